@@ -1,0 +1,81 @@
+"""The `coursebuild` command: a thin layer over the library. The only module that prints."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+
+import click
+
+from builder import build as pipeline
+from builder.errors import CoursebuildError, Problem, summarise
+from builder.scaffolding import new_project
+
+PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+class ReportedError(click.ClickException):
+    """Shows a coursebuild error as its own lines, with its own exit code."""
+
+    def __init__(self, error: CoursebuildError):
+        super().__init__(str(error))
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        for line in self.error.lines():
+            click.echo(line, err=True)
+
+
+def _run(action, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+    try:
+        return action(*args, **kwargs)
+    except CoursebuildError as error:
+        raise ReportedError(error) from None
+
+
+def _show_warnings(warnings: tuple[Problem, ...]) -> None:
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version("coursebuild"), prog_name="coursebuild")
+def main() -> None:
+    """Build e-learning packages (SCORM 1.2, SCORM 2004, web) from a course in Markdown and YAML."""
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+def new(project: Path) -> None:
+    """Create a small example course project in the folder PROJECT."""
+    files = _run(new_project, project)
+    click.echo(f"created {project} with {len(files)} files; try: coursebuild check {project}")
+
+
+@main.command()
+@PROJECT
+@STRICT
+def check(project: Path, strict: bool) -> None:
+    """Validate the course in PROJECT (default: this folder) and write nothing."""
+    checked = _run(pipeline.check, project, strict=strict)
+    _show_warnings(checked.warnings)
+    settings = checked.course.settings
+    click.echo(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "
+               f"{len(checked.course.banks)} question banks, ok ({summarise(checked.warnings)})")
+
+
+@main.command()
+@PROJECT
+@click.option("--target", type=click.Choice([*pipeline.TARGETS, "all"]), default="all", show_default=True,
+              help="Which package to build.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: PROJECT/dist].")
+@STRICT
+def build(project: Path, target: str, out_dir: Path | None, strict: bool) -> None:
+    """Validate the course in PROJECT and build packages into dist/."""
+    targets = pipeline.TARGETS if target == "all" else (target,)
+    checked = _run(pipeline.build, project, targets, out_dir, strict=strict)
+    _show_warnings(checked.warnings)
+    click.echo(f"{checked.course.settings.id}: ok ({summarise(checked.warnings)})")

@@ -1,0 +1,70 @@
+"""Problems found in a course project, and the exception that carries them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Iterable
+
+
+class Severity(enum.Enum):
+    """How serious a problem is: errors stop the build, warnings do not (unless strict)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the authored course, pinned to a file and line."""
+
+    path: str
+    line: int
+    message: str
+    fix: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        label = "warning: " if self.severity is Severity.WARNING else ""
+        fix = f" ({self.fix})" if self.fix else ""
+        return f"{self.path}:{self.line}: {label}{self.message}{fix}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def summarise(problems: Iterable[Problem]) -> str:
+    """Return a count such as '3 errors, 1 warning'."""
+    problems = list(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+class CoursebuildError(Exception):
+    """Base class for failures that are reported to the user without a traceback."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        """The lines to show the user."""
+        return [str(self)]
+
+
+class CourseInvalid(CoursebuildError):
+    """The course has errors (or warnings in strict mode); carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(summarise(self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems] + [f"course invalid: {summarise(self.problems)}"]
+
+
+class ProjectNotFound(CoursebuildError):
+    """The folder given is not a course project."""

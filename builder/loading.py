@@ -1,0 +1,121 @@
+"""Read a course project from disk into the model, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from builder.errors import Problem, ProjectNotFound
+from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
+from builder.schema_errors import schema_problems
+from builder.sourcemap import SourceFile, YamlError, parse_yaml
+
+COURSE_FILE = "course/course.yaml"
+FRAMEWORK_FILE = "course/competencies.yaml"
+PAGES_DIR = "course/pages"
+QUIZZES_DIR = "quizzes"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
+    """Load every file of the project at `root`.
+
+    Returns the course (None if `course.yaml` could not be loaded) and all problems found.
+    Raises ProjectNotFound if `root` is not a course project.
+    """
+    if not (root / "course").is_dir():
+        raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
+                              f"(run `coursebuild new {root}` to start one)")
+    problems: list[Problem] = []
+    unloaded: set[str] = set()
+
+    settings, settings_source = _load_yaml_model(root, COURSE_FILE, CourseSettings, problems, unloaded)
+    pages = tuple(page for path in _files(root, PAGES_DIR, "*.md")
+                  if (page := _load_page(root, path, problems, unloaded)) is not None)
+    banks = tuple(Bank(model, source) for path in _files(root, QUIZZES_DIR, "*.y*ml")
+                  for model, source in [_load_yaml_model(root, path, BankSettings, problems, unloaded)]
+                  if model is not None)
+    framework, framework_source = (None, None)
+    if (root / FRAMEWORK_FILE).is_file():
+        framework, framework_source = _load_yaml_model(root, FRAMEWORK_FILE, Framework, problems, unloaded)
+
+    if settings is None or settings_source is None:
+        return None, problems
+    course = Course(root=root, settings=settings, source=settings_source, pages=pages, banks=banks,
+                    framework=framework, framework_source=framework_source,
+                    unloaded_ids=frozenset(unloaded))
+    return course, problems
+
+
+def _files(root: Path, folder: str, pattern: str) -> list[str]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file())
+
+
+def read_text(root: Path, path: str) -> str:
+    """The file's text; raises YamlError (carrying a problem) if it is missing or not UTF-8."""
+    try:
+        raw = (root / path).read_bytes()
+    except FileNotFoundError:
+        raise YamlError([Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")])
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                                 "save it with UTF-8 encoding")])
+
+
+def _load_yaml_model(root: Path, path: str, model: type[M], problems: list[Problem],
+                     unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
+    try:
+        data, source = parse_yaml(read_text(root, path), path)
+    except YamlError as exc:
+        problems.extend(exc.problems)
+        return None, None
+    return _validate(data, model, source, problems, unloaded), source
+
+
+def _load_page(root: Path, path: str, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
+    try:
+        text = read_text(root, path)
+        front, body, body_line = _split_front_matter(text, path)
+        data, source = parse_yaml(front, path, first_line=2)
+    except YamlError as exc:
+        problems.extend(exc.problems)
+        return None
+    meta = _validate(data, PageMeta, source, problems, unloaded)
+    return Page(meta, body, source, body_line) if meta is not None else None
+
+
+def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise YamlError([Problem(path, 1, "the page has no front matter",
+                                 "start the file with a line `---`, then `id:`, `title:`, `kind:` and "
+                                 "`minutes:`, then a closing `---`")])
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise YamlError([Problem(path, 1, "the front matter is never closed",
+                             "add a line `---` after the front matter")])
+
+
+def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Problem],
+              unloaded: set[str]) -> Optional[M]:
+    if not isinstance(data, dict):
+        problems.append(source.problem((), "expected a block of `key: value` fields",
+                                       "see docs/authoring.md for the fields this file takes"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(schema_problems(exc, model, source))
+        if isinstance(data.get("id"), str):
+            unloaded.add(data["id"])
+        return None

@@ -1,0 +1,194 @@
+"""The authored course as typed, frozen data.
+
+The pydantic models describe exactly what authors may write in `course.yaml`, page front
+matter, question banks and the competency framework file; unknown keys are rejected.
+The dataclasses at the end tie each parsed document to the file it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from builder.sourcemap import SourceFile
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+CODE_PATTERN = r"^[1-9]\.[0-9]{2}$"
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+#: What each pattern means, for error messages.
+PATTERN_HINTS = {
+    ID_PATTERN: "start with a letter, then letters, digits, '-' or '_', at most 64 characters",
+    SLUG_PATTERN: "lower-case letters, digits and '-', e.g. perinatal-risk-imh",
+    CODE_PATTERN: "a unit code such as 4.07",
+    VERSION_PATTERN: "e.g. \"1.0\" in quotes, letters, digits, '.', '-' or '_'",
+    LANGUAGE_PATTERN: "a language tag such as en or en-GB",
+}
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Markdown = Annotated[str, StringConstraints(min_length=1)]
+
+PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment"]
+BankKind = Literal["knowledge-check", "assessment"]
+
+
+class Authored(BaseModel):
+    """Base for everything an author writes: strict about unknown keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Outcome(Authored):
+    id: Id
+    text: Text
+
+
+class Module(Authored):
+    id: Id
+    title: Text
+    pages: list[Id] = Field(min_length=1)
+
+
+class Completion(Authored):
+    """What the learner must do for the course to count as complete."""
+
+    pages: Literal["all", "none"] = "all"
+    assessment: Literal["passed", "submitted", "none"] = "passed"
+
+
+class CourseSettings(Authored):
+    """`course/course.yaml`."""
+
+    id: Slug
+    title: Text
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en-GB"
+    audience: list[Text] = Field(min_length=1)
+    duration: Text
+    description: Markdown
+    outcomes: list[Outcome] = Field(min_length=1)
+    modules: list[Module] = []
+    pass_mark: Optional[Annotated[int, Field(ge=0, le=100)]] = None
+    completion: Completion = Completion()
+
+
+class Option(Authored):
+    text: Markdown
+    correct: bool = False
+    feedback: Markdown
+
+
+class Question(Authored):
+    id: Id
+    stem: Markdown
+    type: Literal["single", "multiple"] = "single"
+    options: list[Option]
+    outcomes: list[Id] = []
+    competencies: list[Code] = []
+    explanation: Markdown
+
+
+class Stage(Authored):
+    """One stage of a case study: new information, prompts to discuss, decisions to make."""
+
+    id: Id
+    title: Text
+    content: Markdown
+    prompts: list[Text] = []
+    decisions: list[Question] = []
+
+
+class PageMeta(Authored):
+    """The YAML front matter of a page."""
+
+    id: Id
+    title: Text
+    kind: PageKind = "content"
+    minutes: Annotated[int, Field(ge=0, le=600)]
+    outcomes: list[Id] = []
+    competencies: list[Code] = []
+    bank: Optional[Id] = None
+    stages: list[Stage] = []
+    analysis: Optional[Markdown] = None
+    prompts: list[Text] = []
+
+
+class BankSettings(Authored):
+    """A question bank file in `quizzes/`."""
+
+    id: Id
+    title: Text
+    kind: BankKind
+    draw: Optional[Annotated[int, Field(ge=1)]] = None
+    shuffle: bool = False
+    attempts: Optional[Annotated[int, Field(ge=1)]] = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Unit(Authored):
+    code: Code
+    title: Text
+    levels: dict[Literal[1, 2, 3], Text]
+
+
+class Domain(Authored):
+    number: Annotated[int, Field(ge=1, le=9)]
+    title: Text
+    units: list[Unit] = Field(min_length=1)
+
+
+class Framework(Authored):
+    """`course/competencies.yaml`: the competency framework pages and questions refer to."""
+
+    name: Text
+    publisher: Text
+    domains: list[Domain] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page: its front matter, its body and where they came from."""
+
+    meta: PageMeta
+    body: str
+    source: SourceFile
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A question bank and the file it came from."""
+
+    settings: BankSettings
+    source: SourceFile
+
+
+@dataclass(frozen=True)
+class Course:
+    """Everything loaded from one course project."""
+
+    root: Path
+    settings: CourseSettings
+    source: SourceFile
+    pages: tuple[Page, ...]
+    banks: tuple[Bank, ...]
+    framework: Optional[Framework] = None
+    framework_source: Optional[SourceFile] = None
+    #: ids of pages and banks whose files exist but did not load (not reported as unknown)
+    unloaded_ids: frozenset[str] = frozenset()
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id."""
+        return next(p for p in self.pages if p.meta.id == page_id)
+
+    def bank(self, bank_id: str) -> Bank:
+        """The bank with this id."""
+        return next(b for b in self.banks if b.settings.id == bank_id)

@@ -1,0 +1,108 @@
+"""Turn pydantic validation errors into problems an author can act on."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from builder.errors import Problem
+from builder.model import PATTERN_HINTS
+from builder.sourcemap import SourceFile
+
+_TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true or false",
+               list: "a list", dict: "a block of fields", type(None): "empty"}
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """' (did you mean `x`?)'-style hint text, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
+
+
+def schema_problems(error: ValidationError, model: type[BaseModel], source: SourceFile,
+                    prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    """One problem per pydantic error, located in `source`."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = prefix + tuple(detail["loc"])
+        message, fix = _describe(detail, model, tuple(detail["loc"]))
+        problems.append(source.problem(loc, message, fix))
+    return problems
+
+
+def _describe(detail: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
+    kind = detail["type"]
+    name = _field_name(loc)
+    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
+    if kind == "missing":
+        return f"missing required field `{name}`", f"add `{name}: ...`"
+    if kind == "extra_forbidden":
+        allowed = sorted(_model_at(model, loc[:-1]).model_fields)
+        hint = did_you_mean(str(name), allowed)
+        return f"unknown field `{name}`", hint or f"remove it; allowed fields: {', '.join(allowed)}"
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices)
+        return f"`{name}` cannot be `{value}`", hint or f"use one of: {', '.join(choices)}"
+    if kind == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
+        return f"`{name}` value `{value}` is not in the right form", hint
+    if kind == "string_too_short":
+        return f"`{name}` is empty", "write some text, or remove the field if it is optional"
+    if kind == "too_short":
+        need = ctx.get("min_length", 1)
+        return f"`{name}` needs at least {need} item{'s' if need != 1 else ''}", "add the missing items"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = next(iter(ctx.values()), "")
+        word = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                "greater_than": "more than", "less_than": "less than"}[kind]
+        return f"`{name}` is {value}, but must be {word} {limit}", f"use a number {word} {limit}"
+    expected = {
+        "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+        "int_from_float": "a whole number", "bool_type": "true or false", "bool_parsing": "true or false",
+        "list_type": "a list", "model_type": "a block of fields", "dict_type": "a block of fields",
+        "model_attributes_type": "a block of fields",
+    }.get(kind)
+    if expected:
+        fix = {"text": "put it in quotes", "a list": "write each item on its own line starting with '- '",
+               "a block of fields": "write it as indented `key: value` lines"}.get(expected, f"write {expected}")
+        return f"`{name}` should be {expected}, not {_describe_value(value)}", fix
+    return f"`{name}`: {detail['msg']}", "see docs/authoring.md"
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    names = [str(part) for part in loc if not isinstance(part, int)]
+    if loc and isinstance(loc[-1], int) and names:
+        return f"{names[-1]}[{loc[-1] + 1}]"
+    return names[-1] if names else "document"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        return _TYPE_NAMES[type(value)]
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} `{value}`"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model class that describes the mapping at `loc` inside `model`."""
+    for part in loc:
+        if isinstance(part, str) and part in model.model_fields:
+            nested = _find_model(model.model_fields[part].annotation)
+            if nested is not None:
+                model = nested
+    return model
+
+
+def _find_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,112 @@
+"""YAML parsing that remembers the line of every key and list item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import yaml
+
+from builder.errors import Problem
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+Location = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A parsed file: its project-relative path and the line of each location in it."""
+
+    path: str
+    lines: Mapping[Location, int] = field(default_factory=dict)
+
+    def line(self, *location: Any) -> int:
+        """Line of the deepest recorded part of `location` (1 if nothing is recorded)."""
+        loc = tuple(location)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def text_line(self, location: Location, text: str, needle: str) -> int:
+        """Line of `needle` inside the text value stored at `location`."""
+        start = self.line(*location)
+        index = text.find(needle)
+        return start + (text.count("\n", 0, index) if index > 0 else 0)
+
+    def problem(self, location: Location, message: str, fix: str = "", **kw: Any) -> Problem:
+        """A problem at `location` in this file."""
+        return Problem(self.path, self.line(*location), message, fix, **kw)
+
+
+class YamlError(Exception):
+    """A YAML document could not be parsed; carries the problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
+    """Parse one YAML document, returning the data and a line map of it.
+
+    `first_line` is the file line the text starts on (front matter starts on line 2).
+    Raises YamlError for syntax errors and duplicate keys.
+    """
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        what = exc.problem or exc.context or "cannot be read"
+        raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
+                                 "check the indentation, and put text containing ': ' or '#' in quotes")])
+    except yaml.YAMLError as exc:
+        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")])
+    finally:
+        loader.dispose()
+    lines: dict[Location, int] = {(): first_line}
+    duplicates: list[Problem] = []
+    if node is not None:
+        _record(node, (), lines, offset, path, duplicates)
+    if duplicates:
+        raise YamlError(duplicates)
+    return data, SourceFile(path, lines)
+
+
+def _record(node: yaml.Node, loc: Location, lines: dict[Location, int], offset: int,
+            path: str, duplicates: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
+                key = int(key)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                duplicates.append(Problem(path, line, f"`{key}` is given twice in the same block",
+                                          "remove one of them"))
+            seen.add(key)
+            lines[loc + (key,)] = _value_line(value_node, line, offset)
+            _record(value_node, loc + (key,), lines, offset, path, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[loc + (index,)] = item.start_mark.line + 1 + offset
+            _record(item, loc + (index,), lines, offset, path, duplicates)
+
+
+def _value_line(value: yaml.Node, key_line: int, offset: int) -> int:
+    """The line where a key's value text begins (block scalars start on the next line)."""
+    if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
+        return value.start_mark.line + 2 + offset
+    if isinstance(value, yaml.ScalarNode):
+        return value.start_mark.line + 1 + offset
+    return key_line

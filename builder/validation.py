@@ -1,0 +1,349 @@
+"""Checks that need the whole course: ids, references, questions, media and outcomes.
+
+`validate` returns every problem it finds; it never stops at the first.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from builder.errors import Problem, Severity
+from builder.loading import PAGES_DIR
+from builder.markup import Reference, convert
+from builder.model import Bank, Course, Page, Question
+from builder.schema_errors import did_you_mean
+from builder.sourcemap import Location, SourceFile
+
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
+VIDEO_TYPES = {".mp4", ".webm"}
+AUDIO_TYPES = {".mp3"}
+CAPTION_SUFFIXES = (".vtt", ".transcript.md")
+LARGE_FILE_BYTES = 20 * 1024 * 1024
+MIN_OPTIONS, MAX_OPTIONS = 2, 8
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class MarkdownText:
+    """A piece of authored Markdown and where it sits."""
+
+    text: str
+    source: SourceFile
+    first_line: int
+
+    def line_of(self, needle: str) -> int:
+        index = self.text.find(needle)
+        return self.first_line + (self.text.count("\n", 0, index) if index > 0 else 0)
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.source.path)
+
+
+def validate(course: Course) -> list[Problem]:
+    """Every cross-file problem in the course, errors and warnings alike."""
+    checks = (_check_ids, _check_modules, _check_pages, _check_banks, _check_questions,
+              _check_tags, _check_outcomes, _check_markdown)
+    return [problem for check in checks for problem in check(course)]
+
+
+# --- ids and order -------------------------------------------------------------------------
+
+def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Location]]:
+    """(id, what it names, file, location) for every id that must be unique in the course."""
+    for i, outcome in enumerate(course.settings.outcomes):
+        yield outcome.id, "outcome", course.source, ("outcomes", i, "id")
+    for i, module in enumerate(course.settings.modules):
+        yield module.id, "module", course.source, ("modules", i, "id")
+    for page in course.pages:
+        yield page.meta.id, "page", page.source, ("id",)
+    for bank in course.banks:
+        yield bank.settings.id, "bank", bank.source, ("id",)
+    for question, source, loc in _all_questions(course):
+        yield question.id, "question", source, loc + ("id",)
+
+
+def _check_ids(course: Course) -> Iterator[Problem]:
+    first_seen: dict[str, tuple[str, SourceFile, Location]] = {}
+    for ident, what, source, loc in _authored_ids(course):
+        if ident in first_seen:
+            other_what, other_source, other_loc = first_seen[ident]
+            yield source.problem(loc, f"duplicate id `{ident}`: {other_what} at "
+                                      f"{other_source.path}:{other_source.line(*other_loc)} has it too",
+                                 "give each page, question, outcome, module and bank its own id")
+        else:
+            first_seen[ident] = (what, source, loc)
+    for page in course.pages:
+        counts = Counter(stage.id for stage in page.meta.stages)
+        for s, stage in enumerate(page.meta.stages):
+            if counts[stage.id] > 1:
+                yield page.source.problem(("stages", s, "id"), f"duplicate stage id `{stage.id}`",
+                                          "give each stage of the case study its own id")
+
+
+def _check_modules(course: Course) -> Iterator[Problem]:
+    known = {page.meta.id for page in course.pages} | course.unloaded_ids
+    placed: dict[str, str] = {}
+    for m, module in enumerate(course.settings.modules):
+        for p, page_id in enumerate(module.pages):
+            loc = ("modules", m, "pages", p)
+            if page_id not in known:
+                hint = did_you_mean(page_id, known)
+                yield course.source.problem(loc, f"module `{module.id}` lists unknown page `{page_id}`",
+                                            hint or f"create {PAGES_DIR}/{page_id}.md with `id: {page_id}`")
+            elif page_id in placed:
+                yield course.source.problem(loc, f"page `{page_id}` is listed twice (also in module "
+                                                 f"`{placed[page_id]}`)", "list each page once")
+            else:
+                placed[page_id] = module.id
+    if not course.pages or not any(module.pages for module in course.settings.modules):
+        yield course.source.problem(("modules",), "the course is empty: it has no modules with pages",
+                                    f"add pages to {PAGES_DIR}/ and list their ids under a module's `pages`")
+    for page in course.pages:
+        if page.meta.id not in placed:
+            yield page.source.problem(("id",), f"page `{page.meta.id}` is not in any module, so learners "
+                                               "never see it", "add its id to a module's `pages` in "
+                                               "course/course.yaml, or delete the file", severity=WARNING)
+
+
+# --- pages and banks ------------------------------------------------------------------------
+
+def _check_pages(course: Course) -> Iterator[Problem]:
+    banks = {bank.settings.id: bank for bank in course.banks}
+    assessments = [page for page in course.pages if page.meta.kind == "assessment"]
+    for page in course.pages:
+        yield from _check_page_kind(page, banks, course.unloaded_ids)
+    for page in assessments[1:]:
+        yield page.source.problem(("kind",), f"a second assessment page (the first is `{assessments[0].meta.id}`)",
+                                  "keep one assessment page; use knowledge-check pages for practice")
+    settings = course.settings
+    if assessments and settings.pass_mark is None:
+        yield course.source.problem((), "the course has an assessment but no `pass_mark`",
+                                    "add `pass_mark: 80` (a percentage) to course/course.yaml")
+    if not assessments and settings.completion.assessment != "none":
+        yield course.source.problem(("completion",) if "completion" in settings.model_fields_set else (),
+                                    f"the completion rule needs the assessment to be {settings.completion.assessment}, "
+                                    "but no page has `kind: assessment`",
+                                    "add an assessment page, or set `completion: {assessment: none}`")
+
+
+def _check_page_kind(page: Page, banks: dict[str, Bank], unloaded: frozenset[str]) -> Iterator[Problem]:
+    meta, source = page.meta, page.source
+    wants_bank = meta.kind in ("knowledge-check", "assessment")
+    if wants_bank and meta.bank is None:
+        yield source.problem(("kind",), f"a {meta.kind} page needs a `bank`",
+                             f"add `bank: <id of a {meta.kind} bank in quizzes/>`")
+    elif wants_bank and meta.bank not in banks and meta.bank not in unloaded:
+        yield source.problem(("bank",), f"unknown bank `{meta.bank}`",
+                             did_you_mean(str(meta.bank), banks) or "use the `id` of a bank file in quizzes/")
+    elif wants_bank and meta.bank in banks and banks[meta.bank].settings.kind != meta.kind:
+        yield source.problem(("bank",), f"bank `{meta.bank}` is a {banks[meta.bank].settings.kind} bank, "
+                                        f"but this is a {meta.kind} page",
+                             f"use a bank with `kind: {meta.kind}`")
+    elif not wants_bank and meta.bank is not None:
+        yield source.problem(("bank",), f"`bank` is only used on knowledge-check and assessment pages",
+                             "remove it, or change `kind`")
+    if meta.kind == "case-study" and not meta.stages:
+        yield source.problem(("kind",), "a case-study page needs `stages`",
+                             "add at least one stage with `id`, `title` and `content`")
+    for field in ("stages", "analysis"):
+        if meta.kind != "case-study" and field in meta.model_fields_set:
+            yield source.problem((field,), f"`{field}` is only used on case-study pages",
+                                 "remove it, or set `kind: case-study`")
+
+
+def _check_banks(course: Course) -> Iterator[Problem]:
+    used = {page.meta.bank for page in course.pages}
+    for bank in course.banks:
+        settings, source = bank.settings, bank.source
+        if settings.kind == "knowledge-check":
+            for field in ("draw", "attempts"):
+                if field in settings.model_fields_set:
+                    yield source.problem((field,), f"`{field}` is only used in assessment banks",
+                                         "remove it, or set `kind: assessment`")
+        elif settings.draw is not None and settings.draw > len(settings.questions):
+            yield source.problem(("draw",), f"`draw` is {settings.draw}, but the bank has only "
+                                            f"{len(settings.questions)} questions",
+                                 f"add questions or set `draw` to {len(settings.questions)} or fewer")
+        if settings.id not in used:
+            yield source.problem(("id",), f"bank `{settings.id}` is not used by any page",
+                                 "name it in a page's `bank`, or delete the file", severity=WARNING)
+
+
+def _all_questions(course: Course) -> Iterator[tuple[Question, SourceFile, Location]]:
+    for bank in course.banks:
+        for q, question in enumerate(bank.settings.questions):
+            yield question, bank.source, ("questions", q)
+    for page in course.pages:
+        for s, stage in enumerate(page.meta.stages):
+            for d, question in enumerate(stage.decisions):
+                yield question, page.source, ("stages", s, "decisions", d)
+
+
+def _check_questions(course: Course) -> Iterator[Problem]:
+    for question, source, loc in _all_questions(course):
+        count = len(question.options)
+        correct = sum(option.correct for option in question.options)
+        if not MIN_OPTIONS <= count <= MAX_OPTIONS:
+            yield source.problem(loc + ("options",), f"question `{question.id}` has {count} option"
+                                 f"{'s' if count != 1 else ''}", f"give it {MIN_OPTIONS} to {MAX_OPTIONS} options")
+        if correct == 0:
+            yield source.problem(loc + ("options",), f"question `{question.id}` has no correct option",
+                                 "mark the right answer with `correct: true`")
+        elif correct > 1 and question.type == "single":
+            yield source.problem(loc + ("options",), f"single-answer question `{question.id}` has {correct} "
+                                 "correct options", "set `type: multiple`, or mark only one option `correct: true`")
+
+
+# --- outcomes and competencies -------------------------------------------------------------
+
+def _tagged_items(course: Course) -> Iterator[tuple[list[str], list[str], SourceFile, Location]]:
+    """(outcomes, competencies, file, location) of every page and question that tags them."""
+    for page in course.pages:
+        yield page.meta.outcomes, page.meta.competencies, page.source, ()
+    for question, source, loc in _all_questions(course):
+        yield question.outcomes, question.competencies, source, loc
+
+
+def _check_tags(course: Course) -> Iterator[Problem]:
+    outcomes = {outcome.id for outcome in course.settings.outcomes}
+    codes: set[str] = set()
+    if course.framework is not None and course.framework_source is not None:
+        yield from _check_framework(course)
+        codes = {unit.code for domain in course.framework.domains for unit in domain.units}
+    for tagged_outcomes, tagged_codes, source, loc in _tagged_items(course):
+        for i, outcome in enumerate(tagged_outcomes):
+            if outcome not in outcomes:
+                yield source.problem(loc + ("outcomes", i), f"unknown learning outcome `{outcome}`",
+                                     did_you_mean(outcome, outcomes) or
+                                     f"use one of {', '.join(sorted(outcomes))} from course/course.yaml")
+        for i, code in enumerate(tagged_codes):
+            if course.framework is None:
+                yield source.problem(loc + ("competencies", i), f"competency unit `{code}` is used, but the "
+                                     "course has no competency framework", "create course/competencies.yaml")
+            elif code not in codes:
+                yield source.problem(loc + ("competencies", i), f"unknown competency unit `{code}`",
+                                     did_you_mean(code, codes) or "use a unit code from course/competencies.yaml")
+
+
+def _check_framework(course: Course) -> Iterator[Problem]:
+    assert course.framework is not None and course.framework_source is not None
+    seen: set[str] = set()
+    for d, domain in enumerate(course.framework.domains):
+        for u, unit in enumerate(domain.units):
+            loc = ("domains", d, "units", u, "code")
+            if unit.code in seen:
+                yield course.framework_source.problem(loc, f"duplicate unit code `{unit.code}`",
+                                                      "give each unit its own code")
+            seen.add(unit.code)
+            if not unit.code.startswith(f"{domain.number}."):
+                yield course.framework_source.problem(loc, f"unit `{unit.code}` is listed under domain "
+                                                      f"{domain.number}", f"move it, or correct its code")
+
+
+def _check_outcomes(course: Course) -> Iterator[Problem]:
+    taught = {o for page in course.pages if page.meta.kind != "assessment" for o in page.meta.outcomes}
+    assessed_banks = [b for b in course.banks if b.settings.kind == "assessment"] or list(course.banks)
+    assessed = {o for bank in assessed_banks for q in bank.settings.questions for o in q.outcomes}
+    kind = "assessment " if any(b.settings.kind == "assessment" for b in course.banks) else ""
+    for i, outcome in enumerate(course.settings.outcomes):
+        loc = ("outcomes", i, "id")
+        if outcome.id not in taught:
+            yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not taught by any page",
+                                        f"add `{outcome.id}` to the `outcomes` of the pages that teach it")
+        if outcome.id not in assessed:
+            yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not assessed by any "
+                                             f"{kind}question",
+                                        f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
+
+
+# --- Markdown: links, media and unsafe HTML ------------------------------------------------
+
+def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
+    """Every piece of authored Markdown in the course."""
+    settings = course.settings
+    yield MarkdownText(settings.description, course.source, course.source.line("description"))
+    for page in course.pages:
+        yield MarkdownText(page.body, page.source, page.body_line)
+        if page.meta.analysis:
+            yield MarkdownText(page.meta.analysis, page.source, page.source.line("analysis"))
+        for s, stage in enumerate(page.meta.stages):
+            yield MarkdownText(stage.content, page.source, page.source.line("stages", s, "content"))
+    for question, source, loc in _all_questions(course):
+        fields = [("stem", question.stem), ("explanation", question.explanation)]
+        for o, option in enumerate(question.options):
+            fields += [(("options", o, "text"), option.text), (("options", o, "feedback"), option.feedback)]
+        for name, text in fields:
+            path = name if isinstance(name, tuple) else (name,)
+            yield MarkdownText(text, source, source.line(*loc, *path))
+
+
+def _check_markdown(course: Course) -> Iterator[Problem]:
+    page_files = {page.source.path for page in course.pages}
+    for item in _markdown_texts(course):
+        converted = convert(item.text)
+        for what, needle in converted.removed:
+            yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
+                          "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
+                          WARNING)
+        for reference in converted.references:
+            yield from _check_reference(course, item, reference, page_files)
+
+
+def _check_reference(course: Course, item: MarkdownText, ref: Reference,
+                     page_files: set[str]) -> Iterable[Problem]:
+    line = item.line_of(ref.target)
+
+    def problem(message: str, fix: str, severity: Severity = Severity.ERROR) -> list[Problem]:
+        return [Problem(item.source.path, line, message, fix, severity)]
+
+    parts = urlsplit(ref.target)
+    is_link = ref.tag == "a"
+    if parts.scheme:
+        if parts.scheme.lower() == "file" or len(parts.scheme) == 1:
+            return problem(f"`{ref.target}` points at a file on this computer",
+                           "copy the file into course/ and use a relative path")
+        if is_link and parts.scheme.lower() in LINK_SCHEMES:
+            return []
+        return problem(f"`{ref.target}` loads a file from outside the package, which fails offline",
+                       "copy the file into course/media/ and use a relative path")
+    if not parts.path:
+        return []  # a link to an anchor on the same page
+    if parts.path.startswith("/") or parts.netloc:
+        return problem(f"absolute path `{ref.target}`", "use a path relative to this file")
+    target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
+    if target.startswith("../") or target == "..":
+        return problem(f"`{ref.target}` points outside the project", "keep files inside course/")
+    if not (course.root / target).is_file():
+        return problem(f"`{ref.target}` not found (looked for {target})",
+                       "check the file name, its folder and its upper/lower case")
+    if is_link and target.endswith(".md") and target not in page_files:
+        return problem(f"`{ref.target}` is not a page", f"link to a page in {PAGES_DIR}/")
+    problems: list[Problem] = []
+    suffix = posixpath.splitext(target)[1].lower()
+    if ref.tag == "img":
+        if suffix not in IMAGE_TYPES | VIDEO_TYPES | AUDIO_TYPES:
+            problems += problem(f"`{ref.target}` is not a supported image, video or audio file",
+                                "use PNG, JPEG or SVG images, MP4 or WebM video, MP3 audio")
+        elif not (ref.alt or "").strip():
+            problems += problem(f"`{ref.target}` has no alt text",
+                                "describe it in the brackets: ![what the picture shows](path)")
+        if suffix in VIDEO_TYPES | AUDIO_TYPES and not _has_captions(course, target):
+            stem = posixpath.splitext(target)[0]
+            problems += problem(f"`{ref.target}` has no captions or transcript",
+                                f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")
+    if (course.root / target).stat().st_size > LARGE_FILE_BYTES:
+        problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
+                            "compress it or make it shorter", WARNING)
+    return problems
+
+
+def _has_captions(course: Course, target: str) -> bool:
+    stem = posixpath.splitext(target)[0]
+    return any((course.root / (stem + suffix)).is_file() for suffix in CAPTION_SUFFIXES)

@@ -1,0 +1,201 @@
+"""One test per class of bad input: exact file, line and message; exit 1; nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, run
+
+COURSE = "course/course.yaml"
+CUES = "course/pages/baby-cues.md"
+CASE = "course/pages/case-amira.md"
+FINAL = "quizzes/final.yaml"
+
+
+def build_fails(project: Path, *extra: str) -> list[str]:
+    """Build the project, expect exit 1 with nothing written; return the reported lines."""
+    out = project.parent / "out"
+    result = run("build", project, "--out", out, *extra)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and not (project / "dist").exists()
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("course invalid: ")
+    return lines[:-1]
+
+
+def assert_reports(project: Path, expected: str, *extra: str) -> None:
+    lines = build_fails(project, *extra)
+    assert expected in lines, "\n".join(lines)
+
+
+CASES = {
+    "yaml-syntax": (FINAL, "title: Final check", "title: [Final check",
+                    "quizzes/final.yaml:3: YAML syntax error: did not find expected ',' or ']' "
+                    "(check the indentation, and put text containing ': ' or '#' in quotes)"),
+    "yaml-duplicate-key": (COURSE, "language: en-GB", "language: en-GB\ntitle: Again",
+                           "course/course.yaml:6: `title` is given twice in the same block (remove one of them)"),
+    "unknown-key": (COURSE, "duration:", "duraton:",
+                    "course/course.yaml:9: unknown field `duraton` (did you mean `duration`?)"),
+    "unknown-key-no-match": (CUES, "minutes: 10", "minutes: 10\nflavour: lemon",
+                             "course/pages/baby-cues.md:6: unknown field `flavour` (remove it; allowed fields: "
+                             "analysis, bank, competencies, id, kind, minutes, outcomes, prompts, stages, title)"),
+    "missing-field": (CUES, "minutes: 10\n", "",
+                      "course/pages/baby-cues.md:2: missing required field `minutes` (add `minutes: ...`)"),
+    "missing-nested-field": (FINAL, "    explanation: Asking first helps the parent feel heard.\n", "",
+                             "quizzes/final.yaml:23: missing required field `explanation` (add `explanation: ...`)"),
+    "wrong-type-number": (COURSE, "pass_mark: 80", "pass_mark: eighty",
+                          "course/course.yaml:24: `pass_mark` should be a whole number, not text `eighty` "
+                          "(write a whole number)"),
+    "wrong-type-text": (COURSE, 'version: "1.0"', "version: 1.0",
+                        "course/course.yaml:4: `version` should be text, not a number `1.0` (put it in quotes)"),
+    "wrong-type-list": (CUES, "outcomes: [LO1]", "outcomes: {a: 1}",
+                        "course/pages/baby-cues.md:6: `outcomes` should be a list, not a block of fields "
+                        "(write each item on its own line starting with '- ')"),
+    "bad-choice": (CUES, "kind: content", "kind: contnet",
+                   "course/pages/baby-cues.md:4: `kind` cannot be `contnet` (did you mean `content`?)"),
+    "bad-id-form": (CUES, "id: baby-cues", "id: baby cues",
+                    "course/pages/baby-cues.md:2: `id` value `baby cues` is not in the right form (start with a "
+                    "letter, then letters, digits, '-' or '_', at most 64 characters)"),
+    "duplicate-id-page-question": (FINAL, "id: fa-cues", "id: welcome",
+                                   "quizzes/final.yaml:8: duplicate id `welcome`: page at "
+                                   "course/pages/welcome.md:2 has it too (give each page, question, outcome, "
+                                   "module and bank its own id)"),
+    "duplicate-id-outcome": (CUES, "id: baby-cues", "id: LO2",
+                             "course/pages/baby-cues.md:2: duplicate id `LO2`: outcome at course/course.yaml:15 "
+                             "has it too (give each page, question, outcome, module and bank its own id)"),
+    "unknown-page": (COURSE, "[welcome, baby-cues, check-cues]", "[welcome, baby-cue, check-cues]",
+                     "course/course.yaml:20: module `m-communication` lists unknown page `baby-cue` "
+                     "(did you mean `baby-cues`?)"),
+    "unknown-outcome": (FINAL, "    outcomes: [LO1]\n    competencies", "    outcomes: [LO9]\n    competencies",
+                        "quizzes/final.yaml:20: unknown learning outcome `LO9` (did you mean `LO2`?)"),
+    "unknown-bank": ("course/pages/check-cues.md", "bank: kc-cues", "bank: kc-cue",
+                     "course/pages/check-cues.md:7: unknown bank `kc-cue` (did you mean `kc-cues`?)"),
+    "unknown-competency": (CUES, 'competencies: ["1.01"]', 'competencies: ["7.09"]',
+                           "course/pages/baby-cues.md:7: unknown competency unit `7.09` "
+                           "(use a unit code from course/competencies.yaml)"),
+    "no-correct-option": (FINAL, "        correct: true\n        feedback: Yes. Start", "        feedback: Yes. Start",
+                          "quizzes/final.yaml:25: question `fa-support` has no correct option "
+                          "(mark the right answer with `correct: true`)"),
+    "single-with-several-correct": (FINAL, "        feedback: No. Every", "        correct: true\n        feedback: No. Every",
+                                    "quizzes/final.yaml:25: single-answer question `fa-support` has 2 correct "
+                                    "options (set `type: multiple`, or mark only one option `correct: true`)"),
+    "fewer-than-two-options": (CASE, "          - text: Refer her to children's social care straight away.\n"
+                               "            feedback: Nothing here suggests a risk of harm; a referral could damage trust.\n", "",
+                               "course/pages/case-amira.md:17: question `amira-first-step` has 1 option "
+                               "(give it 2 to 8 options)"),
+    "draw-larger-than-bank": (FINAL, "draw: 2", "draw: 5",
+                              "quizzes/final.yaml:4: `draw` is 5, but the bank has only 2 questions "
+                              "(add questions or set `draw` to 2 or fewer)"),
+    "missing-image": (CUES, "../media/cues.svg", "../media/cue.svg",
+                      "course/pages/baby-cues.md:11: `../media/cue.svg` not found (looked for course/media/cue.svg) "
+                      "(check the file name, its folder and its upper/lower case)"),
+    "missing-link": (CUES, "Babies also use sounds.", "Babies also use [sounds](sounds.md).",
+                     "course/pages/baby-cues.md:22: `sounds.md` not found (looked for course/pages/sounds.md) "
+                     "(check the file name, its folder and its upper/lower case)"),
+    "path-escapes-project": (CUES, "../media/cues.svg", "../../../secret.svg",
+                             "course/pages/baby-cues.md:11: `../../../secret.svg` points outside the project "
+                             "(keep files inside course/)"),
+    "absolute-path": (CUES, "../media/cues.svg", "/etc/cues.svg",
+                      "course/pages/baby-cues.md:11: absolute path `/etc/cues.svg` (use a path relative to this file)"),
+    "remote-image": (CUES, "../media/cues.svg", "https://example.org/cues.svg",
+                     "course/pages/baby-cues.md:11: `https://example.org/cues.svg` loads a file from outside the "
+                     "package, which fails offline (copy the file into course/media/ and use a relative path)"),
+    "image-without-alt": (CUES, "![A baby turning towards a parent's face]", "![]",
+                          "course/pages/baby-cues.md:11: `../media/cues.svg` has no alt text "
+                          "(describe it in the brackets: ![what the picture shows](path))"),
+    "outcome-not-taught": (CASE, "outcomes: [LO2]\nstages", "outcomes: []\nstages", None),
+    "outcome-not-assessed": (FINAL, "    outcomes: [LO2]", "    outcomes: [LO1]",
+                             "course/course.yaml:15: learning outcome `LO2` is not assessed by any assessment "
+                             "question (add `LO2` to the `outcomes` of the questions that assess it)"),
+    "bank-kind-mismatch": ("course/pages/check-cues.md", "bank: kc-cues", "bank: final",
+                           "course/pages/check-cues.md:7: bank `final` is a assessment bank, but this is a "
+                           "knowledge-check page (use a bank with `kind: knowledge-check`)"),
+}
+CASES["outcome-not-taught"] = CASES["outcome-not-taught"][:3] + (
+    "course/course.yaml:15: learning outcome `LO2` is not taught by any page "
+    "(add `LO2` to the `outcomes` of the pages that teach it)",)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_reported_precisely(project: Path, name: str) -> None:
+    path, old, new, expected = CASES[name]
+    edit(project / path, old, new)
+    assert_reports(project, expected)
+
+
+def test_non_utf8_file(project: Path) -> None:
+    path = project / CUES
+    path.write_bytes(path.read_bytes().replace(b"Reading a baby's cues", "Caf\u00e9".encode("latin-1")))
+    assert_reports(project, "course/pages/baby-cues.md:3: the file is not UTF-8 text (byte 0xe9) "
+                            "(save it with UTF-8 encoding)")
+
+
+def test_page_without_front_matter(project: Path) -> None:
+    (project / "course/pages/loose.md").write_text("# Just text\n", encoding="utf-8")
+    assert_reports(project, "course/pages/loose.md:1: the page has no front matter (start the file with a line "
+                            "`---`, then `id:`, `title:`, `kind:` and `minutes:`, then a closing `---`)")
+
+
+def test_empty_course(project: Path) -> None:
+    for page in (project / "course/pages").glob("*.md"):
+        page.unlink()
+    edit(project / COURSE, "modules:\n", "modules: []\nold_modules:\n")
+    edit(project / COURSE, "old_modules:", "# old_modules:")
+    text = (project / COURSE).read_text()
+    (project / COURSE).write_text("\n".join(l if not l.startswith("  ") or "id: LO" in l or "text:" in l
+                                            or l.startswith("  - Family") or l.startswith("  - Health")
+                                            or l.startswith("  A short") or l.startswith("  pages: all")
+                                            or l.startswith("  assessment") else "#" + l
+                                            for l in text.split("\n")))
+    assert_reports(project, "course/course.yaml:17: the course is empty: it has no modules with pages "
+                            "(add pages to course/pages/ and list their ids under a module's `pages`)")
+
+
+def test_page_outside_the_order_warns_and_fails_only_when_strict(project: Path) -> None:
+    (project / "course/pages/extra.md").write_text("---\nid: extra\ntitle: Extra\nminutes: 1\n---\nText.\n")
+    warning = ("course/pages/extra.md:2: warning: page `extra` is not in any module, so learners never see it "
+               "(add its id to a module's `pages` in course/course.yaml, or delete the file)")
+    result = run("check", project)
+    assert result.exit_code == 0
+    assert warning in result.stderr.splitlines()
+    assert_reports(project, warning, "--strict")
+
+
+def test_unsafe_html_is_removed_with_a_warning(project: Path) -> None:
+    edit(project / CUES, "Babies also use sounds.",
+         'Babies also use sounds.\n\n<script>alert(1)</script>\n\n<p onclick="steal()">Hi</p>\n\n[x](javascript:alert(1))')
+    result = run("check", project)
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    fix = "(use plain Markdown; scripts, event handlers and javascript: links are not allowed)"
+    assert f"course/pages/baby-cues.md:24: warning: unsafe HTML removed: <script> element {fix}" in lines
+    assert f"course/pages/baby-cues.md:26: warning: unsafe HTML removed: event-handler attribute `onclick` {fix}" in lines
+    assert f"course/pages/baby-cues.md:28: warning: unsafe HTML removed: `javascript:` URL {fix}" in lines
+
+
+def test_video_needs_captions_and_large_files_warn(project: Path) -> None:
+    video = project / "course/media/talk.mp4"
+    with video.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    edit(project / CUES, "Babies also use sounds.", "![A talk about cues](../media/talk.mp4)")
+    lines = build_fails(project)
+    assert ("course/pages/baby-cues.md:22: `../media/talk.mp4` has no captions or transcript "
+            "(add course/media/talk.vtt (WebVTT captions) or course/media/talk.transcript.md)") in lines
+    assert ("course/pages/baby-cues.md:22: warning: `../media/talk.mp4` is larger than 20 MB, which is slow "
+            "for learners to load (compress it or make it shorter)") in lines
+    (project / "course/media/talk.vtt").write_text("WEBVTT\n")
+    assert run("check", project).exit_code == 0
+
+
+def test_every_problem_is_reported_at_once(project: Path) -> None:
+    edit(project / FINAL, "draw: 2", "draw: 5")
+    edit(project / CUES, "../media/cues.svg", "../media/cue.svg")
+    edit(project / "course/pages/check-cues.md", "bank: kc-cues", "bank: kc-cue")
+    (project / "quizzes/broken.yaml").write_text("id: [\n")
+    lines = build_fails(project)
+    assert [line.split(":")[0] for line in lines] == [
+        "course/pages/baby-cues.md", "course/pages/check-cues.md", "quizzes/broken.yaml", "quizzes/final.yaml",
+        "quizzes/kc-cues.yaml"]  # the last: a warning that the bank is no longer used

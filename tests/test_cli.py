@@ -1,0 +1,66 @@
+"""The command line: sub-commands, help, version and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, run
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("coursebuild, version ")
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"]])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.stdout
+
+
+def test_check_passes_on_fixture_course() -> None:
+    result = run("check", FIXTURES / "mini", "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert "mini-course 1.0: 5 pages, 2 question banks, ok" in result.stdout
+
+
+def test_check_passes_on_the_project_course() -> None:
+    result = run("check", REPO, "--strict")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_project_defaults_to_current_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "mini")
+    assert run("check").exit_code == 0
+
+
+def test_new_scaffolds_a_course_that_checks_and_builds(tmp_path: Path) -> None:
+    target = tmp_path / "my-course"
+    result = run("new", target)
+    assert result.exit_code == 0, result.stderr
+    assert (target / "course" / "course.yaml").is_file()
+    assert (target / "quizzes").is_dir()
+    assert run("check", target, "--strict").exit_code == 0
+    assert run("build", target).exit_code == 0
+
+
+def test_new_refuses_a_folder_with_files(project: Path) -> None:
+    result = run("new", project)
+    assert result.exit_code == 2
+    assert "the folder is not empty" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["build", "--target", "cmi9"], ["frobnicate"], ["check", "--nope"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run(*args).exit_code == 2
+
+
+def test_not_a_project_is_reported_without_traceback(tmp_path: Path) -> None:
+    result = run("check", tmp_path)
+    assert result.exit_code == 1
+    assert "not a course project, it has no course/ folder" in result.stderr
+    assert "Traceback" not in result.output
