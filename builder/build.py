@@ -1,15 +1,21 @@
-"""The build pipeline: load and validate everything first, write output last."""
+"""The build pipeline: load and validate everything, render everything, then write output last."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from builder.errors import CourseInvalid, Problem
 from builder.loading import load_project
+from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
+from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
+from builder.rendering import render_site
+from builder.theme import Theme
 from builder.validation import validate
 
+MANIFESTS: dict[str, ModuleType] = {"scorm12": scorm12, "scorm2004": scorm2004}
 TARGETS = ("scorm12", "scorm2004", "web")
 
 
@@ -19,6 +25,26 @@ class Checked:
 
     course: Course
     warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One thing a build writes: a zip or a folder, and its files."""
+
+    path: Path
+    files: dict[str, bytes]
+
+    @property
+    def is_zip(self) -> bool:
+        return self.path.suffix == ".zip"
+
+
+@dataclass(frozen=True)
+class Built:
+    """The result of a build."""
+
+    checked: Checked
+    outputs: tuple[Output, ...]
 
 
 def check(project: Path, strict: bool = False) -> Checked:
@@ -34,7 +60,33 @@ def check(project: Path, strict: bool = False) -> Checked:
     return Checked(course, tuple(sorted(problems)))
 
 
+def output_name(course: Course, target: str) -> str:
+    """`<course-id>-<version>-<target>` plus `.zip` for SCORM packages."""
+    base = f"{course.settings.id}-{course.settings.version}-{target}"
+    return f"{base}.zip" if target in MANIFESTS else base
+
+
+def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Output, ...]:
+    """Render every requested target in memory."""
+    site = render_site(course, Theme.for_project(course.root))
+    outputs = []
+    for target in targets:
+        files = {**site.files, LAUNCH_FILE: site.launch_file(target)}
+        if target in MANIFESTS:
+            files.update(MANIFESTS[target].package_files(course.settings, sorted(files)))
+        outputs.append(Output(out_dir / output_name(course, target), files))
+    return tuple(outputs)
+
+
 def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | None = None,
-          strict: bool = False) -> Checked:
-    """Validate the project and build the requested targets into `out_dir` (default `dist/`)."""
-    return check(project, strict)
+          strict: bool = False) -> Built:
+    """Validate the project, render the targets, then write them into `out_dir` (default `dist/`)."""
+    checked = check(project, strict)
+    outputs = plan(checked.course, targets, out_dir or project / "dist")
+    epoch = source_date_epoch()
+    for output in outputs:
+        if output.is_zip:
+            write_file(zip_bytes(output.files, epoch), output.path)
+        else:
+            write_folder(output.files, output.path)
+    return Built(checked, outputs)

@@ -76,6 +76,7 @@ def check(project: Path, strict: bool) -> None:
 def build(project: Path, target: str, out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
     targets = pipeline.TARGETS if target == "all" else (target,)
-    checked = _run(pipeline.build, project, targets, out_dir, strict=strict)
-    _show_warnings(checked.warnings)
-    click.echo(f"{checked.course.settings.id}: ok ({summarise(checked.warnings)})")
+    built = _run(pipeline.build, project, targets, out_dir, strict=strict)
+    _show_warnings(built.checked.warnings)
+    for output in built.outputs:
+        click.echo(f"wrote {output.path} ({len(output.files)} files)")

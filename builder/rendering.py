@@ -1,0 +1,278 @@
+"""Render a validated course to files: archive path -> bytes. Writes nothing.
+
+Every page is a standalone HTML document in `pages/`, linked to its neighbours by relative
+`.html` paths. Shared data the learner's runtime needs is in `assets/course-data.js`; media
+referenced by the course are copied to `media/` under content-hashed names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from builder.markup import convert
+from builder.model import Bank, Course, Page, Question
+from builder.theme import Theme, render_template
+from builder.validation import AUDIO_TYPES, VIDEO_TYPES
+
+PAGES = "pages"
+ASSETS = "assets"
+MEDIA = "media"
+OPTION_KEYS = "abcdefgh"
+SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+
+
+@dataclass(frozen=True)
+class NavPage:
+    id: str
+    title: str
+    href: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class NavModule:
+    id: str
+    title: str
+    pages: tuple[NavPage, ...]
+
+
+@dataclass(frozen=True)
+class OptionView:
+    key: str
+    text: str
+    feedback: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    stem: str
+    type: str
+    options: tuple[OptionView, ...]
+    explanation: str
+    outcomes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StageView:
+    id: str
+    title: str
+    content: str
+    prompts: tuple[str, ...]
+    decisions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page template gets."""
+
+    course_id: str
+    course_title: str
+    version: str
+    language: str
+    page: NavPage
+    minutes: int
+    module: NavModule
+    modules: tuple[NavModule, ...]
+    position: int
+    total: int
+    previous: Optional[NavPage]
+    next: Optional[NavPage]
+    body: str
+    questions: tuple[QuestionView, ...]
+    stages: tuple[StageView, ...]
+    analysis: str
+    prompts: tuple[str, ...]
+    pass_mark: Optional[int]
+    attempts: Optional[int]
+    draw: Optional[int]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The rendered course, shared by every target, plus what launch files need."""
+
+    files: dict[str, bytes]
+    first_page: str
+    env: jinja2.Environment
+    course: Course
+
+    def launch_file(self, target: str) -> bytes:
+        """`index.html` for a target: the SCORM session shell, or the web build's start page."""
+        settings = self.course.settings
+        template = "start.html" if target == "web" else "shell.html"
+        return render_template(self.env, template, course_title=settings.title, language=settings.language,
+                               first_page=self.first_page, scorm_version=SCORM_VERSIONS.get(target, ""),
+                               assets=ASSETS).encode()
+
+
+class _Media:
+    """Media files referenced by the course, named by content so they never collide."""
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.files: dict[str, bytes] = {}
+        self._names: dict[str, str] = {}
+
+    def name(self, project_path: str) -> str:
+        if project_path not in self._names:
+            data = (self.course.root / project_path).read_bytes()
+            stem, ext = posixpath.splitext(posixpath.basename(project_path))
+            name = f"{MEDIA}/{stem}-{hashlib.sha256(data).hexdigest()[:10]}{ext.lower()}"
+            self.files[name] = data
+            self._names[project_path] = name
+        return self._names[project_path]
+
+
+class _Renderer:
+    def __init__(self, course: Course, theme: Theme):
+        self.course = course
+        self.env = theme.environment()
+        self.theme = theme
+        self.media = _Media(course)
+        self.page_files = {page.source.path: page.meta.id for page in course.pages}
+        self.pages = {page.meta.id: page for page in course.pages}
+        self.banks = {bank.settings.id: bank for bank in course.banks}
+        self.modules = tuple(
+            NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p]) for p in m.pages))
+            for m in course.settings.modules)
+        self.order = [page for module in self.modules for page in module.pages]
+
+    @staticmethod
+    def _nav_page(page: Page) -> NavPage:
+        return NavPage(page.meta.id, page.meta.title, f"{page.meta.id}.html", page.meta.kind)
+
+    # Markdown with links rewritten for where the HTML will live (pages/…).
+    def markdown(self, text: Optional[str], source_path: str) -> Markup:
+        if not text:
+            return Markup("")
+        converted = convert(text)
+        if not converted.references:
+            return Markup(converted.html)
+        folder = posixpath.dirname(source_path)
+        root = lxml_html.fragment_fromstring(converted.html, create_parent="div")
+        for element in list(root.iter("a", "img")):
+            attribute = "href" if element.tag == "a" else "src"
+            value = element.get(attribute)
+            if value is not None:
+                self._rewrite(element, attribute, value, folder)
+        return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
+
+    def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
+        parts = urlsplit(value)
+        if parts.scheme or not parts.path:
+            return
+        target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if target in self.page_files:
+            element.set(attribute, f"{self.page_files[target]}.html{fragment}")
+            return
+        href = f"../{self.media.name(target)}"
+        suffix = posixpath.splitext(target)[1].lower()
+        if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
+            self._embed_media(element, href, target, suffix in VIDEO_TYPES)
+        else:
+            element.set(attribute, href + fragment)
+
+    def _embed_media(self, img: lxml_html.HtmlElement, href: str, target: str, is_video: bool) -> None:
+        """Replace `![alt](talk.mp4)` with a native player, its captions and transcript."""
+        stem = posixpath.splitext(target)[0]
+        player = lxml_html.Element("video" if is_video else "audio", controls="", preload="metadata", src=href)
+        player.text = img.get("alt", "")
+        if (self.course.root / f"{stem}.vtt").is_file():
+            lxml_html.etree.SubElement(player, "track", kind="captions", default="", label="Captions",
+                                       srclang=self.course.settings.language.split("-")[0],
+                                       src=f"../{self.media.name(f'{stem}.vtt')}")
+        figure = lxml_html.Element("figure", {"class": "media"})
+        figure.append(player)
+        caption = lxml_html.etree.SubElement(figure, "figcaption")
+        caption.text = img.get("alt", "")
+        transcript = f"{stem}.transcript.md"
+        if (self.course.root / transcript).is_file():
+            text = (self.course.root / transcript).read_text(encoding="utf-8")
+            details = lxml_html.fragment_fromstring(
+                f"<details class='transcript'><summary>Transcript</summary>{convert(text).html}</details>")
+            figure.append(details)
+        figure.tail = img.tail
+        img.getparent().replace(img, figure)
+
+    def question(self, question: Question, source_path: str) -> QuestionView:
+        return QuestionView(
+            id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
+            options=tuple(OptionView(OPTION_KEYS[i], self.markdown(o.text, source_path),
+                                     self.markdown(o.feedback, source_path), o.correct)
+                          for i, o in enumerate(question.options)),
+            explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
+
+    def page(self, index: int, nav: NavPage) -> str:
+        page = self.pages[nav.id]
+        meta, path = page.meta, page.source.path
+        module = next(m for m in self.modules if nav in m.pages)
+        bank: Optional[Bank] = self.banks.get(meta.bank) if meta.bank else None
+        context = PageContext(
+            course_id=self.course.settings.id, course_title=self.course.settings.title,
+            version=self.course.settings.version, language=self.course.settings.language,
+            page=nav, minutes=meta.minutes, module=module, modules=self.modules,
+            position=index + 1, total=len(self.order),
+            previous=self.order[index - 1] if index > 0 else None,
+            next=self.order[index + 1] if index + 1 < len(self.order) else None,
+            body=self.markdown(page.body, path),
+            questions=tuple(self.question(q, bank.source.path) for q in bank.settings.questions) if bank else (),
+            stages=tuple(StageView(s.id, s.title, self.markdown(s.content, path), tuple(s.prompts),
+                                   tuple(self.question(q, path) for q in s.decisions)) for s in meta.stages),
+            analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
+            pass_mark=self.course.settings.pass_mark,
+            attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None)
+        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+
+    def course_data(self) -> str:
+        """The data the learner's runtime needs, keyed by authored ids."""
+        settings = self.course.settings
+        data = {
+            "id": settings.id, "version": settings.version, "title": settings.title,
+            "passMark": settings.pass_mark, "completion": settings.completion.model_dump(),
+            "outcomes": [{"id": o.id, "text": o.text} for o in settings.outcomes],
+            "modules": [{"id": m.id, "title": m.title, "pages": [p.id for p in m.pages]} for m in self.modules],
+            "pages": [{"id": p.id, "title": p.title, "kind": p.kind, "href": p.href,
+                       **({"bank": self.pages[p.id].meta.bank} if self.pages[p.id].meta.bank else {})}
+                      for p in self.order],
+            "banks": {bank.settings.id: _bank_data(bank) for bank in self.course.banks},
+            "decisions": {q.id: _question_data(q) for page in self.course.pages for s in page.meta.stages
+                          for q in s.decisions},
+        }
+        return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
+
+
+def _question_data(question: Question) -> dict[str, object]:
+    return {"type": question.type, "correct": [OPTION_KEYS[i] for i, o in enumerate(question.options) if o.correct],
+            "options": len(question.options), "outcomes": question.outcomes}
+
+
+def _bank_data(bank: Bank) -> dict[str, object]:
+    settings = bank.settings
+    return {"kind": settings.kind, "draw": settings.draw, "shuffle": settings.shuffle,
+            "attempts": settings.attempts,
+            "questions": {q.id: _question_data(q) for q in settings.questions}}
+
+
+def render_site(course: Course, theme: Theme) -> Site:
+    """Render every page, the course data, static assets and media of the course."""
+    renderer = _Renderer(course, theme)
+    files: dict[str, bytes] = {}
+    for index, nav in enumerate(renderer.order):
+        files[f"{PAGES}/{nav.href}"] = renderer.page(index, nav).encode()
+    files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
+    for name, data in theme.static_files().items():
+        files[f"{ASSETS}/{name}"] = data
+    files.update(renderer.media.files)
+    return Site(files=files, first_page=f"{PAGES}/{renderer.order[0].href}", env=renderer.env, course=course)

@@ -1,0 +1,80 @@
+"""Templates and static assets: the built-in set, overridden file by file by the project's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import re
+
+import jinja2
+from markupsafe import Markup
+
+from builder.errors import CoursebuildError
+
+STATIC_DIR = "static"
+
+
+class TemplateProblem(CoursebuildError):
+    """A template could not be read or rendered."""
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: inside the installed package, or `templates/` in a source checkout."""
+    packaged = Path(str(resources.files("builder") / "templates"))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates come from: the project's `templates/` first, then the built-in ones."""
+
+    folders: tuple[Path, ...]
+
+    @classmethod
+    def for_project(cls, project: Path) -> "Theme":
+        own = project / "templates"
+        builtin = builtin_templates()
+        folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
+        return cls(folders)
+
+    def environment(self) -> jinja2.Environment:
+        """One Jinja2 environment, autoescaping, strict about undefined names."""
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+                                 autoescape=True, undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env.filters["inline"] = inline
+        return env
+
+    def static_files(self) -> dict[str, bytes]:
+        """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in."""
+        files: dict[str, bytes] = {}
+        for folder in reversed(self.folders):
+            base = folder / STATIC_DIR
+            if base.is_dir():
+                for path in sorted(base.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(base).as_posix()] = path.read_bytes()
+        return files
+
+
+def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render one template, turning template mistakes into a reported error."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} "
+                              "(fix the template, or delete your copy to use the built-in one)") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"templates/{name}: template error: {exc} "
+                              "(fix the template, or delete your copy to use the built-in one)") from None
+
+
+_SINGLE_PARAGRAPH = re.compile(r"^\s*<p>((?:(?!<p[ >]).)*)</p>\s*$", re.DOTALL)
+
+
+def inline(html: str) -> Markup:
+    """Unwrap HTML that is one paragraph, for places that take phrasing content (legend, label)."""
+    match = _SINGLE_PARAGRAPH.match(str(html))
+    return Markup(match.group(1) if match else html)
