@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: build test setup setup-test clean
 
@@ -13,7 +14,7 @@ test: setup-test  ## set up everything the tests need, then run them
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test
+setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,5 +26,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# scorm-again (the LMS-side SCORM runtime) and axe-core, pinned by package-lock.json
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here)
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
 clean:
-	rm -rf dist $(VENV)
+	rm -rf dist $(VENV) node_modules
