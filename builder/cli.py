@@ -5,10 +5,13 @@ from __future__ import annotations
 from importlib.metadata import version
 from pathlib import Path
 
+import threading
+
 import click
 
 from builder import build as pipeline
 from builder.errors import CoursebuildError, Problem, summarise
+from builder.preview import Preview, make_server, watch
 from builder.scaffolding import new_project
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -80,3 +83,28 @@ def build(project: Path, target: str, out_dir: Path | None, strict: bool) -> Non
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
         click.echo(f"wrote {output.path} ({len(output.files)} files)")
+
+
+@main.command()
+@PROJECT
+@click.option("--target", type=click.Choice(["scorm12", "scorm2004"]), default="scorm12", show_default=True,
+              help="Which SCORM version to run the course under.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def preview(project: Path, target: str, port: int) -> None:
+    """Serve the course in a local SCORM runtime with a debug panel, rebuilding on change."""
+    session = Preview(project, target)
+    _run(session.rebuild_if_changed)
+    for line in session.problems:
+        click.echo(line, err=True)
+    server = _run(make_server, session, port)
+    stop = threading.Event()
+    threading.Thread(target=watch, args=(session, stop), daemon=True).start()
+    click.echo(f"previewing {project} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
