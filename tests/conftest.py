@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from builder.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+#: The project's shared folder (official SCORM XSDs and their validator), beside the checkout.
+SHARED = Path(os.environ.get("COURSEBUILD_SHARED", REPO.parent / "shared"))
+if not (SHARED / "schemas" / "validate_manifest.py").is_file():
+    raise RuntimeError(f"{SHARED}/schemas/validate_manifest.py not found: the tests need the shared folder "
+                       "beside the checkout, or COURSEBUILD_SHARED set to it")
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, REPO, edit, run
+from conftest import FIXTURES, REPO, SHARED, edit, run
 
-SCHEMAS = REPO.parent / "shared" / "schemas"
-sys.path.insert(0, str(SCHEMAS))
+sys.path.insert(0, str(SHARED / "schemas"))
 import validate_manifest  # noqa: E402  (the official XSDs' validator, kept outside the project)
 
 CP = {"scorm12": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "scorm2004": "http://www.imsglobal.org/xsd/imscp_v1p1"}
