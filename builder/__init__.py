@@ -1,1 +1,3 @@
 """coursebuild: turn a course written in Markdown and YAML into e-learning packages."""
+
+__version__ = "0.1.0"

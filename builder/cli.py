@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from pathlib import Path
 
 import threading
 
 import click
 
+from builder import __version__
 from builder import build as pipeline
 from builder.errors import CoursebuildError, Problem, summarise
-from builder.preview import Preview, make_server, watch
 from builder.scaffolding import new_project
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
@@ -44,7 +43,7 @@ def _show_warnings(warnings: tuple[Problem, ...]) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version("coursebuild"), prog_name="coursebuild")
+@click.version_option(__version__, prog_name="coursebuild")
 def main() -> None:
     """Build e-learning packages (SCORM 1.2, SCORM 2004, web) from a course in Markdown and YAML."""
 
@@ -93,6 +92,8 @@ def build(project: Path, target: str, out_dir: Path | None, strict: bool) -> Non
               help="Port on 127.0.0.1 (0 picks a free one).")
 def preview(project: Path, target: str, port: int) -> None:
     """Serve the course in a local SCORM runtime with a debug panel, rebuilding on change."""
+    from builder.preview import Preview, make_server, watch  # only this command needs a server
+
     session = Preview(project, target)
     _run(session.rebuild_if_changed)
     for line in session.problems:

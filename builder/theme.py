@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import re
+import tempfile
 
 import jinja2
 from markupsafe import Markup
@@ -14,6 +15,8 @@ from markupsafe import Markup
 from builder.errors import CoursebuildError
 
 STATIC_DIR = "static"
+#: Compiled templates are cached here, keyed by template source, so builds skip recompiling them.
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / f"coursebuild-jinja-{jinja2.__version__}"
 
 
 class TemplateProblem(CoursebuildError):
@@ -43,6 +46,7 @@ class Theme:
         """One Jinja2 environment, autoescaping, strict about undefined names."""
         env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
                                  autoescape=True, undefined=jinja2.StrictUndefined,
+                                 bytecode_cache=_bytecode_cache(),
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
         return env
@@ -57,6 +61,14 @@ class Theme:
                     if path.is_file():
                         files[path.relative_to(base).as_posix()] = path.read_bytes()
         return files
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        BYTECODE_CACHE.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(BYTECODE_CACHE))
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
