@@ -78,6 +78,7 @@ class CourseSettings(Authored):
     modules: list[Module] = []
     pass_mark: Optional[Annotated[int, Field(ge=0, le=100)]] = None
     completion: Completion = Completion()
+    lock_assessment: bool = False
 
 
 class Option(Authored):

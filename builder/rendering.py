@@ -238,19 +238,33 @@ class _Renderer:
     def course_data(self) -> str:
         """The data the learner's runtime needs, keyed by authored ids."""
         settings = self.course.settings
+        assessment = next((p for p in self.course.pages if p.meta.kind == "assessment"), None)
         data = {
             "id": settings.id, "version": settings.version, "title": settings.title,
             "passMark": settings.pass_mark, "completion": settings.completion.model_dump(),
+            "lockAssessment": settings.lock_assessment,
             "outcomes": [{"id": o.id, "text": o.text} for o in settings.outcomes],
             "modules": [{"id": m.id, "title": m.title, "pages": [p.id for p in m.pages]} for m in self.modules],
             "pages": [{"id": p.id, "title": p.title, "kind": p.kind, "href": p.href,
-                       **({"bank": self.pages[p.id].meta.bank} if self.pages[p.id].meta.bank else {})}
-                      for p in self.order],
+                       "outcomes": self.pages[p.id].meta.outcomes} for p in self.order],
+            "assessment": {"page": assessment.meta.id, "bank": assessment.meta.bank} if assessment else None,
             "banks": {bank.settings.id: _bank_data(bank) for bank in self.course.banks},
             "decisions": {q.id: _question_data(q) for page in self.course.pages for s in page.meta.stages
                           for q in s.decisions},
+            "stages": {page.meta.id: [s.id for s in page.meta.stages] for page in self.course.pages
+                       if page.meta.stages},
+            "notes": [key for page in self.course.pages for key in note_keys(page)],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
+
+
+def note_keys(page: Page) -> list[str]:
+    """Keys of the private notes a page offers: one per case-study stage with prompts, one per reflection prompt."""
+    if page.meta.kind == "case-study":
+        return [f"{page.meta.id}.{stage.id}" for stage in page.meta.stages if stage.prompts]
+    if page.meta.kind == "reflection":
+        return [f"{page.meta.id}.{index}" for index in range(1, len(page.meta.prompts) + 1)]
+    return []
 
 
 def _question_data(question: Question) -> dict[str, object]:

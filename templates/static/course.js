@@ -1,96 +1,314 @@
-/* coursebuild page script: progress, contents status and the no-LMS fallback.
- * In a SCORM package the session lives in the shell (window.parent.coursebuild);
- * in the web build, or without an LMS, progress is kept in this browser. */
+/* coursebuild page script: contents and progress, knowledge checks, case studies, notes and the
+ * final assessment. The session comes from the SCORM shell (window.parent.coursebuild) or, in the
+ * web build, is started here and keeps progress in this browser. */
 (function () {
   "use strict";
   var COURSE = window.COURSE;
-  var STORE_KEY = "coursebuild:" + COURSE.id;
+  var body = document.body;
 
   function shellSession() {
     try {
       if (window.parent !== window && window.parent.coursebuild) { return window.parent.coursebuild; }
-    } catch (e) { /* different origin: no shell */ }
+    } catch (e) { /* another origin: no shell */ }
     return null;
   }
+  var shell = shellSession();
+  var session = shell || window.CourseRuntime.start(COURSE, null);
 
-  /* Progress kept in localStorage, keyed by course id so a republished course keeps it. */
-  function localSession() {
-    var state = { v: 1, p: [], at: null };
-    try {
-      var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (saved && saved.v === 1) { state = saved; }
-    } catch (e) { /* storage blocked or corrupt */ }
-    function write() { try { window.localStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* ignore */ } }
-    return {
-      connected: function () { return false; },
-      visit: function (pageId) {
-        state.at = pageId;
-        if (state.p.indexOf(pageId) < 0) { state.p.push(pageId); }
-        write();
-      },
-      visited: function () { return state.p.slice(); },
-      lastPage: function () { return state.at; },
-      finish: function () { write(); }
-    };
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text) { el.textContent = text; }
+    return el;
   }
-
-  var session = shellSession() || localSession();
-
   function pageById(id) { return COURSE.pages.filter(function (p) { return p.id === id; })[0]; }
-
-  function startPage() {
-    var last = session.lastPage && session.lastPage();
-    var page = last && pageById(last);
-    var link = document.querySelector(".start-link");
-    if (page && link) {
-      link.setAttribute("href", "pages/" + page.href);
-      link.textContent = "Continue where you left off";
-    }
+  function checkedKeys(form) { return all("input:checked", form).map(function (i) { return i.value; }); }
+  function stemText(form) {
+    var legend = form.querySelector("legend").cloneNode(true);
+    all(".question-number, .hint", legend).forEach(function (n) { n.remove(); });
+    return legend.textContent.replace(/\s+/g, " ").trim();
   }
+
+  /* ---- start page of the web build */
+  if (body.classList.contains("start")) {
+    var resume = pageById(session.lastPage());
+    var link = document.querySelector(".start-link");
+    if (resume && link) { link.setAttribute("href", "pages/" + resume.href); link.textContent = "Continue where you left off"; }
+    return;
+  }
+
+  var pageId = body.getAttribute("data-page");
 
   function showNotice() {
     var notice = document.querySelector(".lms-notice");
-    if (notice && !session.connected()) {
+    if (!notice) { return; }
+    if (!session.connected()) {
       notice.textContent = "Your progress is kept in this browser only; results are not being recorded.";
+      notice.hidden = false;
+    } else if (session.mode() !== "normal") {
+      notice.textContent = "You are in " + session.mode() + " mode: your answers are not recorded.";
       notice.hidden = false;
     }
   }
 
-  function markVisited() {
-    var visited = session.visited();
-    var items = document.querySelectorAll(".module-pages li[data-page]");
-    Array.prototype.forEach.call(items, function (item) {
-      var done = visited.indexOf(item.getAttribute("data-page")) >= 0;
-      item.querySelector(".status").textContent = done ? "(visited)" : "";
+  function showProgress() {
+    var visited = session.visited(), total = COURSE.pages.length;
+    var done = COURSE.pages.filter(function (p) { return visited.indexOf(p.id) >= 0; }).length;
+    var bar = document.getElementById("progress");
+    if (bar) { bar.max = total; bar.value = done; bar.textContent = done + " of " + total + " pages visited"; }
+    var text = document.querySelector(".progress-text");
+    if (text) { text.textContent = done + " of " + total + " pages visited"; }
+    all(".module-pages li[data-page]").forEach(function (item) {
+      var id = item.getAttribute("data-page"), status = item.querySelector(".status");
+      var locked = session.isLocked(id);
+      item.classList.toggle("locked", locked);
+      status.textContent = locked ? "(locked)" : visited.indexOf(id) >= 0 ? "(done)" : "";
+    });
+    all(".modules > li[data-module]").forEach(function (item) {
+      var module = COURSE.modules.filter(function (m) { return m.id === item.getAttribute("data-module"); })[0];
+      var complete = module && module.pages.every(function (id) { return visited.indexOf(id) >= 0; });
+      var mark = item.querySelector(":scope > .status") || item.insertBefore(element("span", "status"), item.children[1] || null);
+      mark.textContent = complete ? "(done)" : "";
     });
   }
 
-  function focusHeading() {
-    var heading = document.querySelector("main h1");
-    if (heading && document.referrer && /\.html(\?|#|$)/.test(document.referrer)) {
-      heading.focus({ preventScroll: false });
+  /* ---- feedback for a checked question, in its live region */
+  function showFeedback(form, keys, right) {
+    var region = form.querySelector(".feedback");
+    region.textContent = "";
+    region.className = "feedback " + (right ? "correct" : "incorrect");
+    region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
+    keys.forEach(function (key) {
+      var option = form.querySelector('.option[data-option="' + key + '"]');
+      var p = element("div", "option-response");
+      p.appendChild(element("p", "mark", "You chose: " + option.querySelector("label").textContent.trim()));
+      p.insertAdjacentHTML("beforeend", option.querySelector(".option-feedback").innerHTML);
+      region.appendChild(p);
+    });
+    region.insertAdjacentHTML("beforeend", form.querySelector(".explanation").innerHTML);
+  }
+
+  function wireChecks() {
+    all("form.question").forEach(function (form) {
+      if (form.closest(".assessment")) { return; }
+      var id = form.getAttribute("data-question");
+      session.questionShown(id);
+      var saved = session.answerOf(id);
+      if (saved) {
+        saved.forEach(function (key) { var input = form.querySelector('input[value="' + key + '"]'); if (input) { input.checked = true; } });
+        showFeedback(form, saved, sameKeys(saved, session.question(id).correct));
+      }
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var keys = checkedKeys(form);
+        if (!keys.length) {
+          var region = form.querySelector(".feedback");
+          region.className = "feedback";
+          region.textContent = "Choose an answer first.";
+          return;
+        }
+        showFeedback(form, keys, session.checkAnswer(id, keys, stemText(form)));
+      });
+    });
+  }
+  function sameKeys(a, b) { return a.slice().sort().join("") === b.slice().sort().join(""); }
+
+  /* ---- case studies: stages one at a time */
+  function wireStages() {
+    var stages = all("section[data-stage]");
+    if (!stages.length) { return; }
+    var ids = stages.map(function (s) { return s.getAttribute("data-stage"); });
+    function show(upTo) {
+      var last = Math.max(0, ids.indexOf(upTo));
+      stages.forEach(function (section, i) {
+        section.hidden = i > last;
+        var button = section.querySelector(".next-stage");
+        if (button) { button.hidden = i < last; }
+      });
     }
+    show(session.stage(pageId) || ids[0]);
+    all(".next-stage").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var next = button.getAttribute("data-next");
+        session.revealStage(pageId, next);
+        show(next);
+        var heading = document.querySelector('section[data-stage="' + next + '"] h2');
+        if (heading) { heading.focus(); }
+      });
+    });
+  }
+
+  /* ---- private notes, kept with the learner's progress */
+  var pendingNotes = {};
+  function wireNotes() {
+    all("textarea.note").forEach(function (area) {
+      var key = area.getAttribute("data-note"), accepted = session.note(key);
+      var message = element("p", "note-limit");
+      message.setAttribute("role", "status");
+      area.parentNode.insertBefore(message, area.nextSibling);
+      area.value = accepted;
+      area.addEventListener("input", function () {
+        if (session.setNote(key, area.value)) {
+          accepted = area.value;
+          message.textContent = "";
+          pendingNotes[key] = true;
+        } else {
+          area.value = accepted;
+          message.textContent = "Your notes have reached the most this course can store. Shorten a note to add more.";
+        }
+      });
+      area.addEventListener("change", flushNotes);
+    });
+  }
+  function flushNotes() {
+    if (Object.keys(pendingNotes).length) { pendingNotes = {}; session.save(); }
+  }
+
+  /* ---- the final assessment */
+  function wireAssessment() {
+    var box = document.querySelector(".assessment");
+    if (!box) { return; }
+    var forms = all("form.question", box), status = box.querySelector(".attempt-status");
+    var submit = box.querySelector(".submit-assessment"), results = box.querySelector(".results");
+    var again = box.querySelector(".new-attempt"), list = box.querySelector(".questions");
+    if (session.isLocked(pageId)) {
+      list.hidden = true; submit.hidden = true;
+      status.textContent = "The assessment opens once you have visited every other page of the course.";
+      return;
+    }
+    session.repairAttempt();
+    forms.forEach(function (form) {
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      form.addEventListener("change", function () { session.setResponse(form.getAttribute("data-question"), checkedKeys(form)); });
+    });
+
+    function render() {
+      var info = session.assessment(), byId = {};
+      forms.forEach(function (form) { byId[form.getAttribute("data-question")] = form; form.hidden = true; });
+      info.questions.forEach(function (id, i) {
+        var form = byId[id];
+        if (!form) { return; }
+        list.appendChild(form);
+        form.hidden = false;
+        var legend = form.querySelector("legend"), number = legend.querySelector(".question-number");
+        if (!number) { number = legend.insertBefore(element("span", "question-number"), legend.firstChild); }
+        number.textContent = "Question " + (i + 1) + " of " + info.questions.length + ". ";
+        all("input", form).forEach(function (input) {
+          var chosen = (info.responses[id] || "").indexOf(input.value) >= 0;
+          input.checked = chosen;
+          input.disabled = info.submitted || session.mode() !== "normal";
+        });
+        var region = form.querySelector(".feedback");
+        region.textContent = "";
+        region.className = "feedback";
+        if (info.submitted) {
+          var keys = (info.responses[id] || "").split("").filter(Boolean);
+          showFeedback(form, keys, sameKeys(keys, session.question(id).correct));
+        }
+      });
+      var limit = COURSE.banks[COURSE.assessment.bank].attempts;
+      status.textContent = info.attempt ? "Attempt " + info.attempt + (limit ? " of " + limit : "") + "." : "";
+      submit.hidden = info.submitted || !info.attempt || session.mode() !== "normal";
+      results.hidden = !info.submitted;
+      if (info.submitted) { showResults(info); }
+    }
+
+    function showResults(info) {
+      var result = session.result(), out = results.querySelector(".results-body");
+      out.textContent = "";
+      out.appendChild(element("p", "score", "You scored " + result.score + "% (" + result.right + " of " +
+        result.total + " correct). The pass mark is " + COURSE.passMark + "%."));
+      out.appendChild(element("p", "verdict " + (result.passed ? "passed" : "failed"),
+        result.passed ? "\u2713 You passed." : "\u2717 You did not pass this time."));
+      var weak = result.outcomes.filter(function (o) { return !o.passed; });
+      if (weak.length) {
+        out.appendChild(element("p", null, "Learning outcomes to revisit:"));
+        var ul = element("ul", "revisit");
+        weak.forEach(function (o) {
+          var outcome = COURSE.outcomes.filter(function (x) { return x.id === o.id; })[0];
+          var li = element("li", null, o.id + ": " + outcome.text + " (" + o.percent + "% correct) ");
+          COURSE.pages.filter(function (p) { return p.kind !== "assessment" && p.outcomes.indexOf(o.id) >= 0; })
+            .forEach(function (p, i) {
+              if (i) { li.appendChild(document.createTextNode(", ")); }
+              var a = element("a", null, p.title); a.href = p.href; li.appendChild(a);
+            });
+          ul.appendChild(li);
+        });
+        out.appendChild(ul);
+      }
+      var left = info.attemptsLeft;
+      again.hidden = result.passed || left === 0 || session.mode() !== "normal";
+      if (!result.passed) {
+        out.appendChild(element("p", null, left === 0 ? "You have used all your attempts." :
+          left === null ? "You can try again." : "You have " + left + " attempt" + (left === 1 ? "" : "s") + " left."));
+      }
+    }
+
+    submit.addEventListener("click", function () {
+      var info = session.assessment();
+      var missing = info.questions.filter(function (id) { return !info.responses[id]; });
+      if (missing.length) {
+        status.textContent = "Please answer every question before you submit. Unanswered: " +
+          missing.map(function (id) { return "question " + (info.questions.indexOf(id) + 1); }).join(", ") + ".";
+        var first = list.querySelector('form[data-question="' + missing[0] + '"] input');
+        if (first) { first.focus(); }
+        return;
+      }
+      var descriptions = {};
+      forms.forEach(function (form) { descriptions[form.getAttribute("data-question")] = stemText(form); });
+      session.submitAssessment(descriptions);
+      render();
+      showProgress();
+      results.focus();
+    });
+    again.addEventListener("click", function () {
+      session.startAttempt();
+      session.save();
+      session.questionShown("assessment");
+      render();
+      var first = list.querySelector("form:not([hidden]) input");
+      if (first) { first.focus(); }
+    });
+    session.questionShown("assessment");
+    render();
   }
 
   function wireFinish() {
     var button = document.querySelector(".finish");
     if (!button) { return; }
     button.addEventListener("click", function () {
+      flushNotes();
       session.finish();
       button.disabled = true;
-      var main = document.getElementById("main");
-      var done = document.createElement("p");
+      var done = element("p", "finished", "Your progress has been saved. You can now close this window.");
       done.setAttribute("role", "status");
-      done.textContent = "Your progress has been saved. You can now close this window.";
-      main.appendChild(done);
+      document.getElementById("main").appendChild(done);
     });
   }
 
-  if (document.body.classList.contains("start")) { startPage(); return; }
-  var pageId = document.body.getAttribute("data-page");
+  /* After a page change, put focus on the new page's heading. */
+  function focusHeading() {
+    var heading = document.querySelector("main h1");
+    if (heading && document.referrer && /\.html(\?|#|$)/.test(document.referrer) && !location.hash) { heading.focus(); }
+  }
+
+  /* A first attempt is drawn on arrival and saved with the page visit: one commit per page turn. */
+  if (document.querySelector(".assessment") && !session.isLocked(pageId) && session.mode() === "normal" &&
+      !session.assessment().attempt) {
+    session.startAttempt();
+  }
   session.visit(pageId);
   showNotice();
-  markVisited();
+  showProgress();
+  wireChecks();
+  wireStages();
+  wireNotes();
+  wireAssessment();
   wireFinish();
   focusHeading();
+  window.addEventListener("pagehide", function () { flushNotes(); if (!shell) { session.finish(); } });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushNotes(); session.saveIfDirty(); }
+  });
 }());

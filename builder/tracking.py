@@ -1,0 +1,43 @@
+"""The learner's saved progress (`suspend_data`) and how large it can get.
+
+The format is written by `templates/static/runtime.js`; this module builds the largest state a
+learner could save for a course, in the same compact JSON, to check it fits SCORM 1.2's limit.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from builder.model import Course
+
+SCORM12_SUSPEND_LIMIT = 4096
+#: Room always left for learners' private notes; the runtime stops a note growing past the limit.
+NOTE_RESERVE = 500
+OPTION_KEYS = "abcdefgh"
+
+
+def worst_case_state(course: Course) -> dict[str, Any]:
+    """The biggest progress state, without notes: every page, answer and stage, every attempt."""
+    answers = {q.id: OPTION_KEYS[:len(q.options)] for bank in course.banks
+               if bank.settings.kind == "knowledge-check" for q in bank.settings.questions}
+    answers.update({q.id: OPTION_KEYS[:len(q.options)] for page in course.pages
+                    for stage in page.meta.stages for q in stage.decisions})
+    stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
+              for page in course.pages if page.meta.stages}
+    state: dict[str, Any] = {"v": 1, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
+                             "n": {}}
+    assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
+    if assessment is not None:
+        settings = assessment.settings
+        drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(q.options), reverse=True)
+        drawn = drawn[:settings.draw or len(drawn)]
+        attempts = settings.attempts or 9
+        state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
+                      "r": {q.id: OPTION_KEYS[:len(q.options)] for q in drawn}, "h": [100] * attempts}
+    return state
+
+
+def encoded_length(state: dict[str, Any]) -> int:
+    """Length of the state as the runtime stores it (JSON without spaces)."""
+    return len(json.dumps(state, separators=(",", ":"), ensure_ascii=True))
