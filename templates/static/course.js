@@ -307,6 +307,7 @@
   wireAssessment();
   wireFinish();
   focusHeading();
+  body.setAttribute("data-ready", "true");
   window.addEventListener("pagehide", function () { flushNotes(); if (!shell) { session.finish(); } });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { flushNotes(); session.saveIfDirty(); }

@@ -1,0 +1,367 @@
+"""End to end: a learner takes the fixture course in Chromium, inside scorm-again as the LMS.
+
+Every path asserts the call order, that the LMS (with Moodle's stricter checks) rejected
+nothing, and the values the LMS holds at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from browser import lms_site, serve
+from builder.loading import load_project
+from builder.tracking import encoded_length, worst_case_state
+from conftest import FIXTURES, edit, run
+from learner import Learner
+
+pytestmark = pytest.mark.browser
+VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+ALL_QUESTIONS = {"kc-cue-look-away", "amira-first-step", "fa-cues", "fa-support"}
+
+
+class Cmi:
+    """The LMS's data model at the end of a session, the same way for both versions."""
+
+    def __init__(self, snapshot: dict[str, Any], version: str):
+        self.cmi, self.v12 = snapshot["cmi"], version == "1.2"
+
+    def _get(self, v12: str, v2004: str) -> Any:
+        node = self.cmi
+        for part in (v12 if self.v12 else v2004).split("."):
+            node = node[part]
+        return node
+
+    status = property(lambda self: self._get("core.lesson_status", "completion_status"))
+    success = property(lambda self: None if self.v12 else self.cmi["success_status"])
+    raw = property(lambda self: self._get("core.score.raw", "score.raw"))
+    exit = property(lambda self: self._get("core.exit", "exit"))
+    location = property(lambda self: self._get("core.lesson_location", "location"))
+    suspend = property(lambda self: self.cmi["suspend_data"])
+    interactions = property(lambda self: [self.cmi["interactions"][k] for k in sorted(self.cmi["interactions"], key=int)])
+
+    @property
+    def objectives(self) -> dict[str, dict[str, Any]]:
+        return {o["id"]: o for o in (self.cmi["objectives"][k] for k in sorted(self.cmi["objectives"], key=int))}
+
+    def resumed(self) -> dict[str, Any]:
+        """This data as the LMS hands it to the next session after a suspend."""
+        seed = json.loads(json.dumps({"cmi": self.cmi}))
+        if self.v12:
+            seed["cmi"]["core"]["entry"] = "resume"
+        else:
+            seed["cmi"]["entry"] = "resume"
+        return seed
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The fixture course's packages, each served beside the LMS harness."""
+    out = tmp_path_factory.mktemp("dist")
+    assert run("build", FIXTURES / "mini", "--out", out).exit_code == 0
+    urls = {}
+    with serve(out) as base:
+        for kind in VERSIONS:
+            lms_site(out / f"mini-course-1.0-{kind}.zip", out / kind)
+            urls[kind] = f"{base}/{kind}/lms.html?v={VERSIONS[kind]}&mastery=80"
+        yield urls
+
+
+def names(result: dict[str, Any]) -> list[str]:
+    return [call["fn"] for call in result["calls"]]
+
+
+def sets(result: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(c["args"][0], c["args"][1]) for c in result["calls"] if c["fn"] in ("LMSSetValue", "SetValue")]
+
+
+def assert_clean_session(result: dict[str, Any], version: str, learner: Learner | None = None) -> None:
+    """One initialize first, one finish last, nothing rejected (Moodle-strict), no script errors."""
+    init, finish = ("LMSInitialize", "LMSFinish") if version == "1.2" else ("Initialize", "Terminate")
+    calls = names(result)
+    assert calls[0] == init and calls.count(init) == 1
+    assert calls[-1] == finish and calls.count(finish) == 1
+    assert result["violations"] == []
+    assert learner is None or learner.errors == []
+
+
+def status_writes(result: dict[str, Any]) -> list[str]:
+    return [value for element, value in sets(result)
+            if element in ("cmi.core.lesson_status", "cmi.completion_status", "cmi.success_status")]
+
+
+def walk_to_assessment(learner: Learner, note: str = "") -> None:
+    """Visit every page in order, answering checks and revealing stages, up to the assessment."""
+    while True:
+        kind = learner.view.locator("body").get_attribute("data-kind")
+        if kind == "assessment":
+            return
+        if kind == "knowledge-check":
+            learner.check_questions()
+        if kind == "case-study":
+            if note:
+                learner.view.locator("textarea.note").first.fill(note)
+            learner.reveal_stages()
+        learner.next()
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_pass_path(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind])
+    assert learner.view.locator(".lms-notice").is_hidden(), "an LMS was found: no 'not recorded' notice"
+    walk_to_assessment(learner, note="Ask about Amira's support network. Café \u2615")
+    text = learner.take_assessment(right=True)
+    assert "You scored 100% (2 of 2 correct)" in text and "You passed" in text
+    learner.view.locator(".finish").click()
+    learner.view.locator(".finished").wait_for()
+    result = learner.harness()
+    learner.context.close()
+
+    assert_clean_session(result, version, learner)
+    first_set = next(i for i, c in enumerate(result["calls"]) if c["fn"] in ("LMSSetValue", "SetValue"))
+    assert sets(result)[0][1] == "incomplete" and names(result)[first_set + 1] in ("LMSCommit", "Commit")
+    score_writes = [i for i, (element, _) in enumerate(sets(result)) if element.endswith("score.raw")
+                    and not element.startswith("cmi.objectives")]
+    assert len(score_writes) == 1, "score.raw is written once, when the assessment is submitted"
+    cmi = Cmi(result["snapshot"], version)
+    assert cmi.raw == "100" and cmi.location == "final-check"
+    if version == "1.2":
+        assert (cmi.status, cmi.exit) == ("passed", "")
+        assert cmi.cmi["core"]["score"] == {"raw": "100", "min": "0", "max": "100"}
+    else:
+        assert (cmi.status, cmi.success, cmi.exit) == ("completed", "passed", "suspend")
+        assert cmi.cmi["score"] == {"scaled": "1", "raw": "100", "min": "0", "max": "100"}
+    assert {i["id"] for i in cmi.interactions} == ALL_QUESTIONS
+    assert all(i["type"] == "choice" and i["result"] == "correct" for i in cmi.interactions)
+    multiple = next(i for i in cmi.interactions if i["id"] == "fa-cues")
+    response = "student_response" if version == "1.2" else "learner_response"
+    assert multiple[response] == ("a,b" if version == "1.2" else "a[,]b")
+    assert multiple["correct_responses"]["0"]["pattern"] == multiple[response]
+    assert list(cmi.objectives) == ["LO1", "LO2"]
+    status = "status" if version == "1.2" else "success_status"
+    assert all(o[status] == "passed" and o["score"]["raw"] == "100" for o in cmi.objectives.values())
+    state = json.loads(cmi.suspend)
+    assert state["n"] == {"case-amira.pregnancy": "Ask about Amira's support network. Café \u2615"}
+    assert cmi.suspend.isascii() and len(cmi.suspend) <= 4096
+    without_notes = {**state, "n": {}}
+    course, _ = load_project(FIXTURES / "mini")
+    assert set(state) <= set(worst_case_state(course))
+    assert encoded_length(without_notes) <= encoded_length(worst_case_state(course))
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_fail_then_retry(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind])
+    walk_to_assessment(learner)
+    text = learner.take_assessment(right=False)
+    assert "You scored 0%" in text and "You did not pass" in text and "You have 2 attempts left" in text
+    assert "LO1: Describe how babies communicate" in text, "outcomes to revisit are listed"
+    assert learner.view.locator(".results a", has_text="Reading a baby's cues").count() == 1
+    failed = Cmi({"cmi": learner.harness()["cmi"]["cmi"]}, version)
+    assert (failed.status, failed.success) == (("failed", None) if version == "1.2" else ("incomplete", "failed"))
+    learner.view.locator(".new-attempt").click()
+    text = learner.take_assessment(right=True)
+    assert "You passed" in text
+    assert learner.view.locator(".new-attempt").is_hidden()
+    result = learner.close()
+
+    assert_clean_session(result, version, learner)
+    cmi = Cmi(result["snapshot"], version)
+    assert cmi.raw == "100"
+    if version == "1.2":
+        assert status_writes(result) == ["incomplete", "failed", "passed"]
+    else:
+        assert status_writes(result) == ["incomplete", "failed", "completed", "passed"]
+        assert (cmi.status, cmi.success) == ("completed", "passed")
+    results = [i["result"] for i in cmi.interactions if i["id"].startswith("fa-")]
+    assert results == ["wrong" if version == "1.2" else "incorrect"] * 2 + ["correct"] * 2
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_attempts_run_out(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind])
+    walk_to_assessment(learner)
+    for attempt in range(3):
+        if attempt:
+            learner.view.locator(".new-attempt").click()
+        text = learner.take_assessment(right=False)
+    assert "You have used all your attempts" in text
+    assert learner.view.locator(".new-attempt").is_hidden()
+    result = learner.close()
+    assert_clean_session(result, version, learner)
+    cmi = Cmi(result["snapshot"], version)
+    assert cmi.raw == "0"
+    if version == "1.2":
+        assert (cmi.status, cmi.exit) == ("failed", "")
+    else:
+        assert (cmi.status, cmi.success) == ("completed", "failed"), "finished, not passed (R04-5)"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_stop_halfway_and_resume(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    first = Learner(browser, sites[kind])
+    first.next()
+    first.next()
+    first.check_questions(right=False)
+    first.next()
+    first.view.locator("textarea.note").first.fill("Who else is around Amira?")
+    first.view.locator(".next-stage").first.click()
+    first.view.locator("h1").click()  # leave the note field, as a learner does
+    result = first.close()
+    assert_clean_session(result, version, first)
+    cmi = Cmi(result["snapshot"], version)
+    assert (cmi.exit, cmi.location, cmi.status) == ("suspend", "case-amira", "incomplete")
+
+    second = Learner(browser, sites[kind], resume=cmi.resumed())
+    assert second.page_id() == "case-amira", "the learner returns to the page they left"
+    assert second.view.locator("textarea.note").first.input_value() == "Who else is around Amira?"
+    assert second.view.locator('section[data-stage="six-weeks"]').is_visible()
+    assert second.view.locator(".modules > li[data-module=m-communication] > .status").text_content() == "(done)"
+    second.goto("check-cues")
+    assert second.view.locator("input[value=b]").is_checked()
+    assert "Not quite" in second.view.locator(".feedback").inner_text()
+    resumed = second.close()
+    assert_clean_session(resumed, version, second)
+    assert status_writes(resumed) == [], "re-entry never rewrites the status"
+    assert not any(c["args"][0].startswith("cmi.interactions") for c in resumed["calls"] if c["fn"].endswith("SetValue")), \
+        "an already answered check is not recorded twice"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_resume_in_the_middle_of_the_assessment(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    first = Learner(browser, sites[kind])
+    walk_to_assessment(first)
+    drawn = first.drawn()
+    first.choose(drawn[0], first.correct(drawn[0]))
+    cmi = Cmi(first.close()["snapshot"], version)
+    second = Learner(browser, sites[kind], resume=cmi.resumed())
+    assert second.drawn() == drawn, "the same questions, in the same order"
+    for key in second.correct(drawn[0]):
+        assert second.view.locator(f'form[data-question="{drawn[0]}"] input[value="{key}"]').is_checked()
+    assert "Attempt 1 of 3" in second.view.locator(".attempt-status").inner_text()
+    second.close()
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_failed_commits_keep_the_data_and_are_retried(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind] + "&failcommits=3")
+    learner.next()
+    learner.next()
+    learner.check_questions()
+    assert learner.view.locator(".feedback .verdict").inner_text() == "\u2713 Correct."
+    learner.page.wait_for_function("__harness.calls.filter(c => /Commit/.test(c.fn) && !c.refused).length > 0",
+                                   timeout=10000)
+    result = learner.close()
+    assert result["violations"] == [] and learner.errors == []
+    refused = [c for c in result["calls"] if c.get("refused")]
+    assert len(refused) == 3
+    cmi = Cmi(result["snapshot"], version)
+    state = json.loads(cmi.suspend)
+    assert state["p"] == ["welcome", "baby-cues", "check-cues"] and state["k"] == {"kc-cue-look-away": "a"}
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_republished_course_restores_what_still_exists(browser: Browser, sites: dict[str, str], kind: str,
+                                                        tmp_path: Path) -> None:
+    version = VERSIONS[kind]
+    first = Learner(browser, sites[kind])
+    first.next()
+    first.next()
+    first.check_questions()
+    first.next()
+    cmi = Cmi(first.close()["snapshot"], version)
+
+    project = tmp_path / "v2"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.1"')
+    edit(project / "course/course.yaml", "[welcome, baby-cues, check-cues]", "[welcome, new-page, check-cues]")
+    (project / "course/pages/baby-cues.md").unlink()
+    (project / "course/pages/new-page.md").write_text(
+        "---\nid: new-page\ntitle: A page added later\nminutes: 2\noutcomes: [LO1]\n---\nNew material.\n")
+    out = tmp_path / "dist"
+    assert run("build", project, "--out", out, "--target", kind).exit_code == 0, "republished"
+    with serve(lms_site(out / f"mini-course-1.1-{kind}.zip", tmp_path / "site")) as base:
+        second = Learner(browser, f"{base}/lms.html?v={version}&mastery=80", resume=cmi.resumed())
+        assert second.page_id() == "case-amira"
+        statuses = {li.get_attribute("data-page"): li.inner_text() for li in
+                    second.view.locator(".module-pages li").all()}
+        second.goto("welcome")
+        assert second.view.locator(".module-pages li[data-page=new-page] .status").text_content() == ""
+        assert second.view.locator(".module-pages li[data-page=check-cues] .status").text_content() == "(done)"
+        second.goto("check-cues")
+        assert second.view.locator("input[value=a]").is_checked()
+        result = second.close()
+    assert statuses
+    assert_clean_session(result, version, second)
+    state = json.loads(Cmi(result["snapshot"], version).suspend)
+    assert "baby-cues" not in state["p"] and {"welcome", "check-cues", "case-amira"} <= set(state["p"])
+    assert state["k"] == {"kc-cue-look-away": "a"}
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_browse_mode_records_no_result(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind] + "&mode=browse")
+    assert "browse mode" in learner.view.locator(".lms-notice").inner_text()
+    walk_to_assessment(learner)
+    assert learner.view.locator(".submit-assessment").is_hidden()
+    result = learner.close()
+    assert_clean_session(result, version, learner)
+    assert status_writes(result) == (["browsed"] if version == "1.2" else [])
+    assert not [e for e, _ in sets(result) if "score" in e or "interactions" in e or "objectives" in e]
+
+
+def test_web_build_keeps_progress_in_the_browser(browser: Browser, tmp_path: Path) -> None:
+    """The web build opened from disk: runs fully, says results are not recorded, resumes."""
+    out = tmp_path / "dist"
+    assert run("build", FIXTURES / "mini", "--out", out).exit_code == 0
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    web = out / "mini-course-1.0-web"
+    page.goto((web / "index.html").as_uri())
+    page.locator(".start-link").click()
+    assert "results are not being recorded" in page.locator(".lms-notice").inner_text()
+    page.locator("a[rel=next]").click()
+    page.locator("a[rel=next]").click()
+    page.locator("input[value=a]").check()
+    page.locator("form.question button").click()
+    assert "Correct" in page.locator(".feedback").inner_text()
+    page.goto((web / "index.html").as_uri())
+    assert page.locator(".start-link").inner_text() == "Continue where you left off"
+    page.locator(".start-link").click()
+    assert page.locator("body").get_attribute("data-page") == "check-cues"
+    assert page.locator("input[value=a]").is_checked()
+    context.close()
+    assert errors == []
+
+
+def test_scorm_package_without_an_lms_runs_and_says_so(browser: Browser, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run("build", FIXTURES / "mini", "--out", out, "--target", "scorm12").exit_code == 0
+    site = lms_site(out / "mini-course-1.0-scorm12.zip", tmp_path / "site")
+    with serve(site) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/pkg/index.html")
+        course = page.frame_locator("#course-frame")
+        assert "results are not being recorded" in course.locator(".lms-notice").inner_text()
+        course.locator("a[rel=next]").click()
+        course.locator('body[data-page="baby-cues"]').wait_for()
+        page.reload()
+        page.frame_locator("#course-frame").locator('body[data-page="baby-cues"]').wait_for()
+        page.close()
+    assert errors == []
