@@ -62,6 +62,9 @@ def _describe(detail: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ..
         word = {"greater_than_equal": "at least", "less_than_equal": "at most",
                 "greater_than": "more than", "less_than": "less than"}[kind]
         return f"`{name}` is {value}, but must be {word} {limit}", f"use a number {word} {limit}"
+    if kind == "string_type" and isinstance(value, bool):
+        return (f"`{name}` was read as {str(value).lower()}, not text: YAML treats yes, no, on, off, true and "
+                "false as true/false", 'put the text in quotes, e.g. "Yes"')
     expected = {
         "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
         "int_from_float": "a whole number", "bool_type": "true or false", "bool_parsing": "true or false",

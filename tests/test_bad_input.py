@@ -51,6 +51,9 @@ CASES = {
                           "(write a whole number)"),
     "wrong-type-text": (COURSE, 'version: "1.0"', "version: 1.0",
                         "course/course.yaml:4: `version` should be text, not a number `1.0` (put it in quotes)"),
+    "yes-no-read-as-boolean": (FINAL, "      - text: Crying", "      - text: Yes",
+                               'quizzes/final.yaml:12: `text` was read as true, not text: YAML treats yes, no, '
+                               'on, off, true and false as true/false (put the text in quotes, e.g. "Yes")'),
     "wrong-type-list": (CUES, "outcomes: [LO1]", "outcomes: {a: 1}",
                         "course/pages/baby-cues.md:6: `outcomes` should be a list, not a block of fields "
                         "(write each item on its own line starting with '- ')"),
@@ -199,3 +202,17 @@ def test_every_problem_is_reported_at_once(project: Path) -> None:
     assert [line.split(":")[0] for line in lines] == [
         "course/pages/baby-cues.md", "course/pages/check-cues.md", "quizzes/broken.yaml", "quizzes/final.yaml",
         "quizzes/kc-cues.yaml"]  # the last: a warning that the bank is no longer used
+
+
+def test_saved_progress_that_could_overflow_scorm12_fails_the_build(project: Path) -> None:
+    long_id = "q-" + "x" * 58
+    questions = "".join(
+        f"  - id: {long_id}{i:03d}\n    stem: Question {i}?\n    options:\n"
+        f"      - {{text: Agree, correct: true, feedback: Right.}}\n      - {{text: Disagree, feedback: Wrong.}}\n"
+        f"    explanation: Because.\n" for i in range(60))
+    (project / "quizzes/kc-cues.yaml").write_text(
+        "id: kc-cues\ntitle: Many checks\nkind: knowledge-check\nquestions:\n" + questions, encoding="utf-8")
+    lines = build_fails(project)
+    assert any(line.startswith("course/course.yaml:1: a learner's saved progress could reach ") and
+               "over the 4096 that SCORM 1.2 allows (use fewer or shorter page and question ids" in line
+               for line in lines), "\n".join(lines)

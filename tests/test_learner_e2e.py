@@ -365,3 +365,14 @@ def test_scorm_package_without_an_lms_runs_and_says_so(browser: Browser, tmp_pat
         page.frame_locator("#course-frame").locator('body[data-page="baby-cues"]').wait_for()
         page.close()
     assert errors == []
+
+
+def test_assessment_is_locked_until_every_page_is_visited(browser: Browser, sites: dict[str, str]) -> None:
+    learner = Learner(browser, sites["scorm12"])
+    learner.goto("final-check")
+    assert "opens once you have visited every other page" in learner.view.locator(".attempt-status").inner_text()
+    assert learner.view.locator(".submit-assessment").is_hidden()
+    assert learner.view.locator(".module-pages li[data-page=final-check] .status").text_content() == "(locked)"
+    result = learner.close()
+    assert_clean_session(result, "1.2", learner)
+    assert json.loads(Cmi(result["snapshot"], "1.2").suspend).get("a") is None, "no attempt was drawn"
