@@ -124,6 +124,14 @@ def test_pass_path(browser: Browser, sites: dict[str, str], kind: str) -> None:
     learner.context.close()
 
     assert_clean_session(result, version, learner)
+    commits_per_page: dict[str, int] = {}
+    location = ""
+    for call in result["calls"]:
+        if call["fn"].endswith("SetValue") and call["args"][0].endswith("location"):
+            location = call["args"][1]
+        elif call["fn"].endswith("Commit") and location:
+            commits_per_page[location] = commits_per_page.get(location, 0) + 1
+    assert commits_per_page["welcome"] == commits_per_page["baby-cues"] == 1, "one commit per page turn"
     first_set = next(i for i, c in enumerate(result["calls"]) if c["fn"] in ("LMSSetValue", "SetValue"))
     assert sets(result)[0][1] == "incomplete" and names(result)[first_set + 1] in ("LMSCommit", "Commit")
     score_writes = [i for i, (element, _) in enumerate(sets(result)) if element.endswith("score.raw")
