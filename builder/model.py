@@ -64,6 +64,13 @@ class Completion(Authored):
     assessment: Literal["passed", "submitted", "none"] = "passed"
 
 
+class AccessibilitySettings(Authored):
+    """What the accessibility statement says that only the course provider knows."""
+
+    contact: Text = "the organisation that gave you access to this course"
+    limitations: list[Text] = []
+
+
 class CourseSettings(Authored):
     """`course/course.yaml`."""
 
@@ -79,6 +86,7 @@ class CourseSettings(Authored):
     pass_mark: Optional[Annotated[int, Field(ge=0, le=100)]] = None
     completion: Completion = Completion()
     lock_assessment: bool = False
+    accessibility: AccessibilitySettings = AccessibilitySettings()
 
 
 class Option(Authored):

@@ -82,7 +82,7 @@ class PageContext:
     language: str
     page: NavPage
     minutes: int
-    module: NavModule
+    module: Optional[NavModule]
     modules: tuple[NavModule, ...]
     position: int
     total: int
@@ -214,6 +214,18 @@ class _Renderer:
                           for i, o in enumerate(question.options)),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
+    def statement(self) -> str:
+        """The accessibility statement, a page outside the course order linked from every footer."""
+        settings = self.course.settings
+        body = Markup(render_template(self.env, "statement.html", settings=settings))
+        nav = NavPage("accessibility", "Accessibility statement", "accessibility.html", "statement")
+        context = PageContext(
+            course_id=settings.id, course_title=settings.title, version=settings.version, language=settings.language,
+            page=nav, minutes=0, module=None, modules=self.modules, position=0, total=len(self.order),
+            previous=None, next=None, body=body, questions=(), stages=(), analysis=Markup(""), prompts=(),
+            pass_mark=settings.pass_mark, attempts=None, draw=None)
+        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+
     def page(self, index: int, nav: NavPage) -> str:
         page = self.pages[nav.id]
         meta, path = page.meta, page.source.path
@@ -285,6 +297,7 @@ def render_site(course: Course, theme: Theme) -> Site:
     files: dict[str, bytes] = {}
     for index, nav in enumerate(renderer.order):
         files[f"{PAGES}/{nav.href}"] = renderer.page(index, nav).encode()
+    files[f"{PAGES}/accessibility.html"] = renderer.statement().encode()
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
     for name, data in theme.static_files().items():
         files[f"{ASSETS}/{name}"] = data

@@ -287,10 +287,10 @@
     });
   }
 
-  /* After a page change, put focus on the new page's heading. */
+  /* After a page change, put focus on the new page's heading (not when a link targets a part of it). */
   function focusHeading() {
     var heading = document.querySelector("main h1");
-    if (heading && document.referrer && /\.html(\?|#|$)/.test(document.referrer) && !location.hash) { heading.focus(); }
+    if (heading && !location.hash) { heading.focus(); }
   }
 
   /* A first attempt is drawn on arrival and saved with the page visit: one commit per page turn. */
@@ -298,7 +298,7 @@
       !session.assessment().attempt) {
     session.startAttempt();
   }
-  session.visit(pageId);
+  if (body.getAttribute("data-kind") !== "statement") { session.visit(pageId); }
   showNotice();
   showProgress();
   wireChecks();
