@@ -7,12 +7,15 @@ from pathlib import Path
 from types import ModuleType
 
 from builder.errors import CourseInvalid, Problem
+from builder.export import FORMATS, gift, moodle_xml, selected_banks
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
+from builder.schema_errors import did_you_mean
 from builder.rendering import render_site
 from builder.theme import Theme
+from builder.tracking import saved_progress_problem
 from builder.validation import validate
 
 MANIFESTS: dict[str, ModuleType] = {"scorm12": scorm12, "scorm2004": scorm2004}
@@ -67,7 +70,10 @@ def output_name(course: Course, target: str) -> str:
 
 
 def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Output, ...]:
-    """Render every requested target in memory."""
+    """Render every requested target in memory; CourseInvalid if a target cannot hold the course."""
+    limits = [problem for target in targets if (problem := saved_progress_problem(course, target))]
+    if limits:
+        raise CourseInvalid(limits)
     site = render_site(course, Theme.for_project(course.root))
     outputs = []
     for target in targets:
@@ -90,3 +96,24 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
         else:
             write_folder(output.files, output.path)
     return Built(checked, outputs)
+
+
+def export_questions(project: Path, format_: str, bank_id: str | None = None,
+                     output: Path | None = None) -> tuple[bytes, Path | None]:
+    """Export question banks as Moodle XML or GIFT; write them unless `output` is `-`.
+
+    Returns the data and the path written (None for standard output).
+    """
+    course = check(project).course
+    try:
+        banks = selected_banks(course, bank_id)
+    except StopIteration:
+        known = [bank.settings.id for bank in course.banks]
+        hint = did_you_mean(str(bank_id), known) or f"use one of: {', '.join(known)}"
+        raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None
+    data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
+    if output is not None and str(output) == "-":
+        return data, None
+    path = output or project / "dist" / f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
+    write_file(data, path)
+    return data, path

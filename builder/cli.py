@@ -70,18 +70,34 @@ def check(project: Path, strict: bool) -> None:
 
 @main.command()
 @PROJECT
-@click.option("--target", type=click.Choice([*pipeline.TARGETS, "all"]), default="all", show_default=True,
-              help="Which package to build.")
+@click.option("--target", "targets", type=click.Choice([*pipeline.TARGETS, "all"]), multiple=True,
+              help="Which package to build; repeat for several.  [default: all]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: PROJECT/dist].")
 @STRICT
-def build(project: Path, target: str, out_dir: Path | None, strict: bool) -> None:
+def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
-    targets = pipeline.TARGETS if target == "all" else (target,)
-    built = _run(pipeline.build, project, targets, out_dir, strict=strict)
+    chosen = pipeline.TARGETS if not targets or "all" in targets else tuple(dict.fromkeys(targets))
+    built = _run(pipeline.build, project, chosen, out_dir, strict=strict)
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
         click.echo(f"wrote {output.path} ({len(output.files)} files)")
+
+
+@main.command()
+@PROJECT
+@click.option("--format", "format_", type=click.Choice(["moodle-xml", "gift"]), default="moodle-xml",
+              show_default=True, help="Moodle XML or GIFT.")
+@click.option("--bank", "bank_id", default=None, help="Export only this question bank (its id).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="File to write, or - for standard output [default: dist/<course>-<version>-questions.<ext>].")
+def export(project: Path, format_: str, bank_id: str | None, output: Path | None) -> None:
+    """Export the question banks for Moodle's question bank."""
+    data, path = _run(pipeline.export_questions, project, format_, bank_id, output)
+    if path is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        click.echo(f"wrote {path}")
 
 
 @main.command()

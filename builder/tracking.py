@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from builder.errors import Problem
 from builder.model import Course
 
-SCORM12_SUSPEND_LIMIT = 4096
+#: suspend_data limits: SCORM 1.2 CMIString4096; SCORM 2004 4th edition 64000 characters.
+SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64000)}
 #: Room always left for learners' private notes; the runtime stops a note growing past the limit.
 NOTE_RESERVE = 500
 OPTION_KEYS = "abcdefgh"
@@ -41,3 +43,17 @@ def worst_case_state(course: Course) -> dict[str, Any]:
 def encoded_length(state: dict[str, Any]) -> int:
     """Length of the state as the runtime stores it (JSON without spaces)."""
     return len(json.dumps(state, separators=(",", ":"), ensure_ascii=True))
+
+
+def saved_progress_problem(course: Course, target: str) -> Problem | None:
+    """A problem if a learner's progress could outgrow what the target's LMS stores, else None."""
+    if target not in SUSPEND_LIMITS:
+        return None
+    standard, limit = SUSPEND_LIMITS[target]
+    size = encoded_length(worst_case_state(course))
+    if size + NOTE_RESERVE <= limit:
+        return None
+    return course.source.problem((), f"a learner's saved progress could reach {size} characters plus notes, "
+                                     f"over the {limit} that {standard} allows",
+                                 "use fewer or shorter page and question ids, fewer attempts or a smaller `draw`, "
+                                 f"or build only the other targets")

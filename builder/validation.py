@@ -17,7 +17,6 @@ from builder.markup import Reference, convert
 from builder.model import Bank, Course, Page, Question
 from builder.schema_errors import did_you_mean
 from builder.sourcemap import Location, SourceFile
-from builder.tracking import NOTE_RESERVE, SCORM12_SUSPEND_LIMIT, encoded_length, worst_case_state
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 VIDEO_TYPES = {".mp4", ".webm"}
@@ -50,7 +49,7 @@ class MarkdownText:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_saved_progress)
+              _check_tags, _check_outcomes, _check_markdown)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -262,15 +261,6 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not assessed by any "
                                              f"{kind}question",
                                         f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
-
-
-def _check_saved_progress(course: Course) -> Iterator[Problem]:
-    size = encoded_length(worst_case_state(course))
-    if size + NOTE_RESERVE > SCORM12_SUSPEND_LIMIT:
-        yield course.source.problem((), f"a learner's saved progress could reach {size} characters plus notes, "
-                                        f"over the {SCORM12_SUSPEND_LIMIT} that SCORM 1.2 allows",
-                                    "use fewer or shorter page and question ids, fewer attempts or a smaller "
-                                    "`draw`, or split the course")
 
 
 # --- Markdown: links, media and unsafe HTML ------------------------------------------------

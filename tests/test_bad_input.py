@@ -216,3 +216,5 @@ def test_saved_progress_that_could_overflow_scorm12_fails_the_build(project: Pat
     assert any(line.startswith("course/course.yaml:1: a learner's saved progress could reach ") and
                "over the 4096 that SCORM 1.2 allows (use fewer or shorter page and question ids" in line
                for line in lines), "\n".join(lines)
+    result = run("build", project, "--out", project.parent / "out", "--target", "scorm2004", "--target", "web")
+    assert result.exit_code == 0, "SCORM 2004 and the web build hold far more"

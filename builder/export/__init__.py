@@ -1,0 +1,35 @@
+"""Question banks exported for Moodle's own question bank: Moodle XML and GIFT."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from builder.model import Bank, Course, Question
+
+FORMATS = {"moodle-xml": "xml", "gift": "gift"}
+
+
+def selected_banks(course: Course, bank_id: str | None) -> list[Bank]:
+    """All banks, or the one named (a KeyError names a bank that does not exist)."""
+    if bank_id is None:
+        return list(course.banks)
+    return [course.bank(bank_id)]
+
+
+def fractions(question: Question) -> list[float]:
+    """Moodle grade fractions per option: right ones share 100; for multiple answers, wrong ones share -100."""
+    right = sum(option.correct for option in question.options)
+    wrong = len(question.options) - right
+    if question.type == "single":
+        return [100.0 if option.correct else 0.0 for option in question.options]
+    return [100.0 / right if option.correct else -100.0 / wrong for option in question.options]
+
+
+def fraction_text(value: float) -> str:
+    """A fraction as Moodle writes it: up to 5 decimals, e.g. 33.33333 or -50."""
+    return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def tags(question: Question) -> Iterable[str]:
+    """The question's outcome ids and competency codes, as tags."""
+    return [*question.outcomes, *question.competencies]

@@ -1,0 +1,139 @@
+"""Question banks exported as Moodle XML and GIFT, checked question by question against the banks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.export import fraction_text, fractions
+from builder.loading import load_project
+from builder.markup import convert
+from builder.model import Question
+from builder.theme import inline
+from conftest import REPO, edit, run
+
+SPECIAL = "Tricky & < > \" ' ~ = # { } : characters"
+
+
+@pytest.fixture
+def tricky(project: Path) -> Path:
+    """The fixture course with every special character in a stem, an option, feedback and explanation."""
+    bank = project / "quizzes/final.yaml"
+    edit(bank, "stem: A new parent seems isolated. What do you do first?", f"stem: '{SPECIAL.replace(chr(39), chr(39) * 2)}?'")
+    edit(bank, "text: Nothing, it is not your job.", f"text: '{SPECIAL.replace(chr(39), chr(39) * 2)}'")
+    edit(bank, "feedback: No. Every practitioner can help a parent find support.",
+         f"feedback: '{SPECIAL.replace(chr(39), chr(39) * 2)} in feedback'")
+    edit(bank, "explanation: Asking first helps the parent feel heard.",
+         f"explanation: '{SPECIAL.replace(chr(39), chr(39) * 2)} explained'")
+    return project
+
+
+def questions(project: Path) -> dict[str, tuple[str, Question]]:
+    course, problems = load_project(project)
+    assert course is not None and not [p for p in problems if p.is_error]
+    return {q.id: (bank.settings.title, q) for bank in course.banks for q in bank.settings.questions}
+
+
+def test_moodle_xml_matches_every_bank(tricky: Path) -> None:
+    result = run("export", tricky, "--format", "moodle-xml")
+    assert result.exit_code == 0, result.output
+    path = tricky / "dist/mini-course-1.0-questions.xml"
+    assert result.stdout.strip() == f"wrote {path}"
+    root = etree.parse(str(path)).getroot()
+    expected = questions(tricky)
+    categories = [q.findtext("category/text") for q in root.iterfind("question[@type='category']")]
+    assert categories == ["$course$/top/Mini fixture course/Final check", "$course$/top/Mini fixture course/Baby cues"]
+    exported = root.findall("question[@type='multichoice']")
+    assert sorted(q.findtext("name/text") for q in exported) == sorted(expected)
+    for node in exported:
+        _, question = expected[node.findtext("name/text")]
+        assert node.findtext("questiontext/text") == convert(question.stem).html
+        assert node.findtext("generalfeedback/text") == convert(question.explanation).html
+        assert node.findtext("single") == ("true" if question.type == "single" else "false")
+        assert node.findtext("idnumber") == question.id
+        answers = node.findall("answer")
+        assert len(answers) == len(question.options)
+        for answer, option, fraction in zip(answers, question.options, fractions(question)):
+            assert answer.get("fraction") == fraction_text(fraction)
+            assert answer.findtext("text") == str(inline(convert(option.text).html))
+            assert answer.findtext("feedback/text") == convert(option.feedback).html
+        positive = sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0)
+        assert abs(positive - 100) < 0.001
+        if question.type == "multiple":
+            assert all(float(a.get("fraction")) < 0 for a, o in zip(answers, question.options) if not o.correct)
+        assert [t.text for t in node.iterfind("tags/tag/text")] == [*question.outcomes, *question.competencies]
+    text = path.read_text(encoding="utf-8")
+    assert "Tricky &amp; &lt; &gt;" in text and "~ = # { } :" in text
+
+
+def read_gift(text: str) -> dict[str, dict]:
+    """A small GIFT reader for multiple-choice questions, enough to check what we write."""
+    def unescape(value: str) -> str:
+        return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), value)
+
+    def split_unescaped(value: str, mark: str) -> list[str]:
+        return re.split(r"(?<!\\)" + re.escape(mark), value)
+
+    found: dict[str, dict] = {}
+    category = ""
+    for block in text.strip().split("\n\n"):
+        if block.startswith("$CATEGORY: "):
+            category = block.removeprefix("$CATEGORY: ")
+            continue
+        comment, head, *body = block.split("\n")
+        match = re.fullmatch(r"::(.+?)::\[markdown\](.*) \{", head)
+        assert match and body[-1] == "}", block
+        qid = unescape(match.group(1))
+        options, general = [], None
+        for line in body[:-1]:
+            line = line.strip()
+            if line.startswith("####"):
+                general = unescape(line[4:])
+                continue
+            weight = re.match(r"^(=|~%(-?[\d.]+)%|~)", line)
+            assert weight, line
+            text_part, feedback = split_unescaped(line[weight.end():], "#")
+            fraction = 100.0 if weight.group(1) == "=" else float(weight.group(2) or 0)
+            options.append({"text": unescape(text_part), "feedback": unescape(feedback), "fraction": fraction})
+        found[qid] = {"category": category, "stem": unescape(match.group(2)), "options": options,
+                      "general": general, "labels": re.findall(r"\[(\w+):([^\]]+)\]", comment)}
+    return found
+
+
+def test_gift_matches_every_bank(tricky: Path) -> None:
+    out = tricky / "questions.gift"
+    assert run("export", tricky, "--format", "gift", "-o", out).exit_code == 0
+    parsed = read_gift(out.read_text(encoding="utf-8"))
+    expected = questions(tricky)
+    assert sorted(parsed) == sorted(expected)
+    for qid, (bank_title, question) in expected.items():
+        got = parsed[qid]
+        assert got["category"] == f"$course$/top/Mini fixture course/{bank_title}"
+        assert got["stem"] == question.stem.strip() and got["general"] == question.explanation.strip()
+        assert [o["text"] for o in got["options"]] == [o.text.strip() for o in question.options]
+        assert [o["feedback"] for o in got["options"]] == [o.feedback.strip() for o in question.options]
+        assert [o["fraction"] for o in got["options"]] == pytest.approx(fractions(question), abs=0.001)
+        assert got["labels"] == [("id", qid), *(("tag", t) for t in [*question.outcomes, *question.competencies])]
+    assert parsed["fa-support"]["stem"] == SPECIAL + "?"
+
+
+def test_export_one_bank_to_standard_output(project: Path) -> None:
+    result = run("export", project, "--format", "gift", "--bank", "kc-cues", "-o", "-")
+    assert result.exit_code == 0
+    assert list(read_gift(result.stdout)) == ["kc-cue-look-away"]
+    assert not (project / "dist").exists()
+
+
+def test_unknown_bank_is_reported(project: Path) -> None:
+    result = run("export", project, "--bank", "kc-cue")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[0] == "quizzes:1: no question bank `kc-cue` (did you mean `kc-cues`?)"
+
+
+def test_the_course_exports_cleanly(tmp_path: Path) -> None:
+    for format_, ext in (("moodle-xml", "xml"), ("gift", "gift")):
+        assert run("export", REPO, "--format", format_, "-o", tmp_path / f"q.{ext}").exit_code == 0
+    assert len(read_gift((tmp_path / "q.gift").read_text())) == len(questions(REPO))
