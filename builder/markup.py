@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import markdown
@@ -32,6 +33,8 @@ ALLOWED_ATTRIBUTES = {
 REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
                 "select", "link", "meta", "base", "frame", "frameset"}
 URL_ATTRIBUTES = ("href", "src", "poster")
+#: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
+PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,15 @@ class Converted:
     removed: tuple[tuple[str, str], ...]  # (what was removed, text to find it by in the source)
 
 
-@functools.lru_cache(maxsize=8192)
 def convert(text: str) -> Converted:
     """Convert Markdown to sanitised HTML; results are cached by text."""
+    if PLAIN_TEXT.fullmatch(text):
+        return Converted(f"<p>{text}</p>", (), ())
+    return _convert(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _convert(text: str) -> Converted:
     raw_html = _markdown().reset().convert(text)
     if not raw_html.strip():
         return Converted("", (), ())

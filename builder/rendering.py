@@ -28,6 +28,9 @@ ASSETS = "assets"
 MEDIA = "media"
 OPTION_KEYS = "abcdefgh"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+#: Pages outside the course order: (id, title, template of their body).
+EXTRA_PAGES = (("contents", "Contents", "contents.html"),
+               ("accessibility", "Accessibility statement", "statement.html"))
 
 
 @dataclass(frozen=True)
@@ -214,16 +217,16 @@ class _Renderer:
                           for i, o in enumerate(question.options)),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
-    def statement(self) -> str:
-        """The accessibility statement, a page outside the course order linked from every footer."""
+    def extra_page(self, page_id: str, title: str, template: str) -> str:
+        """A page outside the course order (contents, accessibility statement), linked from every page."""
         settings = self.course.settings
-        body = Markup(render_template(self.env, "statement.html", settings=settings))
-        nav = NavPage("accessibility", "Accessibility statement", "accessibility.html", "statement")
+        body = Markup(render_template(self.env, template, settings=settings, modules=self.modules))
         context = PageContext(
             course_id=settings.id, course_title=settings.title, version=settings.version, language=settings.language,
-            page=nav, minutes=0, module=None, modules=self.modules, position=0, total=len(self.order),
-            previous=None, next=None, body=body, questions=(), stages=(), analysis=Markup(""), prompts=(),
-            pass_mark=settings.pass_mark, attempts=None, draw=None)
+            page=NavPage(page_id, title, f"{page_id}.html", "extra"), minutes=0, module=None,
+            modules=self.modules, position=0, total=len(self.order), previous=None, next=None, body=body,
+            questions=(), stages=(), analysis=Markup(""), prompts=(), pass_mark=settings.pass_mark,
+            attempts=None, draw=None)
         return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
 
     def page(self, index: int, nav: NavPage) -> str:
@@ -297,7 +300,8 @@ def render_site(course: Course, theme: Theme) -> Site:
     files: dict[str, bytes] = {}
     for index, nav in enumerate(renderer.order):
         files[f"{PAGES}/{nav.href}"] = renderer.page(index, nav).encode()
-    files[f"{PAGES}/accessibility.html"] = renderer.statement().encode()
+    for page_id, title, template in EXTRA_PAGES:
+        files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template).encode()
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
     for name, data in theme.static_files().items():
         files[f"{ASSETS}/{name}"] = data

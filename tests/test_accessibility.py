@@ -71,7 +71,7 @@ def axe(frame: Frame, label: str, failures: list[str]) -> None:
 
 def exercise(viewer: Any, pages: list[dict[str, Any]], check: Callable[[str], None]) -> None:
     """Visit every page in order and check every state that shows new content."""
-    for page in pages + [{"id": "accessibility", "kind": "statement"}]:
+    for page in pages + [{"id": "accessibility", "kind": "extra"}, {"id": "contents", "kind": "extra"}]:
         viewer.goto(page["id"])
         check(f"{page['id']}")
         view = viewer.view

@@ -52,6 +52,23 @@
     }
   }
 
+  /* The full contents menu: this page lists only its own module; add the others in course order. */
+  function completeContents() {
+    var list = document.querySelector("ol.modules");
+    if (!list) { return; }
+    var current = list.querySelector("li[data-module]");
+    COURSE.modules.forEach(function (module) {
+      if (current && current.getAttribute("data-module") === module.id) { list.appendChild(current); return; }
+      var first = pageById(module.pages[0]);
+      var item = element("li", "module");
+      item.setAttribute("data-module", module.id);
+      var link = element("a", null, module.title);
+      link.href = first.href;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+  }
+
   function showProgress() {
     var visited = session.visited(), total = COURSE.pages.length;
     var done = COURSE.pages.filter(function (p) { return visited.indexOf(p.id) >= 0; }).length;
@@ -59,7 +76,7 @@
     if (bar) { bar.max = total; bar.value = done; bar.textContent = done + " of " + total + " pages visited"; }
     var text = document.querySelector(".progress-text");
     if (text) { text.textContent = done + " of " + total + " pages visited"; }
-    all(".module-pages li[data-page]").forEach(function (item) {
+    all(".module-pages li[data-page], .all-modules li[data-page]").forEach(function (item) {
       var id = item.getAttribute("data-page"), status = item.querySelector(".status");
       var locked = session.isLocked(id);
       item.classList.toggle("locked", locked);
@@ -298,7 +315,8 @@
       !session.assessment().attempt) {
     session.startAttempt();
   }
-  if (body.getAttribute("data-kind") !== "statement") { session.visit(pageId); }
+  if (body.getAttribute("data-kind") !== "extra") { session.visit(pageId); }
+  completeContents();
   showNotice();
   showProgress();
   wireChecks();

@@ -1,0 +1,26 @@
+"""Markdown conversion: the fast path for plain text gives exactly what Python-Markdown gives."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from builder.markup import PLAIN_TEXT, _convert, convert
+
+
+def test_plain_text_fast_path_matches_markdown() -> None:
+    rng = random.Random(20261123)
+    alphabet = string.ascii_letters + string.digits + " ,.;:?!'\"()/%-"
+    checked = 0
+    for _ in range(3000):
+        text = rng.choice(string.ascii_letters) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert PLAIN_TEXT.fullmatch(text)
+        assert convert(text) == _convert(text), text
+        checked += 1
+    assert checked == 3000
+
+
+def test_markdown_outside_the_fast_path_is_converted() -> None:
+    assert convert("1. first").html.startswith("<ol>")
+    assert convert("A & B").html == "<p>A &amp; B</p>"
+    assert convert("*stress*").html == "<p><em>stress</em></p>"
