@@ -9,6 +9,7 @@ from types import ModuleType
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
 from builder.loading import load_project
+from builder.markup import clear_cache
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
@@ -55,6 +56,7 @@ def check(project: Path, strict: bool = False) -> Checked:
 
     With `strict`, warnings count as errors.
     """
+    clear_cache()
     course, problems = load_project(project)
     if course is not None:
         problems += validate(course)

@@ -63,7 +63,12 @@ def convert(text: str) -> Converted:
     return _convert(text)
 
 
-@functools.lru_cache(maxsize=8192)
+def clear_cache() -> None:
+    """Forget converted Markdown (each build starts afresh, so memory does not grow between builds)."""
+    _convert.cache_clear()
+
+
+@functools.lru_cache(maxsize=None)
 def _convert(text: str) -> Converted:
     raw_html = _markdown().reset().convert(text)
     if not raw_html.strip():

@@ -62,7 +62,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        reader = _Reader(loader, path, offset)
+        data = reader.value(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -73,34 +74,56 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")])
     finally:
         loader.dispose()
-    lines: dict[Location, int] = {(): first_line}
-    duplicates: list[Problem] = []
-    if node is not None:
-        _record(node, (), lines, offset, path, duplicates)
-    if duplicates:
-        raise YamlError(duplicates)
-    return data, SourceFile(path, lines)
+    if reader.duplicates:
+        raise YamlError(reader.duplicates)
+    reader.lines[()] = first_line
+    return data, SourceFile(path, reader.lines)
 
 
-def _record(node: yaml.Node, loc: Location, lines: dict[Location, int], offset: int,
-            path: str, duplicates: list[Problem]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
-                key = int(key)
-            line = key_node.start_mark.line + 1 + offset
-            if key in seen:
-                duplicates.append(Problem(path, line, f"`{key}` is given twice in the same block",
-                                          "remove one of them"))
-            seen.add(key)
-            lines[loc + (key,)] = _value_line(value_node, line, offset)
-            _record(value_node, loc + (key,), lines, offset, path, duplicates)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[loc + (index,)] = item.start_mark.line + 1 + offset
-            _record(item, loc + (index,), lines, offset, path, duplicates)
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Reader:
+    """Builds Python values from the node tree and records each location's line, in one walk."""
+
+    def __init__(self, loader: Any, path: str, offset: int):
+        self.loader, self.path, self.offset = loader, path, offset
+        self.lines: dict[Location, int] = {}
+        self.duplicates: list[Problem] = []
+
+    def value(self, node: yaml.Node, loc: Location) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return self.loader.construct_yaml_bool(node)
+            if tag == _INT:
+                return self.loader.construct_yaml_int(node)
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[loc + (index,)] = item.start_mark.line + 1 + self.offset
+                items.append(self.value(item, loc + (index,)))
+            return items
+        if isinstance(node, yaml.MappingNode):
+            if any(key.tag == _MERGE for key, _ in node.value):
+                return self.loader.construct_object(node, deep=True)  # rare `<<` merge keys
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.value(key_node, loc)
+                line = key_node.start_mark.line + 1 + self.offset
+                if key in mapping:
+                    self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
+                                                   "remove one of them"))
+                self.lines[loc + (key,)] = _value_line(value_node, line, self.offset)
+                mapping[key] = self.value(value_node, loc + (key,))
+            return mapping
+        return self.loader.construct_object(node, deep=True)
 
 
 def _value_line(value: yaml.Node, key_line: int, offset: int) -> int:

@@ -31,11 +31,16 @@ WARNING = Severity.WARNING
 
 @dataclass(frozen=True)
 class MarkdownText:
-    """A piece of authored Markdown and where it sits."""
+    """A piece of authored Markdown and where it sits: a YAML location, or a page body's first line."""
 
     text: str
     source: SourceFile
-    first_line: int
+    location: Location = ()
+    body_line: int | None = None
+
+    @property
+    def first_line(self) -> int:
+        return self.body_line if self.body_line is not None else self.source.line(*self.location)
 
     def line_of(self, needle: str) -> int:
         index = self.text.find(needle)
@@ -268,20 +273,20 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
 def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
     """Every piece of authored Markdown in the course."""
     settings = course.settings
-    yield MarkdownText(settings.description, course.source, course.source.line("description"))
+    yield MarkdownText(settings.description, course.source, ("description",))
     for page in course.pages:
-        yield MarkdownText(page.body, page.source, page.body_line)
+        yield MarkdownText(page.body, page.source, body_line=page.body_line)
         if page.meta.analysis:
-            yield MarkdownText(page.meta.analysis, page.source, page.source.line("analysis"))
+            yield MarkdownText(page.meta.analysis, page.source, ("analysis",))
         for s, stage in enumerate(page.meta.stages):
-            yield MarkdownText(stage.content, page.source, page.source.line("stages", s, "content"))
+            yield MarkdownText(stage.content, page.source, ("stages", s, "content"))
     for question, source, loc in _all_questions(course):
         fields = [("stem", question.stem), ("explanation", question.explanation)]
         for o, option in enumerate(question.options):
             fields += [(("options", o, "text"), option.text), (("options", o, "feedback"), option.feedback)]
         for name, text in fields:
             path = name if isinstance(name, tuple) else (name,)
-            yield MarkdownText(text, source, source.line(*loc, *path))
+            yield MarkdownText(text, source, (*loc, *path))
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
