@@ -341,16 +341,18 @@ def test_web_build_keeps_progress_in_the_browser(browser: Browser, tmp_path: Pat
     web = out / "mini-course-1.0-web"
     page.goto((web / "index.html").as_uri())
     page.locator(".start-link").click()
+    page.locator('body[data-page="welcome"][data-ready]').wait_for()
     assert "results are not being recorded" in page.locator(".lms-notice").inner_text()
-    page.locator("a[rel=next]").click()
-    page.locator("a[rel=next]").click()
+    for target in ("baby-cues", "check-cues"):
+        page.locator("a[rel=next]").click()
+        page.locator(f'body[data-page="{target}"][data-ready]').wait_for()
     page.locator("input[value=a]").check()
     page.locator("form.question button").click()
     assert "Correct" in page.locator(".feedback").inner_text()
     page.goto((web / "index.html").as_uri())
     assert page.locator(".start-link").inner_text() == "Continue where you left off"
     page.locator(".start-link").click()
-    assert page.locator("body").get_attribute("data-page") == "check-cues"
+    page.locator('body[data-page="check-cues"][data-ready]').wait_for()
     assert page.locator("input[value=a]").is_checked()
     context.close()
     assert errors == []
