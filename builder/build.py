@@ -15,6 +15,7 @@ from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
 from builder.schema_errors import did_you_mean
 from builder.rendering import render_site
+from builder.report import build_report, render_report
 from builder.theme import Theme
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -100,6 +101,23 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     return Built(checked, outputs)
 
 
+def _write_or_return(data: bytes, output: Path | None, default: Path) -> Path | None:
+    """Write `data` to `output` (or `default`); None when `output` is `-` (standard output)."""
+    if output is not None and str(output) == "-":
+        return None
+    path = output or default
+    write_file(data, path)
+    return path
+
+
+def coverage_report(project: Path, format_: str, output: Path | None = None) -> tuple[str, Path | None]:
+    """The coverage report as html, md or json; written unless `output` is `-`."""
+    course = check(project).course
+    text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
+    base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
+    return text, _write_or_return(text.encode("utf-8"), output, project / "dist" / base)
+
+
 def export_questions(project: Path, format_: str, bank_id: str | None = None,
                      output: Path | None = None) -> tuple[bytes, Path | None]:
     """Export question banks as Moodle XML or GIFT; write them unless `output` is `-`.
@@ -114,8 +132,5 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         hint = did_you_mean(str(bank_id), known) or f"use one of: {', '.join(known)}"
         raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
-    if output is not None and str(output) == "-":
-        return data, None
-    path = output or project / "dist" / f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
-    write_file(data, path)
-    return data, path
+    base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
+    return data, _write_or_return(data, output, project / "dist" / base)

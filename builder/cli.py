@@ -102,6 +102,21 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
 
 @main.command()
 @PROJECT
+@click.option("--format", "format_", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="File to write, or - for standard output [default: dist/<course>-<version>-coverage.<ext>].")
+def report(project: Path, format_: str, output: Path | None) -> None:
+    """Report which outcomes and competency units the course teaches, practises and assesses."""
+    text, path = _run(pipeline.coverage_report, project, format_, output)
+    if path is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@PROJECT
 @click.option("--target", type=click.Choice(["scorm12", "scorm2004"]), default="scorm12", show_default=True,
               help="Which SCORM version to run the course under.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
