@@ -36,7 +36,8 @@ Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]
 
-PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment"]
+PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment",
+                   "learning-record"]
 BankKind = Literal["knowledge-check", "assessment"]
 
 
@@ -128,6 +129,7 @@ class PageMeta(Authored):
     stages: list[Stage] = []
     analysis: Optional[Markdown] = None
     prompts: list[Text] = []
+    phase: Optional[Literal["before", "after"]] = None
 
 
 class BankSettings(Authored):
@@ -197,6 +199,14 @@ class Course:
     def page(self, page_id: str) -> Page:
         """The page with this id."""
         return next(p for p in self.pages if p.meta.id == page_id)
+
+    def covered_units(self) -> list[str]:
+        """Codes of the framework units the course teaches, practises or assesses, in framework order."""
+        used = {code for page in self.pages for code in page.meta.competencies}
+        used |= {code for bank in self.banks for q in bank.settings.questions for code in q.competencies}
+        used |= {code for page in self.pages for s in page.meta.stages for q in s.decisions for code in q.competencies}
+        framework = self.framework.domains if self.framework else []
+        return [unit.code for domain in framework for unit in domain.units if unit.code in used]
 
     def bank(self, bank_id: str) -> Bank:
         """The bank with this id."""

@@ -76,6 +76,13 @@ class StageView:
 
 
 @dataclass(frozen=True)
+class UnitView:
+    code: str
+    title: str
+    levels: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class PageContext:
     """Everything a page template gets."""
 
@@ -99,6 +106,8 @@ class PageContext:
     pass_mark: Optional[int]
     attempts: Optional[int]
     draw: Optional[int]
+    phase: Optional[str] = None
+    units: tuple[UnitView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,9 @@ class _Renderer:
             NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p]) for p in m.pages))
             for m in course.settings.modules)
         self.order = [page for module in self.modules for page in module.pages]
+        units = {u.code: u for d in (course.framework.domains if course.framework else []) for u in d.units}
+        self.units = tuple(UnitView(code, units[code].title, tuple(sorted(units[code].levels.items())))
+                           for code in course.covered_units())
 
     @staticmethod
     def _nav_page(page: Page) -> NavPage:
@@ -247,7 +259,8 @@ class _Renderer:
                                    tuple(self.question(q, path) for q in s.decisions)) for s in meta.stages),
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
             pass_mark=self.course.settings.pass_mark,
-            attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None)
+            attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
+            phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else ())
         return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
 
     def course_data(self) -> str:
@@ -268,13 +281,16 @@ class _Renderer:
                           for q in s.decisions},
             "stages": {page.meta.id: [s.id for s in page.meta.stages] for page in self.course.pages
                        if page.meta.stages},
-            "notes": [key for page in self.course.pages for key in note_keys(page)],
+            "notes": [key for page in self.course.pages for key in note_keys(page, self.course)],
+            "units": [{"code": u.code, "title": u.title} for u in self.units],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
 
 
-def note_keys(page: Page) -> list[str]:
-    """Keys of the private notes a page offers: one per case-study stage with prompts, one per reflection prompt."""
+def note_keys(page: Page, course: Course) -> list[str]:
+    """Keys of the notes a page offers: per case-study stage with prompts, per reflection prompt, per rated unit."""
+    if page.meta.kind == "self-assessment":
+        return [f"sa.{page.meta.phase}.{code}" for code in course.covered_units()]
     if page.meta.kind == "case-study":
         return [f"{page.meta.id}.{stage.id}" for stage in page.meta.stages if stage.prompts]
     if page.meta.kind == "reflection":

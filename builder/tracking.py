@@ -28,7 +28,11 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 1, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}}
+                             "n": {}, "t": 9999999}
+    phases = [page.meta.phase for page in course.pages if page.meta.kind == "self-assessment"]
+    if phases:
+        units = course.covered_units()
+        state["sa"] = {"l": 3, **{phase: {code: "w" for code in units} for phase in phases}}
     assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
     if assessment is not None:
         settings = assessment.settings
@@ -36,7 +40,8 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         drawn = drawn[:settings.draw or len(drawn)]
         attempts = settings.attempts or 9
         state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
-                      "r": {q.id: OPTION_KEYS[:len(q.options)] for q in drawn}, "h": [100] * attempts}
+                      "r": {q.id: OPTION_KEYS[:len(q.options)] for q in drawn}, "h": [100] * attempts,
+                      "m": [outcome.id for outcome in course.settings.outcomes]}
     return state
 
 

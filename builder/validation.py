@@ -127,6 +127,16 @@ def _check_pages(course: Course) -> Iterator[Problem]:
     for page in assessments[1:]:
         yield page.source.problem(("kind",), f"a second assessment page (the first is `{assessments[0].meta.id}`)",
                                   "keep one assessment page; use knowledge-check pages for practice")
+    for kind, key in (("self-assessment", lambda p: p.meta.phase), ("learning-record", lambda p: p.meta.kind)):
+        seen: dict[object, str] = {}
+        for page in (p for p in course.pages if p.meta.kind == kind):
+            if key(page) in seen:
+                yield page.source.problem(("kind",), f"a second {kind} page like `{seen[key(page)]}`",
+                                          "keep one (one per phase for self-assessment)")
+            seen.setdefault(key(page), page.meta.id)
+            if kind == "self-assessment" and course.framework is None:
+                yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
+                                          "create course/competencies.yaml")
     settings = course.settings
     if assessments and settings.pass_mark is None:
         yield course.source.problem((), "the course has an assessment but no `pass_mark`",
@@ -154,6 +164,11 @@ def _check_page_kind(page: Page, banks: dict[str, Bank], unloaded: frozenset[str
     elif not wants_bank and meta.bank is not None:
         yield source.problem(("bank",), f"`bank` is only used on knowledge-check and assessment pages",
                              "remove it, or change `kind`")
+    if meta.kind == "self-assessment" and meta.phase is None:
+        yield source.problem(("kind",), "a self-assessment page needs a `phase`",
+                             "add `phase: before` (start of the course) or `phase: after` (end)")
+    elif meta.kind != "self-assessment" and meta.phase is not None:
+        yield source.problem(("phase",), "`phase` is only used on self-assessment pages", "remove it")
     if meta.kind == "case-study" and not meta.stages:
         yield source.problem(("kind",), "a case-study page needs `stages`",
                              "add at least one stage with `id`, `title` and `content`")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTEFACTS = REPO / "test-artifacts" / "accessibility"
-COURSES = {"fixture": FIXTURES / "mini", "course": REPO}
+COURSES = {"fixture": FIXTURES / "mini", "record": FIXTURES / "record", "course": REPO}
 CHECKED: dict[str, int] = {}  # states checked by axe, per run, for the closing report
 
 
@@ -90,6 +90,11 @@ def exercise(viewer: Any, pages: list[dict[str, Any]], check: Callable[[str], No
             view.locator("form.question").first.locator("input").first.check()
             view.locator("form.question").first.locator("button").click()
             check(f"{page['id']} after a decision")
+        elif page["kind"] == "self-assessment":
+            if view.locator("input[name=sa-level]:visible").count():
+                view.locator("input[name=sa-level]").first.check()
+            view.locator(".unit-rating .ratings input").first.check()
+            check(f"{page['id']} after a rating")
         elif page["kind"] == "assessment":
             for form in view.locator("form.question:visible").all():
                 form.locator("input").first.check()

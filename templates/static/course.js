@@ -14,6 +14,7 @@
   }
   var shell = shellSession();
   var session = shell || window.CourseRuntime.start(COURSE, null);
+  if (!shell) { window.coursebuild = session; }  /* one session per page, as the shell offers in a package */
 
   function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
   function element(tag, className, text) {
@@ -291,6 +292,83 @@
     render();
   }
 
+  /* ---- self-assessment: level chosen once, each rating kept and recorded as it is made */
+  function wireSelfAssessment() {
+    var box = document.querySelector(".self-assessment");
+    if (!box) { return; }
+    var phase = box.getAttribute("data-phase"), sa = session.selfAssessment(), status = box.querySelector(".sa-status");
+    var choice = box.querySelector(".level-choice"), chosen = box.querySelector(".chosen-level");
+    function showLevel(level) {
+      all(".descriptor", box).forEach(function (p) { p.hidden = !!level && p.getAttribute("data-level") !== String(level); });
+      if (level && phase === "after") {
+        choice.hidden = true;
+        chosen.hidden = false;
+        chosen.textContent = "You are rating yourself at level " + level + " of the framework.";
+      }
+      if (level) { var input = choice.querySelector('input[value="' + level + '"]'); if (input) { input.checked = true; } }
+    }
+    showLevel(sa.l);
+    all("input[name=sa-level]", box).forEach(function (input) {
+      input.addEventListener("change", function () { session.setLevel(parseInt(input.value, 10)); showLevel(parseInt(input.value, 10)); });
+    });
+    all(".unit-rating", box).forEach(function (fieldset) {
+      var code = fieldset.getAttribute("data-unit"), saved = sa[phase][code];
+      if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
+      all(".ratings input", fieldset).forEach(function (input) {
+        input.addEventListener("change", function () {
+          session.rate(phase, code, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = "Saved your rating for " + code + ".";
+        });
+      });
+    });
+  }
+
+  /* ---- the personal learning record */
+  var RATING_WORDS = { a: "Achieved", w: "Working towards", n: "Not yet", "": "–" };
+  function wireRecord() {
+    var box = document.querySelector(".learning-record");
+    if (!box) { return; }
+    var data = session.record(), minutes = Math.round(data.seconds / 60);
+    var facts = element("dl", "record-facts");
+    [["Learner", data.name || "________________________"], ["Course", COURSE.title + " (version " + COURSE.version + ")"],
+     ["Date", new Date().toLocaleDateString(document.documentElement.lang || "en-GB", { day: "numeric", month: "long", year: "numeric" })],
+     ["Time spent", Math.floor(minutes / 60) + " h " + (minutes % 60) + " min"],
+     ["Final assessment", data.best === null || data.best === undefined ? "Not taken yet" :
+       "Best score " + data.best + "% (pass mark " + COURSE.passMark + "%): " + (data.passed ? "passed" : "not passed")],
+     ["Framework level", data.level ? "Level " + data.level : "Not chosen"]].forEach(function (pair) {
+      facts.appendChild(element("dt", null, pair[0]));
+      facts.appendChild(element("dd", "record-" + pair[0].toLowerCase().replace(/ /g, "-"), pair[1]));
+    });
+    box.appendChild(facts);
+    box.appendChild(element("h2", null, "Learning outcomes met"));
+    var met = element("ul", "outcomes-met");
+    COURSE.outcomes.forEach(function (o) {
+      var li = element("li", null, (data.outcomesMet.indexOf(o.id) >= 0 ? "\u2713 Met: " : "Not yet shown: ") + o.id + " " + o.text);
+      li.setAttribute("data-outcome", o.id);
+      met.appendChild(li);
+    });
+    box.appendChild(met);
+    box.appendChild(element("h2", null, "Self-assessment against the competency framework"));
+    var table = element("table", "ratings-table"), head = table.createTHead().insertRow();
+    ["Unit", "Before", "After", "Evidence"].forEach(function (h) { var th = element("th", null, h); th.scope = "col"; head.appendChild(th); });
+    var tbody = table.createTBody();
+    data.ratings.forEach(function (r) {
+      var row = tbody.insertRow();
+      row.setAttribute("data-unit", r.code);
+      [r.code + " " + r.title, RATING_WORDS[r.before], RATING_WORDS[r.after], r.evidence].forEach(function (text) {
+        row.insertCell().textContent = text;
+      });
+    });
+    box.appendChild(table);
+    if (data.notes.length) {
+      box.appendChild(element("h2", null, "My case-study notes"));
+      var notes = element("ul", "record-notes");
+      data.notes.forEach(function (n) { notes.appendChild(element("li", null, n.text)); });
+      box.appendChild(notes);
+    }
+    document.querySelector(".print-record").addEventListener("click", function () { window.print(); });
+  }
+
   function wireFinish() {
     var button = document.querySelector(".finish");
     if (!button) { return; }
@@ -323,6 +401,8 @@
   wireStages();
   wireNotes();
   wireAssessment();
+  wireSelfAssessment();
+  wireRecord();
   wireFinish();
   focusHeading();
   body.setAttribute("data-ready", "true");

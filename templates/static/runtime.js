@@ -4,7 +4,9 @@
  * browser. Rules followed: ../shared/scorm-checklist.md (R12-*, R04-*).
  * The saved state is compact JSON keyed by authored ids (builder/tracking.py mirrors it):
  *   {v:1, p:[visited page ids], k:{question id: "ac"}, s:{page id: revealed stage id},
- *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "b"}, d: 0|1 submitted, h:[scores]}} */
+ *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "b"}, d: 0|1 submitted, h:[scores],
+ *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
+ *    t: seconds spent in all sessions} */
 (function () {
   "use strict";
   var STATE_VERSION = 1;
@@ -32,7 +34,8 @@
     });
   }
 
-  function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {} }; }
+  function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {}, t: 0 }; }
+  var RATINGS = { a: "achieved", w: "working_towards", n: "not_yet" };
 
   /* Keep only what still exists in this version of the course (a republished course may differ). */
   function restore(text, course) {
@@ -50,8 +53,20 @@
       if (stages.indexOf(data.s[id]) >= 0 || data.s[id] === "analysis") { state.s[id] = data.s[id]; }
     });
     keysOf(data.n || {}).forEach(function (key) { if (course.notes.indexOf(key) >= 0) { state.n[key] = String(data.n[key]); } });
+    state.t = Math.max(0, parseInt(data.t, 10) || 0);
+    if (data.sa) {
+      var units = course.units.map(function (u) { return u.code; });
+      state.sa = { l: [1, 2, 3].indexOf(data.sa.l) >= 0 ? data.sa.l : null };
+      ["before", "after"].forEach(function (phase) {
+        state.sa[phase] = {};
+        keysOf((data.sa[phase]) || {}).forEach(function (code) {
+          if (units.indexOf(code) >= 0 && has(RATINGS, data.sa[phase][code])) { state.sa[phase][code] = data.sa[phase][code]; }
+        });
+      });
+    }
     if (data.a && bank) {
-      var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice() };
+      var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice(),
+                m: (data.a.m || []).filter(function (id) { return course.outcomes.some(function (o) { return o.id === id; }); }) };
       (data.a.q || []).forEach(function (id) { if (has(bank.questions, id)) { a.q.push(id); } });
       keysOf(data.a.r || {}).forEach(function (id) { if (a.q.indexOf(id) >= 0) { a.r[id] = String(data.a.r[id]); } });
       state.a = a;
@@ -162,7 +177,7 @@
     var join = is2004 ? "[,]" : ",";
     var now = new Date();
     this.set(n + "id", item.id);
-    this.set(n + "type", "choice");
+    this.set(n + "type", item.type || "choice");
     item.outcomes.forEach(function (id, i) { this.set(n + "objectives." + i + ".id", id); }, this);
     if (is2004) {
       this.set(n + "timestamp", now.toISOString().slice(0, 22) + "Z");  /* fraction needed before Z; 2 digits for Moodle */
@@ -170,11 +185,14 @@
     } else {
       this.set(n + "time", pad(now.getHours(), 2) + ":" + pad(now.getMinutes(), 2) + ":" + pad(now.getSeconds(), 2));
     }
-    this.set(n + "weighting", "1");
-    this.set(n + "correct_responses.0.pattern", item.correct.join(join));
+    if (item.correct) {
+      this.set(n + "weighting", "1");
+      this.set(n + "correct_responses.0.pattern", item.correct.join(join));
+    }
     this.set(n + (is2004 ? "learner_response" : "student_response"), item.response.join(join));
-    this.set(n + "result", item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
-    this.set(n + "latency", timespan(item.latency, is2004));
+    /* Unscored answers (ratings) are "neutral"; scored ones right or wrong. */
+    this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
+    if (item.latency !== undefined) { this.set(n + "latency", timespan(item.latency, is2004)); }
     this.interactions += 1;
   };
   ScormStore.prototype.setObjective = function (id, percent, passed) {
@@ -251,8 +269,14 @@
   Session.prototype.lastPage = function () { return this.location; };
 
   /* Save state and location with one commit; keep the data and retry later if it fails. */
+  Session.prototype.tick = function () {
+    var now = Date.now();
+    this.state.t = (this.state.t || 0) + Math.round((now - (this.lastTick || this.started)) / 1000);
+    this.lastTick = now;
+  };
   Session.prototype.save = function () {
     if (this.finished) { return false; }
+    this.tick();
     var ok = this.store.save(encode(this.state), this.location);
     this.dirty = !ok;
     if (!ok && this.retry < RETRY_MS.length) {
@@ -274,9 +298,12 @@
     var visited = this.state.p;
     return this.contentPages().every(function (p) { return visited.indexOf(p.id) >= 0; });
   };
+  /* A locked assessment opens once every page before it has been visited. */
   Session.prototype.isLocked = function (pageId) {
-    var page = this.course.pages.filter(function (p) { return p.id === pageId; })[0];
-    return !!(page && page.kind === "assessment" && this.course.lockAssessment && !this.allContentVisited());
+    var pages = this.course.pages, index = pages.map(function (p) { return p.id; }).indexOf(pageId);
+    if (index < 0 || pages[index].kind !== "assessment" || !this.course.lockAssessment) { return false; }
+    var visited = this.state.p;
+    return !pages.slice(0, index).every(function (p) { return visited.indexOf(p.id) >= 0; });
   };
 
   Session.prototype.visit = function (pageId) {
@@ -411,10 +438,43 @@
       return { id: id, response: result.answers[id].response, correct: q.correct, right: result.answers[id].right,
                outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id] };
     }) };
-    if (result.score >= best) { event.objectives = result.outcomes; }
+    if (result.score >= best) {
+      event.objectives = result.outcomes;
+      a.m = result.outcomes.filter(function (o) { return o.passed; }).map(function (o) { return o.id; });
+    }
     this.report(event);
     this.save();
     return result;
+  };
+
+  /* ---- self-assessment against the competency framework */
+  Session.prototype.selfAssessment = function () {
+    this.state.sa = this.state.sa || { l: null, before: {}, after: {} };
+    return this.state.sa;
+  };
+  Session.prototype.setLevel = function (level) { this.selfAssessment().l = level; this.save(); };
+  /* Keep a rating and record it as an unscored answer (a likert interaction). */
+  Session.prototype.rate = function (phase, code, value, description) {
+    this.selfAssessment()[phase][code] = value;
+    this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
+                                   response: [this.store.is2004 ? RATINGS[value] : value], description: description }] });
+    this.save();
+  };
+
+  /* What the personal learning record shows. */
+  Session.prototype.record = function () {
+    var info = this.assessment(), sa = this.state.sa || { before: {}, after: {} }, self = this;
+    return {
+      name: this.learnerName(), seconds: (this.state.t || 0) + Math.round((Date.now() - (this.lastTick || this.started)) / 1000),
+      best: info && info.best, passed: !!(info && info.passed), attempts: info ? info.history.length : 0,
+      outcomesMet: this.state.a && this.state.a.m ? this.state.a.m.slice() : [], level: sa.l,
+      ratings: this.course.units.map(function (u) {
+        return { code: u.code, title: u.title, before: sa.before[u.code] || "", after: sa.after[u.code] || "",
+                 evidence: self.note("sa.after." + u.code) || self.note("sa.before." + u.code) };
+      }),
+      notes: this.course.notes.filter(function (key) { return key.indexOf("sa.") !== 0 && self.note(key); })
+        .map(function (key) { return { key: key, text: self.note(key) }; })
+    };
   };
 
   /* Where the learner stands against the course's completion rule. */
@@ -445,6 +505,7 @@
   };
   Session.prototype.finish = function () {
     if (this.finished) { return; }
+    this.tick();
     this.store.finish(encode(this.state), this.location, this.done(), Date.now() - this.started);
     this.finished = true;
   };

@@ -1,0 +1,123 @@
+"""Self-assessment and the personal learning record, end to end in scorm-again (issue: outcomes)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from browser import lms_site, serve
+from conftest import FIXTURES, REPO, run
+from learner import Learner
+from test_learner_e2e import VERSIONS, Cmi, assert_clean_session, walk_to_assessment
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    out = tmp_path_factory.mktemp("dist")
+    assert run("build", FIXTURES / "record", "--out", out).exit_code == 0
+    with serve(out) as base:
+        urls = {}
+        for kind, version in VERSIONS.items():
+            lms_site(out / f"record-course-1.0-{kind}.zip", out / kind)
+            urls[kind] = f"{base}/{kind}/lms.html?v={version}&mastery=80"
+        yield urls
+
+
+def rate(learner: Learner, phase: str, code: str, value: str, evidence: str = "") -> None:
+    learner.view.locator(f'[id="sa-{phase}-{code}-{value}"]').check()
+    learner.view.locator(".sa-status", has_text=f"Saved your rating for {code}.").wait_for()
+    if evidence:
+        learner.view.locator(f'[id="evidence-{phase}-{code}"]').fill(evidence)
+        learner.view.locator("h1").click()
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[kind])
+    learner.next()
+    assert learner.page_id() == "self-start"
+    learner.view.locator("#sa-level-2").check()
+    assert learner.view.locator('.descriptor[data-level="2"]').is_visible()
+    assert learner.view.locator('.descriptor[data-level="1"]').is_hidden()
+    rate(learner, "before", "1.01", "w", evidence="I watch babies' cues on visits.")
+    learner.next()
+    walk_to_assessment(learner)
+    questions = learner.course()["banks"]["final"]["questions"]
+    wrong, right = learner.drawn()
+    learner.choose(wrong, learner.wrong(wrong))
+    learner.choose(right, learner.correct(right))
+    learner.view.locator(".submit-assessment").click()
+    learner.view.locator(".results-body .score").wait_for()
+    missed, met = questions[wrong]["outcomes"][0], questions[right]["outcomes"][0]
+    learner.next()
+    assert "rating yourself at level 2" in learner.view.locator(".chosen-level").inner_text()
+    rate(learner, "after", "1.01", "a", evidence="I now describe cues aloud to parents.")
+    learner.next()
+    record = learner.view.locator(".learning-record")
+    assert learner.view.locator(".record-learner").inner_text() == "User, Test"
+    assert "Best score 50% (pass mark 80%): not passed" in learner.view.locator(".record-final-assessment").inner_text()
+    assert learner.view.locator(".record-framework-level").inner_text() == "Level 2"
+    shown = {li.get_attribute("data-outcome"): li.inner_text().split(":")[0] for li in record.locator(".outcomes-met li").all()}
+    assert shown == {met: "\u2713 Met", missed: "Not yet shown"}
+    row = record.locator('tr[data-unit="1.01"] td')
+    assert [row.nth(i).inner_text() for i in range(4)] == [
+        "1.01 Observing and responding to infant cues", "Working towards", "Achieved",
+        "I now describe cues aloud to parents."]
+    learner.view.locator(".finish").click()
+    learner.view.locator(".finished").wait_for()
+    result = learner.harness()
+    learner.context.close()
+
+    assert_clean_session(result, version, learner)
+    cmi = Cmi(result["snapshot"], version)
+    ratings = {i["id"]: i for i in cmi.interactions if i["id"].startswith("sa.")}
+    response = "student_response" if version == "1.2" else "learner_response"
+    assert {k: (v["type"], v[response], v["result"]) for k, v in ratings.items()} == {
+        "sa.before.1.01": ("likert", "w" if version == "1.2" else "working_towards", "neutral"),
+        "sa.after.1.01": ("likert", "a" if version == "1.2" else "achieved", "neutral")}
+    status = "status" if version == "1.2" else "success_status"
+    assert {o: (v["score"]["raw"], v[status]) for o, v in cmi.objectives.items()} == {
+        met: ("100", "passed"), missed: ("0", "failed")}, "objectives agree with the answers given"
+    assert cmi.raw == "50", "the record showed the score the LMS holds"
+
+    resumed = Learner(browser, sites[kind], resume=cmi.resumed())
+    resumed.goto("self-start")
+    assert resumed.view.locator("#sa-level-2").is_checked()
+    assert resumed.view.locator('[id="sa-before-1.01-w"]').is_checked()
+    assert resumed.view.locator('[id="evidence-before-1.01"]').input_value() == "I watch babies' cues on visits."
+    resumed.goto("self-end")
+    assert resumed.view.locator('[id="sa-after-1.01-a"]').is_checked()
+    assert_clean_session(resumed.close(), version, resumed)
+
+
+def pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", data))
+
+
+def test_learning_record_prints_on_one_or_two_a4_pages(browser: Browser, tmp_path: Path) -> None:
+    """The course's own record (every unit it covers), with ratings and evidence filled in."""
+    assert run("build", REPO, "--out", tmp_path, "--target", "web").exit_code == 0
+    web = next(tmp_path.glob("*-web"))
+    page = browser.new_page()
+    page.goto((web / "pages/learning-record.html").as_uri())
+    page.locator("body[data-ready]").wait_for()
+    page.evaluate("""() => { const s = window.coursebuild;
+        COURSE.units.forEach((u, i) => { s.selfAssessment().before[u.code] = 'n'; s.selfAssessment().after[u.code] = i % 2 ? 'a' : 'w';
+          if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); } });
+        s.save(); }""")
+    page.reload()
+    page.locator("body[data-ready]").wait_for()
+    assert page.locator(".ratings-table tbody tr").count() >= 40
+    assert page.locator(".ratings-table tbody tr").first.locator("td").nth(1).inner_text() == "Not yet"
+    pdf = page.pdf(format="A4", print_background=False)
+    page.close()
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    (REPO / "test-artifacts" / "learning-record.pdf").write_bytes(pdf)
+    assert 1 <= pdf_pages(pdf) <= 2
