@@ -116,6 +116,20 @@ class Stage(Authored):
     decisions: list[Question] = []
 
 
+class Rating(Authored):
+    """A statement the learner rates from strongly disagree (1) to strongly agree (5)."""
+
+    id: Id
+    statement: Text
+
+
+class Comment(Authored):
+    """A free-text question whose answer is recorded in the LMS."""
+
+    id: Id
+    prompt: Text
+
+
 class PageMeta(Authored):
     """The YAML front matter of a page."""
 
@@ -130,6 +144,8 @@ class PageMeta(Authored):
     analysis: Optional[Markdown] = None
     prompts: list[Text] = []
     phase: Optional[Literal["before", "after"]] = None
+    ratings: list[Rating] = []
+    comments: list[Comment] = []
 
 
 class BankSettings(Authored):

@@ -108,6 +108,8 @@ class PageContext:
     draw: Optional[int]
     phase: Optional[str] = None
     units: tuple[UnitView, ...] = ()
+    ratings: tuple[tuple[str, str], ...] = ()
+    comments: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,9 @@ class _Renderer:
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
             pass_mark=self.course.settings.pass_mark,
             attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
-            phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else ())
+            phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
+            ratings=tuple((r.id, r.statement) for r in meta.ratings),
+            comments=tuple((c.id, c.prompt) for c in meta.comments))
         return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
 
     def course_data(self) -> str:
@@ -283,6 +287,7 @@ class _Renderer:
                        if page.meta.stages},
             "notes": [key for page in self.course.pages for key in note_keys(page, self.course)],
             "units": [{"code": u.code, "title": u.title} for u in self.units],
+            "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
 
@@ -294,7 +299,8 @@ def note_keys(page: Page, course: Course) -> list[str]:
     if page.meta.kind == "case-study":
         return [f"{page.meta.id}.{stage.id}" for stage in page.meta.stages if stage.prompts]
     if page.meta.kind == "reflection":
-        return [f"{page.meta.id}.{index}" for index in range(1, len(page.meta.prompts) + 1)]
+        return ([f"{page.meta.id}.{index}" for index in range(1, len(page.meta.prompts) + 1)]
+                + [f"ev.{comment.id}" for comment in page.meta.comments])
     return []
 
 

@@ -29,6 +29,9 @@ def worst_case_state(course: Course) -> dict[str, Any]:
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 1, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
                              "n": {}, "t": 9999999}
+    ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
+    if ratings:
+        state["ev"] = ratings
     phases = [page.meta.phase for page in course.pages if page.meta.kind == "self-assessment"]
     if phases:
         units = course.covered_units()

@@ -72,6 +72,10 @@ def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Locati
         yield bank.settings.id, "bank", bank.source, ("id",)
     for question, source, loc in _all_questions(course):
         yield question.id, "question", source, loc + ("id",)
+    for page in course.pages:
+        for field in ("ratings", "comments"):
+            for i, item in enumerate(getattr(page.meta, field)):
+                yield item.id, field[:-1], page.source, (field, i, "id")
 
 
 def _check_ids(course: Course) -> Iterator[Problem]:
@@ -172,6 +176,10 @@ def _check_page_kind(page: Page, banks: dict[str, Bank], unloaded: frozenset[str
     if meta.kind == "case-study" and not meta.stages:
         yield source.problem(("kind",), "a case-study page needs `stages`",
                              "add at least one stage with `id`, `title` and `content`")
+    for field in ("ratings", "comments"):
+        if meta.kind != "reflection" and field in meta.model_fields_set:
+            yield source.problem((field,), f"`{field}` is only used on reflection pages",
+                                 "remove it, or set `kind: reflection`")
     for field in ("stages", "analysis"):
         if meta.kind != "case-study" and field in meta.model_fields_set:
             yield source.problem((field,), f"`{field}` is only used on case-study pages",

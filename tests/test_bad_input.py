@@ -41,7 +41,7 @@ CASES = {
                     "course/course.yaml:9: unknown field `duraton` (did you mean `duration`?)"),
     "unknown-key-no-match": (CUES, "minutes: 10", "minutes: 10\nflavour: lemon",
                              "course/pages/baby-cues.md:6: unknown field `flavour` (remove it; allowed fields: "
-                             "analysis, bank, competencies, id, kind, minutes, outcomes, phase, prompts, stages, title)"),
+                             "analysis, bank, comments, competencies, id, kind, minutes, outcomes, phase, prompts, ratings, stages, title)"),
     "missing-field": (CUES, "minutes: 10\n", "",
                       "course/pages/baby-cues.md:2: missing required field `minutes` (add `minutes: ...`)"),
     "missing-nested-field": (FINAL, "    explanation: Asking first helps the parent feel heard.\n", "",

@@ -25,10 +25,29 @@ def test_identity_and_outcomes(course: Course) -> None:
     assert [o.id for o in course.settings.outcomes] == [f"LO{i}" for i in range(1, 8)]
 
 
-def test_seven_modules_of_three_to_six_pages(course: Course) -> None:
+COURSE_LEVEL_KINDS = {"assessment", "self-assessment", "learning-record"}
+
+
+def teaching_pages(course: Course, page_ids: list[str]) -> list[str]:
+    """Pages that teach: not the course-level assessment, self-assessment, evaluation or record."""
+    return [p for p in page_ids if course.page(p).meta.kind not in COURSE_LEVEL_KINDS
+            and not course.page(p).meta.ratings]
+
+
+def test_seven_modules_of_three_to_six_teaching_pages(course: Course) -> None:
     modules = course.settings.modules
     assert len(modules) == 7
-    assert all(3 <= len(m.pages) <= 6 for m in modules), [(m.id, len(m.pages)) for m in modules]
+    counts = [(m.id, len(teaching_pages(course, m.pages))) for m in modules]
+    assert all(3 <= n <= 6 for _, n in counts), counts
+
+
+def test_welcome_evaluation_self_assessment_and_record(course: Course) -> None:
+    kinds = [course.page(p).meta for m in course.settings.modules for p in m.pages]
+    assert kinds[0].id == "welcome"
+    assert [m.phase for m in kinds if m.kind == "self-assessment"] == ["before", "after"]
+    assert kinds[-1].kind == "learning-record"
+    evaluation = [m for m in kinds if m.ratings]
+    assert len(evaluation) == 1 and evaluation[0].comments
 
 
 def test_case_studies(course: Course) -> None:

@@ -60,6 +60,13 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     assert "rating yourself at level 2" in learner.view.locator(".chosen-level").inner_text()
     rate(learner, "after", "1.01", "a", evidence="I now describe cues aloud to parents.")
     learner.next()
+    assert learner.page_id() == "evaluation"
+    learner.view.locator('[id="rating-ev-useful-4"]').check()
+    learner.view.locator(".evaluation-status", has_text="your answer has been saved").wait_for()
+    learner.view.locator('[id="comment-ev-change"]').fill("Watch the baby's cues first, & ask the parent.")
+    learner.view.locator("h1").click()
+    learner.view.locator(".evaluation-status", has_text="your comment has been saved").wait_for()
+    learner.next()
     record = learner.view.locator(".learning-record")
     assert learner.view.locator(".record-learner").inner_text() == "User, Test"
     assert "Best score 50% (pass mark 80%): not passed" in learner.view.locator(".record-final-assessment").inner_text()
@@ -82,6 +89,10 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     assert {k: (v["type"], v[response], v["result"]) for k, v in ratings.items()} == {
         "sa.before.1.01": ("likert", "w" if version == "1.2" else "working_towards", "neutral"),
         "sa.after.1.01": ("likert", "a" if version == "1.2" else "achieved", "neutral")}
+    answers = {i["id"]: (i["type"], i[response], i["result"]) for i in cmi.interactions if i["id"].startswith("ev-")}
+    assert answers == {"ev-useful": ("likert", "4", "neutral"),
+                       "ev-change": ("fill-in" if version == "1.2" else "long-fill-in",
+                                     "Watch the baby's cues first, & ask the parent.", "neutral")}
     status = "status" if version == "1.2" else "success_status"
     assert {o: (v["score"]["raw"], v[status]) for o, v in cmi.objectives.items()} == {
         met: ("100", "passed"), missed: ("0", "failed")}, "objectives agree with the answers given"
@@ -94,6 +105,9 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     assert resumed.view.locator('[id="evidence-before-1.01"]').input_value() == "I watch babies' cues on visits."
     resumed.goto("self-end")
     assert resumed.view.locator('[id="sa-after-1.01-a"]').is_checked()
+    resumed.goto("evaluation")
+    assert resumed.view.locator('[id="rating-ev-useful-4"]').is_checked()
+    assert resumed.view.locator('[id="comment-ev-change"]').input_value() == "Watch the baby's cues first, & ask the parent."
     assert_clean_session(resumed.close(), version, resumed)
 
 

@@ -323,6 +323,28 @@
     });
   }
 
+  /* ---- end-of-course evaluation */
+  function wireEvaluation() {
+    var status = document.querySelector(".evaluation-status");
+    all(".statement-rating").forEach(function (fieldset) {
+      var id = fieldset.getAttribute("data-rating"), saved = session.ratingOf(id);
+      if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
+      all("input", fieldset).forEach(function (input) {
+        input.addEventListener("change", function () {
+          session.rateStatement(id, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = "Thank you: your answer has been saved.";
+        });
+      });
+    });
+    all("textarea.comment").forEach(function (area) {
+      area.addEventListener("change", function () {
+        flushNotes();
+        session.recordComment(area.getAttribute("data-comment"), document.querySelector('label[for="' + area.id + '"]').textContent.trim());
+        status.textContent = "Thank you: your comment has been saved.";
+      });
+    });
+  }
+
   /* ---- the personal learning record */
   var RATING_WORDS = { a: "Achieved", w: "Working towards", n: "Not yet", "": "–" };
   function wireRecord() {
@@ -402,6 +424,7 @@
   wireNotes();
   wireAssessment();
   wireSelfAssessment();
+  wireEvaluation();
   wireRecord();
   wireFinish();
   focusHeading();

@@ -6,7 +6,7 @@
  *   {v:1, p:[visited page ids], k:{question id: "ac"}, s:{page id: revealed stage id},
  *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "b"}, d: 0|1 submitted, h:[scores],
  *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
- *    t: seconds spent in all sessions} */
+ *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions} */
 (function () {
   "use strict";
   var STATE_VERSION = 1;
@@ -54,6 +54,12 @@
     });
     keysOf(data.n || {}).forEach(function (key) { if (course.notes.indexOf(key) >= 0) { state.n[key] = String(data.n[key]); } });
     state.t = Math.max(0, parseInt(data.t, 10) || 0);
+    if (data.ev) {
+      state.ev = {};
+      keysOf(data.ev).forEach(function (id) {
+        if (course.ratings.indexOf(id) >= 0 && /^[1-5]$/.test(String(data.ev[id]))) { state.ev[id] = String(data.ev[id]); }
+      });
+    }
     if (data.sa) {
       var units = course.units.map(function (u) { return u.code; });
       state.sa = { l: [1, 2, 3].indexOf(data.sa.l) >= 0 ? data.sa.l : null };
@@ -458,6 +464,23 @@
     this.selfAssessment()[phase][code] = value;
     this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
                                    response: [this.store.is2004 ? RATINGS[value] : value], description: description }] });
+    this.save();
+  };
+
+  /* ---- evaluation: ratings and comments, recorded as unscored answers */
+  Session.prototype.ratingOf = function (id) { return (this.state.ev || {})[id] || ""; };
+  Session.prototype.rateStatement = function (id, value, description) {
+    this.state.ev = this.state.ev || {};
+    this.state.ev[id] = value;
+    this.report({ interactions: [{ id: id, type: "likert", outcomes: [], response: [value], description: description }] });
+    this.save();
+  };
+  /* Record a comment already kept as a note: free text, trimmed to what the LMS field holds. */
+  Session.prototype.recordComment = function (id, description) {
+    var text = this.note("ev." + id).replace(/\s+/g, " ").trim();
+    if (!text) { return; }
+    this.report({ interactions: [{ id: id, type: this.store.is2004 ? "long-fill-in" : "fill-in", outcomes: [],
+                                   response: [text.slice(0, this.store.is2004 ? 4000 : 255)], description: description }] });
     this.save();
   };
 
