@@ -14,7 +14,7 @@ test: setup-test  ## set up everything the tests need, then run them
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium
+setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,kit]'
 	touch $@
 
 # scorm-again (the LMS-side SCORM runtime) and axe-core, pinned by package-lock.json
@@ -35,6 +35,11 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/chromium:
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+# Poppler's pdftotext and pdftoppm (kit tests read and render the PDFs); Pango for WeasyPrint
+/usr/bin/pdftotext:
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 clean:
 	rm -rf dist $(VENV) node_modules

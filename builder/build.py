@@ -15,6 +15,7 @@ from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
 from builder.schema_errors import did_you_mean
 from builder.rendering import render_site
+from builder.kit import render_kit, to_pdf
 from builder.report import build_report, render_report
 from builder.theme import Theme
 from builder.tracking import saved_progress_problem
@@ -134,3 +135,15 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
     return data, _write_or_return(data, output, project / "dist" / base)
+
+
+def build_kit(project: Path, out_dir: Path | None = None) -> Output:
+    """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last."""
+    course = check(project).course
+    files: dict[str, bytes] = {}
+    for name, html in render_kit(course).items():
+        files[f"{name}.html"] = html.encode("utf-8")
+        files[f"{name}.pdf"] = to_pdf(html, str(course.root / "course" / "pages"))
+    output = Output((out_dir or project / "dist") / output_name(course, "kit"), files)
+    write_folder(output.files, output.path)
+    return output

@@ -102,6 +102,16 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
 
 @main.command()
 @PROJECT
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: PROJECT/dist].")
+def kit(project: Path, out_dir: Path | None) -> None:
+    """Make the training-day kit: facilitator guide, handouts, questionnaire, cards and sheets (HTML and PDF)."""
+    output = _run(pipeline.build_kit, project, out_dir)
+    click.echo(f"wrote {output.path} ({len(output.files)} files)")
+
+
+@main.command()
+@PROJECT
 @click.option("--format", "format_", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
               help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,

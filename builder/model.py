@@ -72,6 +72,30 @@ class AccessibilitySettings(Authored):
     limitations: list[Text] = []
 
 
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Activity = Literal["input", "small-group work", "case-study discussion", "video", "questionnaire", "break", "lunch"]
+
+
+class Session(Authored):
+    """One session of the face-to-face training day."""
+
+    start: Clock
+    end: Clock
+    title: Text
+    activity: Activity
+    modules: list[Id] = []
+    materials: list[Text] = []
+    instructions: Optional[Markdown] = None
+
+
+class KitSettings(Authored):
+    """What the training-day kit needs beyond the e-learning: the day's timetable and trainer notes."""
+
+    timetable: list[Session] = Field(min_length=1)
+    local_policy: list[Text] = []
+    handout_pages: list[Id] = []
+
+
 class CourseSettings(Authored):
     """`course/course.yaml`."""
 
@@ -88,6 +112,7 @@ class CourseSettings(Authored):
     completion: Completion = Completion()
     lock_assessment: bool = False
     accessibility: AccessibilitySettings = AccessibilitySettings()
+    kit: Optional[KitSettings] = None
 
 
 class Option(Authored):

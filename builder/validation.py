@@ -53,7 +53,7 @@ class MarkdownText:
 
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
-    checks = (_check_ids, _check_modules, _check_pages, _check_banks, _check_questions,
+    checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
               _check_tags, _check_outcomes, _check_markdown)
     return [problem for check in checks for problem in check(course)]
 
@@ -119,6 +119,33 @@ def _check_modules(course: Course) -> Iterator[Problem]:
             yield page.source.problem(("id",), f"page `{page.meta.id}` is not in any module, so learners "
                                                "never see it", "add its id to a module's `pages` in "
                                                "course/course.yaml, or delete the file", severity=WARNING)
+
+
+def _check_timetable(course: Course) -> Iterator[Problem]:
+    kit = course.settings.kit
+    if kit is None:
+        return
+    modules = {m.id for m in course.settings.modules}
+    previous_end = ""
+    for s, session in enumerate(kit.timetable):
+        loc = ("kit", "timetable", s)
+        if session.end <= session.start:
+            yield course.source.problem(loc + ("end",), f"session `{session.title}` ends at {session.end}, "
+                                        f"not after it starts at {session.start}", "correct the times")
+        if previous_end and session.start < previous_end:
+            yield course.source.problem(loc + ("start",), f"session `{session.title}` starts at {session.start}, "
+                                        f"before the previous session ends at {previous_end}",
+                                        "list sessions in order without overlaps")
+        previous_end = session.end
+        for m, module in enumerate(session.modules):
+            if module not in modules:
+                yield course.source.problem(loc + ("modules", m), f"unknown module `{module}`",
+                                            did_you_mean(module, modules) or "use a module id from `modules`")
+    pages = {page.meta.id for page in course.pages}
+    for i, page_id in enumerate(kit.handout_pages):
+        if page_id not in pages:
+            yield course.source.problem(("kit", "handout_pages", i), f"unknown page `{page_id}`",
+                                        did_you_mean(page_id, pages) or "use a page id")
 
 
 # --- pages and banks ------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""The training-day kit: PDFs read back as text and rendered, checked against the course source."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from builder.loading import load_project
+from builder.markup import convert
+from builder.model import Course
+from conftest import FIXTURES, REPO, run
+
+COURSES = {"record": FIXTURES / "record", "course": REPO}
+
+
+@pytest.fixture(scope="module", params=list(COURSES))
+def kit(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Course, Path]:
+    project = COURSES[request.param]
+    out = tmp_path_factory.mktemp("kit")
+    result = run("kit", project, "--out", out)
+    assert result.exit_code == 0, result.output
+    course, _ = load_project(project)
+    assert course is not None
+    return course, next(out.glob("*-kit"))
+
+
+def squash(text: str) -> str:
+    """Text without white space or hyphens: PDF text breaks lines inside table cells and hyphenated words."""
+    return re.sub(r"[\s\-\u2010]+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text, squashed for searching."""
+    return squash(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def plain(markdown: str) -> str:
+    return lxml_html.fragment_fromstring(convert(markdown).html, create_parent="div").text_content()
+
+
+def test_every_document_is_there_as_html_and_tagged_pdf(kit: tuple[Course, Path]) -> None:
+    _, folder = kit
+    names = ["answer-key", "attendance-sheet", "case-study-cards", "evaluation-sheet", "facilitator-guide",
+             "handouts", "questionnaire"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.{e}" for n in names for e in ("html", "pdf"))
+    for name in names:
+        info = subprocess.run(["pdfinfo", str(folder / f"{name}.pdf")], check=True, capture_output=True, text=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), name
+        assert re.search(r"^Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info, re.M), name
+
+
+def test_facilitator_guide_has_the_timetable_and_every_module(kit: tuple[Course, Path]) -> None:
+    course, folder = kit
+    text = pdf_text(folder / "facilitator-guide.pdf")
+    assert course.settings.kit is not None
+    for session in course.settings.kit.timetable:
+        assert squash(f"{session.start} to {session.end}") in text, session.title
+    for module in course.settings.modules:
+        assert squash(module.title) in text, module.id
+    for note in course.settings.kit.local_policy:
+        assert squash(note) in text
+    assert re.search(r"Page1of\d+", text) and squash(f"version {course.settings.version}") in text
+
+
+def test_questionnaire_has_every_question_and_the_key_matches_the_bank(kit: tuple[Course, Path]) -> None:
+    course, folder = kit
+    questionnaire = pdf_text(folder / "questionnaire.pdf")
+    key = pdf_text(folder / "answer-key.pdf")
+    bank = next(b.settings for b in course.banks if b.settings.kind == "assessment")
+    for number, question in enumerate(bank.questions, start=1):
+        stem = plain(question.stem)
+        assert squash(f"{number}. {stem}") in questionnaire, question.id
+        for option in question.options:
+            assert squash(plain(option.text)) in questionnaire
+        answer = "; ".join(f"{'ABCDEFGH'[i]}. {plain(o.text)}" for i, o in enumerate(question.options) if o.correct)
+        assert squash(f"{number}. {stem} Answer: {answer}") in key, question.id
+        assert squash(plain(question.explanation)) in key
+
+
+def test_case_study_cards_reveal_one_stage_per_card(kit: tuple[Course, Path]) -> None:
+    course, folder = kit
+    text = pdf_text(folder / "case-study-cards.pdf").lower()
+    for page in (p for p in course.pages if p.meta.kind == "case-study"):
+        for number, stage in enumerate(page.meta.stages, start=1):
+            label = f"{page.meta.title}: card {number} of {len(page.meta.stages)} Stage {number}: {stage.title}"
+            assert squash(label).lower() in text
+        assert squash(plain(page.meta.analysis or ""))[:40].lower() not in text, "model answers stay in the guide"
+
+
+def test_first_pages_are_not_blank(kit: tuple[Course, Path], tmp_path: Path) -> None:
+    _, folder = kit
+    for pdf in sorted(folder.glob("*.pdf")):
+        prefix = tmp_path / pdf.stem
+        subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
+        (image,) = tmp_path.glob(f"{pdf.stem}*.pgm")
+        data = image.read_bytes()
+        header = data.split(b"\n", 3)
+        pixels = header[3]
+        inked = sum(1 for value in pixels if value < 200)
+        assert inked > 0.002 * len(pixels), f"{pdf.name} page 1 looks blank"
+
+
+def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> None:
+    result = run("kit", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
