@@ -64,4 +64,4 @@ def saved_progress_problem(course: Course, target: str) -> Problem | None:
     return course.source.problem((), f"a learner's saved progress could reach {size} characters plus notes, "
                                      f"over the {limit} that {standard} allows",
                                  "use fewer or shorter page and question ids, fewer attempts or a smaller `draw`, "
-                                 f"or build only the other targets")
+                                 "or build only the other targets")

@@ -193,7 +193,7 @@ def _check_page_kind(page: Page, banks: dict[str, Bank], unloaded: frozenset[str
                                         f"but this is a {meta.kind} page",
                              f"use a bank with `kind: {meta.kind}`")
     elif not wants_bank and meta.bank is not None:
-        yield source.problem(("bank",), f"`bank` is only used on knowledge-check and assessment pages",
+        yield source.problem(("bank",), "`bank` is only used on knowledge-check and assessment pages",
                              "remove it, or change `kind`")
     if meta.kind == "self-assessment" and meta.phase is None:
         yield source.problem(("kind",), "a self-assessment page needs a `phase`",
@@ -299,7 +299,7 @@ def _check_framework(course: Course) -> Iterator[Problem]:
             seen.add(unit.code)
             if not unit.code.startswith(f"{domain.number}."):
                 yield course.framework_source.problem(loc, f"unit `{unit.code}` is listed under domain "
-                                                      f"{domain.number}", f"move it, or correct its code")
+                                                      f"{domain.number}", "move it, or correct its code")
 
 
 def _check_outcomes(course: Course) -> Iterator[Problem]:

@@ -5,7 +5,6 @@ Each screenshot also checks the page does not scroll sideways at that width.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
