@@ -91,8 +91,23 @@ class _Reader:
         self.loader, self.path, self.offset = loader, path, offset
         self.lines: dict[Location, int] = {}
         self.duplicates: list[Problem] = []
+        self.open_nodes: set[int] = set()
 
     def value(self, node: yaml.Node, loc: Location) -> Any:
+        """The Python value of `node`; a collection that contains itself (through an alias) is refused."""
+        if isinstance(node, yaml.ScalarNode):
+            return self._value(node, loc)
+        if id(node) in self.open_nodes:
+            line = node.start_mark.line + 1 + self.offset
+            raise YamlError([Problem(self.path, line, "an alias (`*name`) refers to the block that contains it",
+                                     "remove the alias, or point it at another block")])
+        self.open_nodes.add(id(node))
+        try:
+            return self._value(node, loc)
+        finally:
+            self.open_nodes.discard(id(node))
+
+    def _value(self, node: yaml.Node, loc: Location) -> Any:
         if isinstance(node, yaml.ScalarNode):
             tag = node.tag
             if tag == _STR:
@@ -115,8 +130,11 @@ class _Reader:
                 return self.loader.construct_object(node, deep=True)  # rare `<<` merge keys
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.value(key_node, loc)
                 line = key_node.start_mark.line + 1 + self.offset
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",
+                                             "write keys as plain names followed by `:`")])
+                key = self.value(key_node, loc)
                 if key in mapping:
                     self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
                                                    "remove one of them"))

@@ -218,3 +218,36 @@ def test_saved_progress_that_could_overflow_scorm12_fails_the_build(project: Pat
                for line in lines), "\n".join(lines)
     result = run("build", project, "--out", project.parent / "out", "--target", "scorm2004", "--target", "web")
     assert result.exit_code == 0, "SCORM 2004 and the web build hold far more"
+
+
+HOSTILE = {
+    "empty": b"",
+    "a list": b"- a\n- b\n",
+    "a number": b"42\n",
+    "binary junk": bytes(range(256)),
+    "python tag": b"id: !!python/object/apply:os.system ['true']\n",
+    "tabs": b"id:\tx\n\ttitle: y\n",
+    "list key": b"? [a, b]\n: c\n",
+    "number keys": b"1: a\n2: b\n",
+    "deep nesting": b"a: " + b"[" * 200 + b"]" * 200 + b"\n",
+    "huge number": b"minutes: 1" + b"0" * 400 + b"\n",
+    "null id": b"id:\ntitle:\n",
+    "two documents": b"id: a\n---\nid: b\n",
+    "unclosed quote": b'title: "never closed\n',
+    "anchor loop": b"a: &x [*x]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("target", ["course/course.yaml", "quizzes/final.yaml", "course/competencies.yaml"])
+def test_hostile_yaml_is_reported_not_raised(project: Path, name: str, target: str) -> None:
+    (project / target).write_bytes(HOSTILE[name])
+    lines = build_fails(project)
+    assert lines and all(line.startswith(f"{target}:") or ":" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_front_matter_is_reported_not_raised(project: Path, name: str) -> None:
+    (project / "course/pages/welcome.md").write_bytes(b"---\n" + HOSTILE[name] + b"\n---\nBody\n")
+    lines = build_fails(project)
+    assert any(line.startswith("course/pages/welcome.md:") or "welcome" in line for line in lines)

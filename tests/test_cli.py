@@ -15,7 +15,7 @@ def test_version() -> None:
     assert result.stdout.startswith("coursebuild, version ")
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"]])
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"], ["preview"], ["report"], ["export"], ["kit"]])
 def test_help_on_every_command(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
