@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from builder.errors import Problem, ProjectNotFound
+from builder.markup import Converted, convert, remember
 from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
 from builder.schema_errors import schema_problems
 from builder.sourcemap import SourceFile, YamlError, parse_yaml
@@ -20,6 +26,22 @@ QUIZZES_DIR = "quizzes"
 M = TypeVar("M", bound=BaseModel)
 
 
+#: Projects with at least this many files are read by a pool of processes, one file per task.
+PARALLEL_FILES = 200
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """One file read and checked on its own, so files can be read in parallel."""
+
+    kind: str
+    value: Any
+    source: Optional[SourceFile]
+    problems: tuple[Problem, ...]
+    unloaded: Optional[str]
+    body: Optional[Converted] = None
+
+
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
 
@@ -29,25 +51,52 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     if not (root / "course").is_dir():
         raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
                               f"(run `coursebuild new {root}` to start one)")
+    banks = sorted(_files(root, QUIZZES_DIR, "*.y*ml"), key=lambda path: -(root / path).stat().st_size)
+    jobs = [(COURSE_FILE, "settings"), *((path, "bank") for path in banks),
+            *((path, "page") for path in _files(root, PAGES_DIR, "*.md"))]
+    if (root / FRAMEWORK_FILE).is_file():
+        jobs.append((FRAMEWORK_FILE, "framework"))
+    results = dict(zip(jobs, _load_all(root, jobs)))
+
+    problems = [problem for result in results.values() for problem in result.problems]
+    unloaded = frozenset(r.unloaded for r in results.values() if r.unloaded)
+    for result in results.values():
+        if result.body is not None:
+            remember(result.value.body, result.body)
+    by_kind = {kind: [results[job] for job in sorted(results) if job[1] == kind and results[job].value is not None]
+               for kind in ("settings", "page", "bank", "framework")}
+    if not by_kind["settings"]:
+        return None, problems
+    settings = by_kind["settings"][0]
+    framework = by_kind["framework"][0] if by_kind["framework"] else None
+    course = Course(root=root, settings=settings.value, source=settings.source,
+                    pages=tuple(r.value for r in by_kind["page"]),
+                    banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
+                    framework=framework.value if framework else None,
+                    framework_source=framework.source if framework else None, unloaded_ids=unloaded)
+    return course, problems
+
+
+def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
+    """Read every file: in a pool of processes for a large project, else one after another."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FILES or workers < 2:
+        return [_load_file(root, path, kind) for path, kind in jobs]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(functools.partial(_load_file, root), *zip(*jobs),
+                             chunksize=max(1, len(jobs) // (workers * 8))))
+
+
+def _load_file(root: Path, path: str, kind: str) -> _Loaded:
     problems: list[Problem] = []
     unloaded: set[str] = set()
-
-    settings, settings_source = _load_yaml_model(root, COURSE_FILE, CourseSettings, problems, unloaded)
-    pages = tuple(page for path in _files(root, PAGES_DIR, "*.md")
-                  if (page := _load_page(root, path, problems, unloaded)) is not None)
-    banks = tuple(Bank(model, source) for path in _files(root, QUIZZES_DIR, "*.y*ml")
-                  for model, source in [_load_yaml_model(root, path, BankSettings, problems, unloaded)]
-                  if model is not None)
-    framework, framework_source = (None, None)
-    if (root / FRAMEWORK_FILE).is_file():
-        framework, framework_source = _load_yaml_model(root, FRAMEWORK_FILE, Framework, problems, unloaded)
-
-    if settings is None or settings_source is None:
-        return None, problems
-    course = Course(root=root, settings=settings, source=settings_source, pages=pages, banks=banks,
-                    framework=framework, framework_source=framework_source,
-                    unloaded_ids=frozenset(unloaded))
-    return course, problems
+    if kind == "page":
+        page = _load_page(root, path, problems, unloaded)
+        body = convert(page.body) if page is not None else None
+        return _Loaded(kind, page, page.source if page else None, tuple(problems), next(iter(unloaded), None), body)
+    model = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}[kind]
+    value, source = _load_yaml_model(root, path, model, problems, unloaded)
+    return _Loaded(kind, value, source, tuple(problems), next(iter(unloaded), None))
 
 
 def _files(root: Path, folder: str, pattern: str) -> list[str]:

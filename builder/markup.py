@@ -63,13 +63,26 @@ def convert(text: str) -> Converted:
     return _convert(text)
 
 
+_CACHE: dict[str, Converted] = {}
+
+
 def clear_cache() -> None:
     """Forget converted Markdown (each build starts afresh, so memory does not grow between builds)."""
-    _convert.cache_clear()
+    _CACHE.clear()
 
 
-@functools.lru_cache(maxsize=None)
+def remember(text: str, converted: Converted) -> None:
+    """Keep a conversion made elsewhere (in another process) for this build."""
+    _CACHE[text] = converted
+
+
 def _convert(text: str) -> Converted:
+    if text not in _CACHE:
+        _CACHE[text] = _convert_uncached(text)
+    return _CACHE[text]
+
+
+def _convert_uncached(text: str) -> Converted:
     raw_html = _markdown().reset().convert(text)
     if not raw_html.strip():
         return Converted("", (), ())
