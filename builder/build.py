@@ -13,10 +13,10 @@ from builder.markup import clear_cache
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
-from builder.schema_errors import did_you_mean
-from builder.rendering import render_site
 from builder.kit import render_kit, to_pdf
+from builder.rendering import render_site
 from builder.report import build_report, render_report
+from builder.schema_errors import did_you_mean
 from builder.theme import Theme
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -126,9 +126,8 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
     Returns the data and the path written (None for standard output).
     """
     course = check(project).course
-    try:
-        banks = selected_banks(course, bank_id)
-    except StopIteration:
+    banks = selected_banks(course, bank_id)
+    if not banks:
         known = [bank.settings.id for bank in course.banks]
         hint = did_you_mean(str(bank_id), known) or f"use one of: {', '.join(known)}"
         raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None

@@ -71,9 +71,9 @@ def render_kit(course: Course) -> dict[str, str]:
         m.id, m.title, tuple(m.pages),
         tuple(dict.fromkeys(o for p in m.pages for o in course.page(p).meta.outcomes)),
         tuple(point for p in m.pages for point in key_points(course.page(p)))) for m in settings.modules}
-    pages = [course.page(p) for m in settings.modules for p in m.pages]
+    pages = course.ordered_pages()
     cases = [{"id": p.meta.id, "title": p.meta.title, "intro": _md(p.body), "analysis": _md(p.meta.analysis),
-              "module": next(m.id for m in settings.modules if p.meta.id in m.pages),
+              "module": course.module_id(p.meta.id),
               "stages": [{"title": s.title, "content": _md(s.content), "prompts": s.prompts,
                           "decisions": [_question(q) for q in s.decisions]} for s in p.meta.stages]}
              for p in pages if p.meta.kind == "case-study"]

@@ -56,15 +56,16 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
             *((path, "page") for path in _files(root, PAGES_DIR, "*.md"))]
     if (root / FRAMEWORK_FILE).is_file():
         jobs.append((FRAMEWORK_FILE, "framework"))
-    results = dict(zip(jobs, _load_all(root, jobs)))
+    results = [result for _, result in sorted(zip(jobs, _load_all(root, jobs)), key=lambda pair: pair[0])]
 
-    problems = [problem for result in results.values() for problem in result.problems]
-    unloaded = frozenset(r.unloaded for r in results.values() if r.unloaded)
-    for result in results.values():
+    problems = [problem for result in results for problem in result.problems]
+    unloaded = frozenset(r.unloaded for r in results if r.unloaded)
+    by_kind: dict[str, list[_Loaded]] = {"settings": [], "page": [], "bank": [], "framework": []}
+    for result in results:
         if result.body is not None:
             remember(result.value.body, result.body)
-    by_kind = {kind: [results[job] for job in sorted(results) if job[1] == kind and results[job].value is not None]
-               for kind in ("settings", "page", "bank", "framework")}
+        if result.value is not None:
+            by_kind[result.kind].append(result)
     if not by_kind["settings"]:
         return None, problems
     settings = by_kind["settings"][0]

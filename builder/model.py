@@ -7,9 +7,10 @@ The dataclasses at the end tie each parsed document to the file it came from.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -237,18 +238,38 @@ class Course:
     #: ids of pages and banks whose files exist but did not load (not reported as unknown)
     unloaded_ids: frozenset[str] = frozenset()
 
+    @functools.cached_property
+    def _pages_by_id(self) -> dict[str, Page]:
+        return {page.meta.id: page for page in self.pages}
+
     def page(self, page_id: str) -> Page:
         """The page with this id."""
-        return next(p for p in self.pages if p.meta.id == page_id)
+        return self._pages_by_id[page_id]
+
+    @functools.cached_property
+    def _module_ids(self) -> dict[str, str]:
+        return {page_id: module.id for module in self.settings.modules for page_id in module.pages}
+
+    def module_id(self, page_id: str) -> str:
+        """The id of the module that lists this page."""
+        return self._module_ids[page_id]
+
+    def ordered_pages(self) -> list[Page]:
+        """The pages in course order, module by module."""
+        return [self.page(page_id) for module in self.settings.modules for page_id in module.pages]
+
+    def bank_questions(self, kind: BankKind) -> Iterator[Question]:
+        """Every question in banks of this kind."""
+        return (q for bank in self.banks if bank.settings.kind == kind for q in bank.settings.questions)
+
+    def decisions(self) -> Iterator[Question]:
+        """Every case-study decision point, page by page."""
+        return (q for page in self.pages for stage in page.meta.stages for q in stage.decisions)
 
     def covered_units(self) -> list[str]:
         """Codes of the framework units the course teaches, practises or assesses, in framework order."""
-        used = {code for page in self.pages for code in page.meta.competencies}
-        used |= {code for bank in self.banks for q in bank.settings.questions for code in q.competencies}
-        used |= {code for page in self.pages for s in page.meta.stages for q in s.decisions for code in q.competencies}
+        tagged = [*(page.meta for page in self.pages), *self.decisions(),
+                  *(q for bank in self.banks for q in bank.settings.questions)]
+        used = {code for item in tagged for code in item.competencies}
         framework = self.framework.domains if self.framework else []
         return [unit.code for domain in framework for unit in domain.units if unit.code in used]
-
-    def bank(self, bank_id: str) -> Bank:
-        """The bank with this id."""
-        return next(b for b in self.banks if b.settings.id == bank_id)

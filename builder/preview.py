@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from builder.build import check, plan
-from builder.errors import CourseInvalid, CoursebuildError
+from builder.errors import CoursebuildError
 from builder.theme import Theme, render_template
 
 WATCHED = ("course", "quizzes", "templates")
@@ -71,9 +71,7 @@ class Preview:
             course = check(self.project).course
             (output,) = plan(course, (self.target,), self.project / "dist")
             files, problems = output.files, []
-        except CourseInvalid as error:
-            files, problems = self.files, error.lines()
-        except CoursebuildError as error:
+        except CoursebuildError as error:  # invalid course, broken template: keep the last good build
             files, problems = self.files, error.lines()
         with self.lock:
             self.files, self.problems, self.snapshot = files, problems, snapshot

@@ -84,28 +84,28 @@ class UnitView:
 
 @dataclass(frozen=True)
 class PageContext:
-    """Everything a page template gets."""
+    """Everything a page template gets: the course-wide fields, then the page's own."""
 
     course_id: str
     course_title: str
     version: str
     language: str
-    page: NavPage
-    minutes: int
-    module: Optional[NavModule]
     modules: tuple[NavModule, ...]
-    position: int
     total: int
-    previous: Optional[NavPage]
-    next: Optional[NavPage]
-    body: str
-    questions: tuple[QuestionView, ...]
-    stages: tuple[StageView, ...]
-    analysis: str
-    prompts: tuple[str, ...]
     pass_mark: Optional[int]
-    attempts: Optional[int]
-    draw: Optional[int]
+    page: NavPage
+    body: Markup
+    minutes: int = 0
+    module: Optional[NavModule] = None
+    position: int = 0
+    previous: Optional[NavPage] = None
+    next: Optional[NavPage] = None
+    questions: tuple[QuestionView, ...] = ()
+    stages: tuple[StageView, ...] = ()
+    analysis: Markup = Markup("")
+    prompts: tuple[str, ...] = ()
+    attempts: Optional[int] = None
+    draw: Optional[int] = None
     phase: Optional[str] = None
     units: tuple[UnitView, ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
@@ -152,7 +152,6 @@ class _Renderer:
     def __init__(self, course: Course, theme: Theme):
         self.course = course
         self.env = theme.environment()
-        self.theme = theme
         self.media = _Media(course)
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
@@ -161,6 +160,7 @@ class _Renderer:
             NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p]) for p in m.pages))
             for m in course.settings.modules)
         self.order = [page for module in self.modules for page in module.pages]
+        self.module_of = {page.id: module for module in self.modules for page in module.pages}
         units = {u.code: u for d in (course.framework.domains if course.framework else []) for u in d.units}
         self.units = tuple(UnitView(code, units[code].title, tuple(sorted(units[code].levels.items())))
                            for code in course.covered_units())
@@ -231,41 +231,35 @@ class _Renderer:
                           for i, o in enumerate(question.options)),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
+    def _render_page(self, page: NavPage, body: Markup, **fields: object) -> str:
+        """`page.html` for one page, with the course-wide context filled in."""
+        settings = self.course.settings
+        context = PageContext(course_id=settings.id, course_title=settings.title, version=settings.version,
+                              language=settings.language, modules=self.modules, total=len(self.order),
+                              pass_mark=settings.pass_mark, page=page, body=body, **fields)  # type: ignore[arg-type]
+        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+
     def extra_page(self, page_id: str, title: str, template: str) -> str:
         """A page outside the course order (contents, accessibility statement), linked from every page."""
-        settings = self.course.settings
-        body = Markup(render_template(self.env, template, settings=settings, modules=self.modules))
-        context = PageContext(
-            course_id=settings.id, course_title=settings.title, version=settings.version, language=settings.language,
-            page=NavPage(page_id, title, f"{page_id}.html", "extra"), minutes=0, module=None,
-            modules=self.modules, position=0, total=len(self.order), previous=None, next=None, body=body,
-            questions=(), stages=(), analysis=Markup(""), prompts=(), pass_mark=settings.pass_mark,
-            attempts=None, draw=None)
-        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+        body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
+        return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
 
     def page(self, index: int, nav: NavPage) -> str:
         page = self.pages[nav.id]
         meta, path = page.meta, page.source.path
-        module = next(m for m in self.modules if nav in m.pages)
         bank: Optional[Bank] = self.banks.get(meta.bank) if meta.bank else None
-        context = PageContext(
-            course_id=self.course.settings.id, course_title=self.course.settings.title,
-            version=self.course.settings.version, language=self.course.settings.language,
-            page=nav, minutes=meta.minutes, module=module, modules=self.modules,
-            position=index + 1, total=len(self.order),
-            previous=self.order[index - 1] if index > 0 else None,
+        return self._render_page(
+            nav, self.markdown(page.body, path), minutes=meta.minutes, module=self.module_of[nav.id],
+            position=index + 1, previous=self.order[index - 1] if index > 0 else None,
             next=self.order[index + 1] if index + 1 < len(self.order) else None,
-            body=self.markdown(page.body, path),
             questions=tuple(self.question(q, bank.source.path) for q in bank.settings.questions) if bank else (),
             stages=tuple(StageView(s.id, s.title, self.markdown(s.content, path), tuple(s.prompts),
                                    tuple(self.question(q, path) for q in s.decisions)) for s in meta.stages),
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
-            pass_mark=self.course.settings.pass_mark,
             attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))
-        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
 
     def course_data(self) -> str:
         """The data the learner's runtime needs, keyed by authored ids."""
@@ -281,21 +275,20 @@ class _Renderer:
                        "outcomes": self.pages[p.id].meta.outcomes} for p in self.order],
             "assessment": {"page": assessment.meta.id, "bank": assessment.meta.bank} if assessment else None,
             "banks": {bank.settings.id: _bank_data(bank) for bank in self.course.banks},
-            "decisions": {q.id: _question_data(q) for page in self.course.pages for s in page.meta.stages
-                          for q in s.decisions},
+            "decisions": {q.id: _question_data(q) for q in self.course.decisions()},
             "stages": {page.meta.id: [s.id for s in page.meta.stages] for page in self.course.pages
                        if page.meta.stages},
-            "notes": [key for page in self.course.pages for key in note_keys(page, self.course)],
+            "notes": [key for page in self.course.pages for key in note_keys(page, [u.code for u in self.units])],
             "units": [{"code": u.code, "title": u.title} for u in self.units],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
 
 
-def note_keys(page: Page, course: Course) -> list[str]:
+def note_keys(page: Page, unit_codes: list[str]) -> list[str]:
     """Keys of the notes a page offers: per case-study stage with prompts, per reflection prompt, per rated unit."""
     if page.meta.kind == "self-assessment":
-        return [f"sa.{page.meta.phase}.{code}" for code in course.covered_units()]
+        return [f"sa.{page.meta.phase}.{code}" for code in unit_codes]
     if page.meta.kind == "case-study":
         return [f"{page.meta.id}.{stage.id}" for stage in page.meta.stages if stage.prompts]
     if page.meta.kind == "reflection":

@@ -104,24 +104,21 @@ def _page_words(page: Page) -> int:
 def build_report(course: Course) -> Report:
     """Count what teaches, practises and assesses each outcome and unit."""
     settings = course.settings
-    module_of = {page_id: m.id for m in settings.modules for page_id in m.pages}
-    ordered = [course.page(p) for m in settings.modules for p in m.pages]
+    ordered = course.ordered_pages()
     teaching = [p for p in ordered if p.meta.kind != "assessment"]
-    practice = [(q, b.settings.id) for b in course.banks if b.settings.kind == "knowledge-check"
-                for q in b.settings.questions]
-    practice += [(q, p.meta.id) for p in ordered for s in p.meta.stages for q in s.decisions]
-    assessed = [(q, b.settings.id) for b in course.banks if b.settings.kind == "assessment"
-                for q in b.settings.questions]
+    practice = [*course.bank_questions("knowledge-check"),
+                *(q for p in ordered for s in p.meta.stages for q in s.decisions)]
+    assessed = list(course.bank_questions("assessment"))
 
     outcomes = [OutcomeCoverage(
         id=o.id, text=o.text, pages=[p.meta.id for p in teaching if o.id in p.meta.outcomes],
-        practice=[q.id for q, _ in practice if o.id in q.outcomes],
-        questions=[q.id for q, _ in assessed if o.id in q.outcomes]) for o in settings.outcomes]
+        practice=[q.id for q in practice if o.id in q.outcomes],
+        questions=[q.id for q in assessed if o.id in q.outcomes]) for o in settings.outcomes]
     competencies = [CompetencyCoverage(
         code=u.code, domain=f"{d.number}. {d.title}", title=u.title, levels=dict(sorted(u.levels.items())),
         pages=[p.meta.id for p in teaching if u.code in p.meta.competencies],
-        practice=[q.id for q, _ in practice if u.code in q.competencies],
-        questions=[q.id for q, _ in assessed if u.code in q.competencies])
+        practice=[q.id for q in practice if u.code in q.competencies],
+        questions=[q.id for q in assessed if u.code in q.competencies])
         for d in (course.framework.domains if course.framework else []) for u in d.units]
     included = [c for c in competencies if c.pages or c.practice or c.questions]
     warnings = [f"outcome {o.id} is assessed by {len(o.questions)} question{'s' if len(o.questions) != 1 else ''} "
@@ -130,7 +127,7 @@ def build_report(course: Course) -> Report:
     warnings += [f"unit {c.code} is assessed but never taught" for c in competencies if c.questions and not c.pages]
     case_studies = [CaseStudySummary(id=p.meta.id, title=p.meta.title, stages=[s.id for s in p.meta.stages])
                     for p in ordered if p.meta.kind == "case-study"]
-    pages = [PageSummary(id=p.meta.id, title=p.meta.title, kind=p.meta.kind, module=module_of[p.meta.id],
+    pages = [PageSummary(id=p.meta.id, title=p.meta.title, kind=p.meta.kind, module=course.module_id(p.meta.id),
                          words=_page_words(p), minutes=p.meta.minutes) for p in ordered]
     return Report(
         course=CourseInfo(id=settings.id, title=settings.title, version=settings.version),

@@ -21,10 +21,8 @@ OPTION_KEYS = "abcdefgh"
 
 def worst_case_state(course: Course) -> dict[str, Any]:
     """The biggest progress state, without notes: every page, answer and stage, every attempt."""
-    answers = {q.id: OPTION_KEYS[:len(q.options)] for bank in course.banks
-               if bank.settings.kind == "knowledge-check" for q in bank.settings.questions}
-    answers.update({q.id: OPTION_KEYS[:len(q.options)] for page in course.pages
-                    for stage in page.meta.stages for q in stage.decisions})
+    answers = {q.id: OPTION_KEYS[:len(q.options)]
+               for q in [*course.bank_questions("knowledge-check"), *course.decisions()]}
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 1, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,

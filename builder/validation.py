@@ -8,13 +8,13 @@ from __future__ import annotations
 import posixpath
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem, Severity
 from builder.loading import PAGES_DIR
 from builder.markup import Reference, convert
-from builder.model import Bank, Course, Page, Question
+from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.sourcemap import Location, SourceFile
 
@@ -155,19 +155,17 @@ def _check_pages(course: Course) -> Iterator[Problem]:
     assessments = [page for page in course.pages if page.meta.kind == "assessment"]
     for page in course.pages:
         yield from _check_page_kind(page, banks, course.unloaded_ids)
-    for page in assessments[1:]:
-        yield page.source.problem(("kind",), f"a second assessment page (the first is `{assessments[0].meta.id}`)",
+    for page, first in _repeated(assessments, lambda meta: meta.kind):
+        yield page.source.problem(("kind",), f"a second assessment page (the first is `{first}`)",
                                   "keep one assessment page; use knowledge-check pages for practice")
-    for kind, key in (("self-assessment", lambda p: p.meta.phase), ("learning-record", lambda p: p.meta.kind)):
-        seen: dict[object, str] = {}
-        for page in (p for p in course.pages if p.meta.kind == kind):
-            if key(page) in seen:
-                yield page.source.problem(("kind",), f"a second {kind} page like `{seen[key(page)]}`",
-                                          "keep one (one per phase for self-assessment)")
-            seen.setdefault(key(page), page.meta.id)
-            if kind == "self-assessment" and course.framework is None:
-                yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
-                                          "create course/competencies.yaml")
+    for kind, key in (("self-assessment", lambda meta: meta.phase), ("learning-record", lambda meta: meta.kind)):
+        for page, first in _repeated([p for p in course.pages if p.meta.kind == kind], key):
+            yield page.source.problem(("kind",), f"a second {kind} page like `{first}`",
+                                      "keep one (one per phase for self-assessment)")
+    if course.framework is None:
+        for page in (p for p in course.pages if p.meta.kind == "self-assessment"):
+            yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
+                                      "create course/competencies.yaml")
     settings = course.settings
     if assessments and settings.pass_mark is None:
         yield course.source.problem((), "the course has an assessment but no `pass_mark`",
@@ -177,6 +175,15 @@ def _check_pages(course: Course) -> Iterator[Problem]:
                                     f"the completion rule needs the assessment to be {settings.completion.assessment}, "
                                     "but no page has `kind: assessment`",
                                     "add an assessment page, or set `completion: {assessment: none}`")
+
+
+def _repeated(pages: list[Page], key: Callable[[PageMeta], object]) -> Iterator[tuple[Page, str]]:
+    """(page, id of the first page with the same key) for every page after the first of its key."""
+    first: dict[object, str] = {}
+    for page in pages:
+        if key(page.meta) in first:
+            yield page, first[key(page.meta)]
+        first.setdefault(key(page.meta), page.meta.id)
 
 
 def _check_page_kind(page: Page, banks: dict[str, Bank], unloaded: frozenset[str]) -> Iterator[Problem]:

@@ -10,10 +10,8 @@ FORMATS = {"moodle-xml": "xml", "gift": "gift"}
 
 
 def selected_banks(course: Course, bank_id: str | None) -> list[Bank]:
-    """All banks, or the one named (a KeyError names a bank that does not exist)."""
-    if bank_id is None:
-        return list(course.banks)
-    return [course.bank(bank_id)]
+    """All banks, or the one named (none if no bank has that id)."""
+    return [bank for bank in course.banks if bank_id is None or bank.settings.id == bank_id]
 
 
 def fractions(question: Question) -> list[float]:

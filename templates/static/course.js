@@ -115,7 +115,7 @@
       var saved = session.answerOf(id);
       if (saved) {
         saved.forEach(function (key) { var input = form.querySelector('input[value="' + key + '"]'); if (input) { input.checked = true; } });
-        showFeedback(form, saved, sameKeys(saved, session.question(id).correct));
+        showFeedback(form, saved, session.isRight(id, saved));
       }
       form.addEventListener("submit", function (event) {
         event.preventDefault();
@@ -130,7 +130,6 @@
       });
     });
   }
-  function sameKeys(a, b) { return a.slice().sort().join("") === b.slice().sort().join(""); }
 
   /* ---- case studies: stages one at a time */
   function wireStages() {
@@ -222,7 +221,7 @@
         region.className = "feedback";
         if (info.submitted) {
           var keys = (info.responses[id] || "").split("").filter(Boolean);
-          showFeedback(form, keys, sameKeys(keys, session.question(id).correct));
+          showFeedback(form, keys, session.isRight(id, keys));
         }
       });
       var limit = COURSE.banks[COURSE.assessment.bank].attempts;

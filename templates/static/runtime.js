@@ -345,6 +345,7 @@
     this.save();
     return right;
   };
+  Session.prototype.isRight = function (id, keys) { return sameKeys(keys, this.question(id).correct); };
   Session.prototype.answerOf = function (id) { return has(this.state.k, id) ? this.state.k[id].split("") : null; };
 
   Session.prototype.stage = function (pageId) { return this.state.s[pageId] || null; };
