@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -9,7 +10,7 @@ from types import ModuleType
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
 from builder.loading import load_project
-from builder.markup import clear_cache
+from builder.markup import keep_for_next_build, start_build
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
@@ -58,7 +59,7 @@ def check(project: Path, strict: bool = False) -> Checked:
 
     With `strict`, warnings count as errors.
     """
-    clear_cache()
+    start_build(project)
     course, problems = load_project(project)
     if course is not None:
         problems += validate(course)
@@ -94,11 +95,16 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     checked = check(project, strict)
     outputs = plan(checked.course, targets, out_dir or project / "dist")
     epoch = source_date_epoch()
-    for output in outputs:
+
+    def write(output: Output) -> None:
         if output.is_zip:
             write_file(zip_bytes(output.files, epoch), output.path)
         else:
             write_folder(output.files, output.path)
+
+    with ThreadPoolExecutor() as pool:  # compressing and writing release the interpreter lock
+        list(pool.map(write, outputs))
+    keep_for_next_build(project)
     return Built(checked, outputs)
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, TypeVar
@@ -51,8 +49,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     if not (root / "course").is_dir():
         raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
                               f"(run `coursebuild new {root}` to start one)")
-    banks = sorted(_files(root, QUIZZES_DIR, "*.y*ml"), key=lambda path: -(root / path).stat().st_size)
-    jobs = [(COURSE_FILE, "settings"), *((path, "bank") for path in banks),
+    jobs = [(COURSE_FILE, "settings"), *((path, "bank") for path in _files(root, QUIZZES_DIR, "*.y*ml")),
             *((path, "page") for path in _files(root, PAGES_DIR, "*.md"))]
     if (root / FRAMEWORK_FILE).is_file():
         jobs.append((FRAMEWORK_FILE, "framework"))
@@ -79,13 +76,24 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
 
 
 def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
-    """Read every file: in a pool of processes for a large project, else one after another."""
+    """Read every file, in the order of `jobs`.
+
+    A large project's pages are read by a pool of processes while this process reads the YAML
+    files: a question bank is often the largest file, and the slowest to hand between processes.
+    """
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < PARALLEL_FILES or workers < 2:
         return [_load_file(root, path, kind) for path, kind in jobs]
+    import multiprocessing  # only large projects need a pool; importing it slows every small build
+    from concurrent.futures import ProcessPoolExecutor
+
+    pages = [path for path, kind in jobs if kind == "page"]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(functools.partial(_load_file, root), *zip(*jobs),
-                             chunksize=max(1, len(jobs) // (workers * 8))))
+        read_pages = pool.map(functools.partial(_load_file, root, kind="page"), pages,
+                              chunksize=max(1, len(pages) // (workers * 8)))
+        others = {path: _load_file(root, path, kind) for path, kind in jobs if kind != "page"}
+        loaded = {**others, **dict(zip(pages, read_pages))}
+    return [loaded[path] for path, _ in jobs]
 
 
 def _load_file(root: Path, path: str, kind: str) -> _Loaded:

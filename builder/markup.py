@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Optional
 
-import markdown
 import nh3
 from lxml import html as lxml_html
 
-EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists",
-              "pymdownx.blocks.admonition", "pymdownx.blocks.caption"]
+from builder import cache
+
+EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "pymdownx.blocks.admonition"]
+#: Caption blocks, loaded only for texts that have one: importing the extension compiles a
+#: Unicode-wide regular expression that costs about 0.1 s, a fifth of a whole build.
+CAPTION_EXTENSION = "pymdownx.blocks.caption"
+CAPTION_BLOCK = re.compile(r"^\s*/{3,} *(?:figure-|table-)?caption\b", re.M)
 EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
     "pymdownx.blocks.admonition": {"types": [
@@ -63,12 +71,29 @@ def convert(text: str) -> Converted:
     return _convert(text)
 
 
-_CACHE: dict[str, Converted] = {}
+_CACHE: dict[str, Converted] = {}  # this build's conversions
+_EARLIER: dict[str, Converted] = {}  # the last build's, from the project's cache folder
+CACHE_FILE = "markdown.json"
 
 
-def clear_cache() -> None:
-    """Forget converted Markdown (each build starts afresh, so memory does not grow between builds)."""
+def start_build(project: Optional[Path] = None) -> None:
+    """Forget the last build's conversions, except those kept in `project`'s cache folder.
+
+    Each build starts afresh, so memory does not grow between builds (as in `coursebuild preview`).
+    """
     _CACHE.clear()
+    _EARLIER.clear()
+    if project is not None:
+        _EARLIER.update(_decode(cache.read_json(project, CACHE_FILE)))
+
+
+def keep_for_next_build(project: Path) -> None:
+    """Keep this build's conversions in `project`'s cache folder, unless they are the ones kept there."""
+    if _CACHE.keys() != _EARLIER.keys():
+        cache.write_json(project, CACHE_FILE, {
+            "fingerprint": _fingerprint(),
+            "conversions": {text: [c.html, [astuple(r) for r in c.references], c.removed]
+                            for text, c in _CACHE.items()}})
 
 
 def remember(text: str, converted: Converted) -> None:
@@ -77,13 +102,32 @@ def remember(text: str, converted: Converted) -> None:
 
 
 def _convert(text: str) -> Converted:
-    if text not in _CACHE:
-        _CACHE[text] = _convert_uncached(text)
-    return _CACHE[text]
+    converted = _CACHE.get(text)
+    if converted is None:
+        converted = _CACHE[text] = _EARLIER.get(text) or _convert_uncached(text)
+    return converted
+
+
+def _fingerprint() -> str:
+    """What a conversion depends on besides the text: this module and the libraries it calls."""
+    libraries = "".join(f"{name} {metadata.version(name)}\n" for name in ("markdown", "pymdown-extensions", "nh3"))
+    return hashlib.sha256(Path(__file__).read_bytes() + libraries.encode()).hexdigest()
+
+
+def _decode(document: Any) -> dict[str, Converted]:
+    """Conversions kept by `keep_for_next_build`; none if they were made differently or are damaged."""
+    if not isinstance(document, dict) or document.get("fingerprint") != _fingerprint():
+        return {}
+    try:
+        return {text: Converted(html, tuple(Reference(*ref) for ref in references),
+                                tuple((what, where) for what, where in removed))
+                for text, (html, references, removed) in document["conversions"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def _convert_uncached(text: str) -> Converted:
-    raw_html = _markdown().reset().convert(text)
+    raw_html = _markdown(bool(CAPTION_BLOCK.search(text))).reset().convert(text)
     if not raw_html.strip():
         return Converted("", (), ())
     references, removed = _inspect(raw_html)
@@ -92,9 +136,12 @@ def _convert_uncached(text: str) -> Converted:
     return Converted(safe, references, removed)
 
 
-@functools.lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+@functools.cache
+def _markdown(captions: bool) -> Any:
+    import markdown  # only when a text is not in the cache: importing it costs a fifth of a small build
+
+    extensions = [*EXTENSIONS, CAPTION_EXTENSION] if captions else EXTENSIONS
+    return markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
 
 
 def _inspect(raw_html: str) -> tuple[tuple[Reference, ...], tuple[tuple[str, str], ...]]:

@@ -9,12 +9,32 @@ import yaml
 
 from builder.errors import Problem
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
 Location = tuple[Any, ...]
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
+_MERGE = "tag:yaml.org,2002:merge"
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's parser where built with it), resolving tags with less overhead.
+
+    libyaml calls back into Python for every node; with no path resolvers registered (the safe
+    loader has none), resolution needs only the implicit resolvers keyed by the first character.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if pattern.match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
 
 
 @dataclass(frozen=True)
@@ -80,10 +100,6 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
     return data, SourceFile(path, reader.lines)
 
 
-_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
-_MERGE = "tag:yaml.org,2002:merge"
-
-
 class _Reader:
     """Builds Python values from the node tree and records each location's line, in one walk."""
 
@@ -126,10 +142,10 @@ class _Reader:
                 items.append(self.value(item, loc + (index,)))
             return items
         if isinstance(node, yaml.MappingNode):
-            if any(key.tag == _MERGE for key, _ in node.value):
-                return self.loader.construct_object(node, deep=True)  # rare `<<` merge keys
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    return self.loader.construct_object(node, deep=True)  # rare `<<` merge keys
                 line = key_node.start_mark.line + 1 + self.offset
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",

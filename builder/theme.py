@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-import re
-import tempfile
+from typing import Optional
 
 import jinja2
 from markupsafe import Markup
 
+from builder import cache
 from builder.errors import CoursebuildError
 
 STATIC_DIR = "static"
-#: Compiled templates are cached here, keyed by template source, so builds skip recompiling them.
-BYTECODE_CACHE = Path(tempfile.gettempdir()) / f"coursebuild-jinja-{jinja2.__version__}"
 
 
 class TemplateProblem(CoursebuildError):
@@ -34,22 +32,28 @@ class Theme:
     """Where templates come from: the project's `templates/` first, then the built-in ones."""
 
     folders: tuple[Path, ...]
+    #: The project whose cache folder keeps compiled templates, so builds skip recompiling them.
+    project: Optional[Path] = None
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
         own = project / "templates"
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
-        return cls(folders)
+        return cls(folders, project)
 
     def environment(self) -> jinja2.Environment:
         """One Jinja2 environment, autoescaping, strict about undefined names."""
         env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
                                  autoescape=True, undefined=jinja2.StrictUndefined,
-                                 bytecode_cache=_bytecode_cache(),
+                                 bytecode_cache=self._bytecode_cache(),
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
         return env
+
+    def _bytecode_cache(self) -> Optional[jinja2.BytecodeCache]:
+        compiled = cache.folder(self.project, "templates") if self.project else None
+        return jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None
 
     def static_files(self) -> dict[str, bytes]:
         """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in."""
@@ -61,14 +65,6 @@ class Theme:
                     if path.is_file():
                         files[path.relative_to(base).as_posix()] = path.read_bytes()
         return files
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    try:
-        BYTECODE_CACHE.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(BYTECODE_CACHE))
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:

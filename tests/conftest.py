@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from builder.cache import CACHE_DIR
 from builder.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,7 +25,7 @@ if not (SHARED / "schemas" / "validate_manifest.py").is_file():
 def project(tmp_path: Path) -> Path:
     """A writable copy of the small fixture course."""
     target = tmp_path / "mini"
-    shutil.copytree(FIXTURES / "mini", target)
+    shutil.copytree(FIXTURES / "mini", target, ignore=shutil.ignore_patterns(CACHE_DIR))
     return target
 
 

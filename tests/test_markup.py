@@ -24,3 +24,12 @@ def test_markdown_outside_the_fast_path_is_converted() -> None:
     assert convert("1. first").html.startswith("<ol>")
     assert convert("A & B").html == "<p>A &amp; B</p>"
     assert convert("*stress*").html == "<p><em>stress</em></p>"
+
+
+def test_caption_blocks_make_figures() -> None:
+    captioned = convert("![A parent and baby](baby.svg)\n\n/// caption\nA *shared* smile\n///\n\n"
+                        "/// key-point\nWatch the baby.\n///")
+    assert "<figure>" in captioned.html and "<figcaption>" in captioned.html
+    assert "<em>shared</em> smile" in captioned.html
+    assert '<div class="admonition key-point">' in captioned.html
+    assert "<figure>" not in convert("![A parent and baby](baby.svg)\n\nNo caption here.").html
