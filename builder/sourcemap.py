@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from builder.errors import Problem
 
 Location = tuple[Any, ...]
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
 _MERGE = "tag:yaml.org,2002:merge"
-_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: "tag:yaml.org,2002:seq",
-                 yaml.MappingNode: "tag:yaml.org,2002:map"}
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's safe loader (libyaml's parser where built with it), resolving tags with less overhead.
-
-    libyaml calls back into Python for every node; with no path resolvers registered (the safe
-    loader has none), resolution needs only the implicit resolvers keyed by the first character.
-    """
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0]:
-            for tag, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
-                if pattern.match(value):
-                    return tag
-        return _DEFAULT_TAGS[kind]
+#: PyYAML's safe loader, with libyaml's fast parser where PyYAML was built with it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_IMPLICIT_TAGS = _Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)], as PyYAML resolves
 
 
 @dataclass(frozen=True)
@@ -80,10 +62,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
     """
     offset = first_line - 1
     loader = _Loader(text)
+    reader = _Reader(loader, path, offset)
     try:
-        node = loader.get_single_node()
-        reader = _Reader(loader, path, offset)
-        data = reader.value(node, ()) if node is not None else None
+        data = reader.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
@@ -101,69 +82,147 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
 
 
 class _Reader:
-    """Builds Python values from the node tree and records each location's line, in one walk."""
+    """Builds Python values from the parser's events and records each location's line, in one pass.
+
+    Reading events rather than a composed node tree keeps memory low for large files. Values come
+    out as PyYAML's safe loader makes them; an alias stands for the anchored value itself, and the
+    locations inside it take the alias's line.
+    """
 
     def __init__(self, loader: Any, path: str, offset: int):
         self.loader, self.path, self.offset = loader, path, offset
         self.lines: dict[Location, int] = {}
         self.duplicates: list[Problem] = []
-        self.open_nodes: set[int] = set()
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, line where it was set)
+        self.open_anchors: set[str] = set()  # collections still being read
 
-    def value(self, node: yaml.Node, loc: Location) -> Any:
-        """The Python value of `node`; a collection that contains itself (through an alias) is refused."""
-        if isinstance(node, yaml.ScalarNode):
-            return self._value(node, loc)
-        if id(node) in self.open_nodes:
-            line = node.start_mark.line + 1 + self.offset
-            raise YamlError([Problem(self.path, line, "an alias (`*name`) refers to the block that contains it",
-                                     "remove the alias, or point it at another block")])
-        self.open_nodes.add(id(node))
-        try:
-            return self._value(node, loc)
-        finally:
-            self.open_nodes.discard(id(node))
+    def document(self) -> Any:
+        """The value of the only document in the stream (None for an empty stream)."""
+        get = self.loader.get_event
+        get()  # stream start
+        if isinstance(self.loader.peek_event(), yaml.StreamEndEvent):
+            return None
+        get()  # document start
+        data = self.value(get(), ())
+        get()  # document end
+        extra = get()
+        if not isinstance(extra, yaml.StreamEndEvent):
+            raise YamlError([Problem(self.path, self._line(extra), "a second YAML document starts here",
+                                     "keep one document per file: remove the `---` line")])
+        return data
 
-    def _value(self, node: yaml.Node, loc: Location) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            tag = node.tag
-            if tag == _STR:
-                return node.value
-            if tag == _NULL:
-                return None
-            if tag == _BOOL:
-                return self.loader.construct_yaml_bool(node)
-            if tag == _INT:
-                return self.loader.construct_yaml_int(node)
-            return self.loader.construct_object(node, deep=True)
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.lines[loc + (index,)] = item.start_mark.line + 1 + self.offset
-                items.append(self.value(item, loc + (index,)))
-            return items
-        if isinstance(node, yaml.MappingNode):
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    return self.loader.construct_object(node, deep=True)  # rare `<<` merge keys
-                line = key_node.start_mark.line + 1 + self.offset
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",
-                                             "write keys as plain names followed by `:`")])
-                key = self.value(key_node, loc)
-                if key in mapping:
-                    self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
-                                                   "remove one of them"))
-                self.lines[loc + (key,)] = _value_line(value_node, line, self.offset)
-                mapping[key] = self.value(value_node, loc + (key,))
-            return mapping
+    def value(self, event: yaml.Event, loc: Location) -> Any:
+        """The Python value that starts with `event`, reading the events of its contents."""
+        if isinstance(event, yaml.ScalarEvent):
+            return self._anchored(event, self._scalar(event))
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self._collection(event, [], self._fill_sequence, loc)
+        return self._collection(event, {}, self._fill_mapping, loc)  # the parser allows nothing else here
+
+    def _line(self, event: yaml.Event) -> int:
+        return event.start_mark.line + 1 + self.offset
+
+    @staticmethod
+    def _tag(event: yaml.ScalarEvent) -> str:
+        """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
+        if event.tag is not None and event.tag != "!":
+            return event.tag
+        if event.implicit[0]:
+            for tag, pattern in _IMPLICIT_TAGS.get(event.value[:1], ()):
+                if pattern.match(event.value):
+                    return tag
+        return _STR
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = self._tag(event)
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag == _BOOL:
+            return self.loader.construct_yaml_bool(node)
+        if tag == _INT:
+            return self.loader.construct_yaml_int(node)
         return self.loader.construct_object(node, deep=True)
 
+    def _anchored(self, event: Any, value: Any) -> Any:
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                first = self.anchors[event.anchor][1]
+                raise YamlError([Problem(self.path, self._line(event),
+                                         f"the anchor `&{event.anchor}` is also set on line {first}",
+                                         "give each anchor its own name")])
+            self.anchors[event.anchor] = (value, self._line(event))
+        return value
 
-def _value_line(value: yaml.Node, key_line: int, offset: int) -> int:
+    def _alias(self, event: yaml.AliasEvent) -> Any:
+        if event.anchor in self.open_anchors:
+            raise YamlError([Problem(self.path, self._line(event), "an alias (`*name`) refers to the block "
+                                     "that contains it", "remove the alias, or point it at another block")])
+        if event.anchor not in self.anchors:
+            raise YamlError([Problem(self.path, self._line(event), f"`*{event.anchor}` refers to no anchor",
+                                     f"set `&{event.anchor}` on an earlier value, or remove the alias")])
+        return self.anchors[event.anchor][0]
+
+    def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
+        self._anchored(event, container)
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        fill(container, loc)
+        self.open_anchors.discard(event.anchor)
+        return container
+
+    def _fill_sequence(self, items: list[Any], loc: Location) -> None:
+        get = self.loader.get_event
+        event = get()
+        while not isinstance(event, yaml.SequenceEndEvent):
+            self.lines[loc + (len(items),)] = self._line(event)
+            items.append(self.value(event, loc + (len(items),)))
+            event = get()
+
+    def _fill_mapping(self, mapping: dict[Any, Any], loc: Location) -> None:
+        get = self.loader.get_event
+        merged: list[dict[Any, Any]] = []
+        event = get()
+        while not isinstance(event, yaml.MappingEndEvent):
+            line = self._line(event)
+            if isinstance(event, yaml.ScalarEvent) and self._tag(event) == _MERGE:
+                value_event = get()
+                merged[:0] = _mappings_to_merge(self.value(value_event, loc), value_event)
+                event = get()
+                continue
+            key = self.value(event, loc)
+            if not isinstance(key, Hashable):
+                raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",
+                                         "write keys as plain names followed by `:`")])
+            if key in mapping:
+                self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
+                                               "remove one of them"))
+            value_event = get()
+            self.lines[loc + (key,)] = _value_line(value_event, line, self.offset)
+            mapping[key] = self.value(value_event, loc + (key,))
+            event = get()
+        for source in merged:  # `<<: *defaults`: keys written here win, then the first mapping merged
+            for key, value in source.items():
+                mapping.setdefault(key, value)
+
+
+def _mappings_to_merge(value: Any, event: yaml.Event) -> list[dict[Any, Any]]:
+    """The mappings a `<<` key merges, in order of precedence (the first listed wins)."""
+    sources = value if isinstance(value, list) else [value]
+    if not all(isinstance(source, dict) for source in sources):
+        raise ConstructorError(None, None, "`<<` must be followed by a block or a list of blocks to merge",
+                               event.start_mark)
+    return sources
+
+
+def _value_line(value: yaml.Event, key_line: int, offset: int) -> int:
     """The line where a key's value text begins (block scalars start on the next line)."""
-    if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
+    if isinstance(value, yaml.ScalarEvent) and value.style in ("|", ">"):
         return value.start_mark.line + 2 + offset
-    if isinstance(value, yaml.ScalarNode):
+    if isinstance(value, (yaml.ScalarEvent, yaml.AliasEvent)):
         return value.start_mark.line + 1 + offset
     return key_line

@@ -370,9 +370,9 @@ def test_scorm_package_without_an_lms_runs_and_says_so(browser: Browser, tmp_pat
         course = page.frame_locator("#course-frame")
         assert "results are not being recorded" in course.locator(".lms-notice").inner_text()
         course.locator("a[rel=next]").click()
-        course.locator('body[data-page="baby-cues"]').wait_for()
+        course.locator('body[data-page="baby-cues"][data-ready]').wait_for()  # the visit is saved by then
         page.reload()
-        page.frame_locator("#course-frame").locator('body[data-page="baby-cues"]').wait_for()
+        page.frame_locator("#course-frame").locator('body[data-page="baby-cues"][data-ready]').wait_for()
         page.close()
     assert errors == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from builder.sourcemap import parse_yaml
+from builder.sourcemap import YamlError, parse_yaml
 
 DOCUMENTS = [
     "id: m1\ntitle: 'Quoted: yes'\nminutes: 12\nratio: 0.5\nlock: true\nnone: ~\nempty:\nwhen: 2026-11-23\n",
@@ -30,3 +30,22 @@ def test_lines_of_keys_items_and_block_text() -> None:
     assert source.line("modules", 1, "id") == 6
     assert source.line("modules", 0, "pages", 1) == 5
     assert source.line("notes") == 8  # a block scalar's text starts on the line after its key
+
+
+def test_merge_lists_and_shared_anchors_match_pyyaml() -> None:
+    text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nm:\n  <<: [*a, *b]\n  y: 3\nn: {<<: *b}\n"
+    assert parse_yaml(text, "x.yaml")[0] == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("a: &x 1\nb: &x 2\n", 2, "the anchor `&x` is also set on line 1"),
+    ("a: 1\nb: *nope\n", 2, "`*nope` refers to no anchor"),
+    ("a: 1\nb: {<<: 3}\n", 2, "YAML syntax error: `<<` must be followed by a block or a list of blocks to merge"),
+    ("a: 1\n? &k [1]\n: 1\n", 2, "a key is a list or block, not a name"),
+    ("a: 1\n---\nb: 2\n", 2, "a second YAML document starts here"),
+])
+def test_problems_name_their_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "x.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.message) == (line, message)
