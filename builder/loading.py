@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, TypeVar
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, remember
 from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
+from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
 from builder.sourcemap import SourceFile, YamlError, parse_yaml
 
@@ -23,9 +23,6 @@ QUIZZES_DIR = "quizzes"
 
 M = TypeVar("M", bound=BaseModel)
 
-
-#: Projects with at least this many files are read by a pool of processes, one file per task.
-PARALLEL_FILES = 200
 
 
 @dataclass(frozen=True)
@@ -81,16 +78,13 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     A large project's pages are read by a pool of processes while this process reads the YAML
     files: a question bank is often the largest file, and the slowest to hand between processes.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_FILES or workers < 2:
+    workers = pool_size(len(jobs))
+    if not workers:
         return [_load_file(root, path, kind) for path, kind in jobs]
-    import multiprocessing  # only large projects need a pool; importing it slows every small build
-    from concurrent.futures import ProcessPoolExecutor
-
     pages = [path for path, kind in jobs if kind == "page"]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with fork_pool(workers) as pool:
         read_pages = pool.map(functools.partial(_load_file, root, kind="page"), pages,
-                              chunksize=max(1, len(pages) // (workers * 8)))
+                              chunksize=chunk_size(len(pages), workers))
         others = {path: _load_file(root, path, kind) for path, kind in jobs if kind != "page"}
         loaded = {**others, **dict(zip(pages, read_pages))}
     return [loaded[path] for path, _ in jobs]

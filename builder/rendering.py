@@ -11,7 +11,7 @@ import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, cast
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from builder.markup import convert
 from builder.model import Bank, Course, Page, Question
+from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
 from builder.validation import AUDIO_TYPES, VIDEO_TYPES
 
@@ -136,16 +137,16 @@ class _Media:
     def __init__(self, course: Course):
         self.course = course
         self.files: dict[str, bytes] = {}
-        self._names: dict[str, str] = {}
+        self.sources: dict[str, str] = {}  # project path -> archive name, in the order first named
 
     def name(self, project_path: str) -> str:
-        if project_path not in self._names:
+        if project_path not in self.sources:
             data = (self.course.root / project_path).read_bytes()
             stem, ext = posixpath.splitext(posixpath.basename(project_path))
             name = f"{MEDIA}/{stem}-{hashlib.sha256(data).hexdigest()[:10]}{ext.lower()}"
             self.files[name] = data
-            self._names[project_path] = name
-        return self._names[project_path]
+            self.sources[project_path] = name
+        return self.sources[project_path]
 
 
 class _Renderer:
@@ -244,6 +245,10 @@ class _Renderer:
         body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
         return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
 
+    def page_file(self, index: int, nav: NavPage) -> tuple[str, bytes]:
+        """The archive path and HTML of the page at `index` in course order."""
+        return f"{PAGES}/{nav.href}", self.page(index, nav).encode()
+
     def page(self, index: int, nav: NavPage) -> str:
         page = self.pages[nav.id]
         meta, path = page.meta, page.source.path
@@ -312,9 +317,7 @@ def _bank_data(bank: Bank) -> dict[str, object]:
 def render_site(course: Course, theme: Theme) -> Site:
     """Render every page, the course data, static assets and media of the course."""
     renderer = _Renderer(course, theme)
-    files: dict[str, bytes] = {}
-    for index, nav in enumerate(renderer.order):
-        files[f"{PAGES}/{nav.href}"] = renderer.page(index, nav).encode()
+    files = _render_pages(renderer)
     for page_id, title, template in EXTRA_PAGES:
         files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template).encode()
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
@@ -322,3 +325,41 @@ def render_site(course: Course, theme: Theme) -> Site:
         files[f"{ASSETS}/{name}"] = data
     files.update(renderer.media.files)
     return Site(files=files, first_page=f"{PAGES}/{renderer.order[0].href}", env=renderer.env, course=course)
+
+
+def _render_pages(renderer: _Renderer) -> dict[str, bytes]:
+    """Every page in course order.
+
+    A large course's pages are rendered by a pool of processes, while this process renders the
+    pages that hold a question bank (the heaviest, and the slowest to hand between processes).
+    """
+    jobs = list(enumerate(renderer.order))
+    workers = pool_size(len(jobs))
+    if not workers:
+        return dict(renderer.page_file(index, nav) for index, nav in jobs)
+    heavy = {nav.id for _, nav in jobs if renderer.pages[nav.id].meta.bank}
+    light = [(index, nav) for index, nav in jobs if nav.id not in heavy]
+    with fork_pool(workers, _adopt, (renderer,)) as pool:
+        rendered = pool.map(_render_in_worker, light, chunksize=chunk_size(len(light), workers))
+        files = dict(renderer.page_file(index, nav) for index, nav in jobs if nav.id in heavy)
+        for path, html, media in rendered:
+            files[path] = html
+            for source in media:  # the worker's media files, registered here too (by content hash)
+                renderer.media.name(source)
+    return files
+
+
+_WORKER_RENDERER: Optional[_Renderer] = None  # in a pool worker: the renderer it started with
+
+
+def _adopt(renderer: _Renderer) -> None:
+    global _WORKER_RENDERER
+    _WORKER_RENDERER = renderer
+
+
+def _render_in_worker(job: tuple[int, NavPage]) -> tuple[str, bytes, list[str]]:
+    """One page rendered in a pool worker, with the media it named first (to be named here too)."""
+    renderer = cast(_Renderer, _WORKER_RENDERER)
+    known = len(renderer.media.sources)
+    path, html = renderer.page_file(*job)
+    return path, html, list(renderer.media.sources)[known:]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -17,6 +16,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 #: PyYAML's safe loader, with libyaml's fast parser where PyYAML was built with it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _IMPLICIT_TAGS = _Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)], as PyYAML resolves
+SHORT_TEXT = 40  # plain scalars up to this long have their tags remembered: keys and short values repeat
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class _Reader:
         self.duplicates: list[Problem] = []
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, line where it was set)
         self.open_anchors: set[str] = set()  # collections still being read
+        self.plain_tags: dict[str, str] = {}  # tags of short plain scalars (keys, mostly) seen so far
 
     def document(self) -> Any:
         """The value of the only document in the stream (None for an empty stream)."""
@@ -124,16 +125,19 @@ class _Reader:
     def _line(self, event: yaml.Event) -> int:
         return event.start_mark.line + 1 + self.offset
 
-    @staticmethod
-    def _tag(event: yaml.ScalarEvent) -> str:
+    def _tag(self, event: yaml.ScalarEvent) -> str:
         """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
         if event.tag is not None and event.tag != "!":
             return event.tag
-        if event.implicit[0]:
-            for tag, pattern in _IMPLICIT_TAGS.get(event.value[:1], ()):
-                if pattern.match(event.value):
-                    return tag
-        return _STR
+        if not event.implicit[0]:
+            return _STR
+        tag = self.plain_tags.get(event.value)
+        if tag is None:
+            tag = next((tag for tag, pattern in _IMPLICIT_TAGS.get(event.value[:1], ())
+                        if pattern.match(event.value)), _STR)
+            if len(event.value) <= SHORT_TEXT:
+                self.plain_tags[event.value] = tag
+        return tag
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = self._tag(event)
@@ -189,13 +193,13 @@ class _Reader:
         event = get()
         while not isinstance(event, yaml.MappingEndEvent):
             line = self._line(event)
-            if isinstance(event, yaml.ScalarEvent) and self._tag(event) == _MERGE:
+            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and self._tag(event) == _MERGE:
                 value_event = get()
                 merged[:0] = _mappings_to_merge(self.value(value_event, loc), value_event)
                 event = get()
                 continue
             key = self.value(event, loc)
-            if not isinstance(key, Hashable):
+            if isinstance(key, (list, dict, set)):  # what YAML can make that cannot be a key
                 raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",
                                          "write keys as plain names followed by `:`")])
             if key in mapping:
