@@ -8,7 +8,7 @@ import re
 from dataclasses import astuple, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import nh3
 from lxml import html as lxml_html
@@ -76,15 +76,14 @@ _EARLIER: dict[str, Converted] = {}  # the last build's, from the project's cach
 CACHE_FILE = "markdown.json"
 
 
-def start_build(project: Optional[Path] = None) -> None:
+def start_build(project: Path) -> None:
     """Forget the last build's conversions, except those kept in `project`'s cache folder.
 
     Each build starts afresh, so memory does not grow between builds (as in `coursebuild preview`).
     """
     _CACHE.clear()
     _EARLIER.clear()
-    if project is not None:
-        _EARLIER.update(_decode(cache.read_json(project, CACHE_FILE)))
+    _EARLIER.update(_decode(cache.read_json(project, CACHE_FILE)))
 
 
 def keep_for_next_build(project: Path) -> None:
