@@ -24,7 +24,6 @@ QUIZZES_DIR = "quizzes"
 M = TypeVar("M", bound=BaseModel)
 
 
-
 @dataclass(frozen=True)
 class _Loaded:
     """One file read and checked on its own, so files can be read in parallel."""
@@ -50,7 +49,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
             *((path, "page") for path in _files(root, PAGES_DIR, "*.md"))]
     if (root / FRAMEWORK_FILE).is_file():
         jobs.append((FRAMEWORK_FILE, "framework"))
-    results = [result for _, result in sorted(zip(jobs, _load_all(root, jobs)), key=lambda pair: pair[0])]
+    results = _load_all(root, jobs)
 
     problems = [problem for result in results for problem in result.problems]
     unloaded = frozenset(r.unloaded for r in results if r.unloaded)

@@ -107,6 +107,7 @@ def _convert(text: str) -> Converted:
     return converted
 
 
+@functools.cache
 def _fingerprint() -> str:
     """What a conversion depends on besides the text: this module and the libraries it calls."""
     libraries = "".join(f"{name} {metadata.version(name)}\n" for name in ("markdown", "pymdown-extensions", "nh3"))

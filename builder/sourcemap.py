@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -108,8 +108,8 @@ class _Reader:
         get()  # document end
         extra = get()
         if not isinstance(extra, yaml.StreamEndEvent):
-            raise YamlError([Problem(self.path, self._line(extra), "a second YAML document starts here",
-                                     "keep one document per file: remove the `---` line")])
+            self._fail(extra, "a second YAML document starts here",
+                       "keep one document per file: remove the `---` line")
         return data
 
     def value(self, event: yaml.Event, loc: Location) -> Any:
@@ -124,6 +124,9 @@ class _Reader:
 
     def _line(self, event: yaml.Event) -> int:
         return event.start_mark.line + 1 + self.offset
+
+    def _fail(self, event: yaml.Event, message: str, fix: str) -> NoReturn:
+        raise YamlError([Problem(self.path, self._line(event), message, fix)])
 
     def _tag(self, event: yaml.ScalarEvent) -> str:
         """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
@@ -156,19 +159,18 @@ class _Reader:
         if event.anchor is not None:
             if event.anchor in self.anchors:
                 first = self.anchors[event.anchor][1]
-                raise YamlError([Problem(self.path, self._line(event),
-                                         f"the anchor `&{event.anchor}` is also set on line {first}",
-                                         "give each anchor its own name")])
+                self._fail(event, f"the anchor `&{event.anchor}` is also set on line {first}",
+                           "give each anchor its own name")
             self.anchors[event.anchor] = (value, self._line(event))
         return value
 
     def _alias(self, event: yaml.AliasEvent) -> Any:
         if event.anchor in self.open_anchors:
-            raise YamlError([Problem(self.path, self._line(event), "an alias (`*name`) refers to the block "
-                                     "that contains it", "remove the alias, or point it at another block")])
+            self._fail(event, "an alias (`*name`) refers to the block that contains it",
+                       "remove the alias, or point it at another block")
         if event.anchor not in self.anchors:
-            raise YamlError([Problem(self.path, self._line(event), f"`*{event.anchor}` refers to no anchor",
-                                     f"set `&{event.anchor}` on an earlier value, or remove the alias")])
+            self._fail(event, f"`*{event.anchor}` refers to no anchor",
+                       f"set `&{event.anchor}` on an earlier value, or remove the alias")
         return self.anchors[event.anchor][0]
 
     def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
@@ -200,8 +202,8 @@ class _Reader:
                 continue
             key = self.value(event, loc)
             if isinstance(key, (list, dict, set)):  # what YAML can make that cannot be a key
-                raise YamlError([Problem(self.path, line, "a key is a list or block, not a name",
-                                         "write keys as plain names followed by `:`")])
+                self._fail(event, "a key is a list or block, not a name",
+                           "write keys as plain names followed by `:`")
             if key in mapping:
                 self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
                                                "remove one of them"))

@@ -33,7 +33,7 @@ class Theme:
 
     folders: tuple[Path, ...]
     #: The project whose cache folder keeps compiled templates, so builds skip recompiling them.
-    project: Optional[Path] = None
+    project: Path
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
@@ -52,7 +52,7 @@ class Theme:
         return env
 
     def _bytecode_cache(self) -> Optional[jinja2.BytecodeCache]:
-        compiled = cache.folder(self.project, "templates") if self.project else None
+        compiled = cache.folder(self.project, "templates")
         return jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None
 
     def static_files(self) -> dict[str, bytes]:
