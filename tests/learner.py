@@ -46,7 +46,10 @@ class Learner:
         return target
 
     def goto(self, page_id: str) -> None:
-        self.frame.evaluate(f"location.href = {json.dumps(page_id + '.html')}")
+        """Open a page by id, waiting for the new document (the old one may be the same page)."""
+        frame = self.frame
+        with frame.expect_navigation():
+            frame.evaluate(f"location.href = {json.dumps(page_id + '.html')}")
         self.view.locator(f'body[data-page="{page_id}"][data-ready] main h1').wait_for()
 
     def course(self) -> dict[str, Any]:
