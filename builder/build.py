@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from builder.cache import keep_for_next_build, start_build
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
 from builder.kit import render_kit, to_pdf
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
-from builder.markup import keep_for_next_build, start_build
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
 from builder.rendering import render_site

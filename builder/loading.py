@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from builder import cache
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, remember
 from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
-from builder.sourcemap import SourceFile, YamlError, parse_yaml
+from builder.sourcemap import SourceFile, YamlError
 
 COURSE_FILE = "course/course.yaml"
 FRAMEWORK_FILE = "course/competencies.yaml"
@@ -71,22 +73,44 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     return course, problems
 
 
+#: Files read by earlier builds, by path and content: a file that has not changed is not read again.
+_READ: cache.Store[tuple[str, bytes], _Loaded] = cache.Store("files")
+
+
 def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
-    """Read every file, in the order of `jobs`.
+    """Read every file, in the order of `jobs`, taking unchanged files from the last build."""
+    keys = {path: _content_key(root, path) for path, _ in jobs}
+    loaded = {path: kept for path, key in keys.items() if key and (kept := _READ.get(key))}
+    loaded.update(_read_files(root, [(path, kind) for path, kind in jobs if path not in loaded]))
+    for path, key in keys.items():
+        if key and not loaded[path].problems:  # kept without the page's body: conversions are kept apart
+            _READ.put(key, replace(loaded[path], body=None))
+    return [loaded[path] for path, _ in jobs]
+
+
+def _content_key(root: Path, path: str) -> Optional[tuple[str, bytes]]:
+    """What a file's reading depends on: its path and its content (None if it cannot be read)."""
+    try:
+        return path, hashlib.sha256((root / path).read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _read_files(root: Path, jobs: list[tuple[str, str]]) -> dict[str, _Loaded]:
+    """Read the files of `jobs`, by path.
 
     A large project's pages are read by a pool of processes while this process reads the YAML
     files: a question bank is often the largest file, and the slowest to hand between processes.
     """
     workers = pool_size(len(jobs))
     if not workers:
-        return [_load_file(root, path, kind) for path, kind in jobs]
+        return {path: _load_file(root, path, kind) for path, kind in jobs}
     pages = [path for path, kind in jobs if kind == "page"]
     with fork_pool(workers) as pool:
         read_pages = pool.map(functools.partial(_load_file, root, kind="page"), pages,
                               chunksize=chunk_size(len(pages), workers))
         others = {path: _load_file(root, path, kind) for path, kind in jobs if kind != "page"}
-        loaded = {**others, **dict(zip(pages, read_pages))}
-    return [loaded[path] for path, _ in jobs]
+        return {**others, **dict(zip(pages, read_pages))}
 
 
 def _load_file(root: Path, path: str, kind: str) -> _Loaded:
@@ -122,10 +146,16 @@ def read_text(root: Path, path: str) -> str:
                                  "save it with UTF-8 encoding")])
 
 
+def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
+    from builder.yaml_reader import parse_yaml  # here: a build whose files are all unchanged never needs it
+
+    return parse_yaml(text, path, first_line)
+
+
 def _load_yaml_model(root: Path, path: str, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        data, source = parse_yaml(read_text(root, path), path)
+        data, source = _parse_yaml(read_text(root, path), path)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
@@ -136,7 +166,7 @@ def _load_page(root: Path, path: str, problems: list[Problem], unloaded: set[str
     try:
         text = read_text(root, path)
         front, body, body_line = _split_front_matter(text, path)
-        data, source = parse_yaml(front, path, first_line=2)
+        data, source = _parse_yaml(front, path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None

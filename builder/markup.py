@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-from dataclasses import astuple, dataclass
-from importlib import metadata
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import nh3
@@ -71,59 +68,20 @@ def convert(text: str) -> Converted:
     return _convert(text)
 
 
-_CACHE: dict[str, Converted] = {}  # this build's conversions
-_EARLIER: dict[str, Converted] = {}  # the last build's, from the project's cache folder
-CACHE_FILE = "markdown.json"
-
-
-def start_build(project: Path) -> None:
-    """Forget the last build's conversions, except those kept in `project`'s cache folder.
-
-    Each build starts afresh, so memory does not grow between builds (as in `coursebuild preview`).
-    """
-    _CACHE.clear()
-    _EARLIER.clear()
-    _EARLIER.update(_decode(cache.read_json(project, CACHE_FILE)))
-
-
-def keep_for_next_build(project: Path) -> None:
-    """Keep this build's conversions in `project`'s cache folder, unless they are the ones kept there."""
-    if _CACHE.keys() != _EARLIER.keys():
-        cache.write_json(project, CACHE_FILE, {
-            "fingerprint": _fingerprint(),
-            "conversions": {text: [c.html, [astuple(r) for r in c.references], c.removed]
-                            for text, c in _CACHE.items()}})
+_CONVERSIONS: cache.Store[str, Converted] = cache.Store("markdown")
 
 
 def remember(text: str, converted: Converted) -> None:
     """Keep a conversion made elsewhere (in another process) for this build."""
-    _CACHE[text] = converted
+    _CONVERSIONS.put(text, converted)
 
 
 def _convert(text: str) -> Converted:
-    converted = _CACHE.get(text)
+    converted = _CONVERSIONS.get(text)
     if converted is None:
-        converted = _CACHE[text] = _EARLIER.get(text) or _convert_uncached(text)
+        converted = _convert_uncached(text)
+        _CONVERSIONS.put(text, converted)
     return converted
-
-
-@functools.cache
-def _fingerprint() -> str:
-    """What a conversion depends on besides the text: this module and the libraries it calls."""
-    libraries = "".join(f"{name} {metadata.version(name)}\n" for name in ("markdown", "pymdown-extensions", "nh3"))
-    return hashlib.sha256(Path(__file__).read_bytes() + libraries.encode()).hexdigest()
-
-
-def _decode(document: Any) -> dict[str, Converted]:
-    """Conversions kept by `keep_for_next_build`; none if they were made differently or are damaged."""
-    if not isinstance(document, dict) or document.get("fingerprint") != _fingerprint():
-        return {}
-    try:
-        return {text: Converted(html, tuple(Reference(*ref) for ref in references),
-                                tuple((what, where) for what, where in removed))
-                for text, (html, references, removed) in document["conversions"].items()}
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return {}
 
 
 def _convert_uncached(text: str) -> Converted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -9,7 +10,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Mapping
+from typing import BinaryIO, Iterator, Mapping
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 FILE_MODE = 0o644
@@ -38,11 +39,18 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
 
 def write_file(data: bytes, destination: Path) -> None:
     """Write to a temporary file beside `destination`, then rename it into place."""
+    with replacing(destination) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def replacing(destination: Path) -> Iterator[BinaryIO]:
+    """A stream to a temporary file beside `destination`, renamed into place if the block succeeds."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         os.chmod(temporary, FILE_MODE)
         os.replace(temporary, destination)
     except BaseException:

@@ -1,0 +1,201 @@
+"""YAML parsing that remembers the line of every key and list item.
+
+Imported only when a file has to be read: a rebuild whose files are all unchanged never needs PyYAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import yaml
+from yaml.constructor import ConstructorError
+
+from builder.errors import Problem
+from builder.sourcemap import Location, SourceFile, YamlError
+
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
+_MERGE = "tag:yaml.org,2002:merge"
+#: PyYAML's safe loader, with libyaml's fast parser where PyYAML was built with it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_IMPLICIT_TAGS = _Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)], as PyYAML resolves
+SHORT_TEXT = 40  # plain scalars up to this long have their tags remembered: keys and short values repeat
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
+    """Parse one YAML document, returning the data and a line map of it.
+
+    `first_line` is the file line the text starts on (front matter starts on line 2).
+    Raises YamlError for syntax errors and duplicate keys.
+    """
+    offset = first_line - 1
+    loader = _Loader(text)
+    reader = _Reader(loader, path, offset)
+    try:
+        data = reader.document()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        what = exc.problem or exc.context or "cannot be read"
+        raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
+                                 "check the indentation, and put text containing ': ' or '#' in quotes")])
+    except yaml.YAMLError as exc:
+        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")])
+    finally:
+        loader.dispose()
+    if reader.duplicates:
+        raise YamlError(reader.duplicates)
+    reader.lines[()] = first_line
+    return data, SourceFile(path, reader.lines)
+
+
+class _Reader:
+    """Builds Python values from the parser's events and records each location's line, in one pass.
+
+    Reading events rather than a composed node tree keeps memory low for large files. Values come
+    out as PyYAML's safe loader makes them; an alias stands for the anchored value itself, and the
+    locations inside it take the alias's line.
+    """
+
+    def __init__(self, loader: Any, path: str, offset: int):
+        self.loader, self.path, self.offset = loader, path, offset
+        self.lines: dict[Location, int] = {}
+        self.duplicates: list[Problem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, line where it was set)
+        self.open_anchors: set[str] = set()  # collections still being read
+        self.plain_tags: dict[str, str] = {}  # tags of short plain scalars (keys, mostly) seen so far
+
+    def document(self) -> Any:
+        """The value of the only document in the stream (None for an empty stream)."""
+        get = self.loader.get_event
+        get()  # stream start
+        if isinstance(self.loader.peek_event(), yaml.StreamEndEvent):
+            return None
+        get()  # document start
+        data = self.value(get(), ())
+        get()  # document end
+        extra = get()
+        if not isinstance(extra, yaml.StreamEndEvent):
+            self._fail(extra, "a second YAML document starts here",
+                       "keep one document per file: remove the `---` line")
+        return data
+
+    def value(self, event: yaml.Event, loc: Location) -> Any:
+        """The Python value that starts with `event`, reading the events of its contents."""
+        if isinstance(event, yaml.ScalarEvent):
+            return self._anchored(event, self._scalar(event))
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(event)
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self._collection(event, [], self._fill_sequence, loc)
+        return self._collection(event, {}, self._fill_mapping, loc)  # the parser allows nothing else here
+
+    def _line(self, event: yaml.Event) -> int:
+        return event.start_mark.line + 1 + self.offset
+
+    def _fail(self, event: yaml.Event, message: str, fix: str) -> NoReturn:
+        raise YamlError([Problem(self.path, self._line(event), message, fix)])
+
+    def _tag(self, event: yaml.ScalarEvent) -> str:
+        """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
+        if event.tag is not None and event.tag != "!":
+            return event.tag
+        if not event.implicit[0]:
+            return _STR
+        tag = self.plain_tags.get(event.value)
+        if tag is None:
+            tag = next((tag for tag, pattern in _IMPLICIT_TAGS.get(event.value[:1], ())
+                        if pattern.match(event.value)), _STR)
+            if len(event.value) <= SHORT_TEXT:
+                self.plain_tags[event.value] = tag
+        return tag
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = self._tag(event)
+        if tag == _STR:
+            return event.value
+        if tag == _NULL:
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag == _BOOL:
+            return self.loader.construct_yaml_bool(node)
+        if tag == _INT:
+            return self.loader.construct_yaml_int(node)
+        return self.loader.construct_object(node, deep=True)
+
+    def _anchored(self, event: Any, value: Any) -> Any:
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                first = self.anchors[event.anchor][1]
+                self._fail(event, f"the anchor `&{event.anchor}` is also set on line {first}",
+                           "give each anchor its own name")
+            self.anchors[event.anchor] = (value, self._line(event))
+        return value
+
+    def _alias(self, event: yaml.AliasEvent) -> Any:
+        if event.anchor in self.open_anchors:
+            self._fail(event, "an alias (`*name`) refers to the block that contains it",
+                       "remove the alias, or point it at another block")
+        if event.anchor not in self.anchors:
+            self._fail(event, f"`*{event.anchor}` refers to no anchor",
+                       f"set `&{event.anchor}` on an earlier value, or remove the alias")
+        return self.anchors[event.anchor][0]
+
+    def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
+        self._anchored(event, container)
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        fill(container, loc)
+        self.open_anchors.discard(event.anchor)
+        return container
+
+    def _fill_sequence(self, items: list[Any], loc: Location) -> None:
+        get = self.loader.get_event
+        event = get()
+        while not isinstance(event, yaml.SequenceEndEvent):
+            self.lines[loc + (len(items),)] = self._line(event)
+            items.append(self.value(event, loc + (len(items),)))
+            event = get()
+
+    def _fill_mapping(self, mapping: dict[Any, Any], loc: Location) -> None:
+        get = self.loader.get_event
+        merged: list[dict[Any, Any]] = []
+        event = get()
+        while not isinstance(event, yaml.MappingEndEvent):
+            line = self._line(event)
+            if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and self._tag(event) == _MERGE:
+                value_event = get()
+                merged[:0] = _mappings_to_merge(self.value(value_event, loc), value_event)
+                event = get()
+                continue
+            key = self.value(event, loc)
+            if isinstance(key, (list, dict, set)):  # what YAML can make that cannot be a key
+                self._fail(event, "a key is a list or block, not a name",
+                           "write keys as plain names followed by `:`")
+            if key in mapping:
+                self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
+                                               "remove one of them"))
+            value_event = get()
+            self.lines[loc + (key,)] = _value_line(value_event, line, self.offset)
+            mapping[key] = self.value(value_event, loc + (key,))
+            event = get()
+        for source in merged:  # `<<: *defaults`: keys written here win, then the first mapping merged
+            for key, value in source.items():
+                mapping.setdefault(key, value)
+
+
+def _mappings_to_merge(value: Any, event: yaml.Event) -> list[dict[Any, Any]]:
+    """The mappings a `<<` key merges, in order of precedence (the first listed wins)."""
+    sources = value if isinstance(value, list) else [value]
+    if not all(isinstance(source, dict) for source in sources):
+        raise ConstructorError(None, None, "`<<` must be followed by a block or a list of blocks to merge",
+                               event.start_mark)
+    return sources
+
+
+def _value_line(value: yaml.Event, key_line: int, offset: int) -> int:
+    """The line where a key's value text begins (block scalars start on the next line)."""
+    if isinstance(value, yaml.ScalarEvent) and value.style in ("|", ">"):
+        return value.start_mark.line + 2 + offset
+    if isinstance(value, (yaml.ScalarEvent, yaml.AliasEvent)):
+        return value.start_mark.line + 1 + offset
+    return key_line
