@@ -47,6 +47,11 @@ def fingerprint() -> str:
     return hashlib.sha256(code + f"{sys.version}\n{versions}".encode()).hexdigest()
 
 
+def _header() -> bytes:
+    """The first line of a kept file: the fingerprint of what wrote it."""
+    return f"coursebuild cache {fingerprint()}\n".encode()
+
+
 class Store(Generic[K, V]):
     """Results of one kind that a build can take from the last build, by a key that decides the result.
 
@@ -77,11 +82,15 @@ class Store(Generic[K, V]):
 
     @staticmethod
     def _read(path: Path) -> dict[K, V]:
+        """The results in `path`, if the same code and libraries kept them: they are read only then."""
         try:
-            kept_fingerprint, results = pickle.loads(path.read_bytes())
+            with path.open("rb") as stream:
+                if stream.readline() != _header():
+                    return {}
+                results = pickle.load(stream)
         except Exception:  # missing, unreadable or damaged: any of these only means starting afresh
             return {}
-        return results if kept_fingerprint == fingerprint() and isinstance(results, dict) else {}
+        return results if isinstance(results, dict) else {}
 
     def keep(self, project: Path) -> None:
         """Save this build's results in `project`'s cache folder, unless they are the ones kept there."""
@@ -92,7 +101,8 @@ class Store(Generic[K, V]):
             return
         try:
             with replacing(base / self.file) as stream:
-                pickle.dump((fingerprint(), self.now), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(_header())
+                pickle.dump(self.now, stream, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass
 

@@ -24,8 +24,10 @@ def packages(project: Path, out: Path) -> dict[str, dict[str, bytes]]:
     return {o.path.name: o.files for o in build(project, ("scorm12", "web"), out).outputs}
 
 
-def kept(project: Path, store: str) -> tuple[str, dict]:
-    return pickle.loads((project / CACHE_DIR / store).read_bytes())
+def kept(project: Path, store: str) -> tuple[bytes, dict]:
+    """The header line and the results of a kept store."""
+    header, results = (project / CACHE_DIR / store).read_bytes().split(b"\n", 1)
+    return header + b"\n", pickle.loads(results)
 
 
 def test_a_cached_build_matches_a_fresh_one(project: Path, tmp_path: Path) -> None:
@@ -64,10 +66,11 @@ def test_a_file_broken_after_a_build_is_reported(project: Path, tmp_path: Path) 
 
 def test_damaged_or_outdated_caches_are_ignored(project: Path, tmp_path: Path) -> None:
     fresh = packages(project, tmp_path / "fresh")
-    fingerprint, conversions = kept(project, "markdown.pickle")
-    poisoned = {text: Converted("<p>stale</p>", (), ()) for text in conversions}
+    header, conversions = kept(project, "markdown.pickle")
+    poisoned = pickle.dumps({text: Converted("<p>stale</p>", (), ()) for text in conversions})
     for store in STORES:
-        for damage in (b"not a pickle", pickle.dumps(("older", poisoned)), pickle.dumps((fingerprint, ["a list"]))):
+        for damage in (b"", header, header + b"not a pickle", b"coursebuild cache older\n" + poisoned,
+                       header + pickle.dumps(["a list"])):
             (project / CACHE_DIR / store).write_bytes(damage)
             assert packages(project, tmp_path / "again") == fresh
 
