@@ -78,50 +78,56 @@ _READ: cache.Store[tuple[str, bytes], _Loaded] = cache.Store("files")
 
 
 def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
-    """Read every file, in the order of `jobs`, taking unchanged files from the last build."""
-    keys = {path: _content_key(root, path) for path, _ in jobs}
-    loaded = {path: kept for path, key in keys.items() if key and (kept := _READ.get(key))}
-    loaded.update(_read_files(root, [(path, kind) for path, kind in jobs if path not in loaded]))
+    """Read every file, in the order of `jobs`, taking unchanged files from the last build.
+
+    Each file's bytes are read once: what is kept for the next build is what was read from them.
+    """
+    contents = {path: _read_bytes(root, path) for path, _ in jobs}
+    keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
+    loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
+    loaded.update(_read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded]))
     for path, key in keys.items():
-        if key and not loaded[path].problems:  # kept without the page's body: conversions are kept apart
+        if not loaded[path].problems:  # kept without the page's body: conversions are kept apart
             _READ.put(key, replace(loaded[path], body=None))
     return [loaded[path] for path, _ in jobs]
 
 
-def _content_key(root: Path, path: str) -> Optional[tuple[str, bytes]]:
-    """What a file's reading depends on: its path and its content (None if it cannot be read)."""
+def _read_bytes(root: Path, path: str) -> bytes | Problem:
+    """The file's bytes, or the problem of reading them."""
     try:
-        return path, hashlib.sha256((root / path).read_bytes()).digest()
-    except OSError:
-        return None
+        return (root / path).read_bytes()
+    except FileNotFoundError:
+        return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
+    except OSError as exc:
+        return Problem(path, 1, f"the file cannot be read ({exc.strerror})", "check that it is a file you can read")
 
 
-def _read_files(root: Path, jobs: list[tuple[str, str]]) -> dict[str, _Loaded]:
-    """Read the files of `jobs`, by path.
+def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
+    """Read the files of `jobs` (path, kind, content), by path.
 
     A large project's pages are read by a pool of processes while this process reads the YAML
     files: a question bank is often the largest file, and the slowest to hand between processes.
     """
     workers = pool_size(len(jobs))
     if not workers:
-        return {path: _load_file(root, path, kind) for path, kind in jobs}
-    pages = [path for path, kind in jobs if kind == "page"]
+        return {path: _load_file(path, content, kind) for path, kind, content in jobs}
+    pages = {path: content for path, kind, content in jobs if kind == "page"}
     with fork_pool(workers) as pool:
-        read_pages = pool.map(functools.partial(_load_file, root, kind="page"), pages,
+        read_pages = pool.map(functools.partial(_load_file, kind="page"), pages, pages.values(),
                               chunksize=chunk_size(len(pages), workers))
-        others = {path: _load_file(root, path, kind) for path, kind in jobs if kind != "page"}
+        others = {path: _load_file(path, content, kind) for path, kind, content in jobs if kind != "page"}
         return {**others, **dict(zip(pages, read_pages))}
 
 
-def _load_file(root: Path, path: str, kind: str) -> _Loaded:
+def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
     problems: list[Problem] = []
     unloaded: set[str] = set()
     if kind == "page":
-        page = _load_page(root, path, problems, unloaded)
+        page = _load_page(path, content, problems, unloaded)
         body = convert(page.body) if page is not None else None
         return _Loaded(kind, page, page.source if page else None, tuple(problems), next(iter(unloaded), None), body)
     model = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}[kind]
-    value, source = _load_yaml_model(root, path, model, problems, unloaded)
+    value, source = _load_yaml_model(path, content, model, problems, unloaded)
     return _Loaded(kind, value, source, tuple(problems), next(iter(unloaded), None))
 
 
@@ -132,17 +138,15 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file())
 
 
-def read_text(root: Path, path: str) -> str:
-    """The file's text; raises YamlError (carrying a problem) if it is missing or not UTF-8."""
+def _text(path: str, content: bytes | Problem) -> str:
+    """The file's text; raises YamlError (carrying a problem) if it could not be read or is not UTF-8."""
+    if isinstance(content, Problem):
+        raise YamlError([content])
     try:
-        raw = (root / path).read_bytes()
-    except FileNotFoundError:
-        raise YamlError([Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")])
-    try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+        return content.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
                                  "save it with UTF-8 encoding")])
 
 
@@ -152,19 +156,19 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
     return parse_yaml(text, path, first_line)
 
 
-def _load_yaml_model(root: Path, path: str, model: type[M], problems: list[Problem],
+def _load_yaml_model(path: str, content: bytes | Problem, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        data, source = _parse_yaml(read_text(root, path), path)
+        data, source = _parse_yaml(_text(path, content), path)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
     return _validate(data, model, source, problems, unloaded), source
 
 
-def _load_page(root: Path, path: str, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
+def _load_page(path: str, content: bytes | Problem, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
     try:
-        text = read_text(root, path)
+        text = _text(path, content)
         front, body, body_line = _split_front_matter(text, path)
         data, source = _parse_yaml(front, path, first_line=2)
     except YamlError as exc:

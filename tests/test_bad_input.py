@@ -136,6 +136,14 @@ def test_non_utf8_file(project: Path) -> None:
                             "(save it with UTF-8 encoding)")
 
 
+def test_missing_or_unreadable_course_file(project: Path) -> None:
+    (project / COURSE).unlink()
+    assert_reports(project, "course/course.yaml:1: file not found (create it, or run `coursebuild new` for an example)")
+    (project / COURSE).mkdir()
+    assert_reports(project, "course/course.yaml:1: the file cannot be read (Is a directory) "
+                            "(check that it is a file you can read)")
+
+
 def test_page_without_front_matter(project: Path) -> None:
     (project / "course/pages/loose.md").write_text("# Just text\n", encoding="utf-8")
     assert_reports(project, "course/pages/loose.md:1: the page has no front matter (start the file with a line "
