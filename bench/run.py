@@ -57,7 +57,7 @@ def generate(root: Path, pages: int) -> Path:
                 f"    decisions:\n" + question(f"d{index:04d}{s}", outcome).replace("\n  ", "\n      ").replace("  - id", "      - id", 1)
                 for s in range(1, 4))
             head += f"kind: case-study\nstages:\n{stages}"
-        elif index % 10 == 9:
+        elif index % 10 == 8:  # the ninth page of each module, so a 10-page course has one too
             head += "kind: knowledge-check\nbank: kc\n"
         text = f"{head}---\n## Part {index}\n\n{body}\n\n![Figure {index % 10}](../media/figure{index % 10}.svg)\n\n{body}\n"
         (root / f"course/pages/{pid}.md").write_text(text)
