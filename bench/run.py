@@ -100,13 +100,15 @@ def timed(project: Path, targets: list[str], runs: int, keep_cache: bool) -> tup
         shutil.rmtree(out, ignore_errors=True)
         if not keep_cache:
             shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
-        start = time.perf_counter()
-        process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"build of {project} failed:\n{process.stderr.read().decode()}")
+        with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a build cannot stall on a full pipe
+            start = time.perf_counter()
+            process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
+            _, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - start)
+            peaks.append(usage.ru_maxrss / 1024)
+            if os.waitstatus_to_exitcode(status) != 0:
+                errors.seek(0)
+                raise SystemExit(f"build of {project} failed:\n{errors.read().decode()}")
     sizes = {p.name.rsplit("-", 1)[-1].removesuffix(".zip"): p.stat().st_size for p in out.glob("*.zip")}
     return times, max(peaks), sizes
 
