@@ -85,10 +85,11 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     contents = {path: _read_bytes(root, path) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
-    loaded.update(_read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded]))
-    for path, key in keys.items():
-        if not loaded[path].problems:  # kept without the page's body: conversions are kept apart
-            _READ.put(key, replace(loaded[path], body=None))
+    read = _read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
+    for path, result in read.items():
+        if not result.problems:  # kept without the page's body: conversions are kept apart
+            _READ.put(keys[path], replace(result, body=None))
+    loaded.update(read)
     return [loaded[path] for path, _ in jobs]
 
 
@@ -120,6 +121,8 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
 
 
 def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
+    if isinstance(content, Problem):  # the file could not be read
+        return _Loaded(kind, None, None, (content,), None)
     problems: list[Problem] = []
     unloaded: set[str] = set()
     if kind == "page":
@@ -138,10 +141,8 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file())
 
 
-def _text(path: str, content: bytes | Problem) -> str:
-    """The file's text; raises YamlError (carrying a problem) if it could not be read or is not UTF-8."""
-    if isinstance(content, Problem):
-        raise YamlError([content])
+def _text(path: str, content: bytes) -> str:
+    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
     try:
         return content.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
@@ -156,7 +157,7 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
     return parse_yaml(text, path, first_line)
 
 
-def _load_yaml_model(path: str, content: bytes | Problem, model: type[M], problems: list[Problem],
+def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
         data, source = _parse_yaml(_text(path, content), path)
@@ -166,7 +167,7 @@ def _load_yaml_model(path: str, content: bytes | Problem, model: type[M], proble
     return _validate(data, model, source, problems, unloaded), source
 
 
-def _load_page(path: str, content: bytes | Problem, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
+def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
     try:
         text = _text(path, content)
         front, body, body_line = _split_front_matter(text, path)
