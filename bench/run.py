@@ -3,9 +3,10 @@
     python bench/run.py [--sizes 10 100 1000 5000] [--runs 5]
 
 Prints a Markdown table per course: the median (and best) wall time of a cold build (no cache
-folder) and of a warm one (the cache folder left by the build before: Markdown conversions and
-compiled templates), peak memory (RSS) and package sizes. Synthetic courses have modules of 10 pages, 5 questions per page in banks, an image on every page,
-a knowledge check every 10th page and a three-stage case study every 25th page.
+folder) and of a warm one (the cache folder left by the build before: what was read from each
+file, Markdown conversions and compiled templates), peak memory (RSS) and package sizes. Synthetic
+courses have modules of 10 pages, 5 questions per page in banks, an image on every page, a
+knowledge check on the ninth page of every module and a three-stage case study every 25th page.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from builder.yaml_reader import YamlError, parse_yaml
+from builder.sourcemap import YamlError
+from builder.yaml_reader import parse_yaml
 
 DOCUMENTS = [
     "id: m1\ntitle: 'Quoted: yes'\nminutes: 12\nratio: 0.5\nlock: true\nnone: ~\nempty:\nwhen: 2026-11-23\n",
