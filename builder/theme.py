@@ -22,9 +22,8 @@ class TemplateProblem(CoursebuildError):
 
 
 def builtin_templates() -> Path:
-    """The built-in templates: inside the installed package, or `templates/` in a source checkout."""
-    packaged = Path(str(resources.files("builder") / "templates"))
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+    """The built-in templates and static assets, shipped inside the `builder` package."""
+    return Path(str(resources.files("builder") / "templates"))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The learner's saved progress (`suspend_data`) and how large it can get.
 
-The format is written by `templates/static/runtime.js`; this module builds the largest state a
+The format is written by `builder/templates/static/runtime.js`; this module builds the largest state a
 learner could save for a course, in the same compact JSON, to check it fits SCORM 1.2's limit.
 """
 
