@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from builder.cache import keep_for_next_build, start_build
+from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
 from builder.kit import render_kit, to_pdf
@@ -59,7 +59,7 @@ def check(project: Path, strict: bool = False) -> Checked:
 
     With `strict`, warnings count as errors.
     """
-    start_build(project)
+    start_build()
     course, problems = load_project(project)
     if course is not None:
         problems += validate(course)
@@ -104,7 +104,6 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
 
     with ThreadPoolExecutor() as pool:  # compressing and writing release the interpreter lock
         list(pool.map(write, outputs))
-    keep_for_next_build(project)
     return Built(checked, outputs)
 
 

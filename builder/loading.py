@@ -74,7 +74,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
 
 
 #: Files read by earlier builds, by path and content: a file that has not changed is not read again.
-_READ: cache.Store[tuple[str, bytes], _Loaded] = cache.Store("files")
+_READ: cache.Store[tuple[str, bytes], _Loaded] = cache.Store()
 
 
 def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:

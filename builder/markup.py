@@ -68,7 +68,7 @@ def convert(text: str) -> Converted:
     return _convert(text)
 
 
-_CONVERSIONS: cache.Store[str, Converted] = cache.Store("markdown")
+_CONVERSIONS: cache.Store[str, Converted] = cache.Store()
 
 
 def remember(text: str, converted: Converted) -> None:

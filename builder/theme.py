@@ -2,23 +2,103 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from builder import cache
 from builder.errors import CoursebuildError
 
 STATIC_DIR = "static"
+#: The largest template or static file read from a templates folder (a 16 MB file is a mistake, or an attack).
+MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
+#: The longest string or list a template may make with `*`, and the largest exponent of `**`.
+MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
+FIX = "fix the template, or delete your copy to use the built-in one"
 
 
 class TemplateProblem(CoursebuildError):
     """A template could not be read or rendered."""
+
+
+def _inside(folder: Path, path: Path) -> Optional[Path]:
+    """`path` if it is a regular file whose real location is inside `folder` (symlinks followed); else None."""
+    try:
+        real = path.resolve(strict=True)
+        is_regular = stat.S_ISREG(real.stat().st_mode)
+    except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
+        return None
+    return real if is_regular and real.is_relative_to(folder.resolve()) else None
+
+
+def _read_limited(path: Path, shown: str) -> bytes:
+    """The bytes of a regular file of a templates folder; TemplateProblem if it is too large."""
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise TemplateProblem(f"{shown}: the file is larger than {MAX_TEMPLATE_BYTES // 2**20} MB "
+                              f"({FIX})")
+    return path.read_bytes()
+
+
+class _FolderLoader(jinja2.BaseLoader):
+    """Templates by name from the project's `templates/`, then the built-in ones, and from nowhere else.
+
+    A name is a relative path of plain parts (`kit/cards.html`): absolute paths, `..` and
+    backslashes are refused, and so is a file that is not a regular file inside its folder
+    (a symlink to `/etc/passwd`, a FIFO, a device).
+    """
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        parts = template.split("/")
+        if "\\" in template or any(part in ("", ".", "..") for part in parts):
+            raise TemplateProblem(f"templates: `{template}` is not a template name "
+                                  "(include templates by their name in templates/, such as `head.html`; "
+                                  "absolute paths and `..` are not allowed)")
+        for folder in self.folders:
+            path = folder.joinpath(*parts)
+            if not os.path.lexists(path):
+                continue
+            real = _inside(folder, path)
+            if real is None:
+                raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
+                                      "(replace the link or special file with an ordinary file)")
+            source = _read_limited(real, f"templates/{template}").decode("utf-8")
+            mtime = real.stat().st_mtime_ns
+            return source, str(path), lambda: _mtime(real) == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox (no access to Python internals), which also bounds what `*` and `**` can make."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed in templates")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (isinstance(sequence, (str, list, tuple)) and isinstance(times, int)
+                        and len(sequence) * times > MAX_TEMPLATE_PRODUCT):
+                    raise SecurityError(f"a template may not make a text or list longer than {MAX_TEMPLATE_PRODUCT:,}")
+        return super().call_binop(context, operator, left, right)
 
 
 def builtin_templates() -> Path:
@@ -31,38 +111,43 @@ class Theme:
     """Where templates come from: the project's `templates/` first, then the built-in ones."""
 
     folders: tuple[Path, ...]
-    #: The project whose cache folder keeps compiled templates, so builds skip recompiling them.
-    project: Path
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
         own = project / "templates"
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
-        return cls(folders, project)
+        return cls(folders)
 
     def environment(self) -> jinja2.Environment:
-        """One Jinja2 environment, autoescaping, strict about undefined names."""
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
-                                 autoescape=True, undefined=jinja2.StrictUndefined,
-                                 bytecode_cache=self._bytecode_cache(),
-                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        """One sandboxed Jinja2 environment, autoescaping, strict about undefined names.
+
+        Templates compile in memory only: nothing compiled is read from or written to disk.
+        """
+        env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
         return env
 
-    def _bytecode_cache(self) -> Optional[jinja2.BytecodeCache]:
-        compiled = cache.folder(self.project, "templates")
-        return jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None
-
     def static_files(self) -> dict[str, bytes]:
-        """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in."""
+        """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in.
+
+        Raises TemplateProblem for a file that is not a regular file inside its folder, or is too large.
+        """
         files: dict[str, bytes] = {}
         for folder in reversed(self.folders):
             base = folder / STATIC_DIR
             if base.is_dir():
                 for path in sorted(base.rglob("*")):
-                    if path.is_file():
-                        files[path.relative_to(base).as_posix()] = path.read_bytes()
+                    if path.is_dir() and not path.is_symlink():
+                        continue
+                    name = path.relative_to(base).as_posix()
+                    real = _inside(folder, path)
+                    if real is None:
+                        raise TemplateProblem(f"templates/{STATIC_DIR}/{name}: not a regular file inside the "
+                                              "templates folder (replace the link or special file with an "
+                                              "ordinary file)")
+                    files[name] = _read_limited(real, f"templates/{STATIC_DIR}/{name}")
         return files
 
 
@@ -71,11 +156,12 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} "
-                              "(fix the template, or delete your copy to use the built-in one)") from None
+        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} ({FIX})") from None
+    except SecurityError as exc:
+        raise TemplateProblem(f"templates/{name}: template error: not allowed in a template: {exc} "
+                              f"({FIX})") from None
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"templates/{name}: template error: {exc} "
-                              "(fix the template, or delete your copy to use the built-in one)") from None
+        raise TemplateProblem(f"templates/{name}: template error: {exc} ({FIX})") from None
 
 
 _SINGLE_PARAGRAPH = re.compile(r"^\s*<p>((?:(?!<p[ >]).)*)</p>\s*$", re.DOTALL)

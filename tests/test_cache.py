@@ -1,44 +1,97 @@
-"""The project's cache folder: a build that reuses the last build's files read, Markdown conversions
-and compiled templates gives the same packages as one that starts afresh, reads again whatever
-changed, and never fails because of a missing, damaged or outdated cache."""
+"""The cache: a rebuild in the same process (as in `coursebuild preview`) reuses what the last build read and
+converted, and gives the same packages as a fresh build; nothing is ever read back from disk, so a cache
+folder that came with a shared project cannot run code.
+
+No test here keeps a pickled or marshalled file: the hostile files are made in a temporary folder."""
 
 from __future__ import annotations
 
+import ast
+import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
-from builder.markup import Converted
+from builder.theme import builtin_templates
 from conftest import REPO, edit, run
-
-STORES = ("files.pickle", "markdown.pickle")
 
 
 def packages(project: Path, out: Path) -> dict[str, dict[str, bytes]]:
     return {o.path.name: o.files for o in build(project, ("scorm12", "web"), out).outputs}
 
 
-def kept(project: Path, store: str) -> tuple[bytes, dict]:
-    """The header line and the results of a kept store."""
-    header, results = (project / CACHE_DIR / store).read_bytes().split(b"\n", 1)
-    return header + b"\n", pickle.loads(results)
+class _RunsCode:
+    """Unpickling this creates the file `marker`: what a crafted cache file could do."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
 
 
-def test_a_cached_build_matches_a_fresh_one(project: Path, tmp_path: Path) -> None:
+def _plant_hostile_cache(project: Path, marker: Path) -> None:
+    """A cache folder as earlier versions kept it, with files that run code when unpickled or unmarshalled."""
+    folder = project / CACHE_DIR
+    (folder / "templates").mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps({"key": _RunsCode(marker)})
+    for store in ("files.pickle", "markdown.pickle"):
+        (folder / store).write_bytes(b"coursebuild cache anything\n" + payload)
+    bytecode = jinja2.FileSystemBytecodeCache(str(folder / "templates"))
+    env = jinja2.Environment()
+    for path in builtin_templates().rglob("*.html"):
+        name = path.relative_to(builtin_templates()).as_posix()
+        bucket = jinja2.bccache.Bucket(env, bytecode.get_cache_key(name, str(path)),
+                                       bytecode.get_source_checksum(path.read_text(encoding="utf-8")))
+        bucket.code = compile(f"open({str(marker)!r}, 'w')", name, "exec")
+        bytecode.dump_bytecode(bucket)
+
+
+def test_a_cache_folder_that_came_with_the_project_is_never_read(project: Path, tmp_path: Path) -> None:
     fresh = packages(project, tmp_path / "fresh")
-    _, files = kept(project, "files.pickle")
-    assert {path for path, _ in files} >= {"course/course.yaml", "quizzes/final.yaml", "course/pages/baby-cues.md"}
-    _, conversions = kept(project, "markdown.pickle")
-    assert any("practice-tip" in text for text in conversions)
-    assert (project / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
-    assert any((project / CACHE_DIR / "templates").iterdir())  # compiled templates
-    assert packages(project, tmp_path / "cached") == fresh
+    marker = tmp_path / "code-ran"
+    _plant_hostile_cache(project, marker)
+    planted = sorted((p, p.read_bytes()) for p in (project / CACHE_DIR).rglob("*") if p.is_file())
+    for command in ("check", "build", "export", "report"):
+        subprocess.run([sys.executable, "-m", "builder", command, str(project)], cwd=REPO, check=True,
+                       capture_output=True)
+    assert packages(project, tmp_path / "again") == fresh
+    assert not marker.exists()
+    assert sorted((p, p.read_bytes()) for p in (project / CACHE_DIR).rglob("*") if p.is_file()) == planted
+
+
+def test_coursebuild_never_unpickles_or_unmarshals() -> None:
+    """No module of the package can read a pickle, marshal or Jinja2 bytecode cache."""
+    forbidden = {"pickle", "marshal", "shelve", "dill", "cloudpickle"}
+    for path in (REPO / "builder").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not {alias.name.split(".")[0] for alias in node.names} & forbidden, path
+            elif isinstance(node, ast.ImportFrom):
+                assert (node.module or "").split(".")[0] not in forbidden, path
+            elif isinstance(node, (ast.Name, ast.Attribute, ast.keyword)):
+                name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "arg", None)
+                assert name not in {"bytecode_cache", "FileSystemBytecodeCache"}, path
+
+
+def test_the_test_suite_keeps_no_file_that_could_be_unpickled() -> None:
+    for path in (REPO / "tests").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            head = path.read_bytes()[:2]
+            assert path.suffix not in {".pickle", ".pkl", ".cache"} and head not in {b"\x80\x04", b"\x80\x05"}, path
+
+
+def test_a_rebuild_matches_a_fresh_build(project: Path, tmp_path: Path) -> None:
+    fresh = packages(project, tmp_path / "fresh")
+    assert packages(project, tmp_path / "again") == fresh
 
 
 def test_an_edited_page_is_converted_again(project: Path, tmp_path: Path) -> None:
@@ -64,31 +117,20 @@ def test_a_file_broken_after_a_build_is_reported(project: Path, tmp_path: Path) 
     assert any(p.path == "quizzes/kc-cues.yaml" and "knowledge-chek" in p.message for p in raised.value.problems)
 
 
-def test_damaged_or_outdated_caches_are_ignored(project: Path, tmp_path: Path) -> None:
-    fresh = packages(project, tmp_path / "fresh")
-    header, conversions = kept(project, "markdown.pickle")
-    poisoned = pickle.dumps({text: Converted("<p>stale</p>", (), ()) for text in conversions})
-    for store in STORES:
-        for damage in (b"", header, header + b"not a pickle", b"coursebuild cache older\n" + poisoned,
-                       header + pickle.dumps(["a list"])):
-            (project / CACHE_DIR / store).write_bytes(damage)
-            assert packages(project, tmp_path / "again") == fresh
-
-
-def test_a_project_whose_cache_cannot_be_written_still_builds(project: Path, tmp_path: Path) -> None:
-    (project / CACHE_DIR).write_text("a file where the cache folder would go", encoding="utf-8")
-    assert packages(project, tmp_path / "out")
-    assert (project / CACHE_DIR).is_file()
-
-
-def test_check_writes_nothing(project: Path) -> None:
+def test_check_and_build_write_nothing_into_the_project_but_dist(project: Path) -> None:
+    before = set(os.listdir(project))
     assert run("check", project).exit_code == 0
-    assert not (project / CACHE_DIR).exists()
+    assert run("build", project).exit_code == 0
+    assert set(os.listdir(project)) == before | {"dist"}
 
 
-def test_a_rebuild_of_unchanged_files_reads_no_yaml_and_converts_no_markdown(project: Path) -> None:
-    script = ("import sys; from builder.cli import main; main(['build', sys.argv[1], '--target', 'web'], "
-              "standalone_mode=False); print(sorted({'yaml', 'markdown'} & set(sys.modules)))")
-    first, second = (subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, check=True,
-                                    capture_output=True, text=True).stdout.splitlines()[-1] for _ in range(2))
-    assert (first, second) == ("['markdown', 'yaml']", "[]")
+def test_a_rebuild_in_the_same_process_reads_no_yaml_and_converts_no_markdown(project: Path) -> None:
+    script = ("import sys; from builder import build\n"
+              "build.build(build.Path(sys.argv[1]), ('web',)); first = sorted({'yaml', 'markdown'} & set(sys.modules))\n"
+              "for name in ('yaml', 'markdown'): sys.modules.pop(name, None)\n"
+              "import builder.yaml_reader, builder.markup\n"
+              "builder.yaml_reader.yaml = None; builder.markup._markdown = None\n"
+              "build.build(build.Path(sys.argv[1]), ('web',)); print(first)")
+    result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "['markdown', 'yaml']"
