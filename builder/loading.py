@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, TypeVar
@@ -22,6 +24,8 @@ COURSE_FILE = "course/course.yaml"
 FRAMEWORK_FILE = "course/competencies.yaml"
 PAGES_DIR = "course/pages"
 QUIZZES_DIR = "quizzes"
+#: The largest course file read (the question bank of a 5,000-page course is about 8 MB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -94,13 +98,33 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
 
 
 def _read_bytes(root: Path, path: str) -> bytes | Problem:
-    """The file's bytes, or the problem of reading them."""
+    """The file's bytes, or the problem of reading them.
+
+    Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
+    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read.
+    """
     try:
-        return (root / path).read_bytes()
+        real = (root / path).resolve(strict=True)
+        if not real.is_relative_to(root.resolve()):
+            return Problem(path, 1, "the file is a link to a file outside the project",
+                           "copy the file into the project instead of linking to it")
+        # Opened without blocking (a FIFO would wait for a writer), then checked before reading.
+        with open(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
+                               "replace it with an ordinary text file")
+            data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
+    except RuntimeError:  # a symbolic link loop
+        return Problem(path, 1, "the file is a link that leads back to itself", "replace it with an ordinary file")
     except OSError as exc:
         return Problem(path, 1, f"the file cannot be read ({exc.strerror})", "check that it is a file you can read")
+    if len(data) > MAX_FILE_BYTES:
+        return Problem(path, 1, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                       "split it into several files (question banks, pages)")
+    return data
 
 
 def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
@@ -138,7 +162,7 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file())
+    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if not p.is_dir())
 
 
 def _text(path: str, content: bytes) -> str:

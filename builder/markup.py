@@ -11,6 +11,7 @@ import nh3
 from lxml import html as lxml_html
 
 from builder import cache
+from builder.timeout import TimedOut, time_limit
 
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "pymdownx.blocks.admonition"]
 #: Caption blocks, loaded only for texts that have one: importing the extension compiles a
@@ -38,6 +39,11 @@ ALLOWED_ATTRIBUTES = {
 REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
                 "select", "link", "meta", "base", "frame", "frameset"}
 URL_ATTRIBUTES = ("href", "src", "poster")
+#: The longest a piece of Markdown may take to convert: a page of 20,000 words takes well under 0.1 s,
+#: while 20 KB of `[` would take Python-Markdown minutes.
+MARKDOWN_SECONDS = 3.0
+#: The longest piece of Markdown converted (about 40,000 words).
+MAX_MARKDOWN_CHARS = 256 * 1024
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
 
@@ -59,6 +65,8 @@ class Converted:
     html: str
     references: tuple[Reference, ...]
     removed: tuple[tuple[str, str], ...]  # (what was removed, text to find it by in the source)
+    #: Why the text was not converted (too long, too slow, nested too deeply); empty if it was.
+    refused: str = ""
 
 
 def convert(text: str) -> Converted:
@@ -85,7 +93,20 @@ def _convert(text: str) -> Converted:
 
 
 def _convert_uncached(text: str) -> Converted:
-    raw_html = _markdown(bool(CAPTION_BLOCK.search(text))).reset().convert(text)
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+    converter = _markdown(bool(CAPTION_BLOCK.search(text)))  # imported and set up outside the time bound
+    try:
+        with time_limit(MARKDOWN_SECONDS):
+            return _convert_in_time(converter, text)
+    except TimedOut:
+        return Converted("", (), (), f"the text takes more than {MARKDOWN_SECONDS:g} s to convert")
+    except RecursionError:
+        return Converted("", (), (), "the text is nested too deeply to convert")
+
+
+def _convert_in_time(converter: Any, text: str) -> Converted:
+    raw_html = converter.reset().convert(text)
     if not raw_html.strip():
         return Converted("", (), ())
     references, removed = _inspect(raw_html)

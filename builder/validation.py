@@ -350,6 +350,9 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     page_files = {page.source.path for page in course.pages}
     for item in _markdown_texts(course):
         converted = convert(item.text)
+        if converted.refused:
+            yield Problem(item.source.path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
+                          "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")
         for what, needle in converted.removed:
             yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
                           "use plain Markdown; scripts, event handlers and javascript: links are not allowed",

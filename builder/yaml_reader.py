@@ -19,13 +19,19 @@ _MERGE = "tag:yaml.org,2002:merge"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _IMPLICIT_TAGS = _Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)], as PyYAML resolves
 SHORT_TEXT = 40  # plain scalars up to this long have their tags remembered: keys and short values repeat
+#: Deepest nesting of lists and blocks in a file (a course file needs fewer than 10 levels).
+MAX_DEPTH = 64
+#: Most values a file may reach through aliases (`*name`), counting every value inside the anchored one:
+#: a few aliases of aliases ("billion laughs") would otherwise stand for billions of values.
+MAX_ALIASED_VALUES = 100_000
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
     """Parse one YAML document, returning the data and a line map of it.
 
     `first_line` is the file line the text starts on (front matter starts on line 2).
-    Raises YamlError for syntax errors and duplicate keys.
+    Raises YamlError for syntax errors, duplicate keys, nesting deeper than MAX_DEPTH and aliases that
+    stand for more than MAX_ALIASED_VALUES values.
     """
     offset = first_line - 1
     loader = _Loader(text)
@@ -60,7 +66,10 @@ class _Reader:
         self.loader, self.path, self.offset = loader, path, offset
         self.lines: dict[Location, int] = {}
         self.duplicates: list[Problem] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, line where it was set)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}  # anchor -> (value, line where it was set, values in it)
+        self.values = 0  # values read so far, each value inside a collection counted too
+        self.aliased = 0  # values that aliases stand for, counted the same way
+        self.depth = 0  # collections open
         self.open_anchors: set[str] = set()  # collections still being read
         self.plain_tags: dict[str, str] = {}  # tags of short plain scalars (keys, mostly) seen so far
 
@@ -82,7 +91,8 @@ class _Reader:
     def value(self, event: yaml.Event, loc: Location) -> Any:
         """The Python value that starts with `event`, reading the events of its contents."""
         if isinstance(event, yaml.ScalarEvent):
-            return self._anchored(event, self._scalar(event))
+            self.values += 1
+            return self._anchored(event, self._scalar(event), self.values - 1)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -122,13 +132,14 @@ class _Reader:
             return self.loader.construct_yaml_int(node)
         return self.loader.construct_object(node, deep=True)
 
-    def _anchored(self, event: Any, value: Any) -> Any:
+    def _anchored(self, event: Any, value: Any, values_before: int) -> Any:
+        """`value`, remembered under its anchor if it has one, with how many values it holds."""
         if event.anchor is not None:
             if event.anchor in self.anchors:
                 first = self.anchors[event.anchor][1]
                 self._fail(event, f"the anchor `&{event.anchor}` is also set on line {first}",
                            "give each anchor its own name")
-            self.anchors[event.anchor] = (value, self._line(event))
+            self.anchors[event.anchor] = (value, self._line(event), self.values - values_before)
         return value
 
     def _alias(self, event: yaml.AliasEvent) -> Any:
@@ -138,14 +149,27 @@ class _Reader:
         if event.anchor not in self.anchors:
             self._fail(event, f"`*{event.anchor}` refers to no anchor",
                        f"set `&{event.anchor}` on an earlier value, or remove the alias")
-        return self.anchors[event.anchor][0]
+        value, _, size = self.anchors[event.anchor]
+        self.aliased += size
+        self.values += size
+        if self.aliased > MAX_ALIASED_VALUES:
+            self._fail(event, f"the aliases in this file stand for more than {MAX_ALIASED_VALUES:,} values",
+                       "write the values out, or use fewer aliases of aliases")
+        return value
 
     def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
-        self._anchored(event, container)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self._fail(event, f"lists and blocks are nested more than {MAX_DEPTH} levels deep",
+                       "flatten the structure: course files need only a few levels")
+        self.values += 1
+        before = self.values - 1
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         fill(container, loc)
         self.open_anchors.discard(event.anchor)
+        self._anchored(event, container, before)
+        self.depth -= 1
         return container
 
     def _fill_sequence(self, items: list[Any], loc: Location) -> None:
