@@ -68,6 +68,21 @@ def check(project: Path, strict: bool = False) -> Checked:
     return Checked(course, tuple(sorted(problems)))
 
 
+def output_folder(project: Path, out_dir: Path | None = None) -> Path:
+    """`out_dir` if given (the user chose it), else the project's `dist/`.
+
+    Raises CourseInvalid if `dist` is a link that leads out of the project: a project someone sent
+    you must not make the build write into your other folders.
+    """
+    if out_dir is not None:
+        return out_dir
+    dist = project / "dist"
+    if dist.is_symlink() and not dist.resolve().is_relative_to(project.resolve()):
+        raise CourseInvalid([Problem("dist", 1, "`dist` is a link to a folder outside the project",
+                                     "delete the link, or choose an output folder with --out")])
+    return dist
+
+
 def output_name(course: Course, target: str) -> str:
     """`<course-id>-<version>-<target>` plus `.zip` for SCORM packages."""
     base = f"{course.settings.id}-{course.settings.version}-{target}"
@@ -93,7 +108,7 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
           strict: bool = False) -> Built:
     """Validate the project, render the targets, then write them into `out_dir` (default `dist/`)."""
     checked = check(project, strict)
-    outputs = plan(checked.course, targets, out_dir or project / "dist")
+    outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
     def write(output: Output) -> None:
@@ -121,7 +136,7 @@ def coverage_report(project: Path, format_: str, output: Path | None = None) -> 
     course = check(project).course
     text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
     base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
-    return text, _write_or_return(text.encode("utf-8"), output, project / "dist" / base)
+    return text, _write_or_return(text.encode("utf-8"), output, output_folder(project) / base)
 
 
 def export_questions(project: Path, format_: str, bank_id: str | None = None,
@@ -138,7 +153,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
-    return data, _write_or_return(data, output, project / "dist" / base)
+    return data, _write_or_return(data, output, output_folder(project) / base)
 
 
 def build_kit(project: Path, out_dir: Path | None = None) -> Output:
@@ -148,6 +163,6 @@ def build_kit(project: Path, out_dir: Path | None = None) -> Output:
     for name, html in render_kit(course).items():
         files[f"{name}.html"] = html.encode("utf-8")
         files[f"{name}.pdf"] = to_pdf(html, str(course.root / "course" / "pages"))
-    output = Output((out_dir or project / "dist") / output_name(course, "kit"), files)
+    output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)
     return output

@@ -45,10 +45,14 @@ def summarise(problems: Iterable[Problem]) -> str:
     return ", ".join(parts)
 
 
+#: Exit codes of the `coursebuild` command (click uses 2 for a mistake in the command line).
+EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT = 1, 2, 3
+
+
 class CoursebuildError(Exception):
     """Base class for failures that are reported to the user without a traceback."""
 
-    exit_code = 1
+    exit_code = EXIT_INVALID
 
     def lines(self) -> list[str]:
         """The lines to show the user."""
@@ -68,3 +72,12 @@ class CourseInvalid(CoursebuildError):
 
 class ProjectNotFound(CoursebuildError):
     """The folder given is not a course project."""
+
+
+class EnvironmentProblem(CoursebuildError):
+    """The machine, not the course, stopped the command: a full disk, a read-only or missing folder, permissions.
+
+    Exit code 3, so scripts can tell it from an invalid course (1).
+    """
+
+    exit_code = EXIT_ENVIRONMENT

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import io
 import os
 import shutil
@@ -11,6 +13,8 @@ import time
 import zipfile
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
+
+from builder.errors import EnvironmentProblem
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 FILE_MODE = 0o644
@@ -38,43 +42,106 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
 
 
 def write_file(data: bytes, destination: Path) -> None:
-    """Write to a temporary file beside `destination`, then rename it into place."""
+    """Write to a temporary file beside `destination`, then rename it into place.
+
+    Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
+    """
     with replacing(destination) as stream:
         stream.write(data)
 
 
 @contextlib.contextmanager
 def replacing(destination: Path) -> Iterator[BinaryIO]:
-    """A stream to a temporary file beside `destination`, renamed into place if the block succeeds."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """A stream to a temporary file beside `destination`, renamed into place if the block succeeds.
+
+    Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
+    """
+    with _environment_problems(destination):
+        _prepare(destination)
+        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+                                             suffix=PART)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                yield stream
+            os.chmod(temporary, FILE_MODE)
+            os.replace(temporary, destination)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def write_folder(files: Mapping[str, bytes], destination: Path) -> None:
-    """Write `files` into a temporary folder beside `destination`, then swap it into place."""
+    """Write `files` into a temporary folder beside `destination`, then swap it into place.
+
+    Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
+    """
+    with _environment_problems(destination):
+        _prepare(destination)
+        temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+                                          suffix=PART))
+        try:
+            os.chmod(temporary, FOLDER_MODE)
+            for name in sorted(files):
+                path = temporary / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(files[name])
+            old = None
+            if os.path.lexists(destination):
+                old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
+                os.replace(destination, old)
+            os.replace(temporary, destination)
+            if old is not None:
+                _remove(old)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+
+
+#: How the temporary files and folders of a write end: `.<name>.<process id>-<random>.part`.
+PART = ".part"
+
+
+def _temporary_prefix(destination: Path) -> str:
+    return f".{destination.name}.{os.getpid()}-"
+
+
+def _prepare(destination: Path) -> None:
+    """Make `destination`'s folder, and remove the temporaries that builds killed there left (`kill -9`)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"))
+    for leftover in destination.parent.glob(f".{glob.escape(destination.name)}.*{PART}"):
+        pid = leftover.name[len(destination.name) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not _is_running(int(pid)):
+            _remove(leftover)
+
+
+def _is_running(pid: int) -> bool:
     try:
-        os.chmod(temporary, FOLDER_MODE)
-        for name in sorted(files):
-            path = temporary / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
-        old = None
-        if destination.exists():
-            old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-            os.replace(destination, old)
-        os.replace(temporary, destination)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link (not what it points at) or a folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _environment_problems(destination: Path) -> Iterator[None]:
+    """Turn the machine's refusals to write `destination` into one clear line (EnvironmentProblem)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            fix = "free some disk space, then run the command again"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            fix = "choose a folder you can write to, with --out or -o"
+        else:
+            fix = "check the output folder, or choose another with --out or -o"
+        raise EnvironmentProblem(f"{destination}: cannot write: {exc.strerror or exc} ({fix})") from None

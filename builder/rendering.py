@@ -18,6 +18,7 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from builder.active_content import without_script
 from builder.markup import convert
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -141,8 +142,8 @@ class _Media:
 
     def name(self, project_path: str) -> str:
         if project_path not in self.sources:
-            data = (self.course.root / project_path).read_bytes()
             stem, ext = posixpath.splitext(posixpath.basename(project_path))
+            data = without_script((self.course.root / project_path).read_bytes(), ext)
             name = f"{MEDIA}/{stem}-{hashlib.sha256(data).hexdigest()[:10]}{ext.lower()}"
             self.files[name] = data
             self.sources[project_path] = name

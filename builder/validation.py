@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
 from builder.loading import PAGES_DIR
 from builder.markup import Reference, convert
@@ -54,7 +55,7 @@ class MarkdownText:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown)
+              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -412,3 +413,27 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
 def _has_captions(course: Course, target: str) -> bool:
     stem = posixpath.splitext(target)[0]
     return any((course.root / (stem + suffix)).is_file() for suffix in CAPTION_SUFFIXES)
+
+
+def _check_script_in_media(course: Course) -> Iterator[Problem]:
+    """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
+    seen: set[str] = set()
+    for item in _markdown_texts(course):
+        for reference in convert(item.text).references:
+            parts = urlsplit(reference.target)
+            if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+                continue
+            target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
+            suffix = posixpath.splitext(target)[1].lower()
+            if target in seen or target.startswith("..") or not (course.root / target).is_file():
+                continue
+            seen.add(target)
+            if suffix in SCRIPT_TYPES:
+                yield Problem(item.source.path, item.line_of(reference.target),
+                              f"`{reference.target}` is a script: a package runs only coursebuild's own scripts",
+                              "remove the link; to offer the file for download, put it in a zip")
+            elif suffix in SVG_TYPES | HTML_TYPES:
+                for line, what in script_in((course.root / target).read_bytes(), suffix):
+                    yield Problem(target, line, f"script removed from this file: {what}",
+                                  "media run inside the package, where script could change the learner's "
+                                  "score; remove it from the file", WARNING)
