@@ -1,0 +1,357 @@
+"""Building a project you did not write: one test per hostile input, with the behaviour expected of it.
+
+docs/security.md says what a project can and cannot do to the machine that builds it; these tests hold
+the product to it. Commands that could hang on a hostile input run in a subprocess with a timeout.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builder import loading, markup, packaging
+from conftest import REPO, edit, run
+
+CUES = "course/pages/baby-cues.md"
+WEB = "mini-course-1.0-web"
+SCORM12 = "mini-course-1.0-scorm12.zip"
+
+
+def coursebuild(*args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: a hang fails the test instead of stopping the suite."""
+    return subprocess.run([sys.executable, "-m", "builder", *map(str, args)], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def fails_with(project: Path, expected: str, *extra: str, command: str = "build") -> list[str]:
+    """Run `command`; expect exit 1, no traceback, nothing written, and `expected` among the lines."""
+    out = project.parent / "out"
+    args = ["--out", out] if command == "build" else []
+    result = run(command, project, *args, *extra)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and not (project / "dist").exists()
+    lines = result.stderr.splitlines()
+    assert expected in lines, "\n".join(lines)
+    return lines
+
+
+# --- templates --------------------------------------------------------------------------------
+
+FIX = "(fix the template, or delete your copy to use the built-in one)"
+
+
+def override(project: Path, name: str, text: str) -> None:
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates" / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ self._TemplateReference__context.cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "{{ settings.__class__.__init__.__globals__ }}",
+])
+def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path, payload: str) -> None:
+    marker = tmp_path / "marker"
+    override(project, "contents.html", payload.replace("MARKER", str(marker)))
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("templates/contents.html: template error: ") and line.endswith(FIX)
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None:
+    override(project, "contents.html", "{{ 'x' * 1000 * 1000 * 1000 }}{{ 10 ** 10 ** 10 }}")
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == ("templates/contents.html: template error: not allowed in a template: a template may "
+                             f"not make a text or list longer than 1,000,000 {FIX}\n")
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../etc/passwd", "../course/course.yaml",
+                                  "static/../../course/course.yaml", "kit\\..\\..\\x"])
+def test_a_template_includes_only_templates_by_name(project: Path, tmp_path: Path, name: str) -> None:
+    override(project, "contents.html", f"{{% include {name!r} %}}")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == (f"templates: `{name}` is not a template name (include templates by their name in "
+                             "templates/, such as `head.html`; absolute paths and `..` are not allowed)\n")
+
+
+def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    (project / "templates/static").mkdir(parents=True)
+    (project / "templates/contents.html").symlink_to("/etc/passwd")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == ("templates/contents.html: not a regular file inside the templates folder (replace "
+                             "the link or special file with an ordinary file)\n")
+    (project / "templates/contents.html").unlink()
+    (project / "templates/static/extra.css").symlink_to("/etc/hostname")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == ("templates/static/extra.css: not a regular file inside the templates folder "
+                             "(replace the link or special file with an ordinary file)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_may_include_another_by_name(project: Path, tmp_path: Path) -> None:
+    override(project, "note.html", "<p>Our own note</p>")
+    override(project, "contents.html", "{% include 'note.html' %}")
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    assert b"<p>Our own note</p>" in (tmp_path / "out" / WEB / "pages/contents.html").read_bytes()
+
+
+# --- script in media --------------------------------------------------------------------------
+
+EVIL_SVG = """<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"
+     onload="parent.API.LMSSetValue('cmi.core.score.raw', '100')">
+<script>parent.API.LMSSetValue('cmi.core.lesson_status', 'passed')</script>
+<a xlink:href="javascript:alert(1)"><rect width="10" height="10"/></a>
+</svg>
+"""
+
+
+def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path: Path) -> None:
+    (project / "course/media/evil.svg").write_text(EVIL_SVG, encoding="utf-8")
+    edit(project / CUES, "![A baby", "[The diagram](../media/evil.svg)\n\n![A baby")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    fix = ("(media run inside the package, where script could change the learner's score; "
+           "remove it from the file)")
+    assert result.stderr.splitlines() == [
+        f"course/media/evil.svg:3: warning: script removed from this file: event-handler attribute `onload` {fix}",
+        f"course/media/evil.svg:4: warning: script removed from this file: <script> element {fix}",
+        f"course/media/evil.svg:5: warning: script removed from this file: `javascript:alert(1)` URL {fix}",
+    ]
+    with zipfile.ZipFile(tmp_path / "out" / SCORM12) as package:
+        (name,) = [n for n in package.namelist() if n.startswith("media/evil")]
+        packaged = package.read(name).decode()
+    assert "<rect" in packaged and not any(word in packaged for word in ("script", "onload", "javascript", "LMS"))
+    assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
+
+
+def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) -> None:
+    (project / "course/media/handout.html").write_text(
+        "<!doctype html><html><head><title>Handout</title></head>\n<body onload=\"x()\"><p>Keep this</p>\n"
+        "<script src=\"steal.js\"></script><iframe src=\"https://example.org\"></iframe></body></html>",
+        encoding="utf-8")
+    edit(project / CUES, "![A baby", "[The handout](../media/handout.html)\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [
+        "course/media/handout.html:2", "course/media/handout.html:3", "course/media/handout.html:3"]
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("handout-*.html")
+    text = packaged.read_text(encoding="utf-8")
+    assert "<p>Keep this</p>" in text and "script" not in text and "onload" not in text and "iframe" not in text
+
+
+def test_a_linked_script_file_is_refused(project: Path) -> None:
+    (project / "course/media/score.js").write_text("parent.API.LMSSetValue('cmi.core.score.raw','100')")
+    edit(project / CUES, "![A baby", "[Tool](../media/score.js)\n\n![A baby")
+    fails_with(project, "course/pages/baby-cues.md:11: `../media/score.js` is a script: a package runs only "
+                        "coursebuild's own scripts (remove the link; to offer the file for download, put it in a zip)")
+
+
+def test_every_page_has_a_content_security_policy(project: Path, tmp_path: Path) -> None:
+    assert run("build", project, "--out", tmp_path / "out").exit_code == 0
+    with zipfile.ZipFile(tmp_path / "out" / SCORM12) as package:
+        pages = [package.read(n).decode() for n in package.namelist() if n.endswith(".html")]
+    policy = ('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'\">")
+    assert len(pages) >= 7 and all(policy in page for page in pages)
+    for page in pages:  # the policy comes before anything it governs
+        assert page.index(policy) < min(page.index("<script"), page.index("<link"))
+
+
+# --- denial of service from small inputs ------------------------------------------------------
+
+def laughs(levels: int = 9) -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join(f'*a{i - 1}' for _ in range(10))}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_aliases_that_stand_for_billions_of_values_are_refused(project: Path) -> None:
+    course = project / "course/course.yaml"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(text + "extra:\n  " + laughs().replace("\n", "\n  "), encoding="utf-8")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = text.count("\n") + 6  # a4: ten aliases of a3, which stands for 11,111 values
+    assert (f"course/course.yaml:{line}: the aliases in this file stand for more than 100,000 values (write the "
+            "values out, or use fewer aliases of aliases)") in result.stderr.splitlines()
+
+
+def test_a_few_aliases_are_fine(project: Path) -> None:
+    edit(project / "quizzes/final.yaml", "title: Final check", "title: &t Final check\nx-title: *t")
+    lines = fails_with(project, "quizzes/final.yaml:3: unknown field `x-title` (did you mean `title`?)")
+    assert not any("aliases" in line for line in lines)
+
+
+@pytest.mark.parametrize("nesting", ["[" * 400 + "]" * 400, "".join(f"\n{'  ' * i}k:" for i in range(100)) + " 1"])
+def test_deep_nesting_is_refused(project: Path, nesting: str) -> None:
+    course = project / "course/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + f"extra: {nesting}\n", encoding="utf-8")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert any(line.startswith("course/course.yaml:") and line.endswith(
+        ": lists and blocks are nested more than 64 levels deep (flatten the structure: course files need only "
+        "a few levels)") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_front_matter_nesting_is_refused_too(project: Path) -> None:
+    edit(project / CUES, "minutes: 10", "minutes: 10\nextra: " + "[" * 400 + "]" * 400)
+    fails_with(project, "course/pages/baby-cues.md:6: lists and blocks are nested more than 64 levels deep "
+                        "(flatten the structure: course files need only a few levels)")
+
+
+def test_markdown_that_would_take_minutes_is_stopped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
+    edit(project / CUES, "Babies tell us", "[" * 20_000 + "\n\nBabies tell us")
+    fails_with(project, "course/pages/baby-cues.md:9: this Markdown cannot be converted: the text takes more than "
+                        "0.5 s to convert (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
+
+
+def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markup, "MAX_MARKDOWN_CHARS", 1000)
+    edit(project / CUES, "Babies tell us", "*Long* text. " * 100 + "\n\nBabies tell us")
+    fails_with(project, "course/pages/baby-cues.md:9: this Markdown cannot be converted: the text is longer than "
+                        "1,000 characters (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
+
+
+def test_a_fifo_is_refused_not_waited_for(project: Path) -> None:
+    (project / "course/course.yaml").unlink()
+    os.mkfifo(project / "course/course.yaml")
+    os.mkfifo(project / "course/pages/pipe.md")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1
+    fix = "(replace it with an ordinary text file)"
+    assert result.stderr.splitlines()[:2] == [
+        f"course/course.yaml:1: not a regular file (a FIFO, a device, or a link to one) {fix}",
+        f"course/pages/pipe.md:1: not a regular file (a FIFO, a device, or a link to one) {fix}"]
+
+
+def test_a_link_to_dev_zero_is_refused(project: Path) -> None:
+    (project / "quizzes/final.yaml").unlink()
+    (project / "quizzes/final.yaml").symlink_to("/dev/zero")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1
+    assert ("quizzes/final.yaml:1: the file is a link to a file outside the project (copy the file into the "
+            "project instead of linking to it)") in result.stderr.splitlines()
+
+
+def test_a_device_inside_the_project_is_refused(project: Path) -> None:
+    (project / "quizzes/final.yaml").unlink()
+    os.mknod(project / "quizzes/final.yaml", 0o600 | 0o020000, os.makedev(1, 5)) if os.geteuid() == 0 else \
+        pytest.skip("making a device needs root")
+    result = coursebuild("check", project, timeout=60)
+    assert ("quizzes/final.yaml:1: not a regular file (a FIFO, a device, or a link to one) (replace it with an "
+            "ordinary text file)") in result.stderr.splitlines()
+
+
+def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: secret-from-elsewhere\n", encoding="utf-8")
+    (project / "quizzes/extra.yaml").symlink_to(secret)
+    lines = fails_with(project, "quizzes/extra.yaml:1: the file is a link to a file outside the project (copy the "
+                                "file into the project instead of linking to it)", command="check")
+    assert not any("secret-from-elsewhere" in line for line in lines)
+
+
+def test_a_file_too_large_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1024 * 1024)
+    with (project / "quizzes/final.yaml").open("a", encoding="utf-8") as bank:
+        bank.write("# padding\n" * 110_000)
+    fails_with(project, "quizzes/final.yaml:1: the file is larger than 1 MB (split it into several files "
+                        "(question banks, pages))")
+
+
+# --- failures of the machine ------------------------------------------------------------------
+
+def test_a_full_disk_gives_one_line_and_exit_code_3(project: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(packaging.os, "fdopen", lambda handle, mode: (os.close(handle), open("/dev/full", mode))[1]
+                        if "w" in mode else real_fdopen(handle, mode))
+    out = tmp_path / "out"
+    result = run("build", project, "--target", "scorm12", "--out", out)
+    assert result.exit_code == 3
+    assert result.stderr == (f"{out / SCORM12}: cannot write: No space left on device (free some disk space, "
+                             "then run the command again)\n")
+    assert list(out.iterdir()) == []  # nothing half-written
+
+
+def test_a_read_only_output_folder_gives_one_line_and_exit_code_3(project: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(packaging.tempfile, "mkdtemp", read_only)
+    out = tmp_path / "out"
+    result = run("build", project, "--target", "web", "--out", out)
+    assert result.exit_code == 3
+    assert result.stderr == (f"{out / WEB}: cannot write: Read-only file system (choose a folder you can write "
+                             "to, with --out or -o)\n")
+
+
+def test_an_output_folder_inside_a_file_gives_exit_code_3(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    out = tmp_path / "file" / "out"
+    result = coursebuild("build", project, "--target", "web", "--out", out)
+    assert result.returncode == 3
+    assert result.stderr == (f"{out / WEB}: cannot write: Not a directory (check the output folder, or choose "
+                             "another with --out or -o)\n")
+
+
+def test_temporaries_of_a_killed_build_are_removed(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    script = ("import sys, time; from pathlib import Path; from builder.packaging import replacing\n"
+              "with replacing(Path(sys.argv[1])) as stream:\n"
+              "    stream.write(b'x' * 1_000_000); stream.flush(); print('writing', flush=True); time.sleep(60)\n")
+    writer = subprocess.Popen([sys.executable, "-c", script, str(out / SCORM12)], cwd=REPO, stdout=subprocess.PIPE)
+    assert writer.stdout is not None and writer.stdout.readline() == b"writing\n"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    (left,) = out.iterdir()
+    assert left.name.startswith(f".{SCORM12}.{writer.pid}-") and left.stat().st_size == 1_000_000
+    running = out / f".{WEB}.{os.getpid()}-busy.part"  # a build still running (this process) keeps its own
+    running.mkdir()
+    assert run("build", project, "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([running.name, SCORM12, WEB,
+                                                            "mini-course-1.0-scorm2004.zip"])
+
+
+def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "dist").symlink_to(elsewhere)
+    result = run("build", project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["dist:1: `dist` is a link to a folder outside the project (delete the "
+                                          "link, or choose an output folder with --out)", "course invalid: 1 error"]
+    assert list(elsewhere.iterdir()) == []
+    assert run("export", project).exit_code == 1 and list(elsewhere.iterdir()) == []
+
+
+def test_links_inside_the_output_folder_are_replaced_not_followed(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / WEB).symlink_to(elsewhere)
+    (out / SCORM12).symlink_to(elsewhere / "keep.txt")
+    assert run("build", project, "--out", out).exit_code == 0
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and (elsewhere / "keep.txt").read_text() == "mine"
+    assert not (out / WEB).is_symlink() and (out / WEB / "index.html").is_file()
+    assert zipfile.is_zipfile(out / SCORM12)
