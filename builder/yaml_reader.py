@@ -44,8 +44,14 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         what = exc.problem or exc.context or "cannot be read"
         raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
                                  "check the indentation, and put text containing ': ' or '#' in quotes")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position in the text
+        line = text.count("\n", 0, exc.position) + first_line
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlError([Problem(path, line, f"the text contains a control character ({what}) that YAML does not allow",
+                                 "delete it: it is invisible, and often comes from copying and pasting")])
     except yaml.YAMLError as exc:
-        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")])
+        raise YamlError([Problem(path, first_line, f"YAML syntax error: {' '.join(str(exc).split())}",
+                                 "check the YAML syntax")])
     finally:
         loader.dispose()
     if reader.duplicates:
