@@ -2,9 +2,8 @@
 
     python bench/run.py [--sizes 10 100 1000 5000] [--runs 5]
 
-Prints a Markdown table per course: the median (and best) wall time of a cold build (no cache
-folder) and of a warm one (the cache folder left by the build before: what was read from each
-file, Markdown conversions and compiled templates), peak memory (RSS) and package sizes. Synthetic
+Prints a Markdown table per course: the median (and best) wall time of a build (each a new process,
+which keeps nothing from the build before it), peak memory (RSS) and package sizes. Synthetic
 courses have modules of 10 pages, 5 questions per page in banks, an image on every page, a
 knowledge check on the ninth page of every module and a three-stage case study every 25th page.
 """
@@ -21,8 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from builder.cache import CACHE_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 COURSEBUILD = [sys.executable, "-m", "builder"]
@@ -80,27 +77,16 @@ def generate(root: Path, pages: int) -> Path:
 
 
 Times = list[float]
-Result = tuple[Times, Times, float, dict[str, int]]
+Result = tuple[Times, float, dict[str, int]]
 
 
 def measure(project: Path, targets: list[str], runs: int) -> Result:
-    """Wall seconds of cold and of warm builds, peak RSS (MiB) and the zip sizes."""
-    cold, cold_peak, _ = timed(project, targets, runs, keep_cache=False)
-    warm, warm_peak, sizes = timed(project, targets, runs, keep_cache=True)
-    return cold, warm, max(cold_peak, warm_peak), sizes
-
-
-def timed(project: Path, targets: list[str], runs: int, keep_cache: bool) -> tuple[Times, float, dict[str, int]]:
     """Wall seconds of each run of `coursebuild build`, its peak RSS (MiB), and the zip sizes."""
     out = project / "dist"
     times, peaks = [], []
     args = [*COURSEBUILD, "build", str(project), "--out", str(out), *[a for t in targets for a in ("--target", t)]]
-    if keep_cache:
-        subprocess.run(args, cwd=REPO, stdout=subprocess.DEVNULL, check=True)  # fills the cache
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        if not keep_cache:
-            shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
         with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a build cannot stall on a full pipe
             start = time.perf_counter()
             process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
@@ -125,13 +111,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     compileall.compile_dir(REPO / "builder", quiet=1)  # as installed: no time spent compiling coursebuild itself
-    rows = ["| course | pages | targets | cold build | warm build | peak memory | SCORM 1.2 zip | SCORM 2004 zip |",
-            "|---|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| course | pages | targets | build | peak memory | SCORM 1.2 zip | SCORM 2004 zip |",
+            "|---|---:|---|---:|---:|---:|---:|"]
 
     def row(name: str, pages: int, targets: list[str], result: Result) -> None:
-        cold, warm, peak, sizes = result
+        times, peak, sizes = result
         kib = {k: f"{v / 1024:,.0f} KiB" for k, v in sizes.items()}
-        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(cold)} | {seconds(warm)} | {peak:.0f} MiB | "
+        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(times)} | {peak:.0f} MiB | "
                     f"{kib.get('scorm12', '–')} | {kib.get('scorm2004', '–')} |")
         print(rows[-1], file=sys.stderr, flush=True)
 

@@ -13,11 +13,15 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from builder import loading, markup, packaging
 from conftest import REPO, edit, run
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CUES = "course/pages/baby-cues.md"
 WEB = "mini-course-1.0-web"
@@ -114,8 +118,8 @@ def test_a_template_may_include_another_by_name(project: Path, tmp_path: Path) -
 
 EVIL_SVG = """<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"
-     onload="parent.API.LMSSetValue('cmi.core.score.raw', '100')">
-<script>parent.API.LMSSetValue('cmi.core.lesson_status', 'passed')</script>
+     onload="var w = window; while (!w.API) w = w.parent; w.API.LMSSetValue('cmi.core.score.raw', '100')">
+<script>var w = window; while (!w.API) w = w.parent; w.API.LMSSetValue('cmi.core.lesson_status', 'passed')</script>
 <a xlink:href="javascript:alert(1)"><rect width="10" height="10"/></a>
 </svg>
 """
@@ -355,3 +359,60 @@ def test_links_inside_the_output_folder_are_replaced_not_followed(project: Path,
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and (elsewhere / "keep.txt").read_text() == "mine"
     assert not (out / WEB).is_symlink() and (out / WEB / "index.html").is_file()
     assert zipfile.is_zipfile(out / SCORM12)
+
+
+# --- in the browser: the policy lets the package's scripts run, and nothing else -----------------
+
+def _csp_messages(page: "Page") -> list[str]:
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
+    return messages
+
+
+@pytest.mark.browser
+def test_from_disk_the_package_runs_and_injected_script_does_not(browser: "Browser", project: Path,
+                                                                  tmp_path: Path) -> None:
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    web = tmp_path / "out" / WEB
+    injected = ('<script>document.documentElement.dataset.inline = "ran"</script>'
+                '<img src="../media/none.png" alt="" onerror="document.documentElement.dataset.handler = \'ran\'">'
+                '<a id="js" href="javascript:document.documentElement.dataset.link = \'ran\'">x</a>')
+    edited = web / "pages/baby-cues.html"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("</main>", injected + "</main>"), encoding="utf-8")
+    page = browser.new_page()
+    messages = _csp_messages(page)
+    page.goto((web / "pages/welcome.html").as_uri())
+    page.locator("body[data-ready] main h1").wait_for()
+    assert messages == []  # the package's own scripts are allowed
+    page.goto(edited.as_uri())
+    page.locator("body[data-ready] main h1").wait_for()  # set by the package's script: it ran
+    page.locator("#js").click()
+    page.wait_for_timeout(200)
+    ran = page.evaluate("Object.assign({}, document.documentElement.dataset)")
+    page.close()
+    assert ran == {}
+    assert len(messages) == 3, messages
+
+
+@pytest.mark.browser
+def test_in_the_lms_a_linked_svg_cannot_set_the_score(browser: "Browser", project: Path, tmp_path: Path) -> None:
+    from browser import lms_site, serve
+
+    (project / "course/media/evil.svg").write_text(EVIL_SVG, encoding="utf-8")
+    edit(project / "course/pages/welcome.md", "\n---\n", "\n---\n[The diagram](../media/evil.svg)\n\n")
+    assert run("build", project, "--target", "scorm12", "--out", tmp_path / "out").exit_code == 0
+    with serve(lms_site(tmp_path / "out" / SCORM12, tmp_path / "site")) as base:
+        page = browser.new_page()
+        messages = _csp_messages(page)
+        page.goto(f"{base}/lms.html?v=1.2&mastery=80")
+        frame = page.frame_locator("#sco").frame_locator("#course-frame")
+        frame.locator("body[data-ready] main h1").wait_for()
+        frame.locator("a[href*='media/evil']").click()
+        frame.locator("svg rect").wait_for()
+        page.wait_for_timeout(300)
+        calls = page.evaluate("__harness.calls")
+        page.close()
+    assert calls[0]["fn"] == "LMSInitialize"  # the package's scripts run inside the LMS
+    assert ["cmi.core.score.raw", "100"] not in [c["args"] for c in calls]
+    assert ["cmi.core.lesson_status", "passed"] not in [c["args"] for c in calls]
+    assert messages == []
