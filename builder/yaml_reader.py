@@ -132,11 +132,15 @@ class _Reader:
         if tag == _NULL:
             return None
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        if tag == _BOOL:
-            return self.loader.construct_yaml_bool(node)
-        if tag == _INT:
-            return self.loader.construct_yaml_int(node)
-        return self.loader.construct_object(node, deep=True)
+        try:
+            if tag == _BOOL:
+                return self.loader.construct_yaml_bool(node)
+            if tag == _INT:
+                return self.loader.construct_yaml_int(node)
+            return self.loader.construct_object(node, deep=True)
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError):  # PyYAML's, for a bad value
+            self._fail(event, f"`{event.value[:40]}` is not a valid {tag.rsplit(':', 1)[-1]}",
+                       "correct the value, or remove the `!!` tag before it")
 
     def _anchored(self, event: Any, value: Any, values_before: int) -> Any:
         """`value`, remembered under its anchor if it has one, with how many values it holds."""

@@ -152,3 +152,16 @@ def test_the_fuzz_inputs_reach_deep_into_the_reader() -> None:
 
     count()
     assert loaded > 0
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("!!timestamp", "fuzz.yaml:1: `` is not a valid timestamp (correct the value, or remove the `!!` tag before it)"),
+    ("a: !!int A", "fuzz.yaml:1: `A` is not a valid int (correct the value, or remove the `!!` tag before it)"),
+    ("a:\n  - !!float x", "fuzz.yaml:2: `x` is not a valid float (correct the value, or remove the `!!` tag before it)"),
+    ("a: \x1f", "fuzz.yaml:1: the text contains a control character (U+001F) that YAML does not allow (delete it: "
+                "it is invisible, and often comes from copying and pasting)"),
+])
+def test_what_the_fuzzer_found_is_one_line_each(text: str, problem: str) -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text, "fuzz.yaml")
+    assert [str(p) for p in raised.value.problems] == [problem]
