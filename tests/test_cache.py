@@ -134,3 +134,11 @@ def test_a_rebuild_in_the_same_process_reads_no_yaml_and_converts_no_markdown(pr
     result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "['markdown', 'yaml']"
+
+
+def test_a_cache_folder_linked_out_of_the_project_is_never_written(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / CACHE_DIR).symlink_to(elsewhere)
+    assert run("build", project).exit_code == 0
+    assert list(elsewhere.iterdir()) == []
