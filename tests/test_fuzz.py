@@ -32,7 +32,8 @@ from conftest import FIXTURES
 SECONDS = float(os.environ.get("COURSEBUILD_FUZZ_SECONDS", "0"))
 #: The longest any one input may take: far more than the slowest real file needs.
 HANG_SECONDS = 20.0
-FUZZ = settings(max_examples=2_000 if SECONDS else 150, deadline=None, database=None,
+MAX_EXAMPLES = 2_000 if SECONDS else 150
+FUZZ = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 
 SAMPLES = {path.relative_to(FIXTURES / "mini").as_posix(): path.read_bytes()
@@ -107,8 +108,12 @@ def for_the_time_given(test: Callable[[], None]) -> None:
     """Run a Hypothesis test once, or again and again until COURSEBUILD_FUZZ_SECONDS have passed."""
     end = time.monotonic() + SECONDS
     test()
+    rounds = 1
     while time.monotonic() < end:
         test()
+        rounds += 1
+    if SECONDS:  # shown with `pytest -s`: how much was tried
+        print(f"\n{test.__name__}: {rounds} rounds of up to {MAX_EXAMPLES:,} inputs")
 
 
 def test_the_yaml_reader_gives_data_or_problems() -> None:
