@@ -43,7 +43,7 @@ def _parse(data: bytes, suffix: str) -> Any:
 
 def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
     """(element, attribute or None for the whole element, line, what it is) for everything that can run."""
-    found = []
+    found: list[tuple[Any, str | None, int, str]] = []
     for element in tree.iter():
         name = _local_name(element)
         if name in ACTIVE_ELEMENTS and (name != "meta" or element.get("http-equiv") is not None):
