@@ -41,17 +41,40 @@
 
   var pageId = body.getAttribute("data-page");
 
+  var SAVE_FAILED = "Your latest progress has not been saved: the learning platform did not accept it. " +
+    "Keep this window open; the course keeps trying. If this message stays, note your answers and tell your course administrator.";
+  var FINISHED = "You have finished this session: nothing more is recorded. Close this window and open the course again to continue.";
   function showNotice() {
     var notice = document.querySelector(".lms-notice");
     if (!notice) { return; }
-    if (!session.connected()) {
+    if (session.finished) {
+      notice.textContent = FINISHED;
+      notice.hidden = false;
+    } else if (session.damaged) {
+      notice.textContent = "Your saved progress could not be read, so it has been left as it is and nothing from this " +
+        "session is recorded. Please tell your course administrator.";
+      notice.hidden = false;
+    } else if (session.failed) {
+      notice.textContent = SAVE_FAILED;
+      notice.hidden = false;
+    } else if (!session.connected()) {
       notice.textContent = "Your progress is kept in this browser only; results are not being recorded.";
       notice.hidden = false;
     } else if (session.mode() !== "normal") {
       notice.textContent = "You are in " + session.mode() + " mode: your answers are not recorded.";
       notice.hidden = false;
+    } else {
+      notice.hidden = true;
     }
   }
+  /* After Finish (here or on an earlier page of this window): every control is disabled. */
+  function closeInputs() {
+    all("main input, main textarea, main button, .pager button").forEach(function (control) { control.disabled = true; });
+  }
+  session.onSave(function (what) {
+    showNotice();
+    if (what === "finished") { closeInputs(); }
+  });
 
   /* The full contents menu: this page lists only its own module; add the others in course order. */
   function completeContents() {
@@ -99,6 +122,7 @@
     region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
     keys.forEach(function (key) {
       var option = form.querySelector('.option[data-option="' + key + '"]');
+      if (!option) { return; }
       var p = element("div", "option-response");
       p.appendChild(element("p", "mark", "You chose: " + option.querySelector("label").textContent.trim()));
       p.insertAdjacentHTML("beforeend", option.querySelector(".option-feedback").innerHTML);
@@ -212,7 +236,7 @@
         if (!number) { number = legend.insertBefore(element("span", "question-number"), legend.firstChild); }
         number.textContent = "Question " + (i + 1) + " of " + info.questions.length + ". ";
         all("input", form).forEach(function (input) {
-          var chosen = (info.responses[id] || "").indexOf(input.value) >= 0;
+          var chosen = (info.responses[id] || "").split(",").indexOf(input.value) >= 0;
           input.checked = chosen;
           input.disabled = info.submitted || session.mode() !== "normal";
         });
@@ -220,7 +244,7 @@
         region.textContent = "";
         region.className = "feedback";
         if (info.submitted) {
-          var keys = (info.responses[id] || "").split("").filter(Boolean);
+          var keys = (info.responses[id] || "").split(",").filter(Boolean);
           showFeedback(form, keys, session.isRight(id, keys));
         }
       });
@@ -315,8 +339,8 @@
       if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
       all(".ratings input", fieldset).forEach(function (input) {
         input.addEventListener("change", function () {
-          session.rate(phase, code, input.value, fieldset.querySelector("legend").textContent.trim());
-          status.textContent = "Saved your rating for " + code + ".";
+          var saved = session.rate(phase, code, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = saved ? "Saved your rating for " + code + "." : "Your rating for " + code + " is kept on this page but not yet saved.";
         });
       });
     });
@@ -330,16 +354,17 @@
       if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
       all("input", fieldset).forEach(function (input) {
         input.addEventListener("change", function () {
-          session.rateStatement(id, input.value, fieldset.querySelector("legend").textContent.trim());
-          status.textContent = "Thank you: your answer has been saved.";
+          var saved = session.rateStatement(id, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = saved ? "Thank you: your answer has been saved." : "Your answer has not been saved yet.";
         });
       });
     });
     all("textarea.comment").forEach(function (area) {
       area.addEventListener("change", function () {
-        flushNotes();
-        session.recordComment(area.getAttribute("data-comment"), document.querySelector('label[for="' + area.id + '"]').textContent.trim());
-        status.textContent = "Thank you: your comment has been saved.";
+        pendingNotes = {};
+        var saved = session.recordComment(area.getAttribute("data-comment"),
+                                          document.querySelector('label[for="' + area.id + '"]').textContent.trim());
+        status.textContent = saved ? "Thank you: your comment has been saved." : "Your comment has not been saved yet.";
       });
     });
   }
@@ -393,11 +418,21 @@
   function wireFinish() {
     var button = document.querySelector(".finish");
     if (!button) { return; }
+    var warned = false;
     button.addEventListener("click", function () {
+      var info = session.assessment();
+      if (!warned && info && info.attempt && !info.submitted && session.mode() === "normal") {
+        warned = true;
+        var warning = element("p", "finish-warning", "Your assessment answers have not been submitted. " +
+          "Select Finish again to end the session without submitting them, or submit them first.");
+        warning.setAttribute("role", "alert");
+        button.parentNode.insertBefore(warning, button);
+        return;
+      }
       flushNotes();
-      session.finish();
-      button.disabled = true;
-      var done = element("p", "finished", "Your progress has been saved. You can now close this window.");
+      var saved = session.finish();
+      var done = element("p", "finished", saved ? "Your progress has been saved. You can now close this window."
+        : "You have finished, but your latest progress may not have reached the learning platform.");
       done.setAttribute("role", "status");
       document.getElementById("main").appendChild(done);
     });
@@ -426,6 +461,7 @@
   wireEvaluation();
   wireRecord();
   wireFinish();
+  if (session.finished) { closeInputs(); }
   focusHeading();
   body.setAttribute("data-ready", "true");
   window.addEventListener("pagehide", function () { flushNotes(); if (!shell) { session.finish(); } });
