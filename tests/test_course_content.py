@@ -166,16 +166,16 @@ def test_page_times_come_from_words(course: Course) -> None:
 
 
 def test_duration_is_honest(course: Course) -> None:
-    """2.5 to 3 hours of modules and final assessment, plus the self-assessments and evaluation."""
+    """2.5 to 3 hours of modules and final assessment, plus the self-assessments and evaluation (3.75 h in all)."""
     pages = course.ordered_pages()
     core = sum(p.meta.minutes for p in pages if p.meta.kind not in SELF_RATING_KINDS and not p.meta.ratings)
     total = sum(p.meta.minutes for p in pages)
     assert 150 <= core <= 180, core
     hours = total / 60
-    assert abs(hours - 3.5) <= 0.25, total
-    assert "3.5 hours" in course.settings.duration and "180 words a minute" in course.settings.duration
+    assert abs(hours - 3.75) <= 0.25, total
+    assert "3.75 hours" in course.settings.duration and "180 words a minute" in course.settings.duration
     welcome = course.page("welcome").body
-    assert "3½ hours" in welcome and "180 words a minute" in welcome
+    assert "3¾ hours" in welcome and "180 words a minute" in welcome
 
 
 def is_scenario(question: Question) -> bool:
