@@ -17,6 +17,7 @@ import pytest
 from builder.loading import load_project
 from builder.model import Course, Page, Question
 from builder.report import build_report, words
+from builder.tracking import saved_progress_problem
 from conftest import REPO
 
 UNITS_PER_DOMAIN = {1: 10, 2: 13, 3: 8, 4: 10, 5: 7, 6: 6, 7: 9}
@@ -244,8 +245,13 @@ def test_every_cited_source_is_in_the_reference_list(course: Course) -> None:
 
 def test_local_arrangements_notes_reach_the_learning_record(course: Course) -> None:
     """The notes page is a reflection page (its notes are saved and shown on the learning record)."""
-    page = course.page("local-arrangements")
+    page = course.page("local")
     assert page.meta.kind == "reflection" and len(page.meta.prompts) >= 3
     assert any("pre-birth protocol" in p for p in page.meta.prompts)
     assert any("Who do I call" in p for p in page.meta.prompts)
-    assert course.settings.kit is not None and "local-arrangements" in course.settings.kit.handout_pages
+    assert course.settings.kit is not None and "local" in course.settings.kit.handout_pages
+
+
+def test_saved_progress_fits_scorm_12(course: Course) -> None:
+    """All 63 units rated twice fill most of SCORM 1.2's 4096 characters: ids are kept short for that."""
+    assert saved_progress_problem(course, "scorm12") is None
