@@ -249,7 +249,8 @@ def test_local_arrangements_notes_reach_the_learning_record(course: Course) -> N
     assert page.meta.kind == "reflection" and len(page.meta.prompts) >= 3
     assert any("pre-birth protocol" in p for p in page.meta.prompts)
     assert any("Who do I call" in p for p in page.meta.prompts)
-    assert course.settings.kit is not None and "local" in course.settings.kit.handout_pages
+    assert course.settings.kit is not None
+    assert any("pre-birth" in point for point in course.settings.kit.local_policy)
 
 
 def test_saved_progress_fits_scorm_12(course: Course) -> None:
