@@ -116,8 +116,12 @@ def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", data))
 
 
-def test_learning_record_prints_on_one_or_two_a4_pages(browser: Browser, tmp_path: Path) -> None:
-    """The course's own record (every unit it covers), with ratings and evidence filled in."""
+def test_learning_record_prints_on_at_most_three_a4_pages(browser: Browser, tmp_path: Path) -> None:
+    """The course's own record (every unit it covers), with ratings and evidence filled in.
+
+    The second edition teaches all 63 units of the framework (the first covered 46), so a full record
+    with evidence takes three A4 pages; it must never take more.
+    """
     assert run("build", REPO, "--out", tmp_path, "--target", "web").exit_code == 0
     web = next(tmp_path.glob("*-web"))
     page = browser.new_page()
@@ -129,10 +133,10 @@ def test_learning_record_prints_on_one_or_two_a4_pages(browser: Browser, tmp_pat
         s.save(); }""")
     page.reload()
     page.locator("body[data-ready]").wait_for()
-    assert page.locator(".ratings-table tbody tr").count() >= 40
+    assert page.locator(".ratings-table tbody tr").count() == 63
     assert page.locator(".ratings-table tbody tr").first.locator("td").nth(1).inner_text() == "Not yet"
     pdf = page.pdf(format="A4", print_background=False)
     page.close()
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     (REPO / "test-artifacts" / "learning-record.pdf").write_bytes(pdf)
-    assert 1 <= pdf_pages(pdf) <= 2
+    assert 1 <= pdf_pages(pdf) <= 3
