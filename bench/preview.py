@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
-
 from tree_memory import PeakTreeMemory
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import os
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Optional
+from typing import Self
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -55,11 +55,11 @@ class PeakTreeMemory:
     def peak_mib(self) -> float:
         return self.peak / 2**20
 
-    def __enter__(self) -> "PeakTreeMemory":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
-    def __exit__(self, kind: Optional[type[BaseException]], error: Optional[BaseException],
-                 trace: Optional[TracebackType]) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         self._stop.set()
         self._thread.join()

@@ -14,9 +14,10 @@ import mimetypes
 import os
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, TypedDict
+from typing import TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
@@ -145,12 +146,12 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
     403: a web page whose host name was rebound to 127.0.0.1 (DNS rebinding) cannot read the preview.
     """
     scorm_again = find_scorm_again().read_bytes()
+    own_hosts: list[str] = []  # 127.0.0.1:<port> and localhost:<port>, once the port is known
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-            own = self.server.server_address[1]
-            if self.headers.get("Host", "") not in (f"127.0.0.1:{own}", f"localhost:{own}"):
-                self.send_error(403, "Host not allowed", f"open the preview at http://127.0.0.1:{own}/")
+            if self.headers.get("Host", "") not in own_hosts:
+                self.send_error(403, "Host not allowed", f"open the preview at http://{own_hosts[0]}/")
                 return
             url = urlsplit(self.path)
             path = unquote(url.path)
@@ -204,10 +205,12 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             pass
 
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as error:
         raise PreviewUnavailable(f"cannot serve on 127.0.0.1:{port}: {error.strerror} "
                                  "(choose another port with --port)") from None
+    own_hosts.extend(f"{name}:{server.server_port}" for name in ("127.0.0.1", "localhost"))
+    return server
 
 
 class SourceFilter(watchfiles.DefaultFilter):
@@ -221,7 +224,7 @@ class SourceFilter(watchfiles.DefaultFilter):
         return (path + os.sep).startswith(self.folders) and super().__call__(change, path)
 
 
-def watch(preview: Preview, stop: threading.Event, report: Optional[Callable[[Preview], None]] = None) -> None:
+def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], None] | None = None) -> None:
     """Rebuild whenever a source file is created, changed, renamed or deleted, until `stop` is set.
 
     Changes closer together than DEBOUNCE_MS are rebuilt once. `report` is called after each

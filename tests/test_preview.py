@@ -12,16 +12,17 @@ import os
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import watchfiles
+from conftest import edit, run
 from playwright.sync_api import Browser, expect
 
 from builder import preview as preview_module
 from builder.preview import Preview, make_server, watch
-from conftest import edit, run
 
 #: Seconds a test waits for the preview to show a change before it fails.
 PATIENCE = 15.0
@@ -172,7 +173,7 @@ def test_keeps_watching_when_watching_itself_fails(served: tuple[Preview, str],
         return real_watch(*args, **kwargs)
 
     monkeypatch.setattr(preview_module, "RETRY_S", 0.05)
-    monkeypatch.setattr(preview_module.watchfiles, "watch", flaky)
+    monkeypatch.setattr(watchfiles, "watch", flaky)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
