@@ -82,21 +82,22 @@ def generate(root: Path, pages: int) -> Path:
 
 
 Times = list[float]
-Result = tuple[Times, Times, float, dict[str, int]]
+Peaks = tuple[float, float]  # MiB: the whole process tree, and its largest single process
+Result = tuple[Times, Times, Peaks, dict[str, int]]
 
 
 def measure(project: Path, targets: list[str], runs: int) -> Result:
     """Wall seconds of cold and of warm builds, the process tree's peak RSS (MiB) and the zip sizes."""
-    cold, cold_peak, _ = timed(project, targets, runs, keep_cache=False)
-    warm, warm_peak, sizes = timed(project, targets, runs, keep_cache=True)
-    return cold, warm, max(cold_peak, warm_peak), sizes
+    cold, cold_peaks, _ = timed(project, targets, runs, keep_cache=False)
+    warm, warm_peaks, sizes = timed(project, targets, runs, keep_cache=True)
+    return cold, warm, (max(cold_peaks[0], warm_peaks[0]), max(cold_peaks[1], warm_peaks[1])), sizes
 
 
-def timed(project: Path, targets: list[str], runs: int, keep_cache: bool) -> tuple[Times, float, dict[str, int]]:
-    """Wall seconds of each run of `coursebuild build`, the peak RSS of its whole process tree (MiB, worker
-    processes included), and the zip sizes."""
+def timed(project: Path, targets: list[str], runs: int, keep_cache: bool) -> tuple[Times, Peaks, dict[str, int]]:
+    """Wall seconds of each run of `coursebuild build`, the peak RSS of its whole process tree (worker
+    processes included) and of its largest process (MiB), and the zip sizes."""
     out = project / "dist"
-    times, peaks = [], []
+    times, trees, largest = [], [], []
     args = [*COURSEBUILD, "build", str(project), "--out", str(out), *[a for t in targets for a in ("--target", t)]]
     if keep_cache:
         subprocess.run(args, cwd=REPO, stdout=subprocess.DEVNULL, check=True)  # fills the cache
@@ -110,12 +111,13 @@ def timed(project: Path, targets: list[str], runs: int, keep_cache: bool) -> tup
             with PeakTreeMemory(process.pid) as tree:
                 _, status, usage = os.wait4(process.pid, 0)
             times.append(time.perf_counter() - start)
-            peaks.append(max(usage.ru_maxrss / 1024, tree.peak_mib))  # wait4: the largest single process
+            largest.append(usage.ru_maxrss / 1024)  # wait4: the largest single process of the tree
+            trees.append(max(largest[-1], tree.peak_mib))
             if os.waitstatus_to_exitcode(status) != 0:
                 errors.seek(0)
                 raise SystemExit(f"build of {project} failed:\n{errors.read().decode()}")
     sizes = {p.name.rsplit("-", 1)[-1].removesuffix(".zip"): p.stat().st_size for p in out.glob("*.zip")}
-    return times, max(peaks), sizes
+    return times, (max(trees), max(largest)), sizes
 
 
 def seconds(times: Times) -> str:
@@ -129,13 +131,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     compileall.compile_dir(REPO / "builder", quiet=1)  # as installed: no time spent compiling coursebuild itself
-    rows = ["| course | pages | targets | cold build | warm build | peak memory (tree) | SCORM 1.2 zip | SCORM 2004 zip |",
+    rows = ["| course | pages | targets | cold build | warm build | peak memory: tree (largest process) | SCORM 1.2 zip | SCORM 2004 zip |",
             "|---|---:|---|---:|---:|---:|---:|---:|"]
 
     def row(name: str, pages: int, targets: list[str], result: Result) -> None:
-        cold, warm, peak, sizes = result
+        cold, warm, (tree, largest), sizes = result
         kib = {k: f"{v / 1024:,.0f} KiB" for k, v in sizes.items()}
-        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(cold)} | {seconds(warm)} | {peak:.0f} MiB | "
+        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(cold)} | {seconds(warm)} | {tree:.0f} MiB ({largest:.0f}) | "
                     f"{kib.get('scorm12', '–')} | {kib.get('scorm2004', '–')} |")
         print(rows[-1], file=sys.stderr, flush=True)
 
