@@ -14,7 +14,6 @@ import click
 
 from builder import TARGETS, __version__
 from builder.errors import CoursebuildError, Problem, summarise
-from builder.scaffolding import new_project
 
 
 def _lazy(name: str) -> ModuleType:
@@ -81,6 +80,8 @@ def main() -> None:
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 def new(project: Path) -> None:
     """Create a small example course project in the folder PROJECT."""
+    from builder.scaffolding import new_project  # shutil and importlib.resources: only this command needs them
+
     files = _run(new_project, project)
     click.echo(f"created {project} with {len(files)} files; try: coursebuild check {project}")
 
