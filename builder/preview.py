@@ -156,7 +156,10 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             url = urlsplit(self.path)
             path = unquote(url.path)
             if path in ("/", "/index.html"):
-                self._send(preview.page(), "text/html; charset=utf-8")
+                try:
+                    self._send(preview.page(), "text/html; charset=utf-8")
+                except CoursebuildError as error:  # the project's own preview.html is broken
+                    self._send("\n".join(error.lines()).encode(), "text/plain; charset=utf-8", 500)
             elif path == "/__preview/status":
                 self._send(json.dumps(preview.status()).encode(), "application/json")
             elif path == EVENTS_PATH:
@@ -170,8 +173,8 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             else:
                 self.send_error(404)
 
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
+        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")

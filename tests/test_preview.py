@@ -198,6 +198,15 @@ def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Previe
         get(base + "/pkg/nothing-here.html")
 
 
+def test_a_broken_preview_template_is_shown_as_its_problem(served: tuple[Preview, str]) -> None:
+    preview, base = served
+    (preview.project / "templates").mkdir()
+    (preview.project / "templates/preview.html").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(urllib.error.HTTPError, match="500") as raised:
+        get(base + "/")
+    assert "templates/preview.html:1: template error:" in raised.value.read().decode()
+
+
 def test_tells_the_page_of_each_build_at_once_by_server_sent_events(served: tuple[Preview, str]) -> None:
     preview, base = served
     connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
