@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 HEAVY = ("builder.loading", "builder.rendering", "builder.model", "pydantic", "jinja2", "lxml", "yaml", "markdown", "nh3")
