@@ -135,7 +135,8 @@ class Preview:
     def page(self) -> bytes:
         env = Theme.for_project(self.project).environment()
         return render_template(env, "preview.html", scorm_version="1.2" if self.target == "scorm12" else "2004",
-                               generation=self.generation, problems=self.problems, package=PACKAGE_PREFIX + "index.html", package_prefix=PACKAGE_PREFIX,
+                               generation=self.generation, problems=self.problems,
+                               package=PACKAGE_PREFIX + "index.html", package_prefix=PACKAGE_PREFIX,
                                events=EVENTS_PATH).encode()
 
 
@@ -167,9 +168,9 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 self._events(int(since) if since.isdigit() else 0)
             elif path == "/__preview/scorm-again.min.js":
                 self._send(scorm_again, "text/javascript")
-            elif path.startswith(PACKAGE_PREFIX) and (body := preview.files.get(path[len(PACKAGE_PREFIX):])) is not None:
-                kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
-                self._send(body, kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+            elif path.startswith(PACKAGE_PREFIX) and (name := path[len(PACKAGE_PREFIX):]) in (files := preview.files):
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                self._send(files[name], kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
             else:
                 self.send_error(404)
 

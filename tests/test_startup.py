@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import REPO
 
-HEAVY = ("builder.loading", "builder.rendering", "builder.model", "pydantic", "jinja2", "lxml", "yaml", "markdown", "nh3")
+HEAVY = ("builder.loading", "builder.rendering", "builder.model",
+         "pydantic", "jinja2", "lxml", "yaml", "markdown", "nh3")
 
 
 def imported_after(args: list[str]) -> list[str]:
