@@ -241,9 +241,18 @@ def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], N
             for _ in watchfiles.watch(project, watch_filter=SourceFilter(project), step=DEBOUNCE_MS,
                                       stop_event=stop, raise_interrupt=False):
                 preview.rebuild()
-                if report is not None:
-                    report(preview)
+                _report(preview, report)
         except Exception as error:  # noqa: BLE001 - the watcher must outlive anything that goes wrong
             preview.publish(preview.files, [f"{project}: cannot watch for changes: {error} (trying again)"],
                             traceback.format_exc())
+            _report(preview, report)
             stop.wait(RETRY_S)
+
+
+def _report(preview: Preview, report: Callable[[Preview], None] | None) -> None:
+    """Call `report`; if it fails (say, the terminal is gone), the page still shows the build."""
+    try:
+        if report is not None:
+            report(preview)
+    except Exception:  # noqa: BLE001, S110 - reporting is a courtesy: it must not stop the watcher
+        pass

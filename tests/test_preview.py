@@ -161,6 +161,28 @@ def test_survives_an_unexpected_exception_in_a_rebuild(watched: tuple[Preview, s
     assert not preview.problems and not preview.traceback
 
 
+def test_keeps_watching_when_reporting_a_build_fails(served: tuple[Preview, str]) -> None:
+    preview = served[0]
+    reported = threading.Semaphore(0)
+
+    def report(built: Preview) -> None:
+        reported.release()
+        raise BrokenPipeError("the terminal went away")
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, report), daemon=True)
+    watcher.start()
+    try:
+        wait_until_watching(preview)
+        edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+        until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "the next save")
+        assert reported.acquire(timeout=PATIENCE) and reported.acquire(timeout=PATIENCE), "reported twice"
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(PATIENCE)
+
+
 def test_keeps_watching_when_watching_itself_fails(served: tuple[Preview, str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     preview = served[0]
