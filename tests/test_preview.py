@@ -78,7 +78,8 @@ def page_text(preview: Preview, name: str) -> str:
 
 def get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read()
+        body: bytes = response.read()
+        return body
 
 
 def request(base: str, path: str, host: str) -> tuple[int, bytes]:
@@ -306,6 +307,6 @@ def test_a_saved_page_shows_in_the_course_frame_keeping_the_place_and_the_panel(
 def test_preview_reports_a_busy_port_without_traceback(served: tuple[Preview, str], project: Path) -> None:
     _, base = served
     port = base.rsplit(":", 1)[1]
-    result = run("preview", project, "--port", port)
+    result = run("preview", str(project), "--port", port)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
