@@ -54,12 +54,11 @@ def start_preview(project: Path, target: str) -> tuple[subprocess.Popen[str], st
     process = subprocess.Popen([sys.executable, "-m", "builder", "preview", str(project), "--port", "0",
                                 "--target", target], cwd=REPO, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
-    line = process.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not found:
-        process.kill()
-        raise SystemExit(f"preview did not start: {line}")
-    return process, found.group(0)
+    for line in process.stdout:  # `build 1: ok`, then the address
+        if found := re.search(r"http://127\.0\.0\.1:\d+/", line):
+            return process, found.group(0)
+    process.kill()
+    raise SystemExit("preview did not start")
 
 
 def shown_page(page: Page, project: Path) -> Path:

@@ -183,8 +183,10 @@ def preview(project: Path, target: str, port: int) -> None:
 
 
 def _show_rebuild(session: Preview) -> None:
-    """Print a preview build's problems, and the traceback of an unexpected exception."""
+    """Print a preview build's problems and the traceback of an unexpected exception, or that it is good."""
     if session.traceback:
         click.echo(session.traceback, err=True, nl=False)
     for line in session.problems:
         click.echo(line, err=True)
+    if not session.problems:
+        click.echo(f"build {session.generation}: ok")
