@@ -3,7 +3,8 @@
     python bench/run.py [--sizes 10 100 1000 5000] [--runs 5]
 
 Prints a Markdown table per course: the median (and best) wall time of a build (each a new process,
-which keeps nothing from the build before it), peak memory (RSS) and package sizes. Synthetic
+which keeps nothing from the build before it), peak memory (summed RSS of the whole process tree, worker
+processes included) and package sizes. Synthetic
 courses have modules of 10 pages, 5 questions per page in banks, an image on every page, a
 knowledge check on the ninth page of every module and a three-stage case study every 25th page.
 """
@@ -20,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tree_memory import PeakTreeMemory
 
 REPO = Path(__file__).resolve().parent.parent
 COURSEBUILD = [sys.executable, "-m", "builder"]
@@ -77,27 +80,31 @@ def generate(root: Path, pages: int) -> Path:
 
 
 Times = list[float]
-Result = tuple[Times, float, dict[str, int]]
+Peaks = tuple[float, float]  # MiB: the whole process tree, and its largest single process
+Result = tuple[Times, Peaks, dict[str, int]]
 
 
 def measure(project: Path, targets: list[str], runs: int) -> Result:
-    """Wall seconds of each run of `coursebuild build`, its peak RSS (MiB), and the zip sizes."""
+    """Wall seconds of each run of `coursebuild build`, the peak RSS of its whole process tree (worker
+    processes included) and of its largest process (MiB), and the zip sizes."""
     out = project / "dist"
-    times, peaks = [], []
+    times, trees, largest = [], [], []
     args = [*COURSEBUILD, "build", str(project), "--out", str(out), *[a for t in targets for a in ("--target", t)]]
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a build cannot stall on a full pipe
             start = time.perf_counter()
             process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
-            _, status, usage = os.wait4(process.pid, 0)
+            with PeakTreeMemory(process.pid) as tree:
+                _, status, usage = os.wait4(process.pid, 0)
             times.append(time.perf_counter() - start)
-            peaks.append(usage.ru_maxrss / 1024)
+            largest.append(usage.ru_maxrss / 1024)  # wait4: the largest single process of the tree
+            trees.append(max(largest[-1], tree.peak_mib))
             if os.waitstatus_to_exitcode(status) != 0:
                 errors.seek(0)
                 raise SystemExit(f"build of {project} failed:\n{errors.read().decode()}")
     sizes = {p.name.rsplit("-", 1)[-1].removesuffix(".zip"): p.stat().st_size for p in out.glob("*.zip")}
-    return times, max(peaks), sizes
+    return times, (max(trees), max(largest)), sizes
 
 
 def seconds(times: Times) -> str:
@@ -111,13 +118,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     compileall.compile_dir(REPO / "builder", quiet=1)  # as installed: no time spent compiling coursebuild itself
-    rows = ["| course | pages | targets | build | peak memory | SCORM 1.2 zip | SCORM 2004 zip |",
+    rows = ["| course | pages | targets | build | peak memory: tree (largest process) | SCORM 1.2 zip | SCORM 2004 zip |",
             "|---|---:|---|---:|---:|---:|---:|"]
 
     def row(name: str, pages: int, targets: list[str], result: Result) -> None:
-        times, peak, sizes = result
+        times, (tree, largest), sizes = result
         kib = {k: f"{v / 1024:,.0f} KiB" for k, v in sizes.items()}
-        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(times)} | {peak:.0f} MiB | "
+        rows.append(f"| {name} | {pages} | {' + '.join(targets)} | {seconds(times)} | {tree:.0f} MiB ({largest:.0f}) | "
                     f"{kib.get('scorm12', '–')} | {kib.get('scorm2004', '–')} |")
         print(rows[-1], file=sys.stderr, flush=True)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
@@ -23,7 +24,6 @@ from builder.tracking import saved_progress_problem
 from builder.validation import validate
 
 MANIFESTS: dict[str, ModuleType] = {"scorm12": scorm12, "scorm2004": scorm2004}
-TARGETS = ("scorm12", "scorm2004", "web")
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
 
-from builder import __version__
-from builder import build as pipeline
+from builder import TARGETS, __version__
 from builder.errors import CoursebuildError, Problem, summarise
-from builder.scaffolding import new_project
+
+
+def _lazy(name: str) -> ModuleType:
+    """The module `name`, imported when one of its attributes is first used (importlib's LazyLoader)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    from builder import build as pipeline
+    from builder.preview import Preview
+else:  # `--version`, `--help` and `new` never need the pipeline and its libraries: import it on first use
+    pipeline = _lazy("builder.build")
 
 # Everything imported so far lives as long as the command: keep the cycle collector from rescanning it
 # (about 3% of a small build), and let it run less often while a build makes its many small objects
@@ -58,6 +80,8 @@ def main() -> None:
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 def new(project: Path) -> None:
     """Create a small example course project in the folder PROJECT."""
+    from builder.scaffolding import new_project  # shutil and importlib.resources: only this command needs them
+
     files = _run(new_project, project)
     click.echo(f"created {project} with {len(files)} files; try: coursebuild check {project}")
 
@@ -76,14 +100,14 @@ def check(project: Path, strict: bool) -> None:
 
 @main.command()
 @PROJECT
-@click.option("--target", "targets", type=click.Choice([*pipeline.TARGETS, "all"]), multiple=True,
+@click.option("--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
               help="Which package to build; repeat for several.  [default: all]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: PROJECT/dist].")
 @STRICT
 def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
-    chosen = pipeline.TARGETS if not targets or "all" in targets else tuple(dict.fromkeys(targets))
+    chosen = TARGETS if not targets or "all" in targets else tuple(dict.fromkeys(targets))
     built = _run(pipeline.build, project, chosen, out_dir, strict=strict)
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
@@ -142,12 +166,11 @@ def preview(project: Path, target: str, port: int) -> None:
     from builder.preview import Preview, make_server, watch  # only this command needs a server
 
     session = Preview(project, target)
-    _run(session.rebuild_if_changed)
-    for line in session.problems:
-        click.echo(line, err=True)
+    session.rebuild()
+    _show_rebuild(session)
     server = _run(make_server, session, port)
     stop = threading.Event()
-    threading.Thread(target=watch, args=(session, stop), daemon=True).start()
+    threading.Thread(target=watch, args=(session, stop, _show_rebuild), daemon=True).start()
     click.echo(f"previewing {project} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()
@@ -155,4 +178,15 @@ def preview(project: Path, target: str, port: int) -> None:
         pass
     finally:
         stop.set()
+        session.close()
         server.server_close()
+
+
+def _show_rebuild(session: Preview) -> None:
+    """Print a preview build's problems and the traceback of an unexpected exception, or that it is good."""
+    if session.traceback:
+        click.echo(session.traceback, err=True, nl=False)
+    for line in session.problems:
+        click.echo(line, err=True)
+    if not session.problems:
+        click.echo(f"build {session.generation}: ok")

@@ -52,7 +52,8 @@ BankKind = Literal["knowledge-check", "assessment"]
 class Authored(BaseModel):
     """Base for everything an author writes: strict about unknown keys, immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: defer_build: each model's validator is made when first used, not when coursebuild starts.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Outcome(Authored):
@@ -117,9 +118,9 @@ class CourseSettings(Authored):
     outcomes: list[Outcome] = Field(min_length=1)
     modules: list[Module] = []
     pass_mark: Optional[Annotated[int, Field(ge=0, le=100)]] = None
-    completion: Completion = Completion()
+    completion: Completion = Field(default_factory=Completion)  # a factory: no validator is built at import
     lock_assessment: bool = False
-    accessibility: AccessibilitySettings = AccessibilitySettings()
+    accessibility: AccessibilitySettings = Field(default_factory=AccessibilitySettings)
     kit: Optional[KitSettings] = None
 
 

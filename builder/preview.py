@@ -1,7 +1,9 @@
 """`coursebuild preview`: serve the course inside a local SCORM runtime, rebuilding on change.
 
 The package is rendered in memory and served on 127.0.0.1 beside scorm-again (the LMS side),
-with a debug panel showing every SCORM call and the current CMI values.
+with a debug panel showing every SCORM call and the current CMI values. File-system events
+(watchfiles) start a rebuild; the page learns of it at once by server-sent events and reloads
+the course frame.
 """
 
 from __future__ import annotations
@@ -11,17 +13,31 @@ import json
 import mimetypes
 import os
 import threading
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import TypedDict
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import watchfiles
 
 from builder.build import check, plan
+from builder.cache import keep_for_next_build
 from builder.errors import CoursebuildError
 from builder.theme import Theme, render_template
 
 WATCHED = ("course", "quizzes", "templates")
 PACKAGE_PREFIX = "/pkg/"
+EVENTS_PATH = "/__preview/events"
 SCORM_AGAIN_ENV = "COURSEBUILD_SCORM_AGAIN"
+#: Milliseconds without a further change before a burst of changes (an editor's save) is rebuilt:
+#: a change is seen 10–20 ms after it is made.
+DEBOUNCE_MS = 10
+#: Seconds between keep-alive comments on an idle event stream (they find closed connections).
+KEEP_ALIVE_S = 15.0
+#: Seconds the watcher waits before watching again after the watching itself failed.
+RETRY_S = 1.0
 
 
 class PreviewUnavailable(CoursebuildError):
@@ -39,94 +55,204 @@ def find_scorm_again() -> Path:
                              f"or set {SCORM_AGAIN_ENV} to scorm-again.min.js")
 
 
-def source_snapshot(project: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path, mtime, size) of every source file: a change in any of them means rebuild."""
-    entries = []
-    for folder in WATCHED:
-        for path in sorted((project / folder).rglob("*")) if (project / folder).is_dir() else ():
-            if path.is_file():
-                stat = path.stat()
-                entries.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(entries)
+def internal_error(error: Exception) -> str:
+    """The problem line shown for an exception that is a bug in coursebuild, not in the course."""
+    return (f"internal error while rebuilding: {type(error).__name__}: {error} (the last good build is still "
+            "served; this is a bug in coursebuild: please report it with the traceback printed by preview)")
+
+
+class Status(TypedDict):
+    """What the preview page is told after each build."""
+
+    generation: int
+    problems: list[str]
+    changed: list[str]
 
 
 @dataclass
 class Preview:
-    """The current build of a project for one SCORM target, and how to rebuild it."""
+    """The current build of a project for one SCORM target, and how to rebuild it.
+
+    `generation` counts builds (good or not); `problems` are the lines of the latest build's errors,
+    empty when it was good; `files` is the last good build (archive path → bytes), and `versions`
+    gives for each archive path the generation in which its bytes last changed (or it was removed).
+    """
 
     project: Path
     target: str = "scorm12"
     generation: int = 0
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    snapshot: tuple[tuple[str, int, int], ...] = ()
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    versions: dict[str, int] = field(default_factory=dict)
+    #: The traceback of the latest build's unexpected exception, if it had one, for the terminal.
+    traceback: str = ""
+    closed: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def rebuild_if_changed(self) -> bool:
-        """Rebuild when a source file changed; on errors keep serving the last good build."""
-        snapshot = source_snapshot(self.project)
-        if snapshot == self.snapshot:
-            return False
+    def rebuild(self) -> None:
+        """Build afresh. On errors, or on any unexpected exception, keep serving the last good build and
+        show the problems instead; never raises an `Exception`."""
+        detail = ""
         try:
             course = check(self.project).course
             (output,) = plan(course, (self.target,), self.project / "dist")
+            keep_for_next_build(self.project)
             files, problems = output.files, []
-        except CoursebuildError as error:  # invalid course, broken template: keep the last good build
+        except CoursebuildError as error:  # invalid course, broken template
             files, problems = self.files, error.lines()
-        with self.lock:
-            self.files, self.problems, self.snapshot = files, problems, snapshot
-            self.generation += 1
-        return True
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the preview: show it instead
+            files, problems, detail = self.files, [internal_error(error)], traceback.format_exc()
+        self.publish(files, problems, detail)
 
-    def status(self) -> bytes:
-        with self.lock:
-            return json.dumps({"generation": self.generation, "problems": self.problems}).encode()
+    def publish(self, files: dict[str, bytes], problems: list[str], detail: str = "") -> None:
+        """Start serving a new generation: these files (archive path → bytes), problems and traceback."""
+        with self.changed:
+            self.generation += 1
+            for name in files.keys() | self.files.keys():
+                if files.get(name) != self.files.get(name):
+                    self.versions[name] = self.generation
+            self.files, self.problems, self.traceback = files, problems, detail
+            self.changed.notify_all()
+
+    def status(self, since: int = 0) -> Status:
+        """The generation, the problems, and the archive paths changed after generation `since`."""
+        with self.changed:
+            return Status(generation=self.generation, problems=self.problems,
+                          changed=sorted(name for name, version in self.versions.items() if version > since))
+
+    def wait(self, generation: int, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a build after `generation`; False once the preview is closed."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or self.generation != generation, timeout)
+            return not self.closed
+
+    def close(self) -> None:
+        """End every event stream."""
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
 
     def page(self) -> bytes:
         env = Theme.for_project(self.project).environment()
         return render_template(env, "preview.html", scorm_version="1.2" if self.target == "scorm12" else "2004",
-                               package=PACKAGE_PREFIX + "index.html").encode()
+                               generation=self.generation, problems=self.problems,
+                               package=PACKAGE_PREFIX + "index.html", package_prefix=PACKAGE_PREFIX,
+                               events=EVENTS_PATH).encode()
 
 
 def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTPServer:
-    """An HTTP server on 127.0.0.1 serving the preview page, scorm-again and the package."""
+    """An HTTP server on 127.0.0.1 serving the preview page, scorm-again, the package and its build events.
+
+    Requests whose `Host` is not the server's own (`127.0.0.1:<port>` or `localhost:<port>`) get
+    403: a web page whose host name was rebound to 127.0.0.1 (DNS rebinding) cannot read the preview.
+    """
     scorm_again = find_scorm_again().read_bytes()
+    own_hosts: list[str] = []  # 127.0.0.1:<port> and localhost:<port>, once the port is known
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-            path = unquote(urlsplit(self.path).path)
+            if self.headers.get("Host", "") not in own_hosts:
+                self.send_error(403, "Host not allowed", f"open the preview at http://{own_hosts[0]}/")
+                return
+            url = urlsplit(self.path)
+            path = unquote(url.path)
             if path in ("/", "/index.html"):
-                self._send(preview.page(), "text/html; charset=utf-8")
+                try:
+                    self._send(preview.page(), "text/html; charset=utf-8")
+                except CoursebuildError as error:  # the project's own preview.html is broken
+                    self._send("\n".join(error.lines()).encode(), "text/plain; charset=utf-8", 500)
             elif path == "/__preview/status":
-                self._send(preview.status(), "application/json")
+                self._send(json.dumps(preview.status()).encode(), "application/json")
+            elif path == EVENTS_PATH:
+                since = parse_qs(url.query).get("since", ["0"])[0]
+                self._events(int(since) if since.isdigit() else 0)
             elif path == "/__preview/scorm-again.min.js":
                 self._send(scorm_again, "text/javascript")
-            elif path.startswith(PACKAGE_PREFIX) and path[len(PACKAGE_PREFIX):] in preview.files:
-                name = path[len(PACKAGE_PREFIX):]
+            elif path.startswith(PACKAGE_PREFIX) and (name := path[len(PACKAGE_PREFIX):]) in (files := preview.files):
                 kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                self._send(preview.files[name], kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+                self._send(files[name], kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
             else:
                 self.send_error(404)
 
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
+        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(body)
 
+        def _events(self, since: int) -> None:
+            """Server-sent events: the status after every build later than generation `since` (the one the
+            page was made in), until the page or the preview goes. A `since` from a preview started
+            again (later than this one's builds) counts as 0."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = since if since <= preview.generation else 0
+            try:
+                while True:
+                    if preview.generation != seen:
+                        status = preview.status(seen)
+                        seen = status["generation"]
+                        self.wfile.write(f"data: {json.dumps(status)}\n\n".encode())
+                    else:
+                        self.wfile.write(b": still here\n\n")
+                    self.wfile.flush()
+                    if not preview.wait(seen, KEEP_ALIVE_S):
+                        return
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the page was closed or reloaded
+
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
             pass
 
     try:
-        return http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as error:
         raise PreviewUnavailable(f"cannot serve on 127.0.0.1:{port}: {error.strerror} "
                                  "(choose another port with --port)") from None
+    own_hosts.extend(f"{name}:{server.server_port}" for name in ("127.0.0.1", "localhost"))
+    return server
 
 
-def watch(preview: Preview, stop: threading.Event, interval: float = 0.5) -> None:
-    """Poll the sources until `stop` is set, rebuilding when they change."""
-    while not stop.wait(interval):
-        preview.rebuild_if_changed()
+class SourceFilter(watchfiles.DefaultFilter):
+    """Changes to the project's sources (course/, quizzes/, templates/), less editors' temporary files."""
+
+    def __init__(self, project: Path):
+        super().__init__()
+        self.folders = tuple(os.path.join(project, folder) + os.sep for folder in WATCHED)
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return (path + os.sep).startswith(self.folders) and super().__call__(change, path)
+
+
+def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], None] | None = None) -> None:
+    """Rebuild whenever a source file is created, changed, renamed or deleted, until `stop` is set.
+
+    Changes closer together than DEBOUNCE_MS are rebuilt once. `report` is called after each
+    rebuild. Nothing that goes wrong stops the watching: a failed rebuild is shown as problems,
+    and if watching itself fails (say, the folder went away) it is shown too and started again.
+    """
+    project = preview.project.resolve()
+    while not stop.is_set():
+        try:
+            for _ in watchfiles.watch(project, watch_filter=SourceFilter(project), step=DEBOUNCE_MS,
+                                      stop_event=stop, raise_interrupt=False):
+                preview.rebuild()
+                _report(preview, report)
+        except Exception as error:  # noqa: BLE001 - the watcher must outlive anything that goes wrong
+            preview.publish(preview.files, [f"{project}: cannot watch for changes: {error} (trying again)"],
+                            traceback.format_exc())
+            _report(preview, report)
+            stop.wait(RETRY_S)
+
+
+def _report(preview: Preview, report: Callable[[Preview], None] | None) -> None:
+    """Call `report`; if it fails (say, the terminal is gone), the page still shows the build."""
+    try:
+        if report is not None:
+            report(preview)
+    except Exception:  # noqa: BLE001, S110 - reporting is a courtesy: it must not stop the watcher
+        pass

@@ -20,7 +20,8 @@ FORMATS = ("html", "md", "json")
 
 
 class Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: defer_build: each model's validator is made when first used, not when coursebuild starts.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class CourseInfo(Shape):

@@ -1,48 +1,213 @@
-"""`coursebuild preview`: the course in a local SCORM runtime, rebuilt when sources change."""
+"""`coursebuild preview`: the course in a local SCORM runtime, rebuilt when sources change.
+
+The watcher tests make real file-system changes and wait for the preview to show them; the
+waits only bound how long a broken watcher can hang a test, they time nothing.
+"""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
-
-from builder.preview import Preview, make_server
+import watchfiles
 from conftest import edit, run
+from playwright.sync_api import Browser, expect
+
+from builder import preview as preview_module
+from builder.preview import Preview, make_server, watch
+
+#: Seconds a test waits for the preview to show a change before it fails.
+PATIENCE = 15.0
+EXTRA_PAGE = "---\nid: extra\ntitle: Extra\nkind: content\nminutes: 2\noutcomes: [LO1]\n---\nExtra words here.\n"
 
 
 @pytest.fixture
 def served(project: Path) -> Iterator[tuple[Preview, str]]:
     preview = Preview(project)
-    preview.rebuild_if_changed()
+    preview.rebuild()
     server = make_server(preview, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield preview, f"http://127.0.0.1:{server.server_address[1]}"
+    preview.close()
     server.shutdown()
     server.server_close()
 
 
+@pytest.fixture
+def watched(served: tuple[Preview, str]) -> Iterator[tuple[Preview, str]]:
+    """The served preview with its file watcher running."""
+    preview = served[0]
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    watcher.start()
+    wait_until_watching(preview)
+    yield served
+    stop.set()
+    watcher.join(PATIENCE)
+    assert not watcher.is_alive(), "the watcher stops when told to"
+
+
+def wait_until_watching(preview: Preview) -> None:
+    """Wait until the watcher sees changes: touch a source file until a rebuild follows."""
+    welcome = preview.project / "course/pages/welcome.md"
+    for _ in range(int(PATIENCE / 0.2)):
+        generation = preview.generation
+        welcome.touch()
+        if preview.wait(generation, 0.2) and preview.generation != generation:
+            return
+    raise AssertionError("the watcher never started")
+
+
+def until(preview: Preview, condition: Callable[[], bool], what: str) -> None:
+    """Wait for builds until `condition` holds."""
+    with preview.changed:
+        assert preview.changed.wait_for(condition, PATIENCE), f"the preview never showed {what}: {preview.problems}"
+
+
+def page_text(preview: Preview, name: str) -> str:
+    return preview.files.get(f"pages/{name}.html", b"").decode()
+
+
 def get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read()
+        body: bytes = response.read()
+        return body
 
 
-def test_rebuilds_when_a_source_changes_and_keeps_the_last_good_build(project: Path) -> None:
-    preview = Preview(project)
-    assert preview.rebuild_if_changed() and preview.generation == 1 and preview.problems == []
-    assert not preview.rebuild_if_changed(), "nothing changed, nothing rebuilt"
-    edit(project / "course/pages/welcome.md", "This course takes", "This short course takes")
-    assert preview.rebuild_if_changed() and preview.generation == 2
-    assert b"This short course takes" in preview.files["pages/welcome.html"]
-    edit(project / "quizzes/final.yaml", "draw: 2", "draw: 9")
-    assert preview.rebuild_if_changed() and preview.generation == 3
+def request(base: str, path: str, host: str) -> tuple[int, bytes]:
+    """GET `path` with the given Host header; the status and body."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)
+    connection.request("GET", path, headers={"Host": host})
+    response = connection.getresponse()
+    result = response.status, response.read()
+    connection.close()
+    return result
+
+
+def test_picks_up_changed_created_renamed_and_deleted_files(watched: tuple[Preview, str]) -> None:
+    preview = watched[0]
+    pages = preview.project / "course/pages"
+    course_yaml = preview.project / "course/course.yaml"
+
+    edit(pages / "welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "a changed page")
+
+    edit(course_yaml, "pages: [case-amira, final-check]", "pages: [case-amira, extra, final-check]")
+    until(preview, lambda: any("`extra`" in line for line in preview.problems), "a page missing from a module")
+    (pages / "extra.md").write_text(EXTRA_PAGE, encoding="utf-8")
+    until(preview, lambda: "Extra words here" in page_text(preview, "extra") and not preview.problems,
+          "a created page")
+
+    # An editor's atomic save: the new text goes to a temporary file, renamed over the page.
+    temporary = pages / ".extra.md.saving"
+    temporary.write_text(EXTRA_PAGE.replace("Extra words", "Renamed words"), encoding="utf-8")
+    os.replace(temporary, pages / "extra.md")
+    until(preview, lambda: "Renamed words here" in page_text(preview, "extra"), "a page renamed into place")
+    (pages / "extra.md").rename(pages / "extra.txt")
+    until(preview, lambda: any("`extra`" in line for line in preview.problems), "a page renamed away")
+    (pages / "extra.txt").rename(pages / "extra.md")
+    until(preview, lambda: not preview.problems, "a page renamed back")
+
+    (pages / "extra.md").unlink()
+    until(preview, lambda: any("`extra`" in line for line in preview.problems), "a deleted page")
+    assert "Renamed words here" in page_text(preview, "extra"), "the last good build is still served"
+    edit(course_yaml, "pages: [case-amira, extra, final-check]", "pages: [case-amira, final-check]")
+    until(preview, lambda: not preview.problems and "pages/extra.html" not in preview.files, "a page taken out")
+
+
+def test_keeps_the_last_good_build_on_an_invalid_edit_and_recovers_on_the_next(
+        watched: tuple[Preview, str]) -> None:
+    preview, base = watched
+    good = preview.files
+    edit(preview.project / "quizzes/final.yaml", "draw: 2", "draw: 9")
+    until(preview, lambda: bool(preview.problems), "the problems of an invalid edit")
     assert preview.problems[0].startswith("quizzes/final.yaml:4: `draw` is 9")
-    assert b"This short course takes" in preview.files["pages/welcome.html"], "last good build still served"
+    assert preview.files is good and get(base + "/pkg/pages/welcome.html") == good["pages/welcome.html"]
+    status = json.loads(get(base + "/__preview/status"))
+    assert status["problems"] == preview.problems, "the page is told the problems"
+    assert b"quizzes/final.yaml:4: `draw` is 9" in get(base + "/"), "and shows them when it is opened"
+
+    edit(preview.project / "quizzes/final.yaml", "draw: 9", "draw: 1")
+    until(preview, lambda: not preview.problems, "the next valid edit")
+    assert preview.files is not good
+
+
+def test_survives_an_unexpected_exception_in_a_rebuild(watched: tuple[Preview, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = watched[0]
+    good = preview.files
+
+    def broken(*args: Any) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(preview_module, "plan", broken)
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: bool(preview.problems), "the error")
+    assert preview.problems == [preview_module.internal_error(KeyError("a bug"))]
+    assert preview.problems[0].startswith("internal error while rebuilding: KeyError: 'a bug' (")
+    assert "Traceback" in preview.traceback and "KeyError" in preview.traceback
+    assert preview.files is good
+
+    monkeypatch.undo()
+    edit(preview.project / "course/pages/welcome.md", "This short course takes", "This brief course takes")
+    until(preview, lambda: "This brief course takes" in page_text(preview, "welcome"), "the watcher still working")
+    assert not preview.problems and not preview.traceback
+
+
+def test_keeps_watching_when_reporting_a_build_fails(served: tuple[Preview, str]) -> None:
+    preview = served[0]
+    reported = threading.Semaphore(0)
+
+    def report(built: Preview) -> None:
+        reported.release()
+        raise BrokenPipeError("the terminal went away")
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, report), daemon=True)
+    watcher.start()
+    try:
+        wait_until_watching(preview)
+        edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+        until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "the next save")
+        assert reported.acquire(timeout=PATIENCE) and reported.acquire(timeout=PATIENCE), "reported twice"
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+        watcher.join(PATIENCE)
+
+
+def test_keeps_watching_when_watching_itself_fails(served: tuple[Preview, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = served[0]
+    calls, real_watch = [], watchfiles.watch
+
+    def flaky(*args: Any, **kwargs: Any) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+        calls.append(args)
+        if len(calls) == 1:
+            raise OSError("inotify watch limit reached")
+        return real_watch(*args, **kwargs)
+
+    monkeypatch.setattr(preview_module, "RETRY_S", 0.05)
+    monkeypatch.setattr(watchfiles, "watch", flaky)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    watcher.start()
+    try:
+        until(preview, lambda: bool(preview.problems), "the failure")
+        assert "cannot watch for changes: inotify watch limit reached (trying again)" in preview.problems[0]
+        wait_until_watching(preview)
+        assert not preview.problems and len(calls) == 2
+    finally:
+        stop.set()
+        watcher.join(PATIENCE)
 
 
 def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Preview, str]) -> None:
@@ -50,9 +215,53 @@ def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Previe
     assert b"scorm-again.min.js" in get(base + "/")
     assert get(base + "/pkg/index.html") == preview.files["index.html"]
     assert b"Scorm12API" in get(base + "/__preview/scorm-again.min.js")
-    assert json.loads(get(base + "/__preview/status")) == {"generation": 1, "problems": []}
+    assert json.loads(get(base + "/__preview/status")) == {"generation": 1, "problems": [],
+                                                           "changed": sorted(preview.files)}
     with pytest.raises(urllib.error.HTTPError, match="404"):
         get(base + "/pkg/nothing-here.html")
+
+
+def test_a_broken_preview_template_is_shown_as_its_problem(served: tuple[Preview, str]) -> None:
+    preview, base = served
+    (preview.project / "templates").mkdir()
+    (preview.project / "templates/preview.html").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(urllib.error.HTTPError, match="500") as raised:
+        get(base + "/")
+    assert "templates/preview.html:1: template error:" in raised.value.read().decode()
+
+
+def test_tells_the_page_of_each_build_at_once_by_server_sent_events(served: tuple[Preview, str]) -> None:
+    preview, base = served
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    connection.request("GET", "/__preview/events?since=1")
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    threading.Thread(target=preview.rebuild).start()
+    line = response.readline()
+    while not line.startswith(b"data: "):  # keep-alive comments may come first
+        line = response.readline()
+    status = json.loads(line.removeprefix(b"data: "))
+    assert status["generation"] == 2 and status["problems"] == []
+    assert "pages/welcome.html" in status["changed"] and "pages/baby-cues.html" not in status["changed"]
+    connection.close()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "",
+                                  "127.0.0.1.evil.example:{port}"])
+def test_refuses_requests_for_other_hosts(served: tuple[Preview, str], host: str) -> None:
+    _, base = served
+    port = base.rsplit(":", 1)[1]
+    for path in ("/", "/pkg/index.html", "/__preview/status", "/__preview/events"):
+        status, body = request(base, path, host.format(port=port))
+        assert status == 403 and b"Host not allowed" in body, (path, host)
+
+
+def test_serves_its_own_host_names(served: tuple[Preview, str]) -> None:
+    preview, base = served
+    port = base.rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert request(base, "/pkg/index.html", host) == (200, preview.files["index.html"])
 
 
 @pytest.mark.browser
@@ -66,9 +275,38 @@ def test_debug_panel_shows_scorm_calls_and_cmi_values(browser: Browser, served: 
     page.close()
 
 
+@pytest.mark.browser
+def test_a_saved_page_shows_in_the_course_frame_keeping_the_place_and_the_panel(
+        browser: Browser, watched: tuple[Preview, str]) -> None:
+    preview, base = watched
+    page = browser.new_page()
+    page.goto(base + "/")
+    course = page.frame_locator("#sco").frame_locator("#course-frame")
+    course.locator("a[rel=next]").click()
+    course.locator("main h1", has_text="Reading a baby's cues").wait_for()
+    page.locator("#cmi", has_text='"lesson_location": "baby-cues"').wait_for()
+    calls = page.locator("#calls tr").count()
+
+    edit(preview.project / "course/pages/baby-cues.md", "Babies tell us", "Newborn babies tell us")
+    course.locator("main", has_text="Newborn babies tell us").wait_for()
+    assert page.locator("#calls tr").count() >= calls, "the SCORM panel keeps its calls"
+    assert page.locator("#calls td", has_text="LMSInitialize").count() == 1, "the same SCORM session goes on"
+
+    edit(preview.project / "quizzes/final.yaml", "draw: 2", "draw: 9")
+    page.locator("#problems", has_text="quizzes/final.yaml:4: `draw` is 9").wait_for()
+    edit(preview.project / "quizzes/final.yaml", "draw: 9", "draw: 2")
+    page.locator("#problems").wait_for(state="hidden")
+
+    edit(preview.project / "course/course.yaml", "title: Mini fixture course", "title: Mini course")
+    course.locator("main", has_text="Newborn babies tell us").wait_for()  # the shell changed: launched again
+    page.locator("#calls td", has_text="LMSInitialize").nth(1).wait_for()
+    expect(course.locator("main h1")).to_have_text("Reading a baby's cues")  # resumed on the same page
+    page.close()
+
+
 def test_preview_reports_a_busy_port_without_traceback(served: tuple[Preview, str], project: Path) -> None:
     _, base = served
     port = base.rsplit(":", 1)[1]
-    result = run("preview", project, "--port", port)
+    result = run("preview", str(project), "--port", port)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
