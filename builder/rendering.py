@@ -55,6 +55,7 @@ class OptionView:
     text: str
     feedback: str
     correct: bool
+    pinned: bool
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ class _Renderer:
         return QuestionView(
             id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
             options=tuple(OptionView(OPTION_KEYS[i], self.markdown(o.text, source_path),
-                                     self.markdown(o.feedback, source_path), o.correct)
+                                     self.markdown(o.feedback, source_path), o.correct, o.pinned)
                           for i, o in enumerate(question.options)),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
@@ -261,7 +262,7 @@ class _Renderer:
             stages=tuple(StageView(s.id, s.title, self.markdown(s.content, path), tuple(s.prompts),
                                    tuple(self.question(q, path) for q in s.decisions)) for s in meta.stages),
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
-            attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
+            attempts=bank.settings.attempts if bank else None, draw=bank.settings.most_drawn() if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))
@@ -303,14 +304,18 @@ def note_keys(page: Page, unit_codes: list[str]) -> list[str]:
 
 
 def _question_data(question: Question) -> dict[str, object]:
-    return {"type": question.type, "correct": [OPTION_KEYS[i] for i, o in enumerate(question.options) if o.correct],
-            "options": len(question.options), "outcomes": question.outcomes}
+    data: dict[str, object] = {"type": question.type, "options": len(question.options), "outcomes": question.outcomes,
+                               "correct": [OPTION_KEYS[i] for i, o in enumerate(question.options) if o.correct]}
+    if question.tags:
+        data["tags"] = question.tags
+    return data
 
 
 def _bank_data(bank: Bank) -> dict[str, object]:
     settings = bank.settings
-    return {"kind": settings.kind, "draw": settings.draw, "shuffle": settings.shuffle,
-            "attempts": settings.attempts,
+    return {"kind": settings.kind, "size": settings.most_drawn(),
+            "minimums": settings.draw_minimums(), "shuffle": settings.shuffle,
+            "shuffleOptions": settings.shuffle_options, "review": settings.review, "attempts": settings.attempts,
             "questions": {q.id: _question_data(q) for q in settings.questions}}
 
 

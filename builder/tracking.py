@@ -17,6 +17,8 @@ SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64
 #: Room always left for learners' private notes; the runtime stops a note growing past the limit.
 NOTE_RESERVE = 500
 OPTION_KEYS = "abcdefgh"
+#: The largest seed of an option order (`x`, `a.x`): the runtime's seeds are whole numbers below 2^31.
+SEED_MAX = 2**31 - 1
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:
@@ -26,7 +28,7 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 1, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}, "t": 9999999}
+                             "n": {}, "t": 9999999, "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
         state["ev"] = ratings
@@ -38,11 +40,11 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     if assessment is not None:
         settings = assessment.settings
         drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(q.options), reverse=True)
-        drawn = drawn[:settings.draw or len(drawn)]
+        drawn = drawn[:settings.most_drawn()]
         attempts = settings.attempts or 9
         state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
                       "r": {q.id: OPTION_KEYS[:len(q.options)] for q in drawn}, "h": [100] * attempts,
-                      "m": [outcome.id for outcome in course.settings.outcomes]}
+                      "m": [outcome.id for outcome in course.settings.outcomes], "x": SEED_MAX}
     return state
 
 

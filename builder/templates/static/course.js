@@ -91,26 +91,50 @@
     });
   }
 
-  /* ---- feedback for a checked question, in its live region */
-  function showFeedback(form, keys, right) {
+  /* ---- feedback for a checked question: the verdict, then (unless the review shows only whether the
+   * answer was right) what each chosen option means, the right answer and why it is right. */
+  function showFeedback(form, keys, right, review) {
     var region = form.querySelector(".feedback");
+    function option(key) { return form.querySelector('.option[data-option="' + key + '"]'); }
+    function label(key) { return option(key).querySelector("label").textContent.trim(); }
     region.textContent = "";
     region.className = "feedback " + (right ? "correct" : "incorrect");
     region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
+    if (review === "correctness") { return; }
     keys.forEach(function (key) {
-      var option = form.querySelector('.option[data-option="' + key + '"]');
       var p = element("div", "option-response");
-      p.appendChild(element("p", "mark", "You chose: " + option.querySelector("label").textContent.trim()));
-      p.insertAdjacentHTML("beforeend", option.querySelector(".option-feedback").innerHTML);
+      p.appendChild(element("p", "mark", "You chose: " + label(key)));
+      p.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
       region.appendChild(p);
     });
+    if (!right) {
+      var correct = session.question(form.getAttribute("data-question")).correct;
+      var answer = element("div", "right-answer");
+      answer.appendChild(element("p", "mark", (correct.length > 1 ? "The right answers: " : "The right answer: ") +
+        correct.map(label).join("; ")));
+      correct.filter(function (key) { return keys.indexOf(key) < 0; }).forEach(function (key) {
+        answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
+      });
+      region.appendChild(answer);
+    }
     region.insertAdjacentHTML("beforeend", form.querySelector(".explanation").innerHTML);
+  }
+
+  /* Show a question's options in the order the session gives (shuffled per learner or attempt). */
+  function arrangeOptions(form) {
+    var box = form.querySelector(".options"), items = all(".option", box), byKey = {};
+    items.forEach(function (item) { byKey[item.getAttribute("data-option")] = item; });
+    var keys = items.map(function (item) { return item.getAttribute("data-option"); });
+    var pinned = items.filter(function (item) { return item.hasAttribute("data-pinned"); })
+      .map(function (item) { return item.getAttribute("data-option"); });
+    session.optionOrder(form.getAttribute("data-question"), keys, pinned).forEach(function (key) { box.appendChild(byKey[key]); });
   }
 
   function wireChecks() {
     all("form.question").forEach(function (form) {
       if (form.closest(".assessment")) { return; }
       var id = form.getAttribute("data-question");
+      arrangeOptions(form);
       session.questionShown(id);
       var saved = session.answerOf(id);
       if (saved) {
@@ -183,21 +207,84 @@
   }
 
   /* ---- the final assessment */
+  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
+
+  /* Unanswered questions: an error next to each (announced with its question) and a summary at the top
+   * linking to them, which takes focus. An answer clears its error. */
+  function AnswerErrors(box, list) {
+    this.list = list;
+    this.summary = element("div", "error-summary");
+    this.summary.setAttribute("tabindex", "-1");
+    this.summary.setAttribute("aria-labelledby", "error-summary-heading");
+    this.summary.hidden = true;
+    box.insertBefore(this.summary, list);
+  }
+  AnswerErrors.prototype.show = function (missing, numbers) {
+    var summary = this.summary, list = this.list;
+    summary.textContent = "";
+    var heading = element("h2", null, missing.length === 1 ? "1 question has no answer" :
+      missing.length + " questions have no answer");
+    heading.id = "error-summary-heading";
+    summary.appendChild(heading);
+    summary.appendChild(element("p", null, "Answer every question before you submit."));
+    var ul = element("ul");
+    missing.forEach(function (id) {
+      var link = element("a", null, "Question " + numbers[id] + " has no answer");
+      link.href = "#q-" + id;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        list.querySelector('form[data-question="' + id + '"] input').focus();
+      });
+      var li = element("li");
+      li.appendChild(link);
+      ul.appendChild(li);
+    });
+    summary.appendChild(ul);
+    all("form.question", list).forEach(function (form) {
+      this.mark(form, missing.indexOf(form.getAttribute("data-question")) >= 0 ?
+        "Question " + numbers[form.getAttribute("data-question")] + " has no answer. Choose an answer." : "");
+    }, this);
+    summary.hidden = false;
+    summary.focus();
+  };
+  AnswerErrors.prototype.mark = function (form, text) {
+    var error = form.querySelector(".question-error"), fieldset = form.querySelector("fieldset");
+    error.textContent = text;
+    error.hidden = !text;
+    if (text) { fieldset.setAttribute("aria-describedby", error.id); } else { fieldset.removeAttribute("aria-describedby"); }
+  };
+  AnswerErrors.prototype.answered = function (form) {
+    this.mark(form, "");
+    var link = this.summary.querySelector('a[href="#q-' + form.getAttribute("data-question") + '"]');
+    if (link) { link.parentNode.remove(); }
+    if (!this.summary.querySelector("li")) { this.clear(); }
+  };
+  AnswerErrors.prototype.clear = function () {
+    this.summary.hidden = true;
+    all("form.question", this.list).forEach(function (form) { this.mark(form, ""); }, this);
+  };
+
   function wireAssessment() {
     var box = document.querySelector(".assessment");
     if (!box) { return; }
     var forms = all("form.question", box), status = box.querySelector(".attempt-status");
     var submit = box.querySelector(".submit-assessment"), results = box.querySelector(".results");
     var again = box.querySelector(".new-attempt"), list = box.querySelector(".questions");
+    var heading = results.querySelector("h2"), bank = COURSE.banks[COURSE.assessment.bank];
     if (session.isLocked(pageId)) {
       list.hidden = true; submit.hidden = true;
       status.textContent = "The assessment opens once you have visited every other page of the course.";
       return;
     }
+    var errors = new AnswerErrors(box, list);
     session.repairAttempt();
     forms.forEach(function (form) {
       form.addEventListener("submit", function (event) { event.preventDefault(); });
-      form.addEventListener("change", function () { session.setResponse(form.getAttribute("data-question"), checkedKeys(form)); });
+      form.addEventListener("change", function () {
+        var keys = checkedKeys(form);
+        session.setResponse(form.getAttribute("data-question"), keys);
+        if (keys.length) { errors.answered(form); }
+      });
     });
 
     function render() {
@@ -207,6 +294,7 @@
         var form = byId[id];
         if (!form) { return; }
         list.appendChild(form);
+        arrangeOptions(form);
         form.hidden = false;
         var legend = form.querySelector("legend"), number = legend.querySelector(".question-number");
         if (!number) { number = legend.insertBefore(element("span", "question-number"), legend.firstChild); }
@@ -221,11 +309,11 @@
         region.className = "feedback";
         if (info.submitted) {
           var keys = (info.responses[id] || "").split("").filter(Boolean);
-          showFeedback(form, keys, session.isRight(id, keys));
+          showFeedback(form, keys, session.isRight(id, keys), bank.review);
         }
       });
-      var limit = COURSE.banks[COURSE.assessment.bank].attempts;
-      status.textContent = info.attempt ? "Attempt " + info.attempt + (limit ? " of " + limit : "") + "." : "";
+      var limit = bank.attempts;
+      setText(status, info.attempt ? "Attempt " + info.attempt + (limit ? " of " + limit : "") + "." : "");
       submit.hidden = info.submitted || !info.attempt || session.mode() !== "normal";
       results.hidden = !info.submitted;
       if (info.submitted) { showResults(info); }
@@ -233,6 +321,7 @@
 
     function showResults(info) {
       var result = session.result(), out = results.querySelector(".results-body");
+      heading.textContent = "Your result: " + result.score + "%, " + (result.passed ? "passed" : "not passed");
       out.textContent = "";
       out.appendChild(element("p", "score", "You scored " + result.score + "% (" + result.right + " of " +
         result.total + " correct). The pass mark is " + COURSE.passMark + "%."));
@@ -254,6 +343,9 @@
         });
         out.appendChild(ul);
       }
+      out.appendChild(element("p", null, bank.review === "correctness" ?
+        "Each question below shows whether your answer was right." :
+        "Each question below shows whether your answer was right, the right answer and why."));
       var left = info.attemptsLeft;
       again.hidden = result.passed || left === 0 || session.mode() !== "normal";
       if (!result.passed) {
@@ -263,21 +355,20 @@
     }
 
     submit.addEventListener("click", function () {
-      var info = session.assessment();
+      var info = session.assessment(), numbers = {};
+      info.questions.forEach(function (id, i) { numbers[id] = i + 1; });
       var missing = info.questions.filter(function (id) { return !info.responses[id]; });
       if (missing.length) {
-        status.textContent = "Please answer every question before you submit. Unanswered: " +
-          missing.map(function (id) { return "question " + (info.questions.indexOf(id) + 1); }).join(", ") + ".";
-        var first = list.querySelector('form[data-question="' + missing[0] + '"] input');
-        if (first) { first.focus(); }
+        errors.show(missing, numbers);
         return;
       }
+      errors.clear();
       var descriptions = {};
       forms.forEach(function (form) { descriptions[form.getAttribute("data-question")] = stemText(form); });
       session.submitAssessment(descriptions);
       render();
       showProgress();
-      results.focus();
+      heading.focus();  /* a screen reader reads the result heading; the review is read when the learner moves on */
     });
     again.addEventListener("click", function () {
       session.startAttempt();
