@@ -8,11 +8,14 @@ The dataclasses at the end tie each parsed document to the file it came from.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Iterator, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from builder.sourcemap import SourceFile
 
@@ -21,6 +24,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 CODE_PATTERN = r"^[1-9]\.[0-9]{2}$"
 VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+#: An option id is a SCORM response token in both versions: 2004 short_identifier as Moodle checks it
+#: (`^[\w.]{1,250}$`), no ',' (the 1.2 separator), short enough to keep saved progress small.
+OPTION_ID_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
 
 #: What each pattern means, for error messages.
 PATTERN_HINTS = {
@@ -29,6 +35,7 @@ PATTERN_HINTS = {
     CODE_PATTERN: "a unit code such as 4.07",
     VERSION_PATTERN: "e.g. \"1.0\" in quotes, letters, digits, '.', '-' or '_'",
     LANGUAGE_PATTERN: "a language tag such as en or en-GB",
+    OPTION_ID_PATTERN: "1 to 16 letters, digits or '_', e.g. break",
 }
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -116,12 +123,42 @@ class CourseSettings(Authored):
     kit: Optional[KitSettings] = None
 
 
+def option_slug(text: str) -> str:
+    """A stable option id derived from an option's text: its first words and a digest of the whole text.
+
+    Up to 10 characters of lower-case ASCII words (without a, an, the) joined by '_', then '_' and 4 hex
+    digits of the SHA-1 of the text with its spaces collapsed: e.g. "The baby needs a short break." gives
+    `baby_needs_1f0c`. At most 15 characters (`OPTION_ID_PATTERN`). Reordering options keeps the id;
+    editing the text changes it, so an answer saved for the old wording is dropped, never moved.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = ""
+    for word in (w for w in re.findall(r"[a-z0-9]+", ascii_text) if w not in ("a", "an", "the")):
+        joined = f"{slug}_{word}" if slug else word[:10]
+        if len(joined) > 10:
+            break
+        slug = joined
+    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:4]
+    return f"{slug or 'option'}_{digest}"
+
+
 class Option(Authored):
+    """An answer option. `id` is what tracking, saved progress and feedback refer to, never the position:
+    authored, or derived from the text by `option_slug`."""
+
+    id: Annotated[str, StringConstraints(pattern=OPTION_ID_PATTERN)]
     text: Markdown
     correct: bool = False
     feedback: Markdown
     #: kept at its authored position when the options are shuffled (e.g. "None of these")
     pinned: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_id(cls, data: object) -> object:
+        if isinstance(data, dict) and "id" not in data:  # a wrong or missing text is reported on its own
+            return {**data, "id": option_slug(str(data.get("text", "")))}
+        return data
 
 
 class Question(Authored):

@@ -22,12 +22,12 @@ from builder.markup import convert
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
+from builder.tracking import encoded_length, worst_case_state
 from builder.validation import AUDIO_TYPES, VIDEO_TYPES
 
 PAGES = "pages"
 ASSETS = "assets"
 MEDIA = "media"
-OPTION_KEYS = "abcdefgh"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 #: Pages outside the course order: (id, title, template of their body).
 EXTRA_PAGES = (("contents", "Contents", "contents.html"),
@@ -228,9 +228,9 @@ class _Renderer:
     def question(self, question: Question, source_path: str) -> QuestionView:
         return QuestionView(
             id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
-            options=tuple(OptionView(OPTION_KEYS[i], self.markdown(o.text, source_path),
+            options=tuple(OptionView(o.id, self.markdown(o.text, source_path),
                                      self.markdown(o.feedback, source_path), o.correct, o.pinned)
-                          for i, o in enumerate(question.options)),
+                          for o in question.options),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
     def _render_page(self, page: NavPage, body: Markup, **fields: object) -> str:
@@ -287,6 +287,7 @@ class _Renderer:
             "notes": [key for page in self.course.pages for key in note_keys(page, [u.code for u in self.units])],
             "units": [{"code": u.code, "title": u.title} for u in self.units],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
+            "stateMax": encoded_length(worst_case_state(self.course)),
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
 
@@ -304,8 +305,8 @@ def note_keys(page: Page, unit_codes: list[str]) -> list[str]:
 
 
 def _question_data(question: Question) -> dict[str, object]:
-    data: dict[str, object] = {"type": question.type, "options": len(question.options), "outcomes": question.outcomes,
-                               "correct": [OPTION_KEYS[i] for i, o in enumerate(question.options) if o.correct]}
+    data: dict[str, object] = {"type": question.type, "correct": [o.id for o in question.options if o.correct],
+                               "options": [o.id for o in question.options], "outcomes": question.outcomes}
     if question.tags:
         data["tags"] = question.tags
     return data

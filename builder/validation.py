@@ -288,6 +288,13 @@ def _check_questions(course: Course) -> Iterator[Problem]:
         elif correct > 1 and question.type == "single":
             yield source.problem(loc + ("options",), f"single-answer question `{question.id}` has {correct} "
                                  "correct options", "set `type: multiple`, or mark only one option `correct: true`")
+        seen: set[str] = set()
+        for o, option in enumerate(question.options):
+            if option.id in seen:
+                yield source.problem(loc + ("options", o), f"question `{question.id}` has two options with the "
+                                     f"id `{option.id}` (options without an `id` get one from their first words)",
+                                     "give this option its own `id:` (letters, digits or '_')")
+            seen.add(option.id)
 
 
 # --- outcomes and competencies -------------------------------------------------------------

@@ -116,6 +116,15 @@ CASES = {
     "bank-kind-mismatch": ("course/pages/check-cues.md", "bank: kc-cues", "bank: final",
                            "course/pages/check-cues.md:7: bank `final` is a assessment bank, but this is a "
                            "knowledge-check page (use a bank with `kind: knowledge-check`)"),
+    "option-id-pattern": (FINAL, "      - text: Crying", "      - id: cry-ing\n        text: Crying",
+                          "quizzes/final.yaml:12: `id` value `cry-ing` is not in the right form (1 to 16 letters, "
+                          "digits or '_', e.g. break)"),
+    "option-ids-repeated": (FINAL, "        feedback: Yes, crying is communication.\n      - text: Eye contact",
+                            "        feedback: Yes, crying is communication.\n      - id: crying_d6fc\n"
+                            "        text: Eye contact",
+                            "quizzes/final.yaml:15: question `fa-cues` has two options with the id `crying_d6fc` "
+                            "(options without an `id` get one from their first words) "
+                            "(give this option its own `id:` (letters, digits or '_'))"),
 }
 CASES["outcome-not-taught"] = CASES["outcome-not-taught"][:3] + (
     "course/course.yaml:15: learning outcome `LO2` is not taught by any page "

@@ -149,7 +149,7 @@ def test_pass_path(browser: Browser, sites: dict[str, str], kind: str) -> None:
     assert all(i["type"] == "choice" and i["result"] == "correct" for i in cmi.interactions)
     multiple = next(i for i in cmi.interactions if i["id"] == "fa-cues")
     response = "student_response" if version == "1.2" else "learner_response"
-    assert multiple[response] == ("a,b" if version == "1.2" else "a[,]b")
+    assert multiple[response] == ("crying_d6fc,eye_4b8e" if version == "1.2" else "crying_d6fc[,]eye_4b8e")
     assert multiple["correct_responses"]["0"]["pattern"] == multiple[response]
     assert list(cmi.objectives) == ["LO1", "LO2"]
     status = "status" if version == "1.2" else "success_status"
@@ -235,7 +235,7 @@ def test_stop_halfway_and_resume(browser: Browser, sites: dict[str, str], kind: 
     assert second.view.locator('section[data-stage="six-weeks"]').is_visible()
     assert second.view.locator(".modules > li[data-module=m-communication] > .status").text_content() == "(done)"
     second.goto("check-cues")
-    assert second.view.locator("input[value=b]").is_checked()
+    assert second.view.locator("input[value=baby_does_75f5]").is_checked()
     assert "Not quite" in second.view.locator(".feedback").inner_text()
     resumed = second.close()
     assert_clean_session(resumed, version, second)
@@ -276,7 +276,8 @@ def test_failed_commits_keep_the_data_and_are_retried(browser: Browser, sites: d
     assert len(refused) == 3
     cmi = Cmi(result["snapshot"], version)
     state = json.loads(cmi.suspend)
-    assert state["p"] == ["welcome", "baby-cues", "check-cues"] and state["k"] == {"kc-cue-look-away": "a"}
+    assert state["p"] == ["welcome", "baby-cues", "check-cues"]
+    assert state["k"] == {"kc-cue-look-away": "baby_needs_56fe"}
 
 
 @pytest.mark.parametrize("kind", VERSIONS)
@@ -308,13 +309,65 @@ def test_republished_course_restores_what_still_exists(browser: Browser, sites: 
         assert second.view.locator(".module-pages li[data-page=new-page] .status").text_content() == ""
         assert second.view.locator(".module-pages li[data-page=check-cues] .status").text_content() == "(done)"
         second.goto("check-cues")
-        assert second.view.locator("input[value=a]").is_checked()
+        assert second.view.locator("input[value=baby_needs_56fe]").is_checked()
         result = second.close()
     assert statuses
     assert_clean_session(result, version, second)
     state = json.loads(Cmi(result["snapshot"], version).suspend)
     assert "baby-cues" not in state["p"] and {"welcome", "check-cues", "case-amira"} <= set(state["p"])
-    assert state["k"] == {"kc-cue-look-away": "a"}
+    assert state["k"] == {"kc-cue-look-away": "baby_needs_56fe"}
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_answers_follow_option_ids_when_options_are_reordered(browser: Browser, sites: dict[str, str], kind: str,
+                                                              tmp_path: Path) -> None:
+    """Issue 14 item 11: saved answers and interactions name options by id, so a republished course
+    with its options reordered and one added shows the learner's own choice (and saved
+    progress from the old position-based format is read by position)."""
+    version = VERSIONS[kind]
+    first = Learner(browser, sites[kind])
+    first.next()
+    first.next()
+    first.check_questions()
+    result = first.close()
+    responses = [value for element, value in sets(result) if element.endswith(("learner_response", "student_response"))]
+    assert responses == ["baby_needs_56fe"]
+    cmi = Cmi(result["snapshot"], version)
+
+    project = tmp_path / "v2"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.1"')
+    edit(project / "quizzes/kc-cues.yaml", """    options:
+      - text: The baby needs a short break.""", """    options:
+      - text: The baby is hungry.
+        feedback: Perhaps, but look at the whole picture.
+      - id: dislike
+        text: The baby does not like the parent.
+        feedback: No. Looking away is a normal way to manage feelings.
+      - text: The baby needs a short break.""")
+    edit(project / "quizzes/kc-cues.yaml", """      - text: The baby does not like the parent.
+        feedback: No. Looking away is a normal way to manage feelings.
+    outcomes""", "    outcomes")
+    out = tmp_path / "dist"
+    assert run("build", project, "--out", out, "--target", kind).exit_code == 0, "republished"
+    old_format = cmi.resumed()
+    old_format["cmi"]["suspend_data"] = json.dumps({"v": 1, "p": ["welcome", "baby-cues", "check-cues"],
+                                                    "k": {"kc-cue-look-away": "b"}, "s": {}, "n": {}, "t": 5})
+    with serve(lms_site(out / f"mini-course-1.1-{kind}.zip", tmp_path / "site")) as base:
+        url = f"{base}/lms.html?v={version}&mastery=80"
+        second = Learner(browser, url, resume=cmi.resumed())
+        assert second.page_id() == "check-cues"
+        form = second.view.locator("form[data-question=kc-cue-look-away]")
+        assert form.locator("input").nth(2).is_checked() and form.locator("input:checked").count() == 1
+        assert "You chose: The baby needs a short break." in form.locator(".feedback").inner_text()
+        assert_clean_session(second.close(), version, second)
+
+        migrated = Learner(browser, url, resume=old_format)
+        form = migrated.view.locator("form[data-question=kc-cue-look-away]")
+        assert form.locator("input[value=dislike]").is_checked(), "version 1 letter b: the option now second"
+        result = migrated.close()
+    assert_clean_session(result, version, migrated)
+    assert json.loads(Cmi(result["snapshot"], version).suspend)["k"] == {"kc-cue-look-away": "dislike"}
 
 
 @pytest.mark.parametrize("kind", VERSIONS)
@@ -346,14 +399,14 @@ def test_web_build_keeps_progress_in_the_browser(browser: Browser, tmp_path: Pat
     for target in ("baby-cues", "check-cues"):
         page.locator("a[rel=next]").click()
         page.locator(f'body[data-page="{target}"][data-ready]').wait_for()
-    page.locator("input[value=a]").check()
+    page.locator("input[value=baby_needs_56fe]").check()
     page.locator("form.question button").click()
     assert "Correct" in page.locator(".feedback").inner_text()
     page.goto((web / "index.html").as_uri())
     assert page.locator(".start-link").inner_text() == "Continue where you left off"
     page.locator(".start-link").click()
     page.locator('body[data-page="check-cues"][data-ready]').wait_for()
-    assert page.locator("input[value=a]").is_checked()
+    assert page.locator("input[value=baby_needs_56fe]").is_checked()
     context.close()
     assert errors == []
 

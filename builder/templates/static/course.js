@@ -102,6 +102,7 @@
     region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
     if (review === "correctness") { return; }
     keys.forEach(function (key) {
+      if (!option(key)) { return; }
       var p = element("div", "option-response");
       p.appendChild(element("p", "mark", "You chose: " + label(key)));
       p.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
@@ -300,7 +301,7 @@
         if (!number) { number = legend.insertBefore(element("span", "question-number"), legend.firstChild); }
         number.textContent = "Question " + (i + 1) + " of " + info.questions.length + ". ";
         all("input", form).forEach(function (input) {
-          var chosen = (info.responses[id] || "").indexOf(input.value) >= 0;
+          var chosen = (info.responses[id] || "").split(",").indexOf(input.value) >= 0;
           input.checked = chosen;
           input.disabled = info.submitted || session.mode() !== "normal";
         });
@@ -308,7 +309,7 @@
         region.textContent = "";
         region.className = "feedback";
         if (info.submitted) {
-          var keys = (info.responses[id] || "").split("").filter(Boolean);
+          var keys = (info.responses[id] || "").split(",").filter(Boolean);
           showFeedback(form, keys, session.isRight(id, keys), bank.review);
         }
       });

@@ -3,14 +3,16 @@
  * and reports to the LMS; in the web build, or when no LMS is found, it keeps progress in this
  * browser. Rules followed: ../shared/scorm-checklist.md (R12-*, R04-*).
  * The saved state is compact JSON keyed by authored ids (builder/tracking.py mirrors it):
- *   {v:1, p:[visited page ids], k:{question id: "ac"}, s:{page id: revealed stage id},
- *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "b"}, d: 0|1 submitted, h:[scores],
+ *   {v:2, p:[visited page ids], k:{question id: "option id,option id"}, s:{page id: revealed stage id},
+ *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "option id"}, d: 0|1 submitted, h:[scores],
  *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
  *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, x: seed of the knowledge checks' option
- *    order}; a.x is the seed of the attempt's option order. */
+ *    order}; a.x is the seed of the attempt's option order.
+ * Answers name option ids (authored or derived from the text), never positions. Version 1 named options
+ * by position letters (a-h); it is read by mapping each letter to the option now at that position. */
 (function () {
   "use strict";
-  var STATE_VERSION = 1;
+  var STATE_VERSION = 2;
   var RETRY_MS = [2000, 5000, 15000, 30000];
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
@@ -100,13 +102,23 @@
   function restore(text, course) {
     var state = emptyState(), data;
     try { data = JSON.parse(text); } catch (e) { return state; }
-    if (!data || data.v !== STATE_VERSION) { return state; }
+    if (!data || (data.v !== STATE_VERSION && data.v !== 1)) { return state; }
     var pages = {}, questions = {}, bank = course.assessment && course.banks[course.assessment.bank];
     course.pages.forEach(function (p) { pages[p.id] = p; });
     keysOf(course.banks).forEach(function (b) { keysOf(course.banks[b].questions).forEach(function (q) { questions[q] = course.banks[b].questions[q]; }); });
     keysOf(course.decisions).forEach(function (q) { questions[q] = course.decisions[q]; });
     (data.p || []).forEach(function (id) { if (has(pages, id) && state.p.indexOf(id) < 0) { state.p.push(id); } });
-    keysOf(data.k || {}).forEach(function (id) { if (has(questions, id)) { state.k[id] = String(data.k[id]); } });
+    /* Answers: option ids that still exist in the question (version 1: position letters). */
+    function answer(question, saved) {
+      var keys = data.v === 1
+        ? String(saved).split("").map(function (letter) { return question.options["abcdefgh".indexOf(letter)]; })
+        : String(saved).split(",");
+      return keys.filter(function (key, i) { return question.options.indexOf(key) >= 0 && keys.indexOf(key) === i; }).join(",");
+    }
+    keysOf(data.k || {}).forEach(function (id) {
+      var keys = has(questions, id) ? answer(questions[id], data.k[id]) : "";
+      if (keys) { state.k[id] = keys; }
+    });
     keysOf(data.s || {}).forEach(function (id) {
       var stages = course.stages[id] || [];
       if (stages.indexOf(data.s[id]) >= 0 || data.s[id] === "analysis") { state.s[id] = data.s[id]; }
@@ -134,7 +146,10 @@
       var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice(), x: isSeed(data.a.x) ? data.a.x : 0,
                 m: (data.a.m || []).filter(function (id) { return course.outcomes.some(function (o) { return o.id === id; }); }) };
       (data.a.q || []).forEach(function (id) { if (has(bank.questions, id)) { a.q.push(id); } });
-      keysOf(data.a.r || {}).forEach(function (id) { if (a.q.indexOf(id) >= 0) { a.r[id] = String(data.a.r[id]); } });
+      keysOf(data.a.r || {}).forEach(function (id) {
+        var keys = a.q.indexOf(id) >= 0 ? answer(bank.questions[id], data.a.r[id]) : "";
+        if (keys) { a.r[id] = keys; }
+      });
       state.a = a;
     }
     return state;
@@ -395,14 +410,14 @@
     return bank ? bank.questions[id] : null;
   };
 
-  function sameKeys(a, b) { return a.slice().sort().join("") === b.slice().sort().join(""); }
+  function sameKeys(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
 
   /* A knowledge check or decision point: kept, and recorded the first time it is answered. */
   Session.prototype.checkAnswer = function (id, keys, description) {
     var question = this.question(id);
     var right = sameKeys(keys, question.correct);
     var first = !has(this.state.k, id);
-    this.state.k[id] = keys.join("");
+    this.state.k[id] = keys.join(",");
     if (first) {
       this.report({ interactions: [{ id: id, response: keys, correct: question.correct, right: right,
                                      outcomes: question.outcomes, latency: this.latency(id), description: description }] });
@@ -411,17 +426,18 @@
     return right;
   };
   Session.prototype.isRight = function (id, keys) { return sameKeys(keys, this.question(id).correct); };
-  Session.prototype.answerOf = function (id) { return has(this.state.k, id) ? this.state.k[id].split("") : null; };
+  Session.prototype.answerOf = function (id) { return has(this.state.k, id) ? this.state.k[id].split(",") : null; };
 
   Session.prototype.stage = function (pageId) { return this.state.s[pageId] || null; };
   Session.prototype.revealStage = function (pageId, stageId) { this.state.s[pageId] = stageId; this.save(); };
 
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
-  /* Keep a note if the whole state still fits what the LMS can store; false if it does not. */
+  /* Keep a note if all notes fit what is left once the worst-case progress is stored (course.stateMax,
+     computed at build time), so saved progress can never overflow; false if they do not. */
   Session.prototype.setNote = function (key, text) {
     var before = this.state.n[key];
     if (text) { this.state.n[key] = text; } else { delete this.state.n[key]; }
-    if (encode(this.state).length > this.store.limit) {
+    if (encode(this.state.n).length - 2 > this.store.limit - (this.course.stateMax || 0)) {
       if (before === undefined) { delete this.state.n[key]; } else { this.state.n[key] = before; }
       return false;
     }
@@ -467,7 +483,7 @@
   Session.prototype.setResponse = function (id, keys) {
     var a = this.state.a;
     if (!a || a.d || a.q.indexOf(id) < 0) { return; }
-    if (keys.length) { a.r[id] = keys.join(""); } else { delete a.r[id]; }
+    if (keys.length) { a.r[id] = keys.join(","); } else { delete a.r[id]; }
     this.save();
   };
   /* Score and per-outcome results of the current attempt's responses. */
@@ -476,7 +492,7 @@
     if (!a || !bank) { return null; }
     var right = 0, perOutcome = {}, answers = {};
     a.q.forEach(function (id) {
-      var q = bank.questions[id], response = (a.r[id] || "").split("").filter(Boolean);
+      var q = bank.questions[id], response = (a.r[id] || "").split(",").filter(Boolean);
       var ok = sameKeys(response, q.correct);
       answers[id] = { response: response, right: ok };
       if (ok) { right += 1; }
