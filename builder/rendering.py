@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, cast
 from urllib.parse import unquote, urlsplit
@@ -158,8 +159,9 @@ class _Renderer:
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
         self.banks = {bank.settings.id: bank for bank in course.banks}
+        titles = Counter(self.pages[p].meta.title for m in course.settings.modules for p in m.pages)
         self.modules = tuple(
-            NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p]) for p in m.pages))
+            NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p], m.title, titles) for p in m.pages))
             for m in course.settings.modules)
         self.order = [page for module in self.modules for page in module.pages]
         self.module_of = {page.id: module for module in self.modules for page in module.pages}
@@ -168,8 +170,12 @@ class _Renderer:
                            for code in course.covered_units())
 
     @staticmethod
-    def _nav_page(page: Page) -> NavPage:
-        return NavPage(page.meta.id, page.meta.title, f"{page.meta.id}.html", page.meta.kind)
+    def _nav_page(page: Page, module_title: str, titles: Counter[str]) -> NavPage:
+        """A page as linked and headed; a title that several pages share gets its module's title too
+        ("Check your understanding: Attachment"), so page titles and headings are unique (WCAG 2.4.2)."""
+        title = page.meta.title
+        return NavPage(page.meta.id, f"{title}: {module_title}" if titles[title] > 1 else title,
+                       f"{page.meta.id}.html", page.meta.kind)
 
     # Markdown with links rewritten for where the HTML will live (pages/…).
     def markdown(self, text: Optional[str], source_path: str) -> Markup:

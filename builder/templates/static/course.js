@@ -24,7 +24,12 @@
     return el;
   }
   function pageById(id) { return COURSE.pages.filter(function (p) { return p.id === id; })[0]; }
-  function checkedKeys(form) { return all("input:checked", form).map(function (i) { return i.value; }); }
+  /* The chosen option ids in written order, whatever order they are shown in. */
+  function checkedKeys(form) {
+    var written = session.question(form.getAttribute("data-question")).options;
+    return all("input:checked", form).map(function (i) { return i.value; })
+      .sort(function (a, b) { return written.indexOf(a) - written.indexOf(b); });
+  }
   function stemText(form) {
     var legend = form.querySelector("legend").cloneNode(true);
     all(".question-number, .hint", legend).forEach(function (n) { n.remove(); });
