@@ -12,12 +12,16 @@ class Learner:
     """One learner session: opens the harness, works through the course, closes the window."""
 
     def __init__(self, browser: Browser, url: str, *, resume: Optional[dict[str, Any]] = None,
-                 width: int = 1280) -> None:
+                 stored: Optional[dict[str, str]] = None, width: int = 1280) -> None:
+        """`resume` seeds scorm-again with a CMI snapshot; `stored` is what the Moodle profile
+        (`&moodle=1`) kept from earlier sessions, re-entered as Moodle would."""
         self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.context.set_default_timeout(10000)
         if resume is not None:
             seed = json.dumps(json.dumps(resume))
             self.context.add_init_script(f"sessionStorage.setItem('harness-resume', {seed})")
+        if stored is not None:
+            self.context.add_init_script(f"sessionStorage.setItem('harness-stored', {json.dumps(json.dumps(stored))})")
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -102,11 +106,12 @@ class Learner:
 
     def harness(self) -> dict[str, Any]:
         return self.page.evaluate("({calls: __harness.calls, violations: __harness.violations, "
-                                  "snapshot: __harness.snapshot, cmi: __harness.cmi()})")
+                                  "snapshot: __harness.snapshot, cmi: __harness.cmi(), stored: __harness.stored, "
+                                  "bodies: __harness.bodies, dropped: __harness.dropped})")
 
     def close(self) -> dict[str, Any]:
         """Close the course window (its pagehide ends the session); returns what the LMS saw."""
-        self.page.evaluate("document.getElementById('sco').remove()")
+        self.page.evaluate("__harness.leave()")
         self.page.wait_for_function("__harness.state === 'finished'", timeout=5000)
         result = self.harness()
         self.context.close()

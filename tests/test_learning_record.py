@@ -96,7 +96,8 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     status = "status" if version == "1.2" else "success_status"
     assert {o: (v["score"]["raw"], v[status]) for o, v in cmi.objectives.items()} == {
         met: ("100", "passed"), missed: ("0", "failed")}, "objectives agree with the answers given"
-    assert cmi.raw == "50", "the record showed the score the LMS holds"
+    # 1.2 holds the score while attempts are left (Moodle's mastery override would fail the attempt)
+    assert cmi.raw == ("" if version == "1.2" else "50"), "the record showed the score the LMS holds"
 
     resumed = Learner(browser, sites[kind], resume=cmi.resumed())
     resumed.goto("self-start")

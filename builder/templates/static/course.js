@@ -46,17 +46,40 @@
 
   var pageId = body.getAttribute("data-page");
 
+  var SAVE_FAILED = "Your latest progress has not been saved: the learning platform did not accept it. " +
+    "Keep this window open; the course keeps trying. If this message stays, note your answers and tell your course administrator.";
+  var FINISHED = "You have finished this session: nothing more is recorded. Close this window and open the course again to continue.";
   function showNotice() {
     var notice = document.querySelector(".lms-notice");
     if (!notice) { return; }
-    if (!session.connected()) {
+    if (session.finished) {
+      notice.textContent = FINISHED;
+      notice.hidden = false;
+    } else if (session.damaged) {
+      notice.textContent = "Your saved progress could not be read, so it has been left as it is and nothing from this " +
+        "session is recorded. Please tell your course administrator.";
+      notice.hidden = false;
+    } else if (session.failed) {
+      notice.textContent = SAVE_FAILED;
+      notice.hidden = false;
+    } else if (!session.connected()) {
       notice.textContent = "Your progress is kept in this browser only; results are not being recorded.";
       notice.hidden = false;
     } else if (session.mode() !== "normal") {
       notice.textContent = "You are in " + session.mode() + " mode: your answers are not recorded.";
       notice.hidden = false;
+    } else {
+      notice.hidden = true;
     }
   }
+  /* After Finish (here or on an earlier page of this window): every control is disabled. */
+  function closeInputs() {
+    all("main input, main textarea, main button, .pager button").forEach(function (control) { control.disabled = true; });
+  }
+  session.onSave(function (what) {
+    showNotice();
+    if (what === "finished") { closeInputs(); }
+  });
 
   /* The full contents menu: this page lists only its own module; add the others in course order. */
   function completeContents() {
@@ -412,8 +435,8 @@
       if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
       all(".ratings input", fieldset).forEach(function (input) {
         input.addEventListener("change", function () {
-          session.rate(phase, code, input.value, fieldset.querySelector("legend").textContent.trim());
-          status.textContent = "Saved your rating for " + code + ".";
+          var saved = session.rate(phase, code, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = saved ? "Saved your rating for " + code + "." : "Your rating for " + code + " is kept on this page but not yet saved.";
         });
       });
     });
@@ -427,16 +450,17 @@
       if (saved) { fieldset.querySelector('input[value="' + saved + '"]').checked = true; }
       all("input", fieldset).forEach(function (input) {
         input.addEventListener("change", function () {
-          session.rateStatement(id, input.value, fieldset.querySelector("legend").textContent.trim());
-          status.textContent = "Thank you: your answer has been saved.";
+          var saved = session.rateStatement(id, input.value, fieldset.querySelector("legend").textContent.trim());
+          status.textContent = saved ? "Thank you: your answer has been saved." : "Your answer has not been saved yet.";
         });
       });
     });
     all("textarea.comment").forEach(function (area) {
       area.addEventListener("change", function () {
-        flushNotes();
-        session.recordComment(area.getAttribute("data-comment"), document.querySelector('label[for="' + area.id + '"]').textContent.trim());
-        status.textContent = "Thank you: your comment has been saved.";
+        pendingNotes = {};
+        var saved = session.recordComment(area.getAttribute("data-comment"),
+                                          document.querySelector('label[for="' + area.id + '"]').textContent.trim());
+        status.textContent = saved ? "Thank you: your comment has been saved." : "Your comment has not been saved yet.";
       });
     });
   }
@@ -490,11 +514,21 @@
   function wireFinish() {
     var button = document.querySelector(".finish");
     if (!button) { return; }
+    var warned = false;
     button.addEventListener("click", function () {
+      var info = session.assessment();
+      if (!warned && info && info.attempt && !info.submitted && session.mode() === "normal") {
+        warned = true;
+        var warning = element("p", "finish-warning", "Your assessment answers have not been submitted. " +
+          "Select Finish again to end the session without submitting them, or submit them first.");
+        warning.setAttribute("role", "alert");
+        button.parentNode.insertBefore(warning, button);
+        return;
+      }
       flushNotes();
-      session.finish();
-      button.disabled = true;
-      var done = element("p", "finished", "Your progress has been saved. You can now close this window.");
+      var saved = session.finish();
+      var done = element("p", "finished", saved ? "Your progress has been saved. You can now close this window."
+        : "You have finished, but your latest progress may not have reached the learning platform.");
       done.setAttribute("role", "status");
       document.getElementById("main").appendChild(done);
     });
@@ -523,6 +557,7 @@
   wireEvaluation();
   wireRecord();
   wireFinish();
+  if (session.finished) { closeInputs(); }
   focusHeading();
   body.setAttribute("data-ready", "true");
   window.addEventListener("pagehide", function () { flushNotes(); if (!shell) { session.finish(); } });

@@ -6,11 +6,13 @@
  *   {v:2, p:[visited page ids], k:{question id: "option id,option id"}, s:{page id: revealed stage id},
  *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "option id"}, d: 0|1 submitted, h:[scores],
  *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
- *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, x: seed of the knowledge checks' option
- *    order}; a.x is the seed of the attempt's option order.
+ *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown, x: seed of the
+ *    knowledge checks' option order}; a.x is the seed of the attempt's option order.
+ * The page is kept here as well as in cmi.location: Moodle's 2004 runtime sends a value only when it
+ * differs from its value at launch, so a return to the launch page never reaches cmi.location.
  * Answers name option ids (authored or derived from the text), never positions. Version 1 named options
  * by position letters (a-h); it is read by mapping each letter to the option now at that position. */
-(function () {
+(function (root) {
   "use strict";
   var STATE_VERSION = 2;
   var RETRY_MS = [2000, 5000, 15000, 30000];
@@ -49,8 +51,10 @@
     return question.outcomes.map(function (o) { return "outcome:" + o; })
       .concat((question.tags || []).map(function (t) { return "tag:" + t; }));
   }
+  /* Questions per attempt (course data gives it as bank.size; all the questions when it is not given). */
+  function drawSize(bank) { return bank.size || keysOf(bank.questions).length; }
   /* The questions of one attempt: enough for each outcome and tag minimum (bank.minimums), counting a
-   * question under every label it has, then more at random up to bank.size; in bank order unless the
+   * question under every label it has, then more at random up to drawSize(bank); in bank order unless the
    * bank shuffles questions. builder/validation.py checks that every minimum can be met. */
   function drawQuestions(bank, random) {
     var ids = keysOf(bank.questions), pool = shuffled(ids, random), chosen = [], counts = {};
@@ -64,7 +68,7 @@
             drawLabels(bank.questions[id]).indexOf(label) >= 0) { take(id); }
       });
     });
-    pool.forEach(function (id) { if (chosen.length < bank.size && chosen.indexOf(id) < 0) { take(id); } });
+    pool.forEach(function (id) { if (chosen.length < drawSize(bank) && chosen.indexOf(id) < 0) { take(id); } });
     return bank.shuffle ? shuffled(chosen, random) : ids.filter(function (id) { return chosen.indexOf(id) >= 0; });
   }
   /* Option keys in the order shown: unpinned options shuffled by a seed for this question, pinned ones
@@ -93,16 +97,34 @@
     });
   }
 
+  /* Text for an LMS field of `limit` UTF-16 units (Moodle counts units): cut on a code-point boundary,
+     lone surrogates replaced (Moodle's runtime runs encodeURIComponent on every value at commit, which
+     throws on them), and in SCORM 2004 no '{' or '}', which localized strings reserve for {lang=...}
+     (a leading '{' is refused with 406; scorm-again refuses '{' anywhere). */
+  function cut(text, limit, is2004) {
+    var out = String(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      function (match, before) { return (before || "") + "\uFFFD"; });
+    if (is2004) { out = out.replace(/\{/g, "(").replace(/\}/g, ")"); }
+    if (out.length > limit) {
+      out = out.slice(0, limit);
+      if (/[\uD800-\uDBFF]$/.test(out)) { out = out.slice(0, -1); }
+    }
+    return out;
+  }
+
   function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {}, t: 0 }; }
   var RATINGS = { a: "achieved", w: "working_towards", n: "not_yet" };
 
   function isSeed(value) { return typeof value === "number" && value >= 0 && value < 2147483648 && value % 1 === 0; }
 
   /* Keep only what still exists in this version of the course (a republished course may differ). */
+  /* The saved state, or null if `text` is not empty and not progress this runtime wrote (damaged, or
+     another course's): the caller must then not overwrite it. */
   function restore(text, course) {
     var state = emptyState(), data;
-    try { data = JSON.parse(text); } catch (e) { return state; }
-    if (!data || (data.v !== STATE_VERSION && data.v !== 1)) { return state; }
+    if (!text) { return state; }
+    try { data = JSON.parse(text); } catch (e) { return null; }
+    if (!data || typeof data !== "object" || (data.v !== STATE_VERSION && data.v !== 1)) { return null; }
     var pages = {}, questions = {}, bank = course.assessment && course.banks[course.assessment.bank];
     course.pages.forEach(function (p) { pages[p.id] = p; });
     keysOf(course.banks).forEach(function (b) { keysOf(course.banks[b].questions).forEach(function (q) { questions[q] = course.banks[b].questions[q]; }); });
@@ -125,6 +147,7 @@
     });
     keysOf(data.n || {}).forEach(function (key) { if (course.notes.indexOf(key) >= 0) { state.n[key] = String(data.n[key]); } });
     state.t = Math.max(0, parseInt(data.t, 10) || 0);
+    if (has(pages, data.l)) { state.l = data.l; }
     if (isSeed(data.x)) { state.x = data.x; }
     if (data.ev) {
       state.ev = {};
@@ -171,12 +194,12 @@
       return saved ? { state: saved.state || "", location: saved.location || "" } : { state: "", location: "" };
     } catch (e) { return { state: "", location: "" }; }
   };
-  BrowserStore.prototype.save = function (stateText, location) {
+  BrowserStore.prototype.save = function (stateText, location) {  /* elapsed and done: nothing to report */
     try { window.localStorage.setItem(this.key, JSON.stringify({ state: stateText, location: location })); return true; }
     catch (e) { return false; }
   };
   BrowserStore.prototype.report = function () { /* nothing to report without an LMS */ };
-  BrowserStore.prototype.finish = function (stateText, location) { this.save(stateText, location); };
+  BrowserStore.prototype.finish = function (stateText, location) { return stateText === null || this.save(stateText, location); };
 
   /* The LMS through the SCORM 1.2 or 2004 API. */
   function ScormStore(api, version) {
@@ -194,14 +217,24 @@
           time: "cmi.core.session_time", mode: "cmi.core.lesson_mode", name: "cmi.core.student_name",
           raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max" };
     this.phase = "new";
+    this.written = {};
+    this.refused = 0;
   }
   ScormStore.prototype.call = function (name, a, b) {
     if (this.phase === "finished") { return ""; }
     try { return String(this.api[this.fn[name]](a === undefined ? "" : a, b)); } catch (e) { return "false"; }
   };
   ScormStore.prototype.get = function (element) { return this.phase === "running" ? this.call("get", element) : ""; };
+  /* Write a value unless the LMS already holds it (no field written twice: Moodle's 2004 runtime re-sends
+     every element set in the session with each commit). A refused write is remembered, so the save
+     that needed it reports failure and is retried. */
   ScormStore.prototype.set = function (element, value) {
-    return this.phase === "running" && this.call("set", element, String(value)) === "true";
+    value = String(value);
+    if (this.phase !== "running") { return false; }
+    if (this.written[element] === value) { return true; }
+    if (this.call("set", element, value) === "true") { this.written[element] = value; return true; }
+    this.refused += 1;
+    return false;
   };
   ScormStore.prototype.commit = function () { return this.phase === "running" && this.call("commit") === "true"; };
   ScormStore.prototype.initialize = function () {
@@ -209,6 +242,8 @@
     if (this.phase !== "running") { return false; }
     this.connected = true;
     this.mode = this.get(this.el.mode) || "normal";
+    this.written[this.el.location] = this.get(this.el.location);
+    this.written[this.el.suspend] = this.get(this.el.suspend);
     this.learnerName = this.get(this.el.name);
     this.interactions = parseInt(this.get("cmi.interactions._count"), 10) || 0;
     this.objectives = {};
@@ -223,11 +258,17 @@
   ScormStore.prototype.load = function () {
     return { state: this.get(this.el.suspend), location: this.get(this.el.location) };
   };
-  ScormStore.prototype.save = function (stateText, location) {
+  /* Everything that matters is set and committed while the page is alive (never only at unload):
+     exit=suspend (Moodle restores 2004 data and resumes 1.2 only after it), location, progress and,
+     in 2004, the session time so far. True only if the LMS accepted every value and the commit. */
+  ScormStore.prototype.save = function (stateText, location, elapsed, done) {
     if (this.phase !== "running") { return false; }
+    var refused = this.refused;
+    this.set(this.el.exit, done && !this.is2004 ? "" : "suspend");
     if (location) { this.set(this.el.location, location); }
     this.set(this.el.suspend, stateText);
-    return this.commit();
+    if (this.is2004 && elapsed !== undefined) { this.set(this.el.time, timespan(elapsed, true)); }
+    return this.commit() && this.refused === refused;
   };
 
   var RANK12 = { "": 0, "not attempted": 0, browsed: 1, incomplete: 2, failed: 3, completed: 4, passed: 5 };
@@ -262,7 +303,7 @@
     item.outcomes.forEach(function (id, i) { this.set(n + "objectives." + i + ".id", id); }, this);
     if (is2004) {
       this.set(n + "timestamp", now.toISOString().slice(0, 22) + "Z");  /* fraction needed before Z; 2 digits for Moodle */
-      if (item.description) { this.set(n + "description", item.description.slice(0, 250)); }
+      if (item.description) { this.set(n + "description", cut(item.description, 250, true)); }
     } else {
       this.set(n + "time", pad(now.getHours(), 2) + ":" + pad(now.getMinutes(), 2) + ":" + pad(now.getSeconds(), 2));
     }
@@ -270,7 +311,9 @@
       this.set(n + "weighting", "1");
       this.set(n + "correct_responses.0.pattern", item.correct.join(join));
     }
-    this.set(n + (is2004 ? "learner_response" : "student_response"), item.response.join(join));
+    var free = item.type === "fill-in" || item.type === "long-fill-in";
+    this.set(n + (is2004 ? "learner_response" : "student_response"),
+             free ? cut(item.response.join(""), item.type === "long-fill-in" ? 4000 : 255, is2004) : item.response.join(join));
     /* Unscored answers (ratings) are "neutral"; scored ones right or wrong. */
     this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
     if (item.latency !== undefined) { this.set(n + "latency", timespan(item.latency, is2004)); }
@@ -305,17 +348,22 @@
     if (event.score !== undefined) { this.setScore(event.score); }
     if (event.status) { this.setStatus(event.status); }
   };
+  /* End the session. With no state (review mode, damaged saved progress) nothing is written. 1.2: exit "" once finished (R12-12).
+     2004: always suspend, since Moodle restores 2004 data only after a suspend (R04-7) and submitted
+     answers must stay available for review. */
   ScormStore.prototype.finish = function (stateText, location, done, elapsed) {
-    if (this.phase !== "running") { return; }
-    /* 1.2: exit "" once finished (R12-12). 2004: always suspend, since Moodle restores 2004 data
-       only after a suspend (R04-7) and submitted answers must stay available for review. */
-    this.set(this.el.exit, done && !this.is2004 ? "" : "suspend");
-    if (location) { this.set(this.el.location, location); }
-    this.set(this.el.suspend, stateText);
-    this.set(this.el.time, timespan(elapsed, this.is2004));
-    this.commit();
-    this.call("fin");
+    if (this.phase !== "running") { return false; }
+    var ok = true, refused = this.refused;
+    if (stateText !== null) {
+      this.set(this.el.exit, done && !this.is2004 ? "" : "suspend");
+      if (location) { this.set(this.el.location, location); }
+      this.set(this.el.suspend, stateText);
+      this.set(this.el.time, timespan(elapsed, this.is2004));
+      ok = this.commit() && this.refused === refused;
+    }
+    ok = this.call("fin") === "true" && ok;
     this.phase = "finished";
+    return ok;
   };
 
   /* ---------------------------------------------------------------- session */
@@ -327,17 +375,23 @@
     this.finished = false;
     this.dirty = false;
     this.retry = 0;
+    this.failed = false;
+    this.listener = null;
     var saved = store.load();
     this.state = restore(saved.state, course);
+    /* Damaged or foreign saved progress is kept as it is: this session then records nothing. */
+    this.damaged = this.state === null;
+    if (this.damaged) { this.state = emptyState(); }
     if (!this.state.x) { this.state.x = newSeed(); }  /* saved with the first page visit */
-    this.location = saved.location;
+    this.location = this.state.l || saved.location;
     this.shownAt = {};
+    if (this.damaged || !this.recording()) { return; }
     if (store.connected && store.mode === "normal") {
       if (store.is2004 ? !store.status.completion || store.status.completion === "not attempted" || store.status.completion === "unknown"
                        : store.status.lesson === "not attempted" || !store.status.lesson) {
         store.setStatus(store.is2004 ? { completion: "incomplete" } : { lesson: "incomplete" });
-        store.commit();  /* R12-6: incomplete, committed at once */
       }
+      this.save();  /* R12-6: incomplete, and exit=suspend, committed at once */
     } else if (store.connected && store.mode === "browse" && !store.is2004 &&
                (store.status.lesson === "not attempted" || !store.status.lesson)) {
       store.setStatus({ lesson: "browsed" });
@@ -356,19 +410,37 @@
     this.state.t = (this.state.t || 0) + Math.round((now - (this.lastTick || this.started)) / 1000);
     this.lastTick = now;
   };
+  /* Whether this session writes anything: not after Finish, not in review mode, not over damaged data. */
+  Session.prototype.recording = function () {
+    return !this.finished && !this.damaged && this.store.mode !== "review";
+  };
+  /* Save state, location and time with one commit. A refused value or a failed commit keeps the data
+     dirty and is retried; once retries are spent, listeners hear "failed" (a persistent notice). */
   Session.prototype.save = function () {
-    if (this.finished) { return false; }
+    if (!this.recording()) { return false; }
     this.tick();
-    var ok = this.store.save(encode(this.state), this.location);
+    this.state.l = this.location || undefined;
+    var ok = this.store.save(encode(this.state), this.location, Date.now() - this.started, this.done());
     this.dirty = !ok;
-    if (!ok && this.retry < RETRY_MS.length) {
-      var self = this;
-      setTimeout(function () { if (self.dirty) { self.save(); } }, RETRY_MS[this.retry]);
-      this.retry += 1;
-    } else if (ok) {
+    if (ok) {
       this.retry = 0;
+      this.failed = false;
+    } else if (this.retry < RETRY_MS.length) {
+      var self = this;
+      if (!this.timer) {
+        this.timer = setTimeout(function () { self.timer = null; if (self.dirty) { self.save(); } }, RETRY_MS[this.retry]);
+        this.retry += 1;
+      }
+    } else {
+      this.failed = true;
     }
+    this.notify(ok ? "saved" : this.failed ? "failed" : "retrying");
     return ok;
+  };
+  /* The page shown hears how saving goes: "saved", "retrying", "failed", "finished" (one page at a time). */
+  Session.prototype.onSave = function (listener) { this.listener = listener; };
+  Session.prototype.notify = function (what) {
+    try { if (this.listener) { this.listener(what); } } catch (e) { /* the page has gone */ }
   };
   Session.prototype.saveIfDirty = function () { if (this.dirty) { this.save(); } };
 
@@ -392,7 +464,7 @@
     this.location = pageId;
     this.shownAt = {};
     if (this.state.p.indexOf(pageId) < 0) { this.state.p.push(pageId); }
-    this.report({ status: this.status() });
+    this.reportStatus();
     this.save();
   };
 
@@ -471,7 +543,7 @@
   Session.prototype.repairAttempt = function () {
     var bank = this.assessmentBank(), a = this.state.a;
     if (!bank || !a || a.d) { return; }
-    keysOf(bank.questions).forEach(function (id) { if (a.q.length < bank.size && a.q.indexOf(id) < 0) { a.q.push(id); } });
+    keysOf(bank.questions).forEach(function (id) { if (a.q.length < drawSize(bank) && a.q.indexOf(id) < 0) { a.q.push(id); } });
   };
   /* The order to show a question's options in: the attempt's own order in the assessment, the learner's
    * own order in knowledge checks; as written when the bank does not shuffle options. */
@@ -547,7 +619,7 @@
     this.selfAssessment()[phase][code] = value;
     this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
                                    response: [this.store.is2004 ? RATINGS[value] : value], description: description }] });
-    this.save();
+    return this.save();
   };
 
   /* ---- evaluation: ratings and comments, recorded as unscored answers */
@@ -556,15 +628,15 @@
     this.state.ev = this.state.ev || {};
     this.state.ev[id] = value;
     this.report({ interactions: [{ id: id, type: "likert", outcomes: [], response: [value], description: description }] });
-    this.save();
+    return this.save();
   };
   /* Record a comment already kept as a note: free text, trimmed to what the LMS field holds. */
   Session.prototype.recordComment = function (id, description) {
     var text = this.note("ev." + id).replace(/\s+/g, " ").trim();
-    if (!text) { return; }
+    if (!text) { return this.save(); }
     this.report({ interactions: [{ id: id, type: this.store.is2004 ? "long-fill-in" : "fill-in", outcomes: [],
-                                   response: [text.slice(0, this.store.is2004 ? 4000 : 255)], description: description }] });
-    this.save();
+                                   response: [text], description: description }] });
+    return this.save();
   };
 
   /* What the personal learning record shows. */
@@ -590,7 +662,7 @@
     var submitted = !!info && info.history.length > 0;
     var exhausted = !!info && info.attemptsLeft === 0;
     return {
-      assessed: assessed, submitted: submitted, passed: !!info && info.passed,
+      assessed: assessed, submitted: submitted, passed: !!info && info.passed, exhausted: exhausted,
       pagesDone: rule.pages === "none" || this.allContentVisited(),
       assessmentDone: !assessed || exhausted || (rule.assessment === "passed" ? info.passed : submitted)
     };
@@ -602,18 +674,41 @@
       return { completion: complete ? "completed" : "incomplete",
                success: p.assessed && p.submitted ? (p.passed ? "passed" : "failed") : "" };
     }
-    if (p.assessed && p.submitted) { return { lesson: p.passed ? "passed" : "failed" }; }
-    return { lesson: complete ? "completed" : "incomplete" };
+    /* 1.2: one status for both. "failed" only when no attempt is left (Moodle reopens a failed,
+       passed or completed attempt in review mode, where the learner cannot retry); "passed" only
+       when the completion rule is met. */
+    if (!complete) { return { lesson: "incomplete" }; }
+    if (p.assessed && p.submitted) { return { lesson: p.passed ? "passed" : p.exhausted ? "failed" : "incomplete" }; }
+    return { lesson: "completed" };
   };
   Session.prototype.done = function () { var p = this.progress(); return p.pagesDone && p.assessmentDone; };
+  /* Report to the LMS. SCORM 1.2 gets score.raw only with a final passed/failed status: with Moodle's
+     "mastery score overrides status", LMSFinish turns any score below the mastery score into failed
+     and any score above it into passed (checklist R12-9). */
   Session.prototype.report = function (event) {
-    if (!this.finished) { this.store.report(event); }
+    if (!this.recording()) { return; }
+    if (!this.store.is2004 && event.score !== undefined) {
+      var lesson = (event.status || this.status()).lesson;
+      if (lesson !== "passed" && lesson !== "failed") { delete event.score; }
+    }
+    this.store.report(event);
   };
+  /* The status (and, in 1.2, the score once final) after progress changed. */
+  Session.prototype.reportStatus = function () {
+    var info = this.assessment(), event = { status: this.status() };
+    if (info && info.best !== null) { event.score = info.best; }
+    this.report(event);
+  };
+  /* End the session; true if the LMS accepted everything. */
   Session.prototype.finish = function () {
-    if (this.finished) { return; }
+    if (this.finished) { return false; }
     this.tick();
-    this.store.finish(encode(this.state), this.location, this.done(), Date.now() - this.started);
+    this.state.l = this.location || undefined;
+    var ok = this.store.finish(this.recording() ? encode(this.state) : null, this.location, this.done(),
+                               Date.now() - this.started) && !this.dirty;
     this.finished = true;
+    this.notify("finished");
+    return ok;
   };
 
   function findAPI(win, name, hops) {
@@ -633,7 +728,7 @@
     return api;
   }
 
-  window.CourseRuntime = {
+  var CourseRuntime = {
     /* A session reporting to the LMS if one is found, else keeping progress in this browser. */
     start: function (course, version) {
       var api = version ? discoverAPI(version) : null;
@@ -643,10 +738,10 @@
       }
       return new Session(course, new BrowserStore(course));
     },
-    encode: encode,
-    timespan: timespan,
-    drawQuestions: drawQuestions,
-    seededRandom: seededRandom,
-    optionOrder: optionOrder
+    /* The session logic on its own, for tests under Node (node --test tests/js/). */
+    Session: Session, ScormStore: ScormStore, restore: restore, encode: encode, timespan: timespan, cut: cut,
+    drawQuestions: drawQuestions, seededRandom: seededRandom, optionOrder: optionOrder
   };
-}());
+  if (typeof module === "object" && module.exports) { module.exports = CourseRuntime; }
+  else { root.CourseRuntime = CourseRuntime; }
+}(this));

@@ -1,0 +1,141 @@
+// Session logic of builder/templates/static/runtime.js under Node's own test runner:
+//   node --test tests/js/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const runtime = require("../../builder/templates/static/runtime.js");
+
+const COURSE = {
+  id: "c", passMark: 80, completion: { pages: "all", assessment: "passed" }, lockAssessment: false,
+  outcomes: [{ id: "LO1", text: "x" }], units: [], notes: ["p1.s1"], ratings: [], decisions: {}, stages: {},
+  pages: [{ id: "p1", kind: "content" }, { id: "p2", kind: "knowledge-check" }, { id: "fa", kind: "assessment" }],
+  assessment: { page: "fa", bank: "final" },
+  banks: {
+    kc: { kind: "knowledge-check", questions: { q1: { type: "single", correct: ["yes_1"], options: ["yes_1", "no_2"], outcomes: [] } } },
+    final: { kind: "assessment", draw: null, shuffle: false, attempts: 2,
+      questions: { f1: { type: "single", correct: ["right"], options: ["right", "wrong"], outcomes: ["LO1"] } } }
+  },
+  stateMax: 200
+};
+
+// A SCORM API that records calls; `refuse` names elements whose SetValue answers "false".
+function fakeApi(version, values = {}, refuse = () => false) {
+  const calls = [], data = { ...values };
+  const is2004 = version === "2004";
+  const api = {
+    calls, data, commits: 0, failCommit: false,
+    [is2004 ? "Initialize" : "LMSInitialize"]: () => "true",
+    [is2004 ? "Terminate" : "LMSFinish"]: () => { calls.push(["fin"]); return "true"; },
+    [is2004 ? "GetValue" : "LMSGetValue"]: (k) => (k in data ? data[k] : ""),
+    [is2004 ? "SetValue" : "LMSSetValue"]: (k, v) => { calls.push(["set", k, v]); if (refuse(k)) { return "false"; } data[k] = v; return "true"; },
+    [is2004 ? "Commit" : "LMSCommit"]: () => { calls.push(["commit"]); return api.failCommit ? "false" : "true"; }
+  };
+  return api;
+}
+
+function session(version, values, refuse) {
+  const api = fakeApi(version, values, refuse);
+  const store = new runtime.ScormStore(api, version);
+  assert.equal(store.initialize(), true);
+  return { api, s: new runtime.Session(COURSE, store) };
+}
+
+test("exit=suspend and incomplete are committed at launch", () => {
+  for (const version of ["1.2", "2004"]) {
+    const { api } = session(version, version === "1.2" ? { "cmi.core.lesson_status": "not attempted" } : {});
+    const exit = version === "1.2" ? "cmi.core.exit" : "cmi.exit";
+    const commit = api.calls.findIndex((c) => c[0] === "commit");
+    assert.ok(api.calls.slice(0, commit).some((c) => c[1] === exit && c[2] === "suspend"), version);
+  }
+});
+
+test("no field is written twice", () => {
+  const { api, s } = session("2004");
+  s.visit("p1");
+  s.visit("p1");
+  const exits = api.calls.filter((c) => c[1] === "cmi.exit");
+  assert.equal(exits.length, 1);
+});
+
+test("1.2: failed and score only once no attempt is left; passed only when the rule is met", () => {
+  const { api, s } = session("1.2", { "cmi.core.lesson_status": "not attempted" });
+  s.visit("fa");
+  s.startAttempt();
+  s.setResponse("f1", ["wrong"]);
+  s.submitAssessment({ f1: "stem" });
+  assert.equal(api.data["cmi.core.lesson_status"], "incomplete");
+  assert.equal(api.data["cmi.core.score.raw"], undefined);
+  s.startAttempt();
+  s.setResponse("f1", ["right"]);
+  s.submitAssessment({ f1: "stem" });
+  assert.equal(api.data["cmi.core.lesson_status"], "incomplete", "pages not all visited yet");
+  assert.equal(api.data["cmi.core.score.raw"], undefined);
+  s.visit("p1");
+  s.visit("p2");
+  assert.equal(api.data["cmi.core.lesson_status"], "passed");
+  assert.equal(api.data["cmi.core.score.raw"], "100");
+});
+
+test("a refused SetValue keeps the data dirty and is never reported as saved", () => {
+  let refusing = true;
+  const { s } = session("1.2", {}, (k) => refusing && k === "cmi.suspend_data");
+  assert.equal(s.save(), false);
+  assert.equal(s.dirty, true);
+  refusing = false;
+  assert.equal(s.save(), true);
+  assert.equal(s.dirty, false);
+  clearTimeout(s.timer);
+});
+
+test("a failed commit is retried and reported", () => {
+  const { api, s } = session("2004");
+  const heard = [];
+  s.onSave((what) => heard.push(what));
+  api.failCommit = true;
+  assert.equal(s.save(), false);
+  assert.deepEqual(heard, ["retrying"]);
+  clearTimeout(s.timer);
+});
+
+test("review mode and damaged saved progress write nothing", () => {
+  const review = session("1.2", { "cmi.core.lesson_mode": "review", "cmi.core.lesson_status": "passed" });
+  review.s.visit("p1");
+  review.s.finish();
+  assert.deepEqual(review.api.calls.filter((c) => c[0] !== "fin"), []);
+  const damaged = session("2004", { "cmi.suspend_data": "{\"v\":1,\"p\":[" });
+  assert.equal(damaged.s.damaged, true);
+  damaged.s.visit("p1");
+  damaged.s.finish();
+  assert.ok(!damaged.api.calls.some((c) => c[1] === "cmi.suspend_data"));
+});
+
+test("version 1 state migrates position letters to option ids", () => {
+  const state = runtime.restore(JSON.stringify({ v: 1, p: ["p1", "gone"], k: { q1: "b", lost: "a" }, s: {}, n: {}, t: 3 }), COURSE);
+  assert.deepEqual(state.p, ["p1"]);
+  assert.deepEqual(state.k, { q1: "no_2" });
+  assert.equal(runtime.restore("not json", COURSE), null);
+  assert.equal(runtime.restore("", COURSE).v, 2);
+});
+
+test("text is cut on a code-point boundary and neutralised for 2004 {lang=}", () => {
+  assert.equal(runtime.cut("ab\u{1F600}", 3, false), "ab");
+  assert.equal(runtime.cut("{Scenario} text", 100, true), "(Scenario) text");
+  assert.equal(runtime.cut("{x}", 100, false), "{x}");
+  assert.doesNotThrow(() => encodeURIComponent(runtime.cut("a\uD83Db\uDE00", 100, false)));
+});
+
+test("notes get what is left after the worst case", () => {
+  const { s } = session("1.2");
+  const room = 4096 - COURSE.stateMax;
+  assert.equal(s.setNote("p1.s1", "x".repeat(room - 20)), true);
+  assert.equal(s.setNote("p1.s1", "x".repeat(room + 1)), false);
+  clearTimeout(s.timer);
+});
+
+test("the page shown is kept in the saved state", () => {
+  const { api, s } = session("2004");
+  s.visit("p2");
+  assert.equal(JSON.parse(api.data["cmi.suspend_data"]).l, "p2");
+});

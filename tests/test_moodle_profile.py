@@ -1,0 +1,229 @@
+"""End to end in the harness's Moodle profile (`&moodle=1`): what a real Moodle keeps (issue 14).
+
+The LMS data is what commits delivered (`stored`), not scorm-again's memory: a 2004 commit re-sends
+every element set so far that differs from its launch value, unload requests over 64 KiB are dropped,
+every value goes through encodeURIComponent, and re-entry follows Moodle's rules (1.2 review mode
+after a finished track; 2004 data only after a stored cmi.exit=suspend).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from browser import lms_site, serve
+from conftest import FIXTURES, edit, run
+from learner import Learner
+
+pytestmark = pytest.mark.browser
+VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+V12 = {"exit": "cmi.core.exit", "location": "cmi.core.lesson_location", "status": "cmi.core.lesson_status",
+       "raw": "cmi.core.score.raw", "time": "cmi.core.session_time"}
+V2004 = {"exit": "cmi.exit", "location": "cmi.location", "status": "cmi.completion_status",
+         "raw": "cmi.score.raw", "time": "cmi.session_time"}
+
+
+def el(version: str, name: str) -> str:
+    return (V12 if version == "1.2" else V2004)[name]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The fixture course, and a variant whose assessment is open from the start, in the Moodle profile."""
+    out = tmp_path_factory.mktemp("moodle")
+    project = out / "open"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "course/course.yaml", "lock_assessment: true", "lock_assessment: false")
+    edit(project / "course/course.yaml", "id: mini-course", "id: mini-open")
+    assert run("build", FIXTURES / "mini", "--out", out / "dist").exit_code == 0
+    assert run("build", project, "--out", out / "dist").exit_code == 0
+    urls = {}
+    with serve(out) as base:
+        for kind, version in VERSIONS.items():
+            for name in ("mini-course", "mini-open"):
+                lms_site(out / "dist" / f"{name}-1.0-{kind}.zip", out / f"{name}-{kind}")
+                urls[f"{name}-{kind}"] = f"{base}/{name}-{kind}/lms.html?v={version}&mastery=80&moodle=1"
+        yield urls
+
+
+def clean(result: dict[str, Any], learner: Learner) -> None:
+    assert result["violations"] == [] and learner.errors == []
+    assert result["dropped"] == 0, "no request was lost"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_leaving_without_finish_keeps_progress_and_time(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Items 1, 2: exit=suspend, location and time reach Moodle while the page is alive."""
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[f"mini-course-{kind}"])
+    learner.next()
+    learner.next()
+    learner.check_questions()
+    learner.next()
+    alive = learner.harness()["stored"]
+    assert alive[el(version, "exit")] == "suspend" and alive[el(version, "location")] == "case-amira", \
+        "stored before any unload request"
+    if version == "2004":
+        assert alive[el(version, "time")] != "", "2004 session time is committed while the page is alive"
+    result = learner.close()
+    clean(result, learner)
+    stored = result["stored"]
+    assert stored[el(version, "exit")] == "suspend" and stored[el(version, "location")] == "case-amira"
+    assert stored[el(version, "time")] not in ("", "PT0H0M0.00S", "00:00:00.00")
+    again = Learner(browser, sites[f"mini-course-{kind}"], stored=stored)
+    assert again.page_id() == "case-amira", "the learner returns where they left"
+    assert "4 of 5" in again.view.locator(".progress-text").inner_text()
+    clean(again.close(), again)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_failed_attempt_can_be_retried_after_leaving(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Item 3: 1.2 keeps 'incomplete' and no score while attempts are left, so re-entry is not review mode."""
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[f"mini-course-{kind}"])
+    for _ in range(4):
+        if learner.view.locator("form.question:visible button").count():
+            learner.check_questions()
+        learner.reveal_stages()
+        learner.next()
+    assert "You did not pass" in learner.take_assessment(right=False)
+    result = learner.close()
+    clean(result, learner)
+    stored = result["stored"]
+    if version == "1.2":
+        assert stored[el(version, "status")] == "incomplete" and stored.get(el(version, "raw"), "") == ""
+    again = Learner(browser, sites[f"mini-course-{kind}"], stored=stored)
+    assert again.page_id() == "final-check"
+    assert again.view.locator(".new-attempt").is_visible(), "the learner can start attempt 2"
+    assert "You passed" in (again.view.locator(".new-attempt").click() or again.take_assessment(right=True))
+    clean(again.close(), again)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_passed_waits_for_the_completion_rule(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Item 4: pages: all + assessment: passed; the learner opens only the assessment and passes."""
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[f"mini-open-{kind}"])
+    learner.goto("final-check")
+    assert "You passed" in learner.take_assessment(right=True)
+    result = learner.close()
+    clean(result, learner)
+    assert result["stored"][el(version, "status")] == "incomplete"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_text_is_cut_on_code_points_and_safe_for_2004(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Items 7, 8: a description cut inside an emoji, a response starting with '{'."""
+    learner = Learner(browser, sites[f"mini-course-{kind}"])
+    learner.frame.evaluate("""() => {
+      const s = parent.coursebuild;
+      s.state.n['ev.x'] = '{Scenario} ' + 'x'.repeat(243) + '\\u{1F600}' + 'y'.repeat(4000);
+      s.report({interactions: [{id: 'ev-x', type: s.store.is2004 ? 'long-fill-in' : 'fill-in', outcomes: [],
+                                response: [s.state.n['ev.x']], description: '{Scenario} ' + 'z'.repeat(238) + '\\u{1F600}'}]});
+      delete s.state.n['ev.x'];
+      s.save();
+    }""")
+    learner.next()
+    result = learner.close()
+    clean(result, learner)
+    assert result["stored"][el(VERSIONS[kind], "location")] == "baby-cues", "later commits still arrive"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_refused_save_is_retried_and_never_reported_as_saved(browser: Browser, sites: dict[str, str],
+                                                            kind: str) -> None:
+    """Item 6: a refused SetValue keeps the data dirty; the retry delivers it."""
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[f"mini-course-{kind}"] + "&refuse=^cmi.suspend_data$&refusecount=2")
+    learner.next()
+    learner.next()
+    learner.check_questions()
+    learner.page.wait_for_function("__harness.stored['cmi.suspend_data'] && "
+                                   "__harness.stored['cmi.suspend_data'].indexOf('kc-cue-look-away') >= 0",
+                                   timeout=15000)
+    assert learner.frame.evaluate("parent.coursebuild.dirty") is False
+    result = learner.close()
+    assert [c for c in result["calls"] if c.get("refused")], "the fault was injected"
+    assert result["stored"][el(version, "location")] == "check-cues"
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_return_to_the_launch_page_is_resumed(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Item 9: resume on X, go to Y, back to X; Moodle never receives location X again."""
+    first = Learner(browser, sites[f"mini-course-{kind}"])
+    first.next()
+    stored = first.close()["stored"]
+    second = Learner(browser, sites[f"mini-course-{kind}"], stored=stored)
+    assert second.page_id() == "baby-cues"
+    second.next()
+    second.goto("baby-cues")
+    stored = second.close()["stored"]
+    third = Learner(browser, sites[f"mini-course-{kind}"], stored=stored)
+    assert third.page_id() == "baby-cues"
+    clean(third.close(), third)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_after_finish_inputs_are_closed_and_review_writes_nothing(browser: Browser, sites: dict[str, str],
+                                                                   kind: str) -> None:
+    """Item 10."""
+    version = VERSIONS[kind]
+    learner = Learner(browser, sites[f"mini-open-{kind}"])
+    learner.goto("final-check")
+    learner.view.locator(".finish").click()
+    assert "not been submitted" in learner.view.locator(".finish-warning").inner_text(), "Finish asks first"
+    learner.take_assessment(right=True)
+    learner.view.locator(".finish").click()
+    learner.view.locator(".finished").wait_for()
+    assert learner.view.locator(".finish").is_disabled()
+    assert "nothing more is recorded" in learner.view.locator(".lms-notice").inner_text()
+    learner.goto("welcome")
+    assert learner.view.locator(".lms-notice").is_visible()
+    result = learner.harness()
+    learner.context.close()
+    stored = dict(result["stored"], **{el(version, "status"): "passed" if version == "1.2" else "completed"})
+    review = Learner(browser, sites[f"mini-open-{kind}"], stored=stored)
+    if version == "1.2":
+        assert "review mode" in review.view.locator(".lms-notice").inner_text()
+        review.goto("welcome")
+        after = review.close()
+        assert [c for c in after["calls"] if c["fn"] in ("LMSSetValue", "LMSCommit")] == [], "review writes nothing"
+    else:
+        clean(review.close(), review)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_damaged_saved_progress_is_kept_and_reported(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """Item 12: neither a blank course nor a silent wipe."""
+    version = VERSIONS[kind]
+    first = Learner(browser, sites[f"mini-course-{kind}"])
+    first.next()
+    stored = first.close()["stored"]
+    stored["cmi.suspend_data"] = '{"v":1,"p":["welc'
+    second = Learner(browser, sites[f"mini-course-{kind}"], stored=stored)
+    assert "could not be read" in second.view.locator(".lms-notice").inner_text()
+    result = second.close()
+    assert result["stored"]["cmi.suspend_data"] == '{"v":1,"p":["welc'
+    assert not [c for c in result["calls"] if c["fn"].endswith("SetValue") and c["args"][0] == "cmi.suspend_data"]
+    assert result["stored"][el(version, "exit")] == "suspend"
+
+
+def test_strict_suspend_data_limit_with_the_longest_notes(browser: Browser, sites: dict[str, str]) -> None:
+    """Item 5: 1.2 with Moodle's strict limits; a learner fills every note to the most the course allows."""
+    learner = Learner(browser, sites["mini-course-scorm12"] + "&strict=1")
+    learner.goto("case-amira")
+    notes = learner.view.locator("textarea.note")
+    for i in range(notes.count()):
+        if notes.nth(i).is_visible():
+            for length in range(100, 5000, 100):  # typed in bursts: each is kept while it fits
+                notes.nth(i).fill("\u00e9" * length)
+    learner.view.locator("h1").click()
+    learner.reveal_stages()
+    result = learner.close()
+    clean(result, learner)
+    assert not [c for c in result["calls"] if c.get("refused")]
+    assert 3000 < len(result["stored"]["cmi.suspend_data"]) <= 4096
