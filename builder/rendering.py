@@ -83,6 +83,7 @@ class UnitView:
     code: str
     title: str
     levels: tuple[tuple[int, str], ...]
+    domain: str
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,10 @@ class _Renderer:
             for m in course.settings.modules)
         self.order = [page for module in self.modules for page in module.pages]
         self.module_of = {page.id: module for module in self.modules for page in module.pages}
-        units = {u.code: u for d in (course.framework.domains if course.framework else []) for u in d.units}
-        self.units = tuple(UnitView(code, units[code].title, tuple(sorted(units[code].levels.items())))
-                           for code in course.covered_units())
+        units = {u.code: (u, f"{d.number}. {d.title}") for d in (course.framework.domains if course.framework else [])
+                 for u in d.units}
+        self.units = tuple(UnitView(code, units[code][0].title, tuple(sorted(units[code][0].levels.items())),
+                                    units[code][1]) for code in course.covered_units())
 
     @staticmethod
     def _nav_page(page: Page, module_title: str, titles: Counter[str]) -> NavPage:

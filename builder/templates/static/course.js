@@ -411,6 +411,32 @@
     render();
   }
 
+  /* ---- self-assessment in steps: one framework domain at a time, starting at the first with a unit not
+   * yet rated; each step says how many of its units are rated. */
+  function wireDomainSteps(box) {
+    var steps = all(".sa-domain", box);
+    function count() {
+      steps.forEach(function (step) {
+        var units = all(".unit-rating", step);
+        var done = units.filter(function (u) { return u.querySelector(".ratings input:checked"); }).length;
+        setText(step.querySelector(".sa-rated"), done + " of " + units.length + " units rated");
+      });
+    }
+    function show(number, focus) {
+      steps.forEach(function (step, i) { step.hidden = i + 1 !== number; });
+      if (focus) { steps[number - 1].querySelector("h2").focus(); }
+    }
+    var open = steps.filter(function (step) {
+      return all(".unit-rating", step).some(function (u) { return !u.querySelector(".ratings input:checked"); });
+    })[0];
+    show(open ? steps.indexOf(open) + 1 : 1, false);
+    count();
+    all(".sa-go", box).forEach(function (button) {
+      button.addEventListener("click", function () { show(parseInt(button.getAttribute("data-step"), 10), true); });
+    });
+    box.addEventListener("change", count);
+  }
+
   /* ---- self-assessment: level chosen once, each rating kept and recorded as it is made */
   function wireSelfAssessment() {
     var box = document.querySelector(".self-assessment");
@@ -440,6 +466,7 @@
         });
       });
     });
+    wireDomainSteps(box);
   }
 
   /* ---- end-of-course evaluation */
