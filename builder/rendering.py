@@ -293,6 +293,8 @@ class _Renderer:
             "stages": {page.meta.id: [s.id for s in page.meta.stages] for page in self.course.pages
                        if page.meta.stages},
             "notes": [key for page in self.course.pages for key in note_keys(page, [u.code for u in self.units])],
+            "noteLabels": {key: label for page in self.course.pages for key, label in note_labels(page).items()},
+            "minutes": sum(self.pages[p.id].meta.minutes for p in self.order),
             "units": [{"code": u.code, "title": u.title} for u in self.units],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
             "stateMax": encoded_length(worst_case_state(self.course)),
@@ -310,6 +312,17 @@ def note_keys(page: Page, unit_codes: list[str]) -> list[str]:
         return ([f"{page.meta.id}.{index}" for index in range(1, len(page.meta.prompts) + 1)]
                 + [f"ev.{comment.id}" for comment in page.meta.comments])
     return []
+
+
+def note_labels(page: Page) -> dict[str, str]:
+    """What the learning record calls each case-study and reflection note: where it was written."""
+    meta = page.meta
+    if meta.kind == "case-study":
+        return {f"{meta.id}.{stage.id}": f"{meta.title}, stage {i}: {stage.title}"
+                for i, stage in enumerate(meta.stages, start=1) if stage.prompts}
+    if meta.kind == "reflection":
+        return {f"{meta.id}.{i}": f"{meta.title}: {prompt}" for i, prompt in enumerate(meta.prompts, start=1)}
+    return {}
 
 
 def _question_data(question: Question) -> dict[str, object]:

@@ -494,6 +494,11 @@
 
   /* ---- the personal learning record */
   var RATING_WORDS = { a: "Achieved", w: "Working towards", n: "Not yet", "": "–" };
+  /* Planned minutes as CPD hours, to the nearest quarter hour: "6.5 hours". */
+  function cpdHours(minutes) {
+    var hours = Math.round(minutes / 15) / 4;
+    return hours + (hours === 1 ? " hour" : " hours");
+  }
   function wireRecord() {
     var box = document.querySelector(".learning-record");
     if (!box) { return; }
@@ -502,6 +507,7 @@
     [["Learner", data.name || "________________________"], ["Course", COURSE.title + " (version " + COURSE.version + ")"],
      ["Date", new Date().toLocaleDateString(document.documentElement.lang || "en-GB", { day: "numeric", month: "long", year: "numeric" })],
      ["Time spent", Math.floor(minutes / 60) + " h " + (minutes % 60) + " min"],
+     ["CPD hours", cpdHours(COURSE.minutes) + " (the course's planned learning time)"],
      ["Final assessment", data.best === null || data.best === undefined ? "Not taken yet" :
        "Best score " + data.best + "% (pass mark " + COURSE.passMark + "%): " + (data.passed ? "passed" : "not passed")],
      ["Framework level", data.level ? "Level " + data.level : "Not chosen"]].forEach(function (pair) {
@@ -529,10 +535,15 @@
       });
     });
     box.appendChild(table);
-    if (data.notes.length) {
-      box.appendChild(element("h2", null, "My case-study notes"));
-      var notes = element("ul", "record-notes");
-      data.notes.forEach(function (n) { notes.appendChild(element("li", null, n.text)); });
+    /* Case-study and reflection notes, each under where it was written; evaluation comments are not notes. */
+    var written = data.notes.filter(function (n) { return COURSE.noteLabels[n.key]; });
+    if (written.length) {
+      box.appendChild(element("h2", null, "My notes"));
+      var notes = element("dl", "record-notes");
+      written.forEach(function (n) {
+        notes.appendChild(element("dt", null, COURSE.noteLabels[n.key]));
+        notes.appendChild(element("dd", null, n.text));
+      });
       box.appendChild(notes);
     }
     document.querySelector(".print-record").addEventListener("click", function () { window.print(); });
