@@ -48,25 +48,28 @@
 
   var SAVE_FAILED = "Your latest progress has not been saved: the learning platform did not accept it. " +
     "Keep this window open; the course keeps trying. If this message stays, note your answers and tell your course administrator.";
-  var FINISHED = "You have finished this session: nothing more is recorded. Close this window and open the course again to continue.";
+  var FINISHED = "You have finished this session: nothing more is recorded.";
+  /* Called after every save: a status region rewritten with the same words is read out again, so only
+   * a change is written. */
   function showNotice() {
     var notice = document.querySelector(".lms-notice");
     if (!notice) { return; }
     if (session.finished) {
-      notice.textContent = FINISHED;
+      setText(notice, FINISHED + (body.classList.contains("embedded") ? " Open the course again from the learning platform to continue."
+        : " Close this window and open the course again to continue."));
       notice.hidden = false;
     } else if (session.damaged) {
-      notice.textContent = "Your saved progress could not be read, so it has been left as it is and nothing from this " +
-        "session is recorded. Please tell your course administrator.";
+      setText(notice, "Your saved progress could not be read, so it has been left as it is and nothing from this " +
+        "session is recorded. Please tell your course administrator.");
       notice.hidden = false;
     } else if (session.failed) {
-      notice.textContent = SAVE_FAILED;
+      setText(notice, SAVE_FAILED);
       notice.hidden = false;
     } else if (!session.connected()) {
-      notice.textContent = "Your progress is kept in this browser only; results are not being recorded.";
+      setText(notice, "Your progress is kept in this browser only; results are not being recorded.");
       notice.hidden = false;
     } else if (session.mode() !== "normal") {
-      notice.textContent = "You are in " + session.mode() + " mode: your answers are not recorded.";
+      setText(notice, "You are in " + session.mode() + " mode: your answers are not recorded.");
       notice.hidden = false;
     } else {
       notice.hidden = true;
@@ -565,11 +568,20 @@
       }
       flushNotes();
       var saved = session.finish();
-      var done = element("p", "finished", saved ? "Your progress has been saved. You can now close this window."
+      var done = element("p", "finished", saved ? "Your progress has been saved." +
+        (body.classList.contains("embedded") ? "" : " You can now close this window.")
         : "You have finished, but your latest progress may not have reached the learning platform.");
       done.setAttribute("role", "status");
       document.getElementById("main").appendChild(done);
     });
+  }
+
+  /* Framed by an LMS's player (not a window of its own): the LMS shows the course title and its own way
+   * out, so the page shows neither. */
+  function markEmbedded() {
+    var host = shell ? window.parent : window, framed;
+    try { framed = host !== host.top; } catch (e) { framed = true; }
+    body.classList.toggle("embedded", framed);
   }
 
   /* After a page change, put focus on the new page's heading (not when a link targets a part of it). */
@@ -584,6 +596,7 @@
     session.startAttempt();
   }
   if (body.getAttribute("data-kind") !== "extra") { session.visit(pageId); }
+  markEmbedded();
   completeContents();
   showNotice();
   showProgress();
