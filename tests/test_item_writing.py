@@ -121,7 +121,7 @@ def test_none_of_these_pinned_is_fine(project: Path) -> None:
 
 
 def test_repeated_stem(project: Path) -> None:
-    practice = [{"id": "kc-q", "stem": "On a visit a parent misses 3 antenatal visits. What do you think of first?",
+    practice = [{"id": "kc-q", "stem": "On this visit a parent misses three antenatal visits. What do you think first?",
                  "options": [{"text": "A pause", "correct": True, "feedback": "Yes. The baby asks for a pause."},
                              {"text": "Dislike", "feedback": "No. Turning away is how babies calm down."}],
                  "outcomes": ["LO1"], "explanation": "Turning away is how a baby asks for a pause."}]
