@@ -123,3 +123,13 @@ def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> Non
     result = run("kit", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
+
+
+def test_pinned_options_keep_their_place_on_paper() -> None:
+    from builder.model import Question
+    options = [{"text": f"Option {n}", "feedback": "Because of the reason given.", "correct": n == 1} for n in range(1, 5)]
+    options[3].update(text="None of these", pinned=True)
+    question = Question.model_validate({"id": "q", "stem": "Which?", "options": options, "explanation": "Why."})
+    orders = {tuple(o.text for o in paper_order(f"course-{n}", question)) for n in range(30)}
+    assert all(order[3] == "None of these" for order in orders) and len(orders) == 6
+    assert paper_order("course-1", question) == paper_order("course-1", question)
