@@ -14,8 +14,8 @@ from builder.model import Course, Question
 
 #: suspend_data limits: SCORM 1.2 CMIString4096; SCORM 2004 4th edition 64000 characters.
 SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64000)}
-#: The largest seed of an option order (`x`, `a.x`): the runtime's seeds are whole numbers below 2^31.
-SEED_MAX = 2**31 - 1
+#: The largest seed of the learner's option order (`x`): the runtime's seeds are whole numbers below a million.
+SEED_MAX = 999999
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         attempts = settings.attempts or 9
         state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
                       "r": {q.id: _longest_answer(q) for q in drawn}, "h": [100] * attempts,
-                      "m": [outcome.id for outcome in course.settings.outcomes], "x": SEED_MAX}
+                      "m": [outcome.id for outcome in course.settings.outcomes]}
     return state
 
 

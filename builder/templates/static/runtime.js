@@ -6,8 +6,8 @@
  *   {v:2, p:[visited page ids], k:{question id: "option id,option id"}, s:{page id: revealed stage id},
  *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "option id"}, d: 0|1 submitted, h:[scores],
  *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
- *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown, x: seed of the
- *    knowledge checks' option order}; a.x is the seed of the attempt's option order.
+ *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown, x: the learner's
+ *    seed for the order of options (below a million)}.
  * The page is kept here as well as in cmi.location: Moodle's 2004 runtime sends a value only when it
  * differs from its value at launch, so a return to the launch page never reaches cmi.location.
  * Answers name option ids (authored or derived from the text), never positions. Version 1 named options
@@ -23,8 +23,9 @@
 
   /* ---- drawing questions and shuffling options: seeded, so an attempt can be rebuilt from its seed */
 
-  /* A new seed: a whole number below 2^31. */
-  function newSeed() { return Math.floor(Math.random() * 2147483647); }
+  /* A new seed: a whole number below a million (short, as it is saved in suspend_data). */
+  var SEED_LIMIT = 1000000;
+  function newSeed() { return Math.floor(Math.random() * SEED_LIMIT); }
   /* FNV-1a hash of a string: a 32-bit seed. */
   function hashText(text) {
     var h = 2166136261;
@@ -115,7 +116,7 @@
   function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {}, t: 0 }; }
   var RATINGS = { a: "achieved", w: "working_towards", n: "not_yet" };
 
-  function isSeed(value) { return typeof value === "number" && value >= 0 && value < 2147483648 && value % 1 === 0; }
+  function isSeed(value) { return typeof value === "number" && value >= 0 && value < SEED_LIMIT && value % 1 === 0; }
 
   /* Keep only what still exists in this version of the course (a republished course may differ). */
   /* The saved state, or null if `text` is not empty and not progress this runtime wrote (damaged, or
@@ -166,7 +167,7 @@
       });
     }
     if (data.a && bank) {
-      var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice(), x: isSeed(data.a.x) ? data.a.x : 0,
+      var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice(),
                 m: (data.a.m || []).filter(function (id) { return course.outcomes.some(function (o) { return o.id === id; }); }) };
       (data.a.q || []).forEach(function (id) { if (has(bank.questions, id)) { a.q.push(id); } });
       keysOf(data.a.r || {}).forEach(function (id) {
@@ -536,7 +537,7 @@
     var bank = this.assessmentBank(), info = this.assessment();
     if (!bank || (info.attempt && !info.submitted) || info.passed || info.attemptsLeft === 0) { return false; }
     var a = this.state.a || { n: 0, h: [] };
-    this.state.a = { n: a.n + 1, q: drawQuestions(bank, Math.random), r: {}, d: 0, h: a.h, x: newSeed() };
+    this.state.a = { n: a.n + 1, q: drawQuestions(bank, Math.random), r: {}, d: 0, h: a.h };
     return true;  /* saved with the next save: the page visit, or the caller's */
   };
   /* Top up an unsubmitted attempt whose questions were removed in a republished course. */
@@ -545,12 +546,13 @@
     if (!bank || !a || a.d) { return; }
     keysOf(bank.questions).forEach(function (id) { if (a.q.length < drawSize(bank) && a.q.indexOf(id) < 0) { a.q.push(id); } });
   };
-  /* The order to show a question's options in: the attempt's own order in the assessment, the learner's
-   * own order in knowledge checks; as written when the bank does not shuffle options. */
+  /* The order to show a question's options in: the learner's own order (from their seed, state.x) in
+   * knowledge checks, a new one for each attempt (seed and attempt number) in the assessment; as written
+   * when the bank does not shuffle options. */
   Session.prototype.optionOrder = function (id, keys, pinned) {
     var bank = this.bankOf(id), a = this.state.a, inAttempt = bank && bank === this.assessmentBank();
-    if (!bank || !bank.shuffleOptions || (inAttempt && !(a && a.x))) { return keys.slice(); }
-    return optionOrder(id, keys, pinned, inAttempt ? a.x : this.state.x);
+    if (!bank || !bank.shuffleOptions || (inAttempt && !a)) { return keys.slice(); }
+    return optionOrder(id, keys, pinned, inAttempt ? this.state.x + "." + a.n : String(this.state.x));
   };
   Session.prototype.setResponse = function (id, keys) {
     var a = this.state.a;
