@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
 
 from browser import lms_site, serve
-from conftest import REPO, run
+from conftest import REPO, edit, run
 from learner import Learner
 from test_accessibility import axe
 from test_fair_assessment import Attempts, first_option, web  # noqa: F401 - `web` is a fixture
@@ -111,6 +111,36 @@ def test_unanswered_questions_are_flagged_next_to_each_and_in_a_summary(attempts
     assert node_of(page, f'form[data-question="{drawn[17]}"] fieldset')["description"] == ""
     assert links.count() == 2, "an answer clears its error"
     assert page.evaluate("window.__announced") == []
+
+
+def test_a_wrong_answer_in_a_knowledge_check_shows_the_right_one_and_why(browser: Browser, web: Path) -> None:  # noqa: F811
+    page = browser.new_page()
+    page.goto((web / "pages/m1-check.html").as_uri())
+    page.locator("body[data-ready]").wait_for()
+    form = page.locator("form.question").first
+    question = page.evaluate("qid => COURSE.banks['kc-m1'].questions[qid]", form.get_attribute("data-question"))
+    wrong = next(key for key in question["options"] if key not in question["correct"])
+    form.locator(f'input[value="{wrong}"]').check()
+    form.locator("button").click()
+    right = form.locator(f'.option[data-option="{question["correct"][0]}"]')
+    feedback = form.locator(".feedback").inner_text()
+    assert feedback.startswith("\u2717 Not quite.")
+    assert f"The right answer: {right.locator('label').inner_text()}" in feedback
+    assert right.locator(".option-feedback").inner_text() in feedback
+    assert form.locator(".explanation").inner_text() in feedback
+    page.close()
+
+
+def test_review_can_show_only_whether_each_answer_was_right(browser: Browser, project: Path, tmp_path: Path) -> None:
+    edit(project / "quizzes/final.yaml", "attempts: 3", "attempts: 3\nreview: correctness")
+    assert run("build", project, "--out", tmp_path / "out", "--target", "web").exit_code == 0
+    tab = Attempts(browser, next((tmp_path / "out").glob("*-web")), page="final-check")
+    tab.open(5)
+    tab.answer(first_option)
+    tab.submit()
+    review = tab.page.locator("form.question:visible .feedback").all_inner_texts()
+    tab.context.close()
+    assert review and set(review) <= {"\u2713 Correct.", "\u2717 Not quite."}, review
 
 
 def test_titles_headings_labels_and_hints_are_not_repeated(web: Path) -> None:  # noqa: F811

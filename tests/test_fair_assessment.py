@@ -70,14 +70,14 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Attempts:
     """This course's assessment page in one browser tab, opened afresh per seed with every page visited."""
 
-    def __init__(self, browser: Browser, web: Path):
+    def __init__(self, browser: Browser, web: Path, page: str = "final-assessment"):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(10000)
         self.context.add_init_script(SEEDED_RANDOM)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.url = (web / "pages" / "final-assessment.html").as_uri()
+        self.url = (web / "pages" / f"{page}.html").as_uri()
         self.page.goto(self.url)
         self.page.locator("body[data-ready]").wait_for()
         self.course: dict[str, Any] = self.page.evaluate("COURSE")
