@@ -6,6 +6,7 @@ Every word comes from the course source, apart from the templates' fixed labels.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from builder.errors import CoursebuildError
 from builder.markup import convert
-from builder.model import Course, Page, Question
+from builder.model import Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
@@ -53,10 +54,24 @@ def key_points(page: Page) -> list[Markup]:
     return points
 
 
-def _question(question: Question) -> dict[str, Any]:
+def paper_order(course_id: str, question: Question) -> list[Option]:
+    """The options in the fixed shuffled order of the printed questionnaire and its answer key.
+
+    Unpinned options are sorted by a SHA-256 digest of course id, question id and option id, so the
+    order looks random, is the same in every build, and follows an option when others are added.
+    Pinned options keep their written positions.
+    """
+    def digest(option: Option) -> str:
+        return hashlib.sha256(f"{course_id}\n{question.id}\n{option.id}".encode()).hexdigest()
+
+    moving = iter(sorted((o for o in question.options if not o.pinned), key=digest))
+    return [o if o.pinned else next(moving) for o in question.options]
+
+
+def _question(question: Question, options: list[Option] | None = None) -> dict[str, Any]:
     return {"id": question.id, "stem": inline(convert(question.stem).html), "type": question.type,
             "options": [{"label": OPTION_LABELS[i], "text": inline(convert(o.text).html), "correct": o.correct,
-                         "feedback": _md(o.feedback)} for i, o in enumerate(question.options)],
+                         "feedback": _md(o.feedback)} for i, o in enumerate(options or question.options)],
             "explanation": _md(question.explanation)}
 
 
@@ -84,7 +99,8 @@ def render_kit(course: Course) -> dict[str, str]:
         "sessions": [{"session": s, "instructions": _md(s.instructions),
                       "modules": [modules[m] for m in s.modules],
                       "cases": [c for c in cases if c["module"] in s.modules]} for s in settings.kit.timetable],
-        "questions": [_question(q) for q in assessment.questions] if assessment else [],
+        "questions": [_question(q, paper_order(settings.id, q) if assessment.shuffle_options else None)
+                      for q in assessment.questions] if assessment else [],
         "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body)}
                      for p in settings.kit.handout_pages],
         "evaluation": next((p.meta for p in pages if p.meta.ratings or p.meta.comments), None),

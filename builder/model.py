@@ -151,6 +151,8 @@ class Option(Authored):
     text: Markdown
     correct: bool = False
     feedback: Markdown
+    #: kept at its authored position when the options are shuffled (e.g. "None of these")
+    pinned: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -167,6 +169,8 @@ class Question(Authored):
     options: list[Option]
     outcomes: list[Id] = []
     competencies: list[Code] = []
+    #: the author's own labels, for `draw_per_tag`
+    tags: list[Id] = []
     explanation: Markdown
 
 
@@ -219,9 +223,33 @@ class BankSettings(Authored):
     title: Text
     kind: BankKind
     draw: Optional[Annotated[int, Field(ge=1)]] = None
+    #: at least this many questions for each outcome the bank's questions assess, in every attempt
+    draw_per_outcome: Optional[Annotated[int, Field(ge=1)]] = None
+    #: at least this many questions with each of these tags, in every attempt
+    draw_per_tag: dict[Id, Annotated[int, Field(ge=1)]] = {}
     shuffle: bool = False
+    #: options in a new order for each learner attempt (pinned options stay where they are)
+    shuffle_options: bool = True
+    #: after an assessment: show the right answers with feedback, or only whether each answer was right
+    review: Literal["answers", "correctness"] = "answers"
     attempts: Optional[Annotated[int, Field(ge=1)]] = None
     questions: list[Question] = Field(min_length=1)
+
+    def draw_minimums(self) -> dict[str, int]:
+        """Questions each attempt must hold per outcome (`outcome:<id>`) and per tag (`tag:<id>`)."""
+        minimums: dict[str, int] = {}
+        if self.draw_per_outcome:
+            outcomes = dict.fromkeys(o for q in self.questions for o in q.outcomes)
+            minimums.update({f"outcome:{o}": self.draw_per_outcome for o in outcomes})
+        minimums.update({f"tag:{t}": n for t, n in self.draw_per_tag.items()})
+        return minimums
+
+    def most_drawn(self) -> int:
+        """The most questions one attempt can hold: `draw`, else what the per-outcome and per-tag draws need."""
+        if self.draw is not None:
+            return min(self.draw, len(self.questions))
+        minimums = self.draw_minimums()
+        return min(sum(minimums.values()), len(self.questions)) if minimums else len(self.questions)
 
 
 class Unit(Authored):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, cast
 from urllib.parse import unquote, urlsplit
@@ -56,6 +57,7 @@ class OptionView:
     text: str
     feedback: str
     correct: bool
+    pinned: bool
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class UnitView:
     code: str
     title: str
     levels: tuple[tuple[int, str], ...]
+    domain: str
 
 
 @dataclass(frozen=True)
@@ -158,18 +161,24 @@ class _Renderer:
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
         self.banks = {bank.settings.id: bank for bank in course.banks}
+        titles = Counter(self.pages[p].meta.title for m in course.settings.modules for p in m.pages)
         self.modules = tuple(
-            NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p]) for p in m.pages))
+            NavModule(m.id, m.title, tuple(self._nav_page(self.pages[p], m.title, titles) for p in m.pages))
             for m in course.settings.modules)
         self.order = [page for module in self.modules for page in module.pages]
         self.module_of = {page.id: module for module in self.modules for page in module.pages}
-        units = {u.code: u for d in (course.framework.domains if course.framework else []) for u in d.units}
-        self.units = tuple(UnitView(code, units[code].title, tuple(sorted(units[code].levels.items())))
-                           for code in course.covered_units())
+        units = {u.code: (u, f"{d.number}. {d.title}") for d in (course.framework.domains if course.framework else [])
+                 for u in d.units}
+        self.units = tuple(UnitView(code, units[code][0].title, tuple(sorted(units[code][0].levels.items())),
+                                    units[code][1]) for code in course.covered_units())
 
     @staticmethod
-    def _nav_page(page: Page) -> NavPage:
-        return NavPage(page.meta.id, page.meta.title, f"{page.meta.id}.html", page.meta.kind)
+    def _nav_page(page: Page, module_title: str, titles: Counter[str]) -> NavPage:
+        """A page as linked and headed; a title that several pages share gets its module's title too
+        ("Check your understanding: Attachment"), so page titles and headings are unique (WCAG 2.4.2)."""
+        title = page.meta.title
+        return NavPage(page.meta.id, f"{title}: {module_title}" if titles[title] > 1 else title,
+                       f"{page.meta.id}.html", page.meta.kind)
 
     # Markdown with links rewritten for where the HTML will live (pages/…).
     def markdown(self, text: Optional[str], source_path: str) -> Markup:
@@ -229,7 +238,7 @@ class _Renderer:
         return QuestionView(
             id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
             options=tuple(OptionView(o.id, self.markdown(o.text, source_path),
-                                     self.markdown(o.feedback, source_path), o.correct)
+                                     self.markdown(o.feedback, source_path), o.correct, o.pinned)
                           for o in question.options),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
@@ -262,7 +271,7 @@ class _Renderer:
             stages=tuple(StageView(s.id, s.title, self.markdown(s.content, path), tuple(s.prompts),
                                    tuple(self.question(q, path) for q in s.decisions)) for s in meta.stages),
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
-            attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
+            attempts=bank.settings.attempts if bank else None, draw=bank.settings.most_drawn() if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))
@@ -285,6 +294,8 @@ class _Renderer:
             "stages": {page.meta.id: [s.id for s in page.meta.stages] for page in self.course.pages
                        if page.meta.stages},
             "notes": [key for page in self.course.pages for key in note_keys(page, [u.code for u in self.units])],
+            "noteLabels": {key: label for page in self.course.pages for key, label in note_labels(page).items()},
+            "minutes": sum(self.pages[p.id].meta.minutes for p in self.order),
             "units": [{"code": u.code, "title": u.title} for u in self.units],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
             "stateMax": encoded_length(worst_case_state(self.course)),
@@ -304,15 +315,30 @@ def note_keys(page: Page, unit_codes: list[str]) -> list[str]:
     return []
 
 
+def note_labels(page: Page) -> dict[str, str]:
+    """What the learning record calls each case-study and reflection note: where it was written."""
+    meta = page.meta
+    if meta.kind == "case-study":
+        return {f"{meta.id}.{stage.id}": f"{meta.title}, stage {i}: {stage.title}"
+                for i, stage in enumerate(meta.stages, start=1) if stage.prompts}
+    if meta.kind == "reflection":
+        return {f"{meta.id}.{i}": f"{meta.title}: {prompt}" for i, prompt in enumerate(meta.prompts, start=1)}
+    return {}
+
+
 def _question_data(question: Question) -> dict[str, object]:
-    return {"type": question.type, "correct": [o.id for o in question.options if o.correct],
-            "options": [o.id for o in question.options], "outcomes": question.outcomes}
+    data: dict[str, object] = {"type": question.type, "correct": [o.id for o in question.options if o.correct],
+                               "options": [o.id for o in question.options], "outcomes": question.outcomes}
+    if question.tags:
+        data["tags"] = question.tags
+    return data
 
 
 def _bank_data(bank: Bank) -> dict[str, object]:
     settings = bank.settings
-    return {"kind": settings.kind, "draw": settings.draw, "shuffle": settings.shuffle,
-            "attempts": settings.attempts,
+    return {"kind": settings.kind, "size": settings.most_drawn(),
+            "minimums": settings.draw_minimums(), "shuffle": settings.shuffle,
+            "shuffleOptions": settings.shuffle_options, "review": settings.review, "attempts": settings.attempts,
             "questions": {q.id: _question_data(q) for q in settings.questions}}
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from builder.item_writing import check_items
 from builder.model import Course, Page
 from builder.theme import Theme, render_template
 
@@ -126,6 +127,7 @@ def build_report(course: Course) -> Report:
                 f"(fewer than {MIN_ASSESSING_QUESTIONS})"
                 for o in outcomes if len(o.questions) < MIN_ASSESSING_QUESTIONS]
     warnings += [f"unit {c.code} is assessed but never taught" for c in competencies if c.questions and not c.pages]
+    warnings += [str(problem) for problem in check_items(course)]
     case_studies = [CaseStudySummary(id=p.meta.id, title=p.meta.title, stages=[s.id for s in p.meta.stages])
                     for p in ordered if p.meta.kind == "case-study"]
     pages = [PageSummary(id=p.meta.id, title=p.meta.title, kind=p.meta.kind, module=course.module_id(p.meta.id),

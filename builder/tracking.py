@@ -14,6 +14,8 @@ from builder.model import Course, Question
 
 #: suspend_data limits: SCORM 1.2 CMIString4096; SCORM 2004 4th edition 64000 characters.
 SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64000)}
+#: The largest seed of the learner's option order (`x`): the runtime's seeds are whole numbers below a million.
+SEED_MAX = 999999
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:
@@ -23,7 +25,8 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 2, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}, "t": 9999999, "l": max((page.meta.id for page in course.pages), key=len)}
+                             "n": {}, "t": 9999999, "l": max((page.meta.id for page in course.pages), key=len),
+                             "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
         state["ev"] = ratings
@@ -35,7 +38,7 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     if assessment is not None:
         settings = assessment.settings
         drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(_longest_answer(q)), reverse=True)
-        drawn = drawn[:settings.draw or len(drawn)]
+        drawn = drawn[:settings.most_drawn()]
         attempts = settings.attempts or 9
         state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
                       "r": {q.id: _longest_answer(q) for q in drawn}, "h": [100] * attempts,

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
+from builder.item_writing import check_items
 from builder.loading import PAGES_DIR
 from builder.markup import Reference, convert
 from builder.model import Bank, Course, Page, PageMeta, Question
@@ -55,7 +56,7 @@ class MarkdownText:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media)
+              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -226,7 +227,7 @@ def _check_banks(course: Course) -> Iterator[Problem]:
     for bank in course.banks:
         settings, source = bank.settings, bank.source
         if settings.kind == "knowledge-check":
-            for field in ("draw", "attempts"):
+            for field in ("draw", "attempts", "draw_per_outcome", "draw_per_tag", "review"):
                 if field in settings.model_fields_set:
                     yield source.problem((field,), f"`{field}` is only used in assessment banks",
                                          "remove it, or set `kind: assessment`")
@@ -234,9 +235,35 @@ def _check_banks(course: Course) -> Iterator[Problem]:
             yield source.problem(("draw",), f"`draw` is {settings.draw}, but the bank has only "
                                             f"{len(settings.questions)} questions",
                                  f"add questions or set `draw` to {len(settings.questions)} or fewer")
+        else:
+            yield from _check_draw_minimums(bank)
         if settings.id not in used:
             yield source.problem(("id",), f"bank `{settings.id}` is not used by any page",
                                  "name it in a page's `bank`, or delete the file", severity=WARNING)
+
+
+def _check_draw_minimums(bank: Bank) -> Iterator[Problem]:
+    """Errors when some attempt could not hold the questions `draw_per_outcome` and `draw_per_tag` ask for.
+
+    Each question drawn for one outcome or tag counts for every outcome and tag it has, so an attempt of
+    `draw` questions can always be filled when `draw` is at least the sum of the minimums.
+    """
+    settings, source = bank.settings, bank.source
+    minimums = settings.draw_minimums()
+    for key, wanted in minimums.items():
+        kind, name = key.split(":", 1)
+        have = sum(name in (q.outcomes if kind == "outcome" else q.tags) for q in settings.questions)
+        if have < wanted:
+            loc = ("draw_per_outcome",) if kind == "outcome" else ("draw_per_tag", name)
+            yield source.problem(loc, f"each attempt needs {wanted} questions for {kind} `{name}`, but the bank "
+                                      f"has only {have}",
+                                 f"add {kind} `{name}` to more questions, or ask for {have} or fewer" if have else
+                                 f"tag questions with `{name}`, or remove it from `draw_per_tag`")
+    needed = sum(minimums.values())
+    if settings.draw is not None and minimums and settings.draw < needed:
+        yield source.problem(("draw",), f"`draw` is {settings.draw}, too few for the per-outcome and per-tag draws, "
+                                        f"which can need {needed} questions",
+                             f"set `draw` to {needed} or more, or lower `draw_per_outcome` / `draw_per_tag`")
 
 
 def _all_questions(course: Course) -> Iterator[tuple[Question, SourceFile, Location]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from builder.kit import paper_order, render_kit
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
@@ -74,11 +75,25 @@ def test_questionnaire_has_every_question_and_the_key_matches_the_bank(kit: tupl
     for number, question in enumerate(bank.questions, start=1):
         stem = plain(question.stem)
         assert squash(f"{number}. {stem}") in questionnaire, question.id
-        for option in question.options:
-            assert squash(plain(option.text)) in questionnaire
-        answer = "; ".join(f"{'ABCDEFGH'[i]}. {plain(o.text)}" for i, o in enumerate(question.options) if o.correct)
+        options = paper_order(course.settings.id, question)
+        assert squash("".join(f"{'ABCDEFGH'[i]}. {plain(o.text)}" for i, o in enumerate(options))) in questionnaire
+        answer = "; ".join(f"{'ABCDEFGH'[i]}. {plain(o.text)}" for i, o in enumerate(options) if o.correct)
         assert squash(f"{number}. {stem} Answer: {answer}") in key, question.id
         assert squash(plain(question.explanation)) in key
+
+
+def test_the_paper_order_is_shuffled_the_same_way_in_every_build(kit: tuple[Course, Path]) -> None:
+    """The questionnaire does not give the key away by position, and a rebuild prints the same order."""
+    course, folder = kit
+    bank = next(b.settings for b in course.banks if b.settings.kind == "assessment")
+    orders = [paper_order(course.settings.id, q) for q in bank.questions]
+    assert sorted(o.id for o in orders[0]) == sorted(o.id for o in bank.questions[0].options)
+    if len(bank.questions) >= 10:
+        first_right = sum(order[0].correct for order in orders)
+        assert first_right < len(orders) / 2, f"the right answer is A in {first_right} of {len(orders)}"
+    again = render_kit(course)
+    assert again["questionnaire"] == (folder / "questionnaire.html").read_text(encoding="utf-8")
+    assert again["answer-key"] == (folder / "answer-key.html").read_text(encoding="utf-8")
 
 
 def test_case_study_cards_reveal_one_stage_per_card(kit: tuple[Course, Path]) -> None:
@@ -108,3 +123,13 @@ def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> Non
     result = run("kit", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
+
+
+def test_pinned_options_keep_their_place_on_paper() -> None:
+    from builder.model import Question
+    options = [{"text": f"Option {n}", "feedback": "Because of the reason given.", "correct": n == 1} for n in range(1, 5)]
+    options[3].update(text="None of these", pinned=True)
+    question = Question.model_validate({"id": "q", "stem": "Which?", "options": options, "explanation": "Why."})
+    orders = {tuple(o.text for o in paper_order(f"course-{n}", question)) for n in range(30)}
+    assert all(order[3] == "None of these" for order in orders) and len(orders) == 6
+    assert paper_order("course-1", question) == paper_order("course-1", question)

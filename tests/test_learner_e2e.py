@@ -363,7 +363,7 @@ def test_answers_follow_option_ids_when_options_are_reordered(browser: Browser, 
         second = Learner(browser, url, resume=cmi.resumed())
         assert second.page_id() == "check-cues"
         form = second.view.locator("form[data-question=kc-cue-look-away]")
-        assert form.locator("input").nth(2).is_checked() and form.locator("input:checked").count() == 1
+        assert form.locator("input[value=baby_needs_56fe]").is_checked() and form.locator("input:checked").count() == 1
         assert "You chose: The baby needs a short break." in form.locator(".feedback").inner_text()
         assert_clean_session(second.close(), version, second)
 

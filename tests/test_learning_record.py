@@ -71,6 +71,11 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     assert learner.view.locator(".record-learner").inner_text() == "User, Test"
     assert "Best score 50% (pass mark 80%): not passed" in learner.view.locator(".record-final-assessment").inner_text()
     assert learner.view.locator(".record-framework-level").inner_text() == "Level 2"
+    minutes = sum(int(re.search(r"^minutes: (\d+)$", p.read_text(), re.M).group(1))  # type: ignore[union-attr]
+                  for p in (FIXTURES / "record/course/pages").glob("*.md"))
+    assert learner.view.locator(".record-cpd-hours").inner_text().startswith(f"{round(minutes / 15) / 4:g} hour")
+    assert "Watch the baby's cues first" not in record.inner_text(), "evaluation comments are not notes"
+    assert learner.view.locator(".signatures").inner_text().count("signature") == 2
     shown = {li.get_attribute("data-outcome"): li.inner_text().split(":")[0] for li in record.locator(".outcomes-met li").all()}
     assert shown == {met: "\u2713 Met", missed: "Not yet shown"}
     row = record.locator('tr[data-unit="1.01"] td')
@@ -130,11 +135,16 @@ def test_learning_record_prints_on_at_most_three_a4_pages(browser: Browser, tmp_
     page.evaluate("""() => { const s = window.coursebuild;
         COURSE.units.forEach((u, i) => { s.selfAssessment().before[u.code] = 'n'; s.selfAssessment().after[u.code] = i % 2 ? 'a' : 'w';
           if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); } });
+        Object.keys(COURSE.noteLabels).forEach(key => s.setNote(key, 'What I would ask the family next time.'));
+        s.setNote(COURSE.notes.find(k => k.startsWith('ev.')), 'An evaluation comment.');
         s.save(); }""")
     page.reload()
     page.locator("body[data-ready]").wait_for()
     assert page.locator(".ratings-table tbody tr").count() == 63
     assert page.locator(".ratings-table tbody tr").first.locator("td").nth(1).inner_text() == "Not yet"
+    labels = page.locator(".record-notes dt").all_inner_texts()
+    assert any(label.startswith("Case study: Leah, Jordan and baby Kai, stage ") for label in labels), labels
+    assert len(labels) == len(page.evaluate("COURSE.noteLabels")) and "An evaluation comment." not in page.content()
     pdf = page.pdf(format="A4", print_background=False)
     page.close()
     (REPO / "test-artifacts").mkdir(exist_ok=True)

@@ -24,7 +24,12 @@
     return el;
   }
   function pageById(id) { return COURSE.pages.filter(function (p) { return p.id === id; })[0]; }
-  function checkedKeys(form) { return all("input:checked", form).map(function (i) { return i.value; }); }
+  /* The chosen option ids in written order, whatever order they are shown in. */
+  function checkedKeys(form) {
+    var written = session.question(form.getAttribute("data-question")).options;
+    return all("input:checked", form).map(function (i) { return i.value; })
+      .sort(function (a, b) { return written.indexOf(a) - written.indexOf(b); });
+  }
   function stemText(form) {
     var legend = form.querySelector("legend").cloneNode(true);
     all(".question-number, .hint", legend).forEach(function (n) { n.remove(); });
@@ -43,25 +48,28 @@
 
   var SAVE_FAILED = "Your latest progress has not been saved: the learning platform did not accept it. " +
     "Keep this window open; the course keeps trying. If this message stays, note your answers and tell your course administrator.";
-  var FINISHED = "You have finished this session: nothing more is recorded. Close this window and open the course again to continue.";
+  var FINISHED = "You have finished this session: nothing more is recorded.";
+  /* Called after every save: a status region rewritten with the same words is read out again, so only
+   * a change is written. */
   function showNotice() {
     var notice = document.querySelector(".lms-notice");
     if (!notice) { return; }
     if (session.finished) {
-      notice.textContent = FINISHED;
+      setText(notice, FINISHED + (body.classList.contains("embedded") ? " Open the course again from the learning platform to continue."
+        : " Close this window and open the course again to continue."));
       notice.hidden = false;
     } else if (session.damaged) {
-      notice.textContent = "Your saved progress could not be read, so it has been left as it is and nothing from this " +
-        "session is recorded. Please tell your course administrator.";
+      setText(notice, "Your saved progress could not be read, so it has been left as it is and nothing from this " +
+        "session is recorded. Please tell your course administrator.");
       notice.hidden = false;
     } else if (session.failed) {
-      notice.textContent = SAVE_FAILED;
+      setText(notice, SAVE_FAILED);
       notice.hidden = false;
     } else if (!session.connected()) {
-      notice.textContent = "Your progress is kept in this browser only; results are not being recorded.";
+      setText(notice, "Your progress is kept in this browser only; results are not being recorded.");
       notice.hidden = false;
     } else if (session.mode() !== "normal") {
-      notice.textContent = "You are in " + session.mode() + " mode: your answers are not recorded.";
+      setText(notice, "You are in " + session.mode() + " mode: your answers are not recorded.");
       notice.hidden = false;
     } else {
       notice.hidden = true;
@@ -114,27 +122,51 @@
     });
   }
 
-  /* ---- feedback for a checked question, in its live region */
-  function showFeedback(form, keys, right) {
+  /* ---- feedback for a checked question: the verdict, then (unless the review shows only whether the
+   * answer was right) what each chosen option means, the right answer and why it is right. */
+  function showFeedback(form, keys, right, review) {
     var region = form.querySelector(".feedback");
+    function option(key) { return form.querySelector('.option[data-option="' + key + '"]'); }
+    function label(key) { return option(key).querySelector("label").textContent.trim(); }
     region.textContent = "";
     region.className = "feedback " + (right ? "correct" : "incorrect");
     region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
+    if (review === "correctness") { return; }
     keys.forEach(function (key) {
-      var option = form.querySelector('.option[data-option="' + key + '"]');
-      if (!option) { return; }
+      if (!option(key)) { return; }
       var p = element("div", "option-response");
-      p.appendChild(element("p", "mark", "You chose: " + option.querySelector("label").textContent.trim()));
-      p.insertAdjacentHTML("beforeend", option.querySelector(".option-feedback").innerHTML);
+      p.appendChild(element("p", "mark", "You chose: " + label(key)));
+      p.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
       region.appendChild(p);
     });
+    if (!right) {
+      var correct = session.question(form.getAttribute("data-question")).correct;
+      var answer = element("div", "right-answer");
+      answer.appendChild(element("p", "mark", (correct.length > 1 ? "The right answers: " : "The right answer: ") +
+        correct.map(label).join("; ")));
+      correct.filter(function (key) { return keys.indexOf(key) < 0; }).forEach(function (key) {
+        answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
+      });
+      region.appendChild(answer);
+    }
     region.insertAdjacentHTML("beforeend", form.querySelector(".explanation").innerHTML);
+  }
+
+  /* Show a question's options in the order the session gives (shuffled per learner or attempt). */
+  function arrangeOptions(form) {
+    var box = form.querySelector(".options"), items = all(".option", box), byKey = {};
+    items.forEach(function (item) { byKey[item.getAttribute("data-option")] = item; });
+    var keys = items.map(function (item) { return item.getAttribute("data-option"); });
+    var pinned = items.filter(function (item) { return item.hasAttribute("data-pinned"); })
+      .map(function (item) { return item.getAttribute("data-option"); });
+    session.optionOrder(form.getAttribute("data-question"), keys, pinned).forEach(function (key) { box.appendChild(byKey[key]); });
   }
 
   function wireChecks() {
     all("form.question").forEach(function (form) {
       if (form.closest(".assessment")) { return; }
       var id = form.getAttribute("data-question");
+      arrangeOptions(form);
       session.questionShown(id);
       var saved = session.answerOf(id);
       if (saved) {
@@ -207,21 +239,84 @@
   }
 
   /* ---- the final assessment */
+  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
+
+  /* Unanswered questions: an error next to each (announced with its question) and a summary at the top
+   * linking to them, which takes focus. An answer clears its error. */
+  function AnswerErrors(box, list) {
+    this.list = list;
+    this.summary = element("div", "error-summary");
+    this.summary.setAttribute("tabindex", "-1");
+    this.summary.setAttribute("aria-labelledby", "error-summary-heading");
+    this.summary.hidden = true;
+    box.insertBefore(this.summary, list);
+  }
+  AnswerErrors.prototype.show = function (missing, numbers) {
+    var summary = this.summary, list = this.list;
+    summary.textContent = "";
+    var heading = element("h2", null, missing.length === 1 ? "1 question has no answer" :
+      missing.length + " questions have no answer");
+    heading.id = "error-summary-heading";
+    summary.appendChild(heading);
+    summary.appendChild(element("p", null, "Answer every question before you submit."));
+    var ul = element("ul");
+    missing.forEach(function (id) {
+      var link = element("a", null, "Question " + numbers[id] + " has no answer");
+      link.href = "#q-" + id;
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        list.querySelector('form[data-question="' + id + '"] input').focus();
+      });
+      var li = element("li");
+      li.appendChild(link);
+      ul.appendChild(li);
+    });
+    summary.appendChild(ul);
+    all("form.question", list).forEach(function (form) {
+      this.mark(form, missing.indexOf(form.getAttribute("data-question")) >= 0 ?
+        "Question " + numbers[form.getAttribute("data-question")] + " has no answer. Choose an answer." : "");
+    }, this);
+    summary.hidden = false;
+    summary.focus();
+  };
+  AnswerErrors.prototype.mark = function (form, text) {
+    var error = form.querySelector(".question-error"), fieldset = form.querySelector("fieldset");
+    error.textContent = text;
+    error.hidden = !text;
+    if (text) { fieldset.setAttribute("aria-describedby", error.id); } else { fieldset.removeAttribute("aria-describedby"); }
+  };
+  AnswerErrors.prototype.answered = function (form) {
+    this.mark(form, "");
+    var link = this.summary.querySelector('a[href="#q-' + form.getAttribute("data-question") + '"]');
+    if (link) { link.parentNode.remove(); }
+    if (!this.summary.querySelector("li")) { this.clear(); }
+  };
+  AnswerErrors.prototype.clear = function () {
+    this.summary.hidden = true;
+    all("form.question", this.list).forEach(function (form) { this.mark(form, ""); }, this);
+  };
+
   function wireAssessment() {
     var box = document.querySelector(".assessment");
     if (!box) { return; }
     var forms = all("form.question", box), status = box.querySelector(".attempt-status");
     var submit = box.querySelector(".submit-assessment"), results = box.querySelector(".results");
     var again = box.querySelector(".new-attempt"), list = box.querySelector(".questions");
+    var heading = results.querySelector("h2"), bank = COURSE.banks[COURSE.assessment.bank];
     if (session.isLocked(pageId)) {
       list.hidden = true; submit.hidden = true;
       status.textContent = "The assessment opens once you have visited every other page of the course.";
       return;
     }
+    var errors = new AnswerErrors(box, list);
     session.repairAttempt();
     forms.forEach(function (form) {
       form.addEventListener("submit", function (event) { event.preventDefault(); });
-      form.addEventListener("change", function () { session.setResponse(form.getAttribute("data-question"), checkedKeys(form)); });
+      form.addEventListener("change", function () {
+        var keys = checkedKeys(form);
+        session.setResponse(form.getAttribute("data-question"), keys);
+        if (keys.length) { errors.answered(form); }
+      });
     });
 
     function render() {
@@ -231,6 +326,7 @@
         var form = byId[id];
         if (!form) { return; }
         list.appendChild(form);
+        arrangeOptions(form);
         form.hidden = false;
         var legend = form.querySelector("legend"), number = legend.querySelector(".question-number");
         if (!number) { number = legend.insertBefore(element("span", "question-number"), legend.firstChild); }
@@ -245,11 +341,11 @@
         region.className = "feedback";
         if (info.submitted) {
           var keys = (info.responses[id] || "").split(",").filter(Boolean);
-          showFeedback(form, keys, session.isRight(id, keys));
+          showFeedback(form, keys, session.isRight(id, keys), bank.review);
         }
       });
-      var limit = COURSE.banks[COURSE.assessment.bank].attempts;
-      status.textContent = info.attempt ? "Attempt " + info.attempt + (limit ? " of " + limit : "") + "." : "";
+      var limit = bank.attempts;
+      setText(status, info.attempt ? "Attempt " + info.attempt + (limit ? " of " + limit : "") + "." : "");
       submit.hidden = info.submitted || !info.attempt || session.mode() !== "normal";
       results.hidden = !info.submitted;
       if (info.submitted) { showResults(info); }
@@ -257,6 +353,7 @@
 
     function showResults(info) {
       var result = session.result(), out = results.querySelector(".results-body");
+      heading.textContent = "Your result: " + result.score + "%, " + (result.passed ? "passed" : "not passed");
       out.textContent = "";
       out.appendChild(element("p", "score", "You scored " + result.score + "% (" + result.right + " of " +
         result.total + " correct). The pass mark is " + COURSE.passMark + "%."));
@@ -278,6 +375,9 @@
         });
         out.appendChild(ul);
       }
+      out.appendChild(element("p", null, bank.review === "correctness" ?
+        "Each question below shows whether your answer was right." :
+        "Each question below shows whether your answer was right, the right answer and why."));
       var left = info.attemptsLeft;
       again.hidden = result.passed || left === 0 || session.mode() !== "normal";
       if (!result.passed) {
@@ -287,21 +387,20 @@
     }
 
     submit.addEventListener("click", function () {
-      var info = session.assessment();
+      var info = session.assessment(), numbers = {};
+      info.questions.forEach(function (id, i) { numbers[id] = i + 1; });
       var missing = info.questions.filter(function (id) { return !info.responses[id]; });
       if (missing.length) {
-        status.textContent = "Please answer every question before you submit. Unanswered: " +
-          missing.map(function (id) { return "question " + (info.questions.indexOf(id) + 1); }).join(", ") + ".";
-        var first = list.querySelector('form[data-question="' + missing[0] + '"] input');
-        if (first) { first.focus(); }
+        errors.show(missing, numbers);
         return;
       }
+      errors.clear();
       var descriptions = {};
       forms.forEach(function (form) { descriptions[form.getAttribute("data-question")] = stemText(form); });
       session.submitAssessment(descriptions);
       render();
       showProgress();
-      results.focus();
+      heading.focus();  /* a screen reader reads the result heading; the review is read when the learner moves on */
     });
     again.addEventListener("click", function () {
       session.startAttempt();
@@ -313,6 +412,32 @@
     });
     session.questionShown("assessment");
     render();
+  }
+
+  /* ---- self-assessment in steps: one framework domain at a time, starting at the first with a unit not
+   * yet rated; each step says how many of its units are rated. */
+  function wireDomainSteps(box) {
+    var steps = all(".sa-domain", box);
+    function count() {
+      steps.forEach(function (step) {
+        var units = all(".unit-rating", step);
+        var done = units.filter(function (u) { return u.querySelector(".ratings input:checked"); }).length;
+        setText(step.querySelector(".sa-rated"), done + " of " + units.length + " units rated");
+      });
+    }
+    function show(number, focus) {
+      steps.forEach(function (step, i) { step.hidden = i + 1 !== number; });
+      if (focus) { steps[number - 1].querySelector("h2").focus(); }
+    }
+    var open = steps.filter(function (step) {
+      return all(".unit-rating", step).some(function (u) { return !u.querySelector(".ratings input:checked"); });
+    })[0];
+    show(open ? steps.indexOf(open) + 1 : 1, false);
+    count();
+    all(".sa-go", box).forEach(function (button) {
+      button.addEventListener("click", function () { show(parseInt(button.getAttribute("data-step"), 10), true); });
+    });
+    box.addEventListener("change", count);
   }
 
   /* ---- self-assessment: level chosen once, each rating kept and recorded as it is made */
@@ -344,6 +469,7 @@
         });
       });
     });
+    wireDomainSteps(box);
   }
 
   /* ---- end-of-course evaluation */
@@ -371,6 +497,11 @@
 
   /* ---- the personal learning record */
   var RATING_WORDS = { a: "Achieved", w: "Working towards", n: "Not yet", "": "–" };
+  /* Planned minutes as CPD hours, to the nearest quarter hour: "6.5 hours". */
+  function cpdHours(minutes) {
+    var hours = Math.round(minutes / 15) / 4;
+    return hours + (hours === 1 ? " hour" : " hours");
+  }
   function wireRecord() {
     var box = document.querySelector(".learning-record");
     if (!box) { return; }
@@ -379,6 +510,7 @@
     [["Learner", data.name || "________________________"], ["Course", COURSE.title + " (version " + COURSE.version + ")"],
      ["Date", new Date().toLocaleDateString(document.documentElement.lang || "en-GB", { day: "numeric", month: "long", year: "numeric" })],
      ["Time spent", Math.floor(minutes / 60) + " h " + (minutes % 60) + " min"],
+     ["CPD hours", cpdHours(COURSE.minutes) + " (the course's planned learning time)"],
      ["Final assessment", data.best === null || data.best === undefined ? "Not taken yet" :
        "Best score " + data.best + "% (pass mark " + COURSE.passMark + "%): " + (data.passed ? "passed" : "not passed")],
      ["Framework level", data.level ? "Level " + data.level : "Not chosen"]].forEach(function (pair) {
@@ -406,10 +538,15 @@
       });
     });
     box.appendChild(table);
-    if (data.notes.length) {
-      box.appendChild(element("h2", null, "My case-study notes"));
-      var notes = element("ul", "record-notes");
-      data.notes.forEach(function (n) { notes.appendChild(element("li", null, n.text)); });
+    /* Case-study and reflection notes, each under where it was written; evaluation comments are not notes. */
+    var written = data.notes.filter(function (n) { return COURSE.noteLabels[n.key]; });
+    if (written.length) {
+      box.appendChild(element("h2", null, "My notes"));
+      var notes = element("dl", "record-notes");
+      written.forEach(function (n) {
+        notes.appendChild(element("dt", null, COURSE.noteLabels[n.key]));
+        notes.appendChild(element("dd", null, n.text));
+      });
       box.appendChild(notes);
     }
     document.querySelector(".print-record").addEventListener("click", function () { window.print(); });
@@ -431,11 +568,20 @@
       }
       flushNotes();
       var saved = session.finish();
-      var done = element("p", "finished", saved ? "Your progress has been saved. You can now close this window."
+      var done = element("p", "finished", saved ? "Your progress has been saved." +
+        (body.classList.contains("embedded") ? "" : " You can now close this window.")
         : "You have finished, but your latest progress may not have reached the learning platform.");
       done.setAttribute("role", "status");
       document.getElementById("main").appendChild(done);
     });
+  }
+
+  /* Framed by an LMS's player (not a window of its own): the LMS shows the course title and its own way
+   * out, so the page shows neither. */
+  function markEmbedded() {
+    var host = shell ? window.parent : window, framed;
+    try { framed = host !== host.top; } catch (e) { framed = true; }
+    body.classList.toggle("embedded", framed);
   }
 
   /* After a page change, put focus on the new page's heading (not when a link targets a part of it). */
@@ -450,6 +596,7 @@
     session.startAttempt();
   }
   if (body.getAttribute("data-kind") !== "extra") { session.visit(pageId); }
+  markEmbedded();
   completeContents();
   showNotice();
   showProgress();

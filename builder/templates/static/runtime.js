@@ -6,7 +6,8 @@
  *   {v:2, p:[visited page ids], k:{question id: "option id,option id"}, s:{page id: revealed stage id},
  *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "option id"}, d: 0|1 submitted, h:[scores],
  *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
- *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown}
+ *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown, x: the learner's
+ *    seed for the order of options (below a million)}.
  * The page is kept here as well as in cmi.location: Moodle's 2004 runtime sends a value only when it
  * differs from its value at launch, so a return to the launch page never reaches cmi.location.
  * Answers name option ids (authored or derived from the text), never positions. Version 1 named options
@@ -19,6 +20,65 @@
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
   function keysOf(obj) { var out = []; for (var k in obj) { if (has(obj, k)) { out.push(k); } } return out; }
+
+  /* ---- drawing questions and shuffling options: seeded, so an attempt can be rebuilt from its seed */
+
+  /* A new seed: a whole number below a million (short, as it is saved in suspend_data). */
+  var SEED_LIMIT = 1000000;
+  function newSeed() { return Math.floor(Math.random() * SEED_LIMIT); }
+  /* FNV-1a hash of a string: a 32-bit seed. */
+  function hashText(text) {
+    var h = 2166136261;
+    for (var i = 0; i < text.length; i += 1) { h ^= text.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+    return h;
+  }
+  /* mulberry32: numbers in [0, 1) from a 32-bit seed. */
+  function seededRandom(seed) {
+    var t = seed >>> 0;
+    return function () {
+      t = (t + 0x6D2B79F5) >>> 0;
+      var r = Math.imul(t ^ (t >>> 15), 1 | t);
+      r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+      return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  function shuffled(items, random) {
+    var out = items.slice();
+    for (var i = out.length - 1; i > 0; i -= 1) { var j = Math.floor(random() * (i + 1)); var t = out[i]; out[i] = out[j]; out[j] = t; }
+    return out;
+  }
+  /* The labels a draw counts a question under: "outcome:<id>" and "tag:<id>". */
+  function drawLabels(question) {
+    return question.outcomes.map(function (o) { return "outcome:" + o; })
+      .concat((question.tags || []).map(function (t) { return "tag:" + t; }));
+  }
+  /* Questions per attempt (course data gives it as bank.size; all the questions when it is not given). */
+  function drawSize(bank) { return bank.size || keysOf(bank.questions).length; }
+  /* The questions of one attempt: enough for each outcome and tag minimum (bank.minimums), counting a
+   * question under every label it has, then more at random up to drawSize(bank); in bank order unless the
+   * bank shuffles questions. builder/validation.py checks that every minimum can be met. */
+  function drawQuestions(bank, random) {
+    var ids = keysOf(bank.questions), pool = shuffled(ids, random), chosen = [], counts = {};
+    function take(id) {
+      chosen.push(id);
+      drawLabels(bank.questions[id]).forEach(function (label) { counts[label] = (counts[label] || 0) + 1; });
+    }
+    keysOf(bank.minimums || {}).forEach(function (label) {
+      pool.forEach(function (id) {
+        if ((counts[label] || 0) < bank.minimums[label] && chosen.indexOf(id) < 0 &&
+            drawLabels(bank.questions[id]).indexOf(label) >= 0) { take(id); }
+      });
+    });
+    pool.forEach(function (id) { if (chosen.length < drawSize(bank) && chosen.indexOf(id) < 0) { take(id); } });
+    return bank.shuffle ? shuffled(chosen, random) : ids.filter(function (id) { return chosen.indexOf(id) >= 0; });
+  }
+  /* Option keys in the order shown: unpinned options shuffled by a seed for this question, pinned ones
+   * kept at their written positions. */
+  function optionOrder(questionId, keys, pinned, seed) {
+    var moving = shuffled(keys.filter(function (k) { return pinned.indexOf(k) < 0; }),
+                          seededRandom(hashText(seed + ":" + questionId)));
+    return keys.map(function (k) { return pinned.indexOf(k) >= 0 ? k : moving.shift(); });
+  }
 
   /* Elapsed time in the formats Moodle's runtime accepts (checklist §3.2, §5.2). */
   function timespan(ms, is2004) {
@@ -56,6 +116,8 @@
   function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {}, t: 0 }; }
   var RATINGS = { a: "achieved", w: "working_towards", n: "not_yet" };
 
+  function isSeed(value) { return typeof value === "number" && value >= 0 && value < SEED_LIMIT && value % 1 === 0; }
+
   /* Keep only what still exists in this version of the course (a republished course may differ). */
   /* The saved state, or null if `text` is not empty and not progress this runtime wrote (damaged, or
      another course's): the caller must then not overwrite it. */
@@ -87,6 +149,7 @@
     keysOf(data.n || {}).forEach(function (key) { if (course.notes.indexOf(key) >= 0) { state.n[key] = String(data.n[key]); } });
     state.t = Math.max(0, parseInt(data.t, 10) || 0);
     if (has(pages, data.l)) { state.l = data.l; }
+    if (isSeed(data.x)) { state.x = data.x; }
     if (data.ev) {
       state.ev = {};
       keysOf(data.ev).forEach(function (id) {
@@ -320,6 +383,7 @@
     /* Damaged or foreign saved progress is kept as it is: this session then records nothing. */
     this.damaged = this.state === null;
     if (this.damaged) { this.state = emptyState(); }
+    if (!this.state.x) { this.state.x = newSeed(); }  /* saved with the first page visit */
     this.location = this.state.l || saved.location;
     this.shownAt = {};
     if (this.damaged || !this.recording()) { return; }
@@ -408,11 +472,15 @@
   Session.prototype.questionShown = function (id) { if (!has(this.shownAt, id)) { this.shownAt[id] = Date.now(); } };
   Session.prototype.latency = function (id) { return Date.now() - (this.shownAt[id] || Date.now()); };
 
-  Session.prototype.question = function (id) {
-    var course = this.course;
-    if (has(course.decisions, id)) { return course.decisions[id]; }
-    for (var b in course.banks) { if (has(course.banks, b) && has(course.banks[b].questions, id)) { return course.banks[b].questions[id]; } }
+  Session.prototype.bankOf = function (id) {
+    var banks = this.course.banks;
+    for (var b in banks) { if (has(banks, b) && has(banks[b].questions, id)) { return banks[b]; } }
     return null;
+  };
+  Session.prototype.question = function (id) {
+    var course = this.course, bank = this.bankOf(id);
+    if (has(course.decisions, id)) { return course.decisions[id]; }
+    return bank ? bank.questions[id] : null;
   };
 
   function sameKeys(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
@@ -468,21 +536,23 @@
   Session.prototype.startAttempt = function () {
     var bank = this.assessmentBank(), info = this.assessment();
     if (!bank || (info.attempt && !info.submitted) || info.passed || info.attemptsLeft === 0) { return false; }
-    var ids = keysOf(bank.questions), draw = Math.min(bank.draw || ids.length, ids.length);
-    var pool = ids.slice();
-    for (var i = pool.length - 1; i > 0; i -= 1) { var j = Math.floor(Math.random() * (i + 1)); var t = pool[i]; pool[i] = pool[j]; pool[j] = t; }
-    var chosen = pool.slice(0, draw);
-    if (!bank.shuffle) { chosen.sort(function (x, y) { return ids.indexOf(x) - ids.indexOf(y); }); }
     var a = this.state.a || { n: 0, h: [] };
-    this.state.a = { n: a.n + 1, q: chosen, r: {}, d: 0, h: a.h };
+    this.state.a = { n: a.n + 1, q: drawQuestions(bank, Math.random), r: {}, d: 0, h: a.h };
     return true;  /* saved with the next save: the page visit, or the caller's */
   };
   /* Top up an unsubmitted attempt whose questions were removed in a republished course. */
   Session.prototype.repairAttempt = function () {
     var bank = this.assessmentBank(), a = this.state.a;
     if (!bank || !a || a.d) { return; }
-    var ids = keysOf(bank.questions), draw = Math.min(bank.draw || ids.length, ids.length);
-    ids.forEach(function (id) { if (a.q.length < draw && a.q.indexOf(id) < 0) { a.q.push(id); } });
+    keysOf(bank.questions).forEach(function (id) { if (a.q.length < drawSize(bank) && a.q.indexOf(id) < 0) { a.q.push(id); } });
+  };
+  /* The order to show a question's options in: the learner's own order (from their seed, state.x) in
+   * knowledge checks, a new one for each attempt (seed and attempt number) in the assessment; as written
+   * when the bank does not shuffle options. */
+  Session.prototype.optionOrder = function (id, keys, pinned) {
+    var bank = this.bankOf(id), a = this.state.a, inAttempt = bank && bank === this.assessmentBank();
+    if (!bank || !bank.shuffleOptions || (inAttempt && !a)) { return keys.slice(); }
+    return optionOrder(id, keys, pinned, inAttempt ? this.state.x + "." + a.n : String(this.state.x));
   };
   Session.prototype.setResponse = function (id, keys) {
     var a = this.state.a;
@@ -671,7 +741,8 @@
       return new Session(course, new BrowserStore(course));
     },
     /* The session logic on its own, for tests under Node (node --test tests/js/). */
-    Session: Session, ScormStore: ScormStore, restore: restore, encode: encode, timespan: timespan, cut: cut
+    Session: Session, ScormStore: ScormStore, restore: restore, encode: encode, timespan: timespan, cut: cut,
+    drawQuestions: drawQuestions, seededRandom: seededRandom, optionOrder: optionOrder
   };
   if (typeof module === "object" && module.exports) { module.exports = CourseRuntime; }
   else { root.CourseRuntime = CourseRuntime; }

@@ -1,0 +1,271 @@
+"""Item-writing checks: multiple-choice questions a test-wise learner could answer without the course.
+
+Every rule gives warnings (`path:line`), never errors, and is tuned to stay silent on a sound bank.
+The rules follow Haladyna, Downing and Rodriguez (2002), "A review of multiple-choice item-writing
+guidelines for classroom assessment", Applied Measurement in Education 15(3): balance the position
+of the key, keep options alike in length, avoid "all/none of the above", give each item its own
+wording, and give feedback that explains. Each rule and its threshold is documented in
+docs/authoring.md ("Item-writing checks").
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator, Literal
+
+from builder.errors import Problem, Severity
+from builder.model import Course, Question
+from builder.sourcemap import Location, SourceFile
+
+#: The rules across a bank (answer position, longest answer) need at least this many questions. They look at
+#: each assessment bank, and at all knowledge-check and case-study decision questions together.
+MIN_BANK_QUESTIONS = 5
+#: A pattern across a bank is reported when chance alone (right answers placed at random) would give it as
+#: often or more in fewer than 1 bank in 100...
+CHANCE_LIMIT = 0.01
+#: ...and when it holds in at least this many questions.
+MIN_SKEWED = 4
+#: Chance is computed exactly for groups up to this many questions, by the normal approximation above.
+EXACT_LIMIT = 200
+#: Options repeated word for word are reported when they have at least this many words.
+REPEATED_OPTION_WORDS = 4
+#: Stems this similar (difflib's ratio, 0 to 1, over their lower-cased words) count as the same stem.
+STEM_SIMILARITY = 0.85
+#: Feedback and explanations need at least this many words besides a verdict such as "Correct." or "No.".
+MIN_REASON_WORDS = 3
+POSITION_LABELS = "ABCDEFGH"
+
+_ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|those|them|the options)|"
+                    r"(?:none|neither) of the (?:above|below))\b", re.IGNORECASE)
+_VERDICT = re.compile(r"^\W*(?:(?:that is|that's|you are|you're) )?(?:correct|incorrect|right|wrong|yes|no|"
+                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_MARKUP = re.compile(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)")
+
+Role = Literal["assessment", "knowledge-check", "decision"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A question and where it was written: its file, its location there and what it is used for."""
+
+    question: Question
+    source: SourceFile
+    location: Location
+    role: Role
+
+    def warning(self, where: Location, message: str, fix: str) -> Problem:
+        return self.source.problem(self.location + where, message, fix, severity=Severity.WARNING)
+
+
+def plain(markdown: str) -> str:
+    """The words of a piece of Markdown: emphasis and code marks dropped, links reduced to their text."""
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", markdown).split())
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(plain(text))]
+
+
+def items(course: Course) -> Iterator[Item]:
+    """Every question of the course: bank questions, then case-study decision points."""
+    for bank in course.banks:
+        for i, question in enumerate(bank.settings.questions):
+            yield Item(question, bank.source, ("questions", i), bank.settings.kind)
+    for page in course.pages:
+        for s, stage in enumerate(page.meta.stages):
+            for d, question in enumerate(stage.decisions):
+                yield Item(question, page.source, ("stages", s, "decisions", d), "decision")
+
+
+def check_items(course: Course) -> list[Problem]:
+    """Every item-writing warning for the course, in file order."""
+    every = list(items(course))
+    problems = [p for label, group in _groups(every) for rule in (_answer_position, _longest_answer)
+                for p in rule(label, group)]
+    problems += _repeated_options(every) + _above_options(every) + _repeated_stems(every) + _reasons(every)
+    return sorted(problems)
+
+
+# --- patterns across a bank ------------------------------------------------------------------
+
+def _groups(every: list[Item]) -> Iterator[tuple[str, list[Item]]]:
+    """Each assessment bank's questions, and all practice questions (knowledge checks and decisions) together."""
+    banks: dict[str, list[Item]] = {}
+    for item in every:
+        if item.role == "assessment":
+            banks.setdefault(item.source.path, []).append(item)
+    for path, group in banks.items():
+        yield f"assessment questions in {path}", group
+    practice = [item for item in every if item.role != "assessment"]
+    if practice:
+        yield "knowledge-check and decision questions", practice
+
+
+def _share(q: Question) -> float:
+    """The chance that a given position (or the longest option) holds a right answer, if keys were random."""
+    return sum(o.correct for o in q.options) / len(q.options)
+
+
+def chance_of_at_least(chances: list[float], count: int) -> float:
+    """The probability that `count` or more independent events happen, given each one's probability.
+
+    Exact (the Poisson binomial distribution, by dynamic programming) up to EXACT_LIMIT events; above
+    that, the normal approximation with a continuity correction, which is then accurate to well
+    within the 1-in-100 threshold and keeps a 5,000-question bank fast.
+    """
+    mean = sum(chances)
+    if count <= mean:
+        return 1.0 if count <= 0 else 0.5  # at or below what chance gives: never unlikely
+    if len(chances) > EXACT_LIMIT:
+        spread = math.sqrt(sum(p * (1 - p) for p in chances))
+        return 0.5 * math.erfc((count - 0.5 - mean) / (spread * math.sqrt(2))) if spread else 0.0
+    exactly = [1.0]  # exactly[k]: probability that exactly k of the events so far happen
+    for p in chances:
+        exactly = [a * (1 - p) + b * p for a, b in zip(exactly + [0.0], [0.0] + exactly)]
+    return sum(exactly[count:])
+
+
+def _skew(group: list[Item], hits: Callable[[Question], bool],
+          chance: Callable[[Question], float]) -> tuple[list[Item], float] | None:
+    """The items where `hits` holds and how many chance alone gives, if so many is unlikely by chance."""
+    hit = [item for item in group if hits(item.question)]
+    chances = [chance(item.question) for item in group]
+    if len(group) >= MIN_BANK_QUESTIONS and len(hit) >= MIN_SKEWED and \
+            chance_of_at_least(chances, len(hit)) < CHANCE_LIMIT:
+        return hit, sum(chances)
+    return None
+
+
+def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
+    """Rule `answer-position`: one position holds a right answer far more often than chance."""
+    for p in range(max(len(item.question.options) for item in group)):
+        found = _skew(group, lambda q: len(q.options) > p and q.options[p].correct,
+                      lambda q: _share(q) if len(q.options) > p else 0.0)
+        if found:
+            hit, expected = found
+            yield hit[0].warning((), f"option {POSITION_LABELS[p]} is a right answer in {len(hit)} of "
+                                 f"{len(group)} {label} (about {expected:.0f} by chance)",
+                                 "spread the right answers over the positions: exported banks and pinned "
+                                 "options keep the written order")
+
+
+def _longest_is_right(q: Question) -> bool:
+    lengths = [len(plain(o.text)) for o in q.options]
+    longest = max(lengths)
+    return lengths.count(longest) == 1 and q.options[lengths.index(longest)].correct
+
+
+def _longest_answer(label: str, group: list[Item]) -> Iterator[Problem]:
+    """Rule `longest-answer`: the right answer is the longest option far more often than chance."""
+    found = _skew(group, _longest_is_right, _share)
+    if found:
+        hit, expected = found
+        ids = [item.question.id for item in hit]
+        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        yield hit[0].warning((), f"the right answer is the longest option in {len(hit)} of {len(group)} {label} "
+                             f"(about {expected:.0f} by chance): {shown}",
+                             "make the distractors as full and specific as the right answer, or the right "
+                             "answer shorter")
+
+
+# --- options ---------------------------------------------------------------------------------
+
+def _repeated_options(every: list[Item]) -> list[Problem]:
+    """Rule `repeated-option`: an option of several words appears word for word in another question."""
+    first: dict[tuple[str, ...], Item] = {}
+    problems = []
+    for item in every:
+        for o, option in enumerate(item.question.options):
+            key = tuple(_words(option.text))
+            if len(key) < REPEATED_OPTION_WORDS:
+                continue
+            seen = first.setdefault(key, item)
+            if seen is not item:
+                problems.append(item.warning(("options", o, "text"), f"option {POSITION_LABELS[o]} of "
+                                f"`{item.question.id}` repeats an option of `{seen.question.id}` word for word "
+                                f"({seen.source.path}:{seen.source.line(*seen.location)})",
+                                "word each question's options for that question"))
+    return problems
+
+
+def _above_options(every: list[Item]) -> list[Problem]:
+    """Rule `all-none-of-the-above`: "all of the above", "none of the above" and the like."""
+    return [item.warning(("options", o, "text"), f"option {POSITION_LABELS[o]} of `{item.question.id}` says "
+                         f"\"{match.group(0)}\"", "write a real option: \"of the above\" breaks when options are "
+                         "shuffled, and \"all of these\" is given away by two right options (for a true \"none\", "
+                         "write \"None of these\" and pin it)")
+            for item in every for o, option in enumerate(item.question.options)
+            if (match := _ABOVE.search(plain(option.text)))]
+
+
+# --- stems -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Stem:
+    """A stem's lower-cased words, their distinct set and how many are repeats."""
+
+    words: tuple[str, ...]
+    distinct: frozenset[str]
+
+    @classmethod
+    def of(cls, item: Item) -> _Stem:
+        words = tuple(_words(item.question.stem))
+        return cls(words, frozenset(words))
+
+    def could_match(self, other: _Stem) -> bool:
+        """False when the two cannot reach STEM_SIMILARITY: a cheap upper bound on difflib's ratio (matched
+        words are at most the shared distinct words plus the fewer repeated words of either stem)."""
+        repeats = min(len(self.words) - len(self.distinct), len(other.words) - len(other.distinct))
+        shared = len(self.distinct & other.distinct) + repeats
+        return 2 * shared >= STEM_SIMILARITY * (len(self.words) + len(other.words))
+
+
+def _repeated_stems(every: list[Item]) -> list[Problem]:
+    """Rule `repeated-stem`: an assessment stem (nearly) the same as a knowledge check's or decision's."""
+    practice = [(item, _Stem.of(item)) for item in every if item.role != "assessment"]
+    problems = []
+    for item in every:
+        if item.role != "assessment":
+            continue
+        stem = _Stem.of(item)
+        matcher = difflib.SequenceMatcher(None, (), stem.words, autojunk=False)  # b: prepared once
+        for other, other_stem in practice:
+            if not stem.could_match(other_stem):
+                continue
+            matcher.set_seq1(other_stem.words)
+            if matcher.ratio() >= STEM_SIMILARITY:
+                problems.append(item.warning(("stem",), f"the stem of `{item.question.id}` is nearly the same as "
+                                f"the stem of {other.role} `{other.question.id}` "
+                                f"({other.source.path}:{other.source.line(*other.location, 'stem')})",
+                                "ask about the idea in a new situation, so the assessment tests understanding, "
+                                "not recall of the practice question"))
+                break
+    return problems
+
+
+# --- feedback --------------------------------------------------------------------------------
+
+def reason_words(text: str) -> int:
+    """Words in feedback besides a leading verdict such as "Correct." or "Not quite."."""
+    return len(_WORD.findall(_VERDICT.sub("", plain(text), count=1)))
+
+
+def _reasons(every: list[Item]) -> list[Problem]:
+    """Rule `feedback-says-why`: an explanation, or a wrong option's feedback, that gives no reason."""
+    problems = []
+    for item in every:
+        q = item.question
+        if reason_words(q.explanation) < MIN_REASON_WORDS:
+            problems.append(item.warning(("explanation",), f"the explanation of `{q.id}` does not say why",
+                                         "explain in a sentence why the right answer is right"))
+        problems += [item.warning(("options", o, "feedback"), f"the feedback on option {POSITION_LABELS[o]} of "
+                                  f"`{q.id}` does not say why it is wrong",
+                                  f"add a reason of {MIN_REASON_WORDS} words or more: what makes it wrong, or "
+                                  "what to think about instead")
+                     for o, option in enumerate(q.options)
+                     if not option.correct and reason_words(option.feedback) < MIN_REASON_WORDS]
+    return problems

@@ -1,0 +1,158 @@
+"""Item-writing checks: for each rule, a bank that trips it and one that does not.
+
+The banks are written into a copy of the fixture course as its assessment bank (`quizzes/final.yaml`),
+built from a sound bank (keys spread over the positions, options alike in length, feedback that
+explains) with one thing changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+from builder.item_writing import MIN_BANK_QUESTIONS, check_items
+from builder.loading import load_project
+from conftest import run
+
+Questions = list[dict[str, Any]]
+
+
+SITUATIONS = ["a baby turns away during play", "a mother says her baby cries to annoy her",
+              "a father never talks to his son", "a toddler freezes when a door slams",
+              "a parent misses three antenatal visits", "a grandmother cares for twins at night",
+              "a nursery worker sees a baby who never cries", "a midwife hears a couple shouting",
+              "a health visitor finds the flat very cold", "a young carer brings the baby to clinic"]
+
+
+def sound_bank(count: int = 8) -> Questions:
+    """Questions with the right answer at positions A, B, C in turn and options of equal length."""
+    questions = []
+    for i in range(count):
+        options = [{"text": f"Possible reply {i:02d} number {j}", "feedback": f"No. Reply {j} misses the baby's cue {i}."}
+                   for j in range(3)]
+        options[i % 3] = {**options[i % 3], "correct": True, "feedback": f"Yes. Reply {i % 3} answers cue {i}."}
+        questions.append({"id": f"fa-q{i}", "stem": f"In this visit {SITUATIONS[i]}. What do you think first?",
+                          "options": options, "outcomes": ["LO1", "LO2"],
+                          "explanation": f"Turning away is how a baby asks for a pause, case {i}."})
+    return questions
+
+
+def warnings(project: Path, questions: Questions, practice: Questions | None = None) -> list[str]:
+    """The item-writing warnings of the fixture course with these assessment (and practice) questions."""
+    bank = {"id": "final", "title": "Final check", "kind": "assessment", "questions": questions}
+    (project / "quizzes/final.yaml").write_text(yaml.safe_dump(bank, sort_keys=False), encoding="utf-8")
+    if practice is not None:
+        kc = {"id": "kc-cues", "title": "Baby cues", "kind": "knowledge-check", "questions": practice}
+        (project / "quizzes/kc-cues.yaml").write_text(yaml.safe_dump(kc, sort_keys=False), encoding="utf-8")
+    course, problems = load_project(project)
+    assert course is not None and problems == []
+    return [str(p) for p in check_items(course)]
+
+
+def changed(questions: Questions, change: Callable[[int, dict[str, Any]], None]) -> Questions:
+    questions = json.loads(json.dumps(questions))
+    for i, q in enumerate(questions):
+        change(i, q)
+    return questions
+
+
+def test_a_sound_bank_gives_no_warnings(project: Path) -> None:
+    assert warnings(project, sound_bank()) == []
+
+
+def first_is_right(i: int, q: dict[str, Any]) -> None:
+    for j, option in enumerate(q["options"]):
+        option["correct"] = j == 0
+
+
+def test_answer_position(project: Path) -> None:
+    found = warnings(project, changed(sound_bank(), first_is_right))
+    assert found == ["quizzes/final.yaml:5: warning: option A is a right answer in 8 of 8 assessment questions in "
+                     "quizzes/final.yaml (about 3 by chance) (spread the right answers over the positions: exported "
+                     "banks and pinned options keep the written order)"]
+    # 5 keys of 8 first happens by chance in 1 bank in 11; a bank below the minimum is not judged.
+    assert warnings(project, changed(sound_bank(), lambda i, q: i % 3 == 1 or first_is_right(i, q))) == []
+    assert warnings(project, changed(sound_bank(MIN_BANK_QUESTIONS - 1), first_is_right)) == []
+
+
+def test_longest_answer(project: Path) -> None:
+    def longer_key(i: int, q: dict[str, Any]) -> None:
+        key = next(o for o in q["options"] if o.get("correct"))
+        key["text"] += " and a fuller, more careful explanation"
+
+    found = warnings(project, changed(sound_bank(), longer_key))
+    assert len(found) == 1 and "the right answer is the longest option in 8 of 8 assessment questions" in found[0]
+    assert found[0].startswith("quizzes/final.yaml:5: warning:") and "fa-q0, fa-q1, fa-q2, fa-q3, fa-q4, …" in found[0]
+    assert warnings(project, changed(sound_bank(), lambda i, q: i % 3 or longer_key(i, q))) == []
+
+
+def test_repeated_option(project: Path) -> None:
+    def repeat(i: int, q: dict[str, Any]) -> None:
+        if i in (2, 5):
+            q["options"][1]["text"] = "Refer the family to the health visitor."
+
+    found = warnings(project, changed(sound_bank(), repeat))
+    assert len(found) == 1 and found[0].startswith("quizzes/final.yaml:")
+    assert "option B of `fa-q5` repeats an option of `fa-q2` word for word (quizzes/final.yaml:" in found[0]
+    assert int(found[0].split(":")[1]) == yaml_line(project, "Refer the family", occurrence=2)
+    short = changed(sound_bank(), lambda i, q: q["options"][1].update(text="Wait and see.") if i in (2, 5) else None)
+    assert warnings(project, short) == []
+
+
+def yaml_line(project: Path, needle: str, occurrence: int = 1) -> int:
+    lines = (project / "quizzes/final.yaml").read_text().splitlines()
+    return [n for n, line in enumerate(lines, 1) if needle in line][occurrence - 1]
+
+
+@pytest.mark.parametrize("text", ["All of the above", "None of the above.", "Both of these", "all of them"])
+def test_all_or_none_of_the_above(project: Path, text: str) -> None:
+    found = warnings(project, changed(sound_bank(), lambda i, q: q["options"][2].update(text=text) if i == 3 else None))
+    assert len(found) == 1 and f'option C of `fa-q3` says "{text.rstrip(".")}"' in found[0]
+    assert int(found[0].split(":")[1]) == yaml_line(project, text)
+
+
+def test_none_of_these_pinned_is_fine(project: Path) -> None:
+    pinned = changed(sound_bank(), lambda i, q: q["options"][2].update(text="None of these", pinned=True))
+    assert warnings(project, pinned) == []
+
+
+def test_repeated_stem(project: Path) -> None:
+    practice = [{"id": "kc-q", "stem": "On this visit a parent misses three antenatal visits. What do you think first?",
+                 "options": [{"text": "A pause", "correct": True, "feedback": "Yes. The baby asks for a pause."},
+                             {"text": "Dislike", "feedback": "No. Turning away is how babies calm down."}],
+                 "outcomes": ["LO1"], "explanation": "Turning away is how a baby asks for a pause."}]
+    found = warnings(project, sound_bank(), practice)
+    assert len(found) == 1
+    assert found[0].startswith(f"quizzes/final.yaml:{yaml_line(project, 'stem: In this visit a parent')}: warning: the stem of "
+                               "`fa-q4` is nearly the same as the stem of knowledge-check `kc-q` (quizzes/kc-cues.yaml:6)")
+    practice[0]["stem"] = "A father holds his 6-month-old facing outwards at a busy clinic. What might help?"
+    assert warnings(project, sound_bank(), practice) == []
+
+
+def test_feedback_that_does_not_say_why(project: Path) -> None:
+    def terse(i: int, q: dict[str, Any]) -> None:
+        if i == 1:
+            q["options"][0]["feedback"] = "Not quite, try again."
+            q["explanation"] = "Correct."
+
+    found = warnings(project, changed(sound_bank(), terse))
+    assert [line.split(": warning: ")[1].split(" (")[0] for line in found] == [
+        "the feedback on option A of `fa-q1` does not say why it is wrong",
+        "the explanation of `fa-q1` does not say why"]
+    brief = changed(sound_bank(), lambda i, q: q["options"][0].update(feedback="No. Babies communicate from birth."))
+    assert warnings(project, brief) == []
+
+
+def test_check_and_the_coverage_report_give_the_warnings(project: Path) -> None:
+    warnings(project, changed(sound_bank(), first_is_right))
+    result = run("check", project)
+    assert result.exit_code == 0
+    expected = "quizzes/final.yaml:5: warning: option A is a right answer in 8 of 8"
+    assert any(line.startswith(expected) for line in result.stderr.splitlines())
+    assert run("check", project, "--strict").exit_code == 1
+    report = run("report", project, "--format", "json", "-o", "-")
+    assert any(w.startswith(expected) for w in json.loads(report.stdout)["warnings"])
