@@ -109,6 +109,7 @@ class PageContext:
     draw: Optional[int] = None
     phase: Optional[str] = None
     units: tuple[UnitView, ...] = ()
+    levels: tuple[tuple[int, str], ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
     comments: tuple[tuple[str, str], ...] = ()
 
@@ -165,6 +166,7 @@ class _Renderer:
         units = {u.code: u for d in (course.framework.domains if course.framework else []) for u in d.units}
         self.units = tuple(UnitView(code, units[code].title, tuple(sorted(units[code].levels.items())))
                            for code in course.covered_units())
+        self.levels = tuple(course.framework.level_labels()) if course.framework else ()
 
     @staticmethod
     def _nav_page(page: Page) -> NavPage:
@@ -263,6 +265,7 @@ class _Renderer:
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
             attempts=bank.settings.attempts if bank else None, draw=bank.settings.draw if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
+            levels=self.levels if meta.kind == "self-assessment" else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))
 

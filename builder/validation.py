@@ -296,17 +296,29 @@ def _check_tags(course: Course) -> Iterator[Problem]:
 
 def _check_framework(course: Course) -> Iterator[Problem]:
     assert course.framework is not None and course.framework_source is not None
+    framework, source = course.framework, course.framework_source
     seen: set[str] = set()
-    for d, domain in enumerate(course.framework.domains):
+    levels = framework.level_numbers()
+    if levels != list(range(1, len(levels) + 1)):
+        yield source.problem(("domains", 0, "units", 0, "levels"), "levels are numbered "
+                             f"{', '.join(map(str, levels))}", "number the levels from 1 up, without gaps")
+    for d, domain in enumerate(framework.domains):
         for u, unit in enumerate(domain.units):
             loc = ("domains", d, "units", u, "code")
             if unit.code in seen:
-                yield course.framework_source.problem(loc, f"duplicate unit code `{unit.code}`",
-                                                      "give each unit its own code")
+                yield source.problem(loc, f"duplicate unit code `{unit.code}`", "give each unit its own code")
             seen.add(unit.code)
             if not unit.code.startswith(f"{domain.number}."):
-                yield course.framework_source.problem(loc, f"unit `{unit.code}` is listed under domain "
-                                                      f"{domain.number}", "move it, or correct its code")
+                yield source.problem(loc, f"unit `{unit.code}` is listed under domain {domain.number}",
+                                     f"move it, or start its code with `{domain.number}.`")
+            if sorted(unit.levels) != levels:
+                yield source.problem(loc[:-1] + ("levels",), f"unit `{unit.code}` describes levels "
+                                     f"{', '.join(map(str, sorted(unit.levels)))}, but the framework's first "
+                                     f"unit describes levels {', '.join(map(str, levels))}",
+                                     "describe the same levels for every unit")
+    for level in sorted(set(framework.levels) - set(levels)):
+        yield source.problem(("levels", level), f"level {level} is named, but no unit describes it",
+                             f"remove it, or describe level {level} in every unit")
 
 
 def _check_outcomes(course: Course) -> Iterator[Problem]:
