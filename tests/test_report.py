@@ -27,7 +27,7 @@ def report_json(project: Path) -> dict:
 def test_json_has_the_documented_shape() -> None:
     data = report_json(FIXTURES / "mini")
     Report.model_validate(data)  # every field typed, no field undocumented
-    assert set(data) == {*DOCUMENTED_KEYS, "totals", "warnings"}
+    assert set(data) == {*DOCUMENTED_KEYS, "levels", "totals", "warnings"}
     for key, fields in DOCUMENTED_KEYS.items():
         items = data[key] if isinstance(data[key], list) else [data[key]]
         assert items and all(set(item) == fields for item in items), key
