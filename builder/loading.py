@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, TypeVar
@@ -24,6 +25,10 @@ PAGES_DIR = "course/pages"
 QUIZZES_DIR = "quizzes"
 
 M = TypeVar("M", bound=BaseModel)
+#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, DEL, and U+FFFE/U+FFFF):
+#: manifests, pages and the Moodle XML export cannot be written with them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
 
 
 @dataclass(frozen=True)
@@ -142,13 +147,39 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
 
 
 def _text(path: str, content: bytes) -> str:
-    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
+    """The file's text; raises YamlError (carrying its problems) if it is not UTF-8 or holds control characters."""
     try:
-        return content.decode("utf-8-sig").replace("\r\n", "\n")
+        text = content.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
                                  "save it with UTF-8 encoding")])
+    if CONTROL_CHARACTER.search(text):
+        raise YamlError([Problem(path, text.count("\n", 0, match.start()) + 1,
+                                 f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+                         for match in CONTROL_CHARACTER.finditer(text)])
+    return text
+
+
+def read_text(path: str, content: bytes) -> str | list[Problem]:
+    """The text of a file the course links to (a transcript, captions), or its problems."""
+    try:
+        return _text(path, content)
+    except YamlError as exc:
+        return exc.problems
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _escaped_controls(data: Any, source: SourceFile, location: tuple[Any, ...] = ()) -> list[Problem]:
+    """Control characters written as YAML escapes (`"\\u0001"`), which the raw text does not show."""
+    if isinstance(data, str):
+        return [source.problem(location, f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+                for match in CONTROL_CHARACTER.finditer(data)]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [problem for key, value in items for problem in _escaped_controls(value, source, (*location, key))]
 
 
 def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
@@ -199,9 +230,12 @@ def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Prob
                                        "see docs/authoring.md for the fields this file takes"))
         return None
     try:
-        return model.model_validate(data)
+        found = _escaped_controls(data, source)
+        if not found:
+            return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(schema_problems(exc, model, source))
-        if isinstance(data.get("id"), str):
-            unloaded.add(data["id"])
-        return None
+        found = schema_problems(exc, model, source)
+    problems.extend(found)
+    if isinstance(data.get("id"), str):
+        unloaded.add(data["id"])
+    return None
