@@ -2,12 +2,11 @@
 
 Every page is a standalone HTML document in `pages/`, linked to its neighbours by relative
 `.html` paths. Shared data the learner's runtime needs is in `assets/course-data.js`; media
-referenced by the course are copied to `media/` under content-hashed names.
+referenced by the course are copied to `media/` under safe, content-hashed names (`builder.media`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.markup import convert
+from builder.media import archive_name
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
@@ -143,8 +143,7 @@ class _Media:
     def name(self, project_path: str) -> str:
         if project_path not in self.sources:
             data = (self.course.root / project_path).read_bytes()
-            stem, ext = posixpath.splitext(posixpath.basename(project_path))
-            name = f"{MEDIA}/{stem}-{hashlib.sha256(data).hexdigest()[:10]}{ext.lower()}"
+            name = f"{MEDIA}/{archive_name(project_path, data)}"
             self.files[name] = data
             self.sources[project_path] = name
         return self.sources[project_path]

@@ -12,8 +12,9 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem, Severity
-from builder.loading import PAGES_DIR
+from builder.loading import PAGES_DIR, read_text
 from builder.markup import Reference, convert
+from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.sourcemap import Location, SourceFile
@@ -392,8 +393,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
     if parts.path.startswith("/") or parts.netloc:
         return problem(f"absolute path `{ref.target}`", "use a path relative to this file")
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
-    if target.startswith("../") or target == "..":
-        return problem(f"`{ref.target}` points outside the project", "keep files inside course/")
+    refused = containment_problem(course.root, target)
+    if refused:
+        return problem(f"`{ref.target}` {refused[0]}", refused[1])
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
@@ -408,16 +410,33 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
         elif not (ref.alt or "").strip():
             problems += problem(f"`{ref.target}` has no alt text",
                                 "describe it in the brackets: ![what the picture shows](path)")
-        if suffix in VIDEO_TYPES | AUDIO_TYPES and not _has_captions(course, target):
+        if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
+            problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
+                                "export the image again from your drawing or photo program", WARNING)
+        captions = caption_files(course, target) if suffix in VIDEO_TYPES | AUDIO_TYPES else []
+        if suffix in VIDEO_TYPES | AUDIO_TYPES and not captions:
             stem = posixpath.splitext(target)[0]
             problems += problem(f"`{ref.target}` has no captions or transcript",
                                 f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")
+        for caption in captions:
+            problems += _linked_text_problems(course, caption, problem)
     if (course.root / target).stat().st_size > LARGE_FILE_BYTES:
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
     return problems
 
 
-def _has_captions(course: Course, target: str) -> bool:
+def caption_files(course: Course, target: str) -> list[str]:
+    """The captions (`.vtt`) and transcript (`.transcript.md`) beside a video or audio file, as project paths."""
     stem = posixpath.splitext(target)[0]
-    return any((course.root / (stem + suffix)).is_file() for suffix in CAPTION_SUFFIXES)
+    return [stem + suffix for suffix in CAPTION_SUFFIXES if (course.root / (stem + suffix)).is_file()]
+
+
+def _linked_text_problems(course: Course, path: str,
+                          problem: Callable[[str, str], list[Problem]]) -> list[Problem]:
+    """Captions and transcripts are packaged or read as UTF-8 text: refused like any linked file, or unreadable."""
+    refused = containment_problem(course.root, path)
+    if refused:
+        return problem(f"`{path}` {refused[0]}", refused[1])
+    text = read_text(path, (course.root / path).read_bytes())
+    return text if isinstance(text, list) else []

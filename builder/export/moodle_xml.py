@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from builder.export import fraction_text, fractions, tags
 from builder.markup import convert
+from builder.media import archive_name
 from builder.model import Bank, Course, Question
 from builder.theme import inline
 
@@ -43,9 +44,10 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
         for img in root.iter("img"):
             source = img.get("src", "")
             if source and not urlsplit(source).scheme:
-                path = posixpath.normpath(posixpath.join(folder, unquote(source)))
-                name = posixpath.basename(path)
-                files[name] = (course.root / path).read_bytes()
+                path = posixpath.normpath(posixpath.join(folder, unquote(urlsplit(source).path)))
+                data = (course.root / path).read_bytes()
+                name = archive_name(path, data)  # by content: same-named images in two folders both survive
+                files[name] = data
                 img.set("src", f"@@PLUGINFILE@@/{name}")
         html = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
     _text(field, html)
