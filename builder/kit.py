@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.errors import CoursebuildError
-from builder.markup import convert
+from builder.markup import convert, convert_inline
 from builder.model import Course, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -54,8 +54,8 @@ def key_points(page: Page) -> list[Markup]:
 
 
 def _question(question: Question) -> dict[str, Any]:
-    return {"id": question.id, "stem": inline(convert(question.stem).html), "type": question.type,
-            "options": [{"label": OPTION_LABELS[i], "text": inline(convert(o.text).html), "correct": o.correct,
+    return {"id": question.id, "stem": inline(convert_inline(question.stem).html), "type": question.type,
+            "options": [{"label": OPTION_LABELS[i], "text": inline(convert_inline(o.text).html), "correct": o.correct,
                          "feedback": _md(o.feedback)} for i, o in enumerate(question.options)],
             "explanation": _md(question.explanation)}
 

@@ -17,7 +17,7 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder.markup import convert
+from builder.markup import convert, convert_inline
 from builder.media import archive_name
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -28,6 +28,7 @@ PAGES = "pages"
 ASSETS = "assets"
 MEDIA = "media"
 OPTION_KEYS = "abcdefgh"
+NEW_TAB_TEXT = " (opens in a new tab)"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 #: Pages outside the course order: (id, title, template of their body).
 EXTRA_PAGES = (("contents", "Contents", "contents.html"),
@@ -172,10 +173,11 @@ class _Renderer:
         return NavPage(page.meta.id, page.meta.title, f"{page.meta.id}.html", page.meta.kind)
 
     # Markdown with links rewritten for where the HTML will live (pages/…).
-    def markdown(self, text: Optional[str], source_path: str) -> Markup:
+    def markdown(self, text: Optional[str], source_path: str, phrasing: bool = False) -> Markup:
+        """The text as HTML; with `phrasing`, as one paragraph's inline content (stems, options)."""
         if not text:
             return Markup("")
-        converted = convert(text)
+        converted = (convert_inline if phrasing else convert)(text)
         if not converted.references:
             return Markup(converted.html)
         folder = posixpath.dirname(source_path)
@@ -189,6 +191,8 @@ class _Renderer:
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
         parts = urlsplit(value)
+        if parts.scheme.lower() in ("http", "https") and element.tag == "a":
+            _open_in_new_tab(element)
         if parts.scheme or not parts.path:
             return
         target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
@@ -202,6 +206,8 @@ class _Renderer:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
         else:
             element.set(attribute, href + fragment)
+            if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
+                _open_in_new_tab(element)
 
     def _embed_media(self, img: lxml_html.HtmlElement, href: str, target: str, is_video: bool) -> None:
         """Replace `![alt](talk.mp4)` with a native player, its captions and transcript."""
@@ -227,8 +233,8 @@ class _Renderer:
 
     def question(self, question: Question, source_path: str) -> QuestionView:
         return QuestionView(
-            id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
-            options=tuple(OptionView(OPTION_KEYS[i], self.markdown(o.text, source_path),
+            id=question.id, stem=self.markdown(question.stem, source_path, phrasing=True), type=question.type,
+            options=tuple(OptionView(OPTION_KEYS[i], self.markdown(o.text, source_path, phrasing=True),
                                      self.markdown(o.feedback, source_path), o.correct)
                           for i, o in enumerate(question.options)),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
@@ -290,6 +296,16 @@ class _Renderer:
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
+
+
+def _open_in_new_tab(link: lxml_html.HtmlElement) -> None:
+    """Open a link that leaves the course in a new tab, and say so to screen readers.
+
+    Inside an LMS frame, a site that forbids framing would replace the course with "refused to connect".
+    """
+    link.set("target", "_blank")
+    link.set("rel", "noopener")
+    lxml_html.etree.SubElement(link, "span", {"class": "visually-hidden"}).text = NEW_TAB_TEXT
 
 
 def note_keys(page: Page, unit_codes: list[str]) -> list[str]:

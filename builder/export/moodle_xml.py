@@ -10,7 +10,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from builder.export import fraction_text, fractions, tags
-from builder.markup import convert
+from builder.markup import convert, convert_inline
 from builder.media import archive_name
 from builder.model import Bank, Course, Question
 from builder.theme import inline
@@ -34,10 +34,14 @@ def _text(parent: etree._Element, value: str) -> etree._Element:
     return node
 
 
-def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course, folder: str) -> None:
-    """`<tag format="html"><text>…</text></tag>`, with local images embedded as @@PLUGINFILE@@ files."""
+def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course, folder: str,
+                phrasing: bool = False) -> None:
+    """`<tag format="html"><text>…</text></tag>`, with local images embedded as @@PLUGINFILE@@ files.
+
+    With `phrasing`, the text is one paragraph of inline content (a stem), never a list, heading or quote.
+    """
     field = etree.SubElement(parent, tag, format="html")
-    html = convert(markdown).html
+    html = (convert_inline if phrasing else convert)(markdown).html
     files: dict[str, bytes] = {}
     if "<img" in html:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -59,7 +63,7 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
 def _question(course: Course, question: Question, folder: str) -> etree._Element:
     node = etree.Element("question", type="multichoice")
     _text(etree.SubElement(node, "name"), question.id)
-    _html_field(node, "questiontext", question.stem, course, folder)
+    _html_field(node, "questiontext", question.stem, course, folder, phrasing=True)
     _html_field(node, "generalfeedback", question.explanation, course, folder)
     for tag, value in (("defaultgrade", "1"), ("penalty", "0"), ("hidden", "0"), ("idnumber", question.id),
                        ("single", "true" if question.type == "single" else "false"),
@@ -67,7 +71,7 @@ def _question(course: Course, question: Question, folder: str) -> etree._Element
         etree.SubElement(node, tag).text = value
     for option, fraction in zip(question.options, fractions(question)):
         answer = etree.SubElement(node, "answer", fraction=fraction_text(fraction), format="html")
-        _text(answer, str(inline(convert(option.text).html)))
+        _text(answer, str(inline(convert_inline(option.text).html)))
         _html_field(answer, "feedback", option.feedback, course, folder)
     tag_list = etree.SubElement(node, "tags")
     for tag in tags(question):
