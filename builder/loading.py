@@ -143,7 +143,7 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file())
+    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if p.is_file() or p.is_dir())
 
 
 def _text(path: str, content: bytes) -> str:

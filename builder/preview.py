@@ -68,7 +68,7 @@ class Preview:
         if snapshot == self.snapshot:
             return False
         try:
-            course = check(self.project).course
+            course = check(self.project, targets=(self.target,)).course
             (output,) = plan(course, (self.target,), self.project / "dist")
             files, problems = output.files, []
         except CoursebuildError as error:  # invalid course, broken template: keep the last good build

@@ -15,6 +15,10 @@ from builder import cache
 from builder.errors import CoursebuildError
 
 STATIC_DIR = "static"
+#: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "khw", "ks", "nqo", "ps", "sd",
+                           "syr", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
 
 
 class TemplateProblem(CoursebuildError):
@@ -48,6 +52,8 @@ class Theme:
                                  bytecode_cache=self._bytecode_cache(),
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
+        env.filters["direction"] = direction
+        env.filters["css_string"] = css_string
         return env
 
     def _bytecode_cache(self) -> Optional[jinja2.BytecodeCache]:
@@ -85,3 +91,16 @@ def inline(html: str) -> Markup:
     """Unwrap HTML that is one paragraph, for places that take phrasing content (legend, label)."""
     match = _SINGLE_PARAGRAPH.match(str(html))
     return Markup(match.group(1) if match else html)
+
+
+def direction(language: str) -> str:
+    """`rtl` for a BCP 47 tag of a right-to-left language or script (`ar`, `he-IL`, `ks-Arab`), else `ltr`."""
+    subtags = language.lower().split("-")
+    return "rtl" if subtags[0] in RTL_LANGUAGES or RTL_SCRIPTS.intersection(subtags[1:]) else "ltr"
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, for `content:` in a <style> element (not HTML-escaped: CSS shows
+    `&amp;` as it is). Quotes, backslashes, line breaks and `<` are CSS escapes, so nothing ends the style."""
+    escaped = "".join(f"\\{ord(char):x} " if char in "\\\"<>\n\r" else char for char in text)
+    return Markup(f'"{escaped}"')

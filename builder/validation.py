@@ -80,15 +80,20 @@ def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Locati
 
 
 def _check_ids(course: Course) -> Iterator[Problem]:
-    first_seen: dict[str, tuple[str, SourceFile, Location]] = {}
+    first_seen: dict[str, tuple[str, str, SourceFile, Location]] = {}  # by id in lower case
     for ident, what, source, loc in _authored_ids(course):
-        if ident in first_seen:
-            other_what, other_source, other_loc = first_seen[ident]
-            yield source.problem(loc, f"duplicate id `{ident}`: {other_what} at "
-                                      f"{other_source.path}:{other_source.line(*other_loc)} has it too",
-                                 "give each page, question, outcome, module and bank its own id")
+        if ident.lower() in first_seen:
+            other_id, other_what, other_source, other_loc = first_seen[ident.lower()]
+            where = f"{other_what} at {other_source.path}:{other_source.line(*other_loc)}"
+            if other_id == ident:
+                yield source.problem(loc, f"duplicate id `{ident}`: {where} has it too",
+                                     "give each page, question, outcome, module and bank its own id")
+            else:
+                yield source.problem(loc, f"id `{ident}` differs only in upper/lower case from `{other_id}` "
+                                          f"({where})", "give it a different id: ids that differ only in case "
+                                          "collide on some file systems and in some LMSs")
         else:
-            first_seen[ident] = (what, source, loc)
+            first_seen[ident.lower()] = (ident, what, source, loc)
     for page in course.pages:
         counts = Counter(stage.id for stage in page.meta.stages)
         for s, stage in enumerate(page.meta.stages):
@@ -147,6 +152,10 @@ def _check_timetable(course: Course) -> Iterator[Problem]:
         if page_id not in pages:
             yield course.source.problem(("kit", "handout_pages", i), f"unknown page `{page_id}`",
                                         did_you_mean(page_id, pages) or "use a page id")
+    if not any(page.meta.ratings or page.meta.comments for page in course.pages):
+        yield course.source.problem(("kit",), "the kit's evaluation sheet will be blank: no page has `ratings` "
+                                    "or `comments`", "add a reflection page with the evaluation's `ratings` and "
+                                    "`comments` (see docs/authoring.md)", severity=WARNING)
 
 
 # --- pages and banks ------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_markdown_and_html_reports_are_written_to_dist(project: Path) -> None:
     markdown = (project / "dist/mini-course-1.0-coverage.md").read_text()
     assert "| **LO1** Describe how babies communicate before they can talk. | 3: welcome, baby-cues, check-cues |" in markdown
     html = (project / "dist/mini-course-1.0-coverage.html").read_text()
-    assert '<html lang="en-GB">' in html and "<h2>Learning outcomes</h2>" in html
+    assert '<html lang="en-GB" dir="ltr">' in html and "<h2>Learning outcomes</h2>" in html
     assert "Not included in training" in html
 
 
