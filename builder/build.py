@@ -146,7 +146,7 @@ def build_kit(project: Path, out_dir: Path | None = None) -> Output:
     files: dict[str, bytes] = {}
     for name, html in render_kit(course).items():
         files[f"{name}.html"] = html.encode("utf-8")
-        files[f"{name}.pdf"] = to_pdf(html, str(course.root / "course" / "pages"))
+        files[f"{name}.pdf"] = to_pdf(html, course.root)
     output = Output((out_dir or project / "dist") / output_name(course, "kit"), files)
     write_folder(output.files, output.path)
     return output

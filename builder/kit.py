@@ -7,13 +7,16 @@ Every word comes from the course source, apart from the templates' fixed labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
+from builder.media import PACKAGED_FOLDERS
 from builder.model import Course, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -93,11 +96,31 @@ def render_kit(course: Course) -> dict[str, str]:
     return {name: render_template(env, f"kit/{name}.html", **context) for name in DOCUMENTS}
 
 
-def to_pdf(html: str, base_url: str) -> bytes:
-    """A tagged (PDF/UA) A4 PDF of a kit document."""
+def to_pdf(html: str, project: Path) -> bytes:
+    """A tagged (PDF/UA) A4 PDF of a kit document whose relative links start in `course/pages/`.
+
+    Works offline and reads only the project's own files: WeasyPrint fetches nothing but files inside
+    course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out.
+    """
     try:
         import weasyprint
+        from weasyprint import urls
     except ImportError:
         raise KitUnavailable("the kit's PDFs need WeasyPrint: pip install 'coursebuild[kit]' "
                              "(and Debian's libpango-1.0-0)") from None
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    folders = [(project / folder).resolve() for folder in PACKAGED_FOLDERS]
+
+    def refuse_outside(url: str) -> None:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not any(path.is_relative_to(folder) for folder in folders):
+            raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
+
+    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc,name-defined]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            refuse_outside(url)
+            return super().fetch(url, headers)
+
+    base_url = (project / "course" / "pages").as_uri() + "/"
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
+        pdf_variant="pdf/ua-1")
