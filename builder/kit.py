@@ -121,6 +121,6 @@ def to_pdf(html: str, project: Path) -> bytes:
             refuse_outside(url)
             return super().fetch(url, headers)
 
-    base_url = (project / "course" / "pages").as_uri() + "/"
+    base_url = (project / "course" / "pages").resolve().as_uri() + "/"
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
         pdf_variant="pdf/ua-1")

@@ -74,7 +74,8 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
                     pages=tuple(r.value for r in by_kind["page"]),
                     banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
-                    framework_source=framework.source if framework else None, unloaded_ids=unloaded)
+                    framework_source=framework.source if framework else None, unloaded_ids=unloaded,
+                    framework_unloaded=framework is None and (root / FRAMEWORK_FILE).is_file())
     return course, problems
 
 
@@ -147,26 +148,29 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
 
 
 def _text(path: str, content: bytes) -> str:
-    """The file's text; raises YamlError (carrying its problems) if it is not UTF-8 or holds control characters."""
+    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
     try:
-        text = content.decode("utf-8-sig").replace("\r\n", "\n")
+        return content.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
                                  "save it with UTF-8 encoding")])
-    if CONTROL_CHARACTER.search(text):
-        raise YamlError([Problem(path, text.count("\n", 0, match.start()) + 1,
-                                 f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
-                         for match in CONTROL_CHARACTER.finditer(text)])
-    return text
+
+
+def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
+    """One problem per control character in `text`, whose first line is `first_line` of the file."""
+    return [Problem(path, first_line + text.count("\n", 0, match.start()),
+                    f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+            for match in CONTROL_CHARACTER.finditer(text)]
 
 
 def read_text(path: str, content: bytes) -> str | list[Problem]:
     """The text of a file the course links to (a transcript, captions), or its problems."""
     try:
-        return _text(path, content)
+        text = _text(path, content)
     except YamlError as exc:
         return exc.problems
+    return _controls(path, text) or text
 
 
 def _codepoint(char: str) -> str:
@@ -191,7 +195,10 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
 def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        data, source = _parse_yaml(_text(path, content), path)
+        text = _text(path, content)
+        if CONTROL_CHARACTER.search(text):
+            raise YamlError(_controls(path, text))
+        data, source = _parse_yaml(text, path)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
@@ -202,10 +209,13 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
     try:
         text = _text(path, content)
         front, body, body_line = _split_front_matter(text, path)
+        if CONTROL_CHARACTER.search(front):
+            raise YamlError(_controls(path, front, first_line=2))
         data, source = _parse_yaml(front, path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None
+    problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
     meta = _validate(data, PageMeta, source, problems, unloaded)
     return Page(meta, body, source, body_line) if meta is not None else None
 

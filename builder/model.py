@@ -257,6 +257,8 @@ class Course:
     framework_source: Optional[SourceFile] = None
     #: ids of pages and banks whose files exist but did not load (not reported as unknown)
     unloaded_ids: frozenset[str] = frozenset()
+    #: the framework file exists but did not load (its codes are not reported as unknown)
+    framework_unloaded: bool = False
 
     @functools.cached_property
     def _pages_by_id(self) -> dict[str, Page]:

@@ -172,7 +172,7 @@ def _check_pages(course: Course) -> Iterator[Problem]:
         for page, first in _repeated([p for p in course.pages if p.meta.kind == kind], key):
             yield page.source.problem(("kind",), f"a second {kind} page like `{first}`",
                                       "keep one (one per phase for self-assessment)")
-    if course.framework is None:
+    if course.framework is None and not course.framework_unloaded:
         for page in (p for p in course.pages if p.meta.kind == "self-assessment"):
             yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
                                       "create course/competencies.yaml")
@@ -296,6 +296,8 @@ def _check_tags(course: Course) -> Iterator[Problem]:
                                      did_you_mean(outcome, outcomes) or
                                      f"use one of {', '.join(sorted(outcomes))} from course/course.yaml")
         for i, code in enumerate(tagged_codes):
+            if course.framework_unloaded:
+                break  # the framework's own problems are reported instead
             if course.framework is None:
                 yield source.problem(loc + ("competencies", i), f"competency unit `{code}` is used, but the "
                                      "course has no competency framework", "create course/competencies.yaml")
