@@ -25,9 +25,10 @@ PAGES_DIR = "course/pages"
 QUIZZES_DIR = "quizzes"
 
 M = TypeVar("M", bound=BaseModel)
-#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, DEL, and U+FFFE/U+FFFF):
-#: manifests, pages and the Moodle XML export cannot be written with them.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF), so manifests,
+#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls but U+0085,
+#: which YAML refuses and XML discourages. All are invisible in an editor.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
 
 
@@ -75,7 +76,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
                     banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
                     framework_source=framework.source if framework else None, unloaded_ids=unloaded,
-                    framework_unloaded=framework is None and (root / FRAMEWORK_FILE).is_file())
+                    unloaded_kinds=frozenset(r.kind for r in results if r.value is None))
     return course, problems
 
 
@@ -164,6 +165,13 @@ def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
             for match in CONTROL_CHARACTER.finditer(text)]
 
 
+def _without_controls(path: str, text: str, problems: list[Problem], first_line: int = 1) -> str:
+    """The text with its control characters reported and removed, so the rest of the file still loads."""
+    found = _controls(path, text, first_line)
+    problems.extend(found)
+    return CONTROL_CHARACTER.sub("", text) if found else text
+
+
 def read_text(path: str, content: bytes) -> str | list[Problem]:
     """The text of a file the course links to (a transcript, captions), or its problems."""
     try:
@@ -195,9 +203,7 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
 def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        text = _text(path, content)
-        if CONTROL_CHARACTER.search(text):
-            raise YamlError(_controls(path, text))
+        text = _without_controls(path, _text(path, content), problems)
         data, source = _parse_yaml(text, path)
     except YamlError as exc:
         problems.extend(exc.problems)
@@ -209,9 +215,7 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
     try:
         text = _text(path, content)
         front, body, body_line = _split_front_matter(text, path)
-        if CONTROL_CHARACTER.search(front):
-            raise YamlError(_controls(path, front, first_line=2))
-        data, source = _parse_yaml(front, path, first_line=2)
+        data, source = _parse_yaml(_without_controls(path, front, problems, first_line=2), path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None

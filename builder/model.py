@@ -257,8 +257,9 @@ class Course:
     framework_source: Optional[SourceFile] = None
     #: ids of pages and banks whose files exist but did not load (not reported as unknown)
     unloaded_ids: frozenset[str] = frozenset()
-    #: the framework file exists but did not load (its codes are not reported as unknown)
-    framework_unloaded: bool = False
+    #: kinds of files ("page", "bank", "framework") of which one exists but did not load: what depends on
+    #: them (coverage of outcomes, framework codes) is not reported, as their own problems are
+    unloaded_kinds: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _pages_by_id(self) -> dict[str, Page]:

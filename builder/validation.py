@@ -172,7 +172,7 @@ def _check_pages(course: Course) -> Iterator[Problem]:
         for page, first in _repeated([p for p in course.pages if p.meta.kind == kind], key):
             yield page.source.problem(("kind",), f"a second {kind} page like `{first}`",
                                       "keep one (one per phase for self-assessment)")
-    if course.framework is None and not course.framework_unloaded:
+    if course.framework is None and "framework" not in course.unloaded_kinds:
         for page in (p for p in course.pages if p.meta.kind == "self-assessment"):
             yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
                                       "create course/competencies.yaml")
@@ -296,7 +296,7 @@ def _check_tags(course: Course) -> Iterator[Problem]:
                                      did_you_mean(outcome, outcomes) or
                                      f"use one of {', '.join(sorted(outcomes))} from course/course.yaml")
         for i, code in enumerate(tagged_codes):
-            if course.framework_unloaded:
+            if "framework" in course.unloaded_kinds:
                 break  # the framework's own problems are reported instead
             if course.framework is None:
                 yield source.problem(loc + ("competencies", i), f"competency unit `{code}` is used, but the "
@@ -340,10 +340,10 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
     kind = "assessment " if any(b.settings.kind == "assessment" for b in course.banks) else ""
     for i, outcome in enumerate(course.settings.outcomes):
         loc = ("outcomes", i, "id")
-        if outcome.id not in taught:
+        if outcome.id not in taught and "page" not in course.unloaded_kinds:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not taught by any page",
                                         f"add `{outcome.id}` to the `outcomes` of the pages that teach it")
-        if outcome.id not in assessed:
+        if outcome.id not in assessed and "bank" not in course.unloaded_kinds:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not assessed by any "
                                              f"{kind}question",
                                         f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
