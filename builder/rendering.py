@@ -293,6 +293,7 @@ class _Renderer:
                        if page.meta.stages},
             "notes": [key for page in self.course.pages for key in note_keys(page, [u.code for u in self.units])],
             "units": [{"code": u.code, "title": u.title} for u in self.units],
+            "levels": self.course.framework.level_numbers() if self.course.framework else [],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"

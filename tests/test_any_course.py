@@ -473,3 +473,36 @@ def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path) -> No
         server.server_close()
     assert requests == []
     assert fetched == [(project / "course/media/fire-door.svg").resolve().as_uri()]
+
+
+@pytest.mark.browser
+def test_self_assessment_and_learning_record_with_five_letter_coded_levels(browser, tmp_path: Path) -> None:  # noqa: ANN001
+    """In Chromium: level 5 of a letter-coded framework is offered, kept and shown on the learning record."""
+    from browser import serve
+
+    project = make(tmp_path, domains=("FS",), levels=5)
+    build_all(project)
+    with serve(project.parent / "out" / "fire-safety-1.0-web") as base:
+        view = browser.new_page()
+        errors: list[str] = []
+        view.on("pageerror", lambda error: errors.append(str(error)))
+        view.goto(f"{base}/pages/sa-start.html")
+        view.locator("body[data-ready]").wait_for()
+        assert view.locator("input[name=sa-level]").count() == 5
+        view.locator("#sa-level-5").check()
+        assert view.locator('.descriptor[data-level="5"]').inner_text() == "Level 5: What level 5 looks like in FS.01."
+        assert view.locator('.descriptor[data-level="4"]').is_hidden()
+        view.locator('[id="sa-before-FS.01-w"]').check()
+        view.locator(".sa-status", has_text="Saved your rating for FS.01.").wait_for()
+        view.goto(f"{base}/pages/sa-end.html")
+        view.locator("body[data-ready]").wait_for()
+        assert view.locator(".chosen-level").inner_text() == "You are rating yourself at level 5 of the framework."
+        view.locator('[id="sa-after-FS.01-a"]').check()
+        view.locator(".sa-status", has_text="Saved your rating for FS.01.").wait_for()
+        view.goto(f"{base}/pages/record.html")
+        view.locator("body[data-ready]").wait_for()
+        assert view.locator(".record-framework-level").inner_text() == "Level 5"
+        row = view.locator('tr[data-unit="FS.01"] td')
+        assert [row.nth(i).inner_text() for i in range(3)] == ["FS.01 Unit FS.01", "Working towards", "Achieved"]
+        view.close()
+    assert errors == []

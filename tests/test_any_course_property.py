@@ -42,7 +42,7 @@ def courses(draw: st.DrawFn) -> CourseSpec:
                             unique=True))
     stem = draw(st.text(NAME_CHARACTERS, min_size=1, max_size=24))
     suffix = draw(st.sampled_from([".svg", ".SVG", ".png"]))
-    options = draw(st.lists(st.one_of(BLOCKISH, TEXT, TEXT, TEXT, ANY_TEXT), min_size=2, max_size=4))
+    options = draw(st.lists(st.one_of(BLOCKISH, *[TEXT] * 6, ANY_TEXT), min_size=2, max_size=4))
     return CourseSpec(
         title=draw(st.one_of(st.just("Children's play & safety"), TEXT)),
         language=draw(st.one_of(st.sampled_from(["en-GB", "ar", "he", "fa-IR", "ur", "cy", "ks-Arab"]),
