@@ -73,15 +73,26 @@ class Theme:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render one template, turning template mistakes into a reported error."""
+    """Render one template, turning template mistakes into a reported error.
+
+    The fix names the project's copy of the template only when the project has one.
+    """
+    template: Optional[jinja2.Template] = None
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} "
-                              "(fix the template, or delete your copy to use the built-in one)") from None
+                              f"({_template_fix(exc.filename)})") from None
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"templates/{name}: template error: {exc} "
-                              "(fix the template, or delete your copy to use the built-in one)") from None
+                              f"({_template_fix(template.filename if template else None)})") from None
+
+
+def _template_fix(filename: Optional[str]) -> str:
+    if filename and Path(filename).resolve().is_relative_to(builtin_templates().resolve()):
+        return "this is a mistake in coursebuild's built-in template, not in your course: please report it"
+    return "fix the template, or delete your copy to use the built-in one"
 
 
 _SINGLE_PARAGRAPH = re.compile(r"^\s*<p>((?:(?!<p[ >]).)*)</p>\s*$", re.DOTALL)

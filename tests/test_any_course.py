@@ -506,3 +506,13 @@ def test_self_assessment_and_learning_record_with_five_letter_coded_levels(brows
         assert [row.nth(i).inner_text() for i in range(3)] == ["FS.01 Unit FS.01", "Working towards", "Achieved"]
         view.close()
     assert errors == []
+
+
+def test_a_built_in_template_failure_does_not_blame_the_author(tmp_path: Path) -> None:
+    from builder.theme import TemplateProblem, Theme, render_template
+
+    env = Theme.for_project(make(tmp_path)).environment()
+    with pytest.raises(TemplateProblem) as raised:
+        render_template(env, "report.md", language="en")  # no report: what a template bug looks like
+    assert str(raised.value) == ("templates/report.md: template error: 'r' is undefined (this is a mistake in "
+                                 "coursebuild's built-in template, not in your course: please report it)")
