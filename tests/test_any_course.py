@@ -314,7 +314,9 @@ def test_moodle_xml_keeps_images_that_share_a_file_name(tmp_path: Path) -> None:
     other = SVG.replace(b"10", b"30")
     project = make(tmp_path, stem="Which sign is this? ![Sign](../course/media/a/sign.svg) "
                                   "or ![Sign](../course/media/b/sign.svg)",
-                   files={"course/media/a/sign.svg": SVG, "course/media/b/sign.svg": other})
+                   options=("This one ![Exit](../course/media/exit.svg)", "Neither"),
+                   files={"course/media/a/sign.svg": SVG, "course/media/b/sign.svg": other,
+                          "course/media/exit.svg": SVG.replace(b"10", b"40")})
     out = tmp_path / "q.xml"
     succeeds("export", project, "--format", "moodle-xml", "-o", out)
     question = etree.parse(str(out)).find("question[@type='multichoice']")
@@ -322,6 +324,11 @@ def test_moodle_xml_keeps_images_that_share_a_file_name(tmp_path: Path) -> None:
     assert files == {f"sign-{_digest(SVG)}.svg", f"sign-{_digest(other)}.svg"}
     text = question.findtext("questiontext/text")
     assert all(f"@@PLUGINFILE@@/{name}" in text for name in files)
+    answer = question.find("answer")
+    exit_sign = f"exit-{_digest(SVG.replace(b'10', b'40'))}.svg"
+    assert [child.tag for child in answer] == ["text", "file", "feedback"]
+    assert answer.find("file").get("name") == exit_sign
+    assert answer.findtext("text") == f'This one <img alt="Exit" src="@@PLUGINFILE@@/{exit_sign}">'
 
 
 def test_gift_export_has_no_raw_script(tmp_path: Path) -> None:

@@ -41,7 +41,11 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
     With `phrasing`, the text is one paragraph of inline content (a stem), never a list, heading or quote.
     """
     field = etree.SubElement(parent, tag, format="html")
-    html = (convert_inline if phrasing else convert)(markdown).html
+    _fill_html(field, (convert_inline if phrasing else convert)(markdown).html, course, folder)
+
+
+def _fill_html(field: etree._Element, html: str, course: Course, folder: str) -> None:
+    """`<text>` holding `html`, then a `<file>` for each local image it shows, named @@PLUGINFILE@@/<name>."""
     files: dict[str, bytes] = {}
     if "<img" in html:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -71,7 +75,7 @@ def _question(course: Course, question: Question, folder: str) -> etree._Element
         etree.SubElement(node, tag).text = value
     for option, fraction in zip(question.options, fractions(question)):
         answer = etree.SubElement(node, "answer", fraction=fraction_text(fraction), format="html")
-        _text(answer, str(inline(convert_inline(option.text).html)))
+        _fill_html(answer, str(inline(convert_inline(option.text).html)), course, folder)
         _html_field(answer, "feedback", option.feedback, course, folder)
     tag_list = etree.SubElement(node, "tags")
     for tag in tags(question):
