@@ -116,7 +116,7 @@ def to_pdf(html: str, project: Path) -> bytes:
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
 
-    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc,name-defined]
+    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
         def fetch(self, url: str, headers: Any = None) -> Any:
             refuse_outside(url)
             return super().fetch(url, headers)

@@ -523,3 +523,11 @@ def test_a_built_in_template_failure_does_not_blame_the_author(tmp_path: Path) -
         render_template(env, "report.md", language="en")  # no report: what a template bug looks like
     assert str(raised.value) == ("templates/report.md: template error: 'r' is undefined (this is a mistake in "
                                  "coursebuild's built-in template, not in your course: please report it)")
+
+
+def test_levels_must_be_numbered_from_one(tmp_path: Path) -> None:
+    project = make(tmp_path, levels=3, level_names=False)
+    framework = project / "course/competencies.yaml"
+    framework.write_text(framework.read_text().replace("          2: What level 2 looks like in A.01.\n", ""))
+    assert check_fails(project) == ["course/competencies.yaml:9: levels are numbered 1, 3 (number the levels "
+                                    "from 1 up, without gaps)"]
