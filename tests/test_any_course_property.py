@@ -12,6 +12,7 @@ import re
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,12 +44,17 @@ def courses(draw: st.DrawFn) -> CourseSpec:
     stem = draw(st.text(NAME_CHARACTERS, min_size=1, max_size=24))
     suffix = draw(st.sampled_from([".svg", ".SVG", ".png"]))
     options = draw(st.lists(st.one_of(BLOCKISH, *[TEXT] * 6, ANY_TEXT), min_size=2, max_size=4))
+    video: dict[str, bytes] = {}
+    if draw(st.booleans()):  # a video of the same name, with captions and a transcript
+        video = {f"course/media/{stem}.mp4": b"\x00\x00\x00\x18ftypmp42", f"course/media/{stem}.vtt": b"WEBVTT\n",
+                 f"course/media/{stem}.transcript.md": draw(TEXT).encode("utf-8")}
     return CourseSpec(
         title=draw(st.one_of(st.just("Children's play & safety"), TEXT)),
         language=draw(st.one_of(st.sampled_from(["en-GB", "ar", "he", "fa-IR", "ur", "cy", "ks-Arab"]),
                                 st.from_regex(LANGUAGE_PATTERN.strip("^$"), fullmatch=True))),
         domains=tuple(domains), levels=draw(st.integers(1, 5)), level_names=draw(st.booleans()),
-        media_name=stem + suffix, options=tuple(options), stem=draw(st.one_of(BLOCKISH, TEXT)))
+        media_name=stem + suffix, options=tuple(options), stem=draw(st.one_of(BLOCKISH, TEXT)), files=video,
+        extra_body=f"\n![A drill](../media/{quote(stem)}.mp4)\n" if video else "")
 
 
 def _schemas() -> dict[str, etree.XMLSchema]:
