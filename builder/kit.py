@@ -6,6 +6,7 @@ Every word comes from the course source, apart from the templates' fixed labels.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
-from builder.media import PACKAGED_FOLDERS
+from builder.media import PACKAGED_FOLDERS, rewrite_local_images
 from builder.model import Course, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -38,8 +39,19 @@ class ModuleView:
     key_points: tuple[Markup, ...]
 
 
-def _md(text: str | None) -> Markup:
-    return Markup(convert(text).html) if text else Markup("")
+#: The folder the kit's documents are read from (WeasyPrint's base URL): page bodies' relative paths work as written.
+BASE_FOLDER = "course/pages"
+
+
+def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
+    """Markdown written in the project folder `folder` as HTML, its images found from BASE_FOLDER."""
+    return _located(convert(text).html, folder) if text else Markup("")
+
+
+def _located(html: str, folder: str) -> Markup:
+    if folder == BASE_FOLDER:
+        return Markup(html)
+    return Markup(rewrite_local_images(html, folder, lambda path: posixpath.relpath(path, BASE_FOLDER)))
 
 
 def key_points(page: Page) -> list[Markup]:
@@ -56,11 +68,15 @@ def key_points(page: Page) -> list[Markup]:
     return points
 
 
-def _question(question: Question) -> dict[str, Any]:
-    return {"id": question.id, "stem": inline(convert_inline(question.stem).html), "type": question.type,
-            "options": [{"label": OPTION_LABELS[i], "text": inline(convert_inline(o.text).html), "correct": o.correct,
-                         "feedback": _md(o.feedback)} for i, o in enumerate(question.options)],
-            "explanation": _md(question.explanation)}
+def _question(question: Question, folder: str) -> dict[str, Any]:
+    """A question written in the project folder `folder` (its bank's or its page's)."""
+    def phrasing(text: str) -> Markup:
+        return inline(_located(convert_inline(text).html, folder))
+
+    return {"id": question.id, "stem": phrasing(question.stem), "type": question.type,
+            "options": [{"label": OPTION_LABELS[i], "text": phrasing(o.text), "correct": o.correct,
+                         "feedback": _md(o.feedback, folder)} for i, o in enumerate(question.options)],
+            "explanation": _md(question.explanation, folder)}
 
 
 def render_kit(course: Course) -> dict[str, str]:
@@ -75,20 +91,26 @@ def render_kit(course: Course) -> dict[str, str]:
         tuple(dict.fromkeys(o for p in m.pages for o in course.page(p).meta.outcomes)),
         tuple(point for p in m.pages for point in key_points(course.page(p)))) for m in settings.modules}
     pages = course.ordered_pages()
-    cases = [{"id": p.meta.id, "title": p.meta.title, "intro": _md(p.body), "analysis": _md(p.meta.analysis),
-              "module": course.module_id(p.meta.id),
-              "stages": [{"title": s.title, "content": _md(s.content), "prompts": s.prompts,
-                          "decisions": [_question(q) for q in s.decisions]} for s in p.meta.stages]}
+
+    def folder(page: Page) -> str:
+        return posixpath.dirname(page.source.path)
+
+    cases = [{"id": p.meta.id, "title": p.meta.title, "intro": _md(p.body, folder(p)),
+              "analysis": _md(p.meta.analysis, folder(p)), "module": course.module_id(p.meta.id),
+              "stages": [{"title": s.title, "content": _md(s.content, folder(p)), "prompts": s.prompts,
+                          "decisions": [_question(q, folder(p)) for q in s.decisions]} for s in p.meta.stages]}
              for p in pages if p.meta.kind == "case-study"]
-    assessment = next((b.settings for b in course.banks if b.settings.kind == "assessment"), None)
+    assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
+    folder_of_course = posixpath.dirname(course.source.path)
     context = {
         "settings": settings, "kit": settings.kit, "outcomes": outcomes, "modules": modules, "cases": cases,
-        "description": _md(settings.description),
-        "sessions": [{"session": s, "instructions": _md(s.instructions),
+        "description": _md(settings.description, folder_of_course),
+        "sessions": [{"session": s, "instructions": _md(s.instructions, folder_of_course),
                       "modules": [modules[m] for m in s.modules],
                       "cases": [c for c in cases if c["module"] in s.modules]} for s in settings.kit.timetable],
-        "questions": [_question(q) for q in assessment.questions] if assessment else [],
-        "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body)}
+        "questions": [_question(q, posixpath.dirname(assessment.source.path))
+                      for q in assessment.settings.questions] if assessment else [],
+        "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body, folder(course.page(p)))}
                      for p in settings.kit.handout_pages],
         "evaluation": next((p.meta for p in pages if p.meta.ratings or p.meta.comments), None),
     }
@@ -121,6 +143,6 @@ def to_pdf(html: str, project: Path) -> bytes:
             refuse_outside(url)
             return super().fetch(url, headers)
 
-    base_url = (project / "course" / "pages").resolve().as_uri() + "/"
+    base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
         pdf_variant="pdf/ua-1")

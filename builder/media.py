@@ -9,8 +9,11 @@ import posixpath
 import re
 import unicodedata
 from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+from lxml import html as lxml_html
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -74,3 +77,18 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
         if not data.startswith(signature):
             return f"is not a {kind} file (its first bytes are not a {kind} signature)"
     return None
+
+
+def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str]) -> str:
+    """`html` with each local image's `src` replaced by `locate(project path)`.
+
+    `folder` is the project folder the Markdown was written in, which its relative paths start from.
+    """
+    if "<img" not in html:
+        return html
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for img in root.iter("img"):
+        parts = urlsplit(img.get("src", ""))
+        if parts.path and not parts.scheme:
+            img.set("src", locate(posixpath.normpath(posixpath.join(folder, unquote(parts.path)))))
+    return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

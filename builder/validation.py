@@ -355,6 +355,9 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
     """Every piece of authored Markdown in the course."""
     settings = course.settings
     yield MarkdownText(settings.description, course.source, ("description",))
+    for s, session in enumerate(settings.kit.timetable if settings.kit else []):
+        if session.instructions:
+            yield MarkdownText(session.instructions, course.source, ("kit", "timetable", s, "instructions"))
     for page in course.pages:
         yield MarkdownText(page.body, page.source, body_line=page.body_line)
         if page.meta.analysis:

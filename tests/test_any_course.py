@@ -531,3 +531,31 @@ def test_levels_must_be_numbered_from_one(tmp_path: Path) -> None:
     framework.write_text(framework.read_text().replace("          2: What level 2 looks like in A.01.\n", ""))
     assert check_fails(project) == ["course/competencies.yaml:9: levels are numbered 1, 3 (number the levels "
                                     "from 1 up, without gaps)"]
+
+
+def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bank questions are written in quizzes/, the description in course/: their images are found from there."""
+    import weasyprint.urls
+
+    project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/exit.svg)",
+                   files={"course/media/exit.svg": SVG})
+    course_file = project / "course/course.yaml"
+    course_file.write_text(course_file.read_text().replace(
+        "description: What to do when the fire alarm sounds.",
+        "description: \"What to do when the alarm sounds. ![Alarm point](media/exit.svg)\""))
+    assert check_passes(project) == []
+    fetched: list[str] = []
+    original = weasyprint.urls.URLFetcher.fetch
+
+    def spy(self: object, url: str, headers: object = None) -> object:
+        fetched.append(url)
+        return original(self, url, headers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", spy)
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    kit = tmp_path / "kit/fire-safety-1.0-kit"
+    assert 'Which sign is this? <img alt="Exit sign" src="../media/exit.svg">' in (kit / "questionnaire.html").read_text()
+    assert '<img alt="Alarm point" src="../media/exit.svg">' in (kit / "facilitator-guide.html").read_text()
+    assert set(fetched) == {(project / "course/media/exit.svg").resolve().as_uri(),
+                            (project / "course/media/fire-door.svg").resolve().as_uri()}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import posixpath
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from builder.export import fraction_text, fractions, tags
 from builder.markup import convert, convert_inline
-from builder.media import archive_name
+from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
 from builder.theme import inline
 
@@ -47,18 +45,14 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
 def _fill_html(field: etree._Element, html: str, course: Course, folder: str) -> None:
     """`<text>` holding `html`, then a `<file>` for each local image it shows, named @@PLUGINFILE@@/<name>."""
     files: dict[str, bytes] = {}
-    if "<img" in html:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
-        for img in root.iter("img"):
-            source = img.get("src", "")
-            if source and not urlsplit(source).scheme:
-                path = posixpath.normpath(posixpath.join(folder, unquote(urlsplit(source).path)))
-                data = (course.root / path).read_bytes()
-                name = archive_name(path, data)  # by content: same-named images in two folders both survive
-                files[name] = data
-                img.set("src", f"@@PLUGINFILE@@/{name}")
-        html = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
-    _text(field, html)
+
+    def embed(path: str) -> str:
+        data = (course.root / path).read_bytes()
+        name = archive_name(path, data)  # by content: same-named images in two folders both survive
+        files[name] = data
+        return f"@@PLUGINFILE@@/{name}"
+
+    _text(field, rewrite_local_images(html, folder, embed))
     for name, data in sorted(files.items()):
         file = etree.SubElement(field, "file", name=name, path="/", encoding="base64")
         file.text = base64.b64encode(data).decode("ascii")
