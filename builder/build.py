@@ -54,15 +54,16 @@ class Built:
     outputs: tuple[Output, ...]
 
 
-def check(project: Path, strict: bool = False) -> Checked:
-    """Load and validate the project; raise CourseInvalid listing every problem if it has errors.
+def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS) -> Checked:
+    """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
-    With `strict`, warnings count as errors.
+    Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
     """
     start_build()
     course, problems = load_project(project)
     if course is not None:
         problems += validate(course)
+        problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))
@@ -90,10 +91,7 @@ def output_name(course: Course, target: str) -> str:
 
 
 def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Output, ...]:
-    """Render every requested target in memory; CourseInvalid if a target cannot hold the course."""
-    limits = [problem for target in targets if (problem := saved_progress_problem(course, target))]
-    if limits:
-        raise CourseInvalid(limits)
+    """Render every requested target of a checked course in memory."""
     site = render_site(course, Theme.for_project(course.root))
     outputs = []
     for target in targets:
@@ -107,7 +105,7 @@ def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Outpu
 def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | None = None,
           strict: bool = False) -> Built:
     """Validate the project, render the targets, then write them into `out_dir` (default `dist/`)."""
-    checked = check(project, strict)
+    checked = check(project, strict, targets)
     outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
@@ -133,7 +131,7 @@ def _write_or_return(data: bytes, output: Path | None, default: Path) -> Path | 
 
 def coverage_report(project: Path, format_: str, output: Path | None = None) -> tuple[str, Path | None]:
     """The coverage report as html, md or json; written unless `output` is `-`."""
-    course = check(project).course
+    course = check(project, targets=()).course
     text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
     base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
     return text, _write_or_return(text.encode("utf-8"), output, output_folder(project) / base)
@@ -145,7 +143,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 
     Returns the data and the path written (None for standard output).
     """
-    course = check(project).course
+    course = check(project, targets=()).course
     banks = selected_banks(course, bank_id)
     if not banks:
         known = [bank.settings.id for bank in course.banks]
@@ -158,11 +156,11 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 
 def build_kit(project: Path, out_dir: Path | None = None) -> Output:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last."""
-    course = check(project).course
+    course = check(project, targets=()).course
     files: dict[str, bytes] = {}
     for name, html in render_kit(course).items():
         files[f"{name}.html"] = html.encode("utf-8")
-        files[f"{name}.pdf"] = to_pdf(html, str(course.root / "course" / "pages"))
+        files[f"{name}.pdf"] = to_pdf(html, course.root)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)
     return output

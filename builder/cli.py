@@ -65,6 +65,11 @@ def _run(action, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
         raise ReportedError(error) from None
 
 
+def _targets(chosen: tuple[str, ...]) -> tuple[str, ...]:
+    """The targets named with --target, in order, once each; all of them if none (or `all`) is named."""
+    return TARGETS if not chosen or "all" in chosen else tuple(dict.fromkeys(chosen))
+
+
 def _show_warnings(warnings: tuple[Problem, ...]) -> None:
     for warning in warnings:
         click.echo(str(warning), err=True)
@@ -88,10 +93,12 @@ def new(project: Path) -> None:
 
 @main.command()
 @PROJECT
+@click.option("--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
+              help="Check for these packages only; repeat for several.  [default: all]")
 @STRICT
-def check(project: Path, strict: bool) -> None:
+def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
     """Validate the course in PROJECT (default: this folder) and write nothing."""
-    checked = _run(pipeline.check, project, strict=strict)
+    checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets))
     _show_warnings(checked.warnings)
     settings = checked.course.settings
     click.echo(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "
@@ -107,8 +114,7 @@ def check(project: Path, strict: bool) -> None:
 @STRICT
 def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
-    chosen = TARGETS if not targets or "all" in targets else tuple(dict.fromkeys(targets))
-    built = _run(pipeline.build, project, chosen, out_dir, strict=strict)
+    built = _run(pipeline.build, project, _targets(targets), out_dir, strict=strict)
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
         click.echo(f"wrote {output.path} ({len(output.files)} files)")

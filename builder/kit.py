@@ -7,14 +7,18 @@ Every word comes from the course source, apart from the templates' fixed labels.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.errors import CoursebuildError
-from builder.markup import convert
+from builder.markup import convert, convert_inline
+from builder.media import PACKAGED_FOLDERS, rewrite_local_images
 from builder.model import Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -36,8 +40,19 @@ class ModuleView:
     key_points: tuple[Markup, ...]
 
 
-def _md(text: str | None) -> Markup:
-    return Markup(convert(text).html) if text else Markup("")
+#: The folder the kit's documents are read from (WeasyPrint's base URL): page bodies' relative paths work as written.
+BASE_FOLDER = "course/pages"
+
+
+def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
+    """Markdown written in the project folder `folder` as HTML, its images found from BASE_FOLDER."""
+    return _located(convert(text).html, folder) if text else Markup("")
+
+
+def _located(html: str, folder: str) -> Markup:
+    if folder == BASE_FOLDER:
+        return Markup(html)
+    return Markup(rewrite_local_images(html, folder, lambda path: posixpath.relpath(path, BASE_FOLDER)))
 
 
 def key_points(page: Page) -> list[Markup]:
@@ -68,11 +83,15 @@ def paper_order(course_id: str, question: Question) -> list[Option]:
     return [o if o.pinned else next(moving) for o in question.options]
 
 
-def _question(question: Question, options: list[Option] | None = None) -> dict[str, Any]:
-    return {"id": question.id, "stem": inline(convert(question.stem).html), "type": question.type,
-            "options": [{"label": OPTION_LABELS[i], "text": inline(convert(o.text).html), "correct": o.correct,
-                         "feedback": _md(o.feedback)} for i, o in enumerate(options or question.options)],
-            "explanation": _md(question.explanation)}
+def _question(question: Question, folder: str, options: list[Option] | None = None) -> dict[str, Any]:
+    """A question written in the project folder `folder` (its bank's or its page's), its options in `options`' order."""
+    def phrasing(text: str) -> Markup:
+        return inline(_located(convert_inline(text).html, folder))
+
+    return {"id": question.id, "stem": phrasing(question.stem), "type": question.type,
+            "options": [{"label": OPTION_LABELS[i], "text": phrasing(o.text), "correct": o.correct,
+                         "feedback": _md(o.feedback, folder)} for i, o in enumerate(options or question.options)],
+            "explanation": _md(question.explanation, folder)}
 
 
 def render_kit(course: Course) -> dict[str, str]:
@@ -87,21 +106,27 @@ def render_kit(course: Course) -> dict[str, str]:
         tuple(dict.fromkeys(o for p in m.pages for o in course.page(p).meta.outcomes)),
         tuple(point for p in m.pages for point in key_points(course.page(p)))) for m in settings.modules}
     pages = course.ordered_pages()
-    cases = [{"id": p.meta.id, "title": p.meta.title, "intro": _md(p.body), "analysis": _md(p.meta.analysis),
-              "module": course.module_id(p.meta.id),
-              "stages": [{"title": s.title, "content": _md(s.content), "prompts": s.prompts,
-                          "decisions": [_question(q) for q in s.decisions]} for s in p.meta.stages]}
+
+    def folder(page: Page) -> str:
+        return posixpath.dirname(page.source.path)
+
+    cases = [{"id": p.meta.id, "title": p.meta.title, "intro": _md(p.body, folder(p)),
+              "analysis": _md(p.meta.analysis, folder(p)), "module": course.module_id(p.meta.id),
+              "stages": [{"title": s.title, "content": _md(s.content, folder(p)), "prompts": s.prompts,
+                          "decisions": [_question(q, folder(p)) for q in s.decisions]} for s in p.meta.stages]}
              for p in pages if p.meta.kind == "case-study"]
-    assessment = next((b.settings for b in course.banks if b.settings.kind == "assessment"), None)
+    assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
+    folder_of_course = posixpath.dirname(course.source.path)
     context = {
         "settings": settings, "kit": settings.kit, "outcomes": outcomes, "modules": modules, "cases": cases,
-        "description": _md(settings.description),
-        "sessions": [{"session": s, "instructions": _md(s.instructions),
+        "description": _md(settings.description, folder_of_course),
+        "sessions": [{"session": s, "instructions": _md(s.instructions, folder_of_course),
                       "modules": [modules[m] for m in s.modules],
                       "cases": [c for c in cases if c["module"] in s.modules]} for s in settings.kit.timetable],
-        "questions": [_question(q, paper_order(settings.id, q) if assessment.shuffle_options else None)
-                      for q in assessment.questions] if assessment else [],
-        "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body)}
+        "questions": [_question(q, posixpath.dirname(assessment.source.path),
+                                paper_order(settings.id, q) if assessment.settings.shuffle_options else None)
+                      for q in assessment.settings.questions] if assessment else [],
+        "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body, folder(course.page(p)))}
                      for p in settings.kit.handout_pages],
         "evaluation": next((p.meta for p in pages if p.meta.ratings or p.meta.comments), None),
     }
@@ -109,11 +134,31 @@ def render_kit(course: Course) -> dict[str, str]:
     return {name: render_template(env, f"kit/{name}.html", **context) for name in DOCUMENTS}
 
 
-def to_pdf(html: str, base_url: str) -> bytes:
-    """A tagged (PDF/UA) A4 PDF of a kit document."""
+def to_pdf(html: str, project: Path) -> bytes:
+    """A tagged (PDF/UA) A4 PDF of a kit document whose relative links start in `course/pages/`.
+
+    Works offline and reads only the project's own files: WeasyPrint fetches nothing but files inside
+    course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out.
+    """
     try:
         import weasyprint
+        from weasyprint import urls
     except ImportError:
         raise KitUnavailable("the kit's PDFs need WeasyPrint: pip install 'coursebuild[kit]' "
                              "(and Debian's libpango-1.0-0)") from None
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    folders = [(project / folder).resolve() for folder in PACKAGED_FOLDERS]
+
+    def refuse_outside(url: str) -> None:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or not any(path.is_relative_to(folder) for folder in folders):
+            raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
+
+    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            refuse_outside(url)
+            return super().fetch(url, headers)
+
+    base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
+        pdf_variant="pdf/ua-1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +29,11 @@ QUIZZES_DIR = "quizzes"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
+#: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF), so manifests,
+#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls but U+0085,
+#: which YAML refuses and XML discourages. All are invisible in an editor.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,8 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
                     pages=tuple(r.value for r in by_kind["page"]),
                     banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
-                    framework_source=framework.source if framework else None, unloaded_ids=unloaded)
+                    framework_source=framework.source if framework else None, unloaded_ids=unloaded,
+                    unloaded_kinds=frozenset(r.kind for r in results if r.value is None))
     return course, problems
 
 
@@ -111,6 +118,9 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
         # Opened without blocking (a FIFO would wait for a writer), then checked before reading.
         with open(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
             status = os.fstat(stream.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                return Problem(path, 1, "this is a folder, not a file",
+                               "rename the folder so its name does not end in the file's extension, or remove it")
             if not stat.S_ISREG(status.st_mode):
                 return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
                                "replace it with an ordinary text file")
@@ -162,7 +172,7 @@ def _files(root: Path, folder: str, pattern: str) -> list[str]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern) if not p.is_dir())
+    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern))
 
 
 def _text(path: str, content: bytes) -> str:
@@ -175,6 +185,42 @@ def _text(path: str, content: bytes) -> str:
                                  "save it with UTF-8 encoding")])
 
 
+def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
+    """One problem per control character in `text`, whose first line is `first_line` of the file."""
+    return [Problem(path, first_line + text.count("\n", 0, match.start()),
+                    f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+            for match in CONTROL_CHARACTER.finditer(text)]
+
+
+def _without_controls(path: str, text: str, problems: list[Problem], first_line: int = 1) -> str:
+    """The text with its control characters reported and removed, so the rest of the file still loads."""
+    found = _controls(path, text, first_line)
+    problems.extend(found)
+    return CONTROL_CHARACTER.sub("", text) if found else text
+
+
+def read_text(path: str, content: bytes) -> str | list[Problem]:
+    """The text of a file the course links to (a transcript, captions), or its problems."""
+    try:
+        text = _text(path, content)
+    except YamlError as exc:
+        return exc.problems
+    return _controls(path, text) or text
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _escaped_controls(data: Any, source: SourceFile, location: tuple[Any, ...] = ()) -> list[Problem]:
+    """Control characters written as YAML escapes (`"\\u0001"`), which the raw text does not show."""
+    if isinstance(data, str):
+        return [source.problem(location, f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+                for match in CONTROL_CHARACTER.finditer(data)]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return [problem for key, value in items for problem in _escaped_controls(value, source, (*location, key))]
+
+
 def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
     from builder.yaml_reader import parse_yaml  # here: a build whose files are all unchanged never needs it
 
@@ -184,7 +230,8 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
 def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        data, source = _parse_yaml(_text(path, content), path)
+        text = _without_controls(path, _text(path, content), problems)
+        data, source = _parse_yaml(text, path)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
@@ -195,10 +242,11 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
     try:
         text = _text(path, content)
         front, body, body_line = _split_front_matter(text, path)
-        data, source = _parse_yaml(front, path, first_line=2)
+        data, source = _parse_yaml(_without_controls(path, front, problems, first_line=2), path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None
+    problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
     meta = _validate(data, PageMeta, source, problems, unloaded)
     return Page(meta, body, source, body_line) if meta is not None else None
 
@@ -223,9 +271,12 @@ def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Prob
                                        "see docs/authoring.md for the fields this file takes"))
         return None
     try:
-        return model.model_validate(data)
+        found = _escaped_controls(data, source)
+        if not found:
+            return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(schema_problems(exc, model, source))
-        if isinstance(data.get("id"), str):
-            unloaded.add(data["id"])
-        return None
+        found = schema_problems(exc, model, source)
+    problems.extend(found)
+    if isinstance(data.get("id"), str):
+        unloaded.add(data["id"])
+    return None

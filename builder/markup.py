@@ -46,6 +46,10 @@ MARKDOWN_SECONDS = 3.0
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
+#: What makes one line of Markdown a block other than a paragraph: a heading, quote, list item, rule,
+#: block (`///`) or reference definition. The named group that matched is the character to escape.
+BLOCK_START = re.compile(r"^(?:[0-9]{1,9}(?P<list>[.)])(?=\s|$)|(?P<mark>[#>])|(?P<item>[-+*])(?=\s|$)"
+                         r"|(?P<rule>[-*_])(?:\s*(?P=rule)){2,}\s*$|(?P<block>/)//|(?P<ref>\[)[^\]]*\]:)")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,20 @@ def convert(text: str) -> Converted:
     if PLAIN_TEXT.fullmatch(text):
         return Converted(f"<p>{text}</p>", (), ())
     return _convert(text)
+
+
+def convert_inline(text: str) -> Converted:
+    """Markdown as phrasing content (one paragraph), for question stems and options.
+
+    The text is read as one line whose start is never block syntax, so "1999. A good year",
+    "- none" or "# of visits" stay text instead of becoming a list or heading inside a label.
+    """
+    line = " ".join(text.split())
+    match = BLOCK_START.match(line)
+    if match:
+        index = match.start(next(name for name, value in match.groupdict().items() if value is not None))
+        line = f"{line[:index]}&#{ord(line[index])};{line[index + 1:]}"
+    return convert(line)
 
 
 _CONVERSIONS: cache.Store[str, Converted] = cache.Store()

@@ -21,7 +21,10 @@ from builder.sourcemap import SourceFile
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-CODE_PATTERN = r"^[1-9]\.[0-9]{2}$"
+#: A unit code: the domain's code, a full stop, then the unit's own part ("4.07", "A.01", "FS.2.3").
+CODE_PATTERN = r"^[A-Za-z0-9]{1,8}(\.[A-Za-z0-9]{1,8}){1,3}$"
+DOMAIN_PATTERN = r"^[A-Za-z0-9]{1,8}$"
+MAX_LEVELS = 5
 VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 #: An option id is a SCORM response token in both versions: 2004 short_identifier as Moodle checks it
@@ -32,7 +35,8 @@ OPTION_ID_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
 PATTERN_HINTS = {
     ID_PATTERN: "start with a letter, then letters, digits, '-' or '_', at most 64 characters",
     SLUG_PATTERN: "lower-case letters, digits and '-', e.g. perinatal-risk-imh",
-    CODE_PATTERN: "a unit code such as 4.07",
+    CODE_PATTERN: "a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters or digits",
+    DOMAIN_PATTERN: "a domain number or code such as 4 or A: letters and digits, at most 8",
     VERSION_PATTERN: "e.g. \"1.0\" in quotes, letters, digits, '.', '-' or '_'",
     LANGUAGE_PATTERN: "a language tag such as en or en-GB",
     OPTION_ID_PATTERN: "1 to 16 letters, digits or '_', e.g. break",
@@ -252,14 +256,19 @@ class BankSettings(Authored):
         return min(sum(minimums.values()), len(self.questions)) if minimums else len(self.questions)
 
 
+Level = Annotated[int, Field(ge=1, le=MAX_LEVELS)]
+
+
 class Unit(Authored):
     code: Code
     title: Text
-    levels: dict[Literal[1, 2, 3], Text]
+    #: What each level of the framework looks like for this unit, from level 1 up (1 to 5 levels).
+    levels: dict[Level, Text] = Field(min_length=1)
 
 
 class Domain(Authored):
-    number: Annotated[int, Field(ge=1, le=9)]
+    #: The domain's number or letter code, which starts its units' codes (`4` for 4.07, `A` for A.01).
+    number: Annotated[int, Field(ge=0)] | Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN)]
     title: Text
     units: list[Unit] = Field(min_length=1)
 
@@ -269,7 +278,18 @@ class Framework(Authored):
 
     name: Text
     publisher: Text
+    #: Optional names of the levels, e.g. {1: "general knowledge and skills"}; shown after "Level 1: ".
+    levels: dict[Level, Text] = {}
     domains: list[Domain] = Field(min_length=1)
+
+    def level_numbers(self) -> list[int]:
+        """The framework's levels (1 up to at most 5), as its first unit describes them."""
+        return sorted(self.domains[0].units[0].levels)
+
+    def level_labels(self) -> list[tuple[int, str]]:
+        """(level, label) for every level, e.g. (1, "Level 1: general knowledge and skills")."""
+        return [(level, f"Level {level}: {self.levels[level]}" if level in self.levels else f"Level {level}")
+                for level in self.level_numbers()]
 
 
 @dataclass(frozen=True)
@@ -303,6 +323,9 @@ class Course:
     framework_source: Optional[SourceFile] = None
     #: ids of pages and banks whose files exist but did not load (not reported as unknown)
     unloaded_ids: frozenset[str] = frozenset()
+    #: kinds of files ("page", "bank", "framework") of which one exists but did not load: what depends on
+    #: them (coverage of outcomes, framework codes) is not reported, as their own problems are
+    unloaded_kinds: frozenset[str] = frozenset()
 
     @functools.cached_property
     def _pages_by_id(self) -> dict[str, Page]:

@@ -94,7 +94,7 @@ class Preview:
         show the problems instead; never raises an `Exception`."""
         detail = ""
         try:
-            course = check(self.project).course
+            course = check(self.project, targets=(self.target,)).course
             (output,) = plan(course, (self.target,), self.project / "dist")
             keep_for_next_build(self.project)
             files, problems = output.files, []

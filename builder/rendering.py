@@ -2,12 +2,11 @@
 
 Every page is a standalone HTML document in `pages/`, linked to its neighbours by relative
 `.html` paths. Shared data the learner's runtime needs is in `assets/course-data.js`; media
-referenced by the course are copied to `media/` under content-hashed names.
+referenced by the course are copied to `media/` under safe, content-hashed names (`builder.media`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from collections import Counter
@@ -20,7 +19,8 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.active_content import without_script
-from builder.markup import convert
+from builder.markup import convert, convert_inline
+from builder.media import archive_name
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
@@ -30,6 +30,7 @@ from builder.validation import AUDIO_TYPES, VIDEO_TYPES
 PAGES = "pages"
 ASSETS = "assets"
 MEDIA = "media"
+NEW_TAB_TEXT = " (opens in a new tab)"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 #: Pages outside the course order: (id, title, template of their body).
 EXTRA_PAGES = (("contents", "Contents", "contents.html"),
@@ -113,6 +114,7 @@ class PageContext:
     draw: Optional[int] = None
     phase: Optional[str] = None
     units: tuple[UnitView, ...] = ()
+    levels: tuple[tuple[int, str], ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
     comments: tuple[tuple[str, str], ...] = ()
 
@@ -145,9 +147,8 @@ class _Media:
 
     def name(self, project_path: str) -> str:
         if project_path not in self.sources:
-            stem, ext = posixpath.splitext(posixpath.basename(project_path))
-            data = without_script((self.course.root / project_path).read_bytes(), ext)
-            name = f"{MEDIA}/{stem}-{hashlib.sha256(data).hexdigest()[:10]}{ext.lower()}"
+            data = without_script((self.course.root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+            name = f"{MEDIA}/{archive_name(project_path, data)}"
             self.files[name] = data
             self.sources[project_path] = name
         return self.sources[project_path]
@@ -171,6 +172,7 @@ class _Renderer:
                  for u in d.units}
         self.units = tuple(UnitView(code, units[code][0].title, tuple(sorted(units[code][0].levels.items())),
                                     units[code][1]) for code in course.covered_units())
+        self.levels = tuple(course.framework.level_labels()) if course.framework else ()
 
     @staticmethod
     def _nav_page(page: Page, module_title: str, titles: Counter[str]) -> NavPage:
@@ -181,10 +183,11 @@ class _Renderer:
                        f"{page.meta.id}.html", page.meta.kind)
 
     # Markdown with links rewritten for where the HTML will live (pages/…).
-    def markdown(self, text: Optional[str], source_path: str) -> Markup:
+    def markdown(self, text: Optional[str], source_path: str, phrasing: bool = False) -> Markup:
+        """The text as HTML; with `phrasing`, as one paragraph's inline content (stems, options)."""
         if not text:
             return Markup("")
-        converted = convert(text)
+        converted = (convert_inline if phrasing else convert)(text)
         if not converted.references:
             return Markup(converted.html)
         folder = posixpath.dirname(source_path)
@@ -198,6 +201,8 @@ class _Renderer:
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
         parts = urlsplit(value)
+        if parts.scheme.lower() in ("http", "https") and element.tag == "a":
+            _open_in_new_tab(element)
         if parts.scheme or not parts.path:
             return
         target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
@@ -211,6 +216,8 @@ class _Renderer:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
         else:
             element.set(attribute, href + fragment)
+            if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
+                _open_in_new_tab(element)
 
     def _embed_media(self, img: lxml_html.HtmlElement, href: str, target: str, is_video: bool) -> None:
         """Replace `![alt](talk.mp4)` with a native player, its captions and transcript."""
@@ -236,8 +243,8 @@ class _Renderer:
 
     def question(self, question: Question, source_path: str) -> QuestionView:
         return QuestionView(
-            id=question.id, stem=self.markdown(question.stem, source_path), type=question.type,
-            options=tuple(OptionView(o.id, self.markdown(o.text, source_path),
+            id=question.id, stem=self.markdown(question.stem, source_path, phrasing=True), type=question.type,
+            options=tuple(OptionView(o.id, self.markdown(o.text, source_path, phrasing=True),
                                      self.markdown(o.feedback, source_path), o.correct, o.pinned)
                           for o in question.options),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
@@ -273,6 +280,7 @@ class _Renderer:
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
             attempts=bank.settings.attempts if bank else None, draw=bank.settings.most_drawn() if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
+            levels=self.levels if meta.kind == "self-assessment" else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))
 
@@ -297,10 +305,21 @@ class _Renderer:
             "noteLabels": {key: label for page in self.course.pages for key, label in note_labels(page).items()},
             "minutes": sum(self.pages[p.id].meta.minutes for p in self.order),
             "units": [{"code": u.code, "title": u.title} for u in self.units],
+            "levels": self.course.framework.level_numbers() if self.course.framework else [],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
             "stateMax": encoded_length(worst_case_state(self.course)),
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
+
+
+def _open_in_new_tab(link: lxml_html.HtmlElement) -> None:
+    """Open a link that leaves the course in a new tab, and say so to screen readers.
+
+    Inside an LMS frame, a site that forbids framing would replace the course with "refused to connect".
+    """
+    link.set("target", "_blank")
+    link.set("rel", "noopener")
+    lxml_html.etree.SubElement(link, "span", {"class": "visually-hidden"}).text = NEW_TAB_TEXT
 
 
 def note_keys(page: Page, unit_codes: list[str]) -> list[str]:

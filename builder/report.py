@@ -84,6 +84,8 @@ class Totals(Shape):
 
 class Report(Shape):
     course: CourseInfo
+    #: The framework's levels and their labels ("Level 1: …"), from level 1 up; empty without a framework.
+    levels: dict[int, str]
     outcomes: list[OutcomeCoverage]
     competencies: list[CompetencyCoverage]
     pages: list[PageSummary]
@@ -134,6 +136,7 @@ def build_report(course: Course) -> Report:
                          words=_page_words(p), minutes=p.meta.minutes) for p in ordered]
     return Report(
         course=CourseInfo(id=settings.id, title=settings.title, version=settings.version),
+        levels=dict(course.framework.level_labels()) if course.framework else {},
         outcomes=outcomes, competencies=competencies, pages=pages,
         questions=[QuestionSummary(id=q.id, bank=b.settings.id, outcomes=q.outcomes, competencies=q.competencies)
                    for b in course.banks for q in b.settings.questions],

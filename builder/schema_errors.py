@@ -79,6 +79,8 @@ def _describe(detail: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ..
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
+    if loc[-2:-1] and loc[-1] == "[key]":  # a mapping's key is wrong (a level 6): name the mapping
+        loc = loc[:-2]
     names = [str(part) for part in loc if not isinstance(part, int)]
     if loc and isinstance(loc[-1], int) and names:
         return f"{names[-1]}[{loc[-1] + 1}]"

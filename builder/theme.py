@@ -22,6 +22,10 @@ MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 #: The longest string or list a template may make with `*`, and the largest exponent of `**`.
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 FIX = "fix the template, or delete your copy to use the built-in one"
+#: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "khw", "ks", "nqo", "ps", "sd",
+                           "syr", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
 
 
 class TemplateProblem(CoursebuildError):
@@ -136,6 +140,8 @@ class Theme:
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
+        env.filters["direction"] = direction
+        env.filters["css_string"] = css_string
         return env
 
     def static_files(self) -> dict[str, bytes]:
@@ -161,16 +167,29 @@ class Theme:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render one template, turning template mistakes into a reported error."""
+    """Render one template, turning template mistakes into a reported error.
+
+    The fix names the project's copy of the template only when the project has one.
+    """
+    template: Optional[jinja2.Template] = None
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        return template.render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} ({FIX})") from None
+        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} "
+                              f"({_template_fix(exc.filename)})") from None
     except SecurityError as exc:
         raise TemplateProblem(f"templates/{name}: template error: not allowed in a template: {exc} "
-                              f"({FIX})") from None
+                              f"({_template_fix(template.filename if template else None)})") from None
     except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"templates/{name}: template error: {exc} ({FIX})") from None
+        raise TemplateProblem(f"templates/{name}: template error: {exc} "
+                              f"({_template_fix(template.filename if template else None)})") from None
+
+
+def _template_fix(filename: Optional[str]) -> str:
+    if filename and Path(filename).resolve().is_relative_to(builtin_templates().resolve()):
+        return "this is a mistake in coursebuild's built-in template, not in your course: please report it"
+    return FIX
 
 
 _SINGLE_PARAGRAPH = re.compile(r"^\s*<p>((?:(?!<p[ >]).)*)</p>\s*$", re.DOTALL)
@@ -180,3 +199,16 @@ def inline(html: str) -> Markup:
     """Unwrap HTML that is one paragraph, for places that take phrasing content (legend, label)."""
     match = _SINGLE_PARAGRAPH.match(str(html))
     return Markup(match.group(1) if match else html)
+
+
+def direction(language: str) -> str:
+    """`rtl` for a BCP 47 tag of a right-to-left language or script (`ar`, `he-IL`, `ks-Arab`), else `ltr`."""
+    subtags = language.lower().split("-")
+    return "rtl" if subtags[0] in RTL_LANGUAGES or RTL_SCRIPTS.intersection(subtags[1:]) else "ltr"
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, for `content:` in a <style> element (not HTML-escaped: CSS shows
+    `&amp;` as it is). Quotes, backslashes, line breaks and `<` are CSS escapes, so nothing ends the style."""
+    escaped = "".join(f"\\{ord(char):x} " if char in "\\\"<>\n\r" else char for char in text)
+    return Markup(f'"{escaped}"')

@@ -33,7 +33,8 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     phases = [page.meta.phase for page in course.pages if page.meta.kind == "self-assessment"]
     if phases:
         units = course.covered_units()
-        state["sa"] = {"l": 3, **{phase: {code: "w" for code in units} for phase in phases}}
+        levels = course.framework.level_numbers() if course.framework else [1]
+        state["sa"] = {"l": max(levels), **{phase: {code: "w" for code in units} for phase in phases}}
     assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
     if assessment is not None:
         settings = assessment.settings

@@ -14,8 +14,9 @@ from urllib.parse import unquote, urlsplit
 from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
 from builder.item_writing import check_items
-from builder.loading import PAGES_DIR
+from builder.loading import PAGES_DIR, read_text
 from builder.markup import Reference, convert
+from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.sourcemap import Location, SourceFile
@@ -81,15 +82,20 @@ def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Locati
 
 
 def _check_ids(course: Course) -> Iterator[Problem]:
-    first_seen: dict[str, tuple[str, SourceFile, Location]] = {}
+    first_seen: dict[str, tuple[str, str, SourceFile, Location]] = {}  # by id in lower case
     for ident, what, source, loc in _authored_ids(course):
-        if ident in first_seen:
-            other_what, other_source, other_loc = first_seen[ident]
-            yield source.problem(loc, f"duplicate id `{ident}`: {other_what} at "
-                                      f"{other_source.path}:{other_source.line(*other_loc)} has it too",
-                                 "give each page, question, outcome, module and bank its own id")
+        if ident.lower() in first_seen:
+            other_id, other_what, other_source, other_loc = first_seen[ident.lower()]
+            where = f"{other_what} at {other_source.path}:{other_source.line(*other_loc)}"
+            if other_id == ident:
+                yield source.problem(loc, f"duplicate id `{ident}`: {where} has it too",
+                                     "give each page, question, outcome, module and bank its own id")
+            else:
+                yield source.problem(loc, f"id `{ident}` differs only in upper/lower case from `{other_id}` "
+                                          f"({where})", "give it a different id: ids that differ only in case "
+                                          "collide on some file systems and in some LMSs")
         else:
-            first_seen[ident] = (what, source, loc)
+            first_seen[ident.lower()] = (ident, what, source, loc)
     for page in course.pages:
         counts = Counter(stage.id for stage in page.meta.stages)
         for s, stage in enumerate(page.meta.stages):
@@ -148,6 +154,10 @@ def _check_timetable(course: Course) -> Iterator[Problem]:
         if page_id not in pages:
             yield course.source.problem(("kit", "handout_pages", i), f"unknown page `{page_id}`",
                                         did_you_mean(page_id, pages) or "use a page id")
+    if not any(page.meta.ratings or page.meta.comments for page in course.pages):
+        yield course.source.problem(("kit",), "the kit's evaluation sheet will be blank: no page has `ratings` "
+                                    "or `comments`", "add a reflection page with the evaluation's `ratings` and "
+                                    "`comments` (see docs/authoring.md)", severity=WARNING)
 
 
 # --- pages and banks ------------------------------------------------------------------------
@@ -164,7 +174,7 @@ def _check_pages(course: Course) -> Iterator[Problem]:
         for page, first in _repeated([p for p in course.pages if p.meta.kind == kind], key):
             yield page.source.problem(("kind",), f"a second {kind} page like `{first}`",
                                       "keep one (one per phase for self-assessment)")
-    if course.framework is None:
+    if course.framework is None and "framework" not in course.unloaded_kinds:
         for page in (p for p in course.pages if p.meta.kind == "self-assessment"):
             yield page.source.problem(("kind",), "a self-assessment page needs a competency framework",
                                       "create course/competencies.yaml")
@@ -321,6 +331,8 @@ def _check_tags(course: Course) -> Iterator[Problem]:
                                      did_you_mean(outcome, outcomes) or
                                      f"use one of {', '.join(sorted(outcomes))} from course/course.yaml")
         for i, code in enumerate(tagged_codes):
+            if "framework" in course.unloaded_kinds:
+                break  # the framework's own problems are reported instead
             if course.framework is None:
                 yield source.problem(loc + ("competencies", i), f"competency unit `{code}` is used, but the "
                                      "course has no competency framework", "create course/competencies.yaml")
@@ -331,17 +343,29 @@ def _check_tags(course: Course) -> Iterator[Problem]:
 
 def _check_framework(course: Course) -> Iterator[Problem]:
     assert course.framework is not None and course.framework_source is not None
+    framework, source = course.framework, course.framework_source
     seen: set[str] = set()
-    for d, domain in enumerate(course.framework.domains):
+    levels = framework.level_numbers()
+    if levels != list(range(1, len(levels) + 1)):
+        yield source.problem(("domains", 0, "units", 0, "levels"), "levels are numbered "
+                             f"{', '.join(map(str, levels))}", "number the levels from 1 up, without gaps")
+    for d, domain in enumerate(framework.domains):
         for u, unit in enumerate(domain.units):
             loc = ("domains", d, "units", u, "code")
             if unit.code in seen:
-                yield course.framework_source.problem(loc, f"duplicate unit code `{unit.code}`",
-                                                      "give each unit its own code")
+                yield source.problem(loc, f"duplicate unit code `{unit.code}`", "give each unit its own code")
             seen.add(unit.code)
             if not unit.code.startswith(f"{domain.number}."):
-                yield course.framework_source.problem(loc, f"unit `{unit.code}` is listed under domain "
-                                                      f"{domain.number}", "move it, or correct its code")
+                yield source.problem(loc, f"unit `{unit.code}` is listed under domain {domain.number}",
+                                     f"move it, or start its code with `{domain.number}.`")
+            if sorted(unit.levels) != levels:
+                yield source.problem(loc[:-1] + ("levels",), f"unit `{unit.code}` describes levels "
+                                     f"{', '.join(map(str, sorted(unit.levels)))}, but the framework's first "
+                                     f"unit describes levels {', '.join(map(str, levels))}",
+                                     "describe the same levels for every unit")
+    for level in sorted(set(framework.levels) - set(levels)):
+        yield source.problem(("levels", level), f"level {level} is named, but no unit describes it",
+                             f"remove it, or describe level {level} in every unit")
 
 
 def _check_outcomes(course: Course) -> Iterator[Problem]:
@@ -351,10 +375,10 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
     kind = "assessment " if any(b.settings.kind == "assessment" for b in course.banks) else ""
     for i, outcome in enumerate(course.settings.outcomes):
         loc = ("outcomes", i, "id")
-        if outcome.id not in taught:
+        if outcome.id not in taught and "page" not in course.unloaded_kinds:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not taught by any page",
                                         f"add `{outcome.id}` to the `outcomes` of the pages that teach it")
-        if outcome.id not in assessed:
+        if outcome.id not in assessed and "bank" not in course.unloaded_kinds:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not assessed by any "
                                              f"{kind}question",
                                         f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
@@ -366,6 +390,9 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
     """Every piece of authored Markdown in the course."""
     settings = course.settings
     yield MarkdownText(settings.description, course.source, ("description",))
+    for s, session in enumerate(settings.kit.timetable if settings.kit else []):
+        if session.instructions:
+            yield MarkdownText(session.instructions, course.source, ("kit", "timetable", s, "instructions"))
     for page in course.pages:
         yield MarkdownText(page.body, page.source, body_line=page.body_line)
         if page.meta.analysis:
@@ -418,8 +445,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
     if parts.path.startswith("/") or parts.netloc:
         return problem(f"absolute path `{ref.target}`", "use a path relative to this file")
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
-    if target.startswith("../") or target == "..":
-        return problem(f"`{ref.target}` points outside the project", "keep files inside course/")
+    refused = containment_problem(course.root, target)
+    if refused:
+        return problem(f"`{ref.target}` {refused[0]}", refused[1])
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
@@ -434,19 +462,26 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
         elif not (ref.alt or "").strip():
             problems += problem(f"`{ref.target}` has no alt text",
                                 "describe it in the brackets: ![what the picture shows](path)")
-        if suffix in VIDEO_TYPES | AUDIO_TYPES and not _has_captions(course, target):
+        if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
+            problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
+                                "export the image again from your drawing or photo program", WARNING)
+        captions = caption_files(course, target) if suffix in VIDEO_TYPES | AUDIO_TYPES else []
+        if suffix in VIDEO_TYPES | AUDIO_TYPES and not captions:
             stem = posixpath.splitext(target)[0]
             problems += problem(f"`{ref.target}` has no captions or transcript",
                                 f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")
+        for caption in captions:
+            problems += _linked_text_problems(course, caption, problem)
     if (course.root / target).stat().st_size > LARGE_FILE_BYTES:
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
     return problems
 
 
-def _has_captions(course: Course, target: str) -> bool:
+def caption_files(course: Course, target: str) -> list[str]:
+    """The captions (`.vtt`) and transcript (`.transcript.md`) beside a video or audio file, as project paths."""
     stem = posixpath.splitext(target)[0]
-    return any((course.root / (stem + suffix)).is_file() for suffix in CAPTION_SUFFIXES)
+    return [stem + suffix for suffix in CAPTION_SUFFIXES if (course.root / (stem + suffix)).is_file()]
 
 
 def _check_script_in_media(course: Course) -> Iterator[Problem]:
@@ -459,8 +494,8 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
-            if target in seen or target.startswith("..") or not (course.root / target).is_file():
-                continue
+            if target in seen or containment_problem(course.root, target) or not (course.root / target).is_file():
+                continue  # a file that may not be packaged is reported by the media rule, and never read
             seen.add(target)
             if suffix in SCRIPT_TYPES:
                 yield Problem(item.source.path, item.line_of(reference.target),
@@ -471,3 +506,13 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)
+
+
+def _linked_text_problems(course: Course, path: str,
+                          problem: Callable[[str, str], list[Problem]]) -> list[Problem]:
+    """Captions and transcripts are packaged or read as UTF-8 text: refused like any linked file, or unreadable."""
+    refused = containment_problem(course.root, path)
+    if refused:
+        return problem(f"`{path}` {refused[0]}", refused[1])
+    text = read_text(path, (course.root / path).read_bytes())
+    return text if isinstance(text, list) else []

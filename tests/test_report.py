@@ -27,7 +27,7 @@ def report_json(project: Path) -> dict:
 def test_json_has_the_documented_shape() -> None:
     data = report_json(FIXTURES / "mini")
     Report.model_validate(data)  # every field typed, no field undocumented
-    assert set(data) == {*DOCUMENTED_KEYS, "totals", "warnings"}
+    assert set(data) == {*DOCUMENTED_KEYS, "levels", "totals", "warnings"}
     for key, fields in DOCUMENTED_KEYS.items():
         items = data[key] if isinstance(data[key], list) else [data[key]]
         assert items and all(set(item) == fields for item in items), key
@@ -77,7 +77,7 @@ def test_markdown_and_html_reports_are_written_to_dist(project: Path) -> None:
     markdown = (project / "dist/mini-course-1.0-coverage.md").read_text()
     assert "| **LO1** Describe how babies communicate before they can talk. | 3: welcome, baby-cues, check-cues |" in markdown
     html = (project / "dist/mini-course-1.0-coverage.html").read_text()
-    assert '<html lang="en-GB">' in html and "<h2>Learning outcomes</h2>" in html
+    assert '<html lang="en-GB" dir="ltr">' in html and "<h2>Learning outcomes</h2>" in html
     assert "Not included in training" in html
 
 

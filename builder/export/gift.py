@@ -1,9 +1,16 @@
-"""GIFT question export: one $CATEGORY per bank, Markdown text with GIFT's special characters escaped."""
+"""GIFT question export: one $CATEGORY per bank, HTML text with GIFT's special characters escaped.
+
+The text is the same sanitised HTML as the Moodle XML export and the packages (scripts removed; stems
+and options as inline text), not Markdown: Moodle's own Markdown would turn "1999. …" into a list.
+In GIFT the question text's `[html]` format applies to its answers and feedback too.
+"""
 
 from __future__ import annotations
 
 from builder.export import fraction_text, fractions, tags
+from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Question
+from builder.theme import inline
 
 SPECIAL = "\\~=#{}:"
 
@@ -28,15 +35,20 @@ def _category(title: str) -> str:
     return " ".join(title.split()).replace("/", "-")
 
 
+def _phrasing(markdown: str) -> str:
+    """A stem or option as inline HTML."""
+    return str(inline(convert_inline(markdown).html))
+
+
 def _question(question: Question) -> str:
     labels = " ".join([f"[id:{question.id}]", *(f"[tag:{tag}]" for tag in tags(question))])
-    lines = [f"// {labels}", f"::{escape(question.id)}::[markdown]{escape(question.stem)} {{"]
+    lines = [f"// {labels}", f"::{escape(question.id)}::[html]{escape(_phrasing(question.stem))} {{"]
     for option, fraction in zip(question.options, fractions(question)):
         if question.type == "single":
             mark = "=" if option.correct else "~"
         else:
             mark = f"~%{fraction_text(fraction)}%"
-        lines.append(f"\t{mark}{escape(option.text)}#{escape(option.feedback)}")
-    lines.append(f"\t####{escape(question.explanation)}")
+        lines.append(f"\t{mark}{escape(_phrasing(option.text))}#{escape(convert(option.feedback).html)}")
+    lines.append(f"\t####{escape(convert(question.explanation).html)}")
     lines.append("}")
     return "\n".join(lines)

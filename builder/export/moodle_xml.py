@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import posixpath
-from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from builder.export import fraction_text, fractions, tags
-from builder.markup import convert
+from builder.markup import convert, convert_inline
+from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
 from builder.theme import inline
 
@@ -33,22 +32,27 @@ def _text(parent: etree._Element, value: str) -> etree._Element:
     return node
 
 
-def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course, folder: str) -> None:
-    """`<tag format="html"><text>…</text></tag>`, with local images embedded as @@PLUGINFILE@@ files."""
+def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course, folder: str,
+                phrasing: bool = False) -> None:
+    """`<tag format="html"><text>…</text></tag>`, with local images embedded as @@PLUGINFILE@@ files.
+
+    With `phrasing`, the text is one paragraph of inline content (a stem), never a list, heading or quote.
+    """
     field = etree.SubElement(parent, tag, format="html")
-    html = convert(markdown).html
+    _fill_html(field, (convert_inline if phrasing else convert)(markdown).html, course, folder)
+
+
+def _fill_html(field: etree._Element, html: str, course: Course, folder: str) -> None:
+    """`<text>` holding `html`, then a `<file>` for each local image it shows, named @@PLUGINFILE@@/<name>."""
     files: dict[str, bytes] = {}
-    if "<img" in html:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
-        for img in root.iter("img"):
-            source = img.get("src", "")
-            if source and not urlsplit(source).scheme:
-                path = posixpath.normpath(posixpath.join(folder, unquote(source)))
-                name = posixpath.basename(path)
-                files[name] = (course.root / path).read_bytes()
-                img.set("src", f"@@PLUGINFILE@@/{name}")
-        html = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
-    _text(field, html)
+
+    def embed(path: str) -> str:
+        data = (course.root / path).read_bytes()
+        name = archive_name(path, data)  # by content: same-named images in two folders both survive
+        files[name] = data
+        return f"@@PLUGINFILE@@/{name}"
+
+    _text(field, rewrite_local_images(html, folder, embed))
     for name, data in sorted(files.items()):
         file = etree.SubElement(field, "file", name=name, path="/", encoding="base64")
         file.text = base64.b64encode(data).decode("ascii")
@@ -57,7 +61,7 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
 def _question(course: Course, question: Question, folder: str) -> etree._Element:
     node = etree.Element("question", type="multichoice")
     _text(etree.SubElement(node, "name"), question.id)
-    _html_field(node, "questiontext", question.stem, course, folder)
+    _html_field(node, "questiontext", question.stem, course, folder, phrasing=True)
     _html_field(node, "generalfeedback", question.explanation, course, folder)
     for tag, value in (("defaultgrade", "1"), ("penalty", "0"), ("hidden", "0"), ("idnumber", question.id),
                        ("single", "true" if question.type == "single" else "false"),
@@ -65,7 +69,7 @@ def _question(course: Course, question: Question, folder: str) -> etree._Element
         etree.SubElement(node, tag).text = value
     for option, fraction in zip(question.options, fractions(question)):
         answer = etree.SubElement(node, "answer", fraction=fraction_text(fraction), format="html")
-        _text(answer, str(inline(convert(option.text).html)))
+        _fill_html(answer, str(inline(convert_inline(option.text).html)), course, folder)
         _html_field(answer, "feedback", option.feedback, course, folder)
     tag_list = etree.SubElement(node, "tags")
     for tag in tags(question):

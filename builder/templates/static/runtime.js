@@ -158,7 +158,7 @@
     }
     if (data.sa) {
       var units = course.units.map(function (u) { return u.code; });
-      state.sa = { l: [1, 2, 3].indexOf(data.sa.l) >= 0 ? data.sa.l : null };
+      state.sa = { l: course.levels.indexOf(data.sa.l) >= 0 ? data.sa.l : null };
       ["before", "after"].forEach(function (phase) {
         state.sa[phase] = {};
         keysOf((data.sa[phase]) || {}).forEach(function (code) {

@@ -1,0 +1,94 @@
+"""Files the course links to or embeds: which may be packaged, what they are called in an archive,
+and whether an image's bytes are what its name says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+#: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
+PACKAGED_FOLDERS = ("course", "quizzes")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", "JPEG"),
+               ".jpeg": (b"\xff\xd8\xff", "JPEG")}
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+
+
+def archive_name(project_path: str, data: bytes) -> str:
+    """A name safe in every package and LMS: `[a-z0-9-]` slug of the file's stem, its content hash, its suffix.
+
+    `course/media/Café #2 (final).PNG` becomes `cafe-2-final-<10 hex digits>.png`. Names with `#`, `?` or
+    `%` break URLs and both manifests' XSDs; some LMSs rename or strip spaces, `~` and non-ASCII letters.
+    """
+    stem, suffix = posixpath.splitext(posixpath.basename(project_path))
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_stem.lower()).strip("-")[:48].strip("-") or "file"
+    clean_suffix = _NOT_SLUG.sub("", suffix.lower())
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return f"{slug}-{digest}.{clean_suffix}" if clean_suffix else f"{slug}-{digest}"
+
+
+def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if the project file `target` may not be packaged, else None.
+
+    `target` is a normalised project-relative path. Only files inside course/ and quizzes/ are packaged;
+    hidden files and folders are refused, and so are symbolic links that lead out of those folders.
+    """
+    parts = target.split("/")
+    if parts[0] == "..":
+        return "points outside the project", "keep files inside course/"
+    if parts[0] not in PACKAGED_FOLDERS or len(parts) < 2:
+        return (f"points at {target}, outside course/ and quizzes/",
+                "move the file into course/media/; only files in course/ and quizzes/ are packaged")
+    if any(part.startswith(".") for part in parts):
+        return (f"points at the hidden file or folder {target}",
+                "rename it without the leading '.'; hidden files are never packaged")
+    real = (root / target).resolve()
+    allowed = (root / parts[0]).resolve()
+    if not real.is_relative_to(allowed):
+        return (f"is a symbolic link that leads out of {parts[0]}/ ({target})",
+                "copy the file itself into course/media/")
+    return None
+
+
+def file_content_problem(project_path: str, data: bytes) -> str | None:
+    """Why an image file would show as a broken image (empty, not the format its name says), or None."""
+    suffix = posixpath.splitext(project_path)[1].lower()
+    if not data:
+        return "is an empty file (0 bytes)"
+    if suffix == ".svg":
+        try:
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            return f"is not a valid SVG file (not well-formed XML: {exc.msg})"
+        if root.tag != f"{{{SVG_NAMESPACE}}}svg":
+            return "is not a valid SVG file (its root element is not <svg> in the SVG namespace)"
+    elif suffix in _SIGNATURES:
+        signature, kind = _SIGNATURES[suffix]
+        if not data.startswith(signature):
+            return f"is not a {kind} file (its first bytes are not a {kind} signature)"
+    return None
+
+
+def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str]) -> str:
+    """`html` with each local image's `src` replaced by `locate(project path)`.
+
+    `folder` is the project folder the Markdown was written in, which its relative paths start from.
+    """
+    if "<img" not in html:
+        return html
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for img in root.iter("img"):
+        parts = urlsplit(img.get("src", ""))
+        if parts.path and not parts.scheme:
+            img.set("src", locate(posixpath.normpath(posixpath.join(folder, unquote(parts.path)))))
+    return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
