@@ -23,7 +23,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import watchfiles
 
 from builder.build import check, plan
-from builder.cache import keep_for_next_build
 from builder.errors import CoursebuildError
 from builder.theme import Theme, render_template
 
@@ -96,7 +95,6 @@ class Preview:
         try:
             course = check(self.project, targets=(self.target,)).course
             (output,) = plan(course, (self.target,), self.project / "dist")
-            keep_for_next_build(self.project)
             files, problems = output.files, []
         except CoursebuildError as error:  # invalid course, broken template
             files, problems = self.files, error.lines()
