@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib.util
 import sys
@@ -58,7 +59,14 @@ class ReportedError(click.ClickException):
             click.echo(line, err=True)
 
 
+@functools.cache
+def _freeze_pipeline() -> None:
+    """The pipeline, imported since start-up (it is lazy), lives as long as the command too: freeze it, once."""
+    gc.freeze()
+
+
 def _run(action, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+    _freeze_pipeline()
     try:
         return action(*args, **kwargs)
     except CoursebuildError as error:
