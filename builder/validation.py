@@ -16,6 +16,7 @@ from builder.loading import PAGES_DIR
 from builder.markup import Reference, convert
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
+from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -54,7 +55,7 @@ class MarkdownText:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown)
+              _check_tags, _check_outcomes, _check_markdown, slide_problems)
     return [problem for check in checks for problem in check(course)]
 
 
