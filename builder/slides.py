@@ -42,6 +42,9 @@ WORDS_PER_SLIDE = 40
 MIN_POINTS = 18
 BODY_POINTS = (28, 26, 24, 22, 20, 18)
 TITLE_POINTS = (36, 32, 28, 24)
+TABLE_POINTS = 18
+#: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
+ROWS_PER_SLIDE = 11
 #: Average advance of a character in em for the sans-serif fonts a deck falls back to (Calibri,
 #: Carlito, DejaVu Sans, Liberation Sans), rounded up so that an estimate errs towards "too long".
 CHAR_EM = 0.55
@@ -156,13 +159,18 @@ def chunks(items: Sequence[str], limit: int = WORDS_PER_SLIDE) -> list[tuple[str
 
 
 def sentences(text: str) -> list[str]:
-    """Prose split into sentences, for spreading it over slides."""
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(*])", text) if s]
+    """Prose split into sentences (a sentence over `WORDS_PER_SLIDE` words at its semicolons too),
+    for spreading it over slides."""
+    found = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(*])", text) if s]
+    return [part for s in found for part in (re.split(r"(?<=;)\s+", s) if words(s) > WORDS_PER_SLIDE else [s])]
 
 
 def prose(text: str, limit: int = WORDS_PER_SLIDE) -> list[tuple[str, ...]]:
-    """Prose as slides' worth of text: sentences joined into paragraphs of at most `limit` words."""
-    return [(" ".join(group),) for group in chunks(sentences(text), limit)]
+    """Prose as slides' worth of text: whole sentences shared out evenly over as few slides as keep
+    each near `limit` words."""
+    parts = sentences(text)
+    slides = -(-words(text) // limit)
+    return [(" ".join(group),) for group in chunks(parts, -(-words(text) // slides) + 5)] if parts else []
 
 
 def _minutes(session: Session) -> int:
@@ -171,8 +179,9 @@ def _minutes(session: Session) -> int:
     return clock(session.end) - clock(session.start)
 
 
-def _answer(question: Question) -> str:
-    return "; ".join(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options) if o.correct)
+def _answers(question: Question) -> list[str]:
+    """The correct options, labelled A, B, ..."""
+    return [f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options) if o.correct]
 
 
 @dataclass
@@ -224,13 +233,12 @@ def plan_slides(course: Course) -> list[Slide]:
                     " ".join(f"{o.id} is taught in: {'; '.join(dict.fromkeys(taught[o.id])) or 'no module yet'}."
                              for o in settings.outcomes), labelled=True)
     rows = [(f"{s.start} to {s.end}", s.title) for s in timetable]
-    for number, start in enumerate(range(0, len(rows), 8), start=1):
-        many = len(rows) > 8
-        deck.add(Slide(f"Timetable ({number} of {(len(rows) + 7) // 8})" if many else "Timetable",
-                       f"The day runs from {timetable[0].start} to {timetable[-1].end}. Breaks: " +
-                       ("; ".join(f"{s.start} to {s.end}" for s in timetable if s.activity in ('break', 'lunch'))
-                        or "none") + ".",
-                       layout="table", rows=(("Time", "Session"), *rows[start:start + 8])))
+    pages = range(0, len(rows), ROWS_PER_SLIDE)
+    breaks = "; ".join(f"{s.start} to {s.end}" for s in timetable if s.activity in ("break", "lunch")) or "none"
+    for number, start in enumerate(pages, start=1):
+        deck.add(Slide(f"Timetable ({number} of {len(pages)})" if len(pages) > 1 else "Timetable",
+                       f"The day runs from {timetable[0].start} to {timetable[-1].end}. Breaks: {breaks}.",
+                       layout="table", rows=(("Time", "Session"), *rows[start:start + ROWS_PER_SLIDE])))
 
     # Where each module's teaching and its case studies go: teaching at the first session that is not
     # a case-study discussion (else the first listing it), case studies at the first discussion.
@@ -278,12 +286,13 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
         notes = f"{minutes} minutes. Restart at {session.end}."
     deck.add(Slide(heading, notes, bullets=tuple(lines), labelled=True))
     for module in teaching:
+        number = course.settings.modules.index(module) + 1
         pages = [course.page(p) for p in module.pages]
         outcomes = list(dict.fromkeys(o for p in pages for o in p.meta.outcomes))
         taught = [p for p in pages if p.meta.kind == "content" and
                   (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
         texts = {o.id: o.text for o in course.settings.outcomes}
-        deck.add(Slide(module.title, f"Outcomes: {' '.join(f'{o}: {texts[o]}' for o in outcomes) or 'none'}. "
+        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {' '.join(f'{o}: {texts[o]}' for o in outcomes) or 'none'}. "
                        f"{instructions}",
                        bullets=tuple(p.meta.title for p in taught) or (f"Outcomes {', '.join(outcomes)}",)))
         for page in taught:
@@ -309,14 +318,16 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
 
 def _case_slides(deck: Deck, case: Page) -> None:
     name = case.meta.title
+    short = re.sub(r"^case study:\s*", "", name, flags=re.I)
     intro = plain(case.body)
     deck.add_series(name, prose(intro) if intro else [(f"{len(case.meta.stages)} stages",)],
                     f"Hand out the case-study cards one stage at a time. {intro}")
     for number, stage in enumerate(case.meta.stages, start=1):
-        label = f"{name}, stage {number}: {stage.title}"
+        label = f"{short}, stage {number}"
         content = plain(stage.content)
-        listen = " ".join(f"Listen for: {_answer(q)}." for q in stage.decisions)
-        deck.add_series(label, prose(content), f"Read the stage aloud or hand out card {number}. {content}")
+        listen = " ".join(f"Listen for: {' '.join(_answers(q))}" for q in stage.decisions)
+        deck.add_series(f"{label}: {stage.title}", prose(content),
+                        f"Read the stage aloud or hand out card {number}. {content}")
         if stage.prompts:
             deck.add_series(f"Discuss: {label}", chunks(stage.prompts),
                             f"Ask: {' '.join(stage.prompts)} {listen}".strip())
@@ -325,15 +336,14 @@ def _case_slides(deck: Deck, case: Page) -> None:
             options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
             deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
-                           f"The answer is {_answer(question)}.",
+                           f"The answer: {' '.join(_answers(question))}",
                            bullets=(plain(question.stem), *options), labelled=True))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
-            right = [plain(o.feedback) for o in question.options if o.correct]
             deck.add(Slide(f"Answer: {which}", f"Feedback on every option. {feedback}",
-                           bullets=(_answer(question), *right, plain(question.explanation)), labelled=True))
+                           bullets=(*_answers(question), plain(question.explanation)), labelled=True))
     analysis = plain(case.meta.analysis)
     if analysis:
-        deck.add_series(f"Model analysis: {name}", prose(analysis), f"Close the case study with the model "
+        deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
                         f"analysis. {analysis}")
 
 
@@ -427,7 +437,8 @@ def _default_deck() -> "Presentation":
     scale = presentation.slide_width / old_width
     for owner in [presentation.slide_master, *presentation.slide_layouts]:
         for shape in owner.placeholders:
-            shape.left, shape.width = Emu(round(shape.left * scale)), Emu(round(shape.width * scale))
+            if shape._element.xfrm is not None:  # the rest take the master's place and size
+                shape.left, shape.width = Emu(round(shape.left * scale)), Emu(round(shape.width * scale))
     master = presentation.slide_master._element
     for style, colour in (("titleStyle", BRAND_DARK), ("bodyStyle", INK)):
         for colour_element in master.xpath(f"p:txStyles/p:{style}//a:defRPr/a:solidFill/*"):
@@ -525,16 +536,22 @@ def _add(presentation: "Presentation", layout: "SlideLayout", slide: Slide, lang
         picture._element.nvPicPr.cNvPr.set("descr", slide.figure.alt)
         picture.name = f"Figure: {slide.figure.alt[:60]}"
     if slide.rows:
-        height = Pt(MIN_POINTS * LINE_SPACING + 14) * len(slide.rows)
-        frame = made.shapes.add_table(len(slide.rows), len(slide.rows[0]), area[0], area[1], area[2], Emu(height))
+        row_height = Pt(TABLE_POINTS * LINE_SPACING + 7.2)
+        frame = made.shapes.add_table(len(slide.rows), len(slide.rows[0]), area[0], area[1], area[2],
+                                      Emu(row_height * len(slide.rows)))
         frame.name = slide.title
         frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{slide.title}: a table of {len(slide.rows) - 1} rows")
         table = frame.table
         table.columns[0].width = Emu(area[2] // 4)
         table.columns[1].width = Emu(area[2] - area[2] // 4)
         for r, row in enumerate(slide.rows):
+            table.rows[r].height = row_height
             for c, value in enumerate(row):
-                _fill(table.cell(r, c).text_frame, [value], Box(_points(area[2]), 1e6), (20,), language)
+                cell = table.cell(r, c)
+                if own_look and r == 0:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = RGBColor.from_string(BRAND_DARK)
+                _fill(cell.text_frame, [value], Box(_points(table.columns[c].width), 1e6), (TABLE_POINTS,), language)
     made.notes_slide.notes_text_frame.text = slide.notes
 
 
