@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 TEMPLATE = "slides.pptx"
 WORDS_PER_SLIDE = 40
+#: "About 40": prose runs to a quarter more when that saves splitting it over another slide.
+MAX_WORDS = 50
 MIN_POINTS = 18
 BODY_POINTS = (28, 26, 24, 22, 20, 18)
 TITLE_POINTS = (36, 32, 28, 24)
@@ -84,7 +86,6 @@ class Slide:
     bullets: tuple[str, ...] = ()
     #: Bullets that carry their own label (A., B., a time), shown without bullet marks.
     labelled: bool = False
-    subtitle: str = ""
     figure: Figure | None = None
     #: Table rows, the first one the header row.
     rows: tuple[tuple[str, ...], ...] = ()
@@ -165,12 +166,14 @@ def sentences(text: str) -> list[str]:
     return [part for s in found for part in (re.split(r"(?<=;)\s+", s) if words(s) > WORDS_PER_SLIDE else [s])]
 
 
-def prose(text: str, limit: int = WORDS_PER_SLIDE) -> list[tuple[str, ...]]:
+def prose(text: str) -> list[tuple[str, ...]]:
     """Prose as slides' worth of text: whole sentences shared out evenly over as few slides as keep
-    each near `limit` words."""
+    each within `MAX_WORDS` words."""
     parts = sentences(text)
-    slides = -(-words(text) // limit)
-    return [(" ".join(group),) for group in chunks(parts, -(-words(text) // slides) + 5)] if parts else []
+    if not parts:
+        return []
+    slides = -(-words(text) // MAX_WORDS)
+    return [(" ".join(group),) for group in chunks(parts, min(MAX_WORDS, -(-words(text) // slides) + 5))]
 
 
 def _minutes(session: Session) -> int:
@@ -224,7 +227,7 @@ def plan_slides(course: Course) -> list[Slide]:
     materials = sorted({m for s in timetable for m in s.materials})
     deck.add(Slide(settings.title, f"Welcome the group. This course is for: {', '.join(settings.audience)}. "
                    f"Duration: {settings.duration}. Have ready: {', '.join(materials) or 'the kit'}.",
-                   layout="title", subtitle=f"{settings.duration}. Version {settings.version}."))
+                   layout="title", bullets=(settings.duration, f"Version {settings.version}")))
     deck.add_series("Aims", prose(plain(settings.description)),
                     f"Aims of the day. Audience: {'; '.join(settings.audience)}.")
     taught = {o.id: [modules[m].title for m in modules
@@ -478,8 +481,10 @@ def render_slides(course: Course, slides: Sequence[Slide] | None = None) -> byte
     layouts = _layouts(presentation)
     assert layouts is not None  # problems() reported a template without one
     language = course.settings.language
+    geometry = {kind: Geometry.of(layout) for kind, layout in layouts.items()}
     for slide in plan:
-        _add(presentation, layouts[slide.layout], slide, language, course.root, own_look=template is None)
+        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, course.root,
+             own_look=template is None)
     stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.timezone.utc).replace(tzinfo=None)
     properties = presentation.core_properties
     properties.title, properties.subject = course.settings.title, "Slides for the training day"
@@ -500,10 +505,40 @@ def _points(emu: int) -> float:
     return emu / 12700
 
 
-def _add(presentation: "Presentation", layout: "SlideLayout", slide: Slide, language: str, root: Path,
-         own_look: bool) -> None:
+Rectangle = tuple[int, int, int, int]  # left, top, width, height in EMU
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a layout puts the title and the body (read once: python-pptx looks up inherited
+    positions through the layout and master on every access)."""
+
+    title: Rectangle
+    body: Rectangle | None
+    body_idx: int | None
+
+    @classmethod
+    def of(cls, layout: "SlideLayout") -> "Geometry":
+        from pptx.enum.shapes import PP_PLACEHOLDER
+
+        title = body = None
+        for shape in layout.placeholders:
+            kind = shape.placeholder_format.type
+            where = (shape.left, shape.top, shape.width, shape.height)
+            if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
+                title = where
+            elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
+                body, body_idx = where, shape.placeholder_format.idx
+        assert title is not None  # _layouts chose layouts with a title
+        return cls(title, body, body_idx if body else None)
+
+    def box(self, which: Rectangle) -> Box:
+        return Box(_points(which[2]), _points(which[3]))
+
+
+def _add(presentation: "Presentation", layout: "SlideLayout", geometry: Geometry, slide: Slide, language: str,
+         root: Path, own_look: bool) -> None:
     from pptx.dml.color import RGBColor
-    from pptx.enum.shapes import PP_PLACEHOLDER
     from pptx.util import Emu, Pt
 
     made = presentation.slides.add_slide(layout)
@@ -513,19 +548,16 @@ def _add(presentation: "Presentation", layout: "SlideLayout", slide: Slide, lang
         made.background.fill.fore_color.rgb = RGBColor.from_string(BRAND_DARK)
     title = made.shapes.title
     assert title is not None  # every layout chosen has a title placeholder
-    _fill(title.text_frame, [slide.title], Box(_points(title.width), _points(title.height)), TITLE_POINTS,
-          language, colour=white)
-    body = next((ph for ph in made.placeholders if ph.placeholder_format.type in
-                 (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)), None)
-    text = [slide.subtitle] if slide.layout == "title" else list(slide.bullets)
-    if body is not None and text:
-        _fill(body.text_frame, text, Box(_points(body.width), _points(body.height)), BODY_POINTS, language,
-              colour=white, labelled=slide.labelled or slide.layout == "title")
-    elif body is not None:
-        body._element.getparent().remove(body._element)
-        body = None
-    area = (title.left, title.top + title.height, title.width,
-            presentation.slide_height - title.top - title.height - title.top // 2)
+    _fill(title.text_frame, [slide.title], geometry.box(geometry.title), TITLE_POINTS, language, colour=white)
+    if geometry.body is not None:
+        body = made.placeholders[geometry.body_idx]
+        if slide.bullets:
+            _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
+                  colour=white, labelled=slide.labelled or slide.layout == "title")
+        else:
+            body._element.getparent().remove(body._element)
+    left, top, width, height = geometry.title
+    area = (left, top + height, width, presentation.slide_height - top - height - top // 2)
     if slide.figure is not None:
         image = io.BytesIO(_figure_image(root, slide.figure))
         picture = made.shapes.add_picture(image, area[0], area[1])
