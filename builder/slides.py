@@ -19,9 +19,10 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -29,13 +30,13 @@ from lxml import html as lxml_html
 from builder.errors import CourseInvalid, Problem
 from builder.kit import KitUnavailable
 from builder.markup import convert
-from builder.model import Course, Page, Question, Session
+from builder.model import Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
-    from pptx.slide import Slide as PptxSlide, SlideLayout
+    from pptx.slide import SlideLayout
 
 TEMPLATE = "slides.pptx"
 WORDS_PER_SLIDE = 40
@@ -132,7 +133,8 @@ def outline(page: Page) -> Outline:
         return tuple(_text(box) for box in boxes)
 
     folder = posixpath.dirname(page.source.path)
-    figures = tuple(Figure(posixpath.normpath(posixpath.join(folder, img.get("src"))), " ".join(img.get("alt", "").split()))
+    figures = tuple(Figure(posixpath.normpath(posixpath.join(folder, img.get("src"))),
+                           " ".join(img.get("alt", "").split()))
                     for img in root.iter("img")
                     if posixpath.splitext(img.get("src", ""))[1].lower() in SLIDE_IMAGE_TYPES
                     and "://" not in img.get("src", ""))
@@ -248,7 +250,8 @@ def plan_slides(course: Course) -> list[Slide]:
     def first(module_id: str, discussion: bool) -> int | None:
         listing = [i for i, s in enumerate(timetable) if module_id in s.modules]
         preferred = [i for i in listing if (timetable[i].activity == "case-study discussion") == discussion]
-        return (preferred or listing or [None])[0]
+        chosen = preferred or listing
+        return chosen[0] if chosen else None
 
     teaching_at = {m: first(m, discussion=False) for m in modules}
     cases_at = {m: first(m, discussion=True) for m in modules}
@@ -275,7 +278,7 @@ def plan_slides(course: Course) -> list[Slide]:
 
 
 def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict[str, Outline],
-                    teaching: list[Any], cases: list[Page]) -> None:
+                    teaching: list[Module], cases: list[Page]) -> None:
     minutes = _minutes(session)
     heading = f"{session.start} to {session.end}: {session.title}"
     instructions = plain(session.instructions)
@@ -295,8 +298,8 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
         taught = [p for p in pages if p.meta.kind == "content" and
                   (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
         texts = {o.id: o.text for o in course.settings.outcomes}
-        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {' '.join(f'{o}: {texts[o]}' for o in outcomes) or 'none'}. "
-                       f"{instructions}",
+        aims = " ".join(f"{o}: {texts[o]}" for o in outcomes) or "none"
+        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {aims} {instructions}",
                        bullets=tuple(p.meta.title for p in taught) or (f"Outcomes {', '.join(outcomes)}",)))
         for page in taught:
             _page_slides(deck, page, outlines[page.meta.id])
@@ -321,7 +324,7 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
 
 def _case_slides(deck: Deck, case: Page) -> None:
     name = case.meta.title
-    short = re.sub(r"^case study:\s*", "", name, flags=re.I)
+    short = re.sub(r"^case study:\s*", "", name, flags=re.IGNORECASE)
     intro = plain(case.body)
     deck.add_series(name, prose(intro) if intro else [(f"{len(case.meta.stages)} stages",)],
                     f"Hand out the case-study cards one stage at a time. {intro}")
@@ -391,20 +394,12 @@ def _template(course: Course) -> Path | None:
     return own if own.parent == course.root / "templates" and own.is_file() else None
 
 
-def _pptx() -> Any:
-    try:
-        import pptx
-    except ImportError:
-        raise SlidesUnavailable("the slides need python-pptx: pip install coursebuild") from None
-    return pptx
-
-
-def _layouts(presentation: "Presentation") -> dict[Layout, "SlideLayout"] | None:
+def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
     """The layouts for each kind of slide; None if the deck has no layout with a title and a body."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    def kinds(layout: "SlideLayout") -> set[Any]:
-        return {ph.placeholder_format.type for ph in layout.placeholders}
+    def kinds(layout: SlideLayout) -> set[Any]:
+        return {ph.placeholder_format.type for ph in layout.placeholders}  # type: ignore[misc] # python-pptx's hint
 
     body = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
     content = [layout for layout in presentation.slide_layouts
@@ -420,9 +415,11 @@ def _layouts(presentation: "Presentation") -> dict[Layout, "SlideLayout"] | None
     return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
 
 
-def _open_template(path: Path) -> "Presentation":
+def _open_template(path: Path) -> Presentation:
     """The project's template deck without any slides it holds."""
-    presentation = _pptx().Presentation(str(path))
+    from pptx import Presentation as open_deck
+
+    presentation = open_deck(str(path))
     slide_ids = presentation.slides._sldIdLst
     for slide_id in list(slide_ids):
         presentation.part.drop_rel(slide_id.rId)
@@ -430,11 +427,12 @@ def _open_template(path: Path) -> "Presentation":
     return presentation
 
 
-def _default_deck() -> "Presentation":
+def _default_deck() -> Presentation:
     """python-pptx's default template made 16:9, with titles in the course's brand colour."""
+    from pptx import Presentation as open_deck
     from pptx.util import Emu
 
-    presentation = _pptx().Presentation()
+    presentation = open_deck()
     old_width = presentation.slide_width
     presentation.slide_width, presentation.slide_height = Emu(12192000), Emu(6858000)
     scale = presentation.slide_width / old_width
@@ -457,7 +455,7 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
     if posixpath.splitext(figure.path)[1].lower() != ".svg":
         return data
     try:
-        import cairosvg
+        import cairosvg  # type: ignore[import-untyped]
     except (ImportError, OSError):
         raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
                                 "(and Debian's libcairo2)") from None
@@ -469,8 +467,8 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
 def render_slides(course: Course, slides: Sequence[Slide] | None = None) -> bytes:
     """The deck as .pptx bytes: byte-identical for the same course, template and libraries.
 
-    Raises SlidesUnavailable without python-pptx or kit settings, CourseInvalid for a template deck
-    or figure it cannot use (`problems` reports the same before anything is built).
+    Raises SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and
+    CourseInvalid for a template deck or figure it cannot use, as `problems` reports them to `check`.
     """
     found = problems(course)
     if found:
@@ -485,7 +483,7 @@ def render_slides(course: Course, slides: Sequence[Slide] | None = None) -> byte
     for slide in plan:
         _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, course.root,
              own_look=template is None)
-    stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.timezone.utc).replace(tzinfo=None)
+    stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
     properties.title, properties.subject = course.settings.title, "Slides for the training day"
     properties.author = properties.last_modified_by = "coursebuild"
@@ -518,11 +516,11 @@ class Geometry:
     body_idx: int | None
 
     @classmethod
-    def of(cls, layout: "SlideLayout") -> "Geometry":
+    def of(cls, layout: SlideLayout) -> Geometry:
         from pptx.enum.shapes import PP_PLACEHOLDER
 
         title = body = None
-        for shape in layout.placeholders:
+        for shape in layout.placeholders:  # type: ignore[misc] # python-pptx's hint
             kind = shape.placeholder_format.type
             where = (shape.left, shape.top, shape.width, shape.height)
             if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
@@ -536,16 +534,21 @@ class Geometry:
         return Box(_points(which[2]), _points(which[3]))
 
 
-def _add(presentation: "Presentation", layout: "SlideLayout", geometry: Geometry, slide: Slide, language: str,
-         root: Path, own_look: bool) -> None:
+def _rgb(hex_colour: str) -> Any:
     from pptx.dml.color import RGBColor
+
+    return RGBColor(*bytes.fromhex(hex_colour))  # type: ignore[no-untyped-call] # python-pptx has no hint here
+
+
+def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, slide: Slide, language: str,
+         root: Path, own_look: bool) -> None:
     from pptx.util import Emu, Pt
 
     made = presentation.slides.add_slide(layout)
-    white = RGBColor.from_string(PAPER) if own_look and slide.layout == "title" else None
+    white = _rgb(PAPER) if own_look and slide.layout == "title" else None
     if white is not None:
         made.background.fill.solid()
-        made.background.fill.fore_color.rgb = RGBColor.from_string(BRAND_DARK)
+        made.background.fill.fore_color.rgb = _rgb(BRAND_DARK)
     title = made.shapes.title
     assert title is not None  # every layout chosen has a title placeholder
     _fill(title.text_frame, [slide.title], geometry.box(geometry.title), TITLE_POINTS, language, colour=white)
@@ -557,7 +560,7 @@ def _add(presentation: "Presentation", layout: "SlideLayout", geometry: Geometry
         else:
             body._element.getparent().remove(body._element)
     left, top, width, height = geometry.title
-    area = (left, top + height, width, presentation.slide_height - top - height - top // 2)
+    area = (left, top + height, width, (presentation.slide_height or 0) - top - height - top // 2)
     if slide.figure is not None:
         image = io.BytesIO(_figure_image(root, slide.figure))
         picture = made.shapes.add_picture(image, area[0], area[1])
@@ -582,7 +585,7 @@ def _add(presentation: "Presentation", layout: "SlideLayout", geometry: Geometry
                 cell = table.cell(r, c)
                 if own_look and r == 0:
                     cell.fill.solid()
-                    cell.fill.fore_color.rgb = RGBColor.from_string(BRAND_DARK)
+                    cell.fill.fore_color.rgb = _rgb(BRAND_DARK)
                 _fill(cell.text_frame, [value], Box(_points(table.columns[c].width), 1e6), (TABLE_POINTS,), language)
     made.notes_slide.notes_text_frame.text = slide.notes
 
@@ -627,9 +630,10 @@ def problems(course: Course) -> list[Problem]:
             presentation = _open_template(template)
         except SlidesUnavailable:
             raise
-        except Exception as error:  # python-pptx raises many kinds for a file that is not a deck
+        except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
             found.append(Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
-                                 "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look"))
+                                 "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the "
+                                 "built-in look"))
         else:
             if _layouts(presentation) is None:
                 found.append(Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
@@ -660,7 +664,10 @@ def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Pro
             yield Problem(page.source.path, line, f"`{figure.path}` has no size for the slides",
                           "give its <svg> element a viewBox, or a width and a height")
         return
-    from PIL import Image, UnidentifiedImageError  # python-pptx reads a picture's size with Pillow
+    from PIL import (  # python-pptx reads a picture's size with Pillow
+        Image,
+        UnidentifiedImageError,
+    )
 
     try:
         with Image.open(io.BytesIO(data)) as image:

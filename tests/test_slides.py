@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES, REPO, run
 from lxml import html as lxml_html
 from PIL import Image
 from pptx import Presentation
@@ -20,7 +21,6 @@ from builder.cache import CACHE_DIR
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
-from conftest import FIXTURES, REPO, edit, run
 
 COURSES = {"record": FIXTURES / "record", "course": REPO}
 ARTIFACTS = REPO / "test-artifacts"
@@ -199,8 +199,8 @@ def test_text_contrasts_with_its_background(deck: tuple[Course, Path]) -> None:
         background = slide._element.xpath("p:cSld/p:bg//a:srgbClr/@val") or ["FFFFFF"]
         for shape in slide.placeholders:
             default = style["titleStyle" if shape == slide.shapes.title else "bodyStyle"]
-            for run in (r for p in shape.text_frame.paragraphs for r in p.runs):
-                colour = str(run.font.color.rgb) if run.font.color.type is not None else default
+            for text_run in (r for p in shape.text_frame.paragraphs for r in p.runs):
+                colour = str(text_run.font.color.rgb) if text_run.font.color.type is not None else default
                 assert contrast(colour, background[0]) >= 4.5, f"slide {number}: {colour} on {background[0]}"
 
 
@@ -283,9 +283,10 @@ def test_the_deck_opens_in_libreoffice_impress(deck: tuple[Course, Path], tmp_pa
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
     pdf = tmp_path / f"{path.stem}.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    assert re.search(rf"^Pages:\s+{len(Presentation(str(path)).slides)}$", info, re.M)
-    assert re.search(r"^Page size:\s+960(\.\d+)? x 540(\.\d+)? pts", info, re.M), "16:9, 13.33 in by 7.5 in"
-    subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "slide")], check=True)
+    assert re.search(rf"^Pages:\s+{len(Presentation(str(path)).slides)}$", info, re.MULTILINE)
+    assert re.search(r"^Page size:\s+960(\.\d+)? x 540(\.\d+)? pts", info, re.MULTILINE), "16:9, 13.33 in by 7.5 in"
+    subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "slide")],
+                   check=True)
     images = sorted(tmp_path.glob("slide-*.png"))
     assert len(images) == 3
     for image in images:
