@@ -44,7 +44,7 @@ WORDS_PER_SLIDE = 40
 MAX_WORDS = 50
 MIN_POINTS = 18
 BODY_POINTS = (28, 26, 24, 22, 20, 18)
-TITLE_POINTS = (36, 32, 28, 24)
+TITLE_POINTS = (32, 28, 24)
 TABLE_POINTS = 18
 #: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
 ROWS_PER_SLIDE = 11
@@ -87,6 +87,8 @@ class Slide:
     bullets: tuple[str, ...] = ()
     #: Bullets that carry their own label (A., B., a time), shown without bullet marks.
     labelled: bool = False
+    #: The first bullet in bold: a decision's question, or its answer.
+    lead: bool = False
     figure: Figure | None = None
     #: Table rows, the first one the header row.
     rows: tuple[tuple[str, ...], ...] = ()
@@ -343,10 +345,10 @@ def _case_slides(deck: Deck, case: Page) -> None:
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
             deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
                            f"The answer: {' '.join(_answers(question))}",
-                           bullets=(plain(question.stem), *options), labelled=True))
+                           bullets=(plain(question.stem), *options), labelled=True, lead=True))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
             deck.add(Slide(f"Answer: {which}", f"Feedback on every option. {feedback}",
-                           bullets=(*_answers(question), plain(question.explanation)), labelled=True))
+                           bullets=(*_answers(question), plain(question.explanation)), labelled=True, lead=True))
     analysis = plain(case.meta.analysis)
     if analysis:
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
@@ -556,7 +558,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
         body = made.placeholders[geometry.body_idx]
         if slide.bullets:
             _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
-                  colour=white, labelled=slide.labelled or slide.layout == "title")
+                  colour=white, labelled=slide.labelled or slide.layout == "title", lead=slide.lead)
         else:
             body._element.getparent().remove(body._element)
     left, top, width, height = geometry.title
@@ -591,7 +593,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
 
 
 def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int], language: str,
-          colour: Any = None, labelled: bool = False) -> None:
+          colour: Any = None, labelled: bool = False, lead: bool = False) -> None:
     from pptx.util import Pt
 
     frame.word_wrap = True
@@ -606,6 +608,7 @@ def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int],
         run = paragraph.add_run()
         run.text = text
         run.font.size = size
+        run.font.bold = True if lead and index == 0 else None
         run._r.get_or_add_rPr().set("lang", language)
         if colour is not None:
             run.font.color.rgb = colour
@@ -622,26 +625,28 @@ def problems(course: Course) -> list[Problem]:
     """
     if course.settings.kit is None:
         return []
-    found: list[Problem] = []
     template = _template(course)
-    if template is not None:
-        name = template.relative_to(course.root).as_posix()
-        try:
-            presentation = _open_template(template)
-        except SlidesUnavailable:
-            raise
-        except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
-            found.append(Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
-                                 "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the "
-                                 "built-in look"))
-        else:
-            if _layouts(presentation) is None:
-                found.append(Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
-                                     "add PowerPoint's \"Title and Content\" layout to its slide master"))
+    found = _template_problems(course, template) if template is not None else []
     for page in course.pages:
         for figure in outline(page).figures:
             found += _figure_problems(course, page, figure)
     return found
+
+
+def _template_problems(course: Course, template: Path) -> list[Problem]:
+    name = template.relative_to(course.root).as_posix()
+    if not template.resolve().is_relative_to(course.root.resolve()):
+        return [Problem(name, 1, "is a link to a file outside the project, which is not read",
+                        "copy the deck itself into templates/")]
+    try:
+        presentation = _open_template(template)
+    except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
+        return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
+                        "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]
+    if _layouts(presentation) is None:
+        return [Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
+                        "add PowerPoint's \"Title and Content\" layout to its slide master")]
+    return []
 
 
 def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Problem]:

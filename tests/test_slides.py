@@ -262,6 +262,16 @@ def test_check_reports_a_template_without_a_title_and_body_layout(record: Path) 
     assert "templates/slides.pptx:1: the template deck has no layout with a title and a body" in result.stderr
 
 
+def test_a_template_deck_outside_the_project_is_not_read(record: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.pptx"
+    Presentation().save(str(outside))
+    (record / "templates").mkdir()
+    (record / "templates" / "slides.pptx").symlink_to(outside)
+    result = run("slides", record)
+    assert result.exit_code == 1
+    assert "templates/slides.pptx:1: is a link to a file outside the project" in result.stderr
+
+
 def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> None:
     result = run("slides", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
