@@ -43,17 +43,17 @@ WORDS_PER_SLIDE = 40
 #: "About 40": prose runs to a quarter more when that saves splitting it over another slide.
 MAX_WORDS = 50
 MIN_POINTS = 18
-BODY_POINTS = (28, 26, 24, 22, 20, 18)
+BODY_POINTS = (28, 26, 24, 22, 20, MIN_POINTS)
 TITLE_POINTS = (32, 28, 24)
-TABLE_POINTS = 18
+TABLE_POINTS = MIN_POINTS
 #: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
 ROWS_PER_SLIDE = 11
 #: Average advance of a character in em for the sans-serif fonts a deck falls back to (Calibri,
 #: Carlito, DejaVu Sans, Liberation Sans), rounded up so that an estimate errs towards "too long".
 CHAR_EM = 0.55
 LINE_SPACING = 1.2
-#: The course's colours (builder/templates/static/course.css): ink, brand, brand-dark, paper.
-INK, BRAND, BRAND_DARK, PAPER = "1B1B1B", "1D4F91", "123564", "FFFFFF"
+#: The course's colours (builder/templates/static/course.css): ink, brand-dark, paper.
+INK, BRAND_DARK, PAPER = "1B1B1B", "123564", "FFFFFF"
 RASTER_TYPES = {".png", ".jpg", ".jpeg"}
 SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
 #: Widest side of an SVG figure once rasterised for the deck, in pixels.
@@ -409,10 +409,9 @@ def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
     if not content:
         return None
     titled = [layout for layout in presentation.slide_layouts if PP_PLACEHOLDER.CENTER_TITLE in kinds(layout)]
+    furniture = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
     bare = [layout for layout in presentation.slide_layouts
-            if PP_PLACEHOLDER.TITLE in kinds(layout) and not kinds(layout) - {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.DATE,
-                                                                              PP_PLACEHOLDER.FOOTER,
-                                                                              PP_PLACEHOLDER.SLIDE_NUMBER}]
+            if PP_PLACEHOLDER.TITLE in kinds(layout) and not kinds(layout) - furniture]
     only = (bare or content)[0]
     return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
 
@@ -466,7 +465,7 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
     return png
 
 
-def render_slides(course: Course, slides: Sequence[Slide] | None = None) -> bytes:
+def render_slides(course: Course) -> bytes:
     """The deck as .pptx bytes: byte-identical for the same course, template and libraries.
 
     Raises SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and
@@ -475,7 +474,7 @@ def render_slides(course: Course, slides: Sequence[Slide] | None = None) -> byte
     found = problems(course)
     if found:
         raise CourseInvalid(found)
-    plan = plan_slides(course) if slides is None else slides
+    plan = plan_slides(course)
     template = _template(course)
     presentation = _open_template(template) if template else _default_deck()
     layouts = _layouts(presentation)
