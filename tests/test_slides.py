@@ -21,6 +21,7 @@ from builder.cache import CACHE_DIR
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
+from builder.slides import lines_needed
 
 COURSES = {"record": FIXTURES / "record", "course": REPO}
 ARTIFACTS = REPO / "test-artifacts"
@@ -146,18 +147,6 @@ def test_every_picture_has_alt_text(deck: tuple[Course, Path]) -> None:
     assert set(alts) == authored
 
 
-def lines_at(text: str, points: float, width_pt: float) -> int:
-    """Lines of wrapped text, at 0.55 em a character (wider than Calibri, Carlito and DejaVu Sans)."""
-    per_line = int(width_pt / (points * 0.55))
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > per_line:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
-
-
 def test_text_is_large_short_and_fits_its_box(deck: tuple[Course, Path]) -> None:
     _, path = deck
     for number, slide in enumerate(Presentation(str(path)).slides, start=1):
@@ -171,7 +160,7 @@ def test_text_is_large_short_and_fits_its_box(deck: tuple[Course, Path]) -> None
                 continue
             paragraphs = shape.text_frame.paragraphs
             size = paragraphs[0].runs[0].font.size.pt
-            height = sum(lines_at(p.text, size, shape.width / 12700 - 14.4) for p in paragraphs) * size * 1.2
+            height = sum(lines_needed(p.text, size, shape.width / 12700 - 14.4) for p in paragraphs) * size * 1.2
             assert height <= shape.height / 12700 - 7.2, f"slide {number}: {shape.name} overflows"
             words = len(shape.text_frame.text.split())
             if not slide.shapes.title.text.startswith("Decision:"):
@@ -295,6 +284,10 @@ def test_the_deck_opens_in_libreoffice_impress(deck: tuple[Course, Path], tmp_pa
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert re.search(rf"^Pages:\s+{len(Presentation(str(path)).slides)}$", info, re.MULTILINE)
     assert re.search(r"^Page size:\s+960(\.\d+)? x 540(\.\d+)? pts", info, re.MULTILINE), "16:9, 13.33 in by 7.5 in"
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    boxes = [tuple(float(v) for v in box) for box in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words)]
+    assert boxes and all(x1 <= 960 and y1 <= 540 for _, _, x1, y1 in boxes), "text runs off a slide"
     subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "slide")],
                    check=True)
     images = sorted(tmp_path.glob("slide-*.png"))
