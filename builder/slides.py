@@ -87,8 +87,8 @@ class Slide:
     bullets: tuple[str, ...] = ()
     #: Bullets that carry their own label (A., B., a time), shown without bullet marks.
     labelled: bool = False
-    #: The first bullet in bold: a decision's question, or its answer.
-    lead: bool = False
+    #: Which bullets are in bold (by position): a decision's question, or its answers.
+    bold: tuple[int, ...] = ()
     figure: Figure | None = None
     #: Table rows, the first one the header row.
     rows: tuple[tuple[str, ...], ...] = ()
@@ -186,9 +186,10 @@ def _minutes(session: Session) -> int:
     return clock(session.end) - clock(session.start)
 
 
-def _answers(question: Question) -> list[str]:
-    """The correct options, labelled A, B, ..."""
-    return [f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options) if o.correct]
+def _answers(question: Question) -> list[tuple[str, str]]:
+    """The correct options, labelled A, B, ..., each with its feedback."""
+    return [(f"{OPTION_LABELS[i]}. {plain(o.text)}", plain(o.feedback))
+            for i, o in enumerate(question.options) if o.correct]
 
 
 @dataclass
@@ -333,7 +334,7 @@ def _case_slides(deck: Deck, case: Page) -> None:
     for number, stage in enumerate(case.meta.stages, start=1):
         label = f"{short}, stage {number}"
         content = plain(stage.content)
-        listen = " ".join(f"Listen for: {' '.join(_answers(q))}" for q in stage.decisions)
+        listen = " ".join(f"Listen for: {' '.join(a for a, _ in _answers(q))}" for q in stage.decisions)
         deck.add_series(f"{label}: {stage.title}", prose(content),
                         f"Read the stage aloud or hand out card {number}. {content}")
         if stage.prompts:
@@ -344,11 +345,13 @@ def _case_slides(deck: Deck, case: Page) -> None:
             options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
             deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
-                           f"The answer: {' '.join(_answers(question))}",
-                           bullets=(plain(question.stem), *options), labelled=True, lead=True))
+                           f"The answer: {' '.join(a for a, _ in _answers(question))}",
+                           bullets=(plain(question.stem), *options), labelled=True, bold=(0,)))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
-            deck.add(Slide(f"Answer: {which}", f"Feedback on every option. {feedback}",
-                           bullets=(*_answers(question), plain(question.explanation)), labelled=True, lead=True))
+            answers = _answers(question)
+            deck.add(Slide(f"Answer: {which}", f"{plain(question.explanation)} Feedback on every option. {feedback}",
+                           bullets=tuple(line for pair in answers for line in pair), labelled=True,
+                           bold=tuple(range(0, 2 * len(answers), 2))))
     analysis = plain(case.meta.analysis)
     if analysis:
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
@@ -557,7 +560,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
         body = made.placeholders[geometry.body_idx]
         if slide.bullets:
             _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
-                  colour=white, labelled=slide.labelled or slide.layout == "title", lead=slide.lead)
+                  colour=white, labelled=slide.labelled or slide.layout == "title", bold=slide.bold)
         else:
             body._element.getparent().remove(body._element)
     left, top, width, height = geometry.title
@@ -592,7 +595,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
 
 
 def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int], language: str,
-          colour: Any = None, labelled: bool = False, lead: bool = False) -> None:
+          colour: Any = None, labelled: bool = False, bold: tuple[int, ...] = ()) -> None:
     from pptx.util import Pt
 
     frame.word_wrap = True
@@ -607,7 +610,7 @@ def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int],
         run = paragraph.add_run()
         run.text = text
         run.font.size = size
-        run.font.bold = True if lead and index == 0 else None
+        run.font.bold = True if index in bold else None
         run._r.get_or_add_rPr().set("lang", language)
         if colour is not None:
             run.font.color.rgb = colour

@@ -99,7 +99,9 @@ def test_slides_follow_the_timetable(deck: tuple[Course, Path]) -> None:
 
 def test_every_module_outcome_stage_and_decision_is_on_a_slide(deck: tuple[Course, Path]) -> None:
     course, path = deck
-    text = " ".join(slide_text(slide) for slide in Presentation(str(path)).slides)
+    slides = Presentation(str(path)).slides
+    text = " ".join(slide_text(slide) for slide in slides)
+    notes = squash(" ".join(slide.notes_slide.notes_text_frame.text for slide in slides))
     assert course.settings.kit is not None
     for module in course.settings.modules:
         if any(module.id in s.modules for s in course.settings.kit.timetable):
@@ -121,7 +123,8 @@ def test_every_module_outcome_stage_and_decision_is_on_a_slide(deck: tuple[Cours
                 assert plain(question.stem) in text, question.id
                 for option in question.options:
                     assert plain(option.text) in text, question.id
-                assert plain(question.explanation) in text, question.id
+                    assert plain(option.feedback) in (text if option.correct else notes), question.id
+                assert plain(question.explanation) in notes, question.id
 
 
 def test_every_slide_has_a_unique_title_first_in_reading_order_and_notes(deck: tuple[Course, Path]) -> None:
