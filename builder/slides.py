@@ -275,8 +275,8 @@ def plan_slides(course: Course) -> list[Slide]:
                         "Hand out the evaluation sheet. Ratings run from strongly disagree (1) to strongly agree (5).")
     references = list(dict.fromkeys(r for p in course.ordered_pages() for r in outlines[p.meta.id].references))
     if references:
-        deck.add_series("References", chunks(references), "The handouts list these references with the pages "
-                        "that cite them.")
+        deck.add_series("References", chunks(references, MAX_WORDS),
+                        "The handouts list these references with the pages that cite them.")
     return deck.slides
 
 
