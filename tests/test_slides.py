@@ -278,6 +278,7 @@ def ink(image: Path) -> float:
     return sum(histogram[:200]) / (grey.width * grey.height)
 
 
+@pytest.mark.office
 def test_the_deck_opens_in_libreoffice_impress(deck: tuple[Course, Path], tmp_path: Path) -> None:
     course, path = deck
     profile = tmp_path / "profile"  # a profile of its own, so parallel runs do not share a lock
