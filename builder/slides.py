@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -135,11 +136,12 @@ def outline(page: Page) -> Outline:
         return tuple(_text(box) for box in boxes)
 
     folder = posixpath.dirname(page.source.path)
-    figures = tuple(Figure(posixpath.normpath(posixpath.join(folder, img.get("src"))),
-                           " ".join(img.get("alt", "").split()))
-                    for img in root.iter("img")
-                    if posixpath.splitext(img.get("src", ""))[1].lower() in SLIDE_IMAGE_TYPES
-                    and "://" not in img.get("src", ""))
+    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img)
+               for img in root.iter("img") if not urlsplit(img.get("src", "")).scheme)
+    # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
+    figures = tuple(Figure(target, " ".join(img.get("alt", "").split())) for target, img in targets
+                    if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
+                    and not target.startswith(("/", "../")))
     headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
     return Outline(headings, callouts("key-point"), callouts("practice-tip") + callouts("warning") + callouts("note"),
                    figures, references)
