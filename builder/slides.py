@@ -657,7 +657,8 @@ def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Pro
     path = course.root / figure.path
     if not path.is_file() or figure.path.startswith("../"):
         return  # validation reports missing files and paths outside the project
-    line = page.body_line + page.body[:page.body.find(posixpath.basename(figure.path))].count("\n")
+    index = page.body.find(posixpath.basename(figure.path))
+    line = page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
     data = path.read_bytes()
     suffix = posixpath.splitext(figure.path)[1].lower()
     fix = "save it again from an image editor, or remove it from the page"

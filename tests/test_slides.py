@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, REPO, run
+from conftest import FIXTURES, REPO, edit, run
 from lxml import html as lxml_html
 from PIL import Image
 from pptx import Presentation
@@ -240,6 +240,14 @@ def test_check_reports_what_would_stop_the_slides(record: Path) -> None:
         assert "templates/slides.pptx:1: not a PowerPoint deck" in result.stderr, command
         assert "course/pages/baby-cues.md:11: `course/media/cues.svg` is not well-formed SVG" in result.stderr
     assert not (record / "dist").exists()
+
+
+def test_check_reports_a_picture_it_cannot_read(record: Path) -> None:
+    edit(record / "course/pages/baby-cues.md", "../media/cues.svg", "../media/cues.png")
+    (record / "course/media/cues.png").write_bytes(b"\x89PNG\r\n\x1a\n but not really")
+    result = run("check", record)
+    assert result.exit_code == 1
+    assert "course/pages/baby-cues.md:11: `course/media/cues.png` is not a PNG image it can read" in result.stderr
 
 
 def test_check_reports_a_template_without_a_title_and_body_layout(record: Path) -> None:
