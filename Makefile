@@ -14,7 +14,7 @@ test: setup-test  ## set up everything the tests need, then run them
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext
+setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext /usr/bin/soffice
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ node_modules/.installed: package.json package-lock.json
 /usr/bin/pdftotext:
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+
+# LibreOffice Impress (headless) for the slide-deck test that opens the .pptx and converts it to PDF
+/usr/bin/soffice:
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-impress
 
 clean:
 	rm -rf dist $(VENV) node_modules

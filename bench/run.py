@@ -1,12 +1,13 @@
 """Benchmark `coursebuild build` as a whole process on synthetic courses and on this course.
 
-    python bench/run.py [--sizes 10 100 1000 5000] [--runs 5]
+    python bench/run.py [--sizes 10 100 1000 5000] [--runs 5] [--slides-only]
 
 Prints a Markdown table per course: the median (and best) wall time of a build (each a new process,
 which keeps nothing from the build before it), peak memory (summed RSS of the whole process tree, worker
 processes included) and package sizes. Synthetic
 courses have modules of 10 pages, 5 questions per page in banks, an image on every page, a
 knowledge check on the ninth page of every module and a three-stage case study every 25th page.
+Then a table of `coursebuild slides` (the training-day deck) on this course and the fixture course.
 """
 
 from __future__ import annotations
@@ -107,6 +108,28 @@ def measure(project: Path, targets: list[str], runs: int) -> Result:
     return times, (max(trees), max(largest)), sizes
 
 
+def slides_row(name: str, project: Path, runs: int) -> str:
+    """A Markdown row for `coursebuild slides` (after one warm-up run): wall and CPU
+    (user + system) seconds, the number of slides and the deck's size."""
+    from pptx import Presentation
+
+    with tempfile.TemporaryDirectory() as out:
+        args = [*COURSEBUILD, "slides", str(project), "--out", out]
+        subprocess.run(args, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
+        wall, cpu = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall.append(time.perf_counter() - start)
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"coursebuild slides {project} failed")
+        (deck,) = Path(out).glob("*.pptx")
+        return (f"| {name} | {len(Presentation(str(deck)).slides)} | {seconds(wall)} | {seconds(cpu)} | "
+                f"{deck.stat().st_size / 1024:,.0f} KiB |")
+
+
 def seconds(times: Times) -> str:
     """Median wall time, and the best run in brackets (this machine's timings vary a lot)."""
     return f"{statistics.median(times):.3f} s ({min(times):.3f})"
@@ -116,8 +139,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slides-only", action="store_true", help="Time only the slide deck.")
     options = parser.parse_args()
     compileall.compile_dir(REPO / "builder", quiet=1)  # as installed: no time spent compiling coursebuild itself
+    with tempfile.TemporaryDirectory() as temp:
+        course = Path(temp) / "course"
+        shutil.copytree(REPO / "course", course / "course")
+        shutil.copytree(REPO / "quizzes", course / "quizzes")
+        slides = ["| course | slides | coursebuild slides (wall) | (CPU) | deck size |", "|---|---:|---:|---:|---:|",
+                  slides_row("this course", course, options.runs),
+                  slides_row("fixture (record)", REPO / "tests/fixtures/record", options.runs)]
+    print("\n".join(slides), flush=True)
+    if options.slides_only:
+        return
     rows = ["| course | pages | targets | build | peak memory: tree (largest process) | SCORM 1.2 zip | SCORM 2004 zip |",
             "|---|---:|---|---:|---:|---:|---:|"]
 

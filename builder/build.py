@@ -19,6 +19,7 @@ from builder.packaging import source_date_epoch, write_file, write_folder, zip_b
 from builder.rendering import render_site
 from builder.report import build_report, render_report
 from builder.schema_errors import did_you_mean
+from builder.slides import render_slides
 from builder.theme import Theme
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -161,6 +162,16 @@ def build_kit(project: Path, out_dir: Path | None = None) -> Output:
     for name, html in render_kit(course).items():
         files[f"{name}.html"] = html.encode("utf-8")
         files[f"{name}.pdf"] = to_pdf(html, course.root)
+    files["slides.pptx"] = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)
     return output
+
+
+def build_slides(project: Path, out_dir: Path | None = None) -> Path:
+    """The training-day deck, written last as `<out>/<course-id>-<version>-slides.pptx`; returns its path."""
+    course = check(project).course
+    data = render_slides(course)
+    path = (out_dir or project / "dist") / f"{output_name(course, 'slides')}.pptx"
+    write_file(data, path)
+    return path

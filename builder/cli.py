@@ -149,9 +149,18 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: PROJECT/dist].")
 def kit(project: Path, out_dir: Path | None) -> None:
-    """Make the training-day kit: facilitator guide, handouts, questionnaire, cards and sheets (HTML and PDF)."""
+    """Make the training-day kit: facilitator guide, handouts, questionnaire, cards, sheets (HTML, PDF), slides."""
     output = _run(pipeline.build_kit, project, out_dir)
     click.echo(f"wrote {output.path} ({len(output.files)} files)")
+
+
+@main.command()
+@PROJECT
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: PROJECT/dist].")
+def slides(project: Path, out_dir: Path | None) -> None:
+    """Make the training day's slide deck (PowerPoint .pptx, with speaker notes)."""
+    click.echo(f"wrote {_run(pipeline.build_slides, project, out_dir)}")
 
 
 @main.command()

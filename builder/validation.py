@@ -19,6 +19,7 @@ from builder.markup import Reference, convert
 from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
+from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -57,7 +58,8 @@ class MarkdownText:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items)
+              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
+              slide_problems)
     return [problem for check in checks for problem in check(course)]
 
 

@@ -47,7 +47,8 @@ def test_every_document_is_there_as_html_and_tagged_pdf(kit: tuple[Course, Path]
     _, folder = kit
     names = ["answer-key", "attendance-sheet", "case-study-cards", "evaluation-sheet", "facilitator-guide",
              "handouts", "questionnaire"]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.{e}" for n in names for e in ("html", "pdf"))
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{n}.{e}" for n in names for e in ("html", "pdf")]
+                                                              + ["slides.pptx"])
     for name in names:
         info = subprocess.run(["pdfinfo", str(folder / f"{name}.pdf")], check=True, capture_output=True, text=True).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), name

@@ -1,0 +1,686 @@
+"""The training-day slide deck: one editable, accessible PowerPoint (.pptx) file in the order of
+the kit's timetable, with speaker notes from the facilitator guide on every slide.
+
+`plan_slides` decides what goes on each slide from the course source (pure data, no python-pptx);
+`render_slides` lays the plan out with python-pptx and returns the file's bytes, writing nothing.
+The look is the project's own `templates/slides.pptx` when it has one, else a 16:9 deck in the
+course's colours made in code from python-pptx's default template. `problems` lists everything
+that would stop `render_slides`, for `coursebuild check`.
+
+Rules kept here: at most about 40 words of prose a slide (`WORDS_PER_SLIDE`), nothing smaller than
+18 pt (`MIN_POINTS`), a unique title on every slide and alt text on every picture (PowerPoint's
+accessibility checker: missing slide title, duplicate slide title, missing alternative text).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from builder.errors import CourseInvalid, Problem
+from builder.kit import KitUnavailable
+from builder.markup import convert
+from builder.model import Course, Module, Page, Question, Session
+from builder.packaging import source_date_epoch, zip_bytes
+from builder.theme import Theme
+
+if TYPE_CHECKING:
+    from pptx.presentation import Presentation
+    from pptx.slide import SlideLayout
+
+TEMPLATE = "slides.pptx"
+WORDS_PER_SLIDE = 40
+#: "About 40": prose runs to a quarter more when that saves splitting it over another slide.
+MAX_WORDS = 50
+MIN_POINTS = 18
+BODY_POINTS = (28, 26, 24, 22, 20, MIN_POINTS)
+TITLE_POINTS = (32, 28, 24)
+TABLE_POINTS = MIN_POINTS
+#: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
+ROWS_PER_SLIDE = 11
+#: Average advance of a character in em for the sans-serif fonts a deck falls back to (Calibri,
+#: Carlito, DejaVu Sans, Liberation Sans), rounded up so that an estimate errs towards "too long".
+CHAR_EM = 0.55
+LINE_SPACING = 1.2
+#: The course's colours (builder/templates/static/course.css): ink, brand-dark, paper.
+INK, BRAND_DARK, PAPER = "1B1B1B", "123564", "FFFFFF"
+RASTER_TYPES = {".png", ".jpg", ".jpeg"}
+SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
+#: Widest side of an SVG figure once rasterised for the deck, in pixels.
+SVG_PIXELS = 1600
+OPTION_LABELS = "ABCDEFGH"
+DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+Layout = Literal["title", "content", "picture", "table"]
+
+
+class SlidesUnavailable(KitUnavailable):
+    """The deck cannot be made for this course or on this machine."""
+
+
+# --- what goes on each slide (plain data) ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture on a page: its project-relative path and its alt text."""
+
+    path: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: its title, what it shows and its speaker notes."""
+
+    title: str
+    notes: str
+    layout: Layout = "content"
+    bullets: tuple[str, ...] = ()
+    #: Bullets that carry their own label (A., B., a time), shown without bullet marks.
+    labelled: bool = False
+    #: Which bullets are in bold (by position): a decision's question, or its answers.
+    bold: tuple[int, ...] = ()
+    figure: Figure | None = None
+    #: Table rows, the first one the header row.
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a page gives the deck: headings, key learning points, tips, figures and references."""
+
+    headings: tuple[str, ...]
+    key_points: tuple[str, ...]
+    tips: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    references: tuple[str, ...]
+
+
+def _text(element: Any) -> str:
+    return " ".join(str(element.text_content()).split())
+
+
+def plain(markdown: str | None) -> str:
+    """Markdown as one line of plain text, without footnote markers."""
+    if not markdown:
+        return ""
+    root = lxml_html.fragment_fromstring(convert(markdown).html, create_parent="div")
+    for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //div[contains(@class, 'footnote')]"):
+        marker.drop_tree()
+    return _text(root)
+
+
+def outline(page: Page) -> Outline:
+    """The parts of a page the deck uses (never its prose paragraphs)."""
+    root = lxml_html.fragment_fromstring(convert(page.body).html, create_parent="div")
+    for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //a[contains(@class, 'footnote-backref')]"):
+        marker.drop_tree()
+    references = tuple(_text(li) for li in root.xpath("//div[contains(@class, 'footnote')]//li"))
+    for notes in root.xpath("//div[contains(@class, 'footnote')]"):
+        notes.drop_tree()
+
+    def callouts(kind: str) -> tuple[str, ...]:
+        boxes = root.xpath(f"//div[contains(concat(' ', @class, ' '), ' {kind} ')]")
+        for title in (t for box in boxes for t in box.xpath("./p[contains(@class, 'admonition-title')]")):
+            title.drop_tree()
+        return tuple(_text(box) for box in boxes)
+
+    folder = posixpath.dirname(page.source.path)
+    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img)
+               for img in root.iter("img") if not urlsplit(img.get("src", "")).scheme)
+    # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
+    figures = tuple(Figure(target, " ".join(img.get("alt", "").split())) for target, img in targets
+                    if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
+                    and not target.startswith(("/", "../")))
+    headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
+    return Outline(headings, callouts("key-point"), callouts("practice-tip") + callouts("warning") + callouts("note"),
+                   figures, references)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def chunks(items: Sequence[str], limit: int = WORDS_PER_SLIDE) -> list[tuple[str, ...]]:
+    """Items grouped in order so that each group has at most `limit` words (a longer item stands alone)."""
+    groups: list[list[str]] = []
+    count = 0
+    for item in items:
+        if groups and count + words(item) <= limit:
+            groups[-1].append(item)
+            count += words(item)
+        else:
+            groups.append([item])
+            count = words(item)
+    return [tuple(group) for group in groups]
+
+
+def sentences(text: str) -> list[str]:
+    """Prose split into sentences (a sentence over `WORDS_PER_SLIDE` words at its semicolons too),
+    for spreading it over slides."""
+    found = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(*])", text) if s]
+    return [part for s in found for part in (re.split(r"(?<=;)\s+", s) if words(s) > WORDS_PER_SLIDE else [s])]
+
+
+def prose(text: str) -> list[tuple[str, ...]]:
+    """Prose as slides' worth of text: whole sentences shared out evenly over as few slides as keep
+    each within `MAX_WORDS` words."""
+    parts = sentences(text)
+    if not parts:
+        return []
+    slides = -(-words(text) // MAX_WORDS)
+    return [(" ".join(group),) for group in chunks(parts, min(MAX_WORDS, -(-words(text) // slides) + 5))]
+
+
+def _minutes(session: Session) -> int:
+    def clock(value: str) -> int:
+        return int(value[:2]) * 60 + int(value[3:])
+    return clock(session.end) - clock(session.start)
+
+
+def _answers(question: Question) -> list[tuple[str, str]]:
+    """The correct options, labelled A, B, ..., each with its feedback."""
+    return [(f"{OPTION_LABELS[i]}. {plain(o.text)}", plain(o.feedback))
+            for i, o in enumerate(question.options) if o.correct]
+
+
+@dataclass
+class Deck:
+    """Slides in order, with titles kept unique (PowerPoint's checker flags repeated titles)."""
+
+    slides: list[Slide] = field(default_factory=list)
+    titles: set[str] = field(default_factory=set)
+
+    def add(self, slide: Slide) -> None:
+        title, number = slide.title, 1
+        while title.casefold() in self.titles:
+            number += 1
+            title = f"{slide.title} ({number})"
+        self.titles.add(title.casefold())
+        self.slides.append(replace(slide, title=title))
+
+    def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False) -> None:
+        """One slide per group of bullets, numbered "(1 of 3)" when there is more than one."""
+        for number, group in enumerate(groups, start=1):
+            label = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
+            self.add(Slide(label, notes, bullets=group, labelled=labelled))
+
+
+def plan_slides(course: Course) -> list[Slide]:
+    """Every slide of the day, in the order of the kit's timetable.
+
+    Raises SlidesUnavailable when the course has no `kit:` settings (the timetable orders the deck).
+    """
+    settings = course.settings
+    kit = settings.kit
+    if kit is None:
+        raise SlidesUnavailable(f"{course.source.path}:1: the course has no `kit` settings, so the slides have no "
+                                "timetable to follow (add `kit:` with a `timetable` of the day's sessions; see "
+                                "docs/authoring.md)")
+    modules = {m.id: m for m in settings.modules}
+    outlines = {p.meta.id: outline(p) for p in course.pages}
+    timetable = kit.timetable
+    deck = Deck()
+    materials = sorted({m for s in timetable for m in s.materials})
+    deck.add(Slide(settings.title, f"Welcome the group. This course is for: {', '.join(settings.audience)}. "
+                   f"Duration: {settings.duration}. Have ready: {', '.join(materials) or 'the kit'}.",
+                   layout="title", bullets=(settings.duration, f"Version {settings.version}")))
+    deck.add_series("Aims", prose(plain(settings.description)),
+                    f"Aims of the day. Audience: {'; '.join(settings.audience)}.")
+    taught = {o.id: [modules[m].title for m in modules
+                     for p in modules[m].pages if o.id in course.page(p).meta.outcomes] for o in settings.outcomes}
+    deck.add_series("Learning outcomes", chunks([f"{o.id}: {o.text}" for o in settings.outcomes]),
+                    " ".join(f"{o.id} is taught in: {'; '.join(dict.fromkeys(taught[o.id])) or 'no module yet'}."
+                             for o in settings.outcomes), labelled=True)
+    rows = [(f"{s.start} to {s.end}", s.title) for s in timetable]
+    pages = range(0, len(rows), ROWS_PER_SLIDE)
+    breaks = "; ".join(f"{s.start} to {s.end}" for s in timetable if s.activity in ("break", "lunch")) or "none"
+    for number, start in enumerate(pages, start=1):
+        deck.add(Slide(f"Timetable ({number} of {len(pages)})" if len(pages) > 1 else "Timetable",
+                       f"The day runs from {timetable[0].start} to {timetable[-1].end}. Breaks: {breaks}.",
+                       layout="table", rows=(("Time", "Session"), *rows[start:start + ROWS_PER_SLIDE])))
+
+    # Where each module's teaching and its case studies go: teaching at the first session that is not
+    # a case-study discussion (else the first listing it), case studies at the first discussion.
+    def first(module_id: str, discussion: bool) -> int | None:
+        listing = [i for i, s in enumerate(timetable) if module_id in s.modules]
+        preferred = [i for i in listing if (timetable[i].activity == "case-study discussion") == discussion]
+        chosen = preferred or listing
+        return chosen[0] if chosen else None
+
+    teaching_at = {m: first(m, discussion=False) for m in modules}
+    cases_at = {m: first(m, discussion=True) for m in modules}
+    last_teaching = max((i for i, s in enumerate(timetable) if s.modules), default=len(timetable) - 1)
+    for index, session in enumerate(timetable):
+        _session_slides(deck, course, session, outlines,
+                        [modules[m] for m in session.modules if teaching_at.get(m) == index],
+                        [course.page(p) for m in session.modules if cases_at.get(m) == index
+                         for p in modules[m].pages if course.page(p).meta.kind == "case-study"])
+        if index == last_teaching and kit.local_policy:
+            deck.add_series("Check your local policy", chunks(kit.local_policy),
+                            "Fill in these local points before the day: names, numbers and procedures for the "
+                            "area the group works in.")
+    evaluation = next((p.meta for p in course.ordered_pages() if p.meta.ratings or p.meta.comments), None)
+    if evaluation is not None:
+        deck.add_series(f"Evaluation: {evaluation.title}",
+                        chunks([r.statement for r in evaluation.ratings] + [c.prompt for c in evaluation.comments]),
+                        "Hand out the evaluation sheet. Ratings run from strongly disagree (1) to strongly agree (5).")
+    references = list(dict.fromkeys(r for p in course.ordered_pages() for r in outlines[p.meta.id].references))
+    if references:
+        deck.add_series("References", chunks(references, MAX_WORDS),
+                        "The handouts list these references with the pages that cite them.")
+    return deck.slides
+
+
+def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict[str, Outline],
+                    teaching: list[Module], cases: list[Page]) -> None:
+    minutes = _minutes(session)
+    heading = f"{session.start} to {session.end}: {session.title}"
+    instructions = plain(session.instructions)
+    notes = (f"{minutes} minutes, {session.activity}. " +
+             (f"Materials: {', '.join(session.materials)}. " if session.materials else "") + instructions)
+    lines = [f"{session.activity.capitalize()}, {minutes} minutes"]
+    if session.activity in ("small-group work", "case-study discussion", "questionnaire"):
+        lines += [s for group in prose(instructions) for s in group] if instructions else []
+    elif session.activity in ("break", "lunch"):
+        lines.append(f"Back at {session.end}")
+        notes = f"{minutes} minutes. Restart at {session.end}."
+    deck.add(Slide(heading, notes, bullets=tuple(lines), labelled=True))
+    for module in teaching:
+        number = course.settings.modules.index(module) + 1
+        pages = [course.page(p) for p in module.pages]
+        outcomes = list(dict.fromkeys(o for p in pages for o in p.meta.outcomes))
+        taught = [p for p in pages if p.meta.kind == "content" and
+                  (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
+        texts = {o.id: o.text for o in course.settings.outcomes}
+        aims = " ".join(f"{o}: {texts[o]}" for o in outcomes) or "none"
+        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {aims} {instructions}",
+                       bullets=tuple(p.meta.title for p in taught) or (f"Outcomes {', '.join(outcomes)}",)))
+        for page in taught:
+            _page_slides(deck, page, outlines[page.meta.id])
+    for case in cases:
+        _case_slides(deck, case)
+
+
+def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
+    title = page.meta.title
+    tips = " ".join(f"Tip: {t}" for t in parts.tips)
+    base = f"About {page.meta.minutes} minutes of the e-learning page \"{title}\". "
+    if parts.headings:
+        deck.add_series(title, chunks(parts.headings), base + " ".join(f"Key point: {k}" for k in parts.key_points)
+                        + (" " + tips if tips else ""))
+    for point in parts.key_points:
+        deck.add_series(f"Key point: {title}", prose(point), base + "Ask the group what this looks like in their "
+                        f"own practice. {tips}".strip())
+    for figure in parts.figures:
+        deck.add(Slide(f"Figure: {title}", f"The picture shows: {figure.alt}. {base}".strip(),
+                       layout="picture", figure=figure))
+
+
+def _case_slides(deck: Deck, case: Page) -> None:
+    name = case.meta.title
+    short = re.sub(r"^case study:\s*", "", name, flags=re.IGNORECASE)
+    intro = plain(case.body)
+    deck.add_series(name, prose(intro) if intro else [(f"{len(case.meta.stages)} stages",)],
+                    f"Hand out the case-study cards one stage at a time. {intro}")
+    for number, stage in enumerate(case.meta.stages, start=1):
+        label = f"{short}, stage {number}"
+        content = plain(stage.content)
+        listen = " ".join(f"Listen for: {' '.join(a for a, _ in _answers(q))}" for q in stage.decisions)
+        deck.add_series(f"{label}: {stage.title}", prose(content),
+                        f"Read the stage aloud or hand out card {number}. {content}")
+        if stage.prompts:
+            deck.add_series(f"Discuss: {label}", chunks(stage.prompts),
+                            f"Ask: {' '.join(stage.prompts)} {listen}".strip())
+        for q_number, question in enumerate(stage.decisions, start=1):
+            which = f"{label}, decision {q_number}" if len(stage.decisions) > 1 else label
+            options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
+            choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
+            deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
+                           f"The answer: {' '.join(a for a, _ in _answers(question))}",
+                           bullets=(plain(question.stem), *options), labelled=True, bold=(0,)))
+            feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
+            answers = _answers(question)
+            deck.add(Slide(f"Answer: {which}", f"{plain(question.explanation)} Feedback on every option. {feedback}",
+                           bullets=tuple(line for pair in answers for line in pair), labelled=True,
+                           bold=tuple(range(0, 2 * len(answers), 2))))
+    analysis = plain(case.meta.analysis)
+    if analysis:
+        deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
+                        f"analysis. {analysis}")
+
+
+# --- laying out the deck (python-pptx) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Box:
+    """A text box's size in points, for estimating whether text fits."""
+
+    width: float
+    height: float
+
+
+def lines_needed(text: str, points: float, width: float) -> int:
+    """Lines `text` takes at `points` size in a box `width` points wide, by average character width."""
+    per_line = max(1, int(width / (points * CHAR_EM)))
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def fits(paragraphs: Sequence[str], points: float, box: Box) -> bool:
+    """Whether the paragraphs fit the box at `points` size (0.1 in inset each side, 1.2 line spacing,
+    a sixth of a line between paragraphs)."""
+    inner = Box(box.width - 14.4, box.height - 7.2)
+    lines = sum(lines_needed(p, points, inner.width) for p in paragraphs)
+    return lines * points * LINE_SPACING + (len(paragraphs) - 1) * points * 0.2 <= inner.height
+
+
+def font_size(paragraphs: Sequence[str], box: Box, sizes: Sequence[int]) -> int:
+    """The largest size at which the paragraphs fit, or the smallest size allowed."""
+    return next((size for size in sizes if fits(paragraphs, size, box)), sizes[-1])
+
+
+def _template(course: Course) -> Path | None:
+    """The project's own template deck, if it has one."""
+    own = Theme.for_project(course.root).folders[0] / TEMPLATE
+    return own if own.parent == course.root / "templates" and own.is_file() else None
+
+
+def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
+    """The layouts for each kind of slide; None if the deck has no layout with a title and a body."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    def kinds(layout: SlideLayout) -> set[Any]:
+        return {ph.placeholder_format.type for ph in layout.placeholders}  # type: ignore[misc] # python-pptx's hint
+
+    body = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
+    content = [layout for layout in presentation.slide_layouts
+               if PP_PLACEHOLDER.TITLE in kinds(layout) and kinds(layout) & body]
+    if not content:
+        return None
+    titled = [layout for layout in presentation.slide_layouts if PP_PLACEHOLDER.CENTER_TITLE in kinds(layout)]
+    furniture = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
+    bare = [layout for layout in presentation.slide_layouts
+            if PP_PLACEHOLDER.TITLE in kinds(layout) and not kinds(layout) - furniture]
+    only = (bare or content)[0]
+    return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
+
+
+def _open_template(path: Path) -> Presentation:
+    """The project's template deck without any slides it holds."""
+    from pptx import Presentation as open_deck
+
+    presentation = open_deck(str(path))
+    slide_ids = presentation.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        presentation.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return presentation
+
+
+def _default_deck() -> Presentation:
+    """python-pptx's default template made 16:9, with titles in the course's brand colour."""
+    from pptx import Presentation as open_deck
+    from pptx.util import Emu
+
+    presentation = open_deck()
+    old_width = presentation.slide_width
+    presentation.slide_width, presentation.slide_height = Emu(12192000), Emu(6858000)
+    scale = presentation.slide_width / old_width
+    for owner in [presentation.slide_master, *presentation.slide_layouts]:
+        for shape in owner.placeholders:
+            if shape._element.xfrm is not None:  # the rest take the master's place and size
+                shape.left, shape.width = Emu(round(shape.left * scale)), Emu(round(shape.width * scale))
+    master = presentation.slide_master._element
+    for style, colour in (("titleStyle", BRAND_DARK), ("bodyStyle", INK)):
+        for colour_element in master.xpath(f"p:txStyles/p:{style}//a:defRPr/a:solidFill/*"):
+            fill = colour_element.getparent()
+            fill.remove(colour_element)
+            etree.SubElement(fill, f"{{{DRAWING}}}srgbClr", val=colour)
+    return presentation
+
+
+def _figure_image(root: Path, figure: Figure) -> bytes:
+    """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network)."""
+    data = (root / figure.path).read_bytes()
+    if posixpath.splitext(figure.path)[1].lower() != ".svg":
+        return data
+    try:
+        import cairosvg  # type: ignore[import-untyped]
+    except (ImportError, OSError):
+        raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
+                                "(and Debian's libcairo2)") from None
+    # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
+    png: bytes = cairosvg.svg2png(bytestring=data, output_width=SVG_PIXELS, unsafe=False)
+    return png
+
+
+def render_slides(course: Course) -> bytes:
+    """The deck as .pptx bytes: byte-identical for the same course, template and libraries.
+
+    Raises SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and
+    CourseInvalid for a template deck or figure it cannot use, as `problems` reports them to `check`.
+    """
+    found = problems(course)
+    if found:
+        raise CourseInvalid(found)
+    plan = plan_slides(course)
+    template = _template(course)
+    presentation = _open_template(template) if template else _default_deck()
+    layouts = _layouts(presentation)
+    assert layouts is not None  # problems() reported a template without one
+    language = course.settings.language
+    geometry = {kind: Geometry.of(layout) for kind, layout in layouts.items()}
+    for slide in plan:
+        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, course.root,
+             own_look=template is None)
+    stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.UTC).replace(tzinfo=None)
+    properties = presentation.core_properties
+    properties.title, properties.subject = course.settings.title, "Slides for the training day"
+    properties.author = properties.last_modified_by = "coursebuild"
+    properties.language, properties.revision = language, 1
+    properties.created = properties.modified = stamp
+    properties.comments = properties.keywords = properties.category = ""
+    properties.identifier, properties.version = f"{course.settings.id}-slides", course.settings.version
+    properties.last_printed = stamp
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:  # python-pptx stamps entries with the time now
+        files = {name: saved.read(name) for name in saved.namelist()}
+    return zip_bytes(files, source_date_epoch())
+
+
+def _points(emu: int) -> float:
+    return emu / 12700
+
+
+Rectangle = tuple[int, int, int, int]  # left, top, width, height in EMU
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where a layout puts the title and the body (read once: python-pptx looks up inherited
+    positions through the layout and master on every access)."""
+
+    title: Rectangle
+    body: Rectangle | None
+    body_idx: int | None
+
+    @classmethod
+    def of(cls, layout: SlideLayout) -> Geometry:
+        from pptx.enum.shapes import PP_PLACEHOLDER
+
+        title = body = None
+        for shape in layout.placeholders:  # type: ignore[misc] # python-pptx's hint
+            kind = shape.placeholder_format.type
+            where = (shape.left, shape.top, shape.width, shape.height)
+            if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
+                title = where
+            elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
+                body, body_idx = where, shape.placeholder_format.idx
+        assert title is not None  # _layouts chose layouts with a title
+        return cls(title, body, body_idx if body else None)
+
+    def box(self, which: Rectangle) -> Box:
+        return Box(_points(which[2]), _points(which[3]))
+
+
+def _rgb(hex_colour: str) -> Any:
+    from pptx.dml.color import RGBColor
+
+    return RGBColor(*bytes.fromhex(hex_colour))  # type: ignore[no-untyped-call] # python-pptx has no hint here
+
+
+def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, slide: Slide, language: str,
+         root: Path, own_look: bool) -> None:
+    from pptx.util import Emu, Pt
+
+    made = presentation.slides.add_slide(layout)
+    white = _rgb(PAPER) if own_look and slide.layout == "title" else None
+    if white is not None:
+        made.background.fill.solid()
+        made.background.fill.fore_color.rgb = _rgb(BRAND_DARK)
+    title = made.shapes.title
+    assert title is not None  # every layout chosen has a title placeholder
+    _fill(title.text_frame, [slide.title], geometry.box(geometry.title), TITLE_POINTS, language, colour=white)
+    if geometry.body is not None:
+        body = made.placeholders[geometry.body_idx]
+        if slide.bullets:
+            _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
+                  colour=white, labelled=slide.labelled or slide.layout == "title", bold=slide.bold)
+        else:
+            body._element.getparent().remove(body._element)
+    left, top, width, height = geometry.title
+    area = (left, top + height, width, (presentation.slide_height or 0) - top - height - top // 2)
+    if slide.figure is not None:
+        image = io.BytesIO(_figure_image(root, slide.figure))
+        picture = made.shapes.add_picture(image, area[0], area[1])
+        scale = min(area[2] / picture.width, area[3] / picture.height)
+        picture.width, picture.height = Emu(int(picture.width * scale)), Emu(int(picture.height * scale))
+        picture.left = Emu(area[0] + (area[2] - picture.width) // 2)
+        picture.top = Emu(area[1] + (area[3] - picture.height) // 2)
+        picture._element.nvPicPr.cNvPr.set("descr", slide.figure.alt)
+        picture.name = f"Figure: {slide.figure.alt[:60]}"
+    if slide.rows:
+        row_height = Pt(TABLE_POINTS * LINE_SPACING + 7.2)
+        frame = made.shapes.add_table(len(slide.rows), len(slide.rows[0]), area[0], area[1], area[2],
+                                      Emu(row_height * len(slide.rows)))
+        frame.name = slide.title
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{slide.title}: a table of {len(slide.rows) - 1} rows")
+        table = frame.table
+        table.columns[0].width = Emu(area[2] // 4)
+        table.columns[1].width = Emu(area[2] - area[2] // 4)
+        for r, row in enumerate(slide.rows):
+            table.rows[r].height = row_height
+            for c, value in enumerate(row):
+                cell = table.cell(r, c)
+                if own_look and r == 0:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = _rgb(BRAND_DARK)
+                _fill(cell.text_frame, [value], Box(_points(table.columns[c].width), 1e6), (TABLE_POINTS,), language)
+    made.notes_slide.notes_text_frame.text = slide.notes
+
+
+def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int], language: str,
+          colour: Any = None, labelled: bool = False, bold: tuple[int, ...] = ()) -> None:
+    from pptx.util import Pt
+
+    frame.word_wrap = True
+    size = Pt(font_size(paragraphs, box, sizes))
+    for index, text in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        if labelled:
+            ppr = paragraph._p.get_or_add_pPr()
+            ppr.set("marL", "0")
+            ppr.set("indent", "0")
+            etree.SubElement(ppr, f"{{{DRAWING}}}buNone")
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = size
+        run.font.bold = True if index in bold else None
+        run._r.get_or_add_rPr().set("lang", language)
+        if colour is not None:
+            run.font.color.rgb = colour
+
+
+# --- what check reports ---------------------------------------------------------------------
+
+def problems(course: Course) -> list[Problem]:
+    """Everything that would stop the deck being made, for `coursebuild check` (an empty list if the
+    course has no `kit:`, as there is no deck to make).
+
+    A project's `templates/slides.pptx` must open as a PowerPoint file and have a layout with a title
+    and a body placeholder; every PNG, JPEG or SVG figure on a slide must decode.
+    """
+    if course.settings.kit is None:
+        return []
+    template = _template(course)
+    found = _template_problems(course, template) if template is not None else []
+    for page in course.pages:
+        for figure in outline(page).figures:
+            found += _figure_problems(course, page, figure)
+    return found
+
+
+def _template_problems(course: Course, template: Path) -> list[Problem]:
+    name = template.relative_to(course.root).as_posix()
+    if not template.resolve().is_relative_to(course.root.resolve()):
+        return [Problem(name, 1, "is a link to a file outside the project, which is not read",
+                        "copy the deck itself into templates/")]
+    try:
+        presentation = _open_template(template)
+    except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
+        return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
+                        "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]
+    if _layouts(presentation) is None:
+        return [Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
+                        "add PowerPoint's \"Title and Content\" layout to its slide master")]
+    return []
+
+
+def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Problem]:
+    path = course.root / figure.path
+    if not path.is_file() or figure.path.startswith("../"):
+        return  # validation reports missing files and paths outside the project
+    index = page.body.find(posixpath.basename(figure.path))
+    line = page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
+    data = path.read_bytes()
+    suffix = posixpath.splitext(figure.path)[1].lower()
+    fix = "save it again from an image editor, or remove it from the page"
+    if suffix == ".svg":
+        try:
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as error:
+            yield Problem(page.source.path, line, f"`{figure.path}` is not well-formed SVG ({error.msg})", fix)
+            return
+        if etree.QName(root).localname != "svg":
+            yield Problem(page.source.path, line, f"`{figure.path}` is not an SVG image", fix)
+        elif root.get("viewBox") is None and not (root.get("width") and root.get("height")):
+            yield Problem(page.source.path, line, f"`{figure.path}` has no size for the slides",
+                          "give its <svg> element a viewBox, or a width and a height")
+        return
+    from PIL import (  # python-pptx reads a picture's size with Pillow
+        Image,
+        UnidentifiedImageError,
+    )
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        yield Problem(page.source.path, line, f"`{figure.path}` is not a {suffix[1:].upper()} image it can read", fix)

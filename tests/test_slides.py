@@ -1,0 +1,314 @@
+"""The training-day deck: read back with python-pptx, checked against the course source, and opened
+in LibreOffice Impress headless."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, REPO, edit, run
+from lxml import html as lxml_html
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from builder.cache import CACHE_DIR
+from builder.loading import load_project
+from builder.markup import convert
+from builder.model import Course
+from builder.slides import lines_needed
+
+COURSES = {"record": FIXTURES / "record", "course": REPO}
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="module", params=list(COURSES))
+def deck(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Course, Path]:
+    project = COURSES[request.param]
+    out = tmp_path_factory.mktemp("slides")
+    result = run("slides", project, "--out", out)
+    assert result.exit_code == 0, result.output
+    course, _ = load_project(project)
+    assert course is not None
+    (path,) = out.glob("*-slides.pptx")
+    assert result.output == f"wrote {path}\n"
+    return course, path
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    """A writable copy of the fixture course that has kit settings."""
+    target = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", target, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return target
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def plain(markdown: str) -> str:
+    root = lxml_html.fragment_fromstring(convert(markdown).html, create_parent="div")
+    for marker in root.xpath("//sup | //div[contains(@class, 'footnote')]"):
+        marker.drop_tree()
+    return squash(root.text_content())
+
+
+def titles(path: Path) -> list[str]:
+    return [slide.shapes.title.text for slide in Presentation(str(path)).slides]
+
+
+def slide_text(slide: Any) -> str:
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return squash(" ".join(parts))
+
+
+def test_slides_follow_the_timetable(deck: tuple[Course, Path]) -> None:
+    course, path = deck
+    kit = course.settings.kit
+    assert kit is not None
+    names = titles(path)
+    assert names[0] == course.settings.title
+    assert names[1].startswith("Aims") and names[-1].startswith("References")
+    sessions = [names.index(f"{s.start} to {s.end}: {s.title}") for s in kit.timetable]
+    assert sessions == sorted(sessions) and sessions[0] > names.index("Timetable")
+    for number, module in enumerate(course.settings.modules, start=1):
+        listed = [i for i, s in enumerate(kit.timetable) if module.id in s.modules]
+        if not listed:
+            continue
+        at = names.index(f"Module {number}: {module.title}")
+        following = sessions[listed[-1] + 1] if listed[-1] + 1 < len(sessions) else len(names)
+        assert sessions[listed[0]] < at < following, module.id
+    for page in (p for p in course.pages if p.meta.kind == "case-study"):
+        module = course.module_id(page.meta.id)
+        first = next(i for i, s in enumerate(kit.timetable) if module in s.modules)
+        assert names.index(page.meta.title) > sessions[first]
+    policy = [i for i, name in enumerate(names) if name.startswith("Check your local policy")]
+    assert policy and policy == list(range(policy[0], policy[-1] + 1))
+
+
+def test_every_module_outcome_stage_and_decision_is_on_a_slide(deck: tuple[Course, Path]) -> None:
+    course, path = deck
+    slides = Presentation(str(path)).slides
+    text = " ".join(slide_text(slide) for slide in slides)
+    notes = squash(" ".join(slide.notes_slide.notes_text_frame.text for slide in slides))
+    assert course.settings.kit is not None
+    for module in course.settings.modules:
+        if any(module.id in s.modules for s in course.settings.kit.timetable):
+            assert squash(module.title) in text, module.id
+    for outcome in course.settings.outcomes:
+        assert squash(f"{outcome.id}: {outcome.text}") in text, outcome.id
+    for note in course.settings.kit.local_policy:
+        assert squash(note) in text
+    cases = [p for p in course.pages if p.meta.kind == "case-study"]
+    assert cases
+    for page in cases:
+        for stage in page.meta.stages:
+            assert squash(stage.title) in text, stage.id
+            for sentence in re.split(r"(?<=[.!?])\s+", plain(stage.content)):
+                assert sentence in text, stage.id
+            for prompt in stage.prompts:
+                assert squash(prompt) in text
+            for question in stage.decisions:
+                assert plain(question.stem) in text, question.id
+                for option in question.options:
+                    assert plain(option.text) in text, question.id
+                    assert plain(option.feedback) in (text if option.correct else notes), question.id
+                assert plain(question.explanation) in notes, question.id
+
+
+def test_every_slide_has_a_unique_title_first_in_reading_order_and_notes(deck: tuple[Course, Path]) -> None:
+    _, path = deck
+    seen: set[str] = set()
+    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+        title = slide.shapes.title
+        assert title is not None and title.text.strip(), f"slide {number} has no title"
+        assert title.text.casefold() not in seen, f"slide {number} repeats the title {title.text!r}"
+        seen.add(title.text.casefold())
+        assert slide.shapes[0].shape_id == title.shape_id, f"slide {number}: the title is not read first"
+        assert slide.has_notes_slide and len(slide.notes_slide.notes_text_frame.text.split()) >= 3, number
+
+
+def test_every_picture_has_alt_text(deck: tuple[Course, Path]) -> None:
+    course, path = deck
+    alts = [shape._element.xpath("./*[1]/p:cNvPr/@descr")[0]
+            for slide in Presentation(str(path)).slides for shape in slide.shapes
+            if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert all(alt.strip() for alt in alts)
+    authored = {img.get("alt") for page in course.pages
+                for img in lxml_html.fragment_fromstring(convert(page.body).html, create_parent="div").iter("img")}
+    assert set(alts) == authored
+
+
+def test_text_is_large_short_and_fits_its_box(deck: tuple[Course, Path]) -> None:
+    _, path = deck
+    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+        for shape in slide.shapes:
+            sizes = [run.font.size.pt for cell in
+                     ([c for row in shape.table.rows for c in row.cells] if shape.has_table else [shape])
+                     if getattr(cell, "text_frame", None) is not None
+                     for p in cell.text_frame.paragraphs for run in p.runs]
+            assert all(size >= 18 for size in sizes), f"slide {number}: type under 18 pt"
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            paragraphs = shape.text_frame.paragraphs
+            size = paragraphs[0].runs[0].font.size.pt
+            height = sum(lines_needed(p.text, size, shape.width / 12700 - 14.4) for p in paragraphs) * size * 1.2
+            assert height <= shape.height / 12700 - 7.2, f"slide {number}: {shape.name} overflows"
+            words = len(shape.text_frame.text.split())
+            if not slide.shapes.title.text.startswith("Decision:"):
+                assert words <= 50, f"slide {number} ({slide.shapes.title.text}) has {words} words"
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, two: str) -> float:
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_contrasts_with_its_background(deck: tuple[Course, Path]) -> None:
+    _, path = deck
+    presentation = Presentation(str(path))
+    master = presentation.slide_master._element
+    style = {name: master.xpath(f"p:txStyles/p:{name}/a:lvl1pPr/a:defRPr/a:solidFill/a:srgbClr/@val")[0]
+             for name in ("titleStyle", "bodyStyle")}
+    for number, slide in enumerate(presentation.slides, start=1):
+        background = slide._element.xpath("p:cSld/p:bg//a:srgbClr/@val") or ["FFFFFF"]
+        for shape in slide.placeholders:
+            default = style["titleStyle" if shape == slide.shapes.title else "bodyStyle"]
+            for text_run in (r for p in shape.text_frame.paragraphs for r in p.runs):
+                colour = str(text_run.font.color.rgb) if text_run.font.color.type is not None else default
+                assert contrast(colour, background[0]) >= 4.5, f"slide {number}: {colour} on {background[0]}"
+
+
+def test_two_builds_are_byte_identical_with_fixed_dates(record: Path, tmp_path: Path) -> None:
+    assert run("slides", record, "--out", tmp_path / "one").exit_code == 0
+    assert run("slides", record, "--out", tmp_path / "two").exit_code == 0
+    (one,), (two,) = (tmp_path / "one").glob("*.pptx"), (tmp_path / "two").glob("*.pptx")
+    assert one.read_bytes() == two.read_bytes()
+    with zipfile.ZipFile(one) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.namelist()[0] == "[Content_Types].xml"
+    properties = Presentation(str(one)).core_properties
+    assert properties.created == properties.modified and properties.created.year == 1980
+    assert properties.title == "Record fixture course" and properties.language == "en-GB"
+
+
+def test_the_kit_includes_the_deck(record: Path, tmp_path: Path) -> None:
+    assert run("kit", record, "--out", tmp_path).exit_code == 0
+    assert run("slides", record, "--out", tmp_path).exit_code == 0
+    (folder,) = tmp_path.glob("*-kit")
+    assert (folder / "slides.pptx").read_bytes() == (tmp_path / "record-course-1.0-slides.pptx").read_bytes()
+
+
+def test_a_project_template_deck_gives_the_look(record: Path, tmp_path: Path) -> None:
+    template = Presentation()  # python-pptx's own 4:3 template, with an example slide the deck must not keep
+    template.slides.add_slide(template.slide_layouts[1]).shapes.title.text = "Example slide"
+    (record / "templates").mkdir()
+    template.save(str(record / "templates" / "slides.pptx"))
+    assert run("slides", record, "--out", tmp_path).exit_code == 0
+    (path,) = tmp_path.glob("*.pptx")
+    deck = Presentation(str(path))
+    assert (deck.slide_width, deck.slide_height) == (template.slide_width, template.slide_height)
+    names = titles(path)
+    assert "Example slide" not in names and names[0] == "Record fixture course"
+    assert not deck.slides[0]._element.xpath("p:cSld/p:bg"), "a template keeps its own background"
+
+
+def test_check_reports_what_would_stop_the_slides(record: Path) -> None:
+    (record / "templates").mkdir()
+    (record / "templates" / "slides.pptx").write_bytes(b"not a deck")
+    (record / "course/media/cues.svg").write_text("<svg><rect></svg>")
+    for command in ("check", "slides", "kit"):
+        result = run(command, record)
+        assert result.exit_code == 1 and "Traceback" not in result.output, command
+        assert "templates/slides.pptx:1: not a PowerPoint deck" in result.stderr, command
+        assert "course/pages/baby-cues.md:11: `course/media/cues.svg` is not well-formed SVG" in result.stderr
+    assert not (record / "dist").exists()
+
+
+def test_check_reports_a_picture_it_cannot_read(record: Path) -> None:
+    edit(record / "course/pages/baby-cues.md", "../media/cues.svg", "../media/cues.png")
+    (record / "course/media/cues.png").write_bytes(b"\x89PNG\r\n\x1a\n but not really")
+    result = run("check", record)
+    assert result.exit_code == 1
+    assert "course/pages/baby-cues.md:11: `course/media/cues.png` is not a PNG image it can read" in result.stderr
+
+
+def test_check_reports_a_template_without_a_title_and_body_layout(record: Path) -> None:
+    template = Presentation()
+    layouts = template.slide_layouts
+    for layout in [layout for layout in layouts if layout.name not in ("Title Only", "Blank")]:
+        layouts.remove(layout)
+    (record / "templates").mkdir()
+    template.save(str(record / "templates" / "slides.pptx"))
+    result = run("check", record)
+    assert result.exit_code == 1
+    assert "templates/slides.pptx:1: the template deck has no layout with a title and a body" in result.stderr
+
+
+def test_a_template_deck_outside_the_project_is_not_read(record: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.pptx"
+    Presentation().save(str(outside))
+    (record / "templates").mkdir()
+    (record / "templates" / "slides.pptx").symlink_to(outside)
+    result = run("slides", record)
+    assert result.exit_code == 1
+    assert "templates/slides.pptx:1: is a link to a file outside the project" in result.stderr
+
+
+def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> None:
+    result = run("slides", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
+    assert run("check", project).exit_code == 0
+
+
+def ink(image: Path) -> float:
+    with Image.open(image) as picture:
+        grey = picture.convert("L")
+        histogram = grey.histogram()
+    return sum(histogram[:200]) / (grey.width * grey.height)
+
+
+@pytest.mark.office
+def test_the_deck_opens_in_libreoffice_impress(deck: tuple[Course, Path], tmp_path: Path) -> None:
+    course, path = deck
+    profile = tmp_path / "profile"  # a profile of its own, so parallel runs do not share a lock
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / f"{path.stem}.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert re.search(rf"^Pages:\s+{len(Presentation(str(path)).slides)}$", info, re.MULTILINE)
+    assert re.search(r"^Page size:\s+960(\.\d+)? x 540(\.\d+)? pts", info, re.MULTILINE), "16:9, 13.33 in by 7.5 in"
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    boxes = [tuple(float(v) for v in box) for box in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words)]
+    assert boxes and all(x1 <= 960 and y1 <= 540 for _, _, x1, y1 in boxes), "text runs off a slide"
+    subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "slide")],
+                   check=True)
+    images = sorted(tmp_path.glob("slide-*.png"))
+    assert len(images) == 3
+    for image in images:
+        assert ink(image) > 0.003, f"{image.name} looks blank"
+    ARTIFACTS.mkdir(exist_ok=True)
+    pictures = [Image.open(image) for image in images]
+    sheet = Image.new("RGB", (pictures[0].width, sum(p.height for p in pictures) + 8 * 2), "grey")
+    for index, picture in enumerate(pictures):
+        sheet.paste(picture, (0, index * (picture.height + 8)))
+    sheet.save(ARTIFACTS / f"slides-{course.settings.id}.png")
