@@ -25,7 +25,7 @@ def worst_case_state(course: Course) -> dict[str, Any]:
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     state: dict[str, Any] = {"v": 2, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}, "t": 9999999, "l": max((page.meta.id for page in course.pages), key=len),
+                             "n": {}, "t": 9999999, "l": max((page.meta.id for page in course.pages), key=len, default=""),
                              "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
@@ -51,7 +51,7 @@ def _longest_answer(question: Question) -> str:
     """The longest answer to a question as the runtime keeps it: option ids, comma-separated (every
     option of a multiple-answer question; the longest id of a single-answer one)."""
     if question.type == "single":
-        return max((option.id for option in question.options), key=len)
+        return max((option.id for option in question.options), key=len, default="")
     return ",".join(option.id for option in question.options)
 
 
