@@ -89,6 +89,13 @@ CASES = {
                                "            feedback: Nothing here suggests a risk of harm; a referral could damage trust.\n", "",
                                "course/pages/case-amira.md:17: question `amira-first-step` has 1 option "
                                "(give it 2 to 8 options)"),
+    "no-options": (CASE, "        options:\n          - text: Ask Amira what support she would like.\n"
+                   "            correct: true\n            feedback: Yes. Starting from her own view builds trust.\n"
+                   "          - text: Refer her to children's social care straight away.\n"
+                   "            feedback: Nothing here suggests a risk of harm; a referral could damage trust.\n",
+                   "        options: []\n",
+                   "course/pages/case-amira.md:17: question `amira-first-step` has 0 options "
+                   "(give it 2 to 8 options)"),
     "draw-larger-than-bank": (FINAL, "draw: 2", "draw: 5",
                               "quizzes/final.yaml:4: `draw` is 5, but the bank has only 2 questions "
                               "(add questions or set `draw` to 2 or fewer)"),
