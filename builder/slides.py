@@ -31,6 +31,7 @@ from lxml import html as lxml_html
 from builder.errors import CourseInvalid, Problem
 from builder.kit import KitUnavailable
 from builder.markup import convert
+from builder.media import containment_problem, file_content_problem
 from builder.model import Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -228,7 +229,8 @@ def plan_slides(course: Course) -> list[Slide]:
                                 "timetable to follow (add `kit:` with a `timetable` of the day's sessions; see "
                                 "docs/authoring.md)")
     modules = {m.id: m for m in settings.modules}
-    outlines = {p.meta.id: outline(p) for p in course.pages}
+    outlines = {p.meta.id: replace(parts, figures=_shown(course, parts.figures))
+                for p in course.pages for parts in [outline(p)]}
     timetable = kit.timetable
     deck = Deck()
     materials = sorted({m for s in timetable for m in s.materials})
@@ -632,7 +634,7 @@ def problems(course: Course) -> list[Problem]:
     template = _template(course)
     found = _template_problems(course, template) if template is not None else []
     for page in course.pages:
-        for figure in outline(page).figures:
+        for figure in _shown(course, outline(page).figures):
             found += _figure_problems(course, page, figure)
     return found
 
@@ -653,24 +655,32 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
     return []
 
 
+def _shown(course: Course, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """The figures the deck shows: files that may be packaged and are not broken images.
+
+    Validation reports the others, and never reads a file that may not be packaged: a missing file or
+    one outside course/ and quizzes/ is an error; an empty file, or one whose bytes are not the format
+    its name says, a warning that learners see a broken image (`media.file_content_problem`), and the
+    deck leaves that picture out rather than fail.
+    """
+    def shown(figure: Figure) -> bool:
+        path = course.root / figure.path
+        return (containment_problem(course.root, figure.path) is None and path.is_file()
+                and file_content_problem(figure.path, path.read_bytes()) is None)
+
+    return tuple(filter(shown, figures))
+
+
 def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Problem]:
     path = course.root / figure.path
-    if not path.is_file() or figure.path.startswith("../"):
-        return  # validation reports missing files and paths outside the project
     index = page.body.find(posixpath.basename(figure.path))
     line = page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
     data = path.read_bytes()
     suffix = posixpath.splitext(figure.path)[1].lower()
     fix = "save it again from an image editor, or remove it from the page"
-    if suffix == ".svg":
-        try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as error:
-            yield Problem(page.source.path, line, f"`{figure.path}` is not well-formed SVG ({error.msg})", fix)
-            return
-        if etree.QName(root).localname != "svg":
-            yield Problem(page.source.path, line, f"`{figure.path}` is not an SVG image", fix)
-        elif root.get("viewBox") is None and not (root.get("width") and root.get("height")):
+    if suffix == ".svg":  # well-formed, with an <svg> root: `_shown` kept only those
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        if root.get("viewBox") is None and not (root.get("width") and root.get("height")):
             yield Problem(page.source.path, line, f"`{figure.path}` has no size for the slides",
                           "give its <svg> element a viewBox, or a width and a height")
         return
