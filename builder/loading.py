@@ -115,15 +115,18 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
         if not real.is_relative_to(root.resolve()):
             return Problem(path, 1, "the file is a link to a file outside the project",
                            "copy the file into the project instead of linking to it")
-        # Opened without blocking (a FIFO would wait for a writer), then checked before reading.
-        with open(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
-            status = os.fstat(stream.fileno())
+        # Opened without blocking (a FIFO would wait for a writer), then checked before reading; checked on
+        # the descriptor itself, as Python's open() refuses a folder's descriptor (IsADirectoryError).
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
             if stat.S_ISDIR(status.st_mode):
                 return Problem(path, 1, "this is a folder, not a file",
                                "rename the folder so its name does not end in the file's extension, or remove it")
-            if not stat.S_ISREG(status.st_mode):
-                return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
-                               "replace it with an ordinary text file")
+            return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
+                           "replace it with an ordinary text file")
+        with open(descriptor, "rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
