@@ -72,13 +72,14 @@ def page(project: Path, page_id: str) -> str:
 # --- check runs every rule the build, export and kit run --------------------------------------------
 
 def test_check_reports_saved_progress_that_scorm12_cannot_hold(tmp_path: Path) -> None:
-    questions = "".join(f"  - id: q-{'x' * 58}{i:03d}\n    stem: Question {i}?\n    options:\n"
-                        "      - {text: Agree, correct: true, feedback: Right.}\n"
-                        "      - {text: Disagree, feedback: Wrong.}\n    explanation: Because.\n" for i in range(60))
+    questions = "".join(f"  - id: q-{'x' * 58}{i:03d}\n    stem: Is statement {i} true?\n    options:\n"
+                        f"      - {{text: Agree, correct: {i % 2 == 0}, feedback: Statement {i} is {i % 2 == 0}.}}\n"
+                        f"      - {{text: Disagree, correct: {i % 2 == 1}, feedback: Statement {i} is {i % 2 == 0}.}}\n"
+                        f"    explanation: Statement {i} is {i % 2 == 0}.\n" for i in range(60))
     project = make(tmp_path, files={"quizzes/kc.yaml": "id: kc-bank\ntitle: Many\nkind: knowledge-check\n"
                                                        "questions:\n" + questions})
     (line,) = check_fails(project)
-    assert re.fullmatch(r"course/course\.yaml:1: a learner's saved progress could reach \d+ characters plus notes, "
+    assert re.fullmatch(r"course/course\.yaml:1: a learner's saved progress could reach \d+ characters, "
                         r"over the 4096 that SCORM 1\.2 allows \(use fewer or shorter page and question ids, fewer "
                         r"attempts or a smaller `draw`, or build only the other targets\)", line), line
     assert check_passes(project, "--target", "scorm2004", "--target", "web") == []
@@ -346,19 +347,22 @@ def test_gift_export_has_no_raw_script(tmp_path: Path) -> None:
 
 BLOCKISH = ("1999. The year the rules changed", "- none of these", "# of residents", "> 3 exits", "+ more",
             "* any", "---", "[a]: https://example.org")
+#: The same kinds of text for the knowledge check, in words of its own (options repeated word for word are warned)
+PRACTICE_BLOCKISH = ("2001. A different year", "- a dash", "# of staff", "> 2 doors", "+ extra", "* some", "***",
+                     "[b]: https://example.net")
 
 
 def test_stems_and_options_are_phrasing_content_everywhere(tmp_path: Path) -> None:
-    project = make(tmp_path, options=BLOCKISH, stem="# of fire doors on each floor?")
+    project = make(tmp_path, options=BLOCKISH, stem="# of fire doors on each floor?",
+                   check_options=PRACTICE_BLOCKISH, check_stem="> 2 exits: which is nearest?")
     assert check_passes(project) == []
     build_all(project)
     check_page = lxml_html.fromstring(page(project, "check"))
     assert len(find(check_page, "h1")) == 1
     form = find(check_page, "form.question")[0]
     labels = [label.text_content() for label in find(form, ".option label")]
-    assert labels == list(BLOCKISH)
-    assert find(form, "legend")[0].text_content().split("Question 1. ")[1].startswith(
-        "# of fire doors on each floor?")
+    assert labels == list(PRACTICE_BLOCKISH)
+    assert find(form, "legend")[0].text_content().split("Question 1. ")[1].startswith("> 2 exits: which is nearest?")
     block = "ul ol li h1 h2 h3 h4 h5 h6 blockquote hr p div".split()
     for label in [*find(form, "label"), find(form, "legend")[0]]:
         assert not [e.tag for e in label.iterdescendants() if e.tag in block]
@@ -369,7 +373,8 @@ def test_stems_and_options_are_phrasing_content_everywhere(tmp_path: Path) -> No
     assert answers == [text.replace(">", "&gt;") for text in BLOCKISH]
     gift = succeeds("export", project, "--format", "gift", "-o", "-")
     assert "::final-1::[html]\\# of fire doors on each floor? {" in gift
-    assert "\t=1999. The year the rules changed#<p>Because.</p>" in gift and "\t~- none of these#" in gift
+    assert "\t=1999. The year the rules changed#<p>Yes, the alarm warns everyone in the building.</p>" in gift
+    assert "\t~- none of these#" in gift
     assert "<ol" not in gift and "<ul" not in gift and "<h1" not in gift and "<hr" not in gift
     succeeds("kit", project, "--out", tmp_path / "kit")
     questionnaire = (tmp_path / "kit/fire-safety-1.0-kit/questionnaire.html").read_text()

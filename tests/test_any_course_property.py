@@ -48,12 +48,14 @@ def courses(draw: st.DrawFn) -> CourseSpec:
     if draw(st.booleans()):  # a video of the same name, with captions and a transcript
         video = {f"course/media/{stem}.mp4": b"\x00\x00\x00\x18ftypmp42", f"course/media/{stem}.vtt": b"WEBVTT\n",
                  f"course/media/{stem}.transcript.md": draw(TEXT).encode("utf-8")}
+    question = draw(st.one_of(BLOCKISH, TEXT))
     return CourseSpec(
         title=draw(st.one_of(st.just("Children's play & safety"), TEXT)),
         language=draw(st.one_of(st.sampled_from(["en-GB", "ar", "he", "fa-IR", "ur", "cy", "ks-Arab"]),
                                 st.from_regex(LANGUAGE_PATTERN.strip("^$"), fullmatch=True))),
         domains=tuple(domains), levels=draw(st.integers(1, 5)), level_names=draw(st.booleans()),
-        media_name=stem + suffix, options=tuple(options), stem=draw(st.one_of(BLOCKISH, TEXT)), files=video,
+        media_name=stem + suffix, options=tuple(options), stem=question, check_options=tuple(options),
+        check_stem=question, files=video,
         extra_body=f"\n![A drill](../media/{quote(stem)}.mp4)\n" if video else "")
 
 
