@@ -3,30 +3,44 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# uv installs the Python dependencies exactly as locked in uv.lock; uv itself comes from PyPI at this version.
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: build test setup setup-test clean
+.PHONY: build wheel test lock setup setup-test clean
 
-build: setup  ## set up, then build the course into dist/
+build: setup wheel  ## set up, build the course into dist/, and the installable wheel beside it
 	$(BIN)/coursebuild build .
+
+wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl
+	$(UV) build --wheel --out-dir dist --quiet
 
 test: setup-test  ## set up everything the tests need, then run them
 	$(BIN)/pytest
+
+lock: $(UV)  ## after changing dependencies in pyproject.toml: re-resolve uv.lock (commit it)
+	$(UV) lock
 
 setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+# --frozen: install what uv.lock says, never re-resolve (a stale lock is an error: run `make lock`)
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,kit]'
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml uv.lock
+	$(UV) sync --frozen --group test --quiet
 	touch $@
 
-# scorm-again (the LMS-side SCORM runtime) and axe-core, pinned by package-lock.json
+# scorm-again (the LMS-side SCORM runtime), axe-core and the official SCORM XSDs, pinned by package-lock.json
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -42,4 +56,4 @@ node_modules/.installed: package.json package-lock.json
 	$(SUDO) apt-get install -y -qq poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
 clean:
-	rm -rf dist $(VENV) node_modules
+	rm -rf dist $(VENV) .uv node_modules

@@ -97,7 +97,8 @@ def to_pdf(html: str, base_url: str) -> bytes:
     """A tagged (PDF/UA) A4 PDF of a kit document."""
     try:
         import weasyprint
-    except ImportError:
-        raise KitUnavailable("the kit's PDFs need WeasyPrint: pip install 'coursebuild[kit]' "
-                             "(and Debian's libpango-1.0-0)") from None
+    except (ImportError, OSError):  # WeasyPrint raises OSError when it cannot load Pango
+        raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
+                             "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
+                             "installation notes), and a working WeasyPrint (reinstall coursebuild)") from None
     return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,13 @@ def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> Non
     result = run("kit", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
+
+
+def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
+    run("new", tmp_path / "demo")
+    result = run("kit", tmp_path / "demo")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in result.stderr
+    assert "coursebuild[" not in result.stderr, "no extra to install: WeasyPrint is a core dependency"
+    assert not (tmp_path / "demo" / "dist").exists(), "nothing half-written"
