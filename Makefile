@@ -17,8 +17,9 @@ build: setup wheel  ## set up, build the course into dist/, and the installable 
 wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl
 	$(UV) build --wheel --out-dir dist --quiet
 
-test: setup-test  ## set up everything the tests need, then run them
+test: setup-test wheel  ## set up everything the tests need, then run them all; fails if any fails
 	$(BIN)/pytest
+	PYTHON=$(PYTHON) bash tests/install_check.sh
 
 lock: $(UV)  ## after changing dependencies in pyproject.toml: re-resolve uv.lock (commit it)
 	$(UV) lock
