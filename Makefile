@@ -18,6 +18,8 @@ wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl
 	$(UV) build --wheel --out-dir dist --quiet
 
 test: setup-test wheel  ## set up everything the tests need, then run them all; fails if any fails
+	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) bash tests/install_check.sh
 
