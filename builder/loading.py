@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from builder import cache
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, remember
-from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
+from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
 from builder.sourcemap import SourceFile, YamlError

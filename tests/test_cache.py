@@ -15,6 +15,7 @@ from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
 from builder.markup import Converted
+
 from conftest import REPO, edit, run
 
 STORES = ("files.pickle", "markdown.pickle")

@@ -8,6 +8,7 @@ import pytest
 
 from builder.loading import load_project
 from builder.model import Course
+
 from conftest import REPO
 
 UNITS_PER_DOMAIN = {1: 10, 2: 13, 3: 8, 4: 10, 5: 7, 6: 6, 7: 9}

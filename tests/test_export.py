@@ -13,6 +13,7 @@ from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Question
 from builder.theme import inline
+
 from conftest import REPO, edit, run
 
 SPECIAL = "Tricky & < > \" ' ~ = # { } : characters"

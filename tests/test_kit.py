@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
+
 from conftest import FIXTURES, REPO, run
 
 COURSES = {"record": FIXTURES / "record", "course": REPO}

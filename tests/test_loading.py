@@ -12,6 +12,7 @@ import pytest
 
 from builder import cache, loading, parallel
 from builder.build import build
+
 from conftest import edit
 
 

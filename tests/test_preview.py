@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from builder.preview import Preview, make_server
+
 from conftest import edit, run
 
 
