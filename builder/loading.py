@@ -117,7 +117,7 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
         read_pages = pool.map(functools.partial(_load_file, kind="page"), pages, pages.values(),
                               chunksize=chunk_size(len(pages), workers))
         others = {path: _load_file(path, content, kind) for path, kind, content in jobs if kind != "page"}
-        return {**others, **dict(zip(pages, read_pages))}
+        return {**others, **dict(zip(pages, read_pages, strict=True))}
 
 
 def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
@@ -148,7 +148,7 @@ def _text(path: str, content: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
-                                 "save it with UTF-8 encoding")])
+                                 "save it with UTF-8 encoding")]) from None
 
 
 def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:

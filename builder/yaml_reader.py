@@ -37,9 +37,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         line = (mark.line + 1 + offset) if mark else first_line
         what = exc.problem or exc.context or "cannot be read"
         raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
-                                 "check the indentation, and put text containing ': ' or '#' in quotes")])
+                                 "check the indentation, and put text containing ': ' or '#' in quotes")]) from None
     except yaml.YAMLError as exc:
-        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")])
+        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")]) from None
     finally:
         loader.dispose()
     if reader.duplicates:

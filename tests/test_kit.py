@@ -112,7 +112,8 @@ def test_a_course_without_kit_settings_is_told_what_to_add(project: Path) -> Non
     assert result.stderr.startswith("course/course.yaml:1: the course has no `kit` settings")
 
 
-def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
     run("new", tmp_path / "demo")
     result = run("kit", tmp_path / "demo")

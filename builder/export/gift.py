@@ -31,7 +31,7 @@ def _category(title: str) -> str:
 def _question(question: Question) -> str:
     labels = " ".join([f"[id:{question.id}]", *(f"[tag:{tag}]" for tag in tags(question))])
     lines = [f"// {labels}", f"::{escape(question.id)}::[markdown]{escape(question.stem)} {{"]
-    for option, fraction in zip(question.options, fractions(question)):
+    for option, fraction in zip(question.options, fractions(question), strict=True):
         if question.type == "single":
             mark = "=" if option.correct else "~"
         else:
