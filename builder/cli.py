@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from pathlib import Path
+from typing import IO, Any, Callable, ParamSpec, TypeVar
 
 import click
 
@@ -20,6 +21,9 @@ gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+P = ParamSpec("P")
+T = TypeVar("T")
+
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
@@ -29,14 +33,14 @@ class ReportedError(click.ClickException):
     def __init__(self, error: CoursebuildError):
         super().__init__(str(error))
         self.error = error
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click types it ClassVar but reads the instance's
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         for line in self.error.lines():
             click.echo(line, err=True)
 
 
-def _run(action, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     try:
         return action(*args, **kwargs)
     except CoursebuildError as error:
