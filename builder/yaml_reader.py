@@ -5,7 +5,7 @@ Imported only when a file has to be read: a rebuild whose files are all unchange
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -90,7 +90,7 @@ class _Reader:
         return self._collection(event, {}, self._fill_mapping, loc)  # the parser allows nothing else here
 
     def _line(self, event: yaml.Event) -> int:
-        return event.start_mark.line + 1 + self.offset
+        return _start(event).line + 1 + self.offset
 
     def _fail(self, event: yaml.Event, message: str, fix: str) -> NoReturn:
         raise YamlError([Problem(self.path, self._line(event), message, fix)])
@@ -115,7 +115,7 @@ class _Reader:
             return event.value
         if tag == _NULL:
             return None
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, _start(event), cast(yaml.Mark, event.end_mark), event.style)
         if tag == _BOOL:
             return self.loader.construct_yaml_bool(node)
         if tag == _INT:
@@ -188,14 +188,19 @@ def _mappings_to_merge(value: Any, event: yaml.Event) -> list[dict[Any, Any]]:
     sources = value if isinstance(value, list) else [value]
     if not all(isinstance(source, dict) for source in sources):
         raise ConstructorError(None, None, "`<<` must be followed by a block or a list of blocks to merge",
-                               event.start_mark)
+                               _start(event))
     return sources
 
 
 def _value_line(value: yaml.Event, key_line: int, offset: int) -> int:
     """The line where a key's value text begins (block scalars start on the next line)."""
     if isinstance(value, yaml.ScalarEvent) and value.style in ("|", ">"):
-        return value.start_mark.line + 2 + offset
+        return _start(value).line + 2 + offset
     if isinstance(value, (yaml.ScalarEvent, yaml.AliasEvent)):
-        return value.start_mark.line + 1 + offset
+        return _start(value).line + 1 + offset
     return key_line
+
+
+def _start(event: yaml.Event) -> yaml.Mark:
+    """Where an event starts (the parser marks every event it makes)."""
+    return cast(yaml.Mark, event.start_mark)
