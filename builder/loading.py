@@ -37,6 +37,11 @@ class _Loaded:
     unloaded: Optional[str]
     body: Optional[Converted] = None
 
+    def located(self) -> SourceFile:
+        """The source of a file that loaded (only a file that could not be read has none)."""
+        assert self.source is not None
+        return self.source
+
 
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
@@ -65,9 +70,9 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
         return None, problems
     settings = by_kind["settings"][0]
     framework = by_kind["framework"][0] if by_kind["framework"] else None
-    course = Course(root=root, settings=settings.value, source=settings.source,
+    course = Course(root=root, settings=settings.value, source=settings.located(),
                     pages=tuple(r.value for r in by_kind["page"]),
-                    banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
+                    banks=tuple(Bank(r.value, r.located()) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
                     framework_source=framework.source if framework else None, unloaded_ids=unloaded)
     return course, problems
@@ -120,6 +125,10 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
         return {**others, **dict(zip(pages, read_pages, strict=True))}
 
 
+#: The model each kind of YAML file is read into.
+_YAML_MODELS: dict[str, type[BaseModel]] = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}
+
+
 def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
     if isinstance(content, Problem):  # the file could not be read
         return _Loaded(kind, None, None, (content,), None)
@@ -129,7 +138,7 @@ def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
         page = _load_page(path, content, problems, unloaded)
         body = convert(page.body) if page is not None else None
         return _Loaded(kind, page, page.source if page else None, tuple(problems), next(iter(unloaded), None), body)
-    model = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}[kind]
+    model = _YAML_MODELS[kind]
     value, source = _load_yaml_model(path, content, model, problems, unloaded)
     return _Loaded(kind, value, source, tuple(problems), next(iter(unloaded), None))
 
