@@ -101,4 +101,5 @@ def to_pdf(html: str, base_url: str) -> bytes:
         raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
                              "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
                              "installation notes), and a working WeasyPrint (reinstall coursebuild)") from None
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
