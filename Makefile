@@ -20,6 +20,8 @@ wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl
 test: setup-test wheel  ## set up everything the tests need, then run them all; fails if any fails
 	$(BIN)/ruff check
 	$(BIN)/mypy
+	npm run --silent lint
+	npm test --silent
 	$(BIN)/pytest
 	PYTHON=$(PYTHON) bash tests/install_check.sh
 
@@ -43,7 +45,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml uv.lock
 	$(UV) sync --frozen --group test --quiet
 	touch $@
 
-# scorm-again (the LMS-side SCORM runtime), axe-core and the official SCORM XSDs, pinned by package-lock.json
+# scorm-again (the LMS-side SCORM runtime), axe-core, the official SCORM XSDs and ESLint, pinned by package-lock.json
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
