@@ -14,7 +14,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 build: setup wheel  ## set up, build the course into dist/, and the installable wheel beside it
 	$(BIN)/coursebuild build .
 
-wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl
+wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl (the only wheel there)
+	rm -f dist/coursebuild-*.whl
 	$(UV) build --wheel --out-dir dist --quiet
 
 test: setup-test wheel  ## set up everything the tests need, then run them all; fails if any fails
