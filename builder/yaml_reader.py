@@ -38,8 +38,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         what = exc.problem or exc.context or "cannot be read"
         raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
                                  "check the indentation, and put text containing ': ' or '#' in quotes")]) from None
-    except yaml.YAMLError as exc:
-        raise YamlError([Problem(path, first_line, f"YAML syntax error: {exc}", "check the YAML syntax")]) from None
+    except yaml.reader.ReaderError as exc:  # the only error pyyaml's parser raises without a mark
+        line = text.count("\n", 0, exc.position) + first_line
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError([Problem(path, line, f"YAML does not allow the control character U+{code:04X} in a file",
+                                 "delete it: most editors do not show it")]) from None
     finally:
         loader.dispose()
     if reader.duplicates:
