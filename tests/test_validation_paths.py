@@ -173,6 +173,34 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "unsupported-media-type": ([("course/media/leaflet.pdf", None, "%PDF-1.4\n"), (CUES, "../media/cues.svg", "../media/leaflet.pdf")], [
         "course/pages/baby-cues.md:11: `../media/leaflet.pdf` is not a supported image, video or audio file "
         "(use PNG, JPEG or SVG images, MP4 or WebM video, MP3 audio)"]),
+    # loading: files, front matter, YAML and the fields' types and values
+    "front-matter-never-closed": ([(WELCOME, "---\nThis course", "This course")], [
+        "course/course.yaml:20: module `m-communication` lists unknown page `welcome` "
+        "(create course/pages/welcome.md with `id: welcome`)",
+        "course/pages/welcome.md:1: the front matter is never closed (add a line `---` after the front matter)"]),
+    "file-is-not-a-block-of-fields": ([(COURSE, None, DELETE), (COURSE, None, "- a list\n")], [
+        "course/course.yaml:1: expected a block of `key: value` fields "
+        "(see docs/authoring.md for the fields this file takes)"]),
+    "control-character": ([(KC, "title: Baby cues", "title: Baby \x07cues")], [
+        "course/pages/check-cues.md:7: unknown bank `kc-cues` (use the `id` of a bank file in quizzes/)",
+        "quizzes/kc-cues.yaml:2: YAML does not allow the control character U+0007 in a file "
+        "(delete it: most editors do not show it)"]),
+    "empty-text": ([(COURSE, "title: Mini fixture course", 'title: ""')], [
+        "course/course.yaml:3: `title` is empty (write some text, or remove the field if it is optional)"]),
+    "too-few-items": ([(COURSE, "audience:\n  - Family support workers\n  - Health visitors\n", "audience: []\n")], [
+        "course/course.yaml:6: `audience` needs at least 1 item (add the missing items)"]),
+    "number-too-large": ([(COURSE, "pass_mark: 80", "pass_mark: 150")], [
+        "course/course.yaml:24: `pass_mark` is 150, but must be at most 100 (use a number at most 100)"]),
+    "number-too-small": ([(CUES, "minutes: 10", "minutes: -1")], [
+        "course/pages/baby-cues.md:5: `minutes` is -1, but must be at least 0 (use a number at least 0)"]),
+    "not-a-finite-number": ([(CUES, "minutes: 10", "minutes: .inf")], [
+        "course/pages/baby-cues.md:5: `minutes`: Input should be a finite number (see docs/authoring.md)"]),
+    "unknown-field-in-a-nested-block": ([(KC, "        correct: true\n", "        corect: true\n")], [
+        "quizzes/kc-cues.yaml:9: unknown field `corect` (did you mean `correct`?)"]),
+    "list-item-of-the-wrong-type": ([(COURSE, "  - Health visitors\n", "  - {a: 1}\n")], [
+        "course/course.yaml:8: `audience[2]` should be text, not a block of fields (put it in quotes)"]),
+    "not-true-or-false": ([(KC, "        correct: true\n", "        correct: maybe\n")], [
+        "quizzes/kc-cues.yaml:9: `correct` should be true or false, not text `maybe` (write true or false)"]),
 }
 
 
@@ -210,3 +238,19 @@ def test_anchor_links_and_web_links_are_fine(project: Path) -> None:
     apply(project, [(CUES, "Babies also use sounds.", "Babies also use [sounds](#top) and [more](https://example.org/s).")])
     result = run("check", project, "--strict")
     assert result.exit_code == 0, result.output
+
+
+def test_an_explicit_yaml_tag_is_honoured(project: Path) -> None:
+    apply(project, [(KC, "title: Baby cues", "title: 12")])
+    assert reported(project) == ["quizzes/kc-cues.yaml:2: `title` should be text, not a number `12` (put it in quotes)"]
+    apply(project, [(KC, "title: 12", "title: !!str 12")])
+    assert run("check", project, "--strict").exit_code == 0
+
+
+def test_a_project_without_a_quizzes_folder_reports_the_banks_its_pages_name(project: Path) -> None:
+    for bank in (project / "quizzes").iterdir():
+        bank.unlink()
+    (project / "quizzes").rmdir()
+    lines = reported(project)
+    assert "course/pages/check-cues.md:7: unknown bank `kc-cues` (use the `id` of a bank file in quizzes/)" in lines
+    assert "course/pages/final-check.md:7: unknown bank `final` (use the `id` of a bank file in quizzes/)" in lines
