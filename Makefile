@@ -23,7 +23,8 @@ test: setup-test wheel  ## set up everything the tests need, then run them all; 
 	$(BIN)/mypy
 	npm run --silent lint
 	npm test --silent
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term --cov-report=json:test-artifacts/coverage.json
+	$(BIN)/python tests/coverage_floor.py test-artifacts/coverage.json
 	PYTHON=$(PYTHON) bash tests/install_check.sh
 
 lock: $(UV)  ## after changing dependencies in pyproject.toml: re-resolve uv.lock (commit it)
