@@ -1,15 +1,16 @@
 // Unit tests of the learner runtime's value formats, run by Node's own test runner (`npm test`).
-// builder/templates/static/runtime.js is a browser script: it is run here in a fresh context whose
-// `window` is a plain object, and tested through what it exposes as window.CourseRuntime.
+// builder/templates/static/runtime.js is a browser script: it is run here in a fresh context that is
+// its own `window`, and tested through the CourseRuntime it exposes there.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import vm from "node:vm";
 
 const source = readFileSync(new URL("../../builder/templates/static/runtime.js", import.meta.url), "utf8");
-const window = {};
-vm.runInNewContext(source, { window }, { filename: "runtime.js" });
-const { encode, timespan } = window.CourseRuntime;
+const context = {};
+context.window = context;
+vm.runInNewContext(source, context, { filename: "runtime.js" });
+const { encode, timespan } = context.CourseRuntime;
 
 test("SCORM 1.2 session time is HH:MM:SS.SS, hours at least two digits (CMITimespan)", () => {
   assert.equal(timespan(0, false), "00:00:00.00");
