@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import runpy
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
@@ -121,21 +120,6 @@ def test_preview_serves_until_ctrl_c_then_closes(project: Path, monkeypatch: pyt
     assert f"previewing {project} at http://127.0.0.1:8765/ (Ctrl+C to stop)" in result.stdout
     assert "course/course.yaml:24: `pass_mark` is 150, but must be at most 100" in result.stderr
     assert server.closed
-
-
-def test_watch_rebuilds_until_stopped() -> None:
-    class Session:
-        rebuilds = 0
-
-        def rebuild_if_changed(self) -> bool:
-            self.rebuilds += 1
-            if self.rebuilds == 3:
-                stop.set()
-            return False
-
-    stop, session = threading.Event(), Session()
-    preview.watch(session, stop, interval=0.001)  # type: ignore[arg-type]
-    assert session.rebuilds == 3
 
 
 def test_preview_without_scorm_again_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
