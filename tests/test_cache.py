@@ -20,6 +20,7 @@ from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
 from builder.theme import builtin_templates
+
 from conftest import REPO, edit, run
 
 
