@@ -79,4 +79,5 @@ def without_script(data: bytes, suffix: str) -> bytes:
             return b""
     if suffix.lower() in SVG_TYPES:
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
-    return lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
+    html: bytes = lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
+    return html

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from builder import loading, markup, packaging
+
 from conftest import REPO, edit, run
 
 if TYPE_CHECKING:
