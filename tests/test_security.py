@@ -107,6 +107,15 @@ def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_
     assert not (tmp_path / "out").exists()
 
 
+def test_a_template_that_is_not_text_is_one_line(project: Path, tmp_path: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates/contents.html").write_bytes(b"<p>\xff\xfe</p>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == ("templates/contents.html: the file is not UTF-8 text (byte 0xff) (save it with UTF-8 "
+                             "encoding)\n")
+
+
 def test_a_template_may_include_another_by_name(project: Path, tmp_path: Path) -> None:
     override(project, "note.html", "<p>Our own note</p>")
     override(project, "contents.html", "{% include 'note.html' %}")
