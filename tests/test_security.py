@@ -153,6 +153,19 @@ def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path:
     assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
 
 
+def test_an_svg_too_deep_to_parse_with_script_in_it_is_packaged_empty(project: Path, tmp_path: Path) -> None:
+    deep = "<g>" * 300 + "<script>alert(1)</script>" + "</g>" * 300
+    (project / "course/media/deep.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">\n{deep}</svg>')
+    edit(project / CUES, "![A baby", "[The diagram](../media/deep.svg)\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr == ("course/media/deep.svg:2: warning: script removed from this file: content that looks "
+                             "like script, in a file that cannot be parsed to remove it (media run inside the "
+                             "package, where script could change the learner's score; remove it from the file)\n")
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("deep-*.svg")
+    assert packaged.read_bytes() == b""
+
+
 def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) -> None:
     (project / "course/media/handout.html").write_text(
         "<!doctype html><html><head><title>Handout</title></head>\n<body onload=\"x()\"><p>Keep this</p>\n"
