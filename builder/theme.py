@@ -78,7 +78,11 @@ class _FolderLoader(jinja2.BaseLoader):
             if real is None:
                 raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
                                       "(replace the link or special file with an ordinary file)")
-            source = _read_limited(real, f"templates/{template}").decode("utf-8")
+            try:
+                source = _read_limited(real, f"templates/{template}").decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
+                                      f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
             return source, str(path), functools.partial(_unchanged, real, real.stat().st_mtime_ns)
         raise jinja2.TemplateNotFound(template)
 

@@ -165,7 +165,8 @@ def test_the_fuzz_inputs_reach_deep_into_the_reader() -> None:
 @pytest.mark.parametrize(("text", "problem"), [
     ("!!timestamp", "fuzz.yaml:1: `` is not a valid timestamp (correct the value, or remove the `!!` tag before it)"),
     ("a: !!int A", "fuzz.yaml:1: `A` is not a valid int (correct the value, or remove the `!!` tag before it)"),
-    ("a:\n  - !!float x", "fuzz.yaml:2: `x` is not a valid float (correct the value, or remove the `!!` tag before it)"),
+    ("a:\n  - !!float x",
+     "fuzz.yaml:2: `x` is not a valid float (correct the value, or remove the `!!` tag before it)"),
     ("a: \x1f", "fuzz.yaml:1: the text contains a control character (U+001F) that YAML does not allow (delete it: "
                 "it is invisible, and often comes from copying and pasting)"),
 ])
