@@ -3,30 +3,51 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# uv installs the Python dependencies exactly as locked in uv.lock; uv itself comes from PyPI at this version.
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: build test setup setup-test clean
+.PHONY: build wheel test lock setup setup-test clean
 
-build: setup  ## set up, then build the course into dist/
+build: setup wheel  ## set up, build the course into dist/, and the installable wheel beside it
 	$(BIN)/coursebuild build .
 
-test: setup-test  ## set up everything the tests need, then run them
-	$(BIN)/pytest
+wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl (the only wheel there)
+	rm -f dist/coursebuild-*.whl
+	$(UV) build --wheel --out-dir dist --quiet
+
+test: setup-test wheel  ## set up everything the tests need, then run them all; fails if any fails
+	$(BIN)/ruff check
+	$(BIN)/mypy
+	npm run --silent lint
+	npm test --silent
+	$(BIN)/pytest --cov --cov-report=term --cov-report=json:test-artifacts/coverage.json
+	$(BIN)/python tests/coverage_floor.py test-artifacts/coverage.json
+	PYTHON=$(PYTHON) bash tests/install_check.sh
+
+lock: $(UV)  ## after changing dependencies in pyproject.toml: re-resolve uv.lock (commit it)
+	$(UV) lock
 
 setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed-test node_modules/.installed /usr/bin/chromium /usr/bin/pdftotext /usr/bin/soffice
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+# --frozen: install what uv.lock says, never re-resolve (a stale lock is an error: run `make lock`)
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,kit]'
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml uv.lock
+	$(UV) sync --frozen --group test --quiet
 	touch $@
 
-# scorm-again (the LMS-side SCORM runtime) and axe-core, pinned by package-lock.json
+# scorm-again (the LMS-side SCORM runtime), axe-core, the official SCORM XSDs and ESLint, pinned by package-lock.json
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -47,4 +68,4 @@ node_modules/.installed: package.json package-lock.json
 	$(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-impress
 
 clean:
-	rm -rf dist $(VENV) node_modules
+	rm -rf dist $(VENV) .uv node_modules

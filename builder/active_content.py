@@ -10,6 +10,7 @@ themselves (`.js`) are not packaged at all.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
@@ -22,6 +23,10 @@ SCRIPT_TYPES = {".js", ".mjs"}
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "foreignobject", "meta", "base", "handler",
                    "listener"}
 ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg", "data:application")
+#: What looks like script in a file that cannot be parsed (a browser's parser may still read it).
+LOOKS_ACTIVE = re.compile(rb"<\s*(?:\w+:)?(?:script|iframe|object|embed|foreignobject|handler)\b"
+                          rb"|\bon\w+\s*=|(?:java|vb)script\s*:", re.IGNORECASE)
+UNCHECKABLE = "content that looks like script, in a file that cannot be parsed to remove it"
 
 
 def _local_name(element: Any) -> str:
@@ -58,16 +63,30 @@ def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
     return found
 
 
+def _uncheckable(data: bytes, suffix: str) -> list[tuple[int, str]]:
+    """For an SVG or HTML file that cannot be parsed: where it looks like script, if anywhere."""
+    if suffix not in SVG_TYPES | HTML_TYPES or not (match := LOOKS_ACTIVE.search(data)):
+        return []
+    return [(data.count(b"\n", 0, match.start()) + 1, UNCHECKABLE)]
+
+
 def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
     """(line, what) for every piece of script or active content in an SVG or HTML file, in order."""
     tree = _parse(data, suffix.lower())
-    return [(line, what) for _, _, line, what in _findings(tree)] if tree is not None else []
+    if tree is None:
+        return _uncheckable(data, suffix.lower())
+    return [(line, what) for _, _, line, what in _findings(tree)]
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
-    """The file with everything `script_in` finds taken out; unchanged if there is nothing to take out."""
+    """The file with everything `script_in` finds taken out; unchanged if there is nothing to take out.
+
+    A file that cannot be parsed and looks as if it holds script is packaged empty.
+    """
     tree = _parse(data, suffix.lower())
-    found = _findings(tree) if tree is not None else []
+    if tree is None:
+        return b"" if _uncheckable(data, suffix.lower()) else data
+    found = _findings(tree)
     if not found:
         return data
     for element, attribute, _, _ in found:
@@ -79,4 +98,5 @@ def without_script(data: bytes, suffix: str) -> bytes:
             return b""
     if suffix.lower() in SVG_TYPES:
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
-    return lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
+    html: bytes = lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
+    return html

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any, Callable, ParamSpec, TypeVar
 
 import click
 
@@ -43,6 +43,9 @@ gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+P = ParamSpec("P")
+T = TypeVar("T")
+
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
@@ -52,9 +55,9 @@ class ReportedError(click.ClickException):
     def __init__(self, error: CoursebuildError):
         super().__init__(str(error))
         self.error = error
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click types it ClassVar but reads the instance's
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         for line in self.error.lines():
             click.echo(line, err=True)
 
@@ -65,7 +68,7 @@ def _freeze_pipeline() -> None:
     gc.freeze()
 
 
-def _run(action, *args, **kwargs):  # noqa: ANN001, ANN202 - thin wrapper
+def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     _freeze_pipeline()
     try:
         return action(*args, **kwargs)

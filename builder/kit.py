@@ -143,9 +143,10 @@ def to_pdf(html: str, project: Path) -> bytes:
     try:
         import weasyprint
         from weasyprint import urls
-    except ImportError:
-        raise KitUnavailable("the kit's PDFs need WeasyPrint: pip install 'coursebuild[kit]' "
-                             "(and Debian's libpango-1.0-0)") from None
+    except (ImportError, OSError):  # WeasyPrint raises OSError when it cannot load Pango
+        raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
+                             "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
+                             "installation notes), and a working WeasyPrint (reinstall coursebuild)") from None
     folders = [(project / folder).resolve() for folder in PACKAGED_FOLDERS]
 
     def refuse_outside(url: str) -> None:
@@ -160,5 +161,6 @@ def to_pdf(html: str, project: Path) -> bytes:
             return super().fetch(url, headers)
 
     base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
+    pdf: bytes = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
         pdf_variant="pdf/ua-1")
+    return pdf

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from builder import cache
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, remember
-from builder.model import BankSettings, Bank, Course, CourseSettings, Framework, Page, PageMeta
+from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
 from builder.sourcemap import SourceFile, YamlError
@@ -47,6 +47,11 @@ class _Loaded:
     unloaded: Optional[str]
     body: Optional[Converted] = None
 
+    def located(self) -> SourceFile:
+        """The source of a file that loaded (only a file that could not be read has none)."""
+        assert self.source is not None
+        return self.source
+
 
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
@@ -75,9 +80,9 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
         return None, problems
     settings = by_kind["settings"][0]
     framework = by_kind["framework"][0] if by_kind["framework"] else None
-    course = Course(root=root, settings=settings.value, source=settings.source,
+    course = Course(root=root, settings=settings.value, source=settings.located(),
                     pages=tuple(r.value for r in by_kind["page"]),
-                    banks=tuple(Bank(r.value, r.source) for r in by_kind["bank"]),
+                    banks=tuple(Bank(r.value, r.located()) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
                     framework_source=framework.source if framework else None, unloaded_ids=unloaded,
                     unloaded_kinds=frozenset(r.kind for r in results if r.value is None))
@@ -154,7 +159,11 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
         read_pages = pool.map(functools.partial(_load_file, kind="page"), pages, pages.values(),
                               chunksize=chunk_size(len(pages), workers))
         others = {path: _load_file(path, content, kind) for path, kind, content in jobs if kind != "page"}
-        return {**others, **dict(zip(pages, read_pages))}
+        return {**others, **dict(zip(pages, read_pages, strict=True))}
+
+
+#: The model each kind of YAML file is read into.
+_YAML_MODELS: dict[str, type[BaseModel]] = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}
 
 
 def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
@@ -166,7 +175,7 @@ def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
         page = _load_page(path, content, problems, unloaded)
         body = convert(page.body) if page is not None else None
         return _Loaded(kind, page, page.source if page else None, tuple(problems), next(iter(unloaded), None), body)
-    model = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}[kind]
+    model = _YAML_MODELS[kind]
     value, source = _load_yaml_model(path, content, model, problems, unloaded)
     return _Loaded(kind, value, source, tuple(problems), next(iter(unloaded), None))
 
@@ -185,7 +194,7 @@ def _text(path: str, content: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
-                                 "save it with UTF-8 encoding")])
+                                 "save it with UTF-8 encoding")]) from None
 
 
 def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:

@@ -18,7 +18,7 @@ EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "pym
 #: Unicode-wide regular expression that costs about 0.1 s, a fifth of a whole build.
 CAPTION_EXTENSION = "pymdownx.blocks.caption"
 CAPTION_BLOCK = re.compile(r"^\s*/{3,} *(?:figure-|table-)?caption\b", re.M)
-EXTENSION_CONFIGS = {
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "tables": {"use_align_attribute": True},
     "pymdownx.blocks.admonition": {"types": [
         {"name": "key-point", "class": "key-point", "title": "Key learning point"},

@@ -357,7 +357,7 @@ class Course:
 
     def covered_units(self) -> list[str]:
         """Codes of the framework units the course teaches, practises or assesses, in framework order."""
-        tagged = [*(page.meta for page in self.pages), *self.decisions(),
+        tagged: list[PageMeta | Question] = [*(page.meta for page in self.pages), *self.decisions(),
                   *(q for bank in self.banks for q in bank.settings.questions)]
         used = {code for item in tagged for code in item.competencies}
         framework = self.framework.domains if self.framework else []

@@ -7,6 +7,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from builder.errors import Problem
 from builder.model import PATTERN_HINTS
@@ -33,7 +34,7 @@ def schema_problems(error: ValidationError, model: type[BaseModel], source: Sour
     return problems
 
 
-def _describe(detail: dict[str, Any], model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
+def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
     kind = detail["type"]
     name = _field_name(loc)
     value = detail.get("input")

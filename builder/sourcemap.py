@@ -26,12 +26,6 @@ class SourceFile:
             loc = loc[:-1]
         return self.lines.get((), 1)
 
-    def text_line(self, location: Location, text: str, needle: str) -> int:
-        """Line of `needle` inside the text value stored at `location`."""
-        start = self.line(*location)
-        index = text.find(needle)
-        return start + (text.count("\n", 0, index) if index > 0 else 0)
-
     def problem(self, location: Location, message: str, fix: str = "", **kw: Any) -> Problem:
         """A problem at `location` in this file."""
         return Problem(self.path, self.line(*location), message, fix, **kw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -11,7 +12,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from builder.errors import CoursebuildError
@@ -76,17 +78,21 @@ class _FolderLoader(jinja2.BaseLoader):
             if real is None:
                 raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
                                       "(replace the link or special file with an ordinary file)")
-            source = _read_limited(real, f"templates/{template}").decode("utf-8")
-            mtime = real.stat().st_mtime_ns
-            return source, str(path), lambda: _mtime(real) == mtime
+            try:
+                source = _read_limited(real, f"templates/{template}").decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
+                                      f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
+            return source, str(path), functools.partial(_unchanged, real, real.stat().st_mtime_ns)
         raise jinja2.TemplateNotFound(template)
 
 
-def _mtime(path: Path) -> int:
+def _unchanged(path: Path, mtime: int) -> bool:
+    """Whether the template file still has the modification time it was read with (Jinja's `uptodate`)."""
     try:
-        return path.stat().st_mtime_ns
+        return path.stat().st_mtime_ns == mtime
     except OSError:
-        return -1
+        return False
 
 
 class _Sandbox(SandboxedEnvironment):

@@ -402,7 +402,8 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
         for s, stage in enumerate(page.meta.stages):
             yield MarkdownText(stage.content, page.source, ("stages", s, "content"))
     for question, source, loc in _all_questions(course):
-        fields = [("stem", question.stem), ("explanation", question.explanation)]
+        fields: list[tuple[str | tuple[str, int, str], str]] = [("stem", question.stem),
+                                                                ("explanation", question.explanation)]
         for o, option in enumerate(question.options):
             fields += [(("options", o, "text"), option.text), (("options", o, "feedback"), option.feedback)]
         for name, text in fields:

@@ -5,7 +5,7 @@ Imported only when a file has to be read: a rebuild whose files are all unchange
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -43,15 +43,15 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         line = (mark.line + 1 + offset) if mark else first_line
         what = exc.problem or exc.context or "cannot be read"
         raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
-                                 "check the indentation, and put text containing ': ' or '#' in quotes")])
+                                 "check the indentation, and put text containing ': ' or '#' in quotes")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position in the text
         line = text.count("\n", 0, exc.position) + first_line
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         raise YamlError([Problem(path, line, f"the text contains a control character ({what}) that YAML does not allow",
-                                 "delete it: it is invisible, and often comes from copying and pasting")])
+                                 "delete it: it is invisible, and often comes from copying and pasting")]) from None
     except yaml.YAMLError as exc:
         raise YamlError([Problem(path, first_line, f"YAML syntax error: {' '.join(str(exc).split())}",
-                                 "check the YAML syntax")])
+                                 "check the YAML syntax")]) from None
     finally:
         loader.dispose()
     if reader.duplicates:
@@ -106,7 +106,7 @@ class _Reader:
         return self._collection(event, {}, self._fill_mapping, loc)  # the parser allows nothing else here
 
     def _line(self, event: yaml.Event) -> int:
-        return event.start_mark.line + 1 + self.offset
+        return _start(event).line + 1 + self.offset
 
     def _fail(self, event: yaml.Event, message: str, fix: str) -> NoReturn:
         raise YamlError([Problem(self.path, self._line(event), message, fix)])
@@ -131,7 +131,7 @@ class _Reader:
             return event.value
         if tag == _NULL:
             return None
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, _start(event), cast(yaml.Mark, event.end_mark), event.style)
         try:
             if tag == _BOOL:
                 return self.loader.construct_yaml_bool(node)
@@ -222,14 +222,19 @@ def _mappings_to_merge(value: Any, event: yaml.Event) -> list[dict[Any, Any]]:
     sources = value if isinstance(value, list) else [value]
     if not all(isinstance(source, dict) for source in sources):
         raise ConstructorError(None, None, "`<<` must be followed by a block or a list of blocks to merge",
-                               event.start_mark)
+                               _start(event))
     return sources
 
 
 def _value_line(value: yaml.Event, key_line: int, offset: int) -> int:
     """The line where a key's value text begins (block scalars start on the next line)."""
     if isinstance(value, yaml.ScalarEvent) and value.style in ("|", ">"):
-        return value.start_mark.line + 2 + offset
+        return _start(value).line + 2 + offset
     if isinstance(value, (yaml.ScalarEvent, yaml.AliasEvent)):
-        return value.start_mark.line + 1 + offset
+        return _start(value).line + 1 + offset
     return key_line
+
+
+def _start(event: yaml.Event) -> yaml.Mark:
+    """Where an event starts (the parser marks every event it makes)."""
+    return cast(yaml.Mark, event.start_mark)

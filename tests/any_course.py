@@ -113,7 +113,7 @@ def _framework(spec: CourseSpec) -> str:
         f"        title: Unit {unit}\n        levels:\n"
         + "".join(f"          {level}: What level {level} looks like in {unit}.\n"
                   for level in range(1, spec.levels + 1))
-        for domain, unit in zip(spec.domains, spec.units))
+        for domain, unit in zip(spec.domains, spec.units, strict=True))
     levels = f"levels:\n{names}" if spec.level_names else ""
     return f"name: Fire safety framework\npublisher: A care home group\n{levels}domains:\n{domains}"
 

@@ -12,11 +12,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from any_course import SVG, CourseSpec, write_course
 from lxml import etree
 from lxml import html as lxml_html
 
-from any_course import SVG, CourseSpec, write_course
 from builder.kit import to_pdf
+
 from conftest import run
 
 SAFE_MEDIA = re.compile(r"media/[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.[a-z0-9]+")

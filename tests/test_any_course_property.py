@@ -15,12 +15,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from any_course import CourseSpec, write_course
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from any_course import CourseSpec, write_course
 from builder.model import LANGUAGE_PATTERN
+
 from conftest import SHARED, run
 
 PROBLEM_LINE = re.compile(r"[^:\n]+:\d+: .+")

@@ -14,12 +14,12 @@ from typing import Any, Iterator
 import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, Page
+from test_accessibility import axe
+from test_fair_assessment import Attempts, first_option, web  # noqa: F401 - `web` is a fixture
 
 from browser import lms_site, serve
 from conftest import REPO, edit, run
 from learner import Learner
-from test_accessibility import axe
-from test_fair_assessment import Attempts, first_option, web  # noqa: F401 - `web` is a fixture
 
 pytestmark = pytest.mark.browser
 

@@ -172,11 +172,11 @@ def test_empty_course(project: Path) -> None:
     edit(project / COURSE, "modules:\n", "modules: []\nold_modules:\n")
     edit(project / COURSE, "old_modules:", "# old_modules:")
     text = (project / COURSE).read_text()
-    (project / COURSE).write_text("\n".join(l if not l.startswith("  ") or "id: LO" in l or "text:" in l
-                                            or l.startswith("  - Family") or l.startswith("  - Health")
-                                            or l.startswith("  A short") or l.startswith("  pages: all")
-                                            or l.startswith("  assessment") else "#" + l
-                                            for l in text.split("\n")))
+    (project / COURSE).write_text("\n".join(line if not line.startswith("  ") or "id: LO" in line or "text:" in line
+                                            or line.startswith("  - Family") or line.startswith("  - Health")
+                                            or line.startswith("  A short") or line.startswith("  pages: all")
+                                            or line.startswith("  assessment") else "#" + line
+                                            for line in text.split("\n")))
     assert_reports(project, "course/course.yaml:17: the course is empty: it has no modules with pages "
                             "(add pages to course/pages/ and list their ids under a module's `pages`)")
 

@@ -20,6 +20,7 @@ from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
 from builder.theme import builtin_templates
+
 from conftest import REPO, edit, run
 
 
@@ -126,7 +127,8 @@ def test_check_and_build_write_nothing_into_the_project_but_dist(project: Path) 
 
 def test_a_rebuild_in_the_same_process_reads_no_yaml_and_converts_no_markdown(project: Path) -> None:
     script = ("import sys; from builder import build\n"
-              "build.build(build.Path(sys.argv[1]), ('web',)); first = sorted({'yaml', 'markdown'} & set(sys.modules))\n"
+              "build.build(build.Path(sys.argv[1]), ('web',))\n"
+              "first = sorted({'yaml', 'markdown'} & set(sys.modules))\n"
               "for name in ('yaml', 'markdown'): sys.modules.pop(name, None)\n"
               "import builder.yaml_reader, builder.markup\n"
               "builder.yaml_reader.yaml = None; builder.markup._markdown = None\n"

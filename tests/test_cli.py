@@ -61,6 +61,9 @@ def test_new_scaffolds_a_course_that_checks_and_builds(tmp_path: Path) -> None:
     assert (target / "quizzes").is_dir()
     assert run("check", target, "--strict").exit_code == 0
     assert run("build", target).exit_code == 0
+    kit = run("kit", target)
+    assert kit.exit_code == 0, kit.stderr
+    assert len(list(target.glob("dist/*-kit/*.pdf"))) == 7
 
 
 def test_new_refuses_a_folder_with_files(project: Path) -> None:

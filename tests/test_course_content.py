@@ -18,6 +18,7 @@ from builder.loading import load_project
 from builder.model import Course, Page, Question
 from builder.report import build_report, words
 from builder.tracking import saved_progress_problem
+
 from conftest import REPO
 
 UNITS_PER_DOMAIN = {1: 10, 2: 13, 3: 8, 4: 10, 5: 7, 6: 6, 7: 9}

@@ -13,6 +13,7 @@ from builder.loading import load_project
 from builder.markup import convert, convert_inline
 from builder.model import Question
 from builder.theme import inline
+
 from conftest import REPO, edit, run
 
 SPECIAL = "Tricky & < > \" ' ~ = # { } : characters"
@@ -56,14 +57,14 @@ def test_moodle_xml_matches_every_bank(tricky: Path) -> None:
         assert node.findtext("idnumber") == question.id
         answers = node.findall("answer")
         assert len(answers) == len(question.options)
-        for answer, option, fraction in zip(answers, question.options, fractions(question)):
+        for answer, option, fraction in zip(answers, question.options, fractions(question), strict=True):
             assert answer.get("fraction") == fraction_text(fraction)
             assert answer.findtext("text") == str(inline(convert_inline(option.text).html))
             assert answer.findtext("feedback/text") == convert(option.feedback).html
         positive = sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0)
         assert abs(positive - 100) < 0.001
         if question.type == "multiple":
-            assert all(float(a.get("fraction")) < 0 for a, o in zip(answers, question.options) if not o.correct)
+            assert all(float(a.get("fraction")) < 0 for a, o in zip(answers, question.options, strict=True) if not o.correct)
         assert [t.text for t in node.iterfind("tags/tag/text")] == [*question.outcomes, *question.competencies]
     text = path.read_text(encoding="utf-8")
     assert "Tricky &amp; &lt; &gt;" in text and "~ = # { } :" in text

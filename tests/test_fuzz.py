@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -26,6 +25,7 @@ from builder.errors import Problem
 from builder.sourcemap import YamlError
 from builder.timeout import TimedOut, time_limit
 from builder.yaml_reader import parse_yaml
+
 from conftest import FIXTURES
 
 #: Seconds each target is fuzzed for; 0 (the default) runs the short version once.
@@ -53,7 +53,10 @@ def yaml_soup() -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(TOKENS) | st.text(max_size=6), max_size=200).map("".join)
 
 
-def deep(depth: st.SearchStrategy[int] = st.integers(0, 200)) -> st.SearchStrategy[str]:
+DEPTHS = st.integers(0, 200)
+
+
+def deep(depth: st.SearchStrategy[int] = DEPTHS) -> st.SearchStrategy[str]:
     return st.tuples(depth, st.sampled_from(["[", "{a: ", "- ", "k:\n"])).map(
         lambda pair: "".join(("  " * i + pair[1]) if pair[1] == "k:\n" else pair[1] for i in range(pair[0])))
 
@@ -162,7 +165,8 @@ def test_the_fuzz_inputs_reach_deep_into_the_reader() -> None:
 @pytest.mark.parametrize(("text", "problem"), [
     ("!!timestamp", "fuzz.yaml:1: `` is not a valid timestamp (correct the value, or remove the `!!` tag before it)"),
     ("a: !!int A", "fuzz.yaml:1: `A` is not a valid int (correct the value, or remove the `!!` tag before it)"),
-    ("a:\n  - !!float x", "fuzz.yaml:2: `x` is not a valid float (correct the value, or remove the `!!` tag before it)"),
+    ("a:\n  - !!float x",
+     "fuzz.yaml:2: `x` is not a valid float (correct the value, or remove the `!!` tag before it)"),
     ("a: \x1f", "fuzz.yaml:1: the text contains a control character (U+001F) that YAML does not allow (delete it: "
                 "it is invisible, and often comes from copying and pasting)"),
 ])

@@ -16,6 +16,7 @@ import yaml
 
 from builder.item_writing import MIN_BANK_QUESTIONS, check_items
 from builder.loading import load_project
+
 from conftest import run
 
 Questions = list[dict[str, Any]]

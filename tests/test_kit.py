@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from builder.kit import paper_order, render_kit
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
+
 from conftest import FIXTURES, REPO, run
 
 COURSES = {"record": FIXTURES / "record", "course": REPO}
@@ -134,3 +136,14 @@ def test_pinned_options_keep_their_place_on_paper() -> None:
     orders = {tuple(o.text for o in paper_order(f"course-{n}", question)) for n in range(30)}
     assert all(order[3] == "None of these" for order in orders) and len(orders) == 6
     assert paper_order("course-1", question) == paper_order("course-1", question)
+
+
+def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
+    run("new", tmp_path / "demo")
+    result = run("kit", tmp_path / "demo")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in result.stderr
+    assert "coursebuild[" not in result.stderr, "no extra to install: WeasyPrint is a core dependency"
+    assert not (tmp_path / "demo" / "dist").exists(), "nothing half-written"

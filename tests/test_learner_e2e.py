@@ -14,9 +14,10 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from browser import lms_site, serve
 from builder.loading import load_project
 from builder.tracking import encoded_length, worst_case_state
+
+from browser import lms_site, serve
 from conftest import FIXTURES, edit, run
 from learner import Learner
 

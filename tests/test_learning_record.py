@@ -8,11 +8,11 @@ from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser
+from test_learner_e2e import VERSIONS, Cmi, assert_clean_session, walk_to_assessment
 
 from browser import lms_site, serve
 from conftest import FIXTURES, REPO, run
 from learner import Learner
-from test_learner_e2e import VERSIONS, Cmi, assert_clean_session, walk_to_assessment
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ import pytest
 
 from builder import cache, loading, markup, parallel
 from builder.build import build
+
 from conftest import edit
 
 

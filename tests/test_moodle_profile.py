@@ -9,7 +9,6 @@ after a finished track; 2004 data only after a stored cmi.exit=suspend).
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest

@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 import watchfiles
-from conftest import edit, run
 from playwright.sync_api import Browser, expect
 
 from builder import preview as preview_module
 from builder.preview import Preview, make_server, watch
+
+from conftest import edit, run
 
 #: Seconds a test waits for the preview to show a change before it fails.
 PATIENCE = 15.0

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from builder.report import Report
+
 from conftest import FIXTURES, REPO, run
 
 DOCUMENTED_KEYS = {

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from builder import loading, markup, packaging
+
 from conftest import REPO, edit, run
 
 if TYPE_CHECKING:
@@ -107,6 +108,15 @@ def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_
     assert not (tmp_path / "out").exists()
 
 
+def test_a_template_that_is_not_text_is_one_line(project: Path, tmp_path: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates/contents.html").write_bytes(b"<p>\xff\xfe</p>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == ("templates/contents.html: the file is not UTF-8 text (byte 0xff) (save it with UTF-8 "
+                             "encoding)\n")
+
+
 def test_a_template_may_include_another_by_name(project: Path, tmp_path: Path) -> None:
     override(project, "note.html", "<p>Our own note</p>")
     override(project, "contents.html", "{% include 'note.html' %}")
@@ -142,6 +152,19 @@ def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path:
         packaged = package.read(name).decode()
     assert "<rect" in packaged and not any(word in packaged for word in ("script", "onload", "javascript", "LMS"))
     assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
+
+
+def test_an_svg_too_deep_to_parse_with_script_in_it_is_packaged_empty(project: Path, tmp_path: Path) -> None:
+    deep = "<g>" * 300 + "<script>alert(1)</script>" + "</g>" * 300
+    (project / "course/media/deep.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">\n{deep}</svg>')
+    edit(project / CUES, "![A baby", "[The diagram](../media/deep.svg)\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr == ("course/media/deep.svg:2: warning: script removed from this file: content that looks "
+                             "like script, in a file that cannot be parsed to remove it (media run inside the "
+                             "package, where script could change the learner's score; remove it from the file)\n")
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("deep-*.svg")
+    assert packaged.read_bytes() == b""
 
 
 def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) -> None:

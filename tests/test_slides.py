@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, REPO, edit, run
 from lxml import html as lxml_html
 from PIL import Image
 from pptx import Presentation
@@ -22,6 +21,8 @@ from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
 from builder.slides import lines_needed
+
+from conftest import FIXTURES, REPO, edit, run
 
 COURSES = {"record": FIXTURES / "record", "course": REPO}
 ARTIFACTS = REPO / "test-artifacts"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import REPO
 
 HEAVY = ("builder.loading", "builder.rendering", "builder.model",

@@ -43,7 +43,7 @@ def _phrasing(markdown: str) -> str:
 def _question(question: Question) -> str:
     labels = " ".join([f"[id:{question.id}]", *(f"[tag:{tag}]" for tag in tags(question))])
     lines = [f"// {labels}", f"::{escape(question.id)}::[html]{escape(_phrasing(question.stem))} {{"]
-    for option, fraction in zip(question.options, fractions(question)):
+    for option, fraction in zip(question.options, fractions(question), strict=True):
         if question.type == "single":
             mark = "=" if option.correct else "~"
         else:

@@ -67,7 +67,7 @@ def _question(course: Course, question: Question, folder: str) -> etree._Element
                        ("single", "true" if question.type == "single" else "false"),
                        ("shuffleanswers", "true"), ("answernumbering", "abc")):
         etree.SubElement(node, tag).text = value
-    for option, fraction in zip(question.options, fractions(question)):
+    for option, fraction in zip(question.options, fractions(question), strict=True):
         answer = etree.SubElement(node, "answer", fraction=fraction_text(fraction), format="html")
         _fill_html(answer, str(inline(convert_inline(option.text).html)), course, folder)
         _html_field(answer, "feedback", option.feedback, course, folder)

@@ -22,7 +22,7 @@ def manifest(settings: CourseSettings, files: list[str]) -> bytes:
     """`imsmanifest.xml` listing every file of the package."""
     ids = Identifiers.for_course(settings)
     cp = f"{{{IMSCP}}}"
-    root = etree.Element(cp + "manifest", nsmap={None: IMSCP, "adlcp": ADLCP, "xsi": XSI},
+    root = etree.Element(cp + "manifest", nsmap={None: IMSCP, "adlcp": ADLCP, "xsi": XSI},  # type: ignore[dict-item]  # lxml-stubs: no None key
                          identifier=ids.manifest, version=settings.version)
     root.set(f"{{{XSI}}}schemaLocation", schema_location(
         [(IMSCP, "imscp_rootv1p1p2.xsd"), (IMSMD, "imsmd_rootv1p2p1.xsd"), (ADLCP, "adlcp_rootv1p2.xsd")]))
@@ -48,7 +48,7 @@ def manifest(settings: CourseSettings, files: list[str]) -> bytes:
 def metadata(settings: CourseSettings) -> bytes:
     """External IMS metadata (title, description, version): inline metadata fails 1.2 validators."""
     md = f"{{{IMSMD}}}"
-    root = etree.Element(md + "lom", nsmap={None: IMSMD})
+    root = etree.Element(md + "lom", nsmap={None: IMSMD})  # type: ignore[dict-item]  # lxml-stubs: no None key
     general = sub(root, md + "general")
     for tag, text in (("title", settings.title), ("description", settings.description.strip())):
         sub(sub(general, md + tag), md + "langstring", text).set(

@@ -25,7 +25,7 @@ def manifest(settings: CourseSettings, files: list[str]) -> bytes:
     ids = Identifiers.for_course(settings)
     cp, ss = f"{{{IMSCP}}}", f"{{{IMSSS}}}"
     root = etree.Element(cp + "manifest", identifier=ids.manifest, version=settings.version,
-                         nsmap={None: IMSCP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV,
+                         nsmap={None: IMSCP, "adlcp": ADLCP, "adlseq": ADLSEQ, "adlnav": ADLNAV,  # type: ignore[dict-item]  # lxml-stubs: no None key
                                 "imsss": IMSSS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", schema_location(
         [(IMSCP, "imscp_v1p1.xsd"), (ADLCP, "adlcp_v1p3.xsd"), (ADLSEQ, "adlseq_v1p3.xsd"),
@@ -59,7 +59,7 @@ def manifest(settings: CourseSettings, files: list[str]) -> bytes:
 def _lom(settings: CourseSettings) -> etree._Element:
     """Inline IEEE LOM: title, description and version."""
     lom = f"{{{LOM}}}"
-    root = etree.Element(lom + "lom", nsmap={None: LOM})
+    root = etree.Element(lom + "lom", nsmap={None: LOM})  # type: ignore[dict-item]  # lxml-stubs: no None key
     general = sub(root, lom + "general")
     for tag, text in (("title", settings.title), ("description", settings.description.strip())):
         sub(sub(general, lom + tag), lom + "string", text, language=settings.language)

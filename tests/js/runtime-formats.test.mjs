@@ -1,0 +1,49 @@
+// Unit tests of the learner runtime's value formats, run by Node's own test runner (`npm test`).
+// builder/templates/static/runtime.js is a browser script: it is run here in a fresh context that is
+// its own `window`, and tested through the CourseRuntime it exposes there.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import vm from "node:vm";
+
+const source = readFileSync(new URL("../../builder/templates/static/runtime.js", import.meta.url), "utf8");
+const context = {};
+context.window = context;
+vm.runInNewContext(source, context, { filename: "runtime.js" });
+const { encode, timespan } = context.CourseRuntime;
+
+test("SCORM 1.2 session time is HH:MM:SS.SS, hours at least two digits (CMITimespan)", () => {
+  assert.equal(timespan(0, false), "00:00:00.00");
+  assert.equal(timespan(3723450, false), "01:02:03.45");
+  assert.equal(timespan(59999, false), "00:01:00.00", "rounded to hundredths, carried into the minutes");
+  assert.equal(timespan(125 * 3600 * 1000, false), "125:00:00.00");
+  assert.match(timespan(1234567, false), /^\d{2,4}:\d{2}:\d{2}\.\d{2}$/);
+});
+
+test("SCORM 1.2 session time never exceeds the 9999 hours its format can hold", () => {
+  assert.equal(timespan(10000 * 3600 * 1000, false), "9999:00:00.00");
+});
+
+test("SCORM 2004 session time is an ISO 8601 duration (timeinterval)", () => {
+  assert.equal(timespan(0, true), "PT0H0M0.00S");
+  assert.equal(timespan(3723450, true), "PT1H2M3.45S");
+  assert.equal(timespan(125 * 3600 * 1000, true), "PT125H0M0.00S");
+});
+
+test("a negative elapsed time (a clock set back) counts as zero", () => {
+  assert.equal(timespan(-5000, false), "00:00:00.00");
+  assert.equal(timespan(-5000, true), "PT0H0M0.00S");
+});
+
+test("suspend_data is ASCII JSON that reads back to the same state", () => {
+  const state = { v: 1, p: ["welcome", "baby-cues"], n: { "note.welcome": "Café — naïve “quotes” 😀" }, t: 42 };
+  const text = encode(state);
+  assert.match(text, /^[\x20-\x7e]*$/, "only printable ASCII");
+  assert.deepEqual(JSON.parse(text), state);
+  assert.ok(text.includes("\\u00e9") && text.includes("\\ud83d\\ude00"), "non-ASCII as \\u escapes");
+});
+
+test("plain ASCII state is encoded exactly as JSON.stringify does", () => {
+  const state = { v: 1, p: ["a"], k: { q1: "ac" }, s: {}, n: {}, t: 0 };
+  assert.equal(encode(state), JSON.stringify(state));
+});
