@@ -24,9 +24,9 @@ def worst_case_state(course: Course) -> dict[str, Any]:
                for q in [*course.bank_questions("knowledge-check"), *course.decisions()]}
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
+    longest_page = max((page.meta.id for page in course.pages), key=len, default="")
     state: dict[str, Any] = {"v": 2, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}, "t": 9999999, "l": max((page.meta.id for page in course.pages), key=len, default=""),
-                             "x": SEED_MAX}
+                             "n": {}, "t": 9999999, "l": longest_page, "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
         state["ev"] = ratings
