@@ -156,8 +156,8 @@ def test_missing_or_unreadable_course_file(project: Path) -> None:
     (project / COURSE).unlink()
     assert_reports(project, "course/course.yaml:1: file not found (create it, or run `coursebuild new` for an example)")
     (project / COURSE).mkdir()
-    assert_reports(project, "course/course.yaml:1: the file cannot be read (Is a directory) "
-                            "(check that it is a file you can read)")
+    assert_reports(project, "course/course.yaml:1: this is a folder, not a file (rename the folder so its name "
+                            "does not end in the file's extension, or remove it)")
 
 
 def test_page_without_front_matter(project: Path) -> None:
