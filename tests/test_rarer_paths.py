@@ -14,7 +14,9 @@ import pytest
 from lxml import etree
 
 from builder import __version__, packaging, preview
+from builder.errors import EnvironmentProblem
 from builder.markup import convert
+from builder.media import archive_name
 
 from conftest import edit, run
 
@@ -37,10 +39,12 @@ def test_an_image_in_a_question_travels_inside_the_moodle_xml(project: Path, tmp
     assert result.exit_code == 0, result.output
     question = etree.parse(str(out)).find("question[@type='multichoice']")
     text = question.find("questiontext")
-    assert '<img alt="A baby looking away" src="@@PLUGINFILE@@/cues.svg">' in text.findtext("text")
+    data = (project / "course/media/cues.svg").read_bytes()
+    name = archive_name("course/media/cues.svg", data)  # named by its content (issue 17)
+    assert f'<img alt="A baby looking away" src="@@PLUGINFILE@@/{name}">' in text.findtext("text")
     file = text.find("file")
-    assert (file.get("name"), file.get("path"), file.get("encoding")) == ("cues.svg", "/", "base64")
-    assert base64.b64decode(file.text) == (project / "course/media/cues.svg").read_bytes()
+    assert (file.get("name"), file.get("path"), file.get("encoding")) == (name, "/", "base64")
+    assert base64.b64decode(file.text) == data
 
 
 def test_markdown_with_nothing_to_show_converts_to_nothing() -> None:
@@ -80,7 +84,7 @@ def test_a_failed_file_write_leaves_the_old_file_and_no_temporary(monkeypatch: p
     target = tmp_path / "course.zip"
     target.write_bytes(b"the last good build")
     _failing_replace(monkeypatch)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(EnvironmentProblem, match="cannot write: No space left"):
         packaging.write_file(b"new", target)
     assert target.read_bytes() == b"the last good build"
     assert [p.name for p in tmp_path.iterdir()] == ["course.zip"]
@@ -92,7 +96,7 @@ def test_a_failed_folder_write_leaves_the_old_folder_and_no_temporary(monkeypatc
     target.mkdir()
     (target / "index.html").write_text("the last good build")
     _failing_replace(monkeypatch)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(EnvironmentProblem, match="cannot write: No space left"):
         packaging.write_folder({"index.html": b"new"}, target)
     assert (target / "index.html").read_text() == "the last good build"
     assert [p.name for p in tmp_path.iterdir()] == ["web"]
