@@ -83,9 +83,9 @@ def items(course: Course) -> Iterator[Item]:
 
 def check_items(course: Course) -> list[Problem]:
     """Every item-writing warning for the course, in file order."""
-    every = list(items(course))
-    with_options = [item for item in every if item.question.options]  # no options: validation reports it
-    problems = [p for label, group in _groups(with_options) for rule in (_answer_position, _longest_answer)
+    # Questions with no options, or more than there are position labels, are validation's errors.
+    every = [item for item in items(course) if 0 < len(item.question.options) <= len(POSITION_LABELS)]
+    problems = [p for label, group in _groups(every) for rule in (_answer_position, _longest_answer)
                 for p in rule(label, group)]
     problems += _repeated_options(every) + _above_options(every) + _repeated_stems(every) + _reasons(every)
     return sorted(problems)
