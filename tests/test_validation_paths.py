@@ -62,12 +62,12 @@ title: Spare
 kind: knowledge-check
 questions:
   - id: sp1
-    stem: Which?
+    stem: Which cue most often means a baby needs a pause?
     options:
-      - {text: A, correct: true, feedback: Yes.}
-      - {text: B, feedback: No.}
+      - {text: Turning away, correct: true, feedback: Yes; turning away often means it is too much.}
+      - {text: Smiling, feedback: A smile usually invites more play.}
     outcomes: [LO1]
-    explanation: A.
+    explanation: Babies turn away when they need a pause from play.
 """
 NO_FRAMEWORK: list[Edit] = [(FRAMEWORK, None, DELETE), (CUES, 'competencies: ["1.01"]\n', ""),
                             (FINAL, '    competencies: ["1.01"]\n', ""), (KC, '    competencies: ["1.01"]\n', "")]
@@ -89,6 +89,8 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         "course/course.yaml:23: page `welcome` is listed twice (also in module `m-communication`) (list each page once)"]),
     # the training day's timetable
     "timetable": ([(COURSE, None, KIT)], [
+        "course/course.yaml:29: warning: the kit's evaluation sheet will be blank: no page has `ratings` or "
+        "`comments` (add a reflection page with the evaluation's `ratings` and `comments` (see docs/authoring.md))",
         "course/course.yaml:30: unknown page `glossary` (use a page id)",
         "course/course.yaml:33: session `Welcome` ends at 09:30, not after it starts at 09:30 (correct the times)",
         "course/course.yaml:40: unknown module `m-communicaton` (did you mean `m-communication`?)",
@@ -153,10 +155,10 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         f"{where}: competency unit `1.01` is used, but the course has no competency framework "
         "(create course/competencies.yaml)" for where in ("course/pages/baby-cues.md:7", "quizzes/final.yaml:21",
                                                            "quizzes/kc-cues.yaml:14")]),
-    "framework-unit-codes": ([(FRAMEWORK, None, '      - code: "1.01"\n        title: Again\n        levels: {1: Notices.}\n'
-                                                '      - code: "2.01"\n        title: Elsewhere\n        levels: {1: Notices.}\n')], [
+    "framework-unit-codes": ([(FRAMEWORK, None, '      - code: "1.01"\n        title: Again\n        levels: {1: Notices., 2: Helps., 3: Leads.}\n'
+                                                '      - code: "2.01"\n        title: Elsewhere\n        levels: {1: Notices., 2: Helps., 3: Leads.}\n')], [
         "course/competencies.yaml:13: duplicate unit code `1.01` (give each unit its own code)",
-        "course/competencies.yaml:16: unit `2.01` is listed under domain 1 (move it, or correct its code)"]),
+        "course/competencies.yaml:16: unit `2.01` is listed under domain 1 (move it, or start its code with `1.`)"]),
     # links and media
     "file-url": ([(CUES, "../media/cues.svg", "file:///home/me/cues.svg")], [
         "course/pages/baby-cues.md:11: `file:///home/me/cues.svg` points at a file on this computer "
@@ -182,9 +184,8 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         "course/course.yaml:1: expected a block of `key: value` fields "
         "(see docs/authoring.md for the fields this file takes)"]),
     "control-character": ([(KC, "title: Baby cues", "title: Baby \x07cues")], [
-        "course/pages/check-cues.md:7: unknown bank `kc-cues` (use the `id` of a bank file in quizzes/)",
-        "quizzes/kc-cues.yaml:2: YAML does not allow the control character U+0007 in a file "
-        "(delete it: most editors do not show it)"]),
+        "quizzes/kc-cues.yaml:2: control character U+0007 in the text (delete it; it is often pasted in invisibly "
+        "from a word processor or PDF)"]),
     "empty-text": ([(COURSE, "title: Mini fixture course", 'title: ""')], [
         "course/course.yaml:3: `title` is empty (write some text, or remove the field if it is optional)"]),
     "too-few-items": ([(COURSE, "audience:\n  - Family support workers\n  - Health visitors\n", "audience: []\n")], [
