@@ -143,18 +143,21 @@ def longest_option(qid: str, options: list[dict[str, Any]]) -> str:
     return max(options, key=lambda o: len(o["text"]))["key"]
 
 
+@pytest.mark.browser
 def test_always_choosing_the_first_option_fails(attempts: Attempts) -> None:
     scores = strategy_scores(attempts, first_option)
     pass_mark = attempts.course["passMark"]
     assert max(scores) < pass_mark and sum(scores) / len(scores) < 50, scores
 
 
+@pytest.mark.browser
 def test_always_choosing_the_longest_option_fails(attempts: Attempts) -> None:
     scores = strategy_scores(attempts, longest_option)
     pass_mark = attempts.course["passMark"]
     assert max(scores) < pass_mark and sum(scores) / len(scores) < 50, scores
 
 
+@pytest.mark.browser
 def test_knowing_the_answers_passes(attempts: Attempts) -> None:
     """The control for the strategies above: the same harness, right answers, passes."""
     attempts.open(7)
@@ -165,6 +168,7 @@ def test_knowing_the_answers_passes(attempts: Attempts) -> None:
     assert correct and attempts.submit() == 100
 
 
+@pytest.mark.browser
 def test_every_attempt_draws_two_questions_per_outcome(attempts: Attempts) -> None:
     """5,000 seeded draws with the runtime's own draw; without the per-outcome rule some miss an outcome."""
     per_seed = attempts.page.evaluate("""bank => {
@@ -183,6 +187,7 @@ def test_every_attempt_draws_two_questions_per_outcome(attempts: Attempts) -> No
     assert min(d["fewest"] for d in per_seed["plain"]) < 2, "the check above can fail: a plain draw misses"
 
 
+@pytest.mark.browser
 def test_option_order_is_kept_within_an_attempt_and_changes_between_attempts(attempts: Attempts) -> None:
     attempts.open(3)
     drawn = attempts.drawn()
@@ -206,6 +211,7 @@ def test_option_order_is_kept_within_an_attempt_and_changes_between_attempts(att
     assert any(orders[q] != before[q] for q in again if q in before), "a new attempt gets a new order"
 
 
+@pytest.mark.browser
 def test_pinned_options_stay_where_they_are_written(attempts: Attempts) -> None:
     order = attempts.page.evaluate("""() => [...Array(200).keys()].map(seed =>
         CourseRuntime.optionOrder('q', ['a', 'b', 'c', 'd'], ['d'], seed).join(''))""")
