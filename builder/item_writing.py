@@ -41,7 +41,8 @@ POSITION_LABELS = "ABCDEFGH"
 _ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|those|them|the options)|"
                     r"(?:none|neither) of the (?:above|below))\b", re.IGNORECASE)
 _VERDICT = re.compile(r"^\W*(?:(?:that is|that's|you are|you're) )?(?:correct|incorrect|right|wrong|yes|no|"
-                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?", re.IGNORECASE)
+                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?",
+                      re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _MARKUP = re.compile(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)")
 
