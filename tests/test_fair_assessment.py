@@ -149,8 +149,6 @@ def test_always_choosing_the_first_option_fails(attempts: Attempts) -> None:
     assert max(scores) < pass_mark and sum(scores) / len(scores) < 50, scores
 
 
-@pytest.mark.xfail(strict=True, reason="in this course's banks the right answer is the longest option in 35 of 40 "
-                   "questions; the content rewrite (issue 19) is to fix that, then this passes and the mark goes")
 def test_always_choosing_the_longest_option_fails(attempts: Attempts) -> None:
     scores = strategy_scores(attempts, longest_option)
     pass_mark = attempts.course["passMark"]
