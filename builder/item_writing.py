@@ -11,6 +11,7 @@ docs/authoring.md ("Item-writing checks").
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ POSITION_LABELS = "ABCDEFGH"
 _ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|those|them|the options)|"
                     r"(?:none|neither) of the (?:above|below))\b", re.IGNORECASE)
 _VERDICT = re.compile(r"^\W*(?:(?:that is|that's|you are|you're) )?(?:correct|incorrect|right|wrong|yes|no|"
-                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?", re.IGNORECASE)
+                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?",
+                      re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _MARKUP = re.compile(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)")
 
@@ -126,7 +128,7 @@ def chance_of_at_least(chances: list[float], count: int) -> float:
         return 0.5 * math.erfc((count - 0.5 - mean) / (spread * math.sqrt(2))) if spread else 0.0
     exactly = [1.0]  # exactly[k]: probability that exactly k of the events so far happen
     for p in chances:
-        exactly = [a * (1 - p) + b * p for a, b in zip(exactly + [0.0], [0.0] + exactly)]
+        exactly = [a * (1 - p) + b * p for a, b in zip(exactly + [0.0], [0.0] + exactly, strict=True)]
     return sum(exactly[count:])
 
 
@@ -141,11 +143,20 @@ def _skew(group: list[Item], hits: Callable[[Question], bool],
     return None
 
 
+def _right_at(position: int, question: Question) -> bool:
+    """Whether the option at `position` (0-based, as written) is a right answer."""
+    return len(question.options) > position and question.options[position].correct
+
+
+def _chance_at(position: int, question: Question) -> float:
+    """The chance that the option at `position` is a right answer, were right answers placed at random."""
+    return _share(question) if len(question.options) > position else 0.0
+
+
 def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
     """Rule `answer-position`: one position holds a right answer far more often than chance."""
     for p in range(max(len(item.question.options) for item in group)):
-        found = _skew(group, lambda q: len(q.options) > p and q.options[p].correct,
-                      lambda q: _share(q) if len(q.options) > p else 0.0)
+        found = _skew(group, functools.partial(_right_at, p), functools.partial(_chance_at, p))
         if found:
             hit, expected = found
             yield hit[0].warning((), f"option {POSITION_LABELS[p]} is a right answer in {len(hit)} of "

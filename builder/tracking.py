@@ -1,7 +1,7 @@
 """The learner's saved progress (`suspend_data`) and how large it can get.
 
-The format is written by `builder/templates/static/runtime.js`; this module builds the largest state a
-learner could save for a course, in the same compact JSON, to check it fits SCORM 1.2's limit.
+The format (version 3) is written by `builder/templates/static/runtime.js`; this module builds the largest
+state a learner could save for a course, in the same compact JSON, so notes get only what is left.
 """
 
 from __future__ import annotations
@@ -18,41 +18,48 @@ SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64
 SEED_MAX = 999999
 
 
+def option_code(option_id: str) -> str:
+    """The 3-character code saved progress names an option by: base 36 of the 32-bit FNV-1a hash of its
+    id, modulo 36**3 (`optionCode` in runtime.js). Codes must differ within a question (validation)."""
+    value = 0x811C9DC5
+    for byte in option_id.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    value %= 36 ** 3
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return digits[value // 1296] + digits[value // 36 % 36] + digits[value % 36]
+
+
 def worst_case_state(course: Course) -> dict[str, Any]:
-    """The biggest progress state, without notes: every page, answer and stage, every attempt."""
+    """The biggest progress state (version 3), without notes: every page, answer and stage, every attempt."""
     answers = {q.id: _longest_answer(q)
                for q in [*course.bank_questions("knowledge-check"), *course.decisions()]}
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     longest_page = max((page.meta.id for page in course.pages), key=len, default="")
-    state: dict[str, Any] = {"v": 2, "p": [page.meta.id for page in course.pages], "k": answers, "s": stages,
-                             "n": {}, "t": 9999999, "l": longest_page, "x": SEED_MAX}
+    state: dict[str, Any] = {"v": 3, "p": ",".join(page.meta.id for page in course.pages), "k": answers,
+                             "s": stages, "n": {}, "t": 9999999, "l": longest_page, "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
         state["ev"] = ratings
-    phases = [page.meta.phase for page in course.pages if page.meta.kind == "self-assessment"]
-    if phases:
-        units = course.covered_units()
+    if any(page.meta.kind == "self-assessment" for page in course.pages):
+        rated = "".join(f"{code}w" for code in course.covered_units())
         levels = course.framework.level_numbers() if course.framework else [1]
-        state["sa"] = {"l": max(levels), **{phase: {code: "w" for code in units} for phase in phases}}
+        state["sa"] = {"l": max(levels), "b": rated, "f": rated}
     assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
     if assessment is not None:
         settings = assessment.settings
         drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(_longest_answer(q)), reverse=True)
         drawn = drawn[:settings.most_drawn()]
         attempts = settings.attempts or 9
-        state["a"] = {"n": attempts, "q": [q.id for q in drawn], "d": 1,
-                      "r": {q.id: _longest_answer(q) for q in drawn}, "h": [100] * attempts,
-                      "m": [outcome.id for outcome in course.settings.outcomes]}
+        state["a"] = {"n": attempts, "q": ",".join(q.id for q in drawn), "r": {q.id: _longest_answer(q) for q in drawn},
+                      "d": 1, "h": [100] * attempts, "m": ",".join(o.id for o in course.settings.outcomes)}
     return state
 
 
 def _longest_answer(question: Question) -> str:
-    """The longest answer to a question as the runtime keeps it: option ids, comma-separated (every
-    option of a multiple-answer question; the longest id of a single-answer one)."""
-    if question.type == "single":
-        return max((option.id for option in question.options), key=len, default="")
-    return ",".join(option.id for option in question.options)
+    """The longest saved answer to a question: the codes of every option of a multiple-answer question,
+    one code for a single-answer one."""
+    return "".join(option_code(option.id) for option in question.options[:1 if question.type == "single" else None])
 
 
 def encoded_length(state: dict[str, Any]) -> int:

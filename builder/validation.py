@@ -21,6 +21,7 @@ from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
+from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 VIDEO_TYPES = {".mp4", ".webm"}
@@ -301,13 +302,17 @@ def _check_questions(course: Course) -> Iterator[Problem]:
         elif correct > 1 and question.type == "single":
             yield source.problem(loc + ("options",), f"single-answer question `{question.id}` has {correct} "
                                  "correct options", "set `type: multiple`, or mark only one option `correct: true`")
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for o, option in enumerate(question.options):
-            if option.id in seen:
+            if option.id in seen.values():
                 yield source.problem(loc + ("options", o), f"question `{question.id}` has two options with the "
                                      f"id `{option.id}` (options without an `id` get one from their first words)",
                                      "give this option its own `id:` (letters, digits or '_')")
-            seen.add(option.id)
+            elif option_code(option.id) in seen:
+                yield source.problem(loc + ("options", o), f"options `{seen[option_code(option.id)]}` and "
+                                     f"`{option.id}` of question `{question.id}` would be saved under the same code",
+                                     "give this option a different `id:`")
+            seen[option_code(option.id)] = option.id
 
 
 # --- outcomes and competencies -------------------------------------------------------------

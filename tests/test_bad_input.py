@@ -126,6 +126,11 @@ CASES = {
     "option-id-pattern": (FINAL, "      - text: Crying", "      - id: cry-ing\n        text: Crying",
                           "quizzes/final.yaml:12: `id` value `cry-ing` is not in the right form (1 to 16 letters, "
                           "digits or '_', e.g. break)"),
+    "option-codes-repeated": (FINAL, "      - text: Crying\n        correct: true\n",
+                              "      - id: aoz\n        text: Crying\n        correct: true\n        feedback: Yes.\n"
+                              "      - id: ebe\n        text: Crying too\n",
+                              "quizzes/final.yaml:16: options `aoz` and `ebe` of question `fa-cues` would be saved "
+                              "under the same code (give this option a different `id:`)"),
     "option-ids-repeated": (FINAL, "        feedback: Yes, crying is communication.\n      - text: Eye contact",
                             "        feedback: Yes, crying is communication.\n      - id: crying_d6fc\n"
                             "        text: Eye contact",

@@ -28,24 +28,11 @@ def test_check_passes_on_fixture_course() -> None:
     assert "mini-course 1.0: 5 pages, 2 question banks, ok" in result.stdout
 
 
-#: Item-writing warnings this course's banks give today (file, question or bank named in the warning). The
-#: content rewrite (issue 19) is to clear them; then this empties and `check --strict` passes again.
-KNOWN_ITEM_WARNINGS = {("quizzes/final.yaml", "option A is a right answer in 40 of 40"),
-                       ("quizzes/final.yaml", "the right answer is the longest option in 35 of 40"),
-                       ("quizzes/final.yaml", "the stem of `fa-risk-protective-list` is nearly the same"),
-                       ("quizzes/kc-m1.yaml", "option A is a right answer in 27 of 27"),
-                       ("quizzes/kc-m1.yaml", "the right answer is the longest option in 25 of 27"),
-                       ("quizzes/kc-m4.yaml", "option A of `kc4-path` repeats an option")}
-
-
 def test_check_passes_on_the_project_course() -> None:
-    result = run("check", REPO, *([] if KNOWN_ITEM_WARNINGS else ["--strict"]))
+    """Strict: this course's banks trip none of the item-writing checks, and nothing else warns."""
+    result = run("check", REPO, "--strict")
     assert result.exit_code == 0, result.stderr
-    found = {(line.split(":")[0], line.split(": warning: ")[1]) for line in result.stderr.splitlines()
-             if ": warning: " in line}
-    assert {known for known in KNOWN_ITEM_WARNINGS
-            if any(path == known[0] and text.startswith(known[1]) for path, text in found)} == KNOWN_ITEM_WARNINGS
-    assert len(found) == len(KNOWN_ITEM_WARNINGS), "\n".join(sorted(map(str, found)))
+    assert result.stderr == ""
 
 
 def test_project_defaults_to_current_folder(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ const source = readFileSync(new URL("../../builder/templates/static/runtime.js",
 const context = {};
 context.window = context;
 vm.runInNewContext(source, context, { filename: "runtime.js" });
-const { encode, timespan } = context.CourseRuntime;
+const { encode, optionCode, timespan } = context.CourseRuntime;
 
 test("SCORM 1.2 session time is HH:MM:SS.SS, hours at least two digits (CMITimespan)", () => {
   assert.equal(timespan(0, false), "00:00:00.00");
@@ -35,15 +35,17 @@ test("a negative elapsed time (a clock set back) counts as zero", () => {
   assert.equal(timespan(-5000, true), "PT0H0M0.00S");
 });
 
-test("suspend_data is ASCII JSON that reads back to the same state", () => {
-  const state = { v: 1, p: ["welcome", "baby-cues"], n: { "note.welcome": "Café — naïve “quotes” 😀" }, t: 42 };
+test("suspend_data is ASCII JSON of the version 3 state, notes kept exactly", () => {
+  const state = { p: ["welcome", "baby-cues"], k: {}, s: {}, n: { "note.welcome": "Café — naïve “quotes” 😀" }, t: 42 };
   const text = encode(state);
   assert.match(text, /^[\x20-\x7e]*$/, "only printable ASCII");
-  assert.deepEqual(JSON.parse(text), state);
+  assert.deepEqual(JSON.parse(text), { v: 3, p: "welcome,baby-cues", k: {}, s: {}, n: state.n, t: 42 });
   assert.ok(text.includes("\\u00e9") && text.includes("\\ud83d\\ude00"), "non-ASCII as \\u escapes");
 });
 
-test("plain ASCII state is encoded exactly as JSON.stringify does", () => {
-  const state = { v: 1, p: ["a"], k: { q1: "ac" }, s: {}, n: {}, t: 0 };
-  assert.equal(encode(state), JSON.stringify(state));
+test("answers are saved as the 3-character codes of their option ids, in the order given", () => {
+  const state = { p: ["a"], k: { q1: "alarm_first,door_shut" }, s: {}, n: {}, t: 0 };
+  const saved = JSON.parse(encode(state));
+  assert.equal(saved.k.q1, optionCode("alarm_first") + optionCode("door_shut"));
+  assert.match(saved.k.q1, /^[0-9a-z]{6}$/);
 });

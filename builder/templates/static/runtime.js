@@ -2,20 +2,26 @@
  * One Session per learner session. In a SCORM package it lives in the launch shell (index.html)
  * and reports to the LMS; in the web build, or when no LMS is found, it keeps progress in this
  * browser. Rules followed: ../shared/scorm-checklist.md (R12-*, R04-*).
- * The saved state is compact JSON keyed by authored ids (builder/tracking.py mirrors it):
- *   {v:2, p:[visited page ids], k:{question id: "option id,option id"}, s:{page id: revealed stage id},
- *    n:{note key: text}, a:{n: attempt, q:[drawn ids], r:{id: "option id"}, d: 0|1 submitted, h:[scores],
- *    m:[outcomes met in the best attempt]}, sa:{l: level, before:{unit: "a"|"w"|"n"}, after:{…}},
- *    ev:{rating id: "1".."5"}, t: seconds spent in all sessions, l: page id last shown, x: the learner's
- *    seed for the order of options (below a million)}.
+ * The saved state (suspend_data) is compact ASCII JSON keyed by authored ids; builder/tracking.py
+ * builds its worst case at build time. Version 3:
+ *   {v:3, p:"visited page ids,comma-separated", k:{question id: option codes}, s:{page id: revealed stage id},
+ *    n:{note key: text}, a:{n: attempt, q:"drawn ids", r:{id: option codes}, d: 0|1 submitted, h:[scores],
+ *    m:"outcomes met in the best attempt"}, sa:{l: level, b:"1.01w1.02a" before, f:"…" after (a achieved,
+ *    w working towards, n not yet)}, ev:{rating id: "1".."5"}, t: seconds spent in all sessions,
+ *    l: page id last shown, x: the learner's seed for the order of options (below a million)}
+ * An option code is 3 base-36 characters hashed from the option's id (optionCode), so an answer
+ * follows its option wherever it moves; the build checks codes are distinct within each question.
+ * In memory the session keeps answers as comma-separated option ids and lists as arrays.
  * The page is kept here as well as in cmi.location: Moodle's 2004 runtime sends a value only when it
  * differs from its value at launch, so a return to the launch page never reaches cmi.location.
- * Answers name option ids (authored or derived from the text), never positions. Version 1 named options
- * by position letters (a-h); it is read by mapping each letter to the option now at that position. */
+ * Answers name option ids (authored or derived from the text), never positions. Version 2 was the
+ * in-memory shape with option ids; version 1 named options by position letters (a-h), read by mapping
+ * each letter to the option now at that position. */
 (function (root) {
   "use strict";
-  var STATE_VERSION = 2;
+  var STATE_VERSION = 3;
   var RETRY_MS = [2000, 5000, 15000, 30000];
+  var NOTE_BYTES_2004 = 2000, FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
@@ -92,10 +98,34 @@
   function decimal(value) { return String(Math.round(value * 10000) / 10000); }
 
   /* JSON with every non-ASCII character escaped, so suspend_data stays ASCII (R12-11). */
-  function encode(state) {
-    return JSON.stringify(state).replace(/[\u007f-\uffff]/g, function (c) {
+  function ascii(value) {
+    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, function (c) {
       return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
     });
+  }
+
+  /* 3 base-36 characters from the FNV-1a hash of an option id (builder/tracking.py option_code). */
+  function optionCode(id) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < id.length; i += 1) { h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0; }
+    return ("00" + (h % 46656).toString(36)).slice(-3);
+  }
+  function codes(keys) { return keys ? keys.split(",").map(optionCode).join("") : ""; }
+  function mapValues(obj, fn) { var out = {}; keysOf(obj).forEach(function (k) { out[k] = fn(obj[k]); }); return out; }
+  function ratingText(ratings) { return keysOf(ratings || {}).sort().map(function (u) { return u + ratings[u]; }).join(""); }
+
+  /* The state as saved: version 3. */
+  function encode(state) {
+    var out = { v: STATE_VERSION, p: state.p.join(","), k: mapValues(state.k, codes), s: state.s, n: state.n, t: state.t };
+    if (state.l) { out.l = state.l; }
+    if (state.x !== undefined) { out.x = state.x; }
+    if (state.ev) { out.ev = state.ev; }
+    if (state.sa) { out.sa = { l: state.sa.l, b: ratingText(state.sa.before), f: ratingText(state.sa.after) }; }
+    if (state.a) {
+      var a = state.a;
+      out.a = { n: a.n, q: a.q.join(","), r: mapValues(a.r, codes), d: a.d, h: a.h, m: (a.m || []).join(",") };
+    }
+    return ascii(out);
   }
 
   /* Text for an LMS field of `limit` UTF-16 units (Moodle counts units): cut on a code-point boundary,
@@ -119,13 +149,28 @@
   function isSeed(value) { return typeof value === "number" && value >= 0 && value < SEED_LIMIT && value % 1 === 0; }
 
   /* Keep only what still exists in this version of the course (a republished course may differ). */
+  /* Version 3 in the shape of version 2, except that answers stay option codes. */
+  function unpack(data) {
+    function list(text) { return typeof text === "string" && text ? text.split(",") : []; }
+    function ratings(text) {
+      var out = {};
+      String(text || "").replace(/(\d\.\d\d)([a-z])/g, function (all, unit, value) { out[unit] = value; return ""; });
+      return out;
+    }
+    var out = { v: data.v, p: list(data.p), k: data.k, s: data.s, n: data.n, t: data.t, l: data.l, x: data.x, ev: data.ev };
+    if (data.sa) { out.sa = { l: data.sa.l, before: ratings(data.sa.b), after: ratings(data.sa.f) }; }
+    if (data.a) { out.a = { n: data.a.n, q: list(data.a.q), r: data.a.r, d: data.a.d, h: data.a.h, m: list(data.a.m) }; }
+    return out;
+  }
+
   /* The saved state, or null if `text` is not empty and not progress this runtime wrote (damaged, or
      another course's): the caller must then not overwrite it. */
   function restore(text, course) {
     var state = emptyState(), data;
     if (!text) { return state; }
     try { data = JSON.parse(text); } catch (e) { return null; }
-    if (!data || typeof data !== "object" || (data.v !== STATE_VERSION && data.v !== 1)) { return null; }
+    if (!data || typeof data !== "object" || [1, 2, STATE_VERSION].indexOf(data.v) < 0) { return null; }
+    if (data.v === STATE_VERSION) { data = unpack(data); }
     var pages = {}, questions = {}, bank = course.assessment && course.banks[course.assessment.bank];
     course.pages.forEach(function (p) { pages[p.id] = p; });
     keysOf(course.banks).forEach(function (b) { keysOf(course.banks[b].questions).forEach(function (q) { questions[q] = course.banks[b].questions[q]; }); });
@@ -135,7 +180,11 @@
     function answer(question, saved) {
       var keys = data.v === 1
         ? String(saved).split("").map(function (letter) { return question.options["abcdefgh".indexOf(letter)]; })
-        : String(saved).split(",");
+        : data.v === STATE_VERSION
+          ? (String(saved).match(/.{3}/g) || []).map(function (code) {
+            return question.options.filter(function (id) { return optionCode(id) === code; })[0];
+          })
+          : String(saved).split(",");
       return keys.filter(function (key, i) { return question.options.indexOf(key) >= 0 && keys.indexOf(key) === i; }).join(",");
     }
     keysOf(data.k || {}).forEach(function (id) {
@@ -220,6 +269,7 @@
     this.phase = "new";
     this.written = {};
     this.refused = 0;
+    this.interactionIndex = {};
   }
   ScormStore.prototype.call = function (name, a, b) {
     if (this.phase === "finished") { return ""; }
@@ -295,30 +345,33 @@
     this.set(this.el.raw, decimal(percent));
     if (this.is2004) { this.set("cmi.score.scaled", decimal(percent / 100)); }
   };
+  /* One interaction. 2004 interactions are lean, since Moodle re-sends every element set in the session
+     with each commit: id, type, learner_response (free text at most FREE_TEXT_2004) and result only, and
+     an item with `update` rewrites the interaction of the same id recorded in this session instead of
+     adding one. 1.2 (whose commits send only what changed) also gets time, weighting, correct response,
+     outcome objectives and latency. */
   ScormStore.prototype.addInteraction = function (item) {
-    var n = "cmi.interactions." + this.interactions + ".", is2004 = this.is2004;
-    var join = is2004 ? "[,]" : ",";
-    var now = new Date();
+    var is2004 = this.is2004, index = this.interactions;
+    if (item.update && is2004 && has(this.interactionIndex, item.id)) { index = this.interactionIndex[item.id]; }
+    var n = "cmi.interactions." + index + ".", join = is2004 ? "[,]" : ",";
     this.set(n + "id", item.id);
     this.set(n + "type", item.type || "choice");
-    item.outcomes.forEach(function (id, i) { this.set(n + "objectives." + i + ".id", id); }, this);
-    if (is2004) {
-      this.set(n + "timestamp", now.toISOString().slice(0, 22) + "Z");  /* fraction needed before Z; 2 digits for Moodle */
-      if (item.description) { this.set(n + "description", cut(item.description, 250, true)); }
-    } else {
+    if (!is2004) {
+      var now = new Date();
+      item.outcomes.forEach(function (id, i) { this.set(n + "objectives." + i + ".id", id); }, this);
       this.set(n + "time", pad(now.getHours(), 2) + ":" + pad(now.getMinutes(), 2) + ":" + pad(now.getSeconds(), 2));
+      if (item.correct) {
+        this.set(n + "weighting", "1");
+        this.set(n + "correct_responses.0.pattern", item.correct.join(join));
+      }
     }
-    if (item.correct) {
-      this.set(n + "weighting", "1");
-      this.set(n + "correct_responses.0.pattern", item.correct.join(join));
-    }
-    var free = item.type === "fill-in" || item.type === "long-fill-in";
+    var free = item.type === "fill-in" || item.type === "long-fill-in" || item.type === "other";
     this.set(n + (is2004 ? "learner_response" : "student_response"),
-             free ? cut(item.response.join(""), item.type === "long-fill-in" ? 4000 : 255, is2004) : item.response.join(join));
+             free ? cut(item.response.join(""), is2004 ? FREE_TEXT_2004 : 255, is2004) : item.response.join(join));
     /* Unscored answers (ratings) are "neutral"; scored ones right or wrong. */
     this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
-    if (item.latency !== undefined) { this.set(n + "latency", timespan(item.latency, is2004)); }
-    this.interactions += 1;
+    if (item.latency !== undefined && !is2004) { this.set(n + "latency", timespan(item.latency, false)); }
+    if (index === this.interactions) { this.interactionIndex[item.id] = index; this.interactions += 1; }
   };
   ScormStore.prototype.setObjective = function (id, percent, passed) {
     var index = has(this.objectives, id) ? this.objectives[id] : this.objectiveCount;
@@ -383,7 +436,7 @@
     /* Damaged or foreign saved progress is kept as it is: this session then records nothing. */
     this.damaged = this.state === null;
     if (this.damaged) { this.state = emptyState(); }
-    if (!this.state.x) { this.state.x = newSeed(); }  /* saved with the first page visit */
+    if (this.state.x === undefined) { this.state.x = newSeed(); }  /* saved with the first page visit */
     this.location = this.state.l || saved.location;
     this.shownAt = {};
     if (this.damaged || !this.recording()) { return; }
@@ -506,11 +559,14 @@
 
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
   /* Keep a note if all notes fit what is left once the worst-case progress is stored (course.stateMax,
-     computed at build time), so saved progress can never overflow; false if they do not. */
+     computed at build time), so saved progress can never overflow; false if they do not. In 2004 the
+     notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each 2004
+     commit re-sends suspend_data with everything else set in the session. */
   Session.prototype.setNote = function (key, text) {
     var before = this.state.n[key];
     if (text) { this.state.n[key] = text; } else { delete this.state.n[key]; }
-    if (encode(this.state.n).length - 2 > this.store.limit - (this.course.stateMax || 0)) {
+    var notes = ascii(this.state.n), room = this.store.limit - (this.course.stateMax || 0);
+    if (notes.length - 2 > room || (this.store.is2004 && encodeURIComponent(notes).length - 6 > NOTE_BYTES_2004)) {
       if (before === undefined) { delete this.state.n[key]; } else { this.state.n[key] = before; }
       return false;
     }
@@ -599,7 +655,7 @@
     }).map(function (id) {
       var q = bank.questions[id];
       return { id: id, response: result.answers[id].response, correct: q.correct, right: result.answers[id].right,
-               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id] };
+               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id], update: true };
     }) };
     if (result.score >= best) {
       event.objectives = result.outcomes;
@@ -617,10 +673,19 @@
   };
   Session.prototype.setLevel = function (level) { this.selfAssessment().l = level; this.save(); };
   /* Keep a rating and record it as an unscored answer (a likert interaction). */
+  /* Keep a rating and record it: in 1.2 one likert interaction per unit (1.2 commits send only what
+     changed); in 2004 one interaction per phase, updated in place, whose response lists every unit
+     rated ("1.01a1.02w", a achieved, w working towards, n not yet), to keep each commit small. */
   Session.prototype.rate = function (phase, code, value, description) {
-    this.selfAssessment()[phase][code] = value;
-    this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
-                                   response: [this.store.is2004 ? RATINGS[value] : value], description: description }] });
+    var ratings = this.selfAssessment()[phase];
+    ratings[code] = value;
+    if (this.store.is2004) {
+      this.report({ interactions: [{ id: "sa." + phase, type: "other", outcomes: [], update: true,
+        response: [ratingText(ratings)] }] });
+    } else {
+      this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
+                                     response: [value], description: description }] });
+    }
     return this.save();
   };
 
@@ -741,8 +806,8 @@
       return new Session(course, new BrowserStore(course));
     },
     /* The session logic on its own, for tests under Node (node --test tests/js/). */
-    Session: Session, ScormStore: ScormStore, restore: restore, encode: encode, timespan: timespan, cut: cut,
-    drawQuestions: drawQuestions, seededRandom: seededRandom, optionOrder: optionOrder
+    Session: Session, ScormStore: ScormStore, restore: restore, encode: encode, optionCode: optionCode,
+    timespan: timespan, cut: cut, drawQuestions: drawQuestions, seededRandom: seededRandom, optionOrder: optionOrder
   };
   if (typeof module === "object" && module.exports) { module.exports = CourseRuntime; }
   else { root.CourseRuntime = CourseRuntime; }
