@@ -173,14 +173,14 @@ def sentences(text: str) -> list[str]:
     return [part for s in found for part in (re.split(r"(?<=;)\s+", s) if words(s) > WORDS_PER_SLIDE else [s])]
 
 
-def prose(text: str) -> list[tuple[str, ...]]:
+def prose(text: str, limit: int = MAX_WORDS) -> list[tuple[str, ...]]:
     """Prose as slides' worth of text: whole sentences shared out evenly over as few slides as keep
-    each within `MAX_WORDS` words."""
+    each within `limit` words (`MAX_WORDS`, less what a slide already holds)."""
     parts = sentences(text)
     if not parts:
         return []
-    slides = -(-words(text) // MAX_WORDS)
-    return [(" ".join(group),) for group in chunks(parts, min(MAX_WORDS, -(-words(text) // slides) + 5))]
+    slides = -(-words(text) // limit)
+    return [(" ".join(group),) for group in chunks(parts, min(limit, -(-words(text) // slides) + 5))]
 
 
 def _minutes(session: Session) -> int:
@@ -292,12 +292,16 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
     notes = (f"{minutes} minutes, {session.activity}. " +
              (f"Materials: {', '.join(session.materials)}. " if session.materials else "") + instructions)
     lines = [f"{session.activity.capitalize()}, {minutes} minutes"]
-    if session.activity in ("small-group work", "case-study discussion", "questionnaire"):
-        lines += [s for group in prose(instructions) for s in group] if instructions else []
+    more: list[tuple[str, ...]] = []  # instructions that do not fit on the session's slide
+    if session.activity in ("small-group work", "case-study discussion", "questionnaire") and instructions:
+        first, *more = prose(instructions, MAX_WORDS - words(lines[0]))
+        lines += first
     elif session.activity in ("break", "lunch"):
         lines.append(f"Back at {session.end}")
         notes = f"{minutes} minutes. Restart at {session.end}."
     deck.add(Slide(heading, notes, bullets=tuple(lines), labelled=True))
+    for group in more:
+        deck.add(Slide(f"{heading} (continued)", notes, bullets=group, labelled=True))
     for module in teaching:
         number = course.settings.modules.index(module) + 1
         pages = [course.page(p) for p in module.pages]
