@@ -356,10 +356,14 @@ def _case_slides(deck: Deck, case: Page) -> None:
                            f"The answer: {' '.join(a for a, _ in _answers(question))}",
                            bullets=(plain(question.stem), *options), labelled=True, bold=(0,)))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
-            answers = _answers(question)
-            deck.add(Slide(f"Answer: {which}", f"{plain(question.explanation)} Feedback on every option. {feedback}",
-                           bullets=tuple(line for pair in answers for line in pair), labelled=True,
-                           bold=tuple(range(0, 2 * len(answers), 2))))
+            lines = [line for pair in _answers(question) for line in pair]  # each right answer (bold), its feedback
+            groups, start = chunks(lines, MAX_WORDS), 0  # a long answer's feedback goes on the next slide
+            for number, group in enumerate(groups, start=1):
+                title = f"Answer: {which}" + (f" ({number} of {len(groups)})" if len(groups) > 1 else "")
+                deck.add(Slide(title, f"{plain(question.explanation)} Feedback on every option. {feedback}",
+                               bullets=group, labelled=True,
+                               bold=tuple(i for i in range(len(group)) if (start + i) % 2 == 0)))
+                start += len(group)
     analysis = plain(case.meta.analysis)
     if analysis:
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
