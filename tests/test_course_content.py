@@ -244,6 +244,27 @@ def test_every_cited_source_is_in_the_reference_list(course: Course) -> None:
         assert missing == [], (page.meta.id, missing)
 
 
+#: How a source is named in running text: a guideline code (NICE CG192), a UK-wide enquiry or
+#: body named by its acronym (MBRRACE-UK), or an italic title of two or more capitalised words.
+NAMED_SOURCE = re.compile(r"\b(?:CG|NG|PH)\d+\b|\b[A-Z]{3,}-UK\b|(?<![*\w])\*([A-Z][^*]* [^*]+)\*(?!\*)")
+
+
+def test_every_source_named_in_body_text_is_in_the_reference_list(course: Course) -> None:
+    """A source a page names in its teaching (not only in its references) is listed on the resources page.
+
+    Italic titles that are the course's own page titles are cross-references, not sources.
+    """
+    listed = " ".join(course.page("resources").body.split())
+    own_titles = {p.meta.title for p in course.pages}
+    for page in course.pages:
+        if page.meta.id == "resources":
+            continue
+        text = " ".join(reading(page).split())  # a title may wrap across source lines
+        named = [m.group(1) or m.group(0) for m in NAMED_SOURCE.finditer(text)]
+        missing = [n for n in named if n not in own_titles and n not in listed]
+        assert missing == [], (page.meta.id, missing)
+
+
 def test_local_arrangements_notes_reach_the_learning_record(course: Course) -> None:
     """The notes page is a reflection page (its notes are saved and shown on the learning record)."""
     page = course.page("local")
