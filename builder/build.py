@@ -169,8 +169,11 @@ def build_kit(project: Path, out_dir: Path | None = None) -> Output:
 
 
 def build_slides(project: Path, out_dir: Path | None = None) -> Path:
-    """The training-day deck, written last as `<out>/<course-id>-<version>-slides.pptx`; returns its path."""
-    course = check(project).course
+    """The training-day deck, written last as `<out>/<course-id>-<version>-slides.pptx`; returns its path.
+
+    Checked without package targets: the deck does not depend on what SCORM 1.2 or 2004 can store.
+    """
+    course = check(project, targets=()).course
     data = render_slides(course)
     path = (out_dir or project / "dist") / f"{output_name(course, 'slides')}.pptx"
     write_file(data, path)

@@ -16,7 +16,9 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from builder import build as pipeline
 from builder.cache import CACHE_DIR
+from builder.errors import Problem
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
@@ -313,3 +315,14 @@ def test_the_deck_opens_in_libreoffice_impress(deck: tuple[Course, Path], tmp_pa
     for index, picture in enumerate(pictures):
         sheet.paste(picture, (0, index * (picture.height + 8)))
     sheet.save(ARTIFACTS / f"slides-{course.settings.id}.png")
+
+
+def test_the_slides_do_not_depend_on_the_package_targets(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_big(course: Course, target: str) -> Problem:
+        return Problem("course/course.yaml", 1, f"saved progress too large for {target}", "build other targets")
+
+    monkeypatch.setattr(pipeline, "saved_progress_problem", too_big)
+    assert run("check", record).exit_code == 1, "the stand-in target problem is reported"
+    for command in ("slides", "kit"):
+        result = run(command, record)
+        assert result.exit_code == 0, result.output
