@@ -18,8 +18,9 @@ import datetime
 import io
 import posixpath
 import re
+import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,9 +29,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder.errors import CourseInvalid, Problem
+from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
+from builder.media import file_content_problem
 from builder.model import Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -59,6 +61,8 @@ RASTER_TYPES = {".png", ".jpg", ".jpeg"}
 SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
 #: Widest side of an SVG figure once rasterised for the deck, in pixels.
 SVG_PIXELS = 1600
+#: Pictures over this many pixels are left out: Pillow's own limit against decompression bombs.
+MAX_PIXELS = 89_478_485
 OPTION_LABELS = "ABCDEFGH"
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 Layout = Literal["title", "content", "picture", "table"]
@@ -72,10 +76,14 @@ class SlidesUnavailable(KitUnavailable):
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture on a page: its project-relative path and its alt text."""
+    """A picture on a page: its project-relative path, its alt text, and where it is written
+    (`src` as authored, in the page file `page` at `line`), for problems about it."""
 
     path: str
     alt: str
+    src: str = ""
+    page: str = ""
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -136,15 +144,22 @@ def outline(page: Page) -> Outline:
         return tuple(_text(box) for box in boxes)
 
     folder = posixpath.dirname(page.source.path)
-    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img)
+    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img.get("src", ""), img)
                for img in root.iter("img") if not urlsplit(img.get("src", "")).scheme)
     # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
-    figures = tuple(Figure(target, " ".join(img.get("alt", "").split())) for target, img in targets
+    figures = tuple(Figure(target, " ".join(img.get("alt", "").split()), src, page.source.path, _line(page, src))
+                    for target, src, img in targets
                     if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
                     and not target.startswith(("/", "../")))
     headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
     return Outline(headings, callouts("key-point"), callouts("practice-tip") + callouts("warning") + callouts("note"),
                    figures, references)
+
+
+def _line(page: Page, needle: str) -> int:
+    """The line of the page file where `needle` first appears in its body."""
+    index = page.body.find(needle)
+    return page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
 
 
 def words(text: str) -> int:
@@ -455,31 +470,144 @@ def _default_deck() -> Presentation:
     return presentation
 
 
-def _figure_image(root: Path, figure: Figure) -> bytes:
-    """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network)."""
-    data = (root / figure.path).read_bytes()
-    if posixpath.splitext(figure.path)[1].lower() != ".svg":
-        return data
-    try:
-        import cairosvg  # type: ignore[import-untyped]
-    except (ImportError, OSError):
-        raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
-                                "(and Debian's libcairo2)") from None
-    # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
-    png: bytes = cairosvg.svg2png(bytestring=data, output_width=SVG_PIXELS, unsafe=False)
-    return png
+#: Lengths an SVG's width and height may be given in, in CSS pixels (SVG 1.1, 7.10 "Units").
+SVG_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*")
 
 
-def render_slides(course: Course) -> bytes:
-    """The deck as .pptx bytes: byte-identical for the same course, template and libraries.
+def _svg_root(data: bytes) -> Any:
+    """The parsed SVG, its internal entities expanded (Illustrator declares some), never an external one.
 
-    Raises SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and
-    CourseInvalid for a template deck or figure it cannot use, as `problems` reports them to `check`.
+    Raises lxml's XMLSyntaxError for a file that is not well-formed XML.
     """
-    found = problems(course)
-    if found:
-        raise CourseInvalid(found)
+    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
+                             no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+def _svg_size(svg: Any) -> tuple[float, float] | None:
+    """The SVG's own width and height in pixels (both lengths if absolute, else its viewBox), as
+    CairoSVG sizes it; None if it has no usable size."""
+    lengths = [_LENGTH.fullmatch(svg.get(name) or "") for name in ("width", "height")]
+    if all(lengths):
+        width, height = (float(m.group(1)) * SVG_UNITS[m.group(2) or ""] for m in lengths if m)
+        if width > 0 and height > 0:
+            return width, height
+    box = re.split(r"[\s,]+", (svg.get("viewBox") or "").strip())
+    try:
+        width, height = (float(box[2]), float(box[3])) if len(box) == 4 else (0.0, 0.0)
+    except ValueError:
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def _pixels(size: tuple[float, float]) -> tuple[int, int]:
+    """The size an SVG is rasterised at: its longer side `SVG_PIXELS`, its shape kept."""
+    width, height = size
+    scale = SVG_PIXELS / max(width, height)
+    return round(width * scale), round(height * scale)
+
+
+def _unusable(path: str, data: bytes) -> tuple[str, str] | None:
+    """Why the deck cannot use the picture `data` (from the project file `path`), as far as reading it
+    without drawing it tells: (what is wrong, how to fix it); None if it looks usable."""
+    fix = "save it again from an image editor, or remove it from the page"
+    if posixpath.splitext(path)[1].lower() == ".svg":
+        try:
+            svg = _svg_root(data)
+        except etree.XMLSyntaxError as error:
+            return f"is not well-formed SVG ({error.msg})", fix
+        if etree.QName(svg).localname != "svg":
+            return "is not an SVG image", fix
+        size = _svg_size(svg)
+        if size is None:
+            return "has no size", "give its <svg> element a viewBox, or a width and a height in px, mm, cm or in"
+        if min(_pixels(size)) < 1:
+            return f"is too thin to show ({size[0]:g} by {size[1]:g})", "fix its width, height or viewBox"
+        return None
+    from PIL import Image, UnidentifiedImageError  # python-pptx reads a picture's size with Pillow
+
+    too_large = (f"is too large (over {MAX_PIXELS // 10**6} million pixels)",
+                 "scale it down in an image editor; 2000 pixels across is plenty for a slide")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return too_large
+                image.verify()
+    except Image.DecompressionBombError:  # Pillow refuses to open one of over twice its limit
+        return too_large
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return f"is not a {posixpath.splitext(path)[1][1:].upper()} image it can read", fix
+    return None
+
+
+def usable(root: Path, path: str) -> bool:
+    """Whether the picture at project path `path` passes the checks `check` makes for the deck: it
+    exists, validation finds its content sound, and `_unusable` finds nothing."""
+    file = root / path
+    if not file.is_file():
+        return False
+    data = file.read_bytes()
+    return file_content_problem(path, data) is None and _unusable(path, data) is None
+
+
+def _figure_image(root: Path, figure: Figure) -> bytes:
+    """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
+
+    Raises SlidesUnavailable without CairoSVG, and whatever CairoSVG or Pillow raise for a picture they
+    cannot draw or read (render_slides leaves it out with a warning).
+    """
+    data = (root / figure.path).read_bytes()
+    if posixpath.splitext(figure.path)[1].lower() == ".svg":
+        try:
+            import cairosvg  # type: ignore[import-untyped]
+        except (ImportError, OSError):
+            raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
+                                    "(and Debian's libcairo2)") from None
+        svg = _svg_root(data)
+        size = _svg_size(svg)
+        assert size is not None  # usable() checked it
+        width, height = _pixels(size)
+        # Internal entities are expanded and the DOCTYPE dropped: CairoSVG refuses entity declarations.
+        # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
+        data = cairosvg.svg2png(bytestring=etree.tostring(svg), output_width=width, output_height=height,
+                                unsafe=False)
+    from pptx.parts.image import Image as PictureImage
+
+    picture = PictureImage.from_blob(data)
+    picture.size, picture.dpi, picture.content_type  # noqa: B018 - what add_picture reads: fail here, not there
+    return data
+
+
+def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
+    """The deck as .pptx bytes, byte-identical for the same course, template and libraries, and
+    warnings about figures left out of it that `check` could not foresee.
+
+    A figure `check` warned about is left out of the deck without another warning. Raises
+    SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
+    for a template deck it cannot use, as `problems` reports it to `check`.
+    """
+    errors = [problem for problem in problems(course) if problem.is_error]
+    if errors:
+        raise CourseInvalid(errors)
     plan = plan_slides(course)
+    images: dict[str, bytes] = {}
+    left_out: list[Problem] = []
+    for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
+        if figure.path in images or not usable(course.root, figure.path):
+            continue  # check has warned about it
+        try:
+            images[figure.path] = _figure_image(course.root, figure)
+        except SlidesUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - CairoSVG and Pillow raise many kinds for a bad picture
+            left_out.append(Problem(figure.page, figure.line, f"`{figure.src}` cannot be drawn on a slide "
+                                    f"({type(error).__name__}: {str(error)[:120]}), so the slides leave it out",
+                                    "save it again from an image editor, or remove it from the page",
+                                    Severity.WARNING))
+    plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]
     template = _template(course)
     presentation = _open_template(template) if template else _default_deck()
     layouts = _layouts(presentation)
@@ -487,7 +615,7 @@ def render_slides(course: Course) -> bytes:
     language = course.settings.language
     geometry = {kind: Geometry.of(layout) for kind, layout in layouts.items()}
     for slide in plan:
-        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, course.root,
+        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, images,
              own_look=template is None)
     stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
@@ -502,7 +630,7 @@ def render_slides(course: Course) -> bytes:
     presentation.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:  # python-pptx stamps entries with the time now
         files = {name: saved.read(name) for name in saved.namelist()}
-    return zip_bytes(files, source_date_epoch())
+    return zip_bytes(files, source_date_epoch()), left_out
 
 
 def _points(emu: int) -> float:
@@ -547,7 +675,7 @@ def _rgb(hex_colour: str) -> Any:
 
 
 def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, slide: Slide, language: str,
-         root: Path, own_look: bool) -> None:
+         images: dict[str, bytes], own_look: bool) -> None:
     from pptx.util import Emu, Pt
 
     made = presentation.slides.add_slide(layout)
@@ -568,7 +696,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
     left, top, width, height = geometry.title
     area = (left, top + height, width, (presentation.slide_height or 0) - top - height - top // 2)
     if slide.figure is not None:
-        image = io.BytesIO(_figure_image(root, slide.figure))
+        image = io.BytesIO(images[slide.figure.path])
         picture = made.shapes.add_picture(image, area[0], area[1])
         scale = min(area[2] / picture.width, area[3] / picture.height)
         picture.width, picture.height = Emu(int(picture.width * scale)), Emu(int(picture.height * scale))
@@ -621,11 +749,13 @@ def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int],
 # --- what check reports ---------------------------------------------------------------------
 
 def problems(course: Course) -> list[Problem]:
-    """Everything that would stop the deck being made, for `coursebuild check` (an empty list if the
-    course has no `kit:`, as there is no deck to make).
+    """Everything that would stop the deck being made or leave something out of it, for `coursebuild
+    check` (an empty list if the course has no `kit:`, as there is no deck to make).
 
     A project's `templates/slides.pptx` must open as a PowerPoint file and have a layout with a title
-    and a body placeholder; every PNG, JPEG or SVG figure on a slide must decode.
+    and a body placeholder (errors). A PNG, JPEG or SVG figure the deck cannot use is left out of it
+    (a warning, as the e-learning packages may still use it; one validation already reports as broken
+    is not reported again).
     """
     if course.settings.kit is None:
         return []
@@ -633,7 +763,7 @@ def problems(course: Course) -> list[Problem]:
     found = _template_problems(course, template) if template is not None else []
     for page in course.pages:
         for figure in outline(page).figures:
-            found += _figure_problems(course, page, figure)
+            found += _figure_problems(course, figure)
     return found
 
 
@@ -653,34 +783,15 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
     return []
 
 
-def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Problem]:
+def _figure_problems(course: Course, figure: Figure) -> list[Problem]:
     path = course.root / figure.path
-    if not path.is_file() or figure.path.startswith("../"):
-        return  # validation reports missing files and paths outside the project
-    index = page.body.find(posixpath.basename(figure.path))
-    line = page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
+    if not path.is_file():
+        return []  # validation reports missing files
     data = path.read_bytes()
-    suffix = posixpath.splitext(figure.path)[1].lower()
-    fix = "save it again from an image editor, or remove it from the page"
-    if suffix == ".svg":
-        try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as error:
-            yield Problem(page.source.path, line, f"`{figure.path}` is not well-formed SVG ({error.msg})", fix)
-            return
-        if etree.QName(root).localname != "svg":
-            yield Problem(page.source.path, line, f"`{figure.path}` is not an SVG image", fix)
-        elif root.get("viewBox") is None and not (root.get("width") and root.get("height")):
-            yield Problem(page.source.path, line, f"`{figure.path}` has no size for the slides",
-                          "give its <svg> element a viewBox, or a width and a height")
-        return
-    from PIL import (  # python-pptx reads a picture's size with Pillow
-        Image,
-        UnidentifiedImageError,
-    )
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        yield Problem(page.source.path, line, f"`{figure.path}` is not a {suffix[1:].upper()} image it can read", fix)
+    if file_content_problem(figure.path, data) is not None:
+        return []  # validation reports it as a broken image
+    reason = _unusable(figure.path, data)
+    if reason is None:
+        return []
+    return [Problem(figure.page, figure.line, f"`{figure.src}` {reason[0]}, so the slides leave it out", reason[1],
+                    Severity.WARNING)]
