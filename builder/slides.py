@@ -619,7 +619,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
              own_look=template is None)
     stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
-    properties.title, properties.subject = course.settings.title, "Slides for the training day"
+    properties.title, properties.subject = _property(course.settings.title), "Slides for the training day"
     properties.author = properties.last_modified_by = "coursebuild"
     properties.language, properties.revision = language, 1
     properties.created = properties.modified = stamp
@@ -631,6 +631,18 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:  # python-pptx stamps entries with the time now
         files = {name: saved.read(name) for name in saved.namelist()}
     return zip_bytes(files, source_date_epoch()), left_out
+
+
+#: The longest text python-pptx (and the OOXML core properties it writes) takes for a document property.
+PROPERTY_CHARACTERS = 255
+
+
+def _property(text: str) -> str:
+    """`text` cut at a word to fit a document property, with "..." if it was cut."""
+    if len(text) <= PROPERTY_CHARACTERS:
+        return text
+    cut = text[:PROPERTY_CHARACTERS - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
 
 
 def _points(emu: int) -> float:

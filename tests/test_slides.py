@@ -399,3 +399,15 @@ def test_the_slides_do_not_depend_on_the_package_targets(record: Path, monkeypat
     for command in ("slides", "kit"):
         result = run(command, record)
         assert result.exit_code == 0, result.output
+
+
+def test_a_title_too_long_for_the_document_properties_is_cut_there(record: Path, tmp_path: Path) -> None:
+    title = "Assessing risk " * 30  # 450 characters
+    edit(record / "course/course.yaml", "title: Record fixture course", f"title: {title.strip()}")
+    for command in ("slides", "kit"):
+        result = run(command, record, "--out", tmp_path)
+        assert result.exit_code == 0, (command, result.output)
+    (deck,) = tmp_path.glob("*-slides.pptx")
+    cut = Presentation(str(deck)).core_properties.title
+    assert len(cut) <= 255 and cut.endswith("...") and cut[-4] != " " and title.startswith(cut[:-3])
+    assert squash(titles(deck)[0]) == squash(title), "the title slide keeps the whole title"
