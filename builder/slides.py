@@ -655,26 +655,34 @@ Rectangle = tuple[int, int, int, int]  # left, top, width, height in EMU
 @dataclass(frozen=True)
 class Geometry:
     """Where a layout puts the title and the body (read once: python-pptx looks up inherited
-    positions through the layout and master on every access)."""
+    positions through the layout and master on every access), and the body placeholder's type.
+
+    `body_placed` is set when the body's `idx` is the title's too: LibreOffice Impress saves body
+    placeholders without `idx` (so 0, the title's), and a slide's body then finds the title's place
+    by `idx`; such a body is given its place on each slide.
+    """
 
     title: Rectangle
     body: Rectangle | None
-    body_idx: int | None
+    body_type: Any = None
+    body_placed: bool = False
 
     @classmethod
     def of(cls, layout: SlideLayout) -> Geometry:
         from pptx.enum.shapes import PP_PLACEHOLDER
 
-        title = body = None
+        title = body = body_type = None
+        placed = False
+        idx = [shape.placeholder_format.idx for shape in layout.placeholders]  # type: ignore[misc] # python-pptx
         for shape in layout.placeholders:  # type: ignore[misc] # python-pptx's hint
             kind = shape.placeholder_format.type
             where = (shape.left, shape.top, shape.width, shape.height)
             if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
                 title = where
             elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
-                body, body_idx = where, shape.placeholder_format.idx
+                body, body_type, placed = where, kind, idx.count(shape.placeholder_format.idx) > 1
         assert title is not None  # _layouts chose layouts with a title
-        return cls(title, body, body_idx if body else None)
+        return cls(title, body, body_type, placed)
 
     def box(self, which: Rectangle) -> Box:
         return Box(_points(which[2]), _points(which[3]))
@@ -699,7 +707,9 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
     assert title is not None  # every layout chosen has a title placeholder
     _fill(title.text_frame, [slide.title], geometry.box(geometry.title), TITLE_POINTS, language, colour=white)
     if geometry.body is not None:
-        body = made.placeholders[geometry.body_idx]
+        body = next(shape for shape in made.placeholders if shape.placeholder_format.type == geometry.body_type)
+        if geometry.body_placed:
+            body.left, body.top, body.width, body.height = (Emu(value) for value in geometry.body)
         if slide.bullets:
             _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
                   colour=white, labelled=slide.labelled or slide.layout == "title", bold=slide.bold)

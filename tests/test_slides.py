@@ -411,3 +411,26 @@ def test_a_title_too_long_for_the_document_properties_is_cut_there(record: Path,
     cut = Presentation(str(deck)).core_properties.title
     assert len(cut) <= 255 and cut.endswith("...") and cut[-4] != " " and title.startswith(cut[:-3])
     assert squash(titles(deck)[0]) == squash(title), "the title slide keeps the whole title"
+
+
+@pytest.mark.office
+def test_a_template_deck_saved_from_libreoffice_gives_the_look(record: Path, tmp_path: Path) -> None:
+    Presentation().save(str(tmp_path / "plain.pptx"))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "pptx", "--outdir", str(tmp_path / "saved"), str(tmp_path / "plain.pptx")],
+                   check=True, capture_output=True, timeout=300)
+    (record / "templates").mkdir()
+    shutil.copy(tmp_path / "saved" / "plain.pptx", record / "templates" / "slides.pptx")
+    assert run("slides", record, "--out", tmp_path / "deck").exit_code == 0
+    (deck,) = (tmp_path / "deck").glob("*.pptx")
+    course, _ = load_project(record)
+    assert course is not None
+    for number, slide in enumerate(Presentation(str(deck)).slides, start=1):
+        title = slide.shapes.title.text
+        assert "\n" not in title, f"slide {number}: {title!r}"
+        assert all(shape.text_frame.text.strip() for shape in slide.placeholders), f"slide {number}: empty box"
+    outcome = course.settings.outcomes[0]
+    (slide,) = [s for s in Presentation(str(deck)).slides if s.shapes.title.text == "Learning outcomes"]
+    (body,) = [shape for shape in slide.placeholders if shape != slide.shapes.title]
+    assert f"{outcome.id}: {outcome.text}" in body.text_frame.text
+    assert body.top >= slide.shapes.title.top + slide.shapes.title.height, "the body sits below the title"
