@@ -47,7 +47,7 @@ WORDS_PER_SLIDE = 40
 MAX_WORDS = 50
 MIN_POINTS = 18
 BODY_POINTS = (28, 26, 24, 22, 20, MIN_POINTS)
-TITLE_POINTS = (32, 28, 24)
+TITLE_POINTS = (32, 28, 24, 20, MIN_POINTS)
 TABLE_POINTS = MIN_POINTS
 #: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
 ROWS_PER_SLIDE = 11
@@ -162,8 +162,14 @@ def _line(page: Page, needle: str) -> int:
     return page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
 
 
+#: When sharing text out over slides, a word of twice this many characters or more counts as the
+#: room it takes: one word for each this many characters (a long URL takes the room of several words).
+WORD_CHARACTERS = 10
+
+
 def words(text: str) -> int:
-    return len(text.split())
+    """The words in `text`, a long one counted by the room it takes (see `WORD_CHARACTERS`)."""
+    return sum(max(1, len(word) // WORD_CHARACTERS) for word in text.split())
 
 
 def chunks(items: Sequence[str], limit: int = WORDS_PER_SLIDE) -> list[tuple[str, ...]]:
@@ -394,6 +400,8 @@ def lines_needed(text: str, points: float, width: float) -> int:
             lines, used = lines + 1, len(word)
         else:
             used += len(word) + (1 if used else 0)
+        while used > per_line:  # a word longer than a line is broken between characters, as renderers do
+            lines, used = lines + 1, used - per_line
     return lines
 
 
