@@ -783,7 +783,8 @@ def problems(course: Course) -> list[Problem]:
     check` (an empty list if the course has no `kit:`, as there is no deck to make).
 
     A project's `templates/slides.pptx` must open as a PowerPoint file and have a layout with a title
-    and a body placeholder (errors). A PNG, JPEG or SVG figure the deck cannot use is left out of it
+    and a body placeholder (errors). A module in no session of the timetable is left out (a warning).
+    A PNG, JPEG or SVG figure the deck cannot use is left out of it
     (a warning, as the e-learning packages may still use it; one validation already reports as broken
     is not reported again).
     """
@@ -791,6 +792,12 @@ def problems(course: Course) -> list[Problem]:
         return []
     template = _template(course)
     found = _template_problems(course, template) if template is not None else []
+    listed = {m for session in course.settings.kit.timetable for m in session.modules}
+    found += [course.source.problem(("modules", i, "id"), f"module `{module.id}` is in no session of the kit's "
+                                    "timetable, so the slides leave it out",
+                                    "list it in the `modules` of a session in `kit: timetable`",
+                                    severity=Severity.WARNING)
+              for i, module in enumerate(course.settings.modules) if module.id not in listed]
     for page in course.pages:
         for figure in outline(page).figures:
             found += _figure_problems(course, figure)

@@ -491,3 +491,13 @@ def test_long_words_are_counted_by_their_length(record: Path, tmp_path: Path) ->
         for shape in (shape for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text):
             height = drawn_height(shape, bulleted=shape.is_placeholder and shape != slide.shapes.title)
             assert height <= shape.height / 12700 - 7.2, f"slide {number}: {shape.name} overflows ({height:.0f} pt)"
+
+
+def test_a_module_missing_from_the_timetable_is_warned_about(record: Path, tmp_path: Path) -> None:
+    edit(record / "course/course.yaml", "modules: [m-support]", "modules: []")
+    text = (record / "course/course.yaml").read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.endswith("id: m-support"))
+    for command in ("check", "slides"):
+        result = run(command, record, "--out", tmp_path) if command == "slides" else run(command, record)
+        assert result.exit_code == 0, result.output
+        assert f"course/course.yaml:{line}: warning: module `m-support` is in no session" in result.stderr, command
