@@ -561,6 +561,29 @@ def usable(root: Path, path: str) -> bool:
     return file_content_problem(path, data) is None and _unusable(path, data) is None
 
 
+#: EXIF's Orientation tag (CIPA DC-008, 4.6.4): 1 is upright; browsers turn the others upright.
+ORIENTATION = 0x0112
+
+
+def _upright(data: bytes) -> bytes:
+    """A PNG or JPEG with an EXIF orientation other than upright, turned upright (as browsers show it)
+    and saved again in its own format without the tag; any other picture as it is."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.getexif().get(ORIENTATION, 1) == 1:
+            return data
+        kind = image.format or "PNG"
+        turned = ImageOps.exif_transpose(image)
+        assert turned is not None  # not in place
+        buffer = io.BytesIO()
+        options: dict[str, Any] = {"quality": 95} if kind == "JPEG" else {}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        turned.save(buffer, kind, exif=turned.getexif(), **options)
+        return buffer.getvalue()
+
+
 def _figure_image(root: Path, figure: Figure) -> bytes:
     """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
 
@@ -582,6 +605,8 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
         # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
         data = cairosvg.svg2png(bytestring=etree.tostring(svg), output_width=width, output_height=height,
                                 unsafe=False)
+    else:
+        data = _upright(data)
     from pptx.parts.image import Image as PictureImage
 
     picture = PictureImage.from_blob(data)

@@ -501,3 +501,21 @@ def test_a_module_missing_from_the_timetable_is_warned_about(record: Path, tmp_p
         result = run(command, record, "--out", tmp_path) if command == "slides" else run(command, record)
         assert result.exit_code == 0, result.output
         assert f"course/course.yaml:{line}: warning: module `m-support` is in no session" in result.stderr, command
+
+
+def test_a_photo_is_upright_as_its_exif_orientation_says(record: Path, tmp_path: Path) -> None:
+    photo = Image.new("RGB", (400, 200), "red")
+    photo.paste("blue", (200, 0, 400, 200))  # stored left red, right blue
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90 degrees clockwise: red on top, blue below, 200 wide and 400 tall
+    photo.save(record / "course/media/photo.jpg", "JPEG", exif=exif, quality=95)
+    edit(record / "course/pages/baby-cues.md", "../media/cues.svg", "../media/photo.jpg")
+    assert run("slides", record, "--out", tmp_path).exit_code == 0
+    (deck,) = tmp_path.glob("*.pptx")
+    (picture,) = [shape for slide in Presentation(str(deck)).slides for shape in slide.shapes
+                  if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert abs(picture.height - 2 * picture.width) <= 2, "the picture's box is tall, as the photo is shown"
+    with Image.open(io.BytesIO(picture.image.blob)) as shown:
+        assert shown.size == (200, 400) and shown.getexif().get(0x0112, 1) == 1
+        top, bottom = shown.convert("RGB").getpixel((100, 100)), shown.convert("RGB").getpixel((100, 300))
+    assert top[0] > 200 > top[2] and bottom[2] > 200 > bottom[0], (top, bottom)
