@@ -519,3 +519,41 @@ def test_a_photo_is_upright_as_its_exif_orientation_says(record: Path, tmp_path:
         assert shown.size == (200, 400) and shown.getexif().get(0x0112, 1) == 1
         top, bottom = shown.convert("RGB").getpixel((100, 100)), shown.convert("RGB").getpixel((100, 300))
     assert top[0] > 200 > top[2] and bottom[2] > 200 > bottom[0], (top, bottom)
+
+
+def test_many_references_take_a_few_slides(record: Path, tmp_path: Path) -> None:
+    page = record / "course/pages/baby-cues.md"
+    cited = [f"Author {n}, A report on infant mental health number {n} (2020)." for n in range(2, 202)]
+    edit(page, "Babies also use sounds.[^1]", "Babies also use sounds.[^1]" + "".join(f"[^{n}]" for n in range(2, 202)))
+    page.write_text(page.read_text(encoding="utf-8") + "".join(f"[^{n}]: {text}\n" for n, text in
+                                                             enumerate(cited, start=2)), encoding="utf-8")
+    assert run("slides", record, "--out", tmp_path).exit_code == 0
+    (deck,) = tmp_path.glob("*.pptx")
+    slides = [s for s in Presentation(str(deck)).slides if s.shapes.title.text.startswith("References")]
+    assert len(slides) == 3
+    shown = " ".join(slide_text(s) + " " + squash(s.notes_slide.notes_text_frame.text) for s in slides)
+    for text in cited:
+        assert squash(text) in shown
+
+
+def test_each_new_slide_does_not_walk_the_whole_package(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-pptx lists every part of the package to name each new slide and notes page, which made a
+    deck's time grow with the square of its slides (bench/README.md); the deck names them without."""
+    from pptx.opc.package import OpcPackage
+
+    from builder.slides import render_slides
+
+    walks = 0
+    walk = OpcPackage.iter_parts
+
+    def counted(self: OpcPackage) -> Any:
+        nonlocal walks
+        walks += 1
+        return walk(self)
+
+    monkeypatch.setattr(OpcPackage, "iter_parts", counted)
+    course, _ = load_project(record)
+    assert course is not None
+    data, _ = render_slides(course)
+    slides = len(Presentation(io.BytesIO(data)).slides)
+    assert slides > 10 and walks < 10, (slides, walks)
