@@ -646,7 +646,7 @@ def _remember_partnames(presentation: Presentation) -> None:
         names.add(name)
         return PackURI(name)
 
-    package.next_partname = next_partname  # type: ignore[method-assign] # this package only
+    package.next_partname = next_partname  # type: ignore[method-assign,assignment] # this package only
 
 
 def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
