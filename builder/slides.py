@@ -18,6 +18,7 @@ import datetime
 import io
 import posixpath
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -828,13 +829,52 @@ def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int],
             ppr.set("marL", "0")
             ppr.set("indent", "0")
             etree.SubElement(ppr, f"{{{DRAWING}}}buNone")
-        run = paragraph.add_run()
-        run.text = text
-        run.font.size = size
-        run.font.bold = True if index in bold else None
-        run._r.get_or_add_rPr().set("lang", language)
-        if colour is not None:
-            run.font.color.rgb = colour
+        parts = _directions(text)
+        if parts[0][1] is not None:  # the first strong character is right-to-left (Unicode bidi rule P2)
+            paragraph._p.get_or_add_pPr().set("rtl", "1")
+        for part, right_to_left in parts:
+            run = paragraph.add_run()
+            run.text = part
+            run.font.size = size
+            run.font.bold = True if index in bold else None
+            run._r.get_or_add_rPr().set("lang", right_to_left or language)
+            if colour is not None:
+                run.font.color.rgb = colour
+            if right_to_left is not None:
+                etree.SubElement(run._r.get_or_add_rPr(), f"{{{DRAWING}}}rtl")
+
+
+#: Languages for right-to-left runs, by script: Hebrew's block (and its presentation forms), else Arabic.
+HEBREW = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+
+
+def _directions(text: str) -> list[tuple[str, str | None]]:
+    """`text` split into runs of one direction: each with None (left to right, the course language) or
+    the language of its right-to-left script ("he" or "ar"), by the Unicode bidirectional classes of
+    its letters (R and AL right to left, L left to right; the rest go with the letters around them)."""
+    spans: list[tuple[int, int]] = []
+    start = last = -1
+    for at, character in enumerate(text):
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            start, last = (at if start < 0 else start), at
+        elif kind == "L" and start >= 0:
+            spans.append((start, last + 1))
+            start = -1
+    if start >= 0:
+        spans.append((start, last + 1))
+    if not spans:
+        return [(text, None)]
+    parts: list[tuple[str, str | None]] = []
+    done = 0
+    for begin, end in spans:
+        if begin > done:
+            parts.append((text[done:begin], None))
+        parts.append((text[begin:end], "he" if HEBREW.search(text[begin:end]) else "ar"))
+        done = end
+    if done < len(text):
+        parts.append((text[done:], None))
+    return parts
 
 
 # --- what check reports ---------------------------------------------------------------------

@@ -557,3 +557,20 @@ def test_each_new_slide_does_not_walk_the_whole_package(record: Path, monkeypatc
     data, _ = render_slides(course)
     slides = len(Presentation(io.BytesIO(data)).slides)
     assert slides > 10 and walks < 10, (slides, walks)
+
+
+def test_right_to_left_text_is_tagged_with_its_language_and_direction(record: Path, tmp_path: Path) -> None:
+    edit(record / "course/course.yaml", "    - Your local child protection procedures.",
+         "    - \"Interpreter: \u0645\u062a\u0631\u062c\u0645 \u0641\u0648\u0631\u064a (Arabic)\"\n"
+         "    - \"\u05e0\u05d4\u05dc\u05d9 \u05d4\u05d2\u05e0\u05d4 \u05de\u05e7\u05d5\u05de\u05d9\u05d9\u05dd\"")
+    assert run("slides", record, "--out", tmp_path).exit_code == 0
+    (deck,) = tmp_path.glob("*.pptx")
+    (slide,) = [s for s in Presentation(str(deck)).slides if s.shapes.title.text.startswith("Check your local")]
+    (body,) = [shape for shape in slide.placeholders if shape != slide.shapes.title]
+    mixed, hebrew = body.text_frame.paragraphs
+    runs = [(r.text, r._r.get_or_add_rPr().get("lang"), bool(r._r.xpath("./a:rPr/a:rtl"))) for r in mixed.runs]
+    assert runs == [("Interpreter: ", "en-GB", False), ("\u0645\u062a\u0631\u062c\u0645 \u0641\u0648\u0631\u064a", "ar", True),
+                    (" (Arabic)", "en-GB", False)]
+    assert mixed._p.get_or_add_pPr().get("rtl") is None
+    assert [(r._r.get_or_add_rPr().get("lang"), bool(r._r.xpath("./a:rPr/a:rtl"))) for r in hebrew.runs] == [("he", True)]
+    assert hebrew._p.get_or_add_pPr().get("rtl") == "1"
