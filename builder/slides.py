@@ -233,11 +233,28 @@ class Deck:
         self.titles.add(title.casefold())
         self.slides.append(replace(slide, title=title))
 
-    def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False) -> None:
-        """One slide per group of bullets, numbered "(1 of 3)" when there is more than one."""
+    def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False,
+                   bold: tuple[int, ...] = ()) -> None:
+        """One slide per group of bullets, numbered "(1 of 3)" when there is more than one; `bold` holds
+        the positions of bold bullets counted over all the groups."""
+        start = 0
         for number, group in enumerate(groups, start=1):
             label = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
-            self.add(Slide(label, notes, bullets=group, labelled=labelled))
+            self.add(Slide(label, notes, bullets=group, labelled=labelled,
+                           bold=tuple(i - start for i in bold if start <= i < start + len(group))))
+            start += len(group)
+
+    def add_split(self, title: str, items: Sequence[str], notes: str, labelled: bool = False,
+                  bold: tuple[int, ...] = ()) -> None:
+        """`items` over as many slides as keep each within `MAX_WORDS` words, an item too long for one
+        slide split at its sentences first."""
+        pieces: list[str] = []
+        bold_pieces: list[int] = []
+        for index, item in enumerate(items):
+            parts = [group[0] for group in prose(item)] if words(item) > MAX_WORDS else [item]
+            bold_pieces += range(len(pieces), len(pieces) + len(parts)) if index in bold else []
+            pieces += parts
+        self.add_series(title, chunks(pieces, MAX_WORDS), notes, labelled, tuple(bold_pieces))
 
 
 def plan_slides(course: Course) -> list[Slide]:
@@ -326,7 +343,7 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
     elif session.activity in ("break", "lunch"):
         lines.append(f"Back at {session.end}")
         notes = f"{minutes} minutes. Restart at {session.end}."
-    deck.add(Slide(heading, notes, bullets=tuple(lines), labelled=True))
+    deck.add_split(heading, lines, notes, labelled=True)
     for module in teaching:
         number = course.settings.modules.index(module) + 1
         pages = [course.page(p) for p in module.pages]
@@ -377,14 +394,14 @@ def _case_slides(deck: Deck, case: Page) -> None:
             which = f"{label}, decision {q_number}" if len(stage.decisions) > 1 else label
             options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
-            deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
-                           f"The answer: {' '.join(a for a, _ in _answers(question))}",
-                           bullets=(plain(question.stem), *options), labelled=True, bold=(0,)))
+            deck.add_split(f"Decision: {which}", (plain(question.stem), *options),
+                           f"{choose} Give groups time to agree before showing the answer. "
+                           f"The answer: {' '.join(a for a, _ in _answers(question))}", labelled=True, bold=(0,))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
             answers = _answers(question)
-            deck.add(Slide(f"Answer: {which}", f"{plain(question.explanation)} Feedback on every option. {feedback}",
-                           bullets=tuple(line for pair in answers for line in pair), labelled=True,
-                           bold=tuple(range(0, 2 * len(answers), 2))))
+            deck.add_split(f"Answer: {which}", [line for pair in answers for line in pair],
+                           f"{plain(question.explanation)} Feedback on every option. {feedback}", labelled=True,
+                           bold=tuple(range(0, 2 * len(answers), 2)))
     analysis = plain(case.meta.analysis)
     if analysis:
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
