@@ -273,9 +273,10 @@ def plan_slides(course: Course) -> list[Slide]:
     timetable = kit.timetable
     deck = Deck()
     materials = sorted({m for s in timetable for m in s.materials})
+    day = f"{timetable[0].start} to {timetable[-1].end}"
     deck.add(Slide(settings.title, f"Welcome the group. This course is for: {', '.join(settings.audience)}. "
-                   f"Duration: {settings.duration}. Have ready: {', '.join(materials) or 'the kit'}.",
-                   layout="title", bullets=(settings.duration, f"Version {settings.version}")))
+                   f"The day runs from {day}. Have ready: {', '.join(materials) or 'the kit'}.",
+                   layout="title", bullets=(f"Training day, {day}", f"Version {settings.version}")))
     deck.add_series("Aims", prose(plain(settings.description)),
                     f"Aims of the day. Audience: {'; '.join(settings.audience)}.")
     taught = {o.id: [modules[m].title for m in modules
@@ -284,12 +285,13 @@ def plan_slides(course: Course) -> list[Slide]:
                     " ".join(f"{o.id} is taught in: {'; '.join(dict.fromkeys(taught[o.id])) or 'no module yet'}."
                              for o in settings.outcomes), labelled=True)
     rows = [(f"{s.start} to {s.end}", s.title) for s in timetable]
-    pages = range(0, len(rows), ROWS_PER_SLIDE)
+    per_slide = -(-len(rows) // -(-len(rows) // ROWS_PER_SLIDE))  # rows shared out evenly over the slides
+    pages = range(0, len(rows), per_slide)
     breaks = "; ".join(f"{s.start} to {s.end}" for s in timetable if s.activity in ("break", "lunch")) or "none"
     for number, start in enumerate(pages, start=1):
         deck.add(Slide(f"Timetable ({number} of {len(pages)})" if len(pages) > 1 else "Timetable",
                        f"The day runs from {timetable[0].start} to {timetable[-1].end}. Breaks: {breaks}.",
-                       layout="table", rows=(("Time", "Session"), *rows[start:start + ROWS_PER_SLIDE])))
+                       layout="table", rows=(("Time", "Session"), *rows[start:start + per_slide])))
 
     # Where each module's teaching and its case studies go: teaching at the first session that is not
     # a case-study discussion (else the first listing it), case studies at the first discussion.
@@ -352,8 +354,9 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
                   (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
         texts = {o.id: o.text for o in course.settings.outcomes}
         aims = " ".join(f"{o}: {texts[o]}" for o in outcomes) or "none"
-        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {aims} {instructions}",
-                       bullets=tuple(p.meta.title for p in taught) or (f"Outcomes {', '.join(outcomes)}",)))
+        deck.add_split(f"Module {number}: {module.title}", [p.meta.title for p in taught] or
+                       [f"{o}: {texts[o]}" for o in outcomes] or [module.title], f"Outcomes: {aims} {instructions}",
+                       labelled=not taught)
         for page in taught:
             _page_slides(deck, page, outlines[page.meta.id])
     for case in cases:
@@ -371,8 +374,16 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
         deck.add_series(f"Key point: {title}", prose(point), base + "Ask the group what this looks like in their "
                         f"own practice. {tips}".strip())
     for figure in parts.figures:
-        deck.add(Slide(f"Figure: {title}", f"The picture shows: {figure.alt}. {base}".strip(),
+        deck.add(Slide(f"Figure: {_shortened(figure.alt) or title}", f"The picture shows: {figure.alt}. {base}".strip(),
                        layout="picture", figure=figure))
+
+
+def _shortened(text: str, characters: int = 60) -> str:
+    """`text` cut at a word to at most `characters`, with "..." if it was cut."""
+    if len(text) <= characters:
+        return text
+    cut = text[:characters - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
 
 
 def _case_slides(deck: Deck, case: Page) -> None:

@@ -578,3 +578,22 @@ def test_right_to_left_text_is_tagged_with_its_language_and_direction(record: Pa
     assert mixed._p.get_or_add_pPr().get("rtl") is None
     assert [(r._r.get_or_add_rPr().get("lang"), bool(r._r.xpath("./a:rPr/a:rtl"))) for r in hebrew.runs] == [("he", True)]
     assert hebrew._p.get_or_add_pPr().get("rtl") == "1"
+
+
+def test_the_title_timetable_module_and_figure_slides_speak_of_the_day(deck: tuple[Course, Path]) -> None:
+    course, path = deck
+    kit = course.settings.kit
+    assert kit is not None
+    slides = list(Presentation(str(path)).slides)
+    first = slide_text(slides[0])
+    assert f"{kit.timetable[0].start} to {kit.timetable[-1].end}" in first
+    assert squash(course.settings.duration) not in first, "the e-learning duration is not the day's"
+    rows = [len(s.shapes[-1].table.rows) - 1 for s in slides if s.shapes.title.text.startswith("Timetable")]
+    assert sum(rows) == len(kit.timetable) and max(rows) - min(rows) <= 1, rows
+    for slide in slides:
+        name = slide.shapes.title.text
+        if name.startswith("Module "):
+            assert not re.fullmatch(r"outcomes [\w, ]+", slide_text(slide).split(name.casefold(), 1)[-1].strip())
+    figures = [s for s in slides if s.shapes.title.text.startswith("Figure: ")]
+    alts = [s.shapes[-1]._element.xpath("./*[1]/p:cNvPr/@descr")[0] for s in figures]
+    assert [s.shapes.title.text[8:28] for s in figures] == [alt[:20] for alt in alts]
