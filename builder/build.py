@@ -155,23 +155,29 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
     return data, _write_or_return(data, output, output_folder(project) / base)
 
 
-def build_kit(project: Path, out_dir: Path | None = None) -> Output:
-    """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last."""
-    course = check(project, targets=()).course
+def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
+    """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
+    course's warnings and those about figures left out of the slides."""
+    checked = check(project, targets=())
+    course = checked.course
     files: dict[str, bytes] = {}
     for name, html in render_kit(course).items():
         files[f"{name}.html"] = html.encode("utf-8")
         files[f"{name}.pdf"] = to_pdf(html, course.root)
-    files["slides.pptx"] = render_slides(course)
+    files["slides.pptx"], left_out = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)
-    return output
+    return output, (*checked.warnings, *left_out)
 
 
-def build_slides(project: Path, out_dir: Path | None = None) -> Path:
-    """The training-day deck, written last as `<out>/<course-id>-<version>-slides.pptx`; returns its path."""
-    course = check(project).course
-    data = render_slides(course)
-    path = (out_dir or project / "dist") / f"{output_name(course, 'slides')}.pptx"
+def build_slides(project: Path, out_dir: Path | None = None) -> tuple[Path, tuple[Problem, ...]]:
+    """The training-day deck, written last as `<out>/<course-id>-<version>-slides.pptx`; returns its path,
+    with the course's warnings and those about figures left out of the deck.
+
+    Checked without package targets: the deck does not depend on what SCORM 1.2 or 2004 can store.
+    """
+    checked = check(project, targets=())
+    data, left_out = render_slides(checked.course)
+    path = (out_dir or project / "dist") / f"{output_name(checked.course, 'slides')}.pptx"
     write_file(data, path)
-    return path
+    return path, (*checked.warnings, *left_out)

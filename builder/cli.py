@@ -153,7 +153,8 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
               help="Output folder [default: PROJECT/dist].")
 def kit(project: Path, out_dir: Path | None) -> None:
     """Make the training-day kit: facilitator guide, handouts, questionnaire, cards, sheets (HTML, PDF), slides."""
-    output = _run(pipeline.build_kit, project, out_dir)
+    output, warnings = _run(pipeline.build_kit, project, out_dir)
+    _show_warnings(warnings)
     click.echo(f"wrote {output.path} ({len(output.files)} files)")
 
 
@@ -163,7 +164,9 @@ def kit(project: Path, out_dir: Path | None) -> None:
               help="Output folder [default: PROJECT/dist].")
 def slides(project: Path, out_dir: Path | None) -> None:
     """Make the training day's slide deck (PowerPoint .pptx, with speaker notes)."""
-    click.echo(f"wrote {_run(pipeline.build_slides, project, out_dir)}")
+    path, warnings = _run(pipeline.build_slides, project, out_dir)
+    _show_warnings(warnings)
+    click.echo(f"wrote {path}")
 
 
 @main.command()

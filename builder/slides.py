@@ -18,8 +18,10 @@ import datetime
 import io
 import posixpath
 import re
+import unicodedata
+import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder.errors import CourseInvalid, Problem
+from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
 from builder.media import containment_problem, file_content_problem
@@ -46,7 +48,7 @@ WORDS_PER_SLIDE = 40
 MAX_WORDS = 50
 MIN_POINTS = 18
 BODY_POINTS = (28, 26, 24, 22, 20, MIN_POINTS)
-TITLE_POINTS = (32, 28, 24)
+TITLE_POINTS = (32, 28, 24, 20, MIN_POINTS)
 TABLE_POINTS = MIN_POINTS
 #: Table rows under the header row on one slide: 12 rows of 18 pt type and 0.05 in cell margins fill 5 in.
 ROWS_PER_SLIDE = 11
@@ -60,7 +62,11 @@ RASTER_TYPES = {".png", ".jpg", ".jpeg"}
 SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
 #: Widest side of an SVG figure once rasterised for the deck, in pixels.
 SVG_PIXELS = 1600
+#: Pictures over this many pixels are left out: Pillow's own limit against decompression bombs.
+MAX_PIXELS = 89_478_485
 OPTION_LABELS = "ABCDEFGH"
+#: At most this many slides of references; the rest are listed in their speaker notes.
+REFERENCE_SLIDES = 3
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 Layout = Literal["title", "content", "picture", "table"]
 
@@ -73,10 +79,14 @@ class SlidesUnavailable(KitUnavailable):
 
 @dataclass(frozen=True)
 class Figure:
-    """A picture on a page: its project-relative path and its alt text."""
+    """A picture on a page: its project-relative path, its alt text, and where it is written
+    (`src` as authored, in the page file `page` at `line`), for problems about it."""
 
     path: str
     alt: str
+    src: str = ""
+    page: str = ""
+    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -137,10 +147,11 @@ def outline(page: Page) -> Outline:
         return tuple(_text(box) for box in boxes)
 
     folder = posixpath.dirname(page.source.path)
-    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img)
+    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img.get("src", ""), img)
                for img in root.iter("img") if not urlsplit(img.get("src", "")).scheme)
     # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
-    figures = tuple(Figure(target, " ".join(img.get("alt", "").split())) for target, img in targets
+    figures = tuple(Figure(target, " ".join(img.get("alt", "").split()), src, page.source.path, _line(page, src))
+                    for target, src, img in targets
                     if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
                     and not target.startswith(("/", "../")))
     headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
@@ -148,8 +159,20 @@ def outline(page: Page) -> Outline:
                    figures, references)
 
 
+def _line(page: Page, needle: str) -> int:
+    """The line of the page file where `needle` first appears in its body."""
+    index = page.body.find(needle)
+    return page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
+
+
+#: When sharing text out over slides, a word of twice this many characters or more counts as the
+#: room it takes: one word for each this many characters (a long URL takes the room of several words).
+WORD_CHARACTERS = 10
+
+
 def words(text: str) -> int:
-    return len(text.split())
+    """The words in `text`, a long one counted by the room it takes (see `WORD_CHARACTERS`)."""
+    return sum(max(1, len(word) // WORD_CHARACTERS) for word in text.split())
 
 
 def chunks(items: Sequence[str], limit: int = WORDS_PER_SLIDE) -> list[tuple[str, ...]]:
@@ -210,11 +233,28 @@ class Deck:
         self.titles.add(title.casefold())
         self.slides.append(replace(slide, title=title))
 
-    def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False) -> None:
-        """One slide per group of bullets, numbered "(1 of 3)" when there is more than one."""
+    def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False,
+                   bold: tuple[int, ...] = ()) -> None:
+        """One slide per group of bullets, numbered "(1 of 3)" when there is more than one; `bold` holds
+        the positions of bold bullets counted over all the groups."""
+        start = 0
         for number, group in enumerate(groups, start=1):
             label = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
-            self.add(Slide(label, notes, bullets=group, labelled=labelled))
+            self.add(Slide(label, notes, bullets=group, labelled=labelled,
+                           bold=tuple(i - start for i in bold if start <= i < start + len(group))))
+            start += len(group)
+
+    def add_split(self, title: str, items: Sequence[str], notes: str, labelled: bool = False,
+                  bold: tuple[int, ...] = ()) -> None:
+        """`items` over as many slides as keep each within `MAX_WORDS` words, an item too long for one
+        slide split at its sentences first."""
+        pieces: list[str] = []
+        bold_pieces: list[int] = []
+        for index, item in enumerate(items):
+            parts = [group[0] for group in prose(item)] if words(item) > MAX_WORDS else [item]
+            bold_pieces += range(len(pieces), len(pieces) + len(parts)) if index in bold else []
+            pieces += parts
+        self.add_series(title, chunks(pieces, MAX_WORDS), notes, labelled, tuple(bold_pieces))
 
 
 def plan_slides(course: Course) -> list[Slide]:
@@ -229,14 +269,14 @@ def plan_slides(course: Course) -> list[Slide]:
                                 "timetable to follow (add `kit:` with a `timetable` of the day's sessions; see "
                                 "docs/authoring.md)")
     modules = {m.id: m for m in settings.modules}
-    outlines = {p.meta.id: replace(parts, figures=_shown(course, parts.figures))
-                for p in course.pages for parts in [outline(p)]}
+    outlines = {p.meta.id: outline(p) for p in course.pages}
     timetable = kit.timetable
     deck = Deck()
     materials = sorted({m for s in timetable for m in s.materials})
+    day = f"{timetable[0].start} to {timetable[-1].end}"
     deck.add(Slide(settings.title, f"Welcome the group. This course is for: {', '.join(settings.audience)}. "
-                   f"Duration: {settings.duration}. Have ready: {', '.join(materials) or 'the kit'}.",
-                   layout="title", bullets=(settings.duration, f"Version {settings.version}")))
+                   f"The day runs from {day}. Have ready: {', '.join(materials) or 'the kit'}.",
+                   layout="title", bullets=(f"Training day, {day}", f"Version {settings.version}")))
     deck.add_series("Aims", prose(plain(settings.description)),
                     f"Aims of the day. Audience: {'; '.join(settings.audience)}.")
     taught = {o.id: [modules[m].title for m in modules
@@ -245,12 +285,13 @@ def plan_slides(course: Course) -> list[Slide]:
                     " ".join(f"{o.id} is taught in: {'; '.join(dict.fromkeys(taught[o.id])) or 'no module yet'}."
                              for o in settings.outcomes), labelled=True)
     rows = [(f"{s.start} to {s.end}", s.title) for s in timetable]
-    pages = range(0, len(rows), ROWS_PER_SLIDE)
+    per_slide = -(-len(rows) // -(-len(rows) // ROWS_PER_SLIDE))  # rows shared out evenly over the slides
+    pages = range(0, len(rows), per_slide)
     breaks = "; ".join(f"{s.start} to {s.end}" for s in timetable if s.activity in ("break", "lunch")) or "none"
     for number, start in enumerate(pages, start=1):
         deck.add(Slide(f"Timetable ({number} of {len(pages)})" if len(pages) > 1 else "Timetable",
                        f"The day runs from {timetable[0].start} to {timetable[-1].end}. Breaks: {breaks}.",
-                       layout="table", rows=(("Time", "Session"), *rows[start:start + ROWS_PER_SLIDE])))
+                       layout="table", rows=(("Time", "Session"), *rows[start:start + per_slide])))
 
     # Where each module's teaching and its case studies go: teaching at the first session that is not
     # a case-study discussion (else the first listing it), case studies at the first discussion.
@@ -278,9 +319,16 @@ def plan_slides(course: Course) -> list[Slide]:
                         chunks([r.statement for r in evaluation.ratings] + [c.prompt for c in evaluation.comments]),
                         "Hand out the evaluation sheet. Ratings run from strongly disagree (1) to strongly agree (5).")
     references = list(dict.fromkeys(r for p in course.ordered_pages() for r in outlines[p.meta.id].references))
-    if references:
-        deck.add_series("References", chunks(references, MAX_WORDS),
-                        "The handouts list these references with the pages that cite them.")
+    groups = chunks(references, MAX_WORDS)
+    if len(groups) > REFERENCE_SLIDES:  # a long list is read, not projected: the rest go in the notes
+        shown = groups[:REFERENCE_SLIDES - 1]
+        rest = references[sum(len(group) for group in shown):]
+        groups = [*shown, (f"{len(rest)} more references: see the speaker notes, or the e-learning pages that "
+                           "cite them",)]
+        deck.add_series("References", groups, f"All {len(references)} references the course cites: "
+                        + " ".join(references))
+    elif groups:
+        deck.add_series("References", groups, "The e-learning pages list these references where they cite them.")
     return deck.slides
 
 
@@ -299,9 +347,7 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
     elif session.activity in ("break", "lunch"):
         lines.append(f"Back at {session.end}")
         notes = f"{minutes} minutes. Restart at {session.end}."
-    deck.add(Slide(heading, notes, bullets=tuple(lines), labelled=True))
-    for group in more:
-        deck.add(Slide(f"{heading} (continued)", notes, bullets=group, labelled=True))
+    deck.add_split(heading, lines, notes, labelled=True)
     for module in teaching:
         number = course.settings.modules.index(module) + 1
         pages = [course.page(p) for p in module.pages]
@@ -310,8 +356,9 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
                   (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
         texts = {o.id: o.text for o in course.settings.outcomes}
         aims = " ".join(f"{o}: {texts[o]}" for o in outcomes) or "none"
-        deck.add(Slide(f"Module {number}: {module.title}", f"Outcomes: {aims} {instructions}",
-                       bullets=tuple(p.meta.title for p in taught) or (f"Outcomes {', '.join(outcomes)}",)))
+        deck.add_split(f"Module {number}: {module.title}", [p.meta.title for p in taught] or
+                       [f"{o}: {texts[o]}" for o in outcomes] or [module.title], f"Outcomes: {aims} {instructions}",
+                       labelled=not taught)
         for page in taught:
             _page_slides(deck, page, outlines[page.meta.id])
     for case in cases:
@@ -329,8 +376,16 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
         deck.add_series(f"Key point: {title}", prose(point), base + "Ask the group what this looks like in their "
                         f"own practice. {tips}".strip())
     for figure in parts.figures:
-        deck.add(Slide(f"Figure: {title}", f"The picture shows: {figure.alt}. {base}".strip(),
+        deck.add(Slide(f"Figure: {_shortened(figure.alt) or title}", f"The picture shows: {figure.alt}. {base}".strip(),
                        layout="picture", figure=figure))
+
+
+def _shortened(text: str, characters: int = 60) -> str:
+    """`text` cut at a word to at most `characters`, with "..." if it was cut."""
+    if len(text) <= characters:
+        return text
+    cut = text[:characters - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
 
 
 def _case_slides(deck: Deck, case: Page) -> None:
@@ -352,18 +407,14 @@ def _case_slides(deck: Deck, case: Page) -> None:
             which = f"{label}, decision {q_number}" if len(stage.decisions) > 1 else label
             options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
-            deck.add(Slide(f"Decision: {which}", f"{choose} Give groups time to agree before showing the answer. "
-                           f"The answer: {' '.join(a for a, _ in _answers(question))}",
-                           bullets=(plain(question.stem), *options), labelled=True, bold=(0,)))
+            deck.add_split(f"Decision: {which}", (plain(question.stem), *options),
+                           f"{choose} Give groups time to agree before showing the answer. "
+                           f"The answer: {' '.join(a for a, _ in _answers(question))}", labelled=True, bold=(0,))
             feedback = " ".join(f"{OPTION_LABELS[i]}: {plain(o.feedback)}" for i, o in enumerate(question.options))
-            lines = [line for pair in _answers(question) for line in pair]  # each right answer (bold), its feedback
-            groups, start = chunks(lines, MAX_WORDS), 0  # a long answer's feedback goes on the next slide
-            for number, group in enumerate(groups, start=1):
-                title = f"Answer: {which}" + (f" ({number} of {len(groups)})" if len(groups) > 1 else "")
-                deck.add(Slide(title, f"{plain(question.explanation)} Feedback on every option. {feedback}",
-                               bullets=group, labelled=True,
-                               bold=tuple(i for i in range(len(group)) if (start + i) % 2 == 0)))
-                start += len(group)
+            answers = _answers(question)
+            deck.add_split(f"Answer: {which}", [line for pair in answers for line in pair],
+                           f"{plain(question.explanation)} Feedback on every option. {feedback}", labelled=True,
+                           bold=tuple(range(0, 2 * len(answers), 2)))
     analysis = plain(case.meta.analysis)
     if analysis:
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
@@ -389,6 +440,8 @@ def lines_needed(text: str, points: float, width: float) -> int:
             lines, used = lines + 1, len(word)
         else:
             used += len(word) + (1 if used else 0)
+        while used > per_line:  # a word longer than a line is broken between characters, as renderers do
+            lines, used = lines + 1, used - per_line
     return lines
 
 
@@ -465,43 +518,209 @@ def _default_deck() -> Presentation:
     return presentation
 
 
-def _figure_image(root: Path, figure: Figure) -> bytes:
-    """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network)."""
-    data = (root / figure.path).read_bytes()
-    if posixpath.splitext(figure.path)[1].lower() != ".svg":
-        return data
-    try:
-        import cairosvg  # type: ignore[import-untyped]
-    except (ImportError, OSError):
-        raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
-                                "(and Debian's libcairo2)") from None
-    # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
-    png: bytes = cairosvg.svg2png(bytestring=data, output_width=SVG_PIXELS, unsafe=False)
-    return png
+#: Lengths an SVG's width and height may be given in, in CSS pixels (SVG 1.1, 7.10 "Units").
+SVG_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*")
 
 
-def render_slides(course: Course) -> bytes:
-    """The deck as .pptx bytes: byte-identical for the same course, template and libraries.
+def _svg_root(data: bytes) -> Any:
+    """The parsed SVG, its internal entities expanded (Illustrator declares some), never an external one.
 
-    Raises SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and
-    CourseInvalid for a template deck or figure it cannot use, as `problems` reports them to `check`.
+    Raises lxml's XMLSyntaxError for a file that is not well-formed XML.
     """
-    found = problems(course)
-    if found:
-        raise CourseInvalid(found)
+    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
+                             no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
+def _svg_size(svg: Any) -> tuple[float, float] | None:
+    """The SVG's own width and height in pixels (both lengths if absolute, else its viewBox), as
+    CairoSVG sizes it; None if it has no usable size."""
+    lengths = [_LENGTH.fullmatch(svg.get(name) or "") for name in ("width", "height")]
+    if all(lengths):
+        width, height = (float(m.group(1)) * SVG_UNITS[m.group(2) or ""] for m in lengths if m)
+        if width > 0 and height > 0:
+            return width, height
+    box = re.split(r"[\s,]+", (svg.get("viewBox") or "").strip())
+    try:
+        width, height = (float(box[2]), float(box[3])) if len(box) == 4 else (0.0, 0.0)
+    except ValueError:
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def _pixels(size: tuple[float, float]) -> tuple[int, int]:
+    """The size an SVG is rasterised at: its longer side `SVG_PIXELS`, its shape kept."""
+    width, height = size
+    scale = SVG_PIXELS / max(width, height)
+    return round(width * scale), round(height * scale)
+
+
+def _unusable(path: str, data: bytes) -> tuple[str, str] | None:
+    """Why the deck cannot use the picture `data` (from the project file `path`), as far as reading it
+    without drawing it tells: (what is wrong, how to fix it); None if it looks usable."""
+    fix = "save it again from an image editor, or remove it from the page"
+    if posixpath.splitext(path)[1].lower() == ".svg":
+        try:
+            svg = _svg_root(data)
+        except etree.XMLSyntaxError as error:
+            return f"is not well-formed SVG ({error.msg})", fix
+        if etree.QName(svg).localname != "svg":
+            return "is not an SVG image", fix
+        size = _svg_size(svg)
+        if size is None:
+            return "has no size", "give its <svg> element a viewBox, or a width and a height in px, mm, cm or in"
+        if min(_pixels(size)) < 1:
+            return f"is too thin to show ({size[0]:g} by {size[1]:g})", "fix its width, height or viewBox"
+        return None
+    from PIL import Image, UnidentifiedImageError  # python-pptx reads a picture's size with Pillow
+
+    too_large = (f"is too large (over {MAX_PIXELS // 10**6} million pixels)",
+                 "scale it down in an image editor; 2000 pixels across is plenty for a slide")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return too_large
+                image.verify()
+    except Image.DecompressionBombError:  # Pillow refuses to open one of over twice its limit
+        return too_large
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return f"is not a {posixpath.splitext(path)[1][1:].upper()} image it can read", fix
+    return None
+
+
+def usable(root: Path, path: str) -> bool:
+    """Whether the picture at project path `path` passes the checks `check` makes for the deck: it may
+    be packaged (inside course/ or quizzes/; never read otherwise), it exists, validation finds its
+    content sound, and `_unusable` finds nothing."""
+    file = root / path
+    if containment_problem(root, path) is not None or not file.is_file():
+        return False
+    data = file.read_bytes()
+    return file_content_problem(path, data) is None and _unusable(path, data) is None
+
+
+#: EXIF's Orientation tag (CIPA DC-008, 4.6.4): 1 is upright; browsers turn the others upright.
+ORIENTATION = 0x0112
+
+
+def _upright(data: bytes) -> bytes:
+    """A PNG or JPEG with an EXIF orientation other than upright, turned upright (as browsers show it)
+    and saved again in its own format without the tag; any other picture as it is."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.getexif().get(ORIENTATION, 1) == 1:
+            return data
+        kind = image.format or "PNG"
+        turned = ImageOps.exif_transpose(image)
+        assert turned is not None  # not in place
+        buffer = io.BytesIO()
+        options: dict[str, Any] = {"quality": 95} if kind == "JPEG" else {}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        turned.save(buffer, kind, exif=turned.getexif(), **options)
+        return buffer.getvalue()
+
+
+def _figure_image(root: Path, figure: Figure) -> bytes:
+    """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
+
+    Raises SlidesUnavailable without CairoSVG, and whatever CairoSVG or Pillow raise for a picture they
+    cannot draw or read (render_slides leaves it out with a warning).
+    """
+    data = (root / figure.path).read_bytes()
+    if posixpath.splitext(figure.path)[1].lower() == ".svg":
+        try:
+            import cairosvg  # type: ignore[import-untyped]
+        except (ImportError, OSError):
+            raise SlidesUnavailable("SVG figures in the slides need CairoSVG: pip install coursebuild "
+                                    "(and Debian's libcairo2)") from None
+        svg = _svg_root(data)
+        size = _svg_size(svg)
+        assert size is not None  # usable() checked it
+        width, height = _pixels(size)
+        # Internal entities are expanded and the DOCTYPE dropped: CairoSVG refuses entity declarations.
+        # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
+        data = cairosvg.svg2png(bytestring=etree.tostring(svg), output_width=width, output_height=height,
+                                unsafe=False)
+    else:
+        data = _upright(data)
+    from pptx.parts.image import Image as PictureImage
+
+    picture = PictureImage.from_blob(data)
+    picture.size, picture.dpi, picture.content_type  # noqa: B018 - what add_picture reads: fail here, not there
+    return data
+
+
+def _remember_partnames(presentation: Presentation) -> None:
+    """Give this deck's package a `next_partname` that remembers the names it has given.
+
+    python-pptx's own walks every part of the package for each new slide and notes page, so a deck
+    of n slides took time in n squared (1,301 slides: 38 s). This one walks them once for each kind of
+    part and returns the same names: python-pptx's rule, the highest free number up to one more than
+    the parts of that kind.
+    """
+    from pptx.opc.packuri import PackURI
+
+    package = presentation.part.package
+    taken: dict[str, set[str]] = {}
+
+    def next_partname(template: str) -> PackURI:
+        prefix = template[: (template % 42).find("42")]
+        if prefix not in taken:
+            taken[prefix] = {str(part.partname) for part in package.iter_parts()
+                             if part.partname.startswith(prefix)}
+        names = taken[prefix]
+        name = next(template % n for n in range(len(names) + 1, 0, -1) if template % n not in names)
+        names.add(name)
+        return PackURI(name)
+
+    package.next_partname = next_partname  # type: ignore[method-assign,assignment] # this package only
+
+
+def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
+    """The deck as .pptx bytes, byte-identical for the same course, template and libraries, and
+    warnings about figures left out of it that `check` could not foresee.
+
+    A figure `check` warned about is left out of the deck without another warning. Raises
+    SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
+    for a template deck it cannot use, as `problems` reports it to `check`.
+    """
+    errors = [problem for problem in problems(course) if problem.is_error]
+    if errors:
+        raise CourseInvalid(errors)
     plan = plan_slides(course)
+    images: dict[str, bytes] = {}
+    left_out: list[Problem] = []
+    for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
+        if figure.path in images or not usable(course.root, figure.path):
+            continue  # check has warned about it
+        try:
+            images[figure.path] = _figure_image(course.root, figure)
+        except SlidesUnavailable:
+            raise
+        except Exception as error:  # noqa: BLE001 - CairoSVG and Pillow raise many kinds for a bad picture
+            left_out.append(Problem(figure.page, figure.line, f"`{figure.src}` cannot be drawn on a slide "
+                                    f"({type(error).__name__}: {str(error)[:120]}), so the slides leave it out",
+                                    "save it again from an image editor, or remove it from the page",
+                                    Severity.WARNING))
+    plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]
     template = _template(course)
     presentation = _open_template(template) if template else _default_deck()
+    _remember_partnames(presentation)
     layouts = _layouts(presentation)
     assert layouts is not None  # problems() reported a template without one
     language = course.settings.language
     geometry = {kind: Geometry.of(layout) for kind, layout in layouts.items()}
     for slide in plan:
-        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, course.root,
+        _add(presentation, layouts[slide.layout], geometry[slide.layout], slide, language, images,
              own_look=template is None)
     stamp = datetime.datetime.fromtimestamp(source_date_epoch(), datetime.UTC).replace(tzinfo=None)
     properties = presentation.core_properties
-    properties.title, properties.subject = course.settings.title, "Slides for the training day"
+    properties.title, properties.subject = _property(course.settings.title), "Slides for the training day"
     properties.author = properties.last_modified_by = "coursebuild"
     properties.language, properties.revision = language, 1
     properties.created = properties.modified = stamp
@@ -512,7 +731,19 @@ def render_slides(course: Course) -> bytes:
     presentation.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:  # python-pptx stamps entries with the time now
         files = {name: saved.read(name) for name in saved.namelist()}
-    return zip_bytes(files, source_date_epoch())
+    return zip_bytes(files, source_date_epoch()), left_out
+
+
+#: The longest text python-pptx (and the OOXML core properties it writes) takes for a document property.
+PROPERTY_CHARACTERS = 255
+
+
+def _property(text: str) -> str:
+    """`text` cut at a word to fit a document property, with "..." if it was cut."""
+    if len(text) <= PROPERTY_CHARACTERS:
+        return text
+    cut = text[:PROPERTY_CHARACTERS - 3]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "..."
 
 
 def _points(emu: int) -> float:
@@ -525,26 +756,34 @@ Rectangle = tuple[int, int, int, int]  # left, top, width, height in EMU
 @dataclass(frozen=True)
 class Geometry:
     """Where a layout puts the title and the body (read once: python-pptx looks up inherited
-    positions through the layout and master on every access)."""
+    positions through the layout and master on every access), and the body placeholder's type.
+
+    `body_placed` is set when the body's `idx` is the title's too: LibreOffice Impress saves body
+    placeholders without `idx` (so 0, the title's), and a slide's body then finds the title's place
+    by `idx`; such a body is given its place on each slide.
+    """
 
     title: Rectangle
     body: Rectangle | None
-    body_idx: int | None
+    body_type: Any = None
+    body_placed: bool = False
 
     @classmethod
     def of(cls, layout: SlideLayout) -> Geometry:
         from pptx.enum.shapes import PP_PLACEHOLDER
 
-        title = body = None
+        title = body = body_type = None
+        placed = False
+        idx = [shape.placeholder_format.idx for shape in layout.placeholders]  # type: ignore[misc] # python-pptx
         for shape in layout.placeholders:  # type: ignore[misc] # python-pptx's hint
             kind = shape.placeholder_format.type
             where = (shape.left, shape.top, shape.width, shape.height)
             if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
                 title = where
             elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
-                body, body_idx = where, shape.placeholder_format.idx
+                body, body_type, placed = where, kind, idx.count(shape.placeholder_format.idx) > 1
         assert title is not None  # _layouts chose layouts with a title
-        return cls(title, body, body_idx if body else None)
+        return cls(title, body, body_type, placed)
 
     def box(self, which: Rectangle) -> Box:
         return Box(_points(which[2]), _points(which[3]))
@@ -557,7 +796,7 @@ def _rgb(hex_colour: str) -> Any:
 
 
 def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, slide: Slide, language: str,
-         root: Path, own_look: bool) -> None:
+         images: dict[str, bytes], own_look: bool) -> None:
     from pptx.util import Emu, Pt
 
     made = presentation.slides.add_slide(layout)
@@ -569,7 +808,9 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
     assert title is not None  # every layout chosen has a title placeholder
     _fill(title.text_frame, [slide.title], geometry.box(geometry.title), TITLE_POINTS, language, colour=white)
     if geometry.body is not None:
-        body = made.placeholders[geometry.body_idx]
+        body = next(shape for shape in made.placeholders if shape.placeholder_format.type == geometry.body_type)
+        if geometry.body_placed:
+            body.left, body.top, body.width, body.height = (Emu(value) for value in geometry.body)
         if slide.bullets:
             _fill(body.text_frame, slide.bullets, geometry.box(geometry.body), BODY_POINTS, language,
                   colour=white, labelled=slide.labelled or slide.layout == "title", bold=slide.bold)
@@ -578,7 +819,7 @@ def _add(presentation: Presentation, layout: SlideLayout, geometry: Geometry, sl
     left, top, width, height = geometry.title
     area = (left, top + height, width, (presentation.slide_height or 0) - top - height - top // 2)
     if slide.figure is not None:
-        image = io.BytesIO(_figure_image(root, slide.figure))
+        image = io.BytesIO(images[slide.figure.path])
         picture = made.shapes.add_picture(image, area[0], area[1])
         scale = min(area[2] / picture.width, area[3] / picture.height)
         picture.width, picture.height = Emu(int(picture.width * scale)), Emu(int(picture.height * scale))
@@ -619,31 +860,79 @@ def _fill(frame: Any, paragraphs: Sequence[str], box: Box, sizes: Sequence[int],
             ppr.set("marL", "0")
             ppr.set("indent", "0")
             etree.SubElement(ppr, f"{{{DRAWING}}}buNone")
-        run = paragraph.add_run()
-        run.text = text
-        run.font.size = size
-        run.font.bold = True if index in bold else None
-        run._r.get_or_add_rPr().set("lang", language)
-        if colour is not None:
-            run.font.color.rgb = colour
+        parts = _directions(text)
+        if parts[0][1] is not None:  # the first strong character is right-to-left (Unicode bidi rule P2)
+            paragraph._p.get_or_add_pPr().set("rtl", "1")
+        for part, right_to_left in parts:
+            run = paragraph.add_run()
+            run.text = part
+            run.font.size = size
+            run.font.bold = True if index in bold else None
+            run._r.get_or_add_rPr().set("lang", right_to_left or language)
+            if colour is not None:
+                run.font.color.rgb = colour
+            if right_to_left is not None:
+                etree.SubElement(run._r.get_or_add_rPr(), f"{{{DRAWING}}}rtl")
+
+
+#: Languages for right-to-left runs, by script: Hebrew's block (and its presentation forms), else Arabic.
+HEBREW = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+
+
+def _directions(text: str) -> list[tuple[str, str | None]]:
+    """`text` split into runs of one direction: each with None (left to right, the course language) or
+    the language of its right-to-left script ("he" or "ar"), by the Unicode bidirectional classes of
+    its letters (R and AL right to left, L left to right; the rest go with the letters around them)."""
+    spans: list[tuple[int, int]] = []
+    start = last = -1
+    for at, character in enumerate(text):
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            start, last = (at if start < 0 else start), at
+        elif kind == "L" and start >= 0:
+            spans.append((start, last + 1))
+            start = -1
+    if start >= 0:
+        spans.append((start, last + 1))
+    if not spans:
+        return [(text, None)]
+    parts: list[tuple[str, str | None]] = []
+    done = 0
+    for begin, end in spans:
+        if begin > done:
+            parts.append((text[done:begin], None))
+        parts.append((text[begin:end], "he" if HEBREW.search(text[begin:end]) else "ar"))
+        done = end
+    if done < len(text):
+        parts.append((text[done:], None))
+    return parts
 
 
 # --- what check reports ---------------------------------------------------------------------
 
 def problems(course: Course) -> list[Problem]:
-    """Everything that would stop the deck being made, for `coursebuild check` (an empty list if the
-    course has no `kit:`, as there is no deck to make).
+    """Everything that would stop the deck being made or leave something out of it, for `coursebuild
+    check` (an empty list if the course has no `kit:`, as there is no deck to make).
 
     A project's `templates/slides.pptx` must open as a PowerPoint file and have a layout with a title
-    and a body placeholder; every PNG, JPEG or SVG figure on a slide must decode.
+    and a body placeholder (errors). A module in no session of the timetable is left out (a warning).
+    A PNG, JPEG or SVG figure the deck cannot use is left out of it
+    (a warning, as the e-learning packages may still use it; one validation already reports as broken
+    is not reported again).
     """
     if course.settings.kit is None:
         return []
     template = _template(course)
     found = _template_problems(course, template) if template is not None else []
+    listed = {m for session in course.settings.kit.timetable for m in session.modules}
+    found += [course.source.problem(("modules", i, "id"), f"module `{module.id}` is in no session of the kit's "
+                                    "timetable, so the slides leave it out",
+                                    "list it in the `modules` of a session in `kit: timetable`",
+                                    severity=Severity.WARNING)
+              for i, module in enumerate(course.settings.modules) if module.id not in listed]
     for page in course.pages:
-        for figure in _shown(course, outline(page).figures):
-            found += _figure_problems(course, page, figure)
+        for figure in outline(page).figures:
+            found += _figure_problems(course, figure)
     return found
 
 
@@ -663,42 +952,15 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
     return []
 
 
-def _shown(course: Course, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
-    """The figures the deck shows: files that may be packaged and are not broken images.
-
-    Validation reports the others, and never reads a file that may not be packaged: a missing file or
-    one outside course/ and quizzes/ is an error; an empty file, or one whose bytes are not the format
-    its name says, a warning that learners see a broken image (`media.file_content_problem`), and the
-    deck leaves that picture out rather than fail.
-    """
-    def shown(figure: Figure) -> bool:
-        path = course.root / figure.path
-        return (containment_problem(course.root, figure.path) is None and path.is_file()
-                and file_content_problem(figure.path, path.read_bytes()) is None)
-
-    return tuple(filter(shown, figures))
-
-
-def _figure_problems(course: Course, page: Page, figure: Figure) -> Iterator[Problem]:
+def _figure_problems(course: Course, figure: Figure) -> list[Problem]:
     path = course.root / figure.path
-    index = page.body.find(posixpath.basename(figure.path))
-    line = page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
+    if containment_problem(course.root, figure.path) is not None or not path.is_file():
+        return []  # validation reports missing files and files that may not be packaged, and never reads them
     data = path.read_bytes()
-    suffix = posixpath.splitext(figure.path)[1].lower()
-    fix = "save it again from an image editor, or remove it from the page"
-    if suffix == ".svg":  # well-formed, with an <svg> root: `_shown` kept only those
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-        if root.get("viewBox") is None and not (root.get("width") and root.get("height")):
-            yield Problem(page.source.path, line, f"`{figure.path}` has no size for the slides",
-                          "give its <svg> element a viewBox, or a width and a height")
-        return
-    from PIL import (  # python-pptx reads a picture's size with Pillow
-        Image,
-        UnidentifiedImageError,
-    )
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        yield Problem(page.source.path, line, f"`{figure.path}` is not a {suffix[1:].upper()} image it can read", fix)
+    if file_content_problem(figure.path, data) is not None:
+        return []  # validation reports it as a broken image
+    reason = _unusable(figure.path, data)
+    if reason is None:
+        return []
+    return [Problem(figure.page, figure.line, f"`{figure.src}` {reason[0]}, so the slides leave it out", reason[1],
+                    Severity.WARNING)]
