@@ -321,8 +321,11 @@ class Course:
     banks: tuple[Bank, ...]
     framework: Optional[Framework] = None
     framework_source: Optional[SourceFile] = None
-    #: ids of pages and banks whose files exist but did not load (not reported as unknown)
+    #: ids of pages and banks whose files exist but did not load, and those files' names without their
+    #: extension (an unreadable file's id is not known): not reported as unknown
     unloaded_ids: frozenset[str] = frozenset()
+    #: project paths of the page, bank and settings files that exist but did not load
+    unloaded_files: frozenset[str] = frozenset()
     #: kinds of files ("page", "bank", "framework") of which one exists but did not load: what depends on
     #: them (coverage of outcomes, framework codes) is not reported, as their own problems are
     unloaded_kinds: frozenset[str] = frozenset()

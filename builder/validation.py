@@ -154,7 +154,7 @@ def _check_timetable(course: Course) -> Iterator[Problem]:
                                             did_you_mean(module, modules) or "use a module id from `modules`")
     pages = {page.meta.id for page in course.pages}
     for i, page_id in enumerate(kit.handout_pages):
-        if page_id not in pages:
+        if page_id not in pages | course.unloaded_ids:
             yield course.source.problem(("kit", "handout_pages", i), f"unknown page `{page_id}`",
                                         did_you_mean(page_id, pages) or "use a page id")
     if not any(page.meta.ratings or page.meta.comments for page in course.pages):
@@ -459,7 +459,7 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
-    if is_link and target.endswith(".md") and target not in page_files:
+    if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
         return problem(f"`{ref.target}` is not a page", f"link to a page in {PAGES_DIR}/")
     problems: list[Problem] = []
     suffix = posixpath.splitext(target)[1].lower()
