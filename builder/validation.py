@@ -15,7 +15,7 @@ from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_i
 from builder.errors import Problem, Severity
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import Reference, convert
+from builder.markup import Reference, convert, convert_inline
 from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
@@ -42,6 +42,8 @@ class MarkdownText:
     source: SourceFile
     location: Location = ()
     body_line: int | None = None
+    #: A question's stem or option text: phrasing content, one line (`convert_inline`).
+    phrasing: bool = False
 
     @property
     def first_line(self) -> int:
@@ -413,13 +415,18 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
             fields += [(("options", o, "text"), option.text), (("options", o, "feedback"), option.feedback)]
         for name, text in fields:
             path = name if isinstance(name, tuple) else (name,)
-            yield MarkdownText(text, source, (*loc, *path))
+            yield MarkdownText(text, source, (*loc, *path), phrasing=path[-1] in ("stem", "text"))
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
     page_files = {page.source.path for page in course.pages}
     for item in _markdown_texts(course):
-        converted = convert(item.text)
+        converted = (convert_inline if item.phrasing else convert)(item.text)
+        if converted.flattened:
+            tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
+            yield Problem(item.source.path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
+                          "is shown as inline text: a stem or an option is one line of text",
+                          "remove the HTML tags; use **bold** or *italics* to stress words", WARNING)
         if converted.refused:
             yield Problem(item.source.path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
                           "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")

@@ -70,3 +70,47 @@ def test_a_bank_that_cannot_be_read_is_not_also_unknown(tmp_path: Path) -> None:
     (project / "quizzes/final.yaml").write_bytes(b"id: final-bank\ntitle: Fin\xfcl\n")
     assert errors(project) == [
         "quizzes/final.yaml:2: the file is not UTF-8 text (byte 0xfc) (save it with UTF-8 encoding)"]
+
+
+# --- block HTML in stems and options is shown as inline text -----------------------------------------
+
+BLOCK_HTML = ("<div>block</div> right", "<h1>Big</h1> news", "<p>one</p><p>two</p>", "<ul><li>listed</li></ul>")
+BLOCK_TAGS = "ul ol li h1 h2 h3 h4 h5 h6 blockquote hr p div table".split()
+
+
+def test_block_html_in_stems_and_options_is_inline_text_everywhere(tmp_path: Path) -> None:
+    from lxml import etree
+    from lxml import html as lxml_html
+    from test_any_course import check_passes, find, page
+
+    project = make(tmp_path, options=BLOCK_HTML, stem="<h1>Big</h1> question?")
+    warnings = [line for line in check_passes(project) if "block HTML" in line]
+    fix = "(remove the HTML tags; use **bold** or *italics* to stress words)"
+    assert warnings[:5] == [
+        f"quizzes/final.yaml:6: warning: block HTML (<h1>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:10: warning: block HTML (<div>) in a question's stem or option is shown as inline "
+        f"text: a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:11: warning: block HTML (<h1>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:12: warning: block HTML (<p>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:13: warning: block HTML (<ul>, <li>) in a question's stem or option is shown as "
+        f"inline text: a stem or an option is one line of text {fix}"]
+    shown = ["block right", "Big news", "one two", "listed"]
+    packages = build_all(project)
+    for html in (page(project, "check"), packages["scorm2004"].read("pages/check.html").decode()):
+        form = find(lxml_html.fromstring(html), "form.question")[0]
+        assert [label.text_content() for label in find(form, ".option label")] == shown
+        assert find(form, "legend")[0].text_content().split("Question 1. ")[1].startswith("Big question?")
+        for element in [*find(form, "label"), find(form, "legend")[0]]:
+            assert not [e.tag for e in element.iterdescendants() if e.tag in BLOCK_TAGS]
+    xml = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode())
+    question = xml.find("question[@type='multichoice']")
+    assert question.findtext("questiontext/text") == "<p>Big question?</p>"
+    assert [a.findtext("text") for a in question.iterfind("answer")] == shown
+    gift = succeeds("export", project, "--format", "gift", "-o", "-")
+    assert "::final-1::[html]Big question? {" in gift
+    assert "\t=block right#<p>Because.</p>" in gift and "\t~one two#" in gift
+    assert not [tag for tag in BLOCK_TAGS if f"<{tag}>" in gift.replace("<p>Because.</p>", "")
+                .replace("<p>Raise the alarm first.</p>", "")]
