@@ -353,17 +353,16 @@ def _check_tags(course: Course) -> Iterator[Problem]:
 def _check_framework(course: Course) -> Iterator[Problem]:
     assert course.framework is not None and course.framework_source is not None
     framework, source = course.framework, course.framework_source
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # unit codes, and domain numbers, by their lower case
     levels = framework.level_numbers()
     if levels != list(range(1, len(levels) + 1)):
         yield source.problem(("domains", 0, "units", 0, "levels"), "levels are numbered "
                              f"{', '.join(map(str, levels))}", "number the levels from 1 up, without gaps")
     for d, domain in enumerate(framework.domains):
+        yield from _repeated_code(source, ("domains", d, "number"), "domain", domain.number, seen)
         for u, unit in enumerate(domain.units):
             loc = ("domains", d, "units", u, "code")
-            if unit.code in seen:
-                yield source.problem(loc, f"duplicate unit code `{unit.code}`", "give each unit its own code")
-            seen.add(unit.code)
+            yield from _repeated_code(source, loc, "unit code", unit.code, seen)
             if not unit.code.startswith(f"{domain.number}."):
                 yield source.problem(loc, f"unit `{unit.code}` is listed under domain {domain.number}",
                                      f"move it, or start its code with `{domain.number}.`")
@@ -375,6 +374,19 @@ def _check_framework(course: Course) -> Iterator[Problem]:
     for level in sorted(set(framework.levels) - set(levels)):
         yield source.problem(("levels", level), f"level {level} is named, but no unit describes it",
                              f"remove it, or describe level {level} in every unit")
+
+
+def _repeated_code(source: SourceFile, loc: Location, what: str, code: str, seen: dict[str, str]) -> list[Problem]:
+    """A problem if a domain's or unit's code was seen before, or differs from one only in upper/lower case
+    (they would collide in learning-record keys and on case-insensitive file systems, like ids)."""
+    key = f"{what}:{code.lower()}"
+    if key not in seen:
+        seen[key] = code
+        return []
+    if seen[key] == code:
+        return [source.problem(loc, f"duplicate {what} `{code}`", f"give each {what.split()[0]} its own code")]
+    return [source.problem(loc, f"{what} `{code}` differs only in upper/lower case from `{seen[key]}`",
+                           "give it a different code: codes that differ only in case collide in some LMSs")]
 
 
 def _check_outcomes(course: Course) -> Iterator[Problem]:

@@ -114,3 +114,49 @@ def test_block_html_in_stems_and_options_is_inline_text_everywhere(tmp_path: Pat
     assert "\t=block right#<p>Because.</p>" in gift and "\t~one two#" in gift
     assert not [tag for tag in BLOCK_TAGS if f"<{tag}>" in gift.replace("<p>Because.</p>", "")
                 .replace("<p>Raise the alarm first.</p>", "")]
+
+
+# --- framework codes: one clear line for a code that is not A-Z, none that differ only in case -----------
+
+CASE_FIX = "(give it a different code: codes that differ only in case collide in some LMSs)"
+
+
+def test_competency_codes_that_differ_only_in_case_are_refused(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("A", "a"))
+    assert errors(project) == [
+        f"course/competencies.yaml:17: domain `a` differs only in upper/lower case from `A` {CASE_FIX}",
+        f"course/competencies.yaml:20: unit code `a.01` differs only in upper/lower case from `A.01` {CASE_FIX}"]
+
+
+def test_a_repeated_domain_is_refused(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("4", "4"))
+    assert errors(project) == ["course/competencies.yaml:17: duplicate domain `4` (give each domain its own code)",
+                               "course/competencies.yaml:20: duplicate unit code `4.01` (give each unit its own code)"]
+
+
+def test_a_non_ascii_domain_code_gets_one_clear_line(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("Ä",))
+    unit_hint = ("(a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
+                 "accents) or digits)")
+    assert errors(project) == [
+        "course/competencies.yaml:8: `number` value `Ä` is not in the right form (a domain number or code such as "
+        "4 or A: letters A-Z (without accents) and digits, at most 8)",
+        f"course/competencies.yaml:11: `code` value `Ä.01` is not in the right form {unit_hint}",
+        f"course/pages/intro.md:6: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}",
+        *(f"quizzes/final.yaml:{line}: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"
+          for line in (8, 16, 24)),
+        f"quizzes/kc.yaml:8: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"]
+
+
+def test_a_numbered_domain_is_read_as_its_digits(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("7",))
+    framework = project / "course/competencies.yaml"
+    framework.write_text(framework.read_text().replace('number: "7"', "number: 7"))
+    assert errors_or_none(project) == []
+
+
+def errors_or_none(project: Path) -> list[str]:
+    from conftest import run
+
+    result = run("check", project)
+    return [line for line in result.stderr.splitlines()[:-1] if ": warning: " not in line]
