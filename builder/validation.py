@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -53,9 +55,29 @@ class MarkdownText:
         index = self.text.find(needle)
         return self.first_line + (self.text.count("\n", 0, index) if index > 0 else 0)
 
+    def reference_lines(self, references: Iterable[Reference]) -> Iterator[tuple[Reference, int]]:
+        """Each reference with the line it is written on, found in order, so a target written twice is
+        found twice; as written, a target may have Markdown's backslash escapes and HTML's `&amp;`."""
+        position = 0
+        for reference in references:
+            written = re.compile("".join(_as_written(char) for char in reference.target))
+            match = written.search(self.text, position) or written.search(self.text)
+            if match is None:
+                yield reference, self.first_line
+                continue
+            position = match.end()
+            yield reference, self.first_line + self.text.count("\n", 0, match.start())
+
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.source.path)
+
+
+def _as_written(char: str) -> str:
+    """A pattern for how `char` of a link target may be written in Markdown."""
+    if char == "&":
+        return "&(?:amp;)?"
+    return (r"\\?" if char in string.punctuation else "") + re.escape(char)
 
 
 def validate(course: Course) -> list[Problem]:
@@ -446,13 +468,12 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
             yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
                           "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
                           WARNING)
-        for reference in converted.references:
-            yield from _check_reference(course, item, reference, page_files)
+        for reference, line in item.reference_lines(converted.references):
+            yield from _check_reference(course, item, reference, line, page_files)
 
 
-def _check_reference(course: Course, item: MarkdownText, ref: Reference,
+def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,
                      page_files: set[str]) -> Iterable[Problem]:
-    line = item.line_of(ref.target)
 
     def problem(message: str, fix: str, severity: Severity = Severity.ERROR) -> list[Problem]:
         return [Problem(item.source.path, line, message, fix, severity)]
@@ -471,10 +492,15 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
         return []  # a link to an anchor on the same page
     if parts.path.startswith("/") or parts.netloc:
         return problem(f"absolute path `{ref.target}`", "use a path relative to this file")
+    if "\\" in parts.path:
+        return problem(f"`{ref.target}` has a backslash (Markdown reads `\\.` as `.`)",
+                       "use / between folders, as in ../media/picture.png")
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
     refused = containment_problem(course.root, target)
     if refused:
         return problem(f"`{ref.target}` {refused[0]}", refused[1])
+    if (course.root / target).is_dir():
+        return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
@@ -515,7 +541,7 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
     seen: set[str] = set()
     for item in _markdown_texts(course):
-        for reference in convert(item.text).references:
+        for reference, line in item.reference_lines(convert(item.text).references):
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue
@@ -525,7 +551,7 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
             seen.add(target)
             if suffix in SCRIPT_TYPES:
-                yield Problem(item.source.path, item.line_of(reference.target),
+                yield Problem(item.source.path, line,
                               f"`{reference.target}` is a script: a package runs only coursebuild's own scripts",
                               "remove the link; to offer the file for download, put it in a zip")
             elif suffix in SVG_TYPES | HTML_TYPES:

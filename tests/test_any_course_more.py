@@ -160,3 +160,32 @@ def errors_or_none(project: Path) -> list[str]:
 
     result = run("check", project)
     return [line for line in result.stderr.splitlines()[:-1] if ": warning: " not in line]
+
+
+# --- links: the line each is written on, folders, backslashes ---------------------------------------
+
+def test_a_target_written_twice_is_reported_on_each_line(tmp_path: Path) -> None:
+    body = ("\nSee [the media](../media/fire-door.svg).\n\nAll of it: [dir](../media/) and [here](./)\n\n"
+            "Missing: [gone](gone.pdf) and again [gone](gone.pdf)\n")
+    project = make(tmp_path, extra_body=body)
+    assert errors(project) == [
+        "course/pages/intro.md:16: `../media/` is a folder (course/media), not a file (link to a file in it)",
+        "course/pages/intro.md:16: `./` is a folder (course/pages), not a file (link to a file in it)",
+        "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
+        "its folder and its upper/lower case)",
+        "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
+        "its folder and its upper/lower case)"]
+
+
+def test_a_backslash_in_a_path_is_reported_on_its_line(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body="\nA line.\n\n![s](..\\..\\secret.svg)\n")
+    assert errors(project) == [
+        "course/pages/intro.md:16: `....\\secret.svg` has a backslash (Markdown reads `\\.` as `.`) (use / between "
+        "folders, as in ../media/picture.png)"]
+
+
+def test_an_escaped_ampersand_is_found_on_its_line(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body='\nfire&amp;smoke\n\n<a href="fire&amp;smoke.pdf">notes</a>\n')
+    assert errors(project) == [
+        "course/pages/intro.md:16: `fire&smoke.pdf` not found (looked for course/pages/fire&smoke.pdf) (check the "
+        "file name, its folder and its upper/lower case)"]
