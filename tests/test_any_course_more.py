@@ -189,3 +189,18 @@ def test_an_escaped_ampersand_is_found_on_its_line(tmp_path: Path) -> None:
     assert errors(project) == [
         "course/pages/intro.md:16: `fire&smoke.pdf` not found (looked for course/pages/fire&smoke.pdf) (check the "
         "file name, its folder and its upper/lower case)"]
+
+
+# --- Moodle XML categories ------------------------------------------------------------------------
+
+def test_moodle_xml_category_names_have_no_slash(tmp_path: Path) -> None:
+    from lxml import etree
+
+    project = make(tmp_path, title="Fire safety 24/7")
+    bank = project / "quizzes/kc.yaml"
+    bank.write_text(bank.read_text().replace("title: Practice", "title: Doors / alarms"))
+    xml = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode())
+    assert [c.text for c in xml.iterfind("question[@type='category']/category/text")] == [
+        "$course$/top/Fire safety 24-7/Final", "$course$/top/Fire safety 24-7/Doors - alarms"]
+    gift = succeeds("export", project, "--format", "gift", "-o", "-")
+    assert "$CATEGORY: $course$/top/Fire safety 24-7/Doors - alarms\n" in gift
