@@ -32,9 +32,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 #: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF), so manifests,
-#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls but U+0085,
-#: which YAML refuses and XML discourages. All are invisible in an editor.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls, which YAML
+#: refuses or (U+0085, "next line") reads as a line break, and XML discourages. All are invisible in an editor.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
 
 

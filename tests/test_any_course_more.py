@@ -204,3 +204,20 @@ def test_moodle_xml_category_names_have_no_slash(tmp_path: Path) -> None:
         "$course$/top/Fire safety 24-7/Final", "$course$/top/Fire safety 24-7/Doors - alarms"]
     gift = succeeds("export", project, "--format", "gift", "-o", "-")
     assert "$CATEGORY: $course$/top/Fire safety 24-7/Doors - alarms\n" in gift
+
+
+# --- minor: text direction by script, U+0085 -------------------------------------------------------
+
+def test_a_script_subtag_decides_the_direction() -> None:
+    from builder.theme import direction
+
+    assert [direction(tag) for tag in ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab")] == ["rtl"] * 6
+    assert [direction(tag) for tag in ("ks-Deva", "ar-Latn", "en-GB", "sr-Latn", "ar-001")] == [
+        "ltr", "ltr", "ltr", "ltr", "rtl"]
+
+
+def test_next_line_control_character_is_flagged_like_the_other_c1_controls(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body="\nA pasted\x85line.\n")
+    assert errors(project) == [
+        "course/pages/intro.md:14: control character U+0085 in the text (delete it; it is often pasted in "
+        "invisibly from a word processor or PDF)"]
