@@ -221,3 +221,13 @@ def test_next_line_control_character_is_flagged_like_the_other_c1_controls(tmp_p
     assert errors(project) == [
         "course/pages/intro.md:14: control character U+0085 in the text (delete it; it is often pasted in "
         "invisibly from a word processor or PDF)"]
+
+
+def test_strict_with_only_warnings_does_not_say_0_errors(tmp_path: Path) -> None:
+    from conftest import run
+
+    project = make(tmp_path, evaluation=False)
+    result = run("check", project, "--strict")
+    assert result.exit_code == 1
+    warnings = len(result.stderr.splitlines()) - 1
+    assert result.stderr.splitlines()[-1] == f"course invalid: {warnings} warnings, which --strict treats as errors"
