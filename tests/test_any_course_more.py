@@ -231,3 +231,20 @@ def test_strict_with_only_warnings_does_not_say_0_errors(tmp_path: Path) -> None
     assert result.exit_code == 1
     warnings = len(result.stderr.splitlines()) - 1
     assert result.stderr.splitlines()[-1] == f"course invalid: {warnings} warnings, which --strict treats as errors"
+
+
+# --- a linked HTML file in another encoding keeps its text when its script is removed ----------------
+
+def test_a_latin1_html_file_is_rewritten_as_utf8_that_says_so(tmp_path: Path) -> None:
+    latin1 = ('<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Caf\xe9 & cr\xe8me</p>'
+              '<script>alert(1)</script></body></html>').encode("latin-1")
+    utf8 = "<p>Déjà vu</p><script>alert(1)</script>".encode()
+    project = make(tmp_path, extra_body="\n[Notes](../media/notes.htm) and [more](../media/more.html)\n",
+                   files={"course/media/notes.htm": latin1, "course/media/more.html": utf8})
+    packages = build_all(project)
+    files = {name.split("-")[0]: packages["scorm2004"].read(name) for name in packages["scorm2004"].namelist()
+             if name.endswith((".htm", ".html")) and name.startswith("media/")}
+    notes, more = files["media/notes"].decode("utf-8"), files["media/more"].decode("utf-8")
+    assert "<p>Café &amp; crème</p>" in notes and "<title>Café</title>" in notes
+    assert notes.count("charset") == 1 and '<meta charset="utf-8">' in notes and "<script" not in notes
+    assert "<p>Déjà vu</p>" in more and '<meta charset="utf-8">' in more
