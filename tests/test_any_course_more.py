@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from any_course import SVG
 from test_any_course import build_all, check_fails, make, succeeds
 
 
@@ -248,3 +249,24 @@ def test_a_latin1_html_file_is_rewritten_as_utf8_that_says_so(tmp_path: Path) ->
     assert "<p>Café &amp; crème</p>" in notes and "<title>Café</title>" in notes
     assert notes.count("charset") == 1 and '<meta charset="utf-8">' in notes and "<script" not in notes
     assert "<p>Déjà vu</p>" in more and '<meta charset="utf-8">' in more
+
+
+# --- the kit's HTML documents show their images from the kit folder ---------------------------------
+
+def test_kit_html_images_are_in_the_kit_folder(tmp_path: Path) -> None:
+    import re
+
+    project = make(tmp_path, media_name="Café door #1.svg")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    kit = tmp_path / "kit/fire-safety-1.0-kit"
+    handouts = (kit / "handouts.html").read_text("utf-8")
+    sources = re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', handouts)
+    assert sources == [f"media/cafe-door-1-{_digest(SVG)}.svg"]
+    assert (kit / sources[0]).read_bytes() == SVG and handouts.startswith("<!doctype html>")
+    assert "../media/" not in handouts
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:10]
