@@ -270,3 +270,14 @@ def _digest(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()[:10]
+
+
+def test_a_video_on_its_own_line_is_a_figure_outside_any_paragraph(tmp_path: Path) -> None:
+    from lxml import html as lxml_html
+    from test_any_course import page
+
+    project = make(tmp_path, extra_body="\n![Fire drill](../media/drill.mp4)\n",
+                   files={"course/media/drill.mp4": b"\x00\x00\x00\x18ftypmp42", "course/media/drill.vtt": b"WEBVTT\n"})
+    build_all(project)
+    figures = lxml_html.fromstring(page(project, "intro")).xpath("//figure[video]")
+    assert len(figures) == 1 and figures[0].getparent().tag != "p"
