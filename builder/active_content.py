@@ -10,6 +10,7 @@ themselves (`.js`) are not packaged at all.
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Any
 
@@ -41,9 +42,29 @@ def _parse(data: bytes, suffix: str) -> Any:
         if suffix in SVG_TYPES:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             return etree.fromstring(data, parser).getroottree()
-        return lxml_html.document_fromstring(data).getroottree()
+        return lxml_html.document_fromstring(data, parser=lxml_html.HTMLParser(encoding=_encoding(data))).getroottree()
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+#: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
+DECLARED_CHARSET = re.compile(rb"<meta[^>]*charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+
+
+def _encoding(data: bytes) -> str:
+    """An HTML file's encoding: as declared, else UTF-8 if it is valid UTF-8, else Windows-1252 (HTML's default)."""
+    declared = DECLARED_CHARSET.search(data[:1024])
+    if declared:
+        name = declared.group(1).decode("ascii")
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            pass
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
 
 
 def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
@@ -98,5 +119,19 @@ def without_script(data: bytes, suffix: str) -> bytes:
             return b""
     if suffix.lower() in SVG_TYPES:
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+    _declare_utf8(tree.getroot())
     html: bytes = lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
     return html
+
+
+def _declare_utf8(root: Any) -> None:
+    """Make the document say it is UTF-8, as it is written: a file read as Latin-1 (`<meta charset=
+    "iso-8859-1">`) and written back as UTF-8 would otherwise show as mojibake."""
+    for meta in root.iter("meta"):
+        if meta.get("charset") is not None:
+            meta.getparent().remove(meta)
+    head = root.find("head")
+    if head is None:
+        head = lxml_html.Element("head")
+        root.insert(0, head)
+    head.insert(0, lxml_html.Element("meta", charset="utf-8"))

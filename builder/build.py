@@ -11,7 +11,7 @@ from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem
 from builder.export import FORMATS, gift, moodle_xml, selected_banks
-from builder.kit import render_kit, to_pdf
+from builder.kit import render_kit, to_pdf, with_media
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
@@ -162,7 +162,9 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     course = checked.course
     files: dict[str, bytes] = {}
     for name, html in render_kit(course).items():
-        files[f"{name}.html"] = html.encode("utf-8")
+        saved, media = with_media(html, course.root)
+        files[f"{name}.html"] = saved.encode("utf-8")
+        files.update(media)
         files[f"{name}.pdf"] = to_pdf(html, course.root)
     files["slides.pptx"], left_out = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)

@@ -67,7 +67,12 @@ class CourseInvalid(CoursebuildError):
         super().__init__(summarise(self.problems))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + [f"course invalid: {summarise(self.problems)}"]
+        if any(p.is_error for p in self.problems):
+            return [str(p) for p in self.problems] + [f"course invalid: {summarise(self.problems)}"]
+        # only warnings: the course is refused because of --strict, and "0 errors" would contradict it
+        count = len(self.problems)
+        return [str(p) for p in self.problems] + [
+            f"course invalid: {count} warning{'s' if count != 1 else ''}, which --strict treats as errors"]
 
 
 class ProjectNotFound(CoursebuildError):

@@ -7,7 +7,9 @@ Every word comes from the course source, apart from the templates' fixed labels.
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from markupsafe import Markup
 
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
-from builder.media import PACKAGED_FOLDERS, rewrite_local_images
+from builder.media import PACKAGED_FOLDERS, archive_name, rewrite_local_images
 from builder.model import Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -132,6 +134,32 @@ def render_kit(course: Course) -> dict[str, str]:
     }
     env = Theme.for_project(course.root).environment()
     return {name: render_template(env, f"kit/{name}.html", **context) for name in DOCUMENTS}
+
+
+def with_media(html: str, project: Path) -> tuple[str, dict[str, bytes]]:
+    """A kit document as it is saved in the kit's folder: each local image shown from the kit's own `media/`
+    folder under its archive name (`media.archive_name`), and those files, by path in the kit folder.
+
+    The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
+    from the kit folder, where `../media/…` would not exist. Only files `check` let through are read.
+    """
+    files: dict[str, bytes] = {}
+
+    def locate(match: re.Match[str]) -> str:
+        parts = urlsplit(html_lib.unescape(match.group(2)))
+        if parts.scheme or parts.netloc or not parts.path:
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(BASE_FOLDER, unquote(parts.path)))
+        data = (project / path).read_bytes()
+        name = f"media/{archive_name(path, data)}"
+        files[name] = data
+        return f"{match.group(1)}{name}{match.group(3)}"
+
+    return _IMAGE_SOURCE.sub(locate, html), files
+
+
+#: The `src` of an <img> in a rendered kit document (templates write attributes in double quotes).
+_IMAGE_SOURCE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
 
 
 def to_pdf(html: str, project: Path) -> bytes:

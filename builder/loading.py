@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import posixpath
 import re
 import stat
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from builder import cache
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, remember
+from builder.media import leaves_folder
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
@@ -30,9 +32,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 #: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF), so manifests,
-#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls but U+0085,
-#: which YAML refuses and XML discourages. All are invisible in an editor.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: pages and the Moodle XML export cannot be written with them; and DEL and the C1 controls, which YAML
+#: refuses or (U+0085, "next line") reads as a line break, and XML discourages. All are invisible in an editor.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
 
 
@@ -69,7 +71,11 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     results = _load_all(root, jobs)
 
     problems = [problem for result in results for problem in result.problems]
-    unloaded = frozenset(r.unloaded for r in results if r.unloaded)
+    # A file that failed to load is known by its id if it got that far, and by its file name if not, so
+    # what names it (a module, a kit's handouts, a link, a page's `bank`) is not reported as well.
+    failed = [path for (path, _), result in zip(jobs, results, strict=True) if result.value is None]
+    unloaded = frozenset({r.unloaded for r in results if r.unloaded} |
+                         {posixpath.splitext(posixpath.basename(path))[0] for path in failed})
     by_kind: dict[str, list[_Loaded]] = {"settings": [], "page": [], "bank": [], "framework": []}
     for result in results:
         if result.body is not None:
@@ -85,6 +91,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
                     banks=tuple(Bank(r.value, r.located()) for r in by_kind["bank"]),
                     framework=framework.value if framework else None,
                     framework_source=framework.source if framework else None, unloaded_ids=unloaded,
+                    unloaded_files=frozenset(failed),
                     unloaded_kinds=frozenset(r.kind for r in results if r.value is None))
     return course, problems
 
@@ -113,13 +120,18 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
     """The file's bytes, or the problem of reading them.
 
     Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
-    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read.
+    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
+    bank that is a link out of course/ or quizzes/ is refused like a linked media file (`leaves_folder`).
     """
     try:
         real = (root / path).resolve(strict=True)
         if not real.is_relative_to(root.resolve()):
             return Problem(path, 1, "the file is a link to a file outside the project",
                            "copy the file into the project instead of linking to it")
+        folder = leaves_folder(root, path)
+        if folder:
+            return Problem(path, 1, f"the file is a symbolic link that leads out of {folder}/",
+                           f"copy the file itself into {posixpath.dirname(path)}/ instead of linking to it")
         # Opened without blocking (a FIFO would wait for a writer), then checked before reading; checked on
         # the descriptor itself, as Python's open() refuses a folder's descriptor (IsADirectoryError).
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
@@ -174,10 +186,23 @@ def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
     if kind == "page":
         page = _load_page(path, content, problems, unloaded)
         body = convert(page.body) if page is not None else None
-        return _Loaded(kind, page, page.source if page else None, tuple(problems), next(iter(unloaded), None), body)
+        return _Loaded(kind, page, page.source if page else None, tuple(problems),
+                       _unloaded_id(unloaded, content) if page is None else None, body)
     model = _YAML_MODELS[kind]
     value, source = _load_yaml_model(path, content, model, problems, unloaded)
-    return _Loaded(kind, value, source, tuple(problems), next(iter(unloaded), None))
+    return _Loaded(kind, value, source, tuple(problems), _unloaded_id(unloaded, content) if value is None else None)
+
+
+#: An `id:` line of a file that could not be decoded or parsed, read as well as it can be.
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([A-Za-z][A-Za-z0-9_-]{0,63})", re.M)
+
+
+def _unloaded_id(found: set[str], content: bytes) -> Optional[str]:
+    """The id of a file that did not load: as validated, else its `id:` line's (a file that is not UTF-8)."""
+    if found:
+        return next(iter(found))
+    match = _ID_LINE.search(content)
+    return match.group(1).decode("ascii") if match else None
 
 
 def _files(root: Path, folder: str, pattern: str) -> list[str]:

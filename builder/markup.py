@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import nh3
@@ -71,6 +71,8 @@ class Converted:
     removed: tuple[tuple[str, str], ...]  # (what was removed, text to find it by in the source)
     #: Why the text was not converted (too long, too slow, nested too deeply); empty if it was.
     refused: str = ""
+    #: Block elements written in a stem or option and shown as inline text (`convert_inline`), e.g. ("h1",).
+    flattened: tuple[str, ...] = ()
 
 
 def convert(text: str) -> Converted:
@@ -85,13 +87,41 @@ def convert_inline(text: str) -> Converted:
 
     The text is read as one line whose start is never block syntax, so "1999. A good year",
     "- none" or "# of visits" stay text instead of becoming a list or heading inside a label.
+    Block HTML written in the text (`<h1>`, `<div>`, `<p>`) is unwrapped: its content stays, as inline
+    text, and `Converted.flattened` names the tags (HTML: a <legend> or <label> holds phrasing content only).
     """
     line = " ".join(text.split())
     match = BLOCK_START.match(line)
     if match:
         index = match.start(next(name for name, value in match.groupdict().items() if value is not None))
         line = f"{line[:index]}&#{ord(line[index])};{line[index + 1:]}"
-    return convert(line)
+    converted = convert(line)
+    tags = [tag.lower() for tag in _START_TAG.findall(converted.html)]
+    blocks = tuple(dict.fromkeys(tag for i, tag in enumerate(tags)
+                                 if tag not in PHRASING_TAGS and (i, tag) != (0, "p")))
+    if not blocks:
+        return converted
+    written = tuple(tag for tag in blocks if f"<{tag}" in line.lower())  # not Markdown's own <p>
+    return replace(converted, html=_as_one_paragraph(converted.html), flattened=written)
+
+
+#: HTML's phrasing content, which a <label> or <legend> may hold (WHATWG HTML, "Phrasing content").
+PHRASING_TAGS = frozenset({"a", "abbr", "audio", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn",
+                           "em", "i", "img", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small",
+                           "source", "span", "strong", "sub", "sup", "time", "track", "u", "var", "video", "wbr"})
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+
+
+def _as_one_paragraph(html: str) -> str:
+    """`html` as one <p> of phrasing content: every other element unwrapped, its content kept, words apart."""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in list(root.iterdescendants()):
+        if isinstance(element.tag, str) and element.tag not in PHRASING_TAGS:
+            element.tail = " " + (element.tail or "")
+            element.text = " " + (element.text or "")
+            element.drop_tag()
+    inner = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+    return f"<p>{' '.join(inner.split())}</p>"
 
 
 _CONVERSIONS: cache.Store[str, Converted] = cache.Store()

@@ -52,12 +52,18 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     if any(part.startswith(".") for part in parts):
         return (f"points at the hidden file or folder {target}",
                 "rename it without the leading '.'; hidden files are never packaged")
-    real = (root / target).resolve()
-    allowed = (root / parts[0]).resolve()
-    if not real.is_relative_to(allowed):
-        return (f"is a symbolic link that leads out of {parts[0]}/ ({target})",
+    folder = leaves_folder(root, target)
+    if folder:
+        return (f"is a symbolic link that leads out of {folder}/ ({target})",
                 "copy the file itself into course/media/")
     return None
+
+
+def leaves_folder(root: Path, target: str) -> str | None:
+    """The top project folder (`course`, `quizzes`) that the project path `target` leaves by a symbolic link
+    (its own or a folder's on the way), or None if its real location is still inside that folder."""
+    top = target.split("/")[0]
+    return None if (root / target).resolve().is_relative_to((root / top).resolve()) else top
 
 
 def file_content_problem(project_path: str, data: bytes) -> str | None:

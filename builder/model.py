@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Iterator, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from builder.sourcemap import SourceFile
 
@@ -35,8 +35,9 @@ OPTION_ID_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
 PATTERN_HINTS = {
     ID_PATTERN: "start with a letter, then letters, digits, '-' or '_', at most 64 characters",
     SLUG_PATTERN: "lower-case letters, digits and '-', e.g. perinatal-risk-imh",
-    CODE_PATTERN: "a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters or digits",
-    DOMAIN_PATTERN: "a domain number or code such as 4 or A: letters and digits, at most 8",
+    CODE_PATTERN: "a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
+                  "accents) or digits",
+    DOMAIN_PATTERN: "a domain number or code such as 4 or A: letters A-Z (without accents) and digits, at most 8",
     VERSION_PATTERN: "e.g. \"1.0\" in quotes, letters, digits, '.', '-' or '_'",
     LANGUAGE_PATTERN: "a language tag such as en or en-GB",
     OPTION_ID_PATTERN: "1 to 16 letters, digits or '_', e.g. break",
@@ -266,9 +267,15 @@ class Unit(Authored):
     levels: dict[Level, Text] = Field(min_length=1)
 
 
+def _whole_number_as_text(value: object) -> object:
+    """A whole number as its digits (`4` as "4"); anything else as it is."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Domain(Authored):
     #: The domain's number or letter code, which starts its units' codes (`4` for 4.07, `A` for A.01).
-    number: Annotated[int, Field(ge=0)] | Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN)]
+    #: A number is read as its digits: one type, so a wrong value gets one message, not one per type tried.
+    number: Annotated[str, BeforeValidator(_whole_number_as_text), StringConstraints(pattern=DOMAIN_PATTERN)]
     title: Text
     units: list[Unit] = Field(min_length=1)
 
@@ -321,8 +328,11 @@ class Course:
     banks: tuple[Bank, ...]
     framework: Optional[Framework] = None
     framework_source: Optional[SourceFile] = None
-    #: ids of pages and banks whose files exist but did not load (not reported as unknown)
+    #: ids of pages and banks whose files exist but did not load, and those files' names without their
+    #: extension (an unreadable file's id is not known): not reported as unknown
     unloaded_ids: frozenset[str] = frozenset()
+    #: project paths of the page, bank and settings files that exist but did not load
+    unloaded_files: frozenset[str] = frozenset()
     #: kinds of files ("page", "bank", "framework") of which one exists but did not load: what depends on
     #: them (coverage of outcomes, framework codes) is not reported, as their own problems are
     unloaded_kinds: frozenset[str] = frozenset()

@@ -238,8 +238,13 @@ class _Renderer:
             details = lxml_html.fragment_fromstring(
                 f"<details class='transcript'><summary>Transcript</summary>{convert(text).html}</details>")
             figure.append(details)
-        figure.tail = img.tail
-        img.getparent().replace(img, figure)
+        parent = img.getparent()
+        if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip():
+            parent.getparent().replace(parent, figure)  # a <figure> may not sit inside a <p>
+            figure.tail = parent.tail
+        else:
+            figure.tail = img.tail
+            parent.replace(img, figure)
 
     def question(self, question: Question, source_path: str) -> QuestionView:
         return QuestionView(

@@ -25,8 +25,8 @@ MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 FIX = "fix the template, or delete your copy to use the built-in one"
 #: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "khw", "ks", "nqo", "ps", "sd",
-                           "syr", "ug", "ur", "yi"})
+RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks", "lrc", "mzn",
+                           "nqo", "pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
 RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
 
 
@@ -208,9 +208,14 @@ def inline(html: str) -> Markup:
 
 
 def direction(language: str) -> str:
-    """`rtl` for a BCP 47 tag of a right-to-left language or script (`ar`, `he-IL`, `ks-Arab`), else `ltr`."""
+    """`rtl` for a BCP 47 tag of a right-to-left language or script (`ar`, `he-IL`, `ks-Arab`), else `ltr`.
+
+    A script subtag (4 letters, right after the language) decides: `ks-Deva` and `ar-Latn` are `ltr`.
+    """
     subtags = language.lower().split("-")
-    return "rtl" if subtags[0] in RTL_LANGUAGES or RTL_SCRIPTS.intersection(subtags[1:]) else "ltr"
+    if len(subtags) > 1 and len(subtags[1]) == 4 and subtags[1].isalpha():
+        return "rtl" if subtags[1] in RTL_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RTL_LANGUAGES else "ltr"
 
 
 def css_string(text: str) -> Markup:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -15,7 +17,7 @@ from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_i
 from builder.errors import Problem, Severity
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import Reference, convert
+from builder.markup import Reference, convert, convert_inline
 from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
@@ -42,6 +44,8 @@ class MarkdownText:
     source: SourceFile
     location: Location = ()
     body_line: int | None = None
+    #: A question's stem or option text: phrasing content, one line (`convert_inline`).
+    phrasing: bool = False
 
     @property
     def first_line(self) -> int:
@@ -51,9 +55,29 @@ class MarkdownText:
         index = self.text.find(needle)
         return self.first_line + (self.text.count("\n", 0, index) if index > 0 else 0)
 
+    def reference_lines(self, references: Iterable[Reference]) -> Iterator[tuple[Reference, int]]:
+        """Each reference with the line it is written on, found in order, so a target written twice is
+        found twice; as written, a target may have Markdown's backslash escapes and HTML's `&amp;`."""
+        position = 0
+        for reference in references:
+            written = re.compile("".join(_as_written(char) for char in reference.target))
+            match = written.search(self.text, position) or written.search(self.text)
+            if match is None:
+                yield reference, self.first_line
+                continue
+            position = match.end()
+            yield reference, self.first_line + self.text.count("\n", 0, match.start())
+
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.source.path)
+
+
+def _as_written(char: str) -> str:
+    """A pattern for how `char` of a link target may be written in Markdown."""
+    if char == "&":
+        return "&(?:amp;)?"
+    return (r"\\?" if char in string.punctuation else "") + re.escape(char)
 
 
 def validate(course: Course) -> list[Problem]:
@@ -154,7 +178,7 @@ def _check_timetable(course: Course) -> Iterator[Problem]:
                                             did_you_mean(module, modules) or "use a module id from `modules`")
     pages = {page.meta.id for page in course.pages}
     for i, page_id in enumerate(kit.handout_pages):
-        if page_id not in pages:
+        if page_id not in pages | course.unloaded_ids:
             yield course.source.problem(("kit", "handout_pages", i), f"unknown page `{page_id}`",
                                         did_you_mean(page_id, pages) or "use a page id")
     if not any(page.meta.ratings or page.meta.comments for page in course.pages):
@@ -351,17 +375,16 @@ def _check_tags(course: Course) -> Iterator[Problem]:
 def _check_framework(course: Course) -> Iterator[Problem]:
     assert course.framework is not None and course.framework_source is not None
     framework, source = course.framework, course.framework_source
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # unit codes, and domain numbers, by their lower case
     levels = framework.level_numbers()
     if levels != list(range(1, len(levels) + 1)):
         yield source.problem(("domains", 0, "units", 0, "levels"), "levels are numbered "
                              f"{', '.join(map(str, levels))}", "number the levels from 1 up, without gaps")
     for d, domain in enumerate(framework.domains):
+        yield from _repeated_code(source, ("domains", d, "number"), "domain", domain.number, seen)
         for u, unit in enumerate(domain.units):
             loc = ("domains", d, "units", u, "code")
-            if unit.code in seen:
-                yield source.problem(loc, f"duplicate unit code `{unit.code}`", "give each unit its own code")
-            seen.add(unit.code)
+            yield from _repeated_code(source, loc, "unit code", unit.code, seen)
             if not unit.code.startswith(f"{domain.number}."):
                 yield source.problem(loc, f"unit `{unit.code}` is listed under domain {domain.number}",
                                      f"move it, or start its code with `{domain.number}.`")
@@ -373,6 +396,19 @@ def _check_framework(course: Course) -> Iterator[Problem]:
     for level in sorted(set(framework.levels) - set(levels)):
         yield source.problem(("levels", level), f"level {level} is named, but no unit describes it",
                              f"remove it, or describe level {level} in every unit")
+
+
+def _repeated_code(source: SourceFile, loc: Location, what: str, code: str, seen: dict[str, str]) -> list[Problem]:
+    """A problem if a domain's or unit's code was seen before, or differs from one only in upper/lower case
+    (they would collide in learning-record keys and on case-insensitive file systems, like ids)."""
+    key = f"{what}:{code.lower()}"
+    if key not in seen:
+        seen[key] = code
+        return []
+    if seen[key] == code:
+        return [source.problem(loc, f"duplicate {what} `{code}`", f"give each {what.split()[0]} its own code")]
+    return [source.problem(loc, f"{what} `{code}` differs only in upper/lower case from `{seen[key]}`",
+                           "give it a different code: codes that differ only in case collide in some LMSs")]
 
 
 def _check_outcomes(course: Course) -> Iterator[Problem]:
@@ -413,13 +449,18 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
             fields += [(("options", o, "text"), option.text), (("options", o, "feedback"), option.feedback)]
         for name, text in fields:
             path = name if isinstance(name, tuple) else (name,)
-            yield MarkdownText(text, source, (*loc, *path))
+            yield MarkdownText(text, source, (*loc, *path), phrasing=path[-1] in ("stem", "text"))
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
     page_files = {page.source.path for page in course.pages}
     for item in _markdown_texts(course):
-        converted = convert(item.text)
+        converted = (convert_inline if item.phrasing else convert)(item.text)
+        if converted.flattened:
+            tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
+            yield Problem(item.source.path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
+                          "is shown as inline text: a stem or an option is one line of text",
+                          "remove the HTML tags; use **bold** or *italics* to stress words", WARNING)
         if converted.refused:
             yield Problem(item.source.path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
                           "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")
@@ -427,13 +468,12 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
             yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
                           "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
                           WARNING)
-        for reference in converted.references:
-            yield from _check_reference(course, item, reference, page_files)
+        for reference, line in item.reference_lines(converted.references):
+            yield from _check_reference(course, item, reference, line, page_files)
 
 
-def _check_reference(course: Course, item: MarkdownText, ref: Reference,
+def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,
                      page_files: set[str]) -> Iterable[Problem]:
-    line = item.line_of(ref.target)
 
     def problem(message: str, fix: str, severity: Severity = Severity.ERROR) -> list[Problem]:
         return [Problem(item.source.path, line, message, fix, severity)]
@@ -452,14 +492,19 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference,
         return []  # a link to an anchor on the same page
     if parts.path.startswith("/") or parts.netloc:
         return problem(f"absolute path `{ref.target}`", "use a path relative to this file")
+    if "\\" in parts.path:
+        return problem(f"`{ref.target}` has a backslash (Markdown reads `\\.` as `.`)",
+                       "use / between folders, as in ../media/picture.png")
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
     refused = containment_problem(course.root, target)
     if refused:
         return problem(f"`{ref.target}` {refused[0]}", refused[1])
+    if (course.root / target).is_dir():
+        return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
-    if is_link and target.endswith(".md") and target not in page_files:
+    if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
         return problem(f"`{ref.target}` is not a page", f"link to a page in {PAGES_DIR}/")
     problems: list[Problem] = []
     suffix = posixpath.splitext(target)[1].lower()
@@ -496,7 +541,7 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
     seen: set[str] = set()
     for item in _markdown_texts(course):
-        for reference in convert(item.text).references:
+        for reference, line in item.reference_lines(convert(item.text).references):
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue
@@ -506,7 +551,7 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
             seen.add(target)
             if suffix in SCRIPT_TYPES:
-                yield Problem(item.source.path, item.line_of(reference.target),
+                yield Problem(item.source.path, line,
                               f"`{reference.target}` is a script: a package runs only coursebuild's own scripts",
                               "remove the link; to offer the file for download, put it in a zip")
             elif suffix in SVG_TYPES | HTML_TYPES:

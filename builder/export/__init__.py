@@ -31,3 +31,15 @@ def fraction_text(value: float) -> str:
 def tags(question: Question) -> Iterable[str]:
     """The question's outcome ids and competency codes, as tags."""
     return [*question.outcomes, *question.competencies]
+
+
+def category_path(course: Course, bank: Bank) -> str:
+    """The Moodle question category path of a bank: `$course$/top/<course title>/<bank title>`.
+
+    Each title is one line with '/' written as '-': Moodle splits a category path at '/'
+    (`qformat_default::split_category_path`), so "24/7 care" would become two nested categories.
+    """
+    def name(title: str) -> str:
+        return " ".join(title.split()).replace("/", "-")
+
+    return f"$course$/top/{name(course.settings.title)}/{name(bank.settings.title)}"

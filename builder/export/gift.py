@@ -7,7 +7,7 @@ In GIFT the question text's `[html]` format applies to its answers and feedback 
 
 from __future__ import annotations
 
-from builder.export import fraction_text, fractions, tags
+from builder.export import category_path, fraction_text, fractions, tags
 from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Question
 from builder.theme import inline
@@ -25,14 +25,9 @@ def export(course: Course, banks: list[Bank]) -> bytes:
     """A GIFT file holding the banks."""
     blocks = []
     for bank in banks:
-        blocks.append(f"$CATEGORY: $course$/top/{_category(course.settings.title)}/{_category(bank.settings.title)}")
+        blocks.append(f"$CATEGORY: {category_path(course, bank)}")
         blocks.extend(_question(question) for question in bank.settings.questions)
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
-
-
-def _category(title: str) -> str:
-    """A category name: one line, and no '/', which would start a sub-category."""
-    return " ".join(title.split()).replace("/", "-")
 
 
 def _phrasing(markdown: str) -> str:

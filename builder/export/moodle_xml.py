@@ -7,7 +7,7 @@ import posixpath
 
 from lxml import etree
 
-from builder.export import fraction_text, fractions, tags
+from builder.export import category_path, fraction_text, fractions, tags
 from builder.markup import convert, convert_inline
 from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
@@ -19,7 +19,7 @@ def export(course: Course, banks: list[Bank]) -> bytes:
     quiz = etree.Element("quiz")
     for bank in banks:
         category = etree.SubElement(quiz, "question", type="category")
-        _text(etree.SubElement(category, "category"), f"$course$/top/{course.settings.title}/{bank.settings.title}")
+        _text(etree.SubElement(category, "category"), category_path(course, bank))
         _text(etree.SubElement(category, "info", format="html"), "")
         for question in bank.settings.questions:
             quiz.append(_question(course, question, posixpath.dirname(bank.source.path)))

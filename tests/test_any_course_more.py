@@ -1,0 +1,283 @@
+"""More of issue 17 (any course an author writes), from a fresh-clone verification: pages and banks linked
+out of their folders, block HTML in stems and options, follow-on errors, framework codes, line numbers,
+Moodle XML categories. Each test asserts the exact message or the right output, on the generated course
+of `any_course.py`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from any_course import SVG
+from test_any_course import build_all, check_fails, make, succeeds
+
+
+def errors(project: Path) -> list[str]:
+    """The errors of a failing `check` (the generated course's item-writing warnings left out)."""
+    return [line for line in check_fails(project) if ": warning: " not in line]
+
+RECORD = "---\nid: record\ntitle: Your learning record\nminutes: 5\nkind: learning-record\n---\nSee [the intro](intro.md).\n"
+
+
+# --- pages and banks linked out of course/ and quizzes/ -------------------------------------------
+
+def test_a_page_linked_out_of_course_is_refused_even_inside_the_project(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"drafts/outside.md": "---\nid: evil\ntitle: Evil\nminutes: 5\n---\nCANARY\n"})
+    (project / "course/pages/evil.md").symlink_to("../../drafts/outside.md")
+    course_yaml = project / "course/course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("pages: [sa-start,", "pages: [evil, sa-start,"))
+    assert errors(project) == [
+        "course/pages/evil.md:1: the file is a symbolic link that leads out of course/ (copy the file itself into "
+        "course/pages/ instead of linking to it)"]
+    assert "CANARY" not in run_build_output(project)
+
+
+def run_build_output(project: Path) -> str:
+    """What `build` says (it refuses the course, so nothing is written)."""
+    from conftest import run
+
+    result = run("build", project, "--out", project.parent / "out", "--target", "all")
+    assert result.exit_code == 1 and not (project.parent / "out").exists()
+    return result.output
+
+
+def test_a_bank_linked_out_of_quizzes_is_refused_even_inside_the_project(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"drafts.yaml": "id: kc-evil\ntitle: CANARY\nkind: knowledge-check\nquestions: []\n"})
+    (project / "quizzes/evil.yaml").symlink_to("../drafts.yaml")
+    assert errors(project) == [
+        "quizzes/evil.yaml:1: the file is a symbolic link that leads out of quizzes/ (copy the file itself into "
+        "quizzes/ instead of linking to it)"]
+
+
+# --- no follow-on errors after a page or bank fails to load -----------------------------------------
+
+def test_a_page_that_fails_to_load_is_not_also_unknown(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/pages/record.md": RECORD})
+    intro = project / "course/pages/intro.md"
+    intro.write_text(intro.read_text().replace("minutes: 5", "minutes: five"))
+    assert errors(project) == [
+        "course/pages/intro.md:4: `minutes` should be a whole number, not text `five` (write a whole number)"]
+
+
+def test_a_page_that_is_not_utf8_is_not_also_unknown(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/pages/record.md": RECORD})
+    intro = project / "course/pages/intro.md"
+    intro.write_bytes(intro.read_bytes().replace(b"Close the door", b"Close the d\xfcr"))
+    assert errors(project) == [
+        "course/pages/intro.md:8: the file is not UTF-8 text (byte 0xfc) (save it with UTF-8 encoding)"]
+
+
+def test_a_bank_that_cannot_be_read_is_not_also_unknown(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (project / "quizzes/final.yaml").write_bytes(b"id: final-bank\ntitle: Fin\xfcl\n")
+    assert errors(project) == [
+        "quizzes/final.yaml:2: the file is not UTF-8 text (byte 0xfc) (save it with UTF-8 encoding)"]
+
+
+# --- block HTML in stems and options is shown as inline text -----------------------------------------
+
+BLOCK_HTML = ("<div>block</div> right", "<h1>Big</h1> news", "<p>one</p><p>two</p>", "<ul><li>listed</li></ul>")
+BLOCK_TAGS = "ul ol li h1 h2 h3 h4 h5 h6 blockquote hr p div table".split()
+
+
+def test_block_html_in_stems_and_options_is_inline_text_everywhere(tmp_path: Path) -> None:
+    from lxml import etree
+    from lxml import html as lxml_html
+    from test_any_course import check_passes, find, page
+
+    project = make(tmp_path, options=BLOCK_HTML, stem="<h1>Big</h1> question?")
+    warnings = [line for line in check_passes(project) if "block HTML" in line]
+    fix = "(remove the HTML tags; use **bold** or *italics* to stress words)"
+    assert warnings[:5] == [
+        f"quizzes/final.yaml:6: warning: block HTML (<h1>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:10: warning: block HTML (<div>) in a question's stem or option is shown as inline "
+        f"text: a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:11: warning: block HTML (<h1>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:12: warning: block HTML (<p>) in a question's stem or option is shown as inline text: "
+        f"a stem or an option is one line of text {fix}",
+        f"quizzes/final.yaml:13: warning: block HTML (<ul>, <li>) in a question's stem or option is shown as "
+        f"inline text: a stem or an option is one line of text {fix}"]
+    shown = ["block right", "Big news", "one two", "listed"]
+    packages = build_all(project)
+    for html in (page(project, "check"), packages["scorm2004"].read("pages/check.html").decode()):
+        form = find(lxml_html.fromstring(html), "form.question")[0]
+        assert [label.text_content() for label in find(form, ".option label")] == shown
+        assert find(form, "legend")[0].text_content().split("Question 1. ")[1].startswith("Big question?")
+        for element in [*find(form, "label"), find(form, "legend")[0]]:
+            assert not [e.tag for e in element.iterdescendants() if e.tag in BLOCK_TAGS]
+    xml = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode())
+    question = xml.find("question[@type='multichoice']")
+    assert question.findtext("questiontext/text") == "<p>Big question?</p>"
+    assert [a.findtext("text") for a in question.iterfind("answer")] == shown
+    gift = succeeds("export", project, "--format", "gift", "-o", "-")
+    assert "::final-1::[html]Big question? {" in gift
+    assert "\t=block right#<p>Because.</p>" in gift and "\t~one two#" in gift
+    assert not [tag for tag in BLOCK_TAGS if f"<{tag}>" in gift.replace("<p>Because.</p>", "")
+                .replace("<p>Raise the alarm first.</p>", "")]
+
+
+# --- framework codes: one clear line for a code that is not A-Z, none that differ only in case -----------
+
+CASE_FIX = "(give it a different code: codes that differ only in case collide in some LMSs)"
+
+
+def test_competency_codes_that_differ_only_in_case_are_refused(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("A", "a"))
+    assert errors(project) == [
+        f"course/competencies.yaml:17: domain `a` differs only in upper/lower case from `A` {CASE_FIX}",
+        f"course/competencies.yaml:20: unit code `a.01` differs only in upper/lower case from `A.01` {CASE_FIX}"]
+
+
+def test_a_repeated_domain_is_refused(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("4", "4"))
+    assert errors(project) == ["course/competencies.yaml:17: duplicate domain `4` (give each domain its own code)",
+                               "course/competencies.yaml:20: duplicate unit code `4.01` (give each unit its own code)"]
+
+
+def test_a_non_ascii_domain_code_gets_one_clear_line(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("Ä",))
+    unit_hint = ("(a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
+                 "accents) or digits)")
+    assert errors(project) == [
+        "course/competencies.yaml:8: `number` value `Ä` is not in the right form (a domain number or code such as "
+        "4 or A: letters A-Z (without accents) and digits, at most 8)",
+        f"course/competencies.yaml:11: `code` value `Ä.01` is not in the right form {unit_hint}",
+        f"course/pages/intro.md:6: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}",
+        *(f"quizzes/final.yaml:{line}: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"
+          for line in (8, 16, 24)),
+        f"quizzes/kc.yaml:8: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"]
+
+
+def test_a_numbered_domain_is_read_as_its_digits(tmp_path: Path) -> None:
+    project = make(tmp_path, domains=("7",))
+    framework = project / "course/competencies.yaml"
+    framework.write_text(framework.read_text().replace('number: "7"', "number: 7"))
+    assert errors_or_none(project) == []
+
+
+def errors_or_none(project: Path) -> list[str]:
+    from conftest import run
+
+    result = run("check", project)
+    return [line for line in result.stderr.splitlines()[:-1] if ": warning: " not in line]
+
+
+# --- links: the line each is written on, folders, backslashes ---------------------------------------
+
+def test_a_target_written_twice_is_reported_on_each_line(tmp_path: Path) -> None:
+    body = ("\nSee [the media](../media/fire-door.svg).\n\nAll of it: [dir](../media/) and [here](./)\n\n"
+            "Missing: [gone](gone.pdf) and again [gone](gone.pdf)\n")
+    project = make(tmp_path, extra_body=body)
+    assert errors(project) == [
+        "course/pages/intro.md:16: `../media/` is a folder (course/media), not a file (link to a file in it)",
+        "course/pages/intro.md:16: `./` is a folder (course/pages), not a file (link to a file in it)",
+        "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
+        "its folder and its upper/lower case)",
+        "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
+        "its folder and its upper/lower case)"]
+
+
+def test_a_backslash_in_a_path_is_reported_on_its_line(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body="\nA line.\n\n![s](..\\..\\secret.svg)\n")
+    assert errors(project) == [
+        "course/pages/intro.md:16: `....\\secret.svg` has a backslash (Markdown reads `\\.` as `.`) (use / between "
+        "folders, as in ../media/picture.png)"]
+
+
+def test_an_escaped_ampersand_is_found_on_its_line(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body='\nfire&amp;smoke\n\n<a href="fire&amp;smoke.pdf">notes</a>\n')
+    assert errors(project) == [
+        "course/pages/intro.md:16: `fire&smoke.pdf` not found (looked for course/pages/fire&smoke.pdf) (check the "
+        "file name, its folder and its upper/lower case)"]
+
+
+# --- Moodle XML categories ------------------------------------------------------------------------
+
+def test_moodle_xml_category_names_have_no_slash(tmp_path: Path) -> None:
+    from lxml import etree
+
+    project = make(tmp_path, title="Fire safety 24/7")
+    bank = project / "quizzes/kc.yaml"
+    bank.write_text(bank.read_text().replace("title: Practice", "title: Doors / alarms"))
+    xml = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode())
+    assert [c.text for c in xml.iterfind("question[@type='category']/category/text")] == [
+        "$course$/top/Fire safety 24-7/Final", "$course$/top/Fire safety 24-7/Doors - alarms"]
+    gift = succeeds("export", project, "--format", "gift", "-o", "-")
+    assert "$CATEGORY: $course$/top/Fire safety 24-7/Doors - alarms\n" in gift
+
+
+# --- minor: text direction by script, U+0085 -------------------------------------------------------
+
+def test_a_script_subtag_decides_the_direction() -> None:
+    from builder.theme import direction
+
+    assert [direction(tag) for tag in ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab")] == ["rtl"] * 6
+    assert [direction(tag) for tag in ("ks-Deva", "ar-Latn", "en-GB", "sr-Latn", "ar-001")] == [
+        "ltr", "ltr", "ltr", "ltr", "rtl"]
+
+
+def test_next_line_control_character_is_flagged_like_the_other_c1_controls(tmp_path: Path) -> None:
+    project = make(tmp_path, extra_body="\nA pasted\x85line.\n")
+    assert errors(project) == [
+        "course/pages/intro.md:14: control character U+0085 in the text (delete it; it is often pasted in "
+        "invisibly from a word processor or PDF)"]
+
+
+def test_strict_with_only_warnings_does_not_say_0_errors(tmp_path: Path) -> None:
+    from conftest import run
+
+    project = make(tmp_path, evaluation=False)
+    result = run("check", project, "--strict")
+    assert result.exit_code == 1
+    warnings = len(result.stderr.splitlines()) - 1
+    assert result.stderr.splitlines()[-1] == f"course invalid: {warnings} warnings, which --strict treats as errors"
+
+
+# --- a linked HTML file in another encoding keeps its text when its script is removed ----------------
+
+def test_a_latin1_html_file_is_rewritten_as_utf8_that_says_so(tmp_path: Path) -> None:
+    latin1 = ('<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Caf\xe9 & cr\xe8me</p>'
+              '<script>alert(1)</script></body></html>').encode("latin-1")
+    utf8 = "<p>Déjà vu</p><script>alert(1)</script>".encode()
+    project = make(tmp_path, extra_body="\n[Notes](../media/notes.htm) and [more](../media/more.html)\n",
+                   files={"course/media/notes.htm": latin1, "course/media/more.html": utf8})
+    packages = build_all(project)
+    files = {name.split("-")[0]: packages["scorm2004"].read(name) for name in packages["scorm2004"].namelist()
+             if name.endswith((".htm", ".html")) and name.startswith("media/")}
+    notes, more = files["media/notes"].decode("utf-8"), files["media/more"].decode("utf-8")
+    assert "<p>Café &amp; crème</p>" in notes and "<title>Café</title>" in notes
+    assert notes.count("charset") == 1 and '<meta charset="utf-8">' in notes and "<script" not in notes
+    assert "<p>Déjà vu</p>" in more and '<meta charset="utf-8">' in more
+
+
+# --- the kit's HTML documents show their images from the kit folder ---------------------------------
+
+def test_kit_html_images_are_in_the_kit_folder(tmp_path: Path) -> None:
+    import re
+
+    project = make(tmp_path, media_name="Café door #1.svg")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    kit = tmp_path / "kit/fire-safety-1.0-kit"
+    handouts = (kit / "handouts.html").read_text("utf-8")
+    sources = re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', handouts)
+    assert sources == [f"media/cafe-door-1-{_digest(SVG)}.svg"]
+    assert (kit / sources[0]).read_bytes() == SVG and handouts.startswith("<!doctype html>")
+    assert "../media/" not in handouts
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def test_a_video_on_its_own_line_is_a_figure_outside_any_paragraph(tmp_path: Path) -> None:
+    from lxml import html as lxml_html
+    from test_any_course import page
+
+    project = make(tmp_path, extra_body="\n![Fire drill](../media/drill.mp4)\n",
+                   files={"course/media/drill.mp4": b"\x00\x00\x00\x18ftypmp42", "course/media/drill.vtt": b"WEBVTT\n"})
+    build_all(project)
+    figures = lxml_html.fromstring(page(project, "intro")).xpath("//figure[video]")
+    assert len(figures) == 1 and figures[0].getparent().tag != "p"
