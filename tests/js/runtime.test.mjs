@@ -150,3 +150,72 @@ test("the page shown is kept in the saved state", () => {
   s.visit("p2");
   assert.equal(JSON.parse(api.data["cmi.suspend_data"]).l, "p2");
 });
+
+// B2: every SetValue is checked, not only the four a save makes itself.
+test("a refused score, objective or status keeps the data dirty and is written again", () => {
+  for (const version of ["1.2", "2004"]) {
+    let refusing = true;
+    const refuse = (k) => refusing && /score\.raw$|status$/.test(k) && k.startsWith("cmi.objectives.");
+    const { api, s } = session(version, version === "1.2" ? { "cmi.core.lesson_status": "not attempted" } : {}, refuse);
+    s.visit("fa");
+    s.startAttempt();
+    s.setResponse("f1", ["right"]);
+    s.submitAssessment({ f1: "stem" });
+    assert.equal(s.dirty, true, version);
+    assert.equal(api.data["cmi.objectives.0.score.raw"], undefined);
+    refusing = false;
+    assert.equal(s.save(), true, version);
+    assert.equal(s.dirty, false);
+    assert.equal(api.data["cmi.objectives.0.score.raw"], "100");
+    assert.equal(api.data[version === "1.2" ? "cmi.objectives.0.status" : "cmi.objectives.0.success_status"], "passed");
+    clearTimeout(s.timer);
+  }
+});
+
+test("a refused interaction is never reported as saved, and its id is written again before its fields", () => {
+  for (const version of ["1.2", "2004"]) {
+    let refusing = true;
+    const { api, s } = session(version, {}, (k) => refusing && k.startsWith("cmi.interactions."));
+    assert.equal(s.rateStatement("ev1", "4", "Useful"), false, version);
+    assert.equal(s.dirty, true);
+    refusing = false;
+    const from = api.calls.length;
+    assert.equal(s.save(), true);
+    const sets = api.calls.slice(from).filter((c) => c[0] === "set" && c[1].startsWith("cmi.interactions.0."));
+    assert.equal(sets[0][1], "cmi.interactions.0.id", "the id first");
+    assert.equal(api.data["cmi.interactions.0.id"], "ev1");
+    clearTimeout(s.timer);
+  }
+});
+
+test("a status refused at launch is written again", () => {
+  let refusing = true;
+  const { api, s } = session("1.2", { "cmi.core.lesson_status": "not attempted" },
+                             (k) => refusing && k === "cmi.core.lesson_status");
+  assert.equal(s.dirty, true, "incomplete at launch was refused");
+  refusing = false;
+  assert.equal(s.save(), true);
+  assert.equal(api.data["cmi.core.lesson_status"], "incomplete");
+  clearTimeout(s.timer);
+});
+
+// B3: retries go on while anything is unsaved, not only four times.
+test("retries continue every 30 s while anything is unsaved", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  let refusing = true;
+  const { api, s } = session("2004", {}, (k) => refusing && k === "cmi.suspend_data");
+  const heard = [];
+  s.onSave((what) => heard.push(what));
+  s.visit("p1");
+  for (const ms of [2000, 5000, 15000, 30000, 30000, 30000]) { t.mock.timers.tick(ms); }
+  assert.equal(heard.at(-1), "failed", "a persistent notice once the first retries are spent");
+  assert.equal(s.dirty, true);
+  refusing = false;
+  t.mock.timers.tick(30000);
+  assert.equal(s.dirty, false, "a later retry delivers it");
+  assert.equal(s.failed, false);
+  assert.equal(heard.at(-1), "saved");
+  assert.ok(api.data["cmi.suspend_data"].includes("p1"));
+  t.mock.timers.tick(60000);
+  assert.equal(api.calls.filter((c) => c[0] === "commit").length, heard.length + 1, "no retry once saved");
+});
