@@ -129,10 +129,28 @@ test("text is cut on a code-point boundary and neutralised for 2004 {lang=}", ()
 test("notes get what is left after the worst case", () => {
   const { s } = session("1.2");
   const room = 4096 - COURSE.stateMax;
-  assert.equal(s.setNote("p1.s1", "x".repeat(room - 20)), true);
-  assert.equal(s.setNote("p1.s1", "x".repeat(room + 1)), false);
+  assert.equal(s.setNote("p1.s1", "x".repeat(room - 20)), "x".repeat(room - 20));
+  assert.equal(s.setNote("p1.s1", "x".repeat(room + 1)).length, room - "{\"p1.s1\":\"\"}".length + 2);
   clearTimeout(s.timer);
 });
+
+// B1: a note longer than the room left keeps as much as fits, never nothing.
+test("a note too long for the room left keeps its longest start that fits, cut on a code point", () => {
+  const { s } = session("1.2");
+  const room = 4096 - COURSE.stateMax, frame = "{\"p1.s1\":\"\"}".length - 2;
+  const kept = s.setNote("p1.s1", "y".repeat(room - frame - 1) + "\u{1F600}" + "z".repeat(3000));
+  assert.equal(kept.length, room - frame - 1, "the emoji does not fit whole, and is not split");
+  assert.equal(s.note("p1.s1"), kept, "what is kept is what the session holds");
+  assert.doesNotThrow(() => encodeURIComponent(kept));
+  const empty = session("2004").s;
+  const pasted = "\u00e9".repeat(3000);
+  const kept2004 = empty.setNote("p1.s1", pasted);
+  assert.ok(kept2004.length > 0 && pasted.startsWith(kept2004), "a paste into an empty note keeps its start");
+  assert.ok(encodeURIComponent(JSON.stringify({ "p1.s1": kept2004 }).replace(/\u00e9/g, "\\u00e9")).length - 6 <= 2000);
+  clearTimeout(s.timer);
+  clearTimeout(empty.timer);
+});
+
 
 test("version 3 names options by code and reads back to option ids", () => {
   const { api, s } = session("2004");

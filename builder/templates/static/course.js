@@ -221,15 +221,18 @@
       message.setAttribute("role", "status");
       area.parentNode.insertBefore(message, area.nextSibling);
       area.value = accepted;
+      /* A note longer than the room left keeps as much as fits; the learner is told what was cut, and
+       * the cut text is shown so that it can be copied elsewhere: typed text is never lost unseen. */
       area.addEventListener("input", function () {
-        if (session.setNote(key, area.value)) {
-          accepted = area.value;
-          message.textContent = "";
-          pendingNotes[key] = true;
-        } else {
-          area.value = accepted;
-          message.textContent = "Your notes have reached the most this course can store. Shorten a note to add more.";
-        }
+        var typed = area.value, kept = session.setNote(key, typed);
+        if (kept !== accepted) { pendingNotes[key] = true; }
+        accepted = kept;
+        if (kept === typed) { message.textContent = ""; return; }
+        area.value = kept;
+        var lost = typed.slice(kept.length);
+        message.textContent = "Your notes have reached the most this course can store, so the last " +
+          Array.from(lost).length + " characters you typed were not kept. Copy them somewhere else if you need them, " +
+          "or shorten a note to make room: \u201c" + lost + "\u201d";
       });
       area.addEventListener("change", flushNotes);
     });

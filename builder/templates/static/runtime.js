@@ -576,19 +576,30 @@
   Session.prototype.revealStage = function (pageId, stageId) { this.state.s[pageId] = stageId; this.save(); };
 
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
-  /* Keep a note if all notes fit what is left once the worst-case progress is stored (course.stateMax,
-     computed at build time), so saved progress can never overflow; false if they do not. In 2004 the
-     notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each 2004
-     commit re-sends suspend_data with everything else set in the session. */
+  /* Keep a note, or as much of it as fits: all notes must fit what is left once the worst-case progress
+     is stored (course.stateMax, computed at build time), so saved progress can never overflow. In 2004
+     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each
+     2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
+     `text` itself, or its longest start that fits, cut on a code-point boundary (the caller tells the
+     learner what was cut). */
   Session.prototype.setNote = function (key, text) {
-    var before = this.state.n[key];
-    if (text) { this.state.n[key] = text; } else { delete this.state.n[key]; }
-    var notes = ascii(this.state.n), room = this.store.limit - (this.course.stateMax || 0);
-    if (notes.length - 2 > room || (this.store.is2004 && encodeURIComponent(notes).length - 6 > NOTE_BYTES_2004)) {
-      if (before === undefined) { delete this.state.n[key]; } else { this.state.n[key] = before; }
-      return false;
+    var notes = this.state.n, room = this.store.limit - (this.course.stateMax || 0), is2004 = this.store.is2004;
+    function fits(kept) {
+      if (kept) { notes[key] = kept; } else { delete notes[key]; }
+      var saved = ascii(notes);
+      return saved.length - 2 <= room && !(is2004 && encodeURIComponent(saved).length - 6 > NOTE_BYTES_2004);
     }
-    return true;
+    text = String(text || "");
+    if (fits(text)) { return text; }
+    var low = 0, high = text.length;  /* the longest start that fits lies in [low, high) */
+    while (high - low > 1) {
+      var mid = Math.floor((low + high) / 2);
+      if (fits(text.slice(0, mid))) { low = mid; } else { high = mid; }
+    }
+    if (/[\uD800-\uDBFF]/.test(text.charAt(low - 1))) { low -= 1; }
+    var kept = text.slice(0, low);
+    fits(kept);
+    return kept;
   };
 
   /* ---- the final assessment */
