@@ -237,3 +237,9 @@ test("retries continue every 30 s while anything is unsaved", (t) => {
   t.mock.timers.tick(60000);
   assert.equal(api.calls.filter((c) => c[0] === "commit").length, heard.length + 1, "no retry once saved");
 });
+
+test("Finish reports failure while a refused value is still pending", () => {
+  const { s } = session("2004", {}, (k) => k.startsWith("cmi.interactions."));
+  s.rateStatement("ev1", "4", "Useful");
+  assert.equal(s.finish(), false, "the rating never reached the LMS");
+});
