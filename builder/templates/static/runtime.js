@@ -21,7 +21,7 @@
   "use strict";
   var STATE_VERSION = 3;
   var RETRY_MS = [2000, 5000, 15000, 30000];
-  var NOTE_BYTES_2004 = 2000, FREE_TEXT_2004 = 1000;
+  var NOTE_BYTES_2004 = 1500, FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
