@@ -154,6 +154,43 @@ def test_refused_save_is_retried_and_never_reported_as_saved(browser: Browser, s
 
 
 @pytest.mark.parametrize("kind", VERSIONS)
+def test_refused_answer_is_retried_and_never_reported_as_saved(browser: Browser, sites: dict[str, str],
+                                                              kind: str) -> None:
+    """Item 6 beyond suspend_data: a refused interaction keeps the data dirty until the LMS has it."""
+    learner = Learner(browser, sites[f"mini-course-{kind}"] + "&refuse=^cmi.interactions")
+    learner.next()
+    learner.next()
+    learner.check_questions()
+    assert learner.frame.evaluate("parent.coursebuild.dirty") is True, "a refused answer is not 'saved'"
+    assert not [k for k in learner.harness()["stored"] if k.startswith("cmi.interactions.")]
+    learner.page.evaluate("__harness.refuseCount = 0")  # the LMS accepts values again
+    learner.page.wait_for_function("Object.keys(__harness.stored).some(k => /^cmi.interactions.0.result$/.test(k))",
+                                   timeout=15000)
+    assert learner.frame.evaluate("parent.coursebuild.dirty") is False
+    result = learner.close()
+    assert [c for c in result["calls"] if c.get("refused")], "the fault was injected"
+    assert result["stored"]["cmi.interactions.0.id"]
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_a_pasted_note_too_long_keeps_what_fits(browser: Browser, sites: dict[str, str], kind: str) -> None:
+    """B1: a paste longer than the room left keeps its start and says what was cut; nothing is lost unseen."""
+    learner = Learner(browser, sites[f"mini-course-{kind}"] + "&strict=1")
+    learner.goto("case-amira")
+    note = learner.view.locator("textarea.note:visible").first
+    typed = "Start of my note. " + "\u00e9" * 1000 + " the end \U0001F600" * 300
+    note.fill(typed)
+    kept = note.input_value()
+    assert len(kept) > 100 and typed.startswith(kept), "the start of the paste is kept"
+    message = learner.view.locator(".note-limit").first.inner_text()
+    assert "were not kept" in message and typed[len(kept):] in message, "the learner sees what was cut"
+    learner.view.locator("h1").click()
+    result = learner.close()
+    clean(result, learner)
+    assert "Start of my note." in result["stored"]["cmi.suspend_data"]
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
 def test_return_to_the_launch_page_is_resumed(browser: Browser, sites: dict[str, str], kind: str) -> None:
     """Item 9: resume on X, go to Y, back to X; Moodle never receives location X again."""
     first = Learner(browser, sites[f"mini-course-{kind}"])

@@ -129,10 +129,28 @@ test("text is cut on a code-point boundary and neutralised for 2004 {lang=}", ()
 test("notes get what is left after the worst case", () => {
   const { s } = session("1.2");
   const room = 4096 - COURSE.stateMax;
-  assert.equal(s.setNote("p1.s1", "x".repeat(room - 20)), true);
-  assert.equal(s.setNote("p1.s1", "x".repeat(room + 1)), false);
+  assert.equal(s.setNote("p1.s1", "x".repeat(room - 20)), "x".repeat(room - 20));
+  assert.equal(s.setNote("p1.s1", "x".repeat(room + 1)).length, room - "{\"p1.s1\":\"\"}".length + 2);
   clearTimeout(s.timer);
 });
+
+// B1: a note longer than the room left keeps as much as fits, never nothing.
+test("a note too long for the room left keeps its longest start that fits, cut on a code point", () => {
+  const { s } = session("1.2");
+  const room = 4096 - COURSE.stateMax, frame = "{\"p1.s1\":\"\"}".length - 2;
+  const kept = s.setNote("p1.s1", "y".repeat(room - frame - 1) + "\u{1F600}" + "z".repeat(3000));
+  assert.equal(kept.length, room - frame - 1, "the emoji does not fit whole, and is not split");
+  assert.equal(s.note("p1.s1"), kept, "what is kept is what the session holds");
+  assert.doesNotThrow(() => encodeURIComponent(kept));
+  const empty = session("2004").s;
+  const pasted = "\u00e9".repeat(3000);
+  const kept2004 = empty.setNote("p1.s1", pasted);
+  assert.ok(kept2004.length > 0 && pasted.startsWith(kept2004), "a paste into an empty note keeps its start");
+  assert.ok(encodeURIComponent(JSON.stringify({ "p1.s1": kept2004 }).replace(/\u00e9/g, "\\u00e9")).length - 6 <= 1500);
+  clearTimeout(s.timer);
+  clearTimeout(empty.timer);
+});
+
 
 test("version 3 names options by code and reads back to option ids", () => {
   const { api, s } = session("2004");
@@ -149,4 +167,79 @@ test("the page shown is kept in the saved state", () => {
   const { api, s } = session("2004");
   s.visit("p2");
   assert.equal(JSON.parse(api.data["cmi.suspend_data"]).l, "p2");
+});
+
+// B2: every SetValue is checked, not only the four a save makes itself.
+test("a refused score, objective or status keeps the data dirty and is written again", () => {
+  for (const version of ["1.2", "2004"]) {
+    let refusing = true;
+    const refuse = (k) => refusing && /score\.raw$|status$/.test(k) && k.startsWith("cmi.objectives.");
+    const { api, s } = session(version, version === "1.2" ? { "cmi.core.lesson_status": "not attempted" } : {}, refuse);
+    s.visit("fa");
+    s.startAttempt();
+    s.setResponse("f1", ["right"]);
+    s.submitAssessment({ f1: "stem" });
+    assert.equal(s.dirty, true, version);
+    assert.equal(api.data["cmi.objectives.0.score.raw"], undefined);
+    refusing = false;
+    assert.equal(s.save(), true, version);
+    assert.equal(s.dirty, false);
+    assert.equal(api.data["cmi.objectives.0.score.raw"], "100");
+    assert.equal(api.data[version === "1.2" ? "cmi.objectives.0.status" : "cmi.objectives.0.success_status"], "passed");
+    clearTimeout(s.timer);
+  }
+});
+
+test("a refused interaction is never reported as saved, and its id is written again before its fields", () => {
+  for (const version of ["1.2", "2004"]) {
+    let refusing = true;
+    const { api, s } = session(version, {}, (k) => refusing && k.startsWith("cmi.interactions."));
+    assert.equal(s.rateStatement("ev1", "4", "Useful"), false, version);
+    assert.equal(s.dirty, true);
+    refusing = false;
+    const from = api.calls.length;
+    assert.equal(s.save(), true);
+    const sets = api.calls.slice(from).filter((c) => c[0] === "set" && c[1].startsWith("cmi.interactions.0."));
+    assert.equal(sets[0][1], "cmi.interactions.0.id", "the id first");
+    assert.equal(api.data["cmi.interactions.0.id"], "ev1");
+    clearTimeout(s.timer);
+  }
+});
+
+test("a status refused at launch is written again", () => {
+  let refusing = true;
+  const { api, s } = session("1.2", { "cmi.core.lesson_status": "not attempted" },
+                             (k) => refusing && k === "cmi.core.lesson_status");
+  assert.equal(s.dirty, true, "incomplete at launch was refused");
+  refusing = false;
+  assert.equal(s.save(), true);
+  assert.equal(api.data["cmi.core.lesson_status"], "incomplete");
+  clearTimeout(s.timer);
+});
+
+// B3: retries go on while anything is unsaved, not only four times.
+test("retries continue every 30 s while anything is unsaved", (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  let refusing = true;
+  const { api, s } = session("2004", {}, (k) => refusing && k === "cmi.suspend_data");
+  const heard = [];
+  s.onSave((what) => heard.push(what));
+  s.visit("p1");
+  for (const ms of [2000, 5000, 15000, 30000, 30000, 30000]) { t.mock.timers.tick(ms); }
+  assert.equal(heard.at(-1), "failed", "a persistent notice once the first retries are spent");
+  assert.equal(s.dirty, true);
+  refusing = false;
+  t.mock.timers.tick(30000);
+  assert.equal(s.dirty, false, "a later retry delivers it");
+  assert.equal(s.failed, false);
+  assert.equal(heard.at(-1), "saved");
+  assert.ok(api.data["cmi.suspend_data"].includes("p1"));
+  t.mock.timers.tick(60000);
+  assert.equal(api.calls.filter((c) => c[0] === "commit").length, heard.length + 1, "no retry once saved");
+});
+
+test("Finish reports failure while a refused value is still pending", () => {
+  const { s } = session("2004", {}, (k) => k.startsWith("cmi.interactions."));
+  s.rateStatement("ev1", "4", "Useful");
+  assert.equal(s.finish(), false, "the rating never reached the LMS");
 });

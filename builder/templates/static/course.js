@@ -23,6 +23,15 @@
     if (text) { el.textContent = text; }
     return el;
   }
+  /* A verdict paragraph: the mark (\u2713 or \u2717) is decorative, hidden from screen readers, which
+   * read the words alone as one sentence. */
+  function verdict(className, good, text) {
+    var p = element("p", className), mark = element("span", "mark-symbol", good ? "\u2713 " : "\u2717 ");
+    mark.setAttribute("aria-hidden", "true");
+    p.appendChild(mark);
+    p.appendChild(document.createTextNode(text));
+    return p;
+  }
   function pageById(id) { return COURSE.pages.filter(function (p) { return p.id === id; })[0]; }
   /* The chosen option ids in written order, whatever order they are shown in. */
   function checkedKeys(form) {
@@ -130,7 +139,7 @@
     function label(key) { return option(key).querySelector("label").textContent.trim(); }
     region.textContent = "";
     region.className = "feedback " + (right ? "correct" : "incorrect");
-    region.appendChild(element("p", "verdict", right ? "\u2713 Correct." : "\u2717 Not quite."));
+    region.appendChild(verdict("verdict", right, right ? "Correct." : "Not quite."));
     if (review === "correctness") { return; }
     keys.forEach(function (key) {
       if (!option(key)) { return; }
@@ -221,15 +230,18 @@
       message.setAttribute("role", "status");
       area.parentNode.insertBefore(message, area.nextSibling);
       area.value = accepted;
+      /* A note longer than the room left keeps as much as fits; the learner is told what was cut, and
+       * the cut text is shown so that it can be copied elsewhere: typed text is never lost unseen. */
       area.addEventListener("input", function () {
-        if (session.setNote(key, area.value)) {
-          accepted = area.value;
-          message.textContent = "";
-          pendingNotes[key] = true;
-        } else {
-          area.value = accepted;
-          message.textContent = "Your notes have reached the most this course can store. Shorten a note to add more.";
-        }
+        var typed = area.value, kept = session.setNote(key, typed);
+        if (kept !== accepted) { pendingNotes[key] = true; }
+        accepted = kept;
+        if (kept === typed) { message.textContent = ""; return; }
+        area.value = kept;
+        var lost = typed.slice(kept.length);
+        message.textContent = "Your notes have reached the most this course can store, so the last " +
+          Array.from(lost).length + " characters you typed were not kept. Copy them somewhere else if you need them, " +
+          "or shorten a note to make room: \u201c" + lost + "\u201d";
       });
       area.addEventListener("change", flushNotes);
     });
@@ -357,8 +369,8 @@
       out.textContent = "";
       out.appendChild(element("p", "score", "You scored " + result.score + "% (" + result.right + " of " +
         result.total + " correct). The pass mark is " + COURSE.passMark + "%."));
-      out.appendChild(element("p", "verdict " + (result.passed ? "passed" : "failed"),
-        result.passed ? "\u2713 You passed." : "\u2717 You did not pass this time."));
+      out.appendChild(verdict("verdict " + (result.passed ? "passed" : "failed"), result.passed,
+        result.passed ? "You passed." : "You did not pass this time."));
       var weak = result.outcomes.filter(function (o) { return !o.passed; });
       if (weak.length) {
         out.appendChild(element("p", null, "Learning outcomes to revisit:"));

@@ -21,7 +21,7 @@
   "use strict";
   var STATE_VERSION = 3;
   var RETRY_MS = [2000, 5000, 15000, 30000];
-  var NOTE_BYTES_2004 = 2000, FREE_TEXT_2004 = 1000;
+  var NOTE_BYTES_2004 = 1500, FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
@@ -268,7 +268,7 @@
           raw: "cmi.core.score.raw", min: "cmi.core.score.min", max: "cmi.core.score.max" };
     this.phase = "new";
     this.written = {};
-    this.refused = 0;
+    this.pending = {};
     this.interactionIndex = {};
   }
   ScormStore.prototype.call = function (name, a, b) {
@@ -276,17 +276,32 @@
     try { return String(this.api[this.fn[name]](a === undefined ? "" : a, b)); } catch (e) { return "false"; }
   };
   ScormStore.prototype.get = function (element) { return this.phase === "running" ? this.call("get", element) : ""; };
+  var STATUS_FIELDS = { "cmi.core.lesson_status": "lesson", "cmi.completion_status": "completion", "cmi.success_status": "success" };
   /* Write a value unless the LMS already holds it (no field written twice: Moodle's 2004 runtime re-sends
-     every element set in the session with each commit). A refused write is remembered, so the save
-     that needed it reports failure and is retried. */
+     every element set in the session with each commit). Every refused write (state, interactions,
+     objectives, score, status alike) stays pending: each save first writes the pending values again, in
+     the order first set (an interaction's id before its other fields), and succeeds only once none is
+     left. */
   ScormStore.prototype.set = function (element, value) {
     value = String(value);
     if (this.phase !== "running") { return false; }
-    if (this.written[element] === value) { return true; }
-    if (this.call("set", element, value) === "true") { this.written[element] = value; return true; }
-    this.refused += 1;
+    if (this.written[element] === value) { delete this.pending[element]; return true; }
+    if (this.call("set", element, value) === "true") {
+      this.written[element] = value;
+      delete this.pending[element];
+      if (has(STATUS_FIELDS, element)) { this.status[STATUS_FIELDS[element]] = value; }
+      return true;
+    }
+    this.pending[element] = value;
     return false;
   };
+  /* Write the pending values again; true if the LMS accepted them all. */
+  ScormStore.prototype.flush = function () {
+    keysOf(this.pending).forEach(function (element) { this.set(element, this.pending[element]); }, this);
+    return keysOf(this.pending).length === 0;
+  };
+  /* Whether a value the LMS refused is still waiting to be written. */
+  ScormStore.prototype.unsaved = function () { return keysOf(this.pending).length > 0; };
   ScormStore.prototype.commit = function () { return this.phase === "running" && this.call("commit") === "true"; };
   ScormStore.prototype.initialize = function () {
     this.phase = this.call("init") === "true" ? "running" : "failed";
@@ -311,15 +326,16 @@
   };
   /* Everything that matters is set and committed while the page is alive (never only at unload):
      exit=suspend (Moodle restores 2004 data and resumes 1.2 only after it), location, progress and,
-     in 2004, the session time so far. True only if the LMS accepted every value and the commit. */
+     in 2004, the session time so far. True only if the LMS accepted every value set so far in the
+     session (those refused earlier are written again first) and the commit. */
   ScormStore.prototype.save = function (stateText, location, elapsed, done) {
     if (this.phase !== "running") { return false; }
-    var refused = this.refused;
+    this.flush();
     this.set(this.el.exit, done && !this.is2004 ? "" : "suspend");
     if (location) { this.set(this.el.location, location); }
     this.set(this.el.suspend, stateText);
     if (this.is2004 && elapsed !== undefined) { this.set(this.el.time, timespan(elapsed, true)); }
-    return this.commit() && this.refused === refused;
+    return this.commit() && !this.unsaved();
   };
 
   var RANK12 = { "": 0, "not attempted": 0, browsed: 1, incomplete: 2, failed: 3, completed: 4, passed: 5 };
@@ -330,13 +346,13 @@
   ScormStore.prototype.setStatus = function (status) {
     if (this.is2004) {
       if (status.completion && RANK_COMPLETION[status.completion] > RANK_COMPLETION[this.status.completion || ""]) {
-        if (this.set("cmi.completion_status", status.completion)) { this.status.completion = status.completion; }
+        this.set("cmi.completion_status", status.completion);
       }
       if (status.success && RANK_SUCCESS[status.success] > RANK_SUCCESS[this.status.success || ""]) {
-        if (this.set("cmi.success_status", status.success)) { this.status.success = status.success; }
+        this.set("cmi.success_status", status.success);
       }
     } else if (status.lesson && RANK12[status.lesson] > RANK12[this.status.lesson || ""]) {
-      if (this.set("cmi.core.lesson_status", status.lesson)) { this.status.lesson = status.lesson; }
+      this.set("cmi.core.lesson_status", status.lesson);
     }
   };
   ScormStore.prototype.setScore = function (percent) {
@@ -377,7 +393,7 @@
     var index = has(this.objectives, id) ? this.objectives[id] : this.objectiveCount;
     var n = "cmi.objectives." + index + ".";
     if (!has(this.objectives, id)) {
-      if (!this.set(n + "id", id)) { return; }
+      this.set(n + "id", id);  /* if refused, pending: written again before the fields below */
       this.objectives[id] = index;
       this.objectiveCount += 1;
     }
@@ -407,13 +423,14 @@
      answers must stay available for review. */
   ScormStore.prototype.finish = function (stateText, location, done, elapsed) {
     if (this.phase !== "running") { return false; }
-    var ok = true, refused = this.refused;
+    var ok = true;
     if (stateText !== null) {
+      this.flush();
       this.set(this.el.exit, done && !this.is2004 ? "" : "suspend");
       if (location) { this.set(this.el.location, location); }
       this.set(this.el.suspend, stateText);
       this.set(this.el.time, timespan(elapsed, this.is2004));
-      ok = this.commit() && this.refused === refused;
+      ok = this.commit() && !this.unsaved();
     }
     ok = this.call("fin") === "true" && ok;
     this.phase = "finished";
@@ -469,7 +486,8 @@
     return !this.finished && !this.damaged && this.store.mode !== "review";
   };
   /* Save state, location and time with one commit. A refused value or a failed commit keeps the data
-     dirty and is retried; once retries are spent, listeners hear "failed" (a persistent notice). */
+     dirty and is retried after RETRY_MS, then every 30 s for as long as anything is unsaved; once the
+     first retries are spent, listeners hear "failed" (a persistent notice) until a save succeeds. */
   Session.prototype.save = function () {
     if (!this.recording()) { return false; }
     this.tick();
@@ -479,14 +497,14 @@
     if (ok) {
       this.retry = 0;
       this.failed = false;
-    } else if (this.retry < RETRY_MS.length) {
+    } else {
+      this.failed = this.retry >= RETRY_MS.length;
       var self = this;
       if (!this.timer) {
-        this.timer = setTimeout(function () { self.timer = null; if (self.dirty) { self.save(); } }, RETRY_MS[this.retry]);
+        this.timer = setTimeout(function () { self.timer = null; if (self.dirty) { self.save(); } },
+                                RETRY_MS[Math.min(this.retry, RETRY_MS.length - 1)]);
         this.retry += 1;
       }
-    } else {
-      this.failed = true;
     }
     this.notify(ok ? "saved" : this.failed ? "failed" : "retrying");
     return ok;
@@ -558,19 +576,30 @@
   Session.prototype.revealStage = function (pageId, stageId) { this.state.s[pageId] = stageId; this.save(); };
 
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
-  /* Keep a note if all notes fit what is left once the worst-case progress is stored (course.stateMax,
-     computed at build time), so saved progress can never overflow; false if they do not. In 2004 the
-     notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each 2004
-     commit re-sends suspend_data with everything else set in the session. */
+  /* Keep a note, or as much of it as fits: all notes must fit what is left once the worst-case progress
+     is stored (course.stateMax, computed at build time), so saved progress can never overflow. In 2004
+     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each
+     2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
+     `text` itself, or its longest start that fits, cut on a code-point boundary (the caller tells the
+     learner what was cut). */
   Session.prototype.setNote = function (key, text) {
-    var before = this.state.n[key];
-    if (text) { this.state.n[key] = text; } else { delete this.state.n[key]; }
-    var notes = ascii(this.state.n), room = this.store.limit - (this.course.stateMax || 0);
-    if (notes.length - 2 > room || (this.store.is2004 && encodeURIComponent(notes).length - 6 > NOTE_BYTES_2004)) {
-      if (before === undefined) { delete this.state.n[key]; } else { this.state.n[key] = before; }
-      return false;
+    var notes = this.state.n, room = this.store.limit - (this.course.stateMax || 0), is2004 = this.store.is2004;
+    function fits(kept) {
+      if (kept) { notes[key] = kept; } else { delete notes[key]; }
+      var saved = ascii(notes);
+      return saved.length - 2 <= room && !(is2004 && encodeURIComponent(saved).length - 6 > NOTE_BYTES_2004);
     }
-    return true;
+    text = String(text || "");
+    if (fits(text)) { return text; }
+    var low = 0, high = text.length;  /* the longest start that fits lies in [low, high) */
+    while (high - low > 1) {
+      var mid = Math.floor((low + high) / 2);
+      if (fits(text.slice(0, mid))) { low = mid; } else { high = mid; }
+    }
+    if (/[\uD800-\uDBFF]/.test(text.charAt(low - 1))) { low -= 1; }
+    var kept = text.slice(0, low);
+    fits(kept);
+    return kept;
   };
 
   /* ---- the final assessment */
@@ -769,6 +798,8 @@
   /* End the session; true if the LMS accepted everything. */
   Session.prototype.finish = function () {
     if (this.finished) { return false; }
+    clearTimeout(this.timer);
+    this.timer = null;
     this.tick();
     this.state.l = this.location || undefined;
     var ok = this.store.finish(this.recording() ? encode(this.state) : null, this.location, this.done(),
