@@ -15,6 +15,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from builder.errors import CoursebuildError
 
@@ -108,6 +109,17 @@ class _Sandbox(SandboxedEnvironment):
         if fields is not None and attribute in fields and not attribute.startswith("_"):
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Of a model object (pydantic), only its fields and its own computed values: never a method, so
+        no template can call `parse_file`, `model_validate_json`, `copy` and the like (pydantic's
+        `parse_file(..., allow_pickle=True)` unpickles a file, which runs code)."""
+        if isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel)):
+            if attr.startswith("_") or callable(value) or isinstance(obj, type):
+                return False
+            if attr not in type(obj).model_fields and hasattr(BaseModel, attr):
+                return False
+        return bool(super().is_safe_attribute(obj, attr, value))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:

@@ -74,6 +74,36 @@ def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path,
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 
+class _Planted:
+    """Unpickling this runs `touch` on a marker: the payload a hostile project plants for a template to load."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("payload", [
+    "{% set _x = settings.completion.parse_file('templates/logo.bin', proto='pickle', allow_pickle=True) %}",
+    "{{ settings.parse_raw(LOGO, proto='pickle', allow_pickle=True) }}",
+    "{{ settings.model_copy() }}{{ settings.completion.model_validate_json('{}') }}",
+    "{{ settings.__class__.parse_file('templates/logo.bin', proto='pickle', allow_pickle=True) }}",
+])
+def test_a_template_cannot_call_model_methods(project: Path, tmp_path: Path, payload: str) -> None:
+    import pickle  # only to make the hostile file, in the test's own temporary folder
+
+    marker = tmp_path / "marker"
+    override(project, "logo.bin", "")
+    (project / "templates/logo.bin").write_bytes(pickle.dumps(_Planted(marker)))
+    logo = project / "templates/logo.bin"
+    override(project, "contents.html", payload.replace("templates/logo.bin", str(logo))
+             .replace("LOGO", repr(logo.read_bytes())))
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
 def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None:
     override(project, "contents.html", "{{ 'x' * 1000 * 1000 * 1000 }}{{ 10 ** 10 ** 10 }}")
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
