@@ -184,6 +184,47 @@ def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path:
     assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
 
 
+ENTITY_SVG = ("<!DOCTYPE svg [<!ENTITY s \"<script>document.documentElement.setAttribute('data-pwned','x')</script>\">]>"
+              '<svg xmlns="http://www.w3.org/2000/svg"><g>&s;</g></svg>')
+XHTML = ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="p.xsl"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+         "<body><script>alert(1)</script><p>Hello</p></body></html>")
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("evil.svg", ENTITY_SVG, ["1: warning: script removed from this file: a DOCTYPE with an internal subset (its "
+                              "entities or attribute defaults could hide script)",
+                              "1: warning: script removed from this file: entity reference `&s;`"]),
+    ("evil.xhtml", ENTITY_SVG, ["1: warning: script removed from this file: a DOCTYPE with an internal subset (its "
+                                "entities or attribute defaults could hide script)",
+                                "1: warning: script removed from this file: entity reference `&s;`"]),
+    ("evil.xht", XHTML, ["2: warning: script removed from this file: `<?xml-stylesheet?>` instruction",
+                         "3: warning: script removed from this file: <script> element"]),
+    ("evil.xml", XHTML, ["2: warning: script removed from this file: `<?xml-stylesheet?>` instruction",
+                         "3: warning: script removed from this file: <script> element"]),
+    ("evil.shtml", "<p>Hi</p>\n<script>alert(1)</script>", ["2: warning: script removed from this file: <script> "
+                                                             "element"]),
+])
+def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_path: Path, name: str, text: str,
+                                                           expected: list[str]) -> None:
+    (project / "course/media" / name).write_text(text, encoding="utf-8")
+    edit(project / CUES, "![A baby", f"[The diagram](../media/{name})\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    fix = ("(media run inside the package, where script could change the learner's score; remove it from the "
+           "file)")
+    assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
+    data = packaged.read_bytes()
+    assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
+
+
+def test_compressed_svg_is_refused(project: Path) -> None:
+    (project / "course/media/evil.svgz").write_bytes(b"\x1f\x8b")
+    edit(project / CUES, "![A baby", "[The diagram](../media/evil.svgz)\n\n![A baby")
+    fails_with(project, f"{CUES}:11: `../media/evil.svgz` is compressed SVG, which cannot be checked for script "
+               "(save it as plain `.svg`)", command="check")
+
+
 def test_an_svg_too_deep_to_parse_with_script_in_it_is_packaged_empty(project: Path, tmp_path: Path) -> None:
     deep = "<g>" * 300 + "<script>alert(1)</script>" + "</g>" * 300
     (project / "course/media/deep.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">\n{deep}</svg>')
