@@ -439,6 +439,19 @@ def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path
                                           "link, or choose an output folder with --out)", "course invalid: 1 error"]
     assert list(elsewhere.iterdir()) == []
     assert run("export", project).exit_code == 1 and list(elsewhere.iterdir()) == []
+    assert run("slides", project).exit_code == 1 and list(elsewhere.iterdir()) == []
+
+
+def test_a_dist_link_into_the_project_is_refused(project: Path) -> None:
+    (project / "dist").symlink_to("course")
+    before = sorted((project / "course").iterdir())
+    for command in ("build", "slides", "kit"):
+        result = run(command, project)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == ("dist:1: `dist` is a link to a folder inside the project, whose "
+                                                 "sources the build would write among (delete the link, or choose "
+                                                 "an output folder with --out)")
+    assert sorted((project / "course").iterdir()) == before
 
 
 def test_links_inside_the_output_folder_are_replaced_not_followed(project: Path, tmp_path: Path) -> None:
