@@ -445,7 +445,7 @@ def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path
 def test_a_dist_link_into_the_project_is_refused(project: Path) -> None:
     (project / "dist").symlink_to("course")
     before = sorted((project / "course").iterdir())
-    for command in ("build", "slides", "kit"):
+    for command in ("build", "export"):
         result = run(command, project)
         assert result.exit_code == 1
         assert result.stderr.splitlines()[0] == ("dist:1: `dist` is a link to a folder inside the project, whose "
