@@ -439,7 +439,22 @@ def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path
                                           "link, or choose an output folder with --out)", "course invalid: 1 error"]
     assert list(elsewhere.iterdir()) == []
     assert run("export", project).exit_code == 1 and list(elsewhere.iterdir()) == []
-    assert run("slides", project).exit_code == 1 and list(elsewhere.iterdir()) == []
+
+
+def test_slides_write_only_where_build_does(tmp_path: Path) -> None:
+    """This course has a kit, so `slides` gets as far as writing: a dist link out of the project stops it."""
+    import shutil
+
+    project, elsewhere = tmp_path / "p", tmp_path / "elsewhere"
+    for folder in ("course", "quizzes", "templates"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, project / folder)
+    elsewhere.mkdir()
+    (project / "dist").symlink_to(elsewhere)
+    result = run("slides", project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0].startswith("dist:1: `dist` is a link to a folder outside the project")
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_a_dist_link_into_the_project_is_refused(project: Path) -> None:
