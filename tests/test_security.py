@@ -70,7 +70,7 @@ def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path,
     result = run("build", project, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "Traceback" not in result.output
     (line,) = result.stderr.splitlines()
-    assert line.startswith("templates/contents.html: template error: ") and line.endswith(FIX)
+    assert line.startswith("templates/contents.html:1: template error: ") and line.endswith(FIX)
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 
@@ -104,11 +104,36 @@ def test_a_template_cannot_call_model_methods(project: Path, tmp_path: Path, pay
     assert not marker.exists() and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("text", "what"), [
+    ("{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+    ("{% for k in 1 %}{% endfor %}", "TypeError: 'int' object is not iterable"),
+    ('{{ "%d" % "x" }}', "TypeError: %d format: a real number is required, not str"),
+    ("{{ settings.title + 1 }}", 'TypeError: can only concatenate str (not "int") to str'),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "RecursionError: maximum recursion depth exceeded"),
+])
+def test_any_error_in_a_template_is_one_line_with_its_line(project: Path, tmp_path: Path, text: str,
+                                                           what: str) -> None:
+    override(project, "contents.html", f"<p>\n\n{text}</p>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"templates/contents.html:3: template error: {what}") and line.endswith(FIX), line
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_error_in_an_included_template_names_that_template(project: Path, tmp_path: Path) -> None:
+    override(project, "head.html", "<title>\n{{ 1/0 }}</title>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"templates/head.html:2: template error: ZeroDivisionError: division by "
+                                          f"zero {FIX}"]
+
+
 def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None:
     override(project, "contents.html", "{{ 'x' * 1000 * 1000 * 1000 }}{{ 10 ** 10 ** 10 }}")
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1
-    assert result.stderr == ("templates/contents.html: template error: not allowed in a template: a template may "
+    assert result.stderr == ("templates/contents.html:1: template error: not allowed in a template: a template may "
                              f"not make a text or list longer than 1,000,000 {FIX}\n")
 
 
