@@ -61,7 +61,7 @@ def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
     root = tree.getroot()
     for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
         if isinstance(sibling, etree._ProcessingInstruction) and sibling.target.lower() == "xml-stylesheet":
-            found.append((None, None, sibling.sourceline or 1, "`<?xml-stylesheet?>` instruction"))
+            found.append((None, None, getattr(sibling, "sourceline", None) or 1, "`<?xml-stylesheet?>` instruction"))
     for element in tree.iter():
         if isinstance(element, etree._Entity):
             found.append((element, None, element.sourceline or 1, f"entity reference `&{element.name};`"))
