@@ -145,7 +145,15 @@ class Theme:
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
+        """The project's templates, then the built-in ones.
+
+        Raises TemplateProblem if `templates` is a link to a folder outside the project (its files
+        would be packaged).
+        """
         own = project / "templates"
+        if own.is_symlink() and not own.resolve().is_relative_to(project.resolve()):
+            raise TemplateProblem("templates:1: `templates` is a link to a folder outside the project (replace "
+                                  "the link with a folder of the project's own templates)")
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
         return cls(folders)

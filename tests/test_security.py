@@ -163,6 +163,19 @@ def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_
     assert not (tmp_path / "out").exists()
 
 
+def test_a_templates_folder_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "static").mkdir(parents=True)
+    (outside / "page.html").write_text("<p>from outside</p>")
+    (outside / "static/course.css").write_text("body { color: red }")
+    (project / "templates").symlink_to(outside)
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.stderr == ("templates:1: `templates` is a link to a folder outside the project (replace the link "
+                             "with a folder of the project's own templates)\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_template_that_is_not_text_is_one_line(project: Path, tmp_path: Path) -> None:
     (project / "templates").mkdir()
     (project / "templates/contents.html").write_bytes(b"<p>\xff\xfe</p>")
