@@ -33,6 +33,10 @@ ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/
 LOOKS_ACTIVE = re.compile(rb"<\s*(?:\w+:)?(?:script|iframe|object|embed|foreignobject|handler)\b"
                           rb"|\bon\w+\s*=|(?:java|vb)script\s*:", re.IGNORECASE)
 INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+#: CSS that fetches from elsewhere: `@import`, or `url()` of another site (a package plays offline, and
+#: what another site serves can change after the review).
+EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)(?!#)", re.IGNORECASE)
+EXTERNAL_URL = re.compile(r"\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 UNCHECKABLE = "content that looks like script, in a file that cannot be parsed to remove it"
 
 
@@ -70,9 +74,16 @@ def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
         if name in ACTIVE_ELEMENTS and (name != "meta" or element.get("http-equiv") is not None):
             found.append((element, None, element.sourceline or 1, f"<{etree.QName(element).localname}> element"))
             continue
+        xml = not isinstance(element, lxml_html.HtmlElement)
+        if xml and name == "style" and EXTERNAL_CSS.search(element.text or ""):
+            found.append((element, None, element.sourceline or 1, "<style> that loads from elsewhere"))
+            continue
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname.lower()
-            if local.startswith("on"):
+            if xml and ((local == "href" and name != "a" and EXTERNAL_URL.match(value)) or EXTERNAL_CSS.search(value)):
+                found.append((element, attribute, element.sourceline or 1,
+                              f"reference to another site in `{local}`"))
+            elif local.startswith("on"):
                 found.append((element, attribute, element.sourceline or 1, f"event-handler attribute `{local}`"))
             elif (url := "".join(value.split()).lower()).startswith(ACTIVE_URL_SCHEMES):
                 found.append((element, attribute, element.sourceline or 1, f"`{url.split(',')[0]}` URL"))

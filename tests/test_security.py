@@ -239,6 +239,11 @@ XHTML = ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="p.xsl"?>
                          "3: warning: script removed from this file: <script> element"]),
     ("evil.xml", XHTML, ["2: warning: script removed from this file: `<?xml-stylesheet?>` instruction",
                          "3: warning: script removed from this file: <script> element"]),
+    ("evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/x.css);</style>\n'
+                 '<use href="https://example.org/a.svg#x"/><rect style="fill:url(https://example.org/p)"/></svg>',
+     ["1: warning: script removed from this file: <style> that loads from elsewhere",
+      "2: warning: script removed from this file: reference to another site in `href`",
+      "2: warning: script removed from this file: reference to another site in `style`"]),
     ("evil.shtml", "<p>Hi</p>\n<script>alert(1)</script>", ["2: warning: script removed from this file: <script> "
                                                              "element"]),
 ])
@@ -254,6 +259,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
     (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
     data = packaged.read_bytes()
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
+    assert b"example.org" not in data
 
 
 def test_compressed_svg_is_refused(project: Path) -> None:
