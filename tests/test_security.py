@@ -334,6 +334,15 @@ def test_aliases_that_stand_for_billions_of_values_are_refused(project: Path) ->
             "values out, or use fewer aliases of aliases)") in result.stderr.splitlines()
 
 
+def test_aliases_of_one_long_text_are_refused(project: Path) -> None:
+    text = "x" * 250_000
+    questions = "".join(f"  - {{id: q{i}, stem: *s, explanation: *s}}\n" for i in range(1000))
+    (project / "quizzes/long.yaml").write_text(f"id: long\ntitle: Long\nnote: &s {text}\nquestions:\n{questions}")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "quizzes/long.yaml:24: the aliases in this file stand for more than 100,000 values" in result.stderr
+
+
 def test_a_few_aliases_are_fine(project: Path) -> None:
     edit(project / "quizzes/final.yaml", "title: Final check", "title: &t Final check\nx-title: *t")
     lines = fails_with(project, "quizzes/final.yaml:3: unknown field `x-title` (did you mean `title`?)")
