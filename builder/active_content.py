@@ -17,16 +17,27 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-#: Media types that can hold script, by file suffix.
-SVG_TYPES = {".svg"}
-HTML_TYPES = {".html", ".htm", ".xhtml"}
+#: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
+#: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
+#: it is refused like a script.
+SVG_TYPES = {".svg", ".xhtml", ".xht", ".xml"}
+HTML_TYPES = {".html", ".htm", ".shtml"}
 SCRIPT_TYPES = {".js", ".mjs"}
+COMPRESSED_TYPES = {".svgz"}
+#: What an internal DTD subset (`<!DOCTYPE svg [<!ENTITY s "<script>…">]>`) is reported as: its entities
+#: are never expanded, and the subset is removed, with every reference to its entities.
+INTERNAL_SUBSET = "a DOCTYPE with an internal subset (its entities or attribute defaults could hide script)"
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "foreignobject", "meta", "base", "handler",
                    "listener"}
 ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg", "data:application")
 #: What looks like script in a file that cannot be parsed (a browser's parser may still read it).
 LOOKS_ACTIVE = re.compile(rb"<\s*(?:\w+:)?(?:script|iframe|object|embed|foreignobject|handler)\b"
                           rb"|\bon\w+\s*=|(?:java|vb)script\s*:", re.IGNORECASE)
+INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+#: CSS that fetches from elsewhere: `@import`, or `url()` of another site (a package plays offline, and
+#: what another site serves can change after the review).
+EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)(?!#)", re.IGNORECASE)
+EXTERNAL_URL = re.compile(r"\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 UNCHECKABLE = "content that looks like script, in a file that cannot be parsed to remove it"
 
 
@@ -67,17 +78,33 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
+def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
     """(element, attribute or None for the whole element, line, what it is) for everything that can run."""
     found: list[tuple[Any, str | None, int, str]] = []
+    if not isinstance(tree.getroot(), lxml_html.HtmlElement) and INTERNAL_SUBSET_START.search(data):
+        found.append((None, None, 1, INTERNAL_SUBSET))
+    root = tree.getroot()
+    for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
+        if isinstance(sibling, etree._ProcessingInstruction) and sibling.target.lower() == "xml-stylesheet":
+            found.append((None, None, getattr(sibling, "sourceline", None) or 1, "`<?xml-stylesheet?>` instruction"))
     for element in tree.iter():
+        if isinstance(element, etree._Entity):
+            found.append((element, None, element.sourceline or 1, f"entity reference `&{element.name};`"))
+            continue
         name = _local_name(element)
         if name in ACTIVE_ELEMENTS and (name != "meta" or element.get("http-equiv") is not None):
             found.append((element, None, element.sourceline or 1, f"<{etree.QName(element).localname}> element"))
             continue
+        xml = not isinstance(element, lxml_html.HtmlElement)
+        if xml and name == "style" and EXTERNAL_CSS.search(element.text or ""):
+            found.append((element, None, element.sourceline or 1, "<style> that loads from elsewhere"))
+            continue
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname.lower()
-            if local.startswith("on"):
+            if xml and ((local == "href" and name != "a" and EXTERNAL_URL.match(value)) or EXTERNAL_CSS.search(value)):
+                found.append((element, attribute, element.sourceline or 1,
+                              f"reference to another site in `{local}`"))
+            elif local.startswith("on"):
                 found.append((element, attribute, element.sourceline or 1, f"event-handler attribute `{local}`"))
             elif (url := "".join(value.split()).lower()).startswith(ACTIVE_URL_SCHEMES):
                 found.append((element, attribute, element.sourceline or 1, f"`{url.split(',')[0]}` URL"))
@@ -96,7 +123,7 @@ def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
     tree = _parse(data, suffix.lower())
     if tree is None:
         return _uncheckable(data, suffix.lower())
-    return [(line, what) for _, _, line, what in _findings(tree)]
+    return [(line, what) for _, _, line, what in _findings(tree, data)]
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
@@ -107,18 +134,20 @@ def without_script(data: bytes, suffix: str) -> bytes:
     tree = _parse(data, suffix.lower())
     if tree is None:
         return b"" if _uncheckable(data, suffix.lower()) else data
-    found = _findings(tree)
+    found = _findings(tree, data)
     if not found:
         return data
     for element, attribute, _, _ in found:
+        if element is None:  # in the prolog: the document is written without it below
+            continue
         if attribute is not None:
             del element.attrib[attribute]
         elif element.getparent() is not None:
             element.getparent().remove(element)
         else:  # the root itself: nothing of the document can be kept
             return b""
-    if suffix.lower() in SVG_TYPES:
-        return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+    if suffix.lower() in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
+        return etree.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     _declare_utf8(tree.getroot())
     html: bytes = lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
     return html

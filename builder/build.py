@@ -73,14 +73,16 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
 def output_folder(project: Path, out_dir: Path | None = None) -> Path:
     """`out_dir` if given (the user chose it), else the project's `dist/`.
 
-    Raises CourseInvalid if `dist` is a link that leads out of the project: a project someone sent
-    you must not make the build write into your other folders.
+    Raises CourseInvalid if `dist` is a link: out of the project, a project someone sent you would make
+    the build write into your other folders; inside it, among the project's sources (`dist -> course`).
     """
     if out_dir is not None:
         return out_dir
     dist = project / "dist"
-    if dist.is_symlink() and not dist.resolve().is_relative_to(project.resolve()):
-        raise CourseInvalid([Problem("dist", 1, "`dist` is a link to a folder outside the project",
+    if dist.is_symlink():
+        where = "outside the project" if not dist.resolve().is_relative_to(project.resolve()) else \
+            "inside the project, whose sources the build would write among"
+        raise CourseInvalid([Problem("dist", 1, f"`dist` is a link to a folder {where}",
                                      "delete the link, or choose an output folder with --out")])
     return dist
 
@@ -180,6 +182,6 @@ def build_slides(project: Path, out_dir: Path | None = None) -> tuple[Path, tupl
     """
     checked = check(project, targets=())
     data, left_out = render_slides(checked.course)
-    path = (out_dir or project / "dist") / f"{output_name(checked.course, 'slides')}.pptx"
+    path = output_folder(project, out_dir) / f"{output_name(checked.course, 'slides')}.pptx"
     write_file(data, path)
     return path, (*checked.warnings, *left_out)

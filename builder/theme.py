@@ -15,6 +15,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from builder.errors import CoursebuildError
 
@@ -109,6 +110,17 @@ class _Sandbox(SandboxedEnvironment):
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Of a model object (pydantic), only its fields and its own computed values: never a method, so
+        no template can call `parse_file`, `model_validate_json`, `copy` and the like (pydantic's
+        `parse_file(..., allow_pickle=True)` unpickles a file, which runs code)."""
+        if isinstance(obj, BaseModel) or (isinstance(obj, type) and issubclass(obj, BaseModel)):
+            if attr.startswith("_") or callable(value) or isinstance(obj, type):
+                return False
+            if attr not in type(obj).model_fields and hasattr(BaseModel, attr):
+                return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed in templates")
@@ -133,7 +145,15 @@ class Theme:
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
+        """The project's templates, then the built-in ones.
+
+        Raises TemplateProblem if `templates` is a link to a folder outside the project (its files
+        would be packaged).
+        """
         own = project / "templates"
+        if own.is_symlink() and not own.resolve().is_relative_to(project.resolve()):
+            raise TemplateProblem("templates:1: `templates` is a link to a folder outside the project (replace "
+                                  "the link with a folder of the project's own templates)")
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
         return cls(folders)
@@ -173,23 +193,45 @@ class Theme:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render one template, turning template mistakes into a reported error.
+    """Render one template, turning any mistake in it into one reported line.
 
-    The fix names the project's copy of the template only when the project has one.
+    Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro,
+    running out of memory) becomes `templates/NAME:LINE: template error: …`, naming the template and
+    line where it happened (an included one, not the one rendered), and blaming coursebuild only when
+    that template is a built-in one.
     """
-    template: Optional[jinja2.Template] = None
     try:
-        template = env.get_template(name)
-        return template.render(**context)
+        return env.get_template(name).render(**context)
+    except CoursebuildError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message} "
-                              f"({_template_fix(exc.filename)})") from None
-    except SecurityError as exc:
-        raise TemplateProblem(f"templates/{name}: template error: not allowed in a template: {exc} "
-                              f"({_template_fix(template.filename if template else None)})") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateProblem(f"templates/{name}: template error: {exc} "
-                              f"({_template_fix(template.filename if template else None)})") from None
+        where = f"templates/{exc.name or name}:{exc.lineno}"
+        raise TemplateProblem(f"{where}: template error: {exc.message} ({_template_fix(exc.filename)})") from None
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a template may raise anything
+        shown, filename, line = _where(env, name, exc)
+        if isinstance(exc, SecurityError):
+            what = f"not allowed in a template: {exc}"
+        elif isinstance(exc, jinja2.TemplateError):
+            what = str(exc)
+        else:
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: {what} "
+                              f"({_template_fix(filename)})") from None
+
+
+def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:
+    """(template name, file, line) of the innermost template frame of `exc`'s traceback (Jinja rewrites
+    tracebacks so that template frames carry the template's file and line); `name` and no line if none."""
+    folders = getattr(env.loader, "folders", ())
+    found: tuple[str, Optional[str], Optional[int]] = (name, None, None)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        for folder in folders:
+            if filename.startswith(f"{folder}{os.sep}"):
+                found = (Path(filename).relative_to(folder).as_posix(), filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
 
 
 def _template_fix(filename: Optional[str]) -> str:

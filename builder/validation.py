@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from builder.active_content import HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
+from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
@@ -554,6 +554,10 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 yield Problem(item.source.path, line,
                               f"`{reference.target}` is a script: a package runs only coursebuild's own scripts",
                               "remove the link; to offer the file for download, put it in a zip")
+            elif suffix in COMPRESSED_TYPES:
+                yield Problem(item.source.path, item.line_of(reference.target),
+                              f"`{reference.target}` is compressed SVG, which cannot be checked for script",
+                              "save it as plain `.svg`")
             elif suffix in SVG_TYPES | HTML_TYPES:
                 for line, what in script_in((course.root / target).read_bytes(), suffix):
                     yield Problem(target, line, f"script removed from this file: {what}",

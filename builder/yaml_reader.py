@@ -24,6 +24,9 @@ MAX_DEPTH = 64
 #: Most values a file may reach through aliases (`*name`), counting every value inside the anchored one:
 #: a few aliases of aliases ("billion laughs") would otherwise stand for billions of values.
 MAX_ALIASED_VALUES = 100_000
+#: A scalar counts as one value per this many characters (plus one), so that aliases of one long text
+#: (`*s`, with `s` 250,000 characters) are bounded by size too: at most about 10 MB of text.
+TEXT_PER_VALUE = 100
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
@@ -97,8 +100,9 @@ class _Reader:
     def value(self, event: yaml.Event, loc: Location) -> Any:
         """The Python value that starts with `event`, reading the events of its contents."""
         if isinstance(event, yaml.ScalarEvent):
-            self.values += 1
-            return self._anchored(event, self._scalar(event), self.values - 1)
+            weight = 1 + len(event.value) // TEXT_PER_VALUE  # long text counts as many values
+            self.values += weight
+            return self._anchored(event, self._scalar(event), self.values - weight)
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         if isinstance(event, yaml.SequenceStartEvent):

@@ -529,7 +529,7 @@ def test_a_built_in_template_failure_does_not_blame_the_author(tmp_path: Path) -
     env = Theme.for_project(make(tmp_path)).environment()
     with pytest.raises(TemplateProblem) as raised:
         render_template(env, "report.md", language="en")  # no report: what a template bug looks like
-    assert str(raised.value) == ("templates/report.md: template error: 'r' is undefined (this is a mistake in "
+    assert str(raised.value) == ("templates/report.md:2: template error: 'r' is undefined (this is a mistake in "
                                  "coursebuild's built-in template, not in your course: please report it)")
 
 

@@ -173,7 +173,7 @@ def test_broken_template_fails_cleanly_and_writes_nothing(project: Path, tmp_pat
     (project / "templates/start.html").write_text("line one\n{% if %}\n")
     result = run("build", project, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.startswith(f"{project / 'templates/start.html'}:2: template error: ")
+    assert result.stderr.startswith("templates/start.html:2: template error: ")
     assert not (tmp_path / "out").exists()
 
 

@@ -61,7 +61,7 @@ def test_a_template_mistake_in_the_project_names_the_template(project: Path) -> 
     (project / "templates/start.html").write_text("{{ nope.attr }}\n")
     result = run("build", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.splitlines() == ["templates/start.html: template error: 'nope' is undefined "
+    assert result.stderr.splitlines() == ["templates/start.html:1: template error: 'nope' is undefined "
                                           "(fix the template, or delete your copy to use the built-in one)"]
     assert not (project / "dist").exists()
 

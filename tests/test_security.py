@@ -70,15 +70,70 @@ def test_a_template_cannot_reach_python_internals(project: Path, tmp_path: Path,
     result = run("build", project, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "Traceback" not in result.output
     (line,) = result.stderr.splitlines()
-    assert line.startswith("templates/contents.html: template error: ") and line.endswith(FIX)
+    assert line.startswith("templates/contents.html:1: template error: ") and line.endswith(FIX)
     assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+class _Planted:
+    """Unpickling this runs `touch` on a marker: the payload a hostile project plants for a template to load."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("payload", [
+    "{% set _x = settings.completion.parse_file('templates/logo.bin', proto='pickle', allow_pickle=True) %}",
+    "{{ settings.parse_raw(LOGO, proto='pickle', allow_pickle=True) }}",
+    "{{ settings.model_copy() }}{{ settings.completion.model_validate_json('{}') }}",
+    "{{ settings.__class__.parse_file('templates/logo.bin', proto='pickle', allow_pickle=True) }}",
+])
+def test_a_template_cannot_call_model_methods(project: Path, tmp_path: Path, payload: str) -> None:
+    import pickle  # only to make the hostile file, in the test's own temporary folder
+
+    marker = tmp_path / "marker"
+    override(project, "logo.bin", "")
+    (project / "templates/logo.bin").write_bytes(pickle.dumps(_Planted(marker)))
+    logo = project / "templates/logo.bin"
+    override(project, "contents.html", payload.replace("templates/logo.bin", str(logo))
+             .replace("LOGO", repr(logo.read_bytes())))
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+    ("{% for k in 1 %}{% endfor %}", "TypeError: 'int' object is not iterable"),
+    ('{{ "%d" % "x" }}', "TypeError: %d format: a real number is required, not str"),
+    ("{{ settings.title + 1 }}", 'TypeError: can only concatenate str (not "int") to str'),
+    ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "RecursionError: maximum recursion depth exceeded"),
+])
+def test_any_error_in_a_template_is_one_line_with_its_line(project: Path, tmp_path: Path, text: str,
+                                                           what: str) -> None:
+    override(project, "contents.html", f"<p>\n\n{text}</p>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"templates/contents.html:3: template error: {what}") and line.endswith(FIX), line
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_error_in_an_included_template_names_that_template(project: Path, tmp_path: Path) -> None:
+    override(project, "head.html", "<title>\n{{ 1/0 }}</title>")
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"templates/head.html:2: template error: ZeroDivisionError: division by "
+                                          f"zero {FIX}"]
 
 
 def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None:
     override(project, "contents.html", "{{ 'x' * 1000 * 1000 * 1000 }}{{ 10 ** 10 ** 10 }}")
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1
-    assert result.stderr == ("templates/contents.html: template error: not allowed in a template: a template may "
+    assert result.stderr == ("templates/contents.html:1: template error: not allowed in a template: a template may "
                              f"not make a text or list longer than 1,000,000 {FIX}\n")
 
 
@@ -105,6 +160,19 @@ def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_
     assert result.exit_code == 1
     assert result.stderr == ("templates/static/extra.css: not a regular file inside the templates folder "
                              "(replace the link or special file with an ordinary file)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_templates_folder_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "static").mkdir(parents=True)
+    (outside / "page.html").write_text("<p>from outside</p>")
+    (outside / "static/course.css").write_text("body { color: red }")
+    (project / "templates").symlink_to(outside)
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.stderr == ("templates:1: `templates` is a link to a folder outside the project (replace the link "
+                             "with a folder of the project's own templates)\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -152,6 +220,53 @@ def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path:
         packaged = package.read(name).decode()
     assert "<rect" in packaged and not any(word in packaged for word in ("script", "onload", "javascript", "LMS"))
     assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
+
+
+ENTITY_SVG = ("<!DOCTYPE svg [<!ENTITY s \"<script>document.documentElement.setAttribute('data-pwned','x')</script>\">]>"
+              '<svg xmlns="http://www.w3.org/2000/svg"><g>&s;</g></svg>')
+XHTML = ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="p.xsl"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+         "<body><script>alert(1)</script><p>Hello</p></body></html>")
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("evil.svg", ENTITY_SVG, ["1: warning: script removed from this file: a DOCTYPE with an internal subset (its "
+                              "entities or attribute defaults could hide script)",
+                              "1: warning: script removed from this file: entity reference `&s;`"]),
+    ("evil.xhtml", ENTITY_SVG, ["1: warning: script removed from this file: a DOCTYPE with an internal subset (its "
+                                "entities or attribute defaults could hide script)",
+                                "1: warning: script removed from this file: entity reference `&s;`"]),
+    ("evil.xht", XHTML, ["2: warning: script removed from this file: `<?xml-stylesheet?>` instruction",
+                         "3: warning: script removed from this file: <script> element"]),
+    ("evil.xml", XHTML, ["2: warning: script removed from this file: `<?xml-stylesheet?>` instruction",
+                         "3: warning: script removed from this file: <script> element"]),
+    ("evil.svg", '<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/x.css);</style>\n'
+                 '<use href="https://example.org/a.svg#x"/><rect style="fill:url(https://example.org/p)"/></svg>',
+     ["1: warning: script removed from this file: <style> that loads from elsewhere",
+      "2: warning: script removed from this file: reference to another site in `href`",
+      "2: warning: script removed from this file: reference to another site in `style`"]),
+    ("evil.shtml", "<p>Hi</p>\n<script>alert(1)</script>", ["2: warning: script removed from this file: <script> "
+                                                             "element"]),
+])
+def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_path: Path, name: str, text: str,
+                                                           expected: list[str]) -> None:
+    (project / "course/media" / name).write_text(text, encoding="utf-8")
+    edit(project / CUES, "![A baby", f"[The diagram](../media/{name})\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    fix = ("(media run inside the package, where script could change the learner's score; remove it from the "
+           "file)")
+    assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
+    data = packaged.read_bytes()
+    assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
+    assert b"example.org" not in data
+
+
+def test_compressed_svg_is_refused(project: Path) -> None:
+    (project / "course/media/evil.svgz").write_bytes(b"\x1f\x8b")
+    edit(project / CUES, "![A baby", "[The diagram](../media/evil.svgz)\n\n![A baby")
+    fails_with(project, f"{CUES}:11: `../media/evil.svgz` is compressed SVG, which cannot be checked for script "
+               "(save it as plain `.svg`)", command="check")
 
 
 def test_an_svg_too_deep_to_parse_with_script_in_it_is_packaged_empty(project: Path, tmp_path: Path) -> None:
@@ -217,6 +332,15 @@ def test_aliases_that_stand_for_billions_of_values_are_refused(project: Path) ->
     line = text.count("\n") + 6  # a4: ten aliases of a3, which stands for 11,111 values
     assert (f"course/course.yaml:{line}: the aliases in this file stand for more than 100,000 values (write the "
             "values out, or use fewer aliases of aliases)") in result.stderr.splitlines()
+
+
+def test_aliases_of_one_long_text_are_refused(project: Path) -> None:
+    text = "x" * 250_000
+    questions = "".join(f"  - {{id: q{i}, stem: *s, explanation: *s}}\n" for i in range(1000))
+    (project / "quizzes/long.yaml").write_text(f"id: long\ntitle: Long\nnote: &s {text}\nquestions:\n{questions}")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "quizzes/long.yaml:24: the aliases in this file stand for more than 100,000 values" in result.stderr
 
 
 def test_a_few_aliases_are_fine(project: Path) -> None:
@@ -368,6 +492,34 @@ def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path
                                           "link, or choose an output folder with --out)", "course invalid: 1 error"]
     assert list(elsewhere.iterdir()) == []
     assert run("export", project).exit_code == 1 and list(elsewhere.iterdir()) == []
+
+
+def test_slides_write_only_where_build_does(tmp_path: Path) -> None:
+    """This course has a kit, so `slides` gets as far as writing: a dist link out of the project stops it."""
+    import shutil
+
+    project, elsewhere = tmp_path / "p", tmp_path / "elsewhere"
+    for folder in ("course", "quizzes", "templates"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, project / folder)
+    elsewhere.mkdir()
+    (project / "dist").symlink_to(elsewhere)
+    result = run("slides", project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0].startswith("dist:1: `dist` is a link to a folder outside the project")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_dist_link_into_the_project_is_refused(project: Path) -> None:
+    (project / "dist").symlink_to("course")
+    before = sorted((project / "course").iterdir())
+    for command in ("build", "export"):
+        result = run(command, project)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == ("dist:1: `dist` is a link to a folder inside the project, whose "
+                                                 "sources the build would write among (delete the link, or choose "
+                                                 "an output folder with --out)")
+    assert sorted((project / "course").iterdir()) == before
 
 
 def test_links_inside_the_output_folder_are_replaced_not_followed(project: Path, tmp_path: Path) -> None:
