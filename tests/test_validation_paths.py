@@ -89,6 +89,10 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
         "course/course.yaml:23: page `welcome` is listed twice (also in module `m-communication`) (list each page once)"]),
     # the training day's timetable
     "timetable": ([(COURSE, None, KIT)], [
+        "course/course.yaml:18: warning: module `m-communication` is in no session of the kit's timetable, so the "
+        "slides leave it out (list it in the `modules` of a session in `kit: timetable`)",
+        "course/course.yaml:21: warning: module `m-support` is in no session of the kit's timetable, so the "
+        "slides leave it out (list it in the `modules` of a session in `kit: timetable`)",
         "course/course.yaml:29: warning: the kit's evaluation sheet will be blank: no page has `ratings` or "
         "`comments` (add a reflection page with the evaluation's `ratings` and `comments` (see docs/authoring.md))",
         "course/course.yaml:30: unknown page `glossary` (use a page id)",
