@@ -150,11 +150,18 @@
 
   /* Keep only what still exists in this version of the course (a republished course may differ). */
   /* Version 3 in the shape of version 2, except that answers stay option codes. */
-  function unpack(data) {
+  function unpack(data, codes) {
     function list(text) { return typeof text === "string" && text ? text.split(",") : []; }
+    /* "A.01wB.02a": each unit code of the course (any code scheme; longest first) followed by its rating letter. */
+    var longestFirst = codes.slice().sort(function (x, y) { return y.length - x.length; });
     function ratings(text) {
-      var out = {};
-      String(text || "").replace(/(\d\.\d\d)([a-z])/g, function (all, unit, value) { out[unit] = value; return ""; });
+      var out = {}, rest = String(text || "");
+      while (rest) {
+        var code = longestFirst.filter(function (c) { return rest.indexOf(c) === 0 && has(RATINGS, rest.charAt(c.length)); })[0];
+        if (code === undefined) { break; }  /* a unit no longer in the course: the rest cannot be read */
+        out[code] = rest.charAt(code.length);
+        rest = rest.slice(code.length + 1);
+      }
       return out;
     }
     var out = { v: data.v, p: list(data.p), k: data.k, s: data.s, n: data.n, t: data.t, l: data.l, x: data.x, ev: data.ev };
@@ -170,7 +177,7 @@
     if (!text) { return state; }
     try { data = JSON.parse(text); } catch (e) { return null; }
     if (!data || typeof data !== "object" || [1, 2, STATE_VERSION].indexOf(data.v) < 0) { return null; }
-    if (data.v === STATE_VERSION) { data = unpack(data); }
+    if (data.v === STATE_VERSION) { data = unpack(data, (course.units || []).map(function (u) { return u.code; })); }
     var pages = {}, questions = {}, bank = course.assessment && course.banks[course.assessment.bank];
     course.pages.forEach(function (p) { pages[p.id] = p; });
     keysOf(course.banks).forEach(function (b) { keysOf(course.banks[b].questions).forEach(function (q) { questions[q] = course.banks[b].questions[q]; }); });
