@@ -346,7 +346,12 @@ def test_a_figure_the_deck_cannot_use_is_left_out_with_one_warning(record: Path,
 def test_an_svg_with_internal_entities_goes_on_its_slide(record: Path, tmp_path: Path) -> None:
     (record / "course/media/cues.svg").write_bytes(ILLUSTRATOR)
     result = run("slides", record, "--out", tmp_path)
-    assert result.exit_code == 0 and "cues.svg" not in result.output, result.output
+    # the packages' media cleaner warns about the DOCTYPE (issue 18); the deck still shows the figure
+    about_figure = [line for line in result.output.splitlines() if "cues.svg" in line]
+    assert result.exit_code == 0 and about_figure == [
+        "course/media/cues.svg:1: warning: script removed from this file: a DOCTYPE with an internal subset (its "
+        "entities or attribute defaults could hide script) (media run inside the package, where script could "
+        "change the learner's score; remove it from the file)"], result.output
     (deck,) = tmp_path.glob("*.pptx")
     (picture,) = [shape for slide in Presentation(str(deck)).slides for shape in slide.shapes
                   if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
