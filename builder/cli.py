@@ -47,6 +47,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+OUT_DIR = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                       help="Output folder [default: PROJECT/dist].")
 
 
 class ReportedError(click.ClickException):
@@ -120,8 +122,7 @@ def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
 @PROJECT
 @click.option("--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
               help="Which package to build; repeat for several.  [default: all]")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder [default: PROJECT/dist].")
+@OUT_DIR
 @STRICT
 def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
@@ -149,8 +150,7 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
 
 @main.command()
 @PROJECT
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder [default: PROJECT/dist].")
+@OUT_DIR
 def kit(project: Path, out_dir: Path | None) -> None:
     """Make the training-day kit: facilitator guide, handouts, questionnaire, cards, sheets (HTML, PDF), slides."""
     output, warnings = _run(pipeline.build_kit, project, out_dir)
@@ -160,8 +160,7 @@ def kit(project: Path, out_dir: Path | None) -> None:
 
 @main.command()
 @PROJECT
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder [default: PROJECT/dist].")
+@OUT_DIR
 def slides(project: Path, out_dir: Path | None) -> None:
     """Make the training day's slide deck (PowerPoint .pptx, with speaker notes)."""
     path, warnings = _run(pipeline.build_slides, project, out_dir)

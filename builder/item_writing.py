@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Literal
 
 from builder.errors import Problem, Severity
-from builder.model import Course, Question
+from builder.model import OPTION_LABELS, Course, Question
 from builder.sourcemap import Location, SourceFile
 
 #: The rules across a bank (answer position, longest answer) need at least this many questions. They look at
@@ -37,7 +37,6 @@ REPEATED_OPTION_WORDS = 4
 STEM_SIMILARITY = 0.85
 #: Feedback and explanations need at least this many words besides a verdict such as "Correct." or "No.".
 MIN_REASON_WORDS = 3
-POSITION_LABELS = "ABCDEFGH"
 
 _ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|those|them|the options)|"
                     r"(?:none|neither) of the (?:above|below))\b", re.IGNORECASE)
@@ -86,7 +85,7 @@ def items(course: Course) -> Iterator[Item]:
 def check_items(course: Course) -> list[Problem]:
     """Every item-writing warning for the course, in file order."""
     # Questions with no options, or more than there are position labels, are validation's errors.
-    every = [item for item in items(course) if 0 < len(item.question.options) <= len(POSITION_LABELS)]
+    every = [item for item in items(course) if 0 < len(item.question.options) <= len(OPTION_LABELS)]
     problems = [p for label, group in _groups(every) for rule in (_answer_position, _longest_answer)
                 for p in rule(label, group)]
     problems += _repeated_options(every) + _above_options(every) + _repeated_stems(every) + _reasons(every)
@@ -159,7 +158,7 @@ def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
         found = _skew(group, functools.partial(_right_at, p), functools.partial(_chance_at, p))
         if found:
             hit, expected = found
-            yield hit[0].warning((), f"option {POSITION_LABELS[p]} is a right answer in {len(hit)} of "
+            yield hit[0].warning((), f"option {OPTION_LABELS[p]} is a right answer in {len(hit)} of "
                                  f"{len(group)} {label} (about {expected:.0f} by chance)",
                                  "spread the right answers over the positions: exported banks and pinned "
                                  "options keep the written order")
@@ -197,7 +196,7 @@ def _repeated_options(every: list[Item]) -> list[Problem]:
                 continue
             seen = first.setdefault(key, item)
             if seen is not item:
-                problems.append(item.warning(("options", o, "text"), f"option {POSITION_LABELS[o]} of "
+                problems.append(item.warning(("options", o, "text"), f"option {OPTION_LABELS[o]} of "
                                 f"`{item.question.id}` repeats an option of `{seen.question.id}` word for word "
                                 f"({seen.source.path}:{seen.source.line(*seen.location)})",
                                 "word each question's options for that question"))
@@ -206,7 +205,7 @@ def _repeated_options(every: list[Item]) -> list[Problem]:
 
 def _above_options(every: list[Item]) -> list[Problem]:
     """Rule `all-none-of-the-above`: "all of the above", "none of the above" and the like."""
-    return [item.warning(("options", o, "text"), f"option {POSITION_LABELS[o]} of `{item.question.id}` says "
+    return [item.warning(("options", o, "text"), f"option {OPTION_LABELS[o]} of `{item.question.id}` says "
                          f"\"{match.group(0)}\"", "write a real option: \"of the above\" breaks when options are "
                          "shuffled, and \"all of these\" is given away by two right options (for a true \"none\", "
                          "write \"None of these\" and pin it)")
@@ -274,7 +273,7 @@ def _reasons(every: list[Item]) -> list[Problem]:
         if reason_words(q.explanation) < MIN_REASON_WORDS:
             problems.append(item.warning(("explanation",), f"the explanation of `{q.id}` does not say why",
                                          "explain in a sentence why the right answer is right"))
-        problems += [item.warning(("options", o, "feedback"), f"the feedback on option {POSITION_LABELS[o]} of "
+        problems += [item.warning(("options", o, "feedback"), f"the feedback on option {OPTION_LABELS[o]} of "
                                   f"`{q.id}` does not say why it is wrong",
                                   f"add a reason of {MIN_REASON_WORDS} words or more: what makes it wrong, or "
                                   "what to think about instead")

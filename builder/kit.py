@@ -21,12 +21,11 @@ from markupsafe import Markup
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
 from builder.media import PACKAGED_FOLDERS, archive_name, rewrite_local_images
-from builder.model import Course, Option, Page, Question
+from builder.model import OPTION_LABELS, Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
              "attendance-sheet", "evaluation-sheet")
-OPTION_LABELS = "ABCDEFGH"
 
 
 class KitUnavailable(CoursebuildError):

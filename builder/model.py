@@ -148,6 +148,10 @@ def option_slug(text: str) -> str:
     return f"{slug or 'option'}_{digest}"
 
 
+#: The letters that name an option by its place, on paper and in messages: A for the first (at most 8).
+OPTION_LABELS = "ABCDEFGH"
+
+
 class Option(Authored):
     """An answer option. `id` is what tracking, saved progress and feedback refer to, never the position:
     authored, or derived from the text by `option_slug`."""

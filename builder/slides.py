@@ -34,7 +34,7 @@ from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
 from builder.media import containment_problem, file_content_problem
-from builder.model import Course, Module, Page, Question, Session
+from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
 
@@ -64,7 +64,6 @@ SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
 SVG_PIXELS = 1600
 #: Pictures over this many pixels are left out: Pillow's own limit against decompression bombs.
 MAX_PIXELS = 89_478_485
-OPTION_LABELS = "ABCDEFGH"
 #: At most this many slides of references; the rest are listed in their speaker notes.
 REFERENCE_SLIDES = 3
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
