@@ -11,6 +11,7 @@ import json
 import posixpath
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Optional, cast
 from urllib.parse import unquote, urlsplit
 
@@ -32,6 +33,10 @@ ASSETS = "assets"
 MEDIA = "media"
 NEW_TAB_TEXT = " (opens in a new tab)"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+#: Most framework units on one step of a self-assessment page. A unit (title, the chosen level's
+#: descriptor, three ratings, an evidence box) is about two-thirds of a 375x667 phone screen, so a
+#: step of four stays within three screens (tests/test_assessment_accessibility.py measures it).
+UNITS_PER_STEP = 4
 #: Pages outside the course order: (id, title, template of their body).
 EXTRA_PAGES = (("contents", "Contents", "contents.html"),
                ("accessibility", "Accessibility statement", "statement.html"))
@@ -89,6 +94,38 @@ class UnitView:
 
 
 @dataclass(frozen=True)
+class RatingStep:
+    """One step of a self-assessment page: a framework domain, or one part of a long domain."""
+
+    domain: str  #: the domain's number and title, "2. Normal and atypical development"
+    part: int  #: 1 up to `parts`
+    parts: int  #: 1 when the domain fits on one step
+    units: tuple[UnitView, ...]
+
+    @property
+    def title(self) -> str:
+        """The step's heading: "Domain 2. Normal and atypical development (part 2 of 3)"."""
+        return f"Domain {self.domain}" + (f" (part {self.part} of {self.parts})" if self.parts > 1 else "")
+
+
+def rating_steps(units: tuple[UnitView, ...], most: int = UNITS_PER_STEP) -> tuple[RatingStep, ...]:
+    """The self-assessment's steps, in framework order: each domain whole if it has at most `most`
+    units, else in the fewest near-equal parts of at most `most` units, longer parts first
+    (13 units in steps of at most 4: 4, 3, 3, 3). `units` are in framework order."""
+    steps: list[RatingStep] = []
+    for domain, grouped in groupby(units, key=lambda u: u.domain):
+        members = tuple(grouped)
+        parts = -(-len(members) // most)
+        size, longer = divmod(len(members), parts)
+        start = 0
+        for part in range(1, parts + 1):
+            end = start + size + (part <= longer)
+            steps.append(RatingStep(domain, part, parts, members[start:end]))
+            start = end
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
 class PageContext:
     """Everything a page template gets: the course-wide fields, then the page's own."""
 
@@ -114,6 +151,7 @@ class PageContext:
     draw: Optional[int] = None
     phase: Optional[str] = None
     units: tuple[UnitView, ...] = ()
+    steps: tuple[RatingStep, ...] = ()
     levels: tuple[tuple[int, str], ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
     comments: tuple[tuple[str, str], ...] = ()
@@ -172,6 +210,7 @@ class _Renderer:
                  for u in d.units}
         self.units = tuple(UnitView(code, units[code][0].title, tuple(sorted(units[code][0].levels.items())),
                                     units[code][1]) for code in course.covered_units())
+        self.steps = rating_steps(self.units)
         self.levels = tuple(course.framework.level_labels()) if course.framework else ()
 
     @staticmethod
@@ -285,6 +324,7 @@ class _Renderer:
             analysis=self.markdown(meta.analysis, path), prompts=tuple(meta.prompts),
             attempts=bank.settings.attempts if bank else None, draw=bank.settings.most_drawn() if bank else None,
             phase=meta.phase, units=self.units if meta.kind in ("self-assessment", "learning-record") else (),
+            steps=self.steps if meta.kind == "self-assessment" else (),
             levels=self.levels if meta.kind == "self-assessment" else (),
             ratings=tuple((r.id, r.statement) for r in meta.ratings),
             comments=tuple((c.id, c.prompt) for c in meta.comments))

@@ -426,24 +426,23 @@
     render();
   }
 
-  /* ---- self-assessment in steps: one framework domain at a time, starting at the first with a unit not
-   * yet rated; each step says how many of its units are rated. */
+  /* ---- self-assessment in steps: one framework domain (or part of a long one) at a time, starting at the
+   * first with a unit not yet rated; each step says how many of its units, and of all units, are rated. */
   function wireDomainSteps(box) {
     var steps = all(".sa-domain", box);
+    function rated(units) { return units.filter(function (u) { return u.querySelector(".ratings input:checked"); }).length; }
     function count() {
+      var every = all(".unit-rating", box), overall = " (" + rated(every) + " of " + every.length + " in all)";
       steps.forEach(function (step) {
         var units = all(".unit-rating", step);
-        var done = units.filter(function (u) { return u.querySelector(".ratings input:checked"); }).length;
-        setText(step.querySelector(".sa-rated"), done + " of " + units.length + " units rated");
+        setText(step.querySelector(".sa-rated"), rated(units) + " of " + units.length + " units rated" + overall);
       });
     }
     function show(number, focus) {
       steps.forEach(function (step, i) { step.hidden = i + 1 !== number; });
       if (focus) { steps[number - 1].querySelector("h2").focus(); }
     }
-    var open = steps.filter(function (step) {
-      return all(".unit-rating", step).some(function (u) { return !u.querySelector(".ratings input:checked"); });
-    })[0];
+    var open = steps.filter(function (step) { var units = all(".unit-rating", step); return rated(units) < units.length; })[0];
     show(open ? steps.indexOf(open) + 1 : 1, false);
     count();
     all(".sa-go", box).forEach(function (button) {
