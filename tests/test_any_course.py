@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 from any_course import SVG, CourseSpec, write_course
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
 from builder.kit import to_pdf
+from builder.rendering import UNITS_PER_STEP, UnitView, rating_steps
 
 from conftest import run
 
@@ -488,6 +491,33 @@ def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path) -> No
         server.server_close()
     assert requests == []
     assert fetched == [(project / "course/media/fire-door.svg").resolve().as_uri()]
+
+
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=8), st.sampled_from(["", "FS", "1"]))
+def test_a_domain_of_any_size_is_rated_in_steps_of_a_few_units(sizes: list[int], scheme: str) -> None:
+    """Each domain whole, or in the fewest near-equal parts of at most UNITS_PER_STEP units, longer parts
+    first; every unit once, in framework order; every step's heading its own."""
+    domains = [f"{scheme}{'ABCDEFGH'[d]}" for d in range(len(sizes))]
+    units = tuple(UnitView(f"{code}.{n:02d}", f"Unit {n}", ((1, "What it looks like"),), f"{code}. Domain {code}")
+                  for code, size in zip(domains, sizes, strict=True) for n in range(1, size + 1))
+    steps = rating_steps(units)
+    assert tuple(unit for step in steps for unit in step.units) == units
+    for code, size in zip(domains, sizes, strict=True):
+        parts = [step for step in steps if step.domain == f"{code}. Domain {code}"]
+        lengths = [len(step.units) for step in parts]
+        assert len(parts) == -(-size // UNITS_PER_STEP) and lengths == sorted(lengths, reverse=True)
+        assert max(lengths) <= UNITS_PER_STEP and max(lengths) - min(lengths) <= 1
+        assert [(step.part, step.parts) for step in parts] == [(n, len(parts)) for n in range(1, len(parts) + 1)]
+    assert len({step.title for step in steps}) == len(steps)
+
+
+@pytest.mark.parametrize(("size", "lengths", "title"), [
+    (4, [4], "Domain A. Domain A"), (5, [3, 2], "Domain A. Domain A (part 1 of 2)"),
+    (13, [4, 3, 3, 3], "Domain A. Domain A (part 1 of 4)")])
+def test_a_long_domain_is_split_into_parts(size: int, lengths: list[int], title: str) -> None:
+    units = tuple(UnitView(f"A.{n:02d}", f"Unit {n}", ((1, "x"),), "A. Domain A") for n in range(1, size + 1))
+    steps = rating_steps(units)
+    assert [len(step.units) for step in steps] == lengths and steps[0].title == title
 
 
 @pytest.mark.browser

@@ -427,15 +427,14 @@
   }
 
   /* ---- self-assessment in steps: one framework domain (or part of a long one) at a time, starting at the
-   * first with a unit not yet rated; each step says how many of its units, and of all units, are rated. */
+   * first with a unit not yet rated; each step says how many of its units are rated. */
   function wireDomainSteps(box) {
     var steps = all(".sa-domain", box);
     function rated(units) { return units.filter(function (u) { return u.querySelector(".ratings input:checked"); }).length; }
     function count() {
-      var every = all(".unit-rating", box), overall = " (" + rated(every) + " of " + every.length + " in all)";
       steps.forEach(function (step) {
         var units = all(".unit-rating", step);
-        setText(step.querySelector(".sa-rated"), rated(units) + " of " + units.length + " units rated" + overall);
+        setText(step.querySelector(".sa-rated"), rated(units) + " of " + units.length + " units rated");
       });
     }
     function show(number, focus) {
