@@ -15,10 +15,11 @@ from urllib.parse import unquote, urlsplit
 
 from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
+from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
 from builder.markup import Reference, convert, convert_inline
-from builder.media import containment_problem, file_content_problem
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -26,8 +27,6 @@ from builder.sourcemap import Location, SourceFile
 from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
-VIDEO_TYPES = {".mp4", ".webm"}
-AUDIO_TYPES = {".mp3"}
 CAPTION_SUFFIXES = (".vtt", ".transcript.md")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
@@ -84,7 +83,7 @@ def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
               _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
-              slide_problems)
+              slide_problems, _check_gift_files)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -529,6 +528,11 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
     return problems
+
+
+def _check_gift_files(course: Course) -> list[Problem]:
+    """Questions `export --format gift` would refuse, as warnings: the author may never export GIFT."""
+    return gift_file_problems(course.banks, WARNING)
 
 
 def caption_files(course: Course, target: str) -> list[str]:

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from any_course import SVG
-from test_any_course import build_all, check_fails, make, succeeds
+from lxml import etree
+from test_any_course import build_all, check_fails, check_passes, make, succeeds
 
 
 def errors(project: Path) -> list[str]:
@@ -284,3 +285,42 @@ def test_a_video_on_its_own_line_is_a_figure_outside_any_paragraph(tmp_path: Pat
     build_all(project)
     figures = lxml_html.fromstring(page(project, "intro")).xpath("//figure[video]")
     assert len(figures) == 1 and figures[0].getparent().tag != "p"
+
+
+# --- GIFT cannot carry files: questions that use one are refused by the export, warned by check --------
+
+def test_gift_export_refuses_questions_that_use_files_and_check_warns(tmp_path: Path) -> None:
+    from conftest import run
+
+    project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/Café%20sign%20%231.svg)",
+                   options=("Raise the alarm, see [the plan](../course/media/plan.svg)", "Wait for help"),
+                   files={"course/media/Café sign #1.svg": SVG, "course/media/plan.svg": SVG.replace(b"10", b"20")})
+    problem = ("quizzes/final.yaml:{line}: {label}question `final-1` uses `../course/media/Café%20sign%20%231.svg`, "
+               "`../course/media/plan.svg`, which `export --format gift` refuses: a GIFT file is text only and cannot "
+               "carry files (export with --format moodle-xml, which carries the files, or remove the file from the "
+               "question)")
+    warning = problem.format(line=6, label="warning: ")
+    assert warning in check_passes(project)
+    assert warning in check_fails(project, "--strict")
+    out = tmp_path / "q.gift"
+    result = run("export", project, "--format", "gift", "-o", out)
+    assert result.exit_code == 1 and not out.exists() and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [problem.format(line=6, label=""), "course invalid: 1 error"]
+    # The other questions and banks are fine: the knowledge check's bank alone exports
+    assert "::kc-1::" in succeeds("export", project, "--format", "gift", "--bank", "kc-bank", "-o", "-")
+
+
+def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, options=("Raise the alarm ![A drill](../course/media/drill%201.mp4)",
+                                      "Read [the plan](../course/media/plan.svg) first"),
+                   files={"course/media/drill 1.mp4": mp4,
+                          "course/media/drill 1.vtt": b"WEBVTT\n", "course/media/plan.svg": SVG})
+    quiz = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode("utf-8"))
+    first, second = quiz.find("question[@type='multichoice']").iterfind("answer")
+    video = f"drill-1-{_digest(mp4)}.mp4"
+    assert first.findtext("text") == f'Raise the alarm <video src="@@PLUGINFILE@@/{video}" controls="">A drill</video>'
+    assert [f.get("name") for f in first.iterfind("file")] == [video]
+    plan = f"plan-{_digest(SVG)}.svg"
+    assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
+    assert [f.get("name") for f in second.iterfind("file")] == [plan]
