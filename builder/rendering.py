@@ -20,12 +20,11 @@ from markupsafe import Markup
 
 from builder.active_content import without_script
 from builder.markup import convert, convert_inline
-from builder.media import archive_name
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, archive_name
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
 from builder.tracking import encoded_length, worst_case_state
-from builder.validation import AUDIO_TYPES, VIDEO_TYPES
 
 PAGES = "pages"
 ASSETS = "assets"

@@ -38,7 +38,8 @@ def file_problems(banks: Iterable[Bank], severity: Severity = Severity.ERROR) ->
     problems = []
     for bank in banks:
         for q, question in enumerate(bank.settings.questions):
-            fields = [(("stem",), question.stem, True), (("explanation",), question.explanation, False)]
+            fields: list[tuple[tuple[str | int, ...], str, bool]] = [
+                (("stem",), question.stem, True), (("explanation",), question.explanation, False)]
             for o, option in enumerate(question.options):
                 fields += [(("options", o, "text"), option.text, True), (("options", o, "feedback"),
                                                                           option.feedback, False)]
