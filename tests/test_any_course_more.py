@@ -324,3 +324,47 @@ def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None
     plan = f"plan-{_digest(SVG)}.svg"
     assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
     assert [f.get("name") for f in second.iterfind("file")] == [plan]
+
+
+# --- folders of pages and banks that are symbolic links: followed inside, refused out, never skipped ------
+
+EXTRA = "---\nid: extra\ntitle: Extra reading\nminutes: 5\n---\nCANARY of the linked folder.\n"
+
+
+def _with_page(project: Path, page_id: str) -> None:
+    course_yaml = project / "course/course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("pages: [sa-start,", f"pages: [{page_id}, sa-start,"))
+
+
+def test_a_folder_of_pages_linked_from_inside_course_is_read_like_any_folder(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/extra/extra.md": EXTRA})
+    (project / "course/pages/more").symlink_to("../extra", target_is_directory=True)
+    _with_page(project, "extra")
+    assert "CANARY of the linked folder." in build_all(project)["scorm12"].read("pages/extra.html").decode()
+
+
+def test_folder_links_that_leave_lead_nowhere_or_loop_are_each_reported(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"drafts/extra.md": EXTRA, "drafts/bank.yaml": "id: kc-evil\n"})
+    (project / "course/pages/drafts").symlink_to("../../drafts", target_is_directory=True)
+    (project / "course/pages/gone").symlink_to("../nothing")
+    (project / "course/pages/again").symlink_to("..", target_is_directory=True)
+    (project / "quizzes/drafts").symlink_to(project / "drafts", target_is_directory=True)
+    _with_page(project, "extra")
+    assert errors(project) == [
+        "course/pages/again:1: the folder is a symbolic link to `..`, a folder that holds it (delete the link; "
+        "its files are read already)",
+        "course/pages/drafts:1: the folder is a symbolic link that leads out of course/ (to `../../drafts`) (copy "
+        "the folder itself into course/pages/ instead of linking to it)",
+        "course/pages/gone:1: a symbolic link to `../nothing`, which does not exist (or leads back to itself) "
+        "(point the link at a folder in the project, or delete it)",
+        f"quizzes/drafts:1: the folder is a symbolic link that leads out of quizzes/ (to `{project / 'drafts'}`) "
+        "(copy the folder itself into quizzes/ instead of linking to it)"]
+    assert "CANARY" not in run_build_output(project)
+
+
+def test_a_pages_folder_linked_out_of_the_project_is_named(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (project / "course/pages").rename(tmp_path / "pages")
+    (project / "course/pages").symlink_to(tmp_path / "pages", target_is_directory=True)
+    assert errors(project) == [f"course/pages:1: the folder is a symbolic link that leads out of the project "
+                               f"(to `{(tmp_path / 'pages').resolve()}`) (make it an ordinary folder of the project)"]
