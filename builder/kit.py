@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -53,7 +53,8 @@ def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
 def _located(html: str, folder: str) -> Markup:
     if folder == BASE_FOLDER:
         return Markup(html)
-    return Markup(rewrite_local_images(html, folder, lambda path: posixpath.relpath(path, BASE_FOLDER)))
+    # quoted: a file name's `#`, `?` or `%` would otherwise start a fragment or a query, or an escape
+    return Markup(rewrite_local_images(html, folder, lambda path: quote(posixpath.relpath(path, BASE_FOLDER))))
 
 
 def key_points(page: Page) -> list[Markup]:
