@@ -368,3 +368,24 @@ def test_a_pages_folder_linked_out_of_the_project_is_named(tmp_path: Path) -> No
     (project / "course/pages").symlink_to(tmp_path / "pages", target_is_directory=True)
     assert errors(project) == [f"course/pages:1: the folder is a symbolic link that leads out of the project "
                                f"(to `{(tmp_path / 'pages').resolve()}`) (make it an ordinary folder of the project)"]
+
+
+# --- the kit: file names with '#', '?', '%' outside course/pages; video and file links on paper ------------
+
+def test_kit_shows_a_question_image_named_with_hash_and_describes_video_and_file_links(tmp_path: Path) -> None:
+    import re
+
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/Exit%20%231%3F%2050%25.svg)",
+                   files={"course/media/Exit #1? 50%.svg": SVG, "course/media/drill 1.mp4": mp4,
+                          "course/media/drill 1.vtt": b"WEBVTT\n", "course/media/plan (v2).pdf": b"%PDF-1.4\n"},
+                   extra_body="\n![A fire drill](../media/drill%201.mp4)\n\nSee [the plan](../media/plan%20(v2).pdf) "
+                              "and [the fire service](https://www.example.org/fire).\n")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    kit = tmp_path / "kit/fire-safety-1.0-kit"
+    questionnaire = (kit / "questionnaire.html").read_text("utf-8")
+    assert re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', questionnaire) == [f"media/exit-1-50-{_digest(SVG)}.svg"]
+    handouts = (kit / "handouts.html").read_text("utf-8")
+    assert '<span class="media-note">Video: A fire drill</span>' in handouts
+    assert "mp4" not in handouts and "plan%20(v2).pdf" not in handouts and "See the plan and " in handouts
+    assert '<a href="https://www.example.org/fire"' in handouts
