@@ -91,13 +91,14 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     """`html` with each local image's `src` replaced by `locate(project path)`.
 
     `folder` is the project folder the Markdown was written in, which its relative paths start from.
-    With `files`, links to local files (`<a href>`) are located too, and a video or audio file written as
-    an image (`![talk](talk.mp4)`) becomes a `<video>` or `<audio>` player, its alt text the fallback.
+    With `files`, links to local files (`<a href>`) and the files of raw `<video>`, `<audio>`, `<source>`
+    and `<track>` are located too, and a video or audio file written as an image (`![talk](talk.mp4)`)
+    becomes a `<video>` or `<audio>` player, its alt text the fallback.
     """
-    if "<img" not in html and not (files and "<a" in html):
+    if "<img" not in html and not (files and re.search(r"<(?:a|video|audio|source|track)\b", html)):
         return html
     root = lxml_html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter("img", "a") if files else root.iter("img"):
+    for element in root.iter("img", "a", "video", "audio", "source", "track") if files else root.iter("img"):
         attribute = "href" if element.tag == "a" else "src"
         parts = urlsplit(element.get(attribute, ""))
         if not parts.path or parts.scheme or parts.netloc:

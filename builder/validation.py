@@ -517,8 +517,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
-        captions = caption_files(course, target) if suffix in VIDEO_TYPES | AUDIO_TYPES else []
-        if suffix in VIDEO_TYPES | AUDIO_TYPES and not captions:
+    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES:
+        captions = caption_files(course, target)
+        if not captions:
             stem = posixpath.splitext(target)[0]
             problems += problem(f"`{ref.target}` has no captions or transcript",
                                 f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")

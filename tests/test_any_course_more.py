@@ -389,3 +389,19 @@ def test_kit_shows_a_question_image_named_with_hash_and_describes_video_and_file
     assert '<span class="media-note">Video: A fire drill</span>' in handouts
     assert "mp4" not in handouts and "plan%20(v2).pdf" not in handouts and "See the plan and " in handouts
     assert '<a href="https://www.example.org/fire"' in handouts
+
+
+# --- raw HTML video: packaged under its safe name, with its captions, and captions required ---------------
+
+def test_a_raw_html_video_plays_from_the_package_with_its_captions(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, files={"course/media/drill #2.mp4": mp4, "course/media/drill #2.vtt": b"WEBVTT\n"},
+                   extra_body='\n<video src="../media/drill%20%232.mp4" controls></video>\n')
+    html = build_all(project)["scorm12"].read("pages/intro.html").decode("utf-8")
+    video, vtt = f"drill-2-{_digest(mp4)}.mp4", f"drill-2-{_digest(b'WEBVTT' + bytes([10]))}.vtt"
+    assert (f'<video src="../media/{video}" controls=""><track kind="captions" default="" label="Captions" '
+            f'srclang="en" src="../media/{vtt}"></track></video>') in html
+    (project / "course/media/drill #2.vtt").unlink()
+    assert errors(project) == ["course/pages/intro.md:14: `../media/drill%20%232.mp4` has no captions or transcript "
+                               "(add course/media/drill #2.vtt (WebVTT captions) or course/media/drill "
+                               "#2.transcript.md)"]
