@@ -31,6 +31,8 @@ CAPTION_SUFFIXES = (".vtt", ".transcript.md")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+#: How a file name's characters that mean something else in a path are written in a link.
+ESCAPED_IN_PATHS = {"%": "%25", " ": "%20", "#": "%23", "?": "%3F"}
 
 WARNING = Severity.WARNING
 
@@ -501,6 +503,12 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     if (course.root / target).is_dir():
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if not (course.root / target).is_file():
+        written = posixpath.normpath(posixpath.join(item.folder, unquote(ref.target)))
+        if (parts.fragment or parts.query) and containment_problem(course.root, written) is None \
+                and (course.root / written).is_file():  # `Exit #1.svg`: the file is there, `#` cut its name
+            encoded = "".join(ESCAPED_IN_PATHS.get(char, char) for char in unquote(ref.target))
+            return problem(f"`{ref.target}` not found (looked for {target}): in a path, `#` starts a fragment "
+                           "and `?` a query", f"write them as %23 and %3F, and a space as %20: `{encoded}`")
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
     if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:

@@ -405,3 +405,12 @@ def test_a_raw_html_video_plays_from_the_package_with_its_captions(tmp_path: Pat
     assert errors(project) == ["course/pages/intro.md:14: `../media/drill%20%232.mp4` has no captions or transcript "
                                "(add course/media/drill #2.vtt (WebVTT captions) or course/media/drill "
                                "#2.transcript.md)"]
+
+
+def test_a_hash_in_a_written_file_name_gets_the_path_to_write(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/media/Hände #1.svg": SVG},
+                   extra_body="\n![Hands](<../media/Hände #1.svg>)\n")
+    assert errors(project) == [
+        "course/pages/intro.md:14: `../media/Hände #1.svg` not found (looked for course/media/Hände ): in a path, "
+        "`#` starts a fragment and `?` a query (write them as %23 and %3F, and a space as %20: "
+        "`../media/Hände%20%231.svg`)"]
