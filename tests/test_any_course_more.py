@@ -215,7 +215,8 @@ def test_moodle_xml_category_names_have_no_slash(tmp_path: Path) -> None:
 def test_a_script_subtag_decides_the_direction() -> None:
     from builder.theme import direction
 
-    assert [direction(tag) for tag in ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab")] == ["rtl"] * 6
+    rtl = ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab", "bal", "skr", "sdh", "bqi", "sam-Samr", "ku-Yezi")
+    assert [direction(tag) for tag in rtl] == ["rtl"] * len(rtl)
     assert [direction(tag) for tag in ("ks-Deva", "ar-Latn", "en-GB", "sr-Latn", "ar-001")] == [
         "ltr", "ltr", "ltr", "ltr", "rtl"]
 
