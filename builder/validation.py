@@ -499,7 +499,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
     refused = containment_problem(course.root, target)
     if refused:
-        return problem(f"`{ref.target}` {refused[0]}", refused[1])
+        meant = _meant_path(course, target, item.folder)
+        return problem(f"`{ref.target}` {refused[0]}",
+                       f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
     if (course.root / target).is_dir():
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if not (course.root / target).is_file():
@@ -542,6 +544,20 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
 def _check_gift_files(course: Course) -> list[Problem]:
     """Questions `export --format gift` would refuse, as warnings: the author may never export GIFT."""
     return gift_file_problems(course.banks, WARNING)
+
+
+def _meant_path(course: Course, target: str, folder: str) -> str | None:
+    """The path to write in `folder` for the file of course/ meant by a path that leads out of it (such as
+    `../media/x.png` written in course/course.yaml), if that file exists; None otherwise."""
+    rest = target.split("/")
+    while rest and rest[0] == "..":
+        rest = rest[1:]
+    if not rest or rest[0] in ("course", "quizzes"):
+        return None
+    meant = posixpath.join("course", *rest)
+    if containment_problem(course.root, meant) is None and (course.root / meant).is_file():
+        return "".join(ESCAPED_IN_PATHS.get(char, char) for char in posixpath.relpath(meant, folder))
+    return None
 
 
 def caption_files(course: Course, target: str) -> list[str]:

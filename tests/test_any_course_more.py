@@ -415,3 +415,14 @@ def test_a_hash_in_a_written_file_name_gets_the_path_to_write(tmp_path: Path) ->
         "course/pages/intro.md:14: `../media/Hände #1.svg` not found (looked for course/media/Hände ): in a path, "
         "`#` starts a fragment and `?` a query (write them as %23 and %3F, and a space as %20: "
         "`../media/Hände%20%231.svg`)"]
+
+
+def test_a_path_written_from_the_wrong_folder_gets_the_path_to_write(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/media/exit 1.svg": SVG})
+    course_yaml = project / "course/course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace(
+        "description: What to do when the fire alarm sounds.",
+        "description: \"What to do. ![Exit](../media/exit%201.svg)\""))
+    assert errors(project) == [
+        "course/course.yaml:7: `../media/exit%201.svg` points at media/exit 1.svg, outside course/ and quizzes/ "
+        "(paths start from this file's folder, course/: write `media/exit%201.svg`)"]
