@@ -426,3 +426,13 @@ def test_a_path_written_from_the_wrong_folder_gets_the_path_to_write(tmp_path: P
     assert errors(project) == [
         "course/course.yaml:7: `../media/exit%201.svg` points at media/exit 1.svg, outside course/ and quizzes/ "
         "(paths start from this file's folder, course/: write `media/exit%201.svg`)"]
+
+
+def test_exports_show_a_link_to_a_course_page_as_its_text(tmp_path: Path) -> None:
+    project = make(tmp_path, options=("Raise the alarm, as [the introduction](../course/pages/intro.md) says",
+                                      "Wait for help"))
+    assert not [line for line in check_passes(project) if "gift" in line]
+    for format_ in ("gift", "moodle-xml"):
+        exported = succeeds("export", project, "--format", format_, "-o", "-")
+        assert "Raise the alarm, as the introduction says" in exported
+        assert "intro.md" not in exported and "PLUGINFILE" not in exported

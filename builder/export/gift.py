@@ -14,7 +14,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from builder.errors import Problem, Severity
-from builder.export import category_path, fraction_text, fractions, tags
+from builder.export import category_path, fraction_text, fractions, is_page_link, page_links_as_text, tags
 from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Question
 from builder.theme import inline
@@ -47,7 +47,8 @@ def file_problems(banks: Iterable[Bank], severity: Severity = Severity.ERROR) ->
             for location, text, phrasing in fields:
                 for reference in (convert_inline if phrasing else convert)(text).references if text else ():
                     parts = urlsplit(reference.target)
-                    if parts.path and not parts.scheme and not parts.netloc:
+                    if parts.path and not parts.scheme and not parts.netloc \
+                            and not is_page_link(reference.tag, reference.target):  # shown as its text
                         files.setdefault(reference.target, bank.source.line("questions", q, *location))
             if files:
                 names = ", ".join(f"`{name}`" for name in files)
@@ -71,7 +72,12 @@ def export(course: Course, banks: list[Bank]) -> bytes:
 
 def _phrasing(markdown: str) -> str:
     """A stem or option as inline HTML."""
-    return str(inline(convert_inline(markdown).html))
+    return str(inline(page_links_as_text(convert_inline(markdown).html)))
+
+
+def _html(markdown: str) -> str:
+    """Feedback or an explanation as HTML."""
+    return page_links_as_text(convert(markdown).html)
 
 
 def _question(question: Question) -> str:
@@ -82,7 +88,7 @@ def _question(question: Question) -> str:
             mark = "=" if option.correct else "~"
         else:
             mark = f"~%{fraction_text(fraction)}%"
-        lines.append(f"\t{mark}{escape(_phrasing(option.text))}#{escape(convert(option.feedback).html)}")
-    lines.append(f"\t####{escape(convert(question.explanation).html)}")
+        lines.append(f"\t{mark}{escape(_phrasing(option.text))}#{escape(_html(option.feedback))}")
+    lines.append(f"\t####{escape(_html(question.explanation))}")
     lines.append("}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import posixpath
 
 from lxml import etree
 
-from builder.export import category_path, fraction_text, fractions, tags
+from builder.export import category_path, fraction_text, fractions, page_links_as_text, tags
 from builder.markup import convert, convert_inline
 from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
@@ -53,7 +53,7 @@ def _fill_html(field: etree._Element, html: str, course: Course, folder: str) ->
         files[name] = data
         return f"@@PLUGINFILE@@/{name}"
 
-    _text(field, rewrite_local_images(html, folder, embed, files=True))
+    _text(field, rewrite_local_images(page_links_as_text(html), folder, embed, files=True))
     for name, data in sorted(files.items()):
         file = etree.SubElement(field, "file", name=name, path="/", encoding="base64")
         file.text = base64.b64encode(data).decode("ascii")
