@@ -252,6 +252,16 @@ class _Renderer:
         if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip():
             parent.getparent().replace(parent, figure)  # a <figure> may not sit inside a <p>
             figure.tail = parent.tail
+        elif parent.tag == "p":  # in a sentence: the player follows the paragraph, which keeps its words
+            previous = img.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (img.tail or "")
+            else:
+                parent.text = (parent.text or "") + (img.tail or "")
+            parent.remove(img)
+            figure.tail = parent.tail
+            parent.tail = None
+            parent.addnext(figure)
         else:
             figure.tail = img.tail
             parent.replace(img, figure)

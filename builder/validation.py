@@ -527,6 +527,10 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
+    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
+        problems += problem(f"`{ref.target}` is a video or audio file in a question's stem or option, which is one "
+                            "line of text: its player, captions and transcript cannot go inside it",
+                            "show it on the page before the questions, or in the explanation or an option's feedback")
     if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES:
         captions = caption_files(course, target)
         if not captions:

@@ -313,15 +313,19 @@ def test_gift_export_refuses_questions_that_use_files_and_check_warns(tmp_path: 
 
 def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None:
     mp4 = b"\x00\x00\x00\x18ftypmp42"
-    project = make(tmp_path, options=("Raise the alarm ![A drill](../course/media/drill%201.mp4)",
-                                      "Read [the plan](../course/media/plan.svg) first"),
+    project = make(tmp_path, options=("Raise the alarm", "Read [the plan](../course/media/plan.svg) first"),
                    files={"course/media/drill 1.mp4": mp4,
                           "course/media/drill 1.vtt": b"WEBVTT\n", "course/media/plan.svg": SVG})
+    bank = project / "quizzes/final.yaml"
+    bank.write_text(bank.read_text().replace("explanation: Raise the alarm first.",
+                                             'explanation: "Raise the alarm first.\\n\\n![A drill](../course/media/drill%201.mp4)"', 1))
     quiz = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode("utf-8"))
-    first, second = quiz.find("question[@type='multichoice']").iterfind("answer")
+    question = quiz.find("question[@type='multichoice']")
     video = f"drill-1-{_digest(mp4)}.mp4"
-    assert first.findtext("text") == f'Raise the alarm <video src="@@PLUGINFILE@@/{video}" controls="">A drill</video>'
-    assert [f.get("name") for f in first.iterfind("file")] == [video]
+    assert question.findtext("generalfeedback/text") == (
+        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill</video></p>')
+    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video]
+    second = question.findall("answer")[1]
     plan = f"plan-{_digest(SVG)}.svg"
     assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
     assert [f.get("name") for f in second.iterfind("file")] == [plan]
@@ -436,3 +440,16 @@ def test_exports_show_a_link_to_a_course_page_as_its_text(tmp_path: Path) -> Non
         exported = succeeds("export", project, "--format", format_, "-o", "-")
         assert "Raise the alarm, as the introduction says" in exported
         assert "intro.md" not in exported and "PLUGINFILE" not in exported
+
+
+def test_a_video_in_a_sentence_follows_its_paragraph_and_is_refused_in_a_stem(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    files = {"course/media/drill.mp4": mp4, "course/media/drill.vtt": b"WEBVTT\n"}
+    project = make(tmp_path, files=files, extra_body="\nWatch ![A fire drill](../media/drill.mp4) closely.\n")
+    html = build_all(project)["scorm12"].read("pages/intro.html").decode("utf-8")
+    assert re.search(r'<p>Watch\s+closely\.</p><figure class="media"><video [^>]*>A fire drill<track ', html)
+    project = make(tmp_path / "stem", files=files, stem="What happens here? ![A fire drill](../course/media/drill.mp4)")
+    assert errors(project) == [
+        "quizzes/final.yaml:6: `../course/media/drill.mp4` is a video or audio file in a question's stem or option, "
+        "which is one line of text: its player, captions and transcript cannot go inside it (show it on the page "
+        "before the questions, or in the explanation or an option's feedback)"]
