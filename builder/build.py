@@ -152,6 +152,8 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         known = [bank.settings.id for bank in course.banks]
         hint = did_you_mean(str(bank_id), known) or f"use one of: {', '.join(known)}"
         raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None
+    if format_ == "gift" and (problems := gift.file_problems(banks)):
+        raise CourseInvalid(problems)
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
     return data, _write_or_return(data, output, output_folder(project) / base)

@@ -135,7 +135,7 @@ def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict:
 @main.command()
 @PROJECT
 @click.option("--format", "format_", type=click.Choice(["moodle-xml", "gift"]), default="moodle-xml",
-              show_default=True, help="Moodle XML or GIFT.")
+              show_default=True, help="Moodle XML (carries images and files) or GIFT (text only).")
 @click.option("--bank", "bank_id", default=None, help="Export only this question bank (its id).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="File to write, or - for standard output [default: dist/<course>-<version>-questions.<ext>].")

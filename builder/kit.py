@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
-from builder.media import PACKAGED_FOLDERS, archive_name, rewrite_local_images
+from builder.media import AUDIO_TYPES, PACKAGED_FOLDERS, VIDEO_TYPES, archive_name, rewrite_local_images
 from builder.model import OPTION_LABELS, Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
@@ -51,14 +51,44 @@ def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
 
 
 def _located(html: str, folder: str) -> Markup:
+    html = _printable(html)
     if folder == BASE_FOLDER:
         return Markup(html)
-    return Markup(rewrite_local_images(html, folder, lambda path: posixpath.relpath(path, BASE_FOLDER)))
+    # quoted: a file name's `#`, `?` or `%` would otherwise start a fragment or a query, or an escape
+    return Markup(rewrite_local_images(html, folder, lambda path: quote(posixpath.relpath(path, BASE_FOLDER))))
+
+
+def _printable(html: str) -> str:
+    """`html` as paper can show it: a video or audio file (written as an image) becomes its description,
+    "Video: <alt text>", and a link to a file of the project (a PDF, a page) becomes its text, which
+    neither a printed sheet nor the kit's folder can follow. Links to web sites stay."""
+    if "<img" not in html and "<a" not in html:
+        return html
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    changed = False
+    for element in list(root.iter("img", "a")):
+        parts = urlsplit(element.get("src" if element.tag == "img" else "href", ""))
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        suffix = posixpath.splitext(unquote(parts.path))[1].lower()
+        if element.tag == "a":
+            element.drop_tag()
+        elif suffix in VIDEO_TYPES | AUDIO_TYPES:
+            note = lxml_html.Element("span", {"class": "media-note"})
+            note.text = f"{'Video' if suffix in VIDEO_TYPES else 'Audio'}: {element.get('alt', '')}"
+            note.tail = element.tail
+            element.getparent().replace(element, note)
+        else:
+            continue
+        changed = True
+    if not changed:
+        return html
+    return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
 
 
 def key_points(page: Page) -> list[Markup]:
     """The contents of a page's key-learning-point callouts."""
-    html = convert(page.body).html
+    html = _printable(convert(page.body).html)
     if "key-point" not in html:
         return []
     root = lxml_html.fragment_fromstring(html, create_parent="div")

@@ -58,19 +58,22 @@ class _Loaded:
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
 
-    Returns the course (None if `course.yaml` could not be loaded) and all problems found.
+    Returns the course (None if `course.yaml` could not be loaded, or a folder of pages or banks could not
+    be read, so that what it holds is not reported as unknown) and all problems found.
     Raises ProjectNotFound if `root` is not a course project.
     """
     if not (root / "course").is_dir():
         raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
                               f"(run `coursebuild new {root}` to start one)")
-    jobs = [(COURSE_FILE, "settings"), *((path, "bank") for path in _files(root, QUIZZES_DIR, "*.y*ml")),
-            *((path, "page") for path in _files(root, PAGES_DIR, "*.md"))]
+    found: list[Problem] = []
+    jobs = [(COURSE_FILE, "settings"),
+            *((path, "bank") for path in _files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),
+            *((path, "page") for path in _files(root, PAGES_DIR, (".md",), found))]
     if (root / FRAMEWORK_FILE).is_file():
         jobs.append((FRAMEWORK_FILE, "framework"))
     results = _load_all(root, jobs)
 
-    problems = [problem for result in results for problem in result.problems]
+    problems = found + [problem for result in results for problem in result.problems]
     # A file that failed to load is known by its id if it got that far, and by its file name if not, so
     # what names it (a module, a kit's handouts, a link, a page's `bank`) is not reported as well.
     failed = [path for (path, _), result in zip(jobs, results, strict=True) if result.value is None]
@@ -82,7 +85,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
             remember(result.value.body, result.body)
         if result.value is not None:
             by_kind[result.kind].append(result)
-    if not by_kind["settings"]:
+    if not by_kind["settings"] or found:  # a folder of pages or banks not read: cross-file checks would mislead
         return None, problems
     settings = by_kind["settings"][0]
     framework = by_kind["framework"][0] if by_kind["framework"] else None
@@ -205,11 +208,67 @@ def _unloaded_id(found: set[str], content: bytes) -> Optional[str]:
     return match.group(1).decode("ascii") if match else None
 
 
-def _files(root: Path, folder: str, pattern: str) -> list[str]:
-    base = root / folder
-    if not base.is_dir():
+def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[str]:
+    """Project paths of the files named `*<suffix>` in `folder` and its subfolders, in order.
+
+    A folder that is a symbolic link is followed like any folder while it stays inside its top folder
+    (course/ or quizzes/); one that leads out of it, to nothing, or back into a folder that holds it is
+    added to `problems`, never skipped in silence. (A file that is a link is checked when it is read.)
+    """
+    if not (root / folder).is_dir():
         return []
-    return sorted(p.relative_to(root).as_posix() for p in base.rglob(pattern))
+    real = (root / folder).resolve()
+    if not real.is_relative_to(root.resolve()) or leaves_folder(root, folder):
+        where = "the project" if not real.is_relative_to(root.resolve()) else f"{folder.split('/')[0]}/"
+        problems.append(Problem(folder, 1, f"the folder is a symbolic link that leads out of {where} "
+                                           f"(to `{real}`)", "make it an ordinary folder of the project"))
+        return []
+    paths: list[str] = []
+    _walk(root, folder, suffixes, problems, paths, ((root / folder).resolve(),))
+    return sorted(paths)
+
+
+def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem], paths: list[str],
+          holders: tuple[Path, ...]) -> None:
+    try:
+        entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        problems.append(Problem(folder, 1, f"the folder cannot be read ({exc.strerror})",
+                                "check that it is a folder you can read"))
+        return
+    for entry in entries:
+        path = f"{folder}/{entry.name}"
+        if entry.name.endswith(suffixes) and not (entry.is_symlink() and entry.is_dir()):
+            paths.append(path)  # a file, a link to one (checked when read) or a folder named `*.md` (reported then)
+        elif not entry.is_symlink():
+            if entry.is_dir():
+                _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
+        elif (problem := _folder_link_problem(root, path, holders)) is not None:
+            problems.append(problem)
+        elif entry.is_dir():
+            _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
+
+
+def _folder_link_problem(root: Path, path: str, holders: tuple[Path, ...]) -> Optional[Problem]:
+    """Why the symbolic link `path` (in course/pages or quizzes) is not read as a folder of pages or banks,
+    or None if it is a folder inside its top folder, read like any other; a link to a file that is not a
+    page or bank (`notes.txt`) is None too."""
+    link = os.readlink(root / path)
+    try:
+        real = (root / path).resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return Problem(path, 1, f"a symbolic link to `{link}`, which does not exist (or leads back to itself)",
+                       "point the link at a folder in the project, or delete it")
+    if not real.is_dir():
+        return None
+    folder = leaves_folder(root, path)
+    if folder:
+        return Problem(path, 1, f"the folder is a symbolic link that leads out of {folder}/ (to `{link}`)",
+                       f"copy the folder itself into {posixpath.dirname(path)}/ instead of linking to it")
+    if any(real == holder or holder.is_relative_to(real) for holder in holders):
+        return Problem(path, 1, f"the folder is a symbolic link to `{link}`, a folder that holds it",
+                       "delete the link; its files are read already")
+    return None
 
 
 def _text(path: str, content: bytes) -> str:

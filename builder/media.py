@@ -21,6 +21,8 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", "JPEG"),
                ".jpeg": (b"\xff\xd8\xff", "JPEG")}
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+VIDEO_TYPES = {".mp4", ".webm"}
+AUDIO_TYPES = {".mp3"}
 
 
 def archive_name(project_path: str, data: bytes) -> str:
@@ -85,16 +87,27 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
     return None
 
 
-def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str]) -> str:
+def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False) -> str:
     """`html` with each local image's `src` replaced by `locate(project path)`.
 
     `folder` is the project folder the Markdown was written in, which its relative paths start from.
+    With `files`, links to local files (`<a href>`) and the files of raw `<video>`, `<audio>`, `<source>`
+    and `<track>` are located too, and a video or audio file written as an image (`![talk](talk.mp4)`)
+    becomes a `<video>` or `<audio>` player, its alt text the fallback.
     """
-    if "<img" not in html:
+    if "<img" not in html and not (files and re.search(r"<(?:a|video|audio|source|track)\b", html)):
         return html
     root = lxml_html.fragment_fromstring(html, create_parent="div")
-    for img in root.iter("img"):
-        parts = urlsplit(img.get("src", ""))
-        if parts.path and not parts.scheme:
-            img.set("src", locate(posixpath.normpath(posixpath.join(folder, unquote(parts.path)))))
+    for element in root.iter("img", "a", "video", "audio", "source", "track") if files else root.iter("img"):
+        attribute = "href" if element.tag == "a" else "src"
+        parts = urlsplit(element.get(attribute, ""))
+        if not parts.path or parts.scheme or parts.netloc:
+            continue
+        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        element.set(attribute, locate(path))
+        suffix = posixpath.splitext(path)[1].lower()
+        if files and element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
+            element.tag = "video" if suffix in VIDEO_TYPES else "audio"
+            element.text = element.attrib.pop("alt", "")
+            element.set("controls", "")
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

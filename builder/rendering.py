@@ -21,16 +21,18 @@ from markupsafe import Markup
 
 from builder.active_content import without_script
 from builder.markup import convert, convert_inline
-from builder.media import archive_name
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, archive_name
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
 from builder.tracking import encoded_length, worst_case_state
-from builder.validation import AUDIO_TYPES, VIDEO_TYPES
 
 PAGES = "pages"
 ASSETS = "assets"
 MEDIA = "media"
+#: The attributes of authored HTML that may name a file of the course, by element (raw `<video src>` too).
+LOCAL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "video": ("src", "poster"), "audio": ("src",),
+                    "source": ("src",), "track": ("src",)}
 NEW_TAB_TEXT = " (opens in a new tab)"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 #: Most framework units on one step of a self-assessment page. A unit (title, the chosen level's
@@ -231,11 +233,11 @@ class _Renderer:
             return Markup(converted.html)
         folder = posixpath.dirname(source_path)
         root = lxml_html.fragment_fromstring(converted.html, create_parent="div")
-        for element in list(root.iter("a", "img")):
-            attribute = "href" if element.tag == "a" else "src"
-            value = element.get(attribute)
-            if value is not None:
-                self._rewrite(element, attribute, value, folder)
+        for element in list(root.iter(*LOCAL_ATTRIBUTES)):
+            for attribute in LOCAL_ATTRIBUTES[element.tag]:
+                value = element.get(attribute)
+                if value is not None:
+                    self._rewrite(element, attribute, value, folder)
         return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
@@ -253,20 +255,28 @@ class _Renderer:
         suffix = posixpath.splitext(target)[1].lower()
         if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
+        elif element.tag in ("video", "audio") and attribute == "src" and element.find("track") is None:
+            element.set(attribute, href + fragment)  # raw HTML: its captions, as `![…](talk.mp4)` gets them
+            self._add_captions(element, target)
         else:
             element.set(attribute, href + fragment)
             if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
                 _open_in_new_tab(element)
+
+    def _add_captions(self, player: lxml_html.HtmlElement, target: str) -> None:
+        """A captions <track> for the player of `target`, from the `.vtt` file beside it, if there is one."""
+        captions = f"{posixpath.splitext(target)[0]}.vtt"
+        if (self.course.root / captions).is_file():
+            lxml_html.etree.SubElement(player, "track", kind="captions", default="", label="Captions",
+                                       srclang=self.course.settings.language.split("-")[0],
+                                       src=f"../{self.media.name(captions)}")
 
     def _embed_media(self, img: lxml_html.HtmlElement, href: str, target: str, is_video: bool) -> None:
         """Replace `![alt](talk.mp4)` with a native player, its captions and transcript."""
         stem = posixpath.splitext(target)[0]
         player = lxml_html.Element("video" if is_video else "audio", controls="", preload="metadata", src=href)
         player.text = img.get("alt", "")
-        if (self.course.root / f"{stem}.vtt").is_file():
-            lxml_html.etree.SubElement(player, "track", kind="captions", default="", label="Captions",
-                                       srclang=self.course.settings.language.split("-")[0],
-                                       src=f"../{self.media.name(f'{stem}.vtt')}")
+        self._add_captions(player, target)
         figure = lxml_html.Element("figure", {"class": "media"})
         figure.append(player)
         caption = lxml_html.etree.SubElement(figure, "figcaption")
@@ -281,6 +291,16 @@ class _Renderer:
         if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip():
             parent.getparent().replace(parent, figure)  # a <figure> may not sit inside a <p>
             figure.tail = parent.tail
+        elif parent.tag == "p":  # in a sentence: the player follows the paragraph, which keeps its words
+            previous = img.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (img.tail or "")
+            else:
+                parent.text = (parent.text or "") + (img.tail or "")
+            parent.remove(img)
+            figure.tail = parent.tail
+            parent.tail = None
+            parent.addnext(figure)
         else:
             figure.tail = img.tail
             parent.replace(img, figure)

@@ -26,9 +26,11 @@ MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 FIX = "fix the template, or delete your copy to use the built-in one"
 #: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
-RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks", "lrc", "mzn",
-                           "nqo", "pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
-RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+#: (Languages whose likely script in CLDR's likelySubtags is Arabic, Hebrew, Thaana, Syriac or N'Ko.)
+RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "bal", "bgn", "bqi", "brh", "ckb", "dv", "fa", "glk", "he", "iw", "ji",
+                           "khw", "ks", "lki", "lrc", "luz", "mzn", "nqo", "pnb", "prs", "ps", "sd", "sdh", "skr",
+                           "syr", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "samr", "mand", "mend", "yezi"})
 
 
 class TemplateProblem(CoursebuildError):

@@ -15,10 +15,11 @@ from urllib.parse import unquote, urlsplit
 
 from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
 from builder.errors import Problem, Severity
+from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
 from builder.markup import Reference, convert, convert_inline
-from builder.media import containment_problem, file_content_problem
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -26,12 +27,12 @@ from builder.sourcemap import Location, SourceFile
 from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
-VIDEO_TYPES = {".mp4", ".webm"}
-AUDIO_TYPES = {".mp3"}
 CAPTION_SUFFIXES = (".vtt", ".transcript.md")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+#: How a file name's characters that mean something else in a path are written in a link.
+ESCAPED_IN_PATHS = {"%": "%25", " ": "%20", "#": "%23", "?": "%3F"}
 
 WARNING = Severity.WARNING
 
@@ -84,7 +85,7 @@ def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
               _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
-              slide_problems)
+              slide_problems, _check_gift_files)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -498,10 +499,18 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
     refused = containment_problem(course.root, target)
     if refused:
-        return problem(f"`{ref.target}` {refused[0]}", refused[1])
+        meant = _meant_path(course, target, item.folder)
+        return problem(f"`{ref.target}` {refused[0]}",
+                       f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
     if (course.root / target).is_dir():
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if not (course.root / target).is_file():
+        written = posixpath.normpath(posixpath.join(item.folder, unquote(ref.target)))
+        if (parts.fragment or parts.query) and containment_problem(course.root, written) is None \
+                and (course.root / written).is_file():  # `Exit #1.svg`: the file is there, `#` cut its name
+            encoded = "".join(ESCAPED_IN_PATHS.get(char, char) for char in unquote(ref.target))
+            return problem(f"`{ref.target}` not found (looked for {target}): in a path, `#` starts a fragment "
+                           "and `?` a query", f"write them as %23 and %3F, and a space as %20: `{encoded}`")
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
     if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
@@ -518,8 +527,13 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
-        captions = caption_files(course, target) if suffix in VIDEO_TYPES | AUDIO_TYPES else []
-        if suffix in VIDEO_TYPES | AUDIO_TYPES and not captions:
+    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
+        problems += problem(f"`{ref.target}` is a video or audio file in a question's stem or option, which is one "
+                            "line of text: its player, captions and transcript cannot go inside it",
+                            "show it on the page before the questions, or in the explanation or an option's feedback")
+    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES:
+        captions = caption_files(course, target)
+        if not captions:
             stem = posixpath.splitext(target)[0]
             problems += problem(f"`{ref.target}` has no captions or transcript",
                                 f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")
@@ -529,6 +543,25 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
     return problems
+
+
+def _check_gift_files(course: Course) -> list[Problem]:
+    """Questions `export --format gift` would refuse, as warnings: the author may never export GIFT."""
+    return gift_file_problems(course.banks, WARNING)
+
+
+def _meant_path(course: Course, target: str, folder: str) -> str | None:
+    """The path to write in `folder` for the file of course/ meant by a path that leads out of it (such as
+    `../media/x.png` written in course/course.yaml), if that file exists; None otherwise."""
+    rest = target.split("/")
+    while rest and rest[0] == "..":
+        rest = rest[1:]
+    if not rest or rest[0] in ("course", "quizzes"):
+        return None
+    meant = posixpath.join("course", *rest)
+    if containment_problem(course.root, meant) is None and (course.root / meant).is_file():
+        return "".join(ESCAPED_IN_PATHS.get(char, char) for char in posixpath.relpath(meant, folder))
+    return None
 
 
 def caption_files(course: Course, target: str) -> list[str]:

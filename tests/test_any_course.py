@@ -582,7 +582,7 @@ def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path
     course_file.write_text(course_file.read_text().replace(
         "description: What to do when the fire alarm sounds.",
         "description: \"What to do when the alarm sounds. ![Alarm point](media/exit.svg)\""))
-    assert check_passes(project) == []
+    assert [line for line in check_passes(project) if "export --format gift" not in line] == []
     fetched: list[str] = []
     original = weasyprint.urls.URLFetcher.fetch
 

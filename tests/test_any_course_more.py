@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from any_course import SVG
-from test_any_course import build_all, check_fails, make, succeeds
+from lxml import etree
+from test_any_course import build_all, check_fails, check_passes, make, succeeds
 
 
 def errors(project: Path) -> list[str]:
@@ -214,7 +215,8 @@ def test_moodle_xml_category_names_have_no_slash(tmp_path: Path) -> None:
 def test_a_script_subtag_decides_the_direction() -> None:
     from builder.theme import direction
 
-    assert [direction(tag) for tag in ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab")] == ["rtl"] * 6
+    rtl = ("prs", "mzn", "glk", "lrc", "az-Arab", "ks-Arab", "bal", "skr", "sdh", "bqi", "sam-Samr", "ku-Yezi")
+    assert [direction(tag) for tag in rtl] == ["rtl"] * len(rtl)
     assert [direction(tag) for tag in ("ks-Deva", "ar-Latn", "en-GB", "sr-Latn", "ar-001")] == [
         "ltr", "ltr", "ltr", "ltr", "rtl"]
 
@@ -284,3 +286,170 @@ def test_a_video_on_its_own_line_is_a_figure_outside_any_paragraph(tmp_path: Pat
     build_all(project)
     figures = lxml_html.fromstring(page(project, "intro")).xpath("//figure[video]")
     assert len(figures) == 1 and figures[0].getparent().tag != "p"
+
+
+# --- GIFT cannot carry files: questions that use one are refused by the export, warned by check --------
+
+def test_gift_export_refuses_questions_that_use_files_and_check_warns(tmp_path: Path) -> None:
+    from conftest import run
+
+    project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/Café%20sign%20%231.svg)",
+                   options=("Raise the alarm, see [the plan](../course/media/plan.svg)", "Wait for help"),
+                   files={"course/media/Café sign #1.svg": SVG, "course/media/plan.svg": SVG.replace(b"10", b"20")})
+    problem = ("quizzes/final.yaml:{line}: {label}question `final-1` uses `../course/media/Café%20sign%20%231.svg`, "
+               "`../course/media/plan.svg`, which `export --format gift` refuses: a GIFT file is text only and cannot "
+               "carry files (export with --format moodle-xml, which carries the files, or remove the file from the "
+               "question)")
+    warning = problem.format(line=6, label="warning: ")
+    assert warning in check_passes(project)
+    assert warning in check_fails(project, "--strict")
+    out = tmp_path / "q.gift"
+    result = run("export", project, "--format", "gift", "-o", out)
+    assert result.exit_code == 1 and not out.exists() and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [problem.format(line=6, label=""), "course invalid: 1 error"]
+    # The other questions and banks are fine: the knowledge check's bank alone exports
+    assert "::kc-1::" in succeeds("export", project, "--format", "gift", "--bank", "kc-bank", "-o", "-")
+
+
+def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, options=("Raise the alarm", "Read [the plan](../course/media/plan.svg) first"),
+                   files={"course/media/drill 1.mp4": mp4,
+                          "course/media/drill 1.vtt": b"WEBVTT\n", "course/media/plan.svg": SVG})
+    bank = project / "quizzes/final.yaml"
+    bank.write_text(bank.read_text().replace("explanation: Raise the alarm first.",
+                                             'explanation: "Raise the alarm first.\\n\\n![A drill](../course/media/drill%201.mp4)"', 1))
+    quiz = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode("utf-8"))
+    question = quiz.find("question[@type='multichoice']")
+    video = f"drill-1-{_digest(mp4)}.mp4"
+    assert question.findtext("generalfeedback/text") == (
+        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill</video></p>')
+    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video]
+    second = question.findall("answer")[1]
+    plan = f"plan-{_digest(SVG)}.svg"
+    assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
+    assert [f.get("name") for f in second.iterfind("file")] == [plan]
+
+
+# --- folders of pages and banks that are symbolic links: followed inside, refused out, never skipped ------
+
+EXTRA = "---\nid: extra\ntitle: Extra reading\nminutes: 5\n---\nCANARY of the linked folder.\n"
+
+
+def _with_page(project: Path, page_id: str) -> None:
+    course_yaml = project / "course/course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("pages: [sa-start,", f"pages: [{page_id}, sa-start,"))
+
+
+def test_a_folder_of_pages_linked_from_inside_course_is_read_like_any_folder(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/extra/extra.md": EXTRA})
+    (project / "course/pages/more").symlink_to("../extra", target_is_directory=True)
+    _with_page(project, "extra")
+    assert "CANARY of the linked folder." in build_all(project)["scorm12"].read("pages/extra.html").decode()
+
+
+def test_folder_links_that_leave_lead_nowhere_or_loop_are_each_reported(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"drafts/extra.md": EXTRA, "drafts/bank.yaml": "id: kc-evil\n"})
+    (project / "course/pages/drafts").symlink_to("../../drafts", target_is_directory=True)
+    (project / "course/pages/gone").symlink_to("../nothing")
+    (project / "course/pages/again").symlink_to("..", target_is_directory=True)
+    (project / "quizzes/drafts").symlink_to(project / "drafts", target_is_directory=True)
+    _with_page(project, "extra")
+    assert errors(project) == [
+        "course/pages/again:1: the folder is a symbolic link to `..`, a folder that holds it (delete the link; "
+        "its files are read already)",
+        "course/pages/drafts:1: the folder is a symbolic link that leads out of course/ (to `../../drafts`) (copy "
+        "the folder itself into course/pages/ instead of linking to it)",
+        "course/pages/gone:1: a symbolic link to `../nothing`, which does not exist (or leads back to itself) "
+        "(point the link at a folder in the project, or delete it)",
+        f"quizzes/drafts:1: the folder is a symbolic link that leads out of quizzes/ (to `{project / 'drafts'}`) "
+        "(copy the folder itself into quizzes/ instead of linking to it)"]
+    assert "CANARY" not in run_build_output(project)
+
+
+def test_a_pages_folder_linked_out_of_the_project_is_named(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (project / "course/pages").rename(tmp_path / "pages")
+    (project / "course/pages").symlink_to(tmp_path / "pages", target_is_directory=True)
+    assert errors(project) == [f"course/pages:1: the folder is a symbolic link that leads out of the project "
+                               f"(to `{(tmp_path / 'pages').resolve()}`) (make it an ordinary folder of the project)"]
+
+
+# --- the kit: file names with '#', '?', '%' outside course/pages; video and file links on paper ------------
+
+def test_kit_shows_a_question_image_named_with_hash_and_describes_video_and_file_links(tmp_path: Path) -> None:
+    import re
+
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/Exit%20%231%3F%2050%25.svg)",
+                   files={"course/media/Exit #1? 50%.svg": SVG, "course/media/drill 1.mp4": mp4,
+                          "course/media/drill 1.vtt": b"WEBVTT\n", "course/media/plan (v2).pdf": b"%PDF-1.4\n"},
+                   extra_body="\n![A fire drill](../media/drill%201.mp4)\n\nSee [the plan](../media/plan%20(v2).pdf) "
+                              "and [the fire service](https://www.example.org/fire).\n")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    kit = tmp_path / "kit/fire-safety-1.0-kit"
+    questionnaire = (kit / "questionnaire.html").read_text("utf-8")
+    assert re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', questionnaire) == [f"media/exit-1-50-{_digest(SVG)}.svg"]
+    handouts = (kit / "handouts.html").read_text("utf-8")
+    assert '<span class="media-note">Video: A fire drill</span>' in handouts
+    assert "mp4" not in handouts and "plan%20(v2).pdf" not in handouts and "See the plan and " in handouts
+    assert '<a href="https://www.example.org/fire"' in handouts
+
+
+# --- raw HTML video: packaged under its safe name, with its captions, and captions required ---------------
+
+def test_a_raw_html_video_plays_from_the_package_with_its_captions(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    project = make(tmp_path, files={"course/media/drill #2.mp4": mp4, "course/media/drill #2.vtt": b"WEBVTT\n"},
+                   extra_body='\n<video src="../media/drill%20%232.mp4" controls></video>\n')
+    html = build_all(project)["scorm12"].read("pages/intro.html").decode("utf-8")
+    video, vtt = f"drill-2-{_digest(mp4)}.mp4", f"drill-2-{_digest(b'WEBVTT' + bytes([10]))}.vtt"
+    assert (f'<video src="../media/{video}" controls=""><track kind="captions" default="" label="Captions" '
+            f'srclang="en" src="../media/{vtt}"></track></video>') in html
+    (project / "course/media/drill #2.vtt").unlink()
+    assert errors(project) == ["course/pages/intro.md:14: `../media/drill%20%232.mp4` has no captions or transcript "
+                               "(add course/media/drill #2.vtt (WebVTT captions) or course/media/drill "
+                               "#2.transcript.md)"]
+
+
+def test_a_hash_in_a_written_file_name_gets_the_path_to_write(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/media/Hände #1.svg": SVG},
+                   extra_body="\n![Hands](<../media/Hände #1.svg>)\n")
+    assert errors(project) == [
+        "course/pages/intro.md:14: `../media/Hände #1.svg` not found (looked for course/media/Hände ): in a path, "
+        "`#` starts a fragment and `?` a query (write them as %23 and %3F, and a space as %20: "
+        "`../media/Hände%20%231.svg`)"]
+
+
+def test_a_path_written_from_the_wrong_folder_gets_the_path_to_write(tmp_path: Path) -> None:
+    project = make(tmp_path, files={"course/media/exit 1.svg": SVG})
+    course_yaml = project / "course/course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace(
+        "description: What to do when the fire alarm sounds.",
+        "description: \"What to do. ![Exit](../media/exit%201.svg)\""))
+    assert errors(project) == [
+        "course/course.yaml:7: `../media/exit%201.svg` points at media/exit 1.svg, outside course/ and quizzes/ "
+        "(paths start from this file's folder, course/: write `media/exit%201.svg`)"]
+
+
+def test_exports_show_a_link_to_a_course_page_as_its_text(tmp_path: Path) -> None:
+    project = make(tmp_path, options=("Raise the alarm, as [the introduction](../course/pages/intro.md) says",
+                                      "Wait for help"))
+    assert not [line for line in check_passes(project) if "gift" in line]
+    for format_ in ("gift", "moodle-xml"):
+        exported = succeeds("export", project, "--format", format_, "-o", "-")
+        assert "Raise the alarm, as the introduction says" in exported
+        assert "intro.md" not in exported and "PLUGINFILE" not in exported
+
+
+def test_a_video_in_a_sentence_follows_its_paragraph_and_is_refused_in_a_stem(tmp_path: Path) -> None:
+    mp4 = b"\x00\x00\x00\x18ftypmp42"
+    files = {"course/media/drill.mp4": mp4, "course/media/drill.vtt": b"WEBVTT\n"}
+    project = make(tmp_path, files=files, extra_body="\nWatch ![A fire drill](../media/drill.mp4) closely.\n")
+    html = build_all(project)["scorm12"].read("pages/intro.html").decode("utf-8")
+    assert re.search(r'<p>Watch\s+closely\.</p><figure class="media"><video [^>]*>A fire drill<track ', html)
+    project = make(tmp_path / "stem", files=files, stem="What happens here? ![A fire drill](../course/media/drill.mp4)")
+    assert errors(project) == [
+        "quizzes/final.yaml:6: `../course/media/drill.mp4` is a video or audio file in a question's stem or option, "
+        "which is one line of text: its player, captions and transcript cannot go inside it (show it on the page "
+        "before the questions, or in the explanation or an option's feedback)"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Iterable
+from urllib.parse import unquote, urlsplit
+
+from lxml import html as lxml_html
 
 from builder.model import Bank, Course, Question
 
@@ -43,3 +46,24 @@ def category_path(course: Course, bank: Bank) -> str:
         return " ".join(title.split()).replace("/", "-")
 
     return f"$course$/top/{name(course.settings.title)}/{name(bank.settings.title)}"
+
+
+def is_page_link(tag: str, target: str) -> bool:
+    """Whether `target` (of an element `tag`) links to a page of the course (`intro.md`; `check` has made
+    sure every local `.md` link is one)."""
+    parts = urlsplit(target)
+    return tag == "a" and not parts.scheme and not parts.netloc and unquote(parts.path).endswith(".md")
+
+
+def page_links_as_text(html: str) -> str:
+    """`html` with each link to a course page replaced by its text: Moodle's question bank has no course
+    pages to link to, and the page's Markdown source is not a file for learners."""
+    if ".md" not in html:
+        return html
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    links = [link for link in root.iter("a") if is_page_link("a", link.get("href", ""))]
+    if not links:
+        return html
+    for link in links:
+        link.drop_tag()
+    return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

@@ -3,11 +3,18 @@
 The text is the same sanitised HTML as the Moodle XML export and the packages (scripts removed; stems
 and options as inline text), not Markdown: Moodle's own Markdown would turn "1999. …" into a list.
 In GIFT the question text's `[html]` format applies to its answers and feedback too.
+
+GIFT is text only: it cannot carry an image, a video or a linked file (Moodle's XML format can, as
+`@@PLUGINFILE@@` files), so questions that use one are refused (`file_problems`) rather than exported broken.
 """
 
 from __future__ import annotations
 
-from builder.export import category_path, fraction_text, fractions, tags
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from builder.errors import Problem, Severity
+from builder.export import category_path, fraction_text, fractions, is_page_link, page_links_as_text, tags
 from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Question
 from builder.theme import inline
@@ -21,6 +28,39 @@ def escape(text: str) -> str:
     return escaped.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+def file_problems(banks: Iterable[Bank], severity: Severity = Severity.ERROR) -> list[Problem]:
+    """One problem per question whose stem, options, feedback or explanation use a file of the project
+    (an image, video, audio or linked file), at the line of the first field that does.
+
+    A GIFT file is text only (Moodle's "GIFT format" has no way to attach files), so in Moodle the image
+    would be broken: `export --format gift` refuses these questions; `check` warns about them.
+    """
+    problems = []
+    for bank in banks:
+        for q, question in enumerate(bank.settings.questions):
+            fields: list[tuple[tuple[str | int, ...], str, bool]] = [
+                (("stem",), question.stem, True), (("explanation",), question.explanation, False)]
+            for o, option in enumerate(question.options):
+                fields += [(("options", o, "text"), option.text, True), (("options", o, "feedback"),
+                                                                          option.feedback, False)]
+            files: dict[str, int] = {}  # as written, with the line of its field
+            for location, text, phrasing in fields:
+                for reference in (convert_inline if phrasing else convert)(text).references if text else ():
+                    parts = urlsplit(reference.target)
+                    if parts.path and not parts.scheme and not parts.netloc \
+                            and not is_page_link(reference.tag, reference.target):  # shown as its text
+                        files.setdefault(reference.target, bank.source.line("questions", q, *location))
+            if files:
+                names = ", ".join(f"`{name}`" for name in files)
+                problems.append(Problem(
+                    bank.source.path, min(files.values()),
+                    f"question `{question.id}` uses {names}, which `export --format gift` refuses: "
+                    "a GIFT file is text only and cannot carry files",
+                    "export with --format moodle-xml, which carries the files, or remove the file from the question",
+                    severity))
+    return problems
+
+
 def export(course: Course, banks: list[Bank]) -> bytes:
     """A GIFT file holding the banks."""
     blocks = []
@@ -32,7 +72,12 @@ def export(course: Course, banks: list[Bank]) -> bytes:
 
 def _phrasing(markdown: str) -> str:
     """A stem or option as inline HTML."""
-    return str(inline(convert_inline(markdown).html))
+    return str(inline(page_links_as_text(convert_inline(markdown).html)))
+
+
+def _html(markdown: str) -> str:
+    """Feedback or an explanation as HTML."""
+    return page_links_as_text(convert(markdown).html)
 
 
 def _question(question: Question) -> str:
@@ -43,7 +88,7 @@ def _question(question: Question) -> str:
             mark = "=" if option.correct else "~"
         else:
             mark = f"~%{fraction_text(fraction)}%"
-        lines.append(f"\t{mark}{escape(_phrasing(option.text))}#{escape(convert(option.feedback).html)}")
-    lines.append(f"\t####{escape(convert(question.explanation).html)}")
+        lines.append(f"\t{mark}{escape(_phrasing(option.text))}#{escape(_html(option.feedback))}")
+    lines.append(f"\t####{escape(_html(question.explanation))}")
     lines.append("}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import posixpath
 
 from lxml import etree
 
-from builder.export import category_path, fraction_text, fractions, tags
+from builder.export import category_path, fraction_text, fractions, page_links_as_text, tags
 from builder.markup import convert, convert_inline
 from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
@@ -34,7 +34,7 @@ def _text(parent: etree._Element, value: str) -> etree._Element:
 
 def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course, folder: str,
                 phrasing: bool = False) -> None:
-    """`<tag format="html"><text>…</text></tag>`, with local images embedded as @@PLUGINFILE@@ files.
+    """`<tag format="html"><text>…</text></tag>`, with local files embedded as @@PLUGINFILE@@ files.
 
     With `phrasing`, the text is one paragraph of inline content (a stem), never a list, heading or quote.
     """
@@ -43,7 +43,8 @@ def _html_field(parent: etree._Element, tag: str, markdown: str, course: Course,
 
 
 def _fill_html(field: etree._Element, html: str, course: Course, folder: str) -> None:
-    """`<text>` holding `html`, then a `<file>` for each local image it shows, named @@PLUGINFILE@@/<name>."""
+    """`<text>` holding `html`, then a `<file>` for each local file it shows or links to, named
+    @@PLUGINFILE@@/<name> (a video or audio file as a player: Moodle's HTML cleaning keeps <video> and <audio>)."""
     files: dict[str, bytes] = {}
 
     def embed(path: str) -> str:
@@ -52,7 +53,7 @@ def _fill_html(field: etree._Element, html: str, course: Course, folder: str) ->
         files[name] = data
         return f"@@PLUGINFILE@@/{name}"
 
-    _text(field, rewrite_local_images(html, folder, embed))
+    _text(field, rewrite_local_images(page_links_as_text(html), folder, embed, files=True))
     for name, data in sorted(files.items()):
         file = etree.SubElement(field, "file", name=name, path="/", encoding="base64")
         file.text = base64.b64encode(data).decode("ascii")
