@@ -366,9 +366,6 @@ def test_front_matter_nesting_is_refused_too(project: Path) -> None:
                         "(flatten the structure: course files need only a few levels)")
 
 
-@pytest.mark.skip(reason="known bug, issue 18 open: under coverage tracing the process spins for ever in "
-                  "Condition.notify in builder/timeout.py's time_limit after TimedOut (seen in make test's "
-                  "pytest --cov run); skipped so the suite ends, to be fixed before issue 18 closes")
 def test_markdown_that_would_take_minutes_is_stopped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
     edit(project / CUES, "Babies tell us", "[" * 20_000 + "\n\nBabies tell us")
