@@ -17,7 +17,7 @@ from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, S
 from builder.errors import Problem, Severity
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import Reference, convert, convert_inline
+from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
 from builder.media import containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
@@ -454,8 +454,19 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
     page_files = {page.source.path for page in course.pages}
+    budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
     for item in _markdown_texts(course):
-        converted = (convert_inline if item.phrasing else convert)(item.text)
+        path = item.source.path
+        budget = budgets.setdefault(path, Budget())
+        converted = (convert_inline if item.phrasing else convert)(item.text, budget)
+        if converted.refused == OVER_BUDGET:
+            if not budget.reported:  # one problem per file, at the first piece left unconverted
+                budget.reported = True
+                yield Problem(path, item.first_line, f"the Markdown of this file takes more than "
+                              f"{budget.seconds:g} s to convert in all: this text and those after it were "
+                              "not converted", "shorten its long texts or split the file; look for long runs of "
+                              "`[`, `<`, `>` or `*`")
+            continue
         if converted.flattened:
             tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
             yield Problem(item.source.path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
@@ -541,7 +552,8 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
     seen: set[str] = set()
     for item in _markdown_texts(course):
-        for reference, line in item.reference_lines(convert(item.text).references):
+        # only texts _check_markdown converted: the rest took too long, and are reported there
+        for reference, line in item.reference_lines(convert(item.text, Budget(0)).references):
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue

@@ -373,6 +373,32 @@ def test_markdown_that_would_take_minutes_is_stopped(project: Path, monkeypatch:
                         "0.5 s to convert (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
 
 
+def test_a_file_of_many_slow_pieces_is_stopped_as_a_whole(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each stem alone stays within its own bound; together they would take minutes
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(markup, "FILE_MARKDOWN_SECONDS", 1.2)
+    questions = "".join(f"""  - id: q{i}
+    stem: "{'[' * 20_000} {i}"
+    options:
+      - text: Ask them
+        correct: true
+        feedback: Yes, asking first shows respect.
+      - text: Ignore it
+        feedback: No, ignoring it leaves the parent alone.
+    outcomes: [LO1]
+    explanation: Asking first helps the parent feel heard.
+""" for i in range(30))
+    (project / "quizzes/slow.yaml").write_text(f"id: slow\ntitle: Slow\nkind: assessment\nquestions:\n{questions}")
+    lines = fails_with(project, "quizzes/slow.yaml:6: this Markdown cannot be converted: the text takes more than "
+                                "0.5 s to convert (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
+    (budget,) = [line for line in lines if "in all" in line]
+    assert budget.startswith("quizzes/slow.yaml:") and budget.endswith(
+        ": the Markdown of this file takes more than 1.2 s to convert in all: this text and those after it were not "
+        "converted (shorten its long texts or split the file; look for long runs of `[`, `<`, `>` or `*`)")
+    slow = [line for line in lines if ": this Markdown cannot be converted" in line]
+    assert 1 <= len(slow) <= 3  # 0.5 s each, until the file's 1.2 s are spent; one line for the other 27 or more
+
+
 def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup, "MAX_MARKDOWN_CHARS", 1000)
     edit(project / CUES, "Babies tell us", "*Long* text. " * 100 + "\n\nBabies tell us")
