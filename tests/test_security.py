@@ -340,7 +340,20 @@ def test_aliases_of_one_long_text_are_refused(project: Path) -> None:
     (project / "quizzes/long.yaml").write_text(f"id: long\ntitle: Long\nnote: &s {text}\nquestions:\n{questions}")
     result = coursebuild("check", project, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "quizzes/long.yaml:24: the aliases in this file stand for more than 100,000 values" in result.stderr
+    assert ("quizzes/long.yaml:7: the aliases in this file stand for more than 1,000,000 characters of text (write "
+            "the text out where it is needed, or use fewer aliases of long texts)") in result.stderr.splitlines()
+
+
+def test_many_aliases_of_a_middling_text_are_refused(project: Path) -> None:
+    # 2,000 characters is short, but 1,000 aliases of it are 2 MB of text (and 2 MB in every package)
+    text = "Words. " * 300
+    questions = "".join(f"  - {{id: q{i}, stem: *s}}\n" for i in range(1000))
+    (project / "quizzes/long.yaml").write_text(f"id: long\ntitle: Long\nnote: &s {text}\nquestions:\n{questions}")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = 5 + 1_000_000 // len(text.strip())  # the alias that passes the bound
+    assert (f"quizzes/long.yaml:{line}: the aliases in this file stand for more than 1,000,000 characters of text "
+            "(write the text out where it is needed, or use fewer aliases of long texts)") in result.stderr.splitlines()
 
 
 def test_a_few_aliases_are_fine(project: Path) -> None:
