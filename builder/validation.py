@@ -512,6 +512,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         return problem(f"`{ref.target}` {refused[0]}", refused[1])
     if (course.root / target).is_dir():
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
+    if (course.root / target).exists() and not (course.root / target).is_file():  # stat only: never opened
+        return problem(f"`{ref.target}` is not a regular file ({target} is a FIFO, a device or a socket)",
+                       "replace it with the file itself")
     if not (course.root / target).is_file():
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")

@@ -458,6 +458,31 @@ def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -
     assert not any("secret-from-elsewhere" in line for line in lines)
 
 
+@pytest.mark.parametrize("command", ["check", "build", "export", "report", "kit", "slides"])
+def test_a_media_link_out_of_the_project_is_never_opened(project: Path, tmp_path: Path, command: str) -> None:
+    # a FIFO elsewhere: opening it (even to read its type) would wait for ever for a writer
+    fifo = tmp_path / "elsewhere"
+    os.mkfifo(fifo)
+    (project / "course/media/passwd.svg").symlink_to(fifo)
+    edit(project / CUES, "(../media/cues.svg)", "(../media/passwd.svg)")
+    result = coursebuild(command, project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{CUES}:11: `../media/passwd.svg` is a symbolic link that leads out of course/ (course/media/passwd.svg) "
+        "(copy the file itself into course/media/)")
+    assert not (project / "dist").exists()
+
+
+def test_a_fifo_in_media_is_not_a_regular_file(project: Path) -> None:
+    os.mkfifo(project / "course/media/pipe.svg")
+    edit(project / CUES, "(../media/cues.svg)", "(../media/pipe.svg)")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{CUES}:11: `../media/pipe.svg` is not a regular file (course/media/pipe.svg is a FIFO, a device or a "
+        "socket) (replace it with the file itself)")
+
+
 def test_a_file_too_large_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1024 * 1024)
     with (project / "quizzes/final.yaml").open("a", encoding="utf-8") as bank:
