@@ -546,6 +546,24 @@ def test_temporaries_of_a_killed_build_are_removed(project: Path, tmp_path: Path
                                                             "mini-course-1.0-scorm2004.zip"])
 
 
+def test_a_build_of_other_targets_removes_dead_builds_temporaries_too(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(ended.stdout)  # a process that has ended, as a build killed with kill -9 has
+    stale = [out / f".{SCORM12}.{dead}-k2x9_q1a.part", out / f".{WEB}.{dead}-old.part",
+             out / f".mini-course-1.0-kit.{dead}-ab3c.part"]
+    stale[0].write_bytes(b"x" * 1000)
+    for folder in stale[1:]:
+        (folder / "media").mkdir(parents=True)
+    live = out / f".{WEB}.{os.getpid()}-busy.part"  # this process is running: its temporary stays
+    live.mkdir()
+    unrelated = out / ".notes.part"  # not a temporary's name: left alone
+    unrelated.write_text("mine")
+    assert run("build", project, "--target", "scorm2004", "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([live.name, unrelated.name, "mini-course-1.0-scorm2004.zip"])
+
+
 def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
