@@ -137,6 +137,52 @@ def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None
                              f"not make a text or list longer than 1,000,000 {FIX}\n")
 
 
+LONG = "a template may not make a text or list longer than 1,000,000"
+WIDE = "a template may not pad a text wider than 10,000"
+
+
+@pytest.mark.parametrize("payload, refusal", [
+    ('{{ "a"|center(2000000000)|length }}', WIDE),
+    ('{{ "a".center(2000000000)|length }}', WIDE),
+    ('{{ "a".ljust(2000000000)|length }}', WIDE),
+    ('{{ "%01000000000d"|format(1) }}', WIDE),
+    ('{{ "%01000000000d" % 1 }}', WIDE),
+    ('{{ "%*d"|format(1000000000, 1) }}', "a template may not take a field's width from its values (`*`)"),
+    ('{{ "{:>1000000000}".format(1) }}', WIDE),
+    ('{{ "{:{}}".format(1, 1000000000) }}', "a template may not take a field's width from its values (`{:{}}`)"),
+    ('{{ "x"|indent(2000000000) }}', WIDE),
+    ('{{ ("x" * 1000)|replace("x", "y" * 2000)|length }}', LONG),
+    ('{{ ("x" * 1000).replace("x", "y" * 2000)|length }}', LONG),
+    ('{{ (["x" * 2000] * 1000)|join|length }}', LONG),
+    ('{{ "".join(["x" * 2000] * 1000)|length }}', LONG),
+    ('{{ ("\t" * 1000).expandtabs(100000)|length }}', LONG),
+    ('{{ [1]|slice(100000000)|list|length }}', LONG),
+    ('{{ [1]|batch(1000000000, 0)|list|length }}', LONG),
+    ('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}'
+     '{{ ns.s|length }}', LONG),
+    ('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}'
+     '{{ ns.s|length }}', LONG),
+    ('{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}',
+     "access to attribute 'extend' of 'list' object is unsafe."),
+])
+def test_a_template_cannot_make_huge_text_in_other_ways(project: Path, tmp_path: Path, payload: str,
+                                                        refusal: str) -> None:
+    override(project, "contents.html", payload)
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == f"templates/contents.html:1: template error: not allowed in a template: {refusal} {FIX}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
+    override(project, "contents.html", '{{ "a"|center(9) }}|{{ "%05d"|format(42) }}|{{ "{:>4}".format(7) }}|'
+                                       '{{ ["a", "b"]|join(", ") }}|{{ ", ".join(["c", "d"]|map("upper")) }}|'
+                                       '{{ "x" ~ 1 ~ "y" }}|{{ "ab"|replace("b", "c") }}|{{ "%s-%s" % (1, 2) }}')
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    pages = (tmp_path / "out" / WEB).rglob("*.html")
+    assert any("    a    |00042|   7|a, b|C, D|x1y|ac|1-2" in page.read_text(encoding="utf-8") for page in pages)
+
+
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../etc/passwd", "../course/course.yaml",
                                   "static/../../course/course.yaml", "kit\\..\\..\\x"])
 def test_a_template_includes_only_templates_by_name(project: Path, tmp_path: Path, name: str) -> None:
