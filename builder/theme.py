@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from builder.errors import CoursebuildError
+from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
 #: The largest template or static file read from a templates folder (a 16 MB file is a mistake, or an attack).
@@ -290,6 +290,29 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+_LINK_OUT = Problem("templates", 1, "`templates` is a link to a folder outside the project",
+                    "replace the link with a folder of the project's own templates")
+
+
+def _links_out(project: Path) -> bool:
+    own = project / "templates"
+    return own.is_symlink() and not own.resolve().is_relative_to(project.resolve())
+
+
+def template_problems(project: Path) -> list[Problem]:
+    """What makes the project's templates unusable, found without rendering (for `check`): a `templates`
+    folder that is a link out of the project, and files in it that are not regular files inside it."""
+    if _links_out(project):
+        return [_LINK_OUT]
+    own = project / "templates"
+    if not own.is_dir():
+        return []
+    return [Problem(f"templates/{path.relative_to(own).as_posix()}", 1, "not a regular file inside the templates "
+                    "folder", "replace the link or special file with an ordinary file")
+            for path in sorted(own.rglob("*"))
+            if not (path.is_dir() and not path.is_symlink()) and _inside(own, path) is None]
+
+
 def builtin_templates() -> Path:
     """The built-in templates and static assets, shipped inside the `builder` package."""
     return Path(str(resources.files("builder") / "templates"))
@@ -309,9 +332,8 @@ class Theme:
         would be packaged).
         """
         own = project / "templates"
-        if own.is_symlink() and not own.resolve().is_relative_to(project.resolve()):
-            raise TemplateProblem("templates:1: `templates` is a link to a folder outside the project (replace "
-                                  "the link with a folder of the project's own templates)")
+        if _links_out(project):
+            raise TemplateProblem(str(_LINK_OUT))
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
         return cls(folders)

@@ -193,33 +193,30 @@ def test_a_template_includes_only_templates_by_name(project: Path, tmp_path: Pat
                              "templates/, such as `head.html`; absolute paths and `..` are not allowed)\n")
 
 
-def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path, command: str) -> None:
     (project / "templates/static").mkdir(parents=True)
     (project / "templates/contents.html").symlink_to("/etc/passwd")
-    result = run("build", project, "--out", tmp_path / "out")
-    assert result.exit_code == 1
-    assert result.stderr == ("templates/contents.html: not a regular file inside the templates folder (replace "
-                             "the link or special file with an ordinary file)\n")
+    fix = "(replace the link or special file with an ordinary file)"
+    fails_with(project, f"templates/contents.html:1: not a regular file inside the templates folder {fix}",
+               command=command)
     (project / "templates/contents.html").unlink()
     (project / "templates/static/extra.css").symlink_to("/etc/hostname")
-    result = run("build", project, "--out", tmp_path / "out")
-    assert result.exit_code == 1
-    assert result.stderr == ("templates/static/extra.css: not a regular file inside the templates folder "
-                             "(replace the link or special file with an ordinary file)\n")
-    assert not (tmp_path / "out").exists()
+    fails_with(project, f"templates/static/extra.css:1: not a regular file inside the templates folder {fix}",
+               command=command)
 
 
-def test_a_templates_folder_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_templates_folder_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path,
+                                                                     command: str) -> None:
     outside = tmp_path / "outside"
     (outside / "static").mkdir(parents=True)
     (outside / "page.html").write_text("<p>from outside</p>")
     (outside / "static/course.css").write_text("body { color: red }")
     (project / "templates").symlink_to(outside)
-    result = run("build", project, "--out", tmp_path / "out")
-    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-    assert result.stderr == ("templates:1: `templates` is a link to a folder outside the project (replace the link "
-                             "with a folder of the project's own templates)\n")
-    assert not (tmp_path / "out").exists()
+    lines = fails_with(project, "templates:1: `templates` is a link to a folder outside the project (replace the "
+                                "link with a folder of the project's own templates)", command=command)
+    assert lines[-1] == "course invalid: 1 error"
 
 
 def test_a_template_that_is_not_text_is_one_line(project: Path, tmp_path: Path) -> None:
