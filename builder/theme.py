@@ -62,6 +62,14 @@ def _read_limited(path: Path, shown: str) -> bytes:
     return path.read_bytes()
 
 
+class _NotATemplateName(jinja2.TemplateError):
+    """An include, import or extends names no template (`/etc/passwd`, `../course/course.yaml`): reported at
+    the line of the template that names it."""
+
+    fix = ("include templates by their name in templates/, such as `head.html`; absolute paths and `..` are "
+           "not allowed")
+
+
 class _FolderLoader(jinja2.BaseLoader):
     """Templates by name from the project's `templates/`, then the built-in ones, and from nowhere else.
 
@@ -77,9 +85,7 @@ class _FolderLoader(jinja2.BaseLoader):
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = template.split("/")
         if "\\" in template or any(part in ("", ".", "..") for part in parts):
-            raise TemplateProblem(f"templates: `{template}` is not a template name "
-                                  "(include templates by their name in templates/, such as `head.html`; "
-                                  "absolute paths and `..` are not allowed)")
+            raise _NotATemplateName(f"`{template}` is not a template name")
         for folder in self.folders:
             path = folder.joinpath(*parts)
             if not os.path.lexists(path):
@@ -396,8 +402,9 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
             what = str(exc)
         else:
             what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        fix = exc.fix if isinstance(exc, _NotATemplateName) else _template_fix(filename)
         raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: {what} "
-                              f"({_template_fix(filename)})") from None
+                              f"({fix})") from None
 
 
 def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:

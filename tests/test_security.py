@@ -186,11 +186,12 @@ def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Pat
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../etc/passwd", "../course/course.yaml",
                                   "static/../../course/course.yaml", "kit\\..\\..\\x"])
 def test_a_template_includes_only_templates_by_name(project: Path, tmp_path: Path, name: str) -> None:
-    override(project, "contents.html", f"{{% include {name!r} %}}")
+    override(project, "contents.html", f"<p>\n{{% include {name!r} %}}")
     result = run("build", project, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert result.stderr == (f"templates: `{name}` is not a template name (include templates by their name in "
-                             "templates/, such as `head.html`; absolute paths and `..` are not allowed)\n")
+    assert result.stderr == (f"templates/contents.html:2: template error: `{name}` is not a template name (include "
+                             "templates by their name in templates/, such as `head.html`; absolute paths and `..` are "
+                             "not allowed)\n")
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
