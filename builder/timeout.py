@@ -66,18 +66,22 @@ def _watch() -> None:
 class time_limit:  # noqa: N801 - used like a function: `with time_limit(3.0): ...`
     """Raise TimedOut in this thread if the block runs longer than `seconds` (wall time).
 
-    One bound per thread at a time: blocks may not be nested.
+    Blocks may be nested: an inner block ends by the outer one's deadline at the latest (its TimedOut
+    then stops the inner block first, and the outer one right after).
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self.outer: Optional[float] = None  # the deadline of the block this one is inside, if any
 
     def __enter__(self) -> None:
         global _watchdog
         thread_id = threading.get_ident()
         with _lock:
             _sent.discard(thread_id)
-            _deadlines[thread_id] = time.monotonic() + self.seconds
+            self.outer = _deadlines.get(thread_id)
+            deadline = time.monotonic() + self.seconds
+            _deadlines[thread_id] = deadline if self.outer is None else min(deadline, self.outer)
             if _watchdog is None:
                 _watchdog = threading.Thread(target=_watch, name="coursebuild-timeout", daemon=True)
                 _watchdog.start()
@@ -92,6 +96,8 @@ class time_limit:  # noqa: N801 - used like a function: `with time_limit(3.0): .
                     _deadlines.pop(thread_id, None)
                     sent = thread_id in _sent
                     _sent.discard(thread_id)
+                    if self.outer is not None:  # passed already: the watchdog stops the outer block next
+                        _deadlines[thread_id] = self.outer
                 if sent and not arrived:
                     _take_pending()
                 return

@@ -96,3 +96,25 @@ def test_many_threads_are_timed_at_once(traced: bool) -> None:
         print(results)
     """
     assert run_case(body, traced) == str([False, True] * 4)
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+def test_nested_blocks_keep_the_outer_bound(traced: bool) -> None:
+    body = """
+        def spin():
+            while True:
+                pass
+        def inner_then_spin():
+            with time_limit(5.0):  # ends well before its own bound
+                sum(range(1000))
+            spin()  # the outer bound still holds
+        def inner_spins():
+            try:
+                with time_limit(5.0):
+                    spin()
+            except TimedOut:
+                spin()  # the outer bound, passed inside the inner block, stops this too
+        start = time.monotonic()
+        print(stopped(inner_then_spin), stopped(inner_spins), time.monotonic() - start < 2.0)
+    """
+    assert run_case(body, traced) == "True True True"
