@@ -152,7 +152,7 @@ def remember(text: str, converted: Converted) -> None:
     _CONVERSIONS.put(text, converted)
 
 
-def _convert(text: str, budget: Budget | None) -> Converted:
+def _convert(text: str, budget: Budget | None = None) -> Converted:
     converted = _CONVERSIONS.get(text)
     if converted is None:
         converted = _convert_uncached(text, budget)
