@@ -25,6 +25,10 @@ if TRACED:
     sys.settrace(trace)
     threading.settrace(trace)
 
+def spin():
+    while True:
+        pass
+
 def stopped(work):
     try:
         with time_limit(0.2):
@@ -45,9 +49,6 @@ def run_case(body: str, traced: bool) -> str:
 @pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
 def test_work_that_runs_too_long_is_stopped(traced: bool) -> None:
     body = """
-        def spin():
-            while True:
-                pass
         start = time.monotonic()
         print(stopped(spin), time.monotonic() - start < 1.0)
     """
@@ -86,9 +87,6 @@ def test_many_threads_are_timed_at_once(traced: bool) -> None:
     body = """
         from concurrent.futures import ThreadPoolExecutor
 
-        def spin():
-            while True:
-                pass
         def quick():
             return sum(range(1000))
         with ThreadPoolExecutor(4) as pool:
@@ -101,9 +99,6 @@ def test_many_threads_are_timed_at_once(traced: bool) -> None:
 @pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
 def test_nested_blocks_keep_the_outer_bound(traced: bool) -> None:
     body = """
-        def spin():
-            while True:
-                pass
         def inner_then_spin():
             with time_limit(5.0):  # ends well before its own bound
                 sum(range(1000))
