@@ -20,7 +20,7 @@ from builder.rendering import render_site
 from builder.report import build_report, render_report
 from builder.schema_errors import did_you_mean
 from builder.slides import render_slides
-from builder.theme import Theme
+from builder.theme import Theme, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
 
@@ -62,6 +62,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     """
     start_build()
     course, problems = load_project(project)
+    problems += template_problems(project)
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +43,11 @@ URL_ATTRIBUTES = ("href", "src", "poster")
 #: The longest a piece of Markdown may take to convert: a page of 20,000 words takes well under 0.1 s,
 #: while 20 KB of `[` would take Python-Markdown minutes.
 MARKDOWN_SECONDS = 3.0
+#: The longest all the Markdown of one file may take to convert, piece after piece: 30 stems that
+#: each take just under MARKDOWN_SECONDS would otherwise hold `check` for minutes.
+FILE_MARKDOWN_SECONDS = 10.0
+#: `Converted.refused` of a piece not converted because its file's FILE_MARKDOWN_SECONDS were spent.
+OVER_BUDGET = "the file's Markdown takes too long to convert"
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
@@ -75,14 +81,28 @@ class Converted:
     flattened: tuple[str, ...] = ()
 
 
-def convert(text: str) -> Converted:
+class Budget:
+    """The time left to convert the Markdown of one file, shared by its pieces (seconds of wall time).
+
+    A piece found in the cache costs nothing; a piece converted when nothing is left is refused
+    with `OVER_BUDGET` (and not cached, so it is converted when asked for without a budget).
+    """
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = FILE_MARKDOWN_SECONDS if seconds is None else seconds
+        self.left = self.seconds
+        #: Whether a piece refused for want of time has been reported (once per file is enough).
+        self.reported = False
+
+
+def convert(text: str, budget: Budget | None = None) -> Converted:
     """Convert Markdown to sanitised HTML; results are cached by text."""
     if PLAIN_TEXT.fullmatch(text):
         return Converted(f"<p>{text}</p>", (), ())
-    return _convert(text)
+    return _convert(text, budget)
 
 
-def convert_inline(text: str) -> Converted:
+def convert_inline(text: str, budget: Budget | None = None) -> Converted:
     """Markdown as phrasing content (one paragraph), for question stems and options.
 
     The text is read as one line whose start is never block syntax, so "1999. A good year",
@@ -95,7 +115,7 @@ def convert_inline(text: str) -> Converted:
     if match:
         index = match.start(next(name for name, value in match.groupdict().items() if value is not None))
         line = f"{line[:index]}&#{ord(line[index])};{line[index + 1:]}"
-    converted = convert(line)
+    converted = convert(line, budget)
     tags = [tag.lower() for tag in _START_TAG.findall(converted.html)]
     blocks = tuple(dict.fromkeys(tag for i, tag in enumerate(tags)
                                  if tag not in PHRASING_TAGS and (i, tag) != (0, "p")))
@@ -132,25 +152,35 @@ def remember(text: str, converted: Converted) -> None:
     _CONVERSIONS.put(text, converted)
 
 
-def _convert(text: str) -> Converted:
+def _convert(text: str, budget: Budget | None = None) -> Converted:
     converted = _CONVERSIONS.get(text)
     if converted is None:
-        converted = _convert_uncached(text)
-        _CONVERSIONS.put(text, converted)
+        converted = _convert_uncached(text, budget)
+        if converted.refused != OVER_BUDGET:
+            _CONVERSIONS.put(text, converted)
     return converted
 
 
-def _convert_uncached(text: str) -> Converted:
+def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     if len(text) > MAX_MARKDOWN_CHARS:
         return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+    seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
+    if seconds <= 0:
+        return Converted("", (), (), OVER_BUDGET)
     converter = _markdown(bool(CAPTION_BLOCK.search(text)))  # imported and set up outside the time bound
+    start = time.monotonic()
     try:
-        with time_limit(MARKDOWN_SECONDS):
+        with time_limit(seconds):
             return _convert_in_time(converter, text)
     except TimedOut:
+        if seconds < MARKDOWN_SECONDS:
+            return Converted("", (), (), OVER_BUDGET)
         return Converted("", (), (), f"the text takes more than {MARKDOWN_SECONDS:g} s to convert")
     except RecursionError:
         return Converted("", (), (), "the text is nested too deeply to convert")
+    finally:
+        if budget is not None:
+            budget.left -= time.monotonic() - start
 
 
 def _convert_in_time(converter: Any, text: str) -> Converted:

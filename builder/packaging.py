@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import io
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -105,12 +105,20 @@ def _temporary_prefix(destination: Path) -> str:
     return f".{destination.name}.{os.getpid()}-"
 
 
+#: A temporary's name: `.<name>.<process id>-<mkstemp's letters, or "old">.part`.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+" + re.escape(PART))
+
+
 def _prepare(destination: Path) -> None:
-    """Make `destination`'s folder, and remove the temporaries that builds killed there left (`kill -9`)."""
+    """Make `destination`'s folder, and remove the temporaries that builds killed there left (`kill -9`).
+
+    Every output's temporaries go, not only `destination`'s: a build of other targets into the same
+    folder removes them too. A temporary of a process still running (a build at the same time) stays.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in destination.parent.glob(f".{glob.escape(destination.name)}.*{PART}"):
-        pid = leftover.name[len(destination.name) + 2:].split("-", 1)[0]
-        if pid.isdigit() and not _is_running(int(pid)):
+    for leftover in destination.parent.glob(f".*{PART}"):
+        match = _TEMPORARY.fullmatch(leftover.name)
+        if match and not _is_running(int(match["pid"])):
             _remove(leftover)
 
 

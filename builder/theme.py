@@ -6,24 +6,33 @@ import functools
 import os
 import re
 import stat
+import string
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import jinja2
+from jinja2 import filters as jinja_filters
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.nodes import Concat
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from builder.errors import CoursebuildError
+from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
 #: The largest template or static file read from a templates folder (a 16 MB file is a mistake, or an attack).
 MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
-#: The longest string or list a template may make with `*`, and the largest exponent of `**`.
+#: The longest string or list a template may make (with `*`, `+`, `~`, a filter or a string method), and
+#: the largest exponent of `**`.
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
+#: The widest field a template may pad to: `center(80)` is fine, `"%01000000000d"|format(1)` is not.
+MAX_FORMAT_WIDTH = 10_000
+#: A %-style field: its width and precision (`*` takes them from the arguments).
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|[0-9]+)?(?:\.(\*|[0-9]*))?")
 FIX = "fix the template, or delete your copy to use the built-in one"
 #: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
 #: (Languages whose likely script in CLDR's likelySubtags is Arabic, Hebrew, Thaana, Syriac or N'Ko.)
@@ -55,6 +64,14 @@ def _read_limited(path: Path, shown: str) -> bytes:
     return path.read_bytes()
 
 
+class _NotATemplateName(jinja2.TemplateError):
+    """An include, import or extends names no template (`/etc/passwd`, `../course/course.yaml`): reported at
+    the line of the template that names it."""
+
+    fix = ("include templates by their name in templates/, such as `head.html`; absolute paths and `..` are "
+           "not allowed")
+
+
 class _FolderLoader(jinja2.BaseLoader):
     """Templates by name from the project's `templates/`, then the built-in ones, and from nowhere else.
 
@@ -70,9 +87,7 @@ class _FolderLoader(jinja2.BaseLoader):
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = template.split("/")
         if "\\" in template or any(part in ("", ".", "..") for part in parts):
-            raise TemplateProblem(f"templates: `{template}` is not a template name "
-                                  "(include templates by their name in templates/, such as `head.html`; "
-                                  "absolute paths and `..` are not allowed)")
+            raise _NotATemplateName(f"`{template}` is not a template name")
         for folder in self.folders:
             path = folder.joinpath(*parts)
             if not os.path.lexists(path):
@@ -98,10 +113,155 @@ def _unchanged(path: Path, mtime: int) -> bool:
         return False
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox (no access to Python internals), which also bounds what `*` and `**` can make."""
+def _too_long(length: int) -> None:
+    if length > MAX_TEMPLATE_PRODUCT:
+        raise SecurityError(f"a template may not make a text or list longer than {MAX_TEMPLATE_PRODUCT:,}")
 
-    intercepted_binops = frozenset({"*", "**"})
+
+def _too_wide(width: object) -> None:
+    if isinstance(width, int) and width > MAX_FORMAT_WIDTH:
+        raise SecurityError(f"a template may not pad a text wider than {MAX_FORMAT_WIDTH:,}")
+
+
+def _text_length(value: object) -> int:
+    return len(value) if isinstance(value, str) else 0
+
+
+def _check_percent_format(template: str, values: object) -> None:
+    """Refuse `template % values` if it pads wider than MAX_FORMAT_WIDTH or makes too long a text."""
+    fields = 0
+    for match in _PERCENT_FIELD.finditer(template):
+        fields += 1
+        for number in match.groups():
+            if number == "*":
+                raise SecurityError("a template may not take a field's width from its values (`*`)")
+            _too_wide(int(number) if number else 0)
+    items = values if isinstance(values, tuple) else (values,)
+    _too_long(len(template) + fields * max((_text_length(item) for item in items), default=0))
+
+
+def _check_brace_format(template: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse `template.format(...)` if it pads wider than MAX_FORMAT_WIDTH or makes too long a text."""
+    fields = 0
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is None:
+            continue
+        fields += 1
+        if "{" in (spec or ""):
+            raise SecurityError("a template may not take a field's width from its values (`{:{}}`)")
+        for number in re.findall(r"[0-9]+", spec or ""):
+            _too_wide(int(number))
+    longest = max((_text_length(value) for value in (*args, *kwargs.values())), default=0)
+    _too_long(len(template) + fields * longest)
+
+
+def _replaced_length(text: str, old: str, new: str, count: int = -1) -> int:
+    found = text.count(old) if old else len(text) + 1
+    if count is not None and count >= 0:
+        found = min(found, count)
+    return len(text) + found * (len(new) - len(old))
+
+
+def _joined_length(items: Any, separator: str) -> int:
+    values = list(items)
+    return sum(len(str(value)) for value in values) + len(separator) * max(0, len(values) - 1)
+
+
+def _bounded_filters() -> dict[str, Callable[..., Any]]:
+    """Jinja's filters that can make a large text or list from a small one, with their results bounded."""
+
+    def center(value: Any, width: int = 80) -> str:
+        _too_wide(width)
+        return jinja_filters.do_center(value, width)
+
+    def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+        _too_wide(width if isinstance(width, int) else len(width))
+        _too_long(len(str(text)) + (str(text).count("\n") + 1) * (width if isinstance(width, int) else len(width)))
+        return jinja_filters.do_indent(text, width, first, blank)
+
+    def format_(value: str, *args: Any, **kwargs: Any) -> str:
+        _check_percent_format(str(value), kwargs or args)
+        return jinja_filters.do_format(value, *args, **kwargs)
+
+    @jinja2.pass_eval_context
+    def replace(context: Any, text: str, old: str, new: str, count: int | None = None) -> str:
+        _too_long(_replaced_length(str(text), str(old), str(new), -1 if count is None else count))
+        return jinja_filters.do_replace(context, text, old, new, count)
+
+    @jinja2.pass_eval_context
+    def join(context: Any, value: Any, separator: str = "", attribute: Any = None) -> str:
+        items = list(value)
+        if attribute is None:
+            _too_long(_joined_length(items, str(separator)))
+        return jinja_filters.sync_do_join(context, items, separator, attribute)
+
+    def slice_(value: Any, slices: int, fill_with: Any = None) -> Any:
+        _too_long(slices)
+        return jinja_filters.do_slice(value, slices, fill_with)
+
+    def batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
+        _too_long(linecount)
+        return jinja_filters.do_batch(value, linecount, fill_with)
+
+    return {"center": center, "indent": indent, "format": format_, "replace": replace, "join": join,
+            "slice": slice_, "batch": batch}
+
+
+#: String methods a template may call whose result can be much longer than the string: their checks.
+_STRING_METHODS: dict[str, Callable[..., None]] = {
+    "center": lambda text, width, *rest: _too_wide(width),
+    "ljust": lambda text, width, *rest: _too_wide(width),
+    "rjust": lambda text, width, *rest: _too_wide(width),
+    "zfill": lambda text, width: _too_wide(width),
+    "expandtabs": lambda text, size=8: _too_long(len(text) + text.count("\t") * size),
+    "replace": lambda text, old, new, count=-1: _too_long(_replaced_length(text, old, new, count)),
+    "join": lambda text, items: _too_long(_joined_length(items, text)),
+}
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, with `a ~ b` made through the environment so that its length is bounded."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.concatenate(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox: no access to Python internals, no changing lists and dicts in place (`l.extend(l)`
+    in a loop doubles a list each time), and a bound on every text or list a template makes."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _CodeGenerator
+
+    def concatenate(self, parts: Any) -> Any:
+        """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
+        a text stops before it is twice that long)."""
+        _too_long(len(parts))
+        return parts
+
+    def wrap_str_format(self, value: Any) -> Optional[Callable[..., str]]:
+        """`text.format(...)` with its field widths and result bounded (see `_check_brace_format`)."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        template = str(value.__self__)
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            mapping = args[0] if value.__name__ == "format_map" and args else kwargs
+            _check_brace_format(template, args if value.__name__ == "format" else (), dict(mapping))
+            return wrapped(*args, **kwargs)
+
+        return checked
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str) and getattr(__obj, "__name__", None) in _STRING_METHODS:
+            if __obj.__name__ == "join" and args:  # counted, then joined: a generator must be read once
+                args = (list(args[0]), *args[1:])
+            _STRING_METHODS[__obj.__name__](owner, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A field of one of coursebuild's own dataclasses (the views given to templates) straight away: it is
@@ -126,12 +286,39 @@ class _Sandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed in templates")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            _too_long(len(left) + len(right))
+        if operator == "%" and isinstance(left, str):
+            _check_percent_format(left, right)
         if operator == "*":
             for sequence, times in ((left, right), (right, left)):
                 if (isinstance(sequence, (str, list, tuple)) and isinstance(times, int)
                         and len(sequence) * times > MAX_TEMPLATE_PRODUCT):
                     raise SecurityError(f"a template may not make a text or list longer than {MAX_TEMPLATE_PRODUCT:,}")
         return super().call_binop(context, operator, left, right)
+
+
+_LINK_OUT = Problem("templates", 1, "`templates` is a link to a folder outside the project",
+                    "replace the link with a folder of the project's own templates")
+
+
+def _links_out(project: Path) -> bool:
+    own = project / "templates"
+    return own.is_symlink() and not own.resolve().is_relative_to(project.resolve())
+
+
+def template_problems(project: Path) -> list[Problem]:
+    """What makes the project's templates unusable, found without rendering (for `check`): a `templates`
+    folder that is a link out of the project, and files in it that are not regular files inside it."""
+    if _links_out(project):
+        return [_LINK_OUT]
+    own = project / "templates"
+    if not own.is_dir():
+        return []
+    return [Problem(f"templates/{path.relative_to(own).as_posix()}", 1, "not a regular file inside the templates "
+                    "folder", "replace the link or special file with an ordinary file")
+            for path in sorted(own.rglob("*"))
+            if not (path.is_dir() and not path.is_symlink()) and _inside(own, path) is None]
 
 
 def builtin_templates() -> Path:
@@ -153,9 +340,8 @@ class Theme:
         would be packaged).
         """
         own = project / "templates"
-        if own.is_symlink() and not own.resolve().is_relative_to(project.resolve()):
-            raise TemplateProblem("templates:1: `templates` is a link to a folder outside the project (replace "
-                                  "the link with a folder of the project's own templates)")
+        if _links_out(project):
+            raise TemplateProblem(str(_LINK_OUT))
         builtin = builtin_templates()
         folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
         return cls(folders)
@@ -167,6 +353,7 @@ class Theme:
         """
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env.filters.update(_bounded_filters())
         env.filters["inline"] = inline
         env.filters["direction"] = direction
         env.filters["css_string"] = css_string
@@ -217,8 +404,9 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
             what = str(exc)
         else:
             what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        fix = exc.fix if isinstance(exc, _NotATemplateName) else _template_fix(filename)
         raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: {what} "
-                              f"({_template_fix(filename)})") from None
+                              f"({fix})") from None
 
 
 def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:

@@ -18,7 +18,7 @@ from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import Reference, convert, convert_inline
+from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, containment_problem, file_content_problem
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
@@ -455,8 +455,19 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
     page_files = {page.source.path for page in course.pages}
+    budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
     for item in _markdown_texts(course):
-        converted = (convert_inline if item.phrasing else convert)(item.text)
+        path = item.source.path
+        budget = budgets.setdefault(path, Budget())
+        converted = (convert_inline if item.phrasing else convert)(item.text, budget)
+        if converted.refused == OVER_BUDGET:
+            if not budget.reported:  # one problem per file, at the first piece left unconverted
+                budget.reported = True
+                yield Problem(path, item.first_line, f"the Markdown of this file takes more than "
+                              f"{budget.seconds:g} s to convert in all: this text and those after it were "
+                              "not converted", "shorten its long texts or split the file; look for long runs of "
+                              "`[`, `<`, `>` or `*`")
+            continue
         if converted.flattened:
             tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
             yield Problem(item.source.path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
@@ -504,6 +515,9 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
                        f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
     if (course.root / target).is_dir():
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
+    if (course.root / target).exists() and not (course.root / target).is_file():  # stat only: never opened
+        return problem(f"`{ref.target}` is not a regular file ({target} is a FIFO, a device or a socket)",
+                       "replace it with the file itself")
     if not (course.root / target).is_file():
         written = posixpath.normpath(posixpath.join(item.folder, unquote(ref.target)))
         if (parts.fragment or parts.query) and containment_problem(course.root, written) is None \
@@ -574,7 +588,8 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
     seen: set[str] = set()
     for item in _markdown_texts(course):
-        for reference, line in item.reference_lines(convert(item.text).references):
+        # only texts _check_markdown converted: the rest took too long, and are reported there
+        for reference, line in item.reference_lines(convert(item.text, Budget(0)).references):
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue

@@ -24,9 +24,9 @@ MAX_DEPTH = 64
 #: Most values a file may reach through aliases (`*name`), counting every value inside the anchored one:
 #: a few aliases of aliases ("billion laughs") would otherwise stand for billions of values.
 MAX_ALIASED_VALUES = 100_000
-#: A scalar counts as one value per this many characters (plus one), so that aliases of one long text
-#: (`*s`, with `s` 250,000 characters) are bounded by size too: at most about 10 MB of text.
-TEXT_PER_VALUE = 100
+#: Most characters of text a file may reach through aliases: aliases of one long text (`*s`, with `s`
+#: 250,000 characters, a thousand times) would otherwise make a small file stand for gigabytes of text.
+MAX_ALIASED_CHARACTERS = 1_000_000
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
@@ -34,7 +34,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
 
     `first_line` is the file line the text starts on (front matter starts on line 2).
     Raises YamlError for syntax errors, duplicate keys, nesting deeper than MAX_DEPTH and aliases that
-    stand for more than MAX_ALIASED_VALUES values.
+    stand for more than MAX_ALIASED_VALUES values or MAX_ALIASED_CHARACTERS characters of text.
     """
     offset = first_line - 1
     loader = _Loader(text)
@@ -75,9 +75,12 @@ class _Reader:
         self.loader, self.path, self.offset = loader, path, offset
         self.lines: dict[Location, int] = {}
         self.duplicates: list[Problem] = []
-        self.anchors: dict[str, tuple[Any, int, int]] = {}  # anchor -> (value, line where it was set, values in it)
+        # anchor -> (value, line where it was set, values in it, characters of text in it)
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}
         self.values = 0  # values read so far, each value inside a collection counted too
+        self.characters = 0  # characters of text read so far, in values and keys
         self.aliased = 0  # values that aliases stand for, counted the same way
+        self.aliased_characters = 0  # characters of text that aliases stand for
         self.depth = 0  # collections open
         self.open_anchors: set[str] = set()  # collections still being read
         self.plain_tags: dict[str, str] = {}  # tags of short plain scalars (keys, mostly) seen so far
@@ -100,9 +103,9 @@ class _Reader:
     def value(self, event: yaml.Event, loc: Location) -> Any:
         """The Python value that starts with `event`, reading the events of its contents."""
         if isinstance(event, yaml.ScalarEvent):
-            weight = 1 + len(event.value) // TEXT_PER_VALUE  # long text counts as many values
-            self.values += weight
-            return self._anchored(event, self._scalar(event), self.values - weight)
+            self.values += 1
+            self.characters += len(event.value)
+            return self._anchored(event, self._scalar(event), self.values - 1, self.characters - len(event.value))
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -146,14 +149,15 @@ class _Reader:
             self._fail(event, f"`{event.value[:40]}` is not a valid {tag.rsplit(':', 1)[-1]}",
                        "correct the value, or remove the `!!` tag before it")
 
-    def _anchored(self, event: Any, value: Any, values_before: int) -> Any:
-        """`value`, remembered under its anchor if it has one, with how many values it holds."""
+    def _anchored(self, event: Any, value: Any, values_before: int, characters_before: int) -> Any:
+        """`value`, remembered under its anchor if it has one, with how many values and characters it holds."""
         if event.anchor is not None:
             if event.anchor in self.anchors:
                 first = self.anchors[event.anchor][1]
                 self._fail(event, f"the anchor `&{event.anchor}` is also set on line {first}",
                            "give each anchor its own name")
-            self.anchors[event.anchor] = (value, self._line(event), self.values - values_before)
+            self.anchors[event.anchor] = (value, self._line(event), self.values - values_before,
+                                          self.characters - characters_before)
         return value
 
     def _alias(self, event: yaml.AliasEvent) -> Any:
@@ -163,12 +167,17 @@ class _Reader:
         if event.anchor not in self.anchors:
             self._fail(event, f"`*{event.anchor}` refers to no anchor",
                        f"set `&{event.anchor}` on an earlier value, or remove the alias")
-        value, _, size = self.anchors[event.anchor]
+        value, _, size, characters = self.anchors[event.anchor]
         self.aliased += size
         self.values += size
+        self.aliased_characters += characters
+        self.characters += characters
         if self.aliased > MAX_ALIASED_VALUES:
             self._fail(event, f"the aliases in this file stand for more than {MAX_ALIASED_VALUES:,} values",
                        "write the values out, or use fewer aliases of aliases")
+        if self.aliased_characters > MAX_ALIASED_CHARACTERS:
+            self._fail(event, f"the aliases in this file stand for more than {MAX_ALIASED_CHARACTERS:,} characters "
+                       "of text", "write the text out where it is needed, or use fewer aliases of long texts")
         return value
 
     def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
@@ -177,12 +186,12 @@ class _Reader:
             self._fail(event, f"lists and blocks are nested more than {MAX_DEPTH} levels deep",
                        "flatten the structure: course files need only a few levels")
         self.values += 1
-        before = self.values - 1
+        before, characters_before = self.values - 1, self.characters
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         fill(container, loc)
         self.open_anchors.discard(event.anchor)
-        self._anchored(event, container, before)
+        self._anchored(event, container, before, characters_before)
         self.depth -= 1
         return container
 
