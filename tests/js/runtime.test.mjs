@@ -116,7 +116,7 @@ test("version 1 state migrates position letters to option ids", () => {
   assert.deepEqual(state.p, ["p1"]);
   assert.deepEqual(state.k, { q1: "no_2" });
   assert.equal(runtime.restore("not json", COURSE), null);
-  assert.equal(runtime.restore("", COURSE).v, 3);
+  assert.equal(runtime.restore("", COURSE).v, 4);
 });
 
 test("text is cut on a code-point boundary and neutralised for 2004 {lang=}", () => {
@@ -152,11 +152,11 @@ test("a note too long for the room left keeps its longest start that fits, cut o
 });
 
 
-test("version 3 names options by code and reads back to option ids", () => {
+test("version 4 names options by code and reads back to option ids", () => {
   const { api, s } = session("2004");
   s.checkAnswer("q1", ["no_2"], "stem");
   const saved = JSON.parse(api.data["cmi.suspend_data"]);
-  assert.equal(saved.v, 3);
+  assert.equal(saved.v, 4);
   assert.deepEqual(saved.k, { q1: runtime.optionCode("no_2") });
   assert.deepEqual(runtime.restore(api.data["cmi.suspend_data"], COURSE).k, { q1: "no_2" });
   const v2 = runtime.restore(JSON.stringify({ v: 2, p: ["p2"], k: { q1: "yes_1,gone" }, s: {}, n: {}, t: 1 }), COURSE);
