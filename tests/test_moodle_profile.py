@@ -8,6 +8,7 @@ after a finished track; 2004 data only after a stored cmi.exit=suspend).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -399,3 +400,41 @@ def test_whole_course_with_the_longest_notes_fits_moodle(browser: Browser, cours
     assert stored[el(version, "location")] == last
     assert stored[el(version, "exit")] == ("" if version == "1.2" else "suspend"), "1.2: done, so no resume"
     assert stored[el(version, "time")] not in ("", "PT0H0M0.00S", "00:00:00.00"), "the time spent reached Moodle"
+
+
+def unit(code: str, title: str) -> str:
+    return (f'      - code: "{code}"\n        title: {title}\n        levels:\n          1: Notices it.\n'
+            f"          2: Helps parents with it.\n          3: Supervises others in it.\n")
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_ratings_survive_a_republish_that_drops_a_unit(browser: Browser, kind: str, tmp_path: Path) -> None:
+    """Learner data is never lost on a republish: self-assessment ratings are read back by unit code, so
+    when the course drops unit 1.02, the rating of 1.03 (saved after it) is neither lost nor moved."""
+    version = VERSIONS[kind]
+    sites = {}
+    for name, units in (("first", ["1.02", "1.03"]), ("republished", ["1.03"])):
+        project = tmp_path / name
+        shutil.copytree(FIXTURES / "record", project)
+        edit(project / "course/competencies.yaml", "          3: Supervises others in supporting responsive care.\n",
+             "          3: Supervises others in supporting responsive care.\n"
+             + "".join(unit(code, f"Unit {code}") for code in units))
+        edit(project / "course/pages/baby-cues.md", 'competencies: ["1.01"]',
+             f"competencies: {json.dumps(['1.01', *units])}")
+        assert run("build", project, "--out", tmp_path / name / "dist", "--target", kind).exit_code == 0
+        sites[name] = lms_site(tmp_path / name / "dist" / f"record-course-1.0-{kind}.zip", tmp_path / f"{name}-site")
+    with serve(tmp_path) as base:
+        url = f"{base}/{{}}-site/lms.html?v={version}&mastery=80&moodle=1"
+        first = Learner(browser, url.format("first"))
+        first.next()
+        for code, value in (("1.01", "w"), ("1.02", "a"), ("1.03", "n")):
+            first.view.locator(f'[id="sa-before-{code}-{value}"]').check()
+            first.view.locator(".sa-status", has_text=f"Saved your rating for {code}.").wait_for()
+        stored = first.close()["stored"]
+        again = Learner(browser, url.format("republished"), stored=stored)
+        again.goto("self-start")
+        checked = {code: [box.get_attribute("value") for box in
+                          again.view.locator(f'[name="sa-before-{code}"]:checked').all()] for code in ("1.01", "1.03")}
+        assert again.view.locator('[name="sa-before-1.02"]').count() == 0, "the unit is gone"
+        assert checked == {"1.01": ["w"], "1.03": ["n"]}
+        clean(again.close(), again)
