@@ -23,7 +23,7 @@
   "use strict";
   var STATE_VERSION = 4;
   var RETRY_MS = [2000, 5000, 15000, 30000];
-  var NOTE_BYTES_2004 = 1500, FREE_TEXT_2004 = 1000;
+  var NOTE_BYTES_2004 = 1000, FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
@@ -429,8 +429,11 @@
     var free = item.type === "fill-in" || item.type === "long-fill-in" || item.type === "other";
     this.set(n + (is2004 ? "learner_response" : "student_response"),
              free ? cut(item.response.join(""), is2004 ? FREE_TEXT_2004 : 255, is2004) : item.response.join(join));
-    /* Unscored answers (ratings) are "neutral"; scored ones right or wrong. */
-    this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
+    /* Unscored answers (ratings, comments) are "neutral" in 1.2 and have no result in 2004 (optional there,
+       and every field counts in each 2004 commit); scored ones right or wrong. */
+    if (item.correct || !is2004) {
+      this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
+    }
     if (item.latency !== undefined && !is2004) { this.set(n + "latency", timespan(item.latency, false)); }
     if (index === this.interactions) { this.interactionIndex[item.id] = index; this.interactions += 1; }
   };
@@ -623,16 +626,18 @@
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
   /* Keep a note, or as much of it as fits: all notes must fit what is left once the worst-case progress
      is stored (course.stateMax, computed at build time), so saved progress can never overflow. In 2004
-     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each
-     2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
+     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), counting an
+     evaluation comment ("ev." notes) twice, as it is also sent as an interaction's learner_response:
+     each 2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
      `text` itself, or its longest start that fits, cut on a code-point boundary (the caller tells the
      learner what was cut). */
   Session.prototype.setNote = function (key, text) {
     var notes = this.state.n, room = this.store.limit - (this.course.stateMax || 0), is2004 = this.store.is2004;
     function fits(kept) {
       if (kept) { notes[key] = kept; } else { delete notes[key]; }
-      var saved = ascii(notes);
-      return saved.length - 2 <= room && !(is2004 && encodeURIComponent(saved).length - 6 > NOTE_BYTES_2004);
+      var saved = ascii(notes), sent = encodeURIComponent(saved).length - 6;
+      keysOf(notes).forEach(function (k) { if (k.indexOf("ev.") === 0) { sent += encodeURIComponent(notes[k]).length; } });
+      return saved.length - 2 <= room && !(is2004 && sent > NOTE_BYTES_2004);
     }
     text = String(text || "");
     if (fits(text)) { return text; }
