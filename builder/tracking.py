@@ -1,6 +1,6 @@
 """The learner's saved progress (`suspend_data`) and how large it can get.
 
-The format (version 3) is written by `builder/templates/static/runtime.js`; this module builds the largest
+The format (version 4) is written by `builder/templates/static/runtime.js`; this module builds the largest
 state a learner could save for a course, in the same compact JSON, so notes get only what is left.
 """
 
@@ -30,19 +30,19 @@ def option_code(option_id: str) -> str:
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:
-    """The biggest progress state (version 3), without notes: every page, answer and stage, every attempt."""
+    """The biggest progress state (version 4), without notes: every page, answer and stage, every attempt."""
     answers = {q.id: _longest_answer(q)
                for q in [*course.bank_questions("knowledge-check"), *course.decisions()]}
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)
               for page in course.pages if page.meta.stages}
     longest_page = max((page.meta.id for page in course.pages), key=len, default="")
-    state: dict[str, Any] = {"v": 3, "p": ",".join(page.meta.id for page in course.pages), "k": answers,
+    state: dict[str, Any] = {"v": 4, "p": ",".join(page.meta.id for page in course.pages), "k": answers,
                              "s": stages, "n": {}, "t": 9999999, "l": longest_page, "x": SEED_MAX}
     ratings = {r.id: "5" for page in course.pages for r in page.meta.ratings}
     if ratings:
         state["ev"] = ratings
     if any(page.meta.kind == "self-assessment" for page in course.pages):
-        rated = "".join(f"{code}w" for code in course.covered_units())
+        rated = "".join(f"{code}~" for code in course.covered_units())
         levels = course.framework.level_numbers() if course.framework else [1]
         state["sa"] = {"l": max(levels), "b": rated, "f": rated}
     assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)

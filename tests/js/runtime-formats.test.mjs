@@ -35,11 +35,11 @@ test("a negative elapsed time (a clock set back) counts as zero", () => {
   assert.equal(timespan(-5000, true), "PT0H0M0.00S");
 });
 
-test("suspend_data is ASCII JSON of the version 3 state, notes kept exactly", () => {
+test("suspend_data is ASCII JSON of the version 4 state, notes kept exactly", () => {
   const state = { p: ["welcome", "baby-cues"], k: {}, s: {}, n: { "note.welcome": "Café — naïve “quotes” 😀" }, t: 42 };
   const text = encode(state);
   assert.match(text, /^[\x20-\x7e]*$/, "only printable ASCII");
-  assert.deepEqual(JSON.parse(text), { v: 3, p: "welcome,baby-cues", k: {}, s: {}, n: state.n, t: 42 });
+  assert.deepEqual(JSON.parse(text), { v: 4, p: "welcome,baby-cues", k: {}, s: {}, n: state.n, t: 42 });
   assert.ok(text.includes("\\u00e9") && text.includes("\\ud83d\\ude00"), "non-ASCII as \\u escapes");
 });
 

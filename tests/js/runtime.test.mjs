@@ -116,7 +116,7 @@ test("version 1 state migrates position letters to option ids", () => {
   assert.deepEqual(state.p, ["p1"]);
   assert.deepEqual(state.k, { q1: "no_2" });
   assert.equal(runtime.restore("not json", COURSE), null);
-  assert.equal(runtime.restore("", COURSE).v, 3);
+  assert.equal(runtime.restore("", COURSE).v, 4);
 });
 
 test("text is cut on a code-point boundary and neutralised for 2004 {lang=}", () => {
@@ -146,17 +146,29 @@ test("a note too long for the room left keeps its longest start that fits, cut o
   const pasted = "\u00e9".repeat(3000);
   const kept2004 = empty.setNote("p1.s1", pasted);
   assert.ok(kept2004.length > 0 && pasted.startsWith(kept2004), "a paste into an empty note keeps its start");
-  assert.ok(encodeURIComponent(JSON.stringify({ "p1.s1": kept2004 }).replace(/\u00e9/g, "\\u00e9")).length - 6 <= 1500);
+  assert.ok(encodeURIComponent(JSON.stringify({ "p1.s1": kept2004 }).replace(/\u00e9/g, "\\u00e9")).length - 6 <= 1000);
   clearTimeout(s.timer);
   clearTimeout(empty.timer);
 });
 
+test("2004: an evaluation comment counts twice in the note budget, as it is also sent as an interaction", () => {
+  const course = { ...COURSE, notes: ["p1.s1", "ev.ev-x"] };
+  const note = new runtime.Session(course, new runtime.ScormStore(fakeApi("2004"), "2004"));
+  const comment = new runtime.Session(course, new runtime.ScormStore(fakeApi("2004"), "2004"));
+  const asNote = note.setNote("p1.s1", "x".repeat(3000)).length;
+  const asComment = comment.setNote("ev.ev-x", "x".repeat(3000)).length;
+  assert.ok(asNote > 900 && asNote <= 1000, `a note keeps ${asNote}`);
+  assert.ok(Math.abs(asComment - asNote / 2) <= 10, `a comment keeps ${asComment}, half as much`);
+  clearTimeout(note.timer);
+  clearTimeout(comment.timer);
+});
 
-test("version 3 names options by code and reads back to option ids", () => {
+
+test("version 4 names options by code and reads back to option ids", () => {
   const { api, s } = session("2004");
   s.checkAnswer("q1", ["no_2"], "stem");
   const saved = JSON.parse(api.data["cmi.suspend_data"]);
-  assert.equal(saved.v, 3);
+  assert.equal(saved.v, 4);
   assert.deepEqual(saved.k, { q1: runtime.optionCode("no_2") });
   assert.deepEqual(runtime.restore(api.data["cmi.suspend_data"], COURSE).k, { q1: "no_2" });
   const v2 = runtime.restore(JSON.stringify({ v: 2, p: ["p2"], k: { q1: "yes_1,gone" }, s: {}, n: {}, t: 1 }), COURSE);

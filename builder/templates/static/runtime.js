@@ -3,11 +3,12 @@
  * and reports to the LMS; in the web build, or when no LMS is found, it keeps progress in this
  * browser. Rules followed: ../shared/scorm-checklist.md (R12-*, R04-*).
  * The saved state (suspend_data) is compact ASCII JSON keyed by authored ids; builder/tracking.py
- * builds its worst case at build time. Version 3:
- *   {v:3, p:"visited page ids,comma-separated", k:{question id: option codes}, s:{page id: revealed stage id},
+ * builds its worst case at build time. Version 4:
+ *   {v:4, p:"visited page ids,comma-separated", k:{question id: option codes}, s:{page id: revealed stage id},
  *    n:{note key: text}, a:{n: attempt, q:"drawn ids", r:{id: option codes}, d: 0|1 submitted, h:[scores],
- *    m:"outcomes met in the best attempt"}, sa:{l: level, b:"1.01w1.02a" before, f:"…" after (a achieved,
- *    w working towards, n not yet)}, ev:{rating id: "1".."5"}, t: seconds spent in all sessions,
+ *    m:"outcomes met in the best attempt"}, sa:{l: level, b:"1.01~1.02+" before, f:"…" after: each unit
+ *    code followed by its rating mark, + achieved, ~ working towards, - not yet; the marks cannot occur in a
+ *    unit code, so a unit a republished course dropped or added never moves the others' ratings}, ev:{rating id: "1".."5"}, t: seconds spent in all sessions,
  *    l: page id last shown, x: the learner's seed for the order of options (below a million)}
  * An option code is 3 base-36 characters hashed from the option's id (optionCode), so an answer
  * follows its option wherever it moves; the build checks codes are distinct within each question.
@@ -16,12 +17,13 @@
  * differs from its value at launch, so a return to the launch page never reaches cmi.location.
  * Answers name option ids (authored or derived from the text), never positions. Version 2 was the
  * in-memory shape with option ids; version 1 named options by position letters (a-h), read by mapping
- * each letter to the option now at that position. */
+ * each letter to the option now at that position. Version 3 was version 4 with ratings as letters
+ * (1.01w1.02a), read by the split that names the most units of this course (lettered). */
 (function (root) {
   "use strict";
-  var STATE_VERSION = 3;
+  var STATE_VERSION = 4;
   var RETRY_MS = [2000, 5000, 15000, 30000];
-  var NOTE_BYTES_2004 = 1500, FREE_TEXT_2004 = 1000;
+  var NOTE_BYTES_2004 = 1000, FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
@@ -113,14 +115,19 @@
   function codes(keys) { return keys ? keys.split(",").map(optionCode).join("") : ""; }
   function mapValues(obj, fn) { var out = {}; keysOf(obj).forEach(function (k) { out[k] = fn(obj[k]); }); return out; }
   function ratingText(ratings) { return keysOf(ratings || {}).sort().map(function (u) { return u + ratings[u]; }).join(""); }
+  /* Ratings as saved (version 4): a unit code, then its mark; a mark never occurs in a code. */
+  var RATING_MARKS = { a: "+", w: "~", n: "-" };
+  function ratingMarks(ratings) {
+    return keysOf(ratings || {}).sort().map(function (u) { return u + RATING_MARKS[ratings[u]]; }).join("");
+  }
 
-  /* The state as saved: version 3. */
+  /* The state as saved: version 4. */
   function encode(state) {
     var out = { v: STATE_VERSION, p: state.p.join(","), k: mapValues(state.k, codes), s: state.s, n: state.n, t: state.t };
     if (state.l) { out.l = state.l; }
     if (state.x !== undefined) { out.x = state.x; }
     if (state.ev) { out.ev = state.ev; }
-    if (state.sa) { out.sa = { l: state.sa.l, b: ratingText(state.sa.before), f: ratingText(state.sa.after) }; }
+    if (state.sa) { out.sa = { l: state.sa.l, b: ratingMarks(state.sa.before), f: ratingMarks(state.sa.after) }; }
     if (state.a) {
       var a = state.a;
       out.a = { n: a.n, q: a.q.join(","), r: mapValues(a.r, codes), d: a.d, h: a.h, m: (a.m || []).join(",") };
@@ -148,22 +155,53 @@
 
   function isSeed(value) { return typeof value === "number" && value >= 0 && value < SEED_LIMIT && value % 1 === 0; }
 
-  /* Keep only what still exists in this version of the course (a republished course may differ). */
-  /* Version 3 in the shape of version 2, except that answers stay option codes. */
-  function unpack(data, codes) {
-    function list(text) { return typeof text === "string" && text ? text.split(",") : []; }
-    /* "A.01wB.02a": each unit code of the course (any code scheme; longest first) followed by its rating letter. */
-    var longestFirst = codes.slice().sort(function (x, y) { return y.length - x.length; });
-    function ratings(text) {
-      var out = {}, rest = String(text || "");
-      while (rest) {
-        var code = longestFirst.filter(function (c) { return rest.indexOf(c) === 0 && has(RATINGS, rest.charAt(c.length)); })[0];
-        if (code === undefined) { break; }  /* a unit no longer in the course: the rest cannot be read */
-        out[code] = rest.charAt(code.length);
-        rest = rest.slice(code.length + 1);
+  /* Version 3 ratings, "A.01wB.02a": unit codes (letters and digits in parts joined by '.', as
+     builder/model.py CODE_PATTERN) each followed by a rating letter, which can also occur in a code. Read
+     as the whole text split into code + letter pairs, choosing among the possible splits the one that
+     names the most units of `codes` (this course's), so a unit a republished course dropped or added is
+     skipped, not read as part of its neighbours. Damaged text that cannot be split: the pairs of known
+     codes read from the start, as far as they go. */
+  var V3_CODE = /^[A-Za-z0-9]{1,8}(\.[A-Za-z0-9]{1,8}){1,3}$/;
+  function lettered(text, codes) {
+    var best = [], next = [], out = {}, i, j;
+    best[text.length] = 0;
+    for (i = text.length - 1; i >= 0; i -= 1) {
+      best[i] = -1;
+      for (j = Math.min(text.length - 1, i + 35); j > i; j -= 1) {
+        var code = text.slice(i, j), score = best[j + 1];
+        if (score < 0 || !has(RATINGS, text.charAt(j)) || !V3_CODE.test(code)) { continue; }
+        score += codes.indexOf(code) >= 0 ? 1 : 0;
+        if (score > best[i]) { best[i] = score; next[i] = j; }
       }
+    }
+    if (best[0] >= 0) {
+      for (i = 0; i < text.length; i = next[i] + 1) { out[text.slice(i, next[i])] = text.charAt(next[i]); }
       return out;
     }
+    var longestFirst = codes.slice().sort(function (x, y) { return y.length - x.length; }), rest = text;
+    while (rest) {
+      var known = longestFirst.filter(function (c) { return rest.indexOf(c) === 0 && has(RATINGS, rest.charAt(c.length)); })[0];
+      if (known === undefined) { break; }
+      out[known] = rest.charAt(known.length);
+      rest = rest.slice(known.length + 1);
+    }
+    return out;
+  }
+
+  /* Version 4 ratings, "A.01~B.02+": each unit code followed by its mark. */
+  function marked(text) {
+    var out = {}, pair = /([A-Za-z0-9.]+)([+~-])/g, found;
+    while ((found = pair.exec(String(text || ""))) !== null) {
+      out[found[1]] = keysOf(RATING_MARKS).filter(function (r) { return RATING_MARKS[r] === found[2]; })[0];
+    }
+    return out;
+  }
+
+  /* Keep only what still exists in this version of the course (a republished course may differ). */
+  /* Version 3 or 4 in the shape of version 2, except that answers stay option codes. */
+  function unpack(data, codes) {
+    function list(text) { return typeof text === "string" && text ? text.split(",") : []; }
+    var ratings = data.v === 3 ? function (text) { return lettered(String(text || ""), codes); } : marked;
     var out = { v: data.v, p: list(data.p), k: data.k, s: data.s, n: data.n, t: data.t, l: data.l, x: data.x, ev: data.ev };
     if (data.sa) { out.sa = { l: data.sa.l, before: ratings(data.sa.b), after: ratings(data.sa.f) }; }
     if (data.a) { out.a = { n: data.a.n, q: list(data.a.q), r: data.a.r, d: data.a.d, h: data.a.h, m: list(data.a.m) }; }
@@ -176,8 +214,8 @@
     var state = emptyState(), data;
     if (!text) { return state; }
     try { data = JSON.parse(text); } catch (e) { return null; }
-    if (!data || typeof data !== "object" || [1, 2, STATE_VERSION].indexOf(data.v) < 0) { return null; }
-    if (data.v === STATE_VERSION) { data = unpack(data, (course.units || []).map(function (u) { return u.code; })); }
+    if (!data || typeof data !== "object" || [1, 2, 3, STATE_VERSION].indexOf(data.v) < 0) { return null; }
+    if (data.v >= 3) { data = unpack(data, (course.units || []).map(function (u) { return u.code; })); }
     var pages = {}, questions = {}, bank = course.assessment && course.banks[course.assessment.bank];
     course.pages.forEach(function (p) { pages[p.id] = p; });
     keysOf(course.banks).forEach(function (b) { keysOf(course.banks[b].questions).forEach(function (q) { questions[q] = course.banks[b].questions[q]; }); });
@@ -187,7 +225,7 @@
     function answer(question, saved) {
       var keys = data.v === 1
         ? String(saved).split("").map(function (letter) { return question.options["abcdefgh".indexOf(letter)]; })
-        : data.v === STATE_VERSION
+        : data.v >= 3
           ? (String(saved).match(/.{3}/g) || []).map(function (code) {
             return question.options.filter(function (id) { return optionCode(id) === code; })[0];
           })
@@ -391,8 +429,11 @@
     var free = item.type === "fill-in" || item.type === "long-fill-in" || item.type === "other";
     this.set(n + (is2004 ? "learner_response" : "student_response"),
              free ? cut(item.response.join(""), is2004 ? FREE_TEXT_2004 : 255, is2004) : item.response.join(join));
-    /* Unscored answers (ratings) are "neutral"; scored ones right or wrong. */
-    this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
+    /* Unscored answers (ratings, comments) are "neutral" in 1.2 and have no result in 2004 (optional there,
+       and every field counts in each 2004 commit); scored ones right or wrong. */
+    if (item.correct || !is2004) {
+      this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
+    }
     if (item.latency !== undefined && !is2004) { this.set(n + "latency", timespan(item.latency, false)); }
     if (index === this.interactions) { this.interactionIndex[item.id] = index; this.interactions += 1; }
   };
@@ -585,16 +626,18 @@
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
   /* Keep a note, or as much of it as fits: all notes must fit what is left once the worst-case progress
      is stored (course.stateMax, computed at build time), so saved progress can never overflow. In 2004
-     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), since each
-     2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
+     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), counting an
+     evaluation comment ("ev." notes) twice, as it is also sent as an interaction's learner_response:
+     each 2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
      `text` itself, or its longest start that fits, cut on a code-point boundary (the caller tells the
      learner what was cut). */
   Session.prototype.setNote = function (key, text) {
     var notes = this.state.n, room = this.store.limit - (this.course.stateMax || 0), is2004 = this.store.is2004;
     function fits(kept) {
       if (kept) { notes[key] = kept; } else { delete notes[key]; }
-      var saved = ascii(notes);
-      return saved.length - 2 <= room && !(is2004 && encodeURIComponent(saved).length - 6 > NOTE_BYTES_2004);
+      var saved = ascii(notes), sent = encodeURIComponent(saved).length - 6;
+      keysOf(notes).forEach(function (k) { if (k.indexOf("ev.") === 0) { sent += encodeURIComponent(notes[k]).length; } });
+      return saved.length - 2 <= room && !(is2004 && sent > NOTE_BYTES_2004);
     }
     text = String(text || "");
     if (fits(text)) { return text; }
