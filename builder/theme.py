@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from builder import cache
 from builder.errors import CoursebuildError
 
 STATIC_DIR = "static"
@@ -84,15 +85,19 @@ class _FolderLoader(jinja2.BaseLoader):
             except UnicodeDecodeError as exc:
                 raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
                                       f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
-            return source, str(path), functools.partial(_unchanged, real, real.stat().st_mtime_ns)
+            return source, str(path), functools.partial(_unchanged, path, real, source)
         raise jinja2.TemplateNotFound(template)
 
 
-def _unchanged(path: Path, mtime: int) -> bool:
-    """Whether the template file still has the modification time it was read with (Jinja's `uptodate`)."""
+def _unchanged(path: Path, real: Path, source: str) -> bool:
+    """Whether the template file is still the same file with the text it was read with (Jinja's `uptodate`).
+
+    By content, not modification time: two saves within the file system's clock tick (a few ms) have
+    the same time, and `preview` keeps compiled templates from one build to the next.
+    """
     try:
-        return path.stat().st_mtime_ns == mtime
-    except OSError:
+        return path.resolve(strict=True) == real and real.read_bytes() == source.encode("utf-8")
+    except (OSError, RuntimeError):
         return False
 
 
@@ -161,8 +166,17 @@ class Theme:
     def environment(self) -> jinja2.Environment:
         """One sandboxed Jinja2 environment, autoescaping, strict about undefined names.
 
-        Templates compile in memory only: nothing compiled is read from or written to disk.
+        Templates compile in memory only: nothing compiled is read from or written to disk. The
+        environment, with the templates it compiled, is kept for the next build in this process
+        (`preview`), which recompiles only the templates whose files changed.
         """
+        env = _ENVIRONMENTS.get(self.folders)
+        if env is None:
+            env = self._new_environment()
+        _ENVIRONMENTS.put(self.folders, env)
+        return env
+
+    def _new_environment(self) -> jinja2.Environment:
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["inline"] = inline
@@ -190,6 +204,10 @@ class Theme:
                                               "ordinary file)")
                     files[name] = _read_limited(real, f"templates/{STATIC_DIR}/{name}")
         return files
+
+
+#: Jinja2 environments by template folders, kept from one build to the next in the same process.
+_ENVIRONMENTS: cache.Store[tuple[Path, ...], jinja2.Environment] = cache.Store()
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
