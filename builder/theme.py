@@ -72,33 +72,43 @@ class _FolderLoader(jinja2.BaseLoader):
             raise TemplateProblem(f"templates: `{template}` is not a template name "
                                   "(include templates by their name in templates/, such as `head.html`; "
                                   "absolute paths and `..` are not allowed)")
+        found = self._find(parts)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        folder, path = found
+        real = _inside(folder, path)
+        if real is None:
+            raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
+                                  "(replace the link or special file with an ordinary file)")
+        try:
+            source = _read_limited(real, f"templates/{template}").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
+                                  f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
+        return source, str(path), functools.partial(self._unchanged, parts, folder, real, source)
+
+    def _find(self, parts: list[str]) -> Optional[tuple[Path, Path]]:
+        """The first of the folders that has the template, and its path there; None if none has it."""
         for folder in self.folders:
             path = folder.joinpath(*parts)
-            if not os.path.lexists(path):
-                continue
-            real = _inside(folder, path)
-            if real is None:
-                raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
-                                      "(replace the link or special file with an ordinary file)")
-            try:
-                source = _read_limited(real, f"templates/{template}").decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
-                                      f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
-            return source, str(path), functools.partial(_unchanged, path, real, source)
-        raise jinja2.TemplateNotFound(template)
+            if os.path.lexists(path):
+                return folder, path
+        return None
 
+    def _unchanged(self, parts: list[str], folder: Path, real: Path, source: str) -> bool:
+        """Whether the template would still be read from the same file, with the same text (Jinja's `uptodate`).
 
-def _unchanged(path: Path, real: Path, source: str) -> bool:
-    """Whether the template file is still the same file with the text it was read with (Jinja's `uptodate`).
-
-    By content, not modification time: two saves within the file system's clock tick (a few ms) have
-    the same time, and `preview` keeps compiled templates from one build to the next.
-    """
-    try:
-        return path.resolve(strict=True) == real and real.read_bytes() == source.encode("utf-8")
-    except (OSError, RuntimeError):
-        return False
+        By content, not modification time: two saves within the file system's clock tick (a few ms) have
+        the same time, and `preview` keeps compiled templates from one build to the next; and by place, so
+        a project's new copy of a built-in template is seen.
+        """
+        found = self._find(parts)
+        if found is None or found[0] != folder or _inside(folder, found[1]) != real:
+            return False
+        try:
+            return real.read_bytes() == source.encode("utf-8")
+        except OSError:
+            return False
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -168,17 +178,18 @@ class Theme:
 
         Templates compile in memory only: nothing compiled is read from or written to disk. The
         environment, with the templates it compiled, is kept for the next build in this process
-        (`preview`), which recompiles only the templates whose files changed.
+        (`preview`), and made anew when a template it compiled changed. Templates are not checked for
+        changes during a build.
         """
         env = _ENVIRONMENTS.get(self.folders)
-        if env is None:
+        if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
             env = self._new_environment()
         _ENVIRONMENTS.put(self.folders, env)
         return env
 
     def _new_environment(self) -> jinja2.Environment:
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
         env.filters["inline"] = inline
         env.filters["direction"] = direction
         env.filters["css_string"] = css_string
