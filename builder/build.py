@@ -10,16 +10,11 @@ from types import ModuleType
 from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem
-from builder.export import FORMATS, gift, moodle_xml, selected_banks
-from builder.kit import render_kit, to_pdf, with_media
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
 from builder.rendering import render_site
-from builder.report import build_report, render_report
-from builder.schema_errors import did_you_mean
-from builder.slides import render_slides
 from builder.theme import Theme, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -135,6 +130,8 @@ def _write_or_return(data: bytes, output: Path | None, default: Path) -> Path | 
 
 def coverage_report(project: Path, format_: str, output: Path | None = None) -> tuple[str, Path | None]:
     """The coverage report as html, md or json; written unless `output` is `-`."""
+    from builder.report import build_report, render_report  # here, as below: `build` and `check` need none of these
+
     course = check(project, targets=()).course
     text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
     base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
@@ -147,6 +144,9 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 
     Returns the data and the path written (None for standard output).
     """
+    from builder.export import FORMATS, gift, moodle_xml, selected_banks
+    from builder.schema_errors import did_you_mean
+
     course = check(project, targets=()).course
     banks = selected_banks(course, bank_id)
     if not banks:
@@ -163,6 +163,9 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
+    from builder.kit import render_kit, to_pdf, with_media
+    from builder.slides import render_slides
+
     checked = check(project, targets=())
     course = checked.course
     files: dict[str, bytes] = {}
@@ -183,6 +186,8 @@ def build_slides(project: Path, out_dir: Path | None = None) -> tuple[Path, tupl
 
     Checked without package targets: the deck does not depend on what SCORM 1.2 or 2004 can store.
     """
+    from builder.slides import render_slides
+
     checked = check(project, targets=())
     data, left_out = render_slides(checked.course)
     path = output_folder(project, out_dir) / f"{output_name(checked.course, 'slides')}.pptx"

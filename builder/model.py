@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Iterator, Literal, Optional
+
+#: coursebuild uses no pydantic plugins: without this, making the first validator looks for them among the
+#: entry points of every installed distribution (reading and parsing each one's metadata).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 

@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from builder import cache
 from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
@@ -88,29 +89,43 @@ class _FolderLoader(jinja2.BaseLoader):
         parts = template.split("/")
         if "\\" in template or any(part in ("", ".", "..") for part in parts):
             raise _NotATemplateName(f"`{template}` is not a template name")
+        found = self._find(parts)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        folder, path = found
+        real = _inside(folder, path)
+        if real is None:
+            raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
+                                  "(replace the link or special file with an ordinary file)")
+        try:
+            source = _read_limited(real, f"templates/{template}").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
+                                  f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
+        return source, str(path), functools.partial(self._unchanged, parts, folder, real, source)
+
+    def _find(self, parts: list[str]) -> Optional[tuple[Path, Path]]:
+        """The first of the folders that has the template, and its path there; None if none has it."""
         for folder in self.folders:
             path = folder.joinpath(*parts)
-            if not os.path.lexists(path):
-                continue
-            real = _inside(folder, path)
-            if real is None:
-                raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
-                                      "(replace the link or special file with an ordinary file)")
-            try:
-                source = _read_limited(real, f"templates/{template}").decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
-                                      f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
-            return source, str(path), functools.partial(_unchanged, real, real.stat().st_mtime_ns)
-        raise jinja2.TemplateNotFound(template)
+            if os.path.lexists(path):
+                return folder, path
+        return None
 
+    def _unchanged(self, parts: list[str], folder: Path, real: Path, source: str) -> bool:
+        """Whether the template would still be read from the same file, with the same text (Jinja's `uptodate`).
 
-def _unchanged(path: Path, mtime: int) -> bool:
-    """Whether the template file still has the modification time it was read with (Jinja's `uptodate`)."""
-    try:
-        return path.stat().st_mtime_ns == mtime
-    except OSError:
-        return False
+        By content, not modification time: two saves within the file system's clock tick (a few ms) have
+        the same time, and `preview` keeps compiled templates from one build to the next; and by place, so
+        a project's new copy of a built-in template is seen.
+        """
+        found = self._find(parts)
+        if found is None or found[0] != folder or _inside(folder, found[1]) != real:
+            return False
+        try:
+            return real.read_bytes() == source.encode("utf-8")
+        except OSError:
+            return False
 
 
 def _too_long(length: int) -> None:
@@ -349,10 +364,20 @@ class Theme:
     def environment(self) -> jinja2.Environment:
         """One sandboxed Jinja2 environment, autoescaping, strict about undefined names.
 
-        Templates compile in memory only: nothing compiled is read from or written to disk.
+        Templates compile in memory only: nothing compiled is read from or written to disk. The
+        environment, with the templates it compiled, is kept for the next build in this process
+        (`preview`), and made anew when a template it compiled changed. Templates are not checked for
+        changes during a build.
         """
+        env = _ENVIRONMENTS.get(self.folders)
+        if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
+            env = self._new_environment()
+        _ENVIRONMENTS.put(self.folders, env)
+        return env
+
+    def _new_environment(self) -> jinja2.Environment:
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
         env.filters.update(_bounded_filters())
         env.filters["inline"] = inline
         env.filters["direction"] = direction
@@ -379,6 +404,10 @@ class Theme:
                                               "ordinary file)")
                     files[name] = _read_limited(real, f"templates/{STATIC_DIR}/{name}")
         return files
+
+
+#: Jinja2 environments by template folders, kept from one build to the next in the same process.
+_ENVIRONMENTS: cache.Store[tuple[Path, ...], jinja2.Environment] = cache.Store()
 
 
 def render_template(env: jinja2.Environment, name: str, **context: object) -> str:

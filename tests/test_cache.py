@@ -144,3 +144,32 @@ def test_a_cache_folder_linked_out_of_the_project_is_never_written(project: Path
     (project / CACHE_DIR).symlink_to(elsewhere)
     assert run("build", project).exit_code == 0
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_template_changed_between_rebuilds_is_compiled_again(project: Path, tmp_path: Path) -> None:
+    """Compiled templates are kept from one build to the next (as in preview), and known by their text:
+    a change within the file system's clock tick, with the same modification time, is still seen."""
+    statement = project / "templates/statement.html"
+    statement.parent.mkdir()
+    statement.write_text("<p>First statement.</p>\n", encoding="utf-8")
+    first = packages(project, tmp_path / "first")
+    assert b"First statement." in first["mini-course-1.0-web"]["pages/accessibility.html"]
+    written = statement.stat()
+    statement.write_text("<p>Other statement.</p>\n", encoding="utf-8")
+    os.utime(statement, ns=(written.st_atime_ns, written.st_mtime_ns))
+    second = packages(project, tmp_path / "second")
+    assert b"Other statement." in second["mini-course-1.0-web"]["pages/accessibility.html"]
+
+
+def test_a_project_template_added_between_rebuilds_replaces_the_built_in_one(project: Path, tmp_path: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates/README.md").write_text("Templates of this course.\n", encoding="utf-8")
+    first = packages(project, tmp_path / "first")
+    assert b"This statement applies" in first["mini-course-1.0-web"]["pages/accessibility.html"]
+    (project / "templates/statement.html").write_text("<p>Our own statement.</p>\n", encoding="utf-8")
+    second = packages(project, tmp_path / "second")
+    page = second["mini-course-1.0-web"]["pages/accessibility.html"]
+    assert b"Our own statement." in page and b"This statement applies" not in page
+    (project / "templates/statement.html").unlink()
+    third = packages(project, tmp_path / "third")
+    assert third == first
