@@ -9,6 +9,10 @@ UV := .uv/bin/uv
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
+# pytest-xdist: one worker per core, at most 4 (each has its own Chromium); tests a module must run together
+# in one process carry an xdist_group mark. `make test PYTEST_JOBS=-n0` runs them all in this process.
+PYTEST_JOBS ?= --numprocesses auto --maxprocesses 4 --dist loadgroup
+
 .PHONY: build wheel test lock setup setup-test clean
 
 build: setup wheel  ## set up, build the course into dist/, and the installable wheel beside it
@@ -23,7 +27,7 @@ test: setup-test wheel  ## set up everything the tests need, then run them all; 
 	$(BIN)/mypy
 	npm run --silent lint
 	npm test --silent
-	$(BIN)/pytest --cov --cov-report=term --cov-report=json:test-artifacts/coverage.json
+	$(BIN)/pytest $(PYTEST_JOBS) --cov --cov-report=term --cov-report=json:test-artifacts/coverage.json
 	$(BIN)/python tests/coverage_floor.py test-artifacts/coverage.json
 	PYTHON=$(PYTHON) bash tests/install_check.sh
 

@@ -1,4 +1,9 @@
-"""Shared helpers: a fresh copy of the fixture course per test, and the CLI runner."""
+"""Shared helpers: a fresh copy of the fixture course per test, and the CLI runner.
+
+builder is imported inside the helpers, not at the top: under pytest-xdist (`make test`), coverage starts
+in each worker only after this file is imported, so a top-level import would leave the lines builder runs
+on import (definitions, constants) unmeasured.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
-from builder.cache import CACHE_DIR
-from builder.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -22,6 +24,8 @@ SHARED = Path(os.environ.get("COURSEBUILD_SHARED", REPO.parent / "shared"))
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of the small fixture course."""
+    from builder.cache import CACHE_DIR
+
     target = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", target, ignore=shutil.ignore_patterns(CACHE_DIR))
     return target
@@ -29,6 +33,8 @@ def project(tmp_path: Path) -> Path:
 
 def run(*args: str) -> Result:
     """Run the coursebuild command in-process, letting real exceptions through."""
+    from builder.cli import main
+
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 

@@ -20,7 +20,9 @@ from browser import lms_site, serve
 from conftest import FIXTURES, REPO, run
 from learner import Learner
 
-pytestmark = pytest.mark.browser
+#: One worker runs the whole module under pytest-xdist (`make test`): CHECKED is counted in that process,
+#: and test_report_checked_states, last, must see every state counted before it.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility")]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTEFACTS = REPO / "test-artifacts" / "accessibility"

@@ -72,7 +72,8 @@ class Attempts:
 
     def __init__(self, browser: Browser, web: Path, page: str = "final-assessment"):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(10000)
+        # a bound on a hang, not a timing: 20 questions drawn and shown can take over 10 s on a loaded CI machine
+        self.context.set_default_timeout(30000)
         self.context.add_init_script(SEEDED_RANDOM)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
