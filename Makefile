@@ -8,6 +8,9 @@ UV_VERSION := 0.13.9
 UV := .uv/bin/uv
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# byte-compile the installed libraries, as pip does: without it every command compiles them from source again
+# (PYTHONDONTWRITEBYTECODE is often set), which doubled the time of a build
+export UV_COMPILE_BYTECODE := 1
 
 # pytest-xdist: one worker per core, at most 4 (each has its own Chromium); tests a module must run together
 # in one process carry an xdist_group mark. `make test PYTEST_JOBS=-n0` runs them all in this process.

@@ -16,6 +16,9 @@ from conftest import REPO
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# How long a browser action or wait may take before the test fails: generous, because CI machines and
+# parallel test workers can be slow; a test that hangs still fails after this.
+TIMEOUT_MS = 30_000
 HARNESS = Path(__file__).parent / "harness" / "lms.html"
 SCORM_AGAIN = REPO / "node_modules" / "scorm-again" / "dist" / "scorm-again.min.js"
 

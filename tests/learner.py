@@ -7,6 +7,8 @@ from typing import Any, Optional
 
 from playwright.sync_api import Browser, Frame, FrameLocator, Page
 
+from browser import TIMEOUT_MS
+
 
 class Learner:
     """One learner session: opens the harness, works through the course, closes the window."""
@@ -16,7 +18,7 @@ class Learner:
         """`resume` seeds scorm-again with a CMI snapshot; `stored` is what the Moodle profile
         (`&moodle=1`) kept from earlier sessions, re-entered as Moodle would."""
         self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.context.set_default_timeout(10000)
+        self.context.set_default_timeout(TIMEOUT_MS)
         if resume is not None:
             seed = json.dumps(json.dumps(resume))
             self.context.add_init_script(f"sessionStorage.setItem('harness-resume', {seed})")

@@ -16,7 +16,7 @@ import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, Frame, Page
 
-from browser import lms_site, serve
+from browser import TIMEOUT_MS, lms_site, serve
 from conftest import FIXTURES, REPO, run
 from learner import Learner
 
@@ -43,7 +43,7 @@ class WebView:
     def __init__(self, browser: Browser, folder: Path, width: int = 1280):
         self.folder = folder
         self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.context.set_default_timeout(10000)
+        self.context.set_default_timeout(TIMEOUT_MS)
         self.page: Page = self.context.new_page()
         self.requests: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from browser import TIMEOUT_MS
 from conftest import REPO, edit, run
 
 FINAL = "quizzes/final.yaml"
@@ -73,7 +74,7 @@ class Attempts:
     def __init__(self, browser: Browser, web: Path, page: str = "final-assessment"):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         # a bound on a hang, not a timing: 20 questions drawn and shown can take over 10 s on a loaded CI machine
-        self.context.set_default_timeout(30000)
+        self.context.set_default_timeout(TIMEOUT_MS)
         self.context.add_init_script(SEEDED_RANDOM)
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
