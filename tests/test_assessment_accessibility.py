@@ -131,6 +131,32 @@ def test_a_wrong_answer_in_a_knowledge_check_shows_the_right_one_and_why(browser
     page.close()
 
 
+def test_a_multiple_answer_check_lists_the_right_answers_and_labels_each_missed_one(browser: Browser, web: Path) -> None:  # noqa: F811
+    page = browser.new_page()
+    page.goto((web / "pages/m4-check.html").as_uri())
+    page.locator("body[data-ready]").wait_for()
+    question = page.evaluate("COURSE.banks['kc-m4'].questions['kc4-effects']")
+    form = page.locator('form[data-question="kc4-effects"]')
+    chosen = question["correct"][0]
+    form.locator(f'input[value="{chosen}"]').check()
+    form.locator("button").click()
+    def text(key: str, part: str) -> str:
+        return form.locator(f'.option[data-option="{key}"] {part}').inner_text().strip()
+    answer = form.locator(".right-answer")
+    assert answer.locator("p.mark").first.inner_text() == "The right answers:"
+    assert answer.locator("ul.right-answers li").all_inner_texts() == [text(k, "label") for k in question["correct"]]
+    assert ".;" not in form.locator(".feedback").inner_text()
+    missed = answer.locator(".option-response")
+    assert missed.count() == len(question["correct"]) - 1
+    for i, key in enumerate(k for k in question["correct"] if k != chosen):
+        block = missed.nth(i).inner_text()
+        assert block.startswith(f"You did not choose: {text(key, 'label')}") and text(key, ".option-feedback") in block
+    failures: list[str] = []
+    axe(page.main_frame, "multiple-answer feedback", failures)
+    assert failures == []
+    page.close()
+
+
 def test_review_can_show_only_whether_each_answer_was_right(browser: Browser, project: Path, tmp_path: Path) -> None:
     edit(project / "quizzes/final.yaml", "attempts: 3", "attempts: 3\nreview: correctness")
     assert run("build", project, "--out", tmp_path / "out", "--target", "web").exit_code == 0

@@ -150,12 +150,22 @@
     });
     if (!right) {
       var correct = session.question(form.getAttribute("data-question")).correct;
-      var answer = element("div", "right-answer");
-      answer.appendChild(element("p", "mark", (correct.length > 1 ? "The right answers: " : "The right answer: ") +
-        correct.map(label).join("; ")));
-      correct.filter(function (key) { return keys.indexOf(key) < 0; }).forEach(function (key) {
-        answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
-      });
+      var answer = element("div", "right-answer"), missed = correct.filter(function (key) { return keys.indexOf(key) < 0; });
+      if (correct.length === 1) {
+        answer.appendChild(element("p", "mark", "The right answer: " + label(correct[0])));
+        missed.forEach(function (key) { answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML); });
+      } else {
+        /* Several right answers: a list (option texts end in their own full stops), then each one missed,
+         * labelled with its text, with its feedback. */
+        answer.appendChild(element("p", "mark", "The right answers:"));
+        var list = answer.appendChild(element("ul", "right-answers"));
+        correct.forEach(function (key) { list.appendChild(element("li", "", label(key))); });
+        missed.forEach(function (key) {
+          var p = answer.appendChild(element("div", "option-response"));
+          p.appendChild(element("p", "mark", "You did not choose: " + label(key)));
+          p.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
+        });
+      }
       region.appendChild(answer);
     }
     region.insertAdjacentHTML("beforeend", form.querySelector(".explanation").innerHTML);
