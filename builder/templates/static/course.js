@@ -553,8 +553,13 @@
     data.ratings.forEach(function (r) {
       var row = tbody.insertRow();
       row.setAttribute("data-unit", r.code);
-      [r.code + " " + r.title, RATING_WORDS[r.before], RATING_WORDS[r.after], r.evidence].forEach(function (text) {
+      [r.code + " " + r.title, RATING_WORDS[r.before], RATING_WORDS[r.after]].forEach(function (text) {
         row.insertCell().textContent = text;
+      });
+      /* Evidence from both self-assessments, each said to be before or after the course. */
+      var evidence = row.insertCell();
+      ["before", "after"].forEach(function (phase) {
+        if (r.evidence[phase]) { evidence.appendChild(element("div", "evidence", (phase === "before" ? "Before: " : "After: ") + r.evidence[phase])); }
       });
     });
     box.appendChild(table);
