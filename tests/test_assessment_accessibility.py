@@ -209,7 +209,19 @@ def test_self_assessment_steps_fit_a_phone(browser: Browser, web: Path) -> None:
         f"Domain 2. Normal and atypical development (part {n} of 4)" for n in range(1, 5)]
     assert [len(step) for step, h in zip(units, headings, strict=True) if h.startswith("Domain 2.")] == [4, 3, 3, 3]
     assert page.locator(".sa-domain:visible").count() == 1
+    # Before a level is chosen (rating works without one), each step must fit too: the level descriptions
+    # wait in a closed <details> per unit.
+    assert page.locator("#sa-level-1").is_checked() is False
+    no_level = page.evaluate("""() => [...document.querySelectorAll('.sa-domain')].map((s, i, all) => {
+        all.forEach(t => t.hidden = t !== s);
+        const screens = s.getBoundingClientRect().height / innerHeight;
+        all.forEach((t, j) => t.hidden = j !== 0);
+        return screens; })""")
+    assert max(no_level) <= SCREENS_PER_STEP, no_level
+    page.locator(".sa-domain:visible .descriptors summary").first.click()
+    assert page.locator(".sa-domain:visible .descriptor").first.is_visible()
     page.locator("#sa-level-1").check()
+    assert page.locator(".sa-domain:visible .descriptors summary").first.is_hidden()
     failures: list[str] = []
     screens: list[float] = []
     keys = Keyboard(page)

@@ -468,6 +468,8 @@
     var choice = box.querySelector(".level-choice"), chosen = box.querySelector(".chosen-level");
     function showLevel(level) {
       all(".descriptor", box).forEach(function (p) { p.hidden = !!level && p.getAttribute("data-level") !== String(level); });
+      /* With a level, its description shows as part of the unit; without, all of them wait in a closed <details>. */
+      all(".descriptors", box).forEach(function (d) { d.open = !!level; d.querySelector("summary").hidden = !!level; });
       if (level && phase === "after") {
         choice.hidden = true;
         chosen.hidden = false;
