@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterator, Literal, Optional
+from typing import Annotated, Any, Iterator, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from builder.sourcemap import SourceFile
 
@@ -52,6 +53,17 @@ Markdown = Annotated[str, StringConstraints(min_length=1)]
 PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment",
                    "learning-record"]
 BankKind = Literal["knowledge-check", "assessment"]
+
+
+def _not_true_or_false(value: Any) -> Any:
+    """YAML's true/false (yes/no, on/off) where a number is expected: an error, where pydantic would read 1 or 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+#: A whole number an author writes (`draw: 20`); `true` is not one.
+WholeNumber = Annotated[int, BeforeValidator(_not_true_or_false)]
 
 
 class Authored(BaseModel):
@@ -122,7 +134,7 @@ class CourseSettings(Authored):
     description: Markdown
     outcomes: list[Outcome] = Field(min_length=1)
     modules: list[Module] = []
-    pass_mark: Optional[Annotated[int, Field(strict=True, ge=0, le=100)]] = None
+    pass_mark: Optional[Annotated[WholeNumber, Field(ge=0, le=100)]] = None
     completion: Completion = Field(default_factory=Completion)  # a factory: no validator is built at import
     lock_assessment: bool = False
     accessibility: AccessibilitySettings = Field(default_factory=AccessibilitySettings)
@@ -213,7 +225,7 @@ class PageMeta(Authored):
     id: Id
     title: Text
     kind: PageKind = "content"
-    minutes: Annotated[int, Field(strict=True, ge=0, le=600)]
+    minutes: Annotated[WholeNumber, Field(ge=0, le=600)]
     outcomes: list[Id] = []
     competencies: list[Code] = []
     bank: Optional[Id] = None
@@ -231,17 +243,17 @@ class BankSettings(Authored):
     id: Id
     title: Text
     kind: BankKind
-    draw: Optional[Annotated[int, Field(strict=True, ge=1)]] = None
+    draw: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     #: at least this many questions for each outcome the bank's questions assess, in every attempt
-    draw_per_outcome: Optional[Annotated[int, Field(strict=True, ge=1)]] = None
+    draw_per_outcome: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     #: at least this many questions with each of these tags, in every attempt
-    draw_per_tag: dict[Id, Annotated[int, Field(strict=True, ge=1)]] = {}
+    draw_per_tag: dict[Id, Annotated[WholeNumber, Field(ge=1)]] = {}
     shuffle: bool = False
     #: options in a new order for each learner attempt (pinned options stay where they are)
     shuffle_options: bool = True
     #: after an assessment: show the right answers with feedback, or only whether each answer was right
     review: Literal["answers", "correctness"] = "answers"
-    attempts: Optional[Annotated[int, Field(strict=True, ge=1)]] = None
+    attempts: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     questions: list[Question] = Field(min_length=1)
 
     def draw_minimums(self) -> dict[str, int]:

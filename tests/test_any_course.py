@@ -375,7 +375,7 @@ def test_stems_and_options_are_phrasing_content_everywhere(tmp_path: Path) -> No
     question = xml.find("question[@type='multichoice']")
     assert question.findtext("questiontext/text") == "<p># of fire doors on each floor?</p>"
     answers = [a.findtext("text") for a in question.iterfind("answer")]
-    assert answers == [text.replace(">", "&gt;") for text in BLOCKISH]
+    assert sorted(answers) == sorted(text.replace(">", "&gt;") for text in BLOCKISH)  # in the bank's fixed order
     gift = succeeds("export", project, "--format", "gift", "-o", "-")
     assert "::final-1::[html]\\# of fire doors on each floor? {" in gift
     assert "\t=1999. The year the rules changed#<p>Yes, the alarm warns everyone in the building.</p>" in gift
