@@ -21,11 +21,11 @@ from builder.errors import Problem, Severity
 from builder.model import OPTION_LABELS, Course, Question
 from builder.sourcemap import Location, SourceFile
 
-#: The rules across a bank (answer position, longest answer) need at least this many questions. They look at
-#: each assessment bank, and at all knowledge-check and case-study decision questions together.
+#: The rules across a bank (answer position, longest and shortest answer) need at least this many questions.
+#: They look at each assessment bank, and at all knowledge-check and case-study decision questions together.
 MIN_BANK_QUESTIONS = 5
 #: A pattern across a bank is reported when chance alone (right answers placed at random) would give it as
-#: often or more in fewer than 1 bank in 100...
+#: often or more in fewer than 1 bank in 100 (divided among the positions for the answer-position rule)...
 CHANCE_LIMIT = 0.01
 #: ...and when it holds in at least this many questions.
 MIN_SKEWED = 4
@@ -35,14 +35,20 @@ EXACT_LIMIT = 200
 REPEATED_OPTION_WORDS = 4
 #: Stems this similar (difflib's ratio, 0 to 1, over their lower-cased words) count as the same stem.
 STEM_SIMILARITY = 0.85
-#: Feedback and explanations need at least this many words besides a verdict such as "Correct." or "No.".
+#: Feedback and explanations need at least this many words after the verdict they open with ("Correct.", "No.",
+#: "That's not right, try again.": see VERDICT_WORDS).
 MIN_REASON_WORDS = 3
 
-_ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|those|them|the options)|"
-                    r"(?:none|neither) of the (?:above|below))\b", re.IGNORECASE)
-_VERDICT = re.compile(r"^\W*(?:(?:that is|that's|you are|you're) )?(?:correct|incorrect|right|wrong|yes|no|"
-                      r"not quite|not this time|not really|well done|good|true|false|sorry)\b\W*(?:try again\W*)?",
-                      re.IGNORECASE)
+_ABOVE = re.compile(r"\b(?:(?:all|both) of (?:the above|the below|these|the options|the answers)|"
+                    r"(?:none|neither) of the (?:above|below)|both (?:options? )?[A-H] and [A-H])\b|"
+                    r"^\W*(?:all|both) of (?:them|those)(?: are (?:correct|right|true))?\W*$", re.IGNORECASE)
+#: Words of a verdict, as feedback opens with them ("Not quite, try again.", "That is not the best answer.");
+#: feedback made of nothing else gives no reason.
+VERDICT_WORDS = frozenset("""
+    a afraid again almost an answer are best choice close correct done entirely exactly excellent false good great
+    here i'm incorrect is isn't it it's no nope not oops option please quite really right so sorry that that's the
+    this time true try unfortunately well wrong yes you you're
+""".split())
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 #: Link text and target stop at the next bracket: `[^\]]*` would make 20,000 `[` take minutes (quadratic).
 _MARKUP = re.compile(r"[*_`#>]|\[([^\[\]]*)\]\([^()]*\)")
@@ -87,7 +93,7 @@ def check_items(course: Course) -> list[Problem]:
     """Every item-writing warning for the course, in file order."""
     # Questions with no options, or more than there are position labels, are validation's errors.
     every = [item for item in items(course) if 0 < len(item.question.options) <= len(OPTION_LABELS)]
-    problems = [p for label, group in _groups(every) for rule in (_answer_position, _longest_answer)
+    problems = [p for label, group in _groups(every) for rule in (_answer_position, _answer_length)
                 for p in rule(label, group)]
     problems += _repeated_options(every) + _above_options(every) + _repeated_stems(every) + _reasons(every)
     return sorted(problems)
@@ -132,13 +138,18 @@ def chance_of_at_least(chances: list[float], count: int) -> float:
     return sum(exactly[count:])
 
 
-def _skew(group: list[Item], hits: Callable[[Question], bool],
-          chance: Callable[[Question], float]) -> tuple[list[Item], float] | None:
-    """The items where `hits` holds and how many chance alone gives, if so many is unlikely by chance."""
+def _skew(group: list[Item], hits: Callable[[Question], bool], chance: Callable[[Question], float],
+          tests: int = 1) -> tuple[list[Item], float] | None:
+    """The items where `hits` holds and how many chance alone gives, if so many is unlikely by chance.
+
+    `tests` is how many such patterns the rule looks at in the bank (e.g. one per position): each must be
+    rarer than CHANCE_LIMIT / tests (Bonferroni's correction), so that a bank placed at random warns in
+    fewer than CHANCE_LIMIT of banks whichever pattern it shows.
+    """
     hit = [item for item in group if hits(item.question)]
     chances = [chance(item.question) for item in group]
     if len(group) >= MIN_BANK_QUESTIONS and len(hit) >= MIN_SKEWED and \
-            chance_of_at_least(chances, len(hit)) < CHANCE_LIMIT:
+            chance_of_at_least(chances, len(hit)) < CHANCE_LIMIT / tests:
         return hit, sum(chances)
     return None
 
@@ -155,8 +166,9 @@ def _chance_at(position: int, question: Question) -> float:
 
 def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
     """Rule `answer-position`: one position holds a right answer far more often than chance."""
-    for p in range(max(len(item.question.options) for item in group)):
-        found = _skew(group, functools.partial(_right_at, p), functools.partial(_chance_at, p))
+    positions = max(len(item.question.options) for item in group)
+    for p in range(positions):
+        found = _skew(group, functools.partial(_right_at, p), functools.partial(_chance_at, p), positions)
         if found:
             hit, expected = found
             yield hit[0].warning((), f"option {OPTION_LABELS[p]} is a right answer in {len(hit)} of "
@@ -165,23 +177,27 @@ def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
                                  "options keep the written order")
 
 
-def _longest_is_right(q: Question) -> bool:
+def _extreme_is_right(pick: Callable[[list[int]], int], q: Question) -> bool:
+    """Whether the option strictly `pick`ed by length (max: longest, min: shortest) is a right answer."""
     lengths = [len(plain(o.text)) for o in q.options]
-    longest = max(lengths)
-    return lengths.count(longest) == 1 and q.options[lengths.index(longest)].correct
+    extreme = pick(lengths)
+    return lengths.count(extreme) == 1 and q.options[lengths.index(extreme)].correct
 
 
-def _longest_answer(label: str, group: list[Item]) -> Iterator[Problem]:
-    """Rule `longest-answer`: the right answer is the longest option far more often than chance."""
-    found = _skew(group, _longest_is_right, _share)
-    if found:
-        hit, expected = found
-        ids = [item.question.id for item in hit]
-        shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
-        yield hit[0].warning((), f"the right answer is the longest option in {len(hit)} of {len(group)} {label} "
-                             f"(about {expected:.0f} by chance): {shown}",
-                             "make the distractors as full and specific as the right answer, or the right "
-                             "answer shorter")
+def _answer_length(label: str, group: list[Item]) -> Iterator[Problem]:
+    """Rules `longest-answer` and `shortest-answer`: the right answer is the longest option, or the shortest,
+    far more often than chance."""
+    for which, pick, fix in (("longest", max, "make the distractors as full and specific as the right answer, "
+                                             "or the right answer shorter"),
+                             ("shortest", min, "make the right answer as full and specific as the distractors, "
+                                               "or the distractors shorter")):
+        found = _skew(group, functools.partial(_extreme_is_right, pick), _share)
+        if found:
+            hit, expected = found
+            ids = [item.question.id for item in hit]
+            shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+            yield hit[0].warning((), f"the right answer is the {which} option in {len(hit)} of {len(group)} "
+                                 f"{label} (about {expected:.0f} by chance): {shown}", fix)
 
 
 # --- options ---------------------------------------------------------------------------------
@@ -262,8 +278,11 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
 # --- feedback --------------------------------------------------------------------------------
 
 def reason_words(text: str) -> int:
-    """Words in feedback besides a leading verdict such as "Correct." or "Not quite."."""
-    return len(_WORD.findall(_VERDICT.sub("", plain(text), count=1)))
+    """Words in feedback after the verdict it opens with (the leading run of VERDICT_WORDS), e.g. 0 for
+    "Not the best answer here." or "Incorrect - please try again.", 4 for "No. Babies communicate from birth."."""
+    words = _words(text)
+    opening = next((i for i, word in enumerate(words) if word.replace("’", "'") not in VERDICT_WORDS), len(words))
+    return len(words) - opening
 
 
 def _reasons(every: list[Item]) -> list[Problem]:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from builder.errors import CoursebuildError
 from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, PACKAGED_FOLDERS, VIDEO_TYPES, archive_name, rewrite_local_images
-from builder.model import OPTION_LABELS, Course, Option, Page, Question
+from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
 from builder.theme import Theme, inline, render_template
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
@@ -114,6 +114,12 @@ def paper_order(course_id: str, question: Question) -> list[Option]:
     return [o if o.pinned else next(moving) for o in question.options]
 
 
+def fixed_order(course_id: str, bank: Bank, question: Question) -> list[Option]:
+    """The options of a bank's question in the one order fixed outputs use (the printed questionnaire, its
+    answer key, and exports that cannot shuffle): `paper_order` when the bank shuffles, else as written."""
+    return paper_order(course_id, question) if bank.settings.shuffle_options else list(question.options)
+
+
 def _question(question: Question, folder: str, options: list[Option] | None = None) -> dict[str, Any]:
     """A question written in the project folder `folder` (its bank's or its page's), its options in `options`' order."""
     def phrasing(text: str) -> Markup:
@@ -154,8 +160,7 @@ def render_kit(course: Course) -> dict[str, str]:
         "sessions": [{"session": s, "instructions": _md(s.instructions, folder_of_course),
                       "modules": [modules[m] for m in s.modules],
                       "cases": [c for c in cases if c["module"] in s.modules]} for s in settings.kit.timetable],
-        "questions": [_question(q, posixpath.dirname(assessment.source.path),
-                                paper_order(settings.id, q) if assessment.settings.shuffle_options else None)
+        "questions": [_question(q, posixpath.dirname(assessment.source.path), fixed_order(settings.id, assessment, q))
                       for q in assessment.settings.questions] if assessment else [],
         "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body, folder(course.page(p)))}
                      for p in settings.kit.handout_pages],

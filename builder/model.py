@@ -14,13 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Iterator, Literal, Optional
+from typing import Annotated, Any, Iterator, Literal, Optional
 
 #: coursebuild uses no pydantic plugins: without this, making the first validator looks for them among the
 #: entry points of every installed distribution (reading and parsing each one's metadata).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from builder.sourcemap import SourceFile
 
@@ -57,6 +58,17 @@ Markdown = Annotated[str, StringConstraints(min_length=1)]
 PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment",
                    "learning-record"]
 BankKind = Literal["knowledge-check", "assessment"]
+
+
+def _not_true_or_false(value: Any) -> Any:
+    """YAML's true/false (yes/no, on/off) where a number is expected: an error, where pydantic would read 1 or 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+#: A whole number an author writes (`draw: 20`); `true` is not one.
+WholeNumber = Annotated[int, BeforeValidator(_not_true_or_false)]
 
 
 class Authored(BaseModel):
@@ -127,7 +139,7 @@ class CourseSettings(Authored):
     description: Markdown
     outcomes: list[Outcome] = Field(min_length=1)
     modules: list[Module] = []
-    pass_mark: Optional[Annotated[int, Field(ge=0, le=100)]] = None
+    pass_mark: Optional[Annotated[WholeNumber, Field(ge=0, le=100)]] = None
     completion: Completion = Field(default_factory=Completion)  # a factory: no validator is built at import
     lock_assessment: bool = False
     accessibility: AccessibilitySettings = Field(default_factory=AccessibilitySettings)
@@ -218,7 +230,7 @@ class PageMeta(Authored):
     id: Id
     title: Text
     kind: PageKind = "content"
-    minutes: Annotated[int, Field(ge=0, le=600)]
+    minutes: Annotated[WholeNumber, Field(ge=0, le=600)]
     outcomes: list[Id] = []
     competencies: list[Code] = []
     bank: Optional[Id] = None
@@ -236,17 +248,17 @@ class BankSettings(Authored):
     id: Id
     title: Text
     kind: BankKind
-    draw: Optional[Annotated[int, Field(ge=1)]] = None
+    draw: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     #: at least this many questions for each outcome the bank's questions assess, in every attempt
-    draw_per_outcome: Optional[Annotated[int, Field(ge=1)]] = None
+    draw_per_outcome: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     #: at least this many questions with each of these tags, in every attempt
-    draw_per_tag: dict[Id, Annotated[int, Field(ge=1)]] = {}
+    draw_per_tag: dict[Id, Annotated[WholeNumber, Field(ge=1)]] = {}
     shuffle: bool = False
     #: options in a new order for each learner attempt (pinned options stay where they are)
     shuffle_options: bool = True
     #: after an assessment: show the right answers with feedback, or only whether each answer was right
     review: Literal["answers", "correctness"] = "answers"
-    attempts: Optional[Annotated[int, Field(ge=1)]] = None
+    attempts: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     questions: list[Question] = Field(min_length=1)
 
     def draw_minimums(self) -> dict[str, int]:

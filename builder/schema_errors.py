@@ -91,6 +91,8 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 def _describe_value(value: Any) -> str:
     if isinstance(value, (dict, list)) or value is None:
         return _TYPE_NAMES[type(value)]
+    if isinstance(value, bool):  # YAML's true, yes, on...: `true`, not `True`
+        return f"`{str(value).lower()}`"
     return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} `{value}`"
 
 

@@ -131,6 +131,32 @@ def test_a_wrong_answer_in_a_knowledge_check_shows_the_right_one_and_why(browser
     page.close()
 
 
+def test_a_multiple_answer_check_lists_the_right_answers_and_labels_each_missed_one(browser: Browser, web: Path) -> None:  # noqa: F811
+    page = browser.new_page()
+    page.goto((web / "pages/m4-check.html").as_uri())
+    page.locator("body[data-ready]").wait_for()
+    question = page.evaluate("COURSE.banks['kc-m4'].questions['kc4-effects']")
+    form = page.locator('form[data-question="kc4-effects"]')
+    chosen = question["correct"][0]
+    form.locator(f'input[value="{chosen}"]').check()
+    form.locator("button").click()
+    def text(key: str, part: str) -> str:
+        return form.locator(f'.option[data-option="{key}"] {part}').inner_text().strip()
+    answer = form.locator(".right-answer")
+    assert answer.locator("p.mark").first.inner_text() == "The right answers:"
+    assert answer.locator("ul.right-answers li").all_inner_texts() == [text(k, "label") for k in question["correct"]]
+    assert ".;" not in form.locator(".feedback").inner_text()
+    missed = answer.locator(".option-response")
+    assert missed.count() == len(question["correct"]) - 1
+    for i, key in enumerate(k for k in question["correct"] if k != chosen):
+        block = missed.nth(i).inner_text()
+        assert block.startswith(f"You did not choose: {text(key, 'label')}") and text(key, ".option-feedback") in block
+    failures: list[str] = []
+    axe(page.main_frame, "multiple-answer feedback", failures)
+    assert failures == []
+    page.close()
+
+
 def test_review_can_show_only_whether_each_answer_was_right(browser: Browser, project: Path, tmp_path: Path) -> None:
     edit(project / "quizzes/final.yaml", "attempts: 3", "attempts: 3\nreview: correctness")
     assert run("build", project, "--out", tmp_path / "out", "--target", "web").exit_code == 0
@@ -183,7 +209,19 @@ def test_self_assessment_steps_fit_a_phone(browser: Browser, web: Path) -> None:
         f"Domain 2. Normal and atypical development (part {n} of 4)" for n in range(1, 5)]
     assert [len(step) for step, h in zip(units, headings, strict=True) if h.startswith("Domain 2.")] == [4, 3, 3, 3]
     assert page.locator(".sa-domain:visible").count() == 1
+    # Before a level is chosen (rating works without one), each step must fit too: the level descriptions
+    # wait in a closed <details> per unit.
+    assert page.locator("#sa-level-1").is_checked() is False
+    no_level = page.evaluate("""() => [...document.querySelectorAll('.sa-domain')].map((s, i, all) => {
+        all.forEach(t => t.hidden = t !== s);
+        const screens = s.getBoundingClientRect().height / innerHeight;
+        all.forEach((t, j) => t.hidden = j !== 0);
+        return screens; })""")
+    assert max(no_level) <= SCREENS_PER_STEP, no_level
+    page.locator(".sa-domain:visible .descriptors summary").first.click()
+    assert page.locator(".sa-domain:visible .descriptor").first.is_visible()
     page.locator("#sa-level-1").check()
+    assert page.locator(".sa-domain:visible .descriptors summary").first.is_hidden()
     failures: list[str] = []
     screens: list[float] = []
     keys = Keyboard(page)

@@ -137,6 +137,11 @@ CASES = {
                             "quizzes/final.yaml:15: question `fa-cues` has two options with the id `crying_d6fc` "
                             "(options without an `id` get one from their first words) "
                             "(give this option its own `id:` (letters, digits or '_'))"),
+    "draw-per-outcome-boolean": (FINAL, "attempts: 3", "attempts: 3\ndraw_per_outcome: true",
+                                 "quizzes/final.yaml:7: `draw_per_outcome` should be a whole number, not `true` "
+                                 "(write a whole number)"),
+    "attempts-boolean": (FINAL, "attempts: 3", "attempts: yes",
+                         "quizzes/final.yaml:6: `attempts` should be a whole number, not `true` (write a whole number)"),
 }
 CASES["outcome-not-taught"] = CASES["outcome-not-taught"][:3] + (
     "course/course.yaml:15: learning outcome `LO2` is not taught by any page "

@@ -9,9 +9,10 @@ import pytest
 from lxml import etree
 
 from builder.export import fraction_text, fractions
+from builder.kit import fixed_order, paper_order
 from builder.loading import load_project
 from builder.markup import convert, convert_inline
-from builder.model import Question
+from builder.model import Option, Question
 from builder.theme import inline
 
 from conftest import REPO, edit, run
@@ -32,10 +33,12 @@ def tricky(project: Path) -> Path:
     return project
 
 
-def questions(project: Path) -> dict[str, tuple[str, Question]]:
+def questions(project: Path) -> dict[str, tuple[str, Question, list[Option]]]:
+    """Each question by id: its bank's title, the question, and its options in the exports' fixed order."""
     course, problems = load_project(project)
     assert course is not None and not [p for p in problems if p.is_error]
-    return {q.id: (bank.settings.title, q) for bank in course.banks for q in bank.settings.questions}
+    return {q.id: (bank.settings.title, q, fixed_order(course.settings.id, bank, q))
+            for bank in course.banks for q in bank.settings.questions}
 
 
 def test_moodle_xml_matches_every_bank(tricky: Path) -> None:
@@ -50,21 +53,21 @@ def test_moodle_xml_matches_every_bank(tricky: Path) -> None:
     exported = root.findall("question[@type='multichoice']")
     assert sorted(q.findtext("name/text") for q in exported) == sorted(expected)
     for node in exported:
-        _, question = expected[node.findtext("name/text")]
+        _, question, order = expected[node.findtext("name/text")]
         assert node.findtext("questiontext/text") == convert_inline(question.stem).html
         assert node.findtext("generalfeedback/text") == convert(question.explanation).html
         assert node.findtext("single") == ("true" if question.type == "single" else "false")
         assert node.findtext("idnumber") == question.id
         answers = node.findall("answer")
         assert len(answers) == len(question.options)
-        for answer, option, fraction in zip(answers, question.options, fractions(question), strict=True):
+        for answer, option, fraction in zip(answers, order, fractions(question, order), strict=True):
             assert answer.get("fraction") == fraction_text(fraction)
             assert answer.findtext("text") == str(inline(convert_inline(option.text).html))
             assert answer.findtext("feedback/text") == convert(option.feedback).html
         positive = sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0)
         assert abs(positive - 100) < 0.001
         if question.type == "multiple":
-            assert all(float(a.get("fraction")) < 0 for a, o in zip(answers, question.options, strict=True) if not o.correct)
+            assert all(float(a.get("fraction")) < 0 for a, o in zip(answers, order, strict=True) if not o.correct)
         assert [t.text for t in node.iterfind("tags/tag/text")] == [*question.outcomes, *question.competencies]
     text = path.read_text(encoding="utf-8")
     assert "Tricky &amp; &lt; &gt;" in text and "~ = # { } :" in text
@@ -110,14 +113,14 @@ def test_gift_matches_every_bank(tricky: Path) -> None:
     parsed = read_gift(out.read_text(encoding="utf-8"))
     expected = questions(tricky)
     assert sorted(parsed) == sorted(expected)
-    for qid, (bank_title, question) in expected.items():
+    for qid, (bank_title, question, order) in expected.items():
         got = parsed[qid]
         assert got["category"] == f"$course$/top/Mini fixture course/{bank_title}"
         assert got["stem"] == inline(convert_inline(question.stem).html)
         assert got["general"] == convert(question.explanation).html.strip()
-        assert [o["text"] for o in got["options"]] == [inline(convert_inline(o.text).html) for o in question.options]
-        assert [o["feedback"] for o in got["options"]] == [convert(o.feedback).html.strip() for o in question.options]
-        assert [o["fraction"] for o in got["options"]] == pytest.approx(fractions(question), abs=0.001)
+        assert [o["text"] for o in got["options"]] == [inline(convert_inline(o.text).html) for o in order]
+        assert [o["feedback"] for o in got["options"]] == [convert(o.feedback).html.strip() for o in order]
+        assert [o["fraction"] for o in got["options"]] == pytest.approx(fractions(question, order), abs=0.001)
         assert got["labels"] == [("id", qid), *(("tag", t) for t in [*question.outcomes, *question.competencies])]
     assert parsed["fa-support"]["stem"] == SPECIAL.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "?"
 
@@ -139,3 +142,37 @@ def test_the_course_exports_cleanly(tmp_path: Path) -> None:
     for format_, ext in (("moodle-xml", "xml"), ("gift", "gift")):
         assert run("export", REPO, "--format", format_, "-o", tmp_path / f"q.{ext}").exit_code == 0
     assert len(read_gift((tmp_path / "q.gift").read_text())) == len(questions(REPO))
+
+
+def test_moodle_xml_shuffles_only_what_may_move(project: Path) -> None:
+    """`<shuffleanswers>` is true only for a shuffling bank's question with no pinned option; any other question
+    is not shuffled by Moodle and comes in the printed questionnaire's order, pinned options where written."""
+    bank = project / "quizzes/final.yaml"
+    edit(bank, "        feedback: No. Every practitioner can help a parent find support.\n",
+         "        feedback: No. Every practitioner can help a parent find support.\n"
+         "      - {text: Tell them to try harder., feedback: No. Blame pushes a parent away from help.}\n"
+         "      - {text: Wait for the next visit., feedback: No. Isolation is worth asking about now.}\n"
+         "      - {text: None of these., pinned: true, feedback: No. Asking what support they want is right.}\n")
+    def exported() -> dict[str, tuple[str, list[str]]]:
+        out = project / "questions.xml"
+        result = run("export", project, "--format", "moodle-xml", "-o", out)
+        assert result.exit_code == 0, result.output
+        root = etree.parse(str(out)).getroot()
+        return {q.findtext("name/text"): (q.findtext("shuffleanswers"), [a.findtext("text") for a in q.iter("answer")])
+                for q in root.iterfind("question[@type='multichoice']")}
+    course, _ = load_project(project)
+    assert course is not None
+    final = next(b for b in course.banks if b.source.path == "quizzes/final.yaml")
+    pinned = next(q for q in final.settings.questions if any(o.pinned for o in q.options))
+    got = exported()
+    assert got[pinned.id][0] == "false"
+    order = paper_order(course.settings.id, pinned)
+    assert order != list(pinned.options)  # the fixed order really moves the other options...
+    assert [i for i, o in enumerate(order) if o.pinned] == [i for i, o in enumerate(pinned.options) if o.pinned]
+    assert got[pinned.id][1] == [str(inline(convert_inline(o.text).html)) for o in order]  # ...and Moodle gets it
+    others = [q for q in final.settings.questions if q is not pinned]
+    assert others and all(got[q.id][0] == "true" for q in others)
+    edit(bank, "title: Final check", "title: Final check\nshuffle_options: false")
+    got = exported()
+    assert all(got[q.id] == ("false", [str(inline(convert_inline(o.text).html)) for o in q.options])
+               for q in final.settings.questions)

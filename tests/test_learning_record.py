@@ -81,7 +81,7 @@ def test_self_assessment_and_learning_record(browser: Browser, sites: dict[str, 
     row = record.locator('tr[data-unit="1.01"] td')
     assert [row.nth(i).inner_text() for i in range(4)] == [
         "1.01 Observing and responding to infant cues", "Working towards", "Achieved",
-        "I now describe cues aloud to parents."]
+        "Before: I watch babies' cues on visits.\nAfter: I now describe cues aloud to parents."]
     learner.view.locator(".finish").click()
     learner.view.locator(".finished").wait_for()
     result = learner.harness()
@@ -136,14 +136,18 @@ def test_learning_record_prints_on_at_most_three_a4_pages(browser: Browser, tmp_
     page.locator("body[data-ready]").wait_for()
     page.evaluate("""() => { const s = window.coursebuild;
         COURSE.units.forEach((u, i) => { s.selfAssessment().before[u.code] = 'n'; s.selfAssessment().after[u.code] = i % 2 ? 'a' : 'w';
-          if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); } });
+          if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); }
+          if (i % 6 === 0) { s.setNote('sa.before.' + u.code, 'Read about it once.'); } });
         Object.keys(COURSE.noteLabels).forEach(key => s.setNote(key, 'What I would ask the family next time.'));
         s.setNote(COURSE.notes.find(k => k.startsWith('ev.')), 'An evaluation comment.');
         s.save(); }""")
     page.reload()
     page.locator("body[data-ready]").wait_for()
     assert page.locator(".ratings-table tbody tr").count() == 63
-    assert page.locator(".ratings-table tbody tr").first.locator("td").nth(1).inner_text() == "Not yet"
+    first = page.locator(".ratings-table tbody tr").first.locator("td")
+    assert first.nth(1).inner_text() == "Not yet"
+    assert first.nth(3).inner_text() == ("Before: Read about it once.\n"
+                                         "After: Discussed this with my supervisor and used it on a home visit.")
     labels = page.locator(".record-notes dt").all_inner_texts()
     assert any(label.startswith("Case study: Leah, Jordan and baby Kai, stage ") for label in labels), labels
     assert len(labels) == len(page.evaluate("COURSE.noteLabels")) and "An evaluation comment." not in page.content()

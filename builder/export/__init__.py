@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
 
-from builder.model import Bank, Course, Question
+from builder.model import Bank, Course, Option, Question
 
 FORMATS = {"moodle-xml": "xml", "gift": "gift"}
 
@@ -17,13 +17,15 @@ def selected_banks(course: Course, bank_id: str | None) -> list[Bank]:
     return [bank for bank in course.banks if bank_id is None or bank.settings.id == bank_id]
 
 
-def fractions(question: Question) -> list[float]:
-    """Moodle grade fractions per option: right ones share 100; for multiple answers, wrong ones share -100."""
-    right = sum(option.correct for option in question.options)
-    wrong = len(question.options) - right
+def fractions(question: Question, options: Sequence[Option] | None = None) -> list[float]:
+    """Moodle grade fractions per option of `options` (default: the question's, as written): right ones share
+    100; for multiple answers, wrong ones share -100."""
+    options = question.options if options is None else options
+    right = sum(option.correct for option in options)
+    wrong = len(options) - right
     if question.type == "single":
-        return [100.0 if option.correct else 0.0 for option in question.options]
-    return [100.0 / right if option.correct else -100.0 / wrong for option in question.options]
+        return [100.0 if option.correct else 0.0 for option in options]
+    return [100.0 / right if option.correct else -100.0 / wrong for option in options]
 
 
 def fraction_text(value: float) -> str:

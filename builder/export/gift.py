@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 from builder.errors import Problem, Severity
 from builder.export import category_path, fraction_text, fractions, is_page_link, page_links_as_text, tags
+from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
-from builder.model import Bank, Course, Question
+from builder.model import Bank, Course, Option, Question
 from builder.theme import inline
 
 SPECIAL = "\\~=#{}:"
@@ -66,7 +67,8 @@ def export(course: Course, banks: list[Bank]) -> bytes:
     blocks = []
     for bank in banks:
         blocks.append(f"$CATEGORY: {category_path(course, bank)}")
-        blocks.extend(_question(question) for question in bank.settings.questions)
+        blocks.extend(_question(question, fixed_order(course.settings.id, bank, question))
+                      for question in bank.settings.questions)
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
@@ -80,10 +82,11 @@ def _html(markdown: str) -> str:
     return page_links_as_text(convert(markdown).html)
 
 
-def _question(question: Question) -> str:
+def _question(question: Question, options: list[Option]) -> str:
+    """A question, its options in `options`' order (GIFT has no shuffle setting: see docs/authoring.md)."""
     labels = " ".join([f"[id:{question.id}]", *(f"[tag:{tag}]" for tag in tags(question))])
     lines = [f"// {labels}", f"::{escape(question.id)}::[html]{escape(_phrasing(question.stem))} {{"]
-    for option, fraction in zip(question.options, fractions(question), strict=True):
+    for option, fraction in zip(options, fractions(question, options), strict=True):
         if question.type == "single":
             mark = "=" if option.correct else "~"
         else:

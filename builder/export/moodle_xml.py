@@ -8,6 +8,7 @@ import posixpath
 from lxml import etree
 
 from builder.export import category_path, fraction_text, fractions, page_links_as_text, tags
+from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
 from builder.media import archive_name, rewrite_local_images
 from builder.model import Bank, Course, Question
@@ -22,7 +23,7 @@ def export(course: Course, banks: list[Bank]) -> bytes:
         _text(etree.SubElement(category, "category"), category_path(course, bank))
         _text(etree.SubElement(category, "info", format="html"), "")
         for question in bank.settings.questions:
-            quiz.append(_question(course, question, posixpath.dirname(bank.source.path)))
+            quiz.append(_question(course, bank, question))
     return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -59,16 +60,22 @@ def _fill_html(field: etree._Element, html: str, course: Course, folder: str) ->
         file.text = base64.b64encode(data).decode("ascii")
 
 
-def _question(course: Course, question: Question, folder: str) -> etree._Element:
+def _question(course: Course, bank: Bank, question: Question) -> etree._Element:
+    """A multichoice question. Moodle shuffles its answers (when the quiz also shuffles within questions) only
+    if the bank shuffles and no option is pinned; otherwise the answers come in the printed questionnaire's
+    fixed order, pinned options in place (`shuffleanswers` is all or nothing in Moodle)."""
+    folder = posixpath.dirname(bank.source.path)
+    shuffle = bank.settings.shuffle_options and not any(option.pinned for option in question.options)
+    options = fixed_order(course.settings.id, bank, question)
     node = etree.Element("question", type="multichoice")
     _text(etree.SubElement(node, "name"), question.id)
     _html_field(node, "questiontext", question.stem, course, folder, phrasing=True)
     _html_field(node, "generalfeedback", question.explanation, course, folder)
     for tag, value in (("defaultgrade", "1"), ("penalty", "0"), ("hidden", "0"), ("idnumber", question.id),
                        ("single", "true" if question.type == "single" else "false"),
-                       ("shuffleanswers", "true"), ("answernumbering", "abc")):
+                       ("shuffleanswers", "true" if shuffle else "false"), ("answernumbering", "abc")):
         etree.SubElement(node, tag).text = value
-    for option, fraction in zip(question.options, fractions(question), strict=True):
+    for option, fraction in zip(options, fractions(question, options), strict=True):
         answer = etree.SubElement(node, "answer", fraction=fraction_text(fraction), format="html")
         _fill_html(answer, str(inline(convert_inline(option.text).html)), course, folder)
         _html_field(answer, "feedback", option.feedback, course, folder)

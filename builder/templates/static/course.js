@@ -150,12 +150,22 @@
     });
     if (!right) {
       var correct = session.question(form.getAttribute("data-question")).correct;
-      var answer = element("div", "right-answer");
-      answer.appendChild(element("p", "mark", (correct.length > 1 ? "The right answers: " : "The right answer: ") +
-        correct.map(label).join("; ")));
-      correct.filter(function (key) { return keys.indexOf(key) < 0; }).forEach(function (key) {
-        answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
-      });
+      var answer = element("div", "right-answer"), missed = correct.filter(function (key) { return keys.indexOf(key) < 0; });
+      if (correct.length === 1) {
+        answer.appendChild(element("p", "mark", "The right answer: " + label(correct[0])));
+        missed.forEach(function (key) { answer.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML); });
+      } else {
+        /* Several right answers: a list (option texts end in their own full stops), then each one missed,
+         * labelled with its text, with its feedback. */
+        answer.appendChild(element("p", "mark", "The right answers:"));
+        var list = answer.appendChild(element("ul", "right-answers"));
+        correct.forEach(function (key) { list.appendChild(element("li", "", label(key))); });
+        missed.forEach(function (key) {
+          var p = answer.appendChild(element("div", "option-response"));
+          p.appendChild(element("p", "mark", "You did not choose: " + label(key)));
+          p.insertAdjacentHTML("beforeend", option(key).querySelector(".option-feedback").innerHTML);
+        });
+      }
       region.appendChild(answer);
     }
     region.insertAdjacentHTML("beforeend", form.querySelector(".explanation").innerHTML);
@@ -458,6 +468,8 @@
     var choice = box.querySelector(".level-choice"), chosen = box.querySelector(".chosen-level");
     function showLevel(level) {
       all(".descriptor", box).forEach(function (p) { p.hidden = !!level && p.getAttribute("data-level") !== String(level); });
+      /* With a level, its description shows as part of the unit; without, all of them wait in a closed <details>. */
+      all(".descriptors", box).forEach(function (d) { d.open = !!level; d.querySelector("summary").hidden = !!level; });
       if (level && phase === "after") {
         choice.hidden = true;
         chosen.hidden = false;
@@ -543,8 +555,13 @@
     data.ratings.forEach(function (r) {
       var row = tbody.insertRow();
       row.setAttribute("data-unit", r.code);
-      [r.code + " " + r.title, RATING_WORDS[r.before], RATING_WORDS[r.after], r.evidence].forEach(function (text) {
+      [r.code + " " + r.title, RATING_WORDS[r.before], RATING_WORDS[r.after]].forEach(function (text) {
         row.insertCell().textContent = text;
+      });
+      /* Evidence from both self-assessments, each said to be before or after the course. */
+      var evidence = row.insertCell();
+      ["before", "after"].forEach(function (phase) {
+        if (r.evidence[phase]) { evidence.appendChild(element("div", "evidence", (phase === "before" ? "Before: " : "After: ") + r.evidence[phase])); }
       });
     });
     box.appendChild(table);

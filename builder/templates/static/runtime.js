@@ -794,7 +794,7 @@
       outcomesMet: this.state.a && this.state.a.m ? this.state.a.m.slice() : [], level: sa.l,
       ratings: this.course.units.map(function (u) {
         return { code: u.code, title: u.title, before: sa.before[u.code] || "", after: sa.after[u.code] || "",
-                 evidence: self.note("sa.after." + u.code) || self.note("sa.before." + u.code) };
+                 evidence: { before: self.note("sa.before." + u.code), after: self.note("sa.after." + u.code) } };
       }),
       notes: this.course.notes.filter(function (key) { return key.indexOf("sa.") !== 0 && self.note(key); })
         .map(function (key) { return { key: key, text: self.note(key) }; })
