@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from builder.active_content import without_script
+
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -58,6 +60,28 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     if folder:
         return (f"is a symbolic link that leads out of {folder}/ ({target})",
                 "copy the file itself into course/media/")
+    return None
+
+
+def packaged_bytes(root: Path, project_path: str) -> bytes:
+    """The bytes a package (or the kit's folder) holds for the project file `project_path`: the file with any
+    script taken out (`active_content.without_script`). The caller has checked it with `readable_problem`."""
+    return without_script((root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+
+
+def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if the project file `target` may not be packaged (`containment_problem`)
+    or is not a regular file there (missing, a folder, a FIFO or device); None if it may be read."""
+    refused = containment_problem(root, target)
+    if refused:
+        return refused
+    path = root / target
+    if path.is_dir():
+        return f"is a folder ({target}), not a file", "point at a file in it"
+    if not path.exists():
+        return f"not found (looked for {target})", "check the file name, its folder and its upper/lower case"
+    if not path.is_file():  # stat only: never opened
+        return f"is not a regular file ({target} is a FIFO, a device or a socket)", "replace it with the file itself"
     return None
 
 

@@ -19,9 +19,8 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder.active_content import without_script
 from builder.markup import convert, convert_inline
-from builder.media import AUDIO_TYPES, VIDEO_TYPES, archive_name
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
@@ -187,7 +186,7 @@ class _Media:
 
     def name(self, project_path: str) -> str:
         if project_path not in self.sources:
-            data = without_script((self.course.root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+            data = packaged_bytes(self.course.root, project_path)
             name = f"{MEDIA}/{archive_name(project_path, data)}"
             self.files[name] = data
             self.sources[project_path] = name

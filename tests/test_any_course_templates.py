@@ -1,0 +1,131 @@
+"""Issue 17, second verification: the project's own templates. `check` compiles and renders them as `build`,
+`report` and `kit` would, and the kit reads only files inside course/ and quizzes/ whatever a template writes.
+Each test asserts the exact message or the right output, on the generated course of `any_course.py`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from any_course import SVG
+from test_any_course import build_all, check_fails, make, succeeds
+
+from conftest import run
+
+BUILTIN = Path(__file__).resolve().parent.parent / "builder/templates"
+KIT_FIX = "a kit template's image paths start from course/pages/"
+
+
+def _override(project: Path, name: str, text: str, line: int | None = None) -> None:
+    """The project's copy of the built-in template `name`, with `text` inserted before `line` (else appended)."""
+    lines = (BUILTIN / name).read_text("utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) if line is None else line - 1, text)
+    (project / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / "templates" / name).write_text("".join(lines), "utf-8")
+
+
+def _kit_fails(project: Path, out: Path) -> list[str]:
+    result = run("kit", project, "--out", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert not out.exists()
+    return result.stderr.splitlines()
+
+
+def test_kit_template_images_outside_course_are_refused_by_check_and_kit(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\nOUTSIDE")
+    (project / "secret.txt").write_text("SECRET")
+    _override(project, "kit/questionnaire.html",
+              '<img src="../../../outside.png" alt="x"> <img src="../../secret.txt" alt="y">\n'
+              '<img src="/etc/passwd" alt="pw">\n', line=4)
+    where = "templates/kit/questionnaire.html"
+    expected = [
+        f"{where}:4: image `../../../outside.png` points outside the project, so the kit cannot show it "
+        f"(keep files inside course/; {KIT_FIX})",
+        f"{where}:4: image `../../secret.txt` points at secret.txt, outside course/ and quizzes/, so the kit cannot "
+        f"show it (move the file into course/media/; only files in course/ and quizzes/ are packaged; {KIT_FIX})",
+        f"{where}:5: image `/etc/passwd` points at /etc/passwd, outside course/ and quizzes/, so the kit cannot "
+        f"show it (move the file into course/media/; only files in course/ and quizzes/ are packaged; {KIT_FIX})"]
+    assert check_fails(project) == expected
+    assert _kit_fails(project, tmp_path / "kit") == [*expected, "course invalid: 3 errors"]
+
+
+def test_kit_refuses_a_path_a_template_computes_at_its_file(tmp_path: Path) -> None:
+    """A `src` made by template code is not in the template's text: the template, line 1."""
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '<img src="{{ "../../" ~ "secret.txt" }}" alt="y">\n', line=4)
+    (project / "secret.txt").write_text("SECRET")
+    assert check_fails(project) == [
+        "templates/kit/handouts.html:1: image `../../secret.txt` points at secret.txt, outside course/ and "
+        f"quizzes/, so the kit cannot show it (move the file into course/media/; only files in course/ and "
+        f"quizzes/ are packaged; {KIT_FIX})"]
+
+
+def test_kit_template_images_missing_or_folders_are_one_line_each(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '<img src="../media/logo.png" alt="logo"><img src="../media" alt="m">\n',
+              line=4)
+    expected = [
+        "templates/kit/handouts.html:4: image `../media/logo.png` not found (looked for course/media/logo.png), so "
+        f"the kit cannot show it (check the file name, its folder and its upper/lower case; {KIT_FIX})",
+        "templates/kit/handouts.html:4: image `../media` is a folder (course/media), not a file, so the kit cannot "
+        f"show it (point at a file in it; {KIT_FIX})"]
+    assert check_fails(project) == expected
+    assert _kit_fails(project, tmp_path / "kit") == [*expected, "course invalid: 2 errors"]
+    # the kit's own guard, whatever `check` found: no file is read, the `src` is left as written
+    from builder.kit import with_media
+
+    html = '<p><img src="../media/logo.png" alt="logo"></p>'
+    saved, files, problems = with_media(html, project, "handouts")
+    assert (saved, files) == (html, {}) and [str(p) for p in problems] == expected[:1]
+
+
+def test_check_compiles_the_projects_templates(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{% if %}\n")
+    _override(project, "report.md", "{% if %}\n")
+    _override(project, "kit/handouts.html", "{{ settings.title | nofilter }}\n", line=4)
+    fix = "(fix the template, or delete your copy to use the built-in one)"
+    page_line = len((BUILTIN / "page.html").read_text("utf-8").splitlines()) + 1
+    report_line = len((BUILTIN / "report.md").read_text("utf-8").splitlines()) + 1
+    assert check_fails(project) == [
+        f"templates/kit/handouts.html:4: template error: No filter named 'nofilter'. {fix}",
+        f"templates/page.html:{page_line}: template error: Expected an expression, got 'end of statement block' {fix}",
+        f"templates/report.md:{report_line}: template error: Expected an expression, got 'end of statement block' "
+        f"{fix}"]
+
+
+def test_check_renders_the_projects_templates_as_build_report_and_kit_do(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{{ no_such_name }}\n", line=2)
+    _override(project, "report.html", "{{ r.no_such_field.x }}\n", line=2)
+    _override(project, "kit/answer-key.html", "{{ 1 / 0 }}\n", line=4)
+    fix = "(fix the template, or delete your copy to use the built-in one)"
+    lines = check_fails(project)
+    assert lines == [
+        f"templates/kit/answer-key.html:4: template error: ZeroDivisionError: division by zero {fix}",
+        f"templates/page.html:2: template error: 'no_such_name' is undefined {fix}",
+        f"templates/report.html:2: template error: 'builder.report.Report object' has no attribute 'no_such_field' "
+        f"{fix}"]
+
+
+def test_a_project_that_overrides_templates_soundly_still_passes_and_builds(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{# this course's own page #}\n", line=1)
+    _override(project, "kit/handouts.html", "{# own handouts #}\n", line=1)
+    build_all(project)
+
+
+def test_kit_folder_svgs_are_cleaned_as_the_packages_clean_them(tmp_path: Path) -> None:
+    scripted = SVG.replace(b"<rect", b'<script>alert(1)</script><rect onclick="steal()"')
+    project = make(tmp_path, files={"course/media/fire-door.svg": scripted})
+    succeeds("build", project, "--target", "web", "--out", tmp_path / "out")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    packaged = {p.name: p.read_bytes() for p in (tmp_path / "out/fire-safety-1.0-web/media").glob("*.svg")}
+    kit = {p.name: p.read_bytes() for p in (tmp_path / "kit/fire-safety-1.0-kit/media").glob("*.svg")}
+    assert kit == packaged and len(kit) == 1
+    (data,) = kit.values()
+    assert b"script" not in data and b"onclick" not in data
+    assert re.fullmatch(r"fire-door-[0-9a-f]{10}\.svg", next(iter(kit)))
+    assert next(iter(kit)) == f"fire-door-{hashlib.sha256(data).hexdigest()[:10]}.svg"
