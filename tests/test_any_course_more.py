@@ -321,10 +321,12 @@ def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None
                                              'explanation: "Raise the alarm first.\\n\\n![A drill](../course/media/drill%201.mp4)"', 1))
     quiz = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode("utf-8"))
     question = quiz.find("question[@type='multichoice']")
-    video = f"drill-1-{_digest(mp4)}.mp4"
+    video, captions = f"drill-1-{_digest(mp4)}.mp4", f"drill-1-{_digest(b'WEBVTT' + bytes([10]))}.vtt"
     assert question.findtext("generalfeedback/text") == (
-        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill</video></p>')
-    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video]
+        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill<track '
+        f'kind="captions" default="" label="Captions" srclang="en" src="@@PLUGINFILE@@/{captions}"></track>'
+        '</video></p>')  # the captions as the packages carry them
+    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video, captions]
     second = question.findall("answer")[1]
     plan = f"plan-{_digest(SVG)}.svg"
     assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
