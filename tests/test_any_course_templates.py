@@ -129,3 +129,19 @@ def test_kit_folder_svgs_are_cleaned_as_the_packages_clean_them(tmp_path: Path) 
     assert b"script" not in data and b"onclick" not in data
     assert re.fullmatch(r"fire-door-[0-9a-f]{10}\.svg", next(iter(kit)))
     assert next(iter(kit)) == f"fire-door-{hashlib.sha256(data).hexdigest()[:10]}.svg"
+
+
+# --- a link's problem is reported at the link, not at a mention of its path --------------------------
+
+def test_a_link_problem_is_on_the_links_line_not_a_mention_or_a_stripped_attribute(tmp_path: Path) -> None:
+    body = ("\nA <code>../../secret.txt</code> is a path, and so is `../../secret.txt`.\n\n"
+            "See [n](../../secret.txt).\n\n"
+            '<span style="background:url(gone.png)">styled</span>\n\n'
+            "[ref link][r1] and more.\n\n[r1]: gone.png\n\nFootnote[^1].\n\n[^1]: See [n](gone.png).\n")
+    project = make(tmp_path, extra_body=body)
+    gone = ("`gone.png` not found (looked for course/pages/gone.png) (check the file name, its folder and its "
+            "upper/lower case)")
+    assert [line for line in check_fails(project) if ": warning: " not in line] == [
+        "course/pages/intro.md:16: `../../secret.txt` points at secret.txt, outside course/ and quizzes/ (move the "
+        "file into course/media/; only files in course/ and quizzes/ are packaged)",
+        f"course/pages/intro.md:22: {gone}", f"course/pages/intro.md:26: {gone}"]
