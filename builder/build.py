@@ -51,18 +51,22 @@ class Built:
     outputs: tuple[Output, ...]
 
 
-def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS) -> Checked:
+def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS,
+          templates: bool = False) -> Checked:
     """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
+    With `templates` (the `check` command), the project's own templates are compiled, and rendered as `build`,
+    `report` and `kit` render them (`rendering_problems`); those commands render them themselves, and stop at
+    the first template that fails.
     """
     start_build()
     course, problems = load_project(project)
-    problems += template_problems(project) or compile_problems(project)
+    problems += template_problems(project) or (compile_problems(project) if templates else [])
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
-        if not any(p.is_error for p in problems) and overrides_templates(project):
+        if templates and not any(p.is_error for p in problems) and overrides_templates(project):
             problems += rendering_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)

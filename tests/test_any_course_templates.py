@@ -145,3 +145,25 @@ def test_a_link_problem_is_on_the_links_line_not_a_mention_or_a_stripped_attribu
         "course/pages/intro.md:16: `../../secret.txt` points at secret.txt, outside course/ and quizzes/ (move the "
         "file into course/media/; only files in course/ and quizzes/ are packaged)",
         f"course/pages/intro.md:22: {gone}", f"course/pages/intro.md:26: {gone}"]
+
+
+# --- symbolic links: the message names the link and where it leads --------------------------------------
+
+def test_a_dangling_page_link_names_the_link_and_its_target(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (project / "course/pages/intro.md").unlink()
+    (project / "course/pages/intro.md").symlink_to("nowhere.md")
+    assert check_fails(project) == [
+        "course/pages/intro.md:1: the file is a symbolic link to nowhere.md, which does not exist (point the link "
+        "at an existing file, or replace it with the file itself)"]
+
+
+def test_a_course_folder_linked_out_of_the_project_is_named_as_the_link(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    outside = tmp_path / "elsewhere"
+    (project / "course").rename(outside)
+    (project / "course").symlink_to(outside)
+    problem = (f"the folder `course` is a link to a folder outside the project ({outside}), which is not read "
+               "(replace the link with the folder itself)")
+    assert check_fails(project) == [f"course/competencies.yaml:1: {problem}", f"course/course.yaml:1: {problem}",
+                                    f"course/pages:1: {problem}"]
