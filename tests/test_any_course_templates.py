@@ -167,3 +167,19 @@ def test_a_course_folder_linked_out_of_the_project_is_named_as_the_link(tmp_path
                "(replace the link with the folder itself)")
     assert check_fails(project) == [f"course/competencies.yaml:1: {problem}", f"course/course.yaml:1: {problem}",
                                     f"course/pages:1: {problem}"]
+
+
+# --- ids are ASCII: the message says so, and suggests the ASCII spelling when there is one ---------------
+
+def test_a_non_ascii_id_is_told_ascii_with_its_transliteration_when_there_is_one(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    bank = project / "quizzes/final.yaml"
+    bank.write_text(bank.read_text("utf-8").replace("id: final-1", "id: café-frigo", 1), "utf-8")
+    page = project / "course/pages/intro.md"
+    page.write_text(page.read_text("utf-8").replace("id: intro", "id: אחסון", 1), "utf-8")
+    hint = ("start with an ASCII letter, a-z or A-Z without accents, then ASCII letters, digits, '-' or '_', at most "
+            "64 characters")
+    lines = [line for line in check_fails(project) if "is not in the right form" in line]
+    assert lines == [f"course/pages/intro.md:2: `id` value `אחסון` is not in the right form ({hint})",
+                     f"quizzes/final.yaml:5: `id` value `café-frigo` is not in the right form ({hint}, e.g. "
+                     "`cafe-frigo`)"]
