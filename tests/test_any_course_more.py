@@ -141,10 +141,10 @@ def test_a_repeated_domain_is_refused(tmp_path: Path) -> None:
 def test_a_non_ascii_domain_code_gets_one_clear_line(tmp_path: Path) -> None:
     project = make(tmp_path, domains=("Ä",))
     unit_hint = ("(a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
-                 "accents) or digits)")
+                 "accents) or digits, e.g. `A.01`)")  # the ASCII spelling suggested
     assert errors(project) == [
         "course/competencies.yaml:8: `number` value `Ä` is not in the right form (a domain number or code such as "
-        "4 or A: letters A-Z (without accents) and digits, at most 8)",
+        "4 or A: letters A-Z (without accents) and digits, at most 8, e.g. `A`)",
         f"course/competencies.yaml:11: `code` value `Ä.01` is not in the right form {unit_hint}",
         f"course/pages/intro.md:6: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}",
         *(f"quizzes/final.yaml:{line}: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"
