@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Callable
 
 from builder import TARGETS
 from builder.cache import start_build
@@ -15,7 +16,7 @@ from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
 from builder.rendering import render_site
-from builder.theme import Theme, template_problems
+from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
 
@@ -50,20 +51,58 @@ class Built:
     outputs: tuple[Output, ...]
 
 
-def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS) -> Checked:
+def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS,
+          templates: bool = False) -> Checked:
     """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
+    With `templates` (the `check` command), the project's own templates are compiled, and rendered as `build`,
+    `report` and `kit` render them (`rendering_problems`); those commands render them themselves, and stop at
+    the first template that fails.
     """
     start_build()
     course, problems = load_project(project)
-    problems += template_problems(project)
+    problems += template_problems(project) or (compile_problems(project) if templates else [])
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
+        if templates and not any(p.is_error for p in problems) and overrides_templates(project):
+            problems += rendering_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))
+
+
+def rendering_problems(course: Course) -> list[Problem]:
+    """What the project's own templates make `build`, `report` or `kit` fail on, found by rendering the site,
+    both reports and the kit's documents in memory (for `check`, when the project overrides any template).
+
+    The first failing template of each is reported (a render stops at it); kit images that may not be read
+    (`kit.with_media`) are all reported.
+    """
+    from builder.kit import KitUnavailable, render_kit, with_media
+    from builder.report import build_report, render_report
+
+    problems: list[Problem] = []
+    report = build_report(course)
+    renders: list[Callable[[], object]] = [
+        lambda: render_report(course, report, "md"), lambda: render_report(course, report, "html"),
+        lambda: render_site(course, Theme.for_project(course.root))]
+
+    def kit_images() -> None:
+        for name, html in render_kit(course).items():
+            problems.extend(with_media(html, course.root, name)[2])
+
+    if course.settings.kit is not None:
+        renders.append(kit_images)
+    for render in renders:
+        try:
+            render()
+        except KitUnavailable:
+            pass
+        except TemplateProblem as exc:
+            problems.append(problem_of(exc))
+    return problems
 
 
 def output_folder(project: Path, out_dir: Path | None = None) -> Path:
@@ -169,10 +208,16 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     checked = check(project, targets=())
     course = checked.course
     files: dict[str, bytes] = {}
-    for name, html in render_kit(course).items():
-        saved, media = with_media(html, course.root)
+    documents = render_kit(course)
+    problems: list[Problem] = []
+    for name, html in documents.items():
+        saved, media, refused = with_media(html, course.root, name)
         files[f"{name}.html"] = saved.encode("utf-8")
         files.update(media)
+        problems += refused
+    if problems:
+        raise CourseInvalid(problems)
+    for name, html in documents.items():
         files[f"{name}.pdf"] = to_pdf(html, course.root)
     files["slides.pptx"], left_out = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)

@@ -111,7 +111,7 @@ def new(project: Path) -> None:
 @STRICT
 def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
     """Validate the course in PROJECT (default: this folder) and write nothing."""
-    checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets))
+    checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True)
     _show_warnings(checked.warnings)
     settings = checked.course.settings
     click.echo(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "

@@ -18,11 +18,19 @@ from urllib.parse import quote, unquote, urlsplit
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder.errors import CoursebuildError
+from builder.errors import CoursebuildError, Problem
 from builder.markup import convert, convert_inline
-from builder.media import AUDIO_TYPES, PACKAGED_FOLDERS, VIDEO_TYPES, archive_name, rewrite_local_images
+from builder.media import (
+    AUDIO_TYPES,
+    PACKAGED_FOLDERS,
+    VIDEO_TYPES,
+    archive_name,
+    packaged_bytes,
+    readable_problem,
+    rewrite_local_images,
+)
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
-from builder.theme import Theme, inline, render_template
+from builder.theme import Theme, inline, inside_templates, render_template
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
              "attendance-sheet", "evaluation-sheet")
@@ -170,26 +178,52 @@ def render_kit(course: Course) -> dict[str, str]:
     return {name: render_template(env, f"kit/{name}.html", **context) for name in DOCUMENTS}
 
 
-def with_media(html: str, project: Path) -> tuple[str, dict[str, bytes]]:
+def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, bytes], list[Problem]]:
     """A kit document as it is saved in the kit's folder: each local image shown from the kit's own `media/`
-    folder under its archive name (`media.archive_name`), and those files, by path in the kit folder.
+    folder under its archive name (`media.archive_name`), and those files, by path in the kit folder, cleaned
+    as the packages clean them (`media.packaged_bytes`); with a problem for each image that may not be read.
 
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
-    from the kit folder, where `../media/…` would not exist. Only files `check` let through are read.
+    from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
+    (`media.readable_problem`), whatever a template writes: any other `src` is a problem at the line of the
+    project's template that writes it (found by its text; else the document's template, line 1).
     """
     files: dict[str, bytes] = {}
+    problems: list[Problem] = []
 
     def locate(match: re.Match[str]) -> str:
-        parts = urlsplit(html_lib.unescape(match.group(2)))
+        written = html_lib.unescape(match.group(2))
+        parts = urlsplit(written)
         if parts.scheme or parts.netloc or not parts.path:
             return match.group(0)
         path = posixpath.normpath(posixpath.join(BASE_FOLDER, unquote(parts.path)))
-        data = (project / path).read_bytes()
+        refused = readable_problem(project, path)
+        if refused:
+            where, line = _written_at(project, document, written)
+            problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
+                                    f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
+            return match.group(0)
+        data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"
         files[name] = data
         return f"{match.group(1)}{name}{match.group(3)}"
 
-    return _IMAGE_SOURCE.sub(locate, html), files
+    return _IMAGE_SOURCE.sub(locate, html), files, problems
+
+
+def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
+    """The project template (`templates/kit/…`, the document's own first) and line that contains `text`;
+    the document's template and line 1 if none does (the path was made by template code)."""
+    own = f"templates/kit/{document}.html"
+    folder = project / "templates" / "kit"
+    others = sorted(p.relative_to(project).as_posix() for p in folder.glob("*.html")) if folder.is_dir() else []
+    for name in dict.fromkeys([own, *others]):
+        real = inside_templates(project / "templates", project / name)
+        if real is not None:
+            for number, line in enumerate(real.read_text("utf-8", "replace").splitlines(), 1):
+                if text in html_lib.unescape(line):
+                    return name, number
+    return own, 1
 
 
 #: The `src` of an <img> in a rendered kit document (templates write attributes in double quotes).

@@ -129,6 +129,9 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
     try:
         real = (root / path).resolve(strict=True)
         if not real.is_relative_to(root.resolve()):
+            link = _link_out_of(root, path)
+            if link != path:
+                return _folder_out(root, path, link)
             return Problem(path, 1, "the file is a link to a file outside the project",
                            "copy the file into the project instead of linking to it")
         folder = leaves_folder(root, path)
@@ -149,6 +152,9 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
         with open(descriptor, "rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
+        if (root / path).is_symlink():
+            return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",
+                           "point the link at an existing file, or replace it with the file itself")
         return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
     except RuntimeError:  # a symbolic link loop
         return Problem(path, 1, "the file is a link that leads back to itself", "replace it with an ordinary file")
@@ -158,6 +164,25 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
         return Problem(path, 1, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
                        "split it into several files (question banks, pages)")
     return data
+
+
+def _link_out_of(root: Path, path: str) -> str:
+    """The first part of the project path `path` (a folder on the way, or the file) whose real location is
+    outside the project; `path` itself if none is on its own (the file is the link)."""
+    parts = path.split("/")
+    project = root.resolve()
+    for end in range(1, len(parts)):
+        prefix = "/".join(parts[:end])
+        if (root / prefix).is_symlink() and not (root / prefix).resolve().is_relative_to(project):
+            return prefix
+    return path
+
+
+def _folder_out(root: Path, path: str, link: str) -> Problem:
+    """The problem of the project path `path`, read through `link`, a folder on the way that is a symbolic link
+    out of the project (`course -> /elsewhere/course`)."""
+    return Problem(path, 1, f"the folder `{link}` is a link to a folder outside the project "
+                   f"({os.readlink(root / link)}), which is not read", "replace the link with the folder itself")
 
 
 def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
@@ -218,6 +243,9 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Pr
     if not (root / folder).is_dir():
         return []
     real = (root / folder).resolve()
+    if not real.is_relative_to(root.resolve()) and (link := _link_out_of(root, folder)) != folder:
+        problems.append(_folder_out(root, folder, link))
+        return []
     if not real.is_relative_to(root.resolve()) or leaves_folder(root, folder):
         where = "the project" if not real.is_relative_to(root.resolve()) else f"{folder.split('/')[0]}/"
         problems.append(Problem(folder, 1, f"the folder is a symbolic link that leads out of {where} "

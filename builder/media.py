@@ -9,11 +9,13 @@ import posixpath
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from builder.active_content import without_script
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -61,6 +63,28 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     return None
 
 
+def packaged_bytes(root: Path, project_path: str) -> bytes:
+    """The bytes a package (or the kit's folder) holds for the project file `project_path`: the file with any
+    script taken out (`active_content.without_script`). The caller has checked it with `readable_problem`."""
+    return without_script((root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+
+
+def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if the project file `target` may not be packaged (`containment_problem`)
+    or is not a regular file there (missing, a folder, a FIFO or device); None if it may be read."""
+    refused = containment_problem(root, target)
+    if refused:
+        return refused
+    path = root / target
+    if path.is_dir():
+        return f"is a folder ({target}), not a file", "point at a file in it"
+    if not path.exists():
+        return f"not found (looked for {target})", "check the file name, its folder and its upper/lower case"
+    if not path.is_file():  # stat only: never opened
+        return f"is not a regular file ({target} is a FIFO, a device or a socket)", "replace it with the file itself"
+    return None
+
+
 def leaves_folder(root: Path, target: str) -> str | None:
     """The top project folder (`course`, `quizzes`) that the project path `target` leaves by a symbolic link
     (its own or a folder's on the way), or None if its real location is still inside that folder."""
@@ -87,13 +111,24 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
     return None
 
 
-def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False) -> str:
+def add_captions(player: Any, root: Path, target: str, language: str, locate: Callable[[str], str]) -> None:
+    """A captions <track> in the <video> or <audio> `player` of the project file `target`, from the `.vtt` file
+    beside it if there is one, its `src` `locate(project path of the captions)` (for packages and exports)."""
+    captions = f"{posixpath.splitext(target)[0]}.vtt"
+    if (root / captions).is_file():
+        etree.SubElement(player, "track", kind="captions", default="", label="Captions",
+                         srclang=language.split("-")[0], src=locate(captions))
+
+
+def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False,
+                         captions: Callable[[Any, str], None] | None = None) -> str:
     """`html` with each local image's `src` replaced by `locate(project path)`.
 
     `folder` is the project folder the Markdown was written in, which its relative paths start from.
     With `files`, links to local files (`<a href>`) and the files of raw `<video>`, `<audio>`, `<source>`
     and `<track>` are located too, and a video or audio file written as an image (`![talk](talk.mp4)`)
-    becomes a `<video>` or `<audio>` player, its alt text the fallback.
+    becomes a `<video>` or `<audio>` player, its alt text the fallback; `captions(player, project path)` is then
+    called for each player (and each raw one with a `src` and no <track>).
     """
     if "<img" not in html and not (files and re.search(r"<(?:a|video|audio|source|track)\b", html)):
         return html
@@ -110,4 +145,8 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
             element.tag = "video" if suffix in VIDEO_TYPES else "audio"
             element.text = element.attrib.pop("alt", "")
             element.set("controls", "")
+            if captions:
+                captions(element, path)
+        elif captions and element.tag in ("video", "audio") and element.find("track") is None:
+            captions(element, path)
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

@@ -39,14 +39,15 @@ OPTION_ID_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
 
 #: What each pattern means, for error messages.
 PATTERN_HINTS = {
-    ID_PATTERN: "start with a letter, then letters, digits, '-' or '_', at most 64 characters",
+    ID_PATTERN: "start with an ASCII letter, a-z or A-Z without accents, then ASCII letters, digits, '-' or '_', "
+                "at most 64 characters",
     SLUG_PATTERN: "lower-case letters, digits and '-', e.g. perinatal-risk-imh",
     CODE_PATTERN: "a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
                   "accents) or digits",
     DOMAIN_PATTERN: "a domain number or code such as 4 or A: letters A-Z (without accents) and digits, at most 8",
     VERSION_PATTERN: "e.g. \"1.0\" in quotes, letters, digits, '.', '-' or '_'",
     LANGUAGE_PATTERN: "a language tag such as en or en-GB",
-    OPTION_ID_PATTERN: "1 to 16 letters, digits or '_', e.g. break",
+    OPTION_ID_PATTERN: "1 to 16 ASCII letters (a-z or A-Z without accents), digits or '_', e.g. break",
 }
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]

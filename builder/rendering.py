@@ -19,9 +19,8 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder.active_content import without_script
 from builder.markup import convert, convert_inline
-from builder.media import AUDIO_TYPES, VIDEO_TYPES, archive_name
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
@@ -187,7 +186,7 @@ class _Media:
 
     def name(self, project_path: str) -> str:
         if project_path not in self.sources:
-            data = without_script((self.course.root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+            data = packaged_bytes(self.course.root, project_path)
             name = f"{MEDIA}/{archive_name(project_path, data)}"
             self.files[name] = data
             self.sources[project_path] = name
@@ -265,11 +264,8 @@ class _Renderer:
 
     def _add_captions(self, player: lxml_html.HtmlElement, target: str) -> None:
         """A captions <track> for the player of `target`, from the `.vtt` file beside it, if there is one."""
-        captions = f"{posixpath.splitext(target)[0]}.vtt"
-        if (self.course.root / captions).is_file():
-            lxml_html.etree.SubElement(player, "track", kind="captions", default="", label="Captions",
-                                       srclang=self.course.settings.language.split("-")[0],
-                                       src=f"../{self.media.name(captions)}")
+        add_captions(player, self.course.root, target, self.course.settings.language,
+                     lambda captions: f"../{self.media.name(captions)}")
 
     def _embed_media(self, img: lxml_html.HtmlElement, href: str, target: str, is_video: bool) -> None:
         """Replace `![alt](talk.mp4)` with a native player, its captions and transcript."""

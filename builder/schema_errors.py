@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -51,8 +53,9 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]
         hint = did_you_mean(str(value), choices)
         return f"`{name}` cannot be `{value}`", hint or f"use one of: {', '.join(choices)}"
     if kind == "string_pattern_mismatch":
-        hint = PATTERN_HINTS.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
-        return f"`{name}` value `{value}` is not in the right form", hint
+        pattern = ctx.get("pattern", "")
+        hint = PATTERN_HINTS.get(pattern, f"it must match {pattern}")
+        return f"`{name}` value `{value}` is not in the right form", hint + _transliterated(value, pattern)
     if kind == "string_too_short":
         return f"`{name}` is empty", "write some text, or remove the field if it is optional"
     if kind == "too_short":
@@ -114,3 +117,12 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def _transliterated(value: object, pattern: str) -> str:
+    """`, e.g. `cafe-frigo`` for a value with accented or full-width letters (`café-frigo`) whose ASCII
+    spelling (Unicode NFKD, marks dropped) fits `pattern`; else ``."""
+    if not isinstance(value, str) or value.isascii():
+        return ""
+    ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return f", e.g. `{ascii_value}`" if ascii_value and re.fullmatch(pattern, ascii_value) else ""

@@ -47,7 +47,7 @@ class TemplateProblem(CoursebuildError):
     """A template could not be read or rendered."""
 
 
-def _inside(folder: Path, path: Path) -> Optional[Path]:
+def inside_templates(folder: Path, path: Path) -> Optional[Path]:
     """`path` if it is a regular file whose real location is inside `folder` (symlinks followed); else None."""
     try:
         real = path.resolve(strict=True)
@@ -93,7 +93,7 @@ class _FolderLoader(jinja2.BaseLoader):
         if found is None:
             raise jinja2.TemplateNotFound(template)
         folder, path = found
-        real = _inside(folder, path)
+        real = inside_templates(folder, path)
         if real is None:
             raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
                                   "(replace the link or special file with an ordinary file)")
@@ -120,7 +120,7 @@ class _FolderLoader(jinja2.BaseLoader):
         a project's new copy of a built-in template is seen.
         """
         found = self._find(parts)
-        if found is None or found[0] != folder or _inside(folder, found[1]) != real:
+        if found is None or found[0] != folder or inside_templates(folder, found[1]) != real:
             return False
         try:
             return real.read_bytes() == source.encode("utf-8")
@@ -333,7 +333,7 @@ def template_problems(project: Path) -> list[Problem]:
     return [Problem(f"templates/{path.relative_to(own).as_posix()}", 1, "not a regular file inside the templates "
                     "folder", "replace the link or special file with an ordinary file")
             for path in sorted(own.rglob("*"))
-            if not (path.is_dir() and not path.is_symlink()) and _inside(own, path) is None]
+            if not (path.is_dir() and not path.is_symlink()) and inside_templates(own, path) is None]
 
 
 def builtin_templates() -> Path:
@@ -397,7 +397,7 @@ class Theme:
                     if path.is_dir() and not path.is_symlink():
                         continue
                     name = path.relative_to(base).as_posix()
-                    real = _inside(folder, path)
+                    real = inside_templates(folder, path)
                     if real is None:
                         raise TemplateProblem(f"templates/{STATIC_DIR}/{name}: not a regular file inside the "
                                               "templates folder (replace the link or special file with an "
@@ -418,8 +418,50 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     line where it happened (an included one, not the one rendered), and blaming coursebuild only when
     that template is a built-in one.
     """
+    rendered: str = _reported(env, name, lambda: env.get_template(name).render(**context))
+    return rendered
+
+
+def compile_problems(project: Path) -> list[Problem]:
+    """The project's own templates (`templates/**/*.html`, `report.md`; not `static/`) that do not compile:
+    syntax errors, unknown filters and tests, each at its file and line (for `check`)."""
+    own = project / "templates"
+    if _links_out(project) or not own.is_dir():
+        return []
+    env = Theme.for_project(project).environment()
+    names = sorted(path.relative_to(own).as_posix() for path in own.rglob("*")
+                   if (path.suffix == ".html" or path.name == "report.md") and inside_templates(own, path)
+                   and path.relative_to(own).parts[0] != STATIC_DIR)
+    problems = []
+    for name in names:
+        try:
+            _reported(env, name, lambda: env.get_template(name))  # noqa: B023 - called at once
+        except TemplateProblem as exc:
+            problems.append(problem_of(exc))
+    return problems
+
+
+def overrides_templates(project: Path) -> bool:
+    """Whether the project has any template of its own (a file other than `README.md` in `templates/`)."""
+    own = project / "templates"
+    return own.is_dir() and any(path.name != "README.md" for path in own.rglob("*") if not path.is_dir())
+
+
+_WHERE = re.compile(r"(?P<path>[^\n:]+?)(?::(?P<line>[0-9]+))?: (?P<message>.*)", re.DOTALL)
+
+
+def problem_of(error: TemplateProblem) -> Problem:
+    """The one line of a TemplateProblem (`templates/NAME[:LINE]: what (fix)`) as a Problem (line 1 if none)."""
+    match = _WHERE.fullmatch(str(error))
+    if match is None:
+        return Problem("templates", 1, str(error))
+    return Problem(match["path"], int(match["line"] or 1), match["message"])
+
+
+def _reported(env: jinja2.Environment, name: str, action: Callable[[], Any]) -> Any:
+    """`action()`, any mistake of the template `name` (or one it includes) raised as one TemplateProblem line."""
     try:
-        return env.get_template(name).render(**context)
+        return action()
     except CoursebuildError:
         raise
     except jinja2.TemplateSyntaxError as exc:

@@ -33,6 +33,9 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: How a file name's characters that mean something else in a path are written in a link.
 ESCAPED_IN_PATHS = {"%": "%25", " ": "%20", "#": "%23", "?": "%3F"}
+#: What may be written just before a link's target: Markdown links and images, autolinks, reference definitions,
+#: HTML attributes.
+_LINK_SYNTAX = "(?:" + "|".join(map(re.escape, ("](<", "](", "<", "]: <", "]: ", '="', "='", "="))) + ")"
 
 WARNING = Severity.WARNING
 
@@ -58,25 +61,34 @@ class MarkdownText:
 
     def reference_lines(self, references: Iterable[Reference]) -> Iterator[tuple[Reference, int]]:
         """Each reference with the line it is written on, found in order, so a target written twice is
-        found twice; as written, a target may have Markdown's backslash escapes and HTML's `&amp;`."""
-        position = 0
-        # Without a backslash or an `&amp;` in the text, a target can only be written as it is: finding it is
-        # enough, and much cheaper than compiling a pattern per target.
+        found twice; as written, a target may have Markdown's backslash escapes and HTML's `&amp;`.
+
+        The target is looked for where link syntax writes it first (`](path`, `<path>`, `[id]: path`,
+        `src="path"`), so a mention of the same path in text or code is not taken for the link; then anywhere.
+        """
+        position, used = 0, set[int]()
+        # Without a backslash or an `&amp;` in the text, a target can only be written as it is
         literal = "\\" not in self.text and "&amp;" not in self.text
         for reference in references:
-            if literal:
-                start = self.text.find(reference.target, position)
-                start = start if start >= 0 else self.text.find(reference.target)
-                span = (start, start + len(reference.target)) if start >= 0 else None
-            else:
-                written = re.compile("".join(_as_written(char) for char in reference.target))
-                match = written.search(self.text, position) or written.search(self.text)
-                span = match.span() if match else None
+            written = re.escape(reference.target) if literal else "".join(map(_as_written, reference.target))
+            span = self._written_span(written, position, used)
             if span is None:
                 yield reference, self.first_line
                 continue
             position = span[1]
+            used.add(span[0])
             yield reference, self.first_line + self.text.count("\n", 0, span[0])
+
+    def _written_span(self, written: str, position: int, used: set[int]) -> tuple[int, int] | None:
+        """Where the pattern `written` is found in link syntax (from `position` on, then from the start), else
+        anywhere (likewise); a place a reference before it was found at is skipped."""
+        for pattern in (_LINK_SYNTAX + f"({written})", f"({written})"):
+            compiled = re.compile(pattern)
+            for start in (position, 0):
+                for match in compiled.finditer(self.text, start):
+                    if match.start(1) not in used:
+                        return match.span(1)
+        return None
 
     @property
     def folder(self) -> str:

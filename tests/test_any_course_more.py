@@ -141,10 +141,10 @@ def test_a_repeated_domain_is_refused(tmp_path: Path) -> None:
 def test_a_non_ascii_domain_code_gets_one_clear_line(tmp_path: Path) -> None:
     project = make(tmp_path, domains=("Ä",))
     unit_hint = ("(a unit code such as 4.07 or A.01: the domain's code, a full stop, then letters A-Z (without "
-                 "accents) or digits)")
+                 "accents) or digits, e.g. `A.01`)")  # the ASCII spelling suggested
     assert errors(project) == [
         "course/competencies.yaml:8: `number` value `Ä` is not in the right form (a domain number or code such as "
-        "4 or A: letters A-Z (without accents) and digits, at most 8)",
+        "4 or A: letters A-Z (without accents) and digits, at most 8, e.g. `A`)",
         f"course/competencies.yaml:11: `code` value `Ä.01` is not in the right form {unit_hint}",
         f"course/pages/intro.md:6: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}",
         *(f"quizzes/final.yaml:{line}: `competencies[1]` value `Ä.01` is not in the right form {unit_hint}"
@@ -321,10 +321,12 @@ def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None
                                              'explanation: "Raise the alarm first.\\n\\n![A drill](../course/media/drill%201.mp4)"', 1))
     quiz = etree.fromstring(succeeds("export", project, "--format", "moodle-xml", "-o", "-").encode("utf-8"))
     question = quiz.find("question[@type='multichoice']")
-    video = f"drill-1-{_digest(mp4)}.mp4"
+    video, captions = f"drill-1-{_digest(mp4)}.mp4", f"drill-1-{_digest(b'WEBVTT' + bytes([10]))}.vtt"
     assert question.findtext("generalfeedback/text") == (
-        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill</video></p>')
-    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video]
+        f'<p>Raise the alarm first.</p>\n<p><video src="@@PLUGINFILE@@/{video}" controls="">A drill<track '
+        f'kind="captions" default="" label="Captions" srclang="en" src="@@PLUGINFILE@@/{captions}"></track>'
+        '</video></p>')  # the captions as the packages carry them
+    assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video, captions]
     second = next(a for a in question.iterfind("answer") if a.findtext("text").startswith("Read "))
     plan = f"plan-{_digest(SVG)}.svg"
     assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'

@@ -60,8 +60,9 @@ CASES = {
     "bad-choice": (CUES, "kind: content", "kind: contnet",
                    "course/pages/baby-cues.md:4: `kind` cannot be `contnet` (did you mean `content`?)"),
     "bad-id-form": (CUES, "id: baby-cues", "id: baby cues",
-                    "course/pages/baby-cues.md:2: `id` value `baby cues` is not in the right form (start with a "
-                    "letter, then letters, digits, '-' or '_', at most 64 characters)"),
+                    "course/pages/baby-cues.md:2: `id` value `baby cues` is not in the right form (start with an "
+                    "ASCII letter, a-z or A-Z without accents, then ASCII letters, digits, '-' or '_', at most 64 "
+                    "characters)"),
     "duplicate-id-page-question": (FINAL, "id: fa-cues", "id: welcome",
                                    "quizzes/final.yaml:8: duplicate id `welcome`: page at "
                                    "course/pages/welcome.md:2 has it too (give each page, question, outcome, "
@@ -124,8 +125,8 @@ CASES = {
                            "course/pages/check-cues.md:7: bank `final` is a assessment bank, but this is a "
                            "knowledge-check page (use a bank with `kind: knowledge-check`)"),
     "option-id-pattern": (FINAL, "      - text: Crying", "      - id: cry-ing\n        text: Crying",
-                          "quizzes/final.yaml:12: `id` value `cry-ing` is not in the right form (1 to 16 letters, "
-                          "digits or '_', e.g. break)"),
+                          "quizzes/final.yaml:12: `id` value `cry-ing` is not in the right form (1 to 16 ASCII "
+                          "letters (a-z or A-Z without accents), digits or '_', e.g. break)"),
     "option-codes-repeated": (FINAL, "      - text: Crying\n        correct: true\n",
                               "      - id: aoz\n        text: Crying\n        correct: true\n        feedback: Yes.\n"
                               "      - id: ebe\n        text: Crying too\n",

@@ -10,7 +10,7 @@ from lxml import etree
 from builder.export import category_path, fraction_text, fractions, page_links_as_text, tags
 from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
-from builder.media import archive_name, rewrite_local_images
+from builder.media import add_captions, archive_name, packaged_bytes, rewrite_local_images
 from builder.model import Bank, Course, Question
 from builder.theme import inline
 
@@ -49,12 +49,15 @@ def _fill_html(field: etree._Element, html: str, course: Course, folder: str) ->
     files: dict[str, bytes] = {}
 
     def embed(path: str) -> str:
-        data = (course.root / path).read_bytes()
+        data = packaged_bytes(course.root, path)  # cleaned as in the packages
         name = archive_name(path, data)  # by content: same-named images in two folders both survive
         files[name] = data
         return f"@@PLUGINFILE@@/{name}"
 
-    _text(field, rewrite_local_images(page_links_as_text(html), folder, embed, files=True))
+    def captions(player: etree._Element, path: str) -> None:
+        add_captions(player, course.root, path, course.settings.language, embed)
+
+    _text(field, rewrite_local_images(page_links_as_text(html), folder, embed, files=True, captions=captions))
     for name, data in sorted(files.items()):
         file = etree.SubElement(field, "file", name=name, path="/", encoding="base64")
         file.text = base64.b64encode(data).decode("ascii")

@@ -1,0 +1,185 @@
+"""Issue 17, second verification: the project's own templates. `check` compiles and renders them as `build`,
+`report` and `kit` would, and the kit reads only files inside course/ and quizzes/ whatever a template writes.
+Each test asserts the exact message or the right output, on the generated course of `any_course.py`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from any_course import SVG
+from test_any_course import build_all, check_fails, make, succeeds
+
+from conftest import run
+
+BUILTIN = Path(__file__).resolve().parent.parent / "builder/templates"
+KIT_FIX = "a kit template's image paths start from course/pages/"
+
+
+def _override(project: Path, name: str, text: str, line: int | None = None) -> None:
+    """The project's copy of the built-in template `name`, with `text` inserted before `line` (else appended)."""
+    lines = (BUILTIN / name).read_text("utf-8").splitlines(keepends=True)
+    lines.insert(len(lines) if line is None else line - 1, text)
+    (project / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / "templates" / name).write_text("".join(lines), "utf-8")
+
+
+def _kit_fails(project: Path, out: Path) -> list[str]:
+    result = run("kit", project, "--out", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert not out.exists()
+    return result.stderr.splitlines()
+
+
+def test_kit_template_images_outside_course_are_refused_by_check_and_kit(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\nOUTSIDE")
+    (project / "secret.txt").write_text("SECRET")
+    _override(project, "kit/questionnaire.html",
+              '<img src="../../../outside.png" alt="x"> <img src="../../secret.txt" alt="y">\n'
+              '<img src="/etc/passwd" alt="pw">\n', line=4)
+    where = "templates/kit/questionnaire.html"
+    expected = [
+        f"{where}:4: image `../../../outside.png` points outside the project, so the kit cannot show it "
+        f"(keep files inside course/; {KIT_FIX})",
+        f"{where}:4: image `../../secret.txt` points at secret.txt, outside course/ and quizzes/, so the kit cannot "
+        f"show it (move the file into course/media/; only files in course/ and quizzes/ are packaged; {KIT_FIX})",
+        f"{where}:5: image `/etc/passwd` points at /etc/passwd, outside course/ and quizzes/, so the kit cannot "
+        f"show it (move the file into course/media/; only files in course/ and quizzes/ are packaged; {KIT_FIX})"]
+    assert check_fails(project) == expected
+    assert _kit_fails(project, tmp_path / "kit") == [*expected, "course invalid: 3 errors"]
+
+
+def test_kit_refuses_a_path_a_template_computes_at_its_file(tmp_path: Path) -> None:
+    """A `src` made by template code is not in the template's text: the template, line 1."""
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '<img src="{{ "../../" ~ "secret.txt" }}" alt="y">\n', line=4)
+    (project / "secret.txt").write_text("SECRET")
+    assert check_fails(project) == [
+        "templates/kit/handouts.html:1: image `../../secret.txt` points at secret.txt, outside course/ and "
+        f"quizzes/, so the kit cannot show it (move the file into course/media/; only files in course/ and "
+        f"quizzes/ are packaged; {KIT_FIX})"]
+
+
+def test_kit_template_images_missing_or_folders_are_one_line_each(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '<img src="../media/logo.png" alt="logo"><img src="../media" alt="m">\n',
+              line=4)
+    expected = [
+        "templates/kit/handouts.html:4: image `../media/logo.png` not found (looked for course/media/logo.png), so "
+        f"the kit cannot show it (check the file name, its folder and its upper/lower case; {KIT_FIX})",
+        "templates/kit/handouts.html:4: image `../media` is a folder (course/media), not a file, so the kit cannot "
+        f"show it (point at a file in it; {KIT_FIX})"]
+    assert check_fails(project) == expected
+    assert _kit_fails(project, tmp_path / "kit") == [*expected, "course invalid: 2 errors"]
+    # the kit's own guard, whatever `check` found: no file is read, the `src` is left as written
+    from builder.kit import with_media
+
+    html = '<p><img src="../media/logo.png" alt="logo"></p>'
+    saved, files, problems = with_media(html, project, "handouts")
+    assert (saved, files) == (html, {}) and [str(p) for p in problems] == expected[:1]
+
+
+def test_check_compiles_the_projects_templates(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{% if %}\n")
+    _override(project, "report.md", "{% if %}\n")
+    _override(project, "kit/handouts.html", "{{ settings.title | nofilter }}\n", line=4)
+    fix = "(fix the template, or delete your copy to use the built-in one)"
+    page_line = len((BUILTIN / "page.html").read_text("utf-8").splitlines()) + 1
+    report_line = len((BUILTIN / "report.md").read_text("utf-8").splitlines()) + 1
+    assert check_fails(project) == [
+        f"templates/kit/handouts.html:4: template error: No filter named 'nofilter'. {fix}",
+        f"templates/page.html:{page_line}: template error: Expected an expression, got 'end of statement block' {fix}",
+        f"templates/report.md:{report_line}: template error: Expected an expression, got 'end of statement block' "
+        f"{fix}"]
+
+
+def test_check_renders_the_projects_templates_as_build_report_and_kit_do(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{{ no_such_name }}\n", line=2)
+    _override(project, "report.html", "{{ r.no_such_field.x }}\n", line=2)
+    _override(project, "kit/answer-key.html", "{{ 1 / 0 }}\n", line=4)
+    fix = "(fix the template, or delete your copy to use the built-in one)"
+    lines = check_fails(project)
+    assert lines == [
+        f"templates/kit/answer-key.html:4: template error: ZeroDivisionError: division by zero {fix}",
+        f"templates/page.html:2: template error: 'no_such_name' is undefined {fix}",
+        f"templates/report.html:2: template error: 'builder.report.Report object' has no attribute 'no_such_field' "
+        f"{fix}"]
+
+
+def test_a_project_that_overrides_templates_soundly_still_passes_and_builds(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    _override(project, "page.html", "{# this course's own page #}\n", line=1)
+    _override(project, "kit/handouts.html", "{# own handouts #}\n", line=1)
+    build_all(project)
+
+
+def test_kit_folder_svgs_are_cleaned_as_the_packages_clean_them(tmp_path: Path) -> None:
+    scripted = SVG.replace(b"<rect", b'<script>alert(1)</script><rect onclick="steal()"')
+    project = make(tmp_path, files={"course/media/fire-door.svg": scripted})
+    succeeds("build", project, "--target", "web", "--out", tmp_path / "out")
+    succeeds("kit", project, "--out", tmp_path / "kit")
+    packaged = {p.name: p.read_bytes() for p in (tmp_path / "out/fire-safety-1.0-web/media").glob("*.svg")}
+    kit = {p.name: p.read_bytes() for p in (tmp_path / "kit/fire-safety-1.0-kit/media").glob("*.svg")}
+    assert kit == packaged and len(kit) == 1
+    (data,) = kit.values()
+    assert b"script" not in data and b"onclick" not in data
+    assert re.fullmatch(r"fire-door-[0-9a-f]{10}\.svg", next(iter(kit)))
+    assert next(iter(kit)) == f"fire-door-{hashlib.sha256(data).hexdigest()[:10]}.svg"
+
+
+# --- a link's problem is reported at the link, not at a mention of its path --------------------------
+
+def test_a_link_problem_is_on_the_links_line_not_a_mention_or_a_stripped_attribute(tmp_path: Path) -> None:
+    body = ("\nA <code>../../secret.txt</code> is a path, and so is `../../secret.txt`.\n\n"
+            "See [n](../../secret.txt).\n\n"
+            '<span style="background:url(gone.png)">styled</span>\n\n'
+            "[ref link][r1] and more.\n\n[r1]: gone.png\n\nFootnote[^1].\n\n[^1]: See [n](gone.png).\n")
+    project = make(tmp_path, extra_body=body)
+    gone = ("`gone.png` not found (looked for course/pages/gone.png) (check the file name, its folder and its "
+            "upper/lower case)")
+    assert [line for line in check_fails(project) if ": warning: " not in line] == [
+        "course/pages/intro.md:16: `../../secret.txt` points at secret.txt, outside course/ and quizzes/ (move the "
+        "file into course/media/; only files in course/ and quizzes/ are packaged)",
+        f"course/pages/intro.md:22: {gone}", f"course/pages/intro.md:26: {gone}"]
+
+
+# --- symbolic links: the message names the link and where it leads --------------------------------------
+
+def test_a_dangling_page_link_names_the_link_and_its_target(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    (project / "course/pages/intro.md").unlink()
+    (project / "course/pages/intro.md").symlink_to("nowhere.md")
+    assert check_fails(project) == [
+        "course/pages/intro.md:1: the file is a symbolic link to nowhere.md, which does not exist (point the link "
+        "at an existing file, or replace it with the file itself)"]
+
+
+def test_a_course_folder_linked_out_of_the_project_is_named_as_the_link(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    outside = tmp_path / "elsewhere"
+    (project / "course").rename(outside)
+    (project / "course").symlink_to(outside)
+    problem = (f"the folder `course` is a link to a folder outside the project ({outside}), which is not read "
+               "(replace the link with the folder itself)")
+    assert check_fails(project) == [f"course/competencies.yaml:1: {problem}", f"course/course.yaml:1: {problem}",
+                                    f"course/pages:1: {problem}"]
+
+
+# --- ids are ASCII: the message says so, and suggests the ASCII spelling when there is one ---------------
+
+def test_a_non_ascii_id_is_told_ascii_with_its_transliteration_when_there_is_one(tmp_path: Path) -> None:
+    project = make(tmp_path)
+    bank = project / "quizzes/final.yaml"
+    bank.write_text(bank.read_text("utf-8").replace("id: final-1", "id: café-frigo", 1), "utf-8")
+    page = project / "course/pages/intro.md"
+    page.write_text(page.read_text("utf-8").replace("id: intro", "id: אחסון", 1), "utf-8")
+    hint = ("start with an ASCII letter, a-z or A-Z without accents, then ASCII letters, digits, '-' or '_', at most "
+            "64 characters")
+    lines = [line for line in check_fails(project) if "is not in the right form" in line]
+    assert lines == [f"course/pages/intro.md:2: `id` value `אחסון` is not in the right form ({hint})",
+                     f"quizzes/final.yaml:5: `id` value `café-frigo` is not in the right form ({hint}, e.g. "
+                     "`cafe-frigo`)"]
