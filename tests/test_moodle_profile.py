@@ -399,6 +399,10 @@ def test_whole_course_with_the_longest_notes_fits_moodle(browser: Browser, cours
     stored = result["stored"]
     refused = [f"{c['args'][0]} ({len(c['args'][1])} characters)" for c in result["calls"] if c.get("refused")]
     largest = max(body["size"] for body in result["bodies"])
+    print(f"{version}: suspend_data {len(stored['cmi.suspend_data'])} characters, "
+          f"{len({k.split('.')[2] for k in stored if k.startswith('cmi.interactions.')})} interactions, "
+          f"largest commit body {largest} bytes ({max(b['fields'] for b in result['bodies'])} fields), "
+          f"{len(result['bodies'])} commits")
     if version == "1.2":
         assert len(stored["cmi.suspend_data"]) <= 4096 and refused == [], \
             f"suspend_data {len(stored['cmi.suspend_data'])} characters; {len(refused)} refused: {refused[:3]}"
