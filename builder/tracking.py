@@ -62,7 +62,8 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         drawn = drawn[:settings.most_drawn()]
         attempts = settings.attempts or 9
         state["a"] = {"n": attempts, "q": ",".join(q.id for q in drawn), "r": {q.id: _longest_answer(q) for q in drawn},
-                      "d": 1, "h": [float(_LONGEST_PERCENT)] * attempts, "m": ",".join(o.id for o in course.settings.outcomes)}
+                      "d": 1, "h": [float(_LONGEST_PERCENT)] * attempts,  # a score such as 66.67, not 100
+                      "m": ",".join(o.id for o in course.settings.outcomes)}
     return state
 
 
@@ -79,8 +80,11 @@ def _drawable(course: Course) -> list[Question]:
     if assessment is None:
         return []
     settings = assessment.settings
-    return sorted(settings.questions, key=lambda q: _interaction_bytes(0, q.id, "choice", _longest_response(q),
-                                                                       "incorrect"), reverse=True)[:settings.most_drawn()]
+    def cost(question: Question) -> int:
+        return sent_bytes(_interaction_fields(0, question.id, "choice", _longest_response(question), "incorrect"))
+
+    costliest = sorted(settings.questions, key=cost, reverse=True)
+    return costliest[:settings.most_drawn()]
 
 
 def _longest_response(question: Question) -> str:
@@ -101,18 +105,15 @@ def _interaction_fields(index: int, interaction_id: str, kind: str, response: st
     return fields
 
 
-def _interaction_bytes(index: int, interaction_id: str, kind: str, response: str, result: str | None) -> int:
-    return sent_bytes(_interaction_fields(index, interaction_id, kind, response, result)) + 1
-
-
 def worst_case_commit_2004(course: Course) -> dict[str, str]:
     """Every element the SCORM 2004 runtime can set in one session, at its longest, without notes or
     comment text: element -> value. Moodle's 2004 runtime re-sends them all with each commit.
 
     Interactions: each decision point with its longest response and result (knowledge checks are not
-    recorded in 2004); as many assessment questions as one attempt draws; one per self-assessment phase listing every unit; one per
-    evaluation rating and comment (the comment's text is counted with the notes). Interaction numbers are
-    counted as if nine times as many had been recorded in earlier sessions. Objectives: one per outcome.
+    recorded in 2004); the costliest questions one assessment attempt can draw (each attempt's answers fill
+    the same interactions); one per self-assessment phase listing every unit; one per evaluation rating and
+    comment (the comment's text is counted with the notes). Interaction numbers are counted as if nine
+    times as many had been recorded in earlier sessions. Objectives: one per outcome.
     """
     state = worst_case_state(course)
     pages = [page.meta for page in course.pages]
@@ -123,9 +124,9 @@ def worst_case_commit_2004(course: Course) -> dict[str, str]:
               "cmi.score.raw": _LONGEST_PERCENT, "cmi.score.scaled": _LONGEST_SCALED}
     rated = "".join(f"{code}a" for code in course.covered_units())
     interactions: list[tuple[str, str, str, str | None]] = [
-        *((q.id, "choice", _longest_response(q), "incorrect")
-          for q in [*course.decisions(), *_drawable(course)]),
-        *((f"sa.{meta.phase}", "other", rated, None) for meta in pages if meta.kind == "self-assessment" and meta.phase),
+        *((q.id, "choice", _longest_response(q), "incorrect") for q in [*course.decisions(), *_drawable(course)]),
+        *((f"sa.{meta.phase}", "other", rated, None)
+          for meta in pages if meta.kind == "self-assessment" and meta.phase),
         *((rating.id, "likert", "5", None) for meta in pages for rating in meta.ratings),
         *((comment.id, "long-fill-in", "", None) for meta in pages for comment in meta.comments)]
     first = 9 * len(interactions)

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser
 
 from builder.loading import load_project
 from builder.tracking import COMMIT_TARGET_2004, note_bytes_2004, sent_bytes, worst_case_commit_2004
+
 from browser import lms_site, serve
 from conftest import FIXTURES, edit, run
 from learner import Learner
