@@ -409,8 +409,9 @@
   /* One interaction. 2004 interactions are lean, since Moodle re-sends every element set in the session
      with each commit: id, type, learner_response (free text at most FREE_TEXT_2004) and result only, and
      an item with `update` (a key: the slot it fills) rewrites the interaction recorded in this session for
-     the same key instead of adding one (builder/tracking.py worst_case_commit_2004 counts them). 1.2 (whose commits send only what changed) also gets time, weighting, correct response,
-     outcome objectives and latency. */
+     the same key instead of adding one (builder/tracking.py worst_case_commit_2004 counts them). 1.2
+     (whose commits send only what changed) also gets time, weighting, correct response, outcome
+     objectives and latency. */
   ScormStore.prototype.addInteraction = function (item) {
     var is2004 = this.is2004, index = this.interactions;
     if (item.update && is2004 && has(this.interactionIndex, item.update)) { index = this.interactionIndex[item.update]; }
@@ -737,7 +738,8 @@
     a.h.push(result.score);
     var best = Math.max.apply(null, a.h);
     /* In 2004 the n-th answered question of every attempt in a session fills the same interaction (slot
-       "assessment.n"), so a session records at most one attempt's worth: the latest attempt's answers. */
+       "assessment.n"), so a session records at most one attempt's worth: the latest attempt's answers (a
+       slot the latest attempt left unanswered keeps an earlier attempt's answer). */
     var event = { score: best, status: this.status(), interactions: a.q.filter(function (id) {
       return result.answers[id].response.length;
     }).map(function (id, n) {
