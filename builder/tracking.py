@@ -74,8 +74,8 @@ def _longest_answer(question: Question) -> str:
 
 
 def _drawable(course: Course) -> list[Question]:
-    """The assessment questions one session can record in SCORM 2004: as many as one attempt draws (each
-    attempt's answers fill the same interactions), the costliest."""
+    """The assessment questions one session can record in SCORM 2004: as many as one attempt draws (only the
+    attempt that decides the result records its answers), the costliest."""
     assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
     if assessment is None:
         return []
@@ -110,10 +110,10 @@ def worst_case_commit_2004(course: Course) -> dict[str, str]:
     comment text: element -> value. Moodle's 2004 runtime re-sends them all with each commit.
 
     Interactions: each decision point with its longest response and result (knowledge checks are not
-    recorded in 2004); the costliest questions one assessment attempt can draw (each attempt's answers fill
-    the same interactions); one per self-assessment phase listing every unit; one per evaluation rating and
-    comment (the comment's text is counted with the notes). Interaction numbers are counted as if nine
-    times as many had been recorded in earlier sessions. Objectives: one per outcome.
+    recorded in 2004); the costliest questions one assessment attempt can draw (only the attempt that
+    decides the result records its answers); one per self-assessment phase listing every unit; one per
+    evaluation rating and comment (the comment's text is counted with the notes). Interaction numbers are
+    counted as if nine times as many had been recorded in earlier sessions. Objectives: one per outcome.
     """
     state = worst_case_state(course)
     pages = [page.meta for page in course.pages]

@@ -192,7 +192,7 @@ test("2004: notes and comments add at most course.noteBytes2004 to a commit as M
   }
 });
 
-test("2004: interactions are bounded per session: retries, re-ratings and edited comments update in place", () => {
+test("2004: interactions are bounded per session: one attempt's answers; re-ratings and comments update in place", () => {
   const course = { ...COURSE, notes: ["ev.ev-x"], ratings: ["ev-r"],
     decisions: { d1: { type: "single", correct: ["a"], options: ["a", "b"], outcomes: [] } },
     banks: { ...COURSE.banks, final: { ...COURSE.banks.final, attempts: 3, draw: 1,
@@ -207,6 +207,7 @@ test("2004: interactions are bounded per session: retries, re-ratings and edited
     assert.equal(s.startAttempt(), true);
     s.setResponse(s.state.a.q[0], ["wrong"]);
     s.submitAssessment({});
+    assert.equal(store.interactions, attempt < 2 ? 1 : 2, "only the attempt that decides the result records answers");
   }
   s.rateStatement("ev-r", "2", "x");
   s.rateStatement("ev-r", "5", "x");
@@ -218,7 +219,7 @@ test("2004: interactions are bounded per session: retries, re-ratings and edited
   const ids = [];
   for (let n = 0; n < store.interactions; n += 1) { ids.push(store.api.data["cmi.interactions." + n + ".id"]); }
   assert.equal(ids[0], "d1", "a decision is recorded; a knowledge check is not, in 2004");
-  assert.equal(store.interactions, 4, `one each: decision, assessment slot, rating, comment (got ${ids})`);
+  assert.equal(store.interactions, 4, `one each: decision, last attempt's question, rating, comment (got ${ids})`);
   assert.equal(store.api.data["cmi.interactions.2.learner_response"], "5");
   assert.equal(store.api.data["cmi.interactions.3.learner_response"], "second");
 });

@@ -408,8 +408,8 @@
   };
   /* One interaction. 2004 interactions are lean, since Moodle re-sends every element set in the session
      with each commit: id, type, learner_response (free text at most FREE_TEXT_2004) and result only, and
-     an item with `update` (a key: the slot it fills) rewrites the interaction recorded in this session for
-     the same key instead of adding one (builder/tracking.py worst_case_commit_2004 counts them). 1.2
+     an item with `update` (a key, its id) rewrites the interaction recorded in this session for the same
+     key instead of adding one (builder/tracking.py worst_case_commit_2004 counts them). 1.2
      (whose commits send only what changed) also gets time, weighting, correct response, outcome
      objectives and latency. */
   ScormStore.prototype.addInteraction = function (item) {
@@ -737,16 +737,15 @@
     a.d = 1;
     a.h.push(result.score);
     var best = Math.max.apply(null, a.h);
-    /* In 2004 the n-th answered question of every attempt in a session fills the same interaction (slot
-       "assessment.n"), so a session records at most one attempt's worth: the latest attempt's answers (a
-       slot the latest attempt left unanswered keeps an earlier attempt's answer). */
+    /* In 2004 only the attempt that decides the result (passed, or the last one allowed) records its
+       answers, so a session records at most one attempt's worth (every interaction counts in each commit). */
+    var info = this.assessment(), deciding = !this.store.is2004 || info.passed || info.attemptsLeft === 0;
     var event = { score: best, status: this.status(), interactions: a.q.filter(function (id) {
-      return result.answers[id].response.length;
-    }).map(function (id, n) {
+      return deciding && result.answers[id].response.length;
+    }).map(function (id) {
       var q = bank.questions[id];
       return { id: id, response: result.answers[id].response, correct: q.correct, right: result.answers[id].right,
-               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id],
-               update: "assessment." + n };
+               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id], update: id };
     }) };
     if (result.score >= best) {
       event.objectives = result.outcomes;
