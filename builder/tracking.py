@@ -92,7 +92,7 @@ def _longest_response(question: Question) -> str:
     multiple-answer question, the longest for a single-answer one."""
     if question.type == "multiple":
         return "[,]".join(option.id for option in question.options)
-    return max((option.id for option in question.options), key=len)
+    return max((option.id for option in question.options), key=len, default="")
 
 
 def _interaction_fields(index: int, interaction_id: str, kind: str, response: str,
