@@ -24,7 +24,7 @@ from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, 
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
-from builder.tracking import encoded_length, worst_case_state
+from builder.tracking import encoded_length, note_bytes_2004, worst_case_state
 
 PAGES = "pages"
 ASSETS = "assets"
@@ -369,6 +369,7 @@ class _Renderer:
             "levels": self.course.framework.level_numbers() if self.course.framework else [],
             "ratings": [r.id for page in self.course.pages for r in page.meta.ratings],
             "stateMax": encoded_length(worst_case_state(self.course)),
+            "noteBytes2004": max(0, note_bytes_2004(self.course)),
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
 

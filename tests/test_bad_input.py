@@ -286,3 +286,21 @@ def test_hostile_front_matter_is_reported_not_raised(project: Path, name: str) -
     (project / "course/pages/welcome.md").write_bytes(b"---\n" + HOSTILE[name] + b"\n---\nBody\n")
     lines = build_fails(project)
     assert any(line.startswith("course/pages/welcome.md:") or "welcome" in line for line in lines)
+
+
+def test_a_scorm2004_commit_that_could_outgrow_its_target_fails_the_build(project: Path) -> None:
+    """Moodle's 2004 runtime re-sends every element set in the session with each commit: a course whose
+    worst-case commit (every question an attempt can draw, with every option ticked) cannot fit the target
+    even without notes is refused, with the fix; the same course builds for the other targets' limits."""
+    options = "".join(f"      - {{id: o{j}_{'x' * 13}, text: Option {j}, correct: true, feedback: Yes.}}\n"
+                      for j in range(8))
+    questions = "".join(f"  - id: fa-{'x' * 50}{i:03d}\n    stem: Question {i}?\n    type: multiple\n"
+                        f"    options:\n{options}    outcomes: [LO1, LO2]\n    explanation: Because.\n" for i in range(60))
+    (project / FINAL).write_text("id: final\ntitle: Final check\nkind: assessment\ndraw: 60\nattempts: 3\n"
+                                 "questions:\n" + questions, encoding="utf-8")
+    lines = build_fails(project, "--target", "scorm2004")
+    assert any(line.startswith("course/course.yaml:1: one SCORM 2004 commit could reach ") and
+               "over the 15000 the course keeps to (allow fewer attempts or a smaller `draw`" in line
+               for line in lines), "\n".join(lines)
+    result = run("check", project, "--target", "web")
+    assert result.exit_code == 0, result.output

@@ -17,7 +17,7 @@ import pytest
 from builder.loading import load_project
 from builder.model import Course, Page, Question
 from builder.report import build_report, words
-from builder.tracking import saved_progress_problem
+from builder.tracking import note_bytes_2004, saved_progress_problem
 
 from conftest import REPO
 
@@ -278,3 +278,10 @@ def test_local_arrangements_notes_reach_the_learning_record(course: Course) -> N
 def test_saved_progress_fits_scorm_12(course: Course) -> None:
     """All 63 units rated twice fill most of SCORM 1.2's 4096 characters: ids are kept short for that."""
     assert saved_progress_problem(course, "scorm12") is None
+
+
+def test_a_scorm2004_commit_leaves_notes_room(course: Course) -> None:
+    """Moodle re-sends every 2004 element with each commit: this course's worst case without notes leaves
+    notes and comments at least 2,000 bytes under the 15,000-byte target."""
+    assert saved_progress_problem(course, "scorm2004") is None
+    assert note_bytes_2004(course) >= 2000

@@ -149,7 +149,8 @@ def test_pass_path(browser: Browser, sites: dict[str, str], kind: str) -> None:
     else:
         assert (cmi.status, cmi.success, cmi.exit) == ("completed", "passed", "suspend")
         assert cmi.cmi["score"] == {"scaled": "1", "raw": "100", "min": "0", "max": "100"}
-    assert {i["id"] for i in cmi.interactions} == ALL_QUESTIONS
+    # 2004 records no knowledge check (formative, kept in suspend_data): Moodle re-sends every interaction
+    assert {i["id"] for i in cmi.interactions} == ALL_QUESTIONS - ({"kc-cue-look-away"} if version == "2004" else set())
     assert all(i["type"] == "choice" and i["result"] == "correct" for i in cmi.interactions)
     multiple = next(i for i in cmi.interactions if i["id"] == "fa-cues")
     response = "student_response" if version == "1.2" else "learner_response"
@@ -340,7 +341,7 @@ def test_answers_follow_option_ids_when_options_are_reordered(browser: Browser, 
     first.check_questions()
     result = first.close()
     responses = [value for element, value in sets(result) if element.endswith(("learner_response", "student_response"))]
-    assert responses == ["baby_needs_56fe"]
+    assert responses == (["baby_needs_56fe"] if version == "1.2" else []), "2004 records no knowledge check"
     cmi = Cmi(result["snapshot"], version)
 
     project = tmp_path / "v2"

@@ -17,7 +17,7 @@ const COURSE = {
     final: { kind: "assessment", draw: null, shuffle: false, attempts: 2,
       questions: { f1: { type: "single", correct: ["right"], options: ["right", "wrong"], outcomes: ["LO1"] } } }
   },
-  stateMax: 200
+  stateMax: 200, noteBytes2004: 1000
 };
 
 // A SCORM API that records calls; `refuse` names elements whose SetValue answers "false".
@@ -163,6 +163,66 @@ test("2004: an evaluation comment counts twice in the note budget, as it is also
   clearTimeout(comment.timer);
 });
 
+
+// What one commit of Moodle's 2004 runtime sends: every element set in the session, URL-encoded.
+function moodleBody(api) {
+  const set = {};
+  api.calls.filter((c) => c[0] === "set").forEach((c) => { set[c[1]] = c[2]; });
+  return Object.keys(set).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(set[k])).join("&").length;
+}
+
+test("2004: notes and comments add at most course.noteBytes2004 to a commit as Moodle sends it", () => {
+  for (const noteBytes2004 of [0, 300, 2459]) {
+    const course = { ...COURSE, notes: ["p1.s1", "ev.ev-x"], noteBytes2004 };
+    const run = (notes) => {
+      const { api, s } = session("2004");
+      s.course = course;
+      s.checkAnswer("q1", ["no_2"], "stem");
+      if (notes) {
+        s.setNote("p1.s1", "\u00e9 {x}\n".repeat(2000));
+        s.setNote("ev.ev-x", "a \u{1F600} & b ".repeat(500));
+      }
+      s.recordComment("ev-x", "comment");
+      clearTimeout(s.timer);
+      return moodleBody(api);
+    };
+    const added = run(true) - run(false);
+    assert.ok(added <= noteBytes2004, `notes and comment add ${added} bytes, budget ${noteBytes2004}`);
+    assert.ok(added >= noteBytes2004 - 60, `the budget is used: ${added} of ${noteBytes2004}`);
+  }
+});
+
+test("2004: interactions are bounded per session: one attempt's answers; re-ratings and comments update in place", () => {
+  const course = { ...COURSE, notes: ["ev.ev-x"], ratings: ["ev-r"],
+    decisions: { d1: { type: "single", correct: ["a"], options: ["a", "b"], outcomes: [] } },
+    banks: { ...COURSE.banks, final: { ...COURSE.banks.final, attempts: 3, draw: 1,
+      questions: { f1: COURSE.banks.final.questions.f1,
+                   f2: { type: "single", correct: ["right"], options: ["right", "wrong"], outcomes: ["LO1"] } } } } };
+  const store = new runtime.ScormStore(fakeApi("2004"), "2004");
+  store.initialize();
+  const s = new runtime.Session(course, store);
+  s.checkAnswer("q1", ["no_2"], "stem");
+  s.checkAnswer("d1", ["b"], "stem");
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    assert.equal(s.startAttempt(), true);
+    s.setResponse(s.state.a.q[0], ["wrong"]);
+    s.submitAssessment({});
+    assert.equal(store.interactions, attempt < 2 ? 1 : 2, "only the attempt that decides the result records answers");
+  }
+  s.rateStatement("ev-r", "2", "x");
+  s.rateStatement("ev-r", "5", "x");
+  s.setNote("ev.ev-x", "first");
+  s.recordComment("ev-x", "x");
+  s.setNote("ev.ev-x", "second");
+  s.recordComment("ev-x", "x");
+  clearTimeout(s.timer);
+  const ids = [];
+  for (let n = 0; n < store.interactions; n += 1) { ids.push(store.api.data["cmi.interactions." + n + ".id"]); }
+  assert.equal(ids[0], "d1", "a decision is recorded; a knowledge check is not, in 2004");
+  assert.equal(store.interactions, 4, `one each: decision, last attempt's question, rating, comment (got ${ids})`);
+  assert.equal(store.api.data["cmi.interactions.2.learner_response"], "5");
+  assert.equal(store.api.data["cmi.interactions.3.learner_response"], "second");
+});
 
 test("version 4 names options by code and reads back to option ids", () => {
   const { api, s } = session("2004");

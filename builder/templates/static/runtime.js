@@ -23,7 +23,7 @@
   "use strict";
   var STATE_VERSION = 4;
   var RETRY_MS = [2000, 5000, 15000, 30000];
-  var NOTE_BYTES_2004 = 1000, FREE_TEXT_2004 = 1000;
+  var FREE_TEXT_2004 = 1000;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
   function pad(n, width) { var s = String(Math.floor(n)); while (s.length < width) { s = "0" + s; } return s; }
@@ -408,12 +408,13 @@
   };
   /* One interaction. 2004 interactions are lean, since Moodle re-sends every element set in the session
      with each commit: id, type, learner_response (free text at most FREE_TEXT_2004) and result only, and
-     an item with `update` rewrites the interaction of the same id recorded in this session instead of
-     adding one. 1.2 (whose commits send only what changed) also gets time, weighting, correct response,
-     outcome objectives and latency. */
+     an item with `update` (a key, its id) rewrites the interaction recorded in this session for the same
+     key instead of adding one (builder/tracking.py worst_case_commit_2004 counts them). 1.2
+     (whose commits send only what changed) also gets time, weighting, correct response, outcome
+     objectives and latency. */
   ScormStore.prototype.addInteraction = function (item) {
     var is2004 = this.is2004, index = this.interactions;
-    if (item.update && is2004 && has(this.interactionIndex, item.id)) { index = this.interactionIndex[item.id]; }
+    if (item.update && is2004 && has(this.interactionIndex, item.update)) { index = this.interactionIndex[item.update]; }
     var n = "cmi.interactions." + index + ".", join = is2004 ? "[,]" : ",";
     this.set(n + "id", item.id);
     this.set(n + "type", item.type || "choice");
@@ -435,7 +436,10 @@
       this.set(n + "result", !item.correct ? "neutral" : item.right ? "correct" : (is2004 ? "incorrect" : "wrong"));
     }
     if (item.latency !== undefined && !is2004) { this.set(n + "latency", timespan(item.latency, false)); }
-    if (index === this.interactions) { this.interactionIndex[item.id] = index; this.interactions += 1; }
+    if (index === this.interactions) {
+      if (item.update) { this.interactionIndex[item.update] = index; }
+      this.interactions += 1;
+    }
   };
   ScormStore.prototype.setObjective = function (id, percent, passed) {
     var index = has(this.objectives, id) ? this.objectives[id] : this.objectiveCount;
@@ -604,13 +608,15 @@
 
   function sameKeys(a, b) { return a.slice().sort().join(",") === b.slice().sort().join(","); }
 
-  /* A knowledge check or decision point: kept, and recorded the first time it is answered. */
+  /* A knowledge check or decision point: kept, and recorded the first time it is answered; in 2004 only
+     decision points (knowledge checks are formative and kept in suspend_data: Moodle's 2004 runtime
+     re-sends every interaction with each commit, which builder/tracking.py keeps under a target). */
   Session.prototype.checkAnswer = function (id, keys, description) {
     var question = this.question(id);
     var right = sameKeys(keys, question.correct);
     var first = !has(this.state.k, id);
     this.state.k[id] = keys.join(",");
-    if (first) {
+    if (first && (!this.store.is2004 || has(this.course.decisions, id))) {
       this.report({ interactions: [{ id: id, response: keys, correct: question.correct, right: right,
                                      outcomes: question.outcomes, latency: this.latency(id), description: description }] });
     }
@@ -626,18 +632,20 @@
   Session.prototype.note = function (key) { return this.state.n[key] || ""; };
   /* Keep a note, or as much of it as fits: all notes must fit what is left once the worst-case progress
      is stored (course.stateMax, computed at build time), so saved progress can never overflow. In 2004
-     the notes also stay within NOTE_BYTES_2004 as Moodle sends them (encodeURIComponent), counting an
+     the notes also stay within course.noteBytes2004 as Moodle sends them (encodeURIComponent): what the
+     build left under its commit target once every other element is at its longest. It counts an
      evaluation comment ("ev." notes) twice, as it is also sent as an interaction's learner_response:
      each 2004 commit re-sends suspend_data with everything else set in the session. Returns the text kept:
      `text` itself, or its longest start that fits, cut on a code-point boundary (the caller tells the
      learner what was cut). */
   Session.prototype.setNote = function (key, text) {
     var notes = this.state.n, room = this.store.limit - (this.course.stateMax || 0), is2004 = this.store.is2004;
+    var noteBytes = this.course.noteBytes2004 || 0;
     function fits(kept) {
       if (kept) { notes[key] = kept; } else { delete notes[key]; }
       var saved = ascii(notes), sent = encodeURIComponent(saved).length - 6;
       keysOf(notes).forEach(function (k) { if (k.indexOf("ev.") === 0) { sent += encodeURIComponent(notes[k]).length; } });
-      return saved.length - 2 <= room && !(is2004 && sent > NOTE_BYTES_2004);
+      return saved.length - 2 <= room && !(is2004 && sent > noteBytes);
     }
     text = String(text || "");
     if (fits(text)) { return text; }
@@ -729,12 +737,15 @@
     a.d = 1;
     a.h.push(result.score);
     var best = Math.max.apply(null, a.h);
+    /* In 2004 only the attempt that decides the result (passed, or the last one allowed) records its
+       answers, so a session records at most one attempt's worth (every interaction counts in each commit). */
+    var info = this.assessment(), deciding = !this.store.is2004 || info.passed || info.attemptsLeft === 0;
     var event = { score: best, status: this.status(), interactions: a.q.filter(function (id) {
-      return result.answers[id].response.length;
+      return deciding && result.answers[id].response.length;
     }).map(function (id) {
       var q = bank.questions[id];
       return { id: id, response: result.answers[id].response, correct: q.correct, right: result.answers[id].right,
-               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id], update: true };
+               outcomes: q.outcomes, latency: self.latency("assessment"), description: descriptions[id], update: id };
     }) };
     if (result.score >= best) {
       event.objectives = result.outcomes;
@@ -759,7 +770,7 @@
     var ratings = this.selfAssessment()[phase];
     ratings[code] = value;
     if (this.store.is2004) {
-      this.report({ interactions: [{ id: "sa." + phase, type: "other", outcomes: [], update: true,
+      this.report({ interactions: [{ id: "sa." + phase, type: "other", outcomes: [], update: "sa." + phase,
         response: [ratingText(ratings)] }] });
     } else {
       this.report({ interactions: [{ id: "sa." + phase + "." + code, type: "likert", outcomes: [],
@@ -773,7 +784,8 @@
   Session.prototype.rateStatement = function (id, value, description) {
     this.state.ev = this.state.ev || {};
     this.state.ev[id] = value;
-    this.report({ interactions: [{ id: id, type: "likert", outcomes: [], response: [value], description: description }] });
+    this.report({ interactions: [{ id: id, type: "likert", outcomes: [], response: [value], description: description,
+                                   update: id }] });
     return this.save();
   };
   /* Record a comment already kept as a note: free text, trimmed to what the LMS field holds. */
@@ -781,7 +793,7 @@
     var text = this.note("ev." + id).replace(/\s+/g, " ").trim();
     if (!text) { return this.save(); }
     this.report({ interactions: [{ id: id, type: this.store.is2004 ? "long-fill-in" : "fill-in", outcomes: [],
-                                   response: [text], description: description }] });
+                                   response: [text], description: description, update: id }] });
     return this.save();
   };
 
