@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from builder import loading, markup, packaging
+from builder.active_content import HTML_PROLOG
 
 from conftest import REPO, edit, run
 
@@ -301,7 +302,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
            "file)")
     assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
     (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
-    data = packaged.read_bytes()
+    data = packaged.read_bytes().removeprefix(HTML_PROLOG)
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
     assert b"example.org" not in data
 
@@ -337,8 +338,36 @@ def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) 
     assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [
         "course/media/handout.html:2", "course/media/handout.html:3", "course/media/handout.html:3"]
     (packaged,) = (tmp_path / "out" / WEB / "media").glob("handout-*.html")
-    text = packaged.read_text(encoding="utf-8")
+    text = packaged.read_bytes().removeprefix(HTML_PROLOG).decode("utf-8")
     assert "<p>Keep this</p>" in text and "script" not in text and "onload" not in text and "iframe" not in text
+
+
+@pytest.mark.parametrize("data", [
+    b'<meta charset="utf-16"><p>Hi</p><script>parent.API.LMSSetValue("cmi.core.score.raw","100")</script>',
+    b'<meta charset="utf-32"><p>Hi</p><img src=x onerror="alert(1)">',
+    b"\xff\xfe" + '<p>Hi</p><script>alert(1)</script>'.encode("utf-16-le"),
+    b"\xfe\xff" + '<p>Hi</p><script>alert(1)</script>'.encode("utf-16-be"),
+    b'<meta charset="cp037"><p>Hi</p><script>alert(1)</script>',
+    b'<meta charset="base64"><p>Hi</p><script>alert(1)</script>',
+    b'<meta charset="no-such-encoding"><p>Hi</p><script>alert(1)</script>',
+])
+def test_linked_html_is_decoded_as_a_browser_would_and_shipped_as_checked(project: Path, tmp_path: Path,
+                                                                          data: bytes) -> None:
+    """A declared UTF-16 that a browser ignores, a byte order mark, or an encoding lxml does not know: the
+    cleaner reads what the browser reads, and the package holds the cleaned text as UTF-8, never the original."""
+    (project / "course/media/handout.html").write_bytes(data)
+    edit(project / CUES, "![A baby", "[The handout](../media/handout.html)\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("handout-*.html")
+    shipped = packaged.read_bytes()
+    assert shipped.startswith(HTML_PROLOG)
+    text = shipped.removeprefix(HTML_PROLOG).decode("utf-8")
+    assert "script" not in text and "onerror" not in text and "charset" not in text
+    if b"cp037" not in data:
+        assert "<p>Hi</p>" in text
+        assert "script removed from this file" in result.stderr
 
 
 def test_a_linked_script_file_is_refused(project: Path) -> None:
