@@ -39,7 +39,7 @@ def test_caption_blocks_make_figures() -> None:
     assert "<figure>" not in convert("![A parent and baby](baby.svg)\n\nNo caption here.").html
 
 
-@pytest.mark.parametrize("text", ["<div>" * 52000, "Intro\n\n" + "<span>" * 20000, "> " * 300 + "quote"])
+@pytest.mark.parametrize("text", ["<div>" * 52000, "Intro\n\n" + "<div>" * 5000, "> " * 300 + "quote"])
 def test_html_nested_too_deeply_to_clean_in_time_is_refused_before_the_cleaner(text: str) -> None:
     """nh3 takes time quadratic in nesting depth and cannot be stopped: 52,000 `<div>` took it 40 s."""
     start = time.process_time()
