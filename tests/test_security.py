@@ -739,3 +739,34 @@ def test_in_the_lms_a_linked_svg_cannot_set_the_score(browser: "Browser", projec
     assert ["cmi.core.score.raw", "100"] not in [c["args"] for c in calls]
     assert ["cmi.core.lesson_status", "passed"] not in [c["args"] for c in calls]
     assert messages == []
+
+
+@pytest.mark.parametrize("name, size, vtt_size, bad", [
+    ("big.png", 3 * 2**30, None, "course/media/big.png"),  # sparse: the attacker's 3 GB took 3.2 GB of memory
+    ("talk.mp4", 101 * 2**20, 100, "course/media/talk.mp4"),
+    ("talk.mp4", 100, 17 * 2**20, "course/media/talk.vtt"),
+])
+def test_a_linked_file_too_large_is_refused_before_it_is_read(project: Path, name: str, size: int,
+                                                              vtt_size: int | None, bad: str) -> None:
+    with open(project / "course/media" / name, "wb") as file:
+        file.truncate(size)
+    if vtt_size is not None:
+        with open(project / "course/media/talk.vtt", "wb") as file:
+            file.truncate(vtt_size)
+    edit(project / CUES, "![A baby", f"![A talk](../media/{name})\n\n![A baby")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if "MB (" in line]
+    assert f"MB ({bad}), the most a linked file of its kind may be" in line
+
+
+def test_a_huge_linked_image_is_never_read(project: Path) -> None:
+    with open(project / "course/media/big.png", "wb") as file:
+        file.truncate(3 * 2**30)
+    edit(project / CUES, "![A baby", "![A big picture](../media/big.png)\n\n![A baby")
+    script = ("import resource, sys\nfrom builder.cli import main\nsys.argv = ['coursebuild', 'check', sys.argv[1]]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, cwd=REPO)
+    assert "larger than 50 MB" in done.stderr
+    assert int(done.stdout.split()[-1]) < 500_000  # kB: the file is 3 GB
