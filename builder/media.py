@@ -23,6 +23,13 @@ _SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 VIDEO_TYPES = {".mp4", ".webm"}
 AUDIO_TYPES = {".mp3"}
+#: The only kinds of file a package carries, by suffix: each either shows in a browser without running
+#: anything (pictures, players, captions, PDF, plain text), is cleaned of script first (HTML, SVG, XHTML,
+#: XML: see builder.active_content), or is downloaded rather than shown (office documents, zip). Any other
+#: kind is refused: browsers render some as documents that run script (`.rss`, `.atom`, `.xsl`, `.mml`).
+PACKAGED_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".m4a",
+                            ".ogg", ".wav", ".vtt", ".pdf", ".txt", ".csv", ".html", ".htm", ".shtml", ".xhtml",
+                            ".xht", ".xml", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".md"})
 #: The largest file a course may link to or embed, by kind; every one is read whole into memory to be
 #: packaged (and SVG, HTML, captions and transcripts are parsed too), so a larger one is refused before
 #: it is opened. A 100 MB video is about an hour at 200 kbit/s; LMSs often refuse uploads over 100-250 MB.

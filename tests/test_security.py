@@ -770,3 +770,18 @@ def test_a_huge_linked_image_is_never_read(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, cwd=REPO)
     assert "larger than 50 MB" in done.stderr
     assert int(done.stdout.split()[-1]) < 500_000  # kB: the file is 3 GB
+
+
+RSS_WITH_SCRIPT = ('<rss version="2.0"><channel><title>x</title><script xmlns="http://www.w3.org/1999/xhtml">'
+                   'parent.API.LMSSetValue("cmi.core.score.raw","100")</script></channel></rss>')
+
+
+@pytest.mark.parametrize("name", ["feed.rss", "feed.atom", "style.xsl", "style.xslt", "formula.mml", "data.rdf",
+                                  "page.mht", "notes"])
+def test_a_kind_of_file_browsers_may_run_script_in_is_not_packaged(project: Path, name: str) -> None:
+    (project / "course/media" / name).write_text(RSS_WITH_SCRIPT)
+    edit(project / CUES, "![A baby", f"[The feed](../media/{name})\n\n![A baby")
+    suffix = Path(name).suffix or "no suffix"
+    fails_with(project, f"{CUES}:11: `../media/{name}` is a kind of file a package does not carry ({suffix}): a "
+               "browser might run script in it (link to a picture, video, audio, PDF, text, HTML or office file, "
+               "or put it in a zip)", command="check")
