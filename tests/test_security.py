@@ -163,6 +163,17 @@ WIDE = "a template may not pad a text wider than 10,000"
      '{{ ns.s|length }}', LONG),
     ('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}'
      '{{ ns.s|length }}', LONG),
+    ('{{ [1, 2, 3]|tojson(indent=300000000)|length }}', "a template may not indent JSON by more than 16"),
+    ('{{ ("a" * 1000000).translate({97: "b" * 1000})|length }}', "`translate` is not available in templates"),
+    ('{{ ("a".encode() * 600000000)|length }}', "`encode` (bytes) is not available in templates"),
+    ('{{ ((((2 ** 64) ** 64) ** 64) ** 64) > 1 }}', "a template may not make a number of more than 100,000 bits"),
+    ('{% set ns = namespace(n=2 ** 60) %}{% for i in range(20) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 1 }}',
+     "a template may not make a number of more than 100,000 bits"),
+    ('{% set ns = namespace(x=[1]) %}{% for i in range(30) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}'
+     '{{ ns.x|string|length }}', "a template may not show a list or dict of more than 1,000,000 values"),
+    ('{{ ("a" * 1000000)|wordwrap(1)|length }}',
+     "a template may wrap only texts up to 100,000 characters, 10 or more wide"),
+    ('{{ ([range(100000)|list] * 2000)|sum(start=[])|length }}', "a template may add up only numbers with `sum`"),
     ('{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}',
      "access to attribute 'extend' of 'list' object is unsafe."),
 ])
@@ -173,6 +184,22 @@ def test_a_template_cannot_make_huge_text_in_other_ways(project: Path, tmp_path:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr == f"templates/contents.html:1: template error: not allowed in a template: {refusal} {FIX}\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("payload", ['{{ lipsum(3000000)|length }}', '{{ lipsum(1, false, 30000000, 30000001) }}'])
+def test_a_template_has_no_lipsum(project: Path, tmp_path: Path, payload: str) -> None:
+    override(project, "contents.html", payload)
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"templates/contents.html:1: template error: 'lipsum' is undefined {FIX}\n"
+
+
+def test_a_template_cannot_render_gigabytes_in_a_loop(project: Path, tmp_path: Path) -> None:
+    override(project, "contents.html", '{% set b = "a" * 1000000 %}{% for i in range(3000) %}{{ b }}{% endfor %}')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == ("templates/contents.html: template error: not allowed in a template: a template may "
+                             f"not render more than 67,108,864 characters {FIX}\n")
 
 
 def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
