@@ -86,3 +86,13 @@ def test_a_flood_of_duplicate_keys_is_twenty_problems_and_a_count() -> None:
     problems = caught.value.problems
     assert len(problems) == 21
     assert problems[-1].message == "and 99,979 more keys given twice"
+
+
+def test_at_most_fifty_problems_are_shown_per_file() -> None:
+    from builder.errors import CourseInvalid, Problem
+
+    problems = [Problem("course/course.yaml", line, "unknown field `x`") for line in range(1, 1001)]
+    lines = CourseInvalid([*problems, Problem("course/pages/a.md", 3, "bad")]).lines()
+    assert len(lines) == 53
+    assert lines[50] == "course/course.yaml:51: and 950 more problems in this file (fix those above first)"
+    assert lines[51:] == ["course/pages/a.md:3: bad", "course invalid: 1001 errors"]
