@@ -18,7 +18,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
 from builder import cache
@@ -245,12 +245,12 @@ def _bounded_filters() -> dict[str, Callable[..., Any]]:
             raise SecurityError("a template may wrap only texts up to 100,000 characters, 10 or more wide")
         return jinja_filters.do_wordwrap(environment, text, width, *args, **kwargs)
 
-    @jinja2.pass_environment
-    def tojson(environment: Any, value: Any, indent: int | None = None) -> Markup:
+    @jinja2.pass_eval_context
+    def tojson(context: Any, value: Any, indent: int | None = None) -> Markup:
         if indent is not None and (not isinstance(indent, int) or indent > 16):
             raise SecurityError("a template may not indent JSON by more than 16")
         _not_too_many(value)
-        return jinja_filters.do_tojson(environment, value, indent)
+        return jinja_filters.do_tojson(context, value, indent)
 
     @jinja2.pass_environment
     def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
@@ -260,7 +260,7 @@ def _bounded_filters() -> dict[str, Callable[..., Any]]:
 
     def string_(value: Any) -> str:
         _not_too_many(value)
-        return jinja_filters.do_string(value)
+        return str(soft_str(value))
 
     def pprint(value: Any) -> str:
         _not_too_many(value)

@@ -19,8 +19,14 @@ from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
 from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
-from builder.media import (AUDIO_TYPES, PACKAGED_TYPES, VIDEO_TYPES, containment_problem, file_content_problem,
-                           size_problem)
+from builder.media import (
+    AUDIO_TYPES,
+    PACKAGED_TYPES,
+    VIDEO_TYPES,
+    containment_problem,
+    file_content_problem,
+    size_problem,
+)
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems

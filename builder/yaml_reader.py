@@ -149,7 +149,8 @@ class _Reader:
         return tag
 
     def _refuse_tag(self, event: Any) -> NoReturn:
-        self._fail(event, f"the YAML tag `{event.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed: course files hold plain data",
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        self._fail(event, f"the YAML tag `{tag}` is not allowed: course files hold plain data",
                    "remove the tag (the `!` or `!!` word before the value)")
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:

@@ -205,10 +205,13 @@ def test_a_template_cannot_render_gigabytes_in_a_loop(project: Path, tmp_path: P
 def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
     override(project, "contents.html", '{{ "a"|center(9) }}|{{ "%05d"|format(42) }}|{{ "{:>4}".format(7) }}|'
                                        '{{ ["a", "b"]|join(", ") }}|{{ ", ".join(["c", "d"]|map("upper")) }}|'
-                                       '{{ "x" ~ 1 ~ "y" }}|{{ "ab"|replace("b", "c") }}|{{ "%s-%s" % (1, 2) }}')
+                                       '{{ "x" ~ 1 ~ "y" }}|{{ "ab"|replace("b", "c") }}|{{ "%s-%s" % (1, 2) }}|'
+                                       '{{ [1, [2]]|string }}|{{ [1, 2]|tojson }}|{{ [1, 2]|sum }}|{{ 3 ** 4 * 2 }}|'
+                                       '{{ "one two three"|wordwrap(10, wrapstring="/") }}')
     assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
     pages = (tmp_path / "out" / WEB).rglob("*.html")
-    assert any("    a    |00042|   7|a, b|C, D|x1y|ac|1-2" in page.read_text(encoding="utf-8") for page in pages)
+    assert any("    a    |00042|   7|a, b|C, D|x1y|ac|1-2|[1, [2]]|[1, 2]|3|162|one two/three"
+               in page.read_text(encoding="utf-8") for page in pages)
 
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../etc/passwd", "../course/course.yaml",
