@@ -33,8 +33,8 @@ MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 #: The widest field a template may pad to: `center(80)` is fine, `"%01000000000d"|format(1)` is not.
 MAX_FORMAT_WIDTH = 10_000
 #: The most characters one template may render (its output, read piece by piece): a loop of long texts
-#: (`"a" * 1000000` 3,000 times) would otherwise make gigabytes. This course's largest output is under 1 MB.
-MAX_RENDERED_CHARS = 64 * 1024 * 1024
+#: (`"a" * 1000000` 3,000 times) would otherwise make gigabytes.
+MAX_RENDERED_CHARS = 128 * 1024 * 1024
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -484,10 +484,14 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     """
     try:
         pieces, length = [], 0
-        for piece in env.get_template(name).generate(**context):
+        rendering = env.get_template(name).generate(**context)
+        for piece in rendering:
             length += len(piece)
             if length > MAX_RENDERED_CHARS:
-                raise SecurityError(f"a template may not render more than {MAX_RENDERED_CHARS:,} characters")
+                shown, line = _rendering_at(env, rendering, name)
+                raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
+                                      f"in a template: a template may not render more than {MAX_RENDERED_CHARS:,} "
+                                      f"characters ({FIX})")
             pieces.append(piece)
         return "".join(pieces)
     except CoursebuildError:
@@ -506,6 +510,20 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
         fix = exc.fix if isinstance(exc, _NotATemplateName) else _template_fix(filename)
         raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: {what} "
                               f"({fix})") from None
+
+
+def _rendering_at(env: jinja2.Environment, rendering: Any, name: str) -> tuple[str, Optional[int]]:
+    """(template name, line) where a paused rendering is: the innermost template it is rendering (an
+    included one too), found through the generators each `include` yields from; `name` and no line if none."""
+    found: tuple[str, Optional[int]] = (name, None)
+    generator = rendering
+    while generator is not None and generator.gi_frame is not None:
+        template_name = generator.gi_frame.f_globals.get("name")
+        if isinstance(template_name, str) and "debug_info" in generator.gi_frame.f_globals:
+            line = env.get_template(template_name).get_corresponding_lineno(generator.gi_frame.f_lineno)
+            found = (template_name, line)
+        generator = generator.gi_yieldfrom
+    return found
 
 
 def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:
