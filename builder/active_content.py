@@ -53,29 +53,47 @@ def _parse(data: bytes, suffix: str) -> Any:
         if suffix in SVG_TYPES:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             return etree.fromstring(data, parser).getroottree()
-        return lxml_html.document_fromstring(data, parser=lxml_html.HTMLParser(encoding=_encoding(data))).getroottree()
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return lxml_html.document_fromstring(decode_html(data), parser=lxml_html.HTMLParser()).getroottree()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
         return None
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
 DECLARED_CHARSET = re.compile(rb"<meta[^>]*charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+#: What a cleaned HTML file starts with: its encoding, in the first bytes a browser's prescan reads (before
+#: `<html>`, whose attributes could otherwise push it past 1024 bytes), and a Content-Security-Policy that
+#: lets nothing in it run, should a browser still read something as script that the cleaner did not.
+HTML_PROLOG = (b'<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" '
+               b'content="script-src \'none\'; object-src \'none\'; base-uri \'none\'; form-action \'none\'">\n')
+#: Byte order marks, which decide a browser's encoding before anything the file declares (WHATWG Encoding,
+#: "decode"): UTF-8's first, UTF-16's after.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
-def _encoding(data: bytes) -> str:
-    """An HTML file's encoding: as declared, else UTF-8 if it is valid UTF-8, else Windows-1252 (HTML's default)."""
+def decode_html(data: bytes) -> str:
+    """An HTML file's text, decoded as a browser decodes it (WHATWG HTML, "determining the character encoding").
+
+    A byte order mark wins; then a `<meta charset>` in the first 1024 bytes, except that a declared UTF-16
+    or UTF-32 is ignored (a browser reads such a file as if nothing were declared: the declaration is in
+    ASCII, so the file is not UTF-16) and so is a name Python does not know as a text encoding; then UTF-8
+    if the bytes are valid UTF-8, else Windows-1252 (HTML's default). Bytes not valid in the encoding
+    become U+FFFD, as in a browser.
+    """
+    for mark, name in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return data[len(mark):].decode(name, "replace")
     declared = DECLARED_CHARSET.search(data[:1024])
     if declared:
-        name = declared.group(1).decode("ascii")
         try:
-            return codecs.lookup(name).name
-        except LookupError:
+            name = codecs.lookup(declared.group(1).decode("ascii")).name
+            if not name.startswith(("utf-16", "utf-32")):
+                return data.decode(name, "replace")
+        except (LookupError, ValueError):  # unknown, or not a text encoding (`base64`)
             pass
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return "windows-1252"
-    return "utf-8"
+        return data.decode("windows-1252", "replace")
 
 
 def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
@@ -127,15 +145,18 @@ def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
-    """The file with everything `script_in` finds taken out; unchanged if there is nothing to take out.
+    """The file with everything `script_in` finds taken out.
 
-    A file that cannot be parsed and looks as if it holds script is packaged empty.
+    An SVG or XML file with nothing to take out is returned unchanged. An HTML file is always written
+    again, as UTF-8 that says so in its first `<meta>`: the bytes shipped are the text that was checked,
+    whatever encoding a browser would have guessed for the original. A file that cannot be parsed and
+    looks as if it holds script is packaged empty.
     """
     tree = _parse(data, suffix.lower())
     if tree is None:
         return b"" if _uncheckable(data, suffix.lower()) else data
     found = _findings(tree, data)
-    if not found:
+    if not found and suffix.lower() in SVG_TYPES:
         return data
     for element, attribute, _, _ in found:
         if element is None:  # in the prolog: the document is written without it below
@@ -148,19 +169,7 @@ def without_script(data: bytes, suffix: str) -> bytes:
             return b""
     if suffix.lower() in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
         return etree.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
-    _declare_utf8(tree.getroot())
-    html: bytes = lxml_html.tostring(tree, encoding="utf-8", doctype="<!doctype html>")
-    return html
-
-
-def _declare_utf8(root: Any) -> None:
-    """Make the document say it is UTF-8, as it is written: a file read as Latin-1 (`<meta charset=
-    "iso-8859-1">`) and written back as UTF-8 would otherwise show as mojibake."""
-    for meta in root.iter("meta"):
-        if meta.get("charset") is not None:
-            meta.getparent().remove(meta)
-    head = root.find("head")
-    if head is None:
-        head = lxml_html.Element("head")
-        root.insert(0, head)
-    head.insert(0, lxml_html.Element("meta", charset="utf-8"))
+    for meta in [meta for meta in tree.getroot().iter("meta") if meta.get("charset") is not None]:
+        meta.getparent().remove(meta)
+    html: bytes = lxml_html.tostring(tree.getroot(), encoding="utf-8")
+    return HTML_PROLOG + html

@@ -59,6 +59,25 @@ class CoursebuildError(Exception):
         return [str(self)]
 
 
+#: Problems shown per file; the rest of a file's are counted in one more line (a file of 100,000 repeated
+#: mistakes would otherwise print 100,000 lines).
+MAX_SHOWN_PER_FILE = 50
+
+
+def _shown(problems: list[Problem]) -> list[str]:
+    """Each problem's line, at most MAX_SHOWN_PER_FILE per file, then `path:line: and N more problems`."""
+    by_path: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(problem)
+    lines = []
+    for path, found in by_path.items():
+        lines += [str(problem) for problem in found[:MAX_SHOWN_PER_FILE]]
+        if len(found) > MAX_SHOWN_PER_FILE:
+            lines.append(f"{path}:{found[MAX_SHOWN_PER_FILE].line}: and {len(found) - MAX_SHOWN_PER_FILE:,} more "
+                         "problems in this file (fix those above first)")
+    return lines
+
+
 class CourseInvalid(CoursebuildError):
     """The course has errors (or warnings in strict mode); carries every problem found."""
 
@@ -68,10 +87,10 @@ class CourseInvalid(CoursebuildError):
 
     def lines(self) -> list[str]:
         if any(p.is_error for p in self.problems):
-            return [str(p) for p in self.problems] + [f"course invalid: {summarise(self.problems)}"]
+            return _shown(self.problems) + [f"course invalid: {summarise(self.problems)}"]
         # only warnings: the course is refused because of --strict, and "0 errors" would contradict it
         count = len(self.problems)
-        return [str(p) for p in self.problems] + [
+        return _shown(self.problems) + [
             f"course invalid: {count} warning{'s' if count != 1 else ''}, which --strict treats as errors"]
 
 

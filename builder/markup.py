@@ -54,6 +54,15 @@ FILE_MARKDOWN_SECONDS = 10.0
 OVER_BUDGET = "the file's Markdown takes too long to convert"
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
+#: The deepest nesting of HTML elements converted: nh3 (the cleaner, in Rust) takes time quadratic in the depth,
+#: and Python cannot stop it once it runs (`<div>` 52,000 times takes it 40 s). A page needs fewer than 20.
+MAX_HTML_DEPTH = 200
+#: Start and end tags, for counting how deep elements nest (void elements and `<x/>` do not nest).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                       "wbr", "param", "keygen"})
+#: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
+TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
 #: What makes one line of Markdown a block other than a paragraph: a heading, quote, list item, rule,
@@ -191,10 +200,26 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
     raw_html = converter.reset().convert(text)
     if not raw_html.strip():
         return Converted("", (), ())
+    if html_depth(raw_html) > MAX_HTML_DEPTH:
+        return Converted("", (), (), TOO_DEEP)
     references, removed = _inspect(raw_html)
     safe = nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                      clean_content_tags={"script", "style"})
     return Converted(safe, references, removed)
+
+
+def html_depth(html: str) -> int:
+    """How deep the elements of `html` nest at most, counting every start tag still open (an upper bound:
+    an end tag HTML leaves out, as after `<p>`, is counted as open). One pass, linear in the length."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 @functools.cache

@@ -25,6 +25,38 @@ _SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 VIDEO_TYPES = {".mp4", ".webm"}
 AUDIO_TYPES = {".mp3"}
+#: The only kinds of file a package carries, by suffix: each either shows in a browser without running
+#: anything (pictures, players, captions, PDF, plain text), is cleaned of script first (HTML, SVG, XHTML,
+#: XML: see builder.active_content), or is downloaded rather than shown (office documents, zip). Any other
+#: kind is refused: browsers render some as documents that run script (`.rss`, `.atom`, `.xsl`, `.mml`).
+PACKAGED_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".m4a",
+                            ".ogg", ".wav", ".vtt", ".pdf", ".txt", ".csv", ".html", ".htm", ".shtml", ".xhtml",
+                            ".xht", ".xml", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".md"})
+#: The largest file a course may link to or embed, by kind; every one is read whole into memory to be
+#: packaged (and SVG, HTML, captions and transcripts are parsed too), so a larger one is refused before
+#: it is opened. A 100 MB video is about an hour at 200 kbit/s; LMSs often refuse uploads over 100-250 MB.
+MAX_VIDEO_BYTES = 100 * 1024 * 1024
+MAX_TEXT_MEDIA_BYTES = 16 * 1024 * 1024  # SVG, HTML, captions, transcripts: as for course files
+MAX_OTHER_MEDIA_BYTES = 50 * 1024 * 1024  # images, PDFs and other downloads
+TEXT_MEDIA_TYPES = {".svg", ".xhtml", ".xht", ".xml", ".html", ".htm", ".shtml", ".vtt", ".md"}
+
+
+def media_size_limit(project_path: str) -> int:
+    """The most bytes the linked file `project_path` may have (MAX_VIDEO_BYTES for video and audio...)."""
+    suffix = posixpath.splitext(project_path)[1].lower()
+    if suffix in VIDEO_TYPES | AUDIO_TYPES:
+        return MAX_VIDEO_BYTES
+    return MAX_TEXT_MEDIA_BYTES if suffix in TEXT_MEDIA_TYPES else MAX_OTHER_MEDIA_BYTES
+
+
+def size_problem(root: Path, project_path: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if the linked file is larger than its kind may be, else None.
+    Only the file's size is looked at (`stat`): it is not opened."""
+    limit = media_size_limit(project_path)
+    if (root / project_path).stat().st_size <= limit:
+        return None
+    return (f"is larger than {limit // 2**20} MB ({project_path}), the most a linked file of its kind may be",
+            "compress it, make it shorter or split it up; see docs/security.md")
 
 
 def archive_name(project_path: str, data: bytes) -> str:

@@ -18,7 +18,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
 from builder import cache
@@ -32,6 +32,14 @@ MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 #: The widest field a template may pad to: `center(80)` is fine, `"%01000000000d"|format(1)` is not.
 MAX_FORMAT_WIDTH = 10_000
+#: The most characters one template may render (its output, read piece by piece): a loop of long texts
+#: (`"a" * 1000000` 3,000 times) would otherwise make gigabytes.
+MAX_RENDERED_CHARS = 128 * 1024 * 1024
+#: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
+MAX_NUMBER_BITS = 100_000
+#: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
+#: (a list of itself twice, 30 times over, stands for a billion values).
+MAX_SHOWN_VALUES = 1_000_000
 #: A %-style field: its width and precision (`*` takes them from the arguments).
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|[0-9]+)?(?:\.(\*|[0-9]*))?")
 FIX = "fix the template, or delete your copy to use the built-in one"
@@ -177,6 +185,22 @@ def _replaced_length(text: str, old: str, new: str, count: int = -1) -> int:
     return len(text) + found * (len(new) - len(old))
 
 
+def _not_too_many(value: Any) -> None:
+    """Refuse to show a list, tuple or dict that holds more than MAX_SHOWN_VALUES values, nested ones counted
+    each time they appear; stops counting there, so a list of itself twice, 30 times over, is quick."""
+    stack, seen = [value], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > MAX_SHOWN_VALUES:
+            raise SecurityError(f"a template may not show a list or dict of more than {MAX_SHOWN_VALUES:,} values")
+        if isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+
+
 def _joined_length(items: Any, separator: str) -> int:
     values = list(items)
     return sum(len(str(value)) for value in values) + len(separator) * max(0, len(values) - 1)
@@ -214,12 +238,41 @@ def _bounded_filters() -> dict[str, Callable[..., Any]]:
         _too_long(slices)
         return jinja_filters.do_slice(value, slices, fill_with)
 
+    @jinja2.pass_environment
+    def wordwrap(environment: Any, text: str, width: int = 79, *args: Any, **kwargs: Any) -> str:
+        # textwrap takes time quadratic in the length of a long word, over the width
+        if not isinstance(width, int) or width < 10 or len(str(text)) > 100_000:
+            raise SecurityError("a template may wrap only texts up to 100,000 characters, 10 or more wide")
+        return jinja_filters.do_wordwrap(environment, text, width, *args, **kwargs)
+
+    @jinja2.pass_eval_context
+    def tojson(context: Any, value: Any, indent: int | None = None) -> Markup:
+        if indent is not None and (not isinstance(indent, int) or indent > 16):
+            raise SecurityError("a template may not indent JSON by more than 16")
+        _not_too_many(value)
+        return jinja_filters.do_tojson(context, value, indent)
+
+    @jinja2.pass_environment
+    def sum_(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+        if not isinstance(start, (int, float)) or isinstance(start, bool):  # lists and texts add up quadratically
+            raise SecurityError("a template may add up only numbers with `sum`")
+        return jinja_filters.sync_do_sum(environment, iterable, attribute, start)
+
+    def string_(value: Any) -> str:
+        _not_too_many(value)
+        return str(soft_str(value))
+
+    def pprint(value: Any) -> str:
+        _not_too_many(value)
+        return jinja_filters.do_pprint(value)
+
     def batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
         _too_long(linecount)
         return jinja_filters.do_batch(value, linecount, fill_with)
 
     return {"center": center, "indent": indent, "format": format_, "replace": replace, "join": join,
-            "slice": slice_, "batch": batch}
+            "slice": slice_, "batch": batch, "wordwrap": wordwrap, "tojson": tojson, "sum": sum_,
+            "string": string_, "pprint": pprint}
 
 
 #: String methods a template may call whose result can be much longer than the string: their checks.
@@ -231,7 +284,13 @@ _STRING_METHODS: dict[str, Callable[..., None]] = {
     "expandtabs": lambda text, size=8: _too_long(len(text) + text.count("\t") * size),
     "replace": lambda text, old, new, count=-1: _too_long(_replaced_length(text, old, new, count)),
     "join": lambda text, items: _too_long(_joined_length(items, text)),
+    "translate": lambda text, table: _refuse("`translate`"),
+    "encode": lambda text, *rest, **options: _refuse("`encode` (bytes)"),
 }
+
+
+def _refuse(what: str) -> None:
+    raise SecurityError(f"{what} is not available in templates")
 
 
 class _CodeGenerator(CodeGenerator):
@@ -301,6 +360,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"an exponent above {MAX_EXPONENT} is not allowed in templates")
+        if operator in ("*", "**") and isinstance(left, int) and isinstance(right, int):
+            bits = left.bit_length() * abs(right) if operator == "**" else left.bit_length() + right.bit_length()
+            if bits > MAX_NUMBER_BITS:
+                raise SecurityError(f"a template may not make a number of more than {MAX_NUMBER_BITS:,} bits")
         if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
             _too_long(len(left) + len(right))
         if operator == "%" and isinstance(left, str):
@@ -379,6 +442,7 @@ class Theme:
         env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
         env.filters.update(_bounded_filters())
+        del env.globals["lipsum"]  # `lipsum(3000000)` makes gigabytes of text
         env.filters["inline"] = inline
         env.filters["direction"] = direction
         env.filters["css_string"] = css_string
@@ -418,8 +482,23 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
     line where it happened (an included one, not the one rendered), and blaming coursebuild only when
     that template is a built-in one.
     """
-    rendered: str = _reported(env, name, lambda: env.get_template(name).render(**context))
+    rendered: str = _reported(env, name, lambda: _render_bounded(env, name, context))
     return rendered
+
+
+def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, object]) -> str:
+    """The template `name` rendered, refused as soon as it makes more than MAX_RENDERED_CHARS characters."""
+    pieces, length = [], 0
+    rendering = env.get_template(name).generate(**context)
+    for piece in rendering:
+        length += len(piece)
+        if length > MAX_RENDERED_CHARS:
+            shown, line = _rendering_at(env, rendering, name)
+            raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
+                                  f"in a template: a template may not render more than {MAX_RENDERED_CHARS:,} "
+                                  f"characters ({FIX})")
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def compile_problems(project: Path) -> list[Problem]:
@@ -478,6 +557,20 @@ def _reported(env: jinja2.Environment, name: str, action: Callable[[], Any]) -> 
         fix = exc.fix if isinstance(exc, _NotATemplateName) else _template_fix(filename)
         raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: {what} "
                               f"({fix})") from None
+
+
+def _rendering_at(env: jinja2.Environment, rendering: Any, name: str) -> tuple[str, Optional[int]]:
+    """(template name, line) where a paused rendering is: the innermost template it is rendering (an
+    included one too), found through the generators each `include` yields from; `name` and no line if none."""
+    found: tuple[str, Optional[int]] = (name, None)
+    generator = rendering
+    while generator is not None and generator.gi_frame is not None:
+        template_name = generator.gi_frame.f_globals.get("name")
+        if isinstance(template_name, str) and "debug_info" in generator.gi_frame.f_globals:
+            line = env.get_template(template_name).get_corresponding_lineno(generator.gi_frame.f_lineno)
+            found = (template_name, line)
+        generator = generator.gi_yieldfrom
+    return found
 
 
 def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:

@@ -19,7 +19,14 @@ from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
 from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
-from builder.media import AUDIO_TYPES, VIDEO_TYPES, containment_problem, file_content_problem
+from builder.media import (
+    AUDIO_TYPES,
+    PACKAGED_TYPES,
+    VIDEO_TYPES,
+    containment_problem,
+    file_content_problem,
+    size_problem,
+)
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -550,8 +557,14 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
                        "check the file name, its folder and its upper/lower case")
     if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
         return problem(f"`{ref.target}` is not a page", f"link to a page in {PAGES_DIR}/")
-    problems: list[Problem] = []
     suffix = posixpath.splitext(target)[1].lower()
+    if suffix not in PACKAGED_TYPES | SCRIPT_TYPES | COMPRESSED_TYPES:  # script and .svgz: refused on their own
+        return problem(f"`{ref.target}` is a kind of file a package does not carry ({suffix or 'no suffix'}): "
+                       "a browser might run script in it",
+                       "link to a picture, video, audio, PDF, text, HTML or office file, or put it in a zip")
+    if too_large := size_problem(course.root, target):
+        return problem(f"`{ref.target}` {too_large[0]}", too_large[1])
+    problems: list[Problem] = []
     if ref.tag == "img":
         if suffix not in IMAGE_TYPES | VIDEO_TYPES | AUDIO_TYPES:
             problems += problem(f"`{ref.target}` is not a supported image, video or audio file",
@@ -616,7 +629,8 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
-            if target in seen or containment_problem(course.root, target) or not (course.root / target).is_file():
+            if target in seen or containment_problem(course.root, target) or not (course.root / target).is_file() \
+                    or size_problem(course.root, target):
                 continue  # a file that may not be packaged is reported by the media rule, and never read
             seen.add(target)
             if suffix in SCRIPT_TYPES:
@@ -640,5 +654,7 @@ def _linked_text_problems(course: Course, path: str,
     refused = containment_problem(course.root, path)
     if refused:
         return problem(f"`{path}` {refused[0]}", refused[1])
+    if too_large := size_problem(course.root, path):
+        return problem(f"`{path}` {too_large[0]}", too_large[1])
     text = read_text(path, (course.root / path).read_bytes())
     return text if isinstance(text, list) else []

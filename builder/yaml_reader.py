@@ -15,6 +15,17 @@ from builder.sourcemap import Location, SourceFile, YamlError
 
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null"))
 _MERGE = "tag:yaml.org,2002:merge"
+_FLOAT = "tag:yaml.org,2002:float"
+#: The tags a scalar may have (YAML 1.1's, as PyYAML's safe loader makes them); any other tag is refused.
+SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "binary",
+                                                        "timestamp", "merge")}
+#: The tags a list or block may have: `!!set`, `!!omap`, `!!pairs` and every application tag are refused.
+COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+#: The longest text read as a number: Python refuses to print an integer of more than 4,300 digits, and
+#: base-60 numbers (`1:2:3`) take time quadratic in their length to read.
+MAX_NUMBER_CHARS = 100
+#: Duplicate keys reported per file; the rest are counted in one more problem.
+MAX_DUPLICATES = 20
 #: PyYAML's safe loader, with libyaml's fast parser where PyYAML was built with it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _IMPLICIT_TAGS = _Loader.yaml_implicit_resolvers  # first character -> [(tag, pattern)], as PyYAML resolves
@@ -58,7 +69,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
     finally:
         loader.dispose()
     if reader.duplicates:
-        raise YamlError(reader.duplicates)
+        more = [Problem(path, reader.duplicates[-1].line, f"and {reader.more_duplicates:,} more keys given twice",
+                        "remove the repeated keys")] if reader.more_duplicates else []
+        raise YamlError(reader.duplicates + more)
     reader.lines[()] = first_line
     return data, SourceFile(path, reader.lines)
 
@@ -75,6 +88,7 @@ class _Reader:
         self.loader, self.path, self.offset = loader, path, offset
         self.lines: dict[Location, int] = {}
         self.duplicates: list[Problem] = []
+        self.more_duplicates = 0  # duplicate keys found after the first MAX_DUPLICATES
         # anchor -> (value, line where it was set, values in it, characters of text in it)
         self.anchors: dict[str, tuple[Any, int, int, int]] = {}
         self.values = 0  # values read so far, each value inside a collection counted too
@@ -121,6 +135,8 @@ class _Reader:
     def _tag(self, event: yaml.ScalarEvent) -> str:
         """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
         if event.tag is not None and event.tag != "!":
+            if event.tag not in SCALAR_TAGS:
+                self._refuse_tag(event)
             return event.tag
         if not event.implicit[0]:
             return _STR
@@ -132,12 +148,20 @@ class _Reader:
                 self.plain_tags[event.value] = tag
         return tag
 
+    def _refuse_tag(self, event: Any) -> NoReturn:
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        self._fail(event, f"the YAML tag `{tag}` is not allowed: course files hold plain data",
+                   "remove the tag (the `!` or `!!` word before the value)")
+
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = self._tag(event)
         if tag == _STR:
             return event.value
         if tag == _NULL:
             return None
+        if tag in (_INT, _FLOAT) and len(event.value) > MAX_NUMBER_CHARS:
+            self._fail(event, f"`{event.value[:40]}…` is a number of more than {MAX_NUMBER_CHARS} characters",
+                       "write a shorter number, or put the text in quotes")
         node = yaml.ScalarNode(tag, event.value, _start(event), cast(yaml.Mark, event.end_mark), event.style)
         try:
             if tag == _BOOL:
@@ -181,6 +205,8 @@ class _Reader:
         return value
 
     def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
+        if event.tag is not None and event.tag != "!" and event.tag not in COLLECTION_TAGS:
+            self._refuse_tag(event)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self._fail(event, f"lists and blocks are nested more than {MAX_DEPTH} levels deep",
@@ -218,7 +244,9 @@ class _Reader:
             if isinstance(key, (list, dict, set)):  # what YAML can make that cannot be a key
                 self._fail(event, "a key is a list or block, not a name",
                            "write keys as plain names followed by `:`")
-            if key in mapping:
+            if key in mapping and len(self.duplicates) >= MAX_DUPLICATES:
+                self.more_duplicates += 1
+            elif key in mapping:
                 self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
                                                "remove one of them"))
             value_event = get()

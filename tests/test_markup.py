@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import random
 import string
+import time
 
+import pytest
+
+from builder import markup
 from builder.markup import PLAIN_TEXT, _convert, convert
 
 
@@ -33,3 +37,16 @@ def test_caption_blocks_make_figures() -> None:
     assert "<em>shared</em> smile" in captioned.html
     assert '<div class="admonition key-point">' in captioned.html
     assert "<figure>" not in convert("![A parent and baby](baby.svg)\n\nNo caption here.").html
+
+
+@pytest.mark.parametrize("text", ["<div>" * 52000, "Intro\n\n" + "<div>" * 5000, "> " * 300 + "quote"])
+def test_html_nested_too_deeply_to_clean_in_time_is_refused_before_the_cleaner(text: str) -> None:
+    """nh3 takes time quadratic in nesting depth and cannot be stopped: 52,000 `<div>` took it 40 s."""
+    start = time.process_time()
+    converted = markup.convert(text)
+    assert converted.refused == markup.TOO_DEEP and converted.html == ""
+    assert time.process_time() - start < 2
+
+
+def test_html_depth_counts_open_elements_only() -> None:
+    assert markup.html_depth("<div><p>a<br><img src=x></p><p>b</p></div><hr/>") == 2

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from builder import loading, markup, packaging
+from builder.active_content import HTML_PROLOG
 
 from conftest import REPO, edit, run
 
@@ -162,6 +163,17 @@ WIDE = "a template may not pad a text wider than 10,000"
      '{{ ns.s|length }}', LONG),
     ('{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}'
      '{{ ns.s|length }}', LONG),
+    ('{{ [1, 2, 3]|tojson(indent=300000000)|length }}', "a template may not indent JSON by more than 16"),
+    ('{{ ("a" * 1000000).translate({97: "b" * 1000})|length }}', "`translate` is not available in templates"),
+    ('{{ ("a".encode() * 600000000)|length }}', "`encode` (bytes) is not available in templates"),
+    ('{{ ((((2 ** 64) ** 64) ** 64) ** 64) > 1 }}', "a template may not make a number of more than 100,000 bits"),
+    ('{% set ns = namespace(n=2 ** 60) %}{% for i in range(20) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 1 }}',
+     "a template may not make a number of more than 100,000 bits"),
+    ('{% set ns = namespace(x=[1]) %}{% for i in range(30) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}'
+     '{{ ns.x|string|length }}', "a template may not show a list or dict of more than 1,000,000 values"),
+    ('{{ ("a" * 1000000)|wordwrap(1)|length }}',
+     "a template may wrap only texts up to 100,000 characters, 10 or more wide"),
+    ('{{ ([range(100000)|list] * 2000)|sum(start=[])|length }}', "a template may add up only numbers with `sum`"),
     ('{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}',
      "access to attribute 'extend' of 'list' object is unsafe."),
 ])
@@ -174,13 +186,33 @@ def test_a_template_cannot_make_huge_text_in_other_ways(project: Path, tmp_path:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("payload", ['{{ lipsum(3000000)|length }}', '{{ lipsum(1, false, 30000000, 30000001) }}'])
+def test_a_template_has_no_lipsum(project: Path, tmp_path: Path, payload: str) -> None:
+    override(project, "contents.html", payload)
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"templates/contents.html:1: template error: 'lipsum' is undefined {FIX}\n"
+
+
+def test_a_template_cannot_render_gigabytes_in_a_loop(project: Path, tmp_path: Path) -> None:
+    override(project, "contents.html", '<p>\n{% set b = "a" * 1000000 %}\n{% for i in range(3000) %}\n{{ b }}\n'
+                                       '{% endfor %}')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == ("templates/contents.html:4: template error: not allowed in a template: a template may "
+                             f"not render more than 134,217,728 characters {FIX}\n")
+
+
 def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
     override(project, "contents.html", '{{ "a"|center(9) }}|{{ "%05d"|format(42) }}|{{ "{:>4}".format(7) }}|'
                                        '{{ ["a", "b"]|join(", ") }}|{{ ", ".join(["c", "d"]|map("upper")) }}|'
-                                       '{{ "x" ~ 1 ~ "y" }}|{{ "ab"|replace("b", "c") }}|{{ "%s-%s" % (1, 2) }}')
+                                       '{{ "x" ~ 1 ~ "y" }}|{{ "ab"|replace("b", "c") }}|{{ "%s-%s" % (1, 2) }}|'
+                                       '{{ [1, [2]]|string }}|{{ [1, 2]|tojson }}|{{ [1, 2]|sum }}|{{ 3 ** 4 * 2 }}|'
+                                       '{{ "one two three"|wordwrap(10, wrapstring="/") }}')
     assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
     pages = (tmp_path / "out" / WEB).rglob("*.html")
-    assert any("    a    |00042|   7|a, b|C, D|x1y|ac|1-2" in page.read_text(encoding="utf-8") for page in pages)
+    assert any("    a    |00042|   7|a, b|C, D|x1y|ac|1-2|[1, [2]]|[1, 2]|3|162|one two/three"
+               in page.read_text(encoding="utf-8") for page in pages)
 
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../etc/passwd", "../course/course.yaml",
@@ -301,7 +333,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
            "file)")
     assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
     (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
-    data = packaged.read_bytes()
+    data = packaged.read_bytes().removeprefix(HTML_PROLOG)
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
     assert b"example.org" not in data
 
@@ -337,8 +369,36 @@ def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) 
     assert [line.split(": warning: ")[0] for line in result.stderr.splitlines()] == [
         "course/media/handout.html:2", "course/media/handout.html:3", "course/media/handout.html:3"]
     (packaged,) = (tmp_path / "out" / WEB / "media").glob("handout-*.html")
-    text = packaged.read_text(encoding="utf-8")
+    text = packaged.read_bytes().removeprefix(HTML_PROLOG).decode("utf-8")
     assert "<p>Keep this</p>" in text and "script" not in text and "onload" not in text and "iframe" not in text
+
+
+@pytest.mark.parametrize("data", [
+    b'<meta charset="utf-16"><p>Hi</p><script>parent.API.LMSSetValue("cmi.core.score.raw","100")</script>',
+    b'<meta charset="utf-32"><p>Hi</p><img src=x onerror="alert(1)">',
+    b"\xff\xfe" + '<p>Hi</p><script>alert(1)</script>'.encode("utf-16-le"),
+    b"\xfe\xff" + '<p>Hi</p><script>alert(1)</script>'.encode("utf-16-be"),
+    b'<meta charset="cp037"><p>Hi</p><script>alert(1)</script>',
+    b'<meta charset="base64"><p>Hi</p><script>alert(1)</script>',
+    b'<meta charset="no-such-encoding"><p>Hi</p><script>alert(1)</script>',
+])
+def test_linked_html_is_decoded_as_a_browser_would_and_shipped_as_checked(project: Path, tmp_path: Path,
+                                                                          data: bytes) -> None:
+    """A declared UTF-16 that a browser ignores, a byte order mark, or an encoding lxml does not know: the
+    cleaner reads what the browser reads, and the package holds the cleaned text as UTF-8, never the original."""
+    (project / "course/media/handout.html").write_bytes(data)
+    edit(project / CUES, "![A baby", "[The handout](../media/handout.html)\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("handout-*.html")
+    shipped = packaged.read_bytes()
+    assert shipped.startswith(HTML_PROLOG)
+    text = shipped.removeprefix(HTML_PROLOG).decode("utf-8")
+    assert "script" not in text and "onerror" not in text and "charset" not in text
+    if b"cp037" not in data:
+        assert "<p>Hi</p>" in text
+        assert "script removed from this file" in result.stderr
 
 
 def test_a_linked_script_file_is_refused(project: Path) -> None:
@@ -710,3 +770,49 @@ def test_in_the_lms_a_linked_svg_cannot_set_the_score(browser: "Browser", projec
     assert ["cmi.core.score.raw", "100"] not in [c["args"] for c in calls]
     assert ["cmi.core.lesson_status", "passed"] not in [c["args"] for c in calls]
     assert messages == []
+
+
+@pytest.mark.parametrize("name, size, vtt_size, bad", [
+    ("big.png", 3 * 2**30, None, "course/media/big.png"),  # sparse: the attacker's 3 GB took 3.2 GB of memory
+    ("talk.mp4", 101 * 2**20, 100, "course/media/talk.mp4"),
+    ("talk.mp4", 100, 17 * 2**20, "course/media/talk.vtt"),
+])
+def test_a_linked_file_too_large_is_refused_before_it_is_read(project: Path, name: str, size: int,
+                                                              vtt_size: int | None, bad: str) -> None:
+    with open(project / "course/media" / name, "wb") as file:
+        file.truncate(size)
+    if vtt_size is not None:
+        with open(project / "course/media/talk.vtt", "wb") as file:
+            file.truncate(vtt_size)
+    edit(project / CUES, "![A baby", f"![A talk](../media/{name})\n\n![A baby")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = [line for line in result.stderr.splitlines() if "MB (" in line]
+    assert f"MB ({bad}), the most a linked file of its kind may be" in line
+
+
+def test_a_huge_linked_image_is_never_read(project: Path) -> None:
+    with open(project / "course/media/big.png", "wb") as file:
+        file.truncate(3 * 2**30)
+    edit(project / CUES, "![A baby", "![A big picture](../media/big.png)\n\n![A baby")
+    script = ("import resource, sys\nfrom builder.cli import main\nsys.argv = ['coursebuild', 'check', sys.argv[1]]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, cwd=REPO)
+    assert "larger than 50 MB" in done.stderr
+    assert int(done.stdout.split()[-1]) < 500_000  # kB: the file is 3 GB
+
+
+RSS_WITH_SCRIPT = ('<rss version="2.0"><channel><title>x</title><script xmlns="http://www.w3.org/1999/xhtml">'
+                   'parent.API.LMSSetValue("cmi.core.score.raw","100")</script></channel></rss>')
+
+
+@pytest.mark.parametrize("name", ["feed.rss", "feed.atom", "style.xsl", "style.xslt", "formula.mml", "data.rdf",
+                                  "page.mht", "notes"])
+def test_a_kind_of_file_browsers_may_run_script_in_is_not_packaged(project: Path, name: str) -> None:
+    (project / "course/media" / name).write_text(RSS_WITH_SCRIPT)
+    edit(project / CUES, "![A baby", f"[The feed](../media/{name})\n\n![A baby")
+    suffix = Path(name).suffix or "no suffix"
+    fails_with(project, f"{CUES}:11: `../media/{name}` is a kind of file a package does not carry ({suffix}): a "
+               "browser might run script in it (link to a picture, video, audio, PDF, text, HTML or office file, "
+               "or put it in a zip)", command="check")

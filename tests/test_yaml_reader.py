@@ -50,3 +50,49 @@ def test_problems_name_their_line(text: str, line: int, message: str) -> None:
         parse_yaml(text, "x.yaml")
     (problem,) = caught.value.problems
     assert (problem.line, problem.message) == (line, message)
+
+
+@pytest.mark.parametrize("text", ["pass_mark: 0x" + "f" * 4000 + "\n", "pass_mark: " + "1:" * 150_000 + "1\n",
+                                  "ratio: " + "1" * 5000 + ".5\n", "pass_mark: !!int '" + "9" * 5000 + "'\n"])
+def test_a_number_too_long_to_print_or_read_quickly_is_one_problem(text: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "course/course.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and "is a number of more than 100 characters" in problem.message
+
+
+@pytest.mark.parametrize("text, tag", [
+    ("run: !!python/object/apply:os.system ['touch /tmp/pwned']\n", "!!python/object/apply:os.system"),
+    ("run: !!python/object/new:os.system {args: [x]}\n", "!!python/object/new:os.system"),
+    ("names: !!set {a, b}\n", "!!set"),
+    ("pairs: !!omap [a: 1]\n", "!!omap"),
+    ("text: !custom value\n", "!custom"),
+])
+def test_every_tag_that_is_not_plain_data_is_refused(text: str, tag: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "course/course.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and problem.message.startswith(f"the YAML tag `{tag}` is not allowed")
+
+
+def test_standard_tags_on_lists_and_blocks_are_still_read() -> None:
+    assert parse_yaml("a: !!seq [1]\nb: !!map {c: !!str 2}\n", "x.yaml")[0] == {"a": [1], "b": {"c": "2"}}
+
+
+def test_a_flood_of_duplicate_keys_is_twenty_problems_and_a_count() -> None:
+    text = "id: x\n" + "dup: 1\n" * 100_000
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "course/course.yaml")
+    problems = caught.value.problems
+    assert len(problems) == 21
+    assert problems[-1].message == "and 99,979 more keys given twice"
+
+
+def test_at_most_fifty_problems_are_shown_per_file() -> None:
+    from builder.errors import CourseInvalid, Problem
+
+    problems = [Problem("course/course.yaml", line, "unknown field `x`") for line in range(1, 1001)]
+    lines = CourseInvalid([*problems, Problem("course/pages/a.md", 3, "bad")]).lines()
+    assert len(lines) == 53
+    assert lines[50] == "course/course.yaml:51: and 950 more problems in this file (fix those above first)"
+    assert lines[51:] == ["course/pages/a.md:3: bad", "course invalid: 1001 errors"]
