@@ -512,7 +512,14 @@
         pendingNotes = {};
         var saved = session.recordComment(area.getAttribute("data-comment"),
                                           document.querySelector('label[for="' + area.id + '"]').textContent.trim());
-        status.textContent = saved ? "Thank you: your comment has been saved." : "Your comment has not been saved yet.";
+        /* The shared status tells what became of this comment (the note's message says what was cut). */
+        var cut = area.nextSibling && area.nextSibling.className === "note-limit" && area.nextSibling.textContent;
+        status.textContent = cut && !area.value.trim() ?
+          "Your comment was not kept: your notes and comments already fill all the room this course has. " +
+          "See the message under the box." :
+          !saved ? "Your comment has not been saved yet." :
+            cut ? "Your comment has been saved, shortened to fit: see the message under the box." :
+              "Thank you: your comment has been saved.";
       });
     });
   }
