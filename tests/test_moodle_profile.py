@@ -501,3 +501,21 @@ def test_ratings_survive_a_republish_that_drops_a_unit(browser: Browser, kind: s
         assert again.view.locator('[name="sa-before-1.02"]').count() == 0, "the unit is gone"
         assert checked == {"1.01": ["w"], "1.03": ["n"]}
         clean(again.close(), again)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_evaluation_status_tells_of_a_comment_not_kept(browser: Browser, course_sites: dict[str, str],
+                                                       kind: str) -> None:
+    """The evaluation page's shared status follows the last comment: one that keeps nothing (no room
+    left after a first, very long one) is not announced as saved."""
+    learner = Learner(browser, course_sites[kind])
+    learner.goto("evaluation")
+    comments, status = learner.view.locator("textarea.comment"), learner.view.locator(".evaluation-status")
+    comments.nth(0).fill("a" * 20000)
+    learner.view.locator("h1").click()
+    assert "saved, shortened to fit" in status.inner_text()
+    comments.nth(1).fill("My second comment")
+    learner.view.locator("h1").click()
+    assert comments.nth(1).input_value() == ""
+    assert status.inner_text().startswith("Your comment was not kept"), status.inner_text()
+    clean(learner.close(), learner)
