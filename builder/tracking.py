@@ -75,7 +75,8 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(_longest_answer(q)), reverse=True)
         drawn = drawn[:settings.most_drawn()]
         attempt_max, scores_kept = saved_attempts(settings)
-        state["a"] = {"n": attempt_max, "q": ",".join(q.id for q in drawn), "r": {q.id: _longest_answer(q) for q in drawn},
+        state["a"] = {"n": attempt_max, "q": ",".join(q.id for q in drawn),
+                      "r": {q.id: _longest_answer(q) for q in drawn},
                       "d": 1, "h": [float(_LONGEST_PERCENT)] * scores_kept,  # a score such as 66.67, not 100
                       "m": ",".join(o.id for o in course.settings.outcomes)}
     return state
