@@ -24,7 +24,7 @@ from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, 
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.theme import Theme, render_template
-from builder.tracking import encoded_length, note_bytes_2004, worst_case_state
+from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, worst_case_state
 
 PAGES = "pages"
 ASSETS = "assets"
@@ -417,7 +417,8 @@ def _question_data(question: Question) -> dict[str, object]:
 
 def _bank_data(bank: Bank) -> dict[str, object]:
     settings = bank.settings
-    return {"kind": settings.kind, "size": settings.most_drawn(),
+    attempt_max, scores_kept = saved_attempts(settings)
+    return {"attemptMax": attempt_max, "scoresKept": scores_kept,"kind": settings.kind, "size": settings.most_drawn(),
             "minimums": settings.draw_minimums(), "shuffle": settings.shuffle,
             "shuffleOptions": settings.shuffle_options, "review": settings.review, "attempts": settings.attempts,
             "questions": {q.id: _question_data(q) for q in settings.questions}}

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from builder.errors import Problem
-from builder.model import Course, Question
+from builder.model import BankSettings, Course, Question
 
 #: suspend_data limits: SCORM 1.2 CMIString4096; SCORM 2004 4th edition 64000 characters.
 SUSPEND_LIMITS = {"scorm12": ("SCORM 1.2", 4096), "scorm2004": ("SCORM 2004", 64000)}
@@ -24,6 +24,11 @@ SEED_MAX = 999999
 COMMIT_TARGET_2004 = 15000
 #: A score as the runtime writes it at its longest: percent with two decimals (`66.67`) and scaled with four.
 _LONGEST_PERCENT, _LONGEST_SCALED = "66.67", "0.6667"
+#: With no `attempts` limit the saved progress keeps at most this many assessment scores (the best and the
+#: latest; runtime.js `keptScores`) and counts attempts up to ATTEMPT_NUMBER_MAX, so the worst case below is
+#: an upper bound for any number of attempts (issue 14).
+SCORES_KEPT = 9
+ATTEMPT_NUMBER_MAX = 9999
 #: The longest session time assumed in 2004 (`PT<hours>H<minutes>M<seconds>S`): under 100,000 hours.
 _LONGEST_SESSION_TIME = "PT99999H59M59.99S"
 
@@ -37,6 +42,15 @@ def option_code(option_id: str) -> str:
     value %= 36 ** 3
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     return digits[value // 1296] + digits[value // 36 % 36] + digits[value % 36]
+
+
+def saved_attempts(settings: BankSettings) -> tuple[int, int]:
+    """(the largest attempt number saved, the most scores saved) for an assessment: its `attempts` limit
+    for both, else ATTEMPT_NUMBER_MAX and SCORES_KEPT. The runtime gets them as the bank's `attemptMax`
+    and `scoresKept` (rendering.py `_bank_data`)."""
+    if settings.attempts:
+        return settings.attempts, settings.attempts
+    return ATTEMPT_NUMBER_MAX, SCORES_KEPT
 
 
 def worst_case_state(course: Course) -> dict[str, Any]:
@@ -60,9 +74,10 @@ def worst_case_state(course: Course) -> dict[str, Any]:
         settings = assessment.settings
         drawn = sorted(settings.questions, key=lambda q: len(q.id) + len(_longest_answer(q)), reverse=True)
         drawn = drawn[:settings.most_drawn()]
-        attempts = settings.attempts or 9
-        state["a"] = {"n": attempts, "q": ",".join(q.id for q in drawn), "r": {q.id: _longest_answer(q) for q in drawn},
-                      "d": 1, "h": [float(_LONGEST_PERCENT)] * attempts,  # a score such as 66.67, not 100
+        attempt_max, scores_kept = saved_attempts(settings)
+        state["a"] = {"n": attempt_max, "q": ",".join(q.id for q in drawn),
+                      "r": {q.id: _longest_answer(q) for q in drawn},
+                      "d": 1, "h": [float(_LONGEST_PERCENT)] * scores_kept,  # a score such as 66.67, not 100
                       "m": ",".join(o.id for o in course.settings.outcomes)}
     return state
 

@@ -257,6 +257,43 @@ def test_damaged_saved_progress_is_kept_and_reported(browser: Browser, sites: di
     assert result["stored"][el(version, "exit")] == "suspend"
 
 
+def test_strict_limit_holds_for_any_number_of_attempts(browser: Browser, tmp_path: Path) -> None:
+    """Item 5 with no `attempts` limit: the longest note, then 200 failing attempts; suspend_data keeps only
+    the planned scores (the best and the latest), so 1.2 strict mode refuses nothing."""
+    project = tmp_path / "unlimited"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "quizzes/final.yaml", "attempts: 3\n", "")
+    edit(project / "course/course.yaml", "lock_assessment: true", "lock_assessment: false")
+    assert run("build", project, "--out", tmp_path / "dist").exit_code == 0
+    lms_site(tmp_path / "dist/mini-course-1.0-scorm12.zip", tmp_path / "site")
+    with serve(tmp_path) as base:
+        learner = Learner(browser, f"{base}/site/lms.html?v=1.2&mastery=80&moodle=1&strict=1")
+        learner.goto("case-amira")
+        note = learner.view.locator("textarea.note:visible").first
+        note.fill("n" * 10000)
+        learner.view.locator("h1").click()
+        assert 1000 < len(note.input_value()) < 10000, "the note keeps what the worst case leaves"
+        learner.goto("final-check")
+        learner.frame.evaluate("""() => {
+          const session = parent.coursebuild, bank = COURSE.banks[COURSE.assessment.bank];
+          for (let attempt = 0; attempt < 200; attempt += 1) {
+            session.startAttempt();  // false while the attempt drawn on arrival is open
+            for (const id of session.assessment().questions) {
+              const q = bank.questions[id];
+              session.setResponse(id, [q.options.find((o) => !q.correct.includes(o))]);
+            }
+            session.submitAssessment({});
+          }
+        }""")
+        assert learner.frame.evaluate("parent.coursebuild.record().attempts") == 200
+        result = learner.close()
+    clean(result, learner)
+    assert not [c for c in result["calls"] if c.get("refused")], "strict Moodle refused nothing"
+    saved = result["stored"]["cmi.suspend_data"]
+    assert 3000 < len(saved) <= 4096
+    assert json.loads(saved)["a"]["n"] == 200 and len(json.loads(saved)["a"]["h"]) == 9
+
+
 def test_strict_suspend_data_limit_with_the_longest_notes(browser: Browser, sites: dict[str, str]) -> None:
     """Item 5: 1.2 with Moodle's strict limits; a learner fills every note to the most the course allows."""
     learner = Learner(browser, sites["mini-course-scorm12"] + "&strict=1")
@@ -464,3 +501,21 @@ def test_ratings_survive_a_republish_that_drops_a_unit(browser: Browser, kind: s
         assert again.view.locator('[name="sa-before-1.02"]').count() == 0, "the unit is gone"
         assert checked == {"1.01": ["w"], "1.03": ["n"]}
         clean(again.close(), again)
+
+
+@pytest.mark.parametrize("kind", VERSIONS)
+def test_evaluation_status_tells_of_a_comment_not_kept(browser: Browser, course_sites: dict[str, str],
+                                                       kind: str) -> None:
+    """The evaluation page's shared status follows the last comment: one that keeps nothing (no room
+    left after a first, very long one) is not announced as saved."""
+    learner = Learner(browser, course_sites[kind])
+    learner.goto("evaluation")
+    comments, status = learner.view.locator("textarea.comment"), learner.view.locator(".evaluation-status")
+    comments.nth(0).fill("a" * 20000)
+    learner.view.locator("h1").click()
+    assert "saved, shortened to fit" in status.inner_text()
+    comments.nth(1).fill("My second comment")
+    learner.view.locator("h1").click()
+    assert comments.nth(1).input_value() == ""
+    assert status.inner_text().startswith("Your comment was not kept"), status.inner_text()
+    clean(learner.close(), learner)

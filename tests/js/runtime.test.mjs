@@ -315,3 +315,48 @@ test("Finish reports failure while a refused value is still pending", () => {
   s.rateStatement("ev1", "4", "Useful");
   assert.equal(s.finish(), false, "the rating never reached the LMS");
 });
+
+// With no attempts limit the build plans suspend_data for bank.attemptMax and bank.scoresKept scores
+// (builder/tracking.py saved_attempts): any number of attempts must stay within that plan.
+const UNLIMITED = { ...COURSE, banks: { ...COURSE.banks, final: { ...COURSE.banks.final, attempts: null,
+  attemptMax: 9999, scoresKept: 9, draw: 3, questions: Object.fromEntries(["f1", "f2", "f3"].map((id) =>
+    [id, { type: "single", correct: ["right"], options: ["right", "wrong"], outcomes: ["LO1"] }])) } } };
+
+test("200 failing attempts keep suspend_data within the planned worst case, and the best score", () => {
+  const api = fakeApi("1.2", { "cmi.core.lesson_status": "not attempted" });
+  const store = new runtime.ScormStore(api, "1.2");
+  store.initialize();
+  const s = new runtime.Session(UNLIMITED, store);
+  s.visit("fa");
+  for (let attempt = 1; attempt <= 200; attempt += 1) {
+    assert.equal(s.startAttempt(), true, `attempt ${attempt} can start`);
+    s.state.a.q.forEach((id, i) => s.setResponse(id, [i < (attempt === 5 ? 2 : attempt % 2) ? "right" : "wrong"]));
+    s.submitAssessment({});
+  }
+  clearTimeout(s.timer);
+  const saved = api.data["cmi.suspend_data"], a = JSON.parse(saved).a;
+  assert.equal(a.n, 200);
+  assert.equal(a.h.length, 9, "only the best and the latest scores are kept");
+  assert.equal(Math.max(...a.h), 66.67, "the best score (attempt 5) is kept");
+  assert.equal(s.assessment().best, 66.67);
+  assert.equal(s.record().attempts, 200);
+  const planned = JSON.parse(saved);
+  planned.a = { ...planned.a, n: 9999, h: Array(9).fill(66.67) };
+  assert.ok(saved.length <= JSON.stringify(planned).length,
+    `${saved.length} characters saved, ${JSON.stringify(planned).length} planned`);
+});
+
+test("a longer attempt history saved before is cut on restore, keeping the best and the count", () => {
+  const h = Array.from({ length: 80 }, (_, i) => (i === 3 ? 66.67 : 33.33));
+  const text = JSON.stringify({ v: 4, p: "fa", k: {}, s: {}, n: {}, t: 5, a: { n: 80, q: "f1,f2,f3", r: {}, d: 1, h, m: "" } });
+  const state = runtime.restore(text, UNLIMITED);
+  assert.deepEqual(state.a.h, [66.67, ...Array(8).fill(33.33)]);
+  const store = new runtime.ScormStore(fakeApi("1.2", { "cmi.suspend_data": text, "cmi.core.entry": "resume" }), "1.2");
+  assert.equal(store.initialize(), true);
+  const resumed = new runtime.Session(UNLIMITED, store);
+  clearTimeout(resumed.timer);
+  assert.equal(resumed.assessment().used, 80);
+  assert.equal(resumed.assessment().best, 66.67);
+  assert.equal(resumed.startAttempt(), true);
+  assert.equal(resumed.assessment().attempt, 81);
+});

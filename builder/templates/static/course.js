@@ -507,12 +507,25 @@
         });
       });
     });
+    /* The shared status tells what became of the last comment (the note's message says what was cut). */
+    function cutText(area) {
+      return area.nextSibling && area.nextSibling.className === "note-limit" ? area.nextSibling.textContent : "";
+    }
+    function notKept() {
+      status.textContent = "Your comment was not kept: your notes and comments already fill all the room this " +
+        "course has. See the message under the box.";
+    }
     all("textarea.comment").forEach(function (area) {
+      /* A comment that keeps nothing leaves the box as it was, so no change event follows. */
+      area.addEventListener("input", function () { if (cutText(area) && !area.value) { notKept(); } });
       area.addEventListener("change", function () {
         pendingNotes = {};
         var saved = session.recordComment(area.getAttribute("data-comment"),
                                           document.querySelector('label[for="' + area.id + '"]').textContent.trim());
-        status.textContent = saved ? "Thank you: your comment has been saved." : "Your comment has not been saved yet.";
+        if (cutText(area) && !area.value.trim()) { notKept(); return; }
+        status.textContent = !saved ? "Your comment has not been saved yet." :
+          cutText(area) ? "Your comment has been saved, shortened to fit: see the message under the box." :
+            "Thank you: your comment has been saved.";
       });
     });
   }

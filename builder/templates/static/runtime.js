@@ -5,7 +5,8 @@
  * The saved state (suspend_data) is compact ASCII JSON keyed by authored ids; builder/tracking.py
  * builds its worst case at build time. Version 4:
  *   {v:4, p:"visited page ids,comma-separated", k:{question id: option codes}, s:{page id: revealed stage id},
- *    n:{note key: text}, a:{n: attempt, q:"drawn ids", r:{id: option codes}, d: 0|1 submitted, h:[scores],
+ *    n:{note key: text}, a:{n: attempt, q:"drawn ids", r:{id: option codes}, d: 0|1 submitted,
+ *    h:[scores: at most bank.scoresKept, the best and the latest; n at most bank.attemptMax],
  *    m:"outcomes met in the best attempt"}, sa:{l: level, b:"1.01~1.02+" before, f:"…" after: each unit
  *    code followed by its rating mark, + achieved, ~ working towards, - not yet; the marks cannot occur in a
  *    unit code, so a unit a republished course dropped or added never moves the others' ratings}, ev:{rating id: "1".."5"}, t: seconds spent in all sessions,
@@ -150,6 +151,16 @@
     return out;
   }
 
+  /* At most `kept` scores, in the order taken: the best (first reached) and the latest. The saved
+     progress keeps no more (builder/tracking.py SCORES_KEPT), so with no attempts limit its worst case
+     holds for any number of attempts; a longer history saved before is cut the same way on restore. */
+  function keptScores(scores, kept) {
+    var room = Math.max(1, kept || 1), start = scores.length - room;
+    if (start <= 0) { return scores.slice(); }
+    var best = scores.indexOf(Math.max.apply(null, scores)), latest = scores.slice(start);
+    return best < start ? [scores[best]].concat(latest.slice(1)) : latest;
+  }
+
   function emptyState() { return { v: STATE_VERSION, p: [], k: {}, s: {}, n: {}, t: 0 }; }
   var RATINGS = { a: "achieved", w: "working_towards", n: "not_yet" };
 
@@ -261,7 +272,9 @@
       });
     }
     if (data.a && bank) {
-      var a = { n: data.a.n || 1, q: [], r: {}, d: data.a.d ? 1 : 0, h: (data.a.h || []).slice(),
+      var scores = (Array.isArray(data.a.h) ? data.a.h : []).filter(function (s) { return typeof s === "number" && isFinite(s); });
+      var a = { n: Math.min(data.a.n || 1, bank.attemptMax || Infinity), q: [], r: {}, d: data.a.d ? 1 : 0,
+                h: keptScores(scores, bank.scoresKept || scores.length),
                 m: (data.a.m || []).filter(function (id) { return course.outcomes.some(function (o) { return o.id === id; }); }) };
       (data.a.q || []).forEach(function (id) { if (has(bank.questions, id)) { a.q.push(id); } });
       keysOf(data.a.r || {}).forEach(function (id) {
@@ -669,10 +682,11 @@
     if (!bank) { return null; }
     var best = a && a.h.length ? Math.max.apply(null, a.h) : null;
     var passMark = this.course.passMark || 0;
-    var used = a ? a.h.length : 0;
+    /* Attempts submitted: the attempt number says it (only the last bank.scoresKept scores are kept). */
+    var used = a ? Math.max(a.h.length, a.d ? a.n : a.n - 1) : 0;
     return {
       attempt: a ? a.n : 0, questions: a ? a.q.slice() : [], responses: a ? a.r : {}, submitted: !!(a && a.d),
-      history: a ? a.h.slice() : [], best: best, passed: best !== null && best >= passMark,
+      used: used, best: best, passed: best !== null && best >= passMark,
       attemptsLeft: bank.attempts ? Math.max(0, bank.attempts - used) : null
     };
   };
@@ -680,7 +694,7 @@
     var bank = this.assessmentBank(), info = this.assessment();
     if (!bank || (info.attempt && !info.submitted) || info.passed || info.attemptsLeft === 0) { return false; }
     var a = this.state.a || { n: 0, h: [] };
-    this.state.a = { n: a.n + 1, q: drawQuestions(bank, Math.random), r: {}, d: 0, h: a.h };
+    this.state.a = { n: Math.min(a.n + 1, bank.attemptMax || Infinity), q: drawQuestions(bank, Math.random), r: {}, d: 0, h: a.h };
     return true;  /* saved with the next save: the page visit, or the caller's */
   };
   /* Top up an unsubmitted attempt whose questions were removed in a republished course. */
@@ -735,7 +749,7 @@
     if (!a || a.d || !bank) { return null; }
     var result = this.result();
     a.d = 1;
-    a.h.push(result.score);
+    a.h = keptScores(a.h.concat([result.score]), bank.scoresKept || a.h.length + 1);
     var best = Math.max.apply(null, a.h);
     /* In 2004 only the attempt that decides the result (passed, or the last one allowed) records its
        answers, so a session records at most one attempt's worth (every interaction counts in each commit). */
@@ -802,7 +816,7 @@
     var info = this.assessment(), sa = this.state.sa || { before: {}, after: {} }, self = this;
     return {
       name: this.learnerName(), seconds: (this.state.t || 0) + Math.round((Date.now() - (this.lastTick || this.started)) / 1000),
-      best: info && info.best, passed: !!(info && info.passed), attempts: info ? info.history.length : 0,
+      best: info && info.best, passed: !!(info && info.passed), attempts: info ? info.used : 0,
       outcomesMet: this.state.a && this.state.a.m ? this.state.a.m.slice() : [], level: sa.l,
       ratings: this.course.units.map(function (u) {
         return { code: u.code, title: u.title, before: sa.before[u.code] || "", after: sa.after[u.code] || "",
@@ -817,7 +831,7 @@
   Session.prototype.progress = function () {
     var rule = this.course.completion, info = this.assessment();
     var assessed = !!info && rule.assessment !== "none";
-    var submitted = !!info && info.history.length > 0;
+    var submitted = !!info && info.used > 0;
     var exhausted = !!info && info.attemptsLeft === 0;
     return {
       assessed: assessed, submitted: submitted, passed: !!info && info.passed, exhausted: exhausted,
