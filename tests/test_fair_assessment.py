@@ -20,9 +20,8 @@ from conftest import REPO, edit, run
 
 FINAL = "quizzes/final.yaml"
 SEEDS = range(1, 21)
-#: Before any page script runs: progress preset from sessionStorage["preset"] (once: the last page's pagehide
-#: save comes after any change made from outside), and Math.random replaced by mulberry32 seeded from
-#: sessionStorage["seed"].
+#: Before any page script runs: progress preset from sessionStorage["preset"] (once), and Math.random replaced
+#: by mulberry32 seeded from sessionStorage["seed"].
 SEEDED_RANDOM = """(() => {
   const preset = sessionStorage.getItem('preset');
   if (preset) { const [key, value] = JSON.parse(preset); localStorage.clear(); localStorage.setItem(key, value);
@@ -72,27 +71,37 @@ class Attempts:
     """This course's assessment page in one browser tab, opened afresh per seed with every page visited."""
 
     def __init__(self, browser: Browser, web: Path, page: str = "final-assessment"):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        # a bound on a hang, not a timing: 20 questions drawn and shown can take over 10 s on a loaded CI machine
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.context.add_init_script(SEEDED_RANDOM)
-        self.page: Page = self.context.new_page()
+        self.browser = browser
         self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.url = (web / "pages" / f"{page}.html").as_uri()
-        self.page.goto(self.url)
-        self.page.locator("body[data-ready]").wait_for()
+        self._new_tab()
         self.course: dict[str, Any] = self.page.evaluate("COURSE")
 
+    def _new_tab(self, seed: int = 1, preset: str = "") -> None:
+        """A fresh browser context (its own storage) with the page open, seeded, progress preset if given."""
+        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        # a bound on a hang, not a timing: 20 questions drawn and shown can take over 10 s on a loaded CI machine
+        self.context.set_default_timeout(TIMEOUT_MS)
+        script = f"sessionStorage.setItem('seed', {json.dumps(str(seed))});"
+        if preset:  # on the context's first page only: a reload keeps what the page itself saved
+            script += (f"if (!sessionStorage.getItem('preset-given')) {{ sessionStorage.setItem('preset-given', '1');"
+                       f" sessionStorage.setItem('preset', {json.dumps(preset)}); }}")
+        self.context.add_init_script(script)
+        self.context.add_init_script(SEEDED_RANDOM)
+        self.page: Page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(self.url)
+        self.page.locator("body[data-ready]").wait_for()
+
     def open(self, seed: int) -> None:
-        """A new learner (seeded) who has visited every page but the assessment."""
+        """A new learner (seeded) who has visited every page but the assessment, in a fresh browser context: a
+        page left in the same context could still write its progress over the preset (Chromium passes storage
+        writes between processes asynchronously, and on a loaded machine the old page's last save came late)."""
         visited = [p["id"] for p in self.course["pages"] if p["kind"] != "assessment"]
         state = json.dumps({"state": json.dumps({"v": 1, "p": visited, "k": {}, "s": {}, "n": {}, "t": 0}),
                             "location": ""})
-        self.page.evaluate("([seed, preset]) => { sessionStorage.setItem('seed', seed); "
-                           "sessionStorage.setItem('preset', preset); }",
-                           [str(seed), json.dumps([f"coursebuild:{self.course['id']}", state])])
-        self.page.reload()
+        self.context.close()
+        self._new_tab(seed, json.dumps([f"coursebuild:{self.course['id']}", state]))
         self.page.locator("body[data-ready] .assessment form.question:visible").first.wait_for()
 
     def drawn(self) -> list[str]:
