@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import stat
 import string
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -541,18 +543,19 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         meant = _meant_path(course, target, item.folder)
         return problem(f"`{ref.target}` {refused[0]}",
                        f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
-    if (course.root / target).is_dir():
+    mode = _mode(course.root / target)  # one stat: never opened
+    if mode is not None and stat.S_ISDIR(mode):
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
-    if (course.root / target).exists() and not (course.root / target).is_file():  # stat only: never opened
+    if mode is not None and not stat.S_ISREG(mode):
         return problem(f"`{ref.target}` is not a regular file ({target} is a FIFO, a device or a socket)",
                        "replace it with the file itself")
-    if not (course.root / target).is_file():
+    if mode is None:
         written = posixpath.normpath(posixpath.join(item.folder, unquote(ref.target)))
         if (parts.fragment or parts.query) and containment_problem(course.root, written) is None \
                 and (course.root / written).is_file():  # `Exit #1.svg`: the file is there, `#` cut its name
-            encoded = "".join(ESCAPED_IN_PATHS.get(char, char) for char in unquote(ref.target))
             return problem(f"`{ref.target}` not found (looked for {target}): in a path, `#` starts a fragment "
-                           "and `?` a query", f"write them as %23 and %3F, and a space as %20: `{encoded}`")
+                           "and `?` a query",
+                           f"write them as %23 and %3F, and a space as %20: `{_escaped(unquote(ref.target))}`")
         return problem(f"`{ref.target}` not found (looked for {target})",
                        "check the file name, its folder and its upper/lower case")
     if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
@@ -608,8 +611,21 @@ def _meant_path(course: Course, target: str, folder: str) -> str | None:
         return None
     meant = posixpath.join("course", *rest)
     if containment_problem(course.root, meant) is None and (course.root / meant).is_file():
-        return "".join(ESCAPED_IN_PATHS.get(char, char) for char in posixpath.relpath(meant, folder))
+        return _escaped(posixpath.relpath(meant, folder))
     return None
+
+
+def _escaped(path: str) -> str:
+    """`path` as written in a link: `%`, spaces, `#` and `?` escaped (ESCAPED_IN_PATHS)."""
+    return "".join(ESCAPED_IN_PATHS.get(char, char) for char in path)
+
+
+def _mode(path: Path) -> int | None:
+    """The file mode of `path` (links followed), None if nothing is there."""
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
 
 
 def caption_files(course: Course, target: str) -> list[str]:
