@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any, Callable
@@ -107,14 +108,23 @@ def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
     refused = containment_problem(root, target)
     if refused:
         return refused
-    path = root / target
-    if path.is_dir():
-        return f"is a folder ({target}), not a file", "point at a file in it"
-    if not path.exists():
+    mode = file_mode(root / target)  # one stat: never opened
+    if mode is None:
         return f"not found (looked for {target})", "check the file name, its folder and its upper/lower case"
-    if not path.is_file():  # stat only: never opened
+    if stat.S_ISDIR(mode):
+        return f"is a folder ({target}), not a file", "point at a file in it"
+    if not stat.S_ISREG(mode):
         return f"is not a regular file ({target} is a FIFO, a device or a socket)", "replace it with the file itself"
     return None
+
+
+def file_mode(path: Path) -> int | None:
+    """The file mode of `path` (links followed; `stat.S_ISREG` and the like tell its kind), None if nothing
+    is there."""
+    try:
+        return path.stat().st_mode
+    except OSError:
+        return None
 
 
 def leaves_folder(root: Path, target: str) -> str | None:

@@ -11,7 +11,6 @@ import stat
 import string
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -27,6 +26,7 @@ from builder.media import (
     VIDEO_TYPES,
     containment_problem,
     file_content_problem,
+    file_mode,
     size_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
@@ -543,7 +543,7 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         meant = _meant_path(course, target, item.folder)
         return problem(f"`{ref.target}` {refused[0]}",
                        f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
-    mode = _mode(course.root / target)  # one stat: never opened
+    mode = file_mode(course.root / target)  # one stat: never opened
     if mode is not None and stat.S_ISDIR(mode):
         return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
     if mode is not None and not stat.S_ISREG(mode):
@@ -618,14 +618,6 @@ def _meant_path(course: Course, target: str, folder: str) -> str | None:
 def _escaped(path: str) -> str:
     """`path` as written in a link: `%`, spaces, `#` and `?` escaped (ESCAPED_IN_PATHS)."""
     return "".join(ESCAPED_IN_PATHS.get(char, char) for char in path)
-
-
-def _mode(path: Path) -> int | None:
-    """The file mode of `path` (links followed), None if nothing is there."""
-    try:
-        return path.stat().st_mode
-    except OSError:
-        return None
 
 
 def caption_files(course: Course, target: str) -> list[str]:
