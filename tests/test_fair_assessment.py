@@ -20,16 +20,19 @@ from conftest import REPO, edit, run
 
 FINAL = "quizzes/final.yaml"
 SEEDS = range(1, 21)
-#: Before any page script runs: progress preset from sessionStorage["preset"] (once), and Math.random replaced
-#: by mulberry32 seeded from sessionStorage["seed"].
-SEEDED_RANDOM = """(() => {
-  const preset = sessionStorage.getItem('preset');
-  if (preset) { const [key, value] = JSON.parse(preset); localStorage.clear(); localStorage.setItem(key, value);
-                sessionStorage.removeItem('preset'); }
-  let t = Number(sessionStorage.getItem('seed') || '1') >>> 0;
+#: Before any page script runs: Math.random replaced by mulberry32 seeded with SEED, and progress preset (once per
+#: browser context) from PRESET, a JSON [key, value] or null. Whether the preset was given is kept in localStorage
+#: itself, the storage the page saves to, never in sessionStorage: Chromium passes each storage's writes between
+#: processes on their own, so after a reload a sessionStorage flag could be missing while the page's last save is
+#: there, and the preset would be given again over it. Within one storage, writes keep their order.
+SEEDED_RANDOM = """((SEED, PRESET) => {
+  if (PRESET && !localStorage.getItem('test-preset-given')) {
+    localStorage.clear(); localStorage.setItem('test-preset-given', '1'); localStorage.setItem(PRESET[0], PRESET[1]);
+  }
+  let t = SEED >>> 0;
   Math.random = () => { t = (t + 0x6D2B79F5) >>> 0; let r = Math.imul(t ^ (t >>> 15), 1 | t);
     r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r; return ((r ^ (r >>> 14)) >>> 0) / 4294967296; };
-})();"""
+})"""
 
 
 # --- check: draws that cannot be met ---------------------------------------------------------
@@ -82,12 +85,8 @@ class Attempts:
         self.context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         # a bound on a hang, not a timing: 20 questions drawn and shown can take over 10 s on a loaded CI machine
         self.context.set_default_timeout(TIMEOUT_MS)
-        script = f"sessionStorage.setItem('seed', {json.dumps(str(seed))});"
-        if preset:  # on the context's first page only: a reload keeps what the page itself saved
-            script += (f"if (!sessionStorage.getItem('preset-given')) {{ sessionStorage.setItem('preset-given', '1');"
-                       f" sessionStorage.setItem('preset', {json.dumps(preset)}); }}")
-        self.context.add_init_script(script)
-        self.context.add_init_script(SEEDED_RANDOM)
+        # the preset on the context's first page only: a reload keeps what the page itself saved
+        self.context.add_init_script(f"{SEEDED_RANDOM}({seed}, {preset or 'null'});")
         self.page: Page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(self.url)
