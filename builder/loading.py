@@ -359,7 +359,7 @@ def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[P
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
-    return _validate(data, model, source, problems, unloaded), source
+    return _validate(data, model, source, problems, unloaded, "\\" in text), source
 
 
 def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
@@ -371,7 +371,7 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
         problems.extend(exc.problems)
         return None
     problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
-    meta = _validate(data, PageMeta, source, problems, unloaded)
+    meta = _validate(data, PageMeta, source, problems, unloaded, "\\" in front)
     return Page(meta, body, source, body_line) if meta is not None else None
 
 
@@ -389,13 +389,19 @@ def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 
 def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Problem],
-              unloaded: set[str]) -> Optional[M]:
+              unloaded: set[str], escapes: bool) -> Optional[M]:
+    """`data` as `model`, or None with its problems added to `problems`.
+
+    `escapes`: whether the YAML text has a backslash. Its own control characters were removed before it
+    was parsed (`_without_controls`), so only a double-quoted escape (`"\\u0001"`) can put one in a value:
+    without a backslash there is none to look for.
+    """
     if not isinstance(data, dict):
         problems.append(source.problem((), "expected a block of `key: value` fields",
                                        "see docs/authoring.md for the fields this file takes"))
         return None
     try:
-        found = _escaped_controls(data, source)
+        found = _escaped_controls(data, source) if escapes else []
         if not found:
             return model.model_validate(data)
     except ValidationError as exc:
