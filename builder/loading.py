@@ -108,7 +108,8 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
 
     Each file's bytes are read once: what is kept for the next build is what was read from them.
     """
-    contents = {path: _read_bytes(root, path) for path, _ in jobs}
+    project = root.resolve()
+    contents = {path: _read_bytes(root, path, project) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
     read = _read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
@@ -119,8 +120,8 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     return [loaded[path] for path, _ in jobs]
 
 
-def _read_bytes(root: Path, path: str) -> bytes | Problem:
-    """The file's bytes, or the problem of reading them.
+def _read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
+    """The file's bytes, or the problem of reading them (`project`: the real location of `root`).
 
     Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
     for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
@@ -128,7 +129,7 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
     """
     try:
         real = (root / path).resolve(strict=True)
-        if not real.is_relative_to(root.resolve()):
+        if not real.is_relative_to(project):
             link = _link_out_of(root, path)
             if link != path:
                 return _folder_out(root, path, link)
