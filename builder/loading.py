@@ -108,7 +108,8 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
 
     Each file's bytes are read once: what is kept for the next build is what was read from them.
     """
-    contents = {path: _read_bytes(root, path) for path, _ in jobs}
+    project = root.resolve()
+    contents = {path: _read_bytes(root, path, project) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
     read = _read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
@@ -119,8 +120,8 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     return [loaded[path] for path, _ in jobs]
 
 
-def _read_bytes(root: Path, path: str) -> bytes | Problem:
-    """The file's bytes, or the problem of reading them.
+def _read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
+    """The file's bytes, or the problem of reading them (`project`: the real location of `root`).
 
     Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
     for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
@@ -128,7 +129,7 @@ def _read_bytes(root: Path, path: str) -> bytes | Problem:
     """
     try:
         real = (root / path).resolve(strict=True)
-        if not real.is_relative_to(root.resolve()):
+        if not real.is_relative_to(project):
             link = _link_out_of(root, path)
             if link != path:
                 return _folder_out(root, path, link)
@@ -359,7 +360,7 @@ def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[P
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
-    return _validate(data, model, source, problems, unloaded), source
+    return _validate(data, model, source, problems, unloaded, "\\" in text), source
 
 
 def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
@@ -371,7 +372,7 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
         problems.extend(exc.problems)
         return None
     problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
-    meta = _validate(data, PageMeta, source, problems, unloaded)
+    meta = _validate(data, PageMeta, source, problems, unloaded, "\\" in front)
     return Page(meta, body, source, body_line) if meta is not None else None
 
 
@@ -389,13 +390,19 @@ def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 
 
 def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Problem],
-              unloaded: set[str]) -> Optional[M]:
+              unloaded: set[str], escapes: bool) -> Optional[M]:
+    """`data` as `model`, or None with its problems added to `problems`.
+
+    `escapes`: whether the YAML text has a backslash. Its own control characters were removed before it
+    was parsed (`_without_controls`), so only a double-quoted escape (`"\\u0001"`) can put one in a value:
+    without a backslash there is none to look for.
+    """
     if not isinstance(data, dict):
         problems.append(source.problem((), "expected a block of `key: value` fields",
                                        "see docs/authoring.md for the fields this file takes"))
         return None
     try:
-        found = _escaped_controls(data, source)
+        found = _escaped_controls(data, source) if escapes else []
         if not found:
             return model.model_validate(data)
     except ValidationError as exc:

@@ -41,6 +41,10 @@ ALLOWED_ATTRIBUTES = {
     "source": {"src", "type"},
     "track": {"src", "kind", "srclang", "label", "default"},
 }
+#: The sanitiser, set up once: `nh3.clean` converts the allowed tags and attributes on every call (a
+#: tenth of converting a short text).
+CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                      clean_content_tags={"script", "style"})
 REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
                 "select", "link", "meta", "base", "frame", "frameset"}
 URL_ATTRIBUTES = ("href", "src", "poster")
@@ -203,9 +207,7 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
     if html_depth(raw_html) > MAX_HTML_DEPTH:
         return Converted("", (), (), TOO_DEEP)
     references, removed = _inspect(raw_html)
-    safe = nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                     clean_content_tags={"script", "style"})
-    return Converted(safe, references, removed)
+    return Converted(CLEANER.clean(raw_html), references, removed)
 
 
 def html_depth(html: str) -> int:

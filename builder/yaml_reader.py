@@ -119,7 +119,10 @@ class _Reader:
         if isinstance(event, yaml.ScalarEvent):
             self.values += 1
             self.characters += len(event.value)
-            return self._anchored(event, self._scalar(event), self.values - 1, self.characters - len(event.value))
+            scalar = self._scalar(event)
+            if event.anchor is None:  # most values: nothing to remember
+                return scalar
+            return self._anchored(event, scalar, self.values - 1, self.characters - len(event.value))
         if isinstance(event, yaml.AliasEvent):
             return self._alias(event)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -225,8 +228,9 @@ class _Reader:
         get = self.loader.get_event
         event = get()
         while not isinstance(event, yaml.SequenceEndEvent):
-            self.lines[loc + (len(items),)] = self._line(event)
-            items.append(self.value(event, loc + (len(items),)))
+            item_loc = (*loc, len(items))
+            self.lines[item_loc] = self._line(event)
+            items.append(self.value(event, item_loc))
             event = get()
 
     def _fill_mapping(self, mapping: dict[Any, Any], loc: Location) -> None:
@@ -250,8 +254,9 @@ class _Reader:
                 self.duplicates.append(Problem(self.path, line, f"`{key}` is given twice in the same block",
                                                "remove one of them"))
             value_event = get()
-            self.lines[loc + (key,)] = _value_line(value_event, line, self.offset)
-            mapping[key] = self.value(value_event, loc + (key,))
+            key_loc = (*loc, key)
+            self.lines[key_loc] = _value_line(value_event, line, self.offset)
+            mapping[key] = self.value(value_event, key_loc)
             event = get()
         for source in merged:  # `<<: *defaults`: keys written here win, then the first mapping merged
             for key, value in source.items():
