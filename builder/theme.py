@@ -349,7 +349,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         """A field of one of coursebuild's own dataclasses (the views given to templates) straight away: it is
         plain data, and reading fields is most of what templates do (the sandbox's checks cost a twentieth of
         a build). Everything else goes through the sandbox's checks."""
-        if attribute in _plain_fields(type(obj)):
+        kind: type = type(obj)
+        if attribute in _plain_fields(kind):
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
