@@ -7,6 +7,7 @@ referenced by the course are copied to `media/` under safe, content-hashed names
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections import Counter
@@ -19,6 +20,7 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from builder import cache
 from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
@@ -56,6 +58,13 @@ class NavModule:
     id: str
     title: str
     pages: tuple[NavPage, ...]
+
+    def __hash__(self) -> int:  # every page's context holds every module (see _PAGE_HTML): hashed once, not per page
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash((self.id, self.title, self.pages))
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,12 @@ class PageContext:
     levels: tuple[tuple[int, str], ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
     comments: tuple[tuple[str, str], ...] = ()
+
+
+#: Each page's HTML by the environment that rendered it and its context (plain, frozen, compared by value), kept
+#: for the next build in this process (`preview`): a page whose context is unchanged is not rendered again.
+#: A template sees nothing else that changes: no clock, no `lipsum` (a project's `random` would vary any build).
+_PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Store()
 
 
 @dataclass(frozen=True)
@@ -315,7 +330,12 @@ class _Renderer:
         context = PageContext(course_id=settings.id, course_title=settings.title, version=settings.version,
                               language=settings.language, modules=self.modules, total=len(self.order),
                               pass_mark=settings.pass_mark, page=page, body=body, **fields)  # type: ignore[arg-type]
-        return render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+        key = (self.env, context)
+        html = _PAGE_HTML.get(key)
+        if html is None:
+            html = render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+            _PAGE_HTML.put(key, html)
+        return html
 
     def extra_page(self, page_id: str, title: str, template: str) -> str:
         """A page outside the course order (contents, accessibility statement), linked from every page."""

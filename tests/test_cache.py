@@ -7,6 +7,7 @@ No test here keeps a pickled or marshalled file: the hostile files are made in a
 from __future__ import annotations
 
 import ast
+import json
 import os
 import pickle
 import subprocess
@@ -101,6 +102,22 @@ def test_an_edited_page_is_converted_again(project: Path, tmp_path: Path) -> Non
     second = packages(project, tmp_path / "second")
     page = second["mini-course-1.0-web"]["pages/baby-cues.html"].decode()
     assert "with their <em>faces</em>, voices" in page
+
+
+def test_a_retitled_page_is_renamed_on_every_page_that_names_it(project: Path, tmp_path: Path) -> None:
+    """Pages whose context did not change are not rendered again; a new title reaches its neighbours'
+    links and every page's contents, and the rebuild is what a first build in a new process gives."""
+    packages(project, tmp_path / "first")
+    edit(project / "course/pages/baby-cues.md", "title: Reading a baby's cues", "title: Reading cues")
+    second = packages(project, tmp_path / "second")["mini-course-1.0-web"]
+    assert sum(b"Reading cues" in html for name, html in second.items() if name.startswith("pages/")) > 2
+    script = ("import sys, json; from builder import build\n"
+              "files = build.build(build.Path(sys.argv[1]), ('web',), build.Path(sys.argv[2])).outputs[0].files\n"
+              "print(json.dumps({name: data.hex() for name, data in files.items()}))")
+    result = subprocess.run([sys.executable, "-c", script, str(project), str(tmp_path / "fresh")], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert {name: data.hex() for name, data in second.items()} == json.loads(result.stdout)
 
 
 def test_an_edited_bank_is_read_again(project: Path, tmp_path: Path) -> None:
