@@ -8,6 +8,7 @@ the course frame.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import mimetypes
@@ -75,6 +76,7 @@ class Preview:
     `generation` counts builds (good or not); `problems` are the lines of the latest build's errors,
     empty when it was good; `files` is the last good build (archive path → bytes), and `versions`
     gives for each archive path the generation in which its bytes last changed (or it was removed).
+    `tags` gives each file's entity tag (a hash of its bytes), so a browser re-fetches only what changed.
     """
 
     project: Path
@@ -83,6 +85,7 @@ class Preview:
     files: dict[str, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
     #: The traceback of the latest build's unexpected exception, if it had one, for the terminal.
     traceback: str = ""
     closed: bool = False
@@ -107,8 +110,12 @@ class Preview:
         with self.changed:
             self.generation += 1
             for name in files.keys() | self.files.keys():
-                if files.get(name) != self.files.get(name):
+                if (data := files.get(name)) != self.files.get(name):
                     self.versions[name] = self.generation
+                    if data is None:
+                        del self.tags[name]
+                    else:
+                        self.tags[name] = entity_tag(data)
             self.files, self.problems, self.traceback = files, problems, detail
             self.changed.notify_all()
 
@@ -117,6 +124,11 @@ class Preview:
         with self.changed:
             return Status(generation=self.generation, problems=self.problems,
                           changed=sorted(name for name, version in self.versions.items() if version > since))
+
+    def served(self, name: str) -> tuple[bytes, str] | None:
+        """The bytes of archive path `name` in the build being served, and their entity tag; None if there is none."""
+        with self.changed:
+            return (self.files[name], self.tags[name]) if name in self.files else None
 
     def wait(self, generation: int, timeout: float) -> bool:
         """Wait up to `timeout` seconds for a build after `generation`; False once the preview is closed."""
@@ -138,6 +150,11 @@ class Preview:
                                events=EVENTS_PATH).encode()
 
 
+def entity_tag(data: bytes) -> str:
+    """An HTTP entity tag (ETag) for these bytes: a quoted hash of them (RFC 9110, 8.8.3)."""
+    return f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
+
+
 def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTPServer:
     """An HTTP server on 127.0.0.1 serving the preview page, scorm-again, the package and its build events.
 
@@ -145,9 +162,12 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
     403: a web page whose host name was rebound to 127.0.0.1 (DNS rebinding) cannot read the preview.
     """
     scorm_again = find_scorm_again().read_bytes()
+    scorm_again_tag = entity_tag(scorm_again)
     own_hosts: list[str] = []  # 127.0.0.1:<port> and localhost:<port>, once the port is known
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: a reload's requests reuse the browser's connections
+
         def do_GET(self) -> None:  # noqa: N802 - stdlib naming
             if self.headers.get("Host", "") not in own_hosts:
                 self.send_error(403, "Host not allowed", f"open the preview at http://{own_hosts[0]}/")
@@ -165,18 +185,28 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 since = parse_qs(url.query).get("since", ["0"])[0]
                 self._events(int(since) if since.isdigit() else 0)
             elif path == "/__preview/scorm-again.min.js":
-                self._send(scorm_again, "text/javascript")
-            elif path.startswith(PACKAGE_PREFIX) and (name := path[len(PACKAGE_PREFIX):]) in (files := preview.files):
+                self._send(scorm_again, "text/javascript", tag=scorm_again_tag)
+            elif path.startswith(PACKAGE_PREFIX) and (found := preview.served(name := path[len(PACKAGE_PREFIX):])):
                 kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                self._send(files[name], kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+                self._send(found[0], kind + ("; charset=utf-8" if kind.startswith("text/") else ""), tag=found[1])
             else:
                 self.send_error(404)
 
-        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        def _send(self, body: bytes, content_type: str, status: int = 200, tag: str = "") -> None:
+            """Send `body`. With an entity `tag`, the browser may keep it but must ask again before each use,
+            and is answered 304 (no body) if it has these bytes already; without one it keeps nothing."""
+            if tag and tag in (t.strip().removeprefix("W/") for t in self.headers.get("If-None-Match", "").split(",")):
+                self.send_response(304)
+                self.send_header("ETag", tag)
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                return
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            if tag:
+                self.send_header("ETag", tag)
+            self.send_header("Cache-Control", "no-cache" if tag else "no-store")
             self.end_headers()
             self.wfile.write(body)
 
@@ -187,6 +217,7 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")  # the stream has no length: it ends when the connection does
             self.end_headers()
             seen = since if since <= preview.generation else 0
             try:
