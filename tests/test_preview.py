@@ -317,9 +317,15 @@ def test_a_saved_page_shows_in_the_course_frame_keeping_the_place_and_the_panel(
     course.locator("main h1", has_text="Reading a baby's cues").wait_for()
     page.locator("#cmi", has_text='"lesson_location": "baby-cues"').wait_for()
     calls = page.locator("#calls tr").count()
+    pages_loaded: list[str] = []
+    page.on("framenavigated", lambda frame: "/pkg/pages/" in frame.url and pages_loaded.append(frame.url))
 
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "another page changed")
+    page.locator("#generation", has_text=str(preview.generation)).wait_for()  # the page was told
     edit(preview.project / "course/pages/baby-cues.md", "Babies tell us", "Newborn babies tell us")
     course.locator("main", has_text="Newborn babies tell us").wait_for()
+    assert pages_loaded == [base + "/pkg/pages/baby-cues.html"], "reloaded once: not for a page not shown"
     assert page.locator("#calls tr").count() >= calls, "the SCORM panel keeps its calls"
     assert page.locator("#calls td", has_text="LMSInitialize").count() == 1, "the same SCORM session goes on"
 
