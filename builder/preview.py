@@ -14,6 +14,7 @@ import json
 import mimetypes
 import os
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class Status(TypedDict):
     generation: int
     problems: list[str]
     changed: list[str]
+    milliseconds: int  #: how long the build took, from reading the sources to the rendered package
 
 
 @dataclass
@@ -88,13 +90,15 @@ class Preview:
     tags: dict[str, str] = field(default_factory=dict)
     #: The traceback of the latest build's unexpected exception, if it had one, for the terminal.
     traceback: str = ""
+    #: How long the latest build took (ms), from reading the sources to the rendered package.
+    milliseconds: int = 0
     closed: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def rebuild(self) -> None:
         """Build afresh. On errors, or on any unexpected exception, keep serving the last good build and
         show the problems instead; never raises an `Exception`."""
-        detail = ""
+        detail, start = "", time.perf_counter()
         try:
             course = check(self.project, targets=(self.target,)).course
             (output,) = plan(course, (self.target,), self.project / "dist")
@@ -103,10 +107,11 @@ class Preview:
             files, problems = self.files, error.lines()
         except Exception as error:  # noqa: BLE001 - a bug must not stop the preview: show it instead
             files, problems, detail = self.files, [internal_error(error)], traceback.format_exc()
-        self.publish(files, problems, detail)
+        self.publish(files, problems, detail, round((time.perf_counter() - start) * 1000))
 
-    def publish(self, files: dict[str, bytes], problems: list[str], detail: str = "") -> None:
-        """Start serving a new generation: these files (archive path → bytes), problems and traceback."""
+    def publish(self, files: dict[str, bytes], problems: list[str], detail: str = "", milliseconds: int = 0) -> None:
+        """Start serving a new generation: these files (archive path → bytes), problems, traceback, and
+        how long the build took (ms)."""
         with self.changed:
             self.generation += 1
             for name in files.keys() | self.files.keys():
@@ -116,14 +121,15 @@ class Preview:
                         del self.tags[name]
                     else:
                         self.tags[name] = entity_tag(data)
-            self.files, self.problems, self.traceback = files, problems, detail
+            self.files, self.problems, self.traceback, self.milliseconds = files, problems, detail, milliseconds
             self.changed.notify_all()
 
     def status(self, since: int = 0) -> Status:
         """The generation, the problems, and the archive paths changed after generation `since`."""
         with self.changed:
             return Status(generation=self.generation, problems=self.problems,
-                          changed=sorted(name for name, version in self.versions.items() if version > since))
+                          changed=sorted(name for name, version in self.versions.items() if version > since),
+                          milliseconds=self.milliseconds)
 
     def served(self, name: str) -> tuple[bytes, str] | None:
         """The bytes of archive path `name` in the build being served, and their entity tag; None if there is none."""

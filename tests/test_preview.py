@@ -217,7 +217,9 @@ def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Previe
     assert get(base + "/pkg/index.html") == preview.files["index.html"]
     assert b"Scorm12API" in get(base + "/__preview/scorm-again.min.js")
     assert json.loads(get(base + "/__preview/status")) == {"generation": 1, "problems": [],
-                                                           "changed": sorted(preview.files)}
+                                                           "changed": sorted(preview.files),
+                                                           "milliseconds": preview.milliseconds}
+    assert preview.milliseconds > 0, "how long the build took"
     with pytest.raises(urllib.error.HTTPError, match="404"):
         get(base + "/pkg/nothing-here.html")
 
