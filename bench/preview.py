@@ -6,9 +6,12 @@ Runs the real command on a copy of this course, opens the preview in Debian's Ch
 then saves the page shown in the course frame `--edits` times, each time adding a new sentence.
 For each save it measures the time from just before the file is written to the first animation
 frame in which the course frame's text holds the new sentence (both clocks are this machine's wall
-clock, in milliseconds), and how much of it passed before the page was told of the new build
-(seeing the change and rebuilding; the rest is the browser reloading the course frame). Prints the
-median and the worst, the process tree's peak memory (RSS) and the machine's load average.
+clock, in milliseconds), and splits it in three: the rebuild (as the preview reports it: reading the
+sources to the rendered package), the rest of the time until the page was told of the new build
+(the watcher seeing the save, publishing, the event reaching the page), and the browser reloading
+the course frame. Prints the median and the worst, the processor time the preview process used per
+save (which, unlike wall time, a loaded machine barely changes), the process tree's peak memory (RSS)
+and the machine's load average.
 """
 
 from __future__ import annotations
@@ -34,11 +37,13 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 #: Seconds between saves, so that each is timed on its own.
 SETTLE = 0.5
 
-#: In the preview page: a second event stream that notes when (wall clock, ms) each build is announced.
+#: In the preview page: a second event stream that notes when (wall clock, ms) each build is announced,
+#: and how long it took.
 LISTEN = """() => {
   window.benchTold = [];
   const since = document.getElementById("generation").textContent;
-  new EventSource("/__preview/events?since=" + since).onmessage = () => window.benchTold.push(Date.now());
+  new EventSource("/__preview/events?since=" + since).onmessage =
+    event => window.benchTold.push([Date.now(), JSON.parse(event.data).milliseconds]);
 }"""
 #: In the preview page: the wall-clock time (ms) of the first frame whose course frame shows `text`.
 SHOWN = """text => {
@@ -47,6 +52,12 @@ SHOWN = """text => {
   const body = course && course.contentDocument && course.contentDocument.body;
   return body && body.innerText.includes(text) ? Date.now() : false;
 }"""
+
+
+def processor_ms(pid: int) -> float:
+    """Processor time (user + system, ms) a process has used so far, all its threads (in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def start_preview(project: Path, target: str) -> tuple[subprocess.Popen[str], str]:
@@ -81,7 +92,10 @@ def main() -> None:
     parser.add_argument("--target", choices=["scorm12", "scorm2004"], default="scorm12")
     options = parser.parse_args()
     latencies: list[float] = []
-    server: list[float] = []  # from the write to the page being told of the new build
+    rebuilds: list[float] = []  # the rebuild, as the preview reports it
+    telling: list[float] = []  # the rest until the page is told: seeing the save, publishing, the event
+    reloads: list[float] = []  # from the page being told to the new text shown
+    processor: list[float] = []  # the preview's processor time from the write to the new text shown
     with tempfile.TemporaryDirectory() as temp:
         project = Path(temp) / "course"
         for folder in ("course", "quizzes", "templates"):
@@ -99,23 +113,30 @@ def main() -> None:
                 for edit in range(1, options.edits + 1):
                     time.sleep(SETTLE)
                     sentence = f"Saved edit number {edit} of the benchmark."
+                    used = processor_ms(process.pid)
                     written = time.time() * 1000
                     source.write_text(f"{original.rstrip()}\n\n{sentence}\n", encoding="utf-8")
                     shown = page.wait_for_function(SHOWN, arg=sentence, polling="raf", timeout=10_000).json_value()
-                    told = min(t for t in page.evaluate("window.benchTold") if t >= written)
+                    processor.append(processor_ms(process.pid) - used)
+                    told, rebuild = min(tuple(t) for t in page.evaluate("window.benchTold") if t[0] >= written)
                     latencies.append(shown - written)
-                    server.append(told - written)
-                    print(f"edit {edit}: {shown - written:.0f} ms (page told after {told - written:.0f} ms)",
-                          file=sys.stderr, flush=True)
+                    rebuilds.append(rebuild)
+                    telling.append(told - written - rebuild)
+                    reloads.append(shown - told)
+                    print(f"edit {edit}: {shown - written:.0f} ms = rebuild {rebuild} + seeing and telling "
+                          f"{telling[-1]:.0f} + reload {reloads[-1]:.0f}", file=sys.stderr, flush=True)
                 browser.close()
         finally:
             process.terminate()
             process.wait()
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"{len(latencies)} saves of {source.relative_to(project)}: median {statistics.median(latencies):.0f} ms, "
-          f"worst {max(latencies):.0f} ms, best {min(latencies):.0f} ms (of which watching and rebuilding: median "
-          f"{statistics.median(server):.0f} ms, worst {max(server):.0f} ms); preview's peak memory "
-          f"{tree.peak_mib:.0f} MiB (process tree); load average {load} on {os.cpu_count()} cores")
+          f"worst {max(latencies):.0f} ms, best {min(latencies):.0f} ms; medians of its parts: rebuild "
+          f"{statistics.median(rebuilds):.0f} ms, seeing the save and telling the page "
+          f"{statistics.median(telling):.0f} ms, reloading the course frame {statistics.median(reloads):.0f} ms; "
+          f"the preview's processor time per save: median {statistics.median(processor):.0f} ms; "
+          f"preview's peak memory {tree.peak_mib:.0f} MiB (process tree); load average {load} on "
+          f"{os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -217,9 +217,41 @@ def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Previe
     assert get(base + "/pkg/index.html") == preview.files["index.html"]
     assert b"Scorm12API" in get(base + "/__preview/scorm-again.min.js")
     assert json.loads(get(base + "/__preview/status")) == {"generation": 1, "problems": [],
-                                                           "changed": sorted(preview.files)}
+                                                           "changed": sorted(preview.files),
+                                                           "milliseconds": preview.milliseconds}
+    assert preview.milliseconds > 0, "how long the build took"
     with pytest.raises(urllib.error.HTTPError, match="404"):
         get(base + "/pkg/nothing-here.html")
+
+
+def test_a_reload_fetches_again_only_the_files_that_changed(served: tuple[Preview, str]) -> None:
+    """Package files carry an entity tag: a browser asks again before using its copy, and gets 304 (no body)
+    for a file unchanged since, so reloading the course frame re-fetches only what changed."""
+    preview, base = served
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)  # one kept-alive connection
+
+    def fetch(path: str, tag: str = "") -> tuple[int, bytes, str]:
+        connection.request("GET", path, headers={"If-None-Match": tag} if tag else {})
+        response = connection.getresponse()
+        assert response.getheader("Cache-Control") == "no-cache", path
+        return response.status, response.read(), response.getheader("ETag") or ""
+
+    status, body, welcome = fetch("/pkg/pages/welcome.html")
+    assert status == 200 and body == preview.files["pages/welcome.html"] and welcome.startswith('"')
+    _, _, cues = fetch("/pkg/pages/baby-cues.html")
+    assert fetch("/pkg/pages/welcome.html", welcome) == (304, b"", welcome)
+    assert fetch("/pkg/pages/welcome.html", f'W/"other", {welcome}')[0] == 304, "any of the tags listed"
+
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    preview.rebuild()
+    status, body, changed = fetch("/pkg/pages/welcome.html", welcome)
+    assert status == 200 and b"This short course takes" in body and changed not in ("", welcome)
+    assert fetch("/pkg/pages/baby-cues.html", cues) == (304, b"", cues), "an unchanged page is not sent again"
+    _, _, scorm_again = fetch("/__preview/scorm-again.min.js")
+    assert fetch("/__preview/scorm-again.min.js", scorm_again)[0] == 304
+    connection.close()
+    with urllib.request.urlopen(base + "/", timeout=5) as page:
+        assert page.headers["Cache-Control"] == "no-store", "the preview page (it holds the build number) is not kept"
 
 
 def test_a_broken_preview_template_is_shown_as_its_problem(served: tuple[Preview, str]) -> None:
@@ -287,9 +319,15 @@ def test_a_saved_page_shows_in_the_course_frame_keeping_the_place_and_the_panel(
     course.locator("main h1", has_text="Reading a baby's cues").wait_for()
     page.locator("#cmi", has_text='"lesson_location": "baby-cues"').wait_for()
     calls = page.locator("#calls tr").count()
+    pages_loaded: list[str] = []
+    page.on("framenavigated", lambda frame: "/pkg/pages/" in frame.url and pages_loaded.append(frame.url))
 
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "another page changed")
+    page.locator("#generation", has_text=str(preview.generation)).wait_for()  # the page was told
     edit(preview.project / "course/pages/baby-cues.md", "Babies tell us", "Newborn babies tell us")
     course.locator("main", has_text="Newborn babies tell us").wait_for()
+    assert pages_loaded == [base + "/pkg/pages/baby-cues.html"], "reloaded once: not for a page not shown"
     assert page.locator("#calls tr").count() >= calls, "the SCORM panel keeps its calls"
     assert page.locator("#calls td", has_text="LMSInitialize").count() == 1, "the same SCORM session goes on"
 
