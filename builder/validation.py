@@ -44,7 +44,9 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 ESCAPED_IN_PATHS = {"%": "%25", " ": "%20", "#": "%23", "?": "%3F"}
 #: What may be written just before a link's target: Markdown links and images, autolinks, reference definitions,
 #: HTML attributes.
-_LINK_SYNTAX = "(?:" + "|".join(map(re.escape, ("](<", "](", "<", "]: <", "]: ", '="', "='", "="))) + ")"
+LINK_SYNTAX = ("](<", "](", "<", "]: <", "]: ", '="', "='", "=")
+_LINK_SYNTAX = "(?:" + "|".join(map(re.escape, LINK_SYNTAX)) + ")"
+_LONGEST_SYNTAX = max(map(len, LINK_SYNTAX))
 
 WARNING = Severity.WARNING
 
@@ -79,8 +81,7 @@ class MarkdownText:
         # Without a backslash or an `&amp;` in the text, a target can only be written as it is
         literal = "\\" not in self.text and "&amp;" not in self.text
         for reference in references:
-            written = re.escape(reference.target) if literal else "".join(map(_as_written, reference.target))
-            span = self._written_span(written, position, used)
+            span = self._written_span(reference.target, literal, position, used)
             if span is None:
                 yield reference, self.first_line
                 continue
@@ -88,20 +89,58 @@ class MarkdownText:
             used.add(span[0])
             yield reference, self.first_line + self.text.count("\n", 0, span[0])
 
-    def _written_span(self, written: str, position: int, used: set[int]) -> tuple[int, int] | None:
-        """Where the pattern `written` is found in link syntax (from `position` on, then from the start), else
-        anywhere (likewise); a place a reference before it was found at is skipped."""
-        for pattern in (_LINK_SYNTAX + f"({written})", f"({written})"):
-            compiled = re.compile(pattern)
+    def _written_span(self, target: str, literal: bool, position: int, used: set[int]) -> tuple[int, int] | None:
+        """Where `target` is found in link syntax (from `position` on, then from the start), else anywhere
+        (likewise); a place a reference before it was found at is skipped."""
+        for after_syntax in (True, False):
             for start in (position, 0):
-                for match in compiled.finditer(self.text, start):
-                    if match.start(1) not in used:
-                        return match.span(1)
+                for span in self._written_spans(target, literal, after_syntax, start):
+                    if span[0] not in used:
+                        return span
         return None
+
+    def _written_spans(self, target: str, literal: bool, after_syntax: bool, start: int) -> Iterator[tuple[int, int]]:
+        """The places `target` is written from `start` on, just after link syntax or anywhere, as `re.finditer`
+        finds them: left to right, each looked for after the one before. A target as it is (`literal`) is found
+        by string search, which finds the same places without compiling a pattern for each target."""
+        if literal and target:
+            yield from (_after_syntax if after_syntax else _anywhere)(self.text, target, start)
+            return
+        written = re.escape(target) if literal else "".join(map(_as_written, target))
+        pattern = re.compile((_LINK_SYNTAX if after_syntax else "") + f"({written})")
+        yield from (match.span(1) for match in pattern.finditer(self.text, start))
 
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.source.path)
+
+
+def _anywhere(text: str, target: str, start: int) -> Iterator[tuple[int, int]]:
+    """Where a non-empty `target` is in `text` from `start` on, each place after the one before (as the pattern
+    `(target)` finds them)."""
+    index = text.find(target, start)
+    while index >= 0:
+        yield index, index + len(target)
+        index = text.find(target, index + len(target))
+
+
+def _after_syntax(text: str, target: str, start: int) -> Iterator[tuple[int, int]]:
+    """Where a non-empty `target` is in `text` from `start` on just after link syntax, each place after the one
+    before (as the pattern `_LINK_SYNTAX(target)` finds them): the syntax that starts first, of those
+    starting at the same place the first in LINK_SYNTAX."""
+    while True:
+        best: tuple[int, int, int] | None = None  # where the syntax starts, its rank, where the target starts
+        index = text.find(target, start + 1)
+        while index >= 0 and (best is None or index - _LONGEST_SYNTAX <= best[0]):
+            for rank, syntax in enumerate(LINK_SYNTAX):
+                begin = index - len(syntax)
+                if begin >= start and text.startswith(syntax, begin) and (best is None or (begin, rank) < best[:2]):
+                    best = begin, rank, index
+            index = text.find(target, index + 1)
+        if best is None:
+            return
+        start = best[2] + len(target)
+        yield best[2], start
 
 
 def _as_written(char: str) -> str:
