@@ -49,6 +49,8 @@ _LINK_SYNTAX = "(?:" + "|".join(map(re.escape, LINK_SYNTAX)) + ")"
 _LONGEST_SYNTAX = max(map(len, LINK_SYNTAX))
 
 WARNING = Severity.WARNING
+#: A text's references, each with the line it is written on (`MarkdownText.reference_lines`).
+ReferenceLines = list[tuple[Reference, int]]
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def _as_written(char: str) -> str:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
+              _check_tags, _check_outcomes, _check_markdown, check_items,
               slide_problems, _check_gift_files)
     return [problem for check in checks for problem in check(course)]
 
@@ -523,8 +525,12 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
+    """Every text's conversion, unsafe HTML and references (`_check_reference`), then script in what they link
+    (`_check_script_in_media`)."""
     page_files = {page.source.path for page in course.pages}
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
+    # each text with the lines of its references as the script rule reads them, None where it reads them anew
+    linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
     for item in _markdown_texts(course):
         path = item.source.path
         budget = budgets.setdefault(path, Budget())
@@ -536,6 +542,7 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
                               f"{budget.seconds:g} s to convert in all: this text and those after it were "
                               "not converted", "shorten its long texts or split the file; look for long runs of "
                               "`[`, `<`, `>` or `*`")
+            linked.append((item, None))
             continue
         if converted.flattened:
             tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
@@ -549,8 +556,11 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
             yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
                           "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
                           WARNING)
-        for reference, line in item.reference_lines(converted.references):
+        lines = list(item.reference_lines(converted.references))
+        for reference, line in lines:
             yield from _check_reference(course, item, reference, line, page_files)
+        linked.append((item, None if item.phrasing else lines))
+    yield from _check_script_in_media(course, linked)
 
 
 def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,
@@ -665,12 +675,20 @@ def caption_files(course: Course, target: str) -> list[str]:
     return [stem + suffix for suffix in CAPTION_SUFFIXES if (course.root / (stem + suffix)).is_file()]
 
 
-def _check_script_in_media(course: Course) -> Iterator[Problem]:
-    """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
+def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, ReferenceLines | None]]
+                            ) -> Iterator[Problem]:
+    """Script files linked from the course (refused), and script in linked SVG and HTML files (removed).
+
+    `linked`: every text, in order, with its references and their lines (`MarkdownText.reference_lines`) as
+    `_check_markdown` found them in its conversion; None for a stem or option, which `_check_markdown`
+    converts as one line, and for a text it could not convert in time: this rule reads those as blocks, from
+    the conversions made by then.
+    """
     seen: set[str] = set()
-    for item in _markdown_texts(course):
-        # only texts _check_markdown converted: the rest took too long, and are reported there
-        for reference, line in item.reference_lines(convert(item.text, Budget(0)).references):
+    for item, lines in linked:
+        if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
+            lines = list(item.reference_lines(convert(item.text, Budget(0)).references))
+        for reference, line in lines:
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue
