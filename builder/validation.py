@@ -400,15 +400,16 @@ def _check_questions(course: Course) -> Iterator[Problem]:
                                  "correct options", "set `type: multiple`, or mark only one option `correct: true`")
         seen: dict[str, str] = {}
         for o, option in enumerate(question.options):
+            code = option_code(option.id)
             if option.id in seen.values():
                 yield source.problem(loc + ("options", o), f"question `{question.id}` has two options with the "
                                      f"id `{option.id}` (options without an `id` get one from their first words)",
                                      "give this option its own `id:` (letters, digits or '_')")
-            elif option_code(option.id) in seen:
-                yield source.problem(loc + ("options", o), f"options `{seen[option_code(option.id)]}` and "
+            elif code in seen:
+                yield source.problem(loc + ("options", o), f"options `{seen[code]}` and "
                                      f"`{option.id}` of question `{question.id}` would be saved under the same code",
                                      "give this option a different `id:`")
-            seen[option_code(option.id)] = option.id
+            seen[code] = option.id
 
 
 # --- outcomes and competencies -------------------------------------------------------------
