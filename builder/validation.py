@@ -530,7 +530,7 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     (`_check_script_in_media`)."""
     page_files = {page.source.path for page in course.pages}
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
-    # each text with the lines of its references as the script rule reads them, None where it reads them anew
+    # each text with the lines of its references, None for a text not converted in time
     linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
     for item in _markdown_texts(course):
         path = item.source.path
@@ -560,7 +560,7 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
         lines = list(item.reference_lines(converted.references))
         for reference, line in lines:
             yield from _check_reference(course, item, reference, line, page_files)
-        linked.append((item, None if item.phrasing else lines))
+        linked.append((item, lines))
     yield from _check_script_in_media(course, linked)
 
 
@@ -681,14 +681,14 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed).
 
     `linked`: every text, in order, with its references and their lines (`MarkdownText.reference_lines`) as
-    `_check_markdown` found them in its conversion; None for a stem or option, which `_check_markdown`
-    converts as one line, and for a text it could not convert in time: this rule reads those as blocks, from
-    the conversions made by then.
+    `_check_markdown` found them in the conversion the packages show (a stem or option as one line); None for
+    a text it could not convert in time, which this rule reads from the conversions made by then.
     """
     seen: set[str] = set()
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
-            lines = list(item.reference_lines(convert(item.text, Budget(0)).references))
+            lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
+                                              .references))
         for reference, line in lines:
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
