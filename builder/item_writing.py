@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Literal
 
+from builder import cache
 from builder.errors import Problem, Severity
 from builder.model import OPTION_LABELS, Course, Question
 from builder.sourcemap import Location, SourceFile
@@ -74,8 +75,32 @@ def plain(markdown: str) -> str:
     return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", markdown).split())
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(plain(text))]
+@dataclass(frozen=True)
+class _Read:
+    """What the rules read in a piece of Markdown: its `plain` text and its words in lower case."""
+
+    plain: str
+    words: tuple[str, ...]
+
+    @functools.cached_property
+    def above(self) -> str | None:
+        """What says "all of the above" or the like in the text (`_ABOVE`), if anything: options only."""
+        match = _ABOVE.search(self.plain)
+        return match.group(0) if match else None
+
+
+#: Each text's `_Read`, by its Markdown: `coursebuild preview` takes the texts of unchanged questions from the
+#: last build.
+_READ: cache.Store[str, _Read] = cache.Store()
+
+
+def _read(markdown: str) -> _Read:
+    read = _READ.get(markdown)
+    if read is None:
+        text = plain(markdown)
+        read = _Read(text, tuple(w.lower() for w in _WORD.findall(text)))
+        _READ.put(markdown, read)
+    return read
 
 
 def items(course: Course) -> Iterator[Item]:
@@ -179,7 +204,7 @@ def _answer_position(label: str, group: list[Item]) -> Iterator[Problem]:
 
 def _extreme_is_right(pick: Callable[[list[int]], int], q: Question) -> bool:
     """Whether the option strictly `pick`ed by length (max: longest, min: shortest) is a right answer."""
-    lengths = [len(plain(o.text)) for o in q.options]
+    lengths = [len(_read(o.text).plain) for o in q.options]
     extreme = pick(lengths)
     return lengths.count(extreme) == 1 and q.options[lengths.index(extreme)].correct
 
@@ -208,7 +233,7 @@ def _repeated_options(every: list[Item]) -> list[Problem]:
     problems = []
     for item in every:
         for o, option in enumerate(item.question.options):
-            key = tuple(_words(option.text))
+            key = _read(option.text).words
             if len(key) < REPEATED_OPTION_WORDS:
                 continue
             seen = first.setdefault(key, item)
@@ -223,11 +248,11 @@ def _repeated_options(every: list[Item]) -> list[Problem]:
 def _above_options(every: list[Item]) -> list[Problem]:
     """Rule `all-none-of-the-above`: "all of the above", "none of the above" and the like."""
     return [item.warning(("options", o, "text"), f"option {OPTION_LABELS[o]} of `{item.question.id}` says "
-                         f"\"{match.group(0)}\"", "write a real option: \"of the above\" breaks when options are "
+                         f"\"{above}\"", "write a real option: \"of the above\" breaks when options are "
                          "shuffled, and \"all of these\" is given away by two right options (for a true \"none\", "
                          "write \"None of these\" and pin it)")
             for item in every for o, option in enumerate(item.question.options)
-            if (match := _ABOVE.search(plain(option.text)))]
+            if (above := _read(option.text).above)]
 
 
 # --- stems -----------------------------------------------------------------------------------
@@ -241,12 +266,15 @@ class _Stem:
 
     @classmethod
     def of(cls, item: Item) -> _Stem:
-        words = tuple(_words(item.question.stem))
+        words = _read(item.question.stem).words
         return cls(words, frozenset(words))
 
     def could_match(self, other: _Stem) -> bool:
         """False when the two cannot reach STEM_SIMILARITY: a cheap upper bound on difflib's ratio (matched
-        words are at most the shared distinct words plus the fewer repeated words of either stem)."""
+        words are at most the shared distinct words plus the fewer repeated words of either stem, and so at
+        most the shorter stem's words, which is checked first: it needs no set of shared words)."""
+        if 2 * min(len(self.words), len(other.words)) < STEM_SIMILARITY * (len(self.words) + len(other.words)):
+            return False
         repeats = min(len(self.words) - len(self.distinct), len(other.words) - len(other.distinct))
         shared = len(self.distinct & other.distinct) + repeats
         return 2 * shared >= STEM_SIMILARITY * (len(self.words) + len(other.words))
@@ -280,7 +308,7 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
 def reason_words(text: str) -> int:
     """Words in feedback after the verdict it opens with (the leading run of VERDICT_WORDS), e.g. 0 for
     "Not the best answer here." or "Incorrect - please try again.", 4 for "No. Babies communicate from birth."."""
-    words = _words(text)
+    words = _read(text).words
     opening = next((i for i, word in enumerate(words) if word.replace("’", "'") not in VERDICT_WORDS), len(words))
     return len(words) - opening
 

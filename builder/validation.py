@@ -44,9 +44,13 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 ESCAPED_IN_PATHS = {"%": "%25", " ": "%20", "#": "%23", "?": "%3F"}
 #: What may be written just before a link's target: Markdown links and images, autolinks, reference definitions,
 #: HTML attributes.
-_LINK_SYNTAX = "(?:" + "|".join(map(re.escape, ("](<", "](", "<", "]: <", "]: ", '="', "='", "="))) + ")"
+LINK_SYNTAX = ("](<", "](", "<", "]: <", "]: ", '="', "='", "=")
+_LINK_SYNTAX = "(?:" + "|".join(map(re.escape, LINK_SYNTAX)) + ")"
+_LONGEST_SYNTAX = max(map(len, LINK_SYNTAX))
 
 WARNING = Severity.WARNING
+#: A text's references, each with the line it is written on (`MarkdownText.reference_lines`).
+ReferenceLines = list[tuple[Reference, int]]
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,7 @@ class MarkdownText:
         # Without a backslash or an `&amp;` in the text, a target can only be written as it is
         literal = "\\" not in self.text and "&amp;" not in self.text
         for reference in references:
-            written = re.escape(reference.target) if literal else "".join(map(_as_written, reference.target))
-            span = self._written_span(written, position, used)
+            span = self._written_span(reference.target, literal, position, used)
             if span is None:
                 yield reference, self.first_line
                 continue
@@ -88,20 +91,58 @@ class MarkdownText:
             used.add(span[0])
             yield reference, self.first_line + self.text.count("\n", 0, span[0])
 
-    def _written_span(self, written: str, position: int, used: set[int]) -> tuple[int, int] | None:
-        """Where the pattern `written` is found in link syntax (from `position` on, then from the start), else
-        anywhere (likewise); a place a reference before it was found at is skipped."""
-        for pattern in (_LINK_SYNTAX + f"({written})", f"({written})"):
-            compiled = re.compile(pattern)
+    def _written_span(self, target: str, literal: bool, position: int, used: set[int]) -> tuple[int, int] | None:
+        """Where `target` is found in link syntax (from `position` on, then from the start), else anywhere
+        (likewise); a place a reference before it was found at is skipped."""
+        for after_syntax in (True, False):
             for start in (position, 0):
-                for match in compiled.finditer(self.text, start):
-                    if match.start(1) not in used:
-                        return match.span(1)
+                for span in self._written_spans(target, literal, after_syntax, start):
+                    if span[0] not in used:
+                        return span
         return None
+
+    def _written_spans(self, target: str, literal: bool, after_syntax: bool, start: int) -> Iterator[tuple[int, int]]:
+        """The places `target` is written from `start` on, just after link syntax or anywhere, as `re.finditer`
+        finds them: left to right, each looked for after the one before. A target as it is (`literal`) is found
+        by string search, which finds the same places without compiling a pattern for each target."""
+        if literal and target:
+            yield from (_after_syntax if after_syntax else _anywhere)(self.text, target, start)
+            return
+        written = re.escape(target) if literal else "".join(map(_as_written, target))
+        pattern = re.compile((_LINK_SYNTAX if after_syntax else "") + f"({written})")
+        yield from (match.span(1) for match in pattern.finditer(self.text, start))
 
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.source.path)
+
+
+def _anywhere(text: str, target: str, start: int) -> Iterator[tuple[int, int]]:
+    """Where a non-empty `target` is in `text` from `start` on, each place after the one before (as the pattern
+    `(target)` finds them)."""
+    index = text.find(target, start)
+    while index >= 0:
+        yield index, index + len(target)
+        index = text.find(target, index + len(target))
+
+
+def _after_syntax(text: str, target: str, start: int) -> Iterator[tuple[int, int]]:
+    """Where a non-empty `target` is in `text` from `start` on just after link syntax, each place after the one
+    before (as the pattern `_LINK_SYNTAX(target)` finds them): the syntax that starts first, of those
+    starting at the same place the first in LINK_SYNTAX."""
+    while True:
+        best: tuple[int, int, int] | None = None  # where the syntax starts, its rank, where the target starts
+        index = text.find(target, start + 1)
+        while index >= 0 and (best is None or index - _LONGEST_SYNTAX <= best[0]):
+            for rank, syntax in enumerate(LINK_SYNTAX):
+                begin = index - len(syntax)
+                if begin >= start and text.startswith(syntax, begin) and (best is None or (begin, rank) < best[:2]):
+                    best = begin, rank, index
+            index = text.find(target, index + 1)
+        if best is None:
+            return
+        start = best[2] + len(target)
+        yield best[2], start
 
 
 def _as_written(char: str) -> str:
@@ -114,7 +155,7 @@ def _as_written(char: str) -> str:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
+              _check_tags, _check_outcomes, _check_markdown, check_items,
               slide_problems, _check_gift_files)
     return [problem for check in checks for problem in check(course)]
 
@@ -359,15 +400,16 @@ def _check_questions(course: Course) -> Iterator[Problem]:
                                  "correct options", "set `type: multiple`, or mark only one option `correct: true`")
         seen: dict[str, str] = {}
         for o, option in enumerate(question.options):
+            code = option_code(option.id)
             if option.id in seen.values():
                 yield source.problem(loc + ("options", o), f"question `{question.id}` has two options with the "
                                      f"id `{option.id}` (options without an `id` get one from their first words)",
                                      "give this option its own `id:` (letters, digits or '_')")
-            elif option_code(option.id) in seen:
-                yield source.problem(loc + ("options", o), f"options `{seen[option_code(option.id)]}` and "
+            elif code in seen:
+                yield source.problem(loc + ("options", o), f"options `{seen[code]}` and "
                                      f"`{option.id}` of question `{question.id}` would be saved under the same code",
                                      "give this option a different `id:`")
-            seen[option_code(option.id)] = option.id
+            seen[code] = option.id
 
 
 # --- outcomes and competencies -------------------------------------------------------------
@@ -484,8 +526,12 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
+    """Every text's conversion, unsafe HTML and references (`_check_reference`), then script in what they link
+    (`_check_script_in_media`)."""
     page_files = {page.source.path for page in course.pages}
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
+    # each text with the lines of its references, None for a text not converted in time
+    linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
     for item in _markdown_texts(course):
         path = item.source.path
         budget = budgets.setdefault(path, Budget())
@@ -497,6 +543,7 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
                               f"{budget.seconds:g} s to convert in all: this text and those after it were "
                               "not converted", "shorten its long texts or split the file; look for long runs of "
                               "`[`, `<`, `>` or `*`")
+            linked.append((item, None))
             continue
         if converted.flattened:
             tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
@@ -510,8 +557,11 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
             yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
                           "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
                           WARNING)
-        for reference, line in item.reference_lines(converted.references):
+        lines = list(item.reference_lines(converted.references))
+        for reference, line in lines:
             yield from _check_reference(course, item, reference, line, page_files)
+        linked.append((item, lines))
+    yield from _check_script_in_media(course, linked)
 
 
 def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,
@@ -626,12 +676,20 @@ def caption_files(course: Course, target: str) -> list[str]:
     return [stem + suffix for suffix in CAPTION_SUFFIXES if (course.root / (stem + suffix)).is_file()]
 
 
-def _check_script_in_media(course: Course) -> Iterator[Problem]:
-    """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
+def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, ReferenceLines | None]]
+                            ) -> Iterator[Problem]:
+    """Script files linked from the course (refused), and script in linked SVG and HTML files (removed).
+
+    `linked`: every text, in order, with its references and their lines (`MarkdownText.reference_lines`) as
+    `_check_markdown` found them in the conversion the packages show (a stem or option as one line); None for
+    a text it could not convert in time, which this rule reads from the conversions made by then.
+    """
     seen: set[str] = set()
-    for item in _markdown_texts(course):
-        # only texts _check_markdown converted: the rest took too long, and are reported there
-        for reference, line in item.reference_lines(convert(item.text, Budget(0)).references):
+    for item, lines in linked:
+        if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
+            lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
+                                              .references))
+        for reference, line in lines:
             parts = urlsplit(reference.target)
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue

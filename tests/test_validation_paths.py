@@ -176,6 +176,14 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "link-to-markdown-that-is-not-a-page": ([("course/notes.md", None, "# Notes\n"),
                                              (CUES, "Babies also use sounds.", "Babies also use [sounds](../notes.md).")], [
         "course/pages/baby-cues.md:22: `../notes.md` is not a page (link to a page in course/pages/)"]),
+    # a stem is shown as one line, whatever lines it is written on: what it links is checked as shown
+    "script-in-multi-line-stem": ([("course/media/x.js", None, "alert(1)\n"), (KC, "    stem: A baby looks away",
+                                   "    stem: |\n      [Read this](../course/media/x.js).\n      A baby looks away")], [
+        "quizzes/kc-cues.yaml:7: `../course/media/x.js` is a script: a package runs only coursebuild's own scripts "
+        "(remove the link; to offer the file for download, put it in a zip)",
+        "quizzes/kc-cues.yaml:7: warning: question `kc-cue-look-away` uses `../course/media/x.js`, which `export "
+        "--format gift` refuses: a GIFT file is text only and cannot carry files (export with --format moodle-xml, "
+        "which carries the files, or remove the file from the question)"]),
     "unsupported-media-type": ([("course/media/leaflet.pdf", None, "%PDF-1.4\n"), (CUES, "../media/cues.svg", "../media/leaflet.pdf")], [
         "course/pages/baby-cues.md:11: `../media/leaflet.pdf` is not a supported image, video or audio file "
         "(use PNG, JPEG or SVG images, MP4 or WebM video, MP3 audio)"]),
