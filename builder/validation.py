@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
+from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
@@ -629,6 +629,7 @@ def caption_files(course: Course, target: str) -> list[str]:
 def _check_script_in_media(course: Course) -> Iterator[Problem]:
     """Script files linked from the course (refused), and script in linked SVG and HTML files (removed)."""
     seen: set[str] = set()
+    linked: set[str] = set()  # SVG and HTML files linked, not shown as pictures: they must parse
     for item in _markdown_texts(course):
         # only texts _check_markdown converted: the rest took too long, and are reported there
         for reference, line in item.reference_lines(convert(item.text, Budget(0)).references):
@@ -637,9 +638,16 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
-            if target in seen or containment_problem(course.root, target) or not (course.root / target).is_file() \
+            if containment_problem(course.root, target) or not (course.root / target).is_file() \
                     or size_problem(course.root, target):
                 continue  # a file that may not be packaged is reported by the media rule, and never read
+            if reference.tag != "img" and suffix in SVG_TYPES | HTML_TYPES and target not in linked:
+                linked.add(target)  # a broken picture is the image rule's warning; a linked file is an error
+                if broken := unreadable((course.root / target).read_bytes(), suffix):
+                    yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
+                                  "fix or re-export the file as UTF-8; a browser may run what it can read of it")
+            if target in seen:
+                continue
             seen.add(target)
             if suffix in SCRIPT_TYPES:
                 yield Problem(item.source.path, line,
