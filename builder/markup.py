@@ -63,6 +63,18 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
                        "wbr", "param", "keygen"})
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
+#: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
+#: made again by the HTML parser inside every element after the block that closed it ("reconstruct the active
+#: formatting elements"), so 190 of them before `<div>x</div>` repeated make each 12 bytes into 190 elements.
+FORMATTING_TAGS = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
+                             "tt", "u"})
+#: The most elements the HTML parser may make again that way in one piece of Markdown, counted before nh3
+#: runs (it cannot be stopped, and 190 open `<b>` before 20,000 `<div>x</div>` took it 17 s and 1 GB).
+#: Markdown's own HTML closes every formatting element it opens, so a page makes none.
+MAX_RECONSTRUCTED = 20_000
+#: `Converted.refused` of a piece whose HTML leaves formatting elements open before too many others.
+TOO_MANY_REOPENED = (f"the text's HTML leaves formatting elements (<b>, <i>, <a>, <font>…) open before other "
+                     f"elements, which would make over {MAX_RECONSTRUCTED:,} copies of them")
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
 #: What makes one line of Markdown a block other than a paragraph: a heading, quote, list item, rule,
@@ -202,6 +214,8 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
         return Converted("", (), ())
     if html_depth(raw_html) > MAX_HTML_DEPTH:
         return Converted("", (), (), TOO_DEEP)
+    if reconstructed_elements(raw_html) > MAX_RECONSTRUCTED:
+        return Converted("", (), (), TOO_MANY_REOPENED)
     references, removed = _inspect(raw_html)
     safe = nh3.clean(raw_html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
                      clean_content_tags={"script", "style"})
@@ -220,6 +234,24 @@ def html_depth(html: str) -> int:
             depth += 1
             deepest = max(deepest, depth)
     return deepest
+
+
+def reconstructed_elements(html: str) -> int:
+    """At most how many formatting elements the HTML parser would make again in `html` (an upper bound: each
+    tag of another element, after which text may follow, counts every formatting element still open). One
+    pass, linear in the length; 0 for HTML whose formatting elements are closed before other tags."""
+    open_tags: dict[str, int] = {}
+    still_open = total = 0
+    for closing, name, _ in _TAG.findall(html):
+        if name not in FORMATTING_TAGS and (name := name.lower()) not in FORMATTING_TAGS:
+            total += still_open
+        elif not closing:
+            open_tags[name] = open_tags.get(name, 0) + 1
+            still_open += 1
+        elif open_tags.get(name):
+            open_tags[name] -= 1
+            still_open -= 1
+    return total
 
 
 @functools.cache
