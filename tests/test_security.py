@@ -359,6 +359,12 @@ UNPARSEABLE = {
                                .encode("utf-16-le"),
     "refs.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;'
                 b'&#x70;&#x74;:alert(1)"><text>click</text></a></svg><bad',
+    "entity.svg": ('<!DOCTYPE svg [<!ENTITY s "&#60;&#115;&#99;&#114;&#105;&#112;&#116;&#62;' + PWN
+                   + '&#60;/&#115;&#99;&#114;&#105;&#112;&#116;&#62;">]>\n<svg xmlns="http://www.w3.org/2000/svg">&s;'
+                   '<circle r="5"/></svg><bad').encode(),
+    "laughs.svg": ('<!DOCTYPE svg [<!ENTITY s "<script>' + PWN + '</script>"><!ENTITY a "aaaaaaaaaaaaaaaaaaaa">'
+                   + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 20}">' for a, b in zip("abcdef", "bcdefg", strict=True))
+                   + ']>\n<svg xmlns="http://www.w3.org/2000/svg">&s;<desc>&g;</desc></svg>').encode(),
     "deep.svg": ('<svg xmlns="http://www.w3.org/2000/svg">\n' + "<g>" * 300 + "<script>alert(1)</script>"
                  + "</g>" * 300 + "</svg>").encode(),
 }
@@ -377,6 +383,17 @@ def test_a_linked_file_that_cannot_be_parsed_is_refused_never_shipped(project: P
         assert line.endswith(", so it cannot be checked for script (fix or re-export the file as UTF-8; a browser "
                              "may run what it can read of it)"), line
     assert without_script(UNPARSEABLE[name], Path(name).suffix) == b""
+
+
+@pytest.mark.parametrize("name", ["bom.svg", "entity.svg", "laughs.svg"])
+def test_a_picture_that_cannot_be_parsed_is_packaged_empty(project: Path, tmp_path: Path, name: str) -> None:
+    """A broken picture is the image rule's warning, not an error; but its bytes are never shipped."""
+    (project / "course/media" / name).write_bytes(UNPARSEABLE[name])
+    edit(project / CUES, "![A baby", f"![The diagram](../media/{name})\n\n![A baby")
+    result = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert result.exit_code == 0 and "so learners see a broken image" in result.stderr, result.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"{Path(name).stem}-*.svg")
+    assert packaged.read_bytes() == b""
 
 
 def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> None:
