@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from builder import loading, markup, packaging
+from builder import loading, markup, packaging, theme
 from builder.active_content import HTML_PROLOG, without_script
 
 from conftest import REPO, edit, run
@@ -200,7 +200,29 @@ def test_a_template_cannot_render_gigabytes_in_a_loop(project: Path, tmp_path: P
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr == ("templates/contents.html:4: template error: not allowed in a template: a template may "
-                             f"not render more than 134,217,728 characters {FIX}\n")
+                             f"not render more than 16 MB {FIX}\n")
+
+
+def test_a_template_is_bounded_in_bytes_not_characters(project: Path, tmp_path: Path) -> None:
+    """127 times a million emoji is under 128 M characters but 508 MB of UTF-8 a page (4.5 GB, 330 s in all)."""
+    override(project, "page.html", '{% set s = "😀" * 1000000 %}{% for i in range(127) %}{{ s }}{% endfor %}\n')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
+                             f"not render more than 16 MB {FIX}\n")
+
+
+def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page under the bound of one template, but many pages: the build stops at MAX_BUILD_RENDERED_BYTES."""
+    monkeypatch.setattr(theme, "MAX_BUILD_RENDERED_BYTES", 1024 * 1024)
+    override(project, "page.html", '{% set s = "é" * 200000 %}{{ s }}\n')
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
+                             f"not render more than 1 MB in one build, all pages together {FIX}\n")
+    monkeypatch.undo()
+    assert run("build", project, "--out", tmp_path / "out").exit_code == 0  # the next build counts afresh
 
 
 def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
