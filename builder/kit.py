@@ -28,6 +28,7 @@ from builder.media import (
     packaged_bytes,
     readable_problem,
     rewrite_local_images,
+    svg_drawing_problem,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
 from builder.theme import Theme, inline, inside_templates, render_template
@@ -202,6 +203,10 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             where, line = _written_at(project, document, written)
             problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
                                     f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
+            return match.group(0)
+        drawing = svg_drawing_problem((project / path).read_bytes()) if path.lower().endswith(".svg") else None
+        if drawing:  # a template's own picture, which validation does not see
+            problems.append(Problem(path, *drawing))
             return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"

@@ -28,6 +28,7 @@ from builder.media import (
     file_content_problem,
     file_mode,
     size_problem,
+    svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
 from builder.schema_errors import did_you_mean
@@ -658,7 +659,10 @@ def _check_script_in_media(course: Course) -> Iterator[Problem]:
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
             elif suffix in SVG_TYPES | HTML_TYPES:
-                for line, what in script_in((course.root / target).read_bytes(), suffix):
+                data = (course.root / target).read_bytes()
+                if suffix == ".svg" and (drawing := svg_drawing_problem(data)):
+                    yield Problem(target, *drawing)
+                for line, what in script_in(data, suffix):
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)

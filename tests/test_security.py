@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,11 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from lxml import etree
 
-from builder import loading, markup, packaging, theme
+from builder import loading, markup, media, packaging, theme
 from builder.active_content import HTML_PROLOG, without_script
 
-from conftest import REPO, edit, run
+from conftest import FIXTURES, REPO, edit, run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -416,6 +418,56 @@ def test_a_picture_that_cannot_be_parsed_is_packaged_empty(project: Path, tmp_pa
     assert result.exit_code == 0 and "so learners see a broken image" in result.stderr, result.output
     (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"{Path(name).stem}-*.svg")
     assert packaged.read_bytes() == b""
+
+
+def use_bomb(levels: int = 9) -> bytes:
+    """An SVG of 1.9 KB whose `<use>` elements draw 10 ** levels circles (CairoSVG would draw for years)."""
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+             '<defs><g id="g0"><circle cx="5" cy="5" r="4"/></g>']
+    parts += [f'<g id="g{i}">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels + 1)]
+    return ("".join(parts) + f'</defs><use href="#g{levels}"/></svg>').encode()
+
+
+BOMB_LINE = (f"course/media/cues.svg:1: drawing this figure makes more than {media.MAX_SVG_COPIES:,} copies of its "
+             "shapes (its `<use>` elements and `url(#…)` references copy parts that copy others in turn) (simplify "
+             "the figure, or save it again from a drawing program with its copies made plain shapes)")
+
+
+def test_an_svg_figure_that_copies_itself_a_billion_times_is_refused(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(use_bomb())
+    for command in ("check", "slides", "kit", "build"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+    assert not (record / "dist").exists()
+
+
+def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/bomb.svg").write_bytes(use_bomb())
+    sheet = (REPO / "builder/templates/kit/attendance-sheet.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/attendance-sheet.html").write_text(
+        sheet.replace("{% block body %}", '{% block body %}<img alt="logo" src="../media/bomb.svg">'), encoding="utf-8")
+    result = coursebuild("kit", record, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert BOMB_LINE.replace("cues.svg", "bomb.svg") in result.stderr.splitlines(), result.stderr
+
+
+@pytest.mark.parametrize(("svg", "copies"), [
+    # the <use> of g2 draws g2 again (321 elements); g2's 10 <use> draw g1 (31 each), g1's draw g0 (2 each); what
+    # <defs> holds is counted as drawn too (an upper bound): 678 elements drawn, the file's own 27 taken off
+    (use_bomb(2), 651),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g><rect style="fill:url(#p)"/>'
+     b'<pattern id="p"><circle r="1"/></pattern></svg>', 2),  # a loop draws nothing; the pattern once more
+    (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><g id="a"><circle r="1"/></g>'
+     b'<use x:href="#a"/><use x:href="#a"/><use href="#missing"/></svg>', 4),
+])
+def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
+    assert media.svg_copies(etree.fromstring(svg)) == copies
 
 
 def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> None:
