@@ -52,6 +52,17 @@ MARKDOWN_SECONDS = 3.0
 FILE_MARKDOWN_SECONDS = 10.0
 #: `Converted.refused` of a piece not converted because its file's FILE_MARKDOWN_SECONDS were spent.
 OVER_BUDGET = "the file's Markdown takes too long to convert"
+#: How much processor time all the Markdown of one project may take to convert beyond what its length
+#: explains (SLOW_MARKDOWN_SECONDS plus MARKDOWN_SECONDS_PER_CHAR for each character of a piece), in one
+#: process: once spent, every piece not yet converted is refused with PROJECT_OVER_BUDGET without being
+#: tried, so 300 pages of 2,500 `[` stop after about 10 s instead of 15 minutes. Python-Markdown converts
+#: this course at about 0.8 MB/s (a small piece in under 2 ms), so a real course spends none of it.
+PROJECT_MARKDOWN_SECONDS = 10.0
+SLOW_MARKDOWN_SECONDS, MARKDOWN_SECONDS_PER_CHAR = 0.02, 5e-6
+#: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_SECONDS were spent.
+PROJECT_OVER_BUDGET = (f"the project's Markdown took more than {PROJECT_MARKDOWN_SECONDS:g} s to convert in all, "
+                       "in texts that are very slow to convert (reported here or in other files), so this one was "
+                       "not tried")
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: The deepest nesting of HTML elements converted: nh3 (the cleaner, in Rust) takes time quadratic in the depth,
@@ -170,6 +181,13 @@ def _as_one_paragraph(html: str) -> str:
 
 
 _CONVERSIONS: cache.Store[str, Converted] = cache.Store()
+#: What is left of PROJECT_MARKDOWN_SECONDS in this process (`new_project` fills it again).
+_project_budget = Budget(PROJECT_MARKDOWN_SECONDS)
+
+
+def new_project() -> None:
+    """Give the project about to be loaded its own PROJECT_MARKDOWN_SECONDS (a preview rebuilds in one process)."""
+    _project_budget.left = PROJECT_MARKDOWN_SECONDS
 
 
 def remember(text: str, converted: Converted) -> None:
@@ -181,7 +199,7 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
     converted = _CONVERSIONS.get(text)
     if converted is None:
         converted = _convert_uncached(text, budget)
-        if converted.refused != OVER_BUDGET:
+        if converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET):
             _CONVERSIONS.put(text, converted)
     return converted
 
@@ -189,11 +207,13 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
 def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     if len(text) > MAX_MARKDOWN_CHARS:
         return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+    if _project_budget.left <= 0:
+        return Converted("", (), (), PROJECT_OVER_BUDGET)
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
         return Converted("", (), (), OVER_BUDGET)
     converter = _markdown(bool(CAPTION_BLOCK.search(text)))  # imported and set up outside the time bound
-    start = time.monotonic()
+    start, processor = time.monotonic(), time.thread_time()
     try:
         with time_limit(seconds):
             return _convert_in_time(converter, text)
@@ -204,6 +224,8 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     except RecursionError:
         return Converted("", (), (), "the text is nested too deeply to convert")
     finally:
+        explained = SLOW_MARKDOWN_SECONDS + len(text) * MARKDOWN_SECONDS_PER_CHAR
+        _project_budget.left -= max(time.thread_time() - processor - explained, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
 

@@ -639,6 +639,31 @@ def test_a_file_of_many_slow_pieces_is_stopped_as_a_whole(project: Path, monkeyp
     assert 1 <= len(slow) <= 3  # 0.5 s each, until the file's 1.2 s are spent; one line for the other 27 or more
 
 
+def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """20 pages of 2,500 `[` each took 65 s (3 s each); after the project's budget no page is even tried."""
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 1.5)
+    # every piece counts a whole second beyond what its length explains, however busy the machine is
+    monkeypatch.setattr(markup, "SLOW_MARKDOWN_SECONDS", -1.0)
+    for i in range(20):
+        (project / f"course/pages/p{i:02}.md").write_text(
+            f"---\nid: p{i}\ntitle: P{i}\nkind: content\nminutes: 1\n---\n{'[' * 20_000} x{i}\n", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("course/pages/p")]
+    tried = [line for line in lines if "takes more than 0.5 s to convert" in line]
+    not_tried = [line for line in lines if markup.PROJECT_OVER_BUDGET in line]
+    assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
+
+
+def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
+    markup._CONVERSIONS.earlier.clear()
+    markup._CONVERSIONS.now.clear()
+    loading.load_project(project)
+    assert markup._project_budget.left > markup.PROJECT_MARKDOWN_SECONDS - 0.2
+
+
 def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup, "MAX_MARKDOWN_CHARS", 1000)
     edit(project / CUES, "Babies tell us", "*Long* text. " * 100 + "\n\nBabies tell us")
