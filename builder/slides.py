@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import posixpath
 import re
 import unicodedata
@@ -538,14 +539,14 @@ def _svg_size(svg: Any) -> tuple[float, float] | None:
     lengths = [_LENGTH.fullmatch(svg.get(name) or "") for name in ("width", "height")]
     if all(lengths):
         width, height = (float(m.group(1)) * SVG_UNITS[m.group(2) or ""] for m in lengths if m)
-        if width > 0 and height > 0:
+        if 0 < width < math.inf and 0 < height < math.inf:  # `1e309` is infinite
             return width, height
     box = re.split(r"[\s,]+", (svg.get("viewBox") or "").strip())
     try:
         width, height = (float(box[2]), float(box[3])) if len(box) == 4 else (0.0, 0.0)
     except ValueError:
         return None
-    return (width, height) if width > 0 and height > 0 else None
+    return (width, height) if 0 < width < math.inf and 0 < height < math.inf else None
 
 
 def _pixels(size: tuple[float, float]) -> tuple[int, int]:

@@ -312,6 +312,8 @@ BAD_FIGURES = {  # file name: its bytes, and the start of the one warning about 
     "zero.svg": (SVG.format('width="0" height="0"').encode(), "has no size, so the slides leave it out"),
     "percent.svg": (SVG.format('width="100%" height="100%"').encode(), "has no size"),
     "thin.svg": (SVG.format('width="1000000" height="1"').encode(), "is too thin to show"),
+    "infinite.svg": (SVG.format('width="1e309" height="10"').encode(), "has no size"),  # issue 18, F8
+    "infinite-box.svg": (SVG.format('viewBox="0 0 1e309 10"').encode(), "has no size"),
     "bomb.png": (png_header(30000, 30000), "is too large (over 89 million pixels)"),
     "big.png": (png_header(10000, 10000), "is too large (over 89 million pixels)"),
     "truncated.png": (png_header(20, 20)[:-6], "is not a PNG image it can read"),
