@@ -22,10 +22,13 @@ from builder.errors import CoursebuildError, Problem
 from builder.markup import convert, convert_inline
 from builder.media import (
     AUDIO_TYPES,
+    MAX_PICTURE_PIXELS,
     PACKAGED_FOLDERS,
+    RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
     archive_name,
     packaged_bytes,
+    picture_pixels,
     readable_problem,
     rewrite_local_images,
     svg_drawing_problem,
@@ -255,6 +258,8 @@ def to_pdf(html: str, project: Path) -> bytes:
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
+        if path.suffix.lower() in RASTER_PICTURE_TYPES and (picture_pixels(path) or 0) > MAX_PICTURE_PIXELS:
+            raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
         def fetch(self, url: str, headers: Any = None) -> Any:

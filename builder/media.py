@@ -5,10 +5,12 @@ and whether an image's bytes are what its name says.
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import re
 import stat
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
@@ -134,6 +136,31 @@ def leaves_folder(root: Path, target: str) -> str | None:
     return None if (root / target).resolve().is_relative_to((root / top).resolve()) else top
 
 
+#: The most pixels a PNG, JPEG, GIF or WebP picture may have, read from its header before it is decoded: a
+#: 21 KB PNG of 13,300 by 13,300 pixels decodes to 177 MB (RGBA: 700 MB), and three of them on a handout
+#: took the kit 130 s and 1.5 GB. 40 million is a photograph of 8,000 by 5,000; a page needs 2,000 across.
+MAX_PICTURE_PIXELS = 40_000_000
+RASTER_PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def picture_pixels(picture: bytes | Path) -> int | None:
+    """How many pixels the PNG, JPEG, GIF or WebP `picture` (its bytes or its file) has, from its header only
+    (Pillow opens lazily); None if Pillow cannot read it. One Pillow refuses even to open (over twice its
+    own bomb limit) counts as over MAX_PICTURE_PIXELS."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(picture) if isinstance(picture, bytes) else picture) as image:
+                width, height = image.size
+                return width * height
+    except Image.DecompressionBombError:
+        return MAX_PICTURE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+
+
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says), or None."""
     suffix = posixpath.splitext(project_path)[1].lower()
@@ -150,6 +177,9 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
         signature, kind = _SIGNATURES[suffix]
         if not data.startswith(signature):
             return f"is not a {kind} file (its first bytes are not a {kind} signature)"
+        if (picture_pixels(data) or 0) > MAX_PICTURE_PIXELS:
+            return (f"is too large (over {MAX_PICTURE_PIXELS // 10**6} million pixels when decoded; the kit and "
+                    "the slides leave it out)")
     return None
 
 

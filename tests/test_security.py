@@ -10,9 +10,11 @@ import errno
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -468,6 +470,33 @@ def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tm
 ])
 def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
     assert media.svg_copies(etree.fromstring(svg)) == copies
+
+
+def one_bit_png(side: int) -> bytes:
+    """A PNG of `side` by `side` pixels, one bit each, all zero: 13,300 across is 21 KB on disk, 177 MB decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + (side + 7) // 8)
+    pixels = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 3, 0, 0, 0))
+            + chunk(b"PLTE", b"\0\0\0\xff\xff\xff") + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def test_a_picture_that_decodes_to_hundreds_of_megabytes_is_left_out_of_the_kit_undecoded(tmp_path: Path) -> None:
+    """Three 21 KB PNGs of 13,300 by 13,300 pixels took the kit 130 s and 1.5 GB, with Pillow's raw warnings."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/bomb.png").write_bytes(one_bit_png(13_300))
+    edit(record / CUES, "../media/cues.svg", "../media/bomb.png")
+    warning = (f"{CUES}:11: warning: `../media/bomb.png` is too large (over 40 million pixels when decoded; the kit "
+               "and the slides leave it out), so learners see a broken image (export the image again from your "
+               "drawing or photo program)")
+    checked = coursebuild("check", record, timeout=60)
+    assert checked.returncode == 0 and checked.stderr.splitlines() == [warning], checked.stderr
+    kit = coursebuild("kit", record, timeout=60)  # without the bound: over 40 s and 600 MB for this one picture
+    assert kit.returncode == 0 and kit.stderr.splitlines() == [warning], kit.stderr
 
 
 def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> None:
