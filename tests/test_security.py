@@ -693,6 +693,34 @@ def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) 
     assert markup._project_budget.left > markup.PROJECT_MARKDOWN_SECONDS - 0.2
 
 
+def test_stems_of_the_same_words_reordered_cannot_hold_check_for_minutes(project: Path) -> None:
+    """300 assessment and 300 practice stems, each the same 200 words shuffled: difflib ran on every pair (484 s)."""
+    import random
+
+    rng = random.Random(1)
+    words = [f"w{i}" for i in range(200)]
+
+    def bank(bank_id: str, kind: str) -> str:
+        questions = []
+        for i in range(300):
+            rng.shuffle(words)
+            questions.append(f"  - id: {bank_id}{i}\n    stem: {' '.join(words)}\n    options:\n"
+                             f"      - text: Option right {i}\n        correct: true\n"
+                             f"        feedback: Because the reason is given here {i}.\n"
+                             f"      - text: Option wrong {i}\n        feedback: Because the other reason is given {i}.\n"
+                             f"    outcomes: [LO1]\n    explanation: This explains the reason well enough {i}.\n")
+        return f"id: {bank_id}\ntitle: {bank_id}\nkind: {kind}\nquestions:\n{''.join(questions)}"
+
+    (project / "quizzes/final.yaml").write_text(bank("final", "assessment"), encoding="utf-8")
+    (project / "quizzes/kc-cues.yaml").write_text(bank("kc-cues", "knowledge-check"), encoding="utf-8")
+    result = coursebuild("check", project, timeout=120)
+    assert "Traceback" not in result.stderr
+    stopped = [line for line in result.stderr.splitlines() if "repeated-stem check" in line]
+    assert len(stopped) == 1 and stopped[0].startswith("quizzes/final.yaml:") and stopped[0].endswith(
+        ": warning: the stems are too many and too alike in their words for the repeated-stem check to compare them "
+        "all (20,000,000 pairs of words): it stopped at this question (shorten the stems, or vary their words)")
+
+
 def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup, "MAX_MARKDOWN_CHARS", 1000)
     edit(project / CUES, "Babies tell us", "*Long* text. " * 100 + "\n\nBabies tell us")
