@@ -98,6 +98,12 @@ class ProjectNotFound(CoursebuildError):
     """The folder given is not a course project."""
 
 
+class UsageProblem(CoursebuildError):
+    """A mistake in the command line found once the command runs (`-o` naming a device): exit code 2, as click's."""
+
+    exit_code = EXIT_USAGE
+
+
 class EnvironmentProblem(CoursebuildError):
     """The machine, not the course, stopped the command: a full disk, a read-only or missing folder, permissions.
 

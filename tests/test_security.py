@@ -873,6 +873,28 @@ def test_a_build_of_other_targets_removes_dead_builds_temporaries_too(project: P
     assert sorted(p.name for p in out.iterdir()) == sorted([live.name, unrelated.name, "mini-course-1.0-scorm2004.zip"])
 
 
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Path, tmp_path: Path, command: str,
+                                                                      kind: str) -> None:
+    """`report -o /dev/null` as root replaced the machine's /dev/null with the report (a FIFO and a socket here)."""
+    import socket
+
+    special = tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(special)
+    else:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(special))
+        listener.close()
+    mode = special.lstat().st_mode
+    result = run(command, project, "-o", special)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == (f"{special}: is a device, FIFO or socket, which an output never replaces (give the "
+                             "name of a file, or - for standard output)\n")
+    assert special.lstat().st_mode == mode
+
+
 def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
