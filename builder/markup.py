@@ -72,6 +72,8 @@ MAX_HTML_DEPTH = 200
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                        "wbr", "param", "keygen"})
+#: Where `<x/>` closes the element it opens (HTML's foreign content); elsewhere the HTML parser ignores the `/`.
+FOREIGN_TAGS = frozenset({"svg", "math"})
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
 #: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
@@ -246,13 +248,17 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
 
 def html_depth(html: str) -> int:
     """How deep the elements of `html` nest at most, counting every start tag still open (an upper bound:
-    an end tag HTML leaves out, as after `<p>`, is counted as open). One pass, linear in the length."""
-    depth = deepest = 0
+    an end tag HTML leaves out, as after `<p>`, is counted as open). `<b/>` opens a `<b>` as in the HTML
+    parser, which reads `/>` as closing only in SVG and MathML. One pass, linear in the length."""
+    depth = deepest = foreign = 0
     for match in _TAG.finditer(html):
         closing, name, self_closing = match.groups()
+        name = name.lower()
+        if name in FOREIGN_TAGS:
+            foreign = max(foreign + (-1 if closing else 0 if self_closing else 1), 0)
         if closing:
             depth = max(depth - 1, 0)
-        elif not self_closing and name.lower() not in VOID_TAGS:
+        elif not (self_closing and (foreign or name in FOREIGN_TAGS)) and name not in VOID_TAGS:
             depth += 1
             deepest = max(deepest, depth)
     return deepest

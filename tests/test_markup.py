@@ -71,3 +71,12 @@ def test_formatting_elements_closed_in_time_make_no_copies() -> None:
 
 def test_html_depth_counts_open_elements_only() -> None:
     assert markup.html_depth("<div><p>a<br><img src=x></p><p>b</p></div><hr/>") == 2
+
+
+def test_html_depth_counts_self_closed_html_elements_as_the_parser_opens_them() -> None:
+    """HTML has no `<b/>`: 30,000 of them nest 30,000 levels, and each later `<p>` walks them all (issue 18, F2)."""
+    assert markup.html_depth("<div>" + "<b/>" * 300 + "<p>x</p></div>") == 302
+    assert markup.html_depth("<svg>" + "<circle/>" * 300 + "<g/></svg><br/>") == 1  # SVG's own `/>` closes
+    start = time.process_time()
+    assert markup.convert("<div>" + "<b/>" * 30000 + "<p>x</p>" * 15000 + "</div>").refused == markup.TOO_DEEP
+    assert time.process_time() - start < 2
