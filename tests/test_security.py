@@ -499,6 +499,36 @@ def test_a_picture_that_decodes_to_hundreds_of_megabytes_is_left_out_of_the_kit_
     assert kit.returncode == 0 and kit.stderr.splitlines() == [warning], kit.stderr
 
 
+def test_a_template_deck_that_links_to_pictures_elsewhere_is_refused(tmp_path: Path) -> None:
+    """A layout picture linked to http://… (or file://host/share, which leaks Windows credentials) was copied
+    into every deck built: LibreOffice fetched it when converting the deck."""
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    deck = Presentation()
+    layout = deck.slide_layouts[0]
+    link = layout.part.relate_to("http://127.0.0.1:9/track.png", RELATIONSHIP_TYPE.IMAGE, is_external=True)
+    layout.part.relate_to("https://example.org/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)  # only if clicked
+    layout.shapes._spTree.append(etree.fromstring(
+        '<p:pic xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:nvPicPr><p:cNvPr id="999" '
+        f'name="ext"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:link="{link}"/><a:stretch>'
+        '<a:fillRect/></a:stretch></p:blipFill><p:spPr/></p:pic>'))
+    (record / "templates").mkdir(exist_ok=True)
+    deck.save(str(record / "templates/slides.pptx"))
+    expected = ("templates/slides.pptx:1: the template deck links to http://127.0.0.1:9/track.png from "
+                "/ppt/slideLayouts/slideLayout1.xml, which PowerPoint or LibreOffice would fetch or run when the "
+                "deck is opened (remove it, or save the deck again with its pictures embedded, not linked)")
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=120)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert [line for line in result.stderr.splitlines() if "slides.pptx" in line] == [expected], result.stderr
+    assert not (record / "dist").exists()
+
+
 def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> None:
     svg = '<?xml version="1.0" encoding="UTF-16"?><svg xmlns="http://www.w3.org/2000/svg"><rect width="5"/></svg>'
     for data in (svg.encode("utf-16-le"), b"\xff\xfe" + svg.encode("utf-16-le"), svg.encode("utf-16")):
