@@ -758,6 +758,21 @@ def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyP
                         "1,000 characters (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
 
 
+def test_control_characters_in_names_and_values_are_escaped_in_problem_lines(project: Path) -> None:
+    """A file name with a carriage return could overwrite the start of its own line on a terminal
+    (`…: 6 pages, ok (0 errors)`), and a value with a newline split a problem into two lines."""
+    (project / "course/pages/a\rmini-course 1.0: 6 pages, ok (0 errors).md").write_text("---\nid: x\n---\nText\n",
+                                                                                        encoding="utf-8")
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.0\\n"')
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("course invalid: ")
+    assert all(line.startswith(("course/", "quizzes/")) and "\r" not in line for line in lines[:-1]), lines
+    assert any(line.startswith("course/pages/a\\rmini-course 1.0: 6 pages, ok (0 errors).md:") for line in lines)
+    assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\n`" in line for line in lines), lines
+
+
 def test_a_fifo_is_refused_not_waited_for(project: Path) -> None:
     (project / "course/course.yaml").unlink()
     os.mkfifo(project / "course/course.yaml")
