@@ -31,6 +31,7 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
+from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
@@ -116,7 +117,7 @@ def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
               _check_tags, _check_outcomes, _check_markdown, _check_script_in_media, check_items,
-              slide_problems, _check_gift_files)
+              slide_problems, _check_gift_files, _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -138,6 +139,15 @@ def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Locati
         for field in ("ratings", "comments"):
             for i, item in enumerate(getattr(page.meta, field)):
                 yield item.id, field[:-1], page.source, (field, i, "id")
+
+
+def _check_reserved_page_ids(course: Course) -> Iterator[Problem]:
+    """A page may not take the id of a page every package makes (`contents`): the made one would replace it."""
+    made = {ident for ident, _, _ in EXTRA_PAGES}
+    for page in course.pages:
+        if page.meta.id.lower() in made:
+            yield page.source.problem(("id",), f"the page id `{page.meta.id}` is taken by the page every package "
+                                      "makes with that name, which would replace this one", "choose another id")
 
 
 def _check_ids(course: Course) -> Iterator[Problem]:

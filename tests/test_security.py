@@ -773,6 +773,15 @@ def test_control_characters_in_names_and_values_are_escaped_in_problem_lines(pro
     assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\n`" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("ident", ["contents", "Accessibility"])
+def test_a_page_cannot_take_the_id_of_a_page_every_package_makes(project: Path, ident: str) -> None:
+    """The contents page or the accessibility statement silently replaced an authored page of that id."""
+    edit(project / CUES, "id: baby-cues", f"id: {ident}")
+    edit(project / "course/course.yaml", "pages: [welcome, baby-cues,", f"pages: [welcome, {ident},")
+    fails_with(project, f"{CUES}:2: the page id `{ident}` is taken by the page every package makes with that name, "
+                        "which would replace this one (choose another id)")
+
+
 def test_a_fifo_is_refused_not_waited_for(project: Path) -> None:
     (project / "course/course.yaml").unlink()
     os.mkfifo(project / "course/course.yaml")
