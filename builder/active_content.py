@@ -30,15 +30,11 @@ INTERNAL_SUBSET = "a DOCTYPE with an internal subset (its entities or attribute 
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "foreignobject", "meta", "base", "handler",
                    "listener"}
 ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:image/svg", "data:application")
-#: What looks like script in a file that cannot be parsed (a browser's parser may still read it).
-LOOKS_ACTIVE = re.compile(rb"<\s*(?:\w+:)?(?:script|iframe|object|embed|foreignobject|handler)\b"
-                          rb"|\bon\w+\s*=|(?:java|vb)script\s*:", re.IGNORECASE)
 INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 #: CSS that fetches from elsewhere: `@import`, or `url()` of another site (a package plays offline, and
 #: what another site serves can change after the review).
 EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)(?!#)", re.IGNORECASE)
 EXTERNAL_URL = re.compile(r"\s*(?:https?:|ftp:|//)", re.IGNORECASE)
-UNCHECKABLE = "content that looks like script, in a file that cannot be parsed to remove it"
 
 
 def _local_name(element: Any) -> str:
@@ -46,7 +42,7 @@ def _local_name(element: Any) -> str:
 
 
 def _parse(data: bytes, suffix: str) -> Any:
-    """The document tree; None if it is not SVG or HTML, or cannot be parsed (a browser shows no such SVG either)."""
+    """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed."""
     if suffix not in SVG_TYPES | HTML_TYPES:
         return None
     try:
@@ -54,8 +50,34 @@ def _parse(data: bytes, suffix: str) -> Any:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             return etree.fromstring(data, parser).getroottree()
         return lxml_html.document_fromstring(decode_html(data), parser=lxml_html.HTMLParser()).getroottree()
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
-        return None
+    except etree.XMLSyntaxError as error:
+        raise Unreadable(error.lineno or 1, f"cannot be read as XML ({error.msg})") from None
+    except (etree.ParserError, ValueError, LookupError) as error:
+        kind = "XML" if suffix in SVG_TYPES else "HTML"
+        raise Unreadable(1, f"cannot be read as {kind} ({error})") from None
+
+
+class Unreadable(Exception):
+    """An SVG, XML or HTML file that cannot be parsed, so cannot be cleaned: it is never packaged as it is.
+
+    A browser may still run what comes before the first error (Chromium runs the script of an SVG up to a
+    trailing `<bad`, in UTF-16 too), and no scan of the raw bytes finds script hidden by an encoding or by
+    character references, so such a file is refused (`unreadable`) and packaged empty.
+    """
+
+    def __init__(self, line: int, what: str) -> None:
+        super().__init__(what)
+        self.line = line
+        self.what = what
+
+
+def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
+    """(line, what is wrong) if the SVG, XML or HTML file cannot be parsed to be cleaned, else None."""
+    try:
+        _parse(data, suffix.lower())
+    except Unreadable as error:
+        return error.line, error.what
+    return None
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
@@ -96,10 +118,16 @@ def decode_html(data: bytes) -> str:
         return data.decode("windows-1252", "replace")
 
 
-def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
+def _internal_subset(tree: Any) -> bool:
+    """Whether the XML document has a DOCTYPE with an internal subset, read from the parsed tree (so in any
+    encoding the file was in, UTF-16 too)."""
+    return tree.docinfo.internalDTD is not None and bool(INTERNAL_SUBSET_START.search(etree.tostring(tree)))
+
+
+def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
     """(element, attribute or None for the whole element, line, what it is) for everything that can run."""
     found: list[tuple[Any, str | None, int, str]] = []
-    if not isinstance(tree.getroot(), lxml_html.HtmlElement) and INTERNAL_SUBSET_START.search(data):
+    if not isinstance(tree.getroot(), lxml_html.HtmlElement) and _internal_subset(tree):
         found.append((None, None, 1, INTERNAL_SUBSET))
     root = tree.getroot()
     for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
@@ -129,34 +157,44 @@ def _findings(tree: Any, data: bytes) -> list[tuple[Any, str | None, int, str]]:
     return found
 
 
-def _uncheckable(data: bytes, suffix: str) -> list[tuple[int, str]]:
-    """For an SVG or HTML file that cannot be parsed: where it looks like script, if anywhere."""
-    if suffix not in SVG_TYPES | HTML_TYPES or not (match := LOOKS_ACTIVE.search(data)):
-        return []
-    return [(data.count(b"\n", 0, match.start()) + 1, UNCHECKABLE)]
+def _plain_utf8(tree: Any, data: bytes) -> bool:
+    """Whether every reader takes `data` for UTF-8, as the parser did: valid UTF-8, no NUL (UTF-16 without a
+    byte order mark), and no other encoding declared. Any other file is written again from its tree."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\0" not in data and (tree.docinfo.encoding or "utf-8").lower() in ("utf-8", "utf8")
 
 
 def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
-    """(line, what) for every piece of script or active content in an SVG or HTML file, in order."""
-    tree = _parse(data, suffix.lower())
+    """(line, what) for every piece of script or active content in an SVG or HTML file, in order; none for a
+    file that cannot be parsed (`unreadable` reports it)."""
+    try:
+        tree = _parse(data, suffix.lower())
+    except Unreadable:
+        return []
     if tree is None:
-        return _uncheckable(data, suffix.lower())
-    return [(line, what) for _, _, line, what in _findings(tree, data)]
+        return []
+    return [(line, what) for _, _, line, what in _findings(tree)]
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
     """The file with everything `script_in` finds taken out.
 
-    An SVG or XML file with nothing to take out is returned unchanged. An HTML file is always written
-    again, as UTF-8 that says so in its first `<meta>`: the bytes shipped are the text that was checked,
-    whatever encoding a browser would have guessed for the original. A file that cannot be parsed and
-    looks as if it holds script is packaged empty.
+    An SVG or XML file with nothing to take out is returned unchanged if it is plain UTF-8 (`_plain_utf8`),
+    and written again as UTF-8 from its tree otherwise. An HTML file is always written again, as UTF-8 that
+    says so in its first `<meta>`: the bytes shipped are the text that was checked, whatever encoding a
+    browser would have guessed for the original. A file that cannot be parsed (`unreadable`) is empty.
     """
-    tree = _parse(data, suffix.lower())
+    try:
+        tree = _parse(data, suffix.lower())
+    except Unreadable:
+        return b""
     if tree is None:
-        return b"" if _uncheckable(data, suffix.lower()) else data
-    found = _findings(tree, data)
-    if not found and suffix.lower() in SVG_TYPES:
+        return data
+    found = _findings(tree)
+    if not found and suffix.lower() in SVG_TYPES and _plain_utf8(tree, data):
         return data
     for element, attribute, _, _ in found:
         if element is None:  # in the prolog: the document is written without it below

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -27,11 +28,21 @@ class Problem:
     def __str__(self) -> str:
         label = "warning: " if self.severity is Severity.WARNING else ""
         fix = f" ({self.fix})" if self.fix else ""
-        return f"{self.path}:{self.line}: {label}{self.message}{fix}"
+        return _printable(f"{self.path}:{self.line}: {label}{self.message}{fix}")
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+#: Characters that would break a problem's one line, or move a terminal's cursor: C0 and C1 controls, DEL,
+#: and Unicode's line and paragraph separators. A file name or value quoted in a line shows them escaped.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(line: str) -> str:
+    """`line` with each control character written as Python writes it in a string (`\\r`, `\\x1b`)."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], line)
 
 
 def summarise(problems: Iterable[Problem]) -> str:
@@ -96,6 +107,12 @@ class CourseInvalid(CoursebuildError):
 
 class ProjectNotFound(CoursebuildError):
     """The folder given is not a course project."""
+
+
+class UsageProblem(CoursebuildError):
+    """A mistake in the command line found once the command runs (`-o` naming a device): exit code 2, as click's."""
+
+    exit_code = EXIT_USAGE
 
 
 class EnvironmentProblem(CoursebuildError):

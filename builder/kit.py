@@ -22,12 +22,16 @@ from builder.errors import CoursebuildError, Problem
 from builder.markup import convert, convert_inline
 from builder.media import (
     AUDIO_TYPES,
+    MAX_PICTURE_PIXELS,
     PACKAGED_FOLDERS,
+    RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
     archive_name,
     packaged_bytes,
+    picture_pixels,
     readable_problem,
     rewrite_local_images,
+    svg_drawing_problem,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
 from builder.theme import Theme, inline, inside_templates, render_template
@@ -203,6 +207,10 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
                                     f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
             return match.group(0)
+        drawing = svg_drawing_problem((project / path).read_bytes()) if path.lower().endswith(".svg") else None
+        if drawing:  # a template's own picture, which validation does not see
+            problems.append(Problem(path, *drawing))
+            return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"
         files[name] = data
@@ -250,6 +258,8 @@ def to_pdf(html: str, project: Path) -> bytes:
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
+        if path.suffix.lower() in RASTER_PICTURE_TYPES and (picture_pixels(path) or 0) > MAX_PICTURE_PIXELS:
+            raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from builder import cache
 from builder.errors import Problem, ProjectNotFound
-from builder.markup import Converted, convert, remember
+from builder.markup import Converted, convert, new_project, remember
 from builder.media import leaves_folder
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -65,6 +65,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     if not (root / "course").is_dir():
         raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
                               f"(run `coursebuild new {root}` to start one)")
+    new_project()
     found: list[Problem] = []
     jobs = [(COURSE_FILE, "settings"),
             *((path, "bank") for path in _files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),

@@ -56,6 +56,17 @@ MARKDOWN_SECONDS = 3.0
 FILE_MARKDOWN_SECONDS = 10.0
 #: `Converted.refused` of a piece not converted because its file's FILE_MARKDOWN_SECONDS were spent.
 OVER_BUDGET = "the file's Markdown takes too long to convert"
+#: How much processor time all the Markdown of one project may take to convert beyond what its length
+#: explains (SLOW_MARKDOWN_SECONDS plus MARKDOWN_SECONDS_PER_CHAR for each character of a piece), in one
+#: process: once spent, every piece not yet converted is refused with PROJECT_OVER_BUDGET without being
+#: tried, so 300 pages of 2,500 `[` stop after about 10 s instead of 15 minutes. Python-Markdown converts
+#: this course at about 0.8 MB/s (a small piece in under 2 ms), so a real course spends none of it.
+PROJECT_MARKDOWN_SECONDS = 10.0
+SLOW_MARKDOWN_SECONDS, MARKDOWN_SECONDS_PER_CHAR = 0.02, 5e-6
+#: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_SECONDS were spent.
+PROJECT_OVER_BUDGET = (f"the project's Markdown took more than {PROJECT_MARKDOWN_SECONDS:g} s to convert in all, "
+                       "in texts that are very slow to convert (reported here or in other files), so this one was "
+                       "not tried")
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: The deepest nesting of HTML elements converted: nh3 (the cleaner, in Rust) takes time quadratic in the depth,
@@ -65,8 +76,22 @@ MAX_HTML_DEPTH = 200
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                        "wbr", "param", "keygen"})
+#: Where `<x/>` closes the element it opens (HTML's foreign content); elsewhere the HTML parser ignores the `/`.
+FOREIGN_TAGS = frozenset({"svg", "math"})
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
+#: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
+#: made again by the HTML parser inside every element after the block that closed it ("reconstruct the active
+#: formatting elements"), so 190 of them before `<div>x</div>` repeated make each 12 bytes into 190 elements.
+FORMATTING_TAGS = frozenset({"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong",
+                             "tt", "u"})
+#: The most elements the HTML parser may make again that way in one piece of Markdown, counted before nh3
+#: runs (it cannot be stopped, and 190 open `<b>` before 20,000 `<div>x</div>` took it 17 s and 1 GB).
+#: Markdown's own HTML closes every formatting element it opens, so a page makes none.
+MAX_RECONSTRUCTED = 20_000
+#: `Converted.refused` of a piece whose HTML leaves formatting elements open before too many others.
+TOO_MANY_REOPENED = (f"the text's HTML leaves formatting elements (<b>, <i>, <a>, <font>…) open before other "
+                     f"elements, which would make over {MAX_RECONSTRUCTED:,} copies of them")
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
 #: What makes one line of Markdown a block other than a paragraph: a heading, quote, list item, rule,
@@ -162,6 +187,13 @@ def _as_one_paragraph(html: str) -> str:
 
 
 _CONVERSIONS: cache.Store[str, Converted] = cache.Store()
+#: What is left of PROJECT_MARKDOWN_SECONDS in this process (`new_project` fills it again).
+_project_budget = Budget(PROJECT_MARKDOWN_SECONDS)
+
+
+def new_project() -> None:
+    """Give the project about to be loaded its own PROJECT_MARKDOWN_SECONDS (a preview rebuilds in one process)."""
+    _project_budget.left = PROJECT_MARKDOWN_SECONDS
 
 
 def remember(text: str, converted: Converted) -> None:
@@ -173,7 +205,7 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
     converted = _CONVERSIONS.get(text)
     if converted is None:
         converted = _convert_uncached(text, budget)
-        if converted.refused != OVER_BUDGET:
+        if converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET):
             _CONVERSIONS.put(text, converted)
     return converted
 
@@ -181,11 +213,13 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
 def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     if len(text) > MAX_MARKDOWN_CHARS:
         return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+    if _project_budget.left <= 0:
+        return Converted("", (), (), PROJECT_OVER_BUDGET)
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
         return Converted("", (), (), OVER_BUDGET)
     converter = _markdown(bool(CAPTION_BLOCK.search(text)))  # imported and set up outside the time bound
-    start = time.monotonic()
+    start, processor = time.monotonic(), time.thread_time()
     try:
         with time_limit(seconds):
             return _convert_in_time(converter, text)
@@ -196,6 +230,8 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     except RecursionError:
         return Converted("", (), (), "the text is nested too deeply to convert")
     finally:
+        explained = SLOW_MARKDOWN_SECONDS + len(text) * MARKDOWN_SECONDS_PER_CHAR
+        _project_budget.left -= max(time.thread_time() - processor - explained, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
 
@@ -206,22 +242,46 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
         return Converted("", (), ())
     if html_depth(raw_html) > MAX_HTML_DEPTH:
         return Converted("", (), (), TOO_DEEP)
+    if reconstructed_elements(raw_html) > MAX_RECONSTRUCTED:
+        return Converted("", (), (), TOO_MANY_REOPENED)
     references, removed = _inspect(raw_html)
     return Converted(CLEANER.clean(raw_html), references, removed)
 
 
 def html_depth(html: str) -> int:
     """How deep the elements of `html` nest at most, counting every start tag still open (an upper bound:
-    an end tag HTML leaves out, as after `<p>`, is counted as open). One pass, linear in the length."""
-    depth = deepest = 0
+    an end tag HTML leaves out, as after `<p>`, is counted as open). `<b/>` opens a `<b>` as in the HTML
+    parser, which reads `/>` as closing only in SVG and MathML. One pass, linear in the length."""
+    depth = deepest = foreign = 0
     for match in _TAG.finditer(html):
         closing, name, self_closing = match.groups()
+        name = name.lower()
+        if name in FOREIGN_TAGS:
+            foreign = max(foreign + (-1 if closing else 0 if self_closing else 1), 0)
         if closing:
             depth = max(depth - 1, 0)
-        elif not self_closing and name.lower() not in VOID_TAGS:
+        elif not (self_closing and (foreign or name in FOREIGN_TAGS)) and name not in VOID_TAGS:
             depth += 1
             deepest = max(deepest, depth)
     return deepest
+
+
+def reconstructed_elements(html: str) -> int:
+    """At most how many formatting elements the HTML parser would make again in `html` (an upper bound: each
+    tag of another element, after which text may follow, counts every formatting element still open). One
+    pass, linear in the length; 0 for HTML whose formatting elements are closed before other tags."""
+    open_tags: dict[str, int] = {}
+    still_open = total = 0
+    for closing, name, _ in _TAG.findall(html):
+        if name not in FORMATTING_TAGS and (name := name.lower()) not in FORMATTING_TAGS:
+            total += still_open
+        elif not closing:
+            open_tags[name] = open_tags.get(name, 0) + 1
+            still_open += 1
+        elif open_tags.get(name):
+            open_tags[name] -= 1
+            still_open -= 1
+    return total
 
 
 @functools.cache

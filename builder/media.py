@@ -5,10 +5,12 @@ and whether an image's bytes are what its name says.
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import re
 import stat
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
@@ -134,6 +136,31 @@ def leaves_folder(root: Path, target: str) -> str | None:
     return None if (root / target).resolve().is_relative_to((root / top).resolve()) else top
 
 
+#: The most pixels a PNG, JPEG, GIF or WebP picture may have, read from its header before it is decoded: a
+#: 21 KB PNG of 13,300 by 13,300 pixels decodes to 177 MB (RGBA: 700 MB), and three of them on a handout
+#: took the kit 130 s and 1.5 GB. 40 million is a photograph of 8,000 by 5,000; a page needs 2,000 across.
+MAX_PICTURE_PIXELS = 40_000_000
+RASTER_PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def picture_pixels(picture: bytes | Path) -> int | None:
+    """How many pixels the PNG, JPEG, GIF or WebP `picture` (its bytes or its file) has, from its header only
+    (Pillow opens lazily); None if Pillow cannot read it. One Pillow refuses even to open (over twice its
+    own bomb limit) counts as over MAX_PICTURE_PIXELS."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(picture) if isinstance(picture, bytes) else picture) as image:
+                width, height = image.size
+                return width * height
+    except Image.DecompressionBombError:
+        return MAX_PICTURE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+
+
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says), or None."""
     suffix = posixpath.splitext(project_path)[1].lower()
@@ -150,7 +177,74 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
         signature, kind = _SIGNATURES[suffix]
         if not data.startswith(signature):
             return f"is not a {kind} file (its first bytes are not a {kind} signature)"
+        if (picture_pixels(data) or 0) > MAX_PICTURE_PIXELS:
+            return (f"is too large (over {MAX_PICTURE_PIXELS // 10**6} million pixels when decoded; the kit and "
+                    "the slides leave it out)")
     return None
+
+
+#: The most copies drawing one SVG may make of its own elements, through `<use>` and `url(#…)` references
+#: (each element drawn besides the file's own): nine levels of ten `<use>` of the level below are 10⁹ circles
+#: in 1.9 KB, which CairoSVG (slides) and WeasyPrint (kit) would draw for years. A diagram makes a few hundred.
+MAX_SVG_COPIES = 100_000
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_URL_REFERENCE = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
+
+
+def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
+    """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
+    (`svg_copies`), else None; None too for a file that is not well-formed XML (reported elsewhere).
+    Internal entities are expanded as the slides expand them (libxml2 bounds their amplification)."""
+    if b"use" not in data and b"url(" not in data:
+        return None  # nothing is copied: the common case, decided without parsing
+    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
+                             no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root: Any = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    if svg_copies(root) <= MAX_SVG_COPIES:
+        return None
+    return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
+            "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
+            "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
+
+
+def svg_copies(root: Any) -> int:
+    """How many elements drawing the SVG element `root` makes besides its own: an element draws itself and
+    its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh copy of everything the element it
+    references draws (SVG 2, 5.6 "The use element"). A reference back into itself draws nothing (renderers
+    refuse it). Linear in the size of the file, without recursion; stops counting past MAX_SVG_COPIES."""
+    elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    index = {element: i for i, element in enumerate(elements)}
+    by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
+    parts = [[index[child] for child in element if isinstance(child.tag, str)]
+             + [by_id[name] for name in _references(element) if name in by_id] for element in elements]
+    cap = len(elements) + MAX_SVG_COPIES + 1
+    drawn = [0] * len(elements)
+    state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
+    stack = [0]
+    while stack:
+        i = stack[-1]
+        if state[i] == 0:
+            state[i] = 1
+            stack.extend(part for part in parts[i] if state[part] == 0)
+            continue
+        stack.pop()
+        if state[i] == 1:
+            state[i] = 2
+            drawn[i] = min(1 + sum(drawn[part] for part in parts[i] if state[part] == 2), cap)
+    return max(drawn[0] - len(elements), 0)
+
+
+def _references(element: Any) -> list[str]:
+    """The ids an SVG element draws a copy of: its `href` if it is a `<use>`, and `url(#id)` in attributes."""
+    names = [value[1:] for value in (element.get("href"), element.get(_XLINK_HREF))
+             if value and value.startswith("#") and element.tag.rpartition("}")[2] == "use"]
+    for value in element.attrib.values():
+        if "url(" in value:
+            names += _URL_REFERENCE.findall(value)
+    return names
 
 
 def add_captions(player: Any, root: Path, target: str, language: str, locate: Callable[[str], str]) -> None:

@@ -8,13 +8,14 @@ import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
 
-from builder.errors import EnvironmentProblem
+from builder.errors import EnvironmentProblem, UsageProblem
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 FILE_MODE = 0o644
@@ -56,6 +57,7 @@ def replacing(destination: Path) -> Iterator[BinaryIO]:
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
+    _refuse_special(destination)
     with _environment_problems(destination):
         _prepare(destination)
         handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
@@ -107,6 +109,19 @@ def _temporary_prefix(destination: Path) -> str:
 
 #: A temporary's name: `.<name>.<process id>-<mkstemp's letters, or "old">.part`.
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+" + re.escape(PART))
+
+
+def _refuse_special(destination: Path) -> None:
+    """Raise UsageProblem if `destination` is a device, FIFO or socket (`-o /dev/null`): renaming a file onto
+    it would replace it (as root, the machine's /dev/null) instead of writing to it. A link there is replaced,
+    not followed, like any link where an output goes."""
+    try:
+        mode = os.lstat(destination).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise UsageProblem(f"{destination}: is a device, FIFO or socket, which an output never replaces (give the "
+                           "name of a file, or - for standard output)")
 
 
 def _prepare(destination: Path) -> None:

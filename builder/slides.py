@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import posixpath
 import re
 import unicodedata
@@ -538,14 +539,14 @@ def _svg_size(svg: Any) -> tuple[float, float] | None:
     lengths = [_LENGTH.fullmatch(svg.get(name) or "") for name in ("width", "height")]
     if all(lengths):
         width, height = (float(m.group(1)) * SVG_UNITS[m.group(2) or ""] for m in lengths if m)
-        if width > 0 and height > 0:
+        if 0 < width < math.inf and 0 < height < math.inf:  # `1e309` is infinite
             return width, height
     box = re.split(r"[\s,]+", (svg.get("viewBox") or "").strip())
     try:
         width, height = (float(box[2]), float(box[3])) if len(box) == 4 else (0.0, 0.0)
     except ValueError:
         return None
-    return (width, height) if width > 0 and height > 0 else None
+    return (width, height) if 0 < width < math.inf and 0 < height < math.inf else None
 
 
 def _pixels(size: tuple[float, float]) -> tuple[int, int]:
@@ -946,10 +947,36 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
         return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
                         "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]
+    if active := _active_parts(presentation):
+        return [Problem(name, 1, f"the template deck {what}, which PowerPoint or LibreOffice would fetch or run "
+                        "when the deck is opened", "remove it, or save the deck again with its pictures embedded, "
+                        "not linked") for what in active]
     if _layouts(presentation) is None:
         return [Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
                         "add PowerPoint's \"Title and Content\" layout to its slide master")]
     return []
+
+
+#: Parts of a template deck that run code when it is opened: macros, OLE objects, ActiveX controls.
+ACTIVE_PART_TYPES = ("vbaproject", "oleobject", "activex")
+#: Links a template deck may keep to outside it: web and e-mail hyperlinks, followed only when clicked.
+CLICKED_LINKS = ("http://", "https://", "mailto:")
+
+
+def _active_parts(presentation: Presentation) -> list[str]:
+    """What in the template deck fetches or runs something when the deck opens (a picture linked to
+    `http://…/track.png` or `file://host/share`, which leaks Windows credentials; an attached template; macros,
+    OLE objects, ActiveX), each as "links to …" or "holds …"; the layouts and masters are copied into every
+    deck built from it."""
+    found = []
+    for part in presentation.part.package.iter_parts():
+        if any(kind in part.content_type.lower() for kind in ACTIVE_PART_TYPES):
+            found.append(f"holds {part.partname} ({part.content_type})")
+        for relationship in part.rels.values():
+            if relationship.is_external and not (relationship.reltype.endswith("/hyperlink")
+                                                 and relationship.target_ref.lower().startswith(CLICKED_LINKS)):
+                found.append(f"links to {relationship.target_ref} from {part.partname}")
+    return found
 
 
 def _figure_problems(course: Course, figure: Figure) -> list[Problem]:

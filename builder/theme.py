@@ -32,9 +32,13 @@ MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 MAX_TEMPLATE_PRODUCT, MAX_EXPONENT = 1_000_000, 64
 #: The widest field a template may pad to: `center(80)` is fine, `"%01000000000d"|format(1)` is not.
 MAX_FORMAT_WIDTH = 10_000
-#: The most characters one template may render (its output, read piece by piece): a loop of long texts
-#: (`"a" * 1000000` 3,000 times) would otherwise make gigabytes.
-MAX_RENDERED_CHARS = 128 * 1024 * 1024
+#: The most bytes (UTF-8) one template may render, its output read piece by piece: a loop of long texts
+#: (`"😀" * 1000000` 127 times) would otherwise make gigabytes, in memory and on disk, for every page. A page
+#: of this course is at most 120 KB.
+MAX_RENDERED_BYTES = 16 * 1024 * 1024
+#: The most bytes all the templates of one build may render together (each build's environment counts
+#: afresh): many pages just under MAX_RENDERED_BYTES stop here. A course of 5,000 pages renders about 100 MB.
+MAX_BUILD_RENDERED_BYTES = 256 * 1024 * 1024
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -316,6 +320,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _CodeGenerator
+    #: What the templates of this build rendered so far, in UTF-8 bytes (bounded by MAX_BUILD_RENDERED_BYTES).
+    rendered_bytes = 0
 
     def concatenate(self, parts: Any) -> Any:
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
@@ -444,6 +450,8 @@ class Theme:
         if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
             env = self._new_environment()
         _ENVIRONMENTS.put(self.folders, env)
+        if isinstance(env, _Sandbox):
+            env.rendered_bytes = 0  # a new build: MAX_BUILD_RENDERED_BYTES afresh
         return env
 
     def _new_environment(self) -> jinja2.Environment:
@@ -495,17 +503,22 @@ def render_template(env: jinja2.Environment, name: str, **context: object) -> st
 
 
 def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, object]) -> str:
-    """The template `name` rendered, refused as soon as it makes more than MAX_RENDERED_CHARS characters."""
+    """The template `name` rendered, refused as soon as it makes more than MAX_RENDERED_BYTES bytes of UTF-8,
+    or the build's templates together more than MAX_BUILD_RENDERED_BYTES."""
     pieces, length = [], 0
+    before = getattr(env, "rendered_bytes", 0)
     rendering = env.get_template(name).generate(**context)
     for piece in rendering:
-        length += len(piece)
-        if length > MAX_RENDERED_CHARS:
+        length += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
+        if length > MAX_RENDERED_BYTES or before + length > MAX_BUILD_RENDERED_BYTES:
             shown, line = _rendering_at(env, rendering, name)
+            limit = (f"{MAX_RENDERED_BYTES // 2**20} MB" if length > MAX_RENDERED_BYTES
+                     else f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together")
             raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
-                                  f"in a template: a template may not render more than {MAX_RENDERED_CHARS:,} "
-                                  f"characters ({FIX})")
+                                  f"in a template: a template may not render more than {limit} ({FIX})")
         pieces.append(piece)
+    if isinstance(env, _Sandbox):
+        env.rendered_bytes = before + length
     return "".join(pieces)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in
+from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
@@ -28,8 +28,10 @@ from builder.media import (
     file_content_problem,
     file_mode,
     size_problem,
+    svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
+from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
@@ -156,7 +158,7 @@ def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
               _check_tags, _check_outcomes, _check_markdown, check_items,
-              slide_problems, _check_gift_files)
+              slide_problems, _check_gift_files, _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -178,6 +180,15 @@ def _authored_ids(course: Course) -> Iterator[tuple[str, str, SourceFile, Locati
         for field in ("ratings", "comments"):
             for i, item in enumerate(getattr(page.meta, field)):
                 yield item.id, field[:-1], page.source, (field, i, "id")
+
+
+def _check_reserved_page_ids(course: Course) -> Iterator[Problem]:
+    """A page may not take the id of a page every package makes (`contents`): the made one would replace it."""
+    made = {ident for ident, _, _ in EXTRA_PAGES}
+    for page in course.pages:
+        if page.meta.id.lower() in made:
+            yield page.source.problem(("id",), f"the page id `{page.meta.id}` is taken by the page every package "
+                                      "makes with that name, which would replace this one", "choose another id")
 
 
 def _check_ids(course: Course) -> Iterator[Problem]:
@@ -685,6 +696,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     a text it could not convert in time, which this rule reads from the conversions made by then.
     """
     seen: set[str] = set()
+    parsed: set[str] = set()  # SVG and HTML files linked, not shown as pictures: they must parse
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
@@ -695,9 +707,16 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
-            if target in seen or containment_problem(course.root, target) or not (course.root / target).is_file() \
+            if containment_problem(course.root, target) or not (course.root / target).is_file() \
                     or size_problem(course.root, target):
                 continue  # a file that may not be packaged is reported by the media rule, and never read
+            if reference.tag != "img" and suffix in SVG_TYPES | HTML_TYPES and target not in parsed:
+                parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
+                if broken := unreadable((course.root / target).read_bytes(), suffix):
+                    yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
+                                  "fix or re-export the file as UTF-8; a browser may run what it can read of it")
+            if target in seen:
+                continue
             seen.add(target)
             if suffix in SCRIPT_TYPES:
                 yield Problem(item.source.path, line,
@@ -708,7 +727,10 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
             elif suffix in SVG_TYPES | HTML_TYPES:
-                for line, what in script_in((course.root / target).read_bytes(), suffix):
+                data = (course.root / target).read_bytes()
+                if suffix == ".svg" and (drawing := svg_drawing_problem(data)):
+                    yield Problem(target, *drawing)
+                for line, what in script_in(data, suffix):
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)

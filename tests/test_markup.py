@@ -48,5 +48,35 @@ def test_html_nested_too_deeply_to_clean_in_time_is_refused_before_the_cleaner(t
     assert time.process_time() - start < 2
 
 
+REOPENED = [  # formatting elements left open, made again by the HTML parser after every block (issue 18, F2)
+    "<div><div>" + "".join(f'<b title="{i}">' for i in range(190)) + "x</div>" + "<div>x</div>" * 5000 + "</div>",
+    "".join(f'<b title="{i}">' for i in range(150)) + "x" + "</p><p>x" * 3000,
+    "Intro\n\n<font color=red><i class=a><u><s><b>" + "\n\n<p>x</p>" * 2500,
+]
+
+
+@pytest.mark.parametrize("text", REOPENED)
+def test_html_that_reopens_formatting_elements_thousands_of_times_is_refused_before_the_cleaner(text: str) -> None:
+    start = time.process_time()
+    converted = markup.convert(text)
+    assert converted.refused == markup.TOO_MANY_REOPENED and converted.html == ""
+    assert time.process_time() - start < 2
+
+
+def test_formatting_elements_closed_in_time_make_no_copies() -> None:
+    assert markup.reconstructed_elements("<p><strong>a <em>b</em></strong> <a href=x>c</a></p><div><b>d</b></div>") == 0
+    assert markup.reconstructed_elements("<b><i>a</i><p>b</p>") == 2  # <b> open at <p> and </p>
+    assert markup.convert("<b>Unclosed bold\n\n" + "Paragraph.\n\n" * 100).refused == ""
+
+
 def test_html_depth_counts_open_elements_only() -> None:
     assert markup.html_depth("<div><p>a<br><img src=x></p><p>b</p></div><hr/>") == 2
+
+
+def test_html_depth_counts_self_closed_html_elements_as_the_parser_opens_them() -> None:
+    """HTML has no `<b/>`: 30,000 of them nest 30,000 levels, and each later `<p>` walks them all (issue 18, F2)."""
+    assert markup.html_depth("<div>" + "<b/>" * 300 + "<p>x</p></div>") == 302
+    assert markup.html_depth("<svg>" + "<circle/>" * 300 + "<g/></svg><br/>") == 1  # SVG's own `/>` closes
+    start = time.process_time()
+    assert markup.convert("<div>" + "<b/>" * 30000 + "<p>x</p>" * 15000 + "</div>").refused == markup.TOO_DEEP
+    assert time.process_time() - start < 2

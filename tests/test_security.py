@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
+import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from lxml import etree
 
-from builder import loading, markup, packaging
-from builder.active_content import HTML_PROLOG
+from builder import loading, markup, media, packaging, theme
+from builder.active_content import HTML_PROLOG, without_script
 
-from conftest import REPO, edit, run
+from conftest import FIXTURES, REPO, edit, run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -200,7 +204,29 @@ def test_a_template_cannot_render_gigabytes_in_a_loop(project: Path, tmp_path: P
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr == ("templates/contents.html:4: template error: not allowed in a template: a template may "
-                             f"not render more than 134,217,728 characters {FIX}\n")
+                             f"not render more than 16 MB {FIX}\n")
+
+
+def test_a_template_is_bounded_in_bytes_not_characters(project: Path, tmp_path: Path) -> None:
+    """127 times a million emoji is under 128 M characters but 508 MB of UTF-8 a page (4.5 GB, 330 s in all)."""
+    override(project, "page.html", '{% set s = "😀" * 1000000 %}{% for i in range(127) %}{{ s }}{% endfor %}\n')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
+                             f"not render more than 16 MB {FIX}\n")
+
+
+def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page under the bound of one template, but many pages: the build stops at MAX_BUILD_RENDERED_BYTES."""
+    monkeypatch.setattr(theme, "MAX_BUILD_RENDERED_BYTES", 1024 * 1024)
+    override(project, "page.html", '{% set s = "é" * 200000 %}{{ s }}\n')
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
+                             f"not render more than 1 MB in one build, all pages together {FIX}\n")
+    monkeypatch.undo()
+    assert run("build", project, "--out", tmp_path / "out").exit_code == 0  # the next build counts afresh
 
 
 def test_a_template_may_still_pad_join_and_format_within_the_bounds(project: Path, tmp_path: Path) -> None:
@@ -345,17 +371,172 @@ def test_compressed_svg_is_refused(project: Path) -> None:
                "(save it as plain `.svg`)", command="check")
 
 
-def test_an_svg_too_deep_to_parse_with_script_in_it_is_packaged_empty(project: Path, tmp_path: Path) -> None:
-    deep = "<g>" * 300 + "<script>alert(1)</script>" + "</g>" * 300
-    (project / "course/media/deep.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">\n{deep}</svg>')
-    edit(project / CUES, "![A baby", "[The diagram](../media/deep.svg)\n\n![A baby")
+PWN = "document.documentElement.setAttribute('data-pwned','1')"
+#: Files Chromium runs the script of (up to the first error) though they are not well-formed: the cleaner cannot
+#: parse them, and a scan of their bytes misses the script (UTF-16, character references).
+UNPARSEABLE = {
+    "bom.svg": b"\xff\xfe" + f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PWN}</script><circle r="5"/></svg>'
+                              "<bad".encode("utf-16-le"),
+    "declared.svg": f'<?xml version="1.0" encoding="UTF-16"?><svg xmlns="http://www.w3.org/2000/svg"><script>{PWN}'
+                    "</script></svg><bad".encode("utf-16-le"),
+    "page.xhtml": b"\xfe\xff" + f'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p><script>{PWN}</script>'
+                                 "</body></html><bad".encode("utf-16-be"),
+    "data.xml": b"\xff\xfe" + f'<r><h:script xmlns:h="http://www.w3.org/1999/xhtml">{PWN}</h:script></r><bad'
+                               .encode("utf-16-le"),
+    "refs.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;'
+                b'&#x70;&#x74;:alert(1)"><text>click</text></a></svg><bad',
+    "entity.svg": ('<!DOCTYPE svg [<!ENTITY s "&#60;&#115;&#99;&#114;&#105;&#112;&#116;&#62;' + PWN
+                   + '&#60;/&#115;&#99;&#114;&#105;&#112;&#116;&#62;">]>\n<svg xmlns="http://www.w3.org/2000/svg">&s;'
+                   '<circle r="5"/></svg><bad').encode(),
+    "laughs.svg": ('<!DOCTYPE svg [<!ENTITY s "<script>' + PWN + '</script>"><!ENTITY a "aaaaaaaaaaaaaaaaaaaa">'
+                   + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 20}">' for a, b in zip("abcdef", "bcdefg", strict=True))
+                   + ']>\n<svg xmlns="http://www.w3.org/2000/svg">&s;<desc>&g;</desc></svg>').encode(),
+    "deep.svg": ('<svg xmlns="http://www.w3.org/2000/svg">\n' + "<g>" * 300 + "<script>alert(1)</script>"
+                 + "</g>" * 300 + "</svg>").encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(UNPARSEABLE))
+def test_a_linked_file_that_cannot_be_parsed_is_refused_never_shipped(project: Path, name: str) -> None:
+    (project / "course/media" / name).write_bytes(UNPARSEABLE[name])
+    edit(project / CUES, "![A baby", f"[The diagram](../media/{name})\n\n![A baby")
+    for command in ("check", "build"):
+        result = run(command, project, *(["--out", project.parent / "out"] if command == "build" else []))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and not (project.parent / "out").exists()
+        (line,) = [line for line in result.stderr.splitlines() if line.startswith(f"course/media/{name}:")]
+        assert ": this file cannot be read as XML (" in line, line
+        assert line.endswith(", so it cannot be checked for script (fix or re-export the file as UTF-8; a browser "
+                             "may run what it can read of it)"), line
+    assert without_script(UNPARSEABLE[name], Path(name).suffix) == b""
+
+
+@pytest.mark.parametrize("name", ["bom.svg", "entity.svg", "laughs.svg"])
+def test_a_picture_that_cannot_be_parsed_is_packaged_empty(project: Path, tmp_path: Path, name: str) -> None:
+    """A broken picture is the image rule's warning, not an error; but its bytes are never shipped."""
+    (project / "course/media" / name).write_bytes(UNPARSEABLE[name])
+    edit(project / CUES, "![A baby", f"![The diagram](../media/{name})\n\n![A baby")
     result = run("build", project, "--target", "web", "--out", tmp_path / "out")
-    assert result.exit_code == 0
-    assert result.stderr == ("course/media/deep.svg:2: warning: script removed from this file: content that looks "
-                             "like script, in a file that cannot be parsed to remove it (media run inside the "
-                             "package, where script could change the learner's score; remove it from the file)\n")
-    (packaged,) = (tmp_path / "out" / WEB / "media").glob("deep-*.svg")
+    assert result.exit_code == 0 and "so learners see a broken image" in result.stderr, result.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"{Path(name).stem}-*.svg")
     assert packaged.read_bytes() == b""
+
+
+def use_bomb(levels: int = 9) -> bytes:
+    """An SVG of 1.9 KB whose `<use>` elements draw 10 ** levels circles (CairoSVG would draw for years)."""
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+             '<defs><g id="g0"><circle cx="5" cy="5" r="4"/></g>']
+    parts += [f'<g id="g{i}">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels + 1)]
+    return ("".join(parts) + f'</defs><use href="#g{levels}"/></svg>').encode()
+
+
+BOMB_LINE = (f"course/media/cues.svg:1: drawing this figure makes more than {media.MAX_SVG_COPIES:,} copies of its "
+             "shapes (its `<use>` elements and `url(#…)` references copy parts that copy others in turn) (simplify "
+             "the figure, or save it again from a drawing program with its copies made plain shapes)")
+
+
+def test_an_svg_figure_that_copies_itself_a_billion_times_is_refused(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(use_bomb())
+    for command in ("check", "slides", "kit", "build"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+    assert not (record / "dist").exists()
+
+
+def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/bomb.svg").write_bytes(use_bomb())
+    sheet = (REPO / "builder/templates/kit/attendance-sheet.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/attendance-sheet.html").write_text(
+        sheet.replace("{% block body %}", '{% block body %}<img alt="logo" src="../media/bomb.svg">'), encoding="utf-8")
+    result = coursebuild("kit", record, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert BOMB_LINE.replace("cues.svg", "bomb.svg") in result.stderr.splitlines(), result.stderr
+
+
+@pytest.mark.parametrize(("svg", "copies"), [
+    # the <use> of g2 draws g2 again (321 elements); g2's 10 <use> draw g1 (31 each), g1's draw g0 (2 each); what
+    # <defs> holds is counted as drawn too (an upper bound): 678 elements drawn, the file's own 27 taken off
+    (use_bomb(2), 651),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g><rect style="fill:url(#p)"/>'
+     b'<pattern id="p"><circle r="1"/></pattern></svg>', 2),  # a loop draws nothing; the pattern once more
+    (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><g id="a"><circle r="1"/></g>'
+     b'<use x:href="#a"/><use x:href="#a"/><use href="#missing"/></svg>', 4),
+])
+def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
+    assert media.svg_copies(etree.fromstring(svg)) == copies
+
+
+def one_bit_png(side: int) -> bytes:
+    """A PNG of `side` by `side` pixels, one bit each, all zero: 13,300 across is 21 KB on disk, 177 MB decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + (side + 7) // 8)
+    pixels = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 3, 0, 0, 0))
+            + chunk(b"PLTE", b"\0\0\0\xff\xff\xff") + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def test_a_picture_that_decodes_to_hundreds_of_megabytes_is_left_out_of_the_kit_undecoded(tmp_path: Path) -> None:
+    """Three 21 KB PNGs of 13,300 by 13,300 pixels took the kit 130 s and 1.5 GB, with Pillow's raw warnings."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/bomb.png").write_bytes(one_bit_png(13_300))
+    edit(record / CUES, "../media/cues.svg", "../media/bomb.png")
+    warning = (f"{CUES}:11: warning: `../media/bomb.png` is too large (over 40 million pixels when decoded; the kit "
+               "and the slides leave it out), so learners see a broken image (export the image again from your "
+               "drawing or photo program)")
+    checked = coursebuild("check", record, timeout=60)
+    assert checked.returncode == 0 and checked.stderr.splitlines() == [warning], checked.stderr
+    kit = coursebuild("kit", record, timeout=60)  # without the bound: over 40 s and 600 MB for this one picture
+    assert kit.returncode == 0 and kit.stderr.splitlines() == [warning], kit.stderr
+
+
+def test_a_template_deck_that_links_to_pictures_elsewhere_is_refused(tmp_path: Path) -> None:
+    """A layout picture linked to http://… (or file://host/share, which leaks Windows credentials) was copied
+    into every deck built: LibreOffice fetched it when converting the deck."""
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    deck = Presentation()
+    layout = deck.slide_layouts[0]
+    link = layout.part.relate_to("http://127.0.0.1:9/track.png", RELATIONSHIP_TYPE.IMAGE, is_external=True)
+    layout.part.relate_to("https://example.org/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)  # only if clicked
+    layout.shapes._spTree.append(etree.fromstring(
+        '<p:pic xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:nvPicPr><p:cNvPr id="999" '
+        f'name="ext"/><p:cNvPicPr/><p:nvPr/></p:nvPicPr><p:blipFill><a:blip r:link="{link}"/><a:stretch>'
+        '<a:fillRect/></a:stretch></p:blipFill><p:spPr/></p:pic>'))
+    (record / "templates").mkdir(exist_ok=True)
+    deck.save(str(record / "templates/slides.pptx"))
+    expected = ("templates/slides.pptx:1: the template deck links to http://127.0.0.1:9/track.png from "
+                "/ppt/slideLayouts/slideLayout1.xml, which PowerPoint or LibreOffice would fetch or run when the "
+                "deck is opened (remove it, or save the deck again with its pictures embedded, not linked)")
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=120)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert [line for line in result.stderr.splitlines() if "slides.pptx" in line] == [expected], result.stderr
+    assert not (record / "dist").exists()
+
+
+def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> None:
+    svg = '<?xml version="1.0" encoding="UTF-16"?><svg xmlns="http://www.w3.org/2000/svg"><rect width="5"/></svg>'
+    for data in (svg.encode("utf-16-le"), b"\xff\xfe" + svg.encode("utf-16-le"), svg.encode("utf-16")):
+        shipped = without_script(data, ".svg")
+        assert shipped.startswith(b"<?xml version='1.0' encoding='utf-8'?>") and b"\0" not in shipped
+        assert b'<rect width="5"/>' in shipped
+    plain = svg.replace(' encoding="UTF-16"', "").encode()
+    assert without_script(plain, ".svg") is plain  # plain UTF-8 with nothing to remove: the author's bytes
 
 
 def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) -> None:
@@ -481,6 +662,16 @@ def test_markdown_that_would_take_minutes_is_stopped(project: Path, monkeypatch:
                         "0.5 s to convert (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
 
 
+def test_html_that_the_parser_would_copy_thousands_of_times_is_refused(project: Path) -> None:
+    """190 formatting elements left open make each later `<div>x</div>` 190 elements in the cleaner (1 GB, 17 s)."""
+    opened = "".join(f'<b title="{i}">' for i in range(190))
+    edit(project / CUES, "Babies tell us", f"<div><div>{opened}x</div>{'<div>x</div>' * 20000}</div>\n\nBabies tell us")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (f"{CUES}:9: this Markdown cannot be converted: {markup.TOO_MANY_REOPENED} (shorten it or split it up; "
+            "look for long runs of `[`, `<`, `>` or `*`)") in result.stderr.splitlines()
+
+
 def test_a_file_of_many_slow_pieces_is_stopped_as_a_whole(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # each stem alone stays within its own bound; together they would take minutes
     monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
@@ -507,11 +698,88 @@ def test_a_file_of_many_slow_pieces_is_stopped_as_a_whole(project: Path, monkeyp
     assert 1 <= len(slow) <= 3  # 0.5 s each, until the file's 1.2 s are spent; one line for the other 27 or more
 
 
+def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """20 pages of 2,500 `[` each took 65 s (3 s each); after the project's budget no page is even tried."""
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 1.5)
+    # every piece counts a whole second beyond what its length explains, however busy the machine is
+    monkeypatch.setattr(markup, "SLOW_MARKDOWN_SECONDS", -1.0)
+    for i in range(20):
+        (project / f"course/pages/p{i:02}.md").write_text(
+            f"---\nid: p{i}\ntitle: P{i}\nkind: content\nminutes: 1\n---\n{'[' * 20_000} x{i}\n", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("course/pages/p")]
+    tried = [line for line in lines if "takes more than 0.5 s to convert" in line]
+    not_tried = [line for line in lines if markup.PROJECT_OVER_BUDGET in line]
+    assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
+
+
+def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
+    markup._CONVERSIONS.earlier.clear()
+    markup._CONVERSIONS.now.clear()
+    loading.load_project(project)
+    assert markup._project_budget.left > markup.PROJECT_MARKDOWN_SECONDS - 0.2
+
+
+def test_stems_of_the_same_words_reordered_cannot_hold_check_for_minutes(project: Path) -> None:
+    """300 assessment and 300 practice stems, each the same 200 words shuffled: difflib ran on every pair (484 s)."""
+    import random
+
+    rng = random.Random(1)
+    words = [f"w{i}" for i in range(200)]
+
+    def bank(bank_id: str, kind: str) -> str:
+        questions = []
+        for i in range(300):
+            rng.shuffle(words)
+            questions.append(f"  - id: {bank_id}{i}\n    stem: {' '.join(words)}\n    options:\n"
+                             f"      - text: Option right {i}\n        correct: true\n"
+                             f"        feedback: Because the reason is given here {i}.\n"
+                             f"      - text: Option wrong {i}\n        feedback: Because the other reason is given {i}.\n"
+                             f"    outcomes: [LO1]\n    explanation: This explains the reason well enough {i}.\n")
+        return f"id: {bank_id}\ntitle: {bank_id}\nkind: {kind}\nquestions:\n{''.join(questions)}"
+
+    (project / "quizzes/final.yaml").write_text(bank("final", "assessment"), encoding="utf-8")
+    (project / "quizzes/kc-cues.yaml").write_text(bank("kc-cues", "knowledge-check"), encoding="utf-8")
+    result = coursebuild("check", project, timeout=120)
+    assert "Traceback" not in result.stderr
+    stopped = [line for line in result.stderr.splitlines() if "repeated-stem check" in line]
+    assert len(stopped) == 1 and stopped[0].startswith("quizzes/final.yaml:") and stopped[0].endswith(
+        ": warning: the stems are too many and too alike in their words for the repeated-stem check to compare them "
+        "all (20,000,000 pairs of words): it stopped at this question (shorten the stems, or vary their words)")
+
+
 def test_markdown_too_long_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markup, "MAX_MARKDOWN_CHARS", 1000)
     edit(project / CUES, "Babies tell us", "*Long* text. " * 100 + "\n\nBabies tell us")
     fails_with(project, "course/pages/baby-cues.md:9: this Markdown cannot be converted: the text is longer than "
                         "1,000 characters (shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`)")
+
+
+def test_control_characters_in_names_and_values_are_escaped_in_problem_lines(project: Path) -> None:
+    """A file name with a carriage return could overwrite the start of its own line on a terminal
+    (`…: 6 pages, ok (0 errors)`), and a value with a newline split a problem into two lines."""
+    (project / "course/pages/a\rmini-course 1.0: 6 pages, ok (0 errors).md").write_text("---\nid: x\n---\nText\n",
+                                                                                        encoding="utf-8")
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.0\\n"')
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("course invalid: ")
+    assert all(line.startswith(("course/", "quizzes/")) and "\r" not in line for line in lines[:-1]), lines
+    assert any(line.startswith("course/pages/a\\rmini-course 1.0: 6 pages, ok (0 errors).md:") for line in lines)
+    assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\n`" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("ident", ["contents", "Accessibility"])
+def test_a_page_cannot_take_the_id_of_a_page_every_package_makes(project: Path, ident: str) -> None:
+    """The contents page or the accessibility statement silently replaced an authored page of that id."""
+    edit(project / CUES, "id: baby-cues", f"id: {ident}")
+    edit(project / "course/course.yaml", "pages: [welcome, baby-cues,", f"pages: [welcome, {ident},")
+    fails_with(project, f"{CUES}:2: the page id `{ident}` is taken by the page every package makes with that name, "
+                        "which would replace this one (choose another id)")
 
 
 def test_a_fifo_is_refused_not_waited_for(project: Path) -> None:
@@ -657,6 +925,28 @@ def test_a_build_of_other_targets_removes_dead_builds_temporaries_too(project: P
     unrelated.write_text("mine")
     assert run("build", project, "--target", "scorm2004", "--out", out).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted([live.name, unrelated.name, "mini-course-1.0-scorm2004.zip"])
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize("kind", ["fifo", "socket"])
+def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Path, tmp_path: Path, command: str,
+                                                                      kind: str) -> None:
+    """`report -o /dev/null` as root replaced the machine's /dev/null with the report (a FIFO and a socket here)."""
+    import socket
+
+    special = tmp_path / kind
+    if kind == "fifo":
+        os.mkfifo(special)
+    else:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(special))
+        listener.close()
+    mode = special.lstat().st_mode
+    result = run(command, project, "-o", special)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == (f"{special}: is a device, FIFO or socket, which an output never replaces (give the "
+                             "name of a file, or - for standard output)\n")
+    assert special.lstat().st_mode == mode
 
 
 def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
