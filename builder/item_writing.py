@@ -35,10 +35,6 @@ EXACT_LIMIT = 200
 REPEATED_OPTION_WORDS = 4
 #: Stems this similar (difflib's ratio, 0 to 1, over their lower-cased words) count as the same stem.
 STEM_SIMILARITY = 0.85
-#: The repeated-stem check stops after this many comparisons (a pair of stems counts 1, and the product of their
-#: lengths in words when difflib compares them): a few seconds at most. This course needs 1,575; 716 KB of long
-#: stems using the same words in other orders would otherwise take minutes (difflib is quadratic for them).
-STEM_COMPARISONS = 20_000_000
 #: Feedback and explanations need at least this many words after the verdict they open with ("Correct.", "No.",
 #: "That's not right, try again.": see VERDICT_WORDS).
 MIN_REASON_WORDS = 3
@@ -259,19 +255,14 @@ class _Stem:
 def _repeated_stems(every: list[Item]) -> list[Problem]:
     """Rule `repeated-stem`: an assessment stem (nearly) the same as a knowledge check's or decision's."""
     practice = [(item, _Stem.of(item)) for item in every if item.role != "assessment"]
-    problems: list[Problem] = []
-    work = 0  # comparisons so far, bounded by STEM_COMPARISONS
+    problems = []
     for item in every:
         if item.role != "assessment":
             continue
         stem = _Stem.of(item)
         matcher = difflib.SequenceMatcher(None, (), stem.words, autojunk=False)  # b: prepared once
         for other, other_stem in practice:
-            close = stem.could_match(other_stem)
-            work += 1 + (len(stem.words) * len(other_stem.words) if close else 0)  # difflib's worst case
-            if work > STEM_COMPARISONS:
-                return problems + [_stems_not_compared(item)]
-            if not close:
+            if not stem.could_match(other_stem):
                 continue
             matcher.set_seq1(other_stem.words)
             if matcher.ratio() >= STEM_SIMILARITY:
@@ -282,13 +273,6 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
                                 "not recall of the practice question"))
                 break
     return problems
-
-
-def _stems_not_compared(item: Item) -> Problem:
-    """The one warning when comparing stems would pass STEM_COMPARISONS, at the first stem not compared."""
-    return item.warning(("stem",), f"the repeated-stem check stopped at the stem of `{item.question.id}`: comparing "
-                        f"the stems word by word would take more than {STEM_COMPARISONS:,} comparisons",
-                        "shorten the stems, or split the banks: stems this long and alike are not compared")
 
 
 # --- feedback --------------------------------------------------------------------------------
