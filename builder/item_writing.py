@@ -36,11 +36,6 @@ EXACT_LIMIT = 200
 REPEATED_OPTION_WORDS = 4
 #: Stems this similar (difflib's ratio, 0 to 1, over their lower-cased words) count as the same stem.
 STEM_SIMILARITY = 0.85
-#: The repeated-stem check stops after this much work (a practice stem looked at counts 10, and a pair difflib
-#: compares the product of their lengths in words: difflib is quadratic for the same words in another order) and
-#: says so in one warning: 300 and 300 such stems of 200 words took `check` 484 s, and 5,000 and 5,000 short
-#: distinct stems 27 s when every pair was looked at. This course needs 110.
-STEM_COMPARISONS = 20_000_000
 #: Feedback and explanations need at least this many words after the verdict they open with ("Correct.", "No.",
 #: "That's not right, try again.": see VERDICT_WORDS).
 MIN_REASON_WORDS = 3
@@ -279,6 +274,13 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
                                 "not recall of the practice question"))
                 break
     return problems + practice.unchecked()
+
+
+#: The repeated-stem check stops after this much work (a practice stem looked at counts 10, and a pair difflib
+#: compares the product of their lengths in words: difflib is quadratic for the same words in another order) and
+#: says so in one warning: 300 and 300 such stems of 200 words took `check` 484 s, and 5,000 and 5,000 short
+#: distinct stems 27 s when every pair was looked at. This course needs 110.
+STEM_COMPARISONS = 20_000_000
 
 
 class _Practice:
