@@ -276,8 +276,8 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
     return problems + practice.unchecked()
 
 
-#: The repeated-stem check stops after this much work (a practice stem looked at counts 10, and a pair difflib
-#: compares the product of their lengths in words: difflib is quadratic for the same words in another order) and
+#: The repeated-stem check stops after this much work, in pairs of words (a practice stem looked at counts 10, and a
+#: pair difflib compares the product of their lengths: difflib is quadratic for the same words in another order) and
 #: says so in one warning: 300 and 300 such stems of 200 words took `check` 484 s, and 5,000 and 5,000 short
 #: distinct stems 27 s when every pair was looked at. This course needs 110.
 STEM_COMPARISONS = 20_000_000
@@ -338,10 +338,9 @@ class _Practice:
         """One warning at the first assessment question not compared, if STEM_COMPARISONS was spent."""
         if self.stopped is None:
             return []
-        return [self.stopped.warning(("stem",), f"the repeated-stem check stopped at the stem of "
-                                     f"`{self.stopped.question.id}`: comparing the stems word by word would take "
-                                     f"more than {STEM_COMPARISONS:,} comparisons", "shorten the stems, or vary "
-                                     "their words: stems this long and alike are not compared")]
+        return [self.stopped.warning(("stem",), "the stems are too many and too alike in their words for the "
+                                     f"repeated-stem check to compare them all ({STEM_COMPARISONS:,} pairs of words): "
+                                     "it stopped at this question", "shorten the stems, or vary their words")]
 
 
 # --- feedback --------------------------------------------------------------------------------
