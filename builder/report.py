@@ -154,4 +154,24 @@ def render_report(course: Course, report: Report, format_: Literal["html", "md",
         return json.dumps(report.model_dump(), indent=2, ensure_ascii=False) + "\n"
     env = Theme.for_project(course.root).environment()
     env.autoescape = format_ == "html"
+    if format_ == "md":
+        report = Report.model_validate(_markdown_text(report.model_dump()))
     return render_template(env, f"report.{format_}", r=report, language=course.settings.language)
+
+
+#: What Markdown (CommonMark, GitHub's tables) would read as markup in a text: raw HTML (`<`, `>`, `&`), links
+#: (`[`, `]`), a table cell's end (`|`) and the backslash that escapes them; a line break ends a table row.
+_MARKDOWN_SPECIAL = re.compile(r"[\\<>&|\[\]]|\r\n?|\n")
+_MARKDOWN_ESCAPED = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\r": " ", "\r\n": " ", "\n": " "}
+
+
+def _markdown_text(value: object) -> object:
+    """`value` (the report's dump: dicts, lists, texts, numbers) with every text, keys too, written so that a
+    Markdown reader shows it as text: a course's `<script>` or `|` cannot become HTML or a new table cell."""
+    if isinstance(value, str):
+        return _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN_ESCAPED.get(m.group(0), "\\" + m.group(0)), value)
+    if isinstance(value, dict):
+        return {_markdown_text(key): _markdown_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_markdown_text(item) for item in value]
+    return value

@@ -15,7 +15,16 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from builder.item_writing import MIN_BANK_QUESTIONS, Item, _answer_position, check_items
+from builder.item_writing import (
+    MIN_BANK_QUESTIONS,
+    Item,
+    _answer_position,
+    _Practice,
+    _repeated_stems,
+    _Stem,
+    check_items,
+    items,
+)
 from builder.loading import load_project
 from builder.model import Question
 from builder.sourcemap import SourceFile
@@ -216,3 +225,55 @@ def test_check_and_the_coverage_report_give_the_warnings(project: Path) -> None:
     assert run("check", project, "--strict").exit_code == 1
     report = run("report", project, "--format", "json", "-o", "-")
     assert any(w.startswith(expected) for w in json.loads(report.stdout)["warnings"])
+
+
+def test_repeated_stem_check_is_bounded(project: Path) -> None:
+    """Long stems of the same words in other orders defeat every cheap bound, and difflib is quadratic for them
+    (two 716 KB banks took `check` 484 s): the rule stops with one warning once STEM_COMPARISONS is spent."""
+    words = [f"w{i}" for i in range(200)]
+    shuffled = random.Random(1)
+
+    def long_stems(prefix: str) -> Questions:
+        questions = changed(sound_bank() * 4, lambda i, q: None)
+        for i, question in enumerate(questions):
+            shuffled.shuffle(words)
+            question.update(id=f"{prefix}{i}", stem=" ".join(words))
+        return questions
+
+    found = warnings(project, long_stems("fa"), long_stems("kc"))  # 32 x 32 pairs of 200 words: 41 M comparisons
+    assert [line for line in found if "stem" in line] == [
+        f"quizzes/final.yaml:{yaml_line(project, 'id: fa15') + 1}: warning: the stems are too many and too alike in "
+        "their words for the repeated-stem check to compare them all (20,000,000 pairs of words): it stopped at this "
+        "question (shorten the stems, or vary their words)"]
+
+
+def test_repeated_stem_check_looks_only_at_stems_sharing_words(project: Path) -> None:
+    """Each assessment stem is compared only with the practice stems holding its rarest words: two banks of 2,000
+    distinct stems were 4 million pairs (5,000 and 5,000 took `check` 27 s), now about one look each; a near
+    copy among them is still found, and only it."""
+    draw = random.Random(2)
+
+    def distinct_stems(prefix: str) -> Questions:
+        questions = changed(sound_bank() * 200, lambda i, q: None)
+        for i, question in enumerate(questions):
+            names = " and ".join(f"{draw.randrange(10**9)}" for _ in range(3))
+            question.update(id=f"{prefix}{i}", stem=f"Case {names}. What do you do first?")
+        return questions
+
+    assessment, practice = distinct_stems("fa"), distinct_stems("kc")
+    practice[1234]["stem"] = assessment[1500]["stem"].replace("first", "now")
+    bank = {"id": "final", "title": "Final check", "kind": "assessment", "questions": assessment}
+    (project / "quizzes/final.yaml").write_text(yaml.safe_dump(bank, sort_keys=False), encoding="utf-8")
+    kc = {"id": "kc-cues", "title": "Baby cues", "kind": "knowledge-check", "questions": practice}
+    (project / "quizzes/kc-cues.yaml").write_text(yaml.safe_dump(kc, sort_keys=False), encoding="utf-8")
+    course, _ = load_project(project)
+    assert course is not None
+    every = list(items(course))
+    practice_stems = _Practice(every)
+    found = [str(p) for p in _repeated_stems(every)]
+    assert [line.split(": warning: ")[1].split(" (")[0] for line in found] == [
+        "the stem of `fa1500` is nearly the same as the stem of knowledge-check `kc1234`"]
+    for item in every:
+        if item.role == "assessment":
+            list(practice_stems.candidates(item, _Stem.of(item)))
+    assert practice_stems.work < 10 * len(assessment)

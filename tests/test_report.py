@@ -86,3 +86,22 @@ def test_the_course_report_covers_every_outcome() -> None:
     data = report_json(REPO)
     assert len(data["competencies"]) == 63
     assert all(o["pages"] and len(o["questions"]) >= 3 for o in data["outcomes"])
+
+
+def test_markdown_report_shows_course_texts_as_text(project: Path) -> None:
+    """HTML, links, `|` and line breaks in the course's texts are escaped in the Markdown report: pasted into a
+    wiki or opened in a previewer, it shows them as written and keeps its tables (the HTML report escapes too)."""
+    hostile = "<img alt=a src=x.svg onerror=alert(1)><script>alert(2)</script> [x](javascript:alert(3)) | A & B"
+    units = project / "course/competencies.yaml"
+    units.write_text(units.read_text().replace("title: Observing and responding to infant cues",
+                                               f'title: "{hostile}"'))
+    course = project / "course/course.yaml"
+    course.write_text(course.read_text().replace("text: Describe how babies communicate before they can talk.",
+                                                 f'text: "{hostile}\\nsecond line"'))
+    result = run("report", project, "--format", "md", "-o", "-")
+    assert result.exit_code == 0, result.output
+    escaped = (r"&lt;img alt=a src=x.svg onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt; "
+               r"\[x\](javascript:alert(3)) \| A &amp; B")
+    assert f"| 1.01 {escaped} | 1 | 1 | 1 |" in result.stdout
+    assert f"| **LO1** {escaped} second line | 3: welcome, baby-cues, check-cues |" in result.stdout
+    assert "<" not in result.stdout and ">" not in result.stdout
