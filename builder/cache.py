@@ -47,6 +47,15 @@ class Store(Generic[K, V]):
             self.earlier, self.now = self.now, {}
 
 
+class BuildStore(Store[K, V]):
+    """Results good for one build only, forgotten when the next starts (where a path's links lead: a link
+    can change between two preview builds)."""
+
+    def start(self) -> None:
+        """Start a build: nothing is offered from the last one."""
+        self.earlier, self.now = {}, {}
+
+
 _STORES: list[Store[Any, Any]] = []
 
 
