@@ -120,6 +120,20 @@ def convert(text: str, budget: Budget | None = None) -> Converted:
 
 
 def convert_inline(text: str, budget: Budget | None = None) -> Converted:
+    """`_convert_inline`, whose results are cached by text like `convert`'s (a question's stem and options
+    are asked for by several checks and by rendering, in every build)."""
+    converted = _INLINE.get(text)
+    if converted is None:
+        converted = _convert_inline(text, budget)
+        if converted.refused != OVER_BUDGET:
+            _INLINE.put(text, converted)
+    return converted
+
+
+_INLINE: cache.Store[str, Converted] = cache.Store()
+
+
+def _convert_inline(text: str, budget: Budget | None = None) -> Converted:
     """Markdown as phrasing content (one paragraph), for question stems and options.
 
     The text is read as one line whose start is never block syntax, so "1999. A good year",
