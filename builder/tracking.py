@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from builder import cache
 from builder.errors import Problem
 from builder.model import BankSettings, Course, Question
 
@@ -158,6 +159,20 @@ def worst_case_commit_2004(course: Course) -> dict[str, str]:
 def sent_bytes(fields: dict[str, str]) -> int:
     """Bytes of a commit as Moodle's runtime sends it: `name=value` pairs joined by `&`, each part through
     JavaScript's encodeURIComponent (UTF-8, all but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` percent-encoded)."""
+    key = tuple(fields.items())
+    known = _SENT_BYTES.get(key)
+    if known is None:
+        known = _sent_bytes(fields)
+        _SENT_BYTES.put(key, known)
+    return known
+
+
+#: sent_bytes by the commit's fields, kept for the next build (a preview rebuild after a page changed).
+_SENT_BYTES: cache.Store[tuple[tuple[str, str], ...], int] = cache.Store()
+
+
+def _sent_bytes(fields: dict[str, str]) -> int:
+    """sent_bytes, computed."""
     return len("&".join(f"{quote(name, safe=_URI_SAFE)}={quote(value, safe=_URI_SAFE)}"
                         for name, value in fields.items()))
 
