@@ -296,25 +296,43 @@ class _Stem:
 
 def _repeated_stems(every: list[Item]) -> list[Problem]:
     """Rule `repeated-stem`: an assessment stem (nearly) the same as a knowledge check's or decision's."""
-    practice = [(item, _Stem.of(item)) for item in every if item.role != "assessment"]
+    practice = [item for item in every if item.role != "assessment"]
+    assessed = [item for item in every if item.role == "assessment"]
+    key = (tuple(_read(item.question.stem).words for item in assessed),
+           tuple(_read(item.question.stem).words for item in practice))
+    matches = _STEM_MATCHES.get(key)
+    if matches is None:
+        matches = _stem_matches([_Stem.of(item) for item in assessed], [_Stem.of(item) for item in practice])
+        _STEM_MATCHES.put(key, matches)
     problems = []
-    for item in every:
-        if item.role != "assessment":
-            continue
-        stem = _Stem.of(item)
-        matcher = difflib.SequenceMatcher(None, (), stem.words, autojunk=False)  # b: prepared once
-        for other, other_stem in practice:
-            if not stem.could_match(other_stem):
-                continue
-            matcher.set_seq1(other_stem.words)
-            if matcher.ratio() >= STEM_SIMILARITY:
-                problems.append(item.warning(("stem",), f"the stem of `{item.question.id}` is nearly the same as "
-                                f"the stem of {other.role} `{other.question.id}` "
-                                f"({other.source.path}:{other.source.line(*other.location, 'stem')})",
-                                "ask about the idea in a new situation, so the assessment tests understanding, "
-                                "not recall of the practice question"))
-                break
+    for a, p in matches:
+        item, other = assessed[a], practice[p]
+        problems.append(item.warning(("stem",), f"the stem of `{item.question.id}` is nearly the same as "
+                        f"the stem of {other.role} `{other.question.id}` "
+                        f"({other.source.path}:{other.source.line(*other.location, 'stem')})",
+                        "ask about the idea in a new situation, so the assessment tests understanding, "
+                        "not recall of the practice question"))
     return problems
+
+
+def _stem_matches(assessed: list[_Stem], practice: list[_Stem]) -> tuple[tuple[int, int], ...]:
+    """(assessment stem, first practice stem it nearly repeats), by index, for each assessment stem that does."""
+    matches = []
+    for a, stem in enumerate(assessed):
+        matcher = difflib.SequenceMatcher(None, (), stem.words, autojunk=False)  # b: prepared once
+        for p, other in enumerate(practice):
+            if not stem.could_match(other):
+                continue
+            matcher.set_seq1(other.words)
+            if matcher.ratio() >= STEM_SIMILARITY:
+                matches.append((a, p))
+                break
+    return tuple(matches)
+
+
+#: _stem_matches by the assessment and practice stems' words, kept for the next build.
+_STEM_MATCHES: cache.Store[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]],
+                           tuple[tuple[int, int], ...]] = cache.Store()
 
 
 # --- feedback --------------------------------------------------------------------------------
