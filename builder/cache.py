@@ -10,7 +10,7 @@ is never read: a project that still has one builds exactly as one without it.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Hashable, Optional, TypeVar
+from typing import Any, Callable, Generic, Hashable, Optional, TypeVar
 
 #: Where earlier versions of coursebuild kept a pickled cache; never read, never written.
 CACHE_DIR = ".coursebuild-cache"
@@ -40,6 +40,14 @@ class Store(Generic[K, V]):
     def put(self, key: K, value: V) -> None:
         """Keep the result for `key`."""
         self.now[key] = value
+
+    def make(self, key: K, compute: Callable[[], V]) -> V:
+        """The result for `key`: kept from this build or the last, else `compute()`d and kept."""
+        known = self.get(key)
+        if known is None:
+            known = compute()
+            self.put(key, known)
+        return known
 
     def start(self) -> None:
         """Start a build: the results of the last build are offered to this one, and no others."""

@@ -151,12 +151,7 @@ def chance_of_at_least(chances: list[float], count: int) -> float:
     that, the normal approximation with a continuity correction, which is then accurate to well
     within the 1-in-100 threshold and keeps a 5,000-question bank fast.
     """
-    key = (tuple(chances), count)
-    known = _CHANCES.get(key)
-    if known is None:
-        known = _chance_of_at_least(chances, count)
-        _CHANCES.put(key, known)
-    return known
+    return _CHANCES.make((tuple(chances), count), lambda: _chance_of_at_least(chances, count))
 
 
 #: chance_of_at_least by its arguments, kept for the next build (a preview rebuild after a page changed).
@@ -300,10 +295,8 @@ def _repeated_stems(every: list[Item]) -> list[Problem]:
     assessed = [item for item in every if item.role == "assessment"]
     key = (tuple(_read(item.question.stem).words for item in assessed),
            tuple(_read(item.question.stem).words for item in practice))
-    matches = _STEM_MATCHES.get(key)
-    if matches is None:
-        matches = _stem_matches([_Stem.of(item) for item in assessed], [_Stem.of(item) for item in practice])
-        _STEM_MATCHES.put(key, matches)
+    matches = _STEM_MATCHES.make(key, lambda: _stem_matches([_Stem.of(item) for item in assessed],
+                                                             [_Stem.of(item) for item in practice]))
     problems = []
     for a, p in matches:
         item, other = assessed[a], practice[p]

@@ -159,12 +159,7 @@ def worst_case_commit_2004(course: Course) -> dict[str, str]:
 def sent_bytes(fields: dict[str, str]) -> int:
     """Bytes of a commit as Moodle's runtime sends it: `name=value` pairs joined by `&`, each part through
     JavaScript's encodeURIComponent (UTF-8, all but `A-Z a-z 0-9 - _ . ! ~ * ' ( )` percent-encoded)."""
-    key = tuple(fields.items())
-    known = _SENT_BYTES.get(key)
-    if known is None:
-        known = _sent_bytes(fields)
-        _SENT_BYTES.put(key, known)
-    return known
+    return _SENT_BYTES.make(tuple(fields.items()), lambda: _sent_bytes(fields))
 
 
 #: sent_bytes by the commit's fields, kept for the next build (a preview rebuild after a page changed).
