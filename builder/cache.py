@@ -41,12 +41,13 @@ class Store(Generic[K, V]):
         """Keep the result for `key`."""
         self.now[key] = value
 
-    def make(self, key: K, compute: Callable[[], V]) -> V:
-        """The result for `key`: kept from this build or the last, else `compute()`d and kept."""
+    def make(self, key: K, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
+        """The result for `key`: kept from this build or the last, else `compute()`d (and kept if `keep` says so)."""
         known = self.get(key)
         if known is None:
             known = compute()
-            self.put(key, known)
+            if keep(known):
+                self.put(key, known)
         return known
 
     def start(self) -> None:

@@ -122,12 +122,7 @@ def convert(text: str, budget: Budget | None = None) -> Converted:
 def convert_inline(text: str, budget: Budget | None = None) -> Converted:
     """`_convert_inline`, whose results are cached by text like `convert`'s (a question's stem and options
     are asked for by several checks and by rendering, in every build)."""
-    converted = _INLINE.get(text)
-    if converted is None:
-        converted = _convert_inline(text, budget)
-        if converted.refused != OVER_BUDGET:
-            _INLINE.put(text, converted)
-    return converted
+    return _INLINE.make(text, lambda: _convert_inline(text, budget), lambda converted: converted.refused != OVER_BUDGET)
 
 
 _INLINE: cache.Store[str, Converted] = cache.Store()
