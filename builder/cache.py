@@ -10,7 +10,7 @@ is never read: a project that still has one builds exactly as one without it.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Hashable, Optional, TypeVar
+from typing import Any, Callable, Generic, Hashable, Optional, TypeVar
 
 #: Where earlier versions of coursebuild kept a pickled cache; never read, never written.
 CACHE_DIR = ".coursebuild-cache"
@@ -41,10 +41,28 @@ class Store(Generic[K, V]):
         """Keep the result for `key`."""
         self.now[key] = value
 
+    def make(self, key: K, compute: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
+        """The result for `key`: kept from this build or the last, else `compute()`d (and kept if `keep` says so)."""
+        known = self.get(key)
+        if known is None:
+            known = compute()
+            if keep(known):
+                self.put(key, known)
+        return known
+
     def start(self) -> None:
         """Start a build: the results of the last build are offered to this one, and no others."""
         if self.now:
             self.earlier, self.now = self.now, {}
+
+
+class BuildStore(Store[K, V]):
+    """Results good for one build only, forgotten when the next starts (where a path's links lead: a link
+    can change between two preview builds)."""
+
+    def start(self) -> None:
+        """Start a build: nothing is offered from the last one."""
+        self.earlier, self.now = {}, {}
 
 
 _STORES: list[Store[Any, Any]] = []

@@ -152,6 +152,15 @@ def chance_of_at_least(chances: list[float], count: int) -> float:
     that, the normal approximation with a continuity correction, which is then accurate to well
     within the 1-in-100 threshold and keeps a 5,000-question bank fast.
     """
+    return _CHANCES.make((tuple(chances), count), lambda: _chance_of_at_least(chances, count))
+
+
+#: chance_of_at_least by its arguments, kept for the next build (a preview rebuild after a page changed).
+_CHANCES: cache.Store[tuple[tuple[float, ...], int], float] = cache.Store()
+
+
+def _chance_of_at_least(chances: list[float], count: int) -> float:
+    """chance_of_at_least, computed."""
     mean = sum(chances)
     if count <= mean:
         return 1.0 if count <= 0 else 0.5  # at or below what chance gives: never unlikely

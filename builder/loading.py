@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from builder import cache
 from builder.errors import Problem, ProjectNotFound
 from builder.markup import Converted, convert, new_project, remember
-from builder.media import leaves_folder
+from builder.media import leaves_folder, real_path
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
@@ -109,7 +109,7 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
 
     Each file's bytes are read once: what is kept for the next build is what was read from them.
     """
-    project = root.resolve()
+    project = real_path(root)
     contents = {path: _read_bytes(root, path, project) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
@@ -129,7 +129,7 @@ def _read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
     bank that is a link out of course/ or quizzes/ is refused like a linked media file (`leaves_folder`).
     """
     try:
-        real = (root / path).resolve(strict=True)
+        real = real_path(root / path, strict=True)
         if not real.is_relative_to(project):
             link = _link_out_of(root, path)
             if link != path:

@@ -145,6 +145,15 @@ def convert(text: str, budget: Budget | None = None) -> Converted:
 
 
 def convert_inline(text: str, budget: Budget | None = None) -> Converted:
+    """`_convert_inline`, whose results are cached by text like `convert`'s (a question's stem and options
+    are asked for by several checks and by rendering, in every build)."""
+    return _INLINE.make(text, lambda: _convert_inline(text, budget), lambda converted: converted.refused != OVER_BUDGET)
+
+
+_INLINE: cache.Store[str, Converted] = cache.Store()
+
+
+def _convert_inline(text: str, budget: Budget | None = None) -> Converted:
     """Markdown as phrasing content (one paragraph), for question stems and options.
 
     The text is read as one line whose start is never block syntax, so "1999. A good year",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
 import re
 import stat
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from builder import cache
 from builder.active_content import without_script
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
@@ -133,7 +135,45 @@ def leaves_folder(root: Path, target: str) -> str | None:
     """The top project folder (`course`, `quizzes`) that the project path `target` leaves by a symbolic link
     (its own or a folder's on the way), or None if its real location is still inside that folder."""
     top = target.split("/")[0]
-    return None if (root / target).resolve().is_relative_to((root / top).resolve()) else top
+    return None if real_path(root / target).is_relative_to(real_path(root / top)) else top
+
+
+#: Real locations found in this build, by absolute path as written (links followed); forgotten at every build.
+_REAL: cache.BuildStore[str, str] = cache.BuildStore()
+
+
+def real_path(path: Path, strict: bool = False) -> Path:
+    """`path.resolve(strict=strict)`: the same real location, or the same error (FileNotFoundError when
+    `strict` and nothing is there, RuntimeError for a link loop).
+
+    `Path.resolve` looks at every part of the path with lstat; here each folder's real location is
+    remembered for the rest of the build, so only the last part is looked at. A part that is a link,
+    is missing, or is `.`/`..` is resolved by `Path.resolve` itself, and only what exists is remembered.
+    """
+    written = os.fspath(path)
+    return Path(_real(written if os.path.isabs(written) else os.path.join(os.getcwd(), written), strict))
+
+
+def _real(path: str, strict: bool) -> str:
+    """real_path of the absolute path `path`, as a string."""
+    known = _REAL.get(path)
+    if known is not None:
+        return known
+    folder, name = os.path.split(path)
+    if name and name not in (".", "..") and folder != path:
+        parent = _real(folder, strict)
+        candidate = os.path.join(parent, name)
+        try:
+            is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+        except OSError:
+            is_link = True  # missing or unreadable: Path.resolve gives the answer or the error
+        if not is_link:
+            _REAL.put(path, candidate)
+            return candidate
+    real = str(Path(path).resolve(strict=strict))
+    if strict or os.path.exists(real):
+        _REAL.put(path, real)
+    return real
 
 
 #: The most pixels a PNG, JPEG, GIF or WebP picture may have, read from its header before it is decoded: a

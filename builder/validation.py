@@ -545,7 +545,7 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
     for item in _markdown_texts(course):
         path = item.source.path
-        budget = budgets.setdefault(path, Budget())
+        budget = budgets.get(path) or budgets.setdefault(path, Budget())
         converted = (convert_inline if item.phrasing else convert)(item.text, budget)
         if converted.refused == OVER_BUDGET:
             if not budget.reported:  # one problem per file, at the first piece left unconverted

@@ -10,6 +10,7 @@ import ast
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from builder import cache
 from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
@@ -190,3 +192,38 @@ def test_a_project_template_added_between_rebuilds_replaces_the_built_in_one(pro
     (project / "templates/statement.html").unlink()
     third = packages(project, tmp_path / "third")
     assert third == first
+
+
+def test_real_path_answers_as_path_resolve_does_and_sees_a_link_changed_between_builds(tmp_path: Path) -> None:
+    """media.real_path remembers folders within a build: same answers and errors as Path.resolve, and a
+    folder turned into a link out of the project between two builds is seen at the next build."""
+    from builder.media import real_path
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "course/media/sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (project / "course/media/sub/a.png").write_bytes(b"a")
+    (elsewhere / "a.png").write_bytes(b"b")
+    (project / "course/media/out").symlink_to(elsewhere)
+    (project / "course/media/loop").symlink_to(project / "course/media/loop")
+    (project / "course/media/gone").symlink_to(tmp_path / "nothing")
+    written = ["course/media/sub/a.png", "course/media/out/a.png", "course/media/missing.png",
+               "course/media/sub/../out/a.png", "course/media/./sub/a.png", "course/media/gone",
+               "course/media/gone/a.png", "course/media/loop", "course/media/loop/a.png", "course", "."]
+    for strict in (False, True):
+        cache.start_build()
+        for path in written:
+            for _ in range(2):  # the second answer is the remembered one
+                expected: Path | type[BaseException]
+                try:
+                    expected = (project / path).resolve(strict=strict)
+                except (OSError, RuntimeError) as exc:
+                    expected = type(exc)
+                try:
+                    assert real_path(project / path, strict=strict) == expected, path
+                except (OSError, RuntimeError) as exc:
+                    assert type(exc) is expected, path
+    shutil.rmtree(project / "course/media/sub")
+    (project / "course/media/sub").symlink_to(elsewhere)
+    cache.start_build()
+    assert real_path(project / "course/media/sub/a.png") == elsewhere / "a.png"
