@@ -71,6 +71,7 @@ class Learner:
     def wrong(self, question_id: str) -> list[str]:
         correct = self.correct(question_id)
         options = self.view.locator(f'form[data-question="{question_id}"] input')
+        options.first.wait_for()  # count() does not wait: on a loaded machine the form may not be drawn yet
         return [next(v for v in (options.nth(i).get_attribute("value") for i in range(options.count()))
                      if v not in correct)]
 
