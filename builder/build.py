@@ -178,15 +178,17 @@ def coverage_report(project: Path, format_: str, output: Path | None = None) -> 
 
 
 def export_questions(project: Path, format_: str, bank_id: str | None = None,
-                     output: Path | None = None) -> tuple[bytes, Path | None]:
+                     output: Path | None = None) -> tuple[bytes, Path | None, tuple[Problem, ...]]:
     """Export question banks as Moodle XML or GIFT; write them unless `output` is `-`.
 
-    Returns the data and the path written (None for standard output).
+    Returns the data, the path written (None for standard output) and the course's warnings (as `build` shows
+    them: script removed from a file the export embeds is one).
     """
     from builder.export import FORMATS, gift, moodle_xml, selected_banks
     from builder.schema_errors import did_you_mean
 
-    course = check(project, targets=()).course
+    checked = check(project, targets=())
+    course = checked.course
     banks = selected_banks(course, bank_id)
     if not banks:
         known = [bank.settings.id for bank in course.banks]
@@ -196,7 +198,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         raise CourseInvalid(problems)
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
-    return data, _write_or_return(data, output, output_folder(project) / base)
+    return data, _write_or_return(data, output, output_folder(project) / base), checked.warnings
 
 
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:

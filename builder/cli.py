@@ -141,7 +141,8 @@ def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict:
               help="File to write, or - for standard output [default: dist/<course>-<version>-questions.<ext>].")
 def export(project: Path, format_: str, bank_id: str | None, output: Path | None) -> None:
     """Export the question banks for Moodle's question bank."""
-    data, path = _run(pipeline.export_questions, project, format_, bank_id, output)
+    data, path, warnings = _run(pipeline.export_questions, project, format_, bank_id, output)
+    _show_warnings(warnings)
     if path is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -324,6 +324,17 @@ def test_script_in_a_linked_svg_is_reported_and_removed(project: Path, tmp_path:
     assert run("build", project, "--out", tmp_path / "strict", "--strict").exit_code == 1
 
 
+def test_export_tells_of_script_removed_from_a_file_it_embeds(project: Path, tmp_path: Path) -> None:
+    """`export` embeds a stem's picture cleaned, and says so as `build` does (issue 18, fourth attack G8)."""
+    (project / "course/media/evil.svg").write_text(EVIL_SVG, encoding="utf-8")
+    edit(project / "quizzes/final.yaml", "stem: A new parent seems isolated. What do you do first?",
+         "stem: 'A new parent seems isolated. What do you do first? ![A diagram](../course/media/evil.svg)'")
+    result = run("export", project, "--format", "moodle-xml", "-o", tmp_path / "q.xml")
+    assert result.exit_code == 0, result.output
+    assert "course/media/evil.svg:4: warning: script removed from this file: <script> element" in result.stderr
+    assert "LMSSetValue" not in (tmp_path / "q.xml").read_text(encoding="utf-8")
+
+
 ENTITY_SVG = ("<!DOCTYPE svg [<!ENTITY s \"<script>document.documentElement.setAttribute('data-pwned','x')</script>\">]>"
               '<svg xmlns="http://www.w3.org/2000/svg"><g>&s;</g></svg>')
 XHTML = ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="p.xsl"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
