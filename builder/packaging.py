@@ -112,14 +112,17 @@ _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+" + re.e
 
 
 def _refuse_special(destination: Path) -> None:
-    """Raise UsageProblem if `destination` is a device, FIFO or socket (`-o /dev/null`): renaming a file onto
-    it would replace it (as root, the machine's /dev/null) instead of writing to it. A link there is replaced,
-    not followed, like any link where an output goes."""
+    """Raise UsageProblem if `destination`, as named, is a device, FIFO, socket or link (`-o /dev/null`,
+    `-o /dev/stdout`): renaming a file onto it would replace it (as root, the machine's /dev/null or the
+    /dev/stdout link) instead of writing to it. The last component is not followed (lstat)."""
     try:
         mode = os.lstat(destination).st_mode
     except OSError:
         return
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+    if stat.S_ISLNK(mode):
+        raise UsageProblem(f"{destination}: is a link, which an output never replaces (give the name of a file, "
+                           "or - for standard output)")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise UsageProblem(f"{destination}: is a device, FIFO or socket, which an output never replaces (give the "
                            "name of a file, or - for standard output)")
 

@@ -949,6 +949,27 @@ def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Pat
     assert special.lstat().st_mode == mode
 
 
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize("target", ["file", "fifo"])
+def test_an_output_that_is_a_link_is_refused_not_replaced(project: Path, tmp_path: Path, command: str,
+                                                          target: str) -> None:
+    """`report -o /dev/stdout > out.txt` as root replaced the /dev/stdout link (to a regular file then) with
+    the report; a link named as an output is refused, whatever it leads to, and left as it was."""
+    led_to = tmp_path / target
+    if target == "fifo":
+        os.mkfifo(led_to)
+    else:
+        led_to.write_text("mine")
+    link = tmp_path / "stdout"
+    link.symlink_to(led_to)
+    result = run(command, project, "-o", link)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == (f"{link}: is a link, which an output never replaces (give the name of a file, "
+                             "or - for standard output)\n")
+    assert link.is_symlink() and os.readlink(link) == str(led_to)
+    assert target == "fifo" or led_to.read_text() == "mine"
+
+
 def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
