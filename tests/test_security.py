@@ -13,6 +13,7 @@ import signal
 import struct
 import subprocess
 import sys
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -771,6 +772,20 @@ def test_control_characters_in_names_and_values_are_escaped_in_problem_lines(pro
     assert all(line.startswith(("course/", "quizzes/")) and "\r" not in line for line in lines[:-1]), lines
     assert any(line.startswith("course/pages/a\\rmini-course 1.0: 6 pages, ok (0 errors).md:") for line in lines)
     assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\n`" in line for line in lines), lines
+
+
+def test_bidirectional_and_other_format_characters_are_escaped_in_problem_lines(project: Path) -> None:
+    """U+202E (right-to-left override) in a file name or value made the rest of a problem line read backwards
+    on a terminal, so a line could be made to show something other than what it says."""
+    (project / "course/pages/x\u202edm.txt\u2066.md").write_text("---\nid: x\n---\nText\n", encoding="utf-8")
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.0\u202e)kcehc( ok\u200f\u061c\u2069"')
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert not any(unicodedata.category(character) == "Cf" for character in result.stderr), lines
+    assert any(line.startswith("course/pages/x\\u202edm.txt\\u2066.md:") for line in lines), lines
+    assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\u202e)kcehc( ok\\u200f\\u061c\\u2069`" in line
+               for line in lines), lines
 
 
 @pytest.mark.parametrize("ident", ["contents", "Accessibility"])
