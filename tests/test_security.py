@@ -704,8 +704,8 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     """20 pages of 2,500 `[` each took 65 s (3 s each); after the project's budget no page is even tried."""
     monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
     monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 1.5)
-    # every piece counts a whole second beyond what its length explains, however busy the machine is
-    monkeypatch.setattr(markup, "SLOW_MARKDOWN_SECONDS", -1.0)
+    # every piece counts two seconds beyond what its length explains, however busy the machine is
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_CHAR", -1e-4)
     for i in range(20):
         (project / f"course/pages/p{i:02}.md").write_text(
             f"---\nid: p{i}\ntitle: P{i}\nkind: content\nminutes: 1\n---\n{'[' * 20_000} x{i}\n", encoding="utf-8")
@@ -715,6 +715,26 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     tried = [line for line in lines if "takes more than 0.5 s to convert" in line]
     not_tried = [line for line in lines if markup.PROJECT_OVER_BUDGET in line]
     assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
+
+
+def test_many_small_slow_pieces_count_towards_the_projects_markdown_time(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """10 banks of 400 pieces of 250 `[` took 76 s of processor time: each piece took about 20 ms, all of it
+    "explained" by an allowance of 20 ms a piece, so the project's budget never ran out."""
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 0.2)
+    brackets = "[" * 250
+    for b in range(12):
+        questions = "".join(
+            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
+            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
+            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
+            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(10))
+        (project / f"quizzes/zb{b:02}.yaml").write_text(
+            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    stopped = {line.split(":")[0] for line in result.stderr.splitlines() if markup.PROJECT_OVER_BUDGET in line}
+    assert len(stopped) >= 8, result.stderr  # 600 pieces; the budget is spent within the first few banks
 
 
 def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
