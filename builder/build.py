@@ -163,7 +163,7 @@ def _write_or_return(data: bytes, output: Path | None, default: Path) -> Path | 
     if output is not None and str(output) == "-":
         return None
     path = output or default
-    write_file(data, path)
+    write_file(data, path, named=output is not None)
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -35,14 +36,18 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
-#: Characters that would break a problem's one line, or move a terminal's cursor: C0 and C1 controls, DEL,
-#: and Unicode's line and paragraph separators. A file name or value quoted in a line shows them escaped.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Characters that would break a problem's one line, move a terminal's cursor or reorder what it shows: C0
+#: and C1 controls and DEL (Unicode category Cc), format characters such as the bidirectional overrides and
+#: isolates U+202A-U+202E, U+2066-U+2069 and U+061C (Cf), and the line and paragraph separators (Zl, Zp).
+#: A file name or value quoted in a line shows them escaped.
+_UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_NOT_PLAIN = re.compile("[^\x20-\x7e]")
 
 
 def _printable(line: str) -> str:
-    """`line` with each control character written as Python writes it in a string (`\\r`, `\\x1b`)."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], line)
+    """`line` with each control or format character written as Python writes it in a string (`\\r`, `\\u202e`)."""
+    return _NOT_PLAIN.sub(lambda match: (repr(match.group())[1:-1] if unicodedata.category(match.group()) in _UNSHOWN
+                                         else match.group()), line)
 
 
 def summarise(problems: Iterable[Problem]) -> str:

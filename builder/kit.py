@@ -55,6 +55,10 @@ class ModuleView:
 
 #: The folder the kit's documents are read from (WeasyPrint's base URL): page bodies' relative paths work as written.
 BASE_FOLDER = "course/pages"
+#: The most bytes (UTF-8) one kit document may render before WeasyPrint lays it out: WeasyPrint takes about
+#: 100 times the time and memory per MB of the web build (11 MB took it over 120 s and 1.1 GB). A document of
+#: this course renders at most 40 KB.
+MAX_KIT_RENDERED_BYTES = 2 * 1024 * 1024
 
 
 def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
@@ -179,7 +183,8 @@ def render_kit(course: Course) -> dict[str, str]:
         "evaluation": next((p.meta for p in pages if p.meta.ratings or p.meta.comments), None),
     }
     env = Theme.for_project(course.root).environment()
-    return {name: render_template(env, f"kit/{name}.html", **context) for name in DOCUMENTS}
+    return {name: render_template(env, f"kit/{name}.html", max_bytes=MAX_KIT_RENDERED_BYTES, **context)
+            for name in DOCUMENTS}
 
 
 def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, bytes], list[Problem]]:

@@ -57,12 +57,13 @@ FILE_MARKDOWN_SECONDS = 10.0
 #: `Converted.refused` of a piece not converted because its file's FILE_MARKDOWN_SECONDS were spent.
 OVER_BUDGET = "the file's Markdown takes too long to convert"
 #: How much processor time all the Markdown of one project may take to convert beyond what its length
-#: explains (SLOW_MARKDOWN_SECONDS plus MARKDOWN_SECONDS_PER_CHAR for each character of a piece), in one
-#: process: once spent, every piece not yet converted is refused with PROJECT_OVER_BUDGET without being
-#: tried, so 300 pages of 2,500 `[` stop after about 10 s instead of 15 minutes. Python-Markdown converts
-#: this course at about 0.8 MB/s (a small piece in under 2 ms), so a real course spends none of it.
+#: explains (MARKDOWN_SECONDS_PER_CHAR for each character of a piece, with no allowance per piece: 20 ms
+#: each let 4,000 pieces of 250 `[` take 76 s), in one process: once spent, every piece not yet converted
+#: is refused with PROJECT_OVER_BUDGET without being tried, so 300 pages of 2,500 `[` stop after about 10 s
+#: instead of 15 minutes. Python-Markdown converts this course at about 0.8 MB/s (a one-word piece in
+#: 0.1 ms), so it spends under 1 ms of it.
 PROJECT_MARKDOWN_SECONDS = 10.0
-SLOW_MARKDOWN_SECONDS, MARKDOWN_SECONDS_PER_CHAR = 0.02, 5e-6
+MARKDOWN_SECONDS_PER_CHAR = 5e-6
 #: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_SECONDS were spent.
 PROJECT_OVER_BUDGET = (f"the project's Markdown took more than {PROJECT_MARKDOWN_SECONDS:g} s to convert in all, "
                        "in texts that are very slow to convert (reported here or in other files), so this one was "
@@ -239,8 +240,7 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     except RecursionError:
         return Converted("", (), (), "the text is nested too deeply to convert")
     finally:
-        explained = SLOW_MARKDOWN_SECONDS + len(text) * MARKDOWN_SECONDS_PER_CHAR
-        _project_budget.left -= max(time.thread_time() - processor - explained, 0)
+        _project_budget.left -= max(time.thread_time() - processor - len(text) * MARKDOWN_SECONDS_PER_CHAR, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
 

@@ -42,22 +42,23 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_file(data: bytes, destination: Path) -> None:
-    """Write to a temporary file beside `destination`, then rename it into place.
+def write_file(data: bytes, destination: Path, named: bool = False) -> None:
+    """Write to a temporary file beside `destination`, then rename it into place; `named` if the user named
+    `destination` (`-o`), so that a link there is refused rather than replaced.
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
-    with replacing(destination) as stream:
+    with replacing(destination, named) as stream:
         stream.write(data)
 
 
 @contextlib.contextmanager
-def replacing(destination: Path) -> Iterator[BinaryIO]:
+def replacing(destination: Path, named: bool = False) -> Iterator[BinaryIO]:
     """A stream to a temporary file beside `destination`, renamed into place if the block succeeds.
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
-    _refuse_special(destination)
+    _refuse_special(destination, named)
     with _environment_problems(destination):
         _prepare(destination)
         handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
@@ -111,14 +112,18 @@ def _temporary_prefix(destination: Path) -> str:
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+" + re.escape(PART))
 
 
-def _refuse_special(destination: Path) -> None:
-    """Raise UsageProblem if `destination` is a device, FIFO or socket (`-o /dev/null`): renaming a file onto
-    it would replace it (as root, the machine's /dev/null) instead of writing to it. A link there is replaced,
-    not followed, like any link where an output goes."""
+def _refuse_special(destination: Path, named: bool) -> None:
+    """Raise UsageProblem if `destination` is a device, FIFO or socket (`-o /dev/null`), or a link the user
+    `named` (`-o /dev/stdout`): renaming a file onto it would replace it (as root, the machine's /dev/null or
+    the /dev/stdout link) instead of writing to it. The last component is not followed (lstat). A link where
+    a build puts one of its own outputs, inside its output folder, is replaced, not followed."""
     try:
         mode = os.lstat(destination).st_mode
     except OSError:
         return
+    if named and stat.S_ISLNK(mode):
+        raise UsageProblem(f"{destination}: is a link, which an output never replaces (give the name of a file, "
+                           "or - for standard output)")
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
         raise UsageProblem(f"{destination}: is a device, FIFO or socket, which an output never replaces (give the "
                            "name of a file, or - for standard output)")

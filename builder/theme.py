@@ -490,29 +490,31 @@ class Theme:
 _ENVIRONMENTS: cache.Store[tuple[Path, ...], jinja2.Environment] = cache.Store()
 
 
-def render_template(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render one template, turning any mistake in it into one reported line.
+def render_template(env: jinja2.Environment, name: str, *, max_bytes: int = MAX_RENDERED_BYTES,
+                    **context: object) -> str:
+    """Render one template, turning any mistake in it into one reported line; it may render at most
+    `max_bytes` bytes of UTF-8 (MAX_RENDERED_BYTES unless the caller bounds it lower).
 
     Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro,
     running out of memory) becomes `templates/NAME:LINE: template error: …`, naming the template and
     line where it happened (an included one, not the one rendered), and blaming coursebuild only when
     that template is a built-in one.
     """
-    rendered: str = _reported(env, name, lambda: _render_bounded(env, name, context))
+    rendered: str = _reported(env, name, lambda: _render_bounded(env, name, context, max_bytes))
     return rendered
 
 
-def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, object]) -> str:
-    """The template `name` rendered, refused as soon as it makes more than MAX_RENDERED_BYTES bytes of UTF-8,
+def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, object], max_bytes: int) -> str:
+    """The template `name` rendered, refused as soon as it makes more than `max_bytes` bytes of UTF-8,
     or the build's templates together more than MAX_BUILD_RENDERED_BYTES."""
     pieces, length = [], 0
     before = getattr(env, "rendered_bytes", 0)
     rendering = env.get_template(name).generate(**context)
     for piece in rendering:
         length += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
-        if length > MAX_RENDERED_BYTES or before + length > MAX_BUILD_RENDERED_BYTES:
+        if length > max_bytes or before + length > MAX_BUILD_RENDERED_BYTES:
             shown, line = _rendering_at(env, rendering, name)
-            limit = (f"{MAX_RENDERED_BYTES // 2**20} MB" if length > MAX_RENDERED_BYTES
+            limit = (f"{max_bytes // 2**20} MB" if length > max_bytes
                      else f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together")
             raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
                                   f"in a template: a template may not render more than {limit} ({FIX})")

@@ -13,6 +13,7 @@ import signal
 import struct
 import subprocess
 import sys
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -714,8 +715,8 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     """20 pages of 2,500 `[` each took 65 s (3 s each); after the project's budget no page is even tried."""
     monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
     monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 1.5)
-    # every piece counts a whole second beyond what its length explains, however busy the machine is
-    monkeypatch.setattr(markup, "SLOW_MARKDOWN_SECONDS", -1.0)
+    # every piece counts two seconds beyond what its length explains, however busy the machine is
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_CHAR", -1e-4)
     for i in range(20):
         (project / f"course/pages/p{i:02}.md").write_text(
             f"---\nid: p{i}\ntitle: P{i}\nkind: content\nminutes: 1\n---\n{'[' * 20_000} x{i}\n", encoding="utf-8")
@@ -725,6 +726,26 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     tried = [line for line in lines if "takes more than 0.5 s to convert" in line]
     not_tried = [line for line in lines if markup.PROJECT_OVER_BUDGET in line]
     assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
+
+
+def test_many_small_slow_pieces_count_towards_the_projects_markdown_time(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """10 banks of 400 pieces of 250 `[` took 76 s of processor time: each piece took about 20 ms, all of it
+    "explained" by an allowance of 20 ms a piece, so the project's budget never ran out."""
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 0.2)
+    brackets = "[" * 250
+    for b in range(12):
+        questions = "".join(
+            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
+            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
+            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
+            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(10))
+        (project / f"quizzes/zb{b:02}.yaml").write_text(
+            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    stopped = {line.split(":")[0] for line in result.stderr.splitlines() if markup.PROJECT_OVER_BUDGET in line}
+    assert len(stopped) >= 8, result.stderr  # 600 pieces; the budget is spent within the first few banks
 
 
 def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
@@ -782,6 +803,20 @@ def test_control_characters_in_names_and_values_are_escaped_in_problem_lines(pro
     assert all(line.startswith(("course/", "quizzes/")) and "\r" not in line for line in lines[:-1]), lines
     assert any(line.startswith("course/pages/a\\rmini-course 1.0: 6 pages, ok (0 errors).md:") for line in lines)
     assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\n`" in line for line in lines), lines
+
+
+def test_bidirectional_and_other_format_characters_are_escaped_in_problem_lines(project: Path) -> None:
+    """U+202E (right-to-left override) in a file name or value made the rest of a problem line read backwards
+    on a terminal, so a line could be made to show something other than what it says."""
+    (project / "course/pages/x\u202edm.txt\u2066.md").write_text("---\nid: x\n---\nText\n", encoding="utf-8")
+    edit(project / "course/course.yaml", 'version: "1.0"', 'version: "1.0\u202e)kcehc( ok\u200f\u061c\u2069"')
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert not any(unicodedata.category(character) == "Cf" for character in result.stderr), lines
+    assert any(line.startswith("course/pages/x\\u202edm.txt\\u2066.md:") for line in lines), lines
+    assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\u202e)kcehc( ok\\u200f\\u061c\\u2069`" in line
+               for line in lines), lines
 
 
 @pytest.mark.parametrize("ident", ["contents", "Accessibility"])
@@ -958,6 +993,27 @@ def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Pat
     assert result.stderr == (f"{special}: is a device, FIFO or socket, which an output never replaces (give the "
                              "name of a file, or - for standard output)\n")
     assert special.lstat().st_mode == mode
+
+
+@pytest.mark.parametrize("command", ["report", "export"])
+@pytest.mark.parametrize("target", ["file", "fifo"])
+def test_an_output_that_is_a_link_is_refused_not_replaced(project: Path, tmp_path: Path, command: str,
+                                                          target: str) -> None:
+    """`report -o /dev/stdout > out.txt` as root replaced the /dev/stdout link (to a regular file then) with
+    the report; a link named as an output is refused, whatever it leads to, and left as it was."""
+    led_to = tmp_path / target
+    if target == "fifo":
+        os.mkfifo(led_to)
+    else:
+        led_to.write_text("mine")
+    link = tmp_path / "stdout"
+    link.symlink_to(led_to)
+    result = run(command, project, "-o", link)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == (f"{link}: is a link, which an output never replaces (give the name of a file, "
+                             "or - for standard output)\n")
+    assert link.is_symlink() and os.readlink(link) == str(led_to)
+    assert target == "fifo" or led_to.read_text() == "mine"
 
 
 def test_a_dist_link_out_of_the_project_is_refused(project: Path, tmp_path: Path) -> None:
