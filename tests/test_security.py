@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import struct
@@ -214,6 +215,32 @@ def test_a_template_is_bounded_in_bytes_not_characters(project: Path, tmp_path: 
     assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
     assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
                              f"not render more than 16 MB {FIX}\n")
+
+
+@pytest.mark.parametrize("payload", [
+    '{% set s = "x" * 1000000 %}\n{% set t %}\n{% for i in range(1500) %}\n{{ s }}\n{% endfor %}\n{% endset %}{{ t|length }}',
+    '{% macro m() %}\n{% set s = "x" * 999000 %}\n{% for i in range(1500) %}\n{{ s ~ i }}\n{% endfor %}\n'
+    '{% endmacro %}{{ m()|length }}',
+    '{% set s = "x" * 1000000 %}\n{% filter length %}\n{% for i in range(1500) %}\n{{ s }}\n{% endfor %}\n'
+    '{% endfilter %}',
+    '{% macro m() %}{{ caller()|length }}{% endmacro %}{% set s = "x" * 1000000 %}\n{% call m() %}\n'
+    '{% for i in range(1500) %}\n{{ s }}\n{% endfor %}{% endcall %}',
+], ids=["set-block", "macro", "filter-block", "caller"])
+def test_captured_text_is_bounded_like_rendered_text(project: Path, tmp_path: Path, payload: str) -> None:
+    """Text a template captures (a set block, a macro's or caller()'s body, a filter block) and never renders
+    counts toward the same 16 MB: joined, these 110 bytes took 4.45 GB."""
+    override(project, "page.html", payload)
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert re.fullmatch(r"templates/page\.html:[34]: template error: not allowed in a template: a template may "
+                        rf"not render more than 16 MB {re.escape(FIX)}\n", result.stderr)  # in the loop
+
+
+def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, tmp_path: Path) -> None:
+    override(project, "page.html", '<p>\n{% filter length %}x{% endfilter %}\n')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr == f"templates/page.html:2: template error: a template may only render text, not int {FIX}\n"
 
 
 def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path,
