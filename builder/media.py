@@ -253,13 +253,20 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
 def svg_copies(root: Any) -> int:
     """How many elements drawing the SVG element `root` makes besides its own: an element draws itself and
     its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh copy of everything the element it
-    references draws (SVG 2, 5.6 "The use element"). A reference back into itself draws nothing (renderers
-    refuse it). Linear in the size of the file, without recursion; stops counting past MAX_SVG_COPIES."""
+    references draws (SVG 2, 5.6 "The use element"); a reference to a `<marker>` draws it once at each vertex
+    of the element and of all it holds (markers are inherited), counted as the numbers of their `points`
+    and `d` (SVG 2, 13.7 "Markers"). A reference back into itself draws nothing (renderers refuse it). Linear
+    in the size of the file, without recursion; stops counting past MAX_SVG_COPIES."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
-    parts = [[index[child] for child in element if isinstance(child.tag, str)]
-             + [by_id[name] for name in _references(element) if name in by_id] for element in elements]
+    vertices = [_vertices(element) for element in elements]
+    for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
+        vertices[index[elements[i].getparent()]] += vertices[i]
+    markers = {i for i, element in enumerate(elements) if element.tag.rpartition("}")[2] == "marker"}
+    parts = [[(index[child], 1) for child in element if isinstance(child.tag, str)]
+             + [(by_id[name], max(vertices[i], 1) if by_id[name] in markers else 1)
+                for name in _references(element) if name in by_id] for i, element in enumerate(elements)]
     cap = len(elements) + MAX_SVG_COPIES + 1
     drawn = [0] * len(elements)
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
@@ -268,13 +275,24 @@ def svg_copies(root: Any) -> int:
         i = stack[-1]
         if state[i] == 0:
             state[i] = 1
-            stack.extend(part for part in parts[i] if state[part] == 0)
+            stack.extend(part for part, _ in parts[i] if state[part] == 0)
             continue
         stack.pop()
         if state[i] == 1:
             state[i] = 2
-            drawn[i] = min(1 + sum(drawn[part] for part in parts[i] if state[part] == 2), cap)
+            drawn[i] = min(1 + sum(drawn[part] * times for part, times in parts[i] if state[part] == 2), cap)
     return max(drawn[0] - len(elements), 0)
+
+
+_NUMBER = re.compile(rb"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _vertices(element: Any) -> int:
+    """At most how many vertices an element has where markers are drawn: a number of its `points` or `d`
+    stands for one (more than there are), a `<line>` has two."""
+    if element.tag.rpartition("}")[2] == "line":
+        return 2
+    return sum(len(_NUMBER.findall(value.encode())) for value in (element.get("points"), element.get("d")) if value)
 
 
 def _references(element: Any) -> list[str]:

@@ -473,6 +473,32 @@ def test_an_svg_figure_that_copies_itself_a_billion_times_is_refused(tmp_path: P
     assert not (record / "dist").exists()
 
 
+def marker_bomb(points: int = 40_000, inherited: bool = False) -> bytes:
+    """A marker of 900 circles at each of the vertices of a polyline (261 KB: CairoSVG draws 36 million circles),
+    its markers set on the polyline or, `inherited`, by `style=` on a group around it."""
+    circles = "".join(f'<circle cx="{i % 30}" cy="{i // 30}" r="0.5"/>' for i in range(900))
+    vertices = " ".join(f"{i % 100} {i // 100 % 100}" for i in range(points))
+    markers = 'marker-start="url(#m)" marker-mid="url(#m)" marker-end="url(#m)"'
+    line = f'<polyline points="{vertices}" fill="none" stroke="black" {"" if inherited else markers}/>'
+    if inherited:
+        line = f'<g style="marker: url(#m)">{line}</g>'
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+            f'<defs><marker id="m" markerWidth="30" markerHeight="30" markerUnits="userSpaceOnUse">{circles}</marker>'
+            f'</defs>{line}</svg>').encode()
+
+
+@pytest.mark.parametrize("inherited", [False, True], ids=["attributes", "style-on-a-group"])
+def test_an_svg_figure_whose_marker_repeats_36_million_circles_is_refused(tmp_path: Path, inherited: bool) -> None:
+    """A marker's repeats along a path are copies too: `check` said ok and `slides` ran for ever."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(marker_bomb(inherited=inherited))
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+
+
 def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tmp_path: Path) -> None:
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
@@ -494,6 +520,9 @@ def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tm
      b'<pattern id="p"><circle r="1"/></pattern></svg>', 2),  # a loop draws nothing; the pattern once more
     (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><g id="a"><circle r="1"/></g>'
      b'<use x:href="#a"/><use x:href="#a"/><use href="#missing"/></svg>', 4),
+    # a marker of 2 elements at each vertex of the line (3, counted as its 6 numbers), 3 times over: 36 copies
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><marker id="m"><circle r="1"/></marker>'
+     b'<polyline points="0,0 1,1 2,2" marker-start="url(#m)" marker-mid="url(#m)" marker-end="url(#m)"/></svg>', 36),
 ])
 def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
     assert media.svg_copies(etree.fromstring(svg)) == copies
