@@ -473,6 +473,17 @@ def test_an_svg_figure_that_copies_itself_a_billion_times_is_refused(tmp_path: P
     assert not (record / "dist").exists()
 
 
+SHEET = (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a{fill:url(#g)}</style><linearGradient id="g"><stop/>'
+         b'</linearGradient><rect class="a"/><rect/></svg>')
+
+
+def test_svg_copies_takes_a_large_sheet_to_match_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _MAX_SHEET_TESTS (rule, element) pairs, each rule that references is taken to match every element."""
+    assert media.svg_copies(etree.fromstring(SHEET)) == 2  # the gradient and its stop, for the one `.a`
+    monkeypatch.setattr(media, "_MAX_SHEET_TESTS", 1)
+    assert media.svg_copies(etree.fromstring(SHEET)) > 2
+
+
 def marker_bomb(points: int = 40_000, inherited: bool = False) -> bytes:
     """A marker of 900 circles at each of the vertices of a polyline (261 KB: CairoSVG draws 36 million circles),
     its markers set on the polyline or, `inherited`, by `style=` on a group around it."""
@@ -493,6 +504,28 @@ def test_an_svg_figure_whose_marker_repeats_36_million_circles_is_refused(tmp_pa
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
     (record / "course/media/cues.svg").write_bytes(marker_bomb(inherited=inherited))
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+
+
+def sheet_mask_bomb(levels: int = 6) -> bytes:
+    """3.2 KB: masks of 10 rectangles whose class gives them the mask of the level below, from a `<style>` sheet."""
+    sheet = "".join(f".k{i}{{mask:url(#m{i})}}" for i in range(levels))
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+             f'<style>{sheet}</style><defs><mask id="m0"><circle cx="5" cy="5" r="4" fill="white"/></mask>']
+    parts += [f'<mask id="m{i}">' + f'<rect width="100" height="100" fill="white" class="k{i - 1}"/>' * 10
+              + "</mask>" for i in range(1, levels)]
+    return ("".join(parts) + f'</defs><rect width="100" height="100" class="k{levels - 1}"/></svg>').encode()
+
+
+def test_an_svg_figure_whose_style_sheet_copies_a_million_times_is_refused(tmp_path: Path) -> None:
+    """References set by a `<style>` sheet's rules count for the elements they match: `check` said ok, `slides`
+    ran for ever."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(sheet_mask_bomb())
     for command in ("check", "slides"):
         result = coursebuild(command, record, timeout=60)
         assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
@@ -523,6 +556,11 @@ def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tm
     # a marker of 2 elements at each vertex of the line (3, counted as its 6 numbers), 3 times over: 36 copies
     (b'<svg xmlns="http://www.w3.org/2000/svg"><marker id="m"><circle r="1"/></marker>'
      b'<polyline points="0,0 1,1 2,2" marker-start="url(#m)" marker-mid="url(#m)" marker-end="url(#m)"/></svg>', 36),
+    # a sheet's rules count for what they match: the two `.a` (also in @media), not `.b`, nor a rule that
+    # does not parse; the gradient and its 2 stops drawn again for each
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a{fill:url(#g)} @media print{rect.a{stroke:url(#g)}}'
+     b' .b{fill:red} ]]{fill:url(#g)}</style><linearGradient id="g"><stop/><stop/></linearGradient>'
+     b'<rect class="a"/><rect class="a"/><rect class="b"/></svg>', 2 * 2 * 3),
 ])
 def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
     assert media.svg_copies(etree.fromstring(svg)) == copies
