@@ -39,6 +39,9 @@ MAX_RENDERED_BYTES = 16 * 1024 * 1024
 #: The most bytes all the templates of one build may render together (each build's environment counts
 #: afresh): many pages just under MAX_RENDERED_BYTES stop here. A course of 5,000 pages renders about 100 MB.
 MAX_BUILD_RENDERED_BYTES = 256 * 1024 * 1024
+#: The most bytes (UTF-8) one template's rendering may capture in all (set blocks, macro and `caller()` bodies,
+#: filter blocks, each bounded by MAX_RENDERED_BYTES too): a recursive macro holds a buffer at every level.
+MAX_CAPTURED_BYTES = 4 * MAX_RENDERED_BYTES
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -312,16 +315,21 @@ class _Captured(list[Any]):
     macro's or `caller()`'s body, a `{% filter %}` block), its length counted as it grows: refused past
     MAX_RENDERED_BYTES of UTF-8, like rendered text (joining 1,500 copies of a 1 MB text would take 1.5 GB)."""
 
-    __slots__ = ("length",)
+    __slots__ = ("length", "owner")
 
-    def __init__(self) -> None:
+    def __init__(self, owner: _Sandbox) -> None:
         super().__init__()
-        self.length = 0
+        self.length, self.owner = 0, owner
 
     def append(self, piece: Any) -> None:
-        self.length += _utf8_length(piece)
+        length = _utf8_length(piece)
+        self.length += length
+        self.owner.captured_bytes += length
         if self.length > MAX_RENDERED_BYTES:
             _too_much_rendered()
+        if self.owner.captured_bytes > MAX_CAPTURED_BYTES:
+            raise SecurityError(f"a template may not capture more than {MAX_CAPTURED_BYTES // 2**20} MB of text "
+                                "in all (in set blocks, macros and filter blocks)")
         super().append(piece)
 
     def extend(self, pieces: Any) -> None:
@@ -366,17 +374,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         _too_long(len(parts))
         return parts
 
-    @staticmethod
-    def captured() -> _Captured:
+    #: What the template being rendered captured so far, in UTF-8 bytes (bounded by MAX_CAPTURED_BYTES).
+    captured_bytes = 0
+
+    def captured(self) -> _Captured:
         """A new buffer for captured text (see `_Captured`)."""
-        return _Captured()
+        return _Captured(self)
 
     def concat(self, pieces: Any) -> str:
         """Jinja's join of captured text (and of a block called as `self.name()`), refused past
         MAX_RENDERED_BYTES of UTF-8; a piece that is not text (a `{% filter %}` block's filter gave a number)
         is an error."""
         if not isinstance(pieces, _Captured):
-            counted = _Captured()
+            counted = _Captured(self)
             counted.extend(pieces)
             pieces = counted
         for piece in pieces:
@@ -562,6 +572,8 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     or the build's templates together more than MAX_BUILD_RENDERED_BYTES."""
     pieces, length = [], 0
     before = getattr(env, "rendered_bytes", 0)
+    if isinstance(env, _Sandbox):
+        env.captured_bytes = 0  # MAX_CAPTURED_BYTES afresh for each template rendered
     rendering = env.get_template(name).generate(**context)
     for piece in rendering:
         if not isinstance(piece, str):  # a `{% filter %}` block whose filter gives a number, say

@@ -236,6 +236,16 @@ def test_captured_text_is_bounded_like_rendered_text(project: Path, tmp_path: Pa
                         rf"not render more than 16 MB {re.escape(FIX)}\n", result.stderr)  # in the loop
 
 
+def test_captured_text_is_bounded_in_all(project: Path, tmp_path: Path) -> None:
+    """A recursive macro holds 15 MB of distinct texts at each of 100 levels (1.5 GB) before any is joined."""
+    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s ~ i }}'
+                                   '{% endfor %}{% if n %}{{ m(n - 1) }}{% endif %}{% endmacro %}\n{{ m(100)|length }}')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may not "
+                             f"capture more than 64 MB of text in all (in set blocks, macros and filter blocks) {FIX}\n")
+
+
 def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, tmp_path: Path) -> None:
     override(project, "page.html", '<p>\n{% filter length %}x{% endfilter %}\n')
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
