@@ -253,13 +253,24 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
 def svg_copies(root: Any) -> int:
     """How many elements drawing the SVG element `root` makes besides its own: an element draws itself and
     its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh copy of everything the element it
-    references draws (SVG 2, 5.6 "The use element"). A reference back into itself draws nothing (renderers
-    refuse it). Linear in the size of the file, without recursion; stops counting past MAX_SVG_COPIES."""
+    references draws (SVG 2, 5.6 "The use element"); a reference to a `<marker>` draws it once at each vertex
+    of the element and of all it holds (markers are inherited), counted as the numbers of their `points`
+    and `d` (SVG 2, 13.7 "Markers"). A reference back into itself draws nothing (renderers refuse it). Linear
+    in the size of the file, without recursion; stops counting past MAX_SVG_COPIES. References set by the
+    rules of a `<style>` sheet count for the elements its selectors match (as CairoSVG and WeasyPrint apply
+    them, with cssselect2)."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
-    parts = [[index[child] for child in element if isinstance(child.tag, str)]
-             + [by_id[name] for name in _references(element) if name in by_id] for element in elements]
+    vertices = [_vertices(element) for element in elements]
+    for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
+        vertices[index[elements[i].getparent()]] += vertices[i]
+    markers = {i for i, element in enumerate(elements) if element.tag.rpartition("}")[2] == "marker"}
+    from_sheets = _sheet_references(root, elements, index)
+    parts = [[(index[child], 1) for child in element if isinstance(child.tag, str)]
+             + [(by_id[name], max(vertices[i], 1) if by_id[name] in markers else 1)
+                for name in _references(element) + from_sheets.get(i, []) if name in by_id]
+             for i, element in enumerate(elements)]
     cap = len(elements) + MAX_SVG_COPIES + 1
     drawn = [0] * len(elements)
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
@@ -268,13 +279,69 @@ def svg_copies(root: Any) -> int:
         i = stack[-1]
         if state[i] == 0:
             state[i] = 1
-            stack.extend(part for part in parts[i] if state[part] == 0)
+            stack.extend(part for part, _ in parts[i] if state[part] == 0)
             continue
         stack.pop()
         if state[i] == 1:
             state[i] = 2
-            drawn[i] = min(1 + sum(drawn[part] for part in parts[i] if state[part] == 2), cap)
+            drawn[i] = min(1 + sum(drawn[part] * times for part, times in parts[i] if state[part] == 2), cap)
     return max(drawn[0] - len(elements), 0)
+
+
+_NUMBER = re.compile(rb"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def _vertices(element: Any) -> int:
+    """At most how many vertices an element has where markers are drawn: a number of its `points` or `d`
+    stands for one (more than there are), a `<line>` has two."""
+    if element.tag.rpartition("}")[2] == "line":
+        return 2
+    return sum(len(_NUMBER.findall(value.encode())) for value in (element.get("points"), element.get("d")) if value)
+
+
+#: The most (rule with a `url(#…)`, element) pairs whose match is tested; past that, every such rule is taken
+#: to match every element (an upper bound), so that testing does not take long itself.
+_MAX_SHEET_TESTS = 1_000_000
+
+
+def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
+    """The ids each element (by its number in `elements`) references through the rules of the SVG's `<style>`
+    sheets (`.k{mask:url(#m)}`), also rules inside at-rules such as `@media`. A rule whose selector does not
+    parse matches nothing (renderers skip it too)."""
+    # imported only for the rare figure whose sheet references; they are CairoSVG's own (a core dependency)
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    rules = []
+    pending = [rule for element in elements if element.tag.rpartition("}")[2] == "style"
+               for text in ["".join(element.itertext())] if "url(" in text
+               for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)]
+    while pending:
+        rule = pending.pop()
+        if rule.type == "at-rule" and rule.content is not None:
+            pending += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+        elif rule.type == "qualified-rule":
+            names = _URL_REFERENCE.findall(tinycss2.serialize(rule.content))
+            if names:
+                rules.append((rule.prelude, names))
+    found: dict[int, list[str]] = {}
+    if len(rules) * len(elements) > _MAX_SHEET_TESTS:
+        every = [name for _, names in rules for name in names]
+        return {i: every for i in range(len(elements))}
+    matcher = cssselect2.Matcher()
+    for prelude, names in rules:
+        try:
+            selectors = cssselect2.compile_selector_list(prelude)
+        except cssselect2.SelectorError:
+            continue
+        for selector in selectors:
+            matcher.add_selector(selector, names)
+    for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
+        i = index.get(wrapper.etree_element)
+        if i is not None:
+            for *_, names in matcher.match(wrapper):
+                found.setdefault(i, []).extend(names)
+    return found
 
 
 def _references(element: Any) -> list[str]:

@@ -39,6 +39,9 @@ MAX_RENDERED_BYTES = 16 * 1024 * 1024
 #: The most bytes all the templates of one build may render together (each build's environment counts
 #: afresh): many pages just under MAX_RENDERED_BYTES stop here. A course of 5,000 pages renders about 100 MB.
 MAX_BUILD_RENDERED_BYTES = 256 * 1024 * 1024
+#: The most bytes (UTF-8) one template's rendering may capture in all (set blocks, macro and `caller()` bodies,
+#: filter blocks, each bounded by MAX_RENDERED_BYTES too): a recursive macro holds a buffer at every level.
+MAX_CAPTURED_BYTES = 4 * MAX_RENDERED_BYTES
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -297,8 +300,50 @@ def _refuse(what: str) -> None:
     raise SecurityError(f"{what} is not available in templates")
 
 
+def _utf8_length(piece: object) -> int:
+    if not isinstance(piece, str):
+        return 0
+    return len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
+
+
+def _too_much_rendered() -> None:
+    raise SecurityError(f"a template may not render more than {MAX_RENDERED_BYTES // 2**20} MB")
+
+
+class _Captured(list[Any]):
+    """The buffer of text a template captures without rendering it (a `{% set %}…{% endset %}` block, a
+    macro's or `caller()`'s body, a `{% filter %}` block), its length counted as it grows: refused past
+    MAX_RENDERED_BYTES of UTF-8, like rendered text (joining 1,500 copies of a 1 MB text would take 1.5 GB)."""
+
+    __slots__ = ("length", "owner")
+
+    def __init__(self, owner: _Sandbox) -> None:
+        super().__init__()
+        self.length, self.owner = 0, owner
+
+    def append(self, piece: Any) -> None:
+        length = _utf8_length(piece)
+        self.length += length
+        self.owner.captured_bytes += length
+        if self.length > MAX_RENDERED_BYTES:
+            _too_much_rendered()
+        if self.owner.captured_bytes > MAX_CAPTURED_BYTES:
+            raise SecurityError(f"a template may not capture more than {MAX_CAPTURED_BYTES // 2**20} MB of text "
+                                "in all (in set blocks, macros and filter blocks)")
+        super().append(piece)
+
+    def extend(self, pieces: Any) -> None:
+        for piece in pieces:
+            self.append(piece)
+
+
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, with `a ~ b` made through the environment so that its length is bounded."""
+    """Jinja's code generator, with `a ~ b` made through the environment so that its length is bounded,
+    and the buffers of captured text counted (`_Captured`)."""
+
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.captured()")
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.concatenate(")
@@ -328,6 +373,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         a text stops before it is twice that long)."""
         _too_long(len(parts))
         return parts
+
+    #: What the template being rendered captured so far, in UTF-8 bytes (bounded by MAX_CAPTURED_BYTES).
+    captured_bytes = 0
+
+    def captured(self) -> _Captured:
+        """A new buffer for captured text (see `_Captured`)."""
+        return _Captured(self)
+
+    def concat(self, pieces: Any) -> str:
+        """Jinja's join of captured text (and of a block called as `self.name()`), refused past
+        MAX_RENDERED_BYTES of UTF-8; a piece that is not text (a `{% filter %}` block's filter gave a number)
+        is an error."""
+        if not isinstance(pieces, _Captured):
+            counted = _Captured(self)
+            counted.extend(pieces)
+            pieces = counted
+        for piece in pieces:
+            if not isinstance(piece, str):
+                raise SecurityError(f"a template may only render text, not {type(piece).__name__}")
+        return "".join(pieces)
 
     def wrap_str_format(self, value: Any) -> Optional[Callable[..., str]]:
         """`text.format(...)` with its field widths and result bounded (see `_check_brace_format`)."""
@@ -509,8 +574,14 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     or the build's templates together more than MAX_BUILD_RENDERED_BYTES."""
     pieces, length = [], 0
     before = getattr(env, "rendered_bytes", 0)
+    if isinstance(env, _Sandbox):
+        env.captured_bytes = 0  # MAX_CAPTURED_BYTES afresh for each template rendered
     rendering = env.get_template(name).generate(**context)
     for piece in rendering:
+        if not isinstance(piece, str):  # a `{% filter %}` block whose filter gives a number, say
+            shown, line = _rendering_at(env, rendering, name)
+            raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: a template "
+                                  f"may only render text, not {type(piece).__name__} ({FIX})")
         length += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
         if length > max_bytes or before + length > MAX_BUILD_RENDERED_BYTES:
             shown, line = _rendering_at(env, rendering, name)

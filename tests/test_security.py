@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import struct
@@ -215,6 +216,42 @@ def test_a_template_is_bounded_in_bytes_not_characters(project: Path, tmp_path: 
     assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
     assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "
                              f"not render more than 16 MB {FIX}\n")
+
+
+@pytest.mark.parametrize("payload", [
+    '{% set s = "x" * 1000000 %}\n{% set t %}\n{% for i in range(1500) %}\n{{ s }}\n{% endfor %}\n{% endset %}{{ t|length }}',
+    '{% macro m() %}\n{% set s = "x" * 999000 %}\n{% for i in range(1500) %}\n{{ s ~ i }}\n{% endfor %}\n'
+    '{% endmacro %}{{ m()|length }}',
+    '{% set s = "x" * 1000000 %}\n{% filter length %}\n{% for i in range(1500) %}\n{{ s }}\n{% endfor %}\n'
+    '{% endfilter %}',
+    '{% macro m() %}{{ caller()|length }}{% endmacro %}{% set s = "x" * 1000000 %}\n{% call m() %}\n'
+    '{% for i in range(1500) %}\n{{ s }}\n{% endfor %}{% endcall %}',
+], ids=["set-block", "macro", "filter-block", "caller"])
+def test_captured_text_is_bounded_like_rendered_text(project: Path, tmp_path: Path, payload: str) -> None:
+    """Text a template captures (a set block, a macro's or caller()'s body, a filter block) and never renders
+    counts toward the same 16 MB: joined, these 110 bytes took 4.45 GB."""
+    override(project, "page.html", payload)
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+    assert re.fullmatch(r"templates/page\.html:[34]: template error: not allowed in a template: a template may "
+                        rf"not render more than 16 MB {re.escape(FIX)}\n", result.stderr)  # in the loop
+
+
+def test_captured_text_is_bounded_in_all(project: Path, tmp_path: Path) -> None:
+    """A recursive macro holds 15 MB of distinct texts at each of 100 levels (1.5 GB) before any is joined."""
+    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s ~ i }}'
+                                   '{% endfor %}{% if n %}{{ m(n - 1) }}{% endif %}{% endmacro %}\n{{ m(100)|length }}')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may not "
+                             f"capture more than 64 MB of text in all (in set blocks, macros and filter blocks) {FIX}\n")
+
+
+def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, tmp_path: Path) -> None:
+    override(project, "page.html", '<p>\n{% filter length %}x{% endfilter %}\n')
+    result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
+    assert result.returncode == 1 and not (tmp_path / "out").exists()
+    assert result.stderr == f"templates/page.html:2: template error: a template may only render text, not int {FIX}\n"
 
 
 def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path,
@@ -458,6 +495,65 @@ def test_an_svg_figure_that_copies_itself_a_billion_times_is_refused(tmp_path: P
     assert not (record / "dist").exists()
 
 
+SHEET = (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a{fill:url(#g)}</style><linearGradient id="g"><stop/>'
+         b'</linearGradient><rect class="a"/><rect/></svg>')
+
+
+def test_svg_copies_takes_a_large_sheet_to_match_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _MAX_SHEET_TESTS (rule, element) pairs, each rule that references is taken to match every element."""
+    assert media.svg_copies(etree.fromstring(SHEET)) == 2  # the gradient and its stop, for the one `.a`
+    monkeypatch.setattr(media, "_MAX_SHEET_TESTS", 1)
+    assert media.svg_copies(etree.fromstring(SHEET)) > 2
+
+
+def marker_bomb(points: int = 40_000, inherited: bool = False) -> bytes:
+    """A marker of 900 circles at each of the vertices of a polyline (261 KB: CairoSVG draws 36 million circles),
+    its markers set on the polyline or, `inherited`, by `style=` on a group around it."""
+    circles = "".join(f'<circle cx="{i % 30}" cy="{i // 30}" r="0.5"/>' for i in range(900))
+    vertices = " ".join(f"{i % 100} {i // 100 % 100}" for i in range(points))
+    markers = 'marker-start="url(#m)" marker-mid="url(#m)" marker-end="url(#m)"'
+    line = f'<polyline points="{vertices}" fill="none" stroke="black" {"" if inherited else markers}/>'
+    if inherited:
+        line = f'<g style="marker: url(#m)">{line}</g>'
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+            f'<defs><marker id="m" markerWidth="30" markerHeight="30" markerUnits="userSpaceOnUse">{circles}</marker>'
+            f'</defs>{line}</svg>').encode()
+
+
+@pytest.mark.parametrize("inherited", [False, True], ids=["attributes", "style-on-a-group"])
+def test_an_svg_figure_whose_marker_repeats_36_million_circles_is_refused(tmp_path: Path, inherited: bool) -> None:
+    """A marker's repeats along a path are copies too: `check` said ok and `slides` ran for ever."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(marker_bomb(inherited=inherited))
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+
+
+def sheet_mask_bomb(levels: int = 6) -> bytes:
+    """3.2 KB: masks of 10 rectangles whose class gives them the mask of the level below, from a `<style>` sheet."""
+    sheet = "".join(f".k{i}{{mask:url(#m{i})}}" for i in range(levels))
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+             f'<style>{sheet}</style><defs><mask id="m0"><circle cx="5" cy="5" r="4" fill="white"/></mask>']
+    parts += [f'<mask id="m{i}">' + f'<rect width="100" height="100" fill="white" class="k{i - 1}"/>' * 10
+              + "</mask>" for i in range(1, levels)]
+    return ("".join(parts) + f'</defs><rect width="100" height="100" class="k{levels - 1}"/></svg>').encode()
+
+
+def test_an_svg_figure_whose_style_sheet_copies_a_million_times_is_refused(tmp_path: Path) -> None:
+    """References set by a `<style>` sheet's rules count for the elements they match: `check` said ok, `slides`
+    ran for ever."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(sheet_mask_bomb())
+    for command in ("check", "slides"):
+        result = coursebuild(command, record, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert BOMB_LINE in result.stderr.splitlines(), (command, result.stderr)
+
+
 def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tmp_path: Path) -> None:
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
@@ -479,6 +575,14 @@ def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tm
      b'<pattern id="p"><circle r="1"/></pattern></svg>', 2),  # a loop draws nothing; the pattern once more
     (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><g id="a"><circle r="1"/></g>'
      b'<use x:href="#a"/><use x:href="#a"/><use href="#missing"/></svg>', 4),
+    # a marker of 2 elements at each vertex of the line (3, counted as its 6 numbers), 3 times over: 36 copies
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><marker id="m"><circle r="1"/></marker>'
+     b'<polyline points="0,0 1,1 2,2" marker-start="url(#m)" marker-mid="url(#m)" marker-end="url(#m)"/></svg>', 36),
+    # a sheet's rules count for what they match: the two `.a` (also in @media), not `.b`, nor a rule that
+    # does not parse; the gradient and its 2 stops drawn again for each
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a{fill:url(#g)} @media print{rect.a{stroke:url(#g)}}'
+     b' .b{fill:red} ]]{fill:url(#g)}</style><linearGradient id="g"><stop/><stop/></linearGradient>'
+     b'<rect class="a"/><rect class="a"/><rect class="b"/></svg>', 2 * 2 * 3),
 ])
 def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None:
     assert media.svg_copies(etree.fromstring(svg)) == copies
