@@ -10,13 +10,15 @@ is never read: a project that still has one builds exactly as one without it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Hashable, Optional, TypeVar
+import functools
+from typing import Any, Callable, Generic, Hashable, Optional, ParamSpec, TypeVar
 
 #: Where earlier versions of coursebuild kept a pickled cache; never read, never written.
 CACHE_DIR = ".coursebuild-cache"
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+P = ParamSpec("P")
 
 
 class Store(Generic[K, V]):
@@ -63,6 +65,22 @@ class BuildStore(Store[K, V]):
     def start(self) -> None:
         """Start a build: nothing is offered from the last one."""
         self.earlier, self.now = {}, {}
+
+
+def kept(key: Callable[P, K], keep: Callable[[V], bool] = lambda value: True
+         ) -> Callable[[Callable[P, V]], Callable[P, V]]:
+    """Decorate a function whose result is decided by `key(*its arguments)`: the result is kept in a `Store`,
+    so a build takes it from this build or the last instead of computing it again (unless `keep` refuses it)."""
+    def decorate(function: Callable[P, V]) -> Callable[P, V]:
+        store: Store[K, V] = Store()
+
+        @functools.wraps(function)
+        def remembered(*args: P.args, **kwargs: P.kwargs) -> V:
+            return store.make(key(*args, **kwargs), lambda: function(*args, **kwargs), keep)
+
+        return remembered
+
+    return decorate
 
 
 _STORES: list[Store[Any, Any]] = []

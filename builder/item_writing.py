@@ -90,18 +90,10 @@ class _Read:
         return match.group(0) if match else None
 
 
-#: Each text's `_Read`, by its Markdown: `coursebuild preview` takes the texts of unchanged questions from the
-#: last build.
-_READ: cache.Store[str, _Read] = cache.Store()
-
-
+@cache.kept(key=lambda markdown: markdown)  # `coursebuild preview` takes unchanged questions' texts from the last build
 def _read(markdown: str) -> _Read:
-    read = _READ.get(markdown)
-    if read is None:
-        text = plain(markdown)
-        read = _Read(text, tuple(w.lower() for w in _WORD.findall(text)))
-        _READ.put(markdown, read)
-    return read
+    text = plain(markdown)
+    return _Read(text, tuple(w.lower() for w in _WORD.findall(text)))
 
 
 def items(course: Course) -> Iterator[Item]:
@@ -145,6 +137,7 @@ def _share(q: Question) -> float:
     return sum(o.correct for o in q.options) / len(q.options)
 
 
+@cache.kept(key=lambda chances, count: (tuple(chances), count))  # for the next build, as `_read`
 def chance_of_at_least(chances: list[float], count: int) -> float:
     """The probability that `count` or more independent events happen, given each one's probability.
 
@@ -152,15 +145,6 @@ def chance_of_at_least(chances: list[float], count: int) -> float:
     that, the normal approximation with a continuity correction, which is then accurate to well
     within the 1-in-100 threshold and keeps a 5,000-question bank fast.
     """
-    return _CHANCES.make((tuple(chances), count), lambda: _chance_of_at_least(chances, count))
-
-
-#: chance_of_at_least by its arguments, kept for the next build (a preview rebuild after a page changed).
-_CHANCES: cache.Store[tuple[tuple[float, ...], int], float] = cache.Store()
-
-
-def _chance_of_at_least(chances: list[float], count: int) -> float:
-    """chance_of_at_least, computed."""
     mean = sum(chances)
     if count <= mean:
         return 1.0 if count <= 0 else 0.5  # at or below what chance gives: never unlikely

@@ -145,17 +145,15 @@ def convert(text: str, budget: Budget | None = None) -> Converted:
     return _convert(text, budget)
 
 
+def _kept(converted: Converted) -> bool:
+    """Whether a conversion may be kept for later: not one refused for want of the file's or the project's time
+    (it is converted when asked for again with time left, or in the next build)."""
+    return converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET)
+
+
+@cache.kept(key=lambda text, budget=None: text, keep=_kept)  # asked for by several checks and by rendering
 def convert_inline(text: str, budget: Budget | None = None) -> Converted:
-    """`_convert_inline`, whose results are cached by text like `convert`'s (a question's stem and options
-    are asked for by several checks and by rendering, in every build)."""
-    return _INLINE.make(text, lambda: _convert_inline(text, budget), lambda converted: converted.refused != OVER_BUDGET)
-
-
-_INLINE: cache.Store[str, Converted] = cache.Store()
-
-
-def _convert_inline(text: str, budget: Budget | None = None) -> Converted:
-    """Markdown as phrasing content (one paragraph), for question stems and options.
+    """Markdown as phrasing content (one paragraph), for question stems and options; cached by text.
 
     The text is read as one line whose start is never block syntax, so "1999. A good year",
     "- none" or "# of visits" stay text instead of becoming a list or heading inside a label.
@@ -212,12 +210,7 @@ def remember(text: str, converted: Converted) -> None:
 
 
 def _convert(text: str, budget: Budget | None = None) -> Converted:
-    converted = _CONVERSIONS.get(text)
-    if converted is None:
-        converted = _convert_uncached(text, budget)
-        if converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET):
-            _CONVERSIONS.put(text, converted)
-    return converted
+    return _CONVERSIONS.make(text, lambda: _convert_uncached(text, budget), _kept)
 
 
 def _convert_uncached(text: str, budget: Budget | None) -> Converted:
