@@ -37,7 +37,8 @@ EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)(?
 EXTERNAL_URL = re.compile(r"\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 
 
-def _local_name(element: Any) -> str:
+def local_name(element: Any) -> str:
+    """An element's name without its namespace, in lower case; "" for a comment or processing instruction."""
     return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
 
 
@@ -137,7 +138,7 @@ def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
         if isinstance(element, etree._Entity):
             found.append((element, None, element.sourceline or 1, f"entity reference `&{element.name};`"))
             continue
-        name = _local_name(element)
+        name = local_name(element)
         if name in ACTIVE_ELEMENTS and (name != "meta" or element.get("http-equiv") is not None):
             found.append((element, None, element.sourceline or 1, f"<{etree.QName(element).localname}> element"))
             continue

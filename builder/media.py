@@ -20,7 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from builder import cache
-from builder.active_content import without_script
+from builder.active_content import local_name, without_script
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -120,6 +120,12 @@ def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
     if not stat.S_ISREG(mode):
         return f"is not a regular file ({target} is a FIFO, a device or a socket)", "replace it with the file itself"
     return None
+
+
+def may_read(root: Path, target: str) -> bool:
+    """Whether the linked project file `target` may be read to be checked or packaged: `readable_problem` and
+    `size_problem` find nothing (those that may not are reported by validation, and never opened)."""
+    return readable_problem(root, target) is None and size_problem(root, target) is None
 
 
 def file_mode(path: Path) -> int | None:
@@ -265,7 +271,7 @@ def svg_copies(root: Any) -> int:
     vertices = [_vertices(element) for element in elements]
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
-    markers = {i for i, element in enumerate(elements) if element.tag.rpartition("}")[2] == "marker"}
+    markers = {i for i, element in enumerate(elements) if local_name(element) == "marker"}
     from_sheets = _sheet_references(root, elements, index)
     parts = [[(index[child], 1) for child in element if isinstance(child.tag, str)]
              + [(by_id[name], max(vertices[i], 1) if by_id[name] in markers else 1)
@@ -294,7 +300,7 @@ _NUMBER = re.compile(rb"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 def _vertices(element: Any) -> int:
     """At most how many vertices an element has where markers are drawn: a number of its `points` or `d`
     stands for one (more than there are), a `<line>` has two."""
-    if element.tag.rpartition("}")[2] == "line":
+    if local_name(element) == "line":
         return 2
     return sum(len(_NUMBER.findall(value.encode())) for value in (element.get("points"), element.get("d")) if value)
 
@@ -313,7 +319,7 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
     rules = []
-    pending = [rule for element in elements if element.tag.rpartition("}")[2] == "style"
+    pending = [rule for element in elements if local_name(element) == "style"
                for text in ["".join(element.itertext())] if "url(" in text
                for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)]
     while pending:
@@ -347,7 +353,7 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
 def _references(element: Any) -> list[str]:
     """The ids an SVG element draws a copy of: its `href` if it is a `<use>`, and `url(#id)` in attributes."""
     names = [value[1:] for value in (element.get("href"), element.get(_XLINK_HREF))
-             if value and value.startswith("#") and element.tag.rpartition("}")[2] == "use"]
+             if value and value.startswith("#") and local_name(element) == "use"]
     for value in element.attrib.values():
         if "url(" in value:
             names += _URL_REFERENCE.findall(value)

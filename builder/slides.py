@@ -34,7 +34,7 @@ from lxml import html as lxml_html
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
-from builder.media import containment_problem, file_content_problem, size_problem
+from builder.media import file_content_problem, may_read
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -596,7 +596,7 @@ def usable(root: Path, path: str) -> bool:
     be packaged (inside course/ or quizzes/; never read otherwise), it exists, validation finds its
     content sound, and `_unusable` finds nothing."""
     file = root / path
-    if containment_problem(root, path) is not None or not file.is_file() or size_problem(root, path) is not None:
+    if not may_read(root, path):
         return False
     data = file.read_bytes()
     return file_content_problem(path, data) is None and _unusable(path, data) is None
@@ -981,8 +981,7 @@ def _active_parts(presentation: Presentation) -> list[str]:
 
 def _figure_problems(course: Course, figure: Figure) -> list[Problem]:
     path = course.root / figure.path
-    if containment_problem(course.root, figure.path) is not None or not path.is_file() \
-            or size_problem(course.root, figure.path) is not None:
+    if not may_read(course.root, figure.path):
         return []  # validation reports missing, too large and unpackageable files, and never reads them
     data = path.read_bytes()
     if file_content_problem(figure.path, data) is not None:

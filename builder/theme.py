@@ -582,7 +582,7 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
             shown, line = _rendering_at(env, rendering, name)
             raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: a template "
                                   f"may only render text, not {type(piece).__name__} ({FIX})")
-        length += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
+        length += _utf8_length(piece)
         if length > max_bytes or before + length > MAX_BUILD_RENDERED_BYTES:
             shown, line = _rendering_at(env, rendering, name)
             limit = (f"{max_bytes // 2**20} MB" if length > max_bytes

@@ -27,6 +27,7 @@ from builder.media import (
     containment_problem,
     file_content_problem,
     file_mode,
+    may_read,
     size_problem,
     svg_drawing_problem,
 )
@@ -697,6 +698,8 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     """
     seen: set[str] = set()
     parsed: set[str] = set()  # SVG and HTML files linked, not shown as pictures: they must parse
+    readable: dict[str, bool] = {}  # each target's `may_read`, asked once
+    contents: dict[str, bytes] = {}  # each SVG and HTML file, read once
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
@@ -707,12 +710,15 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
-            if containment_problem(course.root, target) or not (course.root / target).is_file() \
-                    or size_problem(course.root, target):
+            if target not in readable:
+                readable[target] = may_read(course.root, target)
+            if not readable[target]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
+            if suffix in SVG_TYPES | HTML_TYPES and target not in contents:
+                contents[target] = (course.root / target).read_bytes()
             if reference.tag != "img" and suffix in SVG_TYPES | HTML_TYPES and target not in parsed:
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
-                if broken := unreadable((course.root / target).read_bytes(), suffix):
+                if broken := unreadable(contents[target], suffix):
                     yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
                                   "fix or re-export the file as UTF-8; a browser may run what it can read of it")
             if target in seen:
@@ -727,10 +733,9 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
             elif suffix in SVG_TYPES | HTML_TYPES:
-                data = (course.root / target).read_bytes()
-                if suffix == ".svg" and (drawing := svg_drawing_problem(data)):
+                if suffix == ".svg" and (drawing := svg_drawing_problem(contents[target])):
                     yield Problem(target, *drawing)
-                for line, what in script_in(data, suffix):
+                for line, what in script_in(contents[target], suffix):
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)
