@@ -36,8 +36,8 @@ MAX_FORMAT_WIDTH = 10_000
 #: (`"😀" * 1000000` 127 times) would otherwise make gigabytes, in memory and on disk, for every page. A page
 #: of this course is at most 120 KB.
 MAX_RENDERED_BYTES = 16 * 1024 * 1024
-#: The most bytes all the templates of one build may render together (each build's environment counts
-#: afresh): many pages just under MAX_RENDERED_BYTES stop here. A course of 5,000 pages renders about 100 MB.
+#: The most bytes all the templates of one build may render together (counted afresh at each build's start):
+#: many pages just under MAX_RENDERED_BYTES stop here. A course of 5,000 pages renders about 100 MB.
 MAX_BUILD_RENDERED_BYTES = 256 * 1024 * 1024
 #: The most bytes (UTF-8) one template's rendering may capture in all (set blocks, macro and `caller()` bodies,
 #: filter blocks, each bounded by MAX_RENDERED_BYTES too): a recursive macro holds a buffer at every level.
@@ -365,8 +365,6 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _CodeGenerator
-    #: What the templates of this build rendered so far, in UTF-8 bytes (bounded by MAX_BUILD_RENDERED_BYTES).
-    rendered_bytes = 0
 
     def concatenate(self, parts: Any) -> Any:
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
@@ -515,8 +513,6 @@ class Theme:
         if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
             env = self._new_environment()
         _ENVIRONMENTS.put(self.folders, env)
-        if isinstance(env, _Sandbox):
-            env.rendered_bytes = 0  # a new build: MAX_BUILD_RENDERED_BYTES afresh
         return env
 
     def _new_environment(self) -> jinja2.Environment:
@@ -569,11 +565,16 @@ def render_template(env: jinja2.Environment, name: str, *, max_bytes: int = MAX_
     return rendered
 
 
+#: What each environment's templates rendered so far in this build, in UTF-8 bytes (MAX_BUILD_RENDERED_BYTES);
+#: forgotten when the next build starts (`cache.start_build`).
+_RENDERED: cache.BuildStore[jinja2.Environment, int] = cache.BuildStore()
+
+
 def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, object], max_bytes: int) -> str:
     """The template `name` rendered, refused as soon as it makes more than `max_bytes` bytes of UTF-8,
     or the build's templates together more than MAX_BUILD_RENDERED_BYTES."""
     pieces, length = [], 0
-    before = getattr(env, "rendered_bytes", 0)
+    before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
         env.captured_bytes = 0  # MAX_CAPTURED_BYTES afresh for each template rendered
     rendering = env.get_template(name).generate(**context)
@@ -590,8 +591,7 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
             raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
                                   f"in a template: a template may not render more than {limit} ({FIX})")
         pieces.append(piece)
-    if isinstance(env, _Sandbox):
-        env.rendered_bytes = before + length
+    _RENDERED.put(env, before + length)
     return "".join(pieces)
 
 
