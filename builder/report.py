@@ -152,8 +152,7 @@ def render_report(course: Course, report: Report, format_: Literal["html", "md",
     """The report as JSON, Markdown or HTML (from the `report.html` / `report.md` templates)."""
     if format_ == "json":
         return json.dumps(report.model_dump(), indent=2, ensure_ascii=False) + "\n"
-    env = Theme.for_project(course.root).environment()
-    env.autoescape = format_ == "html"
+    env = Theme.for_project(course.root).environment()  # report.md is not HTML-escaped (theme.AUTOESCAPE)
     if format_ == "md":
         report = Report.model_validate(_markdown_text(report.model_dump()))
     return render_template(env, f"report.{format_}", r=report, language=course.settings.language)

@@ -359,6 +359,11 @@ def _plain_fields(kind: type) -> frozenset[str]:
     return frozenset(name for name in fields if not name.startswith("_"))
 
 
+#: Whether a template escapes HTML, by its name: all but Markdown templates (Jinja's `select_autoescape`).
+AUTOESCAPE = jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",), default_for_string=True,
+                                      default=True)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox: no access to Python internals, no changing lists and dicts in place (`l.extend(l)`
     in a loop doubles a list each time), and a bound on every text or list a template makes."""
@@ -516,7 +521,9 @@ class Theme:
         return env
 
     def _new_environment(self) -> jinja2.Environment:
-        env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=True, undefined=jinja2.StrictUndefined,
+        # HTML escaped in every template but Markdown ones (`report.md`), decided by the template's name when it
+        # is compiled: one environment serves both, and its compiled templates are kept between builds
+        env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=AUTOESCAPE, undefined=jinja2.StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
         env.filters.update(_bounded_filters())
         del env.globals["lipsum"]  # `lipsum(3000000)` makes gigabytes of text

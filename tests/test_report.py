@@ -105,3 +105,15 @@ def test_markdown_report_shows_course_texts_as_text(project: Path) -> None:
     assert f"| 1.01 {escaped} | 1 | 1 | 1 |" in result.stdout
     assert f"| **LO1** {escaped} second line | 3: welcome, baby-cues, check-cues |" in result.stdout
     assert "<" not in result.stdout and ">" not in result.stdout
+
+
+def test_a_markdown_report_leaves_the_pages_of_a_later_build_escaped(project: Path, tmp_path: Path) -> None:
+    """The Markdown report is not HTML-escaped; a build after it in the same process (`check` renders both, a
+    preview or a test run builds many) must still escape its pages: a report once switched escaping off for
+    the templates compiled after it, so titles went out raw and macros' HTML came out as text."""
+    assert run("report", project, "--format", "md", "-o", tmp_path / "report.md").exit_code == 0
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    welcome = (tmp_path / "out" / "mini-course-1.0-web" / "pages" / "welcome.html").read_text(encoding="utf-8")
+    assert "Reading a baby&#39;s cues</a>" in welcome
+    final = (tmp_path / "out" / "mini-course-1.0-web" / "pages" / "final-check.html").read_text(encoding="utf-8")
+    assert '<form class="question"' in final and "&lt;form" not in final
