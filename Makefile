@@ -18,7 +18,7 @@ PYTEST_JOBS ?= --numprocesses auto --maxprocesses 4 --dist loadgroup
 
 .PHONY: build wheel test lock setup setup-test clean
 
-build: setup wheel  ## set up, build the course into dist/, and the installable wheel beside it
+build: setup node_modules/.installed wheel  ## set up (scorm-again for preview too), build the course into dist/, and the installable wheel beside it
 	$(BIN)/coursebuild build .
 
 wheel: $(UV)  ## dist/coursebuild-<version>-py3-none-any.whl (the only wheel there)
