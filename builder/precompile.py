@@ -43,13 +43,13 @@ def generated() -> dict[str, str]:
     """The text of each file of `builder/compiled_templates/` by its name: a module per template, and the index.
 
     Raises ValueError if two templates' names make the same module name."""
+    modules = {name: module_name(name) for name in template_names()}
+    if len(set(modules.values())) < len(modules):
+        raise ValueError(f"two built-in templates would be compiled to the same module: {sorted(modules)}")
     env = Theme((builtin_templates(),)).environment()
     assert env.loader is not None
     files, index = {}, []
-    for name in template_names():
-        module = module_name(name)
-        if f"{module}.py" in files:
-            raise ValueError(f"two built-in templates would be compiled to {module}.py: rename one")
+    for name, module in modules.items():
         source, filename, _ = env.loader.get_source(env, name)
         code = env.compile(source, name, filename, raw=True)
         files[f"{module}.py"] = (f"# Generated from builder/templates/{name} by `make templates`: do not edit.\n"
