@@ -26,7 +26,7 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def spy(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
         names.append(str(name))
-        return compile_text(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+        return compile_text(self, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", spy)
     return names
