@@ -16,7 +16,7 @@ export UV_COMPILE_BYTECODE := 1
 # in one process carry an xdist_group mark. `make test PYTEST_JOBS=-n0` runs them all in this process.
 PYTEST_JOBS ?= --numprocesses auto --maxprocesses 4 --dist loadgroup
 
-.PHONY: build wheel test lock setup setup-test clean
+.PHONY: build wheel test lock setup setup-test clean templates
 
 build: setup node_modules/.installed wheel  ## set up (scorm-again for preview too), build the course into dist/, and the installable wheel beside it
 	$(BIN)/coursebuild build .
@@ -33,6 +33,9 @@ test: setup-test wheel  ## set up everything the tests need, then run them all; 
 	$(BIN)/pytest $(PYTEST_JOBS) --cov --cov-report=term --cov-report=json:test-artifacts/coverage.json
 	$(BIN)/python tests/coverage_floor.py test-artifacts/coverage.json
 	PYTHON=$(PYTHON) bash tests/install_check.sh
+
+templates: setup  ## after changing a built-in template or theme.py's environment: compile builder/templates/ ahead (commit the result)
+	$(BIN)/python -m builder.precompile
 
 lock: $(UV)  ## after changing dependencies in pyproject.toml: re-resolve uv.lock (commit it)
 	$(UV) lock

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
 import os
 import re
 import stat
 import string
 from dataclasses import dataclass
 from importlib import resources
+from importlib.abc import InspectLoader
 from pathlib import Path
-from typing import Any, Callable, Optional
+from types import CodeType
+from typing import Any, Callable, Mapping, MutableMapping, Optional
 
 import jinja2
 from jinja2 import filters as jinja_filters
@@ -21,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
-from builder import cache
+from builder import cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
@@ -96,11 +100,31 @@ class _FolderLoader(jinja2.BaseLoader):
     (a symlink to `/etc/passwd`, a FIFO, a device).
     """
 
-    def __init__(self, folders: tuple[Path, ...]):
+    def __init__(self, folders: tuple[Path, ...], precompiled: Optional[Path] = None):
         self.folders = folders
+        #: The folder whose templates may come compiled ahead (the built-in one; see `load`).
+        self.precompiled = precompiled
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate, _ = self._source(template)
+        return source, filename, uptodate
+
+    def load(self, environment: jinja2.Environment, name: str,
+             globals: Optional[MutableMapping[str, Any]] = None) -> jinja2.Template:
+        """The template `name`, as Jinja's own loaders make it, but a built-in template whose module compiled
+        ahead matches it (`_precompiled_code`) is not compiled again. A project's own templates are always
+        compiled from their text, in the sandbox."""
+        source, filename, uptodate, folder = self._source(name)
+        code = _precompiled_code(environment, name, source) if folder == self.precompiled else None
+        if code is None:
+            code = environment.compile(source, name, filename)
+        else:  # the template's file, not the module's, in tracebacks (`_where`, `_template_fix`)
+            code = code.replace(co_filename=filename)
+        return environment.template_class.from_code(environment, code, {} if globals is None else globals, uptodate)
+
+    def _source(self, template: str) -> tuple[str, str, Callable[[], bool], Path]:
+        """`get_source`'s (text, file, uptodate), and the folder the template was found in."""
         parts = template.split("/")
         if "\\" in template or any(part in ("", ".", "..") for part in parts):
             raise _NotATemplateName(f"`{template}` is not a template name")
@@ -117,7 +141,7 @@ class _FolderLoader(jinja2.BaseLoader):
         except UnicodeDecodeError as exc:
             raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
                                   f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
-        return source, str(path), functools.partial(self._unchanged, parts, folder, real, source)
+        return source, str(path), functools.partial(self._unchanged, parts, folder, real, source), folder
 
     def _find(self, parts: list[str]) -> Optional[tuple[Path, Path]]:
         """The first of the folders that has the template, and its path there; None if none has it."""
@@ -486,6 +510,52 @@ def builtin_templates() -> Path:
     return Path(str(resources.files("builder") / "templates"))
 
 
+def compile_fingerprint(env: jinja2.Environment, name: str) -> str:
+    """sha256 (hex) of what Jinja2 bakes into the code it compiles for the template `name`, besides the
+    template's text and Jinja2's version: the environment's class, its code generator's and the operators
+    its sandbox intercepts; the syntax and whitespace options; whether `name` is HTML-escaped (`AUTOESCAPE`);
+    the extensions; and, by name, how each filter and test is called (`pass_context` and the like). Code
+    compiled ahead under another fingerprint is not used (`_precompiled_code`).
+
+    The code generator's own methods are not in it: tests/test_theme_precompiled.py compiles every built-in
+    template again and fails if any compiled module differs."""
+
+    def calls(functions: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return sorted((key, repr(getattr(function, "jinja_pass_arg", None))) for key, function in functions.items())
+
+    def qualified(kind: Any) -> Optional[str]:
+        return None if kind is None else f"{kind.__module__}.{kind.__qualname__}"
+
+    options = (qualified(type(env)), qualified(env.code_generator_class),
+               sorted(getattr(env, "intercepted_binops", ())), sorted(getattr(env, "intercepted_unops", ())),
+               env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+               env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+               env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
+               env.is_async, qualified(env.finalize), env.autoescape(name) if callable(env.autoescape)
+               else env.autoescape, sorted(env.extensions), calls(env.filters), calls(env.tests))
+    return hashlib.sha256(repr(options).encode("utf-8")).hexdigest()
+
+
+def _precompiled_code(env: jinja2.Environment, name: str, source: str) -> Optional[CodeType]:
+    """The code of the built-in template `name` as compiled ahead into `builder/compiled_templates/` (`make
+    templates`), if it was compiled from this very text (sha256), by this version of Jinja2, with these
+    options (`compile_fingerprint`); else None, and the template is compiled from its text.
+
+    Only package files are read: Python's import system gives the module's code (from its `.pyc` when
+    there is one)."""
+    entry = compiled_templates.TEMPLATES.get(name)
+    if entry is None or compiled_templates.JINJA2_VERSION != jinja2.__version__:
+        return None
+    module, text_sha256, fingerprint = entry
+    if (hashlib.sha256(source.encode("utf-8")).hexdigest() != text_sha256
+            or compile_fingerprint(env, name) != fingerprint):
+        return None
+    spec = importlib.util.find_spec(f"{compiled_templates.__name__}.{module}")
+    if spec is None or not isinstance(spec.loader, InspectLoader):
+        return None
+    return spec.loader.get_code(spec.name)
+
+
 @dataclass(frozen=True)
 class Theme:
     """Where templates come from: the project's `templates/` first, then the built-in ones."""
@@ -509,10 +579,11 @@ class Theme:
     def environment(self) -> jinja2.Environment:
         """One sandboxed Jinja2 environment, autoescaping, strict about undefined names.
 
-        Templates compile in memory only: nothing compiled is read from or written to disk. The
-        environment, with the templates it compiled, is kept for the next build in this process
-        (`preview`), and made anew when a template it compiled changed. Templates are not checked for
-        changes during a build.
+        Templates compile in memory only: no compiled template is written to disk, and the only compiled
+        code read is the package's own (its built-in templates compiled ahead, used only when they match:
+        `_precompiled_code`), never a project's or a cache's. The environment, with the templates it
+        compiled, is kept for the next build in this process (`preview`), and made anew when a template it
+        compiled changed. Templates are not checked for changes during a build.
         """
         env = _ENVIRONMENTS.get(self.folders)
         if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
@@ -522,9 +593,11 @@ class Theme:
 
     def _new_environment(self) -> jinja2.Environment:
         # HTML escaped in every template but Markdown ones (`report.md`), decided by the template's name when it
-        # is compiled: one environment serves both, and its compiled templates are kept between builds
-        env = _Sandbox(loader=_FolderLoader(self.folders), autoescape=AUTOESCAPE, undefined=jinja2.StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+        # is compiled: one environment serves both, and its compiled templates are kept between builds.
+        # The built-in templates come compiled ahead when they match (`_precompiled_code`).
+        env = _Sandbox(loader=_FolderLoader(self.folders, builtin_templates()), autoescape=AUTOESCAPE,
+                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True, auto_reload=False)
         env.filters.update(_bounded_filters())
         del env.globals["lipsum"]  # `lipsum(3000000)` makes gigabytes of text
         env.filters["inline"] = inline

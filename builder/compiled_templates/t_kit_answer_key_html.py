@@ -1,0 +1,67 @@
+# Generated from builder/templates/kit/answer-key.html by `make templates`: do not edit.
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'kit/answer-key.html'
+
+def root(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    parent_template = None
+    pass
+    parent_template = environment.get_template('kit/base.html', 'kit/answer-key.html')
+    for name, parent_block in parent_template.blocks.items():
+        context.blocks.setdefault(name, []).append(parent_block)
+    yield from parent_template.root_render_func(context)
+
+def block_title(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    _block_vars = {}
+    pass
+    yield 'Questionnaire answer key'
+
+def block_body(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    _block_vars = {}
+    l_0_questions = resolve('questions')
+    pass
+    l_1_loop = missing
+    for l_1_q, l_1_loop in LoopContext((undefined(name='questions') if l_0_questions is missing else l_0_questions), undefined):
+        _loop_vars = {}
+        pass
+        yield '<div class="question">\n<p><strong>'
+        yield escape(environment.getattr(l_1_loop, 'index'))
+        yield '.</strong> '
+        yield escape(environment.getattr(l_1_q, 'stem'))
+        yield '</p>\n<p><strong>Answer:</strong> '
+        def t_1(fiter):
+            for l_2_o in fiter:
+                if environment.getattr(l_2_o, 'correct'):
+                    yield l_2_o
+        l_2_loop = missing
+        for l_2_o, l_2_loop in LoopContext(t_1(environment.getattr(l_1_q, 'options')), undefined):
+            _loop_vars = {}
+            pass
+            yield escape(environment.getattr(l_2_o, 'label'))
+            yield '. '
+            yield escape(environment.getattr(l_2_o, 'text'))
+            if (not environment.getattr(l_2_loop, 'last')):
+                pass
+                yield '; '
+        l_2_loop = l_2_o = missing
+        yield '</p>\n'
+        yield escape(environment.getattr(l_1_q, 'explanation'))
+        yield '\n</div>\n'
+    l_1_loop = l_1_q = missing
+
+blocks = {'title': block_title, 'body': block_body}
+debug_info = '1=12&2=17&3=27&4=37&6=41&7=45&8=61'

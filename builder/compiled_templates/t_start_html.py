@@ -1,0 +1,45 @@
+# Generated from builder/templates/start.html by `make templates`: do not edit.
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'start.html'
+
+def root(context, missing=missing, environment=environment):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_language = resolve('language')
+    l_0_course_title = resolve('course_title')
+    l_0_first_page = resolve('first_page')
+    try:
+        t_1 = environment.filters['direction']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'direction' found.")
+    pass
+    yield '<!doctype html>\n<html lang="'
+    yield escape((undefined(name='language') if l_0_language is missing else l_0_language))
+    yield '" dir="'
+    yield escape(t_1((undefined(name='language') if l_0_language is missing else l_0_language)))
+    yield '">\n<head>\n'
+    l_1_title = (undefined(name='course_title') if l_0_course_title is missing else l_0_course_title)
+    l_1_script = 'course.js'
+    pass
+    template = environment.get_template('head.html', 'start.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'script': l_1_script, 'title': l_1_title}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    l_1_title = l_1_script = missing
+    yield '</head>\n<body class="start" data-first="'
+    yield escape((undefined(name='first_page') if l_0_first_page is missing else l_0_first_page))
+    yield '">\n<main id="main">\n  <h1>'
+    yield escape((undefined(name='course_title') if l_0_course_title is missing else l_0_course_title))
+    yield '</h1>\n  <p><a class="button start-link" href="'
+    yield escape((undefined(name='first_page') if l_0_first_page is missing else l_0_first_page))
+    yield '">Start the course</a></p>\n</main>\n</body>\n</html>\n'
+
+blocks = {}
+debug_info = '2=21&4=28&6=36&8=38&9=40'
