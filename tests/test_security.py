@@ -247,6 +247,53 @@ def test_captured_text_is_bounded_in_all(project: Path, tmp_path: Path) -> None:
                              f"capture more than 64 MB of text in all (in set blocks, macros and filter blocks) {FIX}\n")
 
 
+MADE = "a template may not make more than 64 MB of text, lists and namespace values in one rendering"
+
+
+@pytest.mark.parametrize(("payload", "commands"), [
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s ~ i] %}{% endfor %}{{ ns.l|length }}', ("build", "check")),
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s|replace("x", "y", i + 1)] %}{% endfor %}{{ ns.l|length }}', ("build",)),
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s.replace("x", "y", i + 1)] %}{% endfor %}{{ ns.l|length }}', ("build",)),
+], ids=["concatenation", "filter", "method"])
+def test_what_a_template_keeps_in_a_namespace_is_bounded(project: Path, tmp_path: Path, payload: str,
+                                                         commands: tuple[str, ...]) -> None:
+    """Kept in a namespace, never rendered nor captured: 1,500 texts of 1 MB took 1.5 GB (issue 18, fifth
+    attack N4); `check` renders the templates too."""
+    override(project, "page.html", payload)
+    for command in commands:
+        result = coursebuild(command, project, *(["--out", tmp_path / "out"] if command == "build" else []),
+                             timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+        assert result.stderr.splitlines()[0] == (f"templates/page.html:1: template error: not allowed in a template: "
+                                                 f"{MADE} (what it keeps in variables counts too) {FIX}")
+
+
+def test_every_namespace_set_counts(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain of two-item lists made by literals, kept by setting a namespace's attribute: ten million of them
+    took 0.8 GB. Here with an allowance of 1 MB, which 100,000 sets exceed."""
+    monkeypatch.setattr(theme, "MAX_MADE_BYTES", 2**20)
+    override(project, "page.html", '{% set ns = namespace(l=none) %}{% for i in range(1000) %}{% for j in range(100) %}'
+                                   '{% set ns.l = [ns.l, j] %}{% endfor %}{% endfor %}{{ ns.l|length }}')
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may not "
+                             "make more than 1 MB of text, lists and namespace values in one rendering (what it keeps "
+                             f"in variables counts too) {FIX}\n")
+
+
+def test_a_template_may_still_keep_a_list_in_a_namespace(project: Path, tmp_path: Path) -> None:
+    """2,000 items added one at a time (each `+` makes the whole list again): far inside the allowance."""
+    override(project, "contents.html", '{% set ns = namespace(l=[], d={}) %}{% for i in range(2000) %}'
+                                       '{% set ns.l = ns.l + ["item " ~ i] %}{% endfor %}'
+                                       '{% set ns.d = dict(n=ns.l|length) %}<p>kept {{ ns.d.n }}</p>')
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    pages = (tmp_path / "out" / WEB).rglob("*.html")
+    assert any("<p>kept 2000</p>" in page.read_text(encoding="utf-8") for page in pages)
+
+
 def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, tmp_path: Path) -> None:
     override(project, "page.html", '<p>\n{% filter length %}x{% endfilter %}\n')
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
