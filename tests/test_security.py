@@ -420,6 +420,24 @@ def test_export_tells_of_script_removed_from_a_file_it_embeds(project: Path, tmp
     assert "LMSSetValue" not in (tmp_path / "q.xml").read_text(encoding="utf-8")
 
 
+def test_export_shows_build_s_warnings_and_only_advice_for_its_format(project: Path, tmp_path: Path) -> None:
+    """A stem's SVG holding `<script>`: `export --format moodle-xml` says the script was removed, as `build` does,
+    and gives no warning that GIFT refuses the file, advising Moodle XML (issue 18, fifth attack G8)."""
+    (project / "course/media/s2.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                                                 '<circle r="5"/></svg>', encoding="utf-8")
+    edit(project / "quizzes/final.yaml", "stem: A new parent seems isolated. What do you do first?",
+         'stem: "Which is it? ![s](../course/media/s2.svg)"')
+    removed = ("course/media/s2.svg:1: warning: script removed from this file: <script> element (media run inside the "
+               "package, where script could change the learner's score; remove it from the file)")
+    built = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert built.exit_code == 0 and removed in built.stderr.splitlines()
+    exported = run("export", project, "--format", "moodle-xml", "-o", tmp_path / "q.xml")
+    assert exported.exit_code == 0, exported.output
+    assert exported.stderr.splitlines() == [removed]
+    gift = run("export", project, "--format", "gift", "-o", tmp_path / "q.gift")
+    assert gift.exit_code == 1 and "which `export --format gift` refuses" in gift.stderr
+
+
 ENTITY_SVG = ("<!DOCTYPE svg [<!ENTITY s \"<script>document.documentElement.setAttribute('data-pwned','x')</script>\">]>"
               '<svg xmlns="http://www.w3.org/2000/svg"><g>&s;</g></svg>')
 XHTML = ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="p.xsl"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
