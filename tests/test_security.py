@@ -1084,6 +1084,32 @@ def test_a_full_disk_gives_one_line_and_exit_code_3(project: Path, tmp_path: Pat
     assert list(out.iterdir()) == []  # nothing half-written
 
 
+def test_a_build_stopped_by_a_full_disk_leaves_the_previous_build_whole(project: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the web folder is written: the zips of this build, written already, do not appear
+    beside the older web folder; the previous build stays as it was (issue 18, fifth attack N7)."""
+    out = tmp_path / "out"
+    assert run("build", project, "--out", out).exit_code == 0
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    edit(project / CUES, "Babies tell us", "Babies show us")
+    real_write_bytes = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:
+        if f".{WEB}." in str(path):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = run("build", project, "--out", out)
+    assert result.exit_code == 3
+    assert result.stderr == (f"{out / WEB}: cannot write: No space left on device (free some disk space, then run "
+                             "the command again)\n")
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before  # no temporary either
+    monkeypatch.undo()
+    assert run("build", project, "--out", out).exit_code == 0
+    assert (out / SCORM12).read_bytes() != before[out / SCORM12]  # this build's outputs differ from the last
+
+
 def test_a_read_only_output_folder_gives_one_line_and_exit_code_3(project: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     def read_only(*args: object, **kwargs: object) -> None:
