@@ -238,8 +238,9 @@ def test_captured_text_is_bounded_like_rendered_text(project: Path, tmp_path: Pa
 
 
 def test_captured_text_is_bounded_in_all(project: Path, tmp_path: Path) -> None:
-    """A recursive macro holds 15 MB of distinct texts at each of 100 levels (1.5 GB) before any is joined."""
-    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s ~ i }}'
+    """A recursive macro captures 15 MB at each of 100 levels (1.5 GB) before any is joined. (Were its pieces made
+    distinct, `s ~ i`, what the rendering makes would reach its bound, MAX_MADE_BYTES, as soon.)"""
+    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s }}{{ i }}'
                                    '{% endfor %}{% if n %}{{ m(n - 1) }}{% endif %}{% endmacro %}\n{{ m(100)|length }}')
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1 and not (tmp_path / "out").exists()
