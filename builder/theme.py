@@ -314,13 +314,16 @@ def _utf8_length(piece: object) -> int:
     return len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
 
 
-def _made_size(value: object) -> int:
+def _made_size(value: object, texts_inside: bool = False) -> int:
     """What a value a template made counts towards MAX_MADE_BYTES: a text its UTF-8 bytes, a list or tuple 8 bytes
-    an item, a dict 24 bytes an entry, a namespace 64 bytes; anything else (a number, a generator) nothing."""
+    an item, a dict 24 bytes an entry, a namespace 64 bytes; anything else (a number, a generator) nothing. With
+    `texts_inside` (what a call or filter gives, which may hold texts it made: `s.split()`, `map("string")|list`),
+    each text in a list or tuple counts too, with the 49 bytes Python keeps beside a text's characters."""
     if isinstance(value, str):
         return _utf8_length(value)
     if isinstance(value, (list, tuple)):
-        return 8 * len(value)
+        inside = sum(49 + _utf8_length(item) for item in value if isinstance(item, str)) if texts_inside else 0
+        return 8 * len(value) + inside
     if isinstance(value, dict):
         return 24 * len(value)
     return 64 if isinstance(value, Namespace) else 0
@@ -345,7 +348,7 @@ def _counted(owner: _Sandbox, function: Callable[..., Any]) -> Callable[..., Any
 
     @functools.wraps(function)
     def counted(*args: Any, **kwargs: Any) -> Any:
-        return owner.made(function(*args, **kwargs))
+        return owner.made(function(*args, **kwargs), texts_inside=True)
 
     return counted
 
@@ -424,9 +427,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     #: What the template being rendered made so far, in bytes as `_made_size` counts them (MAX_MADE_BYTES).
     made_bytes = 0
 
-    def made(self, value: Any, extra: int = 0) -> Any:
+    def made(self, value: Any, extra: int = 0, texts_inside: bool = False) -> Any:
         """`value`, counted (with `extra` bytes) towards what the rendering made; refused past MAX_MADE_BYTES."""
-        self.made_bytes += _made_size(value) + extra
+        self.made_bytes += _made_size(value, texts_inside) + extra
         if self.made_bytes > MAX_MADE_BYTES:
             raise SecurityError(f"a template may not make more than {MAX_MADE_BYTES // 2**20} MB of text, lists and "
                                 "namespace values in one rendering (what it keeps in variables counts too)")
@@ -484,7 +487,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                                                             if name not in ("_loop_vars", "_block_vars")})
         result = super().call(__context, __obj, *args, **kwargs)
         # a macro's or block's text is captured, and counted as such (`_Captured`)
-        return result if isinstance(__obj, (Macro, BlockReference)) else __self.made(result)
+        return result if isinstance(__obj, (Macro, BlockReference)) else __self.made(result, texts_inside=True)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A field of one of coursebuild's own dataclasses (the views given to templates) straight away: it is
