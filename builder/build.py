@@ -10,11 +10,11 @@ from typing import Callable
 
 from builder import TARGETS
 from builder.cache import start_build
-from builder.errors import CourseInvalid, Problem
+from builder.errors import CourseInvalid, Problem, Severity
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
-from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
+from builder.packaging import Together, source_date_epoch, write_file, write_folder, zip_bytes
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
@@ -142,18 +142,20 @@ def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Outpu
 
 def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | None = None,
           strict: bool = False) -> Built:
-    """Validate the project, render the targets, then write them into `out_dir` (default `dist/`)."""
+    """Validate the project, render the targets, then write them into `out_dir` (default `dist/`): all of them
+    or, if the machine stops one (a full disk), none, the previous build's outputs left as they were."""
     checked = check(project, strict, targets)
     outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
     def write(output: Output) -> None:
         if output.is_zip:
-            write_file(zip_bytes(output.files, epoch), output.path)
+            write_file(zip_bytes(output.files, epoch), output.path, together=together)
         else:
-            write_folder(output.files, output.path)
+            write_folder(output.files, output.path, together)
 
-    with ThreadPoolExecutor() as pool:  # compressing and writing release the interpreter lock
+    # compressing and writing release the interpreter lock; the pool ends (every write done) before `together`
+    with Together() as together, ThreadPoolExecutor() as pool:
         list(pool.map(write, outputs))
     return Built(checked, outputs)
 
@@ -182,7 +184,8 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
     """Export question banks as Moodle XML or GIFT; write them unless `output` is `-`.
 
     Returns the data, the path written (None for standard output) and the course's warnings (as `build` shows
-    them: script removed from a file the export embeds is one).
+    them: script removed from a file the export embeds is one), but for Moodle XML not those about files a
+    GIFT file cannot carry.
     """
     from builder.export import FORMATS, gift, moodle_xml, selected_banks
     from builder.schema_errors import did_you_mean
@@ -198,7 +201,10 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         raise CourseInvalid(problems)
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
-    return data, _write_or_return(data, output, output_folder(project) / base), checked.warnings
+    # `check`'s warnings about what GIFT cannot carry advise Moodle XML: no advice for an export in that format
+    unfit = set(gift.file_problems(course.banks, Severity.WARNING)) if format_ != "gift" else set()
+    warnings = tuple(warning for warning in checked.warnings if warning not in unfit)
+    return data, _write_or_return(data, output, output_folder(project) / base), warnings
 
 
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:

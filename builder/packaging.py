@@ -42,19 +42,50 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_file(data: bytes, destination: Path, named: bool = False) -> None:
-    """Write to a temporary file beside `destination`, then rename it into place; `named` if the user named
-    `destination` (`-o`), so that a link there is refused rather than replaced.
+class Together:
+    """Outputs that appear together or not at all (a build's targets): writes given it leave their temporaries
+    for it, which it renames into place when its block ends without an error, and removes if it ends with one,
+    leaving the previous outputs as they were (a full disk at the second target would otherwise leave the first
+    target of this build beside the others of an older one).
+
+    Raises EnvironmentProblem if the machine refuses a rename (the outputs renamed before it stay).
+    """
+
+    def __init__(self) -> None:
+        self.written: list[tuple[Path, Path]] = []  # (temporary, destination); list.append is thread-safe
+
+    def __enter__(self) -> Together:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if kind is not None:
+            for temporary, _ in self.written:
+                _remove(temporary)
+            return
+        for number, (temporary, destination) in enumerate(self.written):
+            try:
+                with _environment_problems(destination):
+                    _put_in_place(temporary, destination)
+            except BaseException:
+                for rest, _ in self.written[number:]:
+                    _remove(rest)
+                raise
+
+
+def write_file(data: bytes, destination: Path, named: bool = False, together: Together | None = None) -> None:
+    """Write to a temporary file beside `destination`, then rename it into place (or leave that to `together`);
+    `named` if the user named `destination` (`-o`), so that a link there is refused rather than replaced.
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
-    with replacing(destination, named) as stream:
+    with replacing(destination, named, together) as stream:
         stream.write(data)
 
 
 @contextlib.contextmanager
-def replacing(destination: Path, named: bool = False) -> Iterator[BinaryIO]:
-    """A stream to a temporary file beside `destination`, renamed into place if the block succeeds.
+def replacing(destination: Path, named: bool = False, together: Together | None = None) -> Iterator[BinaryIO]:
+    """A stream to a temporary file beside `destination`, renamed into place if the block succeeds (by `together`
+    when its block ends, if given).
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
@@ -67,14 +98,18 @@ def replacing(destination: Path, named: bool = False) -> Iterator[BinaryIO]:
             with os.fdopen(handle, "wb") as stream:
                 yield stream
             os.chmod(temporary, FILE_MODE)
-            os.replace(temporary, destination)
+            if together is None:
+                os.replace(temporary, destination)
+            else:
+                together.written.append((Path(temporary), destination))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
 
-def write_folder(files: Mapping[str, bytes], destination: Path) -> None:
-    """Write `files` into a temporary folder beside `destination`, then swap it into place.
+def write_folder(files: Mapping[str, bytes], destination: Path, together: Together | None = None) -> None:
+    """Write `files` into a temporary folder beside `destination`, then swap it into place (or leave that to
+    `together`).
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
@@ -88,16 +123,25 @@ def write_folder(files: Mapping[str, bytes], destination: Path) -> None:
                 path = temporary / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(files[name])
-            old = None
-            if os.path.lexists(destination):
-                old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
-                os.replace(destination, old)
-            os.replace(temporary, destination)
-            if old is not None:
-                _remove(old)
+            if together is None:
+                _put_in_place(temporary, destination)
+            else:
+                together.written.append((temporary, destination))
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
             raise
+
+
+def _put_in_place(temporary: Path, destination: Path) -> None:
+    """Rename a written temporary file or folder to `destination`, replacing what was there (a folder is moved
+    aside first, then removed: a folder cannot be renamed over another)."""
+    old = None
+    if temporary.is_dir() and os.path.lexists(destination):
+        old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
+        os.replace(destination, old)
+    os.replace(temporary, destination)
+    if old is not None:
+        _remove(old)
 
 
 #: How the temporary files and folders of a write end: `.<name>.<process id>-<random>.part`.

@@ -21,7 +21,9 @@ from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
+from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
@@ -46,6 +48,12 @@ MAX_BUILD_RENDERED_BYTES = 256 * 1024 * 1024
 #: The most bytes (UTF-8) one template's rendering may capture in all (set blocks, macro and `caller()` bodies,
 #: filter blocks, each bounded by MAX_RENDERED_BYTES too): a recursive macro holds a buffer at every level.
 MAX_CAPTURED_BYTES = 4 * MAX_RENDERED_BYTES
+#: The most one rendering of a template may make, in bytes: every text its operators, filters and calls make
+#: (`~`, `+`, `*`, `%`, `join`, `format`, `replace`, `s.upper()`…) counts its UTF-8 bytes, every list, tuple or
+#: dict they make 8 bytes an item (a dict entry 24), and every set of a `namespace` attribute 64 bytes plus the
+#: items of its value. What a template keeps in a namespace is never rendered nor captured: 1,500 texts of 1 MB
+#: kept in a namespace's list took 1.5 GB. A page of this course makes at most 1 MB (see docs/security.md).
+MAX_MADE_BYTES = 4 * MAX_RENDERED_BYTES
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -330,6 +338,45 @@ def _utf8_length(piece: object) -> int:
     return len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
 
 
+def _made_size(value: object, texts_inside: bool = False) -> int:
+    """What a value a template made counts towards MAX_MADE_BYTES: a text its UTF-8 bytes, a list or tuple 8 bytes
+    an item, a dict 24 bytes an entry, a namespace 64 bytes; anything else (a number, a generator) nothing. With
+    `texts_inside` (what a call or filter gives, which may hold texts it made: `s.split()`, `map("string")|list`),
+    each text in a list or tuple counts too, with the 49 bytes Python keeps beside a text's characters."""
+    if isinstance(value, str):
+        return _utf8_length(value)
+    if isinstance(value, (list, tuple)):
+        inside = sum(49 + _utf8_length(item) for item in value if isinstance(item, str)) if texts_inside else 0
+        return 8 * len(value) + inside
+    if isinstance(value, dict):
+        return 24 * len(value)
+    return 64 if isinstance(value, Namespace) else 0
+
+
+class _Namespace(Namespace):
+    """A template's `namespace()`, whose attribute sets (`{% set ns.l = ns.l + [x] %}`) count towards what the
+    rendering made (MAX_MADE_BYTES): 64 bytes each, and the value's own size again."""
+
+    def __init__(self, owner: _Sandbox, /, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner = owner
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        owner: _Sandbox = object.__getattribute__(self, "_owner")
+        owner.made(value, 64)
+        super().__setitem__(name, value)
+
+
+def _counted(owner: _Sandbox, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose results count towards what the rendering made (MAX_MADE_BYTES); Jinja's marks kept."""
+
+    @functools.wraps(function)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        return owner.made(function(*args, **kwargs), texts_inside=True)
+
+    return counted
+
+
 def _too_much_rendered() -> None:
     raise SecurityError(f"a template may not render more than {MAX_RENDERED_BYTES // 2**20} MB")
 
@@ -399,7 +446,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
         a text stops before it is twice that long)."""
         _too_long(len(parts))
-        return parts
+        return self.made(parts)
+
+    #: What the template being rendered made so far, in bytes as `_made_size` counts them (MAX_MADE_BYTES).
+    made_bytes = 0
+
+    def made(self, value: Any, extra: int = 0, texts_inside: bool = False) -> Any:
+        """`value`, counted (with `extra` bytes) towards what the rendering made; refused past MAX_MADE_BYTES."""
+        self.made_bytes += _made_size(value, texts_inside) + extra
+        if self.made_bytes > MAX_MADE_BYTES:
+            raise SecurityError(f"a template may not make more than {MAX_MADE_BYTES // 2**20} MB of text, lists and "
+                                "namespace values in one rendering (what it keeps in variables counts too)")
+        return value
+
+    def namespace(self, *args: Any, **kwargs: Any) -> Namespace:
+        """A template's `namespace(...)`, its attribute sets counted (see `_Namespace`)."""
+        return _Namespace(self, *args, **kwargs)
+
+    def count_filters(self) -> None:
+        """Make every filter's result count towards what the rendering made (MAX_MADE_BYTES)."""
+        self.filters = {name: _counted(self, function) for name, function in self.filters.items()}
 
     #: What the template being rendered captured so far, in UTF-8 bytes (bounded by MAX_CAPTURED_BYTES).
     captured_bytes = 0
@@ -440,8 +506,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(owner, str) and getattr(__obj, "__name__", None) in _STRING_METHODS:
             if __obj.__name__ == "join" and args:  # counted, then joined: a generator must be read once
                 args = (list(args[0]), *args[1:])
-            _STRING_METHODS[__obj.__name__](owner, *args, **kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+            # Jinja passes a loop's or block's variables along, for functions that take the context
+            _STRING_METHODS[__obj.__name__](owner, *args, **{name: value for name, value in kwargs.items()
+                                                            if name not in ("_loop_vars", "_block_vars")})
+        result = super().call(__context, __obj, *args, **kwargs)
+        # a macro's or block's text is captured, and counted as such (`_Captured`)
+        return result if isinstance(__obj, (Macro, BlockReference)) else __self.made(result, texts_inside=True)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """A field of one of coursebuild's own dataclasses (the views given to templates) straight away: it is
@@ -479,7 +549,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 if (isinstance(sequence, (str, list, tuple)) and isinstance(times, int)
                         and len(sequence) * times > MAX_TEMPLATE_PRODUCT):
                     raise SecurityError(f"a template may not make a text or list longer than {MAX_TEMPLATE_PRODUCT:,}")
-        return super().call_binop(context, operator, left, right)
+        return self.made(super().call_binop(context, operator, left, right))
 
 
 _LINK_OUT = Problem("templates", 1, "`templates` is a link to a folder outside the project",
@@ -603,6 +673,8 @@ class Theme:
         env.filters["inline"] = inline
         env.filters["direction"] = direction
         env.filters["css_string"] = css_string
+        env.count_filters()
+        env.globals["namespace"] = env.namespace
         return env
 
     def static_files(self) -> dict[str, bytes]:
@@ -656,7 +728,7 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     pieces, length = [], 0
     before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
-        env.captured_bytes = 0  # MAX_CAPTURED_BYTES afresh for each template rendered
+        env.captured_bytes = env.made_bytes = 0  # MAX_CAPTURED_BYTES and MAX_MADE_BYTES afresh for each render
     rendering = env.get_template(name).generate(**context)
     for piece in rendering:
         if not isinstance(piece, str):  # a `{% filter %}` block whose filter gives a number, say

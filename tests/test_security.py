@@ -238,13 +238,64 @@ def test_captured_text_is_bounded_like_rendered_text(project: Path, tmp_path: Pa
 
 
 def test_captured_text_is_bounded_in_all(project: Path, tmp_path: Path) -> None:
-    """A recursive macro holds 15 MB of distinct texts at each of 100 levels (1.5 GB) before any is joined."""
-    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s ~ i }}'
+    """A recursive macro captures 15 MB at each of 100 levels (1.5 GB) before any is joined. (Were its pieces made
+    distinct, `s ~ i`, what the rendering makes would reach its bound, MAX_MADE_BYTES, as soon.)"""
+    override(project, "page.html", '{% set s = "x" * 999000 %}{% macro m(n) %}{% for i in range(15) %}{{ s }}{{ i }}'
                                    '{% endfor %}{% if n %}{{ m(n - 1) }}{% endif %}{% endmacro %}\n{{ m(100)|length }}')
     result = coursebuild("build", project, "--out", tmp_path / "out", timeout=60)
     assert result.returncode == 1 and not (tmp_path / "out").exists()
     assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may not "
                              f"capture more than 64 MB of text in all (in set blocks, macros and filter blocks) {FIX}\n")
+
+
+MADE = "a template may not make more than 64 MB of text, lists and namespace values in one rendering"
+
+
+@pytest.mark.parametrize(("payload", "commands"), [
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s ~ i] %}{% endfor %}{{ ns.l|length }}', ("build", "check")),
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s|replace("x", "y", i + 1)] %}{% endfor %}{{ ns.l|length }}', ("build",)),
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s.replace("x", "y", i + 1)] %}{% endfor %}{{ ns.l|length }}', ("build",)),
+    ('{% set t = "ab " * 333333 %}{% set ns = namespace(l=[]) %}{% for i in range(12) %}'
+     '{% set ns.l = ns.l + [t.split()] %}{% endfor %}{{ ns.l|length }}', ("build",)),
+], ids=["concatenation", "filter", "method", "texts-in-a-list"])
+def test_what_a_template_keeps_in_a_namespace_is_bounded(project: Path, tmp_path: Path, payload: str,
+                                                         commands: tuple[str, ...]) -> None:
+    """Kept in a namespace, never rendered nor captured: 1,500 texts of 1 MB took 1.5 GB (issue 18, fifth
+    attack N4); `check` renders the templates too. A list of 333,333 short texts is 20 MB, not the 2.7 MB of
+    its pointers."""
+    override(project, "page.html", payload)
+    for command in commands:
+        result = coursebuild(command, project, *(["--out", tmp_path / "out"] if command == "build" else []),
+                             timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+        assert result.stderr.splitlines()[0] == (f"templates/page.html:1: template error: not allowed in a template: "
+                                                 f"{MADE} (what it keeps in variables counts too) {FIX}")
+
+
+def test_every_namespace_set_counts(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain of two-item lists made by literals, kept by setting a namespace's attribute: ten million of them
+    took 0.8 GB. Here with an allowance of 1 MB, which 100,000 sets exceed."""
+    monkeypatch.setattr(theme, "MAX_MADE_BYTES", 2**20)
+    override(project, "page.html", '{% set ns = namespace(l=none) %}{% for i in range(1000) %}{% for j in range(100) %}'
+                                   '{% set ns.l = [ns.l, j] %}{% endfor %}{% endfor %}{{ ns.l|length }}')
+    result = run("build", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "out").exists()
+    assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may not "
+                             "make more than 1 MB of text, lists and namespace values in one rendering (what it keeps "
+                             f"in variables counts too) {FIX}\n")
+
+
+def test_a_template_may_still_keep_a_list_in_a_namespace(project: Path, tmp_path: Path) -> None:
+    """2,000 items added one at a time (each `+` makes the whole list again): far inside the allowance."""
+    override(project, "contents.html", '{% set ns = namespace(l=[], d={}) %}{% for i in range(2000) %}'
+                                       '{% set ns.l = ns.l + ["item " ~ i] %}{% endfor %}'
+                                       '{% set ns.d = dict(n=ns.l|length) %}<p>kept {{ ns.d.n }}</p>')
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    pages = (tmp_path / "out" / WEB).rglob("*.html")
+    assert any("<p>kept 2000</p>" in page.read_text(encoding="utf-8") for page in pages)
 
 
 def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, tmp_path: Path) -> None:
@@ -371,6 +422,24 @@ def test_export_tells_of_script_removed_from_a_file_it_embeds(project: Path, tmp
     assert result.exit_code == 0, result.output
     assert "course/media/evil.svg:4: warning: script removed from this file: <script> element" in result.stderr
     assert "LMSSetValue" not in (tmp_path / "q.xml").read_text(encoding="utf-8")
+
+
+def test_export_shows_build_s_warnings_and_only_advice_for_its_format(project: Path, tmp_path: Path) -> None:
+    """A stem's SVG holding `<script>`: `export --format moodle-xml` says the script was removed, as `build` does,
+    and gives no warning that GIFT refuses the file, advising Moodle XML (issue 18, fifth attack G8)."""
+    (project / "course/media/s2.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                                                 '<circle r="5"/></svg>', encoding="utf-8")
+    edit(project / "quizzes/final.yaml", "stem: A new parent seems isolated. What do you do first?",
+         'stem: "Which is it? ![s](../course/media/s2.svg)"')
+    removed = ("course/media/s2.svg:1: warning: script removed from this file: <script> element (media run inside the "
+               "package, where script could change the learner's score; remove it from the file)")
+    built = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert built.exit_code == 0 and removed in built.stderr.splitlines()
+    exported = run("export", project, "--format", "moodle-xml", "-o", tmp_path / "q.xml")
+    assert exported.exit_code == 0, exported.output
+    assert exported.stderr.splitlines() == [removed]
+    gift = run("export", project, "--format", "gift", "-o", tmp_path / "q.gift")
+    assert gift.exit_code == 1 and "which `export --format gift` refuses" in gift.stderr
 
 
 ENTITY_SVG = ("<!DOCTYPE svg [<!ENTITY s \"<script>document.documentElement.setAttribute('data-pwned','x')</script>\">]>"
@@ -1017,6 +1086,32 @@ def test_a_full_disk_gives_one_line_and_exit_code_3(project: Path, tmp_path: Pat
     assert result.stderr == (f"{out / SCORM12}: cannot write: No space left on device (free some disk space, "
                              "then run the command again)\n")
     assert list(out.iterdir()) == []  # nothing half-written
+
+
+def test_a_build_stopped_by_a_full_disk_leaves_the_previous_build_whole(project: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills while the web folder is written: the zips of this build, written already, do not appear
+    beside the older web folder; the previous build stays as it was (issue 18, fifth attack N7)."""
+    out = tmp_path / "out"
+    assert run("build", project, "--out", out).exit_code == 0
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    edit(project / CUES, "Babies tell us", "Babies show us")
+    real_write_bytes = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:
+        if f".{WEB}." in str(path):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = run("build", project, "--out", out)
+    assert result.exit_code == 3
+    assert result.stderr == (f"{out / WEB}: cannot write: No space left on device (free some disk space, then run "
+                             "the command again)\n")
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before  # no temporary either
+    monkeypatch.undo()
+    assert run("build", project, "--out", out).exit_code == 0
+    assert (out / SCORM12).read_bytes() != before[out / SCORM12]  # this build's outputs differ from the last
 
 
 def test_a_read_only_output_folder_gives_one_line_and_exit_code_3(project: Path, tmp_path: Path,
