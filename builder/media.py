@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -207,6 +208,17 @@ def picture_pixels(picture: bytes | Path) -> int | None:
         return None
 
 
+def drawable_picture(data: bytes) -> bool:
+    """Whether the bytes `data`, which an SVG embeds, are a picture that may be drawn: a PNG, JPEG, GIF or WebP
+    by its signature (never another kind Pillow would open: it runs Ghostscript for EPS), of at most
+    MAX_PICTURE_PIXELS, that CairoSVG would not draw as an SVG document instead (it does for any bytes but a
+    PNG's that hold `<svg`)."""
+    signed = data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
+        data.startswith(b"RIFF") and data[8:12] == b"WEBP")
+    pixels = picture_pixels(data) if signed else None
+    return pixels is not None and pixels <= MAX_PICTURE_PIXELS and (data.startswith(b"\x89PNG") or b"<svg" not in data)
+
+
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says), or None."""
     suffix = posixpath.splitext(project_path)[1].lower()
@@ -242,17 +254,23 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     (`svg_copies`), else None; None too for a file that is not well-formed XML (reported elsewhere).
     Internal entities are expanded as the slides expand them (libxml2 bounds their amplification). Decided on
     the parsed tree, never on the bytes: `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
-    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
-                             no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root: Any = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
-        return None
-    if svg_copies(root) <= MAX_SVG_COPIES:
+    root = _svg_tree(data)
+    if root is None or svg_copies(root) <= MAX_SVG_COPIES:
         return None
     return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
             "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
             "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
+
+
+def _svg_tree(data: bytes) -> Any | None:
+    """The parsed SVG `data`, its internal entities expanded as the slides expand them, never an external one;
+    None if it is not well-formed XML."""
+    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
+                             no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
 
 
 def svg_copies(root: Any) -> int:
@@ -415,6 +433,26 @@ def _css_references(tokens: list[Any]) -> list[str]:
         elif token.type in ("() block", "[] block", "{} block"):
             pending += token.content
     return names
+
+
+def svg_for_drawing(data: bytes) -> bytes | None:
+    """The file `data` as the kit's PDFs may draw it (WeasyPrint draws as SVG whatever Python's XML parser reads,
+    whatever its name says): `data` itself if it is not XML; None if it is refused, being over MAX_SVG_COPIES
+    (`svg_drawing_problem`) or XML this module cannot read; else the document without its `<image>` elements,
+    written again only if it had any. An SVG drawn by the kit so never draws another document: SVG files that each
+    show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷ drawings) were counted one by one,
+    and a `data:` URL holds a document of its own. A browser shows no file an SVG `<img>` loads either."""
+    try:
+        ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
+    except ElementTree.ParseError:
+        return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
+    root = _svg_tree(data)
+    if root is None or local_name(root) == "image" or svg_copies(root) > MAX_SVG_COPIES:
+        return None
+    images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
+    for image in images:
+        image.getparent().remove(image)
+    return etree.tostring(root) if images else data
 
 
 def add_captions(player: Any, root: Path, target: str, language: str, locate: Callable[[str], str]) -> None:
