@@ -23,6 +23,7 @@ from builder.markup import convert, convert_inline
 from builder.media import (
     AUDIO_TYPES,
     MAX_PICTURE_PIXELS,
+    MAX_SVG_COPIES,
     PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
@@ -32,6 +33,7 @@ from builder.media import (
     readable_problem,
     rewrite_local_images,
     svg_drawing_problem,
+    svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
 from builder.theme import Theme, inline, inside_templates, render_template
@@ -247,7 +249,8 @@ def to_pdf(html: str, project: Path) -> bytes:
     """A tagged (PDF/UA) A4 PDF of a kit document whose relative links start in `course/pages/`.
 
     Works offline and reads only the project's own files: WeasyPrint fetches nothing but files inside
-    course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out.
+    course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out. An SVG
+    is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG.
     """
     try:
         import weasyprint
@@ -269,7 +272,14 @@ def to_pdf(html: str, project: Path) -> bytes:
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
         def fetch(self, url: str, headers: Any = None) -> Any:
             refuse_outside(url)
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            try:
+                drawn = svg_for_drawing(response.read())
+            finally:
+                response.close()
+            if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
+                raise ValueError(f"{url} is not fetched: drawing it makes more than {MAX_SVG_COPIES:,} copies")
+            return urls.URLFetcherResponse(response.url, drawn, response.headers, response.status)
 
     base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
     pdf: bytes = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(

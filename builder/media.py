@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -207,6 +208,17 @@ def picture_pixels(picture: bytes | Path) -> int | None:
         return None
 
 
+def drawable_picture(data: bytes) -> bool:
+    """Whether the bytes `data`, which an SVG embeds, are a picture that may be drawn: a PNG, JPEG, GIF or WebP
+    by its signature (never another kind Pillow would open: it runs Ghostscript for EPS), of at most
+    MAX_PICTURE_PIXELS, that CairoSVG would not draw as an SVG document instead (it does for any bytes but a
+    PNG's that hold `<svg`)."""
+    signed = data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
+        data.startswith(b"RIFF") and data[8:12] == b"WEBP")
+    pixels = picture_pixels(data) if signed else None
+    return pixels is not None and pixels <= MAX_PICTURE_PIXELS and (data.startswith(b"\x89PNG") or b"<svg" not in data)
+
+
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says), or None."""
     suffix = posixpath.splitext(project_path)[1].lower()
@@ -234,34 +246,39 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
 #: in 1.9 KB, which CairoSVG (slides) and WeasyPrint (kit) would draw for years. A diagram makes a few hundred.
 MAX_SVG_COPIES = 100_000
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_URL_REFERENCE = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
+_HREFS = ("href", _XLINK_HREF)
 
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
     (`svg_copies`), else None; None too for a file that is not well-formed XML (reported elsewhere).
-    Internal entities are expanded as the slides expand them (libxml2 bounds their amplification)."""
-    if b"use" not in data and b"url(" not in data:
-        return None  # nothing is copied: the common case, decided without parsing
-    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
-                             no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root: Any = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError:
-        return None
-    if svg_copies(root) <= MAX_SVG_COPIES:
+    Internal entities are expanded as the slides expand them (libxml2 bounds their amplification). Decided on
+    the parsed tree, never on the bytes: `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
+    root = _svg_tree(data)
+    if root is None or svg_copies(root) <= MAX_SVG_COPIES:
         return None
     return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
             "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
             "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
 
 
+def _svg_tree(data: bytes) -> Any | None:
+    """The parsed SVG `data`, its internal entities expanded as the slides expand them, never an external one;
+    None if it is not well-formed XML."""
+    parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
+                             no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
 def svg_copies(root: Any) -> int:
     """How many elements drawing the SVG element `root` makes besides its own: an element draws itself and
     its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh copy of everything the element it
     references draws (SVG 2, 5.6 "The use element"); a reference to a `<marker>` draws it once at each vertex
-    of the element and of all it holds (markers are inherited), counted as the numbers of their `points`
-    and `d` (SVG 2, 13.7 "Markers"). A reference back into itself draws nothing (renderers refuse it). Linear
+    of the element and of all it holds (markers are inherited), counted by `_vertices` (SVG 2, 13.7
+    "Markers"). A reference back into itself draws nothing (renderers refuse it). Linear
     in the size of the file, without recursion; stops counting past MAX_SVG_COPIES. References set by the
     rules of a `<style>` sheet count for the elements its selectors match (as CairoSVG and WeasyPrint apply
     them, with cssselect2)."""
@@ -294,40 +311,55 @@ def svg_copies(root: Any) -> int:
     return max(drawn[0] - len(elements), 0)
 
 
-_NUMBER = re.compile(rb"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: CairoSVG's path command letters (`cairosvg.helpers.PATH_LETTERS`); a vertex is drawn at most twice for each
+#: (the start of a subpath, and its own end even with no number: `h` alone draws a zero-length line).
+_PATH_LETTERS = "achlmqstvzACHLMQSTVZ"
+#: A command letter, or a run of what is neither a letter nor a separator (one number or more).
+_VERTEX_PIECE = re.compile(rf"[{_PATH_LETTERS}]|[^{_PATH_LETTERS}\s,]+")
 
 
 def _vertices(element: Any) -> int:
-    """At most how many vertices an element has where markers are drawn: a number of its `points` or `d`
-    stands for one (more than there are), a `<line>` has two."""
+    """At most how many vertices an element has where markers are drawn: a `<line>` has two; its `points` or `d`
+    two for each command letter and one for each number, a run between separators counted as one number more for
+    each `-` and `.` in it (`1-2.5.5` may be three): CairoSVG (`cairosvg.path`) draws a vertex for each command,
+    repeated while numbers are left, and one where each subpath starts, so `M0 0h1hhhh` has six, not three."""
     if local_name(element) == "line":
         return 2
-    return sum(len(_NUMBER.findall(value.encode())) for value in (element.get("points"), element.get("d")) if value)
+    count = 0
+    for value in (element.get("points"), element.get("d")):
+        for piece in _VERTEX_PIECE.findall(value or ""):
+            count += 2 if piece in _PATH_LETTERS else 1 + piece.count("-") + piece.count(".")
+    return count
 
 
-#: The most (rule with a `url(#…)`, element) pairs whose match is tested; past that, every such rule is taken
+#: The most (rule with a reference, element) pairs whose match is tested; past that, every such rule is taken
 #: to match every element (an upper bound), so that testing does not take long itself.
 _MAX_SHEET_TESTS = 1_000_000
 
 
 def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
     """The ids each element (by its number in `elements`) references through the rules of the SVG's `<style>`
-    sheets (`.k{mask:url(#m)}`), also rules inside at-rules such as `@media`. A rule whose selector does not
-    parse matches nothing (renderers skip it too)."""
-    # imported only for the rare figure whose sheet references; they are CairoSVG's own (a core dependency)
+    sheets (`.k{mask:url(#m)}`), also rules inside at-rules such as `@media`, read as tinycss2 reads them (escapes
+    such as `u\\72l(` decoded; `_css_references`). A rule whose selector does not parse matches nothing
+    (renderers skip it too)."""
+    texts = [text for element in elements if local_name(element) == "style"
+             for text in ["".join(element.itertext())] if "#" in text or "\\" in text]
+    if not texts:
+        return {}  # no sheet can name an id: the common case, without importing tinycss2
+    # imported only for the rare figure whose sheet may reference; they are CairoSVG's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
+    ids = {element.get("id") for element in elements}
     rules = []
-    pending = [rule for element in elements if local_name(element) == "style"
-               for text in ["".join(element.itertext())] if "url(" in text
-               for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)]
+    pending = [rule for text in texts for rule in tinycss2.parse_stylesheet(text, skip_comments=True,
+                                                                            skip_whitespace=True)]
     while pending:
         rule = pending.pop()
         if rule.type == "at-rule" and rule.content is not None:
             pending += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
         elif rule.type == "qualified-rule":
-            names = _URL_REFERENCE.findall(tinycss2.serialize(rule.content))
+            names = [name for name in _css_references(rule.content) if name in ids]
             if names:
                 rules.append((rule.prelude, names))
     found: dict[int, list[str]] = {}
@@ -351,13 +383,76 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
 
 
 def _references(element: Any) -> list[str]:
-    """The ids an SVG element draws a copy of: its `href` if it is a `<use>`, and `url(#id)` in attributes."""
-    names = [value[1:] for value in (element.get("href"), element.get(_XLINK_HREF))
-             if value and value.startswith("#") and local_name(element) == "use"]
-    for value in element.attrib.values():
-        if "url(" in value:
-            names += _URL_REFERENCE.findall(value)
+    """The ids an SVG element draws a copy of: the fragment of its `href` if it is a `<use>` (`#g`, and also
+    `this-file.svg#g`, which WeasyPrint takes as the same document), and any id an attribute's value may name
+    (`_value_references`: `url(#m)`, a bare `#m`, which both renderers take too, or either written with CSS
+    escapes). Values are read after XML parsing, so character references (`&#117;rl(`) are decoded."""
+    names = [value.partition("#")[2] for value in map(element.get, _HREFS)
+             if value and "#" in value and local_name(element) == "use"]
+    for name, value in element.attrib.items():
+        if name not in _HREFS:  # an `href` copies only from a `<use>`
+            names += _value_references(value)
     return names
+
+
+#: What ends an id in a reference (`url(#m)`, `#m;`): both renderers take everything after the `#` as the id, so
+#: the text up to each of these is taken as an id as well (an upper bound: an id that is not there names nothing).
+_ID_END = re.compile(r"[)'\"\s,;]")
+
+
+def _value_references(value: str) -> list[str]:
+    """Every id the attribute or CSS value `value` may name: after each `#`, the rest of the value and the text
+    up to `_ID_END`; and, if it holds a CSS escape (`u\\72l(\\23m)`), those of its tinycss2 tokens."""
+    names = _fragments(value)
+    if "\\" in value:
+        import tinycss2  # noqa: PLC0415 - only for a value with an escape
+
+        names += _css_references(tinycss2.parse_component_value_list(value))
+    return names
+
+
+def _fragments(text: str) -> list[str]:
+    """What each `#` in `text` may name: the rest of `text`, and the rest up to `_ID_END`."""
+    return [name for rest in text.split("#")[1:] for name in dict.fromkeys((rest, _ID_END.split(rest, 1)[0]))]
+
+
+def _css_references(tokens: list[Any]) -> list[str]:
+    """Every id the tinycss2 tokens `tokens` (and the blocks and functions among them) may name: a `#m` hash, the
+    fragment of a `url(…)` (as a URL token, or a function's string), and `_fragments` of any string or identifier
+    (escapes are decoded in all of them: `\\23m` is the identifier `#m`)."""
+    names: list[str] = []
+    pending = list(tokens)
+    while pending:
+        token = pending.pop()
+        if token.type == "hash":
+            names.append(token.value)
+        elif token.type in ("url", "string", "ident") and "#" in token.value:
+            names += _fragments(token.value)
+        elif token.type == "function":
+            pending += token.arguments
+        elif token.type in ("() block", "[] block", "{} block"):
+            pending += token.content
+    return names
+
+
+def svg_for_drawing(data: bytes) -> bytes | None:
+    """The file `data` as the kit's PDFs may draw it (WeasyPrint draws as SVG whatever Python's XML parser reads,
+    whatever its name says): `data` itself if it is not XML; None if it is refused, being over MAX_SVG_COPIES
+    (`svg_drawing_problem`) or XML this module cannot read; else the document without its `<image>` elements,
+    written again only if it had any. An SVG drawn by the kit so never draws another document: SVG files that each
+    show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷ drawings) were counted one by one,
+    and a `data:` URL holds a document of its own. A browser shows no file an SVG `<img>` loads either."""
+    try:
+        ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
+    except ElementTree.ParseError:
+        return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
+    root = _svg_tree(data)
+    if root is None or local_name(root) == "image" or svg_copies(root) > MAX_SVG_COPIES:
+        return None
+    images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
+    for image in images:
+        image.getparent().remove(image)
+    return etree.tostring(root) if images else data
 
 
 def add_captions(player: Any, root: Path, target: str, language: str, locate: Callable[[str], str]) -> None:

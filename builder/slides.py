@@ -34,7 +34,7 @@ from lxml import html as lxml_html
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
-from builder.media import file_content_problem, may_read
+from builder.media import drawable_picture, file_content_problem, may_read
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -643,9 +643,10 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
         assert size is not None  # usable() checked it
         width, height = _pixels(size)
         # Internal entities are expanded and the DOCTYPE dropped: CairoSVG refuses entity declarations.
-        # unsafe=False: CairoSVG then loads no external file or URL (only data: URLs) and expands no entities
-        data = cairosvg.svg2png(bytestring=etree.tostring(svg), output_width=width, output_height=height,
-                                unsafe=False)
+        # unsafe=False: CairoSVG expands no entities; _figure_resource is all it may load (svg2png's own
+        # conversion, which takes no url_fetcher)
+        data = cairosvg.surface.PNGSurface.convert(bytestring=etree.tostring(svg), output_width=width,
+                                                   output_height=height, unsafe=False, url_fetcher=_figure_resource)
     else:
         data = _upright(data)
     from pptx.parts.image import Image as PictureImage
@@ -653,6 +654,28 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
     picture = PictureImage.from_blob(data)
     picture.size, picture.dpi, picture.content_type  # noqa: B018 - what add_picture reads: fail here, not there
     return data
+
+
+#: What CairoSVG's safe mode gives for any URL but a `data:` one: an empty picture.
+_NOTHING = b'<svg width="1" height="1"></svg>'
+
+
+def _figure_resource(url: str, resource_type: str) -> bytes:
+    """What CairoSVG may load while it draws a figure (its `url_fetcher`): a PNG, JPEG, GIF or WebP picture
+    in a `data:` URL of an `<image>` (`media.drawable_picture`); for anything else `_NOTHING`. Its safe mode
+    loads any `data:` URL: an SVG document there (for an `<image>`, a `<use>` or a `<style>`'s `@import`) was
+    drawn, or its rules applied, without its copies being counted (a 3 KB figure drew 10⁹ circles)."""
+    if resource_type == "image/*" and url.startswith("data:"):
+        import urllib.request  # noqa: PLC0415 - only for a figure with a data: URL
+
+        try:
+            with urllib.request.urlopen(url) as response:  # noqa: S310 - a data: URL only, decoded in memory
+                data: bytes = response.read()
+        except (OSError, ValueError):
+            return _NOTHING
+        if drawable_picture(data):
+            return data
+    return _NOTHING
 
 
 def _remember_partnames(presentation: Presentation) -> None:

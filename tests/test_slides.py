@@ -370,7 +370,7 @@ def test_a_picture_that_fails_only_when_drawn_is_left_out_with_a_warning(
     def fails(**_: Any) -> bytes:
         raise ValueError("The SVG size is undefined")
 
-    monkeypatch.setattr(cairosvg, "svg2png", fails)
+    monkeypatch.setattr(cairosvg.surface.PNGSurface, "convert", fails)
     result = run("slides", record, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("course/pages/baby-cues.md:11: warning: `../media/cues.svg` cannot be drawn "
