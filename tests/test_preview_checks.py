@@ -7,15 +7,17 @@ linked file that appears, vanishes or changes is seen even though the text that 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from builder import validation
+from builder import rendering, validation
 from builder.build import check
 from builder.cache import Same
+from builder.model import Bank, Page
 from builder.preview import Preview
 
 from conftest import REPO, edit
@@ -114,3 +116,53 @@ def test_item_writing_is_checked_again_only_when_a_question_file_changes(
     edit(project / "quizzes/final.yaml", "draw: 2", "draw: 1")
     check(project)
     assert len(runs) == 2, "a bank changed"
+
+
+def test_a_page_showing_a_file_is_made_again_when_the_file_changes(project: Path) -> None:
+    preview = Preview(project)
+    preview.rebuild()
+    figure = project / "course/media/cues.svg"
+    before = preview.files["pages/baby-cues.html"]
+    figure.write_text(figure.read_text(encoding="utf-8").replace('r="30"', 'r="31"'), encoding="utf-8")
+    preview.rebuild()  # baby-cues.md did not change, but the figure it shows did (named by its content)
+    after = preview.files["pages/baby-cues.html"]
+    assert not preview.problems and after != before
+    assert after == built_fresh(project)["pages/baby-cues.html"]
+    media = [name for name in preview.files if name.startswith("media/")]
+    assert len(media) == 1 and media[0].encode() in after
+
+
+def test_only_the_changed_page_is_rendered_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    render = rendering._Renderer._page
+
+    def counting(renderer: rendering._Renderer, index: int, nav: rendering.NavPage, page: Page,
+                 bank: Bank | None) -> str:
+        rendered.append(nav.id)
+        return render(renderer, index, nav, page, bank)
+
+    monkeypatch.setattr(rendering._Renderer, "_page", counting)
+    preview = Preview(project)
+    preview.rebuild()
+    rendered.clear()
+    edit(project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    preview.rebuild()
+    assert rendered == ["welcome", "baby-cues"], "the page edited, and the one showing a file"
+    rendered.clear()
+    edit(project / "course/course.yaml", "pages: [case-amira, final-check]", "pages: [final-check, case-amira]")
+    preview.rebuild()
+    assert sorted(rendered) == ["baby-cues", "case-amira", "check-cues", "final-check", "welcome"], \
+        "every page shows the order of the pages"
+    assert preview.files == built_fresh(project)
+
+
+def built_fresh(project: Path) -> dict[str, bytes]:
+    """The SCORM 1.2 package's files as a new process builds them (nothing kept from earlier builds)."""
+    script = ("import sys; from pathlib import Path; from builder.build import check, plan\n"
+              "course = check(Path(sys.argv[1]), targets=('scorm12',)).course\n"
+              "(output,) = plan(course, ('scorm12',), Path('dist'))\n"
+              "sys.stdout.write(repr(output.files))")
+    result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, check=True)
+    files: dict[str, bytes] = ast.literal_eval(result.stdout)
+    return files
