@@ -358,8 +358,11 @@ class _Renderer:
 
     def extra_page(self, page_id: str, title: str, template: str) -> str:
         """A page outside the course order (contents, accessibility statement), linked from every page."""
-        body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
-        return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
+        def render() -> str:
+            body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
+            return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
+
+        return _PAGE_KEPT.make((self.shown, page_id, title, template), render)  # it shows only the course's fields
 
     def page_file(self, index: int, nav: NavPage) -> tuple[str, bytes]:
         """The archive path and HTML of the page at `index` in course order."""

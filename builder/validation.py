@@ -168,9 +168,10 @@ def _as_written(char: str) -> str:
 
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
-    checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, _check_items,
-              slide_problems, _check_gift_files, _check_reserved_page_ids)
+    checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks,
+              _kept_for_questions(_check_questions), _check_tags, _check_outcomes, _check_markdown,
+              _kept_for_questions(check_items), slide_problems, _kept_for_questions(_check_gift_files),
+              _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -733,16 +734,24 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     return problems
 
 
-#: The item-writing warnings (`check_items`), kept for the next build by the objects the questions were loaded as.
-_CHECKED_ITEMS: Store[tuple[Same[object], ...], tuple[Problem, ...]] = Store()
+#: The problems of the rules that read only the course's questions and the files they are in, by rule and by the
+#: objects those files were loaded as (`_question_files`), kept for the next build (`_kept_for_questions`).
+QuestionRule = Callable[[Course], Iterable[Problem]]
+_CHECKED_QUESTIONS: Store[tuple[QuestionRule, tuple[Same[object], ...]], tuple[Problem, ...]] = Store()
 
 
-def _check_items(course: Course) -> tuple[Problem, ...]:
-    """`item_writing.check_items`, taken from the last build when every bank and case study is loaded as the same
-    objects (their files did not change): it reads only their questions and the files they are in."""
-    key = (*(Same[object](part) for bank in course.banks for part in (bank.settings, bank.source)),
-           *(Same[object](page) for page in course.pages if page.meta.stages))
-    return _CHECKED_ITEMS.make(key, lambda: tuple(check_items(course)))
+def _question_files(course: Course) -> tuple[Same[object], ...]:
+    """The objects the course's questions were loaded as: each bank, and each case study (its decision points)."""
+    return (*(Same[object](part) for bank in course.banks for part in (bank.settings, bank.source)),
+            *(Same[object](page) for page in course.pages if page.meta.stages))
+
+
+def _kept_for_questions(rule: QuestionRule) -> Callable[[Course], tuple[Problem, ...]]:
+    """`rule`, which reads only the course's questions and the files they are in, taken from the last build when
+    every bank and case study was loaded as the same objects (their files did not change)."""
+    def kept(course: Course) -> tuple[Problem, ...]:
+        return _CHECKED_QUESTIONS.make((rule, _question_files(course)), lambda: tuple(rule(course)))
+    return kept
 
 
 def _check_gift_files(course: Course) -> list[Problem]:

@@ -100,11 +100,12 @@ def test_kept_problems_of_unchanged_files_are_still_reported(project: Path) -> N
     assert check(project).warnings == first
 
 
-def test_item_writing_is_checked_again_only_when_a_question_file_changes(
+def test_question_rules_run_again_only_when_a_question_file_changes(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    runs: list[int] = []
-    check_items = validation.check_items
-    monkeypatch.setattr(validation, "check_items", lambda course: runs.append(1) or check_items(course))
+    runs: list[str] = []
+    for name in ("check_items", "_check_questions", "_check_gift_files"):
+        rule = getattr(validation, name)
+        monkeypatch.setattr(validation, name, lambda course, rule=rule, name=name: runs.append(name) or rule(course))
     first = check(project).warnings
     runs.clear()  # (the first check's may be kept from an earlier build of the same files in this process)
     edit(project / "course/pages/welcome.md", "This course takes", "This short course takes")
@@ -112,10 +113,11 @@ def test_item_writing_is_checked_again_only_when_a_question_file_changes(
     case = project / "course/pages/case-amira.md"
     case.write_text(case.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     check(project)
-    assert len(runs) == 1, "a case study (it has decision points) changed"
+    assert sorted(runs) == ["_check_gift_files", "_check_questions", "check_items"], "a case study changed"
+    runs.clear()
     edit(project / "quizzes/final.yaml", "draw: 2", "draw: 1")
     check(project)
-    assert len(runs) == 2, "a bank changed"
+    assert len(runs) == 3, "a bank changed"
 
 
 def test_a_page_showing_a_file_is_made_again_when_the_file_changes(project: Path) -> None:
