@@ -19,6 +19,29 @@ CACHE_DIR = ".coursebuild-cache"
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Same(Generic[T]):
+    """A key part that matches only the very object it holds (by identity, not by value).
+
+    For frozen data loaded from a file: a file whose bytes did not change is loaded as the same objects
+    (loading keeps them by path and content), so a result they alone decide can be taken from the last
+    build without hashing them (slow, and impossible for models holding lists). Equal objects loaded
+    afresh do not match: the result is made again. The key holds its object, so the object's id
+    cannot be reused by another while the key is kept.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.value is self.value
 
 
 class Store(Generic[K, V]):

@@ -13,7 +13,7 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Optional, cast
+from typing import Hashable, Optional, cast
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache
+from builder.cache import Same
 from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
@@ -173,6 +174,16 @@ class PageContext:
 _PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Store()
 
 
+#: Each page's HTML by the objects its page and bank were loaded as (`cache.Same`: an unchanged file is loaded as
+#: the same objects) and by the rest of what it shows of the course (its place, the modules, the course's fields),
+#: kept for the next build in this process when it shows no file of the project (a picture, a video, a linked
+#: PDF: what they are on disk can change): such a page is not even put in context again. A page that shows files
+#: is made again in every build (`_PAGE_HTML` may still keep it).
+_PAGE_KEPT: cache.Store[tuple[Hashable, ...], str] = cache.Store()
+#: What every page shows of the course (`_Renderer.shown`), kept so that an equal one is the same object.
+_COURSE_SHOWN: cache.Store[tuple[Hashable, ...], tuple[Hashable, ...]] = cache.Store()
+
+
 @dataclass(frozen=True)
 class Site:
     """The rendered course, shared by every target, plus what launch files need."""
@@ -198,8 +209,10 @@ class _Media:
         self.course = course
         self.files: dict[str, bytes] = {}
         self.sources: dict[str, str] = {}  # project path -> archive name, in the order first named
+        self.named = 0  # how many times a file was named
 
     def name(self, project_path: str) -> str:
+        self.named += 1
         if project_path not in self.sources:
             data = packaged_bytes(self.course.root, project_path)
             name = f"{MEDIA}/{archive_name(project_path, data)}"
@@ -228,6 +241,12 @@ class _Renderer:
                                     units[code][1]) for code in course.covered_units())
         self.steps = rating_steps(self.units)
         self.levels = tuple(course.framework.level_labels()) if course.framework else ()
+        # What every page shows of the course besides its own page and bank, compared by value once a build and
+        # then by identity (`_PAGE_KEPT`): the template environment, the course's fields, where each page is,
+        # the framework's units, and what a link to a page becomes.
+        shown = (self.env, Same(course.settings), self.modules, self.units, self.steps, self.levels,
+                 tuple(self.page_files.items()))
+        self.shown = Same(_COURSE_SHOWN.make(shown, lambda: shown))
 
     @staticmethod
     def _nav_page(page: Page, module_title: str, titles: Counter[str]) -> NavPage:
@@ -339,17 +358,32 @@ class _Renderer:
 
     def extra_page(self, page_id: str, title: str, template: str) -> str:
         """A page outside the course order (contents, accessibility statement), linked from every page."""
-        body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
-        return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
+        def render() -> str:
+            body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
+            return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
+
+        return _PAGE_KEPT.make((self.shown, page_id, title, template), render)  # it shows only the course's fields
 
     def page_file(self, index: int, nav: NavPage) -> tuple[str, bytes]:
         """The archive path and HTML of the page at `index` in course order."""
         return f"{PAGES}/{nav.href}", self.page(index, nav).encode()
 
     def page(self, index: int, nav: NavPage) -> str:
+        """The HTML of the page at `index` in course order: taken from the last build when the page, its bank and
+        everything else the page shows of the course are the same (`_PAGE_KEPT`), else rendered."""
         page = self.pages[nav.id]
+        bank: Optional[Bank] = self.banks.get(page.meta.bank) if page.meta.bank else None
+        key = (self.shown, Same(page), *((Same(bank.settings), Same(bank.source)) if bank else ()), index)
+        html = _PAGE_KEPT.get(key)
+        if html is None:
+            named = self.media.named
+            html = self._page(index, nav, page, bank)
+            if self.media.named == named:  # it shows no file of the project, which could change on disk
+                _PAGE_KEPT.put(key, html)
+        return html
+
+    def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> str:
         meta, path = page.meta, page.source.path
-        bank: Optional[Bank] = self.banks.get(meta.bank) if meta.bank else None
         return self._render_page(
             nav, self.markdown(page.body, path), minutes=meta.minutes, module=self.module_of[nav.id],
             position=index + 1, previous=self.order[index - 1] if index > 0 else None,

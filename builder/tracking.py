@@ -54,8 +54,10 @@ def saved_attempts(settings: BankSettings) -> tuple[int, int]:
     return ATTEMPT_NUMBER_MAX, SCORES_KEPT
 
 
+@cache.kept(key=lambda course: cache.Same(course))  # asked for by check and by rendering: made once a build
 def worst_case_state(course: Course) -> dict[str, Any]:
-    """The biggest progress state (version 4), without notes: every page, answer and stage, every attempt."""
+    """The biggest progress state (version 4), without notes: every page, answer and stage, every attempt.
+    Shared by its callers: read it, never change it."""
     answers = {q.id: _longest_answer(q)
                for q in [*course.bank_questions("knowledge-check"), *course.decisions()]}
     stages = {page.meta.id: max([s.id for s in page.meta.stages] + ["analysis"], key=len)

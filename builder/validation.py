@@ -5,21 +5,32 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import stat
 import string
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Hashable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
+from builder.cache import Same, Store
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
+from builder.markup import (
+    OVER_BUDGET,
+    PROJECT_OVER_BUDGET,
+    Budget,
+    Converted,
+    Reference,
+    convert,
+    convert_inline,
+    remember,
+)
 from builder.media import (
     AUDIO_TYPES,
     PACKAGED_TYPES,
@@ -157,9 +168,10 @@ def _as_written(char: str) -> str:
 
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
-    checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks, _check_questions,
-              _check_tags, _check_outcomes, _check_markdown, check_items,
-              slide_problems, _check_gift_files, _check_reserved_page_ids)
+    checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks,
+              _kept_for_questions(_check_questions), _check_tags, _check_outcomes, _check_markdown,
+              _kept_for_questions(check_items), slide_problems, _kept_for_questions(_check_gift_files),
+              _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -389,12 +401,20 @@ def _check_draw_minimums(bank: Bank) -> Iterator[Problem]:
 
 def _all_questions(course: Course) -> Iterator[tuple[Question, SourceFile, Location]]:
     for bank in course.banks:
-        for q, question in enumerate(bank.settings.questions):
-            yield question, bank.source, ("questions", q)
+        yield from _bank_questions(bank)
     for page in course.pages:
-        for s, stage in enumerate(page.meta.stages):
-            for d, question in enumerate(stage.decisions):
-                yield question, page.source, ("stages", s, "decisions", d)
+        yield from _decision_points(page)
+
+
+def _bank_questions(bank: Bank) -> Iterator[tuple[Question, SourceFile, Location]]:
+    for q, question in enumerate(bank.settings.questions):
+        yield question, bank.source, ("questions", q)
+
+
+def _decision_points(page: Page) -> Iterator[tuple[Question, SourceFile, Location]]:
+    for s, stage in enumerate(page.meta.stages):
+        for d, question in enumerate(stage.decisions):
+            yield question, page.source, ("stages", s, "decisions", d)
 
 
 def _check_questions(course: Course) -> Iterator[Problem]:
@@ -514,20 +534,43 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
 
 # --- Markdown: links, media and unsafe HTML ------------------------------------------------
 
-def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
-    """Every piece of authored Markdown in the course."""
-    settings = course.settings
-    yield MarkdownText(settings.description, course.source, ("description",))
-    for s, session in enumerate(settings.kit.timetable if settings.kit else []):
-        if session.instructions:
-            yield MarkdownText(session.instructions, course.source, ("kit", "timetable", s, "instructions"))
-    for page in course.pages:
+#: A part of the course's Markdown, the texts of one file that its loaded objects alone decide: a key made of
+#: those objects (`cache.Same`), and the texts.
+MarkdownPart = tuple[tuple[Hashable, ...], Callable[[], Iterator[MarkdownText]]]
+
+
+def _markdown_parts(course: Course) -> Iterator[MarkdownPart]:
+    """Every piece of authored Markdown in the course, in parts each decided by objects loaded from one file:
+    course/course.yaml's texts, each page's texts, each bank's questions, each case study's decision points."""
+    settings, source = course.settings, course.source
+
+    def settings_texts() -> Iterator[MarkdownText]:
+        yield MarkdownText(settings.description, source, ("description",))
+        for s, session in enumerate(settings.kit.timetable if settings.kit else []):
+            if session.instructions:
+                yield MarkdownText(session.instructions, source, ("kit", "timetable", s, "instructions"))
+
+    def page_texts(page: Page) -> Iterator[MarkdownText]:
         yield MarkdownText(page.body, page.source, body_line=page.body_line)
         if page.meta.analysis:
             yield MarkdownText(page.meta.analysis, page.source, ("analysis",))
         for s, stage in enumerate(page.meta.stages):
             yield MarkdownText(stage.content, page.source, ("stages", s, "content"))
-    for question, source, loc in _all_questions(course):
+
+    yield ("settings", Same(settings), Same(source)), settings_texts
+    for page in course.pages:
+        yield ("page", Same(page)), functools.partial(page_texts, page)
+    for bank in course.banks:
+        yield (("bank", Same(bank.settings), Same(bank.source)),
+               functools.partial(_question_texts, _bank_questions(bank)))
+    for page in course.pages:
+        if page.meta.stages:
+            yield ("decisions", Same(page)), functools.partial(_question_texts, _decision_points(page))
+
+
+def _question_texts(questions: Iterable[tuple[Question, SourceFile, Location]]) -> Iterator[MarkdownText]:
+    """The Markdown of these questions (as `_all_questions` gives them): stems, explanations, options, feedback."""
+    for question, source, loc in questions:
         fields: list[tuple[str | tuple[str, int, str], str]] = [("stem", question.stem),
                                                                 ("explanation", question.explanation)]
         for o, option in enumerate(question.options):
@@ -537,6 +580,23 @@ def _markdown_texts(course: Course) -> Iterator[MarkdownText]:
             yield MarkdownText(text, source, (*loc, *path), phrasing=path[-1] in ("stem", "text"))
 
 
+@dataclass(frozen=True)
+class _CheckedText:
+    """A text with what its Markdown alone decides: its conversion, that conversion's problems, and the lines of
+    its references (None if it was not converted in time)."""
+
+    item: MarkdownText
+    converted: Converted
+    problems: tuple[Problem, ...]
+    lines: ReferenceLines | None
+
+
+#: Each part's checked texts (`_markdown_parts`), kept for the next build by the objects the part was loaded as:
+#: `coursebuild preview` does not convert, search or locate again the texts of files that did not change. What
+#: their references lead to (files that may appear, vanish or change) is checked again in every build.
+_CHECKED_PARTS: Store[tuple[Hashable, ...], tuple[_CheckedText, ...]] = Store()
+
+
 def _check_markdown(course: Course) -> Iterator[Problem]:
     """Every text's conversion, unsafe HTML and references (`_check_reference`), then script in what they link
     (`_check_script_in_media`)."""
@@ -544,36 +604,52 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
     # each text with the lines of its references, None for a text not converted in time
     linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
-    for item in _markdown_texts(course):
-        path = item.source.path
-        budget = budgets.get(path) or budgets.setdefault(path, Budget())
-        converted = (convert_inline if item.phrasing else convert)(item.text, budget)
-        if converted.refused == OVER_BUDGET:
-            if not budget.reported:  # one problem per file, at the first piece left unconverted
-                budget.reported = True
-                yield Problem(path, item.first_line, f"the Markdown of this file takes more than "
-                              f"{budget.seconds:g} s to convert in all: this text and those after it were "
-                              "not converted", "shorten its long texts or split the file; look for long runs of "
-                              "`[`, `<`, `>` or `*`")
-            linked.append((item, None))
-            continue
-        if converted.flattened:
-            tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
-            yield Problem(item.source.path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
-                          "is shown as inline text: a stem or an option is one line of text",
-                          "remove the HTML tags; use **bold** or *italics* to stress words", WARNING)
-        if converted.refused:
-            yield Problem(item.source.path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
-                          "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")
-        for what, needle in converted.removed:
-            yield Problem(item.source.path, item.line_of(needle), f"unsafe HTML removed: {what}",
-                          "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
-                          WARNING)
-        lines = list(item.reference_lines(converted.references))
-        for reference, line in lines:
-            yield from _check_reference(course, item, reference, line, page_files)
-        linked.append((item, lines))
+    for key, texts in _markdown_parts(course):
+        checked = _CHECKED_PARTS.get(key)
+        if checked is None:
+            checked = tuple(_check_text(item, budgets) for item in texts())
+            if not any(text.converted.refused in (OVER_BUDGET, PROJECT_OVER_BUDGET) for text in checked):
+                _CHECKED_PARTS.put(key, checked)  # not when time ran out: the next build may have it
+        else:  # the conversions this build would have asked for stay kept for the next (rendering asks for some)
+            for text in checked:
+                if not text.item.phrasing:
+                    remember(text.item.text, text.converted)
+        for text in checked:
+            yield from text.problems
+            for reference, line in text.lines or ():
+                yield from _check_reference(course, text.item, reference, line, page_files)
+            linked.append((text.item, text.lines))
     yield from _check_script_in_media(course, linked)
+
+
+def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
+    """A text converted within its file's time (`budgets`, by file), the problems of its conversion and unsafe
+    HTML, and the lines of its references."""
+    path = item.source.path
+    budget = budgets.get(path) or budgets.setdefault(path, Budget())
+    converted = (convert_inline if item.phrasing else convert)(item.text, budget)
+    if converted.refused == OVER_BUDGET:
+        problems: list[Problem] = []
+        if not budget.reported:  # one problem per file, at the first piece left unconverted
+            budget.reported = True
+            problems.append(Problem(path, item.first_line, f"the Markdown of this file takes more than "
+                                    f"{budget.seconds:g} s to convert in all: this text and those after it were "
+                                    "not converted", "shorten its long texts or split the file; look for long "
+                                    "runs of `[`, `<`, `>` or `*`"))
+        return _CheckedText(item, converted, tuple(problems), None)
+    problems = []
+    if converted.flattened:
+        tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
+        problems.append(Problem(path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
+                                "is shown as inline text: a stem or an option is one line of text",
+                                "remove the HTML tags; use **bold** or *italics* to stress words", WARNING))
+    if converted.refused:
+        problems.append(Problem(path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
+                                "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`"))
+    problems += [Problem(path, item.line_of(needle), f"unsafe HTML removed: {what}",
+                         "use plain Markdown; scripts, event handlers and javascript: links are not allowed", WARNING)
+                 for what, needle in converted.removed]
+    return _CheckedText(item, converted, tuple(problems), list(item.reference_lines(converted.references)))
 
 
 def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,
@@ -656,6 +732,26 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
     return problems
+
+
+#: The problems of the rules that read only the course's questions and the files they are in, by rule and by the
+#: objects those files were loaded as (`_question_files`), kept for the next build (`_kept_for_questions`).
+QuestionRule = Callable[[Course], Iterable[Problem]]
+_CHECKED_QUESTIONS: Store[tuple[QuestionRule, tuple[Same[object], ...]], tuple[Problem, ...]] = Store()
+
+
+def _question_files(course: Course) -> tuple[Same[object], ...]:
+    """The objects the course's questions were loaded as: each bank, and each case study (its decision points)."""
+    return (*(Same[object](part) for bank in course.banks for part in (bank.settings, bank.source)),
+            *(Same[object](page) for page in course.pages if page.meta.stages))
+
+
+def _kept_for_questions(rule: QuestionRule) -> Callable[[Course], tuple[Problem, ...]]:
+    """`rule`, which reads only the course's questions and the files they are in, taken from the last build when
+    every bank and case study was loaded as the same objects (their files did not change)."""
+    def kept(course: Course) -> tuple[Problem, ...]:
+        return _CHECKED_QUESTIONS.make((rule, _question_files(course)), lambda: tuple(rule(course)))
+    return kept
 
 
 def _check_gift_files(course: Course) -> list[Problem]:
