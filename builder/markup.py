@@ -7,7 +7,7 @@ import importlib
 import re
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import nh3
 from lxml import html as lxml_html
@@ -22,7 +22,30 @@ EXTENSIONS = ["markdown.extensions.tables", "markdown.extensions.footnotes", "ma
 #: Caption blocks, loaded only for texts that have one: importing the extension compiles a
 #: Unicode-wide regular expression that costs about 0.1 s, a fifth of a whole build.
 CAPTION_EXTENSION = "pymdownx.blocks.caption"
-CAPTION_BLOCK = re.compile(r"^\s*/{3,} *(?:figure-|table-)?caption\b", re.M)
+#: Found wherever a run of slashes starts (not only at a line's start: a superset), in time linear in the length.
+CAPTION_BLOCK = re.compile(r"(?<!/)/{3,} *(?:figure-|table-)?caption\b")
+#: What a text must hold for an extension to act on it, found in the text as Python-Markdown reads it (with
+#: STX and ETX, which it deletes first, deleted): a converter without the extension gives the same HTML for a
+#: text without it, so a text is converted by one with only the extensions it can use (each costs time on
+#: every text: footnotes, tables and definition lists together about a third of converting this course).
+#: Every extension's processors test for their syntax and do nothing without it:
+#: tables need a `|` in a block (and add `|` to the backslash escapes); footnotes a `[^`; attribute lists
+#: a `{`; blocks (admonitions, captions) a `///` line, and make `\/` an escape.
+#: A definition is a line that starts with `:` and a space once Python-Markdown has taken off what holds it:
+#: indentation, `>` of quotes, list markers, a footnote's `[^id]:`, and the raw HTML block before it on
+#: its line (which ends in `>`: the rest of the line starts a block); a lone CR also ends a line. It is
+#: looked for in the reversed text, from each `: ` back over such characters, so that the time is linear
+#: in the length (forwards, each of 20,000 `>` would start a search to the end of the run: 16 s).
+#: tests/test_markup.py converts tricky texts both ways.
+DEFINITION_REVERSED = re.compile(r"[ \t]:[ \t>*+\-.)0-9]*(?:\Z|[\r\n>]|:\])")
+TRIGGERS: dict[str, Callable[[str], object]] = {
+    "markdown.extensions.tables": re.compile(r"\|").search,
+    "markdown.extensions.footnotes": re.compile(r"\[\^").search,
+    "markdown.extensions.attr_list": re.compile(r"\{").search,
+    "markdown.extensions.def_list": lambda text: DEFINITION_REVERSED.search(text[::-1]),
+    "pymdownx.blocks.admonition": re.compile(r"///|\\/").search,
+    CAPTION_EXTENSION: CAPTION_BLOCK.search,
+}
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "markdown.extensions.tables": {"use_align_attribute": True},
     "pymdownx.blocks.admonition": {"types": [
@@ -221,7 +244,7 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
         return Converted("", (), (), OVER_BUDGET)
-    converter = _markdown(bool(CAPTION_BLOCK.search(text)))  # imported and set up outside the time bound
+    converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
         with time_limit(seconds):
@@ -286,11 +309,20 @@ def reconstructed_elements(html: str) -> int:
     return total
 
 
+def extensions_for(text: str) -> tuple[str, ...]:
+    """The extensions (module names, in the order of EXTENSIONS, then CAPTION_EXTENSION) whose syntax `text`
+    holds (TRIGGERS), and those that have none (sane lists): converting `text` with only these gives the HTML
+    all of them give."""
+    read = text.replace("\x02", "").replace("\x03", "")  # as Python-Markdown deletes them before reading
+    return tuple(name for name in (*EXTENSIONS, CAPTION_EXTENSION)
+                 if name not in TRIGGERS or TRIGGERS[name](read))
+
+
 @functools.cache
-def _markdown(captions: bool) -> Any:
+def _markdown(names: tuple[str, ...]) -> Any:
+    """A converter with the extensions `names` (module names), made once per process and reset for each text."""
     import markdown  # only when a text is not in the cache: importing it costs a fifth of a small build
 
-    names = [*EXTENSIONS, CAPTION_EXTENSION] if captions else EXTENSIONS
     return markdown.Markdown(extensions=[importlib.import_module(name).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
                                          for name in names])
 

@@ -7,6 +7,8 @@ import string
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from builder import markup
 from builder.markup import PLAIN_TEXT, _convert, convert
@@ -87,3 +89,85 @@ def test_html_depth_counts_self_closed_html_elements_as_the_parser_opens_them(wa
     start = time.process_time()
     assert markup.convert("<div>" + "<b/>" * 30000 + "<p>x</p>" * 15000 + "</div>").refused == markup.TOO_DEEP
     assert time.process_time() - start < 2
+
+
+# --- each text converted with only the extensions whose syntax it holds (markup.TRIGGERS) ----------------------
+
+def _with_every_extension(text: str) -> str:
+    """What Python-Markdown gives with every extension (and caption blocks when the text has one, as before)."""
+    names = (*markup.EXTENSIONS, *((markup.CAPTION_EXTENSION,) if markup.CAPTION_BLOCK.search(text) else ()))
+    return _raw(names, text)
+
+
+def _raw(names: tuple[str, ...], text: str) -> str:
+    try:
+        return str(markup._markdown(names).reset().convert(text))
+    except Exception as exc:  # a crash must be the same crash both ways
+        return f"raised {type(exc).__name__}"
+
+
+def _with_its_extensions(text: str) -> str:
+    return _raw(markup.extensions_for(text), text)
+
+
+USES = [  # (text, extension it needs, what that extension makes)
+    ("| a | b |\n|:--|---|\n| 1 | 2 |", "tables", '<td align="left">1</td>'),
+    ("a | b\n--- | ---\n1 | 2", "tables", "<th>a</th>"),
+    ("Said so.[^1]\n\n[^1]: A source.", "footnotes", 'class="footnote-ref"'),
+    ("# Heading {#own-id}", "attr_list", '<h1 id="own-id">'),
+    ("Para\n{: .lead }", "attr_list", '<p class="lead">'),
+    ("Term\n: its definition", "def_list", "<dt>Term</dt>"),
+    ("Term\n:\tits definition", "def_list", "<dd>its definition</dd>"),
+    ("- Term\n\n    : in a list item", "def_list", "<dd>\n<p>in a list item</p>"),
+    ("> Term\n> : in a quote", "def_list", "<dd>in a quote</dd>"),
+    ("Intro\n\n- : no term, no list", "def_list", "<li>: no term, no list</li>"),
+    ("Term\r: after a lone CR", "def_list", "<dd>after a lone CR</dd>"),
+    ("<div>raw</div>: after a raw block", "def_list", "<dd>\n<p>after a raw block</p>"),
+    ("Text.[^n]\n\n[^n]:\n    Term\n    : in a footnote", "def_list", "<dd>in a footnote</dd>"),
+    ("Term\n\x02: with STX in the way", "def_list", "<dd>with STX in the way</dd>"),
+    ("/// key-point\nWatch the baby.\n///", "admonition", '<div class="admonition key-point">'),
+    ("a\\/b", "admonition", "<p>a/b</p>"),
+    ("![A smile](baby.svg)\n\n/// caption\nA smile\n///", "caption", "<figcaption>"),
+]
+
+
+@pytest.mark.parametrize(("text", "extension", "made"), USES)
+def test_a_text_that_uses_an_extension_is_converted_with_it(text: str, extension: str, made: str) -> None:
+    assert any(name.endswith("." + extension) for name in markup.extensions_for(text))
+    assert made in _with_its_extensions(text)
+    assert _with_its_extensions(text) == _with_every_extension(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words: with a colon, a brace-less title and no table.", "Time: 10:30 - 11:00", "A\\|B and [x]: y",
+    "# Heading\n\n1. one\n2. two\n\n- a\n- b\n\n> quote: here", "See [the page](other.html).", "a / b // c",
+])
+def test_a_text_without_an_extensions_syntax_is_converted_as_with_it(text: str) -> None:
+    assert markup.extensions_for(text) != (*markup.EXTENSIONS, markup.CAPTION_EXTENSION)
+    assert _with_its_extensions(text) == _with_every_extension(text)
+
+
+LINE_STARTS = ["", " ", "    ", "\t", "> ", "> > ", "- ", "* ", "1. ", "[^1]: ", "<div>x</div>", "<hr/>",
+               "<!-- c -->", "- > ", "    - ", "\x02", "Term", "x"]
+LINE_ENDS = [": def", ":\tdef", ":def", " : def", "Term", "| a | b |", "|---|---|", "a | b", "--- | ---", "x[^1]",
+             "[^1]", "{: .c }", "# Head {#h}", "/// note", "/// key-point | Title", "///", "/// caption",
+             "\\/ slash", "\\|", "words: more", "![i](a.png)", "[l](b.html)", "*em*", "`co|de`", "</div>: def",
+             "<div>", "</div>", "{", "}", "[^", "]: x"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(LINE_STARTS), st.sampled_from(LINE_ENDS),
+                          st.sampled_from(["\n", "\n\n", "\r", "\n    "])), min_size=1, max_size=8))
+def test_any_text_converts_as_with_every_extension(lines: list[tuple[str, str, str]]) -> None:
+    text = "".join(start + end + sep for start, end, sep in lines)
+    assert _with_its_extensions(text) == _with_every_extension(text), text
+
+
+@pytest.mark.parametrize("text", [">" * 256_000, "\n" * 256_000, "/" * 256_000, " " * 256_000, "> " * 128_000,
+                                  "]:" * 128_000, " :" * 128_000, "- " * 128_000])
+def test_finding_the_extensions_a_text_needs_takes_time_linear_in_its_length(text: str) -> None:
+    """It runs before the conversion's time bound: a search that started again at every `>` of a run (or
+    `^\\s*` at every line of blank lines) took 16 s for 20,000 characters."""
+    start = time.process_time()
+    markup.extensions_for(text)
+    assert time.process_time() - start < 1
