@@ -55,6 +55,25 @@ class _Loaded:
         return self.source
 
 
+def require_project(root: Path) -> None:
+    """Raise ProjectNotFound (a command-line mistake, exit code 2) if `root` is not the folder of a course
+    project: it does not exist, is not a folder, or has no `course/` folder."""
+    try:
+        is_folder = stat.S_ISDIR(os.stat(root).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ProjectNotFound(f"{root}: no such folder (give the folder of a course project, the one that holds "
+                              f"course/; `coursebuild new {root}` starts one)") from None
+    except OSError as error:
+        raise ProjectNotFound(f"{root}: cannot be read ({error.strerror}; give the folder of a course project, "
+                              "the one that holds course/)") from None
+    if not is_folder:
+        raise ProjectNotFound(f"{root}: is not a folder (give the folder of a course project, the one that "
+                              "holds course/)")
+    if not (root / "course").is_dir():
+        raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
+                              f"(run `coursebuild new {root}` to start one)")
+
+
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
 
@@ -62,9 +81,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     be read, so that what it holds is not reported as unknown) and all problems found.
     Raises ProjectNotFound if `root` is not a course project.
     """
-    if not (root / "course").is_dir():
-        raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
-                              f"(run `coursebuild new {root}` to start one)")
+    require_project(root)
     new_project()
     found: list[Problem] = []
     jobs = [(COURSE_FILE, "settings"),
