@@ -923,6 +923,66 @@ def test_bidirectional_and_other_format_characters_are_escaped_in_problem_lines(
                for line in lines), lines
 
 
+BIDI_FIX = ("(delete it: invisible, it makes what follows show in another order than it is written, so learners "
+            "could read something other than what a reviewer of the file read; right-to-left text shows correctly "
+            "without it)")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_bidirectional_override_in_a_title_or_option_is_a_warning_at_its_line(project: Path, command: str) -> None:
+    """A title or option text holding U+202E shows learners the text after it reversed: `Correct‮ton` reads
+    "Correctnot" to a reviewer of the file and "Correct" + "ton" reversed to a learner. Raw or as a YAML escape."""
+    edit(project / CUES, "title: Reading a baby's cues", "title: \"Reading a baby's cues\u2067\"")
+    edit(project / "quizzes/kc-cues.yaml", "- text: The baby needs a short break.",
+         "- text: The baby needs a short break.\u202e ton si sihT")
+    edit(project / "quizzes/kc-cues.yaml", "- text: The baby does not like the parent.",
+         '- text: "The baby does not like the parent.\\u202d"')
+    edit(project / "course/pages/welcome.md", "\n---\n", "\n---\nAn \u2066isolate\u2069 in the body.\n")
+    result = run(command, project, *(["--out", project.parent / "out"] if command == "build" else []))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "bidirectional" in line]
+    assert warnings == [
+        f"{CUES}:3: warning: bidirectional control character U+2067 (RIGHT-TO-LEFT ISOLATE) in the text {BIDI_FIX}",
+        "course/pages/welcome.md:8: warning: bidirectional control character U+2066 (LEFT-TO-RIGHT ISOLATE) in the "
+        f"text {BIDI_FIX}",
+        "course/pages/welcome.md:8: warning: bidirectional control character U+2069 (POP DIRECTIONAL ISOLATE) in the "
+        f"text {BIDI_FIX}",
+        "quizzes/kc-cues.yaml:8: warning: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) in the "
+        f"text {BIDI_FIX}",
+        "quizzes/kc-cues.yaml:11: warning: bidirectional control character U+202D (LEFT-TO-RIGHT OVERRIDE) in the "
+        f"text {BIDI_FIX}",
+    ], result.stderr
+    assert run("check", project, "--strict").exit_code == 1
+
+
+def test_right_to_left_text_and_direction_marks_are_not_flagged(project: Path) -> None:
+    """Arabic and Hebrew letters, and the marks right-to-left keyboards type (U+200E, U+200F, U+061C), are text."""
+    edit(project / CUES, "title: Reading a baby's cues", "title: \"Reading a baby's cues \u0645\u0631\u062d\u0628\u0627\"")
+    edit(project / CUES, "Babies tell us", "\u05e9\u05dc\u05d5\u05dd\u200f (Hebrew)\u200e and "
+                                          "\u0627\u0644\u0637\u0641\u0644\u061c.\n\nBabies tell us")
+    result = run("check", project, "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_of_many_control_characters_is_reported_in_a_few_lines_at_once(project: Path) -> None:
+    """Each character's line was counted from the start of the file, so 2 MB of them held `check` for hours;
+    the first 50 are shown, the 50th counting the rest."""
+    edit(project / CUES, "Babies tell us", "\x01" * 200_000 + "\n\nBabies tell us")
+    with (project / "quizzes/kc-cues.yaml").open("a", encoding="utf-8") as bank:
+        bank.write("# \u202e\n" * 100_000)
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    controls = [line for line in lines if line.startswith(CUES)]
+    assert len(controls) == 50 and set(controls[:-1]) == {
+        f"{CUES}:9: control character U+0001 in the text (delete it; it is often pasted in invisibly from a word "
+        "processor or PDF)"}
+    assert controls[-1].startswith(f"{CUES}:9: control character U+0001 in the text, and 199,950 more after it")
+    bidi = [line for line in lines if line.startswith("quizzes/kc-cues.yaml:")]
+    assert len(bidi) == 50 and bidi[-1].startswith("quizzes/kc-cues.yaml:65: warning: bidirectional control character "
+                                                   "U+202E (RIGHT-TO-LEFT OVERRIDE) in the text, and 99,950 more after it")
+
+
 @pytest.mark.parametrize("ident", ["contents", "Accessibility"])
 def test_a_page_cannot_take_the_id_of_a_page_every_package_makes(project: Path, ident: str) -> None:
     """The contents page or the accessibility statement silently replaced an authored page of that id."""
