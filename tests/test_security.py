@@ -588,6 +588,65 @@ def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None
     assert media.svg_copies(etree.fromstring(svg)) == copies
 
 
+def pattern_figure(tile: str, inside: str = "", attributes: str = "", fill: str = '<rect width="100" height="100" '
+                   'fill="url(#p)"/>') -> bytes:
+    """A 100-unit figure filled with a pattern of `tile` (its width and height), holding `inside`."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink" viewBox="0 0 100 100" '
+            f'width="400" height="400" role="img"><defs><pattern id="p" width="{tile}" height="{tile}" '
+            f'patternUnits="userSpaceOnUse"{attributes}><circle cx="0.5" cy="0.5" r="0.3"/>{inside}</pattern>'
+            f'</defs>{fill}</svg>').encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (pattern_figure("10"), 100),  # a 100 by 100 figure in tiles of 10 by 10
+    (pattern_figure("2"), 2_500),  # a dot grid
+    (pattern_figure("1", attributes=' patternTransform="scale(0.1)"'), 1_000_000),  # tiles a tenth across
+    (pattern_figure("1", attributes=' patternTransform="matrix(10 0 0 10 3 4)"'), 100),
+    (pattern_figure("1", fill='<g transform="scale(0.01 1)"><rect width="10000" height="100" fill="url(#p)"/></g>'),
+     1_000_000),  # the filled element's user space shrinks the tiles too
+    # a pattern inside each tile: 2,500 tiles, each of 16 tiles of the inner pattern (and 16 for the definition)
+    (pattern_figure("2", inside='<rect width="2" height="2" fill="url(#q)"/>',
+                    fill='<pattern id="q" width="0.5" height="0.5" patternUnits="userSpaceOnUse"><circle r="0.1"/>'
+                         '</pattern><rect width="100" height="100" fill="url(#p)"/>'), 16 + 2_500 * 17),
+    # objectBoundingBox (the default): width and height are fractions of what is filled
+    (pattern_figure("0.01", fill='<pattern id="b" x:href="#p" patternUnits="objectBoundingBox"/>'
+                                 '<rect width="100" height="100" style="fill: url(#b)"/>'), 10_000),
+    (pattern_figure("0"), 0),  # a tile of no size draws nothing
+    (pattern_figure("10", fill='<rect width="100" height="100" fill="red"/>'), 0),  # a pattern no one uses
+])
+def test_svg_tiles_counts_the_tiles_patterns_repeat_in(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+    assert (media.svg_drawing_problem(svg) is None) == (tiles <= media.MAX_SVG_TILES)
+
+
+@pytest.mark.parametrize("svg", [pattern_figure("0.001"), pattern_figure("1", attributes=' patternTransform="scale(0.001)"'),
+                                 pattern_figure("0.1", inside='<rect width="1" height="1" fill="url(#q)"/>',
+                                                fill='<pattern id="q" width="0.001" height="0.001" '
+                                                     'patternUnits="userSpaceOnUse"><circle r="0.0003"/></pattern>'
+                                                     '<rect width="100" height="100" fill="url(#p)"/>')],
+                         ids=["tiny-tiles", "pattern-transform", "nested"])
+def test_a_small_pattern_figure_of_billions_of_tiles_is_refused(tmp_path: Path, svg: bytes) -> None:
+    """A 400-byte figure of a pattern of 0.001-unit tiles over 100 units: 10¹⁰ tiles, which a PDF viewer draws one
+    by one (Poppler took 39 s for 10⁹ of them in the kit's PDF); `check` said it was fine."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(svg)
+    result = coursebuild("check", record, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (f"course/media/cues.svg:1: drawing this figure repeats its patterns in more than "
+            f"{media.MAX_SVG_TILES:,} tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns "
+            "inside patterns), which PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, "
+            "`patternTransform`), or fill with a plain colour)") in result.stderr.splitlines(), result.stderr
+
+
+def test_a_figure_with_a_normal_pattern_passes_and_builds(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(pattern_figure("4"))
+    result = run("check", record, "--strict")
+    assert result.exit_code == 0, result.output
+
+
 def one_bit_png(side: int) -> bytes:
     """A PNG of `side` by `side` pixels, one bit each, all zero: 13,300 across is 21 KB on disk, 177 MB decoded."""
     def chunk(kind: bytes, data: bytes) -> bytes:
