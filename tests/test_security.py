@@ -911,6 +911,36 @@ def test_many_small_slow_pieces_count_towards_the_projects_markdown_time(project
     assert len(stopped) >= 8, result.stderr  # 600 pieces; the budget is spent within the first few banks
 
 
+def test_markdown_that_its_length_explains_still_stops_at_the_projects_total(project: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of about 27 `[` convert at just under the 5 µs a character the project's budget allows, so none of
+    it was spent: many files of them ran free (10 s each). The total processor time is bounded whatever the
+    allowance; here every character is allowance, and 1,800 such pieces take far more than the 0.2 s total."""
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_CHAR", 1.0)  # nothing counts as beyond the allowance
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_TOTAL_SECONDS", 0.2)
+    brackets = "[" * 27
+    for b in range(12):
+        questions = "".join(
+            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
+            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
+            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
+            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(30))
+        (project / f"quizzes/zb{b:02}.yaml").write_text(
+            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    fix = ("(look for long runs of `[`, `<`, `>` or `*` in this file and those before it, and shorten them; a course "
+           "of 1,000 pages takes about 2 s)")
+    first = [line for line in lines if "of processor time to convert in all, which ran out at this text" in line]
+    assert len(first) == 1 and first[0].startswith("quizzes/zb") and first[0].endswith(
+        ": the project's Markdown takes more than 0.2 s of processor time to convert in all, which ran out at this "
+        f"text: it and those after it in this file were not converted {fix}"), lines
+    later = [line.split(":")[0] for line in lines if "which had run out before this text" in line]
+    assert len(later) == len(set(later)) >= 8 and first[0].split(":")[0] not in later, lines  # one line per file
+    assert not any(markup.PROJECT_OVER_BUDGET in line or "cannot be converted" in line for line in lines), lines
+
+
 def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
     markup._CONVERSIONS.earlier.clear()
     markup._CONVERSIONS.now.clear()
