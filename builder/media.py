@@ -428,8 +428,8 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
     `transform`s multiply areas by `scale` and which can cover `area` (`_scales_and_areas`): with
     `patternUnits="userSpaceOnUse"`, `area` divided by the tile's area (`width` × `height` in the element's units,
     times its `patternTransform`'s scale); otherwise (`objectBoundingBox`, the default) 1 / (`width` × `height`)
-    times that scale, the tiles over the element's bounding box. 0 for a tile of no size (nothing is drawn);
-    at most `cap`."""
+    times that scale, the tiles over the element's bounding box. 0 for a `width` or `height` of 0 (nothing is
+    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it."""
     attribute = functools.partial(_pattern_attribute, elements, by_id, pattern)
     width, height = _length(attribute("width")), _length(attribute("height"))
     if not width or not height or width[0] <= 0 or height[0] <= 0:
@@ -439,9 +439,7 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
         tile *= scale
     else:
         area = 1.0  # the bounding box, with width and height as fractions of it
-    if tile <= 0:
-        return 0
-    tiles = area / tile
+    tiles = area / tile if tile > 0 else math.inf  # a tile too small for a float (1e-200 squared): countless
     return cap if not math.isfinite(tiles) or tiles >= cap else max(math.ceil(tiles), 1)
 
 

@@ -612,6 +612,7 @@ def pattern_figure(tile: str, inside: str = "", attributes: str = "", fill: str 
     (pattern_figure("0.01", fill='<pattern id="b" x:href="#p" patternUnits="objectBoundingBox"/>'
                                  '<rect width="100" height="100" style="fill: url(#b)"/>'), 10_000),
     (pattern_figure("0"), 0),  # a tile of no size draws nothing
+    (pattern_figure("1e-200"), media.MAX_SVG_TILES + 1),  # its area is too small for a float: countless
     (pattern_figure("10", fill='<rect width="100" height="100" fill="red"/>'), 0),  # a pattern no one uses
 ])
 def test_svg_tiles_counts_the_tiles_patterns_repeat_in(svg: bytes, tiles: int) -> None:
@@ -891,20 +892,24 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
 
 
+def write_bracket_banks(project: Path, brackets: str, questions: int) -> None:
+    """12 question banks of `questions` questions, each of whose 5 texts starts with `brackets`."""
+    for b in range(12):
+        written = "".join(
+            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
+            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
+            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
+            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(questions))
+        (project / f"quizzes/zb{b:02}.yaml").write_text(
+            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{written}", encoding="utf-8")
+
+
 def test_many_small_slow_pieces_count_towards_the_projects_markdown_time(project: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """10 banks of 400 pieces of 250 `[` took 76 s of processor time: each piece took about 20 ms, all of it
     "explained" by an allowance of 20 ms a piece, so the project's budget never ran out."""
     monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 0.2)
-    brackets = "[" * 250
-    for b in range(12):
-        questions = "".join(
-            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
-            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
-            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
-            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(10))
-        (project / f"quizzes/zb{b:02}.yaml").write_text(
-            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    write_bracket_banks(project, "[" * 250, 10)
     result = run("check", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
     stopped = {line.split(":")[0] for line in result.stderr.splitlines() if markup.PROJECT_OVER_BUDGET in line}
@@ -918,15 +923,7 @@ def test_markdown_that_its_length_explains_still_stops_at_the_projects_total(pro
     allowance; here every character is allowance, and 1,800 such pieces take far more than the 0.05 s total."""
     monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_CHAR", 1.0)  # nothing counts as beyond the allowance
     monkeypatch.setattr(markup, "PROJECT_MARKDOWN_TOTAL_SECONDS", 0.05)
-    brackets = "[" * 27
-    for b in range(12):
-        questions = "".join(
-            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
-            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
-            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
-            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(30))
-        (project / f"quizzes/zb{b:02}.yaml").write_text(
-            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    write_bracket_banks(project, "[" * 27, 30)
     result = run("check", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
     lines = result.stderr.splitlines()
