@@ -74,8 +74,8 @@ PROJECT_MARKDOWN_TOTAL_SECONDS = 30.0
 PROJECT_OVER_TOTAL = "the project's Markdown took too long to convert in all"
 #: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_SECONDS were spent.
 PROJECT_OVER_BUDGET = (f"the project's Markdown took more than {PROJECT_MARKDOWN_SECONDS:g} s to convert in all, "
-                       "in texts that are very slow to convert (reported here or in other files), so this one was "
-                       "not tried")
+                       "in texts that are very slow to convert (reported here or in other files), so this one and "
+                       "those after it in this file were not tried")
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: The deepest nesting of HTML elements converted: nh3 (the cleaner, in Rust) takes time quadratic in the depth,

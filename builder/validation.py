@@ -21,7 +21,7 @@ from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
-from builder.markup import OVER_BUDGET, PROJECT_OVER_TOTAL, Budget, Reference, convert, convert_inline
+from builder.markup import OVER_BUDGET, Budget, Reference, convert, convert_inline
 from builder.media import (
     AUDIO_TYPES,
     PACKAGED_TYPES,
@@ -606,12 +606,11 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
         path = item.source.path
         budget = budgets.get(path) or budgets.setdefault(path, Budget())
         converted = (convert_inline if item.phrasing else convert)(item.text, budget)
-        if converted.refused in (OVER_BUDGET, PROJECT_OVER_TOTAL):
+        if converted.refused in (OVER_BUDGET, markup.PROJECT_OVER_BUDGET, markup.PROJECT_OVER_TOTAL):
             if not budget.reported:  # one problem per file, at the first piece left unconverted
                 budget.reported = True
-                yield _out_of_time(path, item.first_line, budget, converted.refused == PROJECT_OVER_TOTAL,
-                                   first=not total_reported)
-                total_reported = total_reported or converted.refused == PROJECT_OVER_TOTAL
+                yield _out_of_time(path, item.first_line, budget, converted.refused, first=not total_reported)
+                total_reported = total_reported or converted.refused == markup.PROJECT_OVER_TOTAL
             linked.append((item, None))
             continue
         if converted.flattened:
@@ -633,13 +632,18 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     yield from _check_script_in_media(course, linked)
 
 
-def _out_of_time(path: str, line: int, budget: Budget, project: bool, first: bool) -> Problem:
-    """The problem of a file whose texts from `line` on were not converted: its own time bound (`budget`) was
-    spent, or the project's PROJECT_MARKDOWN_TOTAL_SECONDS (`project`; `first`: in the first such file)."""
-    if not project:
+def _out_of_time(path: str, line: int, budget: Budget, refused: str, first: bool) -> Problem:
+    """The problem of a file whose texts from `line` on were not converted (`refused`, the first's
+    `Converted.refused`): its own time bound (`budget`) was spent (OVER_BUDGET), or the project's time beyond
+    what the texts' lengths explain (PROJECT_OVER_BUDGET), or the project's PROJECT_MARKDOWN_TOTAL_SECONDS
+    (PROJECT_OVER_TOTAL; `first`: in the first file told so)."""
+    if refused == OVER_BUDGET:
         return Problem(path, line, f"the Markdown of this file takes more than {budget.seconds:g} s to convert in "
                        "all: this text and those after it were not converted", "shorten its long texts or split the "
                        "file; look for long runs of `[`, `<`, `>` or `*`")
+    if refused == markup.PROJECT_OVER_BUDGET:
+        return Problem(path, line, f"this Markdown cannot be converted: {refused}",
+                       "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")
     where = "ran out at this text" if first else "had run out before this text"
     return Problem(path, line, f"the project's Markdown takes more than {markup.PROJECT_MARKDOWN_TOTAL_SECONDS:g} s "
                    f"of processor time to convert in all, which {where}: it and those after it in this file were not "
