@@ -42,7 +42,9 @@ else:  # `--version`, `--help` and `new` never need the pipeline and its librari
 gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 
-PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+# Whether PROJECT is a course project's folder is decided by the library (`loading.require_project`), with one
+# line and exit code 2 whether it is missing, a file or a folder without course/.
+PROJECT = click.argument("project", default=".", type=click.Path(path_type=Path))
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -192,8 +194,10 @@ def report(project: Path, format_: str, output: Path | None) -> None:
               help="Port on 127.0.0.1 (0 picks a free one).")
 def preview(project: Path, target: str, port: int) -> None:
     """Serve the course in a local SCORM runtime with a debug panel, rebuilding on change."""
+    from builder.loading import require_project
     from builder.preview import Preview, make_server, watch  # only this command needs a server
 
+    _run(require_project, project)  # a preview of no project would serve nothing and watch a missing folder
     session = Preview(project, target)
     session.rebuild()
     _show_rebuild(session)

@@ -110,14 +110,17 @@ class CourseInvalid(CoursebuildError):
             f"course invalid: {count} warning{'s' if count != 1 else ''}, which --strict treats as errors"]
 
 
-class ProjectNotFound(CoursebuildError):
-    """The folder given is not a course project."""
-
-
 class UsageProblem(CoursebuildError):
     """A mistake in the command line found once the command runs (`-o` naming a device): exit code 2, as click's."""
 
     exit_code = EXIT_USAGE
+
+
+class ProjectNotFound(UsageProblem):
+    """The PROJECT given is not the folder of a course project: missing, a file, or without `course/`.
+
+    A mistake in the command line (exit code 2), not an invalid course: there is no course to list problems of.
+    """
 
 
 class EnvironmentProblem(CoursebuildError):

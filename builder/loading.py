@@ -8,14 +8,15 @@ import os
 import posixpath
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from builder import cache
-from builder.errors import Problem, ProjectNotFound
+from builder.errors import MAX_SHOWN_PER_FILE, Problem, ProjectNotFound, Severity
 from builder.markup import Converted, convert, new_project, remember
 from builder.media import leaves_folder, real_path
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
@@ -36,6 +37,15 @@ M = TypeVar("M", bound=BaseModel)
 #: refuses or (U+0085, "next line") reads as a line break, and XML discourages. All are invisible in an editor.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor or PDF"
+#: Unicode's bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069; Unicode's UAX #9):
+#: invisible, they make the text after them show in another order than it is written ("Trojan Source",
+#: CVE-2021-42574), so a title or an option can read one way to learners and another to whoever reviewed the
+#: file. Right-to-left letters (Arabic, Hebrew) need none of them; the marks U+200E, U+200F and U+061C, which
+#: only give the punctuation beside them a direction and are typed by right-to-left keyboards, are allowed.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_FIX = ("delete it: invisible, it makes what follows show in another order than it is written, so learners "
+            "could read something other than what a reviewer of the file read; right-to-left text shows correctly "
+            "without it")
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,25 @@ class _Loaded:
         return self.source
 
 
+def require_project(root: Path) -> None:
+    """Raise ProjectNotFound (a command-line mistake, exit code 2) if `root` is not the folder of a course
+    project: it does not exist, is not a folder, or has no `course/` folder."""
+    try:
+        is_folder = stat.S_ISDIR(os.stat(root).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ProjectNotFound(f"{root}: no such folder (give the folder of a course project, the one that holds "
+                              f"course/; `coursebuild new {root}` starts one)") from None
+    except OSError as error:
+        raise ProjectNotFound(f"{root}: cannot be read ({error.strerror}; give the folder of a course project, "
+                              "the one that holds course/)") from None
+    if not is_folder:
+        raise ProjectNotFound(f"{root}: is not a folder (give the folder of a course project, the one that "
+                              "holds course/)")
+    if not (root / "course").is_dir():
+        raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
+                              f"(run `coursebuild new {root}` to start one)")
+
+
 def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """Load every file of the project at `root`.
 
@@ -62,9 +91,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     be read, so that what it holds is not reported as unknown) and all problems found.
     Raises ProjectNotFound if `root` is not a course project.
     """
-    if not (root / "course").is_dir():
-        raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
-                              f"(run `coursebuild new {root}` to start one)")
+    require_project(root)
     new_project()
     found: list[Problem] = []
     jobs = [(COURSE_FILE, "settings"),
@@ -313,9 +340,38 @@ def _text(path: str, content: bytes) -> str:
 
 def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
     """One problem per control character in `text`, whose first line is `first_line` of the file."""
-    return [Problem(path, first_line + text.count("\n", 0, match.start()),
-                    f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
-            for match in CONTROL_CHARACTER.finditer(text)]
+    return _each(path, text, CONTROL_CHARACTER, first_line,
+                 lambda char: Problem(path, 0, f"control character {_codepoint(char)} in the text", CONTROL_FIX))
+
+
+def _bidi_controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
+    """A warning per bidirectional control character (BIDI_CONTROL) in `text`, whose first line is `first_line`."""
+    return _each(path, text, BIDI_CONTROL, first_line, lambda char: _bidi_problem(path, 0, char))
+
+
+def _bidi_problem(path: str, line: int, char: str) -> Problem:
+    return Problem(path, line, f"bidirectional control character {_codepoint(char)} ({unicodedata.name(char)}) in "
+                   "the text", BIDI_FIX, Severity.WARNING)
+
+
+def _each(path: str, text: str, pattern: re.Pattern[str], first_line: int,
+          problem: Callable[[str], Problem]) -> list[Problem]:
+    """`problem(character)` at its line for each match of `pattern` in `text`, whose first line is `first_line` of
+    the file; after MAX_SHOWN_PER_FILE - 1 of them, the next says how many more follow. Linear in the length of
+    `text` (a file of 16 MB of them takes seconds, not hours) and in memory, whatever the number of matches."""
+    found: list[Problem] = []
+    line, counted = first_line, 0
+    matches = pattern.finditer(text)
+    for match in matches:
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        found.append(replace(problem(match.group()), line=line))
+        if len(found) == MAX_SHOWN_PER_FILE:
+            rest = sum(1 for _ in matches)
+            if rest:
+                found[-1] = replace(found[-1], message=f"{found[-1].message}, and {rest:,} more after it")
+            break
+    return found
 
 
 def _without_controls(path: str, text: str, problems: list[Problem], first_line: int = 1) -> str:
@@ -347,6 +403,24 @@ def _escaped_controls(data: Any, source: SourceFile, location: tuple[Any, ...] =
     return [problem for key, value in items for problem in _escaped_controls(value, source, (*location, key))]
 
 
+def _escaped_bidi(data: Any, source: SourceFile, found: list[Problem]) -> list[Problem]:
+    """A warning for each value holding bidirectional control characters written as YAML escapes (`"\\u202e"`),
+    which the raw text does not show: one per value, at its line, naming the first; none on a line `found` (the
+    raw text's) has one already."""
+    lines = {problem.line for problem in found}
+
+    def walk(data: Any, location: tuple[Any, ...]) -> Iterator[Problem]:
+        if isinstance(data, str):
+            if (match := BIDI_CONTROL.search(data)) and (line := source.line(*location)) not in lines:
+                yield _bidi_problem(source.path, line, match.group())
+            return
+        items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+        for key, value in items:
+            yield from walk(value, (*location, key))
+
+    return list(walk(data, ()))
+
+
 def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
     from builder.yaml_reader import parse_yaml  # here: a build whose files are all unchanged never needs it
 
@@ -357,21 +431,29 @@ def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[P
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
         text = _without_controls(path, _text(path, content), problems)
+        bidi = _bidi_controls(path, text)
+        problems.extend(bidi)
         data, source = _parse_yaml(text, path)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None, None
+    if "\\" in text:
+        problems.extend(_escaped_bidi(data, source, bidi))
     return _validate(data, model, source, problems, unloaded, "\\" in text), source
 
 
 def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
     try:
         text = _text(path, content)
+        bidi = _bidi_controls(path, text)
+        problems.extend(bidi)
         front, body, body_line = _split_front_matter(text, path)
         data, source = _parse_yaml(_without_controls(path, front, problems, first_line=2), path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
         return None
+    if "\\" in front:
+        problems.extend(_escaped_bidi(data, source, bidi))
     problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
     meta = _validate(data, PageMeta, source, problems, unloaded, "\\" in front)
     return Page(meta, body, source, body_line) if meta is not None else None

@@ -7,7 +7,7 @@ import importlib
 import re
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import nh3
 from lxml import html as lxml_html
@@ -87,10 +87,18 @@ OVER_BUDGET = "the file's Markdown takes too long to convert"
 #: 0.1 ms), so it spends under 1 ms of it.
 PROJECT_MARKDOWN_SECONDS = 10.0
 MARKDOWN_SECONDS_PER_CHAR = 5e-6
+#: The most processor time all the Markdown of one project may take to convert in one process, whatever its
+#: length explains: text that converts at just under MARKDOWN_SECONDS_PER_CHAR (pieces of about 27 `[`) spends
+#: none of PROJECT_MARKDOWN_SECONDS, so without it 10,000 files of such pieces would each run free. A build of this
+#: course spends about 0.17 s on Markdown in all, of a synthetic course of 1,000 pages (bench/run.py) about 1.5 s
+#: (measured at load 11 on 2 cores); 30 s leaves 20 times that, and stops a hostile project within half a minute.
+PROJECT_MARKDOWN_TOTAL_SECONDS = 30.0
+#: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_TOTAL_SECONDS were spent.
+PROJECT_OVER_TOTAL = "the project's Markdown took too long to convert in all"
 #: `Converted.refused` of a piece not tried because the project's PROJECT_MARKDOWN_SECONDS were spent.
 PROJECT_OVER_BUDGET = (f"the project's Markdown took more than {PROJECT_MARKDOWN_SECONDS:g} s to convert in all, "
-                       "in texts that are very slow to convert (reported here or in other files), so this one was "
-                       "not tried")
+                       "in texts that are very slow to convert (reported here or in other files), so this one and "
+                       "those after it in this file were not tried")
 #: The longest piece of Markdown converted (about 40,000 words).
 MAX_MARKDOWN_CHARS = 256 * 1024
 #: The deepest nesting of HTML elements converted: nh3 (the cleaner, in Rust) takes time quadratic in the depth,
@@ -171,7 +179,7 @@ def convert(text: str, budget: Budget | None = None) -> Converted:
 def _kept(converted: Converted) -> bool:
     """Whether a conversion may be kept for later: not one refused for want of the file's or the project's time
     (it is converted when asked for again with time left, or in the next build)."""
-    return converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET)
+    return converted.refused not in (OVER_BUDGET, PROJECT_OVER_BUDGET, PROJECT_OVER_TOTAL)
 
 
 @cache.kept(key=lambda text, budget=None: text, keep=_kept)  # asked for by several checks and by rendering
@@ -218,13 +226,17 @@ def _as_one_paragraph(html: str) -> str:
 
 
 _CONVERSIONS: cache.Store[str, Converted] = cache.Store()
-#: What is left of PROJECT_MARKDOWN_SECONDS in this process (`new_project` fills it again).
+#: What is left of PROJECT_MARKDOWN_SECONDS and of PROJECT_MARKDOWN_TOTAL_SECONDS in this process (`new_project`
+#: fills them again).
 _project_budget = Budget(PROJECT_MARKDOWN_SECONDS)
+_project_total = Budget(PROJECT_MARKDOWN_TOTAL_SECONDS)
 
 
 def new_project() -> None:
-    """Give the project about to be loaded its own PROJECT_MARKDOWN_SECONDS (a preview rebuilds in one process)."""
+    """Give the project about to be loaded its own PROJECT_MARKDOWN_SECONDS and PROJECT_MARKDOWN_TOTAL_SECONDS (a
+    preview rebuilds in one process)."""
     _project_budget.left = PROJECT_MARKDOWN_SECONDS
+    _project_total.left = _project_total.seconds = PROJECT_MARKDOWN_TOTAL_SECONDS
 
 
 def remember(text: str, converted: Converted) -> None:
@@ -239,6 +251,8 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
 def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     if len(text) > MAX_MARKDOWN_CHARS:
         return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+    if _project_total.left <= 0:
+        return Converted("", (), (), PROJECT_OVER_TOTAL)
     if _project_budget.left <= 0:
         return Converted("", (), (), PROJECT_OVER_BUDGET)
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
@@ -256,7 +270,9 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     except RecursionError:
         return Converted("", (), (), "the text is nested too deeply to convert")
     finally:
-        _project_budget.left -= max(time.thread_time() - processor - len(text) * MARKDOWN_SECONDS_PER_CHAR, 0)
+        spent = time.thread_time() - processor
+        _project_total.left -= spent
+        _project_budget.left -= max(spent - len(text) * MARKDOWN_SECONDS_PER_CHAR, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
 
@@ -333,16 +349,41 @@ def _inspect(raw_html: str) -> tuple[tuple[Reference, ...], tuple[tuple[str, str
     for element in lxml_html.fragment_fromstring(raw_html, create_parent="div").iter():
         if not isinstance(element.tag, str):
             continue
+        found = removals(element.tag, element.attrib.items())
+        removed += found
         if element.tag in REMOVED_TAGS:
-            removed.append((f"<{element.tag}> element", f"<{element.tag}"))
             continue
         for name, value in element.attrib.items():
-            if name.lower().startswith("on"):
-                removed.append((f"event-handler attribute `{name}`", name))
-            elif name in URL_ATTRIBUTES:
-                if value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
-                    removed.append((f"`{value.split(':')[0]}:` URL", value.split(":")[0] + ":"))
-                else:
-                    alt = element.get("alt") if element.tag == "img" else None
-                    references.append(Reference(element.tag, name, value, alt))
+            if name in URL_ATTRIBUTES and active_scheme(value) is None:
+                alt = element.get("alt") if element.tag == "img" else None
+                references.append(Reference(element.tag, name, value, alt))
     return tuple(references), tuple(removed)
+
+
+#: URL schemes that run script or make a document; a URL is read as browsers read it (WHATWG URL): without
+#: leading and trailing spaces and controls, and without tabs and line breaks anywhere (`java&#9;script:`).
+ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text")
+_URL_IGNORED = re.compile("[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(33)))
+
+
+def removals(tag: str, attributes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What the cleaner removes from one element named `tag` (lower case) with `attributes` (names in lower case,
+    values decoded), as (what is removed, text to find it by in the source: `<tag`, the attribute's name or the
+    URL's scheme): the element if it is one of REMOVED_TAGS, else its event-handler attributes and URLs of
+    ACTIVE_SCHEMES."""
+    if tag in REMOVED_TAGS:
+        return [(f"<{tag}> element", f"<{tag}")]
+    found = []
+    for name, value in attributes:
+        if name.lower().startswith("on"):
+            found.append((f"event-handler attribute `{name}`", name))
+        elif name in URL_ATTRIBUTES and (scheme := active_scheme(value)):
+            found.append((f"`{scheme}` URL", scheme))
+    return found
+
+
+def active_scheme(url: str) -> str | None:
+    """The scheme of `url` (`javascript:`) if it is one of ACTIVE_SCHEMES, read as browsers read it; else None."""
+    url = _URL_IGNORED.sub("", url).strip(_C0_AND_SPACE).lower()
+    return url.split(":")[0] + ":" if url.startswith(ACTIVE_SCHEMES) else None

@@ -4,8 +4,10 @@ and whether an image's bytes are what its name says.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import math
 import os
 import posixpath
 import re
@@ -245,21 +247,35 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
 #: (each element drawn besides the file's own): nine levels of ten `<use>` of the level below are 10⁹ circles
 #: in 1.9 KB, which CairoSVG (slides) and WeasyPrint (kit) would draw for years. A diagram makes a few hundred.
 MAX_SVG_COPIES = 100_000
+#: The most tiles the patterns of one SVG may be repeated in (`svg_tiles`). CairoSVG and WeasyPrint draw a
+#: pattern's content once per use, but the kit's PDFs keep patterns as PDF tiling patterns, which a viewer
+#: draws tile by tile: Poppler (pdftoppm, Evince) took 6 s for 10⁸ tiles of a 1.4 KB figure and 39 s for 10⁹.
+#: At 1,000,000 a dot grid of 2-unit tiles over a 1,000-unit figure (250,000 tiles) is fine.
+MAX_SVG_TILES = 1_000_000
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _HREFS = ("href", _XLINK_HREF)
 
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
-    (`svg_copies`), else None; None too for a file that is not well-formed XML (reported elsewhere).
-    Internal entities are expanded as the slides expand them (libxml2 bounds their amplification). Decided on
-    the parsed tree, never on the bytes: `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
+    (`svg_copies`) or repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`), else None; None too
+    for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
+    expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
+    `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
     root = _svg_tree(data)
-    if root is None or svg_copies(root) <= MAX_SVG_COPIES:
+    if root is None:
         return None
-    return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
-            "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
-            "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
+    copies, tiles = _drawn(root)
+    if copies > MAX_SVG_COPIES:
+        return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
+                "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
+                "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
+    if tiles > MAX_SVG_TILES:
+        return (root.sourceline or 1, f"drawing this figure repeats its patterns in more than {MAX_SVG_TILES:,} "
+                "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
+                "which PDF viewers draw one by one",
+                "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
+    return None
 
 
 def _svg_tree(data: bytes) -> Any | None:
@@ -274,14 +290,29 @@ def _svg_tree(data: bytes) -> Any | None:
 
 
 def svg_copies(root: Any) -> int:
-    """How many elements drawing the SVG element `root` makes besides its own: an element draws itself and
-    its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh copy of everything the element it
-    references draws (SVG 2, 5.6 "The use element"); a reference to a `<marker>` draws it once at each vertex
-    of the element and of all it holds (markers are inherited), counted by `_vertices` (SVG 2, 13.7
-    "Markers"). A reference back into itself draws nothing (renderers refuse it). Linear
-    in the size of the file, without recursion; stops counting past MAX_SVG_COPIES. References set by the
-    rules of a `<style>` sheet count for the elements its selectors match (as CairoSVG and WeasyPrint apply
-    them, with cssselect2)."""
+    """How many elements drawing the SVG element `root` makes besides its own (`_drawn`)."""
+    return _drawn(root)[0]
+
+
+def svg_tiles(root: Any) -> int:
+    """How many tiles drawing the SVG element `root` repeats its patterns in (`_drawn`)."""
+    return _drawn(root)[1]
+
+
+def _drawn(root: Any) -> tuple[int, int]:
+    """(copies, tiles): how many elements drawing the SVG element `root` makes besides its own, and how many
+    tiles its patterns are repeated in.
+
+    Copies: an element draws itself and its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh
+    copy of everything the element it references draws (SVG 2, 5.6 "The use element"); a reference to a
+    `<marker>` draws it once at each vertex of the element and of all it holds (markers are inherited), counted
+    by `_vertices` (SVG 2, 13.7 "Markers"). A reference back into itself draws nothing (renderers refuse it).
+    References set by the rules of a `<style>` sheet count for the elements its selectors match (as CairoSVG
+    and WeasyPrint apply them, with cssselect2).
+
+    Tiles: a reference to a `<pattern>` (SVG 1.1, 13.3 "Patterns") draws its content once (a copy) and repeats
+    it in `_pattern_tiles` tiles; tiles of a pattern inside a pattern's content count once per tile of the outer
+    one. Linear in the size of the file, without recursion; each count stops past its bound."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
@@ -289,26 +320,146 @@ def svg_copies(root: Any) -> int:
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
     markers = {i for i, element in enumerate(elements) if local_name(element) == "marker"}
+    patterns = {i for i, element in enumerate(elements) if local_name(element) == "pattern"}
+    scales, areas = _scales_and_areas(root, elements, index, patterns)
     from_sheets = _sheet_references(root, elements, index)
-    parts = [[(index[child], 1) for child in element if isinstance(child.tag, str)]
-             + [(by_id[name], max(vertices[i], 1) if by_id[name] in markers else 1)
-                for name in _references(element) + from_sheets.get(i, []) if name in by_id]
+    tile_cap = MAX_SVG_TILES + 1
+    # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern)
+    parts = [[(index[child], 1, 0) for child in element if isinstance(child.tag, str)]
+             + [(by_id[name], 1, 0) for name in _linked(element) if name in by_id]
+             + [(part, max(vertices[i], 1) if part in markers else 1,
+                 _pattern_tiles(elements, by_id, part, scales[i], areas[i], tile_cap) if part in patterns else 0)
+                for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
              for i, element in enumerate(elements)]
     cap = len(elements) + MAX_SVG_COPIES + 1
     drawn = [0] * len(elements)
+    tiles = [0] * len(elements)
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
     while stack:
         i = stack[-1]
         if state[i] == 0:
             state[i] = 1
-            stack.extend(part for part, _ in parts[i] if state[part] == 0)
+            stack.extend(part for part, *_ in parts[i] if state[part] == 0)
             continue
         stack.pop()
         if state[i] == 1:
             state[i] = 2
-            drawn[i] = min(1 + sum(drawn[part] * times for part, times in parts[i] if state[part] == 2), cap)
-    return max(drawn[0] - len(elements), 0)
+            counted = [(part, times, repeats) for part, times, repeats in parts[i] if state[part] == 2]
+            drawn[i] = min(1 + sum(drawn[part] * times for part, times, _ in counted), cap)
+            tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times
+                               for part, times, repeats in counted), tile_cap)
+    return max(drawn[0] - len(elements), 0), tiles[0]
+
+
+#: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch).
+_TRANSFORM_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em|ex|%)?\s*$")
+_UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
+          "ex": 8.0}
+_TRANSFORM = re.compile(r"(matrix|scale|translate|rotate|skewX|skewY)\s*\(([^)]*)\)")
+#: The area (in square user units) an SVG whose size cannot be read is taken to show: CSS's default size of a
+#: replaced element, 300 × 150.
+_DEFAULT_AREA = 300.0 * 150.0
+
+
+def _length(value: str | None) -> tuple[float, bool] | None:
+    """A length attribute in user units, and whether it was a percentage (then as a fraction); None if there
+    is none or it cannot be read (or is not finite)."""
+    match = _LENGTH.match(value) if value else None
+    if match is None:
+        return None
+    number = float(match.group(1))
+    if not math.isfinite(number):
+        return None
+    if match.group(2) == "%":
+        return number / 100, True
+    return number * _UNITS[match.group(2)], False
+
+
+def _area(element: Any) -> float | None:
+    """The area, in its own user units, that an `<svg>` or `<pattern>` element's `viewBox` (else its `width` and
+    `height`) shows; None if it cannot be read."""
+    box = _TRANSFORM_NUMBER.findall(element.get("viewBox") or "")
+    if len(box) == 4 and math.isfinite(area := abs(float(box[2]) * float(box[3]))) and area > 0:
+        return area
+    width, height = _length(element.get("width")), _length(element.get("height"))
+    if width and height and not width[1] and not height[1] and width[0] * height[0] > 0:
+        return width[0] * height[0]
+    return None
+
+
+def _tile_area(pattern: Any) -> float | None:
+    """The area of a pattern's tile in the units of its content: its viewBox's, or with `userSpaceOnUse` its
+    `width` × `height`; None if that depends on what it fills (`objectBoundingBox`, the default)."""
+    if pattern.get("viewBox") is not None or pattern.get("patternUnits") == "userSpaceOnUse":
+        return _area(pattern)
+    return None
+
+
+def _scale(transform: str | None) -> float:
+    """How much a `transform` (or `patternTransform`) attribute multiplies areas: the absolute determinant of
+    its matrix (1 if it cannot be read; 0 for a transform that flattens everything, which draws nothing)."""
+    scale = 1.0
+    for kind, arguments in _TRANSFORM.findall(transform or ""):
+        numbers = [float(number) for number in _TRANSFORM_NUMBER.findall(arguments)]
+        if kind == "matrix" and len(numbers) == 6:
+            scale *= abs(numbers[0] * numbers[3] - numbers[1] * numbers[2])
+        elif kind == "scale" and numbers:
+            scale *= abs(numbers[0] * (numbers[1] if len(numbers) > 1 else numbers[0]))
+    return scale if math.isfinite(scale) else 1.0
+
+
+def _scales_and_areas(root: Any, elements: list[Any], index: dict[Any, int],
+                      patterns: set[int]) -> tuple[list[float], list[float]]:
+    """For each element: how much the `transform`s of it and of the elements holding it (up to the pattern it is
+    drawn in, or the root) multiply areas; and the area its fills can cover, in the user units of that pattern
+    or root: the root's viewBox (or size), or the pattern's tile (an upper bound: whatever is outside is cut off)."""
+    scales = [1.0] * len(elements)
+    areas = [_area(root) or _DEFAULT_AREA] * len(elements)
+    for i, element in enumerate(elements):
+        parent = element.getparent()
+        if i and parent is not None and parent in index:
+            holder = index[parent]
+            scales[i], areas[i] = (1.0, _tile_area(parent) or areas[holder]) if holder in patterns else \
+                (scales[holder], areas[holder])
+        scales[i] *= _scale(element.get("transform"))
+    return scales, areas
+
+
+def _pattern_attribute(elements: list[Any], by_id: dict[str, int], pattern: int, name: str) -> str | None:
+    """A pattern's attribute, or the one it takes from the pattern its `href` names, and so on (SVG 1.1, 13.3:
+    a pattern inherits the attributes it does not set); at most 16 patterns deep."""
+    element = elements[pattern]
+    for _ in range(16):
+        if element.get(name) is not None:
+            return str(element.get(name))
+        target = element.get("href") or element.get(_XLINK_HREF) or ""
+        if not target.startswith("#") or target[1:] not in by_id:
+            return None
+        element = elements[by_id[target[1:]]]
+    return None
+
+
+def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, scale: float, area: float,
+                   cap: int) -> int:
+    """At most how many tiles the pattern `pattern` repeats in, used as the fill or stroke of an element whose
+    `transform`s multiply areas by `scale` and which can cover `area` (`_scales_and_areas`): with
+    `patternUnits="userSpaceOnUse"`, `area` divided by the tile's area (`width` × `height` in the element's units,
+    times its `patternTransform`'s scale); otherwise (`objectBoundingBox`, the default) 1 / (`width` × `height`)
+    times that scale, the tiles over the element's bounding box. 0 for a `width` or `height` of 0 (nothing is
+    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it."""
+    attribute = functools.partial(_pattern_attribute, elements, by_id, pattern)
+    width, height = _length(attribute("width")), _length(attribute("height"))
+    if not width or not height or width[0] <= 0 or height[0] <= 0:
+        return 0
+    tile = width[0] * height[0] * _scale(attribute("patternTransform"))
+    if attribute("patternUnits") == "userSpaceOnUse" and not width[1] and not height[1]:
+        tile *= scale
+    else:
+        area = 1.0  # the bounding box, with width and height as fractions of it
+    tiles = area / tile if tile > 0 else math.inf  # a tile too small for a float (1e-200 squared): countless
+    return cap if not math.isfinite(tiles) or tiles >= cap else max(math.ceil(tiles), 1)
 
 
 #: CairoSVG's path command letters (`cairosvg.helpers.PATH_LETTERS`); a vertex is drawn at most twice for each
@@ -382,17 +533,20 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
     return found
 
 
-def _references(element: Any) -> list[str]:
-    """The ids an SVG element draws a copy of: the fragment of its `href` if it is a `<use>` (`#g`, and also
-    `this-file.svg#g`, which WeasyPrint takes as the same document), and any id an attribute's value may name
-    (`_value_references`: `url(#m)`, a bare `#m`, which both renderers take too, or either written with CSS
-    escapes). Values are read after XML parsing, so character references (`&#117;rl(`) are decoded."""
-    names = [value.partition("#")[2] for value in map(element.get, _HREFS)
-             if value and "#" in value and local_name(element) == "use"]
-    for name, value in element.attrib.items():
-        if name not in _HREFS:  # an `href` copies only from a `<use>`
-            names += _value_references(value)
-    return names
+def _linked(element: Any) -> list[str]:
+    """The ids an SVG element draws a copy of through its `href`: the fragment of the `href` of a `<use>` (`#g`,
+    and also `this-file.svg#g`, which WeasyPrint takes as the same document), or of a `<pattern>` (which may take
+    its content from the pattern it names)."""
+    return [value.partition("#")[2] for value in map(element.get, _HREFS)
+            if value and "#" in value and local_name(element) in ("use", "pattern")]
+
+
+def _url_references(element: Any) -> list[str]:
+    """The ids an SVG element draws a copy of through its other attributes (a fill, a marker, a mask): any id a
+    value may name (`_value_references`: `url(#m)`, a bare `#m`, which both renderers take too, or either written
+    with CSS escapes). Values are read after XML parsing, so character references (`&#117;rl(`) are decoded."""
+    return [name for attribute, value in element.attrib.items() if attribute not in _HREFS
+            for name in _value_references(value)]
 
 
 #: What ends an id in a reference (`url(#m)`, `#m;`): both renderers take everything after the `#` as the id, so

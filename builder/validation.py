@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 import stat
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from builder import markup
 from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
 from builder.cache import Same, Store
 from builder.errors import Problem, Severity
@@ -23,7 +25,6 @@ from builder.item_writing import check_items
 from builder.loading import PAGES_DIR, read_text
 from builder.markup import (
     OVER_BUDGET,
-    PROJECT_OVER_BUDGET,
     Budget,
     Converted,
     Reference,
@@ -86,6 +87,34 @@ class MarkdownText:
         index = self.text.find(needle)
         return self.first_line + (self.text.count("\n", 0, index) if index > 0 else 0)
 
+    def removal_lines(self, removed: Iterable[tuple[str, str]]) -> Iterator[int]:
+        """The line of each of the cleaner's removals (`Converted.removed`: what, text to find it by), in order.
+
+        Raw HTML is found where it is written: each start tag of the text (outside comments and code) is read
+        as the cleaner reads it (`markup.removals`), and each removal is matched to the next one written with
+        the same description, so a `<SCRIPT>`, an `onError=` or a `java&#115;cript:` URL deep in an HTML block
+        is reported at its own line, and the second of two at the second. What Markdown made (a link to
+        `javascript:`) is found by its text, in any case; failing that, the text's first line.
+        """
+        shown = _NOT_HTML.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), self.text)
+        written = [(what, tag.start() if needle.startswith("<") else tag.start(2) + attributes[needle])
+                   for tag in _WRITTEN_TAG.finditer(shown)
+                   for attributes in [_attribute_offsets(tag.group(2))]
+                   for what, needle in markup.removals(tag.group(1).lower(), _written_attributes(tag.group(2)))]
+        used: set[int] = set()
+        cursor = offset = 0  # the next written removal to look at, and where the last removal was found
+        lowered = shown.lower()
+        for what, needle in removed:
+            found = next((i for start in (cursor, 0) for i in range(start, len(written))
+                          if i not in used and written[i][0] == what), None)
+            if found is not None:
+                used.add(found)
+                cursor, offset = found + 1, written[found][1]
+            else:
+                index = lowered.find(needle.lower(), offset)
+                offset = index if index >= 0 else max(lowered.find(needle.lower()), 0)
+            yield self.first_line + self.text.count("\n", 0, offset)
+
     def reference_lines(self, references: Iterable[Reference]) -> Iterator[tuple[Reference, int]]:
         """Each reference with the line it is written on, found in order, so a target written twice is
         found twice; as written, a target may have Markdown's backslash escapes and HTML's `&amp;`.
@@ -129,6 +158,33 @@ class MarkdownText:
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.source.path)
+
+
+#: A start tag as written in a text's raw HTML: its name and attributes (a quoted value may hold `>`).
+_WRITTEN_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+#: An attribute in a start tag, as the HTML parser reads it: a name, then maybe `=` and a value, quoted or not.
+_WRITTEN_ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+#: What in a Markdown text is not HTML though it may look like it: comments, fenced code and code spans.
+_NOT_HTML = re.compile(r"<!--.*?-->|^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|`[^`\n]+`", re.S | re.M)
+
+
+def _written_attributes(written: str) -> list[tuple[str, str]]:
+    """The attributes of a start tag's text as the HTML parser reads them: names in lower case, values decoded."""
+    return [(match.group(1).lower(), html.unescape(next((value for value in match.group(2, 3, 4) if value), "")))
+            for match in _WRITTEN_ATTRIBUTE.finditer(written)]
+
+
+def _attribute_offsets(written: str) -> dict[str, int]:
+    """Where in a start tag's text each attribute's name (and an active URL's scheme: `markup.removals`'s needle)
+    is written, by the text `markup.removals` finds it by; the first of each."""
+    offsets: dict[str, int] = {}
+    for match in _WRITTEN_ATTRIBUTE.finditer(written):
+        name = match.group(1).lower()
+        offsets.setdefault(name, match.start())
+        value = html.unescape(next((value for value in match.group(2, 3, 4) if value), ""))
+        if name in markup.URL_ATTRIBUTES and (scheme := markup.active_scheme(value)):
+            offsets.setdefault(scheme, match.start())
+    return offsets
 
 
 def _anywhere(text: str, target: str, start: int) -> Iterator[tuple[int, int]]:
@@ -602,19 +658,25 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     (`_check_script_in_media`)."""
     page_files = {page.source.path for page in course.pages}
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
+    total_reported = False  # whether a file has been told the project's Markdown time ran out
     # each text with the lines of its references, None for a text not converted in time
     linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
     for key, texts in _markdown_parts(course):
         checked = _CHECKED_PARTS.get(key)
         if checked is None:
             checked = tuple(_check_text(item, budgets) for item in texts())
-            if not any(text.converted.refused in (OVER_BUDGET, PROJECT_OVER_BUDGET) for text in checked):
+            if not any(text.converted.refused in _OUT_OF_TIME for text in checked):
                 _CHECKED_PARTS.put(key, checked)  # not when time ran out: the next build may have it
         else:  # the conversions this build would have asked for stay kept for the next (rendering asks for some)
             for text in checked:
                 if not text.item.phrasing:
                     remember(text.item.text, text.converted)
         for text in checked:
+            path, refused = text.item.source.path, text.converted.refused
+            if refused in _OUT_OF_TIME and not budgets[path].reported:
+                budgets[path].reported = True  # one problem per file, at the first piece left unconverted
+                yield _out_of_time(path, text.item.first_line, budgets[path], refused, first=not total_reported)
+                total_reported = total_reported or refused == markup.PROJECT_OVER_TOTAL
             yield from text.problems
             for reference, line in text.lines or ():
                 yield from _check_reference(course, text.item, reference, line, page_files)
@@ -622,22 +684,20 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
     yield from _check_script_in_media(course, linked)
 
 
+#: Why a text was not converted when time ran out (`Converted.refused`): its file's, or the project's.
+_OUT_OF_TIME = (OVER_BUDGET, markup.PROJECT_OVER_BUDGET, markup.PROJECT_OVER_TOTAL)
+
+
 def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
     """A text converted within its file's time (`budgets`, by file), the problems of its conversion and unsafe
-    HTML, and the lines of its references."""
+    HTML, and the lines of its references; none of them for a text not converted for want of time
+    (`_OUT_OF_TIME`, reported once per file by `_check_markdown`)."""
     path = item.source.path
     budget = budgets.get(path) or budgets.setdefault(path, Budget())
     converted = (convert_inline if item.phrasing else convert)(item.text, budget)
-    if converted.refused == OVER_BUDGET:
-        problems: list[Problem] = []
-        if not budget.reported:  # one problem per file, at the first piece left unconverted
-            budget.reported = True
-            problems.append(Problem(path, item.first_line, f"the Markdown of this file takes more than "
-                                    f"{budget.seconds:g} s to convert in all: this text and those after it were "
-                                    "not converted", "shorten its long texts or split the file; look for long "
-                                    "runs of `[`, `<`, `>` or `*`"))
-        return _CheckedText(item, converted, tuple(problems), None)
-    problems = []
+    if converted.refused in _OUT_OF_TIME:
+        return _CheckedText(item, converted, (), None)
+    problems: list[Problem] = []
     if converted.flattened:
         tags = ", ".join(f"<{tag}>" for tag in converted.flattened)
         problems.append(Problem(path, item.first_line, f"block HTML ({tags}) in a question's stem or option "
@@ -646,10 +706,29 @@ def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
     if converted.refused:
         problems.append(Problem(path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
                                 "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`"))
-    problems += [Problem(path, item.line_of(needle), f"unsafe HTML removed: {what}",
+    problems += [Problem(path, line, f"unsafe HTML removed: {what}",
                          "use plain Markdown; scripts, event handlers and javascript: links are not allowed", WARNING)
-                 for what, needle in converted.removed]
+                 for (what, _), line in zip(converted.removed, item.removal_lines(converted.removed), strict=True)]
     return _CheckedText(item, converted, tuple(problems), list(item.reference_lines(converted.references)))
+
+
+def _out_of_time(path: str, line: int, budget: Budget, refused: str, first: bool) -> Problem:
+    """The problem of a file whose texts from `line` on were not converted (`refused`, the first's
+    `Converted.refused`): its own time bound (`budget`) was spent (OVER_BUDGET), or the project's time beyond
+    what the texts' lengths explain (PROJECT_OVER_BUDGET), or the project's PROJECT_MARKDOWN_TOTAL_SECONDS
+    (PROJECT_OVER_TOTAL; `first`: in the first file told so)."""
+    if refused == OVER_BUDGET:
+        return Problem(path, line, f"the Markdown of this file takes more than {budget.seconds:g} s to convert in "
+                       "all: this text and those after it were not converted", "shorten its long texts or split the "
+                       "file; look for long runs of `[`, `<`, `>` or `*`")
+    if refused == markup.PROJECT_OVER_BUDGET:
+        return Problem(path, line, f"this Markdown cannot be converted: {refused}",
+                       "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`")
+    where = "ran out at this text" if first else "had run out before this text"
+    return Problem(path, line, f"the project's Markdown takes more than {markup.PROJECT_MARKDOWN_TOTAL_SECONDS:g} s "
+                   f"of processor time to convert in all, which {where}: it and those after it in this file were not "
+                   "converted", "look for long runs of `[`, `<`, `>` or `*` in this file and those before it, and "
+                   "shorten them; a course of 1,000 pages takes about 2 s")
 
 
 def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: int,

@@ -214,6 +214,41 @@ def test_unsafe_html_is_removed_with_a_warning(project: Path) -> None:
     assert f"course/pages/baby-cues.md:28: warning: unsafe HTML removed: `javascript:` URL {fix}" in lines
 
 
+def test_unsafe_html_deep_in_an_html_block_is_reported_at_its_own_line(project: Path) -> None:
+    """In a block of raw HTML, `java&#09;script:` was reported at the page's first line, `<SCRIPT>` and `onError`
+    at the body's, and every `javascript:` URL of the block at the first one's line (issue 18, F10)."""
+    edit(project / CUES, "Babies also use sounds.", """Babies also use sounds.
+
+Do not write `<script>` or `javascript:`; <!-- <iframe src="x"> --> is a comment.
+
+```
+<a href="javascript:x" onclick="y()">in code</a>
+```
+
+<div class="box">
+<p>First line of the block.</p>
+<SCRIPT>alert(1)</SCRIPT>
+<img src="../media/cues.svg" alt="A baby"
+     onError="alert(2)">
+<a href="JavaScript:alert(3)">x</a>
+<a title="a > b" href="java&#115;cript:alert(4)">y</a>
+<a href=" java&#09;script:alert(5)">z</a>
+<iframe src="../media/cues.svg"></iframe>
+<p onclick="x()">click</p>
+<script>again()</script>
+</div>
+
+A [link](JAVASCRIPT:alert(6)).""")
+    result = run("check", project)
+    assert result.exit_code == 0, result.output
+    fix = "(use plain Markdown; scripts, event handlers and javascript: links are not allowed)"
+    assert [line for line in result.stderr.splitlines() if "unsafe HTML" in line] == [
+        f"{CUES}:{line}: warning: unsafe HTML removed: {what} {fix}" for line, what in [
+            (32, "<script> element"), (34, "event-handler attribute `onerror`"), (35, "`javascript:` URL"),
+            (36, "`javascript:` URL"), (37, "`javascript:` URL"), (38, "<iframe> element"),
+            (39, "event-handler attribute `onclick`"), (40, "<script> element"), (43, "`javascript:` URL")]]
+
+
 def test_video_needs_captions_and_large_files_warn(project: Path) -> None:
     video = project / "course/media/talk.mp4"
     with video.open("wb") as handle:

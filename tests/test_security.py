@@ -657,6 +657,66 @@ def test_svg_copies_counts_what_references_draw(svg: bytes, copies: int) -> None
     assert media.svg_copies(etree.fromstring(svg)) == copies
 
 
+def pattern_figure(tile: str, inside: str = "", attributes: str = "", fill: str = '<rect width="100" height="100" '
+                   'fill="url(#p)"/>') -> bytes:
+    """A 100-unit figure filled with a pattern of `tile` (its width and height), holding `inside`."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink" viewBox="0 0 100 100" '
+            f'width="400" height="400" role="img"><defs><pattern id="p" width="{tile}" height="{tile}" '
+            f'patternUnits="userSpaceOnUse"{attributes}><circle cx="0.5" cy="0.5" r="0.3"/>{inside}</pattern>'
+            f'</defs>{fill}</svg>').encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (pattern_figure("10"), 100),  # a 100 by 100 figure in tiles of 10 by 10
+    (pattern_figure("2"), 2_500),  # a dot grid
+    (pattern_figure("1", attributes=' patternTransform="scale(0.1)"'), 1_000_000),  # tiles a tenth across
+    (pattern_figure("1", attributes=' patternTransform="matrix(10 0 0 10 3 4)"'), 100),
+    (pattern_figure("1", fill='<g transform="scale(0.01 1)"><rect width="10000" height="100" fill="url(#p)"/></g>'),
+     1_000_000),  # the filled element's user space shrinks the tiles too
+    # a pattern inside each tile: 2,500 tiles, each of 16 tiles of the inner pattern (and 16 for the definition)
+    (pattern_figure("2", inside='<rect width="2" height="2" fill="url(#q)"/>',
+                    fill='<pattern id="q" width="0.5" height="0.5" patternUnits="userSpaceOnUse"><circle r="0.1"/>'
+                         '</pattern><rect width="100" height="100" fill="url(#p)"/>'), 16 + 2_500 * 17),
+    # objectBoundingBox (the default): width and height are fractions of what is filled
+    (pattern_figure("0.01", fill='<pattern id="b" x:href="#p" patternUnits="objectBoundingBox"/>'
+                                 '<rect width="100" height="100" style="fill: url(#b)"/>'), 10_000),
+    (pattern_figure("0"), 0),  # a tile of no size draws nothing
+    (pattern_figure("1e-200"), media.MAX_SVG_TILES + 1),  # its area is too small for a float: countless
+    (pattern_figure("10", fill='<rect width="100" height="100" fill="red"/>'), 0),  # a pattern no one uses
+])
+def test_svg_tiles_counts_the_tiles_patterns_repeat_in(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+    assert (media.svg_drawing_problem(svg) is None) == (tiles <= media.MAX_SVG_TILES)
+
+
+@pytest.mark.parametrize("svg", [pattern_figure("0.001"), pattern_figure("1", attributes=' patternTransform="scale(0.001)"'),
+                                 pattern_figure("0.1", inside='<rect width="1" height="1" fill="url(#q)"/>',
+                                                fill='<pattern id="q" width="0.001" height="0.001" '
+                                                     'patternUnits="userSpaceOnUse"><circle r="0.0003"/></pattern>'
+                                                     '<rect width="100" height="100" fill="url(#p)"/>')],
+                         ids=["tiny-tiles", "pattern-transform", "nested"])
+def test_a_small_pattern_figure_of_billions_of_tiles_is_refused(tmp_path: Path, svg: bytes) -> None:
+    """A 400-byte figure of a pattern of 0.001-unit tiles over 100 units: 10¹⁰ tiles, which a PDF viewer draws one
+    by one (Poppler took 39 s for 10⁹ of them in the kit's PDF); `check` said it was fine."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(svg)
+    result = coursebuild("check", record, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (f"course/media/cues.svg:1: drawing this figure repeats its patterns in more than "
+            f"{media.MAX_SVG_TILES:,} tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns "
+            "inside patterns), which PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, "
+            "`patternTransform`), or fill with a plain colour)") in result.stderr.splitlines(), result.stderr
+
+
+def test_a_figure_with_a_normal_pattern_passes_and_builds(tmp_path: Path) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/cues.svg").write_bytes(pattern_figure("4"))
+    result = run("check", record, "--strict")
+    assert result.exit_code == 0, result.output
+
+
 def one_bit_png(side: int) -> bytes:
     """A PNG of `side` by `side` pixels, one bit each, all zero: 13,300 across is 21 KB on disk, 177 MB decoded."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -901,24 +961,51 @@ def test_many_slow_pages_stop_once_the_projects_markdown_time_is_spent(project: 
     assert len(tried) <= 2 and len(tried) + len(not_tried) == 20, "\n".join(lines)
 
 
+def write_bracket_banks(project: Path, brackets: str, questions: int) -> None:
+    """12 question banks of `questions` questions, each of whose 5 texts starts with `brackets`."""
+    for b in range(12):
+        written = "".join(
+            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
+            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
+            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
+            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(questions))
+        (project / f"quizzes/zb{b:02}.yaml").write_text(
+            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{written}", encoding="utf-8")
+
+
 def test_many_small_slow_pieces_count_towards_the_projects_markdown_time(project: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """10 banks of 400 pieces of 250 `[` took 76 s of processor time: each piece took about 20 ms, all of it
     "explained" by an allowance of 20 ms a piece, so the project's budget never ran out."""
     monkeypatch.setattr(markup, "PROJECT_MARKDOWN_SECONDS", 0.2)
-    brackets = "[" * 250
-    for b in range(12):
-        questions = "".join(
-            f"  - id: q{b}x{i}\n    stem: \"{brackets} stem {b} {i}\"\n    options:\n"
-            f"      - text: \"{brackets} right {i}\"\n        correct: true\n        feedback: \"{brackets} fb {i}\"\n"
-            f"      - text: \"{brackets} wrong {i}\"\n        feedback: \"{brackets} fb2 {i}\"\n"
-            f"    outcomes: [LO1]\n    explanation: \"{brackets} expl {i}\"\n" for i in range(10))
-        (project / f"quizzes/zb{b:02}.yaml").write_text(
-            f"id: zb{b}\ntitle: Bank {b}\nkind: knowledge-check\nquestions:\n{questions}", encoding="utf-8")
+    write_bracket_banks(project, "[" * 250, 10)
     result = run("check", project)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    stopped = {line.split(":")[0] for line in result.stderr.splitlines() if markup.PROJECT_OVER_BUDGET in line}
+    stopped = [line.split(":")[0] for line in result.stderr.splitlines() if markup.PROJECT_OVER_BUDGET in line]
     assert len(stopped) >= 8, result.stderr  # 600 pieces; the budget is spent within the first few banks
+    assert len(stopped) == len(set(stopped)), result.stderr  # one line per file, at its first piece not tried
+
+
+def test_markdown_that_its_length_explains_still_stops_at_the_projects_total(project: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of about 27 `[` convert at just under the 5 µs a character the project's budget allows, so none of
+    it was spent: many files of them ran free (10 s each). The total processor time is bounded whatever the
+    allowance; here every character is allowance, and 1,800 such pieces take far more than the 0.05 s total."""
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_CHAR", 1.0)  # nothing counts as beyond the allowance
+    monkeypatch.setattr(markup, "PROJECT_MARKDOWN_TOTAL_SECONDS", 0.05)
+    write_bracket_banks(project, "[" * 27, 30)
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    fix = ("(look for long runs of `[`, `<`, `>` or `*` in this file and those before it, and shorten them; a course "
+           "of 1,000 pages takes about 2 s)")
+    first = [line for line in lines if "of processor time to convert in all, which ran out at this text" in line]
+    assert len(first) == 1 and first[0].startswith("quizzes/zb") and first[0].endswith(
+        ": the project's Markdown takes more than 0.05 s of processor time to convert in all, which ran out at this "
+        f"text: it and those after it in this file were not converted {fix}"), lines
+    later = [line.split(":")[0] for line in lines if "which had run out before this text" in line]
+    assert len(later) == len(set(later)) >= 8 and first[0].split(":")[0] not in later, lines  # one line per file
+    assert not any(markup.PROJECT_OVER_BUDGET in line or "cannot be converted" in line for line in lines), lines
 
 
 def test_a_real_course_spends_none_of_the_projects_markdown_time(project: Path) -> None:
@@ -990,6 +1077,66 @@ def test_bidirectional_and_other_format_characters_are_escaped_in_problem_lines(
     assert any(line.startswith("course/pages/x\\u202edm.txt\\u2066.md:") for line in lines), lines
     assert any(line.startswith("course/course.yaml:4: ") and "`1.0\\u202e)kcehc( ok\\u200f\\u061c\\u2069`" in line
                for line in lines), lines
+
+
+BIDI_FIX = ("(delete it: invisible, it makes what follows show in another order than it is written, so learners "
+            "could read something other than what a reviewer of the file read; right-to-left text shows correctly "
+            "without it)")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_bidirectional_override_in_a_title_or_option_is_a_warning_at_its_line(project: Path, command: str) -> None:
+    """A title or option text holding U+202E shows learners the text after it reversed: `Correct‮ton` reads
+    "Correctnot" to a reviewer of the file and "Correct" + "ton" reversed to a learner. Raw or as a YAML escape."""
+    edit(project / CUES, "title: Reading a baby's cues", "title: \"Reading a baby's cues\u2067\"")
+    edit(project / "quizzes/kc-cues.yaml", "- text: The baby needs a short break.",
+         "- text: The baby needs a short break.\u202e ton si sihT")
+    edit(project / "quizzes/kc-cues.yaml", "- text: The baby does not like the parent.",
+         '- text: "The baby does not like the parent.\\u202d"')
+    edit(project / "course/pages/welcome.md", "\n---\n", "\n---\nAn \u2066isolate\u2069 in the body.\n")
+    result = run(command, project, *(["--out", project.parent / "out"] if command == "build" else []))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "bidirectional" in line]
+    assert warnings == [
+        f"{CUES}:3: warning: bidirectional control character U+2067 (RIGHT-TO-LEFT ISOLATE) in the text {BIDI_FIX}",
+        "course/pages/welcome.md:8: warning: bidirectional control character U+2066 (LEFT-TO-RIGHT ISOLATE) in the "
+        f"text {BIDI_FIX}",
+        "course/pages/welcome.md:8: warning: bidirectional control character U+2069 (POP DIRECTIONAL ISOLATE) in the "
+        f"text {BIDI_FIX}",
+        "quizzes/kc-cues.yaml:8: warning: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) in the "
+        f"text {BIDI_FIX}",
+        "quizzes/kc-cues.yaml:11: warning: bidirectional control character U+202D (LEFT-TO-RIGHT OVERRIDE) in the "
+        f"text {BIDI_FIX}",
+    ], result.stderr
+    assert run("check", project, "--strict").exit_code == 1
+
+
+def test_right_to_left_text_and_direction_marks_are_not_flagged(project: Path) -> None:
+    """Arabic and Hebrew letters, and the marks right-to-left keyboards type (U+200E, U+200F, U+061C), are text."""
+    edit(project / CUES, "title: Reading a baby's cues", "title: \"Reading a baby's cues \u0645\u0631\u062d\u0628\u0627\"")
+    edit(project / CUES, "Babies tell us", "\u05e9\u05dc\u05d5\u05dd\u200f (Hebrew)\u200e and "
+                                          "\u0627\u0644\u0637\u0641\u0644\u061c.\n\nBabies tell us")
+    result = run("check", project, "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_of_many_control_characters_is_reported_in_a_few_lines_at_once(project: Path) -> None:
+    """Each character's line was counted from the start of the file, so 2 MB of them held `check` for hours;
+    the first 50 are shown, the 50th counting the rest."""
+    edit(project / CUES, "Babies tell us", "\x01" * 200_000 + "\n\nBabies tell us")
+    with (project / "quizzes/kc-cues.yaml").open("a", encoding="utf-8") as bank:
+        bank.write("# \u202e\n" * 100_000)
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    controls = [line for line in lines if line.startswith(CUES)]
+    assert len(controls) == 50 and set(controls[:-1]) == {
+        f"{CUES}:9: control character U+0001 in the text (delete it; it is often pasted in invisibly from a word "
+        "processor or PDF)"}
+    assert controls[-1].startswith(f"{CUES}:9: control character U+0001 in the text, and 199,950 more after it")
+    bidi = [line for line in lines if line.startswith("quizzes/kc-cues.yaml:")]
+    assert len(bidi) == 50 and bidi[-1].startswith("quizzes/kc-cues.yaml:65: warning: bidirectional control character "
+                                                   "U+202E (RIGHT-TO-LEFT OVERRIDE) in the text, and 99,950 more after it")
 
 
 @pytest.mark.parametrize("ident", ["contents", "Accessibility"])
