@@ -14,7 +14,7 @@ from builder.errors import CourseInvalid, Problem
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
-from builder.packaging import source_date_epoch, write_file, write_folder, zip_bytes
+from builder.packaging import deflated_members, source_date_epoch, write_file, write_folder, zip_bytes
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
@@ -147,13 +147,16 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
-    def write(output: Output) -> None:
-        if output.is_zip:
-            write_file(zip_bytes(output.files, epoch), output.path)
-        else:
-            write_folder(output.files, output.path)
-
     with ThreadPoolExecutor() as pool:  # compressing and writing release the interpreter lock
+        # what the zips share (all but the launch page and the manifest) is compressed once, for both
+        deflated = deflated_members([output.files for output in outputs if output.is_zip], pool.map)
+
+        def write(output: Output) -> None:
+            if output.is_zip:
+                write_file(zip_bytes(output.files, epoch, deflated), output.path)
+            else:
+                write_folder(output.files, output.path)
+
         list(pool.map(write, outputs))
     return Built(checked, outputs)
 
