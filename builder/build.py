@@ -14,7 +14,7 @@ from builder.errors import CourseInvalid, Problem
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
-from builder.packaging import deflated_members, source_date_epoch, write_file, write_folder, zip_bytes
+from builder.packaging import deflated_members, replacing, source_date_epoch, write_file, write_folder, zip_parts
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
@@ -153,7 +153,8 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
 
         def write(output: Output) -> None:
             if output.is_zip:
-                write_file(zip_bytes(output.files, epoch, deflated), output.path)
+                with replacing(output.path) as stream:  # in parts: a zip is never held whole
+                    stream.writelines(zip_parts(output.files, epoch, deflated))
             else:
                 write_folder(output.files, output.path)
 

@@ -68,8 +68,15 @@ def deflated_members(archives: Iterable[Mapping[str, bytes]],
 
 
 def zip_bytes(files: Mapping[str, bytes], epoch: int, deflated: Mapping[bytes, Deflated] | None = None) -> bytes:
-    """A zip of `files` (name → bytes) with sorted entries, fixed timestamps (`epoch`, in seconds) and fixed
-    permissions (0644, made on Unix), every member deflated at level 9, ZIP64 fields where the format needs them.
+    """A zip of `files` (name → bytes), as one bytes object: see `zip_parts`."""
+    return b"".join(zip_parts(files, epoch, deflated))
+
+
+def zip_parts(files: Mapping[str, bytes], epoch: int, deflated: Mapping[bytes, Deflated] | None = None,
+              ) -> Iterator[bytes]:
+    """A zip of `files` (name → bytes) in parts, to write one after the other (the zip is never held whole):
+    sorted entries, fixed timestamps (`epoch`, in seconds) and permissions (0644, made on Unix), every member
+    deflated at level 9, ZIP64 fields where the format needs them.
 
     `deflated` (from `deflated_members`) gives members already compressed; the others are compressed here. The
     bytes are those zipfile writes for the same entries (a `ZipInfo` with these fields, `writestr` into a
@@ -80,17 +87,17 @@ def zip_bytes(files: Mapping[str, bytes], epoch: int, deflated: Mapping[bytes, D
     year, month, day, hour, minute, second = time.gmtime(epoch)[:6]
     stamp = (hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day)  # MS-DOS time, date
     known = deflated if deflated is not None else deflated_members([files])
-    entries: list[bytes] = []
     central: list[bytes] = []
     offset = 0
     for name in sorted(files):
         data = files[name]
         crc, stream = known.get(data) or deflate(data)
         header, record = _headers(name, crc, len(data), len(stream), offset, stamp)
-        entries += (header, stream)
+        yield header
+        yield stream
         central.append(record)
         offset += len(header) + len(stream)
-    return b"".join((*entries, *_directory_end(b"".join(central), len(files), offset)))
+    yield from _directory_end(b"".join(central), len(files), offset)
 
 
 def _headers(name: str, crc: int, size: int, compressed: int, offset: int,

@@ -15,6 +15,7 @@ import pytest
 
 from builder import packaging
 from builder.packaging import FILE_MODE, ZIP_EPOCH_MIN, deflated_members, zip_bytes
+
 from conftest import run
 
 
