@@ -148,7 +148,7 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     epoch = source_date_epoch()
 
     with ThreadPoolExecutor() as pool:  # compressing and writing release the interpreter lock
-        # what the zips share (all but the launch page and the manifest) is compressed once, for both
+        # what the zips share (all but the launch page and the SCORM files) is compressed once, for both
         deflated = deflated_members([output.files for output in outputs if output.is_zip], pool.map)
 
         def write(output: Output) -> None:
