@@ -14,7 +14,15 @@ from builder.errors import CourseInvalid, Problem, Severity
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
-from builder.packaging import Together, source_date_epoch, write_file, write_folder, zip_bytes
+from builder.packaging import (
+    Together,
+    deflated_members,
+    replacing,
+    source_date_epoch,
+    write_file,
+    write_folder,
+    zip_parts,
+)
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
@@ -148,14 +156,18 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
-    def write(output: Output) -> None:
-        if output.is_zip:
-            write_file(zip_bytes(output.files, epoch), output.path, together=together)
-        else:
-            write_folder(output.files, output.path, together)
-
     # compressing and writing release the interpreter lock; the pool ends (every write done) before `together`
     with Together() as together, ThreadPoolExecutor() as pool:
+        # what the zips share (all but the launch page and the SCORM files) is compressed once, for both
+        deflated = deflated_members([output.files for output in outputs if output.is_zip], pool.map)
+
+        def write(output: Output) -> None:
+            if output.is_zip:
+                with replacing(output.path, together=together) as stream:  # in parts: a zip is never held whole
+                    stream.writelines(zip_parts(output.files, epoch, deflated))
+            else:
+                write_folder(output.files, output.path, together)
+
         list(pool.map(write, outputs))
     return Built(checked, outputs)
 
