@@ -295,11 +295,28 @@ def page_depth_problems(course: Course) -> list[Problem]:
     for page in course.pages:
         depth = html_depth(convert(page.body).html)
         if depth > MAX_KIT_BODY_DEPTH:
-            problems.append(Problem(page.source.path, page.body_line,
+            problems.append(Problem(page.source.path, page.body_line + _deepest_line(page.body),
                                     f"this page nests HTML elements {depth} levels deep, more than the "
                                     f"{MAX_KIT_BODY_DEPTH} the kit's PDFs can lay out",
                                     "nest fewer elements inside each other"))
     return problems
+
+
+def _deepest_line(body: str) -> int:
+    """The line (from 0) of Markdown `body` where its raw HTML first nests past MAX_KIT_BODY_DEPTH, found by
+    halving (`markup.html_depth` of a longer start is never less); 0 if its raw HTML alone does not (the depth
+    comes from Markdown's lists and quotes)."""
+    lines = body.splitlines(keepends=True)
+    low, high = 0, len(lines)  # the answer is the least n whose first n lines nest too deeply, less 1
+    if html_depth(body) <= MAX_KIT_BODY_DEPTH:
+        return 0
+    while low < high:
+        middle = (low + high) // 2
+        if html_depth("".join(lines[:middle + 1])) > MAX_KIT_BODY_DEPTH:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 class KitDocumentFailed(Exception):
