@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, unquote, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
@@ -281,7 +282,54 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
+    if not problems and (breaks := forced_breaks(html)) >= MAX_KIT_PAGES:
+        problems.append(Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have "
+                                f"more than the {MAX_KIT_PAGES} pages it may have",
+                                "break pages only between its parts"))
     return problems
+
+
+#: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
+_BREAK_PROPERTIES = frozenset({"break-before", "break-after", "page-break-before", "page-break-after"})
+_FORCED_BREAKS = frozenset({"page", "left", "right", "recto", "verso", "always"})
+
+
+def forced_breaks(html: str) -> int:
+    """How many elements of a kit document force a page break before or after them, by a rule of its `<style>`
+    sheets (also inside `@media` and other at-rules) or their own `style=`: about how many pages it has at least,
+    known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
+    links to are not read (WeasyPrint's page bound, `MAX_KIT_PAGES`, still stops those)."""
+    if "break" not in html:
+        return 0
+    # imported only for documents that mention breaks; they are WeasyPrint's own (a core dependency)
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    def forces(declarations: list[Any]) -> bool:
+        return any(d.type == "declaration" and d.lower_name in _BREAK_PROPERTIES
+                   and tinycss2.serialize(d.value).strip().lower() in _FORCED_BREAKS for d in declarations)
+
+    root = lxml_html.document_fromstring(html)
+    matcher, selectors = cssselect2.Matcher(), 0
+    pending = [rule for style in root.iter("style") for text in [style.text or ""] if "break" in text
+               for rule in tinycss2.parse_stylesheet(text, True, True)]
+    while pending:
+        rule = pending.pop()
+        if rule.type == "at-rule" and rule.content is not None:
+            pending += tinycss2.parse_rule_list(rule.content, True, True)
+        elif rule.type == "qualified-rule" and forces(tinycss2.parse_blocks_contents(rule.content, True, True)):
+            try:
+                for selector in cssselect2.compile_selector_list(rule.prelude):
+                    matcher.add_selector(selector, None)
+                    selectors += 1
+            except cssselect2.SelectorError:
+                continue
+    by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
+                and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
+    if not selectors:
+        return len(by_style)
+    return sum(1 for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree()
+               if wrapper.etree_element in by_style or matcher.match(wrapper))
 
 
 def page_depth_problems(course: Course) -> list[Problem]:

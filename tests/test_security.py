@@ -578,13 +578,28 @@ SHEET = "templates/kit/attendance-sheet.html"
 SIMPLER = "(make the document simpler: fewer pages, elements and nested layouts)"
 
 
-def test_a_kit_template_that_makes_thousands_of_pages_is_stopped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_kit_template_that_forces_thousands_of_page_breaks_is_refused(tmp_path: Path, command: str) -> None:
     """121 bytes of template made one PDF page per `<p>`: 2,000 pages took `kit` 30 s of processor time and
-    270 MB, 10,000 over 400 s. 2,000 elements are allowed, so WeasyPrint is stopped at page 201."""
+    270 MB, 10,000 over 400 s. Forced breaks are counted before WeasyPrint runs."""
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
-    kit_sheet(record, "{% for i in range(2000) %}<p>x</p>{% endfor %}", "p{break-after:page}")
-    assert coursebuild("check", record).returncode == 0  # pages are known only by laying them out
+    kit_sheet(record, "{% for i in range(2000) %}<p>x</p>{% endfor %}", "@media print { p { break-after: page } }")
+    result = coursebuild(command, record, *(["--out", tmp_path / "out"] if command == "kit" else []))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{SHEET}:1: the kit's attendance-sheet forces 2,000 page breaks, so its PDF would have more than the "
+        f"{kit.MAX_KIT_PAGES} pages it may have (break pages only between its parts)", "course invalid: 1 error"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_weasyprint_is_stopped_past_the_page_bound(tmp_path: Path) -> None:
+    """Pages that no break forces (each paragraph taller than a page) are known only by laying them out:
+    WeasyPrint is stopped at page 201, in about 4 s of processor time."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(2000) %}<p>x</p>{% endfor %}", "p { height: 250mm }")
+    assert coursebuild("check", record).returncode == 0
     result = coursebuild("kit", record, "--out", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines() == [
