@@ -458,6 +458,8 @@ def _in_child(lay_out: Callable[[], bytes]) -> bytes:
         status = 0
         try:
             os.close(read_end)
+            # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
             used = _address_space()
             # a forked child's processor time starts at 0
             for limit, wanted in ((resource.RLIMIT_CPU, MAX_KIT_SECONDS),

@@ -574,7 +574,7 @@ def kit_sheet(record: Path, body: str, style: str = "") -> None:
         f"<html><head><style>{style}</style></head><body>{body}</body></html>\n", encoding="utf-8")
 
 
-SHEET = "templates/kit/attendance-sheet.html"
+KIT_SHEET = "templates/kit/attendance-sheet.html"
 SIMPLER = "(make the document simpler: fewer pages, elements and nested layouts)"
 
 
@@ -588,7 +588,7 @@ def test_a_kit_template_that_forces_thousands_of_page_breaks_is_refused(tmp_path
     result = coursebuild(command, record, *(["--out", tmp_path / "out"] if command == "kit" else []))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines() == [
-        f"{SHEET}:1: the kit's attendance-sheet forces 2,000 page breaks, so its PDF would have more than the "
+        f"{KIT_SHEET}:1: the kit's attendance-sheet forces 2,000 page breaks, so its PDF would have more than the "
         f"{kit.MAX_KIT_PAGES} pages it may have (break pages only between its parts)", "course invalid: 1 error"]
     assert not (tmp_path / "out").exists()
 
@@ -603,7 +603,7 @@ def test_weasyprint_is_stopped_past_the_page_bound(tmp_path: Path) -> None:
     result = coursebuild("kit", record, "--out", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines() == [
-        f"{SHEET}:1: the kit's attendance-sheet PDF cannot be made: it makes more than {kit.MAX_KIT_PAGES} pages "
+        f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: it makes more than {kit.MAX_KIT_PAGES} pages "
         f"{SIMPLER}", "course invalid: 1 error"]
     assert not (tmp_path / "out").exists()
 
@@ -616,7 +616,7 @@ def test_a_kit_document_of_too_many_elements_is_refused_before_weasyprint_runs(t
     result = coursebuild(command, record)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines()[0] == (
-        f"{SHEET}:1: the kit's attendance-sheet has 10,004 HTML elements, more than the {kit.MAX_KIT_ELEMENTS:,} its "
+        f"{KIT_SHEET}:1: the kit's attendance-sheet has 10,004 HTML elements, more than the {kit.MAX_KIT_ELEMENTS:,} its "
         "PDF may lay out (show less in it, or make fewer elements)")
 
 
@@ -645,7 +645,7 @@ def test_a_kit_template_nested_too_deeply_is_refused(tmp_path: Path, command: st
     result = coursebuild(command, record)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines() == [
-        f"{SHEET}:1: the kit's attendance-sheet nests HTML elements 202 levels deep, more than the "
+        f"{KIT_SHEET}:1: the kit's attendance-sheet nests HTML elements 202 levels deep, more than the "
         f"{kit.MAX_KIT_DEPTH} its PDF may lay out (nest fewer elements inside each other)", "course invalid: 1 error"]
 
 
@@ -655,7 +655,7 @@ def test_any_failure_of_weasyprint_is_one_line(tmp_path: Path, monkeypatch: pyte
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
     kit_sheet(record, "{% for i in range(200) %}<div>{% endfor %}x")
-    lines = fails_with(record, f"{SHEET}:1: the kit's attendance-sheet PDF cannot be made: its elements nest too "
+    lines = fails_with(record, f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: its elements nest too "
                        f"deeply for WeasyPrint (at most 10000) {SIMPLER}", command="kit")
     assert lines[-1] == "course invalid: 1 error"
 
@@ -667,18 +667,21 @@ def test_weasyprint_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
     kit_sheet(record, '{% for i in range(14) %}<div style="display:flex">{% endfor %}x')
-    fails_with(record, f"{SHEET}:1: the kit's attendance-sheet PDF cannot be made: WeasyPrint took more than 1 s of "
+    fails_with(record, f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: WeasyPrint took more than 1 s of "
                f"processor time for it {SIMPLER}", command="kit")
 
 
-def test_weasyprint_is_stopped_at_its_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kit, "MAX_KIT_MEMORY", 4 * 1024 ** 2)
+def test_weasyprint_is_stopped_at_its_memory(tmp_path: Path) -> None:
+    """In a fresh process (one that laid out PDFs before has freed memory mapped, which the child may reuse)."""
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
-    result = run("kit", record, "--out", tmp_path / "out")
-    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    code = ("import sys; from builder import kit; from builder.cli import main; kit.MAX_KIT_MEMORY = 4 * 1024 ** 2; "
+            "main(sys.argv[1:])")
+    result = subprocess.run([sys.executable, "-c", code, "kit", str(record), "--out", str(tmp_path / "out")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.splitlines()
-    assert len(lines) == len(kit.DOCUMENTS) + 1, lines
+    assert len(lines) == len(kit.DOCUMENTS) + 1 and not (tmp_path / "out").exists(), lines
     for line in lines[:-1]:
         assert re.fullmatch(r"course/course\.yaml:1: the kit's [a-z-]+ PDF cannot be made: (it needs more than 4 MB of "
                             r"memory|WeasyPrint stopped \(signal \d+\), most likely out of memory) "
