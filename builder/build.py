@@ -74,6 +74,10 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
+        if course.settings.kit is not None:
+            from builder.kit import page_depth_problems
+
+            problems += page_depth_problems(course)
         if templates and not any(p.is_error for p in problems) and overrides_templates(project):
             problems += rendering_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
@@ -86,9 +90,10 @@ def rendering_problems(course: Course) -> list[Problem]:
     both reports and the kit's documents in memory (for `check`, when the project overrides any template).
 
     The first failing template of each is reported (a render stops at it); kit images that may not be read
-    (`kit.with_media`) are all reported.
+    (`kit.with_media`) and kit documents WeasyPrint may not be asked to lay out (`kit.document_problems`) are all
+    reported.
     """
-    from builder.kit import KitUnavailable, render_kit, with_media
+    from builder.kit import KitUnavailable, document_problems, render_kit, with_media
     from builder.report import build_report, render_report
 
     problems: list[Problem] = []
@@ -100,6 +105,7 @@ def rendering_problems(course: Course) -> list[Problem]:
     def kit_images() -> None:
         for name, html in render_kit(course).items():
             problems.extend(with_media(html, course.root, name)[2])
+            problems.extend(document_problems(course, name, html))
 
     if course.settings.kit is not None:
         renders.append(kit_images)
@@ -222,7 +228,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
-    from builder.kit import render_kit, to_pdf, with_media
+    from builder.kit import document_problems, render_kit, to_pdf, with_media
     from builder.slides import render_slides
 
     checked = check(project, targets=())
@@ -234,11 +240,16 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
         saved, media, refused = with_media(html, course.root, name)
         files[f"{name}.html"] = saved.encode("utf-8")
         files.update(media)
-        problems += refused
+        problems += refused + document_problems(course, name, html)
     if problems:
         raise CourseInvalid(problems)
     for name, html in documents.items():
-        files[f"{name}.pdf"] = to_pdf(html, course.root)
+        try:
+            files[f"{name}.pdf"] = to_pdf(html, course.root, name)
+        except CourseInvalid as failed:
+            problems += failed.problems
+    if problems:
+        raise CourseInvalid(problems)
     files["slides.pptx"], left_out = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import logging
+import os
 import posixpath
 import re
+import signal
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, unquote, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder.errors import CoursebuildError, Problem
-from builder.markup import convert, convert_inline
+from builder.errors import CoursebuildError, CourseInvalid, Problem
+from builder.loading import COURSE_FILE
+from builder.markup import convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
     MAX_PICTURE_PIXELS,
@@ -57,10 +62,27 @@ class ModuleView:
 
 #: The folder the kit's documents are read from (WeasyPrint's base URL): page bodies' relative paths work as written.
 BASE_FOLDER = "course/pages"
-#: The most bytes (UTF-8) one kit document may render before WeasyPrint lays it out: WeasyPrint takes about
-#: 100 times the time and memory per MB of the web build (11 MB took it over 120 s and 1.1 GB). A document of
-#: this course renders at most 40 KB.
-MAX_KIT_RENDERED_BYTES = 2 * 1024 * 1024
+# What one kit document may ask WeasyPrint for. WeasyPrint's cost is per page and per box, not per byte: 2,000
+# pages of `<p>x</p>` (16 KB) took it 30 s and 270 MB, a 2 MB document 67 s and 595 MB. This course's largest
+# document (the questionnaire) renders 36 KB, 559 elements nested 8 deep, and the facilitator guide 17 pages,
+# each in under 1.5 s of processor time and 110 MB: the bounds leave 7 to 20 times that.
+#: The most bytes (UTF-8) one kit document may render, checked while the template renders.
+MAX_KIT_RENDERED_BYTES = 256 * 1024
+#: The most HTML elements in one kit document (counted as start tags; each is at least one box to lay out).
+MAX_KIT_ELEMENTS = 5_000
+#: The deepest nesting of elements in one kit document: WeasyPrint builds and lays out boxes recursively, and
+#: 140 nested `<div>` exceed Python's recursion limit (a RecursionError) in it.
+MAX_KIT_DEPTH = 64
+#: How deep a page's own HTML may nest for the kit: MAX_KIT_DEPTH less room for the templates' wrappers (8 here).
+MAX_KIT_BODY_DEPTH = MAX_KIT_DEPTH - 16
+#: The most pages one kit document may lay out: WeasyPrint is stopped at the next one (`p{break-after:page}`
+#: made 10,000 pages of 121 bytes of template).
+MAX_KIT_PAGES = 200
+#: The processor time (s) WeasyPrint may take for one document, and the memory (bytes of address space) it may
+#: add to this process's: what the bounds above do not foresee (20 nested `display:flex` boxes take it hours) stops
+#: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
+MAX_KIT_SECONDS = 30
+MAX_KIT_MEMORY = 1024 ** 3
 
 
 def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
@@ -243,14 +265,126 @@ def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
 
 #: The `src` of an <img> in a rendered kit document (templates write attributes in double quotes).
 _IMAGE_SOURCE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
+#: The start of an HTML element's start tag (text's `<` is written `&lt;`).
+_START_TAG = re.compile(r"<[A-Za-z]")
 
 
-def to_pdf(html: str, project: Path) -> bytes:
-    """A tagged (PDF/UA) A4 PDF of a kit document whose relative links start in `course/pages/`.
+def document_problems(course: Course, document: str, html: str) -> list[Problem]:
+    """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
+    MAX_KIT_ELEMENTS elements, or elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
+    bound). Checked before WeasyPrint runs, by `check` and `kit`."""
+    where = _document_source(course.root, document)
+    problems = []
+    elements = len(_START_TAG.findall(html))
+    if elements > MAX_KIT_ELEMENTS:
+        problems.append(Problem(where, 1, f"the kit's {document} has {elements:,} HTML elements, more than the "
+                                f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", "show less in it, or make fewer elements"))
+    depth = html_depth(html)
+    if depth > MAX_KIT_DEPTH:
+        problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
+                                f"than the {MAX_KIT_DEPTH} its PDF may lay out",
+                                "nest fewer elements inside each other"))
+    if not problems and (breaks := forced_breaks(html)) >= MAX_KIT_PAGES:
+        problems.append(Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have "
+                                f"more than the {MAX_KIT_PAGES} pages it may have",
+                                "break pages only between its parts"))
+    return problems
+
+
+#: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
+_BREAK_PROPERTIES = frozenset({"break-before", "break-after", "page-break-before", "page-break-after"})
+_FORCED_BREAKS = frozenset({"page", "left", "right", "recto", "verso", "always"})
+
+
+def forced_breaks(html: str) -> int:
+    """How many elements of a kit document force a page break before or after them, by a rule of its `<style>`
+    sheets (also inside `@media` and other at-rules) or their own `style=`: about how many pages it has at least,
+    known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
+    links to are not read (WeasyPrint's page bound, `MAX_KIT_PAGES`, still stops those)."""
+    if "break" not in html:
+        return 0
+    # imported only for documents that mention breaks; they are WeasyPrint's own (a core dependency)
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    def forces(declarations: list[Any]) -> bool:
+        return any(d.type == "declaration" and d.lower_name in _BREAK_PROPERTIES
+                   and tinycss2.serialize(d.value).strip().lower() in _FORCED_BREAKS for d in declarations)
+
+    root = lxml_html.document_fromstring(html)
+    matcher, selectors = cssselect2.Matcher(), 0
+    pending = [rule for style in root.iter("style") for text in [style.text or ""] if "break" in text
+               for rule in tinycss2.parse_stylesheet(text, True, True)]
+    while pending:
+        rule = pending.pop()
+        if rule.type == "at-rule" and rule.content is not None:
+            pending += tinycss2.parse_rule_list(rule.content, True, True)
+        elif rule.type == "qualified-rule" and forces(tinycss2.parse_blocks_contents(rule.content, True, True)):
+            try:
+                for selector in cssselect2.compile_selector_list(rule.prelude):
+                    matcher.add_selector(selector, None)
+                    selectors += 1
+            except cssselect2.SelectorError:
+                continue
+    by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
+                and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
+    if not selectors:
+        return len(by_style)
+    return sum(1 for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree()
+               if wrapper.etree_element in by_style or matcher.match(wrapper))
+
+
+def page_depth_problems(course: Course) -> list[Problem]:
+    """A problem for each page of a course with a kit whose HTML nests more than MAX_KIT_BODY_DEPTH levels deep:
+    the kit shows page bodies (handouts, case studies, key points), and its PDFs could not lay them out.
+    (A page nests at most `markup.MAX_HTML_DEPTH` levels for the web build; `check` finds this without
+    rendering the kit.)"""
+    if course.settings.kit is None:
+        return []
+    problems = []
+    for page in course.pages:
+        depth = html_depth(convert(page.body).html)
+        if depth > MAX_KIT_BODY_DEPTH:
+            problems.append(Problem(page.source.path, page.body_line + _deepest_line(page.body),
+                                    f"this page nests HTML elements {depth} levels deep, more than the "
+                                    f"{MAX_KIT_BODY_DEPTH} the kit's PDFs can lay out",
+                                    "nest fewer elements inside each other"))
+    return problems
+
+
+def _deepest_line(body: str) -> int:
+    """The line (from 0) of Markdown `body` where its raw HTML first nests past MAX_KIT_BODY_DEPTH, found by
+    halving (`markup.html_depth` of a longer start is never less); 0 if its raw HTML alone does not (the depth
+    comes from Markdown's lists and quotes)."""
+    lines = body.splitlines(keepends=True)
+    low, high = 0, len(lines)  # the answer is the least n whose first n lines nest too deeply, less 1
+    if html_depth(body) <= MAX_KIT_BODY_DEPTH:
+        return 0
+    while low < high:
+        middle = (low + high) // 2
+        if html_depth("".join(lines[:middle + 1])) > MAX_KIT_BODY_DEPTH:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+class KitDocumentFailed(Exception):
+    """WeasyPrint could not make a kit document's PDF within the kit's bounds; the message says why."""
+
+
+def to_pdf(html: str, project: Path, document: str) -> bytes:
+    """A tagged (PDF/UA) A4 PDF of the kit document `document` (its HTML, whose relative links start in
+    `course/pages/`).
 
     Works offline and reads only the project's own files: WeasyPrint fetches nothing but files inside
     course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out. An SVG
     is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG.
+    Laid out in a forked child process limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY more
+    memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
+
+    Raises CourseInvalid with one problem, at the project's template of the document or the course file, for
+    any failure of WeasyPrint: an exception, a bound passed, the child killed.
     """
     try:
         import weasyprint
@@ -282,6 +416,124 @@ def to_pdf(html: str, project: Path) -> bytes:
             return urls.URLFetcherResponse(response.url, drawn, response.headers, response.status)
 
     base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
-    pdf: bytes = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1")
-    return pdf
+
+    def lay_out() -> bytes:
+        with _page_bound():
+            rendered = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).render(
+                pdf_variant="pdf/ua-1")
+        if len(rendered.pages) > MAX_KIT_PAGES:  # a second guard, should the progress messages change
+            raise KitDocumentFailed(f"it makes more than {MAX_KIT_PAGES} pages")
+        pdf: bytes = rendered.write_pdf(pdf_variant="pdf/ua-1")
+        return pdf
+
+    try:
+        return _in_child(lay_out) if hasattr(os, "fork") else _reason_of(lay_out)
+    except KitDocumentFailed as failure:
+        raise CourseInvalid([Problem(_document_source(project, document), 1,
+                                     f"the kit's {document} PDF cannot be made: {failure}",
+                                     "make the document simpler: fewer pages, elements and nested layouts")]) from None
+
+
+def _document_source(project: Path, document: str) -> str:
+    """Where a problem of the kit document `document` is shown: the project's template of it if it has one,
+    else the course file, whose `kit` settings choose what the document shows."""
+    own = f"templates/kit/{document}.html"
+    return own if (project / own).is_file() else COURSE_FILE
+
+
+def _reason_of(lay_out: Callable[[], bytes]) -> bytes:
+    """`lay_out()`, any exception out of it a KitDocumentFailed saying what it was."""
+    try:
+        return lay_out()
+    except KitDocumentFailed:
+        raise
+    except RecursionError:
+        raise KitDocumentFailed(f"its elements nest too deeply for WeasyPrint (at most {MAX_KIT_DEPTH})") from None
+    except MemoryError:
+        raise KitDocumentFailed(f"it needs more than {MAX_KIT_MEMORY // 1024 ** 2:,} MB of memory") from None
+    except Exception as exc:  # noqa: BLE001 - WeasyPrint's own failures are many and undocumented
+        raise KitDocumentFailed(f"WeasyPrint failed: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _in_child(lay_out: Callable[[], bytes]) -> bytes:
+    """`lay_out()` run in a forked child limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY of
+    address space more than this process has; its PDF (or why it failed) comes back through a pipe.
+
+    Raises KitDocumentFailed if it failed, passed a limit or was killed."""
+    import resource
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs this process's exit handlers
+        status = 0
+        try:
+            os.close(read_end)
+            # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            used = _address_space()
+            # a forked child's processor time starts at 0
+            for limit, wanted in ((resource.RLIMIT_CPU, MAX_KIT_SECONDS),
+                                  (resource.RLIMIT_AS, used + MAX_KIT_MEMORY if used else resource.RLIM_INFINITY)):
+                hard = resource.getrlimit(limit)[1]
+                soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+                resource.setrlimit(limit, (soft, hard))
+            try:
+                reply = b"P" + _reason_of(lay_out)
+            except KitDocumentFailed as failure:
+                reply = b"E" + str(failure).encode("utf-8", "replace")
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(reply)
+        except BaseException:  # noqa: BLE001 - nothing may escape into a copy of the parent's stack
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        reply = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+        raise KitDocumentFailed(f"WeasyPrint took more than {MAX_KIT_SECONDS} s of processor time for it")
+    if reply[:1] == b"E":
+        raise KitDocumentFailed(reply[1:].decode("utf-8", "replace"))
+    if reply[:1] != b"P" or status != 0:
+        why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
+        raise KitDocumentFailed(f"WeasyPrint stopped ({why}), most likely out of memory")
+    return reply[1:]
+
+
+def _address_space() -> int:
+    """The bytes of address space this process has mapped (Linux's /proc/self/statm); 0 where unknown."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _TooManyPages(logging.Handler):
+    """Stops WeasyPrint's layout once it starts page MAX_KIT_PAGES + 1, through its documented progress
+    messages (logger `weasyprint.progress`, "Step 5 - Creating layout - Page %d", at level INFO)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Step 5") and record.args and isinstance(record.args, tuple) \
+                and isinstance(record.args[0], int) and record.args[0] > MAX_KIT_PAGES:
+            raise KitDocumentFailed(f"it makes more than {MAX_KIT_PAGES} pages")
+
+
+class _page_bound:  # noqa: N801 - used like a function: `with _page_bound(): ...`
+    """WeasyPrint's layout stopped past MAX_KIT_PAGES pages inside the block (its progress logger's level,
+    handlers and propagation restored after)."""
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("weasyprint.progress")
+        self.saved = self.logger.level, self.logger.propagate
+        self.handler = _TooManyPages()
+
+    def __enter__(self) -> None:
+        self.logger.addHandler(self.handler)
+        self.logger.setLevel(logging.INFO)
+        self.logger.propagate = False  # its INFO messages are for the bound, not for the user
+
+    def __exit__(self, *_: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.saved[0])
+        self.logger.propagate = self.saved[1]

@@ -738,7 +738,8 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
         length += _utf8_length(piece)
         if length > max_bytes or before + length > MAX_BUILD_RENDERED_BYTES:
             shown, line = _rendering_at(env, rendering, name)
-            limit = (f"{max_bytes // 2**20} MB" if length > max_bytes
+            own = f"{max_bytes // 2**20} MB" if max_bytes % 2**20 == 0 else f"{max_bytes // 1024:,} KB"
+            limit = (own if length > max_bytes
                      else f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together")
             raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
                                   f"in a template: a template may not render more than {limit} ({FIX})")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from builder import kit as kit_module
 from builder.kit import to_pdf
 from builder.rendering import UNITS_PER_STEP, UnitView, rating_steps
 
@@ -448,7 +449,7 @@ def test_kit_without_an_evaluation_page_is_warned(tmp_path: Path) -> None:
 
 # --- the kit works offline and reads only project files -------------------------------------------
 
-def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path) -> None:
+def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import http.server
     import threading
 
@@ -483,8 +484,9 @@ def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path) -> No
             return original(self, url, headers)  # type: ignore[arg-type]
 
         weasyprint.urls.URLFetcher.fetch = spy  # type: ignore[method-assign]
+        monkeypatch.setattr(kit_module, "_in_child", kit_module._reason_of)  # in this process, where the spy sees fetches
         try:
-            assert to_pdf(html, project).startswith(b"%PDF")
+            assert to_pdf(html, project, "handouts").startswith(b"%PDF")
         finally:
             weasyprint.urls.URLFetcher.fetch = original  # type: ignore[method-assign]
     finally:
@@ -592,6 +594,7 @@ def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path
         return original(self, url, headers)  # type: ignore[arg-type]
 
     monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", spy)
+    monkeypatch.setattr(kit_module, "_in_child", kit_module._reason_of)  # in this process, where the spy sees fetches
     succeeds("kit", project, "--out", tmp_path / "kit")
     kit = tmp_path / "kit/fire-safety-1.0-kit"
     # the kit's HTML shows its images from its own media/ folder, under their safe archive names

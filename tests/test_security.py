@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
-from builder import loading, markup, media, packaging, theme
+from builder import kit, loading, markup, media, packaging, theme
 from builder.active_content import HTML_PROLOG, without_script
 
 from conftest import FIXTURES, REPO, edit, run
@@ -634,6 +634,127 @@ def test_a_kit_template_cannot_show_an_svg_that_copies_itself_a_billion_times(tm
     result = coursebuild("kit", record, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert BOMB_LINE.replace("cues.svg", "bomb.svg") in result.stderr.splitlines(), result.stderr
+
+
+def kit_sheet(record: Path, body: str, style: str = "") -> None:
+    """A project attendance sheet of its own: `body` in <body>, `style` in <style>."""
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/attendance-sheet.html").write_text(
+        f"<html><head><style>{style}</style></head><body>{body}</body></html>\n", encoding="utf-8")
+
+
+KIT_SHEET = "templates/kit/attendance-sheet.html"
+SIMPLER = "(make the document simpler: fewer pages, elements and nested layouts)"
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_kit_template_that_forces_thousands_of_page_breaks_is_refused(tmp_path: Path, command: str) -> None:
+    """121 bytes of template made one PDF page per `<p>`: 2,000 pages took `kit` 30 s of processor time and
+    270 MB, 10,000 over 400 s. Forced breaks are counted before WeasyPrint runs."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(2000) %}<p>x</p>{% endfor %}", "@media print { p { break-after: page } }")
+    result = coursebuild(command, record, *(["--out", tmp_path / "out"] if command == "kit" else []))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{KIT_SHEET}:1: the kit's attendance-sheet forces 2,000 page breaks, so its PDF would have more than the "
+        f"{kit.MAX_KIT_PAGES} pages it may have (break pages only between its parts)", "course invalid: 1 error"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_weasyprint_is_stopped_past_the_page_bound(tmp_path: Path) -> None:
+    """Pages that no break forces (each paragraph taller than a page) are known only by laying them out:
+    WeasyPrint is stopped at page 201, in about 4 s of processor time."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(2000) %}<p>x</p>{% endfor %}", "p { height: 250mm }")
+    assert coursebuild("check", record).returncode == 0
+    result = coursebuild("kit", record, "--out", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: it makes more than {kit.MAX_KIT_PAGES} pages "
+        f"{SIMPLER}", "course invalid: 1 error"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_kit_document_of_too_many_elements_is_refused_before_weasyprint_runs(tmp_path: Path, command: str) -> None:
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(10000) %}<p>x</p>{% endfor %}", "p{break-after:page}")
+    result = coursebuild(command, record)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{KIT_SHEET}:1: the kit's attendance-sheet has 10,004 HTML elements, more than the {kit.MAX_KIT_ELEMENTS:,} its "
+        "PDF may lay out (show less in it, or make fewer elements)")
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_page_nested_too_deeply_for_the_kit_is_refused(tmp_path: Path, command: str) -> None:
+    """150 nested `<div>` (Markdown allows 200) made WeasyPrint raise RecursionError: 2,370 lines of traceback."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    cues = record / CUES
+    cues.write_text(cues.read_text(encoding="utf-8") + "\n\n" + "<div>" * 150 + "x" + "</div>" * 150 + "\n",
+                    encoding="utf-8")
+    last = len(cues.read_text(encoding="utf-8").splitlines())  # the line of the <div>s
+    result = coursebuild(command, record)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{CUES}:{last}: this page nests HTML elements 150 levels deep, more than the {kit.MAX_KIT_BODY_DEPTH} the kit's "
+        "PDFs can lay out (nest fewer elements inside each other)", "course invalid: 1 error"]
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_kit_template_nested_too_deeply_is_refused(tmp_path: Path, command: str) -> None:
+    """70 bytes of template nesting 200 `<div>`: the same RecursionError traceback."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(200) %}<div>{% endfor %}x")
+    result = coursebuild(command, record)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{KIT_SHEET}:1: the kit's attendance-sheet nests HTML elements 202 levels deep, more than the "
+        f"{kit.MAX_KIT_DEPTH} its PDF may lay out (nest fewer elements inside each other)", "course invalid: 1 error"]
+
+
+def test_any_failure_of_weasyprint_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the bounds before WeasyPrint do not catch (here, with the depth bound lifted, its RecursionError)."""
+    monkeypatch.setattr(kit, "MAX_KIT_DEPTH", 10_000)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, "{% for i in range(200) %}<div>{% endfor %}x")
+    lines = fails_with(record, f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: its elements nest too "
+                       f"deeply for WeasyPrint (at most 10000) {SIMPLER}", command="kit")
+    assert lines[-1] == "course invalid: 1 error"
+
+
+def test_weasyprint_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nested flex boxes take WeasyPrint time exponential in their depth (8: 5 s, 14: hours), in 150 bytes that
+    no static bound can tell from a real layout."""
+    monkeypatch.setattr(kit, "MAX_KIT_SECONDS", 1)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, '{% for i in range(14) %}<div style="display:flex">{% endfor %}x')
+    fails_with(record, f"{KIT_SHEET}:1: the kit's attendance-sheet PDF cannot be made: WeasyPrint took more than 1 s of "
+               f"processor time for it {SIMPLER}", command="kit")
+
+
+def test_weasyprint_is_stopped_at_its_memory(tmp_path: Path) -> None:
+    """In a fresh process (one that laid out PDFs before has freed memory mapped, which the child may reuse)."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    code = ("import sys; from builder import kit; from builder.cli import main; kit.MAX_KIT_MEMORY = 4 * 1024 ** 2; "
+            "main(sys.argv[1:])")
+    result = subprocess.run([sys.executable, "-c", code, "kit", str(record), "--out", str(tmp_path / "out")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(kit.DOCUMENTS) + 1 and not (tmp_path / "out").exists(), lines
+    for line in lines[:-1]:
+        assert re.fullmatch(r"course/course\.yaml:1: the kit's [a-z-]+ PDF cannot be made: (it needs more than 4 MB of "
+                            r"memory|WeasyPrint stopped \(signal \d+\), most likely out of memory) "
+                            + re.escape(SIMPLER), line), line
 
 
 @pytest.mark.parametrize(("svg", "copies"), [
