@@ -18,6 +18,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 from builder.errors import EnvironmentProblem, UsageProblem
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest (a DOS date's year is 1980 + 7 bits)
 FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
@@ -37,9 +38,10 @@ _MAX32 = 0xFFFFFFFF  # a 32-bit field that says "see the ZIP64 field"
 
 
 def source_date_epoch() -> int:
-    """The timestamp for every zip entry: $SOURCE_DATE_EPOCH if set, else 1980-01-01."""
+    """The timestamp for every zip entry, in seconds since 1970: $SOURCE_DATE_EPOCH if set, else 1980-01-01;
+    brought within what a zip entry can hold (ZIP_EPOCH_MIN to ZIP_EPOCH_MAX), as for the earliest."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return max(int(value), ZIP_EPOCH_MIN) if value.isdigit() else ZIP_EPOCH_MIN
+    return min(max(int(value), ZIP_EPOCH_MIN), ZIP_EPOCH_MAX) if value.isdigit() else ZIP_EPOCH_MIN
 
 
 #: How every zip entry is compressed: deflate at level 9 (zipfile's ZIP_DEFLATED with compresslevel=9, which

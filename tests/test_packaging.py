@@ -133,3 +133,19 @@ def test_a_build_stopped_while_compressing_leaves_the_last_build_and_nothing_hal
     after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     assert after == before
     assert not [name for name in os.listdir(out) if name.endswith(".part")]
+
+
+@pytest.mark.parametrize(("value", "stamp"), [("4354819199", (2107, 12, 31, 23, 59, 58)),
+                                               ("99999999999999999999", (2107, 12, 31, 23, 59, 58)),
+                                               ("100", (1980, 1, 1, 0, 0, 0))])
+def test_a_source_date_epoch_beyond_what_a_zip_holds_is_brought_within_it(project: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          value: str,
+                                                                          stamp: tuple[int, ...]) -> None:
+    # a date after 2107 made the build stop with a traceback (struct.error) when the zip's headers were packed
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = run("build", project, "--target", "scorm12", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (path,) = (tmp_path / "out").glob("*.zip")
+    with zipfile.ZipFile(path) as archive:
+        assert {info.date_time for info in archive.infolist()} == {stamp}
