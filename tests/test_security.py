@@ -260,7 +260,13 @@ MADE = "a template may not make more than 64 MB of text, lists and namespace val
      '{% set ns.l = ns.l + [s.replace("x", "y", i + 1)] %}{% endfor %}{{ ns.l|length }}', ("build",)),
     ('{% set t = "ab " * 333333 %}{% set ns = namespace(l=[]) %}{% for i in range(12) %}'
      '{% set ns.l = ns.l + [t.split()] %}{% endfor %}{{ ns.l|length }}', ("build",)),
-], ids=["concatenation", "filter", "method", "texts-in-a-list"])
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(1500) %}'
+     '{% set ns.l = ns.l + [s[i:]] %}{% endfor %}{{ ns.l|length }}', ("check",)),
+    ('{% set s = "x" * 999990 %}{% set ns = namespace(l=[]) %}{% for i in range(400) %}{% set ns.l = ns.l + '
+     '[[s[0:],s[1:],s[2:],s[3:],s[4:],s[5:],s[6:],s[7:],s[8:],s[9:]]] %}{% endfor %}{{ ns.l|length }}', ("check",)),
+    ('{% set s = "x" * 999990 %}{% set l = [' + ",".join(f"s[{i}:]" for i in range(200)) + '] %}{{ l|length }}',
+     ("check",)),
+], ids=["concatenation", "filter", "method", "texts-in-a-list", "slice", "slices-in-a-list", "slices-in-a-literal"])
 def test_what_a_template_keeps_in_a_namespace_is_bounded(project: Path, tmp_path: Path, payload: str,
                                                          commands: tuple[str, ...]) -> None:
     """Kept in a namespace, never rendered nor captured: 1,500 texts of 1 MB took 1.5 GB (issue 18, fifth
@@ -273,6 +279,16 @@ def test_what_a_template_keeps_in_a_namespace_is_bounded(project: Path, tmp_path
         assert result.returncode == 1 and "Traceback" not in result.stderr and not (tmp_path / "out").exists()
         assert result.stderr.splitlines()[0] == (f"templates/page.html:1: template error: not allowed in a template: "
                                                  f"{MADE} (what it keeps in variables counts too) {FIX}")
+
+
+def test_slices_in_a_template_still_give_what_python_gives(project: Path, tmp_path: Path) -> None:
+    """Slices go through the sandbox's `getitem` to be counted; start, stop and step, each left out or given."""
+    override(project, "contents.html", '{% set t = "abcdef" %}{% set l = [1, 2, 3, 4, 5] %}<p>sliced {{ t[1:4] }} '
+                                       '{{ t[::-1] }} {{ t[:2] }} {{ t[-2:] }} {{ l[1::2]|join(",") }} {{ l[:] }}</p>')
+    assert run("build", project, "--target", "web", "--out", tmp_path / "out").exit_code == 0
+    pages = (tmp_path / "out" / WEB).rglob("*.html")
+    assert any("<p>sliced bcd fedcba ab ef 2,4 [1, 2, 3, 4, 5]</p>" in page.read_text(encoding="utf-8")
+               for page in pages)
 
 
 def test_every_namespace_set_counts(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
