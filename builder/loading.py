@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import os
 import posixpath
 import re
@@ -43,6 +44,9 @@ CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor 
 #: file. Right-to-left letters (Arabic, Hebrew) need none of them; the marks U+200E, U+200F and U+061C, which
 #: only give the punctuation beside them a direction and are typed by right-to-left keyboards, are allowed.
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: The same characters raw, or written as HTML character references (`&#x202E;`, `&#8238;`; HTML has no names for
+#: them), which Markdown turns into the raw characters in the page.
+BIDI_WRITTEN = re.compile("[\u202a-\u202e\u2066-\u2069]|&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));")
 BIDI_FIX = ("delete it: invisible, it makes what follows show in another order than it is written, so learners "
             "could read something other than what a reviewer of the file read; right-to-left text shows correctly "
             "without it")
@@ -345,8 +349,9 @@ def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
 
 
 def _bidi_controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
-    """A warning per bidirectional control character (BIDI_CONTROL) in `text`, whose first line is `first_line`."""
-    return _each(path, text, BIDI_CONTROL, first_line, lambda char: _bidi_problem(path, 0, char))
+    """A warning per bidirectional control character in `text`, raw or as a character reference (BIDI_WRITTEN),
+    whose first line is `first_line`."""
+    return _each(path, text, BIDI_WRITTEN, first_line, lambda written: _bidi_problem(path, 0, html.unescape(written)))
 
 
 def _bidi_problem(path: str, line: int, char: str) -> Problem:

@@ -1248,6 +1248,21 @@ def test_a_bidirectional_override_in_a_title_or_option_is_a_warning_at_its_line(
     assert run("check", project, "--strict").exit_code == 1
 
 
+def test_a_bidirectional_override_written_as_a_character_reference_is_a_warning_at_its_line(project: Path) -> None:
+    """Markdown turns `&#x202E;` and `&#8238;` into the raw U+202E in the page (issue 18, verifier's V6)."""
+    page = project / "course/pages/welcome.md"
+    lines = page.read_text(encoding="utf-8").count("\n") + 2
+    with page.open("a", encoding="utf-8") as file:
+        file.write("\nApprove &#x202E;gnp.exe&#x202C; and &#8238;kcehc&#8236; now. Raw: \u202e raw\u202c\n")
+    result = run("check", project)
+    assert result.exit_code == 0, result.output
+    names = ["U+202E (RIGHT-TO-LEFT OVERRIDE)", "U+202C (POP DIRECTIONAL FORMATTING)"] * 3
+    assert [line for line in result.stderr.splitlines() if "bidirectional" in line] == sorted(
+        f"course/pages/welcome.md:{lines}: warning: bidirectional control character {name} in the text {BIDI_FIX}"
+        for name in names)
+    assert run("check", project, "--strict").exit_code == 1
+
+
 def test_right_to_left_text_and_direction_marks_are_not_flagged(project: Path) -> None:
     """Arabic and Hebrew letters, and the marks right-to-left keyboards type (U+200E, U+200F, U+061C), are text."""
     edit(project / CUES, "title: Reading a baby's cues", "title: \"Reading a baby's cues \u0645\u0631\u062d\u0628\u0627\"")
