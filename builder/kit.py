@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import logging
-import os
 import posixpath
 import re
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -22,6 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from builder.bounded import ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
@@ -369,7 +368,7 @@ def _deepest_line(body: str) -> int:
     return low
 
 
-class KitDocumentFailed(Exception):
+class KitDocumentFailed(ChildFailed):
     """WeasyPrint could not make a kit document's PDF within the kit's bounds; the message says why."""
 
 
@@ -427,8 +426,8 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
         return pdf
 
     try:
-        return _in_child(lay_out) if hasattr(os, "fork") else _reason_of(lay_out)
-    except KitDocumentFailed as failure:
+        return _in_child(lay_out)
+    except ChildFailed as failure:
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
                                      "make the document simpler: fewer pages, elements and nested layouts")]) from None
@@ -442,71 +441,21 @@ def _document_source(project: Path, document: str) -> str:
 
 
 def _reason_of(lay_out: Callable[[], bytes]) -> bytes:
-    """`lay_out()`, any exception out of it a KitDocumentFailed saying what it was."""
-    try:
-        return lay_out()
-    except KitDocumentFailed:
-        raise
-    except RecursionError:
-        raise KitDocumentFailed(f"its elements nest too deeply for WeasyPrint (at most {MAX_KIT_DEPTH})") from None
-    except MemoryError:
-        raise KitDocumentFailed(f"it needs more than {MAX_KIT_MEMORY // 1024 ** 2:,} MB of memory") from None
-    except Exception as exc:  # noqa: BLE001 - WeasyPrint's own failures are many and undocumented
-        raise KitDocumentFailed(f"WeasyPrint failed: {type(exc).__name__}: {exc}"[:300]) from None
+    """`lay_out()` in this process, any exception out of it a ChildFailed saying what it was."""
+    def deep_checked() -> bytes:
+        try:
+            return lay_out()
+        except RecursionError:
+            raise KitDocumentFailed(f"its elements nest too deeply for WeasyPrint (at most {MAX_KIT_DEPTH})") from None
+
+    return reason_of(deep_checked, "WeasyPrint", MAX_KIT_MEMORY)
 
 
 def _in_child(lay_out: Callable[[], bytes]) -> bytes:
     """`lay_out()` run in a forked child limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY of
-    address space more than this process has; its PDF (or why it failed) comes back through a pipe.
-
-    Raises KitDocumentFailed if it failed, passed a limit or was killed."""
-    import resource
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns, never runs this process's exit handlers
-        status = 0
-        try:
-            os.close(read_end)
-            # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-            used = _address_space()
-            # a forked child's processor time starts at 0
-            for limit, wanted in ((resource.RLIMIT_CPU, MAX_KIT_SECONDS),
-                                  (resource.RLIMIT_AS, used + MAX_KIT_MEMORY if used else resource.RLIM_INFINITY)):
-                hard = resource.getrlimit(limit)[1]
-                soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-                resource.setrlimit(limit, (soft, hard))
-            try:
-                reply = b"P" + _reason_of(lay_out)
-            except KitDocumentFailed as failure:
-                reply = b"E" + str(failure).encode("utf-8", "replace")
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(reply)
-        except BaseException:  # noqa: BLE001 - nothing may escape into a copy of the parent's stack
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        reply = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        raise KitDocumentFailed(f"WeasyPrint took more than {MAX_KIT_SECONDS} s of processor time for it")
-    if reply[:1] == b"E":
-        raise KitDocumentFailed(reply[1:].decode("utf-8", "replace"))
-    if reply[:1] != b"P" or status != 0:
-        why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
-        raise KitDocumentFailed(f"WeasyPrint stopped ({why}), most likely out of memory")
-    return reply[1:]
-
-
-def _address_space() -> int:
-    """The bytes of address space this process has mapped (Linux's /proc/self/statm); 0 where unknown."""
-    try:
-        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+    address space more than this process has (`bounded.bounded`). Raises ChildFailed if it failed, passed a
+    limit or was killed."""
+    return bounded(lambda: _reason_of(lay_out), "WeasyPrint", MAX_KIT_SECONDS, MAX_KIT_MEMORY)
 
 
 class _TooManyPages(logging.Handler):

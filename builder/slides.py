@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from builder.bounded import ChildFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
@@ -625,11 +626,24 @@ def _upright(data: bytes) -> bytes:
         return buffer.getvalue()
 
 
+#: The processor time (s) and extra memory (bytes) CairoSVG may take to draw one SVG figure: this course's and the
+#: fixture course's figures take under 0.1 s each and under 60 MB; a 40-megapixel `data:` picture, the largest a
+#: figure may hold, is drawn once in about 0.5 s. Past either the slides stop with one error at the figure.
+MAX_FIGURE_SECONDS = 10
+MAX_FIGURE_MEMORY = 1024 ** 3
+
+
+class FigureUnreadable(Exception):
+    """CairoSVG could not draw an SVG figure (its own exception's type and message)."""
+
+
 def _figure_image(root: Path, figure: Figure) -> bytes:
     """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
 
-    Raises SlidesUnavailable without CairoSVG, and whatever CairoSVG or Pillow raise for a picture they
-    cannot draw or read (render_slides leaves it out with a warning).
+    An SVG is drawn in a forked child limited to MAX_FIGURE_SECONDS of processor time and MAX_FIGURE_MEMORY
+    more memory (`bounded.bounded`). Raises SlidesUnavailable without CairoSVG, ChildFailed for a figure that
+    passed a bound (render_slides reports it as an error), and FigureUnreadable or whatever Pillow raises for
+    a picture CairoSVG or Pillow cannot draw or read (render_slides leaves it out with a warning).
     """
     data = (root / figure.path).read_bytes()
     if posixpath.splitext(figure.path)[1].lower() == ".svg":
@@ -644,9 +658,25 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
         width, height = _pixels(size)
         # Internal entities are expanded and the DOCTYPE dropped: CairoSVG refuses entity declarations.
         # unsafe=False: CairoSVG expands no entities; _figure_resource is all it may load (svg2png's own
-        # conversion, which takes no url_fetcher)
-        data = cairosvg.surface.PNGSurface.convert(bytestring=etree.tostring(svg), output_width=width,
-                                                   output_height=height, unsafe=False, url_fetcher=_figure_resource)
+        # conversion, which takes no url_fetcher). Drawn in a bounded child: "P" and the PNG, or "W" and why
+        # CairoSVG could not draw it (left out with a warning, as before)
+        text = etree.tostring(svg)
+
+        def draw() -> bytes:
+            try:
+                png: bytes = cairosvg.surface.PNGSurface.convert(
+                    bytestring=text, output_width=width, output_height=height, unsafe=False,
+                    url_fetcher=_figure_resource)
+                return b"P" + png
+            except MemoryError:
+                raise
+            except Exception as error:  # noqa: BLE001 - CairoSVG raises many kinds for a bad picture
+                return b"W" + f"{type(error).__name__}: {str(error)[:120]}".encode("utf-8", "replace")
+
+        reply = bounded(draw, "CairoSVG", MAX_FIGURE_SECONDS, MAX_FIGURE_MEMORY)
+        if reply[:1] == b"W":
+            raise FigureUnreadable(reply[1:].decode("utf-8", "replace"))
+        data = reply[1:]
     else:
         data = _upright(data)
     from pptx.parts.image import Image as PictureImage
@@ -710,7 +740,8 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
 
     A figure `check` warned about is left out of the deck without another warning. Raises
     SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
-    for a template deck it cannot use, as `problems` reports it to `check`.
+    for a template deck it cannot use, as `problems` reports it to `check`, or with one problem at each SVG
+    figure CairoSVG could not draw within MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
     """
     errors = [problem for problem in problems(course) if problem.is_error]
     if errors:
@@ -718,6 +749,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     plan = plan_slides(course)
     images: dict[str, bytes] = {}
     left_out: list[Problem] = []
+    too_much: list[Problem] = []
     for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
         if figure.path in images or not usable(course.root, figure.path):
             continue  # check has warned about it
@@ -725,11 +757,18 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
             images[figure.path] = _figure_image(course.root, figure)
         except SlidesUnavailable:
             raise
+        except ChildFailed as failure:
+            too_much.append(Problem(figure.path, 1, f"this figure cannot be drawn on a slide: {failure}",
+                                    "make it simpler: fewer copies through <use>, smaller pictures, fewer "
+                                    "groups with opacity, masks or filters"))
         except Exception as error:  # noqa: BLE001 - CairoSVG and Pillow raise many kinds for a bad picture
+            why = str(error) if isinstance(error, FigureUnreadable) else f"{type(error).__name__}: {str(error)[:120]}"
             left_out.append(Problem(figure.page, figure.line, f"`{figure.src}` cannot be drawn on a slide "
-                                    f"({type(error).__name__}: {str(error)[:120]}), so the slides leave it out",
+                                    f"({why}), so the slides leave it out",
                                     "save it again from an image editor, or remove it from the page",
                                     Severity.WARNING))
+    if too_much:
+        raise CourseInvalid(too_much)
     plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]
     template = _template(course)
     presentation = _open_template(template) if template else _default_deck()

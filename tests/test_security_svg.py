@@ -7,17 +7,21 @@ URL, N9 SVG files that draw each other through `<image>`.
 from __future__ import annotations
 
 import base64
+import io
+import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_security import BOMB_LINE, coursebuild, one_bit_png, use_bomb
+from test_security import BOMB_LINE, coursebuild, fails_with, one_bit_png, use_bomb
 
 from builder import media, slides
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
 XLINK_SVG = SVG.replace("<svg ", '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ')
@@ -155,3 +159,59 @@ def test_an_svg_is_drawn_by_the_kit_without_its_images() -> None:
     assert media.svg_for_drawing(use_bomb()) is None
     assert media.svg_for_drawing(b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 300 + b"</g>" * 300
                                  + b"</svg>") is None  # Python's parser reads it, lxml's does not: refused
+
+
+def opacity_bomb(levels: int) -> bytes:
+    """10 ** levels copies of a full-canvas rectangle in groups with `opacity` (18-verify6, V2: 1.2 KB, 10⁴
+    copies, 38 s of CairoSVG's processor time and counting; 10³ copies take about 2.5 s)."""
+    parts = [f'{SVG}<defs><g id="g0"><rect width="100" height="100" fill="red"/></g>']
+    parts += [f'<g id="g{i}" opacity="0.9">' + f'<use href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels + 1)]
+    return ("".join(parts) + f'</defs><use href="#g{levels}"/></svg>').encode()
+
+
+def picture_bomb(side: int, levels: int) -> bytes:
+    """A `side`-pixel square PNG in a `data:` URL drawn 10 ** levels times through `<use>` (18-verify6, V1:
+    6,000 pixels across and 10² copies, 160 KB, 0.48 s of CairoSVG's processor time a copy; 3,000 across and
+    10 copies take about 3 s)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), (200, 10, 10)).save(buffer, "PNG", optimize=True)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    parts = [f'{XLINK_SVG}<defs><g id="g0"><image width="100" height="100" xlink:href="data:image/png;base64,{data}"/>'
+             "</g>"]
+    parts += [f'<g id="g{i}">' + f'<use xlink:href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels + 1)]
+    return ("".join(parts) + f'</defs><use xlink:href="#g{levels}"/></svg>').encode()
+
+
+@pytest.mark.parametrize("figure", [opacity_bomb(3), picture_bomb(3000, 1)], ids=["V2-opacity", "V1-picture"])
+def test_cairosvg_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   figure: bytes) -> None:
+    """Figures `check` accepts (under the copy bound) that CairoSVG draws for hours: stopped at the bound,
+    lowered here to 1 s (the old code drew them for about 3 s and wrote the deck)."""
+    monkeypatch.setattr(slides, "MAX_FIGURE_SECONDS", 1, raising=False)
+    record = record_with(tmp_path, figure)
+    assert media.svg_drawing_problem(figure) is None
+    lines = fails_with(record, "course/media/cues.svg:1: this figure cannot be drawn on a slide: CairoSVG took more "
+                       "than 1 s of processor time for it (make it simpler: fewer copies through <use>, smaller "
+                       "pictures, fewer groups with opacity, masks or filters)", "--out", tmp_path / "out",
+                       command="slides")
+    assert lines[-1] == "course invalid: 1 error"
+    assert not (tmp_path / "out").exists()
+
+
+def test_cairosvg_is_stopped_at_its_memory(tmp_path: Path) -> None:
+    """A 6,000-pixel square picture decodes to 144 MB: past a bound of 4 MB more, one error. In a fresh process
+    (one that drew before has freed memory mapped, which the child may reuse)."""
+    record = record_with(tmp_path, picture_bomb(6000, 0))
+    code = ("import sys; from builder import slides; from builder.cli import main; "
+            "slides.MAX_FIGURE_MEMORY = 4 * 1024 ** 2; main(sys.argv[1:])")
+    result = subprocess.run([sys.executable, "-c", code, "slides", str(record), "--out", str(tmp_path / "out")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[-1] == "course invalid: 1 error", lines
+    assert re.fullmatch(r"course/media/cues\.svg:1: this figure cannot be drawn on a slide: (it needs more than 4 MB "
+                        r"of memory|CairoSVG stopped \(signal \d+\), most likely out of memory) \(make it simpler: .*\)",
+                        lines[0]), lines

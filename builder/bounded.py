@@ -1,0 +1,88 @@
+"""Running a library's work on a project's files within a bound of processor time and memory.
+
+The kit's PDFs (WeasyPrint) and the slides' figures (CairoSVG) are drawn from files a project's author wrote;
+a small file can ask either library for hours of work or gigabytes of memory. `bounded` runs such work in a
+forked child process limited with `resource.setrlimit` (POSIX; Linux enforces both limits) and turns any
+failure into a `ChildFailed` whose message is one line saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Callable
+
+
+class ChildFailed(Exception):
+    """The bounded work failed, passed a bound or was killed; the message (one line) says why."""
+
+
+def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> bytes:
+    """`work()` (what `tool`, a library's name, does) in a forked child limited to `seconds` of processor time
+    and `memory` bytes of address space more than this process has; its bytes (or why it failed) come back
+    through a pipe. Where there is no fork it runs in this process, unbounded.
+
+    Raises ChildFailed if it failed, passed a bound or was killed."""
+    if not hasattr(os, "fork"):
+        return reason_of(work, tool, memory)
+    import resource
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs this process's exit handlers
+        status = 0
+        try:
+            os.close(read_end)
+            # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            used = address_space()
+            # a forked child's processor time starts at 0
+            for limit, wanted in ((resource.RLIMIT_CPU, seconds),
+                                  (resource.RLIMIT_AS, used + memory if used else resource.RLIM_INFINITY)):
+                hard = resource.getrlimit(limit)[1]
+                soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+                resource.setrlimit(limit, (soft, hard))
+            try:
+                reply = b"P" + reason_of(work, tool, memory)
+            except ChildFailed as failure:
+                reply = b"E" + str(failure).encode("utf-8", "replace")
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(reply)
+        except BaseException:  # noqa: BLE001 - nothing may escape into a copy of the parent's stack
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        reply = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
+        raise ChildFailed(f"{tool} took more than {seconds} s of processor time for it")
+    if reply[:1] == b"E":
+        raise ChildFailed(reply[1:].decode("utf-8", "replace"))
+    if reply[:1] != b"P" or status != 0:
+        why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
+        raise ChildFailed(f"{tool} stopped ({why}), most likely out of memory")
+    return reply[1:]
+
+
+def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:
+    """`work()`, any exception out of it a ChildFailed saying what it was (`memory`, in bytes, is the bound
+    a MemoryError is reported against)."""
+    try:
+        return work()
+    except ChildFailed:
+        raise
+    except MemoryError:
+        raise ChildFailed(f"it needs more than {memory // 1024 ** 2:,} MB of memory") from None
+    except Exception as exc:  # noqa: BLE001 - the libraries' own failures are many and undocumented
+        raise ChildFailed(f"{tool} failed: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def address_space() -> int:
+    """The bytes of address space this process has mapped (Linux's /proc/self/statm); 0 where unknown."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
