@@ -147,10 +147,12 @@ def test_course_files_and_front_matter_give_a_value_or_problems() -> None:
 
 
 def test_the_fuzz_inputs_reach_deep_into_the_reader() -> None:
-    """The harness is not fuzzing only the error path: some mutated files still load."""
+    """The harness is not fuzzing only the error path: some mutated files still load. The same 200 examples every
+    run (derandomize): with 60 random ones, about 1 run in 20 had none that loaded (CI failed so, 2026-11-30)."""
     loaded = 0
 
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=200, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
     @given(st.sampled_from(sorted(SAMPLES)).flatmap(lambda p: st.tuples(st.just(p), mutated(SAMPLES[p]))))
     def count(file: tuple[str, bytes]) -> None:
         nonlocal loaded
