@@ -399,13 +399,20 @@ def _codepoint(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def _escaped_controls(data: Any, source: SourceFile, location: tuple[Any, ...] = ()) -> list[Problem]:
-    """Control characters written as YAML escapes (`"\\u0001"`), which the raw text does not show."""
+def _texts(data: Any, location: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Each text in the YAML `data` with its location (keys and indexes from the top), in document order."""
     if isinstance(data, str):
-        return [source.problem(location, f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
-                for match in CONTROL_CHARACTER.finditer(data)]
+        yield location, data
+        return
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    return [problem for key, value in items for problem in _escaped_controls(value, source, (*location, key))]
+    for key, value in items:
+        yield from _texts(value, (*location, key))
+
+
+def _escaped_controls(data: Any, source: SourceFile) -> list[Problem]:
+    """Control characters written as YAML escapes (`"\\u0001"`), which the raw text does not show."""
+    return [source.problem(location, f"control character {_codepoint(match.group())} in the text", CONTROL_FIX)
+            for location, text in _texts(data) for match in CONTROL_CHARACTER.finditer(text)]
 
 
 def _escaped_bidi(data: Any, source: SourceFile, found: list[Problem]) -> list[Problem]:
@@ -413,17 +420,8 @@ def _escaped_bidi(data: Any, source: SourceFile, found: list[Problem]) -> list[P
     which the raw text does not show: one per value, at its line, naming the first; none on a line `found` (the
     raw text's) has one already."""
     lines = {problem.line for problem in found}
-
-    def walk(data: Any, location: tuple[Any, ...]) -> Iterator[Problem]:
-        if isinstance(data, str):
-            if (match := BIDI_CONTROL.search(data)) and (line := source.line(*location)) not in lines:
-                yield _bidi_problem(source.path, line, match.group())
-            return
-        items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-        for key, value in items:
-            yield from walk(value, (*location, key))
-
-    return list(walk(data, ()))
+    return [_bidi_problem(source.path, line, match.group()) for location, text in _texts(data)
+            if (match := BIDI_CONTROL.search(text)) and (line := source.line(*location)) not in lines]
 
 
 def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
