@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from builder import markup
+from builder import cache, markup
 from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
 from builder.cache import Same, Store
 from builder.errors import Problem, Severity
@@ -97,10 +97,12 @@ class MarkdownText:
         `javascript:`) is found by its text, in any case; failing that, the text's first line.
         """
         shown = _NOT_HTML.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), self.text)
-        written = [(what, tag.start() if needle.startswith("<") else tag.start(2) + attributes[needle])
+        written = [(what, tag.start() if needle.startswith("<") else tag.start(2) + offsets[needle])
                    for tag in _WRITTEN_TAG.finditer(shown)
-                   for attributes in [_attribute_offsets(tag.group(2))]
-                   for what, needle in markup.removals(tag.group(1).lower(), _written_attributes(tag.group(2)))]
+                   for attributes in [_written_attributes(tag.group(2))]
+                   for offsets in [_attribute_offsets(attributes)]
+                   for what, needle in markup.removals(tag.group(1).lower(),
+                                                       [(name, value) for name, value, _ in attributes])]
         used: set[int] = set()
         cursor = offset = 0  # the next written removal to look at, and where the last removal was found
         lowered = shown.lower()
@@ -168,22 +170,21 @@ _WRITTEN_ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"|
 _NOT_HTML = re.compile(r"<!--.*?-->|^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|`[^`\n]+`", re.S | re.M)
 
 
-def _written_attributes(written: str) -> list[tuple[str, str]]:
-    """The attributes of a start tag's text as the HTML parser reads them: names in lower case, values decoded."""
-    return [(match.group(1).lower(), html.unescape(next((value for value in match.group(2, 3, 4) if value), "")))
-            for match in _WRITTEN_ATTRIBUTE.finditer(written)]
+def _written_attributes(written: str) -> list[tuple[str, str, int]]:
+    """The attributes of a start tag's text as the HTML parser reads them: names in lower case, values decoded,
+    and where in the text each is written."""
+    return [(match.group(1).lower(), html.unescape(next((value for value in match.group(2, 3, 4) if value), "")),
+             match.start()) for match in _WRITTEN_ATTRIBUTE.finditer(written)]
 
 
-def _attribute_offsets(written: str) -> dict[str, int]:
-    """Where in a start tag's text each attribute's name (and an active URL's scheme: `markup.removals`'s needle)
-    is written, by the text `markup.removals` finds it by; the first of each."""
+def _attribute_offsets(attributes: list[tuple[str, str, int]]) -> dict[str, int]:
+    """Where in a start tag's text each of its `attributes` (`_written_attributes`) is written, by the text
+    `markup.removals` finds it by: its name, and an active URL's scheme; the first of each."""
     offsets: dict[str, int] = {}
-    for match in _WRITTEN_ATTRIBUTE.finditer(written):
-        name = match.group(1).lower()
-        offsets.setdefault(name, match.start())
-        value = html.unescape(next((value for value in match.group(2, 3, 4) if value), ""))
+    for name, value, start in attributes:
+        offsets.setdefault(name, start)
         if name in markup.URL_ATTRIBUTES and (scheme := markup.active_scheme(value)):
-            offsets.setdefault(scheme, match.start())
+            offsets.setdefault(scheme, start)
     return offsets
 
 
@@ -225,8 +226,9 @@ def _as_written(char: str) -> str:
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks,
-              _kept_for_questions(_check_questions), _check_tags, _check_outcomes, _check_markdown,
-              _kept_for_questions(check_items), slide_problems, _kept_for_questions(_check_gift_files),
+              functools.partial(_question_rule, _check_questions), _check_tags, _check_outcomes, _check_markdown,
+              functools.partial(_question_rule, check_items), slide_problems,
+              functools.partial(_question_rule, _check_gift_files),
               _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
@@ -813,10 +815,8 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     return problems
 
 
-#: The problems of the rules that read only the course's questions and the files they are in, by rule and by the
-#: objects those files were loaded as (`_question_files`), kept for the next build (`_kept_for_questions`).
+#: A rule that reads only the course's questions and the files they are in.
 QuestionRule = Callable[[Course], Iterable[Problem]]
-_CHECKED_QUESTIONS: Store[tuple[QuestionRule, tuple[Same[object], ...]], tuple[Problem, ...]] = Store()
 
 
 def _question_files(course: Course) -> tuple[Same[object], ...]:
@@ -825,12 +825,12 @@ def _question_files(course: Course) -> tuple[Same[object], ...]:
             *(Same[object](page) for page in course.pages if page.meta.stages))
 
 
-def _kept_for_questions(rule: QuestionRule) -> Callable[[Course], tuple[Problem, ...]]:
-    """`rule`, which reads only the course's questions and the files they are in, taken from the last build when
-    every bank and case study was loaded as the same objects (their files did not change)."""
-    def kept(course: Course) -> tuple[Problem, ...]:
-        return _CHECKED_QUESTIONS.make((rule, _question_files(course)), lambda: tuple(rule(course)))
-    return kept
+@cache.kept(key=lambda rule, course: (rule, _question_files(course)))
+def _question_rule(rule: QuestionRule, course: Course) -> tuple[Problem, ...]:
+    """The problems of `rule`, which reads only the course's questions and the files they are in, taken from the
+    last build when every bank and case study was loaded as the same objects (`_question_files`: their files did
+    not change)."""
+    return tuple(rule(course))
 
 
 def _check_gift_files(course: Course) -> list[Problem]:
