@@ -36,6 +36,8 @@ from builder.media import (
     picture_pixels,
     readable_problem,
     rewrite_local_images,
+    selector_matcher,
+    style_rules,
     svg_drawing_problem,
     svg_for_drawing,
 )
@@ -311,20 +313,9 @@ def forced_breaks(html: str) -> int:
                    and tinycss2.serialize(d.value).strip().lower() in _FORCED_BREAKS for d in declarations)
 
     root = lxml_html.document_fromstring(html)
-    matcher, selectors = cssselect2.Matcher(), 0
-    pending = [rule for style in root.iter("style") for text in [style.text or ""] if "break" in text
-               for rule in tinycss2.parse_stylesheet(text, True, True)]
-    while pending:
-        rule = pending.pop()
-        if rule.type == "at-rule" and rule.content is not None:
-            pending += tinycss2.parse_rule_list(rule.content, True, True)
-        elif rule.type == "qualified-rule" and forces(tinycss2.parse_blocks_contents(rule.content, True, True)):
-            try:
-                for selector in cssselect2.compile_selector_list(rule.prelude):
-                    matcher.add_selector(selector, None)
-                    selectors += 1
-            except cssselect2.SelectorError:
-                continue
+    sheets = [text for style in root.iter("style") for text in [style.text or ""] if "break" in text]
+    matcher, selectors = selector_matcher((rule.prelude, None) for rule in style_rules(sheets)
+                                          if forces(tinycss2.parse_blocks_contents(rule.content, True, True)))
     by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
                 and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
     if not selectors:

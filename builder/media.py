@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -499,38 +499,54 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
         return {}  # no sheet can name an id: the common case, without importing tinycss2
     # imported only for the rare figure whose sheet may reference; they are CairoSVG's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
     ids = {element.get("id") for element in elements}
-    rules = []
-    pending = [rule for text in texts for rule in tinycss2.parse_stylesheet(text, skip_comments=True,
-                                                                            skip_whitespace=True)]
-    while pending:
-        rule = pending.pop()
-        if rule.type == "at-rule" and rule.content is not None:
-            pending += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-        elif rule.type == "qualified-rule":
-            names = [name for name in _css_references(rule.content) if name in ids]
-            if names:
-                rules.append((rule.prelude, names))
+    rules = [(rule.prelude, names) for rule in style_rules(texts)
+             if (names := [name for name in _css_references(rule.content) if name in ids])]
     found: dict[int, list[str]] = {}
     if len(rules) * len(elements) > _MAX_SHEET_TESTS:
         every = [name for _, names in rules for name in names]
         return {i: every for i in range(len(elements))}
-    matcher = cssselect2.Matcher()
-    for prelude, names in rules:
-        try:
-            selectors = cssselect2.compile_selector_list(prelude)
-        except cssselect2.SelectorError:
-            continue
-        for selector in selectors:
-            matcher.add_selector(selector, names)
+    matcher, _ = selector_matcher(rules)
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
         if i is not None:
             for *_, names in matcher.match(wrapper):
                 found.setdefault(i, []).extend(names)
     return found
+
+
+def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
+    """The qualified rules (tinycss2's) of the CSS style sheets `sheets`, also those inside at-rules such as
+    `@media`, comments and whitespace skipped, as CairoSVG and WeasyPrint read them."""
+    # imported only for a sheet that may matter; tinycss2 and cssselect2 are CairoSVG's and WeasyPrint's own
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    pending = [rule for text in sheets for rule in tinycss2.parse_stylesheet(text, skip_comments=True,
+                                                                             skip_whitespace=True)]
+    while pending:
+        rule = pending.pop()
+        if rule.type == "at-rule" and rule.content is not None:
+            pending += tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+        elif rule.type == "qualified-rule":
+            yield rule
+
+
+def selector_matcher(rules: Iterable[tuple[Any, Any]]) -> tuple[Any, int]:
+    """A cssselect2 `Matcher` of the selectors of `rules` (each a rule's prelude, and what a match of it gives),
+    and how many selectors it holds; a selector list that does not parse adds none (the renderers skip it too)."""
+    import cssselect2  # noqa: PLC0415
+
+    matcher, count = cssselect2.Matcher(), 0
+    for prelude, payload in rules:
+        try:
+            selectors = cssselect2.compile_selector_list(prelude)
+        except cssselect2.SelectorError:
+            continue
+        for selector in selectors:
+            matcher.add_selector(selector, payload)
+            count += 1
+    return matcher, count
 
 
 def _linked(element: Any) -> list[str]:
