@@ -6,6 +6,7 @@ Every word comes from the course source, apart from the templates' fixed labels.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import logging
@@ -13,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote, urlsplit
 
 from lxml import etree
@@ -459,21 +460,18 @@ class _TooManyPages(logging.Handler):
             raise KitDocumentFailed(f"it makes more than {MAX_KIT_PAGES} pages")
 
 
-class _page_bound:  # noqa: N801 - used like a function: `with _page_bound(): ...`
+@contextlib.contextmanager
+def _page_bound() -> Iterator[None]:
     """WeasyPrint's layout stopped past MAX_KIT_PAGES pages inside the block (its progress logger's level,
     handlers and propagation restored after)."""
-
-    def __init__(self) -> None:
-        self.logger = logging.getLogger("weasyprint.progress")
-        self.saved = self.logger.level, self.logger.propagate
-        self.handler = _TooManyPages()
-
-    def __enter__(self) -> None:
-        self.logger.addHandler(self.handler)
-        self.logger.setLevel(logging.INFO)
-        self.logger.propagate = False  # its INFO messages are for the bound, not for the user
-
-    def __exit__(self, *_: object) -> None:
-        self.logger.removeHandler(self.handler)
-        self.logger.setLevel(self.saved[0])
-        self.logger.propagate = self.saved[1]
+    logger, handler = logging.getLogger("weasyprint.progress"), _TooManyPages()
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # its INFO messages are for the bound, not for the user
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
