@@ -11,6 +11,7 @@ from typing import Callable
 from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem, Severity
+from builder.kit import page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
@@ -74,10 +75,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
-        if course.settings.kit is not None:
-            from builder.kit import page_depth_problems
-
-            problems += page_depth_problems(course)
+        problems += page_depth_problems(course)
         if templates and not any(p.is_error for p in problems) and overrides_templates(project):
             problems += rendering_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
