@@ -18,12 +18,25 @@ class ChildFailed(Exception):
     """The bounded work failed, passed a bound or was killed; the message (one line) says why."""
 
 
+class WorkFailed(ChildFailed):
+    """The bounded work raised an exception of its own, within its bounds: `kind` is the exception's type's name,
+    `detail` its message (at most MAX_DETAIL characters); the message is `<tool> failed: <kind>: <detail>`."""
+
+    def __init__(self, tool: str, kind: str, detail: str) -> None:
+        super().__init__(f"{tool} failed: {kind}: {detail}"[:300])
+        self.kind, self.detail = kind, detail[:MAX_DETAIL]
+
+
+#: The most characters of a failed work's exception message kept (`WorkFailed.detail`).
+MAX_DETAIL = 1_000
+
+
 def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> bytes:
     """`work()` (what `tool`, a library's name, does) in a forked child limited to `seconds` of processor time
     and `memory` bytes of address space more than this process has; its bytes (or why it failed) come back
     through a pipe. Where there is no fork it runs in this process, unbounded.
 
-    Raises ChildFailed if it failed, passed a bound or was killed."""
+    Raises WorkFailed if `work` raised an exception of its own, ChildFailed if it passed a bound or was killed."""
     if not hasattr(os, "fork"):
         return reason_of(work, tool, memory)
     import resource
@@ -45,6 +58,8 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
                 resource.setrlimit(limit, (soft, hard))
             try:
                 reply = b"P" + reason_of(work, tool, memory)
+            except WorkFailed as failure:
+                reply = b"F" + f"{failure.kind}\0{failure.detail}".encode("utf-8", "replace")
             except ChildFailed as failure:
                 reply = b"E" + str(failure).encode("utf-8", "replace")
             with os.fdopen(write_end, "wb") as pipe:
@@ -59,6 +74,9 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise ChildFailed(f"{tool} took more than {seconds} s of processor time for it")
+    if reply[:1] == b"F":
+        kind, _, detail = reply[1:].decode("utf-8", "replace").partition("\0")
+        raise WorkFailed(tool, kind, detail)
     if reply[:1] == b"E":
         raise ChildFailed(reply[1:].decode("utf-8", "replace"))
     if reply[:1] != b"P" or status != 0:
@@ -68,8 +86,8 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
 
 
 def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:
-    """`work()`, any exception out of it a ChildFailed saying what it was (`memory`, in bytes, is the bound
-    a MemoryError is reported against)."""
+    """`work()`, any exception out of it a ChildFailed saying what it was: a WorkFailed for its own, but a
+    MemoryError is reported against the bound `memory` (in bytes)."""
     try:
         return work()
     except ChildFailed:
@@ -77,7 +95,7 @@ def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:
     except MemoryError:
         raise ChildFailed(f"it needs more than {memory // 1024 ** 2:,} MB of memory") from None
     except Exception as exc:  # noqa: BLE001 - the libraries' own failures are many and undocumented
-        raise ChildFailed(f"{tool} failed: {type(exc).__name__}: {exc}"[:300]) from None
+        raise WorkFailed(tool, type(exc).__name__, str(exc)) from None
 
 
 def address_space() -> int:

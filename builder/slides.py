@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder.bounded import ChildFailed, bounded
+from builder.bounded import ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
@@ -658,25 +658,19 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
         width, height = _pixels(size)
         # Internal entities are expanded and the DOCTYPE dropped: CairoSVG refuses entity declarations.
         # unsafe=False: CairoSVG expands no entities; _figure_resource is all it may load (svg2png's own
-        # conversion, which takes no url_fetcher). Drawn in a bounded child: "P" and the PNG, or "W" and why
-        # CairoSVG could not draw it (left out with a warning, as before)
+        # conversion, which takes no url_fetcher). Drawn in a bounded child; a figure CairoSVG cannot draw is
+        # left out with a warning, as before
         text = etree.tostring(svg)
 
         def draw() -> bytes:
-            try:
-                png: bytes = cairosvg.surface.PNGSurface.convert(
-                    bytestring=text, output_width=width, output_height=height, unsafe=False,
-                    url_fetcher=_figure_resource)
-                return b"P" + png
-            except MemoryError:
-                raise
-            except Exception as error:  # noqa: BLE001 - CairoSVG raises many kinds for a bad picture
-                return b"W" + f"{type(error).__name__}: {str(error)[:120]}".encode("utf-8", "replace")
+            png: bytes = cairosvg.surface.PNGSurface.convert(bytestring=text, output_width=width, output_height=height,
+                                                             unsafe=False, url_fetcher=_figure_resource)
+            return png
 
-        reply = bounded(draw, "CairoSVG", MAX_FIGURE_SECONDS, MAX_FIGURE_MEMORY)
-        if reply[:1] == b"W":
-            raise FigureUnreadable(reply[1:].decode("utf-8", "replace"))
-        data = reply[1:]
+        try:
+            data = bounded(draw, "CairoSVG", MAX_FIGURE_SECONDS, MAX_FIGURE_MEMORY)
+        except WorkFailed as failure:
+            raise FigureUnreadable(f"{failure.kind}: {failure.detail[:120]}") from None
     else:
         data = _upright(data)
     from pptx.parts.image import Image as PictureImage
