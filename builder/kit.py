@@ -21,6 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from builder import cache
 from builder.bounded import ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
@@ -325,6 +326,12 @@ def forced_breaks(html: str) -> int:
                if wrapper.etree_element in by_style or matcher.match(wrapper))
 
 
+@cache.kept(key=lambda html: html)  # so `coursebuild preview` measures again only the pages that changed
+def _body_depth(html: str) -> int:
+    """`markup.html_depth` of a page body's HTML."""
+    return html_depth(html)
+
+
 def page_depth_problems(course: Course) -> list[Problem]:
     """A problem for each page of a course with a kit whose HTML nests more than MAX_KIT_BODY_DEPTH levels deep:
     the kit shows page bodies (handouts, case studies, key points), and its PDFs could not lay them out.
@@ -334,7 +341,7 @@ def page_depth_problems(course: Course) -> list[Problem]:
         return []
     problems = []
     for page in course.pages:
-        depth = html_depth(convert(page.body).html)
+        depth = _body_depth(convert(page.body).html)
         if depth > MAX_KIT_BODY_DEPTH:
             problems.append(Problem(page.source.path, page.body_line + _deepest_line(page.body),
                                     f"this page nests HTML elements {depth} levels deep, more than the "

@@ -8,19 +8,20 @@ linked file that appears, vanishes or changes is seen even though the text that 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from builder import rendering, validation
+from builder import kit, markup, rendering, validation
 from builder.build import check
 from builder.cache import Same
 from builder.model import Bank, Page
 from builder.preview import Preview
 
-from conftest import REPO, edit
+from conftest import FIXTURES, REPO, edit
 
 
 def fresh_check(project: Path) -> list[str]:
@@ -156,6 +157,34 @@ def test_only_the_changed_page_is_rendered_again(project: Path, monkeypatch: pyt
     assert sorted(rendered) == ["baby-cues", "case-amira", "check-cues", "final-check", "welcome"], \
         "every page shows the order of the pages"
     assert preview.files == built_fresh(project)
+
+
+def test_only_the_changed_page_is_measured_again_for_the_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kit's bound on a page's nesting (`kit.page_depth_problems`) is kept by the page's HTML."""
+    measured: list[str] = []
+
+    def counting(html: str) -> int:
+        measured.append(html)
+        return markup.html_depth(html)
+
+    monkeypatch.setattr(kit, "html_depth", counting)
+    project = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", project)
+    cues = project / "course/pages/baby-cues.md"
+    preview = Preview(project)
+    preview.rebuild()
+    assert not preview.problems and measured
+    measured.clear()
+    cues.write_text(cues.read_text(encoding="utf-8") + "\n\n" + "<div>" * 150 + "x" + "</div>" * 150 + "\n",
+                    encoding="utf-8")
+    preview.rebuild()
+    assert "<div>" * 150 in measured[0], "the edited page, then where in it its HTML nests too deeply"
+    assert all("Babies tell us" in text for text in measured), "no other page"
+    assert preview.problems == fresh_check(project) and "150 levels deep" in preview.problems[0]
+    measured.clear()
+    edit(cues, "<div>" * 150 + "x" + "</div>" * 150, "x")
+    preview.rebuild()
+    assert not preview.problems and len(measured) == 1
 
 
 def built_fresh(project: Path) -> dict[str, bytes]:
