@@ -3,7 +3,9 @@
 The package is rendered in memory and served on 127.0.0.1 beside scorm-again (the LMS side),
 with a debug panel showing every SCORM call and the current CMI values. File-system events
 (watchfiles) start a rebuild; the page learns of it at once by server-sent events and reloads
-the course frame.
+the course frame. When the edited file is the page shown, the page starts reloading it as soon as the
+edit is seen, and the preview holds the request until the rebuild is done, so the browser's own work
+of a reload overlaps the rebuild.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import watchfiles
 
 from builder.build import check, plan
 from builder.errors import CoursebuildError
+from builder.rendering import PAGES
 from builder.theme import Theme, render_template
 
 WATCHED = ("course", "quizzes", "templates")
@@ -39,6 +42,8 @@ DEBOUNCE_MS = 5
 KEEP_ALIVE_S = 15.0
 #: Seconds the watcher waits before watching again after the watching itself failed.
 RETRY_S = 1.0
+#: Seconds at most a request for a package file waits for a rebuild under way before the last build is served.
+HOLD_S = 10.0
 
 
 class PreviewUnavailable(CoursebuildError):
@@ -62,6 +67,13 @@ def internal_error(error: Exception) -> str:
             "served; this is a bug in coursebuild: please report it with the traceback printed by preview)")
 
 
+class Building(TypedDict):
+    """What the preview page is told when a rebuild starts."""
+
+    generation: int  #: the generation the rebuild will be
+    pages: list[str]  #: the archive paths of the pages made from the files that changed
+
+
 class Status(TypedDict):
     """What the preview page is told after each build."""
 
@@ -79,6 +91,7 @@ class Preview:
     empty when it was good; `files` is the last good build (archive path → bytes), and `versions`
     gives for each archive path the generation in which its bytes last changed (or it was removed).
     `tags` gives each file's entity tag (a hash of its bytes), so a browser re-fetches only what changed.
+    `building` is the rebuild under way (`expect`), if any: a request for a package file waits for it.
     """
 
     project: Path
@@ -94,6 +107,17 @@ class Preview:
     milliseconds: int = 0
     closed: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
+    building: Building | None = None
+    #: The archive path of each page of the last good build, by its source file's project path.
+    page_files: dict[str, str] = field(default_factory=dict)
+
+    def expect(self, sources: list[str]) -> None:
+        """A rebuild starts, for these changed source files (project paths): tell the page which pages it
+        remakes, and hold requests for package files until it is published."""
+        with self.changed:
+            pages = sorted({self.page_files[path] for path in sources if path in self.page_files})
+            self.building = Building(generation=self.generation + 1, pages=pages)
+            self.changed.notify_all()
 
     def rebuild(self) -> None:
         """Build afresh. On errors, or on any unexpected exception, keep serving the last good build and
@@ -103,6 +127,7 @@ class Preview:
             course = check(self.project, targets=(self.target,)).course
             (output,) = plan(course, (self.target,), self.project / "dist")
             files, problems = output.files, []
+            self.page_files = {page.source.path: f"{PAGES}/{page.meta.id}.html" for page in course.pages}
         except CoursebuildError as error:  # invalid course, broken template
             files, problems = self.files, error.lines()
         except Exception as error:  # noqa: BLE001 - a bug must not stop the preview: show it instead
@@ -122,6 +147,7 @@ class Preview:
                     else:
                         self.tags[name] = entity_tag(data)
             self.files, self.problems, self.traceback, self.milliseconds = files, problems, detail, milliseconds
+            self.building = None
             self.changed.notify_all()
 
     def status(self, since: int = 0) -> Status:
@@ -132,14 +158,18 @@ class Preview:
                           milliseconds=self.milliseconds)
 
     def served(self, name: str) -> tuple[bytes, str] | None:
-        """The bytes of archive path `name` in the build being served, and their entity tag; None if there is none."""
+        """The bytes of archive path `name` in the build being served, and their entity tag; None if there is none.
+        While a rebuild is under way, waits (up to HOLD_S seconds) for it to be published."""
         with self.changed:
+            self.changed.wait_for(lambda: self.closed or self.building is None, HOLD_S)
             return (self.files[name], self.tags[name]) if name in self.files else None
 
-    def wait(self, generation: int, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for a build after `generation`; False once the preview is closed."""
+    def wait(self, generation: int, timeout: float, starts: bool = False, told: Building | None = None) -> bool:
+        """Wait up to `timeout` seconds for a build after `generation` (with `starts`, also for a rebuild other
+        than `told` to start); False once the preview is closed."""
         with self.changed:
-            self.changed.wait_for(lambda: self.closed or self.generation != generation, timeout)
+            self.changed.wait_for(lambda: self.closed or self.generation != generation or
+                                  (starts and self.building is not None and self.building != told), timeout)
             return not self.closed
 
     def close(self) -> None:
@@ -221,24 +251,28 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
 
         def _events(self, since: int) -> None:
             """Server-sent events: the status after every build later than generation `since` (the one the
-            page was made in), until the page or the preview goes. A `since` from a preview started
-            again (later than this one's builds) counts as 0."""
+            page was made in), until the page or the preview goes, and a `building` event when a rebuild
+            starts. A `since` from a preview started again (later than this one's builds) counts as 0."""
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.send_header("Connection", "close")  # the stream has no length: it ends when the connection does
             self.end_headers()
             seen = since if since <= preview.generation else 0
+            told: Building | None = None
             try:
                 while True:
                     if preview.generation != seen:
                         status = preview.status(seen)
                         seen = status["generation"]
                         self.wfile.write(f"data: {json.dumps(status)}\n\n".encode())
+                    elif (building := preview.building) is not None and building != told:
+                        told = building
+                        self.wfile.write(f"event: building\ndata: {json.dumps(building)}\n\n".encode())
                     else:
                         self.wfile.write(b": still here\n\n")
                     self.wfile.flush()
-                    if not preview.wait(seen, KEEP_ALIVE_S):
+                    if not preview.wait(seen, KEEP_ALIVE_S, starts=True, told=told):
                         return
             except (BrokenPipeError, ConnectionResetError):
                 return  # the page was closed or reloaded
@@ -276,8 +310,9 @@ def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], N
     project = preview.project.resolve()
     while not stop.is_set():
         try:
-            for _ in watchfiles.watch(project, watch_filter=SourceFilter(project), step=DEBOUNCE_MS,
-                                      stop_event=stop, raise_interrupt=False):
+            for changes in watchfiles.watch(project, watch_filter=SourceFilter(project), step=DEBOUNCE_MS,
+                                            stop_event=stop, raise_interrupt=False):
+                preview.expect([Path(path).relative_to(project).as_posix() for _, path in changes])
                 preview.rebuild()
                 _report(preview, report)
         except Exception as error:  # noqa: BLE001 - the watcher must outlive anything that goes wrong

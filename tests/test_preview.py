@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import select
 import threading
 import urllib.error
 import urllib.request
@@ -280,6 +281,37 @@ def test_tells_the_page_of_each_build_at_once_by_server_sent_events(served: tupl
     connection.close()
 
 
+def test_tells_the_page_a_rebuild_starts_and_holds_requests_until_it_is_done(served: tuple[Preview, str]) -> None:
+    """The page learns which pages a rebuild remakes as it starts (to reload the one shown at once); a request
+    for a package file made meanwhile is answered when the rebuild is done, with what it made."""
+    preview, base = served
+    events = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    events.request("GET", "/__preview/events?since=1")
+    stream = events.getresponse()
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    preview.expect(["course/pages/welcome.md", "quizzes/final.yaml", "course/pages/gone.md"])
+    line = stream.readline()
+    while not line.startswith(b"event: "):  # keep-alive comments may come first
+        line = stream.readline()
+    assert line == b"event: building\n"
+    assert json.loads(stream.readline().removeprefix(b"data: ")) == {"generation": 2, "pages": ["pages/welcome.html"]}
+
+    held = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    held.request("GET", "/pkg/pages/welcome.html")
+    assert held.sock is not None
+    assert select.select([held.sock], [], [], 0.5)[0] == [], "not answered while the rebuild is under way"
+    preview.rebuild()
+    response = held.getresponse()
+    assert response.status == 200 and b"This short course takes" in response.read()
+    line = stream.readline()
+    while not line.startswith(b"data: "):
+        line = stream.readline()
+    assert json.loads(line.removeprefix(b"data: "))["generation"] == 2
+    assert preview.served("pages/welcome.html") is not None, "once built, nothing is held"
+    held.close()
+    events.close()
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "",
                                   "127.0.0.1.evil.example:{port}"])
 def test_refuses_requests_for_other_hosts(served: tuple[Preview, str], host: str) -> None:
@@ -340,6 +372,30 @@ def test_a_saved_page_shows_in_the_course_frame_keeping_the_place_and_the_panel(
     course.locator("main", has_text="Newborn babies tell us").wait_for()  # the shell changed: launched again
     page.locator("#calls td", has_text="LMSInitialize").nth(1).wait_for()
     expect(course.locator("main h1")).to_have_text("Reading a baby's cues")  # resumed on the same page
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_page_shown_starts_reloading_when_its_rebuild_starts(browser: Browser, served: tuple[Preview, str]) -> None:
+    """Told that a rebuild remakes the page shown, the page reloads it at once (the preview answers when the
+    rebuild is done), and not again when told the build is done."""
+    preview, base = served
+    page = browser.new_page()
+    page.goto(base + "/")
+    course = page.frame_locator("#sco").frame_locator("#course-frame")
+    course.locator("main h1").wait_for()
+    page.locator("#calls td", has_text="lesson_location").first.wait_for()
+    asked: list[str] = []
+    page.on("request", lambda request: "/pkg/pages/" in request.url and asked.append(request.url))
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    with page.expect_request(base + "/pkg/pages/welcome.html"):
+        preview.expect(["course/pages/welcome.md"])  # asked for before the rebuild is even started
+    preview.rebuild()
+    course.locator("main", has_text="This short course takes").wait_for()
+    page.locator("#generation", has_text=str(preview.generation)).wait_for()  # told the build is done
+    page.wait_for_timeout(300)  # time for a second reload, were there one
+    assert asked == [base + "/pkg/pages/welcome.html"], "reloaded once"
+    assert page.locator("#calls td", has_text="LMSInitialize").count() == 1, "the same SCORM session goes on"
     page.close()
 
 

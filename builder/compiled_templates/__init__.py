@@ -69,7 +69,7 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     ),
     'preview.html': (
         't_preview_html',
-        'a1b1337872830e67097297688e76c57354ffdacd7301e145564e507ec5c44042',
+        'e761d4b6f973cf1c644a3c49bd00a9b01d4ce747c5d37ffcb91d62ed45334ebb',
         '4acdd8b8204ffc29c76747cc0d1ac61d5ab88a4e02dcb1b399d3c58e216c3835',
     ),
     'report.html': (
