@@ -44,6 +44,9 @@ KEEP_ALIVE_S = 15.0
 RETRY_S = 1.0
 #: Seconds at most a request for a package file waits for a rebuild under way before the last build is served.
 HOLD_S = 10.0
+#: Seconds at most a rebuild waits for the open event streams to tell their pages it starts (they need the
+#: interpreter, which the rebuild would otherwise hold, so the page would learn of it late).
+TELL_S = 0.05
 
 
 class PreviewUnavailable(CoursebuildError):
@@ -110,13 +113,25 @@ class Preview:
     building: Building | None = None
     #: The archive path of each page of the last good build, by its source file's project path.
     page_files: dict[str, str] = field(default_factory=dict)
+    #: The event streams open, and how many of them have told their page of `building`.
+    streams: int = 0
+    told: int = 0
 
     def expect(self, sources: list[str]) -> None:
-        """A rebuild starts, for these changed source files (project paths): tell the page which pages it
-        remakes, and hold requests for package files until it is published."""
+        """A rebuild starts, for these changed source files (project paths): tell the pages which pages it
+        remakes (waiting up to TELL_S seconds for every event stream to do so), and hold requests for
+        package files until it is published."""
         with self.changed:
             pages = sorted({self.page_files[path] for path in sources if path in self.page_files})
-            self.building = Building(generation=self.generation + 1, pages=pages)
+            self.building, self.told = Building(generation=self.generation + 1, pages=pages), 0
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: self.closed or self.told >= self.streams, TELL_S)
+
+    def count_stream(self, opened: int = 0, told: int = 0) -> None:
+        """Count event streams `opened` (1, or -1 when closed), and those that have `told` their page of `building`."""
+        with self.changed:
+            self.streams += opened
+            self.told += told
             self.changed.notify_all()
 
     def rebuild(self) -> None:
@@ -253,29 +268,35 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             """Server-sent events: the status after every build later than generation `since` (the one the
             page was made in), until the page or the preview goes, and a `building` event when a rebuild
             starts. A `since` from a preview started again (later than this one's builds) counts as 0."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")  # the stream has no length: it ends when the connection does
-            self.end_headers()
-            seen = since if since <= preview.generation else 0
-            told: Building | None = None
+            preview.count_stream(opened=1)  # before the headers: a page that has them is counted
             try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Connection", "close")  # the stream has no length: it ends when the connection does
+                self.end_headers()
+                seen = since if since <= preview.generation else 0
+                told: Building | None = None
                 while True:
+                    building = None
                     if preview.generation != seen:
                         status = preview.status(seen)
                         seen = status["generation"]
                         self.wfile.write(f"data: {json.dumps(status)}\n\n".encode())
                     elif (building := preview.building) is not None and building != told:
-                        told = building
                         self.wfile.write(f"event: building\ndata: {json.dumps(building)}\n\n".encode())
                     else:
                         self.wfile.write(b": still here\n\n")
                     self.wfile.flush()
+                    if building is not None and building != told:  # the page was told of it
+                        told = building
+                        preview.count_stream(told=1)
                     if not preview.wait(seen, KEEP_ALIVE_S, starts=True, told=told):
                         return
             except (BrokenPipeError, ConnectionResetError):
                 return  # the page was closed or reloaded
+            finally:
+                preview.count_stream(opened=-1)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
             pass
