@@ -180,6 +180,15 @@ class Preview:
             self.changed.wait_for(lambda: self.closed or self.building is None, HOLD_S)
             return (self.files[name], self.tags[name]) if name in self.files else None
 
+    def awaited(self, name: str) -> bool:
+        """Wait (up to HOLD_S seconds) for the rebuild under way, if any; True if it was to remake the page at
+        archive path `name` and failed (the last good build is served)."""
+        with self.changed:
+            building = self.building
+            self.changed.wait_for(lambda: self.closed or self.building is None, HOLD_S)
+            return (building is not None and name in building["pages"] and bool(self.problems)
+                    and self.generation == building["generation"])
+
     def wait(self, generation: int, timeout: float, starts: bool = False, told: Building | None = None) -> bool:
         """Wait up to `timeout` seconds for a build after `generation` (with `starts`, also for a rebuild other
         than `told` to start); False once the preview is closed."""
@@ -241,7 +250,20 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 self._events(int(since) if since.isdigit() else 0)
             elif path == "/__preview/scorm-again.min.js":
                 self._send(scorm_again, "text/javascript", tag=scorm_again_tag)
-            elif path.startswith(PACKAGE_PREFIX) and (found := preview.served(name := path[len(PACKAGE_PREFIX):])):
+            elif path.startswith(PACKAGE_PREFIX):
+                self._package_file(path[len(PACKAGE_PREFIX):])
+            else:
+                self.send_error(404)
+
+        def _package_file(self, name: str) -> None:
+            """Send the package file at archive path `name`. A page the browser started reloading when told a rebuild
+            would remake it is answered 204 (No Content) if the rebuild failed: the browser then keeps the page
+            it shows, as it would have without the early reload."""
+            if preview.awaited(name):
+                self.send_response(204)
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+            elif found := preview.served(name):
                 kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
                 self._send(found[0], kind + ("; charset=utf-8" if kind.startswith("text/") else ""), tag=found[1])
             else:

@@ -315,6 +315,26 @@ def test_tells_the_page_a_rebuild_starts_and_holds_requests_until_it_is_done(
     events.close()
 
 
+def test_a_page_reloaded_for_a_rebuild_that_fails_is_answered_no_content(served: tuple[Preview, str]) -> None:
+    """The browser keeps the page it shows (204) when the rebuild it reloaded the page for fails; other files,
+    and the page once that build is over, are the last good build's."""
+    preview, base = served
+    good = preview.files["pages/welcome.html"]
+    edit(preview.project / "course/pages/welcome.md", "kind: content", "kind: nonsense")
+    preview.expect(["course/pages/welcome.md"])
+    held = [http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE) for _ in range(2)]
+    held[0].request("GET", "/pkg/pages/welcome.html")
+    held[1].request("GET", "/pkg/pages/baby-cues.html")
+    preview.rebuild()
+    assert preview.problems and preview.files["pages/welcome.html"] == good
+    page, other = (connection.getresponse() for connection in held)
+    assert (page.status, page.read()) == (204, b"")
+    assert (other.status, other.read()) == (200, preview.files["pages/baby-cues.html"])
+    assert get(base + "/pkg/pages/welcome.html") == good, "once the build is over"
+    for connection in held:
+        connection.close()
+
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost", "",
                                   "127.0.0.1.evil.example:{port}"])
 def test_refuses_requests_for_other_hosts(served: tuple[Preview, str], host: str) -> None:
@@ -399,6 +419,17 @@ def test_the_page_shown_starts_reloading_when_its_rebuild_starts(browser: Browse
     page.wait_for_timeout(300)  # time for a second reload, were there one
     assert asked == [base + "/pkg/pages/welcome.html"], "reloaded once"
     assert page.locator("#calls td", has_text="LMSInitialize").count() == 1, "the same SCORM session goes on"
+
+    loaded: list[str] = []
+    page.on("framenavigated", lambda frame: "/pkg/pages/" in frame.url and loaded.append(frame.url))
+    edit(preview.project / "course/pages/welcome.md", "kind: content", "kind: nonsense")
+    with page.expect_request(base + "/pkg/pages/welcome.html"):
+        preview.expect(["course/pages/welcome.md"])
+    preview.rebuild()
+    page.locator("#problems", has_text="course/pages/welcome.md").wait_for()
+    page.wait_for_timeout(300)  # time for the page to be replaced, were it
+    assert loaded == [], "an invalid edit leaves the page shown as it was"
+    course.locator("main", has_text="This short course takes").wait_for()
     page.close()
 
 
