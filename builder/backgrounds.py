@@ -82,9 +82,6 @@ _MAX_SHEETS = 64
 _MAX_IMPORT_DEPTH = 8
 #: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
 _DOCUMENT_FOLDER = "course/pages"
-#: What any text that can give a kit document a background image holds, lower-cased: an image's function, or what
-#: can hide one (a CSS escape, a character reference in `style=`, a sheet from elsewhere).
-_MAY_HAVE_IMAGES = re.compile(r"url\(|gradient|\\|@import|<link|\bstyle\s*=\s*(?:\"[^\"]*&|'[^']*&|[^\s>]*&)")
 
 
 #: How to fix a repeated background whose tiles cannot be counted.
@@ -122,10 +119,8 @@ def tiling_problem(html: str, project: Path, document: str, where: str) -> Probl
     MAX_KIT_TILES tiles on a page, or tiles that cannot be counted (see the module's docstring), at line 1 of
     `where`; or if an SVG it shows as a background makes too many copies or tiles itself
     (`media.svg_drawing_problem`), at that file's line. None otherwise. Decided from the document's style sheets
-    without laying it out; tinycss2 and cssselect2 are imported only for a document whose text can hold a
-    background image at all (`_MAY_HAVE_IMAGES`)."""
-    if not _MAY_HAVE_IMAGES.search(html.lower()):
-        return None
+    without laying it out. (`kit.document_problems` imports this module only for a document whose text may hold
+    a background image at all.)"""
     try:
         tiles = _tiles(html, project)
     except Unbounded as unbounded:
@@ -353,10 +348,13 @@ def _is_var(token: Any) -> bool:
                                          or any(_is_var(t) for t in token.arguments))
 
 
-def _text(tokens: list[Any]) -> str:
+def _text(tokens: list[Any], spaced: bool = False) -> str:
+    """CSS tokens as written (`spaced`: tokens of a layer, white space taken out, written one space apart), on one
+    line, cut to 60 characters."""
     import tinycss2  # noqa: PLC0415
 
-    text = " ".join(tinycss2.serialize(tokens).split())
+    text = " ".join(tinycss2.serialize([token]) for token in tokens) if spaced else tinycss2.serialize(tokens)
+    text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -525,7 +523,7 @@ def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | 
           image: Any) -> tuple[float, float]:
     """A layer's tile (width, height) in px, from its `background-size` tokens and the image's intrinsic size
     (CSS Backgrounds 3, 3.9); Unbounded if it depends on the box."""
-    described = f"`background-size: {_text(size) or 'auto'}` of `{_text([image])}`"
+    described = f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
     given = [_length(token) for token in size] or [None]
     if len(given) == 1:
         given.append(None)  # one value: the height is `auto`
