@@ -25,9 +25,14 @@ COUNTED = (f"{KIT_SHEET}:1: the kit's attendance-sheet repeats its backgrounds i
 UNCOUNTED = (f"{KIT_SHEET}:1: the kit's attendance-sheet repeats a background whose tiles cannot be counted before it "
              "is laid out ({}), which may make more tiles than PDF viewers can draw ({})")
 SIZE_IT = backgrounds.SIZE_IT
+UNTRANSFORM = ("transform only with `translate` and `scale` of at least 1 in a document that repeats backgrounds, or "
+               "set `background-repeat: no-repeat`")
 #: A page-filling fill of 0.01-px tiles, as counted: (A4's longer side / 0.01 + 2)².
 V5_TILES = "12,600,953,445"
 TINY = "0 0/0.01px 0.01px"
+#: A box whose background area is 0.01 px square inside 75 mm borders, which its painting area includes: a tile the
+#: size of the box (or a part of it) repeats 2×10⁹ times (pdftoppm killed at 30 s with a gradient and with `space`).
+SPECK = "width: 0.01px; height: 0.01px; border: 75mm solid transparent;"
 
 
 def png(width: int, height: int) -> bytes:
@@ -96,22 +101,21 @@ VARIANTS = {
     "page far larger than A4": ("@page { size: 100000px } body { background: url(../media/one.png) }", "",
                                 COUNTED.format("10,000,400,004")),
     # tiles whose size the box decides: a box of 0.01 px with 75 mm borders repeats them 10⁹ times
-    "percentage": ("div { background: url(../media/dot.png) 0 0/50% }", "",
+    "percentage": (f"div {{ {SPECK} background: url(../media/dot.png) 0 0/50% }}", "",
                    UNCOUNTED.format(f"`background-size: 50%` of `url(../media/dot.png)` {BOX}", SIZE_IT)),
-    "cover": ("div { background: url(../media/dot.png) 0 0/cover }", "",
+    "cover": (f"div {{ {SPECK} background: url(../media/dot.png) 0 0/cover }}", "",
               UNCOUNTED.format(f"`background-size: cover` of `url(../media/dot.png)` {BOX}", SIZE_IT)),
     "em": ("div { background: url(../media/one.png) 0 0/1em 1em; font-size: 0.001px }", "",
            UNCOUNTED.format(f"`background-size: 1em 1em` of `url(../media/one.png)` {BOX}", SIZE_IT)),
-    "gradient at auto size": ("div { width: 0.01px; height: 0.01px; border: 75mm solid transparent; "
-                              "background: linear-gradient(red, blue) }", "",
+    "gradient at auto size": (f"div {{ {SPECK} background: linear-gradient(red, blue) }}", "",
                               UNCOUNTED.format(f"`background-size: auto` of `linear-gradient(red, blue)` {FILLS}",
                                                SIZE_IT)),
     "repeating gradient": ("div { background: repeating-linear-gradient(red 0, blue 0.01px) }", "",
                            UNCOUNTED.format("`background-size: auto` of `repeating-linear-gradient(red 0, blue "
                                             f"0.01px)` {FILLS}", SIZE_IT)),
-    "space": ("div { background: url(../media/one.png) space }", "",
+    "space": (f"div {{ {SPECK} background: url(../media/one.png) space }}", "",
               UNCOUNTED.format("`background-repeat: space` fits the tiles to the box", SIZE_IT)),
-    "round": ("div { background: url(../media/one.png) round }", "",
+    "round": (f"div {{ {SPECK} background: url(../media/one.png) round }}", "",
               UNCOUNTED.format("`background-repeat: round` fits the tiles to the box", SIZE_IT)),
     "var()": (":root { --s: 0.01px } div { background: url(../media/one.png) 0 0/var(--s) var(--s) }", "",
               UNCOUNTED.format("`background: url(../media/one.png) 0 0/var(--s) var(--s)` is known only when it "
@@ -124,16 +128,13 @@ VARIANTS = {
                         UNCOUNTED.format("the size of course/media/em.svg (`width`, `height`) is not in absolute "
                                          "units", SIZE_IT)),
     # a transform of the box or of an ancestor shrinks the tiles on the page
-    "transform": ("body { transform: scale(0.0001) } div { width: 1000000px; background: url(../media/one.png) }", "",
-                  UNCOUNTED.format("`transform: scale(0.0001)` may shrink or skew its tiles on the page",
-                                   "transform only with `translate` and `scale` of at least 1 in a document that "
-                                   "repeats backgrounds, or set `background-repeat: no-repeat`")),
-    "nested transforms": ("main { transform: scale(2) } div { transform: translate(1px) scale(0.5); "
-                          "background: url(../media/dots.svg) }", "<main><div>x</div></main>",
-                          UNCOUNTED.format("`transform: translate(1px) scale(0.5)` may shrink or skew its tiles on the "
-                                           "page", "transform only with `translate` and `scale` of at least 1 in a "
-                                           "document that repeats backgrounds, or set `background-repeat: "
-                                           "no-repeat`")),
+    "transform": ("div { transform: scale(0.01); transform-origin: 0 0; width: 60000px; height: 60000px; "
+                  "background: url(../media/one.png) }", "",
+                  UNCOUNTED.format("`transform: scale(0.01)` may shrink or skew its tiles on the page", UNTRANSFORM)),
+    "nested transforms": ("main { transform: scale(0.1) } div { transform: translate(1px) scale(0.1); width: 60000px; "
+                          "height: 60000px; background: url(../media/one.png) }", "<main><div>x</div></main>",
+                          UNCOUNTED.format("`transform: scale(0.1)` may shrink or skew its tiles on the page",
+                                           UNTRANSFORM)),
     # inline boxes: each line is a fill of its own
     "inline": ("span { background: url(../media/one.png) }", "<p><span>x</span></p>",
                UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is drawn apart",
