@@ -22,6 +22,8 @@ document's repeated backgrounds may make on one page, from its style sheets alon
 - A document that repeats backgrounds may not also `transform` boxes with anything but `translate` and a
   `scale` of at least 1: a smaller scale (also of an ancestor) shrinks the tiles on the page, and a rotation or
   skew makes Poppler go through the tiles of a larger area.
+- Every SVG a style sheet names (as a background, or in `content`, `list-style-image`, `border-image-source`) is
+  held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
   the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
   `url()`s from the sheet's own folder. The rules of every sheet count whatever their media and order: all the
@@ -40,7 +42,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
@@ -111,6 +113,12 @@ class _Styles:
     pages: list[tuple[list[Any], str]] = field(default_factory=list)
     #: every declaration of every rule, `@page` and `style=` (for transforms, `image-resolution` and page sizes)
     everything: list[Any] = field(default_factory=list)
+    #: the folder each declaration's urls start from, by its id (for `_named_pictures`)
+    folders: dict[int, str] = field(default_factory=dict)
+
+    def add(self, declarations: list[Any], folder: str) -> None:
+        self.everything += declarations
+        self.folders.update((id(declaration), folder) for declaration in declarations)
     sheets: int = 0
 
 
@@ -162,7 +170,11 @@ def _tiles(html: str, project: Path) -> float:
     for element in root.iter():
         if isinstance(element.tag, str) and element.get("style"):
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
-            styles.everything += attributes[element]
+            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
+        for token in _all_tokens(declaration.value):
+            if _is_image(token):
+                _picture(token, styles.folders[id(declaration)], project)
     side = _page_side(styles.everything)
     resolution = any(d.lower_name == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles([(declarations, folder)], False, side, resolution, project)
@@ -195,7 +207,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, project: Path, depth: i
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
             declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
-            styles.everything += declarations
+            styles.add(declarations, folder)
             if any(d.lower_name.startswith("background") or d.lower_name == "display" for d in declarations):
                 styles.rules.append((rule.prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
@@ -216,7 +228,7 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
     for declarations in [_declarations(parts)] + [
             _declarations(tinycss2.parse_blocks_contents(part.content, True, True))
             for part in parts if part.type == "at-rule" and part.content is not None]:
-        styles.everything += declarations
+        styles.add(declarations, folder)
         styles.pages.append((declarations, folder))
 
 
@@ -336,6 +348,18 @@ def _size_tokens(tokens: list[Any]) -> list[Any]:
         else:
             break
     return size
+
+
+def _all_tokens(tokens: list[Any]) -> Iterator[Any]:
+    """The tokens `tokens` and those inside their functions and blocks."""
+    pending = list(tokens)
+    while pending:
+        token = pending.pop()
+        yield token
+        if token.type == "function":
+            pending += token.arguments
+        elif token.type in ("() block", "[] block", "{} block"):
+            pending += token.content
 
 
 def _is_image(token: Any) -> bool:
