@@ -82,6 +82,7 @@ _SPLIT_DISPLAYS = frozenset({"inline", "inline flow", "run-in", "run-in flow", "
 #: How many style sheets one document may load through `<link>` and `@import`, and how deep imports may go.
 _MAX_SHEETS = 64
 _MAX_IMPORT_DEPTH = 8
+_XHTML = "http://www.w3.org/1999/xhtml"
 #: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
 _DOCUMENT_FOLDER = "course/pages"
 
@@ -105,8 +106,9 @@ class DrawingRefused(Exception):
 
 @dataclass
 class _Styles:
-    """What a kit document's style sheets say, gathered for `tiling_problem`."""
+    """What a kit document's style sheets say, gathered for `tiling_problem`, and the pictures they name."""
 
+    project: Path
     #: (selector prelude, declarations, folder of the sheet's urls) of each rule that sets a background or `display`
     rules: list[tuple[Any, list[Any], str]] = field(default_factory=list)
     #: (declarations, folder) of each `@page` rule and page-margin box
@@ -116,9 +118,19 @@ class _Styles:
     #: the folder each declaration's urls start from, by its id (for `_named_pictures`)
     folders: dict[int, str] = field(default_factory=dict)
 
+    #: the pictures read (`_picture`), by the URL and folder that name them
+    pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
+
     def add(self, declarations: list[Any], folder: str) -> None:
         self.everything += declarations
         self.folders.update((id(declaration), folder) for declaration in declarations)
+
+    def picture(self, image: Any, folder: str) -> _Picture:
+        """The image token `image`, whose url starts from `folder`, read once (`_picture`)."""
+        key = (_url_of(image), folder)
+        if key not in self.pictures:
+            self.pictures[key] = _picture(key[0], folder, self.project)
+        return self.pictures[key]
     sheets: int = 0
 
 
@@ -155,17 +167,17 @@ def _tiles(html: str, project: Path) -> float:
     # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
-    from lxml import html as lxml_html  # noqa: PLC0415
+    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
 
     from builder.media import selector_matcher  # noqa: PLC0415
 
-    root = lxml_html.document_fromstring(html)
-    styles = _Styles()
-    for element in root.iter("style", "link"):
-        if element.tag == "style":
-            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, project, 0)
-        elif "stylesheet" in (element.get("rel") or "").lower().split():
-            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, project, 0)
+    root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
+    styles = _Styles(project)
+    for element in root.iter():
+        if element.tag == f"{{{_XHTML}}}style":
+            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
+        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
+            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
     attributes = {}
     for element in root.iter():
         if isinstance(element.tag, str) and element.get("style"):
@@ -174,10 +186,10 @@ def _tiles(html: str, project: Path) -> float:
     for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
         for token in _all_tokens(declaration.value):
             if _is_image(token):
-                _picture(token, styles.folders[id(declaration)], project)
+                styles.picture(token, styles.folders[id(declaration)])
     side = _page_side(styles.everything)
     resolution = any(d.lower_name == "image-resolution" for d in styles.everything)
-    total = sum(_box_tiles([(declarations, folder)], False, side, resolution, project)
+    total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
                 for declarations, folder in styles.pages)
     matcher, count = selector_matcher((prelude, (declarations, folder))
                                       for prelude, declarations, folder in styles.rules)
@@ -189,8 +201,8 @@ def _tiles(html: str, project: Path) -> float:
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
         for pseudo, declared in boxes.items():
-            inline = pseudo is not None or str(element.tag).lower() not in _NOT_SPLIT
-            total += _box_tiles(declared, inline, side, resolution, project)
+            inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
+            total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
                 return total
     if total:
@@ -198,7 +210,7 @@ def _tiles(html: str, project: Path) -> float:
     return total
 
 
-def _read_sheet(styles: _Styles, text: str, folder: str, project: Path, depth: int) -> None:
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
     """Gather the rules of the CSS `text`, whose `url()`s start from the project folder `folder`."""
     import tinycss2  # noqa: PLC0415
 
@@ -213,7 +225,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, project: Path, depth: i
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
             if target is not None:
-                _load_sheet(styles, _url_of(target) or "", folder, project, depth + 1)
+                _load_sheet(styles, _url_of(target) or "", folder, depth + 1)
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
             _read_page(styles, rule.content, folder)
         elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
@@ -232,8 +244,9 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
         styles.pages.append((declarations, folder))
 
 
-def _load_sheet(styles: _Styles, url: str, folder: str, project: Path, depth: int) -> None:
+def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it."""
+    project = styles.project
     path = _project_path(url, folder, project)
     if path is None:
         return
@@ -244,7 +257,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, project: Path, depth: in
     if size_problem(project, path):
         raise Unbounded(f"the style sheet {path} is too large to read")
     text = (project / path).read_bytes().decode("utf-8", "replace")
-    _read_sheet(styles, text, posixpath.dirname(path), project, depth)
+    _read_sheet(styles, text, posixpath.dirname(path), depth)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:
@@ -382,14 +395,14 @@ def _text(tokens: list[Any], spaced: bool = False) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _box_tiles(declared: list[tuple[list[Any], str]], inline: bool, side: float, resolution: bool,
-               project: Path) -> float:
+def _box_tiles(styles: _Styles, declared: list[tuple[list[Any], str]], inline: bool, side: float,
+               resolution: bool) -> float:
     """At most how many tiles the repeated backgrounds of one box make on a page (`declared`: the declarations
     that may reach it, with the folder of their urls); Unbounded if that cannot be told."""
     layer = _gathered(declared)
     if not layer.images:
         return 0
-    pictures = {id(image): _picture(image, layer.folders[id(image)], project) for image in layer.images}
+    pictures = {id(image): styles.picture(image, layer.folders[id(image)]) for image in layer.images}
     repeating = [_axes(repeat) for repeat in layer.repeats]
     if all(axes == (False, False) for axes in repeating):
         return 0
@@ -450,10 +463,9 @@ class _Picture:
     drawn: bool = True  # False for a file that is neither a picture nor an SVG
 
 
-def _picture(image: Any, folder: str, project: Path) -> _Picture:
-    """The background image token `image` (from `folder`): a gradient, or the file it names read; DrawingRefused for
-    an SVG that makes more copies or tiles than `media.svg_drawing_problem` allows, wherever it is drawn."""
-    url = _url_of(image)
+def _picture(url: str | None, folder: str, project: Path) -> _Picture:
+    """The image whose `url` starts from `folder` (None: a gradient), the file it names read; DrawingRefused for an
+    SVG that makes more copies or tiles than `media.svg_drawing_problem` allows, wherever it is drawn."""
     if url is None:
         return _Picture()
     path = _project_path(url, folder, project)
