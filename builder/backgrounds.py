@@ -35,7 +35,6 @@ the templates' rules like any element.
 
 from __future__ import annotations
 
-import io
 import math
 import posixpath
 import re
@@ -46,7 +45,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
-from builder.media import readable_problem, size_problem, svg_drawing_problem, svg_tiles
+from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing_problem, svg_tiles
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -79,9 +78,14 @@ _NOT_SPLIT = frozenset({
 #: `display` values whose box breaks across lines, each line a fill of its own.
 _SPLIT_DISPLAYS = frozenset({"inline", "inline flow", "run-in", "run-in flow", "ruby", "ruby-base", "ruby-text",
                              "ruby-base-container", "ruby-text-container"})
-#: How many style sheets one document may load through `<link>` and `@import`, and how deep imports may go.
+#: How many style sheets one document may load through `<link>` and `@import`, how deep imports may go, and how
+#: many bytes they may hold together (a kit document itself renders at most 256 KB), for `check` to read them.
 _MAX_SHEETS = 64
 _MAX_IMPORT_DEPTH = 8
+_MAX_SHEET_BYTES = 1024 * 1024
+#: The most (rule that sets a background or `display`, element) pairs whose match is tested: cssselect2 tests one in
+#: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
+_MAX_MATCH_TESTS = 1_000_000
 _XHTML = "http://www.w3.org/1999/xhtml"
 #: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
 _DOCUMENT_FOLDER = "course/pages"
@@ -132,6 +136,7 @@ class _Styles:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
     sheets: int = 0
+    sheet_bytes: int = 0
 
 
 def tiling_problem(html: str, project: Path, document: str, where: str) -> Problem | None:
@@ -193,7 +198,11 @@ def _tiles(html: str, project: Path) -> float:
                 for declarations, folder in styles.pages)
     matcher, count = selector_matcher((prelude, (declarations, folder))
                                       for prelude, declarations, folder in styles.rules)
-    for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
+    wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    if count * len(wrappers) > _MAX_MATCH_TESTS:
+        raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
+                        "elements, are more than can be matched quickly", "write fewer such rules")
+    for wrapper in wrappers:
         element = wrapper.etree_element
         boxes: dict[str | None, list[tuple[list[Any], str]]] = {}
         if element in attributes:
@@ -254,9 +263,11 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     if styles.sheets > _MAX_SHEETS or depth > _MAX_IMPORT_DEPTH:
         raise Unbounded(f"it loads more than {_MAX_SHEETS} style sheets, or imports them more than "
                         f"{_MAX_IMPORT_DEPTH} deep")
-    if size_problem(project, path):
-        raise Unbounded(f"the style sheet {path} is too large to read")
-    text = (project / path).read_bytes().decode("utf-8", "replace")
+    styles.sheet_bytes += (project / path).stat().st_size
+    if styles.sheet_bytes > _MAX_SHEET_BYTES:
+        raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
+                        "link smaller style sheets")
+    text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
     _read_sheet(styles, text, posixpath.dirname(path), depth)
 
 
@@ -471,12 +482,12 @@ def _picture(url: str | None, folder: str, project: Path) -> _Picture:
     path = _project_path(url, folder, project)
     if path is None:
         return _Picture(drawn=False)  # not fetched: no image is drawn
-    if size_problem(project, path):
-        raise Unbounded(f"{path} is too large to read", "make the picture smaller")
-    data = (project / path).read_bytes()
-    pixels = _raster_size(data)
+    pixels = _raster_size(project / path)
     if pixels is not None:
         return _Picture(path, pixels=pixels)
+    if (project / path).stat().st_size > MAX_TEXT_MEDIA_BYTES:
+        raise Unbounded(f"{path} is too large to read as an SVG", "make the picture smaller")
+    data = (project / path).read_bytes()
     root = _svg_root(data)
     if root is None:
         return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
@@ -501,14 +512,15 @@ def _intrinsic(picture: _Picture, resolution: bool) -> tuple[float | None, float
     return picture.svg or (None, None, None)
 
 
-def _raster_size(data: bytes) -> tuple[int, int] | None:
-    """The pixels across and down of the raster picture `data` (from its header), or None if Pillow cannot read it."""
+def _raster_size(file: Path) -> tuple[int, int] | None:
+    """The pixels across and down of the raster picture `file` (from its header: Pillow opens lazily), or None if
+    Pillow cannot read it (or refuses it as over twice its bomb limit, which the kit's fetcher leaves out too)."""
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as picture:
+            with Image.open(file) as picture:
                 return picture.size
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
         return None

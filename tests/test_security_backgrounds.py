@@ -56,6 +56,7 @@ def record(tmp_path: Path) -> Path:
     (media_folder / "em.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1em" height="1em"/>')
     (media_folder / "print.css").write_text('@import "tiles.css";\n')
     (media_folder / "tiles.css").write_text(f"div {{ background: url(dot.png) {TINY} }}\n")  # from the sheet's folder
+    (media_folder / "large.css").write_text("div { background: url(dot.png) 0 0/5mm 5mm }\n" * 30_000)
     return target
 
 
@@ -127,6 +128,14 @@ VARIANTS = {
     "SVG sized in em": ("div { background: url(../media/em.svg) }", "",
                         UNCOUNTED.format("the size of course/media/em.svg (`width`, `height`) is not in absolute "
                                          "units", SIZE_IT)),
+    # what `check` could not read quickly
+    "large linked sheet": ("", '<link rel="stylesheet" href="../media/large.css"><div>x</div>',
+                           UNCOUNTED.format("its linked style sheets hold more than 1 MB", "link smaller style sheets")),
+    "many rules over many elements": ("".join(f"*:nth-child(n+{i}) {{ display: block }}" for i in range(300))
+                                      + "div { background: url(../media/dots.svg) }", "<div>x</div>" * 4000,
+                                      UNCOUNTED.format("301 selectors of rules that set backgrounds or `display`, over "
+                                                       "4,004 elements, are more than can be matched quickly",
+                                                       "write fewer such rules")),
     # a transform of the box or of an ancestor shrinks the tiles on the page
     "transform": ("div { transform: scale(0.01); transform-origin: 0 0; width: 60000px; height: 60000px; "
                   "background: url(../media/one.png) }", "",
