@@ -10,7 +10,8 @@ document's repeated backgrounds may make on one page, from its style sheets alon
   (`url(…)` or any gradient) counts as one fill per image layer, of at most `(side / tile width + 2)` ×
   `(side / tile height + 2)` tiles, `side` being the longest side a page of the document may have (its `@page`
   `size` and `bleed`; A4 by default): Poppler draws only the tiles inside the page, whatever the box's size.
-  An axis that does not repeat counts 2; a layer that repeats on neither axis is drawn once, not counted.
+  A layer that repeats along one axis only counts its tiles `_ONE_AXIS_TILE_COST` times (Poppler draws them one
+  by one, not from one drawing of the tile); one that repeats on neither axis is drawn once, not counted.
 - A tile's size is known only from `background-size` in absolute units (px, pt, pc, in, cm, mm, Q), or from the
   picture's own size at `auto` (a PNG's pixels, 96 to the inch; an SVG's absolute `width` and `height`), or one
   of these with the picture's proportions. Every other tile is refused as one whose size cannot be bounded: a
@@ -52,6 +53,11 @@ from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing_pr
 #: plain colour); 10⁹ tiles take it over 10 s at any resolution. 10,000,000 is about 0.15 s of tiles (about eleven
 #: page-filling layers of 1-px tiles, or 4,000 of a 5 mm dot pattern) and leaves room for any design of the kit.
 MAX_KIT_TILES = 10_000_000
+#: What a tile of a layer that repeats along one axis only costs Poppler, in tiles of one that repeats both ways:
+#: WeasyPrint makes its cell twice as long as the box on the other axis, and Poppler draws each such cell apart
+#: (6,400 tiles of 0.1 px along a line took pdftoppm 0.65 s at 20 dpi and 1.6 s at 300 dpi, 100 to 245 µs a tile,
+#: against 10 ns a tile for a layer that repeats both ways, which Poppler paints from one drawing of the tile).
+_ONE_AXIS_TILE_COST = 25_000
 #: CSS pixels per absolute unit (CSS Values 3: 96 px to the inch).
 _UNITS = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6, "pt": 4 / 3, "pc": 16.0}
 #: The sides (px) of the page sizes `@page { size }` may name (CSS Paged Media 3), and the default, A4.
@@ -429,7 +435,8 @@ def _box_tiles(styles: _Styles, declared: list[tuple[list[Any], str]], inline: b
             width, height = _tile(size, intrinsic, image)
             for axes in repeating:
                 if axes != (False, False) and 0 not in (width, height):
-                    tiles = (side / width + 2 if axes[0] else 2) * (side / height + 2 if axes[1] else 2)
+                    tiles = (side / width + 2 if axes[0] else 1) * (side / height + 2 if axes[1] else 1)
+                    tiles *= 1 if all(axes) else _ONE_AXIS_TILE_COST
                     worst = max(worst, tiles * (1 + picture.tiles))  # each tile draws the SVG's own patterns
     layers = max(len(_layers(d.value)) for declarations, _ in declared for d in declarations
                  if d.lower_name in ("background", "background-image"))
