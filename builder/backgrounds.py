@@ -199,7 +199,7 @@ def _tiles(html: str, project: Path) -> float:
             if _is_image(token):
                 styles.picture(token, styles.folders[id(declaration)])
     side = _page_side(styles.everything)
-    resolution = any(d.lower_name == "image-resolution" for d in styles.everything)
+    resolution = any(_property(d) == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
                 for declarations, folder in styles.pages)
     matcher, count = selector_matcher((prelude, (declarations, folder))
@@ -608,12 +608,18 @@ def _length(token: Any) -> float | None | bool:
     return False
 
 
+def _property(declaration: Any) -> str:
+    """A declaration's property as WeasyPrint takes it: `-weasy-size`, `-weasy-bleed` and `-weasy-image-resolution`
+    are `size`, `bleed` and `image-resolution` (its "unstable" properties; it ignores the prefix on any other)."""
+    return str(declaration.lower_name).removeprefix("-weasy-")
+
+
 def _page_side(declarations: list[Any]) -> float:
     """The longest side (px) a page of the document may have, bleed included: the largest any `size` declaration
     gives (A4 by default), plus twice the largest `bleed`; infinite if one is not in absolute units."""
     side, bleed = _DEFAULT_PAGE_SIDE, 0.0
     for declaration in declarations:
-        name = declaration.lower_name
+        name = _property(declaration)
         if name != "size" and not name.startswith("bleed"):
             continue
         for token in _layers(declaration.value)[0]:

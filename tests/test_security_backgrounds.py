@@ -128,6 +128,13 @@ VARIANTS = {
                          UNCOUNTED.format("course/media/one.png is sized by the document's `image-resolution`",
                                           "give the repeated background a `background-size` in absolute units, or "
                                           "remove `image-resolution`")),
+    "prefixed image-resolution": ("html { -weasy-image-resolution: 100000dppx } div { background: url(../media/one.png) }",
+                                  "", UNCOUNTED.format("course/media/one.png is sized by the document's "
+                                                       "`image-resolution`", "give the repeated background a "
+                                                       "`background-size` in absolute units, or remove "
+                                                       "`image-resolution`")),
+    "prefixed page size": ("@page { -weasy-size: 100000px } body { background: url(../media/one.png) }", "",
+                           COUNTED.format("10,000,400,004")),
     "SVG sized in em": ("div { background: url(../media/em.svg) }", "",
                         UNCOUNTED.format("the size of course/media/em.svg (`width`, `height`) is not in absolute "
                                          "units", SIZE_IT)),
