@@ -270,12 +270,17 @@ def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
 _IMAGE_SOURCE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
+#: What the text of a kit document that can show a background image holds, lower-cased: an image's function, or
+#: what can hide one (a CSS escape, a sheet from elsewhere), or a character reference in a `style=` attribute.
+_IMAGE_HINTS = ("url(", "gradient", "\\", "@import", "<link")
+_STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
 
 
 def document_problems(course: Course, document: str, html: str) -> list[Problem]:
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
-    MAX_KIT_ELEMENTS elements, or elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
-    bound). Checked before WeasyPrint runs, by `check` and `kit`."""
+    MAX_KIT_ELEMENTS elements, elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
+    bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
+    (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
@@ -291,7 +296,39 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have "
                                 f"more than the {MAX_KIT_PAGES} pages it may have",
                                 "break pages only between its parts"))
+    if not problems and _may_show_images(html.lower()):
+        from builder.backgrounds import tiling_problem  # noqa: PLC0415 - only for a document that may show images
+
+        if tiling := tiling_problem(html, course.root, document, where):
+            problems.append(tiling)
+    if not problems and (figure := _figure_problem(html, document, where)):
+        problems.append(figure)
     return problems
+
+
+def _may_show_images(text: str) -> bool:
+    """Whether the lower-cased kit document `text` may show a background image (`_IMAGE_HINTS`, `_STYLE_REFERENCE`):
+    (1.5 ms for the seven documents of this course's kit.)"""
+    return any(hint in text for hint in _IMAGE_HINTS) or ("&" in text and _STYLE_REFERENCE.search(text) is not None)
+
+
+def _figure_problem(html: str, document: str, where: str) -> Problem | None:
+    """A problem if an `<svg>` written in the kit document itself (by a template: the Markdown sanitiser keeps none
+    in page bodies) draws more copies or pattern tiles than `media.svg_drawing_problem` allows, as an SVG file it
+    shows would. Read as WeasyPrint reads the document (tinyhtml5, its HTML parser), only if it has an `<svg`."""
+    if "<svg" not in html.lower():
+        return None
+    from xml.etree import ElementTree  # noqa: PLC0415
+
+    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415 - WeasyPrint's HTML parser (a core dependency)
+
+    for figure in tinyhtml5.parse(html).iter("{http://www.w3.org/2000/svg}svg"):
+        for element in figure.iter():  # an `xmlns=` written in HTML is kept as an attribute, which XML refuses
+            for name in [name for name in element.attrib if name.startswith("{http://www.w3.org/2000/xmlns/}")]:
+                del element.attrib[name]
+        if drawing := svg_drawing_problem(ElementTree.tostring(figure)):
+            return Problem(where, 1, f"the kit's {document} has an `<svg>` of its own: {drawing[1]}", drawing[2])
+    return None
 
 
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).

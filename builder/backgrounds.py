@@ -1,0 +1,645 @@
+"""The repeated CSS backgrounds of the kit's documents, bounded before WeasyPrint lays them out.
+
+WeasyPrint writes a background image that repeats (`background-repeat` other than `no-repeat`, the default is
+`repeat`) as a PDF tiling pattern, which PDF viewers draw tile by tile where it shows: Poppler (pdftoppm,
+Evince) draws about 10⁸ tiles a second at best, so `background-size: 0.01px` over a 150 mm box (3×10⁹ tiles,
+159 bytes of template) keeps it busy for minutes while the PDF is 3.7 KB. `tiling_problem` counts the tiles a
+document's repeated backgrounds may make on one page, from its style sheets alone (without laying it out):
+
+- Each box (element, pseudo-element, page, page-margin box) whose declarations may give it a repeated image
+  (`url(…)` or any gradient) counts as one fill per image layer, of at most `(side / tile width + 2)` ×
+  `(side / tile height + 2)` tiles, `side` being the longest side a page of the document may have (its `@page`
+  `size` and `bleed`; A4 by default): Poppler draws only the tiles inside the page, whatever the box's size.
+  A layer that repeats along one axis only counts its tiles `_ONE_AXIS_TILE_COST` times (Poppler draws them one
+  by one, not from one drawing of the tile); one that repeats on neither axis is drawn once, not counted.
+- A tile's size is known only from `background-size` in absolute units (px, pt, pc, in, cm, mm, Q), or from the
+  picture's own size at `auto` (a PNG's pixels, 96 to the inch; an SVG's absolute `width` and `height`), or one
+  of these with the picture's proportions. Every other tile is refused as one whose size cannot be bounded: a
+  percentage, `cover`, `contain`, font-relative units, `calc()` or `var()`, a gradient at `auto` size (it fills
+  the box, and a box of 0.01 px with thick borders repeats it a billion times), `round` and `space` (they fit
+  the tiles to the box), or any `image-resolution` in the document.
+- A box that may be inline (an inline element or pseudo-element, or `display: inline`) is refused with a
+  repeated background: each of its lines is a fill of its own, and lines may lie on top of each other.
+- A document that repeats backgrounds may not also `transform` boxes with anything but `translate` and a
+  `scale` of at least 1: a smaller scale (also of an ancestor) shrinks the tiles on the page, and a rotation or
+  skew makes Poppler go through the tiles of a larger area.
+- Every SVG a style sheet names (as a background, or in `content`, `list-style-image`, `border-image-source`) is
+  held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
+- Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
+  the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
+  `url()`s from the sheet's own folder. The rules of every sheet count whatever their media and order: all the
+  images, sizes and repeats that may reach a box are taken together (an upper bound of the cascade).
+
+Page bodies reach the kit, but the Markdown sanitiser keeps no `style=` or `<style>` in them; their classes match
+the templates' rules like any element.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+from builder.errors import Problem
+from builder.media import MAX_TEXT_MEDIA_BYTES, _svg_tree, readable_problem, svg_drawing_problem, svg_tiles
+
+#: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
+#: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
+#: plain colour); 10⁹ tiles take it over 10 s at any resolution. 10,000,000 is about 0.15 s of tiles (about eleven
+#: page-filling layers of 1-px tiles, or 4,000 of a 5 mm dot pattern) and leaves room for any design of the kit.
+MAX_KIT_TILES = 10_000_000
+#: What a tile of a layer that repeats along one axis only costs Poppler, in tiles of one that repeats both ways:
+#: WeasyPrint makes its cell twice as long as the box on the other axis, and Poppler draws each such cell apart
+#: (6,400 tiles of 0.1 px along a line took pdftoppm 0.65 s at 20 dpi and 1.6 s at 300 dpi, 100 to 245 µs a tile,
+#: against 10 ns a tile for a layer that repeats both ways, which Poppler paints from one drawing of the tile).
+_ONE_AXIS_TILE_COST = 25_000
+#: CSS pixels per absolute unit (CSS Values 3: 96 px to the inch).
+_UNITS = {"px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6, "pt": 4 / 3, "pc": 16.0}
+#: The sides (px) of the page sizes `@page { size }` may name (CSS Paged Media 3), and the default, A4.
+_MM = 96 / 25.4
+_PAGE_SIZES = {name: max(w, h) * _MM for name, (w, h) in {
+    "a5": (148, 210), "a4": (210, 297), "a3": (297, 420), "b5": (176, 250), "b4": (250, 353),
+    "jis-b5": (182, 257), "jis-b4": (257, 364)}.items()}
+_PAGE_SIZES |= {"letter": 11 * 96, "legal": 14 * 96, "ledger": 17 * 96}
+_DEFAULT_PAGE_SIDE = _PAGE_SIZES["a4"]
+_GRADIENTS = frozenset({"linear-gradient", "radial-gradient", "repeating-linear-gradient",
+                        "repeating-radial-gradient"})
+#: The properties that say what a background layer shows, how large and whether it repeats.
+_LAYER_PROPERTIES = frozenset({"background", "background-image", "background-size", "background-repeat"})
+_REPEATS = frozenset({"repeat", "no-repeat", "round", "space", "repeat-x", "repeat-y"})
+#: Elements whose box WeasyPrint's HTML style sheet makes a block, a list item, a table part or an atomic inline
+#: (one fragment); any other element is inline unless a rule says otherwise, and may break across lines.
+_NOT_SPLIT = frozenset({
+    "html", "body", "address", "article", "aside", "blockquote", "center", "details", "dialog", "dd", "dir", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "legend", "li", "listing", "main", "menu", "nav", "ol", "p", "plaintext", "pre", "search",
+    "section", "summary", "ul", "xmp", "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td",
+    "th", "img", "svg", "video", "audio", "canvas", "iframe", "object", "embed", "input", "button", "select",
+    "textarea", "meter", "progress"})
+#: `display` values whose box breaks across lines, each line a fill of its own.
+_SPLIT_DISPLAYS = frozenset({"inline", "inline flow", "run-in", "run-in flow", "ruby", "ruby-base", "ruby-text",
+                             "ruby-base-container", "ruby-text-container"})
+#: How many style sheets one document may load through `<link>` and `@import`, how deep imports may go, and how
+#: many bytes they may hold together (a kit document itself renders at most 256 KB), for `check` to read them.
+_MAX_SHEETS = 64
+_MAX_IMPORT_DEPTH = 8
+_MAX_SHEET_BYTES = 1024 * 1024
+#: The most (rule that sets a background or `display`, element) pairs whose match is tested: cssselect2 tests one in
+#: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
+_MAX_MATCH_TESTS = 1_000_000
+_XHTML = "http://www.w3.org/1999/xhtml"
+#: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
+_DOCUMENT_FOLDER = "course/pages"
+
+
+#: How to fix a repeated background whose tiles cannot be counted.
+SIZE_IT = "give a repeated background a `background-size` in absolute units such as `5mm 5mm`, or set " \
+    "`background-repeat: no-repeat`"
+
+
+class Unbounded(Exception):
+    """A repeated background whose tiles cannot be counted: its arguments say which and why, and how to fix it."""
+
+    def __init__(self, reason: str, fix: str = SIZE_IT) -> None:
+        super().__init__(reason, fix)
+
+
+class DrawingRefused(Exception):
+    """An SVG shown as a background that draws too much itself: its arguments are a Problem's (path, line, what,
+    how to fix it)."""
+
+
+@dataclass
+class _Styles:
+    """What a kit document's style sheets say, gathered for `tiling_problem`, and the pictures they name."""
+
+    project: Path
+    #: (selector prelude, declarations, folder of the sheet's urls) of each rule that sets a background or `display`
+    rules: list[tuple[Any, list[Any], str]] = field(default_factory=list)
+    #: (declarations, folder) of each `@page` rule and page-margin box
+    pages: list[tuple[list[Any], str]] = field(default_factory=list)
+    #: every declaration of every rule, `@page` and `style=` (for transforms, `image-resolution` and page sizes)
+    everything: list[Any] = field(default_factory=list)
+    #: the folder each declaration's urls start from, by its id (for `_named_pictures`)
+    folders: dict[int, str] = field(default_factory=dict)
+
+    #: the pictures read (`_picture`), by the URL and folder that name them
+    pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
+
+    def add(self, declarations: list[Any], folder: str) -> None:
+        self.everything += declarations
+        self.folders.update((id(declaration), folder) for declaration in declarations)
+
+    def picture(self, image: Any, folder: str) -> _Picture:
+        """The image token `image`, whose url starts from `folder`, read once (`_picture`)."""
+        key = (_url_of(image), folder)
+        if key not in self.pictures:
+            self.pictures[key] = _picture(key[0], folder, self.project)
+        return self.pictures[key]
+    sheets: int = 0
+    sheet_bytes: int = 0
+
+
+def tiling_problem(html: str, project: Path, document: str, where: str) -> Problem | None:
+    """A problem if the repeated backgrounds of the kit document `document` (its HTML, `html`) may make more than
+    MAX_KIT_TILES tiles on a page, or tiles that cannot be counted (see the module's docstring), at line 1 of
+    `where`; or if an SVG it shows as a background makes too many copies or tiles itself
+    (`media.svg_drawing_problem`), at that file's line. None otherwise. Decided from the document's style sheets
+    without laying it out. (`kit.document_problems` imports this module only for a document whose text may hold
+    a background image at all.)"""
+    try:
+        tiles = _tiles(html, project)
+    except Unbounded as unbounded:
+        reason, fix = unbounded.args
+        return Problem(where, 1, f"the kit's {document} repeats a background whose tiles cannot be counted before it "
+                       f"is laid out ({reason}), which may make more tiles than PDF viewers can draw", fix)
+    except DrawingRefused as refused:
+        return Problem(*refused.args)
+    if tiles > MAX_KIT_TILES:
+        return Problem(where, 1, f"the kit's {document} repeats its backgrounds in more than {MAX_KIT_TILES:,} tiles "
+                       f"on a page (up to {_rounded(tiles)}), which PDF viewers draw one by one",
+                       "make the tiles larger with `background-size` (in mm or px), repeat them in fewer elements, "
+                       "or use a `background-color` or `background-repeat: no-repeat`")
+    return None
+
+
+def _rounded(tiles: float) -> str:
+    return "more than can be counted" if not math.isfinite(tiles) else f"{tiles:,.0f}"
+
+
+def _tiles(html: str, project: Path) -> float:
+    """At most how many tiles the repeated backgrounds of `html` make on one page; Unbounded if that cannot be
+    told."""
+    # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    from builder.media import selector_matcher  # noqa: PLC0415
+
+    root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
+    styles = _Styles(project)
+    for element in root.iter():
+        if element.tag == f"{{{_XHTML}}}style":
+            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
+        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
+            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
+    attributes = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("style"):
+            attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
+            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
+        for token in _all_tokens(declaration.value):
+            if _is_image(token):
+                styles.picture(token, styles.folders[id(declaration)])
+    side = _page_side(styles.everything)
+    resolution = any(_property(d) == "image-resolution" for d in styles.everything)
+    total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
+                for declarations, folder in styles.pages)
+    matcher, count = selector_matcher((prelude, (declarations, folder))
+                                      for prelude, declarations, folder in styles.rules)
+    wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    if count * len(wrappers) > _MAX_MATCH_TESTS:
+        raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
+                        "elements, are more than can be matched quickly", "write fewer such rules")
+    for wrapper in wrappers:
+        element = wrapper.etree_element
+        boxes: dict[str | None, list[tuple[list[Any], str]]] = {}
+        if element in attributes:
+            boxes[None] = [(attributes[element], _DOCUMENT_FOLDER)]
+        for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
+            boxes.setdefault(pseudo, []).append(payload)
+        for pseudo, declared in boxes.items():
+            inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
+            total += _box_tiles(styles, declared, inline, side, resolution)
+            if total > MAX_KIT_TILES:
+                return total
+    if total:
+        _check_transforms(styles.everything)
+    return total
+
+
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
+    """Gather the rules of the CSS `text`, whose `url()`s start from the project folder `folder`."""
+    import tinycss2  # noqa: PLC0415
+
+    pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    while pending:
+        rule = pending.pop(0)
+        if rule.type == "qualified-rule":
+            declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
+            styles.add(declarations, folder)
+            if any(d.lower_name.startswith("background") or d.lower_name == "display" for d in declarations):
+                styles.rules.append((rule.prelude, declarations, folder))
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
+            if target is not None:
+                _load_sheet(styles, _url_of(target) or "", folder, depth + 1)
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
+            _read_page(styles, rule.content, folder)
+        elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
+            pending[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+
+
+def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
+    """Gather an `@page` rule's declarations and those of its page-margin boxes (`@top-left { … }`)."""
+    import tinycss2  # noqa: PLC0415
+
+    parts = tinycss2.parse_blocks_contents(content, True, True)
+    for declarations in [_declarations(parts)] + [
+            _declarations(tinycss2.parse_blocks_contents(part.content, True, True))
+            for part in parts if part.type == "at-rule" and part.content is not None]:
+        styles.add(declarations, folder)
+        styles.pages.append((declarations, folder))
+
+
+def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
+    """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it."""
+    project = styles.project
+    path = _project_path(url, folder, project)
+    if path is None:
+        return
+    styles.sheets += 1
+    if styles.sheets > _MAX_SHEETS or depth > _MAX_IMPORT_DEPTH:
+        raise Unbounded(f"it loads more than {_MAX_SHEETS} style sheets, or imports them more than "
+                        f"{_MAX_IMPORT_DEPTH} deep")
+    styles.sheet_bytes += (project / path).stat().st_size
+    if styles.sheet_bytes > _MAX_SHEET_BYTES:
+        raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
+                        "link smaller style sheets")
+    text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
+    _read_sheet(styles, text, posixpath.dirname(path), depth)
+
+
+def _project_path(url: str, folder: str, project: Path) -> str | None:
+    """The project path of the file `url` (relative to the project folder `folder`, or a `file:` URL inside the
+    project) names, if it is a regular file in course/ or quizzes/ (`media.readable_problem`), as the kit's
+    fetcher reads; None for any other URL, which WeasyPrint is not given."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "file":
+        try:
+            path = Path(unquote(parts.path)).resolve().relative_to(project.resolve()).as_posix()
+        except ValueError:
+            return None
+    elif parts.scheme or parts.netloc or not parts.path:
+        return None
+    else:
+        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+    return None if readable_problem(project, path) else path
+
+
+def _declarations(parts: Iterable[Any]) -> list[Any]:
+    return [part for part in parts if part.type == "declaration"]
+
+
+def _url_of(token: Any) -> str | None:
+    """The URL of a `url(…)` token or function, or of an `@import` string; None for anything else."""
+    if token.type in ("url", "string"):
+        return str(token.value)
+    if token.type == "function" and token.lower_name == "url":
+        return next((str(t.value) for t in token.arguments if t.type == "string"), None)
+    return None
+
+
+def _layers(tokens: list[Any]) -> list[list[Any]]:
+    """A comma-separated value's layers, each its tokens without white space and comments."""
+    layers: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == ",":
+            layers.append([])
+        elif token.type not in ("whitespace", "comment"):
+            layers[-1].append(token)
+    return layers
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """What the declarations that may reach one box say of its background layers (all of them together)."""
+
+    images: list[Any]  # url/function tokens, or the `var()` function of a value that may be any image
+    sizes: list[list[Any]]  # each layer's size tokens ([] for auto)
+    repeats: list[list[Any]]  # each layer's repeat tokens ([] for repeat)
+    folders: dict[int, str]  # the folder each image's url starts from, by id of its token
+
+
+def _gathered(declared: list[tuple[list[Any], str]]) -> _Layer:
+    images: list[Any] = []
+    sizes: list[list[Any]] = []
+    repeats: list[list[Any]] = []
+    folders: dict[int, str] = {}
+    unread = None
+    sized = repeated = False
+    for declarations, folder in declared:
+        for declaration in declarations:
+            name = declaration.lower_name
+            layers = _layers(declaration.value)
+            if name in _LAYER_PROPERTIES and any(_is_var(token) for layer in layers for token in layer):
+                unread = f"`{name}: {_text(declaration.value)}` is known only when it is laid out"
+                if name in ("background", "background-image"):
+                    raise Unbounded(unread)
+            if name in ("background", "background-image"):
+                for layer in layers:
+                    for token in layer:
+                        if _is_image(token):
+                            images.append(token)
+                            folders[id(token)] = folder
+            if name == "background":
+                for layer in layers:
+                    slash = next((i for i, t in enumerate(layer) if t.type == "literal" and t.value == "/"), None)
+                    sizes.append([] if slash is None else _size_tokens(layer[slash + 1:]))
+                    repeats.append([t for t in layer if t.type == "ident" and t.lower_value in _REPEATS])
+                sized = repeated = True
+            elif name == "background-size":
+                sizes += layers
+                sized = True
+            elif name == "background-repeat":
+                repeats += layers
+                repeated = True
+    if unread and images:
+        raise Unbounded(unread)
+    return _Layer(images, sizes if sized else [[]], repeats if repeated else [[]], folders)
+
+
+def _size_tokens(tokens: list[Any]) -> list[Any]:
+    """The (one or two) tokens of a size after the `/` of a `background` layer."""
+    size = []
+    for token in tokens:
+        if token.type in ("dimension", "percentage", "number", "function") or (
+                token.type == "ident" and token.lower_value in ("auto", "cover", "contain")):
+            size.append(token)
+            if len(size) == 2 or token.type == "ident" and token.lower_value in ("cover", "contain"):
+                break
+        else:
+            break
+    return size
+
+
+def _all_tokens(tokens: list[Any]) -> Iterator[Any]:
+    """The tokens `tokens` and those inside their functions and blocks."""
+    pending = list(tokens)
+    while pending:
+        token = pending.pop()
+        yield token
+        if token.type == "function":
+            pending += token.arguments
+        elif token.type in ("() block", "[] block", "{} block"):
+            pending += token.content
+
+
+def _is_image(token: Any) -> bool:
+    return token.type == "url" or token.type == "function" and (token.lower_name == "url"
+                                                                or token.lower_name in _GRADIENTS)
+
+
+def _is_var(token: Any) -> bool:
+    return token.type == "function" and (token.lower_name in ("var", "env", "attr")
+                                         or any(_is_var(t) for t in token.arguments))
+
+
+def _text(tokens: list[Any], spaced: bool = False) -> str:
+    """CSS tokens as written (`spaced`: tokens of a layer, white space taken out, written one space apart), on one
+    line, cut to 60 characters."""
+    import tinycss2  # noqa: PLC0415
+
+    text = " ".join(tinycss2.serialize([token]) for token in tokens) if spaced else tinycss2.serialize(tokens)
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _box_tiles(styles: _Styles, declared: list[tuple[list[Any], str]], inline: bool, side: float,
+               resolution: bool) -> float:
+    """At most how many tiles the repeated backgrounds of one box make on a page (`declared`: the declarations
+    that may reach it, with the folder of their urls); Unbounded if that cannot be told."""
+    layer = _gathered(declared)
+    if not layer.images:
+        return 0
+    pictures = {id(image): styles.picture(image, layer.folders[id(image)]) for image in layer.images}
+    repeating = [_axes(repeat) for repeat in layer.repeats]
+    if all(axes == (False, False) for axes in repeating):
+        return 0
+    if _may_split(declared, inline):
+        raise Unbounded("a repeated background on a box that is inline, each of whose lines is drawn apart",
+                        "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
+                        "`background-repeat: no-repeat`")
+    worst = 0.0
+    for image in layer.images:
+        picture = pictures[id(image)]
+        intrinsic = _intrinsic(picture, resolution)
+        for size in layer.sizes:
+            width, height = _tile(size, intrinsic, image)
+            for axes in repeating:
+                if axes != (False, False) and 0 not in (width, height):
+                    tiles = (side / width + 2 if axes[0] else 1) * (side / height + 2 if axes[1] else 1)
+                    tiles *= 1 if all(axes) else _ONE_AXIS_TILE_COST
+                    worst = max(worst, tiles * (1 + picture.tiles))  # each tile draws the SVG's own patterns
+    layers = max(len(_layers(d.value)) for declarations, _ in declared for d in declarations
+                 if d.lower_name in ("background", "background-image"))
+    return layers * worst
+
+
+def _axes(repeat: list[Any]) -> tuple[bool, bool]:
+    """Whether a layer's `background-repeat` (its keywords) repeats across and down; Unbounded for `round` and
+    `space`, which fit the tiles to the box."""
+    words = [token.lower_value for token in repeat]
+    if "round" in words or "space" in words:
+        raise Unbounded(f"`background-repeat: {' '.join(words)}` fits the tiles to the box")
+    if words == ["repeat-x"]:
+        return True, False
+    if words == ["repeat-y"]:
+        return False, True
+    if len(words) == 2:
+        return words[0] == "repeat", words[1] == "repeat"
+    return words != ["no-repeat"], words != ["no-repeat"]
+
+
+def _may_split(declared: list[tuple[list[Any], str]], inline: bool) -> bool:
+    """Whether a box may break across lines: inline by default (`inline`) and never given another `display`, or
+    given an inline one by any declaration that may reach it."""
+    import tinycss2  # noqa: PLC0415
+
+    displays = [" ".join(tinycss2.serialize(d.value).lower().split()) for declarations, _ in declared
+                for d in declarations if d.lower_name == "display"]
+    if any(value in _SPLIT_DISPLAYS or "var(" in value for value in displays):
+        return True
+    return inline and not displays
+
+
+@dataclass(frozen=True)
+class _Picture:
+    """What a background image is at `auto` size, for counting its tiles."""
+
+    path: str | None = None  # its project path (None: a gradient, or a file WeasyPrint is not given)
+    pixels: tuple[int, int] | None = None  # a raster picture's pixels across and down
+    svg: tuple[float | None, float | None, float | None] | None = None  # an SVG's (`_svg_size`)
+    tiles: int = 0  # the tiles of an SVG's own patterns (`media.svg_tiles`)
+    drawn: bool = True  # False for a file that is neither a picture nor an SVG
+
+
+def _picture(url: str | None, folder: str, project: Path) -> _Picture:
+    """The image whose `url` starts from `folder` (None: a gradient), the file it names read; DrawingRefused for an
+    SVG that makes more copies or tiles than `media.svg_drawing_problem` allows, wherever it is drawn."""
+    if url is None:
+        return _Picture()
+    path = _project_path(url, folder, project)
+    if path is None:
+        return _Picture(drawn=False)  # not fetched: no image is drawn
+    pixels = _raster_size(project / path)
+    if pixels is not None:
+        return _Picture(path, pixels=pixels)
+    if (project / path).stat().st_size > MAX_TEXT_MEDIA_BYTES:
+        raise Unbounded(f"{path} is too large to read as an SVG", "make the picture smaller")
+    data = (project / path).read_bytes()
+    root = _svg_tree(data)  # as media.svg_drawing_problem parses it: internal entities expanded, no external one
+    if root is None:
+        return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
+    if drawing := svg_drawing_problem(data):
+        raise DrawingRefused(path, *drawing)
+    return _Picture(path, svg=_svg_size(root, path), tiles=svg_tiles(root))
+
+
+def _intrinsic(picture: _Picture, resolution: bool) -> tuple[float | None, float | None, float | None]:
+    """(width, height, width / height) of an image at `auto` size, in px, each None if it has none: a gradient has
+    none; a raster picture its pixels (Unbounded if the document sets `image-resolution`); an SVG its absolute
+    `width` and `height`, or the proportions of its `viewBox`; a file that is not drawn (0, 0)."""
+    if not picture.drawn:
+        return 0.0, 0.0, None
+    if picture.pixels is not None:
+        if resolution:
+            raise Unbounded(f"{picture.path} is sized by the document's `image-resolution`",
+                            "give the repeated background a `background-size` in absolute units, or remove "
+                            "`image-resolution`")
+        across, down = picture.pixels
+        return float(across), float(down), across / down if down else None
+    return picture.svg or (None, None, None)
+
+
+def _raster_size(file: Path) -> tuple[int, int] | None:
+    """The pixels across and down of the raster picture `file` (from its header: Pillow opens lazily), or None if
+    Pillow cannot read it (or refuses it as over twice its bomb limit, which the kit's fetcher leaves out too)."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as picture:
+                return picture.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        return None
+
+
+def _svg_size(root: Any, path: str) -> tuple[float | None, float | None, float | None]:
+    """An SVG's intrinsic (width, height, width / height) in px from its root's `width`, `height` and `viewBox`;
+    Unbounded if `width` or `height` is not in absolute units (`1em` follows the font, `50%` the box)."""
+    width, height = root.get("width"), root.get("height")
+    sizes = [_absolute(value) for value in (width, height)]
+    if (width is not None and sizes[0] is None) or (height is not None and sizes[1] is None):
+        raise Unbounded(f"the size of {path} (`width`, `height`) is not in absolute units")
+    box = [float(n) for n in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", root.get("viewBox") or "")]
+    ratio = box[2] / box[3] if len(box) == 4 and box[2] > 0 and box[3] > 0 else None
+    across, down = sizes
+    if across is not None and down is not None:
+        return across, down, across / down if down else None
+    if ratio is not None and across is not None:
+        return across, across / ratio, ratio
+    if ratio is not None and down is not None:
+        return down * ratio, down, ratio
+    return None, None, ratio
+
+
+def _absolute(value: str | None) -> float | None:
+    """A length attribute (`12`, `5mm`) in px, or None unless it is a finite absolute length."""
+    match = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Z]*)\s*", value or "")
+    if match is None or match.group(2).lower() not in (*_UNITS, ""):
+        return None
+    number = float(match.group(1)) * _UNITS.get(match.group(2).lower(), 1.0)
+    return number if math.isfinite(number) else None
+
+
+def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | None],
+          image: Any) -> tuple[float, float]:
+    """A layer's tile (width, height) in px, from its `background-size` tokens and the image's intrinsic size
+    (CSS Backgrounds 3, 3.9); Unbounded if it depends on the box."""
+    described = f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
+    given = [_length(token) for token in size] or [None]
+    if len(given) == 1:
+        given.append(None)  # one value: the height is `auto`
+    width, height = given
+    if isinstance(width, bool) or isinstance(height, bool):
+        raise Unbounded(f"{described} depends on the box or the font, not only on absolute units")
+    across, down, ratio = intrinsic
+    if width is None and height is not None:
+        width = height * ratio if ratio else across
+    elif height is None and width is not None:
+        height = width / ratio if ratio else down
+    elif width is None:  # `auto auto`
+        width, height = across, down
+    if width is None or height is None:
+        raise Unbounded(f"{described} fills the box it is drawn in")
+    return float(width), float(height)
+
+
+def _length(token: Any) -> float | None | bool:
+    """A size token in px; None for `auto`; False for what depends on the box or the font."""
+    if token.type == "ident" and token.lower_value == "auto":
+        return None
+    if token.type == "number" and token.value == 0:
+        return 0.0
+    if token.type == "dimension" and token.lower_unit in _UNITS and math.isfinite(token.value):
+        return max(float(token.value), 0.0) * _UNITS[token.lower_unit]
+    return False
+
+
+def _property(declaration: Any) -> str:
+    """A declaration's property as WeasyPrint takes it: `-weasy-size`, `-weasy-bleed` and `-weasy-image-resolution`
+    are `size`, `bleed` and `image-resolution` (its "unstable" properties; it ignores the prefix on any other)."""
+    return str(declaration.lower_name).removeprefix("-weasy-")
+
+
+def _page_side(declarations: list[Any]) -> float:
+    """The longest side (px) a page of the document may have, bleed included: the largest any `size` declaration
+    gives (A4 by default), plus twice the largest `bleed`; infinite if one is not in absolute units."""
+    side, bleed = _DEFAULT_PAGE_SIDE, 0.0
+    for declaration in declarations:
+        name = _property(declaration)
+        if name != "size" and not name.startswith("bleed"):
+            continue
+        for token in _layers(declaration.value)[0]:
+            if token.type == "ident" and token.lower_value in _PAGE_SIZES:
+                side = max(side, _PAGE_SIZES[token.lower_value])
+            elif token.type == "ident" and token.lower_value in ("auto", "portrait", "landscape"):
+                continue
+            else:
+                length = _length(token)
+                if not isinstance(length, float):
+                    return math.inf
+                if name == "size":
+                    side = max(side, length)
+                else:
+                    bleed = max(bleed, length)
+    return side + 2 * bleed
+
+
+def _check_transforms(declarations: list[Any]) -> None:
+    """Unbounded if any `transform` may shrink, rotate or skew a box (anything but `none`, `translate…` and a
+    `scale…` of at least 1)."""
+    for declaration in declarations:
+        if declaration.lower_name != "transform":
+            continue
+        for token in _layers(declaration.value)[0]:
+            if token.type == "ident" and token.lower_value == "none":
+                continue
+            if token.type == "function" and token.lower_name in ("translate", "translatex", "translatey"):
+                continue
+            if token.type == "function" and token.lower_name in ("scale", "scalex", "scaley") and all(
+                    t.type == "number" and abs(t.value) >= 1 for t in token.arguments
+                    if t.type not in ("whitespace", "comment", "literal")):
+                continue
+            raise Unbounded(f"`transform: {_text(declaration.value)}` may shrink or skew its tiles on the page",
+                            "transform only with `translate` and `scale` of at least 1 in a document that repeats "
+                            "backgrounds, or set `background-repeat: no-repeat`")

@@ -1,0 +1,248 @@
+"""Issue 18, sixth verification V5: a kit document whose repeated CSS backgrounds make more tiles than PDF viewers
+can draw (WeasyPrint writes them as PDF tiling patterns, which Poppler draws tile by tile), refused by `check` and
+`kit` before WeasyPrint runs; and the `<svg>` a kit template writes or shows as a background, held to the SVG bounds.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from test_security import KIT_SHEET, kit_sheet
+
+from builder import backgrounds, kit, media
+from builder.loading import load_project
+
+from conftest import FIXTURES, REPO, run
+
+COUNTED = (f"{KIT_SHEET}:1: the kit's attendance-sheet repeats its backgrounds in more than "
+           f"{backgrounds.MAX_KIT_TILES:,} tiles on a page (up to {{}}), which PDF viewers draw one by one (make the "
+           "tiles larger with `background-size` (in mm or px), repeat them in fewer elements, or use a "
+           "`background-color` or `background-repeat: no-repeat`)")
+UNCOUNTED = (f"{KIT_SHEET}:1: the kit's attendance-sheet repeats a background whose tiles cannot be counted before it "
+             "is laid out ({}), which may make more tiles than PDF viewers can draw ({})")
+SIZE_IT = backgrounds.SIZE_IT
+UNTRANSFORM = ("transform only with `translate` and `scale` of at least 1 in a document that repeats backgrounds, or "
+               "set `background-repeat: no-repeat`")
+#: A page-filling fill of 0.01-px tiles, as counted: (A4's longer side / 0.01 + 2)².
+V5_TILES = "12,600,953,445"
+TINY = "0 0/0.01px 0.01px"
+#: A box whose background area is 0.01 px square inside 75 mm borders, which its painting area includes: a tile the
+#: size of the box (or a part of it) repeats 2×10⁹ times (pdftoppm killed at 30 s with a gradient and with `space`).
+SPECK = "width: 0.01px; height: 0.01px; border: 75mm solid transparent;"
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 10, 10)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    """The record fixture (it has a kit) with pictures to repeat: a 2×2 PNG (the verifier's), a 1×1 PNG, a 5 mm dot
+    SVG, an SVG of 0.01 px, one sized in em, a style sheet that imports another of tiny tiles."""
+    target = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", target)
+    media_folder = target / "course/media"
+    (media_folder / "dot.png").write_bytes(png(2, 2))
+    (media_folder / "one.png").write_bytes(png(1, 1))
+    (media_folder / "dots.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="5mm" height="5mm" '
+                                           'viewBox="0 0 10 10"><circle cx="5" cy="5" r="1.5"/></svg>')
+    (media_folder / "tiny.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="0.01" height="0.01"/>')
+    (media_folder / "em.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1em" height="1em"/>')
+    (media_folder / "print.css").write_text('@import "tiles.css";\n')
+    (media_folder / "tiles.css").write_text(f"div {{ background: url(dot.png) {TINY} }}\n")  # from the sheet's folder
+    (media_folder / "large.css").write_text("div { background: url(dot.png) 0 0/5mm 5mm }\n" * 30_000)
+    return target
+
+
+def refused(record: Path, command: str, expected: str) -> None:
+    """`command` exits 1 with `expected` as its one problem, and writes nothing."""
+    out = record.parent / "out"
+    result = run(command, record, *(["--out", out] if command == "kit" else []))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.stderr.splitlines() == [expected, "course invalid: 1 error"]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_the_verifiers_tiny_tiles_are_refused_before_weasyprint_runs(record: Path, command: str) -> None:
+    """V5 as reported: 159 bytes of template made a 3.7 KB PDF that pdftoppm could not show in 60 s (3×10⁹ tiles)."""
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text("<html><head><style>div{width:150mm;height:150mm;background:url(../media/dot.png);"
+                                    "background-size:0.01px 0.01px}</style></head><body><div>x</div></body></html>\n")
+    refused(record, command, COUNTED.format(V5_TILES))
+
+
+BOX = "depends on the box or the font, not only on absolute units"
+FILLS = "fills the box it is drawn in"
+VARIANTS = {
+    # a tile counted as filling the page, wherever the box is and however large
+    "shorthand": (f"div {{ background: url(../media/one.png) {TINY} }}", "", COUNTED.format(V5_TILES)),
+    "second layer": (f"div {{ background: url(../media/one.png) no-repeat, url(../media/one.png) {TINY} }}", "",
+                     COUNTED.format("25,201,906,890")),
+    "small gradient": ("div { background: linear-gradient(red, blue) 0 0/0.18px 0.18px }", "",
+                       COUNTED.format("38,915,395")),
+    # 6,400 tiles of 0.1 px along a line took pdftoppm 0.65 s to 1.6 s: each is drawn on its own
+    "tiles along one axis": ("div { background: url(../media/one.png) repeat-x 0 0/0.1px 10px }", "",
+                             COUNTED.format("280,679,921")),
+    "many layers of 1-px tiles": ("div { background: " + ", ".join(["url(../media/one.png)"] * 10) + " }", "",
+                                  COUNTED.format("12,645,445")),
+    "tiny SVG at auto size": ("div { background: url(../media/tiny.svg) }", "", COUNTED.format(V5_TILES)),
+    "@page": (f"@page {{ background: url(../media/one.png) {TINY} }}", "", COUNTED.format(V5_TILES)),
+    "page-margin box": (f'@page {{ @top-left {{ content: "x"; background: url(../media/one.png) {TINY} }} }}', "",
+                        COUNTED.format(V5_TILES)),
+    "@media": (f"@media print {{ div {{ background: url(../media/one.png) {TINY} }} }}", "", COUNTED.format(V5_TILES)),
+    "CSS escape": (f"div {{ background: u\\72l(../media/one.png) {TINY} }}", "", COUNTED.format(V5_TILES)),
+    "style attribute": ("", f'<div style="background: url&#40;../media/one.png) {TINY}">x</div>',
+                        COUNTED.format(V5_TILES)),
+    "linked sheet": ("", '<link rel="stylesheet" href="../media/print.css"><div>x</div>', COUNTED.format(V5_TILES)),
+    "imported sheet": ('@import "../media/print.css";', "", COUNTED.format(V5_TILES)),
+    "page far larger than A4": ("@page { size: 100000px } body { background: url(../media/one.png) }", "",
+                                COUNTED.format("10,000,400,004")),
+    # tiles whose size the box decides: a box of 0.01 px with 75 mm borders repeats them 10⁹ times
+    "percentage": (f"div {{ {SPECK} background: url(../media/dot.png) 0 0/50% }}", "",
+                   UNCOUNTED.format(f"`background-size: 50%` of `url(../media/dot.png)` {BOX}", SIZE_IT)),
+    "cover": (f"div {{ {SPECK} background: url(../media/dot.png) 0 0/cover }}", "",
+              UNCOUNTED.format(f"`background-size: cover` of `url(../media/dot.png)` {BOX}", SIZE_IT)),
+    "em": ("div { background: url(../media/one.png) 0 0/1em 1em; font-size: 0.001px }", "",
+           UNCOUNTED.format(f"`background-size: 1em 1em` of `url(../media/one.png)` {BOX}", SIZE_IT)),
+    "gradient at auto size": (f"div {{ {SPECK} background: linear-gradient(red, blue) }}", "",
+                              UNCOUNTED.format(f"`background-size: auto` of `linear-gradient(red, blue)` {FILLS}",
+                                               SIZE_IT)),
+    "repeating gradient": ("div { background: repeating-linear-gradient(red 0, blue 0.01px) }", "",
+                           UNCOUNTED.format("`background-size: auto` of `repeating-linear-gradient(red 0, blue "
+                                            f"0.01px)` {FILLS}", SIZE_IT)),
+    "space": (f"div {{ {SPECK} background: url(../media/one.png) space }}", "",
+              UNCOUNTED.format("`background-repeat: space` fits the tiles to the box", SIZE_IT)),
+    "round": (f"div {{ {SPECK} background: url(../media/one.png) round }}", "",
+              UNCOUNTED.format("`background-repeat: round` fits the tiles to the box", SIZE_IT)),
+    "var()": (":root { --s: 0.01px } div { background: url(../media/one.png) 0 0/var(--s) var(--s) }", "",
+              UNCOUNTED.format("`background: url(../media/one.png) 0 0/var(--s) var(--s)` is known only when it "
+                               "is laid out", SIZE_IT)),
+    "image-resolution": ("html { image-resolution: 100000dppx } div { background: url(../media/one.png) }", "",
+                         UNCOUNTED.format("course/media/one.png is sized by the document's `image-resolution`",
+                                          "give the repeated background a `background-size` in absolute units, or "
+                                          "remove `image-resolution`")),
+    "prefixed image-resolution": ("html { -weasy-image-resolution: 100000dppx } div { background: url(../media/one.png) }",
+                                  "", UNCOUNTED.format("course/media/one.png is sized by the document's "
+                                                       "`image-resolution`", "give the repeated background a "
+                                                       "`background-size` in absolute units, or remove "
+                                                       "`image-resolution`")),
+    "prefixed page size": ("@page { -weasy-size: 100000px } body { background: url(../media/one.png) }", "",
+                           COUNTED.format("10,000,400,004")),
+    "SVG sized in em": ("div { background: url(../media/em.svg) }", "",
+                        UNCOUNTED.format("the size of course/media/em.svg (`width`, `height`) is not in absolute "
+                                         "units", SIZE_IT)),
+    # what `check` could not read quickly
+    "large linked sheet": ("", '<link rel="stylesheet" href="../media/large.css"><div>x</div>',
+                           UNCOUNTED.format("its linked style sheets hold more than 1 MB", "link smaller style sheets")),
+    "many rules over many elements": ("".join(f"*:nth-child(n+{i}) {{ display: block }}" for i in range(300))
+                                      + "div { background: url(../media/dots.svg) }", "<div>x</div>" * 4000,
+                                      UNCOUNTED.format("301 selectors of rules that set backgrounds or `display`, over "
+                                                       "4,004 elements, are more than can be matched quickly",
+                                                       "write fewer such rules")),
+    # a transform of the box or of an ancestor shrinks the tiles on the page
+    "transform": ("div { transform: scale(0.01); transform-origin: 0 0; width: 60000px; height: 60000px; "
+                  "background: url(../media/one.png) }", "",
+                  UNCOUNTED.format("`transform: scale(0.01)` may shrink or skew its tiles on the page", UNTRANSFORM)),
+    "nested transforms": ("main { transform: scale(0.1) } div { transform: translate(1px) scale(0.1); width: 60000px; "
+                          "height: 60000px; background: url(../media/one.png) }", "<main><div>x</div></main>",
+                          UNCOUNTED.format("`transform: scale(0.1)` may shrink or skew its tiles on the page",
+                                           UNTRANSFORM)),
+    # inline boxes: each line is a fill of its own
+    "inline": ("span { background: url(../media/one.png) }", "<p><span>x</span></p>",
+               UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is drawn apart",
+                                "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
+                                "`background-repeat: no-repeat`")),
+    "::before": ('div::before { content: "x"; background: url(../media/one.png) }', "",
+                 UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is drawn apart",
+                                  "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
+                                  "`background-repeat: no-repeat`")),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_repeated_backgrounds_that_may_make_too_many_tiles_are_refused(record: Path, variant: str,
+                                                                      command: str) -> None:
+    """Each passed `check` on main and made a PDF whose tiles Poppler draws one by one."""
+    style, body, expected = VARIANTS[variant]
+    kit_sheet(record, body or "<div>x</div>", style)
+    refused(record, command, expected)
+
+
+@pytest.mark.parametrize(("command", "style"), [
+    ("check", "div { background: url(../media/pattern.svg) no-repeat }"),
+    ("kit", "div { background: url(../media/pattern.svg) no-repeat }"),
+    ("check", "div::before { content: url(../media/pattern.svg) }"),
+    ("check", "div { display: list-item; list-style-image: url(../media/pattern.svg) }"),
+])
+def test_an_svg_a_kit_style_sheet_shows_is_held_to_the_figure_bounds(record: Path, command: str, style: str) -> None:
+    """Even drawn once (`no-repeat`, `content`, a list marker), its own patterns are tiles a viewer draws one by one
+    (10¹⁰ here); on main pdftoppm could not show the page in 30 s."""
+    (record / "course/media/pattern.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="500" height="500"><defs><pattern id="p" '
+        'patternUnits="userSpaceOnUse" width="0.005" height="0.005"><rect width="0.002" height="0.002"/></pattern>'
+        '</defs><rect width="500" height="500" fill="url(#p)"/></svg>')
+    kit_sheet(record, "<div>x</div>", style)
+    line, what, fix = media.svg_drawing_problem((record / "course/media/pattern.svg").read_bytes()) or (0, "", "")
+    refused(record, command, f"course/media/pattern.svg:{line}: {what} ({fix})")
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_an_svg_a_kit_template_writes_is_held_to_the_figure_bounds(record: Path, command: str) -> None:
+    """An `<svg>` written in the template is drawn by WeasyPrint like a file: 10¹⁰ pattern tiles here."""
+    kit_sheet(record, '<svg xmlns="http://www.w3.org/2000/svg" width="500" height="500"><defs><pattern id="p" '
+              'patternUnits="userSpaceOnUse" width="0.005" height="0.005"><rect width="0.002" height="0.002"/>'
+              '</pattern></defs><rect width="500" height="500" fill="url(#p)"/></svg>')
+    refused(record, command, f"{KIT_SHEET}:1: the kit's attendance-sheet has an `<svg>` of its own: drawing this "
+            f"figure repeats its patterns in more than {media.MAX_SVG_TILES:,} tiles (a `<pattern>` whose tiles are "
+            "tiny beside the area it fills, or patterns inside patterns), which PDF viewers draw one by one (make the "
+            "pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour)")
+
+
+REASONABLE = {
+    "5 mm dots": "body { background: url(../media/dots.svg) 0 0/5mm 5mm }",
+    "1x1 PNG at auto size": "body { background: url(../media/one.png) }",
+    "a few 1x1 PNG layers": ".card, th { background: url(../media/one.png) } h1 { background: url(../media/dots.svg) }",
+    "tiny tiles that do not repeat": f"div {{ background: url(../media/one.png) no-repeat {TINY} }}",
+    "gradient drawn once": "div { background: linear-gradient(red, blue) no-repeat }",
+    "gradient tiles in mm": "div { background: linear-gradient(red, blue) 0 0/5mm 5mm }",
+    "tiles along one axis": "div { background: url(../media/one.png) repeat-x 0 0/5mm 10px }",
+    "translate and enlarge": "p { transform: translate(2mm) scale(2) } div { background: url(../media/dots.svg) }",
+    "inline-block": "span { display: inline-block; background: url(../media/dots.svg) }",
+}
+
+
+@pytest.mark.parametrize("variant", REASONABLE)
+def test_reasonable_backgrounds_are_accepted(record: Path, variant: str) -> None:
+    kit_sheet(record, "<h1>Sign in</h1><div class=card>x</div><p><span>y</span></p><table><tr><th>Name</th></table>",
+              REASONABLE[variant])
+    result = run("check", record)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_kit_of_reasonable_backgrounds_is_made_with_them(record: Path, tmp_path: Path) -> None:
+    """The dot pattern and the 1×1 PNG reach the PDF as tiling patterns (`/PatternType 1`)."""
+    kit_sheet(record, "<h1>Sign in</h1><div>x</div>", REASONABLE["5 mm dots"] + REASONABLE["1x1 PNG at auto size"]
+              .replace("body", "div"))
+    result = run("kit", record, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (sheet,) = (tmp_path / "out").glob("*/attendance-sheet.pdf")
+    assert sheet.read_bytes().count(b"/PatternType 1") >= 2
+
+
+def test_this_courses_kit_does_not_read_its_style_sheets_for_backgrounds() -> None:
+    """No document of this course's kit can show a background image, so `check` never imports tinycss2 for them."""
+    course, problems = load_project(REPO)
+    assert course is not None and not problems
+    documents = kit.render_kit(course)
+    assert len(documents) == len(kit.DOCUMENTS)
+    for name, html in documents.items():
+        assert not kit._may_show_images(html.lower()), name
+        assert kit.document_problems(course, name, html) == []
