@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -258,14 +258,15 @@ _HREFS = ("href", _XLINK_HREF)
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
-    (`svg_copies`) or repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`), else None; None too
+    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`) or would take CairoSVG more
+    than MAX_SVG_DRAWING_SECONDS (`svg_drawing_seconds`), else None; None too
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
     root = _svg_tree(data)
     if root is None:
         return None
-    copies, tiles = _drawn(root)
+    copies, tiles, seconds = _drawn(root)
     if copies > MAX_SVG_COPIES:
         return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
                 "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
@@ -275,6 +276,12 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
                 "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
                 "which PDF viewers draw one by one",
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
+    if seconds > MAX_SVG_DRAWING_SECONDS:
+        return (root.sourceline or 1, "drawing this figure for a slide would take more than "
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
+                "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path)",
+                "make it simpler: fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or "
+                "filters")
     return None
 
 
@@ -291,17 +298,70 @@ def _svg_tree(data: bytes) -> Any | None:
 
 def svg_copies(root: Any) -> int:
     """How many elements drawing the SVG element `root` makes besides its own (`_drawn`)."""
-    return _drawn(root)[0]
+    return _drawn(root).copies
 
 
 def svg_tiles(root: Any) -> int:
     """How many tiles drawing the SVG element `root` repeats its patterns in (`_drawn`)."""
-    return _drawn(root)[1]
+    return _drawn(root).tiles
 
 
-def _drawn(root: Any) -> tuple[int, int]:
-    """(copies, tiles): how many elements drawing the SVG element `root` makes besides its own, and how many
-    tiles its patterns are repeated in.
+def svg_drawing_seconds(root: Any) -> float:
+    """At most how many seconds of processor time CairoSVG takes to draw the SVG element `root` for a slide
+    (`_drawn`; an estimate from the costs measured: SVG_ELEMENT_SECONDS and the others)."""
+    return _drawn(root).seconds
+
+
+#: The most pixels across the slides draw an SVG figure at (its longer side; `slides._pixels`).
+SVG_PIXELS = 1600
+_CANVAS = SVG_PIXELS ** 2
+#: What drawing an SVG figure on a slide costs CairoSVG, in seconds of processor time per unit named, measured with
+#: CairoSVG 2.9.1 on the development machine (2 cores; 2026-11-30, best of three runs, the 0.16 s of an empty
+#: figure's PNG taken off) at 1,600 pixels square; an estimate of a figure's cost adds them up (`_drawn`).
+#: Each figure, for its canvas (mostly writing the PNG): 0.16 s for an empty one.
+SVG_FIGURE_SECONDS = 0.16
+#: Each element drawn, a copy or not: 2,000 small circles took 0.17 ms each, small paths 0.23 ms.
+SVG_ELEMENT_SECONDS = 0.25e-3
+#: Each pixel of the canvas a shape, text or picture paints; any is taken to paint the whole canvas (a stroke, a
+#: marker or a `<use>` can take a small shape anywhere): a rectangle over the canvas took 1.15 ms, a path 1.25 ms,
+#: a line of 90-pixel text 1.9 ms.
+SVG_PAINT_SECONDS = 0.5e-9
+#: Each pixel of the canvas an element with `opacity` under 1, or a `filter` or a `clip-path`, composites again
+#: (CairoSVG draws it on a surface of its own): 7.0 ms for a full-canvas rectangle in a group with opacity (1.15 of
+#: it the rectangle's), 2.8 ms with opacity on the rectangle itself, 6.8 ms under a blur filter, 2.8 ms clipped.
+SVG_SURFACE_SECONDS = 2.5e-9
+#: Each pixel of the canvas an element with a `mask` composites: 34 to 40 ms each, however small what is masked.
+SVG_MASK_SECONDS = 16e-9
+#: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes again for each copy:
+#: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s (51 ns).
+SVG_PICTURE_SECONDS = 50e-9
+#: The most seconds an SVG's estimated cost may reach (`svg_drawing_seconds`): 6 s on a machine three times slower
+#: than the one measured, under the slides' 10 s bound for one figure (`slides.MAX_FIGURE_SECONDS`). A diagram of
+#: 300 shapes is estimated at 0.5 s; 1,300 shapes, or a figure of 250 groups with opacity, reach it.
+MAX_SVG_DRAWING_SECONDS = 2.0
+#: The elements that paint something (a shape, text or a picture).
+_PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
+                      "image"})
+#: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
+#: it draw what a `<defs>` holds.
+_NOT_DRAWN_IN_PLACE = frozenset({"clipPath", "filter", "linearGradient", "marker", "mask", "pattern", "radialGradient",
+                                 "symbol"})
+#: What applying a referenced element costs besides drawing it, by its kind.
+_APPLIED_SECONDS = {"mask": SVG_MASK_SECONDS * _CANVAS, "filter": SVG_SURFACE_SECONDS * _CANVAS,
+                    "clipPath": SVG_SURFACE_SECONDS * _CANVAS}
+
+
+class _Drawn(NamedTuple):
+    """What drawing an SVG makes (`_drawn`): elements besides its own, pattern tiles, and seconds of CairoSVG's time."""
+
+    copies: int
+    tiles: int
+    seconds: float
+
+
+def _drawn(root: Any) -> _Drawn:
+    """What drawing the SVG element `root` makes: how many elements besides its own, how many tiles its patterns
+    are repeated in, and at most how long CairoSVG takes.
 
     Copies: an element draws itself and its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh
     copy of everything the element it references draws (SVG 2, 5.6 "The use element"); a reference to a
@@ -311,29 +371,62 @@ def _drawn(root: Any) -> tuple[int, int]:
     and WeasyPrint apply them, with cssselect2).
 
     Tiles: a reference to a `<pattern>` (SVG 1.1, 13.3 "Patterns") draws its content once (a copy) and repeats
-    it in `_pattern_tiles` tiles; tiles of a pattern inside a pattern's content count once per tile of the outer
-    one. Linear in the size of the file, without recursion; each count stops past its bound."""
+    it in `_pattern_tiles` tiles, at the scale the tree gives the element that references it (`_geometry`); tiles
+    of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
+    at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
+    fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
+    `_through`, never divided (an upper bound); the same for a pattern that takes its content from another.
+
+    Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each that paints the canvas
+    SVG_PAINT_SECONDS a pixel, one with `opacity` under 1 (attribute or `style`) SVG_SURFACE_SECONDS a pixel, each
+    reference to a mask, a filter or a clip path what `_APPLIED_SECONDS` says, and each `<image>`
+    SVG_PICTURE_SECONDS for each pixel of its `data:` picture (`_picture_seconds`); copies cost what they copy, and
+    what CairoSVG draws only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…)
+    costs nothing where it is.
+
+    Linear in the size of the file, without recursion; each count stops past its bound."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
+    names = [local_name(element) for element in elements]
     vertices = [_vertices(element) for element in elements]
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
-    markers = {i for i, element in enumerate(elements) if local_name(element) == "marker"}
-    patterns = {i for i, element in enumerate(elements) if local_name(element) == "pattern"}
-    scales, areas = _scales_and_areas(root, elements, index, patterns)
+    patterns = {i for i, name in enumerate(names) if name == "pattern"}
+    geometry = _geometry(root, elements, index, patterns)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
-    # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern)
-    parts = [[(index[child], 1, 0) for child in element if isinstance(child.tag, str)]
-             + [(by_id[name], 1, 0) for name in _linked(element) if name in by_id]
-             + [(part, max(vertices[i], 1) if part in markers else 1,
-                 _pattern_tiles(elements, by_id, part, scales[i], areas[i], tile_cap) if part in patterns else 0)
+
+    def through(i: int, part: int) -> float:
+        """How many times the tiles the tree counts for `part` (and all it holds) the element `i` draws it in: the
+        scale the tree gives what `part` holds over the one `i` draws it at, times the area `i` can cover over the
+        area the tree gives `part`; at least 1, at most `tile_cap`."""
+        scales, inner, own, areas, ports = geometry
+        if names[i] == "use":
+            fit = _fitted(elements[i], elements[part], ports[i])[0] if names[part] in _VIEWPORTS else 1.0
+            drawn, covered = scales[i] * own[part] * fit, areas[i]
+        else:  # a pattern drawing the content of the one its href names, in its own tile
+            drawn, covered = 1.0, _tile_area(elements[i]) or areas[i]
+        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else 1.0
+        return min(max(factor, 1.0), tile_cap) if not math.isnan(factor) else tile_cap
+
+    # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern, how many times the
+    # tiles the tree counts for it are drawn, seconds applying it costs besides drawing it: None for a part the tree
+    # holds where CairoSVG does not draw it, which is drawn only where it is referenced)
+    parts = [[(child, 1, 0, 1.0, None if names[i] == "defs" or names[child] in _NOT_DRAWN_IN_PLACE else 0.0)
+              for child in (index[node] for node in element if isinstance(node.tag, str))]
+             + [(part, 1, 0, through(i, part), 0.0)
+                for name in _linked(element) if (part := by_id.get(name)) is not None]
+             + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
+                 _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
+                 if part in patterns else 0, 1.0, _APPLIED_SECONDS.get(names[part], 0.0))
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
              for i, element in enumerate(elements)]
     cap = len(elements) + MAX_SVG_COPIES + 1
+    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2
     drawn = [0] * len(elements)
-    tiles = [0] * len(elements)
+    tiles = [0.0] * len(elements)
+    seconds = [0.0] * len(elements)
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
     while stack:
@@ -345,11 +438,51 @@ def _drawn(root: Any) -> tuple[int, int]:
         stack.pop()
         if state[i] == 1:
             state[i] = 2
-            counted = [(part, times, repeats) for part, times, repeats in parts[i] if state[part] == 2]
-            drawn[i] = min(1 + sum(drawn[part] * times for part, times, _ in counted), cap)
-            tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times
-                               for part, times, repeats in counted), tile_cap)
-    return max(drawn[0] - len(elements), 0), tiles[0]
+            counted = [edge for edge in parts[i] if state[edge[0]] == 2]
+            drawn[i] = min(1 + sum(drawn[part] * times for part, times, *_ in counted), cap)
+            tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times * factor
+                               for part, times, repeats, factor, _ in counted), tile_cap)
+            seconds[i] = min(_own_seconds(elements[i], names[i])
+                             + sum((seconds[part] + applied) * times for part, times, _, _, applied in counted
+                                   if applied is not None),
+                             seconds_cap)
+    return _Drawn(max(drawn[0] - len(elements), 0), int(tiles[0]), SVG_FIGURE_SECONDS + seconds[0])
+
+
+def _own_seconds(element: Any, name: str) -> float:
+    """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
+    holds or references (`_drawn`), in seconds."""
+    seconds = SVG_ELEMENT_SECONDS
+    if name in _PAINTED:
+        seconds += SVG_PAINT_SECONDS * _CANVAS
+        if name == "image":
+            seconds += _picture_seconds(element)
+    opacity = _declared(element, "opacity")
+    if opacity is not None:
+        try:
+            translucent = float(opacity) < 1
+        except ValueError:
+            translucent = True  # a value that cannot be read: taken to composite (an upper bound)
+        if translucent:
+            seconds += SVG_SURFACE_SECONDS * _CANVAS
+    return seconds
+
+
+def _picture_seconds(image: Any) -> float:
+    """What decoding the picture of an `<image>` costs CairoSVG each time it is drawn: SVG_PICTURE_SECONDS for each
+    pixel of a `data:` URL's PNG, JPEG, GIF or WebP picture that the slides draw (`drawable_picture`; the pixels read
+    from its header); 0 for anything else (the slides load nothing else: `slides._figure_resource`)."""
+    url = next((value for value in map(image.get, _HREFS) if value), "").strip()
+    if not url.startswith("data:"):
+        return 0.0
+    import urllib.request  # noqa: PLC0415 - only for a figure with a data: URL
+
+    try:
+        with urllib.request.urlopen(url) as response:  # noqa: S310 - a data: URL only, decoded in memory
+            data: bytes = response.read()
+    except (OSError, ValueError):
+        return 0.0
+    return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if drawable_picture(data) else 0.0
 
 
 #: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch).
@@ -358,9 +491,10 @@ _LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em
 _UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
           "ex": 8.0}
 _TRANSFORM = re.compile(r"(matrix|scale|translate|rotate|skewX|skewY)\s*\(([^)]*)\)")
-#: The area (in square user units) an SVG whose size cannot be read is taken to show: CSS's default size of a
-#: replaced element, 300 × 150.
-_DEFAULT_AREA = 300.0 * 150.0
+#: The size (in user units) an SVG whose size cannot be read is taken to show: CSS's default size of a replaced
+#: element, 300 × 150; and its area.
+_DEFAULT_SIZE = (300.0, 150.0)
+_DEFAULT_AREA = _DEFAULT_SIZE[0] * _DEFAULT_SIZE[1]
 
 
 def _length(value: str | None) -> tuple[float, bool] | None:
@@ -410,21 +544,110 @@ def _scale(transform: str | None) -> float:
     return scale if math.isfinite(scale) else 1.0
 
 
-def _scales_and_areas(root: Any, elements: list[Any], index: dict[Any, int],
-                      patterns: set[int]) -> tuple[list[float], list[float]]:
-    """For each element: how much the `transform`s of it and of the elements holding it (up to the pattern it is
-    drawn in, or the root) multiply areas; and the area its fills can cover, in the user units of that pattern
-    or root: the root's viewBox (or size), or the pattern's tile (an upper bound: whatever is outside is cut off)."""
-    scales = [1.0] * len(elements)
-    areas = [_area(root) or _DEFAULT_AREA] * len(elements)
+class _Geometry(NamedTuple):
+    """What each element of an SVG (by its number in document order) is drawn at, from the tree alone.
+
+    `scales`: how much the `transform`s of it and of the elements holding it, and the viewBox of each nested `<svg>`
+    or `<symbol>` holding it, multiply areas, up to the pattern it is drawn in (or the root); `inner`: the same for
+    what it holds (with its own viewBox); `own`: its own `transform`'s alone; `areas`: the area its fills can cover,
+    in the user units of that pattern or root (the root's viewBox or size, or the pattern's tile: an upper bound,
+    whatever is outside is cut off); `ports`: the width and height of the viewport its children's percentages are of.
+    """
+
+    scales: list[float]
+    inner: list[float]
+    own: list[float]
+    areas: list[float]
+    ports: list[tuple[float, float]]
+
+
+def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: set[int]) -> _Geometry:
+    """The `_Geometry` of `elements` (all of `root`'s, `index` their numbers), `patterns` the numbers of its
+    `<pattern>`s. Transforms are read as the renderers read them (`_declared`: a `style` declaration wins)."""
+    port = _view_box(root) or _plain_size(root) or _DEFAULT_SIZE
+    geometry = _Geometry([1.0] * len(elements), [1.0] * len(elements), [1.0] * len(elements),
+                         [_area(root) or _DEFAULT_AREA] * len(elements), [port] * len(elements))
+    scales, inner, own, areas, ports = geometry
     for i, element in enumerate(elements):
         parent = element.getparent()
         if i and parent is not None and parent in index:
             holder = index[parent]
             scales[i], areas[i] = (1.0, _tile_area(parent) or areas[holder]) if holder in patterns else \
-                (scales[holder], areas[holder])
-        scales[i] *= _scale(element.get("transform"))
-    return scales, areas
+                (inner[holder], areas[holder])
+            ports[i] = ports[holder]
+        own[i] = _scale(_declared(element, "transform"))
+        scales[i] *= own[i]
+        inner[i] = scales[i]
+        if i and local_name(element) in _VIEWPORTS:
+            fit, ports[i] = _fitted(element, element, ports[i])
+            inner[i] *= fit
+    return geometry
+
+
+#: The elements that map a viewBox onto a viewport of their own: a nested `<svg>`, and a `<symbol>` (drawn by `<use>`).
+_VIEWPORTS = ("svg", "symbol")
+
+
+def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, tuple[float, float]]:
+    """How much an `<svg>` or `<symbol>` `boxed` drawn at the `width` and `height` of `sized` (itself, or the `<use>`
+    that draws it; else its own; a percentage of `port`, the viewport around it; the default 100%) multiplies the
+    areas of what it holds, and the viewport that its content's percentages are of. With a viewBox that is
+    min(width / its width, height / its height)²: the least of what `preserveAspectRatio` gives (`meet`, the
+    default, takes the lesser scale; `slice` the greater; `none` one of each), so tiles are never undercounted;
+    without one, 1 (SVG 2, 8.2 "The viewBox attribute"; 5.6 "The use element")."""
+    width, height = (_resolved(sized, boxed, name, extent)
+                     for name, extent in zip(("width", "height"), port, strict=True))
+    box = _view_box(boxed)
+    if box is None:
+        return 1.0, (width, height)
+    return min(width / box[0], height / box[1]) ** 2, box
+
+
+def _resolved(sized: Any, boxed: Any, name: str, extent: float) -> float:
+    """The `width` or `height` (`name`) that `sized`, else `boxed`, declares, in user units: a percentage of
+    `extent`, and `extent` (100%, the default) if neither declares one that can be read; at least 0."""
+    length = _length(_declared(sized, name)) or _length(_declared(boxed, name)) or (1.0, True)
+    return max(length[0] * extent if length[1] else length[0], 0.0)
+
+
+def _view_box(element: Any) -> tuple[float, float] | None:
+    """The width and height of an element's `viewBox`, None if it has none that renderers use (four numbers, the
+    last two positive and finite)."""
+    box = _TRANSFORM_NUMBER.findall(element.get("viewBox") or "")
+    if len(box) != 4:
+        return None
+    width, height = float(box[2]), float(box[3])
+    return (width, height) if 0 < width < math.inf and 0 < height < math.inf else None
+
+
+def _plain_size(element: Any) -> tuple[float, float] | None:
+    """An element's `width` and `height` in user units, None unless both are positive lengths that are not
+    percentages."""
+    width, height = _length(element.get("width")), _length(element.get("height"))
+    if width and height and not width[1] and not height[1] and width[0] > 0 and height[0] > 0:
+        return width[0], height[0]
+    return None
+
+
+def _declared(element: Any, name: str) -> str | None:
+    """The presentation attribute `name` (`transform`, `width`, `opacity`) of an SVG element as CairoSVG and
+    WeasyPrint take it: the last declaration of it in the element's `style` attribute (escapes decoded, as tinycss2
+    reads them) wins over the attribute, as both renderers copy declarations onto attributes. Rules of a `<style>`
+    sheet are not read here."""
+    style = element.get("style")
+    if not style or (name not in style.lower() and "\\" not in style):
+        return element.get(name)  # type: ignore[no-any-return]
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for a style that may declare it
+
+    declared = [tinycss2.serialize(declaration.value).strip()
+                for declaration in sorted(tinycss2.parse_declaration_list(style), key=_importance)
+                if declaration.type == "declaration" and declaration.lower_name == name]
+    return declared[-1] if declared else element.get(name)  # type: ignore[no-any-return]
+
+
+def _importance(declaration: Any) -> bool:
+    """Sorts `!important` declarations after the others, which they win over."""
+    return bool(getattr(declaration, "important", False))
 
 
 def _pattern_attribute(elements: list[Any], by_id: dict[str, int], pattern: int, name: str) -> str | None:
@@ -520,7 +743,7 @@ def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
     """The qualified rules (tinycss2's) of the CSS style sheets `sheets`, also those inside at-rules such as
     `@media`, comments and whitespace skipped, as CairoSVG and WeasyPrint read them."""
     # imported only for a sheet that may matter; tinycss2 and cssselect2 are CairoSVG's and WeasyPrint's own
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # noqa: PLC0415
 
     pending = [rule for text in sheets for rule in tinycss2.parse_stylesheet(text, skip_comments=True,
                                                                              skip_whitespace=True)]

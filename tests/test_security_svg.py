@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -187,9 +188,11 @@ def picture_bomb(side: int, levels: int) -> bytes:
 @pytest.mark.parametrize("figure", [opacity_bomb(3), picture_bomb(3000, 1)], ids=["V2-opacity", "V1-picture"])
 def test_cairosvg_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    figure: bytes) -> None:
-    """Figures `check` accepts (under the copy bound) that CairoSVG draws for hours: stopped at the bound,
-    lowered here to 1 s (the old code drew them for about 3 s and wrote the deck)."""
+    """Defence in depth: figures CairoSVG draws for hours (under the copy bound), were `check`'s estimate of their
+    cost lifted, are stopped at the bound, lowered here to 1 s (before the child, they were drawn for about 3 s and
+    the deck written)."""
     monkeypatch.setattr(slides, "MAX_FIGURE_SECONDS", 1, raising=False)
+    monkeypatch.setattr(media, "MAX_SVG_DRAWING_SECONDS", math.inf)
     record = record_with(tmp_path, figure)
     assert media.svg_drawing_problem(figure) is None
     lines = fails_with(record, "course/media/cues.svg:1: this figure cannot be drawn on a slide: CairoSVG took more "
