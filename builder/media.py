@@ -332,9 +332,16 @@ SVG_PAINT_SECONDS = 0.5e-9
 SVG_SURFACE_SECONDS = 2.5e-9
 #: Each pixel of the canvas an element with a `mask` composites: 34 to 40 ms each, however small what is masked.
 SVG_MASK_SECONDS = 16e-9
-#: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes again for each copy:
-#: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s (51 ns).
+#: Each pixel of the canvas an element filled or stroked with a `<pattern>` paints from it: 4.5 to 12 ms for a
+#: full-canvas rectangle, by the size of the tiles (a gradient costs no more than a colour).
+SVG_PATTERN_SECONDS = 4e-9
+#: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes (and resamples) again for
+#: each copy: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s
+#: (51 ns), each drawn over the canvas; the same PNG in a box of a hundredth of the canvas 0.11 s.
 SVG_PICTURE_SECONDS = 50e-9
+#: Each pixel of the canvas a picture paints, instead of SVG_PAINT_SECONDS: a 100-pixel PNG drawn over the canvas
+#: took 20 ms a copy, a 1,000-pixel one 47 ms (12 of them decoding it).
+SVG_PICTURE_PAINT_SECONDS = 14e-9
 #: The most seconds an SVG's estimated cost may reach (`svg_drawing_seconds`): 6 s on a machine three times slower
 #: than the one measured, under the slides' 10 s bound for one figure (`slides.MAX_FIGURE_SECONDS`). A diagram of
 #: 300 shapes is estimated at 0.5 s; 1,300 shapes, or a figure of 250 groups with opacity, reach it.
@@ -348,7 +355,7 @@ _NOT_DRAWN_IN_PLACE = frozenset({"clipPath", "filter", "linearGradient", "marker
                                  "symbol"})
 #: What applying a referenced element costs besides drawing it, by its kind.
 _APPLIED_SECONDS = {"mask": SVG_MASK_SECONDS * _CANVAS, "filter": SVG_SURFACE_SECONDS * _CANVAS,
-                    "clipPath": SVG_SURFACE_SECONDS * _CANVAS}
+                    "clipPath": SVG_SURFACE_SECONDS * _CANVAS, "pattern": SVG_PATTERN_SECONDS * _CANVAS}
 
 
 class _Drawn(NamedTuple):
@@ -377,10 +384,12 @@ def _drawn(root: Any) -> _Drawn:
     fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
     `_through`, never divided (an upper bound); the same for a pattern that takes its content from another.
 
-    Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each that paints the canvas
-    SVG_PAINT_SECONDS a pixel, one with `opacity` under 1 (attribute or `style`) SVG_SURFACE_SECONDS a pixel, each
-    reference to a mask, a filter or a clip path what `_APPLIED_SECONDS` says, and each `<image>`
-    SVG_PICTURE_SECONDS for each pixel of its `data:` picture (`_picture_seconds`); copies cost what they copy, and
+    Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each shape or text
+    SVG_PAINT_SECONDS for each pixel of the canvas it paints (`_painted_pixels`: where the tree holds it, its box if
+    that is simply known, else the whole canvas; what a reference draws, the whole canvas), one with `opacity` under
+    1 (attribute or `style`) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a filter, a clip
+    path or a pattern what `_APPLIED_SECONDS` says, and each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints
+    and SVG_PICTURE_SECONDS for each pixel of its `data:` picture (`_picture_seconds`); copies cost what they copy, and
     what CairoSVG draws only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…)
     costs nothing where it is.
 
@@ -412,21 +421,23 @@ def _drawn(root: Any) -> _Drawn:
 
     # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern, how many times the
     # tiles the tree counts for it are drawn, seconds applying it costs besides drawing it: None for a part the tree
-    # holds where CairoSVG does not draw it, which is drawn only where it is referenced)
-    parts = [[(child, 1, 0, 1.0, None if names[i] == "defs" or names[child] in _NOT_DRAWN_IN_PLACE else 0.0)
+    # holds where CairoSVG does not draw it, which is drawn only where it is referenced; whether the tree holds it)
+    parts = [[(child, 1, 0, 1.0, None if names[i] == "defs" or names[child] in _NOT_DRAWN_IN_PLACE else 0.0, True)
               for child in (index[node] for node in element if isinstance(node.tag, str))]
-             + [(part, 1, 0, through(i, part), 0.0)
+             + [(part, 1, 0, through(i, part), 0.0, False)
                 for name in _linked(element) if (part := by_id.get(name)) is not None]
              + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
                  _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
-                 if part in patterns else 0, 1.0, _APPLIED_SECONDS.get(names[part], 0.0))
+                 if part in patterns else 0, 1.0, _APPLIED_SECONDS.get(names[part], 0.0), False)
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
              for i, element in enumerate(elements)]
+    painted = _painted_pixels(root, elements, index, names, geometry)
     cap = len(elements) + MAX_SVG_COPIES + 1
     seconds_cap = MAX_SVG_DRAWING_SECONDS * 2
     drawn = [0] * len(elements)
     tiles = [0.0] * len(elements)
-    seconds = [0.0] * len(elements)
+    seconds = [0.0] * len(elements)  # drawn where the tree holds it
+    anywhere = [0.0] * len(elements)  # drawn anywhere, at any scale: each shape paints the canvas
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
     while stack:
@@ -441,22 +452,26 @@ def _drawn(root: Any) -> _Drawn:
             counted = [edge for edge in parts[i] if state[edge[0]] == 2]
             drawn[i] = min(1 + sum(drawn[part] * times for part, times, *_ in counted), cap)
             tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times * factor
-                               for part, times, repeats, factor, _ in counted), tile_cap)
-            seconds[i] = min(_own_seconds(elements[i], names[i])
-                             + sum((seconds[part] + applied) * times for part, times, _, _, applied in counted
-                                   if applied is not None),
-                             seconds_cap)
+                               for part, times, repeats, factor, *_ in counted), tile_cap)
+            drawn_here = [(part, times, applied, tree) for part, times, _, _, applied, tree in counted
+                          if applied is not None]
+            anywhere[i] = min(_own_seconds(elements[i], names[i], _CANVAS)
+                              + sum((anywhere[part] + applied) * times for part, times, applied, _ in drawn_here),
+                              seconds_cap)
+            seconds[i] = min(_own_seconds(elements[i], names[i], painted[i])
+                             + sum(((seconds if tree else anywhere)[part] + applied) * times
+                                   for part, times, applied, tree in drawn_here), seconds_cap)
     return _Drawn(max(drawn[0] - len(elements), 0), int(tiles[0]), SVG_FIGURE_SECONDS + seconds[0])
 
 
-def _own_seconds(element: Any, name: str) -> float:
+def _own_seconds(element: Any, name: str, pixels: float) -> float:
     """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
-    holds or references (`_drawn`), in seconds."""
+    holds or references (`_drawn`), in seconds, if it paints at most `pixels` of the canvas."""
     seconds = SVG_ELEMENT_SECONDS
-    if name in _PAINTED:
-        seconds += SVG_PAINT_SECONDS * _CANVAS
-        if name == "image":
-            seconds += _picture_seconds(element)
+    if name == "image":
+        seconds += SVG_PICTURE_PAINT_SECONDS * pixels + _picture_seconds(element)
+    elif name in _PAINTED:
+        seconds += SVG_PAINT_SECONDS * pixels
     opacity = _declared(element, "opacity")
     if opacity is not None:
         try:
@@ -466,6 +481,45 @@ def _own_seconds(element: Any, name: str) -> float:
         if translucent:
             seconds += SVG_SURFACE_SECONDS * _CANVAS
     return seconds
+
+
+def _painted_pixels(root: Any, elements: list[Any], index: dict[Any, int], names: list[str],
+                    geometry: _Geometry) -> list[float]:
+    """At most how many pixels of the canvas (of SVG_PIXELS across) each element paints where the tree holds it: a
+    `<rect>`, `<image>`, `<circle>` or `<ellipse>` whose size is given in plain numbers, its box widened on each side
+    by half the `stroke-width` it takes (its own or its holders'; 1 by default), at the scale the tree gives it
+    (`_geometry`: an area of the root's viewBox is a share of the canvas); the whole canvas for any other, and for
+    all of them if a `<style>` sheet may set a size or a stroke, or the root's viewBox is sliced (drawn larger than
+    the canvas)."""
+    pixels = [float(_CANVAS)] * len(elements)
+    if "style" in names or "slice" in (root.get("preserveAspectRatio") or ""):
+        return pixels
+    strokes = [1.0] * len(elements)
+    for i, element in enumerate(elements):
+        parent = index.get(element.getparent()) if i else None
+        declared = _declared(element, "stroke-width")
+        width = _length(declared) if declared is not None else None
+        strokes[i] = (math.inf if width is None or width[1] else abs(width[0])) if declared is not None else \
+            strokes[parent] if parent is not None else 1.0
+        box = _box(element, names[i])
+        if box is not None and math.isfinite(strokes[i]):
+            area = (box[0] + strokes[i]) * (box[1] + strokes[i]) * geometry.scales[i] / geometry.areas[i] * _CANVAS
+            pixels[i] = min(area, _CANVAS) if math.isfinite(area) else float(_CANVAS)
+    return pixels
+
+
+def _box(element: Any, name: str) -> tuple[float, float] | None:
+    """The width and height of a `<rect>` or `<image>`, or the box of a `<circle>` or `<ellipse>`, in its user
+    units, if they are plain numbers (no percentage); None for any other element or value."""
+    sizes = {"rect": ("width", "height"), "image": ("width", "height"), "circle": ("r", "r"),
+             "ellipse": ("rx", "ry")}.get(name)
+    if sizes is None:
+        return None
+    lengths = [_length(element.get(size)) for size in sizes]
+    if not all(length and not length[1] for length in lengths):
+        return None
+    width, height = (abs(length[0]) * (1 if name in ("rect", "image") else 2) for length in lengths if length)
+    return width, height
 
 
 def _picture_seconds(image: Any) -> float:
