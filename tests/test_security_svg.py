@@ -380,3 +380,14 @@ CANVAS = media.SVG_PIXELS ** 2
 def test_the_estimate_counts_each_copy_of_what_costs(figure: bytes, least: float, most: float) -> None:
     seconds = media.svg_drawing_seconds(etree.fromstring(figure))
     assert least < seconds < most, (seconds, least)
+
+
+def test_text_is_counted_by_its_characters() -> None:
+    """CairoSVG lays out each character (50,000 took 2.6 s): a long text, or copies of a shorter one, are refused."""
+    text = f'<text y="50" font-size="1">{"x" * 5_000}<tspan>{"y" * 1_000}</tspan>{"z" * 1_000}</text>'
+    once = f"{XLINK_SVG}{text}</svg>".encode()
+    assert 7_000 * media.SVG_CHARACTER_SECONDS < media.svg_drawing_seconds(etree.fromstring(once)) < 0.6
+    assert media.svg_drawing_problem(once) is None
+    copied = (f'{XLINK_SVG}<defs><g id="t">{text}</g></defs>' + '<use xlink:href="#t"/>' * 10 + "</svg>").encode()
+    problem = media.svg_drawing_problem(copied)
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
