@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -392,9 +392,9 @@ def _drawn(root: Any) -> _Drawn:
     Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each shape or text
     SVG_PAINT_SECONDS for each pixel of the canvas it paints (`_painted_pixels`: where the tree holds it, its box if
     that is simply known, else the whole canvas; what a reference draws, the whole canvas), one with `opacity` under
-    1 (attribute or `style`) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a filter, a clip
-    path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and each
-    `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
+    1 (attribute, `style` or a sheet's rule) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a
+    filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
+    each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
     picture (`_picture_seconds`); copies cost what they copy, and what CairoSVG draws only where it is referenced
     (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
@@ -407,7 +407,8 @@ def _drawn(root: Any) -> _Drawn:
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
-    geometry = _geometry(root, elements, index, patterns)
+    declared_by_sheets = _sheet_declarations(root, elements, index)
+    geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
 
@@ -460,35 +461,43 @@ def _drawn(root: Any) -> _Drawn:
                                for part, times, repeats, factor, *_ in counted), tile_cap)
             drawn_here = [(part, times, applied, tree) for part, times, _, _, applied, tree in counted
                           if applied is not None]
-            anywhere[i] = min(_own_seconds(elements[i], names[i], _CANVAS)
-                              + sum((anywhere[part] + applied) * times for part, times, applied, _ in drawn_here),
-                              seconds_cap)
-            seconds[i] = min(_own_seconds(elements[i], names[i], painted[i])
-                             + sum(((seconds if tree else anywhere)[part] + applied) * times
+            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i],
+                                                  [value for name, value in declared_by_sheets.get(i, ())
+                                                   if name == "opacity"])
+            anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
+                                                 for part, times, applied, _ in drawn_here), seconds_cap)
+            seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
     return _Drawn(max(drawn[0] - len(elements), 0), int(tiles[0]), SVG_FIGURE_SECONDS + seconds[0])
 
 
-def _own_seconds(element: Any, name: str, pixels: float) -> float:
+def _own_seconds(element: Any, name: str, pixels: float, opacities: list[str]) -> tuple[float, float]:
     """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
-    holds or references (`_drawn`), in seconds, if it paints at most `pixels` of the canvas."""
-    seconds = SVG_ELEMENT_SECONDS
+    holds or references (`_drawn`), in seconds: if it paints the whole canvas, and if it paints at most `pixels` of
+    it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of them may win)."""
+    seconds, rate = SVG_ELEMENT_SECONDS, 0.0
     if name == "image":
-        seconds += SVG_PICTURE_PAINT_SECONDS * pixels + _picture_seconds(element)
+        rate = SVG_PICTURE_PAINT_SECONDS
+        seconds += _picture_seconds(element)
     elif name in _PAINTED:
-        seconds += SVG_PAINT_SECONDS * pixels
+        rate = SVG_PAINT_SECONDS
         if name in _TEXT:
             characters = len(element.text or "") + sum(len(child.tail or "") for child in element)
             seconds += SVG_CHARACTER_SECONDS * characters
-    opacity = _declared(element, "opacity")
-    if opacity is not None:
-        try:
-            translucent = float(opacity) < 1
-        except ValueError:
-            translucent = True  # a value that cannot be read: taken to composite (an upper bound)
-        if translucent:
-            seconds += SVG_SURFACE_SECONDS * _CANVAS
-    return seconds
+    if any(map(_translucent, [_declared(element, "opacity"), *opacities])):
+        seconds += SVG_SURFACE_SECONDS * _CANVAS
+    return seconds + rate * _CANVAS, seconds + rate * pixels
+
+
+def _translucent(opacity: str | None) -> bool:
+    """Whether an `opacity` makes CairoSVG composite what it is set on: under 1, or a value that cannot be read (an
+    upper bound); not if there is none."""
+    if opacity is None:
+        return False
+    try:
+        return float(opacity) < 1
+    except ValueError:
+        return True
 
 
 def _painted_pixels(root: Any, elements: list[Any], index: dict[Any, int], names: list[str],
@@ -623,9 +632,11 @@ class _Geometry(NamedTuple):
     ports: list[tuple[float, float]]
 
 
-def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: set[int]) -> _Geometry:
+def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: set[int],
+              declared_by_sheets: dict[int, list[tuple[str, str]]]) -> _Geometry:
     """The `_Geometry` of `elements` (all of `root`'s, `index` their numbers), `patterns` the numbers of its
-    `<pattern>`s. Transforms are read as the renderers read them (`_declared`: a `style` declaration wins)."""
+    `<pattern>`s. Transforms are read as the renderers read them (`_declared`: a `style` declaration wins); of those
+    `<style>` sheets' rules set (`declared_by_sheets`: any may win), the one that shrinks most is taken."""
     port = _view_box(root) or _plain_size(root) or _DEFAULT_SIZE
     geometry = _Geometry([1.0] * len(elements), [1.0] * len(elements), [1.0] * len(elements),
                          [_area(root) or _DEFAULT_AREA] * len(elements), [port] * len(elements))
@@ -637,7 +648,8 @@ def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: s
             scales[i], areas[i] = (1.0, _tile_area(parent) or areas[holder]) if holder in patterns else \
                 (inner[holder], areas[holder])
             ports[i] = ports[holder]
-        own[i] = _scale(_declared(element, "transform"))
+        own[i] = min([_scale(_declared(element, "transform"))]
+                     + [_scale(value) for name, value in declared_by_sheets.get(i, ()) if name == "transform"])
         scales[i] *= own[i]
         inner[i] = scales[i]
         if i and local_name(element) in _VIEWPORTS:
@@ -656,13 +668,14 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
     areas of what it holds, and the viewport that its content's percentages are of. With a viewBox that is
     min(width / its width, height / its height)²: the least of what `preserveAspectRatio` gives (`meet`, the
     default, takes the lesser scale; `slice` the greater; `none` one of each), so tiles are never undercounted;
-    without one, 1 (SVG 2, 8.2 "The viewBox attribute"; 5.6 "The use element")."""
+    without one, 1, and 1 for a width or height of 0, which draws nothing (SVG 2, 8.2 "The viewBox attribute"; 5.6
+    "The use element")."""
     width, height = (_resolved(sized, boxed, name, extent)
                      for name, extent in zip(("width", "height"), port, strict=True))
     box = _view_box(boxed)
     if box is None:
         return 1.0, (width, height)
-    return min(width / box[0], height / box[1]) ** 2, box
+    return min(width / box[0], height / box[1]) ** 2 or 1.0, box
 
 
 def _resolved(sized: Any, boxed: Any, name: str, extent: float) -> float:
@@ -699,17 +712,29 @@ def _declared(element: Any, name: str) -> str | None:
     style = element.get("style")
     if not style or (name not in style.lower() and "\\" not in style):
         return element.get(name)  # type: ignore[no-any-return]
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for a style that may declare it
-
-    declared = [tinycss2.serialize(declaration.value).strip()
-                for declaration in sorted(tinycss2.parse_declaration_list(style), key=_importance)
-                if declaration.type == "declaration" and declaration.lower_name == name]
-    return declared[-1] if declared else element.get(name)  # type: ignore[no-any-return]
+    declared = _style_declarations(style).get(name)
+    return declared if declared is not None else element.get(name)
 
 
-def _importance(declaration: Any) -> bool:
-    """Sorts `!important` declarations after the others, which they win over."""
-    return bool(getattr(declaration, "important", False))
+#: What a `style` attribute may hold that makes it more than `name: value` pairs split at `;` and `:` (escapes,
+#: comments, strings, `!important`, blocks, a URL or function whose text may hold `;` or `:`, a CSS name that is not
+#: plain letters, digits and `-`).
+_CSS_SYNTAX = re.compile(r"[\\/\"'!{}\[\]@]|url\(|\([^)]*[;:]")
+
+
+@functools.lru_cache(maxsize=256)
+def _style_declarations(style: str) -> dict[str, str]:
+    """The declarations of a `style` attribute by their lower-case names, as CairoSVG reads them (tinycss2; the last
+    of a name wins, and an `!important` one over any other). Drawing programs give many elements the same `style`."""
+    if not _CSS_SYNTAX.search(style):  # `fill:#fff;stroke-width:0.26`: what tinycss2 reads it as, without it
+        pairs = (declaration.partition(":") for declaration in style.split(";"))
+        return {name.strip().lower(): value.strip() for name, colon, value in pairs if colon and name.strip()}
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for a style that may declare one
+
+    declarations = [declaration for declaration in tinycss2.parse_declaration_list(style)
+                    if declaration.type == "declaration"]
+    return {declaration.lower_name: tinycss2.serialize(declaration.value).strip()
+            for declaration in sorted(declarations, key=lambda declaration: bool(declaration.important))}
 
 
 def _pattern_attribute(elements: list[Any], by_id: dict[str, int], pattern: int, name: str) -> str | None:
@@ -768,37 +793,67 @@ def _vertices(element: Any) -> int:
     return count
 
 
-#: The most (rule with a reference, element) pairs whose match is tested; past that, every such rule is taken
-#: to match every element (an upper bound), so that testing does not take long itself.
+#: What `_sheet_matches` finds in a rule: an id, or a declaration.
+_Found = TypeVar("_Found")
+#: The most (rule that matters, element) pairs whose match is tested; past that, every such rule is taken to match
+#: every element (an upper bound), so that testing does not take long itself.
 _MAX_SHEET_TESTS = 1_000_000
 
 
 def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
     """The ids each element (by its number in `elements`) references through the rules of the SVG's `<style>`
-    sheets (`.k{mask:url(#m)}`), also rules inside at-rules such as `@media`, read as tinycss2 reads them (escapes
-    such as `u\\72l(` decoded; `_css_references`). A rule whose selector does not parse matches nothing
-    (renderers skip it too)."""
+    sheets (`.k{mask:url(#m)}`), read as tinycss2 reads them (escapes such as `u\\72l(` decoded; `_css_references`;
+    `_sheet_matches`)."""
+    ids = {element.get("id") for element in elements}
+    return _sheet_matches(root, elements, index, lambda text: "#" in text or "\\" in text,
+                          lambda rule: [name for name in _css_references(rule.content) if name in ids])
+
+
+#: The properties a `<style>` sheet's rules may set that the counts read (`_sheet_declarations`).
+_SHEET_PROPERTIES = ("transform", "opacity")
+
+
+def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[tuple[str, str]]]:
+    """The `transform` and `opacity` declarations (name, value) the rules of the SVG's `<style>` sheets give each
+    element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
+    def declarations(rule: Any) -> list[tuple[str, str]]:
+        import tinycss2  # noqa: PLC0415 - imported by style_rules already
+
+        return [(declaration.lower_name, tinycss2.serialize(declaration.value).strip())
+                for declaration in tinycss2.parse_declaration_list(rule.content)
+                if declaration.type == "declaration" and declaration.lower_name in _SHEET_PROPERTIES]
+
+    return _sheet_matches(root, elements, index,
+                          lambda text: "\\" in text or any(name in text.lower() for name in _SHEET_PROPERTIES),
+                          declarations)
+
+
+def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_hold: Callable[[str], bool],
+                   found_in: Callable[[Any], list[_Found]]) -> dict[int, list[_Found]]:
+    """What the rules of the SVG's `<style>` sheets give each element (by its number in `elements`): `found_in(rule)`
+    for each rule whose selectors match it (as CairoSVG and WeasyPrint apply them, with cssselect2), also rules
+    inside at-rules such as `@media`. Only sheets whose text `may_hold` something are read; a rule whose selector
+    does not parse matches nothing (renderers skip it too); past _MAX_SHEET_TESTS, every rule is taken to match
+    every element (an upper bound)."""
     texts = [text for element in elements if local_name(element) == "style"
-             for text in ["".join(element.itertext())] if "#" in text or "\\" in text]
+             for text in ["".join(element.itertext())] if may_hold(text)]
     if not texts:
-        return {}  # no sheet can name an id: the common case, without importing tinycss2
-    # imported only for the rare figure whose sheet may reference; they are CairoSVG's own (a core dependency)
+        return {}  # the common case, without importing tinycss2
+    # imported only for the rare figure whose sheet may matter; they are CairoSVG's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    ids = {element.get("id") for element in elements}
-    rules = [(rule.prelude, names) for rule in style_rules(texts)
-             if (names := [name for name in _css_references(rule.content) if name in ids])]
-    found: dict[int, list[str]] = {}
+    rules = [(rule.prelude, found) for rule in style_rules(texts) if (found := found_in(rule))]
+    matches: dict[int, list[_Found]] = {}
     if len(rules) * len(elements) > _MAX_SHEET_TESTS:
-        every = [name for _, names in rules for name in names]
+        every = [item for _, found in rules for item in found]
         return {i: every for i in range(len(elements))}
     matcher, _ = selector_matcher(rules)
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
         if i is not None:
-            for *_, names in matcher.match(wrapper):
-                found.setdefault(i, []).extend(names)
-    return found
+            for *_, found in matcher.match(wrapper):
+                matches.setdefault(i, []).extend(found)
+    return matches
 
 
 def style_rules(sheets: Iterable[str]) -> Iterator[Any]:

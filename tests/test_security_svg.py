@@ -391,3 +391,15 @@ def test_text_is_counted_by_its_characters() -> None:
     copied = (f'{XLINK_SVG}<defs><g id="t">{text}</g></defs>' + '<use xlink:href="#t"/>' * 10 + "</svg>").encode()
     problem = media.svg_drawing_problem(copied)
     assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
+
+
+def test_a_style_sheet_rule_that_shrinks_or_adds_opacity_is_counted() -> None:
+    """CairoSVG and WeasyPrint apply a `<style>` rule's `transform` and `opacity` as attributes: V4 and V2 written as
+    rules. Of rules that may both match, the worst is taken."""
+    shrunk = v4_use_figure("1").replace(b"<defs>", b"<style>.s{transform:scale(0.001)} use{transform:scale(2)}</style>"
+                                                   b"<defs>").replace(b"<use ", b'<use class="s" ')
+    assert media.svg_tiles(etree.fromstring(shrunk)) == media.MAX_SVG_TILES + 1
+    plain = v2_figure(3).replace(b' opacity="0.5"', b"")
+    translucent = plain.replace(b"<defs>", b"<style>@media all{#g0{op\\61 city:.5}}</style><defs>")
+    seconds = [media.svg_drawing_seconds(etree.fromstring(figure)) for figure in (plain, translucent)]
+    assert seconds[1] - seconds[0] > 100 * media.SVG_SURFACE_SECONDS * CANVAS, seconds
