@@ -347,7 +347,8 @@ SVG_PICTURE_SECONDS = 50e-9
 SVG_PICTURE_PAINT_SECONDS = 14e-9
 #: The most seconds an SVG's estimated cost may reach (`svg_drawing_seconds`): 6 s on a machine three times slower
 #: than the one measured, under the slides' 10 s bound for one figure (`slides.MAX_FIGURE_SECONDS`). A diagram of
-#: 300 shapes is estimated at 0.5 s; 1,300 shapes, or a figure of 250 groups with opacity, reach it.
+#: 300 shapes (circles, labels and arrows) is estimated at 0.5 s (0.2 to 0.3 s measured), one of 900 at 1.2 s (0.4
+#: to 0.7 s); about 1,200 paths or texts, or 250 groups with opacity, reach it.
 MAX_SVG_DRAWING_SECONDS = 2.0
 #: The elements that paint something (a shape, text or a picture).
 _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
@@ -387,7 +388,7 @@ def _drawn(root: Any) -> _Drawn:
     of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
     at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
     fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
-    `_through`, never divided (an upper bound); the same for a pattern that takes its content from another.
+    `through`, never divided (an upper bound); the same for a pattern that takes its content from another.
 
     Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each shape or text
     SVG_PAINT_SECONDS for each pixel of the canvas it paints (`_painted_pixels`: where the tree holds it, its box if
