@@ -388,7 +388,9 @@ def _drawn(root: Any) -> _Drawn:
     of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
     at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
     fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
-    `through`, never divided (an upper bound); the same for a pattern that takes its content from another.
+    `through`, never divided (an upper bound); the same for a pattern that takes its content from another, and
+    for a marker, drawn at its `markerWidth` and `markerHeight` times the stroke width of what it is drawn on
+    (`_stroke_widths`; one that cannot be read counts as countless tiles).
 
     Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each shape or text
     SVG_PAINT_SECONDS for each pixel of the canvas it paints (`_painted_pixels`: where the tree holds it, its box if
@@ -410,6 +412,7 @@ def _drawn(root: Any) -> _Drawn:
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
     declared_by_sheets = _sheet_declarations(root, elements, index)
     geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
+    strokes = _stroke_widths(elements, index, declared_by_sheets)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
 
@@ -421,6 +424,12 @@ def _drawn(root: Any) -> _Drawn:
         if names[i] == "use":
             fit = _fitted(elements[i], elements[part], ports[i])[0] if names[part] in _VIEWPORTS else 1.0
             drawn, covered = scales[i] * own[part] * fit, areas[i]
+        elif names[part] == "marker":  # drawn at each vertex of `i`, in units of its stroke width by default
+            stroke = 1.0 if elements[part].get("markerUnits") == "userSpaceOnUse" else strokes[i]
+            if stroke is None:
+                return tile_cap  # a stroke width that cannot be read: the worst is taken
+            drawn, covered = scales[i] * own[part] * stroke ** 2 * _fitted(elements[part], elements[part],
+                                                                           ports[part])[0], areas[i]
         else:  # a pattern drawing the content of the one its href names, in its own tile
             drawn, covered = 1.0, _tile_area(elements[i]) or areas[i]
         factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else 1.0
@@ -435,10 +444,11 @@ def _drawn(root: Any) -> _Drawn:
                 for name in _linked(element) if (part := by_id.get(name)) is not None]
              + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
                  _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
-                 if part in patterns else 0, 1.0, _APPLIED_SECONDS.get(names[part], 0.0), False)
+                 if part in patterns else 0, through(i, part) if names[part] == "marker" else 1.0,
+                 _APPLIED_SECONDS.get(names[part], 0.0), False)
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
              for i, element in enumerate(elements)]
-    painted = _painted_pixels(root, elements, index, names, geometry)
+    painted = _painted_pixels(root, elements, names, geometry, strokes)
     cap = len(elements) + MAX_SVG_COPIES + 1
     seconds_cap = MAX_SVG_DRAWING_SECONDS * 2
     drawn = [0] * len(elements)
@@ -469,7 +479,8 @@ def _drawn(root: Any) -> _Drawn:
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
             seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
-    return _Drawn(max(drawn[0] - len(elements), 0), int(tiles[0]), SVG_FIGURE_SECONDS + seconds[0])
+    # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
+    return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
 
 
 def _own_seconds(element: Any, name: str, pixels: float, opacities: list[str]) -> tuple[float, float]:
@@ -501,29 +512,42 @@ def _translucent(opacity: str | None) -> bool:
         return True
 
 
-def _painted_pixels(root: Any, elements: list[Any], index: dict[Any, int], names: list[str],
-                    geometry: _Geometry) -> list[float]:
+def _painted_pixels(root: Any, elements: list[Any], names: list[str], geometry: _Geometry,
+                    strokes: list[float | None]) -> list[float]:
     """At most how many pixels of the canvas (of SVG_PIXELS across) each element paints where the tree holds it: a
     `<rect>`, `<image>`, `<circle>` or `<ellipse>` whose size is given in plain numbers, its box widened on each side
-    by half the `stroke-width` it takes (its own or its holders'; 1 by default), at the scale the tree gives it
+    by half the `stroke-width` it takes (`strokes`: `_stroke_widths`), at the scale the tree gives it
     (`_geometry`: an area of the root's viewBox is a share of the canvas); the whole canvas for any other, and for
     all of them if a `<style>` sheet may set a size or a stroke, or the root's viewBox is sliced (drawn larger than
     the canvas)."""
-    pixels = [float(_CANVAS)] * len(elements)
+    pixels = [float(_CANVAS)] * len(names)
     if "style" in names or "slice" in (root.get("preserveAspectRatio") or ""):
         return pixels
-    strokes = [1.0] * len(elements)
-    for i, element in enumerate(elements):
-        parent = index.get(element.getparent()) if i else None
-        declared = _declared(element, "stroke-width")
-        width = _length(declared) if declared is not None else None
-        strokes[i] = (math.inf if width is None or width[1] else abs(width[0])) if declared is not None else \
-            strokes[parent] if parent is not None else 1.0
-        box = _box(element, names[i])
-        if box is not None and math.isfinite(strokes[i]):
-            area = (box[0] + strokes[i]) * (box[1] + strokes[i]) * geometry.scales[i] / geometry.areas[i] * _CANVAS
+    for i, name in enumerate(names):
+        box = _box(elements[i], name)
+        stroke = strokes[i]
+        if box is not None and stroke is not None:
+            area = (box[0] + stroke) * (box[1] + stroke) * geometry.scales[i] / geometry.areas[i] * _CANVAS
             pixels[i] = min(area, _CANVAS) if math.isfinite(area) else float(_CANVAS)
     return pixels
+
+
+def _stroke_widths(elements: list[Any], index: dict[Any, int],
+                   declared_by_sheets: dict[int, list[tuple[str, str]]]) -> list[float | None]:
+    """The `stroke-width` each element takes, in user units: its own (attribute or `style`; of those `<style>`
+    sheets' rules set, the least), else its holder's, else 1 (the default); None for one that cannot be read or is a
+    percentage (of the viewport's diagonal)."""
+    strokes: list[float | None] = [1.0] * len(elements)
+    for i, element in enumerate(elements):
+        declared = [value for value in [_declared(element, "stroke-width")] if value is not None] + \
+            [value for name, value in declared_by_sheets.get(i, ()) if name == "stroke-width"]
+        if declared:
+            widths = [_length(value) for value in declared]
+            strokes[i] = min(abs(width[0]) for width in widths if width) \
+                if all(width and not width[1] for width in widths) else None
+        elif i:
+            strokes[i] = strokes[index[element.getparent()]]
+    return strokes
 
 
 def _box(element: Any, name: str) -> tuple[float, float] | None:
@@ -659,8 +683,9 @@ def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: s
     return geometry
 
 
-#: The elements that map a viewBox onto a viewport of their own: a nested `<svg>`, and a `<symbol>` (drawn by `<use>`).
-_VIEWPORTS = ("svg", "symbol")
+#: The elements that map a viewBox onto a viewport of their own: a nested `<svg>`, a `<symbol>` (drawn by `<use>`),
+#: a `<marker>` (onto its `markerWidth` and `markerHeight`).
+_VIEWPORTS = ("svg", "symbol", "marker")
 
 
 def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, tuple[float, float]]:
@@ -671,8 +696,12 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
     default, takes the lesser scale; `slice` the greater; `none` one of each), so tiles are never undercounted;
     without one, 1, and 1 for a width or height of 0, which draws nothing (SVG 2, 8.2 "The viewBox attribute"; 5.6
     "The use element")."""
-    width, height = (_resolved(sized, boxed, name, extent)
-                     for name, extent in zip(("width", "height"), port, strict=True))
+    if local_name(boxed) == "marker":  # 3 by default (SVG 2, 13.7.2), in the units of what it is drawn at
+        width, height = (length[0] if (length := _length(boxed.get(name))) and not length[1] else 3.0
+                         for name in ("markerWidth", "markerHeight"))
+    else:
+        width, height = (_resolved(sized, boxed, name, extent)
+                         for name, extent in zip(("width", "height"), port, strict=True))
     box = _view_box(boxed)
     if box is None:
         return 1.0, (width, height)
@@ -811,12 +840,12 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
 
 
 #: The properties a `<style>` sheet's rules may set that the counts read (`_sheet_declarations`).
-_SHEET_PROPERTIES = ("transform", "opacity")
+_SHEET_PROPERTIES = ("transform", "opacity", "stroke-width")
 
 
 def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[tuple[str, str]]]:
-    """The `transform` and `opacity` declarations (name, value) the rules of the SVG's `<style>` sheets give each
-    element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
+    """The `transform`, `opacity` and `stroke-width` declarations (name, value) the rules of the SVG's `<style>`
+    sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
     def declarations(rule: Any) -> list[tuple[str, str]]:
         import tinycss2  # noqa: PLC0415 - imported by style_rules already
 

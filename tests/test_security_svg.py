@@ -403,3 +403,26 @@ def test_a_style_sheet_rule_that_shrinks_or_adds_opacity_is_counted() -> None:
     translucent = plain.replace(b"<defs>", b"<style>@media all{#g0{op\\61 city:.5}}</style><defs>")
     seconds = [media.svg_drawing_seconds(etree.fromstring(figure)) for figure in (plain, translucent)]
     assert seconds[1] - seconds[0] > 100 * media.SVG_SURFACE_SECONDS * CANVAS, seconds
+
+
+def marker_figure(box: int = 10, stroke: str = "1", units: str = "", pattern: str = "q") -> bytes:
+    """A marker of `box` units square (its viewBox) fitted into 10 by 10 stroke widths, filled with the pattern, at
+    the two ends of a line of stroke width `stroke`."""
+    return (f'{XLINK_SVG}<defs>{TILES}<marker id="m" viewBox="0 0 {box} {box}" markerWidth="10" markerHeight="10"'
+            f'{units}><rect width="{box}" height="{box}" fill="url(#{pattern})"/></marker></defs>'
+            f'<line x2="50" stroke="black" stroke-width="{stroke}" marker-start="url(#m)" marker-end="url(#m)"/></svg>'
+            ).encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    # the tree draws the marker as the figure's 100 by 100 units (100 tiles of 10), and each of the two references
+    # once more at each of the line's two vertices (an upper bound: `_vertices`)
+    (marker_figure(), 100 + 4 * 100),
+    (marker_figure(stroke="0.1"), 100 + 4 * 10_000),  # a tenth of the stroke width: 100 times the tiles
+    (marker_figure(stroke="0.1", units=' markerUnits="userSpaceOnUse"'), 100 + 4 * 100),
+    (marker_figure(stroke="1%"), media.MAX_SVG_TILES + 1),  # a stroke width that cannot be read: the worst
+    (marker_figure(100_000, pattern="p"), media.MAX_SVG_TILES + 1),  # V4 through a marker's viewBox
+    (marker_figure().replace(b"<defs>", b"<style>line{stroke-width:.01}</style><defs>"), media.MAX_SVG_TILES + 1),
+])
+def test_pattern_tiles_in_a_marker_are_counted_at_its_scale(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
