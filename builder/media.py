@@ -15,7 +15,7 @@ import stat
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -258,14 +258,15 @@ _HREFS = ("href", _XLINK_HREF)
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
-    (`svg_copies`) or repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`), else None; None too
+    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`) or would take CairoSVG more
+    than MAX_SVG_DRAWING_SECONDS (`svg_drawing_seconds`), else None; None too
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
     root = _svg_tree(data)
     if root is None:
         return None
-    copies, tiles = _drawn(root)
+    copies, tiles, seconds = _drawn(root)
     if copies > MAX_SVG_COPIES:
         return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
                 "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
@@ -275,6 +276,12 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
                 "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
                 "which PDF viewers draw one by one",
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
+    if seconds > MAX_SVG_DRAWING_SECONDS:
+        return (root.sourceline or 1, "drawing this figure for a slide would take more than "
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
+                "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path)",
+                "make it simpler: fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or "
+                "filters")
     return None
 
 
@@ -291,17 +298,83 @@ def _svg_tree(data: bytes) -> Any | None:
 
 def svg_copies(root: Any) -> int:
     """How many elements drawing the SVG element `root` makes besides its own (`_drawn`)."""
-    return _drawn(root)[0]
+    return _drawn(root).copies
 
 
 def svg_tiles(root: Any) -> int:
     """How many tiles drawing the SVG element `root` repeats its patterns in (`_drawn`)."""
-    return _drawn(root)[1]
+    return _drawn(root).tiles
 
 
-def _drawn(root: Any) -> tuple[int, int]:
-    """(copies, tiles): how many elements drawing the SVG element `root` makes besides its own, and how many
-    tiles its patterns are repeated in.
+def svg_drawing_seconds(root: Any) -> float:
+    """At most how many seconds of processor time CairoSVG takes to draw the SVG element `root` for a slide
+    (`_drawn`; an estimate from the costs measured: SVG_ELEMENT_SECONDS and the others)."""
+    return _drawn(root).seconds
+
+
+#: The most pixels across the slides draw an SVG figure at (its longer side; `slides._pixels`).
+SVG_PIXELS = 1600
+_CANVAS = SVG_PIXELS ** 2
+#: What drawing an SVG figure on a slide costs CairoSVG, in seconds of processor time per unit named, measured with
+#: CairoSVG 2.9.1 on the development machine (2 cores; 2026-11-30, best of three runs, the 0.16 s of an empty
+#: figure's PNG taken off) at 1,600 pixels square; an estimate of a figure's cost adds them up (`_drawn`).
+#: Each figure, for its canvas (mostly writing the PNG): 0.16 s for an empty one.
+SVG_FIGURE_SECONDS = 0.16
+#: Each element drawn, a copy or not: 2,000 small circles took 0.17 ms each, small paths 0.23 ms.
+SVG_ELEMENT_SECONDS = 0.25e-3
+#: Each pixel of the canvas a shape, text or picture paints; any is taken to paint the whole canvas (a stroke, a
+#: marker or a `<use>` can take a small shape anywhere): a rectangle over the canvas took 1.15 ms, a path 1.25 ms,
+#: a line of 90-pixel text 1.9 ms.
+SVG_PAINT_SECONDS = 0.5e-9
+#: Each pixel of the canvas an element with `opacity` under 1, or a `filter` or a `clip-path`, composites again
+#: (CairoSVG draws it on a surface of its own): 7.0 ms for a full-canvas rectangle in a group with opacity (1.15 of
+#: it the rectangle's), 2.8 ms with opacity on the rectangle itself, 6.8 ms under a blur filter, 2.8 ms clipped.
+SVG_SURFACE_SECONDS = 2.5e-9
+#: Each pixel of the canvas an element with a `mask` composites: 34 to 40 ms each, however small what is masked.
+SVG_MASK_SECONDS = 16e-9
+#: Each pixel of the canvas an element filled or stroked with a `<pattern>` paints from it: 4.5 to 12 ms for a
+#: full-canvas rectangle, by the size of the tiles (a gradient costs no more than a colour).
+SVG_PATTERN_SECONDS = 4e-9
+#: Each character of text (`<text>`, `<tspan>`, `<textPath>`), which CairoSVG lays out one by one: a `<text>` of
+#: 10,000 characters took 0.76 s, of 50,000 2.6 s.
+SVG_CHARACTER_SECONDS = 50e-6
+#: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes (and resamples) again for
+#: each copy: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s
+#: (51 ns), each drawn over the canvas; the same PNG in a box of a hundredth of the canvas 0.11 s.
+SVG_PICTURE_SECONDS = 50e-9
+#: Each pixel of the canvas a picture paints, instead of SVG_PAINT_SECONDS: a 100-pixel PNG drawn over the canvas
+#: took 20 ms a copy, a 1,000-pixel one 47 ms (12 of them decoding it).
+SVG_PICTURE_PAINT_SECONDS = 14e-9
+#: The most seconds an SVG's estimated cost may reach (`svg_drawing_seconds`): 6 s on a machine three times slower
+#: than the one measured, under the slides' 10 s bound for one figure (`slides.MAX_FIGURE_SECONDS`). A diagram of
+#: 300 shapes (circles, labels and arrows) is estimated at 0.5 s (0.2 to 0.3 s measured), one of 900 at 1.2 s (0.4
+#: to 0.7 s); about 1,200 paths or texts, or 250 groups with opacity, reach it.
+MAX_SVG_DRAWING_SECONDS = 2.0
+#: The elements that paint something (a shape, text or a picture).
+_PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
+                      "image"})
+#: The elements whose characters are laid out (their own text, and what follows each element they hold).
+_TEXT = frozenset({"text", "tspan", "textPath"})
+#: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
+#: it draw what a `<defs>` holds.
+_NOT_DRAWN_IN_PLACE = frozenset({"clipPath", "filter", "linearGradient", "marker", "mask", "pattern", "radialGradient",
+                                 "symbol"})
+#: What applying a referenced element costs besides drawing it, by its kind.
+_APPLIED_SECONDS = {"mask": SVG_MASK_SECONDS * _CANVAS, "filter": SVG_SURFACE_SECONDS * _CANVAS,
+                    "clipPath": SVG_SURFACE_SECONDS * _CANVAS, "pattern": SVG_PATTERN_SECONDS * _CANVAS}
+
+
+class _Drawn(NamedTuple):
+    """What drawing an SVG makes (`_drawn`): elements besides its own, pattern tiles, and seconds of CairoSVG's time."""
+
+    copies: int
+    tiles: int
+    seconds: float
+
+
+def _drawn(root: Any) -> _Drawn:
+    """What drawing the SVG element `root` makes: how many elements besides its own, how many tiles its patterns
+    are repeated in, and at most how long CairoSVG takes.
 
     Copies: an element draws itself and its children, and a `<use>` (or an attribute's `url(#id)`) also a fresh
     copy of everything the element it references draws (SVG 2, 5.6 "The use element"); a reference to a
@@ -311,29 +384,77 @@ def _drawn(root: Any) -> tuple[int, int]:
     and WeasyPrint apply them, with cssselect2).
 
     Tiles: a reference to a `<pattern>` (SVG 1.1, 13.3 "Patterns") draws its content once (a copy) and repeats
-    it in `_pattern_tiles` tiles; tiles of a pattern inside a pattern's content count once per tile of the outer
-    one. Linear in the size of the file, without recursion; each count stops past its bound."""
+    it in `_pattern_tiles` tiles, at the scale the tree gives the element that references it (`_geometry`); tiles
+    of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
+    at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
+    fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
+    `through`, never divided (an upper bound); the same for a pattern that takes its content from another, and
+    for a marker, drawn at its `markerWidth` and `markerHeight` times the stroke width of what it is drawn on
+    (`_stroke_widths`; one that cannot be read counts as countless tiles).
+
+    Seconds: a figure costs SVG_FIGURE_SECONDS, each element drawn SVG_ELEMENT_SECONDS, each shape or text
+    SVG_PAINT_SECONDS for each pixel of the canvas it paints (`_painted_pixels`: where the tree holds it, its box if
+    that is simply known, else the whole canvas; what a reference draws, the whole canvas), one with `opacity` under
+    1 (attribute, `style` or a sheet's rule) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a
+    filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
+    each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
+    picture (`_picture_seconds`); copies cost what they copy, and what CairoSVG draws only where it is referenced
+    (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
+
+    Linear in the size of the file, without recursion; each count stops past its bound."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
+    names = [local_name(element) for element in elements]
     vertices = [_vertices(element) for element in elements]
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
-    markers = {i for i, element in enumerate(elements) if local_name(element) == "marker"}
-    patterns = {i for i, element in enumerate(elements) if local_name(element) == "pattern"}
-    scales, areas = _scales_and_areas(root, elements, index, patterns)
+    patterns = {i for i, name in enumerate(names) if name == "pattern"}
+    declared_by_sheets = _sheet_declarations(root, elements, index)
+    geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
+    strokes = _stroke_widths(elements, index, declared_by_sheets)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
-    # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern)
-    parts = [[(index[child], 1, 0) for child in element if isinstance(child.tag, str)]
-             + [(by_id[name], 1, 0) for name in _linked(element) if name in by_id]
-             + [(part, max(vertices[i], 1) if part in markers else 1,
-                 _pattern_tiles(elements, by_id, part, scales[i], areas[i], tile_cap) if part in patterns else 0)
+
+    def through(i: int, part: int) -> float:
+        """How many times the tiles the tree counts for `part` (and all it holds) the element `i` draws it in: the
+        scale the tree gives what `part` holds over the one `i` draws it at, times the area `i` can cover over the
+        area the tree gives `part`; at least 1, at most `tile_cap`."""
+        scales, inner, own, areas, ports = geometry
+        if names[i] == "use":
+            fit = _fitted(elements[i], elements[part], ports[i])[0] if names[part] in _VIEWPORTS else 1.0
+            drawn, covered = scales[i] * own[part] * fit, areas[i]
+        elif names[part] == "marker":  # drawn at each vertex of `i`, in units of its stroke width by default
+            stroke = 1.0 if elements[part].get("markerUnits") == "userSpaceOnUse" else strokes[i]
+            if stroke is None:
+                return tile_cap  # a stroke width that cannot be read: the worst is taken
+            drawn, covered = scales[i] * own[part] * stroke ** 2 * _fitted(elements[part], elements[part],
+                                                                           ports[part])[0], areas[i]
+        else:  # a pattern drawing the content of the one its href names, in its own tile
+            drawn, covered = 1.0, _tile_area(elements[i]) or areas[i]
+        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else 1.0
+        return min(max(factor, 1.0), tile_cap) if not math.isnan(factor) else tile_cap
+
+    # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern, how many times the
+    # tiles the tree counts for it are drawn, seconds applying it costs besides drawing it: None for a part the tree
+    # holds where CairoSVG does not draw it, which is drawn only where it is referenced; whether the tree holds it)
+    parts = [[(child, 1, 0, 1.0, None if names[i] == "defs" or names[child] in _NOT_DRAWN_IN_PLACE else 0.0, True)
+              for child in (index[node] for node in element if isinstance(node.tag, str))]
+             + [(part, 1, 0, through(i, part), 0.0, False)
+                for name in _linked(element) if (part := by_id.get(name)) is not None]
+             + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
+                 _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
+                 if part in patterns else 0, through(i, part) if names[part] == "marker" else 1.0,
+                 _APPLIED_SECONDS.get(names[part], 0.0), False)
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
              for i, element in enumerate(elements)]
+    painted = _painted_pixels(root, elements, names, geometry, strokes)
     cap = len(elements) + MAX_SVG_COPIES + 1
+    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2
     drawn = [0] * len(elements)
-    tiles = [0] * len(elements)
+    tiles = [0.0] * len(elements)
+    seconds = [0.0] * len(elements)  # drawn where the tree holds it
+    anywhere = [0.0] * len(elements)  # drawn anywhere, at any scale: each shape paints the canvas
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
     while stack:
@@ -345,11 +466,119 @@ def _drawn(root: Any) -> tuple[int, int]:
         stack.pop()
         if state[i] == 1:
             state[i] = 2
-            counted = [(part, times, repeats) for part, times, repeats in parts[i] if state[part] == 2]
-            drawn[i] = min(1 + sum(drawn[part] * times for part, times, _ in counted), cap)
-            tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times
-                               for part, times, repeats in counted), tile_cap)
-    return max(drawn[0] - len(elements), 0), tiles[0]
+            counted = [edge for edge in parts[i] if state[edge[0]] == 2]
+            drawn[i] = min(1 + sum(drawn[part] * times for part, times, *_ in counted), cap)
+            tiles[i] = min(sum(repeats * (1 + tiles[part]) if repeats else tiles[part] * times * factor
+                               for part, times, repeats, factor, *_ in counted), tile_cap)
+            drawn_here = [(part, times, applied, tree) for part, times, _, _, applied, tree in counted
+                          if applied is not None]
+            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i],
+                                                  [value for name, value in declared_by_sheets.get(i, ())
+                                                   if name == "opacity"])
+            anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
+                                                 for part, times, applied, _ in drawn_here), seconds_cap)
+            seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
+                                   for part, times, applied, tree in drawn_here), seconds_cap)
+    # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
+    return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
+
+
+def _own_seconds(element: Any, name: str, pixels: float, opacities: list[str]) -> tuple[float, float]:
+    """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
+    holds or references (`_drawn`), in seconds: if it paints the whole canvas, and if it paints at most `pixels` of
+    it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of them may win)."""
+    seconds, rate = SVG_ELEMENT_SECONDS, 0.0
+    if name == "image":
+        rate = SVG_PICTURE_PAINT_SECONDS
+        seconds += _picture_seconds(element)
+    elif name in _PAINTED:
+        rate = SVG_PAINT_SECONDS
+        if name in _TEXT:
+            characters = len(element.text or "") + sum(len(child.tail or "") for child in element)
+            seconds += SVG_CHARACTER_SECONDS * characters
+    if any(map(_translucent, [_declared(element, "opacity"), *opacities])):
+        seconds += SVG_SURFACE_SECONDS * _CANVAS
+    return seconds + rate * _CANVAS, seconds + rate * pixels
+
+
+def _translucent(opacity: str | None) -> bool:
+    """Whether an `opacity` makes CairoSVG composite what it is set on: under 1, or a value that cannot be read (an
+    upper bound); not if there is none."""
+    if opacity is None:
+        return False
+    try:
+        return float(opacity) < 1
+    except ValueError:
+        return True
+
+
+def _painted_pixels(root: Any, elements: list[Any], names: list[str], geometry: _Geometry,
+                    strokes: list[float | None]) -> list[float]:
+    """At most how many pixels of the canvas (of SVG_PIXELS across) each element paints where the tree holds it: a
+    `<rect>`, `<image>`, `<circle>` or `<ellipse>` whose size is given in plain numbers, its box widened on each side
+    by half the `stroke-width` it takes (`strokes`: `_stroke_widths`), at the scale the tree gives it
+    (`_geometry`: an area of the root's viewBox is a share of the canvas); the whole canvas for any other, and for
+    all of them if a `<style>` sheet may set a size or a stroke, or the root's viewBox is sliced (drawn larger than
+    the canvas)."""
+    pixels = [float(_CANVAS)] * len(names)
+    if "style" in names or "slice" in (root.get("preserveAspectRatio") or ""):
+        return pixels
+    for i, name in enumerate(names):
+        box = _box(elements[i], name)
+        stroke = strokes[i]
+        if box is not None and stroke is not None:
+            area = (box[0] + stroke) * (box[1] + stroke) * geometry.scales[i] / geometry.areas[i] * _CANVAS
+            pixels[i] = min(area, _CANVAS) if math.isfinite(area) else float(_CANVAS)
+    return pixels
+
+
+def _stroke_widths(elements: list[Any], index: dict[Any, int],
+                   declared_by_sheets: dict[int, list[tuple[str, str]]]) -> list[float | None]:
+    """The `stroke-width` each element takes, in user units: its own (attribute or `style`; of those `<style>`
+    sheets' rules set, the least), else its holder's, else 1 (the default); None for one that cannot be read or is a
+    percentage (of the viewport's diagonal)."""
+    strokes: list[float | None] = [1.0] * len(elements)
+    for i, element in enumerate(elements):
+        declared = [value for value in [_declared(element, "stroke-width")] if value is not None] + \
+            [value for name, value in declared_by_sheets.get(i, ()) if name == "stroke-width"]
+        if declared:
+            widths = [_length(value) for value in declared]
+            strokes[i] = min(abs(width[0]) for width in widths if width) \
+                if all(width and not width[1] for width in widths) else None
+        elif i:
+            strokes[i] = strokes[index[element.getparent()]]
+    return strokes
+
+
+def _box(element: Any, name: str) -> tuple[float, float] | None:
+    """The width and height of a `<rect>` or `<image>`, or the box of a `<circle>` or `<ellipse>`, in its user
+    units, if they are plain numbers (no percentage); None for any other element or value."""
+    sizes = {"rect": ("width", "height"), "image": ("width", "height"), "circle": ("r", "r"),
+             "ellipse": ("rx", "ry")}.get(name)
+    if sizes is None:
+        return None
+    lengths = [_length(element.get(size)) for size in sizes]
+    if not all(length and not length[1] for length in lengths):
+        return None
+    width, height = (abs(length[0]) * (1 if name in ("rect", "image") else 2) for length in lengths if length)
+    return width, height
+
+
+def _picture_seconds(image: Any) -> float:
+    """What decoding the picture of an `<image>` costs CairoSVG each time it is drawn: SVG_PICTURE_SECONDS for each
+    pixel of a `data:` URL's PNG, JPEG, GIF or WebP picture that the slides draw (`drawable_picture`; the pixels read
+    from its header); 0 for anything else (the slides load nothing else: `slides._figure_resource`)."""
+    url = next((value for value in map(image.get, _HREFS) if value), "").strip()
+    if not url.startswith("data:"):
+        return 0.0
+    import urllib.request  # noqa: PLC0415 - only for a figure with a data: URL
+
+    try:
+        with urllib.request.urlopen(url) as response:  # noqa: S310 - a data: URL only, decoded in memory
+            data: bytes = response.read()
+    except (OSError, ValueError):
+        return 0.0
+    return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if drawable_picture(data) else 0.0
 
 
 #: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch).
@@ -358,9 +587,10 @@ _LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em
 _UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
           "ex": 8.0}
 _TRANSFORM = re.compile(r"(matrix|scale|translate|rotate|skewX|skewY)\s*\(([^)]*)\)")
-#: The area (in square user units) an SVG whose size cannot be read is taken to show: CSS's default size of a
-#: replaced element, 300 × 150.
-_DEFAULT_AREA = 300.0 * 150.0
+#: The size (in user units) an SVG whose size cannot be read is taken to show: CSS's default size of a replaced
+#: element, 300 × 150; and its area.
+_DEFAULT_SIZE = (300.0, 150.0)
+_DEFAULT_AREA = _DEFAULT_SIZE[0] * _DEFAULT_SIZE[1]
 
 
 def _length(value: str | None) -> tuple[float, bool] | None:
@@ -410,21 +640,131 @@ def _scale(transform: str | None) -> float:
     return scale if math.isfinite(scale) else 1.0
 
 
-def _scales_and_areas(root: Any, elements: list[Any], index: dict[Any, int],
-                      patterns: set[int]) -> tuple[list[float], list[float]]:
-    """For each element: how much the `transform`s of it and of the elements holding it (up to the pattern it is
-    drawn in, or the root) multiply areas; and the area its fills can cover, in the user units of that pattern
-    or root: the root's viewBox (or size), or the pattern's tile (an upper bound: whatever is outside is cut off)."""
-    scales = [1.0] * len(elements)
-    areas = [_area(root) or _DEFAULT_AREA] * len(elements)
+class _Geometry(NamedTuple):
+    """What each element of an SVG (by its number in document order) is drawn at, from the tree alone.
+
+    `scales`: how much the `transform`s of it and of the elements holding it, and the viewBox of each nested `<svg>`
+    or `<symbol>` holding it, multiply areas, up to the pattern it is drawn in (or the root); `inner`: the same for
+    what it holds (with its own viewBox); `own`: its own `transform`'s alone; `areas`: the area its fills can cover,
+    in the user units of that pattern or root (the root's viewBox or size, or the pattern's tile: an upper bound,
+    whatever is outside is cut off); `ports`: the width and height of the viewport its children's percentages are of.
+    """
+
+    scales: list[float]
+    inner: list[float]
+    own: list[float]
+    areas: list[float]
+    ports: list[tuple[float, float]]
+
+
+def _geometry(root: Any, elements: list[Any], index: dict[Any, int], patterns: set[int],
+              declared_by_sheets: dict[int, list[tuple[str, str]]]) -> _Geometry:
+    """The `_Geometry` of `elements` (all of `root`'s, `index` their numbers), `patterns` the numbers of its
+    `<pattern>`s. Transforms are read as the renderers read them (`_declared`: a `style` declaration wins); of those
+    `<style>` sheets' rules set (`declared_by_sheets`: any may win), the one that shrinks most is taken."""
+    port = _view_box(root) or _plain_size(root) or _DEFAULT_SIZE
+    geometry = _Geometry([1.0] * len(elements), [1.0] * len(elements), [1.0] * len(elements),
+                         [_area(root) or _DEFAULT_AREA] * len(elements), [port] * len(elements))
+    scales, inner, own, areas, ports = geometry
     for i, element in enumerate(elements):
         parent = element.getparent()
         if i and parent is not None and parent in index:
             holder = index[parent]
             scales[i], areas[i] = (1.0, _tile_area(parent) or areas[holder]) if holder in patterns else \
-                (scales[holder], areas[holder])
-        scales[i] *= _scale(element.get("transform"))
-    return scales, areas
+                (inner[holder], areas[holder])
+            ports[i] = ports[holder]
+        own[i] = min([_scale(_declared(element, "transform"))]
+                     + [_scale(value) for name, value in declared_by_sheets.get(i, ()) if name == "transform"])
+        scales[i] *= own[i]
+        inner[i] = scales[i]
+        if i and local_name(element) in _VIEWPORTS:
+            fit, ports[i] = _fitted(element, element, ports[i])
+            inner[i] *= fit
+    return geometry
+
+
+#: The elements that map a viewBox onto a viewport of their own: a nested `<svg>`, a `<symbol>` (drawn by `<use>`),
+#: a `<marker>` (onto its `markerWidth` and `markerHeight`).
+_VIEWPORTS = ("svg", "symbol", "marker")
+
+
+def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, tuple[float, float]]:
+    """How much an `<svg>` or `<symbol>` `boxed` drawn at the `width` and `height` of `sized` (itself, or the `<use>`
+    that draws it; else its own; a percentage of `port`, the viewport around it; the default 100%) multiplies the
+    areas of what it holds, and the viewport that its content's percentages are of. With a viewBox that is
+    min(width / its width, height / its height)²: the least of what `preserveAspectRatio` gives (`meet`, the
+    default, takes the lesser scale; `slice` the greater; `none` one of each), so tiles are never undercounted;
+    without one, 1, and 1 for a width or height of 0, which draws nothing (SVG 2, 8.2 "The viewBox attribute"; 5.6
+    "The use element")."""
+    if local_name(boxed) == "marker":  # 3 by default (SVG 2, 13.7.2), in the units of what it is drawn at
+        width, height = (length[0] if (length := _length(boxed.get(name))) and not length[1] else 3.0
+                         for name in ("markerWidth", "markerHeight"))
+    else:
+        width, height = (_resolved(sized, boxed, name, extent)
+                         for name, extent in zip(("width", "height"), port, strict=True))
+    box = _view_box(boxed)
+    if box is None:
+        return 1.0, (width, height)
+    return min(width / box[0], height / box[1]) ** 2 or 1.0, box
+
+
+def _resolved(sized: Any, boxed: Any, name: str, extent: float) -> float:
+    """The `width` or `height` (`name`) that `sized`, else `boxed`, declares, in user units: a percentage of
+    `extent`, and `extent` (100%, the default) if neither declares one that can be read; at least 0."""
+    length = _length(_declared(sized, name)) or _length(_declared(boxed, name)) or (1.0, True)
+    return max(length[0] * extent if length[1] else length[0], 0.0)
+
+
+def _view_box(element: Any) -> tuple[float, float] | None:
+    """The width and height of an element's `viewBox`, None if it has none that renderers use (four numbers, the
+    last two positive and finite)."""
+    box = _TRANSFORM_NUMBER.findall(element.get("viewBox") or "")
+    if len(box) != 4:
+        return None
+    width, height = float(box[2]), float(box[3])
+    return (width, height) if 0 < width < math.inf and 0 < height < math.inf else None
+
+
+def _plain_size(element: Any) -> tuple[float, float] | None:
+    """An element's `width` and `height` in user units, None unless both are positive lengths that are not
+    percentages."""
+    width, height = _length(element.get("width")), _length(element.get("height"))
+    if width and height and not width[1] and not height[1] and width[0] > 0 and height[0] > 0:
+        return width[0], height[0]
+    return None
+
+
+def _declared(element: Any, name: str) -> str | None:
+    """The presentation attribute `name` (`transform`, `width`, `opacity`) of an SVG element as CairoSVG and
+    WeasyPrint take it: the last declaration of it in the element's `style` attribute (escapes decoded, as tinycss2
+    reads them) wins over the attribute, as both renderers copy declarations onto attributes. Rules of a `<style>`
+    sheet are not read here."""
+    style = element.get("style")
+    if not style or (name not in style.lower() and "\\" not in style):
+        return element.get(name)  # type: ignore[no-any-return]
+    declared = _style_declarations(style).get(name)
+    return declared if declared is not None else element.get(name)
+
+
+#: What a `style` attribute may hold that makes it more than `name: value` pairs split at `;` and `:` (escapes,
+#: comments, strings, `!important`, blocks, a URL or function whose text may hold `;` or `:`, a CSS name that is not
+#: plain letters, digits and `-`).
+_CSS_SYNTAX = re.compile(r"[\\/\"'!{}\[\]@]|url\(|\([^)]*[;:]")
+
+
+@functools.lru_cache(maxsize=256)
+def _style_declarations(style: str) -> dict[str, str]:
+    """The declarations of a `style` attribute by their lower-case names, as CairoSVG reads them (tinycss2; the last
+    of a name wins, and an `!important` one over any other). Drawing programs give many elements the same `style`."""
+    if not _CSS_SYNTAX.search(style):  # `fill:#fff;stroke-width:0.26`: what tinycss2 reads it as, without it
+        pairs = (declaration.partition(":") for declaration in style.split(";"))
+        return {name.strip().lower(): value.strip() for name, colon, value in pairs if colon and name.strip()}
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for a style that may declare one
+
+    declarations = [declaration for declaration in tinycss2.parse_declaration_list(style)
+                    if declaration.type == "declaration"]
+    return {declaration.lower_name: tinycss2.serialize(declaration.value).strip()
+            for declaration in sorted(declarations, key=lambda declaration: bool(declaration.important))}
 
 
 def _pattern_attribute(elements: list[Any], by_id: dict[str, int], pattern: int, name: str) -> str | None:
@@ -483,44 +823,74 @@ def _vertices(element: Any) -> int:
     return count
 
 
-#: The most (rule with a reference, element) pairs whose match is tested; past that, every such rule is taken
-#: to match every element (an upper bound), so that testing does not take long itself.
+#: What `_sheet_matches` finds in a rule: an id, or a declaration.
+_Found = TypeVar("_Found")
+#: The most (rule that matters, element) pairs whose match is tested; past that, every such rule is taken to match
+#: every element (an upper bound), so that testing does not take long itself.
 _MAX_SHEET_TESTS = 1_000_000
 
 
 def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
     """The ids each element (by its number in `elements`) references through the rules of the SVG's `<style>`
-    sheets (`.k{mask:url(#m)}`), also rules inside at-rules such as `@media`, read as tinycss2 reads them (escapes
-    such as `u\\72l(` decoded; `_css_references`). A rule whose selector does not parse matches nothing
-    (renderers skip it too)."""
+    sheets (`.k{mask:url(#m)}`), read as tinycss2 reads them (escapes such as `u\\72l(` decoded; `_css_references`;
+    `_sheet_matches`)."""
+    ids = {element.get("id") for element in elements}
+    return _sheet_matches(root, elements, index, lambda text: "#" in text or "\\" in text,
+                          lambda rule: [name for name in _css_references(rule.content) if name in ids])
+
+
+#: The properties a `<style>` sheet's rules may set that the counts read (`_sheet_declarations`).
+_SHEET_PROPERTIES = ("transform", "opacity", "stroke-width")
+
+
+def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[tuple[str, str]]]:
+    """The `transform`, `opacity` and `stroke-width` declarations (name, value) the rules of the SVG's `<style>`
+    sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
+    def declarations(rule: Any) -> list[tuple[str, str]]:
+        import tinycss2  # noqa: PLC0415 - imported by style_rules already
+
+        return [(declaration.lower_name, tinycss2.serialize(declaration.value).strip())
+                for declaration in tinycss2.parse_declaration_list(rule.content)
+                if declaration.type == "declaration" and declaration.lower_name in _SHEET_PROPERTIES]
+
+    return _sheet_matches(root, elements, index,
+                          lambda text: "\\" in text or any(name in text.lower() for name in _SHEET_PROPERTIES),
+                          declarations)
+
+
+def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_hold: Callable[[str], bool],
+                   found_in: Callable[[Any], list[_Found]]) -> dict[int, list[_Found]]:
+    """What the rules of the SVG's `<style>` sheets give each element (by its number in `elements`): `found_in(rule)`
+    for each rule whose selectors match it (as CairoSVG and WeasyPrint apply them, with cssselect2), also rules
+    inside at-rules such as `@media`. Only sheets whose text `may_hold` something are read; a rule whose selector
+    does not parse matches nothing (renderers skip it too); past _MAX_SHEET_TESTS, every rule is taken to match
+    every element (an upper bound)."""
     texts = [text for element in elements if local_name(element) == "style"
-             for text in ["".join(element.itertext())] if "#" in text or "\\" in text]
+             for text in ["".join(element.itertext())] if may_hold(text)]
     if not texts:
-        return {}  # no sheet can name an id: the common case, without importing tinycss2
-    # imported only for the rare figure whose sheet may reference; they are CairoSVG's own (a core dependency)
+        return {}  # the common case, without importing tinycss2
+    # imported only for the rare figure whose sheet may matter; they are CairoSVG's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    ids = {element.get("id") for element in elements}
-    rules = [(rule.prelude, names) for rule in style_rules(texts)
-             if (names := [name for name in _css_references(rule.content) if name in ids])]
-    found: dict[int, list[str]] = {}
+    rules = [(rule.prelude, found) for rule in style_rules(texts) if (found := found_in(rule))]
+    matches: dict[int, list[_Found]] = {}
     if len(rules) * len(elements) > _MAX_SHEET_TESTS:
-        every = [name for _, names in rules for name in names]
+        every = [item for _, found in rules for item in found]
         return {i: every for i in range(len(elements))}
     matcher, _ = selector_matcher(rules)
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
         if i is not None:
-            for *_, names in matcher.match(wrapper):
-                found.setdefault(i, []).extend(names)
-    return found
+            for *_, found in matcher.match(wrapper):
+                matches.setdefault(i, []).extend(found)
+    return matches
 
 
 def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
     """The qualified rules (tinycss2's) of the CSS style sheets `sheets`, also those inside at-rules such as
     `@media`, comments and whitespace skipped, as CairoSVG and WeasyPrint read them."""
     # imported only for a sheet that may matter; tinycss2 and cssselect2 are CairoSVG's and WeasyPrint's own
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # noqa: PLC0415
 
     pending = [rule for text in sheets for rule in tinycss2.parse_stylesheet(text, skip_comments=True,
                                                                              skip_whitespace=True)]

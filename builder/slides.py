@@ -35,7 +35,7 @@ from builder.bounded import ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
-from builder.media import drawable_picture, file_content_problem, may_read
+from builder.media import SVG_PIXELS, drawable_picture, file_content_problem, may_read, svg_drawing_problem
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -62,8 +62,6 @@ LINE_SPACING = 1.2
 INK, BRAND_DARK, PAPER = "1B1B1B", "123564", "FFFFFF"
 RASTER_TYPES = {".png", ".jpg", ".jpeg"}
 SLIDE_IMAGE_TYPES = RASTER_TYPES | {".svg"}
-#: Widest side of an SVG figure once rasterised for the deck, in pixels.
-SVG_PIXELS = 1600
 #: Pictures over this many pixels are left out: Pillow's own limit against decompression bombs.
 MAX_PIXELS = 89_478_485
 #: At most this many slides of references; the rest are listed in their speaker notes.
@@ -637,16 +635,28 @@ class FigureUnreadable(Exception):
     """CairoSVG could not draw an SVG figure (its own exception's type and message)."""
 
 
+class FigureRefused(Exception):
+    """An SVG figure is not drawn: `media.svg_drawing_problem` found it would take too long (or make too many copies);
+    `problem` is that problem, at the figure's file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def _figure_image(root: Path, figure: Figure) -> bytes:
     """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
 
-    An SVG is drawn in a forked child limited to MAX_FIGURE_SECONDS of processor time and MAX_FIGURE_MEMORY
-    more memory (`bounded.bounded`). Raises SlidesUnavailable without CairoSVG, ChildFailed for a figure that
-    passed a bound (render_slides reports it as an error), and FigureUnreadable or whatever Pillow raises for
-    a picture CairoSVG or Pillow cannot draw or read (render_slides leaves it out with a warning).
+    An SVG is drawn only if `media.svg_drawing_problem` finds nothing (the estimate `check` makes), in a forked
+    child limited to MAX_FIGURE_SECONDS of processor time and MAX_FIGURE_MEMORY more memory (`bounded.bounded`).
+    Raises SlidesUnavailable without CairoSVG, FigureRefused for a figure that estimate refuses and ChildFailed for
+    one that passed a bound (render_slides reports either as an error), and FigureUnreadable or whatever Pillow
+    raises for a picture CairoSVG or Pillow cannot draw or read (render_slides leaves it out with a warning).
     """
     data = (root / figure.path).read_bytes()
     if posixpath.splitext(figure.path)[1].lower() == ".svg":
+        if (drawing := svg_drawing_problem(data)) is not None:
+            raise FigureRefused(Problem(figure.path, *drawing))
         try:
             import cairosvg  # type: ignore[import-untyped]
         except (ImportError, OSError):
@@ -735,7 +745,8 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     A figure `check` warned about is left out of the deck without another warning. Raises
     SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
     for a template deck it cannot use, as `problems` reports it to `check`, or with one problem at each SVG
-    figure CairoSVG could not draw within MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
+    figure `media.svg_drawing_problem` refuses (as `check` does; it is not drawn) or CairoSVG could not draw within
+    MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
     """
     errors = [problem for problem in problems(course) if problem.is_error]
     if errors:
@@ -751,6 +762,8 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
             images[figure.path] = _figure_image(course.root, figure)
         except SlidesUnavailable:
             raise
+        except FigureRefused as refused:
+            too_much.append(refused.problem)
         except ChildFailed as failure:
             too_much.append(Problem(figure.path, 1, f"this figure cannot be drawn on a slide: {failure}",
                                     "make it simpler: fewer copies through <use>, smaller pictures, fewer "

@@ -1,13 +1,16 @@
-"""Issue 18, fifth verification: SVG figures the slides (CairoSVG) and the kit (WeasyPrint) would draw for ever.
+"""Issue 18, fifth and sixth verifications: SVG figures the slides (CairoSVG) and the kit (WeasyPrint) would draw
+for ever.
 
 N1 references written so the bytes hide them, N5 marker vertices without numbers, N2 an SVG inside a `data:`
-URL, N9 SVG files that draw each other through `<image>`.
+URL, N9 SVG files that draw each other through `<image>`; V1 a large `data:` picture drawn through `<use>` copies,
+V2 copies of full-canvas groups with opacity, V4 patterns drawn at the scale a `<use>` or a nested `<svg>` gives.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -17,9 +20,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from test_security import BOMB_LINE, coursebuild, fails_with, one_bit_png, use_bomb
+from test_security import BOMB_LINE, coursebuild, fails_with, one_bit_png, pattern_figure, use_bomb
 
 from builder import media, slides
+from builder.errors import CourseInvalid
+from builder.loading import load_project
 
 from conftest import FIXTURES, REPO
 
@@ -187,9 +192,11 @@ def picture_bomb(side: int, levels: int) -> bytes:
 @pytest.mark.parametrize("figure", [opacity_bomb(3), picture_bomb(3000, 1)], ids=["V2-opacity", "V1-picture"])
 def test_cairosvg_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    figure: bytes) -> None:
-    """Figures `check` accepts (under the copy bound) that CairoSVG draws for hours: stopped at the bound,
-    lowered here to 1 s (the old code drew them for about 3 s and wrote the deck)."""
+    """Defence in depth: figures CairoSVG draws for hours (under the copy bound), were `check`'s estimate of their
+    cost lifted, are stopped at the bound, lowered here to 1 s (before the child, they were drawn for about 3 s and
+    the deck written)."""
     monkeypatch.setattr(slides, "MAX_FIGURE_SECONDS", 1, raising=False)
+    monkeypatch.setattr(media, "MAX_SVG_DRAWING_SECONDS", math.inf)
     record = record_with(tmp_path, figure)
     assert media.svg_drawing_problem(figure) is None
     lines = fails_with(record, "course/media/cues.svg:1: this figure cannot be drawn on a slide: CairoSVG took more "
@@ -201,11 +208,13 @@ def test_cairosvg_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: 
 
 
 def test_cairosvg_is_stopped_at_its_memory(tmp_path: Path) -> None:
-    """A 6,000-pixel square picture decodes to 144 MB: past a bound of 4 MB more, one error. In a fresh process
-    (one that drew before has freed memory mapped, which the child may reuse)."""
+    """A 6,000-pixel square picture decodes to 144 MB: past a bound of 4 MB more, one error (`check`'s estimate of
+    its cost lifted, as for a picture just under it). In a fresh process (one that drew before has freed memory
+    mapped, which the child may reuse)."""
     record = record_with(tmp_path, picture_bomb(6000, 0))
-    code = ("import sys; from builder import slides; from builder.cli import main; "
-            "slides.MAX_FIGURE_MEMORY = 4 * 1024 ** 2; main(sys.argv[1:])")
+    code = ("import sys; from builder import media, slides; from builder.cli import main; "
+            "slides.MAX_FIGURE_MEMORY = 4 * 1024 ** 2; media.MAX_SVG_DRAWING_SECONDS = float('inf'); "
+            "main(sys.argv[1:])")
     result = subprocess.run([sys.executable, "-c", code, "slides", str(record), "--out", str(tmp_path / "out")],
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
@@ -215,3 +224,205 @@ def test_cairosvg_is_stopped_at_its_memory(tmp_path: Path) -> None:
     assert re.fullmatch(r"course/media/cues\.svg:1: this figure cannot be drawn on a slide: (it needs more than 4 MB "
                         r"of memory|CairoSVG stopped \(signal \d+\), most likely out of memory) \(make it simpler: .*\)",
                         lines[0]), lines
+
+
+# --- 18-verify6: V4 patterns at the scale of a <use> or a nested <svg>; V1 and V2 foreseen by check ---------------
+
+TILES_LINE = (f"course/media/cues.svg:1: drawing this figure repeats its patterns in more than {media.MAX_SVG_TILES:,} "
+              "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), which "
+              "PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, `patternTransform`), or "
+              "fill with a plain colour)")
+COST_LINE = (f"course/media/cues.svg:1: drawing this figure for a slide would take more than "
+             f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
+             "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path) (make it simpler: "
+             "fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or filters)")
+#: A pattern of 1-unit tiles (18-verify6, V4), and one of 10-unit tiles.
+TILES = ('<pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" height="0.5" '
+         'fill="black"/></pattern><pattern id="q" patternUnits="userSpaceOnUse" width="10" height="10"><circle r="1"/>'
+         "</pattern>")
+
+
+def v4_use_figure(scale: str = "0.001", side: int = 100_000, pattern: str = "p", how: str = "transform") -> bytes:
+    """18-verify6, V4: a `<rect>` of `side` units filled with the pattern, drawn by a `<use>` that scales it by `scale`
+    (its `transform` attribute, or `how="style"`: a `style` declaration); 10¹⁰ tiles drawn, 10⁴ counted before."""
+    scaled = f'transform="scale({scale})"' if how == "transform" else f'style="fill:red; transform: scale({scale})"'
+    return (f'{XLINK_SVG}<defs>{TILES}<rect id="r" width="{side}" height="{side}" fill="url(#{pattern})"/></defs>'
+            f'<use xlink:href="#r" {scaled}/></svg>').encode()
+
+
+def v4_nested_figure(box: int = 100_000, size: str = 'width="100" height="100"', pattern: str = "p") -> bytes:
+    """18-verify6, V4: a nested `<svg>` of `size` whose viewBox is `box` units square, filled with the pattern."""
+    return (f'{XLINK_SVG}<defs>{TILES}</defs><svg {size} viewBox="0 0 {box} {box}"><rect width="{box}" '
+            f'height="{box}" fill="url(#{pattern})"/></svg></svg>').encode()
+
+
+def v4_symbol_figure(size: str, pattern: str = "q") -> bytes:
+    """A `<symbol>` of 1,000 units square filled with the pattern, drawn by a `<use>` of `size`."""
+    return (f'{XLINK_SVG}<defs>{TILES}<symbol id="s" viewBox="0 0 1000 1000"><rect width="1000" height="1000" '
+            f'fill="url(#{pattern})"/></symbol></defs><use xlink:href="#s" {size}/></svg>').encode()
+
+
+def v2_figure(levels: int = 4) -> bytes:
+    """18-verify6, V2 as written: ten `<use>` of 10 ** (levels - 1) copies of a full-canvas rectangle in a group with
+    `opacity` (1.2 KB: 10⁴ copies, about 22,000 elements, under the copy bound; 38.6 s of CPU and counting)."""
+    parts = [f'{XLINK_SVG}<defs><g id="g0" opacity="0.5"><rect width="100" height="100" fill="red"/></g>']
+    parts += [f'<g id="g{i}">' + f'<use xlink:href="#g{i - 1}"/>' * 10 + "</g>" for i in range(1, levels)]
+    return ("".join(parts) + "</defs>" + f'<use xlink:href="#g{levels - 1}"/>' * 10 + "</svg>").encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    # the tree's rect (10⁴ tiles of 1 unit in 100 by 100), and the <use>'s at half the scale: 4 times as many
+    (v4_use_figure("0.5"), 10_000 + 40_000),
+    (v4_use_figure("0.5", how="style"), 10_000 + 40_000),  # a `style` declaration wins over the attribute
+    (v4_use_figure("2"), 10_000 + 10_000),  # a <use> that enlarges never lowers the count (an upper bound)
+    (v4_use_figure("0.1"), media.MAX_SVG_TILES + 1),
+    (v4_use_figure(), media.MAX_SVG_TILES + 1),  # 10¹⁰
+    (v4_nested_figure(1000, pattern="q"), 10_000),  # 1,000 units in 100: tiles of 10 are 1 across
+    (v4_nested_figure(1000, 'width="100" height="50"', pattern="q"), 40_000),  # `meet` fits at the lesser scale
+    (v4_nested_figure(1000, 'width="100%" height="100%"', pattern="q"), 10_000),  # of the root's 100 units
+    (v4_nested_figure(), media.MAX_SVG_TILES + 1),  # 10¹⁰
+    # a symbol's viewBox is fitted to the <use>'s width and height (and to 100% of the root in the tree: 10⁴)
+    (v4_symbol_figure('width="100" height="100"'), 10_000 + 10_000),
+    (v4_symbol_figure('width="20" height="20"'), 10_000 + 250_000),
+    (v4_symbol_figure('width="20%" height="20%"'), 10_000 + 250_000),  # of the root's 100 units
+])
+def test_pattern_tiles_are_counted_at_the_scale_a_use_or_a_nested_svg_draws_them(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+@pytest.mark.parametrize("figure", [v4_use_figure(), v4_nested_figure()], ids=["use-transform", "nested-svg"])
+def test_a_pattern_shrunk_by_a_use_or_a_nested_svg_is_refused(tmp_path: Path, figure: bytes) -> None:
+    """18-verify6, V4: `check` and `kit` said ok; Poppler took over 60 s to show the handout page (10¹⁰ tiles)."""
+    record = record_with(tmp_path, figure)
+    lines = fails_with(record, TILES_LINE, command="check")
+    assert lines[-1] == "course invalid: 1 error", lines
+
+
+def v1_figure() -> bytes:
+    """18-verify6, V1 as written: a 6,000-pixel square PNG (160 KB of `data:` URL) drawn 100 times through `<use>`
+    (0.48 s of CairoSVG's processor time a copy; killed at 60 s)."""
+    return picture_bomb(6000, 2)
+
+
+@pytest.mark.parametrize("figure", [v1_figure(), v2_figure()], ids=["V1-picture", "V2-opacity"])
+def test_check_foresees_a_figure_the_slides_would_draw_for_minutes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  figure: bytes) -> None:
+    """18-verify6, V1 and V2: `check` said ok, then `slides` drew for minutes (now stopped by its child's bound). Now
+    `check` refuses them with one line, and `slides` with the same line, without drawing (the bound never reached)."""
+    def never(*_: object) -> bytes:
+        raise AssertionError("the figure was drawn")
+
+    record = record_with(tmp_path, figure)
+    assert fails_with(record, COST_LINE, command="check")[-1] == "course invalid: 1 error"
+    monkeypatch.setattr(slides, "bounded", never)
+    assert fails_with(record, COST_LINE, "--out", str(tmp_path / "out"), command="slides")[-1] == \
+        "course invalid: 1 error"
+    course, _ = load_project(record)  # the deck itself, without check before it, refuses the same figure
+    assert course is not None
+    with pytest.raises(CourseInvalid) as refused:
+        slides.render_slides(course)
+    assert [str(problem) for problem in refused.value.problems] == [COST_LINE]
+
+
+def diagram(shapes: int) -> bytes:
+    """A diagram of `shapes` stroked circles, labels and arrows (a third of each), as drawing programs write them."""
+    return (SVG + "".join(f'<circle cx="{i % 20 * 5}" cy="{i // 20 * 5}" r="2" fill="#f4c7a1" stroke="#333"/>'
+                          f'<text x="{i % 20 * 5}" y="{i // 20 * 5}" font-size="2">n{i}</text>'
+                          f'<path d="M{i % 20 * 5} {i // 20 * 5}l3 3" stroke="black"/>' for i in range(shapes // 3))
+            + "</svg>").encode()
+
+
+def ordinary_figures() -> list[bytes]:
+    icon = base64.b64encode(one_bit_png(64)).decode()
+    return [
+        (REPO / "builder/scaffold/course/media/cues.svg").read_bytes(),
+        (FIXTURES / "record/course/media/cues.svg").read_bytes(),
+        pattern_figure("2"),  # a dot grid: 2,500 tiles
+        diagram(300),
+        diagram(900),
+        # a few groups with opacity, a mask and a clip path, and a small picture drawn ten times
+        (f'{XLINK_SVG}<defs><mask id="m"><rect width="100" height="100" fill="white"/></mask><clipPath id="c">'
+         f'<circle cx="50" cy="50" r="40"/></clipPath><image id="i" width="10" height="10" '
+         f'xlink:href="data:image/png;base64,{icon}"/></defs>'
+         + '<g opacity="0.5"><rect width="100" height="100" fill="red"/></g>' * 10
+         + '<g mask="url(#m)" clip-path="url(#c)"><rect width="100" height="100"/></g>'
+         + "".join(f'<use xlink:href="#i" x="{10 * k}"/>' for k in range(10)) + "</svg>").encode(),
+        v4_symbol_figure('width="100" height="100"'),  # an icon drawn at its own scale
+        v4_nested_figure(1000, pattern="q"),
+    ]
+
+
+@pytest.mark.parametrize("figure", ordinary_figures(),
+                         ids=["scaffold", "record", "dot-grid", "diagram-300", "diagram-900", "effects", "symbol",
+                              "nested-svg"])
+def test_ordinary_figures_are_still_accepted(figure: bytes) -> None:
+    """Each is estimated at under half the budget, but a diagram of 900 shapes (0.4 to 0.7 s measured) at 1.2 s."""
+    assert media.svg_drawing_problem(figure) is None
+    if figure != diagram(900):
+        assert media.svg_drawing_seconds(etree.fromstring(figure)) < media.MAX_SVG_DRAWING_SECONDS / 2
+
+
+def test_a_diagram_of_hundreds_of_shapes_passes_check_and_is_drawn(tmp_path: Path) -> None:
+    record = record_with(tmp_path, diagram(300))
+    result = coursebuild("slides", record, "--out", tmp_path / "out", timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+
+
+CANVAS = media.SVG_PIXELS ** 2
+
+
+@pytest.mark.parametrize(("figure", "least", "most"), [
+    # 11 groups with opacity, 100 full-canvas rectangles
+    (opacity_bomb(2), 11 * media.SVG_SURFACE_SECONDS * CANVAS + 100 * media.SVG_PAINT_SECONDS * CANVAS, 0.5),
+    (picture_bomb(1000, 1), 10 * 1_000_000 * media.SVG_PICTURE_SECONDS, 1.1),  # ten copies decode 1 MP each
+    (picture_bomb(6000, 0), 36_000_000 * media.SVG_PICTURE_SECONDS, 2.1),  # what <defs> holds is not drawn there
+])
+def test_the_estimate_counts_each_copy_of_what_costs(figure: bytes, least: float, most: float) -> None:
+    seconds = media.svg_drawing_seconds(etree.fromstring(figure))
+    assert least < seconds < most, (seconds, least)
+
+
+def test_text_is_counted_by_its_characters() -> None:
+    """CairoSVG lays out each character (50,000 took 2.6 s): a long text, or copies of a shorter one, are refused."""
+    text = f'<text y="50" font-size="1">{"x" * 5_000}<tspan>{"y" * 1_000}</tspan>{"z" * 1_000}</text>'
+    once = f"{XLINK_SVG}{text}</svg>".encode()
+    assert 7_000 * media.SVG_CHARACTER_SECONDS < media.svg_drawing_seconds(etree.fromstring(once)) < 0.6
+    assert media.svg_drawing_problem(once) is None
+    copied = (f'{XLINK_SVG}<defs><g id="t">{text}</g></defs>' + '<use xlink:href="#t"/>' * 10 + "</svg>").encode()
+    problem = media.svg_drawing_problem(copied)
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
+
+
+def test_a_style_sheet_rule_that_shrinks_or_adds_opacity_is_counted() -> None:
+    """CairoSVG and WeasyPrint apply a `<style>` rule's `transform` and `opacity` as attributes: V4 and V2 written as
+    rules. Of rules that may both match, the worst is taken."""
+    shrunk = v4_use_figure("1").replace(b"<defs>", b"<style>.s{transform:scale(0.001)} use{transform:scale(2)}</style>"
+                                                   b"<defs>").replace(b"<use ", b'<use class="s" ')
+    assert media.svg_tiles(etree.fromstring(shrunk)) == media.MAX_SVG_TILES + 1
+    plain = v2_figure(3).replace(b' opacity="0.5"', b"")
+    translucent = plain.replace(b"<defs>", b"<style>@media all{#g0{op\\61 city:.5}}</style><defs>")
+    seconds = [media.svg_drawing_seconds(etree.fromstring(figure)) for figure in (plain, translucent)]
+    assert seconds[1] - seconds[0] > 100 * media.SVG_SURFACE_SECONDS * CANVAS, seconds
+
+
+def marker_figure(box: int = 10, stroke: str = "1", units: str = "", pattern: str = "q") -> bytes:
+    """A marker of `box` units square (its viewBox) fitted into 10 by 10 stroke widths, filled with the pattern, at
+    the two ends of a line of stroke width `stroke`."""
+    return (f'{XLINK_SVG}<defs>{TILES}<marker id="m" viewBox="0 0 {box} {box}" markerWidth="10" markerHeight="10"'
+            f'{units}><rect width="{box}" height="{box}" fill="url(#{pattern})"/></marker></defs>'
+            f'<line x2="50" stroke="black" stroke-width="{stroke}" marker-start="url(#m)" marker-end="url(#m)"/></svg>'
+            ).encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    # the tree draws the marker as the figure's 100 by 100 units (100 tiles of 10), and each of the two references
+    # once more at each of the line's two vertices (an upper bound: `_vertices`)
+    (marker_figure(), 100 + 4 * 100),
+    (marker_figure(stroke="0.1"), 100 + 4 * 10_000),  # a tenth of the stroke width: 100 times the tiles
+    (marker_figure(stroke="0.1", units=' markerUnits="userSpaceOnUse"'), 100 + 4 * 100),
+    (marker_figure(stroke="1%"), media.MAX_SVG_TILES + 1),  # a stroke width that cannot be read: the worst
+    (marker_figure(100_000, pattern="p"), media.MAX_SVG_TILES + 1),  # V4 through a marker's viewBox
+    (marker_figure().replace(b"<defs>", b"<style>line{stroke-width:.01}</style><defs>"), media.MAX_SVG_TILES + 1),
+])
+def test_pattern_tiles_in_a_marker_are_counted_at_its_scale(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
