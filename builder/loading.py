@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import html
@@ -16,9 +17,9 @@ from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from builder import cache
+from builder import cache, parallel
 from builder.errors import MAX_SHOWN_PER_FILE, Problem, ProjectNotFound, Severity
-from builder.markup import Converted, convert, new_project, remember
+from builder.markup import Converted, adopt, convert, exported, new_project, remember
 from builder.media import leaves_folder, real_path
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -144,7 +145,7 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     contents = {path: _read_bytes(root, path, project) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
-    read = _read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
+    read = _read_files(root, [(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
     for path, result in read.items():
         if not result.problems:  # kept without the page's body: conversions are kept apart
             _READ.put(keys[path], replace(result, body=None))
@@ -218,15 +219,23 @@ def _folder_out(root: Path, path: str, link: str) -> Problem:
                    f"({os.readlink(root / link)}), which is not read", "replace the link with the folder itself")
 
 
-def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
-    """Read the files of `jobs` (path, kind, content), by path.
+def _read_files(root: Path, jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
+    """Read the files of `jobs` (path, kind, content) of the project at `root`, by path.
 
     A large project's pages are read by a pool of processes while this process reads the YAML
     files: a question bank is often the largest file, and the slowest to hand between processes.
+    A small project's page bodies are converted once every file is read, in order, taking the conversions
+    a second process made meanwhile, if the command started one (`converted_pages`).
     """
     workers = pool_size(len(jobs))
     if not workers:
-        return {path: _load_file(path, content, kind) for path, kind, content in jobs}
+        read = {path: _load_file(path, content, kind, convert_body=False) for path, kind, content in jobs}
+        if (early := parallel.take_early(root)) is not None:
+            adopt(early)
+        for result in read.values():
+            if result.kind == "page" and result.value is not None:
+                convert(result.value.body)
+        return read
     pages = {path: content for path, kind, content in jobs if kind == "page"}
     with fork_pool(workers) as pool:
         read_pages = pool.map(functools.partial(_load_file, kind="page"), pages, pages.values(),
@@ -239,14 +248,14 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
 _YAML_MODELS: dict[str, type[BaseModel]] = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}
 
 
-def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
+def _load_file(path: str, content: bytes | Problem, kind: str, convert_body: bool = True) -> _Loaded:
     if isinstance(content, Problem):  # the file could not be read
         return _Loaded(kind, None, None, (content,), None)
     problems: list[Problem] = []
     unloaded: set[str] = set()
     if kind == "page":
         page = _load_page(path, content, problems, unloaded)
-        body = convert(page.body) if page is not None else None
+        body = convert(page.body) if page is not None and convert_body else None
         return _Loaded(kind, page, page.source if page else None, tuple(problems),
                        _unloaded_id(unloaded, content) if page is None else None, body)
     model = _YAML_MODELS[kind]
@@ -460,6 +469,24 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
     problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
     meta = _validate(data, PageMeta, source, problems, unloaded, "\\" in front)
     return Page(meta, body, source, body_line) if meta is not None else None
+
+
+def converted_pages(root: Path) -> bytes:
+    """The page bodies of the project at `root` converted, as `markup.exported` data: for a second process started
+    with the command (`parallel.early`), while the first imports the pipeline. Pages are found and read as
+    `load_project` finds and reads them; a page that cannot be read or has no front matter is left to it.
+    Nothing for a project whose files a pool reads (`pool_size`)."""
+    new_project()
+    paths = _files(root, PAGES_DIR, (".md",), [])
+    if pool_size(len(paths) + len(_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])) + 2):
+        return exported([])
+    project, bodies = real_path(root), []
+    for path in paths:
+        content = _read_bytes(root, path, project)
+        if isinstance(content, bytes):
+            with contextlib.suppress(YamlError):
+                bodies.append(_split_front_matter(_text(path, content), path)[1])
+    return exported((body, convert(body)) for body in bodies)
 
 
 def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
