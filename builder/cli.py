@@ -83,7 +83,7 @@ def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 def _converted_pages(project: Path) -> bytes:
     """The project's page bodies converted, in a second process while this one imports the pipeline (`early`)."""
-    from builder.loading import converted_pages
+    from builder.sources import converted_pages
 
     return converted_pages(project)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import cache, loading, markup, parallel
+from builder import cache, loading, markup, parallel, sources
 from builder.build import build
 
 from conftest import edit
@@ -53,7 +53,7 @@ def test_parallel_build_gives_the_same_packages(project: Path, monkeypatch: pyte
 
 
 def early_load(project: Path, monkeypatch: pytest.MonkeyPatch,
-               work: parallel.EarlyWork = loading.converted_pages) -> tuple[object, list, list[str]]:
+               work: parallel.EarlyWork = sources.converted_pages) -> tuple[object, list, list[str]]:
     """Load `project` with `work` started early in a forked process; (course, problems, texts converted here)."""
     forget(monkeypatch)
     monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # pytest runs threads of its own; the machine may be busy
