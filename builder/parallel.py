@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -62,6 +61,8 @@ class _Early:
     def end(self) -> None:
         """Stop the process if it still runs, and let go of the pipe."""
         if self.pid is not None:
+            import signal  # only here: importing it makes its enumerations, a tenth of `coursebuild --version`
+
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             self._reap()
