@@ -40,9 +40,10 @@ EarlyWork = Callable[[Path], bytes]
 def second_core_idle() -> bool:
     """Whether another processor core is free for a second process: this process may run on two cores or more,
     and the machine's load (runnable processes, averaged over the last minute) leaves at least half of one beside
-    this process idle on average. On a busy machine a second process would only take turns with others."""
+    this process idle on average. On a busy machine a second process would only take turns with others. False
+    where the load is not known (Windows)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores >= 2 and os.getloadavg()[0] < cores - 0.5
+    return cores >= 2 and hasattr(os, "getloadavg") and os.getloadavg()[0] < cores - 0.5
 
 
 class _Early:
@@ -102,7 +103,7 @@ def early(root: Path, work: EarlyWork) -> Iterator[None]:
 
 
 def _may_fork() -> bool:
-    return threading.active_count() == 1 and second_core_idle()
+    return hasattr(os, "fork") and threading.active_count() == 1 and second_core_idle()
 
 
 def take_early(root: Path) -> Optional[bytes]:

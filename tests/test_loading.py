@@ -110,6 +110,9 @@ def test_a_second_core_is_idle_only_on_a_machine_with_room(monkeypatch: pytest.M
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not parallel.second_core_idle()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.delattr(os, "getloadavg")  # as on Windows
+    assert not parallel.second_core_idle()
 
 
 def test_conversions_made_elsewhere_are_kept_with_their_time(monkeypatch: pytest.MonkeyPatch) -> None:
