@@ -35,7 +35,8 @@ def converted_pages(root: Path) -> bytes:
     Nothing for a project whose files a pool reads (`pool_size`)."""
     new_project()
     paths = project_files(root, PAGES_DIR, (".md",), [])
-    if pool_size(len(paths) + len(project_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])) + 2):
+    banks = project_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])
+    if pool_size(1 + len(banks) + len(paths) + (root / FRAMEWORK_FILE).is_file()):  # the files load_project reads
         return exported([])
     project, bodies = real_path(root), []
     for path in paths:

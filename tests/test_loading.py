@@ -5,6 +5,7 @@ Each reading starts with empty caches, so that every file is read, in the pool o
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -151,3 +152,13 @@ def test_an_early_build_writes_the_same_packages(project: Path, monkeypatch: pyt
             assert path.read_bytes() == (tmp_path / "a" / name).read_bytes()
         else:
             assert {f: (path / f).read_bytes() for f in files} == files
+
+
+def test_no_early_conversions_for_a_project_a_pool_reads(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = 1 + len(list((project / "quizzes").glob("*.yaml"))) + len(list((project / "course/pages").glob("*.md")))
+    files += (project / "course/competencies.yaml").is_file()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # a pool needs two cores
+    monkeypatch.setattr(parallel, "PARALLEL_FILES", files + 1)
+    assert len(json.loads(sources.converted_pages(project))["conversions"]) == 5
+    monkeypatch.setattr(parallel, "PARALLEL_FILES", files)  # load_project reads these in a pool
+    assert json.loads(sources.converted_pages(project))["conversions"] == []
