@@ -162,3 +162,15 @@ def test_no_early_conversions_for_a_project_a_pool_reads(project: Path, monkeypa
     assert len(json.loads(sources.converted_pages(project))["conversions"]) == 5
     monkeypatch.setattr(parallel, "PARALLEL_FILES", files)  # load_project reads these in a pool
     assert json.loads(sources.converted_pages(project))["conversions"] == []
+
+
+def test_no_early_work_when_no_process_can_be_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def out_of_processes() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", out_of_processes)
+    open_before = len(os.listdir("/proc/self/fd"))
+    with parallel.early(tmp_path, lambda root: b"x"):
+        assert parallel.take_early(tmp_path) is None
+    assert len(os.listdir("/proc/self/fd")) == open_before  # the pipe was closed
