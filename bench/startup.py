@@ -5,7 +5,8 @@
 Runs, interleaved so that a change in the machine's load touches every command alike: importing the
 five libraries coursebuild is built on, `coursebuild --version`, `coursebuild check --help`, and a cold
 `coursebuild build` of a copy of this course, all targets. Prints a Markdown table of medians (and
-bests), each command's CPU time as a multiple of the libraries' import, and the load average.
+bests), each command's CPU time as a multiple of the libraries' import, the load average, and whether a build
+would convert its page bodies in a second process (`parallel.early`: only when a core is idle).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import time
 from pathlib import Path
 
 from run import COURSEBUILD, REPO, byte_compile
+
+from builder.parallel import second_core_idle
 
 LIBRARIES = [sys.executable, "-c", "import lxml.etree, lxml.html, jinja2, yaml, markdown, click"]
 
@@ -67,7 +70,9 @@ def main() -> None:
               f"{statistics.median(wall[name]) * 1000:.0f} ms ({min(wall[name]) * 1000:.0f}) | "
               f"{statistics.median(cpu[name]) / base:.2f} |")
     print(f"\n{options.runs} runs each, interleaved; load average before "
-          f"{' '.join(f'{x:.2f}' for x in before)}, after {' '.join(f'{x:.2f}' for x in after)}")
+          f"{' '.join(f'{x:.2f}' for x in before)}, after {' '.join(f'{x:.2f}' for x in after)}; a build converts "
+          f"its page bodies in a second process when a core is idle (load under cores − 0.5): "
+          f"{'yes' if second_core_idle() else 'no'} now")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import click
 
 from builder import TARGETS, __version__
 from builder.errors import CoursebuildError, Problem, summarise
+from builder.parallel import early
 
 
 def _lazy(name: str) -> ModuleType:
@@ -80,6 +81,13 @@ def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         raise ReportedError(error) from None
 
 
+def _converted_pages(project: Path) -> bytes:
+    """The project's page bodies converted, in a second process while this one imports the pipeline (`early`)."""
+    from builder.sources import converted_pages
+
+    return converted_pages(project)
+
+
 def _targets(chosen: tuple[str, ...]) -> tuple[str, ...]:
     """The targets named with --target, in order, once each; all of them if none (or `all`) is named."""
     return TARGETS if not chosen or "all" in chosen else tuple(dict.fromkeys(chosen))
@@ -113,7 +121,8 @@ def new(project: Path) -> None:
 @STRICT
 def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
     """Validate the course in PROJECT (default: this folder) and write nothing."""
-    checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True)
+    with early(project, _converted_pages):
+        checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True)
     _show_warnings(checked.warnings)
     settings = checked.course.settings
     click.echo(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "
@@ -128,7 +137,8 @@ def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
 @STRICT
 def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:
     """Validate the course in PROJECT and build packages into dist/."""
-    built = _run(pipeline.build, project, _targets(targets), out_dir, strict=strict)
+    with early(project, _converted_pages):
+        built = _run(pipeline.build, project, _targets(targets), out_dir, strict=strict)
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
         click.echo(f"wrote {output.path} ({len(output.files)} files)")

@@ -16,21 +16,24 @@ from typing import Any, Callable, Iterator, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from builder import cache
+from builder import cache, parallel
 from builder.errors import MAX_SHOWN_PER_FILE, Problem, ProjectNotFound, Severity
-from builder.markup import Converted, convert, new_project, remember
-from builder.media import leaves_folder, real_path
+from builder.markup import Converted, adopt, convert, new_project, remember
+from builder.media import real_path
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
 from builder.sourcemap import SourceFile, YamlError
-
-COURSE_FILE = "course/course.yaml"
-FRAMEWORK_FILE = "course/competencies.yaml"
-PAGES_DIR = "course/pages"
-QUIZZES_DIR = "quizzes"
-#: The largest course file read (the question bank of a 5,000-page course is about 8 MB).
-MAX_FILE_BYTES = 16 * 1024 * 1024
+from builder.sources import COURSE_FILE as COURSE_FILE  # kit names the course file after loading
+from builder.sources import (
+    FRAMEWORK_FILE,
+    PAGES_DIR,
+    QUIZZES_DIR,
+    decoded,
+    project_files,
+    read_bytes,
+    split_front_matter,
+)
 
 M = TypeVar("M", bound=BaseModel)
 #: Characters XML 1.0 cannot hold (C0 controls other than tab and line breaks, U+FFFE, U+FFFF), so manifests,
@@ -99,8 +102,8 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     new_project()
     found: list[Problem] = []
     jobs = [(COURSE_FILE, "settings"),
-            *((path, "bank") for path in _files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),
-            *((path, "page") for path in _files(root, PAGES_DIR, (".md",), found))]
+            *((path, "bank") for path in project_files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),
+            *((path, "page") for path in project_files(root, PAGES_DIR, (".md",), found))]
     if (root / FRAMEWORK_FILE).is_file():
         jobs.append((FRAMEWORK_FILE, "framework"))
     results = _load_all(root, jobs)
@@ -141,10 +144,10 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     Each file's bytes are read once: what is kept for the next build is what was read from them.
     """
     project = real_path(root)
-    contents = {path: _read_bytes(root, path, project) for path, _ in jobs}
+    contents = {path: read_bytes(root, path, project) for path, _ in jobs}
     keys = {path: (path, hashlib.sha256(raw).digest()) for path, raw in contents.items() if isinstance(raw, bytes)}
     loaded = {path: kept for path, key in keys.items() if (kept := _READ.get(key))}
-    read = _read_files([(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
+    read = _read_files(root, [(path, kind, contents[path]) for path, kind in jobs if path not in loaded])
     for path, result in read.items():
         if not result.problems:  # kept without the page's body: conversions are kept apart
             _READ.put(keys[path], replace(result, body=None))
@@ -152,81 +155,23 @@ def _load_all(root: Path, jobs: list[tuple[str, str]]) -> list[_Loaded]:
     return [loaded[path] for path, _ in jobs]
 
 
-def _read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
-    """The file's bytes, or the problem of reading them (`project`: the real location of `root`).
-
-    Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
-    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
-    bank that is a link out of course/ or quizzes/ is refused like a linked media file (`leaves_folder`).
-    """
-    try:
-        real = real_path(root / path, strict=True)
-        if not real.is_relative_to(project):
-            link = _link_out_of(root, path)
-            if link != path:
-                return _folder_out(root, path, link)
-            return Problem(path, 1, "the file is a link to a file outside the project",
-                           "copy the file into the project instead of linking to it")
-        folder = leaves_folder(root, path)
-        if folder:
-            return Problem(path, 1, f"the file is a symbolic link that leads out of {folder}/",
-                           f"copy the file itself into {posixpath.dirname(path)}/ instead of linking to it")
-        # Opened without blocking (a FIFO would wait for a writer), then checked before reading; checked on
-        # the descriptor itself, as Python's open() refuses a folder's descriptor (IsADirectoryError).
-        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            os.close(descriptor)
-            if stat.S_ISDIR(status.st_mode):
-                return Problem(path, 1, "this is a folder, not a file",
-                               "rename the folder so its name does not end in the file's extension, or remove it")
-            return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
-                           "replace it with an ordinary text file")
-        with open(descriptor, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        if (root / path).is_symlink():
-            return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",
-                           "point the link at an existing file, or replace it with the file itself")
-        return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
-    except RuntimeError:  # a symbolic link loop
-        return Problem(path, 1, "the file is a link that leads back to itself", "replace it with an ordinary file")
-    except OSError as exc:
-        return Problem(path, 1, f"the file cannot be read ({exc.strerror})", "check that it is a file you can read")
-    if len(data) > MAX_FILE_BYTES:
-        return Problem(path, 1, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
-                       "split it into several files (question banks, pages)")
-    return data
-
-
-def _link_out_of(root: Path, path: str) -> str:
-    """The first part of the project path `path` (a folder on the way, or the file) whose real location is
-    outside the project; `path` itself if none is on its own (the file is the link)."""
-    parts = path.split("/")
-    project = root.resolve()
-    for end in range(1, len(parts)):
-        prefix = "/".join(parts[:end])
-        if (root / prefix).is_symlink() and not (root / prefix).resolve().is_relative_to(project):
-            return prefix
-    return path
-
-
-def _folder_out(root: Path, path: str, link: str) -> Problem:
-    """The problem of the project path `path`, read through `link`, a folder on the way that is a symbolic link
-    out of the project (`course -> /elsewhere/course`)."""
-    return Problem(path, 1, f"the folder `{link}` is a link to a folder outside the project "
-                   f"({os.readlink(root / link)}), which is not read", "replace the link with the folder itself")
-
-
-def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
-    """Read the files of `jobs` (path, kind, content), by path.
+def _read_files(root: Path, jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Loaded]:
+    """Read the files of `jobs` (path, kind, content) of the project at `root`, by path.
 
     A large project's pages are read by a pool of processes while this process reads the YAML
     files: a question bank is often the largest file, and the slowest to hand between processes.
+    A small project's page bodies are converted once every file is read, in order, taking the conversions
+    a second process made meanwhile, if the command started one (`sources.converted_pages`).
     """
     workers = pool_size(len(jobs))
     if not workers:
-        return {path: _load_file(path, content, kind) for path, kind, content in jobs}
+        read = {path: _load_file(path, content, kind, convert_body=False) for path, kind, content in jobs}
+        if (early := parallel.take_early(root)) is not None:
+            adopt(early)
+        for result in read.values():
+            if result.kind == "page" and result.value is not None:
+                convert(result.value.body)
+        return read
     pages = {path: content for path, kind, content in jobs if kind == "page"}
     with fork_pool(workers) as pool:
         read_pages = pool.map(functools.partial(_load_file, kind="page"), pages, pages.values(),
@@ -239,14 +184,14 @@ def _read_files(jobs: list[tuple[str, str, bytes | Problem]]) -> dict[str, _Load
 _YAML_MODELS: dict[str, type[BaseModel]] = {"settings": CourseSettings, "bank": BankSettings, "framework": Framework}
 
 
-def _load_file(path: str, content: bytes | Problem, kind: str) -> _Loaded:
+def _load_file(path: str, content: bytes | Problem, kind: str, convert_body: bool = True) -> _Loaded:
     if isinstance(content, Problem):  # the file could not be read
         return _Loaded(kind, None, None, (content,), None)
     problems: list[Problem] = []
     unloaded: set[str] = set()
     if kind == "page":
         page = _load_page(path, content, problems, unloaded)
-        body = convert(page.body) if page is not None else None
+        body = convert(page.body) if page is not None and convert_body else None
         return _Loaded(kind, page, page.source if page else None, tuple(problems),
                        _unloaded_id(unloaded, content) if page is None else None, body)
     model = _YAML_MODELS[kind]
@@ -264,82 +209,6 @@ def _unloaded_id(found: set[str], content: bytes) -> Optional[str]:
         return next(iter(found))
     match = _ID_LINE.search(content)
     return match.group(1).decode("ascii") if match else None
-
-
-def _files(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[str]:
-    """Project paths of the files named `*<suffix>` in `folder` and its subfolders, in order.
-
-    A folder that is a symbolic link is followed like any folder while it stays inside its top folder
-    (course/ or quizzes/); one that leads out of it, to nothing, or back into a folder that holds it is
-    added to `problems`, never skipped in silence. (A file that is a link is checked when it is read.)
-    """
-    if not (root / folder).is_dir():
-        return []
-    real = (root / folder).resolve()
-    if not real.is_relative_to(root.resolve()) and (link := _link_out_of(root, folder)) != folder:
-        problems.append(_folder_out(root, folder, link))
-        return []
-    if not real.is_relative_to(root.resolve()) or leaves_folder(root, folder):
-        where = "the project" if not real.is_relative_to(root.resolve()) else f"{folder.split('/')[0]}/"
-        problems.append(Problem(folder, 1, f"the folder is a symbolic link that leads out of {where} "
-                                           f"(to `{real}`)", "make it an ordinary folder of the project"))
-        return []
-    paths: list[str] = []
-    _walk(root, folder, suffixes, problems, paths, ((root / folder).resolve(),))
-    return sorted(paths)
-
-
-def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem], paths: list[str],
-          holders: tuple[Path, ...]) -> None:
-    try:
-        entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
-    except OSError as exc:
-        problems.append(Problem(folder, 1, f"the folder cannot be read ({exc.strerror})",
-                                "check that it is a folder you can read"))
-        return
-    for entry in entries:
-        path = f"{folder}/{entry.name}"
-        if entry.name.endswith(suffixes) and not (entry.is_symlink() and entry.is_dir()):
-            paths.append(path)  # a file, a link to one (checked when read) or a folder named `*.md` (reported then)
-        elif not entry.is_symlink():
-            if entry.is_dir():
-                _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
-        elif (problem := _folder_link_problem(root, path, holders)) is not None:
-            problems.append(problem)
-        elif entry.is_dir():
-            _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
-
-
-def _folder_link_problem(root: Path, path: str, holders: tuple[Path, ...]) -> Optional[Problem]:
-    """Why the symbolic link `path` (in course/pages or quizzes) is not read as a folder of pages or banks,
-    or None if it is a folder inside its top folder, read like any other; a link to a file that is not a
-    page or bank (`notes.txt`) is None too."""
-    link = os.readlink(root / path)
-    try:
-        real = (root / path).resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
-        return Problem(path, 1, f"a symbolic link to `{link}`, which does not exist (or leads back to itself)",
-                       "point the link at a folder in the project, or delete it")
-    if not real.is_dir():
-        return None
-    folder = leaves_folder(root, path)
-    if folder:
-        return Problem(path, 1, f"the folder is a symbolic link that leads out of {folder}/ (to `{link}`)",
-                       f"copy the folder itself into {posixpath.dirname(path)}/ instead of linking to it")
-    if any(real == holder or holder.is_relative_to(real) for holder in holders):
-        return Problem(path, 1, f"the folder is a symbolic link to `{link}`, a folder that holds it",
-                       "delete the link; its files are read already")
-    return None
-
-
-def _text(path: str, content: bytes) -> str:
-    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
-    try:
-        return content.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        line = content.count(b"\n", 0, exc.start) + 1
-        raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
-                                 "save it with UTF-8 encoding")]) from None
 
 
 def _controls(path: str, text: str, first_line: int = 1) -> list[Problem]:
@@ -389,7 +258,7 @@ def _without_controls(path: str, text: str, problems: list[Problem], first_line:
 def read_text(path: str, content: bytes) -> str | list[Problem]:
     """The text of a file the course links to (a transcript, captions), or its problems."""
     try:
-        text = _text(path, content)
+        text = decoded(path, content)
     except YamlError as exc:
         return exc.problems
     return _controls(path, text) or text
@@ -433,7 +302,7 @@ def _parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceF
 def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[Problem],
                      unloaded: set[str]) -> tuple[Optional[M], Optional[SourceFile]]:
     try:
-        text = _without_controls(path, _text(path, content), problems)
+        text = _without_controls(path, decoded(path, content), problems)
         bidi = _bidi_controls(path, text)
         problems.extend(bidi)
         data, source = _parse_yaml(text, path)
@@ -447,10 +316,10 @@ def _load_yaml_model(path: str, content: bytes, model: type[M], problems: list[P
 
 def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set[str]) -> Optional[Page]:
     try:
-        text = _text(path, content)
+        text = decoded(path, content)
         bidi = _bidi_controls(path, text)
         problems.extend(bidi)
-        front, body, body_line = _split_front_matter(text, path)
+        front, body, body_line = split_front_matter(text, path)
         data, source = _parse_yaml(_without_controls(path, front, problems, first_line=2), path, first_line=2)
     except YamlError as exc:
         problems.extend(exc.problems)
@@ -460,19 +329,6 @@ def _load_page(path: str, content: bytes, problems: list[Problem], unloaded: set
     problems.extend(_controls(path, body, body_line))  # reported, but the page still loads
     meta = _validate(data, PageMeta, source, problems, unloaded, "\\" in front)
     return Page(meta, body, source, body_line) if meta is not None else None
-
-
-def _split_front_matter(text: str, path: str) -> tuple[str, str, int]:
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise YamlError([Problem(path, 1, "the page has no front matter",
-                                 "start the file with a line `---`, then `id:`, `title:`, `kind:` and "
-                                 "`minutes:`, then a closing `---`")])
-    for index, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise YamlError([Problem(path, 1, "the front matter is never closed",
-                             "add a line `---` after the front matter")])
 
 
 def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Problem],

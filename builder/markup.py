@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import re
 import time
 from dataclasses import dataclass, replace
@@ -242,6 +243,30 @@ def new_project() -> None:
 def remember(text: str, converted: Converted) -> None:
     """Keep a conversion made elsewhere (in another process) for this build."""
     _CONVERSIONS.put(text, converted)
+
+
+def exported(conversions: Iterable[tuple[str, Converted]]) -> bytes:
+    """Conversions made in this process since `new_project` (texts and what they gave), with the processor time
+    they took of the project's budgets, as data for `adopt` in another process (JSON: nothing in it is run).
+    Conversions refused for want of the file's or the project's time are left out, as they are not kept."""
+    return json.dumps({
+        "conversions": [[text, converted.html, [[r.tag, r.attribute, r.target, r.alt] for r in converted.references],
+                         converted.removed, converted.refused, converted.flattened]
+                        for text, converted in conversions if _kept(converted)],
+        "spent": [_project_total.seconds - _project_total.left, PROJECT_MARKDOWN_SECONDS - _project_budget.left],
+    }).encode("utf-8")
+
+
+def adopt(data: bytes) -> None:
+    """Keep the conversions another process `exported` for this build, and take the processor time they took off
+    this project's budgets (PROJECT_MARKDOWN_TOTAL_SECONDS, PROJECT_MARKDOWN_SECONDS), as if made here."""
+    found = json.loads(data)
+    for text, html, references, removed, refused, flattened in found["conversions"]:
+        remember(text, Converted(html, tuple(Reference(*reference) for reference in references),
+                                 tuple((what, where) for what, where in removed), refused, tuple(flattened)))
+    total, over = found["spent"]
+    _project_total.left -= total
+    _project_budget.left -= over
 
 
 def _convert(text: str, budget: Budget | None = None) -> Converted:

@@ -1,9 +1,13 @@
-"""Work shared between processes, for large projects only (a pool costs more than it saves on a small one)."""
+"""Work shared between processes: a pool for large projects only (it costs more than it saves on a small one), and
+early work in a second process at a command's start when a core is idle."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import Any, Callable, Optional
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
 
 #: Projects with at least this many files (or pages) are read and rendered by a pool of processes.
 PARALLEL_FILES = 200
@@ -27,3 +31,110 @@ def fork_pool(workers: int, initializer: Optional[Callable[..., None]] = None, i
 def chunk_size(jobs: int, workers: int) -> int:
     """Tasks per hand-over: eight per worker, so that workers finishing early take more."""
     return max(1, jobs // (workers * 8))
+
+
+#: What a forked process does early (`early`): a function of the project's folder, giving data (bytes).
+EarlyWork = Callable[[Path], bytes]
+
+
+def second_core_idle() -> bool:
+    """Whether another processor core is free for a second process: this process may run on two cores or more,
+    and the machine's load (runnable processes, averaged over the last minute) leaves at least half of one beside
+    this process idle on average. On a busy machine a second process would only take turns with others. False
+    where the load is not known (Windows)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores >= 2 and hasattr(os, "getloadavg") and os.getloadavg()[0] < cores - 0.5
+
+
+class _Early:
+    """A forked process doing `EarlyWork`, and the reading end of the pipe its result comes through."""
+
+    def __init__(self, pid: int, reading: int) -> None:
+        self.pid: Optional[int] = pid
+        self.reading = reading
+
+    def result(self) -> Optional[bytes]:
+        """The work's result, once it is done (waits for it); None if the process failed or was ended."""
+        with open(self.reading, "rb", closefd=False) as stream:
+            data = stream.read()
+        return data if self._reap() == 0 else None
+
+    def end(self) -> None:
+        """Stop the process if it still runs, and let go of the pipe."""
+        if self.pid is not None:
+            import signal  # only here: importing it makes its enumerations (3 M instructions), for every command
+
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+        os.close(self.reading)
+
+    def _reap(self) -> int:
+        """Wait for the process to end; its exit code."""
+        assert self.pid is not None
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return os.waitstatus_to_exitcode(status)
+
+
+#: The early work running for a project's folder (`early`), until `take_early` takes its result.
+_EARLY: dict[Path, _Early] = {}
+
+
+@contextlib.contextmanager
+def early(root: Path, work: EarlyWork) -> Iterator[None]:
+    """Run `work(root)` in a forked copy of this process while the block runs, if a second core is idle
+    (`second_core_idle`) and this process runs no other thread (a fork copies only the calling thread, and any
+    lock another one held would stay locked in the copy); `take_early(root)` takes its result. The process is
+    stopped when the block ends, whether its result was taken or not.
+
+    For a command's start: a cold build of this course imports its libraries for about a third of its time, and
+    converts its page bodies for about a fifth; a second core does the second while this one does the first.
+    """
+    child = _fork(root, work) if _may_fork() else None
+    if child is not None:
+        _EARLY[root] = child
+    try:
+        yield
+    finally:
+        if child is not None:
+            _EARLY.pop(root, None)
+            child.end()
+
+
+def _may_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1 and second_core_idle()
+
+
+def take_early(root: Path) -> Optional[bytes]:
+    """The result of the early work started for `root` (waiting for it to finish), once; None if there is none
+    (no work was started, it failed, or it was taken already)."""
+    child = _EARLY.pop(root, None)
+    return child.result() if child is not None else None
+
+
+def _fork(root: Path, work: EarlyWork) -> Optional[_Early]:
+    """The process started to do `work(root)`; None if the machine could not start one (the work is then done
+    where it is needed)."""
+    reading, writing = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes or memory
+        os.close(reading)
+        os.close(writing)
+        return None
+    if pid:
+        os.close(writing)
+        return _Early(pid, reading)
+    code = 1  # in the forked process: it writes its result or nothing, prints nothing, and never returns
+    try:
+        os.close(reading)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        data = work(root)
+        with open(writing, "wb") as stream:
+            stream.write(data)
+        code = 0
+    finally:
+        os._exit(code)

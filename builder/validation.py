@@ -22,7 +22,7 @@ from builder.cache import Same, Store
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
 from builder.item_writing import check_items
-from builder.loading import PAGES_DIR, read_text
+from builder.loading import read_text
 from builder.markup import (
     OVER_BUDGET,
     Budget,
@@ -48,6 +48,7 @@ from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
+from builder.sources import PAGES_DIR
 from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}

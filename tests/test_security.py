@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
-from builder import kit, loading, markup, media, packaging, theme
+from builder import kit, loading, markup, media, packaging, sources, theme
 from builder.active_content import HTML_PROLOG, without_script
 
 from conftest import FIXTURES, REPO, edit, run
@@ -1365,7 +1365,7 @@ def test_a_fifo_in_media_is_not_a_regular_file(project: Path) -> None:
 
 
 def test_a_file_too_large_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1024 * 1024)
     with (project / "quizzes/final.yaml").open("a", encoding="utf-8") as bank:
         bank.write("# padding\n" * 110_000)
     fails_with(project, "quizzes/final.yaml:1: the file is larger than 1 MB (split it into several files "

@@ -1,0 +1,204 @@
+"""Finding and reading a course project's files: only regular files inside the project, of at most MAX_FILE_BYTES
+(docs/security.md), and a page's front matter split from its body.
+
+Light on purpose (no YAML, no pydantic): a second process started with `build` or `check` reads and converts the
+page bodies with it (`converted_pages`) while the first imports the pipeline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import stat
+from pathlib import Path
+from typing import Optional
+
+from builder.errors import Problem
+from builder.markup import convert, exported, new_project
+from builder.media import leaves_folder, real_path
+from builder.parallel import pool_size
+from builder.sourcemap import YamlError
+
+COURSE_FILE = "course/course.yaml"
+FRAMEWORK_FILE = "course/competencies.yaml"
+PAGES_DIR = "course/pages"
+QUIZZES_DIR = "quizzes"
+#: The largest course file read (the question bank of a 5,000-page course is about 8 MB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+def converted_pages(root: Path) -> bytes:
+    """The page bodies of the project at `root` converted, as `markup.exported` data: for a second process started
+    with the command (`parallel.early`), while the first imports the pipeline. Pages are found and read as
+    `load_project` finds and reads them; a page that cannot be read or has no front matter is left to it.
+    Nothing for a project whose files a pool reads (`pool_size`)."""
+    new_project()
+    paths = project_files(root, PAGES_DIR, (".md",), [])
+    banks = project_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])
+    if pool_size(1 + len(banks) + len(paths) + (root / FRAMEWORK_FILE).is_file()):  # the files load_project reads
+        return exported([])
+    project, bodies = real_path(root), []
+    for path in paths:
+        content = read_bytes(root, path, project)
+        if isinstance(content, bytes):
+            with contextlib.suppress(YamlError):
+                bodies.append(split_front_matter(decoded(path, content), path)[1])
+    return exported((body, convert(body)) for body in bodies)
+
+
+def project_files(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[str]:
+    """Project paths of the files named `*<suffix>` in `folder` and its subfolders, in order.
+
+    A folder that is a symbolic link is followed like any folder while it stays inside its top folder
+    (course/ or quizzes/); one that leads out of it, to nothing, or back into a folder that holds it is
+    added to `problems`, never skipped in silence. (A file that is a link is checked when it is read.)
+    """
+    if not (root / folder).is_dir():
+        return []
+    real = (root / folder).resolve()
+    if not real.is_relative_to(root.resolve()) and (link := _link_out_of(root, folder)) != folder:
+        problems.append(_folder_out(root, folder, link))
+        return []
+    if not real.is_relative_to(root.resolve()) or leaves_folder(root, folder):
+        where = "the project" if not real.is_relative_to(root.resolve()) else f"{folder.split('/')[0]}/"
+        problems.append(Problem(folder, 1, f"the folder is a symbolic link that leads out of {where} "
+                                           f"(to `{real}`)", "make it an ordinary folder of the project"))
+        return []
+    paths: list[str] = []
+    _walk(root, folder, suffixes, problems, paths, ((root / folder).resolve(),))
+    return sorted(paths)
+
+
+def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem], paths: list[str],
+          holders: tuple[Path, ...]) -> None:
+    try:
+        entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        problems.append(Problem(folder, 1, f"the folder cannot be read ({exc.strerror})",
+                                "check that it is a folder you can read"))
+        return
+    for entry in entries:
+        path = f"{folder}/{entry.name}"
+        if entry.name.endswith(suffixes) and not (entry.is_symlink() and entry.is_dir()):
+            paths.append(path)  # a file, a link to one (checked when read) or a folder named `*.md` (reported then)
+        elif not entry.is_symlink():
+            if entry.is_dir():
+                _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
+        elif (problem := _folder_link_problem(root, path, holders)) is not None:
+            problems.append(problem)
+        elif entry.is_dir():
+            _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
+
+
+def _folder_link_problem(root: Path, path: str, holders: tuple[Path, ...]) -> Optional[Problem]:
+    """Why the symbolic link `path` (in course/pages or quizzes) is not read as a folder of pages or banks,
+    or None if it is a folder inside its top folder, read like any other; a link to a file that is not a
+    page or bank (`notes.txt`) is None too."""
+    link = os.readlink(root / path)
+    try:
+        real = (root / path).resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return Problem(path, 1, f"a symbolic link to `{link}`, which does not exist (or leads back to itself)",
+                       "point the link at a folder in the project, or delete it")
+    if not real.is_dir():
+        return None
+    folder = leaves_folder(root, path)
+    if folder:
+        return Problem(path, 1, f"the folder is a symbolic link that leads out of {folder}/ (to `{link}`)",
+                       f"copy the folder itself into {posixpath.dirname(path)}/ instead of linking to it")
+    if any(real == holder or holder.is_relative_to(real) for holder in holders):
+        return Problem(path, 1, f"the folder is a symbolic link to `{link}`, a folder that holds it",
+                       "delete the link; its files are read already")
+    return None
+
+
+def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
+    """The file's bytes, or the problem of reading them (`project`: the real location of `root`).
+
+    Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
+    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
+    bank that is a link out of course/ or quizzes/ is refused like a linked media file (`leaves_folder`).
+    """
+    try:
+        real = real_path(root / path, strict=True)
+        if not real.is_relative_to(project):
+            link = _link_out_of(root, path)
+            if link != path:
+                return _folder_out(root, path, link)
+            return Problem(path, 1, "the file is a link to a file outside the project",
+                           "copy the file into the project instead of linking to it")
+        folder = leaves_folder(root, path)
+        if folder:
+            return Problem(path, 1, f"the file is a symbolic link that leads out of {folder}/",
+                           f"copy the file itself into {posixpath.dirname(path)}/ instead of linking to it")
+        # Opened without blocking (a FIFO would wait for a writer), then checked before reading; checked on
+        # the descriptor itself, as Python's open() refuses a folder's descriptor (IsADirectoryError).
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            os.close(descriptor)
+            if stat.S_ISDIR(status.st_mode):
+                return Problem(path, 1, "this is a folder, not a file",
+                               "rename the folder so its name does not end in the file's extension, or remove it")
+            return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
+                           "replace it with an ordinary text file")
+        with open(descriptor, "rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        if (root / path).is_symlink():
+            return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",
+                           "point the link at an existing file, or replace it with the file itself")
+        return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
+    except RuntimeError:  # a symbolic link loop
+        return Problem(path, 1, "the file is a link that leads back to itself", "replace it with an ordinary file")
+    except OSError as exc:
+        return Problem(path, 1, f"the file cannot be read ({exc.strerror})", "check that it is a file you can read")
+    if len(data) > MAX_FILE_BYTES:
+        return Problem(path, 1, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                       "split it into several files (question banks, pages)")
+    return data
+
+
+def _link_out_of(root: Path, path: str) -> str:
+    """The first part of the project path `path` (a folder on the way, or the file) whose real location is
+    outside the project; `path` itself if none is on its own (the file is the link)."""
+    parts = path.split("/")
+    project = root.resolve()
+    for end in range(1, len(parts)):
+        prefix = "/".join(parts[:end])
+        if (root / prefix).is_symlink() and not (root / prefix).resolve().is_relative_to(project):
+            return prefix
+    return path
+
+
+def _folder_out(root: Path, path: str, link: str) -> Problem:
+    """The problem of the project path `path`, read through `link`, a folder on the way that is a symbolic link
+    out of the project (`course -> /elsewhere/course`)."""
+    return Problem(path, 1, f"the folder `{link}` is a link to a folder outside the project "
+                   f"({os.readlink(root / link)}), which is not read", "replace the link with the folder itself")
+
+
+def decoded(path: str, content: bytes) -> str:
+    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
+    try:
+        return content.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",
+                                 "save it with UTF-8 encoding")]) from None
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """A page's text as (front matter, body, the file's line the body starts on); raises YamlError if it has no
+    front matter, or its front matter is never closed."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise YamlError([Problem(path, 1, "the page has no front matter",
+                                 "start the file with a line `---`, then `id:`, `title:`, `kind:` and "
+                                 "`minutes:`, then a closing `---`")])
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise YamlError([Problem(path, 1, "the front matter is never closed",
+                             "add a line `---` after the front matter")])
