@@ -46,7 +46,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
-from builder.media import MAX_TEXT_MEDIA_BYTES, _svg_tree, readable_problem, svg_drawing_problem, svg_tiles
+from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing_problem, svg_tiles, svg_tree
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -495,7 +495,7 @@ def _picture(url: str | None, folder: str, project: Path) -> _Picture:
     if (project / path).stat().st_size > MAX_TEXT_MEDIA_BYTES:
         raise Unbounded(f"{path} is too large to read as an SVG", "make the picture smaller")
     data = (project / path).read_bytes()
-    root = _svg_tree(data)  # as media.svg_drawing_problem parses it: internal entities expanded, no external one
+    root = svg_tree(data)  # as media.svg_drawing_problem parses it: internal entities expanded, no external one
     if root is None:
         return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
     if drawing := svg_drawing_problem(data):

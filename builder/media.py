@@ -263,7 +263,7 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
-    root = _svg_tree(data)
+    root = svg_tree(data)
     if root is None:
         return None
     copies, tiles, seconds = _drawn(root)
@@ -285,7 +285,7 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     return None
 
 
-def _svg_tree(data: bytes) -> Any | None:
+def svg_tree(data: bytes) -> Any | None:
     """The parsed SVG `data`, its internal entities expanded as the slides expand them, never an external one;
     None if it is not well-formed XML."""
     parser = etree.XMLParser(resolve_entities="internal",  # type: ignore[arg-type] # lxml 5 takes "internal"
@@ -986,7 +986,7 @@ def svg_for_drawing(data: bytes) -> bytes | None:
         ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
     except ElementTree.ParseError:
         return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
-    root = _svg_tree(data)
+    root = svg_tree(data)
     if root is None or local_name(root) == "image" or svg_copies(root) > MAX_SVG_COPIES:
         return None
     images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
