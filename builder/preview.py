@@ -71,6 +71,16 @@ def internal_error(error: Exception) -> str:
             "served; this is a bug in coursebuild: please report it with the traceback printed by preview)")
 
 
+#: The most digits a generation sent back by the page may have (a preview never makes more builds than this).
+MAX_GENERATION_DIGITS = 18
+
+
+def generation(text: str) -> int:
+    """The build generation a page sent as text (`since=`): ASCII digits, at most MAX_GENERATION_DIGITS of them;
+    0 for anything else (`str.isdigit` also takes `²`, and `int` refuses more than 4,300 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_GENERATION_DIGITS else 0
+
+
 class Building(TypedDict):
     """What the preview page is told when a rebuild starts."""
 
@@ -247,7 +257,7 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
                 self._send(json.dumps(preview.status()).encode(), "application/json")
             elif path == EVENTS_PATH:
                 since = parse_qs(url.query).get("since", ["0"])[0]
-                self._events(int(since) if since.isdigit() else 0)
+                self._events(generation(since))
             elif path == "/__preview/scorm-again.min.js":
                 self._send(scorm_again, "text/javascript", tag=scorm_again_tag)
             elif path.startswith(PACKAGE_PREFIX):

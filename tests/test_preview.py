@@ -281,6 +281,22 @@ def test_tells_the_page_of_each_build_at_once_by_server_sent_events(served: tupl
     connection.close()
 
 
+@pytest.mark.parametrize("since", ["%C2%B2", "9" * 5000, "-1", "1e3"])
+def test_a_generation_that_is_not_plain_digits_counts_as_0(served: tuple[Preview, str], since: str) -> None:
+    """Any page the trainer has open may ask for the events (18-verify7 W7): `²` passes `str.isdigit` and 5,000
+    digits pass it too, but `int` refuses both; the stream must answer as for `since=0`, not die in a traceback."""
+    _, base = served
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    connection.request("GET", f"/__preview/events?since={since}")
+    response = connection.getresponse()
+    assert response.status == 200
+    line = response.readline()
+    while not line.startswith(b"data: "):  # keep-alive comments may come first
+        line = response.readline()
+    assert json.loads(line.removeprefix(b"data: "))["generation"] == 1, "the status of the build there is, at once"
+    connection.close()
+
+
 def test_tells_the_page_a_rebuild_starts_and_holds_requests_until_it_is_done(
         served: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The page learns which pages a rebuild remakes before it starts (to reload the one shown at once); a
