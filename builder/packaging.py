@@ -244,16 +244,19 @@ def _put_in_place(temporary: Path, destination: Path) -> None:
         _remove(old)
 
 
-#: How the temporary files and folders of a write end: `.<name>.<process id>-<random>.part`.
+#: How the temporary files and folders of a write end: `.coursebuild.<name>.<process id>-<random>.part`.
 PART = ".part"
+#: How they start, so that only coursebuild's own are ever removed (a user's `.notes.99999-abc.part` is not).
+TEMPORARY_START = ".coursebuild."
 
 
 def _temporary_prefix(destination: Path) -> str:
-    return f".{destination.name}.{os.getpid()}-"
+    return f"{TEMPORARY_START}{destination.name}.{os.getpid()}-"
 
 
-#: A temporary's name: `.<name>.<process id>-<mkstemp's letters, or "old">.part`.
-_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+" + re.escape(PART))
+#: A temporary's name: `.coursebuild.<name>.<process id>-<mkstemp's letters, or "old">.part`.
+_TEMPORARY = re.compile(re.escape(TEMPORARY_START) + r"(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+"
+                        + re.escape(PART))
 
 
 def _refuse_special(destination: Path, named: bool) -> None:
@@ -277,10 +280,11 @@ def _prepare(destination: Path) -> None:
     """Make `destination`'s folder, and remove the temporaries that builds killed there left (`kill -9`).
 
     Every output's temporaries go, not only `destination`'s: a build of other targets into the same
-    folder removes them too. A temporary of a process still running (a build at the same time) stays.
+    folder removes them too. A temporary of a process still running (a build at the same time) stays, and
+    so does anything not named as coursebuild names its temporaries (`TEMPORARY_START`).
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in destination.parent.glob(f".*{PART}"):
+    for leftover in destination.parent.glob(f"{TEMPORARY_START}*{PART}"):
         match = _TEMPORARY.fullmatch(leftover.name)
         if match and not _is_running(int(match["pid"])):
             _remove(leftover)

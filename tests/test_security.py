@@ -1445,8 +1445,8 @@ def test_temporaries_of_a_killed_build_are_removed(project: Path, tmp_path: Path
     writer.send_signal(signal.SIGKILL)
     writer.wait()
     (left,) = out.iterdir()
-    assert left.name.startswith(f".{SCORM12}.{writer.pid}-") and left.stat().st_size == 1_000_000
-    running = out / f".{WEB}.{os.getpid()}-busy.part"  # a build still running (this process) keeps its own
+    assert left.name.startswith(f".coursebuild.{SCORM12}.{writer.pid}-") and left.stat().st_size == 1_000_000
+    running = out / f".coursebuild.{WEB}.{os.getpid()}-busy.part"  # a build still running (this process) keeps its own
     running.mkdir()
     assert run("build", project, "--out", out).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted([running.name, SCORM12, WEB,
@@ -1458,17 +1458,22 @@ def test_a_build_of_other_targets_removes_dead_builds_temporaries_too(project: P
     out.mkdir()
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead = int(ended.stdout)  # a process that has ended, as a build killed with kill -9 has
-    stale = [out / f".{SCORM12}.{dead}-k2x9_q1a.part", out / f".{WEB}.{dead}-old.part",
-             out / f".mini-course-1.0-kit.{dead}-ab3c.part"]
+    stale = [out / f".coursebuild.{SCORM12}.{dead}-k2x9_q1a.part", out / f".coursebuild.{WEB}.{dead}-old.part",
+             out / f".coursebuild.mini-course-1.0-kit.{dead}-ab3c.part"]
     stale[0].write_bytes(b"x" * 1000)
     for folder in stale[1:]:
         (folder / "media").mkdir(parents=True)
-    live = out / f".{WEB}.{os.getpid()}-busy.part"  # this process is running: its temporary stays
+    live = out / f".coursebuild.{WEB}.{os.getpid()}-busy.part"  # this process is running: its temporary stays
     live.mkdir()
     unrelated = out / ".notes.part"  # not a temporary's name: left alone
     unrelated.write_text("mine")
+    # named like a temporary of a dead process, but not coursebuild's (18-verify7 W8: `-o ~/report.html` swept it)
+    users = out / f".notes.{dead}-abc.part"
+    users.mkdir()
+    (users / "draft.txt").write_text("precious")
     assert run("build", project, "--target", "scorm2004", "--out", out).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([live.name, unrelated.name, "mini-course-1.0-scorm2004.zip"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([live.name, unrelated.name, users.name,
+                                                            "mini-course-1.0-scorm2004.zip"])
 
 
 @pytest.mark.parametrize("command", ["report", "export"])
