@@ -432,7 +432,8 @@ def _drawn(root: Any) -> _Drawn:
                                                                            ports[part])[0], areas[i]
         else:  # a pattern drawing the content of the one its href names, in its own tile
             drawn, covered = 1.0, _tile_area(elements[i]) or areas[i]
-        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else 1.0
+        # a scale of 0 may be the product of unreadable ones (_UNREADABLE_SCALE): the worst is taken
+        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else math.inf
         return min(max(factor, 1.0), tile_cap) if not math.isnan(factor) else tile_cap
 
     # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern, how many times the
@@ -586,7 +587,14 @@ _TRANSFORM_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-
 _LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em|ex|%)?\s*$")
 _UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
           "ex": 8.0}
-_TRANSFORM = re.compile(r"(matrix|scale|translate|rotate|skewX|skewY)\s*\(([^)]*)\)")
+#: A transform function and its arguments, whatever its name (as CairoSVG's and WeasyPrint's `transform` read them).
+_TRANSFORM = re.compile(r"(\w+)\s*\(([^)]*)\)")
+#: The transform functions that keep areas as they are (WeasyPrint's `svg.utils.transform`; CairoSVG's
+#: `helpers.transform` knows all but `skew`, `translateX` and `translateY`, and ignores them).
+_AREA_KEEPING = frozenset({"translate", "translateX", "translateY", "rotate", "skew", "skewX", "skewY"})
+#: How much a transform the counts cannot read is taken to multiply areas by: the worst, as a scale so small that
+#: any pattern under it is countless tiles (but not 0, which draws nothing).
+_UNREADABLE_SCALE = 1e-300
 #: The size (in user units) an SVG whose size cannot be read is taken to show: CSS's default size of a replaced
 #: element, 300 × 150; and its area.
 _DEFAULT_SIZE = (300.0, 150.0)
@@ -629,14 +637,26 @@ def _tile_area(pattern: Any) -> float | None:
 
 def _scale(transform: str | None) -> float:
     """How much a `transform` (or `patternTransform`) attribute multiplies areas: the absolute determinant of
-    its matrix (1 if it cannot be read; 0 for a transform that flattens everything, which draws nothing)."""
+    its matrix (`matrix`, `scale`, and WeasyPrint's `scaleX` and `scaleY`; translations, rotations and skews keep
+    areas); 0 for a transform that flattens everything, which draws nothing. A function of another name, or an
+    argument of `matrix` or a scale that is not a plain number (`1em`, `50%`: WeasyPrint resolves them against the
+    font size and the viewport), is taken as the worst, _UNREADABLE_SCALE."""
     scale = 1.0
     for kind, arguments in _TRANSFORM.findall(transform or ""):
-        numbers = [float(number) for number in _TRANSFORM_NUMBER.findall(arguments)]
+        if kind in _AREA_KEEPING:
+            continue
+        values = [value for value in re.split(r"[\s,]+", arguments) if value]
+        if not values or not all(_TRANSFORM_NUMBER.fullmatch(value) for value in values):
+            return _UNREADABLE_SCALE
+        numbers = [float(value) for value in values]
         if kind == "matrix" and len(numbers) == 6:
             scale *= abs(numbers[0] * numbers[3] - numbers[1] * numbers[2])
-        elif kind == "scale" and numbers:
-            scale *= abs(numbers[0] * (numbers[1] if len(numbers) > 1 else numbers[0]))
+        elif kind == "scale" and len(numbers) <= 2:
+            scale *= abs(numbers[0] * numbers[-1])
+        elif kind in ("scaleX", "scaleY") and len(numbers) == 1:
+            scale *= abs(numbers[0])
+        else:
+            return _UNREADABLE_SCALE
     return scale if math.isfinite(scale) else 1.0
 
 

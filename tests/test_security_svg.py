@@ -426,3 +426,28 @@ def marker_figure(box: int = 10, stroke: str = "1", units: str = "", pattern: st
 ])
 def test_pattern_tiles_in_a_marker_are_counted_at_its_scale(svg: bytes, tiles: int) -> None:
     assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+#: 18-verify7's figures, as written there (each drawn as 10¹⁰ tiles, which Poppler could not show within 60 s).
+W2_SCALE_XY = (f'{XLINK_SVG}<defs><pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" '
+               'height="0.5" fill="black"/></pattern><rect id="r" width="100000" height="100000" fill="url(#p)"/></defs>'
+               '<use xlink:href="#r" transform="scaleX(0.001) scaleY(0.001)"/></svg>').encode()
+W2_PATTERN_TRANSFORM = pattern_figure("1", attributes=' patternTransform="scaleX(0.001) scaleY(0.001)"')
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (W2_SCALE_XY, media.MAX_SVG_TILES + 1),  # 18-verify7, W2: `scaleX`/`scaleY` of a `<use>`
+    (W2_PATTERN_TRANSFORM, media.MAX_SVG_TILES + 1),  # and of a `patternTransform`
+    (W2_SCALE_XY.replace(b"0.001)", b"0.5)"), 10_000 + 40_000),  # read as `scale(0.5)` is
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"skewX(30) translateY(5) rotate(9)"), 10_000 + 10_000),
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"scale(1em)"), media.MAX_SVG_TILES + 1),  # by font-size
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"perspective(1)"), media.MAX_SVG_TILES + 1),  # unknown
+])
+def test_every_transform_function_the_renderers_read_is_counted(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+def test_a_pattern_shrunk_by_scale_x_and_scale_y_is_refused(tmp_path: Path) -> None:
+    """18-verify7, W2: `check` said ok; the handout page took Poppler over 60 s (10¹⁰ tiles)."""
+    lines = fails_with(record_with(tmp_path, W2_SCALE_XY), TILES_LINE, command="check")
+    assert lines[-1] == "course invalid: 1 error", lines
