@@ -384,8 +384,9 @@ def _drawn(root: Any) -> _Drawn:
     and WeasyPrint apply them, with cssselect2).
 
     Tiles: a reference to a `<pattern>` (SVG 1.1, 13.3 "Patterns") draws its content once (a copy) and repeats
-    it in `_pattern_tiles` tiles, at the scale the tree gives the element that references it (`_geometry`); tiles
-    of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
+    it in `_pattern_tiles` tiles, at the least scale the tree gives the element that references it or any element
+    it holds (`_geometry`; a `fill` or `stroke` is inherited, and tiles are in the user space of the shape painted);
+    tiles of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
     at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
     fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
     `through`, never divided (an upper bound); the same for a pattern that takes its content from another, and
@@ -412,6 +413,13 @@ def _drawn(root: Any) -> _Drawn:
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
     declared_by_sheets = _sheet_declarations(root, elements, index)
     geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
+    # the least scale in each element's subtree, relative to its own area: what it paints with a pattern (`fill` and
+    # `stroke` are inherited) is painted by the shape in it that shrinks most
+    least = [scale / area for scale, area in zip(geometry.scales, geometry.areas, strict=True)]
+    for i in range(len(elements) - 1, 0, -1):
+        holder = index[elements[i].getparent()]
+        least[holder] = min(least[holder], least[i])
+    painting = [ratio * area for ratio, area in zip(least, geometry.areas, strict=True)]
     strokes = _stroke_widths(elements, index, declared_by_sheets)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
@@ -444,7 +452,7 @@ def _drawn(root: Any) -> _Drawn:
              + [(part, 1, 0, through(i, part), 0.0, False)
                 for name in _linked(element) if (part := by_id.get(name)) is not None]
              + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
-                 _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
+                 _pattern_tiles(elements, by_id, part, painting[i], geometry.areas[i], tile_cap)
                  if part in patterns else 0, through(i, part) if names[part] == "marker" else 1.0,
                  _APPLIED_SECONDS.get(names[part], 0.0), False)
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]

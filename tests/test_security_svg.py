@@ -451,3 +451,26 @@ def test_a_pattern_shrunk_by_scale_x_and_scale_y_is_refused(tmp_path: Path) -> N
     """18-verify7, W2: `check` said ok; the handout page took Poppler over 60 s (10¹⁰ tiles)."""
     lines = fails_with(record_with(tmp_path, W2_SCALE_XY), TILES_LINE, command="check")
     assert lines[-1] == "course invalid: 1 error", lines
+
+
+#: 18-verify7, W4, as written there: the group's `fill` is inherited by a rectangle that its own `transform` shrinks.
+W4_INHERITED = (f'{SVG}<defs><pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" '
+                'height="0.5" fill="black"/></pattern></defs><g fill="url(#p)"><rect width="100000" height="100000" '
+                'transform="scale(0.001)"/></g></svg>').encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (W4_INHERITED, media.MAX_SVG_TILES + 1),
+    (W4_INHERITED.replace(b'fill="url(#p)"', b'stroke="url(#p)"'), media.MAX_SVG_TILES + 1),  # a stroke as well
+    (W4_INHERITED.replace(b'fill="url(#p)"', b'style="fill:url(#p)"'), media.MAX_SVG_TILES + 1),
+    (W4_INHERITED.replace(b"scale(0.001)", b"scale(0.1)"), 1_000_000),  # 100 by 100 units in tiles of a tenth
+    (W4_INHERITED.replace(b' transform="scale(0.001)"', b""), 10_000),  # at the group's own scale
+])
+def test_a_pattern_a_shape_inherits_is_counted_at_the_shapes_scale(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+def test_a_pattern_inherited_by_a_shrunk_shape_is_refused(tmp_path: Path) -> None:
+    """18-verify7, W4: `check` said ok (10⁴ tiles counted); the handout page took Poppler over 60 s."""
+    lines = fails_with(record_with(tmp_path, W4_INHERITED), TILES_LINE, command="check")
+    assert lines[-1] == "course invalid: 1 error", lines
