@@ -590,11 +590,14 @@ def _picture_seconds(image: Any) -> float:
     return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if drawable_picture(data) else 0.0
 
 
-#: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch).
+#: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch). A font-relative length
+#: (`em`, `ex`, `rem`) is not read: the renderers measure it against the SVG's own `font-size`, which may be 0.001.
 _TRANSFORM_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em|ex|%)?\s*$")
-_UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
-          "ex": 8.0}
+_LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|%)?\s*$")
+_UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0}
+#: A length the counts cannot read (`1em`), where it decides a tile's size or a scale: the worst, its square
+#: _UNREADABLE_SCALE.
+_UNREADABLE_LENGTH = 1e-150
 #: A transform function and its arguments, whatever its name (as CairoSVG's and WeasyPrint's `transform` read them).
 _TRANSFORM = re.compile(r"(\w+)\s*\(([^)]*)\)")
 #: The transform functions that keep areas as they are (WeasyPrint's `svg.utils.transform`; CairoSVG's
@@ -611,7 +614,7 @@ _DEFAULT_AREA = _DEFAULT_SIZE[0] * _DEFAULT_SIZE[1]
 
 def _length(value: str | None) -> tuple[float, bool] | None:
     """A length attribute in user units, and whether it was a percentage (then as a fraction); None if there
-    is none or it cannot be read (or is not finite)."""
+    is none or it cannot be read (or is not finite, or is font-relative: `_LENGTH`)."""
     match = _LENGTH.match(value) if value else None
     if match is None:
         return None
@@ -725,7 +728,8 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
     without one, 1, and 1 for a width or height of 0, which draws nothing (SVG 2, 8.2 "The viewBox attribute"; 5.6
     "The use element")."""
     if local_name(boxed) == "marker":  # 3 by default (SVG 2, 13.7.2), in the units of what it is drawn at
-        width, height = (length[0] if (length := _length(boxed.get(name))) and not length[1] else 3.0
+        width, height = (_UNREADABLE_LENGTH if (length := _length(boxed.get(name))) is None and boxed.get(name)
+                         else length[0] if length and not length[1] else 3.0
                          for name in ("markerWidth", "markerHeight"))
     else:
         width, height = (_resolved(sized, boxed, name, extent)
@@ -738,8 +742,12 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
 
 def _resolved(sized: Any, boxed: Any, name: str, extent: float) -> float:
     """The `width` or `height` (`name`) that `sized`, else `boxed`, declares, in user units: a percentage of
-    `extent`, and `extent` (100%, the default) if neither declares one that can be read; at least 0."""
-    length = _length(_declared(sized, name)) or _length(_declared(boxed, name)) or (1.0, True)
+    `extent`, and `extent` (100%, the default) if neither declares one; _UNREADABLE_LENGTH (the worst) for a
+    declared one that cannot be read (`1em`); at least 0."""
+    declared = _declared(sized, name) or _declared(boxed, name)
+    length = _length(declared) if declared else (1.0, True)
+    if length is None:
+        return _UNREADABLE_LENGTH
     return max(length[0] * extent if length[1] else length[0], 0.0)
 
 
@@ -816,9 +824,13 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
     `patternUnits="userSpaceOnUse"`, `area` divided by the tile's area (`width` × `height` in the element's units,
     times its `patternTransform`'s scale); otherwise (`objectBoundingBox`, the default) 1 / (`width` × `height`)
     times that scale, the tiles over the element's bounding box. 0 for a `width` or `height` of 0 (nothing is
-    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it."""
+    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it, and
+    for a `width` or `height` that cannot be read (`1em`: of the SVG's `font-size`, which may be 0.001)."""
     attribute = functools.partial(_pattern_attribute, elements, by_id, pattern)
-    width, height = _length(attribute("width")), _length(attribute("height"))
+    sizes = [attribute("width"), attribute("height")]
+    width, height = (_length(size) for size in sizes)
+    if any(size and _length(size) is None for size in sizes):
+        return cap
     if not width or not height or width[0] <= 0 or height[0] <= 0:
         return 0
     tile = width[0] * height[0] * _scale(attribute("patternTransform"))

@@ -474,3 +474,27 @@ def test_a_pattern_inherited_by_a_shrunk_shape_is_refused(tmp_path: Path) -> Non
     """18-verify7, W4: `check` said ok (10⁴ tiles counted); the handout page took Poppler over 60 s."""
     lines = fails_with(record_with(tmp_path, W4_INHERITED), TILES_LINE, command="check")
     assert lines[-1] == "course invalid: 1 error", lines
+
+
+#: 18-verify7, W3, as written there: tiles of `1em` in an SVG whose `font-size` is 0.001 (counted as 16 px before).
+W3_EM_TILES = (f'{SVG[:-1]} font-size="0.001"><defs><pattern id="p" patternUnits="userSpaceOnUse" width="1em" '
+               'height="1em"><rect width="0.0005" height="0.0005" fill="black"/></pattern></defs><rect width="100" '
+               'height="100" fill="url(#p)"/></svg>').encode()
+
+
+@pytest.mark.parametrize("svg", [
+    W3_EM_TILES,
+    W3_EM_TILES.replace(b'width="1em" height="1em"', b'width="2ex" height="1rem"'),
+    v4_nested_figure(1000, 'width="1em" height="1em"', pattern="q"),  # a nested <svg> fitted into 1em
+    v4_symbol_figure('width="1em" height="1em"'),  # a <symbol> drawn by a <use> of 1em
+    marker_figure().replace(b'markerWidth="10" markerHeight="10"', b'markerWidth="1em" markerHeight="1em"'),
+], ids=["pattern", "ex-rem", "nested-svg", "symbol", "marker"])
+def test_a_font_relative_length_that_sizes_tiles_is_the_worst(svg: bytes) -> None:
+    """The renderers measure `em` and `ex` against the SVG's own `font-size`; the counts do not, so take the worst."""
+    assert media.svg_tiles(etree.fromstring(svg)) == media.MAX_SVG_TILES + 1
+
+
+def test_tiles_of_a_font_relative_size_are_refused(tmp_path: Path) -> None:
+    """18-verify7, W3: `check` said ok (39 tiles counted); the handout page took Poppler over 60 s (10¹⁰ tiles)."""
+    lines = fails_with(record_with(tmp_path, W3_EM_TILES), TILES_LINE, command="check")
+    assert lines[-1] == "course invalid: 1 error", lines
