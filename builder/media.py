@@ -264,8 +264,11 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
     root = svg_tree(data)
-    if root is None:
-        return None
+    return None if root is None else _drawing_problem(root)
+
+
+def _drawing_problem(root: Any) -> tuple[int, str, str] | None:
+    """`svg_drawing_problem` of the parsed SVG `root`."""
     copies, tiles, seconds = _drawn(root)
     if copies > MAX_SVG_COPIES:
         return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
@@ -1017,17 +1020,19 @@ def _css_references(tokens: list[Any]) -> list[str]:
 
 def svg_for_drawing(data: bytes) -> bytes | None:
     """The file `data` as the kit's PDFs may draw it (WeasyPrint draws as SVG whatever Python's XML parser reads,
-    whatever its name says): `data` itself if it is not XML; None if it is refused, being over MAX_SVG_COPIES
-    (`svg_drawing_problem`) or XML this module cannot read; else the document without its `<image>` elements,
-    written again only if it had any. An SVG drawn by the kit so never draws another document: SVG files that each
-    show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷ drawings) were counted one by one,
-    and a `data:` URL holds a document of its own. A browser shows no file an SVG `<img>` loads either."""
+    whatever its name says): `data` itself if it is not XML; None if it is refused: XML that `svg_drawing_problem`
+    refuses (too many copies or pattern tiles, or too long to draw, whatever the document that shows it and however
+    it names it: one rule for every route into the kit's PDFs) or that this module cannot read; else the document
+    without its `<image>` elements, written again only if it had any. An SVG drawn by the kit so never draws another
+    document: SVG files that each show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷
+    drawings) were counted one by one, and a `data:` URL holds a document of its own. A browser shows no file an SVG
+    `<img>` loads either."""
     try:
         ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
     except ElementTree.ParseError:
         return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
     root = svg_tree(data)
-    if root is None or local_name(root) == "image" or svg_copies(root) > MAX_SVG_COPIES:
+    if root is None or local_name(root) == "image" or _drawing_problem(root) is not None:
         return None
     images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
     for image in images:

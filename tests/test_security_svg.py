@@ -498,3 +498,31 @@ def test_tiles_of_a_font_relative_size_are_refused(tmp_path: Path) -> None:
     """18-verify7, W3: `check` said ok (39 tiles counted); the handout page took Poppler over 60 s (10¹⁰ tiles)."""
     lines = fails_with(record_with(tmp_path, W3_EM_TILES), TILES_LINE, command="check")
     assert lines[-1] == "course invalid: 1 error", lines
+
+
+#: 18-verify7, W1, as written there: 10¹⁰ tiles of 0.001 units over 100 by 100.
+W1_TILES = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100"><defs><pattern '
+            b'id="p" patternUnits="userSpaceOnUse" width="0.001" height="0.001"><rect width="0.0005" height="0.0005" '
+            b'fill="black"/></pattern></defs><rect width="100" height="100" fill="url(#p)"/></svg>')
+
+
+@pytest.mark.parametrize("svg", [W1_TILES, opacity_bomb(4)], ids=["tiles", "seconds"])
+def test_the_kits_fetcher_refuses_what_check_refuses_in_a_figure(svg: bytes) -> None:
+    """18-verify7, W1: an SVG the kit reached by another route than a checked `.svg` link (`src='…'`, a `.dat` name, a
+    `.png` holding SVG) was served with 10¹⁰ tiles. The fetcher applies the figure's whole rule, whatever the name."""
+    assert media.svg_drawing_problem(svg) is not None
+    assert media.svg_for_drawing(svg) is None
+
+
+def test_a_kit_template_showing_a_tiled_svg_by_another_name_gets_no_tiles(tmp_path: Path) -> None:
+    """18-verify7, W1 (b): `<img src="../media/pat.dat">` in a kit template; its PDF held the 10¹⁰ tiles."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    (record / "course/media/pat.dat").write_bytes(W1_TILES)
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/attendance-sheet.html").write_text(
+        "<html><body><img src='../media/pat.dat' alt='' style='width:150mm;height:150mm'></body></html>\n")
+    result = coursebuild("kit", record, "--out", tmp_path / "out", timeout=150)
+    assert "Traceback" not in result.stderr, result.stderr
+    pdfs = list((tmp_path / "out").rglob("attendance-sheet.pdf"))
+    assert result.returncode == 0 and len(pdfs) == 1, result.stderr
+    assert b"/XStep 0.001" not in pdfs[0].read_bytes()
