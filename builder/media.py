@@ -281,10 +281,11 @@ def _drawing_problem(root: Any) -> tuple[int, str, str] | None:
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (root.sourceline or 1, "drawing this figure for a slide would take more than "
-                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
-                "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path)",
-                "make it simpler: fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or "
-                "filters")
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
+                "of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
+                "path)",
+                "make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
+                "groups with opacity, masks or filters")
     return None
 
 
@@ -338,6 +339,14 @@ SVG_MASK_SECONDS = 16e-9
 #: Each pixel of the canvas an element filled or stroked with a `<pattern>` paints from it: 4.5 to 12 ms for a
 #: full-canvas rectangle, by the size of the tiles (a gradient costs no more than a colour).
 SVG_PATTERN_SECONDS = 4e-9
+#: Each vertex of a `<path>`, `<polyline>` or `<polygon>` (`_vertices`), which CairoSVG parses and draws one by one:
+#: a path of 200,000 `l` commands (1.2 million vertices counted) took 1.9 s, one of 100,000 `c` 1.7 s; 40,000 points
+#: of a `<polyline>` (80,000 counted) 1.1 s, of which about 0.26 s is this and the rest SVG_PATH_RUN_SECONDS.
+SVG_VERTEX_SECONDS = 3e-6
+#: Each byte of the numbers after one path command letter (a run: `L1 2 3 4 …`), or of a `points`, squared: CairoSVG
+#: copies the rest of a run for each point it reads (`cairosvg.helpers.point`), so a long run costs its length
+#: squared: a `<polyline>` of 230 KB took 1.1 s, of 1.16 MB 19 s; a path of one `L` and 1.2 MB of numbers 9.5 s.
+SVG_PATH_RUN_SECONDS = 1.6e-11
 #: Each character of text (`<text>`, `<tspan>`, `<textPath>`), which CairoSVG lays out one by one: a `<text>` of
 #: 10,000 characters took 0.76 s, of 50,000 2.6 s.
 SVG_CHARACTER_SECONDS = 50e-6
@@ -356,6 +365,8 @@ MAX_SVG_DRAWING_SECONDS = 2.0
 #: The elements that paint something (a shape, text or a picture).
 _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
                       "image"})
+#: The elements whose path data CairoSVG parses (`d`, `points`): SVG_VERTEX_SECONDS and SVG_PATH_RUN_SECONDS.
+_PATHS = frozenset({"path", "polyline", "polygon"})
 #: The elements whose characters are laid out (their own text, and what follows each element they hold).
 _TEXT = frozenset({"text", "tspan", "textPath"})
 #: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
@@ -402,15 +413,17 @@ def _drawn(root: Any) -> _Drawn:
     1 (attribute, `style` or a sheet's rule) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a
     filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
     each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
-    picture (`_picture_seconds`); copies cost what they copy, and what CairoSVG draws only where it is referenced
-    (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
+    picture (`_picture_seconds`), each `<path>`, `<polyline>` or `<polygon>` SVG_VERTEX_SECONDS a vertex (`_vertices`)
+    and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
+    only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
     Linear in the size of the file, without recursion; each count stops past its bound."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
     names = [local_name(element) for element in elements]
-    vertices = [_vertices(element) for element in elements]
+    own_vertices = [_vertices(element) for element in elements]
+    vertices = own_vertices.copy()
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
@@ -484,7 +497,7 @@ def _drawn(root: Any) -> _Drawn:
                                for part, times, repeats, factor, *_ in counted), tile_cap)
             drawn_here = [(part, times, applied, tree) for part, times, _, _, applied, tree in counted
                           if applied is not None]
-            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i],
+            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i], own_vertices[i],
                                                   [value for name, value in declared_by_sheets.get(i, ())
                                                    if name == "opacity"])
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
@@ -495,11 +508,16 @@ def _drawn(root: Any) -> _Drawn:
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
 
 
-def _own_seconds(element: Any, name: str, pixels: float, opacities: list[str]) -> tuple[float, float]:
-    """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
-    holds or references (`_drawn`), in seconds: if it paints the whole canvas, and if it paints at most `pixels` of
-    it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of them may win)."""
+def _own_seconds(element: Any, name: str, pixels: float, vertices: int, opacities: list[str]) -> tuple[float, float]:
+    """What drawing the SVG element `element` (whose local name is `name`, with `vertices`: `_vertices`) costs
+    CairoSVG itself, without what it holds or references (`_drawn`), in seconds: if it paints the whole canvas, and
+    if it paints at most `pixels` of it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of
+    them may win)."""
     seconds, rate = SVG_ELEMENT_SECONDS, 0.0
+    if name in _PATHS:
+        seconds += SVG_VERTEX_SECONDS * vertices + SVG_PATH_RUN_SECONDS * sum(
+            len(run) ** 2 for value in (element.get("d"), element.get("points")) if value
+            for run in _PATH_RUNS.split(value))
     if name == "image":
         rate = SVG_PICTURE_PAINT_SECONDS
         seconds += _picture_seconds(element)
@@ -850,6 +868,8 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
 _PATH_LETTERS = "achlmqstvzACHLMQSTVZ"
 #: A command letter, or a run of what is neither a letter nor a separator (one number or more).
 _VERTEX_PIECE = re.compile(rf"[{_PATH_LETTERS}]|[^{_PATH_LETTERS}\s,]+")
+#: What separates the runs of a path's data (SVG_PATH_RUN_SECONDS): its command letters.
+_PATH_RUNS = re.compile(rf"[{_PATH_LETTERS}]")
 
 
 def _vertices(element: Any) -> int:

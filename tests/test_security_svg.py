@@ -233,9 +233,10 @@ TILES_LINE = (f"course/media/cues.svg:1: drawing this figure repeats its pattern
               "PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, `patternTransform`), or "
               "fill with a plain colour)")
 COST_LINE = (f"course/media/cues.svg:1: drawing this figure for a slide would take more than "
-             f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
-             "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path) (make it simpler: "
-             "fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or filters)")
+             f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's "
+             "points, of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
+             "path) (make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
+             "groups with opacity, masks or filters)")
 #: A pattern of 1-unit tiles (18-verify6, V4), and one of 10-unit tiles.
 TILES = ('<pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" height="0.5" '
          'fill="black"/></pattern><pattern id="q" patternUnits="userSpaceOnUse" width="10" height="10"><circle r="1"/>'
@@ -526,3 +527,29 @@ def test_a_kit_template_showing_a_tiled_svg_by_another_name_gets_no_tiles(tmp_pa
     pdfs = list((tmp_path / "out").rglob("attendance-sheet.pdf"))
     assert result.returncode == 0 and len(pdfs) == 1, result.stderr
     assert b"/XStep 0.001" not in pdfs[0].read_bytes()
+
+
+def w5_path_figure(commands: int = 400_000) -> bytes:
+    """18-verify7, W5, as written there: one `<path>` of 6 MB (`commands` pairs of `l`), which took CairoSVG about
+    9.5 s of processor time, estimated well under 2 s before (one element)."""
+    d = "M0 0" + "l0.1 0.1l-0.1 0" * commands
+    return f'{SVG}<path d="{d}" stroke="black" fill="none"/></svg>'.encode()
+
+
+def polyline_figure(points: int) -> bytes:
+    return (f'{SVG}<polyline points="{" ".join(f"{i % 100} {i * 7 % 100}" for i in range(points))}" stroke="black" '
+            'fill="none"/></svg>').encode()
+
+
+@pytest.mark.parametrize("figure", [w5_path_figure(), polyline_figure(100_000)], ids=["path-6MB", "polyline-580KB"])
+def test_a_long_path_is_counted_by_its_vertices(figure: bytes) -> None:
+    """A 580 KB polyline took CairoSVG 6.5 s (it copies the rest of the points for each one it reads)."""
+    problem = media.svg_drawing_problem(figure)
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
+
+
+@pytest.mark.parametrize(("figure", "most"), [(w5_path_figure(10_000), 0.6), (polyline_figure(10_000), 0.5)])
+def test_a_detailed_path_is_still_accepted(figure: bytes, most: float) -> None:
+    """A path of 20,000 `l` commands (150 KB) took CairoSVG 0.27 s, a polyline of 10,000 points 0.32 s."""
+    assert media.svg_drawing_seconds(etree.fromstring(figure)) < most
+    assert media.svg_drawing_problem(figure) is None
