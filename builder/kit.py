@@ -29,7 +29,6 @@ from builder.markup import convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
     MAX_PICTURE_PIXELS,
-    MAX_SVG_COPIES,
     PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
@@ -447,7 +446,8 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
             finally:
                 response.close()
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
-                raise ValueError(f"{url} is not fetched: drawing it makes more than {MAX_SVG_COPIES:,} copies")
+                raise ValueError(f"{url} is not fetched: drawing it makes too many copies or pattern tiles, or takes "
+                                 "too long (`media.svg_drawing_problem`)")
             return urls.URLFetcherResponse(response.url, drawn, response.headers, response.status)
 
     base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"

@@ -264,8 +264,11 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
     root = svg_tree(data)
-    if root is None:
-        return None
+    return None if root is None else _drawing_problem(root)
+
+
+def _drawing_problem(root: Any) -> tuple[int, str, str] | None:
+    """`svg_drawing_problem` of the parsed SVG `root`."""
     copies, tiles, seconds = _drawn(root)
     if copies > MAX_SVG_COPIES:
         return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
@@ -278,10 +281,11 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (root.sourceline or 1, "drawing this figure for a slide would take more than "
-                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
-                "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path)",
-                "make it simpler: fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or "
-                "filters")
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
+                "of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
+                "path)",
+                "make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
+                "groups with opacity, masks or filters")
     return None
 
 
@@ -335,6 +339,14 @@ SVG_MASK_SECONDS = 16e-9
 #: Each pixel of the canvas an element filled or stroked with a `<pattern>` paints from it: 4.5 to 12 ms for a
 #: full-canvas rectangle, by the size of the tiles (a gradient costs no more than a colour).
 SVG_PATTERN_SECONDS = 4e-9
+#: Each vertex of a `<path>`, `<polyline>` or `<polygon>` (`_vertices`), which CairoSVG parses and draws one by one:
+#: a path of 200,000 `l` commands (1.2 million vertices counted) took 1.9 s, one of 100,000 `c` 1.7 s; 40,000 points
+#: of a `<polyline>` (80,000 counted) 1.1 s, of which about 0.26 s is this and the rest SVG_PATH_RUN_SECONDS.
+SVG_VERTEX_SECONDS = 3e-6
+#: Each byte of the numbers after one path command letter (a run: `L1 2 3 4 …`), or of a `points`, squared: CairoSVG
+#: copies the rest of a run for each point it reads (`cairosvg.helpers.point`), so a long run costs its length
+#: squared: a `<polyline>` of 230 KB took 1.1 s, of 1.16 MB 19 s; a path of one `L` and 1.2 MB of numbers 9.5 s.
+SVG_PATH_RUN_SECONDS = 1.6e-11
 #: Each character of text (`<text>`, `<tspan>`, `<textPath>`), which CairoSVG lays out one by one: a `<text>` of
 #: 10,000 characters took 0.76 s, of 50,000 2.6 s.
 SVG_CHARACTER_SECONDS = 50e-6
@@ -353,6 +365,8 @@ MAX_SVG_DRAWING_SECONDS = 2.0
 #: The elements that paint something (a shape, text or a picture).
 _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
                       "image"})
+#: The elements whose path data CairoSVG parses (`d`, `points`): SVG_VERTEX_SECONDS and SVG_PATH_RUN_SECONDS.
+_PATHS = frozenset({"path", "polyline", "polygon"})
 #: The elements whose characters are laid out (their own text, and what follows each element they hold).
 _TEXT = frozenset({"text", "tspan", "textPath"})
 #: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
@@ -384,8 +398,9 @@ def _drawn(root: Any) -> _Drawn:
     and WeasyPrint apply them, with cssselect2).
 
     Tiles: a reference to a `<pattern>` (SVG 1.1, 13.3 "Patterns") draws its content once (a copy) and repeats
-    it in `_pattern_tiles` tiles, at the scale the tree gives the element that references it (`_geometry`); tiles
-    of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
+    it in `_pattern_tiles` tiles, at the least scale the tree gives the element that references it or any element
+    it holds (`_geometry`; a `fill` or `stroke` is inherited, and tiles are in the user space of the shape painted);
+    tiles of a pattern inside a pattern's content count once per tile of the outer one. What a `<use>` draws is drawn
     at the scale of the `<use>` (its own and its holders' `transform`s, and a `<symbol>`'s or `<svg>`'s viewBox
     fitted to its `width` and `height`), which may be smaller than the tree's: its tiles are multiplied by
     `through`, never divided (an upper bound); the same for a pattern that takes its content from another, and
@@ -398,20 +413,29 @@ def _drawn(root: Any) -> _Drawn:
     1 (attribute, `style` or a sheet's rule) SVG_SURFACE_SECONDS a pixel of the canvas, each reference to a mask, a
     filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
     each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
-    picture (`_picture_seconds`); copies cost what they copy, and what CairoSVG draws only where it is referenced
-    (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
+    picture (`_picture_seconds`), each `<path>`, `<polyline>` or `<polygon>` SVG_VERTEX_SECONDS a vertex (`_vertices`)
+    and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
+    only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
     Linear in the size of the file, without recursion; each count stops past its bound."""
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
     names = [local_name(element) for element in elements]
-    vertices = [_vertices(element) for element in elements]
+    own_vertices = [_vertices(element) for element in elements]
+    vertices = own_vertices.copy()
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
     declared_by_sheets = _sheet_declarations(root, elements, index)
     geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
+    # the least scale in each element's subtree, relative to its own area: what it paints with a pattern (`fill` and
+    # `stroke` are inherited) is painted by the shape in it that shrinks most
+    least = [scale / area for scale, area in zip(geometry.scales, geometry.areas, strict=True)]
+    for i in range(len(elements) - 1, 0, -1):
+        holder = index[elements[i].getparent()]
+        least[holder] = min(least[holder], least[i])
+    painting = [ratio * area for ratio, area in zip(least, geometry.areas, strict=True)]
     strokes = _stroke_widths(elements, index, declared_by_sheets)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
@@ -432,7 +456,8 @@ def _drawn(root: Any) -> _Drawn:
                                                                            ports[part])[0], areas[i]
         else:  # a pattern drawing the content of the one its href names, in its own tile
             drawn, covered = 1.0, _tile_area(elements[i]) or areas[i]
-        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else 1.0
+        # a scale of 0 may be the product of unreadable ones (_UNREADABLE_SCALE): the worst is taken
+        factor = inner[part] / drawn * covered / areas[part] if drawn > 0 else math.inf
         return min(max(factor, 1.0), tile_cap) if not math.isnan(factor) else tile_cap
 
     # (part, copies of it drawn, tiles it is repeated in: 0 for a part that is not a pattern, how many times the
@@ -443,7 +468,7 @@ def _drawn(root: Any) -> _Drawn:
              + [(part, 1, 0, through(i, part), 0.0, False)
                 for name in _linked(element) if (part := by_id.get(name)) is not None]
              + [(part, max(vertices[i], 1) if names[part] == "marker" else 1,
-                 _pattern_tiles(elements, by_id, part, geometry.scales[i], geometry.areas[i], tile_cap)
+                 _pattern_tiles(elements, by_id, part, painting[i], geometry.areas[i], tile_cap)
                  if part in patterns else 0, through(i, part) if names[part] == "marker" else 1.0,
                  _APPLIED_SECONDS.get(names[part], 0.0), False)
                 for name in _url_references(element) + from_sheets.get(i, []) if (part := by_id.get(name)) is not None]
@@ -472,7 +497,7 @@ def _drawn(root: Any) -> _Drawn:
                                for part, times, repeats, factor, *_ in counted), tile_cap)
             drawn_here = [(part, times, applied, tree) for part, times, _, _, applied, tree in counted
                           if applied is not None]
-            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i],
+            own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i], own_vertices[i],
                                                   [value for name, value in declared_by_sheets.get(i, ())
                                                    if name == "opacity"])
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
@@ -483,11 +508,16 @@ def _drawn(root: Any) -> _Drawn:
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
 
 
-def _own_seconds(element: Any, name: str, pixels: float, opacities: list[str]) -> tuple[float, float]:
-    """What drawing the SVG element `element` (whose local name is `name`) costs CairoSVG itself, without what it
-    holds or references (`_drawn`), in seconds: if it paints the whole canvas, and if it paints at most `pixels` of
-    it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of them may win)."""
+def _own_seconds(element: Any, name: str, pixels: float, vertices: int, opacities: list[str]) -> tuple[float, float]:
+    """What drawing the SVG element `element` (whose local name is `name`, with `vertices`: `_vertices`) costs
+    CairoSVG itself, without what it holds or references (`_drawn`), in seconds: if it paints the whole canvas, and
+    if it paints at most `pixels` of it; `opacities` are what `<style>` sheets' rules set its `opacity` to (any of
+    them may win)."""
     seconds, rate = SVG_ELEMENT_SECONDS, 0.0
+    if name in _PATHS:
+        seconds += SVG_VERTEX_SECONDS * vertices + SVG_PATH_RUN_SECONDS * sum(
+            len(run) ** 2 for value in (element.get("d"), element.get("points")) if value
+            for run in _PATH_RUNS.split(value))
     if name == "image":
         rate = SVG_PICTURE_PAINT_SECONDS
         seconds += _picture_seconds(element)
@@ -581,12 +611,22 @@ def _picture_seconds(image: Any) -> float:
     return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if drawable_picture(data) else 0.0
 
 
-#: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch).
+#: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch). A font-relative length
+#: (`em`, `ex`, `rem`) is not read: the renderers measure it against the SVG's own `font-size`, which may be 0.001.
 _TRANSFORM_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|em|ex|%)?\s*$")
-_UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0, "em": 16.0,
-          "ex": 8.0}
-_TRANSFORM = re.compile(r"(matrix|scale|translate|rotate|skewX|skewY)\s*\(([^)]*)\)")
+_LENGTH = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(px|in|cm|mm|pt|pc|%)?\s*$")
+_UNITS = {None: 1.0, "px": 1.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "pt": 4 / 3, "pc": 16.0}
+#: A length the counts cannot read (`1em`), where it decides a tile's size or a scale: the worst, its square
+#: _UNREADABLE_SCALE.
+_UNREADABLE_LENGTH = 1e-150
+#: A transform function and its arguments, whatever its name (as CairoSVG's and WeasyPrint's `transform` read them).
+_TRANSFORM = re.compile(r"(\w+)\s*\(([^)]*)\)")
+#: The transform functions that keep areas as they are (WeasyPrint's `svg.utils.transform`; CairoSVG's
+#: `helpers.transform` knows all but `skew`, `translateX` and `translateY`, and ignores them).
+_AREA_KEEPING = frozenset({"translate", "translateX", "translateY", "rotate", "skew", "skewX", "skewY"})
+#: How much a transform the counts cannot read is taken to multiply areas by: the worst, as a scale so small that
+#: any pattern under it is countless tiles (but not 0, which draws nothing).
+_UNREADABLE_SCALE = 1e-300
 #: The size (in user units) an SVG whose size cannot be read is taken to show: CSS's default size of a replaced
 #: element, 300 × 150; and its area.
 _DEFAULT_SIZE = (300.0, 150.0)
@@ -595,7 +635,7 @@ _DEFAULT_AREA = _DEFAULT_SIZE[0] * _DEFAULT_SIZE[1]
 
 def _length(value: str | None) -> tuple[float, bool] | None:
     """A length attribute in user units, and whether it was a percentage (then as a fraction); None if there
-    is none or it cannot be read (or is not finite)."""
+    is none or it cannot be read (or is not finite, or is font-relative: `_LENGTH`)."""
     match = _LENGTH.match(value) if value else None
     if match is None:
         return None
@@ -629,14 +669,26 @@ def _tile_area(pattern: Any) -> float | None:
 
 def _scale(transform: str | None) -> float:
     """How much a `transform` (or `patternTransform`) attribute multiplies areas: the absolute determinant of
-    its matrix (1 if it cannot be read; 0 for a transform that flattens everything, which draws nothing)."""
+    its matrix (`matrix`, `scale`, and WeasyPrint's `scaleX` and `scaleY`; translations, rotations and skews keep
+    areas); 0 for a transform that flattens everything, which draws nothing. A function of another name, or an
+    argument of `matrix` or a scale that is not a plain number (`1em`, `50%`: WeasyPrint resolves them against the
+    font size and the viewport), is taken as the worst, _UNREADABLE_SCALE."""
     scale = 1.0
     for kind, arguments in _TRANSFORM.findall(transform or ""):
-        numbers = [float(number) for number in _TRANSFORM_NUMBER.findall(arguments)]
+        if kind in _AREA_KEEPING:
+            continue
+        values = [value for value in re.split(r"[\s,]+", arguments) if value]
+        if not values or not all(_TRANSFORM_NUMBER.fullmatch(value) for value in values):
+            return _UNREADABLE_SCALE
+        numbers = [float(value) for value in values]
         if kind == "matrix" and len(numbers) == 6:
             scale *= abs(numbers[0] * numbers[3] - numbers[1] * numbers[2])
-        elif kind == "scale" and numbers:
-            scale *= abs(numbers[0] * (numbers[1] if len(numbers) > 1 else numbers[0]))
+        elif kind == "scale" and len(numbers) <= 2:
+            scale *= abs(numbers[0] * numbers[-1])
+        elif kind in ("scaleX", "scaleY") and len(numbers) == 1:
+            scale *= abs(numbers[0])
+        else:
+            return _UNREADABLE_SCALE
     return scale if math.isfinite(scale) else 1.0
 
 
@@ -697,7 +749,8 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
     without one, 1, and 1 for a width or height of 0, which draws nothing (SVG 2, 8.2 "The viewBox attribute"; 5.6
     "The use element")."""
     if local_name(boxed) == "marker":  # 3 by default (SVG 2, 13.7.2), in the units of what it is drawn at
-        width, height = (length[0] if (length := _length(boxed.get(name))) and not length[1] else 3.0
+        width, height = (_UNREADABLE_LENGTH if (length := _length(boxed.get(name))) is None and boxed.get(name)
+                         else length[0] if length and not length[1] else 3.0
                          for name in ("markerWidth", "markerHeight"))
     else:
         width, height = (_resolved(sized, boxed, name, extent)
@@ -710,8 +763,12 @@ def _fitted(sized: Any, boxed: Any, port: tuple[float, float]) -> tuple[float, t
 
 def _resolved(sized: Any, boxed: Any, name: str, extent: float) -> float:
     """The `width` or `height` (`name`) that `sized`, else `boxed`, declares, in user units: a percentage of
-    `extent`, and `extent` (100%, the default) if neither declares one that can be read; at least 0."""
-    length = _length(_declared(sized, name)) or _length(_declared(boxed, name)) or (1.0, True)
+    `extent`, and `extent` (100%, the default) if neither declares one; _UNREADABLE_LENGTH (the worst) for a
+    declared one that cannot be read (`1em`); at least 0."""
+    declared = _declared(sized, name) or _declared(boxed, name)
+    length = _length(declared) if declared else (1.0, True)
+    if length is None:
+        return _UNREADABLE_LENGTH
     return max(length[0] * extent if length[1] else length[0], 0.0)
 
 
@@ -788,9 +845,13 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
     `patternUnits="userSpaceOnUse"`, `area` divided by the tile's area (`width` × `height` in the element's units,
     times its `patternTransform`'s scale); otherwise (`objectBoundingBox`, the default) 1 / (`width` × `height`)
     times that scale, the tiles over the element's bounding box. 0 for a `width` or `height` of 0 (nothing is
-    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it."""
+    drawn); at most `cap`, also for a tile whose area is too small for a float or a transform that flattens it, and
+    for a `width` or `height` that cannot be read (`1em`: of the SVG's `font-size`, which may be 0.001)."""
     attribute = functools.partial(_pattern_attribute, elements, by_id, pattern)
-    width, height = _length(attribute("width")), _length(attribute("height"))
+    sizes = [attribute("width"), attribute("height")]
+    width, height = (_length(size) for size in sizes)
+    if any(size and _length(size) is None for size in sizes):
+        return cap
     if not width or not height or width[0] <= 0 or height[0] <= 0:
         return 0
     tile = width[0] * height[0] * _scale(attribute("patternTransform"))
@@ -807,6 +868,8 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
 _PATH_LETTERS = "achlmqstvzACHLMQSTVZ"
 #: A command letter, or a run of what is neither a letter nor a separator (one number or more).
 _VERTEX_PIECE = re.compile(rf"[{_PATH_LETTERS}]|[^{_PATH_LETTERS}\s,]+")
+#: What separates the runs of a path's data (SVG_PATH_RUN_SECONDS): its command letters.
+_PATH_RUNS = re.compile(rf"[{_PATH_LETTERS}]")
 
 
 def _vertices(element: Any) -> int:
@@ -977,17 +1040,19 @@ def _css_references(tokens: list[Any]) -> list[str]:
 
 def svg_for_drawing(data: bytes) -> bytes | None:
     """The file `data` as the kit's PDFs may draw it (WeasyPrint draws as SVG whatever Python's XML parser reads,
-    whatever its name says): `data` itself if it is not XML; None if it is refused, being over MAX_SVG_COPIES
-    (`svg_drawing_problem`) or XML this module cannot read; else the document without its `<image>` elements,
-    written again only if it had any. An SVG drawn by the kit so never draws another document: SVG files that each
-    show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷ drawings) were counted one by one,
-    and a `data:` URL holds a document of its own. A browser shows no file an SVG `<img>` loads either."""
+    whatever its name says): `data` itself if it is not XML; None if it is refused: XML that `svg_drawing_problem`
+    refuses (too many copies or pattern tiles, or too long to draw, whatever the document that shows it and however
+    it names it: one rule for every route into the kit's PDFs) or that this module cannot read; else the document
+    without its `<image>` elements, written again only if it had any. An SVG drawn by the kit so never draws another
+    document: SVG files that each show ten of the next through `<image href="next.svg">` (eight of 1 KB are 10⁷
+    drawings) were counted one by one, and a `data:` URL holds a document of its own. A browser shows no file an SVG
+    `<img>` loads either."""
     try:
         ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
     except ElementTree.ParseError:
         return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
     root = svg_tree(data)
-    if root is None or local_name(root) == "image" or svg_copies(root) > MAX_SVG_COPIES:
+    if root is None or local_name(root) == "image" or _drawing_problem(root) is not None:
         return None
     images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
     for image in images:

@@ -233,9 +233,10 @@ TILES_LINE = (f"course/media/cues.svg:1: drawing this figure repeats its pattern
               "PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, `patternTransform`), or "
               "fill with a plain colour)")
 COST_LINE = (f"course/media/cues.svg:1: drawing this figure for a slide would take more than "
-             f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of text and of a "
-             "picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip path) (make it simpler: "
-             "fewer copies through `<use>`, smaller pictures, fewer groups with opacity, masks or filters)")
+             f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's "
+             "points, of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
+             "path) (make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
+             "groups with opacity, masks or filters)")
 #: A pattern of 1-unit tiles (18-verify6, V4), and one of 10-unit tiles.
 TILES = ('<pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" height="0.5" '
          'fill="black"/></pattern><pattern id="q" patternUnits="userSpaceOnUse" width="10" height="10"><circle r="1"/>'
@@ -426,3 +427,118 @@ def marker_figure(box: int = 10, stroke: str = "1", units: str = "", pattern: st
 ])
 def test_pattern_tiles_in_a_marker_are_counted_at_its_scale(svg: bytes, tiles: int) -> None:
     assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+#: 18-verify7's figures, as written there (each drawn as 10¹⁰ tiles, which Poppler could not show within 60 s).
+W2_SCALE_XY = (f'{XLINK_SVG}<defs><pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" '
+               'height="0.5" fill="black"/></pattern><rect id="r" width="100000" height="100000" fill="url(#p)"/></defs>'
+               '<use xlink:href="#r" transform="scaleX(0.001) scaleY(0.001)"/></svg>').encode()
+W2_PATTERN_TRANSFORM = pattern_figure("1", attributes=' patternTransform="scaleX(0.001) scaleY(0.001)"')
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (W2_SCALE_XY, media.MAX_SVG_TILES + 1),  # 18-verify7, W2: `scaleX`/`scaleY` of a `<use>`
+    (W2_PATTERN_TRANSFORM, media.MAX_SVG_TILES + 1),  # and of a `patternTransform`
+    (W2_SCALE_XY.replace(b"0.001)", b"0.5)"), 10_000 + 40_000),  # read as `scale(0.5)` is
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"skewX(30) translateY(5) rotate(9)"), 10_000 + 10_000),
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"scale(1em)"), media.MAX_SVG_TILES + 1),  # by font-size
+    (W2_SCALE_XY.replace(b"scaleX(0.001) scaleY(0.001)", b"perspective(1)"), media.MAX_SVG_TILES + 1),  # unknown
+])
+def test_every_transform_function_the_renderers_read_is_counted(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+#: 18-verify7, W4, as written there: the group's `fill` is inherited by a rectangle that its own `transform` shrinks.
+W4_INHERITED = (f'{SVG}<defs><pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" '
+                'height="0.5" fill="black"/></pattern></defs><g fill="url(#p)"><rect width="100000" height="100000" '
+                'transform="scale(0.001)"/></g></svg>').encode()
+
+
+@pytest.mark.parametrize(("svg", "tiles"), [
+    (W4_INHERITED, media.MAX_SVG_TILES + 1),
+    (W4_INHERITED.replace(b'fill="url(#p)"', b'stroke="url(#p)"'), media.MAX_SVG_TILES + 1),  # a stroke as well
+    (W4_INHERITED.replace(b'fill="url(#p)"', b'style="fill:url(#p)"'), media.MAX_SVG_TILES + 1),
+    (W4_INHERITED.replace(b"scale(0.001)", b"scale(0.1)"), 1_000_000),  # 100 by 100 units in tiles of a tenth
+    (W4_INHERITED.replace(b' transform="scale(0.001)"', b""), 10_000),  # at the group's own scale
+])
+def test_a_pattern_a_shape_inherits_is_counted_at_the_shapes_scale(svg: bytes, tiles: int) -> None:
+    assert media.svg_tiles(etree.fromstring(svg)) == tiles
+
+
+#: 18-verify7, W3, as written there: tiles of `1em` in an SVG whose `font-size` is 0.001 (counted as 16 px before).
+W3_EM_TILES = (f'{SVG[:-1]} font-size="0.001"><defs><pattern id="p" patternUnits="userSpaceOnUse" width="1em" '
+               'height="1em"><rect width="0.0005" height="0.0005" fill="black"/></pattern></defs><rect width="100" '
+               'height="100" fill="url(#p)"/></svg>').encode()
+
+
+@pytest.mark.parametrize("svg", [
+    W3_EM_TILES,
+    W3_EM_TILES.replace(b'width="1em" height="1em"', b'width="2ex" height="1rem"'),
+    v4_nested_figure(1000, 'width="1em" height="1em"', pattern="q"),  # a nested <svg> fitted into 1em
+    v4_symbol_figure('width="1em" height="1em"'),  # a <symbol> drawn by a <use> of 1em
+    marker_figure().replace(b'markerWidth="10" markerHeight="10"', b'markerWidth="1em" markerHeight="1em"'),
+], ids=["pattern", "ex-rem", "nested-svg", "symbol", "marker"])
+def test_a_font_relative_length_that_sizes_tiles_is_the_worst(svg: bytes) -> None:
+    """The renderers measure `em` and `ex` against the SVG's own `font-size`; the counts do not, so take the worst."""
+    assert media.svg_tiles(etree.fromstring(svg)) == media.MAX_SVG_TILES + 1
+
+
+#: 18-verify7, W1, as written there: 10¹⁰ tiles of 0.001 units over 100 by 100.
+W1_TILES = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100"><defs><pattern '
+            b'id="p" patternUnits="userSpaceOnUse" width="0.001" height="0.001"><rect width="0.0005" height="0.0005" '
+            b'fill="black"/></pattern></defs><rect width="100" height="100" fill="url(#p)"/></svg>')
+
+
+@pytest.mark.parametrize("svg", [W1_TILES, opacity_bomb(4)], ids=["tiles", "seconds"])
+def test_the_kits_fetcher_refuses_what_check_refuses_in_a_figure(svg: bytes) -> None:
+    """18-verify7, W1: an SVG the kit reached by another route than a checked `.svg` link (`src='…'`, a `.dat` name, a
+    `.png` holding SVG) was served with 10¹⁰ tiles. The fetcher applies the figure's whole rule, whatever the name."""
+    assert media.svg_drawing_problem(svg) is not None
+    assert media.svg_for_drawing(svg) is None
+
+
+def test_a_kit_template_showing_a_tiled_svg_by_another_name_gets_no_tiles(tmp_path: Path) -> None:
+    """18-verify7, W1 (b): `<img src="../media/pat.dat">` in a kit template; its PDF held the 10¹⁰ tiles."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    (record / "course/media/pat.dat").write_bytes(W1_TILES)
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/attendance-sheet.html").write_text(
+        "<html><body><img src='../media/pat.dat' alt='' style='width:150mm;height:150mm'></body></html>\n")
+    result = coursebuild("kit", record, "--out", tmp_path / "out", timeout=150)
+    assert "Traceback" not in result.stderr, result.stderr
+    pdfs = list((tmp_path / "out").rglob("attendance-sheet.pdf"))
+    assert result.returncode == 0 and len(pdfs) == 1, result.stderr
+    assert b"/XStep 0.001" not in pdfs[0].read_bytes()
+
+
+def w5_path_figure(commands: int = 400_000) -> bytes:
+    """18-verify7, W5, as written there: one `<path>` of 6 MB (`commands` pairs of `l`), which took CairoSVG about
+    9.5 s of processor time, estimated well under 2 s before (one element)."""
+    d = "M0 0" + "l0.1 0.1l-0.1 0" * commands
+    return f'{SVG}<path d="{d}" stroke="black" fill="none"/></svg>'.encode()
+
+
+def polyline_figure(points: int) -> bytes:
+    return (f'{SVG}<polyline points="{" ".join(f"{i % 100} {i * 7 % 100}" for i in range(points))}" stroke="black" '
+            'fill="none"/></svg>').encode()
+
+
+@pytest.mark.parametrize("figure", [w5_path_figure(), polyline_figure(100_000)], ids=["path-6MB", "polyline-580KB"])
+def test_a_long_path_is_counted_by_its_vertices(figure: bytes) -> None:
+    """A 580 KB polyline took CairoSVG 6.5 s (it copies the rest of the points for each one it reads)."""
+    problem = media.svg_drawing_problem(figure)
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
+
+
+@pytest.mark.parametrize(("figure", "most"), [(w5_path_figure(10_000), 0.6), (polyline_figure(10_000), 0.5)])
+def test_a_detailed_path_is_still_accepted(figure: bytes, most: float) -> None:
+    """A path of 20,000 `l` commands (150 KB) took CairoSVG 0.27 s, a polyline of 10,000 points 0.32 s."""
+    assert media.svg_drawing_seconds(etree.fromstring(figure)) < most
+    assert media.svg_drawing_problem(figure) is None
+
+
+@pytest.mark.parametrize("figure", [W2_SCALE_XY, W4_INHERITED, W3_EM_TILES], ids=["scale-x-y", "inherited", "em"])
+def test_check_refuses_the_seventh_attacks_tiles(tmp_path: Path, figure: bytes) -> None:
+    """18-verify7, W2 to W4: `check` said ok; the handout page took Poppler over 60 s (10¹⁰ tiles)."""
+    lines = fails_with(record_with(tmp_path, figure), TILES_LINE, command="check")
+    assert lines[-1] == "course invalid: 1 error", lines
