@@ -306,3 +306,39 @@ def test_a_stretched_border_image_is_made(record: Path, tmp_path: Path) -> None:
               "p { border-image-repeat: stretch; border-image-source: none }")
     result = run("kit", record, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
+
+
+#: W1's figure (seventh verification): 10¹⁰ pattern tiles in 100 × 100.
+PATTERN = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100"><defs><pattern '
+           'id="p" patternUnits="userSpaceOnUse" width="0.001" height="0.001"><rect width="0.0005" height="0.0005" '
+           'fill="black"/></pattern></defs><rect width="100" height="100" fill="url(#p)"/></svg>')
+
+
+@pytest.mark.parametrize(("command", "name", "image"), [
+    ("check", "pat.svg", "<img src='../media/pat.svg' style='width:150mm;height:150mm'>"),
+    ("kit", "pat.svg", "<img src='../media/pat.svg' style='width:150mm;height:150mm'>"),
+    ("check", "pat.svg", "<img alt=figure src=../media/pat.svg>"),
+    ("check", "pat.svg", '<IMG alt=" src=../media/one.png" SRC = "../media/pat.svg">'),
+    ("check", "pat.svg", "<img/src=../media/pat.svg>"),
+    ("check", "pat.svg", "<image src='../media/pat.svg'>"),
+    ("check", "pat.dat", '<img src="../media/pat.dat" style="width:150mm;height:150mm">'),
+    ("kit", "pat.dat", '<img src="../media/pat.dat" style="width:150mm;height:150mm">'),
+])
+def test_an_svg_a_kit_template_shows_is_held_to_the_figure_bounds_however_its_src_is_written(
+        record: Path, command: str, name: str, image: str) -> None:
+    """W1 (seventh verification): single-quoted, an SVG a kit template showed was never checked for tiles (nor one
+    named other than `.svg`, which WeasyPrint draws as SVG all the same), so `check` and `kit` said ok and pdftoppm
+    could not show the page in 60 s."""
+    (record / "course/media" / name).write_text(PATTERN)
+    kit_sheet(record, image)
+    line, what, fix = media.svg_drawing_problem(PATTERN.encode()) or (0, "", "")
+    refused(record, command, f"course/media/{name}:{line}: {what} ({fix})")
+
+
+def test_a_kit_template_image_is_saved_under_its_archive_name_however_its_src_is_written(record: Path) -> None:
+    """The kit's HTML copy shows each picture from its own `media/` folder, quoted as the template quoted it."""
+    html = "<img src='../media/one.png'><img src=../media/one.png alt=x><img src=\"../media/one.png\">"
+    saved, files, problems = kit.with_media(html, record, "attendance-sheet")
+    (name,) = files
+    assert not problems and name.startswith("media/")
+    assert saved == f"<img src='{name}'><img src={name} alt=x><img src=\"{name}\">"
