@@ -228,7 +228,7 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
     problems: list[Problem] = []
 
     def locate(match: re.Match[str]) -> str:
-        quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[1:], strict=True)
+        quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[2:], strict=True)
                             if value is not None)
         written = html_lib.unescape(value)
         parts = urlsplit(written)
@@ -268,12 +268,15 @@ def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
     return own, 1
 
 
-#: The first `src` of an <img> (or `<image>`, which HTML parsers make an <img>) in a rendered kit document, its
-#: value in double quotes (group 2), single quotes (3) or none (4), the attributes before it read one by one as
-#: HTML's tokenizer reads them (atomic groups: never a ` src=` inside another attribute's value, no backtracking).
+#: The first `src` of an element WeasyPrint draws a picture for (`<img>`, `<image>`, which HTML parsers make an
+#: <img>, `<embed>`), or `data` of an `<object>`, in a rendered kit document: the tag and attributes before the
+#: value (group 1), the value in double quotes (group 3), single quotes (4) or none (5). The attributes before it
+#: are read one by one as HTML's tokenizer reads them (atomic groups: never a ` src=` inside another attribute's
+#: value, and no backtracking).
 _IMAGE_SOURCE = re.compile(
-    r"""(<im(?:g|age)(?=[\s/>])(?>[\s/]*(?!src[\s/>=])[^\s/>=]++(?>\s*=\s*(?>"[^"]*"|'[^']*'|[^\s"'>][^\s>]*))?)*+"""
-    r"""[\s/]*src\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*))""", re.IGNORECASE)
+    r"""(<(?:(im(?:g|age)|embed)|object)(?=[\s/>])"""
+    r"""(?>[\s/]*(?!(?(2)src|data)[\s/>=])[^\s/>=]++(?>\s*=\s*(?>"[^"]*"|'[^']*'|[^\s"'>][^\s>]*))?)*+"""
+    r"""[\s/]*(?(2)src|data)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*))""", re.IGNORECASE)
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
 #: What the text of a kit document that can show a background image holds, lower-cased: an image's function, or
