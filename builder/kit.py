@@ -243,7 +243,8 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             return match.group(0)
         drawing = svg_drawing_problem((project / path).read_bytes())  # WeasyPrint draws any XML as SVG, whatever
         if drawing:  # its name says; a template's own picture, which validation does not see
-            problems.append(Problem(path, *drawing))
+            if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
+                problems.append(Problem(path, *drawing))
             return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"

@@ -323,7 +323,8 @@ PATTERN = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width=
     ("check", "pat.svg", "<image src='../media/pat.svg'>"),
     # not in the verifier's report: WeasyPrint draws an `<embed src>` and an `<object data>` as pictures too
     ("check", "pat.svg", "<embed src='../media/pat.svg' style='width:150mm;height:150mm'>"),
-    ("kit", "pat.svg", "<object data=../media/pat.svg style='width:150mm;height:150mm'></object>"),
+    ("kit", "pat.svg", "<object data=../media/pat.svg style='width:150mm;height:150mm'></object>"
+     "<img src='../media/pat.svg'>"),
     ("check", "pat.dat", '<img src="../media/pat.dat" style="width:150mm;height:150mm">'),
     ("kit", "pat.dat", '<img src="../media/pat.dat" style="width:150mm;height:150mm">'),
 ])
