@@ -23,6 +23,9 @@ document's repeated backgrounds may make on one page, from its style sheets alon
 - A document that repeats backgrounds may not also `transform` boxes with anything but `translate` and a
   `scale` of at least 1: a smaller scale (also of an ancestor) shrinks the tiles on the page, and a rotation or
   skew makes Poppler go through the tiles of a larger area.
+- A border image is allowed only stretched (`border-image-repeat: stretch`, the default): any document where a
+  declaration may give a box a border image and one may repeat it (`repeat`, `round`, `space`) is refused, as
+  WeasyPrint draws each of its tiles apart, as many as a thin border allows (`_check_border_images`).
 - Every SVG a style sheet names (as a background, or in `content`, `list-style-image`, `border-image-source`) is
   held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
@@ -72,6 +75,8 @@ _GRADIENTS = frozenset({"linear-gradient", "radial-gradient", "repeating-linear-
 #: The properties that say what a background layer shows, how large and whether it repeats.
 _LAYER_PROPERTIES = frozenset({"background", "background-image", "background-size", "background-repeat"})
 _REPEATS = frozenset({"repeat", "no-repeat", "round", "space", "repeat-x", "repeat-y"})
+#: The `border-image-repeat` keywords that draw a border image in tiles (`stretch` draws each of its nine parts once).
+_BORDER_IMAGE_REPEATS = frozenset({"repeat", "round", "space"})
 #: Elements whose box WeasyPrint's HTML style sheet makes a block, a list item, a table part or an atomic inline
 #: (one fragment); any other element is inline unless a rule says otherwise, and may break across lines.
 _NOT_SPLIT = frozenset({
@@ -198,6 +203,7 @@ def _tiles(html: str, project: Path) -> float:
         for token in _all_tokens(declaration.value):
             if _is_image(token):
                 styles.picture(token, styles.folders[id(declaration)])
+    _check_border_images(styles.everything)
     side = _page_side(styles.everything)
     resolution = any(_property(d) == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
@@ -623,6 +629,32 @@ def _page_side(declarations: list[Any]) -> float:
                 else:
                     bleed = max(bleed, length)
     return side + 2 * bleed
+
+
+def _check_border_images(declarations: list[Any]) -> None:
+    """Unbounded if any declaration may give a box a border image (`border-image`, `border-image-source`: any
+    function or `url`, `var()` included) and any may repeat one (`border-image`, `border-image-repeat`: `repeat`,
+    `round`, `space`, or `var()`), `-weasy-` prefixed or not. WeasyPrint 70 draws each tile of a repeated border
+    image apart (`draw/border.py`, `draw_border_image_region`), as many as the border's width over the slice's
+    allows: `border: 0.01px` with `border-image: url(dot.png) 1 repeat` over a 150 mm box took `kit` 18 s of
+    processor time and 309 MB (issue 18, seventh verification, W6). A stretched one (the default) is nine draws."""
+    source = repeat = None
+    for declaration in declarations:
+        name = _property(declaration)
+        if name not in ("border-image", "border-image-source", "border-image-repeat"):
+            continue
+        tokens = list(_all_tokens(declaration.value))
+        if name != "border-image-repeat" and any(token.type in ("url", "function") for token in tokens):
+            source = source or declaration
+        if name != "border-image-source" and any(
+                _is_var(token) or token.type == "ident" and token.lower_value in _BORDER_IMAGE_REPEATS
+                for token in tokens):
+            repeat = repeat or declaration
+    if source is not None and repeat is not None:
+        described = " and ".join(dict.fromkeys(f"`{d.name}: {_text(d.value)}`" for d in (source, repeat)))
+        raise Unbounded(f"{described} may repeat a border image in tiles, each of which WeasyPrint draws apart",
+                        "stretch border images (`border-image-repeat: stretch`, the default), or use a plain "
+                        "`border`, or a repeated `background` with a `background-size` in absolute units")
 
 
 def _check_transforms(declarations: list[Any]) -> None:

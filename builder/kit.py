@@ -227,7 +227,9 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
     problems: list[Problem] = []
 
     def locate(match: re.Match[str]) -> str:
-        written = html_lib.unescape(match.group(2))
+        quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[2:], strict=True)
+                            if value is not None)
+        written = html_lib.unescape(value)
         parts = urlsplit(written)
         if parts.scheme or parts.netloc or not parts.path:
             return match.group(0)
@@ -238,14 +240,15 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
                                     f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
             return match.group(0)
-        drawing = svg_drawing_problem((project / path).read_bytes()) if path.lower().endswith(".svg") else None
-        if drawing:  # a template's own picture, which validation does not see
-            problems.append(Problem(path, *drawing))
+        drawing = svg_drawing_problem((project / path).read_bytes())  # WeasyPrint draws any XML as SVG, whatever
+        if drawing:  # its name says; a template's own picture, which validation does not see
+            if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
+                problems.append(Problem(path, *drawing))
             return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"
         files[name] = data
-        return f"{match.group(1)}{name}{match.group(3)}"
+        return f"{match.group(1)}{quote}{name}{quote}"
 
     return _IMAGE_SOURCE.sub(locate, html), files, problems
 
@@ -265,8 +268,15 @@ def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
     return own, 1
 
 
-#: The `src` of an <img> in a rendered kit document (templates write attributes in double quotes).
-_IMAGE_SOURCE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
+#: The first `src` of an element WeasyPrint draws a picture for (`<img>`, `<image>`, which HTML parsers make an
+#: <img>, `<embed>`), or `data` of an `<object>`, in a rendered kit document: the tag and attributes before the
+#: value (group 1), the value in double quotes (group 3), single quotes (4) or none (5). The attributes before it
+#: are read one by one as HTML's tokenizer reads them (atomic groups: never a ` src=` inside another attribute's
+#: value, and no backtracking).
+_IMAGE_SOURCE = re.compile(
+    r"""(<(?:(im(?:g|age)|embed)|object)(?=[\s/>])"""
+    r"""(?>[\s/]*(?!(?(2)src|data)[\s/>=])[^\s/>=]++(?>\s*=\s*(?>"[^"]*"|'[^']*'|[^\s"'>][^\s>]*))?)*+"""
+    r"""[\s/]*(?(2)src|data)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*))""", re.IGNORECASE)
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
 #: What the text of a kit document that can show a background image holds, lower-cased: an image's function, or
