@@ -497,7 +497,7 @@ def test_the_kits_fetcher_refuses_what_check_refuses_in_a_figure(svg: bytes) -> 
     assert media.svg_for_drawing(svg) is None
 
 
-def test_a_kit_template_showing_a_tiled_svg_by_another_name_gets_no_tiles(tmp_path: Path) -> None:
+def test_a_kit_template_showing_a_tiled_svg_by_another_name_is_refused(tmp_path: Path) -> None:
     """18-verify7, W1 (b): `<img src="../media/pat.dat">` in a kit template; its PDF held the 10¹⁰ tiles."""
     record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
     (record / "course/media/pat.dat").write_bytes(W1_TILES)
@@ -506,9 +506,9 @@ def test_a_kit_template_showing_a_tiled_svg_by_another_name_gets_no_tiles(tmp_pa
         "<html><body><img src='../media/pat.dat' alt='' style='width:150mm;height:150mm'></body></html>\n")
     result = coursebuild("kit", record, "--out", tmp_path / "out", timeout=150)
     assert "Traceback" not in result.stderr, result.stderr
-    pdfs = list((tmp_path / "out").rglob("attendance-sheet.pdf"))
-    assert result.returncode == 0 and len(pdfs) == 1, result.stderr
-    assert b"/XStep 0.001" not in pdfs[0].read_bytes()
+    assert result.returncode == 1 and "course/media/pat.dat:1: drawing this figure repeats its patterns" in \
+        result.stderr, result.stderr
+    assert not list((tmp_path / "out").rglob("*.pdf")), "nothing is written"
 
 
 def w5_path_figure(commands: int = 400_000) -> bytes:
