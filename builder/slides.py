@@ -35,7 +35,15 @@ from builder.bounded import ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
-from builder.media import SVG_PIXELS, drawable_picture, file_content_problem, may_read, svg_drawing_problem
+from builder.media import (
+    SVG_PIXELS,
+    drawable_picture,
+    file_content_problem,
+    may_read,
+    svg_drawing_problem,
+    svg_drawing_seconds,
+    svg_tree,
+)
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.theme import Theme
@@ -999,11 +1007,39 @@ def problems(course: Course) -> list[Problem]:
                                     "list it in the `modules` of a session in `kit: timetable`",
                                     severity=Severity.WARNING)
               for i, module in enumerate(course.settings.modules) if module.id not in listed]
-    for page in course.pages:
-        if "<img" in convert(page.body).html.lower():  # figures are <img> elements: no need to outline the rest
-            for figure in outline(page).figures:
-                found += _figure_problems(course, figure)
-    return found
+    figures = [figure for page in course.pages
+               # figures are <img> elements: no need to outline the rest
+               if "<img" in convert(page.body).html.lower() for figure in outline(page).figures]
+    for figure in figures:
+        found += _figure_problems(course, figure)
+    return found + _deck_drawing_problems(course, figures)
+
+
+#: The most processor time drawing all of a deck's SVG figures may take, as `media.svg_drawing_seconds` estimates
+#: each (render_slides draws each file once, however often it is shown): thirty figures at the most one may take
+#: (media.MAX_SVG_DRAWING_SECONDS). Each figure alone stays within its bound, but eight of about 9 s each kept
+#: `slides` past 60 s (18-verify7 W5).
+MAX_DECK_DRAWING_SECONDS = 60.0
+
+
+def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
+    """An error at the figure with which drawing the deck's SVG figures (each file once, in page order) passes
+    MAX_DECK_DRAWING_SECONDS, by `media.svg_drawing_seconds`; none if it does not."""
+    first: dict[str, Figure] = {}
+    for figure in figures:
+        first.setdefault(figure.path, figure)
+    seconds = 0.0
+    for figure in first.values():
+        if posixpath.splitext(figure.path)[1].lower() != ".svg" or not usable(course.root, figure.path):
+            continue
+        root = svg_tree((course.root / figure.path).read_bytes())
+        seconds += svg_drawing_seconds(root) if root is not None else 0.0
+        if seconds > MAX_DECK_DRAWING_SECONDS:
+            return [Problem(figure.page, figure.line, f"drawing the slides' SVG figures, up to `{figure.src}`, would "
+                            f"take more than {MAX_DECK_DRAWING_SECONDS:g} s in all (each counted as `check` counts "
+                            "one figure)", "show fewer or simpler SVG figures on the pages in the timetable's "
+                            "sessions, or PNG pictures instead")]
+    return []
 
 
 def _template_problems(course: Course, template: Path) -> list[Problem]:

@@ -26,7 +26,7 @@ from builder import media, slides
 from builder.errors import CourseInvalid
 from builder.loading import load_project
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, run
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
 XLINK_SVG = SVG.replace("<svg ", '<svg xmlns:xlink="http://www.w3.org/1999/xlink" ')
@@ -542,3 +542,27 @@ def test_check_refuses_the_seventh_attacks_tiles(tmp_path: Path, figure: bytes) 
     """18-verify7, W2 to W4: `check` said ok; the handout page took Poppler over 60 s (10¹⁰ tiles)."""
     lines = fails_with(record_with(tmp_path, figure), TILES_LINE, command="check")
     assert lines[-1] == "course invalid: 1 error", lines
+
+
+def test_the_deck_bounds_the_drawing_of_all_its_figures_together(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify7 W5: eight figures each under the bound of one (about 9 s each then) kept `slides` past 60 s.
+    Here the deck's bound is lowered to less than two of these figures take, and a second figure is shown twice
+    (drawn once): `check` and `slides` stop at the figure with which the total passes it."""
+    figure = (FIXTURES / "record/course/media/cues.svg").read_bytes()
+    one = media.svg_drawing_seconds(media.svg_tree(figure))
+    monkeypatch.setattr(slides, "MAX_DECK_DRAWING_SECONDS", one * 1.5)
+    record = record_with(tmp_path, figure, two=figure)
+    page = record / "course/pages/baby-cues.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    assert run("check", record).exit_code == 0, "one figure, shown twice, is drawn once"
+    page.write_text("\n".join([*lines, "", "![Again](../media/cues.svg)", "", "![Two](../media/two.svg)", ""]),
+                    encoding="utf-8")
+    expected = (f"course/pages/baby-cues.md:{len(lines) + 4}: drawing the slides' SVG figures, up to "
+                f"`../media/two.svg`, would take more than {one * 1.5:g} s in all (each counted as `check` counts one "
+                "figure) (show fewer or simpler SVG figures on the pages in the timetable's sessions, or PNG pictures "
+                "instead)")
+    for command in ("check", "slides"):
+        fails_with(record, expected, *(["--out", str(tmp_path / "out")] if command == "slides" else []),
+                   command=command)
+    assert not (tmp_path / "out").exists()
