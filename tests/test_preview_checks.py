@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,7 +79,7 @@ def test_only_the_changed_files_texts_are_checked_again(project: Path, monkeypat
     checked: list[str] = []
     check_text = validation._check_text
 
-    def counting(item: validation.MarkdownText, budgets: dict[str, validation.Budget]) -> validation._CheckedText:
+    def counting(item: validation.MarkdownText, budgets: dict[str, markup.Budget]) -> validation._CheckedText:
         checked.append(item.source.path)
         return check_text(item, budgets)
 
@@ -106,7 +107,11 @@ def test_question_rules_run_again_only_when_a_question_file_changes(
     runs: list[str] = []
     for name in ("check_items", "_check_questions", "_check_gift_files"):
         rule = getattr(validation, name)
-        monkeypatch.setattr(validation, name, lambda course, rule=rule, name=name: runs.append(name) or rule(course))
+        def counted(course: Any, rule: Any = rule, name: str = name) -> Any:
+            runs.append(name)
+            return rule(course)
+
+        monkeypatch.setattr(validation, name, counted)
     first = check(project).warnings
     runs.clear()  # (the first check's may be kept from an earlier build of the same files in this process)
     edit(project / "course/pages/welcome.md", "This course takes", "This short course takes")
