@@ -350,6 +350,11 @@ SVG_PATH_RUN_SECONDS = 1.6e-11
 #: Each character of text (`<text>`, `<tspan>`, `<textPath>`), which CairoSVG lays out one by one: a `<text>` of
 #: 10,000 characters took 0.76 s, of 50,000 2.6 s.
 SVG_CHARACTER_SECONDS = 50e-6
+#: Each character of a `<textPath>` for each vertex of the path it follows (`_vertices`), which CairoSVG walks from
+#: its start to place each character: 200 characters along a path of 260,000 counted vertices took 1.2 s (23 ns a
+#: pair), 1,100 characters 11.5 s at a load of 8 (40 ns); priced at the latter (18-verify8 X3: such a figure was
+#: estimated at 0.16 s, eight of them kept `slides` past 60 s).
+SVG_TEXT_PATH_SECONDS = 40e-9
 #: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes (and resamples) again for
 #: each copy: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s
 #: (51 ns), each drawn over the canvas; the same PNG in a box of a hundredth of the canvas 0.11 s.
@@ -363,19 +368,19 @@ SVG_PICTURE_PAINT_SECONDS = 14e-9
 #: to 0.7 s); about 1,200 paths or texts, or 250 groups with opacity, reach it.
 MAX_SVG_DRAWING_SECONDS = 2.0
 #: The elements that paint something (a shape, text or a picture).
-_PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textPath",
+_PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textpath",
                       "image"})
 #: The elements whose path data CairoSVG parses (`d`, `points`): SVG_VERTEX_SECONDS and SVG_PATH_RUN_SECONDS.
 _PATHS = frozenset({"path", "polyline", "polygon"})
 #: The elements whose characters are laid out (their own text, and what follows each element they hold).
-_TEXT = frozenset({"text", "tspan", "textPath"})
+_TEXT = frozenset({"text", "tspan", "textpath"})
 #: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
 #: it draw what a `<defs>` holds.
-_NOT_DRAWN_IN_PLACE = frozenset({"clipPath", "filter", "linearGradient", "marker", "mask", "pattern", "radialGradient",
+_NOT_DRAWN_IN_PLACE = frozenset({"clippath", "filter", "lineargradient", "marker", "mask", "pattern", "radialgradient",
                                  "symbol"})
 #: What applying a referenced element costs besides drawing it, by its kind.
 _APPLIED_SECONDS = {"mask": SVG_MASK_SECONDS * _CANVAS, "filter": SVG_SURFACE_SECONDS * _CANVAS,
-                    "clipPath": SVG_SURFACE_SECONDS * _CANVAS, "pattern": SVG_PATTERN_SECONDS * _CANVAS}
+                    "clippath": SVG_SURFACE_SECONDS * _CANVAS, "pattern": SVG_PATTERN_SECONDS * _CANVAS}
 
 
 class _Drawn(NamedTuple):
@@ -500,12 +505,24 @@ def _drawn(root: Any) -> _Drawn:
             own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i], own_vertices[i],
                                                   [value for name, value in declared_by_sheets.get(i, ())
                                                    if name == "opacity"])
+            if names[i] == "textpath":
+                along = _text_path_seconds(elements[i], by_id, own_vertices)
+                own_anywhere, own_here = own_anywhere + along, own_here + along
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
             seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
     # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
+
+
+def _text_path_seconds(element: Any, by_id: dict[str, int], vertices: list[int]) -> float:
+    """What laying the text of the `<textPath>` `element` along the path its `href` names costs CairoSVG, in seconds:
+    SVG_TEXT_PATH_SECONDS for each of its characters and each vertex of that path (`vertices`, by element; CairoSVG
+    walks the path from its start to place each character). 0 if the path is not in the figure (nothing is drawn)."""
+    target = next((value.partition("#")[2] for value in map(element.get, _HREFS) if value and "#" in value), None)
+    path = by_id.get(target) if target is not None else None
+    return SVG_TEXT_PATH_SECONDS * len("".join(element.itertext())) * vertices[path] if path is not None else 0.0
 
 
 def _own_seconds(element: Any, name: str, pixels: float, vertices: int, opacities: list[str]) -> tuple[float, float]:

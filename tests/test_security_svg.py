@@ -566,3 +566,35 @@ def test_the_deck_bounds_the_drawing_of_all_its_figures_together(tmp_path: Path,
         fails_with(record, expected, *(["--out", str(tmp_path / "out")] if command == "slides" else []),
                    command=command)
     assert not (tmp_path / "out").exists()
+
+
+def text_path_figure(characters: int, segments: int = 40_000) -> bytes:
+    """18-verify8 X3: text laid along a long path kept in `<defs>` (CairoSVG walks the path for each character)."""
+    d = "M0 50" + "l0.01 0.01l0.01 -0.01" * (segments // 2)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 100 100" '
+            f'width="100" height="100" role="img"><defs><path id="c" d="{d}"/></defs><text font-size="0.2">'
+            f'<textPath xlink:href="#c">{"x" * characters}</textPath></text></svg>').encode()
+
+
+def test_text_along_a_long_path_is_counted_by_characters_and_vertices() -> None:
+    """A 422 KB figure of 1,100 characters along a path of 40,000 segments was estimated at 0.16 s and took CairoSVG
+    11.5 s (eight of them kept `slides` past 60 s after `check` said ok); the textPath's own characters were not
+    counted either (element names are compared in lower case)."""
+    problem = media.svg_drawing_problem(text_path_figure(1_100))
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than")
+    caption = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><defs><path id="c" '
+               b'd="M10 50 C 20 10, 80 10, 90 50"/></defs><text><textPath href="#c">Attachment grows from everyday '
+               b'care</textPath></text></svg>')
+    assert media.svg_drawing_problem(caption) is None
+    assert media.svg_drawing_seconds(media.svg_tree(caption)) > media.svg_drawing_seconds(
+        media.svg_tree(caption.replace(b"Attachment grows from everyday care", b""))), "its characters count"
+
+
+def test_a_clip_path_costs_a_surface_wherever_it_is_written() -> None:
+    """`clipPath` is compared in lower case, as every element name: its surface was not counted."""
+    shape = b'<rect width="100" height="100"%s/>'
+    figure = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><clipPath id="k"><circle r="40"/>'
+              b'</clipPath>%s</svg>')
+    clipped = media.svg_drawing_seconds(media.svg_tree(figure % (shape % b' clip-path="url(#k)"')))
+    plain = media.svg_drawing_seconds(media.svg_tree(figure % (shape % b"")))
+    assert clipped - plain >= media.SVG_SURFACE_SECONDS * media.SVG_PIXELS ** 2 * 0.99
