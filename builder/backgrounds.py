@@ -49,7 +49,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
-from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing_problem, svg_tiles, svg_tree
+from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing, svg_drawing_problem, svg_tree
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -506,7 +506,9 @@ def _picture(url: str | None, folder: str, project: Path) -> _Picture:
         return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
     if drawing := svg_drawing_problem(data):
         raise DrawingRefused(path, *drawing)
-    return _Picture(path, svg=_svg_size(root, path), tiles=svg_tiles(root))
+    drawn = svg_drawing(data)
+    assert drawn is not None  # parsed above
+    return _Picture(path, svg=_svg_size(root, path), tiles=drawn[1].tiles)
 
 
 def _intrinsic(picture: _Picture, resolution: bool) -> tuple[float | None, float | None, float | None]:

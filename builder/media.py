@@ -263,24 +263,33 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
     `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
+    drawing = svg_drawing(data)
+    return None if drawing is None else _drawing_problem(*drawing)
+
+
+@cache.kept(lambda data: hashlib.sha256(data).digest())
+def svg_drawing(data: bytes) -> tuple[int, _Drawn] | None:
+    """The line of the SVG `data`'s root element and what drawing it makes (`_drawn`), worked out once for each
+    content in a build (`check` asks for a figure, the deck's total and the kit's backgrounds); None if it is not
+    well-formed XML."""
     root = svg_tree(data)
-    return None if root is None else _drawing_problem(root)
+    return None if root is None else (root.sourceline or 1, _drawn(root))
 
 
-def _drawing_problem(root: Any) -> tuple[int, str, str] | None:
-    """`svg_drawing_problem` of the parsed SVG `root`."""
-    copies, tiles, seconds = _drawn(root)
+def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
+    """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
+    copies, tiles, seconds = drawn
     if copies > MAX_SVG_COPIES:
-        return (root.sourceline or 1, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
+        return (line, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
                 "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
                 "simplify the figure, or save it again from a drawing program with its copies made plain shapes")
     if tiles > MAX_SVG_TILES:
-        return (root.sourceline or 1, f"drawing this figure repeats its patterns in more than {MAX_SVG_TILES:,} "
+        return (line, f"drawing this figure repeats its patterns in more than {MAX_SVG_TILES:,} "
                 "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
                 "which PDF viewers draw one by one",
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
     if seconds > MAX_SVG_DRAWING_SECONDS:
-        return (root.sourceline or 1, "drawing this figure for a slide would take more than "
+        return (line, "drawing this figure for a slide would take more than "
                 f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
                 "of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
                 "path)",
@@ -1069,7 +1078,7 @@ def svg_for_drawing(data: bytes) -> bytes | None:
     except ElementTree.ParseError:
         return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
     root = svg_tree(data)
-    if root is None or local_name(root) == "image" or _drawing_problem(root) is not None:
+    if root is None or local_name(root) == "image" or _drawing_problem(root.sourceline or 1, _drawn(root)) is not None:
         return None
     images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
     for image in images:

@@ -40,9 +40,8 @@ from builder.media import (
     drawable_picture,
     file_content_problem,
     may_read,
+    svg_drawing,
     svg_drawing_problem,
-    svg_drawing_seconds,
-    svg_tree,
 )
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
@@ -1032,8 +1031,8 @@ def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Pr
     for figure in first.values():
         if posixpath.splitext(figure.path)[1].lower() != ".svg" or not usable(course.root, figure.path):
             continue
-        root = svg_tree((course.root / figure.path).read_bytes())
-        seconds += svg_drawing_seconds(root) if root is not None else 0.0
+        drawing = svg_drawing((course.root / figure.path).read_bytes())  # as check worked it out for the figure
+        seconds += drawing[1].seconds if drawing is not None else 0.0
         if seconds > MAX_DECK_DRAWING_SECONDS:
             return [Problem(figure.page, figure.line, f"drawing the slides' SVG figures, up to `{figure.src}`, would "
                             f"take more than {MAX_DECK_DRAWING_SECONDS:g} s in all (each counted as `check` counts "
