@@ -49,6 +49,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
+from builder.kit import left_out
 from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing, svg_drawing_problem, svg_tree
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
@@ -501,6 +502,8 @@ def _picture(url: str | None, folder: str, project: Path) -> _Picture:
     if (project / path).stat().st_size > MAX_TEXT_MEDIA_BYTES:
         raise Unbounded(f"{path} is too large to read as an SVG", "make the picture smaller")
     data = (project / path).read_bytes()
+    if left_out(path, data):
+        return _Picture(path, drawn=False)  # a picture whose content is not what its name says is not fetched
     root = svg_tree(data)  # as media.svg_drawing_problem parses it: internal entities expanded, no external one
     if root is None:
         return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn

@@ -11,7 +11,7 @@ from typing import Callable
 from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem, Severity
-from builder.kit import page_depth_problems
+from builder.kit import drawing_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
@@ -78,6 +78,8 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         problems += page_depth_problems(course)
         if templates and not any(p.is_error for p in problems) and overrides_templates(project):
             problems += rendering_problems(course)
+        if not any(p.is_error for p in problems):
+            problems += drawing_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))

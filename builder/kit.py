@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html as html_lib
+import itertools
 import logging
 import posixpath
 import re
@@ -31,19 +32,23 @@ from builder.media import (
     MAX_PICTURE_PIXELS,
     PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
+    SVG_FIGURE_SECONDS,
     VIDEO_TYPES,
     archive_name,
+    file_content_problem,
     packaged_bytes,
     picture_pixels,
     readable_problem,
     rewrite_local_images,
     selector_matcher,
     style_rules,
+    svg_drawing,
     svg_drawing_problem,
     svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
-from builder.theme import Theme, inline, inside_templates, render_template
+from builder.sources import project_files
+from builder.theme import TemplateProblem, Theme, inline, inside_templates, overrides_templates, render_template
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
              "attendance-sheet", "evaluation-sheet")
@@ -216,7 +221,9 @@ def render_kit(course: Course) -> dict[str, str]:
 def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, bytes], list[Problem]]:
     """A kit document as it is saved in the kit's folder: each local image shown from the kit's own `media/`
     folder under its archive name (`media.archive_name`), and those files, by path in the kit folder, cleaned
-    as the packages clean them (`media.packaged_bytes`); with a problem for each image that may not be read.
+    as the packages clean them (`media.packaged_bytes`); with a problem for each image that may not be read, or
+    that the PDF would draw as an SVG `media.svg_drawing_problem` refuses (a picture whose content is not what its
+    name says is copied as the web package carries it, and left out of the PDF: `left_out`).
 
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
     from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
@@ -227,21 +234,18 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
     problems: list[Problem] = []
 
     def locate(match: re.Match[str]) -> str:
-        quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[2:], strict=True)
-                            if value is not None)
-        written = html_lib.unescape(value)
-        parts = urlsplit(written)
-        if parts.scheme or parts.netloc or not parts.path:
+        quote, written, path = _image_source(match)
+        if path is None:
             return match.group(0)
-        path = posixpath.normpath(posixpath.join(BASE_FOLDER, unquote(parts.path)))
         refused = readable_problem(project, path)
         if refused:
             where, line = _written_at(project, document, written)
             problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
                                     f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
             return match.group(0)
-        drawing = svg_drawing_problem((project / path).read_bytes())  # WeasyPrint draws any XML as SVG, whatever
-        if drawing:  # its name says; a template's own picture, which validation does not see
+        data = (project / path).read_bytes()  # WeasyPrint draws any XML as SVG, whatever its name says, but for a
+        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture's it leaves out; a template's
+        if drawing:  # own picture, which validation does not see
             if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
                 problems.append(Problem(path, *drawing))
             return match.group(0)
@@ -251,6 +255,31 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
         return f"{match.group(1)}{quote}{name}{quote}"
 
     return _IMAGE_SOURCE.sub(locate, html), files, problems
+
+
+def _image_source(match: re.Match[str]) -> tuple[str, str, str | None]:
+    """Of an image's source matched by _IMAGE_SOURCE in a rendered kit document: its quote, its value as written
+    (character references decoded), and the project path it names from BASE_FOLDER; None for a URL WeasyPrint
+    does not read from the project (with a scheme or a host, or no path)."""
+    quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[2:], strict=True)
+                        if value is not None)
+    written = html_lib.unescape(value)
+    parts = urlsplit(written)
+    if parts.scheme or parts.netloc or not parts.path:
+        return quote, written, None
+    return quote, written, posixpath.normpath(posixpath.join(BASE_FOLDER, unquote(parts.path)))
+
+
+#: The kinds of picture whose content must be what their name says for the kit to draw them.
+_NAMED_PICTURES = RASTER_PICTURE_TYPES | {".svg"}
+
+
+def left_out(path: str, data: bytes) -> bool:
+    """Whether the kit's PDFs leave out the file `data` named `path` (a project path or a file name), as the slides
+    do (`slides.usable`): a picture whose content is not what its name says (`media.file_content_problem`; `check`
+    warns that learners see it as a broken image, and browsers show it so). WeasyPrint would draw whatever it finds
+    in it instead: a `.png` holding an SVG as that SVG (18-verify8 X2)."""
+    return posixpath.splitext(path)[1].lower() in _NAMED_PICTURES and file_content_problem(path, data) is not None
 
 
 def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
@@ -340,6 +369,65 @@ def _figure_problem(html: str, document: str, where: str) -> Problem | None:
     return None
 
 
+#: The most processor time (s) WeasyPrint may spend drawing the SVG figures of one kit document, by `check`'s estimate:
+#: for each time a figure is shown (WeasyPrint draws an SVG again each time it is shown: a path figure estimated at
+#: 3.8 s took it 3.2 s shown once and 5.0 s twice), `media.svg_drawing`'s seconds less media.SVG_FIGURE_SECONDS,
+#: the PNG CairoSVG writes for a slide, which the kit does not (a small figure shown 50 times took it 0.09 s; a
+#: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). 18 s on a machine three times slower than the one
+#: measured, so with the document's own layout (1.5 s here at most, 4.5 s there) well inside MAX_KIT_SECONDS: three
+#: figures at the most one may take (media.MAX_SVG_DRAWING_SECONDS), or about fifteen such diagrams. Each figure
+#: within its own bound, three that took WeasyPrint about 9 s each would stop the kit (18-verify8 X3).
+MAX_KIT_DRAWING_SECONDS = 6.0
+
+
+def drawing_problems(course: Course) -> list[Problem]:
+    """An error for each kit document whose SVG figures together pass MAX_KIT_DRAWING_SECONDS (`drawing_problem`),
+    for `check` (and so `kit`), which render the kit's documents for it only if the project has an SVG file or
+    templates of its own (from the default templates, only pages' `.svg` pictures are drawn as SVG: other names
+    are left out, `left_out`). None if the kit cannot be rendered: rendering it reports that."""
+    if course.settings.kit is None or not (_has_svg(course.root) or overrides_templates(course.root)):
+        return []
+    try:
+        documents = render_kit(course)
+    except TemplateProblem:
+        return []
+    return [problem for name, html in documents.items() if (problem := drawing_problem(html, course.root, name))]
+
+
+#: `*.svg` in any mix of upper and lower case, as validation reads a picture's suffix.
+_SVG_NAMES = tuple(sorted({"".join(letters) for letters in itertools.product(*zip(".svg", ".SVG", strict=True))}))
+
+
+def _has_svg(project: Path) -> bool:
+    """Whether course/ or quizzes/ holds a file named `*.svg` (in any case), as `sources.project_files` finds them."""
+    return any(project_files(project, folder, _SVG_NAMES, []) for folder in PACKAGED_FOLDERS)
+
+
+def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
+    """An error at the kit document `document` if drawing its SVG figures, each time one is shown, in order, passes
+    MAX_KIT_DRAWING_SECONDS by `media.svg_drawing`'s estimate less media.SVG_FIGURE_SECONDS (each figure as
+    `check` estimates it): the figure it passes at is named. Only files WeasyPrint would fetch and draw are
+    counted (readable, not `left_out`, XML); None if they stay within it."""
+    seconds, known = 0.0, dict[str, float]()  # seconds of each file, by project path
+    for shown, match in enumerate(_IMAGE_SOURCE.finditer(html), 1):
+        _, written, path = _image_source(match)
+        if path is None or readable_problem(project, path):
+            continue
+        if path not in known:
+            data = (project / path).read_bytes()
+            drawing = None if left_out(path, data) else svg_drawing(data)
+            known[path] = max(drawing[1].seconds - SVG_FIGURE_SECONDS, 0.0) if drawing is not None else 0.0
+        seconds += known[path]
+        if seconds > MAX_KIT_DRAWING_SECONDS:
+            return Problem(_document_source(project, document), 1, f"drawing the SVG figures of the kit's {document}, "
+                           f"up to its picture number {shown}, `{written}`, would take more than "
+                           f"{MAX_KIT_DRAWING_SECONDS:g} s in all (each time a figure is shown, counted as `check` "
+                           "counts one figure)",
+                           "show fewer or simpler SVG figures in it (on its pages, or in its template), or PNG "
+                           "pictures instead")
+    return None
+
+
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
 _BREAK_PROPERTIES = frozenset({"break-before", "break-after", "page-break-before", "page-break-after"})
 _FORCED_BREAKS = frozenset({"page", "left", "right", "recto", "verso", "always"})
@@ -423,7 +511,8 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
 
     Works offline and reads only the project's own files: WeasyPrint fetches nothing but files inside
     course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out. An SVG
-    is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG.
+    is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG. A
+    picture whose content is not what its name says is left out (`left_out`), as the slides leave it out.
     Laid out in a forked child process limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY more
     memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
 
@@ -452,9 +541,12 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
             refuse_outside(url)
             response = super().fetch(url, headers)
             try:
-                drawn = svg_for_drawing(response.read())
+                data = response.read()
             finally:
                 response.close()
+            if left_out(posixpath.basename(unquote(urlsplit(url).path)), data):  # by the name it is shown by
+                raise ValueError(f"{url} is not fetched: its content is not what its name says (`left_out`)")
+            drawn = svg_for_drawing(data)
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
                 raise ValueError(f"{url} is not fetched: drawing it makes too many copies or pattern tiles, or takes "
                                  "too long (`media.svg_drawing_problem`)")

@@ -1,0 +1,96 @@
+"""The kit's PDFs against the eighth security attack (issue 18, 18-verify8): a picture whose content is not what its
+name says (X2), and the drawing of all of a document's SVG figures together (X3, point 3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_security import fails_with
+from test_security_svg import W1_TILES, diagram, record_with
+
+from builder import kit, media
+
+from conftest import FIXTURES, run
+
+#: `check`'s warning for the page picture of `png_holding`, which the web package shows as a broken image.
+NOT_A_PNG = ("course/pages/baby-cues.md:11: warning: `../media/cues.png` is not a PNG file (its first bytes are not "
+             "a PNG signature), so learners see a broken image (export the image again from your drawing or photo "
+             "program)")
+
+
+def png_holding(tmp_path: Path, svg: bytes) -> Path:
+    """The record course whose handout page shows `../media/cues.png`, a file that holds the SVG `svg`."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    (record / "course/media/cues.svg").unlink()
+    (record / "course/media/cues.png").write_bytes(svg)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("cues.svg", "cues.png"), encoding="utf-8")
+    return record
+
+
+def test_a_page_picture_named_png_that_holds_a_tiled_svg_is_left_out_of_the_kit(tmp_path: Path) -> None:
+    """18-verify8 X2 (18-verify7 W1 c): `check` warned that learners see a broken image and said ok, and `kit` then
+    refused the 10¹⁰ tiles, exit 1. The kit now leaves the picture out of its PDFs, as the slides do, with the same
+    warning; its HTML shows it as the web package does (a broken image), from the kit's folder."""
+    record = png_holding(tmp_path, W1_TILES)
+    checked = run("check", str(record))
+    assert checked.exit_code == 0 and checked.stderr.splitlines() == [NOT_A_PNG], checked.output
+    made = run("kit", str(record), "--out", str(tmp_path / "out"))
+    assert made.exit_code == 0 and made.stderr.splitlines() == [NOT_A_PNG], made.output
+    folder = next((tmp_path / "out").iterdir())
+    handouts = (folder / "handouts.pdf").read_bytes()
+    assert b"/XStep" not in handouts and b"/Pattern" not in handouts, "no tiling pattern is drawn"
+    assert re.search(rb'src="media/cues-[0-9a-f]+\.png"', (folder / "handouts.html").read_bytes())
+    assert [p.name for p in (folder / "media").iterdir()][0].startswith("cues-")
+
+
+def test_the_kit_draws_no_picture_whose_content_is_not_what_its_name_says() -> None:
+    """WeasyPrint draws whatever it finds in a file, an SVG named `.png` as SVG; the kit leaves it out instead (as
+    the slides and browsers do), and only such pictures: a `.dat` is still drawn as what it holds."""
+    small = (FIXTURES / "record/course/media/cues.svg").read_bytes()
+    assert kit.left_out("course/media/cues.png", small) and kit.left_out("course/media/cues.jpg", small)
+    assert kit.left_out("course/media/cues.svg", b"\x89PNG\r\n\x1a\n") and kit.left_out("x.PNG", small)
+    assert not kit.left_out("course/media/cues.svg", small) and not kit.left_out("course/media/pat.dat", W1_TILES)
+
+
+def test_a_background_named_png_that_holds_a_tiled_svg_is_not_drawn(tmp_path: Path) -> None:
+    """A kit template's CSS background is fetched as a figure is: a `.png` holding the 10¹⁰-tile SVG is not drawn, so
+    it is not counted either (the same SVG named `.svg` is refused, at its line)."""
+    record = png_holding(tmp_path, W1_TILES)
+    (record / "course/media/pat.svg").write_bytes(W1_TILES)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text("<html><body><div style='width:150mm;height:150mm;background:url(../media/cues.png)'>x</div>"
+                     "</body></html>\n")
+    checked = run("check", str(record))
+    assert checked.exit_code == 0 and checked.stderr.splitlines() == [NOT_A_PNG], checked.output
+    sheet.write_text(sheet.read_text().replace("cues.png", "pat.svg"))
+    fails_with(record, "course/media/pat.svg:1: drawing this figure repeats its patterns in more than 1,000,000 tiles "
+               "(a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), which "
+               "PDF viewers draw one by one (make the pattern's tiles larger (`width`, `height`, `patternTransform`), "
+               "or fill with a plain colour)", command="check")
+
+
+def test_a_kit_document_bounds_the_drawing_of_all_its_figures_together(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify8 X3, point 3: WeasyPrint draws an SVG each time a document shows it. Twenty showings of one figure
+    within its own bound (a 750 KB path, estimated at 1.96 s) passed `check` and took `kit` 32 s of processor time,
+    past its 30 s bound for one document on a slower machine. Here the bound is lowered to two and a half drawings of
+    a diagram, shown on the handout page once, then three times: `check` and `kit` stop at the third."""
+    figure = diagram(300)
+    each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
+    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
+    record = record_with(tmp_path, figure)
+    assert run("check", str(record)).exit_code == 0, "one drawing"
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n![Again](../media/cues.svg)\n\n![Again](../media/cues.svg)\n",
+                    encoding="utf-8")
+    expected = (f"course/course.yaml:1: drawing the SVG figures of the kit's handouts, up to its picture number 3, "
+                f"`../media/cues.svg`, would take more than {each * 2.5:g} s in all (each time a figure is shown, "
+                "counted as `check` counts one figure) (show fewer or simpler SVG figures in it (on its pages, or in "
+                "its template), or PNG pictures instead)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+    assert not (tmp_path / "out").exists()
