@@ -243,9 +243,9 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
                                     f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
             return match.group(0)
-        data = (project / path).read_bytes()  # WeasyPrint draws any XML as SVG, whatever its name says, but for a
-        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture's it leaves out; a template's
-        if drawing:  # own picture, which validation does not see
+        data = (project / path).read_bytes()  # WeasyPrint draws any XML as SVG whatever its name says, but a
+        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
+        if drawing:  # also a template's own picture, which validation does not see
             if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
                 problems.append(Problem(path, *drawing))
             return match.group(0)
@@ -375,8 +375,9 @@ def _figure_problem(html: str, document: str, where: str) -> Problem | None:
 #: the PNG CairoSVG writes for a slide, which the kit does not (a small figure shown 50 times took it 0.09 s; a
 #: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). 18 s on a machine three times slower than the one
 #: measured, so with the document's own layout (1.5 s here at most, 4.5 s there) well inside MAX_KIT_SECONDS: three
-#: figures at the most one may take (media.MAX_SVG_DRAWING_SECONDS), or about fifteen such diagrams. Each figure
-#: within its own bound, three that took WeasyPrint about 9 s each would stop the kit (18-verify8 X3).
+#: figures at the most one may take (media.MAX_SVG_DRAWING_SECONDS), or about fifteen such diagrams. Twenty showings
+#: of one figure within its own bound (a 750 KB path estimated at 1.96 s) passed `check` and took `kit` 32 s of
+#: processor time (18-verify8 X3).
 MAX_KIT_DRAWING_SECONDS = 6.0
 
 
@@ -408,7 +409,8 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     MAX_KIT_DRAWING_SECONDS by `media.svg_drawing`'s estimate less media.SVG_FIGURE_SECONDS (each figure as
     `check` estimates it): the figure it passes at is named. Only files WeasyPrint would fetch and draw are
     counted (readable, not `left_out`, XML); None if they stay within it."""
-    seconds, known = 0.0, dict[str, float]()  # seconds of each file, by project path
+    seconds = 0.0
+    known: dict[str, float] = {}  # the seconds of each file shown, by project path
     for shown, match in enumerate(_IMAGE_SOURCE.finditer(html), 1):
         _, written, path = _image_source(match)
         if path is None or readable_problem(project, path):
