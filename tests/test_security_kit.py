@@ -94,3 +94,19 @@ def test_a_kit_document_bounds_the_drawing_of_all_its_figures_together(tmp_path:
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_kit_template_showing_a_figure_again_and_again_is_bounded_too(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same total for a project's own kit template, whatever the pages show: an error at the template, line 1."""
+    figure = diagram(300)
+    each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
+    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
+    record = record_with(tmp_path, figure)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text("<html><body>" + "<img src='../media/cues.svg' alt=''>" * 3 + "</body></html>\n")
+    fails_with(record, "templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, "
+               f"up to its picture number 3, `../media/cues.svg`, would take more than {each * 2.5:g} s in all (each "
+               "time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it "
+               "(on its pages, or in its template), or PNG pictures instead)", command="check")
