@@ -44,7 +44,7 @@ else:  # `--version`, `--help` and `new` never need the pipeline and its librari
 gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 # At exit the interpreter looks for cycles among everything left before it clears the modules, and again after (a
-# pass that ignores this setting and runs every finalizer left): skip the first, 0.3% of a cold build. Output is
+# pass that ignores this setting and runs every finalizer left): skip the first, 0.4% of a cold build. Output is
 # written and flushed before exit handlers run, and coverage saves its data in an exit handler too.
 atexit.register(gc.disable)
 
