@@ -48,8 +48,11 @@ CONTROL_FIX = "delete it; it is often pasted in invisibly from a word processor 
 #: only give the punctuation beside them a direction and are typed by right-to-left keyboards, are allowed.
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: The same characters raw, or written as HTML character references (`&#x202E;`, `&#8238;`; HTML has no names for
-#: them), which Markdown turns into the raw characters in the page.
-BIDI_WRITTEN = re.compile("[\u202a-\u202e\u2066-\u2069]|&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));")
+#: them), which Markdown turns into the raw characters in the page. Each character is its own alternative: `re` then
+#: scans a text for the first character of a match in C, where a class as the first alternative makes it try every
+#: position in turn (2.5 times as long over this course's 230,000 characters).
+BIDI_WRITTEN = re.compile("|".join("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") +
+                          "|&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));")
 BIDI_FIX = ("delete it: invisible, it makes what follows show in another order than it is written, so learners "
             "could read something other than what a reviewer of the file read; right-to-left text shows correctly "
             "without it")
