@@ -314,6 +314,9 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     copies, tiles, seconds, elements = drawn
     if elements > MAX_MARKUP_ELEMENTS:
         return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
+    if elements > MAX_SVG_ELEMENTS:
+        return (line, f"this figure has more than {MAX_SVG_ELEMENTS:,} elements, too many to draw on a slide or to "
+                "count what drawing it takes", "make it simpler, or save it as a PNG picture")
     if copies > MAX_SVG_COPIES:
         return (line, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
                 "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
@@ -411,6 +414,9 @@ SVG_PICTURE_PAINT_SECONDS = 14e-9
 #: 300 shapes (circles, labels and arrows) is estimated at 0.5 s (0.2 to 0.3 s measured), one of 900 at 1.2 s (0.4
 #: to 0.7 s); about 1,200 paths or texts, or 250 groups with opacity, reach it.
 MAX_SVG_DRAWING_SECONDS = 2.0
+#: The most elements an SVG figure may have (in `<defs>` too), of which CairoSVG makes a tree of its own before it
+#: draws: working out what drawing one takes (`_drawn`) costs about 50 µs an element. A detailed map has 20,000.
+MAX_SVG_ELEMENTS = 50_000
 #: The elements that paint something (a shape, text or a picture).
 _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textpath",
                       "image"})
@@ -468,8 +474,15 @@ def _drawn(root: Any) -> _Drawn:
     and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
     only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
-    Linear in the size of the file, without recursion; each count stops past its bound."""
+    Linear in the size of the file, without recursion; each count stops past its bound. A figure of more than
+    MAX_SVG_ELEMENTS elements, or whose elements drawn where they are already cost more than twice
+    MAX_SVG_DRAWING_SECONDS (`_drawn_in_place`), is not counted further: it is refused all the same."""
+    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2  # more is refused all the same: counts stop there
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    if len(elements) > MAX_SVG_ELEMENTS:
+        return _Drawn(0, 0, math.inf, len(elements))
+    if _drawn_in_place(root, math.floor(seconds_cap / SVG_ELEMENT_SECONDS)):
+        return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements))
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
     names = [local_name(element) for element in elements]
@@ -526,7 +539,6 @@ def _drawn(root: Any) -> _Drawn:
              for i, element in enumerate(elements)]
     painted = _painted_pixels(root, elements, names, geometry, strokes)
     cap = len(elements) + MAX_SVG_COPIES + 1
-    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2  # more is refused all the same: counts stop there
     drawn = [0] * len(elements)
     tiles = [0.0] * len(elements)
     seconds = [0.0] * len(elements)  # drawn where the tree holds it
@@ -561,6 +573,22 @@ def _drawn(root: Any) -> _Drawn:
     # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0],
                   len(elements))
+
+
+def _drawn_in_place(root: Any, most: int) -> bool:
+    """Whether the SVG element `root` holds more than `most` elements that CairoSVG draws where they are (not in a
+    `<defs>`, not what `_NOT_DRAWN_IN_PLACE` names, nor in them), each of which costs at least SVG_ELEMENT_SECONDS
+    (`_drawn`); the walk stops past `most`."""
+    count, pending = 0, [root]
+    while pending:
+        element = pending.pop()
+        count += 1
+        if count > most:
+            return True
+        if local_name(element) != "defs":
+            pending += [child for child in element
+                        if isinstance(child.tag, str) and local_name(child) not in _NOT_DRAWN_IN_PLACE]
+    return False
 
 
 def _text_path_seconds(element: Any, by_id: dict[str, int], vertices: list[int]) -> float:
@@ -966,8 +994,8 @@ def _vertices(element: Any) -> int:
         if value:
             data = _ascii_path(value)
             classes = data.translate(_PATH_CLASSES)
-            runs = b" " + classes.replace(b"L", b" ")
-            count += 2 * classes.count(b"L") + runs.count(b" x") + data.count(b"-") + data.count(b".")
+            runs = classes.count(b" x") + classes.count(b"Lx") + classes.startswith(b"x")  # each run's first byte
+            count += 2 * classes.count(b"L") + runs + data.count(b"-") + data.count(b".")
     return count
 
 

@@ -884,7 +884,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     seen: set[str] = set()
     parsed: set[str] = set()  # SVG and HTML files linked, not shown as pictures: they must parse
     readable: dict[str, bool] = {}  # each target's `may_read`, asked once
-    contents: dict[str, bytes] = {}  # each SVG and HTML file, read once
+    checked: set[str] = set()  # SVG and HTML files begun within the project's media time (`media_time`)
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
@@ -900,17 +900,17 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
             if not readable[target]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
             markup = suffix in SVG_TYPES | HTML_TYPES
-            if markup and target not in contents:
+            if markup and target not in checked:
                 if refused := media_time.refusal():  # the project's media took too long: none more is read
                     if media_time.first_report():
                         yield Problem(target, *refused)
                     readable[target] = False
                     continue
-                contents[target] = (course.root / target).read_bytes()
+                checked.add(target)
             if reference.tag != "img" and markup and target not in parsed:
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
                 with media_time.charged():
-                    broken = unreadable(contents[target], suffix)
+                    broken = unreadable((course.root / target).read_bytes(), suffix)
                 if broken and broken[1] == TOO_MANY_ELEMENTS[0]:
                     yield Problem(target, broken[0], f"this file {broken[1]}", TOO_MANY_ELEMENTS[1])
                 elif broken:
@@ -927,15 +927,16 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 yield Problem(item.source.path, item.line_of(reference.target),
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
-            elif markup:
-                if suffix == ".svg" and (drawing := svg_drawing_problem(contents[target])):
+            elif markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
+                data = (course.root / target).read_bytes()
+                if suffix == ".svg" and (drawing := svg_drawing_problem(data)):
                     over_time = drawing[1] == media_time.OVER_TIME  # one line for the project; nothing more read
                     if not over_time or media_time.first_report():
                         yield Problem(target, *drawing)
                     if over_time:
                         continue
                 with media_time.charged():
-                    found = script_in(contents[target], suffix)
+                    found = script_in(data, suffix)
                 for line, what in found:
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
