@@ -481,7 +481,7 @@ def _drawn(root: Any) -> _Drawn:
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     if len(elements) > MAX_SVG_ELEMENTS:
         return _Drawn(0, 0, math.inf, len(elements))
-    if _drawn_in_place(root, math.floor(seconds_cap / SVG_ELEMENT_SECONDS)):
+    if _drawn_in_place(root, seconds_cap / SVG_ELEMENT_SECONDS):
         return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements))
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
@@ -575,7 +575,7 @@ def _drawn(root: Any) -> _Drawn:
                   len(elements))
 
 
-def _drawn_in_place(root: Any, most: int) -> bool:
+def _drawn_in_place(root: Any, most: float) -> bool:
     """Whether the SVG element `root` holds more than `most` elements that CairoSVG draws where they are (not in a
     `<defs>`, not what `_NOT_DRAWN_IN_PLACE` names, nor in them), each of which costs at least SVG_ELEMENT_SECONDS
     (`_drawn`); the walk stops past `most`."""
