@@ -1074,10 +1074,11 @@ def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Pr
     for figure in first.values():
         if posixpath.splitext(figure.path)[1].lower() != ".svg" or not may_read(course.root, figure.path):
             continue  # one not drawn for what `usable` finds is counted all the same (an upper bound)
-        data = (course.root / figure.path).read_bytes()
-        if svg_drawing_problem(data) is not None:
-            continue  # refused on its own (`check`'s figure rule): not drawn
-        drawing = svg_drawing(data)  # as check worked it out for the figure
+        with media_time.charged():
+            data = (course.root / figure.path).read_bytes()
+            if svg_drawing_problem(data) is not None:
+                continue  # refused on its own (`check`'s figure rule): not drawn
+            drawing = svg_drawing(data)  # as check worked it out for the figure
         seconds += drawing[1].seconds if drawing is not None else 0.0
         if seconds > MAX_DECK_DRAWING_SECONDS:
             return [Problem(figure.page, figure.line, f"drawing the slides' SVG figures, up to `{figure.src}`, would "
@@ -1133,10 +1134,11 @@ def _figure_problems(course: Course, figure: Figure) -> list[Problem]:
     path = course.root / figure.path
     if not may_read(course.root, figure.path):
         return []  # validation reports missing, too large and unpackageable files, and never reads them
-    data = path.read_bytes()
-    if file_content_problem(figure.path, data) is not None:
-        return []  # validation reports it as a broken image
-    reason = _unusable(figure.path, data)
+    with media_time.charged():  # read and parsed within the project's media time
+        data = path.read_bytes()
+        if file_content_problem(figure.path, data) is not None:
+            return []  # validation reports it as a broken image
+        reason = _unusable(figure.path, data)
     if reason is None:
         return []
     return [Problem(figure.page, figure.line, f"`{figure.src}` {reason[0]}, so the slides leave it out", reason[1],

@@ -804,7 +804,7 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         elif not (ref.alt or "").strip():
             problems += problem(f"`{ref.target}` has no alt text",
                                 "describe it in the brackets: ![what the picture shows](path)")
-        if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
+        if suffix in IMAGE_TYPES and (broken := _content_problem(course, target)):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
     if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
@@ -928,8 +928,10 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
             elif markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
-                data = (course.root / target).read_bytes()
-                if suffix == ".svg" and (drawing := svg_drawing_problem(data)):
+                with media_time.charged():
+                    data = (course.root / target).read_bytes()
+                    drawing = svg_drawing_problem(data) if suffix == ".svg" else None
+                if drawing:
                     over_time = drawing[1] == media_time.OVER_TIME  # one line for the project; nothing more read
                     if not over_time or media_time.first_report():
                         yield Problem(target, *drawing)
@@ -941,6 +943,13 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)
+
+
+def _content_problem(course: Course, target: str) -> str | None:
+    """`file_content_problem` of the picture at project path `target`, read within the project's media time
+    (`media_time.charged`)."""
+    with media_time.charged():
+        return file_content_problem(target, (course.root / target).read_bytes())
 
 
 def _linked_text_problems(course: Course, path: str,

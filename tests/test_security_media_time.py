@@ -141,11 +141,11 @@ def test_the_projects_media_are_checked_within_a_bound_in_all(tmp_path: Path, mo
     real = media._worked_out
     monkeypatch.setattr(media, "_worked_out", lambda data: worked_out.append(data) or real(data))
     lines = fails_with(record, f"course/media/cues.svg:1: {media_time.OVER_TIME} (use fewer or smaller SVG and HTML "
-                       "files (a course of 300 ordinary figures takes about 5 s), or PNG pictures instead)",
+                       "files (300 figures of 300 shapes take about 7 s), or PNG pictures instead)",
                        command="check")
     assert lines[-1] == "course invalid: 1 error", lines
     assert worked_out == [], "nothing more is estimated once the bound is spent"
-    monkeypatch.setattr(media_time, "PROJECT_MEDIA_SECONDS", 30.0)
+    monkeypatch.setattr(media_time, "PROJECT_MEDIA_SECONDS", 20.0)
     assert run("check", record).exit_code == 0
 
 
