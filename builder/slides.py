@@ -796,11 +796,10 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
         if figure.path in images or not usable(course.root, figure.path):
             continue  # check has warned about it
-        drawn = posixpath.splitext(figure.path)[1].lower() == ".svg"
-        limit = min(MAX_FIGURE_SECONDS, math.ceil(left))
-        if drawn and left <= 0:
+        if left <= 0 and posixpath.splitext(figure.path)[1].lower() == ".svg":
             too_much.append(_deck_time_problem(figure))
             break
+        limit = min(MAX_FIGURE_SECONDS, max(math.ceil(left), 1))  # an SVG's child has at most what is left
         before = _children_seconds()
         try:
             images[figure.path] = _figure_image(course.root, figure, limit)

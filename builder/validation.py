@@ -899,15 +899,15 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 readable[target] = may_read(course.root, target)
             if not readable[target]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
-            markup = suffix in SVG_TYPES | HTML_TYPES
-            if markup and target not in checked:
+            is_markup = suffix in SVG_TYPES | HTML_TYPES
+            if is_markup and target not in checked:
                 if refused := media_time.refusal():  # the project's media took too long: none more is read
                     if media_time.first_report():
                         yield Problem(target, *refused)
                     readable[target] = False
                     continue
                 checked.add(target)
-            if reference.tag != "img" and markup and target not in parsed:
+            if reference.tag != "img" and is_markup and target not in parsed:
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
                 with media_time.charged():
                     broken = unreadable((course.root / target).read_bytes(), suffix)
@@ -927,7 +927,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 yield Problem(item.source.path, item.line_of(reference.target),
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
-            elif markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
+            elif is_markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
                 with media_time.charged():
                     data = (course.root / target).read_bytes()
                     drawing = svg_drawing_problem(data) if suffix == ".svg" else None
