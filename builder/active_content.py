@@ -35,6 +35,14 @@ INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 #: what another site serves can change after the review).
 EXTERNAL_CSS = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)(?!#)", re.IGNORECASE)
 EXTERNAL_URL = re.compile(r"\s*(?:https?:|ftp:|//)", re.IGNORECASE)
+#: The most elements an SVG, XML or HTML file may have to be checked for script (`too_many_elements`): its tree takes
+#: libxml2 about 330 bytes an element, and walking it 3 µs, so 15.6 MB of `<div a=1><b>x</b></div>` (1.36 million
+#: elements) took 538 MB and 8 s (18-verify8 X1). A 300-page report saved as HTML has about 30,000; a detailed map as
+#: SVG about 50,000.
+MAX_MARKUP_ELEMENTS = 200_000
+#: What a file with more than MAX_MARKUP_ELEMENTS elements is refused with (what is wrong, how to fix it).
+TOO_MANY_ELEMENTS = (f"has more than {MAX_MARKUP_ELEMENTS:,} elements, too many to check for script",
+                     "split it into smaller files, or offer it as a PDF")
 
 
 def local_name(element: Any) -> str:
@@ -42,10 +50,69 @@ def local_name(element: Any) -> str:
     return etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
 
 
+class _Enough(Exception):
+    """More elements were counted than were asked for (`_ElementCount`)."""
+
+
+class _ElementCount:
+    """A parser target that counts start tags, and stops the parse past `most` (no tree is made)."""
+
+    def __init__(self, most: int) -> None:
+        self.most, self.count = most, 0
+
+    def start(self, tag: str, attributes: Any) -> None:  # noqa: ARG002 - lxml's target interface
+        self.count += 1
+        if self.count > self.most:
+            raise _Enough
+
+    def close(self) -> None:
+        """The end of the document (lxml's target interface): nothing to make."""
+
+
+#: What may come before an XML file's first `<` in an encoding that writes `<` and `&` as their ASCII bytes (UTF-8,
+#: UTF-16 and UTF-32 with or without a byte order mark): whitespace, byte order marks, the zero bytes of UTF-16.
+_BEFORE_XML = b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"
+#: How much of a file a parse that counts its elements reads at a time: it stops within one of these past the bound.
+_COUNT_CHUNK = 1 << 16
+
+
+def too_many_elements(data: bytes, suffix: str) -> bool:
+    """Whether the SVG, XML (`SVG_TYPES`) or HTML file `data` has more than MAX_MARKUP_ELEMENTS elements, counted by
+    a parse that makes no tree (lxml's parser target; HTML decoded as `decode_html` decodes it, XML's internal
+    entities expanded, as the drawing estimate expands them); false for any other file, or one that cannot be parsed
+    before the bound (reported elsewhere). Stops soon after the bound: 15.6 MB of HTML in about 0.2 s; XML with at
+    most that many `<` and no `&` (no entity) is not parsed at all."""
+    suffix = suffix.lower()
+    if suffix not in SVG_TYPES | HTML_TYPES:
+        return False
+    if suffix in SVG_TYPES and data.count(b"<") <= MAX_MARKUP_ELEMENTS and b"&" not in data \
+            and data.lstrip(_BEFORE_XML)[:1] == b"<":
+        return False  # each element starts with a `<`, and no entity can add any (in any encoding but EBCDIC)
+    counter = _ElementCount(MAX_MARKUP_ELEMENTS)
+    text: str | bytes = data
+    if suffix in SVG_TYPES:
+        parser: Any = etree.XMLParser(target=counter, resolve_entities="internal",  # type: ignore[arg-type]
+                                      no_network=True, load_dtd=False, huge_tree=False)
+    else:
+        parser, text = etree.HTMLParser(target=counter), decode_html(data)  # type: ignore[arg-type] # a target
+    try:
+        for start in range(0, len(text), _COUNT_CHUNK):
+            parser.feed(text[start:start + _COUNT_CHUNK])
+        parser.close()
+    except _Enough:
+        return True
+    except (etree.XMLSyntaxError, etree.ParserError, ValueError, LookupError):
+        pass
+    return counter.count > MAX_MARKUP_ELEMENTS
+
+
 def _parse(data: bytes, suffix: str) -> Any:
-    """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed."""
+    """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed, or has more than
+    MAX_MARKUP_ELEMENTS elements (`too_many_elements`: never parsed into a tree)."""
     if suffix not in SVG_TYPES | HTML_TYPES:
         return None
+    if too_many_elements(data, suffix):
+        raise Unreadable(1, TOO_MANY_ELEMENTS[0])
     try:
         if suffix in SVG_TYPES:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -143,19 +210,38 @@ def _findings(tree: Any) -> list[tuple[Any, str | None, int, str]]:
             found.append((element, None, element.sourceline or 1, f"<{etree.QName(element).localname}> element"))
             continue
         xml = not isinstance(element, lxml_html.HtmlElement)
-        if xml and name == "style" and EXTERNAL_CSS.search(element.text or ""):
+        if xml and name == "style" and _external_css(element.text or ""):
             found.append((element, None, element.sourceline or 1, "<style> that loads from elsewhere"))
             continue
         for attribute, value in element.attrib.items():
-            local = etree.QName(attribute).localname.lower()
-            if xml and ((local == "href" and name != "a" and EXTERNAL_URL.match(value)) or EXTERNAL_CSS.search(value)):
+            local = attribute.rpartition("}")[2].lower()  # its local name, as etree.QName gives it
+            if xml and ((local == "href" and name != "a" and EXTERNAL_URL.match(value)) or _external_css(value)):
                 found.append((element, attribute, element.sourceline or 1,
                               f"reference to another site in `{local}`"))
             elif local.startswith("on"):
                 found.append((element, attribute, element.sourceline or 1, f"event-handler attribute `{local}`"))
-            elif (url := "".join(value.split()).lower()).startswith(ACTIVE_URL_SCHEMES):
+            elif _squeezed_start(value).lower().startswith(ACTIVE_URL_SCHEMES):
+                url = "".join(value.split()).lower()
                 found.append((element, attribute, element.sourceline or 1, f"`{url.split(',')[0]}` URL"))
     return found
+
+
+def _external_css(text: str) -> bool:
+    """Whether `text` holds EXTERNAL_CSS; searched only if it holds a `(` or an `@` (found in C: a path's 8 MB `d`
+    took the search 0.3 s)."""
+    return ("(" in text or "@" in text) and EXTERNAL_CSS.search(text) is not None
+
+
+#: The longest of ACTIVE_URL_SCHEMES.
+_LONGEST_SCHEME = max(map(len, ACTIVE_URL_SCHEMES))
+
+
+def _squeezed_start(value: str) -> str:
+    """The start of `value` without its whitespace, at least as long as any of ACTIVE_URL_SCHEMES if `value` is (as a
+    browser reads a URL, whose tabs and newlines it drops); only the whole value if its first 256 characters do not
+    give enough."""
+    start = "".join(value[:256].split())
+    return start if len(start) >= _LONGEST_SCHEME or len(value) <= 256 else "".join(value.split())
 
 
 def _plain_utf8(tree: Any, data: bytes) -> bool:

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import io
 import math
+import operator
 import os
 import posixpath
 import re
@@ -22,8 +23,14 @@ from xml.etree import ElementTree
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder import cache
-from builder.active_content import local_name, without_script
+from builder import cache, media_time
+from builder.active_content import (
+    MAX_MARKUP_ELEMENTS,
+    TOO_MANY_ELEMENTS,
+    local_name,
+    too_many_elements,
+    without_script,
+)
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -222,13 +229,19 @@ def drawable_picture(data: bytes) -> bool:
 
 
 def file_content_problem(project_path: str, data: bytes) -> str | None:
-    """Why an image file would show as a broken image (empty, not the format its name says), or None."""
+    """Why an image file would show as a broken image (empty, not the format its name says), or None; None too for
+    an SVG `svg_drawing_problem` refuses without reading it (too many elements, or the project's media time spent)."""
     suffix = posixpath.splitext(project_path)[1].lower()
     if not data:
         return "is an empty file (0 bytes)"
     if suffix == ".svg":
+        if media_time.refusal():
+            return None  # the project's media took too long to check: `svg_drawing_problem` refuses the file
         try:
-            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+            with media_time.charged():
+                if too_many_elements(data, suffix):
+                    return None  # never parsed into a tree: `svg_drawing_problem` refuses it
+                root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as exc:
             return f"is not a valid SVG file (not well-formed XML: {exc.msg})"
         if root.tag != f"{{{SVG_NAMESPACE}}}svg":
@@ -262,23 +275,48 @@ def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     than MAX_SVG_DRAWING_SECONDS (`svg_drawing_seconds`), else None; None too
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
-    `&#117;rl(` and `u\\72l(` are `url(` to the renderers."""
-    drawing = svg_drawing(data)
+    `&#117;rl(` and `u\\72l(` are `url(` to the renderers.
+
+    Not worked out, and refused, for a file of more than `active_content.MAX_MARKUP_ELEMENTS` elements
+    (`too_many_elements`), or once the project's `media_time.PROJECT_MEDIA_SECONDS` are spent (`media_time.refusal`)
+    unless it was worked out before."""
+    key = hashlib.sha256(data).digest()
+    if _DRAWINGS.get(key) is None and (refused := media_time.refusal()):
+        return refused
+    drawing = _DRAWINGS.make(key, lambda: (_worked_out(data),))[0]
     return None if drawing is None else _drawing_problem(*drawing)
 
 
-@cache.kept(lambda data: hashlib.sha256(data).digest())
 def svg_drawing(data: bytes) -> tuple[int, _Drawn] | None:
     """The line of the SVG `data`'s root element and what drawing it makes (`_drawn`), worked out once for each
-    content in a build (`check` asks for a figure, the deck's total and the kit's backgrounds); None if it is not
-    well-formed XML."""
-    root = svg_tree(data)
-    return None if root is None else (root.sourceline or 1, _drawn(root))
+    content in a build (`check` asks for a figure, the deck's total and the kit's backgrounds; ask
+    `svg_drawing_problem` first, which bounds the work); None if it is not well-formed XML."""
+    return _DRAWINGS.make(hashlib.sha256(data).digest(), lambda: (_worked_out(data),))[0]
+
+
+#: What drawing each SVG makes (`_worked_out`), by the sha256 of its content.
+_DRAWINGS: cache.Store[bytes, tuple[tuple[int, _Drawn] | None]] = cache.Store()
+
+
+def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
+    """`svg_drawing` of `data`, its processor time taken off the project's (`media_time.charged`); a file of more
+    than `active_content.MAX_MARKUP_ELEMENTS` elements is not parsed into a tree (`too_many_elements`), and is taken
+    to take forever."""
+    with media_time.charged():
+        if too_many_elements(data, ".svg"):
+            return 1, _Drawn(0, 0, math.inf, MAX_MARKUP_ELEMENTS + 1)
+        root = svg_tree(data)
+        return None if root is None else (root.sourceline or 1, _drawn(root))
 
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds = drawn
+    copies, tiles, seconds, elements = drawn
+    if elements > MAX_MARKUP_ELEMENTS:
+        return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
+    if elements > MAX_SVG_ELEMENTS:
+        return (line, f"this figure has more than {MAX_SVG_ELEMENTS:,} elements, too many to draw on a slide or to "
+                "count what drawing it takes", "make it simpler, or save it as a PNG picture")
     if copies > MAX_SVG_COPIES:
         return (line, f"drawing this figure makes more than {MAX_SVG_COPIES:,} copies of its shapes "
                 "(its `<use>` elements and `url(#…)` references copy parts that copy others in turn)",
@@ -376,6 +414,9 @@ SVG_PICTURE_PAINT_SECONDS = 14e-9
 #: 300 shapes (circles, labels and arrows) is estimated at 0.5 s (0.2 to 0.3 s measured), one of 900 at 1.2 s (0.4
 #: to 0.7 s); about 1,200 paths or texts, or 250 groups with opacity, reach it.
 MAX_SVG_DRAWING_SECONDS = 2.0
+#: The most elements an SVG figure may have (in `<defs>` too), of which CairoSVG makes a tree of its own before it
+#: draws: working out what drawing one takes (`_drawn`) costs about 50 µs an element. A detailed map has 20,000.
+MAX_SVG_ELEMENTS = 50_000
 #: The elements that paint something (a shape, text or a picture).
 _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan", "textpath",
                       "image"})
@@ -398,6 +439,8 @@ class _Drawn(NamedTuple):
     copies: int
     tiles: int
     seconds: float
+    #: How many elements the SVG has (more than MAX_MARKUP_ELEMENTS: not counted further, and refused).
+    elements: int
 
 
 def _drawn(root: Any) -> _Drawn:
@@ -431,8 +474,16 @@ def _drawn(root: Any) -> _Drawn:
     and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
     only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
-    Linear in the size of the file, without recursion; each count stops past its bound."""
+    Linear in the size of the file, without recursion; each count stops past its bound. A figure of more than
+    MAX_SVG_ELEMENTS elements, or whose elements drawn where they are cost more than twice MAX_SVG_DRAWING_SECONDS
+    by a first count in C (`_drawn_in_place`: a 15.6 MB path in 0.02 s), is not counted further: it is refused all
+    the same."""
+    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2  # more is refused all the same: counts stop there
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    if len(elements) > MAX_SVG_ELEMENTS:
+        return _Drawn(0, 0, math.inf, len(elements))
+    if _drawn_in_place(root, seconds_cap):
+        return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements))
     index = {element: i for i, element in enumerate(elements)}
     by_id = {element.get("id"): i for i, element in enumerate(elements) if element.get("id") is not None}
     names = [local_name(element) for element in elements]
@@ -489,7 +540,6 @@ def _drawn(root: Any) -> _Drawn:
              for i, element in enumerate(elements)]
     painted = _painted_pixels(root, elements, names, geometry, strokes)
     cap = len(elements) + MAX_SVG_COPIES + 1
-    seconds_cap = MAX_SVG_DRAWING_SECONDS * 2
     drawn = [0] * len(elements)
     tiles = [0.0] * len(elements)
     seconds = [0.0] * len(elements)  # drawn where the tree holds it
@@ -522,7 +572,31 @@ def _drawn(root: Any) -> _Drawn:
             seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
     # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
-    return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0])
+    return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0],
+                  len(elements))
+
+
+def _drawn_in_place(root: Any, most: float) -> bool:
+    """Whether drawing the SVG element `root` costs more than `most` seconds by what `_drawn` counts at the least for
+    the elements CairoSVG draws where they are (not in a `<defs>`, not what `_NOT_DRAWN_IN_PLACE` names, nor in
+    them): SVG_ELEMENT_SECONDS each, and SVG_VERTEX_SECONDS for two vertices at each command letter of a path (of
+    `_vertices`), counted in C; the walk stops past `most`."""
+    seconds, pending = 0.0, [root]
+    while pending:
+        element = pending.pop()
+        name = local_name(element)
+        seconds += SVG_ELEMENT_SECONDS
+        if name in _PATHS:
+            for value in (element.get("d"), element.get("points")):
+                if value:
+                    data = value.encode("utf-8", "replace")  # command letters are single bytes in it
+                    seconds += SVG_VERTEX_SECONDS * 2 * (len(data) - len(data.translate(None, _PATH_LETTER_BYTES)))
+        if seconds > most:
+            return True
+        if name != "defs":
+            pending += [child for child in element
+                        if isinstance(child.tag, str) and local_name(child) not in _NOT_DRAWN_IN_PLACE]
+    return False
 
 
 def _text_path_seconds(element: Any, by_id: dict[str, int], vertices: list[int]) -> float:
@@ -541,9 +615,9 @@ def _own_seconds(element: Any, name: str, pixels: float, vertices: int, opacitie
     them may win)."""
     seconds, rate = SVG_ELEMENT_SECONDS, 0.0
     if name in _PATHS:
-        seconds += SVG_VERTEX_SECONDS * vertices + SVG_PATH_RUN_SECONDS * sum(
-            len(run) ** 2 for value in (element.get("d"), element.get("points")) if value
-            for run in _PATH_RUNS.split(value))
+        seconds += SVG_VERTEX_SECONDS * vertices
+        if seconds < MAX_SVG_DRAWING_SECONDS * 2:  # `_drawn` counts no further: its runs would change nothing
+            seconds += SVG_PATH_RUN_SECONDS * _path_run_squares(element)
     if name == "image":
         rate = SVG_PICTURE_PAINT_SECONDS
         seconds += _picture_seconds(element)
@@ -892,24 +966,57 @@ def _pattern_tiles(elements: list[Any], by_id: dict[str, int], pattern: int, sca
 #: CairoSVG's path command letters (`cairosvg.helpers.PATH_LETTERS`); a vertex is drawn at most twice for each
 #: (the start of a subpath, and its own end even with no number: `h` alone draws a zero-length line).
 _PATH_LETTERS = "achlmqstvzACHLMQSTVZ"
-#: A command letter, or a run of what is neither a letter nor a separator (one number or more).
-_VERTEX_PIECE = re.compile(rf"[{_PATH_LETTERS}]|[^{_PATH_LETTERS}\s,]+")
-#: What separates the runs of a path's data (SVG_PATH_RUN_SECONDS): its command letters.
-_PATH_RUNS = re.compile(rf"[{_PATH_LETTERS}]")
+_PATH_LETTER_BYTES = _PATH_LETTERS.encode()
+#: What separates the numbers of a path's data: a comma, or whitespace as Python's `str.isspace` (and `re`'s `\s`)
+#: takes it: ASCII's, and these (`_ascii_path`).
+_UNICODE_SPACES = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029"
+                   "\u202f\u205f\u3000")
+#: Each byte of `_ascii_path` data as what it is in a path: `L` a command letter, a space a separator, `x` anything
+#: else (a part of a number, or one character more of a run of them).
+_PATH_CLASSES = bytes.maketrans(bytes(range(128)), bytes(
+    ord("L") if chr(c) in _PATH_LETTERS else ord(" ") if chr(c).isspace() or chr(c) == "," else ord("x")
+    for c in range(128)))
+#: Each command letter as `L`, every other byte as it is: the runs between letters (SVG_PATH_RUN_SECONDS).
+_LETTERS_AS_L = bytes.maketrans(_PATH_LETTERS.encode(), b"L" * len(_PATH_LETTERS))
+
+
+def _ascii_path(value: str) -> bytes:
+    """A path's `d` or `points` as one byte per character, for counting with bytes methods (linear, in C): ASCII as it
+    is, another whitespace character as a space (a separator, as for `str.isspace`), any other character as `?`
+    (part of a run, as any character that is neither a letter nor a separator)."""
+    if not value.isascii():
+        for space in _UNICODE_SPACES:
+            value = value.replace(space, " ")
+    return value.encode("ascii", "replace")
 
 
 def _vertices(element: Any) -> int:
     """At most how many vertices an element has where markers are drawn: a `<line>` has two; its `points` or `d`
     two for each command letter and one for each number, a run between separators counted as one number more for
     each `-` and `.` in it (`1-2.5.5` may be three): CairoSVG (`cairosvg.path`) draws a vertex for each command,
-    repeated while numbers are left, and one where each subpath starts, so `M0 0h1hhhh` has six, not three."""
+    repeated while numbers are left, and one where each subpath starts, so `M0 0h1hhhh` has six, not three.
+    Counted by a few passes of bytes methods over the data (a 15 MB path in about 0.05 s)."""
     if local_name(element) == "line":
         return 2
     count = 0
     for value in (element.get("points"), element.get("d")):
-        for piece in _VERTEX_PIECE.findall(value or ""):
-            count += 2 if piece in _PATH_LETTERS else 1 + piece.count("-") + piece.count(".")
+        if value:
+            data = _ascii_path(value)
+            classes = data.translate(_PATH_CLASSES)
+            runs = classes.count(b" x") + classes.count(b"Lx") + classes.startswith(b"x")  # each run's first byte
+            count += 2 * classes.count(b"L") + runs + data.count(b"-") + data.count(b".")
     return count
+
+
+def _path_run_squares(element: Any) -> int:
+    """The sum of the squared lengths (characters) of the runs of numbers between the command letters of a path's
+    `d` and of its `points` (SVG_PATH_RUN_SECONDS), counted with bytes methods."""
+    total = 0
+    for value in (element.get("d"), element.get("points")):
+        if value:
+            lengths = list(map(len, _ascii_path(value).translate(_LETTERS_AS_L).split(b"L")))
+            total += sum(map(operator.mul, lengths, lengths))
+    return total
 
 
 #: What `_sheet_matches` finds in a rule: an id, or a declaration.
@@ -1077,8 +1184,10 @@ def svg_for_drawing(data: bytes) -> bytes | None:
         ElementTree.fromstring(data)  # noqa: S314 - as WeasyPrint reads it; expat bounds entity amplification
     except ElementTree.ParseError:
         return data  # WeasyPrint cannot draw it as SVG: a raster picture, a font, a style sheet
+    if svg_drawing_problem(data) is not None:
+        return None
     root = svg_tree(data)
-    if root is None or local_name(root) == "image" or _drawing_problem(root.sourceline or 1, _drawn(root)) is not None:
+    if root is None or local_name(root) == "image":
         return None
     images = [element for element in root.iter() if isinstance(element.tag, str) and local_name(element) == "image"]
     for image in images:

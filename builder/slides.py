@@ -31,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from builder import media_time
+from builder.active_content import too_many_elements
 from builder.bounded import ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
@@ -567,8 +569,11 @@ def _unusable(path: str, data: bytes) -> tuple[str, str] | None:
     without drawing it tells: (what is wrong, how to fix it); None if it looks usable."""
     fix = "save it again from an image editor, or remove it from the page"
     if posixpath.splitext(path)[1].lower() == ".svg":
+        if media_time.refusal() or too_many_elements(data, ".svg"):
+            return None  # `media.svg_drawing_problem` refuses it, without reading it into a tree
         try:
-            svg = _svg_root(data)
+            with media_time.charged():
+                svg = _svg_root(data)
         except etree.XMLSyntaxError as error:
             return f"is not well-formed SVG ({error.msg})", fix
         if etree.QName(svg).localname != "svg":
@@ -638,6 +643,30 @@ MAX_FIGURE_SECONDS = 10
 MAX_FIGURE_MEMORY = 1024 ** 3
 
 
+#: The most processor time, measured, drawing all of a deck's SVG figures may take in their children (each bounded by
+#: MAX_FIGURE_SECONDS), beside MAX_DECK_DRAWING_SECONDS on `check`'s estimate: no estimate is complete, and eight
+#: figures each just under the bound of one kept `slides` past 60 s (18-verify8 X3). The last figure's child is
+#: bounded by what is left; past it, `slides` stops with one error at the figure where it ran out.
+MAX_DECK_FIGURE_SECONDS = 60
+
+
+def _children_seconds() -> float:
+    """The processor time (user and system, s) of this process's children that have ended and been waited for
+    (each figure's `bounded` child)."""
+    import resource  # noqa: PLC0415 - POSIX; only for a deck with figures
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _deck_time_problem(figure: Figure) -> Problem:
+    """The error at `figure`, with which drawing the deck's SVG figures passed MAX_DECK_FIGURE_SECONDS."""
+    return Problem(figure.page, figure.line, f"drawing the slides' SVG figures took more than "
+                   f"{MAX_DECK_FIGURE_SECONDS} s of processor time in all, which ran out at `{figure.src}`",
+                   "show fewer or simpler SVG figures on the pages in the timetable's sessions, or PNG pictures "
+                   "instead")
+
+
 class FigureUnreadable(Exception):
     """CairoSVG could not draw an SVG figure (its own exception's type and message)."""
 
@@ -651,11 +680,12 @@ class FigureRefused(Exception):
         self.problem = problem
 
 
-def _figure_image(root: Path, figure: Figure) -> bytes:
+def _figure_image(root: Path, figure: Figure, seconds: int = MAX_FIGURE_SECONDS) -> bytes:
     """The figure as PNG or JPEG bytes; SVG is rasterised (no external files, entities or network).
 
     An SVG is drawn only if `media.svg_drawing_problem` finds nothing (the estimate `check` makes), in a forked
-    child limited to MAX_FIGURE_SECONDS of processor time and MAX_FIGURE_MEMORY more memory (`bounded.bounded`).
+    child limited to `seconds` of processor time (MAX_FIGURE_SECONDS at most, less if the deck has less left) and
+    MAX_FIGURE_MEMORY more memory (`bounded.bounded`).
     Raises SlidesUnavailable without CairoSVG, FigureRefused for a figure that estimate refuses and ChildFailed for
     one that passed a bound (render_slides reports either as an error), and FigureUnreadable or whatever Pillow
     raises for a picture CairoSVG or Pillow cannot draw or read (render_slides leaves it out with a warning).
@@ -685,7 +715,7 @@ def _figure_image(root: Path, figure: Figure) -> bytes:
             return png
 
         try:
-            data = bounded(draw, "CairoSVG", MAX_FIGURE_SECONDS, MAX_FIGURE_MEMORY)
+            data = bounded(draw, "CairoSVG", seconds, MAX_FIGURE_MEMORY)
         except WorkFailed as failure:
             raise FigureUnreadable(f"{failure.kind}: {failure.detail[:120]}") from None
     else:
@@ -762,16 +792,26 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     images: dict[str, bytes] = {}
     left_out: list[Problem] = []
     too_much: list[Problem] = []
+    left = float(MAX_DECK_FIGURE_SECONDS)  # of the figures' children's measured processor time
     for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
         if figure.path in images or not usable(course.root, figure.path):
             continue  # check has warned about it
+        if left <= 0 and posixpath.splitext(figure.path)[1].lower() == ".svg":
+            too_much.append(_deck_time_problem(figure))
+            break
+        limit = min(MAX_FIGURE_SECONDS, max(math.ceil(left), 1))  # an SVG's child has at most what is left
+        before = _children_seconds()
         try:
-            images[figure.path] = _figure_image(course.root, figure)
+            images[figure.path] = _figure_image(course.root, figure, limit)
         except SlidesUnavailable:
             raise
         except FigureRefused as refused:
             too_much.append(refused.problem)
         except ChildFailed as failure:
+            if limit < MAX_FIGURE_SECONDS and not isinstance(failure, WorkFailed) \
+                    and left - (_children_seconds() - before) <= 0:
+                too_much.append(_deck_time_problem(figure))
+                break
             too_much.append(Problem(figure.path, 1, f"this figure cannot be drawn on a slide: {failure}",
                                     "make it simpler: fewer copies through <use>, smaller pictures, fewer "
                                     "groups with opacity, masks or filters"))
@@ -781,6 +821,8 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
                                     f"({why}), so the slides leave it out",
                                     "save it again from an image editor, or remove it from the page",
                                     Severity.WARNING))
+        finally:
+            left -= _children_seconds() - before
     if too_much:
         raise CourseInvalid(too_much)
     plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]
@@ -1029,9 +1071,13 @@ def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Pr
         first.setdefault(figure.path, figure)
     seconds = 0.0
     for figure in first.values():
-        if posixpath.splitext(figure.path)[1].lower() != ".svg" or not usable(course.root, figure.path):
-            continue
-        drawing = svg_drawing((course.root / figure.path).read_bytes())  # as check worked it out for the figure
+        if posixpath.splitext(figure.path)[1].lower() != ".svg" or not may_read(course.root, figure.path):
+            continue  # one not drawn for what `usable` finds is counted all the same (an upper bound)
+        with media_time.charged():
+            data = (course.root / figure.path).read_bytes()
+            if svg_drawing_problem(data) is not None:
+                continue  # refused on its own (`check`'s figure rule): not drawn
+            drawing = svg_drawing(data)  # as check worked it out for the figure
         seconds += drawing[1].seconds if drawing is not None else 0.0
         if seconds > MAX_DECK_DRAWING_SECONDS:
             return [Problem(figure.page, figure.line, f"drawing the slides' SVG figures, up to `{figure.src}`, would "
@@ -1087,10 +1133,11 @@ def _figure_problems(course: Course, figure: Figure) -> list[Problem]:
     path = course.root / figure.path
     if not may_read(course.root, figure.path):
         return []  # validation reports missing, too large and unpackageable files, and never reads them
-    data = path.read_bytes()
-    if file_content_problem(figure.path, data) is not None:
-        return []  # validation reports it as a broken image
-    reason = _unusable(figure.path, data)
+    with media_time.charged():  # read and parsed within the project's media time
+        data = path.read_bytes()
+        if file_content_problem(figure.path, data) is not None:
+            return []  # validation reports it as a broken image
+        reason = _unusable(figure.path, data)
     if reason is None:
         return []
     return [Problem(figure.page, figure.line, f"`{figure.src}` {reason[0]}, so the slides leave it out", reason[1],

@@ -16,8 +16,16 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from builder import cache, markup
-from builder.active_content import COMPRESSED_TYPES, HTML_TYPES, SCRIPT_TYPES, SVG_TYPES, script_in, unreadable
+from builder import cache, markup, media_time
+from builder.active_content import (
+    COMPRESSED_TYPES,
+    HTML_TYPES,
+    SCRIPT_TYPES,
+    SVG_TYPES,
+    TOO_MANY_ELEMENTS,
+    script_in,
+    unreadable,
+)
 from builder.cache import Same, Store
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
@@ -226,6 +234,7 @@ def _as_written(char: str) -> str:
 
 def validate(course: Course) -> list[Problem]:
     """Every cross-file problem in the course, errors and warnings alike."""
+    media_time.new_project()  # its own time to analyse media, whatever the last build spent (preview)
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks,
               functools.partial(_question_rule, _check_questions), _check_tags, _check_outcomes, _check_markdown,
               functools.partial(_question_rule, check_items), slide_problems,
@@ -795,7 +804,7 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         elif not (ref.alt or "").strip():
             problems += problem(f"`{ref.target}` has no alt text",
                                 "describe it in the brackets: ![what the picture shows](path)")
-        if suffix in IMAGE_TYPES and (broken := file_content_problem(target, (course.root / target).read_bytes())):
+        if suffix in IMAGE_TYPES and (broken := _content_problem(course, target)):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
     if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
@@ -875,7 +884,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     seen: set[str] = set()
     parsed: set[str] = set()  # SVG and HTML files linked, not shown as pictures: they must parse
     readable: dict[str, bool] = {}  # each target's `may_read`, asked once
-    contents: dict[str, bytes] = {}  # each SVG and HTML file, read once
+    checked: set[str] = set()  # SVG and HTML files begun within the project's media time (`media_time`)
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
@@ -890,11 +899,21 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 readable[target] = may_read(course.root, target)
             if not readable[target]:
                 continue  # a file that may not be packaged is reported by the media rule, and never read
-            if suffix in SVG_TYPES | HTML_TYPES and target not in contents:
-                contents[target] = (course.root / target).read_bytes()
-            if reference.tag != "img" and suffix in SVG_TYPES | HTML_TYPES and target not in parsed:
+            is_markup = suffix in SVG_TYPES | HTML_TYPES
+            if is_markup and target not in checked:
+                if refused := media_time.refusal():  # the project's media took too long: none more is read
+                    if media_time.first_report():
+                        yield Problem(target, *refused)
+                    readable[target] = False
+                    continue
+                checked.add(target)
+            if reference.tag != "img" and is_markup and target not in parsed:
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
-                if broken := unreadable(contents[target], suffix):
+                with media_time.charged():
+                    broken = unreadable((course.root / target).read_bytes(), suffix)
+                if broken and broken[1] == TOO_MANY_ELEMENTS[0]:
+                    yield Problem(target, broken[0], f"this file {broken[1]}", TOO_MANY_ELEMENTS[1])
+                elif broken:
                     yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
                                   "fix or re-export the file as UTF-8; a browser may run what it can read of it")
             if target in seen:
@@ -908,13 +927,29 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 yield Problem(item.source.path, item.line_of(reference.target),
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
-            elif suffix in SVG_TYPES | HTML_TYPES:
-                if suffix == ".svg" and (drawing := svg_drawing_problem(contents[target])):
-                    yield Problem(target, *drawing)
-                for line, what in script_in(contents[target], suffix):
+            elif is_markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
+                with media_time.charged():
+                    data = (course.root / target).read_bytes()
+                    drawing = svg_drawing_problem(data) if suffix == ".svg" else None
+                if drawing:
+                    over_time = drawing[1] == media_time.OVER_TIME  # one line for the project; nothing more read
+                    if not over_time or media_time.first_report():
+                        yield Problem(target, *drawing)
+                    if over_time:
+                        continue
+                with media_time.charged():
+                    found = script_in(data, suffix)
+                for line, what in found:
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)
+
+
+def _content_problem(course: Course, target: str) -> str | None:
+    """`file_content_problem` of the picture at project path `target`, read within the project's media time
+    (`media_time.charged`)."""
+    with media_time.charged():
+        return file_content_problem(target, (course.root / target).read_bytes())
 
 
 def _linked_text_problems(course: Course, path: str,
