@@ -170,6 +170,7 @@ def sent_bytes(fields: dict[str, str]) -> int:
 _URI_SAFE = "!*'()"
 
 
+@cache.kept(key=lambda course: cache.Same(course))  # asked for by check and by rendering (`noteBytes2004`)
 def note_bytes_2004(course: Course) -> int:
     """Bytes left under COMMIT_TARGET_2004 for notes and comments as Moodle sends them (URL-encoded; a comment
     counts twice, in suspend_data and as its interaction's response) once the worst-case commit without them
