@@ -100,7 +100,7 @@ class _Read:
 @cache.kept(key=lambda markdown: markdown)  # `coursebuild preview` takes unchanged questions' texts from the last build
 def _read(markdown: str) -> _Read:
     text = plain(markdown)
-    return _Read(text, tuple(w.lower() for w in _WORD.findall(text)))
+    return _Read(text, tuple(map(str.lower, _WORD.findall(text))))
 
 
 def items(course: Course) -> Iterator[Item]:
