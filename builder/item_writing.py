@@ -54,6 +54,8 @@ VERDICT_WORDS = frozenset("""
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 #: Link text and target stop at the next bracket: `[^\]]*` would make 20,000 `[` take minutes (quadratic).
 _MARKUP = re.compile(r"[*_`#>]|\[([^\[\]]*)\]\([^()]*\)")
+#: What everything `_MARKUP` finds starts with.
+_MARK_STARTS = "*_`#>["
 
 Role = Literal["assessment", "knowledge-check", "decision"]
 
@@ -73,6 +75,8 @@ class Item:
 
 def plain(markdown: str) -> str:
     """The words of a piece of Markdown: emphasis and code marks dropped, links reduced to their text."""
+    if not any(mark in markdown for mark in _MARK_STARTS):  # most option texts: nothing for `_MARKUP` to find
+        return " ".join(markdown.split())
     return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", markdown).split())
 
 
@@ -86,6 +90,9 @@ class _Read:
     @functools.cached_property
     def above(self) -> str | None:
         """What says "all of the above" or the like in the text (`_ABOVE`), if anything: options only."""
+        lowered = self.plain.lower()
+        if " of " not in lowered and "both " not in lowered:  # in every phrase `_ABOVE` finds, in any case
+            return None
         match = _ABOVE.search(self.plain)
         return match.group(0) if match else None
 
@@ -93,7 +100,7 @@ class _Read:
 @cache.kept(key=lambda markdown: markdown)  # `coursebuild preview` takes unchanged questions' texts from the last build
 def _read(markdown: str) -> _Read:
     text = plain(markdown)
-    return _Read(text, tuple(w.lower() for w in _WORD.findall(text)))
+    return _Read(text, tuple(map(str.lower, _WORD.findall(text))))
 
 
 def items(course: Course) -> Iterator[Item]:

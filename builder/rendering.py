@@ -26,7 +26,7 @@ from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
-from builder.theme import Theme, render_template
+from builder.theme import Theme, count_rendered, render_template
 from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, worst_case_state
 
 PAGES = "pages"
@@ -507,6 +507,7 @@ def _render_pages(renderer: _Renderer) -> dict[str, bytes]:
         rendered = pool.map(_render_in_worker, light, chunksize=chunk_size(len(light), workers))
         files = dict(renderer.page_file(index, nav) for index, nav in jobs if nav.id in heavy)
         for path, html, media in rendered:
+            count_rendered(renderer.env, "page.html", len(html))  # the build's bound holds for the workers' pages too
             files[path] = html
             for source in media:  # the worker's media files, registered here too (by content hash)
                 renderer.media.name(source)

@@ -766,13 +766,29 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
         if length > limit:
             shown, line = _rendering_at(env, rendering, name)
             own = f"{max_bytes // 2**20} MB" if max_bytes % 2**20 == 0 else f"{max_bytes // 1024:,} KB"
-            allowed = (own if length > max_bytes
-                       else f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together")
-            raise TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed "
-                                  f"in a template: a template may not render more than {allowed} ({FIX})")
+            raise _rendered_too_much(shown, line, own if length > max_bytes else _build_allowance())
         pieces.append(piece)
     _RENDERED.put(env, before + length)
     return "".join(pieces)
+
+
+def count_rendered(env: jinja2.Environment, name: str, length: int) -> None:
+    """Count `length` bytes (UTF-8) that the template `name` rendered in another process towards this build's
+    MAX_BUILD_RENDERED_BYTES: a pool worker bounds only what it renders itself (its copy of the count), and the
+    pages of all the workers come here. Raises TemplateProblem past the bound."""
+    total = (_RENDERED.get(env) or 0) + length
+    if total > MAX_BUILD_RENDERED_BYTES:
+        raise _rendered_too_much(name, None, _build_allowance())
+    _RENDERED.put(env, total)
+
+
+def _build_allowance() -> str:
+    return f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together"
+
+
+def _rendered_too_much(shown: str, line: Optional[int], allowed: str) -> TemplateProblem:
+    return TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed in a "
+                           f"template: a template may not render more than {allowed} ({FIX})")
 
 
 def compile_problems(project: Path) -> list[Problem]:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from urllib.parse import quote
 
 import pytest
 
 from builder.loading import load_project
 from builder.model import Course, Page, Question
 from builder.report import build_report, words
-from builder.tracking import note_bytes_2004, saved_progress_problem
+from builder.tracking import note_bytes_2004, saved_progress_problem, sent_bytes, worst_case_commit_2004
 
 from conftest import REPO
 
+#: What encodeURIComponent leaves as it is besides letters, digits and `-_.~`.
+SAFE = "!*'()"
 UNITS_PER_DOMAIN = {1: 10, 2: 13, 3: 8, 4: 10, 5: 7, 6: 6, 7: 9}
 
 
@@ -285,3 +288,12 @@ def test_a_scorm2004_commit_leaves_notes_room(course: Course) -> None:
     notes and comments at least 2,000 bytes under the 15,000-byte target."""
     assert saved_progress_problem(course, "scorm2004") is None
     assert note_bytes_2004(course) >= 2000
+
+
+def test_a_commit_is_counted_as_encode_uri_component_makes_it(course: Course) -> None:
+    """`sent_bytes` counts what `quote` (encodeURIComponent's unreserved set) would make, without making it."""
+    fields = {**worst_case_commit_2004(course), "cmi.comments_from_learner.0.comment": "Ça va? 50% & “more” 😀",
+              "a b/c": "~!*'()-_.;:@=+$,#[]"}
+    assert sent_bytes(fields) == len("&".join(f"{quote(name, safe=SAFE)}={quote(value, safe=SAFE)}"
+                                              for name, value in fields.items()))
+    assert sent_bytes({}) == 0

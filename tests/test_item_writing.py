@@ -154,7 +154,8 @@ def yaml_line(project: Path, needle: str, occurrence: int = 1) -> int:
 
 
 @pytest.mark.parametrize("text", ["All of the above", "None of the above.", "Both of these", "all of them",
-                                  "Both of the above", "Both A and B", "All of these", "Both of them are correct"])
+                                  "Both of the above", "Both A and B", "All of these", "Both of them are correct",
+                                  "NONE OF THE ABOVE", "BOTH A AND C"])
 def test_all_or_none_of_the_above(project: Path, text: str) -> None:
     found = warnings(project, changed(sound_bank(), lambda i, q: q["options"][2].update(text=text) if i == 3 else None))
     assert len(found) == 1 and f'option C of `fa-q3` says "{text.rstrip(".")}"' in found[0]

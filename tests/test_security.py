@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pytest
 from lxml import etree
 
-from builder import kit, loading, markup, media, packaging, sources, theme
+from builder import kit, loading, markup, media, packaging, parallel, sources, theme
 from builder.active_content import HTML_PROLOG, without_script
 
 from conftest import FIXTURES, REPO, edit, run
@@ -321,11 +321,15 @@ def test_a_filter_block_that_gives_a_number_is_a_template_error(project: Path, t
     assert result.stderr == f"templates/page.html:2: template error: a template may only render text, not int {FIX}\n"
 
 
-def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each page under the bound of one template, but many pages: the build stops at MAX_BUILD_RENDERED_BYTES."""
+@pytest.mark.parametrize("in_pool", [False, True])
+def test_the_pages_of_a_build_are_bounded_together(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   in_pool: bool) -> None:
+    """Each page under the bound of one template, but many pages: the build stops at MAX_BUILD_RENDERED_BYTES. In a
+    pool too, whose workers each render less than the bound (3 pages of 200 KB), this process less (4 pages), and
+    all together more."""
     monkeypatch.setattr(theme, "MAX_BUILD_RENDERED_BYTES", 1024 * 1024)
-    override(project, "page.html", '{% set s = "é" * 200000 %}{{ s }}\n')
+    monkeypatch.setattr(parallel, "PARALLEL_FILES", 1 if in_pool else 10**9)
+    override(project, "page.html", '{% set s = "é" * 100000 %}{{ s }}\n')
     result = run("build", project, "--out", tmp_path / "out")
     assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "out").exists()
     assert result.stderr == ("templates/page.html:1: template error: not allowed in a template: a template may "

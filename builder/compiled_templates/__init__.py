@@ -64,7 +64,7 @@ TEMPLATES: dict[str, tuple[str, str, str]] = {
     ),
     'page.html': (
         't_page_html',
-        '9f42c5e6bf16409a9f0c3346dbf5cf663447bfedfe8d5fc79e8d62c65f236994',
+        '5c88ebffa1e65bb8691b53ead8604f923303dbee4b52c1f78ae069b7a748d858',
         '4acdd8b8204ffc29c76747cc0d1ac61d5ab88a4e02dcb1b399d3c58e216c3835',
     ),
     'preview.html': (

@@ -235,8 +235,11 @@ def root(context, missing=missing, environment=environment):
             yield escape(t_2(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'steps')))
             yield ': <span class="sa-rated"></span></p>\n'
             for l_2_u in environment.getattr(l_1_step, 'units'):
+                l_2_unit = missing
                 _loop_vars = {}
                 pass
+                l_2_unit = environment.concatenate(markup_join((environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'), '-', environment.getattr(l_2_u, 'code'), )))
+                _loop_vars['unit'] = l_2_unit
                 yield '    <fieldset class="unit-rating" data-unit="'
                 yield escape(environment.getattr(l_2_u, 'code'))
                 yield '">\n      <legend>'
@@ -262,21 +265,15 @@ def root(context, missing=missing, environment=environment):
                     _loop_vars = {}
                     pass
                     yield '        <div class="option"><input type="radio" name="sa-'
-                    yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
-                    yield '-'
-                    yield escape(environment.getattr(l_2_u, 'code'))
+                    yield escape((undefined(name='unit') if l_2_unit is missing else l_2_unit))
                     yield '" id="sa-'
-                    yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
-                    yield '-'
-                    yield escape(environment.getattr(l_2_u, 'code'))
+                    yield escape((undefined(name='unit') if l_2_unit is missing else l_2_unit))
                     yield '-'
                     yield escape(l_3_value)
                     yield '" value="'
                     yield escape(l_3_value)
                     yield '"><label for="sa-'
-                    yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
-                    yield '-'
-                    yield escape(environment.getattr(l_2_u, 'code'))
+                    yield escape((undefined(name='unit') if l_2_unit is missing else l_2_unit))
                     yield '-'
                     yield escape(l_3_value)
                     yield '">'
@@ -284,21 +281,17 @@ def root(context, missing=missing, environment=environment):
                     yield '</label></div>\n'
                 l_3_value = l_3_label = missing
                 yield '      </div>\n      <label class="note-label" for="evidence-'
-                yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
-                yield '-'
-                yield escape(environment.getattr(l_2_u, 'code'))
+                yield escape((undefined(name='unit') if l_2_unit is missing else l_2_unit))
                 yield '">Evidence from your practice<span class="visually-hidden"> for '
                 yield escape(environment.getattr(l_2_u, 'code'))
                 yield '</span> (optional)</label>\n      <textarea class="note" id="evidence-'
-                yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
-                yield '-'
-                yield escape(environment.getattr(l_2_u, 'code'))
+                yield escape((undefined(name='unit') if l_2_unit is missing else l_2_unit))
                 yield '" data-note="sa.'
                 yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
                 yield '.'
                 yield escape(environment.getattr(l_2_u, 'code'))
                 yield '" rows="2"></textarea>\n    </fieldset>\n'
-            l_2_u = missing
+            l_2_u = l_2_unit = missing
             yield '      <div class="sa-nav">\n'
             if (not environment.getattr(l_1_loop, 'first')):
                 pass
@@ -419,4 +412,4 @@ def root(context, missing=missing, environment=environment):
     yield '.\n  <a href="accessibility.html">Accessibility statement</a></p></footer>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '1=25&3=32&5=39&7=47&10=51&13=53&14=61&24=65&25=68&26=70&28=74&29=78&35=91&39=95&40=101&41=103&42=105&44=109&45=113&48=117&49=120&57=126&58=130&63=134&64=137&65=141&66=147&67=153&68=155&70=158&71=166&72=168&74=174&76=178&78=181&79=184&80=190&85=195&88=198&91=200&92=203&95=205&96=209&102=220&103=224&104=228&105=232&106=236&107=240&108=242&110=246&111=248&114=260&115=264&118=286&119=292&123=302&124=311&130=323&137=326&138=328&140=332&141=336&142=340&146=348&147=352&148=354&149=356&150=360&154=377&155=381&156=385&158=392&163=397&164=404&165=411&167=415'
+debug_info = '1=25&3=32&5=39&7=47&10=51&13=53&14=61&24=65&25=68&26=70&28=74&29=78&35=91&39=95&40=101&41=103&42=105&44=109&45=113&48=117&49=120&57=126&58=130&63=134&64=137&65=141&66=147&67=153&68=155&70=158&71=166&72=168&74=174&76=178&78=181&79=184&80=190&85=195&88=198&91=200&92=203&95=205&96=209&102=220&103=224&104=228&105=232&106=236&107=240&108=243&109=245&111=249&112=251&115=263&116=267&119=283&120=287&124=295&125=304&131=316&138=319&139=321&141=325&142=329&143=333&147=341&148=345&149=347&150=349&151=353&155=370&156=374&157=378&159=385&164=390&165=397&166=404&168=408'
