@@ -15,15 +15,7 @@ from builder.kit import drawing_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
-from builder.packaging import (
-    Together,
-    deflated_members,
-    replacing,
-    source_date_epoch,
-    write_file,
-    write_folder,
-    zip_parts,
-)
+from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
 from builder.tracking import saved_progress_problem
@@ -162,15 +154,13 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
     outputs = plan(checked.course, targets, output_folder(project, out_dir))
     epoch = source_date_epoch()
 
-    # compressing and writing release the interpreter lock; the pool ends (every write done) before `together`
+    # one output a thread: compressing and writing release the interpreter lock; the pool ends (every write
+    # done) before `together`
     with Together() as together, ThreadPoolExecutor() as pool:
-        # what the zips share (all but the launch page and the SCORM files) is compressed once, for both
-        deflated = deflated_members([output.files for output in outputs if output.is_zip], pool.map)
-
         def write(output: Output) -> None:
             if output.is_zip:
-                with replacing(output.path, together=together) as stream:  # in parts: a zip is never held whole
-                    stream.writelines(zip_parts(output.files, epoch, deflated))
+                with replacing(output.path, together=together) as stream:  # straight to the file: never held whole
+                    write_zip(output.files, stream, epoch)
             else:
                 write_folder(output.files, output.path, together)
 

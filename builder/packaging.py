@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import shutil
 import stat
-import struct
 import tempfile
 import time
-import zlib
+import zipfile
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
+from typing import BinaryIO, Iterator, Mapping
 
 from builder.errors import EnvironmentProblem, UsageProblem
 
@@ -22,124 +22,45 @@ ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest (a DOS date's yea
 FILE_MODE = 0o644
 FOLDER_MODE = 0o755
 
-# The zip format's fields, as APPNOTE.TXT names them and zipfile writes them.
-DEFAULT_VERSION = 20  # "version needed to extract" and "made by": 2.0, deflate
-ZIP64_VERSION = 45  # 4.5, ZIP64
-ZIP64_LIMIT = (1 << 31) - 1  # past this a size or an offset goes in a ZIP64 field (zipfile's limit)
-ZIP_FILECOUNT_LIMIT = (1 << 16) - 1  # past this the entry count goes in the ZIP64 end record
-_LOCAL_HEADER = "<4s2B4HL2L2H"  # signature, version needed, (0), flags, method, time, date, CRC, sizes, lengths
-_LOCAL_HEADER_SIZE = struct.calcsize(_LOCAL_HEADER)
-_CENTRAL_HEADER = "<4s4B4HL2L5H2L"  # and: version made by, system, comment length, disk, attributes, offset
-_DEFLATED = 8
-_UNIX = 3  # made on Unix, so that the permissions in the external attributes are read as such
-_UTF8_NAME = 0x800  # flag bit 11: the name is UTF-8 (set only when it is not ASCII)
-_FILE_ATTRIBUTES = (0o100000 | FILE_MODE) << 16  # a regular file, rw-r--r--
-_MAX32 = 0xFFFFFFFF  # a 32-bit field that says "see the ZIP64 field"
-
 
 def source_date_epoch() -> int:
     """The timestamp for every zip entry, in seconds since 1970: $SOURCE_DATE_EPOCH if set, else 1980-01-01;
-    brought within what a zip entry can hold (ZIP_EPOCH_MIN to ZIP_EPOCH_MAX), as for the earliest."""
+    brought within what a zip entry can hold (ZIP_EPOCH_MIN to ZIP_EPOCH_MAX), as for the earliest: `zipfile`
+    refuses a year before 1980 (ValueError) and cannot pack one after 2107 (struct.error)."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return min(max(int(value), ZIP_EPOCH_MIN), ZIP_EPOCH_MAX) if value.isdigit() else ZIP_EPOCH_MIN
 
 
-#: How every zip entry is compressed: deflate at level 9 (zipfile's ZIP_DEFLATED with compresslevel=9, which
-#: built the packages before they were written here).
+#: How every zip entry is compressed: deflate (`zipfile.ZIP_DEFLATED`) at level 9.
 DEFLATE_LEVEL = 9
-
-#: A member compressed once for every zip that holds it: its CRC-32 and its raw deflate stream.
-Deflated = tuple[int, bytes]
-
-
-def deflate(data: bytes) -> Deflated:
-    """The CRC-32 and raw deflate stream (level 9, no zlib header) of a zip member, made as zipfile makes it
-    (one `compress` of the whole member, then `flush`), so that the zip's bytes do not change."""
-    compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+_UNIX = 3  # made on Unix, so that the permissions in the external attributes are read as such
+_FILE_ATTRIBUTES = (stat.S_IFREG | FILE_MODE) << 16  # a regular file, rw-r--r--
 
 
-def deflated_members(archives: Iterable[Mapping[str, bytes]],
-                     map_: Callable[[Callable[[bytes], Deflated], list[bytes]], Iterable[Deflated]] = map,
-                     ) -> dict[bytes, Deflated]:
-    """Each distinct member of the zips `archives` (name → bytes), compressed once: what two SCORM packages share
-    (pages, scripts, styles, media) and what repeats within one. `map_` runs `deflate` over them, largest first:
-    a thread pool's `map` compresses them at once (zlib releases the interpreter lock)."""
-    distinct = sorted({data for files in archives for data in files.values()}, key=len, reverse=True)
-    return dict(zip(distinct, map_(deflate, distinct), strict=True))
+def write_zip(files: Mapping[str, bytes], stream: BinaryIO, epoch: int) -> None:
+    """Write a zip of `files` (name → bytes) to `stream` with `zipfile`: sorted entries, fixed timestamps
+    (`epoch`, in seconds, within ZIP_EPOCH_MIN to ZIP_EPOCH_MAX) and permissions (0644, made on Unix), every
+    member deflated at level 9, ZIP64 fields where the format needs them (zipfile's rules, APPNOTE.TXT 4.5).
 
-
-def zip_bytes(files: Mapping[str, bytes], epoch: int, deflated: Mapping[bytes, Deflated] | None = None) -> bytes:
-    """A zip of `files` (name → bytes), as one bytes object: see `zip_parts`."""
-    return b"".join(zip_parts(files, epoch, deflated))
-
-
-def zip_parts(files: Mapping[str, bytes], epoch: int, deflated: Mapping[bytes, Deflated] | None = None,
-              ) -> Iterator[bytes]:
-    """A zip of `files` (name → bytes) in parts, to write one after the other (the zip is never held whole):
-    sorted entries, fixed timestamps (`epoch`, in seconds) and permissions (0644, made on Unix), every member
-    deflated at level 9, ZIP64 fields where the format needs them.
-
-    `deflated` (from `deflated_members`) gives members already compressed; the others are compressed here. The
-    bytes are those zipfile writes for the same entries (a `ZipInfo` with these fields, `writestr` into a
-    seekable file), which tests/test_packaging.py checks: zipfile cannot write a member compressed beforehand,
-    so the headers are written here as its `FileHeader` and `_write_end_record` write them (APPNOTE.TXT 4.3.7,
-    4.3.12, 4.3.14–4.3.16, 4.5.3).
+    `stream` must be seekable (a file, `io.BytesIO`): zipfile then puts each member's CRC-32 and sizes in its
+    local header, rather than in a data descriptor after it, so the same files always give the same bytes.
+    zlib releases the interpreter lock while it compresses: zips written on different threads run at once.
     """
-    year, month, day, hour, minute, second = time.gmtime(epoch)[:6]
-    stamp = (hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day)  # MS-DOS time, date
-    known = deflated if deflated is not None else deflated_members([files])
-    central: list[bytes] = []
-    offset = 0
-    for name in sorted(files):
-        data = files[name]
-        crc, stream = known.get(data) or deflate(data)
-        header, record = _headers(name, crc, len(data), len(stream), offset, stamp)
-        yield header
-        yield stream
-        central.append(record)
-        offset += len(header) + len(stream)
-    yield from _directory_end(b"".join(central), len(files), offset)
+    date_time = time.gmtime(epoch)[:6]
+    with zipfile.ZipFile(stream, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = _UNIX
+            info.external_attr = _FILE_ATTRIBUTES
+            archive.writestr(info, files[name], compresslevel=DEFLATE_LEVEL)
 
 
-def _headers(name: str, crc: int, size: int, compressed: int, offset: int,
-             stamp: tuple[int, int]) -> tuple[bytes, bytes]:
-    """A deflated member's local header and central directory record (APPNOTE.TXT 4.3.7, 4.3.12), with the
-    ZIP64 extra field (4.5.3) where zipfile writes one."""
-    try:
-        encoded, flags = name.encode("ascii"), 0
-    except UnicodeEncodeError:
-        encoded, flags = name.encode("utf-8"), _UTF8_NAME
-    # zipfile decides before compressing: a member that may grow past the limit has its sizes in a ZIP64 field
-    if size * 1.05 > ZIP64_LIMIT:
-        version, local_extra, local_sizes = ZIP64_VERSION, struct.pack("<HHQQ", 1, 16, size, compressed), (_MAX32,) * 2
-    else:
-        version, local_extra, local_sizes = DEFAULT_VERSION, b"", (compressed, size)
-    header = struct.pack(_LOCAL_HEADER, b"PK\x03\x04", version, 0, flags, _DEFLATED, *stamp, crc, *local_sizes,
-                         len(encoded), len(local_extra)) + encoded + local_extra
-    large = [size, compressed] if size > ZIP64_LIMIT or compressed > ZIP64_LIMIT else []
-    sizes = (_MAX32, _MAX32) if large else (compressed, size)
-    if offset > ZIP64_LIMIT:
-        large.append(offset)
-    extra = struct.pack(f"<HH{len(large)}Q", 1, 8 * len(large), *large) if large else b""
-    version = ZIP64_VERSION if large else version
-    record = struct.pack(_CENTRAL_HEADER, b"PK\x01\x02", version, _UNIX, version, 0, flags, _DEFLATED, *stamp, crc,
-                         *sizes, len(encoded), len(extra), 0, 0, 0, _FILE_ATTRIBUTES,
-                         _MAX32 if offset > ZIP64_LIMIT else offset) + encoded + extra
-    return header, record
-
-
-def _directory_end(directory: bytes, count: int, offset: int) -> tuple[bytes, ...]:
-    """The central `directory` of `count` records starting at `offset`, then the end of central directory record
-    (APPNOTE.TXT 4.3.16), after the ZIP64 end record and its locator (4.3.14, 4.3.15) where zipfile writes them."""
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
-                      min(len(directory), _MAX32), min(offset, _MAX32), 0)
-    if count <= ZIP_FILECOUNT_LIMIT and offset <= ZIP64_LIMIT and len(directory) <= ZIP64_LIMIT:
-        return directory, end
-    zip64_end = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, ZIP64_VERSION, ZIP64_VERSION, 0, 0, count, count,
-                            len(directory), offset)
-    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + len(directory), 1)
-    return directory, zip64_end, locator, end
+def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
+    """A zip of `files` (name → bytes), as one bytes object: see `write_zip`."""
+    buffer = io.BytesIO()
+    write_zip(files, buffer, epoch)
+    return buffer.getvalue()
 
 
 class Together:
