@@ -331,16 +331,32 @@ def test_tells_the_page_a_rebuild_starts_and_holds_requests_until_it_is_done(
     events.close()
 
 
+class Waited(threading.Condition):
+    """The preview's condition, telling the test each time a thread begins to wait on it (`begun`): it tells with
+    the lock held, so what is published after the test has heard is seen by that thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.begun = threading.Semaphore(0)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.begun.release()
+        return super().wait(timeout)
+
+
 def test_a_page_reloaded_for_a_rebuild_that_fails_is_answered_no_content(served: tuple[Preview, str]) -> None:
     """The browser keeps the page it shows (204) when the rebuild it reloaded the page for fails; other files,
     and the page once that build is over, are the last good build's."""
     preview, base = served
+    preview.changed = waited = Waited()
     good = preview.files["pages/welcome.html"]
     edit(preview.project / "course/pages/welcome.md", "kind: content", "kind: nonsense")
     preview.expect(["course/pages/welcome.md"])
     held = [http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE) for _ in range(2)]
     held[0].request("GET", "/pkg/pages/welcome.html")
     held[1].request("GET", "/pkg/pages/baby-cues.html")
+    for _ in held:  # both requests held before the rebuild ends (on a loaded machine they may come in later)
+        assert waited.begun.acquire(timeout=PATIENCE), "a request for a package file is held during a rebuild"
     preview.rebuild()
     assert preview.problems and preview.files["pages/welcome.html"] == good
     page, other = (connection.getresponse() for connection in held)
