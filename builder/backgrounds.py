@@ -99,6 +99,17 @@ _MAX_SHEET_BYTES = 1024 * 1024
 #: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
 _MAX_MATCH_TESTS = 1_000_000
 _XHTML = "http://www.w3.org/1999/xhtml"
+#: The most stops one repeating gradient (`repeating-linear-gradient`, `repeating-radial-gradient`) may be drawn
+#: with: its stops once for each repeat along its gradient line. WeasyPrint makes the repeats before the first stop
+#: one `list.insert(0, …)` at a time (`images.py`, `LinearGradient.layout`), so its time grows with the square of
+#: the repeats: a stripe of 0.01 px over an A4 box (100 bytes of template, about 60,000 repeats) took it 19.5 s,
+#: and one of 0.04 px (about 20,000 repeats) 2.2 s, against 0.84 s at about 10,000 (issue 18, ninth verification,
+#: Y3). 20,000 stops are 10,000 repeats of a two-colour stripe, less than a second.
+MAX_GRADIENT_STOPS = 20_000
+#: The idents that may open a gradient's first argument (its direction, or a radial one's shape, size and centre)
+#: rather than a colour stop.
+_GRADIENT_PRELUDE = frozenset({"to", "left", "right", "top", "bottom", "center", "circle", "ellipse", "at",
+                               "closest-side", "closest-corner", "farthest-side", "farthest-corner"})
 #: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
 _DOCUMENT_FOLDER = "course/pages"
 
@@ -113,6 +124,14 @@ class Unbounded(Exception):
 
     def __init__(self, reason: str, fix: str = SIZE_IT) -> None:
         super().__init__(reason, fix)
+
+
+class TooManyStops(Unbounded):
+    """A repeating gradient whose stops, once for each repeat, are more than WeasyPrint makes quickly, or cannot be
+    counted (`_check_repeating_gradient`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, _SPACE_STOPS)
 
 
 class DrawingRefused(Exception):
@@ -160,6 +179,10 @@ def tiling_problem(html: str, project: Path, document: str, where: str) -> Probl
     a background image at all.)"""
     try:
         tiles = _tiles(html, project)
+    except TooManyStops as stops:
+        reason, fix = stops.args
+        return Problem(where, 1, f"the kit's {document} has a repeating gradient that WeasyPrint cannot make quickly "
+                       f"({reason}): its time grows with the square of the repeats", fix)
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return Problem(where, 1, f"the kit's {document} repeats a background whose tiles cannot be counted before it "
@@ -200,12 +223,14 @@ def _tiles(html: str, project: Path) -> float:
         if isinstance(element.tag, str) and element.get("style"):
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
             styles.add(attributes[element], _DOCUMENT_FOLDER)
+    side = _page_side(styles.everything)
+    longest = _longest_line(styles.everything, side)
     for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
         for token in _all_tokens(declaration.value):
             if _is_image(token):
                 styles.picture(token, styles.folders[id(declaration)])
+                _check_repeating_gradient(token, longest)
     _check_border_images(styles.everything)
-    side = _page_side(styles.everything)
     resolution = any(_property(d) == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
                 for declarations, folder in styles.pages)
@@ -634,6 +659,71 @@ def _page_side(declarations: list[Any]) -> float:
                 else:
                     bleed = max(bleed, length)
     return side + 2 * bleed
+
+
+def _longest_line(declarations: list[Any], side: float) -> float:
+    """At most how long (px) a gradient line of the document may be, without laying it out: the diagonal of a square
+    of the page's longest side (`side`) or of the longest absolute length any declaration writes (a box's `width`,
+    a `background-size`), whichever is longer. (A box sized by its content alone, wider than the page and than any
+    length written, is not bounded by this.)"""
+    longest = side
+    for declaration in declarations:
+        for token in _all_tokens(declaration.value):
+            length = _length(token) if token.type == "dimension" else None
+            if isinstance(length, float):
+                longest = max(longest, length)
+    return longest * math.sqrt(2)
+
+
+def _check_repeating_gradient(image: Any, longest: float) -> None:
+    """Unbounded if the image token `image` is a repeating gradient drawn with more than MAX_GRADIENT_STOPS stops
+    along a gradient line of at most `longest` px: its stops times (line ÷ the span of its stop positions), positions
+    in percent counted against the line whatever its length; or if its stop positions cannot be counted (in units
+    other than absolute ones and percent, `calc()`, `var()`, or both absolute lengths and percentages)."""
+    if image.type != "function" or not image.lower_name.startswith("repeating-"):
+        return
+    stops = [layer for layer in _layers(image.arguments) if layer]
+    first = stops[0] if stops else []
+    if not any(token.type in ("hash", "function") or token.type == "ident"
+               and token.lower_value not in _GRADIENT_PRELUDE for token in first):
+        stops = stops[1:]  # its direction, or its shape, size and centre
+    described = f"`{_text([image])}`"
+    placed: list[list[tuple[float, bool]]] = []  # each stop's (or hint's) positions: (value, whether a percentage)
+    for stop in stops:
+        placed.append([])
+        for token in stop:
+            if token.type == "percentage" and math.isfinite(token.value):
+                placed[-1].append((float(token.value) / 100, True))
+            elif token.type == "dimension" or token.type == "number" and token.value == 0:
+                length = _length(token)
+                if not isinstance(length, float):
+                    raise TooManyStops(f"{described} places its stops in units that depend on the box or the font")
+                placed[-1].append((length, False))
+            elif token.type == "function" and token.lower_name not in _COLOUR_FUNCTIONS:
+                raise TooManyStops(f"{described} places its stops with `{token.lower_name}()`")
+    if not placed:
+        return
+    placed[0] = placed[0] or [(0.0, False)]  # the first stop is at 0 unless placed, the last at 100%
+    placed[-1] = placed[-1] or [(1.0, True)]
+    kinds = {percentage for positions in placed for value, percentage in positions if value}
+    if len(kinds) > 1:
+        raise TooManyStops(f"{described} places its stops in both absolute lengths and percentages")
+    line = 1.0 if kinds == {True} else longest  # percentages repeat as often on any line
+    values = [value for positions in placed for value, _ in positions]
+    span = max(values) - placed[0][0][0]  # the period: later stops placed before the first are moved up to it
+    drawn = len(stops) * line / span if span > 0 else 0.0
+    if drawn > MAX_GRADIENT_STOPS:
+        raise TooManyStops(f"{described} repeats its stops about {_rounded(drawn / max(len(stops), 1))} times along a "
+                        f"line of up to {longest:,.0f} px, more than the {MAX_GRADIENT_STOPS:,} stops WeasyPrint "
+                        "can make quickly")
+
+
+#: How to fix a repeating gradient whose repeats are too many or cannot be counted.
+_SPACE_STOPS = ("space a repeating gradient's first and last stops further apart, in px, mm or percent (a stripe "
+                "of at least a tenth of a millimetre), or use `linear-gradient` or `radial-gradient`")
+#: The CSS functions that give a colour, which a gradient's stops may hold.
+_COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color",
+                               "color-mix", "device-cmyk"})
 
 
 def _check_border_images(declarations: list[Any]) -> None:
