@@ -155,6 +155,8 @@ class _Styles:
 
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
+    #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
+    shown: list[str] = field(default_factory=list)
 
     def add(self, declarations: list[Any], folder: str) -> None:
         self.everything += declarations
@@ -166,6 +168,16 @@ class _Styles:
         if key not in self.pictures:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
+
+    def show(self, declared: list[tuple[list[Any], str]]) -> None:
+        """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name:
+        WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border image), once
+        for each property that names it."""
+        drawn = dict.fromkeys((declaration.lower_name, picture.path) for declarations, folder in declared
+                              for declaration in declarations if _shows_picture(declaration)
+                              for token in _all_tokens(declaration.value) if _is_url(token)
+                              for picture in [self.picture(token, folder)] if picture.svg is not None)
+        self.shown += [path for _, path in drawn if path is not None]
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -201,9 +213,23 @@ def _rounded(tiles: float) -> str:
     return "more than can be counted" if not math.isfinite(tiles) else f"{tiles:,.0f}"
 
 
-def _tiles(html: str, project: Path) -> float:
-    """At most how many tiles the repeated backgrounds of `html` make on one page; Unbounded if that cannot be
-    told."""
+def shown_figures(html: str, project: Path) -> list[str]:
+    """The project path of each SVG the style sheets of the kit document `html` show, once for each box a rule naming
+    it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint draws
+    a figure again for each element whose background, list marker, `content` or border image shows it (twenty
+    list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
+    verification, Y5). Those gathered before a document is refused for its backgrounds (`tiling_problem`)."""
+    styles = _Styles(project)
+    try:
+        _tiles(html, project, styles)
+    except (Unbounded, DrawingRefused):
+        pass  # `tiling_problem` refuses the document
+    return styles.shown
+
+
+def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
+    """At most how many tiles the repeated backgrounds of `html` make on one page (what its style sheets say
+    gathered into `styles`); Unbounded if that cannot be told."""
     # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
@@ -212,7 +238,7 @@ def _tiles(html: str, project: Path) -> float:
     from builder.media import selector_matcher  # noqa: PLC0415
 
     root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
-    styles = _Styles(project)
+    styles = _Styles(project) if styles is None else styles
     for element in root.iter():
         if element.tag == f"{{{_XHTML}}}style":
             _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
@@ -234,6 +260,8 @@ def _tiles(html: str, project: Path) -> float:
     resolution = any(_property(d) == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
                 for declarations, folder in styles.pages)
+    for page in styles.pages:
+        styles.show([page])
     matcher, count = selector_matcher((prelude, (declarations, folder))
                                       for prelude, declarations, folder in styles.rules)
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
@@ -248,6 +276,7 @@ def _tiles(html: str, project: Path) -> float:
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
         for pseudo, declared in boxes.items():
+            styles.show(declared)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
@@ -267,7 +296,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
         if rule.type == "qualified-rule":
             declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
             styles.add(declarations, folder)
-            if any(d.lower_name.startswith("background") or d.lower_name == "display" for d in declarations):
+            if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
+                   for d in declarations):
                 styles.rules.append((rule.prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
@@ -424,9 +454,24 @@ def _all_tokens(tokens: list[Any]) -> Iterator[Any]:
             pending += token.content
 
 
+#: The properties that draw a picture they name (besides the background layers, read by `_gathered`).
+_PICTURE_PROPERTIES = frozenset({"background", "background-image", "list-style", "list-style-image", "content",
+                                 "border-image", "border-image-source"})
+
+
+def _shows_picture(declaration: Any) -> bool:
+    """Whether a declaration draws a picture a `url()` in it names (`_PICTURE_PROPERTIES`, `-weasy-` prefixed or
+    not)."""
+    return _property(declaration) in _PICTURE_PROPERTIES and any(
+        _is_url(token) for token in _all_tokens(declaration.value))
+
+
+def _is_url(token: Any) -> bool:
+    return token.type == "url" or token.type == "function" and token.lower_name == "url"
+
+
 def _is_image(token: Any) -> bool:
-    return token.type == "url" or token.type == "function" and (token.lower_name == "url"
-                                                                or token.lower_name in _GRADIENTS)
+    return _is_url(token) or token.type == "function" and token.lower_name in _GRADIENTS
 
 
 def _is_var(token: Any) -> bool:

@@ -407,12 +407,12 @@ def _has_svg(project: Path) -> bool:
 def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     """An error at the kit document `document` if drawing its SVG figures, each time one is shown, in order, passes
     MAX_KIT_DRAWING_SECONDS by `media.svg_drawing`'s estimate less media.SVG_FIGURE_SECONDS (each figure as
-    `check` estimates it): the figure it passes at is named. Only files WeasyPrint would fetch and draw are
-    counted (readable, not `left_out`, XML); None if they stay within it."""
+    `check` estimates it): the figure it passes at is named. The figures its `<img>`s show, then those its style
+    sheets show (`_figures_shown`). Only files WeasyPrint would fetch and draw are counted (readable, not
+    `left_out`, XML); None if they stay within it."""
     seconds = 0.0
     known: dict[str, float] = {}  # the seconds of each file shown, by project path
-    for shown, match in enumerate(_IMAGE_SOURCE.finditer(html), 1):
-        _, written, path = _image_source(match)
+    for shown, (written, path) in enumerate(_figures_shown(html, project), 1):
         if path is None or readable_problem(project, path):
             continue
         if path not in known:
@@ -428,6 +428,20 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
                            "show fewer or simpler SVG figures in it (on its pages, or in its template), or PNG "
                            "pictures instead")
     return None
+
+
+def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None]]:
+    """(as written, project path or None) of each picture the kit document `html` shows, each time it shows it:
+    each `<img>` (`_IMAGE_SOURCE`), then each SVG its style sheets show once for each box they may reach
+    (`backgrounds.shown_figures`; read only for a document that may show a background image, `_may_show_images`),
+    written as its project path."""
+    for match in _IMAGE_SOURCE.finditer(html):
+        _, written, path = _image_source(match)
+        yield written, path
+    if _may_show_images(html.lower()):
+        from builder.backgrounds import shown_figures  # noqa: PLC0415 - only for a document that may show images
+
+        yield from ((path, path) for path in shown_figures(html, project))
 
 
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).

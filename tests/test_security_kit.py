@@ -110,3 +110,33 @@ def test_a_kit_template_showing_a_figure_again_and_again_is_bounded_too(tmp_path
                f"up to its picture number 3, `../media/cues.svg`, would take more than {each * 2.5:g} s in all (each "
                "time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it "
                "(on its pages, or in its template), or PNG pictures instead)", command="check")
+
+
+@pytest.mark.parametrize("style", [
+    "li.f { list-style-image: url(../media/cues.svg) }",
+    "li.f { list-style: square url(../media/cues.svg) inside }",
+    "li.f { background: url(../media/cues.svg) no-repeat }",
+    "li.f::before { content: url('../media/cues.svg') }",
+])
+def test_a_kit_document_counts_the_figures_its_style_sheets_show_in_its_drawing_total(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str) -> None:
+    """18-verify9 Y5: twenty list items showing one figure through `list-style-image` (estimated at 1.89 s) passed
+    `check`; `kit` ran 33 s, then failed at WeasyPrint's bound. The drawing total counts a figure a style sheet shows
+    once for each element its rule matches: here, with the bound lowered to two and a half drawings, two items pass and
+    three stop `check` and `kit` at the document, before WeasyPrint runs."""
+    figure = diagram(300)
+    each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
+    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
+    record = record_with(tmp_path, figure)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(f"<html><head><style>{style}</style></head><body><ul>" + "<li class=f>x</li><li>y</li>" * 2
+                     + "</ul></body></html>\n")
+    assert run("check", str(record)).exit_code == 0, "two drawings"
+    sheet.write_text(sheet.read_text().replace("<li>y</li>", "<li class=f>x</li>", 1))
+    expected = ("templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, up to its "
+                f"picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all (each time a "
+                "figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it (on "
+                "its pages, or in its template), or PNG pictures instead)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
