@@ -249,6 +249,13 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
                 problems.append(Problem(path, *drawing))
             return match.group(0)
+        if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
+            # a picture by its content under another name (`map.dat`), which no other check reads as a picture
+            large = Problem(path, 1, f"this picture has over {MAX_PICTURE_PIXELS:,} pixels (by its content, whatever "
+                            "its name), more than the kit's PDFs may hold", "make it smaller, or show a smaller copy")
+            if large not in problems:
+                problems.append(large)
+            return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"
         files[name] = data
@@ -280,6 +287,14 @@ def left_out(path: str, data: bytes) -> bool:
     warns that learners see it as a broken image, and browsers show it so). WeasyPrint would draw whatever it finds
     in it instead: a `.png` holding an SVG as that SVG (18-verify8 X2)."""
     return posixpath.splitext(path)[1].lower() in _NAMED_PICTURES and file_content_problem(path, data) is not None
+
+
+def _too_many_pixels(picture: bytes | Path) -> bool:
+    """Whether the file `picture` (its bytes or its path) is a picture of more than MAX_PICTURE_PIXELS pixels by its
+    content, whatever its name: WeasyPrint opens any file it fetches with Pillow, which goes by its signature (an
+    81-megapixel PNG named `big.dat` reached the PDF whole, and a 144-megapixel one made `kit` fail on memory; issue
+    18, ninth verification, Y6). Read from its header only (`media.picture_pixels`)."""
+    return (picture_pixels(picture) or 0) > MAX_PICTURE_PIXELS
 
 
 def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
@@ -549,7 +564,7 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
-        if path.suffix.lower() in RASTER_PICTURE_TYPES and (picture_pixels(path) or 0) > MAX_PICTURE_PIXELS:
+        if _too_many_pixels(path):
             raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints

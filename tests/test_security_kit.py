@@ -3,10 +3,12 @@ name says (X2), and the drawing of all of a document's SVG figures together (X3,
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
@@ -138,5 +140,28 @@ def test_a_kit_document_counts_the_figures_its_style_sheets_show_in_its_drawing_
                 f"picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all (each time a "
                 "figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it (on "
                 "its pages, or in its template), or PNG pictures instead)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_a_picture_over_the_pixel_bound_is_refused_by_its_content_whatever_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify9 Y6: a 9000 × 9000 PNG named `big.dat` (99 KB) shown by a kit template passed `check` and reached
+    the PDF whole (81 megapixels; 144 made `kit` fail on memory): the 40-megapixel bound went by the file's name. Here
+    the bound is lowered under a 300 × 300 PNG named `map.dat`: `check` and `kit` refuse it at the picture, and the
+    kit's fetcher leaves it out of a PDF whatever its name (it is in the PDF under the bound)."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    buffer = io.BytesIO()
+    Image.new("L", (300, 300), 255).save(buffer, format="PNG")
+    (record / "course/media/map.dat").write_bytes(buffer.getvalue())
+    html = "<html><body><p>Map: <img src='../media/map.dat' alt='map' style='width:5cm'></p></body></html>\n"
+    assert b"/Subtype /Image" in kit.to_pdf(html, record, "attendance-sheet")
+    monkeypatch.setattr(kit, "MAX_PICTURE_PIXELS", 300 * 300 - 1)
+    assert b"/Subtype /Image" not in kit.to_pdf(html, record, "attendance-sheet")
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(html)
+    expected = ("course/media/map.dat:1: this picture has over 89,999 pixels (by its content, whatever its name), more "
+                "than the kit's PDFs may hold (make it smaller, or show a smaller copy)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
