@@ -467,7 +467,7 @@ def _shows_picture(declaration: Any) -> bool:
 
 
 def _is_url(token: Any) -> bool:
-    return token.type == "url" or token.type == "function" and token.lower_name == "url"
+    return bool(token.type == "url" or token.type == "function" and token.lower_name == "url")
 
 
 def _is_image(token: Any) -> bool:
