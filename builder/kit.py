@@ -11,6 +11,7 @@ import hashlib
 import html as html_lib
 import itertools
 import logging
+import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache
-from builder.bounded import ChildFailed, bounded, reason_of
+from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
@@ -90,6 +91,12 @@ MAX_KIT_PAGES = 200
 #: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
 MAX_KIT_SECONDS = 30
 MAX_KIT_MEMORY = 1024 ** 3
+#: The most processor time (s), measured, WeasyPrint may take for all the kit's documents together (their children's
+#: time added up as each ends): each document has MAX_KIT_SECONDS of its own, and the seven one after the other could
+#: take 210 s after `check` said ok, should a route past the bounds above be found (a `templates/kit/base.html` that
+#: reaches every document; issue 18, ninth verification, Y5). This course's seven take about 3.4 s in all. The child
+#: of a document made with less than MAX_KIT_SECONDS left is bounded by what is left (`pdfs`).
+MAX_KIT_TOTAL_SECONDS = 60
 
 
 def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
@@ -536,7 +543,34 @@ class KitDocumentFailed(ChildFailed):
     """WeasyPrint could not make a kit document's PDF within the kit's bounds; the message says why."""
 
 
-def to_pdf(html: str, project: Path, document: str) -> bytes:
+def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
+    """The PDF of each kit document (`to_pdf`), by name, made one after the other within MAX_KIT_TOTAL_SECONDS of
+    processor time in all: each document's child is bounded by what is left of it (MAX_KIT_SECONDS at most), and once
+    none is left the documents not yet made are not tried.
+
+    Raises CourseInvalid with a problem for each document that failed, and one at the document the time ran out at."""
+    made: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    left = float(MAX_KIT_TOTAL_SECONDS)
+    for name, html in documents.items():
+        if left <= 0:
+            problems.append(Problem(_document_source(project, name), 1, f"making the kit's PDFs took more than "
+                                    f"{MAX_KIT_TOTAL_SECONDS} s of processor time in all, which ran out before its "
+                                    f"{name} was made", "make its documents simpler: fewer pages, elements, figures "
+                                    "and nested layouts"))
+            break
+        before = children_seconds()
+        try:
+            made[name] = to_pdf(html, project, name, min(MAX_KIT_SECONDS, max(math.ceil(left), 1)))
+        except CourseInvalid as failed:
+            problems += failed.problems
+        left -= children_seconds() - before
+    if problems:
+        raise CourseInvalid(problems)
+    return made
+
+
+def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) -> bytes:
     """A tagged (PDF/UA) A4 PDF of the kit document `document` (its HTML, whose relative links start in
     `course/pages/`).
 
@@ -544,8 +578,8 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
     course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out. An SVG
     is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG. A
     picture whose content is not what its name says is left out (`left_out`), as the slides leave it out.
-    Laid out in a forked child process limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY more
-    memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
+    Laid out in a forked child process limited to `seconds` (MAX_KIT_SECONDS) of processor time and MAX_KIT_MEMORY
+    more memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
 
     Raises CourseInvalid with one problem, at the project's template of the document or the course file, for
     any failure of WeasyPrint: an exception, a bound passed, the child killed.
@@ -595,7 +629,7 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
         return pdf
 
     try:
-        return _in_child(lay_out)
+        return _in_child(lay_out, MAX_KIT_SECONDS if seconds is None else seconds)
     except ChildFailed as failure:
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
@@ -620,11 +654,11 @@ def _reason_of(lay_out: Callable[[], bytes]) -> bytes:
     return reason_of(deep_checked, "WeasyPrint", MAX_KIT_MEMORY)
 
 
-def _in_child(lay_out: Callable[[], bytes]) -> bytes:
-    """`lay_out()` run in a forked child limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY of
+def _in_child(lay_out: Callable[[], bytes], seconds: int) -> bytes:
+    """`lay_out()` run in a forked child limited to `seconds` of processor time and MAX_KIT_MEMORY of
     address space more than this process has (`bounded.bounded`). Raises ChildFailed if it failed, passed a
     limit or was killed."""
-    return bounded(lambda: _reason_of(lay_out), "WeasyPrint", MAX_KIT_SECONDS, MAX_KIT_MEMORY)
+    return bounded(lambda: _reason_of(lay_out), "WeasyPrint", seconds, MAX_KIT_MEMORY)
 
 
 class _TooManyPages(logging.Handler):

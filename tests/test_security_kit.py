@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,17 @@ def test_a_picture_over_the_pixel_bound_is_refused_by_its_content_whatever_its_n
                 "than the kit's PDFs may hold (make it smaller, or show a smaller copy)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_the_kits_documents_are_bounded_by_their_processor_time_in_all(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify9 Y5: the kit's documents are made one after the other, each within 30 s, so one template reaching all
+    seven (`templates/kit/base.html`) could hold `kit` for 210 s after `check` said ok. Their children's processor
+    time is added up: with the total lowered under what the first document takes, `kit` stops before the second, with
+    one line at it, and writes nothing."""
+    monkeypatch.setattr(kit, "MAX_KIT_TOTAL_SECONDS", 1e-6)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    fails_with(record, f"course/course.yaml:1: making the kit's PDFs took more than {1e-6:g} s of processor time in "
+               f"all, which ran out before its {kit.DOCUMENTS[1]} was made (make its documents simpler: fewer pages, "
+               "elements, figures and nested layouts)", "--out", str(tmp_path / "out"), command="kit")
