@@ -94,7 +94,7 @@ MAX_KIT_MEMORY = 1024 ** 3
 #: The most processor time (s), measured, WeasyPrint may take for all the kit's documents together (their children's
 #: time added up as each ends): each document has MAX_KIT_SECONDS of its own, and the seven one after the other could
 #: take 210 s after `check` said ok, should a route past the bounds above be found (a `templates/kit/base.html` that
-#: reaches every document; issue 18, ninth verification, Y5). This course's seven take about 3.4 s in all. The child
+#: reaches every document; issue 18, ninth verification, Y5). This course's seven take about 3.8 s in all. The child
 #: of a document made with less than MAX_KIT_SECONDS left is bounded by what is left (`pdfs`).
 MAX_KIT_TOTAL_SECONDS = 60
 
