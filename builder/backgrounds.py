@@ -739,11 +739,12 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
         for token in stop:
             if token.type == "percentage" and math.isfinite(token.value):
                 placed[-1].append((float(token.value) / 100, True))
-            elif token.type == "dimension" or token.type == "number" and token.value == 0:
-                length = _length(token)
-                if not isinstance(length, float):
+            elif token.type == "number" and token.value == 0:
+                placed[-1].append((0.0, False))
+            elif token.type == "dimension":  # signed: a stop may be placed before the line's start
+                if token.lower_unit not in _UNITS or not math.isfinite(token.value):
                     raise TooManyStops(f"{described} places its stops in units that depend on the box or the font")
-                placed[-1].append((length, False))
+                placed[-1].append((float(token.value) * _UNITS[token.lower_unit], False))
             elif token.type == "function" and token.lower_name not in _COLOUR_FUNCTIONS:
                 raise TooManyStops(f"{described} places its stops with `{token.lower_name}()`")
     if not placed:

@@ -376,6 +376,8 @@ def test_the_verifiers_repeating_gradient_of_tiny_stripes_is_refused_before_weas
     ("div { background: repeating-linear-gradient(red, blue calc(1px)) no-repeat }", "places its stops with `calc()`"),
     ("div { background: repeating-linear-gradient(red 5px, green 0, blue 5.01px) no-repeat }",
      "repeats its stops about"),
+    ("div { background: repeating-linear-gradient(red -0.01px, blue 0) no-repeat }", "repeats its stops about"),
+    ("div { background: repeating-linear-gradient(red -1%, blue -0.999%) no-repeat }", "repeats its stops about"),
 ])
 def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style: str, reason: str) -> None:
     """Wherever a repeating gradient is drawn (list marker, `content`, a background laid out at a large size), with
