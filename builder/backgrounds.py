@@ -99,6 +99,17 @@ _MAX_SHEET_BYTES = 1024 * 1024
 #: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
 _MAX_MATCH_TESTS = 1_000_000
 _XHTML = "http://www.w3.org/1999/xhtml"
+#: The most stops one repeating gradient (`repeating-linear-gradient`, `repeating-radial-gradient`) may be drawn
+#: with: its stops once for each repeat along its gradient line. WeasyPrint makes the repeats before the first stop
+#: one `list.insert(0, …)` at a time (`images.py`, `LinearGradient.layout`), so its time grows with the square of
+#: the repeats: a stripe of 0.01 px over an A4 box (100 bytes of template, about 60,000 repeats) took it 19.5 s,
+#: and one of 0.04 px (about 20,000 repeats) 2.2 s, against 0.84 s at about 10,000 (issue 18, ninth verification,
+#: Y3). 20,000 stops are 10,000 repeats of a two-colour stripe, less than a second.
+MAX_GRADIENT_STOPS = 20_000
+#: The idents that may open a gradient's first argument (its direction, or a radial one's shape, size and centre)
+#: rather than a colour stop.
+_GRADIENT_PRELUDE = frozenset({"to", "left", "right", "top", "bottom", "center", "circle", "ellipse", "at",
+                               "closest-side", "closest-corner", "farthest-side", "farthest-corner"})
 #: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
 _DOCUMENT_FOLDER = "course/pages"
 
@@ -113,6 +124,14 @@ class Unbounded(Exception):
 
     def __init__(self, reason: str, fix: str = SIZE_IT) -> None:
         super().__init__(reason, fix)
+
+
+class TooManyStops(Unbounded):
+    """A repeating gradient whose stops, once for each repeat, are more than WeasyPrint makes quickly, or cannot be
+    counted (`_check_repeating_gradient`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, _SPACE_STOPS)
 
 
 class DrawingRefused(Exception):
@@ -136,6 +155,8 @@ class _Styles:
 
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
+    #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
+    shown: list[str] = field(default_factory=list)
 
     def add(self, declarations: list[Any], folder: str) -> None:
         self.everything += declarations
@@ -147,6 +168,16 @@ class _Styles:
         if key not in self.pictures:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
+
+    def show(self, declared: list[tuple[list[Any], str]]) -> None:
+        """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name:
+        WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border image), once
+        for each property that names it."""
+        drawn = dict.fromkeys((declaration.lower_name, picture.path) for declarations, folder in declared
+                              for declaration in declarations if _shows_picture(declaration)
+                              for token in _all_tokens(declaration.value) if _is_url(token)
+                              for picture in [self.picture(token, folder)] if picture.svg is not None)
+        self.shown += [path for _, path in drawn if path is not None]
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -160,6 +191,10 @@ def tiling_problem(html: str, project: Path, document: str, where: str) -> Probl
     a background image at all.)"""
     try:
         tiles = _tiles(html, project)
+    except TooManyStops as stops:
+        reason, fix = stops.args
+        return Problem(where, 1, f"the kit's {document} has a repeating gradient that WeasyPrint cannot make quickly "
+                       f"({reason}): its time grows with the square of the repeats", fix)
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return Problem(where, 1, f"the kit's {document} repeats a background whose tiles cannot be counted before it "
@@ -178,9 +213,23 @@ def _rounded(tiles: float) -> str:
     return "more than can be counted" if not math.isfinite(tiles) else f"{tiles:,.0f}"
 
 
-def _tiles(html: str, project: Path) -> float:
-    """At most how many tiles the repeated backgrounds of `html` make on one page; Unbounded if that cannot be
-    told."""
+def shown_figures(html: str, project: Path) -> list[str]:
+    """The project path of each SVG the style sheets of the kit document `html` show, once for each box a rule naming
+    it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint draws
+    a figure again for each element whose background, list marker, `content` or border image shows it (twenty
+    list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
+    verification, Y5). Those gathered before a document is refused for its backgrounds (`tiling_problem`)."""
+    styles = _Styles(project)
+    try:
+        _tiles(html, project, styles)
+    except (Unbounded, DrawingRefused):
+        pass  # `tiling_problem` refuses the document
+    return styles.shown
+
+
+def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
+    """At most how many tiles the repeated backgrounds of `html` make on one page (what its style sheets say
+    gathered into `styles`); Unbounded if that cannot be told."""
     # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
@@ -189,7 +238,7 @@ def _tiles(html: str, project: Path) -> float:
     from builder.media import selector_matcher  # noqa: PLC0415
 
     root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
-    styles = _Styles(project)
+    styles = _Styles(project) if styles is None else styles
     for element in root.iter():
         if element.tag == f"{{{_XHTML}}}style":
             _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
@@ -200,15 +249,19 @@ def _tiles(html: str, project: Path) -> float:
         if isinstance(element.tag, str) and element.get("style"):
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
             styles.add(attributes[element], _DOCUMENT_FOLDER)
+    side = _page_side(styles.everything)
+    longest = _longest_line(styles.everything, side)
     for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
         for token in _all_tokens(declaration.value):
             if _is_image(token):
                 styles.picture(token, styles.folders[id(declaration)])
+                _check_repeating_gradient(token, longest)
     _check_border_images(styles.everything)
-    side = _page_side(styles.everything)
     resolution = any(_property(d) == "image-resolution" for d in styles.everything)
     total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
                 for declarations, folder in styles.pages)
+    for page in styles.pages:
+        styles.show([page])
     matcher, count = selector_matcher((prelude, (declarations, folder))
                                       for prelude, declarations, folder in styles.rules)
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
@@ -223,6 +276,7 @@ def _tiles(html: str, project: Path) -> float:
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
         for pseudo, declared in boxes.items():
+            styles.show(declared)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
@@ -242,7 +296,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
         if rule.type == "qualified-rule":
             declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
             styles.add(declarations, folder)
-            if any(d.lower_name.startswith("background") or d.lower_name == "display" for d in declarations):
+            if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
+                   for d in declarations):
                 styles.rules.append((rule.prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
@@ -399,9 +454,24 @@ def _all_tokens(tokens: list[Any]) -> Iterator[Any]:
             pending += token.content
 
 
+#: The properties that draw a picture they name (besides the background layers, read by `_gathered`).
+_PICTURE_PROPERTIES = frozenset({"background", "background-image", "list-style", "list-style-image", "content",
+                                 "border-image", "border-image-source"})
+
+
+def _shows_picture(declaration: Any) -> bool:
+    """Whether a declaration draws a picture a `url()` in it names (`_PICTURE_PROPERTIES`, `-weasy-` prefixed or
+    not)."""
+    return _property(declaration) in _PICTURE_PROPERTIES and any(
+        _is_url(token) for token in _all_tokens(declaration.value))
+
+
+def _is_url(token: Any) -> bool:
+    return bool(token.type == "url" or token.type == "function" and token.lower_name == "url")
+
+
 def _is_image(token: Any) -> bool:
-    return token.type == "url" or token.type == "function" and (token.lower_name == "url"
-                                                                or token.lower_name in _GRADIENTS)
+    return _is_url(token) or token.type == "function" and token.lower_name in _GRADIENTS
 
 
 def _is_var(token: Any) -> bool:
@@ -634,6 +704,72 @@ def _page_side(declarations: list[Any]) -> float:
                 else:
                     bleed = max(bleed, length)
     return side + 2 * bleed
+
+
+def _longest_line(declarations: list[Any], side: float) -> float:
+    """At most how long (px) a gradient line of the document may be, without laying it out: the diagonal of a square
+    of the page's longest side (`side`) or of the longest absolute length any declaration writes (a box's `width`,
+    a `background-size`), whichever is longer. (A box sized by its content alone, wider than the page and than any
+    length written, is not bounded by this.)"""
+    longest = side
+    for declaration in declarations:
+        for token in _all_tokens(declaration.value):
+            length = _length(token) if token.type == "dimension" else None
+            if isinstance(length, float):
+                longest = max(longest, length)
+    return longest * math.sqrt(2)
+
+
+def _check_repeating_gradient(image: Any, longest: float) -> None:
+    """Unbounded if the image token `image` is a repeating gradient drawn with more than MAX_GRADIENT_STOPS stops
+    along a gradient line of at most `longest` px: its stops times (line ÷ the span of its stop positions), positions
+    in percent counted against the line whatever its length; or if its stop positions cannot be counted (in units
+    other than absolute ones and percent, `calc()`, `var()`, or both absolute lengths and percentages)."""
+    if image.type != "function" or not image.lower_name.startswith("repeating-"):
+        return
+    stops = [layer for layer in _layers(image.arguments) if layer]
+    first = stops[0] if stops else []
+    if not any(token.type in ("hash", "function") or token.type == "ident"
+               and token.lower_value not in _GRADIENT_PRELUDE for token in first):
+        stops = stops[1:]  # its direction, or its shape, size and centre
+    described = f"`{_text([image])}`"
+    placed: list[list[tuple[float, bool]]] = []  # each stop's (or hint's) positions: (value, whether a percentage)
+    for stop in stops:
+        placed.append([])
+        for token in stop:
+            if token.type == "percentage" and math.isfinite(token.value):
+                placed[-1].append((float(token.value) / 100, True))
+            elif token.type == "number" and token.value == 0:
+                placed[-1].append((0.0, False))
+            elif token.type == "dimension":  # signed: a stop may be placed before the line's start
+                if token.lower_unit not in _UNITS or not math.isfinite(token.value):
+                    raise TooManyStops(f"{described} places its stops in units that depend on the box or the font")
+                placed[-1].append((float(token.value) * _UNITS[token.lower_unit], False))
+            elif token.type == "function" and token.lower_name not in _COLOUR_FUNCTIONS:
+                raise TooManyStops(f"{described} places its stops with `{token.lower_name}()`")
+    if not placed:
+        return
+    placed[0] = placed[0] or [(0.0, False)]  # the first stop is at 0 unless placed, the last at 100%
+    placed[-1] = placed[-1] or [(1.0, True)]
+    kinds = {percentage for positions in placed for value, percentage in positions if value}
+    if len(kinds) > 1:
+        raise TooManyStops(f"{described} places its stops in both absolute lengths and percentages")
+    line = 1.0 if kinds == {True} else longest  # percentages repeat as often on any line
+    values = [value for positions in placed for value, _ in positions]
+    span = max(values) - placed[0][0][0]  # the period: later stops placed before the first are moved up to it
+    drawn = len(stops) * line / span if span > 0 else 0.0
+    if drawn > MAX_GRADIENT_STOPS:
+        raise TooManyStops(f"{described} repeats its stops about {_rounded(drawn / max(len(stops), 1))} times along a "
+                        f"line of up to {longest:,.0f} px, more than the {MAX_GRADIENT_STOPS:,} stops WeasyPrint "
+                        "can make quickly")
+
+
+#: How to fix a repeating gradient whose repeats are too many or cannot be counted.
+_SPACE_STOPS = ("space a repeating gradient's first and last stops further apart, in px, mm or percent (a stripe "
+                "of at least a tenth of a millimetre), or use `linear-gradient` or `radial-gradient`")
+#: The CSS functions that give a colour, which a gradient's stops may hold.
+_COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color",
+                               "color-mix", "device-cmyk"})
 
 
 def _check_border_images(declarations: list[Any]) -> None:

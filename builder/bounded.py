@@ -104,3 +104,14 @@ def address_space() -> int:
         return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def children_seconds() -> float:
+    """The processor time (user and system, s) of this process's children that have ended and been waited for
+    (each `bounded` child); 0 where there is no `resource` module (Windows)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows, where `bounded` runs the work in this process
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime

@@ -218,7 +218,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
-    from builder.kit import document_problems, render_kit, to_pdf, with_media
+    from builder.kit import document_problems, pdfs, render_kit, with_media
     from builder.slides import render_slides
 
     checked = check(project, targets=())
@@ -233,13 +233,7 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
         problems += refused + document_problems(course, name, html)
     if problems:
         raise CourseInvalid(problems)
-    for name, html in documents.items():
-        try:
-            files[f"{name}.pdf"] = to_pdf(html, course.root, name)
-        except CourseInvalid as failed:
-            problems += failed.problems
-    if problems:
-        raise CourseInvalid(problems)
+    files.update((f"{name}.pdf", pdf) for name, pdf in pdfs(documents, course.root).items())
     files["slides.pptx"], left_out = render_slides(course)
     output = Output(output_folder(project, out_dir) / output_name(course, "kit"), files)
     write_folder(output.files, output.path)

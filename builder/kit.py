@@ -11,6 +11,7 @@ import hashlib
 import html as html_lib
 import itertools
 import logging
+import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache
-from builder.bounded import ChildFailed, bounded, reason_of
+from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
@@ -90,6 +91,12 @@ MAX_KIT_PAGES = 200
 #: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
 MAX_KIT_SECONDS = 30
 MAX_KIT_MEMORY = 1024 ** 3
+#: The most processor time (s), measured, WeasyPrint may take for all the kit's documents together (their children's
+#: time added up as each ends): each document has MAX_KIT_SECONDS of its own, and the seven one after the other could
+#: take 210 s after `check` said ok, should a route past the bounds above be found (a `templates/kit/base.html` that
+#: reaches every document; issue 18, ninth verification, Y5). This course's seven take about 3.8 s in all. The child
+#: of a document made with less than MAX_KIT_SECONDS left is bounded by what is left (`pdfs`).
+MAX_KIT_TOTAL_SECONDS = 60
 
 
 def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
@@ -249,6 +256,13 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
                 problems.append(Problem(path, *drawing))
             return match.group(0)
+        if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
+            # a picture by its content under another name (`map.dat`), which no other check reads as a picture
+            large = Problem(path, 1, f"this picture has over {MAX_PICTURE_PIXELS:,} pixels (by its content, whatever "
+                            "its name), more than the kit's PDFs may hold", "make it smaller, or show a smaller copy")
+            if large not in problems:
+                problems.append(large)
+            return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"
         files[name] = data
@@ -280,6 +294,14 @@ def left_out(path: str, data: bytes) -> bool:
     warns that learners see it as a broken image, and browsers show it so). WeasyPrint would draw whatever it finds
     in it instead: a `.png` holding an SVG as that SVG (18-verify8 X2)."""
     return posixpath.splitext(path)[1].lower() in _NAMED_PICTURES and file_content_problem(path, data) is not None
+
+
+def _too_many_pixels(picture: bytes | Path) -> bool:
+    """Whether the file `picture` (its bytes or its path) is a picture of more than MAX_PICTURE_PIXELS pixels by its
+    content, whatever its name: WeasyPrint opens any file it fetches with Pillow, which goes by its signature (an
+    81-megapixel PNG named `big.dat` reached the PDF whole, and a 144-megapixel one made `kit` fail on memory; issue
+    18, ninth verification, Y6). Read from its header only (`media.picture_pixels`)."""
+    return (picture_pixels(picture) or 0) > MAX_PICTURE_PIXELS
 
 
 def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
@@ -407,12 +429,12 @@ def _has_svg(project: Path) -> bool:
 def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     """An error at the kit document `document` if drawing its SVG figures, each time one is shown, in order, passes
     MAX_KIT_DRAWING_SECONDS by `media.svg_drawing`'s estimate less media.SVG_FIGURE_SECONDS (each figure as
-    `check` estimates it): the figure it passes at is named. Only files WeasyPrint would fetch and draw are
-    counted (readable, not `left_out`, XML); None if they stay within it."""
+    `check` estimates it): the figure it passes at is named. The figures its `<img>`s show, then those its style
+    sheets show (`_figures_shown`). Only files WeasyPrint would fetch and draw are counted (readable, not
+    `left_out`, XML); None if they stay within it."""
     seconds = 0.0
     known: dict[str, float] = {}  # the seconds of each file shown, by project path
-    for shown, match in enumerate(_IMAGE_SOURCE.finditer(html), 1):
-        _, written, path = _image_source(match)
+    for shown, (written, path) in enumerate(_figures_shown(html, project), 1):
         if path is None or readable_problem(project, path):
             continue
         if path not in known:
@@ -428,6 +450,20 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
                            "show fewer or simpler SVG figures in it (on its pages, or in its template), or PNG "
                            "pictures instead")
     return None
+
+
+def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None]]:
+    """(as written, project path or None) of each picture the kit document `html` shows, each time it shows it:
+    each `<img>` (`_IMAGE_SOURCE`), then each SVG its style sheets show once for each box they may reach
+    (`backgrounds.shown_figures`; read only for a document that may show a background image, `_may_show_images`),
+    written as its project path."""
+    for match in _IMAGE_SOURCE.finditer(html):
+        _, written, path = _image_source(match)
+        yield written, path
+    if _may_show_images(html.lower()):
+        from builder.backgrounds import shown_figures  # noqa: PLC0415 - only for a document that may show images
+
+        yield from ((path, path) for path in shown_figures(html, project))
 
 
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
@@ -507,7 +543,34 @@ class KitDocumentFailed(ChildFailed):
     """WeasyPrint could not make a kit document's PDF within the kit's bounds; the message says why."""
 
 
-def to_pdf(html: str, project: Path, document: str) -> bytes:
+def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
+    """The PDF of each kit document (`to_pdf`), by name, made one after the other within MAX_KIT_TOTAL_SECONDS of
+    processor time in all: each document's child is bounded by what is left of it (MAX_KIT_SECONDS at most), and once
+    none is left the documents not yet made are not tried.
+
+    Raises CourseInvalid with a problem for each document that failed, and one at the document the time ran out at."""
+    made: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    left = float(MAX_KIT_TOTAL_SECONDS)
+    for name, html in documents.items():
+        if left <= 0:
+            problems.append(Problem(_document_source(project, name), 1, f"making the kit's PDFs took more than "
+                                    f"{MAX_KIT_TOTAL_SECONDS} s of processor time in all, which ran out before its "
+                                    f"{name} was made", "make its documents simpler: fewer pages, elements, figures "
+                                    "and nested layouts"))
+            break
+        before = children_seconds()
+        try:
+            made[name] = to_pdf(html, project, name, min(MAX_KIT_SECONDS, max(math.ceil(left), 1)))
+        except CourseInvalid as failed:
+            problems += failed.problems
+        left -= children_seconds() - before
+    if problems:
+        raise CourseInvalid(problems)
+    return made
+
+
+def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) -> bytes:
     """A tagged (PDF/UA) A4 PDF of the kit document `document` (its HTML, whose relative links start in
     `course/pages/`).
 
@@ -515,8 +578,8 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
     course/ and quizzes/ (no remote URLs, no files elsewhere on the computer); anything else is left out. An SVG
     is drawn as `media.svg_for_drawing` gives it: without its `<image>` elements, so it never draws another SVG. A
     picture whose content is not what its name says is left out (`left_out`), as the slides leave it out.
-    Laid out in a forked child process limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY more
-    memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
+    Laid out in a forked child process limited to `seconds` (MAX_KIT_SECONDS) of processor time and MAX_KIT_MEMORY
+    more memory, and stopped past MAX_KIT_PAGES pages (in this process where there is no fork).
 
     Raises CourseInvalid with one problem, at the project's template of the document or the course file, for
     any failure of WeasyPrint: an exception, a bound passed, the child killed.
@@ -535,7 +598,7 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
-        if path.suffix.lower() in RASTER_PICTURE_TYPES and (picture_pixels(path) or 0) > MAX_PICTURE_PIXELS:
+        if _too_many_pixels(path):
             raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
@@ -566,7 +629,7 @@ def to_pdf(html: str, project: Path, document: str) -> bytes:
         return pdf
 
     try:
-        return _in_child(lay_out)
+        return _in_child(lay_out, MAX_KIT_SECONDS if seconds is None else seconds)
     except ChildFailed as failure:
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
@@ -591,11 +654,11 @@ def _reason_of(lay_out: Callable[[], bytes]) -> bytes:
     return reason_of(deep_checked, "WeasyPrint", MAX_KIT_MEMORY)
 
 
-def _in_child(lay_out: Callable[[], bytes]) -> bytes:
-    """`lay_out()` run in a forked child limited to MAX_KIT_SECONDS of processor time and MAX_KIT_MEMORY of
+def _in_child(lay_out: Callable[[], bytes], seconds: int) -> bytes:
+    """`lay_out()` run in a forked child limited to `seconds` of processor time and MAX_KIT_MEMORY of
     address space more than this process has (`bounded.bounded`). Raises ChildFailed if it failed, passed a
     limit or was killed."""
-    return bounded(lambda: _reason_of(lay_out), "WeasyPrint", MAX_KIT_SECONDS, MAX_KIT_MEMORY)
+    return bounded(lambda: _reason_of(lay_out), "WeasyPrint", seconds, MAX_KIT_MEMORY)
 
 
 class _TooManyPages(logging.Handler):

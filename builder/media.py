@@ -306,12 +306,33 @@ def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
         if too_many_elements(data, ".svg"):
             return 1, _Drawn(0, 0, math.inf, MAX_MARKUP_ELEMENTS + 1)
         root = svg_tree(data)
-        return None if root is None else (root.sourceline or 1, _drawn(root))
+        if root is None:
+            return None
+        return root.sourceline or 1, _drawn(root)._replace(repeating=_repeating_gradient(root))
+
+
+def _repeating_gradient(root: Any) -> int:
+    """The line of the first gradient of the SVG element `root` that WeasyPrint (the kit's PDFs) may repeat: one whose
+    `spreadMethod` is `repeat` or `reflect`, or any gradient where a `style=` or `<style>` sheet names `spreadMethod`;
+    0 if none. WeasyPrint makes each repeat of such a gradient across the shape it fills as stops of one PDF shading,
+    inserting those before the first stop one at a time (`svg/defs.py`, `spread_linear_gradient`), so its time grows
+    with the square of the repeats: a 400-byte figure of 200,000 repeats would take it about 220 s, and one of stops
+    only appended gave a page that needed 1 GB in pdftoppm (issue 18, ninth verification, Y3). How many repeats a
+    `userSpaceOnUse` gradient makes depends on the size of each shape it fills, which the tree does not bound, so
+    repeated gradients are refused whatever their vector (CairoSVG draws them cheaply, but the kit draws the same
+    file)."""
+    styled = any("spreadmethod" in ((element.text if local_name(element) == "style" else element.get("style")) or "")
+                 .lower() for element in root.iter(etree.Element))
+    for element in root.iter(etree.Element):
+        if local_name(element) in ("lineargradient", "radialgradient") and (
+                styled or (element.get("spreadMethod") or "").strip() in ("repeat", "reflect")):
+            return int(element.sourceline or 1)
+    return 0
 
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds, elements = drawn
+    copies, tiles, seconds, elements, repeating = drawn
     if elements > MAX_MARKUP_ELEMENTS:
         return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
     if elements > MAX_SVG_ELEMENTS:
@@ -326,6 +347,10 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
                 "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
                 "which PDF viewers draw one by one",
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
+    if repeating:
+        return (repeating, "this gradient repeats (`spreadMethod` `repeat` or `reflect`), which the kit's PDFs make "
+                "in time that grows with the square of its repeats",
+                "use `spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (line, "drawing this figure for a slide would take more than "
                 f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
@@ -441,6 +466,8 @@ class _Drawn(NamedTuple):
     seconds: float
     #: How many elements the SVG has (more than MAX_MARKUP_ELEMENTS: not counted further, and refused).
     elements: int
+    #: The line of its first gradient that may repeat (`_repeating_gradient`), 0 if none.
+    repeating: int = 0
 
 
 def _drawn(root: Any) -> _Drawn:

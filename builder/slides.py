@@ -33,7 +33,7 @@ from lxml import html as lxml_html
 
 from builder import media_time
 from builder.active_content import too_many_elements
-from builder.bounded import ChildFailed, WorkFailed, bounded
+from builder.bounded import ChildFailed, WorkFailed, bounded, children_seconds
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
@@ -650,15 +650,6 @@ MAX_FIGURE_MEMORY = 1024 ** 3
 MAX_DECK_FIGURE_SECONDS = 60
 
 
-def _children_seconds() -> float:
-    """The processor time (user and system, s) of this process's children that have ended and been waited for
-    (each figure's `bounded` child)."""
-    import resource  # noqa: PLC0415 - POSIX; only for a deck with figures
-
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _deck_time_problem(figure: Figure) -> Problem:
     """The error at `figure`, with which drawing the deck's SVG figures passed MAX_DECK_FIGURE_SECONDS."""
     return Problem(figure.page, figure.line, f"drawing the slides' SVG figures took more than "
@@ -800,7 +791,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
             too_much.append(_deck_time_problem(figure))
             break
         limit = min(MAX_FIGURE_SECONDS, max(math.ceil(left), 1))  # an SVG's child has at most what is left
-        before = _children_seconds()
+        before = children_seconds()
         try:
             images[figure.path] = _figure_image(course.root, figure, limit)
         except SlidesUnavailable:
@@ -809,7 +800,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
             too_much.append(refused.problem)
         except ChildFailed as failure:
             if limit < MAX_FIGURE_SECONDS and not isinstance(failure, WorkFailed) \
-                    and left - (_children_seconds() - before) <= 0:
+                    and left - (children_seconds() - before) <= 0:
                 too_much.append(_deck_time_problem(figure))
                 break
             too_much.append(Problem(figure.path, 1, f"this figure cannot be drawn on a slide: {failure}",
@@ -822,7 +813,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
                                     "save it again from an image editor, or remove it from the page",
                                     Severity.WARNING))
         finally:
-            left -= _children_seconds() - before
+            left -= children_seconds() - before
     if too_much:
         raise CourseInvalid(too_much)
     plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]

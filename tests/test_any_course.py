@@ -484,7 +484,8 @@ def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path, monke
             return original(self, url, headers)  # type: ignore[arg-type]
 
         weasyprint.urls.URLFetcher.fetch = spy  # type: ignore[method-assign]
-        monkeypatch.setattr(kit_module, "_in_child", kit_module._reason_of)  # in this process, where the spy sees fetches
+        # in this process, where the spy sees fetches
+        monkeypatch.setattr(kit_module, "_in_child", lambda lay_out, _: kit_module._reason_of(lay_out))
         try:
             assert to_pdf(html, project, "handouts").startswith(b"%PDF")
         finally:
@@ -594,7 +595,8 @@ def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path
         return original(self, url, headers)  # type: ignore[arg-type]
 
     monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", spy)
-    monkeypatch.setattr(kit_module, "_in_child", kit_module._reason_of)  # in this process, where the spy sees fetches
+    # in this process, where the spy sees fetches
+    monkeypatch.setattr(kit_module, "_in_child", lambda lay_out, _: kit_module._reason_of(lay_out))
     succeeds("kit", project, "--out", tmp_path / "kit")
     kit = tmp_path / "kit/fire-safety-1.0-kit"
     # the kit's HTML shows its images from its own media/ folder, under their safe archive names

@@ -114,9 +114,9 @@ VARIANTS = {
     "gradient at auto size": (f"div {{ {SPECK} background: linear-gradient(red, blue) }}", "",
                               UNCOUNTED.format(f"`background-size: auto` of `linear-gradient(red, blue)` {FILLS}",
                                                SIZE_IT)),
-    "repeating gradient": ("div { background: repeating-linear-gradient(red 0, blue 0.01px) }", "",
+    "repeating gradient": ("div { background: repeating-linear-gradient(red 0, blue 1px) }", "",
                            UNCOUNTED.format("`background-size: auto` of `repeating-linear-gradient(red 0, blue "
-                                            f"0.01px)` {FILLS}", SIZE_IT)),
+                                            f"1px)` {FILLS}", SIZE_IT)),
     "space": (f"div {{ {SPECK} background: url(../media/one.png) space }}", "",
               UNCOUNTED.format("`background-repeat: space` fits the tiles to the box", SIZE_IT)),
     "round": (f"div {{ {SPECK} background: url(../media/one.png) round }}", "",
@@ -346,3 +346,75 @@ def test_a_kit_template_image_is_saved_under_its_archive_name_however_its_src_is
     (name,) = files
     assert not problems and name.startswith("media/")
     assert saved == f"<img src='{name}'><img src={name} alt=x><img src=\"{name}\">"
+
+
+def stops_line(gradient: str, reason: str) -> str:
+    return (f"{KIT_SHEET}:1: the kit's attendance-sheet has a repeating gradient that WeasyPrint cannot make quickly "
+            f"(`{gradient}` {reason}): its time grows with the square of the repeats ({backgrounds._SPACE_STOPS})")
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_the_verifiers_repeating_gradient_of_tiny_stripes_is_refused_before_weasyprint_runs(record: Path,
+                                                                                            command: str) -> None:
+    """18-verify9 Y3(a): 100 bytes of CSS, a repeating gradient of 0.01 px stripes drawn once (`no-repeat`), passed
+    `check` and took `kit` 20 s of WeasyPrint's time for one document (its time grows with the square of the
+    repeats). The line is A4's longer side (1,122.5 px) times √2 over 0.01 px, and two stops each repeat."""
+    gradient = "repeating-linear-gradient(90deg, red 600px, blue 600.01px)"
+    kit_sheet(record, f"<div style='height:20cm;background-image:{gradient};background-repeat:no-repeat'></div>")
+    refused(record, command, stops_line(gradient, "repeats its stops about 158,748 times along a line of up to "
+                                        f"1,587 px, more than the {backgrounds.MAX_GRADIENT_STOPS:,} stops WeasyPrint "
+                                        "can make quickly"))
+
+
+@pytest.mark.parametrize(("style", "reason"), [
+    ("li { list-style-image: repeating-radial-gradient(circle, red 0, blue 0.01px) }", "repeats its stops about"),
+    ("div::before { content: repeating-linear-gradient(red 0%, blue 0.001%) }", "repeats its stops about 100,000"),
+    ("div { background: repeating-linear-gradient(red 1px, blue 2px) 0 0/100000px 1px no-repeat }",
+     "repeats its stops about 141,421 times"),
+    ("div { background: repeating-linear-gradient(red 10px, blue) no-repeat }", "places its stops in both"),
+    ("div { background: repeating-linear-gradient(red, blue 1em) no-repeat }", "places its stops in units"),
+    ("div { background: repeating-linear-gradient(red, blue calc(1px)) no-repeat }", "places its stops with `calc()`"),
+    ("div { background: repeating-linear-gradient(red 5px, green 0, blue 5.01px) no-repeat }",
+     "repeats its stops about"),
+    ("div { background: repeating-linear-gradient(red -0.01px, blue 0) no-repeat }", "repeats its stops about"),
+    ("div { background: repeating-linear-gradient(red -1%, blue -0.999%) no-repeat }", "repeats its stops about"),
+])
+def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style: str, reason: str) -> None:
+    """Wherever a repeating gradient is drawn (list marker, `content`, a background laid out at a large size), with
+    stops in px or percent, or placed in ways that cannot be counted; a stop placed before the first is moved up to it,
+    so the period is from the first stop."""
+    kit_sheet(record, "<div>x</div><ul><li>y</li></ul>", style)
+    result = run("check", record)
+    assert result.exit_code == 1 and "has a repeating gradient" in result.output and reason in result.output, \
+        result.output
+
+
+@pytest.mark.parametrize("style", [
+    "div { background: repeating-linear-gradient(45deg, red 0, red 2mm, blue 2mm, blue 4mm) no-repeat }",
+    "div { background: repeating-radial-gradient(circle at 10px 10px, red, blue 10%) no-repeat }",
+    "div { background: repeating-linear-gradient(to right, rgb(0 0 0) 0px, white 1px) no-repeat }",
+])
+def test_repeating_gradients_of_a_few_thousand_repeats_are_accepted(record: Path, style: str) -> None:
+    kit_sheet(record, "<div>x</div>", style)
+    result = run("check", record)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("spread", ['spreadMethod="repeat"', 'spreadMethod=" reflect "', 'style="spreadMethod: repeat"'])
+def test_an_svg_gradient_that_repeats_is_refused_in_the_kit(record: Path, spread: str) -> None:
+    """18-verify9 Y3(b): a 400-byte figure whose gradient repeats 200,000 times across it (`spreadMethod`) passed
+    `check`; WeasyPrint would take about 220 s on it (it stopped at the kit's 30 s bound). How many repeats a
+    `userSpaceOnUse` gradient makes depends on the shapes it fills, so any repeating gradient is refused, at its line,
+    wherever the figure is drawn: here as a background drawn once."""
+    (record / "course/media/stripes.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">\n<defs>\n'
+        f'<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0" {spread}>'
+        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+    kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
+    refused(record, "check", "course/media/stripes.svg:3: this gradient repeats (`spreadMethod` `repeat` or "
+            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
+            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+    (record / "course/media/stripes.svg").write_text(
+        (record / "course/media/stripes.svg").read_text().replace(spread, 'spreadMethod="pad"'))
+    assert run("check", record).exit_code == 0

@@ -3,10 +3,13 @@ name says (X2), and the drawing of all of a document's SVG figures together (X3,
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
@@ -110,3 +113,70 @@ def test_a_kit_template_showing_a_figure_again_and_again_is_bounded_too(tmp_path
                f"up to its picture number 3, `../media/cues.svg`, would take more than {each * 2.5:g} s in all (each "
                "time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it "
                "(on its pages, or in its template), or PNG pictures instead)", command="check")
+
+
+@pytest.mark.parametrize("style", [
+    "li.f { list-style-image: url(../media/cues.svg) }",
+    "li.f { list-style: square url(../media/cues.svg) inside }",
+    "li.f { background: url(../media/cues.svg) no-repeat }",
+    "li.f::before { content: url('../media/cues.svg') }",
+])
+def test_a_kit_document_counts_the_figures_its_style_sheets_show_in_its_drawing_total(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str) -> None:
+    """18-verify9 Y5: twenty list items showing one figure through `list-style-image` (estimated at 1.89 s) passed
+    `check`; `kit` ran 33 s, then failed at WeasyPrint's bound. The drawing total counts a figure a style sheet shows
+    once for each element its rule matches: here, with the bound lowered to two and a half drawings, two items pass and
+    three stop `check` and `kit` at the document, before WeasyPrint runs."""
+    figure = diagram(300)
+    each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
+    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
+    record = record_with(tmp_path, figure)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(f"<html><head><style>{style}</style></head><body><ul>" + "<li class=f>x</li><li>y</li>" * 2
+                     + "</ul></body></html>\n")
+    assert run("check", str(record)).exit_code == 0, "two drawings"
+    sheet.write_text(sheet.read_text().replace("<li>y</li>", "<li class=f>x</li>", 1))
+    expected = ("templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, up to its "
+                f"picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all (each time a "
+                "figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it (on "
+                "its pages, or in its template), or PNG pictures instead)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_a_picture_over_the_pixel_bound_is_refused_by_its_content_whatever_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify9 Y6: a 9000 × 9000 PNG named `big.dat` (99 KB) shown by a kit template passed `check` and reached
+    the PDF whole (81 megapixels; 144 made `kit` fail on memory): the 40-megapixel bound went by the file's name. Here
+    the bound is lowered under a 300 × 300 PNG named `map.dat`: `check` and `kit` refuse it at the picture, and the
+    kit's fetcher leaves it out of a PDF whatever its name (it is in the PDF under the bound)."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    buffer = io.BytesIO()
+    Image.new("L", (300, 300), 255).save(buffer, format="PNG")
+    (record / "course/media/map.dat").write_bytes(buffer.getvalue())
+    html = "<html><body><p>Map: <img src='../media/map.dat' alt='map' style='width:5cm'></p></body></html>\n"
+    assert b"/Subtype /Image" in kit.to_pdf(html, record, "attendance-sheet")
+    monkeypatch.setattr(kit, "MAX_PICTURE_PIXELS", 300 * 300 - 1)
+    assert b"/Subtype /Image" not in kit.to_pdf(html, record, "attendance-sheet")
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(html)
+    expected = ("course/media/map.dat:1: this picture has over 89,999 pixels (by its content, whatever its name), more "
+                "than the kit's PDFs may hold (make it smaller, or show a smaller copy)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_the_kits_documents_are_bounded_by_their_processor_time_in_all(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify9 Y5: the kit's documents are made one after the other, each within 30 s, so one template reaching all
+    seven (`templates/kit/base.html`) could hold `kit` for 210 s after `check` said ok. Their children's processor
+    time is added up: with the total lowered under what the first document takes, `kit` stops before the second, with
+    one line at it, and writes nothing."""
+    monkeypatch.setattr(kit, "MAX_KIT_TOTAL_SECONDS", 1e-6)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    fails_with(record, f"course/course.yaml:1: making the kit's PDFs took more than {1e-6:g} s of processor time in "
+               f"all, which ran out before its {kit.DOCUMENTS[1]} was made (make its documents simpler: fewer pages, "
+               "elements, figures and nested layouts)", "--out", str(tmp_path / "out"), command="kit")
