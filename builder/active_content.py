@@ -11,11 +11,14 @@ themselves (`.js`) are not packaged at all.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from builder import cache
 
 #: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
 #: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
@@ -173,11 +176,7 @@ class Unreadable(Exception):
 
 def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
     """(line, what is wrong) if the SVG, XML or HTML file cannot be parsed to be cleaned, else None."""
-    try:
-        _parse(data, suffix.lower())
-    except Unreadable as error:
-        return error.line, error.what
-    return None
+    return _checked(data, suffix).broken
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
@@ -289,13 +288,7 @@ def _plain_utf8(tree: Any, data: bytes) -> bool:
 def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
     """(line, what) for every piece of script or active content in an SVG or HTML file, in order; none for a
     file that cannot be parsed (`unreadable` reports it)."""
-    try:
-        tree = _parse(data, suffix.lower())
-    except Unreadable:
-        return []
-    if tree is None:
-        return []
-    return [(line, what) for _, _, line, what in _findings(tree)]
+    return _checked(data, suffix).found
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
@@ -306,14 +299,45 @@ def without_script(data: bytes, suffix: str) -> bytes:
     says so in its first `<meta>`: the bytes shipped are the text that was checked, whatever encoding a
     browser would have guessed for the original. A file that cannot be parsed (`unreadable`) is empty.
     """
+    return _checked(data, suffix).cleaned
+
+
+class _Checked(NamedTuple):
+    """What `unreadable`, `script_in` and `without_script` say of one file."""
+
+    broken: tuple[int, str] | None
+    found: list[tuple[int, str]]
+    cleaned: bytes
+
+
+#: `_Checked` of each file, by the sha256 of its content and its suffix: the file is parsed once for the check and
+#: the package (packaging parsed it again, outside `media_time.PROJECT_MEDIA_SECONDS`: 18-verify9 Y7).
+_CHECKED: cache.Store[tuple[bytes, str], _Checked] = cache.Store()
+
+
+def _checked(data: bytes, suffix: str) -> _Checked:
+    """`_Checked` of the file `data` named with `suffix`, worked out once for each content in a build (only for
+    SVG, XML and HTML: any other file is packaged as it is, and not kept)."""
+    suffix = suffix.lower()
+    if suffix not in SVG_TYPES | HTML_TYPES:
+        return _Checked(None, [], data)
+    return _CHECKED.make((hashlib.sha256(data).digest(), suffix), lambda: _check(data, suffix))
+
+
+def _check(data: bytes, suffix: str) -> _Checked:
     try:
-        tree = _parse(data, suffix.lower())
-    except Unreadable:
-        return b""
+        tree = _parse(data, suffix)
+    except Unreadable as error:
+        return _Checked((error.line, error.what), [], b"")
     if tree is None:
-        return data
+        return _Checked(None, [], data)
     found = _findings(tree)
-    if not found and suffix.lower() in SVG_TYPES and _plain_utf8(tree, data):
+    return _Checked(None, [(line, what) for _, _, line, what in found], _cleaned(tree, found, data, suffix))
+
+
+def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], data: bytes, suffix: str) -> bytes:
+    """`without_script` of the file `data`, parsed into `tree`, with what `_findings` `found` in it."""
+    if not found and suffix in SVG_TYPES and _plain_utf8(tree, data):
         return data
     for element, attribute, _, _ in found:
         if element is None:  # in the prolog: the document is written without it below
@@ -324,7 +348,7 @@ def without_script(data: bytes, suffix: str) -> bytes:
             element.getparent().remove(element)
         else:  # the root itself: nothing of the document can be kept
             return b""
-    if suffix.lower() in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
+    if suffix in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
         return etree.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     for meta in [meta for meta in tree.getroot().iter("meta") if meta.get("charset") is not None]:
         meta.getparent().remove(meta)
