@@ -11,11 +11,14 @@ themselves (`.js`) are not packaged at all.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from builder import cache
 
 #: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
 #: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
@@ -43,6 +46,27 @@ MAX_MARKUP_ELEMENTS = 200_000
 #: What a file with more than MAX_MARKUP_ELEMENTS elements is refused with (what is wrong, how to fix it).
 TOO_MANY_ELEMENTS = (f"has more than {MAX_MARKUP_ELEMENTS:,} elements, too many to check for script",
                      "split it into smaller files, or offer it as a PDF")
+#: The most attributes one tag of an HTML file, or of a kit document, may have (`crowded_tag`). libxml2's HTML parser
+#: takes time that grows about as their count to the power 2.8 (20,000 on one `<div>`: 2.1 s; 80,000: about 100 s),
+#: tinyhtml5 (WeasyPrint's) as its square (10,000: 5.3 s), and neither can be stopped once it has begun (18-verify9
+#: Y1). 256 KB of tags of 200 attributes each take either parser about 1.3 times what tags of one take (of 1,000
+#: each: 4 times). An element of a real page has a few dozen at most.
+MAX_TAG_ATTRIBUTES = 200
+#: What a file with a tag of more than MAX_TAG_ATTRIBUTES attributes is refused with (what is wrong, how to fix it).
+TOO_MANY_ATTRIBUTES = (f"has an element with more than {MAX_TAG_ATTRIBUTES:,} attributes, too many to check for "
+                       "script", "give that element fewer attributes, or offer the file as a PDF")
+#: The fix for each reason a markup file is too large to be checked (`unreadable`'s what), by that reason.
+TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES])
+#: One attribute of a tag as HTML's tokenizer reads it (WHATWG HTML 13.2.5.32-38): separators, a name (which may start
+#: with `=`), and a value after `=`, quoted or not; possessive, so each is read once, without backtracking.
+_ATTRIBUTE = r"""[\s/]*+(?:=[^\s/>=]*+|[^\s/>=]++)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'>][^\s>]*+))?+"""
+#: Text and tags up to the first tag of more than MAX_TAG_ATTRIBUTES attributes (the whole text if there is none): runs
+#: of text; a tag with no quote before its `>` within 2 × MAX_TAG_ATTRIBUTES characters (each attribute takes two at
+#: least: so it has at most that many); a `<` that starts no tag; any other tag, read attribute by attribute up to
+#: MAX_TAG_ATTRIBUTES, if no other follows. Linear: what one alternative reads, no other reads again.
+_UNCROWDED = re.compile(
+    rf"""(?:[^<]++|</?[A-Za-z][^>"']{{0,{2 * MAX_TAG_ATTRIBUTES}}}+>|<(?!/?[A-Za-z])"""
+    rf"""|</?[A-Za-z][^\s/>]*+(?:{_ATTRIBUTE}){{0,{MAX_TAG_ATTRIBUTES}}}+(?!{_ATTRIBUTE}))*+""")
 
 
 def local_name(element: Any) -> str:
@@ -106,11 +130,22 @@ def too_many_elements(data: bytes, suffix: str) -> bool:
     return counter.count > MAX_MARKUP_ELEMENTS
 
 
+def crowded_tag(html: str) -> int | None:
+    """The line of the first tag of the HTML text `html` with more than MAX_TAG_ATTRIBUTES attributes (end tags and
+    tags in comments or scripts counted too: an upper bound), None if none has: found by one regular expression in
+    C before a parser reads them (16 MB of small tags in 0.4 s; the first tag past the bound at once)."""
+    end = _UNCROWDED.match(html).end()  # type: ignore[union-attr] # it matches the empty text at least
+    return None if end == len(html) else html.count("\n", 0, end) + 1
+
+
 def _parse(data: bytes, suffix: str) -> Any:
-    """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed, or has more than
-    MAX_MARKUP_ELEMENTS elements (`too_many_elements`: never parsed into a tree)."""
+    """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed, has more than
+    MAX_MARKUP_ELEMENTS elements (`too_many_elements`), or is HTML with a tag of more than MAX_TAG_ATTRIBUTES
+    attributes (`crowded_tag`): either is never parsed into a tree."""
     if suffix not in SVG_TYPES | HTML_TYPES:
         return None
+    if suffix in HTML_TYPES and (line := crowded_tag(decode_html(data))):  # XML's parser reads 40,000 in 0.03 s
+        raise Unreadable(line, TOO_MANY_ATTRIBUTES[0])
     if too_many_elements(data, suffix):
         raise Unreadable(1, TOO_MANY_ELEMENTS[0])
     try:
@@ -141,11 +176,7 @@ class Unreadable(Exception):
 
 def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
     """(line, what is wrong) if the SVG, XML or HTML file cannot be parsed to be cleaned, else None."""
-    try:
-        _parse(data, suffix.lower())
-    except Unreadable as error:
-        return error.line, error.what
-    return None
+    return _checked(data, suffix).broken
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
@@ -257,13 +288,7 @@ def _plain_utf8(tree: Any, data: bytes) -> bool:
 def script_in(data: bytes, suffix: str) -> list[tuple[int, str]]:
     """(line, what) for every piece of script or active content in an SVG or HTML file, in order; none for a
     file that cannot be parsed (`unreadable` reports it)."""
-    try:
-        tree = _parse(data, suffix.lower())
-    except Unreadable:
-        return []
-    if tree is None:
-        return []
-    return [(line, what) for _, _, line, what in _findings(tree)]
+    return _checked(data, suffix).found
 
 
 def without_script(data: bytes, suffix: str) -> bytes:
@@ -274,14 +299,45 @@ def without_script(data: bytes, suffix: str) -> bytes:
     says so in its first `<meta>`: the bytes shipped are the text that was checked, whatever encoding a
     browser would have guessed for the original. A file that cannot be parsed (`unreadable`) is empty.
     """
+    return _checked(data, suffix).cleaned
+
+
+class _Checked(NamedTuple):
+    """What `unreadable`, `script_in` and `without_script` say of one file."""
+
+    broken: tuple[int, str] | None
+    found: list[tuple[int, str]]
+    cleaned: bytes
+
+
+#: `_Checked` of each file, by the sha256 of its content and its suffix: the file is parsed once for the check and
+#: the package (packaging parsed it again, outside `media_time.PROJECT_MEDIA_SECONDS`: 18-verify9 Y7).
+_CHECKED: cache.Store[tuple[bytes, str], _Checked] = cache.Store()
+
+
+def _checked(data: bytes, suffix: str) -> _Checked:
+    """`_Checked` of the file `data` named with `suffix`, worked out once for each content in a build (only for
+    SVG, XML and HTML: any other file is packaged as it is, and not kept)."""
+    suffix = suffix.lower()
+    if suffix not in SVG_TYPES | HTML_TYPES:
+        return _Checked(None, [], data)
+    return _CHECKED.make((hashlib.sha256(data).digest(), suffix), lambda: _check(data, suffix))
+
+
+def _check(data: bytes, suffix: str) -> _Checked:
     try:
-        tree = _parse(data, suffix.lower())
-    except Unreadable:
-        return b""
+        tree = _parse(data, suffix)
+    except Unreadable as error:
+        return _Checked((error.line, error.what), [], b"")
     if tree is None:
-        return data
+        return _Checked(None, [], data)
     found = _findings(tree)
-    if not found and suffix.lower() in SVG_TYPES and _plain_utf8(tree, data):
+    return _Checked(None, [(line, what) for _, _, line, what in found], _cleaned(tree, found, data, suffix))
+
+
+def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], data: bytes, suffix: str) -> bytes:
+    """`without_script` of the file `data`, parsed into `tree`, with what `_findings` `found` in it."""
+    if not found and suffix in SVG_TYPES and _plain_utf8(tree, data):
         return data
     for element, attribute, _, _ in found:
         if element is None:  # in the prolog: the document is written without it below
@@ -292,7 +348,7 @@ def without_script(data: bytes, suffix: str) -> bytes:
             element.getparent().remove(element)
         else:  # the root itself: nothing of the document can be kept
             return b""
-    if suffix.lower() in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
+    if suffix in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
         return etree.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
     for meta in [meta for meta in tree.getroot().iter("meta") if meta.get("charset") is not None]:
         meta.getparent().remove(meta)

@@ -338,15 +338,22 @@ _STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
 
 def document_problems(course: Course, document: str, html: str) -> list[Problem]:
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
-    MAX_KIT_ELEMENTS elements, elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
+    MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_tag`,
+    before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
     bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
     (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`."""
+    from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag  # noqa: PLC0415 - loaded by media already
+
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
     if elements > MAX_KIT_ELEMENTS:
         problems.append(Problem(where, 1, f"the kit's {document} has {elements:,} HTML elements, more than the "
                                 f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", "show less in it, or make fewer elements"))
+    if (line := crowded_tag(html)) is not None:  # before any parser reads it (tinyhtml5's time is their square)
+        problems.append(Problem(where, 1, f"the kit's {document} has an element with more than "
+                                f"{MAX_TAG_ATTRIBUTES:,} attributes (on line {line} of the document as rendered)",
+                                "give that element fewer attributes"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "

@@ -503,8 +503,8 @@ def _drawn(root: Any) -> _Drawn:
 
     Linear in the size of the file, without recursion; each count stops past its bound. A figure of more than
     MAX_SVG_ELEMENTS elements, or whose elements drawn where they are cost more than twice MAX_SVG_DRAWING_SECONDS
-    by a first count in C (`_drawn_in_place`: a 15.6 MB path in 0.02 s), is not counted further: it is refused all
-    the same."""
+    by a first count in C (`_drawn_in_place`: a 15.6 MB path in 0.02 s), or whose `<style>` sheets' rules need more
+    than _MAX_SHEET_TESTS tests (`_sheet_matches`), is not counted further: it is refused all the same."""
     seconds_cap = MAX_SVG_DRAWING_SECONDS * 2  # more is refused all the same: counts stop there
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     if len(elements) > MAX_SVG_ELEMENTS:
@@ -519,7 +519,11 @@ def _drawn(root: Any) -> _Drawn:
     for i in range(len(elements) - 1, 0, -1):  # each element's vertices and those of all it holds
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
-    declared_by_sheets = _sheet_declarations(root, elements, index)
+    try:
+        declared_by_sheets = _sheet_declarations(root, elements, index)
+        from_sheets = _sheet_references(root, elements, index)
+    except _TooManyTests:  # its sheets' rules alone would take too long to apply: refused all the same
+        return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements))
     geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
     # the least scale in each element's subtree, relative to its own area: what it paints with a pattern (`fill` and
     # `stroke` are inherited) is painted by the shape in it that shrinks most
@@ -529,7 +533,6 @@ def _drawn(root: Any) -> _Drawn:
         least[holder] = min(least[holder], least[i])
     painting = [ratio * area for ratio, area in zip(least, geometry.areas, strict=True)]
     strokes = _stroke_widths(elements, index, declared_by_sheets)
-    from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
 
     def through(i: int, part: int) -> float:
@@ -1048,9 +1051,16 @@ def _path_run_squares(element: Any) -> int:
 
 #: What `_sheet_matches` finds in a rule: an id, or a declaration.
 _Found = TypeVar("_Found")
-#: The most (rule that matters, element) pairs whose match is tested; past that, every such rule is taken to match
-#: every element (an upper bound), so that testing does not take long itself.
+#: The most (rule that matters, element) pairs whose match `_sheet_matches` tests, together with what the matches give
+#: (the counts read each of those again): past that the figure is refused (`_TooManyTests`), as one that would take
+#: too long to draw. Rules are tested only against the elements their key selector (an id, a class, a name) may
+#: match, so a sheet of a rule for each class costs one test an element: 6,000 `.cN{transform:scale(1)}` rules over
+#: 3,000 `<rect>`s took 4 µs a pair when each was taken to match every element (60 s, 18-verify9 Y8).
 _MAX_SHEET_TESTS = 1_000_000
+
+
+class _TooManyTests(Exception):
+    """The rules of an SVG's `<style>` sheets need more than _MAX_SHEET_TESTS tests and matches (`_sheet_matches`)."""
 
 
 def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
@@ -1086,8 +1096,8 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
     """What the rules of the SVG's `<style>` sheets give each element (by its number in `elements`): `found_in(rule)`
     for each rule whose selectors match it (as CairoSVG and WeasyPrint apply them, with cssselect2), also rules
     inside at-rules such as `@media`. Only sheets whose text `may_hold` something are read; a rule whose selector
-    does not parse matches nothing (renderers skip it too); past _MAX_SHEET_TESTS, every rule is taken to match
-    every element (an upper bound)."""
+    does not parse matches nothing (renderers skip it too). Raises `_TooManyTests` before testing past
+    _MAX_SHEET_TESTS (rule, element) pairs and matches (`_tests`)."""
     texts = [text for element in elements if local_name(element) == "style"
              for text in ["".join(element.itertext())] if may_hold(text)]
     if not texts:
@@ -1097,16 +1107,33 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
 
     rules = [(rule.prelude, found) for rule in style_rules(texts) if (found := found_in(rule))]
     matches: dict[int, list[_Found]] = {}
-    if len(rules) * len(elements) > _MAX_SHEET_TESTS:
-        every = [item for _, found in rules for item in found]
-        return {i: every for i in range(len(elements))}
     matcher, _ = selector_matcher(rules)
+    tests = 0
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
         if i is not None:
+            tests += _tests(matcher, wrapper)
+            if tests > _MAX_SHEET_TESTS:
+                raise _TooManyTests
             for *_, found in matcher.match(wrapper):
                 matches.setdefault(i, []).extend(found)
+                tests += len(found)
+    if tests > _MAX_SHEET_TESTS:
+        raise _TooManyTests
     return matches
+
+
+def _tests(matcher: Any, wrapper: Any) -> int:
+    """How many selectors the cssselect2 (0.10) `matcher` tests against the element `wrapper` in `match`: those
+    keyed by its id, each of its classes, its name and its namespace, those of `lang` if it has one, and the rest."""
+    from cssselect2.compiler import ascii_lower  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    return (len(matcher.id_selectors.get(wrapper.id, ()))
+            + sum(len(matcher.class_selectors.get(name, ())) for name in wrapper.classes)
+            + len(matcher.lower_local_name_selectors.get(ascii_lower(wrapper.local_name), ()))
+            + len(matcher.namespace_selectors.get(wrapper.namespace_url, ()))
+            + (len(matcher.lang_attr_selectors) if "lang" in wrapper.etree_element.attrib else 0)
+            + len(matcher.other_selectors))
 
 
 def style_rules(sheets: Iterable[str]) -> Iterator[Any]:

@@ -22,7 +22,7 @@ from builder.active_content import (
     HTML_TYPES,
     SCRIPT_TYPES,
     SVG_TYPES,
-    TOO_MANY_ELEMENTS,
+    TOO_LARGE_TO_CHECK,
     script_in,
     unreadable,
 )
@@ -913,8 +913,8 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
                 with media_time.charged():
                     broken = unreadable((course.root / target).read_bytes(), suffix)
-                if broken and broken[1] == TOO_MANY_ELEMENTS[0]:
-                    yield Problem(target, broken[0], f"this file {broken[1]}", TOO_MANY_ELEMENTS[1])
+                if broken and broken[1] in TOO_LARGE_TO_CHECK:
+                    yield Problem(target, broken[0], f"this file {broken[1]}", TOO_LARGE_TO_CHECK[broken[1]])
                 elif broken:
                     yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
                                   "fix or re-export the file as UTF-8; a browser may run what it can read of it")

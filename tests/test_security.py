@@ -588,11 +588,14 @@ SHEET = (b'<svg xmlns="http://www.w3.org/2000/svg"><style>.a{fill:url(#g)}</styl
          b'</linearGradient><rect class="a"/><rect/></svg>')
 
 
-def test_svg_copies_takes_a_large_sheet_to_match_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past _MAX_SHEET_TESTS (rule, element) pairs, each rule that references is taken to match every element."""
+def test_a_sheet_whose_rules_need_too_many_tests_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _MAX_SHEET_TESTS tests of (rule, element) pairs and matches, the figure is refused (18-verify9 Y8: taking
+    every rule to match every element made the estimate quadratic)."""
     assert media.svg_copies(etree.fromstring(SHEET)) == 2  # the gradient and its stop, for the one `.a`
+    assert media.svg_drawing_problem(SHEET) is None
     monkeypatch.setattr(media, "_MAX_SHEET_TESTS", 1)
-    assert media.svg_copies(etree.fromstring(SHEET)) > 2
+    problem = media.svg_drawing_problem(SHEET + b"\n")  # another content: not the drawing worked out above
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than 2 s")
 
 
 def marker_bomb(points: int = 40_000, inherited: bool = False) -> bytes:

@@ -1,0 +1,150 @@
+"""Issue 18, ninth verification: work that one parse or one count did before any bound could stop it.
+
+Y1: one element of many attributes made libxml2's HTML parser (a linked HTML file) and tinyhtml5 (a kit document)
+take time growing as their count squared or worse (a 709 KB file kept `check` past 60 s; a 200-byte kit template
+took it 43 s). Y8: an SVG `<style>` sheet of many rules over many shapes made the drawing estimate quadratic (a
+280 KB figure kept `check` past 60 s). The verifier's inputs are scaled down here, with the bounds lowered where
+needed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import tinyhtml5  # type: ignore[import-untyped]
+from test_security import KIT_SHEET, fails_with, kit_sheet
+
+from builder import active_content, media
+from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag
+
+from conftest import FIXTURES, run
+
+MOST = MAX_TAG_ATTRIBUTES
+#: Attributes written each way HTML's tokenizer reads one (WHATWG HTML 13.2.5.32-38): quoted values holding `>`,
+#: `/` and whitespace, unquoted values, bare names, names after `/`, a name starting with `=`, values after spaces.
+WRITTEN = ('a{}="x > y / z"', "a{}='>'", "a{}=v", "a{}", "/a{}", "=a{}=1", "a{} = 'q'", 'a{}=""', "a{}=x/y",
+           "a{}\t=\n\"<b c d e>\"")
+
+
+def tag(count: int, way: str, end: str = ">") -> str:
+    """A `<div>` of `count` attributes written `way` (its `{}` their number), separated by a space."""
+    return "<div " + " ".join(way.format(i) for i in range(count)) + end
+
+
+@pytest.mark.parametrize("way", WRITTEN)
+def test_the_attributes_of_a_tag_are_counted_as_the_html_parser_counts_them(way: str) -> None:
+    """The scan's count agrees with tinyhtml5's (WeasyPrint's HTML parser) at the bound and one past it, however the
+    attributes are written: quoted `>` never ends the tag early, so no attribute is left uncounted."""
+    for count in (MOST, MOST + 1):
+        html = f"<!doctype html>\n<p>text</p>\n{tag(count, way)}x</div>"
+        div = next(tinyhtml5.parse(html).iter("{http://www.w3.org/1999/xhtml}div"))
+        assert len(div.attrib) == count
+        assert crowded_tag(html) == (3 if count > MOST else None), (way, count)
+
+
+def test_a_crowded_tag_is_found_wherever_it_is() -> None:
+    assert crowded_tag("<p a b c>" * 1000 + "\n" + tag(MOST + 1, "a{}")) == 2
+    assert crowded_tag("x\n\n</div " + " ".join(["a"] * (MOST + 1)) + ">") == 3, "an end tag's too"
+    assert crowded_tag("<!-- x -->\n<" + tag(MOST + 1, "a{}", end="")[1:]) == 2, "to the end of the text"
+    assert crowded_tag("a < b\n" + tag(MOST, "a{}") * 50 + "<br/>" * 5000) is None
+
+
+def test_a_linked_html_file_with_a_tag_of_too_many_attributes_is_refused_before_it_is_parsed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Y1(a), scaled down: `<div a0=1 … a80000=1>` (709 KB) kept `check` running past 60 s in libxml2's HTML
+    parser. The file is refused by its bytes alone: no HTML parser is made for it."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/a.html").write_text(
+        "<!doctype html><title>x</title>\n" + tag(MOST + 1, "a{}=1") + "x</div>", encoding="utf-8")
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[More about cues](../media/a.html)\n", encoding="utf-8")
+    too_many_elements = active_content.too_many_elements
+
+    def counted(data: bytes, suffix: str) -> bool:
+        assert suffix != ".html", "the linked HTML file was parsed to count its elements"
+        return too_many_elements(data, suffix)
+
+    monkeypatch.setattr(active_content, "too_many_elements", counted)
+    fails_with(record, f"course/media/a.html:2: this file has an element with more than {MOST} attributes, too many "
+               "to check for script (give that element fewer attributes, or offer the file as a PDF)",
+               command="check")
+
+
+def test_a_kit_template_with_a_tag_of_too_many_attributes_is_refused_before_it_is_parsed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Y1(b), scaled down: a template writing `<svg><g` with 25,000 attributes took tinyhtml5 42.7 s in `check`
+    (`kit._figure_problem`), then `check` said ok."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    kit_sheet(record, '<svg width="10" height="10"><g{% for i in range(' + str(MOST + 1) + ') %} a{{ i }}=1'
+              '{% endfor %}></g></svg>')
+
+    def not_parsed(*_: object) -> None:
+        raise AssertionError("the kit document was parsed")
+
+    monkeypatch.setattr(tinyhtml5, "parse", not_parsed)
+    lines = fails_with(record, f"{KIT_SHEET}:1: the kit's attendance-sheet has an element with more than {MOST} "
+                       "attributes (on line 1 of the document as rendered) (give that element fewer attributes)",
+                       command="check")
+    assert len(lines) == 2, lines
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+
+
+def sheet_figure(rules: str, rule_count: int, shapes: str, shape_count: int) -> bytes:
+    """Y8's figure: a `<style>` of `rule_count` rules (`rules`, its `{}` their number) over `shape_count` shapes."""
+    sheet = "".join(rules.replace("{}", str(i), 1) for i in range(rule_count))
+    return f'{SVG}<style>{sheet}</style>{"".join(shapes.format(i) for i in range(shape_count))}</svg>'.encode()
+
+
+def test_a_rule_for_each_class_is_tested_once_for_each_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Y8, scaled down: 6,000 `.cN{transform:scale(1)}` rules over 3,000 `<rect class="cN">` were past the bound
+    of rules × elements, so every rule was taken to match every element: 18 million `_scale` calls. Each rule is
+    tested against the elements its class may match: 40 tests and 40 matches, within a bound of 100."""
+    monkeypatch.setattr(media, "_MAX_SHEET_TESTS", 100)
+    data = sheet_figure(".c{}{transform:scale(1)}", 40, '<rect class="c{}" width="1" height="1"/>', 40)
+    calls = []
+    scale = media._scale
+    monkeypatch.setattr(media, "_scale", lambda value: calls.append(value) or scale(value))
+    assert media.svg_drawing_problem(data) is None
+    assert calls.count("scale(1)") == 40
+
+
+def test_a_sheet_whose_rules_need_too_many_tests_refuses_the_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Y8's other kind, scaled down: 2,000 `rect{…}` rules over 2,000 `<rect>`s each match every element. Past
+    _MAX_SHEET_TESTS tests the figure is refused as one that takes too long, without applying any rule."""
+    monkeypatch.setattr(media, "_MAX_SHEET_TESTS", 1_000)
+    data = sheet_figure("rect{opacity:0.5;transform:scale(1)}", 40, '<rect width="1" height="1"/>', 40)
+
+    def not_applied(*_: object) -> None:
+        raise AssertionError("a rule was applied")
+
+    monkeypatch.setattr(media, "_geometry", not_applied)
+    problem = media.svg_drawing_problem(data)
+    assert problem is not None and problem[1].startswith("drawing this figure for a slide would take more than 2 s")
+
+
+def test_a_linked_html_file_is_parsed_once_for_the_check_and_the_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Y7: packaging parsed each linked HTML or SVG file again (`without_script`), outside the project's media
+    time: five files of 199,000 elements took `check` 5.8 s and `build` 10.0 s. Each content is parsed once."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/notes.html").write_text(
+        f"<!doctype html><title>{tmp_path.name}</title><p onclick='x()'>notes</p>", encoding="utf-8")
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Notes](../media/notes.html)\n", encoding="utf-8")
+    parsed: list[str] = []
+    parse = active_content._parse
+    monkeypatch.setattr(active_content, "_parse", lambda data, suffix: parsed.append(suffix) or parse(data, suffix))
+    result = run("build", record, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert parsed.count(".html") == 1
+    with zipfile.ZipFile(next((tmp_path / "out").glob("*scorm12.zip"))) as package:
+        names = [name for name in package.namelist() if name.startswith("media/notes")]
+        assert len(names) == 1 and b"onclick" not in package.read(names[0]), "packaged without its script"
