@@ -24,6 +24,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache
+from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag
 from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
@@ -342,8 +343,6 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
     bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
     (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`."""
-    from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag  # noqa: PLC0415 - loaded by media already
-
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
