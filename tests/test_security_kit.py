@@ -99,16 +99,25 @@ def test_a_kit_document_bounds_the_drawing_of_all_its_figures_together(tmp_path:
     assert not (tmp_path / "out").exists()
 
 
-def test_a_kit_template_showing_a_figure_again_and_again_is_bounded_too(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same total for a project's own kit template, whatever the pages show: an error at the template, line 1."""
+def attendance_sheet_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> tuple[Path, Path, float]:
+    """A record whose page shows a 300-shape diagram and whose own attendance sheet is `template`, with the kit's
+    drawing bound lowered to two and a half drawings of it: (the record, the sheet, the seconds of one drawing)."""
     figure = diagram(300)
     each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
     monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
     record = record_with(tmp_path, figure)
     sheet = record / "templates/kit/attendance-sheet.html"
     sheet.parent.mkdir(parents=True, exist_ok=True)
-    sheet.write_text("<html><body>" + "<img src='../media/cues.svg' alt=''>" * 3 + "</body></html>\n")
+    sheet.write_text(template)
+    return record, sheet, each
+
+
+def test_a_kit_template_showing_a_figure_again_and_again_is_bounded_too(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same total for a project's own kit template, whatever the pages show: an error at the template, line 1."""
+    record, sheet, each = attendance_sheet_with(tmp_path, monkeypatch,
+                                               "<html><body>" + "<img src='../media/cues.svg' alt=''>" * 3
+                                               + "</body></html>\n")
     fails_with(record, "templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, "
                f"up to its picture number 3, `../media/cues.svg`, would take more than {each * 2.5:g} s in all (each "
                "time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it "
@@ -127,14 +136,9 @@ def test_a_kit_document_counts_the_figures_its_style_sheets_show_in_its_drawing_
     `check`; `kit` ran 33 s, then failed at WeasyPrint's bound. The drawing total counts a figure a style sheet shows
     once for each element its rule matches: here, with the bound lowered to two and a half drawings, two items pass and
     three stop `check` and `kit` at the document, before WeasyPrint runs."""
-    figure = diagram(300)
-    each = media.svg_drawing_seconds(media.svg_tree(figure)) - media.SVG_FIGURE_SECONDS
-    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", each * 2.5)
-    record = record_with(tmp_path, figure)
-    sheet = record / "templates/kit/attendance-sheet.html"
-    sheet.parent.mkdir(parents=True, exist_ok=True)
-    sheet.write_text(f"<html><head><style>{style}</style></head><body><ul>" + "<li class=f>x</li><li>y</li>" * 2
-                     + "</ul></body></html>\n")
+    record, sheet, each = attendance_sheet_with(tmp_path, monkeypatch,
+                                               f"<html><head><style>{style}</style></head><body><ul>"
+                                               + "<li class=f>x</li><li>y</li>" * 2 + "</ul></body></html>\n")
     assert run("check", str(record)).exit_code == 0, "two drawings"
     sheet.write_text(sheet.read_text().replace("<li>y</li>", "<li class=f>x</li>", 1))
     expected = ("templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, up to its "
