@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import math
 import operator
 import os
@@ -581,8 +582,8 @@ def _drawn(root: Any) -> _Drawn:
             if names[i] in _TEXT:
                 along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry)
                 own_anywhere, own_here = own_anywhere + along, own_here + along
-            if dash_periods[i] is not None and names[i] in _OUTLINED:
-                dashes = SVG_DASH_SECONDS * _dashes(elements[i], names[i], dash_periods[i], geometry.ports[i])
+            if (period := dash_periods[i]) is not None and names[i] in _OUTLINED:
+                dashes = SVG_DASH_SECONDS * _dashes(elements[i], names[i], period, geometry.ports[i])
                 own_anywhere, own_here = own_anywhere + dashes, own_here + dashes
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
@@ -1083,7 +1084,7 @@ def _path_walk(value: str) -> _Walked:
     segments = 0
     x = y = start_x = start_y = 0.0
     control: tuple[float, float] | None = None  # the last curve's second control point, for `s` and `t`
-    command, previous, numbers = "", "", []
+    command, previous, numbers = "", "", list[float]()
     while tokens:
         token = tokens.pop()
         if token in _PATH_LETTERS:
@@ -1121,7 +1122,7 @@ def _path_walk(value: str) -> _Walked:
             command = "l" if command == "m" else "L"
         else:
             polygon = [(x, y), *points]
-            drawn = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(polygon, polygon[1:]))
+            drawn = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(polygon))
             if kind == "a" and rx and ry:
                 ratio = abs(ry / rx)
                 drawn = 2 * math.pi * max(abs(rx), drawn / 2 / min(1.0, ratio)) * max(1.0, ratio)
@@ -1239,8 +1240,9 @@ _SHEET_PROPERTIES = ("transform", "opacity", "stroke-width", "stroke-dasharray")
 
 
 def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[tuple[str, str]]]:
-    """The `transform`, `opacity`, `stroke-width` and `stroke-dasharray` declarations (name, value) the rules of the SVG's `<style>`
-    sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
+    """The `transform`, `opacity`, `stroke-width` and `stroke-dasharray` declarations (name, value) the rules of the
+    SVG's `<style>` sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst
+    of them."""
     def declarations(rule: Any) -> list[tuple[str, str]]:
         import tinycss2  # noqa: PLC0415 - imported by style_rules already
 
