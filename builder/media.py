@@ -329,11 +329,11 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (line, "drawing this figure for a slide would take more than "
-                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
-                "of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
-                "path)",
-                "make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
-                "groups with opacity, masks or filters")
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points "
+                "and dashes, of text (and of the path it follows) and of a picture in a `data:` URL, and each group "
+                "with opacity, a mask, a filter or a clip path)",
+                "make it simpler: fewer copies through `<use>`, fewer points in its paths, longer dashes, less text "
+                "along paths, smaller pictures, fewer groups with opacity, masks or filters")
     return None
 
 

@@ -1,0 +1,133 @@
+"""Issue 18, ninth verification: what drawing an SVG's paths costs besides their points.
+
+Y2 dashed strokes (`stroke-dasharray`): cairo strokes each dash, and a PDF viewer strokes them again from the kit's
+PDFs. Y4 text that follows a path through the `href` of a `<text>` or `<tspan>` (not only `<textPath>`), and curves,
+which cairo flattens into many segments at the drawing scale, that text walks along.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_security import coursebuild
+from test_security_svg import COST_LINE, SVG, XLINK_SVG, record_with
+
+from builder import media
+
+COSTS_TOO_MUCH = "drawing this figure for a slide would take more than"
+
+
+def seconds(figure: str) -> float:
+    tree = media.svg_tree(figure.encode())
+    assert tree is not None
+    return media.svg_drawing_seconds(tree)
+
+
+def dashed_figure(repeats: int = 1_000, dashes: str = 'stroke-dasharray="0.02"') -> str:
+    """18-verify9 Y2, as written there at half its size: a path of 2,000 segments across a 100-unit figure (200,000
+    units long) in dashes of 0.02: 5 million dashes in 11 KB, which took CairoSVG 10.4 s (the 22 KB one more than
+    1 GB), estimated at 0.18 s before."""
+    d = "M0 50" + " h100 h-100" * repeats
+    return f'{SVG}<title>logo</title><path d="{d}" stroke="black" stroke-width="0.5" fill="none" {dashes}/></svg>'
+
+
+@pytest.mark.parametrize("dashes", [
+    'stroke-dasharray="0.02"',
+    'style="stroke-dasharray: 0.01 0.03"',
+    'class="d"/><style>.d{stroke-dasharray:0.02}</style><path d="M0 0"',  # a sheet's rule
+    'stroke-dasharray="0.02%"',  # of the viewport's diagonal over √2: 0.02 units
+], ids=["attribute", "style", "sheet", "percentage"])
+def test_a_stroke_of_millions_of_dashes_is_refused(dashes: str) -> None:
+    problem = media.svg_drawing_problem(dashed_figure(dashes=dashes).encode())
+    assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
+
+
+def test_dashes_are_inherited_and_copied() -> None:
+    """`stroke-dasharray` is inherited from a group; each `<use>` copy strokes its dashes again."""
+    path = '<path d="M0 50h100h-100h100h-100" stroke="black"/>'
+    group = '<defs><g id="g"%s>' + path * 100 + '</g></defs><use xlink:href="#g"/>'
+    once = seconds(XLINK_SVG + group % ' stroke-dasharray="0.02"' + "</svg>")
+    plain = seconds(XLINK_SVG + group % "" + "</svg>")
+    assert once - plain == pytest.approx(100 * 400 / 0.04 * media.SVG_DASH_SECONDS)  # a million dashes
+    twice = XLINK_SVG + group % ' stroke-dasharray="0.02"' + '<use xlink:href="#g"/></svg>'
+    assert media.svg_drawing_problem(twice.encode()) is not None
+
+
+@pytest.mark.parametrize(("shape", "length"), [
+    ('<path d="M0 0h100v100z"/>', 200 + 100 * 2 ** 0.5),
+    ('<path d="M0 0l30 40"/>', 50),
+    ('<polygon points="0 0 30 40 30 0"/>', 120),
+    ('<line x1="0" y1="0" x2="30" y2="40"/>', 50),
+    ('<rect width="30" height="40"/>', 140),
+    ('<rect width="30%" height="40%"/>', 140),
+    ('<circle r="10"/>', 20 * 3.141592653589793),
+    ('<path d="M0 0c0 10 10 10 10 0"/>', 30),  # a curve by its control polygon
+    ('<path d="M0 0a10 10 0 11 20 0"/>', 20 * 3.141592653589793),  # an arc by its ellipse; flags of one character
+], ids=["path", "line-to", "polygon", "line", "rect", "rect-percent", "circle", "curve", "arc"])
+def test_dashes_are_the_outline_over_the_period(shape: str, length: float) -> None:
+    """Each dash costs SVG_DASH_SECONDS: the length of the outline (at most) over the period (0.5 + 0.5 here)."""
+    dashed = shape.replace("/>", ' stroke="black" stroke-dasharray="0.5"/>')
+    extra = seconds(f"{SVG}{dashed}</svg>") - seconds(f"{SVG}{shape}</svg>")
+    assert extra == pytest.approx(length / 1.0 * media.SVG_DASH_SECONDS)
+
+
+def test_ordinary_dashes_cost_next_to_nothing() -> None:
+    """A diagram's dashed connectors (`4 2` on a 100-unit figure) and `none` are still accepted at their old cost."""
+    connectors = "".join(f'<path d="M{i} 0v100" stroke="black" stroke-dasharray="4 2"/>' for i in range(0, 100, 5))
+    plain = seconds(SVG + connectors.replace(' stroke-dasharray="4 2"', "") + "</svg>")
+    assert 0 < seconds(f"{SVG}{connectors}</svg>") - plain < 0.001
+    assert seconds(f"{SVG}{connectors.replace('4 2', 'none')}</svg>") == plain
+
+
+def test_check_refuses_a_dashed_figure_and_the_kit_template_that_shows_it(tmp_path: Path) -> None:
+    """18-verify9 Y2: `check` said ok; `slides` and `kit` exited 1 (CairoSVG over 1 GB), and a kit template showing
+    it made a 7.7 KB PDF that pdftoppm ran out of memory on at 2.2 GB."""
+    record = record_with(tmp_path, dashed_figure().encode())
+    result = coursebuild("check", record)
+    assert result.returncode == 1 and COST_LINE in result.stderr and "Traceback" not in result.stderr, result.stderr
+    shown = record_with(tmp_path / "kit", (record / "course/media/cues.svg").read_bytes().replace(b"0.02", b"4"))
+    (shown / "course/media/logo.svg").write_text(dashed_figure())
+    (shown / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (shown / "templates/kit/attendance-sheet.html").write_text(
+        '{% extends "kit/base.html" %}{% block body %}<p><img src="../media/logo.svg" alt="Organisation logo" '
+        'style="width:3cm"></p>{% endblock %}\n')
+    result = coursebuild("check", shown)
+    assert result.returncode == 1 and f"course/media/logo.svg:1: {COSTS_TOO_MUCH}" in result.stderr, result.stderr
+
+
+def text_along(text: str, segments: int = 10_000) -> str:
+    """Text along a path of `segments` short lines kept in `<defs>` (18-verify8 X3, scaled down)."""
+    d = "M0 50" + "l0.01 0.01l0.01 -0.01" * (segments // 2)
+    return f'{XLINK_SVG}<defs><path id="c" d="{d}"/></defs>{text}</svg>'
+
+
+@pytest.mark.parametrize("text", [
+    '<text font-size="0.2" xlink:href="#c">{}</text>',
+    '<text font-size="0.2"><tspan xlink:href="#c">{}</tspan></text>',
+    '<text font-size="0.2" xlink:href="#c"><tspan>{}</tspan></text>',  # a tspan follows its holder's path
+    '<text font-size="0.2"><textPath xlink:href="#c" startOffset="1000%">{}</textPath></text>',
+], ids=["text-href", "tspan-href", "holder-href", "textPath"])
+def test_text_that_follows_a_path_is_counted_by_characters_and_segments(text: str) -> None:
+    """18-verify9 Y4: `<text xlink:href>` and `<tspan xlink:href>` follow the path as `<textPath>` does (13 s, priced as
+    plain text at 0.22 s). CairoSVG walks the whole path three times a character placed past its end: 100 characters
+    along 20,000 segments took 3.7 s; 300 along 10,000 are refused."""
+    problem = media.svg_drawing_problem(text_along(text.format("x" * 300)).encode())
+    assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
+    assert media.svg_drawing_problem(text_along(text.format("x" * 10), segments=100).encode()) is None
+
+
+def curves_figure(characters: int, curves: int = 50) -> str:
+    """18-verify9 Y4: text placed past the end of 50 curves 100,000 units across, in a 100-unit figure (1.9 KB,
+    estimated at 0.23 s; 10 characters took CairoSVG 5.5 s, 40 more than 60 s): cairo flattens each into 4,096
+    segments at 16 pixels a unit."""
+    d = "M0 0" + "c0 100000 100000 100000 100000 0" * curves
+    return (f'{XLINK_SVG}<defs><path id="c" d="{d}"/></defs><text font-size="0.2"><textPath xlink:href="#c" '
+            f'startOffset="1000%">{"x" * characters}</textPath></text></svg>')
+
+
+def test_curves_that_text_follows_are_counted_as_cairo_flattens_them() -> None:
+    problem = media.svg_drawing_problem(curves_figure(10).encode())
+    assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
+    # the same curves a thousand times smaller flatten into about 30 times fewer segments (128 each)
+    assert media.svg_drawing_problem(curves_figure(10).replace("100000", "100").encode()) is None
