@@ -517,6 +517,7 @@ def _drawn(root: Any) -> _Drawn:
     painting = [ratio * area for ratio, area in zip(least, geometry.areas, strict=True)]
     strokes = _stroke_widths(elements, index, declared_by_sheets)
     dash_periods = _dash_periods(elements, index, declared_by_sheets, geometry.ports)
+    flattened: dict[int, list[_Walked]] = {}  # what each path text follows draws (`_text_path_seconds`)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
 
@@ -580,7 +581,7 @@ def _drawn(root: Any) -> _Drawn:
                                                   [value for name, value in declared_by_sheets.get(i, ())
                                                    if name == "opacity"])
             if names[i] in _TEXT:
-                along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry)
+                along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry, flattened)
                 own_anywhere, own_here = own_anywhere + along, own_here + along
             if (period := dash_periods[i]) is not None and names[i] in _OUTLINED:
                 dashes = SVG_DASH_SECONDS * _dashes(elements[i], names[i], period, geometry.ports[i])
@@ -618,14 +619,15 @@ def _drawn_in_place(root: Any, most: float) -> bool:
 
 
 def _text_path_seconds(elements: list[Any], i: int, names: list[str], by_id: dict[str, int], vertices: list[int],
-                       geometry: _Geometry) -> float:
+                       geometry: _Geometry, walked: dict[int, list[_Walked]]) -> float:
     """What laying the text of the text element `elements[i]` along a path costs CairoSVG, in seconds: a `<textPath>`
     (all its text), or a `<text>` or `<tspan>` (its own characters, not its children's) that follows the path its
     `href` names or, failing that, its holder's (`cairosvg.text`: `node.get_href() or node.parent.get_href()`; the
     children of a `<textPath>` are counted with it). For each character and each vertex of that path (`vertices`, by
     element), SVG_TEXT_PATH_SECONDS, or, if more, SVG_TEXT_FLAT_SECONDS for each segment cairo flattens the path and
     what it holds into at the scale the element draws it at (`_flat_segments`; CairoSVG walks the path from its start
-    to place each character). 0 if no path of the figure is named (nothing follows one)."""
+    to place each character; `walked` keeps each path's `_outline`s). 0 if no path of the figure is named (nothing
+    follows one)."""
     element = elements[i]
     holder = element.getparent()
     if names[i] != "textpath" and holder is not None and local_name(holder) == "textpath":
@@ -639,8 +641,10 @@ def _text_path_seconds(elements: list[Any], i: int, names: list[str], by_id: dic
         len(element.text or "") + sum(len(child.tail or "") for child in element)
     # pixels a user unit of the path where the element draws it: the areas' scale, as a length
     scale = math.sqrt(max(geometry.scales[i] * geometry.own[path] / geometry.areas[i] * _CANVAS, 0.0))
-    flat = sum(_flat_segments(_outline(node, local_name(node), geometry.ports[path]), scale)
-               for node in elements[path].iter() if isinstance(node.tag, str) and local_name(node) in _OUTLINED)
+    if path not in walked:
+        walked[path] = [_outline(node, local_name(node), geometry.ports[path]) for node in elements[path].iter()
+                        if isinstance(node.tag, str) and local_name(node) in _OUTLINED]
+    flat = sum(_flat_segments(outline, scale) for outline in walked[path])
     return characters * max(SVG_TEXT_PATH_SECONDS * vertices[path], SVG_TEXT_FLAT_SECONDS * flat)
 
 
@@ -1072,7 +1076,6 @@ class _Walked(NamedTuple):
     curve_roots: float
 
 
-@functools.lru_cache(maxsize=64)
 def _path_walk(value: str) -> _Walked:
     """What the path data `value` (a `d`, or `M` and a `points`) draws (`_Walked`), read as CairoSVG reads it: a
     command repeated while numbers are left, `m` then as `l`, an arc's flags as one character each; an arc with a
