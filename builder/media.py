@@ -485,7 +485,9 @@ def _drawn(root: Any) -> _Drawn:
     filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
     each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
     picture (`_picture_seconds`), each `<path>`, `<polyline>` or `<polygon>` SVG_VERTEX_SECONDS a vertex (`_vertices`)
-    and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
+    and SVG_PATH_RUN_SECONDS for each run of its data squared, each dash of a dashed stroke SVG_DASH_SECONDS
+    (`_dash_periods`, `_dashes`, `_text_length`), each character of text that follows a path what
+    `_text_path_seconds` says; copies cost what they copy, and what CairoSVG draws
     only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
     Linear in the size of the file, without recursion; each count stops past its bound. A figure of more than
@@ -518,6 +520,7 @@ def _drawn(root: Any) -> _Drawn:
     strokes = _stroke_widths(elements, index, declared_by_sheets)
     dash_periods = _dash_periods(elements, index, declared_by_sheets, geometry.ports)
     flattened: dict[int, list[_Walked]] = {}  # what each path text follows draws (`_text_path_seconds`)
+    font_sizes: list[float] | None = None  # worked out for the first dashed text (`_font_sizes`)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
 
@@ -583,8 +586,12 @@ def _drawn(root: Any) -> _Drawn:
             if names[i] in _TEXT:
                 along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry, flattened)
                 own_anywhere, own_here = own_anywhere + along, own_here + along
-            if (period := dash_periods[i]) is not None and names[i] in _OUTLINED:
-                dashes = SVG_DASH_SECONDS * _dashes(elements[i], names[i], period, geometry.ports[i])
+            if (period := dash_periods[i]) is not None and (names[i] in _OUTLINED or names[i] in _TEXT):
+                if names[i] in _TEXT and font_sizes is None:
+                    font_sizes = _font_sizes(root, elements, index, geometry.ports)
+                outline = _dashes(elements[i], names[i], period, geometry.ports[i]) if names[i] in _OUTLINED else \
+                    _text_length(elements[i], font_sizes[i] if font_sizes else math.inf) / period
+                dashes = SVG_DASH_SECONDS * outline
                 own_anywhere, own_here = own_anywhere + dashes, own_here + dashes
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
@@ -646,6 +653,18 @@ def _text_path_seconds(elements: list[Any], i: int, names: list[str], by_id: dic
                         if isinstance(node.tag, str) and local_name(node) in _OUTLINED]
     flat = sum(_flat_segments(outline, scale) for outline in walked[path])
     return characters * max(SVG_TEXT_PATH_SECONDS * vertices[path], SVG_TEXT_FLAT_SECONDS * flat)
+
+
+#: At most how long the outline of one character's glyph is, in ems: measured with cairo's toy fonts, `x` 2.8, `W`
+#: 5.9, `@` 7.6, a missing glyph's box 5.1; a CJK character of many strokes may reach about 40.
+_GLYPH_OUTLINE_EMS = 50.0
+#: CairoSVG's font size where none is set: 12 pt (`cairosvg.surface`), in user units.
+_DEFAULT_FONT_SIZE = 16.0
+def _text_length(element: Any, font_size: float) -> float:
+    """At most how long the outlines of the glyphs of a text element's own characters are (its text and what follows
+    each element it holds), at `font_size`: _GLYPH_OUTLINE_EMS each."""
+    characters = len(element.text or "") + sum(len(child.tail or "") for child in element)
+    return characters * _GLYPH_OUTLINE_EMS * font_size if characters else 0.0
 
 
 def _dashes(element: Any, name: str, period: float, port: tuple[float, float]) -> float:
@@ -1256,6 +1275,40 @@ def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -
     return _sheet_matches(root, elements, index,
                           lambda text: "\\" in text or any(name in text.lower() for name in _SHEET_PROPERTIES),
                           declarations)
+
+
+#: A font-relative length: its number and unit (CairoSVG takes 1 `ex` and 1 `ch` as half an `em`).
+_FONT_RELATIVE = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(em|ex|ch)\s*$")
+
+
+def _font_sizes(root: Any, elements: list[Any], index: dict[Any, int],
+                ports: list[tuple[float, float]]) -> list[float]:
+    """The `font-size` each element takes, in user units, as CairoSVG resolves it: its own (attribute, `style`, or of
+    those `<style>` sheets' rules set, the greatest), else its holder's, else 16 (12 pt); `em`, `ex` and `ch` of its
+    holder's, a percentage of the viewport's diagonal over √2; infinite for one that cannot be read."""
+    from_sheets = _sheet_matches(root, elements, index, lambda text: "font" in text.lower() or "\\" in text,
+                                 functools.partial(_rule_values, "font-size"))
+    sizes = [_DEFAULT_FONT_SIZE] * len(elements)
+    for i, element in enumerate(elements):
+        inherited = sizes[index[element.getparent()]] if i else _DEFAULT_FONT_SIZE
+        declared = [value for value in [_declared(element, "font-size")] if value is not None] + from_sheets.get(i, [])
+        resolved = [inherited]
+        for value in declared:
+            length, relative = _length(value), _FONT_RELATIVE.match(value)
+            resolved.append(abs(length[0]) * (math.hypot(*ports[i]) / math.sqrt(2) if length[1] else 1.0) if length
+                            else abs(float(relative.group(1))) * inherited * (1 if relative.group(2) == "em" else 0.5)
+                            if relative else math.inf)
+        sizes[i] = max(resolved[1:] or resolved)
+    return sizes
+
+
+def _rule_values(name: str, rule: Any) -> list[str]:
+    """The values a `<style>` sheet's rule declares for the property `name`."""
+    import tinycss2  # noqa: PLC0415 - imported by style_rules already
+
+    return [tinycss2.serialize(declaration.value).strip()
+            for declaration in tinycss2.parse_declaration_list(rule.content)
+            if declaration.type == "declaration" and declaration.lower_name == name]
 
 
 def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_hold: Callable[[str], bool],

@@ -131,3 +131,15 @@ def test_curves_that_text_follows_are_counted_as_cairo_flattens_them() -> None:
     assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
     # the same curves a thousand times smaller flatten into about 30 times fewer segments (128 each)
     assert media.svg_drawing_problem(curves_figure(10).replace("100000", "100").encode()) is None
+
+
+@pytest.mark.parametrize("font", ['font-size="200"', 'style="font-size: 200px"', 'class="t"', 'font-size="12.5em"'],
+                         ids=["attribute", "style", "sheet", "em"])
+def test_dashed_text_is_counted_by_its_glyphs_outlines(font: str) -> None:
+    """Dashes along the glyphs' outlines, at most 50 ems a character: 20 characters at 200 units in dashes of 0.01 (a
+    million at 5.9 ems a `W`) are refused, undashed or at the default size (16) they are not."""
+    text = SVG + '<style>.t{font-size:200px}</style><text y="50" %s stroke="black" stroke-dasharray="0.01">%s</text></svg>'
+    problem = media.svg_drawing_problem((text % (font, "W" * 20)).encode())
+    assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
+    assert media.svg_drawing_problem((text % (font, "W" * 20)).replace("0.01", "none").encode()) is None
+    assert media.svg_drawing_problem((text % ("", "W" * 20)).encode()) is None
