@@ -637,12 +637,10 @@ def _text_path_seconds(elements: list[Any], i: int, names: list[str], by_id: dic
     follows one)."""
     element = elements[i]
     holder = element.getparent()
-    if names[i] != "textpath" and holder is not None and local_name(holder) == "textpath":
-        return 0.0
     target = next((value.partition("#")[2] for node in (element, holder) if node is not None
                    for value in map(node.get, _HREFS) if value and "#" in value), None)
     path = by_id.get(target) if target is not None else None
-    if path is None:
+    if path is None or names[i] != "textpath" and holder is not None and local_name(holder) == "textpath":
         return 0.0
     characters = len("".join(element.itertext())) if names[i] == "textpath" else \
         len(element.text or "") + sum(len(child.tail or "") for child in element)
@@ -1198,6 +1196,12 @@ def _flat_segments(walked: _Walked, scale: float) -> float:
     return walked.segments + 2 * math.sqrt(scale / _FLATTENING_TOLERANCE) * walked.curve_roots
 
 
+#: The elements that may declare a `stroke-dasharray` themselves: by attribute, or in a `style` (in any case, or
+#: escaped).
+_MAY_DASH = etree.XPath("boolean(//*[@stroke-dasharray or contains(translate(@style, 'ASDHRY', 'asdhry'), "
+                        "'dasharray') or contains(@style, '\\')])")
+
+
 def _dash_periods(elements: list[Any], index: dict[Any, int], declared_by_sheets: dict[int, list[tuple[str, str]]],
                   ports: list[tuple[float, float]]) -> list[float | None]:
     """The period of the dashes each element's stroke is drawn with, in its user units: the sum of its
@@ -1205,6 +1209,9 @@ def _dash_periods(elements: list[Any], index: dict[Any, int], declared_by_sheets
     for an odd count of values (SVG 2, 13.5.6); None for no dashes (`none`, no value, or all 0). A percentage is of
     the viewport's diagonal over √2, a value that cannot be read (`1em`) the worst: _UNREADABLE_LENGTH."""
     periods: list[float | None] = [None] * len(elements)
+    if not _MAY_DASH(elements[0]) and not any(name == "stroke-dasharray" for declared in
+                                                    declared_by_sheets.values() for name, _ in declared):
+        return periods  # the common case: found in C
     for i, element in enumerate(elements):
         declared = [value for value in [_declared(element, "stroke-dasharray")] if value is not None] + \
             [value for name, value in declared_by_sheets.get(i, ()) if name == "stroke-dasharray"]
