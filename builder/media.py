@@ -266,13 +266,19 @@ MAX_SVG_COPIES = 100_000
 #: draws tile by tile: Poppler (pdftoppm, Evince) took 6 s for 10⁸ tiles of a 1.4 KB figure and 39 s for 10⁹.
 #: At 1,000,000 a dot grid of 2-unit tiles over a 1,000-unit figure (250,000 tiles) is fine.
 MAX_SVG_TILES = 1_000_000
+#: The most dashes the dashed strokes of one SVG may be drawn in (`_Drawn.dashes`). The kit's PDFs keep the dash
+#: array, and a viewer strokes each dash: pdftoppm took 742 MB and 2.2 s for a 7 KB PDF of 1,000,000, 2.2 GB ("Out of
+#: memory") for 40,000,000 (18-verify9 Y2). A diagram's dashed connectors make a few hundred; 50,000 units of
+#: dotted border in dots 2 units apart 25,000.
+MAX_SVG_DASHES = 100_000
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _HREFS = ("href", _XLINK_HREF)
 
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
-    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`) or would take CairoSVG more
+    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`), strokes more than
+    MAX_SVG_DASHES dashes (`_Drawn.dashes`) or would take CairoSVG more
     than MAX_SVG_DRAWING_SECONDS (`svg_drawing_seconds`), else None; None too
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
@@ -312,7 +318,7 @@ def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds, elements = drawn
+    copies, tiles, seconds, elements, dashes = drawn
     if elements > MAX_MARKUP_ELEMENTS:
         return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
     if elements > MAX_SVG_ELEMENTS:
@@ -327,6 +333,10 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
                 "tiles (a `<pattern>` whose tiles are tiny beside the area it fills, or patterns inside patterns), "
                 "which PDF viewers draw one by one",
                 "make the pattern's tiles larger (`width`, `height`, `patternTransform`), or fill with a plain colour")
+    if dashes > MAX_SVG_DASHES:
+        return (line, f"drawing this figure strokes more than {MAX_SVG_DASHES:,} dashes (a `stroke-dasharray` whose "
+                "dashes are tiny beside the length of what it strokes), which PDF viewers draw one by one",
+                "make the dashes longer (`stroke-dasharray`), or the line solid")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (line, "drawing this figure for a slide would take more than "
                 f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points "
@@ -455,6 +465,8 @@ class _Drawn(NamedTuple):
     seconds: float
     #: How many elements the SVG has (more than MAX_MARKUP_ELEMENTS: not counted further, and refused).
     elements: int
+    #: How many dashes its dashed strokes are drawn in (`_dashes`, `_text_length`), copies included.
+    dashes: float = 0.0
 
 
 def _drawn(root: Any) -> _Drawn:
@@ -523,6 +535,7 @@ def _drawn(root: Any) -> _Drawn:
     font_sizes: list[float] | None = None  # worked out for the first dashed text (`_font_sizes`)
     from_sheets = _sheet_references(root, elements, index)
     tile_cap = MAX_SVG_TILES + 1
+    dash_cap = MAX_SVG_DASHES + 1.0
 
     def through(i: int, part: int) -> float:
         """How many times the tiles the tree counts for `part` (and all it holds) the element `i` draws it in: the
@@ -562,6 +575,7 @@ def _drawn(root: Any) -> _Drawn:
     drawn = [0] * len(elements)
     tiles = [0.0] * len(elements)
     seconds = [0.0] * len(elements)  # drawn where the tree holds it
+    dashes = [0.0] * len(elements)
     anywhere = [0.0] * len(elements)  # drawn anywhere, at any scale: each shape paints the canvas
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
@@ -586,20 +600,22 @@ def _drawn(root: Any) -> _Drawn:
             if names[i] in _TEXT:
                 along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry, flattened)
                 own_anywhere, own_here = own_anywhere + along, own_here + along
+            own_dashes = 0.0
             if (period := dash_periods[i]) is not None and (names[i] in _OUTLINED or names[i] in _TEXT):
                 if names[i] in _TEXT and font_sizes is None:
                     font_sizes = _font_sizes(root, elements, index, geometry.ports)
-                outline = _dashes(elements[i], names[i], period, geometry.ports[i]) if names[i] in _OUTLINED else \
-                    _text_length(elements[i], font_sizes[i] if font_sizes else math.inf) / period
-                dashes = SVG_DASH_SECONDS * outline
-                own_anywhere, own_here = own_anywhere + dashes, own_here + dashes
+                own_dashes = _dashes(elements[i], names[i], period, geometry.ports[i]) if names[i] in _OUTLINED \
+                    else _text_length(elements[i], font_sizes[i] if font_sizes else math.inf) / period
+                own_anywhere, own_here = (own_anywhere + SVG_DASH_SECONDS * own_dashes,
+                                          own_here + SVG_DASH_SECONDS * own_dashes)
+            dashes[i] = min(own_dashes + sum(dashes[part] * times for part, times, _, _ in drawn_here), dash_cap)
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
             seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
     # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0],
-                  len(elements))
+                  len(elements), dashes[0])
 
 
 def _drawn_in_place(root: Any, most: float) -> bool:
