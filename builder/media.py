@@ -1225,17 +1225,33 @@ def _dash_periods(elements: list[Any], index: dict[Any, int], declared_by_sheets
     for an odd count of values (SVG 2, 13.5.6); None for no dashes (`none`, no value, or all 0). A percentage is of
     the viewport's diagonal over √2, a value that cannot be read (`1em`) the worst: _UNREADABLE_LENGTH."""
     periods: list[float | None] = [None] * len(elements)
-    if not _MAY_DASH(elements[0]) and not any(name == "stroke-dasharray" for declared in
-                                                    declared_by_sheets.values() for name, _ in declared):
+    # the least period of each distinct list of a sheet's declarations, in each viewport: past _MAX_SHEET_TESTS
+    # every element shares one list of every rule's, which is read once, not once an element
+    sheets: dict[tuple[int, tuple[float, float]], tuple[bool, float | None]] = {}
+
+    def from_sheets(i: int) -> tuple[bool, float | None]:
+        """Whether sheets' rules set the element's `stroke-dasharray`, and the least period they give (None: none)."""
+        found = declared_by_sheets.get(i)
+        if not found:
+            return False, None
+        key = (id(found), ports[i])
+        if key not in sheets:
+            values = dict.fromkeys(value for name, value in found if name == "stroke-dasharray")
+            given = [period for value in values if (period := _dash_period(value, ports[i])) is not None]
+            sheets[key] = (bool(values), min(given) if given else None)
+        return sheets[key]
+
+    if not _MAY_DASH(elements[0]) and not any(from_sheets(i)[0] for i in declared_by_sheets):
         return periods  # the common case: found in C
     for i, element in enumerate(elements):
-        declared = [value for value in [_declared(element, "stroke-dasharray")] if value is not None] + \
-            [value for name, value in declared_by_sheets.get(i, ()) if name == "stroke-dasharray"]
-        if not declared:
+        own = _declared(element, "stroke-dasharray")
+        in_sheets, least = from_sheets(i)
+        if own is None and not in_sheets:
             periods[i] = periods[index[element.getparent()]] if i else None
             continue
-        found = [period for value in declared if (period := _dash_period(value, ports[i])) is not None]
-        periods[i] = min(found) if found else None
+        given = [period for period in (_dash_period(own, ports[i]) if own is not None else None, least)
+                 if period is not None]
+        periods[i] = min(given) if given else None
     return periods
 
 
@@ -1312,17 +1328,40 @@ def _font_sizes(root: Any, elements: list[Any], index: dict[Any, int],
     from_sheets = _sheet_matches(root, elements, index, lambda text: "font" in text.lower() or "\\" in text,
                                  functools.partial(_rule_values, "font-size"))
     sizes = [_DEFAULT_FONT_SIZE] * len(elements)
+    # the largest of each kind of size in each distinct list of values (`_font_size_kinds`), read once
+    kinds: dict[int, tuple[float, float, float]] = {}
     for i, element in enumerate(elements):
         inherited = sizes[index[element.getparent()]] if i else _DEFAULT_FONT_SIZE
-        declared = [value for value in [_declared(element, "font-size")] if value is not None] + from_sheets.get(i, [])
-        resolved = [inherited]
-        for value in declared:
-            length, relative = _length(value), _FONT_RELATIVE.match(value)
-            resolved.append(abs(length[0]) * (math.hypot(*ports[i]) / math.sqrt(2) if length[1] else 1.0) if length
-                            else abs(float(relative.group(1))) * inherited * (1 if relative.group(2) == "em" else 0.5)
-                            if relative else math.inf)
-        sizes[i] = max(resolved[1:] or resolved)
+        own, found = _declared(element, "font-size"), from_sheets.get(i)
+        if own is None and not found:
+            sizes[i] = inherited
+            continue
+        if found and id(found) not in kinds:
+            kinds[id(found)] = _font_size_kinds(dict.fromkeys(found))
+        resolved = [kinds[id(found)] if found else (0.0, 0.0, 0.0)]
+        if own is not None:
+            resolved.append(_font_size_kinds([own]))
+        plain, of_viewport, of_font = (max(kind) for kind in zip(*resolved, strict=True))
+        sizes[i] = max(plain, of_viewport * math.hypot(*ports[i]) / math.sqrt(2), of_font * inherited)
     return sizes
+
+
+def _font_size_kinds(values: Iterable[str]) -> tuple[float, float, float]:
+    """The largest of the `font-size` values `values` in user units, as a fraction of the viewport's diagonal over
+    √2 (a percentage), and as a fraction of the holder's font size (`em`, and half an `em` for `ex` and `ch`); 0 for
+    none of a kind; an infinite size for a value that cannot be read."""
+    plain = of_viewport = of_font = 0.0
+    for value in values:
+        length, relative = _length(value), _FONT_RELATIVE.match(value)
+        if length and length[1]:
+            of_viewport = max(of_viewport, abs(length[0]))
+        elif length:
+            plain = max(plain, abs(length[0]))
+        elif relative:
+            of_font = max(of_font, abs(float(relative.group(1))) * (1 if relative.group(2) == "em" else 0.5))
+        else:
+            plain = math.inf
+    return plain, of_viewport, of_font
 
 
 def _rule_values(name: str, rule: Any) -> list[str]:
