@@ -162,3 +162,11 @@ def test_dashed_text_is_counted_by_its_glyphs_outlines(font: str) -> None:
     assert problem is not None and problem[1] == TOO_MANY_DASHES, problem
     assert media.svg_drawing_problem((text % (font, "WW")).replace("0.01", "none").encode()) is None
     assert media.svg_drawing_problem((text % ("", "WW")).encode()) is None
+
+
+def test_curves_are_flattened_at_the_scale_the_path_is_drawn_at() -> None:
+    """The small curves above, drawn by their path's own `transform` 1,000 times larger: CairoSVG took 4.0 s."""
+    small = curves_figure(10).replace("100000", "100")
+    assert media.svg_drawing_problem(small.encode()) is None
+    problem = media.svg_drawing_problem(small.replace('<path id="c"', '<path id="c" transform="scale(1000)"').encode())
+    assert problem is not None and problem[1].startswith(COSTS_TOO_MUCH), problem
