@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import math
 import operator
 import os
@@ -265,13 +266,19 @@ MAX_SVG_COPIES = 100_000
 #: draws tile by tile: Poppler (pdftoppm, Evince) took 6 s for 10⁸ tiles of a 1.4 KB figure and 39 s for 10⁹.
 #: At 1,000,000 a dot grid of 2-unit tiles over a 1,000-unit figure (250,000 tiles) is fine.
 MAX_SVG_TILES = 1_000_000
+#: The most dashes the dashed strokes of one SVG may be drawn in (`_Drawn.dashes`). The kit's PDFs keep the dash
+#: array, and a viewer strokes each dash: pdftoppm took 742 MB and 2.2 s for a 7 KB PDF of 1,000,000, 2.2 GB ("Out of
+#: memory") for 40,000,000 (18-verify9 Y2). A diagram's dashed connectors make a few hundred; 50,000 units of
+#: dotted border in dots 2 units apart 25,000.
+MAX_SVG_DASHES = 100_000
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _HREFS = ("href", _XLINK_HREF)
 
 
 def svg_drawing_problem(data: bytes) -> tuple[int, str, str] | None:
     """(line, what is wrong, how to fix it) if drawing the SVG `data` makes more than MAX_SVG_COPIES copies
-    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`) or would take CairoSVG more
+    (`svg_copies`), repeats its patterns in more than MAX_SVG_TILES tiles (`svg_tiles`), strokes more than
+    MAX_SVG_DASHES dashes (`_Drawn.dashes`) or would take CairoSVG more
     than MAX_SVG_DRAWING_SECONDS (`svg_drawing_seconds`), else None; None too
     for a file that is not well-formed XML (reported elsewhere). Internal entities are expanded as the slides
     expand them (libxml2 bounds their amplification). Decided on the parsed tree, never on the bytes:
@@ -332,7 +339,7 @@ def _repeating_gradient(root: Any) -> int:
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds, elements, repeating = drawn
+    copies, tiles, seconds, elements, repeating, dashes = drawn
     if elements > MAX_MARKUP_ELEMENTS:
         return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
     if elements > MAX_SVG_ELEMENTS:
@@ -351,13 +358,17 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
         return (repeating, "this gradient repeats (`spreadMethod` `repeat` or `reflect`), which the kit's PDFs make "
                 "in time that grows with the square of its repeats",
                 "use `spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`")
+    if dashes > MAX_SVG_DASHES:
+        return (line, f"drawing this figure strokes more than {MAX_SVG_DASHES:,} dashes (a `stroke-dasharray` whose "
+                "dashes are tiny beside the length of what it strokes), which PDF viewers draw one by one",
+                "make the dashes longer (`stroke-dasharray`), or the line solid")
     if seconds > MAX_SVG_DRAWING_SECONDS:
         return (line, "drawing this figure for a slide would take more than "
-                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points, "
-                "of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
-                "path)",
-                "make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
-                "groups with opacity, masks or filters")
+                f"{MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's points "
+                "and dashes, of text (and of the path it follows) and of a picture in a `data:` URL, and each group "
+                "with opacity, a mask, a filter or a clip path)",
+                "make it simpler: fewer copies through `<use>`, fewer points in its paths, longer dashes, less text "
+                "along paths, smaller pictures, fewer groups with opacity, masks or filters")
     return None
 
 
@@ -427,6 +438,17 @@ SVG_CHARACTER_SECONDS = 50e-6
 #: pair), 1,100 characters 11.5 s at a load of 8 (40 ns); priced at the latter (18-verify8 X3: such a figure was
 #: estimated at 0.16 s, eight of them kept `slides` past 60 s).
 SVG_TEXT_PATH_SECONDS = 40e-9
+#: Each character of text that follows a path (a `<textPath>`, or a `<text>` or `<tspan>` whose `href`, or whose
+#: holder's, names one: `cairosvg.text`) for each segment of that path flattened at the drawing scale
+#: (`_flat_segments`): CairoSVG walks the flattened path from its start three times to place each character, to its
+#: end for one placed past it (`startOffset="1000%"`): 100 characters along 20,000 `l` segments took 3.7 s (1.9 µs a
+#: pair), 10 characters along 50 curves flattened into 204,800 segments 5.5 s (2.7 µs; 18-verify9 Y4).
+SVG_TEXT_FLAT_SECONDS = 3e-6
+#: Each dash of a dashed stroke (`stroke-dasharray`): the length of what is stroked over the dash period, both in
+#: its user units (`_dashes`); cairo strokes each dash as a shape of its own: a path of 1,000,000 dashes of 0.3
+#: pixels took 1.5 s and 157 MB, of 3 pixels 1.7 s, 100,000 dashes 0.05 s; 10,000,000 needed more than 1 GB, and a
+#: PDF viewer (pdftoppm) 2.2 GB for 40,000,000 (18-verify9 Y2).
+SVG_DASH_SECONDS = 1.7e-6
 #: Each pixel of a PNG, JPEG, GIF or WebP picture in a `data:` URL, which CairoSVG decodes (and resamples) again for
 #: each copy: 6,000 by 6,000 PNG 0.63 s a copy (18 ns a pixel), 3,000 by 3,000 PNG 0.22 s (25 ns), JPEG 0.46 s
 #: (51 ns), each drawn over the canvas; the same PNG in a box of a hundredth of the canvas 0.11 s.
@@ -447,6 +469,8 @@ _PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon"
                       "image"})
 #: The elements whose path data CairoSVG parses (`d`, `points`): SVG_VERTEX_SECONDS and SVG_PATH_RUN_SECONDS.
 _PATHS = frozenset({"path", "polyline", "polygon"})
+#: The shapes whose outline `_outline` measures: what a dashed stroke is drawn along, and what text may follow.
+_OUTLINED = frozenset({"path", "polyline", "polygon", "line", "rect", "circle", "ellipse"})
 #: The elements whose characters are laid out (their own text, and what follows each element they hold).
 _TEXT = frozenset({"text", "tspan", "textpath"})
 #: What CairoSVG does not draw where it is, only where it is referenced (`cairosvg.surface.INVISIBLE_TAGS`); nor does
@@ -468,6 +492,8 @@ class _Drawn(NamedTuple):
     elements: int
     #: The line of its first gradient that may repeat (`_repeating_gradient`), 0 if none.
     repeating: int = 0
+    #: How many dashes its dashed strokes are drawn in (`_dashes`, `_text_length`), copies included.
+    dashes: float = 0.0
 
 
 def _drawn(root: Any) -> _Drawn:
@@ -498,7 +524,9 @@ def _drawn(root: Any) -> _Drawn:
     filter, a clip path or a pattern what `_APPLIED_SECONDS` says, each character of text SVG_CHARACTER_SECONDS, and
     each `<image>` SVG_PICTURE_PAINT_SECONDS a pixel it paints and SVG_PICTURE_SECONDS for each pixel of its `data:`
     picture (`_picture_seconds`), each `<path>`, `<polyline>` or `<polygon>` SVG_VERTEX_SECONDS a vertex (`_vertices`)
-    and SVG_PATH_RUN_SECONDS for each run of its data squared; copies cost what they copy, and what CairoSVG draws
+    and SVG_PATH_RUN_SECONDS for each run of its data squared, each dash of a dashed stroke SVG_DASH_SECONDS
+    (`_dash_periods`, `_dashes`, `_text_length`), each character of text that follows a path what
+    `_text_path_seconds` says; copies cost what they copy, and what CairoSVG draws
     only where it is referenced (what `<defs>` holds, a `<mask>`, `<pattern>`, `<symbol>`…) costs nothing where it is.
 
     Linear in the size of the file, without recursion; each count stops past its bound. A figure of more than
@@ -533,7 +561,11 @@ def _drawn(root: Any) -> _Drawn:
         least[holder] = min(least[holder], least[i])
     painting = [ratio * area for ratio, area in zip(least, geometry.areas, strict=True)]
     strokes = _stroke_widths(elements, index, declared_by_sheets)
+    dash_periods = _dash_periods(elements, index, declared_by_sheets, geometry.ports)
+    flattened: dict[int, list[_Walked]] = {}  # what each path text follows draws (`_text_path_seconds`)
+    font_sizes: list[float] | None = None  # worked out for the first dashed text (`_font_sizes`)
     tile_cap = MAX_SVG_TILES + 1
+    dash_cap = MAX_SVG_DASHES + 1.0
 
     def through(i: int, part: int) -> float:
         """How many times the tiles the tree counts for `part` (and all it holds) the element `i` draws it in: the
@@ -573,6 +605,7 @@ def _drawn(root: Any) -> _Drawn:
     drawn = [0] * len(elements)
     tiles = [0.0] * len(elements)
     seconds = [0.0] * len(elements)  # drawn where the tree holds it
+    dashes = [0.0] * len(elements)
     anywhere = [0.0] * len(elements)  # drawn anywhere, at any scale: each shape paints the canvas
     state = bytearray(len(elements))  # 0 not reached, 1 on the path being counted, 2 counted
     stack = [0]
@@ -594,16 +627,25 @@ def _drawn(root: Any) -> _Drawn:
             own_anywhere, own_here = _own_seconds(elements[i], names[i], painted[i], own_vertices[i],
                                                   [value for name, value in declared_by_sheets.get(i, ())
                                                    if name == "opacity"])
-            if names[i] == "textpath":
-                along = _text_path_seconds(elements[i], by_id, own_vertices)
+            if names[i] in _TEXT:
+                along = _text_path_seconds(elements, i, names, by_id, own_vertices, geometry, flattened)
                 own_anywhere, own_here = own_anywhere + along, own_here + along
+            own_dashes = 0.0
+            if (period := dash_periods[i]) is not None and (names[i] in _OUTLINED or names[i] in _TEXT):
+                if names[i] in _TEXT and font_sizes is None:
+                    font_sizes = _font_sizes(root, elements, index, geometry.ports)
+                own_dashes = _dashes(elements[i], names[i], period, geometry.ports[i]) if names[i] in _OUTLINED \
+                    else _text_length(elements[i], font_sizes[i] if font_sizes else math.inf) / period
+                own_anywhere, own_here = (own_anywhere + SVG_DASH_SECONDS * own_dashes,
+                                          own_here + SVG_DASH_SECONDS * own_dashes)
+            dashes[i] = min(own_dashes + sum(dashes[part] * times for part, times, _, _ in drawn_here), dash_cap)
             anywhere[i] = min(own_anywhere + sum((anywhere[part] + applied) * times
                                                  for part, times, applied, _ in drawn_here), seconds_cap)
             seconds[i] = min(own_here + sum(((seconds if tree else anywhere)[part] + applied) * times
                                    for part, times, applied, tree in drawn_here), seconds_cap)
     # tiles rounded up, forgiving the float error of scales multiplied and divided (a billionth)
     return _Drawn(max(drawn[0] - len(elements), 0), math.ceil(tiles[0] * (1 - 1e-9)), SVG_FIGURE_SECONDS + seconds[0],
-                  len(elements))
+                  len(elements), dashes=dashes[0])
 
 
 def _drawn_in_place(root: Any, most: float) -> bool:
@@ -629,13 +671,51 @@ def _drawn_in_place(root: Any, most: float) -> bool:
     return False
 
 
-def _text_path_seconds(element: Any, by_id: dict[str, int], vertices: list[int]) -> float:
-    """What laying the text of the `<textPath>` `element` along the path its `href` names costs CairoSVG, in seconds:
-    SVG_TEXT_PATH_SECONDS for each of its characters and each vertex of that path (`vertices`, by element; CairoSVG
-    walks the path from its start to place each character). 0 if the path is not in the figure (nothing is drawn)."""
-    target = next((value.partition("#")[2] for value in map(element.get, _HREFS) if value and "#" in value), None)
+def _text_path_seconds(elements: list[Any], i: int, names: list[str], by_id: dict[str, int], vertices: list[int],
+                       geometry: _Geometry, walked: dict[int, list[_Walked]]) -> float:
+    """What laying the text of the text element `elements[i]` along a path costs CairoSVG, in seconds: a `<textPath>`
+    (all its text), or a `<text>` or `<tspan>` (its own characters, not its children's) that follows the path its
+    `href` names or, failing that, its holder's (`cairosvg.text`: `node.get_href() or node.parent.get_href()`; the
+    children of a `<textPath>` are counted with it). For each character and each vertex of that path (`vertices`, by
+    element), SVG_TEXT_PATH_SECONDS, or, if more, SVG_TEXT_FLAT_SECONDS for each segment cairo flattens the path and
+    what it holds into at the scale the element draws it at (`_flat_segments`; CairoSVG walks the path from its start
+    to place each character; `walked` keeps each path's `_outline`s). 0 if no path of the figure is named (nothing
+    follows one)."""
+    element = elements[i]
+    holder = element.getparent()
+    target = next((value.partition("#")[2] for node in (element, holder) if node is not None
+                   for value in map(node.get, _HREFS) if value and "#" in value), None)
     path = by_id.get(target) if target is not None else None
-    return SVG_TEXT_PATH_SECONDS * len("".join(element.itertext())) * vertices[path] if path is not None else 0.0
+    if path is None or names[i] != "textpath" and holder is not None and local_name(holder) == "textpath":
+        return 0.0
+    characters = len("".join(element.itertext())) if names[i] == "textpath" else \
+        len(element.text or "") + sum(len(child.tail or "") for child in element)
+    # pixels a user unit of the path where the element draws it: the areas' scale, as a length
+    scale = math.sqrt(max(geometry.scales[i] * geometry.own[path] / geometry.areas[i] * _CANVAS, 0.0))
+    if path not in walked:
+        walked[path] = [_outline(node, local_name(node), geometry.ports[path]) for node in elements[path].iter()
+                        if isinstance(node.tag, str) and local_name(node) in _OUTLINED]
+    flat = sum(_flat_segments(outline, scale) for outline in walked[path])
+    return characters * max(SVG_TEXT_PATH_SECONDS * vertices[path], SVG_TEXT_FLAT_SECONDS * flat)
+
+
+#: At most how long the outline of one character's glyph is, in ems: measured with cairo's toy fonts, `x` 2.8, `W`
+#: 5.9, `@` 7.6, a missing glyph's box 5.1; a CJK character of many strokes may reach about 40.
+_GLYPH_OUTLINE_EMS = 50.0
+#: CairoSVG's font size where none is set: 12 pt (`cairosvg.surface`), in user units.
+_DEFAULT_FONT_SIZE = 16.0
+def _text_length(element: Any, font_size: float) -> float:
+    """At most how long the outlines of the glyphs of a text element's own characters are (its text and what follows
+    each element it holds), at `font_size`: _GLYPH_OUTLINE_EMS each."""
+    characters = len(element.text or "") + sum(len(child.tail or "") for child in element)
+    return characters * _GLYPH_OUTLINE_EMS * font_size if characters else 0.0
+
+
+def _dashes(element: Any, name: str, period: float, port: tuple[float, float]) -> float:
+    """At most how many dashes a shape's stroke is drawn in: the length of its outline (`_outline`) over the
+    period of its dashes (`_dash_periods`), both in its user units; infinite for one that cannot be read."""
+    dashes = _outline(element, name, port).length / period
+    return dashes if math.isfinite(dashes) else math.inf
 
 
 def _own_seconds(element: Any, name: str, pixels: float, vertices: int, opacities: list[str]) -> tuple[float, float]:
@@ -1038,6 +1118,187 @@ def _vertices(element: Any) -> int:
     return count
 
 
+#: A path command letter, or a number, in path data (as `cairosvg.path` reads them).
+_PATH_TOKEN = re.compile(rf"[{_PATH_LETTERS}]|{_TRANSFORM_NUMBER.pattern}")
+#: How many numbers each path command takes.
+_PATH_ARGUMENTS = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "a": 7, "z": 0}
+#: Cairo's flattening tolerance, in pixels (`cairo_set_tolerance`'s default, which CairoSVG keeps).
+_FLATTENING_TOLERANCE = 0.1
+
+
+class _Walked(NamedTuple):
+    """What a path's data draws (`_path_walk`), in its user units."""
+
+    #: At most how long it is: each curve counted as its control polygon, each arc as the whole ellipse it is on.
+    length: float
+    #: How many segments it has besides its curves' and arcs' flattened ones: a straight segment 1, a curve or an
+    #: arc 2 (cairo's flattening of one of length L pixels makes at most 2 + 2 √(L / tolerance) segments, measured:
+    #: `_flat_segments`).
+    segments: int
+    #: The sum of the square roots of the lengths of its curves and arcs (as `length` counts them).
+    curve_roots: float
+
+
+def _path_walk(value: str) -> _Walked:
+    """What the path data `value` (a `d`, or `M` and a `points`) draws (`_Walked`), read as CairoSVG reads it: a
+    command repeated while numbers are left, `m` then as `l`, an arc's flags as one character each; an arc with a
+    radius of 0 as a straight line, another as at most the ellipse CairoSVG draws, its x radius grown to reach the end
+    point (`cairosvg.path`). An upper bound; infinite if a number or a length overflows."""
+    tokens = _PATH_TOKEN.findall(value)
+    tokens.reverse()
+    length = roots = 0.0
+    segments = 0
+    x = y = start_x = start_y = 0.0
+    control: tuple[float, float] | None = None  # the last curve's second control point, for `s` and `t`
+    command, previous, numbers = "", "", list[float]()
+    while tokens:
+        token = tokens.pop()
+        if token in _PATH_LETTERS:
+            command, numbers = token, []
+            if token in "zZ":
+                length += math.hypot(start_x - x, start_y - y)
+                segments += 1
+                x, y, control = start_x, start_y, None
+            continue
+        kind = command.lower()
+        if kind in ("", "z"):
+            continue  # numbers after no command, or after `z`: CairoSVG skips them too
+        if kind == "a" and len(numbers) in (3, 4) and len(token) > 1 and token[0] in "01":
+            tokens.append(token[1:])  # `a1 1 0 11 2 2`: flags are one character each
+            token = token[0]
+        numbers.append(float(token))
+        if len(numbers) < _PATH_ARGUMENTS[kind]:
+            continue
+        base_x, base_y = (x, y) if command.islower() else (0.0, 0.0)
+        if kind == "h":
+            numbers = [numbers[0], y - base_y]
+        elif kind == "v":
+            numbers = [x - base_x, numbers[0]]
+        if kind == "a":
+            rx, ry, _, _, _, end_x, end_y = numbers
+            points = [(base_x + end_x, base_y + end_y)]
+        else:
+            points = [(base_x + numbers[j], base_y + numbers[j + 1]) for j in range(0, len(numbers), 2)]
+        if kind in ("s", "t"):
+            reflected = (2 * x - control[0], 2 * y - control[1]) if control and previous in (
+                ("c", "s") if kind == "s" else ("q", "t")) else (x, y)
+            points.insert(0, reflected)
+        if kind == "m":
+            start_x, start_y = points[0]
+            command = "l" if command == "m" else "L"
+        else:
+            polygon = [(x, y), *points]
+            drawn = sum(math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(polygon))
+            if kind == "a" and rx and ry:
+                ratio = abs(ry / rx)
+                drawn = 2 * math.pi * max(abs(rx), drawn / 2 / min(1.0, ratio)) * max(1.0, ratio)
+            length += drawn
+            if kind in ("c", "s", "q", "t") or (kind == "a" and rx and ry):
+                roots += math.sqrt(drawn)
+                segments += 2
+            else:
+                segments += 1
+        control = points[-2] if kind in ("c", "s", "q", "t") and len(points) > 1 else None
+        previous, numbers = kind, []
+        x, y = points[-1]
+    if not (math.isfinite(length) and math.isfinite(roots)):
+        return _Walked(math.inf, segments, math.inf)
+    return _Walked(length, segments, roots)
+
+
+def _outline(element: Any, name: str, port: tuple[float, float]) -> _Walked:
+    """What the outline of a shape draws (`_Walked`): a path's `d`, a `<polyline>`'s or `<polygon>`'s `points`, a
+    `<line>`, and the perimeter of a `<rect>` (its box), `<circle>` or `<ellipse>` (the circle around it; a curve);
+    lengths in percent of the viewport `port` (of its diagonal over √2 for a radius), infinite for one that cannot be
+    read (`1em`: of the SVG's font size); nothing for any other element."""
+    if name == "path":
+        return _path_walk(element.get("d") or "")
+    if name in ("polyline", "polygon"):
+        return _path_walk("M" + (element.get("points") or "") + ("z" if name == "polygon" else ""))
+    reference = {"x1": port[0], "x2": port[0], "width": port[0], "y1": port[1], "y2": port[1], "height": port[1]}
+    sizes = {"line": ("x1", "y1", "x2", "y2"), "rect": ("width", "height"), "circle": ("r", "r"),
+             "ellipse": ("rx", "ry")}.get(name, ())
+    lengths = []
+    for size in sizes:
+        length = _length(element.get(size))
+        if length is None and element.get(size):
+            return _Walked(math.inf, 1, math.inf)
+        extent = reference.get(size, math.hypot(*port) / math.sqrt(2))
+        lengths.append(0.0 if length is None else abs(length[0]) * extent if length[1] else abs(length[0]))
+    if name == "line":
+        return _Walked(math.hypot(lengths[2] - lengths[0], lengths[3] - lengths[1]), 1, 0.0)
+    if name == "rect":
+        return _Walked(2 * (lengths[0] + lengths[1]), 4, 0.0)
+    if name in ("circle", "ellipse"):
+        perimeter = 2 * math.pi * max(lengths)
+        return _Walked(perimeter, 2, math.sqrt(perimeter))
+    return _Walked(0.0, 0, 0.0)
+
+
+def _flat_segments(walked: _Walked, scale: float) -> float:
+    """At most how many segments cairo flattens what `walked` draws into at `scale` pixels a user unit: its straight
+    segments, and for a curve or arc of L pixels 2 + 2 √(L / _FLATTENING_TOLERANCE). Measured with cairo 1.16: a
+    cubic curve of control polygon L made 0.6 to 0.94 √(L / 0.1) segments, a circle of circumference L 0.92."""
+    return walked.segments + 2 * math.sqrt(scale / _FLATTENING_TOLERANCE) * walked.curve_roots
+
+
+#: The elements that may declare a `stroke-dasharray` themselves: by attribute, or in a `style` (in any case, or
+#: escaped).
+_MAY_DASH = etree.XPath("boolean(//*[@stroke-dasharray or contains(translate(@style, 'ASDHRY', 'asdhry'), "
+                        "'dasharray') or contains(@style, '\\')])")
+
+
+def _dash_periods(elements: list[Any], index: dict[Any, int], declared_by_sheets: dict[int, list[tuple[str, str]]],
+                  ports: list[tuple[float, float]]) -> list[float | None]:
+    """The period of the dashes each element's stroke is drawn with, in its user units: the sum of its
+    `stroke-dasharray` (inherited; attribute, `style`, or of those `<style>` sheets' rules set, the least), twice it
+    for an odd count of values (SVG 2, 13.5.6); None for no dashes (`none`, no value, or all 0). A percentage is of
+    the viewport's diagonal over √2, a value that cannot be read (`1em`) the worst: _UNREADABLE_LENGTH."""
+    periods: list[float | None] = [None] * len(elements)
+    # the least period of each distinct list of a sheet's declarations, in each viewport: past _MAX_SHEET_TESTS
+    # every element shares one list of every rule's, which is read once, not once an element
+    sheets: dict[tuple[int, tuple[float, float]], tuple[bool, float | None]] = {}
+
+    def from_sheets(i: int) -> tuple[bool, float | None]:
+        """Whether sheets' rules set the element's `stroke-dasharray`, and the least period they give (None: none)."""
+        found = declared_by_sheets.get(i)
+        if not found:
+            return False, None
+        key = (id(found), ports[i])
+        if key not in sheets:
+            values = dict.fromkeys(value for name, value in found if name == "stroke-dasharray")
+            given = [period for value in values if (period := _dash_period(value, ports[i])) is not None]
+            sheets[key] = (bool(values), min(given) if given else None)
+        return sheets[key]
+
+    if not _MAY_DASH(elements[0]) and not any(from_sheets(i)[0] for i in declared_by_sheets):
+        return periods  # the common case: found in C
+    for i, element in enumerate(elements):
+        own = _declared(element, "stroke-dasharray")
+        in_sheets, least = from_sheets(i)
+        if own is None and not in_sheets:
+            periods[i] = periods[index[element.getparent()]] if i else None
+            continue
+        given = [period for period in (_dash_period(own, ports[i]) if own is not None else None, least)
+                 if period is not None]
+        periods[i] = min(given) if given else None
+    return periods
+
+
+def _dash_period(value: str, port: tuple[float, float]) -> float | None:
+    """The period of a `stroke-dasharray` value (`_dash_periods`), in user units, in the viewport `port`."""
+    values = [part for part in re.split(r"[\s,]+", value.strip()) if part]
+    if not values or values == ["none"]:
+        return None
+    total = 0.0
+    for part in values:
+        length = _length(part)
+        if length is None:
+            return _UNREADABLE_LENGTH
+        total += abs(length[0]) * (math.hypot(*port) / math.sqrt(2) if length[1] else 1.0)
+    return total * (2 if len(values) % 2 else 1) or None
+
+
 def _path_run_squares(element: Any) -> int:
     """The sum of the squared lengths (characters) of the runs of numbers between the command letters of a path's
     `d` and of its `points` (SVG_PATH_RUN_SECONDS), counted with bytes methods."""
@@ -1073,12 +1334,13 @@ def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> 
 
 
 #: The properties a `<style>` sheet's rules may set that the counts read (`_sheet_declarations`).
-_SHEET_PROPERTIES = ("transform", "opacity", "stroke-width")
+_SHEET_PROPERTIES = ("transform", "opacity", "stroke-width", "stroke-dasharray")
 
 
 def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[tuple[str, str]]]:
-    """The `transform`, `opacity` and `stroke-width` declarations (name, value) the rules of the SVG's `<style>`
-    sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst of them."""
+    """The `transform`, `opacity`, `stroke-width` and `stroke-dasharray` declarations (name, value) the rules of the
+    SVG's `<style>` sheets give each element (`_sheet_matches`), in no order: whichever wins, the counts take the worst
+    of them."""
     def declarations(rule: Any) -> list[tuple[str, str]]:
         import tinycss2  # noqa: PLC0415 - imported by style_rules already
 
@@ -1089,6 +1351,67 @@ def _sheet_declarations(root: Any, elements: list[Any], index: dict[Any, int]) -
     return _sheet_matches(root, elements, index,
                           lambda text: "\\" in text or any(name in text.lower() for name in _SHEET_PROPERTIES),
                           declarations)
+
+
+#: A font-relative length: its number and unit (CairoSVG takes 1 `ex` and 1 `ch` as half an `em`).
+_FONT_RELATIVE = re.compile(rf"\s*({_TRANSFORM_NUMBER.pattern})\s*(em|ex|ch)\s*$")
+
+
+def _font_sizes(root: Any, elements: list[Any], index: dict[Any, int],
+                ports: list[tuple[float, float]]) -> list[float]:
+    """The `font-size` each element takes, in user units, as CairoSVG resolves it: its own (attribute, `style`, or of
+    those `<style>` sheets' rules set, the greatest), else its holder's, else 16 (12 pt); `em`, `ex` and `ch` of its
+    holder's, a percentage of the viewport's diagonal over √2; infinite for one that cannot be read, and for all of them
+    if the sheets' rules take more than _MAX_SHEET_TESTS tests to apply."""
+    try:
+        from_sheets = _sheet_matches(root, elements, index, lambda text: "font" in text.lower() or "\\" in text,
+                                     functools.partial(_rule_values, "font-size"))
+    except _TooManyTests:  # its sheets' rules would take too long to apply: every size unknown, so the worst
+        return [math.inf] * len(elements)
+    sizes = [_DEFAULT_FONT_SIZE] * len(elements)
+    # the largest of each kind of size in each distinct list of values (`_font_size_kinds`), read once
+    kinds: dict[int, tuple[float, float, float]] = {}
+    for i, element in enumerate(elements):
+        inherited = sizes[index[element.getparent()]] if i else _DEFAULT_FONT_SIZE
+        own, found = _declared(element, "font-size"), from_sheets.get(i)
+        if own is None and not found:
+            sizes[i] = inherited
+            continue
+        if found and id(found) not in kinds:
+            kinds[id(found)] = _font_size_kinds(dict.fromkeys(found))
+        resolved = [kinds[id(found)] if found else (0.0, 0.0, 0.0)]
+        if own is not None:
+            resolved.append(_font_size_kinds([own]))
+        plain, of_viewport, of_font = (max(kind) for kind in zip(*resolved, strict=True))
+        sizes[i] = max(plain, of_viewport * math.hypot(*ports[i]) / math.sqrt(2), of_font * inherited)
+    return sizes
+
+
+def _font_size_kinds(values: Iterable[str]) -> tuple[float, float, float]:
+    """The largest of the `font-size` values `values` in user units, as a fraction of the viewport's diagonal over
+    √2 (a percentage), and as a fraction of the holder's font size (`em`, and half an `em` for `ex` and `ch`); 0 for
+    none of a kind; an infinite size for a value that cannot be read."""
+    plain = of_viewport = of_font = 0.0
+    for value in values:
+        length, relative = _length(value), _FONT_RELATIVE.match(value)
+        if length and length[1]:
+            of_viewport = max(of_viewport, abs(length[0]))
+        elif length:
+            plain = max(plain, abs(length[0]))
+        elif relative:
+            of_font = max(of_font, abs(float(relative.group(1))) * (1 if relative.group(2) == "em" else 0.5))
+        else:
+            plain = math.inf
+    return plain, of_viewport, of_font
+
+
+def _rule_values(name: str, rule: Any) -> list[str]:
+    """The values a `<style>` sheet's rule declares for the property `name`."""
+    import tinycss2  # noqa: PLC0415 - imported by style_rules already
+
+    return [tinycss2.serialize(declaration.value).strip()
+            for declaration in tinycss2.parse_declaration_list(rule.content)
+            if declaration.type == "declaration" and declaration.lower_name == name]
 
 
 def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_hold: Callable[[str], bool],

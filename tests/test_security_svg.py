@@ -234,9 +234,10 @@ TILES_LINE = (f"course/media/cues.svg:1: drawing this figure repeats its pattern
               "fill with a plain colour)")
 COST_LINE = (f"course/media/cues.svg:1: drawing this figure for a slide would take more than "
              f"{media.MAX_SVG_DRAWING_SECONDS:g} s (counted from what it draws: each copy of a shape, of a path's "
-             "points, of text and of a picture in a `data:` URL, and each group with opacity, a mask, a filter or a clip "
-             "path) (make it simpler: fewer copies through `<use>`, fewer points in its paths, smaller pictures, fewer "
-             "groups with opacity, masks or filters)")
+             "points and dashes, of text (and of the path it follows) and of a picture in a `data:` URL, and each "
+             "group with opacity, a mask, a filter or a clip path) (make it simpler: fewer copies through `<use>`, "
+             "fewer points in its paths, longer dashes, less text along paths, smaller pictures, fewer groups with "
+             "opacity, masks or filters)")
 #: A pattern of 1-unit tiles (18-verify6, V4), and one of 10-unit tiles.
 TILES = ('<pattern id="p" patternUnits="userSpaceOnUse" width="1" height="1"><rect width="0.5" height="0.5" '
          'fill="black"/></pattern><pattern id="q" patternUnits="userSpaceOnUse" width="10" height="10"><circle r="1"/>'
