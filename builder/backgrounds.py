@@ -50,7 +50,14 @@ from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
 from builder.kit import left_out
-from builder.media import MAX_TEXT_MEDIA_BYTES, readable_problem, svg_drawing, svg_drawing_problem, svg_tree
+from builder.media import (
+    MAX_TEXT_MEDIA_BYTES,
+    SelectorTooComplex,
+    readable_problem,
+    svg_drawing,
+    svg_drawing_problem,
+    svg_tree,
+)
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -201,6 +208,9 @@ def tiling_problem(html: str, project: Path, document: str, where: str) -> Probl
                        f"is laid out ({reason}), which may make more tiles than PDF viewers can draw", fix)
     except DrawingRefused as refused:
         return Problem(*refused.args)
+    except SelectorTooComplex as complex_selector:
+        reason, fix = complex_selector.args
+        return Problem(where, 1, f"the kit's {document} {reason}", fix)
     if tiles > MAX_KIT_TILES:
         return Problem(where, 1, f"the kit's {document} repeats its backgrounds in more than {MAX_KIT_TILES:,} tiles "
                        f"on a page (up to {_rounded(tiles)}), which PDF viewers draw one by one",
@@ -222,7 +232,7 @@ def shown_figures(html: str, project: Path) -> list[str]:
     styles = _Styles(project)
     try:
         _tiles(html, project, styles)
-    except (Unbounded, DrawingRefused):
+    except (Unbounded, DrawingRefused, SelectorTooComplex):
         pass  # `tiling_problem` refuses the document
     return styles.shown
 
@@ -262,10 +272,11 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
                 for declarations, folder in styles.pages)
     for page in styles.pages:
         styles.show([page])
-    matcher, count = selector_matcher((prelude, (declarations, folder))
-                                      for prelude, declarations, folder in styles.rules)
+    matcher, tries = selector_matcher(((prelude, (declarations, folder))
+                                       for prelude, declarations, folder in styles.rules), root)
+    count = len(tries)
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
-    if count * len(wrappers) > _MAX_MATCH_TESTS:
+    if sum(tries.values()) * len(wrappers) > _MAX_MATCH_TESTS:
         raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
                         "elements, are more than can be matched quickly", "write fewer such rules")
     for wrapper in wrappers:

@@ -36,6 +36,7 @@ from builder.media import (
     RASTER_PICTURE_TYPES,
     SVG_FIGURE_SECONDS,
     VIDEO_TYPES,
+    SelectorTooComplex,
     archive_name,
     file_content_problem,
     packaged_bytes,
@@ -358,7 +359,13 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
-    if not problems and (breaks := forced_breaks(html)) >= MAX_KIT_PAGES:
+    breaks = 0
+    try:
+        breaks = 0 if problems else forced_breaks(html)
+    except SelectorTooComplex as complex_selector:
+        reason, fix = complex_selector.args
+        problems.append(Problem(where, 1, f"the kit's {document} {reason}", fix))
+    if breaks >= MAX_KIT_PAGES:
         problems.append(Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have "
                                 f"more than the {MAX_KIT_PAGES} pages it may have",
                                 "break pages only between its parts"))
@@ -475,6 +482,10 @@ def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None]]
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
 _BREAK_PROPERTIES = frozenset({"break-before", "break-after", "page-break-before", "page-break-after"})
 _FORCED_BREAKS = frozenset({"page", "left", "right", "recto", "verso", "always"})
+#: The most tries (`media.selector_matcher`'s, over all elements) matching the rules that force page breaks may make:
+#: cssselect2 makes about a million a second, and four descendant combinators over 60 nested levels make 1.2 s of
+#: them for one rule (issue 18, tenth verification, Z2).
+_MAX_BREAK_TRIES = 1_000_000
 
 
 def forced_breaks(html: str) -> int:
@@ -494,14 +505,19 @@ def forced_breaks(html: str) -> int:
 
     root = lxml_html.document_fromstring(html)
     sheets = [text for style in root.iter("style") for text in [style.text or ""] if "break" in text]
-    matcher, selectors = selector_matcher((rule.prelude, None) for rule in style_rules(sheets)
-                                          if forces(tinycss2.parse_blocks_contents(rule.content, True, True)))
+    matcher, tries = selector_matcher(((rule.prelude, None) for rule in style_rules(sheets)
+                                       if forces(tinycss2.parse_blocks_contents(rule.content, True, True))), root)
     by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
                 and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
-    if not selectors:
+    if not tries:
         return len(by_style)
-    return sum(1 for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree()
-               if wrapper.etree_element in by_style or matcher.match(wrapper))
+    wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    if sum(tries.values()) * len(wrappers) > _MAX_BREAK_TRIES:
+        raise SelectorTooComplex(f"has rules that force page breaks whose selectors take more than "
+                                 f"{_MAX_BREAK_TRIES:,} tries to match over its {len(wrappers):,} elements",
+                                 "select the elements that break pages with a class, not with chains of ancestors "
+                                 "or siblings, and write fewer such rules")
+    return sum(1 for wrapper in wrappers if wrapper.etree_element in by_style or matcher.match(wrapper))
 
 
 @cache.kept(key=lambda html: html)  # so `coursebuild preview` measures again only the pages that changed

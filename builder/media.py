@@ -1430,12 +1430,15 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
 
     rules = [(rule.prelude, found) for rule in style_rules(texts) if (found := found_in(rule))]
     matches: dict[int, list[_Found]] = {}
-    matcher, _ = selector_matcher(rules)
+    try:
+        matcher, tries = selector_matcher(rules, root)
+    except SelectorTooComplex:
+        raise _TooManyTests from None
     tests = 0
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
         if i is not None:
-            tests += _tests(matcher, wrapper)
+            tests += _tests(matcher, wrapper, tries)
             if tests > _MAX_SHEET_TESTS:
                 raise _TooManyTests
             for *_, found in matcher.match(wrapper):
@@ -1446,17 +1449,19 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
     return matches
 
 
-def _tests(matcher: Any, wrapper: Any) -> int:
-    """How many selectors the cssselect2 (0.10) `matcher` tests against the element `wrapper` in `match`: those
-    keyed by its id, each of its classes, its name and its namespace, those of `lang` if it has one, and the rest."""
+def _tests(matcher: Any, wrapper: Any, tries: dict[Any, int]) -> int:
+    """At most how many tries the cssselect2 (0.10) `matcher` makes testing the element `wrapper` in `match`
+    (`tries` of each selector, from `selector_matcher`): of the selectors keyed by its id, each of its classes, its
+    name and its namespace, those of `lang` if it has one, and the rest."""
     from cssselect2.compiler import ascii_lower  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    return (len(matcher.id_selectors.get(wrapper.id, ()))
-            + sum(len(matcher.class_selectors.get(name, ())) for name in wrapper.classes)
-            + len(matcher.lower_local_name_selectors.get(ascii_lower(wrapper.local_name), ()))
-            + len(matcher.namespace_selectors.get(wrapper.namespace_url, ()))
-            + (len(matcher.lang_attr_selectors) if "lang" in wrapper.etree_element.attrib else 0)
-            + len(matcher.other_selectors))
+    tested = [*matcher.id_selectors.get(wrapper.id, ()),
+              *(entry for name in wrapper.classes for entry in matcher.class_selectors.get(name, ())),
+              *matcher.lower_local_name_selectors.get(ascii_lower(wrapper.local_name), ()),
+              *matcher.namespace_selectors.get(wrapper.namespace_url, ()),
+              *(matcher.lang_attr_selectors if "lang" in wrapper.etree_element.attrib else ()),
+              *matcher.other_selectors]
+    return sum(tries[test] for test, *_ in tested)
 
 
 def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
@@ -1475,21 +1480,76 @@ def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
             yield rule
 
 
-def selector_matcher(rules: Iterable[tuple[Any, Any]]) -> tuple[Any, int]:
-    """A cssselect2 `Matcher` of the selectors of `rules` (each a rule's prelude, and what a match of it gives),
-    and how many selectors it holds; a selector list that does not parse adds none (the renderers skip it too)."""
-    import cssselect2  # noqa: PLC0415
+#: The most descendant (` `) and general-sibling (`~`) combinators, and `:has()` arguments, one selector may hold in
+#: all, also inside `:is()`, `:not()` and the like: cssselect2 matches each by trying every ancestor or earlier
+#: sibling in turn, so a failing test of `z g g … g rect` makes C(depth, combinators) tries. 13 of them over 30
+#: nested elements held `check` for minutes (issue 18, tenth verification, Z2); real style sheets use 2 or 3.
+MAX_SELECTOR_COMBINATORS = 4
 
-    matcher, count = cssselect2.Matcher(), 0
+
+class SelectorTooComplex(Exception):
+    """A style rule's selector holds more than MAX_SELECTOR_COMBINATORS backtracking combinators: its arguments
+    are what is wrong and how to fix it, for a `Problem`."""
+
+
+def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None) -> tuple[Any, dict[Any, int]]:
+    """A cssselect2 `Matcher` of the selectors of `rules` (each a rule's prelude, and what a match of it gives),
+    and for each selector it holds (by its `test`), at most how many tries testing it against one element of the
+    tree `root` makes: (depth of `root`)^(descendant combinators) × (most children of an element)^(`~`
+    combinators) × (elements)^(`:has()` arguments), or 1 without `root`. A selector list that does not parse adds
+    none (the renderers skip it too). Raises SelectorTooComplex for a selector past MAX_SELECTOR_COMBINATORS."""
+    import cssselect2  # noqa: PLC0415
+    import tinycss2  # noqa: PLC0415
+    from cssselect2 import parser  # noqa: PLC0415
+
+    depth, width, size = _tree_reach(root) if root is not None else (1, 1, 1)
+    matcher, tries = cssselect2.Matcher(), {}
     for prelude, payload in rules:
         try:
-            selectors = cssselect2.compile_selector_list(prelude)
+            parsed = list(parser.parse(prelude))
+            selectors = [(cssselect2.compiler.CompiledSelector(selector), selector) for selector in parsed]
         except cssselect2.SelectorError:
             continue
-        for selector in selectors:
+        for selector, source in selectors:
+            ancestors, siblings, subtrees = _combinators(parser, source.parsed_tree)
+            if (combinators := ancestors + siblings + subtrees) > MAX_SELECTOR_COMBINATORS:
+                raise SelectorTooComplex(
+                    f"has a style rule whose selector is too complex to match ({combinators} descendant, `~` or "
+                    f"`:has()` combinators, more than {MAX_SELECTOR_COMBINATORS}): "
+                    f"{tinycss2.serialize(prelude).strip()[:80]}",
+                    "select the element with a class instead of a long chain of ancestors or siblings")
             matcher.add_selector(selector, payload)
-            count += 1
-    return matcher, count
+            if not selector.never_matches:
+                tries[selector.test] = depth ** ancestors * width ** siblings * size ** subtrees
+    return matcher, tries
+
+
+def _combinators(parser: Any, node: Any) -> tuple[int, int, int]:
+    """How many descendant combinators, `~` combinators and `:has()` arguments the cssselect2 selector tree `node`
+    holds, also inside `:is()`, `:not()` and the like: each a loop cssselect2 nests (`cssselect2.compiler`)."""
+    own, parts = (0, 0, 0), []
+    if isinstance(node, parser.CombinedSelector):
+        own, parts = (int(node.combinator == " "), int(node.combinator == "~"), 0), [node.left, node.right]
+    elif isinstance(node, parser.CompoundSelector):
+        parts = node.simple_selectors
+    elif isinstance(node, parser.RelationalSelector):
+        own, parts = (0, 0, len(node.selector_list)), [relative.selector.parsed_tree for relative in node.selector_list]
+    elif hasattr(node, "selector_list"):  # :is(), :where(), :not()
+        parts = [selector.parsed_tree for selector in node.selector_list]
+    counts = [own, *(_combinators(parser, part) for part in parts)]
+    return sum(c[0] for c in counts), sum(c[1] for c in counts), sum(c[2] for c in counts)
+
+
+def _tree_reach(root: Any) -> tuple[int, int, int]:
+    """The depth of the element tree `root` (1 for a lone element), the most children one element has, and how many
+    elements it holds."""
+    depth = width = size = 0
+    pending = [(root, 1)]
+    while pending:
+        element, level = pending.pop()
+        depth, width, size = max(depth, level), max(width, len(element)), size + 1
+        pending += [(child, level + 1) for child in element]
+    return depth, max(width, 1), size
 
 
 def _linked(element: Any) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_security import KIT_SHEET, kit_sheet
+from test_security import KIT_SHEET, coursebuild, kit_sheet
 
 from builder import backgrounds, kit, media
 from builder.loading import load_project
@@ -418,3 +418,49 @@ def test_an_svg_gradient_that_repeats_is_refused_in_the_kit(record: Path, spread
     (record / "course/media/stripes.svg").write_text(
         (record / "course/media/stripes.svg").read_text().replace(spread, 'spreadMethod="pad"'))
     assert run("check", record).exit_code == 0
+
+
+def _nested(depth: int, inner: str) -> str:
+    return "<div>" * depth + inner + "</div>" * depth
+
+
+@pytest.mark.parametrize(("style", "body", "expected"), [
+    # Z2(b), scaled down: 9 descendant combinators over 20 levels (main: None after a while; 13 over 30 hung it)
+    ("z " + "div " * 8 + "p { background: url(x.png) no-repeat }", _nested(20, "<p>x</p>"), "too complex to match"),
+    ("z" + " ~ p" * 6 + " { background: url(x.png) no-repeat }", "<p>x</p>" * 24, "too complex to match"),
+    # within MAX_SELECTOR_COMBINATORS, but about 61⁴ tries an element over 60 levels
+    ("z div div div p { background: url(x.png) no-repeat }", _nested(60, "<p>x</p>"), "matched quickly"),
+])
+def test_a_background_rule_whose_selector_backtracks_too_much_is_refused(record: Path, style: str, body: str,
+                                                                         expected: str) -> None:
+    """cssselect2 tries every ancestor (or earlier sibling) for each descendant (`~`) combinator: one (rule, element)
+    test makes C(depth, combinators) tries (issue 18, tenth verification, Z2)."""
+    html = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    problem = backgrounds.tiling_problem(html, record, "attendance-sheet", KIT_SHEET)
+    assert problem is not None and expected in problem.message, problem
+
+
+@pytest.mark.parametrize(("selector", "depth"), [("z " + "div " * 8 + "p", 20), ("z div div div p", 60)])
+def test_a_page_break_rule_whose_selector_backtracks_too_much_is_refused(selector: str, depth: int) -> None:
+    html = (f"<html><head><style>{selector} {{ break-before: page }}</style></head><body>"
+            + "<div><p>x</p>" * depth + "</div>" * depth + "</body></html>")
+    with pytest.raises(media.SelectorTooComplex):
+        kit.forced_breaks(html)
+    assert kit.forced_breaks(html.replace(selector, "div p")) == depth
+
+
+def test_the_verifiers_296_byte_template_is_refused_at_once(record: Path) -> None:
+    """Z2(b) as reported: 13 `div` combinators over 30 nested `<div>`s held `check` until it was killed at 60 s."""
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text(
+        '{% extends "kit/base.html" %}\n{% block title %}Attendance sheet{% endblock %}\n'
+        "{% block body %}<style>z {% for i in range(13) %}div {% endfor %}p { background: url(x.png) no-repeat; }"
+        "</style>{% for i in range(30) %}<div>{% endfor %}<p>x</p>{% for i in range(30) %}</div>{% endfor %}"
+        "{% endblock %}\n")
+    result = coursebuild("check", record, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{KIT_SHEET}:1: the kit's attendance-sheet has a style rule whose selector is too complex to match (14 "
+        "descendant, `~` or `:has()` combinators, more than 4): z div div div div div div div div div div div div div "
+        "p (select the element with a class instead of a long chain of ancestors or siblings)",
+        "course invalid: 1 error"]

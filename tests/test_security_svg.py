@@ -599,3 +599,38 @@ def test_a_clip_path_costs_a_surface_wherever_it_is_written() -> None:
     clipped = media.svg_drawing_seconds(media.svg_tree(figure % (shape % b' clip-path="url(#k)"')))
     plain = media.svg_drawing_seconds(media.svg_tree(figure % (shape % b"")))
     assert clipped - plain >= media.SVG_SURFACE_SECONDS * media.SVG_PIXELS ** 2 * 0.99
+
+
+def _styled_figure(selector: str, body: str) -> bytes:
+    """A figure whose `<style>` sheet sets `opacity` (which the estimate reads) on `selector`, drawing `body`."""
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100" role="img">'
+            f'<title>t</title><style>{selector}{{opacity:0.5}}</style>{body}</svg>').encode()
+
+
+@pytest.mark.parametrize(("selector", "body"), [
+    # Z2(a), scaled down: 9 descendant combinators (main said ok after 0.15 s; 13 over 30 levels never ended)
+    ("z " + "g " * 8 + "rect", "<g>" * 20 + '<rect width="1" height="1"/>' + "</g>" * 20),
+    # Z2(a'), scaled down: a flat chain of `~` (main said ok after about a second; 8 over 40 never ended)
+    ("z" + " ~ rect" * 6, "<rect/>" * 24),
+    # within MAX_SELECTOR_COMBINATORS, but 41⁴ tries an element over 40 levels
+    ("z g g g rect", "<g>" * 40 + '<rect width="1" height="1"/>' + "</g>" * 40),
+])
+def test_a_sheet_whose_selectors_backtrack_too_much_refuses_the_figure(selector: str, body: str) -> None:
+    """cssselect2 tries every ancestor (or earlier sibling) for each descendant (`~`) combinator: one (rule, element)
+    test of `z g g … g rect` makes C(depth, combinators) tries (issue 18, tenth verification, Z2)."""
+    problem = media.svg_drawing_problem(_styled_figure(selector, body))
+    assert problem is not None and "would take more than" in problem[1], problem
+
+
+def test_an_ordinary_descendant_selector_still_draws() -> None:
+    assert media.svg_drawing_problem(_styled_figure("svg g rect", "<g>" * 5 + "<rect/>" + "</g>" * 5)) is None
+
+
+def test_a_selector_of_too_many_combinators_is_refused_before_matching() -> None:
+    import tinycss2  # noqa: PLC0415
+
+    for selector in ["z " + "g " * 13 + "rect", "z" + " ~ rect" * 8, "a:not(b c d e f g)", "a:has(b, c, d, e, f)"]:
+        prelude = tinycss2.parse_rule_list(selector + "{}")[0].prelude
+        with pytest.raises(media.SelectorTooComplex):
+            media.selector_matcher([(prelude, None)])
+    assert len(media.selector_matcher([(tinycss2.parse_rule_list("a b > c + d e{}")[0].prelude, None)])[1]) == 1
