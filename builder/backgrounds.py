@@ -169,15 +169,17 @@ class _Styles:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
 
-    def show(self, declared: list[tuple[list[Any], str]]) -> None:
+    def show(self, declared: list[tuple[list[Any], str]], heirs: int = 1) -> None:
         """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name:
         WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border image), once
-        for each property that names it."""
+        for each property that names it; a list marker (`_INHERITED_PICTURES`) once for each of the `heirs`
+        elements that may inherit it from the box (`_elements_under`)."""
         drawn = dict.fromkeys((declaration.lower_name, picture.path) for declarations, folder in declared
                               for declaration in declarations if _shows_picture(declaration)
                               for token in _all_tokens(declaration.value) if _is_url(token)
                               for picture in [self.picture(token, folder)] if picture.svg is not None)
-        self.shown += [path for _, path in drawn if path is not None]
+        self.shown += [path for name, path in drawn if path is not None
+                       for _ in range(heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1)]
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -265,6 +267,8 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     matcher, count = selector_matcher((prelude, (declarations, folder))
                                       for prelude, declarations, folder in styles.rules)
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    heirs = _elements_under(root) if any(_property(d) in _INHERITED_PICTURES and _shows_picture(d)
+                                         for d in styles.everything) else {}
     if count * len(wrappers) > _MAX_MATCH_TESTS:
         raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
                         "elements, are more than can be matched quickly", "write fewer such rules")
@@ -276,7 +280,7 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
         for pseudo, declared in boxes.items():
-            styles.show(declared)
+            styles.show(declared, heirs.get(element, 1) if pseudo is None else 1)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
@@ -284,6 +288,22 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     if total:
         _check_transforms(styles.everything)
     return total
+
+
+#: The properties that draw a picture they name and that each element inherits from its parent: WeasyPrint draws
+#: the marker of each list item under the element a rule matches (`ul { list-style-image: … }` over twenty items was
+#: counted once and took `kit` 30 s; issue 18, tenth verification, Z5).
+_INHERITED_PICTURES = frozenset({"list-style", "list-style-image"})
+
+
+def _elements_under(root: Any) -> dict[Any, int]:
+    """How many elements each element of the tree `root` is or holds (itself and all under it): at most how many
+    list items inherit a list marker from it (`display: list-item` may be given to any element). One pass."""
+    under: dict[Any, int] = {}
+    for element in reversed(list(root.iter())):  # each element after all those under it
+        if isinstance(element.tag, str):
+            under[element] = 1 + sum(under.get(child, 0) for child in element)
+    return under
 
 
 def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:

@@ -418,3 +418,38 @@ def test_an_svg_gradient_that_repeats_is_refused_in_the_kit(record: Path, spread
     (record / "course/media/stripes.svg").write_text(
         (record / "course/media/stripes.svg").read_text().replace(spread, 'spreadMethod="pad"'))
     assert run("check", record).exit_code == 0
+
+
+@pytest.mark.parametrize(("svg", "defs"), [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">', '<defs spreadMethod="repeat">'),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" spreadMethod="Reflect">', "<defs>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="urn:x" viewBox="0 0 100 100">', '<defs x:spreadMethod="repeat">'),
+])
+def test_an_svg_gradient_that_inherits_a_repeat_is_refused_in_the_kit(record: Path, svg: str, defs: str) -> None:
+    """18-verify10 Z3: WeasyPrint copies `spreadMethod` from an element to its children, so Y3(b) with the attribute
+    moved to `<defs>` or the root `<svg>` passed `check` and ran `kit` 30.9 s. The attribute is refused on any
+    element (any case, any namespace), at that element's line."""
+    (record / "course/media/stripes.svg").write_text(
+        f'{svg}\n<title>stripes</title>\n{defs}\n'
+        '<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
+        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+    kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
+    line = 1 if "spreadMethod" in svg else 3
+    refused(record, "check", f"course/media/stripes.svg:{line}: this gradient repeats (`spreadMethod` `repeat` or "
+            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
+            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+
+
+def test_an_svg_gradient_that_takes_a_repeat_through_href_is_refused_at_the_gradient_it_names(record: Path) -> None:
+    """18-verify10 Z3: a gradient's `href` reads `spreadMethod` from the gradient it names; that one is refused."""
+    (record / "course/media/stripes.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">\n<defs>\n'
+        '<linearGradient id="b" spreadMethod="repeat"/>\n'
+        '<linearGradient id="g" href="#b" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
+        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+    kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
+    refused(record, "check", "course/media/stripes.svg:3: this gradient repeats (`spreadMethod` `repeat` or "
+            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
+            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
