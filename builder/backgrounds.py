@@ -749,10 +749,13 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
         return
     stops = [layer for layer in _layers(image.arguments) if layer]
     first = stops[0] if stops else []
+    described = f"`{_text([image])}`"
+    ray = 1.0  # how long the line along which percentages are placed is, in lines (`_radial_line`)
     if not any(token.type in ("hash", "function") or token.type == "ident"
                and token.lower_value not in _GRADIENT_PRELUDE for token in first):
         stops = stops[1:]  # its direction, or its shape, size and centre
-    described = f"`{_text([image])}`"
+        if image.lower_name == "repeating-radial-gradient":
+            longest, ray = _radial_line(first, longest, described)
     placed: list[list[tuple[float, bool]]] = []  # each stop's (or hint's) positions: (value, whether a percentage)
     for stop in stops:
         placed.append([])
@@ -774,7 +777,7 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
     kinds = {percentage for positions in placed for value, percentage in positions if value}
     if len(kinds) > 1:
         raise TooManyStops(f"{described} places its stops in both absolute lengths and percentages")
-    line = 1.0 if kinds == {True} else longest  # percentages repeat as often on any line
+    line = ray if kinds == {True} else longest  # percentages repeat as often on any line of the same ray
     values = [value for positions in placed for value, _ in positions]
     span = max(values) - placed[0][0][0]  # the period: later stops placed before the first are moved up to it
     drawn = len(stops) * line / span if span > 0 else 0.0
@@ -782,6 +785,37 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
         raise TooManyStops(f"{described} repeats its stops about {_rounded(drawn / max(len(stops), 1))} times along a "
                         f"line of up to {longest:,.0f} px, more than the {MAX_GRADIENT_STOPS:,} stops WeasyPrint "
                         "can make quickly")
+
+
+def _radial_line(prelude: list[Any], longest: float, described: str) -> tuple[float, float]:
+    """How far a `repeating-radial-gradient` whose shape, size and centre are the tokens `prelude` repeats its stops,
+    in a box whose lines are at most `longest` px: (in px, in lengths of its ray). WeasyPrint repeats them from the
+    centre to the farthest corner (`RadialGradient._repeat`), which a centre placed outside the box puts further
+    away, and percentages along an explicit ray (`circle 0.01px`) as often as it fits (issue 18, tenth verification,
+    Z4). TooManyStops for a centre or a size that cannot be counted: outside the box in percent, in units that
+    depend on the box or the font, or with functions; or a size in percent. Its ray is counted as infinitely many
+    (stops in percent refused) when its size is 0 or a `closest-` keyword."""
+    words = [token for token in prelude if token.type not in ("whitespace", "comment")]
+    at = next((i for i, token in enumerate(words) if token.type == "ident" and token.lower_value == "at"), len(words))
+    offset, sizes = 0.0, []
+    for i, token in enumerate(words):
+        if token.type == "percentage" and (i < at or not 0 <= token.value <= 100):
+            raise TooManyStops(f"{described} places its centre outside the box, or sizes its ray, in percent")
+        if token.type == "dimension" and (token.lower_unit not in _UNITS or not math.isfinite(token.value)) or (
+                token.type == "function"):
+            raise TooManyStops(f"{described} places its centre or sizes its ray in units that depend on the box or "
+                               "the font")
+        if token.type == "dimension":
+            length = abs(float(token.value)) * _UNITS[token.lower_unit]
+            if i > at:
+                offset += length
+            else:
+                sizes.append(length)
+    line = longest + offset
+    if sizes:
+        return line, line / min(sizes) if min(sizes) > 0 else math.inf
+    closest = any(token.type == "ident" and token.lower_value.startswith("closest-") for token in words[:at])
+    return line, math.inf if closest else 1.0  # the ray to a closest side may be as short as the centre is near it
 
 
 #: How to fix a repeating gradient whose repeats are too many or cannot be counted.

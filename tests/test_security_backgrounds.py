@@ -378,6 +378,15 @@ def test_the_verifiers_repeating_gradient_of_tiny_stripes_is_refused_before_weas
      "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -0.01px, blue 0) no-repeat }", "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -1%, blue -0.999%) no-repeat }", "repeats its stops about"),
+    # 18-verify10 Z4: percentages along a small explicit ray, and a centre far outside the box
+    ("div { background: repeating-radial-gradient(circle 0.01px at 0 0, red 0%, blue 100%) no-repeat }",
+     "repeats its stops about 158,748 times"),
+    ("div { background: repeating-radial-gradient(circle at -100000px -100000px, red 0, blue 1px) no-repeat }",
+     "repeats its stops about 201,587 times along a line of up to 201,587 px"),
+    ("div { background: repeating-radial-gradient(circle at -10000% -10000%, red 0, blue 1px) no-repeat }",
+     "places its centre outside the box, or sizes its ray, in percent"),
+    ("div { background: repeating-radial-gradient(closest-side at 0 0, red 0%, blue 100%) no-repeat }",
+     "repeats its stops about more than can be counted times"),
 ])
 def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style: str, reason: str) -> None:
     """Wherever a repeating gradient is drawn (list marker, `content`, a background laid out at a large size), with
@@ -392,6 +401,7 @@ def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style
 @pytest.mark.parametrize("style", [
     "div { background: repeating-linear-gradient(45deg, red 0, red 2mm, blue 2mm, blue 4mm) no-repeat }",
     "div { background: repeating-radial-gradient(circle at 10px 10px, red, blue 10%) no-repeat }",
+    "div { background: repeating-radial-gradient(circle 20px at 50% 50%, red 0%, blue 50%) no-repeat }",
     "div { background: repeating-linear-gradient(to right, rgb(0 0 0) 0px, white 1px) no-repeat }",
 ])
 def test_repeating_gradients_of_a_few_thousand_repeats_are_accepted(record: Path, style: str) -> None:
