@@ -176,15 +176,17 @@ class _Styles:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
 
-    def show(self, declared: list[tuple[list[Any], str]]) -> None:
+    def show(self, declared: list[tuple[list[Any], str]], heirs: int = 1) -> None:
         """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name:
         WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border image), once
-        for each property that names it."""
+        for each property that names it; a list marker (`_INHERITED_PICTURES`) once for each of the `heirs`
+        elements that may inherit it from the box (`_elements_under`)."""
         drawn = dict.fromkeys((declaration.lower_name, picture.path) for declarations, folder in declared
                               for declaration in declarations if _shows_picture(declaration)
                               for token in _all_tokens(declaration.value) if _is_url(token)
                               for picture in [self.picture(token, folder)] if picture.svg is not None)
-        self.shown += [path for _, path in drawn if path is not None]
+        self.shown += [path for name, path in drawn if path is not None
+                       for _ in range(heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1)]
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -276,6 +278,8 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
                                        for prelude, declarations, folder in styles.rules), root)
     count = len(tries)
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    heirs = _elements_under(root) if any(_property(d) in _INHERITED_PICTURES and _shows_picture(d)
+                                         for d in styles.everything) else {}
     if sum(tries.values()) * len(wrappers) > _MAX_MATCH_TESTS:
         raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
                         "elements, are more than can be matched quickly", "write fewer such rules")
@@ -287,7 +291,7 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
         for pseudo, declared in boxes.items():
-            styles.show(declared)
+            styles.show(declared, heirs.get(element, 1) if pseudo is None else 1)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
@@ -295,6 +299,22 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     if total:
         _check_transforms(styles.everything)
     return total
+
+
+#: The properties that draw a picture they name and that each element inherits from its parent: WeasyPrint draws
+#: the marker of each list item under the element a rule matches (`ul { list-style-image: … }` over twenty items was
+#: counted once and took `kit` 30 s; issue 18, tenth verification, Z5).
+_INHERITED_PICTURES = frozenset({"list-style", "list-style-image"})
+
+
+def _elements_under(root: Any) -> dict[Any, int]:
+    """How many elements each element of the tree `root` is or holds (itself and all under it): at most how many
+    list items inherit a list marker from it (`display: list-item` may be given to any element). One pass."""
+    under: dict[Any, int] = {}
+    for element in reversed(list(root.iter())):  # each element after all those under it
+        if isinstance(element.tag, str):
+            under[element] = 1 + sum(under.get(child, 0) for child in element)
+    return under
 
 
 def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
@@ -740,10 +760,13 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
         return
     stops = [layer for layer in _layers(image.arguments) if layer]
     first = stops[0] if stops else []
+    described = f"`{_text([image])}`"
+    ray = 1.0  # how long the line along which percentages are placed is, in lines (`_radial_line`)
     if not any(token.type in ("hash", "function") or token.type == "ident"
                and token.lower_value not in _GRADIENT_PRELUDE for token in first):
         stops = stops[1:]  # its direction, or its shape, size and centre
-    described = f"`{_text([image])}`"
+        if image.lower_name == "repeating-radial-gradient":
+            longest, ray = _radial_line(first, longest, described)
     placed: list[list[tuple[float, bool]]] = []  # each stop's (or hint's) positions: (value, whether a percentage)
     for stop in stops:
         placed.append([])
@@ -765,7 +788,7 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
     kinds = {percentage for positions in placed for value, percentage in positions if value}
     if len(kinds) > 1:
         raise TooManyStops(f"{described} places its stops in both absolute lengths and percentages")
-    line = 1.0 if kinds == {True} else longest  # percentages repeat as often on any line
+    line = ray if kinds == {True} else longest  # percentages repeat as often on any line of the same ray
     values = [value for positions in placed for value, _ in positions]
     span = max(values) - placed[0][0][0]  # the period: later stops placed before the first are moved up to it
     drawn = len(stops) * line / span if span > 0 else 0.0
@@ -773,6 +796,37 @@ def _check_repeating_gradient(image: Any, longest: float) -> None:
         raise TooManyStops(f"{described} repeats its stops about {_rounded(drawn / max(len(stops), 1))} times along a "
                         f"line of up to {longest:,.0f} px, more than the {MAX_GRADIENT_STOPS:,} stops WeasyPrint "
                         "can make quickly")
+
+
+def _radial_line(prelude: list[Any], longest: float, described: str) -> tuple[float, float]:
+    """How far a `repeating-radial-gradient` whose shape, size and centre are the tokens `prelude` repeats its stops,
+    in a box whose lines are at most `longest` px: (in px, in lengths of its ray). WeasyPrint repeats them from the
+    centre to the farthest corner (`RadialGradient._repeat`), which a centre placed outside the box puts further
+    away, and percentages along an explicit ray (`circle 0.01px`) as often as it fits (issue 18, tenth verification,
+    Z4). TooManyStops for a centre or a size that cannot be counted: outside the box in percent, in units that
+    depend on the box or the font, or with functions; or a size in percent. Its ray is counted as infinitely many
+    (stops in percent refused) when its size is 0 or a `closest-` keyword."""
+    words = [token for token in prelude if token.type not in ("whitespace", "comment")]
+    at = next((i for i, token in enumerate(words) if token.type == "ident" and token.lower_value == "at"), len(words))
+    offset, sizes = 0.0, []
+    for i, token in enumerate(words):
+        if token.type == "percentage" and (i < at or not 0 <= token.value <= 100):
+            raise TooManyStops(f"{described} places its centre outside the box, or sizes its ray, in percent")
+        if token.type == "dimension" and (token.lower_unit not in _UNITS or not math.isfinite(token.value)) or (
+                token.type == "function"):
+            raise TooManyStops(f"{described} places its centre or sizes its ray in units that depend on the box or "
+                               "the font")
+        if token.type == "dimension":
+            length = abs(float(token.value)) * _UNITS[token.lower_unit]
+            if i > at:
+                offset += length
+            else:
+                sizes.append(length)
+    line = longest + offset
+    if sizes:
+        return line, line / min(sizes) if min(sizes) > 0 else math.inf
+    closest = any(token.type == "ident" and token.lower_value.startswith("closest-") for token in words[:at])
+    return line, math.inf if closest else 1.0  # the ray to a closest side may be as short as the centre is near it
 
 
 #: How to fix a repeating gradient whose repeats are too many or cannot be counted.

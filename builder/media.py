@@ -321,7 +321,10 @@ def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
 def _repeating_gradient(root: Any) -> int:
     """The line of the first gradient of the SVG element `root` that WeasyPrint (the kit's PDFs) may repeat: one whose
     `spreadMethod` is `repeat` or `reflect`, or any gradient where a `style=` or `<style>` sheet names `spreadMethod`;
-    0 if none. WeasyPrint makes each repeat of such a gradient across the shape it fills as stops of one PDF shading,
+    0 if none. The attribute is refused on any element, in any case or namespace: WeasyPrint's cascade copies it from
+    each element to its children (`<defs>` or the root `<svg>` made each gradient inside repeat; issue 18, tenth
+    verification, Z3), and a gradient's `href` reads it from another gradient, which is then refused itself.
+    WeasyPrint makes each repeat of such a gradient across the shape it fills as stops of one PDF shading,
     inserting those before the first stop one at a time (`svg/defs.py`, `spread_linear_gradient`), so its time grows
     with the square of the repeats: a 400-byte figure of 200,000 repeats would take it about 220 s, and one of stops
     only appended gave a page that needed 1 GB in pdftoppm (issue 18, ninth verification, Y3). How many repeats a
@@ -331,8 +334,9 @@ def _repeating_gradient(root: Any) -> int:
     styled = any("spreadmethod" in ((element.text if local_name(element) == "style" else element.get("style")) or "")
                  .lower() for element in root.iter(etree.Element))
     for element in root.iter(etree.Element):
-        if local_name(element) in ("lineargradient", "radialgradient") and (
-                styled or (element.get("spreadMethod") or "").strip() in ("repeat", "reflect")):
+        if (styled and local_name(element) in ("lineargradient", "radialgradient")) or any(
+                etree.QName(name).localname.lower() == "spreadmethod" and value.strip().lower() in ("repeat", "reflect")
+                for name, value in element.items()):
             return int(element.sourceline or 1)
     return 0
 

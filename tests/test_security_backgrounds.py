@@ -378,6 +378,15 @@ def test_the_verifiers_repeating_gradient_of_tiny_stripes_is_refused_before_weas
      "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -0.01px, blue 0) no-repeat }", "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -1%, blue -0.999%) no-repeat }", "repeats its stops about"),
+    # 18-verify10 Z4: percentages along a small explicit ray, and a centre far outside the box
+    ("div { background: repeating-radial-gradient(circle 0.01px at 0 0, red 0%, blue 100%) no-repeat }",
+     "repeats its stops about 158,748 times"),
+    ("div { background: repeating-radial-gradient(circle at -100000px -100000px, red 0, blue 1px) no-repeat }",
+     "repeats its stops about 201,587 times along a line of up to 201,587 px"),
+    ("div { background: repeating-radial-gradient(circle at -10000% -10000%, red 0, blue 1px) no-repeat }",
+     "places its centre outside the box, or sizes its ray, in percent"),
+    ("div { background: repeating-radial-gradient(closest-side at 0 0, red 0%, blue 100%) no-repeat }",
+     "repeats its stops about more than can be counted times"),
 ])
 def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style: str, reason: str) -> None:
     """Wherever a repeating gradient is drawn (list marker, `content`, a background laid out at a large size), with
@@ -392,6 +401,7 @@ def test_repeating_gradients_of_too_many_repeats_are_refused(record: Path, style
 @pytest.mark.parametrize("style", [
     "div { background: repeating-linear-gradient(45deg, red 0, red 2mm, blue 2mm, blue 4mm) no-repeat }",
     "div { background: repeating-radial-gradient(circle at 10px 10px, red, blue 10%) no-repeat }",
+    "div { background: repeating-radial-gradient(circle 20px at 50% 50%, red 0%, blue 50%) no-repeat }",
     "div { background: repeating-linear-gradient(to right, rgb(0 0 0) 0px, white 1px) no-repeat }",
 ])
 def test_repeating_gradients_of_a_few_thousand_repeats_are_accepted(record: Path, style: str) -> None:
@@ -464,3 +474,36 @@ def test_the_verifiers_296_byte_template_is_refused_at_once(record: Path) -> Non
         "descendant, `~` or `:has()` combinators, more than 4): z div div div div div div div div div div div div div "
         "p (select the element with a class instead of a long chain of ancestors or siblings)",
         "course invalid: 1 error"]
+@pytest.mark.parametrize(("svg", "defs"), [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">', '<defs spreadMethod="repeat">'),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" spreadMethod="Reflect">', "<defs>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="urn:x" viewBox="0 0 100 100">', '<defs x:spreadMethod="repeat">'),
+])
+def test_an_svg_gradient_that_inherits_a_repeat_is_refused_in_the_kit(record: Path, svg: str, defs: str) -> None:
+    """18-verify10 Z3: WeasyPrint copies `spreadMethod` from an element to its children, so Y3(b) with the attribute
+    moved to `<defs>` or the root `<svg>` passed `check` and ran `kit` 30.9 s. The attribute is refused on any
+    element (any case, any namespace), at that element's line."""
+    (record / "course/media/stripes.svg").write_text(
+        f'{svg}\n<title>stripes</title>\n{defs}\n'
+        '<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
+        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+    kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
+    line = 1 if "spreadMethod" in svg else 3
+    refused(record, "check", f"course/media/stripes.svg:{line}: this gradient repeats (`spreadMethod` `repeat` or "
+            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
+            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+
+
+def test_an_svg_gradient_that_takes_a_repeat_through_href_is_refused_at_the_gradient_it_names(record: Path) -> None:
+    """18-verify10 Z3: a gradient's `href` reads `spreadMethod` from the gradient it names; that one is refused."""
+    (record / "course/media/stripes.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">\n<defs>\n'
+        '<linearGradient id="b" spreadMethod="repeat"/>\n'
+        '<linearGradient id="g" href="#b" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
+        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+    kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
+    refused(record, "check", "course/media/stripes.svg:3: this gradient repeats (`spreadMethod` `repeat` or "
+            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
+            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")

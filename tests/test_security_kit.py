@@ -149,6 +149,26 @@ def test_a_kit_document_counts_the_figures_its_style_sheets_show_in_its_drawing_
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
 
 
+@pytest.mark.parametrize("style", [
+    "ul.f { list-style-image: url(../media/cues.svg) }",
+    "ul.f { list-style: square url(../media/cues.svg) inside }",
+])
+def test_a_kit_document_counts_an_inherited_list_marker_once_for_each_item(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str) -> None:
+    """18-verify10 Z5: `list-style-image` is inherited, so `ul.f { list-style-image: url(p.svg) }` over twenty items
+    draws twenty markers (`kit` 29.9 s) but was counted once. It is counted once for each element under the list and
+    the list itself: with the bound lowered to two and a half drawings, one item passes and two stop `check`."""
+    record, sheet, each = attendance_sheet_with(tmp_path, monkeypatch,
+                                               f"<html><head><style>{style}</style></head><body><ul class=f>"
+                                               "<li>x</li></ul><ul><li>y</li></ul></body></html>\n")
+    assert run("check", str(record)).exit_code == 0, "two drawings"
+    sheet.write_text(sheet.read_text().replace("</ul><ul>", ""))
+    fails_with(record, "templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, "
+               f"up to its picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all "
+               "(each time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG "
+               "figures in it (on its pages, or in its template), or PNG pictures instead)", command="check")
+
+
 def test_a_picture_over_the_pixel_bound_is_refused_by_its_content_whatever_its_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """18-verify9 Y6: a 9000 × 9000 PNG named `big.dat` (99 KB) shown by a kit template passed `check` and reached
