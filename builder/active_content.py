@@ -148,8 +148,9 @@ def too_many_elements(data: bytes, suffix: str) -> bool:
 
 def crowded_tag(html: str) -> int | None:
     """The line of the first tag of the HTML text `html` with more than MAX_TAG_ATTRIBUTES attributes (end tags and
-    tags in comments or scripts counted too: an upper bound), None if none has: found by one regular expression in
-    C before a parser reads them (16 MB of small tags in 0.4 s; the first tag past the bound at once)."""
+    tags in comments or scripts counted too: an upper bound), None if none has: found by two regular expressions in
+    C (`_UNCROWDED`, `_UNCROWDED_NO_TAG_IN_VALUE`), the earlier end counting, before a parser reads them (16 MB of
+    small tags in 0.5 s; the first tag past the bound at once)."""
     end = min(_UNCROWDED.match(html).end(),  # type: ignore[union-attr] # each matches the empty text at least
               _UNCROWDED_NO_TAG_IN_VALUE.match(html).end())  # type: ignore[union-attr]
     return None if end == len(html) else html.count("\n", 0, end) + 1
