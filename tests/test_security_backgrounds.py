@@ -410,6 +410,15 @@ def test_repeating_gradients_of_a_few_thousand_repeats_are_accepted(record: Path
     assert result.exit_code == 0, result.output
 
 
+#: The gradient, its stops and the rectangle it fills that close the striped figures below (after `<linearGradient …>`).
+STRIPES_END = ('<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
+               '<rect width="100" height="100" fill="url(#g)"/></svg>')
+#: What `check` says of an SVG gradient that repeats, and how to fix it.
+REPEATS = ("this gradient repeats (`spreadMethod` `repeat` or `reflect`), which the kit's PDFs make in time that grows "
+           "with the square of its repeats (use `spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or "
+           "with a `<pattern>`)")
+
+
 @pytest.mark.parametrize("spread", ['spreadMethod="repeat"', 'spreadMethod=" reflect "', 'style="spreadMethod: repeat"'])
 def test_an_svg_gradient_that_repeats_is_refused_in_the_kit(record: Path, spread: str) -> None:
     """18-verify9 Y3(b): a 400-byte figure whose gradient repeats 200,000 times across it (`spreadMethod`) passed
@@ -419,12 +428,9 @@ def test_an_svg_gradient_that_repeats_is_refused_in_the_kit(record: Path, spread
     (record / "course/media/stripes.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">\n<defs>\n'
         f'<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0" {spread}>'
-        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
-        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+        f'{STRIPES_END}')
     kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
-    refused(record, "check", "course/media/stripes.svg:3: this gradient repeats (`spreadMethod` `repeat` or "
-            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
-            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+    refused(record, "check", f"course/media/stripes.svg:3: {REPEATS}")
     (record / "course/media/stripes.svg").write_text(
         (record / "course/media/stripes.svg").read_text().replace(spread, 'spreadMethod="pad"'))
     assert run("check", record).exit_code == 0
@@ -486,13 +492,10 @@ def test_an_svg_gradient_that_inherits_a_repeat_is_refused_in_the_kit(record: Pa
     (record / "course/media/stripes.svg").write_text(
         f'{svg}\n<title>stripes</title>\n{defs}\n'
         '<linearGradient id="g" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
-        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
-        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+        f'{STRIPES_END}')
     kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
     line = 1 if "spreadMethod" in svg else 3
-    refused(record, "check", f"course/media/stripes.svg:{line}: this gradient repeats (`spreadMethod` `repeat` or "
-            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
-            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+    refused(record, "check", f"course/media/stripes.svg:{line}: {REPEATS}")
 
 
 def test_an_svg_gradient_that_takes_a_repeat_through_href_is_refused_at_the_gradient_it_names(record: Path) -> None:
@@ -501,9 +504,6 @@ def test_an_svg_gradient_that_takes_a_repeat_through_href_is_refused_at_the_grad
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">\n<defs>\n'
         '<linearGradient id="b" spreadMethod="repeat"/>\n'
         '<linearGradient id="g" href="#b" gradientUnits="userSpaceOnUse" x1="100" y1="0" x2="100.0005" y2="0">'
-        '<stop offset="0" stop-color="red"/><stop offset="1" stop-color="blue"/></linearGradient></defs>'
-        '<rect width="100" height="100" fill="url(#g)"/></svg>')
+        f'{STRIPES_END}')
     kit_sheet(record, "<div>x</div>", "div { background: url(../media/stripes.svg) no-repeat }")
-    refused(record, "check", "course/media/stripes.svg:3: this gradient repeats (`spreadMethod` `repeat` or "
-            "`reflect`), which the kit's PDFs make in time that grows with the square of its repeats (use "
-            "`spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`)")
+    refused(record, "check", f"course/media/stripes.svg:3: {REPEATS}")
