@@ -67,6 +67,8 @@ _VALUE_AS_READ = (r'[^"]*+', r"[^']*+")
 #: that runs to the next quote, past the comment's end, so that a crowded tag there goes uncounted (18-verify10 Z1);
 #: in this count such a quote is part of a name, and a `>` ends the tag, so that no tag is hidden in a value.
 _VALUE_WITHOUT_TAG = (r'(?:[^"<]++|<++(?!/?[A-Za-z]))*+', r"(?:[^'<]++|<++(?!/?[A-Za-z]))*+")
+
+
 def _uncrowded(value: tuple[str, str]) -> re.Pattern[str]:
     """Text and tags up to the first tag of more than MAX_TAG_ATTRIBUTES attributes (the whole text if there is
     none), quoted values holding `value` (double, single): runs of text; a tag with no quote before its `>` within
