@@ -605,13 +605,12 @@ def _picture(url: str | None, folder: str, project: Path) -> _Picture:
     data = (project / path).read_bytes()
     if left_out(path, data):
         return _Picture(path, drawn=False)  # a picture whose content is not what its name says is not fetched
-    root = svg_tree(data)  # as media.svg_drawing_problem parses it: internal entities expanded, no external one
-    if root is None:
-        return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
-    if drawing := svg_drawing_problem(data):
+    if drawing := svg_drawing_problem(data):  # bounded, and kept: before the whole tree is parsed here
         raise DrawingRefused(path, *drawing)
     drawn = svg_drawing(data)
-    assert drawn is not None  # parsed above
+    root = None if drawn is None else svg_tree(data)  # as svg_drawing parses it: internal entities expanded
+    if drawn is None or root is None:
+        return _Picture(path, drawn=False)  # neither a picture nor an SVG: not drawn
     return _Picture(path, svg=_svg_size(root, path), tiles=drawn[1].tiles)
 
 
