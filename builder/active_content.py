@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import re
 from typing import Any, NamedTuple
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder import cache
+from builder import cache, media_time
 
 #: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
 #: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
@@ -149,13 +150,21 @@ def too_many_elements(data: bytes, suffix: str) -> bool:
 
 
 def crowded_tag(html: str) -> int | None:
-    """The line of the first tag of the HTML text `html` with more than MAX_TAG_ATTRIBUTES attributes (end tags and
-    tags in comments or scripts counted too: an upper bound), None if none has: found by two regular expressions in
-    C (`_UNCROWDED`, `_UNCROWDED_NO_TAG_IN_VALUE`), the earlier end counting, before a parser reads them (16 MB of
-    small tags in 0.5 s; the first tag past the bound at once)."""
+    """The line of the first tag of the HTML text `html` with more than MAX_TAG_ATTRIBUTES attributes (`crowded_at`),
+    None if none has."""
+    start = crowded_at(html)
+    return None if start is None else html.count("\n", 0, start) + 1
+
+
+def crowded_at(html: str) -> int | None:
+    """Where (index of its `<`) the first tag of the HTML text `html` with more than MAX_TAG_ATTRIBUTES attributes
+    starts (end tags and tags in comments or scripts counted too: an upper bound), None if none has: found by two
+    regular expressions in C (`_UNCROWDED`, `_UNCROWDED_NO_TAG_IN_VALUE`), the earlier end counting, before a parser
+    reads them (16 MB of small tags in 0.5 s; the first tag past the bound at once). A quick path: what they miss
+    is bounded by `media_time.analysed`."""
     end = min(_UNCROWDED.match(html).end(),  # type: ignore[union-attr] # each matches the empty text at least
               _UNCROWDED_NO_TAG_IN_VALUE.match(html).end())  # type: ignore[union-attr]
-    return None if end == len(html) else html.count("\n", 0, end) + 1
+    return None if end == len(html) else end
 
 
 def _parse(data: bytes, suffix: str) -> Any:
@@ -341,7 +350,30 @@ def _checked(data: bytes, suffix: str) -> _Checked:
     suffix = suffix.lower()
     if suffix not in SVG_TYPES | HTML_TYPES:
         return _Checked(None, [], data)
-    return _CHECKED.make((hashlib.sha256(data).digest(), suffix), lambda: _check(data, suffix))
+    return _CHECKED.make((hashlib.sha256(data).digest(), suffix), lambda: _check_bounded(data, suffix))
+
+
+def _check_bounded(data: bytes, suffix: str) -> _Checked:
+    """`_check` of the file `data` in a bounded child (`media_time.analysed`: libxml2's HTML parser takes time that
+    grows faster than the square of one tag's attributes, which `crowded_tag` may miss), its result sent back as
+    data: `{"broken": [line, what] or null, "found": [[line, what], …], "same": bool}` as JSON, a newline, then the
+    cleaned bytes (none if "same": they are `data` itself).
+    A file whose analysis passed a bound is `broken` with `media_time.Overran`'s line, and packaged empty."""
+    def work() -> bytes:
+        checked = _check(data, suffix)
+        same = checked.cleaned is data
+        return json.dumps({"broken": checked.broken, "found": checked.found, "same": same}).encode() + b"\n" + (
+            b"" if same else checked.cleaned)
+
+    try:
+        reply = media_time.analysed(work, "libxml2")
+    except media_time.Overran as overran:
+        return _Checked((1, overran.what), [], b"")
+    head, _, cleaned = reply.partition(b"\n")
+    result = json.loads(head)
+    broken = result["broken"]
+    return _Checked(None if broken is None else (broken[0], broken[1]),
+                    [(line, what) for line, what in result["found"]], data if result["same"] else cleaned)
 
 
 def _check(data: bytes, suffix: str) -> _Checked:

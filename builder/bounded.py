@@ -18,6 +18,14 @@ class ChildFailed(Exception):
     """The bounded work failed, passed a bound or was killed; the message (one line) says why."""
 
 
+class OverTime(ChildFailed):
+    """The bounded work passed its bound of processor time (`seconds`, whole seconds) and was stopped."""
+
+    def __init__(self, tool: str, seconds: int) -> None:
+        super().__init__(f"{tool} took more than {seconds} s of processor time for it")
+        self.seconds = seconds
+
+
 class WorkFailed(ChildFailed):
     """The bounded work raised an exception of its own, within its bounds: `kind` is the exception's type's name,
     `detail` its message (at most MAX_DETAIL characters); the message is `<tool> failed: <kind>: <detail>`."""
@@ -34,10 +42,12 @@ MAX_DETAIL = 1_000
 def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> bytes:
     """`work()` (what `tool`, a library's name, does) in a forked child limited to `seconds` of processor time
     and `memory` bytes of address space more than this process has; its bytes (or why it failed) come back
-    through a pipe. Where there is no fork it runs in this process, unbounded.
+    through a pipe. Where there is no fork it runs in this process, unbounded; in a bounded child it runs in that
+    child, within the child's own bounds (no child of a child: its time would escape them).
 
-    Raises WorkFailed if `work` raised an exception of its own, ChildFailed if it passed a bound or was killed."""
-    if not hasattr(os, "fork"):
+    Raises WorkFailed if `work` raised an exception of its own, OverTime if it passed `seconds`, ChildFailed if it
+    passed the memory bound or was killed."""
+    if not hasattr(os, "fork") or _Process.bounded:
         return reason_of(work, tool, memory)
     import resource
 
@@ -46,6 +56,7 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
     if pid == 0:  # the child: never returns, never runs this process's exit handlers
         status = 0
         try:
+            _Process.bounded = True
             os.close(read_end)
             # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
@@ -73,7 +84,7 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         reply = pipe.read()
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
-        raise ChildFailed(f"{tool} took more than {seconds} s of processor time for it")
+        raise OverTime(tool, seconds)
     if reply[:1] == b"F":
         kind, _, detail = reply[1:].decode("utf-8", "replace").partition("\0")
         raise WorkFailed(tool, kind, detail)
@@ -83,6 +94,12 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
         raise ChildFailed(f"{tool} stopped ({why}), most likely out of memory")
     return reply[1:]
+
+
+class _Process:
+    """Whether this process is a child `bounded` forked (set in the child only)."""
+
+    bounded = False
 
 
 def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:

@@ -7,9 +7,11 @@ Every word comes from the course source, apart from the templates' fixed labels.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html as html_lib
 import itertools
+import json
 import logging
 import math
 import posixpath
@@ -23,10 +25,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from builder import cache
-from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag
+from builder import cache, media_time
+from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at
 from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
-from builder.errors import CoursebuildError, CourseInvalid, Problem
+from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
 from builder.media import (
@@ -340,43 +342,73 @@ _STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
 
 def document_problems(course: Course, document: str, html: str) -> list[Problem]:
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
-    MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_tag`,
+    MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
     bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
-    (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`."""
+    (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document
+    parsed in a bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the
+    template line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
     if elements > MAX_KIT_ELEMENTS:
         problems.append(Problem(where, 1, f"the kit's {document} has {elements:,} HTML elements, more than the "
                                 f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", "show less in it, or make fewer elements"))
-    if (line := crowded_tag(html)) is not None:  # before any parser reads it (tinyhtml5's time is their square)
-        problems.append(Problem(where, 1, f"the kit's {document} has an element with more than "
-                                f"{MAX_TAG_ATTRIBUTES:,} attributes (on line {line} of the document as rendered)",
-                                "give that element fewer attributes"))
+    if (start := crowded_at(html)) is not None:  # before any parser reads it (tinyhtml5's time is their square)
+        line = html.count("\n", 0, start) + 1
+        problems.append(Problem(*_tag_written_at(course.root, document, html, start), f"the kit's {document} has an "
+                                f"element with more than {MAX_TAG_ATTRIBUTES:,} attributes (on line {line} of the "
+                                "document as rendered)", "give that element fewer attributes"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
-    breaks = 0
+    return problems or _analysed(course.root, document, lambda: _parsed_problems(course, document, html, where))
+
+
+def _parsed_problems(course: Course, document: str, html: str, where: str) -> list[Problem]:
+    """`document_problems` found by parsing the kit document `html` (by libxml2 and tinyhtml5, and matching its
+    style rules with cssselect2): the first of too many forced page breaks (or rules that force them too complex to
+    match), repeated backgrounds of too many tiles, an SVG of its own drawn at too high a cost; each problem at
+    `where`."""
     try:
-        breaks = 0 if problems else forced_breaks(html)
+        breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
         reason, fix = complex_selector.args
-        problems.append(Problem(where, 1, f"the kit's {document} {reason}", fix))
+        return [Problem(where, 1, f"the kit's {document} {reason}", fix)]
     if breaks >= MAX_KIT_PAGES:
-        problems.append(Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have "
-                                f"more than the {MAX_KIT_PAGES} pages it may have",
-                                "break pages only between its parts"))
-    if not problems and _may_show_images(html.lower()):
+        return [Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have more "
+                        f"than the {MAX_KIT_PAGES} pages it may have", "break pages only between its parts")]
+    if _may_show_images(html.lower()):
         from builder.backgrounds import tiling_problem  # noqa: PLC0415 - only for a document that may show images
 
         if tiling := tiling_problem(html, course.root, document, where):
-            problems.append(tiling)
-    if not problems and (figure := _figure_problem(html, document, where)):
-        problems.append(figure)
-    return problems
+            return [tiling]
+    figure = _figure_problem(html, document, where)
+    return [] if figure is None else [figure]
+
+
+def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -> list[Problem]:
+    """`work()`, problems of the kit document `document` found by parsing it, in a bounded child
+    (`media_time.analysed`: tinyhtml5's and libxml2's time grows faster than the square of one tag's attributes,
+    which `active_content.crowded_at` may miss) if the project has templates of its own (`overrides_templates`);
+    in this process if not (the built-in templates and the Markdown sanitiser write no such tag), so a project
+    without templates forks nothing. The problems come back as JSON: `[[path, line, message, fix, severity], …]`.
+    One that passed a bound is one problem at the document's template (`_document_source`)."""
+    if not overrides_templates(project):
+        return work()
+
+    def as_data() -> bytes:
+        return json.dumps([[p.path, p.line, p.message, p.fix, p.severity.value] for p in work()]).encode()
+
+    try:
+        reply = media_time.analysed(as_data, "the kit's check")
+    except media_time.Overran as overran:
+        return [Problem(_document_source(project, document), 1, f"{overran.what} (the kit's {document} as it "
+                        "renders it)", media_time.OVERRAN_FIX)]
+    return [Problem(path, line, message, fix, Severity(severity))
+            for path, line, message, fix, severity in json.loads(reply)]
 
 
 def _may_show_images(text: str) -> bool:
@@ -427,7 +459,14 @@ def drawing_problems(course: Course) -> list[Problem]:
         documents = render_kit(course)
     except TemplateProblem:
         return []
-    return [problem for name, html in documents.items() if (problem := drawing_problem(html, course.root, name))]
+    return [problem for name, html in documents.items()
+            for problem in _analysed(course.root, name, functools.partial(_drawing_problems, html, course.root, name))]
+
+
+def _drawing_problems(html: str, project: Path, document: str) -> list[Problem]:
+    """`drawing_problem` as a list (of one problem or none), as `_analysed` takes it."""
+    problem = drawing_problem(html, project, document)
+    return [] if problem is None else [problem]
 
 
 #: `*.svg` in any mix of upper and lower case, as validation reads a picture's suffix.
@@ -659,10 +698,46 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
 
 
 def _document_source(project: Path, document: str) -> str:
-    """Where a problem of the kit document `document` is shown: the project's template of it if it has one,
-    else the course file, whose `kit` settings choose what the document shows."""
-    own = f"templates/kit/{document}.html"
-    return own if (project / own).is_file() else COURSE_FILE
+    """Where a problem of the kit document `document` is shown: the project's template of it if it has one, else
+    its `templates/kit/base.html` (which every kit document extends) if it has that, else the course file, whose
+    `kit` settings choose what the document shows."""
+    for own in (f"templates/kit/{document}.html", _KIT_BASE):
+        if (project / own).is_file():
+            return own
+    return COURSE_FILE
+
+
+#: The project path of the kit's base template, which every kit document extends.
+_KIT_BASE = "templates/kit/base.html"
+#: The most characters before a tag's name on its rendered line that `_tag_written_at` looks for in the templates.
+_TAG_CONTEXT = 200
+#: A tag's `<` and name (`_tag_written_at`).
+_TAG_NAME = re.compile(r"<?/?[^\s/>]*")
+
+
+def _tag_written_at(project: Path, document: str, html: str, start: int) -> tuple[str, int]:
+    """The project template and line that wrote the tag starting at index `start` of the rendered kit document
+    `html`: of the project's kit templates (the document's own first, then `templates/kit/base.html`, then the
+    others by name), the first line holding the longest end of the rendered text before the tag's name, through
+    that name (up to _TAG_CONTEXT characters of it; the name itself at least); `_document_source` at line 1 if no
+    line holds the name."""
+    line_start = max(html.rfind("\n", 0, start) + 1, start - _TAG_CONTEXT)
+    name_end = _TAG_NAME.match(html, start).end()  # type: ignore[union-attr] # it matches the empty text at least
+    head, least = html[line_start:name_end], max(name_end - start, 1)
+    folder = project / "templates" / "kit"
+    others = sorted(p.relative_to(project).as_posix() for p in folder.glob("*.html")) if folder.is_dir() else []
+    best: tuple[int, str, int] = (least - 1, _document_source(project, document), 1)
+    for name in dict.fromkeys([f"templates/kit/{document}.html", _KIT_BASE, *others]):
+        real = inside_templates(project / "templates", project / name)
+        for number, line in enumerate(real.read_text("utf-8", "replace").splitlines() if real else [], 1):
+            low, high = best[0] + 1, len(head)  # the longest end of `head` in `line`: any shorter end is in it too
+            if head[-low:] not in line:
+                continue
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if head[-middle:] in line else (low, middle - 1)
+            best = (low, name, number)
+    return best[1], best[2]
 
 
 def _reason_of(lay_out: Callable[[], bytes]) -> bytes:

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import io
 import itertools
+import json
 import math
 import operator
 import os
@@ -306,16 +307,27 @@ _DRAWINGS: cache.Store[bytes, tuple[tuple[int, _Drawn] | None]] = cache.Store()
 
 
 def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
-    """`svg_drawing` of `data`, its processor time taken off the project's (`media_time.charged`); a file of more
-    than `active_content.MAX_MARKUP_ELEMENTS` elements is not parsed into a tree (`too_many_elements`), and is taken
-    to take forever."""
+    """`svg_drawing` of `data`, worked out in a bounded child (`media_time.analysed`: cssselect2's time grows with the
+    combinators of a selector, libxml2's with the attributes of a tag), its processor time taken off the project's;
+    a file of more than `active_content.MAX_MARKUP_ELEMENTS` elements is not parsed into a tree
+    (`too_many_elements`), and is taken to take forever, as is one whose analysis passed a bound (`_Drawn.overran`)."""
     with media_time.charged():
         if too_many_elements(data, ".svg"):
             return 1, _Drawn(0, 0, math.inf, MAX_MARKUP_ELEMENTS + 1)
-        root = svg_tree(data)
-        if root is None:
-            return None
-        return root.sourceline or 1, _drawn(root)._replace(repeating=_repeating_gradient(root))
+        try:
+            reply = json.loads(media_time.analysed(lambda: json.dumps(_estimate(data)).encode(), "the SVG estimate"))
+        except media_time.Overran as overran:
+            return 1, _Drawn(0, 0, math.inf, 0, overran=overran.what)
+    return None if reply is None else (reply[0], _Drawn(*reply[1]))
+
+
+def _estimate(data: bytes) -> tuple[int, _Drawn] | None:
+    """`svg_drawing` of `data` worked out in this process (`_worked_out` runs it in a bounded child, whose result
+    comes back as JSON: null, or `[line, [the fields of _Drawn]]`)."""
+    root = svg_tree(data)
+    if root is None:
+        return None
+    return root.sourceline or 1, _drawn(root)._replace(repeating=_repeating_gradient(root))
 
 
 def _repeating_gradient(root: Any) -> int:
@@ -343,7 +355,9 @@ def _repeating_gradient(root: Any) -> int:
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds, elements, repeating, dashes = drawn
+    copies, tiles, seconds, elements, repeating, dashes, overran = drawn
+    if overran:
+        return line, overran, media_time.OVERRAN_FIX
     if elements > MAX_MARKUP_ELEMENTS:
         return line, f"this figure {TOO_MANY_ELEMENTS[0]} and to draw", TOO_MANY_ELEMENTS[1]
     if elements > MAX_SVG_ELEMENTS:
@@ -498,6 +512,8 @@ class _Drawn(NamedTuple):
     repeating: int = 0
     #: How many dashes its dashed strokes are drawn in (`_dashes`, `_text_length`), copies included.
     dashes: float = 0.0
+    #: What `media_time.Overran` said if working this out passed a bound ("" if not): then nothing else is known.
+    overran: str = ""
 
 
 def _drawn(root: Any) -> _Drawn:

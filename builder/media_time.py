@@ -6,13 +6,22 @@ their number: twenty SVG files of 15.6 MB (a 615 KB `.tar.gz`) kept `check` busy
 `markup.PROJECT_MARKDOWN_TOTAL_SECONDS` bounds the project's Markdown, PROJECT_MEDIA_SECONDS bounds this: once spent,
 no file more is analysed, and the first file refused for it gets one error (`refusal`, `first_report`); the build
 fails, so nothing unanalysed is packaged.
+
+Each file's parse and analysis runs in a forked child bounded by MAX_FILE_SECONDS (capped at what is left of
+PROJECT_MEDIA_SECONDS) and MAX_FILE_MEMORY (`analysed`): libxml2's and tinyhtml5's time grows faster than the square
+of one tag's attributes, and cssselect2's with the combinators of a selector, and none of them can be stopped once
+begun; the quick scans before them (`active_content.crowded_tag`, `media.selector_matcher`) refuse the forms known,
+and this bounds any they miss (issue 18, tenth verification, Z1). Only a project with such files pays for the fork.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import time
-from typing import Iterator
+from typing import Callable, Iterator
+
+from builder.bounded import ChildFailed, OverTime, bounded, children_seconds
 
 #: The most processor time (s, of the thread that builds) reading and analysing a project's SVG, XML and HTML media
 #: may take in one build or check: 200 figures of 100 shapes (9 KB) took 1.3 s of it, 300 of 300 shapes (34 KB)
@@ -24,6 +33,30 @@ OVER_TIME = (f"the project's media take more than {PROJECT_MEDIA_SECONDS:g} s of
              "(SVG drawing estimates, and the search for script in SVG, XML and HTML files), which ran out at this "
              "file: it and those after it were not checked")
 _FIX = ("use fewer or smaller SVG and HTML files (300 figures of 300 shapes take about 7 s), or PNG pictures instead")
+
+
+#: The most processor time (s, whole seconds: `setrlimit`'s unit) the parse and analysis of one file may take in its
+#: child (`analysed`), at most what is left of PROJECT_MEDIA_SECONDS: a 15.6 MB HTML file of too many elements
+#: is refused in about 1 s, a figure at MAX_SVG_ELEMENTS is estimated in about 2.5 s.
+MAX_FILE_SECONDS = 10
+#: The most memory (bytes of address space more than the process that checks has) one file's analysis may take: the
+#: tree of 16 MB of HTML at MAX_MARKUP_ELEMENTS elements takes libxml2 about 100 MB.
+MAX_FILE_MEMORY = 1024 ** 3
+#: How what `Overran` says starts (`overran`).
+ANALYSING = "analysing this file"
+#: How an analysis that passed a bound is fixed (`Overran`).
+OVERRAN_FIX = ("make the file smaller or simpler: fewer elements, fewer attributes on each, simpler style rules; "
+               "or offer it as a PDF or a PNG picture")
+
+
+class Overran(Exception):
+    """A file's analysis (`analysed`) passed MAX_FILE_SECONDS, MAX_FILE_MEMORY, or failed in its child: `what`
+    (one line, e.g. "analysing this file took more than 10 s of processor time") is reported at the file with
+    OVERRAN_FIX."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
 
 
 class _Left:
@@ -43,15 +76,38 @@ def new_project() -> None:
 @contextlib.contextmanager
 def charged() -> Iterator[None]:
     """Take the processor time of the work done inside off the project's PROJECT_MEDIA_SECONDS (once, however such
-    blocks nest: reading a file and the analyses that parse it)."""
-    start = time.thread_time()
+    blocks nest: reading a file and the analyses that parse it), the time of the children it waited for
+    (`analysed`) too."""
+    start = time.thread_time() + children_seconds()
     _Left.depth += 1
     try:
         yield
     finally:
         _Left.depth -= 1
         if not _Left.depth:
-            _Left.seconds -= time.thread_time() - start
+            _Left.seconds -= time.thread_time() + children_seconds() - start
+
+
+def analysed(work: Callable[[], bytes], tool: str) -> bytes:
+    """`work()`, the parse and analysis of one project file by `tool` (a library's name) returning its result as
+    data (JSON, never a pickle), in a forked child limited to MAX_FILE_SECONDS of processor time, or to what is left
+    of PROJECT_MEDIA_SECONDS if less (1 s at least), and to MAX_FILE_MEMORY; its time is taken off the project's
+    (`charged`). In this process where there is no fork (`bounded.bounded`).
+
+    Raises Overran, saying what happened, if it passed a bound or failed."""
+    seconds = max(1, min(MAX_FILE_SECONDS, math.ceil(_Left.seconds)))
+    with charged():
+        try:
+            return bounded(work, tool, seconds, MAX_FILE_MEMORY)
+        except OverTime:
+            raise Overran(f"{ANALYSING} took more than {seconds} s of processor time") from None
+        except ChildFailed as failure:
+            raise Overran(f"{ANALYSING} failed: {failure}") from None
+
+
+def overran(what: str) -> bool:
+    """Whether `what`, a problem's text, is what `Overran` says."""
+    return what.startswith(ANALYSING)
 
 
 def refusal() -> tuple[int, str, str] | None:

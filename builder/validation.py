@@ -913,7 +913,9 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
                 with media_time.charged():
                     broken = unreadable((course.root / target).read_bytes(), suffix)
-                if broken and broken[1] in TOO_LARGE_TO_CHECK:
+                if broken and media_time.overran(broken[1]):
+                    yield Problem(target, broken[0], broken[1], media_time.OVERRAN_FIX)
+                elif broken and broken[1] in TOO_LARGE_TO_CHECK:
                     yield Problem(target, broken[0], f"this file {broken[1]}", TOO_LARGE_TO_CHECK[broken[1]])
                 elif broken:
                     yield Problem(target, broken[0], f"this file {broken[1]}, so it cannot be checked for script",
