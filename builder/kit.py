@@ -395,9 +395,12 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
     which `active_content.crowded_at` may miss) if the project has templates of its own (`overrides_templates`);
     in this process if not (the built-in templates and the Markdown sanitiser write no such tag), so a project
     without templates forks nothing. The problems come back as JSON: `[[path, line, message, fix, severity], …]`.
-    One that passed a bound is one problem at the document's template (`_document_source`)."""
+    One that passed a bound is one problem at the document's template (`_document_source`); once the project's
+    `media_time.PROJECT_MEDIA_SECONDS` are spent no document is parsed, and the first refused gets one problem."""
     if not overrides_templates(project):
         return work()
+    if refused := media_time.refusal():
+        return [Problem(_document_source(project, document), *refused)] if media_time.first_report() else []
 
     def as_data() -> bytes:
         return json.dumps([[p.path, p.line, p.message, p.fix, p.severity.value] for p in work()]).encode()
@@ -405,8 +408,8 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
     try:
         reply = media_time.analysed(as_data, "the kit's check")
     except media_time.Overran as overran:
-        return [Problem(_document_source(project, document), 1, f"{overran.what} (the kit's {document} as it "
-                        "renders it)", media_time.OVERRAN_FIX)]
+        return [Problem(_document_source(project, document), 1, f"analysing the kit's {document}, as this file "
+                        f"renders it, {overran.reason}", media_time.OVERRAN_FIX)]
     return [Problem(path, line, message, fix, Severity(severity))
             for path, line, message, fix, severity in json.loads(reply)]
 

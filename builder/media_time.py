@@ -50,13 +50,13 @@ OVERRAN_FIX = ("make the file smaller or simpler: fewer elements, fewer attribut
 
 
 class Overran(Exception):
-    """A file's analysis (`analysed`) passed MAX_FILE_SECONDS, MAX_FILE_MEMORY, or failed in its child: `what`
-    (one line, e.g. "analysing this file took more than 10 s of processor time") is reported at the file with
-    OVERRAN_FIX."""
+    """A file's analysis (`analysed`) passed MAX_FILE_SECONDS, MAX_FILE_MEMORY, or failed in its child: `reason`
+    says how ("took more than 10 s of processor time"), `what` is the line reported at the file, with OVERRAN_FIX
+    ("analysing this file took more than 10 s of processor time")."""
 
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason, self.what = reason, f"{ANALYSING} {reason}"
 
 
 class _Left:
@@ -100,9 +100,9 @@ def analysed(work: Callable[[], bytes], tool: str) -> bytes:
         try:
             return bounded(work, tool, seconds, MAX_FILE_MEMORY)
         except OverTime:
-            raise Overran(f"{ANALYSING} took more than {seconds} s of processor time") from None
+            raise Overran(f"took more than {seconds} s of processor time") from None
         except ChildFailed as failure:
-            raise Overran(f"{ANALYSING} failed: {failure}") from None
+            raise Overran(f"failed: {failure}") from None
 
 
 def overran(what: str) -> bool:
