@@ -356,19 +356,33 @@ def _checked(data: bytes, suffix: str) -> _Checked:
 def _check_bounded(data: bytes, suffix: str) -> _Checked:
     """`_check` of the file `data` in a bounded child (`media_time.analysed`: libxml2's HTML parser takes time that
     grows faster than the square of one tag's attributes, which `crowded_tag` may miss), its result sent back as
-    data: `{"broken": [line, what] or null, "found": [[line, what], …], "same": bool}` as JSON, a newline, then the
-    cleaned bytes (none if "same": they are `data` itself).
-    A file whose analysis passed a bound is `broken` with `media_time.Overran`'s line, and packaged empty."""
-    def work() -> bytes:
-        checked = _check(data, suffix)
-        same = checked.cleaned is data
-        return json.dumps({"broken": checked.broken, "found": checked.found, "same": same}).encode() + b"\n" + (
-            b"" if same else checked.cleaned)
-
+    data (`checked_data`). A file whose analysis passed a bound is `broken` with `media_time.Overran`'s line, and
+    packaged empty."""
     try:
-        reply = media_time.analysed(work, "libxml2")
+        return _from_data(data, media_time.analysed(lambda: checked_data(data, suffix), "libxml2"))
     except media_time.Overran as overran:
         return _Checked((1, overran.what), [], b"")
+
+
+def checked_data(data: bytes, suffix: str) -> bytes:
+    """`_check` of the file `data` named with `suffix`, worked out in this process, as data:
+    `{"broken": [line, what] or null, "found": [[line, what], …], "same": bool}` as JSON, a newline, then the
+    cleaned bytes (none if "same": they are `data` itself). For a bounded child (`_check_bounded`, and the SVG
+    estimate's, `keep_checked`)."""
+    checked = _check(data, suffix.lower())
+    same = checked.cleaned is data
+    return json.dumps({"broken": checked.broken, "found": checked.found, "same": same}).encode() + b"\n" + (
+        b"" if same else checked.cleaned)
+
+
+def keep_checked(data: bytes, suffix: str, reply: bytes) -> None:
+    """Keep `checked_data` of the file `data` named with `suffix`, worked out in a child that analysed it for
+    something else too (the SVG estimate's), as `_checked` would have found it: one child for both."""
+    _CHECKED.put((hashlib.sha256(data).digest(), suffix.lower()), _from_data(data, reply))
+
+
+def _from_data(data: bytes, reply: bytes) -> _Checked:
+    """The `_Checked` of the file `data` that `checked_data` gave as `reply`."""
     head, _, cleaned = reply.partition(b"\n")
     result = json.loads(head)
     broken = result["broken"]

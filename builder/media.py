@@ -29,6 +29,8 @@ from builder import cache, media_time
 from builder.active_content import (
     MAX_MARKUP_ELEMENTS,
     TOO_MANY_ELEMENTS,
+    checked_data,
+    keep_checked,
     local_name,
     too_many_elements,
     without_script,
@@ -315,15 +317,20 @@ def _worked_out(data: bytes) -> tuple[int, _Drawn] | None:
         if too_many_elements(data, ".svg"):
             return 1, _Drawn(0, 0, math.inf, MAX_MARKUP_ELEMENTS + 1)
         try:
-            reply = json.loads(media_time.analysed(lambda: json.dumps(_estimate(data)).encode(), "the SVG estimate"))
+            reply = media_time.analysed(
+                lambda: json.dumps(_estimate(data)).encode() + b"\n" + checked_data(data, ".svg"), "the SVG estimate")
         except media_time.Overran as overran:
             return 1, _Drawn(0, 0, math.inf, 0, overran=overran.what)
-    return None if reply is None else (reply[0], _Drawn(*reply[1]))
+    estimate, _, checked = reply.partition(b"\n")
+    keep_checked(data, ".svg", checked)
+    drawing = json.loads(estimate)
+    return None if drawing is None else (drawing[0], _Drawn(*drawing[1]))
 
 
 def _estimate(data: bytes) -> tuple[int, _Drawn] | None:
     """`svg_drawing` of `data` worked out in this process (`_worked_out` runs it in a bounded child, whose result
-    comes back as JSON: null, or `[line, [the fields of _Drawn]]`)."""
+    comes back as JSON, null or `[line, [the fields of _Drawn]]`, then a newline and the file's search for script,
+    `active_content.checked_data`: one child for both)."""
     root = svg_tree(data)
     if root is None:
         return None
