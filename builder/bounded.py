@@ -1,9 +1,10 @@
 """Running a library's work on a project's files within a bound of processor time and memory.
 
-The kit's PDFs (WeasyPrint) and the slides' figures (CairoSVG) are drawn from files a project's author wrote;
-a small file can ask either library for hours of work or gigabytes of memory. `bounded` runs such work in a
-forked child process limited with `resource.setrlimit` (POSIX; Linux enforces both limits) and turns any
-failure into a `ChildFailed` whose message is one line saying why.
+The kit's PDFs (WeasyPrint) and the slides' figures (CairoSVG) are drawn from files a project's author wrote, and
+its SVG, XML and HTML files and kit documents are parsed and analysed (libxml2, tinyhtml5, cssselect2:
+`media_time.analysed`); a small file can ask any of these for hours of work or gigabytes of memory. `bounded` runs
+such work in a forked child process limited with `resource.setrlimit` (POSIX; Linux enforces both limits) and turns
+any failure into a `ChildFailed` whose message is one line saying why.
 """
 
 from __future__ import annotations
