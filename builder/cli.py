@@ -166,7 +166,7 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
     data, path, warnings = _run(pipeline.export_questions, project, format_, bank_id, output)
     _show_warnings(warnings)
     if path is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(data, nl=False)  # the bytes as written to a file: no decoded copy, whatever the locale
     else:
         click.echo(f"wrote {path}")
 
