@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from lxml import etree
 
@@ -48,8 +48,7 @@ def export(course: Course, banks: list[Bank]) -> bytes:
         _text(etree.SubElement(category, "info", format="html"), "")
         for question in bank.settings.questions:
             quiz.append(_question(files, bank, question))
-    parts: list[Any] = _FILE_MARK.split(etree.tostring(quiz, xml_declaration=True, encoding="UTF-8",
-                                                        pretty_print=True))
+    parts = _FILE_MARK.split(etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True))
     parts[1::2] = [files.base64[int(number)] for number in parts[1::2]]
     return b"".join(parts)
 
