@@ -192,8 +192,9 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
     """Export question banks as Moodle XML or GIFT; write them unless `output` is `-`.
 
     Returns the data, the path written (None for standard output) and the course's warnings (as `build` shows
-    them: script removed from a file the export embeds is one), but for Moodle XML not those about files a
-    GIFT file cannot carry.
+    them: script removed from a file the export embeds is one), but not the one about Moodle XML's bound on
+    embedded files (`moodle_xml.embedding_problems`, an error here if these banks pass it), nor for Moodle XML
+    those about files a GIFT file cannot carry.
     """
     from builder.export import FORMATS, gift, moodle_xml, selected_banks
     from builder.schema_errors import did_you_mean
@@ -205,12 +206,15 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
         known = [bank.settings.id for bank in course.banks]
         hint = did_you_mean(str(bank_id), known) or f"use one of: {', '.join(known)}"
         raise CourseInvalid([Problem("quizzes", 1, f"no question bank `{bank_id}`", hint)]) from None
-    if format_ == "gift" and (problems := gift.file_problems(banks)):
+    # what the format cannot carry: GIFT, any file; Moodle XML, more than its bound on embedded files
+    if problems := gift.file_problems(banks) if format_ == "gift" else moodle_xml.embedding_problems(course, banks):
         raise CourseInvalid(problems)
     data = (moodle_xml if format_ == "moodle-xml" else gift).export(course, banks)
     base = f"{course.settings.id}-{course.settings.version}-questions.{FORMATS[format_]}"
-    # `check`'s warnings about what GIFT cannot carry advise Moodle XML: no advice for an export in that format
-    unfit = set(gift.file_problems(course.banks, Severity.WARNING)) if format_ != "gift" else set()
+    # `check`'s warnings about what GIFT cannot carry advise Moodle XML: no advice for an export in that format; and
+    # whether these banks' files pass Moodle XML's bound is decided above, whatever all the banks' files do
+    unfit = {*moodle_xml.embedding_problems(course, course.banks, Severity.WARNING),
+             *(gift.file_problems(course.banks, Severity.WARNING) if format_ != "gift" else ())}
     warnings = tuple(warning for warning in checked.warnings if warning not in unfit)
     return data, _write_or_return(data, output, output_folder(project) / base), warnings
 

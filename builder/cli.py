@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, ParamSpec, TypeVar
 import click
 
 from builder import TARGETS, __version__
-from builder.errors import CoursebuildError, Problem, summarise
+from builder.errors import CoursebuildError, EnvironmentProblem, Problem, summarise
 from builder.parallel import early
 
 
@@ -84,6 +84,11 @@ def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return action(*args, **kwargs)
     except CoursebuildError as error:
         raise ReportedError(error) from None
+    except MemoryError:
+        pass  # reported once the handler ends, which frees the frames (and what they held) the error carries
+    raise ReportedError(EnvironmentProblem(
+        "out of memory: the machine had too little free memory for this command (close other programs and run it "
+        "again; docs/security.md gives the most a project's files may take)"))
 
 
 def _converted_pages(project: Path) -> bytes:
@@ -161,7 +166,7 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
     data, path, warnings = _run(pipeline.export_questions, project, format_, bank_id, output)
     _show_warnings(warnings)
     if path is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        click.echo(data, nl=False)  # the bytes as written to a file: no decoded copy, whatever the locale
     else:
         click.echo(f"wrote {path}")
 

@@ -29,6 +29,7 @@ from builder.active_content import (
 from builder.cache import Same, Store
 from builder.errors import Problem, Severity
 from builder.export.gift import file_problems as gift_file_problems
+from builder.export.moodle_xml import embedding_problems as moodle_xml_embedding_problems
 from builder.item_writing import check_items
 from builder.loading import read_text
 from builder.markup import (
@@ -238,7 +239,7 @@ def validate(course: Course) -> list[Problem]:
     checks = (_check_ids, _check_modules, _check_timetable, _check_pages, _check_banks,
               functools.partial(_question_rule, _check_questions), _check_tags, _check_outcomes, _check_markdown,
               functools.partial(_question_rule, check_items), slide_problems,
-              functools.partial(_question_rule, _check_gift_files),
+              functools.partial(_question_rule, _check_gift_files), _check_moodle_xml_files,
               _check_reserved_page_ids)
     return [problem for check in checks for problem in check(course)]
 
@@ -848,6 +849,12 @@ def _question_rule(rule: QuestionRule, course: Course) -> tuple[Problem, ...]:
 def _check_gift_files(course: Course) -> list[Problem]:
     """Questions `export --format gift` would refuse, as warnings: the author may never export GIFT."""
     return gift_file_problems(course.banks, WARNING)
+
+
+def _check_moodle_xml_files(course: Course) -> list[Problem]:
+    """Where `export --format moodle-xml` would refuse the files it embeds, as a warning: the author may never export
+    Moodle XML. Not a `_question_rule`: it reads the sizes of the files the questions link, which may change."""
+    return moodle_xml_embedding_problems(course, course.banks, WARNING)
 
 
 def _meant_path(course: Course, target: str, folder: str) -> str | None:

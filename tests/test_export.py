@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from builder.export import fraction_text, fractions
+from builder.export import fraction_text, fractions, moodle_xml
 from builder.kit import fixed_order, paper_order
 from builder.loading import load_project
 from builder.markup import convert, convert_inline
@@ -176,3 +177,104 @@ def test_moodle_xml_shuffles_only_what_may_move(project: Path) -> None:
     got = exported()
     assert all(got[q.id] == ("false", [str(inline(convert_inline(o.text).html)) for o in q.options])
                for q in final.settings.questions)
+
+
+# --- the files a Moodle XML export embeds (issue 18, eleventh attack A4) --------------------------------------
+
+NOTES = b"%PDF-1.4\n" + bytes(991)  # 1,000 bytes
+LINK = "[notes](../course/media/notes.pdf)"
+
+
+@pytest.fixture
+def linked_notes(project: Path) -> Path:
+    """The fixture course with a 1,000-byte PDF linked from every field of three more questions, twice in each
+    stem: 18 copies of it in a Moodle XML export, 18,000 bytes before base64."""
+    (project / "course/media/notes.pdf").write_bytes(NOTES)
+    with (project / "quizzes/kc-cues.yaml").open("a", encoding="utf-8") as bank:
+        for n in range(3):
+            bank.write(f'  - id: kc-notes-{n}\n    stem: "Question {n}: see {LINK} or {LINK}"\n    options:\n'
+                       f'      - text: "A {LINK}"\n        correct: true\n        feedback: "Yes {LINK}"\n'
+                       f'      - text: "B {LINK}"\n        feedback: "No {LINK}"\n    outcomes: [LO1]\n'
+                       f'    explanation: "See {LINK}"\n')
+    return project
+
+
+def bound_line(project: Path, question: str, field: str, total_kb: float) -> str:
+    """The line `check` and `export` give when the embedded files pass a bound of 10,000 bytes at `field` (as
+    written, e.g. `- text: "B`) of `question`."""
+    lines = (project / "quizzes/kc-cues.yaml").read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"  - id: {question}")
+    line = next(n for n, text in enumerate(lines[start:], start + 1) if text.strip().startswith(field))
+    return (f"quizzes/kc-cues.yaml:{line}: the files `export --format moodle-xml` would embed pass 0.009537 MB at "
+            f"question `{question}` ({total_kb / 1024:.4g} MB so far; Moodle XML carries a copy of a file for each "
+            "field that shows or links it, and Moodle's import holds the whole file in memory) (link large files "
+            "from fewer fields, make them smaller, or export a bank at a time with --bank; see docs/security.md)")
+
+
+def test_moodle_xml_export_refuses_more_embedded_files_than_its_bound(linked_notes: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound is on the export's total, counted before any file is read: `check` warns at the field where it
+    is passed, `export` refuses with the same line and writes nothing; a bank under it alone still exports."""
+    monkeypatch.setattr(moodle_xml, "MAX_EMBEDDED_BYTES", 10_000)
+    problem = bound_line(linked_notes, "kc-notes-1", '- text: "B', 11_000 / 1024)
+    result = run("check", linked_notes)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "would embed" in line] == [
+        problem.replace(": the files", ": warning: the files")]
+
+    def unread(*args: object) -> bytes:
+        raise AssertionError("a file was read before the bound was checked")
+
+    monkeypatch.setattr(moodle_xml, "packaged_bytes", unread)
+    out = linked_notes / "q.xml"
+    result = run("export", linked_notes, "-o", out)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [problem, "course invalid: 1 error"]
+    assert not out.exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(moodle_xml, "MAX_EMBEDDED_BYTES", 10_000)
+    result = run("export", linked_notes, "--bank", "final", "-o", out)  # the other bank embeds nothing
+    assert result.exit_code == 0 and "would embed" not in result.stderr
+
+
+def test_moodle_xml_export_may_embed_up_to_its_bound(linked_notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18 copies of 1,000 bytes fit a bound of 18,000 bytes: a file a field links twice is embedded once in it."""
+    monkeypatch.setattr(moodle_xml, "MAX_EMBEDDED_BYTES", 18_000)
+    assert "would embed" not in run("check", linked_notes).stderr
+    result = run("export", linked_notes, "-o", "-")
+    assert result.exit_code == 0, result.output
+    quiz = etree.fromstring(result.stdout.encode("utf-8"))
+    files = quiz.findall(".//file")
+    assert len(files) == 18 and {file.text for file in files} == {base64.b64encode(NOTES).decode("ascii")}
+
+
+def test_moodle_xml_export_reads_and_encodes_each_file_once(linked_notes: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many fields embed a file, it is read, cleaned and encoded once (it was once per field, and lxml
+    held a copy per field in its tree and another in the serialised document)."""
+    read: list[str] = []
+    real = moodle_xml.packaged_bytes
+
+    def counted(root: Path, path: str) -> bytes:
+        read.append(path)
+        return real(root, path)
+
+    monkeypatch.setattr(moodle_xml, "packaged_bytes", counted)
+    out = linked_notes / "q.xml"
+    assert run("export", linked_notes, "-o", out).exit_code == 0
+    assert read == ["course/media/notes.pdf"]
+    assert len(etree.parse(str(out)).findall(".//file")) == 18
+
+
+def test_running_out_of_memory_gives_one_line_and_exit_code_3(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MemoryError is the machine's failure, not the course's: one line, exit code 3 (as a full disk), no
+    traceback, nothing written."""
+    def exhausted(*args: object) -> bytes:
+        raise MemoryError
+
+    monkeypatch.setattr(moodle_xml, "export", exhausted)
+    result = run("export", project)
+    assert result.exit_code == 3
+    assert result.stderr == ("out of memory: the machine had too little free memory for this command (close other "
+                             "programs and run it again; docs/security.md gives the most a project's files may take)\n")
+    assert not (project / "dist").exists()
