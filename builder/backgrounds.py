@@ -106,6 +106,7 @@ _MAX_SHEET_BYTES = 1024 * 1024
 #: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
 _MAX_MATCH_TESTS = 1_000_000
 _XHTML = "http://www.w3.org/1999/xhtml"
+_SVG = "http://www.w3.org/2000/svg"
 #: The most stops one repeating gradient (`repeating-linear-gradient`, `repeating-radial-gradient`) may be drawn
 #: with: its stops once for each repeat along its gradient line. WeasyPrint makes the repeats before the first stop
 #: one `list.insert(0, …)` at a time (`images.py`, `LinearGradient.layout`), so its time grows with the square of
@@ -160,6 +161,9 @@ class _Styles:
     #: the folder each declaration's urls start from, by its id (for `_named_pictures`)
     folders: dict[int, str] = field(default_factory=dict)
 
+    #: (selector prelude, project path of the sheet's file or None for a `<style>` of the document, line of the rule
+    #: in it) of every style rule, nested rules too (`_nested_preludes`), for `cascaded_rules`
+    selectors: list[tuple[Any, str | None, int]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
     #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
@@ -244,23 +248,11 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     gathered into `styles`); Unbounded if that cannot be told."""
     # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
 
     from builder.media import selector_matcher  # noqa: PLC0415
 
-    root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
     styles = _Styles(project) if styles is None else styles
-    for element in root.iter():
-        if element.tag == f"{{{_XHTML}}}style":
-            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
-        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
-            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
-    attributes = {}
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.get("style"):
-            attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
-            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    root, attributes = _gather(html, styles)
     side = _page_side(styles.everything)
     longest = _longest_line(styles.everything, side)
     for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
@@ -301,6 +293,111 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     return total
 
 
+def _gather(html: str, styles: _Styles, svg_sheets: bool = False) -> tuple[Any, dict[Any, list[Any]]]:
+    """The kit document `html` parsed as WeasyPrint parses it (tinyhtml5: the same `<style>` and `<link>` elements,
+    the same tree), and the declarations of each element's `style=`; what its style sheets say gathered into
+    `styles` (`_read_sheet`, `_load_sheet`); with `svg_sheets`, the `<style>` sheets of its `<svg>`s too (which
+    WeasyPrint applies to that figure, and whose `@import`s it fetches)."""
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    root = tinyhtml5.parse(html)
+    sheets = (f"{{{_XHTML}}}style", f"{{{_SVG}}}style") if svg_sheets else (f"{{{_XHTML}}}style",)
+    for element in root.iter():
+        if element.tag in sheets:
+            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
+        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
+            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
+    attributes = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("style"):
+            attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
+            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    return root, attributes
+
+
+def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int]]]:
+    """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
+    file or None for a `<style>` of the document, line of the rule in that sheet) of every style rule WeasyPrint
+    cascades over it: those of its `<style>` sheets (an `<svg>`'s too) and of the sheets they link and import
+    (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
+    (`_nested_preludes`). Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
+    styles = _Styles(project)
+    root, _ = _gather(html, styles, svg_sheets=True)
+    return root, styles.selectors
+
+
+#: How deep style rules may be nested in one another (CSS Nesting, which WeasyPrint applies), and how long (characters)
+#: the selector WeasyPrint makes of a nested rule may be: each level is the rule's own selector with its holder's
+#: wrapped in `:is()` once for each `&` (or before it), so ten `&` a level make selectors ten times longer each level.
+_MAX_RULE_NESTING = 8
+_MAX_NESTED_SELECTOR = 4_000
+
+
+def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
+    """(selector prelude, rule) of the qualified rule `rule` and of each rule nested in it, their selectors as
+    WeasyPrint 70 makes them (`css.validation.preprocess_declarations`): a nested rule's selector list with `&` in
+    it has each `&` replaced by `:is(<its holder's>)`, one without `&` is `:is(<its holder's>) <its own>` for each
+    of its selectors; an `&` outside any rule is `:root`. Unbounded past _MAX_RULE_NESTING or
+    _MAX_NESTED_SELECTOR."""
+    import tinycss2  # noqa: PLC0415
+    from tinycss2.ast import IdentToken, LiteralToken  # noqa: PLC0415
+
+    root = [LiteralToken(1, 1, ":"), IdentToken(1, 1, "root")]
+    pending = [([piece for token in rule.prelude for piece in (root if _is_ampersand(token) else [token])], rule, 0)]
+    while pending:
+        prelude, holder, level = pending.pop()
+        yield prelude, holder
+        for part in tinycss2.parse_blocks_contents(holder.content, True, True):
+            if part.type != "qualified-rule":
+                continue
+            if level >= _MAX_RULE_NESTING:
+                raise Unbounded(f"it nests style rules more than {_MAX_RULE_NESTING} deep (line {part.source_line} of "
+                                "its sheet)", "nest fewer rules inside each other")
+            length = len(tinycss2.serialize(prelude))
+            if sum(len(tinycss2.serialize(group)) + length * max(_ampersands(group), 1)
+                   for group in _comma_groups(part.prelude)) > _MAX_NESTED_SELECTOR:
+                raise Unbounded(f"a nested style rule's selector (line {part.source_line} of its sheet) would be more "
+                                f"than {_MAX_NESTED_SELECTOR:,} characters long with those of the rules it is in",
+                                "nest fewer rules inside each other, or use fewer `&` in them")
+            pending.append((_nested_prelude(prelude, part.prelude), part, level + 1))
+
+
+def _comma_groups(prelude: list[Any]) -> list[list[Any]]:
+    groups: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def _ampersands(tokens: list[Any]) -> int:
+    return sum(1 for token in tokens if _is_ampersand(token))
+
+
+def _is_ampersand(token: Any) -> bool:
+    return bool(token.type == "literal" and token.value == "&")
+
+
+def _nested_prelude(holder: list[Any], prelude: list[Any]) -> list[Any]:
+    """The selector WeasyPrint 70 gives a rule of selector `prelude` nested in one of selector `holder`."""
+    from tinycss2.ast import FunctionBlock, LiteralToken, WhitespaceToken  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    wrapped = [LiteralToken(1, 1, ":"), FunctionBlock(1, 1, "is", holder)]
+    made: list[Any] = []
+    for group in _comma_groups(prelude):
+        if _ampersands(group):  # WeasyPrint replaces each `&` of the whole list, once for each group that has one
+            made += [piece for token in prelude
+                     for piece in (wrapped if _is_ampersand(token) else [token])]
+        else:
+            made += [*wrapped, WhitespaceToken(1, 1, " "), *group]
+        made.append(LiteralToken(1, 1, ","))
+    return made[:-1]
+
+
 #: The properties that draw a picture they name and that each element inherits from its parent: WeasyPrint draws
 #: the marker of each list item under the element a rule matches (`ul { list-style-image: … }` over twenty items was
 #: counted once and took `kit` 30 s; issue 18, tenth verification, Z5).
@@ -317,19 +414,22 @@ def _elements_under(root: Any) -> dict[Any, int]:
     return under
 
 
-def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
-    """Gather the rules of the CSS `text`, whose `url()`s start from the project folder `folder`."""
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None) -> None:
+    """Gather the rules of the CSS `text` (of the project file `path`, None for a `<style>` sheet), whose `url()`s
+    start from the project folder `folder`."""
     import tinycss2  # noqa: PLC0415
 
     pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
     while pending:
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
-            declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
-            styles.add(declarations, folder)
-            if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
-                   for d in declarations):
-                styles.rules.append((rule.prelude, declarations, folder))
+            for prelude, nested in _nested_preludes(rule):
+                styles.selectors.append((prelude, path, nested.source_line))
+                declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
+                styles.add(declarations, folder)
+                if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
+                       for d in declarations):
+                    styles.rules.append((prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
             if target is not None:
@@ -367,7 +467,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
                         "link smaller style sheets")
     text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
-    _read_sheet(styles, text, posixpath.dirname(path), depth)
+    _read_sheet(styles, text, posixpath.dirname(path), depth, path)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:

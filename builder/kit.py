@@ -31,6 +31,7 @@ from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
+    MAX_CASCADE_TRIES,
     MAX_PICTURE_PIXELS,
     PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
@@ -38,6 +39,7 @@ from builder.media import (
     VIDEO_TYPES,
     SelectorTooComplex,
     archive_name,
+    cascade_tries,
     file_content_problem,
     packaged_bytes,
     picture_pixels,
@@ -343,7 +345,8 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_tag`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
     bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
-    (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`."""
+    (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
+    (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
@@ -359,6 +362,8 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
+    if not problems:
+        problems += _cascade_problems(html, course.root, document, where)
     breaks = 0
     try:
         breaks = 0 if problems else forced_breaks(html)
@@ -376,6 +381,46 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
             problems.append(tiling)
     if not problems and (figure := _figure_problem(html, document, where)):
         problems.append(figure)
+    return problems
+
+
+def _cascade_problems(html: str, project: Path, document: str, where: str) -> list[Problem]:
+    """A problem at each style rule WeasyPrint would cascade over the kit document `html` (`backgrounds.cascaded_rules`:
+    its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
+    complex to match, and one at `where` if all of them together take more than `media.MAX_CASCADE_TRIES` tries over
+    its elements (`media.cascade_tries`): WeasyPrint matches every selector against every element, whatever the
+    rule sets. A rule is shown at its sheet's file and line, or at the line of the project's template that writes
+    it (`_written_at`)."""
+    if "<style" not in html.lower() and "<link" not in html.lower():
+        return []
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
+
+    try:
+        root, rules = cascaded_rules(html, project)
+    except Unbounded as unbounded:
+        reason, fix = unbounded.args
+        return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check ({reason})",
+                        fix)]
+    problems: list[Problem] = []
+
+    def refused(rule: tuple[Any, str | None, int], too_complex: SelectorTooComplex) -> None:
+        prelude, path, line = rule
+        if path is None:
+            written = tinycss2.serialize(prelude).strip().splitlines()
+            path, line = _written_at(project, document, written[0].strip() if written else "")
+        reason, fix = too_complex.args
+        problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
+
+    tries = cascade_tries(((prelude, (prelude, path, line)) for prelude, path, line in rules), root,
+                          cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
+    if tries > MAX_CASCADE_TRIES:
+        problems.append(Problem(where, 1, f"matching the selectors of the style rules of the kit's {document} against "
+                                f"its elements takes more than {MAX_CASCADE_TRIES:,} tries",
+                                "select elements with classes, not with chains of ancestors or siblings, and write "
+                                "fewer rules"))
     return problems
 
 

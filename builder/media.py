@@ -552,6 +552,7 @@ def _drawn(root: Any) -> _Drawn:
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
     try:
+        _cascaded(root)
         declared_by_sheets = _sheet_declarations(root, elements, index)
         from_sheets = _sheet_references(root, elements, index)
     except _TooManyTests:  # its sheets' rules alone would take too long to apply: refused all the same
@@ -1453,6 +1454,46 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
     return matches
 
 
+#: The most tries (`selector_matcher`'s) a renderer's cascade of every rule of one document's style sheets over its
+#: elements may make (`cascade_tries`): cssselect2 makes about a million a second. WeasyPrint and CairoSVG match every
+#: selector of a sheet against every element whatever the rule sets: `z div … div p { color: red }` with 13 `div`s
+#: over 30 nested `<div>`s passed `check` and kept `kit`'s WeasyPrint busy past its 30 s bound.
+MAX_CASCADE_TRIES = 1_000_000
+
+
+def cascade_tries(rules: Iterable[tuple[Any, Any]], root: Any, wrappers: Iterable[Any],
+                  refused: Callable[[Any, SelectorTooComplex], None] | None = None) -> int:
+    """At most how many tries cssselect2 makes matching the selectors of `rules` (as `selector_matcher` takes them,
+    `refused` too) against each element of `wrappers` (cssselect2's wrappers of the tree `root`), as a renderer's
+    cascade matches each sheet (`_tests` of each element, added up); counted no further once past
+    MAX_CASCADE_TRIES."""
+    matcher, tries = selector_matcher(rules, root, refused)
+    total = 0
+    for wrapper in wrappers if tries else ():
+        total += _tests(matcher, wrapper, tries)
+        if total > MAX_CASCADE_TRIES:
+            break
+    return total
+
+
+def _cascaded(root: Any) -> None:
+    """Raises _TooManyTests if the renderers' own cascade of every rule of the SVG element `root`'s `<style>` sheets
+    (CairoSVG and WeasyPrint match each selector against each element, whatever the rule sets: `fill` too) passes
+    MAX_CASCADE_TRIES (`cascade_tries`), or holds a selector too complex to match (`selector_matcher`)."""
+    texts = ["".join(element.itertext()) for element in root.iter(etree.Element) if local_name(element) == "style"]
+    if not texts:
+        return
+    import cssselect2  # noqa: PLC0415 - only for a figure with a sheet
+
+    try:
+        tries = cascade_tries(((rule.prelude, None) for rule in style_rules(texts)), root,
+                              cssselect2.ElementWrapper.from_xml_root(root).iter_subtree())
+    except SelectorTooComplex:
+        raise _TooManyTests from None
+    if tries > MAX_CASCADE_TRIES:
+        raise _TooManyTests
+
+
 def _tests(matcher: Any, wrapper: Any, tries: dict[Any, int]) -> int:
     """At most how many tries the cssselect2 (0.10) `matcher` makes testing the element `wrapper` in `match`
     (`tries` of each selector, from `selector_matcher`): of the selectors keyed by its id, each of its classes, its
@@ -1496,12 +1537,15 @@ class SelectorTooComplex(Exception):
     are what is wrong and how to fix it, for a `Problem`."""
 
 
-def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None) -> tuple[Any, dict[Any, int]]:
+def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None,
+                     refused: Callable[[Any, SelectorTooComplex], None] | None = None) -> tuple[Any, dict[Any, int]]:
     """A cssselect2 `Matcher` of the selectors of `rules` (each a rule's prelude, and what a match of it gives),
     and for each selector it holds (by its `test`), at most how many tries testing it against one element of the
     tree `root` makes: (depth of `root`)^(descendant combinators) × (most children of an element)^(`~`
-    combinators) × (elements)^(`:has()` arguments), or 1 without `root`. A selector list that does not parse adds
-    none (the renderers skip it too). Raises SelectorTooComplex for a selector past MAX_SELECTOR_COMBINATORS."""
+    combinators and sibling loops) × (elements)^(`:has()` arguments), or 1 without `root`. A selector list that
+    does not parse adds none (the renderers skip it too). Raises SelectorTooComplex for a selector past
+    MAX_SELECTOR_COMBINATORS; with `refused`, calls `refused(what its rule gives, the exception)` instead, and
+    leaves the rest of that rule out."""
     import cssselect2  # noqa: PLC0415
     import tinycss2  # noqa: PLC0415
     from cssselect2 import parser  # noqa: PLC0415
@@ -1517,22 +1561,42 @@ def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None) -> tupl
         for selector, source in selectors:
             ancestors, siblings, subtrees = _combinators(parser, source.parsed_tree)
             if (combinators := ancestors + siblings + subtrees) > MAX_SELECTOR_COMBINATORS:
-                raise SelectorTooComplex(
+                too_complex = SelectorTooComplex(
                     f"has a style rule whose selector is too complex to match ({combinators} descendant, `~` or "
-                    f"`:has()` combinators, more than {MAX_SELECTOR_COMBINATORS}): "
-                    f"{tinycss2.serialize(prelude).strip()[:80]}",
+                    f"`:has()` combinators and sibling loops, more than {MAX_SELECTOR_COMBINATORS}): "
+                    f"{' '.join(tinycss2.serialize(prelude).split())[:80]}",
                     "select the element with a class instead of a long chain of ancestors or siblings")
+                if refused is None:
+                    raise too_complex
+                refused(payload, too_complex)
+                break
             matcher.add_selector(selector, payload)
             if not selector.never_matches:
                 tries[selector.test] = depth ** ancestors * width ** siblings * size ** subtrees
     return matcher, tries
 
 
+#: The pseudo-classes cssselect2 (0.10) tests by going through the element's siblings (`cssselect2.compiler`).
+_SIBLING_LOOPS = frozenset({"first-of-type", "last-of-type", "only-of-type", "nth-of-type", "nth-last-of-type"})
+
+
 def _combinators(parser: Any, node: Any) -> tuple[int, int, int]:
-    """How many descendant combinators, `~` combinators and `:has()` arguments the cssselect2 selector tree `node`
-    holds, also inside `:is()`, `:not()` and the like: each a loop cssselect2 nests (`cssselect2.compiler`)."""
+    """How many descendant combinators, `~` combinators and sibling loops, and `:has()` arguments the cssselect2
+    selector tree `node` holds, also inside `:is()`, `:not()`, `:nth-child(… of S)` and the like: each a loop
+    cssselect2 nests (`cssselect2.compiler`). A sibling loop is a `*-of-type` pseudo-class, or an `:nth-*()` with
+    `of S`, which tests S against each sibling (`:nth-child(n of :nth-child(n of …))` four deep over 40 siblings
+    took 0.3 s, each level 40 times the last)."""
     own, parts = (0, 0, 0), []
-    if isinstance(node, parser.CombinedSelector):
+    if isinstance(node, parser.FunctionalPseudoClassSelector) and node.name.startswith("nth-"):
+        words = [token.type == "ident" and token.value == "of" for token in node.arguments]
+        if any(words):
+            own, parts = (0, 1, 0), [selector.parsed_tree for selector in parser.parse(
+                node.arguments[words.index(True) + 1:])]
+        elif node.name in _SIBLING_LOOPS:
+            own = (0, 1, 0)
+    elif isinstance(node, (parser.PseudoClassSelector, parser.FunctionalPseudoClassSelector)):
+        own = (0, int(node.name in _SIBLING_LOOPS), 0)
+    elif isinstance(node, parser.CombinedSelector):
         own, parts = (int(node.combinator == " "), int(node.combinator == "~"), 0), [node.left, node.right]
     elif isinstance(node, parser.CompoundSelector):
         parts = node.simple_selectors
