@@ -106,7 +106,6 @@ _MAX_SHEET_BYTES = 1024 * 1024
 #: microseconds, and 1,000 rules of `*` over 5,000 elements would hold `check` for seconds.
 _MAX_MATCH_TESTS = 1_000_000
 _XHTML = "http://www.w3.org/1999/xhtml"
-_SVG = "http://www.w3.org/2000/svg"
 #: The most stops one repeating gradient (`repeating-linear-gradient`, `repeating-radial-gradient`) may be drawn
 #: with: its stops once for each repeat along its gradient line. WeasyPrint makes the repeats before the first stop
 #: one `list.insert(0, …)` at a time (`images.py`, `LinearGradient.layout`), so its time grows with the square of
@@ -162,8 +161,9 @@ class _Styles:
     folders: dict[int, str] = field(default_factory=dict)
 
     #: (selector prelude, project path of the sheet's file or None for a `<style>` of the document, line of the rule
-    #: in it) of every style rule, nested rules too (`_nested_preludes`), for `cascaded_rules`
-    selectors: list[tuple[Any, str | None, int]] = field(default_factory=list)
+    #: in it, its selector as written) of every style rule, nested rules too (`_nested_preludes`), for
+    #: `cascaded_rules`
+    selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
     #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
@@ -293,18 +293,17 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     return total
 
 
-def _gather(html: str, styles: _Styles, svg_sheets: bool = False) -> tuple[Any, dict[Any, list[Any]]]:
+def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
     """The kit document `html` parsed as WeasyPrint parses it (tinyhtml5: the same `<style>` and `<link>` elements,
     the same tree), and the declarations of each element's `style=`; what its style sheets say gathered into
-    `styles` (`_read_sheet`, `_load_sheet`); with `svg_sheets`, the `<style>` sheets of its `<svg>`s too (which
-    WeasyPrint applies to that figure, and whose `@import`s it fetches)."""
+    `styles` (`_read_sheet`, `_load_sheet`). (The `<style>` sheets of an `<svg>` in it apply to that figure only,
+    and are the SVG drawing estimate's: `kit._figure_problem`.)"""
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
     import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
 
     root = tinyhtml5.parse(html)
-    sheets = (f"{{{_XHTML}}}style", f"{{{_SVG}}}style") if svg_sheets else (f"{{{_XHTML}}}style",)
     for element in root.iter():
-        if element.tag in sheets:
+        if element.tag == f"{{{_XHTML}}}style":
             _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
         elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
             _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
@@ -316,15 +315,16 @@ def _gather(html: str, styles: _Styles, svg_sheets: bool = False) -> tuple[Any, 
     return root, attributes
 
 
-def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int]]]:
+def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]]]:
     """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
-    file or None for a `<style>` of the document, line of the rule in that sheet) of every style rule WeasyPrint
-    cascades over it: those of its `<style>` sheets (an `<svg>`'s too) and of the sheets they link and import
-    (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
-    (`_nested_preludes`). Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
-    nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
+    file or None for a `<style>` of the document, line of the rule in that sheet, its selector as written) of every
+    style rule WeasyPrint
+    cascades over it: those of its `<style>` sheets and of the sheets they link and import (`_gather`), also inside
+    at-rules, and each nested rule with the selector WeasyPrint gives it (`_nested_preludes`). Unbounded for sheets
+    past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules nested past _MAX_RULE_NESTING or
+    _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
-    root, _ = _gather(html, styles, svg_sheets=True)
+    root, _ = _gather(html, styles)
     return root, styles.selectors
 
 
@@ -342,7 +342,7 @@ def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
     of its selectors; an `&` outside any rule is `:root`. Unbounded past _MAX_RULE_NESTING or
     _MAX_NESTED_SELECTOR."""
     import tinycss2  # noqa: PLC0415
-    from tinycss2.ast import IdentToken, LiteralToken  # noqa: PLC0415
+    from tinycss2.ast import IdentToken, LiteralToken  # type: ignore[import-untyped]  # noqa: PLC0415
 
     root = [LiteralToken(1, 1, ":"), IdentToken(1, 1, "root")]
     pending = [([piece for token in rule.prelude for piece in (root if _is_ampersand(token) else [token])], rule, 0)]
@@ -384,7 +384,7 @@ def _is_ampersand(token: Any) -> bool:
 
 def _nested_prelude(holder: list[Any], prelude: list[Any]) -> list[Any]:
     """The selector WeasyPrint 70 gives a rule of selector `prelude` nested in one of selector `holder`."""
-    from tinycss2.ast import FunctionBlock, LiteralToken, WhitespaceToken  # type: ignore[import-untyped]  # noqa: PLC0415
+    from tinycss2.ast import FunctionBlock, LiteralToken, WhitespaceToken  # noqa: PLC0415
 
     wrapped = [LiteralToken(1, 1, ":"), FunctionBlock(1, 1, "is", holder)]
     made: list[Any] = []
@@ -424,7 +424,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
             for prelude, nested in _nested_preludes(rule):
-                styles.selectors.append((prelude, path, nested.source_line))
+                styles.selectors.append((prelude, path, nested.source_line, tinycss2.serialize(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
                 styles.add(declarations, folder)
                 if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)

@@ -394,7 +394,6 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     if "<style" not in html.lower() and "<link" not in html.lower():
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
     from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
@@ -406,15 +405,14 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                         fix)]
     problems: list[Problem] = []
 
-    def refused(rule: tuple[Any, str | None, int], too_complex: SelectorTooComplex) -> None:
-        prelude, path, line = rule
+    def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
+        path, line, written = rule
         if path is None:
-            written = tinycss2.serialize(prelude).strip().splitlines()
-            path, line = _written_at(project, document, written[0].strip() if written else "")
+            path, line = _written_at(project, document, (written.strip().splitlines() or [""])[0].strip())
         reason, fix = too_complex.args
         problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
 
-    tries = cascade_tries(((prelude, (prelude, path, line)) for prelude, path, line in rules), root,
+    tries = cascade_tries(((prelude, where) for prelude, *where in rules), root,
                           cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
     if tries > MAX_CASCADE_TRIES:
         problems.append(Problem(where, 1, f"matching the selectors of the style rules of the kit's {document} against "
@@ -541,7 +539,7 @@ def forced_breaks(html: str) -> int:
     if "break" not in html:
         return 0
     # imported only for documents that mention breaks; they are WeasyPrint's own (a core dependency)
-    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import cssselect2  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
     def forces(declarations: list[Any]) -> bool:
