@@ -7,11 +7,11 @@ Every word comes from the course source, apart from the templates' fixed labels.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html as html_lib
 import itertools
 import logging
-import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from builder import cache
 from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_tag
-from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
+from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
@@ -616,20 +616,18 @@ def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
     Raises CourseInvalid with a problem for each document that failed, and one at the document the time ran out at."""
     made: dict[str, bytes] = {}
     problems: list[Problem] = []
-    left = float(MAX_KIT_TOTAL_SECONDS)
+    allowance = Allowance(MAX_KIT_TOTAL_SECONDS, MAX_KIT_SECONDS)
     for name, html in documents.items():
-        if left <= 0:
+        if allowance.spent:
             problems.append(Problem(_document_source(project, name), 1, f"making the kit's PDFs took more than "
                                     f"{MAX_KIT_TOTAL_SECONDS} s of processor time in all, which ran out before its "
                                     f"{name} was made", "make its documents simpler: fewer pages, elements, figures "
                                     "and nested layouts"))
             break
-        before = children_seconds()
         try:
-            made[name] = to_pdf(html, project, name, min(MAX_KIT_SECONDS, max(math.ceil(left), 1)))
+            made[name] = allowance.run(functools.partial(to_pdf, html, project, name))
         except CourseInvalid as failed:
             problems += failed.problems
-        left -= children_seconds() - before
     if problems:
         raise CourseInvalid(problems)
     return made
