@@ -39,6 +39,7 @@ the templates' rules like any element.
 
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -54,9 +55,11 @@ from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
     readable_problem,
+    selector_text,
     svg_drawing,
     svg_drawing_problem,
     svg_tree,
+    token_reach,
 )
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
@@ -161,8 +164,8 @@ class _Styles:
     folders: dict[int, str] = field(default_factory=dict)
 
     #: (selector prelude, project path of the sheet's file or None for a `<style>` of the document, line of the rule
-    #: in it, its selector as written) of every style rule, nested rules too (`_nested_preludes`), for
-    #: `cascaded_rules`
+    #: in it, the first line of its selector as written) of every style rule, nested rules too (`_nested_preludes`),
+    #: for `cascaded_rules`
     selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
@@ -317,22 +320,22 @@ def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
 
 def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]]]:
     """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
-    file or None for a `<style>` of the document, line of the rule in that sheet, its selector as written) of every
-    style rule WeasyPrint
-    cascades over it: those of its `<style>` sheets and of the sheets they link and import (`_gather`), also inside
-    at-rules, and each nested rule with the selector WeasyPrint gives it (`_nested_preludes`). Unbounded for sheets
-    past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules nested past _MAX_RULE_NESTING or
-    _MAX_NESTED_SELECTOR."""
+    file or None for a `<style>` of the document, line of the rule in that sheet, the first line of its selector as
+    written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
+    link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
+    (`_nested_preludes`). Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
     return root, styles.selectors
 
 
-#: How deep style rules may be nested in one another (CSS Nesting, which WeasyPrint applies), and how long (characters)
-#: the selector WeasyPrint makes of a nested rule may be: each level is the rule's own selector with its holder's
-#: wrapped in `:is()` once for each `&` (or before it), so ten `&` a level make selectors ten times longer each level.
+#: How deep style rules may be nested in one another (CSS Nesting, which WeasyPrint applies), and how long (tinycss2
+#: tokens) the selector WeasyPrint makes of a nested rule may be: each level is the rule's own selector with its
+#: holder's wrapped in `:is()` once for each `&` (or before it), so ten `&` a level make selectors ten times longer
+#: each level.
 _MAX_RULE_NESTING = 8
-_MAX_NESTED_SELECTOR = 4_000
+_MAX_NESTED_SELECTOR = 2_000
 
 
 def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
@@ -355,13 +358,19 @@ def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
             if level >= _MAX_RULE_NESTING:
                 raise Unbounded(f"it nests style rules more than {_MAX_RULE_NESTING} deep (line {part.source_line} of "
                                 "its sheet)", "nest fewer rules inside each other")
-            length = len(tinycss2.serialize(prelude))
-            if sum(len(tinycss2.serialize(group)) + length * max(_ampersands(group), 1)
+            length = token_reach(prelude)[0]
+            if sum(token_reach(group)[0] + length * max(_ampersands(group), 1)
                    for group in _comma_groups(part.prelude)) > _MAX_NESTED_SELECTOR:
                 raise Unbounded(f"a nested style rule's selector (line {part.source_line} of its sheet) would be more "
-                                f"than {_MAX_NESTED_SELECTOR:,} characters long with those of the rules it is in",
+                                f"than {_MAX_NESTED_SELECTOR:,} tokens long with those of the rules it is in",
                                 "nest fewer rules inside each other, or use fewer `&` in them")
             pending.append((_nested_prelude(prelude, part.prelude), part, level + 1))
+
+
+def _first_line(prelude: list[Any]) -> str:
+    """The text of the first line of a rule's selector as written (`media.selector_text`), to find it by."""
+    head = itertools.takewhile(lambda token: not (token.type == "whitespace" and "\n" in token.value), prelude)
+    return selector_text(list(head))
 
 
 def _comma_groups(prelude: list[Any]) -> list[list[Any]]:
@@ -424,7 +433,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
             for prelude, nested in _nested_preludes(rule):
-                styles.selectors.append((prelude, path, nested.source_line, tinycss2.serialize(nested.prelude)))
+                styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
                 styles.add(declarations, folder)
                 if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)

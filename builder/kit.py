@@ -408,7 +408,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
         path, line, written = rule
         if path is None:
-            path, line = _written_at(project, document, (written.strip().splitlines() or [""])[0].strip())
+            path, line = _written_at(project, document, written) if written else (where, 1)
         reason, fix = too_complex.args
         problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
 

@@ -93,10 +93,24 @@ def test_selectors_that_backtrack_in_other_ways_are_refused(record: Path, style:
     assert any(f"too complex to match ({combinators} descendant" in problem.message for problem in problems), problems
 
 
+@pytest.mark.parametrize(("selector", "reason"), [
+    # cssselect2's code for it nests more parentheses than Python compiles: WeasyPrint fails with a SyntaxError
+    ("p" + " > p" * 70, "has a style rule whose selector is too long to match: p > p > p"),
+    # cssselect2 parses and compiles it recursively: WeasyPrint fails with a RecursionError
+    (":not(" * 400 + "p" + ")" * 400, "has a style rule whose selector nests functions or brackets 400 deep, more than "
+                                      f"{media.MAX_SELECTOR_NESTING}"),
+])
+def test_a_selector_that_makes_weasyprint_fail_is_refused(record: Path, selector: str, reason: str) -> None:
+    """Neither backtracks, but WeasyPrint fails the whole document on either (`check` said ok)."""
+    kit_sheet(record, "<p>x</p>", f"{selector} {{ color: red }}")
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert [reason in problem.message for problem in problems] == [True], problems
+
+
 def test_rules_nested_too_deep_or_too_long_are_refused(record: Path) -> None:
     deep = "p { " * 10 + "color: red" + " }" * 10
     grown = "p { " + "&&&&&&&&&& { " * 5 + "color: red" + " }" * 6
-    for style, reason in ((deep, "nests style rules more than 8 deep"), (grown, "would be more than 4,000 characters")):
+    for style, reason in ((deep, "nests style rules more than 8 deep"), (grown, "would be more than 2,000 tokens")):
         kit_sheet(record, "<p>x</p>", style)
         problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
         assert [reason in problem.message for problem in problems] == [True], problems
@@ -138,6 +152,7 @@ SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width=
     "z " + "g " * 8 + "rect { fill: red }",  # Z2(a) with `fill`: only rules setting what the estimate reads were tried
     "z" + " ~ rect" * 6 + " { stroke: blue }",
     ":nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of rect))))) { fill: red }",
+    ":not(" * 400 + "rect" + ")" * 400 + " { fill: red }",  # a RecursionError out of `check` itself
 ])
 def test_an_svg_rule_that_sets_anything_is_matched_within_the_bound(style: str) -> None:
     """CairoSVG and WeasyPrint cascade every rule of a figure's `<style>`: `z g … g rect { fill: red }` with 13 `g`s
