@@ -356,13 +356,13 @@ def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
             if part.type != "qualified-rule":
                 continue
             if level >= _MAX_RULE_NESTING:
-                raise Unbounded(f"it nests style rules more than {_MAX_RULE_NESTING} deep (line {part.source_line} of "
-                                "its sheet)", "nest fewer rules inside each other")
+                raise Unbounded(f"it nests style rules more than {_MAX_RULE_NESTING} deep",
+                                "nest fewer rules inside each other")
             length = token_reach(prelude)[0]
             if sum(token_reach(group)[0] + length * max(_ampersands(group), 1)
                    for group in _comma_groups(part.prelude)) > _MAX_NESTED_SELECTOR:
-                raise Unbounded(f"a nested style rule's selector (line {part.source_line} of its sheet) would be more "
-                                f"than {_MAX_NESTED_SELECTOR:,} tokens long with those of the rules it is in",
+                raise Unbounded(f"a nested style rule's selector would be more than {_MAX_NESTED_SELECTOR:,} tokens "
+                                "long with those of the rules it is in",
                                 "nest fewer rules inside each other, or use fewer `&` in them")
             pending.append((_nested_prelude(prelude, part.prelude), part, level + 1))
 

@@ -401,14 +401,15 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         root, rules = cascaded_rules(html, project)
     except Unbounded as unbounded:
         reason, fix = unbounded.args
-        return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check ({reason})",
+        return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
                         fix)]
     problems: list[Problem] = []
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
         path, line, written = rule
-        if path is None:
+        if path is None:  # a `<style>` of the document: the template line that writes it, else its template's
             path, line = _written_at(project, document, written) if written else (where, 1)
+            path, line = (path, line) if (project / path).is_file() else (where, 1)
         reason, fix = too_complex.args
         problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
 

@@ -141,7 +141,7 @@ VARIANTS = {
     # what `check` could not read quickly
     "large linked sheet": ("", '<link rel="stylesheet" href="../media/large.css"><div>x</div>',
                            f"{KIT_SHEET}:1: the kit's attendance-sheet has style sheets too large or too deep to "
-                           "check (its linked style sheets hold more than 1 MB) (link smaller style sheets)"),
+                           "check: its linked style sheets hold more than 1 MB (link smaller style sheets)"),
     "many rules over many elements": ("".join(f"*:nth-child(n+{i}) {{ display: block }}" for i in range(300))
                                       + "div { background: url(../media/dots.svg) }", "<div>x</div>" * 4000,
                                       f"{KIT_SHEET}:1: matching the selectors of the style rules of the kit's "

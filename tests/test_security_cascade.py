@@ -18,7 +18,7 @@ from builder import backgrounds, kit, media
 from builder.loading import load_project
 from builder.model import Course
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, REPO, run
 
 #: A chain of 9 descendant combinators (more than media.MAX_SELECTOR_COMBINATORS), and what each document says of it.
 CHAIN = "z " + "div " * 8 + "p"
@@ -63,6 +63,18 @@ def test_a_rule_of_a_linked_or_imported_sheet_is_refused_at_its_file_and_line(re
     kit_sheet(record, '<link rel="stylesheet" href="../media/kit.css">' + nested(20))
     file = "course/media/deep.css" if "@import" in sheet else "course/media/kit.css"
     refused(record, "check", f"{file}:{line}: {TOO_COMPLEX.format(CHAIN)}")
+
+
+def test_a_rule_in_the_projects_base_template_is_refused_at_its_line_for_each_document(record: Path) -> None:
+    (record / "templates/kit").mkdir(parents=True)
+    base = (REPO / "builder/templates/kit/base.html").read_text()
+    (record / "templates/kit/base.html").write_text(base.replace("</style>", f"  {CHAIN} {{ color: red }}\n</style>"))
+    line = base[:base.index("</style>")].count("\n") + 1
+    result = run("check", record)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"templates/kit/base.html:{line}: {TOO_COMPLEX.format(CHAIN).replace('attendance-sheet', name)}"
+        for name in sorted(kit.DOCUMENTS)] + [f"course invalid: {len(kit.DOCUMENTS)} errors"]
 
 
 def test_every_complex_rule_is_reported_once_each(record: Path) -> None:
@@ -120,6 +132,13 @@ def test_many_cheap_rules_over_many_elements_are_refused_by_their_tries(record: 
     """No selector backtracks, but 300 rules that every element is tested against, over 4,000 elements, are 1.2
     million tries: WeasyPrint makes each."""
     kit_sheet(record, "<p>x</p>" * 4000, "".join(f"*:nth-child(n+{i}) {{ color: red }}" for i in range(300)))
+    refused(record, "check", TOO_MANY_TRIES)
+
+
+def test_a_long_selector_tested_against_every_element_is_charged_for_its_length(record: Path) -> None:
+    """One `:is()` of 1,000 names is tested against each of 1,500 elements, each test up to 1,000 comparisons
+    (1.5 million); a 256 KB sheet of them over 5,000 elements is about 10 s of WeasyPrint's time."""
+    kit_sheet(record, "<p>x</p>" * 1500, f":is({', '.join(f'x{i}' for i in range(1000))}) {{ color: red }}")
     refused(record, "check", TOO_MANY_TRIES)
 
 
