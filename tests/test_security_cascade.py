@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cssselect2
 import pytest
 from test_security import KIT_SHEET, kit_sheet
 from test_security_backgrounds import refused
@@ -190,3 +191,15 @@ def test_a_figure_whose_fill_rule_backtracks_is_refused_before_cairosvg_runs(rec
     result = run(command, record, *(["--out", record.parent / "out"] if command == "slides" else []))
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert result.stderr.splitlines()[0].startswith("course/media/cues.svg:1: drawing this figure"), result.stderr
+
+
+def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
+    """A project without kit templates of its own is not read for this (`kit._cascade_problems`): the built-in
+    templates' rules must stay within the bounds over this course's documents, its largest (the questionnaire)
+    taking 231 tries."""
+    course = _course(REPO)
+    for name, html in kit.render_kit(course).items():
+        root, rules = backgrounds.cascaded_rules(html, REPO)
+        tries = media.cascade_tries(((prelude, None) for prelude, *_ in rules), root,
+                                    cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+        assert 0 < tries < media.MAX_CASCADE_TRIES // 100, (name, tries)
