@@ -1550,7 +1550,7 @@ def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None,
     combinators) × (most children of an element)^(`~` combinators and sibling loops) × (elements)^(`:has()`
     arguments) × (its simple selectors and combinators), or its parts without `root`. A selector list that does not
     parse adds none (the renderers skip it too). Raises SelectorTooComplex for a selector too complex to match
-    (`_too_complex`); with `refused`, calls `refused(what its rule gives, the exception)` instead, and leaves that
+    (`_compiled`); with `refused`, calls `refused(what its rule gives, the exception)` instead, and leaves that
     rule out."""
     import cssselect2  # noqa: PLC0415
     from cssselect2 import parser  # noqa: PLC0415
