@@ -390,10 +390,12 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     complex to match, and one at `where` if all of them together take more than `media.MAX_CASCADE_TRIES` tries over
     its elements (`media.cascade_tries`): WeasyPrint matches every selector against every element, whatever the
     rule sets. A rule is shown at its sheet's file and line, or at the line of the project's template that writes
-    it (`_written_at`). Not read for a project without kit templates of its own: the built-in templates' rules
-    never backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the
-    built-in documents to it)."""
-    if not overrides_templates(project) or ("<style" not in html.lower() and "<link" not in html.lower()):
+    it (`_written_at`). Not read for a document the project writes no template of (`templates/kit/<document>.html`
+    or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
+    backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
+    documents to it)."""
+    own = (project / "templates/kit" / name for name in (f"{document}.html", "base.html"))
+    if not any(path.exists() for path in own) or ("<style" not in html.lower() and "<link" not in html.lower()):
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 

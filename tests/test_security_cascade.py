@@ -7,6 +7,7 @@ that Z2 named: `check` said ok, and `kit` or `slides` ran into its child's bound
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -194,9 +195,12 @@ def test_a_figure_whose_fill_rule_backtracks_is_refused_before_cairosvg_runs(rec
 
 
 def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
-    """A project without kit templates of its own is not read for this (`kit._cascade_problems`): the built-in
-    templates' rules must stay within the bounds over this course's documents, its largest (the questionnaire)
-    taking 231 tries."""
+    """A document the project writes no template of is not read for this (`kit._cascade_problems`): the built-in
+    templates must extend `kit/base.html` alone, and their rules stay within the bounds over this course's
+    documents, its largest (the questionnaire) taking 231 tries."""
+    for template in (REPO / "builder/templates/kit").glob("*.html"):
+        assert re.findall(r"{%-?\s*(?:extends|include|import|from)\s+([^\s%]+)", template.read_text()) == (
+            [] if template.name == "base.html" else ['"kit/base.html"']), template
     course = _course(REPO)
     for name, html in kit.render_kit(course).items():
         root, rules = backgrounds.cascaded_rules(html, REPO)
