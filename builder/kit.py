@@ -417,7 +417,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         reason, fix = too_complex.args
         problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
 
-    tries = cascade_tries(((prelude, where) for prelude, *where in rules), root,
+    tries = cascade_tries(((prelude, place) for prelude, *place in rules), root,
                           cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
     if tries > MAX_CASCADE_TRIES:
         problems.append(Problem(where, 1, f"matching the selectors of the style rules of the kit's {document} against "
