@@ -39,6 +39,7 @@ the templates' rules like any element.
 
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -54,9 +55,11 @@ from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
     readable_problem,
+    selector_text,
     svg_drawing,
     svg_drawing_problem,
     svg_tree,
+    token_reach,
 )
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
@@ -160,6 +163,10 @@ class _Styles:
     #: the folder each declaration's urls start from, by its id (for `_named_pictures`)
     folders: dict[int, str] = field(default_factory=dict)
 
+    #: (selector prelude, project path of the sheet's file or None for a `<style>` of the document, line of the rule
+    #: in it, the first line of its selector as written) of every style rule, nested rules too (`_nested_preludes`),
+    #: for `cascaded_rules`
+    selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
     #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
@@ -244,23 +251,11 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     gathered into `styles`); Unbounded if that cannot be told."""
     # imported only for a document that may have background images; they are WeasyPrint's own (a core dependency)
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
-    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
 
     from builder.media import selector_matcher  # noqa: PLC0415
 
-    root = tinyhtml5.parse(html)  # as WeasyPrint parses it: the same `<style>` and `<link>` elements, the same tree
     styles = _Styles(project) if styles is None else styles
-    for element in root.iter():
-        if element.tag == f"{{{_XHTML}}}style":
-            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
-        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
-            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
-    attributes = {}
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.get("style"):
-            attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
-            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    root, attributes = _gather(html, styles)
     side = _page_side(styles.everything)
     longest = _longest_line(styles.everything, side)
     for declaration in styles.everything:  # `content`, `list-style-image`, `border-image-source` draw pictures too
@@ -301,6 +296,117 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     return total
 
 
+def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
+    """The kit document `html` parsed as WeasyPrint parses it (tinyhtml5: the same `<style>` and `<link>` elements,
+    the same tree), and the declarations of each element's `style=`; what its style sheets say gathered into
+    `styles` (`_read_sheet`, `_load_sheet`). (The `<style>` sheets of an `<svg>` in it apply to that figure only,
+    and are the SVG drawing estimate's: `kit._figure_problem`.)"""
+    import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    root = tinyhtml5.parse(html)
+    for element in root.iter():
+        if element.tag == f"{{{_XHTML}}}style":
+            _read_sheet(styles, element.text or "", _DOCUMENT_FOLDER, 0)
+        elif element.tag == f"{{{_XHTML}}}link" and "stylesheet" in (element.get("rel") or "").lower().split():
+            _load_sheet(styles, element.get("href") or "", _DOCUMENT_FOLDER, 0)
+    attributes = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("style"):
+            attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
+            styles.add(attributes[element], _DOCUMENT_FOLDER)
+    return root, attributes
+
+
+def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]]]:
+    """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
+    file or None for a `<style>` of the document, line of the rule in that sheet, the first line of its selector as
+    written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
+    link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
+    (`_nested_preludes`). Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
+    styles = _Styles(project)
+    root, _ = _gather(html, styles)
+    return root, styles.selectors
+
+
+#: How deep style rules may be nested in one another (CSS Nesting, which WeasyPrint applies), and how long (tinycss2
+#: tokens) the selector WeasyPrint makes of a nested rule may be: each level is the rule's own selector with its
+#: holder's wrapped in `:is()` once for each `&` (or before it), so ten `&` a level make selectors ten times longer
+#: each level.
+_MAX_RULE_NESTING = 8
+_MAX_NESTED_SELECTOR = 2_000
+
+
+def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
+    """(selector prelude, rule) of the qualified rule `rule` and of each rule nested in it, their selectors as
+    WeasyPrint 70 makes them (`css.validation.preprocess_declarations`): a nested rule's selector list with `&` in
+    it has each `&` replaced by `:is(<its holder's>)`, one without `&` is `:is(<its holder's>) <its own>` for each
+    of its selectors; an `&` outside any rule is `:root`. Unbounded past _MAX_RULE_NESTING or
+    _MAX_NESTED_SELECTOR."""
+    import tinycss2  # noqa: PLC0415
+    from tinycss2.ast import IdentToken, LiteralToken  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    root = [LiteralToken(1, 1, ":"), IdentToken(1, 1, "root")]
+    pending = [([piece for token in rule.prelude for piece in (root if _is_ampersand(token) else [token])], rule, 0)]
+    while pending:
+        prelude, holder, level = pending.pop()
+        yield prelude, holder
+        for part in tinycss2.parse_blocks_contents(holder.content, True, True):
+            if part.type != "qualified-rule":
+                continue
+            if level >= _MAX_RULE_NESTING:
+                raise Unbounded(f"it nests style rules more than {_MAX_RULE_NESTING} deep",
+                                "nest fewer rules inside each other")
+            length = token_reach(prelude)[0]
+            if sum(token_reach(group)[0] + length * max(_ampersands(group), 1)
+                   for group in _comma_groups(part.prelude)) > _MAX_NESTED_SELECTOR:
+                raise Unbounded(f"a nested style rule's selector would be more than {_MAX_NESTED_SELECTOR:,} tokens "
+                                "long with those of the rules it is in",
+                                "nest fewer rules inside each other, or use fewer `&` in them")
+            pending.append((_nested_prelude(prelude, part.prelude), part, level + 1))
+
+
+def _first_line(prelude: list[Any]) -> str:
+    """The text of the first line of a rule's selector as written (`media.selector_text`), to find it by."""
+    head = itertools.takewhile(lambda token: not (token.type == "whitespace" and "\n" in token.value), prelude)
+    return selector_text(list(head))
+
+
+def _comma_groups(prelude: list[Any]) -> list[list[Any]]:
+    groups: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def _ampersands(tokens: list[Any]) -> int:
+    return sum(1 for token in tokens if _is_ampersand(token))
+
+
+def _is_ampersand(token: Any) -> bool:
+    return bool(token.type == "literal" and token.value == "&")
+
+
+def _nested_prelude(holder: list[Any], prelude: list[Any]) -> list[Any]:
+    """The selector WeasyPrint 70 gives a rule of selector `prelude` nested in one of selector `holder`."""
+    from tinycss2.ast import FunctionBlock, LiteralToken, WhitespaceToken  # noqa: PLC0415
+
+    wrapped = [LiteralToken(1, 1, ":"), FunctionBlock(1, 1, "is", holder)]
+    made: list[Any] = []
+    for group in _comma_groups(prelude):
+        if _ampersands(group):  # WeasyPrint replaces each `&` of the whole list, once for each group that has one
+            made += [piece for token in prelude
+                     for piece in (wrapped if _is_ampersand(token) else [token])]
+        else:
+            made += [*wrapped, WhitespaceToken(1, 1, " "), *group]
+        made.append(LiteralToken(1, 1, ","))
+    return made[:-1]
+
+
 #: The properties that draw a picture they name and that each element inherits from its parent: WeasyPrint draws
 #: the marker of each list item under the element a rule matches (`ul { list-style-image: … }` over twenty items was
 #: counted once and took `kit` 30 s; issue 18, tenth verification, Z5).
@@ -317,19 +423,22 @@ def _elements_under(root: Any) -> dict[Any, int]:
     return under
 
 
-def _read_sheet(styles: _Styles, text: str, folder: str, depth: int) -> None:
-    """Gather the rules of the CSS `text`, whose `url()`s start from the project folder `folder`."""
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None) -> None:
+    """Gather the rules of the CSS `text` (of the project file `path`, None for a `<style>` sheet), whose `url()`s
+    start from the project folder `folder`."""
     import tinycss2  # noqa: PLC0415
 
     pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
     while pending:
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
-            declarations = _declarations(tinycss2.parse_blocks_contents(rule.content, True, True))
-            styles.add(declarations, folder)
-            if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
-                   for d in declarations):
-                styles.rules.append((rule.prelude, declarations, folder))
+            for prelude, nested in _nested_preludes(rule):
+                styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
+                declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
+                styles.add(declarations, folder)
+                if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
+                       for d in declarations):
+                    styles.rules.append((prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
             if target is not None:
@@ -367,7 +476,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
                         "link smaller style sheets")
     text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
-    _read_sheet(styles, text, posixpath.dirname(path), depth)
+    _read_sheet(styles, text, posixpath.dirname(path), depth, path)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:

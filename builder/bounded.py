@@ -9,6 +9,7 @@ any failure into a `ChildFailed` whose message is one line saying why.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 from pathlib import Path
@@ -133,3 +134,29 @@ def children_seconds() -> float:
         return 0.0
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
+
+
+class Allowance:
+    """Processor time (s) that bounded children run one after the other share (the kit's PDFs, the slides' figures):
+    each is limited to what is left (rounded up, at least 1 s) and to `most`, and what it took, measured once it
+    has ended (`children_seconds`), is taken off what is left."""
+
+    def __init__(self, total: float, most: int) -> None:
+        self.left, self.most = float(total), most
+
+    @property
+    def spent(self) -> bool:
+        """Whether no time is left."""
+        return self.left <= 0
+
+    def limit(self) -> int:
+        """The processor time (s) the next child may take."""
+        return min(self.most, max(math.ceil(self.left), 1))
+
+    def run(self, work: Callable[[int], bytes]) -> bytes:
+        """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not."""
+        before = children_seconds()
+        try:
+            return work(self.limit())
+        finally:
+            self.left -= children_seconds() - before

@@ -13,7 +13,6 @@ import html as html_lib
 import itertools
 import json
 import logging
-import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -27,12 +26,13 @@ from markupsafe import Markup
 
 from builder import cache, media_time
 from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at
-from builder.bounded import ChildFailed, bounded, children_seconds, reason_of
+from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.loading import COURSE_FILE
 from builder.markup import convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
+    MAX_CASCADE_TRIES,
     MAX_PICTURE_PIXELS,
     PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
@@ -40,6 +40,7 @@ from builder.media import (
     VIDEO_TYPES,
     SelectorTooComplex,
     archive_name,
+    cascade_tries,
     file_content_problem,
     packaged_bytes,
     picture_pixels,
@@ -345,9 +346,10 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
     bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
-    (`backgrounds.tiling_problem`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document
-    parsed in a bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the
-    template line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
+    (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
+    (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document parsed in a
+    bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the template
+    line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
@@ -369,9 +371,11 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
 
 def _parsed_problems(course: Course, document: str, html: str, where: str) -> list[Problem]:
     """`document_problems` found by parsing the kit document `html` (by libxml2 and tinyhtml5, and matching its
-    style rules with cssselect2): the first of too many forced page breaks (or rules that force them too complex to
-    match), repeated backgrounds of too many tiles, an SVG of its own drawn at too high a cost; each problem at
-    `where`."""
+    style rules with cssselect2): style rules too complex to cascade (`_cascade_problems`), the first of too many
+    forced page breaks (or rules that force them too complex to match), repeated backgrounds of too many tiles, an
+    SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known."""
+    if cascade := _cascade_problems(html, course.root, document, where):
+        return cascade
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -412,6 +416,49 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
                         f"renders it, {overran.reason}", media_time.OVERRAN_FIX)]
     return [Problem(path, line, message, fix, Severity(severity))
             for path, line, message, fix, severity in json.loads(reply)]
+
+
+def _cascade_problems(html: str, project: Path, document: str, where: str) -> list[Problem]:
+    """A problem at each style rule WeasyPrint would cascade over the kit document `html` (`backgrounds.cascaded_rules`:
+    its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
+    complex to match, and one at `where` if all of them together take more than `media.MAX_CASCADE_TRIES` tries over
+    its elements (`media.cascade_tries`): WeasyPrint matches every selector against every element, whatever the
+    rule sets. A rule is shown at its sheet's file and line, or at the line of the project's template that writes
+    it (`_written_at`). Not read for a document the project writes no template of (`templates/kit/<document>.html`
+    or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
+    backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
+    documents to it)."""
+    own = (project / "templates/kit" / name for name in (f"{document}.html", "base.html"))
+    if not any(path.exists() for path in own) or ("<style" not in html.lower() and "<link" not in html.lower()):
+        return []
+    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
+
+    try:
+        root, rules = cascaded_rules(html, project)
+    except Unbounded as unbounded:
+        reason, fix = unbounded.args
+        return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
+                        fix)]
+    problems: list[Problem] = []
+
+    def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
+        path, line, written = rule
+        if path is None:  # a `<style>` of the document: the template line that writes it, else its template's
+            path, line = _written_at(project, document, written) if written else (where, 1)
+            path, line = (path, line) if (project / path).is_file() else (where, 1)
+        reason, fix = too_complex.args
+        problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
+
+    tries = cascade_tries(((prelude, place) for prelude, *place in rules), root,
+                          cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
+    if tries > MAX_CASCADE_TRIES:
+        problems.append(Problem(where, 1, f"matching the selectors of the style rules of the kit's {document} against "
+                                f"its elements takes more than {MAX_CASCADE_TRIES:,} tries",
+                                "select elements with classes, not with chains of ancestors or siblings, and write "
+                                "fewer rules"))
+    return problems
 
 
 def _may_show_images(text: str) -> bool:
@@ -538,7 +585,7 @@ def forced_breaks(html: str) -> int:
     if "break" not in html:
         return 0
     # imported only for documents that mention breaks; they are WeasyPrint's own (a core dependency)
-    import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
+    import cssselect2  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
     def forces(declarations: list[Any]) -> bool:
@@ -615,20 +662,18 @@ def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
     Raises CourseInvalid with a problem for each document that failed, and one at the document the time ran out at."""
     made: dict[str, bytes] = {}
     problems: list[Problem] = []
-    left = float(MAX_KIT_TOTAL_SECONDS)
+    allowance = Allowance(MAX_KIT_TOTAL_SECONDS, MAX_KIT_SECONDS)
     for name, html in documents.items():
-        if left <= 0:
+        if allowance.spent:
             problems.append(Problem(_document_source(project, name), 1, f"making the kit's PDFs took more than "
                                     f"{MAX_KIT_TOTAL_SECONDS} s of processor time in all, which ran out before its "
                                     f"{name} was made", "make its documents simpler: fewer pages, elements, figures "
                                     "and nested layouts"))
             break
-        before = children_seconds()
         try:
-            made[name] = to_pdf(html, project, name, min(MAX_KIT_SECONDS, max(math.ceil(left), 1)))
+            made[name] = allowance.run(functools.partial(to_pdf, html, project, name))
         except CourseInvalid as failed:
             problems += failed.problems
-        left -= children_seconds() - before
     if problems:
         raise CourseInvalid(problems)
     return made

@@ -575,6 +575,7 @@ def _drawn(root: Any) -> _Drawn:
         vertices[index[elements[i].getparent()]] += vertices[i]
     patterns = {i for i, name in enumerate(names) if name == "pattern"}
     try:
+        _cascaded(root)
         declared_by_sheets = _sheet_declarations(root, elements, index)
         from_sheets = _sheet_references(root, elements, index)
     except _TooManyTests:  # its sheets' rules alone would take too long to apply: refused all the same
@@ -1476,6 +1477,46 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
     return matches
 
 
+#: The most tries (`selector_matcher`'s) a renderer's cascade of every rule of one document's style sheets over its
+#: elements may make (`cascade_tries`): cssselect2 makes about a million a second. WeasyPrint and CairoSVG match every
+#: selector of a sheet against every element whatever the rule sets: `z div … div p { color: red }` with 13 `div`s
+#: over 30 nested `<div>`s passed `check` and kept `kit`'s WeasyPrint busy past its 30 s bound.
+MAX_CASCADE_TRIES = 1_000_000
+
+
+def cascade_tries(rules: Iterable[tuple[Any, Any]], root: Any, wrappers: Iterable[Any],
+                  refused: Callable[[Any, SelectorTooComplex], None] | None = None) -> int:
+    """At most how many tries cssselect2 makes matching the selectors of `rules` (as `selector_matcher` takes them,
+    `refused` too) against each element of `wrappers` (cssselect2's wrappers of the tree `root`), as a renderer's
+    cascade matches each sheet (`_tests` of each element, added up); counted no further once past
+    MAX_CASCADE_TRIES."""
+    matcher, tries = selector_matcher(rules, root, refused)
+    total = 0
+    for wrapper in wrappers if tries else ():
+        total += _tests(matcher, wrapper, tries)
+        if total > MAX_CASCADE_TRIES:
+            break
+    return total
+
+
+def _cascaded(root: Any) -> None:
+    """Raises _TooManyTests if the renderers' own cascade of every rule of the SVG element `root`'s `<style>` sheets
+    (CairoSVG and WeasyPrint match each selector against each element, whatever the rule sets: `fill` too) passes
+    MAX_CASCADE_TRIES (`cascade_tries`), or holds a selector too complex to match (`selector_matcher`)."""
+    texts = ["".join(element.itertext()) for element in root.iter(etree.Element) if local_name(element) == "style"]
+    if not texts:
+        return
+    import cssselect2  # noqa: PLC0415 - only for a figure with a sheet
+
+    try:
+        tries = cascade_tries(((rule.prelude, None) for rule in style_rules(texts)), root,
+                              cssselect2.ElementWrapper.from_xml_root(root).iter_subtree())
+    except SelectorTooComplex:
+        raise _TooManyTests from None
+    if tries > MAX_CASCADE_TRIES:
+        raise _TooManyTests
+
+
 def _tests(matcher: Any, wrapper: Any, tries: dict[Any, int]) -> int:
     """At most how many tries the cssselect2 (0.10) `matcher` makes testing the element `wrapper` in `match`
     (`tries` of each selector, from `selector_matcher`): of the selectors keyed by its id, each of its classes, its
@@ -1507,64 +1548,139 @@ def style_rules(sheets: Iterable[str]) -> Iterator[Any]:
             yield rule
 
 
-#: The most descendant (` `) and general-sibling (`~`) combinators, and `:has()` arguments, one selector may hold in
-#: all, also inside `:is()`, `:not()` and the like: cssselect2 matches each by trying every ancestor or earlier
-#: sibling in turn, so a failing test of `z g g … g rect` makes C(depth, combinators) tries. 13 of them over 30
-#: nested elements held `check` for minutes (issue 18, tenth verification, Z2); real style sheets use 2 or 3.
+#: The most descendant (` `) and general-sibling (`~`) combinators, sibling loops (`_SIBLING_LOOPS`) and `:has()`
+#: arguments, one selector may hold in all, also inside `:is()`, `:not()` and the like: cssselect2 matches each by
+#: trying every ancestor or earlier sibling in turn, so a failing test of `z g g … g rect` makes C(depth, combinators)
+#: tries. 13 of them over 30 nested elements held `check` for minutes (issue 18, tenth verification, Z2); real style
+#: sheets use 2 or 3.
 MAX_SELECTOR_COMBINATORS = 4
+#: How deep one selector may nest functions and brackets (`:not(:is(…))`, `[a]`): cssselect2 parses and compiles them
+#: recursively, and 300 nested `:not()` exceed Python's recursion limit (in `check` and in WeasyPrint).
+MAX_SELECTOR_NESTING = 16
 
 
 class SelectorTooComplex(Exception):
-    """A style rule's selector holds more than MAX_SELECTOR_COMBINATORS backtracking combinators: its arguments
-    are what is wrong and how to fix it, for a `Problem`."""
+    """A style rule's selector holds more than MAX_SELECTOR_COMBINATORS backtracking combinators, nests past
+    MAX_SELECTOR_NESTING, or is too long for cssselect2 to compile: its arguments are what is wrong and how to fix
+    it, for a `Problem`."""
 
 
-def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None) -> tuple[Any, dict[Any, int]]:
+def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None,
+                     refused: Callable[[Any, SelectorTooComplex], None] | None = None) -> tuple[Any, dict[Any, int]]:
     """A cssselect2 `Matcher` of the selectors of `rules` (each a rule's prelude, and what a match of it gives),
     and for each selector it holds (by its `test`), at most how many tries testing it against one element of the
-    tree `root` makes: (depth of `root`)^(descendant combinators) × (most children of an element)^(`~`
-    combinators) × (elements)^(`:has()` arguments), or 1 without `root`. A selector list that does not parse adds
-    none (the renderers skip it too). Raises SelectorTooComplex for a selector past MAX_SELECTOR_COMBINATORS."""
+    tree `root` makes, each try counted once for each part of the selector it may test: (depth of `root`)^(descendant
+    combinators) × (most children of an element)^(`~` combinators and sibling loops) × (elements)^(`:has()`
+    arguments) × (its simple selectors and combinators), or its parts without `root`. A selector list that does not
+    parse adds none (the renderers skip it too). Raises SelectorTooComplex for a selector too complex to match
+    (`_compiled`); with `refused`, calls `refused(what its rule gives, the exception)` instead, and leaves that
+    rule out."""
     import cssselect2  # noqa: PLC0415
-    import tinycss2  # noqa: PLC0415
     from cssselect2 import parser  # noqa: PLC0415
 
     depth, width, size = _tree_reach(root) if root is not None else (1, 1, 1)
     matcher, tries = cssselect2.Matcher(), {}
     for prelude, payload in rules:
         try:
-            parsed = list(parser.parse(prelude))
-            selectors = [(cssselect2.compiler.CompiledSelector(selector), selector) for selector in parsed]
+            compiled = _compiled(parser, prelude)
         except cssselect2.SelectorError:
             continue
-        for selector, source in selectors:
-            ancestors, siblings, subtrees = _combinators(parser, source.parsed_tree)
-            if (combinators := ancestors + siblings + subtrees) > MAX_SELECTOR_COMBINATORS:
-                raise SelectorTooComplex(
-                    f"has a style rule whose selector is too complex to match ({combinators} descendant, `~` or "
-                    f"`:has()` combinators, more than {MAX_SELECTOR_COMBINATORS}): "
-                    f"{tinycss2.serialize(prelude).strip()[:80]}",
-                    "select the element with a class instead of a long chain of ancestors or siblings")
+        except SelectorTooComplex as too_complex:
+            if refused is None:
+                raise
+            refused(payload, too_complex)
+            continue
+        for selector, (ancestors, siblings, subtrees, parts) in compiled:
             matcher.add_selector(selector, payload)
             if not selector.never_matches:
-                tries[selector.test] = depth ** ancestors * width ** siblings * size ** subtrees
+                tries[selector.test] = depth ** ancestors * width ** siblings * size ** subtrees * parts
     return matcher, tries
 
 
-def _combinators(parser: Any, node: Any) -> tuple[int, int, int]:
-    """How many descendant combinators, `~` combinators and `:has()` arguments the cssselect2 selector tree `node`
-    holds, also inside `:is()`, `:not()` and the like: each a loop cssselect2 nests (`cssselect2.compiler`)."""
-    own, parts = (0, 0, 0), []
-    if isinstance(node, parser.CombinedSelector):
-        own, parts = (int(node.combinator == " "), int(node.combinator == "~"), 0), [node.left, node.right]
-    elif isinstance(node, parser.CompoundSelector):
-        parts = node.simple_selectors
-    elif isinstance(node, parser.RelationalSelector):
-        own, parts = (0, 0, len(node.selector_list)), [relative.selector.parsed_tree for relative in node.selector_list]
-    elif hasattr(node, "selector_list"):  # :is(), :where(), :not()
-        parts = [selector.parsed_tree for selector in node.selector_list]
-    counts = [own, *(_combinators(parser, part) for part in parts)]
-    return sum(c[0] for c in counts), sum(c[1] for c in counts), sum(c[2] for c in counts)
+def _compiled(parser: Any, prelude: list[Any]) -> list[tuple[Any, tuple[int, int, int, int]]]:
+    """Each selector of the selector list `prelude` (tinycss2 tokens) compiled by cssselect2, with its counts
+    (`_combinators`). Raises cssselect2's SelectorError for a list that does not parse, and SelectorTooComplex for
+    one whose functions and brackets nest past MAX_SELECTOR_NESTING, a selector past MAX_SELECTOR_COMBINATORS, or
+    one cssselect2 cannot compile (its code for about 67 `>` combinators in a row nests more parentheses than Python
+    reads: WeasyPrint then fails the whole document)."""
+    import cssselect2  # noqa: PLC0415
+
+    if (nesting := token_reach(prelude)[1]) > MAX_SELECTOR_NESTING:
+        raise SelectorTooComplex(f"has a style rule whose selector nests functions or brackets {nesting} deep, more "
+                                 f"than {MAX_SELECTOR_NESTING}", "write the selector without nesting `:is()`, "
+                                 "`:not()` and the like inside each other")
+    written = selector_text(prelude)[:80]
+    compiled = []
+    for selector in list(parser.parse(prelude)):  # the whole list parsed first, as the renderers parse it
+        counts = _combinators(parser, selector.parsed_tree)
+        if (combinators := sum(counts[:3])) > MAX_SELECTOR_COMBINATORS:
+            raise SelectorTooComplex(
+                f"has a style rule whose selector is too complex to match ({combinators} descendant, `~` or `:has()` "
+                f"combinators and sibling loops, more than {MAX_SELECTOR_COMBINATORS}): {written}",
+                "select the element with a class instead of a long chain of ancestors or siblings")
+        try:
+            compiled.append((cssselect2.compiler.CompiledSelector(selector), counts))
+        except (SyntaxError, RecursionError):
+            raise SelectorTooComplex(f"has a style rule whose selector is too long to match: {written}",
+                                     "select the element with a class instead of a long chain") from None
+    return compiled
+
+
+def token_reach(tokens: list[Any]) -> tuple[int, int]:
+    """How many tinycss2 tokens `tokens` holds, also inside its functions and blocks, and how deep those nest (0 for
+    none); counted without recursion (tinycss2 parses any depth, but serialises recursively)."""
+    count = nesting = 0
+    pending = [(token, 1) for token in tokens]
+    while pending:
+        token, level = pending.pop()
+        count += 1
+        inner = getattr(token, "arguments", getattr(token, "content", None))
+        if token.type in ("function", "() block", "[] block", "{} block"):
+            nesting = max(nesting, level)
+            pending += [(part, level + 1) for part in inner or ()]
+    return count, nesting
+
+
+def selector_text(prelude: list[Any]) -> str:
+    """A selector list (tinycss2 tokens) as written, on one line; empty if it nests past MAX_SELECTOR_NESTING (too
+    deep to serialise)."""
+    import tinycss2  # noqa: PLC0415
+
+    return " ".join(tinycss2.serialize(prelude).split()) if token_reach(prelude)[1] <= MAX_SELECTOR_NESTING else ""
+
+
+#: The pseudo-classes cssselect2 (0.10) tests by going through the element's siblings (`cssselect2.compiler`).
+_SIBLING_LOOPS = frozenset({"first-of-type", "last-of-type", "only-of-type", "nth-of-type", "nth-last-of-type"})
+
+
+def _combinators(parser: Any, tree: Any) -> tuple[int, int, int, int]:
+    """How many descendant combinators, `~` combinators and sibling loops, `:has()` arguments, and parts (simple
+    selectors and combinators) the cssselect2 selector tree `tree` holds, also inside `:is()`, `:not()`,
+    `:nth-child(… of S)` and the like: each of the first three a loop cssselect2 nests (`cssselect2.compiler`), the
+    last what one try may test. A sibling loop is a `*-of-type` pseudo-class, or an `:nth-*()` with `of S`, which
+    tests S against each sibling (`:nth-child(n of :nth-child(n of …))` four deep over 40 siblings took 0.3 s, each
+    level 40 times the last)."""
+    ancestors = siblings = subtrees = parts = 0
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        parts += not isinstance(node, parser.CompoundSelector)
+        if isinstance(node, (parser.PseudoClassSelector, parser.FunctionalPseudoClassSelector)):
+            words = [token.type == "ident" and token.value == "of" for token in getattr(node, "arguments", ())]
+            siblings += node.name in _SIBLING_LOOPS or (node.name.startswith("nth-") and any(words))
+            if node.name.startswith("nth-") and any(words):
+                pending += [selector.parsed_tree for selector in parser.parse(node.arguments[words.index(True) + 1:])]
+        elif isinstance(node, parser.CombinedSelector):
+            ancestors, siblings = ancestors + (node.combinator == " "), siblings + (node.combinator == "~")
+            pending += [node.left, node.right]
+        elif isinstance(node, parser.CompoundSelector):
+            pending += node.simple_selectors
+        elif isinstance(node, parser.RelationalSelector):
+            subtrees += len(node.selector_list)
+            pending += [relative.selector.parsed_tree for relative in node.selector_list]
+        elif hasattr(node, "selector_list"):  # :is(), :where(), :not()
+            pending += [selector.parsed_tree for selector in node.selector_list]
+    return ancestors, siblings, subtrees, parts
 
 
 def _tree_reach(root: Any) -> tuple[int, int, int]:

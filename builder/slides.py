@@ -15,6 +15,7 @@ accessibility checker: missing slide title, duplicate slide title, missing alter
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
 import posixpath
@@ -33,7 +34,7 @@ from lxml import html as lxml_html
 
 from builder import media_time
 from builder.active_content import too_many_elements
-from builder.bounded import ChildFailed, WorkFailed, bounded, children_seconds
+from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert
@@ -783,24 +784,22 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     images: dict[str, bytes] = {}
     left_out: list[Problem] = []
     too_much: list[Problem] = []
-    left = float(MAX_DECK_FIGURE_SECONDS)  # of the figures' children's measured processor time
+    allowance = Allowance(MAX_DECK_FIGURE_SECONDS, MAX_FIGURE_SECONDS)  # of the figures' children's measured time
     for figure in dict.fromkeys(slide.figure for slide in plan if slide.figure is not None):
         if figure.path in images or not usable(course.root, figure.path):
             continue  # check has warned about it
-        if left <= 0 and posixpath.splitext(figure.path)[1].lower() == ".svg":
+        if allowance.spent and posixpath.splitext(figure.path)[1].lower() == ".svg":
             too_much.append(_deck_time_problem(figure))
             break
-        limit = min(MAX_FIGURE_SECONDS, max(math.ceil(left), 1))  # an SVG's child has at most what is left
-        before = children_seconds()
+        limit = allowance.limit()  # an SVG's child has at most what is left
         try:
-            images[figure.path] = _figure_image(course.root, figure, limit)
-        except SlidesUnavailable:
+            images[figure.path] = allowance.run(functools.partial(_figure_image, course.root, figure))
+        except SlidesUnavailable:  # not a picture it cannot draw (the last `except`): no deck at all
             raise
         except FigureRefused as refused:
             too_much.append(refused.problem)
         except ChildFailed as failure:
-            if limit < MAX_FIGURE_SECONDS and not isinstance(failure, WorkFailed) \
-                    and left - (children_seconds() - before) <= 0:
+            if limit < MAX_FIGURE_SECONDS and not isinstance(failure, WorkFailed) and allowance.spent:
                 too_much.append(_deck_time_problem(figure))
                 break
             too_much.append(Problem(figure.path, 1, f"this figure cannot be drawn on a slide: {failure}",
@@ -812,8 +811,6 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
                                     f"({why}), so the slides leave it out",
                                     "save it again from an image editor, or remove it from the page",
                                     Severity.WARNING))
-        finally:
-            left -= children_seconds() - before
     if too_much:
         raise CourseInvalid(too_much)
     plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]

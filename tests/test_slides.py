@@ -9,6 +9,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -605,3 +606,16 @@ def test_the_title_timetable_module_and_figure_slides_speak_of_the_day(deck: tup
     figures = [s for s in slides if s.shapes.title.text.startswith("Figure: ")]
     alts = [s.shapes[-1]._element.xpath("./*[1]/p:cNvPr/@descr")[0] for s in figures]
     assert [s.shapes.title.text[8:28] for s in figures] == [alt[:20] for alt in alts]
+
+
+def test_an_svg_figure_without_cairosvg_stops_the_deck_instead_of_being_left_out(record: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without CairoSVG the deck cannot be made as the course asks: render_slides passes SlidesUnavailable on, which
+    its last `except Exception` (a picture it cannot draw, left out with a warning) would otherwise swallow."""
+    from builder.slides import SlidesUnavailable, render_slides
+
+    monkeypatch.setitem(sys.modules, "cairosvg", None)  # `import cairosvg` raises ImportError
+    course, problems = load_project(record)
+    assert course is not None and not problems
+    with pytest.raises(SlidesUnavailable, match="SVG figures in the slides need CairoSVG"):
+        render_slides(course)

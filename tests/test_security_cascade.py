@@ -1,0 +1,209 @@
+"""Issue 18, tenth verification Z2, for every rule: WeasyPrint (the kit's PDFs) and CairoSVG (the slides' figures)
+match every selector of every style sheet they cascade against every element, whatever the rule sets. A rule that
+coursebuild itself never matched (`color`, `fill`) backtracked as exponentially as the background and break rules
+that Z2 named: `check` said ok, and `kit` or `slides` ran into its child's bound. Each is refused by `check`, and by
+`kit` and `slides` before their renderer starts, at the rule.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import cssselect2
+import pytest
+from test_security import KIT_SHEET, kit_sheet
+from test_security_backgrounds import refused
+
+from builder import backgrounds, kit, media
+from builder.loading import load_project
+from builder.model import Course
+
+from conftest import FIXTURES, REPO, run
+
+#: A chain of 9 descendant combinators (more than media.MAX_SELECTOR_COMBINATORS), and what each document says of it.
+CHAIN = "z " + "div " * 8 + "p"
+TOO_COMPLEX = ("the kit's attendance-sheet has a style rule whose selector is too complex to match (9 descendant, `~` "
+               "or `:has()` combinators and sibling loops, more than 4): {} (select the element with a class instead "
+               "of a long chain of ancestors or siblings)")
+TOO_MANY_TRIES = (f"{KIT_SHEET}:1: matching the selectors of the style rules of the kit's attendance-sheet against its "
+                  f"elements takes more than {media.MAX_CASCADE_TRIES:,} tries (select elements with classes, not with "
+                  "chains of ancestors or siblings, and write fewer rules)")
+
+
+def nested(depth: int, inner: str = "<p>x</p>") -> str:
+    return "<div>" * depth + inner + "</div>" * depth
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    target = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", target)
+    return target
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_a_colour_rule_whose_selector_backtracks_is_refused_at_its_line(record: Path, command: str) -> None:
+    """Z2(b) with `color` instead of `background` (13 `div`s over 30 levels: `check` ok, `kit` killed at WeasyPrint's
+    30 s bound), scaled down: refused at the template's line that writes the rule."""
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text(f"<html><head><style>\n  h1 {{ color: navy }}\n  {CHAIN} {{ color: red }}\n"
+                                    f"</style></head><body>{nested(20)}</body></html>\n")
+    refused(record, command, f"{KIT_SHEET}:3: {TOO_COMPLEX.format(CHAIN)}")
+
+
+@pytest.mark.parametrize(("sheet", "line"), [
+    (f"p {{ color: navy }}\n{CHAIN} {{ color: red }}\n", 2),
+    (f"@media print {{\n  @supports (color: red) {{\n    {CHAIN} {{ color: red }}\n  }}\n}}\n", 3),
+    ('@import "deep.css";\n', 4),  # a sheet the linked one imports, at its own line
+])
+def test_a_rule_of_a_linked_or_imported_sheet_is_refused_at_its_file_and_line(record: Path, sheet: str,
+                                                                               line: int) -> None:
+    (record / "course/media/kit.css").write_text(sheet)
+    (record / "course/media/deep.css").write_text(f"p {{ color: navy }}\n\n\n{CHAIN} {{ color: red }}\n")
+    kit_sheet(record, '<link rel="stylesheet" href="../media/kit.css">' + nested(20))
+    file = "course/media/deep.css" if "@import" in sheet else "course/media/kit.css"
+    refused(record, "check", f"{file}:{line}: {TOO_COMPLEX.format(CHAIN)}")
+
+
+def test_a_rule_in_the_projects_base_template_is_refused_at_its_line_for_each_document(record: Path) -> None:
+    (record / "templates/kit").mkdir(parents=True)
+    base = (REPO / "builder/templates/kit/base.html").read_text()
+    (record / "templates/kit/base.html").write_text(base.replace("</style>", f"  {CHAIN} {{ color: red }}\n</style>"))
+    line = base[:base.index("</style>")].count("\n") + 1
+    result = run("check", record)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"templates/kit/base.html:{line}: {TOO_COMPLEX.format(CHAIN).replace('attendance-sheet', name)}"
+        for name in sorted(kit.DOCUMENTS)] + [f"course invalid: {len(kit.DOCUMENTS)} errors"]
+
+
+def test_every_complex_rule_is_reported_once_each(record: Path) -> None:
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text(f"<html><head><style>\n{CHAIN} {{ color: red }}\n"
+                                    f"{CHAIN.replace('z ', 'y ')} {{ color: blue }}\n</style></head><body>"
+                                    f"{nested(20)}</body></html>\n")
+    result = run("check", record)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"{KIT_SHEET}:2: {TOO_COMPLEX.format(CHAIN)}",
+                                          f"{KIT_SHEET}:3: {TOO_COMPLEX.format(CHAIN.replace('z ', 'y '))}",
+                                          "course invalid: 2 errors"]
+
+
+@pytest.mark.parametrize(("style", "combinators"), [
+    # CSS Nesting: WeasyPrint gives each nested rule its holder's selector in `:is()` before its own
+    ("z div { div { div { div { div { div p { color: red } } } } } }", 7),
+    # `&` outside any rule is `:root`
+    ("& div div div div div p { color: red }", 6),
+    # `:nth-child(… of S)` tests S against each earlier sibling: five levels are 40⁵ tries over 40 siblings
+    (":nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of p))))) { color: red }", 5),
+    ("p:first-of-type:last-of-type:only-of-type:nth-of-type(n):nth-last-of-type(n) { color: red }", 5),
+])
+def test_selectors_that_backtrack_in_other_ways_are_refused(record: Path, style: str, combinators: int) -> None:
+    kit_sheet(record, nested(20) + "<p>x</p>" * 40, style)
+    problems = kit.document_problems(_course(record), "attendance-sheet",
+                                     (record / KIT_SHEET).read_text())
+    assert any(f"too complex to match ({combinators} descendant" in problem.message for problem in problems), problems
+
+
+@pytest.mark.parametrize(("selector", "reason"), [
+    # cssselect2's code for it nests more parentheses than Python compiles: WeasyPrint fails with a SyntaxError
+    ("p" + " > p" * 70, "has a style rule whose selector is too long to match: p > p > p"),
+    # cssselect2 parses and compiles it recursively: WeasyPrint fails with a RecursionError
+    (":not(" * 400 + "p" + ")" * 400, "has a style rule whose selector nests functions or brackets 400 deep, more than "
+                                      f"{media.MAX_SELECTOR_NESTING}"),
+])
+def test_a_selector_that_makes_weasyprint_fail_is_refused(record: Path, selector: str, reason: str) -> None:
+    """Neither backtracks, but WeasyPrint fails the whole document on either (`check` said ok)."""
+    kit_sheet(record, "<p>x</p>", f"{selector} {{ color: red }}")
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert [reason in problem.message for problem in problems] == [True], problems
+
+
+def test_rules_nested_too_deep_or_too_long_are_refused(record: Path) -> None:
+    deep = "p { " * 10 + "color: red" + " }" * 10
+    grown = "p { " + "&&&&&&&&&& { " * 5 + "color: red" + " }" * 6
+    for style, reason in ((deep, "nests style rules more than 8 deep"), (grown, "would be more than 2,000 tokens")):
+        kit_sheet(record, "<p>x</p>", style)
+        problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+        assert [reason in problem.message for problem in problems] == [True], problems
+
+
+def test_many_cheap_rules_over_many_elements_are_refused_by_their_tries(record: Path) -> None:
+    """No selector backtracks, but 300 rules that every element is tested against, over 4,000 elements, are 1.2
+    million tries: WeasyPrint makes each."""
+    kit_sheet(record, "<p>x</p>" * 4000, "".join(f"*:nth-child(n+{i}) {{ color: red }}" for i in range(300)))
+    refused(record, "check", TOO_MANY_TRIES)
+
+
+def test_a_long_selector_tested_against_every_element_is_charged_for_its_length(record: Path) -> None:
+    """One `:is()` of 1,000 names is tested against each of 1,500 elements, each test up to 1,000 comparisons
+    (1.5 million); a 256 KB sheet of them over 5,000 elements is about 10 s of WeasyPrint's time."""
+    kit_sheet(record, "<p>x</p>" * 1500, f":is({', '.join(f'x{i}' for i in range(1000))}) {{ color: red }}")
+    refused(record, "check", TOO_MANY_TRIES)
+
+
+def test_what_a_kit_template_may_well_write_is_accepted(record: Path) -> None:
+    kit_sheet(record, nested(20, '<table class="t"><tr><td><p class="a">x</p></td></tr></table>') + "<p>x</p>" * 200,
+              ".t td p.a { color: red } main > h1 + p { margin: 0 } p:first-of-type { font-weight: bold } "
+              "div { &.x { color: blue } p { color: green } } @media print { li ~ li { margin: 0 } }")
+    assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []
+
+
+def _course(record: Path) -> Course:
+    course, problems = load_project(record)
+    assert course is not None and not problems, problems
+    return course
+
+
+def test_the_background_matcher_still_bounds_its_own_rules(record: Path) -> None:
+    """250 background rules of one class each are 250 tries an element for the cascade, but the background count
+    takes each against every element."""
+    html = ("<html><head><style>" + "".join(f".c{i} {{ background: url(x.png) no-repeat }}" for i in range(250))
+            + "</style></head><body>" + "<p>x</p>" * 4000 + "</body></html>")
+    problem = backgrounds.tiling_problem(html, record, "attendance-sheet", KIT_SHEET)
+    assert problem is not None and "are more than can be matched quickly" in problem.message, problem
+
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100"><title>t</title>'
+
+
+@pytest.mark.parametrize("style", [
+    "z " + "g " * 8 + "rect { fill: red }",  # Z2(a) with `fill`: only rules setting what the estimate reads were tried
+    "z" + " ~ rect" * 6 + " { stroke: blue }",
+    ":nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of :nth-child(n of rect))))) { fill: red }",
+    ":not(" * 400 + "rect" + ")" * 400 + " { fill: red }",  # a RecursionError out of `check` itself
+])
+def test_an_svg_rule_that_sets_anything_is_matched_within_the_bound(style: str) -> None:
+    """CairoSVG and WeasyPrint cascade every rule of a figure's `<style>`: `z g … g rect { fill: red }` with 13 `g`s
+    over 30 nested `<g>`s passed `check` (0.5 s) and took `slides` 10.5 s, to its child's bound."""
+    svg = (f"{SVG_HEAD}<style>{style}</style>" + "<g>" * 20 + "<rect width='1' height='1'/>" * 40 + "</g>" * 20
+           + "</svg>")
+    assert media.svg_drawing_problem(svg.encode()) is not None
+    assert media.svg_drawing_problem(svg.replace(style, "g rect { fill: red }").encode()) is None
+
+
+@pytest.mark.parametrize("command", ["check", "slides"])
+def test_a_figure_whose_fill_rule_backtracks_is_refused_before_cairosvg_runs(record: Path, command: str) -> None:
+    (record / "course/media/cues.svg").write_text(f"{SVG_HEAD}<style>z {'g ' * 8}rect {{ fill: red }}</style>"
+                                                  + "<g>" * 20 + "<rect width='1' height='1'/>" + "</g>" * 20
+                                                  + "</svg>")
+    result = run(command, record, *(["--out", record.parent / "out"] if command == "slides" else []))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.stderr.splitlines()[0].startswith("course/media/cues.svg:1: drawing this figure"), result.stderr
+
+
+def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
+    """A document the project writes no template of is not read for this (`kit._cascade_problems`): the built-in
+    templates must extend `kit/base.html` alone, and their rules stay within the bounds over this course's
+    documents, its largest (the questionnaire) taking 231 tries."""
+    for template in (REPO / "builder/templates/kit").glob("*.html"):
+        assert re.findall(r"{%-?\s*(?:extends|include|import|from)\s+([^\s%]+)", template.read_text()) == (
+            [] if template.name == "base.html" else ['"kit/base.html"']), template
+    course = _course(REPO)
+    for name, html in kit.render_kit(course).items():
+        root, rules = backgrounds.cascaded_rules(html, REPO)
+        tries = media.cascade_tries(((prelude, None) for prelude, *_ in rules), root,
+                                    cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+        assert 0 < tries < media.MAX_CASCADE_TRIES // 100, (name, tries)
