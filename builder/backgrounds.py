@@ -578,9 +578,9 @@ def _gathered(declared: list[tuple[list[Any], str]]) -> _Layer:
                             folders[id(token)] = folder
             if name == "background":
                 for layer in layers:
-                    slash = next((i for i, t in enumerate(layer) if t.type == "literal" and t.value == "/"), None)
-                    sizes.append([] if slash is None else _size_tokens(layer[slash + 1:]))
-                    repeats.append([t for t in layer if t.type == "ident" and t.lower_value in _REPEATS])
+                    size, repeat = _shorthand_layer(layer)
+                    sizes.append(size)
+                    repeats.append(repeat)
                 sized = repeated = True
             elif name == "background-size":
                 sizes += layers
@@ -651,15 +651,50 @@ def _inherits(declaration: Any) -> bool:
 def _with_inherited(declared: list[tuple[list[Any], str]],
                     parent: list[tuple[list[Any], str]]) -> list[tuple[list[Any], str]]:
     """The declarations that may reach a box (`declared`, each with the folder of its urls), with those of the box
-    it inherits from (`parent`, so completed itself) for each group of `_INHERITABLE` properties that one of them
-    sets to `inherit` (all the parent's declarations of the group: an upper bound, as for the cascade). The
-    `inherit` declarations themselves are left for `_gathered` to pass over."""
-    groups = {_INHERITABLE[_property(d)] for declarations, _ in declared for d in declarations if _inherits(d)}
-    if not groups:
+    it inherits from (`parent`, so completed itself) for the properties of `_INHERITABLE` that one of them sets to
+    `inherit`: all the parent's of those groups (an upper bound, as for the cascade), but of the background only
+    what sets the properties inherited (`_background_part`), or their initial value if none does. The `inherit`
+    declarations themselves are left for `_gathered` to pass over."""
+    inherited = {_property(d) for declarations, _ in declared for d in declarations if _inherits(d)}
+    if not inherited:
         return declared
-    return declared + [(taken, folder) for declarations, folder in parent
-                       if (taken := [d for d in declarations if _INHERITABLE.get(_property(d)) in groups
-                                     and not _inherits(d)])]
+    groups = {_INHERITABLE[name] for name in inherited} - {"background"}
+    taken = [(kept, folder) for declarations, folder in parent
+             if (kept := [d for d in declarations if _INHERITABLE.get(_property(d)) in groups and not _inherits(d)])]
+    for name in _BACKGROUND_PARTS if "background" in inherited else sorted(inherited & set(_BACKGROUND_PARTS)):
+        given = [([_background_part(d, name)], folder) for declarations, folder in parent for d in declarations
+                 if d.lower_name in ("background", name) and not _inherits(d)]
+        taken += given or [([_background_part(None, name)], _DOCUMENT_FOLDER)]
+    return declared + taken
+
+
+#: The background properties a box inherits one by one, as `_gathered` reads them.
+_BACKGROUND_PARTS = ("background-image", "background-size", "background-repeat")
+
+
+def _background_part(declaration: Any, name: str) -> Any:
+    """A declaration of the background property `name` (of _BACKGROUND_PARTS) that sets what `declaration` sets it
+    to: itself, or the part of a `background` shorthand that sets it (its images, sizes or repeats, layer by
+    layer), or its initial value (None: `none`, `auto`, `repeat`)."""
+    from tinycss2.ast import Declaration, LiteralToken  # noqa: PLC0415
+
+    if declaration is not None and declaration.lower_name == name:
+        return declaration
+    value: list[Any] = []
+    if declaration is not None and name == "background-image":
+        value = declaration.value  # `_gathered` takes only the images of a layer
+    elif declaration is not None:
+        for number, layer in enumerate(_layers(declaration.value)):
+            value += [LiteralToken(1, 1, ",")] if number else []
+            value += _shorthand_layer(layer)[0 if name == "background-size" else 1]
+    return Declaration(1, 1, name, name, value, False)
+
+
+def _shorthand_layer(layer: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The size tokens (after its `/`) and the repeat keywords of a layer of a `background` shorthand."""
+    slash = next((i for i, t in enumerate(layer) if t.type == "literal" and t.value == "/"), None)
+    return ([] if slash is None else _size_tokens(layer[slash + 1:]),
+            [t for t in layer if t.type == "ident" and t.lower_value in _REPEATS])
 
 
 def _is_url(token: Any) -> bool:
