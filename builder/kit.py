@@ -534,8 +534,9 @@ _MAX_BREAK_TRIES = 1_000_000
 
 def forced_breaks(html: str) -> int:
     """How many elements of a kit document force a page break before or after them, by a rule of its `<style>`
-    sheets (also inside `@media` and other at-rules) or their own `style=`: about how many pages it has at least,
-    known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
+    sheets (also inside `@media` and other at-rules, and nested in another: `backgrounds._nested_preludes`, Unbounded
+    past its bounds, which `_cascade_problems` refuses first) or their own `style=`: about how many pages it has at
+    least, known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
     links to are not read (WeasyPrint's page bound, `MAX_KIT_PAGES`, still stops those)."""
     if "break" not in html:
         return 0
@@ -543,14 +544,17 @@ def forced_breaks(html: str) -> int:
     import cssselect2  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
+    from builder.backgrounds import _nested_preludes  # noqa: PLC0415 - it imports this module
+
     def forces(declarations: list[Any]) -> bool:
         return any(d.type == "declaration" and d.lower_name in _BREAK_PROPERTIES
                    and tinycss2.serialize(d.value).strip().lower() in _FORCED_BREAKS for d in declarations)
 
     root = lxml_html.document_fromstring(html)
     sheets = [text for style in root.iter("style") for text in [style.text or ""] if "break" in text]
-    matcher, tries = selector_matcher(((rule.prelude, None) for rule in style_rules(sheets)
-                                       if forces(tinycss2.parse_blocks_contents(rule.content, True, True))), root)
+    matcher, tries = selector_matcher(((prelude, None) for rule in style_rules(sheets)
+                                       for prelude, nested in _nested_preludes(rule)
+                                       if forces(tinycss2.parse_blocks_contents(nested.content, True, True))), root)
     by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
                 and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
     if not tries:
