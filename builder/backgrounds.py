@@ -30,8 +30,10 @@ document's repeated backgrounds may make on one page, from its style sheets alon
   held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
   the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
-  `url()`s from the sheet's own folder. The rules of every sheet count whatever their media and order: all the
-  images, sizes and repeats that may reach a box are taken together (an upper bound of the cascade).
+  `url()`s from the sheet's own folder; nested rules with the selectors WeasyPrint makes of them
+  (`_nested_preludes`). The rules of every sheet count whatever their media and order: all the images, sizes and
+  repeats that may reach a box are taken together (an upper bound of the cascade), with its parent's for what it
+  sets to `inherit` (`_with_inherited`).
 
 Page bodies reach the kit, but the Markdown sanitiser keeps no `style=` or `<style>` in them; their classes match
 the templates' rules like any element.
@@ -253,7 +255,9 @@ def shown_figures(html: str, project: Path) -> list[str]:
     it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint draws
     a figure again for each element whose background, list marker, `content` or border image shows it (twenty
     list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
-    verification, Y5). Those gathered before a document is refused for its backgrounds (`tiling_problem`)."""
+    verification, Y5), also one it inherits (`inherit`, a list marker, `var()`), and on each page for a page's and
+    a fixed or running box's (up to MAX_KIT_PAGES; issue 18, eleventh verification, A5). Those gathered before a
+    document is refused for its backgrounds (`tiling_problem`)."""
     styles = _Styles(project)
     try:
         _tiles(html, project, styles)
