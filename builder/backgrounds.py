@@ -180,7 +180,11 @@ class _Styles:
 
     def picture(self, image: Any, folder: str) -> _Picture:
         """The image token `image`, whose url starts from `folder`, read once (`_picture`)."""
-        key = (_url_of(image), folder)
+        return self.picture_at(_url_of(image), folder)
+
+    def picture_at(self, url: str | None, folder: str) -> _Picture:
+        """The picture at `url` (None: a gradient) from `folder`, read once (`_picture`)."""
+        key = (url, folder)
         if key not in self.pictures:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
@@ -315,6 +319,10 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
         if _on_every_page(boxes.get(None, [])) or wrapper.parent is not None and (
                 wrapper.parent.etree_element in every_page):
             every_page.add(element)
+            source = element.get(_FIGURE_SOURCES.get(str(element.tag).rpartition("}")[2].lower(), ""))
+            picture = styles.picture_at(source, _DOCUMENT_FOLDER) if source else _Picture()
+            if picture.svg is not None and picture.path is not None:  # `kit.drawing_problem` counts it once
+                styles.shown += [picture.path] * (MAX_KIT_PAGES - 1)
         for pseudo, declared in boxes.items():
             declared = declared if pseudo is None else _with_inherited(declared, own.get(element, []))
             styles.show(declared, heirs.get(element, 1) if pseudo is None else 1,
@@ -443,6 +451,10 @@ def _nested_prelude(holder: list[Any], prelude: list[Any]) -> list[Any]:
 #: the marker of each list item under the element a rule matches (`ul { list-style-image: … }` over twenty items was
 #: counted once and took `kit` 30 s; issue 18, tenth verification, Z5).
 _INHERITED_PICTURES = frozenset({"list-style", "list-style-image"})
+
+
+#: The elements WeasyPrint draws a picture for (as `kit._IMAGE_SOURCE` finds them), by the attribute naming it.
+_FIGURE_SOURCES = {"img": "src", "embed": "src", "object": "data"}
 
 
 def _on_every_page(declared: list[tuple[list[Any], str]]) -> bool:

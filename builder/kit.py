@@ -338,6 +338,9 @@ _START_TAG = re.compile(r"<[A-Za-z]")
 #: what can hide one (a CSS escape, a sheet from elsewhere), or a character reference in a `style=` attribute.
 _IMAGE_HINTS = ("url(", "gradient", "\\", "@import", "<link")
 _STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
+#: A `position` declaration (or one with a comment before its colon): a box WeasyPrint may draw on every page, with
+#: the figures in it (`backgrounds.shown_figures`).
+_POSITION = re.compile(r"position\s*(?::|/\*)")
 
 
 def document_problems(course: Course, document: str, html: str) -> list[Problem]:
@@ -424,9 +427,10 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
 
 
 def _may_show_images(text: str) -> bool:
-    """Whether the lower-cased kit document `text` may show a background image (`_IMAGE_HINTS`, `_STYLE_REFERENCE`):
-    (1.5 ms for the seven documents of this course's kit.)"""
-    return any(hint in text for hint in _IMAGE_HINTS) or ("&" in text and _STYLE_REFERENCE.search(text) is not None)
+    """Whether the lower-cased kit document `text` may show a background image (`_IMAGE_HINTS`, `_STYLE_REFERENCE`),
+    or a figure on every page (`_POSITION`): (1.5 ms for the seven documents of this course's kit.)"""
+    return (any(hint in text for hint in _IMAGE_HINTS) or _POSITION.search(text) is not None
+            or ("&" in text and _STYLE_REFERENCE.search(text) is not None))
 
 
 def _figure_problem(html: str, document: str, where: str) -> Problem | None:

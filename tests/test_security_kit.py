@@ -193,6 +193,8 @@ DRAWN_AGAIN = {
     "running box": "div.f { position: running(top) } p:first-child::before { content: url(../media/cues.svg) } "
                    "@page { @top-center { content: element(top) } }",
 }
+#: The same for a figure an `<img>` shows: in a box drawn on every page.
+FIXED_FIGURES = ["div.f { position: fixed }", "div.f { position/**/: fixed }", "p:first-child { position: fixed }"]
 
 
 @pytest.mark.parametrize("form", DRAWN_AGAIN)
@@ -206,6 +208,24 @@ def test_a_kit_document_counts_a_figure_its_style_sheets_show_each_time_weasypri
     drawings, three `<p>` (or one on every page) stop `check` at the document."""
     record, _, each = attendance_sheet_with(tmp_path, monkeypatch, f"<html><head><style>{DRAWN_AGAIN[form]}</style>"
                                             "</head><body><div class=f><p>x</p><p>y</p><p>z</p></div></body></html>\n")
+    fails_with(record, "templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, "
+               f"up to its picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all "
+               "(each time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG "
+               "figures in it (on its pages, or in its template), or PNG pictures instead)", command="check")
+
+
+@pytest.mark.parametrize("style", FIXED_FIGURES)
+def test_a_kit_document_counts_a_figure_in_a_fixed_box_on_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      style: str) -> None:
+    """WeasyPrint draws a box fixed to the page, and the `<img>` in it, on every page (a figure drawn in 1.27 s took it
+    5.9 s over four pages): counted once for each page the document may have, one `<img>` stops `check` (placed
+    `absolute`, it is drawn once and passes)."""
+    record, sheet, each = attendance_sheet_with(tmp_path, monkeypatch, f"<html><head><style>{style}</style></head>"
+                                                "<body><div class=f><p><img src='../media/cues.svg' alt=''></p></div>"
+                                                "</body></html>\n")
+    sheet.write_text(sheet.read_text().replace("fixed", "absolute"))
+    assert run("check", str(record)).exit_code == 0, "drawn once"
+    sheet.write_text(sheet.read_text().replace("absolute", "fixed"))
     fails_with(record, "templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, "
                f"up to its picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all "
                "(each time a figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG "
