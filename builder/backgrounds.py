@@ -171,8 +171,8 @@ class _Styles:
     selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
-    #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
-    shown: list[str] = field(default_factory=list)
+    #: (project path, times) of each SVG drawn, for the boxes (`_Styles.show`) that a declaration naming it may reach
+    shown: list[tuple[str, int]] = field(default_factory=list)
 
     def add(self, declarations: list[Any], folder: str) -> None:
         self.everything += declarations
@@ -191,7 +191,7 @@ class _Styles:
 
     def show(self, declared: list[tuple[list[Any], str]], heirs: int = 1, boxes: int = 1) -> None:
         """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name
-        (`_urls`): WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border
+        (`urls`): WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border
         image), once for each property that names it, and for each of `boxes` such boxes (the pages a page rule
         may give); a list marker (`_INHERITED_PICTURES`) once for each of the `heirs` elements that may inherit it
         from the box (`_elements_under`)."""
@@ -199,8 +199,8 @@ class _Styles:
                               for declaration in declarations if _shows_picture(declaration)
                               for token, base in self.urls(declaration, folder)
                               for picture in [self.picture(token, base)] if picture.svg is not None)
-        self.shown += [path for name, path in drawn if path is not None
-                       for _ in range(boxes * (heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1))]
+        self.shown += [(path, boxes * (heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1))
+                       for name, path in drawn if path is not None]
 
     def urls(self, declaration: Any, folder: str) -> Iterator[tuple[Any, str]]:
         """(url token, folder it starts from) of each picture the declaration `declaration` (its urls from `folder`)
@@ -254,10 +254,10 @@ def _rounded(tiles: float) -> str:
     return "more than can be counted" if not math.isfinite(tiles) else f"{tiles:,.0f}"
 
 
-def shown_figures(html: str, project: Path) -> list[str]:
-    """The project path of each SVG the style sheets of the kit document `html` show, once for each box a rule naming
-    it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint draws
-    a figure again for each element whose background, list marker, `content` or border image shows it (twenty
+def shown_figures(html: str, project: Path) -> list[tuple[str, int]]:
+    """(project path, times) of each SVG the style sheets of the kit document `html` show, once for each box a rule
+    naming it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint
+    draws a figure again for each element whose background, list marker, `content` or border image shows it (twenty
     list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
     verification, Y5), also one it inherits (`inherit`, a list marker, `var()`), and on each page for a page's and
     a fixed or running box's (up to MAX_KIT_PAGES; issue 18, eleventh verification, A5). Those gathered before a
@@ -322,11 +322,11 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
             source = element.get(_FIGURE_SOURCES.get(str(element.tag).rpartition("}")[2].lower(), ""))
             picture = styles.picture_at(source, _DOCUMENT_FOLDER) if source else _Picture()
             if picture.svg is not None and picture.path is not None:  # `kit.drawing_problem` counts it once
-                styles.shown += [picture.path] * (MAX_KIT_PAGES - 1)
+                styles.shown.append((picture.path, MAX_KIT_PAGES - 1))
         for pseudo, declared in boxes.items():
             declared = declared if pseudo is None else _with_inherited(declared, own.get(element, []))
             styles.show(declared, heirs.get(element, 1) if pseudo is None else 1,
-                        MAX_KIT_PAGES if element in every_page else 1)
+                        MAX_KIT_PAGES if element in every_page or _on_every_page(declared) else 1)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:

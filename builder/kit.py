@@ -12,6 +12,7 @@ import hashlib
 import html as html_lib
 import itertools
 import logging
+import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -494,37 +495,42 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     sheets show (`_figures_shown`). Only files WeasyPrint would fetch and draw are counted (readable, not
     `left_out`, XML); None if they stay within it."""
     seconds = 0.0
+    shown = 0  # the showings counted before this one
     known: dict[str, float] = {}  # the seconds of each file shown, by project path
-    for shown, (written, path) in enumerate(_figures_shown(html, project), 1):
+    for written, path, times in _figures_shown(html, project):
         if path is None or readable_problem(project, path):
+            shown += times
             continue
         if path not in known:
             data = (project / path).read_bytes()
             drawing = None if left_out(path, data) else svg_drawing(data)
             known[path] = max(drawing[1].seconds - SVG_FIGURE_SECONDS, 0.0) if drawing is not None else 0.0
-        seconds += known[path]
-        if seconds > MAX_KIT_DRAWING_SECONDS:
+        if known[path] and seconds + known[path] * times > MAX_KIT_DRAWING_SECONDS:
+            shown += math.floor((MAX_KIT_DRAWING_SECONDS - seconds) / known[path]) + 1  # the one it passes at
             return Problem(_document_source(project, document), 1, f"drawing the SVG figures of the kit's {document}, "
                            f"up to its picture number {shown}, `{written}`, would take more than "
                            f"{MAX_KIT_DRAWING_SECONDS:g} s in all (each time a figure is shown, counted as `check` "
                            "counts one figure)",
                            "show fewer or simpler SVG figures in it (on its pages, or in its template), or PNG "
                            "pictures instead")
+        seconds += known[path] * times
+        shown += times
     return None
 
 
-def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None]]:
-    """(as written, project path or None) of each picture the kit document `html` shows, each time it shows it:
-    each `<img>` (`_IMAGE_SOURCE`), then each SVG its style sheets show once for each box they may reach
-    (`backgrounds.shown_figures`; read only for a document that may show a background image, `_may_show_images`),
-    written as its project path."""
+def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None, int]]:
+    """(as written, project path or None, times) of each picture the kit document `html` shows, and how many times in
+    a row it shows it: each `<img>` (`_IMAGE_SOURCE`) once, then each SVG its style sheets show, once for each box
+    they may reach (`backgrounds.shown_figures`; read only for a document that may show a background image,
+    `_may_show_images`), written as its project path. (A count, not a list: one figure on every page of a fixed box
+    holding 5,000 elements would be a million showings.)"""
     for match in _IMAGE_SOURCE.finditer(html):
         _, written, path = _image_source(match)
-        yield written, path
+        yield written, path, 1
     if _may_show_images(html.lower()):
         from builder.backgrounds import shown_figures  # noqa: PLC0415 - only for a document that may show images
 
-        yield from ((path, path) for path in shown_figures(html, project))
+        yield from ((path, path, times) for path, times in shown_figures(html, project))
 
 
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
