@@ -767,12 +767,14 @@ def _box_tiles(styles: _Styles, declared: list[tuple[list[Any], str]], inline: b
                         "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
                         "`background-repeat: no-repeat`")
     worst = 0.0
-    for image in layer.images:
+    # each picture, size and repeat once: a box may take many of each, from its parent's rules too (`inherit`)
+    sizes = {tuple(token.serialize() for token in size): size for size in layer.sizes}.values()
+    for image in {id(pictures[id(image)]): image for image in layer.images}.values():
         picture = pictures[id(image)]
         intrinsic = _intrinsic(picture, resolution)
-        for size in layer.sizes:
+        for size in sizes:
             width, height = _tile(size, intrinsic, image)
-            for axes in repeating:
+            for axes in dict.fromkeys(repeating):
                 if axes != (False, False) and 0 not in (width, height):
                     tiles = (side / width + 2 if axes[0] else 1) * (side / height + 2 if axes[1] else 1)
                     tiles *= 1 if all(axes) else _ONE_AXIS_TILE_COST
@@ -907,13 +909,15 @@ def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | 
           image: Any) -> tuple[float, float]:
     """A layer's tile (width, height) in px, from its `background-size` tokens and the image's intrinsic size
     (CSS Backgrounds 3, 3.9); Unbounded if it depends on the box."""
-    described = f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
+    def described() -> str:  # only for a problem: serialising took most of the time of a box of many layers
+        return f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
+
     given = [_length(token) for token in size] or [None]
     if len(given) == 1:
         given.append(None)  # one value: the height is `auto`
     width, height = given
     if isinstance(width, bool) or isinstance(height, bool):
-        raise Unbounded(f"{described} depends on the box or the font, not only on absolute units")
+        raise Unbounded(f"{described()} depends on the box or the font, not only on absolute units")
     across, down, ratio = intrinsic
     if width is None and height is not None:
         width = height * ratio if ratio else across
@@ -922,7 +926,7 @@ def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | 
     elif width is None:  # `auto auto`
         width, height = across, down
     if width is None or height is None:
-        raise Unbounded(f"{described} fills the box it is drawn in")
+        raise Unbounded(f"{described()} fills the box it is drawn in")
     return float(width), float(height)
 
 
