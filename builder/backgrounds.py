@@ -30,8 +30,10 @@ document's repeated backgrounds may make on one page, from its style sheets alon
   held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
   the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
-  `url()`s from the sheet's own folder. The rules of every sheet count whatever their media and order: all the
-  images, sizes and repeats that may reach a box are taken together (an upper bound of the cascade).
+  `url()`s from the sheet's own folder; nested rules with the selectors WeasyPrint makes of them
+  (`_nested_preludes`). The rules of every sheet count whatever their media and order: all the images, sizes and
+  repeats that may reach a box are taken together (an upper bound of the cascade), with its parent's for what it
+  sets to `inherit` (`_with_inherited`).
 
 Page bodies reach the kit, but the Markdown sanitiser keeps no `style=` or `<style>` in them; their classes match
 the templates' rules like any element.
@@ -50,7 +52,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
-from builder.kit import left_out
+from builder.kit import MAX_KIT_PAGES, left_out
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
@@ -169,8 +171,8 @@ class _Styles:
     selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
     pictures: dict[tuple[str | None, str], _Picture] = field(default_factory=dict)
-    #: the project path of each SVG drawn, once for each box (`_Styles.show`) that a declaration naming it may reach
-    shown: list[str] = field(default_factory=list)
+    #: (project path, times) of each SVG drawn, for the boxes (`_Styles.show`) that a declaration naming it may reach
+    shown: list[tuple[str, int]] = field(default_factory=list)
 
     def add(self, declarations: list[Any], folder: str) -> None:
         self.everything += declarations
@@ -178,22 +180,42 @@ class _Styles:
 
     def picture(self, image: Any, folder: str) -> _Picture:
         """The image token `image`, whose url starts from `folder`, read once (`_picture`)."""
-        key = (_url_of(image), folder)
+        return self.picture_at(_url_of(image), folder)
+
+    def picture_at(self, url: str | None, folder: str) -> _Picture:
+        """The picture at `url` (None: a gradient) from `folder`, read once (`_picture`)."""
+        key = (url, folder)
         if key not in self.pictures:
             self.pictures[key] = _picture(key[0], folder, self.project)
         return self.pictures[key]
 
-    def show(self, declared: list[tuple[list[Any], str]], heirs: int = 1) -> None:
-        """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name:
-        WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border image), once
-        for each property that names it; a list marker (`_INHERITED_PICTURES`) once for each of the `heirs`
-        elements that may inherit it from the box (`_elements_under`)."""
+    def show(self, declared: list[tuple[list[Any], str]], heirs: int = 1, boxes: int = 1) -> None:
+        """Note each SVG the declarations `declared` (with the folders of their urls) that may reach one box name
+        (`urls`): WeasyPrint draws it again for each box (a background, a list marker, a `content`, a border
+        image), once for each property that names it, and for each of `boxes` such boxes (the pages a page rule
+        may give); a list marker (`_INHERITED_PICTURES`) once for each of the `heirs` elements that may inherit it
+        from the box (`_elements_under`)."""
         drawn = dict.fromkeys((declaration.lower_name, picture.path) for declarations, folder in declared
                               for declaration in declarations if _shows_picture(declaration)
-                              for token in _all_tokens(declaration.value) if _is_url(token)
-                              for picture in [self.picture(token, folder)] if picture.svg is not None)
-        self.shown += [path for name, path in drawn if path is not None
-                       for _ in range(heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1)]
+                              for token, base in self.urls(declaration, folder)
+                              for picture in [self.picture(token, base)] if picture.svg is not None)
+        self.shown += [(path, boxes * (heirs if name.removeprefix("-weasy-") in _INHERITED_PICTURES else 1))
+                       for name, path in drawn if path is not None]
+
+    def urls(self, declaration: Any, folder: str) -> Iterator[tuple[Any, str]]:
+        """(url token, folder it starts from) of each picture the declaration `declaration` (its urls from `folder`)
+        may name: its own, and if its value holds `var()`, those of every custom property of the document (every
+        element inherits them), from the document's folder, as WeasyPrint resolves a value with `var()`."""
+        tokens = list(_all_tokens(declaration.value))
+        yield from ((token, folder) for token in tokens if _is_url(token))
+        if any(_is_var(token) for token in tokens):
+            if self.custom is None:
+                self.custom = [token for custom in self.everything if custom.name.startswith("--")
+                               for token in _all_tokens(custom.value) if _is_url(token)]
+            yield from ((token, _DOCUMENT_FOLDER) for token in self.custom)
+
+    #: the url tokens of every custom property (`--name: url(…)`) of the document, read once for `urls`
+    custom: list[Any] | None = None
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -232,12 +254,14 @@ def _rounded(tiles: float) -> str:
     return "more than can be counted" if not math.isfinite(tiles) else f"{tiles:,.0f}"
 
 
-def shown_figures(html: str, project: Path) -> list[str]:
-    """The project path of each SVG the style sheets of the kit document `html` show, once for each box a rule naming
-    it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint draws
-    a figure again for each element whose background, list marker, `content` or border image shows it (twenty
+def shown_figures(html: str, project: Path) -> list[tuple[str, int]]:
+    """(project path, times) of each SVG the style sheets of the kit document `html` show, once for each box a rule
+    naming it may match (an upper bound of the cascade, as for tiles), for `kit.drawing_problem`'s total: WeasyPrint
+    draws a figure again for each element whose background, list marker, `content` or border image shows it (twenty
     list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
-    verification, Y5). Those gathered before a document is refused for its backgrounds (`tiling_problem`)."""
+    verification, Y5), also one it inherits (`inherit`, a list marker, `var()`), and on each page for a page's and
+    a fixed or running box's (up to MAX_KIT_PAGES; issue 18, eleventh verification, A5). Those gathered before a
+    document is refused for its backgrounds (`tiling_problem`)."""
     styles = _Styles(project)
     try:
         _tiles(html, project, styles)
@@ -265,10 +289,12 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
                 _check_repeating_gradient(token, longest)
     _check_border_images(styles.everything)
     resolution = any(_property(d) == "image-resolution" for d in styles.everything)
-    total = sum(_box_tiles(styles, [(declarations, folder)], False, side, resolution)
-                for declarations, folder in styles.pages)
-    for page in styles.pages:
-        styles.show([page])
+    # a page inherits from the root element, a page-margin box from its page: from any declaration, as a bound
+    anywhere = [([declaration], styles.folders[id(declaration)]) for declaration in styles.everything]
+    pages = [_with_inherited([page], anywhere) for page in styles.pages]
+    total = sum(_box_tiles(styles, declared, False, side, resolution) for declared in pages)
+    for declared in pages:
+        styles.show(declared, boxes=MAX_KIT_PAGES)  # drawn again on each page (eight pages of one figure: 8 times)
     matcher, tries = selector_matcher(((prelude, (declarations, folder))
                                        for prelude, declarations, folder in styles.rules), root)
     count = len(tries)
@@ -276,17 +302,31 @@ def _tiles(html: str, project: Path, styles: _Styles | None = None) -> float:
     heirs = _elements_under(root) if any(_property(d) in _INHERITED_PICTURES and _shows_picture(d)
                                          for d in styles.everything) else {}
     if sum(tries.values()) * len(wrappers) > _MAX_MATCH_TESTS:
-        raise Unbounded(f"{count:,} selectors of rules that set backgrounds or `display`, over {len(wrappers):,} "
-                        "elements, are more than can be matched quickly", "write fewer such rules")
-    for wrapper in wrappers:
+        raise Unbounded(f"{count:,} selectors of rules that set backgrounds, `display` or `position`, over "
+                        f"{len(wrappers):,} elements, are more than can be matched quickly", "write fewer such rules")
+    own: dict[Any, list[tuple[list[Any], str]]] = {}  # what may reach each element's box, `inherit` taken in
+    every_page: set[Any] = set()  # the elements drawn on every page (`_on_every_page`), or in one that is
+    for wrapper in wrappers:  # each element after its parent
         element = wrapper.etree_element
         boxes: dict[str | None, list[tuple[list[Any], str]]] = {}
         if element in attributes:
             boxes[None] = [(attributes[element], _DOCUMENT_FOLDER)]
         for *_, pseudo, payload in (matcher.match(wrapper) if count else []):
             boxes.setdefault(pseudo, []).append(payload)
+        if None in boxes:
+            parent = [] if wrapper.parent is None else own.get(wrapper.parent.etree_element, [])
+            boxes[None] = own[element] = _with_inherited(boxes[None], parent)
+        if _on_every_page(boxes.get(None, [])) or wrapper.parent is not None and (
+                wrapper.parent.etree_element in every_page):
+            every_page.add(element)
+            source = element.get(_FIGURE_SOURCES.get(str(element.tag).rpartition("}")[2].lower(), ""))
+            picture = styles.picture_at(source, _DOCUMENT_FOLDER) if source else _Picture()
+            if picture.svg is not None and picture.path is not None:  # `kit.drawing_problem` counts it once
+                styles.shown.append((picture.path, MAX_KIT_PAGES - 1))
         for pseudo, declared in boxes.items():
-            styles.show(declared, heirs.get(element, 1) if pseudo is None else 1)
+            declared = declared if pseudo is None else _with_inherited(declared, own.get(element, []))
+            styles.show(declared, heirs.get(element, 1) if pseudo is None else 1,
+                        MAX_KIT_PAGES if element in every_page or _on_every_page(declared) else 1)
             inline = pseudo is not None or str(element.tag).rpartition("}")[2].lower() not in _NOT_SPLIT
             total += _box_tiles(styles, declared, inline, side, resolution)
             if total > MAX_KIT_TILES:
@@ -413,6 +453,20 @@ def _nested_prelude(holder: list[Any], prelude: list[Any]) -> list[Any]:
 _INHERITED_PICTURES = frozenset({"list-style", "list-style-image"})
 
 
+#: The elements WeasyPrint draws a picture for (as `kit._IMAGE_SOURCE` finds them), by the attribute naming it.
+_FIGURE_SOURCES = {"img": "src", "embed": "src", "object": "data"}
+
+
+def _on_every_page(declared: list[tuple[list[Any], str]]) -> bool:
+    """Whether the declarations that may reach a box may make WeasyPrint draw it, and all in it, on every page:
+    `position: fixed`, or `running()` (shown by the page-margin boxes' `element()`), or what `var()` may make
+    either (a fixed box showing a figure drawn in 1.95 s alone took WeasyPrint 4.6 s over four pages)."""
+    return any(d.lower_name == "position" and any(
+        token.type == "ident" and token.lower_value == "fixed" or _is_var(token)
+        or token.type == "function" and token.lower_name == "running" for token in d.value)
+        for declarations, _ in declared for d in declarations)
+
+
 def _elements_under(root: Any) -> dict[Any, int]:
     """How many elements each element of the tree `root` is or holds (itself and all under it): at most how many
     list items inherit a list marker from it (`display: list-item` may be given to any element). One pass."""
@@ -436,8 +490,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
                 styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
                 styles.add(declarations, folder)
-                if any(d.lower_name.startswith("background") or d.lower_name == "display" or _shows_picture(d)
-                       for d in declarations):
+                if any(d.lower_name.startswith("background") or d.lower_name in ("display", "position")
+                       or _shows_picture(d) for d in declarations):
                     styles.rules.append((prelude, declarations, folder))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
@@ -540,6 +594,8 @@ def _gathered(declared: list[tuple[list[Any], str]]) -> _Layer:
     for declarations, folder in declared:
         for declaration in declarations:
             name = declaration.lower_name
+            if _inherits(declaration):
+                continue  # the holder's declarations stand for it (`_with_inherited`)
             layers = _layers(declaration.value)
             if name in _LAYER_PROPERTIES and any(_is_var(token) for layer in layers for token in layer):
                 unread = f"`{name}: {_text(declaration.value)}` is known only when it is laid out"
@@ -553,9 +609,9 @@ def _gathered(declared: list[tuple[list[Any], str]]) -> _Layer:
                             folders[id(token)] = folder
             if name == "background":
                 for layer in layers:
-                    slash = next((i for i, t in enumerate(layer) if t.type == "literal" and t.value == "/"), None)
-                    sizes.append([] if slash is None else _size_tokens(layer[slash + 1:]))
-                    repeats.append([t for t in layer if t.type == "ident" and t.lower_value in _REPEATS])
+                    size, repeat = _shorthand_layer(layer)
+                    sizes.append(size)
+                    repeats.append(repeat)
                 sized = repeated = True
             elif name == "background-size":
                 sizes += layers
@@ -600,10 +656,76 @@ _PICTURE_PROPERTIES = frozenset({"background", "background-image", "list-style",
 
 
 def _shows_picture(declaration: Any) -> bool:
-    """Whether a declaration draws a picture a `url()` in it names (`_PICTURE_PROPERTIES`, `-weasy-` prefixed or
-    not)."""
-    return _property(declaration) in _PICTURE_PROPERTIES and any(
-        _is_url(token) for token in _all_tokens(declaration.value))
+    """Whether a declaration may draw a picture (`_PICTURE_PROPERTIES`, `-weasy-` prefixed or not): one a `url()` in
+    it names, one a custom property names (`var()`, `_Styles.urls`), or its holder's (`inherit`, `_with_inherited`)."""
+    return _property(declaration) in _PICTURE_PROPERTIES and (_inherits(declaration) or any(
+        _is_url(token) or _is_var(token) for token in _all_tokens(declaration.value)))
+
+
+#: The properties that say what picture a box draws, or how, that a box takes from its parent only when a declaration
+#: sets them to `inherit` (the others of `_PICTURE_PROPERTIES` are inherited anyway), by the group of properties
+#: whose declarations are taken with them: `p { background-image: inherit }` draws the background of the `<div>`
+#: it is in again for each `<p>` (twenty `<p>` over a figure estimated at 1.89 s passed `check`, counted once, and
+#: took `kit` past its 30 s; issue 18, eleventh verification, A5).
+_INHERITABLE = {"background": "background", "background-image": "background", "background-size": "background",
+                "background-repeat": "background", "border-image": "border-image",
+                "border-image-source": "border-image", "content": "content"}
+
+
+def _inherits(declaration: Any) -> bool:
+    """Whether a declaration sets one of `_INHERITABLE` to `inherit` (its one keyword, as WeasyPrint reads it)."""
+    value = [token for token in declaration.value if token.type not in ("whitespace", "comment")]
+    return _property(declaration) in _INHERITABLE and len(value) == 1 and value[0].type == "ident" and (
+        value[0].lower_value == "inherit")
+
+
+def _with_inherited(declared: list[tuple[list[Any], str]],
+                    parent: list[tuple[list[Any], str]]) -> list[tuple[list[Any], str]]:
+    """The declarations that may reach a box (`declared`, each with the folder of its urls), with those of the box
+    it inherits from (`parent`, so completed itself) for the properties of `_INHERITABLE` that one of them sets to
+    `inherit`: all the parent's of those groups (an upper bound, as for the cascade), but of the background only
+    what sets the properties inherited (`_background_part`), or their initial value if none does. The `inherit`
+    declarations themselves are left for `_gathered` to pass over."""
+    inherited = {_property(d) for declarations, _ in declared for d in declarations if _inherits(d)}
+    if not inherited:
+        return declared
+    groups = {_INHERITABLE[name] for name in inherited} - {"background"}
+    taken = [(kept, folder) for declarations, folder in parent
+             if (kept := [d for d in declarations if _INHERITABLE.get(_property(d)) in groups and not _inherits(d)])]
+    for name in _BACKGROUND_PARTS if "background" in inherited else sorted(inherited & set(_BACKGROUND_PARTS)):
+        given = [([_background_part(d, name)], folder) for declarations, folder in parent for d in declarations
+                 if d.lower_name in ("background", name) and not _inherits(d)]
+        taken += given or [([_background_part(None, name)], _DOCUMENT_FOLDER)]
+    return declared + taken
+
+
+#: The background properties a box inherits one by one, as `_gathered` reads them.
+_BACKGROUND_PARTS = ("background-image", "background-size", "background-repeat")
+
+
+def _background_part(declaration: Any, name: str) -> Any:
+    """A declaration of the background property `name` (of _BACKGROUND_PARTS) that sets what `declaration` sets it
+    to: itself, or the part of a `background` shorthand that sets it (its images, sizes or repeats, layer by
+    layer), or its initial value (None: `none`, `auto`, `repeat`)."""
+    from tinycss2.ast import Declaration, LiteralToken  # noqa: PLC0415
+
+    if declaration is not None and declaration.lower_name == name:
+        return declaration
+    value: list[Any] = []
+    if declaration is not None and name == "background-image":
+        value = declaration.value  # `_gathered` takes only the images of a layer
+    elif declaration is not None:
+        for number, layer in enumerate(_layers(declaration.value)):
+            value += [LiteralToken(1, 1, ",")] if number else []
+            value += _shorthand_layer(layer)[0 if name == "background-size" else 1]
+    return Declaration(1, 1, name, name, value, False)
+
+
+def _shorthand_layer(layer: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The size tokens (after its `/`) and the repeat keywords of a layer of a `background` shorthand."""
+    slash = next((i for i, t in enumerate(layer) if t.type == "literal" and t.value == "/"), None)
+    return ([] if slash is None else _size_tokens(layer[slash + 1:]),
+            [t for t in layer if t.type == "ident" and t.lower_value in _REPEATS])
 
 
 def _is_url(token: Any) -> bool:
@@ -645,12 +767,14 @@ def _box_tiles(styles: _Styles, declared: list[tuple[list[Any], str]], inline: b
                         "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
                         "`background-repeat: no-repeat`")
     worst = 0.0
-    for image in layer.images:
+    # each picture, size and repeat once: a box may take many of each, from its parent's rules too (`inherit`)
+    sizes = {tuple(token.serialize() for token in size): size for size in layer.sizes}.values()
+    for image in {id(pictures[id(image)]): image for image in layer.images}.values():
         picture = pictures[id(image)]
         intrinsic = _intrinsic(picture, resolution)
-        for size in layer.sizes:
+        for size in sizes:
             width, height = _tile(size, intrinsic, image)
-            for axes in repeating:
+            for axes in dict.fromkeys(repeating):
                 if axes != (False, False) and 0 not in (width, height):
                     tiles = (side / width + 2 if axes[0] else 1) * (side / height + 2 if axes[1] else 1)
                     tiles *= 1 if all(axes) else _ONE_AXIS_TILE_COST
@@ -677,12 +801,12 @@ def _axes(repeat: list[Any]) -> tuple[bool, bool]:
 
 def _may_split(declared: list[tuple[list[Any], str]], inline: bool) -> bool:
     """Whether a box may break across lines: inline by default (`inline`) and never given another `display`, or
-    given an inline one by any declaration that may reach it."""
+    given an inline one by any declaration that may reach it, or its parent's (`inherit`, which may be inline)."""
     import tinycss2  # noqa: PLC0415
 
     displays = [" ".join(tinycss2.serialize(d.value).lower().split()) for declarations, _ in declared
                 for d in declarations if d.lower_name == "display"]
-    if any(value in _SPLIT_DISPLAYS or "var(" in value for value in displays):
+    if any(value in _SPLIT_DISPLAYS or "var(" in value or value == "inherit" for value in displays):
         return True
     return inline and not displays
 
@@ -785,13 +909,15 @@ def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | 
           image: Any) -> tuple[float, float]:
     """A layer's tile (width, height) in px, from its `background-size` tokens and the image's intrinsic size
     (CSS Backgrounds 3, 3.9); Unbounded if it depends on the box."""
-    described = f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
+    def described() -> str:  # only for a problem: serialising took most of the time of a box of many layers
+        return f"`background-size: {_text(size, spaced=True) or 'auto'}` of `{_text([image])}`"
+
     given = [_length(token) for token in size] or [None]
     if len(given) == 1:
         given.append(None)  # one value: the height is `auto`
     width, height = given
     if isinstance(width, bool) or isinstance(height, bool):
-        raise Unbounded(f"{described} depends on the box or the font, not only on absolute units")
+        raise Unbounded(f"{described()} depends on the box or the font, not only on absolute units")
     across, down, ratio = intrinsic
     if width is None and height is not None:
         width = height * ratio if ratio else across
@@ -800,7 +926,7 @@ def _tile(size: list[Any], intrinsic: tuple[float | None, float | None, float | 
     elif width is None:  # `auto auto`
         width, height = across, down
     if width is None or height is None:
-        raise Unbounded(f"{described} fills the box it is drawn in")
+        raise Unbounded(f"{described()} fills the box it is drawn in")
     return float(width), float(height)
 
 

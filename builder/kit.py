@@ -13,6 +13,7 @@ import html as html_lib
 import itertools
 import json
 import logging
+import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -339,6 +340,9 @@ _START_TAG = re.compile(r"<[A-Za-z]")
 #: what can hide one (a CSS escape, a sheet from elsewhere), or a character reference in a `style=` attribute.
 _IMAGE_HINTS = ("url(", "gradient", "\\", "@import", "<link")
 _STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
+#: A `position` declaration (or one with a comment before its colon): a box WeasyPrint may draw on every page, with
+#: the figures in it (`backgrounds.shown_figures`).
+_POSITION = re.compile(r"position\s*(?::|/\*)")
 
 
 def document_problems(course: Course, document: str, html: str) -> list[Problem]:
@@ -462,9 +466,10 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
 
 
 def _may_show_images(text: str) -> bool:
-    """Whether the lower-cased kit document `text` may show a background image (`_IMAGE_HINTS`, `_STYLE_REFERENCE`):
-    (1.5 ms for the seven documents of this course's kit.)"""
-    return any(hint in text for hint in _IMAGE_HINTS) or ("&" in text and _STYLE_REFERENCE.search(text) is not None)
+    """Whether the lower-cased kit document `text` may show a background image (`_IMAGE_HINTS`, `_STYLE_REFERENCE`),
+    or a figure on every page (`_POSITION`): (1.5 ms for the seven documents of this course's kit.)"""
+    return (any(hint in text for hint in _IMAGE_HINTS) or _POSITION.search(text) is not None
+            or ("&" in text and _STYLE_REFERENCE.search(text) is not None))
 
 
 def _figure_problem(html: str, document: str, where: str) -> Problem | None:
@@ -535,37 +540,42 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     sheets show (`_figures_shown`). Only files WeasyPrint would fetch and draw are counted (readable, not
     `left_out`, XML); None if they stay within it."""
     seconds = 0.0
+    shown = 0  # the showings counted before this one
     known: dict[str, float] = {}  # the seconds of each file shown, by project path
-    for shown, (written, path) in enumerate(_figures_shown(html, project), 1):
+    for written, path, times in _figures_shown(html, project):
         if path is None or readable_problem(project, path):
+            shown += times
             continue
         if path not in known:
             data = (project / path).read_bytes()
             drawing = None if left_out(path, data) else svg_drawing(data)
             known[path] = max(drawing[1].seconds - SVG_FIGURE_SECONDS, 0.0) if drawing is not None else 0.0
-        seconds += known[path]
-        if seconds > MAX_KIT_DRAWING_SECONDS:
+        if known[path] and seconds + known[path] * times > MAX_KIT_DRAWING_SECONDS:
+            shown += math.floor((MAX_KIT_DRAWING_SECONDS - seconds) / known[path]) + 1  # the one it passes at
             return Problem(_document_source(project, document), 1, f"drawing the SVG figures of the kit's {document}, "
                            f"up to its picture number {shown}, `{written}`, would take more than "
                            f"{MAX_KIT_DRAWING_SECONDS:g} s in all (each time a figure is shown, counted as `check` "
                            "counts one figure)",
                            "show fewer or simpler SVG figures in it (on its pages, or in its template), or PNG "
                            "pictures instead")
+        seconds += known[path] * times
+        shown += times
     return None
 
 
-def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None]]:
-    """(as written, project path or None) of each picture the kit document `html` shows, each time it shows it:
-    each `<img>` (`_IMAGE_SOURCE`), then each SVG its style sheets show once for each box they may reach
-    (`backgrounds.shown_figures`; read only for a document that may show a background image, `_may_show_images`),
-    written as its project path."""
+def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None, int]]:
+    """(as written, project path or None, times) of each picture the kit document `html` shows, and how many times in
+    a row it shows it: each `<img>` (`_IMAGE_SOURCE`) once, then each SVG its style sheets show, once for each box
+    they may reach (`backgrounds.shown_figures`; read only for a document that may show a background image,
+    `_may_show_images`), written as its project path. (A count, not a list: one figure on every page of a fixed box
+    holding 5,000 elements would be a million showings.)"""
     for match in _IMAGE_SOURCE.finditer(html):
         _, written, path = _image_source(match)
-        yield written, path
+        yield written, path, 1
     if _may_show_images(html.lower()):
         from builder.backgrounds import shown_figures  # noqa: PLC0415 - only for a document that may show images
 
-        yield from ((path, path) for path in shown_figures(html, project))
+        yield from ((path, path, times) for path, times in shown_figures(html, project))
 
 
 #: CSS properties and values that force a page break (CSS Fragmentation 3, and CSS 2's `page-break-*`).
@@ -579,8 +589,9 @@ _MAX_BREAK_TRIES = 1_000_000
 
 def forced_breaks(html: str) -> int:
     """How many elements of a kit document force a page break before or after them, by a rule of its `<style>`
-    sheets (also inside `@media` and other at-rules) or their own `style=`: about how many pages it has at least,
-    known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
+    sheets (also inside `@media` and other at-rules, and nested in another: `backgrounds._nested_preludes`, Unbounded
+    past its bounds, which `_cascade_problems` refuses first) or their own `style=`: about how many pages it has at
+    least, known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
     links to are not read (WeasyPrint's page bound, `MAX_KIT_PAGES`, still stops those)."""
     if "break" not in html:
         return 0
@@ -588,14 +599,17 @@ def forced_breaks(html: str) -> int:
     import cssselect2  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
+    from builder.backgrounds import _nested_preludes  # noqa: PLC0415 - it imports this module
+
     def forces(declarations: list[Any]) -> bool:
         return any(d.type == "declaration" and d.lower_name in _BREAK_PROPERTIES
                    and tinycss2.serialize(d.value).strip().lower() in _FORCED_BREAKS for d in declarations)
 
     root = lxml_html.document_fromstring(html)
     sheets = [text for style in root.iter("style") for text in [style.text or ""] if "break" in text]
-    matcher, tries = selector_matcher(((rule.prelude, None) for rule in style_rules(sheets)
-                                       if forces(tinycss2.parse_blocks_contents(rule.content, True, True))), root)
+    matcher, tries = selector_matcher(((prelude, None) for rule in style_rules(sheets)
+                                       for prelude, nested in _nested_preludes(rule)
+                                       if forces(tinycss2.parse_blocks_contents(nested.content, True, True))), root)
     by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
                 and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
     if not tries:

@@ -165,6 +165,23 @@ VARIANTS = {
                  UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is drawn apart",
                                   "show repeated backgrounds on blocks (`display: block` or `inline-block`), or set "
                                   "`background-repeat: no-repeat`")),
+    # 18-verify11 A3: a nested rule, which WeasyPrint applies (the verifier's tiles made `kit` run past 60 s)
+    "nested rule": (f"div {{ & p {{ background: url(../media/one.png) {TINY} }} }}", "<div><p>x</p></div>",
+                    COUNTED.format(V5_TILES)),
+    "nested in @media": (f"@media print {{ div {{ p {{ background: url(../media/one.png) {TINY} }} }} }}",
+                         "<div><p>x</p></div>", COUNTED.format(V5_TILES)),
+    # A5: an inherited image repeated at the box's own size, or an inherited size under the box's own repeat
+    "inherited image": ("div { background: url(../media/one.png) no-repeat } p { background-image: inherit; "
+                        "background-size: 0.01px 0.01px }", "<div><p>x</p></div>", COUNTED.format(V5_TILES)),
+    "inherited size": (f"div {{ background: url(../media/one.png) no-repeat {TINY} }} p {{ background: inherit; "
+                       "background-repeat: repeat }", "<div><p>x</p></div>", COUNTED.format(V5_TILES)),
+    "inherited page image": ("html { background: url(../media/one.png) no-repeat } @page { background-image: inherit; "
+                             "background-size: 0.01px 0.01px }", "", COUNTED.format(V5_TILES)),
+    "inherited display": ("div { display: inline } p { display: inherit; background: url(../media/dots.svg) }",
+                          "<div><p>x</p></div>",
+                          UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is "
+                                           "drawn apart", "show repeated backgrounds on blocks (`display: block` or "
+                                           "`inline-block`), or set `background-repeat: no-repeat`")),
 }
 
 
@@ -218,6 +235,9 @@ REASONABLE = {
     "tiles along one axis": "div { background: url(../media/one.png) repeat-x 0 0/5mm 10px }",
     "translate and enlarge": "p { transform: translate(2mm) scale(2) } div { background: url(../media/dots.svg) }",
     "inline-block": "span { display: inline-block; background: url(../media/dots.svg) }",
+    "inherited tiles that do not repeat": f"p {{ background: url(../media/one.png) no-repeat {TINY} }} "
+                                          "span { background: inherit }",
+    "nested 5 mm dots": "div { & { background: url(../media/dots.svg) 0 0/5mm 5mm } }",
 }
 
 
@@ -380,6 +400,9 @@ def test_the_verifiers_repeating_gradient_of_tiny_stripes_is_refused_before_weas
      "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -0.01px, blue 0) no-repeat }", "repeats its stops about"),
     ("div { background: repeating-linear-gradient(red -1%, blue -0.999%) no-repeat }", "repeats its stops about"),
+    # 18-verify11 A3: in a nested rule (the verifier's took `kit` 10 s and 1.16 GB before it failed on memory)
+    ("div { & li { background: repeating-linear-gradient(red 0, blue 0.001px) no-repeat } }",
+     "repeats its stops about 1,587,483 times"),
     # 18-verify10 Z4: percentages along a small explicit ray, and a centre far outside the box
     ("div { background: repeating-radial-gradient(circle 0.01px at 0 0, red 0%, blue 100%) no-repeat }",
      "repeats its stops about 158,748 times"),
@@ -465,6 +488,15 @@ def test_a_page_break_rule_whose_selector_backtracks_too_much_is_refused(selecto
     with pytest.raises(media.SelectorTooComplex):
         kit.forced_breaks(html)
     assert kit.forced_breaks(html.replace(selector, "div p")) == depth
+
+
+@pytest.mark.parametrize("style", ["div { & p { break-before: page } }", "@media print { div { p { break-after: page } } }",
+                                   "div { p { & { page-break-after: always } } }"])
+def test_page_breaks_forced_by_a_nested_rule_are_counted(style: str) -> None:
+    """18-verify11 A3's class: `div.f { & p { break-after: page } }` over 250 `<p>` passed `check` (no forced break
+    counted) and failed `kit` past its 200 pages. WeasyPrint applies nested rules, so they are counted."""
+    html = f"<html><head><style>{style}</style></head><body><div>" + "<p>x</p>" * 7 + "</div><p>y</p></body></html>"
+    assert kit.forced_breaks(html) == 7
 
 
 def test_the_verifiers_296_byte_template_is_refused_at_once(record: Path) -> None:
