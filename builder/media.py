@@ -519,7 +519,8 @@ class _Drawn(NamedTuple):
     repeating: int = 0
     #: How many dashes its dashed strokes are drawn in (`_dashes`, `_text_length`), copies included.
     dashes: float = 0.0
-    #: What `media_time.Overran` said if working this out passed a bound ("" if not): then nothing else is known.
+    #: What `media_time.Overran` said if working this out passed a bound, or which selector of its sheets is too
+    #: complex to match ("" if neither): then nothing else is known.
     overran: str = ""
 
 
@@ -578,8 +579,9 @@ def _drawn(root: Any) -> _Drawn:
         _cascaded(root)
         declared_by_sheets = _sheet_declarations(root, elements, index)
         from_sheets = _sheet_references(root, elements, index)
-    except _TooManyTests:  # its sheets' rules alone would take too long to apply: refused all the same
-        return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements))
+    except _TooManyTests as too_many:  # its sheets' rules alone would take too long to apply: refused all the same
+        return _Drawn(0, 0, SVG_FIGURE_SECONDS + seconds_cap, len(elements),
+                      overran=f"this figure {too_many.args[0]}" if too_many.args else "")
     geometry = _geometry(root, elements, index, patterns, declared_by_sheets)
     # the least scale in each element's subtree, relative to its own area: what it paints with a pattern (`fill` and
     # `stroke` are inherited) is painted by the shape in it that shrinks most
@@ -1349,7 +1351,8 @@ _MAX_SHEET_TESTS = 1_000_000
 
 
 class _TooManyTests(Exception):
-    """The rules of an SVG's `<style>` sheets need more than _MAX_SHEET_TESTS tests and matches (`_sheet_matches`)."""
+    """The rules of an SVG's `<style>` sheets need more than _MAX_SHEET_TESTS tests and matches (`_sheet_matches`), or
+    hold a selector too complex to match: then its one argument is what `SelectorTooComplex` said is wrong."""
 
 
 def _sheet_references(root: Any, elements: list[Any], index: dict[Any, int]) -> dict[int, list[str]]:
@@ -1460,8 +1463,8 @@ def _sheet_matches(root: Any, elements: list[Any], index: dict[Any, int], may_ho
     matches: dict[int, list[_Found]] = {}
     try:
         matcher, tries = selector_matcher(rules, root)
-    except SelectorTooComplex:
-        raise _TooManyTests from None
+    except SelectorTooComplex as too_complex:
+        raise _TooManyTests(too_complex.args[0]) from None
     tests = 0
     for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
         i = index.get(wrapper.etree_element)
@@ -1511,8 +1514,8 @@ def _cascaded(root: Any) -> None:
     try:
         tries = cascade_tries(((rule.prelude, None) for rule in style_rules(texts)), root,
                               cssselect2.ElementWrapper.from_xml_root(root).iter_subtree())
-    except SelectorTooComplex:
-        raise _TooManyTests from None
+    except SelectorTooComplex as too_complex:
+        raise _TooManyTests(too_complex.args[0]) from None
     if tries > MAX_CASCADE_TRIES:
         raise _TooManyTests
 
