@@ -56,8 +56,16 @@ MAX_TAG_ATTRIBUTES = 200
 #: What a file with a tag of more than MAX_TAG_ATTRIBUTES attributes is refused with (what is wrong, how to fix it).
 TOO_MANY_ATTRIBUTES = (f"has an element with more than {MAX_TAG_ATTRIBUTES:,} attributes, too many to check for "
                        "script", "give that element fewer attributes, or offer the file as a PDF")
+#: What an HTML file is refused with when libxml2's HTML parser stopped at one of its limits (without `huge_tree`: a
+#: text, comment or attribute value of about 10,000,000 bytes, elements nested more than 256 deep) and dropped the
+#: rest of the file, which the cleaned copy would then lack (18-verify12 B6).
+TOO_LONG_TO_READ = ("has a text, comment or attribute value of about 10 million characters, or elements nested "
+                    "more than 256 deep, where the HTML parser stops reading it",
+                    "split that text or nesting, or offer the file as a PDF")
 #: The fix for each reason a markup file is too large to be checked (`unreadable`'s what), by that reason.
-TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES])
+TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ])
+#: The errors libxml2's parsers stop at, dropping the rest of the file (the HTML parser carries on after any other).
+_HALTED = {etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NO_MEMORY}
 #: One attribute of a tag as HTML's tokenizer reads it (WHATWG HTML 13.2.5.32-38): separators, a name (which may start
 #: with `=`), and a value after `=`, quoted or not; possessive, so each is read once, without backtracking.
 _ATTRIBUTE = r"""[\s/]*+(?:=[^\s/>=]*+|[^\s/>=]++)(?:\s*+=\s*+(?:"{0}"|'{1}'|[^\s"'>][^\s>]*+))?+"""
@@ -170,7 +178,8 @@ def crowded_at(html: str) -> int | None:
 def _parse(data: bytes, suffix: str) -> Any:
     """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed, has more than
     MAX_MARKUP_ELEMENTS elements (`too_many_elements`), or is HTML with a tag of more than MAX_TAG_ATTRIBUTES
-    attributes (`crowded_tag`): either is never parsed into a tree."""
+    attributes (`crowded_tag`): either is never parsed into a tree; or is HTML that the parser stopped reading at one
+    of its limits (`TOO_LONG_TO_READ`: XML's parser raises there)."""
     if suffix not in SVG_TYPES | HTML_TYPES:
         return None
     if suffix in HTML_TYPES and (line := crowded_tag(decode_html(data))):  # XML's parser reads 40,000 in 0.03 s
@@ -181,12 +190,16 @@ def _parse(data: bytes, suffix: str) -> Any:
         if suffix in SVG_TYPES:
             parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             return etree.fromstring(data, parser).getroottree()
-        return lxml_html.document_fromstring(decode_html(data), parser=lxml_html.HTMLParser()).getroottree()
+        html_parser = lxml_html.HTMLParser()
+        tree = lxml_html.document_fromstring(decode_html(data), parser=html_parser).getroottree()
     except etree.XMLSyntaxError as error:
         raise Unreadable(error.lineno or 1, f"cannot be read as XML ({error.msg})") from None
     except (etree.ParserError, ValueError, LookupError) as error:
         kind = "XML" if suffix in SVG_TYPES else "HTML"
         raise Unreadable(1, f"cannot be read as {kind} ({error})") from None
+    if halted := next((error for error in html_parser.error_log if error.type in _HALTED), None):
+        raise Unreadable(halted.line or 1, TOO_LONG_TO_READ[0])
+    return tree
 
 
 class Unreadable(Exception):

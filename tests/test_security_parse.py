@@ -173,3 +173,26 @@ def test_a_linked_html_file_is_parsed_once_for_the_check_and_the_package(
     with zipfile.ZipFile(next((tmp_path / "out").glob("*scorm12.zip"))) as package:
         names = [name for name in package.namelist() if name.startswith("media/notes")]
         assert len(names) == 1 and b"onclick" not in package.read(names[0]), "packaged without its script"
+
+
+#: HTML that libxml2's parser (without `huge_tree`) stops reading at a limit, dropping what follows (18-verify12 B6):
+#: a text run of 10,000,000 characters (the verifier's had 11,000,000), and elements nested 300 deep.
+HALTING = {"text": "<p>" + "a" * 10_000_000 + "</p>", "nesting": "<div>" * 300 + "x" + "</div>" * 300}
+
+
+@pytest.mark.parametrize("kind", sorted(HALTING))
+def test_a_linked_html_file_the_parser_stops_reading_is_refused(tmp_path: Path, kind: str) -> None:
+    """B6: the packages carried such a file cleaned up to the limit, the rest (its text, and any script) silently
+    gone, and `check` said ok. It is refused at the line where the parser stopped, and packaged empty."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    data = f"<!doctype html><title>x</title>\n{HALTING[kind]}<p>after</p>".encode()
+    (record / "course/media/a.html").write_bytes(data)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[More about cues](../media/a.html)\n", encoding="utf-8")
+    fails_with(record, "course/media/a.html:2: this file has a text, comment or attribute value of about 10 "
+               "million characters, or elements nested more than 256 deep, where the HTML parser stops reading it "
+               "(split that text or nesting, or offer the file as a PDF)", command="check")
+    assert media.packaged_bytes(record, "course/media/a.html") == b""
+    under = {"text": "<p>" + "a" * 9_000_000 + "</p>", "nesting": "<div>" * 250 + "x" + "</div>" * 250}[kind]
+    assert b"<p>after</p>" in active_content.without_script(f"<!doctype html>{under}<p>after</p>".encode(), ".html")
