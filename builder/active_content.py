@@ -56,12 +56,14 @@ MAX_TAG_ATTRIBUTES = 200
 #: What a file with a tag of more than MAX_TAG_ATTRIBUTES attributes is refused with (what is wrong, how to fix it).
 TOO_MANY_ATTRIBUTES = (f"has an element with more than {MAX_TAG_ATTRIBUTES:,} attributes, too many to check for "
                        "script", "give that element fewer attributes, or offer the file as a PDF")
-#: What an HTML file is refused with when libxml2's HTML parser stopped at one of its limits (without `huge_tree`: a
-#: text, comment or attribute value of about 10,000,000 bytes, elements nested more than 256 deep) and dropped the
-#: rest of the file, which the cleaned copy would then lack (18-verify12 B6).
-TOO_LONG_TO_READ = ("has a text, comment or attribute value of about 10 million characters, or elements nested "
-                    "more than 256 deep, where the HTML parser stops reading it",
-                    "split that text or nesting, or offer the file as a PDF")
+#: What an HTML file is refused with when libxml2's HTML parser stopped at one of its limits (without `huge_tree`) and
+#: dropped the rest of the file, which the cleaned copy would then lack (18-verify12 B6): its input buffer passes
+#: 10,000,000 characters (one text of that many; or, measured with libxml2 2.14, a line of 9.4 million characters
+#: in texts of a million each, never shortened as it is read), or elements nest more than 256 deep.
+TOO_LONG_TO_READ = ("is cut short here by the HTML parser, which stops at very long runs of text, comments or "
+                    "attribute values, or at elements nested more than 256 deep: the rest cannot be checked for script",
+                    "break long runs of text with line breaks or tags, nest elements less deeply, or offer the file "
+                    "as a PDF")
 #: The fix for each reason a markup file is too large to be checked (`unreadable`'s what), by that reason.
 TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ])
 #: The errors libxml2's parsers stop at, dropping the rest of the file (the HTML parser carries on after any other).
