@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from builder import active_content
 from builder.export import fraction_text, fractions, moodle_xml
 from builder.kit import fixed_order, paper_order
 from builder.loading import load_project
@@ -190,12 +191,17 @@ def linked_notes(project: Path) -> Path:
     """The fixture course with a 1,000-byte PDF linked from every field of three more questions, twice in each
     stem: 18 copies of it in a Moodle XML export, 18,000 bytes before base64."""
     (project / "course/media/notes.pdf").write_bytes(NOTES)
+    return link_from_three_questions(project, LINK)
+
+
+def link_from_three_questions(project: Path, link: str) -> Path:
+    """`project` with three more questions, each linking to `link` from every field, twice in each stem."""
     with (project / "quizzes/kc-cues.yaml").open("a", encoding="utf-8") as bank:
         for n in range(3):
-            bank.write(f'  - id: kc-notes-{n}\n    stem: "Question {n}: see {LINK} or {LINK}"\n    options:\n'
-                       f'      - text: "A {LINK}"\n        correct: true\n        feedback: "Yes {LINK}"\n'
-                       f'      - text: "B {LINK}"\n        feedback: "No {LINK}"\n    outcomes: [LO1]\n'
-                       f'    explanation: "See {LINK}"\n')
+            bank.write(f'  - id: kc-notes-{n}\n    stem: "Question {n}: see {link} or {link}"\n    options:\n'
+                       f'      - text: "A {link}"\n        correct: true\n        feedback: "Yes {link}"\n'
+                       f'      - text: "B {link}"\n        feedback: "No {link}"\n    outcomes: [LO1]\n'
+                       f'    explanation: "See {link}"\n')
     return project
 
 
@@ -264,6 +270,31 @@ def test_moodle_xml_export_reads_and_encodes_each_file_once(linked_notes: Path,
     assert run("export", linked_notes, "-o", out).exit_code == 0
     assert read == ["course/media/notes.pdf"]
     assert len(etree.parse(str(out)).findall(".//file")) == 18
+
+
+def test_moodle_xml_export_counts_an_html_file_as_its_cleaned_copy(project: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """B4 (18-verify12), scaled down: the bound counted a file's size on disk, and the export embeds its cleaned copy:
+    1,000 bytes of HTML, mostly `&`, embed about 5,000 (`&amp;`); 16 MB of `&` linked from 8 fields passed as 128 MB
+    and exported 503 MB. Here a bound of 10,000 bytes is passed at the second field (on disk: the eleventh), and a
+    bound of what the 18 copies embed lets the export through."""
+    html = b"<p>" + b"&" * 993 + b"</p>"  # 1,000 bytes
+    (project / "course/media/notes.html").write_bytes(html)
+    link_from_three_questions(project, "[notes](../course/media/notes.html)")
+    cleaned = active_content.without_script(html, ".html")
+    assert len(cleaned) > 5_000
+    monkeypatch.setattr(moodle_xml, "MAX_EMBEDDED_BYTES", 10_000)
+    problem = bound_line(project, "kc-notes-0", "explanation:", 2 * len(cleaned) / 1024)
+    result = run("check", project)
+    assert [line for line in result.stderr.splitlines() if "would embed" in line] == [
+        problem.replace(": the files", ": warning: the files")]
+    result = run("export", project, "-o", "-")
+    assert result.exit_code == 1 and result.stderr.splitlines() == [problem, "course invalid: 1 error"]
+    monkeypatch.setattr(moodle_xml, "MAX_EMBEDDED_BYTES", 18 * len(cleaned))  # what it embeds: just fits
+    result = run("export", project, "-o", "-")
+    assert result.exit_code == 0, result.output
+    files = etree.fromstring(result.stdout.encode("utf-8")).findall(".//file")
+    assert len(files) == 18 and {base64.b64decode(file.text or "") for file in files} == {cleaned}
 
 
 def test_running_out_of_memory_gives_one_line_and_exit_code_3(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

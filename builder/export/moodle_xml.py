@@ -5,22 +5,33 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
+from pathlib import Path
 from typing import Callable, Iterable
 
 from lxml import etree
 
+from builder import media_time
+from builder.active_content import HTML_TYPES, SVG_TYPES
 from builder.errors import Problem, Severity
 from builder.export import category_path, fraction_text, fractions, page_links_as_text, tags
 from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
-from builder.media import add_captions, archive_name, packaged_bytes, readable_problem, rewrite_local_images
+from builder.media import (
+    add_captions,
+    archive_name,
+    packaged_bytes,
+    readable_problem,
+    rewrite_local_images,
+    size_problem,
+)
 from builder.model import Bank, Course, Question
 from builder.sourcemap import Location
 from builder.theme import inline
 
-#: The most bytes of files one export may embed, counted from the files' sizes before base64 (which adds a third),
-#: once for each field that shows or links a file: a Moodle XML field carries its own copy of each of its files
-#: (`qformat_xml::import_files_as_draft` gives each field its own draft area). Moodle's question import reads the
+#: The most bytes of files one export may embed, counted as embedded (`_embedded_size`: an HTML file's cleaned copy,
+#: up to 5 times its size) before base64 (which adds a third), once for each field that shows or links a file: a
+#: Moodle XML field carries its own copy of each of its files (`qformat_xml::import_files_as_draft` gives each field
+#: its own draft area). Moodle's question import reads the
 #: whole file into memory, joins its lines into one string and parses that into arrays
 #: (`qformat_default::importprocess` and `readdata`, question/format.php; `qformat_xml::readquestions`), within
 #: `raise_memory_limit(MEMORY_EXTRA)`: `$CFG->extramemorylimit`, 512 MB unless the site sets more. 128 MB of files
@@ -57,17 +68,22 @@ def embedding_problems(course: Course, banks: Iterable[Bank], severity: Severity
     """One problem, at the field where the files the export of `banks` embeds pass MAX_EMBEDDED_BYTES; none if
     they do not.
 
-    Counted from the files' sizes (`stat`): none is read. A file a field shows or links twice is embedded once
-    in it; a file that may not be read (`media.readable_problem`: validation reports it) is not counted.
+    Counted from what each file embeds (`_embedded_size`), once for each file: only the cleaned copies of SVG, XML
+    and HTML files are read (made by `check`'s search for script, and kept). A file a field shows or links twice is
+    embedded once in it; a file that may not be read (`media.readable_problem`: validation reports it) is not
+    counted.
     `export --format moodle-xml` refuses the banks; `check` warns (the author may never export Moodle XML).
     """
     total = 0
+    sizes: dict[str, int] = {}  # what each file embeds, by project path
     for bank in banks:
         folder = posixpath.dirname(bank.source.path)
         for q, question in enumerate(bank.settings.questions):
             for location, html in _fields(question).items():
-                total += sum((course.root / path).stat().st_size for path in _embedded_paths(html, course, folder)
-                             if readable_problem(course.root, path) is None)
+                paths = _embedded_paths(html, course, folder)
+                for path in paths - sizes.keys():
+                    sizes[path] = _embedded_size(course.root, path)
+                total += sum(sizes[path] for path in paths)
                 if total > MAX_EMBEDDED_BYTES:
                     return [Problem(
                         bank.source.path, bank.source.line("questions", q, *location),
@@ -77,6 +93,22 @@ def embedding_problems(course: Course, banks: Iterable[Bank], severity: Severity
                         "memory)", "link large files from fewer fields, make them smaller, or export a bank at a time "
                         "with --bank; see docs/security.md", severity)]
     return []
+
+
+def _embedded_size(root: Path, path: str) -> int:
+    """The bytes the export embeds for the project file `path`: none if it may not be read (`readable_problem`); the
+    length of its cleaned copy (`media.packaged_bytes`) for an SVG, XML or HTML file, which the cleaning writes
+    again (an HTML file always: `&` becomes `&amp;`, 5 times as long; 18-verify12 B4); any other file's size on
+    disk (`stat`), as it is embedded unchanged. Also the size on disk of a markup file that is not analysed: one
+    over its size bound (`media.size_problem`), or once the project's media time is spent (`media_time.refusal`):
+    `check` refuses either. The analysis is `check`'s own, kept; where it was not made, it is made here as there, in
+    a bounded child."""
+    if readable_problem(root, path) is not None:
+        return 0
+    if posixpath.splitext(path)[1].lower() in SVG_TYPES | HTML_TYPES and size_problem(root, path) is None \
+            and media_time.refusal() is None:
+        return len(packaged_bytes(root, path))
+    return (root / path).stat().st_size
 
 
 class _Files:
