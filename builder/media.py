@@ -1608,7 +1608,8 @@ def _compiled(parser: Any, prelude: list[Any],
     (`_combinators`, each attribute's longest value in `longest`). Raises cssselect2's SelectorError for a list that
     does not parse, and SelectorTooComplex for one whose functions and brackets nest past MAX_SELECTOR_NESTING, a
     selector past MAX_SELECTOR_COMBINATORS, or one cssselect2 cannot compile (its code for about 67 `>` combinators in
-    a row nests more parentheses than Python reads: WeasyPrint then fails the whole document)."""
+    a row nests more parentheses than Python reads, and it has none for `[*|a=v]`: WeasyPrint then fails the whole
+    document)."""
     import cssselect2  # noqa: PLC0415
 
     if (nesting := token_reach(prelude)[1]) > MAX_SELECTOR_NESTING:
@@ -1629,6 +1630,10 @@ def _compiled(parser: Any, prelude: list[Any],
         except (SyntaxError, RecursionError):
             raise SelectorTooComplex(f"has a style rule whose selector is too long to match: {written}",
                                      "select the element with a class instead of a long chain") from None
+        except NotImplementedError:  # cssselect2 0.10 compiles no `[*|a=v]`: WeasyPrint and CairoSVG then fail
+            raise SelectorTooComplex(f"has a style rule whose selector cannot be matched (an attribute of any "
+                                     f"namespace, `*|`, with a value): {written}",
+                                     "write the attribute without `*|`") from None
     return compiled
 
 

@@ -113,6 +113,9 @@ def test_selectors_that_backtrack_in_other_ways_are_refused(record: Path, style:
     # cssselect2 parses and compiles it recursively: WeasyPrint fails with a RecursionError
     (":not(" * 400 + "p" + ")" * 400, "has a style rule whose selector nests functions or brackets 400 deep, more than "
                                       f"{media.MAX_SELECTOR_NESTING}"),
+    # cssselect2 compiles no attribute of any namespace with a value: WeasyPrint fails with a NotImplementedError
+    ("p, [*|a=x]", "has a style rule whose selector cannot be matched (an attribute of any namespace, `*|`, with a "
+                   "value): p, [*|a=x]"),
 ])
 def test_a_selector_that_makes_weasyprint_fail_is_refused(record: Path, selector: str, reason: str) -> None:
     """Neither backtracks, but WeasyPrint fails the whole document on either (`check` said ok)."""
