@@ -1517,7 +1517,8 @@ def _cascaded(root: Any) -> None:
     except SelectorTooComplex as too_complex:
         raise _TooManyTests(too_complex.args[0]) from None
     if tries > MAX_CASCADE_TRIES:
-        raise _TooManyTests
+        raise _TooManyTests(f"has style rules whose selectors take more than {MAX_CASCADE_TRIES:,} tries to match "
+                            "against its elements (a test of a long attribute value counts by its length)")
 
 
 def _tests(matcher: Any, wrapper: Any, tries: dict[Any, int]) -> int:
@@ -1574,18 +1575,19 @@ def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None,
     and for each selector it holds (by its `test`), at most how many tries testing it against one element of the
     tree `root` makes, each try counted once for each part of the selector it may test: (depth of `root`)^(descendant
     combinators) × (most children of an element)^(`~` combinators and sibling loops) × (elements)^(`:has()`
-    arguments) × (its simple selectors and combinators), or its parts without `root`. A selector list that does not
+    arguments) × (its simple selectors and combinators, an attribute selector with a value more by the length of its
+    attribute's longest value in `root`: `_combinators`), or its parts without `root`. A selector list that does not
     parse adds none (the renderers skip it too). Raises SelectorTooComplex for a selector too complex to match
     (`_compiled`); with `refused`, calls `refused(what its rule gives, the exception)` instead, and leaves that
     rule out."""
     import cssselect2  # noqa: PLC0415
     from cssselect2 import parser  # noqa: PLC0415
 
-    depth, width, size = _tree_reach(root) if root is not None else (1, 1, 1)
+    depth, width, size, longest = _tree_reach(root) if root is not None else (1, 1, 1, {})
     matcher, tries = cssselect2.Matcher(), {}
     for prelude, payload in rules:
         try:
-            compiled = _compiled(parser, prelude)
+            compiled = _compiled(parser, prelude, longest)
         except cssselect2.SelectorError:
             continue
         except SelectorTooComplex as too_complex:
@@ -1600,12 +1602,14 @@ def selector_matcher(rules: Iterable[tuple[Any, Any]], root: Any = None,
     return matcher, tries
 
 
-def _compiled(parser: Any, prelude: list[Any]) -> list[tuple[Any, tuple[int, int, int, int]]]:
+def _compiled(parser: Any, prelude: list[Any],
+              longest: dict[str, int]) -> list[tuple[Any, tuple[int, int, int, int]]]:
     """Each selector of the selector list `prelude` (tinycss2 tokens) compiled by cssselect2, with its counts
-    (`_combinators`). Raises cssselect2's SelectorError for a list that does not parse, and SelectorTooComplex for
-    one whose functions and brackets nest past MAX_SELECTOR_NESTING, a selector past MAX_SELECTOR_COMBINATORS, or
-    one cssselect2 cannot compile (its code for about 67 `>` combinators in a row nests more parentheses than Python
-    reads: WeasyPrint then fails the whole document)."""
+    (`_combinators`, each attribute's longest value in `longest`). Raises cssselect2's SelectorError for a list that
+    does not parse, and SelectorTooComplex for one whose functions and brackets nest past MAX_SELECTOR_NESTING, a
+    selector past MAX_SELECTOR_COMBINATORS, or one cssselect2 cannot compile (its code for about 67 `>` combinators in
+    a row nests more parentheses than Python reads, and it has none for `[*|a=v]`: WeasyPrint then fails the whole
+    document)."""
     import cssselect2  # noqa: PLC0415
 
     if (nesting := token_reach(prelude)[1]) > MAX_SELECTOR_NESTING:
@@ -1615,7 +1619,7 @@ def _compiled(parser: Any, prelude: list[Any]) -> list[tuple[Any, tuple[int, int
     written = selector_text(prelude)[:80]
     compiled = []
     for selector in list(parser.parse(prelude)):  # the whole list parsed first, as the renderers parse it
-        counts = _combinators(parser, selector.parsed_tree)
+        counts = _combinators(parser, selector.parsed_tree, longest)
         if (combinators := sum(counts[:3])) > MAX_SELECTOR_COMBINATORS:
             raise SelectorTooComplex(
                 f"has a style rule whose selector is too complex to match ({combinators} descendant, `~` or `:has()` "
@@ -1626,6 +1630,10 @@ def _compiled(parser: Any, prelude: list[Any]) -> list[tuple[Any, tuple[int, int
         except (SyntaxError, RecursionError):
             raise SelectorTooComplex(f"has a style rule whose selector is too long to match: {written}",
                                      "select the element with a class instead of a long chain") from None
+        except NotImplementedError:  # cssselect2 0.10 compiles no `[*|a=v]`: WeasyPrint and CairoSVG then fail
+            raise SelectorTooComplex(f"has a style rule whose selector cannot be matched (an attribute of any "
+                                     f"namespace, `*|`, with a value): {written}",
+                                     "write the attribute without `*|`") from None
     return compiled
 
 
@@ -1656,19 +1664,35 @@ def selector_text(prelude: list[Any]) -> str:
 _SIBLING_LOOPS = frozenset({"first-of-type", "last-of-type", "only-of-type", "nth-of-type", "nth-last-of-type"})
 
 
-def _combinators(parser: Any, tree: Any) -> tuple[int, int, int, int]:
+#: How many characters of an attribute's value cssselect2 (0.10) reads in the time of one try (about a microsecond)
+#: testing an attribute selector with a value (`[a=v]`, `[a*=v]`, `[a=v i]` …): lxml copies the value out for each
+#: test, the test scans it, and `i` lower-cases it (measured 1 to 2.6 ns a character over 50 KB values, 8 ns with
+#: `i` over non-ASCII letters)...
+_CHARS_PER_TRY = 64
+#: ... and testing `[a~=v]`, which splits the value into a new list of its words each time (75 ns a character for
+#: one-letter words): 3,000 such rules over 40 elements with 5 KB values took the kit's WeasyPrint past its 30 s
+#: bound, counted as 120,000 tries (issue 18, twelfth verification, B3).
+_WORD_CHARS_PER_TRY = 8
+
+
+def _combinators(parser: Any, tree: Any, longest: dict[str, int]) -> tuple[int, int, int, int]:
     """How many descendant combinators, `~` combinators and sibling loops, `:has()` arguments, and parts (simple
     selectors and combinators) the cssselect2 selector tree `tree` holds, also inside `:is()`, `:not()`,
     `:nth-child(… of S)` and the like: each of the first three a loop cssselect2 nests (`cssselect2.compiler`), the
     last what one try may test. A sibling loop is a `*-of-type` pseudo-class, or an `:nth-*()` with `of S`, which
     tests S against each sibling (`:nth-child(n of :nth-child(n of …))` four deep over 40 siblings took 0.3 s, each
-    level 40 times the last)."""
+    level 40 times the last). An attribute selector with a value counts as 1 + as many parts as the longest value
+    of its attribute (`longest`, by lower-case local name) has times _CHARS_PER_TRY characters
+    (_WORD_CHARS_PER_TRY for `~=`)."""
     ancestors = siblings = subtrees = parts = 0
     pending = [tree]
     while pending:
         node = pending.pop()
         parts += not isinstance(node, parser.CompoundSelector)
-        if isinstance(node, (parser.PseudoClassSelector, parser.FunctionalPseudoClassSelector)):
+        if isinstance(node, parser.AttributeSelector) and node.operator is not None:
+            parts += longest.get(node.lower_name.lower(), 0) // (_WORD_CHARS_PER_TRY if node.operator == "~=" else
+                                                          _CHARS_PER_TRY)
+        elif isinstance(node, (parser.PseudoClassSelector, parser.FunctionalPseudoClassSelector)):
             words = [token.type == "ident" and token.value == "of" for token in getattr(node, "arguments", ())]
             siblings += node.name in _SIBLING_LOOPS or (node.name.startswith("nth-") and any(words))
             if node.name.startswith("nth-") and any(words):
@@ -1686,16 +1710,21 @@ def _combinators(parser: Any, tree: Any) -> tuple[int, int, int, int]:
     return ancestors, siblings, subtrees, parts
 
 
-def _tree_reach(root: Any) -> tuple[int, int, int]:
-    """The depth of the element tree `root` (1 for a lone element), the most children one element has, and how many
-    elements it holds."""
+def _tree_reach(root: Any) -> tuple[int, int, int, dict[str, int]]:
+    """The depth of the element tree `root` (1 for a lone element), the most children one element has, how many
+    elements it holds, and the length (characters) of the longest value of each attribute in it, by its lower-case
+    local name."""
     depth = width = size = 0
+    longest: dict[str, int] = {}
     pending = [(root, 1)]
     while pending:
         element, level = pending.pop()
         depth, width, size = max(depth, level), max(width, len(element)), size + 1
+        for written, value in element.attrib.items():
+            name = written.rpartition("}")[2].lower()
+            longest[name] = max(longest.get(name, 0), len(value))
         pending += [(child, level + 1) for child in element]
-    return depth, max(width, 1), size
+    return depth, max(width, 1), size, longest
 
 
 def _linked(element: Any) -> list[str]:

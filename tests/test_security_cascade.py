@@ -113,6 +113,9 @@ def test_selectors_that_backtrack_in_other_ways_are_refused(record: Path, style:
     # cssselect2 parses and compiles it recursively: WeasyPrint fails with a RecursionError
     (":not(" * 400 + "p" + ")" * 400, "has a style rule whose selector nests functions or brackets 400 deep, more than "
                                       f"{media.MAX_SELECTOR_NESTING}"),
+    # cssselect2 compiles no attribute of any namespace with a value: WeasyPrint fails with a NotImplementedError
+    ("p, [*|a=x]", "has a style rule whose selector cannot be matched (an attribute of any namespace, `*|`, with a "
+                   "value): p, [*|a=x]"),
 ])
 def test_a_selector_that_makes_weasyprint_fail_is_refused(record: Path, selector: str, reason: str) -> None:
     """Neither backtracks, but WeasyPrint fails the whole document on either (`check` said ok)."""
@@ -142,6 +145,33 @@ def test_a_long_selector_tested_against_every_element_is_charged_for_its_length(
     (1.5 million); a 256 KB sheet of them over 5,000 elements is about 10 s of WeasyPrint's time."""
     kit_sheet(record, "<p>x</p>" * 1500, f":is({', '.join(f'x{i}' for i in range(1000))}) {{ color: red }}")
     refused(record, "check", TOO_MANY_TRIES)
+
+
+#: Issue 18, twelfth verification, B3: cssselect2 tests `[a~=v]` by splitting the attribute's value into a new list of
+#: words, and any attribute selector with a value by copying it out (lower-cased for `i`): 3,000 rules over 40
+#: elements with 5 KB values were 120,000 tries, and took the kit's WeasyPrint past its 30 s bound. Scaled down:
+#: these rules over `LONG` values are about 5 s of WeasyPrint's time.
+LONG = "x " * 2500
+
+
+@pytest.mark.parametrize("rule", ["[a~=z{}] {{ color: red }}", ":not([a~=z{}]) {{ color: red }}",
+                                  ":is(i[a~=z{}], b) {{ color: red }}"])
+def test_word_tests_of_long_attribute_values_are_charged_for_their_length(record: Path, rule: str) -> None:
+    """B3 (s1) as reported, in a sheet the template links to: `check` said ok (13,200 tries), `kit` took 34 s."""
+    (record / "course/media/a.css").write_text("\n".join(rule.format(i) for i in range(300)) + "\n")
+    kit_sheet(record, '<link rel="stylesheet" href="../media/a.css">' + f'<i a="{LONG}">x</i>' * 40)
+    refused(record, "check", TOO_MANY_TRIES)
+
+
+def test_attribute_tests_are_charged_by_the_longest_value_of_their_attribute(record: Path) -> None:
+    """Every test of `[a=v i]` copies and lower-cases the value (8 ns a character for these): 180 KB of them are
+    1.4 million tries. The same rules over short values, or over long values of another attribute, stay cheap."""
+    rules = "".join(f"[a=z{i} i] {{ color: red }}" for i in range(1000))
+    for body, problems in ((f'<i a="{"É" * 3000}">x</i>' * 30, 1), ('<i a="x y">x</i>' * 30, 0),
+                           (f'<i b="{"É" * 3000}">x</i>' * 30, 0)):
+        kit_sheet(record, body, rules)
+        found = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+        assert len(found) == problems and all("tries" in problem.message for problem in found), found
 
 
 def test_what_a_kit_template_may_well_write_is_accepted(record: Path) -> None:
@@ -193,6 +223,23 @@ def test_a_figure_whose_fill_rule_backtracks_is_refused_before_cairosvg_runs(rec
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert result.stderr.splitlines()[0].startswith("course/media/cues.svg:1: this figure has a style rule whose "
                                                     "selector is too complex to match (9 descendant"), result.stderr
+
+
+def _attribute_figure(value: str) -> str:
+    return (f"{SVG_HEAD}<style>{''.join(f'[a~=z{i}]{{fill:red}}' for i in range(300))}</style>"
+            + f'<rect width="1" height="1" a="{value}"/>' * 40 + "</svg>")
+
+
+@pytest.mark.parametrize("command", ["check", "slides"])
+def test_a_figure_whose_rules_split_long_attribute_values_is_refused(record: Path, command: str) -> None:
+    """B3 (s2) as reported, a page figure with no template: `check` said ok, `slides` ran into CairoSVG's 10 s bound."""
+    (record / "course/media/cues.svg").write_text(_attribute_figure(LONG))
+    result = run(command, record, *(["--out", record.parent / "out"] if command == "slides" else []))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert result.stderr.splitlines()[0].startswith(
+        f"course/media/cues.svg:1: this figure has style rules whose selectors take more than "
+        f"{media.MAX_CASCADE_TRIES:,} tries to match against its elements"), result.stderr
+    assert media.svg_drawing_problem(_attribute_figure("x y").encode()) is None
 
 
 def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
