@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_security import fails_with
 
 from builder import bounded, kit
 
@@ -49,3 +50,46 @@ def test_the_kits_fetcher_never_opens_a_fifo(tmp_path: Path, monkeypatch: pytest
     os.mkfifo(record / "course/media/f.woff")
     os.mkfifo(record / "course/media/p.png")
     assert kit.to_pdf(FETCHING, record, "attendance-sheet").startswith(b"%PDF")
+
+
+def own_attendance_sheet(tmp_path: Path, body: str) -> Path:
+    """The record course with a kit template of its own for the attendance sheet, whose body is `body`."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text('{% extends "kit/base.html" %}\n{% block title %}Attendance sheet{% endblock %}\n'
+                     f"{{% block body %}}{body}\n{{% endblock %}}\n", encoding="utf-8")
+    return record
+
+
+def test_check_reports_a_fifo_a_kit_style_sheet_names(tmp_path: Path) -> None:
+    """18-verify12 B2: `check` said ok for a FIFO as a kit style sheet's font (never read by check) or background:
+    one line for each, at the template line or the sheet's, exit 1, and `kit` the same, writing nothing."""
+    record = own_attendance_sheet(tmp_path, "<style>\n@font-face { font-family: X; src: url(../media/f.woff) }\n"
+                                  "p { font-family: X }</style><link rel='stylesheet' href='../media/k.css'><p>y</p>")
+    (record / "course/media/k.css").write_text("div { height: 2px }\n@color-profile --p { src: url(p.icc) }\n")
+    os.mkfifo(record / "course/media/f.woff")
+    os.mkfifo(record / "course/media/p.icc")
+    expected = [
+        "templates/kit/attendance-sheet.html:4: `../media/f.woff`, named by the kit's attendance-sheet, is not a "
+        "regular file (course/media/f.woff is a FIFO, a device or a socket), so the kit cannot read it (replace it "
+        "with the file itself)",
+        "course/media/k.css:2: `p.icc`, named by the kit's attendance-sheet, is not a regular file "
+        "(course/media/p.icc is a FIFO, a device or a socket), so the kit cannot read it (replace it with the file "
+        "itself)"]
+    for command, extra in (("check", ()), ("kit", ("--out", str(tmp_path / "out")))):
+        lines = fails_with(record, expected[0], *extra, command=command)
+        assert expected[1] in lines
+
+
+def test_a_base_element_in_a_kit_template_is_refused(tmp_path: Path) -> None:
+    """18-verify12 B1: `<base href>` moved where WeasyPrint resolved the document's links, so a sheet `check` never
+    read (`../media/` + `k.css`) was laid out by `kit`. Refused by `check` and `kit`, one line at the template."""
+    record = own_attendance_sheet(tmp_path, "<p>x</p>\n<BASE href='../media/'><link rel='stylesheet' href='k.css'>")
+    (record / "course/media/k.css").write_text('p::after { content: "LOADED-VIA-BASE" }\n')
+    expected = ("templates/kit/attendance-sheet.html:4: the kit's attendance-sheet has a `<base>` element, which would "
+                "make its PDF read links, style sheets and pictures from elsewhere than `check` reads them (remove the "
+                "`<base>` element: a kit template's paths start from course/pages/)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
