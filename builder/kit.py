@@ -462,8 +462,10 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     for path, line, url, wrong in not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
         if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
             path, line = _written_at(project, document, url)
-        problems.append(Problem(path, line, f"`{url}`, named by the kit's {document}, {wrong}, so the kit cannot read "
-                                "it", "replace it with the file itself"))
+        unread = Problem(path, line, f"`{url}`, named by the kit's {document}, {wrong}, so the kit cannot read it",
+                         "replace it with the file itself")
+        if unread not in problems:  # one line for a file named twice on a line
+            problems.append(unread)
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
         path, line, written = rule
