@@ -43,9 +43,9 @@ class OverWallTime(ChildFailed):
 
 def wall_seconds(seconds: int) -> float:
     """The wall-clock time (s) a child bounded to `seconds` of processor time may take before it is killed: three
-    times as much and 5 s more, generous on a busy machine, so that a child blocked on a read (a FIFO as a kit
+    times as much and 10 s more, generous on a busy machine, so that a child blocked on a read (a FIFO as a kit
     style sheet's font: issue 18, twelfth verification, B2) cannot hang the command."""
-    return 3 * seconds + 5
+    return 3 * seconds + 10
 
 
 class WorkFailed(ChildFailed):
@@ -195,9 +195,13 @@ class Allowance:
         return min(self.most, max(math.ceil(self.left), 1))
 
     def run(self, work: Callable[[int], bytes]) -> bytes:
-        """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not."""
-        before = children_seconds()
+        """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not;
+        none is left once it took longer than its child's wall-clock bound (`wall_seconds`): a child killed waiting
+        used little processor time, and each of the kit's seven documents blocked so would hold the command again."""
+        before, started, limit = children_seconds(), time.monotonic(), self.limit()
         try:
-            return work(self.limit())
+            return work(limit)
         finally:
             self.left -= children_seconds() - before
+            if time.monotonic() - started > wall_seconds(limit):
+                self.left = 0

@@ -93,3 +93,14 @@ def test_a_base_element_in_a_kit_template_is_refused(tmp_path: Path) -> None:
                 "`<base>` element: a kit template's paths start from course/pages/)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_a_child_killed_waiting_spends_what_is_left_of_an_allowance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child killed past its wall-clock bound used almost no processor time, so the kit's next document (or the
+    slides' next figure) would wait as long again: seven blocked documents would hold `kit` seven times as long.
+    Once one is killed so, nothing is left of the allowance and no other child is started."""
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 0.5)
+    allowance = bounded.Allowance(60, 30)
+    with pytest.raises(bounded.OverWallTime):
+        allowance.run(lambda seconds: bounded.bounded(waiting, "Tool", seconds, 2**30))
+    assert allowance.spent
