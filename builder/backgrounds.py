@@ -214,6 +214,11 @@ class _Styles:
                                for token in _all_tokens(custom.value) if _is_url(token)]
             yield from ((token, _DOCUMENT_FOLDER) for token in self.custom)
 
+    #: (project path of the sheet's file or None for a `<style>` of the document or a `style=`, line, the url as
+    #: written, what is wrong with its file) of each `url()` naming a file of course/ or quizzes/ that is not a
+    #: regular file (a FIFO, a device, a socket): a font, a colour profile or a picture, which the kit's fetcher
+    #: refuses (`_not_regular`)
+    not_regular: list[tuple[str | None, int, str, str]] = field(default_factory=list)
     #: the url tokens of every custom property (`--name: url(…)`) of the document, read once for `urls`
     custom: list[Any] | None = None
     sheets: int = 0
@@ -354,20 +359,35 @@ def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
     for element in root.iter():
         if isinstance(element.tag, str) and element.get("style"):
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
+            _not_regular(styles, (d for declaration in attributes[element] for d in declaration.value),
+                         _DOCUMENT_FOLDER, None)
             styles.add(attributes[element], _DOCUMENT_FOLDER)
     return root, attributes
 
 
-def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]]]:
+def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]],
+                                                     list[tuple[str | None, int, str, str]]]:
     """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
     file or None for a `<style>` of the document, line of the rule in that sheet, the first line of its selector as
     written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
     link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
-    (`_nested_preludes`). Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    (`_nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
+    regular file. Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
     nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
-    return root, styles.selectors
+    return root, styles.selectors, styles.not_regular
+
+
+def _not_regular(styles: _Styles, tokens: Iterable[Any], folder: str, path: str | None) -> None:
+    """Note in `styles.not_regular` each `url()` among `tokens` (and inside them) of the sheet `path` (None: the
+    document's own), from `folder`, that names a project file the kit's fetcher refuses as not a regular file."""
+    for token in _all_tokens(list(tokens)):
+        url = _url_of(token) if _is_url(token) else None
+        target = None if url is None else _project_target(url, folder, styles.project)
+        if target is not None and (refused := readable_problem(styles.project, target)) \
+                and refused[0].startswith("is not a regular file"):
+            styles.not_regular.append((path, token.source_line, url or "", refused[0]))
 
 
 #: How deep style rules may be nested in one another (CSS Nesting, which WeasyPrint applies), and how long (tinycss2
@@ -483,6 +503,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
     import tinycss2  # noqa: PLC0415
 
     pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    _not_regular(styles, itertools.chain.from_iterable([*rule.prelude, *(rule.content or [])] for rule in pending
+                                                       if rule.type != "error"), folder, path)
     while pending:
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
@@ -537,6 +559,13 @@ def _project_path(url: str, folder: str, project: Path) -> str | None:
     """The project path of the file `url` (relative to the project folder `folder`, or a `file:` URL inside the
     project) names, if it is a regular file in course/ or quizzes/ (`media.readable_problem`), as the kit's
     fetcher reads; None for any other URL, which WeasyPrint is not given."""
+    path = _project_target(url, folder, project)
+    return None if path is None or readable_problem(project, path) else path
+
+
+def _project_target(url: str, folder: str, project: Path) -> str | None:
+    """The project path `url` names (relative to the project folder `folder`, or a `file:` URL inside the project),
+    whatever is there; None for any other URL."""
     parts = urlsplit(url.strip())
     if parts.scheme == "file":
         try:
@@ -547,7 +576,7 @@ def _project_path(url: str, folder: str, project: Path) -> str | None:
         return None
     else:
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-    return None if readable_problem(project, path) else path
+    return path
 
 
 def _declarations(parts: Iterable[Any]) -> list[Any]:

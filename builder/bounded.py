@@ -4,14 +4,17 @@ The kit's PDFs (WeasyPrint) and the slides' figures (CairoSVG) are drawn from fi
 its SVG, XML and HTML files and kit documents are parsed and analysed (libxml2, tinyhtml5, cssselect2:
 `media_time.analysed`); a small file can ask any of these for hours of work or gigabytes of memory. `bounded` runs
 such work in a forked child process limited with `resource.setrlimit` (POSIX; Linux enforces both limits) and turns
-any failure into a `ChildFailed` whose message is one line saying why.
+any failure into a `ChildFailed` whose message is one line saying why. A child that waits rather than works (an
+open() of a FIFO with no writer uses no processor time) is killed past a bound of wall-clock time (`wall_seconds`).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import select
 import signal
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +29,23 @@ class OverTime(ChildFailed):
     def __init__(self, tool: str, seconds: int) -> None:
         super().__init__(f"{tool} took more than {seconds} s of processor time for it")
         self.seconds = seconds
+
+
+class OverWallTime(ChildFailed):
+    """The bounded work took more than `seconds` of wall-clock time (`wall_seconds`), waiting rather than working,
+    and was killed."""
+
+    def __init__(self, tool: str, seconds: float) -> None:
+        super().__init__(f"{tool} took more than {seconds:g} s (wall-clock time) for it, waiting rather than working "
+                         "(for a FIFO or a device it was given to read?)")
+        self.seconds = seconds
+
+
+def wall_seconds(seconds: int) -> float:
+    """The wall-clock time (s) a child bounded to `seconds` of processor time may take before it is killed: three
+    times as much and 10 s more, generous on a busy machine, so that a child blocked on a read (a FIFO as a kit
+    style sheet's font: issue 18, twelfth verification, B2) cannot hang the command."""
+    return 3 * seconds + 10
 
 
 class WorkFailed(ChildFailed):
@@ -47,8 +67,9 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
     through a pipe. Where there is no fork it runs in this process, unbounded; in a bounded child it runs in that
     child, within the child's own bounds (no child of a child: its time would escape them).
 
-    Raises WorkFailed if `work` raised an exception of its own, OverTime if it passed `seconds`, ChildFailed if it
-    passed the memory bound or was killed."""
+    Raises WorkFailed if `work` raised an exception of its own, OverTime if it passed `seconds`, OverWallTime if it
+    passed `wall_seconds(seconds)` of wall-clock time (it is killed), ChildFailed if it passed the memory bound or
+    was killed."""
     if not hasattr(os, "fork") or _Process.bounded:
         return reason_of(work, tool, memory)
     import resource
@@ -82,8 +103,7 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         finally:
             os._exit(status)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        reply = pipe.read()
+    reply = _reply(read_end, pid, tool, wall_seconds(seconds))
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise OverTime(tool, seconds)
@@ -96,6 +116,27 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
         raise ChildFailed(f"{tool} stopped ({why}), most likely out of memory")
     return reply[1:]
+
+
+def _reply(read_end: int, pid: int, tool: str, wall: float) -> bytes:
+    """All the child `pid` writes to the pipe `read_end` (closed after) until it closes it; the child killed and
+    waited for, and OverWallTime raised, if that takes more than `wall` seconds."""
+    deadline, chunks = time.monotonic() + wall, list[bytes]()
+    poller = select.poll()
+    poller.register(read_end, select.POLLIN)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(math.ceil(left * 1000)):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise OverWallTime(tool, wall)
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
 
 
 class _Process:
@@ -154,9 +195,13 @@ class Allowance:
         return min(self.most, max(math.ceil(self.left), 1))
 
     def run(self, work: Callable[[int], bytes]) -> bytes:
-        """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not."""
-        before = children_seconds()
+        """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not;
+        none is left once it took longer than its child's wall-clock bound (`wall_seconds`): a child killed waiting
+        used little processor time, and each of the kit's seven documents blocked so would hold the command again."""
+        before, started, limit = children_seconds(), time.monotonic(), self.limit()
         try:
-            return work(self.limit())
+            return work(limit)
         finally:
             self.left -= children_seconds() - before
+            if time.monotonic() - started > wall_seconds(limit):
+                self.left = 0

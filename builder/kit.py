@@ -14,8 +14,10 @@ import itertools
 import json
 import logging
 import math
+import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -336,6 +338,9 @@ _IMAGE_SOURCE = re.compile(
     r"""[\s/]*(?(2)src|data)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*))""", re.IGNORECASE)
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
+#: A `<base>` element's start tag, which would move where WeasyPrint resolves a kit document's links
+#: (`document_problems`).
+_BASE_TAG = re.compile(r"<base[\s/>]", re.IGNORECASE)
 #: What the text of a kit document that can show a background image holds, lower-cased: an image's function, or
 #: what can hide one (a CSS escape, a sheet from elsewhere), or a character reference in a `style=` attribute.
 _IMAGE_HINTS = ("url(", "gradient", "\\", "@import", "<link")
@@ -349,8 +354,8 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
-    bound), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF viewers can draw
-    (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
+    bound), a `<base>` element, MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF
+    viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
     (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document parsed in a
     bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the template
     line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
@@ -365,6 +370,12 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(*_tag_written_at(course.root, document, html, start), f"the kit's {document} has an "
                                 f"element with more than {MAX_TAG_ATTRIBUTES:,} attributes (on line {line} of the "
                                 "document as rendered)", "give that element fewer attributes"))
+    if base := _BASE_TAG.search(html):  # WeasyPrint resolves links, sheets and `url()`s from the first one; the
+        # checks here read them from BASE_FOLDER (issue 18, twelfth verification, B1)
+        problems.append(Problem(*_tag_written_at(course.root, document, html, base.start()), f"the kit's {document} "
+                                "has a `<base>` element, which would make its PDF read links, style sheets and "
+                                "pictures from elsewhere than `check` reads them", "remove the `<base>` element: a "
+                                f"kit template's paths start from {BASE_FOLDER}/"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
@@ -427,7 +438,9 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
     complex to match, and one at `where` if all of them together take more than `media.MAX_CASCADE_TRIES` tries over
     its elements (`media.cascade_tries`): WeasyPrint matches every selector against every element, whatever the
-    rule sets. A rule is shown at its sheet's file and line, or at the line of the project's template that writes
+    rule sets; and a problem at each `url()` of those sheets that names a file of course/ or quizzes/ that is not a
+    regular file (a FIFO: a font, a colour profile, a picture), which the kit's fetcher refuses. A rule is shown at
+    its sheet's file and line, or at the line of the project's template that writes
     it (`_written_at`). Not read for a document the project writes no template of (`templates/kit/<document>.html`
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
@@ -440,12 +453,19 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
     try:
-        root, rules = cascaded_rules(html, project)
+        root, rules, not_regular = cascaded_rules(html, project)
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
                         fix)]
     problems: list[Problem] = []
+    for path, line, url, wrong in not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
+        if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
+            path, line = _written_at(project, document, url)
+        unread = Problem(path, line, f"`{url}`, named by the kit's {document}, {wrong}, so the kit cannot read it",
+                         "replace it with the file itself")
+        if unread not in problems:  # one line for a file named twice on a line
+            problems.append(unread)
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
         path, line, written = rule
@@ -721,6 +741,8 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
+        if not _regular_file(path):  # before anything opens it: a FIFO would block the child for ever (18-verify12 B2)
+            raise ValueError(f"{url} is not fetched: it is not a regular file (a FIFO, a device, a folder or missing)")
         if _too_many_pixels(path):
             raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
@@ -757,6 +779,15 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
                                      "make the document simpler: fewer pages, elements and nested layouts")]) from None
+
+
+def _regular_file(path: Path) -> bool:
+    """Whether `path` is a regular file, by one `os.stat` (never opened: opening a FIFO with no writer waits for
+    ever, and a blocked child uses no processor time; `bounded.wall_seconds` ends one swapped in after this)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):  # missing, unreadable, or a name the system refuses (a NUL)
+        return False
 
 
 def _document_source(project: Path, document: str) -> str:

@@ -222,11 +222,16 @@ def _is_running(pid: int) -> bool:
 
 
 def _remove(path: Path) -> None:
-    """Remove a file, a link (not what it points at) or a folder."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
+    """Remove a file, a link (not what it points at) or a folder, whatever of it another writer removes at the same
+    time: each of a build's writer threads clears the stale temporaries of the folder (`_prepare`), and one that met
+    a file another had removed failed the build (issue 18, twelfth verification, B5)."""
+    while path.is_dir() and not path.is_symlink():
+        try:
+            shutil.rmtree(path)
+        except FileNotFoundError:  # removed by another writer under this one: what is left is removed again
+            continue
+        return
+    path.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

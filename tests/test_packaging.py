@@ -170,3 +170,31 @@ def test_a_source_date_epoch_beyond_what_a_zip_holds_is_brought_within_it(projec
     (path,) = (tmp_path / "out").glob("*.zip")
     with zipfile.ZipFile(path) as archive:
         assert {info.date_time for info in archive.infolist()} == {stamp}
+
+
+def test_a_killed_builds_temporaries_are_removed_whatever_another_writer_removes_first(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify12 B5: after `kill -9`, each of the next build's writer threads removed the stale temporary folder,
+    and one that met a file another had just removed failed the build with exit 3. Here the first removal meets
+    that (half the files gone under it, then FileNotFoundError, as shutil.rmtree raises it): the build still
+    writes everything, and the temporary is gone."""
+    out = tmp_path / "out"
+    stale = out / ".coursebuild.x-web.999999-abc.part"
+    stale.mkdir(parents=True)
+    for number in range(20):
+        (stale / f"f{number}").write_bytes(b"x")
+    rmtree, raced = shutil.rmtree, []
+
+    def racing(path: Path) -> None:
+        if not raced:
+            raced.append(path)
+            for file in sorted(Path(path).iterdir())[:10]:
+                file.unlink()
+            raise FileNotFoundError(2, "No such file or directory")
+        rmtree(path)
+
+    monkeypatch.setattr(shutil, "rmtree", racing)
+    result = run("build", project, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert raced and not stale.exists()
+    assert not [name for name in os.listdir(out) if name.endswith(".part")]

@@ -251,7 +251,7 @@ def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
             [] if template.name == "base.html" else ['"kit/base.html"']), template
     course = _course(REPO)
     for name, html in kit.render_kit(course).items():
-        root, rules = backgrounds.cascaded_rules(html, REPO)
+        root, rules, _ = backgrounds.cascaded_rules(html, REPO)
         tries = media.cascade_tries(((prelude, None) for prelude, *_ in rules), root,
                                     cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
         assert 0 < tries < media.MAX_CASCADE_TRIES // 100, (name, tries)

@@ -1,0 +1,106 @@
+"""The kit's file fetcher and the bounded children against the twelfth security attack (issue 18, 18-verify12): a
+FIFO named by a kit style sheet hung `kit` for ever (B2)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from test_security import fails_with
+
+from builder import bounded, kit
+
+from conftest import FIXTURES
+
+#: A kit document whose style sheet names `../media/f.woff` as a font and `../media/p.png` as a background.
+FETCHING = ("<html><head><style>@font-face { font-family: X; src: url(../media/f.woff) } p { font-family: X }\n"
+            "div.z { background: url(../media/p.png) no-repeat; height: 20px }</style></head>"
+            "<body><div class='z'>x</div><p>y</p></body></html>\n")
+
+
+def waiting() -> bytes:
+    """Work that waits for ever without using processor time, as an open() of a FIFO with no writer does."""
+    time.sleep(3600)
+    return b""
+
+
+def test_a_bounded_child_that_waits_is_killed_past_its_wall_clock_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify12 B2: a child blocked on a read uses no processor time, so RLIMIT_CPU never ends it and the parent
+    waited for ever. Past `wall_seconds` (lowered here to 0.5 s) it is killed, with one line."""
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 0.5)
+    start = time.monotonic()
+    with pytest.raises(bounded.OverWallTime) as stopped:
+        bounded.bounded(waiting, "Tool", 1, 2**30)
+    assert time.monotonic() - start < 5
+    assert str(stopped.value) == ("Tool took more than 0.5 s (wall-clock time) for it, waiting rather than working "
+                                  "(for a FIFO or a device it was given to read?)")
+    assert bounded.bounded(lambda: b"made", "Tool", 1, 2**30) == b"made"  # work that ends is not stopped
+
+
+def test_the_kits_fetcher_never_opens_a_fifo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify12 B2: a FIFO as a kit style sheet's font or background made WeasyPrint's child wait for a writer
+    for ever. The fetcher refuses anything not a regular file before it is opened: the PDF is made without them
+    (with the wall-clock bound lowered to 3 s, which the old fetcher passed)."""
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 3)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    os.mkfifo(record / "course/media/f.woff")
+    os.mkfifo(record / "course/media/p.png")
+    assert kit.to_pdf(FETCHING, record, "attendance-sheet").startswith(b"%PDF")
+
+
+def own_attendance_sheet(tmp_path: Path, body: str) -> Path:
+    """The record course with a kit template of its own for the attendance sheet, whose body is `body`."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    sheet = record / "templates/kit/attendance-sheet.html"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text('{% extends "kit/base.html" %}\n{% block title %}Attendance sheet{% endblock %}\n'
+                     f"{{% block body %}}{body}\n{{% endblock %}}\n", encoding="utf-8")
+    return record
+
+
+def test_check_reports_a_fifo_a_kit_style_sheet_names(tmp_path: Path) -> None:
+    """18-verify12 B2: `check` said ok for a FIFO as a kit style sheet's font (never read by check) or background:
+    one line for each, at the template line or the sheet's, exit 1, and `kit` the same, writing nothing."""
+    record = own_attendance_sheet(tmp_path, "<style>\n@font-face { font-family: X; src: url(../media/f.woff) }\n"
+                                  "p { font-family: X }</style><link rel='stylesheet' href='../media/k.css'><p>y</p>")
+    (record / "course/media/k.css").write_text("div { height: 2px }\n@color-profile --p { src: url(p.icc) }\n")
+    os.mkfifo(record / "course/media/f.woff")
+    os.mkfifo(record / "course/media/p.icc")
+    expected = [
+        "templates/kit/attendance-sheet.html:4: `../media/f.woff`, named by the kit's attendance-sheet, is not a "
+        "regular file (course/media/f.woff is a FIFO, a device or a socket), so the kit cannot read it (replace it "
+        "with the file itself)",
+        "course/media/k.css:2: `p.icc`, named by the kit's attendance-sheet, is not a regular file "
+        "(course/media/p.icc is a FIFO, a device or a socket), so the kit cannot read it (replace it with the file "
+        "itself)"]
+    for command, extra in (("check", ()), ("kit", ("--out", str(tmp_path / "out")))):
+        lines = fails_with(record, expected[0], *extra, command=command)
+        assert expected[1] in lines
+
+
+def test_a_base_element_in_a_kit_template_is_refused(tmp_path: Path) -> None:
+    """18-verify12 B1: `<base href>` moved where WeasyPrint resolved the document's links, so a sheet `check` never
+    read (`../media/` + `k.css`) was laid out by `kit`. Refused by `check` and `kit`, one line at the template."""
+    record = own_attendance_sheet(tmp_path, "<p>x</p>\n<BASE href='../media/'><link rel='stylesheet' href='k.css'>")
+    (record / "course/media/k.css").write_text('p::after { content: "LOADED-VIA-BASE" }\n')
+    expected = ("templates/kit/attendance-sheet.html:4: the kit's attendance-sheet has a `<base>` element, which would "
+                "make its PDF read links, style sheets and pictures from elsewhere than `check` reads them (remove the "
+                "`<base>` element: a kit template's paths start from course/pages/)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_a_child_killed_waiting_spends_what_is_left_of_an_allowance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child killed past its wall-clock bound used almost no processor time, so the kit's next document (or the
+    slides' next figure) would wait as long again: seven blocked documents would hold `kit` seven times as long.
+    Once one is killed so, nothing is left of the allowance and no other child is started."""
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 0.5)
+    allowance = bounded.Allowance(60, 30)
+    with pytest.raises(bounded.OverWallTime):
+        allowance.run(lambda seconds: bounded.bounded(waiting, "Tool", seconds, 2**30))
+    assert allowance.spent
