@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import time
 from typing import Callable, Iterator
 
@@ -66,8 +67,12 @@ class _Left:
 
     seconds = PROJECT_MEDIA_SECONDS
     reported = False
-    #: How many `charged` blocks are open: only the outermost takes its time off (they nest).
-    depth = 0
+
+
+#: How many `charged` blocks are open in each thread (`depth`): only the outermost takes its time off (they nest). Per
+#: thread, so that a block another thread holds open (the preview serves and rebuilds in threads) never keeps this
+#: thread's time from being taken off.
+_open = threading.local()
 
 
 def new_project() -> None:
@@ -81,12 +86,13 @@ def charged() -> Iterator[None]:
     blocks nest: reading a file and the analyses that parse it), the time of the children it waited for
     (`analysed`) too."""
     start = time.thread_time() + children_seconds()
-    _Left.depth += 1
+    depth = getattr(_open, "depth", 0)
+    _open.depth = depth + 1
     try:
         yield
     finally:
-        _Left.depth -= 1
-        if not _Left.depth:
+        _open.depth = depth
+        if not depth:
             _Left.seconds -= time.thread_time() + children_seconds() - start
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,30 @@ def test_the_decks_figures_are_drawn_within_a_measured_bound_in_all(tmp_path: Pa
                        "--out", str(tmp_path / "out"), command="slides")
     assert lines[-1] == "course invalid: 1 error", lines
     assert not (tmp_path / "out").exists()
+
+
+def test_a_block_held_open_in_another_thread_does_not_keep_this_thread_s_time_from_being_charged() -> None:
+    """The preview rebuilds in one thread while others serve: blocks nest per thread, so one held open elsewhere
+    (here a thread waiting inside `charged`) does not make this thread's block an inner one that charges nothing."""
+    media_time.new_project()
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with media_time.charged():
+            inside.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        before = media_time._Left.seconds
+        with media_time.charged():
+            end = time.thread_time() + 0.05
+            while time.thread_time() < end:
+                pass
+        assert before - media_time._Left.seconds >= 0.05
+    finally:
+        release.set()
+        holder.join(30)
+        media_time.new_project()
