@@ -49,7 +49,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.errors import Problem
 from builder.kit import MAX_KIT_PAGES, left_out
@@ -564,19 +564,21 @@ def _project_path(url: str, folder: str, project: Path) -> str | None:
 
 
 def _project_target(url: str, folder: str, project: Path) -> str | None:
-    """The project path `url` names (relative to the project folder `folder`, or a `file:` URL inside the project),
-    whatever is there; None for any other URL."""
-    parts = urlsplit(url.strip())
-    if parts.scheme == "file":
-        try:
-            path = Path(unquote(parts.path)).resolve().relative_to(project.resolve()).as_posix()
-        except ValueError:
-            return None
-    elif parts.scheme or parts.netloc or not parts.path:
+    """The project path `url` names, whatever is there, resolved as WeasyPrint resolves it (against the `file:` URL of
+    the project folder `folder`: a relative path that climbs out of the project and back in, an absolute path and
+    `//host/path` too) and mapped as the kit's fetcher maps it (symbolic links followed); None for a URL that names
+    no file in the project, which the fetcher refuses (18-verify13 C1: `check` skipped
+    `../../../<project>/course/media/k.css`, which WeasyPrint read)."""
+    written = urlsplit(url.strip())
+    if not (written.path or written.netloc):
+        return None  # `url()`, `url(#id)`: no file
+    parts = urlsplit(urljoin((project / folder).resolve().as_uri() + "/", url.strip()))
+    if parts.scheme != "file":
         return None
-    else:
-        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-    return path
+    try:
+        return Path(unquote(parts.path)).resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _declarations(parts: Iterable[Any]) -> list[Any]:

@@ -67,6 +67,20 @@ def test_a_rule_of_a_linked_or_imported_sheet_is_refused_at_its_file_and_line(re
     refused(record, "check", f"{file}:{line}: {TOO_COMPLEX.format(CHAIN)}")
 
 
+@pytest.mark.parametrize("href", [
+    "../../../record/course/media/kit.css",  # climbs out of the project and back in
+    "{root}/course/media/kit.css",  # an absolute path
+    "//localhost{root}/course/media/kit.css",  # a network path to this computer
+])
+def test_a_sheet_named_by_a_path_that_leaves_the_project_and_comes_back_is_read(record: Path, href: str) -> None:
+    """18-verify13 C1: `check` resolved these outside the project and skipped the sheet, which WeasyPrint resolves
+    (against the file: URL of course/pages) to the project's own file and the kit's fetcher reads: `check` said ok and
+    `kit` ran 32 s into WeasyPrint's bound. They are resolved as WeasyPrint resolves them."""
+    (record / "course/media/kit.css").write_text(f"p {{ color: navy }}\n{CHAIN} {{ color: red }}\n")
+    kit_sheet(record, f'<link rel="stylesheet" href="{href.format(root=record.resolve().as_posix())}">' + nested(20))
+    refused(record, "check", f"course/media/kit.css:2: {TOO_COMPLEX.format(CHAIN)}")
+
+
 def test_a_rule_in_the_projects_base_template_is_refused_at_its_line_for_each_document(record: Path) -> None:
     (record / "templates/kit").mkdir(parents=True)
     base = (REPO / "builder/templates/kit/base.html").read_text()
