@@ -64,8 +64,17 @@ TOO_LONG_TO_READ = ("is cut short here by the HTML parser, which stops at very l
                     "attribute values, or at elements nested more than 256 deep: the rest cannot be checked for script",
                     "break long runs of text with line breaks or tags, nest elements less deeply, or offer the file "
                     "as a PDF")
-#: The fix for each reason a markup file is too large to be checked (`unreadable`'s what), by that reason.
-TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ])
+#: The most bytes the cleaned copy of an SVG, XML or HTML file (`without_script`, what is packaged) may have: as many as
+#: any such file of the course (`media.MAX_TEXT_MEDIA_BYTES`, 16 MiB; not imported: media imports this module). An
+#: HTML file is always written again, and `&` becomes `&amp;`: twelve files of 9.5 MB (124 KB as a `.tar.gz`) were
+#: packaged as 47.5 MB each, a 544 MB web folder, and `check` said ok (18-verify13 C2).
+MAX_CLEANED_BYTES = 16 * 1024 * 1024
+#: What a file whose cleaned copy has more than MAX_CLEANED_BYTES is refused with (what is wrong, how to fix it).
+TOO_LARGE_CLEANED = (f"grows to more than {MAX_CLEANED_BYTES // 1024 ** 2} MB when it is written again without "
+                     "script (each `&` becomes `&amp;`, and `<` in text `&lt;`)",
+                     "make the file smaller, or offer it as a PDF")
+#: The fix for each reason a markup file is too large to be checked or packaged (`unreadable`'s what), by that reason.
+TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ, TOO_LARGE_CLEANED])
 #: The errors libxml2's parsers stop at, dropping the rest of the file (the HTML parser carries on after any other).
 _HALTED = {etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NO_MEMORY}
 #: One attribute of a tag as HTML's tokenizer reads it (WHATWG HTML 13.2.5.32-38): separators, a name (which may start
@@ -413,7 +422,10 @@ def _check(data: bytes, suffix: str) -> _Checked:
     if tree is None:
         return _Checked(None, [], data)
     found = _findings(tree)
-    return _Checked(None, [(line, what) for _, _, line, what in found], _cleaned(tree, found, data, suffix))
+    cleaned = _cleaned(tree, found, data, suffix)
+    if len(cleaned) > MAX_CLEANED_BYTES:
+        return _Checked((1, TOO_LARGE_CLEANED[0]), [], b"")
+    return _Checked(None, [(line, what) for _, _, line, what in found], cleaned)
 
 
 def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], data: bytes, suffix: str) -> bytes:

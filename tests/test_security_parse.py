@@ -200,3 +200,20 @@ def test_a_linked_html_file_the_parser_stops_reading_is_refused(tmp_path: Path, 
     under = {"text": "<p>" + "a" * 9_000_000 + "</p>", "texts": ("<p>" + "a" * (2**16 - 10) + "</p>") * 160,
              "nesting": "<div>" * 250 + "x" + "</div>" * 250}[kind]
     assert b"<p>after</p>" in active_content.without_script(f"<!doctype html>{under}<p>after</p>".encode(), ".html")
+
+
+def test_a_linked_html_file_whose_cleaned_copy_passes_the_bound_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify13 C2: the cleaned copy is what is packaged, and `&` becomes `&amp;`: 9.5 MB files were packaged as
+    47.5 MB each, and `check` said ok. One whose copy passes the bound (lowered here) is refused and packaged empty;
+    one under it is packaged whole."""
+    monkeypatch.setattr(active_content, "MAX_CLEANED_BYTES", 50_000)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/a.html").write_bytes(b"<!doctype html><title>x</title><p>" + b"&" * 20_000 + b"</p>")
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[More about cues](../media/a.html)\n", encoding="utf-8")
+    what, fix = active_content.TOO_LARGE_CLEANED
+    fails_with(record, f"course/media/a.html:1: this file {what} ({fix})", command="check")
+    assert media.packaged_bytes(record, "course/media/a.html") == b""
+    assert b"&amp;" * 5_000 in active_content.without_script(b"<p>" + b"&" * 5_000 + b"</p>", ".html")
