@@ -14,7 +14,6 @@ import itertools
 import json
 import logging
 import math
-import os
 import posixpath
 import re
 import stat
@@ -45,6 +44,7 @@ from builder.media import (
     archive_name,
     cascade_tries,
     file_content_problem,
+    file_mode,
     packaged_bytes,
     picture_pixels,
     readable_problem,
@@ -741,7 +741,8 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or not any(path.is_relative_to(folder) for folder in folders):
             raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
-        if not _regular_file(path):  # before anything opens it: a FIFO would block the child for ever (18-verify12 B2)
+        mode = file_mode(path)  # one stat, before anything opens it: a FIFO would block the child for ever
+        if mode is None or not stat.S_ISREG(mode):  # (18-verify12 B2; `bounded.wall_seconds` ends one swapped in after)
             raise ValueError(f"{url} is not fetched: it is not a regular file (a FIFO, a device, a folder or missing)")
         if _too_many_pixels(path):
             raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
@@ -779,15 +780,6 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
                                      "make the document simpler: fewer pages, elements and nested layouts")]) from None
-
-
-def _regular_file(path: Path) -> bool:
-    """Whether `path` is a regular file, by one `os.stat` (never opened: opening a FIFO with no writer waits for
-    ever, and a blocked child uses no processor time; `bounded.wall_seconds` ends one swapped in after this)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):  # missing, unreadable, or a name the system refuses (a NUL)
-        return False
 
 
 def _document_source(project: Path, document: str) -> str:

@@ -143,11 +143,11 @@ def may_read(root: Path, target: str) -> bool:
 
 
 def file_mode(path: Path) -> int | None:
-    """The file mode of `path` (links followed; `stat.S_ISREG` and the like tell its kind), None if nothing
-    is there."""
+    """The file mode of `path` (links followed; `stat.S_ISREG` and the like tell its kind), by one `stat`, never
+    opened; None if nothing is there (or the name is one the system refuses, such as one holding a NUL)."""
     try:
         return path.stat().st_mode
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
