@@ -445,8 +445,8 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
     documents to it)."""
-    own = (project / "templates/kit" / name for name in (f"{document}.html", "base.html"))
-    if not any(path.exists() for path in own) or ("<style" not in html.lower() and "<link" not in html.lower()):
+    if _document_source(project, document) == COURSE_FILE or ("<style" not in html.lower()
+                                                               and "<link" not in html.lower()):
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
