@@ -28,7 +28,6 @@ class OverTime(ChildFailed):
 
     def __init__(self, tool: str, seconds: int) -> None:
         super().__init__(f"{tool} took more than {seconds} s of processor time for it")
-        self.seconds = seconds
 
 
 class OverWallTime(ChildFailed):
@@ -38,7 +37,6 @@ class OverWallTime(ChildFailed):
     def __init__(self, tool: str, seconds: float) -> None:
         super().__init__(f"{tool} took more than {seconds:g} s (wall-clock time) for it, waiting rather than working "
                          "(for a FIFO or a device it was given to read?)")
-        self.seconds = seconds
 
 
 def wall_seconds(seconds: int) -> float:
