@@ -31,7 +31,7 @@ document's repeated backgrounds may make on one page, from its style sheets alon
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
   the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
   `url()`s from the sheet's own folder; nested rules with the selectors WeasyPrint makes of them
-  (`_nested_preludes`). The rules of every sheet count whatever their media and order: all the images, sizes and
+  (`nested_preludes`). The rules of every sheet count whatever their media and order: all the images, sizes and
   repeats that may reach a box are taken together (an upper bound of the cascade), with its parent's for what it
   sets to `inherit` (`_with_inherited`).
 
@@ -166,7 +166,7 @@ class _Styles:
     folders: dict[int, str] = field(default_factory=dict)
 
     #: (selector prelude, project path of the sheet's file or None for a `<style>` of the document, line of the rule
-    #: in it, the first line of its selector as written) of every style rule, nested rules too (`_nested_preludes`),
+    #: in it, the first line of its selector as written) of every style rule, nested rules too (`nested_preludes`),
     #: for `cascaded_rules`
     selectors: list[tuple[Any, str | None, int, str]] = field(default_factory=list)
     #: the pictures read (`_picture`), by the URL and folder that name them
@@ -371,7 +371,7 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str |
     file or None for a `<style>` of the document, line of the rule in that sheet, the first line of its selector as
     written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
     link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
-    (`_nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
+    (`nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
     regular file. Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
     nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
@@ -398,7 +398,7 @@ _MAX_RULE_NESTING = 8
 _MAX_NESTED_SELECTOR = 2_000
 
 
-def _nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
+def nested_preludes(rule: Any) -> Iterator[tuple[Any, Any]]:
     """(selector prelude, rule) of the qualified rule `rule` and of each rule nested in it, their selectors as
     WeasyPrint 70 makes them (`css.validation.preprocess_declarations`): a nested rule's selector list with `&` in
     it has each `&` replaced by `:is(<its holder's>)`, one without `&` is `:is(<its holder's>) <its own>` for each
@@ -508,7 +508,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
     while pending:
         rule = pending.pop(0)
         if rule.type == "qualified-rule":
-            for prelude, nested in _nested_preludes(rule):
+            for prelude, nested in nested_preludes(rule):
                 styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
                 styles.add(declarations, folder)

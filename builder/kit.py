@@ -609,7 +609,7 @@ _MAX_BREAK_TRIES = 1_000_000
 
 def forced_breaks(html: str) -> int:
     """How many elements of a kit document force a page break before or after them, by a rule of its `<style>`
-    sheets (also inside `@media` and other at-rules, and nested in another: `backgrounds._nested_preludes`, Unbounded
+    sheets (also inside `@media` and other at-rules, and nested in another: `backgrounds.nested_preludes`, Unbounded
     past its bounds, which `_cascade_problems` refuses first) or their own `style=`: about how many pages it has at
     least, known without laying it out. A rule whose selector does not parse matches nothing; sheets the document
     links to are not read (WeasyPrint's page bound, `MAX_KIT_PAGES`, still stops those)."""
@@ -619,7 +619,7 @@ def forced_breaks(html: str) -> int:
     import cssselect2  # noqa: PLC0415
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    from builder.backgrounds import _nested_preludes  # noqa: PLC0415 - it imports this module
+    from builder.backgrounds import nested_preludes  # noqa: PLC0415 - it imports this module
 
     def forces(declarations: list[Any]) -> bool:
         return any(d.type == "declaration" and d.lower_name in _BREAK_PROPERTIES
@@ -628,7 +628,7 @@ def forced_breaks(html: str) -> int:
     root = lxml_html.document_fromstring(html)
     sheets = [text for style in root.iter("style") for text in [style.text or ""] if "break" in text]
     matcher, tries = selector_matcher(((prelude, None) for rule in style_rules(sheets)
-                                       for prelude, nested in _nested_preludes(rule)
+                                       for prelude, nested in nested_preludes(rule)
                                        if forces(tinycss2.parse_blocks_contents(nested.content, True, True))), root)
     by_style = {element for element in root.iter(etree.Element) if "break" in element.get("style", "")
                 and forces(tinycss2.parse_blocks_contents(element.get("style"), True, True))}
