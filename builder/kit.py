@@ -731,8 +731,9 @@ def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
 
 
 class UnmappedURL(Exception):
-    """A `file:` URL that the kit's fetcher would read otherwise than `check` can map it (`fetched_target`): its
-    arguments are the URL and what is wrong with it."""
+    """A `file:` URL that the kit's fetcher would read otherwise than `check` can map it (`fetched_target`), or a URL
+    that cannot be split: its arguments are the URL, what is wrong with it, and (from `backgrounds`) the project
+    path of the style sheet that names it, None for the document."""
 
 
 #: A URL WeasyPrint takes as absolute, handed to its fetcher as written (`weasyprint.urls.url_is_absolute`: two
