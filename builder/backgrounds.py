@@ -43,16 +43,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import posixpath
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.errors import Problem
-from builder.kit import MAX_KIT_PAGES, left_out
+from builder.kit import MAX_KIT_PAGES, UnmappedURL, fetched_target, kit_url, left_out, unmapped_problem
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
@@ -63,6 +61,7 @@ from builder.media import (
     svg_tree,
     token_reach,
 )
+from builder.project_urls import INVALID_URL, InvalidURL, join_url, split_url
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -122,8 +121,9 @@ MAX_GRADIENT_STOPS = 20_000
 #: rather than a colour stop.
 _GRADIENT_PRELUDE = frozenset({"to", "left", "right", "top", "bottom", "center", "circle", "ellipse", "at",
                                "closest-side", "closest-corner", "farthest-side", "farthest-corner"})
-#: The folder a kit document's own `url()`s start from (kit.BASE_FOLDER; not imported: kit imports this module).
-_DOCUMENT_FOLDER = "course/pages"
+#: The URL a kit document's own `url()`s start from, relative to the project folder's (kit.BASE_FOLDER; not imported:
+#: kit imports this module). A style sheet's start from its own URL (`_load_sheet`).
+_DOCUMENT_FOLDER = "course/pages/"
 
 
 #: How to fix a repeated background whose tiles cannot be counted.
@@ -244,6 +244,8 @@ def tiling_problem(html: str, project: Path, document: str, where: str) -> Probl
                        f"is laid out ({reason}), which may make more tiles than PDF viewers can draw", fix)
     except DrawingRefused as refused:
         return Problem(*refused.args)
+    except UnmappedURL as unmapped:
+        return unmapped_problem(project, document, unmapped)
     except SelectorTooComplex as complex_selector:
         reason, fix = complex_selector.args
         return Problem(where, 1, f"the kit's {document} {reason}", fix)
@@ -270,7 +272,7 @@ def shown_figures(html: str, project: Path) -> list[tuple[str, int]]:
     styles = _Styles(project)
     try:
         _tiles(html, project, styles)
-    except (Unbounded, DrawingRefused, SelectorTooComplex):
+    except (Unbounded, DrawingRefused, SelectorTooComplex, UnmappedURL):
         pass  # `tiling_problem` refuses the document
     return styles.shown
 
@@ -538,7 +540,9 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
 
 
 def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
-    """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it."""
+    """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it; its
+    own URLs start from its URL as WeasyPrint has it, not from the folder of the file it is (`kit.fetched_target`:
+    issue 18, fourteenth verification, D1)."""
     project = styles.project
     path = _project_path(url, folder, project)
     if path is None:
@@ -552,7 +556,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
                         "link smaller style sheets")
     text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
-    _read_sheet(styles, text, posixpath.dirname(path), depth, path)
+    _read_sheet(styles, text, _joined(url, folder, project), depth, path)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:
@@ -564,21 +568,33 @@ def _project_path(url: str, folder: str, project: Path) -> str | None:
 
 
 def _project_target(url: str, folder: str, project: Path) -> str | None:
-    """The project path `url` names, whatever is there, resolved as WeasyPrint resolves it (against the `file:` URL of
-    the project folder `folder`: a relative path that climbs out of the project and back in, an absolute path and
-    `//host/path` too) and mapped as the kit's fetcher maps it (symbolic links followed); None for a URL that names
-    no file in the project, which the fetcher refuses (18-verify13 C1: `check` skipped
-    `../../../<project>/course/media/k.css`, which WeasyPrint read)."""
-    written = urlsplit(url.strip())
-    if not (written.path or written.netloc):
-        return None  # `url()`, `url(#id)`: no file
-    parts = urlsplit(urljoin((project / folder).resolve().as_uri() + "/", url.strip()))
-    if parts.scheme != "file":
-        return None
+    """The project path `url` names, whatever is there, joined to `folder` as WeasyPrint joins it (`kit.kit_url`: a
+    relative path that climbs out of the project and back in, and an absolute path too) and mapped as the kit's
+    fetcher maps it (`kit.fetched_target`); None for a URL that names no file in the project, which the fetcher
+    refuses (18-verify13 C1: `check` skipped `../../../<project>/course/media/k.css`, which WeasyPrint read).
+    `folder` is the URL the document's or the sheet's URLs start from, relative to the project folder's.
+    Raises UnmappedURL for a URL the fetcher would read otherwise than `check` can tell, or that cannot be split
+    (`project_urls.InvalidURL`; issue 18, fourteenth verification, D1 and D3), with a third argument: the project
+    path of the sheet that names it, None for the document."""
     try:
-        return Path(unquote(parts.path)).resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:
-        return None
+        written = split_url(url.strip())
+        if not (written.path or written.netloc):
+            return None  # `url()`, `url(#id)`: no file
+        return fetched_target(_joined(url, folder, project), project)
+    except InvalidURL:
+        raise UnmappedURL(url.strip(), INVALID_URL[0], _sheet_of(folder, project)) from None
+    except UnmappedURL as unmapped:
+        raise UnmappedURL(url.strip(), unmapped.args[1], _sheet_of(folder, project)) from None
+
+
+def _joined(url: str, folder: str, project: Path) -> str:
+    """The URL WeasyPrint hands the kit's fetcher for `url`, written where URLs start from `folder`."""
+    return kit_url(join_url(project.resolve().as_uri() + "/", folder), url)
+
+
+def _sheet_of(folder: str, project: Path) -> str | None:
+    """The project path of the style sheet whose URLs start from `folder` (its own URL), None for the document's."""
+    return None if folder == _DOCUMENT_FOLDER else fetched_target(folder, project)
 
 
 def _declarations(parts: Iterable[Any]) -> list[Any]:

@@ -14,13 +14,14 @@ import itertools
 import json
 import logging
 import math
+import os
 import posixpath
 import re
-import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -44,7 +45,6 @@ from builder.media import (
     archive_name,
     cascade_tries,
     file_content_problem,
-    file_mode,
     packaged_bytes,
     picture_pixels,
     readable_problem,
@@ -56,6 +56,7 @@ from builder.media import (
     svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
+from builder.project_urls import INVALID_URL, InvalidURL, join_url, split_url
 from builder.sources import project_files
 from builder.theme import TemplateProblem, Theme, inline, inside_templates, overrides_templates, render_template
 
@@ -129,7 +130,10 @@ def _printable(html: str) -> str:
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     changed = False
     for element in list(root.iter("img", "a")):
-        parts = urlsplit(element.get("src" if element.tag == "img" else "href", ""))
+        try:
+            parts = split_url(element.get("src" if element.tag == "img" else "href", ""))
+        except InvalidURL:
+            continue  # validation reports it at the page
         if parts.scheme or parts.netloc or not parts.path:
             continue
         suffix = posixpath.splitext(unquote(parts.path))[1].lower()
@@ -249,7 +253,14 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
     problems: list[Problem] = []
 
     def locate(match: re.Match[str]) -> str:
-        quote, written, path = _image_source(match)
+        try:
+            quote, written, path = _image_source(match)
+        except InvalidURL as invalid:
+            unsplit = Problem(*_written_at(project, document, invalid.args[0]), f"image `{invalid.args[0]}` "
+                              f"{INVALID_URL[0]}", INVALID_URL[1])
+            if unsplit not in problems:
+                problems.append(unsplit)
+            return match.group(0)
         if path is None:
             return match.group(0)
         refused = readable_problem(project, path)
@@ -282,11 +293,12 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
 def _image_source(match: re.Match[str]) -> tuple[str, str, str | None]:
     """Of an image's source matched by _IMAGE_SOURCE in a rendered kit document: its quote, its value as written
     (character references decoded), and the project path it names from BASE_FOLDER; None for a URL WeasyPrint
-    does not read from the project (with a scheme or a host, or no path)."""
+    does not read from the project (with a scheme or a host, or no path). InvalidURL for one that cannot be split
+    (`project_urls.split_url`)."""
     quote, value = next((quote, value) for quote, value in zip(('"', "'", ""), match.groups()[2:], strict=True)
                         if value is not None)
     written = html_lib.unescape(value)
-    parts = urlsplit(written)
+    parts = split_url(written)
     if parts.scheme or parts.netloc or not parts.path:
         return quote, written, None
     return quote, written, posixpath.normpath(posixpath.join(BASE_FOLDER, unquote(parts.path)))
@@ -458,6 +470,8 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         reason, fix = unbounded.args
         return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
                         fix)]
+    except UnmappedURL as unmapped:
+        return [unmapped_problem(project, document, unmapped)]
     problems: list[Problem] = []
     for path, line, url, wrong in not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
         if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
@@ -590,7 +604,10 @@ def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None, 
     `_may_show_images`), written as its project path. (A count, not a list: one figure on every page of a fixed box
     holding 5,000 elements would be a million showings.)"""
     for match in _IMAGE_SOURCE.finditer(html):
-        _, written, path = _image_source(match)
+        try:
+            _, written, path = _image_source(match)
+        except InvalidURL as invalid:  # `with_media` reports it
+            written, path = invalid.args[0], None
         yield written, path, 1
     if _may_show_images(html.lower()):
         from builder.backgrounds import shown_figures  # noqa: PLC0415 - only for a document that may show images
@@ -713,6 +730,98 @@ def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
     return made
 
 
+class UnmappedURL(Exception):
+    """A `file:` URL that the kit's fetcher would read otherwise than `check` can map it (`fetched_target`), or a URL
+    that cannot be split: its arguments are the URL, what is wrong with it, and (from `backgrounds`) the project
+    path of the style sheet that names it, None for the document."""
+
+
+#: A URL WeasyPrint takes as absolute, handed to its fetcher as written (`weasyprint.urls.url_is_absolute`: two
+#: characters or more before a colon; `c:x` is joined to the base like a path).
+_ABSOLUTE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9.+-]+:")
+#: What `weasyprint.urls.iri_to_uri` leaves as it is in a URL; it percent-encodes any other character.
+_URI_SAFE = "/:?#[]@!$&'()*+,;=~%"
+#: How to fix a URL that `fetched_target` refuses.
+WRITE_IT_RELATIVE = ("write it as a path relative to the file that names it, such as `../media/kit.css` in a kit "
+                     f"template, whose paths start from {BASE_FOLDER}/")
+
+
+def unmapped_problem(project: Path, document: str, unmapped: UnmappedURL) -> Problem:
+    """The problem of a URL of the kit document `document` or of a style sheet it loads that `check` cannot map as
+    the fetcher would (`UnmappedURL`, from `backgrounds`: its URL, what is wrong, and the project path of the sheet
+    that names it or None): at the sheet's first line that holds it, or the template line that writes it."""
+    url, what, sheet = (*unmapped.args, None)[:3]
+    if sheet is None:
+        where, line = _written_at(project, document, url)
+    else:
+        lines = (project / sheet).read_text("utf-8", "replace").splitlines()
+        where, line = sheet, next((number for number, text in enumerate(lines, 1) if url in text), 1)
+    return Problem(where, line, f"`{url}`, named by the kit's {document}, {what}",
+                   INVALID_URL[1] if what == INVALID_URL[0] else WRITE_IT_RELATIVE)
+
+
+def kit_url(base: str, url: str) -> str:
+    """The URL WeasyPrint 70 hands its fetcher for `url`, written in a document or style sheet whose own URL is
+    `base` (`weasyprint.urls.url_join`): `url` as it is if it is absolute (`_ABSOLUTE_URL`), else joined to `base`
+    (`urljoin`, which removes its dot segments as text), then with the characters a URI may not hold
+    percent-encoded (UTF-8; the file system's encoding for a `file:` URL). InvalidURL if it cannot be joined."""
+    url = url.strip()
+    joined = url if _ABSOLUTE_URL.match(url) else join_url(base, url)
+    if joined.startswith("data:"):
+        return joined
+    return quote(joined.encode(sys.getfilesystemencoding() if joined.startswith("file:") else "utf-8",
+                               "surrogateescape"), safe=_URI_SAFE)
+
+
+def fetched_target(url: str, project: Path) -> str | None:
+    """The project path the kit's fetcher reads for `url`, a URL as WeasyPrint hands it over (`kit_url`), whatever
+    is there (`media.readable_problem` tells whether it may be read); None for one it never reads: another scheme
+    than `file:`, another host than this computer, or a path outside the project. `check` maps the URLs of the kit's
+    documents and style sheets with it, and the fetcher reads only what it maps (issue 18, fourteenth verification,
+    D1).
+
+    Only a URL that starts with the project folder's own `file:///…/` is read, from the path it names as written:
+    its dot segments removed as text, each segment percent-decoded. A style sheet's own URLs are joined to the
+    sheet's URL as written, as WeasyPrint joins them (not to the folder of the file it turns out to be), so a
+    folder on the way that is a symbolic link is read as WeasyPrint reads it. UnmappedURL for a `file:` URL that
+    would be read otherwise: one without `/` after its colon (`file:course/media/k.css`, read from the folder the
+    command is run in), one that names a file of the project in another way (`file://localhost/…`, `FILE:`, other
+    escapes), a `%2e` or `%2f` escape that decodes into a dot segment or a `/` (`%2e%2e/`, `..%2f`: WeasyPrint
+    joins the sheet's URLs to it as a name), or a `..` after a symbolic link to a folder (the system goes up
+    from the link's target). InvalidURL for a URL that cannot be split."""
+    parts = split_url(url)
+    if parts.scheme.lower() != "file":
+        return None
+    root = project.resolve()
+    prefix = root.as_uri() + "/"
+    if not url.startswith(prefix):
+        if not url[len("file:"):].startswith("/"):
+            raise UnmappedURL(url, "would be read from the folder the command is run in, not from the project (a "
+                              "`file:` URL with no `/` after its colon)")
+        named = posixpath.normpath(unquote(parts.path))
+        if parts.netloc.lower() in ("", "localhost") and Path(named).is_relative_to(root):
+            raise UnmappedURL(url, "names a file of the project otherwise than by its path in the project folder "
+                              "(another host, escapes or case), which the kit does not read")
+        return None
+    written = parts.path[len(split_url(prefix).path):].split("/")
+    decoded = [unquote(segment) for segment in written]
+    if any(("/" in name or name in (".", "..")) and name != segment
+           for segment, name in zip(written, decoded, strict=True)):
+        raise UnmappedURL(url, "has a `%2e` or `%2f` escape that decodes into `.`, `..` or `/`, which WeasyPrint "
+                          "reads as part of a name and the system as a folder")
+    if any("\0" in name for name in decoded):
+        return None  # a name the system refuses: never opened
+    opened = posixpath.join(root.as_posix(), *decoded)  # as the fetcher's `open` is given it
+    path = posixpath.normpath(opened)
+    if not path.startswith(root.as_posix() + "/"):
+        return None
+    folder = posixpath.dirname(opened)
+    if os.path.realpath(folder) != os.path.realpath(posixpath.normpath(folder)):
+        raise UnmappedURL(url, "goes up a folder (`..`) after a symbolic link to a folder, which the system does "
+                          "from where the link leads")
+    return posixpath.relpath(path, root.as_posix())
+
+
 def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) -> bytes:
     """A tagged (PDF/UA) A4 PDF of the kit document `document` (its HTML, whose relative links start in
     `course/pages/`).
@@ -734,17 +843,19 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
                              "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
                              "installation notes), and a working WeasyPrint (reinstall coursebuild)") from None
-    folders = [(project / folder).resolve() for folder in PACKAGED_FOLDERS]
-
     def refuse_outside(url: str) -> None:
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or not any(path.is_relative_to(folder) for folder in folders):
-            raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/")
-        mode = file_mode(path)  # one stat, before anything opens it: a FIFO would block the child for ever
-        if mode is None or not stat.S_ISREG(mode):  # (18-verify12 B2; `bounded.wall_seconds` ends one swapped in after)
-            raise ValueError(f"{url} is not fetched: it is not a regular file (a FIFO, a device, a folder or missing)")
-        if _too_many_pixels(path):
+        try:
+            path = fetched_target(url, project)
+        except (UnmappedURL, InvalidURL):  # `check` reports it (`backgrounds`)
+            path = None
+        if path is None:
+            raise ValueError(f"{url} is not fetched: the kit reads only files in course/ and quizzes/, by a URL "
+                             "under the project folder's own `file:///…/`")
+        # one stat, before anything opens it: a FIFO would block the child for ever (18-verify12 B2;
+        # `bounded.wall_seconds` ends one swapped in after); hidden files and links out of course/ too, as `check`
+        if refused := readable_problem(project, path):
+            raise ValueError(f"{url} is not fetched: it {refused[0]}")
+        if _too_many_pixels(project / path):
             raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
@@ -755,7 +866,7 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
                 data = response.read()
             finally:
                 response.close()
-            if left_out(posixpath.basename(unquote(urlsplit(url).path)), data):  # by the name it is shown by
+            if left_out(posixpath.basename(unquote(split_url(url).path)), data):  # by the name it is shown by
                 raise ValueError(f"{url} is not fetched: its content is not what its name says (`left_out`)")
             drawn = svg_for_drawing(data)
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media

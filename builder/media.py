@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from lxml import etree
@@ -35,6 +35,7 @@ from builder.active_content import (
     too_many_elements,
     without_script,
 )
+from builder.project_urls import InvalidURL, split_url
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -1831,7 +1832,10 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     for element in root.iter("img", "a", "video", "audio", "source", "track") if files else root.iter("img"):
         attribute = "href" if element.tag == "a" else "src"
-        parts = urlsplit(element.get(attribute, ""))
+        try:
+            parts = split_url(element.get(attribute, ""))
+        except InvalidURL:
+            continue  # validation reports it
         if not parts.path or parts.scheme or parts.netloc:
             continue
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))

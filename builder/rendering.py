@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Hashable, Optional, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import jinja2
 from lxml import html as lxml_html
@@ -26,6 +26,7 @@ from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
+from builder.project_urls import InvalidURL, split_url
 from builder.theme import Theme, count_rendered, render_template
 from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, worst_case_state
 
@@ -274,7 +275,10 @@ class _Renderer:
         return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
-        parts = urlsplit(value)
+        try:
+            parts = split_url(value)
+        except InvalidURL:
+            return  # validation reports it
         if parts.scheme.lower() in ("http", "https") and element.tag == "a":
             _open_in_new_tab(element)
         if parts.scheme or not parts.path:

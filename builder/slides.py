@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -48,6 +48,7 @@ from builder.media import (
 )
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
+from builder.project_urls import InvalidURL, split_url
 from builder.theme import Theme
 
 if TYPE_CHECKING:
@@ -130,6 +131,14 @@ def _text(element: Any) -> str:
     return " ".join(str(element.text_content()).split())
 
 
+def _is_path(src: str) -> bool:
+    """Whether an image's `src` is a path (no scheme); not a URL that cannot be split, which validation reports."""
+    try:
+        return not split_url(src).scheme
+    except InvalidURL:
+        return False
+
+
 def plain(markdown: str | None) -> str:
     """Markdown as one line of plain text, without footnote markers."""
     if not markdown:
@@ -157,7 +166,7 @@ def outline(page: Page) -> Outline:
 
     folder = posixpath.dirname(page.source.path)
     targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img.get("src", ""), img)
-               for img in root.iter("img") if not urlsplit(img.get("src", "")).scheme)
+               for img in root.iter("img") if _is_path(img.get("src", "")))
     # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
     figures = tuple(Figure(target, " ".join(img.get("alt", "").split()), src, page.source.path, _line(page, src))
                     for target, src, img in targets

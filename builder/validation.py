@@ -14,7 +14,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from builder import cache, markup, media_time
 from builder.active_content import (
@@ -53,6 +53,7 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
+from builder.project_urls import INVALID_URL, InvalidURL, split_url
 from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -752,7 +753,10 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     def problem(message: str, fix: str, severity: Severity = Severity.ERROR) -> list[Problem]:
         return [Problem(item.source.path, line, message, fix, severity)]
 
-    parts = urlsplit(ref.target)
+    try:
+        parts = split_url(ref.target)
+    except InvalidURL:
+        return problem(f"`{ref.target}` {INVALID_URL[0]}", INVALID_URL[1])
     is_link = ref.tag == "a"
     if parts.scheme:
         if parts.scheme.lower() == "file" or len(parts.scheme) == 1:
@@ -899,7 +903,10 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
                                               .references))
         for reference, line in lines:
-            parts = urlsplit(reference.target)
+            try:
+                parts = split_url(reference.target)
+            except InvalidURL:
+                continue  # `_check_reference` reports it
             if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))

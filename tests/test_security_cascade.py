@@ -70,7 +70,6 @@ def test_a_rule_of_a_linked_or_imported_sheet_is_refused_at_its_file_and_line(re
 @pytest.mark.parametrize("href", [
     "../../../record/course/media/kit.css",  # climbs out of the project and back in
     "{root}/course/media/kit.css",  # an absolute path
-    "//localhost{root}/course/media/kit.css",  # a network path to this computer
 ])
 def test_a_sheet_named_by_a_path_that_leaves_the_project_and_comes_back_is_read(record: Path, href: str) -> None:
     """18-verify13 C1: `check` resolved these outside the project and skipped the sheet, which WeasyPrint resolves
@@ -79,6 +78,17 @@ def test_a_sheet_named_by_a_path_that_leaves_the_project_and_comes_back_is_read(
     (record / "course/media/kit.css").write_text(f"p {{ color: navy }}\n{CHAIN} {{ color: red }}\n")
     kit_sheet(record, f'<link rel="stylesheet" href="{href.format(root=record.resolve().as_posix())}">' + nested(20))
     refused(record, "check", f"course/media/kit.css:2: {TOO_COMPLEX.format(CHAIN)}")
+
+
+def test_a_sheet_named_by_a_network_path_to_this_computer_is_refused(record: Path) -> None:
+    """18-verify13 C1's `//localhost/<project>/…`: the kit's fetcher reads only URLs under the project folder's own
+    `file:///…/` (18-verify14 D1), so `check` refuses this one with one line instead of reading the sheet."""
+    (record / "course/media/kit.css").write_text(f"p {{ color: navy }}\n{CHAIN} {{ color: red }}\n")
+    href = f"//localhost{record.resolve().as_posix()}/course/media/kit.css"
+    kit_sheet(record, f'<link rel="stylesheet" href="{href}">' + nested(20))
+    refused(record, "check", f"{KIT_SHEET}:1: `{href}`, named by the kit's attendance-sheet, names a file of the "
+            "project otherwise than by its path in the project folder (another host, escapes or case), which the kit "
+            f"does not read ({kit.WRITE_IT_RELATIVE})")
 
 
 def test_a_rule_in_the_projects_base_template_is_refused_at_its_line_for_each_document(record: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Iterable, Sequence
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from lxml import html as lxml_html
 
 from builder.model import Bank, Course, Option, Question
+from builder.project_urls import InvalidURL, split_url
 
 FORMATS = {"moodle-xml": "xml", "gift": "gift"}
 
@@ -52,8 +53,11 @@ def category_path(course: Course, bank: Bank) -> str:
 
 def is_page_link(tag: str, target: str) -> bool:
     """Whether `target` (of an element `tag`) links to a page of the course (`intro.md`; `check` has made
-    sure every local `.md` link is one)."""
-    parts = urlsplit(target)
+    sure every local `.md` link is one; not a URL that cannot be split)."""
+    try:
+        parts = split_url(target)
+    except InvalidURL:
+        return False
     return tag == "a" and not parts.scheme and not parts.netloc and unquote(parts.path).endswith(".md")
 
 

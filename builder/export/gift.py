@@ -11,13 +11,13 @@ GIFT is text only: it cannot carry an image, a video or a linked file (Moodle's 
 from __future__ import annotations
 
 from typing import Iterable
-from urllib.parse import urlsplit
 
 from builder.errors import Problem, Severity
 from builder.export import category_path, fraction_text, fractions, is_page_link, page_links_as_text, tags
 from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Option, Question
+from builder.project_urls import InvalidURL, split_url
 from builder.theme import inline
 
 SPECIAL = "\\~=#{}:"
@@ -47,7 +47,10 @@ def file_problems(banks: Iterable[Bank], severity: Severity = Severity.ERROR) ->
             files: dict[str, int] = {}  # as written, with the line of its field
             for location, text, phrasing in fields:
                 for reference in (convert_inline if phrasing else convert)(text).references if text else ():
-                    parts = urlsplit(reference.target)
+                    try:
+                        parts = split_url(reference.target)
+                    except InvalidURL:
+                        continue  # validation reports it
                     if parts.path and not parts.scheme and not parts.netloc \
                             and not is_page_link(reference.tag, reference.target):  # shown as its text
                         files.setdefault(reference.target, bank.source.line("questions", q, *location))

@@ -1,0 +1,36 @@
+"""Splitting and joining the URLs a project writes (in pages, quiz fields and templates) without a traceback.
+
+`urllib.parse.urlsplit` and `urljoin` raise ValueError for a URL whose host is a malformed IPv6 address
+(`//[x/k.css`, `http://[x/`); every place that splits a project's URL goes through `split_url` or `join_url`,
+which raise `InvalidURL` instead, and says what is wrong with `INVALID_URL` (issue 18, fourteenth verification,
+D3).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import SplitResult, urljoin, urlsplit
+
+#: What is wrong with a URL `split_url` refuses, and how to fix it, for a problem's message and fix.
+INVALID_URL = ("is not a valid URL (its host, between `//` and the next `/`, is not one)",
+               "write a web address as https://host/path, or a file of the project as a path relative to this "
+               "file, such as ../media/picture.png")
+
+
+class InvalidURL(ValueError):
+    """A URL that cannot be split: its argument is the URL as written."""
+
+
+def split_url(url: str) -> SplitResult:
+    """`urllib.parse.urlsplit(url)`; InvalidURL for a URL it refuses (a malformed IPv6 host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        raise InvalidURL(url) from None
+
+
+def join_url(base: str, url: str) -> str:
+    """`urllib.parse.urljoin(base, url)`; InvalidURL for a URL it refuses (a malformed IPv6 host)."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        raise InvalidURL(url) from None
