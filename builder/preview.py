@@ -246,7 +246,11 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             if self.headers.get("Host", "") not in own_hosts:
                 self.send_error(403, "Host not allowed", f"open the preview at http://{own_hosts[0]}/")
                 return
-            url = urlsplit(self.path)
+            try:
+                url = urlsplit(self.path)
+            except ValueError:  # `http://[x/`: a malformed IPv6 host (18-verify14 D3)
+                self.send_error(400, "Bad request path")
+                return
             path = unquote(url.path)
             if path in ("/", "/index.html"):
                 try:

@@ -377,6 +377,14 @@ def test_refuses_requests_for_other_hosts(served: tuple[Preview, str], host: str
         assert status == 403 and b"Host not allowed" in body, (path, host)
 
 
+def test_a_request_path_that_cannot_be_split_is_answered_bad_request(served: tuple[Preview, str]) -> None:
+    """`urlsplit` raises for a malformed IPv6 host; the preview answers 400, and goes on serving."""
+    preview, base = served
+    port = base.rsplit(":", 1)[1]
+    assert request(base, "http://[x/", f"127.0.0.1:{port}")[0] == 400
+    assert request(base, "/pkg/index.html", f"127.0.0.1:{port}") == (200, preview.files["index.html"])
+
+
 def test_serves_its_own_host_names(served: tuple[Preview, str]) -> None:
     preview, base = served
     port = base.rsplit(":", 1)[1]
