@@ -63,6 +63,8 @@ from builder.tracking import option_code
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 CAPTION_SUFFIXES = (".vtt", ".transcript.md")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
+#: How a picture that is packaged empty, for it is too large to check or to write again without script, is fixed.
+PICTURE_TOO_LARGE_FIX = "make the figure smaller or simpler, or save it as a PNG picture"
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: How a file name's characters that mean something else in a path are written in a link.
@@ -916,11 +918,20 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     readable[target] = False
                     continue
                 checked.add(target)
-            if reference.tag != "img" and is_markup and target not in parsed:
-                parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
+            if is_markup and target not in parsed:
+                parsed.add(target)
                 with media_time.charged():
-                    broken = unreadable((course.root / target).read_bytes(), suffix)
-                if broken and media_time.overran(broken[1]):
+                    data = (course.root / target).read_bytes()
+                    # an SVG's drawing estimate searches it for script in the same child (`media.keep_checked`)
+                    drawing = svg_drawing_problem(data) if suffix == ".svg" else None
+                    spent = drawing is not None and drawing[1] == media_time.OVER_TIME  # reported below
+                    broken = None if spent else unreadable(data, suffix)
+                if reference.tag == "img":  # a picture that cannot be parsed is the image rule's warning (it shows
+                    # broken anyway); one refused for its size or its drawing is an error here or at the file
+                    if broken and not drawing and (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])):
+                        yield Problem(item.source.path, line, f"`{reference.target}` {broken[1]}, so the packages "
+                                      "would carry it as an empty file", PICTURE_TOO_LARGE_FIX)
+                elif broken and media_time.overran(broken[1]):
                     yield Problem(target, broken[0], broken[1], media_time.OVERRAN_FIX)
                 elif broken and broken[1] in TOO_LARGE_TO_CHECK:
                     yield Problem(target, broken[0], f"this file {broken[1]}", TOO_LARGE_TO_CHECK[broken[1]])
