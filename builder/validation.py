@@ -924,7 +924,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     data = (course.root / target).read_bytes()
                     # an SVG's drawing estimate searches it for script in the same child (`media.keep_checked`)
                     drawing = svg_drawing_problem(data) if suffix == ".svg" else None
-                    spent = drawing is not None and drawing[1] == media_time.OVER_TIME  # reported below
+                    spent = drawing is not None and media_time.over_time(drawing[1])  # reported below
                     broken = None if spent else unreadable(data, suffix)
                 if reference.tag == "img":  # a picture that cannot be parsed is the image rule's warning (it shows
                     # broken anyway); one refused for its size or its drawing is an error here or at the file
@@ -954,7 +954,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     data = (course.root / target).read_bytes()
                     drawing = svg_drawing_problem(data) if suffix == ".svg" else None
                 if drawing:
-                    over_time = drawing[1] == media_time.OVER_TIME  # one line for the project; nothing more read
+                    over_time = media_time.over_time(drawing[1])  # one line for the project; nothing more read
                     if not over_time or media_time.first_report():
                         yield Problem(target, *drawing)
                     if over_time:
