@@ -234,6 +234,20 @@ def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
     return _checked(data, suffix).broken
 
 
+#: How a picture that `emptied` finds is fixed.
+EMPTIED_PICTURE_FIX = "make the figure smaller or simpler, or save it as a PNG picture"
+
+
+def emptied(data: bytes, suffix: str) -> tuple[int, str] | None:
+    """(line, what is wrong) if the SVG, XML or HTML file `data` is packaged empty though a browser would show it: it
+    is too large to check or to write again without script (TOO_LARGE_TO_CHECK), or its analysis passed a bound
+    (`media_time.Overran`); else None, for a file that cannot be parsed too (`unreadable`: a browser shows a broken
+    picture or an error there as well). An error for a picture wherever it is shown, with EMPTIED_PICTURE_FIX: `check`
+    said ok, and the packages carried a 0-byte figure (18-verify14 D2)."""
+    broken = unreadable(data, suffix)
+    return broken if broken and (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])) else None
+
+
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
 DECLARED_CHARSET = re.compile(rb"<meta[^>]*charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 #: What a cleaned HTML file starts with: its encoding, in the first bytes a browser's prescan reads (before

@@ -19,10 +19,12 @@ from urllib.parse import unquote, urlsplit
 from builder import cache, markup, media_time
 from builder.active_content import (
     COMPRESSED_TYPES,
+    EMPTIED_PICTURE_FIX,
     HTML_TYPES,
     SCRIPT_TYPES,
     SVG_TYPES,
     TOO_LARGE_TO_CHECK,
+    emptied,
     script_in,
     unreadable,
 )
@@ -63,8 +65,6 @@ from builder.tracking import option_code
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 CAPTION_SUFFIXES = (".vtt", ".transcript.md")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
-#: How a picture that is packaged empty, for it is too large to check or to write again without script, is fixed.
-PICTURE_TOO_LARGE_FIX = "make the figure smaller or simpler, or save it as a PNG picture"
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: How a file name's characters that mean something else in a path are written in a link.
@@ -927,10 +927,10 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     spent = drawing is not None and media_time.over_time(drawing[1])  # reported below
                     broken = None if spent else unreadable(data, suffix)
                 if reference.tag == "img":  # a picture that cannot be parsed is the image rule's warning (it shows
-                    # broken anyway); one refused for its size or its drawing is an error here or at the file
-                    if broken and not drawing and (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])):
-                        yield Problem(item.source.path, line, f"`{reference.target}` {broken[1]}, so the packages "
-                                      "would carry it as an empty file", PICTURE_TOO_LARGE_FIX)
+                    # broken anyway); one refused for its drawing is an error at the file
+                    if broken and not drawing and (empty := emptied(data, suffix)):
+                        yield Problem(item.source.path, line, f"`{reference.target}` {empty[1]}, so the packages "
+                                      "would carry it as an empty file", EMPTIED_PICTURE_FIX)
                 elif broken and media_time.overran(broken[1]):
                     yield Problem(target, broken[0], broken[1], media_time.OVERRAN_FIX)
                 elif broken and broken[1] in TOO_LARGE_TO_CHECK:
