@@ -67,11 +67,13 @@ TOO_LONG_TO_READ = ("is cut short here by the HTML parser, which stops at very l
 #: The most bytes the cleaned copy of an SVG, XML or HTML file (`without_script`, what is packaged) may have: as many as
 #: any such file of the course (`media.MAX_TEXT_MEDIA_BYTES`, 16 MiB; not imported: media imports this module). An
 #: HTML file is always written again, and `&` becomes `&amp;`: twelve files of 9.5 MB (124 KB as a `.tar.gz`) were
-#: packaged as 47.5 MB each, a 544 MB web folder, and `check` said ok (18-verify13 C2).
+#: packaged as 47.5 MB each, a 544 MB web folder, and `check` said ok (18-verify13 C2). An SVG in another encoding is
+#: written again too, where `>` becomes `&gt;`: 4.2 MB of `>` in ISO-8859-1 grew past this (18-verify14 D2).
 MAX_CLEANED_BYTES = 16 * 1024 * 1024
 #: What a file whose cleaned copy has more than MAX_CLEANED_BYTES is refused with (what is wrong, how to fix it).
 TOO_LARGE_CLEANED = (f"grows to more than {MAX_CLEANED_BYTES // 1024 ** 2} MB when it is written again without "
-                     "script (each `&` becomes `&amp;`, and `<` in text `&lt;`)",
+                     "script (characters are escaped again: `&` as `&amp;`, `<` as `&lt;`, `>` as `&gt;`, a quote in "
+                     "an attribute as `&quot;`; and text in another encoding becomes UTF-8)",
                      "make the file smaller, or offer it as a PDF")
 #: The fix for each reason a markup file is too large to be checked or packaged (`unreadable`'s what), by that reason.
 TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ, TOO_LARGE_CLEANED])
@@ -230,6 +232,20 @@ class Unreadable(Exception):
 def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
     """(line, what is wrong) if the SVG, XML or HTML file cannot be parsed to be cleaned, else None."""
     return _checked(data, suffix).broken
+
+
+#: How a picture that `emptied` finds is fixed.
+EMPTIED_PICTURE_FIX = "make the figure smaller or simpler, or save it as a PNG picture"
+
+
+def emptied(data: bytes, suffix: str) -> tuple[int, str] | None:
+    """(line, what is wrong) if the SVG, XML or HTML file `data` is packaged empty though a browser would show it: it
+    is too large to check or to write again without script (TOO_LARGE_TO_CHECK), or its analysis passed a bound
+    (`media_time.Overran`); else None, for a file that cannot be parsed too (`unreadable`: a browser shows a broken
+    picture or an error there as well). An error for a picture wherever it is shown, with EMPTIED_PICTURE_FIX: `check`
+    said ok, and the packages carried a 0-byte figure (18-verify14 D2)."""
+    broken = unreadable(data, suffix)
+    return broken if broken and (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])) else None
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).

@@ -28,7 +28,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache, media_time
-from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at
+from builder.active_content import EMPTIED_PICTURE_FIX, MAX_TAG_ATTRIBUTES, crowded_at, emptied
 from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.loading import COURSE_FILE
@@ -281,6 +281,12 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
                             "its name), more than the kit's PDFs may hold", "make it smaller, or show a smaller copy")
             if large not in problems:
                 problems.append(large)
+            return match.group(0)
+        if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
+            problem = Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an empty file",
+                              EMPTIED_PICTURE_FIX)
+            if problem not in problems:
+                problems.append(problem)
             return match.group(0)
         data = packaged_bytes(project, path)
         name = f"media/{archive_name(path, data)}"

@@ -19,10 +19,12 @@ from urllib.parse import unquote
 from builder import cache, markup, media_time
 from builder.active_content import (
     COMPRESSED_TYPES,
+    EMPTIED_PICTURE_FIX,
     HTML_TYPES,
     SCRIPT_TYPES,
     SVG_TYPES,
     TOO_LARGE_TO_CHECK,
+    emptied,
     script_in,
     unreadable,
 )
@@ -923,11 +925,20 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     readable[target] = False
                     continue
                 checked.add(target)
-            if reference.tag != "img" and is_markup and target not in parsed:
-                parsed.add(target)  # a broken picture is the image rule's warning; a linked file is an error
+            if is_markup and target not in parsed:
+                parsed.add(target)
                 with media_time.charged():
-                    broken = unreadable((course.root / target).read_bytes(), suffix)
-                if broken and media_time.overran(broken[1]):
+                    data = (course.root / target).read_bytes()
+                    # an SVG's drawing estimate searches it for script in the same child (`media.keep_checked`)
+                    drawing = svg_drawing_problem(data) if suffix == ".svg" else None
+                    spent = drawing is not None and media_time.over_time(drawing[1])  # reported below
+                    broken = None if spent else unreadable(data, suffix)
+                if reference.tag == "img":  # a picture that cannot be parsed is the image rule's warning (it shows
+                    # broken anyway); one refused for its drawing is an error at the file
+                    if broken and not drawing and (empty := emptied(data, suffix)):
+                        yield Problem(item.source.path, line, f"`{reference.target}` {empty[1]}, so the packages "
+                                      "would carry it as an empty file", EMPTIED_PICTURE_FIX)
+                elif broken and media_time.overran(broken[1]):
                     yield Problem(target, broken[0], broken[1], media_time.OVERRAN_FIX)
                 elif broken and broken[1] in TOO_LARGE_TO_CHECK:
                     yield Problem(target, broken[0], f"this file {broken[1]}", TOO_LARGE_TO_CHECK[broken[1]])
@@ -950,7 +961,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     data = (course.root / target).read_bytes()
                     drawing = svg_drawing_problem(data) if suffix == ".svg" else None
                 if drawing:
-                    over_time = drawing[1] == media_time.OVER_TIME  # one line for the project; nothing more read
+                    over_time = media_time.over_time(drawing[1])  # one line for the project; nothing more read
                     if not over_time or media_time.first_report():
                         yield Problem(target, *drawing)
                     if over_time:

@@ -217,3 +217,56 @@ def test_a_linked_html_file_whose_cleaned_copy_passes_the_bound_is_refused(
     fails_with(record, f"course/media/a.html:1: this file {what} ({fix})", command="check")
     assert media.packaged_bytes(record, "course/media/a.html") == b""
     assert b"&amp;" * 5_000 in active_content.without_script(b"<p>" + b"&" * 5_000 + b"</p>", ".html")
+
+
+def test_a_picture_whose_cleaned_copy_passes_the_bound_is_an_error_at_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify14 D2: an SVG picture in another encoding is written again, and `>` becomes `&gt;`; a picture whose
+    copy passed the bound was packaged empty (0 bytes) while `check` said ok, for a picture's problems were left to
+    the image rule, which warns only of one that cannot be parsed. It is an error at the page that shows it, naming
+    the character that grew; the same figure in UTF-8 is packaged unchanged."""
+    record = record_with_growing_figure(tmp_path, monkeypatch)
+    page = record / "course/pages/baby-cues.md"
+    text = page.read_text(encoding="utf-8") + "\n![A cue](../media/gt.svg)\n"
+    page.write_text(text, encoding="utf-8")
+    what, _ = active_content.TOO_LARGE_CLEANED
+    assert "`>` as `&gt;`" in what
+    expected = (f"course/pages/baby-cues.md:{text.count(chr(10))}: `../media/gt.svg` {what}, so the packages would "
+                "carry it as an empty file (make the figure smaller or simpler, or save it as a PNG picture)")
+    for command in ("check", "build", "slides", "kit"):
+        fails_with(record, expected, command=command)
+    assert media.packaged_bytes(record, "course/media/gt.svg") == b""
+    assert active_content.without_script(GROWING, ".svg") is GROWING
+
+
+#: 18-verify14 D2's figure, scaled down: 20 KB of `>`, which grows four times when it is written again.
+GROWING = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><desc>' + (b">" * 100 + b"\n") * 200
+           + b'</desc><rect width="5" height="5"/></svg>')
+
+
+def record_with_growing_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture course with GROWING in ISO-8859-1 as course/media/gt.svg (written again as UTF-8), the bound on
+    the cleaned copy lowered below what it grows to."""
+    monkeypatch.setattr(active_content, "MAX_CLEANED_BYTES", 50_000)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/gt.svg").write_bytes(b'<?xml version="1.0" encoding="ISO-8859-1"?>' + GROWING)
+    return record
+
+
+def test_a_kit_templates_own_picture_whose_cleaned_copy_passes_the_bound_is_an_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify14 D2, in the kit: a picture only a project's kit template shows is not seen by validation; `check`
+    said ok and `kit` copied it as 0 bytes. `check` and `kit` refuse it at the file."""
+    record = record_with_growing_figure(tmp_path, monkeypatch)
+    template = (Path(media.__file__).parent / "templates/kit/handouts.html").read_text(encoding="utf-8")
+    assert template.count("{% block body %}") == 1
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/handouts.html").write_text(
+        template.replace("{% block body %}", '{% block body %}<img src="../media/gt.svg" alt="A cue">'),
+        encoding="utf-8")
+    what, _ = active_content.TOO_LARGE_CLEANED
+    expected = (f"course/media/gt.svg:1: this picture {what}, so the kit would carry it as an empty file (make the "
+                "figure smaller or simpler, or save it as a PNG picture)")
+    for command in ("check", "kit"):
+        fails_with(record, expected, command=command)
