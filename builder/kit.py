@@ -56,7 +56,7 @@ from builder.media import (
     svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
-from builder.project_urls import INVALID_URL, InvalidURL, join_url, split_url
+from builder.project_urls import ESCAPED_PATH_SYNTAX, INVALID_URL, InvalidURL, hides_path_syntax, join_url, split_url
 from builder.sources import project_files
 from builder.theme import TemplateProblem, Theme, inline, inside_templates, overrides_templates, render_template
 
@@ -809,12 +809,10 @@ def fetched_target(url: str, project: Path) -> str | None:
             raise UnmappedURL(url, "names a file of the project otherwise than by its path in the project folder "
                               "(another host, escapes or case), which the kit does not read")
         return None
-    written = parts.path[len(split_url(prefix).path):].split("/")
-    decoded = [unquote(segment) for segment in written]
-    if any(("/" in name or name in (".", "..")) and name != segment
-           for segment, name in zip(written, decoded, strict=True)):
-        raise UnmappedURL(url, "has a `%2e` or `%2f` escape that decodes into `.`, `..` or `/`, which WeasyPrint "
-                          "reads as part of a name and the system as a folder")
+    written = parts.path[len(split_url(prefix).path):]
+    if hides_path_syntax(written):
+        raise UnmappedURL(url, ESCAPED_PATH_SYNTAX[0])
+    decoded = [unquote(segment) for segment in written.split("/")]
     if any("\0" in name for name in decoded):
         return None  # a name the system refuses: never opened
     opened = posixpath.join(root.as_posix(), *decoded)  # as the fetcher's `open` is given it

@@ -8,12 +8,18 @@ D3).
 
 from __future__ import annotations
 
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 #: What is wrong with a URL `split_url` refuses, and how to fix it, for a problem's message and fix.
 INVALID_URL = ("is not a valid URL (its host, between `//` and the next `/`, is not one)",
                "write a web address as https://host/path, or a file of the project as a path relative to this "
                "file, such as ../media/picture.png")
+
+
+#: What is wrong with a path `hides_path_syntax` finds, and how to fix it, for a problem's message and fix.
+ESCAPED_PATH_SYNTAX = ("has a `%2e` or `%2f` escape that decodes into `.`, `..` or `/`, which the kit's PDFs "
+                       "(WeasyPrint) read as part of a name and browsers and the system as a folder",
+                       "write `.`, `..` and `/` as they are, not escaped")
 
 
 class InvalidURL(ValueError):
@@ -34,3 +40,12 @@ def join_url(base: str, url: str) -> str:
         return urljoin(base, url)
     except ValueError:
         raise InvalidURL(url) from None
+
+
+def hides_path_syntax(path: str) -> bool:
+    """Whether the URL path `path` has a percent-escape that decodes into a `/` or into a `.` or `..` segment
+    (`%2e%2e/`, `..%2f`): WeasyPrint joins URLs to it as text, where the escape is part of a name, but a browser
+    (WHATWG URL) and the file system read it as path syntax, so the two would reach different files
+    (issue 18, fourteenth verification, D1(b))."""
+    return any(("/" in name or name in (".", "..")) and name != segment
+               for segment in path.split("/") for name in (unquote(segment),))

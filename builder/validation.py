@@ -55,7 +55,7 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
-from builder.project_urls import INVALID_URL, InvalidURL, split_url
+from builder.project_urls import ESCAPED_PATH_SYNTAX, INVALID_URL, InvalidURL, hides_path_syntax, split_url
 from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -775,6 +775,8 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     if "\\" in parts.path:
         return problem(f"`{ref.target}` has a backslash (Markdown reads `\\.` as `.`)",
                        "use / between folders, as in ../media/picture.png")
+    if hides_path_syntax(parts.path):
+        return problem(f"`{ref.target}` {ESCAPED_PATH_SYNTAX[0]}", ESCAPED_PATH_SYNTAX[1])
     target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
     refused = containment_problem(course.root, target)
     if refused:

@@ -20,7 +20,7 @@ from test_security_backgrounds import refused
 from test_security_cascade import CHAIN, TOO_COMPLEX, nested
 
 from builder import kit
-from builder.project_urls import INVALID_URL
+from builder.project_urls import ESCAPED_PATH_SYNTAX, INVALID_URL
 
 from conftest import FIXTURES, run
 
@@ -42,8 +42,7 @@ def unmapped(url: str, what: str, where: str = f"{KIT_SHEET}:1") -> str:
 
 CWD_RELATIVE = ("would be read from the folder the command is run in, not from the project (a `file:` URL with no "
                 "`/` after its colon)")
-ESCAPED = ("has a `%2e` or `%2f` escape that decodes into `.`, `..` or `/`, which WeasyPrint reads as part of a name "
-           "and the system as a folder")
+ESCAPED = ESCAPED_PATH_SYNTAX[0]
 
 
 @pytest.mark.parametrize(("body", "style"), [
@@ -149,6 +148,17 @@ def test_a_url_that_cannot_be_split_in_a_page_is_one_line(record: Path, command:
     assert result.stderr.splitlines() == [f"course/pages/baby-cues.md:{line}: `{url}` {INVALID}",
                                           "course invalid: 1 error"]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("written", ["![a](%2e%2e/media/cues.svg)", "[a](..%2fmedia%2fcues.svg)"])
+def test_a_page_path_with_escaped_dots_or_slashes_is_one_line(record: Path, written: str) -> None:
+    """A browser reads `%2e%2e/` as `../`, WeasyPrint as a name: the web build showed the picture and the kit's PDF
+    left it out without a word. `check` refuses the escape, as the kit's fetcher does (`kit.fetched_target`)."""
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{written}\n", encoding="utf-8")
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    url = written.split("(")[-1].rstrip(")")
+    refused(record, "check", f"course/pages/baby-cues.md:{line}: `{url}` {ESCAPED} ({ESCAPED_PATH_SYNTAX[1]})")
 
 
 @pytest.mark.parametrize("command", ["check", "export"])
