@@ -73,10 +73,10 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(web: Path) -> Iterator[str]:
     """The web build served at http://127.0.0.1 on a free port, as a web server plays it. Not from file://: in
-    Chromium 156 a reload of a file:// page at times finds the origin's localStorage empty, though the browser held
-    every key before it (CDP DOMStorage), and whatever the page wrote in the seconds before is gone, not only its
-    last save: 2 of 30 runs of the reload test below at load 8, none of 80 over http. Storage for file: URLs is
-    left undefined by the standard (MDN, Window.localStorage)."""
+    Chromium 156 a reload of a file:// page at times (5 of 90 runs of the reload test below, at load 6 to 9) finds
+    the origin's localStorage empty although the browser held every key just before it (CDP DOMStorage), so all the
+    page wrote in the seconds before is gone, not only its last save; over http none of 60 lost anything. Storage
+    for file: URLs is left undefined by the standard (MDN, Window.localStorage)."""
     with serve(web) as base:
         yield base
 
