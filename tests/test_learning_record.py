@@ -132,26 +132,27 @@ def test_learning_record_prints_on_at_most_three_a4_pages(browser: Browser, tmp_
     assert run("build", REPO, "--out", tmp_path, "--target", "web").exit_code == 0
     web = next(tmp_path.glob("*-web"))
     page = browser.new_page()
-    page.goto((web / "pages/learning-record.html").as_uri())
-    page.locator("body[data-ready]").wait_for()
-    page.evaluate("""() => { const s = window.coursebuild;
-        COURSE.units.forEach((u, i) => { s.selfAssessment().before[u.code] = 'n'; s.selfAssessment().after[u.code] = i % 2 ? 'a' : 'w';
-          if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); }
-          if (i % 6 === 0) { s.setNote('sa.before.' + u.code, 'Read about it once.'); } });
-        Object.keys(COURSE.noteLabels).forEach(key => s.setNote(key, 'What I would ask the family next time.'));
-        s.setNote(COURSE.notes.find(k => k.startsWith('ev.')), 'An evaluation comment.');
-        s.save(); }""")
-    page.reload()
-    page.locator("body[data-ready]").wait_for()
-    assert page.locator(".ratings-table tbody tr").count() == 63
-    first = page.locator(".ratings-table tbody tr").first.locator("td")
-    assert first.nth(1).inner_text() == "Not yet"
-    assert first.nth(3).inner_text() == ("Before: Read about it once.\n"
-                                         "After: Discussed this with my supervisor and used it on a home visit.")
-    labels = page.locator(".record-notes dt").all_inner_texts()
-    assert any(label.startswith("Case study: Leah, Jordan and baby Kai, stage ") for label in labels), labels
-    assert len(labels) == len(page.evaluate("COURSE.noteLabels")) and "An evaluation comment." not in page.content()
-    pdf = page.pdf(format="A4", print_background=False)
+    with serve(web) as base:  # over http: Chromium may drop a file:// page's localStorage on a reload
+        page.goto(base + "/pages/learning-record.html")
+        page.locator("body[data-ready]").wait_for()
+        page.evaluate("""() => { const s = window.coursebuild;
+            COURSE.units.forEach((u, i) => { s.selfAssessment().before[u.code] = 'n'; s.selfAssessment().after[u.code] = i % 2 ? 'a' : 'w';
+              if (i % 3 === 0) { s.setNote('sa.after.' + u.code, 'Discussed this with my supervisor and used it on a home visit.'); }
+              if (i % 6 === 0) { s.setNote('sa.before.' + u.code, 'Read about it once.'); } });
+            Object.keys(COURSE.noteLabels).forEach(key => s.setNote(key, 'What I would ask the family next time.'));
+            s.setNote(COURSE.notes.find(k => k.startsWith('ev.')), 'An evaluation comment.');
+            s.save(); }""")
+        page.reload()
+        page.locator("body[data-ready]").wait_for()
+        assert page.locator(".ratings-table tbody tr").count() == 63
+        first = page.locator(".ratings-table tbody tr").first.locator("td")
+        assert first.nth(1).inner_text() == "Not yet"
+        assert first.nth(3).inner_text() == ("Before: Read about it once.\n"
+                                             "After: Discussed this with my supervisor and used it on a home visit.")
+        labels = page.locator(".record-notes dt").all_inner_texts()
+        assert any(label.startswith("Case study: Leah, Jordan and baby Kai, stage ") for label in labels), labels
+        assert len(labels) == len(page.evaluate("COURSE.noteLabels")) and "An evaluation comment." not in page.content()
+        pdf = page.pdf(format="A4", print_background=False)
     page.close()
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     (REPO / "test-artifacts" / "learning-record.pdf").write_bytes(pdf)
