@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from builder.errors import Problem
-from builder.kit import MAX_KIT_PAGES, UnmappedURL, fetched_target, kit_url, left_out, unmapped_problem
+from builder.kit import MAX_KIT_PAGES, UnmappedURL, fetched_target, kit_url, left_out, project_url, unmapped_problem
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
@@ -61,7 +61,7 @@ from builder.media import (
     svg_tree,
     token_reach,
 )
-from builder.project_urls import INVALID_URL, InvalidURL, join_url, split_url
+from builder.project_urls import INVALID_URL, InvalidURL, split_url
 
 #: The most tiles the repeated backgrounds of one kit document may make on one page. Poppler drew a full A4 page of
 #: 1-px tiles of a 1×1 PNG (891,000 tiles) in 0.01 s at 20 dpi and 0.2 s at 150 dpi (as long as the page with a
@@ -589,7 +589,7 @@ def _project_target(url: str, folder: str, project: Path) -> str | None:
 
 def _joined(url: str, folder: str, project: Path) -> str:
     """The URL WeasyPrint hands the kit's fetcher for `url`, written where URLs start from `folder`."""
-    return kit_url(join_url(project.resolve().as_uri() + "/", folder), url)
+    return kit_url(project_url(project, folder), url)
 
 
 def _sheet_of(folder: str, project: Path) -> str | None:

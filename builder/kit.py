@@ -14,9 +14,11 @@ import itertools
 import json
 import logging
 import math
+import mimetypes
 import os
 import posixpath
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -826,6 +828,28 @@ def fetched_target(url: str, project: Path) -> str | None:
     return posixpath.relpath(path, root.as_posix())
 
 
+def project_url(project: Path, folder: str = "") -> str:
+    """The `file:` URL of the folder `folder` (such as `course/pages/`, or "" for the project folder) of `project`,
+    as the kit's documents start from it (`to_pdf`) and `check` maps their URLs (`backgrounds`): the project folder
+    by its real location, `folder` under it as written, not resolved. With `course/pages` a symbolic link, the kit
+    resolved it and `check` did not, so every relative URL named two files (18-verify15 E3); a `..` after it is now
+    refused (`fetched_target`)."""
+    return join_url(project.resolve().as_uri() + "/", folder)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of the regular file at `path`'s real location, opened without following a link there (in case one
+    was swapped in since it was checked) and without waiting on a FIFO; None if it is not one, or cannot be read."""
+    try:
+        descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return file.read()
+
+
 def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) -> bytes:
     """A tagged (PDF/UA) A4 PDF of the kit document `document` (its HTML, whose relative links start in
     `course/pages/`).
@@ -847,7 +871,9 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
                              "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
                              "installation notes), and a working WeasyPrint (reinstall coursebuild)") from None
-    def refuse_outside(url: str) -> None:
+    def readable_target(url: str) -> str:
+        """The project path the fetcher reads for `url` (`fetched_target`, as `check` maps it); ValueError for a URL
+        it never reads."""
         try:
             path = fetched_target(url, project)
         except (UnmappedURL, InvalidURL):  # `check` reports it (`backgrounds`)
@@ -859,26 +885,34 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         # `bounded.wall_seconds` ends one swapped in after); hidden files and links out of course/ too, as `check`
         if refused := readable_problem(project, path):
             raise ValueError(f"{url} is not fetched: it {refused[0]}")
-        if _too_many_pixels(project / path):
-            raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
+        return path
 
-    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type hints
+    class Fetched(urls.URLFetcherResponse):  # type: ignore[misc]  # WeasyPrint has no type hints
+        """Bytes the fetcher read, never a path: WeasyPrint would read a PNG again from its URL's path when it
+        writes the PDF (`images.LazyLocalImage`)."""
+        path = None
+
+    class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]
+        """Reads the project file `fetched_target` maps, itself: urllib cut a URL at its last `#`, `check` at its
+        first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1)."""
         def fetch(self, url: str, headers: Any = None) -> Any:
-            refuse_outside(url)
-            response = super().fetch(url, headers)
-            try:
-                data = response.read()
-            finally:
-                response.close()
-            if left_out(posixpath.basename(unquote(split_url(url).path)), data):  # by the name it is shown by
+            path = readable_target(url)
+            data = _read_regular(project / path)
+            if data is None:
+                raise ValueError(f"{url} is not fetched: it is no longer the regular file that was checked")
+            if _too_many_pixels(data):
+                raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
+            if left_out(posixpath.basename(path), data):  # by the name it is shown by
                 raise ValueError(f"{url} is not fetched: its content is not what its name says (`left_out`)")
             drawn = svg_for_drawing(data)
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
                 raise ValueError(f"{url} is not fetched: drawing it makes too many copies or pattern tiles, or takes "
                                  "too long (`media.svg_drawing_problem`)")
-            return urls.URLFetcherResponse(response.url, drawn, response.headers, response.status)
+            # the type urllib gave a file (a sheet of another type is not applied), by the name `check` maps
+            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            return Fetched(url.split("#")[0].split("?")[0], drawn, {"Content-Type": kind})  # as urllib gave it
 
-    base_url = (project / BASE_FOLDER).resolve().as_uri() + "/"
+    base_url = project_url(project, BASE_FOLDER + "/")
 
     def lay_out() -> bytes:
         with _page_bound():

@@ -1,5 +1,6 @@
 """The kit's file fetcher and the bounded children against the twelfth security attack (issue 18, 18-verify12): a
-FIFO named by a kit style sheet hung `kit` for ever (B2)."""
+FIFO named by a kit style sheet hung `kit` for ever (B2); and against the fifteenth (18-verify15): the fetcher reads
+exactly the project file `check` maps (E1, E3)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from test_security import fails_with
+from test_security_urls import PROBE, pdf_text
 
 from builder import bounded, kit
 
@@ -104,3 +106,40 @@ def test_a_child_killed_waiting_spends_what_is_left_of_an_allowance(monkeypatch:
     with pytest.raises(bounded.OverWallTime):
         allowance.run(lambda seconds: bounded.bounded(waiting, "Tool", seconds, 2**30))
     assert allowance.spent
+
+
+@pytest.mark.parametrize("other", ["link", "fifo"])
+def test_the_kits_fetcher_reads_the_file_check_maps_for_a_url_with_two_fragments(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str) -> None:
+    """18-verify15 E1: `check` maps `../media/k#a.css#b` to course/media/k (a URL ends at its first `#`), but the
+    fetcher handed the URL to urllib, which cuts it at its last `#` and opened `k#a.css`: here a symbolic link to a
+    sheet outside the project, which was applied, or a FIFO, which held the child until its wall-clock bound
+    (lowered here to 3 s). The fetcher now reads the file `check` maps; a single fragment is read as before."""
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 3)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (tmp_path / "outside.css").write_text(PROBE)
+    (record / "course/media/k").write_text("b { color: red }\n")
+    if other == "link":
+        (record / "course/media/k#a.css").symlink_to(tmp_path / "outside.css")
+    else:
+        os.mkfifo(record / "course/media/k#a.css")
+    assert "LOADED-PROBE" not in pdf_text(record, "../media/k#a.css#b")
+    (record / "course/media/k.css").write_text(PROBE)
+    assert "LOADED-PROBE" in pdf_text(record, "../media/k.css#a")
+
+
+def test_the_kit_reads_from_a_symbolic_link_course_pages_as_check_does(tmp_path: Path) -> None:
+    """18-verify15 E3: with `course/pages -> real/pages`, the kit's documents started from the resolved folder
+    (`../media/k.css` read course/real/media/k.css) and `check` from course/pages as written (course/media/k.css).
+    Both now start from the folder as written (`kit.project_url`)."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/real/media").mkdir(parents=True)
+    (record / "course/pages").rename(record / "course/real/pages")
+    (record / "course/pages").symlink_to("real/pages")
+    (record / "course/media/k.css").write_text(PROBE)
+    (record / "course/real/media/k.css").write_text('p::before { content: "OTHER-SHEET" }\n')
+    text = pdf_text(record, "../media/k.css")
+    assert "LOADED-PROBE" in text
+    assert "OTHER-SHEET" not in text
