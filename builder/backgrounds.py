@@ -543,6 +543,8 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it; its
     own URLs start from its URL as WeasyPrint has it, not from the folder of the file it is (`kit.fetched_target`:
     issue 18, fourteenth verification, D1)."""
+    from tinycss2.bytes import decode_stylesheet_bytes  # type: ignore[import-untyped]  # noqa: PLC0415
+
     project = styles.project
     path = _project_path(url, folder, project)
     if path is None:
@@ -555,7 +557,10 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     if styles.sheet_bytes > _MAX_SHEET_BYTES:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
                         "link smaller style sheets")
-    text = (project / path).read_bytes()[:_MAX_SHEET_BYTES].decode("utf-8", "replace")
+    # decoded as WeasyPrint decodes a fetched sheet (`weasyprint.CSS`: by its BOM, then `@charset`, then UTF-8; the
+    # kit's fetcher gives no charset): 18-verify15 E4, a UTF-16 sheet or an `@import` after a UTF-8 BOM
+    text, _ = decode_stylesheet_bytes((project / path).read_bytes()[:_MAX_SHEET_BYTES], protocol_encoding=None,
+                                      environment_encoding=None)
     _read_sheet(styles, text, _joined(url, folder, project), depth, path)
 
 
@@ -577,14 +582,15 @@ def _project_target(url: str, folder: str, project: Path) -> str | None:
     (`project_urls.InvalidURL`; issue 18, fourteenth verification, D1 and D3), with a third argument: the project
     path of the sheet that names it, None for the document."""
     try:
-        written = split_url(url.strip())
+        joined = _joined(url, folder, project)  # first: `kit.kit_url` refuses white space at an end (E2)
+        written = split_url(url)
         if not (written.path or written.netloc):
             return None  # `url()`, `url(#id)`: no file
-        return fetched_target(_joined(url, folder, project), project)
+        return fetched_target(joined, project)
     except InvalidURL:
-        raise UnmappedURL(url.strip(), INVALID_URL[0], _sheet_of(folder, project)) from None
+        raise UnmappedURL(url, INVALID_URL[0], _sheet_of(folder, project)) from None
     except UnmappedURL as unmapped:
-        raise UnmappedURL(url.strip(), unmapped.args[1], _sheet_of(folder, project)) from None
+        raise UnmappedURL(url, unmapped.args[1], _sheet_of(folder, project)) from None
 
 
 def _joined(url: str, folder: str, project: Path) -> str:

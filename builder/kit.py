@@ -749,6 +749,14 @@ class UnmappedURL(Exception):
 _ABSOLUTE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9.+-]+:")
 #: What `weasyprint.urls.iri_to_uri` leaves as it is in a URL; it percent-encodes any other character.
 _URI_SAFE = "/:?#[]@!$&'()*+,;=~%"
+#: A URL with white space or a control character at its start or end, or a control character inside: WeasyPrint
+#: strips a link's `href` of ASCII white space only and a CSS string or `url()` not at all, then `urljoin` strips
+#: the start of C0 controls and space and removes tabs and line breaks (a trailing space in `@import "k.css "`
+#: names `k.css%20`, a leading no-break space in `href` a folder `%C2%A0..`: issue 18, fifteenth verification, E2).
+_SPACED_URL = re.compile(r"\A\s|\s\Z|[\x00-\x1f\x7f-\x9f]")
+#: What is wrong with a URL `kit_url` refuses for `_SPACED_URL`, and how to fix it.
+SPACED_URL = ("has white space or a control character at its start or end, or a control character inside it, which "
+              "the kit's PDFs (WeasyPrint) keep in some places and strip in others", "remove it")
 #: How to fix a URL that `fetched_target` refuses.
 WRITE_IT_RELATIVE = ("write it as a path relative to the file that names it, such as `../media/kit.css` in a kit "
                      f"template, whose paths start from {BASE_FOLDER}/")
@@ -765,15 +773,18 @@ def unmapped_problem(project: Path, document: str, unmapped: UnmappedURL) -> Pro
         lines = (project / sheet).read_text("utf-8", "replace").splitlines()
         where, line = sheet, next((number for number, text in enumerate(lines, 1) if url in text), 1)
     return Problem(where, line, f"`{url}`, named by the kit's {document}, {what}",
-                   INVALID_URL[1] if what == INVALID_URL[0] else WRITE_IT_RELATIVE)
+                   {INVALID_URL[0]: INVALID_URL[1], SPACED_URL[0]: SPACED_URL[1]}.get(what, WRITE_IT_RELATIVE))
 
 
 def kit_url(base: str, url: str) -> str:
     """The URL WeasyPrint 70 hands its fetcher for `url`, written in a document or style sheet whose own URL is
     `base` (`weasyprint.urls.url_join`): `url` as it is if it is absolute (`_ABSOLUTE_URL`), else joined to `base`
     (`urljoin`, which removes its dot segments as text), then with the characters a URI may not hold
-    percent-encoded (UTF-8; the file system's encoding for a `file:` URL). InvalidURL if it cannot be joined."""
-    url = url.strip()
+    percent-encoded (UTF-8; the file system's encoding for a `file:` URL). InvalidURL if it cannot be joined;
+    UnmappedURL (`SPACED_URL`) for a URL with white space or a control character at an end, or a control character
+    inside (`_SPACED_URL`), which WeasyPrint reads otherwise in a link than in CSS."""
+    if _SPACED_URL.search(url):
+        raise UnmappedURL(url, SPACED_URL[0])
     joined = url if _ABSOLUTE_URL.match(url) else join_url(base, url)
     if joined.startswith("data:"):
         return joined
