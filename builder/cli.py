@@ -44,9 +44,13 @@ else:  # `--version`, `--help` and `new` never need the pipeline and its librari
 gc.freeze()
 gc.set_threshold(50_000, 20, 20)
 # At exit the interpreter looks for cycles among everything left before it clears the modules, and again after (a
-# pass that ignores this setting and runs every finalizer left): skip the first, 0.4% of a cold build. Output is
-# written and flushed before exit handlers run, and coverage saves its data in an exit handler too.
+# pass that ignores this setting): skip the first, 0.4% of a cold build. The later pass skips frozen objects, so the
+# objects the command made are frozen too (21 M of the exit's 34 M instructions in a cold build of this course): the
+# process ends, and what they hold is the system's again, as Python promises no finalizer at exit. Every file a
+# command writes is closed before it returns (`with`), output is flushed before exit handlers run, and coverage
+# saves its data in an exit handler too.
 atexit.register(gc.disable)
+atexit.register(gc.freeze)
 
 # Whether PROJECT is a course project's folder is decided by the library (`loading.require_project`), with one
 # line and exit code 2 whether it is missing, a file or a folder without course/.

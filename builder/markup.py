@@ -127,6 +127,15 @@ TOO_MANY_REOPENED = (f"the text's HTML leaves formatting elements (<b>, <i>, <a>
                      f"elements, which would make over {MAX_RECONSTRUCTED:,} copies of them")
 #: One line of plain words and punctuation, which Markdown would only wrap in <p>: converted directly.
 PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!'\"()/%-]*")
+#: Lines of plain words and punctuation, which Markdown would also only wrap in one <p>, dropping a last line break:
+#: each line starts with a letter or `"` (never block syntax), no line is blank (that would start a paragraph), and
+#: none but the last ends in a space (two make a line break). Converted directly too, within MAX_MARKDOWN_CHARS
+#: (PLAIN_TEXT, older, is exempt from it): 34 of the 48 texts a build of this course converts in its main process
+#: (timetable, case studies, quoted options) are such lines. ASCII only: a class with typographic quotes and dashes
+#: takes 5 M instructions more to compile, more than the four more texts of this course it would take.
+#: tests/test_markup.py compares both patterns' texts with Python-Markdown's HTML.
+_PLAIN_LINE = "[A-Za-z\"][A-Za-z0-9 ,.;:?!'\"()/%-]*"
+PLAIN_LINES = re.compile(f"{_PLAIN_LINE}(?:(?<! )\n{_PLAIN_LINE})*(?:(?<! )\n)?")
 #: What makes one line of Markdown a block other than a paragraph: a heading, quote, list item, rule,
 #: block (`///`) or reference definition. The named group that matched is the character to escape.
 BLOCK_START = re.compile(r"^(?:[0-9]{1,9}(?P<list>[.)])(?=\s|$)|(?P<mark>[#>])|(?P<item>[-+*])(?=\s|$)"
@@ -172,8 +181,8 @@ class Budget:
 
 def convert(text: str, budget: Budget | None = None) -> Converted:
     """Convert Markdown to sanitised HTML; results are cached by text."""
-    if PLAIN_TEXT.fullmatch(text):
-        return Converted(f"<p>{text}</p>", (), ())
+    if PLAIN_TEXT.fullmatch(text) or (len(text) <= MAX_MARKDOWN_CHARS and PLAIN_LINES.fullmatch(text)):
+        return Converted(f"<p>{text.removesuffix(chr(10))}</p>", (), ())
     return _convert(text, budget)
 
 

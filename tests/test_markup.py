@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder import markup
-from builder.markup import PLAIN_TEXT, _convert, convert
+from builder.markup import PLAIN_LINES, PLAIN_TEXT, _convert, convert
 
 
 def test_plain_text_fast_path_matches_markdown() -> None:
@@ -24,6 +24,32 @@ def test_plain_text_fast_path_matches_markdown() -> None:
         assert convert(text) == _convert(text), text
         checked += 1
     assert checked == 3000
+
+
+def test_plain_lines_fast_path_matches_markdown() -> None:
+    """Several lines of words and punctuation, a line starting with a quotation mark, spaces anywhere but at the end
+    of a line that another follows, a last line break or none: what Python-Markdown (and the cleaner) make of them,
+    without either."""
+    rng = random.Random(20261130)
+    starts = string.ascii_letters + '"'
+    alphabet = string.ascii_letters + string.digits + " ,.;:?!'\"()/%-"
+    for _ in range(3000):
+        lines = [rng.choice(starts) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+                 for _ in range(rng.randint(1, 4))]
+        lines[:-1] = [line.rstrip(" ") for line in lines[:-1]]
+        text = "\n".join(lines) + rng.choice(["", "\n"]) * (not lines[-1].endswith(" "))
+        assert PLAIN_LINES.fullmatch(text), text
+        assert convert(text) == _convert(text), text
+
+
+@pytest.mark.parametrize("text", ["line one  \nline two", "line one\n\nline two", "one \n", "two\n\n", "- item",
+                                  "Text\n- item", "Text\n: definition", "Text\n===", "A\u00a0B", "A & B", "A\r\nB",
+                                  "*stress*", "Text\n    code", "\u2026and so on", "Text\n\u201cquoted\u201d"])
+def test_text_outside_the_plain_lines_is_left_to_markdown(text: str) -> None:
+    """A line break Markdown makes (two spaces), a second paragraph, a list, a definition, a heading, a character
+    the cleaner writes as a reference: not plain lines, so converted by Python-Markdown as before."""
+    assert not PLAIN_LINES.fullmatch(text)
+    assert convert(text) == _convert(text)
 
 
 def test_markdown_outside_the_fast_path_is_converted() -> None:
