@@ -123,17 +123,24 @@ _UNCROWDED = _uncrowded(_VALUE_AS_READ)
 _UNCROWDED_NO_TAG_IN_VALUE = _uncrowded(_VALUE_WITHOUT_TAG)
 
 
+#: How libxml2 says a text, comment, CDATA section, processing instruction or attribute value passed its length limit.
+_TOO_LONG = re.compile(r"text node too long|buffer size limit|comment too big")
+
+
 def xml_limit(error_log: Any) -> str | None:
     """TOO_DEEP's or TOO_LONG_FOR_XML's what if the first error in `error_log`, an XML parser's (`XMLParser.error_log`,
     after it raised `XMLSyntaxError`), is one of libxml2's limits without `huge_tree` (depth; length of a text, comment
-    or name), else None (the file is not well-formed)."""
+    or name), by its type and message (libxml2 2.14's), else None: the file is not well-formed, or its entities
+    expand too far (a billion laughs: "Maximum entity amplification factor exceeded", a resource limit too)."""
     error = next((error for error in error_log if error.level >= etree.ErrorLevels.ERROR), None)
     if error is None:
         return None
-    if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in error.message.lower():
+    message = error.message.lower()
+    if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in message:
         return TOO_DEEP[0]
-    if error.type in (etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NAME_TOO_LONG) or (
-            error.type == etree.ErrorTypes.ERR_COMMENT_NOT_FINISHED and "too big" in error.message):
+    if error.type == etree.ErrorTypes.ERR_NAME_TOO_LONG or (
+            error.type in (etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_COMMENT_NOT_FINISHED)
+            and _TOO_LONG.search(message)):
         return TOO_LONG_FOR_XML[0]
     return None
 
