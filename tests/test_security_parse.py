@@ -324,3 +324,28 @@ def test_a_linked_xml_file_past_the_parsers_limits_is_refused_for_what_it_is(
     lines = fails_with(record, expected, command="check")
     assert [line for line in lines if name in line] == [expected]
     assert media.packaged_bytes(record, f"course/media/{name}") == b""
+
+
+def test_a_picture_nested_past_the_parsers_depth_in_a_question_or_a_kit_template_is_an_error(tmp_path: Path) -> None:
+    """18-verify15 E5 in a question's stem and in a kit template of the project (which validation does not see): the
+    same error, at the question, and at the file for the kit."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/deep.svg").write_bytes(DEEP)
+    quiz = record / "quizzes/kc-cues.yaml"
+    stem = "    stem: A baby looks away during play. What might this mean?"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace(
+        stem, stem[:-1] + ' ![A cue](../course/media/deep.svg)"').replace("stem: A", 'stem: "A'), encoding="utf-8")
+    what = "nests elements more than 256 levels deep, more than coursebuild can check for script"
+    fix = "(flatten its groups, or save it as a PNG picture)"
+    fails_with(record, f"quizzes/kc-cues.yaml:6: `../course/media/deep.svg` {what}, so the packages would carry it "
+               f"as an empty file {fix}", command="check")
+    quiz.write_text((FIXTURES / "record/quizzes/kc-cues.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    template = (Path(media.__file__).parent / "templates/kit/handouts.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/handouts.html").write_text(
+        template.replace("{% block body %}", '{% block body %}<img src="../media/deep.svg" alt="A cue">'),
+        encoding="utf-8")
+    for command in ("check", "kit"):
+        fails_with(record, f"course/media/deep.svg:1: this picture {what}, so the kit would carry it as an empty file "
+                   f"{fix}", command=command)
