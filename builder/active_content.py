@@ -75,8 +75,22 @@ TOO_LARGE_CLEANED = (f"grows to more than {MAX_CLEANED_BYTES // 1024 ** 2} MB wh
                      "script (characters are escaped again: `&` as `&amp;`, `<` as `&lt;`, `>` as `&gt;`, a quote in "
                      "an attribute as `&quot;`; and text in another encoding becomes UTF-8)",
                      "make the file smaller, or offer it as a PDF")
+#: How deep libxml2's XML parser nests elements without `huge_tree` (its `xmlParserMaxDepth`; never turned on: the
+#: limits bound what a hostile file takes). A browser, and the kit's WeasyPrint, draw an SVG nested deeper.
+MAX_XML_DEPTH = 256
+#: What an SVG, XML or XHTML file is refused with when libxml2's XML parser stopped at its depth limit: well-formed, but
+#: not checked, so packaged empty (18-verify15 E5: it was "not a valid SVG file", a warning, and a 0-byte picture).
+TOO_DEEP = (f"nests elements more than {MAX_XML_DEPTH} levels deep, more than coursebuild can check for script",
+            "flatten its groups or nest its elements less deeply, or offer it as a PDF")
+#: What such a file is refused with when the parser stopped at a length limit (without `huge_tree`): a text, comment,
+#: CDATA section, processing instruction or attribute value of more than 10,000,000 characters (`XML_MAX_TEXT_LENGTH`),
+#: or a name of more than 50,000 (`XML_MAX_NAME_LENGTH`).
+TOO_LONG_FOR_XML = ("has a text, comment or attribute value of more than 10,000,000 characters (or a name of more than "
+                    "50,000), more than coursebuild can check for script",
+                    "break the long text into shorter ones, or offer the file as a PDF")
 #: The fix for each reason a markup file is too large to be checked or packaged (`unreadable`'s what), by that reason.
-TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ, TOO_LARGE_CLEANED])
+TOO_LARGE_TO_CHECK = dict([TOO_MANY_ELEMENTS, TOO_MANY_ATTRIBUTES, TOO_LONG_TO_READ, TOO_LARGE_CLEANED, TOO_DEEP,
+                           TOO_LONG_FOR_XML])
 #: The errors libxml2's parsers stop at, dropping the rest of the file (the HTML parser carries on after any other).
 _HALTED = {etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NO_MEMORY}
 #: One attribute of a tag as HTML's tokenizer reads it (WHATWG HTML 13.2.5.32-38): separators, a name (which may start
@@ -107,6 +121,28 @@ _UNCROWDED = _uncrowded(_VALUE_AS_READ)
 #: The same with quoted values that hold no tag (`_VALUE_WITHOUT_TAG`): it counts the attributes of a tag that a
 #: stray quote before it hides from `_UNCROWDED`, unless that tag has a value holding a tag and a `>` itself.
 _UNCROWDED_NO_TAG_IN_VALUE = _uncrowded(_VALUE_WITHOUT_TAG)
+
+
+#: How libxml2 says a text, comment, CDATA section, processing instruction or attribute value passed its length limit.
+_TOO_LONG = re.compile(r"text node too long|buffer size limit|comment too big")
+
+
+def xml_limit(error_log: Any) -> str | None:
+    """TOO_DEEP's or TOO_LONG_FOR_XML's what if the first error in `error_log`, an XML parser's (`XMLParser.error_log`,
+    after it raised `XMLSyntaxError`), is one of libxml2's limits without `huge_tree` (depth; length of a text, comment
+    or name), by its type and message (libxml2 2.14's), else None: the file is not well-formed, or its entities
+    expand too far (a billion laughs: "Maximum entity amplification factor exceeded", a resource limit too)."""
+    error = next((error for error in error_log if error.level >= etree.ErrorLevels.ERROR), None)
+    if error is None:
+        return None
+    message = error.message.lower()
+    if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in message:
+        return TOO_DEEP[0]
+    if error.type == etree.ErrorTypes.ERR_NAME_TOO_LONG or (
+            error.type in (etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_COMMENT_NOT_FINISHED)
+            and _TOO_LONG.search(message)):
+        return TOO_LONG_FOR_XML[0]
+    return None
 
 
 def local_name(element: Any) -> str:
@@ -192,21 +228,22 @@ def _parse(data: bytes, suffix: str) -> Any:
     """The document tree; None if it is not SVG or HTML. Raises `Unreadable` if it cannot be parsed, has more than
     MAX_MARKUP_ELEMENTS elements (`too_many_elements`), or is HTML with a tag of more than MAX_TAG_ATTRIBUTES
     attributes (`crowded_tag`): either is never parsed into a tree; or is HTML that the parser stopped reading at one
-    of its limits (`TOO_LONG_TO_READ`: XML's parser raises there)."""
+    of its limits (`TOO_LONG_TO_READ`), or XML that its parser stopped at (`xml_limit`: TOO_DEEP, TOO_LONG_FOR_XML)."""
     if suffix not in SVG_TYPES | HTML_TYPES:
         return None
     if suffix in HTML_TYPES and (line := crowded_tag(decode_html(data))):  # XML's parser reads 40,000 in 0.03 s
         raise Unreadable(line, TOO_MANY_ATTRIBUTES[0])
     if too_many_elements(data, suffix):
         raise Unreadable(1, TOO_MANY_ELEMENTS[0])
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         if suffix in SVG_TYPES:
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
             return etree.fromstring(data, parser).getroottree()
         html_parser = lxml_html.HTMLParser()
         tree = lxml_html.document_fromstring(decode_html(data), parser=html_parser).getroottree()
     except etree.XMLSyntaxError as error:
-        raise Unreadable(error.lineno or 1, f"cannot be read as XML ({error.msg})") from None
+        raise Unreadable(error.lineno or 1, xml_limit(parser.error_log) or f"cannot be read as XML ({error.msg})") \
+            from None
     except (etree.ParserError, ValueError, LookupError) as error:
         kind = "XML" if suffix in SVG_TYPES else "HTML"
         raise Unreadable(1, f"cannot be read as {kind} ({error})") from None
@@ -234,18 +271,23 @@ def unreadable(data: bytes, suffix: str) -> tuple[int, str] | None:
     return _checked(data, suffix).broken
 
 
-#: How a picture that `emptied` finds is fixed.
+#: How a picture that `emptied` finds is fixed (one TOO_DEEP: TOO_DEEP_PICTURE_FIX).
 EMPTIED_PICTURE_FIX = "make the figure smaller or simpler, or save it as a PNG picture"
+#: How a picture refused with TOO_DEEP is fixed.
+TOO_DEEP_PICTURE_FIX = "flatten its groups, or save it as a PNG picture"
 
 
-def emptied(data: bytes, suffix: str) -> tuple[int, str] | None:
-    """(line, what is wrong) if the SVG, XML or HTML file `data` is packaged empty though a browser would show it: it
-    is too large to check or to write again without script (TOO_LARGE_TO_CHECK), or its analysis passed a bound
-    (`media_time.Overran`); else None, for a file that cannot be parsed too (`unreadable`: a browser shows a broken
-    picture or an error there as well). An error for a picture wherever it is shown, with EMPTIED_PICTURE_FIX: `check`
-    said ok, and the packages carried a 0-byte figure (18-verify14 D2)."""
+def emptied(data: bytes, suffix: str) -> tuple[int, str, str] | None:
+    """(line, what is wrong, how a picture is fixed) if the SVG, XML or HTML file `data` is packaged empty though a
+    browser would show it: it is too large or too deep to check or to write again without script (TOO_LARGE_TO_CHECK),
+    or its analysis passed a bound (`media_time.Overran`); else None, for a file that cannot be parsed too
+    (`unreadable`: a browser shows a broken picture or an error there as well). An error for a picture wherever it is
+    shown, with TOO_DEEP_PICTURE_FIX or EMPTIED_PICTURE_FIX: `check` said ok, and the packages carried a 0-byte figure
+    (18-verify14 D2, 18-verify15 E5)."""
     broken = unreadable(data, suffix)
-    return broken if broken and (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])) else None
+    if not broken or not (broken[1] in TOO_LARGE_TO_CHECK or media_time.overran(broken[1])):
+        return None
+    return broken[0], broken[1], TOO_DEEP_PICTURE_FIX if broken[1] == TOO_DEEP[0] else EMPTIED_PICTURE_FIX
 
 
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).

@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import cache, media_time
-from builder.active_content import EMPTIED_PICTURE_FIX, MAX_TAG_ATTRIBUTES, crowded_at, emptied
+from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at, emptied
 from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.loading import COURSE_FILE
@@ -286,7 +286,7 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
             return match.group(0)
         if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
             problem = Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an empty file",
-                              EMPTIED_PICTURE_FIX)
+                              empty[2])
             if problem not in problems:
                 problems.append(problem)
             return match.group(0)

@@ -30,6 +30,7 @@ from builder.active_content import (
     MAX_MARKUP_ELEMENTS,
     TOO_MANY_ELEMENTS,
     checked_data,
+    emptied,
     keep_checked,
     local_name,
     too_many_elements,
@@ -235,7 +236,9 @@ def drawable_picture(data: bytes) -> bool:
 
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says), or None; None too for
-    an SVG `svg_drawing_problem` refuses without reading it (too many elements, or the project's media time spent)."""
+    an SVG `svg_drawing_problem` refuses without reading it (too many elements, or the project's media time spent),
+    and for one past libxml2's limits (`active_content.xml_limit`: too deep, too long a text), which browsers draw
+    and `active_content.emptied` refuses, an error."""
     suffix = posixpath.splitext(project_path)[1].lower()
     if not data:
         return "is an empty file (0 bytes)"
@@ -248,6 +251,8 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
                     return None  # never parsed into a tree: `svg_drawing_problem` refuses it
                 root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as exc:
+            if emptied(data, suffix):
+                return None  # well-formed, past libxml2's limits (`active_content.xml_limit`): an error there
             return f"is not a valid SVG file (not well-formed XML: {exc.msg})"
         if root.tag != f"{{{SVG_NAMESPACE}}}svg":
             return "is not a valid SVG file (its root element is not <svg> in the SVG namespace)"

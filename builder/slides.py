@@ -33,7 +33,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from builder import media_time
-from builder.active_content import too_many_elements
+from builder.active_content import emptied, too_many_elements
 from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
@@ -585,6 +585,8 @@ def _unusable(path: str, data: bytes) -> tuple[str, str] | None:
             with media_time.charged():
                 svg = _svg_root(data)
         except etree.XMLSyntaxError as error:
+            if emptied(data, ".svg"):
+                return None  # well-formed, past libxml2's limits (`active_content.xml_limit`): an error at the page
             return f"is not well-formed SVG ({error.msg})", fix
         if etree.QName(svg).localname != "svg":
             return "is not an SVG image", fix

@@ -19,7 +19,6 @@ from urllib.parse import unquote
 from builder import cache, markup, media_time
 from builder.active_content import (
     COMPRESSED_TYPES,
-    EMPTIED_PICTURE_FIX,
     HTML_TYPES,
     SCRIPT_TYPES,
     SVG_TYPES,
@@ -939,7 +938,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     # broken anyway); one refused for its drawing is an error at the file
                     if broken and not drawing and (empty := emptied(data, suffix)):
                         yield Problem(item.source.path, line, f"`{reference.target}` {empty[1]}, so the packages "
-                                      "would carry it as an empty file", EMPTIED_PICTURE_FIX)
+                                      "would carry it as an empty file", empty[2])
                 elif broken and media_time.overran(broken[1]):
                     yield Problem(target, broken[0], broken[1], media_time.OVERRAN_FIX)
                 elif broken and broken[1] in TOO_LARGE_TO_CHECK:

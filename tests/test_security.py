@@ -529,8 +529,6 @@ UNPARSEABLE = {
     "laughs.svg": ('<!DOCTYPE svg [<!ENTITY s "<script>' + PWN + '</script>"><!ENTITY a "aaaaaaaaaaaaaaaaaaaa">'
                    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 20}">' for a, b in zip("abcdef", "bcdefg", strict=True))
                    + ']>\n<svg xmlns="http://www.w3.org/2000/svg">&s;<desc>&g;</desc></svg>').encode(),
-    "deep.svg": ('<svg xmlns="http://www.w3.org/2000/svg">\n' + "<g>" * 300 + "<script>alert(1)</script>"
-                 + "</g>" * 300 + "</svg>").encode(),
 }
 
 

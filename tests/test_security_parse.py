@@ -270,3 +270,82 @@ def test_a_kit_templates_own_picture_whose_cleaned_copy_passes_the_bound_is_an_e
                 "figure smaller or simpler, or save it as a PNG picture)")
     for command in ("check", "kit"):
         fails_with(record, expected, command=command)
+
+
+#: 18-verify15 E5's picture, as it was: valid SVG, its rectangle nested in groups 300 deep (libxml2's XML parser stops
+#: past active_content.MAX_XML_DEPTH without `huge_tree`, which stays off), which Chromium and the kit draw.
+DEEP = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" role="img"><title>deep</title>'
+        + "<g>" * 300 + '<rect width="5" height="5"/>' + "</g>" * 300 + "</svg>").encode()
+
+
+def test_a_picture_nested_past_the_parsers_depth_is_an_error_at_the_page(tmp_path: Path) -> None:
+    """18-verify15 E5: such a picture was "not a valid SVG file (not well-formed XML: Excessive depth …)", a warning
+    whose fix (export it again) could not help, and the packages carried it as 0 bytes. It is one error at the page,
+    naming the limit; one nested less deeply is packaged unchanged."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/deep.svg").write_bytes(DEEP)
+    page = record / "course/pages/baby-cues.md"
+    text = page.read_text(encoding="utf-8") + "\n![A cue](../media/deep.svg)\n"
+    page.write_text(text, encoding="utf-8")
+    expected = (f"course/pages/baby-cues.md:{text.count(chr(10))}: `../media/deep.svg` nests elements more than 256 "
+                "levels deep, more than coursebuild can check for script, so the packages would carry it as an empty "
+                "file (flatten its groups, or save it as a PNG picture)")
+    for command in ("check", "build", "slides", "kit"):
+        lines = fails_with(record, expected, command=command)
+        assert [line for line in lines if "deep.svg" in line] == [expected]
+    assert media.packaged_bytes(record, "course/media/deep.svg") == b""
+    shallow = DEEP.replace(b"<g>" * 300, b"<g>" * 250).replace(b"</g>" * 300, b"</g>" * 250)
+    assert active_content.without_script(shallow, ".svg") is shallow
+
+
+#: What a linked file nested too deep is refused with.
+TOO_DEEP = ("nests elements more than 256 levels deep, more than coursebuild can check for script (flatten its groups "
+            "or nest its elements less deeply, or offer it as a PDF)")
+
+
+@pytest.mark.parametrize(("name", "data", "what"), [
+    ("deep.svg", DEEP, TOO_DEEP),
+    ("deep.xhtml", ('<html xmlns="http://www.w3.org/1999/xhtml"><body>' + "<div>" * 300 + "x" + "</div>" * 300
+                    + "</body></html>").encode(), TOO_DEEP),
+    ("long.xml", b"<doc>\n<t>" + b"a" * 10_000_001 + b"</t></doc>",
+     "has a text, comment or attribute value of more than 10,000,000 characters (or a name of more than 50,000), "
+     "more than coursebuild can check for script (break the long text into shorter ones, or offer the file as a PDF)")])
+def test_a_linked_xml_file_past_the_parsers_limits_is_refused_for_what_it_is(
+        tmp_path: Path, name: str, data: bytes, what: str) -> None:
+    """18-verify15 E5, linked: such a file "cannot be read as XML (Excessive depth …)", to be fixed by re-exporting it
+    as UTF-8. It is refused for the limit it passed (libxml2's, without `huge_tree`), at the line the parser stopped."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media" / name).write_bytes(data)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n[More about cues](../media/{name})\n", encoding="utf-8")
+    expected = f"course/media/{name}:{2 if name == 'long.xml' else 1}: this file {what}"
+    lines = fails_with(record, expected, command="check")
+    assert [line for line in lines if name in line] == [expected]
+    assert media.packaged_bytes(record, f"course/media/{name}") == b""
+
+
+def test_a_picture_nested_past_the_parsers_depth_in_a_question_or_a_kit_template_is_an_error(tmp_path: Path) -> None:
+    """18-verify15 E5 in a question's stem and in a kit template of the project (which validation does not see): the
+    same error, at the question, and at the file for the kit."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "course/media/deep.svg").write_bytes(DEEP)
+    quiz = record / "quizzes/kc-cues.yaml"
+    stem = "    stem: A baby looks away during play. What might this mean?"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace(
+        stem, stem[:-1] + ' ![A cue](../course/media/deep.svg)"').replace("stem: A", 'stem: "A'), encoding="utf-8")
+    what = "nests elements more than 256 levels deep, more than coursebuild can check for script"
+    fix = "(flatten its groups, or save it as a PNG picture)"
+    fails_with(record, f"quizzes/kc-cues.yaml:6: `../course/media/deep.svg` {what}, so the packages would carry it "
+               f"as an empty file {fix}", command="check")
+    quiz.write_text((FIXTURES / "record/quizzes/kc-cues.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    template = (Path(media.__file__).parent / "templates/kit/handouts.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True, exist_ok=True)
+    (record / "templates/kit/handouts.html").write_text(
+        template.replace("{% block body %}", '{% block body %}<img src="../media/deep.svg" alt="A cue">'),
+        encoding="utf-8")
+    for command in ("check", "kit"):
+        fails_with(record, f"course/media/deep.svg:1: this picture {what}, so the kit would carry it as an empty file "
+                   f"{fix}", command=command)
