@@ -432,7 +432,12 @@ def _checked(data: bytes, suffix: str) -> _Checked:
     suffix = suffix.lower()
     if suffix not in SVG_TYPES | HTML_TYPES:
         return _Checked(None, [], data)
-    return _CHECKED.make((hashlib.sha256(data).digest(), suffix), lambda: _check_bounded(data, suffix))
+    return _CHECKED.make(_checked_key(data, suffix), lambda: _check_bounded(data, suffix))
+
+
+def _checked_key(data: bytes, suffix: str) -> tuple[bytes, str]:
+    """What decides `_checked` of the file `data` named with `suffix`: the sha256 of its content, and the suffix."""
+    return hashlib.sha256(data).digest(), suffix.lower()
 
 
 def _check_bounded(data: bytes, suffix: str) -> _Checked:
@@ -460,7 +465,7 @@ def checked_data(data: bytes, suffix: str) -> bytes:
 def keep_checked(data: bytes, suffix: str, reply: bytes) -> None:
     """Keep `checked_data` of the file `data` named with `suffix`, worked out in a child that analysed it for
     something else too (the SVG estimate's), as `_checked` would have found it: one child for both."""
-    _CHECKED.put((hashlib.sha256(data).digest(), suffix.lower()), _from_data(data, reply))
+    _CHECKED.put(_checked_key(data, suffix), _from_data(data, reply))
 
 
 def _from_data(data: bytes, reply: bytes) -> _Checked:
