@@ -14,13 +14,13 @@ from importlib import resources
 from importlib.abc import InspectLoader
 from pathlib import Path
 from types import CodeType
-from typing import Any, Callable, Mapping, MutableMapping, Optional
+from typing import Any, Callable, Iterator, Mapping, MutableMapping, Optional
 
 import jinja2
 from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.nodes import Concat, Getitem, Slice
+from jinja2.nodes import Concat, For, Getitem, Node, Slice
 from jinja2.runtime import BlockReference, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
@@ -54,6 +54,10 @@ MAX_CAPTURED_BYTES = 4 * MAX_RENDERED_BYTES
 #: items of its value. What a template keeps in a namespace is never rendered nor captured: 1,500 texts of 1 MB
 #: kept in a namespace's list took 1.5 GB. A page of this course makes at most 1 MB (see docs/security.md).
 MAX_MADE_BYTES = 4 * MAX_RENDERED_BYTES
+#: The most times one rendering of a template may go round its loops, all together (`_Sandbox.iterated`): loops
+#: inside loops (`range(100000)` in `range(100000)`) make nothing to count, yet ran for hours (issue 18,
+#: 18-verify16). The largest rendering of this course takes LOOP_STEPS_SEEN.
+MAX_LOOP_STEPS = 1_000_000
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -410,8 +414,26 @@ class _Captured(list[Any]):
 
 class _CodeGenerator(CodeGenerator):
     """Jinja's code generator, with `a ~ b` made through the environment so that its length is bounded, slices
-    through `environment.getitem` so that what they make is counted, and the buffers of captured text counted
-    (`_Captured`)."""
+    through `environment.getitem` so that what they make is counted, the buffers of captured text counted
+    (`_Captured`), and every loop's steps counted (`_Sandbox.iterated`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The iterables of the `{% for %}` loops written so far, which `visit` wraps in `environment.iterated(…)`
+        #: (Jinja allows no node types of one's own; a recursive loop's iterable is written after its body).
+        self.loop_iterables: list[Node] = []
+
+    def visit_For(self, node: For, frame: Frame) -> None:
+        self.loop_iterables.append(node.iter)
+        super().visit_For(node, frame)
+
+    def visit(self, node: Node, *args: Any, **kwargs: Any) -> Any:
+        if not any(node is iterable for iterable in self.loop_iterables):
+            return super().visit(node, *args, **kwargs)
+        self.write("environment.iterated(")
+        super().visit(node, *args, **kwargs)
+        self.write(")")
+        return None
 
     def buffer(self, frame: Frame) -> None:
         frame.buffer = self.temporary_identifier()
@@ -487,6 +509,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     #: What the template being rendered captured so far, in UTF-8 bytes (bounded by MAX_CAPTURED_BYTES).
     captured_bytes = 0
+    #: How many times the template being rendered went round its loops so far (bounded by MAX_LOOP_STEPS).
+    loop_steps = 0
+
+    def iterated(self, iterable: Any) -> Iterator[Any]:
+        """The items of a `{% for %}` loop's `iterable`, each counted towards MAX_LOOP_STEPS (all the loops of one
+        rendering together)."""
+        for item in iterable:
+            self.loop_steps += 1
+            if self.loop_steps > MAX_LOOP_STEPS:
+                raise SecurityError(f"a template may not go round its loops more than {MAX_LOOP_STEPS:,} times in "
+                                    "one rendering (all loops together: a loop inside a loop counts each inner step)")
+            yield item
 
     def captured(self) -> _Captured:
         """A new buffer for captured text (see `_Captured`)."""
@@ -754,7 +788,7 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     pieces, length = [], 0
     before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
-        env.captured_bytes = env.made_bytes = 0  # MAX_CAPTURED_BYTES and MAX_MADE_BYTES afresh for each render
+        env.captured_bytes = env.made_bytes = env.loop_steps = 0  # the bounds afresh for each render
     rendering = env.get_template(name).generate(**context)
     limit = min(max_bytes, MAX_BUILD_RENDERED_BYTES - before)
     for piece in rendering:  # about 20,000 pieces a build of this course: `_utf8_length` written out, one comparison

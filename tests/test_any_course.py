@@ -449,6 +449,21 @@ def test_kit_without_an_evaluation_page_is_warned(tmp_path: Path) -> None:
 
 # --- the kit works offline and reads only project files -------------------------------------------
 
+def files_the_kit_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the kit's fetcher reads (`kit._read_regular`, resolved) from now on, with its PDFs laid out in this
+    process, where the spy sees them."""
+    read: list[Path] = []
+    original = kit_module._read_regular
+
+    def spy(path: Path) -> bytes | None:
+        read.append(path.resolve())
+        return original(path)
+
+    monkeypatch.setattr(kit_module, "_read_regular", spy)
+    monkeypatch.setattr(kit_module, "_in_child", lambda lay_out, _: kit_module._reason_of(lay_out))
+    return read
+
+
 def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import http.server
     import threading
@@ -473,28 +488,14 @@ def test_kit_pdfs_fetch_nothing_outside_course_and_quizzes(tmp_path: Path, monke
     html = (f'<html><head><link rel="stylesheet" href="{remote}/style.css"></head><body>'
             f'<img src="{remote}/a.png" alt=""><img src="{secret.as_uri()}" alt="">'
             f'<img src="../../../secret.png" alt=""><img src="../media/fire-door.svg" alt=""><p>Text</p></body></html>')
-    fetched: list[str] = []
+    read = files_the_kit_reads(monkeypatch)
     try:
-        import weasyprint.urls
-
-        original = weasyprint.urls.URLFetcher.fetch
-
-        def spy(self: object, url: str, headers: object = None) -> object:
-            fetched.append(url)
-            return original(self, url, headers)  # type: ignore[arg-type]
-
-        weasyprint.urls.URLFetcher.fetch = spy  # type: ignore[method-assign]
-        # in this process, where the spy sees fetches
-        monkeypatch.setattr(kit_module, "_in_child", lambda lay_out, _: kit_module._reason_of(lay_out))
-        try:
-            assert to_pdf(html, project, "handouts").startswith(b"%PDF")
-        finally:
-            weasyprint.urls.URLFetcher.fetch = original  # type: ignore[method-assign]
+        assert to_pdf(html, project, "handouts").startswith(b"%PDF")
     finally:
         server.shutdown()
         server.server_close()
     assert requests == []
-    assert fetched == [(project / "course/media/fire-door.svg").resolve().as_uri()]
+    assert read == [(project / "course/media/fire-door.svg").resolve()]
 
 
 @given(st.lists(st.integers(1, 30), min_size=1, max_size=8), st.sampled_from(["", "FS", "1"]))
@@ -578,8 +579,6 @@ def test_levels_must_be_numbered_from_one(tmp_path: Path) -> None:
 def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Bank questions are written in quizzes/, the description in course/: their images are found from there."""
-    import weasyprint.urls
-
     project = make(tmp_path, stem="Which sign is this? ![Exit sign](../course/media/exit.svg)",
                    files={"course/media/exit.svg": SVG})
     course_file = project / "course/course.yaml"
@@ -587,21 +586,12 @@ def test_kit_finds_images_of_questions_and_the_course_description(tmp_path: Path
         "description: What to do when the fire alarm sounds.",
         "description: \"What to do when the alarm sounds. ![Alarm point](media/exit.svg)\""))
     assert [line for line in check_passes(project) if "export --format gift" not in line] == []
-    fetched: list[str] = []
-    original = weasyprint.urls.URLFetcher.fetch
-
-    def spy(self: object, url: str, headers: object = None) -> object:
-        fetched.append(url)
-        return original(self, url, headers)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", spy)
-    # in this process, where the spy sees fetches
-    monkeypatch.setattr(kit_module, "_in_child", lambda lay_out, _: kit_module._reason_of(lay_out))
+    read = files_the_kit_reads(monkeypatch)
     succeeds("kit", project, "--out", tmp_path / "kit")
     kit = tmp_path / "kit/fire-safety-1.0-kit"
     # the kit's HTML shows its images from its own media/ folder, under their safe archive names
     assert re.search(r'Which sign is this\? <img alt="Exit sign" src="media/exit-[0-9a-f]{10}\.svg">',
                      (kit / "questionnaire.html").read_text())
     assert re.search(r'<img alt="Alarm point" src="media/exit-[0-9a-f]{10}\.svg">', (kit / "facilitator-guide.html").read_text())
-    assert set(fetched) == {(project / "course/media/exit.svg").resolve().as_uri(),
-                            (project / "course/media/fire-door.svg").resolve().as_uri()}
+    assert set(read) == {(project / "course/media/exit.svg").resolve(),
+                         (project / "course/media/fire-door.svg").resolve()}

@@ -144,6 +144,22 @@ def test_a_template_cannot_make_huge_text(project: Path, tmp_path: Path) -> None
                              f"not make a text or list longer than 1,000,000 {FIX}\n")
 
 
+@pytest.mark.parametrize("loops", [
+    "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "{% set l = range(2000)|list %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}",
+    "{% for a in range(100000) recursive %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+])
+def test_a_template_cannot_go_round_its_loops_for_hours(project: Path, tmp_path: Path, loops: str) -> None:
+    """Nested loops make nothing to count, yet ran for hours (18-verify16): `check` must not hang."""
+    override(project, "contents.html", f"<p>\n{loops}</p>")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[0] == ("templates/contents.html:2: template error: not allowed in a template: a "
+                                             "template may not go round its loops more than 1,000,000 times in one "
+                                             "rendering (all loops together: a loop inside a loop counts each inner "
+                                             f"step) {FIX}")
+
+
 LONG = "a template may not make a text or list longer than 1,000,000"
 WIDE = "a template may not pad a text wider than 10,000"
 

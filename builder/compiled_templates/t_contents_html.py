@@ -11,7 +11,7 @@ def root(context, missing=missing, environment=environment):
     l_0_modules = resolve('modules')
     pass
     yield '<ol class="all-modules">\n'
-    for l_1_m in (undefined(name='modules') if l_0_modules is missing else l_0_modules):
+    for l_1_m in environment.iterated((undefined(name='modules') if l_0_modules is missing else l_0_modules)):
         _loop_vars = {}
         pass
         yield '  <li data-module="'
@@ -19,7 +19,7 @@ def root(context, missing=missing, environment=environment):
         yield '">\n    <h2>'
         yield escape(environment.getattr(l_1_m, 'title'))
         yield '</h2>\n    <ol>\n'
-        for l_2_p in environment.getattr(l_1_m, 'pages'):
+        for l_2_p in environment.iterated(environment.getattr(l_1_m, 'pages')):
             _loop_vars = {}
             pass
             yield '      <li data-page="'

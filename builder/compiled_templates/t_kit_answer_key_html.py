@@ -35,7 +35,7 @@ def block_body(context, missing=missing, environment=environment):
     l_0_questions = resolve('questions')
     pass
     l_1_loop = missing
-    for l_1_q, l_1_loop in LoopContext((undefined(name='questions') if l_0_questions is missing else l_0_questions), undefined):
+    for l_1_q, l_1_loop in LoopContext(environment.iterated((undefined(name='questions') if l_0_questions is missing else l_0_questions)), undefined):
         _loop_vars = {}
         pass
         yield '<div class="question">\n<p><strong>'
@@ -48,7 +48,7 @@ def block_body(context, missing=missing, environment=environment):
                 if environment.getattr(l_2_o, 'correct'):
                     yield l_2_o
         l_2_loop = missing
-        for l_2_o, l_2_loop in LoopContext(t_1(environment.getattr(l_1_q, 'options')), undefined):
+        for l_2_o, l_2_loop in LoopContext(t_1(environment.iterated(environment.getattr(l_1_q, 'options'))), undefined):
             _loop_vars = {}
             pass
             yield escape(environment.getattr(l_2_o, 'label'))

@@ -35,7 +35,7 @@ def block_body(context, missing=missing, environment=environment):
     l_0_range = resolve('range')
     pass
     yield '<p>Date: ____________________ Venue: ______________________________ Trainer: ____________________</p>\n<table>\n  <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Organisation</th><th scope="col">Signature</th></tr>\n'
-    for l_1__ in environment.call(context, (undefined(name='range') if l_0_range is missing else l_0_range), 18, _block_vars=_block_vars):
+    for l_1__ in environment.iterated(environment.call(context, (undefined(name='range') if l_0_range is missing else l_0_range), 18, _block_vars=_block_vars)):
         _loop_vars = {}
         pass
         yield '<tr><td class="write-in"></td><td></td><td></td><td></td></tr>'

@@ -35,7 +35,7 @@ def block_body(context, missing=missing, environment=environment):
     l_0_cases = resolve('cases')
     pass
     l_1_loop = missing
-    for l_1_c, l_1_loop in LoopContext((undefined(name='cases') if l_0_cases is missing else l_0_cases), undefined):
+    for l_1_c, l_1_loop in LoopContext(environment.iterated((undefined(name='cases') if l_0_cases is missing else l_0_cases)), undefined):
         _loop_vars = {}
         pass
         yield '<h2'
@@ -46,7 +46,7 @@ def block_body(context, missing=missing, environment=environment):
         yield escape(environment.getattr(l_1_c, 'title'))
         yield '</h2>\n'
         l_2_loop = missing
-        for l_2_stage, l_2_loop in LoopContext(environment.getattr(l_1_c, 'stages'), undefined):
+        for l_2_stage, l_2_loop in LoopContext(environment.iterated(environment.getattr(l_1_c, 'stages')), undefined):
             _loop_vars = {}
             pass
             yield '<div class="card">\n<p class="card-label">'
@@ -65,7 +65,7 @@ def block_body(context, missing=missing, environment=environment):
             if environment.getattr(l_2_stage, 'prompts'):
                 pass
                 yield '<p><strong>Talk about:</strong></p><ul>'
-                for l_3_p in environment.getattr(l_2_stage, 'prompts'):
+                for l_3_p in environment.iterated(environment.getattr(l_2_stage, 'prompts')):
                     _loop_vars = {}
                     pass
                     yield '<li>'
@@ -73,13 +73,13 @@ def block_body(context, missing=missing, environment=environment):
                     yield '</li>'
                 l_3_p = missing
                 yield '</ul>'
-            for l_3_q in environment.getattr(l_2_stage, 'decisions'):
+            for l_3_q in environment.iterated(environment.getattr(l_2_stage, 'decisions')):
                 _loop_vars = {}
                 pass
                 yield '<p><strong>Decide:</strong> '
                 yield escape(environment.getattr(l_3_q, 'stem'))
                 yield '</p>\n<ul>'
-                for l_4_o in environment.getattr(l_3_q, 'options'):
+                for l_4_o in environment.iterated(environment.getattr(l_3_q, 'options')):
                     _loop_vars = {}
                     pass
                     yield '<li>'

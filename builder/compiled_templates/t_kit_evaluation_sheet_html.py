@@ -37,14 +37,14 @@ def block_body(context, missing=missing, environment=environment):
     if (undefined(name='evaluation') if l_0_evaluation is missing else l_0_evaluation):
         pass
         yield '<table>\n  <tr><th scope="col">Statement</th><th scope="col">Strongly disagree</th><th scope="col">Disagree</th><th scope="col">Neither</th><th scope="col">Agree</th><th scope="col">Strongly agree</th></tr>\n'
-        for l_1_r in environment.getattr((undefined(name='evaluation') if l_0_evaluation is missing else l_0_evaluation), 'ratings'):
+        for l_1_r in environment.iterated(environment.getattr((undefined(name='evaluation') if l_0_evaluation is missing else l_0_evaluation), 'ratings')):
             l_1_range = resolve('range')
             _loop_vars = {}
             pass
             yield '<tr><td>'
             yield escape(environment.getattr(l_1_r, 'statement'))
             yield '</td>'
-            for l_2__ in environment.call(context, (undefined(name='range') if l_1_range is missing else l_1_range), 5, _loop_vars=_loop_vars):
+            for l_2__ in environment.iterated(environment.call(context, (undefined(name='range') if l_1_range is missing else l_1_range), 5, _loop_vars=_loop_vars)):
                 _loop_vars = {}
                 pass
                 yield '<td><span class="box"></span></td>'
@@ -52,7 +52,7 @@ def block_body(context, missing=missing, environment=environment):
             yield '</tr>'
         l_1_r = l_1_range = missing
         yield '</table>\n'
-        for l_1_c in environment.getattr((undefined(name='evaluation') if l_0_evaluation is missing else l_0_evaluation), 'comments'):
+        for l_1_c in environment.iterated(environment.getattr((undefined(name='evaluation') if l_0_evaluation is missing else l_0_evaluation), 'comments')):
             _loop_vars = {}
             pass
             yield '<h3>'

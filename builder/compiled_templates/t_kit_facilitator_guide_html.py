@@ -47,7 +47,7 @@ def block_body(context, missing=missing, environment=environment):
     yield '<h2>Aims</h2>\n'
     yield escape((undefined(name='description') if l_0_description is missing else l_0_description))
     yield '\n<h2>Audience</h2>\n<ul>'
-    for l_1_a in environment.getattr((undefined(name='settings') if l_0_settings is missing else l_0_settings), 'audience'):
+    for l_1_a in environment.iterated(environment.getattr((undefined(name='settings') if l_0_settings is missing else l_0_settings), 'audience')):
         _loop_vars = {}
         pass
         yield '<li>'
@@ -55,7 +55,7 @@ def block_body(context, missing=missing, environment=environment):
         yield '</li>'
     l_1_a = missing
     yield '</ul>\n<h2>Learning outcomes</h2>\n<ul>'
-    for (l_1_id, l_1_text) in environment.call(context, environment.getattr((undefined(name='outcomes') if l_0_outcomes is missing else l_0_outcomes), 'items'), _block_vars=_block_vars):
+    for (l_1_id, l_1_text) in environment.iterated(environment.call(context, environment.getattr((undefined(name='outcomes') if l_0_outcomes is missing else l_0_outcomes), 'items'), _block_vars=_block_vars)):
         _loop_vars = {}
         pass
         yield '<li><strong>'
@@ -66,7 +66,7 @@ def block_body(context, missing=missing, environment=environment):
     l_1_id = l_1_text = missing
     yield '</ul>\n<h2>Timetable</h2>\n<table>\n  <tr><th scope="col">Time</th><th scope="col">Session</th><th scope="col">Activity</th><th scope="col">Modules</th></tr>\n'
     l_1_loop = missing
-    for l_1_s, l_1_loop in LoopContext((undefined(name='sessions') if l_0_sessions is missing else l_0_sessions), undefined):
+    for l_1_s, l_1_loop in LoopContext(environment.iterated((undefined(name='sessions') if l_0_sessions is missing else l_0_sessions)), undefined):
         _loop_vars = {}
         pass
         yield '  <tr><td>'
@@ -79,7 +79,7 @@ def block_body(context, missing=missing, environment=environment):
         yield escape(environment.getattr(environment.getattr(l_1_s, 'session'), 'activity'))
         yield '</td>\n      <td>'
         l_2_loop = missing
-        for l_2_m, l_2_loop in LoopContext(environment.getattr(l_1_s, 'modules'), undefined):
+        for l_2_m, l_2_loop in LoopContext(environment.iterated(environment.getattr(l_1_s, 'modules')), undefined):
             _loop_vars = {}
             pass
             yield escape(environment.getattr(l_2_m, 'title'))
@@ -90,7 +90,7 @@ def block_body(context, missing=missing, environment=environment):
         yield '</td></tr>\n'
     l_1_loop = l_1_s = missing
     yield '</table>\n<h2>Check your local policy</h2>\n<ul>'
-    for l_1_note in environment.getattr((undefined(name='kit') if l_0_kit is missing else l_0_kit), 'local_policy'):
+    for l_1_note in environment.iterated(environment.getattr((undefined(name='kit') if l_0_kit is missing else l_0_kit), 'local_policy')):
         _loop_vars = {}
         pass
         yield '<li>'
@@ -103,7 +103,7 @@ def block_body(context, missing=missing, environment=environment):
             if (environment.getattr(environment.getattr(l_1_s, 'session'), 'activity') not in ('break', 'lunch')):
                 yield l_1_s
     l_1_loop = missing
-    for l_1_s, l_1_loop in LoopContext(t_2((undefined(name='sessions') if l_0_sessions is missing else l_0_sessions)), undefined):
+    for l_1_s, l_1_loop in LoopContext(t_2(environment.iterated((undefined(name='sessions') if l_0_sessions is missing else l_0_sessions))), undefined):
         _loop_vars = {}
         pass
         yield '<h2 class="page-break">'
@@ -123,7 +123,7 @@ def block_body(context, missing=missing, environment=environment):
         yield '</p>\n'
         yield escape(environment.getattr(l_1_s, 'instructions'))
         yield '\n'
-        for l_2_m in environment.getattr(l_1_s, 'modules'):
+        for l_2_m in environment.iterated(environment.getattr(l_1_s, 'modules')):
             _loop_vars = {}
             pass
             yield '<h3>'
@@ -134,7 +134,7 @@ def block_body(context, missing=missing, environment=environment):
             if environment.getattr(l_2_m, 'key_points'):
                 pass
                 yield '<ul>'
-                for l_3_point in environment.getattr(l_2_m, 'key_points'):
+                for l_3_point in environment.iterated(environment.getattr(l_2_m, 'key_points')):
                     _loop_vars = {}
                     pass
                     yield '<li>'
@@ -144,14 +144,14 @@ def block_body(context, missing=missing, environment=environment):
                 yield '</ul>'
         l_2_m = missing
         l_2_loop = missing
-        for l_2_c, l_2_loop in LoopContext(environment.getattr(l_1_s, 'cases'), undefined):
+        for l_2_c, l_2_loop in LoopContext(environment.iterated(environment.getattr(l_1_s, 'cases')), undefined):
             _loop_vars = {}
             pass
             yield '<h3>Case study: discussion prompts and model answers ('
             yield escape(environment.getattr(l_2_c, 'title'))
             yield ')</h3>\n'
             l_3_loop = missing
-            for l_3_stage, l_3_loop in LoopContext(environment.getattr(l_2_c, 'stages'), undefined):
+            for l_3_stage, l_3_loop in LoopContext(environment.iterated(environment.getattr(l_2_c, 'stages')), undefined):
                 _loop_vars = {}
                 pass
                 yield '<h4>Stage '
@@ -159,7 +159,7 @@ def block_body(context, missing=missing, environment=environment):
                 yield ': '
                 yield escape(environment.getattr(l_3_stage, 'title'))
                 yield '</h4>\n<ul>'
-                for l_4_p in environment.getattr(l_3_stage, 'prompts'):
+                for l_4_p in environment.iterated(environment.getattr(l_3_stage, 'prompts')):
                     _loop_vars = {}
                     pass
                     yield '<li>'
@@ -168,7 +168,7 @@ def block_body(context, missing=missing, environment=environment):
                 l_4_p = missing
                 yield '</ul>\n'
                 l_4_loop = missing
-                for l_4_q, l_4_loop in LoopContext(environment.getattr(l_3_stage, 'decisions'), undefined):
+                for l_4_q, l_4_loop in LoopContext(environment.iterated(environment.getattr(l_3_stage, 'decisions')), undefined):
                     _loop_vars = {}
                     pass
                     yield '<p><strong>Decision:</strong> '
@@ -179,7 +179,7 @@ def block_body(context, missing=missing, environment=environment):
                             if environment.getattr(l_5_o, 'correct'):
                                 yield l_5_o
                     l_5_loop = missing
-                    for l_5_o, l_5_loop in LoopContext(t_3(environment.getattr(l_4_q, 'options')), undefined):
+                    for l_5_o, l_5_loop in LoopContext(t_3(environment.iterated(environment.getattr(l_4_q, 'options'))), undefined):
                         _loop_vars = {}
                         pass
                         yield escape(environment.getattr(l_5_o, 'label'))

@@ -40,13 +40,13 @@ def block_body(context, missing=missing, environment=environment):
         for l_1_m in fiter:
             if environment.getattr(l_1_m, 'key_points'):
                 yield l_1_m
-    for l_1_m in t_1(environment.call(context, environment.getattr((undefined(name='modules') if l_0_modules is missing else l_0_modules), 'values'), _block_vars=_block_vars)):
+    for l_1_m in t_1(environment.iterated(environment.call(context, environment.getattr((undefined(name='modules') if l_0_modules is missing else l_0_modules), 'values'), _block_vars=_block_vars))):
         _loop_vars = {}
         pass
         yield '<h3>'
         yield escape(environment.getattr(l_1_m, 'title'))
         yield '</h3>\n<ul>'
-        for l_2_point in environment.getattr(l_1_m, 'key_points'):
+        for l_2_point in environment.iterated(environment.getattr(l_1_m, 'key_points')):
             _loop_vars = {}
             pass
             yield '<li>'
@@ -55,7 +55,7 @@ def block_body(context, missing=missing, environment=environment):
         l_2_point = missing
         yield '</ul>\n'
     l_1_m = missing
-    for l_1_h in (undefined(name='handouts') if l_0_handouts is missing else l_0_handouts):
+    for l_1_h in environment.iterated((undefined(name='handouts') if l_0_handouts is missing else l_0_handouts)):
         _loop_vars = {}
         pass
         yield '<h2 class="page-break">'

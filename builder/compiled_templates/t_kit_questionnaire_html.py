@@ -36,7 +36,7 @@ def block_body(context, missing=missing, environment=environment):
     pass
     yield '<p>Name: ______________________ Date: ____________ Before the day <span class="box"></span> After the day <span class="box"></span></p>\n'
     l_1_loop = missing
-    for l_1_q, l_1_loop in LoopContext((undefined(name='questions') if l_0_questions is missing else l_0_questions), undefined):
+    for l_1_q, l_1_loop in LoopContext(environment.iterated((undefined(name='questions') if l_0_questions is missing else l_0_questions)), undefined):
         _loop_vars = {}
         pass
         yield '<div class="question">\n<p><strong>'
@@ -47,7 +47,7 @@ def block_body(context, missing=missing, environment=environment):
             pass
             yield ' (Tick all that apply.)'
         yield '</p>\n<ul style="list-style: none">'
-        for l_2_o in environment.getattr(l_1_q, 'options'):
+        for l_2_o in environment.iterated(environment.getattr(l_1_q, 'options')):
             _loop_vars = {}
             pass
             yield '<li><span class="box"></span>'

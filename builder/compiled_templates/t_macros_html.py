@@ -69,7 +69,7 @@ def root(context, missing=missing, environment=environment):
         t_3.append(
             '    <div class="options">\n',
         )
-        for l_2_o in environment.getattr(l_1_q, 'options'):
+        for l_2_o in environment.iterated(environment.getattr(l_1_q, 'options')):
             _loop_vars = {}
             pass
             t_3.extend((

@@ -72,7 +72,7 @@ def root(context, missing=missing, environment=environment):
         yield '">'
         yield escape(environment.getattr(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'module'), 'title'))
         yield '</a>\n        <ol class="module-pages">\n'
-        for l_1_p in environment.getattr(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'module'), 'pages'):
+        for l_1_p in environment.iterated(environment.getattr(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'module'), 'pages')):
             _loop_vars = {}
             pass
             yield '          <li data-page="'
@@ -107,7 +107,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '  <div class="questions knowledge-check">\n'
         l_1_loop = missing
-        for l_1_q, l_1_loop in LoopContext(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'questions'), undefined):
+        for l_1_q, l_1_loop in LoopContext(environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'questions')), undefined):
             _loop_vars = {}
             pass
             yield '    '
@@ -124,7 +124,7 @@ def root(context, missing=missing, environment=environment):
         yield '" data-attempts="'
         yield escape((environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'attempts') or ''))
         yield '">\n    <p class="attempt-status" role="status"></p>\n    <section class="results" aria-labelledby="results-heading" hidden>\n      <h2 id="results-heading" tabindex="-1">Your result</h2>\n      <div class="results-body"></div>\n      <button type="button" class="button new-attempt" hidden>Start a new attempt</button>\n    </section>\n    <div class="questions">\n'
-        for l_1_q in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'questions'):
+        for l_1_q in environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'questions')):
             _loop_vars = {}
             pass
             yield '      '
@@ -135,7 +135,7 @@ def root(context, missing=missing, environment=environment):
     elif (environment.getattr(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'page'), 'kind') == 'case-study'):
         pass
         l_1_loop = missing
-        for l_1_s, l_1_loop in LoopContext(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'stages'), undefined):
+        for l_1_s, l_1_loop in LoopContext(environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'stages')), undefined):
             _loop_vars = {}
             pass
             yield '  <section class="stage" id="stage-'
@@ -156,7 +156,7 @@ def root(context, missing=missing, environment=environment):
             if environment.getattr(l_1_s, 'prompts'):
                 pass
                 yield '    <h3>Talk about</h3>\n    <ul class="prompts">'
-                for l_2_p in environment.getattr(l_1_s, 'prompts'):
+                for l_2_p in environment.iterated(environment.getattr(l_1_s, 'prompts')):
                     _loop_vars = {}
                     pass
                     yield '<li>'
@@ -172,7 +172,7 @@ def root(context, missing=missing, environment=environment):
                 yield '.'
                 yield escape(environment.getattr(l_1_s, 'id'))
                 yield '" rows="4"></textarea>\n'
-            for l_2_q in environment.getattr(l_1_s, 'decisions'):
+            for l_2_q in environment.iterated(environment.getattr(l_1_s, 'decisions')):
                 _loop_vars = {}
                 pass
                 yield '    <h3>Decision point</h3>\n    '
@@ -203,7 +203,7 @@ def root(context, missing=missing, environment=environment):
         yield '  <div class="self-assessment" data-phase="'
         yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'phase'))
         yield '">\n    <fieldset class="level-choice">\n      <legend>Which level of the framework do you work at?</legend>\n'
-        for (l_1_level, l_1_label) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'levels'):
+        for (l_1_level, l_1_label) in environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'levels')):
             _loop_vars = {}
             pass
             yield '      <div class="option"><input type="radio" name="sa-level" id="sa-level-'
@@ -218,7 +218,7 @@ def root(context, missing=missing, environment=environment):
         l_1_level = l_1_label = missing
         yield '    </fieldset>\n    <p class="chosen-level" hidden></p>\n'
         l_1_loop = missing
-        for l_1_step, l_1_loop in LoopContext(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'steps'), undefined):
+        for l_1_step, l_1_loop in LoopContext(environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'steps')), undefined):
             _loop_vars = {}
             pass
             yield '    <section class="sa-domain" data-step="'
@@ -234,7 +234,7 @@ def root(context, missing=missing, environment=environment):
             yield ' of '
             yield escape(t_2(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'steps')))
             yield ': <span class="sa-rated"></span></p>\n'
-            for l_2_u in environment.getattr(l_1_step, 'units'):
+            for l_2_u in environment.iterated(environment.getattr(l_1_step, 'units')):
                 l_2_unit = missing
                 _loop_vars = {}
                 pass
@@ -249,7 +249,7 @@ def root(context, missing=missing, environment=environment):
                 yield '</legend>\n      <details class="descriptors"><summary>What each level looks like<span class="visually-hidden"> for '
                 yield escape(environment.getattr(l_2_u, 'code'))
                 yield '</span></summary>\n'
-                for (l_3_level, l_3_text) in environment.getattr(l_2_u, 'levels'):
+                for (l_3_level, l_3_text) in environment.iterated(environment.getattr(l_2_u, 'levels')):
                     _loop_vars = {}
                     pass
                     yield '<p class="descriptor" data-level="'
@@ -261,7 +261,7 @@ def root(context, missing=missing, environment=environment):
                     yield '</p>'
                 l_3_level = l_3_text = missing
                 yield '      </details>\n      <div class="ratings">\n'
-                for (l_3_value, l_3_label) in [('a', 'Achieved'), ('w', 'Working towards'), ('n', 'Not yet')]:
+                for (l_3_value, l_3_label) in environment.iterated([('a', 'Achieved'), ('w', 'Working towards'), ('n', 'Not yet')]):
                     _loop_vars = {}
                     pass
                     yield '        <div class="option"><input type="radio" name="sa-'
@@ -323,7 +323,7 @@ def root(context, missing=missing, environment=environment):
             pass
             yield '  <h2>Reflect</h2>\n'
             l_1_loop = missing
-            for l_1_p, l_1_loop in LoopContext(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'prompts'), undefined):
+            for l_1_p, l_1_loop in LoopContext(environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'prompts')), undefined):
                 _loop_vars = {}
                 pass
                 yield '  <label class="note-label" for="note-'
@@ -339,7 +339,7 @@ def root(context, missing=missing, environment=environment):
                 yield '" rows="4"></textarea>\n'
             l_1_loop = l_1_p = missing
         yield '  <div class="evaluation">\n'
-        for (l_1_id, l_1_statement) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'ratings'):
+        for (l_1_id, l_1_statement) in environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'ratings')):
             _loop_vars = {}
             pass
             yield '    <fieldset class="statement-rating" data-rating="'
@@ -347,7 +347,7 @@ def root(context, missing=missing, environment=environment):
             yield '">\n      <legend>'
             yield escape(l_1_statement)
             yield '</legend>\n'
-            for (l_2_value, l_2_label) in [('1', 'Strongly disagree'), ('2', 'Disagree'), ('3', 'Neither agree nor disagree'), ('4', 'Agree'), ('5', 'Strongly agree')]:
+            for (l_2_value, l_2_label) in environment.iterated([('1', 'Strongly disagree'), ('2', 'Disagree'), ('3', 'Neither agree nor disagree'), ('4', 'Agree'), ('5', 'Strongly agree')]):
                 _loop_vars = {}
                 pass
                 yield '      <div class="option"><input type="radio" name="rating-'
@@ -368,7 +368,7 @@ def root(context, missing=missing, environment=environment):
             l_2_value = l_2_label = missing
             yield '    </fieldset>\n'
         l_1_id = l_1_statement = missing
-        for (l_1_id, l_1_prompt) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'comments'):
+        for (l_1_id, l_1_prompt) in environment.iterated(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'comments')):
             _loop_vars = {}
             pass
             yield '    <label class="note-label" for="comment-'

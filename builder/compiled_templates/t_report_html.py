@@ -87,7 +87,7 @@ def root(context, missing=missing, environment=environment):
     yield escape(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'units_not_included'))
     yield '</td></tr>\n</table>\n<p>Questions per bank: '
     l_1_loop = missing
-    for (l_1_bank, l_1_count), l_1_loop in LoopContext(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'questions'), 'items')), undefined):
+    for (l_1_bank, l_1_count), l_1_loop in LoopContext(environment.iterated(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'questions'), 'items'))), undefined):
         _loop_vars = {}
         pass
         yield escape(l_1_bank)
@@ -101,7 +101,7 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'warnings'):
         pass
         yield '<ul class="warnings">'
-        for l_1_w in environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'warnings'):
+        for l_1_w in environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'warnings')):
             _loop_vars = {}
             pass
             yield '<li>'
@@ -113,7 +113,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield '<p>None.</p>'
     yield '<h2>Learning outcomes</h2>\n<table>\n  <tr><th scope="col">Outcome</th><th scope="col">Taught by pages</th><th scope="col">Practised by</th><th scope="col">Assessed by</th></tr>\n'
-    for l_1_o in environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'outcomes'):
+    for l_1_o in environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'outcomes')):
         _loop_vars = {}
         pass
         yield '  <tr><th scope="row">'
@@ -127,13 +127,13 @@ def root(context, missing=missing, environment=environment):
         yield '</tr>\n'
     l_1_o = missing
     yield '</table>\n<h2>Competency units by domain</h2>\n'
-    for (l_1_domain, l_1_units) in t_2(environment, environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'), 'domain'):
+    for (l_1_domain, l_1_units) in environment.iterated(t_2(environment, environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'), 'domain')):
         _loop_vars = {}
         pass
         yield '<h3>'
         yield escape(l_1_domain)
         yield '</h3>\n<table>\n  <tr><th scope="col">Unit</th><th scope="col">Taught</th><th scope="col">Practised</th><th scope="col">Assessed</th></tr>\n'
-        for l_2_c in l_1_units:
+        for l_2_c in environment.iterated(l_1_units):
             _loop_vars = {}
             pass
             yield '  <tr><th scope="row">'
@@ -149,7 +149,7 @@ def root(context, missing=missing, environment=environment):
         yield '</table>\n'
     l_1_domain = l_1_units = missing
     yield '<h2>Included and not included in training, by level</h2>\n'
-    for (l_1_level, l_1_label) in environment.call(context, environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'levels'), 'items')):
+    for (l_1_level, l_1_label) in environment.iterated(environment.call(context, environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'levels'), 'items'))):
         _loop_vars = {}
         pass
         yield '<h3>'
@@ -159,7 +159,7 @@ def root(context, missing=missing, environment=environment):
             for l_2_c in fiter:
                 if ((environment.getattr(l_2_c, 'pages') or environment.getattr(l_2_c, 'practice')) or environment.getattr(l_2_c, 'questions')):
                     yield l_2_c
-        for l_2_c in t_6(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies')):
+        for l_2_c in t_6(environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'))):
             _loop_vars = {}
             pass
             yield '<li>'
@@ -176,7 +176,7 @@ def root(context, missing=missing, environment=environment):
                 if (not ((environment.getattr(l_2_c, 'pages') or environment.getattr(l_2_c, 'practice')) or environment.getattr(l_2_c, 'questions'))):
                     yield l_2_c
         t_8 = 1
-        for l_2_c in t_7(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies')):
+        for l_2_c in t_7(environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'))):
             _loop_vars = {}
             pass
             yield '<li>'

@@ -68,7 +68,7 @@ def root(context, missing=missing, environment=environment):
     yield str(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'units_not_included'))
     yield ' |\n\nQuestions per bank: '
     l_1_loop = missing
-    for (l_1_bank, l_1_count), l_1_loop in LoopContext(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'questions'), 'items')), undefined):
+    for (l_1_bank, l_1_count), l_1_loop in LoopContext(environment.iterated(environment.call(context, environment.getattr(environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'totals'), 'questions'), 'items'))), undefined):
         _loop_vars = {}
         pass
         yield str(l_1_bank)
@@ -80,7 +80,7 @@ def root(context, missing=missing, environment=environment):
     l_1_loop = l_1_bank = l_1_count = missing
     yield '.\n\n## Warnings\n\n'
     t_5 = 1
-    for l_1_w in environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'warnings'):
+    for l_1_w in environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'warnings')):
         _loop_vars = {}
         pass
         yield '- '
@@ -92,7 +92,7 @@ def root(context, missing=missing, environment=environment):
         pass
         yield 'None.\n'
     yield '\n## Learning outcomes\n\n| Outcome | Taught by pages | Practised by | Assessed by |\n|---|---|---|---|\n'
-    for l_1_o in environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'outcomes'):
+    for l_1_o in environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'outcomes')):
         _loop_vars = {}
         pass
         yield '| **'
@@ -108,13 +108,13 @@ def root(context, missing=missing, environment=environment):
         yield ' |\n'
     l_1_o = missing
     yield '\n## Competency units by domain\n'
-    for (l_1_domain, l_1_units) in t_1(environment, environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'), 'domain'):
+    for (l_1_domain, l_1_units) in environment.iterated(t_1(environment, environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'), 'domain')):
         _loop_vars = {}
         pass
         yield '\n### '
         yield str(l_1_domain)
         yield '\n\n| Unit | Taught | Practised | Assessed |\n|---|---:|---:|---:|\n'
-        for l_2_c in l_1_units:
+        for l_2_c in environment.iterated(l_1_units):
             _loop_vars = {}
             pass
             yield '| '
@@ -131,7 +131,7 @@ def root(context, missing=missing, environment=environment):
         l_2_c = missing
     l_1_domain = l_1_units = missing
     yield '\n## Included and not included in training, by level\n'
-    for (l_1_level, l_1_label) in environment.call(context, environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'levels'), 'items')):
+    for (l_1_level, l_1_label) in environment.iterated(environment.call(context, environment.getattr(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'levels'), 'items'))):
         _loop_vars = {}
         pass
         yield '\n### '
@@ -141,7 +141,7 @@ def root(context, missing=missing, environment=environment):
             for l_2_c in fiter:
                 if ((environment.getattr(l_2_c, 'pages') or environment.getattr(l_2_c, 'practice')) or environment.getattr(l_2_c, 'questions')):
                     yield l_2_c
-        for l_2_c in t_6(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies')):
+        for l_2_c in t_6(environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'))):
             _loop_vars = {}
             pass
             yield '- '
@@ -158,7 +158,7 @@ def root(context, missing=missing, environment=environment):
                 if (not ((environment.getattr(l_2_c, 'pages') or environment.getattr(l_2_c, 'practice')) or environment.getattr(l_2_c, 'questions'))):
                     yield l_2_c
         t_8 = 1
-        for l_2_c in t_7(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies')):
+        for l_2_c in t_7(environment.iterated(environment.getattr((undefined(name='r') if l_0_r is missing else l_0_r), 'competencies'))):
             _loop_vars = {}
             pass
             yield '- '

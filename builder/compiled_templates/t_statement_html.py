@@ -18,7 +18,7 @@ def root(context, missing=missing, environment=environment):
     if environment.getattr(environment.getattr((undefined(name='settings') if l_0_settings is missing else l_0_settings), 'accessibility'), 'limitations'):
         pass
         yield '<ul>\n'
-        for l_1_item in environment.getattr(environment.getattr((undefined(name='settings') if l_0_settings is missing else l_0_settings), 'accessibility'), 'limitations'):
+        for l_1_item in environment.iterated(environment.getattr(environment.getattr((undefined(name='settings') if l_0_settings is missing else l_0_settings), 'accessibility'), 'limitations')):
             _loop_vars = {}
             pass
             yield '  <li>'
