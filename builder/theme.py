@@ -56,7 +56,7 @@ MAX_CAPTURED_BYTES = 4 * MAX_RENDERED_BYTES
 MAX_MADE_BYTES = 4 * MAX_RENDERED_BYTES
 #: The most times one rendering of a template may go round its loops, all together (`_Sandbox.iterated`): loops
 #: inside loops (`range(100000)` in `range(100000)`) make nothing to count, yet ran for hours (issue 18,
-#: 18-verify16). The largest rendering of this course takes 473 steps (a page of 36 with its questions).
+#: 18-verify16). The largest rendering of this course takes 473 steps (page.html, for its largest page).
 MAX_LOOP_STEPS = 1_000_000
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
