@@ -424,7 +424,7 @@ def _parsed_problems(course: Course, document: str, html: str, where: str) -> li
 
         if tiling := tiling_problem(html, course.root, document, where):
             return [tiling]
-    figure = _figure_problem(html, document, where)
+    figure = _figure_problem(html, course.root, document, where)
     return [] if figure is None else [figure]
 
 
@@ -514,22 +514,53 @@ def _may_show_images(text: str) -> bool:
             or ("&" in text and _STYLE_REFERENCE.search(text) is not None))
 
 
-def _figure_problem(html: str, document: str, where: str) -> Problem | None:
+def _figure_problem(html: str, project: Path, document: str, where: str) -> Problem | None:
     """A problem if an `<svg>` written in the kit document itself (by a template: the Markdown sanitiser keeps none
-    in page bodies) draws more copies or pattern tiles than `media.svg_drawing_problem` allows, as an SVG file it
-    shows would. Read as WeasyPrint reads the document (tinyhtml5, its HTML parser), only if it has an `<svg`."""
+    in page bodies) links a file from an `<image>` (`_linked_image`), at the template line that writes it
+    (`_written_at`); else if one draws more copies or pattern tiles than `media.svg_drawing_problem` allows, as an
+    SVG file it shows would, at `where`. Read as WeasyPrint reads the document (tinyhtml5, its HTML parser), only
+    if it has an `<svg`."""
     if "<svg" not in html.lower():
         return None
     from xml.etree import ElementTree  # noqa: PLC0415
 
     import tinyhtml5  # type: ignore[import-untyped]  # noqa: PLC0415 - WeasyPrint's HTML parser (a core dependency)
 
-    for figure in tinyhtml5.parse(html).iter("{http://www.w3.org/2000/svg}svg"):
+    figures = list(tinyhtml5.parse(html).iter("{http://www.w3.org/2000/svg}svg"))
+    for link in filter(None, (_linked_image(element) for figure in figures for element in figure.iter())):
+        return Problem(*_written_at(project, document, link), f"the kit's {document} has an `<svg>` of its own "
+                       f"whose `<image>` shows the file `{link}`, which its PDF would draw again at each `<image>` "
+                       "without `check` counting it, and its saved HTML would not carry",
+                       f'show the picture with `<img src="{link}">` outside the `<svg>` instead')
+    for figure in figures:
         for element in figure.iter():  # an `xmlns=` written in HTML is kept as an attribute, which XML refuses
             for name in [name for name in element.attrib if name.startswith("{http://www.w3.org/2000/xmlns/}")]:
                 del element.attrib[name]
         if drawing := svg_drawing_problem(ElementTree.tostring(figure)):
             return Problem(where, 1, f"the kit's {document} has an `<svg>` of its own: {drawing[1]}", drawing[2])
+    return None
+
+
+#: What WeasyPrint removes from a link before it reads it (`weasyprint.html.parse_url`): this white space at its
+#: ends, then tabs and line breaks anywhere.
+_LINK_SPACE = " \t\n\f\r"
+
+
+def _linked_image(element: Any) -> str | None:
+    """The link, as written, of the element `element` of an inline `<svg>` (tinyhtml5's) if it is an `<image>` (in
+    any namespace: WeasyPrint goes by the local name) whose `href` or `xlink:href` (in any namespace) is not empty
+    and not a `data:` URL, which the kit's fetcher refuses. WeasyPrint draws such an `<image>` itself, fetching
+    the file (`weasyprint.svg.images.image`), again at each one: neither `media.svg_drawing_problem` (which prices
+    only `data:` pictures, the slides loading nothing else) nor `_figures_shown` counts it, and `with_media` does
+    not copy it (issue 18, sixteenth verification, F1 and F4). None for anything else: a `<use>` draws only its own
+    document's elements, and WeasyPrint has no `<feImage>`."""
+    if not isinstance(element.tag, str) or element.tag.rsplit("}", 1)[-1].lower() != "image":
+        return None
+    for name, value in element.attrib.items():
+        link = value.strip(_LINK_SPACE).translate({ord(c): None for c in "\t\n\r"})
+        if name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() == "href" and link and not link.lower().startswith(
+                "data:"):
+            return str(value)
     return None
 
 
