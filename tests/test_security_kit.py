@@ -186,6 +186,8 @@ DRAWN_AGAIN = {
                             "p { background-image: inherit; background-repeat: no-repeat }",
     "inherited border image": "div.f { border: 5px solid; border-image-source: url(../media/cues.svg); "
                               "border-image-slice: 1 } p { border: inherit; border-image: inherit }",
+    # F3 (sixteenth verification): a mask border draws its picture as a border image does
+    "mask border": "p { border: 5px solid; mask-border: url(../media/cues.svg) 1 / 5px }",
     "inherited by a pseudo-element": "p:first-child { background: url(../media/cues.svg) no-repeat } "
                                      "p:first-child::after { content: 'x'; display: block; background: inherit } "
                                      "p:first-child::before { content: 'x'; display: block; background: inherit }",
