@@ -381,11 +381,13 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
-    bound), a `<base>` element, MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF
-    viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
-    (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document parsed in a
-    bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the template
-    line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
+    bound), a `<base>` element, an image's tag (`_IMAGE_SOURCE`) whose attributes hold a `<` (a tag in a comment or
+    an attribute's value, which may hide a real one), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of
+    more tiles than PDF viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint
+    cannot match quickly (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the
+    document parsed in a bounded child if the project has templates of its own (`_analysed`). A crowded tag (or an
+    image's) is reported at the template line that wrote it (`_tag_written_at`), anything else at
+    `_document_source`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
@@ -403,6 +405,14 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
                                 "has a `<base>` element, which would make its PDF read links, style sheets and "
                                 "pictures from elsewhere than `check` reads them", "remove the `<base>` element: a "
                                 f"kit template's paths start from {BASE_FOLDER}/"))
+    if spanning := next((match for match in _IMAGE_SOURCE.finditer(html) if "<" in match.group(0)[1:]), None):
+        # `_IMAGE_SOURCE` reads tags in text HTML does not (a comment, an attribute's value, a `<textarea>`), and
+        # such a tag may hold a real `<img>` in its attributes, which `check` would then not count (18-verify16 F5)
+        problems.append(Problem(*_tag_written_at(course.root, document, html, spanning.start()), f"the kit's "
+                                f"{document} has an `<img>`, `<embed>` or `<object>` tag whose attributes hold a `<` "
+                                "(or one written in a comment or an attribute's value), so `check` cannot tell which "
+                                "pictures its PDF shows", "write `<` as `&lt;` in attribute values and text, and "
+                                "remove commented-out tags"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "

@@ -204,6 +204,25 @@ def test_a_kit_template_counts_each_img_as_html_reads_it(tmp_path: Path, monkeyp
                "(on its pages, or in its template), or PNG pictures instead)", command="check")
 
 
+@pytest.mark.parametrize("hiding", [
+    "<!-- <img a='--><img src=../media/cues.svg alt=\"\">' src=../media/cues.png> -->",
+    "<p title=\"<img a='\"><img src=../media/cues.svg alt=\"\">' src=../media/cues.png \">x</p>",
+    "<p title=\"<img src='\">x<img src=../media/cues.svg alt=\"\">'\">x</p>",
+])
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_an_image_tag_that_html_does_not_read_as_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                hiding: str, command: str) -> None:
+    """A tag `_IMAGE_SOURCE` reads in a comment or an attribute's value may hold a real `<img>` in its own attributes,
+    which `check` would then not count (three here pass the lowered bound; the first two passed `check` before):
+    refused at its line, before WeasyPrint."""
+    record, _, _ = attendance_sheet_with(tmp_path, monkeypatch, f"<html><body>\n{hiding * 3}\n</body></html>\n")
+    Image.new("RGB", (2, 2)).save(record / "course/media/cues.png")  # the source read in the comment or value
+    fails_with(record, "templates/kit/attendance-sheet.html:2: the kit's attendance-sheet has an `<img>`, `<embed>` or "
+               "`<object>` tag whose attributes hold a `<` (or one written in a comment or an attribute's value), so "
+               "`check` cannot tell which pictures its PDF shows (write `<` as `&lt;` in attribute values and text, and "
+               "remove commented-out tags)", command=command)
+
+
 def test_a_character_reference_after_a_no_break_space_in_an_unquoted_style_is_read() -> None:
     """HTML ends an unquoted `style=` value at its own white space only: a no-break space before `u&#114;l(` does
     not hide the picture from `_may_show_images` (nor a no-break space before `=` make a `style=` of `style`)."""
