@@ -23,11 +23,13 @@ document's repeated backgrounds may make on one page, from its style sheets alon
 - A document that repeats backgrounds may not also `transform` boxes with anything but `translate` and a
   `scale` of at least 1: a smaller scale (also of an ancestor) shrinks the tiles on the page, and a rotation or
   skew makes Poppler go through the tiles of a larger area.
-- A border image is allowed only stretched (`border-image-repeat: stretch`, the default): any document where a
-  declaration may give a box a border image and one may repeat it (`repeat`, `round`, `space`) is refused, as
-  WeasyPrint draws each of its tiles apart, as many as a thin border allows (`_check_border_images`).
-- Every SVG a style sheet names (as a background, or in `content`, `list-style-image`, `border-image-source`) is
-  held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own patterns still make tiles.
+- A border image (`border-image`, or a `mask-border`) is allowed only stretched (`border-image-repeat: stretch`,
+  the default): any document where a declaration may give a box a border image and one may repeat it (`repeat`,
+  `round`, `space`) is refused, as WeasyPrint draws each of its tiles apart, as many as a thin border allows
+  (`_check_border_images`).
+- Every SVG a style sheet names (as a background, or in `content`, `list-style-image`, `border-image-source`,
+  `mask-border-source`) is held to `media.svg_drawing_problem`, as a figure a page shows is: drawn once, its own
+  patterns still make tiles.
 - Style sheets are read from `<style>` elements, `style=` attributes, `<link rel="stylesheet">` and `@import`,
   the files as WeasyPrint's kit fetcher reads them (only inside the project's course/ and quizzes/), their
   `url()`s from the sheet's own folder; nested rules with the selectors WeasyPrint makes of them
@@ -89,6 +91,10 @@ _LAYER_PROPERTIES = frozenset({"background", "background-image", "background-siz
 _REPEATS = frozenset({"repeat", "no-repeat", "round", "space", "repeat-x", "repeat-y"})
 #: The `border-image-repeat` keywords that draw a border image in tiles (`stretch` draws each of its nine parts once).
 _BORDER_IMAGE_REPEATS = frozenset({"repeat", "round", "space"})
+#: The shorthands WeasyPrint 70 draws a border image for (`draw/border.py`, `draw_border_image`, also under
+#: `set_mask_border`), each with its `-source` and `-repeat` longhands: `mask-border` repeats its tiles as
+#: `border-image` does (issue 18, sixteenth verification, F3).
+_BORDER_IMAGES = ("border-image", "mask-border")
 #: Elements whose box WeasyPrint's HTML style sheet makes a block, a list item, a table part or an atomic inline
 #: (one fragment); any other element is inline unless a rule says otherwise, and may break across lines.
 _NOT_SPLIT = frozenset({
@@ -705,7 +711,7 @@ def _all_tokens(tokens: list[Any]) -> Iterator[Any]:
 
 #: The properties that draw a picture they name (besides the background layers, read by `_gathered`).
 _PICTURE_PROPERTIES = frozenset({"background", "background-image", "list-style", "list-style-image", "content",
-                                 "border-image", "border-image-source"})
+                                 *_BORDER_IMAGES, *(f"{name}-source" for name in _BORDER_IMAGES)})
 
 
 def _shows_picture(declaration: Any) -> bool:
@@ -721,8 +727,8 @@ def _shows_picture(declaration: Any) -> bool:
 #: it is in again for each `<p>` (twenty `<p>` over a figure estimated at 1.89 s passed `check`, counted once, and
 #: took `kit` past its 30 s; issue 18, eleventh verification, A5).
 _INHERITABLE = {"background": "background", "background-image": "background", "background-size": "background",
-                "background-repeat": "background", "border-image": "border-image",
-                "border-image-source": "border-image", "content": "content"}
+                "background-repeat": "background", "content": "content",
+                **{name: shorthand for shorthand in _BORDER_IMAGES for name in (shorthand, f"{shorthand}-source")}}
 
 
 def _inherits(declaration: Any) -> bool:
@@ -1125,29 +1131,31 @@ _COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch"
 
 
 def _check_border_images(declarations: list[Any]) -> None:
-    """Unbounded if any declaration may give a box a border image (`border-image`, `border-image-source`: any
-    function or `url`, `var()` included) and any may repeat one (`border-image`, `border-image-repeat`: `repeat`,
-    `round`, `space`, or `var()`), `-weasy-` prefixed or not. WeasyPrint 70 draws each tile of a repeated border
-    image apart (`draw/border.py`, `draw_border_image_region`), as many as the border's width over the slice's
-    allows: `border: 0.01px` with `border-image: url(dot.png) 1 repeat` over a 150 mm box took `kit` 18 s of
-    processor time and 309 MB (issue 18, seventh verification, W6). A stretched one (the default) is nine draws."""
-    source = repeat = None
-    for declaration in declarations:
-        name = _property(declaration)
-        if name not in ("border-image", "border-image-source", "border-image-repeat"):
-            continue
-        tokens = list(_all_tokens(declaration.value))
-        if name != "border-image-repeat" and any(token.type in ("url", "function") for token in tokens):
-            source = source or declaration
-        if name != "border-image-source" and any(
-                _is_var(token) or token.type == "ident" and token.lower_value in _BORDER_IMAGE_REPEATS
-                for token in tokens):
-            repeat = repeat or declaration
-    if source is not None and repeat is not None:
-        described = " and ".join(dict.fromkeys(f"`{d.name}: {_text(d.value)}`" for d in (source, repeat)))
-        raise Unbounded(f"{described} may repeat a border image in tiles, each of which WeasyPrint draws apart",
-                        "stretch border images (`border-image-repeat: stretch`, the default), or use a plain "
-                        "`border`, or a repeated `background` with a `background-size` in absolute units")
+    """Unbounded if, for one of `_BORDER_IMAGES` (`border-image`, `mask-border`), any declaration may give a box
+    its image (the shorthand or its `-source`: any function or `url`, `var()` included) and any may repeat it (the
+    shorthand or its `-repeat`: `repeat`, `round`, `space`, or `var()`), `-weasy-` prefixed or not. WeasyPrint 70
+    draws each tile of a repeated border image apart (`draw/border.py`, `draw_border_image_region`), as many as the
+    border's width over the slice's allows: `border: 0.01px` with `border-image: url(dot.png) 1 repeat` over a
+    150 mm box took `kit` 18 s of processor time and 309 MB (issue 18, seventh verification, W6), and as much with
+    `mask-border` (sixteenth, F3). A stretched one (the default) is nine draws."""
+    for shorthand in _BORDER_IMAGES:
+        source = repeat = None
+        for declaration in declarations:
+            name = _property(declaration)
+            if name not in (shorthand, f"{shorthand}-source", f"{shorthand}-repeat"):
+                continue
+            tokens = list(_all_tokens(declaration.value))
+            if name != f"{shorthand}-repeat" and any(token.type in ("url", "function") for token in tokens):
+                source = source or declaration
+            if name != f"{shorthand}-source" and any(
+                    _is_var(token) or token.type == "ident" and token.lower_value in _BORDER_IMAGE_REPEATS
+                    for token in tokens):
+                repeat = repeat or declaration
+        if source is not None and repeat is not None:
+            described = " and ".join(dict.fromkeys(f"`{d.name}: {_text(d.value)}`" for d in (source, repeat)))
+            raise Unbounded(f"{described} may repeat a border image in tiles, each of which WeasyPrint draws apart",
+                            f"stretch border images (`{shorthand}-repeat: stretch`, the default), or use a plain "
+                            "`border`, or a repeated `background` with a `background-size` in absolute units")
 
 
 def _check_transforms(declarations: list[Any]) -> None:

@@ -347,24 +347,31 @@ def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
     return own, 1
 
 
+#: HTML's white space (the HTML Standard's "ASCII whitespace", which its tokenizer skips between attributes), for
+#: the patterns that read a kit document's tags: Python's `\s` also matches a no-break space, and `<img a=<NBSP>"x
+#: src=…>` hid its `src` from `_IMAGE_SOURCE` (issue 18, sixteenth verification, F5).
+_SPACE = " \t\n\f\r"
 #: The first `src` of an element WeasyPrint draws a picture for (`<img>`, `<image>`, which HTML parsers make an
 #: <img>, `<embed>`), or `data` of an `<object>`, in a rendered kit document: the tag and attributes before the
 #: value (group 1), the value in double quotes (group 3), single quotes (4) or none (5). The attributes before it
 #: are read one by one as HTML's tokenizer reads them (atomic groups: never a ` src=` inside another attribute's
-#: value, and no backtracking).
+#: value, and no backtracking; a name may start with `=`; names match case-insensitively in ASCII only, as HTML
+#: lower-cases them: `ſrc` is not `src`).
 _IMAGE_SOURCE = re.compile(
-    r"""(<(?:(im(?:g|age)|embed)|object)(?=[\s/>])"""
-    r"""(?>[\s/]*(?!(?(2)src|data)[\s/>=])[^\s/>=]++(?>\s*=\s*(?>"[^"]*"|'[^']*'|[^\s"'>][^\s>]*))?)*+"""
-    r"""[\s/]*(?(2)src|data)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>][^\s>]*))""", re.IGNORECASE)
+    rf"""(<(?:(im(?:g|age)|embed)|object)(?=[{_SPACE}/>])"""
+    rf"""(?>[{_SPACE}/]*(?!(?(2)src|data)[{_SPACE}/>=])[^{_SPACE}/>][^{_SPACE}/>=]*+"""
+    rf"""(?>[{_SPACE}]*=[{_SPACE}]*(?>"[^"]*"|'[^']*'|[^{_SPACE}"'>][^{_SPACE}>]*))?)*+"""
+    rf"""[{_SPACE}/]*(?(2)src|data)[{_SPACE}]*=[{_SPACE}]*)(?:"([^"]*)"|'([^']*)'|([^{_SPACE}"'>][^{_SPACE}>]*))""",
+    re.IGNORECASE | re.ASCII)
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
 #: A `<base>` element's start tag, which would move where WeasyPrint resolves a kit document's links
 #: (`document_problems`).
-_BASE_TAG = re.compile(r"<base[\s/>]", re.IGNORECASE)
+_BASE_TAG = re.compile(f"<base[{_SPACE}/>]", re.IGNORECASE | re.ASCII)
 #: What the text of a kit document that can show a background image holds, lower-cased: an image's function, or
 #: what can hide one (a CSS escape, a sheet from elsewhere), or a character reference in a `style=` attribute.
 _IMAGE_HINTS = ("url(", "gradient", "\\", "@import", "<link")
-_STYLE_REFERENCE = re.compile(r"style\s*=\s*(?:\"[^\"&]*&|'[^'&]*&|[^\s>&]*&)")
+_STYLE_REFERENCE = re.compile(rf"style[{_SPACE}]*=[{_SPACE}]*(?:\"[^\"&]*&|'[^'&]*&|[^{_SPACE}>&]*&)")
 #: A `position` declaration (or one with a comment before its colon): a box WeasyPrint may draw on every page, with
 #: the figures in it (`backgrounds.shown_figures`).
 _POSITION = re.compile(r"position\s*(?::|/\*)")
@@ -374,11 +381,13 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
-    bound), a `<base>` element, MAX_KIT_PAGES forced page breaks, or repeated backgrounds of more tiles than PDF
-    viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint cannot match quickly
-    (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the document parsed in a
-    bounded child if the project has templates of its own (`_analysed`). A crowded tag is reported at the template
-    line that wrote it (`_tag_written_at`), anything else at `_document_source`."""
+    bound), a `<base>` element, an image's tag (`_IMAGE_SOURCE`) whose attributes hold a `<` (a tag in a comment or
+    an attribute's value, which may hide a real one), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of
+    more tiles than PDF viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint
+    cannot match quickly (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the
+    document parsed in a bounded child if the project has templates of its own (`_analysed`). A crowded tag (or an
+    image's) is reported at the template line that wrote it (`_tag_written_at`), anything else at
+    `_document_source`."""
     where = _document_source(course.root, document)
     problems = []
     elements = len(_START_TAG.findall(html))
@@ -396,6 +405,14 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
                                 "has a `<base>` element, which would make its PDF read links, style sheets and "
                                 "pictures from elsewhere than `check` reads them", "remove the `<base>` element: a "
                                 f"kit template's paths start from {BASE_FOLDER}/"))
+    if spanning := next((match for match in _IMAGE_SOURCE.finditer(html) if "<" in match.group(0)[1:]), None):
+        # `_IMAGE_SOURCE` reads tags in text HTML does not (a comment, an attribute's value, a `<textarea>`), and
+        # such a tag may hold a real `<img>` in its attributes, which `check` would then not count (18-verify16 F5)
+        problems.append(Problem(*_tag_written_at(course.root, document, html, spanning.start()), f"the kit's "
+                                f"{document} has an `<img>`, `<embed>` or `<object>` tag whose attributes hold a `<` "
+                                "(or one written in a comment or an attribute's value), so `check` cannot tell which "
+                                "pictures its PDF shows", "write `<` as `&lt;` in attribute values and text, and "
+                                "remove commented-out tags"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
         problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
@@ -988,7 +1005,7 @@ _KIT_BASE = "templates/kit/base.html"
 #: The most characters before a tag's name on its rendered line that `_tag_written_at` looks for in the templates.
 _TAG_CONTEXT = 200
 #: A tag's `<` and name (`_tag_written_at`).
-_TAG_NAME = re.compile(r"<?/?[^\s/>]*")
+_TAG_NAME = re.compile(f"<?/?[^{_SPACE}/>]*")
 
 
 def _tag_written_at(project: Path, document: str, html: str, start: int) -> tuple[str, int]:

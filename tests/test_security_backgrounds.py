@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import tinycss2  # type: ignore[import-untyped]
 from PIL import Image
 from test_security import KIT_SHEET, coursebuild, kit_sheet
 
@@ -275,9 +276,9 @@ STRETCH_IT = ("stretch border images (`border-image-repeat: stretch`, the defaul
               "repeated `background` with a `background-size` in absolute units")
 
 
-def tiled_border(*declared: str) -> str:
+def tiled_border(*declared: str, shorthand: str = "border-image") -> str:
     return UNCOUNTED.format(f"{' and '.join(declared)} may repeat a border image in tiles, each of which WeasyPrint "
-                            "draws apart", STRETCH_IT)
+                            "draws apart", STRETCH_IT.replace("border-image", shorthand, 1))
 
 
 @pytest.mark.parametrize("command", ["check", "kit"])
@@ -311,6 +312,13 @@ TILED_BORDERS = {
                         tiled_border("`border-image: url(../media/one.png) 1 repeat`")),
     "@page": ("@page { border: 0.01px solid; border-image: url(../media/one.png) 1 repeat }", "",
               tiled_border("`border-image: url(../media/one.png) 1 repeat`")),
+    # F3 (sixteenth verification): WeasyPrint draws a mask border as it draws a border image
+    "mask border": (BORDER + "mask-border: url(../media/one.png) 1 / 0.01px repeat }", "",
+                    tiled_border("`mask-border: url(../media/one.png) 1 / 0.01px repeat`", shorthand="mask-border")),
+    "mask border longhands": (BORDER + "mask-border-source: url(../media/one.png); mask-border-slice: 1; "
+                              "mask-border-width: 0.01px } p { mask-border-repeat: round }", "",
+                              tiled_border("`mask-border-source: url(../media/one.png)`",
+                                           "`mask-border-repeat: round`", shorthand="mask-border")),
 }
 
 
@@ -319,6 +327,57 @@ def test_border_images_that_may_repeat_are_refused(record: Path, variant: str) -
     style, body, expected = TILED_BORDERS[variant]
     kit_sheet(record, body or "<div>x</div>", style)
     refused(record, "check", expected)
+
+
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_the_verifiers_repeated_mask_border_is_refused_before_weasyprint_runs(record: Path, command: str) -> None:
+    """F3 (sixteenth verification): four such boxes passed `check`, then took `kit` past its 30 s of processor time
+    (one box took WeasyPrint 11.1 s, as much as `border-image`). Here, one box of 40 mm."""
+    (record / "course/media/dot3.png").write_bytes(png(3, 3))
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text("<style>.m { border: 0.01px solid black; mask-border: url(../media/dot3.png) "
+                                    "1 / 0.01px repeat; height: 40mm }</style><div class=\"m\">a</div>\n")
+    refused(record, command, tiled_border("`mask-border: url(../media/dot3.png) 1 / 0.01px repeat`",
+                                          shorthand="mask-border"))
+
+
+def test_border_images_of_one_kind_do_not_repeat_the_other(record: Path) -> None:
+    """A repeat of `mask-border` does not repeat a `border-image`, nor the other way round: each is drawn from its
+    own longhands."""
+    kit_sheet(record, "<div>x</div>", BORDER + "border-image: url(../media/one.png) 1; mask-border-repeat: round } "
+              "p { mask-border-source: none; border-image-repeat: stretch }")
+    result = run("check", record)
+    assert result.exit_code == 0, result.output
+
+
+def _expanded(shorthand: str) -> set[str]:
+    """The longhands WeasyPrint's expander of `shorthand` sets (what it sets them to for `inherit`, or `initial`, …)."""
+    from weasyprint.css.validation import expanders  # type: ignore[import-untyped]
+
+    for value in ("inherit", "initial", "none", "red"):
+        try:
+            return {name.replace("_", "-") for name, _ in expanders.EXPANDERS[shorthand](
+                tinycss2.parse_component_value_list(value), shorthand, None)}
+        except Exception:  # noqa: BLE001, S112 - a value this expander does not take
+            continue
+    raise AssertionError(shorthand)
+
+
+def test_the_picture_properties_are_those_weasyprint_draws_pictures_for() -> None:
+    """F3 (sixteenth verification): `mask-border` was missing. Every longhand WeasyPrint's validators read a `url()`
+    for (`wants_base_url`), but `bookmark-label` and `string-set` (text only: `formatting_structure/build.py` makes
+    pictures for `content` alone), and every shorthand that sets one, is a picture property; the shorthands that set
+    a `-source` and a `-repeat` are the border images, whose tiles WeasyPrint draws apart. Fails when WeasyPrint
+    adds one."""
+    from weasyprint.css.validation import expanders, properties
+
+    longhands = {name for name, validator in properties.PROPERTIES.items()
+                 if getattr(validator, "wants_base_url", False)} - {"bookmark-label", "string-set"}
+    shorthands = {name: _expanded(name) for name in expanders.EXPANDERS}
+    assert longhands | {name for name, set_ in shorthands.items() if set_ & longhands} == (
+        backgrounds._PICTURE_PROPERTIES)
+    assert {name for name, set_ in shorthands.items() if {f"{name}-source", f"{name}-repeat"} <= set_} == set(
+        backgrounds._BORDER_IMAGES)
 
 
 def test_a_stretched_border_image_is_made(record: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import tinyhtml5  # type: ignore[import-untyped]
 from PIL import Image
 from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
@@ -166,13 +167,64 @@ def test_a_kit_document_counts_an_inherited_list_marker_once_for_each_item(
     fails_with(record, third_drawing_too_many(each), command="check")
 
 
-def third_drawing_too_many(each: float) -> str:
+def third_drawing_too_many(each: float, figure: str = "course/media/cues.svg") -> str:
     """What `check` says of the attendance sheet of `attendance_sheet_with` whose third drawing of the figure
-    (`each` s) passes the bound lowered to two and a half of them."""
+    (`each` s; named `figure`, as its style sheets or `<img>` name it) passes the bound lowered to two and a half."""
     return ("templates/kit/attendance-sheet.html:1: drawing the SVG figures of the kit's attendance-sheet, up to its "
-            f"picture number 3, `course/media/cues.svg`, would take more than {each * 2.5:g} s in all (each time a "
+            f"picture number 3, `{figure}`, would take more than {each * 2.5:g} s in all (each time a "
             "figure is shown, counted as `check` counts one figure) (show fewer or simpler SVG figures in it (on its "
             "pages, or in its template), or PNG pictures instead)")
+
+
+#: `<img>` tags whose `src` a regular expression with Python's `\\s` and Unicode case-folding misread (18-verify16 F5):
+#: after a value starting with a no-break space or a vertical tab (not HTML white space), after a name `ſrc` (not
+#: `src` to HTML), after an attribute named `=x` or `=b`.
+HIDDEN_SOURCES = {
+    "no-break space": '<img a=\xa0"x src=../media/cues.svg b="y" alt="">',
+    "vertical tab": '<img a=\x0b"x src=../media/cues.svg b="y" alt="">',
+    "long s": "<img \u017frc=../media/cues.png src=../media/cues.svg alt=''>",
+    "name starting with =": "<img =x src=../media/cues.svg alt=''>",
+    "= after /": "<img a/=b src=../media/cues.svg alt=''>",
+}
+
+
+@pytest.mark.parametrize("form", HIDDEN_SOURCES)
+def test_a_kit_template_counts_each_img_as_html_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         form: str) -> None:
+    """F5 (sixteenth verification): forty `<img a=<NBSP>"x src=h.svg …>` passed `check` uncounted, and `kit` ran past
+    its 30 s. With the bound lowered to two and a half drawings, three stop `check`; the source found is the one
+    tinyhtml5 (WeasyPrint's HTML parser) reads."""
+    tag = HIDDEN_SOURCES[form]
+    (parsed,) = tinyhtml5.parse(tag, namespace_html_elements=False).iter("img")
+    assert [match.group(5) for match in kit._IMAGE_SOURCE.finditer(tag)] == [parsed.get("src")]
+    record, _, each = attendance_sheet_with(tmp_path, monkeypatch, f"<html><body>{tag * 3}</body></html>\n")
+    fails_with(record, third_drawing_too_many(each, "../media/cues.svg"), command="check")
+
+
+@pytest.mark.parametrize("hiding", [
+    "<!-- <img a='--><img src=../media/cues.svg alt=\"\">' src=../media/cues.png> -->",
+    "<p title=\"<img a='\"><img src=../media/cues.svg alt=\"\">' src=../media/cues.png \">x</p>",
+    "<p title=\"<img src='\">x<img src=../media/cues.svg alt=\"\">'\">x</p>",
+])
+@pytest.mark.parametrize("command", ["check", "kit"])
+def test_an_image_tag_that_html_does_not_read_as_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                hiding: str, command: str) -> None:
+    """A tag `_IMAGE_SOURCE` reads in a comment or an attribute's value may hold a real `<img>` in its own attributes,
+    which `check` would then not count (three here pass the lowered bound; the first two passed `check` before):
+    refused at its line, before WeasyPrint."""
+    record, _, _ = attendance_sheet_with(tmp_path, monkeypatch, f"<html><body>\n{hiding * 3}\n</body></html>\n")
+    Image.new("RGB", (2, 2)).save(record / "course/media/cues.png")  # the source read in the comment or value
+    fails_with(record, "templates/kit/attendance-sheet.html:2: the kit's attendance-sheet has an `<img>`, `<embed>` or "
+               "`<object>` tag whose attributes hold a `<` (or one written in a comment or an attribute's value), so "
+               "`check` cannot tell which pictures its PDF shows (write `<` as `&lt;` in attribute values and text, and "
+               "remove commented-out tags)", command=command)
+
+
+def test_a_character_reference_after_a_no_break_space_in_an_unquoted_style_is_read() -> None:
+    """HTML ends an unquoted `style=` value at its own white space only: a no-break space before `u&#114;l(` does
+    not hide the picture from `_may_show_images` (nor a no-break space before `=` make a `style=` of `style`)."""
+    assert kit._may_show_images("<p style=x:y;\xa0background:u&#114;l(../media/cues.svg)>".lower())
+    assert not kit._may_show_images("<p style\xa0=a&amp;b>".lower())
 
 
 #: A figure shown through the style sheets of a kit document as WeasyPrint draws it: more times than the rule that
@@ -186,6 +238,8 @@ DRAWN_AGAIN = {
                             "p { background-image: inherit; background-repeat: no-repeat }",
     "inherited border image": "div.f { border: 5px solid; border-image-source: url(../media/cues.svg); "
                               "border-image-slice: 1 } p { border: inherit; border-image: inherit }",
+    # F3 (sixteenth verification): a mask border draws its picture as a border image does
+    "mask border": "p { border: 5px solid; mask-border: url(../media/cues.svg) 1 / 5px }",
     "inherited by a pseudo-element": "p:first-child { background: url(../media/cues.svg) no-repeat } "
                                      "p:first-child::after { content: 'x'; display: block; background: inherit } "
                                      "p:first-child::before { content: 'x'; display: block; background: inherit }",
