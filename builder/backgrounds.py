@@ -138,6 +138,17 @@ class Unbounded(Exception):
         super().__init__(reason, fix)
 
 
+class ImportRefused(Unbounded):
+    """An `@import` that WeasyPrint would follow again and again, having no guard against an import cycle (issue 18,
+    sixteenth verification, F2 and F6): its arguments are what is wrong and how to fix it; `sheet` is the project
+    path of the sheet that writes it (None for a `<style>` of the document), `line` its line there, `written` the
+    first line of the rule's prelude as written, to find it by."""
+
+    def __init__(self, reason: str, fix: str, sheet: str | None, line: int, written: str) -> None:
+        super().__init__(reason, fix)
+        self.sheet, self.line, self.written = sheet, line, written
+
+
 class TooManyStops(Unbounded):
     """A repeating gradient whose stops, once for each repeat, are more than WeasyPrint makes quickly, or cannot be
     counted (`_check_repeating_gradient`)."""
@@ -499,9 +510,10 @@ def _elements_under(root: Any) -> dict[Any, int]:
     return under
 
 
-def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None) -> None:
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None,
+                chain: tuple[str | None, ...] = ()) -> None:
     """Gather the rules of the CSS `text` (of the project file `path`, None for a `<style>` sheet), whose `url()`s
-    start from the project folder `folder`."""
+    start from the project folder `folder`, imported by the sheets `chain` (the outermost first)."""
     import tinycss2  # noqa: PLC0415
 
     pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
@@ -520,7 +532,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
             if target is not None:
-                _load_sheet(styles, _url_of(target) or "", folder, depth + 1)
+                _check_import(styles, _url_of(target) or "", folder, (*chain, path), rule)
+                _load_sheet(styles, _url_of(target) or "", folder, depth + 1, (*chain, path))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
             _read_page(styles, rule.content, folder)
         elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
@@ -539,10 +552,36 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
         styles.pages.append((declarations, folder))
 
 
-def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
-    """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it; its
-    own URLs start from its URL as WeasyPrint has it, not from the folder of the file it is (`kit.fetched_target`:
-    issue 18, fourteenth verification, D1)."""
+def _check_import(styles: _Styles, url: str, folder: str, chain: tuple[str | None, ...], rule: Any) -> None:
+    """ImportRefused for the `@import` `rule` of `url` (from `folder`) in the last sheet of `chain` if its URL has no
+    path (`?a`, `#a`, ``: WeasyPrint joins it to the URL of the sheet that writes it, which then imports itself),
+    or if it names a sheet of `chain` (an import cycle): WeasyPrint has no cycle guard and follows it to its
+    recursion limit, and two such imports a sheet double the work at each level (18-verify16 F2, F6)."""
+    written = _first_line(rule.prelude).strip()
+    imported = _project_path(url, folder, styles.project)  # UnmappedURL first, for a URL that cannot be split
+    if _no_file(url):
+        raise ImportRefused(f"has `@import {written}`, whose URL has no path: WeasyPrint joins it to the URL of the "
+                            "sheet that writes it, which then imports itself again and again",
+                            "write the path of the style sheet to import, or remove the `@import`",
+                            chain[-1], rule.source_line, written)
+    if imported is not None and imported in chain:
+        raise ImportRefused(f"imports {imported} again inside itself (`@import {written}`): an `@import` cycle, "
+                            "which WeasyPrint follows again and again, having no guard against it",
+                            f"remove the `@import` that leads back to {imported}", chain[-1], rule.source_line,
+                            written)
+
+
+def _no_file(url: str) -> bool:
+    """Whether `url` has neither a path nor a host (`url()`, `url(#id)`, `?a`), so names no file of its own.
+    InvalidURL if it cannot be split."""
+    written = split_url(url)
+    return not (written.path or written.netloc)
+
+
+def _load_sheet(styles: _Styles, url: str, folder: str, depth: int, chain: tuple[str | None, ...] = ()) -> None:
+    """Gather the rules of the style sheet at `url` (from `folder`), imported by the sheets `chain`, if WeasyPrint's
+    kit fetcher would read it; its own URLs start from its URL as WeasyPrint has it, not from the folder of the
+    file it is (`kit.fetched_target`: issue 18, fourteenth verification, D1)."""
     from tinycss2.bytes import decode_stylesheet_bytes  # type: ignore[import-untyped]  # noqa: PLC0415
 
     project = styles.project
@@ -561,7 +600,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     # kit's fetcher gives no charset): 18-verify15 E4, a UTF-16 sheet or an `@import` after a UTF-8 BOM
     text, _ = decode_stylesheet_bytes((project / path).read_bytes()[:_MAX_SHEET_BYTES], protocol_encoding=None,
                                       environment_encoding=None)
-    _read_sheet(styles, text, _joined(url, folder, project), depth, path)
+    _read_sheet(styles, text, _joined(url, folder, project), depth, path, chain)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:
@@ -583,8 +622,7 @@ def _project_target(url: str, folder: str, project: Path) -> str | None:
     path of the sheet that names it, None for the document."""
     try:
         joined = _joined(url, folder, project)  # first: `kit.kit_url` refuses white space at an end (E2)
-        written = split_url(url)
-        if not (written.path or written.netloc):
+        if _no_file(url):
             return None  # `url()`, `url(#id)`: no file
         return fetched_target(joined, project)
     except InvalidURL:

@@ -453,6 +453,17 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
             for path, line, message, fix, severity in json.loads(reply)]
 
 
+def _rule_at(project: Path, document: str, where: str, rule: tuple[str | None, int, str]) -> tuple[str, int]:
+    """Where a style rule (project path of its sheet or None, line there, its first line as written) of the kit
+    document `document` is shown: at its sheet's line; for a `<style>` of the document, at the template line that
+    writes it, else at line 1 of `where`."""
+    path, line, written = rule
+    if path is None:
+        path, line = _written_at(project, document, written) if written else (where, 1)
+        path, line = (path, line) if (project / path).is_file() else (where, 1)
+    return path, line
+
+
 def _cascade_problems(html: str, project: Path, document: str, where: str) -> list[Problem]:
     """A problem at each style rule WeasyPrint would cascade over the kit document `html` (`backgrounds.cascaded_rules`:
     its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
@@ -470,10 +481,14 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
+    from builder.backgrounds import ImportRefused, Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
     try:
         root, rules, not_regular = cascaded_rules(html, project)
+    except ImportRefused as imported:  # at the `@import` (18-verify16 F2, F6)
+        reason, fix = imported.args
+        return [Problem(*_rule_at(project, document, where, (imported.sheet, imported.line, imported.written)),
+                        f"the kit's {document} {reason}", fix)]
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
@@ -490,12 +505,8 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
             problems.append(unread)
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
-        path, line, written = rule
-        if path is None:  # a `<style>` of the document: the template line that writes it, else its template's
-            path, line = _written_at(project, document, written) if written else (where, 1)
-            path, line = (path, line) if (project / path).is_file() else (where, 1)
         reason, fix = too_complex.args
-        problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
+        problems.append(Problem(*_rule_at(project, document, where, rule), f"the kit's {document} {reason}", fix))
 
     tries = cascade_tries(((prelude, place) for prelude, *place in rules), root,
                           cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
