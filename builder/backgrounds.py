@@ -50,7 +50,16 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from builder.errors import Problem
-from builder.kit import MAX_KIT_PAGES, UnmappedURL, fetched_target, kit_url, left_out, project_url, unmapped_problem
+from builder.kit import (
+    MAX_KIT_PAGES,
+    MAX_KIT_SHEETS,
+    UnmappedURL,
+    fetched_target,
+    kit_url,
+    left_out,
+    project_url,
+    unmapped_problem,
+)
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
@@ -101,9 +110,8 @@ _NOT_SPLIT = frozenset({
 #: `display` values whose box breaks across lines, each line a fill of its own.
 _SPLIT_DISPLAYS = frozenset({"inline", "inline flow", "run-in", "run-in flow", "ruby", "ruby-base", "ruby-text",
                              "ruby-base-container", "ruby-text-container"})
-#: How many style sheets one document may load through `<link>` and `@import`, how deep imports may go, and how
-#: many bytes they may hold together (a kit document itself renders at most 256 KB), for `check` to read them.
-_MAX_SHEETS = 64
+#: How deep one document's `@import`s may go, and how many bytes its style sheets may hold together (a kit document
+#: itself renders at most 256 KB), for `check` to read them; and at most MAX_KIT_SHEETS sheets.
 _MAX_IMPORT_DEPTH = 8
 _MAX_SHEET_BYTES = 1024 * 1024
 #: The most (rule that sets a background or `display`, element) pairs whose match is tested: cssselect2 tests one in
@@ -385,7 +393,7 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str |
     written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
     link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
     (`nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
-    regular file. Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    regular file. Unbounded for sheets past MAX_KIT_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
     nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
@@ -589,8 +597,8 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int, chain: tuple
     if path is None:
         return
     styles.sheets += 1
-    if styles.sheets > _MAX_SHEETS or depth > _MAX_IMPORT_DEPTH:
-        raise Unbounded(f"it loads more than {_MAX_SHEETS} style sheets, or imports them more than "
+    if styles.sheets > MAX_KIT_SHEETS or depth > _MAX_IMPORT_DEPTH:
+        raise Unbounded(f"it loads more than {MAX_KIT_SHEETS} style sheets, or imports them more than "
                         f"{_MAX_IMPORT_DEPTH} deep")
     styles.sheet_bytes += (project / path).stat().st_size
     if styles.sheet_bytes > _MAX_SHEET_BYTES:

@@ -97,6 +97,10 @@ MAX_KIT_BODY_DEPTH = MAX_KIT_DEPTH - 16
 #: The most pages one kit document may lay out: WeasyPrint is stopped at the next one (`p{break-after:page}`
 #: made 10,000 pages of 121 bytes of template).
 MAX_KIT_PAGES = 200
+#: The most style sheets one kit document may load through `<link>` and `@import`, counted again for each time one
+#: is loaded: `check` refuses more (`backgrounds`), and the kit's fetcher refuses a style sheet past it, a guard
+#: WeasyPrint lacks against an `@import` cycle (18-verify16 F2: two self-imports made more than 80,000 fetches).
+MAX_KIT_SHEETS = 64
 #: The processor time (s) WeasyPrint may take for one document, and the memory (bytes of address space) it may
 #: add to this process's: what the bounds above do not foresee (20 nested `display:flex` boxes take it hours) stops
 #: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
@@ -916,9 +920,17 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]
         """Reads the project file `fetched_target` maps, itself: urllib cut a URL at its last `#`, `check` at its
-        first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1)."""
+        first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1). Past MAX_KIT_SHEETS style
+        sheets, it refuses any other."""
+        sheets = 0
+
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = readable_target(url)
+            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            if kind == "text/css":
+                self.sheets += 1
+                if self.sheets > MAX_KIT_SHEETS:
+                    raise ValueError(f"{url} is not fetched: the document has loaded {MAX_KIT_SHEETS} style sheets")
             data = _read_regular(project / path)
             if data is None:
                 raise ValueError(f"{url} is not fetched: it is no longer the regular file that was checked")
@@ -930,8 +942,7 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
                 raise ValueError(f"{url} is not fetched: drawing it makes too many copies or pattern tiles, or takes "
                                  "too long (`media.svg_drawing_problem`)")
-            # the type urllib gave a file (a sheet of another type is not applied), by the name `check` maps
-            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            # `kind`: the type urllib gave a file (a sheet of another type is not applied), by the name `check` maps
             return Fetched(url.split("#")[0].split("?")[0], drawn, {"Content-Type": kind})  # as urllib gave it
 
     base_url = project_url(project, BASE_FOLDER + "/")

@@ -10,11 +10,15 @@ at line 1 of the template. Each is now refused at the `@import`, before WeasyPri
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from test_security import KIT_SHEET, kit_sheet
 from test_security_backgrounds import refused
+from test_security_urls import PROBE
+
+from builder import kit
 
 from conftest import FIXTURES, run
 
@@ -71,3 +75,14 @@ def test_a_sheet_imported_twice_without_a_cycle_is_read(record: Path) -> None:
     kit_sheet(record, LINK)
     result = run("check", record)
     assert result.exit_code == 0, result.output
+
+
+def test_the_kits_fetcher_refuses_style_sheets_past_its_bound(record: Path) -> None:
+    """The fetcher's own guard, should a self-import reach WeasyPrint: `kit.to_pdf` without `check` lays out the
+    document of F2 (on main it ran into the processor-time bound, here given 10 s) and still applies the sheet."""
+    (record / "course/media/k.css").write_text(f'@import "?a"; @import "?b";\n{PROBE}')
+    html = '<html><head><link rel="stylesheet" href="../media/k.css"></head><body><p>x</p></body></html>'
+    pdf = record.parent / "sheet.pdf"
+    pdf.write_bytes(kit.to_pdf(html, record, "attendance-sheet", seconds=10))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "LOADED-PROBE" in text
