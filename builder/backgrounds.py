@@ -599,7 +599,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int, chain: tuple
     styles.sheets += 1
     if styles.sheets > MAX_KIT_SHEETS or depth > _MAX_IMPORT_DEPTH:
         raise Unbounded(f"it loads more than {MAX_KIT_SHEETS} style sheets, or imports them more than "
-                        f"{_MAX_IMPORT_DEPTH} deep")
+                        f"{_MAX_IMPORT_DEPTH} deep", "link and import fewer style sheets, each once, in fewer levels")
     styles.sheet_bytes += (project / path).stat().st_size
     if styles.sheet_bytes > _MAX_SHEET_BYTES:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",

@@ -86,3 +86,13 @@ def test_the_kits_fetcher_refuses_style_sheets_past_its_bound(record: Path) -> N
     pdf.write_bytes(kit.to_pdf(html, record, "attendance-sheet", seconds=10))
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "LOADED-PROBE" in text
+
+
+def test_too_many_style_sheets_are_refused_with_a_fix_of_their_own(record: Path) -> None:
+    """F6: the sheet bound gave the fix for repeated backgrounds."""
+    (record / "course/media/k.css").write_text('@import "c.css";\n' * 64)
+    (record / "course/media/c.css").write_text("p { color: navy }\n")
+    kit_sheet(record, LINK)
+    refused(record, "check", f"{KIT_SHEET}:1: the kit's attendance-sheet has style sheets too large or too deep to "
+            "check: it loads more than 64 style sheets, or imports them more than 8 deep (link and import fewer "
+            "style sheets, each once, in fewer levels)")
