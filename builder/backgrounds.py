@@ -52,7 +52,16 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from builder.errors import Problem
-from builder.kit import MAX_KIT_PAGES, UnmappedURL, fetched_target, kit_url, left_out, project_url, unmapped_problem
+from builder.kit import (
+    MAX_KIT_PAGES,
+    MAX_KIT_SHEETS,
+    UnmappedURL,
+    fetched_target,
+    kit_url,
+    left_out,
+    project_url,
+    unmapped_problem,
+)
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
@@ -107,9 +116,8 @@ _NOT_SPLIT = frozenset({
 #: `display` values whose box breaks across lines, each line a fill of its own.
 _SPLIT_DISPLAYS = frozenset({"inline", "inline flow", "run-in", "run-in flow", "ruby", "ruby-base", "ruby-text",
                              "ruby-base-container", "ruby-text-container"})
-#: How many style sheets one document may load through `<link>` and `@import`, how deep imports may go, and how
-#: many bytes they may hold together (a kit document itself renders at most 256 KB), for `check` to read them.
-_MAX_SHEETS = 64
+#: How deep one document's `@import`s may go, and how many bytes its style sheets may hold together (a kit document
+#: itself renders at most 256 KB), for `check` to read them; and at most MAX_KIT_SHEETS sheets.
 _MAX_IMPORT_DEPTH = 8
 _MAX_SHEET_BYTES = 1024 * 1024
 #: The most (rule that sets a background or `display`, element) pairs whose match is tested: cssselect2 tests one in
@@ -142,6 +150,17 @@ class Unbounded(Exception):
 
     def __init__(self, reason: str, fix: str = SIZE_IT) -> None:
         super().__init__(reason, fix)
+
+
+class ImportRefused(Unbounded):
+    """An `@import` that WeasyPrint would follow again and again, having no guard against an import cycle (issue 18,
+    sixteenth verification, F2 and F6): its arguments are what is wrong and how to fix it; `sheet` is the project
+    path of the sheet that writes it (None for a `<style>` of the document), `line` its line there, `written` the
+    first line of the rule's prelude as written, to find it by."""
+
+    def __init__(self, reason: str, fix: str, sheet: str | None, line: int, written: str) -> None:
+        super().__init__(reason, fix)
+        self.sheet, self.line, self.written = sheet, line, written
 
 
 class TooManyStops(Unbounded):
@@ -380,7 +399,7 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str |
     written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
     link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
     (`nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
-    regular file. Unbounded for sheets past _MAX_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
+    regular file. Unbounded for sheets past MAX_KIT_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
     nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
@@ -505,9 +524,10 @@ def _elements_under(root: Any) -> dict[Any, int]:
     return under
 
 
-def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None) -> None:
+def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str | None = None,
+                chain: tuple[str | None, ...] = ()) -> None:
     """Gather the rules of the CSS `text` (of the project file `path`, None for a `<style>` sheet), whose `url()`s
-    start from the project folder `folder`."""
+    start from the project folder `folder`, imported by the sheets `chain` (the outermost first)."""
     import tinycss2  # noqa: PLC0415
 
     pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
@@ -526,7 +546,8 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
         elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
             target = next((t for t in rule.prelude if t.type in ("url", "string", "function")), None)
             if target is not None:
-                _load_sheet(styles, _url_of(target) or "", folder, depth + 1)
+                _check_import(styles, _url_of(target) or "", folder, (*chain, path), rule)
+                _load_sheet(styles, _url_of(target) or "", folder, depth + 1, (*chain, path))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
             _read_page(styles, rule.content, folder)
         elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
@@ -545,10 +566,36 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
         styles.pages.append((declarations, folder))
 
 
-def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
-    """Gather the rules of the style sheet at `url` (from `folder`), if WeasyPrint's kit fetcher would read it; its
-    own URLs start from its URL as WeasyPrint has it, not from the folder of the file it is (`kit.fetched_target`:
-    issue 18, fourteenth verification, D1)."""
+def _check_import(styles: _Styles, url: str, folder: str, chain: tuple[str | None, ...], rule: Any) -> None:
+    """ImportRefused for the `@import` `rule` of `url` (from `folder`) in the last sheet of `chain` if its URL has no
+    path (`?a`, `#a`, ``: WeasyPrint joins it to the URL of the sheet that writes it, which then imports itself),
+    or if it names a sheet of `chain` (an import cycle): WeasyPrint has no cycle guard and follows it to its
+    recursion limit, and two such imports a sheet double the work at each level (18-verify16 F2, F6)."""
+    written = _first_line(rule.prelude).strip()
+    imported = _project_path(url, folder, styles.project)  # UnmappedURL first, for a URL that cannot be split
+    if _no_file(url):
+        raise ImportRefused(f"has `@import {written}`, whose URL has no path: WeasyPrint joins it to the URL of the "
+                            "sheet that writes it, which then imports itself again and again",
+                            "write the path of the style sheet to import, or remove the `@import`",
+                            chain[-1], rule.source_line, written)
+    if imported is not None and imported in chain:
+        raise ImportRefused(f"imports {imported} again inside itself (`@import {written}`): an `@import` cycle, "
+                            "which WeasyPrint follows again and again, having no guard against it",
+                            f"remove the `@import` that leads back to {imported}", chain[-1], rule.source_line,
+                            written)
+
+
+def _no_file(url: str) -> bool:
+    """Whether `url` has neither a path nor a host (`url()`, `url(#id)`, `?a`), so names no file of its own.
+    InvalidURL if it cannot be split."""
+    written = split_url(url)
+    return not (written.path or written.netloc)
+
+
+def _load_sheet(styles: _Styles, url: str, folder: str, depth: int, chain: tuple[str | None, ...] = ()) -> None:
+    """Gather the rules of the style sheet at `url` (from `folder`), imported by the sheets `chain`, if WeasyPrint's
+    kit fetcher would read it; its own URLs start from its URL as WeasyPrint has it, not from the folder of the
+    file it is (`kit.fetched_target`: issue 18, fourteenth verification, D1)."""
     from tinycss2.bytes import decode_stylesheet_bytes  # type: ignore[import-untyped]  # noqa: PLC0415
 
     project = styles.project
@@ -556,9 +603,9 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     if path is None:
         return
     styles.sheets += 1
-    if styles.sheets > _MAX_SHEETS or depth > _MAX_IMPORT_DEPTH:
-        raise Unbounded(f"it loads more than {_MAX_SHEETS} style sheets, or imports them more than "
-                        f"{_MAX_IMPORT_DEPTH} deep")
+    if styles.sheets > MAX_KIT_SHEETS or depth > _MAX_IMPORT_DEPTH:
+        raise Unbounded(f"it loads more than {MAX_KIT_SHEETS} style sheets, or imports them more than "
+                        f"{_MAX_IMPORT_DEPTH} deep", "link and import fewer style sheets, each once, in fewer levels")
     styles.sheet_bytes += (project / path).stat().st_size
     if styles.sheet_bytes > _MAX_SHEET_BYTES:
         raise Unbounded(f"its linked style sheets hold more than {_MAX_SHEET_BYTES // 1024 ** 2} MB",
@@ -567,7 +614,7 @@ def _load_sheet(styles: _Styles, url: str, folder: str, depth: int) -> None:
     # kit's fetcher gives no charset): 18-verify15 E4, a UTF-16 sheet or an `@import` after a UTF-8 BOM
     text, _ = decode_stylesheet_bytes((project / path).read_bytes()[:_MAX_SHEET_BYTES], protocol_encoding=None,
                                       environment_encoding=None)
-    _read_sheet(styles, text, _joined(url, folder, project), depth, path)
+    _read_sheet(styles, text, _joined(url, folder, project), depth, path, chain)
 
 
 def _project_path(url: str, folder: str, project: Path) -> str | None:
@@ -589,8 +636,7 @@ def _project_target(url: str, folder: str, project: Path) -> str | None:
     path of the sheet that names it, None for the document."""
     try:
         joined = _joined(url, folder, project)  # first: `kit.kit_url` refuses white space at an end (E2)
-        written = split_url(url)
-        if not (written.path or written.netloc):
+        if _no_file(url):
             return None  # `url()`, `url(#id)`: no file
         return fetched_target(joined, project)
     except InvalidURL:

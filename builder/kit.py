@@ -97,6 +97,10 @@ MAX_KIT_BODY_DEPTH = MAX_KIT_DEPTH - 16
 #: The most pages one kit document may lay out: WeasyPrint is stopped at the next one (`p{break-after:page}`
 #: made 10,000 pages of 121 bytes of template).
 MAX_KIT_PAGES = 200
+#: The most style sheets one kit document may load through `<link>` and `@import`, counted again for each time one
+#: is loaded: `check` refuses more (`backgrounds`), and the kit's fetcher refuses a style sheet past it, a guard
+#: WeasyPrint lacks against an `@import` cycle (18-verify16 F2: two self-imports made more than 80,000 fetches).
+MAX_KIT_SHEETS = 64
 #: The processor time (s) WeasyPrint may take for one document, and the memory (bytes of address space) it may
 #: add to this process's: what the bounds above do not foresee (20 nested `display:flex` boxes take it hours) stops
 #: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
@@ -470,6 +474,17 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
             for path, line, message, fix, severity in json.loads(reply)]
 
 
+def _rule_at(project: Path, document: str, where: str, rule: tuple[str | None, int, str]) -> tuple[str, int]:
+    """Where a style rule (project path of its sheet or None, line there, its first line as written) of the kit
+    document `document` is shown: at its sheet's line; for a `<style>` of the document, at the template line that
+    writes it, else at line 1 of `where`."""
+    path, line, written = rule
+    if path is None:
+        path, line = _written_at(project, document, written) if written else (where, 1)
+        path, line = (path, line) if (project / path).is_file() else (where, 1)
+    return path, line
+
+
 def _cascade_problems(html: str, project: Path, document: str, where: str) -> list[Problem]:
     """A problem at each style rule WeasyPrint would cascade over the kit document `html` (`backgrounds.cascaded_rules`:
     its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
@@ -487,10 +502,14 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    from builder.backgrounds import Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
+    from builder.backgrounds import ImportRefused, Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
     try:
         root, rules, not_regular = cascaded_rules(html, project)
+    except ImportRefused as imported:  # at the `@import` (18-verify16 F2, F6)
+        reason, fix = imported.args
+        return [Problem(*_rule_at(project, document, where, (imported.sheet, imported.line, imported.written)),
+                        f"the kit's {document} {reason}", fix)]
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
@@ -507,12 +526,8 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
             problems.append(unread)
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
-        path, line, written = rule
-        if path is None:  # a `<style>` of the document: the template line that writes it, else its template's
-            path, line = _written_at(project, document, written) if written else (where, 1)
-            path, line = (path, line) if (project / path).is_file() else (where, 1)
         reason, fix = too_complex.args
-        problems.append(Problem(path, line, f"the kit's {document} {reason}", fix))
+        problems.append(Problem(*_rule_at(project, document, where, rule), f"the kit's {document} {reason}", fix))
 
     tries = cascade_tries(((prelude, place) for prelude, *place in rules), root,
                           cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
@@ -953,9 +968,17 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
 
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]
         """Reads the project file `fetched_target` maps, itself: urllib cut a URL at its last `#`, `check` at its
-        first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1)."""
+        first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1). Past MAX_KIT_SHEETS style
+        sheets, it refuses any other."""
+        sheets = 0
+
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = readable_target(url)
+            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            if kind == "text/css":
+                self.sheets += 1
+                if self.sheets > MAX_KIT_SHEETS:
+                    raise ValueError(f"{url} is not fetched: the document has loaded {MAX_KIT_SHEETS} style sheets")
             data = _read_regular(project / path)
             if data is None:
                 raise ValueError(f"{url} is not fetched: it is no longer the regular file that was checked")
@@ -967,8 +990,7 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
             if drawn is None:  # validation reports a linked one; a kit template's is reported by with_media
                 raise ValueError(f"{url} is not fetched: drawing it makes too many copies or pattern tiles, or takes "
                                  "too long (`media.svg_drawing_problem`)")
-            # the type urllib gave a file (a sheet of another type is not applied), by the name `check` maps
-            kind = mimetypes.guess_type(path)[0] or "text/plain"
+            # `kind`: the type urllib gave a file (a sheet of another type is not applied), by the name `check` maps
             return Fetched(url.split("#")[0].split("?")[0], drawn, {"Content-Type": kind})  # as urllib gave it
 
     base_url = project_url(project, BASE_FOLDER + "/")
