@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import string
+import time
 from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import InspectLoader
@@ -58,6 +59,13 @@ MAX_MADE_BYTES = 4 * MAX_RENDERED_BYTES
 #: inside loops (`range(100000)` in `range(100000)`) make nothing to count, yet ran for hours (issue 18,
 #: 18-verify16). The largest rendering of this course takes 473 steps (page.html, for its largest page).
 MAX_LOOP_STEPS = 1_000_000
+#: The most processor time (of the thread that renders) one rendering of a template may take, in seconds: what
+#: counting cannot see, such as a macro that calls itself twice (2^40 calls rendering nothing), a recursive loop's
+#: `loop(…)`, or a filter that works through a long list at each step, all ran `check` for hours (18-verify17
+#: G1–G3). A page of this course renders in a few milliseconds. Looked at every _TICKS_PER_LOOK loop steps,
+#: calls and filters (`_Sandbox.tick`); each of these is bounded by the other limits.
+MAX_RENDER_SECONDS = 5.0
+_TICKS_PER_LOOK = 16
 #: The largest number a template may make by `*` or `**`, in bits (about 30,000 decimal digits).
 MAX_NUMBER_BITS = 100_000
 #: The most values a list or dict shown by a template may hold, counting nested ones each time they appear
@@ -344,17 +352,28 @@ def _utf8_length(piece: object) -> int:
 
 def _made_size(value: object, texts_inside: bool = False) -> int:
     """What a value a template made counts towards MAX_MADE_BYTES: a text its UTF-8 bytes, a list or tuple 8 bytes
-    an item, a dict 24 bytes an entry, a namespace 64 bytes; anything else (a number, a generator) nothing. With
-    `texts_inside` (what a call or filter gives, which may hold texts it made: `s.split()`, `map("string")|list`),
-    each text in a list or tuple counts too, with the 49 bytes Python keeps beside a text's characters."""
+    an item, a dict 24 bytes an entry, a namespace 64 bytes, and the lists, tuples and dicts inside them the same
+    again (`batch`, `slice` and `groupby` make lists of lists, which counted 96 bytes for 3.6 MB: 18-verify17 G4; a
+    list held twice counts twice); anything else (a number, a generator) nothing. With `texts_inside` (what a call
+    or filter gives, which may hold texts it made: `s.split()`, `map("string")|list`), each text in a list or tuple
+    counts too, with the 49 bytes Python keeps beside a text's characters. Counted without recursion, and only up
+    to just past MAX_MADE_BYTES (a value that large is refused whatever the rest)."""
     if isinstance(value, str):
         return _utf8_length(value)
-    if isinstance(value, (list, tuple)):
-        inside = sum(49 + _utf8_length(item) for item in value if isinstance(item, str)) if texts_inside else 0
-        return 8 * len(value) + inside
-    if isinstance(value, dict):
-        return 24 * len(value)
-    return 64 if isinstance(value, Namespace) else 0
+    if isinstance(value, Namespace):
+        return 64
+    size, pending = 0, [value]
+    while pending and size <= MAX_MADE_BYTES:
+        held = pending.pop()
+        if isinstance(held, dict):
+            size += 24 * len(held)
+            pending.extend(item for item in held.values() if isinstance(item, (list, tuple, dict)))
+        elif isinstance(held, (list, tuple)):
+            size += 8 * len(held)
+            if texts_inside:
+                size += sum(49 + _utf8_length(item) for item in held if isinstance(item, str))
+            pending.extend(item for item in held if isinstance(item, (list, tuple, dict)))
+    return size
 
 
 class _Namespace(Namespace):
@@ -376,6 +395,7 @@ def _counted(owner: _Sandbox, function: Callable[..., Any]) -> Callable[..., Any
 
     @functools.wraps(function)
     def counted(*args: Any, **kwargs: Any) -> Any:
+        owner.tick()
         return owner.made(function(*args, **kwargs), texts_inside=True)
 
     return counted
@@ -512,10 +532,29 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     #: How many times the template being rendered went round its loops so far (bounded by MAX_LOOP_STEPS).
     loop_steps = 0
 
+    #: When, by `time.thread_time`, the template being rendered passes MAX_RENDER_SECONDS; and how many loop steps,
+    #: calls and filters it took since the clock was last looked at.
+    deadline = float("inf")
+    ticks = 0
+
+    def start_rendering(self) -> None:
+        """Count afresh for a new rendering: what it makes, captures, loops and spends (the bounds above)."""
+        self.captured_bytes = self.made_bytes = self.loop_steps = self.ticks = 0
+        self.deadline = time.thread_time() + MAX_RENDER_SECONDS
+
+    def tick(self) -> None:
+        """One loop step, call or filter of the template being rendered: refused once it has taken more than
+        MAX_RENDER_SECONDS of processor time (looked at every _TICKS_PER_LOOK)."""
+        self.ticks += 1
+        if self.ticks % _TICKS_PER_LOOK == 0 and time.thread_time() > self.deadline:
+            raise SecurityError(f"a template may not take more than {MAX_RENDER_SECONDS:g} s of processor time in "
+                                "one rendering (a macro that calls itself, or loops and filters over long lists)")
+
     def iterated(self, iterable: Any) -> Iterator[Any]:
         """The items of a `{% for %}` loop's `iterable`, each counted towards MAX_LOOP_STEPS (all the loops of one
         rendering together)."""
         for item in iterable:
+            self.tick()
             self.loop_steps += 1
             if self.loop_steps > MAX_LOOP_STEPS:
                 raise SecurityError(f"a template may not go round its loops more than {MAX_LOOP_STEPS:,} times in "
@@ -554,6 +593,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return checked
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        __self.tick()
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str) and getattr(__obj, "__name__", None) in _STRING_METHODS:
             if __obj.__name__ == "join" and args:  # counted, then joined: a generator must be read once
@@ -788,7 +828,7 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     pieces, length = [], 0
     before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
-        env.captured_bytes = env.made_bytes = env.loop_steps = 0  # the bounds afresh for each render
+        env.start_rendering()
     rendering = env.get_template(name).generate(**context)
     limit = min(max_bytes, MAX_BUILD_RENDERED_BYTES - before)
     for piece in rendering:  # about 20,000 pieces a build of this course: `_utf8_length` written out, one comparison

@@ -160,6 +160,40 @@ def test_a_template_cannot_go_round_its_loops_for_hours(project: Path, tmp_path:
                                              f"step) {FIX}")
 
 
+@pytest.mark.parametrize("work", [
+    "{% for x in [1,2] recursive %}{% if loop.depth < 40 %}{{ loop([1,2]) }}{% endif %}{% endfor %}",
+    "{% macro m(n) %}{% if n %}{{ m(n-1) }}{{ m(n-1) }}{% endif %}{% endmacro %}{{ m(40) }}",
+    "{% macro w() %}{{ caller() }}{{ caller() }}{% endmacro %}"
+    "{% macro m(n) %}{% if n %}{% call w() %}{{ m(n-1) }}{% endcall %}{% endif %}{% endmacro %}{{ m(40) }}",
+    "{% for a in range(1000) %}{% set x = range(100000)|select('odd')|sum %}{% endfor %}",
+])
+def test_a_template_cannot_work_for_hours_without_looping(project: Path, work: str) -> None:
+    """What no count sees (a recursive loop's `loop(…)`, a macro calling itself twice, a filter working through
+    100,000 items at each of few steps) ran `check` for hours (18-verify17 G1–G3); a rendering is bounded by
+    processor time (`theme.MAX_RENDER_SECONDS`, lowered here to half a second)."""
+    override(project, "contents.html", f"<p>\n{work}</p>")
+    script = ("import sys; from builder import theme; theme.MAX_RENDER_SECONDS = 0.5\n"
+              "from builder.cli import main; main(['check', sys.argv[1]])")
+    result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[0] == ("templates/contents.html:2: template error: not allowed in a template: a "
+                                             "template may not take more than 0.5 s of processor time in one "
+                                             "rendering (a macro that calls itself, or loops and filters over long "
+                                             f"lists) {FIX}")
+
+
+def test_lists_inside_lists_count_towards_what_a_template_makes(project: Path) -> None:
+    """`batch` made a list of one 100,000-item list, counted 8 bytes: 2,000 of them kept in a namespace took
+    gigabytes (18-verify17 G4)."""
+    override(project, "contents.html", "{% set ns = namespace(l=none) %}{% for a in range(2000) %}"
+             "{% set ns.l = [ns.l, range(100000)|batch(100000)|list] %}{% endfor %}")
+    result = coursebuild("check", project, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[0].startswith("templates/contents.html:1: template error: not allowed in a "
+                                                    "template: a template may not make more than 64 MB")
+
+
 LONG = "a template may not make a text or list longer than 1,000,000"
 WIDE = "a template may not pad a text wider than 10,000"
 
@@ -191,11 +225,11 @@ WIDE = "a template may not pad a text wider than 10,000"
     ('{{ ((((2 ** 64) ** 64) ** 64) ** 64) > 1 }}', "a template may not make a number of more than 100,000 bits"),
     ('{% set ns = namespace(n=2 ** 60) %}{% for i in range(20) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 1 }}',
      "a template may not make a number of more than 100,000 bits"),
-    ('{% set ns = namespace(x=[1]) %}{% for i in range(30) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}'
+    ('{% set ns = namespace(x=[1]) %}{% for i in range(20) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}'
      '{{ ns.x|string|length }}', "a template may not show a list or dict of more than 1,000,000 values"),
     ('{{ ("a" * 1000000)|wordwrap(1)|length }}',
      "a template may wrap only texts up to 100,000 characters, 10 or more wide"),
-    ('{{ ([range(100000)|list] * 2000)|sum(start=[])|length }}', "a template may add up only numbers with `sum`"),
+    ('{{ ([range(1000)|list] * 20)|sum(start=[])|length }}', "a template may add up only numbers with `sum`"),
     ('{% set l = [1] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}',
      "access to attribute 'extend' of 'list' object is unsafe."),
 ])
