@@ -21,6 +21,16 @@ REPO = Path(__file__).parent.parent
 SHARED = Path(os.environ.get("COURSEBUILD_SHARED", REPO.parent / "shared"))
 
 
+@pytest.fixture(autouse=True)
+def _own_media_time() -> None:
+    """Each test starts with a whole project's media time (`media_time.new_project`, as each command does). Tests that
+    analyse figures directly, outside a command, took what the tests before them in the same worker left: spent,
+    or a budget a test had lowered (CI of 1e4308d: two such tests of test_security_parse refused their figure)."""
+    from builder import media_time
+
+    media_time.new_project()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of the small fixture course."""
