@@ -58,7 +58,15 @@ from builder.media import (
     svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
-from builder.project_urls import ESCAPED_PATH_SYNTAX, INVALID_URL, InvalidURL, hides_path_syntax, join_url, split_url
+from builder.project_urls import (
+    ESCAPED_PATH_SYNTAX,
+    INVALID_URL,
+    InvalidURL,
+    hides_path_syntax,
+    join_url,
+    split_or_none,
+    split_url,
+)
 from builder.sources import project_files
 from builder.theme import TemplateProblem, Theme, inline, inside_templates, overrides_templates, render_template
 
@@ -136,11 +144,8 @@ def _printable(html: str) -> str:
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     changed = False
     for element in list(root.iter("img", "a")):
-        try:
-            parts = split_url(element.get("src" if element.tag == "img" else "href", ""))
-        except InvalidURL:
-            continue  # validation reports it at the page
-        if parts.scheme or parts.netloc or not parts.path:
+        parts = split_or_none(element.get("src" if element.tag == "img" else "href", ""))
+        if parts is None or parts.scheme or parts.netloc or not parts.path:
             continue
         suffix = posixpath.splitext(unquote(parts.path))[1].lower()
         if element.tag == "a":

@@ -36,7 +36,7 @@ from builder.active_content import (
     too_many_elements,
     without_script,
 )
-from builder.project_urls import InvalidURL, split_url
+from builder.project_urls import split_or_none
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
@@ -1837,11 +1837,8 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     for element in root.iter("img", "a", "video", "audio", "source", "track") if files else root.iter("img"):
         attribute = "href" if element.tag == "a" else "src"
-        try:
-            parts = split_url(element.get(attribute, ""))
-        except InvalidURL:
-            continue  # validation reports it
-        if not parts.path or parts.scheme or parts.netloc:
+        parts = split_or_none(element.get(attribute, ""))
+        if parts is None or not parts.path or parts.scheme or parts.netloc:
             continue
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
         element.set(attribute, locate(path))

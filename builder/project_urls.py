@@ -34,6 +34,15 @@ def split_url(url: str) -> SplitResult:
         raise InvalidURL(url) from None
 
 
+def split_or_none(url: str) -> SplitResult | None:
+    """`urllib.parse.urlsplit(url)`; None for a URL it refuses (a malformed IPv6 host), which the caller skips:
+    validation reports it at its line (`split_url`)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def join_url(base: str, url: str) -> str:
     """`urllib.parse.urljoin(base, url)`; InvalidURL for a URL it refuses (a malformed IPv6 host)."""
     try:

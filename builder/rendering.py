@@ -26,7 +26,7 @@ from builder.markup import convert, convert_inline
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
-from builder.project_urls import InvalidURL, split_url
+from builder.project_urls import split_or_none
 from builder.theme import Theme, count_rendered, render_template
 from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, worst_case_state
 
@@ -275,9 +275,8 @@ class _Renderer:
         return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
-        try:
-            parts = split_url(value)
-        except InvalidURL:
+        parts = split_or_none(value)
+        if parts is None:
             return  # validation reports it
         if parts.scheme.lower() in ("http", "https") and element.tag == "a":
             _open_in_new_tab(element)

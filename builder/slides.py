@@ -48,7 +48,7 @@ from builder.media import (
 )
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
-from builder.project_urls import InvalidURL, split_url
+from builder.project_urls import split_or_none
 from builder.theme import Theme
 
 if TYPE_CHECKING:
@@ -133,10 +133,8 @@ def _text(element: Any) -> str:
 
 def _is_path(src: str) -> bool:
     """Whether an image's `src` is a path (no scheme); not a URL that cannot be split, which validation reports."""
-    try:
-        return not split_url(src).scheme
-    except InvalidURL:
-        return False
+    parts = split_or_none(src)
+    return parts is not None and not parts.scheme
 
 
 def plain(markdown: str | None) -> str:

@@ -54,7 +54,14 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
-from builder.project_urls import ESCAPED_PATH_SYNTAX, INVALID_URL, InvalidURL, hides_path_syntax, split_url
+from builder.project_urls import (
+    ESCAPED_PATH_SYNTAX,
+    INVALID_URL,
+    InvalidURL,
+    hides_path_syntax,
+    split_or_none,
+    split_url,
+)
 from builder.rendering import EXTRA_PAGES
 from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
@@ -906,11 +913,8 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
                                               .references))
         for reference, line in lines:
-            try:
-                parts = split_url(reference.target)
-            except InvalidURL:
-                continue  # `_check_reference` reports it
-            if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            parts = split_or_none(reference.target)  # None: `_check_reference` reports it
+            if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
                 continue
             target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from lxml import html as lxml_html
 
 from builder.model import Bank, Course, Option, Question
-from builder.project_urls import InvalidURL, split_url
+from builder.project_urls import split_or_none
 
 FORMATS = {"moodle-xml": "xml", "gift": "gift"}
 
@@ -54,11 +54,9 @@ def category_path(course: Course, bank: Bank) -> str:
 def is_page_link(tag: str, target: str) -> bool:
     """Whether `target` (of an element `tag`) links to a page of the course (`intro.md`; `check` has made
     sure every local `.md` link is one; not a URL that cannot be split)."""
-    try:
-        parts = split_url(target)
-    except InvalidURL:
-        return False
-    return tag == "a" and not parts.scheme and not parts.netloc and unquote(parts.path).endswith(".md")
+    parts = split_or_none(target)
+    return (parts is not None and tag == "a" and not parts.scheme and not parts.netloc
+            and unquote(parts.path).endswith(".md"))
 
 
 def page_links_as_text(html: str) -> str:

@@ -17,7 +17,7 @@ from builder.export import category_path, fraction_text, fractions, is_page_link
 from builder.kit import fixed_order
 from builder.markup import convert, convert_inline
 from builder.model import Bank, Course, Option, Question
-from builder.project_urls import InvalidURL, split_url
+from builder.project_urls import split_or_none
 from builder.theme import inline
 
 SPECIAL = "\\~=#{}:"
@@ -47,11 +47,8 @@ def file_problems(banks: Iterable[Bank], severity: Severity = Severity.ERROR) ->
             files: dict[str, int] = {}  # as written, with the line of its field
             for location, text, phrasing in fields:
                 for reference in (convert_inline if phrasing else convert)(text).references if text else ():
-                    try:
-                        parts = split_url(reference.target)
-                    except InvalidURL:
-                        continue  # validation reports it
-                    if parts.path and not parts.scheme and not parts.netloc \
+                    parts = split_or_none(reference.target)  # None: validation reports it
+                    if parts is not None and parts.path and not parts.scheme and not parts.netloc \
                             and not is_page_link(reference.tag, reference.target):  # shown as its text
                         files.setdefault(reference.target, bank.source.line("questions", q, *location))
             if files:
