@@ -441,14 +441,14 @@ class _CodeGenerator(CodeGenerator):
         super().__init__(*args, **kwargs)
         #: The iterables of the `{% for %}` loops written so far, which `visit` wraps in `environment.iterated(…)`
         #: (Jinja allows no node types of one's own; a recursive loop's iterable is written after its body).
-        self.loop_iterables: list[Node] = []
+        self.loop_iterables: set[int] = set()  # by id: each node stays in the tree while it is compiled
 
     def visit_For(self, node: For, frame: Frame) -> None:
-        self.loop_iterables.append(node.iter)
+        self.loop_iterables.add(id(node.iter))
         super().visit_For(node, frame)
 
     def visit(self, node: Node, *args: Any, **kwargs: Any) -> Any:
-        if not any(node is iterable for iterable in self.loop_iterables):
+        if id(node) not in self.loop_iterables:
             return super().visit(node, *args, **kwargs)
         self.write("environment.iterated(")
         super().visit(node, *args, **kwargs)
