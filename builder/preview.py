@@ -15,6 +15,7 @@ import http.server
 import json
 import mimetypes
 import os
+import sys
 import threading
 import time
 import traceback
@@ -226,7 +227,21 @@ def entity_tag(data: bytes) -> str:
     return f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
 
 
-def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTPServer:
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The preview's HTTP server: a request that fails is one line on standard error, not a traceback."""
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """Say in one line why answering the request from `client_address` (host, port) failed; nothing when the
+        browser dropped the connection (`ConnectionError`: reset, aborted, or a broken pipe), as it does when a page
+        reloads while its media are still loading (18-verify18 C10)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        print(f"preview: a request from {client_address[0]}:{client_address[1]} failed: {type(error).__name__}: "
+              f"{error} (the preview goes on; this is a bug in coursebuild: please report it)", file=sys.stderr)
+
+
+def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
     """An HTTP server on 127.0.0.1 serving the preview page, scorm-again, the package and its build events.
 
     Requests whose `Host` is not the server's own (`127.0.0.1:<port>` or `localhost:<port>`) get
@@ -339,7 +354,7 @@ def make_server(preview: Preview, port: int = 8000) -> http.server.ThreadingHTTP
             pass
 
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = PreviewServer(("127.0.0.1", port), Handler)
     except OSError as error:
         raise PreviewUnavailable(f"cannot serve on 127.0.0.1:{port}: {error.strerror} "
                                  "(choose another port with --port)") from None

@@ -9,7 +9,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import select
+import socket
+import struct
 import threading
 import urllib.error
 import urllib.request
@@ -383,6 +386,44 @@ def test_a_request_path_that_cannot_be_split_is_answered_bad_request(served: tup
     port = base.rsplit(":", 1)[1]
     assert request(base, "http://[x/", f"127.0.0.1:{port}")[0] == 400
     assert request(base, "/pkg/index.html", f"127.0.0.1:{port}") == (200, preview.files["index.html"])
+
+
+def test_a_dropped_connection_prints_nothing_and_a_failed_request_one_line(
+        served: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """A browser that resets a connection (a page reloaded while its media load) is no error; a request that fails
+    in the preview is one line, not socketserver's traceback (18-verify18 C10)."""
+    preview, base = served
+    server = make_server(preview, port=0)
+    handled, original = threading.Semaphore(0), server.handle_error
+
+    def counted(request: Any, client_address: Any) -> None:
+        original(request, client_address)
+        handled.release()
+
+    monkeypatch.setattr(server, "handle_error", counted)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        dropped = socket.create_connection(("127.0.0.1", port))
+        dropped.sendall(b"GET /pkg/index.ht")
+        dropped.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        dropped.close()
+        assert handled.acquire(timeout=PATIENCE)
+
+        def broken(since: int = 0) -> None:
+            raise KeyError("a bug")
+
+        monkeypatch.setattr(preview, "status", broken)
+        with pytest.raises(http.client.RemoteDisconnected):
+            request(f"http://127.0.0.1:{port}", "/__preview/status", f"127.0.0.1:{port}")
+        assert handled.acquire(timeout=PATIENCE)
+    finally:
+        server.shutdown()
+        server.server_close()
+    printed = capfd.readouterr()
+    assert printed.out == "" and re.fullmatch(r"preview: a request from 127\.0\.0\.1:\d+ failed: KeyError: 'a bug' \(the "
+                                              r"preview goes on; this is a bug in coursebuild: please report it\)\n",
+                                              printed.err), printed.err
 
 
 def test_serves_its_own_host_names(served: tuple[Preview, str]) -> None:
