@@ -26,6 +26,7 @@ from typing import TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
+from watchfiles._rust_notify import RustNotify
 
 from builder.build import check, plan
 from builder.errors import CoursebuildError
@@ -40,6 +41,9 @@ SCORM_AGAIN_ENV = "COURSEBUILD_SCORM_AGAIN"
 #: a change is seen 2–4 ms after it is made (5–10 ms at 5 ms). The watcher wakes this often while idle
 #: (about 1% of a core; 0.5% at 5 ms).
 DEBOUNCE_MS = 2
+#: Milliseconds at most that a burst of changes (each within DEBOUNCE_MS of the last) is gathered before it is rebuilt
+#: (watchfiles' default).
+MAX_BURST_MS = 1600
 #: Seconds between keep-alive comments on an idle event stream (they find closed connections).
 KEEP_ALIVE_S = 15.0
 #: Seconds the watcher waits before watching again after the watching itself failed.
@@ -362,36 +366,81 @@ def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
     return server
 
 
-class SourceFilter(watchfiles.DefaultFilter):
-    """Changes to the project's sources (course/, quizzes/, templates/), less editors' temporary files."""
+def source_folders(project: Path) -> frozenset[Path]:
+    """The real locations (absolute paths) of the folders a build reads sources from: course/, quizzes/ and
+    templates/ where each really is, if that is inside the `project` (its real location), and every folder inside
+    them that is not a symbolic link.
 
-    def __init__(self, project: Path):
+    No link is followed. The build reads through a link to a folder only while it stays inside its top folder, so the
+    folder it leads to is found there anyway; a link out of it, or out of the project, the build refuses with one line
+    (`sources.project_files`, `theme.template_problems`), and watching through it would watch the machine: a link to
+    `/` had the watcher fail on /proc for ever, and one to /usr held 16,000 inotify watches (18-verify18 C7).
+    A folder that cannot be read is left out: the build says why."""
+    found: set[Path] = set()
+    waiting = [real for name in WATCHED if (real := Path(os.path.realpath(project / name))).is_relative_to(project)]
+    while waiting:
+        folder = waiting.pop()
+        if folder in found:  # two top folders that are one (`quizzes -> course`)
+            continue
+        try:
+            with os.scandir(folder) as entries:
+                waiting.extend(Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False))
+        except OSError:  # gone, not a folder, or unreadable
+            continue
+        found.add(folder)
+    return frozenset(found)
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """Changes in the source `folders` (`source_folders`), and to the entries course/, quizzes/ and templates/ of the
+    project folder, less editors' temporary files."""
+
+    def __init__(self, project: Path, folders: frozenset[Path]):
         super().__init__()
-        self.folders = tuple(os.path.join(project, folder) + os.sep for folder in WATCHED)
+        self.folders, self.tops = folders, frozenset(str(project / folder) for folder in WATCHED)
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        return (path + os.sep).startswith(self.folders) and super().__call__(change, path)
+        return (path in self.tops or Path(path).parent in self.folders) and super().__call__(change, path)
 
 
 def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], None] | None = None) -> None:
     """Rebuild whenever a source file is created, changed, renamed or deleted, until `stop` is set.
 
+    Only the folders a build reads are watched, each on its own, and the project folder for course/, quizzes/ and
+    templates/ coming and going (`source_folders`): when a change makes or removes one, the folders are watched
+    again as they are now, and then rebuilt, so that nothing written in a new folder meanwhile is missed (watchfiles'
+    Rust backend, `RustNotify`, documented for direct use, has its watches in place once it is made; `watchfiles.watch`
+    would set them only when first asked for changes, after the rebuild).
     Changes closer together than DEBOUNCE_MS are rebuilt once. `report` is called after each
     rebuild. Nothing that goes wrong stops the watching: a failed rebuild is shown as problems,
-    and if watching itself fails (say, the folder went away) it is shown too and started again.
+    and if watching itself fails (say, the folder went away) it is shown too, started again, and rebuilt.
     """
     project = preview.project.resolve()
+    changed: set[str] = set()  # project paths seen changed and not yet rebuilt
+    stale = False  # whether changes may have been missed (the watching failed)
     while not stop.is_set():
         try:
-            for changes in watchfiles.watch(project, watch_filter=SourceFilter(project), step=DEBOUNCE_MS,
-                                            stop_event=stop, raise_interrupt=False):
-                preview.expect([Path(path).relative_to(project).as_posix() for _, path in changes])
-                preview.rebuild()
-                _report(preview, report)
+            folders = source_folders(project)
+            accept = SourceFilter(project, folders)
+            with RustNotify(sorted(map(str, folders | {project})), False, False, 0, False, False) as notify:
+                while not stop.is_set():
+                    if changed or stale:
+                        preview.expect(sorted(changed))
+                        preview.rebuild()
+                        _report(preview, report)
+                        changed, stale = set(), False
+                    raw = notify.watch(MAX_BURST_MS, DEBOUNCE_MS, 0, stop)
+                    if isinstance(raw, str):  # "stop", or "signal" (Ctrl+C, when watching on the main thread)
+                        return
+                    changed = {Path(path).relative_to(project).as_posix() for change, path in raw
+                               if accept(watchfiles.Change(change), path)}
+                    if changed and source_folders(project) != folders:
+                        break  # a folder came or went: watch the folders as they are, then rebuild
         except Exception as error:  # noqa: BLE001 - the watcher must outlive anything that goes wrong
             preview.publish(preview.files, [f"{project}: cannot watch for changes: {error} (trying again)"],
                             traceback.format_exc())
             _report(preview, report)
+            stale = True
             stop.wait(RETRY_S)
 
 

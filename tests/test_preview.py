@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import watchfiles
 from playwright.sync_api import Browser, expect
+from watchfiles._rust_notify import RustNotify
 
 from builder import preview as preview_module
-from builder.preview import Preview, make_server, watch
+from builder.preview import Preview, make_server, source_folders, watch
 
 from conftest import edit, run
 
@@ -128,6 +128,92 @@ def test_picks_up_changed_created_renamed_and_deleted_files(watched: tuple[Previ
     until(preview, lambda: not preview.problems and "pages/extra.html" not in preview.files, "a page taken out")
 
 
+@pytest.fixture
+def links_to_the_machine(project: Path) -> Path:
+    """The project with links out of it that the build never reads: to / beside the sources (in docs/), and to
+    /proc among them, where watching through the link fails (permission denied) or takes thousands of watches."""
+    (project / "docs").mkdir()
+    (project / "docs/root").symlink_to("/", target_is_directory=True)
+    (project / "course/proc").symlink_to("/proc", target_is_directory=True)
+    return project
+
+
+def test_watches_sources_beside_links_to_the_machine(links_to_the_machine: Path,
+                                                     watched: tuple[Preview, str]) -> None:
+    """A link to / or /proc in the project is not followed: the watcher starts, and sees a page's edit
+    (18-verify18 C7: it failed on /proc for ever, and no edit was rebuilt)."""
+    preview = watched[0]
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "a changed page")
+    assert not preview.problems
+
+
+@pytest.fixture
+def pages_linked_in(project: Path, tmp_path: Path) -> Path:
+    """A folder outside the project, linked in as a folder of pages (course/pages/shared)."""
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (project / "course/pages/shared").symlink_to(outside, target_is_directory=True)
+    return outside
+
+
+def test_a_link_out_of_the_sources_shows_its_problem_and_is_not_watched(
+        pages_linked_in: Path, watched: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of pages linked in from outside the project is refused by the build, shown in the preview, and
+    its files are not watched through the link: a change there is no change to the course (18-verify18 C7)."""
+    preview = watched[0]
+    sources, expect = [], preview.expect
+
+    def recorded(changed: list[str]) -> None:
+        sources.extend(changed)
+        expect(changed)
+
+    def refused() -> bool:
+        return any(line.startswith("course/pages/shared:1: the folder is a symbolic link that leads out of")
+                   for line in preview.problems)
+
+    assert refused()
+    monkeypatch.setattr(preview, "expect", recorded)
+    (pages_linked_in / "deep/extra.md").write_text(EXTRA_PAGE, encoding="utf-8")
+    edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+    until(preview, lambda: "course/pages/welcome.md" in sources, "the next edit")  # seen after the outside file
+    assert not any(path.startswith("course/pages/shared/") for path in sources), sources
+
+    link = preview.project / "course/pages/shared"
+    link.unlink()
+    until(preview, lambda: not preview.problems and "This short course takes" in page_text(preview, "welcome"),
+          "the link taken away")
+    link.symlink_to(pages_linked_in, target_is_directory=True)
+    until(preview, refused, "the link made again")
+
+
+def test_source_folders_are_where_the_sources_really_are_through_no_link(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "outside/deep").mkdir(parents=True)
+    (project / "course/pages/part/one").mkdir(parents=True)
+    (project / "course/pages/out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (project / "course/pages/again").symlink_to("part", target_is_directory=True)  # read by the build, as part/
+    (project / "templates").symlink_to("course", target_is_directory=True)  # one folder, reached twice
+    real = project.resolve()
+    assert source_folders(real) == {real / folder for folder in (
+        "course", "course/media", "course/pages", "course/pages/part", "course/pages/part/one", "quizzes")}
+
+
+def test_watches_a_folder_made_while_watching(watched: tuple[Preview, str]) -> None:
+    """Folders are watched each on its own: one made in a source folder is watched from then on, and a page
+    written in it at once is rebuilt."""
+    preview = watched[0]
+    edit(preview.project / "course/course.yaml", "pages: [case-amira, final-check]",
+         "pages: [case-amira, extra, final-check]")
+    until(preview, lambda: any("`extra`" in line for line in preview.problems), "a page missing from a module")
+    folder = preview.project / "course/pages/more/deeper"
+    folder.mkdir(parents=True)
+    (folder / "extra.md").write_text(EXTRA_PAGE, encoding="utf-8")
+    until(preview, lambda: "Extra words here" in page_text(preview, "extra") and not preview.problems,
+          "a page in a new folder")
+    edit(folder / "extra.md", "Extra words", "Edited words")
+    until(preview, lambda: "Edited words here" in page_text(preview, "extra"), "a page edited in the new folder")
+
+
 def test_keeps_the_last_good_build_on_an_invalid_edit_and_recovers_on_the_next(
         watched: tuple[Preview, str]) -> None:
     preview, base = watched
@@ -192,22 +278,22 @@ def test_keeps_watching_when_reporting_a_build_fails(served: tuple[Preview, str]
 def test_keeps_watching_when_watching_itself_fails(served: tuple[Preview, str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     preview = served[0]
-    calls, real_watch = [], watchfiles.watch
+    calls, real_notify = [], preview_module.RustNotify
 
-    def flaky(*args: Any, **kwargs: Any) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    def flaky(*args: Any) -> RustNotify:
         calls.append(args)
         if len(calls) == 1:
             raise OSError("inotify watch limit reached")
-        return real_watch(*args, **kwargs)
+        return real_notify(*args)
 
     monkeypatch.setattr(preview_module, "RETRY_S", 0.05)
-    monkeypatch.setattr(watchfiles, "watch", flaky)
+    monkeypatch.setattr(preview_module, "RustNotify", flaky)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
     try:
-        until(preview, lambda: bool(preview.problems), "the failure")
-        assert "cannot watch for changes: inotify watch limit reached (trying again)" in preview.problems[0]
+        until(preview, lambda: any("cannot watch for changes: inotify watch limit reached (trying again)" in line
+                                   for line in preview.problems), "the failure")
         wait_until_watching(preview)
         assert not preview.problems and len(calls) == 2
     finally:
