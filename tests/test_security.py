@@ -547,7 +547,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
            "file)")
     assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
     (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
-    data = packaged.read_bytes().removeprefix(HTML_PROLOG)
+    data = packaged.read_bytes().removeprefix(HTML_PROLOG).replace(MEDIA_POLICY.encode(), b"")  # XHTML's
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
     assert b"example.org" not in data
 
@@ -608,7 +608,7 @@ def test_ordinary_animations_and_pictures_in_data_urls_are_kept(text: str) -> No
     assert without_script(data, ".svg") is data
 
 
-POLICY_META = (f'<meta http-equiv="Content-Security-Policy" content="{MEDIA_POLICY}"/>').replace("'", "&apos;")
+POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{MEDIA_POLICY}"/>'
 
 
 @pytest.mark.parametrize(("suffix", "text", "head"), [
@@ -626,7 +626,7 @@ def test_an_xhtml_file_gets_the_policy_an_html_file_gets(suffix: str, text: str,
     only there); an author's own policy is removed as any `<meta http-equiv>` is."""
     shipped = without_script(text.encode(), suffix).decode()
     root = shipped.partition("?>\n")[2]
-    assert root.replace("'", "&apos;").startswith(text[:text.index(">") + 1] + head), shipped
+    assert root.startswith(text[:text.index(">") + 1] + head), shipped
 
 
 def test_an_xml_file_of_another_root_is_shipped_as_it_is() -> None:
