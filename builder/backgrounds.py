@@ -199,8 +199,12 @@ class _Styles:
     #: (project path, times) of each SVG drawn, for the boxes (`_Styles.show`) that a declaration naming it may reach
     shown: list[tuple[str, int]] = field(default_factory=list)
 
-    def add(self, declarations: list[Any], folder: str) -> None:
+    def add(self, declarations: list[Any], folder: str, path: str | None) -> None:
+        """Gather `declarations`, of the sheet `path` (None: the document's own), their urls from `folder`; note
+        those a kit may not use (`_unneeded`)."""
         self.everything += declarations
+        self.unneeded += [(path, line, written, *refused) for declaration in declarations
+                          for line, written, refused in _unneeded(declaration)]
         self.folders.update((id(declaration), folder) for declaration in declarations)
 
     def picture(self, image: Any, folder: str) -> _Picture:
@@ -246,6 +250,14 @@ class _Styles:
     not_regular: list[tuple[str | None, int, str, str]] = field(default_factory=list)
     #: the url tokens of every custom property (`--name: url(…)`) of the document, read once for `urls`
     custom: list[Any] | None = None
+    #: (project path of the sheet's file or None for the document's own, line, the construct as written, why a kit
+    #: may not use it, how to do without) of each at-rule, property and function a kit may not use (`_unneeded`)
+    unneeded: list[tuple[str | None, int, str, str, str]] = field(default_factory=list)
+    #: (selector prelude, (project path of the sheet's file or None, line, first line of its selector), whether
+    #: multi-column) of each style rule that makes boxes laying out their content again and again (`_relayout`)
+    relayouts: list[tuple[Any, tuple[str | None, int, str], bool]] = field(default_factory=list)
+    #: whether multi-column, of each element whose `style=` makes its box lay out its content again and again
+    relaid: dict[Any, bool] = field(default_factory=dict)
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -292,7 +304,7 @@ def shown_figures(html: str, project: Path) -> list[tuple[str, int]]:
     draws a figure again for each element whose background, list marker, `content` or border image shows it (twenty
     list items showing one figure estimated at 1.89 s passed `check` and took `kit` 33 s; issue 18, ninth
     verification, Y5), also one it inherits (`inherit`, a list marker, `var()`), and on each page for a page's and
-    a fixed or running box's (up to MAX_KIT_PAGES; issue 18, eleventh verification, A5). Those gathered before a
+    a fixed box's (up to MAX_KIT_PAGES; issue 18, eleventh verification, A5). Those gathered before a
     document is refused for its backgrounds (`tiling_problem`)."""
     styles = _Styles(project)
     try:
@@ -388,22 +400,23 @@ def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
             _not_regular(styles, (d for declaration in attributes[element] for d in declaration.value),
                          _DOCUMENT_FOLDER, None)
-            styles.add(attributes[element], _DOCUMENT_FOLDER)
+            styles.add(attributes[element], _DOCUMENT_FOLDER, None)
+            if (multi_column := _relayout(attributes[element])) is not None:
+                styles.relaid[element] = multi_column
     return root, attributes
 
 
-def cascaded_rules(html: str, project: Path) -> tuple[Any, list[tuple[Any, str | None, int, str]],
-                                                     list[tuple[str | None, int, str, str]]]:
-    """The kit document `html` parsed as WeasyPrint parses it, and (selector prelude, project path of the sheet's
-    file or None for a `<style>` of the document, line of the rule in that sheet, the first line of its selector as
-    written) of every style rule WeasyPrint cascades over it: those of its `<style>` sheets and of the sheets they
-    link and import (`_gather`), also inside at-rules, and each nested rule with the selector WeasyPrint gives it
-    (`nested_preludes`); and `_Styles.not_regular`, the `url()`s of those sheets naming a file that is not a
-    regular file. Unbounded for sheets past MAX_KIT_SHEETS, _MAX_IMPORT_DEPTH or _MAX_SHEET_BYTES, or rules
-    nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
+def cascaded_rules(html: str, project: Path) -> tuple[Any, _Styles]:
+    """The kit document `html` parsed as WeasyPrint parses it, and what its style sheets say (`_gather`: those of
+    its `<style>` elements and `style=` attributes and of the sheets they link and import, also inside at-rules):
+    `_Styles.selectors`, each style rule WeasyPrint cascades over it, nested ones with the selector WeasyPrint gives
+    them (`nested_preludes`); `_Styles.not_regular`, the `url()`s naming a file that is not a regular file;
+    `_Styles.unneeded`, what a kit may not use; `_Styles.relayouts` and `relaid`, the rules and elements making
+    flex, grid and multi-column boxes. Unbounded for sheets past MAX_KIT_SHEETS, _MAX_IMPORT_DEPTH or
+    _MAX_SHEET_BYTES, or rules nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
-    return root, styles.selectors, styles.not_regular
+    return root, styles
 
 
 def _not_regular(styles: _Styles, tokens: Iterable[Any], folder: str, path: str | None) -> None:
@@ -506,11 +519,10 @@ _FIGURE_SOURCES = {"img": "src", "embed": "src", "object": "data"}
 
 def _on_every_page(declared: list[tuple[list[Any], str]]) -> bool:
     """Whether the declarations that may reach a box may make WeasyPrint draw it, and all in it, on every page:
-    `position: fixed`, or `running()` (shown by the page-margin boxes' `element()`), or what `var()` may make
-    either (a fixed box showing a figure drawn in 1.95 s alone took WeasyPrint 4.6 s over four pages)."""
+    `position: fixed`, or what `var()` may make it (a fixed box showing a figure drawn in 1.95 s alone took WeasyPrint
+    4.6 s over four pages). (`running()` is refused: `_UNNEEDED_FUNCTIONS`.)"""
     return any(d.lower_name == "position" and any(
-        token.type == "ident" and token.lower_value == "fixed" or _is_var(token)
-        or token.type == "function" and token.lower_name == "running" for token in d.value)
+        token.type == "ident" and token.lower_value == "fixed" or _is_var(token) for token in d.value)
         for declarations, _ in declared for d in declarations)
 
 
@@ -539,7 +551,10 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
             for prelude, nested in nested_preludes(rule):
                 styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
-                styles.add(declarations, folder)
+                styles.add(declarations, folder, path)
+                if (multi_column := _relayout(declarations)) is not None:
+                    styles.relayouts.append((prelude, (path, nested.source_line, _first_line(nested.prelude)),
+                                             multi_column))
                 if any(d.lower_name.startswith("background") or d.lower_name in ("display", "position")
                        or _shows_picture(d) for d in declarations):
                     styles.rules.append((prelude, declarations, folder))
@@ -548,13 +563,16 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
             if target is not None:
                 _check_import(styles, _url_of(target) or "", folder, (*chain, path), rule)
                 _load_sheet(styles, _url_of(target) or "", folder, depth + 1, (*chain, path))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in _UNNEEDED_AT_RULES:
+            styles.unneeded.append((path, rule.source_line, f"@{rule.at_keyword}",
+                                    *_UNNEEDED_AT_RULES[rule.lower_at_keyword]))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
-            _read_page(styles, rule.content, folder)
+            _read_page(styles, rule.content, folder, path)
         elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
             pending[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
 
 
-def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
+def _read_page(styles: _Styles, content: list[Any], folder: str, path: str | None) -> None:
     """Gather an `@page` rule's declarations and those of its page-margin boxes (`@top-left { … }`)."""
     import tinycss2  # noqa: PLC0415
 
@@ -562,7 +580,7 @@ def _read_page(styles: _Styles, content: list[Any], folder: str) -> None:
     for declarations in [_declarations(parts)] + [
             _declarations(tinycss2.parse_blocks_contents(part.content, True, True))
             for part in parts if part.type == "at-rule" and part.content is not None]:
-        styles.add(declarations, folder)
+        styles.add(declarations, folder, path)
         styles.pages.append((declarations, folder))
 
 
@@ -657,6 +675,60 @@ def _sheet_of(folder: str, project: Path) -> str | None:
 
 def _declarations(parts: Iterable[Any]) -> list[Any]:
     return [part for part in parts if part.type == "declaration"]
+
+
+_OWN_COUNTER_STYLE = ("defines a counter style of its own, which may write one number as text of any length (a "
+                      "`symbolic` style writes 100,000,000 as that many symbols)", "use a built-in counter style, "
+                      "such as `decimal`, `lower-alpha`, `lower-roman` or `disc`")
+_IN_THE_MARGINS = "write the text of the page-margin boxes in the template (`content: \"…\"`, `counter(page)`)"
+_COPIES_TEXT = ("copies an element's text into the page-margin boxes of every page", _IN_THE_MARGINS)
+_COPIES_ELEMENT = ("copies an element, and all in it, into the page-margin boxes of every page", _IN_THE_MARGINS)
+#: The at-rules, properties and functions a kit document's style sheets may not use, with why and how to do without:
+#: each makes text or boxes out of all proportion to what is written, which `check` cannot bound before WeasyPrint
+#: lays the document out (issue 18, eighteenth verification, B5: a 100-byte `@counter-style` ran WeasyPrint out of
+#: memory; B6: `leader()` in a tiny font, out of memory; B8: a 200 KB `string-set` on 190 pages, past its 30 s). A
+#: kit needs none of them: the built-in templates use none, and a template writes its page-margin boxes' text itself.
+_UNNEEDED_AT_RULES = {"counter-style": _OWN_COUNTER_STYLE}
+_UNNEEDED_PROPERTIES = {"string-set": _COPIES_TEXT}
+_UNNEEDED_FUNCTIONS = {
+    "symbols": _OWN_COUNTER_STYLE, "string": _COPIES_TEXT, "running": _COPIES_ELEMENT, "element": _COPIES_ELEMENT,
+    "leader": ("fills the rest of its line with copies of its text, as many as its font size allows",
+               "draw the line with a border, such as `border-bottom: 0.6pt dotted`"),
+    "target-text": ("copies the text of the element a link points to into each box that shows it",
+                    "write the text itself, or show the target's page with `target-counter(attr(href), page)`")}
+
+
+def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
+    """(line, the construct as written, (why a kit may not use it, how to do without)) of the declaration
+    `declaration` if it sets a property of _UNNEEDED_PROPERTIES (WeasyPrint ignores a `-weasy-` prefix on them), and
+    of each function of _UNNEEDED_FUNCTIONS in its value (in a custom property too: `var()` may bring it
+    anywhere). tinycss2 reads escaped names as WeasyPrint does (`le\\61 der(` is `leader(`)."""
+    if declaration.lower_name in _UNNEEDED_PROPERTIES:
+        yield declaration.source_line, declaration.name, _UNNEEDED_PROPERTIES[declaration.lower_name]
+    for token in _all_tokens(declaration.value):
+        if token.type == "function" and token.lower_name in _UNNEEDED_FUNCTIONS:
+            yield token.source_line, f"{token.name}(", _UNNEEDED_FUNCTIONS[token.lower_name]
+
+
+_COLUMN_PROPERTIES = frozenset({"columns", "column-count", "column-width"})
+_RELAYING_DISPLAYS = frozenset({"flex", "inline-flex", "grid", "inline-grid"})
+
+
+def _relayout(declarations: list[Any]) -> bool | None:
+    """Whether the declarations `declarations` make a box a multi-column container (True: `columns`,
+    `column-count` or `column-width` other than `auto`) or a flex or grid container (False), or neither (None):
+    boxes that WeasyPrint lays out again and again to fit their content, so that the time of nested ones grows
+    with the power of their depth (`kit.MAX_KIT_RELAYOUT_DEPTH`). A value with `var()` or `inherit` is taken to make
+    one (an upper bound)."""
+    def words(declaration: Any) -> set[str]:
+        return {"var" if _is_var(token) else token.lower_value if token.type == "ident" else token.type
+                for token in declaration.value if token.type not in ("whitespace", "comment")}
+
+    if any(d.lower_name in _COLUMN_PROPERTIES and words(d) - {"auto"} for d in declarations):
+        return True
+    if any(d.lower_name == "display" and words(d) & (_RELAYING_DISPLAYS | {"var", "inherit"}) for d in declarations):
+        return False
+    return None
 
 
 def _url_of(token: Any) -> str | None:

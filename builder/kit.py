@@ -437,6 +437,10 @@ def _parsed_problems(course: Course, document: str, html: str, where: str) -> li
     SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known."""
     if cascade := _cascade_problems(html, course.root, document, where):
         return cascade
+    if (widest := table_columns(html)) and widest[0] > MAX_KIT_TABLE_COLUMNS:
+        return [Problem(where, 1, f"the kit's {document} has a table of up to {widest[0]:,} columns (on line "
+                        f"{widest[1]} of the document as rendered), more than the {MAX_KIT_TABLE_COLUMNS} a page can "
+                        "show", "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -502,7 +506,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
     documents to it)."""
-    if _document_source(project, document) == COURSE_FILE or ("<style" not in html.lower()
+    if _document_source(project, document) == COURSE_FILE or ("style" not in html.lower()
                                                                and "<link" not in html.lower()):
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
@@ -510,7 +514,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     from builder.backgrounds import ImportRefused, Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
     try:
-        root, rules, not_regular = cascaded_rules(html, project)
+        root, styles = cascaded_rules(html, project)
     except ImportRefused as imported:  # at the `@import` (18-verify16 F2, F6)
         reason, fix = imported.args
         return [Problem(*_rule_at(project, document, where, (imported.sheet, imported.line, imported.written)),
@@ -521,8 +525,10 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                         fix)]
     except UnmappedURL as unmapped:
         return [unmapped_problem(project, document, unmapped)]
-    problems: list[Problem] = []
-    for path, line, url, wrong in not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
+    problems = [Problem(*_rule_at(project, document, where, (path, line, written)), f"the kit's {document} uses "
+                        f"`{written}{')' if written.endswith('(') else ''}`, which a kit may not: it {why}", fix)
+                for path, line, written, why, fix in dict.fromkeys(styles.unneeded)]
+    for path, line, url, wrong in styles.not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
         if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
             path, line = _written_at(project, document, url)
         unread = Problem(path, line, f"`{url}`, named by the kit's {document}, {wrong}, so the kit cannot read it",
@@ -534,14 +540,58 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
         reason, fix = too_complex.args
         problems.append(Problem(*_rule_at(project, document, where, rule), f"the kit's {document} {reason}", fix))
 
-    tries = cascade_tries(((prelude, place) for prelude, *place in rules), root,
-                          cssselect2.ElementWrapper.from_html_root(root).iter_subtree(), refused)
+    wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
+    tries = cascade_tries(((prelude, place) for prelude, *place in styles.selectors), root, wrappers, refused)
     if tries > MAX_CASCADE_TRIES:
         problems.append(Problem(where, 1, f"matching the selectors of the style rules of the kit's {document} against "
                                 f"its elements takes more than {MAX_CASCADE_TRIES:,} tries",
                                 "select elements with classes, not with chains of ancestors or siblings, and write "
                                 "fewer rules"))
+    if not problems and (nested := _nested_relayout(root, wrappers, styles)) is not None:
+        place, multi_column = nested
+        problems.append(Problem(*_rule_at(project, document, where, place), f"the kit's {document} "
+                                + ("nests a multi-column box inside another: WeasyPrint lays out each column of "
+                                   "the inner one again for each of the outer's (three such boxes nested took it "
+                                   "41 s for 30 paragraphs)" if multi_column else
+                                   f"nests more than {MAX_KIT_RELAYOUT_DEPTH} flex, grid or multi-column boxes in one "
+                                   "another: WeasyPrint lays out the content of each again and again, its time growing "
+                                   "with the power of their depth (six nested flex boxes took it 15 s)"),
+                                "lay out fewer boxes in columns, flex or grid inside each other, and lay out their "
+                                "content in ordinary blocks"))
     return problems
+
+
+#: How many flex, grid or multi-column boxes (`backgrounds._relayout`) a kit document may nest in one another, of
+#: which one multi-column: WeasyPrint lays out the content of each several times to fit it, so the time grows with
+#: the power of their depth (issue 18, eighteenth verification, B12: six nested multi-column boxes ran it past its
+#: 30 s; for 30 paragraphs, flex boxes nested 4 deep took 1.8 s and 6 deep 15 s, multi-column ones 2 deep 2.1 s and
+#: 3 deep 41 s).
+MAX_KIT_RELAYOUT_DEPTH = 3
+
+
+def _nested_relayout(root: Any, wrappers: list[Any], styles: Any) -> tuple[tuple[str | None, int, str], bool] | None:
+    """(where the box is made: `_rule_at`'s rule, whether a multi-column box is nested in another) for the first
+    element of the kit document `root` (its cssselect2 `wrappers`, each after its parent) whose box is a flex, grid
+    or multi-column container nested past MAX_KIT_RELAYOUT_DEPTH, or a multi-column one inside another, as the
+    rules and `style=` attributes of its `styles` (`backgrounds._Styles`) may make it (an upper bound: every rule that
+    may match is taken to apply); None if there is none. The selectors were matched within `MAX_CASCADE_TRIES`."""
+    matcher, tries = selector_matcher(((prelude, (place, multi_column))
+                                       for prelude, place, multi_column in styles.relayouts), root)
+    if not tries and not styles.relaid:
+        return None
+    depths: dict[Any, tuple[int, int]] = {}  # (flex, grid and multi-column boxes, multi-column ones) in and above
+    for wrapper in wrappers:
+        made = [payload for *_, pseudo, payload in (matcher.match(wrapper) if tries else []) if pseudo is None]
+        if (own := styles.relaid.get(wrapper.etree_element)) is not None:
+            made.append(((None, 1, wrapper.etree_element.get("style")), own))  # at the template line writing it
+        boxes, columns = (0, 0) if wrapper.parent is None else depths[wrapper.parent.etree_element]
+        if made:
+            place, multi_column = max(made, key=lambda payload: payload[1])
+            boxes, columns = boxes + 1, columns + multi_column
+            if columns > 1 or boxes > MAX_KIT_RELAYOUT_DEPTH:
+                return place, columns > 1
+        depths[wrapper.etree_element] = boxes, columns
+    return None
 
 
 def _may_show_images(text: str) -> bool:
@@ -734,6 +784,48 @@ def forced_breaks(html: str) -> int:
                                  "select the elements that break pages with a class, not with chains of ancestors "
                                  "or siblings, and write fewer such rules")
     return sum(1 for wrapper in wrappers if wrapper.etree_element in by_style or matcher.match(wrapper))
+
+
+#: How many columns a table of a kit document may have: at most 1.4 mm each across a landscape A4 page. WeasyPrint
+#: makes a box for each and lays out every row over all of them, and HTML lets each `<col>`, `<colgroup>` and cell
+#: span 1,000 (issue 18, eighteenth verification, B7: 1,000 `<col span="1000">` in 17 KB, or a row of 1,000 cells
+#: of `colspan="1000"`, ran it out of memory or past its time).
+MAX_KIT_TABLE_COLUMNS = 200
+_MAX_SPAN = 1_000
+_SPAN = re.compile(r"[\t\n\f\r ]*\+?([0-9]+)")
+
+
+def _span(element: Any, attribute: str) -> int:
+    """The `span` or `colspan` attribute of `element` as HTML reads it (its leading digits, 1 if none or 0, at most
+    _MAX_SPAN)."""
+    digits = _SPAN.match(element.get(attribute, ""))
+    return 1 if digits is None else min(max(int(digits.group(1)[:5]), 1), _MAX_SPAN)
+
+
+def table_columns(html: str) -> tuple[int, int] | None:
+    """(at most how many columns, line in `html`) of the widest table of the kit document `html`, None if it has
+    none: the larger of the columns its `<col>` and `<colgroup>` elements make and its widest row's cells' `colspan`
+    added up, with those of every cell of the table spanning more than one row (an upper bound of the grid HTML's
+    table model makes)."""
+    if "<table" not in html.lower():
+        return None
+    root = lxml_html.document_fromstring(html)
+    widest: tuple[int, int] | None = None
+    tables: list[Any] = list(root.iter("table"))
+    for table in tables:
+        def own(tag: str, table: Any = table) -> list[Any]:
+            return [element for element in table.iter(tag) if next(element.iterancestors("table")) is table]
+
+        groups = sum(sum(_span(col, "span") for col in cols) if (cols := group.findall("col")) else
+                     _span(group, "span") for group in own("colgroup"))
+        loose = sum(_span(col, "span") for col in own("col") if col.getparent().tag != "colgroup")
+        rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in own("tr")]
+        spanning = sum(_span(cell, "colspan") for row in rows for cell in row if cell.get("rowspan", "1") != "1")
+        columns = max(groups + loose, spanning + max((sum(_span(cell, "colspan") for cell in row) for row in rows),
+                                                     default=0))
+        if widest is None or columns > widest[0]:
+            widest = columns, table.sourceline or 1
+    return widest
 
 
 @cache.kept(key=lambda html: html)  # so `coursebuild preview` measures again only the pages that changed

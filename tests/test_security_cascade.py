@@ -275,7 +275,90 @@ def test_the_built_in_kit_documents_cascade_within_the_bounds() -> None:
             [] if template.name == "base.html" else ['"kit/base.html"']), template
     course = _course(REPO)
     for name, html in kit.render_kit(course).items():
-        root, rules, _ = backgrounds.cascaded_rules(html, REPO)
+        root, styles = backgrounds.cascaded_rules(html, REPO)
+        rules = styles.selectors
         tries = media.cascade_tries(((prelude, None) for prelude, *_ in rules), root,
                                     cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
         assert 0 < tries < media.MAX_CASCADE_TRIES // 100, (name, tries)
+
+
+#: What a kit's style sheets may not use (18-verify18 B5, B6, B8), scaled down: (style, body, (what, its line)).
+UNNEEDED: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
+    "counter style": ('@counter-style stars { system: symbolic; symbols: "*"; }\np.x::before { content: counter(c, '
+                      "stars) }", '<p class="x">hi</p>', [("`@counter-style`", 2)]),
+    "symbols()": ("p.x { counter-reset: c 1000 }\np.x::before { content: counter(c, symbols(symbolic '*')) }",
+                  '<p class="x">hi</p>', [("`symbols()`", 3)]),
+    "leader": ('p.x::after { content: leader(".") }', '<p class="x">hi</p>', [("`leader()`", 2)]),
+    "leader, escaped, through var()": (':root { --l: le\\61 der(".") }\np.x::after { content: var(--l) }',
+                                       '<p class="x">hi</p>', [("`leader()`", 1)]),  # not found as written: line 1
+    "string-set": ("@page { @top-center { content: string(s) } }\ndiv.s { string-set: s content() }",
+                   '<div class="s">word</div>', [("`string()`", 2), ("`string-set`", 3)]),
+    "running": ("div.f { position: running(top) }\n@page { @top-center { content: element(top) } }",
+                '<div class="f">x</div>', [("`running()`", 2), ("`element()`", 3)]),
+    "target-text": ("a::after { content: target-text(attr(href)) }", '<a href="#t">x</a><p id="t">y</p>',
+                    [("`target-text()`", 2)]),
+}
+
+
+@pytest.mark.parametrize("form", UNNEEDED)
+def test_a_kit_style_sheet_may_not_multiply_text(record: Path, form: str) -> None:
+    """B5: a 100-byte `@counter-style` (or `symbols()`) wrote a counter as 100,000,000 symbols; B6: `leader()` in a
+    tiny font; B8: a 200 KB `string-set` copied onto 190 pages: `check` ok, `kit` out of memory or past its time.
+    Refused at the template's line that writes it, however written."""
+    style, body, expected = UNNEEDED[form]
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text(f"<html><head><style>\n{style}\n</style></head><body>{body}</body></html>\n")
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert [(re.findall(r"uses (`[^`]*`), which a kit may not", p.message)[0], p.line) for p in problems] == expected
+    assert {p.path for p in problems} == {KIT_SHEET}
+
+
+def test_a_linked_sheet_may_not_define_a_counter_style(record: Path) -> None:
+    (record / "course/media/k.css").write_text("p { color: red }\n@counter-style s { system: symbolic; symbols: x }\n")
+    (record / "templates/kit").mkdir(parents=True)
+    (record / KIT_SHEET).write_text('<html><head><link rel="stylesheet" href="../media/k.css"></head><body>x</body>'
+                                    "</html>\n")
+    refused(record, "check", "course/media/k.css:2: the kit's attendance-sheet uses `@counter-style`, which a kit may "
+            "not: it defines a counter style of its own, which may write one number as text of any length (a "
+            "`symbolic` style writes 100,000,000 as that many symbols) (use a built-in counter style, such as "
+            "`decimal`, `lower-alpha`, `lower-roman` or `disc`)")
+
+
+@pytest.mark.parametrize(("style", "body", "multi_column"), [
+    ("div.c { column-count: 3 }", nested(2).replace("<div>", '<div class="c">'), True),  # B12, scaled down
+    ("div.c { columns: 2 auto }", '<div class="c"><p style="column-width: 5em">x</p></div>', True),
+    ("div { display: flex }", nested(4), False),
+    ("div { display: inline grid }", nested(2, '<div style="display: flex"><p class="c">x</p></div>')
+     + '<style>.c { column-count: 2 }</style>', False),
+])
+def test_nested_flex_grid_and_multi_column_boxes_are_refused(record: Path, style: str, body: str,
+                                                             multi_column: bool) -> None:
+    """B12: six nested `column-count: 3` boxes (40 elements) passed `check`; `kit` ran past WeasyPrint's 30 s.
+    Two multi-column boxes nested, or more than MAX_KIT_RELAYOUT_DEPTH flex, grid or multi-column ones, are refused."""
+    kit_sheet(record, body, style)
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert len(problems) == 1 and problems[0].path == KIT_SHEET, problems
+    assert ("nests a multi-column box inside another" in problems[0].message) is multi_column, problems
+
+
+def test_what_a_kit_may_lay_out_in_columns_and_flex_is_accepted(record: Path) -> None:
+    kit_sheet(record, nested(2, '<div class="c"><p>x</p></div>').replace("<div>", '<div class="f">')
+              + '<div class="c">y</div>' * 3 + nested(20), ".f { display: flex } .c { column-count: 2 } p { columns: auto; display: block } ol { "
+              "list-style: lower-roman } @page { @top-center { content: 'Sheet ' counter(page) } }")
+    assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []
+
+
+@pytest.mark.parametrize("table", [
+    "<table>" + '<col span="1000">' * 3 + "<tr><td>y</td></tr></table>",  # B7, scaled down
+    '<table><colgroup span="300"></colgroup><tr><td>y</td></tr></table>',
+    "<table><tr>" + '<td colspan=" 100x">y</td>' * 3 + "</tr></table>",
+    '<table><tr><td rowspan="2" colspan="150">a</td><td>b</td></tr><tr><td colspan="60">c</td></tr></table>',
+])
+def test_a_kit_table_of_too_many_columns_is_refused(record: Path, table: str) -> None:
+    """B7: 1,000 `<col span="1000">` (17 KB) made a million columns: `check` ok, `kit` out of memory."""
+    kit_sheet(record, f"<div><table><tr><td>{table}</td></tr></table></div>")
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert len(problems) == 1 and f"more than the {kit.MAX_KIT_TABLE_COLUMNS} a page can show" in problems[0].message
+    kit_sheet(record, table.replace('"1000"', '"50"').replace("300", "200").replace("100x", "60")
+              .replace("150", "90"))
+    assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []

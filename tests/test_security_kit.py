@@ -248,10 +248,9 @@ DRAWN_AGAIN = {
     "custom property in content": ":root { --f: url(../media/cues.svg) } p::before { content: var(--f) }",
     # a page's background is drawn on each of its pages (counted for as many as a document may have)
     "page": "@page { background: url(../media/cues.svg) no-repeat }",
-    # and so is a box fixed to the page, and all in it, and one the page-margin boxes show (`running()`)
+    # and so is a box fixed to the page, and all in it (`running()`, which copies one into the page-margin boxes, is
+    # refused: 18-verify18 B8)
     "fixed box": "div.f { position: fixed } div.f p:first-child { background: url(../media/cues.svg) no-repeat }",
-    "running box": "div.f { position: running(top) } p:first-child::before { content: url(../media/cues.svg) } "
-                   "@page { @top-center { content: element(top) } }",
 }
 #: The same for a figure an `<img>` shows: in a box drawn on every page.
 FIXED_FIGURES = ["div.f { position: fixed }", "div.f { position/**/: fixed }", "p:first-child { position: fixed }"]
