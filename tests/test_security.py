@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -1383,6 +1384,37 @@ def test_a_device_inside_the_project_is_refused(project: Path) -> None:
     result = coursebuild("check", project, timeout=60)
     assert ("quizzes/final.yaml:1: not a regular file (a FIFO, a device, or a link to one) (replace it with an "
             "ordinary text file)") in result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_course_file_that_is_not_regular_is_refused_without_being_opened(project: Path, kind: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open has effects on some devices (`/dev/watchdog` arms the reboot timer, a tape rewinds): course.yaml, a
+    page and a bank that were one were opened, then refused (18-verify18 C6). The framework is looked at by a
+    `stat` (`is_file`) too. Opens are recorded in process, without strace."""
+    if kind == "device" and os.geteuid() != 0:
+        pytest.skip("making a device needs root")
+    special = ["course/course.yaml", CUES, "quizzes/final.yaml", "course/competencies.yaml"]
+    for path in special:
+        (project / path).unlink()
+        if kind == "fifo":
+            os.mkfifo(project / path)
+        else:
+            os.mknod(project / path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording(path: str, flags: int, *args: int, **kwargs: int) -> int:
+        opened.append(os.path.relpath(path, project.resolve()))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording)
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    fix = "(replace it with an ordinary text file)"
+    assert [line for line in result.stderr.splitlines() if "not a regular file" in line] == [
+        f"{path}:1: not a regular file (a FIFO, a device, or a link to one) {fix}" for path in special[:3]]
+    assert "course/pages/welcome.md" in opened and not set(special) & set(opened)
 
 
 def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -> None:
