@@ -18,7 +18,6 @@ import mimetypes
 import os
 import posixpath
 import re
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +48,7 @@ from builder.media import (
     file_content_problem,
     packaged_bytes,
     picture_pixels,
+    read_regular,
     readable_problem,
     rewrite_local_images,
     selector_matcher,
@@ -1009,16 +1009,12 @@ def project_url(project: Path, folder: str = "") -> str:
 
 
 def _read_regular(path: Path) -> bytes | None:
-    """The bytes of the regular file at `path`'s real location, opened without following a link there (in case one
-    was swapped in since it was checked) and without waiting on a FIFO; None if it is not one, or cannot be read."""
+    """The bytes of the regular file at `path`'s real location (`media.read_regular`, checked by `readable_problem`);
+    None if it is no longer one (a link or FIFO swapped in since), or cannot be read."""
     try:
-        descriptor = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        return read_regular(os.path.realpath(path))
     except (OSError, ValueError):
         return None
-    with open(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        return file.read()
 
 
 def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) -> bytes:

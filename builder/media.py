@@ -153,6 +153,27 @@ def file_mode(path: Path) -> int | None:
         return None
 
 
+def read_regular(real: Path | str, limit: int = -1) -> bytes | None:
+    """At most `limit` bytes (all of it for -1) of the file at the real location `real` (no link on the way), or None
+    if what is there now is not a regular file.
+
+    For a file that one `stat` found regular (`file_mode`) a moment before: only then is it opened, as an open has
+    effects on some devices (`/dev/watchdog` arms the machine's reboot timer, a tape rewinds; 18-verify18 C6). It is
+    opened without following a link at its end (one swapped in since: OSError, ELOOP) and without waiting on a FIFO
+    (one swapped in since), and its kind is checked again on the descriptor before anything is read.
+
+    Raises OSError if it cannot be opened or read, ValueError for a name with a NUL.
+    """
+    descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with open(descriptor, "rb", closefd=False) as file:
+            return file.read(limit)
+    finally:
+        os.close(descriptor)
+
+
 def leaves_folder(root: Path, target: str) -> str | None:
     """The top project folder (`course`, `quizzes`) that the project path `target` leaves by a symbolic link
     (its own or a folder's on the way), or None if its real location is still inside that folder."""

@@ -67,30 +67,35 @@ class Together:
     """Outputs that appear together or not at all (a build's targets): writes given it leave their temporaries
     for it, which it renames into place when its block ends without an error, and removes if it ends with one,
     leaving the previous outputs as they were (a full disk at the second target would otherwise leave the first
-    target of this build beside the others of an older one).
+    target of this build beside the others of an older one). Every destination is looked at before the first rename
+    (`_refuse_in_the_way`): a folder put where a zip goes while the outputs were written stopped the renames halfway,
+    the new web folder beside the old zips (18-verify18 C9).
 
-    Raises EnvironmentProblem if the machine refuses a rename (the outputs renamed before it stay).
+    Raises EnvironmentProblem if the machine refuses a rename (the outputs renamed before it stay), or if something
+    an output never replaces is at a destination (nothing renamed); UsageProblem for a destination the user named.
     """
 
     def __init__(self) -> None:
-        self.written: list[tuple[Path, Path]] = []  # (temporary, destination); list.append is thread-safe
+        # (temporary, destination, named by the user); list.append is thread-safe
+        self.written: list[tuple[Path, Path, bool]] = []
 
     def __enter__(self) -> Together:
         return self
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if kind is not None:
-            for temporary, _ in self.written:
-                _remove(temporary)
-            return
-        for number, (temporary, destination) in enumerate(self.written):
-            try:
+        try:
+            if kind is not None:
+                return
+            for temporary, destination, named in self.written:
+                _refuse_in_the_way(destination, named, temporary.is_dir())
+            while self.written:
+                temporary, destination, _ = self.written[0]
                 with _environment_problems(destination):
                     _put_in_place(temporary, destination)
-            except BaseException:
-                for rest, _ in self.written[number:]:
-                    _remove(rest)
-                raise
+                del self.written[0]
+        finally:
+            for temporary, _, _ in self.written:  # what was not renamed into place
+                _remove(temporary)
 
 
 def write_file(data: bytes, destination: Path, named: bool = False, together: Together | None = None) -> None:
@@ -110,7 +115,7 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
-    _refuse_special(destination, named)
+    _refuse_in_the_way(destination, named, folder=False)
     with _environment_problems(destination):
         _prepare(destination)
         handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
@@ -122,7 +127,7 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
             if together is None:
                 os.replace(temporary, destination)
             else:
-                together.written.append((Path(temporary), destination))
+                together.written.append((Path(temporary), destination, named))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
@@ -134,6 +139,7 @@ def write_folder(files: Mapping[str, bytes], destination: Path, together: Togeth
 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
+    _refuse_in_the_way(destination, named=False, folder=True)
     with _environment_problems(destination):
         _prepare(destination)
         temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=_temporary_prefix(destination),
@@ -147,7 +153,7 @@ def write_folder(files: Mapping[str, bytes], destination: Path, together: Togeth
             if together is None:
                 _put_in_place(temporary, destination)
             else:
-                together.written.append((temporary, destination))
+                together.written.append((temporary, destination, False))
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
             raise
@@ -180,21 +186,32 @@ _TEMPORARY = re.compile(re.escape(TEMPORARY_START) + r"(?P<name>.+)\.(?P<pid>[0-
                         + re.escape(PART))
 
 
-def _refuse_special(destination: Path, named: bool) -> None:
-    """Raise UsageProblem if `destination` is a device, FIFO or socket (`-o /dev/null`), or a link the user
-    `named` (`-o /dev/stdout`): renaming a file onto it would replace it (as root, the machine's /dev/null or
-    the /dev/stdout link) instead of writing to it. The last component is not followed (lstat). A link where
-    a build puts one of its own outputs, inside its output folder, is replaced, not followed."""
+def _refuse_in_the_way(destination: Path, named: bool, folder: bool) -> None:
+    """Raise if what is at `destination` is not what its output (a `folder`, or a file) may replace. An output
+    replaces only what writing it leaves there, a folder for a folder and a file for a file, and a link where a
+    build puts one of its outputs (replaced, not followed): nothing else is coursebuild's to remove. The last
+    component is not followed (lstat).
+
+    Raises UsageProblem (exit 2) for a device, FIFO, socket or link the user `named` (`-o /dev/null`,
+    `-o /dev/stdout`): renaming a file onto it would replace it (as root, the machine's /dev/null or the
+    /dev/stdout link) instead of writing to it. Raises EnvironmentProblem (exit 3) for anything else in the way in
+    the output folder: a folder where a zip goes (it stopped a build halfway; 18-verify18 C9), a FIFO or socket
+    where the web folder goes (replaced without a word), a file where a folder goes, or a FIFO where a zip goes
+    (refused with advice for `-o`).
+    """
     try:
         mode = os.lstat(destination).st_mode
     except OSError:
         return
-    if named and stat.S_ISLNK(mode):
-        raise UsageProblem(f"{destination}: is a link, which an output never replaces (give the name of a file, "
-                           "or - for standard output)")
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
-        raise UsageProblem(f"{destination}: is a device, FIFO or socket, which an output never replaces (give the "
-                           "name of a file, or - for standard output)")
+    if (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)) or (stat.S_ISLNK(mode) and not named):
+        return
+    what = "a folder" if stat.S_ISDIR(mode) else "a file" if stat.S_ISREG(mode) else \
+        "a link" if stat.S_ISLNK(mode) else "a device, FIFO or socket"
+    if named and not stat.S_ISDIR(mode):  # `-o`: click refuses a folder
+        raise UsageProblem(f"{destination}: is {what}, which an output never replaces (give the name of a file, or - "
+                           "for standard output)")
+    raise EnvironmentProblem(f"{destination}: cannot write: {what} is there, which this output never replaces (move "
+                             "or delete it, or choose another output with --out or -o)")
 
 
 def _prepare(destination: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Optional
 
 from builder.errors import Problem
 from builder.markup import convert, exported, new_project
-from builder.media import leaves_folder, real_path
+from builder.media import leaves_folder, read_regular, real_path
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
@@ -117,7 +117,8 @@ def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
     """The file's bytes, or the problem of reading them (`project`: the real location of `root`).
 
     Only a regular file inside the project, of at most MAX_FILE_BYTES, is read: a FIFO would block
-    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. A page or
+    for ever, and a link to `/dev/zero` or to a file elsewhere on the machine would be read. Anything else is
+    refused by one `stat`, never opened (`media.read_regular`: opening a device has effects). A page or
     bank that is a link out of course/ or quizzes/ is refused like a linked media file (`leaves_folder`).
     """
     try:
@@ -132,19 +133,15 @@ def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
         if folder:
             return Problem(path, 1, f"the file is a symbolic link that leads out of {folder}/",
                            f"copy the file itself into {posixpath.dirname(path)}/ instead of linking to it")
-        # Opened without blocking (a FIFO would wait for a writer), then checked before reading; checked on
-        # the descriptor itself, as Python's open() refuses a folder's descriptor (IsADirectoryError).
-        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            os.close(descriptor)
-            if stat.S_ISDIR(status.st_mode):
-                return Problem(path, 1, "this is a folder, not a file",
-                               "rename the folder so its name does not end in the file's extension, or remove it")
+        # one stat before any open: opening a device has effects (18-verify18 C6); `read_regular` checks again
+        kind = os.stat(real).st_mode
+        if stat.S_ISDIR(kind):
+            return Problem(path, 1, "this is a folder, not a file",
+                           "rename the folder so its name does not end in the file's extension, or remove it")
+        data = read_regular(real, MAX_FILE_BYTES + 1) if stat.S_ISREG(kind) else None
+        if data is None:
             return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",
                            "replace it with an ordinary text file")
-        with open(descriptor, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         if (root / path).is_symlink():
             return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -1467,6 +1468,37 @@ def test_a_device_inside_the_project_is_refused(project: Path) -> None:
             "ordinary text file)") in result.stderr.splitlines()
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_course_file_that_is_not_regular_is_refused_without_being_opened(project: Path, kind: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open has effects on some devices (`/dev/watchdog` arms the reboot timer, a tape rewinds): course.yaml, a
+    page and a bank that were one were opened, then refused (18-verify18 C6). The framework is looked at by a
+    `stat` (`is_file`) too. Opens are recorded in process, without strace."""
+    if kind == "device" and os.geteuid() != 0:
+        pytest.skip("making a device needs root")
+    special = ["course/course.yaml", CUES, "quizzes/final.yaml", "course/competencies.yaml"]
+    for path in special:
+        (project / path).unlink()
+        if kind == "fifo":
+            os.mkfifo(project / path)
+        else:
+            os.mknod(project / path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording(path: str, flags: int, *args: int, **kwargs: int) -> int:
+        opened.append(os.path.relpath(path, project.resolve()))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording)
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    fix = "(replace it with an ordinary text file)"
+    assert [line for line in result.stderr.splitlines() if "not a regular file" in line] == [
+        f"{path}:1: not a regular file (a FIFO, a device, or a link to one) {fix}" for path in special[:3]]
+    assert "course/pages/welcome.md" in opened and not set(special) & set(opened)
+
+
 def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("id: secret-from-elsewhere\n", encoding="utf-8")
@@ -1633,6 +1665,65 @@ def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Pat
     assert result.stderr == (f"{special}: is a device, FIFO or socket, which an output never replaces (give the "
                              "name of a file, or - for standard output)\n")
     assert special.lstat().st_mode == mode
+
+
+def _in_the_way(path: Path, kind: str) -> None:
+    """Make a `kind` (folder, file, fifo, socket) at `path`, where an output goes."""
+    import socket
+
+    if kind == "folder":
+        (path / "x").mkdir(parents=True)
+    elif kind == "file":
+        path.write_text("mine")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(str(path))
+        listener.close()
+
+
+@pytest.mark.parametrize(("name", "kind", "what"), [
+    (SCORM12, "folder", "a folder"), (SCORM12, "fifo", "a device, FIFO or socket"),
+    (WEB, "fifo", "a device, FIFO or socket"), (WEB, "socket", "a device, FIFO or socket"), (WEB, "file", "a file")])
+def test_what_an_output_never_replaces_stops_the_build_before_anything_is_written(
+        project: Path, tmp_path: Path, name: str, kind: str, what: str) -> None:
+    """A folder where a zip goes stopped the build halfway: this build's web folder beside the older zips, though
+    a build's targets appear together or not at all. A FIFO there was refused with advice for `-o` (exit 2), and a
+    FIFO, socket or file where the web folder goes was replaced without a word (18-verify18 C9)."""
+    out = tmp_path / "out"
+    assert run("build", project, "--out", out).exit_code == 0
+    shutil.rmtree(out / name) if name == WEB else (out / name).unlink()
+    _in_the_way(out / name, kind)
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    edit(project / CUES, "Babies tell us", "Babies show us")
+    result = run("build", project, "--out", out)
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.stderr == (f"{out / name}: cannot write: {what} is there, which this output never replaces (move "
+                             "or delete it, or choose another output with --out or -o)\n")
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before  # no temporary either
+    assert sorted(path.name for path in out.iterdir()) == sorted([SCORM12, "mini-course-1.0-scorm2004.zip", WEB])
+
+
+def test_every_destination_is_looked_at_before_the_first_rename(tmp_path: Path) -> None:
+    """A folder made where a zip goes after its write looked there (by another program while the outputs are
+    written): no output is renamed into place, not the web folder written before it (18-verify18 C9)."""
+    with pytest.raises(packaging.EnvironmentProblem, match=r"a\.zip: cannot write: a folder is there"):
+        with packaging.Together() as together:
+            packaging.write_folder({"index.html": b"x"}, tmp_path / "web", together)
+            packaging.write_file(b"zip", tmp_path / "a.zip", together=together)
+            (tmp_path / "a.zip").mkdir()
+    assert [path.name for path in tmp_path.iterdir()] == ["a.zip"]  # the folder; no output, no temporary
+
+
+@pytest.mark.parametrize("kind", ["fifo", "file"])
+def test_the_kit_folder_replaces_nothing_but_a_folder_or_a_link(tmp_path: Path, kind: str) -> None:
+    """The kit's folder is written alone, by the same rule (`packaging.write_folder`)."""
+    kit_folder = tmp_path / "c-1.0-kit"
+    _in_the_way(kit_folder, kind)
+    with pytest.raises(packaging.EnvironmentProblem, match=r": cannot write: a (file|device, FIFO or socket) is"):
+        packaging.write_folder({"index.html": b"x"}, kit_folder)
+    assert list(tmp_path.iterdir()) == [kit_folder] and not kit_folder.is_dir()
 
 
 @pytest.mark.parametrize("command", ["report", "export"])
