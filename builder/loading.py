@@ -30,6 +30,7 @@ from builder.sources import (
     PAGES_DIR,
     QUIZZES_DIR,
     decoded,
+    has_framework,
     project_files,
     read_bytes,
     split_front_matter,
@@ -107,7 +108,7 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     jobs = [(COURSE_FILE, "settings"),
             *((path, "bank") for path in project_files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),
             *((path, "page") for path in project_files(root, PAGES_DIR, (".md",), found))]
-    if (root / FRAMEWORK_FILE).is_file():
+    if has_framework(root):
         jobs.append((FRAMEWORK_FILE, "framework"))
     results = _load_all(root, jobs)
 

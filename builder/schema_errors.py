@@ -6,12 +6,13 @@ import difflib
 import re
 import typing
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from builder.errors import Problem
+from builder.errors import MAX_SHOWN_PER_FILE, Problem
 from builder.model import PATTERN_HINTS
 from builder.sourcemap import SourceFile
 
@@ -27,12 +28,20 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
 
 def schema_problems(error: ValidationError, model: type[BaseModel], source: SourceFile,
                     prefix: tuple[Any, ...] = ()) -> list[Problem]:
-    """One problem per pydantic error, located in `source`."""
+    """One problem per pydantic error, located in `source`; after MAX_SHOWN_PER_FILE - 1 of them, the next says how
+    many more follow, as `loading._each` does (a file of 250,000 empty blocks has a million errors, which took seconds
+    and hundreds of MB to describe, for lines that are never shown)."""
     problems = []
-    for detail in error.errors(include_url=False):
-        loc = prefix + tuple(detail["loc"])
-        message, fix = _describe(detail, model, tuple(detail["loc"]))
-        problems.append(source.problem(loc, message, fix))
+    details = error.errors(include_url=False)
+    for detail in details[:MAX_SHOWN_PER_FILE]:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "invalid_key":  # pydantic names a key that is not text by its repr: locate the key
+            loc = (*loc[:-1], detail["input"])
+        message, fix = _describe(detail, model, loc)
+        problems.append(source.problem(prefix + loc, message, fix))
+    if len(details) > MAX_SHOWN_PER_FILE:
+        last = problems[-1]
+        problems[-1] = replace(last, message=f"{last.message}, and {len(details) - MAX_SHOWN_PER_FILE:,} more after it")
     return problems
 
 
@@ -41,6 +50,11 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]
     name = _field_name(loc)
     value = detail.get("input")
     ctx = detail.get("ctx") or {}
+    if kind == "invalid_key" and isinstance(value, bool):
+        return (f"a key was read as {str(value).lower()}, not a name: YAML treats yes, no, on, off, true and false "
+                "as true/false", 'put the key in quotes, e.g. "yes":')
+    if kind == "invalid_key":
+        return f"a key was read as {_describe_value(value)}, not a name", "write a name, or put the key in quotes"
     if kind == "missing":
         return f"missing required field `{name}`", f"add `{name}: ...`"
     if kind == "extra_forbidden":

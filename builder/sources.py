@@ -28,6 +28,12 @@ QUIZZES_DIR = "quizzes"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
+def has_framework(root: Path) -> bool:
+    """Whether the project at `root` has anything at FRAMEWORK_FILE, to be read (a FIFO, a folder or a broken link
+    there is one problem when it is: passed over, it made every page that names a unit say "create" the file)."""
+    return os.path.lexists(root / FRAMEWORK_FILE)
+
+
 def converted_pages(root: Path) -> bytes:
     """The page bodies of the project at `root` converted, as `markup.exported` data: for a second process started
     with the command (`parallel.early`), while the first imports the pipeline. Pages are found and read as
@@ -36,7 +42,7 @@ def converted_pages(root: Path) -> bytes:
     new_project()
     paths = project_files(root, PAGES_DIR, (".md",), [])
     banks = project_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])
-    if pool_size(1 + len(banks) + len(paths) + (root / FRAMEWORK_FILE).is_file()):  # the files load_project reads
+    if pool_size(1 + len(banks) + len(paths) + has_framework(root)):  # the files load_project reads
         return exported([])
     project, bodies = real_path(root), []
     for path in paths:
@@ -177,9 +183,11 @@ def _folder_out(root: Path, path: str, link: str) -> Problem:
 
 
 def decoded(path: str, content: bytes) -> str:
-    """The file's text; raises YamlError (carrying a problem) if it is not UTF-8."""
+    """The file's text, without the byte-order marks it starts with; raises YamlError (carrying a problem) if it is
+    not UTF-8. An editor that saves a BOM before text that already has one writes two: YAML read the second as part
+    of the first key, and a page's `---` was not its first line."""
     try:
-        return content.decode("utf-8-sig").replace("\r\n", "\n")
+        return content.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
         raise YamlError([Problem(path, line, f"the file is not UTF-8 text (byte 0x{content[exc.start]:02x})",

@@ -17,8 +17,9 @@ _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int
 _MERGE = "tag:yaml.org,2002:merge"
 _FLOAT = "tag:yaml.org,2002:float"
 #: The tags a scalar may have (YAML 1.1's, as PyYAML's safe loader makes them); any other tag is refused.
-SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "binary",
-                                                        "timestamp", "merge")}
+#: `!!binary` is refused too: no course field takes bytes, and pydantic would turn them into text that the checks
+#: for control and bidirectional characters, which read the file's text and its values' texts, never saw.
+SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "merge")}
 #: The tags a list or block may have: `!!set`, `!!omap`, `!!pairs` and every application tag are refused.
 COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 #: The longest text read as a number: Python refuses to print an integer of more than 4,300 digits, and
@@ -38,14 +39,23 @@ MAX_ALIASED_VALUES = 100_000
 #: Most characters of text a file may reach through aliases: aliases of one long text (`*s`, with `s`
 #: 250,000 characters, a thousand times) would otherwise make a small file stand for gigabytes of text.
 MAX_ALIASED_CHARACTERS = 1_000_000
+#: Most values a file may hold, each list item, block, key's value and alias's values counted: the question
+#: bank of a synthetic 5,000-page course (`bench/run.py`, 9.5 MB) holds 725,000, this course's largest file 1,746.
+#: A 16 MB file of `[1,1,…]` would hold 8 million, each taking memory as read, and as a validation error.
+MAX_VALUES = 1_000_000
+#: Most lists and blocks a file may hold: validation reports each required field missing from each block, so
+#: 16 MB of `{},` (5.6 million empty blocks, 22 million errors) took more than 4 GB. The 5,000-page course's
+#: bank holds 150,000 lists and blocks.
+MAX_COLLECTIONS = 250_000
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFile]:
     """Parse one YAML document, returning the data and a line map of it.
 
     `first_line` is the file line the text starts on (front matter starts on line 2).
-    Raises YamlError for syntax errors, duplicate keys, nesting deeper than MAX_DEPTH and aliases that
-    stand for more than MAX_ALIASED_VALUES values or MAX_ALIASED_CHARACTERS characters of text.
+    Raises YamlError for syntax errors, duplicate keys, nesting deeper than MAX_DEPTH, more than MAX_VALUES
+    values or MAX_COLLECTIONS lists and blocks, and aliases that stand for more than MAX_ALIASED_VALUES values
+    or MAX_ALIASED_CHARACTERS characters of text.
     """
     offset = first_line - 1
     loader = _Loader(text)
@@ -96,6 +106,7 @@ class _Reader:
         self.aliased = 0  # values that aliases stand for, counted the same way
         self.aliased_characters = 0  # characters of text that aliases stand for
         self.depth = 0  # collections open
+        self.collections = 0  # lists and blocks read so far
         self.open_anchors: set[str] = set()  # collections still being read
         self.plain_tags: dict[str, str] = {}  # tags of short plain scalars (keys, mostly) seen so far
 
@@ -117,7 +128,7 @@ class _Reader:
     def value(self, event: yaml.Event, loc: Location) -> Any:
         """The Python value that starts with `event`, reading the events of its contents."""
         if isinstance(event, yaml.ScalarEvent):
-            self.values += 1
+            self._count(event)
             self.characters += len(event.value)
             scalar = self._scalar(event)
             if event.anchor is None:  # most values: nothing to remember
@@ -128,6 +139,17 @@ class _Reader:
         if isinstance(event, yaml.SequenceStartEvent):
             return self._collection(event, [], self._fill_sequence, loc)
         return self._collection(event, {}, self._fill_mapping, loc)  # the parser allows nothing else here
+
+    def _count(self, event: yaml.Event, collection: bool = False) -> None:
+        """Count one more value (a list or block if `collection`), failing past MAX_VALUES or MAX_COLLECTIONS."""
+        self.values += 1
+        self.collections += collection
+        if self.values > MAX_VALUES:
+            self._fail(event, f"the file holds more than {MAX_VALUES:,} values (list items, fields and their values)",
+                       "split it into several files: a question bank into banks of fewer questions")
+        if self.collections > MAX_COLLECTIONS:
+            self._fail(event, f"the file holds more than {MAX_COLLECTIONS:,} lists and blocks",
+                       "split it into several files: a question bank into banks of fewer questions")
 
     def _line(self, event: yaml.Event) -> int:
         return _start(event).line + 1 + self.offset
@@ -214,7 +236,7 @@ class _Reader:
         if self.depth > MAX_DEPTH:
             self._fail(event, f"lists and blocks are nested more than {MAX_DEPTH} levels deep",
                        "flatten the structure: course files need only a few levels")
-        self.values += 1
+        self._count(event, collection=True)
         before, characters_before = self.values - 1, self.characters
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
@@ -235,13 +257,13 @@ class _Reader:
 
     def _fill_mapping(self, mapping: dict[Any, Any], loc: Location) -> None:
         get = self.loader.get_event
-        merged: list[dict[Any, Any]] = []
+        merged: list[list[dict[Any, Any]]] = []  # each `<<` key's mappings, in the order the keys are written
         event = get()
         while not isinstance(event, yaml.MappingEndEvent):
             line = self._line(event)
             if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and self._tag(event) == _MERGE:
                 value_event = get()
-                merged[:0] = _mappings_to_merge(self.value(value_event, loc), value_event)
+                merged.append(_mappings_to_merge(self.value(value_event, loc), value_event))
                 event = get()
                 continue
             key = self.value(event, loc)
@@ -258,9 +280,11 @@ class _Reader:
             self.lines[key_loc] = _value_line(value_event, line, self.offset)
             mapping[key] = self.value(value_event, key_loc)
             event = get()
-        for source in merged:  # `<<: *defaults`: keys written here win, then the first mapping merged
-            for key, value in source.items():
-                mapping.setdefault(key, value)
+        # `<<: *defaults`: keys written here win, then a later `<<` key's mappings, then the first mapping of a list
+        for sources in reversed(merged):
+            for source in sources:
+                for key, value in source.items():
+                    mapping.setdefault(key, value)
 
 
 def _mappings_to_merge(value: Any, event: yaml.Event) -> list[dict[Any, Any]]:

@@ -1,0 +1,146 @@
+"""Issue 18, eighteenth verification: YAML a project's author writes to get past the checks or hold `check`.
+
+C1: `!!binary` text skipped the control-character and bidi checks (pydantic turned the bytes into text after them).
+C3: repeated `<<` keys took time quadratic in their number. C5: a 16 MB bank of `[{},{},…]` made `check` abort at
+3.5 GB. C11: keys that are not text reported at line 1 or named `document`; two BOMs; a FIFO competency framework
+passed over. The verifier's inputs are scaled down here, with the bounds lowered where needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from builder import yaml_reader
+from builder.errors import MAX_SHOWN_PER_FILE
+from builder.sourcemap import YamlError
+from builder.yaml_reader import parse_yaml
+
+from conftest import edit, run
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "x.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def check_lines(project: Path) -> list[str]:
+    result = run("check", project)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("text", ["title: !!binary R2V0dGluZyABIHRv\n", "a: 1\n!!binary aGVsbG8=: x\n"])
+def test_binary_is_refused_like_other_tags(text: str) -> None:
+    """C1: as a value or a key; its bytes would become text no check had read."""
+    assert problems_of(text) == [f"x.yaml:{text.count(chr(10))}: the YAML tag `!!binary` is not allowed: course "
+                                 "files hold plain data (remove the tag (the `!` or `!!` word before the value))"]
+
+
+def test_binary_control_characters_never_reach_a_build(project: Path) -> None:
+    """C1: `check` passed and `build` ended in lxml's traceback."""
+    hidden = base64.b64encode("Mini \x01 course".encode()).decode()
+    edit(project / "course/course.yaml", "title: Mini fixture course", f"title: !!binary {hidden}")
+    assert "course/course.yaml:3: the YAML tag `!!binary` is not allowed: course files hold plain data (remove the " \
+        "tag (the `!` or `!!` word before the value))" in check_lines(project)
+
+
+def test_repeated_merge_keys_take_linear_time() -> None:
+    """C3: each `<<` key's mappings were put before all the earlier ones' (600,000 lines: 64 s)."""
+    text = "block:\n  <<: {a: 1}\n" + "  <<: {}\n" * 200_000
+    start = time.process_time()
+    data, _ = parse_yaml(text, "x.yaml")
+    assert time.process_time() - start < 3  # about 1 s; 9 s before
+    assert data == {"block": {"a": 1}}
+
+
+def test_merge_precedence_is_kept() -> None:
+    """Keys written win, then a later `<<` key's mappings, then the first mapping of a `<<` list (as PyYAML)."""
+    import yaml
+
+    text = ("a: &a {x: a, y: a, z: a, w: a}\nb: &b {x: b, y: b, v: b}\nc: &c {x: c, u: c}\n"
+            "m:\n  <<: [*a, *b]\n  <<: *c\n  x: own\n")
+    assert parse_yaml(text, "x.yaml")[0] == yaml.safe_load(text)
+    assert parse_yaml(text, "x.yaml")[0]["m"] == {"x": "own", "u": "c", "y": "a", "z": "a", "w": "a", "v": "b"}
+
+
+def test_values_per_file_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """C5: `audience: [a,a,…]` of 16 MB (8 million values) took 1.4 GB."""
+    monkeypatch.setattr(yaml_reader, "MAX_VALUES", 1_000)
+    assert parse_yaml("items: [" + "a, " * 996 + "a]\n", "x.yaml")[0]["items"] == ["a"] * 997  # and 3 more values
+    assert problems_of("id: x\nitems:\n" + "- a\n" * 1_000) == [  # the 996th item is the 1,001st value
+        "x.yaml:998: the file holds more than 1,000 values (list items, fields and their values) (split it into "
+        "several files: a question bank into banks of fewer questions)"]
+
+
+def test_lists_and_blocks_per_file_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """C5: 16 MB of `{},` were 5.6 million blocks and 22 million validation errors: a Rust abort at 3.5 GB."""
+    monkeypatch.setattr(yaml_reader, "MAX_COLLECTIONS", 100)
+    parse_yaml("questions:\n" + "- {}\n" * 98, "x.yaml")  # and the file's block and list
+    assert problems_of("questions:\n" + "- {}\n" * 99) == [
+        "x.yaml:100: the file holds more than 100 lists and blocks (split it into several files: a question bank "
+        "into banks of fewer questions)"]
+
+
+def test_the_real_bounds_refuse_the_verifiers_bank(project: Path) -> None:
+    """C5 at its real size, scaled down to the bounds: one line, fast, little memory."""
+    bank = project / "quizzes/extra.yaml"
+    bank.write_text("id: extra\ntitle: Extra\nkind: practice\nquestions: [" + "{}," * yaml_reader.MAX_COLLECTIONS
+                    + "{}]\n")
+    start = time.process_time()
+    lines = check_lines(project)
+    assert time.process_time() - start < 10
+    assert f"quizzes/extra.yaml:4: the file holds more than {yaml_reader.MAX_COLLECTIONS:,} lists and blocks (split " \
+        "it into several files: a question bank into banks of fewer questions)" in lines
+
+
+def test_validation_problems_of_a_file_are_counted_past_those_shown(project: Path) -> None:
+    """C5: each of a million validation errors was made into a problem, though at most 50 a file are shown."""
+    (project / "quizzes/extra.yaml").write_text("id: extra\ntitle: Extra\nkind: assessment\nquestions: ["
+                                                + "{}, " * 999 + "{}]\n")
+    lines = [line for line in check_lines(project) if line.startswith("quizzes/extra.yaml")]
+    assert len(lines) == MAX_SHOWN_PER_FILE
+    assert lines[-1] == (f"quizzes/extra.yaml:4: missing required field `stem`, and {4_000 - MAX_SHOWN_PER_FILE:,} "
+                         "more after it (add `stem: ...`)")
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    ("~", "a key was read as empty, not a name (write a name, or put the key in quotes)"),
+    ("2020-01-01", "a key was read as date `2020-01-01`, not a name (write a name, or put the key in quotes)"),
+    ("1.5", "a key was read as a number `1.5`, not a name (write a name, or put the key in quotes)"),
+    ("yes", 'a key was read as true, not a name: YAML treats yes, no, on, off, true and false as true/false (put '
+            'the key in quotes, e.g. "yes":)'),
+])
+def test_a_key_that_is_not_text_is_reported_at_its_line(project: Path, key: str, message: str) -> None:
+    """C11: at line 1, or named `document`."""
+    course = project / "course/course.yaml"
+    text = course.read_text()
+    course.write_text(f"{text}{key}: x\n")
+    assert f"course/course.yaml:{text.count(chr(10)) + 1}: {message}" in check_lines(project)
+
+
+def test_byte_order_marks_before_the_text_are_passed_over(project: Path) -> None:
+    """C11: a second BOM became part of the first key, or kept a page's `---` from being its first line."""
+    for path in ("course/course.yaml", "course/pages/welcome.md"):
+        file = project / path
+        file.write_bytes(b"\xef\xbb\xbf" * 3 + file.read_bytes().split(b"\n", 1)[1] if path.endswith(".yaml")
+                         else b"\xef\xbb\xbf" * 2 + file.read_bytes())
+    result = run("check", project)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "broken link"])
+def test_a_competency_framework_that_is_not_a_file_is_one_problem(project: Path, kind: str) -> None:
+    """C11: a FIFO was passed over, then every page naming a unit said "create course/competencies.yaml"."""
+    framework = project / "course/competencies.yaml"
+    framework.unlink()
+    {"fifo": os.mkfifo, "folder": os.mkdir, "broken link": lambda path: os.symlink("nowhere", path)}[kind](framework)
+    lines = check_lines(project)
+    assert len(lines) == 2, lines  # the problem and the summary
+    assert lines[0].startswith("course/competencies.yaml:1: ")
