@@ -242,8 +242,6 @@ MAX_JPEG_SEGMENTS = 1_000
 #: A marker that begins a segment or ends one's entropy-coded data: 0xFF followed by neither a stuffed zero, a fill
 #: byte nor a restart marker (ITU-T T.81, B.1.1.2 and B.1.1.5), which appear inside the data of a scan.
 _JPEG_MARKER = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")
-#: Markers without a length (TEM, ITU-T T.81 table B.1), besides start and end of image and the restarts.
-_JPEG_STANDALONE = {0x01}
 
 
 class _JpegLayout(NamedTuple):
@@ -268,7 +266,7 @@ def _jpeg_layout(data: bytes) -> _JpegLayout | None:
         if kind == 0xD9:  # end of image: a decoder reads no further
             break
         segments += 1
-        if kind in _JPEG_STANDALONE:
+        if kind == 0x01:  # TEM, the one marker without a length besides SOI, EOI and the restarts (T.81, table B.1)
             continue
         scans += kind == 0xDA  # its data, after its header, is searched for the marker that ends it
         position += int.from_bytes(data[position:position + 2], "big")
