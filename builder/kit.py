@@ -46,6 +46,7 @@ from builder.media import (
     archive_name,
     cascade_tries,
     file_content_problem,
+    jpeg_decoding_problem,
     packaged_bytes,
     picture_pixels,
     read_regular,
@@ -285,6 +286,11 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
         if drawing:  # also a template's own picture, which validation does not see
             if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
                 problems.append(Problem(path, *drawing))
+            return match.group(0)
+        if decoding := jpeg_decoding_problem(data):  # a template's own (validation reports a page's), by its content
+            problem = Problem(path, 1, f"this picture {decoding[0]}", decoding[1])
+            if problem not in problems:
+                problems.append(problem)
             return match.group(0)
         if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
             # a picture by its content under another name (`map.dat`), which no other check reads as a picture

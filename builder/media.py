@@ -229,9 +229,13 @@ RASTER_PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 def picture_pixels(picture: bytes | Path) -> int | None:
     """How many pixels the PNG, JPEG, GIF or WebP `picture` (its bytes or its file) has, from its header only
     (Pillow opens lazily); None if Pillow cannot read it. One Pillow refuses even to open (over twice its
-    own bomb limit) counts as over MAX_PICTURE_PIXELS."""
+    own bomb limit) counts as over MAX_PICTURE_PIXELS, and so does a JPEG `jpeg_decoding_problem` refuses, which is
+    not opened: Pillow reads the segments before the first scan in Python, about 2 µs each (a million comments,
+    4 MB, took it 2 s)."""
     from PIL import Image, UnidentifiedImageError
 
+    if jpeg_decoding_problem(picture if isinstance(picture, bytes) else picture.read_bytes()):
+        return MAX_PICTURE_PIXELS + 1
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -242,6 +246,68 @@ def picture_pixels(picture: bytes | Path) -> int | None:
         return MAX_PICTURE_PIXELS + 1
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return None
+
+
+#: The most scans (SOS markers) a JPEG may have. A decoder makes a pass over every block of the components a scan codes,
+#: however few bytes the scan takes: a 6,000-pixel-square progressive JPEG of 12,000 scans of one end-of-band run each
+#: (766 KB) took `slides` 46 s of processor time to turn upright, 40,000 scans (2.4 MB) 150 s (18-verify18 C4), and
+#: a learner's browser decodes it too. libjpeg's progressive script writes 10 scans for a colour picture (6 grey, 18
+#: CMYK); libjpeg-turbo's own tools refuse more than 500 when asked to (`-limitscans`, for pictures of up to one
+#: megapixel in its fuzzers). At 100 scans a 40-megapixel picture (`MAX_PICTURE_PIXELS`) took Pillow 0.5 s (grey) to
+#: 0.7 s (CMYK) to decode, against 0.4 to 0.8 s for one of one scan; one of 100 full scans (4 components, one bit a
+#: block: 31.5 MB) 4.2 s, which is what its bytes cost.
+MAX_JPEG_SCANS = 100
+#: The most segments (markers) a JPEG may have, scans included: counting them is a step in Python for each, and a
+#: camera's or an editor's JPEG has a few dozen (an ICC profile in at most 255 `APP2` chunks, tables before each scan).
+MAX_JPEG_SEGMENTS = 1_000
+#: A marker that begins a segment or ends one's entropy-coded data: 0xFF followed by neither a stuffed zero, a fill
+#: byte nor a restart marker (ITU-T T.81, B.1.1.2 and B.1.1.5), which appear inside the data of a scan.
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")
+
+
+class _JpegLayout(NamedTuple):
+    """How many scans and segments a JPEG has up to its end (EOI); counting stops past MAX_JPEG_SCANS scans or
+    MAX_JPEG_SEGMENTS segments (the count is then one more than its bound)."""
+
+    scans: int
+    segments: int
+
+
+def _jpeg_layout(data: bytes) -> _JpegLayout | None:
+    """The layout of the JPEG `data` (its markers, walked as a decoder walks them: a segment's payload, an EXIF
+    thumbnail's markers with it, is skipped by its length; a scan's data is searched for the marker after it); None
+    if `data` does not start with a JPEG's start of image. Takes a step for each segment and a pass over the bytes,
+    in C, for the data of the scans."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    scans, segments, position = 0, 0, 2
+    while scans <= MAX_JPEG_SCANS and segments <= MAX_JPEG_SEGMENTS \
+            and (marker := _JPEG_MARKER.search(data, position)) is not None:
+        kind, position = data[marker.start() + 1], marker.end()
+        if kind == 0xD9:  # end of image: a decoder reads no further
+            break
+        segments += 1
+        if kind == 0x01:  # TEM, the one marker without a length besides SOI, EOI and the restarts (T.81, table B.1)
+            continue
+        scans += kind == 0xDA  # its data, after its header, is searched for the marker that ends it
+        position += int.from_bytes(data[position:position + 2], "big")
+    return _JpegLayout(scans, segments)
+
+
+def jpeg_decoding_problem(data: bytes) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if the JPEG `data` has more than MAX_JPEG_SCANS scans or MAX_JPEG_SEGMENTS
+    segments (`_jpeg_layout`), which decoders would take a pass over the picture for each; None for one within them,
+    and for bytes that are not a JPEG (whatever the name they are shown by: browsers and Pillow go by the content)."""
+    layout = _jpeg_layout(data)
+    if layout is None:
+        return None
+    fix = "save it again from an image editor, as a baseline JPEG or a progressive one of about 10 scans"
+    if layout.scans > MAX_JPEG_SCANS:
+        return (f"is a JPEG of more than {MAX_JPEG_SCANS} scans, each of which a browser and the slides decode as a "
+                "pass over the whole picture", fix)
+    if layout.segments > MAX_JPEG_SEGMENTS:
+        return f"is a JPEG of more than {MAX_JPEG_SEGMENTS:,} segments (markers), more than an editor writes", fix
+    return None
 
 
 def drawable_picture(data: bytes) -> bool:
@@ -361,7 +427,8 @@ def _estimate(data: bytes) -> tuple[int, _Drawn] | None:
     root = svg_tree(data)
     if root is None:
         return None
-    return root.sourceline or 1, _drawn(root)._replace(repeating=_repeating_gradient(root))
+    return root.sourceline or 1, _drawn(root)._replace(repeating=_repeating_gradient(root),
+                                                       picture=_undecodable_picture(root))
 
 
 def _repeating_gradient(root: Any) -> int:
@@ -389,7 +456,7 @@ def _repeating_gradient(root: Any) -> int:
 
 def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
     """`svg_drawing_problem` of an SVG whose root element is at `line`, from what drawing it makes."""
-    copies, tiles, seconds, elements, repeating, dashes, overran = drawn
+    copies, tiles, seconds, elements, repeating, dashes, overran, picture = drawn
     if overran:
         return line, overran, media_time.OVERRAN_FIX
     if elements > MAX_MARKUP_ELEMENTS:
@@ -410,6 +477,11 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
         return (repeating, "this gradient repeats (`spreadMethod` `repeat` or `reflect`), which the kit's PDFs make "
                 "in time that grows with the square of its repeats",
                 "use `spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`")
+    if picture:
+        return (picture, f"the picture in this `<image>`'s `data:` URL is a JPEG of more than {MAX_JPEG_SCANS} scans "
+                f"or {MAX_JPEG_SEGMENTS:,} segments, each of which a browser and the slides decode as a pass over the "
+                "whole picture", "save the picture again from an image editor, as a baseline JPEG or a progressive "
+                "one of about 10 scans, and embed that")
     if dashes > MAX_SVG_DASHES:
         return (line, f"drawing this figure strokes more than {MAX_SVG_DASHES:,} dashes (a `stroke-dasharray` whose "
                 "dashes are tiny beside the length of what it strokes), which PDF viewers draw one by one",
@@ -549,6 +621,8 @@ class _Drawn(NamedTuple):
     #: What `media_time.Overran` said if working this out passed a bound, or which selector of its sheets is too
     #: complex to match ("" if neither): then nothing else is known.
     overran: str = ""
+    #: The line of its first `<image>` whose `data:` URL is a JPEG of too many scans (`_undecodable_picture`), or 0.
+    picture: int = 0
 
 
 def _drawn(root: Any) -> _Drawn:
@@ -865,17 +939,34 @@ def _picture_seconds(image: Any) -> float:
     """What decoding the picture of an `<image>` costs CairoSVG each time it is drawn: SVG_PICTURE_SECONDS for each
     pixel of a `data:` URL's PNG, JPEG, GIF or WebP picture that the slides draw (`drawable_picture`; the pixels read
     from its header); 0 for anything else (the slides load nothing else: `slides._figure_resource`)."""
+    data = _data_url_picture(image)
+    return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if data and drawable_picture(data) else 0.0
+
+
+def _data_url_picture(image: Any) -> bytes | None:
+    """The bytes of the `data:` URL an `<image>` element shows (`href` or `xlink:href`); None for another URL or a
+    `data:` URL that cannot be read."""
     url = next((value for value in map(image.get, _HREFS) if value), "").strip()
     if not url.startswith("data:"):
-        return 0.0
+        return None
     import urllib.request  # noqa: PLC0415 - only for a figure with a data: URL
 
     try:
         with urllib.request.urlopen(url) as response:  # noqa: S310 - a data: URL only, decoded in memory
             data: bytes = response.read()
     except (OSError, ValueError):
-        return 0.0
-    return SVG_PICTURE_SECONDS * (picture_pixels(data) or 0) if drawable_picture(data) else 0.0
+        return None
+    return data
+
+
+def _undecodable_picture(root: Any) -> int:
+    """The line of the first `<image>` of the SVG element `root` whose `data:` URL holds a JPEG of more scans or
+    segments than a decoder should be asked to read (`jpeg_decoding_problem`): CairoSVG (the slides) and browsers
+    decode it for every copy drawn; 0 if none."""
+    for image in root.iter(etree.Element):
+        if local_name(image) == "image" and (data := _data_url_picture(image)) and jpeg_decoding_problem(data):
+            return int(image.sourceline or 1)
+    return 0
 
 
 #: A length's number and unit; user units (px) per unit, as CSS 2 fixes them (96 px an inch). A font-relative length

@@ -45,10 +45,12 @@ from builder.markup import (
 from builder.media import (
     AUDIO_TYPES,
     PACKAGED_TYPES,
+    RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
     containment_problem,
     file_content_problem,
     file_mode,
+    jpeg_decoding_problem,
     may_read,
     size_problem,
     svg_drawing_problem,
@@ -814,6 +816,8 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
     if too_large := size_problem(course.root, target):
         return problem(f"`{ref.target}` {too_large[0]}", too_large[1])
     problems: list[Problem] = []
+    if suffix in RASTER_PICTURE_TYPES and (decoding := _decoding_problem(course, target)):
+        return problem(f"`{ref.target}` {decoding[0]}", decoding[1])  # one line: nothing else reads it
     if ref.tag == "img":
         if suffix not in IMAGE_TYPES | VIDEO_TYPES | AUDIO_TYPES:
             problems += problem(f"`{ref.target}` is not a supported image, video or audio file",
@@ -984,6 +988,13 @@ def _content_problem(course: Course, target: str) -> str | None:
     (`media_time.charged`)."""
     with media_time.charged():
         return file_content_problem(target, (course.root / target).read_bytes())
+
+
+def _decoding_problem(course: Course, target: str) -> tuple[str, str] | None:
+    """`jpeg_decoding_problem` of the picture at project path `target` (shown or linked: browsers go by its content,
+    whatever its name), read within the project's media time (`media_time.charged`)."""
+    with media_time.charged():
+        return jpeg_decoding_problem((course.root / target).read_bytes())
 
 
 def _linked_text_problems(course: Course, path: str,
