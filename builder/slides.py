@@ -888,10 +888,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a deck it cannot use
         if template is None or isinstance(error, MemoryError):  # exit 3, as out of memory anywhere
             raise
-        raise CourseInvalid([Problem(template.relative_to(course.root).as_posix(), 1, "the template deck cannot be "
-                                     f"used: python-pptx failed on it ({type(error).__name__}: {str(error)[:120]})",
-                                     "save it again from PowerPoint or LibreOffice as .pptx, or delete it to use "
-                                     "the built-in look")]) from None
+        raise CourseInvalid([_pptx_failed(template.relative_to(course.root).as_posix(), error)]) from None
 
 
 def _deck(course: Course, template: Path | None, plan: list[Slide], images: dict[str, bytes]) -> bytes:
@@ -1175,9 +1172,21 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
         presentation = _open_template(template)
     except TemplateRefused as refused:
         return [_refused_problem(name, refused)]
+    except MemoryError:  # exit 3, as out of memory anywhere
+        raise
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
         return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
                         "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]
+    try:
+        return _opened_template_problems(name, presentation)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for parts it cannot read
+        return [_pptx_failed(name, error)]
+
+
+def _opened_template_problems(name: str, presentation: Presentation) -> list[Problem]:
+    """What in the opened template deck `presentation` (at the project path `name`) `render_slides` cannot use."""
     if active := _active_parts(presentation):
         return [Problem(name, 1, f"the template deck {what}, which PowerPoint or LibreOffice would fetch or run "
                         "when the deck is opened", "remove it, or save the deck again with its pictures embedded, "
@@ -1192,6 +1201,14 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
     except TemplateRefused as refused:
         return [_refused_problem(name, refused)]
     return []
+
+
+def _pptx_failed(name: str, error: Exception) -> Problem:
+    """The problem at line 1 of the template deck `name` (its project path) for `error`, which python-pptx raised
+    on it where `check` foresaw nothing."""
+    return Problem(name, 1, f"the template deck cannot be used: python-pptx failed on it ({type(error).__name__}: "
+                   f"{str(error)[:120]})", "save it again from PowerPoint or LibreOffice as .pptx, or delete it to "
+                   "use the built-in look")
 
 
 def _refused_problem(name: str, refused: TemplateRefused) -> Problem:

@@ -158,3 +158,15 @@ def test_any_failure_of_python_pptx_on_a_template_deck_is_one_line(record: Path,
         f"{DECK}:1: the template deck cannot be used: python-pptx failed on it (TypeError: unsupported operand "
         "type(s) for /: 'NoneType' and 'int') (save it again from PowerPoint or LibreOffice as .pptx, or delete it "
         "to use the built-in look)"]
+
+
+def test_a_template_deck_python_pptx_fails_on_after_opening_it_is_one_line_in_check(record: Path) -> None:
+    """18-verify18 B11: no exception of python-pptx on a project's deck is a traceback: a layout placeholder of a type
+    it does not know opened, then raised a ValueError as `check` looked for the layouts."""
+    layout = "ppt/slideLayouts/slideLayout2.xml"
+    write_deck(record, lambda name, data: data.replace(b'<p:ph type="title"/>', b'<p:ph type="bogus"/>', 1)
+               if name == layout else data)
+    assert refused(record, ("check",)) == [
+        f"{DECK}:1: the template deck cannot be used: python-pptx failed on it (ValueError: PP_PLACEHOLDER_TYPE has no "
+        "XML mapping for 'bogus') (save it again from PowerPoint or LibreOffice as .pptx, or delete it to use the "
+        "built-in look)"]
