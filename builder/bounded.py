@@ -6,6 +6,8 @@ its SVG, XML and HTML files and kit documents are parsed and analysed (libxml2, 
 such work in a forked child process limited with `resource.setrlimit` (POSIX; Linux enforces both limits) and turns
 any failure into a `ChildFailed` whose message is one line saying why. A child that waits rather than works (an
 open() of a FIFO with no writer uses no processor time) is killed past a bound of wall-clock time (`wall_seconds`).
+Whatever a library writes to its temporary folder goes into a private one, which the parent removes once the child
+has ended, however it ended.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from __future__ import annotations
 import math
 import os
 import select
+import shutil
 import signal
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -65,11 +69,27 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
     through a pipe. Where there is no fork it runs in this process, unbounded; in a bounded child it runs in that
     child, within the child's own bounds (no child of a child: its time would escape them).
 
+    The child's temporary folder is a new private one, removed with all it holds once the child has ended, also
+    when it was killed.
+
     Raises WorkFailed if `work` raised an exception of its own, OverTime if it passed `seconds`, OverWallTime if it
     passed `wall_seconds(seconds)` of wall-clock time (it is killed), ChildFailed if it passed the memory bound or
     was killed."""
     if not hasattr(os, "fork") or _Process.bounded:
         return reason_of(work, tool, memory)
+    # WeasyPrint copies each `@font-face` font it loads into a folder of its own in the temporary folder and removes
+    # it only in a finaliser, which a child that ends by `os._exit`, or is killed at a bound, never runs: seven
+    # folders of 954 MB stayed in /tmp after each `kit` (issue 18, eighteenth verification, B1)
+    scratch = tempfile.mkdtemp(prefix="coursebuild-")
+    try:
+        return _forked(work, tool, seconds, memory, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scratch: str) -> bytes:
+    """`bounded`'s work in a forked child, as `bounded` says, whose temporary folder (`tempfile.tempdir`, and the
+    `TMPDIR` of the C libraries it runs) is the folder `scratch`."""
     import resource
 
     read_end, write_end = os.pipe()
@@ -78,6 +98,7 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         status = 0
         try:
             _Process.bounded = True
+            tempfile.tempdir = os.environ["TMPDIR"] = scratch
             os.close(read_end)
             # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
             os.dup2(os.open(os.devnull, os.O_WRONLY), 2)

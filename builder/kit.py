@@ -110,6 +110,13 @@ MAX_KIT_PAGES = 200
 #: is loaded: `check` refuses more (`backgrounds`), and the kit's fetcher refuses a style sheet past it, a guard
 #: WeasyPrint lacks against an `@import` cycle (18-verify16 F2: two self-imports made more than 80,000 fetches).
 MAX_KIT_SHEETS = 64
+#: The most `@font-face` rules WeasyPrint loads a font for in one kit document (its sheets' and its SVG figures'),
+#: and the most bytes of fonts it loads for them (a WOFF or WOFF2 font counted at its size unpacked, as its header
+#: gives it): WeasyPrint writes a copy of the font of each rule to a file, so ten rules naming a 50 MB font of zeros
+#: (50 KB in git) wrote 500 MB, 200 of them 9.4 GB (issue 18, eighteenth verification, B1). A rule past either is
+#: left out, as a font that cannot be loaded is: its text is drawn in another font. This course loads none.
+MAX_KIT_FONT_FACES = 32
+MAX_KIT_FONT_BYTES = 64 * 1024 ** 2
 #: The processor time (s) WeasyPrint may take for one document, and the memory (bytes of address space) it may
 #: add to this process's: what the bounds above do not foresee (20 nested `display:flex` boxes take it hours) stops
 #: there. Enforced in a forked child process (`resource.setrlimit`) where the system has fork; Linux enforces both.
@@ -1040,6 +1047,7 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
     try:
         import weasyprint
         from weasyprint import urls
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
     except (ImportError, OSError):  # WeasyPrint raises OSError when it cannot load Pango
         raise KitUnavailable("the kit's PDFs need the Pango library that WeasyPrint draws text with (on Debian or "
                              "Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0; elsewhere see WeasyPrint's "
@@ -1065,11 +1073,38 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         writes the PDF (`images.LazyLocalImage`)."""
         path = None
 
+    class BoundedFonts(FontConfiguration):  # type: ignore[misc]
+        """WeasyPrint's fonts, which load no font past MAX_KIT_FONT_FACES `@font-face` rules or, through the
+        fetcher, MAX_KIT_FONT_BYTES."""
+        faces, font_bytes, loading = 0, 0, False
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            self.faces += 1
+            if self.faces > MAX_KIT_FONT_FACES:
+                return None
+            self.loading = True
+            try:
+                return super().add_font_face(rule_descriptors, url_fetcher)
+            finally:
+                self.loading = False
+
+        def take(self, url: str, data: bytes) -> None:
+            """Count the font `data` fetched for `url` if a rule is loading it; ValueError past MAX_KIT_FONT_BYTES."""
+            if self.loading:
+                self.font_bytes += max(len(data), _unpacked_size(data))
+                if self.font_bytes > MAX_KIT_FONT_BYTES:
+                    raise ValueError(f"{url} is not fetched: the document's fonts have over "
+                                     f"{MAX_KIT_FONT_BYTES // 1024 ** 2} MB")
+
     class ProjectFetcher(urls.URLFetcher):  # type: ignore[misc]
         """Reads the project file `fetched_target` maps, itself: urllib cut a URL at its last `#`, `check` at its
         first, so `k#a.css#b` read `k#a.css`, which `check` never saw (18-verify15 E1). Past MAX_KIT_SHEETS style
-        sheets, it refuses any other."""
+        sheets, it refuses any other, and past MAX_KIT_FONT_BYTES any font (`BoundedFonts.take`)."""
         sheets = 0
+
+        def __init__(self, fonts: BoundedFonts) -> None:
+            super().__init__()
+            self.fonts = fonts
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = readable_target(url)
@@ -1081,6 +1116,7 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
             data = _read_regular(project / path)
             if data is None:
                 raise ValueError(f"{url} is not fetched: it is no longer the regular file that was checked")
+            self.fonts.take(url, data)
             if _too_many_pixels(data):
                 raise ValueError(f"{url} is not fetched: it has over {MAX_PICTURE_PIXELS:,} pixels")  # never decoded
             if left_out(posixpath.basename(path), data):  # by the name it is shown by
@@ -1095,9 +1131,10 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
     base_url = project_url(project, BASE_FOLDER + "/")
 
     def lay_out() -> bytes:
+        fonts = BoundedFonts()  # in the child: Fontconfig's set-up is its own
         with _page_bound():
-            rendered = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher()).render(
-                pdf_variant="pdf/ua-1")
+            rendered = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(fonts)).render(
+                font_config=fonts, pdf_variant="pdf/ua-1")
         if len(rendered.pages) > MAX_KIT_PAGES:  # a second guard, should the progress messages change
             raise KitDocumentFailed(f"it makes more than {MAX_KIT_PAGES} pages")
         pdf: bytes = rendered.write_pdf(pdf_variant="pdf/ua-1")
@@ -1109,6 +1146,12 @@ def to_pdf(html: str, project: Path, document: str, seconds: int | None = None) 
         raise CourseInvalid([Problem(_document_source(project, document), 1,
                                      f"the kit's {document} PDF cannot be made: {failure}",
                                      "make the document simpler: fewer pages, elements and nested layouts")]) from None
+
+
+def _unpacked_size(font: bytes) -> int:
+    """The size (bytes) a WOFF or WOFF2 font `font` declares it has unpacked (`totalSfntSize`, bytes 16 to 20 of its
+    header, big-endian), which WeasyPrint writes; 0 for any other file."""
+    return int.from_bytes(font[16:20], "big") if font[:4] in (b"wOFF", b"wOF2") else 0
 
 
 def _document_source(project: Path, document: str) -> str:

@@ -500,11 +500,70 @@ def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
     return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
 
 
+#: The most parts (zip members) a template deck may hold, and the most bytes they may hold unpacked in all, read in
+#: pieces as they are unpacked (never as the zip declares them): python-pptx reads every part into memory and
+#: parses every XML part, so an 842 KB deck holding 800 MiB of zeros took `check` to 1.7 GB, and a 32 KB one of
+#: 6 GB compressed with bzip2 to a MemoryError at any bound (issue 18, eighteenth verification, B2 and A ninth).
+#: python-pptx's own template holds 36 parts and 92 KB unpacked; a template's pictures, already compressed, unpack
+#: to about their size in the deck (16 MB at most, as any template file).
+MAX_TEMPLATE_PARTS = 1_000
+MAX_TEMPLATE_UNPACKED = 32 * 1024 ** 2
+#: How a template deck's parts may be compressed: what PowerPoint, LibreOffice and python-pptx write.
+TEMPLATE_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
+#: How much of a part is unpacked at a time (bytes) while counting it against MAX_TEMPLATE_UNPACKED.
+_UNPACK_PIECE = 1024 ** 2
+
+
+class TemplateRefused(Exception):
+    """A template deck that cannot be used: its arguments are why (a few words, after "the template deck") and
+    how to fix it."""
+
+
+#: The fix of a template deck refused for what its zip holds (`_unpacked`).
+_SAVE_SMALLER = ("save it again from PowerPoint or LibreOffice as .pptx, with smaller pictures and fewer slides, or "
+                 "delete it to use the built-in look")
+
+
+def _unpacked(path: Path) -> io.BytesIO:
+    """The zip file at `path` (a template deck) with every part unpacked (stored, not compressed), its parts read
+    in pieces and counted against MAX_TEMPLATE_PARTS and MAX_TEMPLATE_UNPACKED as they are unpacked.
+
+    Raises TemplateRefused past either bound or for a part compressed otherwise than TEMPLATE_COMPRESSIONS says
+    (bzip2 and LZMA pack more), and what zipfile raises for a file that is not a zip."""
+    parts: dict[str, bytes] = {}
+    left = MAX_TEMPLATE_UNPACKED
+    with zipfile.ZipFile(path) as packed:
+        members = packed.infolist()
+        if len(members) > MAX_TEMPLATE_PARTS:
+            raise TemplateRefused(f"holds {len(members):,} parts, more than {MAX_TEMPLATE_PARTS:,}", _SAVE_SMALLER)
+        for member in members:
+            if member.compress_type not in TEMPLATE_COMPRESSIONS:
+                raise TemplateRefused(f"compresses {member.filename} otherwise than PowerPoint does (method "
+                                      f"{member.compress_type}, not {' or '.join(TEMPLATE_COMPRESSIONS.values())})",
+                                      _SAVE_SMALLER)
+            pieces = []
+            with packed.open(member) as part:
+                while piece := part.read(min(_UNPACK_PIECE, left + 1)):
+                    left -= len(piece)
+                    if left < 0:
+                        raise TemplateRefused(f"holds more than {MAX_TEMPLATE_UNPACKED // 1024 ** 2} MB unpacked",
+                                              _SAVE_SMALLER)
+                    pieces.append(piece)
+            parts[member.filename] = b"".join(pieces)
+    unpacked = io.BytesIO()
+    with zipfile.ZipFile(unpacked, "w", zipfile.ZIP_STORED) as stored:
+        for name, data in parts.items():
+            stored.writestr(name, data)
+    unpacked.seek(0)
+    return unpacked
+
+
 def _open_template(path: Path) -> Presentation:
-    """The project's template deck without any slides it holds."""
+    """The project's template deck without any slides it holds, read by `_unpacked` (its bounds, TemplateRefused),
+    then by python-pptx."""
     from pptx import Presentation as open_deck
 
-    presentation = open_deck(str(path))
+    presentation = open_deck(_unpacked(path))
     slide_ids = presentation.slides._sldIdLst
     for slide_id in list(slide_ids):
         presentation.part.drop_rel(slide_id.rId)
@@ -824,6 +883,17 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
         raise CourseInvalid(too_much)
     plan = [slide for slide in plan if slide.figure is None or slide.figure.path in images]
     template = _template(course)
+    try:
+        return _deck(course, template, plan, images), left_out
+    except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a deck it cannot use
+        if template is None or isinstance(error, MemoryError):  # exit 3, as out of memory anywhere
+            raise
+        raise CourseInvalid([_pptx_failed(template.relative_to(course.root).as_posix(), error)]) from None
+
+
+def _deck(course: Course, template: Path | None, plan: list[Slide], images: dict[str, bytes]) -> bytes:
+    """The deck's .pptx bytes (`render_slides`), the slides of `plan` laid out on the template deck `template`
+    (None: the built-in look) with the figures `images` (by project path)."""
     presentation = _open_template(template) if template else _default_deck()
     _remember_partnames(presentation)
     layouts = _layouts(presentation)
@@ -846,7 +916,7 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
     presentation.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:  # python-pptx stamps entries with the time now
         files = {name: saved.read(name) for name in saved.namelist()}
-    return zip_bytes(files, source_date_epoch()), left_out
+    return zip_bytes(files, source_date_epoch())
 
 
 #: The longest text python-pptx (and the OOXML core properties it writes) takes for a document property.
@@ -892,10 +962,19 @@ class Geometry:
         idx = [shape.placeholder_format.idx for shape in layout.placeholders]  # type: ignore[misc] # python-pptx
         for shape in layout.placeholders:  # type: ignore[misc] # python-pptx's hint
             kind = shape.placeholder_format.type
+            is_title = kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None
+            if not is_title and (kind not in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
+                                 or body is not None):
+                continue
             where = (shape.left, shape.top, shape.width, shape.height)
-            if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and title is None:
+            if any(value is None for value in where):  # no <a:xfrm> here, in its layout or in the master
+                raise TemplateRefused(f"gives the {'title' if is_title else 'body'} placeholder of its layout "
+                                      f"\"{layout.name}\" no position and size, nor does its slide master",
+                                      "move or resize it in the slide master view of PowerPoint or LibreOffice, "
+                                      "or delete the deck to use the built-in look")
+            if is_title:
                 title = where
-            elif kind in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE) and body is None:
+            else:
                 body, body_type, placed = where, kind, idx.count(shape.placeholder_format.idx) > 1
         assert title is not None  # _layouts chose layouts with a title
         return cls(title, body, body_type, placed)
@@ -1091,39 +1170,97 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
                         "copy the deck itself into templates/")]
     try:
         presentation = _open_template(template)
+    except TemplateRefused as refused:
+        return [_refused_problem(name, refused)]
+    except MemoryError:  # exit 3, as out of memory anywhere
+        raise
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
         return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
                         "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]
+    try:
+        return _opened_template_problems(name, presentation)
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for parts it cannot read
+        return [_pptx_failed(name, error)]
+
+
+def _opened_template_problems(name: str, presentation: Presentation) -> list[Problem]:
+    """What in the opened template deck `presentation` (at the project path `name`) `render_slides` cannot use."""
     if active := _active_parts(presentation):
         return [Problem(name, 1, f"the template deck {what}, which PowerPoint or LibreOffice would fetch or run "
                         "when the deck is opened", "remove it, or save the deck again with its pictures embedded, "
                         "not linked") for what in active]
-    if _layouts(presentation) is None:
+    layouts = _layouts(presentation)
+    if layouts is None:
         return [Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
                         "add PowerPoint's \"Title and Content\" layout to its slide master")]
+    try:
+        for layout in layouts.values():
+            Geometry.of(layout)
+    except TemplateRefused as refused:
+        return [_refused_problem(name, refused)]
     return []
+
+
+def _pptx_failed(name: str, error: Exception) -> Problem:
+    """The problem at line 1 of the template deck `name` (its project path) for `error`, which python-pptx raised
+    on it where `check` foresaw nothing."""
+    return Problem(name, 1, f"the template deck cannot be used: python-pptx failed on it ({type(error).__name__}: "
+                   f"{str(error)[:120]})", "save it again from PowerPoint or LibreOffice as .pptx, or delete it to "
+                   "use the built-in look")
+
+
+def _refused_problem(name: str, refused: TemplateRefused) -> Problem:
+    """The problem at line 1 of the template deck `name` (its project path) for why it was refused."""
+    reason, fix = refused.args
+    return Problem(name, 1, f"the template deck {reason}", fix)
 
 
 #: Parts of a template deck that run code when it is opened: macros, OLE objects, ActiveX controls.
 ACTIVE_PART_TYPES = ("vbaproject", "oleobject", "activex")
 #: Links a template deck may keep to outside it: web and e-mail hyperlinks, followed only when clicked.
 CLICKED_LINKS = ("http://", "https://", "mailto:")
+#: The DrawingML elements whose `r:id` names a hyperlink, followed only when the text or shape is clicked or
+#: pointed at: the only use an external relationship of a template deck may have.
+HYPERLINK_ELEMENTS = frozenset({f"{{{DRAWING}}}hlinkClick", f"{{{DRAWING}}}hlinkHover"})
+#: The attribute that names a hyperlink's relationship in `HYPERLINK_ELEMENTS`, in OOXML's transitional and strict
+#: namespaces of relationships.
+HYPERLINK_ATTRIBUTES = frozenset({"{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+                                  "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"})
 
 
 def _active_parts(presentation: Presentation) -> list[str]:
     """What in the template deck fetches or runs something when the deck opens (a picture linked to
     `http://…/track.png` or `file://host/share`, which leaks Windows credentials; an attached template; macros,
     OLE objects, ActiveX), each as "links to …" or "holds …"; the layouts and masters are copied into every
-    deck built from it."""
+    deck built from it. An external relationship is allowed only as a web or e-mail hyperlink (`CLICKED_LINKS`)
+    that its part names nowhere but as a hyperlink (`_clicked_only`), whatever its type says: a picture's
+    `<a:blip r:link>` naming one typed as a hyperlink was fetched by LibreOffice when the deck opened (issue 18,
+    eighteenth verification, B9)."""
     found = []
     for part in presentation.part.package.iter_parts():
         if any(kind in part.content_type.lower() for kind in ACTIVE_PART_TYPES):
             found.append(f"holds {part.partname} ({part.content_type})")
-        for relationship in part.rels.values():
+        for rid, relationship in part.rels.items():
             if relationship.is_external and not (relationship.reltype.endswith("/hyperlink")
-                                                 and relationship.target_ref.lower().startswith(CLICKED_LINKS)):
+                                                 and relationship.target_ref.lower().startswith(CLICKED_LINKS)
+                                                 and _clicked_only(part, rid)):
                 found.append(f"links to {relationship.target_ref} from {part.partname}")
     return found
+
+
+def _clicked_only(part: Any, rid: str) -> bool:
+    """Whether the template deck's part `part` names its relationship `rid` only as a hyperlink: in no attribute
+    of a namespace but as the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`, a
+    video's, an OLE object's `r:id` would fetch it). A part that is not XML is never read for its links, so none
+    of its relationships is used as a hyperlink."""
+    element = getattr(part, "_element", None)
+    if element is None:
+        return False
+    return all(name in HYPERLINK_ATTRIBUTES and holder.tag in HYPERLINK_ELEMENTS
+               for holder in element.iter() for name, value in holder.attrib.items()
+               if value == rid and name.startswith("{"))
 
 
 def _figure_problems(course: Course, figure: Figure) -> list[Problem]:

@@ -4,8 +4,11 @@ name says (X2), and the drawing of all of a document's SVG figures together (X3,
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from PIL import Image
 from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
-from builder import kit, media
+from builder import bounded, kit, media
 
 from conftest import FIXTURES, run
 
@@ -381,3 +384,54 @@ def test_a_kit_template_shows_a_picture_with_img_and_a_data_url_in_its_own_svg(t
     assert re.search(r"src='media/cues-[0-9a-f]+\.svg'", (folder / "attendance-sheet.html").read_text())
     assert [p.name for p in (folder / "media").iterdir()][0].startswith("cues-")
     assert (folder / "attendance-sheet.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_bounded_childs_temporary_files_are_removed_however_it_ends(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify18 B1: WeasyPrint copies each `@font-face` font into a folder of its own in the temporary folder and
+    removes it only in a finaliser, which the kit's child (it ends by `os._exit`, or is killed at a bound) never
+    ran: 6.6 GB stayed in /tmp after each `kit`. A bounded child's temporary folder is now a private one, removed
+    once the child has ended, whether it returned or was killed."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def writes() -> bytes:
+        (Path(tempfile.mkdtemp(prefix="weasyprint-")) / "font").write_bytes(b"\0" * 1000)
+        return b"made"
+
+    def writes_and_is_killed() -> bytes:
+        writes()
+        os.kill(os.getpid(), signal.SIGKILL)
+        return b""
+
+    assert bounded.bounded(writes, "WeasyPrint", 5, 1024 ** 3) == b"made"
+    with pytest.raises(bounded.ChildFailed):
+        bounded.bounded(writes_and_is_killed, "WeasyPrint", 5, 1024 ** 3)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("faces", "font_bytes", "written"), [(3, 10 ** 6, 3), (32, 2_500, 2)])
+def test_a_kit_document_loads_fonts_up_to_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faces: int,
+                                                      font_bytes: int, written: int) -> None:
+    """18-verify18 B1: ten `@font-face` rules naming a 50 MB font wrote ten copies of it, 200 rules 9.4 GB (a page's
+    SVG figure reaches it through its `<style>`). WeasyPrint loads the fonts of at most MAX_KIT_FONT_FACES rules of
+    a document, and at most MAX_KIT_FONT_BYTES of them; past either a rule is left out, as a font that cannot be
+    loaded is. Laid out in this process (as in a bounded child) to count the copies written."""
+    (tmp_path / "course/pages").mkdir(parents=True)
+    (tmp_path / "course/media").mkdir()
+    (tmp_path / "course/media/f.ttf").write_bytes(b"\0" * 1_000)
+    rules = "".join(f'@font-face {{ font-family: "F{i}"; src: url(../media/f.ttf); }}' for i in range(6))
+    html = f"<html><head><style>{rules}</style></head><body><p>x</p></body></html>"
+    copies: list[str] = []
+    write_bytes = Path.write_bytes
+
+    def counted(path: Path, data: bytes) -> int:  # type: ignore[override]
+        if path.parent.name.startswith("weasyprint-"):
+            copies.append(path.name)
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(bounded._Process, "bounded", True)
+    monkeypatch.setattr(Path, "write_bytes", counted)
+    monkeypatch.setattr(kit, "MAX_KIT_FONT_FACES", faces)
+    monkeypatch.setattr(kit, "MAX_KIT_FONT_BYTES", font_bytes)
+    assert kit.to_pdf(html, tmp_path, "attendance-sheet").startswith(b"%PDF")
+    assert len(copies) == written
