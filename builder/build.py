@@ -69,7 +69,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
         problems += page_depth_problems(course)
         if templates and not any(p.is_error for p in problems) and overrides_templates(project):
-            problems += rendering_problems(course)
+            problems += rendering_problems(course, targets)
         if not any(p.is_error for p in problems):
             problems += drawing_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
@@ -77,9 +77,10 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     return Checked(course, tuple(sorted(problems)))
 
 
-def rendering_problems(course: Course) -> list[Problem]:
-    """What the project's own templates make `build`, `report` or `kit` fail on, found by rendering the site,
-    both reports and the kit's documents in memory (for `check`, when the project overrides any template).
+def rendering_problems(course: Course, targets: tuple[str, ...]) -> list[Problem]:
+    """What the project's own templates make `build` (of `targets`), `report` or `kit` fail on, found by rendering
+    both reports, the site with each target's launch file as `build` renders them (`plan`) and the kit's documents
+    in memory (for `check`, when the project overrides any template).
 
     The first failing template of each is reported (a render stops at it); kit images that may not be read
     (`kit.with_media`) and kit documents WeasyPrint may not be asked to lay out (`kit.document_problems`) are all
@@ -92,7 +93,7 @@ def rendering_problems(course: Course) -> list[Problem]:
     report = build_report(course)
     renders: list[Callable[[], object]] = [
         lambda: render_report(course, report, "md"), lambda: render_report(course, report, "html"),
-        lambda: render_site(course, Theme.for_project(course.root))]
+        lambda: plan(course, targets, Path())]  # the outputs' folder only names them: nothing is written
 
     def kit_images() -> None:
         for name, html in render_kit(course).items():

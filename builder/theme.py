@@ -15,14 +15,15 @@ from importlib import resources
 from importlib.abc import InspectLoader
 from pathlib import Path
 from types import CodeType
-from typing import Any, Callable, Iterator, Mapping, MutableMapping, Optional
+from typing import Any, Callable, Iterator, Mapping, MutableMapping, Optional, cast
 
 import jinja2
 from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat, For, Getitem, Node, Slice
-from jinja2.runtime import BlockReference, Macro
+from jinja2.runtime import BlockReference, Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from markupsafe import Markup, soft_str
@@ -490,6 +491,24 @@ def _plain_fields(kind: type) -> frozenset[str]:
     return frozenset(name for name in fields if not name.startswith("_"))
 
 
+class _Template(jinja2.Template):
+    """A template whose module, what `{% import %}` and `{% from … import %}` give the importing template, is made
+    once per rendering (`_Sandbox.modules`), not once for the environment's life: a `namespace` in a module kept
+    from one rendering to the next let `report.md`, which `check` renders first, change what `page.html` rendered
+    (`check` passed what `build` failed on), and in `preview` what one build's pages rendered changed the next
+    build's (issue 18, 18-verify18 A6)."""
+
+    def _get_default_module(self, ctx: Optional[Context] = None) -> TemplateModule:
+        """Jinja's module of this template for an import without context: made afresh when the importing context
+        has globals this template lacks (as Jinja does), else the one made earlier in this rendering, if any."""
+        if ctx is not None and ctx.globals_keys - self.globals.keys():
+            return super()._get_default_module(ctx)
+        modules = cast(_Sandbox, self.environment).modules
+        if self not in modules:
+            modules[self] = self.make_module()
+        return modules[self]
+
+
 #: Whether a template escapes HTML, by its name: all but Markdown templates (Jinja's `select_autoescape`).
 AUTOESCAPE = jinja2.select_autoescape(enabled_extensions=(), disabled_extensions=("md",), default_for_string=True,
                                       default=True)
@@ -501,6 +520,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _CodeGenerator
+    template_class = _Template
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The modules of the templates imported so far in the rendering under way (`_Template`), by template.
+        self.modules: dict[jinja2.Template, TemplateModule] = {}
 
     def concatenate(self, parts: Any) -> Any:
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
@@ -538,8 +563,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     ticks = 0
 
     def start_rendering(self) -> None:
-        """Count afresh for a new rendering: what it makes, captures, loops and spends (the bounds above)."""
+        """Count afresh for a new rendering: what it makes, captures, loops and spends (the bounds above); and
+        import templates afresh (`_Template`): nothing an earlier rendering made is seen by this one."""
         self.captured_bytes = self.made_bytes = self.loop_steps = self.ticks = 0
+        self.modules = {}
         self.deadline = time.thread_time() + MAX_RENDER_SECONDS
 
     def tick(self) -> None:

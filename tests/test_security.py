@@ -454,6 +454,43 @@ def test_a_template_may_include_another_by_name(project: Path, tmp_path: Path) -
     assert b"<p>Our own note</p>" in (tmp_path / "out" / WEB / "pages/contents.html").read_bytes()
 
 
+def test_no_rendering_sees_what_an_earlier_one_changed_in_an_imported_template(project: Path) -> None:
+    """An imported template's module was kept in the environment, for the process and by `preview` from one build to
+    the next: a `namespace` in it, changed by one rendering, changed what every later one rendered (issue 18,
+    18-verify18 A6). Each rendering imports afresh; within one rendering, an import is still the same module."""
+    override(project, "state.html", "{% set ns = namespace(n=0) %}")
+    override(project, "count.html", '{% import "state.html" as st %}{% set s = st.ns %}{% set s.n = s.n + 1 %}'
+                                    '{{ s.n }}{% from "state.html" import ns %}{{ ns.n }}')
+    env = theme.Theme.for_project(project).environment()
+    assert [theme.render_template(env, "count.html") for _ in range(3)] == ["11"] * 3
+
+
+def test_check_fails_what_build_fails_on_whatever_it_rendered_before(project: Path) -> None:
+    """`check` renders `report.md` before the pages, `build` never renders it: a namespace set there let `check`
+    pass pages that fail `build` (18-verify18 A6)."""
+    builtin = REPO / "builder/templates"
+    override(project, "state.html", "{% set ns = namespace(checking=false) %}")
+    override(project, "report.md", '{% import "state.html" as st %}{% set s = st.ns %}{% set s.checking = true %}\n'
+             + (builtin / "report.md").read_text("utf-8"))
+    override(project, "page.html", '{% import "state.html" as st %}{% if not st.ns.checking %}{{ 1/0 }}{% endif %}\n'
+             + (builtin / "page.html").read_text("utf-8"))
+    expected = f"templates/page.html:1: template error: ZeroDivisionError: division by zero {FIX}"
+    assert fails_with(project, expected, command="check") == [expected, "course invalid: 1 error"]
+    assert fails_with(project, expected) == [expected]
+
+
+def test_check_renders_the_launch_file_of_each_target_it_checks(project: Path) -> None:
+    """`start.html` (web) and `shell.html` (SCORM), which every `build` renders, were not rendered by `check`: it
+    passed, `build` failed (issue 18, 18-verify18 A7). Each with its target's own `scorm_version`."""
+    override(project, "shell.html", '{% if scorm_version == "1.2" %}{{ 1 / 0 }}{% endif %}')
+    shell = f"templates/shell.html:1: template error: ZeroDivisionError: division by zero {FIX}"
+    assert fails_with(project, shell, command="check") == [shell, "course invalid: 1 error"]
+    assert run("check", project, "--target", "scorm2004", "--target", "web").exit_code == 0
+    override(project, "start.html", "{{ 1 / 0 }}")
+    start = shell.replace("shell.html", "start.html")
+    assert fails_with(project, start, "--target", "web", command="check") == [start, "course invalid: 1 error"]
+
+
 # --- script in media --------------------------------------------------------------------------
 
 EVIL_SVG = """<?xml version="1.0"?>
