@@ -17,7 +17,7 @@ from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
 from builder.rendering import render_site
-from builder.theme import TemplateProblem, Theme, compile_problems, overrides_templates, problem_of, template_problems
+from builder.theme import TemplateProblem, Theme, compile_problems, problem_of, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
 
@@ -57,9 +57,9 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
-    With `templates` (the `check` command), the project's own templates are compiled, and rendered as `build`,
-    `report` and `kit` render them (`rendering_problems`); those commands render them themselves, and stop at
-    the first template that fails.
+    With `templates` (the `check` command), the project's own templates are compiled, and the site, the reports and
+    the kit are rendered as `build`, `report` and `kit` render them, with the project's templates or the built-in ones
+    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails.
     """
     start_build()
     course, problems = load_project(project)
@@ -68,7 +68,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
         problems += page_depth_problems(course)
-        if templates and not any(p.is_error for p in problems) and overrides_templates(project):
+        if templates and not any(p.is_error for p in problems):
             problems += rendering_problems(course, targets)
         if not any(p.is_error for p in problems):
             problems += drawing_problems(course)
@@ -78,15 +78,18 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
 
 
 def rendering_problems(course: Course, targets: tuple[str, ...]) -> list[Problem]:
-    """What the project's own templates make `build` (of `targets`), `report` or `kit` fail on, found by rendering
-    both reports, the site with each target's launch file as `build` renders them (`plan`) and the kit's documents
-    in memory (for `check`, when the project overrides any template).
+    """What makes `build` (of `targets`), `report` or `kit` fail in their templates, found by rendering both reports,
+    the site with each target's launch file as `build` renders them (`plan`) and the kit's documents in memory (for
+    `check`): a mistake in the project's own templates, or a bound of what a rendering may do that the course's
+    content takes a template past (a built-in one at the author's file: a page, `rendering._Renderer.too_large`; a kit
+    document, `kit.render_kit`). A course's content alone took the built-in templates past their bounds after `check`
+    said ok, when `check` rendered only a project's own (18-verify18 C8).
 
     The first failing template of each is reported (a render stops at it); kit images that may not be read
     (`kit.with_media`) and kit documents WeasyPrint may not be asked to lay out (`kit.document_problems`) are all
     reported.
     """
-    from builder.kit import KitUnavailable, document_problems, render_kit, with_media
+    from builder.kit import document_problems, render_kit, with_media
     from builder.report import build_report, render_report
 
     problems: list[Problem] = []
@@ -105,10 +108,10 @@ def rendering_problems(course: Course, targets: tuple[str, ...]) -> list[Problem
     for render in renders:
         try:
             render()
-        except KitUnavailable:
-            pass
         except TemplateProblem as exc:
             problems.append(problem_of(exc))
+        except CourseInvalid as invalid:  # a built-in kit document past a bound, at the author's line
+            problems.extend(invalid.problems)
     return problems
 
 

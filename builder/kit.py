@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote
 
+import jinja2
 from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -69,7 +70,15 @@ from builder.project_urls import (
     split_url,
 )
 from builder.sources import project_files
-from builder.theme import TemplateProblem, Theme, inline, inside_templates, overrides_templates, render_template
+from builder.theme import (
+    BuiltInBound,
+    TemplateProblem,
+    Theme,
+    inline,
+    inside_templates,
+    overrides_templates,
+    render_template,
+)
 
 DOCUMENTS = ("facilitator-guide", "handouts", "questionnaire", "answer-key", "case-study-cards",
              "attendance-sheet", "evaluation-sheet")
@@ -237,7 +246,7 @@ def render_kit(course: Course) -> dict[str, str]:
               "stages": [{"title": s.title, "content": _md(s.content, folder(p)), "prompts": s.prompts,
                           "decisions": [_question(q, folder(p)) for q in s.decisions]} for s in p.meta.stages]}
              for p in pages if p.meta.kind == "case-study"]
-    assessment = next((b for b in course.banks if b.settings.kind == "assessment"), None)
+    assessment = _assessment(course)
     folder_of_course = posixpath.dirname(course.source.path)
     context = {
         "settings": settings, "kit": settings.kit, "outcomes": outcomes, "modules": modules, "cases": cases,
@@ -249,11 +258,64 @@ def render_kit(course: Course) -> dict[str, str]:
                       for q in assessment.settings.questions] if assessment else [],
         "handouts": [{"title": course.page(p).meta.title, "body": _md(course.page(p).body, folder(course.page(p)))}
                      for p in settings.kit.handout_pages],
-        "evaluation": next((p.meta for p in pages if p.meta.ratings or p.meta.comments), None),
+        "evaluation": evaluation.meta if (evaluation := _evaluation(course)) else None,
     }
     env = Theme.for_project(course.root).environment()
-    return {name: render_template(env, f"kit/{name}.html", max_bytes=MAX_KIT_RENDERED_BYTES, **context)
-            for name in DOCUMENTS}
+    return {name: _rendered(course, env, name, context) for name in DOCUMENTS}
+
+
+def _assessment(course: Course) -> Bank | None:
+    """The course's first assessment bank, whose questions the questionnaire and the answer key show."""
+    return next((b for b in course.banks if b.settings.kind == "assessment"), None)
+
+
+def _evaluation(course: Course) -> Page | None:
+    """The first page, in course order, with ratings or comments: the one the evaluation sheet shows."""
+    return next((p for p in course.ordered_pages() if p.meta.ratings or p.meta.comments), None)
+
+
+def _rendered(course: Course, env: jinja2.Environment, document: str, context: dict[str, Any]) -> str:
+    """The kit document `document` rendered, at most MAX_KIT_RENDERED_BYTES. A built-in template that passes that
+    bound or another (`theme.BuiltInBound`) raises CourseInvalid with one problem at the author's line that fills
+    it (`_content_at`): the built-in template is not at fault, and the project has no copy to fix (a course title of
+    100,000 characters was blamed on `templates/kit/base.html`; issue 18, 18-verify18 C8)."""
+    try:
+        return render_template(env, f"kit/{document}.html", max_bytes=MAX_KIT_RENDERED_BYTES, **context)
+    except BuiltInBound as passed:
+        path, line, fix = _content_at(course, document)
+        too_large = f"the kit's {document} document is too large for coursebuild's template of it: {passed.reason}"
+        raise CourseInvalid([Problem(path, line, too_large, fix)]) from None
+
+
+#: For each kit document: where in course.yaml the author writes what fills it most, and how to make it smaller
+#: (`_content_at`). The questionnaire and the answer key show the assessment bank's questions.
+_CONTENT = {
+    "facilitator-guide": (("kit", "timetable"), "make the sessions' instructions, the outcomes, the modules' key "
+                          "points or the case studies shorter, or fewer"),
+    "handouts": (("kit", "handout_pages"), "list fewer or shorter pages in `handout_pages`, or make the modules' "
+                 "key points shorter"),
+    "case-study-cards": (("modules",), "make the case studies (pages of kind case-study) shorter, or fewer"),
+}
+_QUESTIONS_FIX = "make the assessment bank's questions, options and feedback shorter, or fewer"
+_EVALUATION_FIX = "give the evaluation page fewer or shorter ratings and comments"
+
+
+def _content_at(course: Course, document: str) -> tuple[str, int, str]:
+    """(project path, line, fix) of a problem with the size of the kit document `document`: the project's template of
+    it if it has one (`_document_source`, line 1); else the author's line whose content fills the built-in template
+    (`_CONTENT`; the assessment bank's `questions` for the questionnaire and the answer key, the evaluation page's
+    `ratings` for the evaluation sheet)."""
+    where = _document_source(course.root, document)
+    if where != COURSE_FILE:
+        return where, 1, "show less in it, or make fewer elements"
+    assessment = _assessment(course)
+    if document in ("questionnaire", "answer-key") and assessment is not None:
+        return assessment.source.path, assessment.source.line("questions"), _QUESTIONS_FIX
+    evaluation = _evaluation(course)
+    if document == "evaluation-sheet" and evaluation is not None:
+        return evaluation.source.path, evaluation.source.line("ratings"), _EVALUATION_FIX
+    location, fix = _CONTENT.get(document, (("kit",), "show less in it"))
+    return course.source.path, course.source.line(*location), fix
 
 
 def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, bytes], list[Problem]]:
@@ -414,8 +476,9 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     problems = []
     elements = len(_START_TAG.findall(html))
     if elements > MAX_KIT_ELEMENTS:
-        problems.append(Problem(where, 1, f"the kit's {document} has {elements:,} HTML elements, more than the "
-                                f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", "show less in it, or make fewer elements"))
+        path, line, fix = _content_at(course, document)
+        problems.append(Problem(path, line, f"the kit's {document} has {elements:,} HTML elements, more than the "
+                                f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", fix))
     if (start := crowded_at(html)) is not None:  # before any parser reads it (tinyhtml5's time is their square)
         line = html.count("\n", 0, start) + 1
         problems.append(Problem(*_tag_written_at(course.root, document, html, start), f"the kit's {document} has an "
@@ -685,7 +748,7 @@ def drawing_problems(course: Course) -> list[Problem]:
         return []
     try:
         documents = render_kit(course)
-    except TemplateProblem:
+    except (TemplateProblem, CourseInvalid):
         return []
     return [problem for name, html in documents.items()
             for problem in _analysed(course.root, name, functools.partial(_drawing_problems, html, course.root, name))]

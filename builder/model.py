@@ -53,7 +53,19 @@ PATTERN_HINTS = {
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+#: The longest one-line field, in characters: a title, a name, a label, an audience or a material. This course's
+#: longest is 115 (the framework's publisher); a course title of 100,000 characters passed `check`, then took the
+#: kit's documents past their 256 KB (it is on every one, twice) and, at 1,100,000, a page past what a template may
+#: make (issue 18, 18-verify18 C8).
+MAX_LINE_CHARS = 300
+#: The longest plain-text field of a sentence or a short paragraph, in characters: an outcome, a prompt, a rating's
+#: statement, a local policy point, a level's descriptor. This course's longest is 239 (a level's descriptor).
+#: Markdown fields are bounded by `markup.MAX_MARKDOWN_CHARS` when they are converted.
+MAX_TEXT_CHARS = 4000
+#: A one-line field (MAX_LINE_CHARS).
+Line = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LINE_CHARS)]
+#: A plain-text field (MAX_TEXT_CHARS).
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]
 
 PageKind = Literal["content", "case-study", "knowledge-check", "assessment", "reflection", "self-assessment",
@@ -86,7 +98,7 @@ class Outcome(Authored):
 
 class Module(Authored):
     id: Id
-    title: Text
+    title: Line
     pages: list[Id] = Field(min_length=1)
 
 
@@ -100,7 +112,7 @@ class Completion(Authored):
 class AccessibilitySettings(Authored):
     """What the accessibility statement says that only the course provider knows."""
 
-    contact: Text = "the organisation that gave you access to this course"
+    contact: Line = "the organisation that gave you access to this course"
     limitations: list[Text] = []
 
 
@@ -113,10 +125,10 @@ class Session(Authored):
 
     start: Clock
     end: Clock
-    title: Text
+    title: Line
     activity: Activity
     modules: list[Id] = []
-    materials: list[Text] = []
+    materials: list[Line] = []
     instructions: Optional[Markdown] = None
 
 
@@ -132,10 +144,10 @@ class CourseSettings(Authored):
     """`course/course.yaml`."""
 
     id: Slug
-    title: Text
+    title: Line
     version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
     language: Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)] = "en-GB"
-    audience: list[Text] = Field(min_length=1)
+    audience: list[Line] = Field(min_length=1)
     duration: Text
     description: Markdown
     outcomes: list[Outcome] = Field(min_length=1)
@@ -205,7 +217,7 @@ class Stage(Authored):
     """One stage of a case study: new information, prompts to discuss, decisions to make."""
 
     id: Id
-    title: Text
+    title: Line
     content: Markdown
     prompts: list[Text] = []
     decisions: list[Question] = []
@@ -229,7 +241,7 @@ class PageMeta(Authored):
     """The YAML front matter of a page."""
 
     id: Id
-    title: Text
+    title: Line
     kind: PageKind = "content"
     minutes: Annotated[WholeNumber, Field(ge=0, le=600)]
     outcomes: list[Id] = []
@@ -247,7 +259,7 @@ class BankSettings(Authored):
     """A question bank file in `quizzes/`."""
 
     id: Id
-    title: Text
+    title: Line
     kind: BankKind
     draw: Optional[Annotated[WholeNumber, Field(ge=1)]] = None
     #: at least this many questions for each outcome the bank's questions assess, in every attempt
@@ -284,7 +296,7 @@ Level = Annotated[int, Field(ge=1, le=MAX_LEVELS)]
 
 class Unit(Authored):
     code: Code
-    title: Text
+    title: Line
     #: What each level of the framework looks like for this unit, from level 1 up (1 to 5 levels).
     levels: dict[Level, Text] = Field(min_length=1)
 
@@ -298,17 +310,17 @@ class Domain(Authored):
     #: The domain's number or letter code, which starts its units' codes (`4` for 4.07, `A` for A.01).
     #: A number is read as its digits: one type, so a wrong value gets one message, not one per type tried.
     number: Annotated[str, BeforeValidator(_whole_number_as_text), StringConstraints(pattern=DOMAIN_PATTERN)]
-    title: Text
+    title: Line
     units: list[Unit] = Field(min_length=1)
 
 
 class Framework(Authored):
     """`course/competencies.yaml`: the competency framework pages and questions refer to."""
 
-    name: Text
-    publisher: Text
+    name: Line
+    publisher: Line
     #: Optional names of the levels, e.g. {1: "general knowledge and skills"}; shown after "Level 1: ".
-    levels: dict[Level, Text] = {}
+    levels: dict[Level, Line] = {}
     domains: list[Domain] = Field(min_length=1)
 
     def level_numbers(self) -> list[int]:

@@ -27,7 +27,7 @@ from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, 
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.project_urls import split_or_none
-from builder.theme import Theme, count_rendered, render_template
+from builder.theme import BuiltInBound, TemplateProblem, Theme, count_rendered, render_template
 from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, worst_case_state
 
 PAGES = "pages"
@@ -380,10 +380,22 @@ class _Renderer:
         html = _PAGE_KEPT.get(key)
         if html is None:
             named = self.media.named
-            html = self._page(index, nav, page, bank)
+            try:
+                html = self._page(index, nav, page, bank)
+            except BuiltInBound as passed:
+                raise self.too_large(nav, passed) from None
             if self.media.named == named:  # it shows no file of the project, which could change on disk
                 _PAGE_KEPT.put(key, html)
         return html
+
+    def too_large(self, nav: NavPage, passed: BuiltInBound) -> TemplateProblem:
+        """The page `nav` took the built-in page template past a bound (`passed`), as one line at the page's file:
+        its content is what to change, not the template (issue 18, 18-verify18 C8)."""
+        page = self.pages[nav.id]
+        shown = f"; it shows every question of the bank `{page.meta.bank}`: give it fewer" if page.meta.bank else ""
+        line = page.source.line("bank") if page.meta.bank else 1
+        return TemplateProblem(f"{page.source.path}:{line}: the page is too large for coursebuild's page template: "
+                               f"{passed.reason} (shorten it, or split it into several pages{shown})")
 
     def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> str:
         meta, path = page.meta, page.source.path
@@ -509,8 +521,11 @@ def _render_pages(renderer: _Renderer) -> dict[str, bytes]:
     with fork_pool(workers, _adopt, (renderer,)) as pool:
         rendered = pool.map(_render_in_worker, light, chunksize=chunk_size(len(light), workers))
         files = dict(renderer.page_file(index, nav) for index, nav in jobs if nav.id in heavy)
-        for path, html, media in rendered:
-            count_rendered(renderer.env, "page.html", len(html))  # the build's bound holds for the workers' pages too
+        for (_, nav), (path, html, media) in zip(light, rendered, strict=True):
+            try:  # the build's bound holds for the workers' pages too
+                count_rendered(renderer.env, "page.html", len(html))
+            except BuiltInBound as passed:
+                raise renderer.too_large(nav, passed) from None
             files[path] = html
             for source in media:  # the worker's media files, registered here too (by content hash)
                 renderer.media.name(source)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from builder.errors import MAX_SHOWN_PER_FILE, Problem
-from builder.model import PATTERN_HINTS
+from builder.model import MAX_LINE_CHARS, PATTERN_HINTS
 from builder.sourcemap import SourceFile
 
 _TYPE_NAMES = {str: "text", int: "a number", float: "a number", bool: "true or false",
@@ -72,6 +72,11 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]
         return f"`{name}` value `{value}` is not in the right form", hint + _transliterated(value, pattern)
     if kind == "string_too_short":
         return f"`{name}` is empty", "write some text, or remove the field if it is optional"
+    if kind == "string_too_long":  # model.MAX_LINE_CHARS or MAX_TEXT_CHARS
+        limit, one_line = ctx.get("max_length", 0), ctx.get("max_length") == MAX_LINE_CHARS
+        return (f"`{name}` is {len(str(value)):,} characters long: {'a one-line' if one_line else 'a plain-text'} "
+                f"field may have at most {limit:,}", "shorten it; a longer text belongs in "
+                + ("the description or a page's body" if one_line else "a page's body"))
     if kind == "too_short":
         need = ctx.get("min_length", 1)
         return f"`{name}` needs at least {need} item{'s' if need != 1 else ''}", "add the missing items"

@@ -75,6 +75,8 @@ MAX_SHOWN_VALUES = 1_000_000
 #: A %-style field: its width and precision (`*` takes them from the arguments).
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|[0-9]+)?(?:\.(\*|[0-9]*))?")
 FIX = "fix the template, or delete your copy to use the built-in one"
+#: The fix of a bound a built-in template passed (`BuiltInBound`), where the caller does not know the author's line.
+BUILT_IN_FIX = "the course's content made one of coursebuild's built-in templates too large: make it shorter"
 #: Languages written right to left (primary subtags), and scripts that are, for tags such as `ks-Arab`.
 #: (Languages whose likely script in CLDR's likelySubtags is Arabic, Hebrew, Thaana, Syriac or N'Ko.)
 RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "bal", "bgn", "bqi", "brh", "ckb", "dv", "fa", "glk", "he", "iw", "ji",
@@ -85,6 +87,20 @@ RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg",
 
 class TemplateProblem(CoursebuildError):
     """A template could not be read or rendered."""
+
+
+class BuiltInBound(TemplateProblem):
+    """A built-in template passed one of the bounds of what a rendering may do (render, make, capture, loop, take;
+    `SecurityError`): the course's content made it so, as a built-in template writes nothing unbounded of its own
+    (issue 18, 18-verify18 C8). `reason` is the bound's own words, for a caller that knows which author's line
+    filled the template to say where; the message, for one that does not, is the template's line."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message, reason)  # both in `args`, so that it comes back whole from a pool worker
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def inside_templates(folder: Path, path: Path) -> Optional[Path]:
@@ -867,7 +883,8 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
         if length > limit:
             shown, line = _rendering_at(env, rendering, name)
             own = f"{max_bytes // 2**20} MB" if max_bytes % 2**20 == 0 else f"{max_bytes // 1024:,} KB"
-            raise _rendered_too_much(shown, line, own if length > max_bytes else _build_allowance())
+            raise _rendered_too_much(shown, line, own if length > max_bytes else _build_allowance(),
+                                     _is_built_in(env.get_template(shown).filename))
         pieces.append(piece)
     _RENDERED.put(env, before + length)
     return "".join(pieces)
@@ -879,7 +896,7 @@ def count_rendered(env: jinja2.Environment, name: str, length: int) -> None:
     pages of all the workers come here. Raises TemplateProblem past the bound."""
     total = (_RENDERED.get(env) or 0) + length
     if total > MAX_BUILD_RENDERED_BYTES:
-        raise _rendered_too_much(name, None, _build_allowance())
+        raise _rendered_too_much(name, None, _build_allowance(), _is_built_in(env.get_template(name).filename))
     _RENDERED.put(env, total)
 
 
@@ -887,9 +904,17 @@ def _build_allowance() -> str:
     return f"{MAX_BUILD_RENDERED_BYTES // 2**20} MB in one build, all pages together"
 
 
-def _rendered_too_much(shown: str, line: Optional[int], allowed: str) -> TemplateProblem:
-    return TemplateProblem(f"templates/{shown}{f':{line}' if line else ''}: template error: not allowed in a "
-                           f"template: a template may not render more than {allowed} ({FIX})")
+def _rendered_too_much(shown: str, line: Optional[int], allowed: str, built_in: bool) -> TemplateProblem:
+    return _bound_passed(f"templates/{shown}{f':{line}' if line else ''}",
+                         f"a template may not render more than {allowed}", built_in)
+
+
+def _bound_passed(where: str, reason: str, built_in: bool) -> TemplateProblem:
+    """A template at `where` (`templates/NAME[:LINE]`) passed a bound (`reason`): a BuiltInBound if it is a built-in
+    one, which only the course's content can take there."""
+    if built_in:
+        return BuiltInBound(f"{where}: template error: not allowed in a template: {reason} ({BUILT_IN_FIX})", reason)
+    return TemplateProblem(f"{where}: template error: not allowed in a template: {reason} ({FIX})")
 
 
 def compile_problems(project: Path) -> list[Problem]:
@@ -940,8 +965,9 @@ def _reported(env: jinja2.Environment, name: str, action: Callable[[], Any]) -> 
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a template may raise anything
         shown, filename, line = _where(env, name, exc)
         if isinstance(exc, SecurityError):
-            what = f"not allowed in a template: {exc}"
-        elif isinstance(exc, jinja2.TemplateError):
+            raise _bound_passed(f"templates/{shown}{f':{line}' if line else ''}", str(exc),
+                                _is_built_in(filename)) from None
+        if isinstance(exc, jinja2.TemplateError):
             what = str(exc)
         else:
             what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -980,9 +1006,14 @@ def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str,
 
 
 def _template_fix(filename: Optional[str]) -> str:
-    if filename and Path(filename).resolve().is_relative_to(builtin_templates().resolve()):
+    if _is_built_in(filename):
         return "this is a mistake in coursebuild's built-in template, not in your course: please report it"
     return FIX
+
+
+def _is_built_in(filename: Optional[str]) -> bool:
+    """Whether the template file `filename` is one of coursebuild's built-in templates (not the project's)."""
+    return bool(filename) and Path(str(filename)).resolve().is_relative_to(builtin_templates().resolve())
 
 
 _SINGLE_PARAGRAPH = re.compile(r"^\s*<p>((?:(?!<p[ >]).)*)</p>\s*$", re.DOTALL)

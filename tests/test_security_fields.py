@@ -1,0 +1,107 @@
+"""A course's own content against the built-in templates' bounds (issue 18, 18-verify18 C8): a long one-line field,
+and a kit document that the course's content alone takes past what its PDF may lay out, are found by `check` at the
+author's line, not blamed on a template the project does not have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder import kit, theme
+from builder.model import MAX_LINE_CHARS, MAX_TEXT_CHARS
+
+from conftest import edit, run
+
+TITLE = "title: Getting to know your new baby"
+OUTCOME = "text: Describe how babies communicate before they can talk."
+
+
+@pytest.fixture
+def new(tmp_path: Path) -> Path:
+    """A new project as `coursebuild new` makes it (it has `kit` settings)."""
+    assert run("new", str(tmp_path / "P")).exit_code == 0
+    return tmp_path / "P"
+
+
+def test_a_title_longer_than_a_line_is_refused_at_its_line(new: Path) -> None:
+    """C8: a course title of 100,000 characters passed `check`, then `kit` failed at `templates/kit/base.html:29`
+    (which the project does not have), and at 1,100,000 `build` blamed coursebuild's built-in template."""
+    edit(new / "course/course.yaml", TITLE, "title: " + "A" * MAX_LINE_CHARS)
+    assert run("check", str(new)).exit_code == 0
+    edit(new / "course/course.yaml", "A" * MAX_LINE_CHARS, "A" * (MAX_LINE_CHARS + 1))
+    for command in ("check", "build", "kit"):
+        result = run(command, str(new))
+        assert result.exit_code == 1 and result.stderr.splitlines()[0] == (
+            f"course/course.yaml:3: `title` is {MAX_LINE_CHARS + 1} characters long: a one-line field may have at "
+            f"most {MAX_LINE_CHARS} (shorten it; a longer text belongs in the description or a page's body)"), \
+            result.output
+
+
+def test_a_plain_text_field_longer_than_its_bound_is_refused_at_its_line(new: Path) -> None:
+    """The sentence-long fields (an outcome, a prompt, a policy point) have a bound of their own, longer than a line's."""
+    yaml = (new / "course/course.yaml").read_text(encoding="utf-8")
+    line = yaml[:yaml.index(OUTCOME)].count("\n") + 1
+    edit(new / "course/course.yaml", OUTCOME, "text: " + "a" * (MAX_TEXT_CHARS + 1))
+    result = run("check", str(new))
+    assert result.exit_code == 1 and result.stderr.splitlines()[0] == (
+        f"course/course.yaml:{line}: `text` is {MAX_TEXT_CHARS + 1:,} characters long: a plain-text field may have at "
+        f"most {MAX_TEXT_CHARS:,} (shorten it; a longer text belongs in a page's body)"), result.output
+
+
+def test_check_finds_a_built_in_kit_document_the_content_takes_past_its_bytes(new: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long handout pages took the built-in handouts past the kit's 256 KB after `check` said ok (the course's
+    content, which `check` never rendered into the built-in kit); both now stop at the `handout_pages` line. Scaled
+    down: the bound is lowered to 8 KB and the page made 10 KB."""
+    monkeypatch.setattr(kit, "MAX_KIT_RENDERED_BYTES", 8 * 1024)
+    edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
+    with (new / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
+        page.write("\n" + "Some words of a long handout page. " * 300 + "\n")
+    expected = ("course/course.yaml:31: the kit's handouts document is too large for coursebuild's template of it: a "
+                "template may not render more than 8 KB "
+                "(list fewer or shorter pages in `handout_pages`, or make the modules' key points shorter)")
+    for command in ("check", "kit"):
+        result = run(command, str(new))
+        assert result.exit_code == 1 and result.stderr.splitlines()[0] == expected, result.output
+
+
+def test_check_finds_a_built_in_kit_document_the_content_takes_past_its_elements(
+        new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six hundred assessment questions took the built-in questionnaire past the 5,000 elements its PDF may lay out
+    after `check` said ok, and `kit` blamed `course/course.yaml:1`; both now stop at the assessment bank's
+    `questions`. Scaled down: the bound is lowered to 150 and the bank given 31 questions."""
+    monkeypatch.setattr(kit, "MAX_KIT_ELEMENTS", 150)
+    bank = new / "quizzes/final.yaml"
+    text = bank.read_text(encoding="utf-8")
+    question = text[text.index("  - id: fa-cues"):].split("\n  - id:")[0].rstrip("\n") + "\n"
+    bank.write_text(text + "".join(question.replace("fa-cues", f"fa-x{i}") for i in range(30)), encoding="utf-8")
+    expected = ("quizzes/final.yaml:7: the kit's {} has {} HTML elements, more than the 150 its PDF may lay out (make "
+                "the assessment bank's questions, options and feedback shorter, or fewer)")
+    for command in ("check", "kit"):
+        result = run(command, str(new))
+        errors = [line for line in result.stderr.splitlines() if ": warning: " not in line][:-1]
+        assert result.exit_code == 1 and errors == [expected.format("answer-key", 201),
+                                                    expected.format("questionnaire", 330)], result.output
+
+
+def test_check_finds_a_page_the_content_takes_past_a_bound_of_the_built_in_page_template(
+        new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A knowledge check shows every question of its bank: 7,500 questions (a 3.5 MB bank) took the built-in page
+    template past the 16 MB one page may render after `check` said ok, and `build` called it a mistake in
+    coursebuild's built-in template. `check` now renders the site too, and both stop at the page. Scaled down: the
+    loop bound is lowered to 60 and the bank given 31 questions."""
+    monkeypatch.setattr(theme, "MAX_LOOP_STEPS", 60)
+    bank = new / "quizzes/kc-cues.yaml"
+    text = bank.read_text(encoding="utf-8")
+    question = text[text.index("  - id: kc-cue-look-away"):].split("\n  - id:")[0].rstrip("\n") + "\n"
+    bank.write_text(text + "".join(question.replace("kc-cue-look-away", f"kc-x{i}") for i in range(30)),
+                    encoding="utf-8")
+    expected = ("course/pages/check-cues.md:7: the page is too large for coursebuild's page template: a template may "
+                "not go round its loops more than 60 times in one rendering (all loops together: a loop inside a loop "
+                "counts each inner step) (shorten it, or split it into several pages; it shows every question of the "
+                "bank `kc-cues`: give it fewer)")
+    for command in ("check", "build"):
+        result = run(command, str(new))
+        errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+        assert result.exit_code == 1 and errors[0] == expected, result.output
