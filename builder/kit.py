@@ -470,9 +470,12 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     more tiles than PDF viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint
     cannot match quickly (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the
     document parsed in a bounded child if the project has templates of its own (`_analysed`). A crowded tag (or an
-    image's) is reported at the template line that wrote it (`_tag_written_at`), anything else at
-    `_document_source`."""
+    image's) is reported at the template line that wrote it (`_tag_written_at`); too many elements, too deep a
+    nesting, too many page breaks or table columns at the author's line whose content fills the document
+    (`_content_at`: with the built-in templates, a handout page of 250 forced page breaks was reported at
+    `course/course.yaml:1`; 18-verify18 B10); anything else at `_document_source`."""
     where = _document_source(course.root, document)
+    filled = _content_at(course, document)[:2]  # what the content makes too large: at the author's line of it
     problems = []
     elements = len(_START_TAG.findall(html))
     if elements > MAX_KIT_ELEMENTS:
@@ -500,7 +503,7 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
                                 "remove commented-out tags"))
     depth = html_depth(html)
     if depth > MAX_KIT_DEPTH:
-        problems.append(Problem(where, 1, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
+        problems.append(Problem(*filled, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
     return problems or _analysed(course.root, document, lambda: _parsed_problems(course, document, html, where))
@@ -513,8 +516,9 @@ def _parsed_problems(course: Course, document: str, html: str, where: str) -> li
     SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known."""
     if cascade := _cascade_problems(html, course.root, document, where):
         return cascade
+    filled = _content_at(course, document)[:2]
     if (widest := table_columns(html)) and widest[0] > MAX_KIT_TABLE_COLUMNS:
-        return [Problem(where, 1, f"the kit's {document} has a table of up to {widest[0]:,} columns (on line "
+        return [Problem(*filled, f"the kit's {document} has a table of up to {widest[0]:,} columns (on line "
                         f"{widest[1]} of the document as rendered), more than the {MAX_KIT_TABLE_COLUMNS} a page can "
                         "show", "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
     try:
@@ -523,7 +527,7 @@ def _parsed_problems(course: Course, document: str, html: str, where: str) -> li
         reason, fix = complex_selector.args
         return [Problem(where, 1, f"the kit's {document} {reason}", fix)]
     if breaks >= MAX_KIT_PAGES:
-        return [Problem(where, 1, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have more "
+        return [Problem(*filled, f"the kit's {document} forces {breaks:,} page breaks, so its PDF would have more "
                         f"than the {MAX_KIT_PAGES} pages it may have", "break pages only between its parts")]
     if _may_show_images(html.lower()):
         from builder.backgrounds import tiling_problem  # noqa: PLC0415 - only for a document that may show images

@@ -105,3 +105,16 @@ def test_check_finds_a_page_the_content_takes_past_a_bound_of_the_built_in_page_
         result = run(command, str(new))
         errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
         assert result.exit_code == 1 and errors[0] == expected, result.output
+
+
+def test_check_finds_the_page_breaks_a_handout_page_forces_at_the_handout_pages_line(new: Path) -> None:
+    """B10: with the built-in kit templates, a handout page of 250 forced page breaks passed `check`, then `kit` failed
+    at `course/course.yaml:1`; both now stop at the `handout_pages` line, where the author chose the page."""
+    edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
+    with (new / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
+        page.write("\n" + '<p class="page-break">x</p>\n' * kit.MAX_KIT_PAGES)
+    line = (new / "course/course.yaml").read_text(encoding="utf-8").splitlines().index("  handout_pages: [welcome]") + 1
+    for command in ("check", "kit"):
+        result = run(command, str(new))
+        assert result.exit_code == 1 and result.stderr.splitlines()[0].startswith(
+            f"course/course.yaml:{line}: the kit's handouts forces "), result.output
