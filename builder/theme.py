@@ -28,7 +28,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
-from builder import cache, compiled_templates
+from builder import bounded, cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
@@ -135,6 +135,7 @@ class _FolderLoader(jinja2.BaseLoader):
         """The template `name`, as Jinja's own loaders make it, but a built-in template whose module compiled
         ahead matches it (`_precompiled_code`) is not compiled again. A project's own templates are always
         compiled from their text, in the sandbox."""
+        bounded.note(f"compiling {name}")
         source, filename, uptodate, folder = self._source(name)
         code = _precompiled_code(environment, name, source) if folder == self.precompiled else None
         if code is None:
@@ -502,6 +503,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _CodeGenerator
 
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Python's compile of a template's code; a MemoryError out of it (CPython's parser, past its depth of
+        about 6,000, says no more: 10,000 `{% elif %}` of one `{% if %}`, 170 KB) is a syntax error."""
+        try:
+            code: CodeType = super()._compile(source, filename)
+        except MemoryError:
+            raise jinja2.TemplateSyntaxError("Python cannot compile the template: it nests its blocks too deeply "
+                                             "(fewer `elif`s, nested blocks or macros) or is too large", 1) from None
+        return code
+
     def concatenate(self, parts: Any) -> Any:
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
         a text stops before it is twice that long)."""
@@ -808,10 +819,10 @@ def render_template(env: jinja2.Environment, name: str, *, max_bytes: int = MAX_
     """Render one template, turning any mistake in it into one reported line; it may render at most
     `max_bytes` bytes of UTF-8 (MAX_RENDERED_BYTES unless the caller bounds it lower).
 
-    Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro,
-    running out of memory) becomes `templates/NAME:LINE: template error: …`, naming the template and
-    line where it happened (an included one, not the one rendered), and blaming coursebuild only when
-    that template is a built-in one.
+    Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro)
+    becomes `templates/NAME:LINE: template error: …`, naming the template and line where it happened (an
+    included one, not the one rendered), and blaming coursebuild only when that template is a built-in one.
+    A MemoryError is raised as it is: the machine's, or the bound of `own_templates`' child.
     """
     rendered: str = _reported(env, name, lambda: _render_bounded(env, name, context, max_bytes))
     return rendered
@@ -829,7 +840,9 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
         env.start_rendering()
-    rendering = env.get_template(name).generate(**context)
+    template = env.get_template(name)
+    bounded.note(f"rendering {name}")
+    rendering = template.generate(**context)
     limit = min(max_bytes, MAX_BUILD_RENDERED_BYTES - before)
     for piece in rendering:  # about 20,000 pieces a build of this course: `_utf8_length` written out, one comparison
         if not isinstance(piece, str):  # a `{% filter %}` block whose filter gives a number, say
@@ -910,7 +923,9 @@ def _reported(env: jinja2.Environment, name: str, action: Callable[[], Any]) -> 
     except jinja2.TemplateSyntaxError as exc:
         where = f"templates/{exc.name or name}:{exc.lineno}"
         raise TemplateProblem(f"{where}: template error: {exc.message} ({_template_fix(exc.filename)})") from None
-    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a template may raise anything
+    except MemoryError:  # the machine's (exit code 3), or in `own_templates`' child its bound's (one line there)
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - a template may raise anything
         shown, filename, line = _where(env, name, exc)
         if isinstance(exc, SecurityError):
             what = f"not allowed in a template: {exc}"
