@@ -104,6 +104,27 @@ def test_a_template_that_takes_too_much_memory_is_one_line_exit_1(project: Path)
         f"(`own_templates.MAX_TEMPLATE_MEMORY`), stopped while rendering this template {FIX}")
 
 
+@pytest.mark.parametrize("work", [
+    '{% set t = "%(a)s" * 2000 %}{{ (t % {"a": "x" * 1000000})|length }}',
+    '{% set t = "%(a)s" * 2000 %}{{ t|format(a="x" * 1000000)|length }}',
+    '{% set t = "{0[0]}" * 2000 %}{{ t.format(["x" * 1000000])|length }}',
+    '{% set t = "%s" * 2000 %}{% set v = ["x" * 1000000] %}{{ (t % ((v,) * 2000))|length }}',
+    '{% set v = "x" * 1000000 %}{{ ([[v]] * 3000)|join(attribute=0)|length }}',
+    '{{ ("a" * 100000)|wordwrap(10, true, "x" * 300000)|length }}',
+    '{% set a = [1] %}' + '{% set a = [a, a] %}' * 40 + '{{ [a]|join }}',
+])
+def test_what_a_format_join_or_wordwrap_makes_counts_before_it_is_made(project: Path, work: str) -> None:
+    """A4: a dict's values and values that are not texts counted 0 towards what `%` and `format` make, `join` with
+    an attribute and `wordwrap`'s line break were not counted: 2 to 3 GB were made before the 64 MB of made bytes
+    refused them. A1: `join` counted its items by making their text, for ever for a list that holds itself."""
+    _own(project, "contents.html", work)
+    result = _command(project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "templates/contents.html:1: template error: not allowed in a template: a template may not make a text or "
+        f"list longer than 1,000,000 ({theme.FIX})")
+
+
 def test_a_crash_of_the_child_is_one_line(project: Path) -> None:
     """A2: CPython's hash of tuples nested 170,000 deep (a 564 KB template) ended `check` and `build` with a
     segmentation fault (exit 139); any crash of the child is one line at the template it was working on."""
