@@ -92,7 +92,7 @@ def own_template_problems(project: Path, course: Course | None) -> list[Problem]
         return Made(problems=problems) if course is None or problems else rendering_problems(course)
 
     try:
-        made = run(project, work)
+        made = run(project, work, len(course.pages) if course else 0)
     except TemplateProblem as exc:  # the child passed a bound
         return [problem_of(exc)]
     problems = made.problems
@@ -164,7 +164,7 @@ def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Outpu
         site = render_site(course, Theme.for_project(course.root))
         return Made({"site": site.files, "launch": {target: site.launch_file(target) for target in targets}})
 
-    made = run(course.root, work)
+    made = run(course.root, work, len(course.pages))
     outputs = []
     for target in targets:
         files = {**made.groups["site"], LAUNCH_FILE: made.groups["launch"][target]}
@@ -214,7 +214,7 @@ def coverage_report(project: Path, format_: str, output: Path | None = None) -> 
         text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
     else:
         made = run(project, lambda: Made({"report": {format_: encoded_text(render_report(
-            course, build_report(course), format_))}}))  # type: ignore[arg-type]
+            course, build_report(course), format_))}}), len(course.pages))  # type: ignore[arg-type]
         text = decoded_text(made.groups["report"][format_])
     base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
     return text, _write_or_return(text.encode("utf-8"), output, output_folder(project) / base)
@@ -261,7 +261,8 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     checked = check(project, targets=())
     course = checked.course
     files: dict[str, bytes] = {}
-    made = run(project, lambda: Made({"kit": {name: encoded_text(html) for name, html in render_kit(course).items()}}))
+    made = run(project, lambda: Made({"kit": {name: encoded_text(html) for name, html in render_kit(course).items()}}),
+               len(course.pages))
     documents = {name: decoded_text(html) for name, html in made.groups["kit"].items()}
     problems: list[Problem] = []
     for name, html in documents.items():

@@ -16,6 +16,7 @@ templates of its own starts no child: its work is done in this process, as befor
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,10 +27,14 @@ from builder.theme import TemplateProblem, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
 #: template compiled, every page, report and kit document rendered, with the Markdown of what they show), whatever
-#: each rendering's own bounds. This course, with every built-in template copied into its `templates/`, takes about
-#: 0.5 s for `check` (1.5 s at load 8 on 2 cores); a course of 1,000 pages about 6 s (the child renders its pages in
-#: one process, with no pool of workers).
+#: each rendering's own bounds. This course, with every built-in template copied into its `templates/`, takes the
+#: child under 0.7 s in `check` and 0.15 s in `build` (measured at load 8 to 10 on 2 cores); the child renders the
+#: pages in its one process (`parallel.pool_size`: no pool of workers, whose time would escape the bound).
 MAX_TEMPLATE_SECONDS = 30
+#: More processor time for each page of the course, in seconds (`seconds_for`): 1,000 generated pages (`bench/run.py`)
+#: with every built-in template copied took the child 5.8 s to build (5.8 ms a page, Markdown included), so a course
+#: of 5,000 pages, which builds in seconds, is allowed 280 s, not 30.
+MAX_TEMPLATE_SECONDS_A_PAGE = 0.05
 #: The most address space, in bytes, that work may take beyond what `coursebuild` has mapped, and beyond twice the
 #: files the site may package (`memory_bound`: the media its pages show, read and handed back).
 MAX_TEMPLATE_MEMORY = 2 * 1024 ** 3
@@ -56,21 +61,26 @@ class ChildReported(CoursebuildError):
         return self.shown
 
 
-def run(project: Path, work: Callable[[], Made]) -> Made:
+def seconds_for(pages: int) -> int:
+    """The processor time (s) the child may take for a course of `pages` pages (0 where no course is known)."""
+    return MAX_TEMPLATE_SECONDS + math.ceil(pages * MAX_TEMPLATE_SECONDS_A_PAGE)
+
+
+def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
     """`work()`: in this process when `project` has no templates of its own (`theme.overrides_templates`) or this
     process is a bounded child already; else in one bounded child (see the module's docstring).
 
     Raises what `work` raised (a TemplateProblem, a CourseInvalid with its problems, another CoursebuildError as its
     lines and exit code: ChildReported), or a TemplateProblem line at the template the child was working on if it
-    passed MAX_TEMPLATE_SECONDS or MAX_TEMPLATE_MEMORY, crashed or failed otherwise."""
+    passed its processor time (`seconds_for(pages)`, `pages` the course's pages) or its memory (`memory_bound`),
+    crashed or failed otherwise."""
     if bounded.in_child() or not overrides_templates(project):
         return work()
-    memory = memory_bound(project)
+    seconds, memory = seconds_for(pages), memory_bound(project)
     try:
-        reply = bounded.bounded(lambda: _encoded(work), "rendering the project's templates", MAX_TEMPLATE_SECONDS,
-                                memory)
+        reply = bounded.bounded(lambda: _encoded(work), "rendering the project's templates", seconds, memory)
     except bounded.ChildFailed as failure:
-        raise TemplateProblem(_failure_line(failure, memory)) from None
+        raise TemplateProblem(_failure_line(failure, seconds, memory)) from None
     return _decoded(reply)
 
 
@@ -91,15 +101,15 @@ def memory_bound(project: Path) -> int:
     return MAX_TEMPLATE_MEMORY + 2 * files
 
 
-def _failure_line(failure: bounded.ChildFailed, memory: int) -> str:
+def _failure_line(failure: bounded.ChildFailed, seconds: int, memory: int) -> str:
     """The one line for a child that passed a bound or failed, at the template it was working on."""
     doing, _, name = failure.at.partition(" ")
     where = f"templates/{name}:1" if name else "templates:1"
     if isinstance(failure, bounded.OverTime):
-        what = (f"the project's templates took more than {MAX_TEMPLATE_SECONDS} s of processor time in all, "
-                f"compiling and rendering (`own_templates.MAX_TEMPLATE_SECONDS`)")
+        what = (f"the project's templates took more than {seconds} s of processor time in all, compiling and "
+                "rendering (`own_templates.MAX_TEMPLATE_SECONDS`, and more for a course of many pages)")
     elif isinstance(failure, bounded.OverWallTime):  # on a busy machine: a template cannot read a FIFO
-        what = (f"the project's templates took more than {bounded.wall_seconds(MAX_TEMPLATE_SECONDS):g} s "
+        what = (f"the project's templates took more than {bounded.wall_seconds(seconds):g} s "
                 "(wall-clock time) in all, compiling and rendering")
     elif isinstance(failure, bounded.WorkFailed):
         what = str(failure)
