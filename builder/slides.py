@@ -1091,6 +1091,8 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
                         "copy the deck itself into templates/")]
     try:
         presentation = _open_template(template)
+    except MemoryError:  # the machine's memory, not a deck's mistake: exit code 3 (18-verify18 A10)
+        raise
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
         return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",
                         "save it from PowerPoint or LibreOffice as .pptx, or delete it to use the built-in look")]

@@ -169,3 +169,25 @@ def test_the_childs_outputs_are_those_the_same_templates_make_in_process(project
         assert report.returncode == 0, report.stderr
     assert _files(_out(plain)) == _files(_out(project)) != {}
     assert _files(plain / "dist") == _files(project / "dist") != {}
+
+
+def test_running_out_of_memory_reading_the_slides_template_is_the_machines_exit_3(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A10: a MemoryError opening `templates/slides.pptx` was "not a PowerPoint deck python-pptx can open
+    (MemoryError)", exit 1; out of memory is exit code 3 (docs/security.md, exit codes)."""
+    from builder import slides
+    from builder.scaffolding import new_project
+
+    from conftest import run as command
+
+    project = tmp_path / "example"
+    new_project(project)  # it has a kit
+    _own(project, "slides.pptx", "not read")
+
+    def out_of_memory(template: Path) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(slides, "_open_template", out_of_memory)
+    result = command("slides", project, "--out", _out(project))
+    assert result.exit_code == 3, result.output
+    assert result.stderr.splitlines()[0].startswith("out of memory: the machine had too little free memory")
