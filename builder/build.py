@@ -110,14 +110,14 @@ def rendering_problems(course: Course) -> Made:
 
     The first failing template of each is reported (a render stops at it).
     """
-    from builder.kit import KitUnavailable, render_kit
+    from builder.kit import KitUnavailable, kit_made
     from builder.report import build_report, render_report
 
     made = Made()
     report = build_report(course)
 
     def kit() -> None:
-        made.groups["kit"] = {name: encoded_text(html) for name, html in render_kit(course).items()}
+        made.groups.update(kit_made(course).groups)
 
     renders: list[Callable[[], object]] = [
         lambda: render_report(course, report, "md"), lambda: render_report(course, report, "html"),
@@ -255,15 +255,13 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
-    from builder.kit import document_problems, pdfs, render_kit, with_media
+    from builder.kit import document_problems, pdfs, rendered_kit, with_media
     from builder.slides import render_slides
 
     checked = check(project, targets=())
     course = checked.course
     files: dict[str, bytes] = {}
-    made = run(project, lambda: Made({"kit": {name: encoded_text(html) for name, html in render_kit(course).items()}}),
-               len(course.pages))
-    documents = {name: decoded_text(html) for name, html in made.groups["kit"].items()}
+    documents = rendered_kit(course)
     problems: list[Problem] = []
     for name, html in documents.items():
         saved, media, refused = with_media(html, course.root, name)

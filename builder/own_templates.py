@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from builder import bounded
+from builder import bounded, cache
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.theme import TemplateProblem, overrides_templates
 
@@ -40,6 +40,12 @@ MAX_TEMPLATE_SECONDS_A_PAGE = 0.05
 MAX_TEMPLATE_MEMORY = 2 * 1024 ** 3
 #: The fix said when the child passes a bound.
 FIX = "make your templates do less work, or delete your copies to use the built-in ones"
+
+
+#: The processor time (s) `run`'s children took so far in this build (forgotten when the next starts:
+#: `cache.start_build`): a command whose work with templates takes more than one child (`check` and `build` render
+#: the kit's documents for their figures, `kit.drawing_problems`, besides their own) shares one total among them.
+_SPENT: cache.BuildStore[str, float] = cache.BuildStore()
 
 
 @dataclass
@@ -72,15 +78,19 @@ def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
 
     Raises what `work` raised (a TemplateProblem, a CourseInvalid with its problems, another CoursebuildError as its
     lines and exit code: ChildReported), or a TemplateProblem line at the template the child was working on if it
-    passed its processor time (`seconds_for(pages)`, `pages` the course's pages) or its memory (`memory_bound`),
-    crashed or failed otherwise."""
+    passed its processor time (what is left in this build of `seconds_for(pages)`, `pages` the course's pages) or
+    its memory (`memory_bound`), crashed or failed otherwise."""
     if bounded.in_child() or not overrides_templates(project):
         return work()
-    seconds, memory = seconds_for(pages), memory_bound(project)
-    try:
-        reply = bounded.bounded(lambda: _encoded(work), "rendering the project's templates", seconds, memory)
+    total, memory, spent = seconds_for(pages), memory_bound(project), _SPENT.get("children") or 0.0
+    before = bounded.children_seconds()
+    try:  # what is left of the total, 1 s at least
+        reply = bounded.bounded(lambda: _encoded(work), "rendering the project's templates",
+                                max(1, math.ceil(total - spent)), memory)
     except bounded.ChildFailed as failure:
-        raise TemplateProblem(_failure_line(failure, seconds, memory)) from None
+        raise TemplateProblem(_failure_line(failure, total, memory)) from None
+    finally:
+        _SPENT.put("children", spent + bounded.children_seconds() - before)
     return _decoded(reply)
 
 
