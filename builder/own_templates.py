@@ -6,8 +6,9 @@ makes, the bits of a number made by `*`), but a template's single operator can s
 numbers of a million digits; a template that includes itself twice at every level; compiling a 2 MB template), and
 nothing added up the time of all the renderings of one command. So, for a project with templates of its own
 (`theme.overrides_templates`), each command compiles and renders them — the site and its launch files, the reports,
-the kit's documents, everything `check` renders — inside one forked child (`builder/bounded.py`) limited to
-MAX_TEMPLATE_SECONDS of processor time in all and MAX_TEMPLATE_MEMORY of address space. What it made comes back
+the kit's documents, everything `check` renders — inside a forked child (`builder/bounded.py`) limited to
+MAX_TEMPLATE_SECONDS of processor time (more for many pages) and MAX_TEMPLATE_MEMORY of address space; a command that
+needs two (`check` and `build` also render the kit's documents for their figures) shares the time between them. What it made comes back
 as data (a JSON header and the bytes it lists; never a pickle), and a bound it passed, a crash or running out of
 memory is one line naming the template it was compiling or rendering then (`bounded.note`). A project without
 templates of its own starts no child: its work is done in this process, as before.
