@@ -1,4 +1,4 @@
-"""All the work one command does with a project's own templates, in one bounded child process.
+"""All the work one command does with a project's own templates, in a bounded child process.
 
 Jinja2's sandbox and the counts in `builder/theme.py` bound what they can see (loop steps, the bytes a rendering
 makes, the bits of a number made by `*`), but a template's single operator can still ask for hours or gigabytes
@@ -7,11 +7,11 @@ numbers of a million digits; a template that includes itself twice at every leve
 nothing added up the time of all the renderings of one command. So, for a project with templates of its own
 (`theme.overrides_templates`), each command compiles and renders them — the site and its launch files, the reports,
 the kit's documents, everything `check` renders — inside a forked child (`builder/bounded.py`) limited to
-MAX_TEMPLATE_SECONDS of processor time (more for many pages) and MAX_TEMPLATE_MEMORY of address space; a command that
-needs two (`check` and `build` also render the kit's documents for their figures) shares the time between them. What it made comes back
-as data (a JSON header and the bytes it lists; never a pickle), and a bound it passed, a crash or running out of
-memory is one line naming the template it was compiling or rendering then (`bounded.note`). A project without
-templates of its own starts no child: its work is done in this process, as before.
+MAX_TEMPLATE_SECONDS of processor time (more for many pages) and MAX_TEMPLATE_MEMORY of address space; a command
+that needs two (`check` and `build` also render the kit's documents for their figures) shares the time between them.
+What a child made comes back as data (a JSON header and the bytes it lists; never a pickle), and a bound it passed, a
+crash or running out of memory is one line naming the template it was compiling or rendering then (`bounded.note`).
+A project without templates of its own starts no child: its work is done in this process, as before.
 """
 
 from __future__ import annotations
