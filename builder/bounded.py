@@ -13,6 +13,7 @@ has ended, however it ended.
 from __future__ import annotations
 
 import math
+import mmap
 import os
 import select
 import shutil
@@ -24,7 +25,10 @@ from typing import Callable
 
 
 class ChildFailed(Exception):
-    """The bounded work failed, passed a bound or was killed; the message (one line) says why."""
+    """The bounded work failed, passed a bound or was killed; the message (one line) says why. `at` is what the
+    child last said it was working on (`note`), "" if nothing."""
+
+    at = ""
 
 
 class OverTime(ChildFailed):
@@ -48,6 +52,15 @@ def wall_seconds(seconds: int) -> float:
     times as much and 10 s more, generous on a busy machine, so that a child blocked on a read (a FIFO as a kit
     style sheet's font: issue 18, twelfth verification, B2) cannot hang the command."""
     return 3 * seconds + 10
+
+
+class Killed(ChildFailed):
+    """The child was killed by signal number `signal`, not for a bound of processor time: most likely out of memory,
+    or SIGSEGV, which a C library's recursion over values nested too deeply also ends in."""
+
+    def __init__(self, tool: str, signal: int) -> None:
+        super().__init__(f"{tool} stopped (signal {signal}), most likely out of memory")
+        self.signal = signal
 
 
 class WorkFailed(ChildFailed):
@@ -93,11 +106,12 @@ def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scr
     import resource
 
     read_end, write_end = os.pipe()
+    notes = mmap.mmap(-1, MAX_NOTE)  # shared with the child: what it works on (`note`)
     pid = os.fork()
     if pid == 0:  # the child: never returns, never runs this process's exit handlers
         status = 0
         try:
-            _Process.bounded = True
+            _Process.bounded, _Process.notes = True, notes
             tempfile.tempdir = os.environ["TMPDIR"] = scratch
             os.close(read_end)
             # C libraries' own messages (GLib's, out of memory) would break the one line the parent reports
@@ -122,6 +136,17 @@ def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scr
         finally:
             os._exit(status)
     os.close(write_end)
+    try:
+        return _parent(read_end, pid, tool, seconds)
+    except ChildFailed as failure:
+        failure.at = notes[:].partition(b"\0")[0].decode("utf-8", "replace")
+        raise
+    finally:
+        notes.close()
+
+
+def _parent(read_end: int, pid: int, tool: str, seconds: int) -> bytes:
+    """What the child `pid` replied on `read_end`, or the ChildFailed that says why it gave nothing."""
     reply = _reply(read_end, pid, tool, wall_seconds(seconds))
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
@@ -132,8 +157,9 @@ def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scr
     if reply[:1] == b"E":
         raise ChildFailed(reply[1:].decode("utf-8", "replace"))
     if reply[:1] != b"P" or status != 0:
-        why = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
-        raise ChildFailed(f"{tool} stopped ({why}), most likely out of memory")
+        if os.WIFSIGNALED(status):
+            raise Killed(tool, os.WTERMSIG(status))
+        raise ChildFailed(f"{tool} stopped (exit status {os.WEXITSTATUS(status)}), most likely out of memory")
     return reply[1:]
 
 
@@ -159,9 +185,29 @@ def _reply(read_end: int, pid: int, tool: str, wall: float) -> bytes:
 
 
 class _Process:
-    """Whether this process is a child `bounded` forked (set in the child only)."""
+    """Whether this process is a child `bounded` forked, and the memory it writes its notes to (set in the child
+    only)."""
 
     bounded = False
+    notes: mmap.mmap | None = None
+
+
+#: The most bytes (UTF-8) of a child's note kept (`note`).
+MAX_NOTE = 4096
+
+
+def in_child() -> bool:
+    """Whether this process is a child `bounded` forked (its work is bounded already)."""
+    return _Process.bounded
+
+
+def note(what: str) -> None:
+    """In a bounded child, say what it works on now (one line, such as a template's name): if a bound stops it, the
+    parent's ChildFailed carries the latest note as `at`. Elsewhere nothing."""
+    notes = _Process.notes
+    if notes is not None:
+        data = what.encode("utf-8", "replace")[:MAX_NOTE - 1]
+        notes[:len(data) + 1] = data + b"\0"
 
 
 def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:

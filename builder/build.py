@@ -15,6 +15,7 @@ from builder.kit import drawing_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
+from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
 from builder.rendering import render_site
 from builder.theme import TemplateProblem, Theme, compile_problems, problem_of, template_problems
@@ -63,56 +64,79 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     """
     start_build()
     course, problems = load_project(project)
-    problems += template_problems(project) or (compile_problems(project) if templates else [])
+    unusable = template_problems(project)
+    problems += unusable
     if course is not None:
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
         problems += page_depth_problems(course)
-        if templates and not any(p.is_error for p in problems):
-            problems += rendering_problems(course, targets)
-        if not any(p.is_error for p in problems):
-            problems += drawing_problems(course)
+    if templates and not unusable:
+        problems += rendering_problems(project, targets, None if any(p.is_error for p in problems) else course)
+    if course is not None and not any(p.is_error for p in problems):
+        problems += drawing_problems(course)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))
 
 
-def rendering_problems(course: Course, targets: tuple[str, ...]) -> list[Problem]:
-    """What makes `build` (of `targets`), `report` or `kit` fail in their templates, found by rendering both reports,
-    the site with each target's launch file as `build` renders them (`plan`) and the kit's documents in memory (for
-    `check`): a mistake in the project's own templates, or a bound of what a rendering may do that the course's
-    content takes a template past (a built-in one at the author's file: a page, `rendering._Renderer.too_large`; a kit
-    document, `kit.render_kit`). A course's content alone took the built-in templates past their bounds after `check`
-    said ok, when `check` rendered only a project's own (18-verify18 C8).
+def rendering_problems(project: Path, targets: tuple[str, ...], course: Course | None) -> list[Problem]:
+    """What makes `build` (of `targets`), `report` or `kit` fail in their templates, for `check`: the project's own
+    templates that do not compile (`compile_problems`), and when all do and `course` (a course without errors so far)
+    is given, what rendering makes them fail on (`_rendered`), all in the one bounded child of `own_templates.run` if
+    the project has templates of its own (in this process if not); then the kit's documents rendered are checked
+    here: kit images that may not be read (`kit.with_media`) and documents WeasyPrint may not be asked to lay out
+    (`kit.document_problems`), all reported."""
+    from builder.kit import document_problems, with_media
 
-    The first failing template of each is reported (a render stops at it); kit images that may not be read
-    (`kit.with_media`) and kit documents WeasyPrint may not be asked to lay out (`kit.document_problems`) are all
-    reported.
+    def work() -> Made:
+        problems = compile_problems(project)
+        return Made(problems=problems) if course is None or problems else _rendered(course, targets)
+
+    try:
+        made = run(project, work, len(course.pages) if course else 0)
+    except TemplateProblem as exc:  # the child passed a bound
+        return [problem_of(exc)]
+    problems = made.problems
+    if course is not None:
+        for name, html in made.groups.get("kit", {}).items():
+            problems.extend(with_media(decoded_text(html), course.root, name)[2])
+            problems.extend(document_problems(course, name, decoded_text(html)))
+    return problems
+
+
+def _rendered(course: Course, targets: tuple[str, ...]) -> Made:
+    """What makes `build` (of `targets`), `report` or `kit` fail in their templates, found by rendering both reports,
+    the site with each target's launch file as `build` renders them (`plan`: 18-verify18 A7) and the kit's documents
+    in memory, with the kit's documents (group `kit`: name -> HTML) for `rendering_problems` to check: a mistake in
+    the project's own templates, or a bound of what a rendering may do that the course's content takes a template
+    past (a built-in one at the author's file: a page, `rendering._Renderer.too_large`; a kit document,
+    `kit.render_kit`). A course's content alone took the built-in templates past their bounds after `check` said ok,
+    when `check` rendered only a project's own (18-verify18 C8).
+
+    The first failing template of each is reported (a render stops at it).
     """
-    from builder.kit import document_problems, render_kit, with_media
+    from builder.kit import kit_made
     from builder.report import build_report, render_report
 
-    problems: list[Problem] = []
+    made = Made()
     report = build_report(course)
+
+    def kit() -> None:
+        made.groups.update(kit_made(course).groups)
+
     renders: list[Callable[[], object]] = [
         lambda: render_report(course, report, "md"), lambda: render_report(course, report, "html"),
         lambda: plan(course, targets, Path())]  # the outputs' folder only names them: nothing is written
-
-    def kit_images() -> None:
-        for name, html in render_kit(course).items():
-            problems.extend(with_media(html, course.root, name)[2])
-            problems.extend(document_problems(course, name, html))
-
     if course.settings.kit is not None:
-        renders.append(kit_images)
+        renders.append(kit)
     for render in renders:
         try:
             render()
         except TemplateProblem as exc:
-            problems.append(problem_of(exc))
+            made.problems.append(problem_of(exc))
         except CourseInvalid as invalid:  # a built-in kit document past a bound, at the author's line
-            problems.extend(invalid.problems)
-    return problems
+            made.problems.extend(invalid.problems)
+    return made
 
 
 def output_folder(project: Path, out_dir: Path | None = None) -> Path:
@@ -139,11 +163,16 @@ def output_name(course: Course, target: str) -> str:
 
 
 def plan(course: Course, targets: tuple[str, ...], out_dir: Path) -> tuple[Output, ...]:
-    """Render every requested target of a checked course in memory."""
-    site = render_site(course, Theme.for_project(course.root))
+    """Render every requested target of a checked course in memory (with the project's own templates, in the child
+    of `own_templates.run`)."""
+    def work() -> Made:
+        site = render_site(course, Theme.for_project(course.root))
+        return Made({"site": site.files, "launch": {target: site.launch_file(target) for target in targets}})
+
+    made = run(course.root, work, len(course.pages))
     outputs = []
     for target in targets:
-        files = {**site.files, LAUNCH_FILE: site.launch_file(target)}
+        files = {**made.groups["site"], LAUNCH_FILE: made.groups["launch"][target]}
         if target in MANIFESTS:
             files.update(MANIFESTS[target].package_files(course.settings, sorted(files)))
         outputs.append(Output(out_dir / output_name(course, target), files))
@@ -186,7 +215,12 @@ def coverage_report(project: Path, format_: str, output: Path | None = None) -> 
     from builder.report import build_report, render_report  # here, as below: `build` and `check` need none of these
 
     course = check(project, targets=()).course
-    text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
+    if format_ == "json":  # no template
+        text = render_report(course, build_report(course), format_)  # type: ignore[arg-type]
+    else:
+        made = run(project, lambda: Made({"report": {format_: encoded_text(render_report(
+            course, build_report(course), format_))}}), len(course.pages))  # type: ignore[arg-type]
+        text = decoded_text(made.groups["report"][format_])
     base = f"{course.settings.id}-{course.settings.version}-coverage.{format_}"
     return text, _write_or_return(text.encode("utf-8"), output, output_folder(project) / base)
 
@@ -226,13 +260,13 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
-    from builder.kit import document_problems, pdfs, render_kit, with_media
+    from builder.kit import document_problems, pdfs, rendered_kit, with_media
     from builder.slides import render_slides
 
     checked = check(project, targets=())
     course = checked.course
     files: dict[str, bytes] = {}
-    documents = render_kit(course)
+    documents = rendered_kit(course)
     problems: list[Problem] = []
     for name, html in documents.items():
         saved, media, refused = with_media(html, course.root, name)

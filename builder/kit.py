@@ -60,6 +60,7 @@ from builder.media import (
     svg_for_drawing,
 )
 from builder.model import OPTION_LABELS, Bank, Course, Option, Page, Question
+from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.project_urls import (
     ESCAPED_PATH_SYNTAX,
     INVALID_URL,
@@ -743,6 +744,17 @@ def _linked_image(element: Any) -> str | None:
 MAX_KIT_DRAWING_SECONDS = 6.0
 
 
+def kit_made(course: Course) -> Made:
+    """The kit's documents (`render_kit`) as `own_templates.Made` carries them: group `kit`, name -> HTML (UTF-8)."""
+    return Made({"kit": {name: encoded_text(html) for name, html in render_kit(course).items()}})
+
+
+def rendered_kit(course: Course) -> dict[str, str]:
+    """`render_kit`, the project's own templates rendered in the child of `own_templates.run`."""
+    made = run(course.root, lambda: kit_made(course), len(course.pages))
+    return {name: decoded_text(html) for name, html in made.groups["kit"].items()}
+
+
 def drawing_problems(course: Course) -> list[Problem]:
     """An error for each kit document whose SVG figures together pass MAX_KIT_DRAWING_SECONDS (`drawing_problem`),
     for `check` (and so `kit`), which render the kit's documents for it only if the project has an SVG file or
@@ -751,7 +763,7 @@ def drawing_problems(course: Course) -> list[Problem]:
     if course.settings.kit is None or not (_has_svg(course.root) or overrides_templates(course.root)):
         return []
     try:
-        documents = render_kit(course)
+        documents = rendered_kit(course)
     except (TemplateProblem, CourseInvalid):
         return []
     return [problem for name, html in documents.items()

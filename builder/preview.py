@@ -30,6 +30,7 @@ from watchfiles._rust_notify import RustNotify
 
 from builder.build import check, plan
 from builder.errors import CoursebuildError
+from builder.own_templates import Made, run
 from builder.rendering import PAGES
 from builder.theme import Theme, render_template
 
@@ -219,11 +220,16 @@ class Preview:
             self.changed.notify_all()
 
     def page(self) -> bytes:
-        env = Theme.for_project(self.project).environment()
-        return render_template(env, "preview.html", scorm_version="1.2" if self.target == "scorm12" else "2004",
-                               generation=self.generation, problems=self.problems,
-                               package=PACKAGE_PREFIX + "index.html", package_prefix=PACKAGE_PREFIX,
-                               events=EVENTS_PATH).encode()
+        """The preview's page (`preview.html`; the project's own copy rendered in the child of `own_templates.run`).
+        Raises TemplateProblem for a mistake in it."""
+        def work() -> Made:
+            env = Theme.for_project(self.project).environment()
+            return Made({"page": {"preview.html": render_template(
+                env, "preview.html", scorm_version="1.2" if self.target == "scorm12" else "2004",
+                generation=self.generation, problems=self.problems, package=PACKAGE_PREFIX + "index.html",
+                package_prefix=PACKAGE_PREFIX, events=EVENTS_PATH).encode()}})
+
+        return run(self.project, work).groups["page"]["preview.html"]
 
 
 def entity_tag(data: bytes) -> str:

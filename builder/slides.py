@@ -1172,7 +1172,7 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
         presentation = _open_template(template)
     except TemplateRefused as refused:
         return [_refused_problem(name, refused)]
-    except MemoryError:  # exit 3, as out of memory anywhere
+    except MemoryError:  # the machine's memory, not a deck's mistake: exit code 3 (18-verify18 A10)
         raise
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
         return [Problem(name, 1, f"not a PowerPoint deck python-pptx can open ({type(error).__name__})",

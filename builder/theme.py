@@ -29,7 +29,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
-from builder import cache, compiled_templates
+from builder import bounded, cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
@@ -152,6 +152,7 @@ class _FolderLoader(jinja2.BaseLoader):
         """The template `name`, as Jinja's own loaders make it, but a built-in template whose module compiled
         ahead matches it (`_precompiled_code`) is not compiled again. A project's own templates are always
         compiled from their text, in the sandbox."""
+        bounded.note(f"compiling {name}")
         source, filename, uptodate, folder = self._source(name)
         code = _precompiled_code(environment, name, source) if folder == self.precompiled else None
         if code is None:
@@ -215,7 +216,22 @@ def _too_wide(width: object) -> None:
 
 
 def _text_length(value: object) -> int:
-    return len(value) if isinstance(value, str) else 0
+    """The most characters a `%` or `format` field can show of `value`, counted without making its text: a text's
+    length, a number's digits, a list's, tuple's or dict's items (keys too, nested ones each time they appear) and 4
+    characters of punctuation each; other values 0. Counting stops past MAX_TEMPLATE_PRODUCT. A dict's values
+    counted 0, so `"%(a)s" * 2000 % {"a": "x" * 1000000}` took 2 GB before the bytes made were counted (18-verify18
+    A4)."""
+    stack, length = [value], 0
+    while stack and length <= MAX_TEMPLATE_PRODUCT:
+        item = stack.pop()
+        if isinstance(item, str):
+            length += len(item)
+        elif isinstance(item, int):
+            length += item.bit_length() * 3 // 10 + 2
+        elif isinstance(item, (list, tuple, dict)):
+            length += 4 * len(item)
+            stack.extend(item.items() if isinstance(item, dict) else item)
+    return length
 
 
 def _check_percent_format(template: str, values: object) -> None:
@@ -270,8 +286,12 @@ def _not_too_many(value: Any) -> None:
 
 
 def _joined_length(items: Any, separator: str) -> int:
+    """The most characters `separator.join(map(str, items))` can be, counted without making the texts of texts,
+    numbers, lists, tuples and dicts (`_text_length`: `str()` of a list that holds itself twice, 40 times over, ran
+    for ever, 18-verify18 A1)."""
     values = list(items)
-    return sum(len(str(value)) for value in values) + len(separator) * max(0, len(values) - 1)
+    return (sum(_text_length(value) if isinstance(value, (str, int, list, tuple, dict)) else len(str(value))
+                for value in values) + len(separator) * max(0, len(values) - 1))
 
 
 def _bounded_filters() -> dict[str, Callable[..., Any]]:
@@ -297,10 +317,12 @@ def _bounded_filters() -> dict[str, Callable[..., Any]]:
 
     @jinja2.pass_eval_context
     def join(context: Any, value: Any, separator: str = "", attribute: Any = None) -> str:
-        items = list(value)
-        if attribute is None:
-            _too_long(_joined_length(items, str(separator)))
-        return jinja_filters.sync_do_join(context, items, separator, attribute)
+        # an attribute's values are taken first, and counted as any others (18-verify18 A4: `join(attribute=0)` of
+        # 3,000 lists of a 1 MB text was not counted, and took 3 GB)
+        getter = jinja_filters.make_attrgetter(context.environment, attribute) if attribute is not None else None
+        items = [getter(item) for item in value] if getter else list(value)
+        _too_long(_joined_length(items, str(separator)))
+        return jinja_filters.sync_do_join(context, items, separator)
 
     def slice_(value: Any, slices: int, fill_with: Any = None) -> Any:
         _too_long(slices)
@@ -311,6 +333,9 @@ def _bounded_filters() -> dict[str, Callable[..., Any]]:
         # textwrap takes time quadratic in the length of a long word, over the width
         if not isinstance(width, int) or width < 10 or len(str(text)) > 100_000:
             raise SecurityError("a template may wrap only texts up to 100,000 characters, 10 or more wide")
+        # each line break is `wrapstring`: at most twice a line for each `width` characters (18-verify18 A4)
+        wrapstring = args[1] if len(args) > 1 else kwargs.get("wrapstring")
+        _too_long(len(str(text)) + (2 * len(str(text)) // width + 1) * len(str(wrapstring or "")))
         return jinja_filters.do_wordwrap(environment, text, width, *args, **kwargs)
 
     @jinja2.pass_eval_context
@@ -542,6 +567,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         #: The modules of the templates imported so far in the rendering under way (`_Template`), by template.
         self.modules: dict[jinja2.Template, TemplateModule] = {}
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Python's compile of a template's code; a MemoryError out of it (CPython's parser, past its depth of
+        about 6,000, says no more: 10,000 `{% elif %}` of one `{% if %}`, 170 KB) is a syntax error."""
+        try:
+            code: CodeType = super()._compile(source, filename)
+        except MemoryError:
+            raise jinja2.TemplateSyntaxError("Python cannot compile the template: it nests its blocks too deeply "
+                                             "(fewer `elif`s, nested blocks or macros) or is too large", 1) from None
+        return code
 
     def concatenate(self, parts: Any) -> Any:
         """`a ~ b`, as Jinja joined it; refused if longer than MAX_TEMPLATE_PRODUCT (so a loop that doubles
@@ -851,10 +886,10 @@ def render_template(env: jinja2.Environment, name: str, *, max_bytes: int = MAX_
     """Render one template, turning any mistake in it into one reported line; it may render at most
     `max_bytes` bytes of UTF-8 (MAX_RENDERED_BYTES unless the caller bounds it lower).
 
-    Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro,
-    running out of memory) becomes `templates/NAME:LINE: template error: …`, naming the template and
-    line where it happened (an included one, not the one rendered), and blaming coursebuild only when
-    that template is a built-in one.
+    Every exception a template raises (a Jinja error, a sandbox refusal, `{{ 1/0 }}`, a recursive macro)
+    becomes `templates/NAME:LINE: template error: …`, naming the template and line where it happened (an
+    included one, not the one rendered), and blaming coursebuild only when that template is a built-in one.
+    A MemoryError is raised as it is: the machine's, or the bound of `own_templates`' child.
     """
     rendered: str = _reported(env, name, lambda: _render_bounded(env, name, context, max_bytes))
     return rendered
@@ -872,7 +907,9 @@ def _render_bounded(env: jinja2.Environment, name: str, context: dict[str, objec
     before = _RENDERED.get(env) or 0
     if isinstance(env, _Sandbox):
         env.start_rendering()
-    rendering = env.get_template(name).generate(**context)
+    template = env.get_template(name)
+    bounded.note(f"rendering {name}")
+    rendering = template.generate(**context)
     limit = min(max_bytes, MAX_BUILD_RENDERED_BYTES - before)
     for piece in rendering:  # about 20,000 pieces a build of this course: `_utf8_length` written out, one comparison
         if not isinstance(piece, str):  # a `{% filter %}` block whose filter gives a number, say
@@ -962,7 +999,9 @@ def _reported(env: jinja2.Environment, name: str, action: Callable[[], Any]) -> 
     except jinja2.TemplateSyntaxError as exc:
         where = f"templates/{exc.name or name}:{exc.lineno}"
         raise TemplateProblem(f"{where}: template error: {exc.message} ({_template_fix(exc.filename)})") from None
-    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a template may raise anything
+    except MemoryError:  # the machine's (exit code 3), or in `own_templates`' child its bound's (one line there)
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - a template may raise anything
         shown, filename, line = _where(env, name, exc)
         if isinstance(exc, SecurityError):
             raise _bound_passed(f"templates/{shown}{f':{line}' if line else ''}", str(exc),
