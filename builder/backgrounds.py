@@ -745,9 +745,19 @@ _GENERATED_UNKNOWN = ("writes text with `inherit`, or with `var()` or `env()` wh
                       "holds text, known only when it is laid out, which "
                       "cannot be counted against the bound on text a kit document's style sheets write",
                       "write the text, `counter()` or `attr()` in the declaration itself")
-#: At most how many characters a counter shows in a built-in counter style (WeasyPrint's additive styles have
-#: ranges, past which it writes decimal digits; a counter value is a 32-bit integer in it at most, or so counted).
+#: At most how many characters a counter of small values shows in a built-in counter style (WeasyPrint's additive
+#: styles have ranges, past which it writes decimal digits).
 _COUNTER_TEXT = 24
+
+
+def counter_text(styles: _Styles) -> int:
+    """At most how many characters one counter of the document of `styles` shows: _COUNTER_TEXT, or the digits of
+    its longest `counter-reset`, `counter-set` or `counter-increment` integer (WeasyPrint's counters have no bound:
+    `counter-reset: c 1000…` of 4,000 digits writes them all) and a sign, with 4 more for the 5,000 elements that
+    may add to it (`kit.MAX_KIT_ELEMENTS`)."""
+    return max([_COUNTER_TEXT] + [len(str(abs(token.int_value))) + 5 for d in styles.everything
+                                  if d.lower_name in ("counter-reset", "counter-set", "counter-increment")
+                                  for token in _all_tokens(d.value) if token.type == "number" and token.is_integer])
 
 
 def _writes_text(tokens: Iterable[Any]) -> bool:
@@ -759,7 +769,7 @@ def _writes_text(tokens: Iterable[Any]) -> bool:
                for token in tokens)
 
 
-def generated_text(declarations: list[Any], attribute: int, quote: int) -> tuple[int, int, int]:
+def generated_text(declarations: list[Any], attribute: int, quote: int, counter: int) -> tuple[int, int, int]:
     """At most how many characters the declarations `declarations` write into one box (`_GENERATING`), as (those
     written once, those written once for each level of nesting of the box, those written once for it and each box
     in it, which inherit them: `_INHERITED`): their strings, `counter()` and
@@ -776,7 +786,7 @@ def generated_text(declarations: list[Any], attribute: int, quote: int) -> tuple
             elif token.type == "function" and token.lower_name == "attr":
                 total += attribute
             elif token.type == "function" and token.lower_name in ("counter", "target-counter"):
-                total += _COUNTER_TEXT + size(token.arguments)
+                total += counter + size(token.arguments)
             elif token.type == "function" and token.lower_name not in ("url", "counters", "target-counters"):
                 total += size(token.arguments)
             elif token.type in ("() block", "[] block", "{} block"):
@@ -785,7 +795,7 @@ def generated_text(declarations: list[Any], attribute: int, quote: int) -> tuple
 
     values = [d.value for d in declarations if d.lower_name in _GENERATING - _INHERITED]
     return sum(size(value) for value in values), sum(
-        _COUNTER_TEXT + size(token.arguments) for value in values for token in _all_tokens(value)
+        counter + size(token.arguments) for value in values for token in _all_tokens(value)
         if token.type == "function" and token.lower_name in ("counters", "target-counters")), sum(
         size(d.value) for d in declarations if d.lower_name in _INHERITED)
 

@@ -663,14 +663,18 @@ def _generated(root: Any, wrappers: list[Any], styles: Any) -> int:
     element and each in it (inherited), and of each `@page` rule and margin box for each of MAX_KIT_PAGES pages (an
     upper bound: every rule that may match is taken to apply). The selectors were matched within
     `MAX_CASCADE_TRIES`."""
-    from builder.backgrounds import generated_text, longest_quote  # noqa: PLC0415 - it imports this module
+    from builder.backgrounds import counter_text, generated_text, longest_quote  # noqa: PLC0415 - it imports this
 
     attribute = max((len(value) for element in root.iter() if isinstance(element.tag, str)
                      for value in element.attrib.values()), default=0)
-    quoted = longest_quote(styles)
-    matcher, tries = selector_matcher(((prelude, generated_text(declarations, attribute, quoted))
+    quoted, counter = longest_quote(styles), counter_text(styles)
+
+    def text(declarations: list[Any]) -> tuple[int, int, int]:
+        return generated_text(declarations, attribute, quoted, counter)
+
+    matcher, tries = selector_matcher(((prelude, text(declarations))
                                        for prelude, _, declarations in styles.generating), root)
-    written = MAX_KIT_PAGES * sum(sum(generated_text(declarations, attribute, quoted))  # a margin box: no nesting
+    written = MAX_KIT_PAGES * sum(sum(text(declarations))  # a margin box: no nesting
                                   for declarations, _ in styles.pages)
     depths: dict[Any, int] = {}
     for wrapper in wrappers:
@@ -682,7 +686,7 @@ def _generated(root: Any, wrappers: list[Any], styles: Any) -> int:
     for wrapper in wrappers:
         texts = [payload for *_, payload in matcher.match(wrapper)] if tries else []
         if (own := styles.generated.get(wrapper.etree_element)) is not None:
-            texts.append(generated_text(own, attribute, quoted))
+            texts.append(text(own))
         written += sum(once + depths[wrapper.etree_element] * per_level + boxes[wrapper.etree_element] * inherited
                        for once, per_level, inherited in texts)
     return written

@@ -397,6 +397,7 @@ def test_a_kit_table_of_too_many_columns_is_refused(record: Path, table: str) ->
     ('ul { list-style: "' + "A" * 2000 + '" inside }', "<ul>" + "<li>a</li>" * 200 + "</ul>"),  # inherited
     ("p::after { content: attr(title) attr(title) attr(title) }", '<p title="' + "A" * 9000 + '">a</p>' * 10),
     ('@page { @top-center { content: "' + "A" * 2000 + '" } }', "<p>a</p>"),
+    ("p { counter-reset: c 1" + "0" * 1000 + " } p::before { content: counter(c) }", "<p>a</p>" * 300),
 ])
 def test_text_a_kit_style_sheet_writes_is_bounded(record: Path, style: str, body: str) -> None:
     """D2: `counters(c, "<100 KB>")` on 20 × 55 nested `<div>`, or a 200 KB `content` on 3,000 paragraphs, passed
