@@ -204,6 +204,7 @@ class _Styles:
         """Gather `declarations`, of the sheet `path` (None: the document's own), their urls from `folder`; note
         those a kit may not use (`_unneeded`)."""
         self.everything += declarations
+        self.written += [(path, d) for d in declarations if d.lower_name in _GENERATING or d.lower_name == "quotes"]
         self.unneeded += [(path, line, written, *refused) for declaration in declarations
                           for line, written, refused in _unneeded(declaration)]
         self.folders.update((id(declaration), folder) for declaration in declarations)
@@ -259,6 +260,13 @@ class _Styles:
     relayouts: list[tuple[Any, tuple[str | None, int, str], bool]] = field(default_factory=list)
     #: whether multi-column, of each element whose `style=` makes its box lay out its content again and again
     relaid: dict[Any, bool] = field(default_factory=dict)
+    #: (selector prelude, (project path of the sheet's file or None, line, first line of its selector), the
+    #: declarations) of each style rule that writes text of its own into its boxes (`_GENERATING`)
+    generating: list[tuple[Any, tuple[str | None, int, str], list[Any]]] = field(default_factory=list)
+    #: the declarations writing text of their own (`_GENERATING`) of each element's `style=`
+    generated: dict[Any, list[Any]] = field(default_factory=dict)
+    #: (project path of the sheet's file or None, declaration) of each declaration of _GENERATING or `quotes`
+    written: list[tuple[str | None, Any]] = field(default_factory=list)
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -404,6 +412,8 @@ def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
             styles.add(attributes[element], _DOCUMENT_FOLDER, None)
             if (multi_column := _relayout(attributes[element])) is not None:
                 styles.relaid[element] = multi_column
+            if any(d.lower_name in _GENERATING for d in attributes[element]):
+                styles.generated[element] = attributes[element]
     return root, attributes
 
 
@@ -417,6 +427,12 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, _Styles]:
     _MAX_SHEET_BYTES, or rules nested past _MAX_RULE_NESTING or _MAX_NESTED_SELECTOR."""
     styles = _Styles(project)
     root, _ = _gather(html, styles)
+    if any(d.name.startswith("--") and _writes_text(d.value) for d in styles.everything):  # what `var()` may bring
+        styles.unneeded += [
+            (path, declaration.source_line, f"{declaration.name}: {_text(declaration.value)}", *_GENERATED_UNKNOWN)
+            for path, declaration in styles.written if any(_is_var(t) and t.lower_name != "attr" or
+                                                           t.type == "function" and t.lower_name == "env"
+                                                           for t in _all_tokens(declaration.value))]
     return root, styles
 
 
@@ -556,6 +572,9 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
                 if (multi_column := _relayout(declarations)) is not None:
                     styles.relayouts.append((prelude, (path, nested.source_line, _first_line(nested.prelude)),
                                              multi_column))
+                if any(d.lower_name in _GENERATING for d in declarations):
+                    styles.generating.append((prelude, (path, nested.source_line, _first_line(nested.prelude)),
+                                              declarations))
                 if any(d.lower_name.startswith("background") or d.lower_name in ("display", "position")
                        or _shows_picture(d) for d in declarations):
                     styles.rules.append((prelude, declarations, folder))
@@ -699,6 +718,94 @@ _UNNEEDED_FUNCTIONS = {
                     "write the text itself, or show the target's page with `target-counter(attr(href), page)`")}
 
 
+_TABLE_PART = ("makes a box a part of a table, or takes one out of its row, other than its HTML element does: "
+               "WeasyPrint then reads the `span` and `colspan` of any element, and puts the cells of many rows in one, "
+               "so that its columns cannot be counted before it lays the document out (a `<div>` of "
+               "`display: table-column-group` and `span=\"1000000\"` ran it out of memory)",
+               "make tables of `<table>`, `<tr>`, `<th>`, `<td>`, `<col>` and `<colgroup>`, whose own display it keeps")
+_GRID = ("lays out its content on a grid whose tracks are as many as its `repeat()`, line numbers, spans and areas "
+         "say (`repeat(1000000, 1px)`, 40 bytes, ran WeasyPrint out of memory)",
+         "lay out side by side with `display: flex` or `inline-block`, or with a table")
+#: The `display` values a kit document's style sheets may not write (nor a custom property, which `var()` may bring
+#: to `display`), nor `display: inherit` (a `<div>` in a `<td>` would be a cell too), with why and how to do without
+#: (issue 18, nineteenth verification, D1: a `display: table-column-group` element of `span="1000000"`, or cells
+#: of many rows gathered in one by `display: contents`, passed the table column bound; D3: grids of a million
+#: tracks). The built-in templates use none of them; a table of HTML elements is counted (`kit.table_columns`).
+_UNNEEDED_DISPLAYS = {
+    **dict.fromkeys(("table-row-group", "table-header-group", "table-footer-group", "table-row", "table-cell",
+                     "table-column-group", "table-column", "table-caption", "contents"), _TABLE_PART),
+    "grid": _GRID, "inline-grid": _GRID}
+#: The properties whose values write text of their own into the boxes they apply to: each is counted, for every
+#: box its rule may reach, by `generated_text` (`kit.MAX_KIT_GENERATED_TEXT`). (`string-set` is refused.)
+_GENERATING = frozenset({"content", "list-style", "list-style-type", "bookmark-label"})
+#: Those of _GENERATING every element inherits: a string `list-style-type` of a `<ul>` is the marker of each of its
+#: list items.
+_INHERITED = frozenset({"list-style", "list-style-type"})
+_GENERATED_UNKNOWN = ("writes text with `inherit`, or with `var()` or `env()` while a custom property of the document "
+                      "holds text, known only when it is laid out, which "
+                      "cannot be counted against the bound on text a kit document's style sheets write",
+                      "write the text, `counter()` or `attr()` in the declaration itself")
+#: At most how many characters a counter of small values shows in a built-in counter style (WeasyPrint's additive
+#: styles have ranges, past which it writes decimal digits).
+_COUNTER_TEXT = 24
+
+
+def counter_text(styles: _Styles) -> int:
+    """At most how many characters one counter of the document of `styles` shows: _COUNTER_TEXT, or the digits of
+    its longest `counter-reset`, `counter-set` or `counter-increment` integer (WeasyPrint's counters have no bound:
+    `counter-reset: c 1000…` of 4,000 digits writes them all) and a sign, with 4 more for the 5,000 elements that
+    may add to it (`kit.MAX_KIT_ELEMENTS`)."""
+    return max([_COUNTER_TEXT] + [len(str(abs(token.int_value))) + 5 for d in styles.everything
+                                  if d.lower_name in ("counter-reset", "counter-set", "counter-increment")
+                                  for token in _all_tokens(d.value) if token.type == "number" and token.is_integer])
+
+
+def _writes_text(tokens: Iterable[Any]) -> bool:
+    """Whether the CSS `tokens` may write text into generated content: a string (not a `url()`'s), a function
+    other than `url()` (`attr()`, `counter()`, `var()`, …) or `open-quote`/`close-quote`."""
+    return any(token.type == "string" or token.type == "function" and token.lower_name != "url"
+               or token.type == "ident" and token.lower_value in ("open-quote", "close-quote")
+               or token.type in ("() block", "[] block", "{} block") and _writes_text(token.content)
+               for token in tokens)
+
+
+def generated_text(declarations: list[Any], attribute: int, quote: int, counter: int) -> tuple[int, int, int]:
+    """At most how many characters the declarations `declarations` write into one box (`_GENERATING`), as (those
+    written once, those written once for each level of nesting of the box, those written once for it and each box
+    in it, which inherit them: `_INHERITED`): their strings, `counter()` and
+    `target-counter()` as _COUNTER_TEXT, `counters()` and `target-counters()` as that and their separator at each
+    level, `attr()` as `attribute` (the longest attribute value of the document), `open-quote` and `close-quote` as
+    `quote` (the longest string of a `quotes`). (`var()`, `env()` and `inherit` are refused: `_unneeded`.)"""
+    def size(tokens: Iterable[Any]) -> int:
+        total = 0
+        for token in tokens:
+            if token.type == "string":
+                total += len(token.value)
+            elif token.type == "ident" and token.lower_value in ("open-quote", "close-quote"):
+                total += quote
+            elif token.type == "function" and token.lower_name == "attr":
+                total += attribute
+            elif token.type == "function" and token.lower_name in ("counter", "target-counter"):
+                total += counter + size(token.arguments)
+            elif token.type == "function" and token.lower_name not in ("url", "counters", "target-counters"):
+                total += size(token.arguments)
+            elif token.type in ("() block", "[] block", "{} block"):
+                total += size(token.content)
+        return total
+
+    values = [d.value for d in declarations if d.lower_name in _GENERATING - _INHERITED]
+    return sum(size(value) for value in values), sum(
+        counter + size(token.arguments) for value in values for token in _all_tokens(value)
+        if token.type == "function" and token.lower_name in ("counters", "target-counters")), sum(
+        size(d.value) for d in declarations if d.lower_name in _INHERITED)
+
+
+def longest_quote(styles: _Styles) -> int:
+    """The longest string of the `quotes` declarations of `styles` (1, WeasyPrint's own quotes, if none)."""
+    return max((len(token.value) for d in styles.everything if d.lower_name == "quotes"
+                for token in _all_tokens(d.value) if token.type == "string"), default=1)
+
+
 def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
     """(line, the construct as written, (why a kit may not use it, how to do without)) of the declaration
     `declaration` if it sets a property of _UNNEEDED_PROPERTIES (WeasyPrint ignores a `-weasy-` prefix on them), and
@@ -706,6 +813,15 @@ def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
     anywhere). tinycss2 reads escaped names as WeasyPrint does (`le\\61 der(` is `leader(`)."""
     if declaration.lower_name in _UNNEEDED_PROPERTIES:
         yield declaration.source_line, declaration.name, _UNNEEDED_PROPERTIES[declaration.lower_name]
+    if declaration.lower_name == "display" or declaration.name.startswith("--"):  # `var()` may bring it to one
+        for token in _all_tokens(declaration.value):
+            if token.type == "ident" and (token.lower_value in _UNNEEDED_DISPLAYS or token.lower_value == "inherit"):
+                yield (token.source_line, f"{declaration.name}: {_text(declaration.value)}",
+                       _UNNEEDED_DISPLAYS.get(token.lower_value, _TABLE_PART))
+    if declaration.lower_name in _GENERATING or declaration.lower_name == "quotes":
+        for token in _all_tokens(declaration.value):
+            if token.type == "ident" and token.lower_value == "inherit":
+                yield token.source_line, f"{declaration.name}: {_text(declaration.value)}", _GENERATED_UNKNOWN
     for token in _all_tokens(declaration.value):
         if token.type == "function" and token.lower_name in _UNNEEDED_FUNCTIONS:
             yield token.source_line, f"{token.name}(", _UNNEEDED_FUNCTIONS[token.lower_name]

@@ -518,10 +518,10 @@ def _parsed_problems(course: Course, document: str, html: str, where: str) -> li
     if cascade := _cascade_problems(html, course.root, document, where):
         return cascade
     filled = _content_at(course, document)[:2]
-    if (widest := table_columns(html)) and widest[0] > MAX_KIT_TABLE_COLUMNS:
-        return [Problem(*filled, f"the kit's {document} has a table of up to {widest[0]:,} columns (on line "
-                        f"{widest[1]} of the document as rendered), more than the {MAX_KIT_TABLE_COLUMNS} a page can "
-                        "show", "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
+    if (widest := table_columns(html)) and widest > MAX_KIT_TABLE_COLUMNS:
+        return [Problem(*filled, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
+                        f"{MAX_KIT_TABLE_COLUMNS} a page can show",
+                        "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -639,7 +639,58 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                                    "with the power of their depth (six nested flex boxes took it 15 s)"),
                                 "lay out fewer boxes in columns, flex or grid inside each other, and lay out their "
                                 "content in ordinary blocks"))
+    if not problems and (written := _generated(root, wrappers, styles)) > MAX_KIT_GENERATED_TEXT:
+        problems.append(Problem(where, 1, f"the style sheets of the kit's {document} write up to {written:,} "
+                                "characters of text of their own (`content`, `list-style-type`, `bookmark-label`: "
+                                "their strings, counters and `attr()` for each box their rules may reach, margin boxes "
+                                f"on each of {MAX_KIT_PAGES} pages), more than the {MAX_KIT_GENERATED_TEXT:,} a kit "
+                                "document may write itself", "write the text in the template, and give `content` "
+                                "short strings on the few elements that need them"))
     return problems
+
+
+#: How many characters a kit document's style sheets may write of their own (`content`, a string `list-style-type`,
+#: `bookmark-label`), counted over the boxes their rules may reach (`_generated`): as many as the document itself
+#: may hold (issue 18, nineteenth verification, D2: a 200 KB `content` string on 3,000 paragraphs ran WeasyPrint
+#: past its 30 s, and `counters()` with a 100 KB separator, which it writes once per level of nesting, out of memory).
+MAX_KIT_GENERATED_TEXT = MAX_KIT_RENDERED_BYTES
+
+
+def _generated(root: Any, wrappers: list[Any], styles: Any) -> int:
+    """At most how many characters the rules and `style=` attributes of `styles` (`backgrounds._Styles`) write
+    into the boxes of the kit document `root` (its cssselect2 `wrappers`, each after its parent):
+    `backgrounds.generated_text` of each rule for each box (an element or a pseudo-element) it may match, of each
+    `style=` once, their `counters()` once for each level of the element's nesting, a `list-style-type` once for the
+    element and each in it (inherited), and of each `@page` rule and margin box for each of MAX_KIT_PAGES pages (an
+    upper bound: every rule that may match is taken to apply). The selectors were matched within
+    `MAX_CASCADE_TRIES`."""
+    from builder.backgrounds import counter_text, generated_text, longest_quote  # noqa: PLC0415 - it imports this
+
+    attribute = max((len(value) for element in root.iter() if isinstance(element.tag, str)
+                     for value in element.attrib.values()), default=0)
+    quoted, counter = longest_quote(styles), counter_text(styles)
+
+    def text(declarations: list[Any]) -> tuple[int, int, int]:
+        return generated_text(declarations, attribute, quoted, counter)
+
+    matcher, tries = selector_matcher(((prelude, text(declarations))
+                                       for prelude, _, declarations in styles.generating), root)
+    written = MAX_KIT_PAGES * sum(sum(text(declarations))  # a margin box: no nesting
+                                  for declarations, _ in styles.pages)
+    depths: dict[Any, int] = {}
+    for wrapper in wrappers:
+        depths[wrapper.etree_element] = 1 if wrapper.parent is None else depths[wrapper.parent.etree_element] + 1
+    boxes = dict.fromkeys(depths, 1)  # the element and those in it
+    for wrapper in reversed(wrappers):
+        if wrapper.parent is not None:
+            boxes[wrapper.parent.etree_element] += boxes[wrapper.etree_element]
+    for wrapper in wrappers:
+        texts = [payload for *_, payload in matcher.match(wrapper)] if tries else []
+        if (own := styles.generated.get(wrapper.etree_element)) is not None:
+            texts.append(text(own))
+        written += sum(once + depths[wrapper.etree_element] * per_level + boxes[wrapper.etree_element] * inherited
+                       for once, per_level, inherited in texts)
+    return written
 
 
 #: How many flex, grid or multi-column boxes (`backgrounds._relayout`) a kit document may nest in one another, of
@@ -883,40 +934,58 @@ def forced_breaks(html: str) -> int:
 #: span 1,000 (issue 18, eighteenth verification, B7: 1,000 `<col span="1000">` in 17 KB, or a row of 1,000 cells
 #: of `colspan="1000"`, ran it out of memory or past its time).
 MAX_KIT_TABLE_COLUMNS = 200
-_MAX_SPAN = 1_000
-_SPAN = re.compile(r"[\t\n\f\r ]*\+?([0-9]+)")
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+#: HTML's rules for parsing integers, as WeasyPrint reads `span` and `colspan` (`weasyprint.html.parse_integer`):
+#: all the digits, with no bound (issue 18, nineteenth verification, D1: `span="00000001000000"`, read as its first
+#: five digits, passed `check` and made a million columns).
+_INTEGER = re.compile(r"[ \t\n\f\r]*([+-]?)([0-9]+)")
+#: A span beyond any bound, for one of more digits than Python converts (WeasyPrint fails on it).
+_HUGE_SPAN = 10 ** 9
 
 
 def _span(element: Any, attribute: str) -> int:
-    """The `span` or `colspan` attribute of `element` as HTML reads it (its leading digits, 1 if none or 0, at most
-    _MAX_SPAN)."""
-    digits = _SPAN.match(element.get(attribute, ""))
-    return 1 if digits is None else min(max(int(digits.group(1)[:5]), 1), _MAX_SPAN)
+    """The `span` or `colspan` attribute of `element` as WeasyPrint reads it (`_INTEGER`; 1 if none, or less
+    than 1)."""
+    number = _INTEGER.match(element.get(attribute) or "")
+    if number is None or number.group(1) == "-":
+        return 1
+    digits = number.group(2).lstrip("0")
+    return _HUGE_SPAN if len(digits) > len(str(_HUGE_SPAN)) else max(int(digits or "0"), 1)
 
 
-def table_columns(html: str) -> tuple[int, int] | None:
-    """(at most how many columns, line in `html`) of the widest table of the kit document `html`, None if it has
-    none: the larger of the columns its `<col>` and `<colgroup>` elements make and its widest row's cells' `colspan`
-    added up, with those of every cell of the table spanning more than one row (an upper bound of the grid HTML's
-    table model makes)."""
+def table_columns(html: str) -> int | None:
+    """At most how many columns the widest table of the kit document `html` has, None if it has none: the larger of
+    the columns its `<col>` and `<colgroup>` elements make and its widest row's cells' `colspan` added up, with
+    those of every cell of the table spanning more than one row (an upper bound of the grid HTML's table model
+    makes). Read on the tree WeasyPrint builds (tinyhtml5, which puts in the `<tbody>`, `<tr>` and `<colgroup>` a
+    table leaves out; libxml2 left a `<td>` with no `<tr>` uncounted, 18-verify19 D1); a kit document's style
+    sheets may not make other elements parts of a table (`backgrounds._UNNEEDED_DISPLAYS`)."""
     if "<table" not in html.lower():
         return None
-    root = lxml_html.document_fromstring(html)
-    widest: tuple[int, int] | None = None
-    tables: list[Any] = list(root.iter("table"))
-    for table in tables:
-        def own(tag: str, table: Any = table) -> list[Any]:
-            return [element for element in table.iter(tag) if next(element.iterancestors("table")) is table]
+    import tinyhtml5  # noqa: PLC0415
 
-        groups = sum(sum(_span(col, "span") for col in cols) if (cols := group.findall("col")) else
-                     _span(group, "span") for group in own("colgroup"))
-        loose = sum(_span(col, "span") for col in own("col") if col.getparent().tag != "colgroup")
-        rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in own("tr")]
-        spanning = sum(_span(cell, "colspan") for row in rows for cell in row if cell.get("rowspan", "1") != "1")
+    widest: int | None = None
+    for table in tinyhtml5.parse(html).iter(f"{_XHTML}table"):
+        own: dict[str, list[Any]] = {"col": [], "colgroup": [], "tr": []}
+        pending = [(child, table) for child in table]
+        parents: dict[Any, Any] = {}
+        while pending:
+            element, parent = pending.pop()
+            parents[element] = parent
+            tag = element.tag[len(_XHTML):] if isinstance(element.tag, str) and element.tag.startswith(_XHTML) else ""
+            if tag == "table":
+                continue  # a table of its own
+            if tag in own:
+                own[tag].append(element)
+            pending += [(child, element) for child in element]
+        groups = sum(sum(_span(col, "span") for col in cols) if (cols := group.findall(f"{_XHTML}col")) else
+                     _span(group, "span") for group in own["colgroup"])
+        loose = sum(_span(col, "span") for col in own["col"] if parents[col].tag != f"{_XHTML}colgroup")
+        rows = [[cell for cell in row if cell.tag in (f"{_XHTML}td", f"{_XHTML}th")] for row in own["tr"]]
+        spanning = sum(_span(cell, "colspan") for row in rows for cell in row if (cell.get("rowspan") or "1") != "1")
         columns = max(groups + loose, spanning + max((sum(_span(cell, "colspan") for cell in row) for row in rows),
                                                      default=0))
-        if widest is None or columns > widest[0]:
-            widest = columns, table.sourceline or 1
+        widest = columns if widest is None else max(widest, columns)
     return widest
 
 

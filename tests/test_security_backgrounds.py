@@ -178,11 +178,11 @@ VARIANTS = {
                        "background-repeat: repeat }", "<div><p>x</p></div>", COUNTED.format(V5_TILES)),
     "inherited page image": ("html { background: url(../media/one.png) no-repeat } @page { background-image: inherit; "
                              "background-size: 0.01px 0.01px }", "", COUNTED.format(V5_TILES)),
+    # `display: inherit` is refused before (18-verify19 D1: it makes a `<div>` in a `<td>` a cell)
     "inherited display": ("div { display: inline } p { display: inherit; background: url(../media/dots.svg) }",
                           "<div><p>x</p></div>",
-                          UNCOUNTED.format("a repeated background on a box that is inline, each of whose lines is "
-                                           "drawn apart", "show repeated backgrounds on blocks (`display: block` or "
-                                           "`inline-block`), or set `background-repeat: no-repeat`")),
+                          f"{KIT_SHEET}:1: the kit's attendance-sheet uses `display: inherit`, which a kit may not: "
+                          "it {} ({})".format(*backgrounds._TABLE_PART)),
 }
 
 

@@ -290,13 +290,33 @@ UNNEEDED: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
                   '<p class="x">hi</p>', [("`symbols()`", 3)]),
     "leader": ('p.x::after { content: leader(".") }', '<p class="x">hi</p>', [("`leader()`", 2)]),
     "leader, escaped, through var()": (':root { --l: le\\61 der(".") }\np.x::after { content: var(--l) }',
-                                       '<p class="x">hi</p>', [("`leader()`", 1)]),  # not found as written: line 1
+                                       '<p class="x">hi</p>', [("`leader()`", 1),  # not found as written: line 1
+                                                                 ("`content: var(--l)`", 3)]),  # 18-verify19 D2
     "string-set": ("@page { @top-center { content: string(s) } }\ndiv.s { string-set: s content() }",
                    '<div class="s">word</div>', [("`string()`", 2), ("`string-set`", 3)]),
     "running": ("div.f { position: running(top) }\n@page { @top-center { content: element(top) } }",
                 '<div class="f">x</div>', [("`running()`", 2), ("`element()`", 3)]),
     "target-text": ("a::after { content: target-text(attr(href)) }", '<a href="#t">x</a><p id="t">y</p>',
                     [("`target-text()`", 2)]),
+    # 18-verify19 D1: elements made columns, column groups or cells by CSS, whose `span`/`colspan` went uncounted
+    "table parts": (".g { display: table-column-group }\n.c { display: TABLE-CELL }",
+                    '<div class="g" span="9"></div><div class="c">y</div>', [("`display: table-column-group`", 2),
+                                                                              ("`display: TABLE-CELL`", 3)]),
+    "rows merged": ("tr { display: contents }", "<table><tr><td>y</td></tr></table>", [("`display: contents`", 2)]),
+    "a cell's display inherited": ("", '<table><tr><td><div style="display: inherit" colspan="900">y</div></td>'
+                                   "</tr></table>", [("`display: inherit`", 3)]),
+    "through var()": (":root { --d: table-column }\ndiv { display: var(--d) }", "<div>x</div>",
+                      [("`--d: table-column`", 2)]),
+    "inherit through var()": (":root { --d: inherit }\ndiv { display: var(--d) }", "<div>x</div>",
+                              [("`--d: inherit`", 2)]),
+    # D3: a grid of a million tracks, or lines
+    "grid": ("div.g { display: inline grid; grid-template-columns: repeat(1000000, 1px) }", '<div class="g">x</div>',
+             [("`display: inline grid`", 2)]),
+    # D2: generated text known only once laid out
+    "content through var()": (":root { --t: 'A' }\np::before { content: var(--t) }", "<p>x</p>",
+                              [("`content: var(--t)`", 3)]),
+    "content through nested var()": (":root { --t: attr(title); --u: var(--t) var(--t) }\np::before { content: "
+                                     "var(--u) }", "<p>x</p>", [("`content: var(--u)`", 3)]),
 }
 
 
@@ -328,7 +348,7 @@ def test_a_linked_sheet_may_not_define_a_counter_style(record: Path) -> None:
     ("div.c { column-count: 3 }", nested(2).replace("<div>", '<div class="c">'), True),  # B12, scaled down
     ("div.c { columns: 2 auto }", '<div class="c"><p style="column-width: 5em">x</p></div>', True),
     ("div { display: flex }", nested(4), False),
-    ("div { display: inline grid }", nested(2, '<div style="display: flex"><p class="c">x</p></div>')
+    ("div { display: inline flex }", nested(2, '<div style="display: flex"><p class="c">x</p></div>')
      + '<style>.c { column-count: 2 }</style>', False),
 ])
 def test_nested_flex_grid_and_multi_column_boxes_are_refused(record: Path, style: str, body: str,
@@ -353,12 +373,45 @@ def test_what_a_kit_may_lay_out_in_columns_and_flex_is_accepted(record: Path) ->
     '<table><colgroup span="300"></colgroup><tr><td>y</td></tr></table>',
     "<table><tr>" + '<td colspan=" 100x">y</td>' * 3 + "</tr></table>",
     '<table><tr><td rowspan="2" colspan="150">a</td><td>b</td></tr><tr><td colspan="60">c</td></tr></table>',
+    '<table><col span="00000000000000000000000000000300"><tr><td>y</td></tr></table>',  # D1 (a)
+    '<table><tr><td colspan="+0000300">y</td></tr></table>',
+    "<table>" + '<td colspan="100x">y</td>' * 3 + "</table>",  # D1 (c): no <tr>, put in by the HTML parser
 ])
 def test_a_kit_table_of_too_many_columns_is_refused(record: Path, table: str) -> None:
-    """B7: 1,000 `<col span="1000">` (17 KB) made a million columns: `check` ok, `kit` out of memory."""
+    """B7: 1,000 `<col span="1000">` (17 KB) made a million columns: `check` ok, `kit` out of memory. 18-verify19
+    D1: spans read as WeasyPrint reads them (all their digits), on the tree it builds (a `<tr>` put in)."""
     kit_sheet(record, f"<div><table><tr><td>{table}</td></tr></table></div>")
     problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
     assert len(problems) == 1 and f"more than the {kit.MAX_KIT_TABLE_COLUMNS} a page can show" in problems[0].message
     kit_sheet(record, table.replace('"1000"', '"50"').replace("300", "200").replace("100x", "60")
               .replace("150", "90"))
+    assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []
+
+
+@pytest.mark.parametrize(("style", "body"), [
+    # 18-verify19 D2, scaled down: a long separator once per level of nesting, a long string on many elements
+    ('div { counter-reset: c 1 } div::before { content: counters(c, "' + "A" * 1000 + '") }',
+     nested(50, "x") * 10),
+    ('p.x::before { content: "' + "A" * 2000 + '" }', '<p class="x">a</p>' * 200),
+    ('li { list-style-type: "' + "A" * 2000 + '" }', "<ul>" + "<li>a</li>" * 200 + "</ul>"),
+    ('ul { list-style: "' + "A" * 2000 + '" inside }', "<ul>" + "<li>a</li>" * 200 + "</ul>"),  # inherited
+    ("p::after { content: attr(title) attr(title) attr(title) }", '<p title="' + "A" * 9000 + '">a</p>' * 10),
+    ('@page { @top-center { content: "' + "A" * 2000 + '" } }', "<p>a</p>"),
+    ("p { counter-reset: c 1" + "0" * 1000 + " } p::before { content: counter(c) }", "<p>a</p>" * 300),
+])
+def test_text_a_kit_style_sheet_writes_is_bounded(record: Path, style: str, body: str) -> None:
+    """D2: `counters(c, "<100 KB>")` on 20 × 55 nested `<div>`, or a 200 KB `content` on 3,000 paragraphs, passed
+    `check`; `kit` ran out of memory or past its 30 s. The text a kit's sheets write over every box they may reach
+    is bounded by MAX_KIT_GENERATED_TEXT, at the document's line."""
+    kit_sheet(record, body, style)
+    problems = kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text())
+    assert len(problems) == 1 and problems[0].path == KIT_SHEET, problems
+    assert f"more than the {kit.MAX_KIT_GENERATED_TEXT:,} a kit document may write itself" in problems[0].message
+
+
+def test_text_a_kit_may_well_write_is_accepted(record: Path) -> None:
+    kit_sheet(record, nested(30, '<p class="n" title="Signed">x</p>') * 10 + "<ol>" + "<li>a</li>" * 300 + "</ol>",
+              'div { counter-increment: d } div::before { content: counters(d, ".") " " }'
+              ' p.n::after { content: "Name: " attr(title) open-quote close-quote } li { list-style-type: "- " }'
+              ' @page { @bottom-right { content: "Page " counter(page) " of " counter(pages) } } q { quotes: "«" "»" }')
     assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []
