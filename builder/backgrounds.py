@@ -828,12 +828,12 @@ def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
 
 
 _COLUMN_PROPERTIES = frozenset({"columns", "column-count", "column-width"})
-_RELAYING_DISPLAYS = frozenset({"flex", "inline-flex", "grid", "inline-grid"})
+_RELAYING_DISPLAYS = frozenset({"flex", "inline-flex"})  # grid is refused outright (`_unneeded`: 18-verify19 D3)
 
 
 def _relayout(declarations: list[Any]) -> bool | None:
     """Whether the declarations `declarations` make a box a multi-column container (True: `columns`,
-    `column-count` or `column-width` other than `auto`) or a flex or grid container (False), or neither (None):
+    `column-count` or `column-width` other than `auto`) or a flex container (False), or neither (None):
     boxes that WeasyPrint lays out again and again to fit their content, so that the time of nested ones grows
     with the power of their depth (`kit.MAX_KIT_RELAYOUT_DEPTH`). A value with `var()` or `inherit` is taken to make
     one (an upper bound)."""
