@@ -25,11 +25,15 @@ class Problem:
     message: str
     fix: str = ""
     severity: Severity = Severity.ERROR
+    #: further problems of the same file this one stands for, counted but not described (a file of a million
+    #: mistakes): its line ends "and N more after it", and `summarise` counts them
+    more: int = 0
 
     def __str__(self) -> str:
         label = "warning: " if self.severity is Severity.WARNING else ""
+        more = f", and {self.more:,} more after it" if self.more else ""
         fix = f" ({self.fix})" if self.fix else ""
-        return _printable(f"{self.path}:{self.line}: {label}{self.message}{fix}")
+        return _printable(f"{self.path}:{self.line}: {label}{self.message}{more}{fix}")
 
     @property
     def is_error(self) -> bool:
@@ -50,15 +54,23 @@ def _printable(line: str) -> str:
                                          else match.group()), line)
 
 
-def summarise(problems: Iterable[Problem]) -> str:
-    """Return a count such as '3 errors, 1 warning'."""
+def summarise(problems: Iterable[Problem], strict: bool = False) -> str:
+    """Return a count such as '3 errors, 1 warning', each problem counted with the `more` it stands for; with
+    `strict` and no errors, '2 warnings, which --strict treats as errors' ("0 errors" would contradict the refusal)."""
     problems = list(problems)
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    errors = _counted(problem for problem in problems if problem.is_error)
+    warnings = _counted(problems) - errors
+    if strict and not errors:
+        return f"{warnings:,} warning{'s' if warnings != 1 else ''}, which --strict treats as errors"
+    parts = [f"{errors:,} error{'s' if errors != 1 else ''}"]
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
     return ", ".join(parts)
+
+
+def _counted(problems: Iterable[Problem]) -> int:
+    """How many problems `problems` stand for, each with its `more`."""
+    return sum(1 + problem.more for problem in problems)
 
 
 #: Exit codes of the `coursebuild` command (click uses 2 for a mistake in the command line).
@@ -89,7 +101,7 @@ def _shown(problems: list[Problem]) -> list[str]:
     for path, found in by_path.items():
         lines += [str(problem) for problem in found[:MAX_SHOWN_PER_FILE]]
         if len(found) > MAX_SHOWN_PER_FILE:
-            lines.append(f"{path}:{found[MAX_SHOWN_PER_FILE].line}: and {len(found) - MAX_SHOWN_PER_FILE:,} more "
+            lines.append(f"{path}:{found[MAX_SHOWN_PER_FILE].line}: and {_counted(found[MAX_SHOWN_PER_FILE:]):,} more "
                          "problems in this file (fix those above first)")
     return lines
 
@@ -102,12 +114,8 @@ class CourseInvalid(CoursebuildError):
         super().__init__(summarise(self.problems))
 
     def lines(self) -> list[str]:
-        if any(p.is_error for p in self.problems):
-            return _shown(self.problems) + [f"course invalid: {summarise(self.problems)}"]
-        # only warnings: the course is refused because of --strict, and "0 errors" would contradict it
-        count = len(self.problems)
-        return _shown(self.problems) + [
-            f"course invalid: {count} warning{'s' if count != 1 else ''}, which --strict treats as errors"]
+        # only warnings: the course is refused because of --strict
+        return _shown(self.problems) + [f"course invalid: {summarise(self.problems, strict=True)}"]
 
 
 class UsageProblem(CoursebuildError):

@@ -245,9 +245,7 @@ def _each(path: str, text: str, pattern: re.Pattern[str], first_line: int,
         counted = match.start()
         found.append(replace(problem(match.group()), line=line))
         if len(found) == MAX_SHOWN_PER_FILE:
-            rest = sum(1 for _ in matches)
-            if rest:
-                found[-1] = replace(found[-1], message=f"{found[-1].message}, and {rest:,} more after it")
+            found[-1] = replace(found[-1], more=sum(1 for _ in matches))
             break
     return found
 
@@ -352,7 +350,7 @@ def _validate(data: Any, model: type[M], source: SourceFile, problems: list[Prob
         if not found:
             return model.model_validate(data)
     except ValidationError as exc:
-        found = schema_problems(exc, model, source)
+        found = schema_problems(exc, model, data, source)
     problems.extend(found)
     if isinstance(data.get("id"), str):
         unloaded.add(data["id"])

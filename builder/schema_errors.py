@@ -26,23 +26,57 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     return f"did you mean `{close[0]}`?" if close else ""
 
 
-def schema_problems(error: ValidationError, model: type[BaseModel], source: SourceFile,
-                    prefix: tuple[Any, ...] = ()) -> list[Problem]:
-    """One problem per pydantic error, located in `source`; after MAX_SHOWN_PER_FILE - 1 of them, the next says how
-    many more follow, as `loading._each` does (a file of 250,000 empty blocks has a million errors, which took seconds
-    and hundreds of MB to describe, for lines that are never shown)."""
+#: Most validation errors described in full for one file. Describing one (pydantic's `errors()`) takes about
+#: 1 KB and 6 µs, a hundred times what validating made it for: a 2 MB bank of `questions: [1,1,…]` (a million
+#: errors) took check 1.57 GB and 7 s. Past this many, the errors shown are those of a cut-down copy (`_first_items`).
+MAX_DESCRIBED = 10_000
+
+
+def schema_problems(error: ValidationError, model: type[BaseModel], data: Any, source: SourceFile) -> list[Problem]:
+    """One problem per pydantic error of validating `data` as `model`, located in `source`, at most
+    MAX_SHOWN_PER_FILE: the last stands for the rest (`Problem.more`), as `loading._each` does, so the count of
+    errors stays exact whatever is shown. Of more than MAX_DESCRIBED errors, those shown are the cut-down copy's
+    (`_first_items`), real errors of the file too; if that copy has none or too many, one problem at the file's
+    largest list or block gives the count."""
+    total = error.error_count()
+    if total > MAX_DESCRIBED:
+        try:
+            model.model_validate(_first_items(data))
+            shown = 0
+        except ValidationError as cut_down:
+            shown, error = cut_down.error_count(), cut_down
+        if not 0 < shown <= MAX_DESCRIBED:  # most are in blocks of unknown or wrong keys
+            size, loc = _largest(data, ())
+            return [source.problem(loc, f"the file's fields have too many mistakes to list; its largest list or "
+                                   f"block, of {size:,} items, is here", "see docs/authoring.md for the fields "
+                                   "this file takes", more=total - 1)]
     problems = []
-    details = error.errors(include_url=False)
-    for detail in details[:MAX_SHOWN_PER_FILE]:
+    for detail in error.errors(include_url=False)[:MAX_SHOWN_PER_FILE]:
         loc = tuple(detail["loc"])
         if detail["type"] == "invalid_key":  # pydantic names a key that is not text by its repr: locate the key
             loc = (*loc[:-1], detail["input"])
         message, fix = _describe(detail, model, loc)
-        problems.append(source.problem(prefix + loc, message, fix))
-    if len(details) > MAX_SHOWN_PER_FILE:
-        last = problems[-1]
-        problems[-1] = replace(last, message=f"{last.message}, and {len(details) - MAX_SHOWN_PER_FILE:,} more after it")
+        problems.append(source.problem(loc, message, fix))
+    problems[-1] = replace(problems[-1], more=total - len(problems))
     return problems
+
+
+def _first_items(data: Any) -> Any:
+    """`data` with each list cut to its first MAX_SHOWN_PER_FILE items, at every depth. Its validation errors are
+    the file's too: coursebuild's models check each list item on its own, and a list they require to be non-empty
+    stays so (what a whole list must hold is checked after validation, in `validation`)."""
+    if isinstance(data, dict):
+        return {key: _first_items(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_first_items(item) for item in data[:MAX_SHOWN_PER_FILE]]
+    return data
+
+
+def _largest(data: Any, loc: tuple[Any, ...]) -> tuple[int, tuple[Any, ...]]:
+    """The number of items (keys or list items) of the largest list or block in `data`, and its location."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    found = (len(data), loc) if isinstance(data, (dict, list)) else (0, loc)
+    return max([found, *(_largest(value, (*loc, key)) for key, value in items)], key=lambda size_loc: size_loc[0])
 
 
 def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:

@@ -5,6 +5,7 @@ Imported only when a file has to be read: a rebuild whose files are all unchange
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, NoReturn, cast
 
 import yaml
@@ -25,7 +26,7 @@ COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 #: The longest text read as a number: Python refuses to print an integer of more than 4,300 digits, and
 #: base-60 numbers (`1:2:3`) take time quadratic in their length to read.
 MAX_NUMBER_CHARS = 100
-#: Duplicate keys reported per file; the rest are counted in one more problem.
+#: Duplicate keys reported per file; the last of them counts the rest (`Problem.more`).
 MAX_DUPLICATES = 20
 #: PyYAML's safe loader, with libyaml's fast parser where PyYAML was built with it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -78,10 +79,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
                                  "check the YAML syntax")]) from None
     finally:
         loader.dispose()
-    if reader.duplicates:
-        more = [Problem(path, reader.duplicates[-1].line, f"and {reader.more_duplicates:,} more keys given twice",
-                        "remove the repeated keys")] if reader.more_duplicates else []
-        raise YamlError(reader.duplicates + more)
+    if reader.duplicates:  # the last reported stands for the rest
+        reader.duplicates[-1] = replace(reader.duplicates[-1], more=reader.more_duplicates)
+        raise YamlError(reader.duplicates)
     reader.lines[()] = first_line
     return data, SourceFile(path, reader.lines)
 

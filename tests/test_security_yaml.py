@@ -3,7 +3,9 @@
 C1: `!!binary` text skipped the control-character and bidi checks (pydantic turned the bytes into text after them).
 C3: repeated `<<` keys took time quadratic in their number. C5: a 16 MB bank of `[{},{},…]` made `check` abort at
 3.5 GB. C11: keys that are not text reported at line 1 or named `document`; two BOMs; a FIFO competency framework
-passed over. The verifier's inputs are scaled down here, with the bounds lowered where needed.
+passed over. 18-verify19 D4: a 2 MB bank of `questions: [1,1,…]` took check 1.57 GB, each of its million
+validation errors described before being counted; D5: the summary counted the lines shown, not the errors.
+The verifiers' inputs are scaled down here, with the bounds lowered where needed.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import base64
 import os
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from builder import yaml_reader
-from builder.errors import MAX_SHOWN_PER_FILE
+from builder import schema_errors, yaml_reader
+from builder.errors import MAX_SHOWN_PER_FILE, summarise
+from builder.model import BankSettings
+from builder.schema_errors import schema_problems
 from builder.sourcemap import YamlError
 from builder.yaml_reader import parse_yaml
 
@@ -104,10 +110,51 @@ def test_validation_problems_of_a_file_are_counted_past_those_shown(project: Pat
     """C5: each of a million validation errors was made into a problem, though at most 50 a file are shown."""
     (project / "quizzes/extra.yaml").write_text("id: extra\ntitle: Extra\nkind: assessment\nquestions: ["
                                                 + "{}, " * 999 + "{}]\n")
-    lines = [line for line in check_lines(project) if line.startswith("quizzes/extra.yaml")]
+    all_lines = check_lines(project)
+    lines = [line for line in all_lines if line.startswith("quizzes/extra.yaml")]
     assert len(lines) == MAX_SHOWN_PER_FILE
     assert lines[-1] == (f"quizzes/extra.yaml:4: missing required field `stem`, and {4_000 - MAX_SHOWN_PER_FILE:,} "
                          "more after it (add `stem: ...`)")
+    # 18-verify19 D5: the summary counted the 50 lines shown, not the errors they stand for
+    assert all_lines[-1] == "course invalid: 4,000 errors"
+
+
+def bank_errors(text: str) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        BankSettings.model_validate(parse_yaml(text, "x.yaml")[0])
+    return caught.value
+
+
+def test_many_validation_errors_are_not_each_described() -> None:
+    """18-verify19 D4: describing every pydantic error (`errors()`, about 1 KB each) before counting them took a 2 MB
+    bank of `questions: [1,1,…]` to 1.57 GB and 7 s; past MAX_DESCRIBED, a cut-down copy's errors are described."""
+    text = "id: extra\ntitle: Extra\nkind: practice\nquestions: [" + "1, " * 19_999 + "1]\n"
+    data, source = parse_yaml(text, "x.yaml")
+    error = bank_errors(text)
+    tracemalloc.start()
+    try:
+        problems = schema_problems(error, BankSettings, data, source)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000  # 20,000 errors described took 20 MB
+    assert len(problems) == MAX_SHOWN_PER_FILE and {problem.line for problem in problems} == {3, 4}
+    assert str(problems[-1]) == (f"x.yaml:4: `questions[{MAX_SHOWN_PER_FILE - 1}]` should be a block of fields, not a "
+                                 f"number `1`, and {20_001 - MAX_SHOWN_PER_FILE:,} more after it (write it as indented "
+                                 "`key: value` lines)")
+    assert summarise(problems) == "20,001 errors"
+
+
+def test_a_block_of_too_many_mistakes_to_list_is_one_line_at_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify19 D4: mistakes the cut-down copy keeps too (unknown keys) are one line at the largest block."""
+    monkeypatch.setattr(schema_errors, "MAX_DESCRIBED", 100)
+    text = ("id: extra\ntitle: Extra\nkind: practice\nquestions:\n  - id: q1\n    stem: Why?\n    options: []\n"
+            + "".join(f"    k{i}: 1\n" for i in range(200)))
+    problems = schema_problems(bank_errors(text), BankSettings, *parse_yaml(text, "x.yaml"))
+    assert [str(problem) for problem in problems] == [
+        "x.yaml:5: the file's fields have too many mistakes to list; its largest list or block, of 203 items, is here, "
+        "and 201 more after it (see docs/authoring.md for the fields this file takes)"]
+    assert summarise(problems) == "202 errors"
 
 
 @pytest.mark.parametrize(("key", "message"), [
