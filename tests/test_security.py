@@ -1696,15 +1696,8 @@ def test_a_build_of_other_targets_removes_dead_builds_temporaries_too(project: P
 def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Path, tmp_path: Path, command: str,
                                                                       kind: str) -> None:
     """`report -o /dev/null` as root replaced the machine's /dev/null with the report (a FIFO and a socket here)."""
-    import socket
-
     special = tmp_path / kind
-    if kind == "fifo":
-        os.mkfifo(special)
-    else:
-        listener = socket.socket(socket.AF_UNIX)
-        listener.bind(str(special))
-        listener.close()
+    _in_the_way(special, kind)
     mode = special.lstat().st_mode
     result = run(command, project, "-o", special)
     assert result.exit_code == 2 and "Traceback" not in result.output
