@@ -507,17 +507,19 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
         problems.append(Problem(*filled, f"the kit's {document} nests HTML elements {depth:,} levels deep, more "
                                 f"than the {MAX_KIT_DEPTH} its PDF may lay out",
                                 "nest fewer elements inside each other"))
-    return problems or _analysed(course.root, document, lambda: _parsed_problems(course, document, html, where))
+    return problems or _analysed(course.root, document,
+                                 lambda: _parsed_problems(course, document, html, where, filled))
 
 
-def _parsed_problems(course: Course, document: str, html: str, where: str) -> list[Problem]:
+def _parsed_problems(course: Course, document: str, html: str, where: str,
+                     filled: tuple[str, int]) -> list[Problem]:
     """`document_problems` found by parsing the kit document `html` (by libxml2 and tinyhtml5, and matching its
     style rules with cssselect2): style rules too complex to cascade (`_cascade_problems`), the first of too many
     forced page breaks (or rules that force them too complex to match), repeated backgrounds of too many tiles, an
-    SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known."""
+    SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known, and what the
+    content makes too large at `filled` (`_content_at`'s path and line)."""
     if cascade := _cascade_problems(html, course.root, document, where):
         return cascade
-    filled = _content_at(course, document)[:2]
     if (widest := table_columns(html)) and widest > MAX_KIT_TABLE_COLUMNS:
         return [Problem(*filled, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
                         f"{MAX_KIT_TABLE_COLUMNS} a page can show",
