@@ -70,22 +70,27 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         problems += validate(course)
         problems += [problem for target in targets if (problem := saved_progress_problem(course, target))]
         problems += page_depth_problems(course)
+    kit_documents = None
     if templates and not unusable:
-        problems += rendering_problems(project, targets, None if any(p.is_error for p in problems) else course)
+        found, kit_documents = rendering_problems(project, targets,
+                                                  None if any(p.is_error for p in problems) else course)
+        problems += found
     if course is not None and not any(p.is_error for p in problems):
-        problems += drawing_problems(course)
+        problems += drawing_problems(course, kit_documents)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))
 
 
-def rendering_problems(project: Path, targets: tuple[str, ...], course: Course | None) -> list[Problem]:
+def rendering_problems(project: Path, targets: tuple[str, ...],
+                       course: Course | None) -> tuple[list[Problem], dict[str, str] | None]:
     """What makes `build` (of `targets`), `report` or `kit` fail in their templates, for `check`: the project's own
     templates that do not compile (`compile_problems`), and when all do and `course` (a course without errors so far)
     is given, what rendering makes them fail on (`_rendered`), all in the one bounded child of `own_templates.run` if
     the project has templates of its own (in this process if not); then the kit's documents rendered are checked
     here: kit images that may not be read (`kit.with_media`) and documents WeasyPrint may not be asked to lay out
-    (`kit.document_problems`), all reported."""
+    (`kit.document_problems`), all reported. With the problems, the kit's documents (name -> HTML) if they were
+    rendered, for `kit.drawing_problems`, which would otherwise render them again."""
     from builder.kit import document_problems, with_media
 
     def work() -> Made:
@@ -95,13 +100,15 @@ def rendering_problems(project: Path, targets: tuple[str, ...], course: Course |
     try:
         made = run(project, work, len(course.pages) if course else 0)
     except TemplateProblem as exc:  # the child passed a bound
-        return [problem_of(exc)]
+        return [problem_of(exc)], None
     problems = made.problems
-    if course is not None:
-        for name, html in made.groups.get("kit", {}).items():
-            problems.extend(with_media(decoded_text(html), course.root, name)[2])
-            problems.extend(document_problems(course, name, decoded_text(html)))
-    return problems
+    if course is None or "kit" not in made.groups:
+        return problems, None
+    documents = {name: decoded_text(html) for name, html in made.groups["kit"].items()}
+    for name, html in documents.items():
+        problems.extend(with_media(html, course.root, name)[2])
+        problems.extend(document_problems(course, name, html))
+    return problems, documents
 
 
 def _rendered(course: Course, targets: tuple[str, ...]) -> Made:

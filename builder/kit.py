@@ -808,15 +808,16 @@ def rendered_kit(course: Course) -> dict[str, str]:
     return {name: decoded_text(html) for name, html in made.groups["kit"].items()}
 
 
-def drawing_problems(course: Course) -> list[Problem]:
+def drawing_problems(course: Course, documents: dict[str, str] | None = None) -> list[Problem]:
     """An error for each kit document whose SVG figures together pass MAX_KIT_DRAWING_SECONDS (`drawing_problem`),
     for `check` (and so `kit`), which render the kit's documents for it only if the project has an SVG file or
     templates of its own (from the default templates, only pages' `.svg` pictures are drawn as SVG: other names
-    are left out, `left_out`). None if the kit cannot be rendered: rendering it reports that."""
+    are left out, `left_out`); from `documents` (name -> HTML) when the caller rendered them already. None if the kit
+    cannot be rendered: rendering it reports that."""
     if course.settings.kit is None or not (_has_svg(course.root) or overrides_templates(course.root)):
         return []
     try:
-        documents = rendered_kit(course)
+        documents = rendered_kit(course) if documents is None else documents
     except (TemplateProblem, CourseInvalid):
         return []
     return [problem for name, html in documents.items()
