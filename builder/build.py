@@ -11,7 +11,7 @@ from typing import Callable
 from builder import TARGETS
 from builder.cache import start_build
 from builder.errors import CourseInvalid, Problem, Severity
-from builder.kit import drawing_problems, page_depth_problems
+from builder.kit import drawing_problems, layout_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
 from builder.model import Course
@@ -60,7 +60,9 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
     With `templates` (the `check` command), the project's own templates are compiled, and the site, the reports and
     the kit are rendered as `build`, `report` and `kit` render them, with the project's templates or the built-in ones
-    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails.
+    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails. Then,
+    if no error was found and a kit document is rendered from a template of the project's own, the kit's documents
+    are laid out as `kit` lays them out, nothing written (`kit.layout_problems`).
     """
     start_build()
     course, problems = load_project(project)
@@ -77,6 +79,8 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         problems += found
     if course is not None and not any(p.is_error for p in problems):
         problems += drawing_problems(course, kit_documents)
+    if course is not None and kit_documents is not None and not any(p.is_error for p in problems):
+        problems += layout_problems(course, kit_documents)
     if course is None or any(p.is_error or strict for p in problems):
         raise CourseInvalid(problems)
     return Checked(course, tuple(sorted(problems)))

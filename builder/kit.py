@@ -589,8 +589,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
     documents to it)."""
-    if _document_source(project, document) == COURSE_FILE or ("style" not in html.lower()
-                                                               and "<link" not in html.lower()):
+    if not own_document(project, document) or ("style" not in html.lower() and "<link" not in html.lower()):
         return []
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
@@ -1062,6 +1061,24 @@ def pdfs(documents: dict[str, str], project: Path) -> dict[str, bytes]:
     return made
 
 
+def layout_problems(course: Course, documents: dict[str, str]) -> list[Problem]:
+    """For `check`: if any of the kit's `documents` (name -> HTML, as `render_kit` renders them) is rendered from a
+    template of the project's own (`own_document`), every one laid out as `kit` lays them out (`pdfs`: the same
+    bounded children, bounds, total and problem lines), the PDFs dropped; its problems, none if all were made. The
+    rules of `document_problems` price what a kit document may ask of WeasyPrint, but a project's templates and
+    style sheets found a cost they did not price again and again (issue 18: each time `check` said ok and `kit`
+    then ran into its time or memory bound); laying the documents out is the one check that cannot miss one. A
+    project whose kit documents are the built-in templates' alone lays nothing out (this course: `check` stays as
+    fast). KitUnavailable where WeasyPrint cannot run, as from `kit`."""
+    if not any(own_document(course.root, name) for name in documents):
+        return []
+    try:
+        pdfs(documents, course.root)
+    except CourseInvalid as failed:
+        return failed.problems
+    return []
+
+
 class UnmappedURL(Exception):
     """A `file:` URL that the kit's fetcher would read otherwise than `check` can map it (`fetched_target`), or a URL
     that cannot be split: its arguments are the URL, what is wrong with it, and (from `backgrounds`) the project
@@ -1313,6 +1330,15 @@ def _document_source(project: Path, document: str) -> str:
         if (project / own).is_file():
             return own
     return COURSE_FILE
+
+
+def own_document(project: Path, document: str) -> bool:
+    """Whether the kit document `document` is rendered from a template of the project's own (`_document_source`):
+    its `templates/kit/<document>.html`, or `templates/kit/base.html`, the only template the built-in ones extend
+    (the built-in kit templates include and import nothing, so nothing else of `templates/` reaches a document
+    but through these two). Else the document is the built-in templates' alone, whose layout the rules of
+    `document_problems` bound."""
+    return _document_source(project, document) != COURSE_FILE
 
 
 #: The project path of the kit's base template, which every kit document extends.

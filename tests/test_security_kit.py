@@ -18,6 +18,7 @@ from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
 from builder import bounded, kit, media
+from builder.theme import builtin_templates
 
 from conftest import FIXTURES, run
 
@@ -435,3 +436,25 @@ def test_a_kit_document_loads_fonts_up_to_its_bounds(tmp_path: Path, monkeypatch
     monkeypatch.setattr(kit, "MAX_KIT_FONT_BYTES", font_bytes)
     assert kit.to_pdf(html, tmp_path, "attendance-sheet").startswith(b"%PDF")
     assert len(copies) == written
+
+
+def test_check_lays_out_the_kit_of_a_project_with_kit_templates_of_its_own_within_the_kits_bounds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: every past attack on the kit found a layout cost no rule of `check` priced (a grid of a million
+    tracks, text multiplied by `counters()`, nested multi-column boxes…): `check` said ok and `kit` then ran into
+    WeasyPrint's time or memory bound. For a project with kit templates of its own, `check` now lays the kit's
+    documents out as `kit` does (`kit.layout_problems`: `kit.pdfs`, in the same bounded children), nothing written:
+    a bound reached is the same line as from `kit`, at the project's template, exit 1 (`check` said ok). Here the
+    processor time of all the documents is lowered under what the first takes (one child, laid out within the
+    bounds of one document)."""
+    monkeypatch.setattr(kit, "MAX_KIT_TOTAL_SECONDS", 1e-6)
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    (record / "templates/kit").mkdir(parents=True)
+    shutil.copy(builtin_templates() / "kit/base.html", record / "templates/kit/base.html")
+    expected = (f"templates/kit/base.html:1: making the kit's PDFs took more than {1e-6:g} s of processor time in "
+                f"all, which ran out before its {kit.DOCUMENTS[1]} was made (make its documents simpler: fewer pages, "
+                "elements, figures and nested layouts)")
+    assert fails_with(record, expected, command="check") == [expected, "course invalid: 1 error"]
+    assert fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit") == [expected,
+                                                                                           "course invalid: 1 error"]
