@@ -458,3 +458,16 @@ def test_check_lays_out_the_kit_of_a_project_with_kit_templates_of_its_own_withi
     assert fails_with(record, expected, command="check") == [expected, "course invalid: 1 error"]
     assert fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit") == [expected,
                                                                                            "course invalid: 1 error"]
+
+
+def test_the_built_in_kit_templates_reach_no_template_but_the_kits_base() -> None:
+    """`kit.own_document` takes a kit document to be the built-in templates' alone (laid out by `kit` only, not
+    `check`) unless the project has its `templates/kit/<document>.html` or `templates/kit/base.html`: so a built-in
+    kit template may extend, include or import no other template, which a project could write."""
+    from jinja2 import Environment, meta
+
+    folder = builtin_templates() / "kit"
+    for template in folder.glob("*.html"):
+        reached = set(meta.find_referenced_templates(Environment().parse(template.read_text(encoding="utf-8"))))
+        assert reached <= ({"kit/base.html"} if template.name != "base.html" else set()), (template.name, reached)
+    assert sorted(path.stem for path in folder.glob("*.html")) == sorted([*kit.DOCUMENTS, "base"])
