@@ -1069,13 +1069,17 @@ def layout_problems(course: Course, documents: dict[str, str]) -> list[Problem]:
     style sheets found a cost they did not price again and again (issue 18: each time `check` said ok and `kit`
     then ran into its time or memory bound); laying the documents out is the one check that cannot miss one. A
     project whose kit documents are the built-in templates' alone lays nothing out (this course: `check` stays as
-    fast). KitUnavailable where WeasyPrint cannot run, as from `kit`."""
+    fast). Where WeasyPrint cannot run (KitUnavailable: no Pango), one warning at the course file that the layout
+    was not checked: `kit` cannot run there whatever the project holds, and the rest of `check` still can."""
     if not any(own_document(course.root, name) for name in documents):
         return []
     try:
         pdfs(documents, course.root)
     except CourseInvalid as failed:
         return failed.problems
+    except KitUnavailable as unavailable:
+        return [Problem(COURSE_FILE, 1, f"the layout of the kit's documents was not checked: {unavailable}",
+                        severity=Severity.WARNING)]
     return []
 
 

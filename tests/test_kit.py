@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from builder.kit import paper_order, render_kit
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
+from builder.theme import builtin_templates
 
 from conftest import FIXTURES, REPO, run
 
@@ -149,3 +151,17 @@ def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pyt
     assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in result.stderr
     assert "coursebuild[" not in result.stderr, "no extra to install: WeasyPrint is a core dependency"
     assert not (tmp_path / "demo" / "dist").exists(), "nothing half-written"
+
+
+def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_was_not_checked(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`check` lays out the kit of a project with kit templates of its own (`kit.layout_problems`); where WeasyPrint
+    cannot run, `kit` fails whatever the project holds, so `check` says the layout was not checked, and passes."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # what `import weasyprint` meets without Pango
+    run("new", tmp_path / "demo")
+    (tmp_path / "demo/templates/kit").mkdir(parents=True)
+    shutil.copy(builtin_templates() / "kit/base.html", tmp_path / "demo/templates/kit/base.html")
+    result = run("check", tmp_path / "demo")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("course/course.yaml:1: warning: the layout of the kit's documents was not "
+                                    "checked: the kit's PDFs need the Pango library"), result.stderr
