@@ -21,7 +21,9 @@ import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 
 class ChildFailed(Exception):
@@ -79,8 +81,19 @@ MAX_DETAIL = 1_000
 def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> bytes:
     """`work()` (what `tool`, a library's name, does) in a forked child limited to `seconds` of processor time
     and `memory` bytes of address space more than this process has; its bytes (or why it failed) come back
-    through a pipe. Where there is no fork it runs in this process, unbounded; in a bounded child it runs in that
-    child, within the child's own bounds (no child of a child: its time would escape them).
+    through a pipe. See `bounded_pieces`, of which this is the case of one piece."""
+    (reply,) = bounded_pieces(lambda: [work()], tool, seconds, memory)
+    return reply
+
+
+def bounded_pieces(work: Callable[[], list[bytes]], tool: str, seconds: int, memory: int) -> list[bytes]:
+    """`work()` (what `tool`, a library's name, does) in a forked child limited to `seconds` of processor time
+    and `memory` bytes of address space more than this process has; the pieces of bytes it made (or why it failed)
+    come back through a pipe, each written and read on its own, never joined into one (a reply of 1.6 GB took 3.2 GB
+    in the child, joined, and 4.8 GB in the parent: issue 18, twentieth verification, A3): this process holds each
+    piece once, and one piece twice while it reads it. Where there is no fork it runs in this process, unbounded;
+    in a bounded child it runs in that child, within the child's own bounds (no child of a child: its time would
+    escape them).
 
     The child's temporary folder is a new private one, removed with all it holds once the child has ended, also
     when it was killed.
@@ -100,9 +113,15 @@ def bounded(work: Callable[[], bytes], tool: str, seconds: int, memory: int) -> 
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scratch: str) -> bytes:
-    """`bounded`'s work in a forked child, as `bounded` says, whose temporary folder (`tempfile.tempdir`, and the
-    `TMPDIR` of the C libraries it runs) is the folder `scratch`."""
+#: How the child's reply starts: what `work` made, or why it failed (`WorkFailed`, another `ChildFailed`); the
+#: pieces follow, each an 8-byte length (big-endian) and its bytes.
+_MADE, _FAILED, _STOPPED = b"P", b"F", b"E"
+_LENGTH = 8
+
+
+def _forked(work: Callable[[], list[bytes]], tool: str, seconds: int, memory: int, scratch: str) -> list[bytes]:
+    """`bounded_pieces`' work in a forked child, as `bounded_pieces` says, whose temporary folder
+    (`tempfile.tempdir`, and the `TMPDIR` of the C libraries it runs) is the folder `scratch`."""
     import resource
 
     read_end, write_end = os.pipe()
@@ -124,13 +143,16 @@ def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scr
                 soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
                 resource.setrlimit(limit, (soft, hard))
             try:
-                reply = b"P" + reason_of(work, tool, memory)
+                kind, pieces = _MADE, reason_of(work, tool, memory)
             except WorkFailed as failure:
-                reply = b"F" + f"{failure.kind}\0{failure.detail}".encode("utf-8", "replace")
+                kind, pieces = _FAILED, [f"{failure.kind}\0{failure.detail}".encode("utf-8", "replace")]
             except ChildFailed as failure:
-                reply = b"E" + str(failure).encode("utf-8", "replace")
+                kind, pieces = _STOPPED, [str(failure).encode("utf-8", "replace")]
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(reply)
+                pipe.write(kind)
+                for piece in pieces:
+                    pipe.write(len(piece).to_bytes(_LENGTH, "big"))
+                    pipe.write(piece)
         except BaseException:  # noqa: BLE001 - nothing may escape into a copy of the parent's stack
             status = 1
         finally:
@@ -145,41 +167,54 @@ def _forked(work: Callable[[], bytes], tool: str, seconds: int, memory: int, scr
         notes.close()
 
 
-def _parent(read_end: int, pid: int, tool: str, seconds: int) -> bytes:
-    """What the child `pid` replied on `read_end`, or the ChildFailed that says why it gave nothing."""
-    reply = _reply(read_end, pid, tool, wall_seconds(seconds))
+def _parent(read_end: int, pid: int, tool: str, seconds: int) -> list[bytes]:
+    """The pieces the child `pid` replied on `read_end`, or the ChildFailed that says why it gave nothing."""
+    kind, pieces = _reply(read_end, pid, tool, wall_seconds(seconds))
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise OverTime(tool, seconds)
-    if reply[:1] == b"F":
-        kind, _, detail = reply[1:].decode("utf-8", "replace").partition("\0")
-        raise WorkFailed(tool, kind, detail)
-    if reply[:1] == b"E":
-        raise ChildFailed(reply[1:].decode("utf-8", "replace"))
-    if reply[:1] != b"P" or status != 0:
+    if status == 0 and kind == _FAILED:
+        reason, _, detail = pieces[0].decode("utf-8", "replace").partition("\0")
+        raise WorkFailed(tool, reason, detail)
+    if status == 0 and kind == _STOPPED:
+        raise ChildFailed(pieces[0].decode("utf-8", "replace"))
+    if kind != _MADE or status != 0:
         if os.WIFSIGNALED(status):
             raise Killed(tool, os.WTERMSIG(status))
         raise ChildFailed(f"{tool} stopped (exit status {os.WEXITSTATUS(status)}), most likely out of memory")
-    return reply[1:]
+    return pieces
 
 
-def _reply(read_end: int, pid: int, tool: str, wall: float) -> bytes:
-    """All the child `pid` writes to the pipe `read_end` (closed after) until it closes it; the child killed and
-    waited for, and OverWallTime raised, if that takes more than `wall` seconds."""
-    deadline, chunks = time.monotonic() + wall, list[bytes]()
+def _reply(read_end: int, pid: int, tool: str, wall: float) -> tuple[bytes, list[bytes]]:
+    """What the child `pid` writes to the pipe `read_end` (closed after) until it closes it: the byte that says what
+    it is, and the pieces that follow (as far as the child wrote them); the child killed and waited for, and
+    OverWallTime raised, if that takes more than `wall` seconds."""
+    deadline, pieces = time.monotonic() + wall, list[bytes]()
     poller = select.poll()
     poller.register(read_end, select.POLLIN)
-    try:
-        while True:
+
+    def read(size: int) -> bytes | None:
+        """The next `size` bytes, read into one buffer; None if the child closed the pipe before."""
+        buffer, got = bytearray(size), 0
+        view = memoryview(buffer)
+        while got < size:
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(math.ceil(left * 1000)):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 raise OverWallTime(tool, wall)
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+            count = os.readv(read_end, [view[got:got + (1 << 20)]])
+            if not count:
+                return None
+            got += count
+        return bytes(buffer)
+
+    try:
+        kind = read(1) or b""
+        while kind and (length := read(_LENGTH)) is not None and (piece := read(int.from_bytes(length, "big"))) \
+                is not None:
+            pieces.append(piece)
+        return kind, pieces
     finally:
         os.close(read_end)
 
@@ -210,7 +245,7 @@ def note(what: str) -> None:
         notes[:len(data) + 1] = data + b"\0"
 
 
-def reason_of(work: Callable[[], bytes], tool: str, memory: int) -> bytes:
+def reason_of(work: Callable[[], T], tool: str, memory: int) -> T:
     """`work()`, any exception out of it a ChildFailed saying what it was: a WorkFailed for its own, but a
     MemoryError is reported against the bound `memory` (in bytes)."""
     try:

@@ -9,8 +9,9 @@ nothing added up the time of all the renderings of one command. So, for a projec
 the kit's documents, everything `check` renders — inside a forked child (`builder/bounded.py`) limited to
 MAX_TEMPLATE_SECONDS of processor time (more for many pages) and MAX_TEMPLATE_MEMORY of address space; a command
 that needs two (`check` and `build` also render the kit's documents for their figures) shares the time between them.
-What a child made comes back as data (a JSON header and the bytes it lists; never a pickle), and a bound it passed, a
-crash or running out of memory is one line naming the template it was compiling or rendering then (`bounded.note`).
+What a child made comes back as data (a JSON header and the bytes it lists, each written and read on its own; never
+a pickle), and a bound it passed, a crash or running out of memory is one line naming the template it was compiling
+or rendering then (`bounded.note`).
 A project without templates of its own starts no child: its work is done in this process, as before.
 """
 
@@ -24,7 +25,7 @@ from typing import Callable
 
 from builder import bounded, cache
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.theme import TemplateProblem, overrides_templates
+from builder.theme import STATIC_DIR, TemplateProblem, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
 #: template compiled, every page, report and kit document rendered, with the Markdown of what they show), whatever
@@ -86,8 +87,8 @@ def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
     total, memory, spent = seconds_for(pages), memory_bound(project), _SPENT.get("children") or 0.0
     before = bounded.children_seconds()
     try:  # what is left of the total, 1 s at least
-        reply = bounded.bounded(lambda: _encoded(work), "rendering the project's templates",
-                                max(1, math.ceil(total - spent)), memory)
+        reply = bounded.bounded_pieces(lambda: _encoded(work), "rendering the project's templates",
+                                       max(1, math.ceil(total - spent)), memory)
     except bounded.ChildFailed as failure:
         raise TemplateProblem(_failure_line(failure, total, memory)) from None
     finally:
@@ -97,13 +98,14 @@ def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
 
 def memory_bound(project: Path) -> int:
     """The address space (bytes) the child may take beyond what `coursebuild` has mapped: MAX_TEMPLATE_MEMORY, and
-    twice the bytes of the files in course/ and quizzes/ (only they are packaged: `media.containment_problem`), for
-    the media the site's pages show, which the child reads and hands back; a course of large videos builds with
-    templates of its own as without."""
+    twice the bytes of the files the site may package, which the child reads and hands back: those in course/ and
+    quizzes/ (`media.containment_problem`: the media the site's pages show) and in templates/static/ (each of at most
+    `theme.MAX_TEMPLATE_BYTES`, as many as the project has). A course of large videos or static files builds with
+    templates of its own as without, and `check`, whose child renders the same site, says so."""
     from builder.media import PACKAGED_FOLDERS
 
     files = 0
-    for folder in PACKAGED_FOLDERS:
+    for folder in (*PACKAGED_FOLDERS, f"templates/{STATIC_DIR}"):
         for path in (project / folder).rglob("*"):
             try:
                 files += path.stat().st_size if path.is_file() else 0
@@ -134,9 +136,9 @@ def _failure_line(failure: bounded.ChildFailed, seconds: int, memory: int) -> st
     return f"{where}: template error: {what}{during} ({FIX})"
 
 
-def _encoded(work: Callable[[], Made]) -> bytes:
-    """In the child: `work()`'s result, or the CoursebuildError it raised, as an 8-byte length, a JSON header and
-    the bytes of the files it lists, in order."""
+def _encoded(work: Callable[[], Made]) -> list[bytes]:
+    """In the child: `work()`'s result, or the CoursebuildError it raised, as a JSON header and the bytes of the files
+    it lists, in order, each a piece of the reply (`bounded.bounded_pieces`: never joined into one)."""
     header: dict[str, object]
     blobs: list[bytes] = []
     try:
@@ -148,17 +150,16 @@ def _encoded(work: Callable[[], Made]) -> bytes:
         header = {"error": {"kind": kind, "text": str(error), "lines": error.lines(), "exit_code": error.exit_code,
                             "problems": [_problem_data(problem) for problem in problems]}}
     else:
-        listed = {group: [[name, len(data)] for name, data in files.items()] for group, files in made.groups.items()}
+        listed = {group: list(files) for group, files in made.groups.items()}
         blobs = [data for files in made.groups.values() for data in files.values()]
         header = {"groups": listed, "problems": [_problem_data(problem) for problem in made.problems]}
-    head = json.dumps(header, ensure_ascii=True).encode("ascii")
-    return b"".join([len(head).to_bytes(8, "big"), head, *blobs])
+    bounded.note("")  # no template is to blame for what follows
+    return [json.dumps(header, ensure_ascii=True).encode("ascii"), *blobs]
 
 
-def _decoded(reply: bytes) -> Made:
+def _decoded(reply: list[bytes]) -> Made:
     """The child's reply (`_encoded`) as what `work` made, or the error it raised raised again."""
-    length = int.from_bytes(reply[:8], "big")
-    header = json.loads(reply[8:8 + length])
+    header, blobs = json.loads(reply[0]), iter(reply[1:])
     error = header.get("error")
     if error is not None:
         if error["kind"] == "TemplateProblem":
@@ -166,12 +167,9 @@ def _decoded(reply: bytes) -> Made:
         if error["kind"] == "CourseInvalid":
             raise CourseInvalid([_problem(data) for data in error["problems"]])
         raise ChildReported(error["lines"], error["exit_code"])
-    made, offset = Made(problems=[_problem(data) for data in header["problems"]]), 8 + length
-    for group, files in header["groups"].items():
-        made.groups[group] = {}
-        for name, size in files:
-            made.groups[group][name] = reply[offset:offset + size]
-            offset += size
+    made = Made(problems=[_problem(data) for data in header["problems"]])
+    for group, names in header["groups"].items():
+        made.groups[group] = {name: next(blobs) for name in names}
     return made
 
 

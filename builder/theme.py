@@ -10,6 +10,7 @@ import re
 import stat
 import string
 import time
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import InspectLoader
@@ -740,17 +741,51 @@ def _links_out(project: Path) -> bool:
 
 
 def template_problems(project: Path) -> list[Problem]:
-    """What makes the project's templates unusable, found without rendering (for `check`): a `templates`
-    folder that is a link out of the project, and files in it that are not regular files inside it."""
+    """What makes the project's templates unusable, found without rendering (for `check`, whatever its targets): a
+    `templates` folder that is a link out of the project, and files in it that may not be used (`_unusable`)."""
     if _links_out(project):
         return [_LINK_OUT]
     own = project / "templates"
     if not own.is_dir():
         return []
-    return [Problem(f"templates/{path.relative_to(own).as_posix()}", 1, "not a regular file inside the templates "
-                    "folder", "replace the link or special file with an ordinary file")
-            for path in sorted(own.rglob("*"))
-            if not (path.is_dir() and not path.is_symlink()) and inside_templates(own, path) is None]
+    problems = []
+    for path in sorted(own.rglob("*")):
+        if not (path.is_dir() and not path.is_symlink()) and (unusable := _unusable(own, path)) is not None:
+            shown, what, fix = unusable
+            problems.append(Problem(shown, 1, what, fix))
+    return problems
+
+
+def _unusable(folder: Path, path: Path) -> tuple[str, str, str] | None:
+    """Why the file `path` of the templates folder `folder` may not be used, as (the file as shown: `templates/NAME`,
+    what is wrong, the fix), or None: a name that is not UTF-8, or holds a control character or a line break (a
+    static file's name is the name of a file of every package, which lxml could not write into the manifest and
+    zipfile not into the zip, and is shown in one-line messages: issue 18, twentieth verification, A4); a link or
+    special file, or a file whose real location is not inside `folder` (`inside_templates`)."""
+    name = path.relative_to(folder).as_posix()
+    shown = f"templates/{_printable(name)}"
+    categories = {unicodedata.category(char) for char in name}
+    if "Cs" in categories:
+        return shown, "the file's name is not UTF-8 text", _RENAME
+    if categories & _NOT_IN_A_NAME:
+        return shown, "the file's name holds a control character or a line break", _RENAME
+    if inside_templates(folder, path) is None:
+        return shown, "not a regular file inside the templates folder", ("replace the link or special file with an "
+                                                                         "ordinary file")
+    return None
+
+
+#: The Unicode categories of characters a file name in templates/ may not hold besides the bytes of a name that is not
+#: UTF-8 (which Python reads as lone surrogates, `Cs`): control characters, line and paragraph separators.
+_NOT_IN_A_NAME = frozenset({"Cc", "Zl", "Zp"})
+_RENAME = "rename it with letters, digits, `-`, `_` and `.`"
+
+
+def _printable(name: str) -> str:
+    """`name` on one line: each byte that is not UTF-8 as `\\xff`, each character that is not printable as Python
+    writes it in a string (`\\n`, `\\x01`, `\\u2028`)."""
+    return "".join(char if char.isprintable() else f"\\x{ord(char) - 0xDC00:02x}" if "\udc80" <= char <= "\udcff"
+                   else char.encode("unicode_escape").decode("ascii") for char in name)
 
 
 def builtin_templates() -> Path:
@@ -858,7 +893,8 @@ class Theme:
     def static_files(self) -> dict[str, bytes]:
         """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in.
 
-        Raises TemplateProblem for a file that is not a regular file inside its folder, or is too large.
+        Raises TemplateProblem for a file that may not be used (`template_problems`, which `check` reports for every
+        target), or is too large.
         """
         files: dict[str, bytes] = {}
         for folder in reversed(self.folders):
@@ -867,13 +903,11 @@ class Theme:
                 for path in sorted(base.rglob("*")):
                     if path.is_dir() and not path.is_symlink():
                         continue
+                    if (unusable := _unusable(folder, path)) is not None:
+                        shown, what, fix = unusable
+                        raise TemplateProblem(f"{shown}: {what} ({fix})")
                     name = path.relative_to(base).as_posix()
-                    real = inside_templates(folder, path)
-                    if real is None:
-                        raise TemplateProblem(f"templates/{STATIC_DIR}/{name}: not a regular file inside the "
-                                              "templates folder (replace the link or special file with an "
-                                              "ordinary file)")
-                    files[name] = _read_limited(real, f"templates/{STATIC_DIR}/{name}")
+                    files[name] = _read_limited(path.resolve(), f"templates/{STATIC_DIR}/{name}")
         return files
 
 

@@ -425,6 +425,24 @@ def test_a_template_that_links_out_of_the_project_is_refused(project: Path, tmp_
                command=command)
 
 
+@pytest.mark.parametrize("name, shown, what", [
+    (os.fsdecode(b"\xff.css"), "\\xff.css", "is not UTF-8 text"),
+    ("fonts/a\nb\x01.css", "fonts/a\\nb\\x01.css", "holds a control character or a line break")])
+@pytest.mark.parametrize("command, targets", [("check", ()), ("check", ("--target", "web")), ("build", ()),
+                                              ("build", ("--target", "web"))])
+def test_a_static_file_whose_name_is_not_utf_8_or_holds_a_control_character_is_refused(
+        project: Path, command: str, targets: tuple[str, ...], name: str, shown: str, what: str) -> None:
+    """Issue 18, twentieth verification, A4: a static file named `\\xff.css` passed `check --target web` (the web
+    target wrote a file of that name), `build` ended in a traceback (lxml could not write the name into the
+    manifest) and `check` blamed `templates/start.html`; a line break in a name broke the one-line messages. Now one
+    line at the file, for every target."""
+    (project / "templates/static" / name).parent.mkdir(parents=True)
+    (project / "templates/static" / name).write_text("a {}")
+    lines = fails_with(project, f"templates/static/{shown}:1: the file's name {what} (rename it with letters, digits, "
+                                "`-`, `_` and `.`)", *targets, command=command)
+    assert lines[-1] == "course invalid: 1 error"
+
+
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_templates_folder_that_links_out_of_the_project_is_refused(project: Path, tmp_path: Path,
                                                                      command: str) -> None:

@@ -31,15 +31,16 @@ def _own(project: Path, name: str, text: str) -> None:
 
 
 def _command(project: Path, command: str = "check", seconds: int = 30, memory: int = 2 * 1024 ** 3,
-             ) -> subprocess.CompletedProcess[str]:
-    """`coursebuild COMMAND PROJECT` in its own process, with the child's bounds lowered to `seconds`, `memory`."""
+             options: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """`coursebuild COMMAND PROJECT [OPTIONS]` in its own process, with the child's bounds lowered to `seconds`,
+    `memory`."""
     script = (f"import sys; from builder import own_templates; own_templates.MAX_TEMPLATE_SECONDS = {seconds}; "
               "own_templates.MAX_TEMPLATE_SECONDS_A_PAGE = 0; "
               f"own_templates.MAX_TEMPLATE_MEMORY = {memory}\n"
               f"from builder.cli import main; main([{command!r}, sys.argv[1], *sys.argv[2:]])")
     extra = ["--out", str(_out(project))] if command == "build" else []
-    return subprocess.run([sys.executable, "-c", script, str(project), *extra], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", script, str(project), *extra, *options], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
 
 
 def _out(project: Path) -> Path:
@@ -105,6 +106,58 @@ def test_a_template_that_takes_too_much_memory_is_one_line_exit_1(project: Path)
     assert result.stderr.splitlines()[0] == (
         "templates/contents.html:1: template error: the project's templates need more than 200 MB of memory "
         f"(`own_templates.MAX_TEMPLATE_MEMORY`), stopped while rendering this template {FIX}")
+
+
+def test_static_files_count_towards_the_childs_memory_and_its_reply_is_never_joined(project: Path) -> None:
+    """18-verify20 A3: `templates/static/` counted towards no bound, and the child joined its reply into one (its
+    files twice): 1.6 GB of static files, `check` ok, `build` out of the child's 2 GB, blaming `templates/start.html`.
+    Scaled down: 96 MB of static files and a bound of 150 MB; `check` and `build` both pass, the files built whole."""
+    (project / "templates/static").mkdir(parents=True)
+    for i in range(6):
+        with open(project / f"templates/static/f{i}.css", "wb") as file:
+            file.truncate(16_000_000)  # zeros, sparse: quick to make
+    for command in ("check", "build"):
+        result = _command(project, command, memory=150 * 1024 ** 2, options=("--target", "web"))
+        assert result.returncode == 0, result.stderr
+    built = _out(project) / "mini-course-1.0-web/assets"
+    assert [(built / f"f{i}.css").stat().st_size for i in range(6)] == [16_000_000] * 6
+
+
+def test_running_out_of_memory_once_the_templates_are_done_blames_no_template(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify20 A3: the child ran out of memory making its reply, after its last rendering (of the launch file):
+    the line blamed `templates/start.html`, which the project did not have, "stopped while rendering this template"."""
+    _own(project, "contents.html", "{{ 1 }}")
+
+    def rendered() -> Made:
+        bounded.note("rendering start.html")
+        return Made({"site": {"a.html": b"made"}})
+
+    def out_of_memory(*args: object, **kwargs: object) -> str:
+        raise MemoryError
+
+    monkeypatch.setattr(own_templates.json, "dumps", out_of_memory)  # in the forked child, once the work is done
+    with pytest.raises(TemplateProblem) as raised:
+        run(project, rendered)
+    assert str(raised.value) == ("templates:1: template error: the project's templates need more than 2,048 MB of "
+                                 f"memory (`own_templates.MAX_TEMPLATE_MEMORY`) {FIX}")
+
+
+def test_a_bounded_childs_pieces_come_back_each_whole_and_apart() -> None:
+    """18-verify20 A3: the pieces a bounded child makes come back as they were made (never joined: `bounded_pieces`),
+    one larger than a read of the pipe (1 MB) and an empty one too; a child killed while it writes is a ChildFailed,
+    not a short piece."""
+    made = [b"header", b"x" * (3 * 1024 ** 2 + 5), b"", b"end"]
+    assert bounded.bounded_pieces(lambda: made, "test", 5, 1024 ** 3) == made
+    assert bounded.bounded(lambda: b"one", "test", 5, 1024 ** 3) == b"one"
+
+    class Killing(bytes):  # killed while writing its reply, once the first piece is written
+        def __len__(self) -> int:
+            os.kill(os.getpid(), signal.SIGKILL)
+            return 0
+
+    with pytest.raises(bounded.ChildFailed):
+        bounded.bounded_pieces(lambda: [b"x" * 2 ** 20, Killing(b"y")], "test", 5, 1024 ** 3)
 
 
 @pytest.mark.parametrize("work", [
