@@ -242,7 +242,7 @@ def test_a_picture_whose_cleaned_copy_passes_the_bound_is_an_error_at_the_page(
     for command in ("check", "build", "slides", "kit"):
         fails_with(record, expected, command=command)
     assert media.packaged_bytes(record, "course/media/gt.svg") == b""
-    assert active_content.without_script(GROWING, ".svg") is GROWING
+    assert active_content.without_script(GROWING, ".svg").endswith(GROWING.replace(b">" * 100, b"&gt;" * 100))
 
 
 #: 18-verify14 D2's figure, scaled down: 20 KB of `>`, which grows four times when it is written again.
@@ -302,7 +302,7 @@ def test_a_picture_nested_past_the_parsers_depth_is_an_error_at_the_page(tmp_pat
         assert [line for line in lines if "deep.svg" in line] == [expected]
     assert media.packaged_bytes(record, "course/media/deep.svg") == b""
     shallow = DEEP.replace(b"<g>" * 300, b"<g>" * 250).replace(b"</g>" * 300, b"</g>" * 250)
-    assert active_content.without_script(shallow, ".svg") is shallow
+    assert active_content.without_script(shallow, ".svg").endswith(shallow)
 
 
 #: What a linked file nested too deep is refused with.
