@@ -6,7 +6,8 @@ cover such files, so what would run is taken out of them: `<script>` elements, e
 attributes (`onload=`), `javascript:` URLs, animations that would set an attribute to any of these, and
 elements that load other documents or plug-ins (`<iframe>`, `<object>`, `<embed>`, `<foreignObject>`,
 `<meta http-equiv>`, `<base>`); an HTML or XHTML file gets a policy of its own (MEDIA_POLICY) that lets
-nothing in it run. Script files themselves (`.js`) are not packaged at all.
+nothing in it run. Every such file is packaged written again from the tree that was checked, so that a browser
+reads what was checked (`without_script`). Script files themselves (`.js`) are not packaged at all.
 """
 
 from __future__ import annotations
