@@ -19,6 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from builder import kit as kit_module
+from builder.active_content import without_script
 from builder.kit import to_pdf
 from builder.rendering import UNITS_PER_STEP, UnitView, rating_steps
 
@@ -222,13 +223,19 @@ def test_a_symlink_inside_course_is_packaged(tmp_path: Path) -> None:
     (project / "course/media/alias.svg").symlink_to(project / "course/media/fire-door.svg")
     packages = build_all(project)
     assert [n for n in packages["scorm12"].namelist() if n.startswith("media/")] == [
-        f"media/alias-{_digest(SVG)}.svg", f"media/fire-door-{_digest(SVG)}.svg"]
+        f"media/alias-{_svg_digest(SVG)}.svg", f"media/fire-door-{_svg_digest(SVG)}.svg"]
 
 
 def _digest(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()[:10]
+
+
+def _svg_digest(svg: bytes) -> str:
+    """The digest in the packaged name of the SVG file `svg`: of the bytes packaged, written again from its tree
+    (`without_script`)."""
+    return _digest(without_script(svg, ".svg"))
 
 
 @pytest.mark.parametrize("name, data, problem", [
@@ -327,12 +334,12 @@ def test_moodle_xml_keeps_images_that_share_a_file_name(tmp_path: Path) -> None:
     succeeds("export", project, "--format", "moodle-xml", "-o", out)
     question = etree.parse(str(out)).find("question[@type='multichoice']")
     files = {f.get("name") for f in question.iterfind("questiontext/file")}
-    assert files == {f"sign-{_digest(SVG)}.svg", f"sign-{_digest(other)}.svg"}
+    assert files == {f"sign-{_svg_digest(SVG)}.svg", f"sign-{_svg_digest(other)}.svg"}
     text = question.findtext("questiontext/text")
     assert all(f"@@PLUGINFILE@@/{name}" in text for name in files)
     # the answers come in the bank's fixed shuffled order (kit.fixed_order): find the one with the image
     answer = next(a for a in question.iterfind("answer") if a.findtext("text").startswith("This one"))
-    exit_sign = f"exit-{_digest(SVG.replace(b'10', b'40'))}.svg"
+    exit_sign = f"exit-{_svg_digest(SVG.replace(b'10', b'40'))}.svg"
     assert [child.tag for child in answer] == ["text", "file", "feedback"]
     assert answer.find("file").get("name") == exit_sign
     assert answer.findtext("text") == f'This one <img alt="Exit" src="@@PLUGINFILE@@/{exit_sign}">'

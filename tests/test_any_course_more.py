@@ -10,7 +10,9 @@ from pathlib import Path
 
 from any_course import SVG
 from lxml import etree
-from test_any_course import build_all, check_fails, check_passes, make, succeeds
+from test_any_course import _digest, _svg_digest, build_all, check_fails, check_passes, make, succeeds
+
+from builder.active_content import without_script
 
 
 def errors(project: Path) -> list[str]:
@@ -266,15 +268,9 @@ def test_kit_html_images_are_in_the_kit_folder(tmp_path: Path) -> None:
     kit = tmp_path / "kit/fire-safety-1.0-kit"
     handouts = (kit / "handouts.html").read_text("utf-8")
     sources = re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', handouts)
-    assert sources == [f"media/cafe-door-1-{_digest(SVG)}.svg"]
-    assert (kit / sources[0]).read_bytes() == SVG and handouts.startswith("<!doctype html>")
+    assert sources == [f"media/cafe-door-1-{_svg_digest(SVG)}.svg"]
+    assert (kit / sources[0]).read_bytes() == without_script(SVG, ".svg") and handouts.startswith("<!doctype html>")
     assert "../media/" not in handouts
-
-
-def _digest(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()[:10]
 
 
 def test_a_video_on_its_own_line_is_a_figure_outside_any_paragraph(tmp_path: Path) -> None:
@@ -328,7 +324,7 @@ def test_moodle_xml_carries_linked_files_and_plays_video(tmp_path: Path) -> None
         '</video></p>')  # the captions as the packages carry them
     assert [f.get("name") for f in question.iterfind("generalfeedback/file")] == [video, captions]
     second = next(a for a in question.iterfind("answer") if a.findtext("text").startswith("Read "))
-    plan = f"plan-{_digest(SVG)}.svg"
+    plan = f"plan-{_svg_digest(SVG)}.svg"
     assert second.findtext("text") == f'Read <a href="@@PLUGINFILE@@/{plan}">the plan</a> first'
     assert [f.get("name") for f in second.iterfind("file")] == [plan]
 
@@ -391,7 +387,7 @@ def test_kit_shows_a_question_image_named_with_hash_and_describes_video_and_file
     succeeds("kit", project, "--out", tmp_path / "kit")
     kit = tmp_path / "kit/fire-safety-1.0-kit"
     questionnaire = (kit / "questionnaire.html").read_text("utf-8")
-    assert re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', questionnaire) == [f"media/exit-1-50-{_digest(SVG)}.svg"]
+    assert re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', questionnaire) == [f"media/exit-1-50-{_svg_digest(SVG)}.svg"]
     handouts = (kit / "handouts.html").read_text("utf-8")
     assert '<span class="media-note">Video: A fire drill</span>' in handouts
     assert "mp4" not in handouts and "plan%20(v2).pdf" not in handouts and "See the plan and " in handouts

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from builder.active_content import without_script
 from builder.model import LANGUAGE_PATTERN
 
 from conftest import SHARED, run
@@ -77,8 +78,9 @@ SCHEMAS = _schemas()
 
 
 def _project_files(project: Path) -> set[str]:
-    """Content hashes of every file inside course/ and quizzes/ (the only files a package may carry)."""
-    return {hashlib.sha256(p.read_bytes()).hexdigest()[:10] for folder in ("course", "quizzes")
+    """Content hashes of every file inside course/ and quizzes/ (the only files a package may carry), as packaged
+    (an SVG written again from its tree, `without_script`)."""
+    return {hashlib.sha256(without_script(p.read_bytes(), p.suffix)).hexdigest()[:10] for folder in ("course", "quizzes")
             for p in (project / folder).rglob("*") if p.is_file()}
 
 

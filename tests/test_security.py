@@ -608,6 +608,105 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
     assert b"example.org" not in data
 
 
+#: What an SVG or XML file is written again from (`without_script`), before its root.
+XML_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+#: A DOCTYPE with an XHTML public id, for which Chromium reads HTML's named characters (`&colon;`) in an XML file.
+XHTML_DOCTYPE = ('<!DOCTYPE svg PUBLIC "-//W3C//DTD XHTML 1.1 plus MathML 2.0 plus SVG 1.1//EN" '
+                 '"http://www.w3.org/2002/04/xhtml-math-svg/xhtml-math-svg.dtd">\n')
+#: 18-verify20 C1's figure: libxml2 drops an undeclared entity from an attribute's value, Chromium reads `:` there.
+ENTITY_LINK = ('<?xml version="1.0" encoding="UTF-8"?>\n' + XHTML_DOCTYPE
+               + '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60">\n'
+               "<a href=\"javascript&colon;console.log('PWN-ENT',document.domain)\"><text x=\"10\" y=\"30\">Open the "
+               "full chart</text></a>\n</svg>\n")
+
+
+@pytest.mark.parametrize(("body", "entities"), [
+    ('<image href="http&colon;//evil.example/pic.png"/>', ["colon"]),
+    ("<rect style=\"fill:url&lpar;'http&colon;//evil.example/track.svg#p'&rpar;\"/>", ["colon", "lpar", "rpar"]),
+    ('<a href="java&Tab;script&colon;alert(1)"><text>x&nbsp;y</text></a>', ["Tab", "colon", "nbsp"]),
+])
+def test_an_undeclared_entity_in_an_attribute_is_reported_and_never_shipped(body: str, entities: list[str]) -> None:
+    """C1 (18-verify20): libxml2 drops an undeclared entity reference from an attribute's value (a warning, not an
+    error, under a DOCTYPE with an external id), so the cleaner checked `javascriptconsole.log(…)` and shipped the
+    file byte for byte, where Chromium, for a DOCTYPE of an XHTML public id, reads `&colon;` as `:`. Each reference
+    is reported; the file is written again from its tree, with no DOCTYPE and no reference left."""
+    data = ENTITY_LINK.replace("<a href", body + "\n<a href", 1).encode()
+    found = script_in(data, ".svg")
+    assert {what for _, what in found} == {f"entity reference `&{name};`" for name in [*entities, "colon"]}
+    assert [line for line, _ in found] == sorted(line for line, _ in found) and {line for line, _ in found} == {4, 5}
+    shipped = without_script(data, ".svg")
+    assert shipped.startswith(XML_DECLARATION) and b"DOCTYPE" not in shipped
+    assert not re.search(rb"&(?!amp;|lt;|gt;|quot;|#)", shipped), shipped
+    etree.fromstring(shipped)  # no DOCTYPE: any entity reference left would not be well-formed
+    assert b"evil.example" not in shipped or b"http//evil.example" in shipped  # as checked: a relative path
+
+
+def test_an_undeclared_entity_is_a_warning_of_check_and_gone_from_the_packages(project: Path, tmp_path: Path) -> None:
+    """C1 (18-verify20): `check --strict` said ok, and the packages carried the figure unchanged; Chromium ran its
+    link's `javascript&colon;` on the package's origin when the learner clicked it."""
+    (project / "course/media/chart.svg").write_text(ENTITY_LINK, encoding="utf-8")
+    edit(project / CUES, "![A baby", "[The full chart](../media/chart.svg)\n\n![A baby")
+    warning = ("course/media/chart.svg:4: warning: script removed from this file: entity reference `&colon;` (media run "
+               "inside the package, where script could change the learner's score; remove it from the file)")
+    checked = run("check", project, "--strict")
+    assert checked.exit_code == 1 and warning in checked.stderr.splitlines(), checked.output
+    built = run("build", project, "--target", "web", "--out", tmp_path / "out")
+    assert built.exit_code == 0 and built.stderr.splitlines() == [warning], built.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("chart-*.svg")
+    assert packaged.read_bytes() == without_script(ENTITY_LINK.encode(), ".svg")
+    assert b"&colon;" not in packaged.read_bytes() and b"DOCTYPE" not in packaged.read_bytes()
+
+
+def test_an_internal_entity_in_an_attribute_is_shipped_as_the_value_checked() -> None:
+    """The attribute's value is checked with the internal entity's text (`javascript:` is found), but libxml2 kept
+    the reference in it and wrote it out so, without the DOCTYPE declaring it: a file no browser could read."""
+    data = b'<!DOCTYPE svg [<!ENTITY c "b">]><svg xmlns="http://www.w3.org/2000/svg"><rect id="a&c;"/></svg>'
+    shipped = without_script(data, ".svg")
+    assert etree.fromstring(shipped)[0].get("id") == "ab" and b"&c;" not in shipped
+
+
+#: A host no reference in a cleaned file may name.
+ELSEWHERE = "evil.example"
+
+
+@pytest.mark.parametrize(("body", "what"), [
+    (f'<style>@\\69mport "http://{ELSEWHERE}/imp.css";</style>', "<style> that loads from elsewhere"),
+    (f"<style>rect {{ fill: \\75rl(http://{ELSEWHERE}/u.svg#p) }}</style>", "<style> that loads from elsewhere"),
+    (f'<style>@im<!-- x -->port "http://{ELSEWHERE}/a.css";</style>', "<style> that loads from elsewhere"),
+    (f'<style><![CDATA[g {{ --u: "https://{ELSEWHERE}/a.png" }}]]></style>', "<style> that loads from elsewhere"),
+    (f'<rect fill="\\75rl(http://{ELSEWHERE}/u.svg#p)"/>', "reference to another site in `fill`"),
+    (f"<rect style=\"fill:url('\\\\\\\\{ELSEWHERE}/p.svg#p')\"/>", "reference to another site in `style`"),
+    (f"<rect style=\"stroke:url('h\\9ttp://{ELSEWHERE}/p.svg#p')\"/>", "reference to another site in `style`"),
+    (f"<rect style=\"fill:image-set('//{ELSEWHERE}/a.png' 1x)\"/>", "reference to another site in `style`"),
+    (f'<image href="\\\\{ELSEWHERE}/a.png"/>', "reference to another site in `href`"),
+    (f'<image href=" /\\{ELSEWHERE}/a.png"/>', "reference to another site in `href`"),
+    (f'<rect><animate attributeName="fill" values="red;\\75rl(//{ELSEWHERE}/p#q)"/></rect>',
+     "<animate> that sets reference to another site in `fill`"),
+])
+def test_css_escapes_hide_no_reference_to_another_site(body: str, what: str) -> None:
+    """C3 (18-verify20): a regular expression looked for `@import` and `url(` as written; CSS reads `@\\69mport` as
+    `@import` and `\\75rl(` as `url(`, and Chromium fetched both from another site. Styles are read as tinycss2 reads
+    them, a `<style>` sheet as the text of all its children (an XML comment does not split it), and URLs as a
+    browser's URL parser reads them (`\\\\host` is `//host`); each (found in Chromium) is removed."""
+    data = (SVG_OPEN + body + '\n<rect width="5" height="5"/></svg>').encode()
+    assert script_in(data, ".svg") == [(2, what)]
+    assert ELSEWHERE.encode() not in without_script(data, ".svg")
+
+
+@pytest.mark.parametrize("body", [
+    "<style>.a { fill: url(#g) } text { font-family: 'Open Sans', \"Noto\" } @media print { g { stroke: red } }</style>",
+    "<rect style=\"fill:url(#g);font-family:'A'\" transform=\"translate(1 2)\"/>",
+    "<a href=\"https://example.org/?q='https://example.org/b'\"><text aria-label=\"Say 'hi' @ 5\">x</text></a>",
+    '<image href="pictures\\cat.png"/>',
+])
+def test_styles_that_load_nothing_from_elsewhere_are_kept(body: str) -> None:
+    data = (SVG_OPEN + body + "</svg>").encode()
+    assert script_in(data, ".svg") == []
+    assert without_script(data, ".svg") == XML_DECLARATION + data
+
+
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
 CHART = ("<a><animate attributeName=\"href\" values=\"#;javascript:console.log('PWN', document.domain)\" dur=\"0.1s\" "
          'fill="freeze"/><text x="10" y="30">Open the full chart</text></a>')
@@ -661,7 +760,7 @@ def test_an_animation_that_sets_script_and_a_data_url_of_a_document_are_removed(
 def test_ordinary_animations_and_pictures_in_data_urls_are_kept(text: str) -> None:
     data = (SVG_OPEN + text + "</svg>").encode()
     assert script_in(data, ".svg") == []
-    assert without_script(data, ".svg") is data
+    assert without_script(data, ".svg") == XML_DECLARATION + data
 
 
 POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{MEDIA_POLICY}"/>'
@@ -687,7 +786,7 @@ def test_an_xhtml_file_gets_the_policy_an_html_file_gets(suffix: str, text: str,
 
 def test_an_xml_file_of_another_root_is_shipped_as_it_is() -> None:
     data = b'<r xmlns:h="http://www.w3.org/1999/xhtml"><h:html><h:p>Hi</h:p></h:html></r>'
-    assert without_script(data, ".xml") is data
+    assert without_script(data, ".xml") == XML_DECLARATION + data
 
 
 def test_compressed_svg_is_refused(project: Path) -> None:
@@ -1113,7 +1212,7 @@ def test_a_well_formed_utf16_svg_is_shipped_as_the_utf8_that_was_checked() -> No
         assert shipped.startswith(b"<?xml version='1.0' encoding='utf-8'?>") and b"\0" not in shipped
         assert b'<rect width="5"/>' in shipped
     plain = svg.replace(' encoding="UTF-16"', "").encode()
-    assert without_script(plain, ".svg") is plain  # plain UTF-8 with nothing to remove: the author's bytes
+    assert without_script(plain, ".svg") == XML_DECLARATION + plain.partition(b"?>")[2]  # the tree, as UTF-8
 
 
 def test_script_in_a_linked_html_file_is_removed(project: Path, tmp_path: Path) -> None:
