@@ -95,7 +95,7 @@ def rendering_problems(project: Path, targets: tuple[str, ...],
     here: kit images that may not be read (`kit.with_media`) and documents WeasyPrint may not be asked to lay out
     (`kit.document_problems`), all reported. With the problems, the kit's documents (name -> HTML) if they were
     rendered, for `kit.drawing_problems`, which would otherwise render them again."""
-    from builder.kit import document_problems, with_media
+    from builder.kit import KitMedia, document_problems, with_media
 
     def work() -> Made:
         problems = compile_problems(project)
@@ -109,8 +109,9 @@ def rendering_problems(project: Path, targets: tuple[str, ...],
     if course is None or "kit" not in made.groups:
         return problems, None
     documents = {name: decoded_text(html) for name, html in made.groups["kit"].items()}
+    media = KitMedia(course.root)  # each image and text of the seven documents read and located once
     for name, html in documents.items():
-        problems.extend(with_media(html, course.root, name)[2])
+        problems.extend(with_media(html, course.root, name, media)[2])
         problems.extend(document_problems(course, name, html))
     return problems, documents
 
@@ -271,7 +272,7 @@ def export_questions(project: Path, format_: str, bank_id: str | None = None,
 def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple[Problem, ...]]:
     """The training-day kit as HTML and PDF in `<out>/<course-id>-<version>-kit/`, written last; with the
     course's warnings and those about figures left out of the slides."""
-    from builder.kit import document_problems, pdfs, rendered_kit, with_media
+    from builder.kit import KitMedia, document_problems, pdfs, rendered_kit, with_media
     from builder.slides import render_slides
 
     checked = check(project, targets=())
@@ -279,8 +280,9 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     files: dict[str, bytes] = {}
     documents = rendered_kit(course)
     problems: list[Problem] = []
+    read = KitMedia(course.root)  # each image and text of the seven documents read and located once
     for name, html in documents.items():
-        saved, media, refused = with_media(html, course.root, name)
+        saved, media, refused = with_media(html, course.root, name, read)
         files[f"{name}.html"] = saved.encode("utf-8")
         files.update(media)
         problems += refused + document_problems(course, name, html)

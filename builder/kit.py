@@ -54,6 +54,7 @@ from builder.media import (
     readable_problem,
     rewrite_local_images,
     selector_matcher,
+    size_problem,
     style_rules,
     svg_drawing,
     svg_drawing_problem,
@@ -319,7 +320,78 @@ def _content_at(course: Course, document: str) -> tuple[str, int, str]:
     return course.source.path, course.source.line(*location), fix
 
 
-def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, bytes], list[Problem]]:
+#: The most bytes of image files `with_media` reads for the kit's documents of one command (each file once, however
+#: often and wherever it is shown): the kit's folder carries them and its PDFs hold them. Each file is read, checked
+#: and hashed once (`KitMedia`); 100 `<img>` of one 50 MB file read it 100 times, and 35,000 (5,000 in each of the
+#: seven documents) would have taken 1.5 hours in `check` (issue 18, twentieth verification, A2).
+MAX_KIT_MEDIA_BYTES = 512 * 1024 ** 2
+#: The most images of one kit document that cannot be shown (`with_media`) that are each located at their template
+#: line (a search through every kit template): past it, one line says there are more. A 16 MB template made each
+#: search take a second, and a document of 15,000 such images hours (issue 18, twentieth verification, A1).
+MAX_KIT_IMAGE_PROBLEMS = 10
+#: The most different image files (project paths) one kit document may show (`with_media`): one for each page it may
+#: have (MAX_KIT_PAGES). Each is read and checked once a command; 5,000 tiny SVGs in each document would take minutes.
+MAX_KIT_IMAGES = 200
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What `with_media` found of one image file: its path in the kit's folder and its bytes as the kit carries
+    them; or why it may not be read (what is wrong, how to fix it; reported where a template shows it); or a
+    problem of the file itself (reported at the file)."""
+
+    name: str = ""
+    data: bytes = b""
+    refused: tuple[str, str] | None = None
+    problem: Problem | None = None
+
+
+class KitMedia:
+    """What `with_media` read for the kit's documents of one command (`check` or `kit`), so that its work after the
+    templates' bounded child grows with the distinct images and texts, not with each time one is shown: each image
+    file's outcome (`_Read`), by project path, and the project's kit templates (`_KitTemplates`), each read once."""
+
+    def __init__(self, project: Path):
+        self.project = project
+        self.templates = _KitTemplates(project)
+        self.read: dict[str, _Read] = {}
+        self.bytes = 0  # of the files read, at most MAX_KIT_MEDIA_BYTES
+
+    def image(self, path: str) -> _Read:
+        """The outcome of the image file `path` (a project path), found the first time it is asked for."""
+        if path not in self.read:
+            self.read[path] = self._checked(path)
+        return self.read[path]
+
+    def _checked(self, path: str) -> _Read:
+        refused = readable_problem(self.project, path) or size_problem(self.project, path)
+        if refused:
+            return _Read(refused=(refused[0], f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
+        size = (self.project / path).stat().st_size
+        if self.bytes + size > MAX_KIT_MEDIA_BYTES:
+            return _Read(refused=(f"would take the images of the kit's documents past {MAX_KIT_MEDIA_BYTES // 2**20} MB"
+                                  " in all", "show fewer or smaller images in the kit"))
+        self.bytes += size
+        data = (self.project / path).read_bytes()  # WeasyPrint draws any XML as SVG whatever its name says, but a
+        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
+        if drawing:  # also a template's own picture, which validation does not see
+            return _Read(problem=Problem(path, *drawing))
+        if decoding := jpeg_decoding_problem(data):  # a template's own (validation reports a page's), by its content
+            return _Read(problem=Problem(path, 1, f"this picture {decoding[0]}", decoding[1]))
+        if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
+            # a picture by its content under another name (`map.dat`), which no other check reads as a picture
+            return _Read(problem=Problem(path, 1, f"this picture has over {MAX_PICTURE_PIXELS:,} pixels (by its "
+                                         "content, whatever its name), more than the kit's PDFs may hold",
+                                         "make it smaller, or show a smaller copy"))
+        if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
+            return _Read(problem=Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an "
+                                         "empty file", empty[2]))
+        data = packaged_bytes(self.project, path)
+        return _Read(name=f"media/{archive_name(path, data)}", data=data)
+
+
+def with_media(html: str, project: Path, document: str,
+               media: KitMedia | None = None) -> tuple[str, dict[str, bytes], list[Problem]]:
     """A kit document as it is saved in the kit's folder: each local image shown from the kit's own `media/`
     folder under its archive name (`media.archive_name`), and those files, by path in the kit folder, cleaned
     as the packages clean them (`media.packaged_bytes`); with a problem for each image that may not be read, or
@@ -328,59 +400,56 @@ def with_media(html: str, project: Path, document: str) -> tuple[str, dict[str, 
 
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
     from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
-    (`media.readable_problem`), whatever a template writes: any other `src` is a problem at the line of the
-    project's template that writes it (found by its text; else the document's template, line 1).
+    (`media.readable_problem`), no larger than their kind may be (`media.size_problem`), MAX_KIT_MEDIA_BYTES of
+    them in all, MAX_KIT_IMAGES different ones in one document (then one line): any other `src` is a problem at the
+    line of the project's template that writes it (found by its text; else the document's template, line 1), for
+    the first MAX_KIT_IMAGE_PROBLEMS of them, then one line more.
+    `media` is what was read for the command's other documents (`KitMedia`; a new one if None): each file is read
+    and each text located once.
     """
+    media = KitMedia(project) if media is None else media
     files: dict[str, bytes] = {}
-    problems: list[Problem] = []
+    found: dict[Problem, None] = {}  # of the files themselves: one line for a picture shown twice
+    refused: dict[str, tuple[str, str]] = {}  # what may not be shown, as written -> (what is wrong, how to fix it)
+    shown: set[str] = set()  # the project paths, at most MAX_KIT_IMAGES
+    past: set[str] = set()  # those left as written, past it
 
     def locate(match: re.Match[str]) -> str:
         try:
             quote, written, path = _image_source(match)
         except InvalidURL as invalid:
-            unsplit = Problem(*_written_at(project, document, invalid.args[0]), f"image `{invalid.args[0]}` "
-                              f"{INVALID_URL[0]}", INVALID_URL[1])
-            if unsplit not in problems:
-                problems.append(unsplit)
+            refused.setdefault(invalid.args[0], INVALID_URL)
             return match.group(0)
         if path is None:
             return match.group(0)
-        refused = readable_problem(project, path)
-        if refused:
-            where, line = _written_at(project, document, written)
-            problems.append(Problem(where, line, f"image `{written}` {refused[0]}, so the kit cannot show it",
-                                    f"{refused[1]}; a kit template's image paths start from {BASE_FOLDER}/"))
+        if path not in shown and len(shown) == MAX_KIT_IMAGES:
+            past.add(path)
             return match.group(0)
-        data = (project / path).read_bytes()  # WeasyPrint draws any XML as SVG whatever its name says, but a
-        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
-        if drawing:  # also a template's own picture, which validation does not see
-            if Problem(path, *drawing) not in problems:  # one line for a picture shown twice
-                problems.append(Problem(path, *drawing))
-            return match.group(0)
-        if decoding := jpeg_decoding_problem(data):  # a template's own (validation reports a page's), by its content
-            problem = Problem(path, 1, f"this picture {decoding[0]}", decoding[1])
-            if problem not in problems:
-                problems.append(problem)
-            return match.group(0)
-        if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
-            # a picture by its content under another name (`map.dat`), which no other check reads as a picture
-            large = Problem(path, 1, f"this picture has over {MAX_PICTURE_PIXELS:,} pixels (by its content, whatever "
-                            "its name), more than the kit's PDFs may hold", "make it smaller, or show a smaller copy")
-            if large not in problems:
-                problems.append(large)
-            return match.group(0)
-        if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
-            problem = Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an empty file",
-                              empty[2])
-            if problem not in problems:
-                problems.append(problem)
-            return match.group(0)
-        data = packaged_bytes(project, path)
-        name = f"media/{archive_name(path, data)}"
-        files[name] = data
-        return f"{match.group(1)}{quote}{name}{quote}"
+        shown.add(path)
+        read = media.image(path)
+        if read.refused:
+            refused.setdefault(written, (f"{read.refused[0]}, so the kit cannot show it", read.refused[1]))
+        elif read.problem:
+            found[read.problem] = None
+        else:
+            files[read.name] = read.data
+            return f"{match.group(1)}{quote}{read.name}{quote}"
+        return match.group(0)
 
-    return _IMAGE_SOURCE.sub(locate, html), files, problems
+    saved = _IMAGE_SOURCE.sub(locate, html)
+    problems = list(found)
+    if past:
+        problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} shows "
+                                f"{len(shown) + len(past):,} different image files, more than the {MAX_KIT_IMAGES} "
+                                "a kit document may", "show fewer different images in it"))
+    for written, (what, fix) in itertools.islice(refused.items(), MAX_KIT_IMAGE_PROBLEMS):
+        problems.append(Problem(*media.templates.written_at(document, written), f"image `{written}` {what}", fix))
+    if len(refused) > MAX_KIT_IMAGE_PROBLEMS:
+        problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} has "
+                                f"{len(refused) - MAX_KIT_IMAGE_PROBLEMS:,} more images it cannot show than the "
+                                f"{MAX_KIT_IMAGE_PROBLEMS} listed (only so many are looked for in the templates)",
+                                "fix those listed first, then check again"))
+    return saved, files, problems
 
 
 def _image_source(match: re.Match[str]) -> tuple[str, str, str | None]:
@@ -417,19 +486,54 @@ def _too_many_pixels(picture: bytes | Path) -> bool:
     return (picture_pixels(picture) or 0) > MAX_PICTURE_PIXELS
 
 
+class _KitTemplates:
+    """The text of the project's kit templates (`templates/kit/*.html`), each read once and html-unescaped, in which
+    `written_at` finds where a text of a rendered kit document is written, each text once."""
+
+    #: Between a template's lines in its text: a line break (`str.splitlines` splits at it) that no character
+    #: reference unescapes to (`html.unescape` drops U+001E), and that no reference's name holds; so a text found
+    #: without it is found within one line.
+    _LINE = "\x1e"
+
+    def __init__(self, project: Path):
+        self.project = project
+        self._names: list[str] | None = None
+        self._texts: dict[str, str | None] = {}
+        self._found: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def written_at(self, document: str, text: str) -> tuple[str, int]:
+        """The project template (`templates/kit/…`, the document's own first) and line that contains `text`;
+        the document's template and line 1 if none does (the path was made by template code)."""
+        own = f"templates/kit/{document}.html"
+        if (document, text) not in self._found:
+            self._found[document, text] = self._first(own, text)
+        return self._found[document, text]
+
+    def _first(self, own: str, text: str) -> tuple[str, int]:
+        if self._names is None:
+            folder = self.project / "templates" / "kit"
+            self._names = sorted(p.relative_to(self.project).as_posix() for p in folder.glob("*.html")) \
+                if folder.is_dir() else []
+        for name in dict.fromkeys([own, *self._names]) if self._LINE not in text else []:
+            written = self._text(name)
+            if written is not None and (at := written.find(text)) >= 0:
+                return name, written.count(self._LINE, 0, at) + 1
+        return own, 1
+
+    def _text(self, name: str) -> str | None:
+        """The text of the kit template `name` (a project path), its lines unescaped and joined by _LINE; None if
+        the project has no such template (or it leads out of templates/: `theme.inside_templates`)."""
+        if name not in self._texts:
+            real = inside_templates(self.project / "templates", self.project / name)
+            self._texts[name] = None if real is None else \
+                html_lib.unescape(self._LINE.join(real.read_text("utf-8", "replace").splitlines()))
+        return self._texts[name]
+
+
 def _written_at(project: Path, document: str, text: str) -> tuple[str, int]:
     """The project template (`templates/kit/…`, the document's own first) and line that contains `text`;
-    the document's template and line 1 if none does (the path was made by template code)."""
-    own = f"templates/kit/{document}.html"
-    folder = project / "templates" / "kit"
-    others = sorted(p.relative_to(project).as_posix() for p in folder.glob("*.html")) if folder.is_dir() else []
-    for name in dict.fromkeys([own, *others]):
-        real = inside_templates(project / "templates", project / name)
-        if real is not None:
-            for number, line in enumerate(real.read_text("utf-8", "replace").splitlines(), 1):
-                if text in html_lib.unescape(line):
-                    return name, number
-    return own, 1
+    the document's template and line 1 if none does (the path was made by template code): `_KitTemplates`."""
+    return _KitTemplates(project).written_at(document, text)
 
 
 #: HTML's white space (the HTML Standard's "ASCII whitespace", which its tokenizer skips between attributes), for

@@ -8,6 +8,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from any_course import SVG
 from test_any_course import build_all, check_fails, make, succeeds
 
@@ -198,3 +199,102 @@ def test_a_kit_template_may_render_only_what_weasyprint_lays_out_in_seconds(tmp_
                 "not render more than 256 KB (fix the template, or delete your copy to use the built-in one)")
     assert check_fails(project) == [expected]
     assert _kit_fails(project, tmp_path / "out") == [expected]
+
+
+def test_kit_images_refused_are_located_in_the_templates_read_once_and_at_most_so_many(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18-verify20-A A1: each refused image read every kit template again (hours for a 16 MB one and many images)
+    from builder import kit
+
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '{% for i in range(30) %}<img src="../../n{{ i }}" alt="">{% endfor %}\n',
+              line=4)  # no template line holds the rendered text: each is looked for in every kit template
+    (project / "templates/kit/zz.html").write_text("a\n" * 1000, "utf-8")
+    reads: list[Path] = []
+    inside = kit.inside_templates
+    monkeypatch.setattr(kit, "inside_templates", lambda own, path: reads.append(path) or inside(own, path))
+    html = "".join(f'<img src="../../n{i}" alt="">' for i in range(30)) * 3 + '<img src="../../seen.png" alt="">'
+    media = kit.KitMedia(project)
+    problems = [str(p) for name in ("handouts", "questionnaire") for p in kit.with_media(html, project, name, media)[2]]
+    fix = f"(move the file into course/media/; only files in course/ and quizzes/ are packaged; {KIT_FIX})"
+    more = ("the kit's {} has 21 more images it cannot show than the 10 listed (only so many are looked for in the "
+            "templates) (fix those listed first, then check again)")
+    assert problems == [
+        *(f"templates/kit/handouts.html:1: image `../../n{i}` points at n{i}, outside course/ and quizzes/, so the kit "
+          f"cannot show it {fix}" for i in range(10)),
+        f"templates/kit/handouts.html:1: {more.format('handouts')}",
+        *(f"templates/kit/questionnaire.html:1: image `../../n{i}` points at n{i}, outside course/ and quizzes/, so "
+          f"the kit cannot show it {fix}" for i in range(10)),
+        f"course/course.yaml:1: {more.format('questionnaire')}"]  # the questionnaire's template is the built-in one
+    assert sorted(reads) == [project / f"templates/kit/{name}.html" for name in ("handouts", "questionnaire", "zz")]
+
+
+def test_kit_images_are_read_checked_and_hashed_once_a_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18-verify20-A A2: each <img> of one 50 MB file read, checked and hashed it again (minutes for 100)
+    from builder import kit
+
+    project = make(tmp_path)
+    _override(project, "kit/handouts.html", '{% for i in range(40) %}<img src="../media/fire-door.svg" alt="">'
+              '{% endfor %}\n', line=4)
+    _override(project, "kit/questionnaire.html", '<img src="../media/fire-door.svg" alt="">\n', line=4)
+    read: list[str] = []
+    packaged = kit.packaged_bytes
+    monkeypatch.setattr(kit, "packaged_bytes", lambda root, path: read.append(path) or packaged(root, path))
+    assert run("check", project).exit_code == 0
+    assert read == ["course/media/fire-door.svg"]
+    read.clear()
+    assert run("kit", project, "--out", tmp_path / "kit").exit_code == 0
+    assert read == ["course/media/fire-door.svg"]
+    assert len(list((tmp_path / "kit").glob("*/media/fire-door-*.svg"))) == 1
+
+
+def test_kit_images_are_bounded_in_size_each_and_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18-verify20-A A2: what is left once each file is read once: a file larger than its kind may be, and the total
+    from builder import kit
+
+    project = make(tmp_path)
+    with (project / "course/media/big.pdf").open("wb") as big:
+        big.truncate(50 * 1024 ** 2 + 1)
+    (project / "course/media/copy.svg").write_bytes((project / "course/media/fire-door.svg").read_bytes())
+    _override(project, "kit/handouts.html", '<img src="../media/big.pdf" alt="">\n'
+              '<img src="../media/fire-door.svg" alt=""><img src="../media/copy.svg" alt="">\n', line=4)
+    monkeypatch.setattr(kit, "MAX_KIT_MEDIA_BYTES", (project / "course/media/copy.svg").stat().st_size * 3 // 2,
+                        raising=False)
+    assert check_fails(project) == [
+        "templates/kit/handouts.html:4: image `../media/big.pdf` is larger than 50 MB (course/media/big.pdf), the "
+        "most a linked file of its kind may be, so the kit cannot show it (compress it, make it shorter or split it "
+        f"up; see docs/security.md; {KIT_FIX})",
+        "templates/kit/handouts.html:5: image `../media/copy.svg` would take the images of the kit's documents past "
+        "0 MB in all, so the kit cannot show it (show fewer or smaller images in the kit)"]
+
+
+def test_kit_images_are_located_at_their_template_line_whatever_the_references_around(tmp_path: Path) -> None:
+    from builder.kit import _written_at
+
+    project = make(tmp_path)
+    (project / "templates/kit").mkdir(parents=True)
+    (project / "templates/kit/zz.html").write_text(
+        'a&#10;b &amp\n<img src="x.png&amp;&#x1e;">\r<img src="y.png">\n&#30;z&NewLine;w\x1eQ\n', "utf-8")
+    assert _written_at(project, "handouts", "x.png&\"") == ("templates/kit/zz.html", 2)
+    assert _written_at(project, "handouts", "y.png") == ("templates/kit/zz.html", 3)
+    assert _written_at(project, "handouts", "a\nb &") == ("templates/kit/zz.html", 1)
+    assert _written_at(project, "handouts", "z\nw") == ("templates/kit/zz.html", 4)
+    assert _written_at(project, "handouts", "Q") == ("templates/kit/zz.html", 5)
+    for across in ("&<img", "&\n<img", "&\x1e<img", "wQ", "w\x1eQ"):  # a text is found within one line only
+        assert _written_at(project, "handouts", across) == ("templates/kit/handouts.html", 1)
+
+
+def test_kit_documents_show_so_many_different_image_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 18-verify20-A A2: what is left once each file is read once: how many different files a document reads
+    from builder import kit
+
+    project = make(tmp_path)
+    for name in ("a", "b", "c"):
+        (project / f"course/media/{name}.svg").write_bytes((project / "course/media/fire-door.svg").read_bytes())
+    monkeypatch.setattr(kit, "MAX_KIT_IMAGES", 2, raising=False)
+    html = "".join(f'<img src="../media/{name}.svg">' for name in ("a", "b", "a", "c", "c", "b"))
+    saved, files, problems = kit.with_media(html, project, "handouts")
+    assert [str(p) for p in problems] == [
+        "course/course.yaml:1: the kit's handouts shows 3 different image files, more than the 2 a kit document may "
+        "(show fewer different images in it)"]
+    assert len(files) == 2 and saved.count('src="../media/c.svg"') == 2
