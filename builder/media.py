@@ -144,7 +144,7 @@ def packaged_bytes(root: Path, project_path: str) -> bytes:
             return without_script(data, posixpath.splitext(project_path)[1])
         refused = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be",
                    "build again once nothing writes to it")
-    raise NotPackaged(str(Problem(project_path, 1, f"this linked file {refused[0]}, so it is not packaged",
+    raise NotPackaged(str(Problem(project_path, 1, f"`{project_path}` {refused[0]}, so it is not packaged",
                                   refused[1])))
 
 

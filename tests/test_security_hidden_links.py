@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_security import coursebuild, fails_with
 
-from builder import markup, media, rendering
+from builder import markup, media, rendering, validation
 from builder.loading import load_project
 from builder.theme import Theme
 
@@ -127,7 +127,7 @@ def test_packaged_bytes_refuses_what_may_read_refuses(tmp_path: Path, name: str,
     assert not media.may_read(root, name)
     with pytest.raises(media.NotPackaged) as refused:
         media.packaged_bytes(root, name)
-    assert str(refused.value).startswith(f"{name}:1: this linked file {what}")
+    assert str(refused.value).startswith(f"{name}:1: `{name}` {what}")
     assert "\n" not in str(refused.value)
 
 
@@ -135,3 +135,14 @@ def test_packaged_bytes_still_reads_a_file_it_may(tmp_path: Path) -> None:
     (tmp_path / "course/media").mkdir(parents=True)
     (tmp_path / "course/media/notes.txt").write_text("notes")
     assert media.packaged_bytes(tmp_path, "course/media/notes.txt") == b"notes"
+
+
+def test_a_build_never_reads_a_file_validation_let_through(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth: were a reference to escape validation again, the build stops with one line at the file
+    instead of packaging it (the renderer's only reader is `packaged_bytes`)."""
+    monkeypatch.setattr(validation, "_check_reference", lambda *args: [])
+    with (project / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n[terms]({OUTSIDE})\n")
+    read = "../../../../../../../etc/passwd"  # as the page's folder and the link give it
+    fails_with(project, f"{read}:1: `{read}` points outside the project, so it is not packaged (keep files inside "
+               "course/)")
