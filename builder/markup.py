@@ -7,6 +7,7 @@ import importlib
 import json
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
@@ -162,6 +163,10 @@ class Converted:
     refused: str = ""
     #: Block elements written in a stem or option and shown as inline text (`convert_inline`), e.g. ("h1",).
     flattened: tuple[str, ...] = ()
+    #: The references written in the HTML before cleaning, as libxml2 reads it (but those of removed elements and
+    #: active URLs, which are `removed`): `checked` adds those the cleaner dropped, so that the author still hears of
+    #: a broken one (nh3 drops `href="http://[x/"` and `src="data:…"`), though nothing shows or packages them.
+    written: tuple[Reference, ...] = ()
 
     @functools.cached_property
     def references(self) -> tuple[Reference, ...]:
@@ -169,8 +174,15 @@ class Converted:
         the renderer and the exports rewrite and package. Read from the cleaned HTML, never from the HTML before
         cleaning: the two parsers need not agree (nh3 reads `<noscript>`'s content as text, so the `<a>` inside
         `<p title="</noscript><a href=…>">` is an element only after cleaning; 18-verify20 C2)."""
-        return tuple(Reference(element.tag, attribute, value, element.get("alt") if element.tag == "img" else None)
-                     for element, attribute, value in linked(fragment(self.html)))
+        return _references(fragment(self.html))
+
+    @functools.cached_property
+    def checked(self) -> tuple[Reference, ...]:
+        """What validation checks: every one of `references` (all the packages show, rewrite and package), then each
+        of `written` the cleaner dropped, in the order written (a target written twice and kept once counts once)."""
+        kept = Counter(self.references)
+        dropped = [reference for reference in self.written if not _take(kept, reference)]
+        return (*self.references, *dropped)
 
 
 class Budget:
@@ -267,7 +279,8 @@ def exported(conversions: Iterable[tuple[str, Converted]]) -> bytes:
     they took of the project's budgets, as data for `adopt` in another process (JSON: nothing in it is run).
     Conversions refused for want of the file's or the project's time are left out, as they are not kept."""
     return json.dumps({
-        "conversions": [[text, converted.html, converted.removed, converted.refused, converted.flattened]
+        "conversions": [[text, converted.html, converted.removed, converted.refused, converted.flattened,
+                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written]]
                         for text, converted in conversions if _kept(converted)],
         "spent": [_project_total.seconds - _project_total.left, PROJECT_MARKDOWN_SECONDS - _project_budget.left],
     }).encode("utf-8")
@@ -277,8 +290,9 @@ def adopt(data: bytes) -> None:
     """Keep the conversions another process `exported` for this build, and take the processor time they took off
     this project's budgets (PROJECT_MARKDOWN_TOTAL_SECONDS, PROJECT_MARKDOWN_SECONDS), as if made here."""
     found = json.loads(data)
-    for text, html, removed, refused, flattened in found["conversions"]:
-        remember(text, Converted(html, tuple((what, where) for what, where in removed), refused, tuple(flattened)))
+    for text, html, removed, refused, flattened, written in found["conversions"]:
+        remember(text, Converted(html, tuple((what, where) for what, where in removed), refused, tuple(flattened),
+                                 tuple(Reference(*reference) for reference in written)))
     total, over = found["spent"]
     _project_total.left -= total
     _project_budget.left -= over
@@ -325,7 +339,8 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
         return Converted("", (), TOO_DEEP)
     if reconstructed_elements(raw_html) > MAX_RECONSTRUCTED:
         return Converted("", (), TOO_MANY_REOPENED)
-    return Converted(CLEANER.clean(raw_html), _removed(raw_html))
+    removed, written = _inspect(raw_html)
+    return Converted(CLEANER.clean(raw_html), removed, written=written)
 
 
 def html_depth(html: str) -> int:
@@ -382,11 +397,28 @@ def _markdown(names: tuple[str, ...]) -> Any:
                                          for name in names])
 
 
-def _removed(raw_html: str) -> tuple[tuple[str, str], ...]:
-    """What the cleaner removes from `raw_html` (`removals` of each element), to warn about; what the cleaned HTML
-    refers to is read from the cleaned HTML itself (`Converted.references`)."""
-    return tuple(found for element in fragment(raw_html).iter() if isinstance(element.tag, str)
-                 for found in removals(element.tag, element.attrib.items()))
+def _take(counts: Counter[Reference], reference: Reference) -> bool:
+    """Whether `counts` holds `reference`; if so, one fewer."""
+    if counts[reference] <= 0:
+        return False
+    counts[reference] -= 1
+    return True
+
+
+def _references(root: lxml_html.HtmlElement) -> tuple[Reference, ...]:
+    """Each of `linked(root)` as a Reference (an image's alt text with it)."""
+    return tuple(Reference(element.tag, attribute, value, element.get("alt") if element.tag == "img" else None)
+                 for element, attribute, value in linked(root))
+
+
+def _inspect(raw_html: str) -> tuple[tuple[tuple[str, str], ...], tuple[Reference, ...]]:
+    """What the cleaner removes from `raw_html` (`removals` of each element), to warn about, and the references
+    written in it but in those removals (`Converted.written`)."""
+    root = fragment(raw_html)
+    removed = tuple(found for element in root.iter() if isinstance(element.tag, str)
+                    for found in removals(element.tag, element.attrib.items()))
+    return removed, tuple(reference for reference in _references(root)
+                          if reference.tag not in REMOVED_TAGS and active_scheme(reference.target) is None)
 
 
 def fragment(html: str) -> lxml_html.HtmlElement:
