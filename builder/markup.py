@@ -7,6 +7,7 @@ import importlib
 import json
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
@@ -157,12 +158,31 @@ class Converted:
     """Markdown converted to sanitised HTML, with what it refers to and what was removed."""
 
     html: str
-    references: tuple[Reference, ...]
     removed: tuple[tuple[str, str], ...]  # (what was removed, text to find it by in the source)
     #: Why the text was not converted (too long, too slow, nested too deeply); empty if it was.
     refused: str = ""
     #: Block elements written in a stem or option and shown as inline text (`convert_inline`), e.g. ("h1",).
     flattened: tuple[str, ...] = ()
+    #: The references written in the HTML before cleaning, as libxml2 reads it (but those of removed elements and
+    #: active URLs, which are `removed`): `checked` adds those the cleaner dropped, so that the author still hears of
+    #: a broken one (nh3 drops `href="http://[x/"` and `src="data:…"`), though nothing shows or packages them.
+    written: tuple[Reference, ...] = ()
+
+    @functools.cached_property
+    def references(self) -> tuple[Reference, ...]:
+        """What `html` links to or embeds, in document order: each of `linked(fragment(html))`, the very elements
+        the renderer and the exports rewrite and package. Read from the cleaned HTML, never from the HTML before
+        cleaning: the two parsers need not agree (nh3 reads `<noscript>`'s content as text, so the `<a>` inside
+        `<p title="</noscript><a href=…>">` is an element only after cleaning; 18-verify20 C2)."""
+        return _references(fragment(self.html))
+
+    @functools.cached_property
+    def checked(self) -> tuple[Reference, ...]:
+        """What validation checks: every one of `references` (all the packages show, rewrite and package), then each
+        of `written` the cleaner dropped, in the order written (a target written twice and kept once counts once)."""
+        kept = Counter(self.references)
+        dropped = [reference for reference in self.written if not _take(kept, reference)]
+        return (*self.references, *dropped)
 
 
 class Budget:
@@ -182,7 +202,7 @@ class Budget:
 def convert(text: str, budget: Budget | None = None) -> Converted:
     """Convert Markdown to sanitised HTML; results are cached by text."""
     if PLAIN_TEXT.fullmatch(text) or (len(text) <= MAX_MARKDOWN_CHARS and PLAIN_LINES.fullmatch(text)):
-        return Converted(f"<p>{text.removesuffix(chr(10))}</p>", (), ())
+        return Converted(f"<p>{text.removesuffix(chr(10))}</p>", ())
     return _convert(text, budget)
 
 
@@ -225,7 +245,7 @@ _START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
 
 def _as_one_paragraph(html: str) -> str:
     """`html` as one <p> of phrasing content: every other element unwrapped, its content kept, words apart."""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = fragment(html)
     for element in list(root.iterdescendants()):
         if isinstance(element.tag, str) and element.tag not in PHRASING_TAGS:
             element.tail = " " + (element.tail or "")
@@ -259,8 +279,8 @@ def exported(conversions: Iterable[tuple[str, Converted]]) -> bytes:
     they took of the project's budgets, as data for `adopt` in another process (JSON: nothing in it is run).
     Conversions refused for want of the file's or the project's time are left out, as they are not kept."""
     return json.dumps({
-        "conversions": [[text, converted.html, [[r.tag, r.attribute, r.target, r.alt] for r in converted.references],
-                         converted.removed, converted.refused, converted.flattened]
+        "conversions": [[text, converted.html, converted.removed, converted.refused, converted.flattened,
+                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written]]
                         for text, converted in conversions if _kept(converted)],
         "spent": [_project_total.seconds - _project_total.left, PROJECT_MARKDOWN_SECONDS - _project_budget.left],
     }).encode("utf-8")
@@ -270,9 +290,9 @@ def adopt(data: bytes) -> None:
     """Keep the conversions another process `exported` for this build, and take the processor time they took off
     this project's budgets (PROJECT_MARKDOWN_TOTAL_SECONDS, PROJECT_MARKDOWN_SECONDS), as if made here."""
     found = json.loads(data)
-    for text, html, references, removed, refused, flattened in found["conversions"]:
-        remember(text, Converted(html, tuple(Reference(*reference) for reference in references),
-                                 tuple((what, where) for what, where in removed), refused, tuple(flattened)))
+    for text, html, removed, refused, flattened, written in found["conversions"]:
+        remember(text, Converted(html, tuple((what, where) for what, where in removed), refused, tuple(flattened),
+                                 tuple(Reference(*reference) for reference in written)))
     total, over = found["spent"]
     _project_total.left -= total
     _project_budget.left -= over
@@ -284,14 +304,14 @@ def _convert(text: str, budget: Budget | None = None) -> Converted:
 
 def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     if len(text) > MAX_MARKDOWN_CHARS:
-        return Converted("", (), (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
+        return Converted("", (), f"the text is longer than {MAX_MARKDOWN_CHARS:,} characters")
     if _project_total.left <= 0:
-        return Converted("", (), (), PROJECT_OVER_TOTAL)
+        return Converted("", (), PROJECT_OVER_TOTAL)
     if _project_budget.left <= 0:
-        return Converted("", (), (), PROJECT_OVER_BUDGET)
+        return Converted("", (), PROJECT_OVER_BUDGET)
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
-        return Converted("", (), (), OVER_BUDGET)
+        return Converted("", (), OVER_BUDGET)
     converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
@@ -299,10 +319,10 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
             return _convert_in_time(converter, text)
     except TimedOut:
         if seconds < MARKDOWN_SECONDS:
-            return Converted("", (), (), OVER_BUDGET)
-        return Converted("", (), (), f"the text takes more than {MARKDOWN_SECONDS:g} s to convert")
+            return Converted("", (), OVER_BUDGET)
+        return Converted("", (), f"the text takes more than {MARKDOWN_SECONDS:g} s to convert")
     except RecursionError:
-        return Converted("", (), (), "the text is nested too deeply to convert")
+        return Converted("", (), "the text is nested too deeply to convert")
     finally:
         spent = time.thread_time() - processor
         _project_total.left -= spent
@@ -314,13 +334,13 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
 def _convert_in_time(converter: Any, text: str) -> Converted:
     raw_html = converter.reset().convert(text)
     if not raw_html.strip():
-        return Converted("", (), ())
+        return Converted("", ())
     if html_depth(raw_html) > MAX_HTML_DEPTH:
-        return Converted("", (), (), TOO_DEEP)
+        return Converted("", (), TOO_DEEP)
     if reconstructed_elements(raw_html) > MAX_RECONSTRUCTED:
-        return Converted("", (), (), TOO_MANY_REOPENED)
-    references, removed = _inspect(raw_html)
-    return Converted(CLEANER.clean(raw_html), references, removed)
+        return Converted("", (), TOO_MANY_REOPENED)
+    removed, written = _inspect(raw_html)
+    return Converted(CLEANER.clean(raw_html), removed, written=written)
 
 
 def html_depth(html: str) -> int:
@@ -377,21 +397,45 @@ def _markdown(names: tuple[str, ...]) -> Any:
                                          for name in names])
 
 
-def _inspect(raw_html: str) -> tuple[tuple[Reference, ...], tuple[tuple[str, str], ...]]:
-    references: list[Reference] = []
-    removed: list[tuple[str, str]] = []
-    for element in lxml_html.fragment_fromstring(raw_html, create_parent="div").iter():
-        if not isinstance(element.tag, str):
-            continue
-        found = removals(element.tag, element.attrib.items())
-        removed += found
-        if element.tag in REMOVED_TAGS:
-            continue
-        for name, value in element.attrib.items():
-            if name in URL_ATTRIBUTES and active_scheme(value) is None:
-                alt = element.get("alt") if element.tag == "img" else None
-                references.append(Reference(element.tag, name, value, alt))
-    return tuple(references), tuple(removed)
+def _take(counts: Counter[Reference], reference: Reference) -> bool:
+    """Whether `counts` holds `reference`; if so, one fewer."""
+    if counts[reference] <= 0:
+        return False
+    counts[reference] -= 1
+    return True
+
+
+def _references(root: lxml_html.HtmlElement) -> tuple[Reference, ...]:
+    """Each of `linked(root)` as a Reference (an image's alt text with it)."""
+    return tuple(Reference(element.tag, attribute, value, element.get("alt") if element.tag == "img" else None)
+                 for element, attribute, value in linked(root))
+
+
+def _inspect(raw_html: str) -> tuple[tuple[tuple[str, str], ...], tuple[Reference, ...]]:
+    """What the cleaner removes from `raw_html` (`removals` of each element), to warn about, and the references
+    written in it but in those removals (`Converted.written`)."""
+    root = fragment(raw_html)
+    removed = tuple(found for element in root.iter() if isinstance(element.tag, str)
+                    for found in removals(element.tag, element.attrib.items()))
+    return removed, tuple(reference for reference in _references(root)
+                          if reference.tag not in REMOVED_TAGS and active_scheme(reference.target) is None)
+
+
+def fragment(html: str) -> lxml_html.HtmlElement:
+    """`html` (a converted text's, or part of a page) parsed as the content of a `<div>`, by lxml's HTML parser: as
+    every reader of converted HTML parses it, so all see the same elements."""
+    return lxml_html.fragment_fromstring(html, create_parent="div")
+
+
+def linked(root: lxml_html.HtmlElement) -> list[tuple[lxml_html.HtmlElement, str, str]]:
+    """Each (element, attribute, value) of the parsed HTML `root` (`fragment`) that names a file, a page or a site:
+    every one of URL_ATTRIBUTES (`href`, `src`, `poster`) on any element, in document order, attributes as written.
+
+    The one definition of what converted HTML refers to: validation checks exactly these (`Converted.references`),
+    and the renderer and the exports rewrite, package and embed exactly these, so nothing is packaged that was not
+    checked. A list, taken before any is rewritten (a rewrite may add or replace elements)."""
+    return [(element, name, value) for element in root.iter() if isinstance(element.tag, str)
+            for name, value in element.attrib.items() if name in URL_ATTRIBUTES]
 
 
 #: URL schemes that run script or make a document; a URL is read as browsers read it (WHATWG URL): without

@@ -36,6 +36,8 @@ from builder.active_content import (
     too_many_elements,
     without_script,
 )
+from builder.errors import CoursebuildError, Problem
+from builder.markup import fragment, linked
 from builder.project_urls import split_or_none
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
@@ -116,10 +118,34 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     return None
 
 
+class NotPackaged(CoursebuildError):
+    """A project file `packaged_bytes` was asked for that `may_read` refuses: one line, `path:1: what (how to fix it)`.
+
+    Validation reports each such file at the line that links it, so a build or export that checked the project first
+    meets this only if the file changed since (or a reference escaped validation: 18-verify20 C2)."""
+
+
 def packaged_bytes(root: Path, project_path: str) -> bytes:
-    """The bytes a package (or the kit's folder) holds for the project file `project_path`: the file with any
-    script taken out (`active_content.without_script`). The caller has checked it with `readable_problem`."""
-    return without_script((root / project_path).read_bytes(), posixpath.splitext(project_path)[1])
+    """The bytes a package (or the kit's folder, or an export) holds for the project file `project_path`: the file
+    with any script taken out (`active_content.without_script`).
+
+    The only reader of a file to package, and it checks the file itself, whatever its caller did: a file `may_read`
+    refuses (outside course/ and quizzes/, hidden, led out of its folder by a symbolic link, missing, a folder, FIFO
+    or device, larger than its kind may be) is never opened, and raises NotPackaged. The file is opened at its real
+    location without following a link or waiting on a FIFO swapped in since, and read up to its kind's bound
+    (`read_regular`, `media_size_limit`); a file that is no longer regular, or has grown past the bound, raises
+    NotPackaged too (no traceback, no read of another file).
+    """
+    refused = readable_problem(root, project_path) or size_problem(root, project_path)
+    if refused is None:
+        limit = media_size_limit(project_path)
+        data = read_regular(real_path(root / project_path), limit + 1)
+        if data is not None and len(data) <= limit:
+            return without_script(data, posixpath.splitext(project_path)[1])
+        refused = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be",
+                   "build again once nothing writes to it")
+    raise NotPackaged(str(Problem(project_path, 1, f"`{project_path}` {refused[0]}, so it is not packaged",
+                                  refused[1])))
 
 
 def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
@@ -1936,22 +1962,21 @@ def add_captions(player: Any, root: Path, target: str, language: str, locate: Ca
 
 def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False,
                          captions: Callable[[Any, str], None] | None = None) -> str:
-    """`html` with each local image's `src` replaced by `locate(project path)`.
+    """`html` (converted Markdown) with each local image's `src` replaced by `locate(project path)`.
 
     `folder` is the project folder the Markdown was written in, which its relative paths start from.
-    With `files`, links to local files (`<a href>`) and the files of raw `<video>`, `<audio>`, `<source>`
-    and `<track>` are located too, and a video or audio file written as an image (`![talk](talk.mp4)`)
-    becomes a `<video>` or `<audio>` player, its alt text the fallback; `captions(player, project path)` is then
-    called for each player (and each raw one with a `src` and no <track>).
+    With `files`, every other local file it names (`markup.linked`: links, the files of raw `<video>`, `<audio>`,
+    `<source>` and `<track>`, a video's poster: those validation checked) is located too, and a video or audio file
+    written as an image (`![talk](talk.mp4)`) becomes a `<video>` or `<audio>` player, its alt text the fallback;
+    `captions(player, project path)` is then called for each player (and each raw one with a `src` and no <track>).
     """
-    if "<img" not in html and not (files and re.search(r"<(?:a|video|audio|source|track)\b", html)):
-        return html
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter("img", "a", "video", "audio", "source", "track") if files else root.iter("img"):
-        attribute = "href" if element.tag == "a" else "src"
-        parts = split_or_none(element.get(attribute, ""))
-        if parts is None or not parts.path or parts.scheme or parts.netloc:
-            continue
+    root = fragment(html)
+    located = [(element, attribute, parts) for element, attribute, value in linked(root)
+               if (files or element.tag == "img") and (parts := split_or_none(value)) is not None and parts.path
+               and not parts.scheme and not parts.netloc]
+    if not located:
+        return html  # as it is, not as lxml would write it again
+    for element, attribute, parts in located:
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
         element.set(attribute, locate(path))
         suffix = posixpath.splitext(path)[1].lower()
@@ -1961,6 +1986,6 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
             element.set("controls", "")
             if captions:
                 captions(element, path)
-        elif captions and element.tag in ("video", "audio") and element.find("track") is None:
+        elif captions and element.tag in ("video", "audio") and attribute == "src" and element.find("track") is None:
             captions(element, path)
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

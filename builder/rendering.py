@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from builder import cache
 from builder.cache import Same
-from builder.markup import convert, convert_inline
+from builder.markup import convert, convert_inline, fragment, linked
 from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -33,9 +33,6 @@ from builder.tracking import encoded_length, note_bytes_2004, saved_attempts, wo
 PAGES = "pages"
 ASSETS = "assets"
 MEDIA = "media"
-#: The attributes of authored HTML that may name a file of the course, by element (raw `<video src>` too).
-LOCAL_ATTRIBUTES = {"a": ("href",), "img": ("src",), "video": ("src", "poster"), "audio": ("src",),
-                    "source": ("src",), "track": ("src",)}
 NEW_TAB_TEXT = " (opens in a new tab)"
 SCORM_VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 #: Most framework units on one step of a self-assessment page. A unit (title, the chosen level's
@@ -266,12 +263,9 @@ class _Renderer:
         if not converted.references:
             return Markup(converted.html)
         folder = posixpath.dirname(source_path)
-        root = lxml_html.fragment_fromstring(converted.html, create_parent="div")
-        for element in list(root.iter(*LOCAL_ATTRIBUTES)):
-            for attribute in LOCAL_ATTRIBUTES[element.tag]:
-                value = element.get(attribute)
-                if value is not None:
-                    self._rewrite(element, attribute, value, folder)
+        root = fragment(converted.html)
+        for element, attribute, value in linked(root):  # exactly what validation checked (`Converted.references`)
+            self._rewrite(element, attribute, value, folder)
         return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:

@@ -735,7 +735,7 @@ def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
                              "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
                              WARNING)
                      for (what, _), line in zip(converted.removed, item.removal_lines(converted.removed), strict=True)]
-    return _CheckedText(item, converted, tuple(problems), list(item.reference_lines(converted.references)))
+    return _CheckedText(item, converted, tuple(problems), list(item.reference_lines(converted.checked)))
 
 
 def _out_of_time(path: str, line: int, budget: Budget, refused: str, first: bool) -> Problem:
@@ -915,7 +915,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
     for item, lines in linked:
         if lines is None:  # only texts converted by now: the rest took too long, and _check_markdown reports them
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
-                                              .references))
+                                              .checked))
         for reference, line in lines:
             parts = split_or_none(reference.target)  # None: `_check_reference` reports it
             if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):

@@ -123,7 +123,7 @@ def test_conversions_made_elsewhere_are_kept_with_their_time(monkeypatch: pytest
     texts = ["A [link](a.html) and ![a picture](p.png 'x')", "<script>x</script><b onclick='y'>z</b>",
              "Term\n: its definition\n\n| a | b |\n|---|---|\n| 1 | 2 |"]
     made = [(text, markup.convert(text)) for text in texts]
-    made.append(("refused", markup.Converted("", (), (), markup.OVER_BUDGET)))
+    made.append(("refused", markup.Converted("", (), markup.OVER_BUDGET)))
     data = markup.exported(made)
     spent = markup.PROJECT_MARKDOWN_TOTAL_SECONDS - markup._project_total.left
     assert spent > 0
