@@ -952,7 +952,7 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
     shown = 0  # the showings counted before this one
     known: dict[str, float] = {}  # the seconds of each file shown, by project path
     for written, path, times in _figures_shown(html, project):
-        if path is None or readable_problem(project, path):
+        if path is None or readable_problem(project, path) or size_problem(project, path):  # not read whole here
             shown += times
             continue
         if path not in known:
