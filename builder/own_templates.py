@@ -25,7 +25,7 @@ from typing import Callable
 
 from builder import bounded, cache
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.theme import STATIC_DIR, TemplateProblem, overrides_templates
+from builder.theme import STATIC_DIR, TemplateProblem, folder_listing, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
 #: template compiled, every page, report and kit document rendered, with the Markdown of what they show), whatever
@@ -104,13 +104,15 @@ def memory_bound(project: Path) -> int:
     templates of its own as without, and `check`, whose child renders the same site, says so."""
     from builder.media import PACKAGED_FOLDERS
 
+    own = project / "templates"
+    static = [own / name for name in folder_listing(own)[0] if name.startswith(f"{STATIC_DIR}/")] \
+        if own.is_dir() else []
     files = 0
-    for folder in (*PACKAGED_FOLDERS, f"templates/{STATIC_DIR}"):
-        for path in (project / folder).rglob("*"):
-            try:
-                files += path.stat().st_size if path.is_file() else 0
-            except OSError:  # a link to nothing: validation reports it
-                pass
+    for path in (*(path for folder in PACKAGED_FOLDERS for path in (project / folder).rglob("*")), *static):
+        try:
+            files += path.stat().st_size if path.is_file() else 0
+        except OSError:  # a link to nothing: validation reports it
+            pass
     return MAX_TEMPLATE_MEMORY + 2 * files
 
 
