@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,17 @@ def test_a_templates_folder_of_too_many_files_is_one_line(project: Path, monkeyp
         "templates:1: the folder holds more than 20 files and folders (`theme.MAX_TEMPLATE_ENTRIES`) (keep only the "
         "templates and static files the course uses)"]
 
+
+def test_a_child_killed_at_its_wall_clock_bound_spends_the_commands_time(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify20 A7: the time a child killed at its wall-clock bound (waiting, or on a loaded machine) had used was
+    all it took off the command's total, so the command's next child started again with most of it; as with
+    `bounded.Allowance`, such a child spends all that is left."""
+    from builder.cache import start_build
+
+    _own(project, "contents.html", "own")
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 0.5)
+    start_build()
+    with pytest.raises(TemplateProblem, match="wall-clock time"):
+        run(project, lambda: time.sleep(10) or Made())  # type: ignore[func-returns-value]
+    assert own_templates._SPENT.get("children") == own_templates.seconds_for(0)
