@@ -294,7 +294,7 @@ class Allowance:
         """The processor time (s) the next child may take."""
         return min(self.most, max(math.ceil(self.left), 1))
 
-    def run(self, work: Callable[[int], bytes]) -> bytes:
+    def run(self, work: Callable[[int], T]) -> T:
         """`work(self.limit())`, which runs its children, their time taken off what is left whether it fails or not;
         none is left once it took longer than its child's wall-clock bound (`wall_seconds`): a child killed waiting
         used little processor time, and each of the kit's seven documents blocked so would hold the command again."""

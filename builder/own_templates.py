@@ -25,7 +25,7 @@ from typing import Callable
 
 from builder import bounded, cache
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.theme import STATIC_DIR, TemplateProblem, overrides_templates
+from builder.theme import STATIC_DIR, TemplateProblem, folder_listing, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
 #: template compiled, every page, report and kit document rendered, with the Markdown of what they show), whatever
@@ -80,19 +80,20 @@ def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
 
     Raises what `work` raised (a TemplateProblem, a CourseInvalid with its problems, another CoursebuildError as its
     lines and exit code: ChildReported), or a TemplateProblem line at the template the child was working on if it
-    passed its processor time (what is left in this build of `seconds_for(pages)`, `pages` the course's pages) or
+    passed its processor time (what is left in this build of `seconds_for(pages)`, `pages` the course's pages: a
+    child killed at its bound of wall-clock time, `bounded.wall_seconds`, leaves none, as `bounded.Allowance` says) or
     its memory (`memory_bound`), crashed or failed otherwise."""
     if bounded.in_child() or not overrides_templates(project):
         return work()
-    total, memory, spent = seconds_for(pages), memory_bound(project), _SPENT.get("children") or 0.0
-    before = bounded.children_seconds()
-    try:  # what is left of the total, 1 s at least
-        reply = bounded.bounded_pieces(lambda: _encoded(work), "rendering the project's templates",
-                                       max(1, math.ceil(total - spent)), memory)
+    total, memory = seconds_for(pages), memory_bound(project)
+    allowance = bounded.Allowance(total - (_SPENT.get("children") or 0.0), total)
+    try:  # what is left of the total, 1 s at least; all of it spent by a child killed at its wall-clock bound
+        reply = allowance.run(lambda seconds: bounded.bounded_pieces(
+            lambda: _encoded(work), "rendering the project's templates", seconds, memory))
     except bounded.ChildFailed as failure:
         raise TemplateProblem(_failure_line(failure, total, memory)) from None
     finally:
-        _SPENT.put("children", spent + bounded.children_seconds() - before)
+        _SPENT.put("children", total - allowance.left)
     return _decoded(reply)
 
 
@@ -104,13 +105,15 @@ def memory_bound(project: Path) -> int:
     templates of its own as without, and `check`, whose child renders the same site, says so."""
     from builder.media import PACKAGED_FOLDERS
 
+    own = project / "templates"
+    static = [own / name for name in folder_listing(own)[0] if name.startswith(f"{STATIC_DIR}/")] \
+        if own.is_dir() else []
     files = 0
-    for folder in (*PACKAGED_FOLDERS, f"templates/{STATIC_DIR}"):
-        for path in (project / folder).rglob("*"):
-            try:
-                files += path.stat().st_size if path.is_file() else 0
-            except OSError:  # a link to nothing: validation reports it
-                pass
+    for path in (*(path for folder in PACKAGED_FOLDERS for path in (project / folder).rglob("*")), *static):
+        try:
+            files += path.stat().st_size if path.is_file() else 0
+        except OSError:  # a link to nothing: validation reports it
+            pass
     return MAX_TEMPLATE_MEMORY + 2 * files
 
 

@@ -11,7 +11,7 @@ import stat
 import string
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import InspectLoader
 from pathlib import Path
@@ -34,6 +34,11 @@ from builder import bounded, cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
 
 STATIC_DIR = "static"
+#: The most entries (files and folders, counted together) a templates folder may hold (`folder_listing`): the built-in
+#: one holds 27; a JavaScript library copied whole into static/ may hold a few thousand. Each static file costs `check`
+#: and `build` about 0.35 ms of processor time (10,000 empty ones: 3.6 s each, against 0.6 s; 100,000 took `build`
+#: 82 s of wall-clock time: issue 18, twentieth verification, A8).
+MAX_TEMPLATE_ENTRIES = 10_000
 #: The largest template or static file read from a templates folder (a 16 MB file is a mistake, or an attack).
 MAX_TEMPLATE_BYTES = 16 * 1024 * 1024
 #: The longest string or list a template may make (with `*`, `+`, `~`, a filter or a string method), and
@@ -135,11 +140,16 @@ class _FolderLoader(jinja2.BaseLoader):
 
     A name is a relative path of plain parts (`kit/cards.html`): absolute paths, `..` and
     backslashes are refused, and so is a file that is not a regular file inside its folder
-    (a symlink to `/etc/passwd`, a FIFO, a device).
+    (a symlink to `/etc/passwd`, a FIFO, a device). A folder's file is opened only if its listing found it
+    (`folder_listing`, made once with the `Theme`): what decides that the project has templates of its own
+    (`overrides_templates`, so that they are compiled and rendered in a bounded child) is the same listing, and
+    a file in a folder that cannot be listed, which `open` by name would still reach, is never opened (issue 18,
+    twentieth verification, A6).
     """
 
-    def __init__(self, folders: tuple[Path, ...], precompiled: Optional[Path] = None):
-        self.folders = folders
+    def __init__(self, listed: tuple[tuple[Path, frozenset[str]], ...], precompiled: Optional[Path] = None):
+        #: Each folder, and the names of the files its listing found (`folder_listing`): the only ones it opens.
+        self.listed = listed
         #: The folder whose templates may come compiled ahead (the built-in one; see `load`).
         self.precompiled = precompiled
 
@@ -171,7 +181,7 @@ class _FolderLoader(jinja2.BaseLoader):
         if found is None:
             raise jinja2.TemplateNotFound(template)
         folder, path = found
-        real = inside_templates(folder, path)
+        real = inside_templates(folder, path) if self._listed(folder, template) else None
         if real is None:
             raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
                                   "(replace the link or special file with an ordinary file)")
@@ -180,25 +190,31 @@ class _FolderLoader(jinja2.BaseLoader):
         except UnicodeDecodeError as exc:
             raise TemplateProblem(f"templates/{template}: the file is not UTF-8 text (byte "
                                   f"0x{exc.object[exc.start]:02x}) (save it with UTF-8 encoding)") from None
-        return source, str(path), functools.partial(self._unchanged, parts, folder, real, source), folder
+        return source, str(path), functools.partial(self._unchanged, folder, path, real, source), folder
 
     def _find(self, parts: list[str]) -> Optional[tuple[Path, Path]]:
-        """The first of the folders that has the template, and its path there; None if none has it."""
-        for folder in self.folders:
+        """The first of the folders whose listing has the template, or has something there behind a link on its way
+        (which `_source` refuses), and its path there; None if none has it."""
+        for folder, names in self.listed:
             path = folder.joinpath(*parts)
-            if os.path.lexists(path):
+            if "/".join(parts) in names or (any("/".join(parts[:count]) in names for count in range(1, len(parts)))
+                                            and os.path.lexists(path)):
                 return folder, path
         return None
 
-    def _unchanged(self, parts: list[str], folder: Path, real: Path, source: str) -> bool:
-        """Whether the template would still be read from the same file, with the same text (Jinja's `uptodate`).
+    def _listed(self, folder: Path, name: str) -> bool:
+        return name in dict(self.listed)[folder]
+
+    @staticmethod
+    def _unchanged(folder: Path, path: Path, real: Path, source: str) -> bool:
+        """Whether the template at `path` of `folder` is still the file `real`, with the same text (Jinja's
+        `uptodate`).
 
         By content, not modification time: two saves within the file system's clock tick (a few ms) have
-        the same time, and `preview` keeps compiled templates from one build to the next; and by place, so
-        a project's new copy of a built-in template is seen.
+        the same time, and `preview` keeps compiled templates from one build to the next. A project's new copy of
+        a built-in template is a new listing, so a new environment (`Theme.environment`).
         """
-        found = self._find(parts)
-        if found is None or found[0] != folder or inside_templates(folder, found[1]) != real:
+        if inside_templates(folder, path) != real:
             return False
         try:
             return real.read_bytes() == source.encode("utf-8")
@@ -740,17 +756,57 @@ def _links_out(project: Path) -> bool:
     return own.is_symlink() and not own.resolve().is_relative_to(project.resolve())
 
 
+def folder_listing(folder: Path) -> tuple[frozenset[str], list[Problem]]:
+    """The names (relative, with `/`: `kit/cards.html`) of the entries of the templates folder `folder` that are not
+    folders themselves (files, and links and special files, which `_unusable` refuses; a link to a folder is not
+    followed), and what kept the listing from being whole, one problem each at `templates/NAME`: a folder in it that
+    cannot be listed (no read permission, which zip and tar archives keep: the files in it could still be opened by
+    name, yet no listing sees them; issue 18, twentieth verification, A6), or more than MAX_TEMPLATE_ENTRIES entries
+    (files and folders; listing stops there: 100,000 empty static files took `build` 82 s, A8).
+
+    Every use of a project's templates goes by this listing: whether it has templates of its own
+    (`overrides_templates`), its static files and templates checked and compiled, and the only files the loader
+    opens (`Theme`)."""
+    names: list[str] = []
+    problems: list[Problem] = []
+    folders, count = [folder], 0
+    while folders and count <= MAX_TEMPLATE_ENTRIES:
+        inside = folders.pop()
+        try:
+            with os.scandir(inside) as entries:
+                for entry in entries:
+                    count += 1
+                    if count > MAX_TEMPLATE_ENTRIES:
+                        problems.append(Problem("templates", 1, f"the folder holds more than {MAX_TEMPLATE_ENTRIES:,} "
+                                                "files and folders (`theme.MAX_TEMPLATE_ENTRIES`)",
+                                                "keep only the templates and static files the course uses"))
+                        break
+                    path = Path(entry.path)
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(path)
+                    else:
+                        names.append(path.relative_to(folder).as_posix())
+        except OSError as error:
+            name = inside.relative_to(folder).as_posix()
+            problems.append(Problem("templates" if name == "." else f"templates/{_printable(name)}", 1,
+                                    f"the folder cannot be listed ({error.strerror or type(error).__name__}), so "
+                                    "its templates cannot be checked",
+                                    "give it read permission, e.g. `chmod -R u+rwX templates`, or remove it"))
+    return frozenset(names), problems
+
+
 def template_problems(project: Path) -> list[Problem]:
     """What makes the project's templates unusable, found without rendering (for `check`, whatever its targets): a
-    `templates` folder that is a link out of the project, and files in it that may not be used (`_unusable`)."""
+    `templates` folder that is a link out of the project, what kept it from being listed whole (`folder_listing`), and
+    files in it that may not be used (`_unusable`)."""
     if _links_out(project):
         return [_LINK_OUT]
     own = project / "templates"
     if not own.is_dir():
         return []
-    problems = []
-    for path in sorted(own.rglob("*")):
-        if not (path.is_dir() and not path.is_symlink()) and (unusable := _unusable(own, path)) is not None:
+    names, problems = folder_listing(own)
+    for name in sorted(names):
+        if (unusable := _unusable(own, own / name)) is not None:
             shown, what, fix = unusable
             problems.append(Problem(shown, 1, what, fix))
     return problems
@@ -841,9 +897,23 @@ def _precompiled_code(env: jinja2.Environment, name: str, source: str) -> Option
 
 @dataclass(frozen=True)
 class Theme:
-    """Where templates come from: the project's `templates/` first, then the built-in ones."""
+    """Where templates come from: the project's `templates/` first, then the built-in ones; each folder listed once,
+    when the Theme is made (`folder_listing`: the only files used).
+
+    Raises TemplateProblem if a folder cannot be listed whole."""
 
     folders: tuple[Path, ...]
+    #: Each folder with the names of its files (`folder_listing`).
+    listed: tuple[tuple[Path, frozenset[str]], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        listings = []
+        for folder in self.folders:
+            names, problems = folder_listing(folder)
+            if problems:
+                raise TemplateProblem(str(problems[0]))
+            listings.append((folder, names))
+        object.__setattr__(self, "listed", tuple(listings))
 
     @classmethod
     def for_project(cls, project: Path) -> "Theme":
@@ -868,17 +938,17 @@ class Theme:
         compiled, is kept for the next build in this process (`preview`), and made anew when a template it
         compiled changed. Templates are not checked for changes during a build.
         """
-        env = _ENVIRONMENTS.get(self.folders)
+        env = _ENVIRONMENTS.get(self)
         if env is None or env.cache is None or not all(template.is_up_to_date for template in env.cache.values()):
             env = self._new_environment()
-        _ENVIRONMENTS.put(self.folders, env)
+        _ENVIRONMENTS.put(self, env)
         return env
 
     def _new_environment(self) -> jinja2.Environment:
         # HTML escaped in every template but Markdown ones (`report.md`), decided by the template's name when it
         # is compiled: one environment serves both, and its compiled templates are kept between builds.
         # The built-in templates come compiled ahead when they match (`_precompiled_code`).
-        env = _Sandbox(loader=_FolderLoader(self.folders, builtin_templates()), autoescape=AUTOESCAPE,
+        env = _Sandbox(loader=_FolderLoader(self.listed, builtin_templates()), autoescape=AUTOESCAPE,
                        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True, auto_reload=False)
         env.filters.update(_bounded_filters())
@@ -897,22 +967,19 @@ class Theme:
         target), or is too large.
         """
         files: dict[str, bytes] = {}
-        for folder in reversed(self.folders):
-            base = folder / STATIC_DIR
-            if base.is_dir():
-                for path in sorted(base.rglob("*")):
-                    if path.is_dir() and not path.is_symlink():
-                        continue
-                    if (unusable := _unusable(folder, path)) is not None:
-                        shown, what, fix = unusable
-                        raise TemplateProblem(f"{shown}: {what} ({fix})")
-                    name = path.relative_to(base).as_posix()
-                    files[name] = _read_limited(path.resolve(), f"templates/{STATIC_DIR}/{name}")
+        for folder, names in reversed(self.listed):
+            for name in sorted((name for name in names if name.startswith(f"{STATIC_DIR}/")),
+                               key=lambda name: name.split("/")):
+                path = folder / name
+                if (unusable := _unusable(folder, path)) is not None:
+                    shown, what, fix = unusable
+                    raise TemplateProblem(f"{shown}: {what} ({fix})")
+                files[name.removeprefix(f"{STATIC_DIR}/")] = _read_limited(path.resolve(), f"templates/{name}")
         return files
 
 
 #: Jinja2 environments by template folders, kept from one build to the next in the same process.
-_ENVIRONMENTS: cache.Store[tuple[Path, ...], jinja2.Environment] = cache.Store()
+_ENVIRONMENTS: cache.Store[Theme, jinja2.Environment] = cache.Store()
 
 
 def render_template(env: jinja2.Environment, name: str, *, max_bytes: int = MAX_RENDERED_BYTES,
@@ -994,10 +1061,11 @@ def compile_problems(project: Path) -> list[Problem]:
     own = project / "templates"
     if _links_out(project) or not own.is_dir():
         return []
-    env = Theme.for_project(project).environment()
-    names = sorted(path.relative_to(own).as_posix() for path in own.rglob("*")
-                   if (path.suffix == ".html" or path.name == "report.md") and inside_templates(own, path)
-                   and path.relative_to(own).parts[0] != STATIC_DIR)
+    theme = Theme.for_project(project)
+    env = theme.environment()
+    names = sorted(name for name in dict(theme.listed).get(own, frozenset())
+                   if (name.endswith(".html") or name.rpartition("/")[2] == "report.md")
+                   and not name.startswith(f"{STATIC_DIR}/") and inside_templates(own, own / name))
     problems = []
     for name in names:
         try:
@@ -1008,9 +1076,13 @@ def compile_problems(project: Path) -> list[Problem]:
 
 
 def overrides_templates(project: Path) -> bool:
-    """Whether the project has any template of its own (a file other than `README.md` in `templates/`)."""
+    """Whether the project has any template of its own (a file other than `README.md` in `templates/`), or a
+    `templates/` that cannot be listed whole (`folder_listing`), whose files no `Theme` uses."""
     own = project / "templates"
-    return own.is_dir() and any(path.name != "README.md" for path in own.rglob("*") if not path.is_dir())
+    if not own.is_dir():
+        return False
+    names, problems = folder_listing(own)
+    return bool(problems) or any(name.rpartition("/")[2] != "README.md" for name in names)
 
 
 _WHERE = re.compile(r"(?P<path>[^\n:]+?)(?::(?P<line>[0-9]+))?: (?P<message>.*)", re.DOTALL)
@@ -1066,7 +1138,7 @@ def _rendering_at(env: jinja2.Environment, rendering: Any, name: str) -> tuple[s
 def _where(env: jinja2.Environment, name: str, exc: BaseException) -> tuple[str, Optional[str], Optional[int]]:
     """(template name, file, line) of the innermost template frame of `exc`'s traceback (Jinja rewrites
     tracebacks so that template frames carry the template's file and line); `name` and no line if none."""
-    folders = getattr(env.loader, "folders", ())
+    folders = [folder for folder, _ in getattr(env.loader, "listed", ())]
     found: tuple[str, Optional[str], Optional[int]] = (name, None, None)
     traceback = exc.__traceback__
     while traceback is not None:

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,99 @@ def test_running_out_of_memory_reading_the_slides_template_is_the_machines_exit_
     result = command("slides", project, "--out", _out(project))
     assert result.exit_code == 3, result.output
     assert result.stderr.splitlines()[0].startswith("out of memory: the machine had too little free memory")
+
+
+_KIT_DOCUMENT = ('{% extends "kit/base.html" %}{% block title %}Attendance sheet{% endblock %}'
+                 "{% block body %}HIDDEN-{{ 'MARKER' }}{% endblock %}")
+_UNLISTED = ("templates/kit:1: the folder cannot be listed (Permission denied), so its templates cannot be checked "
+             "(give it read permission, e.g. `chmod -R u+rwX templates`, or remove it)")
+
+
+@pytest.mark.parametrize("command", ["check", "build", "kit"])
+def test_a_templates_folder_that_cannot_be_listed_is_one_line_and_nothing_in_it_is_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """18-verify20 A6: a folder of templates/ without read permission (mode 311, kept by zip and tar) hid its
+    templates from every listing (so from `overrides_templates`: no bounded child), while the loader opened them by
+    name: `kit` rendered the project's attendance sheet, and a costly one took 64 s of processor time in `check`'s
+    own process. The listing fails here as it does on such a folder for a user who is not root."""
+    from builder.scaffolding import new_project
+
+    from conftest import run as coursebuild
+
+    project = tmp_path / "example"
+    new_project(project)  # it has a kit
+    _own(project, "kit/attendance-sheet.html", _KIT_DOCUMENT)
+    hidden, scandir = project / "templates" / "kit", os.scandir
+
+    def unlistable(path: int | str | Path = ".") -> object:
+        if not isinstance(path, int) and Path(path) == hidden:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", unlistable)
+    assert theme.overrides_templates(project)
+    with pytest.raises(TemplateProblem, match="cannot be listed"):
+        theme.Theme.for_project(project)
+    result = coursebuild(command, project, "--out", tmp_path / "out") if command != "check" else \
+        coursebuild(command, project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:1] == [_UNLISTED]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may list any folder")
+def test_a_folder_without_read_permission_is_one_line(project: Path) -> None:
+    """18-verify20 A6 as it happens: mode 311 on templates/kit, for a user who is not root."""
+    from conftest import run as coursebuild
+
+    _own(project, "kit/attendance-sheet.html", _KIT_DOCUMENT)
+    (project / "templates" / "kit").chmod(0o311)
+    try:
+        result = coursebuild("check", project)
+    finally:
+        (project / "templates" / "kit").chmod(0o755)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:1] == [_UNLISTED]
+
+
+def test_the_loader_opens_only_the_files_its_listing_found(project: Path) -> None:
+    """18-verify20 A6, by construction: a template the Theme's listing did not find (here, written after it) is not
+    opened, even by its name."""
+    import jinja2
+
+    _own(project, "listed.html", "listed")
+    env = theme.Theme.for_project(project).environment()
+    _own(project, "unlisted.html", "unlisted")
+    assert env.get_template("listed.html").render() == "listed"
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("unlisted.html")
+
+
+def test_a_templates_folder_of_too_many_files_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify20 A8: 100,000 empty static files took `check` 48 s and `build` 82 s (wall-clock time); the bound
+    is lowered here to 20."""
+    from conftest import run as coursebuild
+
+    monkeypatch.setattr(theme, "MAX_TEMPLATE_ENTRIES", 20)
+    for number in range(20):
+        _own(project, f"static/{number}.css", "")
+    result = coursebuild("check", project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[:1] == [
+        "templates:1: the folder holds more than 20 files and folders (`theme.MAX_TEMPLATE_ENTRIES`) (keep only the "
+        "templates and static files the course uses)"]
+
+
+def test_a_child_killed_at_its_wall_clock_bound_spends_the_commands_time(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify20 A7: the time a child killed at its wall-clock bound (waiting, or on a loaded machine) had used was
+    all it took off the command's total, so the command's next child started again with most of it; as with
+    `bounded.Allowance`, such a child spends all that is left."""
+    from builder.cache import start_build
+
+    _own(project, "contents.html", "own")
+    monkeypatch.setattr(bounded, "wall_seconds", lambda seconds: 0.5)
+    start_build()
+    with pytest.raises(TemplateProblem, match="wall-clock time"):
+        run(project, lambda: time.sleep(10) or Made())  # type: ignore[func-returns-value]
+    assert own_templates._SPENT.get("children") == own_templates.seconds_for(0)
