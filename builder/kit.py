@@ -1012,9 +1012,9 @@ def _tag(element: Any) -> str:
 
 #: How many characters WeasyPrint may lay out again to break the lines of a kit document's text (`relaid_text`), at
 #: most 2.5 µs each as measured (WeasyPrint 70, `docs/security.md`): about 2.5 s of the document's 30. WeasyPrint's
-#: `split_first_line` lays out the rest of a run of text without a space once for each line it breaks in it: for
-#: each of its soft hyphens, the prefix up to each soft hyphen (manual hyphenation), and in a table cell, whose
-#: narrowest width it measures by breaking at every opportunity, the whole rest for each (a hyphen, a slash, each
+#: `split_first_line` lays out the rest of a text (a run without a space, or all of it) for each line it breaks in
+#: it: the prefix up to each of its soft hyphens (manual hyphenation), and in a table cell, whose narrowest width
+#: it measures by breaking at every opportunity, the whole rest of the run for each (a hyphen, a slash, each
 #: Chinese or Japanese character, a zero-width space). Issue 18, twentieth verification: B1, 6,000 soft hyphens in
 #: a paragraph of a handout page, and B2, a table cell of 8,000 `a-`, each 36 KB of Markdown and no template, passed
 #: `check` and ran `kit` past its 30 s.
@@ -1033,11 +1033,13 @@ _UNSHOWN = frozenset({"head", "script", "style", "template"})
 def relaid_text(html: str) -> tuple[int, str, str] | None:
     """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html` into
     its narrowest width (`MAX_KIT_RELAID_TEXT`), with the run of text (without white space) that costs most and
-    what makes it cost: each run's length times its soft hyphens, and in a table cell (`<td>`, `<th>`; a kit's
-    style sheets may make no other element one, `backgrounds._UNNEEDED_DISPLAYS`) times its length if longer than
-    SHORT_RUN; None if it has none of either. Read on the tree WeasyPrint builds (`_html5`); a box a project's own
-    style sheet makes as narrow as its content (a float, an inline block) is priced by laying the document out
-    (`layout_problems`)."""
+    what makes it cost: each text's length (between two tags) times its soft hyphens (where a line's first
+    characters are narrow, zero-width ones or soft hyphens themselves, WeasyPrint lays out the whole rest of the
+    text, not a run: 5,000 `i`, each with a combining accent and a space, then 100 soft hyphens ran over 300 s),
+    and the square of the length of each run longer than SHORT_RUN in a table cell (`<td>`, `<th>`; a kit's style
+    sheets may make no other element one, `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of either. Read
+    on the tree WeasyPrint builds (`_html5`); a box a project's own style sheet makes as narrow as its content (a
+    float, an inline block) is priced by laying the document out (`layout_problems`)."""
     total, worst, costliest = 0, 0, ("", "")
     pending = [(_html5(html), False)]
     while pending:
@@ -1046,15 +1048,18 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
         if not tag or tag in _UNSHOWN:
             continue
         in_cell = in_cell or tag in ("td", "th")
-        for text in [element.text, *(child.tail for child in element)]:
-            for words in _SPACES.split(text or ""):
-                hyphens, measured = words.count(_SOFT_HYPHEN), in_cell and len(words) > SHORT_RUN
-                cost = len(words) * (hyphens + (len(words) if measured else 0))
+        for text in filter(None, [element.text, *(child.tail for child in element)]):
+            runs = _SPACES.split(text)
+            costs = [(len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
+                      f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens")
+                     ] if _SOFT_HYPHEN in text else []
+            if in_cell:
+                costs += [(len(words) ** 2, words, f"{len(words):,} characters without a space in a table cell")
+                          for words in runs if len(words) > SHORT_RUN]
+            for cost, words, what in costs:
                 total += cost
                 if cost > worst:
-                    worst, costliest = cost, (words, f"{len(words):,} characters without a space"
-                                              + (f" and {hyphens:,} soft hyphens" if hyphens else "")
-                                              + (" in a table cell" if measured else ""))
+                    worst, costliest = cost, (words, what)
         pending += [(child, in_cell) for child in reversed(element)]
     return (total, *costliest) if total else None
 

@@ -153,14 +153,15 @@ def test_a_machine_without_the_pdf_engine_is_told_how_to_get_it(monkeypatch: pyt
 
 @pytest.mark.parametrize(("body", "relaid"), [
     ("<p>" + "word " * 1000 + "</p>", None),  # no soft hyphen, no table: nothing
-    ("<p>" + "a" * 10 + "\xad" * 3 + " b&shy;c&#173;d&#xAD;</p>", 13 * 3 + 6 * 3),  # in a paragraph: times its hyphens
+    ("<p>" + "a" * 10 + "\xad" * 3 + " b&shy;c&#173;d&#xAD;</p>", 20 * 6),  # a text: its length times its hyphens
     ("<table><tr><td>" + "a-" * 16 + " " + "漢" * 33 + "&#8203;x</td></tr></table>", 35 * 35),  # in a cell: a run of 32 is free
     ("<table><tr><td><b>" + "a/" * 20 + "</b></td></tr></table><p>" + "a/" * 20 + "</p>", 40 * 40),  # in a cell only
     ("<style>p{}" + "a-" * 40 + "</style><!--" + "\xad" * 9 + "--><table><tr><td>x</td></tr></table>", None),
 ])
 def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cells_by_their_length(
         body: str, relaid: int | None) -> None:
-    """18-verify20 B1, B2: the characters WeasyPrint may lay out again to break lines, per run of text without white
-    space; text not shown (a style sheet, a comment) is not counted."""
+    """18-verify20 B1, B2: the characters WeasyPrint may lay out again to break lines, per text for its soft hyphens
+    and per run of text without white space in a table cell; text not shown (a style sheet, a comment) is not
+    counted."""
     measured = relaid_text(f"<html><head><title>t</title></head><body>{body}</body></html>")
     assert (measured and measured[0]) == relaid, measured

@@ -123,7 +123,7 @@ def test_check_finds_the_page_breaks_a_handout_page_forces_at_the_handout_pages_
 #: 18-verify20 B1 and B2, scaled down (2 KB and 3 KB of Markdown, no template): a paragraph of soft hyphens, and a table
 #: cell of `a-` (break opportunities and no space). (the page's text, what the problem says costs most)
 RELAID = {
-    "soft hyphens": ("a" * 200 + "b&shy;" * 300 + "\n", "800 characters without a space and 300 soft hyphens"),
+    "soft hyphens": ("a" * 200 + "b&shy;" * 300 + "\n", "800 characters of text with 300 soft hyphens"),
     "a run in a table cell": ("| a | b |\n|---|---|\n| x | " + "a-" * 600 + " |\n",
                               "1,200 characters without a space in a table cell"),
 }
