@@ -735,6 +735,26 @@ _UNNEEDED_DISPLAYS = {
     **dict.fromkeys(("table-row-group", "table-header-group", "table-footer-group", "table-row", "table-cell",
                      "table-column-group", "table-column", "table-caption", "contents"), _TABLE_PART),
     "grid": _GRID, "inline-grid": _GRID}
+_BREAKS_INSIDE_WORDS = ("breaks lines inside words, which WeasyPrint does by laying out the rest of a word again for "
+                        "each line it breaks in it (a paragraph of one 60,000-letter word took it more than 60 s)",
+                        "leave words whole, and put spaces in long runs of text")
+_HYPHENATES = ("hyphenates words from a dictionary, which WeasyPrint does by laying out the text up to each "
+               "hyphenation point of a word again for each line (3,000 words in one paragraph took it more than 30 s)",
+               "hyphenate the few words that need it with soft hyphens (`&shy;`)")
+_FOOTNOTES = ("makes footnotes, which WeasyPrint lays out again and again to fit them on their pages (1,500 in one "
+              "paragraph took it more than 60 s)", "write the notes at the end of their section")
+_KEYWORD_UNKNOWN = ("gives a property that may break words or make footnotes a value known only when it is laid out",
+                    "write its value in the declaration itself")
+#: The values of line-breaking and footnote properties a kit document's style sheets may not write (WeasyPrint
+#: accepts a `-weasy-` prefix on `hyphens`), nor `var()` or `env()` in them (`_KEYWORD_UNKNOWN`), with why and how
+#: to do without (issue 18, twentieth verification, B3: each of 33-60 KB took `kit` past its 30 s or 100 s bound).
+#: The built-in templates use none of them; a kit document's soft hyphens and runs of text without a space are
+#: priced (`kit.relaid_text`).
+_UNNEEDED_KEYWORDS = {
+    "hyphens": {"auto": _HYPHENATES},
+    **dict.fromkeys(("word-break", "overflow-wrap", "word-wrap"), dict.fromkeys(("break-all", "break-word", "anywhere"),
+                                                                               _BREAKS_INSIDE_WORDS)),
+    "float": {"footnote": _FOOTNOTES}}
 #: The properties whose values write text of their own into the boxes they apply to: each is counted, for every
 #: box its rule may reach, by `generated_text` (`kit.MAX_KIT_GENERATED_TEXT`). (`string-set` is refused.)
 _GENERATING = frozenset({"content", "list-style", "list-style-type", "bookmark-label"})
@@ -810,7 +830,8 @@ def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
     """(line, the construct as written, (why a kit may not use it, how to do without)) of the declaration
     `declaration` if it sets a property of _UNNEEDED_PROPERTIES (WeasyPrint ignores a `-weasy-` prefix on them), and
     of each function of _UNNEEDED_FUNCTIONS in its value (in a custom property too: `var()` may bring it
-    anywhere). tinycss2 reads escaped names as WeasyPrint does (`le\\61 der(` is `leader(`)."""
+    anywhere), and of each keyword of _UNNEEDED_KEYWORDS (or `var()`) in a property of it. tinycss2 reads escaped
+    names as WeasyPrint does (`le\\61 der(` is `leader(`)."""
     if declaration.lower_name in _UNNEEDED_PROPERTIES:
         yield declaration.source_line, declaration.name, _UNNEEDED_PROPERTIES[declaration.lower_name]
     if declaration.lower_name == "display" or declaration.name.startswith("--"):  # `var()` may bring it to one
@@ -818,6 +839,11 @@ def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
             if token.type == "ident" and (token.lower_value in _UNNEEDED_DISPLAYS or token.lower_value == "inherit"):
                 yield (token.source_line, f"{declaration.name}: {_text(declaration.value)}",
                        _UNNEEDED_DISPLAYS.get(token.lower_value, _TABLE_PART))
+    if (keywords := _UNNEEDED_KEYWORDS.get(declaration.lower_name.removeprefix("-weasy-"))) is not None:
+        for token in _all_tokens(declaration.value):
+            if token.type == "ident" and token.lower_value in keywords or _is_var(token):
+                yield (token.source_line, f"{declaration.name}: {_text(declaration.value)}",
+                       keywords[token.lower_value] if token.type == "ident" else _KEYWORD_UNKNOWN)
     if declaration.lower_name in _GENERATING or declaration.lower_name == "quotes":
         for token in _all_tokens(declaration.value):
             if token.type == "ident" and token.lower_value == "inherit":

@@ -41,12 +41,15 @@ class OverTime(ChildFailed):
 
 
 class OverWallTime(ChildFailed):
-    """The bounded work took more than `seconds` of wall-clock time (`wall_seconds`), waiting rather than working,
-    and was killed."""
+    """The bounded work took more than `seconds` of wall-clock time (`wall_seconds`), of which it worked `worked`
+    seconds of processor time, and was killed: on a machine too busy to give it the processor (a child that used
+    25 of its 30 s in 100 s at a load of 8-10 was said to be waiting: issue 18, twentieth verification, B4), or
+    waiting for a read."""
 
-    def __init__(self, tool: str, seconds: float) -> None:
-        super().__init__(f"{tool} took more than {seconds:g} s (wall-clock time) for it, waiting rather than working "
-                         "(for a FIFO or a device it was given to read?)")
+    def __init__(self, tool: str, seconds: float, worked: float) -> None:
+        super().__init__(f"{tool} took more than {seconds:g} s (wall-clock time) for it, working {worked:.1f} s of "
+                         "processor time in them: the machine may be too busy, or it waited (for a FIFO or a device "
+                         "it was given to read?)")
 
 
 def wall_seconds(seconds: int) -> float:
@@ -201,8 +204,8 @@ def _reply(read_end: int, pid: int, tool: str, wall: float) -> tuple[bytes, list
             left = deadline - time.monotonic()
             if left <= 0 or not poller.poll(math.ceil(left * 1000)):
                 os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                raise OverWallTime(tool, wall)
+                used = os.wait4(pid, 0)[2]
+                raise OverWallTime(tool, wall, used.ru_utime + used.ru_stime)
             count = os.readv(read_end, [view[got:got + (1 << 20)]])
             if not count:
                 return None

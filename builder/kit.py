@@ -628,6 +628,13 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
         return [Problem(*filled, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
                         f"{MAX_KIT_TABLE_COLUMNS} a page can show",
                         "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
+    if (relaid := relaid_text(html)) and relaid[0] > MAX_KIT_RELAID_TEXT:
+        total, words, what = relaid
+        return [Problem(*(_written_in(course, words) or filled), f"the kit's {document} has text whose lines "
+                        f"WeasyPrint would break by laying out {total:,} characters again, more than the "
+                        f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
+                        "put spaces in long runs of text (a long link, a word joined by hyphens or slashes, Chinese "
+                        "or Japanese text in a table cell), and write fewer soft hyphens (`&shy;`)")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -1068,17 +1075,15 @@ def table_columns(html: str) -> int | None:
     sheets may not make other elements parts of a table (`backgrounds._UNNEEDED_DISPLAYS`)."""
     if "<table" not in html.lower():
         return None
-    import tinyhtml5  # noqa: PLC0415
-
     widest: int | None = None
-    for table in tinyhtml5.parse(html).iter(f"{_XHTML}table"):
+    for table in _html5(html).iter(f"{_XHTML}table"):
         own: dict[str, list[Any]] = {"col": [], "colgroup": [], "tr": []}
         pending = [(child, table) for child in table]
         parents: dict[Any, Any] = {}
         while pending:
             element, parent = pending.pop()
             parents[element] = parent
-            tag = element.tag[len(_XHTML):] if isinstance(element.tag, str) and element.tag.startswith(_XHTML) else ""
+            tag = _tag(element)
             if tag == "table":
                 continue  # a table of its own
             if tag in own:
@@ -1093,6 +1098,87 @@ def table_columns(html: str) -> int | None:
                                                      default=0))
         widest = columns if widest is None else max(widest, columns)
     return widest
+
+
+@functools.lru_cache(maxsize=1)  # `table_columns` and `relaid_text` read the same document
+def _html5(html: str) -> Any:
+    """The root of the tree WeasyPrint builds of the kit document `html` (tinyhtml5's), read and not changed."""
+    import tinyhtml5  # noqa: PLC0415
+
+    return tinyhtml5.parse(html)
+
+
+def _tag(element: Any) -> str:
+    """The name of the HTML element `element` of a tinyhtml5 tree; "" for a comment or an element of another
+    namespace."""
+    return element.tag[len(_XHTML):] if isinstance(element.tag, str) and element.tag.startswith(_XHTML) else ""
+
+
+#: How many characters WeasyPrint may lay out again to break the lines of a kit document's text (`relaid_text`), at
+#: most 2.5 µs each as measured (WeasyPrint 70, `docs/security.md`): about 2.5 s of the document's 30. WeasyPrint's
+#: `split_first_line` lays out the rest of a text (a run without a space, or all of it) for each line it breaks in
+#: it: the prefix up to each of its soft hyphens (manual hyphenation), and in a table cell, whose narrowest width
+#: it measures by breaking at every opportunity, the whole rest of the run for each (a hyphen, a slash, each
+#: Chinese or Japanese character, a zero-width space). Issue 18, twentieth verification: B1, 6,000 soft hyphens in
+#: a paragraph of a handout page, and B2, a table cell of 8,000 `a-`, each 36 KB of Markdown and no template, passed
+#: `check` and ran `kit` past its 30 s.
+MAX_KIT_RELAID_TEXT = 1_000_000
+#: The longest run of text without a space in a table cell that `relaid_text` does not count: a long word, with a
+#: few break opportunities, costs little more than any other.
+SHORT_RUN = 32
+#: What ends a run of text for WeasyPrint's line breaking: a space, as which it lays out white space (CSS
+#: `white-space: normal`).
+_SPACES = re.compile("[ \t\n\r\f]+")
+_SOFT_HYPHEN = "\xad"
+#: Elements whose text is not laid out.
+_UNSHOWN = frozenset({"head", "script", "style", "template"})
+
+
+def relaid_text(html: str) -> tuple[int, str, str] | None:
+    """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html` into
+    its narrowest width (`MAX_KIT_RELAID_TEXT`), with the run of text (without white space) that costs most and
+    what makes it cost: each text's length (between two tags) times its soft hyphens (where a line's first
+    characters are narrow, zero-width ones or soft hyphens themselves, WeasyPrint lays out the whole rest of the
+    text, not a run: 5,000 `i`, each with a combining accent and a space, then 100 soft hyphens ran over 300 s),
+    and the square of the length of each run longer than SHORT_RUN in a table cell (`<td>`, `<th>`; a kit's style
+    sheets may make no other element one, `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of either. Read
+    on the tree WeasyPrint builds (`_html5`); a box a project's own style sheet makes as narrow as its content (a
+    float, an inline block) is priced by laying the document out (`layout_problems`)."""
+    total, worst, costliest = 0, 0, ("", "")
+    pending = [(_html5(html), False)]
+    while pending:
+        element, in_cell = pending.pop()
+        tag = _tag(element)
+        if not tag or tag in _UNSHOWN:
+            continue
+        in_cell = in_cell or tag in ("td", "th")
+        for text in filter(None, [element.text, *(child.tail for child in element)]):
+            runs = _SPACES.split(text)
+            costs = [(len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
+                      f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens")
+                     ] if _SOFT_HYPHEN in text else []
+            if in_cell:
+                costs += [(len(words) ** 2, words, f"{len(words):,} characters without a space in a table cell")
+                          for words in runs if len(words) > SHORT_RUN]
+            for cost, words, what in costs:
+                total += cost
+                if cost > worst:
+                    worst, costliest = cost, (words, what)
+        pending += [(child, in_cell) for child in reversed(element)]
+    return (total, *costliest) if total else None
+
+
+def _written_in(course: Course, words: str) -> tuple[str, int] | None:
+    """The page, question bank or course.yaml and line that writes the run of text `words` (its first 40 characters,
+    character references read), None if none does as such (Markdown or a template made it)."""
+    start = words[:40]
+    for source in [*(page.source for page in course.pages), *(bank.source for bank in course.banks), course.source]:
+        path = course.root / source.path
+        if path.is_file():
+            for number, line in enumerate(path.read_text("utf-8", "replace").splitlines(), 1):
+                if start in html_lib.unescape(line):
+                    return source.path, number
+    return None
 
 
 @cache.kept(key=lambda html: html)  # so `coursebuild preview` measures again only the pages that changed

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from builder.kit import paper_order, render_kit
+from builder.kit import paper_order, relaid_text, render_kit
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
@@ -165,3 +165,19 @@ def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_wa
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("course/course.yaml:1: warning: the layout of the kit's documents was not "
                                     "checked: the kit's PDFs need the Pango library"), result.stderr
+
+
+@pytest.mark.parametrize(("body", "relaid"), [
+    ("<p>" + "word " * 1000 + "</p>", None),  # no soft hyphen, no table: nothing
+    ("<p>" + "a" * 10 + "\xad" * 3 + " b&shy;c&#173;d&#xAD;</p>", 20 * 6),  # a text: its length times its hyphens
+    ("<table><tr><td>" + "a-" * 16 + " " + "漢" * 33 + "&#8203;x</td></tr></table>", 35 * 35),  # in a cell: a run of 32 is free
+    ("<table><tr><td><b>" + "a/" * 20 + "</b></td></tr></table><p>" + "a/" * 20 + "</p>", 40 * 40),  # in a cell only
+    ("<style>p{}" + "a-" * 40 + "</style><!--" + "\xad" * 9 + "--><table><tr><td>x</td></tr></table>", None),
+])
+def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cells_by_their_length(
+        body: str, relaid: int | None) -> None:
+    """18-verify20 B1, B2: the characters WeasyPrint may lay out again to break lines, per text for its soft hyphens
+    and per run of text without white space in a table cell; text not shown (a style sheet, a comment) is not
+    counted."""
+    measured = relaid_text(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    assert (measured and measured[0]) == relaid, measured

@@ -315,6 +315,16 @@ UNNEEDED: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
     # D2: generated text known only once laid out
     "content through var()": (":root { --t: 'A' }\np::before { content: var(--t) }", "<p>x</p>",
                               [("`content: var(--t)`", 3)]),
+    # 18-verify20 B3: line breaking WeasyPrint prices badly: a dictionary's hyphens, breaks inside words, footnotes
+    "hyphens: auto": ("p.w { -weasy-hyphens: AUTO }\nq { hyphens: manual }", '<p class="w" lang="en">x</p>',
+                      [("`-weasy-hyphens: AUTO`", 2)]),
+    "breaks inside words": ("p { word-break: break-all }\ntd { overflow-wrap: anywhere }\nli { word-wrap: "
+                            "break-word }", "<p>x</p>", [("`word-break: break-all`", 2), ("`overflow-wrap: anywhere`", 3),
+                                                         ("`word-wrap: break-word`", 4)]),
+    "footnotes": ("span.f { float: footnote }\nimg { float: left }", '<p>a <span class="f">x</span></p>',
+                  [("`float: footnote`", 2)]),
+    "line breaking through var()": (":root { --h: auto }\np { hyphens: var(--h) }", "<p>x</p>",
+                                    [("`hyphens: var(--h)`", 3)]),
     "content through nested var()": (":root { --t: attr(title); --u: var(--t) var(--t) }\np::before { content: "
                                      "var(--u) }", "<p>x</p>", [("`content: var(--u)`", 3)]),
 }

@@ -118,3 +118,33 @@ def test_check_finds_the_page_breaks_a_handout_page_forces_at_the_handout_pages_
         result = run(command, str(new))
         assert result.exit_code == 1 and result.stderr.splitlines()[0].startswith(
             f"course/course.yaml:{line}: the kit's handouts forces "), result.output
+
+
+#: 18-verify20 B1 and B2, scaled down (2 KB and 3 KB of Markdown, no template): a paragraph of soft hyphens, and a table
+#: cell of `a-` (break opportunities and no space). (the page's text, what the problem says costs most)
+RELAID = {
+    "soft hyphens": ("a" * 200 + "b&shy;" * 300 + "\n", "800 characters of text with 300 soft hyphens"),
+    "a run in a table cell": ("| a | b |\n|---|---|\n| x | " + "a-" * 600 + " |\n",
+                              "1,200 characters without a space in a table cell"),
+}
+
+
+@pytest.mark.parametrize("form", RELAID)
+def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(new: Path, form: str,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """B1: 6,000 soft hyphens in a paragraph of a handout page, and B2: a table cell of 8,000 `a-`, passed `check`
+    (no template), then `kit` ran into WeasyPrint's 30 s, blamed on `course/course.yaml:1`; both now stop before
+    WeasyPrint, at the page's line. Scaled down: the bound is lowered to 200,000 characters laid out again."""
+    monkeypatch.setattr(kit, "MAX_KIT_RELAID_TEXT", 200_000)
+    text, costliest = RELAID[form]
+    edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
+    page = new / "course/pages/welcome.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 2 + text.count("\n") - 1
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+    for command in ("check", "kit"):
+        result = run(command, str(new))
+        errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+        assert result.exit_code == 1 and errors[0].startswith(
+            f"course/pages/welcome.md:{line}: the kit's handouts has text whose lines WeasyPrint would break by "
+            "laying out ") and f"more than the 200,000 a kit document may ask of it (most for {costliest})" in errors[0], \
+            result.output
