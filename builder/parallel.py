@@ -9,8 +9,6 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from builder import bounded
-
 #: Projects with at least this many files (or pages) are read and rendered by a pool of processes.
 PARALLEL_FILES = 200
 
@@ -18,6 +16,8 @@ PARALLEL_FILES = 200
 def pool_size(jobs: int) -> int:
     """How many worker processes to use for `jobs` tasks: 0 means do them in this process, as a bounded child does
     (`bounded.in_child`: its workers' processor time and memory would escape its bounds)."""
+    from builder import bounded  # here: `cli` imports this module, and `--version` needs neither it nor its imports
+
     workers = min(os.cpu_count() or 1, 4)
     return workers if jobs >= PARALLEL_FILES and workers >= 2 and not bounded.in_child() else 0
 
