@@ -121,6 +121,17 @@ def test_early_work_ends_before_its_result_is_taken(tmp_path: Path, monkeypatch:
         assert parallel.take_early(tmp_path) == data
 
 
+def test_early_work_without_a_wider_pipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system that refuses to widen the pipe (a user past fs.pipe-user-pages-soft) leaves it as it is."""
+    def refused(*args: object) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    monkeypatch.setattr(fcntl, "fcntl", refused)
+    with parallel.early(tmp_path, lambda root: b"y" * 200_000):
+        assert parallel.take_early(tmp_path) == b"y" * 200_000
+
+
 def test_a_second_core_is_idle_only_on_a_machine_with_room(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     for load, idle in ((0.2, True), (1.4, True), (1.6, False), (12.0, False)):
