@@ -5,6 +5,7 @@ Each reading starts with empty caches, so that every file is read, in the pool o
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
@@ -102,6 +103,33 @@ def test_early_work_is_taken_once_and_its_process_ended(tmp_path: Path, monkeypa
     monkeypatch.setattr(parallel, "_may_fork", lambda: False)
     with parallel.early(tmp_path, lambda root: b"x"):
         assert parallel.take_early(tmp_path) is None
+
+
+def test_early_work_ends_before_its_result_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result larger than a pipe's default 64 KB (this course's page bodies: 174 KB) fits in the widened pipe: the
+    process writes it and ends while this one works, instead of ending only once it is read (a build waited 4-7 ms)."""
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("pipes are widened on Linux only")
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    data = b"x" * 200_000
+    with parallel.early(tmp_path, lambda root: data):
+        pid = parallel._EARLY[tmp_path].pid
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # ended, not yet waited for
+            assert time.monotonic() < deadline, "the process still waits for its result to be read"
+            time.sleep(0.01)
+        assert parallel.take_early(tmp_path) == data
+
+
+def test_early_work_without_a_wider_pipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system that refuses to widen the pipe (a user past fs.pipe-user-pages-soft) leaves it as it is."""
+    def refused(*args: object) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    monkeypatch.setattr(fcntl, "fcntl", refused)
+    with parallel.early(tmp_path, lambda root: b"y" * 200_000):
+        assert parallel.take_early(tmp_path) == b"y" * 200_000
 
 
 def test_a_second_core_is_idle_only_on_a_machine_with_room(monkeypatch: pytest.MonkeyPatch) -> None:

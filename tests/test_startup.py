@@ -11,7 +11,11 @@ import pytest
 from conftest import REPO
 
 HEAVY = ("builder.loading", "builder.rendering", "builder.model",
-         "pydantic", "jinja2", "lxml", "yaml", "markdown", "nh3")
+         "pydantic", "jinja2", "lxml", "yaml", "markdown", "nh3",
+         # the bounded children's module, with tempfile (random), signal's enumerations and mmap: with shutil (bz2, lzma;
+         # click's help needs shutil only for the terminal's width) 11% of `--version`'s instructions when `parallel`,
+         # which `cli` imports, imported it at its top
+         "builder.bounded", "tempfile", "signal")
 
 
 def imported_after(args: list[str]) -> list[str]:
