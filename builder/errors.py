@@ -44,12 +44,15 @@ class Problem:
 #: written), the rest cut to `…`: a value quoted whole made a page's 1 MB `id` a 1 MB line (18-verify20 C6). Applied to
 #: the message and the fix apart, so a backquote inside a value cannot pair one of each.
 MAX_QUOTED_CHARS = 100
-_QUOTED = re.compile(f"`([^`]{{{MAX_QUOTED_CHARS}}})[^`]+`")
+_QUOTED = re.compile("`([^`]*)`")
 
 
 def _cut(text: str) -> str:
-    """`text` with each quoted text of more than MAX_QUOTED_CHARS characters cut to its first ones and `…`."""
-    return _QUOTED.sub(lambda match: f"`{match.group(1)}…`", text)
+    """`text` with each quoted text of more than MAX_QUOTED_CHARS characters cut to its first ones and `…`. Every
+    quoted text is matched, short ones too, so that the backquotes pair in order: the text between two short ones
+    is not read as a third."""
+    return _QUOTED.sub(lambda match: (match.group() if len(match.group(1)) <= MAX_QUOTED_CHARS
+                                      else f"`{match.group(1)[:MAX_QUOTED_CHARS]}…`"), text)
 
 
 #: Characters that would break a problem's one line, move a terminal's cursor or reorder what it shows: C0

@@ -227,6 +227,8 @@ def test_a_quoted_text_is_cut_apart_in_the_message_and_the_fix() -> None:
     assert str(Problem("a", 1, f"`{long}` and a stray `", f"fix `{long}`")) == \
         f"a:1: `{long[:-1]}…` and a stray ` (fix `{long[:-1]}…`)"
     assert str(Problem("a", 1, f"`{long[:-1]}`")) == f"a:1: `{long[:-1]}`"
+    between = f"`a` {long} `b`"  # the text between two short quoted texts is not one
+    assert str(Problem("a", 1, between)) == f"a:1: {between}"
 
 
 @pytest.mark.parametrize(("value", "tag", "kind"), [("!!str {a: 1}", "!!str", "tags a single value, not a block"),
