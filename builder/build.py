@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import drawing_problems, layout_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
+from builder.media import file_mode, real_path, unfollowed_link
 from builder.model import Course
 from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
@@ -155,16 +158,29 @@ def output_folder(project: Path, out_dir: Path | None = None) -> Path:
     """`out_dir` if given (the user chose it), else the project's `dist/`.
 
     Raises CourseInvalid if `dist` is a link: out of the project, a project someone sent you would make
-    the build write into your other folders; inside it, among the project's sources (`dist -> course`).
+    the build write into your other folders; inside it, among the project's sources (`dist -> course`); to
+    nothing, to what is not a folder (`/dev/null`), or back to itself. Also if `dist` is there and is not a folder
+    (a file, a FIFO), which nothing could be written into.
     """
     if out_dir is not None:
         return out_dir
     dist = project / "dist"
+    mode = file_mode(dist)
     if dist.is_symlink():
-        where = "outside the project" if not dist.resolve().is_relative_to(project.resolve()) else \
-            "inside the project, whose sources the build would write among"
-        raise CourseInvalid([Problem("dist", 1, f"`dist` is a link to a folder {where}",
+        unfollowed = unfollowed_link(project, "dist")
+        if unfollowed:
+            what = unfollowed
+        elif mode is None or not stat.S_ISDIR(mode):
+            what = f"a symbolic link to `{os.readlink(dist)}`, which is not a folder"
+        elif not real_path(dist).is_relative_to(real_path(project)):
+            what = "a link to a folder outside the project"
+        else:
+            what = "a link to a folder inside the project, whose sources the build would write among"
+        raise CourseInvalid([Problem("dist", 1, f"`dist` is {what}",
                                      "delete the link, or choose an output folder with --out")])
+    if mode is not None and not stat.S_ISDIR(mode):
+        raise CourseInvalid([Problem("dist", 1, "`dist` is not a folder (a file, a FIFO or a device)",
+                                     "move it away, or choose an output folder with --out")])
     return dist
 
 

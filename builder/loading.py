@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from builder import cache, parallel
 from builder.errors import MAX_SHOWN_PER_FILE, Problem, ProjectNotFound, Severity
 from builder.markup import Converted, adopt, convert, new_project, remember
-from builder.media import real_path
+from builder.media import real_path, unfollowed_link
 from builder.model import Bank, BankSettings, Course, CourseSettings, Framework, Page, PageMeta
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.schema_errors import schema_problems
@@ -90,6 +90,8 @@ def require_project(root: Path) -> None:
     if not is_folder:
         raise ProjectNotFound(f"{root}: is not a folder (give the folder of a course project, the one that "
                               "holds course/)")
+    if unfollowed := unfollowed_link(root, "course"):
+        raise ProjectNotFound(f"{root}: its course/ folder is {unfollowed} (make it the folder itself)")
     if not (root / "course").is_dir():
         raise ProjectNotFound(f"{root}: not a course project, it has no course/ folder "
                               f"(run `coursebuild new {root}` to start one)")

@@ -4,6 +4,7 @@ and whether an image's bytes are what its name says.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import io
@@ -100,7 +101,8 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if the project file `target` may not be packaged, else None.
 
     `target` is a normalised project-relative path. Only files inside course/ and quizzes/ are packaged;
-    hidden files and folders are refused, and so are symbolic links that lead out of those folders.
+    hidden files and folders are refused, and so are symbolic links that lead out of those folders or back to
+    themselves (`looping_link`).
     """
     parts = target.split("/")
     if parts[0] == "..":
@@ -111,6 +113,11 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     if any(part.startswith(".") for part in parts):
         return (f"points at the hidden file or folder {target}",
                 "rename it without the leading '.'; hidden files are never packaged")
+    loop = looping_link(root, target)
+    if loop:
+        return ((f"is a symbolic link that leads back to itself ({target})" if loop == target else
+                 f"is in {loop}, a symbolic link that leads back to itself"),
+                f"replace the link with the {'file' if loop == target else 'folder'} itself")
     folder = leaves_folder(root, target)
     if folder:
         return (f"is a symbolic link that leads out of {folder}/ ({target})",
@@ -207,17 +214,58 @@ def leaves_folder(root: Path, target: str) -> str | None:
     return None if real_path(root / target).is_relative_to(real_path(root / top)) else top
 
 
+def looping_link(root: Path, target: str) -> str | None:
+    """The first part of the project path `target` (a folder on the way, or the file itself) that is a symbolic
+    link the system gives up following (ELOOP: it leads back to itself, `m -> m`, or round a circle of links), or
+    None if there is none. Only a path `real_path` cannot follow is looked at part by part."""
+    if _loops(root / target):
+        parts = target.split("/")
+        return next(prefix for end in range(1, len(parts) + 1)
+                    if _loops(root / (prefix := "/".join(parts[:end]))))
+    return None
+
+
+def unfollowed_link(root: Path, path: str) -> str | None:
+    """Why the symbolic link at the project path `path` (`dist`, `templates`, `quizzes`, a folder of pages) cannot
+    be followed: "a symbolic link that leads back to itself" (`looping_link`) or "a symbolic link to `<target>`,
+    which does not exist"; None if it can be followed, or is no link. For a caller to say so in one line, where
+    reading the link as "nothing there" would say something else (no question banks, no templates) or fail later
+    (a traceback)."""
+    if not os.path.islink(root / path):
+        return None
+    if looping_link(root, path):
+        return "a symbolic link that leads back to itself"
+    if not os.path.exists(root / path):
+        return f"a symbolic link to `{os.readlink(root / path)}`, which does not exist"
+    return None
+
+
+def _loops(path: Path) -> bool:
+    try:
+        real_path(path, strict=True)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    except ValueError:  # a name with a NUL
+        return False
+    return False
+
+
 #: Real locations found in this build, by absolute path as written (links followed); forgotten at every build.
 _REAL: cache.BuildStore[str, str] = cache.BuildStore()
 
 
 def real_path(path: Path, strict: bool = False) -> Path:
-    """`path.resolve(strict=strict)`: the same real location, or the same error (FileNotFoundError when
-    `strict` and nothing is there, RuntimeError for a link loop).
+    """`os.path.realpath(path, strict=strict)`: the real location of `path`, every symbolic link on it followed.
+    The one place a project path is followed: never `Path.resolve`, which raises RuntimeError for a link that leads
+    back to itself (`dist -> dist`), even when not `strict` (18-verify20 C4, C5).
 
-    `Path.resolve` looks at every part of the path with lstat; here each folder's real location is
+    Not `strict`, it never raises: a part that is missing, or a link that loops, is left as written (so the path
+    stays inside the project, where nothing is found: `file_mode` is None, `looping_link` names the link).
+    `strict`: FileNotFoundError when nothing is there, OSError with errno ELOOP for a link loop.
+
+    `os.path.realpath` looks at every part of the path with lstat; here each folder's real location is
     remembered for the rest of the build, so only the last part is looked at. A part that is a link,
-    is missing, or is `.`/`..` is resolved by `Path.resolve` itself, and only what exists is remembered.
+    is missing, or is `.`/`..` is resolved by `os.path.realpath` itself, and only what exists is remembered.
     """
     written = os.fspath(path)
     return Path(_real(written if os.path.isabs(written) else os.path.join(os.getcwd(), written), strict))
@@ -239,7 +287,7 @@ def _real(path: str, strict: bool) -> str:
         if not is_link:
             _REAL.put(path, candidate)
             return candidate
-    real = str(Path(path).resolve(strict=strict))
+    real = os.path.realpath(path, strict=strict)
     if strict or os.path.exists(real):
         _REAL.put(path, real)
     return real

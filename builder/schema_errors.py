@@ -119,6 +119,9 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: tuple[Any, ...]
         word = {"greater_than_equal": "at least", "less_than_equal": "at most",
                 "greater_than": "more than", "less_than": "less than"}[kind]
         return f"`{name}` is {value}, but must be {word} {limit}", f"use a number {word} {limit}"
+    if kind == "finite_number":  # `.nan`, `.inf`, `!!float 1e999999999999` (18-verify20 C7)
+        return (f"`{name}` is `{value}`, not a finite number: YAML reads `.nan`, `.inf` and a number too large to hold "
+                "as not-a-number or infinity", "write an ordinary number")
     if kind == "string_type" and isinstance(value, bool):
         return (f"`{name}` was read as {str(value).lower()}, not text: YAML treats yes, no, on, off, true and "
                 "false as true/false", 'put the text in quotes, e.g. "Yes"')

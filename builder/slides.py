@@ -43,6 +43,7 @@ from builder.media import (
     drawable_picture,
     file_content_problem,
     may_read,
+    real_path,
     svg_drawing,
     svg_drawing_problem,
 )
@@ -1165,7 +1166,7 @@ def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Pr
 
 def _template_problems(course: Course, template: Path) -> list[Problem]:
     name = template.relative_to(course.root).as_posix()
-    if not template.resolve().is_relative_to(course.root.resolve()):
+    if not real_path(template).is_relative_to(real_path(course.root)):
         return [Problem(name, 1, "is a link to a file outside the project, which is not read",
                         "copy the deck itself into templates/")]
     try:

@@ -16,7 +16,7 @@ from typing import Optional
 
 from builder.errors import Problem
 from builder.markup import convert, exported, new_project
-from builder.media import leaves_folder, read_regular, real_path
+from builder.media import leaves_folder, looping_link, read_regular, real_path, unfollowed_link
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
@@ -58,21 +58,24 @@ def project_files(root: Path, folder: str, suffixes: tuple[str, ...], problems: 
 
     A folder that is a symbolic link is followed like any folder while it stays inside its top folder
     (course/ or quizzes/); one that leads out of it, to nothing, or back into a folder that holds it is
-    added to `problems`, never skipped in silence. (A file that is a link is checked when it is read.)
+    added to `problems`, never skipped in silence; so is `folder` itself when it is a link that leads to nothing
+    or back to itself (`quizzes -> quizzes` read as no banks). (A file that is a link is checked when it is read.)
     """
     if not (root / folder).is_dir():
+        if (root / folder).is_symlink() and (problem := _folder_link_problem(root, folder, ())) is not None:
+            problems.append(problem)
         return []
-    real = (root / folder).resolve()
-    if not real.is_relative_to(root.resolve()) and (link := _link_out_of(root, folder)) != folder:
+    real, project = real_path(root / folder), real_path(root)
+    if not real.is_relative_to(project) and (link := _link_out_of(root, folder)) != folder:
         problems.append(_folder_out(root, folder, link))
         return []
-    if not real.is_relative_to(root.resolve()) or leaves_folder(root, folder):
-        where = "the project" if not real.is_relative_to(root.resolve()) else f"{folder.split('/')[0]}/"
+    if not real.is_relative_to(project) or leaves_folder(root, folder):
+        where = "the project" if not real.is_relative_to(project) else f"{folder.split('/')[0]}/"
         problems.append(Problem(folder, 1, f"the folder is a symbolic link that leads out of {where} "
                                            f"(to `{real}`)", "make it an ordinary folder of the project"))
         return []
     paths: list[str] = []
-    _walk(root, folder, suffixes, problems, paths, ((root / folder).resolve(),))
+    _walk(root, folder, suffixes, problems, paths, (real,))
     return sorted(paths)
 
 
@@ -86,27 +89,24 @@ def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Pro
         return
     for entry in entries:
         path = f"{folder}/{entry.name}"
-        if entry.name.endswith(suffixes) and not (entry.is_symlink() and entry.is_dir()):
+        link = entry.is_symlink()
+        is_folder = os.path.isdir(root / path) if link else entry.is_dir()  # a loop: False (DirEntry raises)
+        if entry.name.endswith(suffixes) and not (link and is_folder):
             paths.append(path)  # a file, a link to one (checked when read) or a folder named `*.md` (reported then)
-        elif not entry.is_symlink():
-            if entry.is_dir():
-                _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
-        elif (problem := _folder_link_problem(root, path, holders)) is not None:
+        elif link and (problem := _folder_link_problem(root, path, holders)) is not None:
             problems.append(problem)
-        elif entry.is_dir():
-            _walk(root, path, suffixes, problems, paths, (*holders, (root / path).resolve()))
+        elif is_folder:
+            _walk(root, path, suffixes, problems, paths, (*holders, real_path(root / path)))
 
 
 def _folder_link_problem(root: Path, path: str, holders: tuple[Path, ...]) -> Optional[Problem]:
     """Why the symbolic link `path` (in course/pages or quizzes) is not read as a folder of pages or banks,
     or None if it is a folder inside its top folder, read like any other; a link to a file that is not a
     page or bank (`notes.txt`) is None too."""
-    link = os.readlink(root / path)
-    try:
-        real = (root / path).resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
-        return Problem(path, 1, f"a symbolic link to `{link}`, which does not exist (or leads back to itself)",
-                       "point the link at a folder in the project, or delete it")
+    unfollowed = unfollowed_link(root, path)
+    if unfollowed:
+        return Problem(path, 1, unfollowed, "point the link at a folder in the project, or delete it")
+    link, real = os.readlink(root / path), real_path(root / path)
     if not real.is_dir():
         return None
     folder = leaves_folder(root, path)
@@ -153,9 +153,12 @@ def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
             return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",
                            "point the link at an existing file, or replace it with the file itself")
         return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
-    except RuntimeError:  # a symbolic link loop
-        return Problem(path, 1, "the file is a link that leads back to itself", "replace it with an ordinary file")
     except OSError as exc:
+        if loop := looping_link(root, path):
+            return Problem(path, 1, "the file is a link that leads back to itself" if loop == path else
+                           f"the folder `{loop}` is a link that leads back to itself",
+                           "replace it with an ordinary file" if loop == path else
+                           "replace the link with the folder itself")
         return Problem(path, 1, f"the file cannot be read ({exc.strerror})", "check that it is a file you can read")
     if len(data) > MAX_FILE_BYTES:
         return Problem(path, 1, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
@@ -167,10 +170,10 @@ def _link_out_of(root: Path, path: str) -> str:
     """The first part of the project path `path` (a folder on the way, or the file) whose real location is
     outside the project; `path` itself if none is on its own (the file is the link)."""
     parts = path.split("/")
-    project = root.resolve()
+    project = real_path(root)
     for end in range(1, len(parts)):
         prefix = "/".join(parts[:end])
-        if (root / prefix).is_symlink() and not (root / prefix).resolve().is_relative_to(project):
+        if (root / prefix).is_symlink() and not real_path(root / prefix).is_relative_to(project):
             return prefix
     return path
 

@@ -32,6 +32,7 @@ from pydantic import BaseModel
 
 from builder import bounded, cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
+from builder.media import real_path, unfollowed_link
 
 STATIC_DIR = "static"
 #: The most entries (files and folders, counted together) a templates folder may hold (`folder_listing`): the built-in
@@ -112,11 +113,11 @@ class BuiltInBound(TemplateProblem):
 def inside_templates(folder: Path, path: Path) -> Optional[Path]:
     """`path` if it is a regular file whose real location is inside `folder` (symlinks followed); else None."""
     try:
-        real = path.resolve(strict=True)
+        real = real_path(path, strict=True)
         is_regular = stat.S_ISREG(real.stat().st_mode)
-    except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
+    except OSError:  # missing, unreadable, or a symlink loop
         return None
-    return real if is_regular and real.is_relative_to(folder.resolve()) else None
+    return real if is_regular and real.is_relative_to(real_path(folder)) else None
 
 
 def _read_limited(path: Path, shown: str) -> bytes:
@@ -747,13 +748,18 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return self.made(super().call_binop(context, operator, left, right))
 
 
-_LINK_OUT = Problem("templates", 1, "`templates` is a link to a folder outside the project",
-                    "replace the link with a folder of the project's own templates")
-
-
-def _links_out(project: Path) -> bool:
+def _link_problem(project: Path) -> Optional[Problem]:
+    """The problem of a `templates` that is a symbolic link the project's templates may not be read through: out of
+    the project (its files would be packaged), to nothing, or back to itself (`media.unfollowed_link`: read as no
+    templates, the link was passed over in silence; a loop was a traceback, 18-verify20 C5); None otherwise."""
     own = project / "templates"
-    return own.is_symlink() and not own.resolve().is_relative_to(project.resolve())
+    if not own.is_symlink():
+        return None
+    unfollowed = unfollowed_link(project, "templates")
+    if unfollowed is None and real_path(own).is_relative_to(real_path(project)):
+        return None
+    return Problem("templates", 1, f"`templates` is {unfollowed or 'a link to a folder outside the project'}",
+                   "replace the link with a folder of the project's own templates")
 
 
 def folder_listing(folder: Path) -> tuple[frozenset[str], list[Problem]]:
@@ -797,10 +803,10 @@ def folder_listing(folder: Path) -> tuple[frozenset[str], list[Problem]]:
 
 def template_problems(project: Path) -> list[Problem]:
     """What makes the project's templates unusable, found without rendering (for `check`, whatever its targets): a
-    `templates` folder that is a link out of the project, what kept it from being listed whole (`folder_listing`), and
-    files in it that may not be used (`_unusable`)."""
-    if _links_out(project):
-        return [_LINK_OUT]
+    `templates` folder that is a link out of the project, to nothing or back to itself (`_link_problem`), what kept
+    it from being listed whole (`folder_listing`), and files in it that may not be used (`_unusable`)."""
+    if linked := _link_problem(project):
+        return [linked]
     own = project / "templates"
     if not own.is_dir():
         return []
@@ -920,13 +926,13 @@ class Theme:
         """The project's templates, then the built-in ones.
 
         Raises TemplateProblem if `templates` is a link to a folder outside the project (its files
-        would be packaged).
+        would be packaged), to nothing, or back to itself (`_link_problem`).
         """
         own = project / "templates"
-        if _links_out(project):
-            raise TemplateProblem(str(_LINK_OUT))
+        if linked := _link_problem(project):
+            raise TemplateProblem(str(linked))
         builtin = builtin_templates()
-        folders = (own, builtin) if own.is_dir() and own.resolve() != builtin.resolve() else (builtin,)
+        folders = (own, builtin) if own.is_dir() and real_path(own) != real_path(builtin) else (builtin,)
         return cls(folders)
 
     def environment(self) -> jinja2.Environment:
@@ -1059,7 +1065,7 @@ def compile_problems(project: Path) -> list[Problem]:
     """The project's own templates (`templates/**/*.html`, `report.md`; not `static/`) that do not compile:
     syntax errors, unknown filters and tests, each at its file and line (for `check`)."""
     own = project / "templates"
-    if _links_out(project) or not own.is_dir():
+    if _link_problem(project) or not own.is_dir():
         return []
     theme = Theme.for_project(project)
     env = theme.environment()

@@ -21,8 +21,11 @@ _FLOAT = "tag:yaml.org,2002:float"
 #: `!!binary` is refused too: no course field takes bytes, and pydantic would turn them into text that the checks
 #: for control and bidirectional characters, which read the file's text and its values' texts, never saw.
 SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "merge")}
-#: The tags a list or block may have: `!!set`, `!!omap`, `!!pairs` and every application tag are refused.
-COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+#: The kind of node each allowed tag tags: a scalar one of SCALAR_TAGS, a list `!!seq`, a block `!!map` (`!!set`,
+#: `!!omap`, `!!pairs` and every application tag are refused). A standard tag on the wrong kind of node
+#: (`!!str {a: 1}`, `!!seq {a: 1}`) is named as such, not as a tag "not allowed" (18-verify20 C7).
+_TAGGED = {**{tag: "a single value" for tag in SCALAR_TAGS}, "tag:yaml.org,2002:seq": "a list",
+           "tag:yaml.org,2002:map": "a block"}
 #: The longest text read as a number: Python refuses to print an integer of more than 4,300 digits, and
 #: base-60 numbers (`1:2:3`) take time quadratic in their length to read.
 MAX_NUMBER_CHARS = 100
@@ -161,7 +164,7 @@ class _Reader:
         """The scalar's tag: written (`!!int 3`), or else implied by how a plain scalar looks."""
         if event.tag is not None and event.tag != "!":
             if event.tag not in SCALAR_TAGS:
-                self._refuse_tag(event)
+                self._refuse_tag(event, "a single value")
             return event.tag
         if not event.implicit[0]:
             return _STR
@@ -173,9 +176,11 @@ class _Reader:
                 self.plain_tags[event.value] = tag
         return tag
 
-    def _refuse_tag(self, event: Any) -> NoReturn:
-        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-        self._fail(event, f"the YAML tag `{tag}` is not allowed: course files hold plain data",
+    def _refuse_tag(self, event: Any, kind: str) -> NoReturn:
+        """Refuse the tag of `event`, `kind` of node (a single value, a list, a block) it does not tag."""
+        tag, tagged = event.tag.replace("tag:yaml.org,2002:", "!!"), _TAGGED.get(event.tag)
+        self._fail(event, f"the YAML tag `{tag}` tags {tagged}, not {kind}" if tagged else
+                   f"the YAML tag `{tag}` is not allowed: course files hold plain data",
                    "remove the tag (the `!` or `!!` word before the value)")
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
@@ -230,8 +235,9 @@ class _Reader:
         return value
 
     def _collection(self, event: Any, container: Any, fill: Any, loc: Location) -> Any:
-        if event.tag is not None and event.tag != "!" and event.tag not in COLLECTION_TAGS:
-            self._refuse_tag(event)
+        kind = "a block" if isinstance(event, yaml.MappingStartEvent) else "a list"
+        if event.tag is not None and event.tag != "!" and _TAGGED.get(event.tag) != kind:
+            self._refuse_tag(event, kind)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self._fail(event, f"lists and blocks are nested more than {MAX_DEPTH} levels deep",

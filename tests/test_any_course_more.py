@@ -350,6 +350,7 @@ def test_folder_links_that_leave_lead_nowhere_or_loop_are_each_reported(tmp_path
     project = make(tmp_path, files={"drafts/extra.md": EXTRA, "drafts/bank.yaml": "id: kc-evil\n"})
     (project / "course/pages/drafts").symlink_to("../../drafts", target_is_directory=True)
     (project / "course/pages/gone").symlink_to("../nothing")
+    (project / "course/pages/loop").symlink_to("loop")
     (project / "course/pages/again").symlink_to("..", target_is_directory=True)
     (project / "quizzes/drafts").symlink_to(project / "drafts", target_is_directory=True)
     _with_page(project, "extra")
@@ -358,8 +359,10 @@ def test_folder_links_that_leave_lead_nowhere_or_loop_are_each_reported(tmp_path
         "its files are read already)",
         "course/pages/drafts:1: the folder is a symbolic link that leads out of course/ (to `../../drafts`) (copy "
         "the folder itself into course/pages/ instead of linking to it)",
-        "course/pages/gone:1: a symbolic link to `../nothing`, which does not exist (or leads back to itself) "
-        "(point the link at a folder in the project, or delete it)",
+        "course/pages/gone:1: a symbolic link to `../nothing`, which does not exist (point the link at a folder "
+        "in the project, or delete it)",
+        "course/pages/loop:1: a symbolic link that leads back to itself (point the link at a folder in the project, "
+        "or delete it)",
         f"quizzes/drafts:1: the folder is a symbolic link that leads out of quizzes/ (to `{project / 'drafts'}`) "
         "(copy the folder itself into quizzes/ instead of linking to it)"]
     assert "CANARY" not in run_build_output(project)

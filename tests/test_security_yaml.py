@@ -197,3 +197,59 @@ def test_a_competency_framework_that_is_not_a_file_is_one_problem(project: Path,
     lines = check_lines(project)
     assert len(lines) == 2, lines  # the problem and the summary
     assert lines[0].startswith("course/competencies.yaml:1: ")
+
+
+# --- 18-verify20 C6, C7: what a problem line says of a value --------------------------------------------------
+
+@pytest.mark.parametrize(("file", "old", "new"), [("course/pages/welcome.md", "id: welcome", "id: w"),
+                                                  ("course/course.yaml", 'version: "1.0"', "version: 1.0"),
+                                                  ("course/course.yaml", "language: en-GB", "language: en")])
+def test_a_value_that_fails_its_pattern_is_cut_in_its_line(project: Path, file: str, old: str, new: str) -> None:
+    """C6: a 1 MB `id` made a 1 MB problem line; a quoted text is cut to MAX_QUOTED_CHARS characters and `…`."""
+    edit(project / file, old, new + "w" * 200_000)
+    lines = check_lines(project)
+    assert len(lines) == 2 and len(lines[0]) < 500 and "w" * 90 + "…` is not in the right form (" in lines[0]
+
+
+def test_an_explicit_key_of_a_megabyte_is_cut_in_its_line(project: Path) -> None:
+    """C6: `? key` takes no length limit from YAML (a plain key does: 1,024 characters)."""
+    path = project / "course/course.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "? " + "k" * 1_000_000 + "\n: 1\n", encoding="utf-8")
+    lines = check_lines(project)
+    assert len(lines) == 2 and len(lines[0]) < 1000 and f"unknown field `{'k' * 100}…` (" in lines[0]
+
+
+def test_a_quoted_text_is_cut_apart_in_the_message_and_the_fix() -> None:
+    """A backquote inside a value cannot pair with one of the fix and cut the text between them."""
+    from builder.errors import MAX_QUOTED_CHARS, Problem
+
+    long = "x" * (MAX_QUOTED_CHARS + 1)
+    assert str(Problem("a", 1, f"`{long}` and a stray `", f"fix `{long}`")) == \
+        f"a:1: `{long[:-1]}…` and a stray ` (fix `{long[:-1]}…`)"
+    assert str(Problem("a", 1, f"`{long[:-1]}`")) == f"a:1: `{long[:-1]}`"
+    between = f"`a` {long} `b`"  # the text between two short quoted texts is not one
+    assert str(Problem("a", 1, between)) == f"a:1: {between}"
+
+
+@pytest.mark.parametrize(("value", "tag", "kind"), [("!!str {a: 1}", "!!str", "tags a single value, not a block"),
+                                                    ("!!int [1]", "!!int", "tags a single value, not a list"),
+                                                    ("!!map 80", "!!map", "tags a block, not a single value"),
+                                                    ("!!seq {a: 1}", "!!seq", "tags a list, not a block")])
+def test_a_standard_tag_on_the_wrong_kind_of_node_says_so(value: str, tag: str, kind: str) -> None:
+    """C7: these tags are allowed (`!!int '80'` is read), on another kind of node: not "not allowed"."""
+    assert problems_of(f"pass_mark: {value}\n") == [
+        f"x.yaml:1: the YAML tag `{tag}` {kind} (remove the tag (the `!` or `!!` word before the value))"]
+
+
+@pytest.mark.parametrize(("value", "read"), [(".nan", "nan"), ("-.inf", "-inf"), ("!!float 1e999999999999", "inf")])
+def test_a_number_that_is_not_finite_says_what_to_write(project: Path, value: str, read: str) -> None:
+    """C7: pydantic's own words ("Input should be a finite number") where every other number says what to write."""
+    edit(project / "course/course.yaml", "pass_mark: 80", f"pass_mark: {value}")
+    assert check_lines(project)[0] == (
+        f"course/course.yaml:{_line_of(project, 'pass_mark:')}: `pass_mark` is `{read}`, not a finite number: YAML "
+        "reads `.nan`, `.inf` and a number too large to hold as not-a-number or infinity (write an ordinary number)")
+
+
+def _line_of(project: Path, start: str) -> int:
+    lines = (project / "course/course.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.startswith(start))

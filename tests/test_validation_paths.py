@@ -205,7 +205,8 @@ CASES: dict[str, tuple[list[Edit], list[str]]] = {
     "number-too-small": ([(CUES, "minutes: 10", "minutes: -1")], [
         "course/pages/baby-cues.md:5: `minutes` is -1, but must be at least 0 (use a number at least 0)"]),
     "not-a-finite-number": ([(CUES, "minutes: 10", "minutes: .inf")], [
-        "course/pages/baby-cues.md:5: `minutes`: Input should be a finite number (see docs/authoring.md)"]),
+        "course/pages/baby-cues.md:5: `minutes` is `inf`, not a finite number: YAML reads `.nan`, `.inf` and a number "
+        "too large to hold as not-a-number or infinity (write an ordinary number)"]),
     "unknown-field-in-a-nested-block": ([(KC, "        correct: true\n", "        corect: true\n")], [
         "quizzes/kc-cues.yaml:9: unknown field `corect` (did you mean `correct`?)"]),
     "list-item-of-the-wrong-type": ([(COURSE, "  - Health visitors\n", "  - {a: 1}\n")], [
