@@ -200,12 +200,13 @@ class _Styles:
     #: (project path, times) of each SVG drawn, for the boxes (`_Styles.show`) that a declaration naming it may reach
     shown: list[tuple[str, int]] = field(default_factory=list)
 
-    def add(self, declarations: list[Any], folder: str, path: str | None) -> None:
-        """Gather `declarations`, of the sheet `path` (None: the document's own), their urls from `folder`; note
-        those a kit may not use (`_unneeded`)."""
+    def add(self, declarations: list[Any], folder: str, path: str | None, lines: list[str]) -> None:
+        """Gather `declarations`, of the sheet `path` (None: the document's own) whose lines are `lines`
+        (`_lines`), their urls from `folder`; note those a kit may not use (`_unneeded`)."""
         self.everything += declarations
-        self.written += [(path, d) for d in declarations if d.lower_name in _GENERATING or d.lower_name == "quotes"]
-        self.unneeded += [(path, line, written, *refused) for declaration in declarations
+        self.written += [(path, d, lines[d.source_line - 1].strip()) for d in declarations
+                         if d.lower_name in _GENERATING or d.lower_name == "quotes"]
+        self.unneeded += [(path, line, written, *refused, lines[line - 1].strip()) for declaration in declarations
                           for line, written, refused in _unneeded(declaration)]
         self.folders.update((id(declaration), folder) for declaration in declarations)
 
@@ -253,8 +254,9 @@ class _Styles:
     #: the url tokens of every custom property (`--name: url(…)`) of the document, read once for `urls`
     custom: list[Any] | None = None
     #: (project path of the sheet's file or None for the document's own, line, the construct as written, why a kit
-    #: may not use it, how to do without) of each at-rule, property and function a kit may not use (`_unneeded`)
-    unneeded: list[tuple[str | None, int, str, str, str]] = field(default_factory=list)
+    #: may not use it, how to do without, that line of the sheet as written, to find the template line that writes
+    #: it by) of each at-rule, property and function a kit may not use (`_unneeded`)
+    unneeded: list[tuple[str | None, int, str, str, str, str]] = field(default_factory=list)
     #: (selector prelude, (project path of the sheet's file or None, line, first line of its selector), whether
     #: multi-column) of each style rule that makes boxes laying out their content again and again (`_relayout`)
     relayouts: list[tuple[Any, tuple[str | None, int, str], bool]] = field(default_factory=list)
@@ -265,8 +267,9 @@ class _Styles:
     generating: list[tuple[Any, tuple[str | None, int, str], list[Any]]] = field(default_factory=list)
     #: the declarations writing text of their own (`_GENERATING`) of each element's `style=`
     generated: dict[Any, list[Any]] = field(default_factory=dict)
-    #: (project path of the sheet's file or None, declaration) of each declaration of _GENERATING or `quotes`
-    written: list[tuple[str | None, Any]] = field(default_factory=list)
+    #: (project path of the sheet's file or None, declaration, its line of the sheet as written) of each declaration
+    #: of _GENERATING or `quotes`
+    written: list[tuple[str | None, Any, str]] = field(default_factory=list)
     sheets: int = 0
     sheet_bytes: int = 0
 
@@ -409,7 +412,7 @@ def _gather(html: str, styles: _Styles) -> tuple[Any, dict[Any, list[Any]]]:
             attributes[element] = _declarations(tinycss2.parse_blocks_contents(element.get("style"), True, True))
             _not_regular(styles, (d for declaration in attributes[element] for d in declaration.value),
                          _DOCUMENT_FOLDER, None)
-            styles.add(attributes[element], _DOCUMENT_FOLDER, None)
+            styles.add(attributes[element], _DOCUMENT_FOLDER, None, _lines(element.get("style")))
             if (multi_column := _relayout(attributes[element])) is not None:
                 styles.relaid[element] = multi_column
             if any(d.lower_name in _GENERATING for d in attributes[element]):
@@ -429,10 +432,10 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, _Styles]:
     root, _ = _gather(html, styles)
     if any(d.name.startswith("--") and _writes_text(d.value) for d in styles.everything):  # what `var()` may bring
         styles.unneeded += [
-            (path, declaration.source_line, f"{declaration.name}: {_text(declaration.value)}", *_GENERATED_UNKNOWN)
-            for path, declaration in styles.written if any(_is_var(t) and t.lower_name != "attr" or
-                                                           t.type == "function" and t.lower_name == "env"
-                                                           for t in _all_tokens(declaration.value))]
+            (path, declaration.source_line, f"{declaration.name}: {_text(declaration.value)}", *_GENERATED_UNKNOWN,
+             as_written) for path, declaration, as_written in styles.written
+            if any(_is_var(t) and t.lower_name != "attr" or t.type == "function" and t.lower_name == "env"
+                   for t in _all_tokens(declaration.value))]
     return root, styles
 
 
@@ -559,7 +562,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
     start from the project folder `folder`, imported by the sheets `chain` (the outermost first)."""
     import tinycss2  # noqa: PLC0415
 
-    pending = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    pending, lines = list(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)), _lines(text)
     _not_regular(styles, itertools.chain.from_iterable([*rule.prelude, *(rule.content or [])] for rule in pending
                                                        if rule.type != "error"), folder, path)
     while pending:
@@ -568,7 +571,7 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
             for prelude, nested in nested_preludes(rule):
                 styles.selectors.append((prelude, path, nested.source_line, _first_line(nested.prelude)))
                 declarations = _declarations(tinycss2.parse_blocks_contents(nested.content, True, True))
-                styles.add(declarations, folder, path)
+                styles.add(declarations, folder, path, lines)
                 if (multi_column := _relayout(declarations)) is not None:
                     styles.relayouts.append((prelude, (path, nested.source_line, _first_line(nested.prelude)),
                                              multi_column))
@@ -585,22 +588,28 @@ def _read_sheet(styles: _Styles, text: str, folder: str, depth: int, path: str |
                 _load_sheet(styles, _url_of(target) or "", folder, depth + 1, (*chain, path))
         elif rule.type == "at-rule" and rule.lower_at_keyword in _UNNEEDED_AT_RULES:
             styles.unneeded.append((path, rule.source_line, f"@{rule.at_keyword}",
-                                    *_UNNEEDED_AT_RULES[rule.lower_at_keyword]))
+                                    *_UNNEEDED_AT_RULES[rule.lower_at_keyword], lines[rule.source_line - 1].strip()))
         elif rule.type == "at-rule" and rule.lower_at_keyword == "page" and rule.content is not None:
-            _read_page(styles, rule.content, folder, path)
+            _read_page(styles, rule.content, folder, path, lines)
         elif rule.type == "at-rule" and rule.content is not None:  # @media, @supports, @layer, …
             pending[:0] = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
 
 
-def _read_page(styles: _Styles, content: list[Any], folder: str, path: str | None) -> None:
-    """Gather an `@page` rule's declarations and those of its page-margin boxes (`@top-left { … }`)."""
+def _lines(text: str) -> list[str]:
+    """The lines of the CSS `text`, as tinycss2 numbers them (`source_line`: it breaks lines at CR LF, CR, LF, FF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+
+
+def _read_page(styles: _Styles, content: list[Any], folder: str, path: str | None, lines: list[str]) -> None:
+    """Gather an `@page` rule's declarations and those of its page-margin boxes (`@top-left { … }`), of the sheet
+    `path` whose lines are `lines`."""
     import tinycss2  # noqa: PLC0415
 
     parts = tinycss2.parse_blocks_contents(content, True, True)
     for declarations in [_declarations(parts)] + [
             _declarations(tinycss2.parse_blocks_contents(part.content, True, True))
             for part in parts if part.type == "at-rule" and part.content is not None]:
-        styles.add(declarations, folder, path)
+        styles.add(declarations, folder, path, lines)
         styles.pages.append((declarations, folder))
 
 
@@ -715,7 +724,21 @@ _UNNEEDED_FUNCTIONS = {
     "leader": ("fills the rest of its line with copies of its text, as many as its font size allows",
                "draw the line with a border, such as `border-bottom: 0.6pt dotted`"),
     "target-text": ("copies the text of the element a link points to into each box that shows it",
-                    "write the text itself, or show the target's page with `target-counter(attr(href), page)`")}
+                    "write the text itself"),
+    # 18-verify20 B7: 2,000 links to 100 targets over 101 pages (60 KB) took WeasyPrint 29 s
+    **dict.fromkeys(("target-counter", "target-counters"), (
+        "shows a counter of the element a link points to (its page number, say), which WeasyPrint knows only once "
+        "it has laid out the pages, and then lays them out again for it", "write the numbers in the template, and "
+        "number the pages in their margin boxes with `counter(page)`"))}
+#: The longest string a kit document's `hyphenate-character` may be (WeasyPrint's own is one character, `‐`):
+#: WeasyPrint adds it at the end of each hyphenated line, and lays the line out again with it for each place the
+#: line may break (18-verify20 B6: a 20,000-character one over 300 soft hyphens ran it past its 30 s). A function
+#: (`var()`) there is refused too: its text is known only once laid out.
+MAX_HYPHENATE_CHARACTER = 4
+_LONG_HYPHEN = (f"adds text longer than {MAX_HYPHENATE_CHARACTER} characters (or text known only once laid out, "
+                "by `var()`) at the end of each hyphenated line, which WeasyPrint lays out again with it for each "
+                "place the line may break", f"write a string of at most {MAX_HYPHENATE_CHARACTER} characters, such "
+                "as `\"-\"`, or `auto`")
 
 
 _TABLE_PART = ("makes a box a part of a table, or takes one out of its row, other than its HTML element does: "
@@ -792,10 +815,10 @@ def _writes_text(tokens: Iterable[Any]) -> bool:
 def generated_text(declarations: list[Any], attribute: int, quote: int, counter: int) -> tuple[int, int, int]:
     """At most how many characters the declarations `declarations` write into one box (`_GENERATING`), as (those
     written once, those written once for each level of nesting of the box, those written once for it and each box
-    in it, which inherit them: `_INHERITED`): their strings, `counter()` and
-    `target-counter()` as _COUNTER_TEXT, `counters()` and `target-counters()` as that and their separator at each
-    level, `attr()` as `attribute` (the longest attribute value of the document), `open-quote` and `close-quote` as
-    `quote` (the longest string of a `quotes`). (`var()`, `env()` and `inherit` are refused: `_unneeded`.)"""
+    in it, which inherit them: `_INHERITED`): their strings, `counter()` as _COUNTER_TEXT, `counters()` as that and
+    their separator at each level, `attr()` as `attribute` (the longest attribute value of the document),
+    `open-quote` and `close-quote` as `quote` (the longest string of a `quotes`). (`var()`, `env()`, `inherit` and
+    `target-counter()` are refused: `_unneeded`.)"""
     def size(tokens: Iterable[Any]) -> int:
         total = 0
         for token in tokens:
@@ -805,9 +828,9 @@ def generated_text(declarations: list[Any], attribute: int, quote: int, counter:
                 total += quote
             elif token.type == "function" and token.lower_name == "attr":
                 total += attribute
-            elif token.type == "function" and token.lower_name in ("counter", "target-counter"):
+            elif token.type == "function" and token.lower_name == "counter":
                 total += counter + size(token.arguments)
-            elif token.type == "function" and token.lower_name not in ("url", "counters", "target-counters"):
+            elif token.type == "function" and token.lower_name not in ("url", "counters"):
                 total += size(token.arguments)
             elif token.type in ("() block", "[] block", "{} block"):
                 total += size(token.content)
@@ -816,7 +839,7 @@ def generated_text(declarations: list[Any], attribute: int, quote: int, counter:
     values = [d.value for d in declarations if d.lower_name in _GENERATING - _INHERITED]
     return sum(size(value) for value in values), sum(
         counter + size(token.arguments) for value in values for token in _all_tokens(value)
-        if token.type == "function" and token.lower_name in ("counters", "target-counters")), sum(
+        if token.type == "function" and token.lower_name == "counters"), sum(
         size(d.value) for d in declarations if d.lower_name in _INHERITED)
 
 
@@ -828,12 +851,17 @@ def longest_quote(styles: _Styles) -> int:
 
 def _unneeded(declaration: Any) -> Iterator[tuple[int, str, tuple[str, str]]]:
     """(line, the construct as written, (why a kit may not use it, how to do without)) of the declaration
-    `declaration` if it sets a property of _UNNEEDED_PROPERTIES (WeasyPrint ignores a `-weasy-` prefix on them), and
-    of each function of _UNNEEDED_FUNCTIONS in its value (in a custom property too: `var()` may bring it
-    anywhere), and of each keyword of _UNNEEDED_KEYWORDS (or `var()`) in a property of it. tinycss2 reads escaped
-    names as WeasyPrint does (`le\\61 der(` is `leader(`)."""
+    `declaration` if it sets a property of _UNNEEDED_PROPERTIES (WeasyPrint ignores a `-weasy-` prefix on them), of
+    each function of _UNNEEDED_FUNCTIONS in its value (in a custom property too: `var()` may bring it
+    anywhere), of each keyword of _UNNEEDED_KEYWORDS (or `var()`) in a property of it, and of a
+    `hyphenate-character` longer than MAX_HYPHENATE_CHARACTER or with a function. tinycss2 reads escaped names as
+    WeasyPrint does (`le\\61 der(` is `leader(`)."""
     if declaration.lower_name in _UNNEEDED_PROPERTIES:
         yield declaration.source_line, declaration.name, _UNNEEDED_PROPERTIES[declaration.lower_name]
+    if _property(declaration) == "hyphenate-character" and any(
+            token.type == "function" or token.type == "string" and len(token.value) > MAX_HYPHENATE_CHARACTER
+            for token in declaration.value):
+        yield declaration.source_line, f"{declaration.name}: {_text(declaration.value)}", _LONG_HYPHEN
     if declaration.lower_name == "display" or declaration.name.startswith("--"):  # `var()` may bring it to one
         for token in _all_tokens(declaration.value):
             if token.type == "ident" and (token.lower_value in _UNNEEDED_DISPLAYS or token.lower_value == "inherit"):

@@ -718,9 +718,9 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                         fix)]
     except UnmappedURL as unmapped:
         return [unmapped_problem(project, document, unmapped)]
-    problems = [Problem(*_rule_at(project, document, where, (path, line, written)), f"the kit's {document} uses "
+    problems = [Problem(*_rule_at(project, document, where, (path, line, as_written)), f"the kit's {document} uses "
                         f"`{written}{')' if written.endswith('(') else ''}`, which a kit may not: it {why}", fix)
-                for path, line, written, why, fix in dict.fromkeys(styles.unneeded)]
+                for path, line, written, why, fix, as_written in dict.fromkeys(styles.unneeded)]
     for path, line, url, wrong in styles.not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
         if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
             path, line = _written_at(project, document, url)

@@ -290,7 +290,7 @@ UNNEEDED: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
                   '<p class="x">hi</p>', [("`symbols()`", 3)]),
     "leader": ('p.x::after { content: leader(".") }', '<p class="x">hi</p>', [("`leader()`", 2)]),
     "leader, escaped, through var()": (':root { --l: le\\61 der(".") }\np.x::after { content: var(--l) }',
-                                       '<p class="x">hi</p>', [("`leader()`", 1),  # not found as written: line 1
+                                       '<p class="x">hi</p>', [("`leader()`", 2),  # 18-verify20 B8: at its line
                                                                  ("`content: var(--l)`", 3)]),  # 18-verify19 D2
     "string-set": ("@page { @top-center { content: string(s) } }\ndiv.s { string-set: s content() }",
                    '<div class="s">word</div>', [("`string()`", 2), ("`string-set`", 3)]),
@@ -298,6 +298,24 @@ UNNEEDED: dict[str, tuple[str, str, list[tuple[str, int]]]] = {
                 '<div class="f">x</div>', [("`running()`", 2), ("`element()`", 3)]),
     "target-text": ("a::after { content: target-text(attr(href)) }", '<a href="#t">x</a><p id="t">y</p>',
                     [("`target-text()`", 2)]),
+    # 18-verify20 B7: WeasyPrint lays the pages out again for the numbers of links' targets
+    "target-counter": ('a.t::after { content: target-counter(attr(href), page) }\n'
+                       "a.u::after { content: TARGET-COUNTERS(attr(href), c, '.') }",
+                       '<a class="t" href="#t">x</a><a class="u" href="#t">x</a><p id="t">y</p>',
+                       [("`target-counter()`", 2), ("`TARGET-COUNTERS()`", 3)]),
+    # B6: text added at each hyphenated line's end, laid out again for each place the line may break
+    "long hyphenate-character": ('p.h { hyphenate-character: "' + "A" * 20 + '" }\n:root { --h: "-" }\n'
+                                 "p.i { -weasy-hyphenate-character: var(--h) }",
+                                 '<p class="h">xy&shy;xy</p><p class="i">xy&shy;xy</p>',
+                                 [('`hyphenate-character: "' + "A" * 20 + '"`', 2),
+                                  ("`-weasy-hyphenate-character: var(--h)`", 4)]),
+    # B8: each at the template's line that writes it, however written (they were at line 1)
+    "written otherwise": ("div.g{d\\69 splay: gr\\69 d}\n@media print{@supports (color:red){@layer l{\n"
+                          "div.h{/**/display/**/:/**/grid}}}}\ndiv.k { color: red;\n  display:table-cell }",
+                          '<div class="g">x</div><div class="h">x</div><div class="k">x</div>\n'
+                          '<noscript><style>\n.n { display: grid }</style></noscript>\n<div style="display:GRID">y'
+                          "</div>", [("`display: grid`", 2), ("`display: grid`", 4),
+                                     ("`display: table-cell`", 6), ("`display: grid`", 9), ("`display: GRID`", 10)]),
     # 18-verify19 D1: elements made columns, column groups or cells by CSS, whose `span`/`colspan` went uncounted
     "table parts": (".g { display: table-column-group }\n.c { display: TABLE-CELL }",
                     '<div class="g" span="9"></div><div class="c">y</div>', [("`display: table-column-group`", 2),
@@ -374,7 +392,9 @@ def test_nested_flex_grid_and_multi_column_boxes_are_refused(record: Path, style
 def test_what_a_kit_may_lay_out_in_columns_and_flex_is_accepted(record: Path) -> None:
     kit_sheet(record, nested(2, '<div class="c"><p>x</p></div>').replace("<div>", '<div class="f">')
               + '<div class="c">y</div>' * 3 + nested(20), ".f { display: flex } .c { column-count: 2 } p { columns: auto; display: block } ol { "
-              "list-style: lower-roman } @page { @top-center { content: 'Sheet ' counter(page) } }")
+              "list-style: lower-roman } @page { @top-center { content: 'Sheet ' counter(page) } } "
+              "p { hyphenate-character: '\\2010' } .h { hyphenate-character: auto; -weasy-hyphenate-character: "
+              "'-' } .i { hyphenate-character: inherit }")
     assert kit.document_problems(_course(record), "attendance-sheet", (record / KIT_SHEET).read_text()) == []
 
 
