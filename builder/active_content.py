@@ -25,8 +25,8 @@ from lxml import html as lxml_html
 from builder import cache, media_time
 
 #: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
-#: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
-#: it is refused like a script.
+#: they are parsed as XML here too; `.shtml` is HTML (packaged as `.html`: `media.PACKAGED_SUFFIXES`). Compressed
+#: SVG (`.svgz`) cannot be checked, so it is refused like a script.
 SVG_TYPES = {".svg", ".xhtml", ".xht", ".xml"}
 HTML_TYPES = {".html", ".htm", ".shtml"}
 SCRIPT_TYPES = {".js", ".mjs"}
@@ -321,6 +321,14 @@ MEDIA_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'; form-acti
 #: `<html>`, whose attributes could otherwise push it past 1024 bytes), and MEDIA_POLICY.
 HTML_PROLOG = (b'<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" '
                b'content="' + MEDIA_POLICY.encode() + b'">\n')
+#: How a Server Side Includes directive starts (Apache's mod_include, its `SSIStartTag`; nginx's `ssi`, which runs
+#: on every `text/html` response whatever the file's name), and how a cleaned HTML file writes it instead: the
+#: comments that hold directives are removed (`_cleaned`), but libxml2 writes an attribute's value with its `<` as it
+#: is (`title="<!--#include virtual=…-->"`), where `&lt;` is the same value; the only other text it writes so is a
+#: `<style>` sheet's (the text of a CSS comment or string that held the sequence changes). An SVG or XML file is
+#: written with every `<` of a text or value as `&lt;` (18-verify20 C8).
+SSI_START = b"<!--#"
+SSI_START_WRITTEN = b"&lt;!--#"
 #: The namespace of XHTML's elements: a document whose root is its `<html>` is rendered as a web page (`_with_policy`).
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 #: Byte order marks, which decide a browser's encoding before anything the file declares (WHATWG Encoding,
@@ -521,7 +529,9 @@ def without_script(data: bytes, suffix: str) -> bytes:
     whatever a browser would read differently in the original (an encoding, an entity); an XHTML one (its root
     XHTML's `<html>`) with MEDIA_POLICY in its head (`_with_policy`). An HTML file is always written again, as UTF-8
     that says so in its first `<meta>`: the bytes shipped are the text that was checked, whatever encoding a
-    browser would have guessed for the original. A file that cannot be parsed (`unreadable`) is empty.
+    browser would have guessed for the original. Neither keeps a comment or a processing instruction: a browser shows
+    none, and a web server may run one (Server Side Includes' `<!--#exec cmd=…-->`, `<?php …?>`; 18-verify20 C8).
+    A file that cannot be parsed (`unreadable`) is empty.
     """
     return _checked(data, suffix).cleaned
 
@@ -616,6 +626,8 @@ def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], suffix: s
             element.getparent().remove(element)
         else:  # the root itself: nothing of the document can be kept
             return b""
+    # nothing a browser shows: what a web server may run (SSI's `<!--#exec cmd=…-->`, `<?php …?>`; 18-verify20 C8)
+    etree.strip_tags(tree.getroot(), etree.Comment, etree.ProcessingInstruction)
     if xhtml:
         _with_policy(tree.getroot())
     if suffix in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
@@ -623,7 +635,7 @@ def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], suffix: s
     for meta in [meta for meta in tree.getroot().iter("meta") if meta.get("charset") is not None]:
         meta.getparent().remove(meta)
     html: bytes = lxml_html.tostring(tree.getroot(), encoding="utf-8")
-    return HTML_PROLOG + html
+    return HTML_PROLOG + html.replace(SSI_START, SSI_START_WRITTEN)
 
 
 def _without_entity_references(tree: Any) -> None:

@@ -602,7 +602,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
     fix = ("(media run inside the package, where script could change the learner's score; remove it from the "
            "file)")
     assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
-    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("evil-*")
     data = packaged.read_bytes().removeprefix(HTML_PROLOG).replace(MEDIA_POLICY.encode(), b"")  # XHTML's
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
     assert b"example.org" not in data
@@ -610,6 +610,49 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
 
 #: What an SVG or XML file is written again from (`without_script`), before its root.
 XML_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
+
+#: 18-verify20 C8's file: Server Side Includes directives, which a web server set to run them on `.shtml` runs.
+SSI = ('<p>Info</p>\n<!--#exec cmd="id > /tmp/ssi-pwned" -->\n<!--#include virtual="/etc/passwd" -->\n'
+       "<?php system('id'); ?><p>More</p>")
+
+
+@pytest.mark.parametrize(("suffix", "text", "kept"), [
+    (".shtml", SSI, b"<p>Info</p>\n\n\n<p>More</p>"),
+    (".html", "<!--[if IE]><p>Old</p><![endif]--><p>Info</p><template><!--#echo var=x --></template>", b"<p>Info</p>"),
+    (".html", '<p title="<!--#include virtual=/x -->">x</p><style>a { content: "<!--#" }</style>',
+     b'<p title="&lt;!--#include virtual=/x -->">x</p><style>a { content: "&lt;!--#" }</style>'),
+    (".svg", '<svg xmlns="http://www.w3.org/2000/svg"><!--#exec cmd="id" --><?php x ?><style>a<!-- c -->{fill:red}'
+             '</style><text a="&lt;!--#x-->"><![CDATA[<!--#exec-->]]></text></svg>',
+     b'<style>a{fill:red}</style><text a="&lt;!--#x--&gt;">&lt;!--#exec--&gt;</text>'),
+])
+def test_a_cleaned_file_holds_no_comment_processing_instruction_or_directive(suffix: str, text: str,
+                                                                             kept: bytes) -> None:
+    """C8 (18-verify20): a web server runs a Server Side Includes directive, a comment (`<!--#exec cmd=…-->`), and
+    may run `<?php …?>`; a browser shows neither, so no cleaned file keeps a comment or a processing instruction
+    (the text after one stays: a `<style>` sheet is read as its children's text joined). libxml2 writes an HTML
+    attribute's value and a `<style>` sheet with their `<` as they are: there a directive's start is written
+    `&lt;!--#` (the same value in an attribute)."""
+    cleaned = without_script(text.encode(), suffix)
+    assert b"<!--" not in cleaned and b"<?php" not in cleaned
+    assert kept in cleaned
+    assert script_in(text.encode(), suffix) == []
+
+
+def test_a_linked_shtml_file_is_packaged_as_html_without_its_directives(project: Path, tmp_path: Path) -> None:
+    """C8 (18-verify20): a linked `.shtml` file shipped its SSI directives verbatim under `.shtml`, the suffix web
+    servers run them on (the web folder is for any web server). It is packaged as `.html`, without them."""
+    (project / "course/media/info.shtml").write_text(SSI, encoding="utf-8")
+    edit(project / CUES, "![A baby", "[Info](../media/info.shtml)\n\n![A baby")
+    assert run("check", project, "--strict").exit_code == 0
+    built = run("build", project, "--out", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("info-*")
+    assert packaged.suffix == ".html" and b"<!--#" not in packaged.read_bytes()
+    assert f"../media/{packaged.name}" in (tmp_path / "out" / WEB / "pages/baby-cues.html").read_text(encoding="utf-8")
+    for package in (tmp_path / "out").glob("*.zip"):
+        with zipfile.ZipFile(package) as archive:
+            assert not [name for name in archive.namelist() if name.endswith(".shtml")]
+            assert archive.read(f"media/{packaged.name}") == packaged.read_bytes()
 
 
 #: A DOCTYPE with an XHTML public id, for which Chromium reads HTML's named characters (`&colon;`) in an XML file.
@@ -770,8 +813,8 @@ POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{MEDIA_POLIC
     (".xhtml", '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hi</p></body></html>', f"<head>{POLICY_META}</head>"),
     (".xht", '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title></head><body/></html>',
      f"<head>{POLICY_META}<title>T</title></head>"),
-    (".xml", '<h:html xmlns:h="http://www.w3.org/1999/xhtml"><!-- c --><h:head/></h:html>',
-     f"<h:head>{POLICY_META.replace('<meta', '<h:meta')}</h:head><!-- c --><h:head/>"),
+    (".xml", '<h:html xmlns:h="http://www.w3.org/1999/xhtml"><h:body/><h:head/></h:html>',
+     f"<h:head>{POLICY_META.replace('<meta', '<h:meta')}</h:head><h:body/><h:head/>"),
     (".svg", '<html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="Content-Security-Policy" '
              "content=\"script-src 'unsafe-inline'\"/></head><body/></html>", f"<head>{POLICY_META}</head>"),
 ])
