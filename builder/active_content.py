@@ -6,8 +6,11 @@ cover such files, so what would run is taken out of them: `<script>` elements, e
 attributes (`onload=`), `javascript:` URLs, animations that would set an attribute to any of these, and
 elements that load other documents or plug-ins (`<iframe>`, `<object>`, `<embed>`, `<foreignObject>`,
 `<meta http-equiv>`, `<base>`); an HTML or XHTML file gets a policy of its own (MEDIA_POLICY) that lets
-nothing in it run. Every such file is packaged written again from the tree that was checked, so that a browser
-reads what was checked (`without_script`). Script files themselves (`.js`) are not packaged at all.
+nothing in it run. An SVG, XML or XHTML file, which has no such policy (or one that lets pictures load), loses
+every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere. Every such
+file is packaged written again from the tree that was checked, without comments or processing instructions (which a
+web server may run: Server Side Includes), so that a browser reads what was checked (`without_script`). Script files
+themselves (`.js`) are not packaged at all.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from lxml import html as lxml_html
 from builder import cache, media_time
 
 #: Media types that can hold script, by file suffix. Browsers read the first (SVG and XHTML) as XML, so
-#: they are parsed as XML here too; `.shtml` is HTML. Compressed SVG (`.svgz`) cannot be checked, so
-#: it is refused like a script.
+#: they are parsed as XML here too; `.shtml` is HTML (packaged as `.html`: `media.PACKAGED_SUFFIXES`). Compressed
+#: SVG (`.svgz`) cannot be checked, so it is refused like a script.
 SVG_TYPES = {".svg", ".xhtml", ".xht", ".xml"}
 HTML_TYPES = {".html", ".htm", ".shtml"}
 SCRIPT_TYPES = {".js", ".mjs"}
@@ -46,6 +49,14 @@ INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 #: The start of a URL that names another site (a package plays offline, and what another site serves can change after
 #: the review), read as a browser's URL parser reads it (`_as_parsed`).
 EXTERNAL_URL = re.compile(r"(?:https?:|ftp:|//)", re.IGNORECASE)
+#: The namespaces of the attributes a browser reads on an element of an XML file: none, XLink's (`xlink:href`) and
+#: XML's (`xml:base`). One of any other namespace loads nothing (Inkscape's metadata, `<cc:license
+#: rdf:resource="http://creativecommons.org/…">`, stays), so it is not read as a URL (`_reference_elsewhere`).
+READ_ATTRIBUTE_NAMESPACES = {"", "http://www.w3.org/1999/xlink", "http://www.w3.org/XML/1998/namespace"}
+#: The attributes whose value is a list of URLs (HTML's `srcset` and `imagesrcset`: candidates separated by commas,
+#: each a URL and its descriptors; `ping` and `archive`: URLs separated by spaces): each item is read as a URL.
+URL_LIST_ATTRIBUTES = {"srcset", "imagesrcset", "ping", "archive"}
+_URL_LIST_SEPARATORS = re.compile(r"[\s,]+")
 #: The start of a URL of any scheme, or of another site: what a CSS `url()` may not name (`_external_css`).
 ANY_SCHEME = re.compile(r"(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 #: The characters a browser's URL parser strips from both ends of a URL (C0 controls and space), and those it drops
@@ -321,6 +332,14 @@ MEDIA_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'; form-acti
 #: `<html>`, whose attributes could otherwise push it past 1024 bytes), and MEDIA_POLICY.
 HTML_PROLOG = (b'<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" '
                b'content="' + MEDIA_POLICY.encode() + b'">\n')
+#: How a Server Side Includes directive starts (Apache's mod_include, its `SSIStartTag`; nginx's `ssi`, which runs
+#: on every `text/html` response whatever the file's name), and how a cleaned HTML file writes it instead: the
+#: comments that hold directives are removed (`_cleaned`), but libxml2 writes an attribute's value with its `<` as it
+#: is (`title="<!--#include virtual=…-->"`), where `&lt;` is the same value; the only other text it writes so is a
+#: `<style>` sheet's (the text of a CSS comment or string that held the sequence changes). An SVG or XML file is
+#: written with every `<` of a text or value as `&lt;` (18-verify20 C8).
+SSI_START = b"<!--#"
+SSI_START_WRITTEN = b"&lt;!--#"
 #: The namespace of XHTML's elements: a document whose root is its `<html>` is rendered as a web page (`_with_policy`).
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 #: Byte order marks, which decide a browser's encoding before anything the file declares (WHATWG Encoding,
@@ -387,7 +406,8 @@ def _findings(tree: Any, undeclared: list[tuple[int, str]]) -> list[tuple[Any, s
             found.append((element, None, line, f"<{etree.QName(element).localname}> that sets {animation}"))
             continue
         for attribute, value in element.attrib.items():
-            if problem := _attribute_problem(name, _local(attribute), value, xml):
+            if (problem := _attribute_problem(name, attribute, value, xml)) and not (
+                    _local(attribute) in ANIMATION_VALUES and _animated(element)):  # checked as what it sets, above
                 found.append((element, attribute, line, problem))
     in_text = {(line, what) for _, _, line, what in found}  # an undeclared one in text is an `_Entity` too
     found += [(None, None, line, what) for line, what in undeclared if (line, what) not in in_text]
@@ -420,14 +440,14 @@ def _local(attribute: str) -> str:
     return attribute.rpartition("}")[2].lower()
 
 
-def _attribute_problem(element: str, attribute: str, value: str, xml: bool) -> str | None:
-    """What can run (or load from elsewhere) in the attribute `attribute` (local name, lower case) of value `value` on
-    an element named `element` (local name, lower case; "" if not known) of an XML (`xml`) or HTML file, else None:
-    an event handler, a URL of ACTIVE_URL_SCHEMES (read as `_squeezed_start` reads it), or, in XML, a reference to
-    another site (EXTERNAL_URL, read as `_as_parsed`; a link `<a href>` to one may stay) or CSS that loads from
-    elsewhere (`_external_css`: SVG reads presentation attributes such as `fill` as CSS, `style` as declarations)."""
-    if xml and ((attribute == "href" and element != "a" and EXTERNAL_URL.match(_as_parsed(value)))
-                or _external_css(value, attribute == "style")):
+def _attribute_problem(element: str, name: str, value: str, xml: bool) -> str | None:
+    """What can run (or load from elsewhere) in the attribute `name` (as lxml names it: `{namespace}local` or
+    `local`) of value `value` on an element named `element` (local name, lower case; "" if not known) of an XML
+    (`xml`) or HTML file, else None: an event handler, a URL of ACTIVE_URL_SCHEMES (read as `_squeezed_start` reads
+    it), or, in XML, a reference to another site (`_reference_elsewhere`) or CSS that loads from elsewhere
+    (`_external_css`: SVG reads presentation attributes such as `fill` as CSS, `style` as declarations)."""
+    attribute = _local(name)
+    if xml and (_reference_elsewhere(element, name, value) or _external_css(value, attribute == "style")):
         return f"reference to another site in `{attribute}`"
     if attribute.startswith("on"):
         return f"event-handler attribute `{attribute}`"
@@ -435,6 +455,29 @@ def _attribute_problem(element: str, attribute: str, value: str, xml: bool) -> s
         url = "".join(value.split()).lower()
         return f"`{url.split(',')[0]}` URL"
     return None
+
+
+def _reference_elsewhere(element: str, name: str, value: str) -> bool:
+    """Whether the attribute `name` (as lxml names it) of value `value`, on an element named `element` (local name,
+    lower case; "" if not known) of an XML file, names another site: its value, or any item of a list of URLs
+    (URL_LIST_ATTRIBUTES, split at spaces and commas), read as a URL (`_as_parsed`) starts with EXTERNAL_URL; only in
+    READ_ATTRIBUTE_NAMESPACES, and not the `href` of an `<a>` (a link to another site may stay). Every attribute is
+    read so, not a list of those that load: only `href` was, and Chromium fetched an XHTML `<img src>`, `srcset`,
+    `<video poster>` or `<td background>` from another site, in an SVG and in an XHTML file (18-verify20 C1's
+    follow-up); an attribute that holds such a URL as text (`title="https://…"`) is removed too."""
+    if ":" not in value and "/" not in value and "\\" not in value:  # no scheme, no `//`: most values (`d`, `fill`)
+        return False
+    namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+    local = local.lower()
+    if namespace not in READ_ATTRIBUTE_NAMESPACES or (local == "href" and element == "a"):
+        return False
+    urls = _URL_LIST_SEPARATORS.split(value) if local in URL_LIST_ATTRIBUTES else [value]
+    return any(EXTERNAL_URL.match(_as_parsed(url)) for url in urls)
+
+
+def _animated(element: Any) -> bool:
+    """Whether the element `element` is an animation: it has an `attributeName` (in any namespace and case)."""
+    return any(_local(name) == "attributename" for name in element.attrib)
 
 
 def _animation_problem(element: Any, xml: bool) -> str | None:
@@ -447,9 +490,9 @@ def _animation_problem(element: Any, xml: bool) -> str | None:
     names another (`href`), one taken to be no `<a>` (the stricter reading); an attribute that no value is given for
     is checked with the value "". Each distinct value is checked once: 9.3 MB of 1.3 million distinct numbers take
     about 1.5 s (the file's analysis is bounded by `media_time.analysed`)."""
-    attributes = {_local(name): value for name, value in element.attrib.items()}
-    if "attributename" not in attributes:
+    if not _animated(element):
         return None
+    attributes = {_local(name): value for name, value in element.attrib.items()}
     attribute = attributes["attributename"].strip().rpartition(":")[2].lower()
     parent = element.getparent()
     target = local_name(parent) if parent is not None and "href" not in attributes else ""
@@ -521,7 +564,9 @@ def without_script(data: bytes, suffix: str) -> bytes:
     whatever a browser would read differently in the original (an encoding, an entity); an XHTML one (its root
     XHTML's `<html>`) with MEDIA_POLICY in its head (`_with_policy`). An HTML file is always written again, as UTF-8
     that says so in its first `<meta>`: the bytes shipped are the text that was checked, whatever encoding a
-    browser would have guessed for the original. A file that cannot be parsed (`unreadable`) is empty.
+    browser would have guessed for the original. Neither keeps a comment or a processing instruction: a browser shows
+    none, and a web server may run one (Server Side Includes' `<!--#exec cmd=…-->`, `<?php …?>`; 18-verify20 C8).
+    A file that cannot be parsed (`unreadable`) is empty.
     """
     return _checked(data, suffix).cleaned
 
@@ -616,6 +661,8 @@ def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], suffix: s
             element.getparent().remove(element)
         else:  # the root itself: nothing of the document can be kept
             return b""
+    # nothing a browser shows: what a web server may run (SSI's `<!--#exec cmd=…-->`, `<?php …?>`; 18-verify20 C8)
+    etree.strip_tags(tree.getroot(), etree.Comment, etree.ProcessingInstruction)
     if xhtml:
         _with_policy(tree.getroot())
     if suffix in SVG_TYPES:  # the root alone: no DOCTYPE, no processing instructions around it
@@ -623,7 +670,7 @@ def _cleaned(tree: Any, found: list[tuple[Any, str | None, int, str]], suffix: s
     for meta in [meta for meta in tree.getroot().iter("meta") if meta.get("charset") is not None]:
         meta.getparent().remove(meta)
     html: bytes = lxml_html.tostring(tree.getroot(), encoding="utf-8")
-    return HTML_PROLOG + html
+    return HTML_PROLOG + html.replace(SSI_START, SSI_START_WRITTEN)
 
 
 def _without_entity_references(tree: Any) -> None:

@@ -83,8 +83,16 @@ def size_problem(root: Path, project_path: str) -> tuple[str, str] | None:
             "compress it, make it shorter or split it up; see docs/security.md")
 
 
+#: Suffixes a package never carries, by the one the file is packaged with instead: web servers are set to run Server
+#: Side Includes in a `.shtml` file (Apache's `AddOutputFilter INCLUDES .shtml`), and a package is served by any web
+#: server (18-verify20 C8; the cleaned file holds no directive either: `active_content.SSI_START`). Browsers show
+#: either as HTML.
+PACKAGED_SUFFIXES = {"shtml": "html"}
+
+
 def archive_name(project_path: str, data: bytes) -> str:
-    """A name safe in every package and LMS: `[a-z0-9-]` slug of the file's stem, its content hash, its suffix.
+    """A name safe in every package and LMS: `[a-z0-9-]` slug of the file's stem, its content hash, its suffix
+    (or the one PACKAGED_SUFFIXES gives for it).
 
     `course/media/Café #2 (final).PNG` becomes `cafe-2-final-<10 hex digits>.png`. Names with `#`, `?` or
     `%` break URLs and both manifests' XSDs; some LMSs rename or strip spaces, `~` and non-ASCII letters.
@@ -93,6 +101,7 @@ def archive_name(project_path: str, data: bytes) -> str:
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
     slug = _NOT_SLUG.sub("-", ascii_stem.lower()).strip("-")[:48].strip("-") or "file"
     clean_suffix = _NOT_SLUG.sub("", suffix.lower())
+    clean_suffix = PACKAGED_SUFFIXES.get(clean_suffix, clean_suffix)
     digest = hashlib.sha256(data).hexdigest()[:10]
     return f"{slug}-{digest}.{clean_suffix}" if clean_suffix else f"{slug}-{digest}"
 

@@ -16,7 +16,7 @@ from lxml import etree
 from builder import __version__, packaging, preview
 from builder.errors import EnvironmentProblem
 from builder.markup import convert
-from builder.media import archive_name
+from builder.media import archive_name, packaged_bytes
 
 from conftest import edit, run
 
@@ -39,7 +39,7 @@ def test_an_image_in_a_question_travels_inside_the_moodle_xml(project: Path, tmp
     assert result.exit_code == 0, result.output
     question = etree.parse(str(out)).find("question[@type='multichoice']")
     text = question.find("questiontext")
-    data = (project / "course/media/cues.svg").read_bytes()
+    data = packaged_bytes(project, "course/media/cues.svg")  # written again from its tree (18-verify20 C1)
     name = archive_name("course/media/cues.svg", data)  # named by its content (issue 17)
     assert f'<img alt="A baby looking away" src="@@PLUGINFILE@@/{name}">' in text.findtext("text")
     file = text.find("file")

@@ -602,7 +602,7 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
     fix = ("(media run inside the package, where script could change the learner's score; remove it from the "
            "file)")
     assert result.stderr.splitlines() == [f"course/media/{name}:{line} {fix}" for line in expected]
-    (packaged,) = (tmp_path / "out" / WEB / "media").glob(f"evil-*{Path(name).suffix}")
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("evil-*")
     data = packaged.read_bytes().removeprefix(HTML_PROLOG).replace(MEDIA_POLICY.encode(), b"")  # XHTML's
     assert b"script" not in data and b"DOCTYPE" not in data and b"xml-stylesheet" not in data
     assert b"example.org" not in data
@@ -610,6 +610,49 @@ def test_script_hidden_in_xml_media_is_reported_and_removed(project: Path, tmp_p
 
 #: What an SVG or XML file is written again from (`without_script`), before its root.
 XML_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
+
+#: 18-verify20 C8's file: Server Side Includes directives, which a web server set to run them on `.shtml` runs.
+SSI = ('<p>Info</p>\n<!--#exec cmd="id > /tmp/ssi-pwned" -->\n<!--#include virtual="/etc/passwd" -->\n'
+       "<?php system('id'); ?><p>More</p>")
+
+
+@pytest.mark.parametrize(("suffix", "text", "kept"), [
+    (".shtml", SSI, b"<p>Info</p>\n\n\n<p>More</p>"),
+    (".html", "<!--[if IE]><p>Old</p><![endif]--><p>Info</p><template><!--#echo var=x --></template>", b"<p>Info</p>"),
+    (".html", '<p title="<!--#include virtual=/x -->">x</p><style>a { content: "<!--#" }</style>',
+     b'<p title="&lt;!--#include virtual=/x -->">x</p><style>a { content: "&lt;!--#" }</style>'),
+    (".svg", '<svg xmlns="http://www.w3.org/2000/svg"><!--#exec cmd="id" --><?php x ?><style>a<!-- c -->{fill:red}'
+             '</style><text a="&lt;!--#x-->"><![CDATA[<!--#exec-->]]></text></svg>',
+     b'<style>a{fill:red}</style><text a="&lt;!--#x--&gt;">&lt;!--#exec--&gt;</text>'),
+])
+def test_a_cleaned_file_holds_no_comment_processing_instruction_or_directive(suffix: str, text: str,
+                                                                             kept: bytes) -> None:
+    """C8 (18-verify20): a web server runs a Server Side Includes directive, a comment (`<!--#exec cmd=…-->`), and
+    may run `<?php …?>`; a browser shows neither, so no cleaned file keeps a comment or a processing instruction
+    (the text after one stays: a `<style>` sheet is read as its children's text joined). libxml2 writes an HTML
+    attribute's value and a `<style>` sheet with their `<` as they are: there a directive's start is written
+    `&lt;!--#` (the same value in an attribute)."""
+    cleaned = without_script(text.encode(), suffix)
+    assert b"<!--" not in cleaned and b"<?php" not in cleaned
+    assert kept in cleaned
+    assert script_in(text.encode(), suffix) == []
+
+
+def test_a_linked_shtml_file_is_packaged_as_html_without_its_directives(project: Path, tmp_path: Path) -> None:
+    """C8 (18-verify20): a linked `.shtml` file shipped its SSI directives verbatim under `.shtml`, the suffix web
+    servers run them on (the web folder is for any web server). It is packaged as `.html`, without them."""
+    (project / "course/media/info.shtml").write_text(SSI, encoding="utf-8")
+    edit(project / CUES, "![A baby", "[Info](../media/info.shtml)\n\n![A baby")
+    assert run("check", project, "--strict").exit_code == 0
+    built = run("build", project, "--out", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+    (packaged,) = (tmp_path / "out" / WEB / "media").glob("info-*")
+    assert packaged.suffix == ".html" and b"<!--#" not in packaged.read_bytes()
+    assert f"../media/{packaged.name}" in (tmp_path / "out" / WEB / "pages/baby-cues.html").read_text(encoding="utf-8")
+    for package in (tmp_path / "out").glob("*.zip"):
+        with zipfile.ZipFile(package) as archive:
+            assert not [name for name in archive.namelist() if name.endswith(".shtml")]
+            assert archive.read(f"media/{packaged.name}") == packaged.read_bytes()
 
 
 #: A DOCTYPE with an XHTML public id, for which Chromium reads HTML's named characters (`&colon;`) in an XML file.
@@ -708,6 +751,125 @@ def test_styles_that_load_nothing_from_elsewhere_are_kept(body: str) -> None:
 
 
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+#: An XHTML element's prefix for SVG_OPEN's figures (Chromium makes an `<h:img>` inside an `<svg>` an HTML image).
+XHTML_IN_SVG = SVG_OPEN.replace(">", ' xmlns:h="http://www.w3.org/1999/xhtml">', 1)
+#: An XHTML page around `{}`.
+XHTML_PAGE = '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title></head><body>\n{}<p>T</p></body></html>'
+#: Elements that Chromium fetched from another site (`{host}`) though the cleaner read only `href` (18-verify20, the
+#: follow-up of C1/C3), and one per other attribute that holds a URL: each is removed, whichever attribute it is.
+ELSEWHERE_ATTRIBUTES = [
+    (".svg", '<h:img src="http://{host}/img-src.png"/>', "src"),
+    (".svg", '<h:img srcset="http://{host}/img-srcset.png 1x"/>', "srcset"),
+    (".svg", '<h:video poster="http://{host}/poster.png"/>', "poster"),
+    (".svg", '<h:img xlink:href="http://{host}/xlink.png"/>', "href"),
+    (".svg", '<g xml:base="http://{host}/"><image href="a.png"/></g>', "base"),
+    (".xhtml", '<img src="//{host}/x-img-src.png" alt="a"/>', "src"),
+    (".xhtml", '<img src="a.png" srcset="a.png 1x, http://{host}/x-srcset.png 2x" alt="a"/>', "srcset"),
+    (".xhtml", '<picture><source srcset="a.png 1x,\\\\{host}/x-source.png 2x"/><img src="a.png" alt=""/></picture>',
+     "srcset"),
+    (".xhtml", '<video poster=" http://{host}/x-poster.png"></video>', "poster"),
+    (".xhtml", '<video src="http://{host}/x-video.mp4" preload="auto"></video>', "src"),
+    (".xhtml", '<table background="http://{host}/x-bg.png"><tr><td>x</td></tr></table>', "background"),
+    (".xhtml", '<input type="image" src="HTTP://{host}/x-input.png" alt="a"/>', "src"),
+    (".xhtml", '<a href="#" ping="a.php http://{host}/x-ping">x</a>', "ping"),
+    (".xhtml", '<object data="http://{host}/x-data.png"></object>', None),  # the element: it loads a document
+    (".xhtml", '<form action="https://{host}/x-form"><button formaction="https://{host}/x-b">x</button></form>',
+     "action"),
+    (".xhtml", '<blockquote cite="https://{host}/x-cite">x</blockquote><img longdesc="https://{host}/d" alt=""/>',
+     "cite"),
+    (".xml", '<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="http://{host}/xml.png"/>', "src"),
+]
+
+
+def _with_elsewhere(suffix: str, body: str, host: str) -> bytes:
+    """The file of `ELSEWHERE_ATTRIBUTES`' `body` naming `host`, with a line before it."""
+    body = body.format(host=host)
+    if suffix == ".svg":
+        return (XHTML_IN_SVG + body + '<text y="20">t</text></svg>').encode()
+    return XHTML_PAGE.format(body).encode() if suffix == ".xhtml" else f"<doc>\n{body}</doc>".encode()
+
+
+@pytest.mark.parametrize(("suffix", "body", "attribute"), ELSEWHERE_ATTRIBUTES)
+def test_no_attribute_of_an_xml_file_names_another_site(suffix: str, body: str, attribute: str | None) -> None:
+    """Follow-up of 18-verify20 C1/C3: only `href` was read for a reference to another site, and Chromium fetched an
+    XHTML `<img src>` inside an SVG, and `src`, `srcset`, `poster`, `background` in an XHTML file, from another
+    site. Every attribute is read as a URL (each item of a list of them), and removed if it names another site."""
+    data = _with_elsewhere(suffix, body, ELSEWHERE)
+    found = script_in(data, suffix)
+    assert found and {line for line, _ in found} == {2}, found
+    if attribute is not None:
+        assert (2, f"reference to another site in `{attribute}`") in found
+    assert ELSEWHERE.encode() not in without_script(data, suffix)
+
+
+@pytest.mark.parametrize("body", [
+    '<a href="https://example.org/more"><text>More</text></a>',
+    '<h:a href="https://example.org/more">More</h:a><image href="pictures/cat.png" title="A cat, from a walk"/>',
+    '<metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:cc="http://creativecommons.org/ns#">'
+    '<cc:Work rdf:about=""><cc:license rdf:resource="http://creativecommons.org/licenses/by/4.0/"/></cc:Work>'
+    "</rdf:RDF></metadata>",
+    '<h:img srcset="a.png 1x, b.png 2x" src="data:image/png;base64,iVBORw0KGgo=" alt="a"/>',
+])
+def test_links_and_metadata_naming_another_site_are_kept(body: str) -> None:
+    """A link (`<a href>`) to another site loads nothing until it is followed, and an attribute of a namespace no
+    browser reads (Inkscape's licence, `rdf:resource`) loads nothing at all: both stay."""
+    data = (XHTML_IN_SVG + body + "</svg>").encode()
+    assert script_in(data, ".svg") == []
+    assert without_script(data, ".svg") == XML_DECLARATION + data
+
+
+@pytest.mark.browser
+def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_xml_file(browser: "Browser",
+                                                                           tmp_path: Path) -> None:
+    """ELSEWHERE_ATTRIBUTES, one file of each kind holding all of its kind, served as the packages serve it and
+    opened in Chromium (its links and buttons clicked: `ping`, `formaction`): the raw files make it request the other
+    site (the test's own server), the cleaned ones nothing (follow-up of 18-verify20 C1/C3)."""
+    import http.server
+    import threading
+
+    from browser import serve
+
+    asked: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815 - the stdlib's name
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{elsewhere.server_address[1]}"
+    (tmp_path / "site").mkdir()
+    for suffix in (".svg", ".xhtml", ".xml"):
+        body = "".join(body for kind, body, _ in ELSEWHERE_ATTRIBUTES if kind == suffix)
+        data = _with_elsewhere(suffix, body, host)
+        (tmp_path / "site" / f"raw{suffix}").write_bytes(data)
+        (tmp_path / "site" / f"cleaned{suffix}").write_bytes(without_script(data, suffix))
+    fetched: dict[str, list[str]] = {}
+    try:
+        with serve(tmp_path / "site") as base:
+            for name in sorted(path.name for path in (tmp_path / "site").iterdir()):
+                page = browser.new_page()
+                before = len(asked)
+                page.goto(f"{base}/{name}")
+                page.wait_for_timeout(300)
+                page.evaluate("document.querySelectorAll('a[ping], button').forEach(e => e.click())")
+                page.wait_for_timeout(300)
+                fetched[name] = sorted(asked[before:])
+                page.close()
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+    assert {name: paths for name, paths in fetched.items() if name.startswith("cleaned")} == {
+        "cleaned.svg": [], "cleaned.xhtml": [], "cleaned.xml": []}
+    assert {"/img-src.png", "/poster.png", "/x-img-src.png", "/x-poster.png", "/x-bg.png", "/x-input.png",
+            "/xml.png"} <= {path for paths in fetched.values() for path in paths}, fetched
 CHART = ("<a><animate attributeName=\"href\" values=\"#;javascript:console.log('PWN', document.domain)\" dur=\"0.1s\" "
          'fill="freeze"/><text x="10" y="30">Open the full chart</text></a>')
 
@@ -770,8 +932,8 @@ POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{MEDIA_POLIC
     (".xhtml", '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Hi</p></body></html>', f"<head>{POLICY_META}</head>"),
     (".xht", '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title></head><body/></html>',
      f"<head>{POLICY_META}<title>T</title></head>"),
-    (".xml", '<h:html xmlns:h="http://www.w3.org/1999/xhtml"><!-- c --><h:head/></h:html>',
-     f"<h:head>{POLICY_META.replace('<meta', '<h:meta')}</h:head><!-- c --><h:head/>"),
+    (".xml", '<h:html xmlns:h="http://www.w3.org/1999/xhtml"><h:body/><h:head/></h:html>',
+     f"<h:head>{POLICY_META.replace('<meta', '<h:meta')}</h:head><h:body/><h:head/>"),
     (".svg", '<html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="Content-Security-Policy" '
              "content=\"script-src 'unsafe-inline'\"/></head><body/></html>", f"<head>{POLICY_META}</head>"),
 ])
