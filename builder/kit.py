@@ -436,7 +436,12 @@ def with_media(html: str, project: Path, document: str,
             return f"{match.group(1)}{quote}{read.name}{quote}"
         return match.group(0)
 
-    saved = _IMAGE_SOURCE.sub(locate, html)
+    pieces, done = [], 0
+    for _, source in _image_tags(html):
+        if source is not None:
+            pieces += [html[done:source.start()], locate(source)]
+            done = source.end()
+    saved = "".join([*pieces, html[done:]])
     problems = list(found)
     if past:
         problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} shows "
@@ -552,6 +557,24 @@ _IMAGE_SOURCE = re.compile(
     rf"""(?>[{_SPACE}]*=[{_SPACE}]*(?>"[^"]*"|'[^']*'|[^{_SPACE}"'>][^{_SPACE}>]*))?)*+"""
     rf"""[{_SPACE}/]*(?(2)src|data)[{_SPACE}]*=[{_SPACE}]*)(?:"([^"]*)"|'([^']*)'|([^{_SPACE}"'>][^{_SPACE}>]*))""",
     re.IGNORECASE | re.ASCII)
+#: The whole tag of such an element, read as HTML's tokenizer reads a tag: its attributes one by one, a quoted value
+#: (which may hold `>`) to its closing quote, up to the `>` that ends it or the end of the text. It matches wherever
+#: such a tag starts (nothing in it can fail), so `_image_tags` reads each tag once, left to right: searched again at
+#: each `<img` of a tag that failed to match `_IMAGE_SOURCE` to the end of the text, `_IMAGE_SOURCE` took 125 s of
+#: processor time for `<img a` written 43,690 times (256 KB; issue 18, twentieth verification, A5).
+_IMAGE_TAG = re.compile(
+    rf"""<(?:im(?:g|age)|embed|object)(?=[{_SPACE}/>])(?:[{_SPACE}/]++|[^{_SPACE}/>][^{_SPACE}/>=]*+"""
+    rf"""(?:[{_SPACE}]*+=[{_SPACE}]*+(?:"[^"]*+"?|'[^']*+'?|[^{_SPACE}>]*+))?+)*+>?""",
+    re.IGNORECASE | re.ASCII)
+
+
+def _image_tags(html: str) -> Iterator[tuple[re.Match[str], re.Match[str] | None]]:
+    """Each tag of an `<img>`, `<image>`, `<embed>` or `<object>` in the rendered kit document `html` (`_IMAGE_TAG`),
+    left to right, with its first source matched within it (`_IMAGE_SOURCE`; None if it has none). Linear in the
+    length of `html`: each tag is read once, and no tag is looked for inside one (an image's tag holding a `<` is
+    refused by `document_problems`, as it may hide a tag from this reading)."""
+    for tag in _IMAGE_TAG.finditer(html):
+        yield tag, _IMAGE_SOURCE.match(html, tag.start(), tag.end())
 #: The start of an HTML element's start tag (text's `<` is written `&lt;`).
 _START_TAG = re.compile(r"<[A-Za-z]")
 #: A `<base>` element's start tag, which would move where WeasyPrint resolves a kit document's links
@@ -570,7 +593,7 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     """What in the rendered kit document `document` WeasyPrint may not be asked to lay out: more than
     MAX_KIT_ELEMENTS elements, an element of more than `active_content.MAX_TAG_ATTRIBUTES` attributes (`crowded_at`,
     before the parsers below read it), elements nested more than MAX_KIT_DEPTH deep (`markup.html_depth`, an upper
-    bound), a `<base>` element, an image's tag (`_IMAGE_SOURCE`) whose attributes hold a `<` (a tag in a comment or
+    bound), a `<base>` element, an image's tag (`_image_tags`) whose attributes hold a `<` (a tag in a comment or
     an attribute's value, which may hide a real one), MAX_KIT_PAGES forced page breaks, or repeated backgrounds of
     more tiles than PDF viewers can draw (`backgrounds.tiling_problem`), or style rules whose selectors WeasyPrint
     cannot match quickly (`_cascade_problems`). Checked before WeasyPrint runs, by `check` and `kit`; what needs the
@@ -598,9 +621,10 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
                                 "has a `<base>` element, which would make its PDF read links, style sheets and "
                                 "pictures from elsewhere than `check` reads them", "remove the `<base>` element: a "
                                 f"kit template's paths start from {BASE_FOLDER}/"))
-    if spanning := next((match for match in _IMAGE_SOURCE.finditer(html) if "<" in match.group(0)[1:]), None):
-        # `_IMAGE_SOURCE` reads tags in text HTML does not (a comment, an attribute's value, a `<textarea>`), and
-        # such a tag may hold a real `<img>` in its attributes, which `check` would then not count (18-verify16 F5)
+    if spanning := next((tag for tag, _ in _image_tags(html) if html.find("<", tag.start() + 1, tag.end()) >= 0),
+                        None):
+        # `_image_tags` reads tags in text HTML does not (a comment, an attribute's value, a `<textarea>`), and such a
+        # tag may hold a real `<img>` in its attributes, which `check` would then not count (18-verify16 F5)
         problems.append(Problem(*_tag_written_at(course.root, document, html, spanning.start()), f"the kit's "
                                 f"{document} has an `<img>`, `<embed>` or `<object>` tag whose attributes hold a `<` "
                                 "(or one written in a comment or an attribute's value), so `check` cannot tell which "
@@ -981,11 +1005,13 @@ def drawing_problem(html: str, project: Path, document: str) -> Problem | None:
 
 def _figures_shown(html: str, project: Path) -> Iterator[tuple[str, str | None, int]]:
     """(as written, project path or None, times) of each picture the kit document `html` shows, and how many times in
-    a row it shows it: each `<img>` (`_IMAGE_SOURCE`) once, then each SVG its style sheets show, once for each box
+    a row it shows it: each `<img>` (`_image_tags`) once, then each SVG its style sheets show, once for each box
     they may reach (`backgrounds.shown_figures`; read only for a document that may show a background image,
     `_may_show_images`), written as its project path. (A count, not a list: one figure on every page of a fixed box
     holding 5,000 elements would be a million showings.)"""
-    for match in _IMAGE_SOURCE.finditer(html):
+    for _, match in _image_tags(html):
+        if match is None:
+            continue
         try:
             _, written, path = _image_source(match)
         except InvalidURL as invalid:  # `with_media` reports it

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import itertools
 import math
 import posixpath
 import re
@@ -79,6 +80,7 @@ MAX_PIXELS = 89_478_485
 #: At most this many slides of references; the rest are listed in their speaker notes.
 REFERENCE_SLIDES = 3
 DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PRESENTATION = "http://schemas.openxmlformats.org/presentationml/2006/main"
 Layout = Literal["title", "content", "picture", "table"]
 
 
@@ -485,18 +487,16 @@ def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
     """The layouts for each kind of slide; None if the deck has no layout with a title and a body."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    def kinds(layout: SlideLayout) -> set[Any]:
-        return {ph.placeholder_format.type for ph in layout.placeholders}  # type: ignore[misc] # python-pptx's hint
-
+    # each layout's placeholder kinds, worked out once: python-pptx runs XPath queries on each shape to find them
+    kinds = [(layout, {ph.placeholder_format.type for ph in layout.placeholders})  # type: ignore[misc] # its hint
+             for layout in presentation.slide_layouts]
     body = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
-    content = [layout for layout in presentation.slide_layouts
-               if PP_PLACEHOLDER.TITLE in kinds(layout) and kinds(layout) & body]
+    content = [layout for layout, held in kinds if PP_PLACEHOLDER.TITLE in held and held & body]
     if not content:
         return None
-    titled = [layout for layout in presentation.slide_layouts if PP_PLACEHOLDER.CENTER_TITLE in kinds(layout)]
+    titled = [layout for layout, held in kinds if PP_PLACEHOLDER.CENTER_TITLE in held]
     furniture = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
-    bare = [layout for layout in presentation.slide_layouts
-            if PP_PLACEHOLDER.TITLE in kinds(layout) and not kinds(layout) - furniture]
+    bare = [layout for layout, held in kinds if PP_PLACEHOLDER.TITLE in held and not held - furniture]
     only = (bare or content)[0]
     return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
 
@@ -513,6 +513,18 @@ MAX_TEMPLATE_UNPACKED = 32 * 1024 ** 2
 TEMPLATE_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 #: How much of a part is unpacked at a time (bytes) while counting it against MAX_TEMPLATE_UNPACKED.
 _UNPACK_PIECE = 1024 ** 2
+#: The most shapes one part of a template deck may hold once its slides are dropped (a slide master, a layout, the
+#: notes master), and all its parts together: python-pptx runs XPath queries on each shape of a layout or master to
+#: find its placeholders, for each layout `check` looks at, and copies a layout's placeholders onto each slide
+#: `slides` adds, so one layout of 100,000 placeholders (603 KB as .pptx, within MAX_TEMPLATE_UNPACKED) held `check`
+#: past 2 minutes in its own process (issue 18, twentieth verification, B5). PowerPoint's and python-pptx's masters
+#: and layouts hold under 20 shapes each, about 100 in all; at 100 placeholders in each, `slides` takes about 0.07 s
+#: of processor time more for each slide (python-pptx's own look: under 0.01 s).
+MAX_PART_SHAPES = 100
+MAX_TEMPLATE_SHAPES = 5_000
+#: The shapes of PresentationML (ECMA-376 Part 1, 19.3.1), at any depth (a group's are shapes too).
+SHAPE_TAGS = tuple(f"{{{PRESENTATION}}}{name}" for name in ("sp", "pic", "grpSp", "graphicFrame", "cxnSp",
+                                                             "contentPart"))
 
 
 class TemplateRefused(Exception):
@@ -561,7 +573,7 @@ def _unpacked(path: Path) -> io.BytesIO:
 
 def _open_template(path: Path) -> Presentation:
     """The project's template deck without any slides it holds, read by `_unpacked` (its bounds, TemplateRefused),
-    then by python-pptx."""
+    then by python-pptx, its shapes counted by `_count_shapes` (TemplateRefused) before anything looks at them."""
     from pptx import Presentation as open_deck
 
     presentation = open_deck(_unpacked(path))
@@ -569,7 +581,33 @@ def _open_template(path: Path) -> Presentation:
     for slide_id in list(slide_ids):
         presentation.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
+    _count_shapes(presentation)
     return presentation
+
+
+def _count_shapes(presentation: Presentation) -> None:
+    """Raises TemplateRefused if a part of the template deck `presentation` (its slides dropped: they are not
+    used, and a sample slide may hold many shapes) holds more than MAX_PART_SHAPES shapes, or all of them more
+    than MAX_TEMPLATE_SHAPES. Counted on the parts python-pptx parsed, as it typed them (a layout is whatever part
+    a master's relationship leads to, whatever its name), each only up to its bound."""
+    left = MAX_TEMPLATE_SHAPES
+    for part in presentation.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        shapes = sum(1 for _ in itertools.islice(element.iter(*SHAPE_TAGS), MAX_PART_SHAPES + 1))
+        if shapes > MAX_PART_SHAPES:
+            raise TemplateRefused(f"holds more than {MAX_PART_SHAPES} shapes in {part.partname}, where PowerPoint's "
+                                  "own masters and layouts hold under 20", _FEWER_SHAPES)
+        left -= shapes
+        if left < 0:
+            raise TemplateRefused(f"holds more than {MAX_TEMPLATE_SHAPES:,} shapes in its masters and layouts",
+                                  _FEWER_SHAPES)
+
+
+#: The fix of a template deck refused for its shapes (`_count_shapes`).
+_FEWER_SHAPES = ("delete shapes from its slide masters and layouts in the slide master view of PowerPoint or "
+                 "LibreOffice, or delete the deck to use the built-in look")
 
 
 def _default_deck() -> Presentation:
@@ -1236,32 +1274,32 @@ def _active_parts(presentation: Presentation) -> list[str]:
     `http://…/track.png` or `file://host/share`, which leaks Windows credentials; an attached template; macros,
     OLE objects, ActiveX), each as "links to …" or "holds …"; the layouts and masters are copied into every
     deck built from it. An external relationship is allowed only as a web or e-mail hyperlink (`CLICKED_LINKS`)
-    that its part names nowhere but as a hyperlink (`_clicked_only`), whatever its type says: a picture's
+    that its part names nowhere but as a hyperlink (`_not_clicked`), whatever its type says: a picture's
     `<a:blip r:link>` naming one typed as a hyperlink was fetched by LibreOffice when the deck opened (issue 18,
     eighteenth verification, B9)."""
     found = []
     for part in presentation.part.package.iter_parts():
         if any(kind in part.content_type.lower() for kind in ACTIVE_PART_TYPES):
             found.append(f"holds {part.partname} ({part.content_type})")
-        for rid, relationship in part.rels.items():
-            if relationship.is_external and not (relationship.reltype.endswith("/hyperlink")
-                                                 and relationship.target_ref.lower().startswith(CLICKED_LINKS)
-                                                 and _clicked_only(part, rid)):
-                found.append(f"links to {relationship.target_ref} from {part.partname}")
+        external = [(rid, relationship) for rid, relationship in part.rels.items() if relationship.is_external]
+        fetched = _not_clicked(part) if external else set()  # one walk of the part, whatever its relationships
+        found += [f"links to {relationship.target_ref} from {part.partname}" for rid, relationship in external
+                  if not (relationship.reltype.endswith("/hyperlink")
+                          and relationship.target_ref.lower().startswith(CLICKED_LINKS) and rid not in fetched)]
     return found
 
 
-def _clicked_only(part: Any, rid: str) -> bool:
-    """Whether the template deck's part `part` names its relationship `rid` only as a hyperlink: in no attribute
-    of a namespace but as the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`, a
-    video's, an OLE object's `r:id` would fetch it). A part that is not XML is never read for its links, so none
-    of its relationships is used as a hyperlink."""
+def _not_clicked(part: Any) -> set[str]:
+    """The relationships (`rId`s) the template deck's part `part` names otherwise than as a hyperlink: in an
+    attribute of a namespace but the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`,
+    a video's, an OLE object's `r:id` would fetch it). A part that is not XML is never read for its links: all its
+    relationships. Found in one walk of the part: one for each relationship took `check` 8 s for 4,000 hyperlinks
+    of a layout of 4,000 paragraphs (issue 18, twentieth verification, B5)."""
     element = getattr(part, "_element", None)
     if element is None:
-        return False
-    return all(name in HYPERLINK_ATTRIBUTES and holder.tag in HYPERLINK_ELEMENTS
-               for holder in element.iter() for name, value in holder.attrib.items()
-               if value == rid and name.startswith("{"))
+        return set(part.rels)
+    return {value for holder in element.iter() for name, value in holder.attrib.items()
+            if name.startswith("{") and not (name in HYPERLINK_ATTRIBUTES and holder.tag in HYPERLINK_ELEMENTS)}
 
 
 def _figure_problems(course: Course, figure: Figure) -> list[Problem]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from click.testing import CliRunner, Result
@@ -46,6 +48,21 @@ def run(*args: str) -> Result:
     from builder.cli import main
 
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def growth(work: Callable[[int], object], size: int, times: int = 8) -> float:
+    """How many times the processor time of `work(size * times)` is that of `work(size)`, each the least of three
+    runs: about `times` for work linear in the size, `times` squared for quadratic. A ratio, not a time, so that a
+    loaded machine does not fail a test of it."""
+    def seconds(count: int) -> float:
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            work(count)
+            best = min(best, time.process_time() - start)
+        return best
+
+    return seconds(size * times) / seconds(size)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from builder import markup
 from builder.markup import PLAIN_LINES, PLAIN_TEXT, _convert, convert
 
+from conftest import growth
+
 
 def test_plain_text_fast_path_matches_markdown() -> None:
     rng = random.Random(20261123)
@@ -115,6 +117,16 @@ def test_html_depth_counts_self_closed_html_elements_as_the_parser_opens_them(wa
     start = time.process_time()
     assert markup.convert("<div>" + "<b/>" * 30000 + "<p>x</p>" * 15000 + "</div>").refused == markup.TOO_DEEP
     assert time.process_time() - start < 2
+
+
+@pytest.mark.parametrize(("text", "depth"), [("<img a", 0), ("<a b", 1), ("</a b", 0)])
+def test_html_depth_takes_time_linear_in_the_length_of_tags_with_no_end(text: str, depth: int) -> None:
+    """18-verify20 A5: `_TAG` read lazily up to a `>` that had to follow, so `<a` repeated with none after was searched
+    to the end of the text from each (7 s for 32 KB, in the parent on a kit document): eight times the text, about
+    eight times the time, not 64. A tag with no `>` is read to the end of the text (counted: an upper bound)."""
+    assert markup.html_depth(text * 3) == depth
+    assert growth(lambda count: (markup.html_depth(text * count), markup.reconstructed_elements(text * count)),
+                  4_000) < 24
 
 
 # --- each text converted with only the extensions whose syntax it holds (markup.TRIGGERS) ----------------------

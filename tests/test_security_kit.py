@@ -20,7 +20,7 @@ from test_security_svg import W1_TILES, diagram, record_with
 from builder import bounded, kit, media
 from builder.theme import builtin_templates
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, growth, run
 
 #: `check`'s warning for the page picture of `png_holding`, which the web package shows as a broken image.
 NOT_A_PNG = ("course/pages/baby-cues.md:11: warning: `../media/cues.png` is not a PNG file (its first bytes are not "
@@ -200,7 +200,7 @@ def test_a_kit_template_counts_each_img_as_html_reads_it(tmp_path: Path, monkeyp
     tinyhtml5 (WeasyPrint's HTML parser) reads."""
     tag = HIDDEN_SOURCES[form]
     (parsed,) = tinyhtml5.parse(tag, namespace_html_elements=False).iter("img")
-    assert [match.group(5) for match in kit._IMAGE_SOURCE.finditer(tag)] == [parsed.get("src")]
+    assert [source.group(5) for _, source in kit._image_tags(tag) if source] == [parsed.get("src")]
     record, _, each = attendance_sheet_with(tmp_path, monkeypatch, f"<html><body>{tag * 3}</body></html>\n")
     fails_with(record, third_drawing_too_many(each, "../media/cues.svg"), command="check")
 
@@ -209,6 +209,7 @@ def test_a_kit_template_counts_each_img_as_html_reads_it(tmp_path: Path, monkeyp
     "<!-- <img a='--><img src=../media/cues.svg alt=\"\">' src=../media/cues.png> -->",
     "<p title=\"<img a='\"><img src=../media/cues.svg alt=\"\">' src=../media/cues.png \">x</p>",
     "<p title=\"<img src='\">x<img src=../media/cues.svg alt=\"\">'\">x</p>",
+    "<img src=../media/cues.png alt='<img src=../media/cues.svg>'>",  # after the source: 18-verify20 A5
 ])
 @pytest.mark.parametrize("command", ["check", "kit"])
 def test_an_image_tag_that_html_does_not_read_as_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -222,6 +223,28 @@ def test_an_image_tag_that_html_does_not_read_as_one_is_refused(tmp_path: Path, 
                "`<object>` tag whose attributes hold a `<` (or one written in a comment or an attribute's value), so "
                "`check` cannot tell which pictures its PDF shows (write `<` as `&lt;` in attribute values and text, and "
                "remove commented-out tags)", command=command)
+
+
+@pytest.mark.parametrize("tag", ["<img a", "<img src", "<object a"])
+def test_a_kit_documents_images_are_read_in_time_linear_in_its_length(tmp_path: Path, tag: str) -> None:
+    """18-verify20 A5: from each `<img` of `<img a` written 43,690 times (256 KB, as a kit template may render it),
+    `_IMAGE_SOURCE` read attributes to the end of the text, failed, and was searched again from the next: 125 s of
+    processor time in `check`'s and `kit`'s own process (`with_media`, `document_problems`), which no bound stops.
+    Each image's tag is now read once (`_image_tags`): eight times the text, about eight times the time, not 64."""
+    def read(count: int) -> None:
+        assert kit.with_media(tag * count, tmp_path, "handouts") == (tag * count, {}, [])
+        assert list(kit._figures_shown(tag * count, tmp_path)) == []
+
+    assert growth(read, 2_000) < 24
+
+
+def test_an_image_tag_is_read_whole_and_no_tag_inside_it() -> None:
+    """No tag is looked for inside an image's tag (`_image_tags`): the `<img>` in the `alt` of the first is HTML's
+    text here, but a comment or another attribute's value around it may make it a tag, so any `<` in an image's tag
+    is refused (`document_problems`), not only one before its source."""
+    tags = list(kit._image_tags("<img src=a.png alt='<img src=b.png>'><embed src=c.svg>"))
+    assert [(html.group(0), source and source.group(5)) for html, source in tags] == [
+        ("<img src=a.png alt='<img src=b.png>'>", "a.png"), ("<embed src=c.svg>", "c.svg")]
 
 
 def test_a_character_reference_after_a_no_break_space_in_an_unquoted_style_is_read() -> None:

@@ -1,6 +1,6 @@
 """A project's template deck (`templates/slides.pptx`) against the eighteenth verification's attacks (issue 18,
 18-verify18 B2, B9, B11 and A9): a zip bomb, a picture linked through a relationship typed as a hyperlink, and a
-title placeholder with no position."""
+title placeholder with no position; and the twentieth's (18-verify20 B5): a layout of many placeholders."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pptx import Presentation
 from builder import slides
 from builder.cache import CACHE_DIR
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, growth, run
 
 DECK = "templates/slides.pptx"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -170,3 +170,79 @@ def test_a_template_deck_python_pptx_fails_on_after_opening_it_is_one_line_in_ch
         f"{DECK}:1: the template deck cannot be used: python-pptx failed on it (ValueError: PP_PLACEHOLDER_TYPE has no "
         "XML mapping for 'bogus') (save it again from PowerPoint or LibreOffice as .pptx, or delete it to use the "
         "built-in look)"]
+
+
+def placeholders(count: int) -> str:
+    """`count` picture placeholders, as a layout's or master's shapes."""
+    return "".join(f'<p:sp><p:nvSpPr><p:cNvPr id="{i}" name="P"/><p:cNvSpPr/><p:nvPr><p:ph type="pic" idx="{i}"/>'
+                   "</p:nvPr></p:nvSpPr><p:spPr/></p:sp>" for i in range(100, 100 + count))
+
+
+def test_a_layout_of_too_many_shapes_is_refused_before_python_pptx_looks_at_them(record: Path) -> None:
+    """18-verify20 B5: a layout of 100,000 placeholders (603 KB) held `check` and `slides` past 2 minutes in
+    process: python-pptx runs XPath queries on each shape to find a layout's placeholders. A master's, layout's or
+    notes master's shapes are counted as soon as the deck is opened (python-pptx's default layout here holds 5)."""
+    layout = "ppt/slideLayouts/slideLayout2.xml"
+    extra = placeholders(slides.MAX_PART_SHAPES + 1 - 5).encode()
+    write_deck(record, lambda name, data: data.replace(b"</p:spTree>", extra + b"</p:spTree>", 1)
+               if name == layout else data)
+    assert refused(record) == 2 * [
+        f"{DECK}:1: the template deck holds more than {slides.MAX_PART_SHAPES} shapes in /{layout}, where "
+        f"PowerPoint's own masters and layouts hold under 20 ({slides._FEWER_SHAPES})"]
+
+
+def test_the_shapes_of_all_masters_and_layouts_together_are_bounded(record: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(slides, "MAX_TEMPLATE_SHAPES", 40)  # python-pptx's own deck holds more
+    write_deck(record)
+    assert refused(record, ("check",)) == [
+        f"{DECK}:1: the template deck holds more than 40 shapes in its masters and layouts ({slides._FEWER_SHAPES})"]
+
+
+def test_the_shapes_of_a_template_decks_own_slides_are_not_counted(record: Path) -> None:
+    """Its slides are dropped before the shapes are counted: a sample slide of many shapes is not used."""
+    deck = Presentation()
+    sample = deck.slides.add_slide(deck.slide_layouts[6])
+    for _ in range(2 * slides.MAX_PART_SHAPES):
+        sample.shapes.add_textbox(0, 0, 100, 100)
+    deck.save(str(record / DECK))
+    checked = run("check", record)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_each_layouts_placeholders_are_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify20 B5: `_layouts` worked out a layout's placeholder kinds again in each of its comprehensions (51
+    times for python-pptx's 11 layouts), each time running XPath queries on each of its shapes."""
+    from pptx.slide import SlideLayout
+
+    looked_up: list[SlideLayout] = []
+    placeholders = SlideLayout.placeholders
+
+    def counted(layout: SlideLayout) -> object:
+        looked_up.append(layout)
+        return placeholders.__get__(layout)
+
+    monkeypatch.setattr(SlideLayout, "placeholders", property(counted))
+    deck = Presentation()
+    assert slides._layouts(deck) is not None
+    assert len(looked_up) == len(deck.slide_layouts) == 11
+
+
+def test_a_template_decks_hyperlinks_are_checked_in_time_linear_in_the_deck(tmp_path: Path) -> None:
+    """18-verify20 B5: each external hyperlink of a part walked the whole part again to see that nothing else names
+    it (4,000 hyperlinks of a layout of 4,000 paragraphs: 8 s in `check`'s own process; within
+    MAX_TEMPLATE_UNPACKED, 200,000 of each). Eight times the hyperlinks and paragraphs: about eight times the time
+    (linear), not 64 (quadratic); a ratio, not a time, so that a loaded machine does not fail it."""
+    def active_parts(count: int) -> None:
+        links = "".join(f'<Relationship Id="rX{i}" Type="{REL}/hyperlink" Target="https://example.org/{i}" '
+                        'TargetMode="External"/>' for i in range(count))
+        text = ('<p:sp><p:nvSpPr><p:cNvPr id="99" name="Text"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/><p:txBody>'
+                "<a:bodyPr/>" + "<a:p/>" * count + "</p:txBody></p:sp>")
+        write_deck(tmp_path, lambda name, data: data.replace(b"</p:spTree>", text.encode() + b"</p:spTree>")
+                   if name == "ppt/slideLayouts/slideLayout1.xml" else data.replace(
+                       b"</Relationships>", links.encode() + b"</Relationships>")
+                   if name == "ppt/slideLayouts/_rels/slideLayout1.xml.rels" else data)
+        assert slides._active_parts(slides._open_template(tmp_path / DECK)) == []
+
+    (tmp_path / "templates").mkdir()
+    assert growth(active_parts, 1_500) < 24
