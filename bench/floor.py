@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 from run import COURSEBUILD, REPO, byte_compile
-from startup import timed
+from startup import interleaved
 
 from builder import markup
 from builder.build import build
@@ -75,15 +75,7 @@ def main() -> None:
                     for mode in ("pass", "imports", "one", "two")}
         commands["`coursebuild build` (this course, all targets, cold)"] = [*COURSEBUILD, "build", str(project),
                                                                            "--out", str(out)]
-        cpu: dict[str, list[float]] = {name: [] for name in commands}
-        wall: dict[str, list[float]] = {name: [] for name in commands}
-        before = os.getloadavg()
-        for _ in range(options.runs):
-            for name, args in commands.items():
-                shutil.rmtree(out, ignore_errors=True)
-                used, taken = timed(args)
-                cpu[name].append(used)
-                wall[name].append(taken)
+        cpu, wall, before = interleaved(commands, options.runs, out)
     after = os.getloadavg()
     print("| process | CPU (median, best) | wall (median, best) |\n|---|---:|---:|")
     for name in commands:

@@ -39,6 +39,23 @@ def timed(args: list[str]) -> tuple[float, float]:
     return usage.ru_utime + usage.ru_stime, wall
 
 
+def interleaved(commands: dict[str, list[str]], runs: int, out: Path) -> tuple[dict[str, list[float]],
+                                                                             dict[str, list[float]],
+                                                                             tuple[float, float, float]]:
+    """Each of `commands` (name -> argv) run `runs` times, interleaved, `out` removed before each run: the processor
+    times and wall times in seconds by name (`timed`), and the load average before the first run."""
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    before = os.getloadavg()
+    for _ in range(runs):
+        for name, args in commands.items():
+            shutil.rmtree(out, ignore_errors=True)
+            used, taken = timed(args)
+            cpu[name].append(used)
+            wall[name].append(taken)
+    return cpu, wall, before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -53,15 +70,7 @@ def main() -> None:
                     "`coursebuild check --help`": [*COURSEBUILD, "check", "--help"],
                     "`coursebuild build` (this course, all targets, cold)": [*COURSEBUILD, "build", str(project),
                                                                             "--out", str(out)]}
-        cpu: dict[str, list[float]] = {name: [] for name in commands}
-        wall: dict[str, list[float]] = {name: [] for name in commands}
-        before = os.getloadavg()
-        for _ in range(options.runs):
-            for name, args in commands.items():
-                shutil.rmtree(out, ignore_errors=True)
-                used, taken = timed(args)
-                cpu[name].append(used)
-                wall[name].append(taken)
+        cpu, wall, before = interleaved(commands, options.runs, out)
     after = os.getloadavg()
     base = statistics.median(cpu[next(iter(commands))])
     print("| command | CPU (median, best) | wall (median, best) | CPU ÷ libraries |\n|---|---:|---:|---:|")
