@@ -41,9 +41,11 @@ class Problem:
 
 
 #: The most characters a problem line shows of one quoted text (between backquotes: a value, a key, a link as
-#: written), the rest cut to `…`: a value quoted whole made a page's 1 MB `id` a 1 MB line (18-verify20 C6). Applied to
-#: the message and the fix apart, so a backquote inside a value cannot pair one of each.
-MAX_QUOTED_CHARS = 100
+#: written), the rest cut to `…`: a value quoted whole made a page's 1 MB `id` a 1 MB line (18-verify20 C6). As long
+#: as a one-line field may be (`model.MAX_LINE_CHARS`), so that a file's path or URL, which the author needs whole to
+#: find it, is shown whole. Applied to the message and the fix apart, so a backquote inside a value cannot pair one
+#: of each.
+MAX_QUOTED_CHARS = 300
 _QUOTED = re.compile("`([^`]*)`")
 
 
