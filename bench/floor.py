@@ -17,14 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
-from run import COURSEBUILD, REPO, byte_compile
+from run import COURSEBUILD, byte_compile, course_copy
 from startup import interleaved
 
 from builder import markup
@@ -67,9 +66,7 @@ def main() -> None:
     options = parser.parse_args()
     byte_compile()
     with tempfile.TemporaryDirectory() as temp:
-        project, out = Path(temp) / "course", Path(temp) / "dist"
-        shutil.copytree(REPO / "course", project / "course")
-        shutil.copytree(REPO / "quizzes", project / "quizzes")
+        project, out = course_copy(Path(temp))
         work = str(work_file(project, Path(temp)))
         commands = {f"`floor_work.py {mode}`": [sys.executable, WORKER, mode, work]
                     for mode in ("pass", "imports", "one", "two")}

@@ -145,6 +145,15 @@ def byte_compile() -> None:
     compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1)
 
 
+def course_copy(folder: Path) -> tuple[Path, Path]:
+    """This course's `course/` and `quizzes/` copied into `folder/course`: (that project, `folder/dist` for its
+    builds)."""
+    project = folder / "course"
+    shutil.copytree(REPO / "course", project / "course")
+    shutil.copytree(REPO / "quizzes", project / "quizzes")
+    return project, folder / "dist"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 100, 1000, 5000])
@@ -153,9 +162,7 @@ def main() -> None:
     options = parser.parse_args()
     byte_compile()
     with tempfile.TemporaryDirectory() as temp:
-        course = Path(temp) / "course"
-        shutil.copytree(REPO / "course", course / "course")
-        shutil.copytree(REPO / "quizzes", course / "quizzes")
+        course, _ = course_copy(Path(temp))
         slides = ["| course | slides | coursebuild slides (wall) | (CPU) | deck size |", "|---|---:|---:|---:|---:|",
                   slides_row("this course", course, options.runs),
                   slides_row("fixture (record)", REPO / "tests/fixtures/record", options.runs)]
@@ -173,9 +180,7 @@ def main() -> None:
         print(rows[-1], file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory() as temp:
-        course = Path(temp) / "course"
-        shutil.copytree(REPO / "course", course / "course")
-        shutil.copytree(REPO / "quizzes", course / "quizzes")
+        course, _ = course_copy(Path(temp))
         row("this course", len(list((course / "course/pages").glob("*.md"))), ["all"],
             measure(course, ["all"], options.runs))
         for pages in options.sizes:

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import COURSEBUILD, REPO, byte_compile
+from run import COURSEBUILD, REPO, byte_compile, course_copy
 
 from builder.parallel import second_core_idle
 
@@ -62,9 +62,7 @@ def main() -> None:
     options = parser.parse_args()
     byte_compile()
     with tempfile.TemporaryDirectory() as temp:
-        project, out = Path(temp) / "course", Path(temp) / "dist"
-        shutil.copytree(REPO / "course", project / "course")
-        shutil.copytree(REPO / "quizzes", project / "quizzes")
+        project, out = course_copy(Path(temp))
         commands = {"import lxml, jinja2, yaml, markdown, click": LIBRARIES,
                     "`coursebuild --version`": [*COURSEBUILD, "--version"],
                     "`coursebuild check --help`": [*COURSEBUILD, "check", "--help"],
