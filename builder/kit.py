@@ -701,14 +701,15 @@ def _analysed(project: Path, document: str, work: Callable[[], list[Problem]]) -
             for path, line, message, fix, severity in json.loads(reply)]
 
 
-def _rule_at(project: Path, document: str, where: str, rule: tuple[str | None, int, str]) -> tuple[str, int]:
+def _rule_at(templates: _KitTemplates, document: str, where: str,
+             rule: tuple[str | None, int, str]) -> tuple[str, int]:
     """Where a style rule (project path of its sheet or None, line there, its first line as written) of the kit
     document `document` is shown: at its sheet's line; for a `<style>` of the document, at the template line that
-    writes it, else at line 1 of `where`."""
+    writes it (found in `templates`), else at line 1 of `where`."""
     path, line, written = rule
     if path is None:
-        path, line = _written_at(project, document, written) if written else (where, 1)
-        path, line = (path, line) if (project / path).is_file() else (where, 1)
+        path, line = templates.written_at(document, written) if written else (where, 1)
+        path, line = (path, line) if (templates.project / path).is_file() else (where, 1)
     return path, line
 
 
@@ -730,11 +731,12 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
 
     from builder.backgrounds import ImportRefused, Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
 
+    templates = _KitTemplates(project)  # each template read once, whatever the number of rules shown in it
     try:
         root, styles = cascaded_rules(html, project)
     except ImportRefused as imported:  # at the `@import` (18-verify16 F2, F6)
         reason, fix = imported.args
-        return [Problem(*_rule_at(project, document, where, (imported.sheet, imported.line, imported.written)),
+        return [Problem(*_rule_at(templates, document, where, (imported.sheet, imported.line, imported.written)),
                         f"the kit's {document} {reason}", fix)]
     except Unbounded as unbounded:
         reason, fix = unbounded.args
@@ -742,12 +744,12 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                         fix)]
     except UnmappedURL as unmapped:
         return [unmapped_problem(project, document, unmapped)]
-    problems = [Problem(*_rule_at(project, document, where, (path, line, as_written)), f"the kit's {document} uses "
+    problems = [Problem(*_rule_at(templates, document, where, (path, line, as_written)), f"the kit's {document} uses "
                         f"`{written}{')' if written.endswith('(') else ''}`, which a kit may not: it {why}", fix)
                 for path, line, written, why, fix, as_written in dict.fromkeys(styles.unneeded)]
     for path, line, url, wrong in styles.not_regular:  # the fetcher refuses it: never opened (18-verify12 B2)
         if path is None:  # a `<style>` or `style=` of the document: the template line that writes it
-            path, line = _written_at(project, document, url)
+            path, line = templates.written_at(document, url)
         unread = Problem(path, line, f"`{url}`, named by the kit's {document}, {wrong}, so the kit cannot read it",
                          "replace it with the file itself")
         if unread not in problems:  # one line for a file named twice on a line
@@ -755,7 +757,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
 
     def refused(rule: tuple[str | None, int, str], too_complex: SelectorTooComplex) -> None:
         reason, fix = too_complex.args
-        problems.append(Problem(*_rule_at(project, document, where, rule), f"the kit's {document} {reason}", fix))
+        problems.append(Problem(*_rule_at(templates, document, where, rule), f"the kit's {document} {reason}", fix))
 
     wrappers = list(cssselect2.ElementWrapper.from_html_root(root).iter_subtree())
     tries = cascade_tries(((prelude, place) for prelude, *place in styles.selectors), root, wrappers, refused)
@@ -766,7 +768,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                                 "fewer rules"))
     if not problems and (nested := _nested_relayout(root, wrappers, styles)) is not None:
         place, multi_column = nested
-        problems.append(Problem(*_rule_at(project, document, where, place), f"the kit's {document} "
+        problems.append(Problem(*_rule_at(templates, document, where, place), f"the kit's {document} "
                                 + ("nests a multi-column box inside another: WeasyPrint lays out each column of "
                                    "the inner one again for each of the outer's (three such boxes nested took it "
                                    "41 s for 30 paragraphs)" if multi_column else
