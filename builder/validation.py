@@ -117,7 +117,11 @@ class MarkdownText:
         is reported at its own line, and the second of two at the second. What Markdown made (a link to
         `javascript:`) is found by its text, in any case; failing that, the text's first line.
         """
-        shown = _NOT_HTML.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), self.text)
+        pieces, position = [], 0
+        for start, end in _not_html(self.text):
+            pieces += [self.text[position:start], re.sub(r"[^\n]", " ", self.text[start:end])]
+            position = end
+        shown = "".join(pieces) + self.text[position:]
         written = [(what, tag.start() if needle.startswith("<") else tag.start(2) + offsets[needle])
                    for tag in _WRITTEN_TAG.finditer(shown)
                    for attributes in [_written_attributes(tag.group(2))]
@@ -183,12 +187,47 @@ class MarkdownText:
         return posixpath.dirname(self.source.path)
 
 
-#: A start tag as written in a text's raw HTML: its name and attributes (a quoted value may hold `>`).
-_WRITTEN_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+#: A start tag as written in a text's raw HTML: its name and attributes (a quoted value may hold `>`). As in
+#: Python-Markdown's inline HTML, no part of a tag holds `<`: so a search for tags reads each character of a text
+#: at most twice, where letting a tag run on past `<` read the rest of the text again from every unclosed `<y`
+#: (a 36 KB page of `x<y` took `check` 28 s of processor time).
+_WRITTEN_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^<>"']|"[^<"]*"|'[^<']*')*)>""")
 #: An attribute in a start tag, as the HTML parser reads it: a name, then maybe `=` and a value, quoted or not.
 _WRITTEN_ATTRIBUTE = re.compile(r"""([^\s/>"'=][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
-#: What in a Markdown text is not HTML though it may look like it: comments, fenced code and code spans.
-_NOT_HTML = re.compile(r"<!--.*?-->|^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|`[^`\n]+`", re.S | re.M)
+#: Where something in a Markdown text that is not HTML though it may look like it starts: a comment, a code fence
+#: (group 1: its backticks or tildes), a code span (whole).
+_NOT_HTML = re.compile(r"<!--|^ {0,3}(`{3,}|~{3,})|`[^`\n]+`", re.M)
+
+
+def _not_html(text: str) -> Iterator[tuple[int, int]]:
+    """The spans (start, end: offsets in `text`, in order) of a Markdown text that are not HTML though they may look
+    like it: comments (`<!--` to `-->`), fenced code (a fence line to the next line starting with the same fence)
+    and code spans. A comment or fence with no end is text, as Python-Markdown reads it.
+
+    Time linear in the text (but for fences of decreasing length): no comment ends after the last `-->`, and a
+    fence no line closes cannot be closed for a longer one of its kind, so neither is looked for again, where a
+    regular expression looked from each `<!--` or fence to the end of the text (a line of 40,000 backticks after a
+    `<script>` took `check` 10 s of processor time).
+    """
+    position, comments, unclosed = 0, True, dict[str, int]()  # unclosed: the shortest fence of each kind with no end
+    while match := _NOT_HTML.search(text, position):
+        start, position = match.span()
+        fence = match.group(1)
+        if match.group() == "<!--":
+            end = text.find("-->", position) if comments else -1
+            comments = end >= 0
+            if comments:
+                position = end + 3
+                yield start, position
+        elif fence and len(fence) < unclosed.get(fence[0], len(text) + 1):
+            closing = re.compile("^ {0,3}" + re.escape(fence), re.M).search(text, position)
+            if closing is None:
+                unclosed[fence[0]] = len(fence)
+            else:
+                position = closing.end()
+                yield start, position
+        elif not fence:
+            yield start, position
 
 
 def _written_attributes(written: str) -> list[tuple[str, str, int]]:

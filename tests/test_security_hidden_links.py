@@ -18,9 +18,11 @@ from test_security import coursebuild, fails_with
 
 from builder import markup, media, rendering, validation
 from builder.loading import load_project
+from builder.sourcemap import SourceFile
 from builder.theme import Theme
+from builder.validation import MarkdownText
 
-from conftest import edit, run
+from conftest import edit, growth, run
 
 #: Raw HTML in which only the cleaner makes an element of `<a href=TARGET>`, each with another reference after it (the
 #: renderer rewrote a text's links only when validation had found one).
@@ -146,3 +148,21 @@ def test_a_build_never_reads_a_file_validation_let_through(project: Path, monkey
     read = "../../../../../../../etc/passwd"  # as the page's folder and the link give it
     fails_with(project, f"{read}:1: `{read}` points outside the project, so it is not packaged (keep files inside "
                "course/)")
+
+
+# --- the line of each removal: found in time linear in the text (lead's finding in the twenty-second session) -----
+
+@pytest.mark.parametrize("unit", ["x<y", "<a \"", "<!-- x\n", "`"])
+def test_removal_lines_take_time_linear_in_a_text_of_tags_or_comments_never_closed(unit: str) -> None:
+    """`_WRITTEN_TAG` let a tag run on past `<`, and `_NOT_HTML` a comment or a code fence look for its end, to the
+    end of the text from each unclosed `<y`, `<!--` or backtick: a 36 KB page of `x<y` after a `<script>` took
+    `check` 28 s of processor time, a line of 40,000 backticks 10 s, and Markdown's 256 K characters would take
+    minutes. Eight times the text, about eight times the time, not 64; the `<script>` after them is still found at
+    its own line (an unclosed comment or fence is text, as Python-Markdown reads it)."""
+    def lines(count: int) -> list[int]:
+        text = "Intro\n<script>x</script>\n" + unit * count
+        return list(MarkdownText(text, SourceFile("course/pages/p.md"), body_line=1)
+                    .removal_lines([("<script> element", "<script")]))
+
+    assert lines(3) == [2]
+    assert growth(lines, 2_000) < 24
