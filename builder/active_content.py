@@ -326,8 +326,13 @@ def emptied(data: bytes, suffix: str) -> tuple[int, str, str] | None:
 #: A charset declared in the first 1024 bytes of an HTML file (what a browser's prescan looks at).
 DECLARED_CHARSET = re.compile(rb"<meta[^>]*charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 #: The Content-Security-Policy of a cleaned HTML or XHTML file: nothing in it may run, should a browser still read
-#: something as script that the cleaner did not (a page's own policy, `templates/head.html`, lets the runtime run).
-MEDIA_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+#: something as script that the cleaner did not (a page's own policy, `templates/head.html`, lets the runtime run),
+#: and it loads nothing from another site (`default-src 'self'`: an `<img src="http://…">`, `<video poster>` or
+#: `srcset` kept in an HTML file would tell that site when a learner opens it: 18-verify21 D1's note); pictures,
+#: media and fonts also from `data:` URLs, its own `<style>` and `style=""` as before.
+MEDIA_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self' data:; font-src 'self' data:; "
+                "style-src 'self' 'unsafe-inline'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                "form-action 'none'")
 #: What a cleaned HTML file starts with: its encoding, in the first bytes a browser's prescan reads (before
 #: `<html>`, whose attributes could otherwise push it past 1024 bytes), and MEDIA_POLICY.
 HTML_PROLOG = (b'<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" '

@@ -111,21 +111,45 @@ class BuiltInBound(TemplateProblem):
 
 
 def inside_templates(folder: Path, path: Path) -> Optional[Path]:
-    """`path` if it is a regular file whose real location is inside `folder` (symlinks followed); else None."""
+    """The real location of `path` (symlinks followed) if it is a regular file inside `folder` that this process may
+    read; else None (`_unusable` says why)."""
+    real = _real_regular(path)
+    return real if real is not None and real.is_relative_to(real_path(folder)) and os.access(real, os.R_OK) \
+        else None
+
+
+def _real_regular(path: Path) -> Optional[Path]:
+    """The real location of `path` (symlinks followed) if it is a regular file there; else None."""
     try:
         real = real_path(path, strict=True)
-        is_regular = stat.S_ISREG(real.stat().st_mode)
-    except OSError:  # missing, unreadable, or a symlink loop
+        return real if stat.S_ISREG(real.stat().st_mode) else None
+    except OSError:  # missing, in a folder that may not be searched, or a symlink loop
         return None
-    return real if is_regular and real.is_relative_to(real_path(folder)) else None
+
+
+def _permission_denied(folder: Path, path: Path) -> bool:
+    """Whether `path` would be a usable file of `folder` but that this process may not read it: the file has no read
+    permission, or a folder on its way no search (`x`) permission (listed, its files cannot be opened)."""
+    try:
+        real = real_path(path, strict=True)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return _real_regular(real) is not None and real.is_relative_to(real_path(folder)) and not os.access(real, os.R_OK)
 
 
 def _read_limited(path: Path, shown: str) -> bytes:
-    """The bytes of a regular file of a templates folder; TemplateProblem if it is too large."""
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        raise TemplateProblem(f"{shown}: the file is larger than {MAX_TEMPLATE_BYTES // 2**20} MB "
-                              f"({FIX})")
-    return path.read_bytes()
+    """The bytes of a regular file of a templates folder; TemplateProblem if it is too large, or cannot be read (its
+    permissions changed since it was listed: one line, never an OSError in a template's place)."""
+    try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateProblem(f"{shown}: the file is larger than {MAX_TEMPLATE_BYTES // 2**20} MB "
+                                  f"({FIX})")
+        return path.read_bytes()
+    except OSError as error:
+        raise TemplateProblem(f"{shown}:1: the file cannot be read ({error.strerror or type(error).__name__}) "
+                              f"({_READ_PERMISSION})") from None
 
 
 class _NotATemplateName(jinja2.TemplateError):
@@ -184,8 +208,9 @@ class _FolderLoader(jinja2.BaseLoader):
         folder, path = found
         real = inside_templates(folder, path) if self._listed(folder, template) else None
         if real is None:
-            raise TemplateProblem(f"templates/{template}: not a regular file inside the templates folder "
-                                  "(replace the link or special file with an ordinary file)")
+            unusable = _unusable(folder, path) if self._listed(folder, template) else None
+            shown, what, fix = unusable or (f"templates/{template}", *_NOT_REGULAR)
+            raise TemplateProblem(f"{shown}:1: {what} ({fix})")
         try:
             source = _read_limited(real, f"templates/{template}").decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -823,7 +848,9 @@ def _unusable(folder: Path, path: Path) -> tuple[str, str, str] | None:
     what is wrong, the fix), or None: a name that is not UTF-8, or holds a control character or a line break (a
     static file's name is the name of a file of every package, which lxml could not write into the manifest and
     zipfile not into the zip, and is shown in one-line messages: issue 18, twentieth verification, A4); a link or
-    special file, or a file whose real location is not inside `folder` (`inside_templates`)."""
+    special file, or a file whose real location is not inside `folder` (`inside_templates`); a file this process may
+    not read (`_permission_denied`: issue 18, verify21 D5); a static file whose name a URL cannot carry as written
+    (`_NOT_IN_A_URL`: verify21 D6)."""
     name = path.relative_to(folder).as_posix()
     shown = f"templates/{_printable(name)}"
     categories = {unicodedata.category(char) for char in name}
@@ -831,9 +858,13 @@ def _unusable(folder: Path, path: Path) -> tuple[str, str, str] | None:
         return shown, "the file's name is not UTF-8 text", _RENAME
     if categories & _NOT_IN_A_NAME:
         return shown, "the file's name holds a control character or a line break", _RENAME
+    if name.startswith(f"{STATIC_DIR}/") and (odd := sorted(set(_NOT_IN_A_URL.sub("", name)))):
+        return shown, (f"a static file's name goes as it is into every package's manifest and URLs, which cannot "
+                       f"carry {', '.join(f'`{_printable(char)}`' for char in odd)} there (`?` and `#` end a path, "
+                       "LMSs strip spaces and non-ASCII letters)"), _RENAME
     if inside_templates(folder, path) is None:
-        return shown, "not a regular file inside the templates folder", ("replace the link or special file with an "
-                                                                         "ordinary file")
+        return (shown, "cannot be opened (permission denied)", _READ_PERMISSION) if _permission_denied(folder, path) \
+            else (shown, *_NOT_REGULAR)
     return None
 
 
@@ -841,6 +872,13 @@ def _unusable(folder: Path, path: Path) -> tuple[str, str, str] | None:
 #: UTF-8 (which Python reads as lone surrogates, `Cs`): control characters, line and paragraph separators.
 _NOT_IN_A_NAME = frozenset({"Cc", "Zl", "Zp"})
 _RENAME = "rename it with letters, digits, `-`, `_` and `.`"
+#: What a static file's name may hold: what a URL's path and the manifests' `xs:anyURI` carry as written in every LMS
+#: (RFC 3986's unreserved characters but `~`; `/` between folders). Not percent-encoded instead: the author's own
+#: templates and CSS name the file as it is, and an LMS may compare the manifest's `href` with the zip's names.
+_NOT_IN_A_URL = re.compile(r"[A-Za-z0-9._/-]")
+_NOT_REGULAR = ("not a regular file inside the templates folder",
+                "replace the link or special file with an ordinary file")
+_READ_PERMISSION = "give it and its folders read permission, e.g. `chmod -R u+rwX templates`"
 
 
 def _printable(name: str) -> str:

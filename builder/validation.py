@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import posixpath
 import re
 import stat
@@ -52,6 +53,7 @@ from builder.media import (
     file_mode,
     jpeg_decoding_problem,
     may_read,
+    readable_problem,
     size_problem,
     svg_drawing_problem,
 )
@@ -934,9 +936,11 @@ def _escaped(path: str) -> str:
 
 
 def caption_files(course: Course, target: str) -> list[str]:
-    """The captions (`.vtt`) and transcript (`.transcript.md`) beside a video or audio file, as project paths."""
+    """The captions (`.vtt`) and transcript (`.transcript.md`) beside a video or audio file, as project paths: each
+    name that is there at all (a file, a folder, a link, even one that leads back to itself or to nothing), so that
+    `_linked_text_problems` says what is wrong with it, not that it is missing (issue 18, verify21 D4)."""
     stem = posixpath.splitext(target)[0]
-    return [stem + suffix for suffix in CAPTION_SUFFIXES if (course.root / (stem + suffix)).is_file()]
+    return [stem + suffix for suffix in CAPTION_SUFFIXES if os.path.lexists(course.root / (stem + suffix))]
 
 
 def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, ReferenceLines | None]]
@@ -1038,8 +1042,9 @@ def _decoding_problem(course: Course, target: str) -> tuple[str, str] | None:
 
 def _linked_text_problems(course: Course, path: str,
                           problem: Callable[[str, str], list[Problem]]) -> list[Problem]:
-    """Captions and transcripts are packaged or read as UTF-8 text: refused like any linked file, or unreadable."""
-    refused = containment_problem(course.root, path)
+    """Captions and transcripts are packaged or read as UTF-8 text: refused like any linked file (`readable_problem`:
+    outside the project, a looping link, a folder, a FIFO, nothing there), too large, or unreadable."""
+    refused = readable_problem(course.root, path)
     if refused:
         return problem(f"`{path}` {refused[0]}", refused[1])
     if too_large := size_problem(course.root, path):

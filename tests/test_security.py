@@ -870,6 +870,71 @@ def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_xml_file(brows
         "cleaned.svg": [], "cleaned.xhtml": [], "cleaned.xml": []}
     assert {"/img-src.png", "/poster.png", "/x-img-src.png", "/x-poster.png", "/x-bg.png", "/x-input.png",
             "/xml.png"} <= {path for paths in fetched.values() for path in paths}, fetched
+HTML_ELSEWHERE = ('<!doctype html><html><head><title>t</title><style>p {{ color: rgb(1, 2, 3) }}</style></head><body>'
+                  '<p style="margin-left: 7px">Doc</p><img id="own" src="own.png" alt="own">'
+                  '<img id="inline" src="data:image/png;base64,{png}" alt="inline">'
+                  '<img src="http://{host}/h-img.png" alt="x"><img srcset="http://{host}/h-srcset.png 1x" alt="y">'
+                  '<video poster="http://{host}/h-poster.png"></video><audio src="http://{host}/h-audio.mp3" '
+                  'preload="auto"></audio><table background="http://{host}/h-bg.png"><tr><td>x</td></tr></table>'
+                  '</body></html>')
+
+
+@pytest.mark.browser
+def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_html_file(browser: "Browser",
+                                                                            tmp_path: Path) -> None:
+    """18-verify21 D1's note: a linked `.html` file keeps `<img src="http://…">` (the HTML cleaner keeps `src`,
+    `srcset`, `poster`), and MEDIA_POLICY had no `default-src`, so opening it told the other site. The cleaned file,
+    served as the packages serve it, now fetches nothing from there, while its own picture, a `data:` picture, its
+    `<style>` and `style=""` still work (the raw file fetches all four: the test's server sees them)."""
+    import base64
+    import http.server
+    import threading
+
+    from browser import serve
+
+    asked: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    png = one_bit_png(1)
+    data = HTML_ELSEWHERE.format(host=f"127.0.0.1:{elsewhere.server_address[1]}",
+                                 png=base64.b64encode(png).decode()).encode()
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "own.png").write_bytes(png)
+    (tmp_path / "site" / "raw.html").write_bytes(data)
+    (tmp_path / "site" / "cleaned.html").write_bytes(without_script(data, ".html"))
+    fetched: dict[str, list[str]] = {}
+    shown: dict[str, object] = {}
+    try:
+        with serve(tmp_path / "site") as base:
+            for name in ("raw.html", "cleaned.html"):
+                page = browser.new_page()
+                before = len(asked)
+                page.goto(f"{base}/{name}")
+                page.wait_for_timeout(500)
+                fetched[name] = sorted(asked[before:])
+                shown[name] = page.evaluate(
+                    "[document.getElementById('own').naturalWidth, document.getElementById('inline').naturalWidth, "
+                    "getComputedStyle(document.querySelector('p')).color, "
+                    "getComputedStyle(document.querySelector('p')).marginLeft]")
+                page.close()
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+    assert fetched["cleaned.html"] == [], fetched
+    assert {"/h-img.png", "/h-srcset.png", "/h-poster.png"} <= set(fetched["raw.html"]), fetched
+    assert shown["cleaned.html"] == [1, 1, "rgb(1, 2, 3)", "7px"], shown
+
+
 CHART = ("<a><animate attributeName=\"href\" values=\"#;javascript:console.log('PWN', document.domain)\" dur=\"0.1s\" "
          'fill="freeze"/><text x="10" y="30">Open the full chart</text></a>')
 
