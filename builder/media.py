@@ -86,9 +86,11 @@ def media_size_limit(project_path: str) -> int:
 #: 3.8 GB and out of memory, and 260 static files of 16 MB (4.2 GB) failed every command with a line blaming a template
 #: the project did not have (18-verify21 D7).
 MAX_PACKAGED_BYTES = 2 * 1024 ** 3
-#: The fix said when the files a package carries pass MAX_PACKAGED_BYTES.
+#: The fix said when the files a package carries pass MAX_PACKAGED_BYTES at a file the course links.
 PACKAGED_TOTAL_FIX = ("link fewer or smaller files: compress or shorten the videos, or put them on a video site and "
                       "link to it; see docs/security.md")
+#: The fix said when the static files alone pass MAX_PACKAGED_BYTES.
+STATIC_TOTAL_FIX = "keep in templates/static/ only the files the site uses, and make the large ones smaller"
 
 
 def size_problem(root: Path, project_path: str) -> tuple[str, str] | None:

@@ -47,6 +47,7 @@ from builder.media import (
     MAX_PACKAGED_BYTES,
     PACKAGED_TOTAL_FIX,
     PACKAGED_TYPES,
+    STATIC_TOTAL_FIX,
     RASTER_PICTURE_TYPES,
     VIDEO_TYPES,
     containment_problem,
@@ -726,10 +727,10 @@ def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, Refer
         total += size
         return total > MAX_PACKAGED_BYTES
 
-    def problem(path: str, line: int, what: str) -> Problem:
+    def problem(path: str, line: int, what: str, fix: str) -> Problem:
         return Problem(path, line, f"{what} takes the files the packages carry past {MAX_PACKAGED_BYTES // 2**30} GB "
                        f"in all ({total:,} bytes so far, counting templates/static/ and the files the course links "
-                       "in order: `media.MAX_PACKAGED_BYTES`)", PACKAGED_TOTAL_FIX)
+                       "in order: `media.MAX_PACKAGED_BYTES`)", fix)
 
     try:
         static = Theme.for_project(course.root).static_paths()
@@ -737,7 +738,7 @@ def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, Refer
         static = {}
     for real, shown in static.values():
         if passed(real.stat().st_size):
-            yield problem(shown, 1, "this static file")
+            yield problem(shown, 1, "this static file", STATIC_TOTAL_FIX)
             return
     counted: set[str] = set()
     for item, lines in linked:
@@ -752,7 +753,7 @@ def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, Refer
                     continue
                 counted.add(path)
                 if passed((course.root / path).stat().st_size):
-                    yield problem(item.source.path, line, f"`{reference.target}`")
+                    yield problem(item.source.path, line, f"`{reference.target}`", PACKAGED_TOTAL_FIX)
                     return
 
 
