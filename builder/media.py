@@ -60,9 +60,10 @@ AUDIO_TYPES = {".mp3"}
 PACKAGED_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".m4a",
                             ".ogg", ".wav", ".vtt", ".pdf", ".txt", ".csv", ".html", ".htm", ".shtml", ".xhtml",
                             ".xht", ".xml", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".md"})
-#: The largest file a course may link to or embed, by kind; every one is read whole into memory to be
-#: packaged (and SVG, HTML, captions and transcripts are parsed too), so a larger one is refused before
-#: it is opened. A 100 MB video is about an hour at 200 kbit/s; LMSs often refuse uploads over 100-250 MB.
+#: The largest file a course may link to or embed, by kind; SVG, HTML, captions and transcripts are read whole and
+#: parsed, and the kit, the slides and Moodle XML read what they show or embed whole (the packages read the others in
+#: pieces: `OnDisk`), so a larger one is refused before it is opened. A 100 MB video is about an hour at 200 kbit/s;
+#: LMSs often refuse uploads over 100-250 MB.
 MAX_VIDEO_BYTES = 100 * 1024 * 1024
 MAX_TEXT_MEDIA_BYTES = 16 * 1024 * 1024  # SVG, HTML, captions, transcripts: as for course files
 MAX_OTHER_MEDIA_BYTES = 50 * 1024 * 1024  # images, PDFs and other downloads
@@ -205,7 +206,7 @@ class OnDisk:
         except _NotRegular:
             pass
         if size != self.size or digest.hexdigest() != self.digest:
-            raise not_packaged(self.shown, CHANGED)
+            raise _not_packaged(self.shown, _CHANGED)
 
 
 Packaged = Union[bytes, OnDisk]
@@ -237,8 +238,8 @@ def packaged_file(root: Path, project_path: str) -> Packaged:
                 return on_disk
         elif (data := read_regular(real, limit + 1)) is not None and len(data) <= limit:
             return without_script(data, suffix)
-        refused = CHANGED
-    raise not_packaged(project_path, refused)
+        refused = _CHANGED
+    raise _not_packaged(project_path, refused)
 
 
 def packaged_bytes(root: Path, project_path: str) -> bytes:
@@ -247,11 +248,11 @@ def packaged_bytes(root: Path, project_path: str) -> bytes:
 
 
 #: (what is wrong, how to fix it) for a file that changed between being checked or named and being read.
-CHANGED = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be, or not "
+_CHANGED = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be, or not "
            "what it was when it was named", "build again once nothing writes to it")
 
 
-def not_packaged(project_path: str, refused: tuple[str, str]) -> NotPackaged:
+def _not_packaged(project_path: str, refused: tuple[str, str]) -> NotPackaged:
     """NotPackaged's one line for the project file `project_path`, refused for (what is wrong, how to fix it)."""
     return NotPackaged(str(Problem(project_path, 1, f"`{project_path}` {refused[0]}, so it is not packaged",
                                    refused[1])))
