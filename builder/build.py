@@ -16,7 +16,7 @@ from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import drawing_problems, layout_problems, page_depth_problems
 from builder.loading import load_project
 from builder.manifest import LAUNCH_FILE, scorm12, scorm2004
-from builder.media import file_mode, real_path, unfollowed_link
+from builder.media import Packaged, file_mode, real_path, unfollowed_link
 from builder.model import Course
 from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
@@ -38,10 +38,10 @@ class Checked:
 
 @dataclass(frozen=True)
 class Output:
-    """One thing a build writes: a zip or a folder, and its files."""
+    """One thing a build writes: a zip or a folder, and its files (bytes, or `media.OnDisk`: read when written)."""
 
     path: Path
-    files: dict[str, bytes]
+    files: dict[str, Packaged]
 
     @property
     def is_zip(self) -> bool:
@@ -293,7 +293,7 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
 
     checked = check(project, targets=())
     course = checked.course
-    files: dict[str, bytes] = {}
+    files: dict[str, Packaged] = {}
     documents = rendered_kit(course)
     problems: list[Problem] = []
     read = KitMedia(course.root)  # each image and text of the seven documents read and located once

@@ -4,6 +4,7 @@ and whether an image's bytes are what its name says.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import hashlib
@@ -18,8 +19,9 @@ import re
 import stat
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, NamedTuple, TypeVar, Union
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
@@ -28,7 +30,9 @@ from lxml import html as lxml_html
 
 from builder import cache, media_time
 from builder.active_content import (
+    HTML_TYPES,
     MAX_MARKUP_ELEMENTS,
+    SVG_TYPES,
     TOO_MANY_ELEMENTS,
     checked_data,
     emptied,
@@ -56,9 +60,10 @@ AUDIO_TYPES = {".mp3"}
 PACKAGED_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".m4a",
                             ".ogg", ".wav", ".vtt", ".pdf", ".txt", ".csv", ".html", ".htm", ".shtml", ".xhtml",
                             ".xht", ".xml", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".md"})
-#: The largest file a course may link to or embed, by kind; every one is read whole into memory to be
-#: packaged (and SVG, HTML, captions and transcripts are parsed too), so a larger one is refused before
-#: it is opened. A 100 MB video is about an hour at 200 kbit/s; LMSs often refuse uploads over 100-250 MB.
+#: The largest file a course may link to or embed, by kind; SVG, HTML, captions and transcripts are read whole and
+#: parsed, and the kit, the slides and Moodle XML read what they show or embed whole (the packages read the others in
+#: pieces: `OnDisk`), so a larger one is refused before it is opened. A 100 MB video is about an hour at 200 kbit/s;
+#: LMSs often refuse uploads over 100-250 MB.
 MAX_VIDEO_BYTES = 100 * 1024 * 1024
 MAX_TEXT_MEDIA_BYTES = 16 * 1024 * 1024  # SVG, HTML, captions, transcripts: as for course files
 MAX_OTHER_MEDIA_BYTES = 50 * 1024 * 1024  # images, PDFs and other downloads
@@ -71,6 +76,22 @@ def media_size_limit(project_path: str) -> int:
     if suffix in VIDEO_TYPES | AUDIO_TYPES:
         return MAX_VIDEO_BYTES
     return MAX_TEXT_MEDIA_BYTES if suffix in TEXT_MEDIA_TYPES else MAX_OTHER_MEDIA_BYTES
+
+
+#: The most bytes all the files a package carries from the project may have together: the files the course's texts
+#: link (and the captions beside their videos) and the static files of templates/static/, counted from their sizes
+#: (`stat`) before any is read (`validation._check_packaged_total`). A package must be uploaded whole to an LMS, most
+#: of which refuse far less (Moodle's and many hosts' upload limits are set in hundreds of MB), and each build writes
+#: it once a target: 2 GB is twenty videos at their bound (MAX_VIDEO_BYTES), and the most many zip readers (signed
+#: 32-bit sizes, no ZIP64) open. Without it, a project of 45 sparse 100 MB videos (a 100 KB archive) took `check` to
+#: 3.8 GB and out of memory, and 260 static files of 16 MB (4.2 GB) failed every command with a line blaming a template
+#: the project did not have (18-verify21 D7).
+MAX_PACKAGED_BYTES = 2 * 1024 ** 3
+#: The fix said when the files a package carries pass MAX_PACKAGED_BYTES at a file the course links.
+PACKAGED_TOTAL_FIX = ("link fewer or smaller files: compress or shorten the videos, or put them on a video site and "
+                      "link to it; see docs/security.md")
+#: The fix said when the static files alone pass MAX_PACKAGED_BYTES.
+STATIC_TOTAL_FIX = "keep in templates/static/ only the files the site uses, and make the large ones smaller"
 
 
 def size_problem(root: Path, project_path: str) -> tuple[str, str] | None:
@@ -90,9 +111,9 @@ def size_problem(root: Path, project_path: str) -> tuple[str, str] | None:
 PACKAGED_SUFFIXES = {"shtml": "html"}
 
 
-def archive_name(project_path: str, data: bytes) -> str:
-    """A name safe in every package and LMS: `[a-z0-9-]` slug of the file's stem, its content hash, its suffix
-    (or the one PACKAGED_SUFFIXES gives for it).
+def archive_name(project_path: str, data: Packaged) -> str:
+    """A name safe in every package and LMS: `[a-z0-9-]` slug of the file's stem, its content hash (sha256, of its
+    bytes or `OnDisk.digest`), its suffix (or the one PACKAGED_SUFFIXES gives for it).
 
     `course/media/Café #2 (final).PNG` becomes `cafe-2-final-<10 hex digits>.png`. Names with `#`, `?` or
     `%` break URLs and both manifests' XSDs; some LMSs rename or strip spaces, `~` and non-ASCII letters.
@@ -102,7 +123,7 @@ def archive_name(project_path: str, data: bytes) -> str:
     slug = _NOT_SLUG.sub("-", ascii_stem.lower()).strip("-")[:48].strip("-") or "file"
     clean_suffix = _NOT_SLUG.sub("", suffix.lower())
     clean_suffix = PACKAGED_SUFFIXES.get(clean_suffix, clean_suffix)
-    digest = hashlib.sha256(data).hexdigest()[:10]
+    digest = (data.digest if isinstance(data, OnDisk) else hashlib.sha256(data).hexdigest())[:10]
     return f"{slug}-{digest}.{clean_suffix}" if clean_suffix else f"{slug}-{digest}"
 
 
@@ -141,9 +162,65 @@ class NotPackaged(CoursebuildError):
     meets this only if the file changed since (or a reference escaped validation: 18-verify20 C2)."""
 
 
-def packaged_bytes(root: Path, project_path: str) -> bytes:
-    """The bytes a package (or the kit's folder, or an export) holds for the project file `project_path`: the file
-    with any script taken out (`active_content.without_script`).
+#: How much of a file is read at once where it is hashed or copied (`OnDisk`): memory does not grow with its size.
+PIECE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """A file packaged as it is on disk, read in pieces (PIECE_BYTES) only when it is hashed and when it is written
+    (`pieces`), never held whole: `shown` its name in messages (`course/media/talk.mp4`, `templates/static/a.css`),
+    `real` its real location, `size` its bytes and `digest` the sha256 of its content (hex) when it was named.
+    Compared by those, so an unchanged file is equal to itself from one build to the next (`preview`)."""
+
+    shown: str
+    real: str
+    size: int
+    digest: str
+
+    @classmethod
+    def of(cls, shown: str, real: Path | str, limit: int) -> OnDisk | None:
+        """The file at the real location `real` (no link on the way), hashed in pieces; None if it is not a regular
+        file (`read_regular`) or has more than `limit` bytes. Raises OSError if it cannot be read."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            for piece in _pieces(real, limit):
+                size += len(piece)
+                digest.update(piece)
+        except _NotRegular:
+            return None
+        return None if size > limit else cls(shown, str(real), size, digest.hexdigest())
+
+    def pieces(self) -> Iterator[bytes]:
+        """The file's bytes, a piece at a time. Raises NotPackaged, once they are read, if they were not what was
+        named (another size or content: changed since) or the file is no longer a regular one; a writer then removes
+        what it wrote (`packaging.replacing`)."""
+        digest, size = hashlib.sha256(), 0
+        try:
+            for piece in _pieces(self.real, self.size):
+                size += len(piece)
+                digest.update(piece)
+                if size > self.size:
+                    break
+                yield piece
+        except _NotRegular:
+            pass
+        if size != self.size or digest.hexdigest() != self.digest:
+            raise _not_packaged(self.shown, _CHANGED)
+
+
+Packaged = Union[bytes, OnDisk]
+
+
+def whole(data: Packaged) -> bytes:
+    """The bytes of a packaged file (`OnDisk`'s read whole: for a reader that needs them all at once)."""
+    return data if isinstance(data, bytes) else b"".join(data.pieces())
+
+
+def packaged_file(root: Path, project_path: str) -> Packaged:
+    """What a package (or the kit's folder, or an export) holds for the project file `project_path`: an SVG, XML or
+    HTML file as bytes, with any script taken out (`active_content.without_script`); any other file `OnDisk`, as it
+    is, hashed in pieces and read again only when written.
 
     The only reader of a file to package, and it checks the file itself, whatever its caller did: a file `may_read`
     refuses (outside course/ and quizzes/, hidden, led out of its folder by a symbolic link, missing, a folder, FIFO
@@ -154,14 +231,31 @@ def packaged_bytes(root: Path, project_path: str) -> bytes:
     """
     refused = readable_problem(root, project_path) or size_problem(root, project_path)
     if refused is None:
-        limit = media_size_limit(project_path)
-        data = read_regular(real_path(root / project_path), limit + 1)
-        if data is not None and len(data) <= limit:
-            return without_script(data, posixpath.splitext(project_path)[1])
-        refused = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be",
-                   "build again once nothing writes to it")
-    raise NotPackaged(str(Problem(project_path, 1, f"`{project_path}` {refused[0]}, so it is not packaged",
-                                  refused[1])))
+        limit, suffix = media_size_limit(project_path), posixpath.splitext(project_path)[1]
+        real = real_path(root / project_path)
+        if suffix.lower() not in SVG_TYPES | HTML_TYPES:
+            if (on_disk := OnDisk.of(project_path, real, limit)) is not None:
+                return on_disk
+        elif (data := read_regular(real, limit + 1)) is not None and len(data) <= limit:
+            return without_script(data, suffix)
+        refused = _CHANGED
+    raise _not_packaged(project_path, refused)
+
+
+def packaged_bytes(root: Path, project_path: str) -> bytes:
+    """`packaged_file`, read whole (for the kit's folder and Moodle XML, each within its own bound on bytes)."""
+    return whole(packaged_file(root, project_path))
+
+
+#: (what is wrong, how to fix it) for a file that changed between being checked or named and being read.
+_CHANGED = ("changed while it was read: it is no longer a regular file, or is larger than its kind may be, or not "
+           "what it was when it was named", "build again once nothing writes to it")
+
+
+def _not_packaged(project_path: str, refused: tuple[str, str]) -> NotPackaged:
+    """NotPackaged's one line for the project file `project_path`, refused for (what is wrong, how to fix it)."""
+    return NotPackaged(str(Problem(project_path, 1, f"`{project_path}` {refused[0]}, so it is not packaged",
+                                   refused[1])))
 
 
 def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
@@ -206,14 +300,39 @@ def read_regular(real: Path | str, limit: int = -1) -> bytes | None:
 
     Raises OSError if it cannot be opened or read, ValueError for a name with a NUL.
     """
+    with _regular(real) as file:
+        return None if file is None else file.read(limit)
+
+
+@contextlib.contextmanager
+def _regular(real: Path | str) -> Iterator[BinaryIO | None]:
+    """The file at `real` opened for reading as `read_regular` opens it, or None if it is not a regular file."""
     descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
+            yield None
+            return
         with open(descriptor, "rb", closefd=False) as file:
-            return file.read(limit)
+            yield file
     finally:
         os.close(descriptor)
+
+
+class _NotRegular(Exception):
+    """What is at a real location is not a regular file (`_pieces`)."""
+
+
+def _pieces(real: Path | str, limit: int) -> Iterator[bytes]:
+    """The bytes of the file at `real`, opened as `read_regular` opens it, a piece (PIECE_BYTES) at a time, `limit`
+    and one more at most (so that a larger file is seen to be larger). Raises _NotRegular if it is not a regular file,
+    OSError if it cannot be read."""
+    with _regular(real) as file:
+        if file is None:
+            raise _NotRegular
+        read = 0
+        while piece := file.read(min(PIECE_BYTES, limit + 1 - read)):
+            read += len(piece)
+            yield piece
 
 
 def leaves_folder(root: Path, target: str) -> str | None:

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Callable
 
 from builder import bounded, cache
+from builder.active_content import HTML_TYPES, SVG_TYPES
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.theme import STATIC_DIR, TemplateProblem, folder_listing, overrides_templates
+from builder.media import PACKAGED_FOLDERS, OnDisk, Packaged, whole
+from builder.theme import TemplateProblem, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
 #: template compiled, every page, report and kit document rendered, with the Markdown of what they show), whatever
@@ -38,7 +40,7 @@ MAX_TEMPLATE_SECONDS = 30
 #: of 5,000 pages, which builds in seconds, is allowed 280 s, not 30.
 MAX_TEMPLATE_SECONDS_A_PAGE = 0.05
 #: The most address space, in bytes, that work may take beyond what `coursebuild` has mapped, and beyond twice the
-#: files the site may package (`memory_bound`: the media its pages show, read and handed back).
+#: files the site holds whole (`memory_bound`: the SVG, XML and HTML files its pages show, read and handed back).
 MAX_TEMPLATE_MEMORY = 2 * 1024 ** 3
 #: The fix said when the child passes a bound.
 FIX = "make your templates do less work, or delete your copies to use the built-in ones"
@@ -52,9 +54,10 @@ _SPENT: cache.BuildStore[str, float] = cache.BuildStore()
 
 @dataclass
 class Made:
-    """What work with templates made: named groups of files (name -> bytes), and problems found."""
+    """What work with templates made: named groups of files (name -> bytes, or `media.OnDisk`: a file packaged as it
+    is, handed back by where it is, never read in the child), and problems found."""
 
-    groups: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    groups: dict[str, dict[str, Packaged]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -99,22 +102,20 @@ def run(project: Path, work: Callable[[], Made], pages: int = 0) -> Made:
 
 def memory_bound(project: Path) -> int:
     """The address space (bytes) the child may take beyond what `coursebuild` has mapped: MAX_TEMPLATE_MEMORY, and
-    twice the bytes of the files the site may package, which the child reads and hands back: those in course/ and
-    quizzes/ (`media.containment_problem`: the media the site's pages show) and in templates/static/ (each of at most
-    `theme.MAX_TEMPLATE_BYTES`, as many as the project has). A course of large videos or static files builds with
-    templates of its own as without, and `check`, whose child renders the same site, says so."""
-    from builder.media import PACKAGED_FOLDERS
-
-    own = project / "templates"
-    static = [own / name for name in folder_listing(own)[0] if name.startswith(f"{STATIC_DIR}/")] \
-        if own.is_dir() else []
-    files = 0
-    for path in (*(path for folder in PACKAGED_FOLDERS for path in (project / folder).rglob("*")), *static):
+    twice the bytes of the files of course/ and quizzes/ the child may hold whole (`media.packaged_file`: the SVG,
+    XML and HTML files its pages show, cleaned of script, read and handed back). Every other file it packages, media
+    or static, it hashes in pieces and hands back by where it is (`media.OnDisk`), so they take it no memory: a course
+    of large videos or static files builds with templates of its own as without, and `check`, whose child renders
+    the same site, says so. Those files' total is bounded by `media.MAX_PACKAGED_BYTES`, checked before any is read;
+    the static files were held here, and counted (twice their bytes), so 260 of 16 MB passed the address space the
+    command had and were blamed on a template (18-verify21 D7)."""
+    held = 0
+    for path in (path for folder in PACKAGED_FOLDERS for path in (project / folder).rglob("*")):
         try:
-            files += path.stat().st_size if path.is_file() else 0
+            held += path.stat().st_size if path.suffix.lower() in SVG_TYPES | HTML_TYPES and path.is_file() else 0
         except OSError:  # a link to nothing: validation reports it
             pass
-    return MAX_TEMPLATE_MEMORY + 2 * files
+    return MAX_TEMPLATE_MEMORY + 2 * held
 
 
 def _failure_line(failure: bounded.ChildFailed, seconds: int, memory: int) -> str:
@@ -153,8 +154,10 @@ def _encoded(work: Callable[[], Made]) -> list[bytes]:
         header = {"error": {"kind": kind, "text": str(error), "lines": error.lines(), "exit_code": error.exit_code,
                             "problems": [_problem_data(problem) for problem in problems]}}
     else:
-        listed = {group: list(files) for group, files in made.groups.items()}
-        blobs = [data for files in made.groups.values() for data in files.values()]
+        # each file its name, and an OnDisk file where it is (`dataclasses.astuple`); the bytes of the others follow
+        listed = {group: [[name, *((data.shown, data.real, data.size, data.digest) if isinstance(data, OnDisk) else ())]
+                          for name, data in files.items()] for group, files in made.groups.items()}
+        blobs = [data for files in made.groups.values() for data in files.values() if isinstance(data, bytes)]
         header = {"groups": listed, "problems": [_problem_data(problem) for problem in made.problems]}
     bounded.note("")  # no template is to blame for what follows
     return [json.dumps(header, ensure_ascii=True).encode("ascii"), *blobs]
@@ -172,7 +175,7 @@ def _decoded(reply: list[bytes]) -> Made:
         raise ChildReported(error["lines"], error["exit_code"])
     made = Made(problems=[_problem(data) for data in header["problems"]])
     for group, names in header["groups"].items():
-        made.groups[group] = {name: next(blobs) for name in names}
+        made.groups[group] = {name: OnDisk(*on_disk) if on_disk else next(blobs) for name, *on_disk in names}
     return made
 
 
@@ -185,9 +188,9 @@ def _problem(data: list[object]) -> Problem:
     return Problem(str(path), int(str(line)), str(message), str(fix), Severity(severity))
 
 
-def decoded_text(data: bytes) -> str:
+def decoded_text(data: Packaged) -> str:
     """A text a template rendered, as `Made` carries it (UTF-8, lone surrogates kept)."""
-    return data.decode("utf-8", "surrogatepass")
+    return whole(data).decode("utf-8", "surrogatepass")
 
 
 def encoded_text(rendered: str) -> bytes:

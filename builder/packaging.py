@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
 
 from builder.errors import EnvironmentProblem, UsageProblem
+from builder.media import OnDisk, Packaged
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest (a DOS date's year is 1980 + 7 bits)
@@ -37,26 +38,43 @@ _UNIX = 3  # made on Unix, so that the permissions in the external attributes ar
 _FILE_ATTRIBUTES = (stat.S_IFREG | FILE_MODE) << 16  # a regular file, rw-r--r--
 
 
-def write_zip(files: Mapping[str, bytes], stream: BinaryIO, epoch: int) -> None:
-    """Write a zip of `files` (name → bytes) to `stream` with `zipfile`: sorted entries, fixed timestamps
-    (`epoch`, in seconds, within ZIP_EPOCH_MIN to ZIP_EPOCH_MAX) and permissions (0644, made on Unix), every
-    member deflated at level 9, ZIP64 fields where the format needs them (zipfile's rules, APPNOTE.TXT 4.5).
+def write_zip(files: Mapping[str, Packaged], stream: BinaryIO, epoch: int) -> None:
+    """Write a zip of `files` (name → bytes, or `media.OnDisk`: read and compressed a piece at a time, never held
+    whole) to `stream` with `zipfile`: sorted entries, fixed timestamps (`epoch`, in seconds, within ZIP_EPOCH_MIN to
+    ZIP_EPOCH_MAX) and permissions (0644, made on Unix), every member deflated at level 9, ZIP64 fields where the
+    format needs them (zipfile's rules, APPNOTE.TXT 4.5, decided by the member's size, given before it is written).
 
     `stream` must be seekable (a file, `io.BytesIO`): zipfile then puts each member's CRC-32 and sizes in its
-    local header, rather than in a data descriptor after it, so the same files always give the same bytes.
+    local header, rather than in a data descriptor after it, so the same files always give the same bytes (zlib's
+    output does not depend on how its input is cut into pieces).
     zlib releases the interpreter lock while it compresses: zips written on different threads run at once.
+    Raises `media.NotPackaged` if an OnDisk file changed since it was named.
     """
     date_time = time.gmtime(epoch)[:6]
     with zipfile.ZipFile(stream, "w") as archive:
         for name in sorted(files):
+            data = files[name]
             info = zipfile.ZipInfo(name, date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = _UNIX
             info.external_attr = _FILE_ATTRIBUTES
-            archive.writestr(info, files[name], compresslevel=DEFLATE_LEVEL)
+            # what `ZipFile.writestr` sets, which only a ZipInfo's private field holds before Python 3.13
+            info._compresslevel = DEFLATE_LEVEL  # type: ignore[attr-defined]
+            info.file_size = data.size if isinstance(data, OnDisk) else len(data)
+            with archive.open(info, "w") as member:
+                for piece in pieces(data):
+                    member.write(piece)
 
 
-def zip_bytes(files: Mapping[str, bytes], epoch: int) -> bytes:
+def pieces(data: Packaged) -> Iterator[bytes]:
+    """The bytes of a packaged file, a piece at a time (bytes as one piece; `media.OnDisk.pieces`)."""
+    if isinstance(data, OnDisk):
+        yield from data.pieces()
+    else:
+        yield data
+
+
+def zip_bytes(files: Mapping[str, Packaged], epoch: int) -> bytes:
     """A zip of `files` (name → bytes), as one bytes object: see `write_zip`."""
     buffer = io.BytesIO()
     write_zip(files, buffer, epoch)
@@ -133,11 +151,12 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
             raise
 
 
-def write_folder(files: Mapping[str, bytes], destination: Path, together: Together | None = None) -> None:
-    """Write `files` into a temporary folder beside `destination`, then swap it into place (or leave that to
-    `together`).
+def write_folder(files: Mapping[str, Packaged], destination: Path, together: Together | None = None) -> None:
+    """Write `files` (name → bytes, or `media.OnDisk`: copied a piece at a time) into a temporary folder beside
+    `destination`, then swap it into place (or leave that to `together`).
 
-    Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
+    Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions), `media.NotPackaged`
+    if an OnDisk file changed since it was named (the temporary folder is removed).
     """
     _refuse_in_the_way(destination, named=False, folder=True)
     with _environment_problems(destination):
@@ -149,7 +168,9 @@ def write_folder(files: Mapping[str, bytes], destination: Path, together: Togeth
             for name in sorted(files):
                 path = temporary / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(files[name])
+                with path.open("wb") as file:
+                    for piece in pieces(files[name]):
+                        file.write(piece)
             if together is None:
                 _put_in_place(temporary, destination)
             else:

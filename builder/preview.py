@@ -30,6 +30,7 @@ from watchfiles._rust_notify import RustNotify
 
 from builder.build import check, plan
 from builder.errors import CoursebuildError
+from builder.media import OnDisk, Packaged, whole
 from builder.own_templates import Made, run
 from builder.rendering import PAGES
 from builder.theme import Theme, render_template
@@ -117,7 +118,7 @@ class Preview:
     project: Path
     target: str = "scorm12"
     generation: int = 0
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, Packaged] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     versions: dict[str, int] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
@@ -166,7 +167,7 @@ class Preview:
             files, problems, detail = self.files, [internal_error(error)], traceback.format_exc()
         self.publish(files, problems, detail, round((time.perf_counter() - start) * 1000))
 
-    def publish(self, files: dict[str, bytes], problems: list[str], detail: str = "", milliseconds: int = 0) -> None:
+    def publish(self, files: dict[str, Packaged], problems: list[str], detail: str = "", milliseconds: int = 0) -> None:
         """Start serving a new generation: these files (archive path → bytes), problems, traceback, and
         how long the build took (ms)."""
         with self.changed:
@@ -194,7 +195,8 @@ class Preview:
         While a rebuild is under way, waits (up to HOLD_S seconds) for it to be published."""
         with self.changed:
             self.changed.wait_for(lambda: self.closed or self.building is None, HOLD_S)
-            return (self.files[name], self.tags[name]) if name in self.files else None
+            found = (self.files[name], self.tags[name]) if name in self.files else None
+        return None if found is None else (whole(found[0]), found[1])  # read outside the lock: a video takes time
 
     def awaited(self, name: str) -> bool:
         """Wait (up to HOLD_S seconds) for the rebuild under way, if any; True if it was to remake the page at
@@ -229,12 +231,13 @@ class Preview:
                 generation=self.generation, problems=self.problems, package=PACKAGE_PREFIX + "index.html",
                 package_prefix=PACKAGE_PREFIX, events=EVENTS_PATH).encode()}})
 
-        return run(self.project, work).groups["page"]["preview.html"]
+        return whole(run(self.project, work).groups["page"]["preview.html"])
 
 
-def entity_tag(data: bytes) -> str:
-    """An HTTP entity tag (ETag) for these bytes: a quoted hash of them (RFC 9110, 8.8.3)."""
-    return f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
+def entity_tag(data: Packaged) -> str:
+    """An HTTP entity tag (ETag) for these bytes: a quoted hash of them (RFC 9110, 8.8.3); of a file packaged as it is
+    on disk, its sha256 named (`media.OnDisk.digest`), so it is not read for the tag."""
+    return f'"{data.digest[:32] if isinstance(data, OnDisk) else hashlib.blake2b(data, digest_size=16).hexdigest()}"'
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from builder import cache
 from builder.cache import Same
 from builder.markup import convert, convert_inline, fragment, linked
-from builder.media import AUDIO_TYPES, VIDEO_TYPES, add_captions, archive_name, packaged_bytes
+from builder.media import AUDIO_TYPES, VIDEO_TYPES, Packaged, add_captions, archive_name, packaged_file
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.project_urls import split_or_none
@@ -184,9 +184,10 @@ _COURSE_SHOWN: cache.Store[tuple[Hashable, ...], tuple[Hashable, ...]] = cache.S
 
 @dataclass(frozen=True)
 class Site:
-    """The rendered course, shared by every target, plus what launch files need."""
+    """The rendered course, shared by every target, plus what launch files need: its files by archive path, each
+    bytes or a file read only when written (`media.OnDisk`: the media and static files packaged as they are)."""
 
-    files: dict[str, bytes]
+    files: dict[str, Packaged]
     first_page: str
     env: jinja2.Environment
     course: Course
@@ -205,14 +206,14 @@ class _Media:
 
     def __init__(self, course: Course):
         self.course = course
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, Packaged] = {}
         self.sources: dict[str, str] = {}  # project path -> archive name, in the order first named
         self.named = 0  # how many times a file was named
 
     def name(self, project_path: str) -> str:
         self.named += 1
         if project_path not in self.sources:
-            data = packaged_bytes(self.course.root, project_path)
+            data = packaged_file(self.course.root, project_path)
             name = f"{MEDIA}/{archive_name(project_path, data)}"
             self.files[name] = data
             self.sources[project_path] = name
@@ -490,7 +491,7 @@ def _bank_data(bank: Bank) -> dict[str, object]:
 def render_site(course: Course, theme: Theme) -> Site:
     """Render every page, the course data, static assets and media of the course."""
     renderer = _Renderer(course, theme)
-    files = _render_pages(renderer)
+    files: dict[str, Packaged] = {**_render_pages(renderer)}
     for page_id, title, template in EXTRA_PAGES:
         files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template).encode()
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()

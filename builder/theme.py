@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from builder import bounded, cache, compiled_templates
 from builder.errors import CoursebuildError, Problem
-from builder.media import real_path, unfollowed_link
+from builder.media import OnDisk, real_path, unfollowed_link
 
 STATIC_DIR = "static"
 #: The most entries (files and folders, counted together) a templates folder may hold (`folder_listing`): the built-in
@@ -143,13 +143,38 @@ def _read_limited(path: Path, shown: str) -> bytes:
     """The bytes of a regular file of a templates folder; TemplateProblem if it is too large, or cannot be read (its
     permissions changed since it was listed: one line, never an OSError in a template's place)."""
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise TemplateProblem(f"{shown}: the file is larger than {MAX_TEMPLATE_BYTES // 2**20} MB "
-                                  f"({FIX})")
+        _refuse_large(path, shown)
         return path.read_bytes()
     except OSError as error:
-        raise TemplateProblem(f"{shown}:1: the file cannot be read ({error.strerror or type(error).__name__}) "
-                              f"({_READ_PERMISSION})") from None
+        raise _unreadable(shown, error) from None
+
+
+def _unreadable(shown: str, error: OSError) -> TemplateProblem:
+    """The line for a file of a templates folder that could not be read, though it was listed as readable (its
+    permissions changed since)."""
+    return TemplateProblem(f"{shown}:1: the file cannot be read ({error.strerror or type(error).__name__}) "
+                           f"({_READ_PERMISSION})")
+
+
+def _refuse_large(path: Path, shown: str) -> None:
+    """Raise TemplateProblem if the file of a templates folder at `path` has more than MAX_TEMPLATE_BYTES (by its
+    size: it is not opened)."""
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise TemplateProblem(f"{shown}: the file is larger than {MAX_TEMPLATE_BYTES // 2**20} MB ({FIX})")
+
+
+def _on_disk(path: Path, shown: str) -> OnDisk:
+    """A static file of a templates folder, at its real location `path`, as `media.OnDisk`; TemplateProblem if it is
+    too large (MAX_TEMPLATE_BYTES, by its size before it is read), no longer a regular file or cannot be read."""
+    try:
+        _refuse_large(path, shown)
+        on_disk = OnDisk.of(shown, path, MAX_TEMPLATE_BYTES)
+    except OSError as error:
+        raise _unreadable(shown, error) from None
+    if on_disk is None:
+        raise TemplateProblem(f"{shown}: changed while it was read: it is no longer a regular file, or is larger "
+                              f"than {MAX_TEMPLATE_BYTES // 2**20} MB (build again once nothing writes to it)")
+    return on_disk
 
 
 class _NotATemplateName(jinja2.TemplateError):
@@ -1012,13 +1037,23 @@ class Theme:
         env.globals["namespace"] = env.namespace
         return env
 
-    def static_files(self) -> dict[str, bytes]:
-        """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in.
+    def static_files(self) -> dict[str, OnDisk]:
+        """Static assets by name (e.g. `course.css`), the project's copy winning over the built-in (`static_paths`),
+        each hashed in pieces and read again only when written (`media.OnDisk`: never held whole).
 
         Raises TemplateProblem for a file that may not be used (`template_problems`, which `check` reports for every
         target), or is too large.
         """
-        files: dict[str, bytes] = {}
+        return {name: _on_disk(real, shown) for name, (real, shown) in self.static_paths().items()}
+
+    def static_paths(self) -> dict[str, tuple[Path, str]]:
+        """The static assets' names (e.g. `course.css`), each with its real location and its name as shown
+        (`templates/static/course.css`), the project's copy winning over the built-in; none is opened.
+
+        Raises TemplateProblem for a file that may not be used (`template_problems`, which `check` reports for every
+        target).
+        """
+        paths: dict[str, tuple[Path, str]] = {}
         for folder, names in reversed(self.listed):
             for name in sorted((name for name in names if name.startswith(f"{STATIC_DIR}/")),
                                key=lambda name: name.split("/")):
@@ -1026,8 +1061,8 @@ class Theme:
                 if (unusable := _unusable(folder, path)) is not None:
                     shown, what, fix = unusable
                     raise TemplateProblem(f"{shown}: {what} ({fix})")
-                files[name.removeprefix(f"{STATIC_DIR}/")] = _read_limited(path.resolve(), f"templates/{name}")
-        return files
+                paths[name.removeprefix(f"{STATIC_DIR}/")] = path.resolve(), f"templates/{name}"
+        return paths
 
 
 #: Jinja2 environments by template folders, kept from one build to the next in the same process.

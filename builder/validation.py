@@ -45,8 +45,11 @@ from builder.markup import (
 )
 from builder.media import (
     AUDIO_TYPES,
+    MAX_PACKAGED_BYTES,
+    PACKAGED_TOTAL_FIX,
     PACKAGED_TYPES,
     RASTER_PICTURE_TYPES,
+    STATIC_TOTAL_FIX,
     VIDEO_TYPES,
     containment_problem,
     file_content_problem,
@@ -71,6 +74,7 @@ from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
 from builder.sources import PAGES_DIR
+from builder.theme import TemplateProblem, Theme
 from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
@@ -746,7 +750,61 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
             for reference, line in text.lines or ():
                 yield from _check_reference(course, text.item, reference, line, page_files)
             linked.append((text.item, text.lines))
+    yield from _check_packaged_total(course, linked, page_files)
     yield from _check_script_in_media(course, linked)
+
+
+def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, ReferenceLines | None]],
+                          page_files: set[str]) -> Iterator[Problem]:
+    """One problem if the files a package carries from the project have more than MAX_PACKAGED_BYTES together: the
+    static files of templates/static/ (`Theme.static_paths`), then each file the texts link (`linked`, as
+    `_check_markdown` found them; a page linked is not a file) that may be packaged (`media.may_read`: the others are
+    reported on their own) and the captions beside a video or audio file, each counted once, by its size (`stat`)
+    before any is read. The problem is at the static file, or the reference, that takes the total past the bound."""
+    total = 0
+
+    def passed(size: int) -> bool:
+        nonlocal total
+        total += size
+        return total > MAX_PACKAGED_BYTES
+
+    def problem(path: str, line: int, what: str, fix: str) -> Problem:
+        return Problem(path, line, f"{what} takes the files the packages carry past {MAX_PACKAGED_BYTES // 2**30} GB "
+                       f"in all ({total:,} bytes so far, counting templates/static/ and the files the course links "
+                       "in order: `media.MAX_PACKAGED_BYTES`)", fix)
+
+    try:
+        static = Theme.for_project(course.root).static_paths()
+    except TemplateProblem:  # `template_problems` reports it
+        static = {}
+    for real, shown in static.values():
+        if passed(real.stat().st_size):
+            yield problem(shown, 1, "this static file", STATIC_TOTAL_FIX)
+            return
+    counted: set[str] = set()
+    for item, lines in linked:
+        for reference, line in lines or ():  # a text not converted in time is reported on its own
+            target = _local_target(item, reference)
+            if target is None or target in page_files:
+                continue
+            suffix = posixpath.splitext(target)[1].lower()
+            captions = f"{posixpath.splitext(target)[0]}.vtt" if suffix in VIDEO_TYPES | AUDIO_TYPES else target
+            for path in dict.fromkeys((target, captions)):
+                if path in counted or not may_read(course.root, path):
+                    continue
+                counted.add(path)
+                if passed((course.root / path).stat().st_size):
+                    yield problem(item.source.path, line, f"`{reference.target}`", PACKAGED_TOTAL_FIX)
+                    return
+
+
+def _local_target(item: MarkdownText, reference: Reference) -> str | None:
+    """The project path a reference in `item` names, or None for one that names no project file (another site, a
+    bare fragment) or one `_check_reference` refuses (an absolute path, a URL that cannot be read)."""
+    parts = split_or_none(reference.target)
+    if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
 
 
 #: Why a text was not converted when time ran out (`Converted.refused`): its file's, or the project's.
@@ -960,10 +1018,9 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
             lines = list(item.reference_lines((convert_inline if item.phrasing else convert)(item.text, Budget(0))
                                               .checked))
         for reference, line in lines:
-            parts = split_or_none(reference.target)  # None: `_check_reference` reports it
-            if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+            target = _local_target(item, reference)
+            if target is None:
                 continue
-            target = posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
             suffix = posixpath.splitext(target)[1].lower()
             if target not in readable:
                 readable[target] = may_read(course.root, target)

@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 from lxml import etree
@@ -1955,14 +1955,14 @@ def test_a_build_stopped_by_a_full_disk_leaves_the_previous_build_whole(project:
     assert run("build", project, "--out", out).exit_code == 0
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     edit(project / CUES, "Babies tell us", "Babies show us")
-    real_write_bytes = Path.write_bytes
+    real_open = Path.open
 
-    def full(path: Path, data: bytes) -> int:
-        if f".{WEB}." in str(path):
+    def full(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if "w" in mode and f".{WEB}." in str(path):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write_bytes(path, data)
+        return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(Path, "open", full)
     result = run("build", project, "--out", out)
     assert result.exit_code == 3
     assert result.stderr == (f"{out / WEB}: cannot write: No space left on device (free some disk space, then run "
