@@ -33,8 +33,9 @@ from builder import cache, media_time
 from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at, emptied
 from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
+from builder.line_breaking import slow_path_cost
 from builder.loading import COURSE_FILE
-from builder.markup import convert, convert_inline, html_depth
+from builder.markup import cleaner, convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
     MAX_CASCADE_TRIES,
@@ -146,8 +147,29 @@ def _md(text: str | None, folder: str = BASE_FOLDER) -> Markup:
     return _located(convert(text).html, folder) if text else Markup("")
 
 
+#: The classes the built-in kit style sheet gives a look of its own (`.box`: a 10 pt wide inline block, in which
+#: WeasyPrint breaks text at quadratic cost, issue 18, twenty-first verification, D2): its templates' own, which
+#: the author's Markdown (sanitised HTML) may not take on (`_kit_classes_dropped`). Read from the style sheet itself.
+KIT_CLASSES = frozenset(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", re.sub(r"\{\{.*?\}\}", "", re.search(
+    r"<style>(.*?)</style>", (Path(__file__).parent / "templates" / "kit" / "base.html").read_text("utf-8"),
+    re.DOTALL)[1])))  # type: ignore[index]  # the built-in template has its style sheet (Jinja's `{{ }}` left out)
+
+
+def _kit_classes_dropped(tag: str, name: str, value: str) -> str | None:
+    """The `class` attribute `value` of author's HTML without KIT_CLASSES (None if none is left); any other
+    attribute as it is (an `nh3` attribute filter, `tag` unused)."""
+    if name != "class" or not KIT_CLASSES.intersection(value.split()):
+        return value
+    return " ".join(token for token in value.split() if token not in KIT_CLASSES) or None
+
+
+_KIT_CLEANER = cleaner(_kit_classes_dropped)
+
+
 def _located(html: str, folder: str) -> Markup:
-    html = _printable(html)
+    """The author's converted Markdown `html`, written in the project folder `folder`, as the kit shows it: without
+    the kit style sheet's own classes (KIT_CLASSES), `_printable`, its images found from BASE_FOLDER."""
+    html = _printable(_KIT_CLEANER.clean(html) if "class=" in html else html)
     if folder == BASE_FOLDER:
         return Markup(html)
     # quoted: a file name's `#`, `?` or `%` would otherwise start a fragment or a query, or an escape
@@ -658,7 +680,8 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
                         f"WeasyPrint would break by laying out {total:,} characters again, more than the "
                         f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
                         "put spaces in long runs of text (a long link, a word joined by hyphens or slashes, Chinese "
-                        "or Japanese text in a table cell), and write fewer soft hyphens (`&shy;`)")]
+                        "or Japanese text in a table cell), write fewer soft hyphens (`&shy;`) and zero-width spaces, "
+                        "and split long text in lists or quotes nested deep")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -1145,11 +1168,12 @@ def _tag(element: Any) -> str:
 #: How many characters WeasyPrint may lay out again to break the lines of a kit document's text (`relaid_text`), at
 #: most 2.5 µs each as measured (WeasyPrint 70, `docs/security.md`): about 2.5 s of the document's 30. WeasyPrint's
 #: `split_first_line` lays out the rest of a text (a run without a space, or all of it) for each line it breaks in
-#: it: the prefix up to each of its soft hyphens (manual hyphenation), and in a table cell, whose narrowest width
-#: it measures by breaking at every opportunity, the whole rest of the run for each (a hyphen, a slash, each
-#: Chinese or Japanese character, a zero-width space). Issue 18, twentieth verification: B1, 6,000 soft hyphens in
-#: a paragraph of a handout page, and B2, a table cell of 8,000 `a-`, each 36 KB of Markdown and no template, passed
-#: `check` and ran `kit` past its 30 s.
+#: it: the prefix up to each of its soft hyphens (manual hyphenation), in a table cell, whose narrowest width it
+#: measures by breaking at every opportunity, the whole rest of the run for each (a hyphen, a slash, each Chinese or
+#: Japanese character, a zero-width space), and the whole rest of the text where it takes its slow path
+#: (`line_breaking`). Issue 18, twentieth verification: B1, 6,000 soft hyphens in a paragraph of a handout page, and
+#: B2, a table cell of 8,000 `a-`, each 36 KB of Markdown and no template, passed `check` and ran `kit` past its
+#: 30 s; twenty-first, D2 and D3, a run in a list 21 deep and a paragraph of `i` and zero-width spaces, likewise.
 MAX_KIT_RELAID_TEXT = 1_000_000
 #: The longest run of text without a space in a table cell that `relaid_text` does not count: a long word, with a
 #: few break opportunities, costs little more than any other.
@@ -1162,29 +1186,56 @@ _SOFT_HYPHEN = "\xad"
 _UNSHOWN = frozenset({"head", "script", "style", "template"})
 
 
+#: The width of a kit document's page, less its margins (A4, 16 mm each side: the built-in `kit/base.html`), in pt.
+KIT_TEXT_WIDTH = (210 - 2 * 16) / 25.4 * 72
+#: The font size of the kit's text (`kit/base.html`'s `body`) and of its headings, in pt.
+KIT_FONT_SIZE = 10
+_HEADING_SIZES = {"h1": 18, "h2": 13, "h3": 11}
+#: How much narrower than its parent's the built-in style sheets (WeasyPrint's own, `html5_ua.css`, and the kit's)
+#: make an element's content, in pt: lists' `padding-left: 40px`, quotes' and figures' margins of 40px each side,
+#: a card's borders and padding.
+_INDENTS = {"ul": 30.0, "ol": 30.0, "menu": 30.0, "dir": 30.0, "dd": 30.0, "blockquote": 60.0, "figure": 60.0}
+_CLASS_INDENTS = {"card": 2 * (10 + 1.2)}
+
+
+def _content_width(element: Any, parent_width: float) -> float:
+    """The width of the content of the element `element` of a tinyhtml5 tree (in pt) whose parent's is
+    `parent_width`, as the built-in style sheets lay it out (`_INDENTS`, `_CLASS_INDENTS`)."""
+    classes = (element.get("class") or "").split()
+    return parent_width - _INDENTS.get(_tag(element), 0.0) - sum(_CLASS_INDENTS.get(name, 0.0) for name in classes)
+
+
 def relaid_text(html: str) -> tuple[int, str, str] | None:
-    """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html` into
-    its narrowest width (`MAX_KIT_RELAID_TEXT`), with the run of text (without white space) that costs most and
-    what makes it cost: each text's length (between two tags) times its soft hyphens (where a line's first
-    characters are narrow, zero-width ones or soft hyphens themselves, WeasyPrint lays out the whole rest of the
-    text, not a run: 5,000 `i`, each with a combining accent and a space, then 100 soft hyphens ran over 300 s),
-    and the square of the length of each run longer than SHORT_RUN in a table cell (`<td>`, `<th>`; a kit's style
-    sheets may make no other element one, `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of either. Read
-    on the tree WeasyPrint builds (`_html5`); a box a project's own style sheet makes as narrow as its content (a
-    float, an inline block) is priced by laying the document out (`layout_problems`)."""
+    """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html`
+    (`MAX_KIT_RELAID_TEXT`), with the text (or run of it without white space) that costs most and what makes it
+    cost: each text's (between two tags) `line_breaking.slow_path_cost` in the width the built-in style sheets give
+    it (`_content_width`: a list 16 deep leaves 2.5 em, a text of narrow or zero-width characters fits a prefix on
+    one line), its length times its soft hyphens (where a line's first characters are narrow, zero-width ones or
+    soft hyphens themselves, WeasyPrint lays out the whole rest of the text, not a run: 5,000 `i`, each with a
+    combining accent and a space, then 100 soft hyphens ran over 300 s), and the square of the length of each
+    run longer than SHORT_RUN in a table cell (`<td>`, `<th>`, whose narrowest width WeasyPrint measures by
+    breaking at every opportunity; a kit's style sheets may make no other element one,
+    `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of these. Read on the tree WeasyPrint builds (`_html5`);
+    a box a project's own style sheet makes narrower (a float, an inline block, a margin) is priced by laying the
+    document out (`layout_problems`), and the author's HTML cannot take the built-in style sheet's classes
+    (`KIT_CLASSES`)."""
     total, worst, costliest = 0, 0, ("", "")
-    pending = [(_html5(html), False)]
+    pending = [(_html5(html), False, KIT_TEXT_WIDTH)]
     while pending:
-        element, in_cell = pending.pop()
+        element, in_cell, width = pending.pop()
         tag = _tag(element)
         if not tag or tag in _UNSHOWN:
             continue
         in_cell = in_cell or tag in ("td", "th")
+        width = _content_width(element, width)
         for text in filter(None, [element.text, *(child.tail for child in element)]):
             runs = _SPACES.split(text)
-            costs = [(len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
-                      f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens")
-                     ] if _SOFT_HYPHEN in text else []
+            costs = [(slow_path_cost(text, width / _HEADING_SIZES.get(tag, KIT_FONT_SIZE)), text.strip(),
+                      f"{len(text):,} characters of text WeasyPrint lays out again for each of its lines (narrow or "
+                      "zero-width characters, or a box a few characters wide)")]
+            if _SOFT_HYPHEN in text:
+                costs.append((len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
+                              f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens"))
             if in_cell:
                 costs += [(len(words) ** 2, words, f"{len(words):,} characters without a space in a table cell")
                           for words in runs if len(words) > SHORT_RUN]
@@ -1192,7 +1243,7 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
                 total += cost
                 if cost > worst:
                     worst, costliest = cost, (words, what)
-        pending += [(child, in_cell) for child in reversed(element)]
+        pending += [(child, in_cell, width) for child in reversed(element)]
     return (total, *costliest) if total else None
 
 

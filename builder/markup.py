@@ -66,10 +66,18 @@ ALLOWED_ATTRIBUTES = {
     "source": {"src", "type"},
     "track": {"src", "kind", "srclang", "label", "default"},
 }
+
+
+def cleaner(attribute_filter: Callable[[str, str, str], str | None] | None = None) -> nh3.Cleaner:
+    """The sanitiser of converted Markdown: ALLOWED_TAGS with ALLOWED_ATTRIBUTES, `<script>` and `<style>` emptied,
+    each attribute kept as `attribute_filter(tag, name, value)` returns it (None: dropped), if given."""
+    return nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                       clean_content_tags={"script", "style"}, attribute_filter=attribute_filter)
+
+
 #: The sanitiser, set up once: `nh3.clean` converts the allowed tags and attributes on every call (a
 #: tenth of converting a short text).
-CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                      clean_content_tags={"script", "style"})
+CLEANER = cleaner()
 REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
                 "select", "link", "meta", "base", "frame", "frameset"}
 URL_ATTRIBUTES = ("href", "src", "poster")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from builder.kit import paper_order, relaid_text, render_kit
+from builder.kit import BASE_FOLDER, KIT_CLASSES, _located, paper_order, relaid_text, render_kit
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
@@ -173,11 +173,28 @@ def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_wa
     ("<table><tr><td>" + "a-" * 16 + " " + "漢" * 33 + "&#8203;x</td></tr></table>", 35 * 35),  # in a cell: a run of 32 is free
     ("<table><tr><td><b>" + "a/" * 20 + "</b></td></tr></table><p>" + "a/" * 20 + "</p>", 40 * 40),  # in a cell only
     ("<style>p{}" + "a-" * 40 + "</style><!--" + "\xad" * 9 + "--><table><tr><td>x</td></tr></table>", None),
+    # 18-verify21 D2: a box narrower than 4 em (a list 16 deep, 2.5 em wide): its length times its lines, at most
+    ("<ul><li>" * 16 + "a-" * 50, 100 * 41), ("<ul><li>" * 15 + "a-" * 50, None), ("<ul><li>" * 16 + "ab", None),
+    # 18-verify21 D3: zero-width spaces and narrow glyphs whose first 201 characters fit a line of 50.5 em
+    ("<p>" + "i\u200b" * 200 + "</p>", 400 * 4), ("<p>" + "i\u200a" * 200 + "</p>", 400 * 8),
+    ("<p>" + "i " * 200 + "</p><p>" + "\u05d9\u00e9" * 200 + "</p>", None),  # a space, a letter: too wide
+    ("<h1>" + "\u200b" * 1000 + "</h1>", 1000),  # no character that shows: one line
 ])
 def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cells_by_their_length(
         body: str, relaid: int | None) -> None:
     """18-verify20 B1, B2: the characters WeasyPrint may lay out again to break lines, per text for its soft hyphens
-    and per run of text without white space in a table cell; text not shown (a style sheet, a comment) is not
-    counted."""
+    and per run of text without white space in a table cell; 18-verify21 D2, D3: per text where WeasyPrint takes
+    its slow path (a box narrower than 4 em, a prefix of narrow or zero-width characters that fits a line); text not
+    shown (a style sheet, a comment) is not counted."""
     measured = relaid_text(f"<html><head><title>t</title></head><body>{body}</body></html>")
     assert (measured and measured[0]) == relaid, measured
+
+
+def test_the_authors_html_does_not_take_on_the_kit_style_sheets_own_classes() -> None:
+    """18-verify21 D2: a handout page's `<span class="box">` was laid out 10 pt wide (the kit's tick box), where
+    WeasyPrint breaks a long text at quadratic cost; the kit's own classes are for its templates (`KIT_CLASSES`, read
+    from its style sheet), the author's others stay, and so does text that reads like an attribute."""
+    assert {"box", "card", "page-break", "write-in"} <= KIT_CLASSES
+    assert str(_located('<p>Tick <span class="box key-point">a</span> <span class="write-in">b</span> '
+                            'class="box"</p>', BASE_FOLDER)) == \
+        '<p>Tick <span class="key-point">a</span> <span>b</span> class="box"</p>'

@@ -107,25 +107,40 @@ def test_check_finds_a_page_the_content_takes_past_a_bound_of_the_built_in_page_
         assert result.exit_code == 1 and errors[0] == expected, result.output
 
 
-def test_check_finds_the_page_breaks_a_handout_page_forces_at_the_handout_pages_line(new: Path) -> None:
-    """B10: with the built-in kit templates, a handout page of 250 forced page breaks passed `check`, then `kit` failed
-    at `course/course.yaml:1`; both now stop at the `handout_pages` line, where the author chose the page."""
+def test_check_finds_the_page_breaks_the_handout_pages_force_at_the_handout_pages_line(new: Path) -> None:
+    """B10: with the built-in kit templates, a handout page of 250 forced page breaks (`<p class="page-break">`)
+    passed `check`, then `kit` failed at `course/course.yaml:1`; a page no longer takes on the kit's own classes
+    (18-verify21 D2), and the page breaks the handout pages force (one before each) stop both at the
+    `handout_pages` line, where the author chose the pages."""
+    handouts = "  handout_pages: [" + ", ".join(["welcome"] * kit.MAX_KIT_PAGES) + "]"
     edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
-    with (new / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
-        page.write("\n" + '<p class="page-break">x</p>\n' * kit.MAX_KIT_PAGES)
-    line = (new / "course/course.yaml").read_text(encoding="utf-8").splitlines().index("  handout_pages: [welcome]") + 1
+    page = new / "course/pages/welcome.md"
+    written = page.read_text(encoding="utf-8")
+    page.write_text(written + "\n" + '<p class="page-break">x</p>\n' * kit.MAX_KIT_PAGES, encoding="utf-8")
+    assert run("check", str(new)).exit_code == 0, "the page's own `page-break` classes force nothing"
+    page.write_text(written, encoding="utf-8")
+    edit(new / "course/course.yaml", "  handout_pages: [welcome]", handouts)
+    line = (new / "course/course.yaml").read_text(encoding="utf-8").splitlines().index(handouts) + 1
     for command in ("check", "kit"):
         result = run(command, str(new))
         assert result.exit_code == 1 and result.stderr.splitlines()[0].startswith(
-            f"course/course.yaml:{line}: the kit's handouts forces "), result.output
+            f"course/course.yaml:{line}: the kit's handouts forces {kit.MAX_KIT_PAGES} page breaks"), result.output
 
 
+SLOW_PATH = "(narrow or zero-width characters, or a box a few characters wide)"
 #: 18-verify20 B1 and B2, scaled down (2 KB and 3 KB of Markdown, no template): a paragraph of soft hyphens, and a table
 #: cell of `a-` (break opportunities and no space). (the page's text, what the problem says costs most)
 RELAID = {
     "soft hyphens": ("a" * 200 + "b&shy;" * 300 + "\n", "800 characters of text with 300 soft hyphens"),
     "a run in a table cell": ("| a | b |\n|---|---|\n| x | " + "a-" * 600 + " |\n",
                               "1,200 characters without a space in a table cell"),
+    # 18-verify21 D2: a run 20 lists deep, where a box is narrower than 4 em
+    "a run in a nested list": ("".join("    " * depth + "- l\n" for depth in range(20)) + "    " * 20 + "- "
+                               + "a-" * 300 + "\n", "600 characters of text WeasyPrint lays out again for each of its "
+                               f"lines {SLOW_PATH}"),
+    # 18-verify21 D3: a paragraph of narrow letters and zero-width spaces, whose first 200 characters fit a line
+    "zero-width spaces": ("i\u200b" * 3000 + "\n", "6,000 characters of text WeasyPrint lays out again for each of "
+                          f"its lines {SLOW_PATH}"),
 }
 
 
@@ -133,7 +148,8 @@ RELAID = {
 def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(new: Path, form: str,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """B1: 6,000 soft hyphens in a paragraph of a handout page, and B2: a table cell of 8,000 `a-`, passed `check`
-    (no template), then `kit` ran into WeasyPrint's 30 s, blamed on `course/course.yaml:1`; both now stop before
+    (no template), then `kit` ran into WeasyPrint's 30 s, blamed on `course/course.yaml:1`; so did 18-verify21 D2,
+    8,000 `a-` in a list 21 deep, and D3, 44,000 `i` and zero-width spaces in a paragraph; all now stop before
     WeasyPrint, at the page's line. Scaled down: the bound is lowered to 200,000 characters laid out again."""
     monkeypatch.setattr(kit, "MAX_KIT_RELAID_TEXT", 200_000)
     text, costliest = RELAID[form]
