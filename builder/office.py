@@ -18,21 +18,22 @@ import posixpath
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 from lxml import etree
 
 #: The kinds of office file, by suffix, a package may carry for download (`media.PACKAGED_TYPES`).
 OFFICE_TYPES = frozenset({".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"})
-#: The most parts (zip members) an office file may hold: the zip's directory is read whole by `zipfile`, so a 50 MB
-#: file of empty members (570,000 of them) took 1.5 s and 400 MB before any was looked at. PowerPoint writes about
+#: The most parts (zip members) an office file may hold: the zip's directory is read whole by `zipfile`, so a 35 MB
+#: file of 400,000 empty members took 2.7 s and 226 MB before any was looked at. PowerPoint writes about
 #: four parts a slide (slide, its relationships, a picture or two): 10,000 is a deck of over 2,000 slides.
 MAX_PARTS = 10_000
-#: The most bytes the zip's directory may take (about 100 bytes a part as Office names them; read before `zipfile`
-#: reads it, from the zip's end record).
-MAX_DIRECTORY_BYTES = MAX_PARTS * 1_024
+#: The most bytes the zip's directory may take for each part it may hold (about 100 a part as Office names them),
+#: read from the zip's end record before `zipfile` reads the directory.
+_DIRECTORY_BYTES_A_PART = 1_024
 #: The most bytes the parts read from one office file may hold unpacked, in all, counted as they are unpacked (an
 #: 842 KB deck held 800 MiB of zeros, 32 KB of bzip2 6 GB: 18-verify18 B2, A9): every part for a template deck
 #: (python-pptx reads them all), the XML parts alone for a linked file (its pictures are never unpacked). Python-pptx's
@@ -95,14 +96,16 @@ class Refused(Exception):
 
 
 class Package:
-    """The office file at `path`, opened as a zip of at most `max_parts` parts (MAX_PARTS; its directory read only
-    when the zip's end record says it holds no more, and no more than MAX_DIRECTORY_BYTES), each stored or deflated
-    (`COMPRESSIONS`: bzip2 and LZMA pack more), its parts read by `read`, all within MAX_UNPACKED.
+    """The office file at `path`, opened as a zip of at most `max_parts` parts (MAX_PARTS if None; its directory read
+    only when the zip's end record says it holds no more, in at most `_DIRECTORY_BYTES_A_PART` bytes each), each
+    stored or deflated (`COMPRESSIONS`: bzip2 and LZMA pack more), its parts read by `read`, all within
+    MAX_UNPACKED.
 
     Raises Refused past a bound, and `zipfile.BadZipFile` (or OSError) for a file that is not a zip. A context
     manager: the zip is closed on leaving it."""
 
-    def __init__(self, path: Path, max_parts: int = MAX_PARTS) -> None:
+    def __init__(self, path: Path, max_parts: int | None = None) -> None:
+        max_parts = MAX_PARTS if max_parts is None else max_parts
         with path.open("rb") as file:
             size = file.seek(0, io.SEEK_END)
             tail_size = min(size, struct.calcsize(_END_LAYOUT) + _MOST_COMMENT)
@@ -112,7 +115,7 @@ class Package:
         if start >= 0 and start + struct.calcsize(_END_LAYOUT) <= len(tail):
             record = struct.unpack_from(_END_LAYOUT, tail, start)
             parts, directory = record[4], record[5]
-            if parts > max_parts or directory > max_parts * 1_024 or directory > MAX_DIRECTORY_BYTES:
+            if parts > max_parts or directory > max_parts * _DIRECTORY_BYTES_A_PART:
                 raise Refused(f"holds {parts:,} parts, more than {max_parts:,}")
         self._zip = zipfile.ZipFile(path)  # raises BadZipFile for a file that is not a zip
         members = [member for member in self._zip.infolist() if not member.is_dir()]
@@ -150,24 +153,40 @@ class Package:
             self._read[name] = b"".join(pieces)
         return self._read[name]
 
-    def xml(self, name: str) -> etree._Element | None:
-        """The part `name` parsed as XML (no entity expanded, no network, libxml2's default limits), None if it is
-        not well-formed XML. Raises Refused as `read` does."""
+    def scan(self, name: str, start: Callable[[str, dict[str, str]], None]) -> bool:
+        """Call `start(tag, attributes)` for each element of the part `name`, in document order, as libxml2 reads it
+        (no entity expanded, no network, its default limits), keeping no tree: 32 MB of small elements took a tree
+        of 1 GB. False if the part is not well-formed XML (`start` may have been called for its start). Raises
+        Refused as `read` does."""
         try:
-            return etree.fromstring(self.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+            # only `start` and `close`: lxml calls what the target has, so no call for each text and end tag
+            target = cast("etree.ParserTarget", _Target(start))
+            etree.fromstring(self.read(name), etree.XMLParser(target=target, resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError:
-            return None
+            return False
+        return True
+
+
+class _Target:
+    """A parser target (lxml) that hands each element's start to a function and keeps nothing."""
+
+    def __init__(self, start: Callable[[str, dict[str, str]], None]) -> None:
+        self.start = start
+
+    def close(self) -> None:
+        return None
 
 
 def active_content(package: Package) -> list[str]:
     """What in the office file `package` an office application fetches or runs when the file opens, each as "links
     to … from …", "holds …": an external relationship (any whose TargetMode is External, or whose target is a URL
-    or an absolute path) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its part names nowhere but as a
-    hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming one typed as a hyperlink
-    was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type `ACTIVE_TYPES` names
-    (Office refuses a part whose relationship and content type disagree); OpenDocument's links (`ODF_LINKS`) out of
-    the file other than hyperlinks, its DDE links and macros. Both kinds of file are looked at in every office file,
-    whatever its name says: LibreOffice opens a file by what it holds. Raises Refused as `Package.read` does."""
+    or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its part names nowhere
+    but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming one typed as a
+    hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type
+    `ACTIVE_TYPES` names (Office refuses a part whose relationship and content type disagree); OpenDocument's links
+    (`ODF_LINKS`) out of the file other than hyperlinks, its DDE links and macros. Both kinds of file are looked at
+    in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read once, as
+    it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
     found = [f"holds {name} (macros)" for name in package.names if name.startswith(ODF_MACROS)]
     found += [f"holds {name} ({kind})" for name, kind in _content_types(package)
               if any(word in kind.lower() for word in ACTIVE_TYPES)]
@@ -179,22 +198,28 @@ def active_content(package: Package) -> list[str]:
     return found
 
 
-def _content_types(package: Package) -> Iterator[tuple[str, str]]:
+def _content_types(package: Package) -> list[tuple[str, str]]:
     """Each part's name (with a leading `/`, as OOXML names parts) and content type, as `[Content_Types].xml` gives
-    it (for the part, or for its extension), and as an OpenDocument manifest gives it; none for a file with neither."""
-    if "[Content_Types].xml" in package.names and (types := package.xml("[Content_Types].xml")) is not None:
-        defaults = {element.get("Extension", "").lower(): element.get("ContentType", "")
-                    for element in types.iter(f"{{{_CONTENT_TYPES}}}Default")}
-        overrides = {element.get("PartName", "").lower(): element.get("ContentType", "")
-                     for element in types.iter(f"{{{_CONTENT_TYPES}}}Override")}
-        for name in package.names:
-            part = "/" + name
-            kind = overrides.get(part.lower(), defaults.get(posixpath.splitext(name)[1][1:].lower(), ""))
-            yield part, kind
-    if _MANIFEST in package.names and (manifest := package.xml(_MANIFEST)) is not None:
-        for entry in manifest.iter():
-            if entry.get(_MEDIA_TYPE):
-                yield entry.get(_FULL_PATH, ""), entry.get(_MEDIA_TYPE, "")
+    it (for the part, or for its extension), and each an OpenDocument manifest gives; none for a file with neither."""
+    named = {"/" + name.lower() for name in package.names}
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+
+    def content_type(tag: str, attributes: dict[str, str]) -> None:
+        if tag == f"{{{_CONTENT_TYPES}}}Default":
+            defaults[attributes.get("Extension", "").lower()] = attributes.get("ContentType", "")
+        elif tag == f"{{{_CONTENT_TYPES}}}Override" and attributes.get("PartName", "").lower() in named:
+            overrides[attributes.get("PartName", "").lower()] = attributes.get("ContentType", "")
+
+    found: list[tuple[str, str]] = []
+    if "[Content_Types].xml" in package.names and package.scan("[Content_Types].xml", content_type):
+        found += [("/" + name, overrides.get("/" + name.lower(),
+                                             defaults.get(posixpath.splitext(name)[1][1:].lower(), "")))
+                  for name in package.names]
+    if _MANIFEST in package.names:
+        package.scan(_MANIFEST, lambda tag, attributes: found.append(
+            (attributes.get(_FULL_PATH, ""), attributes[_MEDIA_TYPE])) if _MEDIA_TYPE in attributes else None)
+    return found
 
 
 def _relationship_problems(package: Package, name: str) -> list[str]:
@@ -202,17 +227,24 @@ def _relationship_problems(package: Package, name: str) -> list[str]:
     that is not a hyperlink its part names only as such. A relationships part that is not XML: one line."""
     folder, rels = posixpath.split(name)
     source = posixpath.join(posixpath.dirname(folder), rels.removesuffix(".rels"))
-    relationships = package.xml(name)
-    if relationships is None:
+    found: list[str] = []
+    clicked: dict[str, str] = {}  # web and e-mail hyperlinks, by id: allowed if the part names them only so
+
+    def relationship(tag: str, attributes: dict[str, str]) -> None:
+        target = attributes.get("Target", "")
+        if tag != f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship" or not (
+                attributes.get("TargetMode", "").lower() == "external"
+                or _outside(target, posixpath.dirname(source), rooted_inside=True)):
+            return
+        if attributes.get("Type", "").endswith("/hyperlink") and target.lower().startswith(CLICKED_LINKS):
+            clicked[attributes.get("Id", "")] = target
+        else:
+            found.append(f"links to {target} from /{source}")
+
+    if not package.scan(name, relationship):
         return [f"holds relationships that cannot be read ({name} is not well-formed XML)"]
-    external = [(relationship.get("Id", ""), relationship.get("Type", ""), relationship.get("Target", ""))
-                for relationship in relationships.iter(f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship")
-                if relationship.get("TargetMode", "").lower() == "external"
-                or _outside(relationship.get("Target", ""), posixpath.dirname(source), rooted_inside=True)]
-    fetched = _not_clicked(package, source) if external else None  # one walk of the part, however many links
-    return [f"links to {target} from /{source}" for rid, kind, target in external
-            if not (kind.endswith("/hyperlink") and target.lower().startswith(CLICKED_LINKS)
-                    and fetched is not None and rid not in fetched)]
+    fetched = _not_clicked(package, source, set(clicked)) if clicked else set()
+    return found + [f"links to {clicked[rid]} from /{source}" for rid in clicked if rid in fetched]
 
 
 def _outside(target: str, folder: str, rooted_inside: bool) -> bool:
@@ -227,37 +259,38 @@ def _outside(target: str, folder: str, rooted_inside: bool) -> bool:
     return posixpath.normpath(posixpath.join(folder, path)).startswith("..")
 
 
-def _not_clicked(package: Package, source: str) -> set[str] | None:
-    """The relationships (`rId`s) the part `source` names otherwise than as a hyperlink: in an attribute of a
-    namespace but the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`, a video's, an OLE
-    object's `r:id` would fetch it). None, for all of them, if the part is missing or not XML. Found in one walk of
-    the part: one for each relationship took `check` 8 s for 4,000 hyperlinks of a layout of 4,000 paragraphs
+def _not_clicked(package: Package, source: str, ids: set[str]) -> set[str]:
+    """Those of the relationships `ids` that the part `source` names otherwise than as a hyperlink: in an attribute
+    of a namespace but the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`, a video's, an
+    OLE object's `r:id` would fetch it). All of them if the part is missing or not XML. Found in one pass over the
+    part: one for each relationship took `check` 8 s for 4,000 hyperlinks of a layout of 4,000 paragraphs
     (18-verify20 B5)."""
-    element = package.xml(source) if source in package.names else None
-    if element is None:
-        return None
-    return {str(value) for holder in element.iter() for name, value in holder.attrib.items()
-            if str(name).startswith("{") and not (name in HYPERLINK_ATTRIBUTES and holder.tag in HYPERLINK_ELEMENTS)}
+    fetched: set[str] = set()
+
+    def named(tag: str, attributes: dict[str, str]) -> None:
+        fetched.update(value for attribute, value in attributes.items() if value in ids and attribute.startswith("{")
+                       and not (attribute in HYPERLINK_ATTRIBUTES and tag in HYPERLINK_ELEMENTS))
+
+    return fetched if source in package.names and package.scan(source, named) else ids
 
 
 def _odf_problems(package: Package, name: str) -> list[str]:
     """What the XML part `name` of an OpenDocument file links to outside the file (`ODF_LINKS`) but as a web or
     e-mail hyperlink (`ODF_HYPERLINKS`), and its DDE links (`ODF_DDE`). A part that is not XML: nothing (an OOXML
-    part's relationships are looked at in its `.rels`)."""
-    root = package.xml(name)
-    if root is None:
-        return []
-    found = []
-    for element in root.iter():
-        if element.tag in ODF_DDE:
+    part's relationships are looked at in its `.rels`; LibreOffice reads no OpenDocument that is not XML)."""
+    found: list[str] = []
+    folder = posixpath.dirname(name)
+
+    def linked(tag: str, attributes: dict[str, str]) -> None:
+        if tag in ODF_DDE:
             found.append(f"holds a DDE link in {name}")
-        for attribute in ODF_LINKS.intersection(element.attrib):
-            target = element.get(attribute, "")
-            clicked = (element.tag in ODF_HYPERLINKS and attribute == _XLINK_HREF
-                       and target.lower().startswith(CLICKED_LINKS))
-            if not clicked and _outside(target, posixpath.dirname(name), rooted_inside=False):
+        for attribute in ODF_LINKS.intersection(attributes):
+            target = attributes[attribute]
+            clicked = tag in ODF_HYPERLINKS and attribute == _XLINK_HREF and target.lower().startswith(CLICKED_LINKS)
+            if not clicked and _outside(target, folder, rooted_inside=False):
                 found.append(f"links to {target} from {name}")
-    return found
+
+    return found if package.scan(name, linked) else []
 
 
 #: How a linked office file that fetches or runs something when it is opened is fixed.
