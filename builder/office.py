@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import cast
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -251,7 +252,7 @@ def _outside(target: str, folder: str, rooted_inside: bool) -> bool:
     """Whether the link `target` of a part in the file's `folder` leads out of the file: a URL (any scheme), a
     network path, a relative one out of the file's top (the folder the file is in on the learner's disk), or an
     absolute path unless `rooted_inside` (OOXML's `/word/document.xml` is a part; OpenDocument's is a file)."""
-    path = target.replace("\\", "/").strip()
+    path = unquote(target).replace("\\", "/").strip()  # a link is a URI: `%2e%2e/` is `../`
     if ":" in path.split("/", 1)[0] or path.startswith("//"):
         return True
     if path.startswith("/"):

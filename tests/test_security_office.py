@@ -155,6 +155,8 @@ def test_web_and_e_mail_hyperlinks_stay(project: Path) -> None:
     ("picture.odt", odt('<draw:image xlink:href="http://127.0.0.1:9/odt.png"/>'),
      "links to http://127.0.0.1:9/odt.png from content.xml"),
     ("beside.odt", odt('<draw:image xlink:href="../secret.png"/>'), "links to ../secret.png from content.xml"),
+    ("escaped.odt", odt('<draw:image xlink:href="%2e%2e/secret.png"/>'),
+     "links to %2e%2e/secret.png from content.xml"),
     ("macro.odt", odt("", {"Basic/Standard/Module1.xml": b"<x/>"}), "holds Basic/Standard/Module1.xml (macros)"),
     ("dde.odt", odt('<office:dde-source office:dde-application="cmd"/>'), "holds a DDE link in content.xml"),
     ("ole.docx", docx(overrides='<Override PartName="/word/embeddings/oleObject1.bin" '
