@@ -43,6 +43,7 @@ from builder.active_content import (
 )
 from builder.errors import CoursebuildError, Problem
 from builder.markup import fragment, linked
+from builder.office import OFFICE_TYPES
 from builder.project_urls import split_or_none
 
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
@@ -55,11 +56,12 @@ VIDEO_TYPES = {".mp4", ".webm"}
 AUDIO_TYPES = {".mp3"}
 #: The only kinds of file a package carries, by suffix: each either shows in a browser without running
 #: anything (pictures, players, captions, PDF, plain text), is cleaned of script first (HTML, SVG, XHTML,
-#: XML: see builder.active_content), or is downloaded rather than shown (office documents, zip). Any other
+#: XML: see builder.active_content), or is downloaded rather than shown (zip, and office documents, which link to
+#: nothing outside themselves but hyperlinks: see builder.office). Any other
 #: kind is refused: browsers render some as documents that run script (`.rss`, `.atom`, `.xsl`, `.mml`).
 PACKAGED_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".m4a",
                             ".ogg", ".wav", ".vtt", ".pdf", ".txt", ".csv", ".html", ".htm", ".shtml", ".xhtml",
-                            ".xht", ".xml", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip", ".md"})
+                            ".xht", ".xml", ".zip", ".md", *OFFICE_TYPES})
 #: The largest file a course may link to or embed, by kind; SVG, HTML, captions and transcripts are read whole and
 #: parsed, and the kit, the slides and Moodle XML read what they show or embed whole (the packages read the others in
 #: pieces: `OnDisk`), so a larger one is refused before it is opened. A 100 MB video is about an hour at 200 kbit/s;

@@ -33,7 +33,7 @@ from urllib.parse import unquote
 from lxml import etree
 from lxml import html as lxml_html
 
-from builder import media_time
+from builder import media_time, office
 from builder.active_content import emptied, too_many_elements
 from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
@@ -501,18 +501,11 @@ def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:
     return {"title": (titled or content)[0], "content": content[0], "picture": only, "table": only}
 
 
-#: The most parts (zip members) a template deck may hold, and the most bytes they may hold unpacked in all, read in
-#: pieces as they are unpacked (never as the zip declares them): python-pptx reads every part into memory and
-#: parses every XML part, so an 842 KB deck holding 800 MiB of zeros took `check` to 1.7 GB, and a 32 KB one of
-#: 6 GB compressed with bzip2 to a MemoryError at any bound (issue 18, eighteenth verification, B2 and A ninth).
-#: python-pptx's own template holds 36 parts and 92 KB unpacked; a template's pictures, already compressed, unpack
-#: to about their size in the deck (16 MB at most, as any template file).
+#: The most parts (zip members) a template deck may hold: python-pptx reads every part into memory and parses every
+#: XML part, all of them within `office.MAX_UNPACKED` (an 842 KB deck holding 800 MiB of zeros took `check` to 1.7 GB,
+#: and a 32 KB one of 6 GB compressed with bzip2 to a MemoryError at any bound: issue 18, eighteenth verification, B2
+#: and A ninth). python-pptx's own template holds 36 parts and 92 KB unpacked.
 MAX_TEMPLATE_PARTS = 1_000
-MAX_TEMPLATE_UNPACKED = 32 * 1024 ** 2
-#: How a template deck's parts may be compressed: what PowerPoint, LibreOffice and python-pptx write.
-TEMPLATE_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
-#: How much of a part is unpacked at a time (bytes) while counting it against MAX_TEMPLATE_UNPACKED.
-_UNPACK_PIECE = 1024 ** 2
 #: The most shapes one part of a template deck may hold once its slides are dropped (a slide master, a layout, the
 #: notes master), and all its parts together: python-pptx runs XPath queries on each shape of a layout or master to
 #: find its placeholders, for each layout `check` looks at, and copies a layout's placeholders onto each slide
@@ -532,37 +525,30 @@ class TemplateRefused(Exception):
     how to fix it."""
 
 
+class TemplateActive(Exception):
+    """A template deck that fetches or runs something when it is opened: its argument is the list of what
+    (`office.active_content`), which `slides` would copy into every deck built from it."""
+
+
 #: The fix of a template deck refused for what its zip holds (`_unpacked`).
 _SAVE_SMALLER = ("save it again from PowerPoint or LibreOffice as .pptx, with smaller pictures and fewer slides, or "
                  "delete it to use the built-in look")
 
 
 def _unpacked(path: Path) -> io.BytesIO:
-    """The zip file at `path` (a template deck) with every part unpacked (stored, not compressed), its parts read
-    in pieces and counted against MAX_TEMPLATE_PARTS and MAX_TEMPLATE_UNPACKED as they are unpacked.
+    """The zip file at `path` (a template deck) with every part unpacked (stored, not compressed), read within
+    MAX_TEMPLATE_PARTS parts and `office.Package`'s bounds.
 
-    Raises TemplateRefused past either bound or for a part compressed otherwise than TEMPLATE_COMPRESSIONS says
-    (bzip2 and LZMA pack more), and what zipfile raises for a file that is not a zip."""
-    parts: dict[str, bytes] = {}
-    left = MAX_TEMPLATE_UNPACKED
-    with zipfile.ZipFile(path) as packed:
-        members = packed.infolist()
-        if len(members) > MAX_TEMPLATE_PARTS:
-            raise TemplateRefused(f"holds {len(members):,} parts, more than {MAX_TEMPLATE_PARTS:,}", _SAVE_SMALLER)
-        for member in members:
-            if member.compress_type not in TEMPLATE_COMPRESSIONS:
-                raise TemplateRefused(f"compresses {member.filename} otherwise than PowerPoint does (method "
-                                      f"{member.compress_type}, not {' or '.join(TEMPLATE_COMPRESSIONS.values())})",
-                                      _SAVE_SMALLER)
-            pieces = []
-            with packed.open(member) as part:
-                while piece := part.read(min(_UNPACK_PIECE, left + 1)):
-                    left -= len(piece)
-                    if left < 0:
-                        raise TemplateRefused(f"holds more than {MAX_TEMPLATE_UNPACKED // 1024 ** 2} MB unpacked",
-                                              _SAVE_SMALLER)
-                    pieces.append(piece)
-            parts[member.filename] = b"".join(pieces)
+    Raises TemplateRefused past a bound, TemplateActive for what `office.active_content` finds in it, and what
+    zipfile raises for a file that is not a zip."""
+    try:
+        with office.Package(path, MAX_TEMPLATE_PARTS) as package:
+            parts = {name: package.read(name) for name in package.names}
+            active = office.active_content(package)
+    except office.Refused as refused:
+        raise TemplateRefused(str(refused), _SAVE_SMALLER) from None
+    if active:
+        raise TemplateActive(active)
     unpacked = io.BytesIO()
     with zipfile.ZipFile(unpacked, "w", zipfile.ZIP_STORED) as stored:
         for name, data in parts.items():
@@ -572,8 +558,9 @@ def _unpacked(path: Path) -> io.BytesIO:
 
 
 def _open_template(path: Path) -> Presentation:
-    """The project's template deck without any slides it holds, read by `_unpacked` (its bounds, TemplateRefused),
-    then by python-pptx, its shapes counted by `_count_shapes` (TemplateRefused) before anything looks at them."""
+    """The project's template deck without any slides it holds, read by `_unpacked` (its bounds, TemplateRefused;
+    what it would fetch or run, TemplateActive), then by python-pptx, its shapes counted by `_count_shapes`
+    (TemplateRefused) before anything looks at them."""
     from pptx import Presentation as open_deck
 
     presentation = open_deck(_unpacked(path))
@@ -1211,6 +1198,10 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
         presentation = _open_template(template)
     except TemplateRefused as refused:
         return [_refused_problem(name, refused)]
+    except TemplateActive as active:
+        return [Problem(name, 1, f"the template deck {what}, which PowerPoint or LibreOffice would fetch or run "
+                        "when the deck is opened", "remove it, or save the deck again with its pictures embedded, "
+                        "not linked") for what in active.args[0]]
     except MemoryError:  # the machine's memory, not a deck's mistake: exit code 3 (18-verify18 A10)
         raise
     except Exception as error:  # noqa: BLE001 - python-pptx raises many kinds for a file that is not a deck
@@ -1226,10 +1217,6 @@ def _template_problems(course: Course, template: Path) -> list[Problem]:
 
 def _opened_template_problems(name: str, presentation: Presentation) -> list[Problem]:
     """What in the opened template deck `presentation` (at the project path `name`) `render_slides` cannot use."""
-    if active := _active_parts(presentation):
-        return [Problem(name, 1, f"the template deck {what}, which PowerPoint or LibreOffice would fetch or run "
-                        "when the deck is opened", "remove it, or save the deck again with its pictures embedded, "
-                        "not linked") for what in active]
     layouts = _layouts(presentation)
     if layouts is None:
         return [Problem(name, 1, "the template deck has no layout with a title and a body placeholder",
@@ -1254,52 +1241,6 @@ def _refused_problem(name: str, refused: TemplateRefused) -> Problem:
     """The problem at line 1 of the template deck `name` (its project path) for why it was refused."""
     reason, fix = refused.args
     return Problem(name, 1, f"the template deck {reason}", fix)
-
-
-#: Parts of a template deck that run code when it is opened: macros, OLE objects, ActiveX controls.
-ACTIVE_PART_TYPES = ("vbaproject", "oleobject", "activex")
-#: Links a template deck may keep to outside it: web and e-mail hyperlinks, followed only when clicked.
-CLICKED_LINKS = ("http://", "https://", "mailto:")
-#: The DrawingML elements whose `r:id` names a hyperlink, followed only when the text or shape is clicked or
-#: pointed at: the only use an external relationship of a template deck may have.
-HYPERLINK_ELEMENTS = frozenset({f"{{{DRAWING}}}hlinkClick", f"{{{DRAWING}}}hlinkHover"})
-#: The attribute that names a hyperlink's relationship in `HYPERLINK_ELEMENTS`, in OOXML's transitional and strict
-#: namespaces of relationships.
-HYPERLINK_ATTRIBUTES = frozenset({"{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
-                                  "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"})
-
-
-def _active_parts(presentation: Presentation) -> list[str]:
-    """What in the template deck fetches or runs something when the deck opens (a picture linked to
-    `http://…/track.png` or `file://host/share`, which leaks Windows credentials; an attached template; macros,
-    OLE objects, ActiveX), each as "links to …" or "holds …"; the layouts and masters are copied into every
-    deck built from it. An external relationship is allowed only as a web or e-mail hyperlink (`CLICKED_LINKS`)
-    that its part names nowhere but as a hyperlink (`_not_clicked`), whatever its type says: a picture's
-    `<a:blip r:link>` naming one typed as a hyperlink was fetched by LibreOffice when the deck opened (issue 18,
-    eighteenth verification, B9)."""
-    found = []
-    for part in presentation.part.package.iter_parts():
-        if any(kind in part.content_type.lower() for kind in ACTIVE_PART_TYPES):
-            found.append(f"holds {part.partname} ({part.content_type})")
-        external = [(rid, relationship) for rid, relationship in part.rels.items() if relationship.is_external]
-        fetched = _not_clicked(part) if external else set()  # one walk of the part, whatever its relationships
-        found += [f"links to {relationship.target_ref} from {part.partname}" for rid, relationship in external
-                  if not (relationship.reltype.endswith("/hyperlink")
-                          and relationship.target_ref.lower().startswith(CLICKED_LINKS) and rid not in fetched)]
-    return found
-
-
-def _not_clicked(part: Any) -> set[str]:
-    """The relationships (`rId`s) the template deck's part `part` names otherwise than as a hyperlink: in an
-    attribute of a namespace but the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`,
-    a video's, an OLE object's `r:id` would fetch it). A part that is not XML is never read for its links: all its
-    relationships. Found in one walk of the part: one for each relationship took `check` 8 s for 4,000 hyperlinks
-    of a layout of 4,000 paragraphs (issue 18, twentieth verification, B5)."""
-    element = getattr(part, "_element", None)
-    if element is None:
-        return set(part.rels)
-    return {value for holder in element.iter() for name, value in holder.attrib.items()
-            if name.startswith("{") and not (name in HYPERLINK_ATTRIBUTES and holder.tag in HYPERLINK_ELEMENTS)}
 
 
 def _figure_problems(course: Course, figure: Figure) -> list[Problem]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import os
 import posixpath
 import re
@@ -61,6 +62,7 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
+from builder.office import OFFICE_TYPES, linked_file_problem
 from builder.project_urls import (
     ESCAPED_PATH_SYNTAX,
     INVALID_URL,
@@ -1065,6 +1067,8 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 yield Problem(item.source.path, item.line_of(reference.target),
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
+            elif suffix in OFFICE_TYPES:
+                yield from _office_problems(course, item.source.path, line, reference.target, target)
             elif is_markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
                 with media_time.charged():
                     data = (course.root / target).read_bytes()
@@ -1081,6 +1085,21 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                     yield Problem(target, line, f"script removed from this file: {what}",
                                   "media run inside the package, where script could change the learner's "
                                   "score; remove it from the file", WARNING)
+
+
+def _office_problems(course: Course, page: str, line: int, written: str, target: str) -> list[Problem]:
+    """`office.linked_file_problem` of the office file at project path `target`, linked as `written` at `line` of
+    `page`: an error there. Analysed in a child within the project's media time (`media_time.analysed`): an error
+    at the file past it."""
+    if refused := media_time.refusal():
+        return [Problem(target, *refused)] if media_time.first_report() else []
+    try:
+        reply = media_time.analysed(lambda: json.dumps(linked_file_problem(course.root / target)).encode(),
+                                    "libxml2")
+    except media_time.Overran as overran:
+        return [Problem(target, 1, overran.what, media_time.OVERRAN_FIX)]
+    found = json.loads(reply)
+    return [Problem(page, line, f"`{written}` {found[0]}", found[1])] if found else []
 
 
 def _content_problem(course: Course, target: str) -> str | None:

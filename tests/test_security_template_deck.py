@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from pptx import Presentation
 
-from builder import slides
+from builder import office, slides
 from builder.cache import CACHE_DIR
 
 from conftest import FIXTURES, growth, run
@@ -86,8 +86,8 @@ def zeros(megabytes: int, compression: int = zipfile.ZIP_DEFLATED) -> Callable[[
 def test_a_template_deck_is_unpacked_within_a_bound(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """18-verify18 B2: an 842 KB deck holding 800 MiB of zeros took `check` to 1.7 GB and `slides` to 2.5 GB, as
     python-pptx reads every part into memory. Its parts are now unpacked in pieces, counted as they are unpacked
-    (not as the zip declares them), and the deck refused past MAX_TEMPLATE_UNPACKED (here lowered to 2 MB)."""
-    monkeypatch.setattr(slides, "MAX_TEMPLATE_UNPACKED", 2 * 1024 ** 2)
+    (not as the zip declares them), and the deck refused past office.MAX_UNPACKED (here lowered to 2 MB)."""
+    monkeypatch.setattr(office, "MAX_UNPACKED", 2 * 1024 ** 2)
     write_deck(record, extra=zeros(3))
     expected = (f"{DECK}:1: the template deck holds more than 2 MB unpacked ({slides._SAVE_SMALLER})")
     assert refused(record) == [expected, expected]
@@ -98,8 +98,8 @@ def test_a_template_deck_compressed_otherwise_than_powerpoint_does_is_refused(re
     PowerPoint, LibreOffice and python-pptx write) is refused before anything is unpacked."""
     write_deck(record, extra=zeros(1, zipfile.ZIP_BZIP2))
     assert refused(record, ("check",)) == [
-        f"{DECK}:1: the template deck compresses ppt/big.bin otherwise than PowerPoint does (method 12, not stored or "
-        f"deflated) ({slides._SAVE_SMALLER})"]
+        f"{DECK}:1: the template deck compresses ppt/big.bin otherwise than Office applications do (method 12, not "
+        f"stored or deflated) ({slides._SAVE_SMALLER})"]
 
 
 def test_a_template_deck_of_too_many_parts_is_refused(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -231,7 +231,7 @@ def test_each_layouts_placeholders_are_looked_up_once(monkeypatch: pytest.Monkey
 def test_a_template_decks_hyperlinks_are_checked_in_time_linear_in_the_deck(tmp_path: Path) -> None:
     """18-verify20 B5: each external hyperlink of a part walked the whole part again to see that nothing else names
     it (4,000 hyperlinks of a layout of 4,000 paragraphs: 8 s in `check`'s own process; within
-    MAX_TEMPLATE_UNPACKED, 200,000 of each). Eight times the hyperlinks and paragraphs: about eight times the time
+    office.MAX_UNPACKED, 200,000 of each). Eight times the hyperlinks and paragraphs: about eight times the time
     (linear), not 64 (quadratic); a ratio, not a time, so that a loaded machine does not fail it."""
     def active_parts(count: int) -> None:
         links = "".join(f'<Relationship Id="rX{i}" Type="{REL}/hyperlink" Target="https://example.org/{i}" '
@@ -242,7 +242,8 @@ def test_a_template_decks_hyperlinks_are_checked_in_time_linear_in_the_deck(tmp_
                    if name == "ppt/slideLayouts/slideLayout1.xml" else data.replace(
                        b"</Relationships>", links.encode() + b"</Relationships>")
                    if name == "ppt/slideLayouts/_rels/slideLayout1.xml.rels" else data)
-        assert slides._active_parts(slides._open_template(tmp_path / DECK)) == []
+        with office.Package(tmp_path / DECK) as package:
+            assert office.active_content(package) == []
 
     (tmp_path / "templates").mkdir()
     assert growth(active_parts, 1_500) < 24

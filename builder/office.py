@@ -1,0 +1,321 @@
+"""Office files (Office Open XML: `.pptx`, `.docx`, `.xlsx`; OpenDocument: `.odp`, `.odt`, `.ods`) read as the zip
+packages they are, within bounds (`Package`), and what in them an office application fetches or runs when the file
+is opened (`active_content`): the one rule for the project's slide-deck template (`slides`) and for every office
+file a page links, which the packages carry for the learner to download (`validation`).
+
+Rules kept here (issue 18, eighteenth verification B2, A9, B9; twenty-second E4): an office file may link to
+nothing outside itself but web and e-mail hyperlinks, which are followed only when clicked (a picture linked to
+`http://…/track.png` is fetched when the file opens; one at `file://host/share/…`, or an attached template there,
+sends the Windows sign-in to that host), and may hold no macros, OLE objects, ActiveX controls, links to other
+workbooks or data connections; its zip is read in pieces, each part counted as it is unpacked, never as the zip
+declares it.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import cast
+from urllib.parse import unquote
+
+from lxml import etree
+
+#: The kinds of office file, by suffix, a package may carry for download (`media.PACKAGED_TYPES`).
+OFFICE_TYPES = frozenset({".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"})
+#: The most parts (zip members) an office file may hold: the zip's directory is read whole by `zipfile`, so a 35 MB
+#: file of 400,000 empty members took 2.7 s and 226 MB before any was looked at. PowerPoint writes about
+#: four parts a slide (slide, its relationships, a picture or two): 10,000 is a deck of over 2,000 slides.
+MAX_PARTS = 10_000
+#: The most bytes the zip's directory may take for each part it may hold (about 100 a part as Office names them),
+#: read from the zip's end record before `zipfile` reads the directory.
+_DIRECTORY_BYTES_A_PART = 1_024
+#: The most bytes the parts read from one office file may hold unpacked, in all, counted as they are unpacked (an
+#: 842 KB deck held 800 MiB of zeros, 32 KB of bzip2 6 GB: 18-verify18 B2, A9): every part for a template deck
+#: (python-pptx reads them all), the XML parts alone for a linked file (its pictures are never unpacked). Python-pptx's
+#: own template holds 92 KB; the XML of a 300-slide deck, about 10 MB.
+MAX_UNPACKED = 32 * 1024 ** 2
+#: How an office file's parts may be compressed: what Microsoft Office, LibreOffice and python-pptx write.
+COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
+#: How much of a part is unpacked at a time (bytes) while counting it against MAX_UNPACKED.
+_PIECE = 1024 ** 2
+#: The zip's end-of-central-directory record: its signature and layout (APPNOTE.TXT 4.3.16), and the most bytes after
+#: it (its comment).
+_END_RECORD, _END_LAYOUT, _MOST_COMMENT = b"PK\x05\x06", "<4s4H2LH", 0xFFFF
+
+#: Words in a part's content type that mark what runs or fetches something when the file
+#: opens: macros (`vbaProject`, `vbaData`, a `macroEnabled` document), OLE objects, ActiveX controls, links to other
+#: workbooks (`externalLink`, which DDE links are too) and data connections (`connections`, refreshed on opening).
+ACTIVE_TYPES = ("vba", "macroenabled", "oleobject", "activex", "externallink", "connections")
+#: Links an office file may keep to outside it: web and e-mail hyperlinks, followed only when clicked.
+CLICKED_LINKS = ("http://", "https://", "mailto:")
+_RELATIONSHIPS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  "http://purl.oclc.org/ooxml/officeDocument/relationships")
+#: The elements whose `r:id` names a hyperlink, followed only when its text or shape is clicked or pointed at:
+#: DrawingML's (any slide, chart or drawing), WordprocessingML's and SpreadsheetML's, in OOXML's transitional and
+#: strict namespaces. The only use an external relationship may have.
+HYPERLINK_ELEMENTS = frozenset(
+    f"{{{namespace}}}{name}" for namespace, names in (
+        ("http://schemas.openxmlformats.org/drawingml/2006/main", ("hlinkClick", "hlinkHover")),
+        ("http://purl.oclc.org/ooxml/drawingml/main", ("hlinkClick", "hlinkHover")),
+        ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", ("hyperlink",)),
+        ("http://purl.oclc.org/ooxml/wordprocessingml/main", ("hyperlink",)),
+        ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", ("hyperlink",)),
+        ("http://purl.oclc.org/ooxml/spreadsheetml/main", ("hyperlink",)))
+    for name in names)
+#: The attribute that names a hyperlink's relationship in `HYPERLINK_ELEMENTS`.
+HYPERLINK_ATTRIBUTES = frozenset(f"{{{namespace}}}id" for namespace in _RELATIONSHIPS)
+_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+#: OpenDocument's links (ODF 1.3 part 3, 19.910 `xlink:href`; 19.262 `form:image-data`, a button's picture), and
+#: the elements whose `xlink:href` is a hyperlink (`text:a`, `draw:a`), followed only when clicked. Any other
+#: element's link is fetched or opened with the document: a linked picture (`draw:image`), object, frame, section
+#: or table source.
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+ODF_LINKS = frozenset({_XLINK_HREF, "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}image-data"})
+ODF_HYPERLINKS = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a",
+                            "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}a"})
+#: OpenDocument's DDE links (ODF 1.3 part 3, 14.6.2 and 9.8.2), updated from another program when the file opens.
+ODF_DDE = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:office:1.0}dde-source",
+                     "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}dde-connection-decl",
+                     "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}dde-link"})
+#: The folders LibreOffice keeps an OpenDocument file's macros in.
+ODF_MACROS = ("Basic/", "Scripts/")
+_MANIFEST = "META-INF/manifest.xml"
+_MEDIA_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}media-type"
+_FULL_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
+
+
+class Refused(Exception):
+    """An office file `Package` does not read: its argument says why, in a few words after the file's name ("holds
+    more than 32 MB unpacked")."""
+
+
+class Package:
+    """The office file at `path`, opened as a zip of at most `max_parts` parts (MAX_PARTS if None; its directory read
+    only when the zip's end record says it holds no more, in at most `_DIRECTORY_BYTES_A_PART` bytes each), each
+    stored or deflated (`COMPRESSIONS`: bzip2 and LZMA pack more), its parts read by `read`, all within
+    MAX_UNPACKED.
+
+    Raises Refused past a bound, and `zipfile.BadZipFile` (or OSError) for a file that is not a zip. A context
+    manager: the zip is closed on leaving it."""
+
+    def __init__(self, path: Path, max_parts: int | None = None) -> None:
+        max_parts = MAX_PARTS if max_parts is None else max_parts
+        with path.open("rb") as file:
+            size = file.seek(0, io.SEEK_END)
+            tail_size = min(size, struct.calcsize(_END_LAYOUT) + _MOST_COMMENT)
+            file.seek(size - tail_size)
+            tail = file.read(tail_size)
+        start = tail.rfind(_END_RECORD)
+        if start >= 0 and start + struct.calcsize(_END_LAYOUT) <= len(tail):
+            record = struct.unpack_from(_END_LAYOUT, tail, start)
+            parts, directory = record[4], record[5]
+            if parts > max_parts or directory > max_parts * _DIRECTORY_BYTES_A_PART:
+                raise Refused(f"holds {parts:,} parts, more than {max_parts:,}")
+        self._zip = zipfile.ZipFile(path)  # raises BadZipFile for a file that is not a zip
+        members = [member for member in self._zip.infolist() if not member.is_dir()]
+        if len(members) > max_parts:
+            self._zip.close()
+            raise Refused(f"holds {len(members):,} parts, more than {max_parts:,}")
+        for member in members:
+            if member.compress_type not in COMPRESSIONS:
+                self._zip.close()
+                raise Refused(f"compresses {member.filename} otherwise than Office applications do (method "
+                              f"{member.compress_type}, not {' or '.join(COMPRESSIONS.values())})")
+        #: The parts' names, as the zip gives them (no leading `/`), in its order.
+        self.names = [member.filename for member in members]
+        self._read: dict[str, bytes] = {}
+        self._left = MAX_UNPACKED
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._zip.close()
+
+    def read(self, name: str) -> bytes:
+        """The part `name` (one of `names`) unpacked, read in pieces counted against what is left of MAX_UNPACKED
+        for the file (each part counted once: read again, it is the same bytes). Raises Refused past it."""
+        if name not in self._read:
+            pieces = []
+            with self._zip.open(name) as part:
+                while piece := part.read(min(_PIECE, self._left + 1)):
+                    self._left -= len(piece)
+                    if self._left < 0:
+                        raise Refused(f"holds more than {MAX_UNPACKED // 1024 ** 2} MB unpacked")
+                    pieces.append(piece)
+            self._read[name] = b"".join(pieces)
+        return self._read[name]
+
+    def scan(self, name: str, start: Callable[[str, dict[str, str]], None]) -> bool:
+        """Call `start(tag, attributes)` for each element of the part `name`, in document order, as libxml2 reads it
+        (no entity expanded, no network, its default limits), keeping no tree: 32 MB of small elements took a tree
+        of 1 GB. False if the part is not well-formed XML (`start` may have been called for its start). Raises
+        Refused as `read` does."""
+        try:
+            # only `start` and `close`: lxml calls what the target has, so no call for each text and end tag
+            target = cast("etree.ParserTarget", _Target(start))
+            etree.fromstring(self.read(name), etree.XMLParser(target=target, resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            return False
+        return True
+
+
+class _Target:
+    """A parser target (lxml) that hands each element's start to a function and keeps nothing."""
+
+    def __init__(self, start: Callable[[str, dict[str, str]], None]) -> None:
+        self.start = start
+
+    def close(self) -> None:
+        return None
+
+
+def active_content(package: Package) -> list[str]:
+    """What in the office file `package` an office application fetches or runs when the file opens, each as "links
+    to … from …", "holds …": an external relationship (any whose TargetMode is External, or whose target is a URL
+    or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its part names nowhere
+    but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming one typed as a
+    hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type
+    `ACTIVE_TYPES` names (Office refuses a part whose relationship and content type disagree); OpenDocument's links
+    (`ODF_LINKS`) out of the file other than hyperlinks, its DDE links and macros. Both kinds of file are looked at
+    in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read once, as
+    it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
+    found = [f"holds {name} (macros)" for name in package.names if name.startswith(ODF_MACROS)]
+    found += [f"holds {name} ({kind})" for name, kind in _content_types(package)
+              if any(word in kind.lower() for word in ACTIVE_TYPES)]
+    for name in package.names:
+        if name.endswith(".rels"):
+            found += _relationship_problems(package, name)
+        elif name.endswith(".xml"):
+            found += _odf_problems(package, name)
+    return found
+
+
+def _content_types(package: Package) -> list[tuple[str, str]]:
+    """Each part's name (with a leading `/`, as OOXML names parts) and content type, as `[Content_Types].xml` gives
+    it (for the part, or for its extension), and each an OpenDocument manifest gives; none for a file with neither."""
+    named = {"/" + name.lower() for name in package.names}
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+
+    def content_type(tag: str, attributes: dict[str, str]) -> None:
+        if tag == f"{{{_CONTENT_TYPES}}}Default":
+            defaults[attributes.get("Extension", "").lower()] = attributes.get("ContentType", "")
+        elif tag == f"{{{_CONTENT_TYPES}}}Override" and attributes.get("PartName", "").lower() in named:
+            overrides[attributes.get("PartName", "").lower()] = attributes.get("ContentType", "")
+
+    found: list[tuple[str, str]] = []
+    if "[Content_Types].xml" in package.names and package.scan("[Content_Types].xml", content_type):
+        found += [("/" + name, overrides.get("/" + name.lower(),
+                                             defaults.get(posixpath.splitext(name)[1][1:].lower(), "")))
+                  for name in package.names]
+    if _MANIFEST in package.names:
+        package.scan(_MANIFEST, lambda tag, attributes: found.append(
+            (attributes.get(_FULL_PATH, ""), attributes[_MEDIA_TYPE])) if _MEDIA_TYPE in attributes else None)
+    return found
+
+
+def _relationship_problems(package: Package, name: str) -> list[str]:
+    """What the relationships part `name` (`dir/_rels/part.rels`, those of `dir/part`) links to outside the file
+    that is not a hyperlink its part names only as such. A relationships part that is not XML: one line."""
+    folder, rels = posixpath.split(name)
+    source = posixpath.join(posixpath.dirname(folder), rels.removesuffix(".rels"))
+    found: list[str] = []
+    clicked: dict[str, str] = {}  # web and e-mail hyperlinks, by id: allowed if the part names them only so
+
+    def relationship(tag: str, attributes: dict[str, str]) -> None:
+        target = attributes.get("Target", "")
+        if tag != f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship" or not (
+                attributes.get("TargetMode", "").lower() == "external"
+                or _outside(target, posixpath.dirname(source), rooted_inside=True)):
+            return
+        if attributes.get("Type", "").endswith("/hyperlink") and target.lower().startswith(CLICKED_LINKS):
+            clicked[attributes.get("Id", "")] = target
+        else:
+            found.append(f"links to {target} from /{source}")
+
+    if not package.scan(name, relationship):
+        return [f"holds relationships that cannot be read ({name} is not well-formed XML)"]
+    fetched = _not_clicked(package, source, set(clicked)) if clicked else set()
+    return found + [f"links to {clicked[rid]} from /{source}" for rid in clicked if rid in fetched]
+
+
+def _outside(target: str, folder: str, rooted_inside: bool) -> bool:
+    """Whether the link `target` of a part in the file's `folder` leads out of the file: a URL (any scheme), a
+    network path, a relative one out of the file's top (the folder the file is in on the learner's disk), or an
+    absolute path unless `rooted_inside` (OOXML's `/word/document.xml` is a part; OpenDocument's is a file)."""
+    path = unquote(target).replace("\\", "/").strip()  # a link is a URI: `%2e%2e/` is `../`
+    if ":" in path.split("/", 1)[0] or path.startswith("//"):
+        return True
+    if path.startswith("/"):
+        return not rooted_inside
+    return posixpath.normpath(posixpath.join(folder, path)).startswith("..")
+
+
+def _not_clicked(package: Package, source: str, ids: set[str]) -> set[str]:
+    """Those of the relationships `ids` that the part `source` names otherwise than as a hyperlink: in an attribute
+    of a namespace but the `r:id` of a `HYPERLINK_ELEMENTS` element (a picture's `r:embed` or `r:link`, a video's, an
+    OLE object's `r:id` would fetch it). All of them if the part is missing or not XML. Found in one pass over the
+    part: one for each relationship took `check` 8 s for 4,000 hyperlinks of a layout of 4,000 paragraphs
+    (18-verify20 B5)."""
+    fetched: set[str] = set()
+
+    def named(tag: str, attributes: dict[str, str]) -> None:
+        fetched.update(value for attribute, value in attributes.items() if value in ids and attribute.startswith("{")
+                       and not (attribute in HYPERLINK_ATTRIBUTES and tag in HYPERLINK_ELEMENTS))
+
+    return fetched if source in package.names and package.scan(source, named) else ids
+
+
+def _odf_problems(package: Package, name: str) -> list[str]:
+    """What the XML part `name` of an OpenDocument file links to outside the file (`ODF_LINKS`) but as a web or
+    e-mail hyperlink (`ODF_HYPERLINKS`), and its DDE links (`ODF_DDE`). A part that is not XML: nothing (an OOXML
+    part's relationships are looked at in its `.rels`; LibreOffice reads no OpenDocument that is not XML)."""
+    found: list[str] = []
+    folder = posixpath.dirname(name)
+
+    def linked(tag: str, attributes: dict[str, str]) -> None:
+        if tag in ODF_DDE:
+            found.append(f"holds a DDE link in {name}")
+        for attribute in ODF_LINKS.intersection(attributes):
+            target = attributes[attribute]
+            clicked = tag in ODF_HYPERLINKS and attribute == _XLINK_HREF and target.lower().startswith(CLICKED_LINKS)
+            if not clicked and _outside(target, folder, rooted_inside=False):
+                found.append(f"links to {target} from {name}")
+
+    return found if package.scan(name, linked) else []
+
+
+#: How a linked office file that fetches or runs something when it is opened is fixed.
+_FIX = ("embed its pictures, remove its macros, OLE objects and links to other files, such as an attached template, "
+        "linked objects or data and other workbooks, and save it again; web and e-mail hyperlinks may stay; or link "
+        "a PDF of it instead")
+
+
+def linked_file_problem(path: Path) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) for the office file at `path` that a page links: the first of what
+    `active_content` finds in it and how many more, or why `Package` does not read it (past a bound, or not a zip:
+    a password-protected file is an OLE container, which cannot be checked); None if nothing is wrong."""
+    try:
+        with Package(path) as package:
+            found = active_content(package)
+    except Refused as refused:
+        return (f"{refused}, so it cannot be checked for links and macros",
+                "save it again with smaller pictures and fewer slides, sheets or pages, or link a PDF of it instead")
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError) as error:
+        return (f"is not an office file as Word, Excel, PowerPoint or LibreOffice save it ({type(error).__name__}: "
+                f"{str(error)[:120]}), so it cannot be checked for links and macros",
+                "save it again without a password, or link a PDF of it instead")
+    if not found:
+        return None
+    more = f" (and {len(found) - 1:,} more)" if len(found) > 1 else ""
+    return (f"{found[0]}{more}, which Word, Excel, PowerPoint or LibreOffice would fetch or run when the learner "
+            "opens it", _FIX)

@@ -1,0 +1,224 @@
+"""Office files a page links (`.pptx`, `.docx`, `.xlsx`, `.odt`, `.ods`, `.odp`), which the packages carry for the
+learner to download, against the twenty-second verification's E4 (issue 18, 18-verify22-E): they were packaged
+byte for byte, a picture linked from another site or a template attached at a `file://` share and all, which the
+template deck's rule already refused. Each file is made here with zipfile, a few hundred bytes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builder import office
+
+from conftest import run
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                 '<Default Extension="xml" ContentType="application/xml"/>{}</Types>')
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def rels(*relationships: str) -> str:
+    return f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">{"".join(relationships)}</Relationships>'
+
+
+def relationship(rid: str, kind: str, target: str, external: bool = True) -> str:
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{rid}" Type="{REL}/{kind}" Target="{target}"{mode}/>'
+
+
+def document(body: str = "") -> str:
+    return (f'<?xml version="1.0"?><w:document xmlns:w="{W}" xmlns:r="{REL}"><w:body><w:p>{body}</w:p>'
+            '</w:body></w:document>')
+
+
+def docx(*, document_xml: str = document(), document_rels: tuple[str, ...] = (), settings_rels: tuple[str, ...] = (),
+         overrides: str = "", extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The parts of a Word document: its text, its relationships and its settings'."""
+    parts = {"[Content_Types].xml": CONTENT_TYPES.format(overrides),
+             "_rels/.rels": rels(relationship("rId1", "officeDocument", "word/document.xml", external=False)),
+             "word/document.xml": document_xml,
+             "word/_rels/document.xml.rels": rels(relationship("rId1", "settings", "settings.xml", external=False),
+                                                  *document_rels),
+             "word/settings.xml": f'<?xml version="1.0"?><w:settings xmlns:w="{W}"/>',
+             "word/_rels/settings.xml.rels": rels(*settings_rels)}
+    return {name: data.encode() for name, data in parts.items()} | (extra or {})
+
+
+ODF = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+       'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink">'
+       '<office:body><office:text><text:p>{}</text:p></office:text></office:body></office:document-content>')
+
+
+def odt(body: str, extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The parts of an OpenDocument text holding `body` in its one paragraph."""
+    return {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": ODF.format(body).encode()} | (
+        extra or {})
+
+
+def link(project: Path, name: str, parts: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> int:
+    """Write `parts` as course/media/`name` and link it from the welcome page; the line of the link."""
+    with zipfile.ZipFile(project / "course/media" / name, "w", compression) as packed:
+        for part, data in parts.items():
+            packed.writestr(part, data)
+    page = project / "course/pages/welcome.md"
+    text = page.read_text(encoding="utf-8").rstrip("\n") + f"\n\n[Download](../media/{name})\n"
+    page.write_text(text, encoding="utf-8")
+    return text.count("\n")
+
+
+def refused(project: Path, line: int, name: str, commands: tuple[str, ...] = ("check",)) -> str:
+    """The one line about `name` at `line` of the welcome page that each of `commands` ends with (exit 1, no
+    traceback), without its start."""
+    start = f"course/pages/welcome.md:{line}: `../media/{name}` "
+    found = []
+    for command in commands:
+        result = run(command, str(project))
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        lines = [line for line in result.stderr.splitlines() if name in line]
+        assert len(lines) == 1 and lines[0].startswith(start), result.stderr
+        found.append(lines[0].removeprefix(start))
+    assert len(set(found)) == 1
+    return found[0]
+
+
+def passes(project: Path) -> None:
+    result = run("check", "--strict", str(project))
+    assert result.exit_code == 0, result.output
+
+
+#: A picture whose `<a:blip r:link>` names rId99, which its relationship types as a hyperlink to another site (the
+#: template deck's B9 of 18-verify18), in a Word document.
+LINKED_PICTURE = ('<w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+                  'r:link="rId99"/></w:drawing></w:r>')
+TRACK = relationship("rId99", "hyperlink", "http://127.0.0.1:9/track.png")
+
+
+def test_a_linked_picture_in_a_linked_office_file_is_refused_at_the_link(project: Path) -> None:
+    """18-verify22 E4: a `.pptx` linked from a page, whose layout picture linked to another site through a
+    relationship typed as a hyperlink, passed `check --strict` and was packaged unchanged; LibreOffice fetched the
+    picture when the file was opened. It is now one error at the page's line, from check and build."""
+    line = link(project, "form.docx", docx(document_xml=document(LINKED_PICTURE), document_rels=(TRACK,)))
+    assert refused(project, line, "form.docx", ("check", "build")) == (
+        "links to http://127.0.0.1:9/track.png from /word/document.xml, which Word, Excel, PowerPoint or "
+        f"LibreOffice would fetch or run when the learner opens it ({office._FIX})")
+
+
+def test_an_attached_template_at_a_share_is_refused(project: Path) -> None:
+    """18-verify22 E4: Word fetches an attached template when the document opens, from a `file://` share with the
+    learner's Windows sign-in."""
+    template = relationship("rId1", "attachedTemplate", "file://127.0.0.1/share/t.dotm")
+    line = link(project, "form.docx", docx(settings_rels=(template,)))
+    assert refused(project, line, "form.docx").startswith(
+        "links to file://127.0.0.1/share/t.dotm from /word/settings.xml, which")
+
+
+def test_an_external_relationship_is_external_whatever_its_target_mode_says(project: Path) -> None:
+    """A relationship whose target is a URL or a path out of the file leads out of it, TargetMode or not; one
+    inside the file (`../media/…` of a part in a folder, OOXML's `/word/…`) does not."""
+    inside = (relationship("rId5", "image", "../word/media/a.png", external=False),
+              relationship("rId6", "image", "/word/media/b.png", external=False))
+    line = link(project, "form.docx", docx(document_rels=(*inside, relationship(
+        "rId7", "image", "\\\\127.0.0.1\\share\\x.png", external=False))))
+    assert refused(project, line, "form.docx").startswith("links to \\\\127.0.0.1\\share\\x.png from /word/")
+    link(project, "fine.docx", docx(document_rels=inside))
+    (project / "course/media/form.docx").unlink()
+    edit_out(project, "form.docx")
+    passes(project)
+
+
+def edit_out(project: Path, name: str) -> None:
+    """Remove the link to `name` from the welcome page."""
+    page = project / "course/pages/welcome.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(f"[Download](../media/{name})", ""), encoding="utf-8")
+
+
+def test_web_and_e_mail_hyperlinks_stay(project: Path) -> None:
+    """A hyperlink to a web page or an e-mail address is followed only when the learner clicks it, as any link on a
+    page: it stays, in Word (`w:hyperlink`), in a drawing (`a:hlinkClick`) and in OpenDocument (`text:a`)."""
+    clicked = ('<w:hyperlink r:id="rId7"><w:r><w:t>site</w:t></w:r></w:hyperlink>'
+               '<w:r><a:hlinkClick xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" r:id="rId8"/></w:r>')
+    link(project, "links.docx", docx(document_xml=document(clicked), document_rels=(
+        relationship("rId7", "hyperlink", "https://example.org/"),
+        relationship("rId8", "hyperlink", "mailto:trainer@example.org"))))
+    link(project, "links.odt", odt('<text:a xlink:href="https://example.org/">site</text:a>'
+                                   '<draw:image xlink:href="Pictures/a.png"/>'))
+    passes(project)
+
+
+@pytest.mark.parametrize(("name", "parts", "expected"), [
+    ("picture.odt", odt('<draw:image xlink:href="http://127.0.0.1:9/odt.png"/>'),
+     "links to http://127.0.0.1:9/odt.png from content.xml"),
+    ("beside.odt", odt('<draw:image xlink:href="../secret.png"/>'), "links to ../secret.png from content.xml"),
+    ("escaped.odt", odt('<draw:image xlink:href="%2e%2e/secret.png"/>'),
+     "links to %2e%2e/secret.png from content.xml"),
+    ("macro.odt", odt("", {"Basic/Standard/Module1.xml": b"<x/>"}), "holds Basic/Standard/Module1.xml (macros)"),
+    ("dde.odt", odt('<office:dde-source office:dde-application="cmd"/>'), "holds a DDE link in content.xml"),
+    ("ole.docx", docx(overrides='<Override PartName="/word/embeddings/oleObject1.bin" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>',
+                      extra={"word/embeddings/oleObject1.bin": b"\0"}),
+     "holds /word/embeddings/oleObject1.bin (application/vnd.openxmlformats-officedocument.oleObject)"),
+    ("macro.docx", docx(overrides='<Override PartName="/word/vbaProject.bin" '
+                        'ContentType="application/vnd.ms-office.vbaProject"/>', extra={"word/vbaProject.bin": b"\0"}),
+     "holds /word/vbaProject.bin (application/vnd.ms-office.vbaProject)"),
+    ("data.xlsx", docx(overrides='<Override PartName="/xl/connections.xml" ContentType="application/vnd.'
+                       'openxmlformats-officedocument.spreadsheetml.connections+xml"/>',
+                       extra={"xl/connections.xml": b"<connections/>"}),
+     "holds /xl/connections.xml (application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml)"),
+    ("odt-named.docx", odt('<draw:image xlink:href="http://127.0.0.1:9/odt.png"/>'),  # LibreOffice reads content
+     "links to http://127.0.0.1:9/odt.png from content.xml"),
+])
+def test_what_runs_or_fetches_when_an_office_file_opens_is_refused(project: Path, name: str,
+                                                                   parts: dict[str, bytes], expected: str) -> None:
+    """OpenDocument's linked pictures, macros and DDE links; OOXML's OLE objects, macros and data connections."""
+    line = link(project, name, parts)
+    assert refused(project, line, name).startswith(expected + ", which")
+
+
+def test_an_office_file_is_read_within_bounds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the template deck (18-verify18 B2, A9): the parts read are counted as they are unpacked, never as the zip
+    declares them (office.MAX_UNPACKED, here 1 MB: a part of 2 MB of spaces, 2 KB deflated), bzip2 and LZMA are
+    refused before anything is unpacked, and so is a zip of more parts than MAX_PARTS (here 20), and a file that
+    is not a zip (a password-protected one)."""
+    monkeypatch.setattr(office, "MAX_UNPACKED", 1024 ** 2)
+    monkeypatch.setattr(office, "MAX_PARTS", 20)
+    fix = "save it again with smaller pictures and fewer slides, sheets or pages, or link a PDF of it instead"
+    line = link(project, "big.docx", docx(document_xml=document(" " * 2 * 1024 ** 2)))
+    assert refused(project, line, "big.docx") == (
+        f"holds more than 1 MB unpacked, so it cannot be checked for links and macros ({fix})")
+    edit_out(project, "big.docx")
+    line = link(project, "bz.docx", docx(), zipfile.ZIP_BZIP2)
+    assert refused(project, line, "bz.docx").startswith(
+        "compresses [Content_Types].xml otherwise than Office applications do (method 12, not stored or deflated)")
+    edit_out(project, "bz.docx")
+    line = link(project, "many.docx", docx(extra={f"word/media/{i}.png": b"" for i in range(20)}))
+    assert refused(project, line, "many.docx") == (
+        f"holds 26 parts, more than 20, so it cannot be checked for links and macros ({fix})")
+    edit_out(project, "many.docx")
+    (project / "course/media/locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    page = project / "course/pages/welcome.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Locked](../media/locked.docx)\n", encoding="utf-8")
+    assert refused(project, page.read_text(encoding="utf-8").count("\n"), "locked.docx").startswith(
+        "is not an office file as Word, Excel, PowerPoint or LibreOffice save it (BadZipFile: ")
+
+
+def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """zipfile reads a zip's whole directory before any part can be counted (a 35 MB file of 400,000 empty parts:
+    2.7 s and 226 MB): the count and size its end record declares are looked at first."""
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as packed:
+        for i in range(30):
+            packed.writestr(f"{i}.xml", b"")
+
+    def never(*args: object) -> None:
+        raise AssertionError("the directory was read")
+
+    monkeypatch.setattr(office.zipfile, "ZipFile", never)
+    with pytest.raises(office.Refused, match="holds 30 parts, more than 20"):
+        office.Package(path, 20)
