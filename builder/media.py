@@ -53,6 +53,9 @@ _SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", 
                ".jpeg": (b"\xff\xd8\xff", "JPEG")}
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 VIDEO_TYPES = {".mp4", ".webm"}
+#: The transcript of `talk.mp4` is `talk.transcript.md` beside it: Markdown, checked and shown as a page body is
+#: (`validation._check_transcripts`, `rendering._Renderer.transcript`).
+TRANSCRIPT_SUFFIX = ".transcript.md"
 AUDIO_TYPES = {".mp3"}
 #: The only kinds of file a package carries, by suffix: each either shows in a browser without running
 #: anything (pictures, players, captions, PDF, plain text), is cleaned of script first (HTML, SVG, XHTML,

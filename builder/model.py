@@ -372,6 +372,13 @@ class Course:
     unloaded_kinds: frozenset[str] = frozenset()
 
     @functools.cached_property
+    def transcripts(self) -> dict[str, str]:
+        """The text of each transcript (`<stem>.transcript.md` beside a video or audio file the course shows) that
+        validation read, checked and converted as page Markdown (project path -> text): what the packages show is
+        that very text, read once (`validation._check_transcripts` fills it, `rendering` reads it)."""
+        return {}
+
+    @functools.cached_property
     def _pages_by_id(self) -> dict[str, Page]:
         return {page.meta.id: page for page in self.pages}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import posixpath
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
@@ -23,7 +24,15 @@ from markupsafe import Markup
 from builder import cache
 from builder.cache import Same
 from builder.markup import convert, convert_inline, fragment, linked
-from builder.media import AUDIO_TYPES, VIDEO_TYPES, Packaged, add_captions, archive_name, packaged_file
+from builder.media import (
+    AUDIO_TYPES,
+    TRANSCRIPT_SUFFIX,
+    VIDEO_TYPES,
+    Packaged,
+    add_captions,
+    archive_name,
+    packaged_file,
+)
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
 from builder.project_urls import split_or_none
@@ -225,6 +234,8 @@ class _Renderer:
         self.course = course
         self.env = theme.environment()
         self.media = _Media(course)
+        #: Each transcript shown, as HTML (`transcript`), by project path; its number is its place here
+        self.transcripts: dict[str, Markup] = {}
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
         self.banks = {bank.settings.id: bank for bank in course.banks}
@@ -267,7 +278,22 @@ class _Renderer:
         root = fragment(converted.html)
         for element, attribute, value in linked(root):  # exactly what validation checked (`Converted.references`)
             self._rewrite(element, attribute, value, folder)
-        return Markup((root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root))
+        html = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+        return Markup(_TRANSCRIPT_MARK.sub(self._transcript_html, html) if "data-transcript" in html else html)
+
+    def transcript(self, path: str) -> Markup:
+        """The transcript at project path `path` as HTML: the text validation read and checked (`Course.transcripts`),
+        converted as a page body is, its links rewritten from its own folder; made once a build, however many
+        players show it."""
+        if path not in self.transcripts:
+            self.transcripts[path] = self.markdown(self.course.transcripts[path], path)
+        return self.transcripts[path]
+
+    def _transcript_html(self, mark: re.Match[str]) -> str:
+        """The `<details>` of the transcript whose number `mark` (`_TRANSCRIPT_MARK`) holds, with its HTML: put in
+        as text, never parsed again (libxml2 drops a text node over 10,000,000 characters; 18-verify22 E2b)."""
+        html = list(self.transcripts.values())[int(mark.group(1))]
+        return f'<details class="transcript"><summary>Transcript</summary>{html}</details>'
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
         parts = split_or_none(value)
@@ -286,9 +312,11 @@ class _Renderer:
         suffix = posixpath.splitext(target)[1].lower()
         if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
-        elif element.tag in ("video", "audio") and attribute == "src" and element.find("track") is None:
-            element.set(attribute, href + fragment)  # raw HTML: its captions, as `![…](talk.mp4)` gets them
-            self._add_captions(element, target)
+        elif element.tag in ("video", "audio") and attribute == "src":
+            element.set(attribute, href + fragment)  # raw HTML: its captions and transcript, as `![…](talk.mp4)`
+            if element.find("track") is None:
+                self._add_captions(element, target)
+            self._show_transcript(element, target)
         else:
             element.set(attribute, href + fragment)
             if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
@@ -309,11 +337,7 @@ class _Renderer:
         figure.append(player)
         caption = lxml_html.etree.SubElement(figure, "figcaption")
         caption.text = img.get("alt", "")
-        transcript = f"{stem}.transcript.md"
-        if (self.course.root / transcript).is_file():
-            text = (self.course.root / transcript).read_text(encoding="utf-8")
-            details = lxml_html.fragment_fromstring(
-                f"<details class='transcript'><summary>Transcript</summary>{convert(text).html}</details>")
+        if (details := self._transcript_mark(f"{stem}{TRANSCRIPT_SUFFIX}")) is not None:
             figure.append(details)
         parent = img.getparent()
         if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip():
@@ -332,6 +356,28 @@ class _Renderer:
         else:
             figure.tail = img.tail
             parent.replace(img, figure)
+
+    def _transcript_mark(self, path: str) -> Optional[lxml_html.HtmlElement]:
+        """Where the transcript at project path `path` goes (`_TRANSCRIPT_MARK`: `markdown` puts its HTML there once
+        the page's HTML is written), if validation checked one there; else None."""
+        if path not in self.course.transcripts:
+            return None
+        self.transcript(path)
+        number = list(self.transcripts).index(path)
+        details = lxml_html.Element("details", {"class": "transcript", "data-transcript": str(number)})
+        lxml_html.etree.SubElement(details, "summary").text = "Transcript"
+        return details
+
+    def _show_transcript(self, player: lxml_html.HtmlElement, target: str) -> None:
+        """The transcript of `target` after a raw `<video>` or `<audio>` `player`, or after the paragraph holding it
+        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7)."""
+        details = self._transcript_mark(f"{posixpath.splitext(target)[0]}{TRANSCRIPT_SUFFIX}")
+        if details is None:
+            return
+        parent = player.getparent()
+        after = parent if parent.tag == "p" else player
+        details.tail, after.tail = after.tail, None
+        after.addnext(details)
 
     def question(self, question: Question, source_path: str) -> QuestionView:
         return QuestionView(
@@ -436,6 +482,12 @@ class _Renderer:
             "noteBytes2004": max(0, note_bytes_2004(self.course)),
         }
         return "window.COURSE = " + json.dumps(data, ensure_ascii=True, separators=(",", ":")) + ";\n"
+
+
+#: Where `_Renderer._transcript_mark` put a transcript's `<details>`, as lxml writes it: `data-` attributes are not
+#: among those the cleaner keeps (`markup.ALLOWED_ATTRIBUTES`), so no authored text can write one.
+_TRANSCRIPT_MARK = re.compile(
+    r'<details class="transcript" data-transcript="([0-9]+)"><summary>Transcript</summary></details>')
 
 
 def _open_in_new_tab(link: lxml_html.HtmlElement) -> None:

@@ -51,6 +51,7 @@ from builder.media import (
     PACKAGED_TYPES,
     RASTER_PICTURE_TYPES,
     STATIC_TOTAL_FIX,
+    TRANSCRIPT_SUFFIX,
     VIDEO_TYPES,
     containment_problem,
     file_content_problem,
@@ -76,11 +77,13 @@ from builder.schema_errors import did_you_mean
 from builder.slides import problems as slide_problems
 from builder.sourcemap import Location, SourceFile
 from builder.sources import PAGES_DIR
-from builder.theme import TemplateProblem, Theme
+from builder.theme import MAX_RENDERED_BYTES, TemplateProblem, Theme
 from builder.tracking import option_code
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
-CAPTION_SUFFIXES = (".vtt", ".transcript.md")
+CAPTION_SUFFIXES = (".vtt", TRANSCRIPT_SUFFIX)
+#: The elements whose video or audio file is played, with its captions and transcript (`![…](talk.mp4)` is an img).
+PLAYER_TAGS = ("img", "video", "audio", "source")
 LARGE_FILE_BYTES = 20 * 1024 * 1024
 MIN_OPTIONS, MAX_OPTIONS = 2, 8
 LINK_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -107,6 +110,8 @@ class MarkdownText:
     body_line: int | None = None
     #: A question's stem or option text: phrasing content, one line (`convert_inline`).
     phrasing: bool = False
+    #: A transcript file's text (`<stem>.transcript.md`), shown in a `<details>` after its player.
+    transcript: bool = False
 
     @property
     def first_line(self) -> int:
@@ -725,13 +730,30 @@ _CHECKED_PARTS: Store[tuple[Hashable, ...], tuple[_CheckedText, ...]] = Store()
 
 
 def _check_markdown(course: Course) -> Iterator[Problem]:
-    """Every text's conversion, unsafe HTML and references (`_check_reference`), then script in what they link
+    """Every text's conversion, unsafe HTML and references (`_check_reference`), then the transcripts of the videos
+    and audio files they show, as texts of their own (`_check_transcripts`), then script in what all of them link
     (`_check_script_in_media`)."""
     page_files = {page.source.path for page in course.pages}
     budgets: dict[str, Budget] = {}  # by file: its pieces share one time bound
     total_reported = False  # whether a file has been told the project's Markdown time ran out
     # each text with the lines of its references, None for a text not converted in time
     linked: list[tuple[MarkdownText, ReferenceLines | None]] = []
+    shown: list[tuple[MarkdownText, int, str]] = []  # each player with a transcript: its text, line, transcript
+
+    def report(text: _CheckedText) -> Iterator[Problem]:
+        nonlocal total_reported
+        path, refused = text.item.source.path, text.converted.refused
+        if refused in _OUT_OF_TIME and not budgets[path].reported:
+            budgets[path].reported = True  # one problem per file, at the first piece left unconverted
+            yield _out_of_time(path, text.item.first_line, budgets[path], refused, first=not total_reported)
+            total_reported = total_reported or refused == markup.PROJECT_OVER_TOTAL
+        yield from text.problems
+        for reference, line in text.lines or ():
+            yield from _check_reference(course, text.item, reference, line, page_files)
+            if (transcript := _transcript_of(course, text.item, reference)) is not None:
+                shown.append((text.item, line, transcript))
+        linked.append((text.item, text.lines))
+
     for key, texts in _markdown_parts(course):
         checked = _CHECKED_PARTS.get(key)
         if checked is None:
@@ -743,18 +765,72 @@ def _check_markdown(course: Course) -> Iterator[Problem]:
                 if not text.item.phrasing:
                     remember(text.item.text, text.converted)
         for text in checked:
-            path, refused = text.item.source.path, text.converted.refused
-            if refused in _OUT_OF_TIME and not budgets[path].reported:
-                budgets[path].reported = True  # one problem per file, at the first piece left unconverted
-                yield _out_of_time(path, text.item.first_line, budgets[path], refused, first=not total_reported)
-                total_reported = total_reported or refused == markup.PROJECT_OVER_TOTAL
-            yield from text.problems
-            for reference, line in text.lines or ():
-                yield from _check_reference(course, text.item, reference, line, page_files)
-            linked.append((text.item, text.lines))
+            yield from report(text)
+    yield from _check_transcripts(course, shown, budgets, report)
     yield from _check_packaged_total(course, linked, page_files)
     yield from _check_script_in_media(course, linked)
 
+
+def _transcript_of(course: Course, item: MarkdownText, reference: Reference) -> str | None:
+    """The project path of the transcript (`<stem>.transcript.md`) beside the video or audio file that `reference`
+    of `item` plays, if there is anything of that name (`caption_files`: a looping link or a folder is then reported
+    at the transcript by `_read_transcript`); None for any other reference, and in a transcript (which may not play
+    one: `_check_reference`)."""
+    target = _local_target(item, reference)
+    if item.transcript or target is None or reference.tag not in PLAYER_TAGS \
+            or containment_problem(course.root, target) is not None:  # `_check_reference` reports it
+        return None
+    if posixpath.splitext(target)[1].lower() not in VIDEO_TYPES | AUDIO_TYPES:
+        return None
+    transcript = posixpath.splitext(target)[0] + TRANSCRIPT_SUFFIX
+    return transcript if transcript in caption_files(course, target) else None
+
+
+def _check_transcripts(course: Course, shown: list[tuple[MarkdownText, int, str]], budgets: dict[str, Budget],
+                       report: Callable[[_CheckedText], Iterator[Problem]]) -> Iterator[Problem]:
+    """Each transcript a player shows (`shown`: the text, line and transcript of each), read once (inside the
+    project, within its size bound, UTF-8, no control characters) and checked as a page body is (`report` of
+    `_check_text`: its conversion and its bounds, unsafe HTML, its references from its own folder, each at the
+    transcript's own line), and kept in `Course.transcripts` for the packages to show. Then each file whose players
+    would copy more than MAX_RENDERED_BYTES of transcripts into its page (every player shows its own copy) is an
+    error at the player that passes it, before the page is made (18-verify22 E6)."""
+    sizes: dict[str, int] = {}  # each transcript's converted HTML, in characters
+    for path in dict.fromkeys(transcript for _, _, transcript in shown):
+        text = _read_transcript(course, path)
+        if isinstance(text, list):
+            yield from text
+            continue
+        course.transcripts[path] = text
+        checked = _check_text(MarkdownText(text, SourceFile(path), body_line=1, transcript=True), budgets)
+        yield from report(checked)
+        sizes[path] = len(checked.converted.html)
+    copied: Counter[str] = Counter()  # by file: the transcripts its players show, in characters
+    for item, line, path in shown:
+        file = item.source.path
+        if path not in sizes or copied[file] > MAX_RENDERED_BYTES:
+            continue
+        copied[file] += sizes[path]
+        if copied[file] > MAX_RENDERED_BYTES:
+            yield Problem(file, line, f"the transcripts this file's players show pass {MAX_RENDERED_BYTES // 2**20} MB "
+                          f"at this one ({path}, {sizes[path] / 2**20:.3g} MB): each player shows its transcript in "
+                          "the page, and a page is at most that size", "show each video or audio file once, or "
+                          "shorten its transcript")
+    bank_files = {bank.source.path for bank in course.banks}
+    for file, line, path in dict.fromkeys((item.source.path, line, path) for item, line, path in shown):
+        if file in bank_files and path in sizes \
+                and not (course.root / f"{path.removesuffix(TRANSCRIPT_SUFFIX)}.vtt").is_file():
+            yield Problem(file, line, f"`export --format moodle-xml` shows this video or audio file "
+                          f"without its transcript ({path}): a Moodle question carries only its own text and files",
+                          f"add captions ({path.removesuffix(TRANSCRIPT_SUFFIX)}.vtt), which the export carries, or "
+                          "show it on a page", WARNING)
+
+
+def _read_transcript(course: Course, path: str) -> str | list[Problem]:
+    """The text of the transcript at project path `path`, or why it may not be read (a problem at the file)."""
+    def problem(message: str, fix: str, severity: Severity = Severity.ERROR) -> list[Problem]:
+        return [Problem(path, 1, message, fix, severity)]
+
+    return _linked_text(course, path, problem)
 
 def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, ReferenceLines | None]],
                           page_files: set[str]) -> Iterator[Problem]:
@@ -929,18 +1005,23 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         if suffix in IMAGE_TYPES and (broken := _content_problem(course, target)):
             problems += problem(f"`{ref.target}` {broken}, so learners see a broken image",
                                 "export the image again from your drawing or photo program", WARNING)
-    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
+    if ref.tag in PLAYER_TAGS and suffix in VIDEO_TYPES | AUDIO_TYPES and item.transcript:
+        return problem(f"`{ref.target}` is a video or audio file in a transcript, which is the text of one: its "
+                       "player would need a transcript of its own", "link to it, or show it on a page")
+    if ref.tag in PLAYER_TAGS and suffix in VIDEO_TYPES | AUDIO_TYPES and item.phrasing:
         problems += problem(f"`{ref.target}` is a video or audio file in a question's stem or option, which is one "
                             "line of text: its player, captions and transcript cannot go inside it",
                             "show it on the page before the questions, or in the explanation or an option's feedback")
-    if ref.tag in ("img", "video", "audio", "source") and suffix in VIDEO_TYPES | AUDIO_TYPES:
+    if ref.tag in PLAYER_TAGS and suffix in VIDEO_TYPES | AUDIO_TYPES:
         captions = caption_files(course, target)
         if not captions:
             stem = posixpath.splitext(target)[0]
             problems += problem(f"`{ref.target}` has no captions or transcript",
-                                f"add {stem}.vtt (WebVTT captions) or {stem}.transcript.md")
-        for caption in captions:
-            problems += _linked_text_problems(course, caption, problem)
+                                f"add {stem}.vtt (WebVTT captions) or {stem}{TRANSCRIPT_SUFFIX}")
+        for caption in captions:  # a transcript is checked as a text of its own (`_check_transcripts`)
+            if not caption.endswith(TRANSCRIPT_SUFFIX) and isinstance(text := _linked_text(course, caption, problem),
+                                                                      list):
+                problems += text
     if (course.root / target).stat().st_size > LARGE_FILE_BYTES:
         problems += problem(f"`{ref.target}` is larger than 20 MB, which is slow for learners to load",
                             "compress it or make it shorter", WARNING)
@@ -998,7 +1079,7 @@ def _escaped(path: str) -> str:
 def caption_files(course: Course, target: str) -> list[str]:
     """The captions (`.vtt`) and transcript (`.transcript.md`) beside a video or audio file, as project paths: each
     name that is there at all (a file, a folder, a link, even one that leads back to itself or to nothing), so that
-    `_linked_text_problems` says what is wrong with it, not that it is missing (issue 18, verify21 D4)."""
+    `_linked_text` says what is wrong with it, not that it is missing (issue 18, verify21 D4)."""
     stem = posixpath.splitext(target)[0]
     return [stem + suffix for suffix in CAPTION_SUFFIXES if os.path.lexists(course.root / (stem + suffix))]
 
@@ -1116,14 +1197,13 @@ def _decoding_problem(course: Course, target: str) -> tuple[str, str] | None:
         return jpeg_decoding_problem((course.root / target).read_bytes())
 
 
-def _linked_text_problems(course: Course, path: str,
-                          problem: Callable[[str, str], list[Problem]]) -> list[Problem]:
-    """Captions and transcripts are packaged or read as UTF-8 text: refused like any linked file (`readable_problem`:
-    outside the project, a looping link, a folder, a FIFO, nothing there), too large, or unreadable."""
+def _linked_text(course: Course, path: str, problem: Callable[[str, str], list[Problem]]) -> str | list[Problem]:
+    """The text of captions or a transcript (project path `path`), packaged or read as UTF-8 text; or its problems:
+    refused like any linked file (`readable_problem`: outside the project, a looping link, a folder, a FIFO, nothing
+    there; by `problem`), too large, or unreadable (at the file)."""
     refused = readable_problem(course.root, path)
     if refused:
         return problem(f"`{path}` {refused[0]}", refused[1])
     if too_large := size_problem(course.root, path):
         return problem(f"`{path}` {too_large[0]}", too_large[1])
-    text = read_text(path, (course.root / path).read_bytes())
-    return text if isinstance(text, list) else []
+    return read_text(path, (course.root / path).read_bytes())

@@ -1,0 +1,128 @@
+"""A video's transcript (`talk.transcript.md`) is authored Markdown: checked, bounded, converted and shown as a page
+body is, its problems at its own lines (issue 18, 18-verify22 E1, E2, E2b, E6, E7)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from builder.markup import MAX_MARKDOWN_CHARS
+from builder.theme import MAX_RENDERED_BYTES
+
+from conftest import edit, run
+
+CUES = "course/pages/baby-cues.md"
+TRANSCRIPT = "course/media/talk.transcript.md"
+PLAYER = "![A health visitor talks about cues](../media/talk.mp4)"
+
+
+def _with_transcript(project: Path, transcript: str, shown: str = PLAYER) -> None:
+    """The page baby-cues shows `shown` (at line 22) of talk.mp4, whose only text alternative is `transcript`."""
+    (project / "course/media/talk.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    (project / TRANSCRIPT).write_text(transcript, encoding="utf-8")
+    edit(project / CUES, "Babies also use sounds.", f"{shown}\n\nBabies also use sounds.")
+
+
+def _built_page(project: Path, out: Path) -> str:
+    result = run("build", project, "--out", out, "--target", "scorm12")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(next(out.glob("*.zip"))) as archive:
+        return archive.read("pages/baby-cues.html").decode("utf-8")
+
+
+def test_a_transcript_is_checked_as_a_page_body_at_its_own_lines(project: Path) -> None:
+    """E1: its links to other sites and out of the project are errors, its script a warning, each at its line."""
+    _with_transcript(project, 'Hello <script>alert(1)</script> <img src="http://127.0.0.1:8769/t.png" alt="t">\n'
+                              "[cfg](../../../../../etc/passwd) <a href=\"javascript:alert(2)\">j</a>\n"
+                              '<img src="/abs/endpoint?x=1" alt="b">\n')
+    result = run("check", project)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{TRANSCRIPT}:1: `http://127.0.0.1:8769/t.png` loads a file from outside the package")
+               for line in lines), result.output
+    assert any(line.startswith(f"{TRANSCRIPT}:1: warning: unsafe HTML removed: <script> element") for line in lines)
+    assert any(line.startswith(f"{TRANSCRIPT}:2: `../../../../../etc/passwd` points outside the project")
+               for line in lines), result.output
+    assert any(line.startswith(f"{TRANSCRIPT}:2: warning: unsafe HTML removed: `javascript:` URL") for line in lines)
+    assert any(line.startswith(f"{TRANSCRIPT}:3: absolute path `/abs/endpoint?x=1`") for line in lines)
+
+
+def test_a_transcripts_links_are_rewritten_from_its_folder_and_packaged(project: Path, tmp_path: Path) -> None:
+    """E1: what a transcript links (a PDF beside it) is packaged, its link rewritten, as in a page."""
+    (project / "course/media/notes.pdf").write_bytes(b"%PDF-1.4\n")
+    _with_transcript(project, "She says *hello*; see [the notes](notes.pdf).\n")
+    assert run("check", project, "--strict").exit_code == 0
+    page = lxml_html.fromstring(_built_page(project, tmp_path / "out"))
+    details, = page.find_class("transcript")
+    link, = details.iter("a")
+    assert link.get("href").startswith("../media/notes-") and link.get("href").endswith(".pdf")
+    assert details.find(".//em").text == "hello"
+
+
+def test_a_transcript_that_cannot_be_converted_is_an_error(project: Path) -> None:
+    """E2: refused by the Markdown bounds of a page (here its length), it is an error at the transcript, where the
+    build shipped an empty <details>."""
+    _with_transcript(project, "Talk [" + "x" * MAX_MARKDOWN_CHARS + "\n")
+    result = run("check", project)
+    assert result.exit_code == 1
+    assert (f"{TRANSCRIPT}:1: this Markdown cannot be converted: the text is longer than {MAX_MARKDOWN_CHARS:,} "
+            "characters") in result.output
+
+
+def test_a_long_plain_transcript_is_shown_whole(project: Path, tmp_path: Path) -> None:
+    """E2b: plain text over libxml2's 10,000,000 characters a text node was dropped, leaving <p></p>."""
+    words = "Word " * 2_050_000 + "end"
+    _with_transcript(project, words)
+    page = _built_page(project, tmp_path / "out")
+    assert f"<details class=\"transcript\"><summary>Transcript</summary><p>{words}</p></details>" in page
+
+
+def test_many_players_of_one_transcript_are_refused_before_they_are_copied(project: Path) -> None:
+    """E6: each player copies its transcript into the page; the copies pass the page's bound at a player's line
+    (the check's own, before any page is made), not after 7 GB of copies."""
+    size = 300_000
+    players = MAX_RENDERED_BYTES // (size + len("<p></p>")) + 1
+    _with_transcript(project, "Word " * (size // 5), "\n\n".join([PLAYER] * players))
+    result = run("check", project)
+    assert result.exit_code == 1
+    last = 22 + 2 * (players - 1)
+    assert (f"{CUES}:{last}: the transcripts this file's players show pass {MAX_RENDERED_BYTES // 2**20} MB at this "
+            f"one ({TRANSCRIPT}") in result.output, result.output
+
+
+def test_a_raw_player_shows_its_transcript(project: Path, tmp_path: Path) -> None:
+    """E7: `<video src>` with only a transcript beside it passed as having one, and the package had none."""
+    _with_transcript(project, "The health visitor *talks*.\n",
+                     'Watch <video src="../media/talk.mp4" controls></video> now.')
+    assert run("check", project, "--strict").exit_code == 0
+    page = lxml_html.fromstring(_built_page(project, tmp_path / "out"))
+    video, = page.iter("video")
+    paragraph = video.getparent()
+    assert paragraph.tag == "p" and "now." in paragraph.text_content()
+    details = paragraph.getnext()
+    assert "transcript" in details.get("class").split() and details.find(".//em").text == "talks"
+
+
+def test_a_questions_video_with_only_a_transcript_warns_of_moodle_xml(project: Path) -> None:
+    """E7: the Moodle XML export carries a question's video and captions, not a transcript: a warning at the line."""
+    (project / "course/media/talk.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    (project / TRANSCRIPT).write_text("Words.\n", encoding="utf-8")
+    edit(project / "quizzes/final.yaml", "    explanation: Asking first helps the parent feel heard.",
+         '    explanation: "Asking first helps. ![The talk](../course/media/talk.mp4)"')
+    result = run("check", project)
+    assert result.exit_code == 0, result.output
+    assert (f"quizzes/final.yaml:32: warning: `export --format moodle-xml` shows this video or audio file without its "
+            f"transcript ({TRANSCRIPT})") in result.output
+    (project / "course/media/talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nWords.\n")
+    assert "without its transcript" not in run("check", project).output
+
+
+def test_a_transcript_may_not_play_a_video(project: Path) -> None:
+    """A player in a transcript would need a transcript of its own (and could show its own)."""
+    _with_transcript(project, "Words.\n\n![Again](talk.mp4)\n")
+    result = run("check", project)
+    assert result.exit_code == 1
+    assert f"{TRANSCRIPT}:3: `talk.mp4` is a video or audio file in a transcript, which is the text of one" \
+        in result.output
