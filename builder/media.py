@@ -265,18 +265,39 @@ def _not_packaged(project_path: str, refused: tuple[str, str]) -> NotPackaged:
 
 def readable_problem(root: Path, target: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if the project file `target` may not be packaged (`containment_problem`)
-    or is not a regular file there (missing, a folder, a FIFO or device); None if it may be read."""
-    refused = containment_problem(root, target)
-    if refused:
-        return refused
-    mode = file_mode(root / target)  # one stat: never opened
-    if mode is None:
-        return f"not found (looked for {target})", "check the file name, its folder and its upper/lower case"
+    or cannot be read there (`file_problem`); None if it may be read."""
+    return containment_problem(root, target) or file_problem(root, target)
+
+
+def file_problem(root: Path, target: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) if what is at the project path `target` is not a regular file this process may
+    read: nothing there (`not_found`), a folder, a FIFO, device or socket, or a file or folder on its way that this
+    process may not open (`no_permission`: a mode-000 picture, caption or folder was a PermissionError traceback in
+    every command, issue 18, s33); None if it may be read. One `stat` and one `access`: never opened."""
+    try:
+        mode = (root / target).stat().st_mode
+    except PermissionError:  # a folder on the way that may not be searched (its `x` bit), or listed at all
+        return no_permission(target)
+    except (OSError, ValueError):  # nothing there, a link to nothing, a name the system refuses (a NUL)
+        return not_found(target)
     if stat.S_ISDIR(mode):
         return f"is a folder ({target}), not a file", "point at a file in it"
     if not stat.S_ISREG(mode):
         return f"is not a regular file ({target} is a FIFO, a device or a socket)", "replace it with the file itself"
-    return None
+    return None if os.access(root / target, os.R_OK) else no_permission(target)
+
+
+def not_found(target: str) -> tuple[str, str]:
+    """(what is wrong, how to fix it) for the project path `target` where nothing is."""
+    return f"not found (looked for {target})", "check the file name, its folder and its upper/lower case"
+
+
+def no_permission(target: str) -> tuple[str, str]:
+    """(what is wrong, how to fix it) for the project path `target` (a file, or a folder of the project) that this
+    process may not open: the file has no read permission, or a folder on its way no read or search (`x`)
+    permission. The fix names the top folder (`course`, `quizzes`), which a `chmod -R` mends whole."""
+    return (f"cannot be opened ({target}: permission denied)",
+            f"give it and its folders read permission, e.g. `chmod -R u+rwX {target.split('/')[0]}`")
 
 
 def may_read(root: Path, target: str) -> bool:

@@ -16,7 +16,7 @@ from typing import Optional
 
 from builder.errors import Problem
 from builder.markup import convert, exported, new_project
-from builder.media import leaves_folder, looping_link, read_regular, real_path, unfollowed_link
+from builder.media import leaves_folder, looping_link, no_permission, read_regular, real_path, unfollowed_link
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
@@ -61,7 +61,12 @@ def project_files(root: Path, folder: str, suffixes: tuple[str, ...], problems: 
     added to `problems`, never skipped in silence; so is `folder` itself when it is a link that leads to nothing
     or back to itself (`quizzes -> quizzes` read as no banks). (A file that is a link is checked when it is read.)
     """
-    if not (root / folder).is_dir():
+    try:
+        is_folder = (root / folder).is_dir()
+    except PermissionError:  # `course` of mode 000: its `pages` cannot be looked at (a traceback, issue 18, s33)
+        problems.append(Problem(folder, 1, *no_permission(folder)))
+        return []
+    if not is_folder:
         if (root / folder).is_symlink() and (problem := _folder_link_problem(root, folder, ())) is not None:
             problems.append(problem)
         return []
@@ -83,6 +88,9 @@ def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Pro
           holders: tuple[Path, ...]) -> None:
     try:
         entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+    except PermissionError:
+        problems.append(Problem(folder, 1, *no_permission(folder)))
+        return
     except OSError as exc:
         problems.append(Problem(folder, 1, f"the folder cannot be read ({exc.strerror})",
                                 "check that it is a folder you can read"))
@@ -153,6 +161,8 @@ def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
             return Problem(path, 1, f"the file is a symbolic link to {os.readlink(root / path)}, which does not exist",
                            "point the link at an existing file, or replace it with the file itself")
         return Problem(path, 1, "file not found", "create it, or run `coursebuild new` for an example")
+    except PermissionError:
+        return Problem(path, 1, *no_permission(path))
     except OSError as exc:
         if loop := looping_link(root, path):
             return Problem(path, 1, "the file is a link that leads back to itself" if loop == path else

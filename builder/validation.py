@@ -11,7 +11,6 @@ import json
 import os
 import posixpath
 import re
-import stat
 import string
 from collections import Counter
 from dataclasses import dataclass
@@ -55,9 +54,10 @@ from builder.media import (
     VIDEO_TYPES,
     containment_problem,
     file_content_problem,
-    file_mode,
+    file_problem,
     jpeg_decoding_problem,
     may_read,
+    not_found,
     readable_problem,
     size_problem,
     svg_drawing_problem,
@@ -968,21 +968,16 @@ def _check_reference(course: Course, item: MarkdownText, ref: Reference, line: i
         meant = _meant_path(course, target, item.folder)
         return problem(f"`{ref.target}` {refused[0]}",
                        f"paths start from this file's folder, {item.folder}/: write `{meant}`" if meant else refused[1])
-    mode = file_mode(course.root / target)  # one stat: never opened
-    if mode is not None and stat.S_ISDIR(mode):
-        return problem(f"`{ref.target}` is a folder ({target}), not a file", "link to a file in it")
-    if mode is not None and not stat.S_ISREG(mode):
-        return problem(f"`{ref.target}` is not a regular file ({target} is a FIFO, a device or a socket)",
-                       "replace it with the file itself")
-    if mode is None:
+    unusable = file_problem(course.root, target)  # never opened
+    if unusable == not_found(target):
         written = posixpath.normpath(posixpath.join(item.folder, unquote(ref.target)))
         if (parts.fragment or parts.query) and containment_problem(course.root, written) is None \
                 and (course.root / written).is_file():  # `Exit #1.svg`: the file is there, `#` cut its name
             return problem(f"`{ref.target}` not found (looked for {target}): in a path, `#` starts a fragment "
                            "and `?` a query",
                            f"write them as %23 and %3F, and a space as %20: `{_escaped(unquote(ref.target))}`")
-        return problem(f"`{ref.target}` not found (looked for {target})",
-                       "check the file name, its folder and its upper/lower case")
+    if unusable:
+        return problem(f"`{ref.target}` {unusable[0]}", unusable[1])
     if is_link and target.endswith(".md") and target not in page_files | course.unloaded_files:
         return problem(f"`{ref.target}` is not a page", f"link to a page in {PAGES_DIR}/")
     suffix = posixpath.splitext(target)[1].lower()

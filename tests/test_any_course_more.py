@@ -175,8 +175,8 @@ def test_a_target_written_twice_is_reported_on_each_line(tmp_path: Path) -> None
             "Missing: [gone](gone.pdf) and again [gone](gone.pdf)\n")
     project = make(tmp_path, extra_body=body)
     assert errors(project) == [
-        "course/pages/intro.md:16: `../media/` is a folder (course/media), not a file (link to a file in it)",
-        "course/pages/intro.md:16: `./` is a folder (course/pages), not a file (link to a file in it)",
+        "course/pages/intro.md:16: `../media/` is a folder (course/media), not a file (point at a file in it)",
+        "course/pages/intro.md:16: `./` is a folder (course/pages), not a file (point at a file in it)",
         "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
         "its folder and its upper/lower case)",
         "course/pages/intro.md:18: `gone.pdf` not found (looked for course/pages/gone.pdf) (check the file name, "
