@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import cache, loading, markup, parallel, sources
+from builder import cache, loading, markup, media, parallel, sources
 from builder.build import build
 
 from conftest import edit
@@ -180,7 +180,7 @@ def test_an_early_build_writes_the_same_packages(project: Path, monkeypatch: pyt
         if path.suffix == ".zip":
             assert path.read_bytes() == (tmp_path / "a" / name).read_bytes()
         else:
-            assert {f: (path / f).read_bytes() for f in files} == files
+            assert {f: (path / f).read_bytes() for f in files} == {f: media.whole(data) for f, data in files.items()}
 
 
 def test_no_early_conversions_for_a_project_a_pool_reads(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

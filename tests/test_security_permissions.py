@@ -60,7 +60,7 @@ def _cannot_read_an_unreadable_file(folder: Path) -> bool:
 def _linked(project: Path, kind: str) -> tuple[Path, str]:
     """The project with a file of `kind` used at welcome.md's line 14 (a picture in the page, a caption or transcript
     beside a video it shows) or at kc-cues.yaml's line 6 (a picture in a question's stem), and a kit: (the file, the
-    line expected when it may not be read)."""
+    line expected when it may not be read: a transcript's at the transcript, which is checked as a text of its own)."""
     with (project / "course/course.yaml").open("a", encoding="utf-8") as course:
         course.write(KIT)
     media = project / "course/media"
@@ -83,7 +83,9 @@ def _linked(project: Path, kind: str) -> tuple[Path, str]:
     (media / "talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n", encoding="utf-8")
     (media / "talk.transcript.md").write_text("Hello.\n", encoding="utf-8")
     name = "talk.vtt" if kind == "caption" else "talk.transcript.md"
-    return media / name, f"{WELCOME}:14: `course/media/{name}` cannot be opened (course/media/{name}: permission " \
+    # captions are reported at the player, a transcript (a Markdown text of its own) at itself
+    where = f"{WELCOME}:14" if kind == "caption" else f"course/media/{name}:1"
+    return media / name, f"{where}: `course/media/{name}` cannot be opened (course/media/{name}: permission " \
                          f"denied) {_fix('course')}"
 
 
