@@ -550,7 +550,8 @@ def drawable_picture(data: bytes) -> bool:
 
 
 def file_content_problem(project_path: str, data: bytes) -> str | None:
-    """Why an image file would show as a broken image (empty, not the format its name says), or None; None too for
+    """Why an image file would show as a broken image (empty, not the format its name says, too large, or a PNG or
+    JPEG that cannot be decoded: `undecodable`), or None; None too for
     an SVG `svg_drawing_problem` refuses without reading it (too many elements, or the project's media time spent),
     and for one past libxml2's limits (`active_content.xml_limit`: too deep, too long a text), which browsers draw
     and `active_content.emptied` refuses, an error."""
@@ -575,10 +576,53 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
         signature, kind = _SIGNATURES[suffix]
         if not data.startswith(signature):
             return f"is not a {kind} file (its first bytes are not a {kind} signature)"
-        if (picture_pixels(data) or 0) > MAX_PICTURE_PIXELS:
+        if (pixels := picture_pixels(data) or 0) > MAX_PICTURE_PIXELS:
             return (f"is too large (over {MAX_PICTURE_PIXELS // 10**6} million pixels when decoded; the kit and "
                     "the slides leave it out)")
+        if damage := undecodable(data, pixels):
+            return f"is damaged: its picture cannot be decoded ({damage})"
     return None
+
+
+#: What decoding each picture gave (`_decoding_error`), by a digest of its bytes: kept from a build to the next.
+_DECODED: cache.Store[bytes, str] = cache.Store()
+
+
+def undecodable(data: bytes, pixels: int) -> str | None:
+    """What Pillow says of decoding the first frame of the PNG or JPEG picture `data`, whose header gives
+    `pixels` (0 if it cannot be read), if it fails: a browser shows such a picture broken, whatever its signature and
+    header (an IDAT that is not zlib data passed `check --strict` with no warning, 18-verify22 F6). None if it
+    decodes, and if it is not decoded: once the project's pictures have used up PROJECT_DECODED_PIXELS
+    (`media_time.decodes`). A picture decoded before in this process is not decoded again."""
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    known = _DECODED.get(key)
+    if known is None and media_time.decodes(pixels):
+        known = _decoding_error(data)
+        _DECODED.put(key, known)
+    return known or None
+
+
+def _decoding_error(data: bytes) -> str:
+    """What Pillow says of decoding the first frame of the picture `data` (`Image.load`), or "" if it decodes.
+
+    Decoded with Pillow's `ImageFile.LOAD_TRUNCATED_IMAGES` off for the while, whatever it was: WeasyPrint turns it on
+    for the process when imported (the kit), and Pillow then fills what it cannot decode without a word, so the verdict
+    would hang on whether the kit had been loaded before."""
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+    except UnidentifiedImageError:  # its message names the object read (an address: not the same from run to run)
+        return "its header cannot be read"
+    except Exception as error:  # noqa: BLE001 - Pillow's decoders raise many kinds (OSError, SyntaxError, struct.error…)
+        return str(error) or type(error).__name__
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+    return ""
 
 
 #: The most copies drawing one SVG may make of its own elements, through `<use>` and `url(#…)` references

@@ -31,6 +31,14 @@ from builder.bounded import ChildFailed, OverTime, bounded, children_seconds
 #: child of its own (`analysed`), whose start and end count too, 300 figures of 300 shapes took 7.0 to 7.4 s of it
 #: (4.3 to 5.0 s in this process; at load 3 on 2 cores).
 PROJECT_MEDIA_SECONDS = 20.0
+#: The most pixels of the project's PNG and JPEG pictures decoded in one build or check to find those a browser could
+#: not show though their header reads (`media.undecodable`; 18-verify22 F6): Pillow took 0.5 s of processor time to
+#: decode a PNG of 40 megapixels of noise (`media.MAX_PICTURE_PIXELS`), 0.6 s a JPEG, 60 ms a PNG of 2 megapixels.
+#: 200 million is 100 pictures of 2 megapixels, or five of 40 (about 3 s, which `check` counts towards
+#: PROJECT_MEDIA_SECONDS too). Past it no picture more is decoded (nor warned of), in the order they are checked; one
+#: decoded in this process before (by `preview`'s last build, or by `check` before `build`'s packages) is not decoded
+#: again and counts nothing.
+PROJECT_DECODED_PIXELS = 200_000_000
 #: How what a file not analysed for want of PROJECT_MEDIA_SECONDS is refused with starts (`refusal`, `over_time`).
 OVER_TIME = (f"the project's media take more than {PROJECT_MEDIA_SECONDS:g} s of processor time to check in all "
              "(SVG drawing estimates, and the search for script in SVG, XML and HTML files)")
@@ -72,6 +80,7 @@ class _Left:
     seconds = PROJECT_MEDIA_SECONDS
     reported = False
     analyses = 0  # files analysed in a child (`analysed`)
+    pixels = PROJECT_DECODED_PIXELS  # what is left of it
 
 
 #: How many `charged` blocks are open in each thread (`depth`): only the outermost takes its time off (they nest). Per
@@ -81,8 +90,19 @@ _open = threading.local()
 
 
 def new_project() -> None:
-    """Give the project about to be checked its own PROJECT_MEDIA_SECONDS (a preview rebuilds in one process)."""
+    """Give the project about to be checked its own PROJECT_MEDIA_SECONDS and PROJECT_DECODED_PIXELS (a preview rebuilds
+    in one process)."""
     _Left.seconds, _Left.reported, _Left.analyses = PROJECT_MEDIA_SECONDS, False, 0
+    _Left.pixels = PROJECT_DECODED_PIXELS
+
+
+def decodes(pixels: int) -> bool:
+    """Whether a picture of `pixels` may be decoded within what is left of the project's PROJECT_DECODED_PIXELS; if
+    so, they are taken off."""
+    if pixels > _Left.pixels:
+        return False
+    _Left.pixels -= pixels
+    return True
 
 
 @contextlib.contextmanager

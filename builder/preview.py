@@ -19,8 +19,9 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 from typing import TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -254,11 +255,35 @@ class PreviewServer(http.server.ThreadingHTTPServer):
               f"{error} (the preview goes on; this is a bug in coursebuild: please report it)", file=sys.stderr)
 
 
+#: What a browser's `Sec-Fetch-Site` says of a request made by a page of another origin (W3C Fetch Metadata Request
+#: Headers, 2.1): `same-site` too, since every port of 127.0.0.1, or of localhost, is one site.
+OTHER_ORIGINS = frozenset({"cross-site", "same-site"})
+
+
+def refusal(headers: Message, own_hosts: Collection[str]) -> tuple[str, str] | None:
+    """(why, what to do) if the preview must answer a request with these `headers` with 403, else None.
+
+    Refused: a `Host` other than the server's own, `own_hosts` (lower case: host names are case-insensitive, RFC 9110,
+    4.2.3), so that a web page whose host name was rebound to 127.0.0.1 (DNS rebinding) cannot read the preview; and
+    a request a page of another origin made (`Sec-Fetch-Site` in OTHER_ORIGINS) other than opening a page in a tab
+    or window (`Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest: document`, whose content that page cannot read): any web
+    page the trainer visits could otherwise include the preview's `course-data.js` with a `<script>` tag and read the
+    draft course (18-verify22 E5). A request without `Sec-Fetch-Site` (a browser before 2023, curl) is answered."""
+    if headers.get("Host", "").lower() not in own_hosts:
+        return "Host not allowed", f"open the preview at http://{next(iter(own_hosts))}/"
+    if headers.get("Sec-Fetch-Site", "").lower() in OTHER_ORIGINS and not (
+            headers.get("Sec-Fetch-Mode", "").lower() == "navigate"
+            and headers.get("Sec-Fetch-Dest", "").lower() == "document"):
+        return "Request from another site refused", "the preview answers only its own page"
+    return None
+
+
 def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
     """An HTTP server on 127.0.0.1 serving the preview page, scorm-again, the package and its build events.
 
-    Requests whose `Host` is not the server's own (`127.0.0.1:<port>` or `localhost:<port>`) get
-    403: a web page whose host name was rebound to 127.0.0.1 (DNS rebinding) cannot read the preview.
+    Requests `refusal` refuses (another `Host`, or made by a page of another site) get 403. Every answer with a body
+    tells the browser to let no page of another origin load it (`Cross-Origin-Resource-Policy: same-origin`), which
+    also holds in a browser that does not say who asks (no `Sec-Fetch-Site`).
     """
     scorm_again = find_scorm_again().read_bytes()
     scorm_again_tag = entity_tag(scorm_again)
@@ -271,8 +296,8 @@ def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
         disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-            if self.headers.get("Host", "") not in own_hosts:
-                self.send_error(403, "Host not allowed", f"open the preview at http://{own_hosts[0]}/")
+            if refused := refusal(self.headers, own_hosts):
+                self.send_error(403, *refused)
                 return
             try:
                 url = urlsplit(self.path)
@@ -326,6 +351,7 @@ def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
             if tag:
                 self.send_header("ETag", tag)
             self.send_header("Cache-Control", "no-cache" if tag else "no-store")
+            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
             self.end_headers()
             self.wfile.write(body)
 

@@ -7,8 +7,10 @@ small generated course (`any_course.py`): a care homes' fire-safety course with 
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -238,6 +240,26 @@ def _svg_digest(svg: bytes) -> str:
     return _digest(without_script(svg, ".svg"))
 
 
+def damaged_png(side: int, idat: bytes) -> bytes:
+    """A PNG of `side` pixels square (RGB) whose chunks are well formed, holding `idat` as its picture data."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def picture(kind: str, side: int) -> bytes:
+    """A picture of `side` pixels square in Pillow's format `kind` ("PNG", "JPEG"), of noise (so it is not tiny)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), bytes(range(256)) * (side * side * 3 // 256 + 1)).save(out, kind)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("name, data, problem", [
     ("empty.svg", b"", "is an empty file (0 bytes)"),
     ("text.svg", b"not xml at all", "is not a valid SVG file (not well-formed XML: Start tag expected, '<' not "
@@ -247,6 +269,13 @@ def _svg_digest(svg: bytes) -> str:
     ("empty.png", b"", "is an empty file (0 bytes)"),
     ("fake.png", b"GIF89a", "is not a PNG file (its first bytes are not a PNG signature)"),
     ("fake.jpg", b"\x89PNG\r\n\x1a\n", "is not a JPEG file (its first bytes are not a JPEG signature)"),
+    ("no-zlib.png", damaged_png(4, b"not zlib"),
+     "is damaged: its picture cannot be decoded (broken data stream when reading image file)"),
+    ("cut.png", picture("PNG", 64)[:-30], "is damaged: its picture cannot be decoded (image file is truncated)"),
+    ("cut.jpg", picture("JPEG", 64)[:400], "is damaged: its picture cannot be decoded (Truncated File Read)"),
+    ("noise.png", b"\x89PNG\r\n\x1a\n" + b"noise" * 10, "is damaged: its picture cannot be decoded (Truncated File Read)"),
+    ("bad-crc.png", damaged_png(4, b"")[:29] + b"\0\0\0\0",
+     "is damaged: its picture cannot be decoded (its header cannot be read)"),
 ])
 def test_broken_images_are_warned(tmp_path: Path, name: str, data: bytes, problem: str) -> None:
     project = make(tmp_path, extra_body=f"\n![Broken](../media/{name})\n", files={f"course/media/{name}": data})
@@ -254,6 +283,34 @@ def test_broken_images_are_warned(tmp_path: Path, name: str, data: bytes, proble
                "(export the image again from your drawing or photo program)")
     assert check_passes(project) == [warning]
     assert check_fails(project, "--strict") == [warning]
+
+
+def test_a_damaged_picture_is_found_once_weasyprint_is_loaded() -> None:
+    """WeasyPrint, imported by the kit, has Pillow fill what it cannot decode without a word; a damaged picture is
+    still found, and WeasyPrint's setting is left as it was."""
+    import weasyprint  # noqa: F401 - imported for what it sets
+    from PIL import ImageFile
+
+    from builder.media import file_content_problem
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    assert file_content_problem("cut.png", picture("PNG", 65)[:-30]) == (
+        "is damaged: its picture cannot be decoded (image file is truncated)")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+
+
+def test_the_pictures_decoded_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pictures are decoded (to find damaged ones) up to PROJECT_DECODED_PIXELS in all, in the order they are checked;
+    past it none is decoded, so none is warned of (each is decoded within MAX_PICTURE_PIXELS: a warning is not worth
+    decoding a hundred photographs of 40 megapixels)."""
+    from builder import media_time
+
+    sides = [5, 6, 7, 8]  # sizes no other test uses: a picture decoded before in this process counts nothing
+    monkeypatch.setattr(media_time, "PROJECT_DECODED_PIXELS", 5 * 5 + 6 * 6)
+    body = "".join(f"\n![Picture {side}](../media/p{side}.png)\n" for side in sides)
+    project = make(tmp_path, extra_body=body,
+                   files={f"course/media/p{side}.png": damaged_png(side, b"not zlib") for side in sides})
+    assert [line.split("`")[1] for line in check_passes(project)] == ["../media/p5.png", "../media/p6.png"]
 
 
 # --- safe archive names for media, captions and transcripts ----------------------------------------

@@ -7,6 +7,7 @@ waits only bound how long a broken watcher can hang a test, they time nothing.
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import re
@@ -606,3 +607,87 @@ def test_preview_reports_a_busy_port_without_traceback(served: tuple[Preview, st
     result = run("preview", str(project), "--port", port)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_host_names_are_case_insensitive(served: tuple[Preview, str]) -> None:
+    """`Host: LOCALHOST:<port>` is the preview's own host (RFC 9110, 4.2.3; 18-verify22 E9)."""
+    preview, base = served
+    port = base.rsplit(":", 1)[1]
+    for host in (f"LOCALHOST:{port}", f"LocalHost:{port}", f"localhost:{port}", f"127.0.0.1:{port}"):
+        assert request(base, "/pkg/index.html", host) == (200, preview.files["index.html"]), host
+
+
+def fetched(base: str, path: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+    """The response to GET `path` with these headers besides the preview's own `Host`, read."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)
+    connection.request("GET", path, headers={"Host": base.removeprefix("http://"), **headers})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site", "Cross-Site"])
+@pytest.mark.parametrize(("mode", "dest"), [("no-cors", "script"), ("cors", "empty"), ("navigate", "iframe"),
+                                            ("no-cors", "image")])
+def test_refuses_what_a_page_of_another_site_asks_for(served: tuple[Preview, str], site: str, mode: str,
+                                                      dest: str) -> None:
+    """A web page the trainer visits cannot include the preview's scripts (`course-data.js`: the draft's answer key),
+    fetch its files, its status or its events, nor frame it (18-verify22 E5)."""
+    _, base = served
+    for path in ("/", "/pkg/assets/course-data.js", "/pkg/index.html", "/__preview/status",
+                 "/__preview/events", "/__preview/scorm-again.min.js"):
+        response = fetched(base, path, {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": dest})
+        assert response.status == 403, (path, site, mode, dest)
+
+
+@pytest.mark.parametrize(("site", "mode", "dest"), [
+    ("same-origin", "no-cors", "script"), ("none", "navigate", "document"), ("cross-site", "navigate", "document"),
+    ("same-site", "navigate", "document"), ("", "", "")])
+def test_answers_its_own_pages_and_a_page_opened_from_elsewhere(served: tuple[Preview, str], site: str, mode: str,
+                                                                dest: str) -> None:
+    """Its own page's requests, one typed or bookmarked (`none`), a link from another site opened in a tab (which
+    that site cannot read) and a client that does not say (curl) are answered; no page of another origin may load
+    what it answers (`Cross-Origin-Resource-Policy`)."""
+    _, base = served
+    metadata = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": dest} if site else {}
+    response = fetched(base, "/pkg/assets/course-data.js", metadata)
+    assert response.status == 200
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.fixture
+def other_origin() -> Iterator[Callable[[bytes], int]]:
+    """A server on 127.0.0.1 for another origin's page: given the page's bytes, the port it serves them on."""
+    body: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body[0])
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield lambda page: body.append(page) or server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("other", ["http://localhost:{port}/", "http://127.0.0.1:{port}/"])
+def test_a_page_of_another_origin_cannot_read_the_draft(browser: Browser, served: tuple[Preview, str],
+                                                        other_origin: Callable[[bytes], int], other: str) -> None:
+    """Chromium, on a page of another site (`localhost`) or of another port of the preview's (same-site), includes
+    the preview's `course-data.js` with a `<script>` tag: nothing is assigned (18-verify22 E5: it read the banks'
+    answer key). The preview's own pages do."""
+    _, base = served
+    port = other_origin(f'<script src="{base}/pkg/assets/course-data.js"></script>'
+                        '<script>document.title = typeof window.COURSE</script>'.encode())
+    page = browser.new_page()
+    page.goto(other.format(port=port))
+    expect(page).to_have_title("undefined")
+    page.goto(base + "/pkg/pages/welcome.html")
+    assert page.evaluate("typeof window.COURSE") == "object"
+    page.close()

@@ -318,7 +318,7 @@ BAD_FIGURES = {  # file name: its bytes, and the start of the one warning about 
     # over 40 million pixels: validation's warning (the kit leaves it out too, undecoded: issue 18, F6)
     "bomb.png": (png_header(30000, 30000), "is too large (over 40 million pixels when decoded"),
     "big.png": (png_header(10000, 10000), "is too large (over 40 million pixels when decoded"),
-    "truncated.png": (png_header(20, 20)[:-6], "is not a PNG image it can read"),
+    "truncated.png": (png_header(20, 20)[:-6], "is damaged: its picture cannot be decoded"),  # the image rule (F6)
     "page.svg": (b"<html><body>not a picture</body></html>", "is not a valid SVG file"),
     "broken.svg": (b"<svg><rect></svg>", "is not a valid SVG file"),
     "text.jpg": (b"just some text", "is not a JPEG file"),
