@@ -19,6 +19,7 @@ import functools
 import io
 import itertools
 import math
+import os
 import posixpath
 import re
 import unicodedata
@@ -478,9 +479,10 @@ def font_size(paragraphs: Sequence[str], box: Box, sizes: Sequence[int]) -> int:
 
 
 def _template(course: Course) -> Path | None:
-    """The project's own template deck, if it has one."""
+    """The project's own template deck, if it has one that this process may read (one it may not is the theme's
+    line: "cannot be opened (permission denied)", `theme.inside_templates`)."""
     own = Theme.for_project(course.root).folders[0] / TEMPLATE
-    return own if own.parent == course.root / "templates" and own.is_file() else None
+    return own if own.parent == course.root / "templates" and own.is_file() and os.access(own, os.R_OK) else None
 
 
 def _layouts(presentation: Presentation) -> dict[Layout, SlideLayout] | None:

@@ -164,3 +164,20 @@ def test_a_course_folder_that_may_not_be_opened_is_one_line_a_file(project: Path
     assert result.output.splitlines()[:2] == [
         f"course/course.yaml:1: cannot be opened (course/course.yaml: permission denied) {_fix('course')}",
         f"course/pages:1: cannot be opened (course/pages: permission denied) {_fix('course')}"], result.output
+
+
+def test_a_template_deck_os_access_refuses_is_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `templates/slides.pptx` this process may not read: the theme's one line, in `check` and `slides`, not a
+    second from the slides saying it is no deck python-pptx can open (PermissionError)."""
+    from pptx import Presentation
+
+    deck = project / "templates/slides.pptx"
+    deck.parent.mkdir(exist_ok=True)
+    Presentation().save(str(deck))
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda where, mode, **kw: Path(where) != deck and real_access(where, mode, **kw))
+    for command in ("check", "slides"):
+        result = run(command, project)
+        assert result.exit_code == 1, result.output
+        assert [line for line in result.output.splitlines() if "slides.pptx" in line] == [
+            f"templates/slides.pptx:1: cannot be opened (permission denied) {_fix('templates')}"], result.output
