@@ -50,6 +50,21 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
+def cannot_read_an_unreadable_file(folder: Path) -> bool:
+    """Whether this process is refused a file of mode 000 (not so for root, unless it lacks CAP_DAC_OVERRIDE)."""
+    probe = folder / "probe"
+    probe.write_text("x")
+    probe.chmod(0)
+    try:
+        probe.read_bytes()
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o644)
+        probe.unlink()
+    return False
+
+
 def growth(work: Callable[[int], object], size: int, times: int = 8) -> float:
     """How many times the processor time of `work(size * times)` is that of `work(size)`, each the least of three
     runs: about `times` for work linear in the size, `times` squared for quadratic. A ratio, not a time, so that a

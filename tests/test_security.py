@@ -6,6 +6,7 @@ the product to it. Commands that could hang on a hostile input run in a subproce
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -781,6 +783,35 @@ ELSEWHERE_ATTRIBUTES = [
 ]
 
 
+@contextlib.contextmanager
+def _elsewhere() -> Iterator[tuple[str, list[str]]]:
+    """Another site, on a port of its own: (its host and port, the path of each GET or POST it is asked for, in
+    order), answering 404 to each."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815 - the stdlib's name
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{elsewhere.server_address[1]}", asked
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+
+
 def _with_elsewhere(suffix: str, body: str, host: str) -> bytes:
     """The file of `ELSEWHERE_ATTRIBUTES`' `body` naming `host`, with a line before it."""
     body = body.format(host=host)
@@ -824,35 +855,16 @@ def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_xml_file(brows
     """ELSEWHERE_ATTRIBUTES, one file of each kind holding all of its kind, served as the packages serve it and
     opened in Chromium (its links and buttons clicked: `ping`, `formaction`): the raw files make it request the other
     site (the test's own server), the cleaned ones nothing (follow-up of 18-verify20 C1/C3)."""
-    import http.server
-    import threading
-
     from browser import serve
 
-    asked: list[str] = []
-
-    class Elsewhere(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            asked.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        do_POST = do_GET  # noqa: N815 - the stdlib's name
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-            pass
-
-    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
-    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
-    host = f"127.0.0.1:{elsewhere.server_address[1]}"
-    (tmp_path / "site").mkdir()
-    for suffix in (".svg", ".xhtml", ".xml"):
-        body = "".join(body for kind, body, _ in ELSEWHERE_ATTRIBUTES if kind == suffix)
-        data = _with_elsewhere(suffix, body, host)
-        (tmp_path / "site" / f"raw{suffix}").write_bytes(data)
-        (tmp_path / "site" / f"cleaned{suffix}").write_bytes(without_script(data, suffix))
-    fetched: dict[str, list[str]] = {}
-    try:
+    with _elsewhere() as (host, asked):
+        (tmp_path / "site").mkdir()
+        for suffix in (".svg", ".xhtml", ".xml"):
+            body = "".join(body for kind, body, _ in ELSEWHERE_ATTRIBUTES if kind == suffix)
+            data = _with_elsewhere(suffix, body, host)
+            (tmp_path / "site" / f"raw{suffix}").write_bytes(data)
+            (tmp_path / "site" / f"cleaned{suffix}").write_bytes(without_script(data, suffix))
+        fetched: dict[str, list[str]] = {}
         with serve(tmp_path / "site") as base:
             for name in sorted(path.name for path in (tmp_path / "site").iterdir()):
                 page = browser.new_page()
@@ -863,9 +875,6 @@ def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_xml_file(brows
                 page.wait_for_timeout(300)
                 fetched[name] = sorted(asked[before:])
                 page.close()
-    finally:
-        elsewhere.shutdown()
-        elsewhere.server_close()
     assert {name: paths for name, paths in fetched.items() if name.startswith("cleaned")} == {
         "cleaned.svg": [], "cleaned.xhtml": [], "cleaned.xml": []}
     assert {"/img-src.png", "/poster.png", "/x-img-src.png", "/x-poster.png", "/x-bg.png", "/x-input.png",
@@ -887,34 +896,18 @@ def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_html_file(brow
     served as the packages serve it, now fetches nothing from there, while its own picture, a `data:` picture, its
     `<style>` and `style=""` still work (the raw file fetches all four: the test's server sees them)."""
     import base64
-    import http.server
-    import threading
 
     from browser import serve
 
-    asked: list[str] = []
-
-    class Elsewhere(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            asked.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-            pass
-
-    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
-    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
-    png = one_bit_png(1)
-    data = HTML_ELSEWHERE.format(host=f"127.0.0.1:{elsewhere.server_address[1]}",
-                                 png=base64.b64encode(png).decode()).encode()
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "own.png").write_bytes(png)
-    (tmp_path / "site" / "raw.html").write_bytes(data)
-    (tmp_path / "site" / "cleaned.html").write_bytes(without_script(data, ".html"))
-    fetched: dict[str, list[str]] = {}
-    shown: dict[str, object] = {}
-    try:
+    with _elsewhere() as (host, asked):
+        png = one_bit_png(1)
+        data = HTML_ELSEWHERE.format(host=host, png=base64.b64encode(png).decode()).encode()
+        (tmp_path / "site").mkdir()
+        (tmp_path / "site" / "own.png").write_bytes(png)
+        (tmp_path / "site" / "raw.html").write_bytes(data)
+        (tmp_path / "site" / "cleaned.html").write_bytes(without_script(data, ".html"))
+        fetched: dict[str, list[str]] = {}
+        shown: dict[str, object] = {}
         with serve(tmp_path / "site") as base:
             for name in ("raw.html", "cleaned.html"):
                 page = browser.new_page()
@@ -927,9 +920,6 @@ def test_chromium_fetches_nothing_from_another_site_for_a_cleaned_html_file(brow
                     "getComputedStyle(document.querySelector('p')).color, "
                     "getComputedStyle(document.querySelector('p')).marginLeft]")
                 page.close()
-    finally:
-        elsewhere.shutdown()
-        elsewhere.server_close()
     assert fetched["cleaned.html"] == [], fetched
     assert {"/h-img.png", "/h-srcset.png", "/h-poster.png"} <= set(fetched["raw.html"]), fetched
     assert shown["cleaned.html"] == [1, 1, "rgb(1, 2, 3)", "7px"], shown

@@ -14,23 +14,11 @@ from typing import Callable
 
 import pytest
 
-from conftest import run
+from conftest import cannot_read_an_unreadable_file, run
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 not really a video"
 
 
-def _cannot_read_an_unreadable_file(folder: Path) -> bool:
-    """Whether this process is refused a file of mode 000 (not so for root, unless it lacks CAP_DAC_OVERRIDE)."""
-    probe = folder / "probe"
-    probe.write_text("x")
-    probe.chmod(0)
-    try:
-        probe.read_bytes()
-    except PermissionError:
-        return True
-    finally:
-        probe.chmod(0o644)
-    return False
 
 
 def _talk(project: Path) -> Path:
@@ -67,7 +55,7 @@ def test_a_caption_that_cannot_be_read_is_named_not_missing(project: Path, kind:
 
 def test_a_kit_template_that_cannot_be_read_is_one_line_at_it(project: Path) -> None:
     """D5: a kit template of mode 000: `check` and `kit` each say so at `templates/kit/…:1`, not "PermissionError"."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     kit = project / "templates" / "kit"
     kit.mkdir(parents=True)
@@ -87,7 +75,7 @@ def test_a_kit_template_that_cannot_be_read_is_one_line_at_it(project: Path) -> 
 
 def test_the_files_of_a_folder_without_search_permission_cannot_be_opened(project: Path) -> None:
     """D5: `templates/static` of mode 644 (listed, its files cannot be opened): not "not a regular file"."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     static = project / "templates" / "static"
     static.mkdir(parents=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import cannot_read_an_unreadable_file, run
 
 VIDEO = b"\x00\x00\x00\x18ftypmp42 not really a video"
 KIT = """kit:
@@ -42,19 +42,6 @@ def _fix(top: str) -> str:
     return f"(give it and its folders read permission, e.g. `chmod -R u+rwX {top}`)"
 
 
-def _cannot_read_an_unreadable_file(folder: Path) -> bool:
-    """Whether this process is refused a file of mode 000 (not so for root, unless it lacks CAP_DAC_OVERRIDE)."""
-    probe = folder / "probe"
-    probe.write_text("x")
-    probe.chmod(0)
-    try:
-        probe.read_bytes()
-    except PermissionError:
-        return True
-    finally:
-        probe.chmod(0o644)
-        probe.unlink()
-    return False
 
 
 def _linked(project: Path, kind: str) -> tuple[Path, str]:
@@ -123,7 +110,7 @@ def test_a_file_os_access_refuses_is_one_line_where_it_is_used(project: Path, tm
 @pytest.mark.parametrize("kind", ["picture", "caption", "transcript", "question"])
 def test_an_unreadable_file_is_one_line_in_every_command(project: Path, tmp_path: Path, kind: str) -> None:
     """A mode-000 file the course uses: one line at the line that uses it in each command, never a traceback."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     path, expected = _linked(project, kind)
     out = tmp_path / "out"
@@ -139,7 +126,7 @@ def test_an_unreadable_file_is_one_line_in_every_command(project: Path, tmp_path
 def test_a_folder_that_may_not_be_opened_is_not_missing_files(project: Path, tmp_path: Path, mode: int) -> None:
     """`course/media` of mode 000 (or 644: listed, its files cannot be opened): each picture in it is "cannot be
     opened" at the line that shows it, not "not found"."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     _, expected = _linked(project, "picture")
     out = tmp_path / "out"
@@ -153,7 +140,7 @@ def test_a_folder_that_may_not_be_opened_is_not_missing_files(project: Path, tmp
 
 def test_a_course_folder_that_may_not_be_opened_is_one_line_a_file(project: Path) -> None:
     """`course` of mode 000: course.yaml and the pages folder each one line, not a traceback from `is_dir`."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     (project / "course").chmod(0)
     try:
@@ -170,7 +157,7 @@ def test_a_course_folder_that_may_not_be_opened_is_one_line_a_file(project: Path
 def test_an_unreadable_template_deck_is_one_line(project: Path) -> None:
     """A mode-000 `templates/slides.pptx`: the theme's one line, in `check` and `slides`, not a second from the slides
     saying it is no deck python-pptx can open (PermissionError)."""
-    if not _cannot_read_an_unreadable_file(project):
+    if not cannot_read_an_unreadable_file(project):
         pytest.skip("this process may read any file (root)")
     from pptx import Presentation
 
