@@ -967,12 +967,16 @@ def _linked_image(element: Any) -> str | None:
 #: for each time a figure is shown (WeasyPrint draws an SVG again each time it is shown: a path figure estimated at
 #: 3.8 s took it 3.2 s shown once and 5.0 s twice), `media.svg_drawing`'s seconds less media.SVG_FIGURE_SECONDS,
 #: the PNG CairoSVG writes for a slide, which the kit does not (a small figure shown 50 times took it 0.09 s; a
-#: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). 18 s on a machine three times slower than the one
-#: measured, so with the document's own layout (1.5 s here at most, 4.5 s there) well inside MAX_KIT_SECONDS: three
-#: figures at the most one may take (media.MAX_SVG_DRAWING_SECONDS), or about fifteen such diagrams. Twenty showings
-#: of one figure within its own bound (a 750 KB path estimated at 1.96 s) passed `check` and took `kit` 32 s of
-#: processor time (18-verify8 X3).
-MAX_KIT_DRAWING_SECONDS = 6.0
+#: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). WeasyPrint draws text slower than CairoSVG, whose
+#: time the estimate measures: twice its 50 µs a character (18-verify22, note: a `<text>` of 10,000 characters
+#: estimated at 0.50 s took it 0.87 s, 35,000 with an `x` list 1.75 s and 3.42 s; shapes half their estimate:
+#: 3,000 rectangles 0.75 s and 0.35 s). So 8 s for figures of text on the machine measured, 24 s on one three times
+#: slower, with the document's own layout (1.5 s here at most, 4.5 s there) inside MAX_KIT_SECONDS (6 s, three
+#: figures of text at the bound, was 12 s here: a margin of 2.5 against 30 s, not 5): two figures at the most one
+#: may take (media.MAX_SVG_DRAWING_SECONDS), or about ten diagrams of 300 shapes. Twenty showings of one figure within
+#: its own bound (a 750 KB path estimated at 1.96 s) passed `check` and took `kit` 32 s of processor time
+#: (18-verify8 X3).
+MAX_KIT_DRAWING_SECONDS = 4.0
 
 
 def kit_made(course: Course) -> Made:
