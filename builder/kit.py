@@ -35,7 +35,7 @@ from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.line_breaking import slow_path_cost
 from builder.loading import COURSE_FILE
-from builder.markup import cleaner, convert, convert_inline, html_depth
+from builder.markup import HTML_INTEGER, cleaner, convert, convert_inline, html_depth
 from builder.media import (
     AUDIO_TYPES,
     MAX_CASCADE_TRIES,
@@ -286,6 +286,20 @@ def render_kit(course: Course) -> dict[str, str]:
     }
     env = Theme.for_project(course.root).environment()
     return {name: _rendered(course, env, name, context) for name in DOCUMENTS}
+
+
+def _page_at(course: Course, passes: Callable[[str], bool], needle: str, otherwise: tuple[str, int]) -> tuple[str, int]:
+    """Where a kit document's problem of size is written: the first page whose body the kit shows (a handout page,
+    a case study) that passes the bound by itself (`passes` of its body's HTML), at the first line of its body that
+    holds `needle` (the body's first line if none does); else `otherwise` (`_content_at`'s path and line: the
+    document's content together passes it). 18-verify22 F5: a handout page's table of 2,001 columns was reported at
+    `handout_pages` in course.yaml."""
+    shown = set(course.settings.kit.handout_pages if course.settings.kit else ())
+    for page in course.ordered_pages():
+        if (page.meta.id in shown or page.meta.kind == "case-study") and passes(convert(page.body).html):
+            index = page.body.find(needle)
+            return page.source.path, page.body_line + (page.body.count("\n", 0, index) if index >= 0 else 0)
+    return otherwise
 
 
 def _assessment(course: Course) -> Bank | None:
@@ -623,14 +637,16 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
     image's) is reported at the template line that wrote it (`_tag_written_at`); too many elements, too deep a
     nesting, too many page breaks or table columns at the author's line whose content fills the document
     (`_content_at`: with the built-in templates, a handout page of 250 forced page breaks was reported at
-    `course/course.yaml:1`; 18-verify18 B10); anything else at `_document_source`."""
+    `course/course.yaml:1`; 18-verify18 B10), or too many elements, too wide a table or too costly text at the
+    line of the page that passes the bound by itself (`_page_at`); anything else at `_document_source`."""
     where = _document_source(course.root, document)
     filled = _content_at(course, document)[:2]  # what the content makes too large: at the author's line of it
     problems = []
     elements = len(_START_TAG.findall(html))
     if elements > MAX_KIT_ELEMENTS:
         path, line, fix = _content_at(course, document)
-        problems.append(Problem(path, line, f"the kit's {document} has {elements:,} HTML elements, more than the "
+        at = _page_at(course, lambda body: len(_START_TAG.findall(body)) > MAX_KIT_ELEMENTS, "<", (path, line))
+        problems.append(Problem(*at, f"the kit's {document} has {elements:,} HTML elements, more than the "
                                 f"{MAX_KIT_ELEMENTS:,} its PDF may lay out", fix))
     if (start := crowded_at(html)) is not None:  # before any parser reads it (tinyhtml5's time is their square)
         line = html.count("\n", 0, start) + 1
@@ -671,12 +687,15 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
     if cascade := _cascade_problems(html, course.root, document, where):
         return cascade
     if (widest := table_columns(html)) and widest > MAX_KIT_TABLE_COLUMNS:
-        return [Problem(*filled, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
+        at = _page_at(course, lambda body: (table_columns(body) or 0) > MAX_KIT_TABLE_COLUMNS, "<table", filled)
+        return [Problem(*at, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
                         f"{MAX_KIT_TABLE_COLUMNS} a page can show",
                         "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
     if (relaid := relaid_text(html)) and relaid[0] > MAX_KIT_RELAID_TEXT:
         total, words, what = relaid
-        return [Problem(*(_written_in(course, words) or filled), f"the kit's {document} has text whose lines "
+        return [Problem(*(_written_in(course, words) or _page_at(
+            course, lambda body: (relaid_text(body) or (0,))[0] > MAX_KIT_RELAID_TEXT, words[:8], filled)),
+                        f"the kit's {document} has text whose lines "
                         f"WeasyPrint would break by laying out {total:,} characters again, more than the "
                         f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
                         "put spaces in long runs of text (a long link, a word joined by hyphens or slashes, Chinese "
@@ -948,12 +967,16 @@ def _linked_image(element: Any) -> str | None:
 #: for each time a figure is shown (WeasyPrint draws an SVG again each time it is shown: a path figure estimated at
 #: 3.8 s took it 3.2 s shown once and 5.0 s twice), `media.svg_drawing`'s seconds less media.SVG_FIGURE_SECONDS,
 #: the PNG CairoSVG writes for a slide, which the kit does not (a small figure shown 50 times took it 0.09 s; a
-#: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). 18 s on a machine three times slower than the one
-#: measured, so with the document's own layout (1.5 s here at most, 4.5 s there) well inside MAX_KIT_SECONDS: three
-#: figures at the most one may take (media.MAX_SVG_DRAWING_SECONDS), or about fifteen such diagrams. Twenty showings
-#: of one figure within its own bound (a 750 KB path estimated at 1.96 s) passed `check` and took `kit` 32 s of
-#: processor time (18-verify8 X3).
-MAX_KIT_DRAWING_SECONDS = 6.0
+#: diagram of 300 shapes, estimated at 0.53 s, 0.17 s each time). WeasyPrint draws text slower than CairoSVG, whose
+#: time the estimate measures: twice its 50 µs a character (18-verify22, note: a `<text>` of 10,000 characters
+#: estimated at 0.50 s took it 0.87 s, 35,000 with an `x` list 1.75 s and 3.42 s; shapes half their estimate:
+#: 3,000 rectangles 0.75 s and 0.35 s). So 8 s for figures of text on the machine measured, 24 s on one three times
+#: slower, with the document's own layout (1.5 s here at most, 4.5 s there) inside MAX_KIT_SECONDS (6 s, three
+#: figures of text at the bound, was 12 s here: a margin of 2.5 against 30 s, not 5): two figures at the most one
+#: may take (media.MAX_SVG_DRAWING_SECONDS), or about ten diagrams of 300 shapes. Twenty showings of one figure within
+#: its own bound (a 750 KB path estimated at 1.96 s) passed `check` and took `kit` 32 s of processor time
+#: (18-verify8 X3).
+MAX_KIT_DRAWING_SECONDS = 4.0
 
 
 def kit_made(course: Course) -> Made:
@@ -1099,18 +1122,15 @@ def forced_breaks(html: str) -> int:
 #: of `colspan="1000"`, ran it out of memory or past its time).
 MAX_KIT_TABLE_COLUMNS = 200
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-#: HTML's rules for parsing integers, as WeasyPrint reads `span` and `colspan` (`weasyprint.html.parse_integer`):
-#: all the digits, with no bound (issue 18, nineteenth verification, D1: `span="00000001000000"`, read as its first
-#: five digits, passed `check` and made a million columns).
-_INTEGER = re.compile(r"[ \t\n\f\r]*([+-]?)([0-9]+)")
 #: A span beyond any bound, for one of more digits than Python converts (WeasyPrint fails on it).
 _HUGE_SPAN = 10 ** 9
 
 
 def _span(element: Any, attribute: str) -> int:
-    """The `span` or `colspan` attribute of `element` as WeasyPrint reads it (`_INTEGER`; 1 if none, or less
-    than 1)."""
-    number = _INTEGER.match(element.get(attribute) or "")
+    """The `span` or `colspan` attribute of `element` as WeasyPrint reads it (`markup.HTML_INTEGER`: every digit;
+    `span="00000001000000"`, read as its first five, passed `check` and made a million columns, 18-verify19 D1; 1 if
+    none, or less than 1)."""
+    number = HTML_INTEGER.match(element.get(attribute) or "")
     if number is None or number.group(1) == "-":
         return 1
     digits = number.group(2).lstrip("0")
@@ -1205,10 +1225,53 @@ def _content_width(element: Any, parent_width: float) -> float:
     return parent_width - _INDENTS.get(_tag(element), 0.0) - sum(_CLASS_INDENTS.get(name, 0.0) for name in classes)
 
 
+@functools.lru_cache(maxsize=1)
+def _boxless_matcher() -> Any:
+    """A cssselect2 Matcher of the selectors of WeasyPrint's own style sheet (`css/html5_ua.css`, read from its
+    package without importing it: importing WeasyPrint needs Pango) whose rules set `display: none`: the elements
+    (`<rp>`, `<source>`, `<track>`, `<area>`, `[hidden]`, …) for which WeasyPrint makes no box
+    (`formatting_structure.build.element_to_box`)."""
+    import importlib.util  # noqa: PLC0415
+
+    import cssselect2  # noqa: PLC0415
+    import tinycss2  # noqa: PLC0415
+
+    spec = importlib.util.find_spec("weasyprint")
+    assert spec is not None and spec.submodule_search_locations  # a core dependency
+    sheet = (Path(spec.submodule_search_locations[0]) / "css" / "html5_ua.css").read_text("utf-8")
+    matcher = cssselect2.Matcher()
+    for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and any(
+                declaration.type == "declaration" and declaration.lower_name == "display"
+                and tinycss2.serialize(declaration.value).strip().lower() == "none"
+                for declaration in tinycss2.parse_blocks_contents(rule.content, True, True)):
+            for selector in cssselect2.compile_selector_list(rule.prelude):
+                matcher.add_selector(selector, None)
+    return matcher
+
+
+def _laid_out_texts(element: Any, boxless: set[Any]) -> Iterator[str]:
+    """The texts of the element `element` of a tinyhtml5 tree as WeasyPrint makes its text boxes of them
+    (`formatting_structure.build.element_to_box`): its own text, then each child's tail, joined to the text before
+    it where the child makes no box (a comment, or one of `boxless`: `<rp></rp>` between two halves of a run leaves
+    one run); then, for an `<img>`, its `alt`, which WeasyPrint lays out as text in a box of its own where it cannot
+    draw the picture (priced whether it can or not)."""
+    text = element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child not in boxless:
+            yield text
+            text = ""
+        text += child.tail or ""
+    yield text
+    if _tag(element) == "img":
+        yield element.get("alt") or ""
+
+
 def relaid_text(html: str) -> tuple[int, str, str] | None:
     """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html`
     (`MAX_KIT_RELAID_TEXT`), with the text (or run of it without white space) that costs most and what makes it
-    cost: each text's (between two tags) `line_breaking.slow_path_cost` in the width the built-in style sheets give
+    cost: each text's (`_laid_out_texts`: as WeasyPrint makes its text boxes, joined across elements that make no
+    box, and an image's `alt`) `line_breaking.slow_path_cost` in the width the built-in style sheets give
     it (`_content_width`: a list 16 deep leaves 2.5 em, a text of narrow or zero-width characters fits a prefix on
     one line), its length times its soft hyphens (where a line's first characters are narrow, zero-width ones or
     soft hyphens themselves, WeasyPrint lays out the whole rest of the text, not a run: 5,000 `i`, each with a
@@ -1216,19 +1279,26 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
     run longer than SHORT_RUN in a table cell (`<td>`, `<th>`, whose narrowest width WeasyPrint measures by
     breaking at every opportunity; a kit's style sheets may make no other element one,
     `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of these. Read on the tree WeasyPrint builds (`_html5`);
+    what its own style sheet shows no box for (`_boxless_matcher`) is not read;
     a box a project's own style sheet makes narrower (a float, an inline block, a margin) is priced by laying the
     document out (`layout_problems`), and the author's HTML cannot take the built-in style sheet's classes
     (`KIT_CLASSES`)."""
+    import cssselect2  # noqa: PLC0415 - WeasyPrint's own (a core dependency)
+
+    root = _html5(html)
+    matcher = _boxless_matcher()
+    boxless = {wrapper.etree_element for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree()
+               if matcher.match(wrapper)}
     total, worst, costliest = 0, 0, ("", "")
-    pending = [(_html5(html), False, KIT_TEXT_WIDTH)]
+    pending = [(root, False, KIT_TEXT_WIDTH)]
     while pending:
         element, in_cell, width = pending.pop()
         tag = _tag(element)
-        if not tag or tag in _UNSHOWN:
+        if not tag or tag in _UNSHOWN or element in boxless:
             continue
         in_cell = in_cell or tag in ("td", "th")
         width = _content_width(element, width)
-        for text in filter(None, [element.text, *(child.tail for child in element)]):
+        for text in filter(None, _laid_out_texts(element, boxless)):
             runs = _SPACES.split(text)
             costs = [(slow_path_cost(text, width / _HEADING_SIZES.get(tag, KIT_FONT_SIZE)), text.strip(),
                       f"{len(text):,} characters of text WeasyPrint lays out again for each of its lines (narrow or "

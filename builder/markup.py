@@ -68,11 +68,33 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+#: HTML's rules for parsing integers (the HTML Standard's, as WeasyPrint reads `start`, `span` and `colspan`,
+#: `weasyprint.html.parse_integer`): white space, a sign, then all the digits, with no bound.
+HTML_INTEGER = re.compile(r"[ \t\n\f\r]*([+-]?)([0-9]+)")
+#: The most digits of the number an `<ol start>` numbers a list from: a browser and the kit's PDFs (WeasyPrint)
+#: write the number of each item in full, so `start` of 4,290 digits on 4,900 items wrote 21 million characters of
+#: markers from a 53 KB page, which took `kit` 17 s of processor time (issue 18, twenty-second verification, F3).
+MAX_LIST_START_DIGITS = 9
+
+
+def _long_list_start(tag: str, name: str, value: str) -> bool:
+    """Whether the attribute `name` of an element `tag` is an `<ol>`'s `start` of more than MAX_LIST_START_DIGITS
+    digits (leading zeros not counted), read as HTML reads it (HTML_INTEGER)."""
+    number = HTML_INTEGER.match(value) if tag == "ol" and name == "start" else None
+    return number is not None and len(number.group(2).lstrip("0")) > MAX_LIST_START_DIGITS
+
+
 def cleaner(attribute_filter: Callable[[str, str, str], str | None] | None = None) -> nh3.Cleaner:
     """The sanitiser of converted Markdown: ALLOWED_TAGS with ALLOWED_ATTRIBUTES, `<script>` and `<style>` emptied,
-    each attribute kept as `attribute_filter(tag, name, value)` returns it (None: dropped), if given."""
+    a list's `start` of too many digits dropped (`removals`), each other attribute kept as
+    `attribute_filter(tag, name, value)` returns it (None: dropped), if given."""
+    def kept(tag: str, name: str, value: str) -> str | None:
+        if _long_list_start(tag, name, value):
+            return None
+        return value if attribute_filter is None else attribute_filter(tag, name, value)
+
     return nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                       clean_content_tags={"script", "style"}, attribute_filter=attribute_filter)
+                       clean_content_tags={"script", "style"}, attribute_filter=kept)
 
 
 #: The sanitiser, set up once: `nh3.clean` converts the allowed tags and attributes on every call (a
@@ -460,14 +482,17 @@ _C0_AND_SPACE = "".join(map(chr, range(33)))
 def removals(tag: str, attributes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """What the cleaner removes from one element named `tag` (lower case) with `attributes` (names in lower case,
     values decoded), as (what is removed, text to find it by in the source: `<tag`, the attribute's name or the
-    URL's scheme): the element if it is one of REMOVED_TAGS, else its event-handler attributes and URLs of
-    ACTIVE_SCHEMES."""
+    URL's scheme): the element if it is one of REMOVED_TAGS, else its event-handler attributes, URLs of
+    ACTIVE_SCHEMES and a list's `start` of more than MAX_LIST_START_DIGITS digits."""
     if tag in REMOVED_TAGS:
         return [(f"<{tag}> element", f"<{tag}")]
     found = []
     for name, value in attributes:
         if name.lower().startswith("on"):
             found.append((f"event-handler attribute `{name}`", name))
+        elif _long_list_start(tag, name, value):
+            found.append((f"`start` of an `<ol>` of more than {MAX_LIST_START_DIGITS} digits (the list is numbered "
+                          "from 1)", name))
         elif name in URL_ATTRIBUTES and (scheme := active_scheme(value)):
             found.append((f"`{scheme}` URL", scheme))
     return found

@@ -909,7 +909,8 @@ def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
                                 "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`"))
     if converted.removed:  # finding where removals are written reads every tag of the text: not for none
         problems += [Problem(path, line, f"unsafe HTML removed: {what}",
-                             "use plain Markdown; scripts, event handlers and javascript: links are not allowed",
+                             "use plain Markdown; scripts, event handlers, javascript: links and lists numbered from "
+                             f"a number of more than {markup.MAX_LIST_START_DIGITS} digits are not allowed",
                              WARNING)
                      for (what, _), line in zip(converted.removed, item.removal_lines(converted.removed), strict=True)]
     return _CheckedText(item, converted, tuple(problems), list(item.reference_lines(converted.checked)))

@@ -406,7 +406,8 @@ def test_gift_export_has_no_raw_script(tmp_path: Path) -> None:
     project = make(tmp_path, options=("Raise the alarm <script>alert(1)</script>", "Wait"))
     warnings = check_passes(project)
     assert warnings[0] == ("quizzes/final.yaml:10: warning: unsafe HTML removed: <script> element (use plain "
-                           "Markdown; scripts, event handlers and javascript: links are not allowed)")
+                           "Markdown; scripts, event handlers, javascript: links and lists numbered from a number of "
+                           "more than 9 digits are not allowed)")
     for format_ in ("gift", "moodle-xml"):
         exported = succeeds("export", project, "--format", format_, "-o", "-")
         assert "<script" not in exported.lower() and "alert" not in exported

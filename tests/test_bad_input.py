@@ -208,7 +208,8 @@ def test_unsafe_html_is_removed_with_a_warning(project: Path) -> None:
     result = run("check", project)
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    fix = "(use plain Markdown; scripts, event handlers and javascript: links are not allowed)"
+    fix = ("(use plain Markdown; scripts, event handlers, javascript: links and lists numbered from a number of more "
+           "than 9 digits are not allowed)")
     assert f"course/pages/baby-cues.md:24: warning: unsafe HTML removed: <script> element {fix}" in lines
     assert f"course/pages/baby-cues.md:26: warning: unsafe HTML removed: event-handler attribute `onclick` {fix}" in lines
     assert f"course/pages/baby-cues.md:28: warning: unsafe HTML removed: `javascript:` URL {fix}" in lines
@@ -241,7 +242,8 @@ Do not write `<script>` or `javascript:`; <!-- <iframe src="x"> --> is a comment
 A [link](JAVASCRIPT:alert(6)).""")
     result = run("check", project)
     assert result.exit_code == 0, result.output
-    fix = "(use plain Markdown; scripts, event handlers and javascript: links are not allowed)"
+    fix = ("(use plain Markdown; scripts, event handlers, javascript: links and lists numbered from a number of more "
+           "than 9 digits are not allowed)")
     assert [line for line in result.stderr.splitlines() if "unsafe HTML" in line] == [
         f"{CUES}:{line}: warning: unsafe HTML removed: {what} {fix}" for line, what in [
             (32, "<script> element"), (34, "event-handler attribute `onerror`"), (35, "`javascript:` URL"),

@@ -179,13 +179,18 @@ def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_wa
     ("<p>" + "i\u200b" * 200 + "</p>", 400 * 4), ("<p>" + "i\u200a" * 200 + "</p>", 400 * 8),
     ("<p>" + "i " * 200 + "</p><p>" + "\u05d9\u00e9" * 200 + "</p>", None),  # a space, a letter: too wide
     ("<h1>" + "\u200b" * 1000 + "</h1>", 1000),  # no character that shows: one line
+    # 18-verify22 F1: one text box across elements that make no box (their own text not shown), not across a `<wbr>`
+    ("<table><tr><td>" + ("a-" * 10 + "<rp>x</rp><!---->") * 4 + "</td></tr></table>", 80 * 80),
+    ("<table><tr><td>" + ("a-" * 10 + "<wbr>") * 4 + "</td></tr></table>", None),
+    # 18-verify22 F4: an image's `alt`, laid out as text where the picture cannot be drawn
+    ("<table><tr><td><img src='x.png' alt='" + "a-" * 20 + "'></td></tr></table>", 40 * 40),
 ])
 def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cells_by_their_length(
         body: str, relaid: int | None) -> None:
     """18-verify20 B1, B2: the characters WeasyPrint may lay out again to break lines, per text for its soft hyphens
     and per run of text without white space in a table cell; 18-verify21 D2, D3: per text where WeasyPrint takes
     its slow path (a box narrower than 4 em, a prefix of narrow or zero-width characters that fits a line); text not
-    shown (a style sheet, a comment) is not counted."""
+    shown (a style sheet, a comment) is not counted; 18-verify22 F1, F4: texts as WeasyPrint makes its text boxes."""
     measured = relaid_text(f"<html><head><title>t</title></head><body>{body}</body></html>")
     assert (measured and measured[0]) == relaid, measured
 

@@ -141,6 +141,14 @@ RELAID = {
     # 18-verify21 D3: a paragraph of narrow letters and zero-width spaces, whose first 200 characters fit a line
     "zero-width spaces": ("i\u200b" * 3000 + "\n", "6,000 characters of text WeasyPrint lays out again for each of "
                           f"its lines {SLOW_PATH}"),
+    # 18-verify22 F1: a run, and soft hyphens, split by elements WeasyPrint makes no box for (one text box, one run)
+    "a run split by <rp>": ("<table><tr><td>" + "a-a-a-a-a-<rp></rp>" * 60 + "</td></tr></table>\n",
+                            "600 characters without a space in a table cell"),
+    "soft hyphens split by <source>": ("a" * 200 + "b&shy;<source>" * 300 + "\n",
+                                       "800 characters of text with 300 soft hyphens"),
+    # 18-verify22 F4: the `alt` WeasyPrint lays out for a picture it cannot draw (`b.png` is not a PNG)
+    "the alt of a picture": ('<table><tr><td><img src="../media/b.png" alt="' + "a-" * 300 + '"></td></tr></table>\n',
+                             "600 characters without a space in a table cell"),
 }
 
 
@@ -157,6 +165,7 @@ def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(ne
     page = new / "course/pages/welcome.md"
     line = page.read_text(encoding="utf-8").count("\n") + 2 + text.count("\n") - 1
     page.write_text(page.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")
+    (new / "course/media/b.png").write_text("not a png at all")
     for command in ("check", "kit"):
         result = run(command, str(new))
         errors = [line for line in result.stderr.splitlines() if ": warning: " not in line]
@@ -164,3 +173,44 @@ def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(ne
             f"course/pages/welcome.md:{line}: the kit's handouts has text whose lines WeasyPrint would break by "
             "laying out ") and f"more than the 200,000 a kit document may ask of it (most for {costliest})" in errors[0], \
             result.output
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("<table>" + '<tr><td rowspan="2">x</td></tr>' * 201 + "</table>",
+     "the kit's handouts has a table of up to 202 columns, more than the 200 a page can show"),
+    ("<b></b>" * 5_001, "the kit's handouts has 5,"),
+])
+def test_a_kit_documents_count_passed_by_one_page_is_reported_at_the_pages_line(new: Path, text: str,
+                                                                                 problem: str) -> None:
+    """18-verify22 F5: a handout page's table of 2,001 columns (Q1) was reported at `handout_pages` in course.yaml,
+    where the page that passes the bound by itself is the author's line; so with too many elements."""
+    edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
+    page = new / "course/pages/welcome.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 3
+    page.write_text(page.read_text(encoding="utf-8") + "\nabc\n" + text + "\n", encoding="utf-8")
+    for command in ("check", "kit"):
+        result = run(command, str(new))
+        assert result.exit_code == 1 and result.stderr.splitlines()[0].startswith(
+            f"course/pages/welcome.md:{line}: {problem}"), result.output
+
+
+@pytest.mark.parametrize(("start", "kept"), [("9" * 9, True), ("0" * 20 + "1", True), ("-" + "9" * 9, True),
+                                             ("1" + "0" * 9, False), ("9" * 4290, False)])
+def test_a_list_numbered_from_a_number_of_more_than_nine_digits_is_numbered_from_one(
+        new: Path, start: str, kept: bool) -> None:
+    """18-verify22 F3: `<ol start>` of 4,290 digits on 4,900 items wrote 21 million characters of list markers (in
+    the kit's PDFs, and in a browser), uncounted by any bound: `check` said ok and `kit` took 17 s of processor time
+    for one 53 KB page. The cleaner drops a `start` of more than `markup.MAX_LIST_START_DIGITS` digits, for every
+    output, with a warning at its line."""
+    page = new / "course/pages/welcome.md"
+    line = page.read_text(encoding="utf-8").count("\n") + 3
+    page.write_text(page.read_text(encoding="utf-8") + f'\nabc\n<ol start="{start}"><li>a</li></ol>\n',
+                    encoding="utf-8")
+    result = run("check", str(new))
+    warning = (f"course/pages/welcome.md:{line}: warning: unsafe HTML removed: `start` of an `<ol>` of more than 9 "
+               "digits (the list is numbered from 1)")
+    assert result.exit_code == 0 and any(problem.startswith(warning) for problem in result.stderr.splitlines()) \
+        is not kept, result.output
+    assert run("build", str(new), "--out", str(new / "out")).exit_code == 0
+    built = next((new / "out").glob("*-web")) / "pages/welcome.html"
+    assert (f'start="{start}"' in built.read_text(encoding="utf-8")) is kept

@@ -104,6 +104,26 @@ def test_a_kit_document_bounds_the_drawing_of_all_its_figures_together(tmp_path:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_kit_document_bounds_the_drawing_of_three_figures_of_text_at_the_figure_bound() -> None:
+    """18-verify22 (note): WeasyPrint draws an SVG's text at about twice the estimate's 50 µs a character (35,000
+    characters with an `x` list, estimated at 1.75 s, took it 3.4 s), so three such figures, within the former 6 s,
+    took about 12 s on the machine measured, 36 s on one three times slower. Two fit the bound, three do not."""
+    figure = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text x="1" y="50" font-size="4">'
+              + b"W" * 34_000 + b"</text></svg>")
+    drawing = media.svg_drawing(figure)
+    assert drawing is not None
+    each = drawing[1].seconds - media.SVG_FIGURE_SECONDS
+    assert 1.6 < each and drawing[1].seconds < media.MAX_SVG_DRAWING_SECONDS, each
+    with tempfile.TemporaryDirectory() as folder:
+        project = Path(folder)
+        (project / "course/media").mkdir(parents=True)
+        (project / "course/media/t.svg").write_bytes(figure)
+        shown = '<img src="../media/t.svg" alt="">'
+        assert kit.drawing_problem(shown * 2, project, "handouts") is None
+        problem = kit.drawing_problem(shown * 3, project, "handouts")
+        assert problem is not None and "up to its picture number 3" in problem.message, problem
+
+
 def attendance_sheet_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str) -> tuple[Path, Path, float]:
     """A record whose page shows a 300-shape diagram and whose own attendance sheet is `template`, with the kit's
     drawing bound lowered to two and a half drawings of it: (the record, the sheet, the seconds of one drawing)."""

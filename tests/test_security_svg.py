@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 from test_security import BOMB_LINE, coursebuild, fails_with, one_bit_png, pattern_figure, use_bomb
 
-from builder import media, slides
+from builder import kit, media, slides
 from builder.errors import CourseInvalid
 from builder.loading import load_project
 
@@ -197,6 +197,7 @@ def test_cairosvg_is_stopped_at_its_processor_time(tmp_path: Path, monkeypatch: 
     the deck written)."""
     monkeypatch.setattr(slides, "MAX_FIGURE_SECONDS", 1, raising=False)
     monkeypatch.setattr(media, "MAX_SVG_DRAWING_SECONDS", math.inf)
+    monkeypatch.setattr(kit, "MAX_KIT_DRAWING_SECONDS", math.inf)  # the handouts show it too
     record = record_with(tmp_path, figure)
     assert media.svg_drawing_problem(figure) is None
     lines = fails_with(record, "course/media/cues.svg:1: this figure cannot be drawn on a slide: CairoSVG took more "
