@@ -83,13 +83,36 @@ def _long_list_start(tag: str, name: str, value: str) -> bool:
     number = HTML_INTEGER.match(value) if tag == "ol" and name == "start" else None
     return number is not None and len(number.group(2).lstrip("0")) > MAX_LIST_START_DIGITS
 
+REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
+                "select", "link", "meta", "base", "frame", "frameset"}
+URL_ATTRIBUTES = ("href", "src", "poster")
+#: The attributes whose URL the cleaner keeps only with a scheme of nh3.ALLOWED_URL_SCHEMES (or none: a relative URL),
+#: and whose URL of ACTIVE_SCHEMES is removed with a warning (`removals`): URL_ATTRIBUTES, which nh3 (ammonia) judges
+#: itself, and `cite` (of <blockquote>, <q>, <del>, <ins>), which it keeps as written, `javascript:` and all
+#: (18-verify22 E8), so `_kept_value` judges it as ammonia judges `href`. No browser follows a `cite`.
+SCHEMED_ATTRIBUTES = (*URL_ATTRIBUTES, "cite")
+#: What browsers ignore in a URL (WHATWG URL): tabs and line breaks anywhere, controls and spaces at either end.
+_URL_IGNORED = re.compile("[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(33)))
+#: A URL's scheme (WHATWG URL, "scheme state"): a URL without one is relative.
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _kept_value(element: str, attribute: str, value: str) -> str | None:
+    """nh3's `attribute_filter`: `value` (decoded) as kept, or None to drop the attribute: a `cite` whose scheme
+    is not one of nh3.ALLOWED_URL_SCHEMES, read as browsers read a URL (a relative one has none and is kept)."""
+    if attribute != "cite":
+        return value
+    scheme = _SCHEME.match(_URL_IGNORED.sub("", value).strip(_C0_AND_SPACE))
+    return value if scheme is None or scheme.group(1).lower() in nh3.ALLOWED_URL_SCHEMES else None
+
 
 def cleaner(attribute_filter: Callable[[str, str, str], str | None] | None = None) -> nh3.Cleaner:
     """The sanitiser of converted Markdown: ALLOWED_TAGS with ALLOWED_ATTRIBUTES, `<script>` and `<style>` emptied,
-    a list's `start` of too many digits dropped (`removals`), each other attribute kept as
-    `attribute_filter(tag, name, value)` returns it (None: dropped), if given."""
+    a list's `start` of too many digits and a `cite` of another scheme dropped (`removals`, `_kept_value`), each other
+    attribute kept as `attribute_filter(tag, name, value)` returns it (None: dropped), if given."""
     def kept(tag: str, name: str, value: str) -> str | None:
-        if _long_list_start(tag, name, value):
+        if _long_list_start(tag, name, value) or _kept_value(tag, name, value) is None:
             return None
         return value if attribute_filter is None else attribute_filter(tag, name, value)
 
@@ -100,9 +123,6 @@ def cleaner(attribute_filter: Callable[[str, str, str], str | None] | None = Non
 #: The sanitiser, set up once: `nh3.clean` converts the allowed tags and attributes on every call (a
 #: tenth of converting a short text).
 CLEANER = cleaner()
-REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
-                "select", "link", "meta", "base", "frame", "frameset"}
-URL_ATTRIBUTES = ("href", "src", "poster")
 #: The longest a piece of Markdown may take to convert: a page of 20,000 words takes well under 0.1 s,
 #: while 20 KB of `[` would take Python-Markdown minutes.
 MARKDOWN_SECONDS = 3.0
@@ -461,6 +481,17 @@ def fragment(html: str) -> lxml_html.HtmlElement:
     return lxml_html.fragment_fromstring(html, create_parent="div")
 
 
+def plain_text(markdown: str) -> str:
+    """What a reader sees of `markdown` as text: its cleaned HTML's text (`convert`: what the cleaner removed is
+    gone, `**bold**` is `bold`, `&amp;` is `&`), without footnote markers and notes, each line's spaces collapsed,
+    blank lines dropped ("" for a text not converted). The one plain text of a piece of Markdown: the slides'
+    (`slides.plain`, on one line) and the manifests' description (`manifest.lom_texts`, 18-verify22 E3)."""
+    root = fragment(convert(markdown).html)
+    for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //div[contains(@class, 'footnote')]"):
+        marker.drop_tree()
+    return "\n".join(line for line in (" ".join(line.split()) for line in root.text_content().splitlines()) if line)
+
+
 def linked(root: lxml_html.HtmlElement) -> list[tuple[lxml_html.HtmlElement, str, str]]:
     """Each (element, attribute, value) of the parsed HTML `root` (`fragment`) that names a file, a page or a site:
     every one of URL_ATTRIBUTES (`href`, `src`, `poster`) on any element, in document order, attributes as written.
@@ -475,15 +506,13 @@ def linked(root: lxml_html.HtmlElement) -> list[tuple[lxml_html.HtmlElement, str
 #: URL schemes that run script or make a document; a URL is read as browsers read it (WHATWG URL): without
 #: leading and trailing spaces and controls, and without tabs and line breaks anywhere (`java&#9;script:`).
 ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text")
-_URL_IGNORED = re.compile("[\t\n\r]")
-_C0_AND_SPACE = "".join(map(chr, range(33)))
 
 
 def removals(tag: str, attributes: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """What the cleaner removes from one element named `tag` (lower case) with `attributes` (names in lower case,
     values decoded), as (what is removed, text to find it by in the source: `<tag`, the attribute's name or the
     URL's scheme): the element if it is one of REMOVED_TAGS, else its event-handler attributes, URLs of
-    ACTIVE_SCHEMES and a list's `start` of more than MAX_LIST_START_DIGITS digits."""
+    ACTIVE_SCHEMES in SCHEMED_ATTRIBUTES and a list's `start` of more than MAX_LIST_START_DIGITS digits."""
     if tag in REMOVED_TAGS:
         return [(f"<{tag}> element", f"<{tag}")]
     found = []
@@ -493,7 +522,7 @@ def removals(tag: str, attributes: Iterable[tuple[str, str]]) -> list[tuple[str,
         elif _long_list_start(tag, name, value):
             found.append((f"`start` of an `<ol>` of more than {MAX_LIST_START_DIGITS} digits (the list is numbered "
                           "from 1)", name))
-        elif name in URL_ATTRIBUTES and (scheme := active_scheme(value)):
+        elif name in SCHEMED_ATTRIBUTES and (scheme := active_scheme(value)):
             found.append((f"`{scheme}` URL", scheme))
     return found
 

