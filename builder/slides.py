@@ -360,7 +360,7 @@ def plan_slides(course: Course) -> list[Slide]:
     evaluated = next((p for p in course.ordered_pages() if p.meta.ratings or p.meta.comments), None)
     if evaluated is not None:
         evaluation = evaluated.meta
-        deck.origin = (evaluated.source.path, evaluated.source.line("ratings"))
+        deck.origin = (evaluated.source.path, evaluated.source.line("ratings" if evaluation.ratings else "comments"))
         deck.add_series(f"Evaluation: {evaluation.title}",
                         chunks([r.statement for r in evaluation.ratings] + [c.prompt for c in evaluation.comments]),
                         "Hand out the evaluation sheet. Ratings run from strongly disagree (1) to strongly agree (5).")
@@ -421,7 +421,7 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
     if parts.headings:
         deck.add_series(title, chunks(parts.headings), base + " ".join(f"Key point: {k}" for k in parts.key_points)
                         + (" " + tips if tips else ""), lines=parts.heading_lines)
-    deck.origin = (page.source.path, page.body_line)
+    deck.origin = (page.source.path, page.body_line)  # the key points: not at the last heading
     for point in parts.key_points:
         deck.add_series(f"Key point: {title}", prose(point), base + "Ask the group what this looks like in their "
                         f"own practice. {tips}".strip())
@@ -917,10 +917,10 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
 
     A figure `check` warned about is left out of the deck without another warning. Raises
     SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
-    for a template deck it cannot use, as `problems` reports it to `check`, for a deck of more than MAX_SLIDES slides
-    (one problem, as `deck_problems` reports it to `check`, before any slide is made), or with one problem at each SVG
-    figure `media.svg_drawing_problem` refuses (as `check` does; it is not drawn) or CairoSVG could not draw within
-    MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
+    for a template deck it cannot use, as `problems` reports it to `check`, for a deck past MAX_SLIDES slides or
+    MAX_DECK_CHARACTERS characters (one problem, as `deck_problems` reports it to `check`, before any slide is
+    made), or with one problem at each SVG figure `media.svg_drawing_problem` refuses (as `check` does; it is not
+    drawn) or CairoSVG could not draw within MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
     """
     errors = [problem for problem in problems(course) if problem.is_error]
     if errors:
