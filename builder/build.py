@@ -21,6 +21,7 @@ from builder.model import Course
 from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
 from builder.rendering import render_site
+from builder.slides import deck_problems
 from builder.theme import TemplateProblem, Theme, compile_problems, problem_of, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -63,9 +64,10 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
     With `templates` (the `check` command), the project's own templates are compiled, and the site, the reports and
     the kit are rendered as `build`, `report` and `kit` render them, with the project's templates or the built-in ones
-    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails. Then,
-    if no error was found and a kit document is rendered from a template of the project's own, the kit's documents
-    are laid out as `kit` lays them out, nothing written (`kit.layout_problems`).
+    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails. Once no
+    error is found, the slide deck is planned for its size (`slides.deck_problems`) and the kit's figures drawn
+    (`kit.drawing_problems`). Then, if no error was found and a kit document is rendered from a template of the
+    project's own, the kit's documents are laid out as `kit` lays them out, nothing written (`kit.layout_problems`).
     """
     start_build()
     course, problems = load_project(project)
@@ -81,6 +83,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
                                                   None if any(p.is_error for p in problems) else course)
         problems += found
     if course is not None and not any(p.is_error for p in problems):
+        problems += deck_problems(course)
         problems += drawing_problems(course, kit_documents)
     if course is not None and kit_documents is not None and not any(p.is_error for p in problems):
         problems += layout_problems(course, kit_documents)

@@ -118,6 +118,8 @@ class Slide:
     figure: Figure | None = None
     #: Table rows, the first one the header row.
     rows: tuple[tuple[str, ...], ...] = ()
+    #: Where the slide comes from (a project path and line), for a problem about the deck at it; set by `Deck.add`.
+    origin: tuple[str, int] = field(default=("", 1), compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ class Outline:
     """What a page gives the deck: headings, key learning points, tips, figures and references."""
 
     headings: tuple[str, ...]
+    #: The page file's line of each heading (`_lines`).
+    heading_lines: tuple[int, ...]
     key_points: tuple[str, ...]
     tips: tuple[str, ...]
     figures: tuple[Figure, ...]
@@ -170,14 +174,27 @@ def outline(page: Page) -> Outline:
                     if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
                     and not target.startswith(("/", "../")))
     headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
-    return Outline(headings, callouts("key-point"), callouts("practice-tip") + callouts("warning") + callouts("note"),
-                   figures, references)
+    return Outline(headings, _lines(page, headings), callouts("key-point"),
+                   callouts("practice-tip") + callouts("warning") + callouts("note"), figures, references)
 
 
 def _line(page: Page, needle: str) -> int:
     """The line of the page file where `needle` first appears in its body."""
     index = page.body.find(needle)
     return page.body_line + (page.body.count("\n", 0, index) if index > 0 else 0)
+
+
+def _lines(page: Page, texts: Sequence[str]) -> tuple[int, ...]:
+    """The line of the page file of each of `texts` (a heading's text), each searched in its body from where the one
+    before it was found (one pass over the body); a text not found there (`## *a*` reads "a") at the line before."""
+    lines, at, line = [], 0, page.body_line
+    for text in texts:
+        found = page.body.find(text, at)
+        if found >= 0:
+            line += page.body.count("\n", at, found)
+            at = found + len(text)
+        lines.append(line)
+    return tuple(lines)
 
 
 #: When sharing text out over slides, a word of twice this many characters or more counts as the
@@ -239,6 +256,8 @@ class Deck:
 
     slides: list[Slide] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
+    #: Where the slides added next come from (a project path and line): the planner moves it along the source.
+    origin: tuple[str, int] = ("", 1)
 
     def add(self, slide: Slide) -> None:
         title, number = slide.title, 1
@@ -246,15 +265,18 @@ class Deck:
             number += 1
             title = f"{slide.title} ({number})"
         self.titles.add(title.casefold())
-        self.slides.append(replace(slide, title=title))
+        self.slides.append(replace(slide, title=title, origin=self.origin))
 
     def add_series(self, title: str, groups: Sequence[tuple[str, ...]], notes: str, labelled: bool = False,
-                   bold: tuple[int, ...] = ()) -> None:
+                   bold: tuple[int, ...] = (), lines: Sequence[int] = ()) -> None:
         """One slide per group of bullets, numbered "(1 of 3)" when there is more than one; `bold` holds
-        the positions of bold bullets counted over all the groups."""
+        the positions of bold bullets counted over all the groups, `lines` the line in `origin`'s file of each
+        bullet, if known (a slide then comes from its first bullet's)."""
         start = 0
         for number, group in enumerate(groups, start=1):
             label = f"{title} ({number} of {len(groups)})" if len(groups) > 1 else title
+            if lines:
+                self.origin = (self.origin[0], lines[start])
             self.add(Slide(label, notes, bullets=group, labelled=labelled,
                            bold=tuple(i - start for i in bold if start <= i < start + len(group))))
             start += len(group)
@@ -286,7 +308,7 @@ def plan_slides(course: Course) -> list[Slide]:
     modules = {m.id: m for m in settings.modules}
     outlines = {p.meta.id: outline(p) for p in course.pages}
     timetable = kit.timetable
-    deck = Deck()
+    deck = Deck(origin=(course.source.path, course.source.line("kit")))
     materials = sorted({m for s in timetable for m in s.materials})
     day = f"{timetable[0].start} to {timetable[-1].end}"
     deck.add(Slide(settings.title, f"Welcome the group. This course is for: {', '.join(settings.audience)}. "
@@ -299,6 +321,7 @@ def plan_slides(course: Course) -> list[Slide]:
     deck.add_series("Learning outcomes", chunks([f"{o.id}: {o.text}" for o in settings.outcomes]),
                     " ".join(f"{o.id} is taught in: {'; '.join(dict.fromkeys(taught[o.id])) or 'no module yet'}."
                              for o in settings.outcomes), labelled=True)
+    deck.origin = (course.source.path, course.source.line("kit", "timetable"))
     rows = [(f"{s.start} to {s.end}", s.title) for s in timetable]
     per_slide = -(-len(rows) // -(-len(rows) // ROWS_PER_SLIDE))  # rows shared out evenly over the slides
     pages = range(0, len(rows), per_slide)
@@ -320,19 +343,24 @@ def plan_slides(course: Course) -> list[Slide]:
     cases_at = {m: first(m, discussion=True) for m in modules}
     last_teaching = max((i for i, s in enumerate(timetable) if s.modules), default=len(timetable) - 1)
     for index, session in enumerate(timetable):
+        deck.origin = (course.source.path, course.source.line("kit", "timetable", index))
         _session_slides(deck, course, session, outlines,
                         [modules[m] for m in session.modules if teaching_at.get(m) == index],
                         [course.page(p) for m in session.modules if cases_at.get(m) == index
                          for p in modules[m].pages if course.page(p).meta.kind == "case-study"])
         if index == last_teaching and kit.local_policy:
+            deck.origin = (course.source.path, course.source.line("kit", "local_policy"))
             deck.add_series("Check your local policy", chunks(kit.local_policy),
                             "Fill in these local points before the day: names, numbers and procedures for the "
                             "area the group works in.")
-    evaluation = next((p.meta for p in course.ordered_pages() if p.meta.ratings or p.meta.comments), None)
-    if evaluation is not None:
+    evaluated = next((p for p in course.ordered_pages() if p.meta.ratings or p.meta.comments), None)
+    if evaluated is not None:
+        evaluation = evaluated.meta
+        deck.origin = (evaluated.source.path, evaluated.source.line("ratings" if evaluation.ratings else "comments"))
         deck.add_series(f"Evaluation: {evaluation.title}",
                         chunks([r.statement for r in evaluation.ratings] + [c.prompt for c in evaluation.comments]),
                         "Hand out the evaluation sheet. Ratings run from strongly disagree (1) to strongly agree (5).")
+    deck.origin = (course.source.path, course.source.line("kit"))
     references = list(dict.fromkeys(r for p in course.ordered_pages() for r in outlines[p.meta.id].references))
     groups = chunks(references, MAX_WORDS)
     if len(groups) > REFERENCE_SLIDES:  # a long list is read, not projected: the rest go in the notes
@@ -371,6 +399,7 @@ def _session_slides(deck: Deck, course: Course, session: Session, outlines: dict
                   (outlines[p.meta.id].headings or outlines[p.meta.id].key_points or outlines[p.meta.id].figures)]
         texts = {o.id: o.text for o in course.settings.outcomes}
         aims = " ".join(f"{o}: {texts[o]}" for o in outcomes) or "none"
+        deck.origin = (course.source.path, course.source.line("modules", number - 1))
         deck.add_split(f"Module {number}: {module.title}", [p.meta.title for p in taught] or
                        [f"{o}: {texts[o]}" for o in outcomes] or [module.title], f"Outcomes: {aims} {instructions}",
                        labelled=not taught)
@@ -384,13 +413,16 @@ def _page_slides(deck: Deck, page: Page, parts: Outline) -> None:
     title = page.meta.title
     tips = " ".join(f"Tip: {t}" for t in parts.tips)
     base = f"About {page.meta.minutes} minutes of the e-learning page \"{title}\". "
+    deck.origin = (page.source.path, page.body_line)
     if parts.headings:
         deck.add_series(title, chunks(parts.headings), base + " ".join(f"Key point: {k}" for k in parts.key_points)
-                        + (" " + tips if tips else ""))
+                        + (" " + tips if tips else ""), lines=parts.heading_lines)
+    deck.origin = (page.source.path, page.body_line)  # the key points: not at the last heading
     for point in parts.key_points:
         deck.add_series(f"Key point: {title}", prose(point), base + "Ask the group what this looks like in their "
                         f"own practice. {tips}".strip())
     for figure in parts.figures:
+        deck.origin = (figure.page, figure.line)
         deck.add(Slide(f"Figure: {_shortened(figure.alt) or title}", f"The picture shows: {figure.alt}. {base}".strip(),
                        layout="picture", figure=figure))
 
@@ -407,18 +439,22 @@ def _case_slides(deck: Deck, case: Page) -> None:
     name = case.meta.title
     short = re.sub(r"^case study:\s*", "", name, flags=re.IGNORECASE)
     intro = plain(case.body)
+    deck.origin = (case.source.path, case.body_line)
     deck.add_series(name, prose(intro) if intro else [(f"{len(case.meta.stages)} stages",)],
                     f"Hand out the case-study cards one stage at a time. {intro}")
     for number, stage in enumerate(case.meta.stages, start=1):
         label = f"{short}, stage {number}"
+        deck.origin = (case.source.path, case.source.line("stages", number - 1))
         content = plain(stage.content)
         listen = " ".join(f"Listen for: {' '.join(a for a, _ in _answers(q))}" for q in stage.decisions)
         deck.add_series(f"{label}: {stage.title}", prose(content),
                         f"Read the stage aloud or hand out card {number}. {content}")
         if stage.prompts:
+            deck.origin = (case.source.path, case.source.line("stages", number - 1, "prompts"))
             deck.add_series(f"Discuss: {label}", chunks(stage.prompts),
                             f"Ask: {' '.join(stage.prompts)} {listen}".strip())
         for q_number, question in enumerate(stage.decisions, start=1):
+            deck.origin = (case.source.path, case.source.line("stages", number - 1, "decisions", q_number - 1))
             which = f"{label}, decision {q_number}" if len(stage.decisions) > 1 else label
             options = tuple(f"{OPTION_LABELS[i]}. {plain(o.text)}" for i, o in enumerate(question.options))
             choose = "Choose all that apply." if question.type == "multiple" else "Choose one."
@@ -432,6 +468,7 @@ def _case_slides(deck: Deck, case: Page) -> None:
                            bold=tuple(range(0, 2 * len(answers), 2)))
     analysis = plain(case.meta.analysis)
     if analysis:
+        deck.origin = (case.source.path, case.source.line("analysis"))
         deck.add_series(f"Model analysis: {short}", prose(analysis), f"Close the case study with the model "
                         f"analysis. {analysis}")
 
@@ -864,14 +901,17 @@ def render_slides(course: Course) -> tuple[bytes, list[Problem]]:
 
     A figure `check` warned about is left out of the deck without another warning. Raises
     SlidesUnavailable without kit settings (or without CairoSVG for an SVG figure), and CourseInvalid
-    for a template deck it cannot use, as `problems` reports it to `check`, or with one problem at each SVG
-    figure `media.svg_drawing_problem` refuses (as `check` does; it is not drawn) or CairoSVG could not draw within
-    MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
+    for a template deck it cannot use, as `problems` reports it to `check`, for a deck past MAX_SLIDES slides or
+    MAX_DECK_CHARACTERS characters (one problem, as `deck_problems` reports it to `check`, before any slide is
+    made), or with one problem at each SVG figure `media.svg_drawing_problem` refuses (as `check` does; it is not
+    drawn) or CairoSVG could not draw within MAX_FIGURE_SECONDS and MAX_FIGURE_MEMORY.
     """
     errors = [problem for problem in problems(course) if problem.is_error]
     if errors:
         raise CourseInvalid(errors)
     plan = plan_slides(course)
+    if too_many := _size_problems(plan):
+        raise CourseInvalid(too_many)
     images: dict[str, bytes] = {}
     left_out: list[Problem] = []
     too_much: list[Problem] = []
@@ -1153,6 +1193,49 @@ def problems(course: Course) -> list[Problem]:
     for figure in figures:
         found += _figure_problems(course, figure)
     return found + _deck_drawing_problems(course, figures)
+
+
+#: The most slides a deck may have: a slide a minute for a day of eight hours is 480 (this course's deck has 148).
+#: python-pptx takes about 8 ms of processor time a slide, and more for each slide already made (for each new slide
+#: and notes page it looks through all the presentation's relationships and slide ids: its own code, not how the deck
+#: calls it): 500 slides took `slides` about 4 s, and one page of 2,900 headings (247 KB, within the Markdown bound)
+#: made 2,922 slides in 55 s; two such pages held `slides` past 120 s (18-verify22 F2).
+MAX_SLIDES = 500
+#: The most characters the deck's text may have, its speaker notes and tables included: this course's deck has
+#: 104,000, its longest slide 3,700; 500 slides of that are 1.85 million. Each slide of a page repeats the page's key
+#: points and practice tips in its notes, so a page's 220 KB tip on 422 slides was 93 MB of notes (6.5 s, 260 MB, a
+#: 1 MB deck that unpacks to 93 MB) within MAX_SLIDES.
+MAX_DECK_CHARACTERS = 2_000_000
+
+
+def deck_problems(course: Course) -> list[Problem]:
+    """An error at the source of the slide with which the deck passes MAX_SLIDES or MAX_DECK_CHARACTERS
+    (`plan_slides`, as `render_slides` plans it); none if it does not, or the course has no `kit:` settings. For
+    `check`, once the course is valid (the plan reads the pages each module and session lists)."""
+    return _size_problems(plan_slides(course)) if course.settings.kit is not None else []
+
+
+def _size_problems(plan: Sequence[Slide]) -> list[Problem]:
+    """An error at the origin of the first slide of `plan` past MAX_SLIDES, else of the slide whose text takes the
+    deck's past MAX_DECK_CHARACTERS; none if neither is passed."""
+    if len(plan) > MAX_SLIDES:
+        first = plan[MAX_SLIDES]
+        return [Problem(*first.origin, f"the slides would be {len(plan):,}, more than {MAX_SLIDES}: slide "
+                        f"{MAX_SLIDES + 1} (\"{_shortened(first.title)}\") comes from here",
+                        "a training day needs fewer: give the pages of the timetable's modules fewer ## and ### "
+                        "headings, key points, figures and case-study stages, or leave some modules out of the "
+                        "timetable")]
+    characters = 0
+    for number, slide in enumerate(plan, start=1):
+        characters += (len(slide.title) + len(slide.notes) + sum(map(len, slide.bullets))
+                       + sum(len(cell) for row in slide.rows for cell in row))
+        if characters > MAX_DECK_CHARACTERS:
+            return [Problem(*slide.origin, f"the slides' text and speaker notes would pass {MAX_DECK_CHARACTERS:,} "
+                            f"characters at slide {number} (\"{_shortened(slide.title)}\"), which comes from here",
+                            "shorten what this slide shows or its notes say: each slide of a page repeats the page's "
+                            "key points and practice tips in its speaker notes, each slide of a module its session's "
+                            "instructions")]
+    return []
 
 
 #: The most processor time drawing all of a deck's SVG figures may take, as `media.svg_drawing_seconds` estimates

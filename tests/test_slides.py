@@ -619,3 +619,74 @@ def test_an_svg_figure_without_cairosvg_stops_the_deck_instead_of_being_left_out
     assert course is not None and not problems
     with pytest.raises(SlidesUnavailable, match="SVG figures in the slides need CairoSVG"):
         render_slides(course)
+
+
+def test_a_deck_of_more_slides_than_a_day_needs_is_refused_before_it_is_made(record: Path) -> None:
+    """18-verify22 F2: one page of 2,900 headings (247 KB, within the Markdown bound) passed `check` and made
+    `slides` take 55 s for 2,922 slides; ten such pages held it past 120 s. Now `check`, `slides` and `kit` say, in
+    one line at the heading of the first slide past the bound, how many slides the deck would have."""
+    from builder.slides import MAX_SLIDES
+
+    page = record / "course/pages/baby-cues.md"
+    headings = "".join(f"## h{number} {'a ' * 39}\n\n" for number in range(1, MAX_SLIDES + 1))
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + headings, encoding="utf-8")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for command in ("check", "slides", "kit"):
+        result = run(command, record)
+        assert result.exit_code == 1 and "Traceback" not in result.output, command
+        (line,) = result.stderr.splitlines()[:-1]
+        found = re.fullmatch(rf"course/pages/baby-cues\.md:(\d+): the slides would be 52\d, more than {MAX_SLIDES}: "
+                             rf"slide {MAX_SLIDES + 1} \(\"Reading a baby's cues \((\d+) of {MAX_SLIDES}\)\"\) comes "
+                             r"from here \(.*fewer ## and ### headings.*\)", line)
+        assert found, line
+        assert lines[int(found[1]) - 1].startswith(f"## h{found[2]} "), "the line of that slide's heading"
+    assert not (record / "dist").exists()
+
+
+def test_a_deck_is_refused_from_its_first_slide_past_the_bound(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record course's deck has 22 slides, the last its references (from the kit's settings): at a bound of 22
+    it passes, at 21 it is one line at `kit:` in course.yaml."""
+    from builder import slides
+
+    monkeypatch.setattr(slides, "MAX_SLIDES", 22)
+    assert run("check", record).exit_code == 0
+    monkeypatch.setattr(slides, "MAX_SLIDES", 21)
+    result = run("check", record)
+    kit_line = (record / "course/course.yaml").read_text(encoding="utf-8").splitlines().index("kit:") + 1
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"course/course.yaml:{kit_line}: the slides would be 22, more than 21: slide 22 "
+                                    "(\"References\") comes from here"), result.stderr
+
+
+def test_every_slide_comes_from_a_line_of_the_project(deck: tuple[Course, Path]) -> None:
+    """Each slide of the plan names the file and line it comes from, for a problem about the deck there."""
+    from builder.slides import plan_slides
+
+    course, _ = deck
+    for slide in plan_slides(course):
+        path, line = slide.origin
+        text = (course.root / path).read_text(encoding="utf-8")
+        assert 1 <= line <= text.count("\n") + 1, (slide.title, slide.origin)
+
+
+def test_a_deck_of_more_text_than_a_day_needs_is_refused_before_it_is_made(record: Path) -> None:
+    """Each slide of a page repeats the page's practice tips in its speaker notes: a tip of 200,000 characters on a
+    page of 12 headings is 2.4 million characters of notes (422 slides of a 220 KB tip were 93 MB, 6.5 s). One line at
+    the heading of the slide that takes the deck's text past the bound, in `check`, `slides` and `kit`."""
+    from builder.slides import MAX_DECK_CHARACTERS
+
+    page = record / "course/pages/baby-cues.md"
+    tip = "/// practice-tip\n" + "word " * 40_000 + "\n///\n\n"
+    headings = "".join(f"## h{number} {'a ' * 39}\n\n" for number in range(1, 13))
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + tip + headings, encoding="utf-8")
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for command in ("check", "slides", "kit"):
+        result = run(command, record)
+        assert result.exit_code == 1 and "Traceback" not in result.output, command
+        (line,) = result.stderr.splitlines()[:-1]
+        found = re.fullmatch(rf"course/pages/baby-cues\.md:(\d+): the slides' text and speaker notes would pass "
+                             rf"{MAX_DECK_CHARACTERS:,} characters at slide \d+ \(\"Reading a baby's cues \((\d+) of "
+                             r"12\)\"\), which comes from here \(.*practice tips in its speaker notes.*\)", line)
+        assert found, line
+        assert lines[int(found[1]) - 1].startswith(f"## h{found[2]} "), "the line of that slide's heading"
+    assert not (record / "dist").exists()
