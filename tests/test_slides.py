@@ -627,17 +627,23 @@ def test_a_deck_of_more_slides_than_a_day_needs_is_refused_before_it_is_made(rec
     one line at the heading of the first slide past the bound, how many slides the deck would have."""
     from builder.slides import MAX_SLIDES
 
-    page = record / "course/pages/baby-cues.md"
     headings = "".join(f"## h{number} {'a ' * 39}\n\n" for number in range(1, MAX_SLIDES + 1))
-    page.write_text(page.read_text(encoding="utf-8") + "\n" + headings, encoding="utf-8")
+    _refused_at_a_heading(record, headings, rf"the slides would be 52\d, more than {MAX_SLIDES}: slide {MAX_SLIDES + 1} "
+                          rf"\(\"Reading a baby's cues \((\d+) of {MAX_SLIDES}\)\"\) comes from here "
+                          r"\(.*fewer ## and ### headings.*\)")
+
+
+def _refused_at_a_heading(record: Path, added: str, message: str) -> None:
+    """`added` appended to the record course's baby-cues page: `check`, `slides` and `kit` each give one line, at the
+    page's line of the heading of a slide, `message` (a pattern: group 1 is that heading's number), and write nothing."""
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
     lines = page.read_text(encoding="utf-8").splitlines()
     for command in ("check", "slides", "kit"):
         result = run(command, record)
         assert result.exit_code == 1 and "Traceback" not in result.output, command
         (line,) = result.stderr.splitlines()[:-1]
-        found = re.fullmatch(rf"course/pages/baby-cues\.md:(\d+): the slides would be 52\d, more than {MAX_SLIDES}: "
-                             rf"slide {MAX_SLIDES + 1} \(\"Reading a baby's cues \((\d+) of {MAX_SLIDES}\)\"\) comes "
-                             r"from here \(.*fewer ## and ### headings.*\)", line)
+        found = re.fullmatch(r"course/pages/baby-cues\.md:(\d+): " + message, line)
         assert found, line
         assert lines[int(found[1]) - 1].startswith(f"## h{found[2]} "), "the line of that slide's heading"
     assert not (record / "dist").exists()
@@ -675,18 +681,8 @@ def test_a_deck_of_more_text_than_a_day_needs_is_refused_before_it_is_made(recor
     the heading of the slide that takes the deck's text past the bound, in `check`, `slides` and `kit`."""
     from builder.slides import MAX_DECK_CHARACTERS
 
-    page = record / "course/pages/baby-cues.md"
     tip = "/// practice-tip\n" + "word " * 40_000 + "\n///\n\n"
     headings = "".join(f"## h{number} {'a ' * 39}\n\n" for number in range(1, 13))
-    page.write_text(page.read_text(encoding="utf-8") + "\n" + tip + headings, encoding="utf-8")
-    lines = page.read_text(encoding="utf-8").splitlines()
-    for command in ("check", "slides", "kit"):
-        result = run(command, record)
-        assert result.exit_code == 1 and "Traceback" not in result.output, command
-        (line,) = result.stderr.splitlines()[:-1]
-        found = re.fullmatch(rf"course/pages/baby-cues\.md:(\d+): the slides' text and speaker notes would pass "
-                             rf"{MAX_DECK_CHARACTERS:,} characters at slide \d+ \(\"Reading a baby's cues \((\d+) of "
-                             r"12\)\"\), which comes from here \(.*practice tips in its speaker notes.*\)", line)
-        assert found, line
-        assert lines[int(found[1]) - 1].startswith(f"## h{found[2]} "), "the line of that slide's heading"
-    assert not (record / "dist").exists()
+    _refused_at_a_heading(record, tip + headings, rf"the slides' text and speaker notes would pass "
+                          rf"{MAX_DECK_CHARACTERS:,} characters at slide \d+ \(\"Reading a baby's cues \((\d+) of "
+                          r"12\)\"\), which comes from here \(.*practice tips in its speaker notes.*\)")
