@@ -44,6 +44,11 @@ MAX_UNPACKED = 32 * 1024 ** 2
 COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 #: How much of a part is unpacked at a time (bytes) while counting it against MAX_UNPACKED.
 _PIECE = 1024 ** 2
+#: The first bytes of a zip (its first local file header, APPNOTE.TXT 4.3.7) and of an OLE compound file (MS-CFB
+#: 2.2: a legacy or password-protected office file).
+_ZIP_START, _OLE_START = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The signature of a zip's directory header (APPNOTE.TXT 4.3.12): the first bytes of its directory.
+_DIRECTORY_HEADER = b"PK\x01\x02"
 #: The zip's end-of-central-directory record: its signature and layout (APPNOTE.TXT 4.3.16), and the most bytes after
 #: it (its comment).
 _END_RECORD, _END_LAYOUT, _MOST_COMMENT = b"PK\x05\x06", "<4s4H2LH", 0xFFFF
@@ -107,15 +112,8 @@ class Package:
 
     def __init__(self, path: Path, max_parts: int | None = None) -> None:
         max_parts = MAX_PARTS if max_parts is None else max_parts
-        with path.open("rb") as file:
-            size = file.seek(0, io.SEEK_END)
-            tail_size = min(size, struct.calcsize(_END_LAYOUT) + _MOST_COMMENT)
-            file.seek(size - tail_size)
-            tail = file.read(tail_size)
-        start = tail.rfind(_END_RECORD)
-        if start >= 0 and start + struct.calcsize(_END_LAYOUT) <= len(tail):
-            record = struct.unpack_from(_END_LAYOUT, tail, start)
-            parts, directory = record[4], record[5]
+        if declared := _end_record(path):
+            parts, directory = declared
             if parts > max_parts or directory > max_parts * _DIRECTORY_BYTES_A_PART:
                 raise Refused(f"holds {parts:,} parts, more than {max_parts:,}")
         self._zip = zipfile.ZipFile(path)  # raises BadZipFile for a file that is not a zip
@@ -166,6 +164,30 @@ class Package:
         except etree.XMLSyntaxError:
             return False
         return True
+
+
+def _end_record(path: Path) -> tuple[int, int] | None:
+    """(parts, bytes of its directory) as the zip's end record in the last 64 KB of the file at `path` declares them
+    (APPNOTE.TXT 4.3.16; the last record there, as `zipfile` takes it), if its directory starts where it says (its
+    first header's signature; a zip64 record's is taken as it is); None if there is no such record: a text that
+    ends with the record's signature is no zip. Raises OSError."""
+    with path.open("rb") as file:
+        size = file.seek(0, io.SEEK_END)
+        tail_size = min(size, struct.calcsize(_END_LAYOUT) + _MOST_COMMENT)
+        file.seek(size - tail_size)
+        tail = file.read(tail_size)
+        start = tail.rfind(_END_RECORD)
+        if start < 0 or start + struct.calcsize(_END_LAYOUT) > len(tail):
+            return None
+        record = struct.unpack_from(_END_LAYOUT, tail, start)
+        parts, directory = record[4], record[5]
+        if parts == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: its own record gives them
+            return parts, directory
+        directory_start = size - tail_size + start - directory
+        if directory_start < 0:
+            return None
+        file.seek(directory_start)
+        return (parts, directory) if not directory or file.read(4) == _DIRECTORY_HEADER else None
 
 
 class _Target:
@@ -298,6 +320,23 @@ def _odf_problems(package: Package, name: str) -> list[str]:
 _FIX = ("embed its pictures, remove its macros, OLE objects and links to other files, such as an attached template, "
         "linked objects or data and other workbooks, and save it again; web and e-mail hyperlinks may stay; or link "
         "a PDF of it instead")
+
+
+def opened_as_office(path: Path) -> bool:
+    """Whether an office application may open the file at `path` as an office file, so a page's link to it is held to
+    `linked_file_problem`: named as one (`OFFICE_TYPES`), or named otherwise but as a `.zip` and holding a zip (its
+    first local header at the start, or an end record in its last 64 KB, `_end_record`) or an OLE container.
+    LibreOffice opens a file by what it holds: an OpenDocument presentation named `p.csv` or `p.txt` fetched its
+    linked picture when it was opened (18-verify23 G1), and nothing but an office file is a zip named `.csv`,
+    `.txt` or `.pdf`. A `.zip` is opened by its name, as an archive (Windows, macOS, and Linux desktops, whose
+    shared-mime-info goes by a name one pattern matches), and the files in it by their own names once extracted;
+    they are not looked into. Reads at most the file's first 8 bytes and its last 64 KB. Raises OSError."""
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_TYPES or suffix == ".zip":
+        return suffix != ".zip"
+    with path.open("rb") as file:
+        start = file.read(len(_OLE_START))
+    return start.startswith((_ZIP_START, _OLE_START)) or _end_record(path) is not None
 
 
 def linked_file_problem(path: Path) -> tuple[str, str] | None:

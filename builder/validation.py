@@ -64,7 +64,7 @@ from builder.media import (
     svg_drawing_problem,
 )
 from builder.model import Bank, Course, Page, PageMeta, Question
-from builder.office import OFFICE_TYPES, linked_file_problem
+from builder.office import linked_file_problem, opened_as_office
 from builder.project_urls import (
     ESCAPED_PATH_SYNTAX,
     INVALID_URL,
@@ -1159,7 +1159,7 @@ def _check_script_in_media(course: Course, linked: list[tuple[MarkdownText, Refe
                 yield Problem(item.source.path, item.line_of(reference.target),
                               f"`{reference.target}` is compressed SVG, which cannot be checked for script",
                               "save it as plain `.svg`")
-            elif suffix in OFFICE_TYPES:
+            elif opened_as_office(course.root / target):
                 yield from _office_problems(course, item.source.path, line, reference.target, target)
             elif is_markup:  # each file read at most twice (kept, 20 of 16 MB took 320 MB)
                 with media_time.charged():

@@ -222,3 +222,40 @@ def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_pat
     monkeypatch.setattr(office.zipfile, "ZipFile", never)
     with pytest.raises(office.Refused, match="holds 30 parts, more than 20"):
         office.Package(path, 20)
+
+
+#: An OpenDocument presentation whose picture is linked from another site (18-verify23 G1: LibreOffice Impress
+#: fetched it when it opened the file, named `.odp`, `.csv` or `.txt`).
+PRESENTATION = {"mimetype": b"application/vnd.oasis.opendocument.presentation",
+                "content.xml": ODF.replace("office:text", "office:presentation").format(
+                    '<draw:image xlink:href="http://127.0.0.1:9/track.png"/>').encode()}
+
+
+@pytest.mark.parametrize("name", ["p.csv", "p.txt", "p.pdf", "p.html"])
+def test_an_office_file_is_checked_whatever_its_name(project: Path, name: str) -> None:
+    """18-verify23 G1: the rule went by the link's suffix, so the presentation above named `.csv`, `.txt` or `.pdf`
+    passed `check --strict` and was packaged byte for byte, and LibreOffice opened it by what it holds and fetched
+    the picture. Any linked file whose bytes are a zip is now checked as an office file."""
+    line = link(project, name, PRESENTATION)
+    assert refused(project, line, name, ("check", "build")).startswith(
+        "links to http://127.0.0.1:9/track.png from content.xml, which")
+
+
+def test_an_ole_container_is_refused_whatever_its_name(project: Path) -> None:
+    """An OLE container (a legacy or password-protected office file), which cannot be checked, named `.txt`."""
+    (project / "course/media/old.txt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    page = project / "course/pages/welcome.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n[Notes](../media/old.txt)\n", encoding="utf-8")
+    result = run("check", str(project))
+    assert result.exit_code == 1 and "`../media/old.txt` is not an office file as Word" in result.stderr, result.output
+
+
+def test_a_zip_is_an_archive_and_other_files_are_not_opened(project: Path) -> None:
+    """A `.zip` is opened by its name, as an archive, and the files in it by their own names once extracted: a
+    download of course files (with a `Scripts/` folder, which would be an OpenDocument file's macros) stays, and
+    so does a text file that is not a zip."""
+    link(project, "files.zip", {"Scripts/run.py": b"print()", "notes.txt": b"PK\x03\x04 is how a zip starts"})
+    (project / "course/media/notes.txt").write_bytes(b"PK\x05\x06 is how a zip ends\n")
+    page = project / "course/pages/welcome.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n[Notes](../media/notes.txt)\n", encoding="utf-8")
+    passes(project)
