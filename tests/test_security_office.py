@@ -241,6 +241,14 @@ def test_an_office_file_is_checked_whatever_its_name(project: Path, name: str) -
         "links to http://127.0.0.1:9/track.png from content.xml, which")
 
 
+def test_a_zip_after_other_bytes_is_found_by_its_end_record(project: Path) -> None:
+    """A zip readers find from its end: the presentation after a PDF's first line, named `.pdf`."""
+    line = link(project, "p.pdf", PRESENTATION)
+    path = project / "course/media/p.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + path.read_bytes())
+    assert refused(project, line, "p.pdf").startswith("links to http://127.0.0.1:9/track.png from content.xml, which")
+
+
 def test_an_ole_container_is_refused_whatever_its_name(project: Path) -> None:
     """An OLE container (a legacy or password-protected office file), which cannot be checked, named `.txt`."""
     (project / "course/media/old.txt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
