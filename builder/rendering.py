@@ -312,11 +312,11 @@ class _Renderer:
         suffix = posixpath.splitext(target)[1].lower()
         if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
-        elif element.tag in ("video", "audio") and attribute == "src":
+        elif attribute == "src" and (player := _player_of(element)) is not None:
             element.set(attribute, href + fragment)  # raw HTML: its captions and transcript, as `![…](talk.mp4)`
-            if element.find("track") is None:
-                self._add_captions(element, target)
-            self._show_transcript(element, target)
+            if player.find("track") is None:
+                self._add_captions(player, target)
+            self._show_transcript(player, target)
         else:
             element.set(attribute, href + fragment)
             if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
@@ -370,12 +370,16 @@ class _Renderer:
 
     def _show_transcript(self, player: lxml_html.HtmlElement, target: str) -> None:
         """The transcript of `target` after a raw `<video>` or `<audio>` `player`, or after the paragraph holding it
-        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7)."""
+        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7), once for a player
+        whose `<source>` files share it (18-verify23 G4)."""
         details = self._transcript_mark(f"{posixpath.splitext(target)[0]}{TRANSCRIPT_SUFFIX}")
         if details is None:
             return
         parent = player.getparent()
         after = parent if parent.tag == "p" else player
+        shown = after.getnext()
+        if shown is not None and shown.get("data-transcript") == details.get("data-transcript"):
+            return  # `<source src="talk.mp4">` and `<source src="talk.webm">` of one player: one transcript
         details.tail, after.tail = after.tail, None
         after.addnext(details)
 
@@ -488,6 +492,15 @@ class _Renderer:
 #: among those the cleaner keeps (`markup.ALLOWED_ATTRIBUTES`), so no authored text can write one.
 _TRANSCRIPT_MARK = re.compile(
     r'<details class="transcript" data-transcript="([0-9]+)"><summary>Transcript</summary></details>')
+
+
+def _player_of(element: lxml_html.HtmlElement) -> Optional[lxml_html.HtmlElement]:
+    """The raw `<video>` or `<audio>` player whose `src` `element` gives: itself, or the player a `<source>` is in
+    (`validation.PLAYER_TAGS` asks captions or a transcript of both, so both get them: 18-verify23 G4); else None."""
+    if element.tag in ("video", "audio"):
+        return element
+    parent = element.getparent()
+    return parent if element.tag == "source" and parent is not None and parent.tag in ("video", "audio") else None
 
 
 def _open_in_new_tab(link: lxml_html.HtmlElement) -> None:

@@ -105,6 +105,22 @@ def test_a_raw_player_shows_its_transcript(project: Path, tmp_path: Path) -> Non
     assert "transcript" in details.get("class").split() and details.find(".//em").text == "talks"
 
 
+def test_a_source_players_captions_and_transcript_are_shown(project: Path, tmp_path: Path) -> None:
+    """18-verify23 G4: `<video><source src>` counted in `check` as having the captions and transcript beside its
+    file, and the package showed neither; now the player gets the track and one transcript, however many sources."""
+    _with_transcript(project, "The health visitor *talks*.\n",
+                     '<video controls><source src="../media/talk.mp4" type="video/mp4">'
+                     '<source src="../media/talk.mp4#t=1" type="video/mp4"></video>')
+    (project / "course/media/talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nWords.\n")
+    assert run("check", project, "--strict").exit_code == 0
+    page = lxml_html.fromstring(_built_page(project, tmp_path / "out"))
+    video, = page.iter("video")
+    track, = video.iter("track")
+    assert track.get("kind") == "captions" and track.get("src", "").endswith(".vtt")
+    details, = page.find_class("transcript")
+    assert details.getprevious() is video and details.find(".//em").text == "talks"
+
+
 def test_a_questions_video_with_only_a_transcript_warns_of_moodle_xml(project: Path) -> None:
     """E7: the Moodle XML export carries a question's video and captions, not a transcript: a warning at the line."""
     (project / "course/media/talk.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
