@@ -32,6 +32,7 @@ from builder.media import (
     add_captions,
     archive_name,
     packaged_file,
+    player_of,
 )
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -312,7 +313,7 @@ class _Renderer:
         suffix = posixpath.splitext(target)[1].lower()
         if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
-        elif attribute == "src" and (player := _player_of(element)) is not None:
+        elif attribute == "src" and (player := player_of(element)) is not None:
             element.set(attribute, href + fragment)  # raw HTML: its captions and transcript, as `![…](talk.mp4)`
             if player.find("track") is None:
                 self._add_captions(player, target)
@@ -492,15 +493,6 @@ class _Renderer:
 #: among those the cleaner keeps (`markup.ALLOWED_ATTRIBUTES`), so no authored text can write one.
 _TRANSCRIPT_MARK = re.compile(
     r'<details class="transcript" data-transcript="([0-9]+)"><summary>Transcript</summary></details>')
-
-
-def _player_of(element: lxml_html.HtmlElement) -> Optional[lxml_html.HtmlElement]:
-    """The raw `<video>` or `<audio>` player whose `src` `element` gives: itself, or the player a `<source>` is in
-    (`validation.PLAYER_TAGS` asks captions or a transcript of both, so both get them: 18-verify23 G4); else None."""
-    if element.tag in ("video", "audio"):
-        return element
-    parent = element.getparent()
-    return parent if element.tag == "source" and parent is not None and parent.tag in ("video", "audio") else None
 
 
 def _open_in_new_tab(link: lxml_html.HtmlElement) -> None:
