@@ -2206,6 +2206,16 @@ def add_captions(player: Any, root: Path, target: str, language: str, locate: Ca
                          srclang=language.split("-")[0], src=locate(captions))
 
 
+def player_of(element: Any) -> Any:
+    """The raw `<video>` or `<audio>` player whose file `element`'s `src` gives: itself, or the player a `<source>` is
+    in, which `validation.PLAYER_TAGS` asks captions or a transcript of as of the player itself, so the packages and
+    exports add them to it (18-verify23 G4); else None."""
+    if element.tag in ("video", "audio"):
+        return element
+    parent = element.getparent()
+    return parent if element.tag == "source" and parent is not None and parent.tag in ("video", "audio") else None
+
+
 def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False,
                          captions: Callable[[Any, str], None] | None = None) -> str:
     """`html` (converted Markdown) with each local image's `src` replaced by `locate(project path)`.
@@ -2214,7 +2224,8 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     With `files`, every other local file it names (`markup.linked`: links, the files of raw `<video>`, `<audio>`,
     `<source>` and `<track>`, a video's poster: those validation checked) is located too, and a video or audio file
     written as an image (`![talk](talk.mp4)`) becomes a `<video>` or `<audio>` player, its alt text the fallback;
-    `captions(player, project path)` is then called for each player (and each raw one with a `src` and no <track>).
+    `captions(player, project path)` is then called for each player (and each raw one with no <track> for the file of
+    its `src` or of a `<source>` in it: `player_of`).
     """
     root = fragment(html)
     located = [(element, attribute, parts) for element, attribute, value in linked(root)
@@ -2232,6 +2243,7 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
             element.set("controls", "")
             if captions:
                 captions(element, path)
-        elif captions and element.tag in ("video", "audio") and attribute == "src" and element.find("track") is None:
-            captions(element, path)
+        elif captions and attribute == "src" and (player := player_of(element)) is not None \
+                and player.find("track") is None:
+            captions(player, path)
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

@@ -32,6 +32,7 @@ from builder.media import (
     add_captions,
     archive_name,
     packaged_file,
+    player_of,
 )
 from builder.model import Bank, Course, Page, Question
 from builder.parallel import chunk_size, fork_pool, pool_size
@@ -312,11 +313,11 @@ class _Renderer:
         suffix = posixpath.splitext(target)[1].lower()
         if element.tag == "img" and suffix in VIDEO_TYPES | AUDIO_TYPES:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
-        elif element.tag in ("video", "audio") and attribute == "src":
+        elif attribute == "src" and (player := player_of(element)) is not None:
             element.set(attribute, href + fragment)  # raw HTML: its captions and transcript, as `![…](talk.mp4)`
-            if element.find("track") is None:
-                self._add_captions(element, target)
-            self._show_transcript(element, target)
+            if player.find("track") is None:
+                self._add_captions(player, target)
+            self._show_transcript(player, target)
         else:
             element.set(attribute, href + fragment)
             if element.tag == "a":  # a PDF or other file: the LMS frame would replace the course with it
@@ -370,12 +371,16 @@ class _Renderer:
 
     def _show_transcript(self, player: lxml_html.HtmlElement, target: str) -> None:
         """The transcript of `target` after a raw `<video>` or `<audio>` `player`, or after the paragraph holding it
-        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7)."""
+        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7), once for a player
+        whose `<source>` files share it (18-verify23 G4)."""
         details = self._transcript_mark(f"{posixpath.splitext(target)[0]}{TRANSCRIPT_SUFFIX}")
         if details is None:
             return
         parent = player.getparent()
         after = parent if parent.tag == "p" else player
+        shown = after.getnext()
+        if shown is not None and shown.get("data-transcript") == details.get("data-transcript"):
+            return  # `<source src="talk.mp4">` and `<source src="talk.webm">` of one player: one transcript
         details.tail, after.tail = after.tail, None
         after.addnext(details)
 

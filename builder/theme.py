@@ -31,8 +31,9 @@ from markupsafe import Markup, soft_str
 from pydantic import BaseModel
 
 from builder import bounded, cache, compiled_templates
+from builder.active_content import SCRIPT_TYPES
 from builder.errors import CoursebuildError, Problem
-from builder.media import OnDisk, real_path, unfollowed_link
+from builder.media import RASTER_PICTURE_TYPES, OnDisk, real_path, unfollowed_link
 
 STATIC_DIR = "static"
 #: The most entries (files and folders, counted together) a templates folder may hold (`folder_listing`): the built-in
@@ -887,6 +888,10 @@ def _unusable(folder: Path, path: Path) -> tuple[str, str, str] | None:
         return shown, (f"a static file's name goes as it is into every package's manifest and URLs, which cannot "
                        f"carry {', '.join(f'`{_printable(char)}`' for char in odd)} there (`?` and `#` end a path, "
                        "LMSs strip spaces and non-ASCII letters)"), _RENAME
+    if name.startswith(f"{STATIC_DIR}/") and (kind := _not_a_static_kind(name)):
+        return shown, f"{kind}: a web server hosting the web folder may run it, or take its set-up from it", \
+            (f"keep in templates/static/ only stylesheets, scripts, fonts, pictures and data "
+             f"({', '.join(sorted(STATIC_TYPES))}); remove it or rename it")
     if inside_templates(folder, path) is None:
         return (shown, "cannot be opened (permission denied)", _READ_PERMISSION) if _permission_denied(folder, path) \
             else (shown, *_NOT_REGULAR)
@@ -901,6 +906,37 @@ _RENAME = "rename it with letters, digits, `-`, `_` and `.`"
 #: (RFC 3986's unreserved characters but `~`; `/` between folders). Not percent-encoded instead: the author's own
 #: templates and CSS name the file as it is, and an LMS may compare the manifest's `href` with the zip's names.
 _NOT_IN_A_URL = re.compile(r"[A-Za-z0-9._/-]")
+#: The only kinds of static file, by suffix: what a theme's pages load (stylesheets, scripts, fonts, pictures, source
+#: maps, data its scripts fetch), none of which a web server runs. The web folder is uploaded to any web server, which
+#: runs what its set-up says by a file's name: `x.php`, `info.shtml` (Server Side Includes), `.cgi`, `.asp`, and reads
+#: its set-up from hidden files such as `.htaccess` and `.user.ini` (which could turn on SSI or CGI for the package's
+#: own `.css` and `.js`); all were copied into every package (18-verify23 G3). The package's scripts are the
+#: project's to write (docs/security.md, "What a project can still do"): code on the server that hosts it is not.
+STATIC_TYPES = frozenset({".css", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".ico", ".svg", ".map", ".json",
+                          ".txt", *SCRIPT_TYPES, *RASTER_PICTURE_TYPES})
+#: Kinds web servers are commonly set to run, refused anywhere in a static file's name: Apache applies the handler of
+#: each of a name's suffixes (`AddHandler application/x-httpd-php .php` runs `x.php.css`), so the last one being a
+#: `STATIC_TYPES` is not enough, and the others cannot all be allowed kinds (`jquery.min.js`, `app.3f2a.css`).
+SERVER_RUN_TYPES = frozenset({"php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "phps",
+                              "shtml", "shtm", "stm", "cgi", "fcgi", "pl", "py", "rb", "sh", "asp", "aspx", "asa",
+                              "ashx", "asmx", "cer", "jsp", "jspx", "cfm", "cfml", "var", "ssi"})
+
+
+def _not_a_static_kind(name: str) -> str | None:
+    """What makes the static file `name` (`static/fonts/a.woff2`) a kind the packages may not carry, or None: a
+    hidden file or folder (`.htaccess`, `.user.ini`, `.well-known/`), a suffix not in STATIC_TYPES, or one of
+    SERVER_RUN_TYPES anywhere in the file's name."""
+    parts = name.split("/")[1:]
+    if hidden := next((part for part in parts if part.startswith(".")), None):
+        return f"a hidden file or folder (`{hidden}`) ships in every package"
+    suffix = os.path.splitext(parts[-1])[1].lower()
+    if suffix not in STATIC_TYPES:
+        return f"a static file of a kind the packages do not carry ({suffix or 'no suffix'})"
+    if run := sorted(SERVER_RUN_TYPES.intersection(parts[-1].lower().split(".")[1:])):
+        return f"a static file whose name holds `.{run[0]}`, a kind web servers run"
+    return None
+
+
 _NOT_REGULAR = ("not a regular file inside the templates folder",
                 "replace the link or special file with an ordinary file")
 _READ_PERMISSION = "give it and its folders read permission, e.g. `chmod -R u+rwX templates`"

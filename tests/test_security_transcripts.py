@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import html as lxml_html
 
 from builder.markup import MAX_MARKDOWN_CHARS
+from builder.media import rewrite_local_images
 from builder.theme import MAX_RENDERED_BYTES
 
 from conftest import edit, run
@@ -103,6 +105,37 @@ def test_a_raw_player_shows_its_transcript(project: Path, tmp_path: Path) -> Non
     assert paragraph.tag == "p" and "now." in paragraph.text_content()
     details = paragraph.getnext()
     assert "transcript" in details.get("class").split() and details.find(".//em").text == "talks"
+
+
+def test_a_source_players_captions_and_transcript_are_shown(project: Path, tmp_path: Path) -> None:
+    """18-verify23 G4: `<video><source src>` counted in `check` as having the captions and transcript beside its
+    file, and the package showed neither; now the player gets the track and one transcript, however many sources."""
+    _with_transcript(project, "The health visitor *talks*.\n",
+                     '<video controls><source src="../media/talk.mp4" type="video/mp4">'
+                     '<source src="../media/talk.mp4#t=1" type="video/mp4"></video>')
+    (project / "course/media/talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nWords.\n")
+    assert run("check", project, "--strict").exit_code == 0
+    page = lxml_html.fromstring(_built_page(project, tmp_path / "out"))
+    video, = page.iter("video")
+    track, = video.iter("track")
+    assert track.get("kind") == "captions" and track.get("src", "").endswith(".vtt")
+    details, = page.find_class("transcript")
+    assert details.getprevious() is video and details.find(".//em").text == "talks"
+
+
+def test_an_exported_source_player_gets_its_captions() -> None:
+    """G4 in the exports (Moodle XML): the player of a `<source src>` gets the captions of its file, once."""
+    asked: list[tuple[str, str]] = []
+
+    def captions(player: Any, path: str) -> None:
+        asked.append((player.tag, path))
+        player.append(lxml_html.Element("track", src=f"at/{path}"))
+
+    html = ('<video controls><source src="../media/talk.mp4"><source src="../media/talk.webm"></video>'
+            '<picture><source src="../media/pic.png"></picture>')
+    located = rewrite_local_images(html, "course/pages", lambda path: f"at/{path}", files=True, captions=captions)
+    assert asked == [("video", "course/media/talk.mp4")], located
+    assert '<track src="at/course/media/talk.mp4"></track></video>' in located
 
 
 def test_a_questions_video_with_only_a_transcript_warns_of_moodle_xml(project: Path) -> None:
