@@ -1214,7 +1214,7 @@ def _intrinsic(picture: _Picture, resolution: bool) -> tuple[float | None, float
 def _raster_size(file: Path) -> tuple[int, int] | None:
     """The pixels across and down of the raster picture `file` (from its header: Pillow opens lazily), or None if
     Pillow cannot read it (or refuses it as over twice its bomb limit, which the kit's fetcher leaves out too, as it
-    leaves out a JPEG `media.decoding_problem` refuses, which is not opened: `media.picture_pixels`)."""
+    leaves out a JPEG or PNG `media.decoding_problem` refuses, which is not opened: `media.picture_pixels`)."""
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
 
     if decoding_problem(file.read_bytes()):

@@ -1275,8 +1275,8 @@ def _data_url_picture(image: Any) -> bytes | None:
 
 def _undecodable_picture(root: Any) -> int:
     """The line of the first `<image>` of the SVG element `root` whose `data:` URL holds a JPEG of more scans or
-    segments, or a PNG of more chunks, than a decoder should be asked to read (`decoding_problem`): CairoSVG (the slides) and browsers
-    decode it for every copy drawn; 0 if none."""
+    segments, or a PNG of more chunks, than a decoder should be asked to read (`decoding_problem`): CairoSVG (the
+    slides) and browsers decode it for every copy drawn; 0 if none."""
     for image in root.iter(etree.Element):
         if local_name(image) == "image" and (data := _data_url_picture(image)) and decoding_problem(data):
             return int(image.sourceline or 1)

@@ -114,9 +114,10 @@ def test_a_jpeg_of_too_many_scans_in_an_svg_figure_is_refused_at_its_image(tmp_p
            f'<image href="{url}" width="160" height="160"/>\n</svg>\n').encode()
     record = record_showing(tmp_path, "photo.svg", svg)
     expected = (f"course/media/photo.svg:2: the picture in this `<image>`'s `data:` URL is a JPEG of more than "
-                f"{media.MAX_JPEG_SCANS} scans or {media.MAX_JPEG_SEGMENTS:,} segments, each of which a browser and "
-                "the slides decode as a pass over the whole picture (save the picture again from an image editor, as "
-                "a baseline JPEG or a progressive one of about 10 scans, and embed that)")
+                f"{media.MAX_JPEG_SCANS} scans or {media.MAX_JPEG_SEGMENTS:,} segments, or a PNG of more than "
+                f"{media.MAX_PNG_CHUNKS:,} chunks (and one for each 4 KB), each of which a browser and the slides read "
+                "as a pass (save the picture again from an image editor, as a PNG or a baseline JPEG or a progressive "
+                "one of about 10 scans, and embed that)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="slides")
 
