@@ -551,8 +551,9 @@ def decoding_problem(data: bytes) -> tuple[str, str] | None:
 #: every chunk before the picture's data in Python each time it opens a PNG, and every one after it each time it
 #: decodes one, about 13 µs for an empty ancillary chunk (3 µs an empty IDAT): a 1-pixel PNG of a million empty
 #: chunks (12 MB) held `check` 15.7 s and `slides` 44.5 s of processor time, 4 million (48 MB) `check` 61 s
-#: (18-verify23 G2). Editors write a few chunks of metadata and the picture's data in chunks of 4 KB (Chromium's
-#: screenshots: 400 chunks in 1.6 MB), 8 KB (libpng) or 64 KB (Pillow), or one; an APNG adds two or so a frame.
+#: (18-verify23 G2). Editors write a few chunks of metadata and the picture's data in chunks of 4 KB (the page
+#: screenshots in test-artifacts/: 402 chunks in 1.6 MB), 8 KB (libpng) or 64 KB (Pillow), or in one; an APNG adds
+#: about two a frame.
 MAX_PNG_CHUNKS = 10_000
 #: The bytes of a PNG that allow it one chunk more than MAX_PNG_CHUNKS: a 50 MB PNG of 4 KB chunks has 12,200.
 PNG_CHUNK_BYTES = 4096
