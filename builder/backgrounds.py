@@ -65,7 +65,7 @@ from builder.kit import (
 from builder.media import (
     MAX_TEXT_MEDIA_BYTES,
     SelectorTooComplex,
-    jpeg_decoding_problem,
+    decoding_problem,
     readable_problem,
     selector_text,
     svg_drawing,
@@ -1214,10 +1214,10 @@ def _intrinsic(picture: _Picture, resolution: bool) -> tuple[float | None, float
 def _raster_size(file: Path) -> tuple[int, int] | None:
     """The pixels across and down of the raster picture `file` (from its header: Pillow opens lazily), or None if
     Pillow cannot read it (or refuses it as over twice its bomb limit, which the kit's fetcher leaves out too, as it
-    leaves out a JPEG `media.jpeg_decoding_problem` refuses, which is not opened: `media.picture_pixels`)."""
+    leaves out a JPEG or PNG `media.decoding_problem` refuses, which is not opened: `media.picture_pixels`)."""
     from PIL import Image, UnidentifiedImageError  # noqa: PLC0415
 
-    if jpeg_decoding_problem(file.read_bytes()):
+    if decoding_problem(file.read_bytes()):
         return None
     try:
         with warnings.catch_warnings():

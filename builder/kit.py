@@ -47,8 +47,8 @@ from builder.media import (
     SelectorTooComplex,
     archive_name,
     cascade_tries,
+    decoding_problem,
     file_content_problem,
-    jpeg_decoding_problem,
     packaged_bytes,
     picture_pixels,
     read_regular,
@@ -412,7 +412,7 @@ class KitMedia:
         drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
         if drawing:  # also a template's own picture, which validation does not see
             return _Read(problem=Problem(path, *drawing))
-        if decoding := jpeg_decoding_problem(data):  # a template's own (validation reports a page's), by its content
+        if decoding := decoding_problem(data):  # a template's own (validation reports a page's), by its content
             return _Read(problem=Problem(path, 1, f"this picture {decoding[0]}", decoding[1]))
         if posixpath.splitext(path)[1].lower() not in RASTER_PICTURE_TYPES and _too_many_pixels(data):
             # a picture by its content under another name (`map.dat`), which no other check reads as a picture

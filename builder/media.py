@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 import stat
+import struct
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ from builder.project_urls import split_or_none
 #: The only project folders whose files may be packaged (not templates/, dist/, .git/, the project root).
 PACKAGED_FOLDERS = ("course", "quizzes")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", "JPEG"),
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_SIGNATURES = {".png": (PNG_SIGNATURE, "PNG"), ".jpg": (b"\xff\xd8\xff", "JPEG"),
                ".jpeg": (b"\xff\xd8\xff", "JPEG")}
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 VIDEO_TYPES = {".mp4", ".webm"}
@@ -457,12 +459,12 @@ RASTER_PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 def picture_pixels(picture: bytes | Path) -> int | None:
     """How many pixels the PNG, JPEG, GIF or WebP `picture` (its bytes or its file) has, from its header only
     (Pillow opens lazily); None if Pillow cannot read it. One Pillow refuses even to open (over twice its
-    own bomb limit) counts as over MAX_PICTURE_PIXELS, and so does a JPEG `jpeg_decoding_problem` refuses, which is
-    not opened: Pillow reads the segments before the first scan in Python, about 2 µs each (a million comments,
-    4 MB, took it 2 s)."""
+    own bomb limit) counts as over MAX_PICTURE_PIXELS, and so does a JPEG or PNG `decoding_problem` refuses, which
+    is not opened: Pillow reads the segments before a JPEG's first scan in Python, about 2 µs each (a million
+    comments, 4 MB, took it 2 s), and the chunks before a PNG's data, about 13 µs each."""
     from PIL import Image, UnidentifiedImageError
 
-    if jpeg_decoding_problem(picture if isinstance(picture, bytes) else picture.read_bytes()):
+    if decoding_problem(picture if isinstance(picture, bytes) else picture.read_bytes()):
         return MAX_PICTURE_PIXELS + 1
     try:
         with warnings.catch_warnings():
@@ -522,10 +524,17 @@ def _jpeg_layout(data: bytes) -> _JpegLayout | None:
     return _JpegLayout(scans, segments)
 
 
-def jpeg_decoding_problem(data: bytes) -> tuple[str, str] | None:
+def decoding_problem(data: bytes) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if the JPEG `data` has more than MAX_JPEG_SCANS scans or MAX_JPEG_SEGMENTS
-    segments (`_jpeg_layout`), which decoders would take a pass over the picture for each; None for one within them,
-    and for bytes that are not a JPEG (whatever the name they are shown by: browsers and Pillow go by the content)."""
+    segments (`_jpeg_layout`), which decoders would take a pass over the picture for each, or the PNG `data` more
+    chunks than `png_chunk_bound` (`_png_chunks`), which Pillow reads one by one in Python; None for one within them,
+    and for bytes that are neither (whatever the name they are shown by: browsers and Pillow go by the content)."""
+    if data.startswith(PNG_SIGNATURE):
+        if _png_chunks(data) > (bound := png_chunk_bound(data)):
+            return (f"is a PNG of more than {bound:,} chunks ({MAX_PNG_CHUNKS:,} and one for each "
+                    f"{PNG_CHUNK_BYTES // 1024} KB of the file), more than an editor writes",
+                    "save it again from an image editor")
+        return None
     layout = _jpeg_layout(data)
     if layout is None:
         return None
@@ -538,12 +547,45 @@ def jpeg_decoding_problem(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: The most chunks a PNG may have besides one for each PNG_CHUNK_BYTES of the file (`png_chunk_bound`). Pillow reads
+#: every chunk before the picture's data in Python each time it opens a PNG, and every one after it each time it
+#: decodes one, about 13 µs for an empty ancillary chunk (3 µs an empty IDAT): a 1-pixel PNG of a million empty
+#: chunks (12 MB) held `check` 15.7 s and `slides` 44.5 s of processor time, 4 million (48 MB) `check` 61 s
+#: (18-verify23 G2). Editors write a few chunks of metadata and the picture's data in chunks of 4 KB (the page
+#: screenshots in test-artifacts/: 402 chunks in 1.6 MB), 8 KB (libpng) or 64 KB (Pillow), or in one; an APNG adds
+#: about two a frame.
+MAX_PNG_CHUNKS = 10_000
+#: The bytes of a PNG that allow it one chunk more than MAX_PNG_CHUNKS: a 50 MB PNG of 4 KB chunks has 12,200.
+PNG_CHUNK_BYTES = 4096
+_PNG_CHUNK_HEAD = struct.Struct(">I4s")
+
+
+def png_chunk_bound(data: bytes) -> int:
+    """The most chunks the PNG `data` may have: MAX_PNG_CHUNKS and one for each PNG_CHUNK_BYTES of it, so that
+    reading them takes Pillow at most 0.15 s and 3 ms a megabyte more."""
+    return MAX_PNG_CHUNKS + len(data) // PNG_CHUNK_BYTES
+
+
+def _png_chunks(data: bytes) -> int:
+    """How many chunks the PNG `data` has up to its end (IEND, or its bytes'), counted from their headers alone
+    (length and type; the data and CRC are skipped by the length): a step for each chunk, up to one more than
+    `png_chunk_bound`, where counting stops."""
+    bound, position, end, chunks = png_chunk_bound(data), len(PNG_SIGNATURE), len(data) - 8, 0
+    while chunks <= bound and position <= end:
+        length, kind = _PNG_CHUNK_HEAD.unpack_from(data, position)
+        chunks += 1
+        if kind == b"IEND":
+            break
+        position += 12 + length
+    return chunks
+
+
 def drawable_picture(data: bytes) -> bool:
     """Whether the bytes `data`, which an SVG embeds, are a picture that may be drawn: a PNG, JPEG, GIF or WebP
     by its signature (never another kind Pillow would open: it runs Ghostscript for EPS), of at most
     MAX_PICTURE_PIXELS, that CairoSVG would not draw as an SVG document instead (it does for any bytes but a
     PNG's that hold `<svg`)."""
-    signed = data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
+    signed = data.startswith((PNG_SIGNATURE, b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
         data.startswith(b"RIFF") and data[8:12] == b"WEBP")
     pixels = picture_pixels(data) if signed else None
     return pixels is not None and pixels <= MAX_PICTURE_PIXELS and (data.startswith(b"\x89PNG") or b"<svg" not in data)
@@ -751,8 +793,9 @@ def _drawing_problem(line: int, drawn: _Drawn) -> tuple[int, str, str] | None:
                 "use `spreadMethod=\"pad\"` (the default), or draw the stripes as shapes or with a `<pattern>`")
     if picture:
         return (picture, f"the picture in this `<image>`'s `data:` URL is a JPEG of more than {MAX_JPEG_SCANS} scans "
-                f"or {MAX_JPEG_SEGMENTS:,} segments, each of which a browser and the slides decode as a pass over the "
-                "whole picture", "save the picture again from an image editor, as a baseline JPEG or a progressive "
+                f"or {MAX_JPEG_SEGMENTS:,} segments, or a PNG of more than {MAX_PNG_CHUNKS:,} chunks (and one for each "
+                f"{PNG_CHUNK_BYTES // 1024} KB), each of which a browser and the slides read as a pass",
+                "save the picture again from an image editor, as a PNG or a baseline JPEG or a progressive "
                 "one of about 10 scans, and embed that")
     if dashes > MAX_SVG_DASHES:
         return (line, f"drawing this figure strokes more than {MAX_SVG_DASHES:,} dashes (a `stroke-dasharray` whose "
@@ -1233,10 +1276,10 @@ def _data_url_picture(image: Any) -> bytes | None:
 
 def _undecodable_picture(root: Any) -> int:
     """The line of the first `<image>` of the SVG element `root` whose `data:` URL holds a JPEG of more scans or
-    segments than a decoder should be asked to read (`jpeg_decoding_problem`): CairoSVG (the slides) and browsers
-    decode it for every copy drawn; 0 if none."""
+    segments, or a PNG of more chunks, than a decoder should be asked to read (`decoding_problem`): CairoSVG (the
+    slides) and browsers decode it for every copy drawn; 0 if none."""
     for image in root.iter(etree.Element):
-        if local_name(image) == "image" and (data := _data_url_picture(image)) and jpeg_decoding_problem(data):
+        if local_name(image) == "image" and (data := _data_url_picture(image)) and decoding_problem(data):
             return int(image.sourceline or 1)
     return 0
 

@@ -54,9 +54,9 @@ from builder.media import (
     TRANSCRIPT_SUFFIX,
     VIDEO_TYPES,
     containment_problem,
+    decoding_problem,
     file_content_problem,
     file_problem,
-    jpeg_decoding_problem,
     may_read,
     not_found,
     readable_problem,
@@ -1202,10 +1202,10 @@ def _content_problem(course: Course, target: str) -> str | None:
 
 
 def _decoding_problem(course: Course, target: str) -> tuple[str, str] | None:
-    """`jpeg_decoding_problem` of the picture at project path `target` (shown or linked: browsers go by its content,
+    """`decoding_problem` of the picture at project path `target` (shown or linked: browsers go by its content,
     whatever its name), read within the project's media time (`media_time.charged`)."""
     with media_time.charged():
-        return jpeg_decoding_problem((course.root / target).read_bytes())
+        return decoding_problem((course.root / target).read_bytes())
 
 
 def _linked_text(course: Course, path: str, problem: Callable[[str, str], list[Problem]]) -> str | list[Problem]:

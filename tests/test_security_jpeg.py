@@ -94,16 +94,16 @@ def test_scans_are_counted_as_a_decoder_reads_the_markers() -> None:
     after MAX_JPEG_SEGMENTS, without a step for each of the rest, and Pillow never reads its header (in Python, 2 µs a
     segment: 12 million comments in 48 MB would take `check` 25 s for each picture it sizes)."""
     thumbnail_scans = segment(0xE1, b"Exif\0\0" + b"\xff\xda\x00\x02" * (media.MAX_JPEG_SCANS + 1))
-    assert media.jpeg_decoding_problem(progressive_jpeg(media.MAX_JPEG_SCANS, thumbnail_scans)) is None
+    assert media.decoding_problem(progressive_jpeg(media.MAX_JPEG_SCANS, thumbnail_scans)) is None
     comments = segment(0xFE, b"a") * media.MAX_JPEG_SEGMENTS
-    problem = media.jpeg_decoding_problem(progressive_jpeg(2, comments))
+    problem = media.decoding_problem(progressive_jpeg(2, comments))
     assert problem == (f"is a JPEG of more than {media.MAX_JPEG_SEGMENTS:,} segments (markers), more than an editor "
                        "writes", FIX)
     assert media.picture_pixels(progressive_jpeg(2, comments)) == media.MAX_PICTURE_PIXELS + 1  # never opened
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), "red").save(buffer, "JPEG", progressive=True)
-    assert media.jpeg_decoding_problem(buffer.getvalue()) is None
-    assert media.jpeg_decoding_problem(b"\x89PNG\r\n\x1a\n" + b"\xff\xda\x00\x02" * 200) is None
+    assert media.decoding_problem(buffer.getvalue()) is None
+    assert media.decoding_problem(b"\x89PNG\r\n\x1a\n" + b"\xff\xda\x00\x02" * 200) is None
 
 
 def test_a_jpeg_of_too_many_scans_in_an_svg_figure_is_refused_at_its_image(tmp_path: Path) -> None:
@@ -114,9 +114,10 @@ def test_a_jpeg_of_too_many_scans_in_an_svg_figure_is_refused_at_its_image(tmp_p
            f'<image href="{url}" width="160" height="160"/>\n</svg>\n').encode()
     record = record_showing(tmp_path, "photo.svg", svg)
     expected = (f"course/media/photo.svg:2: the picture in this `<image>`'s `data:` URL is a JPEG of more than "
-                f"{media.MAX_JPEG_SCANS} scans or {media.MAX_JPEG_SEGMENTS:,} segments, each of which a browser and "
-                "the slides decode as a pass over the whole picture (save the picture again from an image editor, as "
-                "a baseline JPEG or a progressive one of about 10 scans, and embed that)")
+                f"{media.MAX_JPEG_SCANS} scans or {media.MAX_JPEG_SEGMENTS:,} segments, or a PNG of more than "
+                f"{media.MAX_PNG_CHUNKS:,} chunks (and one for each 4 KB), each of which a browser and the slides read "
+                "as a pass (save the picture again from an image editor, as a PNG or a baseline JPEG or a progressive "
+                "one of about 10 scans, and embed that)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="slides")
 
