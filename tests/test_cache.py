@@ -113,9 +113,9 @@ def test_a_retitled_page_is_renamed_on_every_page_that_names_it(project: Path, t
     edit(project / "course/pages/baby-cues.md", "title: Reading a baby's cues", "title: Reading cues")
     second = packages(project, tmp_path / "second")["mini-course-1.0-web"]
     assert sum(b"Reading cues" in html for name, html in second.items() if name.startswith("pages/")) > 2
-    script = ("import sys, json; from builder import build\n"
+    script = ("import sys, json; from builder import build, media\n"
               "files = build.build(build.Path(sys.argv[1]), ('web',), build.Path(sys.argv[2])).outputs[0].files\n"
-              "print(json.dumps({name: data.hex() for name, data in files.items()}))")
+              "print(json.dumps({name: media.whole(data).hex() for name, data in files.items()}))")
     result = subprocess.run([sys.executable, "-c", script, str(project), str(tmp_path / "fresh")], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

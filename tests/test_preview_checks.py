@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from builder import kit, markup, rendering, validation
+from builder import kit, markup, media, rendering, validation
 from builder.build import check
 from builder.cache import Same
 from builder.model import Bank, Page
@@ -161,7 +161,7 @@ def test_only_the_changed_page_is_rendered_again(project: Path, monkeypatch: pyt
     preview.rebuild()
     assert sorted(rendered) == ["baby-cues", "case-amira", "check-cues", "final-check", "welcome"], \
         "every page shows the order of the pages"
-    assert preview.files == built_fresh(project)
+    assert {name: media.whole(data) for name, data in preview.files.items()} == built_fresh(project)
 
 
 def test_only_the_changed_page_is_measured_again_for_the_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,10 +196,10 @@ def test_only_the_changed_page_is_measured_again_for_the_kit(tmp_path: Path, mon
 
 def built_fresh(project: Path) -> dict[str, bytes]:
     """The SCORM 1.2 package's files as a new process builds them (nothing kept from earlier builds)."""
-    script = ("import sys; from pathlib import Path; from builder.build import check, plan\n"
+    script = ("import sys; from pathlib import Path; from builder.build import check, plan; from builder import media\n"
               "course = check(Path(sys.argv[1]), targets=('scorm12',)).course\n"
               "(output,) = plan(course, ('scorm12',), Path('dist'))\n"
-              "sys.stdout.write(repr(output.files))")
+              "sys.stdout.write(repr({name: media.whole(data) for name, data in output.files.items()}))")
     result = subprocess.run([sys.executable, "-c", script, str(project)], cwd=REPO, capture_output=True,
                             text=True, timeout=120, check=True)
     files: dict[str, bytes] = ast.literal_eval(result.stdout)
