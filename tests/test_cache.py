@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from builder import cache
+from builder import cache, media
 from builder.build import build
 from builder.cache import CACHE_DIR
 from builder.errors import CourseInvalid
@@ -28,7 +28,9 @@ from conftest import REPO, edit, run
 
 
 def packages(project: Path, out: Path) -> dict[str, dict[str, bytes]]:
-    return {o.path.name: o.files for o in build(project, ("scorm12", "web"), out).outputs}
+    """Each output's files by archive path, as bytes (a file packaged from disk, `media.OnDisk`, read whole)."""
+    return {o.path.name: {name: media.whole(data) for name, data in o.files.items()}
+            for o in build(project, ("scorm12", "web"), out).outputs}
 
 
 class _RunsCode:
