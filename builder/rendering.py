@@ -235,8 +235,9 @@ class _Renderer:
         self.course = course
         self.env = theme.environment()
         self.media = _Media(course)
-        #: Each transcript shown, as HTML (`transcript`), by project path; its number is its place here
-        self.transcripts: dict[str, Markup] = {}
+        #: Each transcript shown, as HTML, by its number (`_transcript_number`), and the numbers by project path
+        self.transcripts: list[Markup] = []
+        self.transcript_numbers: dict[str, int] = {}
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
         self.banks = {bank.settings.id: bank for bank in course.banks}
@@ -282,18 +283,19 @@ class _Renderer:
         html = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
         return Markup(_TRANSCRIPT_MARK.sub(self._transcript_html, html) if "data-transcript" in html else html)
 
-    def transcript(self, path: str) -> Markup:
-        """The transcript at project path `path` as HTML: the text validation read and checked (`Course.transcripts`),
-        converted as a page body is, its links rewritten from its own folder; made once a build, however many
-        players show it."""
-        if path not in self.transcripts:
-            self.transcripts[path] = self.markdown(self.course.transcripts[path], path)
-        return self.transcripts[path]
+    def _transcript_number(self, path: str) -> int:
+        """The number of the transcript at project path `path` in `transcripts`, which holds its HTML: the text
+        validation read and checked (`Course.transcripts`), converted as a page body is, its links rewritten from its
+        own folder; made once a build, however many players show it."""
+        if path not in self.transcript_numbers:
+            self.transcripts.append(self.markdown(self.course.transcripts[path], path))
+            self.transcript_numbers[path] = len(self.transcripts) - 1
+        return self.transcript_numbers[path]
 
     def _transcript_html(self, mark: re.Match[str]) -> str:
         """The `<details>` of the transcript whose number `mark` (`_TRANSCRIPT_MARK`) holds, with its HTML: put in
         as text, never parsed again (libxml2 drops a text node over 10,000,000 characters; 18-verify22 E2b)."""
-        html = list(self.transcripts.values())[int(mark.group(1))]
+        html = self.transcripts[int(mark.group(1))]
         return f'<details class="transcript"><summary>Transcript</summary>{html}</details>'
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
@@ -363,8 +365,7 @@ class _Renderer:
         the page's HTML is written), if validation checked one there; else None."""
         if path not in self.course.transcripts:
             return None
-        self.transcript(path)
-        number = list(self.transcripts).index(path)
+        number = self._transcript_number(path)
         details = lxml_html.Element("details", {"class": "transcript", "data-transcript": str(number)})
         lxml_html.etree.SubElement(details, "summary").text = "Transcript"
         return details
