@@ -219,9 +219,17 @@ class OnDisk:
 Packaged = Union[bytes, OnDisk]
 
 
+def pieces(data: Packaged) -> Iterator[bytes]:
+    """The bytes of a packaged file, a piece at a time (bytes as one piece; `OnDisk.pieces`)."""
+    if isinstance(data, OnDisk):
+        yield from data.pieces()
+    else:
+        yield data
+
+
 def whole(data: Packaged) -> bytes:
     """The bytes of a packaged file (`OnDisk`'s read whole: for a reader that needs them all at once)."""
-    return data if isinstance(data, bytes) else b"".join(data.pieces())
+    return data if isinstance(data, bytes) else b"".join(pieces(data))
 
 
 def packaged_file(root: Path, project_path: str) -> Packaged:

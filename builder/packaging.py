@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping
 
 from builder.errors import EnvironmentProblem, UsageProblem
-from builder.media import OnDisk, Packaged
+from builder.media import OnDisk, Packaged, pieces
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest (a DOS date's year is 1980 + 7 bits)
@@ -64,14 +64,6 @@ def write_zip(files: Mapping[str, Packaged], stream: BinaryIO, epoch: int) -> No
             with archive.open(info, "w") as member:
                 for piece in pieces(data):
                     member.write(piece)
-
-
-def pieces(data: Packaged) -> Iterator[bytes]:
-    """The bytes of a packaged file, a piece at a time (bytes as one piece; `media.OnDisk.pieces`)."""
-    if isinstance(data, OnDisk):
-        yield from data.pieces()
-    else:
-        yield data
 
 
 def zip_bytes(files: Mapping[str, Packaged], epoch: int) -> bytes:
