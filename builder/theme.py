@@ -114,9 +114,15 @@ class BuiltInBound(TemplateProblem):
 def inside_templates(folder: Path, path: Path) -> Optional[Path]:
     """The real location of `path` (symlinks followed) if it is a regular file inside `folder` that this process may
     read; else None (`_unusable` says why)."""
+    real = _inside(folder, path)
+    return real if real is not None and os.access(real, os.R_OK) else None
+
+
+def _inside(folder: Path, path: Path) -> Optional[Path]:
+    """The real location of `path` (symlinks followed) if it is a regular file inside `folder`, readable or not;
+    else None."""
     real = _real_regular(path)
-    return real if real is not None and real.is_relative_to(real_path(folder)) and os.access(real, os.R_OK) \
-        else None
+    return real if real is not None and real.is_relative_to(real_path(folder)) else None
 
 
 def _real_regular(path: Path) -> Optional[Path]:
@@ -132,12 +138,13 @@ def _permission_denied(folder: Path, path: Path) -> bool:
     """Whether `path` would be a usable file of `folder` but that this process may not read it: the file has no read
     permission, or a folder on its way no search (`x`) permission (listed, its files cannot be opened)."""
     try:
-        real = real_path(path, strict=True)
+        real_path(path, strict=True)
     except PermissionError:
         return True
     except OSError:
         return False
-    return _real_regular(real) is not None and real.is_relative_to(real_path(folder)) and not os.access(real, os.R_OK)
+    real = _inside(folder, path)
+    return real is not None and not os.access(real, os.R_OK)
 
 
 def _read_limited(path: Path, shown: str) -> bytes:
