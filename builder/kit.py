@@ -33,7 +33,7 @@ from builder import cache, media_time
 from builder.active_content import MAX_TAG_ATTRIBUTES, crowded_at, emptied
 from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.line_breaking import slow_path_cost
+from builder.line_breaking import least_min_content, slow_path_cost
 from builder.loading import COURSE_FILE
 from builder.markup import HTML_INTEGER, cleaner, convert, convert_inline, html_depth
 from builder.media import (
@@ -700,7 +700,8 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
                         f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
                         "put spaces in long runs of text (a long link, a word joined by hyphens or slashes, Chinese "
                         "or Japanese text in a table cell), write fewer soft hyphens (`&shy;`) and zero-width spaces, "
-                        "and split long text in lists or quotes nested deep")]
+                        "split long text in lists or quotes nested deep, and keep long text out of table cells (a table "
+                        "may lay a cell out as narrow as its longest word)")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
@@ -1225,6 +1226,32 @@ def _content_width(element: Any, parent_width: float) -> float:
     return parent_width - _INDENTS.get(_tag(element), 0.0) - sum(_CLASS_INDENTS.get(name, 0.0) for name in classes)
 
 
+def _least_cell_width(cell: Any, boxless: set[Any]) -> float:
+    """The least width of the content of the table cell `cell` of a tinyhtml5 tree (in pt), whatever its table's
+    other cells hold: an automatic table layout gives a column no less than its cells' min-content width, but may give
+    it no more (CSS 2.1 § 17.5.2.2; a first cell of one 90-character word made the row's other cell one `x` wide,
+    18-verify24 H3). The widest of its shown texts' `line_breaking.least_min_content`, at their font size, plus what
+    the elements between the cell and the text take off its width (`_content_width`); `boxless` as `relaid_text`'s."""
+    widest = 0.0
+    pending = [(cell, 0.0)]
+    while pending:
+        element, indent = pending.pop()
+        tag = _tag(element)
+        if _shown(tag, element, boxless):
+            indent -= _content_width(element, 0.0)
+            size = _HEADING_SIZES.get(tag, KIT_FONT_SIZE)
+            widest = max([widest, *(indent + least_min_content(text) * size
+                                     for text in _laid_out_texts(element, boxless))])
+            pending += [(child, indent) for child in element]
+    return widest
+
+
+def _shown(tag: str, element: Any, boxless: set[Any]) -> bool:
+    """Whether the element `element` (of tag `tag`, `_tag`) of a tinyhtml5 tree is laid out: an element, not one of
+    `_UNSHOWN` or `boxless` (`_boxless_matcher`'s)."""
+    return bool(tag) and tag not in _UNSHOWN and element not in boxless
+
+
 @functools.lru_cache(maxsize=1)
 def _boxless_matcher() -> Any:
     """A cssselect2 Matcher of the selectors of WeasyPrint's own style sheet (`css/html5_ua.css`, read from its
@@ -1294,15 +1321,17 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
     while pending:
         element, in_cell, width = pending.pop()
         tag = _tag(element)
-        if not tag or tag in _UNSHOWN or element in boxless:
+        if not _shown(tag, element, boxless):
             continue
         in_cell = in_cell or tag in ("td", "th")
-        width = _content_width(element, width)
+        width = _least_cell_width(element, boxless) if tag in ("td", "th") else _content_width(element, width)
         for text in filter(None, _laid_out_texts(element, boxless)):
             runs = _SPACES.split(text)
             costs = [(slow_path_cost(text, width / _HEADING_SIZES.get(tag, KIT_FONT_SIZE)), text.strip(),
-                      f"{len(text):,} characters of text WeasyPrint lays out again for each of its lines (narrow or "
-                      "zero-width characters, or a box a few characters wide)")]
+                      f"{len(text):,} characters of text in a table cell, which its table may lay out as narrow as "
+                      "its longest word, so that WeasyPrint lays the text out again for each of its lines"
+                      if in_cell else f"{len(text):,} characters of text WeasyPrint lays out again for each of its "
+                      "lines (narrow or zero-width characters, or a box a few characters wide)")]
             if _SOFT_HYPHEN in text:
                 costs.append((len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
                               f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens"))

@@ -58,6 +58,9 @@ _ADVANCES = {character: advance for advance, characters in NARROW_GLYPHS for cha
 _UNSEEN = frozenset({"Mn", "Me", "Mc", "Cf", "Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 #: White space as WeasyPrint lays it out (`white-space: normal`: as a space, 0.318 em).
 _WHITE_SPACE = frozenset(" \t\n\r\f")
+#: Scripts whose words Pango breaks between letters (by a dictionary: Thai, Lao, Myanmar, Khmer; Unicode's line
+#: breaking class SA), as code point ranges.
+_DICTIONARY_BROKEN = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0xAA60, 0xAA7F))
 #: The narrowest box (in em of its font size) in which WeasyPrint takes its slow path whatever the text: it then
 #: lays out the text up to its first space and a letter, all of it if that fits on a line.
 NARROW_BOX = 4
@@ -75,6 +78,30 @@ def least_advance(character: str) -> float:
         return _ADVANCES[character]
     code = ord(character)
     return JOINED_ADVANCE if any(low <= code <= high for low, high in _JOINING_SCRIPTS) else DEFAULT_ADVANCE
+
+
+def _joins(character: str) -> bool:
+    """Whether no line may break before or after `character` beside another such one (Unicode's line breaking,
+    UAX #14, as Pango follows it, taken narrowly): a letter, digit or mark, but not a wide (Chinese, Japanese,
+    Korean) character, broken after any, nor one of a script broken by a dictionary (`_DICTIONARY_BROKEN`)."""
+    code = ord(character)
+    return (unicodedata.category(character)[0] in "LNM" and unicodedata.east_asian_width(character) not in "WF"
+            and not any(low <= code <= high for low, high in _DICTIONARY_BROKEN))
+
+
+def least_min_content(text: str) -> float:
+    """The least width (in em of the text's font size) of a box that holds `text` when each of its lines is broken
+    at every opportunity (CSS's min-content width, as an automatic table layout may give a cell: CSS 2.1 § 17.5.2.2):
+    its widest run of characters that `_joins` (a word), each at its `least_advance`; 0 for an empty text. A lower
+    bound: a line may break at fewer places than taken here, and glyphs are wider than their least advance."""
+    widest = run = 0.0
+    for character in text:
+        if _joins(character):
+            run += least_advance(character)
+            widest = max(widest, run)
+        else:  # a character a line may break beside, by itself (white space hangs at a line's end: none)
+            widest, run = max(widest, 0.0 if character in _WHITE_SPACE else least_advance(character)), 0.0
+    return widest
 
 
 def slow_path_cost(text: str, width: float) -> int:
