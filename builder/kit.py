@@ -1327,7 +1327,9 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
         width = _least_cell_width(element, boxless) if tag in ("td", "th") else _content_width(element, width)
         for text in filter(None, _laid_out_texts(element, boxless)):
             runs = _SPACES.split(text)
-            costs = [(slow_path_cost(text, width / _HEADING_SIZES.get(tag, KIT_FONT_SIZE)), text.strip(),
+            costs = [(len(words) ** 2, words, f"{len(words):,} characters without a space in a table cell")
+                     for words in runs if in_cell and len(words) > SHORT_RUN]  # first: named where costs are equal
+            costs += [(slow_path_cost(text, width / _HEADING_SIZES.get(tag, KIT_FONT_SIZE)), text.strip(),
                       f"{len(text):,} characters of text in a table cell, which its table may lay out as narrow as "
                       "its longest word, so that WeasyPrint lays the text out again for each of its lines"
                       if in_cell else f"{len(text):,} characters of text WeasyPrint lays out again for each of its "
@@ -1335,9 +1337,6 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
             if _SOFT_HYPHEN in text:
                 costs.append((len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
                               f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens"))
-            if in_cell:
-                costs += [(len(words) ** 2, words, f"{len(words):,} characters without a space in a table cell")
-                          for words in runs if len(words) > SHORT_RUN]
             for cost, words, what in costs:
                 total += cost
                 if cost > worst:

@@ -149,6 +149,11 @@ RELAID = {
     # 18-verify22 F4: the `alt` WeasyPrint lays out for a picture it cannot draw (`b.png` is not a PNG)
     "the alt of a picture": ('<table><tr><td><img src="../media/b.png" alt="' + "a-" * 300 + '"></td></tr></table>\n',
                              "600 characters without a space in a table cell"),
+    # 18-verify24 H3: a cell its neighbour's one long word leaves as narrow as its own widest word (one `x`)
+    "a cell made narrow by its neighbour": ("<table><tr><td>" + "W" * 90 + "</td><td>" + "x y " * 250
+                                            + "</td></tr></table>\n", "1,000 characters of text in a table cell, "
+                                            "which its table may lay out as narrow as its longest word, so that "
+                                            "WeasyPrint lays the text out again for each of its lines"),
 }
 
 
@@ -157,7 +162,8 @@ def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(ne
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """B1: 6,000 soft hyphens in a paragraph of a handout page, and B2: a table cell of 8,000 `a-`, passed `check`
     (no template), then `kit` ran into WeasyPrint's 30 s, blamed on `course/course.yaml:1`; so did 18-verify21 D2,
-    8,000 `a-` in a list 21 deep, and D3, 44,000 `i` and zero-width spaces in a paragraph; all now stop before
+    8,000 `a-` in a list 21 deep, and D3, 44,000 `i` and zero-width spaces in a paragraph, and 18-verify24 H3, a cell
+    of `x y ` × 2,000 beside one of a 90-character word (blamed on `course/course.yaml:1`); all now stop before
     WeasyPrint, at the page's line. Scaled down: the bound is lowered to 200,000 characters laid out again."""
     monkeypatch.setattr(kit, "MAX_KIT_RELAID_TEXT", 200_000)
     text, costliest = RELAID[form]
