@@ -700,8 +700,8 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
                         f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
                         "put spaces in long runs of text (a long link, a word joined by hyphens or slashes, Chinese "
                         "or Japanese text in a table cell), write fewer soft hyphens (`&shy;`) and zero-width spaces, "
-                        "split long text in lists or quotes nested deep, and keep long text out of table cells (a table "
-                        "may lay a cell out as narrow as its longest word)")]
+                        "split long text in lists or quotes nested deep, and keep long text out of table cells (a "
+                        "table may lay a cell out as narrow as its longest word)")]
     try:
         breaks = forced_breaks(html)
     except SelectorTooComplex as complex_selector:
