@@ -1299,7 +1299,8 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
     (`MAX_KIT_RELAID_TEXT`), with the text (or run of it without white space) that costs most and what makes it
     cost: each text's (`_laid_out_texts`: as WeasyPrint makes its text boxes, joined across elements that make no
     box, and an image's `alt`) `line_breaking.slow_path_cost` in the width the built-in style sheets give
-    it (`_content_width`: a list 16 deep leaves 2.5 em, a text of narrow or zero-width characters fits a prefix on
+    it (`_content_width`, a table cell's `_least_cell_width`: a list 16 deep leaves 2.5 em, a cell beside a long
+    word one `x` in it, a text of narrow or zero-width characters fits a prefix on
     one line), its length times its soft hyphens (where a line's first characters are narrow, zero-width ones or
     soft hyphens themselves, WeasyPrint lays out the whole rest of the text, not a run: 5,000 `i`, each with a
     combining accent and a space, then 100 soft hyphens ran over 300 s), and the square of the length of each

@@ -8,7 +8,8 @@ and lays out the whole rest of the text, for each line it breaks: a cost of the 
 Measured on the kit's font and page (DejaVu Sans 10 pt, A4 less 16 mm each side, `docs/security.md`): `i`
 and U+200B ZERO WIDTH SPACE × 10,000 in a paragraph, 1.7 s (× 20,000, 9.4 s; `i ` × 20,000, 0.3 s); `x y ` × 1,000
 in a list item 16 lists deep (2.5 em wide), 15.6 s (× 2,000, 67 s; one list deep, 0.1 s). Issue 18,
-twenty-first verification, D2 and D3.
+twenty-first verification, D2 and D3. A table cell may be laid out as narrow as its widest word (`least_min_content`):
+`x y ` × 2,000 beside a cell of one 90-character word, 31 s (18-verify24 H3).
 """
 
 from __future__ import annotations
