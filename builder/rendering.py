@@ -176,10 +176,12 @@ class PageContext:
     comments: tuple[tuple[str, str], ...] = ()
 
 
-#: Each page's HTML by the environment that rendered it and its context (plain, frozen, compared by value), kept
-#: for the next build in this process (`preview`): a page whose context is unchanged is not rendered again.
+#: Each page's HTML (UTF-8) by the environment that rendered it and its context (plain, frozen, compared by value),
+#: kept for the next build in this process (`preview`): a page whose context is unchanged is not rendered again.
 #: A template sees nothing else that changes: no clock, no `lipsum` (a project's `random` would vary any build).
-_PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Store()
+#: Kept as the bytes that are packaged, the very object: the rendered text is let go (a page with a non-ASCII
+#: character is a text of 2 bytes a character, twice its bytes; 18-verify23 G5).
+_PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], bytes] = cache.Store()
 
 
 #: Each page's HTML by the objects its page and bank were loaded as (`cache.Same`: an unchanged file is loaded as
@@ -187,7 +189,7 @@ _PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Sto
 #: kept for the next build in this process when it shows no file of the project (a picture, a video, a linked
 #: PDF: what they are on disk can change): such a page is not even put in context again. A page that shows files
 #: is made again in every build (`_PAGE_HTML` may still keep it).
-_PAGE_KEPT: cache.Store[tuple[Hashable, ...], str] = cache.Store()
+_PAGE_KEPT: cache.Store[tuple[Hashable, ...], bytes] = cache.Store()
 #: What every page shows of the course (`_Renderer.shown`), kept so that an equal one is the same object.
 _COURSE_SHOWN: cache.Store[tuple[Hashable, ...], tuple[Hashable, ...]] = cache.Store()
 
@@ -393,8 +395,8 @@ class _Renderer:
                           for o in question.options),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
-    def _render_page(self, page: NavPage, body: Markup, **fields: object) -> str:
-        """`page.html` for one page, with the course-wide context filled in."""
+    def _render_page(self, page: NavPage, body: Markup, **fields: object) -> bytes:
+        """`page.html` for one page, with the course-wide context filled in, as UTF-8."""
         settings = self.course.settings
         context = PageContext(course_id=settings.id, course_title=settings.title, version=settings.version,
                               language=settings.language, modules=self.modules, total=len(self.order),
@@ -402,13 +404,13 @@ class _Renderer:
         key = (self.env, context)
         html = _PAGE_HTML.get(key)
         if html is None:
-            html = render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+            html = render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}").encode()
             _PAGE_HTML.put(key, html)
         return html
 
-    def extra_page(self, page_id: str, title: str, template: str) -> str:
-        """A page outside the course order (contents, accessibility statement), linked from every page."""
-        def render() -> str:
+    def extra_page(self, page_id: str, title: str, template: str) -> bytes:
+        """A page outside the course order (contents, accessibility statement), linked from every page, as UTF-8."""
+        def render() -> bytes:
             body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
             return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
 
@@ -416,10 +418,10 @@ class _Renderer:
 
     def page_file(self, index: int, nav: NavPage) -> tuple[str, bytes]:
         """The archive path and HTML of the page at `index` in course order."""
-        return f"{PAGES}/{nav.href}", self.page(index, nav).encode()
+        return f"{PAGES}/{nav.href}", self.page(index, nav)
 
-    def page(self, index: int, nav: NavPage) -> str:
-        """The HTML of the page at `index` in course order: taken from the last build when the page, its bank and
+    def page(self, index: int, nav: NavPage) -> bytes:
+        """The HTML (UTF-8) of the page at `index` in course order: taken from the last build when the page, its bank and
         everything else the page shows of the course are the same (`_PAGE_KEPT`), else rendered."""
         page = self.pages[nav.id]
         bank: Optional[Bank] = self.banks.get(page.meta.bank) if page.meta.bank else None
@@ -444,7 +446,7 @@ class _Renderer:
         return TemplateProblem(f"{page.source.path}:{line}: the page is too large for coursebuild's page template: "
                                f"{passed.reason} (shorten it, or split it into several pages{shown})")
 
-    def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> str:
+    def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> bytes:
         meta, path = page.meta, page.source.path
         return self._render_page(
             nav, self.markdown(page.body, path), minutes=meta.minutes, module=self.module_of[nav.id],
@@ -551,7 +553,7 @@ def render_site(course: Course, theme: Theme) -> Site:
     renderer = _Renderer(course, theme)
     files: dict[str, Packaged] = {**_render_pages(renderer)}
     for page_id, title, template in EXTRA_PAGES:
-        files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template).encode()
+        files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template)
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
     for name, data in theme.static_files().items():
         files[f"{ASSETS}/{name}"] = data

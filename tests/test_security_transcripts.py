@@ -3,15 +3,18 @@ body is, its problems at its own lines (issue 18, 18-verify22 E1, E2, E2b, E6, E
 
 from __future__ import annotations
 
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from lxml import html as lxml_html
 
+from builder.build import check
 from builder.markup import MAX_MARKDOWN_CHARS
 from builder.media import rewrite_local_images
-from builder.theme import MAX_RENDERED_BYTES
+from builder.rendering import render_site
+from builder.theme import MAX_RENDERED_BYTES, Theme
 
 from conftest import edit, run
 
@@ -159,3 +162,21 @@ def test_a_transcript_may_not_play_a_video(project: Path) -> None:
     assert result.exit_code == 1
     assert f"{TRANSCRIPT}:3: `talk.mp4` is a video or audio file in a transcript, which is the text of one" \
         in result.output
+
+
+def test_a_rendered_page_is_held_once_as_the_bytes_packaged(project: Path) -> None:
+    """G5 (18-verify23): a page showing a long transcript was held as its rendered text, its UTF-8 bytes and its body
+    (the key of its kept HTML, for `preview`), each text 2 bytes a character once the page has a non-ASCII one (this
+    page has): 5 times its size (1.1 GB for 16 pages of a 15 MB transcript). Now the rendered text is let go once
+    encoded: the bytes packaged, and the body, are what is held (3 times its size)."""
+    _with_transcript(project, "Word " * 200_000)
+    course = check(project).course
+    tracemalloc.start()
+    try:
+        site = render_site(course, Theme.for_project(project))
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    page = site.files["pages/baby-cues.html"]
+    assert isinstance(page, bytes) and len(page) > 1_000_000
+    assert held < 4 * len(page), (held, len(page))
