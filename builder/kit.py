@@ -55,6 +55,7 @@ from builder.media import (
     readable_problem,
     rewrite_local_images,
     selector_matcher,
+    signed_picture,
     size_problem,
     style_rules,
     svg_drawing,
@@ -515,8 +516,10 @@ def left_out(path: str, data: bytes) -> bool:
     """Whether the kit's PDFs leave out the file `data` named `path` (a project path or a file name), as the slides
     do (`slides.usable`): a picture whose content is not what its name says (`media.file_content_problem`; `check`
     warns that learners see it as a broken image, and browsers show it so). WeasyPrint would draw whatever it finds
-    in it instead: a `.png` holding an SVG as that SVG (18-verify8 X2)."""
-    return posixpath.splitext(path)[1].lower() in _NAMED_PICTURES and file_content_problem(path, data) is not None
+    in it instead: a `.png` holding an SVG as that SVG (18-verify8 X2). So is a PNG or JPEG by its content under
+    another name (`media.signed_picture`) that `file_content_problem` finds damaged, as one by its name is."""
+    return (posixpath.splitext(path)[1].lower() in _NAMED_PICTURES or signed_picture(data) is not None) \
+        and file_content_problem(path, data) is not None
 
 
 def _too_many_pixels(picture: bytes | Path) -> bool:

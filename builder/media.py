@@ -599,9 +599,17 @@ def drawable_picture(data: bytes) -> bool:
     return pixels is not None and pixels <= MAX_PICTURE_PIXELS and (data.startswith(b"\x89PNG") or b"<svg" not in data)
 
 
+def signed_picture(data: bytes) -> str | None:
+    """The suffix (`.png`, `.jpg`) of the kind of picture `data` is by its first bytes (`_SIGNATURES`), whatever the
+    name of its file; None if it is neither a PNG nor a JPEG."""
+    return next((suffix for suffix, (signature, _) in _SIGNATURES.items() if data.startswith(signature)), None)
+
+
 def file_content_problem(project_path: str, data: bytes) -> str | None:
     """Why an image file would show as a broken image (empty, not the format its name says, too large, or a PNG or
-    JPEG that cannot be decoded: `undecodable`), or None; None too for
+    JPEG that cannot be decoded: `undecodable`), or None. A PNG or JPEG by its content (`signed_picture`) under
+    another name (`map.pdf`) is held to the same as one by its name: WeasyPrint opens what the kit shows by its
+    content (18-verify23 notes). None too for
     an SVG `svg_drawing_problem` refuses without reading it (too many elements, or the project's media time spent),
     and for one past libxml2's limits (`active_content.xml_limit`: too deep, too long a text), which browsers draw
     and `active_content.emptied` refuses, an error."""
@@ -622,8 +630,8 @@ def file_content_problem(project_path: str, data: bytes) -> str | None:
             return f"is not a valid SVG file (not well-formed XML: {exc.msg})"
         if root.tag != f"{{{SVG_NAMESPACE}}}svg":
             return "is not a valid SVG file (its root element is not <svg> in the SVG namespace)"
-    elif suffix in _SIGNATURES:
-        signature, kind = _SIGNATURES[suffix]
+    elif (named := suffix if suffix in _SIGNATURES else signed_picture(data)) is not None:
+        signature, kind = _SIGNATURES[named]
         if not data.startswith(signature):
             return f"is not a {kind} file (its first bytes are not a {kind} signature)"
         if (pixels := picture_pixels(data) or 0) > MAX_PICTURE_PIXELS:

@@ -114,8 +114,11 @@ class Package:
         max_parts = MAX_PARTS if max_parts is None else max_parts
         if declared := _end_record(path):
             parts, directory = declared
-            if parts > max_parts or directory > max_parts * _DIRECTORY_BYTES_A_PART:
+            if parts > max_parts:
                 raise Refused(f"holds {parts:,} parts, more than {max_parts:,}")
+            if directory > max_parts * _DIRECTORY_BYTES_A_PART:  # long names, extra fields or comments of its parts
+                raise Refused(f"has a directory of its parts of {directory:,} bytes, more than "
+                              f"{max_parts * _DIRECTORY_BYTES_A_PART:,}")
         self._zip = zipfile.ZipFile(path)  # raises BadZipFile for a file that is not a zip
         members = [member for member in self._zip.infolist() if not member.is_dir()]
         if len(members) > max_parts:

@@ -12,7 +12,7 @@ import json
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Hashable, Optional, cast
 from urllib.parse import unquote
@@ -176,10 +176,12 @@ class PageContext:
     comments: tuple[tuple[str, str], ...] = ()
 
 
-#: Each page's HTML by the environment that rendered it and its context (plain, frozen, compared by value), kept
-#: for the next build in this process (`preview`): a page whose context is unchanged is not rendered again.
+#: Each page's HTML (UTF-8) by the environment that rendered it and its context (plain, frozen, compared by value),
+#: kept for the next build in this process (`preview`): a page whose context is unchanged is not rendered again.
 #: A template sees nothing else that changes: no clock, no `lipsum` (a project's `random` would vary any build).
-_PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Store()
+#: Kept as the bytes that are packaged, the very object: the rendered text is let go (a page with a non-ASCII
+#: character is a text of 2 bytes a character, twice its bytes; 18-verify23 G5).
+_PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], bytes] = cache.Store()
 
 
 #: Each page's HTML by the objects its page and bank were loaded as (`cache.Same`: an unchanged file is loaded as
@@ -187,7 +189,7 @@ _PAGE_HTML: cache.Store[tuple[jinja2.Environment, PageContext], str] = cache.Sto
 #: kept for the next build in this process when it shows no file of the project (a picture, a video, a linked
 #: PDF: what they are on disk can change): such a page is not even put in context again. A page that shows files
 #: is made again in every build (`_PAGE_HTML` may still keep it).
-_PAGE_KEPT: cache.Store[tuple[Hashable, ...], str] = cache.Store()
+_PAGE_KEPT: cache.Store[tuple[Hashable, ...], bytes] = cache.Store()
 #: What every page shows of the course (`_Renderer.shown`), kept so that an equal one is the same object.
 _COURSE_SHOWN: cache.Store[tuple[Hashable, ...], tuple[Hashable, ...]] = cache.Store()
 
@@ -209,6 +211,16 @@ class Site:
         return render_template(self.env, template, course_title=settings.title, language=settings.language,
                                first_page=self.first_page, scorm_version=SCORM_VERSIONS.get(target, ""),
                                assets=ASSETS).encode()
+
+
+@dataclass
+class _Made:
+    """What the texts of the page being made put in it, in characters of HTML: all of them, transcripts in (`html`),
+    and the copies of each transcript, by its project path (`transcripts`): for `_Renderer.too_large` to say what
+    made a page too large."""
+
+    html: int = 0
+    transcripts: Counter[str] = field(default_factory=Counter)
 
 
 class _Media:
@@ -235,9 +247,11 @@ class _Renderer:
         self.course = course
         self.env = theme.environment()
         self.media = _Media(course)
-        #: Each transcript shown, as HTML, by its number (`_transcript_number`), and the numbers by project path
-        self.transcripts: list[Markup] = []
+        #: Each transcript shown, its project path and HTML, by its number (`_transcript_number`), and the numbers by
+        #: project path
+        self.transcripts: list[tuple[str, Markup]] = []
         self.transcript_numbers: dict[str, int] = {}
+        self.made = _Made()  # of the page being made (`page`)
         self.page_files = {page.source.path: page.meta.id for page in course.pages}
         self.pages = {page.meta.id: page for page in course.pages}
         self.banks = {bank.settings.id: bank for bank in course.banks}
@@ -270,7 +284,14 @@ class _Renderer:
 
     # Markdown with links rewritten for where the HTML will live (pages/…).
     def markdown(self, text: Optional[str], source_path: str, phrasing: bool = False) -> Markup:
-        """The text as HTML; with `phrasing`, as one paragraph's inline content (stems, options)."""
+        """The text as HTML; with `phrasing`, as one paragraph's inline content (stems, options). Counted in `made`
+        when it is a text of the page (not a transcript's, which a page holds as many times as its players show it)."""
+        html = self._html(text, source_path, phrasing)
+        if source_path not in self.course.transcripts:
+            self.made.html += len(html)
+        return html
+
+    def _html(self, text: Optional[str], source_path: str, phrasing: bool) -> Markup:
         if not text:
             return Markup("")
         converted = (convert_inline if phrasing else convert)(text)
@@ -288,14 +309,15 @@ class _Renderer:
         validation read and checked (`Course.transcripts`), converted as a page body is, its links rewritten from its
         own folder; made once a build, however many players show it."""
         if path not in self.transcript_numbers:
-            self.transcripts.append(self.markdown(self.course.transcripts[path], path))
+            self.transcripts.append((path, self.markdown(self.course.transcripts[path], path)))
             self.transcript_numbers[path] = len(self.transcripts) - 1
         return self.transcript_numbers[path]
 
     def _transcript_html(self, mark: re.Match[str]) -> str:
         """The `<details>` of the transcript whose number `mark` (`_TRANSCRIPT_MARK`) holds, with its HTML: put in
         as text, never parsed again (libxml2 drops a text node over 10,000,000 characters; 18-verify22 E2b)."""
-        html = self.transcripts[int(mark.group(1))]
+        path, html = self.transcripts[int(mark.group(1))]
+        self.made.transcripts[path] += len(html)
         return f'<details class="transcript"><summary>Transcript</summary>{html}</details>'
 
     def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
@@ -393,8 +415,8 @@ class _Renderer:
                           for o in question.options),
             explanation=self.markdown(question.explanation, source_path), outcomes=tuple(question.outcomes))
 
-    def _render_page(self, page: NavPage, body: Markup, **fields: object) -> str:
-        """`page.html` for one page, with the course-wide context filled in."""
+    def _render_page(self, page: NavPage, body: Markup, **fields: object) -> bytes:
+        """`page.html` for one page, with the course-wide context filled in, as UTF-8."""
         settings = self.course.settings
         context = PageContext(course_id=settings.id, course_title=settings.title, version=settings.version,
                               language=settings.language, modules=self.modules, total=len(self.order),
@@ -402,13 +424,13 @@ class _Renderer:
         key = (self.env, context)
         html = _PAGE_HTML.get(key)
         if html is None:
-            html = render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}")
+            html = render_template(self.env, "page.html", c=context, assets=f"../{ASSETS}").encode()
             _PAGE_HTML.put(key, html)
         return html
 
-    def extra_page(self, page_id: str, title: str, template: str) -> str:
-        """A page outside the course order (contents, accessibility statement), linked from every page."""
-        def render() -> str:
+    def extra_page(self, page_id: str, title: str, template: str) -> bytes:
+        """A page outside the course order (contents, accessibility statement), linked from every page, as UTF-8."""
+        def render() -> bytes:
             body = Markup(render_template(self.env, template, settings=self.course.settings, modules=self.modules))
             return self._render_page(NavPage(page_id, title, f"{page_id}.html", "extra"), body)
 
@@ -416,35 +438,43 @@ class _Renderer:
 
     def page_file(self, index: int, nav: NavPage) -> tuple[str, bytes]:
         """The archive path and HTML of the page at `index` in course order."""
-        return f"{PAGES}/{nav.href}", self.page(index, nav).encode()
+        return f"{PAGES}/{nav.href}", self.page(index, nav)
 
-    def page(self, index: int, nav: NavPage) -> str:
-        """The HTML of the page at `index` in course order: taken from the last build when the page, its bank and
-        everything else the page shows of the course are the same (`_PAGE_KEPT`), else rendered."""
+    def page(self, index: int, nav: NavPage) -> bytes:
+        """The HTML (UTF-8) of the page at `index` in course order: taken from the last build when the page, its bank
+        and everything else the page shows of the course are the same (`_PAGE_KEPT`), else rendered."""
         page = self.pages[nav.id]
         bank: Optional[Bank] = self.banks.get(page.meta.bank) if page.meta.bank else None
         key = (self.shown, Same(page), *((Same(bank.settings), Same(bank.source)) if bank else ()), index)
+        self.made = _Made()
         html = _PAGE_KEPT.get(key)
         if html is None:
             named = self.media.named
             try:
                 html = self._page(index, nav, page, bank)
             except BuiltInBound as passed:
-                raise self.too_large(nav, passed) from None
+                raise self.too_large(nav, passed, self.made) from None
             if self.media.named == named:  # it shows no file of the project, which could change on disk
                 _PAGE_KEPT.put(key, html)
         return html
 
-    def too_large(self, nav: NavPage, passed: BuiltInBound) -> TemplateProblem:
+    def too_large(self, nav: NavPage, passed: BuiltInBound, made: _Made) -> TemplateProblem:
         """The page `nav` took the built-in page template past a bound (`passed`), as one line at the page's file:
-        its content is what to change, not the template (issue 18, 18-verify18 C8)."""
+        its content is what to change, not the template (issue 18, 18-verify18 C8). When transcripts are most of
+        what its texts `made`, the largest of them is what to change: on every page that shows it, as the build's
+        bound of all pages together is passed by a transcript shown on many (18-verify23 G5)."""
         page = self.pages[nav.id]
+        where = f"{page.source.path}:{page.source.line('bank') if page.meta.bank else 1}"
+        what = f"{where}: the page is too large for coursebuild's page template: {passed.reason}"
+        if 2 * sum(made.transcripts.values()) > made.html:
+            largest, copied = max(made.transcripts.items(), key=lambda item: (item[1], item[0]))
+            return TemplateProblem(f"{what}; most of it is the transcript {largest} ({copied / 2**20:.3g} MB here), "
+                                   "which every player of its video or audio file shows whole (shorten the "
+                                   "transcript, or show its video or audio file on fewer pages)")
         shown = f"; it shows every question of the bank `{page.meta.bank}`: give it fewer" if page.meta.bank else ""
-        line = page.source.line("bank") if page.meta.bank else 1
-        return TemplateProblem(f"{page.source.path}:{line}: the page is too large for coursebuild's page template: "
-                               f"{passed.reason} (shorten it, or split it into several pages{shown})")
+        return TemplateProblem(f"{what} (shorten it, or split it into several pages{shown})")
 
-    def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> str:
+    def _page(self, index: int, nav: NavPage, page: Page, bank: Optional[Bank]) -> bytes:
         meta, path = page.meta, page.source.path
         return self._render_page(
             nav, self.markdown(page.body, path), minutes=meta.minutes, module=self.module_of[nav.id],
@@ -551,7 +581,7 @@ def render_site(course: Course, theme: Theme) -> Site:
     renderer = _Renderer(course, theme)
     files: dict[str, Packaged] = {**_render_pages(renderer)}
     for page_id, title, template in EXTRA_PAGES:
-        files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template).encode()
+        files[f"{PAGES}/{page_id}.html"] = renderer.extra_page(page_id, title, template)
     files[f"{ASSETS}/course-data.js"] = renderer.course_data().encode()
     for name, data in theme.static_files().items():
         files[f"{ASSETS}/{name}"] = data
@@ -574,11 +604,11 @@ def _render_pages(renderer: _Renderer) -> dict[str, bytes]:
     with fork_pool(workers, _adopt, (renderer,)) as pool:
         rendered = pool.map(_render_in_worker, light, chunksize=chunk_size(len(light), workers))
         files = dict(renderer.page_file(index, nav) for index, nav in jobs if nav.id in heavy)
-        for (_, nav), (path, html, media) in zip(light, rendered, strict=True):
+        for (_, nav), (path, html, media, made) in zip(light, rendered, strict=True):
             try:  # the build's bound holds for the workers' pages too
                 count_rendered(renderer.env, "page.html", len(html))
             except BuiltInBound as passed:
-                raise renderer.too_large(nav, passed) from None
+                raise renderer.too_large(nav, passed, made) from None
             files[path] = html
             for source in media:  # the worker's media files, registered here too (by content hash)
                 renderer.media.name(source)
@@ -593,9 +623,10 @@ def _adopt(renderer: _Renderer) -> None:
     _WORKER_RENDERER = renderer
 
 
-def _render_in_worker(job: tuple[int, NavPage]) -> tuple[str, bytes, list[str]]:
-    """One page rendered in a pool worker, with the media it named first (to be named here too)."""
+def _render_in_worker(job: tuple[int, NavPage]) -> tuple[str, bytes, list[str], _Made]:
+    """One page rendered in a pool worker, with the media it named first (to be named here too) and what its texts
+    made (for `_Renderer.too_large`, should the build's bound stop at it here)."""
     renderer = cast(_Renderer, _WORKER_RENDERER)
     known = len(renderer.media.sources)
     path, html = renderer.page_file(*job)
-    return path, html, list(renderer.media.sources)[known:]
+    return path, html, list(renderer.media.sources)[known:], renderer.made

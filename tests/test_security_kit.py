@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import tinyhtml5  # type: ignore[import-untyped]
 from PIL import Image
+from test_any_course import picture
 from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
@@ -61,6 +62,18 @@ def test_the_kit_draws_no_picture_whose_content_is_not_what_its_name_says() -> N
     assert kit.left_out("course/media/cues.png", small) and kit.left_out("course/media/cues.jpg", small)
     assert kit.left_out("course/media/cues.svg", b"\x89PNG\r\n\x1a\n") and kit.left_out("x.PNG", small)
     assert not kit.left_out("course/media/cues.svg", small) and not kit.left_out("course/media/pat.dat", W1_TILES)
+
+
+def test_a_damaged_picture_under_another_name_is_left_out_of_the_kit() -> None:
+    """WeasyPrint opens a picture by its content, and fills what it cannot decode (it sets Pillow's
+    LOAD_TRUNCATED_IMAGES): a damaged PNG named `.pdf` in a kit template's `<img>` was drawn, where one named `.png` is
+    left out. A PNG or JPEG by its content is now checked as one, whatever its name (18-verify23 notes); one that
+    decodes is still drawn, and a file that is no picture is as it was."""
+    cut = picture("PNG", 66)[:-30]
+    assert media.file_content_problem("course/media/map.pdf", cut) == (
+        "is damaged: its picture cannot be decoded (image file is truncated)")
+    assert kit.left_out("course/media/map.pdf", cut) and kit.left_out("map.dat", picture("JPEG", 66)[:400])
+    assert not kit.left_out("course/media/map.pdf", picture("PNG", 66)) and not kit.left_out("x.pdf", b"%PDF-1.4\n")
 
 
 def test_a_background_named_png_that_holds_a_tiled_svg_is_not_drawn(tmp_path: Path) -> None:

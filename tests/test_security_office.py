@@ -210,11 +210,17 @@ def test_an_office_file_is_read_within_bounds(project: Path, monkeypatch: pytest
 def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """zipfile reads a zip's whole directory before any part can be counted (a 35 MB file of 400,000 empty parts:
-    2.7 s and 226 MB): the count and size its end record declares are looked at first."""
+    2.7 s and 226 MB): the count and size its end record declares are looked at first, and the one passed is named
+    (a directory too large for 3 parts said "holds 3 parts, more than 20")."""
     path = tmp_path / "many.docx"
     with zipfile.ZipFile(path, "w") as packed:
         for i in range(30):
             packed.writestr(f"{i}.xml", b"")
+    few = tmp_path / "long.docx"  # 3 parts, each with a comment of 10 KB in the directory: 30 KB, over 20 KB
+    with zipfile.ZipFile(few, "w") as packed:
+        for i in range(3):
+            packed.writestr(zipfile.ZipInfo(f"{i}.xml"), b"")
+            packed.getinfo(f"{i}.xml").comment = b"c" * 10_000
 
     def never(*args: object) -> None:
         raise AssertionError("the directory was read")
@@ -222,6 +228,9 @@ def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(tmp_pat
     monkeypatch.setattr(office.zipfile, "ZipFile", never)
     with pytest.raises(office.Refused, match="holds 30 parts, more than 20"):
         office.Package(path, 20)
+    with pytest.raises(office.Refused) as refused:
+        office.Package(few, 20)
+    assert str(refused.value) == "has a directory of its parts of 30,153 bytes, more than 20,480"
 
 
 #: An OpenDocument presentation whose picture is linked from another site (18-verify23 G1: LibreOffice Impress

@@ -3,15 +3,21 @@ body is, its problems at its own lines (issue 18, 18-verify22 E1, E2, E2b, E6, E
 
 from __future__ import annotations
 
+import re
+import tracemalloc
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import html as lxml_html
 
+from builder import parallel, theme
+from builder.build import check
 from builder.markup import MAX_MARKDOWN_CHARS
 from builder.media import rewrite_local_images
-from builder.theme import MAX_RENDERED_BYTES
+from builder.rendering import render_site
+from builder.theme import MAX_RENDERED_BYTES, Theme
 
 from conftest import edit, run
 
@@ -159,3 +165,45 @@ def test_a_transcript_may_not_play_a_video(project: Path) -> None:
     assert result.exit_code == 1
     assert f"{TRANSCRIPT}:3: `talk.mp4` is a video or audio file in a transcript, which is the text of one" \
         in result.output
+
+
+def test_a_rendered_page_is_held_once_as_the_bytes_packaged(project: Path) -> None:
+    """G5 (18-verify23): a page showing a long transcript was held as its rendered text, its UTF-8 bytes and its body
+    (the key of its kept HTML, for `preview`), each text 2 bytes a character once the page has a non-ASCII one (this
+    page has): 5 times its size (1.1 GB for 16 pages of a 15 MB transcript). Now the rendered text is let go once
+    encoded: the bytes packaged, and the body, are what is held (3 times its size)."""
+    _with_transcript(project, "Word " * 200_000)
+    course = check(project).course
+    tracemalloc.start()
+    try:
+        site = render_site(course, Theme.for_project(project))
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    page = site.files["pages/baby-cues.html"]
+    assert isinstance(page, bytes) and len(page) > 1_000_000
+    assert held < 4 * len(page), (held, len(page))
+
+
+@pytest.mark.parametrize("in_pool", [False, True])
+def test_a_build_too_large_for_a_transcript_on_many_pages_names_it(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   in_pool: bool) -> None:
+    """G5 (18-verify23): each page under its bound, but one transcript shown on many pages passes the build's bound of
+    all pages together: the line names the transcript and says to shorten it or show it on fewer pages, where it
+    said to shorten or split the page (which would not help). In a pool too, where the bound stops at a page a worker
+    made."""
+    monkeypatch.setattr(theme, "MAX_BUILD_RENDERED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(parallel, "PARALLEL_FILES", 1 if in_pool else 10**9)
+    # 300 KB, on 4 pages; not the text of another test's pages, which this process kept (`preview`) and would not
+    # render, nor count, again
+    _with_transcript(project, "Word " * 60_000 + f"{in_pool}")
+    for page in ("welcome", "case-amira", "check-cues"):
+        with (project / f"course/pages/{page}.md").open("a", encoding="utf-8") as file:
+            file.write(f"\n\n{PLAYER}\n")
+    result = run("check", project)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.fullmatch(
+        r"course/pages/[a-z-]+\.md:1: the page is too large for coursebuild's page template: a template may not "
+        r"render more than 1 MB in one build, all pages together; most of it is the transcript "
+        rf"{TRANSCRIPT} \(0\.286 MB here\), which every player of its video or audio file shows whole \(shorten the "
+        r"transcript, or show its video or audio file on fewer pages\)", result.output.splitlines()[0]), result.output
