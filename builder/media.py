@@ -221,7 +221,7 @@ class OnDisk:
         (for a reader that hands its bytes on as they come, `preview`); then its bytes from `start` to `stop`, a
         piece at a time, read from that same opening. Raises NotPackaged if it is not what was named (another size or
         content, no longer a regular file, a link or missing: changed since) and, while its bytes are given, if it is
-        written to (its size, times or place, `os.fstat`, differ from when it was checked); OSError if it cannot be
+        written to (its size or times, `os.fstat`, differ from when it was checked); OSError if it cannot be
         read. Memory: one piece (PIECE_BYTES), whatever the file's size."""
         with contextlib.ExitStack() as stack:
             try:
@@ -268,9 +268,9 @@ def checked(data: Packaged) -> Iterator[Span]:
 
 
 def _identity(file: BinaryIO) -> tuple[int, ...]:
-    """What changes when the open `file` is written to or replaced: its device, inode, size, and times (ns)."""
+    """What changes when the open `file` is written to: its size, and its times of change (ns)."""
     found = os.fstat(file.fileno())
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def pieces(data: Packaged) -> Iterator[bytes]:
