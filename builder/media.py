@@ -215,8 +215,62 @@ class OnDisk:
         if size != self.size or digest.hexdigest() != self.digest:
             raise _not_packaged(self.shown, _CHANGED)
 
+    @contextlib.contextmanager
+    def checked(self) -> Iterator[Span]:
+        """The file opened, read through once in pieces and found to be what was named, before any of it is given
+        (for a reader that hands its bytes on as they come, `preview`); then its bytes from `start` to `stop`, a
+        piece at a time, read from that same opening. Raises NotPackaged if it is not what was named (another size or
+        content, no longer a regular file, a link or missing: changed since) and, while its bytes are given, if it is
+        written to (its size or times, `os.fstat`, differ from when it was checked); OSError if it cannot be
+        read. Memory: one piece (PIECE_BYTES), whatever the file's size."""
+        with contextlib.ExitStack() as stack:
+            try:
+                file = stack.enter_context(_regular(self.real))
+            except OSError:  # swapped for a link (ELOOP), removed, made unreadable
+                raise _not_packaged(self.shown, _CHANGED) from None
+            if file is None:
+                raise _not_packaged(self.shown, _CHANGED)
+            was = _identity(file)
+            digest, size = hashlib.sha256(), 0
+            while piece := file.read(min(PIECE_BYTES, self.size + 1 - size)):
+                size += len(piece)
+                digest.update(piece)
+            if size != self.size or digest.hexdigest() != self.digest or _identity(file) != was:
+                raise _not_packaged(self.shown, _CHANGED)
+
+            def span(start: int, stop: int) -> Iterator[bytes]:
+                file.seek(start)
+                while start < stop:
+                    piece = file.read(min(PIECE_BYTES, stop - start))
+                    if not piece or _identity(file) != was:
+                        raise _not_packaged(self.shown, _CHANGED)
+                    start += len(piece)
+                    yield piece
+
+            yield span
+
+
+#: The bytes of a packaged file from `start` to `stop` (offsets, stop excluded), a piece at a time (`checked`).
+Span = Callable[[int, int], Iterator[bytes]]
 
 Packaged = Union[bytes, OnDisk]
+
+
+@contextlib.contextmanager
+def checked(data: Packaged) -> Iterator[Span]:
+    """A packaged file made ready to be given in spans (`Span`): bytes as they are, an OnDisk file checked first and
+    read from one opening (`OnDisk.checked`, which says what it raises)."""
+    if isinstance(data, OnDisk):
+        with data.checked() as span:
+            yield span
+    else:
+        yield lambda start, stop: iter((data[start:stop],))
+
+
+def _identity(file: BinaryIO) -> tuple[int, ...]:
+    """What changes when the open `file` is written to: its size, and its times of change (ns)."""
+    found = os.fstat(file.fileno())
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def pieces(data: Packaged) -> Iterator[bytes]:

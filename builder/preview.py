@@ -10,11 +10,13 @@ of a reload overlaps the rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import json
 import mimetypes
 import os
+import re
 import sys
 import threading
 import time
@@ -31,7 +33,7 @@ from watchfiles._rust_notify import RustNotify
 
 from builder.build import check, plan
 from builder.errors import CoursebuildError
-from builder.media import OnDisk, Packaged, whole
+from builder.media import OnDisk, Packaged, Span, checked, whole
 from builder.own_templates import Made, run
 from builder.rendering import PAGES
 from builder.theme import Theme, render_template
@@ -135,6 +137,9 @@ class Preview:
     #: The event streams open, and how many of them have told their page of `building`.
     streams: int = 0
     told: int = 0
+    #: The generation the preview page was last rendered in, and the page and its HTTP status then (`page`).
+    rendered: tuple[int, tuple[bytes, int]] = (-1, (b"", 0))
+    rendering: threading.Lock = field(default_factory=threading.Lock)
 
     def expect(self, sources: list[str]) -> None:
         """A rebuild starts, for these changed source files (project paths): tell the pages which pages it
@@ -191,13 +196,13 @@ class Preview:
                           changed=sorted(name for name, version in self.versions.items() if version > since),
                           milliseconds=self.milliseconds)
 
-    def served(self, name: str) -> tuple[bytes, str] | None:
-        """The bytes of archive path `name` in the build being served, and their entity tag; None if there is none.
-        While a rebuild is under way, waits (up to HOLD_S seconds) for it to be published."""
+    def served(self, name: str) -> tuple[Packaged, str] | None:
+        """What archive path `name` holds in the build being served (bytes, or a file as it is on disk, read only
+        when sent: `media.checked`), and its entity tag; None if there is none. While a rebuild is under way, waits
+        (up to HOLD_S seconds) for it to be published."""
         with self.changed:
             self.changed.wait_for(lambda: self.closed or self.building is None, HOLD_S)
-            found = (self.files[name], self.tags[name]) if name in self.files else None
-        return None if found is None else (whole(found[0]), found[1])  # read outside the lock: a video takes time
+            return (self.files[name], self.tags[name]) if name in self.files else None
 
     def awaited(self, name: str) -> bool:
         """Wait (up to HOLD_S seconds) for the rebuild under way, if any; True if it was to remake the page at
@@ -222,14 +227,29 @@ class Preview:
             self.closed = True
             self.changed.notify_all()
 
-    def page(self) -> bytes:
-        """The preview's page (`preview.html`; the project's own copy rendered in the child of `own_templates.run`).
-        Raises TemplateProblem for a mistake in it."""
+    def page(self) -> tuple[bytes, int]:
+        """The preview's page (`preview.html`; the project's own copy rendered in the child of `own_templates.run`) and
+        its HTTP status: 200, or 500 with the lines of a mistake in it. Rendered once for each generation (when first
+        asked for, `rendered`) and kept: loading the page again renders nothing, so a slow page costs its time once a
+        build, not once a load, and the children's time it adds to the build's total (`own_templates.run`) is one
+        rendering's (18-verify24 J8)."""
+        with self.rendering:  # one rendering at a time: two loads at once wait for one
+            with self.changed:
+                generation, problems = self.generation, self.problems
+            if self.rendered[0] != generation:
+                try:
+                    self.rendered = generation, (self._page(generation, problems), 200)
+                except CoursebuildError as error:  # the project's own preview.html is broken
+                    self.rendered = generation, ("\n".join(error.lines()).encode(), 500)
+            return self.rendered[1]
+
+    def _page(self, generation: int, problems: list[str]) -> bytes:
+        """`page`, rendered for this `generation` and its `problems`. Raises TemplateProblem for a mistake in it."""
         def work() -> Made:
             env = Theme.for_project(self.project).environment()
             return Made({"page": {"preview.html": render_template(
                 env, "preview.html", scorm_version="1.2" if self.target == "scorm12" else "2004",
-                generation=self.generation, problems=self.problems, package=PACKAGE_PREFIX + "index.html",
+                generation=generation, problems=problems, package=PACKAGE_PREFIX + "index.html",
                 package_prefix=PACKAGE_PREFIX, events=EVENTS_PATH).encode()}})
 
         return whole(run(self.project, work).groups["page"]["preview.html"])
@@ -241,18 +261,51 @@ def entity_tag(data: Packaged) -> str:
     return f'"{data.digest[:32] if isinstance(data, OnDisk) else hashlib.blake2b(data, digest_size=16).hexdigest()}"'
 
 
+def failed_request(client_address: tuple[str, int], error: BaseException) -> str:
+    """The line the terminal shows for a request from `client_address` (host, port) that failed with `error`: the
+    lines of a CoursebuildError (a packaged file changed since it was built: 18-verify24 J9), the machine's error
+    (`OSError`, `MemoryError`) as it is, and anything else as a bug in coursebuild."""
+    if isinstance(error, CoursebuildError):
+        what, why = "; ".join(error.lines()), "the preview goes on"
+    else:
+        what = f"{type(error).__name__}: {error}"
+        why = ("the preview goes on" if isinstance(error, (OSError, MemoryError))
+               else "the preview goes on; this is a bug in coursebuild: please report it")
+    return f"preview: a request from {client_address[0]}:{client_address[1]} failed: {what} ({why})"
+
+
 class PreviewServer(http.server.ThreadingHTTPServer):
     """The preview's HTTP server: a request that fails is one line on standard error, not a traceback."""
 
     def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
-        """Say in one line why answering the request from `client_address` (host, port) failed; nothing when the
-        browser dropped the connection (`ConnectionError`: reset, aborted, or a broken pipe), as it does when a page
-        reloads while its media are still loading (18-verify18 C10)."""
+        """Say in one line why answering the request from `client_address` (host, port) failed (`failed_request`);
+        nothing when the browser dropped the connection (`ConnectionError`: reset, aborted, or a broken pipe), as it
+        does when a page reloads while its media are still loading (18-verify18 C10)."""
         error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError):
-            return
-        print(f"preview: a request from {client_address[0]}:{client_address[1]} failed: {type(error).__name__}: "
-              f"{error} (the preview goes on; this is a bug in coursebuild: please report it)", file=sys.stderr)
+        if error is not None and not isinstance(error, ConnectionError):
+            print(failed_request(client_address, error), file=sys.stderr)
+
+
+#: A `Range` header the preview answers (RFC 9110, 14.1.2): one range of bytes, `first-last`, `first-` or `-suffix`,
+#: of at most 18 digits each. Any other (several ranges, another unit, a malformed one) is ignored, as RFC 9110, 14.2,
+#: allows: the whole file is sent.
+ONE_RANGE = re.compile(r"\s*bytes\s*=\s*([0-9]{0,18})\s*-\s*([0-9]{0,18})\s*", re.IGNORECASE)
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The bytes (start, stop: offsets, stop excluded) that a `Range` `header` asks for of a file of `size` bytes
+    (RFC 9110, 14.1.2): None to send it whole (no header, or one ignored: `ONE_RANGE`), an empty span (0, 0) if the
+    range is unsatisfiable (it starts at or after the end, or is a suffix of none; 416)."""
+    found = ONE_RANGE.fullmatch(header)
+    if found is None or not any(found.groups()):
+        return None
+    first, last = found.groups()
+    if not first:  # the last `last` bytes
+        return (max(size - int(last), 0), size) if int(last) and size else (0, 0)
+    if last and int(last) < int(first):
+        return None  # invalid: ignored
+    start, stop = int(first), min(int(last) + 1, size) if last else size
+    return (start, stop) if start < size else (0, 0)
 
 
 #: What a browser's `Sec-Fetch-Site` says of a request made by a page of another origin (W3C Fetch Metadata Request
@@ -306,10 +359,8 @@ def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
                 return
             path = unquote(url.path)
             if path in ("/", "/index.html"):
-                try:
-                    self._send(preview.page(), "text/html; charset=utf-8")
-                except CoursebuildError as error:  # the project's own preview.html is broken
-                    self._send("\n".join(error.lines()).encode(), "text/plain; charset=utf-8", 500)
+                page, status = preview.page()
+                self._send(page, "text/html; charset=utf-8" if status == 200 else "text/plain; charset=utf-8", status)
             elif path == "/__preview/status":
                 self._send(json.dumps(preview.status()).encode(), "application/json")
             elif path == EVENTS_PATH:
@@ -330,30 +381,54 @@ def make_server(preview: Preview, port: int = 8000) -> PreviewServer:
                 self.send_response(204)
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
-            elif found := preview.served(name):
-                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                self._send(found[0], kind + ("; charset=utf-8" if kind.startswith("text/") else ""), tag=found[1])
-            else:
+            elif (found := preview.served(name)) is None:
                 self.send_error(404)
+            else:
+                data, tag = found
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                with contextlib.ExitStack() as stack:
+                    try:  # a file as it is on disk is read through and checked before anything is sent
+                        span = stack.enter_context(checked(data))
+                    except CoursebuildError as error:  # changed since the build served (18-verify24 J9)
+                        print(failed_request(self.client_address, error), file=sys.stderr)
+                        self._send("\n".join(error.lines()).encode(), "text/plain; charset=utf-8", 409)
+                        return
+                    self._answer(span, data.size if isinstance(data, OnDisk) else len(data),
+                                 kind + ("; charset=utf-8" if kind.startswith("text/") else ""), tag=tag)
 
         def _send(self, body: bytes, content_type: str, status: int = 200, tag: str = "") -> None:
-            """Send `body`. With an entity `tag`, the browser may keep it but must ask again before each use,
-            and is answered 304 (no body) if it has these bytes already; without one it keeps nothing."""
+            """Send `body` (`_answer`)."""
+            with checked(body) as span:
+                self._answer(span, len(body), content_type, status, tag)
+
+        def _answer(self, span: Span, size: int, content_type: str, status: int = 200, tag: str = "") -> None:
+            """Send the `size` bytes `span` gives, a piece at a time. With an entity `tag`, the browser may keep them
+            but must ask again before each use, and is answered 304 (no body) if it has these bytes already; without
+            one it keeps nothing. With a tag, one range of them is sent if asked for (`Range`, `byte_range`; not if
+            `If-Range` names other bytes): 206 with `Content-Range`, or 416 if it is unsatisfiable, so a video is
+            sought in without being sent again whole (18-verify24 J4)."""
             if tag and tag in (t.strip().removeprefix("W/") for t in self.headers.get("If-None-Match", "").split(",")):
                 self.send_response(304)
                 self.send_header("ETag", tag)
                 self.send_header("Cache-Control", "no-cache")
                 self.end_headers()
                 return
-            self.send_response(status)
+            asked = (byte_range(self.headers.get("Range", ""), size)
+                     if tag and status == 200 and self.headers.get("If-Range", tag) == tag else None)
+            start, stop = asked or (0, size)
+            self.send_response(status if asked is None else 206 if start < stop else 416)
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(stop - start))
             if tag:
                 self.send_header("ETag", tag)
+                self.send_header("Accept-Ranges", "bytes")
+            if asked is not None:
+                self.send_header("Content-Range", f"bytes {f'{start}-{stop - 1}' if start < stop else '*'}/{size}")
             self.send_header("Cache-Control", "no-cache" if tag else "no-store")
             self.send_header("Cross-Origin-Resource-Policy", "same-origin")
             self.end_headers()
-            self.wfile.write(body)
+            for piece in span(start, stop):
+                self.wfile.write(piece)
 
         def _events(self, since: int) -> None:
             """Server-sent events: the status after every build later than generation `since` (the one the

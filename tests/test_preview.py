@@ -691,3 +691,158 @@ def test_a_page_of_another_origin_cannot_read_the_draft(browser: Browser, served
     page.goto(base + "/pkg/pages/welcome.html")
     assert page.evaluate("typeof window.COURSE") == "object"
     page.close()
+
+
+PACKAGE_PATH = preview_module.PACKAGE_PREFIX
+#: A video of more than one piece (`media.PIECE_BYTES`), served as it is on disk.
+VIDEO_BYTES = 6 * 1024 * 1024 + 7
+
+
+@pytest.fixture
+def with_video(served: tuple[Preview, str]) -> tuple[Preview, str, str, bytes]:
+    """The served preview rebuilt with a linked video: and the video's archive path and bytes."""
+    preview, base = served
+    media = preview.project / "course/media"
+    video = bytes(range(256)) * (VIDEO_BYTES // 256) + b"x" * (VIDEO_BYTES % 256)
+    (media / "talk.mp4").write_bytes(video)
+    (media / "talk.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n", encoding="utf-8")
+    with (preview.project / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
+        page.write("\n![A talk](../media/talk.mp4)\n")
+    preview.rebuild()
+    assert preview.problems == []
+    (name,) = (name for name in preview.files if name.endswith(".mp4"))
+    return preview, base, name, video
+
+
+def fetch(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """GET `path` with `headers`: the status, the headers and the body."""
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    result = response.status, dict(response.getheaders()), response.read()
+    connection.close()
+    return result
+
+
+def test_a_video_is_sent_a_piece_at_a_time_never_held_whole(with_video: tuple[Preview, str, str, bytes]) -> None:
+    """Each request for a packaged video read it whole into memory: 12 requests for six 99 MB videos took 2.4 GB
+    (18-verify24 J4). It is read through to check it, and sent, a piece at a time."""
+    import tracemalloc
+
+    _, base, name, video = with_video
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=PATIENCE)
+    tracemalloc.start()
+    try:
+        connection.request("GET", PACKAGE_PATH + name)
+        response = connection.getresponse()
+        received = 0
+        while piece := response.read(64 * 1024):
+            received += len(piece)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        connection.close()
+    assert response.status == 200 and received == len(video)
+    assert peak < len(video) // 2, f"{peak:,} bytes held at once for a video of {len(video):,}"
+
+
+def test_answers_a_range_of_a_video(with_video: tuple[Preview, str, str, bytes]) -> None:
+    """A browser seeking in a video asks for a range of it (RFC 9110, 14): one range is answered 206, an
+    unsatisfiable one 416, several ranges (or a malformed one, or one for bytes changed since: `If-Range`) the whole
+    file, as many servers do (18-verify24 J4)."""
+    _, base, name, video = with_video
+    path, size = PACKAGE_PATH + name, len(video)
+    status, headers, body = fetch(base, path)
+    assert (status, headers["Accept-Ranges"], body) == (200, "bytes", video)
+    tag = headers["ETag"]
+    for asked, start, stop in (("bytes=0-9", 0, 10), ("bytes=5000000-", 5000000, size), ("bytes=-100", size - 100, size),
+                               ("bytes=1048570-1048580", 1048570, 1048581), (f"bytes=10-{size * 2}", 10, size)):
+        status, headers, body = fetch(base, path, {"Range": asked, "If-Range": tag})
+        assert (status, headers["Content-Range"], body) == (206, f"bytes {start}-{stop - 1}/{size}",
+                                                            video[start:stop]), asked
+    for asked in (f"bytes={size}-", "bytes=-0"):
+        status, headers, body = fetch(base, path, {"Range": asked})
+        assert (status, headers["Content-Range"], body) == (416, f"bytes */{size}", b""), asked
+    for headers_sent in ({"Range": "bytes=0-1,5-6"}, {"Range": "bytes=9-2"}, {"Range": "lines=1-2"},
+                         {"Range": "bytes=0-9", "If-Range": '"other"'}):
+        assert fetch(base, path, headers_sent)[::2] == (200, video), headers_sent
+    status, headers, body = fetch(base, "/pkg/index.html", {"Range": "bytes=0-4"})
+    assert (status, body) == (206, with_video[0].files["index.html"][:5]), "bytes built in memory too"
+
+
+@pytest.mark.parametrize(("header", "size", "expected"), [
+    ("", 10, None), ("bytes=0-", 10, (0, 10)), ("BYTES = 2 - 4", 10, (2, 5)), ("bytes=-3", 10, (7, 10)),
+    ("bytes=-30", 10, (0, 10)), ("bytes=10-", 10, (0, 0)), ("bytes=-0", 10, (0, 0)), ("bytes=0-0", 0, (0, 0)),
+    ("bytes=-5", 0, (0, 0)), ("bytes=-", 10, None), ("bytes=4-3", 10, None), ("bytes=0-1, 4-5", 10, None),
+    ("bytes=" + "9" * 19 + "-", 10, None), ("bytes=٣-", 10, None)])
+def test_byte_range(header: str, size: int, expected: tuple[int, int] | None) -> None:
+    assert preview_module.byte_range(header, size) == expected
+
+
+def test_a_video_changed_since_the_build_is_answered_conflict_in_one_line(
+        with_video: tuple[Preview, str, str, bytes], capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A packaged file that changed while the last good build is served, or was swapped for a link, dropped the
+    connection and printed "a bug in coursebuild" (18-verify24 J9): it is answered 409 with its one line, printed
+    without "bug", and nothing of what is there now is sent."""
+    preview, base, name, video = with_video
+    talk = preview.project / "course/media/talk.mp4"
+    talk.write_bytes(b"NEW" + video[3:])
+    secret = tmp_path / "secret.mp4"
+    secret.write_bytes(video[:-3] + b"NEW")
+    for change in ("changed", "swapped for a link"):
+        if change != "changed":
+            talk.unlink()
+            talk.symlink_to(secret)
+        status, _, body = fetch(base, PACKAGE_PATH + name)
+        assert status == 409 and b"NEW" not in body, change
+        assert body.decode().startswith("course/media/talk.mp4:1: ") and "changed while it was read" in body.decode()
+        printed = capfd.readouterr().err
+        assert re.fullmatch(r"preview: a request from 127\.0\.0\.1:\d+ failed: course/media/talk\.mp4:1: [^\n]*changed "
+                            r"while it was read[^\n]* \(the preview goes on\)\n", printed), printed
+    assert fetch(base, PACKAGE_PATH + "index.html")[0] == 200, "the preview goes on"
+
+
+def test_a_video_written_to_while_it_is_sent_stops(with_video: tuple[Preview, str, str, bytes]) -> None:
+    """A file checked and then written to before all of it is given: the rest is not given (18-verify24 J4)."""
+    from builder.errors import CoursebuildError
+    from builder.media import OnDisk
+
+    preview, _, name, video = with_video
+    data = preview.files[name]
+    assert isinstance(data, OnDisk)
+    with data.checked() as span:
+        pieces = span(0, len(video))
+        assert next(pieces) == video[:len(next(iter(span(0, 1024 * 1024))))]
+        with open(data.real, "r+b") as file:
+            file.seek(len(video) - 1)
+            file.write(b"y")
+        with pytest.raises(CoursebuildError, match="changed while it was read"):
+            list(pieces)
+
+
+def test_a_machine_error_in_a_request_is_no_bug_report() -> None:
+    """Running out of memory, or a failing disk, is the machine's, not "a bug in coursebuild" (18-verify24 J4)."""
+    for error in (MemoryError(), OSError(5, "Input/output error")):
+        line = preview_module.failed_request(("127.0.0.1", 5), error)
+        assert line.startswith("preview: a request from 127.0.0.1:5 failed: ") and "bug" not in line, line
+    assert "this is a bug in coursebuild" in preview_module.failed_request(("127.0.0.1", 5), KeyError("x"))
+
+
+def test_the_preview_page_is_rendered_once_a_build(served: tuple[Preview, str]) -> None:
+    """A project's own `preview.html` was rendered in a child for every load of the page, and the children's time
+    added up to the build's total (`own_templates._SPENT`) until the next rebuild: after six loads of a slow page,
+    every template failed (18-verify24 J8). It is rendered once a build."""
+    from builder import own_templates
+
+    preview, base = served
+    (preview.project / "templates").mkdir()
+    (preview.project / "templates/preview.html").write_bytes(
+        (Path(preview_module.__file__).parent / "templates/preview.html").read_bytes())
+    preview.rebuild()
+    first = get(base + "/")
+    spent = own_templates._SPENT.get("children")
+    assert spent, "rendered in a child"
+    assert [get(base + "/") for _ in range(3)] == [first] * 3
+    assert own_templates._SPENT.get("children") == spent, "no child for another load of the page"
+    preview.rebuild()
+    assert b'<span id="generation">3</span>' in get(base + "/"), "a new build, a new page"
