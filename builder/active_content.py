@@ -55,8 +55,9 @@ EXTERNAL_URL = re.compile(r"(?:https?:|ftp:|//)", re.IGNORECASE)
 #: as `_as_parsed` reads it (`FILE:\\host\a` too), and removed from every cleaned file, HTML and XHTML too (the
 #: policy's `'self'` is no sure bar in a file opened from disk, whose origin is `file:`), in any attribute of any
 #: namespace and in an `<a href>` (`_reference_elsewhere`), and in CSS (`_external_css`): the media cleaners kept
-#: `file://host/…` in SVG, XML and HTML files (18-verify24-H H6).
-FILE_URL = re.compile(r"file:", re.IGNORECASE)
+#: `file://host/…` in SVG, XML and HTML files (18-verify24-H H6). Not one with a space after its colon, which names
+#: no host (a URL parser keeps the space in the path: `file:/// //host/…`) and is text: `alt="File: the budget"`.
+FILE_URL = re.compile(r"file:(?!\s)", re.IGNORECASE)
 #: What `_attribute_problem` calls an attribute that names another site, and one that names a file (FILE_URL).
 ELSEWHERE_PROBLEM = "reference to another site in `{}`"
 FILE_PROBLEM = "`file:` URL (a file on the learner's computer or network) in `{}`"
