@@ -7,7 +7,8 @@ attributes (`onload=`), `javascript:` URLs, animations that would set an attribu
 elements that load other documents or plug-ins (`<iframe>`, `<object>`, `<embed>`, `<foreignObject>`,
 `<meta http-equiv>`, `<base>`); an HTML or XHTML file gets a policy of its own (MEDIA_POLICY) that lets
 nothing in it run. An SVG, XML or XHTML file, which has no such policy (or one that lets pictures load), loses
-every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere. Every such
+every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere; every cleaned
+file, HTML too, loses every `file:` URL (FILE_URL: a file on the learner's computer or a network share). Every such
 file is packaged written again from the tree that was checked, without comments or processing instructions (which a
 web server may run: Server Side Includes), so that a browser reads what was checked (`without_script`). Script files
 themselves (`.js`) are not packaged at all.
