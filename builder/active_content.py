@@ -487,7 +487,7 @@ def _reference_elsewhere(element: str, name: str, value: str, xml: bool) -> str 
     stay). Every attribute is read so, not a list of those that load: only `href` was, and Chromium fetched an XHTML
     `<img src>`, `srcset`, `<video poster>` or `<td background>` from another site, in an SVG and in an XHTML file
     (18-verify20 C1's follow-up); an attribute that holds such a URL as text (`title="https://…"`) is removed too."""
-    if ":" not in value and "/" not in value and "\\" not in value:  # no scheme, no `//`: most values (`d`, `fill`)
+    if ":" not in value and (not xml or "/" not in value and "\\" not in value):  # no scheme, no `//`: most values
         return None
     namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
     local = local.lower()
