@@ -7,7 +7,8 @@ attributes (`onload=`), `javascript:` URLs, animations that would set an attribu
 elements that load other documents or plug-ins (`<iframe>`, `<object>`, `<embed>`, `<foreignObject>`,
 `<meta http-equiv>`, `<base>`); an HTML or XHTML file gets a policy of its own (MEDIA_POLICY) that lets
 nothing in it run. An SVG, XML or XHTML file, which has no such policy (or one that lets pictures load), loses
-every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere. Every such
+every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere; every cleaned
+file, HTML too, loses every `file:` URL (FILE_URL: a file on the learner's computer or a network share). Every such
 file is packaged written again from the tree that was checked, without comments or processing instructions (which a
 web server may run: Server Side Includes), so that a browser reads what was checked (`without_script`). Script files
 themselves (`.js`) are not packaged at all.
@@ -49,6 +50,18 @@ INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 #: The start of a URL that names another site (a package plays offline, and what another site serves can change after
 #: the review), read as a browser's URL parser reads it (`_as_parsed`).
 EXTERNAL_URL = re.compile(r"(?:https?:|ftp:|//)", re.IGNORECASE)
+#: The start of a URL that names a file on the learner's computer or on a network share: any `file:` URL, with a host
+#: (`file://198.51.100.7/share/a.png`, `file:////host/…`: on Windows a share fetched over SMB with the learner's
+#: sign-in) or without (`file:///C:/…`: a package has no business naming a learner's files; pages refuse both). Read
+#: as `_as_parsed` reads it (`FILE:\\host\a` too), and removed from every cleaned file, HTML and XHTML too (the
+#: policy's `'self'` is no sure bar in a file opened from disk, whose origin is `file:`), in any attribute of any
+#: namespace and in an `<a href>` (`_reference_elsewhere`), and in CSS (`_external_css`): the media cleaners kept
+#: `file://host/…` in SVG, XML and HTML files (18-verify24-H H6). Not one with a space after its colon, which names
+#: no host (a URL parser keeps the space in the path: `file:/// //host/…`) and is text: `alt="File: the budget"`.
+FILE_URL = re.compile(r"file:(?!\s)", re.IGNORECASE)
+#: What `_attribute_problem` calls an attribute that names another site, and one that names a file (FILE_URL).
+ELSEWHERE_PROBLEM = "reference to another site in `{}`"
+FILE_PROBLEM = "`file:` URL (a file on the learner's computer or network) in `{}`"
 #: The namespaces of the attributes a browser reads on an element of an XML file: none, XLink's (`xlink:href`) and
 #: XML's (`xml:base`). One of any other namespace loads nothing (Inkscape's metadata, `<cc:license
 #: rdf:resource="http://creativecommons.org/…">`, stays), so it is not read as a URL (`_reference_elsewhere`).
@@ -404,7 +417,7 @@ def _findings(tree: Any, undeclared: list[tuple[int, str]]) -> list[tuple[Any, s
             found.append((element, None, line, f"<{etree.QName(element).localname}> element"))
             continue
         xml = not isinstance(element, lxml_html.HtmlElement)
-        if xml and name == "style" and _external_css(_sheet_text(element), True):
+        if name == "style" and _external_css(_sheet_text(element), True, xml):
             found.append((element, None, line, "<style> that loads from elsewhere"))
             continue
         if animation := _animation_problem(element, xml):
@@ -452,8 +465,10 @@ def _attribute_problem(element: str, name: str, value: str, xml: bool) -> str | 
     it), or, in XML, a reference to another site (`_reference_elsewhere`) or CSS that loads from elsewhere
     (`_external_css`: SVG reads presentation attributes such as `fill` as CSS, `style` as declarations)."""
     attribute = _local(name)
-    if xml and (_reference_elsewhere(element, name, value) or _external_css(value, attribute == "style")):
-        return f"reference to another site in `{attribute}`"
+    if elsewhere := _reference_elsewhere(element, name, value, xml):
+        return elsewhere.format(attribute)
+    if (xml or attribute == "style") and _external_css(value, attribute == "style", xml):
+        return (ELSEWHERE_PROBLEM if xml else FILE_PROBLEM).format(attribute)
     if attribute.startswith("on"):
         return f"event-handler attribute `{attribute}`"
     if _squeezed_start(value).lower().startswith(ACTIVE_URL_SCHEMES):
@@ -462,22 +477,27 @@ def _attribute_problem(element: str, name: str, value: str, xml: bool) -> str | 
     return None
 
 
-def _reference_elsewhere(element: str, name: str, value: str) -> bool:
-    """Whether the attribute `name` (as lxml names it) of value `value`, on an element named `element` (local name,
-    lower case; "" if not known) of an XML file, names another site: its value, or any item of a list of URLs
-    (URL_LIST_ATTRIBUTES, split at spaces and commas), read as a URL (`_as_parsed`) starts with EXTERNAL_URL; only in
-    READ_ATTRIBUTE_NAMESPACES, and not the `href` of an `<a>` (a link to another site may stay). Every attribute is
-    read so, not a list of those that load: only `href` was, and Chromium fetched an XHTML `<img src>`, `srcset`,
-    `<video poster>` or `<td background>` from another site, in an SVG and in an XHTML file (18-verify20 C1's
-    follow-up); an attribute that holds such a URL as text (`title="https://…"`) is removed too."""
-    if ":" not in value and "/" not in value and "\\" not in value:  # no scheme, no `//`: most values (`d`, `fill`)
-        return False
+def _reference_elsewhere(element: str, name: str, value: str, xml: bool) -> str | None:
+    """What the attribute `name` (as lxml names it) of value `value`, on an element named `element` (local name,
+    lower case; "" if not known) of an XML (`xml`) or HTML file, names that is removed, as a problem to format with
+    the attribute's name (FILE_PROBLEM, ELSEWHERE_PROBLEM), else None. Its value, or any item of a list of URLs
+    (URL_LIST_ATTRIBUTES, split at spaces and commas), is read as a URL (`_as_parsed`): a `file:` one (FILE_URL) is
+    removed from any file, whatever the attribute and its namespace; in an XML file, one of another site
+    (EXTERNAL_URL) too, only in READ_ATTRIBUTE_NAMESPACES, and not the `href` of an `<a>` (a link to another site may
+    stay). Every attribute is read so, not a list of those that load: only `href` was, and Chromium fetched an XHTML
+    `<img src>`, `srcset`, `<video poster>` or `<td background>` from another site, in an SVG and in an XHTML file
+    (18-verify20 C1's follow-up); an attribute that holds such a URL as text (`title="https://…"`) is removed too."""
+    if ":" not in value and (not xml or "/" not in value and "\\" not in value):  # no scheme, no `//`: most values
+        return None
     namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
     local = local.lower()
-    if namespace not in READ_ATTRIBUTE_NAMESPACES or (local == "href" and element == "a"):
-        return False
-    urls = _URL_LIST_SEPARATORS.split(value) if local in URL_LIST_ATTRIBUTES else [value]
-    return any(EXTERNAL_URL.match(_as_parsed(url)) for url in urls)
+    urls = [_as_parsed(url) for url in (_URL_LIST_SEPARATORS.split(value) if local in URL_LIST_ATTRIBUTES else [value])]
+    if any(FILE_URL.match(url) for url in urls):
+        return FILE_PROBLEM
+    if (not xml or namespace not in READ_ATTRIBUTE_NAMESPACES or (local == "href" and element == "a")
+            or not any(EXTERNAL_URL.match(url) for url in urls)):
+        return None
+    return ELSEWHERE_PROBLEM
 
 
 def _animated(element: Any) -> bool:
@@ -507,27 +527,29 @@ def _animation_problem(element: Any, xml: bool) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)  # drawing programs give many elements the same `style`: 190,000 took 6.5 s unkept
-def _external_css(text: str, sheet: bool) -> bool:
-    """Whether the CSS `text` loads from elsewhere, read as a browser reads it: its tokens as tinycss2 reads them,
-    escapes decoded (`@\\69mport` is `@import`, `\\75rl(` is `url(`: a regular expression on the text missed them,
-    18-verify20 C3). It does if it holds an `@import`, a `url()` (a URL token, or the function of a string) of any
-    scheme or of another site (ANY_SCHEME: a package plays offline), or a string of another site (EXTERNAL_URL:
-    `image-set("https://…")`) inside a function, or anywhere in a style sheet or `style=` (`sheet`: a custom
-    property may bring it into a function by `var()`); URLs read as `_as_parsed`. Read only if it holds one of
-    _LOADING_MARKS or a `url(` (a path's 8 MB `d` holds none)."""
+def _external_css(text: str, sheet: bool, xml: bool) -> bool:
+    """Whether the CSS `text` of an XML (`xml`) or HTML file loads what its cleaner removes, read as a browser reads
+    it: its tokens as tinycss2 reads them, escapes decoded (`@\\69mport` is `@import`, `\\75rl(` is `url(`: a regular
+    expression on the text missed them, 18-verify20 C3). In an XML file it does if it holds an `@import`, a `url()` (a
+    URL token, or the function of a string) of any scheme or of another site (ANY_SCHEME: a package plays offline), or
+    a string of another site (EXTERNAL_URL: `image-set("https://…")`) inside a function, or anywhere in a style sheet
+    or `style=` (`sheet`: a custom property may bring it into a function by `var()`). In an HTML file (whose policy
+    bars other sites) only a `file:` URL (FILE_URL) counts, in the same places, `@import`'s too. URLs read as
+    `_as_parsed`. Read only if it holds one of _LOADING_MARKS or a `url(` (a path's 8 MB `d` holds none)."""
     if not any(mark in text for mark in _LOADING_MARKS) and not ("(" in text and "url(" in text.lower()):
         return False
+    url_start, string_start = (ANY_SCHEME, EXTERNAL_URL) if xml else (FILE_URL, FILE_URL)
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for CSS that may load something
 
     # each token, and whether a string there is a URL
     pending = [(token, sheet) for token in tinycss2.parse_component_value_list(text)]
     while pending:
         token, string_is_url = pending.pop()
-        if (token.type == "at-keyword" and token.lower_value == "import"
-                or token.type == "url" and ANY_SCHEME.match(_as_parsed(token.value))
-                or token.type == "string" and string_is_url and EXTERNAL_URL.match(_as_parsed(token.value))
+        if (xml and token.type == "at-keyword" and token.lower_value == "import"
+                or token.type == "url" and url_start.match(_as_parsed(token.value))
+                or token.type == "string" and string_is_url and string_start.match(_as_parsed(token.value))
                 or token.type == "function" and token.lower_name == "url" and any(
-                    part.type == "string" and ANY_SCHEME.match(_as_parsed(part.value)) for part in token.arguments)):
+                    part.type == "string" and url_start.match(_as_parsed(part.value)) for part in token.arguments)):
             return True
         if token.type == "function":
             pending += [(part, True) for part in token.arguments]

@@ -319,10 +319,15 @@ def _odf_problems(package: Package, name: str) -> list[str]:
     return found if package.scan(name, linked) else []
 
 
+#: The end of every fix of a linked office file: a PDF of it instead. A PDF is packaged as it is and not looked into (a
+#: PDF's actions, `/OpenAction` and `/AA`, may fetch or run what its reader allows: 18-verify24-H H7), so the fix
+#: asks for one exported plainly rather than promising that any PDF is safe.
+_PDF_INSTEAD = ("or link a PDF of it instead, exported without links to other files or script (a PDF is packaged as "
+                "it is, not looked into)")
 #: How a linked office file that fetches or runs something when it is opened is fixed.
 _FIX = ("embed its pictures, remove its macros, OLE objects and links to other files, such as an attached template, "
-        "linked objects or data and other workbooks, and save it again; web and e-mail hyperlinks may stay; or link "
-        "a PDF of it instead")
+        "linked objects or data and other workbooks, and save it again; web and e-mail hyperlinks may stay; "
+        + _PDF_INSTEAD)
 
 
 def opened_as_office(path: Path) -> bool:
@@ -351,11 +356,11 @@ def linked_file_problem(path: Path) -> tuple[str, str] | None:
             found = active_content(package)
     except Refused as refused:
         return (f"{refused}, so it cannot be checked for links and macros",
-                "save it again with smaller pictures and fewer slides, sheets or pages, or link a PDF of it instead")
+                "save it again with smaller pictures and fewer slides, sheets or pages, " + _PDF_INSTEAD)
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError) as error:
         return (f"is not an office file as Word, Excel, PowerPoint or LibreOffice save it ({type(error).__name__}: "
                 f"{str(error)[:120]}), so it cannot be checked for links and macros",
-                "save it again without a password, or link a PDF of it instead")
+                "save it again without a password, " + _PDF_INSTEAD)
     if not found:
         return None
     more = f" (and {len(found) - 1:,} more)" if len(found) > 1 else ""

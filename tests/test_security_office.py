@@ -187,7 +187,8 @@ def test_an_office_file_is_read_within_bounds(project: Path, monkeypatch: pytest
     is not a zip (a password-protected one)."""
     monkeypatch.setattr(office, "MAX_UNPACKED", 1024 ** 2)
     monkeypatch.setattr(office, "MAX_PARTS", 20)
-    fix = "save it again with smaller pictures and fewer slides, sheets or pages, or link a PDF of it instead"
+    fix = ("save it again with smaller pictures and fewer slides, sheets or pages, or link a PDF of it instead, exported "
+           "without links to other files or script (a PDF is packaged as it is, not looked into)")
     line = link(project, "big.docx", docx(document_xml=document(" " * 2 * 1024 ** 2)))
     assert refused(project, line, "big.docx") == (
         f"holds more than 1 MB unpacked, so it cannot be checked for links and macros ({fix})")
