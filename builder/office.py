@@ -322,8 +322,9 @@ _FIX = ("embed its pictures, remove its macros, OLE objects and links to other f
         "a PDF of it instead")
 
 
-#: How much of a file is read at a time while it is searched for `_ONE_FILE_MARKERS` (bytes).
-_SEARCHED_PIECE = 1024 ** 2
+#: How much of a file is read at a time while it is searched for `_ONE_FILE_MARKERS` (bytes): the first piece is
+#: read from every file a page links.
+_SEARCHED_PIECE = 64 * 1024
 #: What marks an office document kept in one text file, which LibreOffice (and Word or Excel) open by what it holds,
 #: whatever its name: RTF at its start (a field's `INCLUDEPICTURE` fetches a picture, `\objdata` is an OLE object);
 #: else, in a file that starts as XML does (`<`), any of these in it, case aside: the OpenDocument office namespace
@@ -342,29 +343,39 @@ _MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", 
 
 def one_file_office(path: Path) -> str | None:
     """What office document kept in one file the file at `path` holds ("an RTF document", "an office document in
-    one XML file"), which an office application opens by what it holds whatever the file's name, and which cannot
+    one XML file …"), which an office application opens by what it holds whatever the file's name, and which cannot
     be checked for links and macros (RTF's fields, and every element of a flat document, may fetch something): RTF
     at its start, or a start as XML (`<` after a byte-order mark and white space, in UTF-8 or UTF-16) and any of
     `_ONE_FILE_MARKERS` anywhere in it, case aside (searched a piece at a time, the whole file: no window the
-    application might read further than). None for any other file. Raises OSError."""
+    application might read further than). None for any other file, read no further than its first piece that is
+    not white space. Raises OSError."""
     with path.open("rb") as file:
-        head = file.read(_SEARCHED_PIECE)
-        encoding = next((name for mark, name in _MARKS if head.startswith(mark)), "utf-8")
-        text = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n")
-        if text.startswith(_RTF_START):
+        piece = file.read(_SEARCHED_PIECE)
+        mark, encoding = next(((mark, name) for mark, name in _MARKS if piece.startswith(mark)), (b"", "utf-8"))
+        piece = _unspaced(piece.removeprefix(mark), encoding)
+        while piece == b"" and (more := file.read(_SEARCHED_PIECE)):
+            piece = _unspaced(more, encoding)
+        if piece.startswith(_RTF_START.encode(encoding)):
             return "an RTF document"
-        if not text.startswith("<"):
+        if not piece.startswith("<".encode(encoding)):
             return None
         markers = [marker.encode(encoding) for marker in _ONE_FILE_MARKERS]
-        overlap = max(map(len, markers))
-        piece, kept = head, b""
+        kept = b""  # the end of the piece before, so that a marker across two pieces is found
         while piece:
             searched = (kept + piece).lower()  # ASCII markers: lower() of UTF-16 bytes lowers their ASCII
             if any(marker in searched for marker in markers):
                 return "an office document in one XML file (flat OpenDocument, Word or Excel 2003 XML)"
-            kept = (kept + piece)[-overlap:]
+            kept = searched[-max(map(len, markers)):]
             piece = file.read(_SEARCHED_PIECE)
     return None
+
+
+def _unspaced(piece: bytes, encoding: str) -> bytes:
+    """`piece` of text in `encoding` (a piece of UTF-16 holds whole code units) without the white space it starts
+    with."""
+    if encoding == "utf-8":
+        return piece.lstrip(b" \t\r\n")
+    return piece.decode(encoding, "replace").lstrip(" \t\r\n").encode(encoding)
 
 
 def opened_as_office(path: Path) -> bool:
