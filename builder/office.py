@@ -330,27 +330,91 @@ _FIX = ("embed its pictures, remove its macros, OLE objects and links to other f
         + _PDF_INSTEAD)
 
 
+#: How much of a file is read at a time while it is searched for `_ONE_FILE_MARKERS` (bytes): the first piece is
+#: read from every file a page links.
+_SEARCHED_PIECE = 64 * 1024
+#: What marks an office document kept in one text file, which LibreOffice (and Word or Excel) open by what it holds,
+#: whatever its name: RTF at its start (a field's `INCLUDEPICTURE` fetches a picture, `\objdata` is an OLE object);
+#: else, in a file that starts as XML does (`<`), any of these in it, case aside: the OpenDocument office namespace
+#: (flat OpenDocument, `.fodt`/`.fods`/`.fodp`/`.fodg`: a presentation of one XML file named `p.txt` or `p.csv`
+#: fetched its linked picture when LibreOffice opened it, 18-verify24 H1), that of OpenOffice.org 1's XML, Office's
+#: `<?mso-application` instruction, and the namespaces of Word 2003 XML, SpreadsheetML 2003 and Office's flat
+#: package (`pkg:package`), each by its own name.
+_RTF_START = "{\\rtf"
+_ONE_FILE_MARKERS = ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "http://openoffice.org/2000/office",
+                     "<?mso-application", "http://schemas.microsoft.com/office/word/2003/wordml",
+                     "urn:schemas-microsoft-com:office:spreadsheet",
+                     "http://schemas.microsoft.com/office/2006/xmlpackage")
+#: The byte-order marks of UTF-8 and UTF-16 (little-, big-endian), and the encoding each starts.
+_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def one_file_office(path: Path) -> str | None:
+    """What office document kept in one file the file at `path` holds ("an RTF document", "an office document in
+    one XML file …"), which an office application opens by what it holds whatever the file's name, and which cannot
+    be checked for links and macros (RTF's fields, and every element of a flat document, may fetch something): RTF
+    at its start, or a start as XML (`<` after a byte-order mark and white space, in UTF-8 or UTF-16) and any of
+    `_ONE_FILE_MARKERS` anywhere in it, case aside (searched a piece at a time, the whole file: no window the
+    application might read further than). None for any other file, read no further than its first piece that is
+    not white space. Raises OSError."""
+    with path.open("rb") as file:
+        piece = file.read(_SEARCHED_PIECE)
+        mark, encoding = next(((mark, name) for mark, name in _MARKS if piece.startswith(mark)), (b"", "utf-8"))
+        piece = _unspaced(piece.removeprefix(mark), encoding)
+        while piece == b"" and (more := file.read(_SEARCHED_PIECE)):
+            piece = _unspaced(more, encoding)
+        if piece.startswith(_RTF_START.encode(encoding)):
+            return "an RTF document"
+        if not piece.startswith("<".encode(encoding)):
+            return None
+        markers = [marker.encode(encoding) for marker in _ONE_FILE_MARKERS]
+        kept = b""  # the end of the piece before, so that a marker across two pieces is found
+        while piece:
+            searched = (kept + piece).lower()  # ASCII markers: lower() of UTF-16 bytes lowers their ASCII
+            if any(marker in searched for marker in markers):
+                return "an office document in one XML file (flat OpenDocument, Word or Excel 2003 XML)"
+            kept = searched[-max(map(len, markers)):]
+            piece = file.read(_SEARCHED_PIECE)
+    return None
+
+
+def _unspaced(piece: bytes, encoding: str) -> bytes:
+    """`piece` of text in `encoding` (a piece of UTF-16 holds whole code units) without the white space it starts
+    with."""
+    if encoding == "utf-8":
+        return piece.lstrip(b" \t\r\n")
+    return piece.decode(encoding, "replace").lstrip(" \t\r\n").encode(encoding)
+
+
 def opened_as_office(path: Path) -> bool:
     """Whether an office application may open the file at `path` as an office file, so a page's link to it is held to
     `linked_file_problem`: named as one (`OFFICE_TYPES`), or named otherwise but as a `.zip` and holding a zip (its
-    first local header at the start, or an end record in its last 64 KB, `_end_record`) or an OLE container.
-    LibreOffice opens a file by what it holds: an OpenDocument presentation named `p.csv` or `p.txt` fetched its
-    linked picture when it was opened (18-verify23 G1), and nothing but an office file is a zip named `.csv`,
-    `.txt` or `.pdf`. A `.zip` is opened by its name, as an archive (Windows, macOS, and Linux desktops, whose
-    shared-mime-info goes by a name one pattern matches), and the files in it by their own names once extracted;
-    they are not looked into. Reads at most the file's first 8 bytes and its last 64 KB. Raises OSError."""
+    first local header at the start, or an end record in its last 64 KB, `_end_record`), an OLE container, or an
+    office document in one file (`one_file_office`). LibreOffice opens a file by what it holds: an OpenDocument
+    presentation named `p.csv` or `p.txt` fetched its linked picture when it was opened (18-verify23 G1), as did a
+    flat one, one XML file (18-verify24 H1); nothing but an office file is a zip named `.csv`, `.txt` or `.pdf`. A
+    `.zip` is opened by its name, as an archive (Windows, macOS, and Linux desktops, whose shared-mime-info goes by
+    a name one pattern matches), and the files in it by their own names once extracted; they are not looked into.
+    Reads the file's first 8 bytes and its last 64 KB, and, for a file that starts as XML does, all of it. Raises
+    OSError."""
     suffix = path.suffix.lower()
     if suffix in OFFICE_TYPES or suffix == ".zip":
         return suffix != ".zip"
     with path.open("rb") as file:
         start = file.read(len(_OLE_START))
-    return start.startswith((_ZIP_START, _OLE_START)) or _end_record(path) is not None
+    return start.startswith((_ZIP_START, _OLE_START)) or _end_record(path) is not None \
+        or one_file_office(path) is not None
 
 
 def linked_file_problem(path: Path) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) for the office file at `path` that a page links: the first of what
     `active_content` finds in it and how many more, or why `Package` does not read it (past a bound, or not a zip:
-    a password-protected file is an OLE container, which cannot be checked); None if nothing is wrong."""
+    a password-protected file is an OLE container, which cannot be checked), or that it is an office document in one
+    file (`one_file_office`), which cannot be checked either; None if nothing is wrong. Raises OSError."""
+    if kind := one_file_office(path):
+        return (f"holds {kind}, which LibreOffice, Word or Excel open by what it holds, whatever the file's name, "
+                "and which cannot be checked for links and macros",
+                "save it as .odt, .ods, .odp, .docx, .xlsx or .pptx, which are checked, or link a PDF of it instead")
     try:
         with Package(path) as package:
             found = active_content(package)

@@ -277,3 +277,73 @@ def test_a_zip_is_an_archive_and_other_files_are_not_opened(project: Path) -> No
     page = project / "course/pages/welcome.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n\n[Notes](../media/notes.txt)\n", encoding="utf-8")
     passes(project)
+
+
+#: A flat OpenDocument presentation (one XML file, `.fodp`) whose picture is linked from another site (18-verify24
+#: H1: LibreOffice opened it named `p.txt` or `p.csv` and fetched the picture).
+FLAT = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office="urn:oasis:names:tc:opendocument:'
+        'xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" office:mimetype="application/vnd.oasis.opendocument.presentation">'
+        '<office:body><office:presentation><draw:page><draw:frame><draw:image xlink:href="http://127.0.0.1:9/t.png"/>'
+        '</draw:frame></draw:page></office:presentation></office:body></office:document>\n')
+#: An RTF document whose field fetches a picture from another site when Word opens it.
+RTF = '{\\rtf1 {\\field{\\*\\fldinst INCLUDEPICTURE "http://127.0.0.1:9/t.png" \\\\d}}}\n'
+#: A SpreadsheetML 2003 workbook (Excel opens it by its `<?mso-application` instruction).
+SPREADSHEET_2003 = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+                    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>\n')
+
+
+ONE_XML = "an office document in one XML file (flat OpenDocument, Word or Excel 2003 XML)"
+
+
+def write_and_link(project: Path, name: str, data: bytes) -> int:
+    """Write `data` as course/media/`name` and link it from the welcome page; the line of the link."""
+    (project / "course/media" / name).write_bytes(data)
+    page = project / "course/pages/welcome.md"
+    text = page.read_text(encoding="utf-8").rstrip("\n") + f"\n\n[Download](../media/{name})\n"
+    page.write_text(text, encoding="utf-8")
+    return text.count("\n")
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("p.txt", FLAT.encode(), ONE_XML),
+    ("p.csv", FLAT.encode(), ONE_XML),
+    ("p.txt", b"\n  " + FLAT.replace("urn:oasis", "URN:OASIS").encode(), ONE_XML),
+    ("p.csv", b"\xff\xfe" + FLAT.encode("utf-16-le"), ONE_XML),
+    ("p.txt", ("<!-- " + "x" * 2_100_000 + " -->\n" + FLAT).encode(), ONE_XML),
+    ("s.csv", SPREADSHEET_2003.encode(), ONE_XML),
+    ("r.txt", RTF.encode(), "an RTF document")])
+def test_an_office_document_in_one_file_is_refused_whatever_its_name(project: Path, name: str, data: bytes,
+                                                                      kind: str) -> None:
+    """18-verify24 H1: the rule knew office files by a zip or an OLE container only, so a flat OpenDocument
+    presentation named `p.txt` or `p.csv` passed `check --strict` and was packaged byte for byte, and LibreOffice
+    opened it by what it holds and fetched its linked picture. Such a file (and RTF, and Office's 2003 XML), which
+    cannot be checked, is refused at the link, from check and build: in UTF-16 too, and wherever in the file its
+    namespace is (past 2 MB of comment here)."""
+    line = write_and_link(project, name, data)
+    assert refused(project, line, name, ("check", "build")).startswith(
+        f"holds {kind}, which LibreOffice, Word or Excel open by what it holds")
+
+
+def test_text_that_names_an_office_namespace_or_starts_with_markup_stays(project: Path) -> None:
+    """A text file about office documents, or one that starts as markup without an office namespace, is no office
+    document: it is packaged as before."""
+    write_and_link(project, "notes.txt", b"The namespace urn:oasis:names:tc:opendocument:xmlns:office:1.0 and {\\rtf\n")
+    write_and_link(project, "tags.txt", b"<p> is a paragraph, <b> bold.\n")
+    passes(project)
+
+
+def test_markup_that_ends_as_a_zip_is_searched_for_script_too(project: Path) -> None:
+    """18-verify24 H2: an HTML file ending with an (empty) zip's end record was taken as an office file and never
+    searched for script, so check did not warn of the script the build removes. Markup is searched whatever else
+    it is."""
+    write_and_link(project, "a.html", b"<!doctype html><script>alert(1)</script><p>hi</p><!-- PK\x05\x06"
+                   + b"\0" * 18 + b" -->")
+    result = run("check", str(project))
+    assert result.exit_code == 0 and "course/media/a.html:1: warning: script removed from this file: <script> " \
+        "element" in result.stderr, result.output
+    line = write_and_link(project, "p.xml", FLAT.encode())  # markup and an office document: both rules
+    result = run("check", str(project))
+    assert result.exit_code == 1 and "course/media/p.xml:2: warning: script removed from this file: <frame> " \
+        "element" in result.stderr and f"course/pages/welcome.md:{line}: `../media/p.xml` holds {ONE_XML}" \
+        in result.stderr, result.output
