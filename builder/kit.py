@@ -426,9 +426,11 @@ class KitMedia:
             return _Read(refused=(f"would take the images of the kit's documents past {MAX_KIT_MEDIA_BYTES // 2**20} MB"
                                   " in all", "show fewer or smaller images in the kit"))
         self.bytes += size
-        data = (self.project / path).read_bytes()  # WeasyPrint draws any XML as SVG whatever its name says, but a
-        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
-        if drawing:  # also a template's own picture, which validation does not see
+        data = (self.project / path).read_bytes()
+        drawn = not left_out(path, data)  # not a picture the kit leaves out (`left_out`): drawn, and its pixels count
+        # WeasyPrint draws any XML as SVG whatever its name says; also a template's own picture, which validation
+        drawing = svg_drawing_problem(data) if drawn else None  # does not see
+        if drawing:
             return _Read(problem=Problem(path, *drawing))
         if decoding := decoding_problem(data):  # a template's own (validation reports a page's), by its content
             return _Read(problem=Problem(path, 1, f"this picture {decoding[0]}", decoding[1]))
@@ -440,7 +442,7 @@ class KitMedia:
         if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
             return _Read(problem=Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an "
                                          "empty file", empty[2]))
-        pixels = picture_pixels(data) or 0
+        pixels = (picture_pixels(data) or 0) if drawn else 0
         data = packaged_bytes(self.project, path)
         return _Read(name=f"media/{archive_name(path, data)}", data=data, pixels=pixels)
 
