@@ -115,7 +115,7 @@ def rendering_problems(project: Path, targets: tuple[str, ...],
     if course is None or "kit" not in made.groups:
         return problems, None
     documents = {name: decoded_text(html) for name, html in made.groups["kit"].items()}
-    media = KitMedia(course.root)  # each image and text of the seven documents read and located once
+    media = KitMedia(course.root, course)  # each image and text of the seven documents read and located once
     for name, html in documents.items():
         problems.extend(with_media(html, course.root, name, media)[2])
         problems.extend(document_problems(course, name, html))
@@ -299,7 +299,7 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     files: dict[str, Packaged] = {}
     documents = rendered_kit(course)
     problems: list[Problem] = []
-    read = KitMedia(course.root)  # each image and text of the seven documents read and located once
+    read = KitMedia(course.root, course)  # each image and text of the seven documents read and located once
     for name, html in documents.items():
         saved, media, refused = with_media(html, course.root, name, read)
         files[f"{name}.html"] = saved.encode("utf-8")

@@ -369,6 +369,14 @@ MAX_KIT_IMAGE_PROBLEMS = 10
 #: The most different image files (project paths) one kit document may show (`with_media`): one for each page it may
 #: have (MAX_KIT_PAGES). Each is read and checked once a command; 5,000 tiny SVGs in each document would take minutes.
 MAX_KIT_IMAGES = 200
+#: The most pixels of the different pictures one kit document may show (`with_media`), read from their headers
+#: (`media.picture_pixels`): as many as one picture may have (MAX_PICTURE_PIXELS), 4.6 A4 pages of pictures at
+#: 300 dpi. WeasyPrint decodes each picture it draws and writes it again into the PDF (a PNG, GIF or WebP always, a
+#: JPEG with EXIF data), which took it, in processor time on the development machine, 50 ms a megapixel of a white
+#: PNG, 0.26 s a megapixel of a blurred photograph's PNG and 0.41 s of a colour noise PNG: 40 megapixels of noise
+#: are 16 s of its 30 s bound. 24 white PNGs of 40 megapixels each (131 KB on disk each, 3.2 MB in all) on a
+#: handout page passed `check` and took `kit` past that bound (issue 18, twenty-fourth verification, H4).
+MAX_KIT_DOCUMENT_PIXELS = MAX_PICTURE_PIXELS
 
 
 @dataclass(frozen=True)
@@ -379,6 +387,7 @@ class _Read:
 
     name: str = ""
     data: bytes = b""
+    pixels: int = 0  # by its header (`media.picture_pixels`); 0 if it is not a picture Pillow reads
     refused: tuple[str, str] | None = None
     problem: Problem | None = None
 
@@ -388,8 +397,9 @@ class KitMedia:
     templates' bounded child grows with the distinct images and texts, not with each time one is shown: each image
     file's outcome (`_Read`), by project path, and the project's kit templates (`_KitTemplates`), each read once."""
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, course: Course | None = None):
         self.project = project
+        self.course = course  # to find the page that shows a picture (`shown_at`); None: the templates only
         self.templates = _KitTemplates(project)
         self.read: dict[str, _Read] = {}
         self.bytes = 0  # of the files read, at most MAX_KIT_MEDIA_BYTES
@@ -400,6 +410,14 @@ class KitMedia:
             self.read[path] = self._checked(path)
         return self.read[path]
 
+    def shown_at(self, document: str, written: str) -> tuple[str, int]:
+        """Where the kit document `document` shows the image `written` (its `src` as written): the first page the
+        kit shows whose body shows it (`_page_at`), at the first line of that body holding `written`; else the project
+        template and line that writes it (`_KitTemplates.written_at`)."""
+        otherwise = self.templates.written_at(document, written)
+        return otherwise if self.course is None else \
+            _page_at(self.course, lambda body: written in html_lib.unescape(body), written, otherwise)
+
     def _checked(self, path: str) -> _Read:
         refused = readable_problem(self.project, path) or size_problem(self.project, path)
         if refused:
@@ -409,9 +427,11 @@ class KitMedia:
             return _Read(refused=(f"would take the images of the kit's documents past {MAX_KIT_MEDIA_BYTES // 2**20} MB"
                                   " in all", "show fewer or smaller images in the kit"))
         self.bytes += size
-        data = (self.project / path).read_bytes()  # WeasyPrint draws any XML as SVG whatever its name says, but a
-        drawing = None if left_out(path, data) else svg_drawing_problem(data)  # picture it leaves out (`left_out`);
-        if drawing:  # also a template's own picture, which validation does not see
+        data = (self.project / path).read_bytes()
+        drawn = not left_out(path, data)  # not a picture the kit leaves out (`left_out`): drawn, and its pixels count
+        # WeasyPrint draws any XML as SVG whatever its name says; also a template's own picture, which validation
+        drawing = svg_drawing_problem(data) if drawn else None  # does not see
+        if drawing:
             return _Read(problem=Problem(path, *drawing))
         if decoding := decoding_problem(data):  # a template's own (validation reports a page's), by its content
             return _Read(problem=Problem(path, 1, f"this picture {decoding[0]}", decoding[1]))
@@ -423,8 +443,9 @@ class KitMedia:
         if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
             return _Read(problem=Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an "
                                          "empty file", empty[2]))
+        pixels = (picture_pixels(data) or 0) if drawn else 0
         data = packaged_bytes(self.project, path)
-        return _Read(name=f"media/{archive_name(path, data)}", data=data)
+        return _Read(name=f"media/{archive_name(path, data)}", data=data, pixels=pixels)
 
 
 def with_media(html: str, project: Path, document: str,
@@ -438,8 +459,10 @@ def with_media(html: str, project: Path, document: str,
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
     from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
     (`media.readable_problem`), no larger than their kind may be (`media.size_problem`), MAX_KIT_MEDIA_BYTES of
-    them in all, MAX_KIT_IMAGES different ones in one document (then one line): any other `src` is a problem at the
-    line of the project's template that writes it (found by its text; else the document's template, line 1), for
+    them in all, MAX_KIT_IMAGES different ones in one document (then one line), MAX_KIT_DOCUMENT_PIXELS of different
+    pictures in one document (then one line, at the picture that passes it: `KitMedia.shown_at`; with it the PDF would
+    not be made within its bound on time): any other `src` is a problem at the line of the project's template that
+    writes it (found by its text; else the document's template, line 1), for
     the first MAX_KIT_IMAGE_PROBLEMS of them, then one line more.
     `media` is what was read for the command's other documents (`KitMedia`; a new one if None): each file is read
     and each text located once.
@@ -450,8 +473,11 @@ def with_media(html: str, project: Path, document: str,
     refused: dict[str, tuple[str, str]] = {}  # what may not be shown, as written -> (what is wrong, how to fix it)
     shown: set[str] = set()  # the project paths, at most MAX_KIT_IMAGES
     past: set[str] = set()  # those left as written, past it
+    pixels = 0  # of the pictures of `shown` that may be shown, to MAX_KIT_DOCUMENT_PIXELS
+    too_many: str | None = None  # the first picture past it, as written
 
     def locate(match: re.Match[str]) -> str:
+        nonlocal pixels, too_many
         try:
             quote, written, path = _image_source(match)
         except InvalidURL as invalid:
@@ -462,8 +488,12 @@ def with_media(html: str, project: Path, document: str,
         if path not in shown and len(shown) == MAX_KIT_IMAGES:
             past.add(path)
             return match.group(0)
-        shown.add(path)
         read = media.image(path)
+        if path not in shown:
+            shown.add(path)
+            pixels += read.pixels
+            if pixels > MAX_KIT_DOCUMENT_PIXELS and too_many is None:
+                too_many = written
         if read.refused:
             refused.setdefault(written, (f"{read.refused[0]}, so the kit cannot show it", read.refused[1]))
         elif read.problem:
@@ -480,6 +510,11 @@ def with_media(html: str, project: Path, document: str,
             done = source.end()
     saved = "".join([*pieces, html[done:]])
     problems = list(found)
+    if too_many is not None:
+        problems.append(Problem(*media.shown_at(document, too_many), f"image `{too_many}` takes the pictures of the "
+                                f"kit's {document} past {MAX_KIT_DOCUMENT_PIXELS:,} pixels in all (each "
+                                "different picture by its size), more than its PDF may draw in time",
+                                "show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million"))
     if past:
         problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} shows "
                                 f"{len(shown) + len(past):,} different image files, more than the {MAX_KIT_IMAGES} "

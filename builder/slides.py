@@ -41,10 +41,12 @@ from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
 from builder.markup import convert, plain_text
 from builder.media import (
+    MAX_PICTURE_PIXELS,
     SVG_PIXELS,
     drawable_picture,
     file_content_problem,
     may_read,
+    picture_pixels,
     real_path,
     svg_drawing,
     svg_drawing_problem,
@@ -55,6 +57,7 @@ from builder.project_urls import split_or_none
 from builder.theme import Theme
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
     from pptx.presentation import Presentation
     from pptx.slide import SlideLayout
 
@@ -746,13 +749,40 @@ def usable(root: Path, path: str) -> bool:
 ORIENTATION = 0x0112
 
 
+def _turned(image: PILImage) -> bool:
+    """Whether the opened picture `image` has an EXIF orientation other than upright, read from the metadata Pillow
+    read when it opened it, never from its pixels: a JPEG's segments before its first scan, a PNG's chunks before its
+    image data (where Pillow and image editors write its eXIf chunk; one after the data is ignored). Pillow's own
+    `PngImageFile.getexif` decodes the whole picture to look at the chunks after its data for one: 0.3 s of
+    processor time for a white 40-megapixel PNG with no orientation at all (18-verify24 H5)."""
+    from PIL import Image
+
+    return bool(Image.Image.getexif(image).get(ORIENTATION, 1) != 1)
+
+
+def turned_pixels(data: bytes) -> int:
+    """The pixels of the PNG or JPEG `data` (`media.picture_pixels`, from its header) if the slides turn it upright
+    (`_turned`, from its metadata), else 0; also 0 for one Pillow cannot open or past MAX_PICTURE_PIXELS (the deck
+    leaves it out: `usable`). Nothing is decoded."""
+    from PIL import Image
+
+    pixels = picture_pixels(data) or 0
+    if not pixels or pixels > MAX_PICTURE_PIXELS:
+        return 0
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return pixels if _turned(image) else 0
+    except (OSError, ValueError, SyntaxError):  # what Pillow raises for a picture it cannot read
+        return 0
+
+
 def _upright(data: bytes) -> bytes:
-    """A PNG or JPEG with an EXIF orientation other than upright, turned upright (as browsers show it)
-    and saved again in its own format without the tag; any other picture as it is."""
+    """A PNG or JPEG with an EXIF orientation other than upright (`_turned`), turned upright (as browsers show it)
+    and saved again in its own format without the tag; any other picture as it is, not decoded."""
     from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as image:
-        if image.getexif().get(ORIENTATION, 1) == 1:
+        if not _turned(image):
             return data
         kind = image.format or "PNG"
         turned = ImageOps.exif_transpose(image)
@@ -1245,16 +1275,34 @@ def _size_problems(plan: Sequence[Slide]) -> list[Problem]:
 MAX_DECK_DRAWING_SECONDS = 60.0
 
 
+#: The most pixels of the pictures the deck turns upright (`turned_pixels`: a PNG or JPEG whose EXIF orientation says
+#: it is turned, each file once), which `_upright` decodes, turns and saves again in process. Measured in processor
+#: time on the development machine, a megapixel: 0.011 s for a white JPEG, 0.034 s for a JPEG of colour noise, 0.031 s
+#: for a white PNG and 0.22 s for a PNG of colour noise. 500 million is 41 photographs of 12 megapixels, as a phone
+#: takes them (and saves them turned, with the orientation tag), about 10 s; 15 s of white PNGs, and at most 110 s of
+#: noise PNGs, which need 1.5 GB of them at 50 MB each. 45 white PNGs of 40 megapixels (131 KB each) passed `check`
+#: and took `slides` 118 s (18-verify24 H5).
+MAX_DECK_TURNED_PIXELS = 500_000_000
+
+
 def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
     """An error at the figure with which drawing the deck's SVG figures (each file once, in page order) passes
-    MAX_DECK_DRAWING_SECONDS, by `media.svg_drawing_seconds`; none if it does not."""
+    MAX_DECK_DRAWING_SECONDS, by `media.svg_drawing_seconds`, and one at the picture with which the pictures the deck
+    turns upright pass MAX_DECK_TURNED_PIXELS (`turned_pixels`, each file once); none if neither is passed. Shared
+    by `check` (`problems`) and `render_slides`, before any figure is drawn. A figure not drawn for what `usable`
+    finds is counted all the same (an upper bound)."""
     first: dict[str, Figure] = {}
     for figure in figures:
-        first.setdefault(figure.path, figure)
+        if may_read(course.root, figure.path):
+            first.setdefault(figure.path, figure)
+    svg = [figure for figure in first.values() if posixpath.splitext(figure.path)[1].lower() == ".svg"]
+    return _svg_seconds_problems(course, svg) + _turned_problems(course, [f for f in first.values() if f not in svg])
+
+
+def _svg_seconds_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
+    """`_deck_drawing_problems`' error for the SVG `figures` (each a different file)."""
     seconds = 0.0
-    for figure in first.values():
-        if posixpath.splitext(figure.path)[1].lower() != ".svg" or not may_read(course.root, figure.path):
-            continue  # one not drawn for what `usable` finds is counted all the same (an upper bound)
+    for figure in figures:
         with media_time.charged():
             data = (course.root / figure.path).read_bytes()
             if svg_drawing_problem(data) is not None:
@@ -1266,6 +1314,21 @@ def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Pr
                             f"take more than {MAX_DECK_DRAWING_SECONDS:g} s in all (each counted as `check` counts "
                             "one figure)", "show fewer or simpler SVG figures on the pages in the timetable's "
                             "sessions, or PNG pictures instead")]
+    return []
+
+
+def _turned_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
+    """`_deck_drawing_problems`' error for the pictures `figures` (each a different file, none an SVG)."""
+    pixels = 0
+    for figure in figures:
+        with media_time.charged():
+            pixels += turned_pixels((course.root / figure.path).read_bytes())
+        if pixels > MAX_DECK_TURNED_PIXELS:
+            return [Problem(figure.page, figure.line, f"the slides would turn `{figure.src}` upright (its EXIF "
+                            "orientation says it is turned), which takes the pictures they turn past "
+                            f"{MAX_DECK_TURNED_PIXELS:,} pixels in all (each different picture by its size), more "
+                            "than they may decode and save again in time", "turn the picture in an editor and save "
+                            "it upright, or use smaller copies")]
     return []
 
 

@@ -527,3 +527,26 @@ def test_the_built_in_kit_templates_reach_no_template_but_the_kits_base() -> Non
         reached = set(meta.find_referenced_templates(Environment().parse(template.read_text(encoding="utf-8"))))
         assert reached <= ({"kit/base.html"} if template.name != "base.html" else set()), (template.name, reached)
     assert sorted(path.stem for path in folder.glob("*.html")) == sorted([*kit.DOCUMENTS, "base"])
+
+
+def test_a_kit_document_shows_at_most_its_bound_of_pixels_in_all(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 H4: 24 white PNGs of 6300 × 6300 pixels (131 KB each) on a handout page passed `check` (each within
+    the 40-megapixel bound, and `check` decodes only the first few), then took `kit` past WeasyPrint's 30 s bound,
+    which decodes each and writes it into the PDF again. Here the bound is lowered to two 300 × 300 pictures: shown
+    twice, one counts once; the third different one is refused at its page line by `check` and `kit` alike."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    for number in range(3):
+        Image.new("RGB", (300, 300), (255, 255, 255)).save(record / f"course/media/p{number}.png")
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n![A](../media/p0.png)\n\n![A again](../media/p0.png)\n\n"
+                    "![B](../media/p1.png)\n", encoding="utf-8")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_PIXELS", 2 * 300 * 300)
+    assert run("check", str(record)).exit_code == 0
+    page.write_text(page.read_text(encoding="utf-8") + "\n![C](../media/p2.png)\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![C](../media/p2.png)") + 1
+    expected = (f"course/pages/baby-cues.md:{line}: image `../media/p2.png` takes the pictures of the kit's handouts "
+                "past 180,000 pixels in all (each different picture by its size), more than its PDF may draw in "
+                "time (show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")

@@ -686,3 +686,63 @@ def test_a_deck_of_more_text_than_a_day_needs_is_refused_before_it_is_made(recor
     _refused_at_a_heading(record, tip + headings, rf"the slides' text and speaker notes would pass "
                           rf"{MAX_DECK_CHARACTERS:,} characters at slide \d+ \(\"Reading a baby's cues \((\d+) of "
                           r"12\)\"\), which comes from here \(.*practice tips in its speaker notes.*\)")
+
+
+def turned_png(size: tuple[int, int], orientation: int | None = 6) -> bytes:
+    """A white PNG of `size`, with an eXIf chunk (before its image data, where Pillow writes it) of `orientation`."""
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_a_pictures_orientation_is_read_without_decoding_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 H5: Pillow's `getexif` of a PNG decodes the whole picture to look for an eXIf chunk after its data
+    (0.3 s for a white 40-megapixel PNG with no orientation): the slides read the metadata before it only, and decode
+    none of a picture they do not turn."""
+    from PIL import ImageFile
+
+    from builder import slides
+
+    def no_decoding(self: Any) -> None:
+        raise AssertionError("decoded")
+
+    plain, turned = turned_png((30, 20), None), turned_png((30, 20))
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    assert slides._upright(plain) == plain
+    assert slides.turned_pixels(plain) == 0
+    assert slides.turned_pixels(turned) == 600
+    with pytest.raises(AssertionError, match="decoded"):
+        slides._upright(turned)
+
+
+def test_the_deck_bounds_the_pixels_it_turns_upright(record: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 H5: 45 white PNGs of 40 megapixels whose EXIF orientation says turned (131 KB each) passed
+    `check`, and `slides` decoded, turned and saved each again: 118 s. Here the deck's bound is lowered to two
+    300 × 300 pictures: one shown twice counts once, an upright one counts nothing, and `check` and `slides` stop
+    at the third turned one, at its page line."""
+    from builder import slides
+
+    media = record / "course/media"
+    for name in ("p0", "p1", "p2"):
+        (media / f"{name}.png").write_bytes(turned_png((300, 300)))
+    (media / "upright.png").write_bytes(turned_png((300, 300), 1))
+    monkeypatch.setattr(slides, "MAX_DECK_TURNED_PIXELS", 2 * 300 * 300)
+    page = record / "course/pages/baby-cues.md"
+    shown = ["![A](../media/p0.png)", "![Upright](../media/upright.png)", "![A again](../media/p0.png)",
+             "![B](../media/p1.png)"]
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + "\n\n".join(shown) + "\n", encoding="utf-8")
+    assert run("check", record).exit_code == 0
+    page.write_text(page.read_text(encoding="utf-8") + "\n![C](../media/p2.png)\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![C](../media/p2.png)") + 1
+    expected = (f"course/pages/baby-cues.md:{line}: the slides would turn `../media/p2.png` upright (its EXIF "
+                "orientation says it is turned), which takes the pictures they turn past 180,000 pixels in all (each "
+                "different picture by its size), more than they may decode and save again in time (turn the picture "
+                "in an editor and save it upright, or use smaller copies)")
+    for command in ("check", "slides"):
+        result = run(command, record, "--out", tmp_path / "out") if command == "slides" else run(command, record)
+        assert result.exit_code == 1 and expected in result.stderr.splitlines(), (command, result.output)
+    assert not (tmp_path / "out").exists()
