@@ -340,6 +340,30 @@ def test_the_folders_watched_are_bounded_top_folders_first(project: Path, monkey
     assert len(folders) == 5 and {real / "course", real / "quizzes"} <= folders
 
 
+def test_an_edit_does_not_list_the_folders_again(served: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 J1: each change batch listed every folder again to see whether one came or went (an edit showed
+    after 11 s with 60,000 folders); only a change to a folder does now."""
+    preview, listings = served[0], []
+    real_folders = preview_module.source_folders
+
+    def listed(project: Path) -> frozenset[Path]:
+        listings.append(project)
+        return real_folders(project)
+
+    monkeypatch.setattr(preview_module, "source_folders", listed)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    watcher.start()
+    try:
+        wait_until_watching(preview)
+        edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+        until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "a changed page")
+        assert len(listings) == 1  # a new folder is listed: test_watches_a_folder_made_while_watching
+    finally:
+        stop.set()
+        watcher.join(PATIENCE)
+
+
 def test_serves_the_preview_page_the_package_and_its_status(served: tuple[Preview, str]) -> None:
     preview, base = served
     assert b"scorm-again.min.js" in get(base + "/")
