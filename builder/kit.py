@@ -40,7 +40,6 @@ from builder.media import (
     AUDIO_TYPES,
     MAX_CASCADE_TRIES,
     MAX_PICTURE_PIXELS,
-    PACKAGED_FOLDERS,
     RASTER_PICTURE_TYPES,
     SVG_FIGURE_SECONDS,
     VIDEO_TYPES,
@@ -73,7 +72,7 @@ from builder.project_urls import (
     split_or_none,
     split_url,
 )
-from builder.sources import project_files
+from builder.sources import source_listing
 from builder.theme import (
     BuiltInBound,
     TemplateProblem,
@@ -1056,8 +1055,8 @@ _SVG_NAMES = tuple(sorted({"".join(letters) for letters in itertools.product(*zi
 
 
 def _has_svg(project: Path) -> bool:
-    """Whether course/ or quizzes/ holds a file named `*.svg` (in any case), as `sources.project_files` finds them."""
-    return any(project_files(project, folder, _SVG_NAMES, []) for folder in PACKAGED_FOLDERS)
+    """Whether course/ or quizzes/ holds an entry named `*.svg` (in any case), by `sources.source_listing`."""
+    return any(path.endswith(_SVG_NAMES) for path in source_listing(project)[0])
 
 
 def drawing_problem(html: str, project: Path, document: str) -> Problem | None:

@@ -33,6 +33,7 @@ from builder.sources import (
     has_framework,
     project_files,
     read_bytes,
+    source_listing,
     split_front_matter,
 )
 
@@ -106,6 +107,8 @@ def load_project(root: Path) -> tuple[Optional[Course], list[Problem]]:
     """
     require_project(root)
     new_project()
+    if (crowded := source_listing(root)[1]) is not None:  # before any other walk of the tree
+        return None, [crowded]
     found: list[Problem] = []
     jobs = [(COURSE_FILE, "settings"),
             *((path, "bank") for path in project_files(root, QUIZZES_DIR, (".yaml", ".yml"), found)),

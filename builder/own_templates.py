@@ -26,7 +26,8 @@ from typing import Callable
 from builder import bounded, cache
 from builder.active_content import HTML_TYPES, SVG_TYPES
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
-from builder.media import PACKAGED_FOLDERS, OnDisk, Packaged, whole
+from builder.media import OnDisk, Packaged, whole
+from builder.sources import source_listing
 from builder.theme import TemplateProblem, overrides_templates
 
 #: The most processor time, in seconds, all the work with a project's own templates may take in one command (every
@@ -110,7 +111,7 @@ def memory_bound(project: Path) -> int:
     the static files were held here, and counted (twice their bytes), so 260 of 16 MB passed the address space the
     command had and were blamed on a template (18-verify21 D7)."""
     held = 0
-    for path in (path for folder in PACKAGED_FOLDERS for path in (project / folder).rglob("*")):
+    for path in (project / name for name in source_listing(project)[0]):  # bounded: sources.MAX_SOURCE_ENTRIES
         try:
             held += path.stat().st_size if path.suffix.lower() in SVG_TYPES | HTML_TYPES and path.is_file() else 0
         except OSError:  # a link to nothing: validation reports it

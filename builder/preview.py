@@ -10,6 +10,7 @@ of a reload overlaps the rebuild.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import http.server
@@ -17,6 +18,7 @@ import json
 import mimetypes
 import os
 import re
+import stat
 import sys
 import threading
 import time
@@ -36,7 +38,8 @@ from builder.errors import CoursebuildError
 from builder.media import OnDisk, Packaged, Span, checked, whole
 from builder.own_templates import Made, run
 from builder.rendering import PAGES
-from builder.theme import Theme, render_template
+from builder.sources import MAX_SOURCE_ENTRIES
+from builder.theme import MAX_TEMPLATE_ENTRIES, Theme, render_template
 
 WATCHED = ("course", "quizzes", "templates")
 PACKAGE_PREFIX = "/pkg/"
@@ -51,8 +54,14 @@ DEBOUNCE_MS = 2
 MAX_BURST_MS = 1600
 #: Seconds between keep-alive comments on an idle event stream (they find closed connections).
 KEEP_ALIVE_S = 15.0
-#: Seconds the watcher waits before watching again after the watching itself failed.
+#: Seconds the watcher waits before watching again after the watching itself failed; twice as long after each
+#: failure in a row, up to MAX_RETRY_S (a watch limit of the machine reached: each try scans the folders and rebuilds).
 RETRY_S = 1.0
+MAX_RETRY_S = 60.0
+#: The most folders watched (one inotify watch each): those of a project within `sources.MAX_SOURCE_ENTRIES` and
+#: `theme.MAX_TEMPLATE_ENTRIES`, whose build the bounds refuse past them. 200,000 empty folders took every watch of
+#: the user, and each change batch scanned them all again (18-verify24 J1).
+MAX_WATCHED_FOLDERS = MAX_SOURCE_ENTRIES + MAX_TEMPLATE_ENTRIES
 #: Seconds at most a request for a package file waits for a rebuild under way before the last build is served.
 HOLD_S = 10.0
 #: Seconds at most a rebuild waits for the open event streams to tell their pages it starts (they need the
@@ -485,11 +494,13 @@ def source_folders(project: Path) -> frozenset[Path]:
     folder it leads to is found there anyway; a link out of it, or out of the project, the build refuses with one line
     (`sources.project_files`, `theme.template_problems`), and watching through it would watch the machine: a link to
     `/` had the watcher fail on /proc for ever, and one to /usr held 16,000 inotify watches (18-verify18 C7).
-    A folder that cannot be read is left out: the build says why."""
+    A folder that cannot be read is left out: the build says why. At most MAX_WATCHED_FOLDERS, breadth first (the
+    top folders first, so that removing the crowd is seen): past it the build fails with the bound's line."""
     found: set[Path] = set()
-    waiting = [real for name in WATCHED if (real := Path(os.path.realpath(project / name))).is_relative_to(project)]
-    while waiting:
-        folder = waiting.pop()
+    waiting = collections.deque(real for name in WATCHED
+                                if (real := Path(os.path.realpath(project / name))).is_relative_to(project))
+    while waiting and len(found) < MAX_WATCHED_FOLDERS:
+        folder = waiting.popleft()
         if folder in found:  # two top folders that are one (`quizzes -> course`)
             continue
         try:
@@ -528,11 +539,13 @@ def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], N
     project = preview.project.resolve()
     changed: set[str] = set()  # project paths seen changed and not yet rebuilt
     stale = False  # whether changes may have been missed (the watching failed)
+    retry = RETRY_S
     while not stop.is_set():
         try:
             folders = source_folders(project)
             accept = SourceFilter(project, folders)
             with RustNotify(sorted(map(str, folders | {project})), False, False, 0, False, False) as notify:
+                retry = RETRY_S
                 while not stop.is_set():
                     if changed or stale:
                         preview.expect(sorted(changed))
@@ -542,16 +555,30 @@ def watch(preview: Preview, stop: threading.Event, report: Callable[[Preview], N
                     raw = notify.watch(MAX_BURST_MS, DEBOUNCE_MS, 0, stop)
                     if isinstance(raw, str):  # "stop", or "signal" (Ctrl+C, when watching on the main thread)
                         return
-                    changed = {Path(path).relative_to(project).as_posix() for change, path in raw
-                               if accept(watchfiles.Change(change), path)}
-                    if changed and source_folders(project) != folders:
+                    seen = [path for change, path in raw if accept(watchfiles.Change(change), path)]
+                    changed = {Path(path).relative_to(project).as_posix() for path in seen}
+                    if any(_may_be_folder(path, folders, accept.tops) for path in seen) \
+                            and source_folders(project) != folders:
                         break  # a folder came or went: watch the folders as they are, then rebuild
         except Exception as error:  # noqa: BLE001 - the watcher must outlive anything that goes wrong
-            preview.publish(preview.files, [f"{project}: cannot watch for changes: {error} (trying again)"],
-                            traceback.format_exc())
+            detail = "" if isinstance(error, OSError) else traceback.format_exc()  # the machine's (a watch limit)
+            preview.publish(preview.files, [f"{project}: cannot watch for changes: {error} "
+                                            f"(trying again in {retry:g} s)"], detail)
             _report(preview, report)
             stale = True
-            stop.wait(RETRY_S)
+            stop.wait(retry)
+            retry = min(2 * retry, MAX_RETRY_S)
+
+
+def _may_be_folder(path: str, folders: frozenset[Path], tops: frozenset[str]) -> bool:
+    """Whether the changed `path` is or was a folder the watcher watches, or a top folder: only then are the folders
+    listed again (`source_folders`); each change batch listed them all, so an edit showed after 11 s with 60,000
+    folders (18-verify24 J1)."""
+    try:
+        is_folder = stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:  # gone
+        is_folder = False
+    return is_folder or path in tops or Path(path) in folders
 
 
 def _report(preview: Preview, report: Callable[[Preview], None] | None) -> None:

@@ -7,6 +7,7 @@ page bodies with it (`converted_pages`) while the first imports the pipeline.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import posixpath
@@ -14,9 +15,18 @@ import stat
 from pathlib import Path
 from typing import Optional
 
+from builder.cache import BuildStore
 from builder.errors import Problem
 from builder.markup import convert, exported, new_project
-from builder.media import leaves_folder, looping_link, no_permission, read_regular, real_path, unfollowed_link
+from builder.media import (
+    PACKAGED_FOLDERS,
+    leaves_folder,
+    looping_link,
+    no_permission,
+    read_regular,
+    real_path,
+    unfollowed_link,
+)
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
@@ -26,6 +36,12 @@ PAGES_DIR = "course/pages"
 QUIZZES_DIR = "quizzes"
 #: The largest course file read (the question bank of a 5,000-page course is about 8 MB).
 MAX_FILE_BYTES = 16 * 1024 * 1024
+#: The most entries (files and folders, at any depth) course/ and quizzes/ may hold together. A real course holds
+#: tens to hundreds (this repository's: under 100); 200,000 empty folders, a 2 MB archive, took `check` 37 s and
+#: `preview` every inotify watch of the user (18-verify24 J1, J2). Listing 10,000 takes about 0.1 s.
+MAX_SOURCE_ENTRIES = 10_000
+
+_LISTINGS: BuildStore[Path, tuple[tuple[str, ...], Optional[Problem]]] = BuildStore()
 
 
 def has_framework(root: Path) -> bool:
@@ -40,6 +56,8 @@ def converted_pages(root: Path) -> bytes:
     `load_project` finds and reads them; a page that cannot be read or has no front matter is left to it.
     Nothing for a project whose files a pool reads (`pool_size`)."""
     new_project()
+    if source_listing(root)[1] is not None:  # `load_project` says so
+        return exported([])
     paths = project_files(root, PAGES_DIR, (".md",), [])
     banks = project_files(root, QUIZZES_DIR, (".yaml", ".yml"), [])
     if pool_size(1 + len(banks) + len(paths) + has_framework(root)):  # the files load_project reads
@@ -51,6 +69,38 @@ def converted_pages(root: Path) -> bytes:
             with contextlib.suppress(YamlError):
                 bodies.append(split_front_matter(decoded(path, content), path)[1])
     return exported((body, convert(body)) for body in bodies)
+
+
+def source_listing(root: Path) -> tuple[tuple[str, ...], Optional[Problem]]:
+    """The project paths of every entry (file, folder, link, special file) in course/ and quizzes/ of the project at
+    `root`, at any depth, in breadth-first order, no symbolic link followed (a link to a folder inside its top
+    folder leads to folders listed anyway; one out of it is refused where it is read), and the problem at `course:1`
+    if there are more than MAX_SOURCE_ENTRIES: the listing stops there. The one walk of the whole source tree, made
+    once a build (`cache.BuildStore`) for every command: `loading.load_project` refuses the project past the bound,
+    `kit`, `own_templates` and `preview` go by the listing. A folder that cannot be listed is left out (the build
+    says why when it reads it)."""
+    return _LISTINGS.make(root, lambda: _listed(root))
+
+
+def _listed(root: Path) -> tuple[tuple[str, ...], Optional[Problem]]:
+    found: list[str] = []
+    waiting = collections.deque(name for name in PACKAGED_FOLDERS if (root / name).is_dir())
+    while waiting:
+        folder = waiting.popleft()
+        try:
+            with os.scandir(root / folder) as entries:
+                for entry in entries:
+                    if len(found) == MAX_SOURCE_ENTRIES:
+                        return tuple(found), Problem(
+                            "course", 1, f"course/ and quizzes/ hold more than {MAX_SOURCE_ENTRIES:,} files and "
+                            "folders (`sources.MAX_SOURCE_ENTRIES`)",
+                            "keep only the pages, question banks and media the course uses")
+                    found.append(f"{folder}/{entry.name}")
+                    if entry.is_dir(follow_symlinks=False):
+                        waiting.append(found[-1])
+        except OSError:
+            continue
+    return tuple(found), None
 
 
 def project_files(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem]) -> list[str]:
@@ -80,12 +130,24 @@ def project_files(root: Path, folder: str, suffixes: tuple[str, ...], problems: 
                                            f"(to `{real}`)", "make it an ordinary folder of the project"))
         return []
     paths: list[str] = []
-    _walk(root, folder, suffixes, problems, paths, (real,))
+    try:
+        _walk(root, folder, suffixes, problems, paths, (real,), [0])
+    except _Crowded:
+        problems.append(Problem(folder, 1, f"the folder holds more than {MAX_SOURCE_ENTRIES:,} files and folders, "
+                                "counting those reached through links to its folders (`sources.MAX_SOURCE_ENTRIES`)",
+                                "replace the links with the folders they lead to, or remove them"))
     return sorted(paths)
 
 
+class _Crowded(Exception):
+    """`_walk` passed MAX_SOURCE_ENTRIES."""
+
+
 def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Problem], paths: list[str],
-          holders: tuple[Path, ...]) -> None:
+          holders: tuple[Path, ...], walked: list[int]) -> None:
+    """Walk `folder` into `paths` and `problems` (`project_files`), `walked[0]` the entries walked so far: past
+    MAX_SOURCE_ENTRIES, reached through links to folders inside the top folder (`source_listing` follows none, so
+    50 links to one folder of 2,000 took `check` 31 s): raises _Crowded."""
     try:
         entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
     except PermissionError:
@@ -95,6 +157,9 @@ def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Pro
         problems.append(Problem(folder, 1, f"the folder cannot be read ({exc.strerror})",
                                 "check that it is a folder you can read"))
         return
+    walked[0] += len(entries)
+    if walked[0] > MAX_SOURCE_ENTRIES:
+        raise _Crowded
     for entry in entries:
         path = f"{folder}/{entry.name}"
         link = entry.is_symlink()
@@ -104,7 +169,7 @@ def _walk(root: Path, folder: str, suffixes: tuple[str, ...], problems: list[Pro
         elif link and (problem := _folder_link_problem(root, path, holders)) is not None:
             problems.append(problem)
         elif is_folder:
-            _walk(root, path, suffixes, problems, paths, (*holders, real_path(root / path)))
+            _walk(root, path, suffixes, problems, paths, (*holders, real_path(root / path)), walked)
 
 
 def _folder_link_problem(root: Path, path: str, holders: tuple[Path, ...]) -> Optional[Problem]:

@@ -293,10 +293,72 @@ def test_keeps_watching_when_watching_itself_fails(served: tuple[Preview, str],
     watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     watcher.start()
     try:
-        until(preview, lambda: any("cannot watch for changes: inotify watch limit reached (trying again)" in line
-                                   for line in preview.problems), "the failure")
+        until(preview, lambda: any("cannot watch for changes: inotify watch limit reached (trying again in 0.05 s)"
+                                   in line for line in preview.problems), "the failure")
         wait_until_watching(preview)
         assert not preview.problems and len(calls) == 2
+    finally:
+        stop.set()
+        watcher.join(PATIENCE)
+
+
+def test_a_watch_limit_is_one_line_and_the_tries_back_off(served: tuple[Preview, str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 J1: past the watch limit of the machine, the watcher printed a Python traceback and tried again
+    every second for ever, each try scanning the folders and rebuilding (32 s of processor time a minute)."""
+    preview, shown = served[0], []
+
+    def limit(*args: Any) -> RustNotify:
+        raise OSError("OS file watch limit reached")
+
+    class Stop:
+        """Stopped after five waits, each noted: no thread, no waiting."""
+        waits: list[float] = []
+
+        def is_set(self) -> bool:
+            return len(self.waits) == 5
+
+        def wait(self, seconds: float) -> bool:
+            self.waits.append(seconds)
+            return self.is_set()
+
+    monkeypatch.setattr(preview_module, "MAX_RETRY_S", 4.0)
+    monkeypatch.setattr(preview_module, "RustNotify", limit)
+    watch(preview, Stop(), lambda session: shown.append((session.problems, session.traceback)))  # type: ignore[arg-type]
+    assert Stop.waits == [1.0, 2.0, 4.0, 4.0, 4.0]
+    assert shown[-1] == ([f"{preview.project.resolve()}: cannot watch for changes: OS file watch limit reached "
+                          "(trying again in 4 s)"], "")
+
+
+def test_the_folders_watched_are_bounded_top_folders_first(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 J1: 200,000 empty folders took every inotify watch of the user; the bound is lowered here to 5."""
+    for number in range(30):
+        (project / "course" / "media" / "crowd" / str(number)).mkdir(parents=True)
+    monkeypatch.setattr(preview_module, "MAX_WATCHED_FOLDERS", 5)
+    real = project.resolve()
+    folders = source_folders(real)
+    assert len(folders) == 5 and {real / "course", real / "quizzes"} <= folders
+
+
+def test_an_edit_does_not_list_the_folders_again(served: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify24 J1: each change batch listed every folder again to see whether one came or went (an edit showed
+    after 11 s with 60,000 folders); only a change to a folder does now."""
+    preview, listings = served[0], []
+    real_folders = preview_module.source_folders
+
+    def listed(project: Path) -> frozenset[Path]:
+        listings.append(project)
+        return real_folders(project)
+
+    monkeypatch.setattr(preview_module, "source_folders", listed)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    watcher.start()
+    try:
+        wait_until_watching(preview)
+        edit(preview.project / "course/pages/welcome.md", "This course takes", "This short course takes")
+        until(preview, lambda: "This short course takes" in page_text(preview, "welcome"), "a changed page")
+        assert len(listings) == 1  # a new folder is listed: test_watches_a_folder_made_while_watching
     finally:
         stop.set()
         watcher.join(PATIENCE)
