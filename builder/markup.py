@@ -453,7 +453,8 @@ def _markdown(names: tuple[str, ...]) -> Any:
     import markdown  # only when a text is not in the cache: importing it costs a fifth of a small build
 
     if any(name.startswith("pymdownx.blocks.") for name in names):
-        importlib.import_module("pymdownx.blocks").get_frontmatter = block_options
+        blocks: Any = importlib.import_module("pymdownx.blocks")  # untyped
+        blocks.get_frontmatter = block_options
     return markdown.Markdown(extensions=[importlib.import_module(name).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
                                          for name in names])
 
