@@ -15,7 +15,7 @@ import nh3
 from lxml import html as lxml_html
 
 from builder import cache
-from builder.timeout import TimedOut, time_limit
+from builder.timeout import TimedOut, held, time_limit
 
 #: Python-Markdown's extensions by module: given as objects, not names, because Python-Markdown looks
 #: each name up among the entry points of every installed distribution first (a fifth of a first build).
@@ -377,6 +377,8 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
         return Converted("", (), f"the text takes more than {MARKDOWN_SECONDS:g} s to convert")
     except RecursionError:
         return Converted("", (), "the text is nested too deeply to convert")
+    except BlockOptionsRefused as refused:
+        return Converted("", (), str(refused))
     finally:
         spent = time.thread_time() - processor
         _project_total.left -= spent
@@ -394,7 +396,9 @@ def _convert_in_time(converter: Any, text: str) -> Converted:
     if reconstructed_elements(raw_html) > MAX_RECONSTRUCTED:
         return Converted("", (), TOO_MANY_REOPENED)
     removed, written = _inspect(raw_html)
-    return Converted(CLEANER.clean(raw_html), removed, written=written)
+    with held():  # nh3 calls `cleaner`'s filter for each attribute, and would print and drop a TimedOut raised in it
+        html = CLEANER.clean(raw_html)
+    return Converted(html, removed, written=written)
 
 
 def html_depth(html: str) -> int:
@@ -444,11 +448,39 @@ def extensions_for(text: str) -> tuple[str, ...]:
 
 @functools.cache
 def _markdown(names: tuple[str, ...]) -> Any:
-    """A converter with the extensions `names` (module names), made once per process and reset for each text."""
+    """A converter with the extensions `names` (module names), made once per process and reset for each text.
+    The blocks (`///`) read their option lines with `block_options`."""
     import markdown  # only when a text is not in the cache: importing it costs a fifth of a small build
 
+    if any(name.startswith("pymdownx.blocks.") for name in names):
+        blocks: Any = importlib.import_module("pymdownx.blocks")  # untyped
+        blocks.get_frontmatter = block_options
     return markdown.Markdown(extensions=[importlib.import_module(name).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
                                          for name in names])
+
+
+class BlockOptionsRefused(Exception):
+    """A `///` block's option lines break the project's YAML rules; the text is refused (`Converted.refused`)."""
+
+
+def block_options(text: str) -> dict[str, Any] | None:
+    """pymdownx.blocks' reader of a `///` block's option lines (`    attrs: {class: wide}` under its header, taken
+    out of their indentation), in its place (`pymdownx.blocks.get_frontmatter`): the options as a dict, or None if
+    they are not a block of keys (pymdownx then reads the `///` line as text, as it does).
+
+    Read by the project's YAML reader (`yaml_reader.parse_yaml`: libyaml, and the project's bounds on nesting,
+    values, aliases and tags), not by PyYAML's pure-Python loader with none: 12 blocks of `[` 900 deep took 5 s
+    to read, and their errors were caught with the time bound's TimedOut (18-verify24 I1).
+    Raises BlockOptionsRefused with what is wrong when they break those rules or are not YAML."""
+    from builder.sourcemap import YamlError
+    from builder.yaml_reader import parse_yaml
+
+    try:
+        options = parse_yaml(text, "")[0]
+    except YamlError as error:
+        raise BlockOptionsRefused(f"the options under a `///` block's first line cannot be read: "
+                                  f"{error.problems[0].message}") from None
+    return {} if options is None else options if isinstance(options, dict) else None
 
 
 def _take(counts: Counter[Reference], reference: Reference) -> bool:

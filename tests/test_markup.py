@@ -209,3 +209,37 @@ def test_finding_the_extensions_a_text_needs_takes_time_linear_in_its_length(tex
     start = time.process_time()
     markup.extensions_for(text)
     assert time.process_time() - start < 1
+
+
+def test_block_options_are_read_under_the_projects_yaml_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `///` block's option lines were read by PyYAML's pure-Python loader with no bound, in an `except Exception`
+    that caught the time bound's TimedOut: twelve blocks of `[` 900 deep before 8,000 `[` converted for 78 s and were
+    accepted (18-verify24 I1). They are read by the project's YAML reader: nesting past its bound refuses the text."""
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.5)
+    block = "/// note\n    attrs: " + "[" * 900 + "]" * 900 + "\n\nx\n///\n\n"
+    start = time.monotonic()
+    converted = markup._convert_uncached(block * 12 + "[" * 1500 + "\n", None)
+    assert converted.refused == ("the options under a `///` block's first line cannot be read: lists and blocks are "
+                                 "nested more than 64 levels deep")
+    assert time.monotonic() - start < 2.0
+    assert '<div class="admonition note wide">' in convert("/// note\n    attrs: {class: wide}\n\nx\n///").html
+    assert convert("/// note\n    attrs: !!python/name:os.system\n\nx\n///").refused.endswith(
+        "the YAML tag `!!python/name:os.system` is not allowed: course files hold plain data")
+
+
+def test_a_text_whose_cleaning_passes_the_bound_is_refused_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """nh3 calls back into Python for each attribute; a TimedOut that landed in that call was printed by pyo3
+    ("Exception ignored in", a traceback, the whole attribute) and the attribute dropped, and the text, over its
+    bound, accepted (18-verify24 I2, I7). Nothing is sent while nh3 runs; the bound is looked at after it."""
+    def slow(tag: str, name: str, value: str) -> str:
+        end = time.monotonic() + 0.005
+        while time.monotonic() < end:
+            pass
+        return value
+
+    unraisable: list[object] = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.2)
+    monkeypatch.setattr(markup, "CLEANER", markup.cleaner(slow))
+    converted = markup._convert_uncached("".join(f"[x{i}](https://example.org/{i}) " for i in range(100)), None)
+    assert (converted.refused, unraisable) == ("the text takes more than 0.2 s to convert", [])

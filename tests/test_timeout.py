@@ -113,3 +113,70 @@ def test_nested_blocks_keep_the_outer_bound(traced: bool) -> None:
         print(stopped(inner_then_spin), stopped(inner_spins), time.monotonic() - start < 2.0)
     """
     assert run_case(body, traced) == "True True True"
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+def test_work_that_catches_exceptions_is_stopped_all_the_same(traced: bool) -> None:
+    """pymdownx.blocks reads a block's options in `try: … except Exception: pass`: the TimedOut that landed there
+    was lost, and the rest of the page converted for minutes with no bound, and was accepted (18-verify24 I1)."""
+    body = """
+        def catches_exception():
+            try:
+                spin()
+            except Exception:
+                pass
+            spin()
+        def catches_everything_once():
+            try:
+                spin()
+            except BaseException:
+                pass
+            spin()  # the watchdog sends it again
+        start = time.monotonic()
+        print(stopped(catches_exception), stopped(catches_everything_once), time.monotonic() - start < 2.0)
+    """
+    assert run_case(body, traced) == "True True True"
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+def test_work_that_ends_past_its_deadline_never_stands(traced: bool) -> None:
+    """Whatever a block that passed its deadline made is not used: it ends in TimedOut, however it ended."""
+    body = """
+        def catches_it_and_returns():
+            try:
+                spin()
+            except BaseException:
+                return "made"
+        def slow_then_fails():
+            end = time.monotonic() + 0.5
+            try:
+                while time.monotonic() < end:
+                    pass
+            except BaseException:
+                pass
+            raise ValueError("after the deadline")
+        print(stopped(catches_it_and_returns), stopped(slow_then_fails))
+    """
+    assert run_case(body, traced) == "True True"
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+def test_nothing_is_sent_inside_held_and_the_bound_is_checked_as_it_ends(traced: bool) -> None:
+    """nh3 calls back into Python for each attribute: a TimedOut that landed in its callback was printed by pyo3
+    with a traceback and the whole attribute, and the attribute dropped (18-verify24 I2)."""
+    body = """
+        from builder.timeout import held
+        def spin_for(seconds):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                pass
+            return "whole"
+        ran = []
+        def held_past_the_deadline():
+            with held():  # not stopped in here: it runs to its end, and is stopped at it
+                ran.append(spin_for(0.5))
+            ran.append("after")
+        start = time.monotonic()
+        print(stopped(held_past_the_deadline), ran, 0.5 < time.monotonic() - start < 1.0)
+    """
+    assert run_case(body, traced) == "True ['whole'] True"
