@@ -39,7 +39,7 @@ from builder.active_content import emptied, too_many_elements
 from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
-from builder.markup import convert, plain_text
+from builder.markup import convert, fragment, plain_text
 from builder.media import (
     SVG_PIXELS,
     drawable_picture,
@@ -152,7 +152,7 @@ def plain(markdown: str | None) -> str:
 
 def outline(page: Page) -> Outline:
     """The parts of a page the deck uses (never its prose paragraphs)."""
-    root = lxml_html.fragment_fromstring(convert(page.body).html, create_parent="div")
+    root = fragment(convert(page.body).html)
     for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //a[contains(@class, 'footnote-backref')]"):
         marker.drop_tree()
     references = tuple(_text(li) for li in root.xpath("//div[contains(@class, 'footnote')]//li"))
