@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from builder import media_time, office
 from builder.active_content import emptied, too_many_elements
