@@ -35,7 +35,7 @@ from builder.bounded import Allowance, ChildFailed, bounded, reason_of
 from builder.errors import CoursebuildError, CourseInvalid, Problem, Severity
 from builder.line_breaking import least_min_content, slow_path_cost
 from builder.loading import COURSE_FILE
-from builder.markup import HTML_INTEGER, cleaner, convert, convert_inline, html_depth
+from builder.markup import HTML_INTEGER, cleaner, convert, convert_inline, fragment, html_depth
 from builder.media import (
     AUDIO_TYPES,
     MAX_CASCADE_TRIES,
@@ -182,7 +182,7 @@ def _printable(html: str) -> str:
     neither a printed sheet nor the kit's folder can follow. Links to web sites stay."""
     if "<img" not in html and "<a" not in html:
         return html
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = fragment(html)
     changed = False
     for element in list(root.iter("img", "a")):
         parts = split_or_none(element.get("src" if element.tag == "img" else "href", ""))
@@ -209,7 +209,7 @@ def key_points(page: Page) -> list[Markup]:
     html = _printable(convert(page.body).html)
     if "key-point" not in html:
         return []
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = fragment(html)
     points = []
     for box in root.xpath("//div[contains(concat(' ', @class, ' '), ' key-point ')]"):
         for title in box.xpath("./p[contains(@class, 'admonition-title')]"):

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 
 import nh3
 from lxml import html as lxml_html
+from lxml.html.defs import empty_tags
 
 from builder import cache
 from builder.timeout import TimedOut, held, time_limit
@@ -509,8 +510,21 @@ def _inspect(raw_html: str) -> tuple[tuple[tuple[str, str], ...], tuple[Referenc
 
 def fragment(html: str) -> lxml_html.HtmlElement:
     """`html` (a converted text's, or part of a page) parsed as the content of a `<div>`, by lxml's HTML parser: as
-    every reader of converted HTML parses it, so all see the same elements."""
-    return lxml_html.fragment_fromstring(html, create_parent="div")
+    every reader of converted HTML parses it, so all see the same elements.
+
+    An element that HTML makes void (`lxml.html.defs.empty_tags`) holds nothing, as the cleaner and browsers read
+    it (the HTML Standard's "void elements"): libxml2 knows `<source>`, `<track>`, `<wbr>` and `<embed>` as
+    elements with content, and put what follows one inside it (`<video><source><source>` had the second `<source>`
+    in the first, where no player was its parent: 18-verify24 H8), so what it put there follows it instead."""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in [element for element in root.iter(*empty_tags) if len(element) or element.text]:
+        children, tail = list(element), element.tail
+        element.text, element.tail = None, element.text
+        for child in reversed(children):
+            element.addnext(child)  # with its own tail
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + (tail or "") or None
+    return root
 
 
 def plain_text(markdown: str) -> str:

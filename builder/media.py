@@ -2312,21 +2312,30 @@ def svg_for_drawing(data: bytes) -> bytes | None:
 
 def add_captions(player: Any, root: Path, target: str, language: str, locate: Callable[[str], str]) -> None:
     """A captions <track> in the <video> or <audio> `player` of the project file `target`, from the `.vtt` file
-    beside it if there is one, its `src` `locate(project path of the captions)` (for packages and exports)."""
+    beside it if there is one, its `src` `locate(project path of the captions)` (for packages and exports); once
+    however many of the player's `<source>` files share it."""
     captions = f"{posixpath.splitext(target)[0]}.vtt"
-    if (root / captions).is_file():
+    if (root / captions).is_file() and (src := locate(captions)) not in {track.get("src") for track in player}:
         etree.SubElement(player, "track", kind="captions", default="", label="Captions",
-                         srclang=language.split("-")[0], src=locate(captions))
+                         srclang=language.split("-")[0], src=src)
 
 
 def player_of(element: Any) -> Any:
     """The raw `<video>` or `<audio>` player whose file `element`'s `src` gives: itself, or the player a `<source>` is
-    in, which `validation.PLAYER_TAGS` asks captions or a transcript of as of the player itself, so the packages and
-    exports add them to it (18-verify23 G4); else None."""
+    in (each of them: `markup.fragment` reads `<source>` as void), which `validation.PLAYER_TAGS` asks captions or a
+    transcript of as of the player itself, so the packages and exports add them to it (18-verify23 G4, 18-verify24
+    H8); else None."""
     if element.tag in ("video", "audio"):
         return element
     parent = element.getparent()
     return parent if element.tag == "source" and parent is not None and parent.tag in ("video", "audio") else None
+
+
+def captioned(root: Any) -> set[Any]:
+    """The raw `<video>` and `<audio>` players of the parsed HTML `root` (`markup.fragment`) that hold a `<track>`
+    as written: the author's captions, which the packages and exports keep, adding none from beside the player's
+    files. Taken before any is added (a player with several `<source>` files gets the captions of each)."""
+    return {player for track in root.iter("track") if (player := player_of(track.getparent())) is not None}
 
 
 def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], files: bool = False,
@@ -2341,6 +2350,7 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     its `src` or of a `<source>` in it: `player_of`).
     """
     root = fragment(html)
+    authored = captioned(root)
     located = [(element, attribute, parts) for element, attribute, value in linked(root)
                if (files or element.tag == "img") and (parts := split_or_none(value)) is not None and parts.path
                and not parts.scheme and not parts.netloc]
@@ -2357,6 +2367,6 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
             if captions:
                 captions(element, path)
         elif captions and attribute == "src" and (player := player_of(element)) is not None \
-                and player.find("track") is None:
+                and player not in authored:
             captions(player, path)
     return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)

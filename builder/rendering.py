@@ -31,6 +31,7 @@ from builder.media import (
     Packaged,
     add_captions,
     archive_name,
+    captioned,
     packaged_file,
     player_of,
 )
@@ -299,8 +300,9 @@ class _Renderer:
             return Markup(converted.html)
         folder = posixpath.dirname(source_path)
         root = fragment(converted.html)
+        authored = captioned(root)
         for element, attribute, value in linked(root):  # exactly what validation checked (`Converted.references`)
-            self._rewrite(element, attribute, value, folder)
+            self._rewrite(element, attribute, value, folder, authored)
         html = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
         return Markup(_TRANSCRIPT_MARK.sub(self._transcript_html, html) if "data-transcript" in html else html)
 
@@ -320,7 +322,11 @@ class _Renderer:
         self.made.transcripts[path] += len(html)
         return f'<details class="transcript"><summary>Transcript</summary>{html}</details>'
 
-    def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str) -> None:
+    def _rewrite(self, element: lxml_html.HtmlElement, attribute: str, value: str, folder: str,
+                 authored: set[lxml_html.HtmlElement]) -> None:
+        """`element`'s `attribute` (`value`, written in the project folder `folder`) as the page links it: a course
+        page's HTML, a packaged file (a video or audio file with its captions, unless its player is in `authored`:
+        `captioned`, and its transcript), a site's link opening a new tab."""
         parts = split_or_none(value)
         if parts is None:
             return  # validation reports it
@@ -339,7 +345,7 @@ class _Renderer:
             self._embed_media(element, href, target, suffix in VIDEO_TYPES)
         elif attribute == "src" and (player := player_of(element)) is not None:
             element.set(attribute, href + fragment)  # raw HTML: its captions and transcript, as `![…](talk.mp4)`
-            if player.find("track") is None:
+            if player not in authored:
                 self._add_captions(player, target)
             self._show_transcript(player, target)
         else:
@@ -394,16 +400,17 @@ class _Renderer:
 
     def _show_transcript(self, player: lxml_html.HtmlElement, target: str) -> None:
         """The transcript of `target` after a raw `<video>` or `<audio>` `player`, or after the paragraph holding it
-        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7), once for a player
-        whose `<source>` files share it (18-verify23 G4)."""
+        (a `<details>` may not sit inside a `<p>`), as `![…](talk.mp4)` shows it (18-verify22 E7): after those of
+        the player's earlier `<source>` files, once for those that share it (18-verify23 G4, 18-verify24 H8)."""
         details = self._transcript_mark(f"{posixpath.splitext(target)[0]}{TRANSCRIPT_SUFFIX}")
         if details is None:
             return
         parent = player.getparent()
         after = parent if parent.tag == "p" else player
-        shown = after.getnext()
-        if shown is not None and shown.get("data-transcript") == details.get("data-transcript"):
-            return  # `<source src="talk.mp4">` and `<source src="talk.webm">` of one player: one transcript
+        while (shown := after.getnext()) is not None and shown.get("data-transcript") is not None:
+            if shown.get("data-transcript") == details.get("data-transcript"):
+                return  # `<source src="talk.mp4">` and `<source src="talk.webm">` of one player: one transcript
+            after = shown
         details.tail, after.tail = after.tail, None
         after.addnext(details)
 

@@ -32,14 +32,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from builder import media_time, office
 from builder.active_content import emptied, too_many_elements
 from builder.bounded import Allowance, ChildFailed, WorkFailed, bounded
 from builder.errors import CourseInvalid, Problem, Severity
 from builder.kit import KitUnavailable
-from builder.markup import convert, plain_text
+from builder.markup import convert, fragment, plain_text
 from builder.media import (
     MAX_PICTURE_PIXELS,
     SVG_PIXELS,
@@ -155,7 +154,7 @@ def plain(markdown: str | None) -> str:
 
 def outline(page: Page) -> Outline:
     """The parts of a page the deck uses (never its prose paragraphs)."""
-    root = lxml_html.fragment_fromstring(convert(page.body).html, create_parent="div")
+    root = fragment(convert(page.body).html)
     for marker in root.xpath("//sup[a[contains(@class, 'footnote-ref')]] | //a[contains(@class, 'footnote-backref')]"):
         marker.drop_tree()
     references = tuple(_text(li) for li in root.xpath("//div[contains(@class, 'footnote')]//li"))

@@ -97,7 +97,7 @@ def test_the_renderer_rewrites_exactly_the_references_validation_checks(project:
     assert course is not None, problems
     renderer = rendering._Renderer(course, Theme.for_project(project))
     seen: list[tuple[str, str, str]] = []
-    renderer._rewrite = lambda element, attribute, value, folder: seen.append((element.tag, attribute, value))  # type: ignore[method-assign]
+    renderer._rewrite = lambda element, attribute, value, folder, authored: seen.append((element.tag, attribute, value))  # type: ignore[method-assign]
     renderer.markdown(text, "course/pages/welcome.md")
     assert seen == [(r.tag, r.attribute, r.target) for r in references]
     assert len(seen) == 8

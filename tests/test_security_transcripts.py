@@ -14,8 +14,8 @@ from lxml import html as lxml_html
 
 from builder import parallel, theme
 from builder.build import check
-from builder.markup import MAX_MARKDOWN_CHARS
-from builder.media import rewrite_local_images
+from builder.markup import MAX_MARKDOWN_CHARS, fragment
+from builder.media import add_captions, rewrite_local_images
 from builder.rendering import render_site
 from builder.theme import MAX_RENDERED_BYTES, Theme
 
@@ -129,19 +129,22 @@ def test_a_source_players_captions_and_transcript_are_shown(project: Path, tmp_p
     assert details.getprevious() is video and details.find(".//em").text == "talks"
 
 
-def test_an_exported_source_player_gets_its_captions() -> None:
-    """G4 in the exports (Moodle XML): the player of a `<source src>` gets the captions of its file, once."""
+def test_an_exported_source_player_gets_its_captions(tmp_path: Path) -> None:
+    """G4 in the exports (Moodle XML): the player of a `<source src>` gets the captions of its file, once for the
+    sources that share it (`add_captions`); a `<picture>`'s source is no player's."""
     asked: list[tuple[str, str]] = []
+    (tmp_path / "course/media").mkdir(parents=True)
+    (tmp_path / "course/media/talk.vtt").write_text("WEBVTT\n")
 
     def captions(player: Any, path: str) -> None:
         asked.append((player.tag, path))
-        player.append(lxml_html.Element("track", src=f"at/{path}"))
+        add_captions(player, tmp_path, path, "en", lambda captions: f"at/{captions}")
 
     html = ('<video controls><source src="../media/talk.mp4"><source src="../media/talk.webm"></video>'
             '<picture><source src="../media/pic.png"></picture>')
     located = rewrite_local_images(html, "course/pages", lambda path: f"at/{path}", files=True, captions=captions)
-    assert asked == [("video", "course/media/talk.mp4")], located
-    assert '<track src="at/course/media/talk.mp4"></track></video>' in located
+    assert asked == [("video", "course/media/talk.mp4"), ("video", "course/media/talk.webm")], located
+    assert located.count("<track") == 1 and 'src="at/course/media/talk.vtt"></track></video>' in located
 
 
 def test_a_questions_video_with_only_a_transcript_warns_of_moodle_xml(project: Path) -> None:
@@ -207,3 +210,61 @@ def test_a_build_too_large_for_a_transcript_on_many_pages_names_it(project: Path
         r"render more than 1 MB in one build, all pages together; most of it is the transcript "
         rf"{TRANSCRIPT} \(0\.286 MB here\), which every player of its video or audio file shows whole \(shorten the "
         r"transcript, or show its video or audio file on fewer pages\)", result.output.splitlines()[0]), result.output
+
+
+TWO_SOURCES = ('<video controls><source src="../media/a.mp4" type="video/mp4">'
+               '<source src="../media/b.webm" type="video/webm"></video>')
+
+
+def _two_sources(project: Path, folder: str = "course/media") -> None:
+    """a.mp4 and b.webm, each with its own captions and transcript, in `folder`."""
+    for stem in ("a", "b"):
+        (project / folder / f"{stem}.vtt").write_text(f"WEBVTT\n\n00:00.000 --> 00:01.000\n{stem} said\n")
+        (project / folder / f"{stem}.transcript.md").write_text(f"{stem.upper()} *words*.\n", encoding="utf-8")
+    (project / folder / "a.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not really a video")
+    (project / folder / "b.webm").write_bytes(b"\x1a\x45\xdf\xa3 not really a video")
+
+
+def test_each_source_of_a_player_shows_its_own_captions_and_transcript(project: Path, tmp_path: Path) -> None:
+    """18-verify24 H8: libxml2 nested the second `<source>` in the first, so it had no player: `check` counted
+    b.webm's captions and transcript, and the page showed only a's. Now every source's, in order, each once."""
+    _two_sources(project)
+    edit(project / CUES, "Babies also use sounds.", f"{TWO_SOURCES}\n\nBabies also use sounds.")
+    assert run("check", project, "--strict").exit_code == 0
+    page = lxml_html.fromstring(_built_page(project, tmp_path / "out"))
+    video, = page.iter("video")
+    assert [source.getparent() for source in page.iter("source")] == [video, video]
+    tracks = [track.get("src", "") for track in page.iter("track")]
+    assert len(tracks) == 2 and tracks[0].startswith("../media/a-") and tracks[1].startswith("../media/b-"), tracks
+    assert all(track.getparent() is video for track in page.iter("track"))
+    first, second = page.find_class("transcript")
+    assert first.getprevious() is video and second.getprevious() is first
+    assert [details.text_content() for details in (first, second)] == ["TranscriptA words.", "TranscriptB words."]
+
+
+def test_each_source_of_an_exported_player_gets_its_own_captions(project: Path, tmp_path: Path) -> None:
+    """H8 in the Moodle XML export: b.vtt, which `check` asked b.webm for, is embedded beside a.vtt."""
+    _two_sources(project, "quizzes")
+    explanation = TWO_SOURCES.replace("../media/", "").replace('"', "'")
+    edit(project / "quizzes/final.yaml", "    explanation: Asking first helps the parent feel heard.",
+         f'    explanation: "Asking first helps. {explanation}"')
+    checked = run("check", project)
+    assert checked.exit_code == 0 and "caption" not in checked.output, checked.output  # a warning of GIFT only
+    out = tmp_path / "bank.xml"
+    result = run("export", project, "--format", "moodle-xml", "-o", out)
+    assert result.exit_code == 0, result.output
+    xml = out.read_text(encoding="utf-8")
+    names = sorted(name.split("-")[0] + "." + name.rsplit(".", 1)[1]
+                   for name in re.findall(r'<file name="([^"]+)"', xml) if name[0] in "ab" and name[1] == "-")
+    assert names == ["a.mp4", "a.vtt", "b.vtt", "b.webm"], xml
+
+
+def test_a_players_sources_and_tracks_are_its_children() -> None:
+    """H8: `source` and `track` are void in HTML (and so to the cleaner and browsers); every reader of converted
+    HTML (`fragment`) sees them as the player's children, however many there are."""
+    root = fragment('<video><source src="a.mp4"><source src="b.webm">x<track src="a.vtt"><track src="b.vtt"></video>'
+                    '<p>a<wbr>b</p>')
+    video, paragraph = root
+    assert [child.tag for child in video] == ["source", "source", "track", "track"]
+    assert all(not len(child) and not child.text for child in video) and video[1].tail == "x"
+    assert paragraph.text_content() == "ab" and paragraph[0].tail == "b"

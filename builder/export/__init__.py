@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from lxml import html as lxml_html
 
+from builder.markup import fragment
 from builder.model import Bank, Course, Option, Question
 from builder.project_urls import split_or_none
 
@@ -64,7 +65,7 @@ def page_links_as_text(html: str) -> str:
     pages to link to, and the page's Markdown source is not a file for learners."""
     if ".md" not in html:
         return html
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    root = fragment(html)
     links = [link for link in root.iter("a") if is_page_link("a", link.get("href", ""))]
     if not links:
         return html
