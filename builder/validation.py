@@ -70,7 +70,7 @@ from builder.project_urls import (
     INVALID_URL,
     InvalidURL,
     hides_path_syntax,
-    split_or_none,
+    local_path,
     split_url,
 )
 from builder.rendering import EXTRA_PAGES
@@ -894,10 +894,7 @@ def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, Refer
 def _local_target(item: MarkdownText, reference: Reference) -> str | None:
     """The project path a reference in `item` names, or None for one that names no project file (another site, a
     bare fragment) or one `_check_reference` refuses (an absolute path, a URL that cannot be read)."""
-    parts = split_or_none(reference.target)
-    if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-        return None
-    return posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
+    return local_path(item.folder, reference.target)
 
 
 #: Why a text was not converted when time ran out (`Converted.refused`): its file's, or the project's.
