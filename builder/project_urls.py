@@ -8,6 +8,7 @@ D3).
 
 from __future__ import annotations
 
+import posixpath
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 #: What is wrong with a URL `split_url` refuses, and how to fix it, for a problem's message and fix.
@@ -41,6 +42,19 @@ def split_or_none(url: str) -> SplitResult | None:
         return urlsplit(url)
     except ValueError:
         return None
+
+
+def local_path(folder: str, url: str) -> str | None:
+    """The project path (normalised, relative to the project's root, `..` kept where it leads out) that `url`, written
+    in a file of the project folder `folder`, names: its path only, without its query and fragment, percent-decoded
+    (`../media/a%20b.svg?x#y` in course/pages is course/media/a b.svg). None for a URL that names no file of the
+    project: another site (a scheme or a host), a bare fragment or query, an absolute path, or one that cannot be
+    split (validation reports those at their line). The one reading of a written path every command shares: the page,
+    `check`, the packages, exports and the slides reach the same file (issue 18, twenty-fourth verification, I3)."""
+    parts = split_or_none(url)
+    if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
 
 
 def join_url(base: str, url: str) -> str:

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import unquote
 
 from lxml import etree
 
@@ -52,7 +51,7 @@ from builder.media import (
 )
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
-from builder.project_urls import split_or_none
+from builder.project_urls import local_path
 from builder.theme import Theme
 
 if TYPE_CHECKING:
@@ -141,12 +140,6 @@ def _text(element: Any) -> str:
     return " ".join(str(element.text_content()).split())
 
 
-def _is_path(src: str) -> bool:
-    """Whether an image's `src` is a path (no scheme); not a URL that cannot be split, which validation reports."""
-    parts = split_or_none(src)
-    return parts is not None and not parts.scheme
-
-
 def plain(markdown: str | None) -> str:
     """Markdown as one line of plain text (`plain_text`), without footnote markers."""
     return " ".join(plain_text(markdown).split()) if markdown else ""
@@ -168,13 +161,14 @@ def outline(page: Page) -> Outline:
         return tuple(_text(box) for box in boxes)
 
     folder = posixpath.dirname(page.source.path)
-    targets = ((posixpath.normpath(posixpath.join(folder, unquote(img.get("src", "")))), img.get("src", ""), img)
-               for img in root.iter("img") if _is_path(img.get("src", "")))
-    # Only pictures inside the project: validation reports the others (absolute, `..`, other schemes).
+    # The file the page shows (its path, not its query or fragment: `local_path`, as `check` reads it), and only
+    # pictures inside the project: validation reports the others (absolute, `..`, other schemes).
+    targets = ((target, src, img) for img in root.iter("img")
+               if (target := local_path(folder, src := img.get("src", ""))) is not None)
     figures = tuple(Figure(target, " ".join(img.get("alt", "").split()), src, page.source.path, _line(page, src))
                     for target, src, img in targets
                     if posixpath.splitext(target)[1].lower() in SLIDE_IMAGE_TYPES
-                    and not target.startswith(("/", "../")))
+                    and not target.startswith("../"))
     headings = tuple(text for h in root.xpath("//h2 | //h3") if (text := _text(h)) and text.lower() != "references")
     return Outline(headings, _lines(page, headings), callouts("key-point"),
                    callouts("practice-tip") + callouts("warning") + callouts("note"), figures, references)

@@ -70,7 +70,7 @@ from builder.project_urls import (
     INVALID_URL,
     InvalidURL,
     hides_path_syntax,
-    split_or_none,
+    local_path,
     split_url,
 )
 from builder.rendering import EXTRA_PAGES
@@ -304,7 +304,7 @@ def validate(course: Course) -> list[Problem]:
               functools.partial(_question_rule, _check_questions), _check_tags, _check_outcomes, _check_markdown,
               functools.partial(_question_rule, check_items), slide_problems,
               functools.partial(_question_rule, _check_gift_files), _check_moodle_xml_files,
-              _check_reserved_page_ids, _check_manifest_texts)
+              _check_reserved_page_ids, _check_lms_texts)
     return [problem for check in checks for problem in check(course)]
 
 
@@ -665,18 +665,27 @@ def _check_outcomes(course: Course) -> Iterator[Problem]:
                                         f"add `{outcome.id}` to the `outcomes` of the questions that assess it")
 
 
-def _check_manifest_texts(course: Course) -> Iterator[Problem]:
-    """A warning for each text of the manifests (`lom_texts`: the course title, the description's plain text) that
-    holds what an LMS may read as markup (MARKUP_IN_TEXT): the packages carry it as text, escaped, but an LMS that
-    shows it as HTML in its catalogue would read a tag (or a template) there (18-verify22 E10)."""
+def _check_lms_texts(course: Course) -> Iterator[Problem]:
+    """A warning for each text an LMS is given as plain text that holds what it may read as markup (MARKUP_IN_TEXT):
+    the manifests' (`lom_texts`: the course title, the description's plain text; 18-verify22 E10) and each bank's
+    title, which both Moodle exports carry in its question category's name (`export.category_path`, beside the
+    course title; 18-verify24 I4). The packages and exports carry each as text, escaped, but an LMS that shows it as
+    HTML in its catalogue or question bank would read a tag (or a template) there."""
+    fix = "write it without `<` before a letter and without `{{`"
     for key, text in lom_texts(course.settings):
         if found := MARKUP_IN_TEXT.search(text):
             yield course.source.problem((key,), f"the course {key} holds `{text[found.start():found.start() + 20]}`, "
                                         "which an LMS may read as an HTML tag or a template: the SCORM manifests "
                                         f"carry the {key} as plain text, and LMSs show it in their catalogues",
-                                        "write it without `<` before a letter and without `{{`"
-                                        + ("" if key == "title" else "; Markdown such as **bold** is fine"),
+                                        fix + ("" if key == "title" else "; Markdown such as **bold** is fine"),
                                         severity=WARNING)
+    for bank in course.banks:
+        if found := MARKUP_IN_TEXT.search(title := bank.settings.title):
+            held = title[found.start():found.start() + 20]
+            yield bank.source.problem(("title",), f"the bank's title holds `{held}`, which an LMS may read as an "
+                                      "HTML tag or a template: the Moodle exports (XML and GIFT) carry it as plain "
+                                      "text in the name of the bank's question category",
+                                      fix, severity=WARNING)
 
 
 # --- Markdown: links, media and unsafe HTML ------------------------------------------------
@@ -894,10 +903,7 @@ def _check_packaged_total(course: Course, linked: list[tuple[MarkdownText, Refer
 def _local_target(item: MarkdownText, reference: Reference) -> str | None:
     """The project path a reference in `item` names, or None for one that names no project file (another site, a
     bare fragment) or one `_check_reference` refuses (an absolute path, a URL that cannot be read)."""
-    parts = split_or_none(reference.target)
-    if parts is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-        return None
-    return posixpath.normpath(posixpath.join(item.folder, unquote(parts.path)))
+    return local_path(item.folder, reference.target)
 
 
 #: Why a text was not converted when time ran out (`Converted.refused`): its file's, or the project's.

@@ -69,9 +69,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
-        what = exc.problem or exc.context or "cannot be read"
-        raise YamlError([Problem(path, line, f"YAML syntax error: {what}",
-                                 "check the indentation, and put text containing ': ' or '#' in quotes")]) from None
+        raise YamlError([Problem(path, line, *_syntax_error(exc, text))]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position in the text
         line = text.count("\n", 0, exc.position) + first_line
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
@@ -87,6 +85,33 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceFi
         raise YamlError(reader.duplicates)
     reader.lines[()] = first_line
     return data, SourceFile(path, reader.lines)
+
+
+#: The longest implicit key YAML reads (the text before `: `, on its line): libyaml says "could not find expected ':'"
+#: or "mapping values are not allowed" of a longer one (YAML 1.1 and 1.2, "Implicit keys are restricted to a single
+#: line and 1024 characters"; 18-verify24 I6).
+MAX_KEY_CHARACTERS = 1024
+#: libyaml's problem for a `\u` escape that is no character: half of a surrogate pair (U+D800 to U+DFFF), as JSON
+#: writes a character past U+FFFF (`\ud83d\ude00`), which YAML does not join.
+_INVALID_ESCAPE = "found invalid Unicode character escape code"
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, str]:
+    """(what is wrong, how to fix it) for the syntax error `exc` in `text`: a fix for the mistake where its cause is
+    known (a key past MAX_KEY_CHARACTERS, a `\\u` escape of half a character, 18-verify24 I5), the advice about
+    indentation and quotes otherwise."""
+    what = f"YAML syntax error: {exc.problem or exc.context or 'cannot be read'}"
+    mark = exc.problem_mark
+    if exc.problem == _INVALID_ESCAPE:
+        return what, ("write the character itself, or as \\U and 8 hex digits (\\U0001F600 for 😀): YAML does not "
+                      "join a pair of \\u escapes, as JSON writes such a character, and a half alone is no character")
+    if mark is not None and text[mark.index:mark.index + 1] == ":":  # `mark.column` counts characters, as `index`
+        key = text[mark.index - mark.column:mark.index].lstrip(" -?")
+        if len(key) > MAX_KEY_CHARACTERS and ": " not in key:
+            return (f"YAML syntax error: this key (the text before `:`) is {len(key):,} characters long, more than "
+                    f"the {MAX_KEY_CHARACTERS:,} YAML allows a key",
+                    "shorten the key: no field of a course file has a name this long")
+    return what, "check the indentation, and put text containing ': ' or '#' in quotes"
 
 
 class _Reader:

@@ -2041,6 +2041,26 @@ def test_an_output_that_is_a_fifo_or_socket_is_refused_not_replaced(project: Pat
     assert special.lstat().st_mode == mode
 
 
+@pytest.mark.parametrize("command", ["build", "kit", "slides"])
+@pytest.mark.parametrize(("kind", "what"), [("fifo", "a FIFO"), ("socket", "a socket"), ("file", "a file"),
+                                            ("device", "a device"), ("empty", "")])
+def test_an_out_that_is_not_a_folder_is_a_usage_error_at_once(project: Path, tmp_path: Path, command: str,
+                                                              kind: str, what: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--out` naming a FIFO or a device was exit 3 "File exists" after the whole build, and `--out ""` built into
+    the folder the command ran in (18-verify24 J3): each is a command-line mistake, found before the project is read."""
+    out = Path("/dev/null") if kind == "device" else tmp_path / kind
+    if kind not in ("device", "empty"):
+        _in_the_way(out, kind)
+    monkeypatch.chdir(tmp_path)
+    result = run(command, project, "--out", "" if kind == "empty" else out)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert error == ("Error: Invalid value for '--out': is empty: name a folder (. for the current one)"
+                     if kind == "empty" else f"Error: Invalid value for '--out': '{out}' is {what}, not a folder")
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted({"mini", out.name} - {"null", "empty"}), "nothing written"
+
+
 def _in_the_way(path: Path, kind: str) -> None:
     """Make a `kind` (folder, file, fifo, socket) at `path`, where an output goes."""
     import socket

@@ -70,6 +70,23 @@ def test_a_manifest_text_an_lms_may_read_as_markup_is_a_warning_at_its_line(new:
     assert run("check", str(new), "--strict").exit_code == 0
 
 
+def test_a_bank_title_an_lms_may_read_as_markup_is_a_warning_at_its_line(new: Path) -> None:
+    """18-verify24 I4: a bank's title is in both exports' Moodle category path, as the course title is, but only the
+    course title was warned about: `<script>` and `{{7*7}}` in a bank's title passed `check --strict`."""
+    edit(new / "quizzes/kc-cues.yaml", "title: Baby cues", 'title: "Baby <script>alert(1)</script> {{7*7}} cues"')
+    result = run("check", str(new), "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "quizzes/kc-cues.yaml:2: warning: the bank's title holds `<script>alert(1)</sc`, which an LMS may read as an "
+        "HTML tag or a template: the Moodle exports (XML and GIFT) carry it as plain text in the name of the bank's "
+        "question category (write it without `<` before a letter and without `{{`)",
+        "course invalid: 1 warning, which --strict treats as errors"], result.output
+    edit(new / "quizzes/kc-cues.yaml", '"Baby <script>alert(1)</script> {{7*7}} cues"', '"Baby {{ cues"')
+    assert "title holds `{{ cues`" in run("check", str(new)).output
+    edit(new / "quizzes/kc-cues.yaml", '"Baby {{ cues"', '"Baby cues < 3 months & { more }"')
+    assert run("check", str(new), "--strict").exit_code == 0
+
+
 @pytest.mark.parametrize(("cite", "scheme"), [("javascript:alert(1)", "javascript:"), ("vbscript:x", "vbscript:"),
                                                ("data:text/html,<script>alert(1)</script>", "data:"),
                                                (" JaVa&#9;script:alert(1)", "javascript:"),

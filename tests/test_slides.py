@@ -27,6 +27,7 @@ from builder.errors import Problem
 from builder.loading import load_project
 from builder.markup import convert
 from builder.model import Course
+from builder.slides import outline
 
 from conftest import FIXTURES, REPO, edit, run
 
@@ -345,6 +346,17 @@ def test_a_figure_the_deck_cannot_use_is_left_out_with_one_warning(record: Path,
     assert not [shape for slide in Presentation(str(deck)).slides for shape in slide.shapes
                 if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert not [name for name in titles(deck) if name.startswith("Figure")]
+
+
+@pytest.mark.parametrize("suffix", ["?/../other.png", "#/../other.png", "?x=1#/../../media/other.png"])
+def test_a_figure_is_the_file_of_its_path_without_its_query_or_fragment(record: Path, suffix: str) -> None:
+    """The slides show the file the page shows and `check` checked (18-verify24 I3), not one a query names."""
+    edit(record / "course/pages/baby-cues.md", "../media/cues.svg", f"../media/cues.svg{suffix}")
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(record / "course/media/other.png")
+    course, problems = load_project(record)
+    assert course is not None, problems
+    (page,) = [page for page in course.pages if page.source.path == "course/pages/baby-cues.md"]
+    assert [figure.path for figure in outline(page).figures] == ["course/media/cues.svg"]
 
 
 def test_an_svg_with_internal_entities_goes_on_its_slide(record: Path, tmp_path: Path) -> None:

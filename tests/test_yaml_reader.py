@@ -99,3 +99,35 @@ def test_at_most_fifty_problems_are_shown_per_file() -> None:
     assert len(lines) == 53
     assert lines[50] == "course/course.yaml:51: and 950 more problems in this file (fix those above first)"
     assert lines[51:] == ["course/pages/a.md:3: bad", "course invalid: 1,001 errors"]
+
+
+def _problem(text: str) -> str:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text, "x.yaml")
+    (problem,) = raised.value.problems
+    return str(problem)
+
+
+@pytest.mark.parametrize("escape", ["\\ud83d\\ude00", "\\ud800"])
+def test_a_u_escape_of_half_a_character_is_told_how_to_write_the_character(escape: str) -> None:
+    """18-verify24 I5: an emoji as JSON writes it (a surrogate pair of `\\u` escapes), or half of one, was told to
+    check the indentation."""
+    assert _problem(f'id: x\ntitle: "Baby {escape} cues"\n') == (
+        "x.yaml:2: YAML syntax error: found invalid Unicode character escape code (write the character itself, or as "
+        "\\U and 8 hex digits (\\U0001F600 for 😀): YAML does not join a pair of \\u escapes, as JSON writes such a "
+        "character, and a half alone is no character)")
+
+
+@pytest.mark.parametrize("written", ["{key}: 1\nz: 2\n", "{key}: 1\n", "a:\n  - {key}: 1\n", "é: 1\n'{key}': 1\n"])
+def test_a_key_longer_than_yaml_allows_is_told_so(written: str) -> None:
+    """18-verify24 I6: a key over YAML's 1,024 characters was "could not find expected ':'" or "mapping values are not
+    allowed", with the indentation fix; a long text after a key is still told to be quoted."""
+    text = written.format(key="k" * 3000)
+    line = text[:text.index("k")].count("\n") + 1
+    quoted = 2 * written.startswith("é")
+    assert _problem(text) == (
+        f"x.yaml:{line}: YAML syntax error: this key (the text before `:`) is {3000 + quoted:,} characters long, more "
+        "than the 1,024 YAML allows a key (shorten the key: no field of a course file has a name this long)")
+    assert _problem(f"title: {'k' * 3000}: 1\n").endswith("(check the indentation, and put text containing ': ' or '#' "
+                                                          "in quotes)")
+    assert parse_yaml(f"{'k' * 1024}: 1\n", "x.yaml")[0] == {"k" * 1024: 1}
