@@ -7,8 +7,9 @@ Rules kept here (issue 18, eighteenth verification B2, A9, B9; twenty-second E4)
 nothing outside itself but web and e-mail hyperlinks, which are followed only when clicked (a picture linked to
 `http://…/track.png` is fetched when the file opens; one at `file://host/share/…`, or an attached template there,
 sends the Windows sign-in to that host), and may hold no macros, OLE objects, ActiveX controls, links to other
-workbooks or data connections; its zip is read in pieces, each part counted as it is unpacked, never as the zip
-declares it.
+workbooks or data connections, nor, since 18-verify24's leads, web add-ins, custom ribbons or anything bound to an
+event (an OpenDocument event listener names a macro by `script:macro-name`, no link at all); its zip is read in
+pieces, each part counted as it is unpacked, never as the zip declares it.
 """
 
 from __future__ import annotations
