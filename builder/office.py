@@ -96,6 +96,8 @@ ODF_HYPERLINKS = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a",
 ODF_DDE = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:office:1.0}dde-source",
                      "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}dde-connection-decl",
                      "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}dde-link"})
+
+
 def _odf_namespaces(prefix: str) -> tuple[str, str]:
     """The namespaces OpenDocument and OpenOffice.org 1 name `prefix` ("script")."""
     return f"urn:oasis:names:tc:opendocument:xmlns:{prefix}:1.0", f"http://openoffice.org/2000/{prefix}"
@@ -231,15 +233,15 @@ class _Target:
 
 
 def active_content(package: Package) -> list[str]:
-    """What in the office file `package` an office application fetches or runs when the file opens, each as "links
-    to … from …", "holds …": an external relationship (any whose TargetMode is External, or whose target is a URL
-    or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its part names nowhere
-    but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming one typed as a
-    hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type
-    `ACTIVE_TYPES` names (Office refuses a part whose relationship and content type disagree); OpenDocument's links
-    (`ODF_LINKS`) out of the file other than hyperlinks, its DDE links and macros. Both kinds of file are looked at
-    in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read once, as
-    it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
+    """What in the office file `package` an office application fetches or runs when the file opens (or on an event in
+    it), each as "links to … from …", "holds …", "runs …": an external relationship (any whose TargetMode is External,
+    or whose target is a URL or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its
+    part names nowhere but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming
+    one typed as a hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type,
+    or that a relationship of a type, `ACTIVE_TYPES` names (once); OpenDocument's links (`ODF_LINKS`) out of the file
+    other than hyperlinks, its DDE links, macros and what it runs on an event (`_odf_problems`). Both kinds of file are
+    looked at in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read
+    once, as it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
     active = {name: kind for name, kind in _content_types(package) if _active(kind)}
     found: list[str] = []
     for name in package.names:

@@ -465,3 +465,14 @@ def test_an_attached_template_out_of_the_file_is_refused_whatever_its_target_mod
     document) leads out of the file, whether or not its relationship says External."""
     template = relationship("rId1", "attachedTemplate", target, external)
     assert active(tmp_path, docx(settings_rels=(template,))) == [f"links to {target} from /word/settings.xml"]
+
+
+def test_a_part_found_by_its_content_type_and_its_relationship_is_named_once(tmp_path: Path) -> None:
+    """A web add-in named by its content type and by its relationship's type is one thing found, not two."""
+    parts = docx(overrides='<Override PartName="/word/webextensions/webextension1.xml" '
+                 'ContentType="application/vnd.ms-office.webextension+xml"/>',
+                 extra={"word/webextensions/webextension1.xml": WEB_EXTENSION,
+                        "_rels/.rels": rels(f'<Relationship Id="rId9" Type="{OFFICE_2011}/webextension" '
+                                            'Target="/word/webextensions/webextension1.xml"/>').encode()})
+    assert active(tmp_path, parts) == [
+        "holds /word/webextensions/webextension1.xml (application/vnd.ms-office.webextension+xml)"]
