@@ -7,8 +7,9 @@ Rules kept here (issue 18, eighteenth verification B2, A9, B9; twenty-second E4)
 nothing outside itself but web and e-mail hyperlinks, which are followed only when clicked (a picture linked to
 `http://…/track.png` is fetched when the file opens; one at `file://host/share/…`, or an attached template there,
 sends the Windows sign-in to that host), and may hold no macros, OLE objects, ActiveX controls, links to other
-workbooks or data connections; its zip is read in pieces, each part counted as it is unpacked, never as the zip
-declares it.
+workbooks or data connections, nor, since 18-verify24's leads, web add-ins, custom ribbons or anything bound to an
+event (an OpenDocument event listener names a macro by `script:macro-name`, no link at all); its zip is read in
+pieces, each part counted as it is unpacked, never as the zip declares it.
 """
 
 from __future__ import annotations
@@ -53,10 +54,16 @@ _DIRECTORY_HEADER = b"PK\x01\x02"
 #: it (its comment).
 _END_RECORD, _END_LAYOUT, _MOST_COMMENT = b"PK\x05\x06", "<4s4H2LH", 0xFFFF
 
-#: Words in a part's content type that mark what runs or fetches something when the file
-#: opens: macros (`vbaProject`, `vbaData`, a `macroEnabled` document), OLE objects, ActiveX controls, links to other
-#: workbooks (`externalLink`, which DDE links are too) and data connections (`connections`, refreshed on opening).
-ACTIVE_TYPES = ("vba", "macroenabled", "oleobject", "activex", "externallink", "connections")
+#: Words in a part's content type, or in the type of a relationship to it, that mark what runs or fetches something
+#: when the file opens: macros (`vbaProject`, `vbaData`, a `macroEnabled` document), OLE objects, ActiveX controls,
+#: links to other workbooks (`externalLink`, which DDE links are too), data connections (`connections`, refreshed on
+#: opening), web add-ins (`webextension`, `webextensiontaskpanes`: Office loads the add-in from its store's address
+#: when the file opens; 18-verify24's leads) and ribbons (`ui/extensibility`, the `customUI` part, whose callbacks,
+#: `onLoad` first, name macros, which Excel looks up in any open workbook as `'book.xlsm'!name`). A part is found by
+#: its content type or by its relationship's type: a ribbon's is plain XML, and Office loads a part only through a
+#: relationship, and refuses a file whose part's relationship and content type disagree.
+ACTIVE_TYPES = ("vba", "macroenabled", "oleobject", "activex", "externallink", "connections", "webextension",
+                "extensibility")
 #: Links an office file may keep to outside it: web and e-mail hyperlinks, followed only when clicked.
 CLICKED_LINKS = ("http://", "https://", "mailto:")
 _RELATIONSHIPS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -89,6 +96,31 @@ ODF_HYPERLINKS = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a",
 ODF_DDE = frozenset({"{urn:oasis:names:tc:opendocument:xmlns:office:1.0}dde-source",
                      "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}dde-connection-decl",
                      "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}dde-link"})
+
+
+def _odf_namespaces(prefix: str) -> tuple[str, str]:
+    """The namespaces OpenDocument and OpenOffice.org 1 name `prefix` ("script")."""
+    return f"urn:oasis:names:tc:opendocument:xmlns:{prefix}:1.0", f"http://openoffice.org/2000/{prefix}"
+
+
+#: OpenDocument's elements (and OpenOffice.org 1's) that run a macro, a script or a program, as its namespace (any
+#: element of the `script` one) or tag says: an event listener (ODF 1.3 part 3, 10.3.2 `script:event-listener`; 1's
+#: `script:event`) names a macro by `script:macro-name` or `xlink:href` and binds it to the document's load or a
+#: shape's, a form control's, a field's or a cell's event; it may name one of LibreOffice's own (CVE-2019-9848's
+#: LibreLogo), so that no `Basic/` folder is in the file (18-verify24's leads). Scripts kept in the document
+#: (`office:script`, `text:script`), a field that runs a macro when clicked (`text:execute-macro`) and a cell
+#: validation's macro (`table:error-macro`) too. An empty `office:scripts`, which LibreOffice writes in every
+#: document, holds none.
+ODF_SCRIPT_NAMESPACES = tuple(f"{{{namespace}}}" for namespace in _odf_namespaces("script"))
+ODF_SCRIPTS = frozenset(f"{{{namespace}}}{name}" for prefix, names in (
+    ("office", ("script",)), ("text", ("script", "execute-macro")), ("table", ("error-macro",)))
+    for namespace in _odf_namespaces(prefix) for name in names)
+#: What a presentation's shape or button may do when clicked (ODF 1.3 part 3, 19.381 `presentation:action`): go to a
+#: slide, end the show, show a page or document or play a sound (whose `xlink:href` is held to `ODF_LINKS`' rule).
+#: Any other action is refused: `execute` runs the program its `xlink:href` names, `verb` an OLE object's verb.
+ODF_CLICKED_ACTIONS = frozenset({"none", "previous-page", "next-page", "first-page", "last-page", "last-visited-page",
+                                 "hide", "stop", "show", "fade-out", "sound"})
+_ODF_ACTIONS = frozenset(f"{{{namespace}}}action" for namespace in _odf_namespaces("presentation"))
 #: The folders LibreOffice keeps an OpenDocument file's macros in.
 ODF_MACROS = ("Basic/", "Scripts/")
 _MANIFEST = "META-INF/manifest.xml"
@@ -204,24 +236,30 @@ class _Target:
 
 
 def active_content(package: Package) -> list[str]:
-    """What in the office file `package` an office application fetches or runs when the file opens, each as "links
-    to … from …", "holds …": an external relationship (any whose TargetMode is External, or whose target is a URL
-    or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its part names nowhere
-    but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming one typed as a
-    hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type
-    `ACTIVE_TYPES` names (Office refuses a part whose relationship and content type disagree); OpenDocument's links
-    (`ODF_LINKS`) out of the file other than hyperlinks, its DDE links and macros. Both kinds of file are looked at
-    in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read once, as
-    it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
-    found = [f"holds {name} (macros)" for name in package.names if name.startswith(ODF_MACROS)]
-    found += [f"holds {name} ({kind})" for name, kind in _content_types(package)
-              if any(word in kind.lower() for word in ACTIVE_TYPES)]
+    """What in the office file `package` an office application fetches or runs when the file opens (or on an event in
+    it), each as "links to … from …", "holds …", "runs …": an external relationship (any whose TargetMode is External,
+    or whose target is a URL or a path out of the file) other than a web or e-mail hyperlink (`CLICKED_LINKS`) that its
+    part names nowhere but as a hyperlink (`_not_clicked`), whatever its type says (a picture's `<a:blip r:link>` naming
+    one typed as a hyperlink was fetched by LibreOffice when a deck opened: 18-verify18 B9); a part of a content type,
+    or that a relationship of a type, `ACTIVE_TYPES` names (once); OpenDocument's links (`ODF_LINKS`) out of the file
+    other than hyperlinks, its DDE links, macros and what it runs on an event (`_odf_problems`). Both kinds of file are
+    looked at in every office file, whatever its name says: LibreOffice opens a file by what it holds. Each part read
+    once, as it is parsed (`Package.scan`). Raises Refused as `Package.read` does."""
+    active = {name: kind for name, kind in _content_types(package) if _active(kind)}
+    found: list[str] = []
     for name in package.names:
         if name.endswith(".rels"):
-            found += _relationship_problems(package, name)
+            found += _relationship_problems(package, name, active)
         elif name.endswith(".xml"):
             found += _odf_problems(package, name)
-    return found
+    return ([f"holds {name} (macros)" for name in package.names if name.startswith(ODF_MACROS)]
+            + [f"holds {name} ({kind})" for name, kind in active.items()] + found)
+
+
+def _active(kind: str) -> bool:
+    """Whether the content type or relationship type `kind` is of a part that runs or fetches something
+    (`ACTIVE_TYPES`)."""
+    return any(word in kind.lower() for word in ACTIVE_TYPES)
 
 
 def _content_types(package: Package) -> list[tuple[str, str]]:
@@ -248,21 +286,25 @@ def _content_types(package: Package) -> list[tuple[str, str]]:
     return found
 
 
-def _relationship_problems(package: Package, name: str) -> list[str]:
+def _relationship_problems(package: Package, name: str, active: dict[str, str]) -> list[str]:
     """What the relationships part `name` (`dir/_rels/part.rels`, those of `dir/part`) links to outside the file
-    that is not a hyperlink its part names only as such. A relationships part that is not XML: one line."""
+    that is not a hyperlink its part names only as such; each part it relates of a type `ACTIVE_TYPES` names is
+    added to `active` (part name with a leading `/`: its type), unless it is there. A relationships part that is not
+    XML: one line."""
     folder, rels = posixpath.split(name)
     source = posixpath.join(posixpath.dirname(folder), rels.removesuffix(".rels"))
     found: list[str] = []
     clicked: dict[str, str] = {}  # web and e-mail hyperlinks, by id: allowed if the part names them only so
 
     def relationship(tag: str, attributes: dict[str, str]) -> None:
-        target = attributes.get("Target", "")
-        if tag != f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship" or not (
-                attributes.get("TargetMode", "").lower() == "external"
-                or _outside(target, posixpath.dirname(source), rooted_inside=True)):
+        target, kind = attributes.get("Target", ""), attributes.get("Type", "")
+        if tag != f"{{{_PACKAGE_RELATIONSHIPS}}}Relationship":
             return
-        if attributes.get("Type", "").endswith("/hyperlink") and target.lower().startswith(CLICKED_LINKS):
+        if not (attributes.get("TargetMode", "").lower() == "external"
+                or _outside(target, posixpath.dirname(source), rooted_inside=True)):
+            if _active(kind):
+                active.setdefault(posixpath.normpath(posixpath.join("/", posixpath.dirname(source), target)), kind)
+        elif kind.endswith("/hyperlink") and target.lower().startswith(CLICKED_LINKS):
             clicked[attributes.get("Id", "")] = target
         else:
             found.append(f"links to {target} from /{source}")
@@ -302,14 +344,21 @@ def _not_clicked(package: Package, source: str, ids: set[str]) -> set[str]:
 
 def _odf_problems(package: Package, name: str) -> list[str]:
     """What the XML part `name` of an OpenDocument file links to outside the file (`ODF_LINKS`) but as a web or
-    e-mail hyperlink (`ODF_HYPERLINKS`), and its DDE links (`ODF_DDE`). A part that is not XML: nothing (an OOXML
-    part's relationships are looked at in its `.rels`; LibreOffice reads no OpenDocument that is not XML)."""
+    e-mail hyperlink (`ODF_HYPERLINKS`), its DDE links (`ODF_DDE`), the macros, scripts and programs it runs
+    (`ODF_SCRIPT_NAMESPACES`, `ODF_SCRIPTS`, a presentation's action but `ODF_CLICKED_ACTIONS`). A part that is not
+    XML: nothing (an OOXML part's relationships are looked at in its `.rels`; LibreOffice reads no OpenDocument that
+    is not XML)."""
     found: list[str] = []
     folder = posixpath.dirname(name)
 
     def linked(tag: str, attributes: dict[str, str]) -> None:
         if tag in ODF_DDE:
             found.append(f"holds a DDE link in {name}")
+        if tag in ODF_SCRIPTS or tag.startswith(ODF_SCRIPT_NAMESPACES):
+            found.append(f"runs a macro or script ({etree.QName(tag).localname}) from {name}")
+        for attribute in _ODF_ACTIONS.intersection(attributes):
+            if attributes[attribute] not in ODF_CLICKED_ACTIONS:
+                found.append(f"runs a program or object (action {attributes[attribute]}) from {name}")
         for attribute in ODF_LINKS.intersection(attributes):
             target = attributes[attribute]
             clicked = tag in ODF_HYPERLINKS and attribute == _XLINK_HREF and target.lower().startswith(CLICKED_LINKS)
@@ -325,9 +374,9 @@ def _odf_problems(package: Package, name: str) -> list[str]:
 _PDF_INSTEAD = ("or link a PDF of it instead, exported without links to other files or script (a PDF is packaged as "
                 "it is, not looked into)")
 #: How a linked office file that fetches or runs something when it is opened is fixed.
-_FIX = ("embed its pictures, remove its macros, OLE objects and links to other files, such as an attached template, "
-        "linked objects or data and other workbooks, and save it again; web and e-mail hyperlinks may stay; "
-        + _PDF_INSTEAD)
+_FIX = ("embed its pictures, remove its macros, add-ins, custom ribbon, OLE objects and links to other files, such "
+        "as an attached template, linked objects or data and other workbooks, and save it again; web and e-mail "
+        "hyperlinks may stay; " + _PDF_INSTEAD)
 
 
 #: How much of a file is read at a time while it is searched for `_ONE_FILE_MARKERS` (bytes): the first piece is

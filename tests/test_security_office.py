@@ -347,3 +347,142 @@ def test_markup_that_ends_as_a_zip_is_searched_for_script_too(project: Path) -> 
     assert result.exit_code == 1 and "course/media/p.xml:2: warning: script removed from this file: <frame> " \
         "element" in result.stderr and f"course/pages/welcome.md:{line}: `../media/p.xml` holds {ONE_XML}" \
         in result.stderr, result.output
+
+
+SCRIPT_NS = ('xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" '
+             'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+             'xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" '
+             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+#: The document's own events (`office:scripts`), as LibreOffice writes them in content.xml, and a part of styles.
+EVENTS = ('<?xml version="1.0"?><office:document-{part} xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:'
+          '1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+          f'{SCRIPT_NS}><office:scripts>{{body}}</office:scripts></office:document-{{part}}>')
+#: LibreOffice's LibreLogo macro, which it trusts as one of its own (CVE-2019-9848), run when the document loads.
+ON_LOAD = ('<office:event-listeners><script:event-listener script:language="ooo:script" script:event-name="dom:load" '
+           'script:macro-name="vnd.sun.star.script:LibreLogo|LibreLogo.py$run?language=Python&amp;location=share"/>'
+           '</office:event-listeners>')
+
+
+def events(body: str, part: str = "content") -> dict[str, bytes]:
+    """An OpenDocument text whose `part` (content or styles) holds `body` in its `office:scripts`."""
+    return odt("", {f"{part}.xml": EVENTS.format(part=part, body=body).encode()})
+
+
+def active(tmp_path: Path, parts: dict[str, bytes]) -> list[str]:
+    """What `office.active_content` finds in the office file of `parts`."""
+    path = tmp_path / "f.zip"
+    with zipfile.ZipFile(path, "w") as packed:
+        for part, data in parts.items():
+            packed.writestr(part, data)
+    with office.Package(path) as package:
+        return office.active_content(package)
+
+
+def test_an_event_that_runs_a_macro_is_refused_at_the_link(project: Path) -> None:
+    """18-verify24's lead: an OpenDocument event listener names its macro by `script:macro-name` (no `xlink:href`,
+    no `Basic/` folder: it may be one of LibreOffice's own), which the rule did not read, so a text that runs
+    LibreLogo when it loads passed `check --strict` and was packaged. It is one error at the link, from check and
+    build."""
+    line = link(project, "load.odt", events(ON_LOAD))
+    assert refused(project, line, "load.odt", ("check", "build")) == (
+        "runs a macro or script (event-listener) from content.xml, which Word, Excel, PowerPoint or LibreOffice "
+        f"would fetch or run when the learner opens it ({office._FIX})")
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    (events(ON_LOAD, "styles"), "runs a macro or script (event-listener) from styles.xml"),
+    (odt('<form:button><office:event-listeners><script:event-listener script:language="ooo:script" '
+         f'script:event-name="dom:click" script:macro-name="x" {SCRIPT_NS}/></office:event-listeners></form:button>'
+         .replace("<form:button>", f"<form:button {SCRIPT_NS}>")),
+     "runs a macro or script (event-listener) from content.xml"),
+    (odt('<script:event xmlns:script="http://openoffice.org/2000/script" script:event-name="on-load" '
+         'script:macro-name="x"/>'), "runs a macro or script (event) from content.xml"),  # OpenOffice.org 1
+    (events('<office:script script:language="ooo:Basic">MsgBox 1</office:script>'),
+     "runs a macro or script (script) from content.xml"),
+    (odt('<text:execute-macro text:name="x">click</text:execute-macro>'),
+     "runs a macro or script (execute-macro) from content.xml"),
+    (odt(f'<table:error-macro {SCRIPT_NS} table:execute="true"/>'),
+     "runs a macro or script (error-macro) from content.xml"),
+    (odt(f'<presentation:event-listener {SCRIPT_NS} script:event-name="dom:click" presentation:action="execute" '
+         'xlink:href="calc"/>'), "runs a program or object (action execute) from content.xml"),
+    (odt(f'<presentation:event-listener {SCRIPT_NS} script:event-name="dom:click" presentation:action="verb" '
+         'presentation:verb="1"/>'), "runs a program or object (action verb) from content.xml"),
+    (odt(f'<presentation:event-listener {SCRIPT_NS} script:event-name="dom:click" presentation:action="show" '
+         'xlink:href="file:///etc/x.odp"/>'), "links to file:///etc/x.odp from content.xml"),
+])
+def test_what_an_opendocument_file_runs_on_an_event_is_refused(tmp_path: Path, parts: dict[str, bytes],
+                                                                expected: str) -> None:
+    """Macros bound to an event in any part (styles too) and element (a form control, a field, a cell's
+    validation), OpenOffice.org 1's event, a script kept in the document, and a presentation's action that runs a
+    program or an OLE object's verb; a page or document shown on a click is held to the rule of links."""
+    assert active(tmp_path, parts) == [expected]
+
+
+def test_a_presentation_s_navigation_and_empty_scripts_stay(tmp_path: Path) -> None:
+    """A shape that goes to the next slide, or shows a slide of the file, when clicked runs nothing; LibreOffice
+    writes an empty `office:scripts` in every document."""
+    clicked = "".join(f'<presentation:event-listener {SCRIPT_NS} script:event-name="dom:click" '
+                      f'presentation:action="{action}"{target}/>' for action, target in (
+                          ("next-page", ""), ("show", ' xlink:href="#Slide 2"'), ("stop", "")))
+    assert active(tmp_path, events("") | {"content.xml": ODF.format(clicked).encode()}) == []
+    assert active(tmp_path, events("")) == []
+
+
+WEB_EXTENSION = ('<we:webextension xmlns:we="http://schemas.microsoft.com/office/webextensions/webextension/2010/11" '
+                 'id="{0}"><we:reference id="wa1" version="1.0.0.0" store="https://127.0.0.1:9/" storeType="SPCatalog"'
+                 '/></we:webextension>').encode()
+OFFICE_2011 = "http://schemas.microsoft.com/office/2011/relationships"
+
+
+def test_a_web_add_in_is_refused_at_the_link(project: Path) -> None:
+    """18-verify24's lead: Office loads a web add-in (`webextensions/webextension1.xml`) from its store's address
+    when the file opens; none of its relationships is external and its content type named nothing the rule knew,
+    so the document passed `check --strict` and was packaged. It is one error at the link."""
+    line = link(project, "addin.docx", docx(overrides='<Override PartName="/word/webextensions/webextension1.xml" '
+                                            'ContentType="application/vnd.ms-office.webextension+xml"/>',
+                                            extra={"word/webextensions/webextension1.xml": WEB_EXTENSION}))
+    assert refused(project, line, "addin.docx", ("check", "build")).startswith(
+        "holds /word/webextensions/webextension1.xml (application/vnd.ms-office.webextension+xml), which")
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"_rels/.rels": rels(f'<Relationship Id="rId9" Type="{OFFICE_2011}/webextensiontaskpanes" '
+                          'Target="xl/webextensions/taskpanes.xml"/>').encode(),
+      "xl/webextensions/taskpanes.xml": b"<wetp:taskpanes xmlns:wetp='x'/>"},
+     f"holds /xl/webextensions/taskpanes.xml ({OFFICE_2011}/webextensiontaskpanes)"),
+    ({"ppt/_rels/presentation.xml.rels": rels(f'<Relationship Id="rId9" Type="{OFFICE_2011}/webextension" '
+                                              'Target="../ppt/webextensions/webextension1.xml"/>').encode(),
+      "ppt/webextensions/webextension1.xml": WEB_EXTENSION},
+     f"holds /ppt/webextensions/webextension1.xml ({OFFICE_2011}/webextension)"),
+    ({"_rels/.rels": rels('<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2007/relationships/ui/'
+                          'extensibility" Target="customUI/customUI14.xml"/>').encode(),
+      "customUI/customUI14.xml": b"<customUI xmlns='http://schemas.microsoft.com/office/2009/07/customui' "
+                                 b"onLoad=\"'other.xlsm'!Run\"/>"},
+     "holds /customUI/customUI14.xml (http://schemas.microsoft.com/office/2007/relationships/ui/extensibility)"),
+])
+def test_a_web_add_in_or_a_ribbon_is_refused_by_its_relationship(tmp_path: Path, extra: dict[str, bytes],
+                                                                  expected: str) -> None:
+    """A part Office loads through a relationship of a web add-in (its task pane too) or a ribbon (`customUI`,
+    whose `onLoad` names a macro, here in another workbook), whatever its content type (a ribbon's is plain XML)."""
+    assert active(tmp_path, docx(extra=extra)) == [expected]
+
+
+@pytest.mark.parametrize("target", ["https://127.0.0.1:9/t.dotm", "C:\\Templates\\t.dotm", "../../t.dotm"])
+@pytest.mark.parametrize("external", [True, False])
+def test_an_attached_template_out_of_the_file_is_refused_whatever_its_target_mode(
+        tmp_path: Path, target: str, external: bool) -> None:
+    """A template attached from the web, a disk or beside the file (Word opens it, and its macros, with the
+    document) leads out of the file, whether or not its relationship says External."""
+    template = relationship("rId1", "attachedTemplate", target, external)
+    assert active(tmp_path, docx(settings_rels=(template,))) == [f"links to {target} from /word/settings.xml"]
+
+
+def test_a_part_found_by_its_content_type_and_its_relationship_is_named_once(tmp_path: Path) -> None:
+    """A web add-in named by its content type and by its relationship's type is one thing found, not two."""
+    parts = docx(overrides='<Override PartName="/word/webextensions/webextension1.xml" '
+                 'ContentType="application/vnd.ms-office.webextension+xml"/>',
+                 extra={"word/webextensions/webextension1.xml": WEB_EXTENSION,
+                        "_rels/.rels": rels(f'<Relationship Id="rId9" Type="{OFFICE_2011}/webextension" '
+                                            'Target="/word/webextensions/webextension1.xml"/>').encode()})
+    assert active(tmp_path, parts) == [
+        "holds /word/webextensions/webextension1.xml (application/vnd.ms-office.webextension+xml)"]
