@@ -1872,6 +1872,37 @@ def test_a_course_file_that_is_not_regular_is_refused_without_being_opened(proje
     assert "course/pages/welcome.md" in opened and not set(special) & set(opened)
 
 
+_A_FOLDER = "this is a folder, not a file (rename the folder so its name does not end in the file's extension, or remove it)"
+
+
+@pytest.mark.parametrize(("name", "folder", "line"), [
+    ("page.html", True, _A_FOLDER),
+    ("kit/base.html", True, _A_FOLDER),
+    ("static/course.css", True, _A_FOLDER),
+    ("slides.pptx", True, _A_FOLDER),
+    ("static", False, "this is a file, not a folder (put your files in a folder `templates/static/` instead, or remove "
+                      "it)"),
+    ("kit", False, "this is a file, not a folder (put your files in a folder `templates/kit/` instead, or remove it)"),
+])
+def test_a_folder_where_a_template_is_read_or_a_file_where_a_folder_is_is_one_line(project: Path, name: str,
+                                                                                  folder: bool, line: str) -> None:
+    """18-verify24 J6: a folder named like a template (`templates/page.html/`) or the template deck, or a file where
+    coursebuild reads a folder (`templates/static`, `templates/kit`), was passed over: `check` ok, the built-in one
+    used in silence. It is the line a folder named like a page or bank gets, in `check` and in `build`."""
+    path = project / "templates" / name
+    shutil.rmtree(path, ignore_errors=True)
+    if folder:
+        (path / "inside").mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    for command in (("check",), ("build", "--target", "web", "--out", project.parent / "out")):
+        result = run(*command, project)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert [found for found in result.stderr.splitlines() if found.startswith("templates/")] == [
+            f"templates/{name}:1: {line}"]
+
+
 def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("id: secret-from-elsewhere\n", encoding="utf-8")
