@@ -34,9 +34,10 @@ from builder.errors import CoursebuildError
 from builder.media import OnDisk, Packaged, whole
 from builder.own_templates import Made, run
 from builder.rendering import PAGES
+from builder.sources import SOURCE_FOLDERS
 from builder.theme import Theme, render_template
 
-WATCHED = ("course", "quizzes", "templates")
+WATCHED = SOURCE_FOLDERS
 PACKAGE_PREFIX = "/pkg/"
 EVENTS_PATH = "/__preview/events"
 SCORM_AGAIN_ENV = "COURSEBUILD_SCORM_AGAIN"

@@ -20,6 +20,8 @@ from builder.media import leaves_folder, looping_link, no_permission, read_regul
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
+#: The folders of a project's sources: what every command reads, and no output may be written among.
+SOURCE_FOLDERS = ("course", "quizzes", "templates")
 COURSE_FILE = "course/course.yaml"
 FRAMEWORK_FILE = "course/competencies.yaml"
 PAGES_DIR = "course/pages"
