@@ -22,6 +22,7 @@ from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
 from builder.rendering import render_site
 from builder.slides import deck_problems
+from builder.sources import SOURCE_FOLDERS
 from builder.theme import TemplateProblem, Theme, compile_problems, problem_of, template_problems
 from builder.tracking import saved_progress_problem
 from builder.validation import validate
@@ -163,10 +164,41 @@ def output_folder(project: Path, out_dir: Path | None = None) -> Path:
     Raises CourseInvalid if `dist` is a link: out of the project, a project someone sent you would make
     the build write into your other folders; inside it, among the project's sources (`dist -> course`); to
     nothing, to what is not a folder (`/dev/null`), or back to itself. Also if `dist` is there and is not a folder
-    (a file, a FIFO), which nothing could be written into.
+    (a file, a FIFO), which nothing could be written into; and if the output folder, whichever it is, and a source
+    folder overlap (`_among_sources`).
     """
-    if out_dir is not None:
-        return out_dir
+    folder = _dist(project) if out_dir is None else out_dir
+    if problems := _among_sources(project, folder):
+        raise CourseInvalid(problems)
+    return folder
+
+
+def _among_sources(project: Path, folder: Path) -> list[Problem]:
+    """One problem for each source folder of the project (`sources.SOURCE_FOLDERS`) that the output folder `folder`
+    is, or is inside (`--out course/pages`), or that leads into it (`templates -> dist`, `quizzes -> dist/banks`)
+    while the project itself is not in it (`--out ..` holds every source folder, which is fine). The outputs would be
+    written among the sources, which every later command reads again (a web folder of HTML in templates/ compiled
+    as the project's own templates), or the sources kept among the outputs (18-verify24 J7). Links followed."""
+    out, whole = real_path(folder), real_path(project)
+    problems = []
+    for name in SOURCE_FOLDERS:
+        source, link = real_path(project / name), (project / name).is_symlink()
+        if out.is_relative_to(source):  # there or not yet: the outputs would make it (`--out templates`)
+            what = (f"`{name}` is the output folder `{folder}`" if out == source else
+                    f"the output folder `{folder}` is inside `{name}`") + ": the outputs would be written among the " \
+                "sources"
+        elif source.is_relative_to(out) and not whole.is_relative_to(out):
+            what = f"`{name}` leads into the output folder `{folder}`: the sources would be kept among the outputs"
+        else:
+            continue
+        problems.append(Problem(name, 1, what, "replace the link with the folder itself, or choose another output "
+                                "folder with --out" if link else "choose an output folder outside course/, quizzes/ "
+                                "and templates/ with --out"))
+    return problems
+
+
+def _dist(project: Path) -> Path:
+    """The project's `dist/` as the output folder (`output_folder`'s rules of `dist`)."""
     dist = project / "dist"
     mode = file_mode(dist)
     if dist.is_symlink():

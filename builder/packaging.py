@@ -172,16 +172,34 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
             raise
 
 
+#: The most times a folder output is swapped into place while other writers swap theirs into the same place
+#: (`_put_in_place`): each time one of them succeeds, so a few writers at once need a few.
+MAX_SWAPS = 100
+
+
 def _put_in_place(temporary: Path, destination: Path) -> None:
     """Rename a written temporary file or folder to `destination`, replacing what was there (a folder is moved
-    aside first, then removed: a folder cannot be renamed over another)."""
-    old = None
-    if temporary.is_dir() and os.path.lexists(destination):
-        old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
-        os.replace(destination, old)
-    os.replace(temporary, destination)
-    if old is not None:
+    aside first, then removed: a folder cannot be renamed over another).
+
+    Another process writing the same folder output (two builds into one `--out`) may move it away or put its own
+    there between the two renames: what is there is moved aside again, up to MAX_SWAPS times, and the last writer's
+    folder stays (it raised ENOENT or ENOTEMPTY, exit 3, and left its moved-aside folder, which failed each later
+    swap of this process; 18-verify24 J5). Raises OSError if the machine refuses a rename."""
+    if not temporary.is_dir():
+        os.replace(temporary, destination)
+        return
+    old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
+    for swap in range(MAX_SWAPS):
         _remove(old)
+        with contextlib.suppress(FileNotFoundError):  # nothing there, or another writer moved it away
+            os.replace(destination, old)
+        try:
+            os.replace(temporary, destination)
+            break
+        except OSError as error:  # another writer's folder put there since: moved aside the next time round
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or swap == MAX_SWAPS - 1:
+                raise
+    _remove(old)
 
 
 #: How the temporary files and folders of a write end: `.coursebuild.<name>.<process id>-<random>.part`.

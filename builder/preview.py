@@ -38,10 +38,10 @@ from builder.errors import CoursebuildError
 from builder.media import OnDisk, Packaged, Span, checked, whole
 from builder.own_templates import Made, run
 from builder.rendering import PAGES
-from builder.sources import MAX_SOURCE_ENTRIES
+from builder.sources import MAX_SOURCE_ENTRIES, SOURCE_FOLDERS
 from builder.theme import MAX_TEMPLATE_ENTRIES, Theme, render_template
 
-WATCHED = ("course", "quizzes", "templates")
+WATCHED = SOURCE_FOLDERS
 PACKAGE_PREFIX = "/pkg/"
 EVENTS_PATH = "/__preview/events"
 SCORM_AGAIN_ENV = "COURSEBUILD_SCORM_AGAIN"

@@ -52,14 +52,13 @@ from builder.media import (
 from builder.model import OPTION_LABELS, Course, Module, Page, Question, Session
 from builder.packaging import source_date_epoch, zip_bytes
 from builder.project_urls import local_path
-from builder.theme import Theme
+from builder.theme import DECK, Theme
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
     from pptx.presentation import Presentation
     from pptx.slide import SlideLayout
 
-TEMPLATE = "slides.pptx"
 WORDS_PER_SLIDE = 40
 #: "About 40": prose runs to a quarter more when that saves splitting it over another slide.
 MAX_WORDS = 50
@@ -509,7 +508,7 @@ def font_size(paragraphs: Sequence[str], box: Box, sizes: Sequence[int]) -> int:
 def _template(course: Course) -> Path | None:
     """The project's own template deck, if it has one that this process may read (one it may not is the theme's
     line: "cannot be opened (permission denied)", `theme.inside_templates`)."""
-    own = Theme.for_project(course.root).folders[0] / TEMPLATE
+    own = Theme.for_project(course.root).folders[0] / DECK
     return own if own.parent == course.root / "templates" and own.is_file() and os.access(own, os.R_OK) else None
 
 

@@ -30,10 +30,15 @@ from builder.media import (
 from builder.parallel import pool_size
 from builder.sourcemap import YamlError
 
+#: The folders of a project's sources: what every command reads, and no output may be written among.
+SOURCE_FOLDERS = ("course", "quizzes", "templates")
 COURSE_FILE = "course/course.yaml"
 FRAMEWORK_FILE = "course/competencies.yaml"
 PAGES_DIR = "course/pages"
 QUIZZES_DIR = "quizzes"
+#: The problem (what, fix) of a folder where coursebuild reads a file: a page, a bank, a template, the template deck.
+A_FOLDER = ("this is a folder, not a file",
+            "rename the folder so its name does not end in the file's extension, or remove it")
 #: The largest course file read (the question bank of a 5,000-page course is about 8 MB).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: The most entries (files and folders, at any depth) course/ and quizzes/ may hold together. A real course holds
@@ -215,8 +220,7 @@ def read_bytes(root: Path, path: str, project: Path) -> bytes | Problem:
         # one stat before any open: opening a device has effects (18-verify18 C6); `read_regular` checks again
         kind = os.stat(real).st_mode
         if stat.S_ISDIR(kind):
-            return Problem(path, 1, "this is a folder, not a file",
-                           "rename the folder so its name does not end in the file's extension, or remove it")
+            return Problem(path, 1, *A_FOLDER)
         data = read_regular(real, MAX_FILE_BYTES + 1) if stat.S_ISREG(kind) else None
         if data is None:
             return Problem(path, 1, "not a regular file (a FIFO, a device, or a link to one)",

@@ -34,8 +34,11 @@ from builder import bounded, cache, compiled_templates
 from builder.active_content import SCRIPT_TYPES
 from builder.errors import CoursebuildError, Problem
 from builder.media import RASTER_PICTURE_TYPES, OnDisk, real_path, unfollowed_link
+from builder.sources import A_FOLDER
 
 STATIC_DIR = "static"
+#: The project's own template deck in its templates folder, which `slides` and `kit` use for the built-in look.
+DECK = "slides.pptx"
 #: The most entries (files and folders, counted together) a templates folder may hold (`folder_listing`): the built-in
 #: one holds 27; a JavaScript library copied whole into static/ may hold a few thousand. Each static file costs `check`
 #: and `build` about 0.35 ms of processor time (10,000 empty ones: 3.6 s each, against 0.6 s; 100,000 took `build`
@@ -828,9 +831,21 @@ def folder_listing(folder: Path) -> tuple[frozenset[str], list[Problem]]:
     name, yet no listing sees them; issue 18, twentieth verification, A6), or more than MAX_TEMPLATE_ENTRIES entries
     (files and folders; listing stops there: 100,000 empty static files took `build` 82 s, A8).
 
+    A folder where coursebuild reads a file (a built-in template's name, or DECK: `templates/page.html/`), and a
+    file where it reads a folder (`templates/static`, `templates/kit`), is one problem each, at it, not listed:
+    either was passed over, the built-in file or folder used in silence (18-verify24 J6).
+
     Every use of a project's templates goes by this listing: whether it has templates of its own
     (`overrides_templates`), its static files and templates checked and compiled, and the only files the loader
     opens (`Theme`)."""
+    builtin, _ = _builtin_listing()
+    return _listing(folder, builtin | {DECK}, frozenset(name.rpartition("/")[0] for name in builtin) - {""})
+
+
+def _listing(folder: Path, file_names: frozenset[str],
+             folder_names: frozenset[str]) -> tuple[frozenset[str], list[Problem]]:
+    """`folder_listing` of `folder`, where `file_names` may not be folders and `folder_names` may not be regular files
+    (neither is looked for in the built-in folder itself)."""
     names: list[str] = []
     problems: list[Problem] = []
     folders, count = [folder], 0
@@ -846,10 +861,17 @@ def folder_listing(folder: Path) -> tuple[frozenset[str], list[Problem]]:
                                                 "keep only the templates and static files the course uses"))
                         break
                     path = Path(entry.path)
-                    if entry.is_dir(follow_symlinks=False):
+                    name = path.relative_to(folder).as_posix()
+                    if entry.is_dir(follow_symlinks=False) and name in file_names:
+                        problems.append(Problem(f"templates/{_printable(name)}", 1, *A_FOLDER))
+                    elif entry.is_dir(follow_symlinks=False):
                         folders.append(path)
+                    elif name in folder_names and entry.is_file(follow_symlinks=False):
+                        problems.append(Problem(f"templates/{_printable(name)}", 1, "this is a file, not a folder",
+                                                f"put your files in a folder `templates/{name}/` instead, or "
+                                                "remove it"))
                     else:
-                        names.append(path.relative_to(folder).as_posix())
+                        names.append(name)
         except OSError as error:
             name = inside.relative_to(folder).as_posix()
             problems.append(Problem("templates" if name == "." else f"templates/{_printable(name)}", 1,
@@ -965,7 +987,7 @@ def builtin_templates() -> Path:
 def _builtin_listing() -> tuple[frozenset[str], tuple[Problem, ...]]:
     """`folder_listing` of the built-in templates, listed once a process: the package's folder does not change while
     it runs, and listing it took each `Theme` 0.2 ms (a preview rebuild makes several)."""
-    names, problems = folder_listing(builtin_templates())
+    names, problems = _listing(builtin_templates(), frozenset(), frozenset())
     return names, tuple(problems)
 
 

@@ -199,3 +199,35 @@ def test_a_killed_builds_temporaries_are_removed_whatever_another_writer_removes
     assert result.exit_code == 0, result.output
     assert raced and not stale.exists()
     assert not [name for name in os.listdir(out) if name.endswith(".part")]
+
+
+_WRITER = """
+import sys, time
+from pathlib import Path
+from builder.errors import CoursebuildError
+from builder.packaging import write_folder
+failures, end = [], time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    try:
+        write_folder({"a.txt": sys.argv[3].encode()}, Path(sys.argv[1]))
+    except CoursebuildError as error:
+        failures.append(str(error))
+print(len(failures), failures[-1] if failures else "")
+"""
+
+
+def test_writers_swapping_the_same_folder_output_at_once_all_succeed(tmp_path: Path) -> None:
+    """18-verify24 J5: two builds into one folder: between one writer's two renames (the old folder aside, the new
+    one into place) another moved the folder away (ENOENT) or put its own there (ENOTEMPTY), exit 3; its folder
+    moved aside then stayed, and failed each of its later swaps. Three processes swap one folder in for 1 s each:
+    none fails, one writer's whole folder is there, and no temporary is left."""
+    import sys
+
+    destination = tmp_path / "out" / "web"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, str(destination), "1", f"writer {number}"],
+                                stdout=subprocess.PIPE, text=True) for number in range(3)]
+    outputs = [writer.communicate(timeout=60)[0] for writer in writers]
+    assert [output.split(" ")[0] for output in outputs] == ["0", "0", "0"], outputs
+    assert os.listdir(destination) == ["a.txt"]
+    assert (destination / "a.txt").read_text().startswith("writer ")
+    assert os.listdir(destination.parent) == ["web"]

@@ -1872,6 +1872,37 @@ def test_a_course_file_that_is_not_regular_is_refused_without_being_opened(proje
     assert "course/pages/welcome.md" in opened and not set(special) & set(opened)
 
 
+_A_FOLDER = "this is a folder, not a file (rename the folder so its name does not end in the file's extension, or remove it)"
+
+
+@pytest.mark.parametrize(("name", "folder", "line"), [
+    ("page.html", True, _A_FOLDER),
+    ("kit/base.html", True, _A_FOLDER),
+    ("static/course.css", True, _A_FOLDER),
+    ("slides.pptx", True, _A_FOLDER),
+    ("static", False, "this is a file, not a folder (put your files in a folder `templates/static/` instead, or remove "
+                      "it)"),
+    ("kit", False, "this is a file, not a folder (put your files in a folder `templates/kit/` instead, or remove it)"),
+])
+def test_a_folder_where_a_template_is_read_or_a_file_where_a_folder_is_is_one_line(project: Path, name: str,
+                                                                                  folder: bool, line: str) -> None:
+    """18-verify24 J6: a folder named like a template (`templates/page.html/`) or the template deck, or a file where
+    coursebuild reads a folder (`templates/static`, `templates/kit`), was passed over: `check` ok, the built-in one
+    used in silence. It is the line a folder named like a page or bank gets, in `check` and in `build`."""
+    path = project / "templates" / name
+    shutil.rmtree(path, ignore_errors=True)
+    if folder:
+        (path / "inside").mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    for command in (("check",), ("build", "--target", "web", "--out", project.parent / "out")):
+        result = run(*command, project)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert [found for found in result.stderr.splitlines() if found.startswith("templates/")] == [
+            f"templates/{name}:1: {line}"]
+
+
 def test_a_link_to_a_file_elsewhere_is_not_read(project: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("id: secret-from-elsewhere\n", encoding="utf-8")
@@ -2179,6 +2210,55 @@ def test_a_dist_link_into_the_project_is_refused(project: Path) -> None:
                                                  "sources the build would write among (delete the link, or choose "
                                                  "an output folder with --out)")
     assert sorted((project / "course").iterdir()) == before
+
+
+_AMONG = "the outputs would be written among the sources"
+
+
+@pytest.mark.parametrize(("source", "led_to", "out", "line"), [
+    ("templates", "dist", None, f"`templates` is the output folder `{{project}}/dist`: {_AMONG} (replace the link "
+                                "with the folder itself, or choose another output folder with --out)"),
+    ("quizzes", "dist", None, f"`quizzes` is the output folder `{{project}}/dist`: {_AMONG} (replace the link with "
+                              "the folder itself, or choose another output folder with --out)"),
+    ("quizzes", "dist/banks", None, "`quizzes` leads into the output folder `{project}/dist`: the sources would be "
+                                    "kept among the outputs (replace the link with the folder itself, or choose "
+                                    "another output folder with --out)"),
+    ("course", None, "course/pages", f"the output folder `{{project}}/course/pages` is inside `course`: {_AMONG} "
+                                     "(choose an output folder outside course/, quizzes/ and templates/ with --out)"),
+    ("templates", None, "templates", f"`templates` is the output folder `{{project}}/templates`: {_AMONG} (choose an "
+                                     "output folder outside course/, quizzes/ and templates/ with --out)"),
+])
+def test_a_source_folder_that_is_or_leads_into_the_output_folder_is_refused(
+        project: Path, source: str, led_to: str | None, out: str | None, line: str) -> None:
+    """18-verify24 J7: `dist -> course` was refused, but not the mirror `templates -> dist` (nor `quizzes -> dist`,
+    `course -> dist`), nor `--out templates` (there or not yet): the outputs were written among the sources, and
+    every later command compiled the web folder's HTML as the project's own templates. Whichever way round, every
+    writing command refuses with one line, and writes nothing."""
+    if led_to is not None:
+        (project / led_to).mkdir(parents=True)
+        for file in sorted((project / source).iterdir()) if (project / source).is_dir() else []:
+            file.rename(project / led_to / file.name)
+        shutil.rmtree(project / source, ignore_errors=True)
+        (project / source).symlink_to(led_to)
+    before = sorted(path.relative_to(project) for path in project.rglob("*"))
+    for command in ("build", "export"):
+        result = run(command, project, *(("--out", project / out) if out and command == "build" else ()))
+        if command == "export" and out:
+            assert result.exit_code == 0, result.output  # into dist/, which is apart from the sources
+            continue
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.stderr.splitlines()[0] == f"{source}:1: {line.format(project=project)}"
+    if out is None:
+        assert sorted(path.relative_to(project) for path in project.rglob("*")) == before
+    assert not list((project / (out or "dist")).glob("*-web"))
+
+
+def test_an_output_folder_that_holds_the_whole_project_is_not_refused(project: Path) -> None:
+    """J7's rule is about a source folder kept in the output folder apart from the project: `--out` at the project
+    itself (or above it) holds course/, quizzes/ and templates/ where they are, beside the outputs."""
+    result = run("build", project, "--target", "web", "--out", project)
+    assert result.exit_code == 0, result.output
+    assert (project / WEB / "index.html").is_file()
 
 
 def test_links_inside_the_output_folder_are_replaced_not_followed(project: Path, tmp_path: Path) -> None:
