@@ -6,9 +6,10 @@ cover such files, so what would run is taken out of them: `<script>` elements, e
 attributes (`onload=`), `javascript:` URLs, animations that would set an attribute to any of these, and
 elements that load other documents or plug-ins (`<iframe>`, `<object>`, `<embed>`, `<foreignObject>`,
 `<meta http-equiv>`, `<base>`); an HTML or XHTML file gets a policy of its own (MEDIA_POLICY) that lets
-nothing in it run. An SVG, XML or XHTML file, which has no such policy (or one that lets pictures load), loses
-every attribute that names another site (`_reference_elsewhere`) and style that loads from elsewhere; every cleaned
-file, HTML too, loses every `file:` URL (FILE_URL: a file on the learner's computer or a network share). Every such
+nothing in it run. Every cleaned file, HTML as SVG, XML and XHTML (a policy's `'self'` is no bar to `//host/…` in
+a file opened from disk), loses every attribute that names another site or a file (`_reference_elsewhere`; a link,
+`<a href="https://…">`, stays, but not one of `file:` (FILE_URL) or with no scheme (SCHEME_RELATIVE), a network share
+in a file opened from disk) and style that loads from elsewhere (`_external_css`). Every such
 file is packaged written again from the tree that was checked, without comments or processing instructions (which a
 web server may run: Server Side Includes), so that a browser reads what was checked (`without_script`). Script files
 themselves (`.js`) are not packaged at all.
@@ -47,9 +48,12 @@ ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text", "data:image/svg",
 #: list of them separated by `;` (SMIL 3.0, 3.5.1; SVG 2 Animations), the others one each (each is split at `;` too).
 ANIMATION_VALUES = ("values", "from", "to", "by")
 INTERNAL_SUBSET_START = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
-#: The start of a URL that names another site (a package plays offline, and what another site serves can change after
-#: the review), read as a browser's URL parser reads it (`_as_parsed`).
-EXTERNAL_URL = re.compile(r"(?:https?:|ftp:|//)", re.IGNORECASE)
+#: The start of a URL of another host without a scheme, read as `_as_parsed` reads it (`//host/…`, `\\host\…`,
+#: `/\host/…`, `\/host/…`): it takes the scheme of the document, so in the web folder opened from disk it is
+#: `file://host/…`, a network share that Windows fetches over SMB with the learner's sign-in, and which the policy's
+#: `'self'` did not stop in Chromium (18-verify25-K K3). Removed from every cleaned file, an `<a href>` too, as a
+#: `file:` URL is; a link to another site says its scheme (`https://…`).
+SCHEME_RELATIVE = "//"
 #: The start of a URL that names a file on the learner's computer or on a network share: any `file:` URL, with a host
 #: (`file://198.51.100.7/share/a.png`, `file:////host/…`: on Windows a share fetched over SMB with the learner's
 #: sign-in) or without (`file:///C:/…`: a package has no business naming a learner's files; pages refuse both). Read
@@ -59,9 +63,17 @@ EXTERNAL_URL = re.compile(r"(?:https?:|ftp:|//)", re.IGNORECASE)
 #: `file://host/…` in SVG, XML and HTML files (18-verify24-H H6). Not one with a space after its colon, which names
 #: no host (a URL parser keeps the space in the path: `file:/// //host/…`) and is text: `alt="File: the budget"`.
 FILE_URL = re.compile(r"file:(?!\s)", re.IGNORECASE)
-#: What `_attribute_problem` calls an attribute that names another site, and one that names a file (FILE_URL).
+#: The start of a URL that loads from elsewhere than the package (a package plays offline, and what another site serves
+#: can change after the review), read as a browser's URL parser reads it (`_as_parsed`): of another site (`http:`,
+#: `https:`, `ftp:`, SCHEME_RELATIVE) or a file (FILE_URL). What the cleaners remove from every file they clean, HTML as
+#: SVG and XML (`_reference_elsewhere`, `_external_css`); only an `<a href>` with a scheme of a site may stay.
+EXTERNAL_URL = re.compile(rf"(?:https?:|ftp:|{SCHEME_RELATIVE}|{FILE_URL.pattern})", re.IGNORECASE)
+#: What `_attribute_problem` calls an attribute that names another site, one that names a file (FILE_URL), and one that
+#: names another host without a scheme (SCHEME_RELATIVE).
 ELSEWHERE_PROBLEM = "reference to another site in `{}`"
 FILE_PROBLEM = "`file:` URL (a file on the learner's computer or network) in `{}`"
+SCHEME_RELATIVE_PROBLEM = ("URL of another host without a scheme (a network share when the web folder is opened from "
+                           "disk; a link to another site says `https://`) in `{}`")
 #: The namespaces of the attributes a browser reads on an element of an XML file: none, XLink's (`xlink:href`) and
 #: XML's (`xml:base`). One of any other namespace loads nothing (Inkscape's metadata, `<cc:license
 #: rdf:resource="http://creativecommons.org/…">`, stays), so it is not read as a URL (`_reference_elsewhere`).
@@ -462,13 +474,14 @@ def _attribute_problem(element: str, name: str, value: str, xml: bool) -> str | 
     """What can run (or load from elsewhere) in the attribute `name` (as lxml names it: `{namespace}local` or
     `local`) of value `value` on an element named `element` (local name, lower case; "" if not known) of an XML
     (`xml`) or HTML file, else None: an event handler, a URL of ACTIVE_URL_SCHEMES (read as `_squeezed_start` reads
-    it), or, in XML, a reference to another site (`_reference_elsewhere`) or CSS that loads from elsewhere
-    (`_external_css`: SVG reads presentation attributes such as `fill` as CSS, `style` as declarations)."""
+    it), a reference to another site or a file (`_reference_elsewhere`), or CSS that loads from elsewhere
+    (`_external_css`, of `style` and, in XML, any attribute: SVG reads presentation attributes such as `fill` as CSS,
+    `style` as declarations)."""
     attribute = _local(name)
-    if elsewhere := _reference_elsewhere(element, name, value, xml):
+    if elsewhere := _reference_elsewhere(element, name, value):
         return elsewhere.format(attribute)
     if (xml or attribute == "style") and _external_css(value, attribute == "style", xml):
-        return (ELSEWHERE_PROBLEM if xml else FILE_PROBLEM).format(attribute)
+        return ELSEWHERE_PROBLEM.format(attribute)
     if attribute.startswith("on"):
         return f"event-handler attribute `{attribute}`"
     if _squeezed_start(value).lower().startswith(ACTIVE_URL_SCHEMES):
@@ -477,24 +490,29 @@ def _attribute_problem(element: str, name: str, value: str, xml: bool) -> str | 
     return None
 
 
-def _reference_elsewhere(element: str, name: str, value: str, xml: bool) -> str | None:
+def _reference_elsewhere(element: str, name: str, value: str) -> str | None:
     """What the attribute `name` (as lxml names it) of value `value`, on an element named `element` (local name,
-    lower case; "" if not known) of an XML (`xml`) or HTML file, names that is removed, as a problem to format with
-    the attribute's name (FILE_PROBLEM, ELSEWHERE_PROBLEM), else None. Its value, or any item of a list of URLs
-    (URL_LIST_ATTRIBUTES, split at spaces and commas), is read as a URL (`_as_parsed`): a `file:` one (FILE_URL) is
-    removed from any file, whatever the attribute and its namespace; in an XML file, one of another site
-    (EXTERNAL_URL) too, only in READ_ATTRIBUTE_NAMESPACES, and not the `href` of an `<a>` (a link to another site may
-    stay). Every attribute is read so, not a list of those that load: only `href` was, and Chromium fetched an XHTML
-    `<img src>`, `srcset`, `<video poster>` or `<td background>` from another site, in an SVG and in an XHTML file
-    (18-verify20 C1's follow-up); an attribute that holds such a URL as text (`title="https://…"`) is removed too."""
-    if ":" not in value and (not xml or "/" not in value and "\\" not in value):  # no scheme, no `//`: most values
+    lower case; "" if not known) of an SVG, XML or HTML file, names that is removed, as a problem to format with the
+    attribute's name (FILE_PROBLEM, SCHEME_RELATIVE_PROBLEM, ELSEWHERE_PROBLEM), else None. Its value, or any item of a
+    list of URLs (URL_LIST_ATTRIBUTES, split at spaces and commas), is read as a URL (`_as_parsed`): a `file:` one
+    (FILE_URL) or one of another host without a scheme (SCHEME_RELATIVE: `//host`, `\\\\host`, `/\\host`) is removed,
+    whatever the attribute and its namespace (both name a network share in a file opened from disk); one of another
+    site (EXTERNAL_URL) too, only in READ_ATTRIBUTE_NAMESPACES, and not the `href` of an `<a>` (a link to another
+    site, which loads nothing until the learner follows it, may stay). Every attribute is read so, not a list of those
+    that load: only `href` was, and Chromium fetched an XHTML `<img src>`, `srcset`, `<video poster>` or `<td
+    background>` from another site, in an SVG and in an XHTML file (18-verify20 C1's follow-up); an attribute that
+    holds such a URL as text (`title="https://…"`) is removed too. HTML files are read as XML files are: their policy's
+    `'self'` let `//host/…` (`file://host/…` from disk) load (18-verify25-K K3)."""
+    if ":" not in value and "/" not in value and "\\" not in value:  # no scheme, no `//`: most values
         return None
     namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
     local = local.lower()
     urls = [_as_parsed(url) for url in (_URL_LIST_SEPARATORS.split(value) if local in URL_LIST_ATTRIBUTES else [value])]
     if any(FILE_URL.match(url) for url in urls):
         return FILE_PROBLEM
-    if (not xml or namespace not in READ_ATTRIBUTE_NAMESPACES or (local == "href" and element == "a")
+    if any(url.startswith(SCHEME_RELATIVE) for url in urls):
+        return SCHEME_RELATIVE_PROBLEM
+    if (namespace not in READ_ATTRIBUTE_NAMESPACES or (local == "href" and element == "a")
             or not any(EXTERNAL_URL.match(url) for url in urls)):
         return None
     return ELSEWHERE_PROBLEM
@@ -534,11 +552,12 @@ def _external_css(text: str, sheet: bool, xml: bool) -> bool:
     URL token, or the function of a string) of any scheme or of another site (ANY_SCHEME: a package plays offline), or
     a string of another site (EXTERNAL_URL: `image-set("https://…")`) inside a function, or anywhere in a style sheet
     or `style=` (`sheet`: a custom property may bring it into a function by `var()`). In an HTML file (whose policy
-    bars other sites) only a `file:` URL (FILE_URL) counts, in the same places, `@import`'s too. URLs read as
+    lets its own files and `data:` load) a URL of another site or a file (EXTERNAL_URL) counts, in the same places,
+    `@import`'s too: `url(//host/…)` loaded `file://host/…` from disk (18-verify25-K K3). URLs read as
     `_as_parsed`. Read only if it holds one of _LOADING_MARKS or a `url(` (a path's 8 MB `d` holds none)."""
     if not any(mark in text for mark in _LOADING_MARKS) and not ("(" in text and "url(" in text.lower()):
         return False
-    url_start, string_start = (ANY_SCHEME, EXTERNAL_URL) if xml else (FILE_URL, FILE_URL)
+    url_start = ANY_SCHEME if xml else EXTERNAL_URL
     import tinycss2  # type: ignore[import-untyped]  # noqa: PLC0415 - only for CSS that may load something
 
     # each token, and whether a string there is a URL
@@ -547,7 +566,7 @@ def _external_css(text: str, sheet: bool, xml: bool) -> bool:
         token, string_is_url = pending.pop()
         if (xml and token.type == "at-keyword" and token.lower_value == "import"
                 or token.type == "url" and url_start.match(_as_parsed(token.value))
-                or token.type == "string" and string_is_url and string_start.match(_as_parsed(token.value))
+                or token.type == "string" and string_is_url and EXTERNAL_URL.match(_as_parsed(token.value))
                 or token.type == "function" and token.lower_name == "url" and any(
                     part.type == "string" and url_start.match(_as_parsed(part.value)) for part in token.arguments)):
             return True
