@@ -15,6 +15,7 @@ twenty-first verification, D2 and D3. A table cell may be laid out as narrow as 
 from __future__ import annotations
 
 import functools
+import math
 import unicodedata
 
 #: The advance of glyphs of the kit's font (DejaVu Sans, `kit/base.html`) narrower than DEFAULT_ADVANCE, in em,
@@ -103,6 +104,22 @@ def least_min_content(text: str) -> float:
         else:  # a character a line may break beside, by itself (white space hangs at a line's end: none)
             widest, run = max(widest, 0.0 if character in _WHITE_SPACE else least_advance(character)), 0.0
     return widest
+
+
+#: The widest glyph of the kit's font (DejaVu Sans) for a Latin character (below U+0250: all of them in the font), in
+#: em, rounded up to 0.01 (U+01F1 LATIN CAPITAL LETTER DZ, 1.422 em; `W`, `@` and `m` are 1 em): an upper bound of
+#: such a character's advance. Any other character's glyph may come from a fallback font, of any width.
+LATIN_MOST_ADVANCE = 1.43
+_LATIN_END = 0x0250
+
+
+def most_max_content(text: str) -> float:
+    """The greatest width (in em of the text's font size) `text` may take on one line (CSS's max-content width): the
+    sum of its characters' advances, each taken as LATIN_MOST_ADVANCE; infinite if it has a character not Latin, whose
+    advance is not known (`least_min_content`'s upper counterpart, for `kit`'s table cells: 18-verify25 K4)."""
+    if all(ord(character) < _LATIN_END for character in text):
+        return len(text) * LATIN_MOST_ADVANCE
+    return math.inf
 
 
 def slow_path_cost(text: str, width: float) -> int:
