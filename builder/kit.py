@@ -1445,7 +1445,8 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
                       f"{len(text):,} characters of text in a table cell, which its table may lay out as narrow as "
                       "its longest word, so that WeasyPrint lays the text out again for each of its lines"
                       if in_cell else f"{len(text):,} characters of text WeasyPrint lays out again for each of its "
-                      "lines (narrow or zero-width characters, or a box a few characters wide)")]
+                      "lines (narrow or zero-width characters, characters the kit's font, DejaVu Sans, has no glyph "
+                      "for, or a box a few characters wide)")]
             if _SOFT_HYPHEN in text:
                 costs.append((len(text) * text.count(_SOFT_HYPHEN), next(r for r in runs if _SOFT_HYPHEN in r),
                               f"{len(text):,} characters of text with {text.count(_SOFT_HYPHEN):,} soft hyphens"))

@@ -127,7 +127,8 @@ def test_check_finds_the_page_breaks_the_handout_pages_force_at_the_handout_page
             f"course/course.yaml:{line}: the kit's handouts forces {kit.MAX_KIT_PAGES} page breaks"), result.output
 
 
-SLOW_PATH = "(narrow or zero-width characters, or a box a few characters wide)"
+SLOW_PATH = ("(narrow or zero-width characters, characters the kit's font, DejaVu Sans, has no glyph for, or a box a few "
+             "characters wide)")
 #: 18-verify20 B1 and B2, scaled down (2 KB and 3 KB of Markdown, no template): a paragraph of soft hyphens, and a table
 #: cell of `a-` (break opportunities and no space). (the page's text, what the problem says costs most)
 RELAID = {
@@ -149,6 +150,9 @@ RELAID = {
     # 18-verify22 F4: the `alt` WeasyPrint lays out for a picture it cannot draw (`b.png` is not a PNG)
     "the alt of a picture": ('<table><tr><td><img src="../media/b.png" alt="' + "a-" * 300 + '"></td></tr></table>\n',
                              "600 characters without a space in a table cell"),
+    # 18-verify25 K1: a character the kit's font lacks (U+23D0, 0.23 em in a fallback font) in quotes 6 deep
+    "a character of a fallback font": ("<blockquote>" * 6 + "\u23d0\u23d0\u23d0\u23d0 " * 400 + "</blockquote>" * 6 + "\n",
+                                       f"2,000 characters of text WeasyPrint lays out again for each of its lines {SLOW_PATH}"),
     # 18-verify24 H3: a cell its neighbour's one long word leaves as narrow as its own widest word (one `x`)
     "a cell made narrow by its neighbour": ("<table><tr><td>" + "W" * 90 + "</td><td>" + "x y " * 250
                                             + "</td></tr></table>\n", "1,000 characters of text in a table cell, "
