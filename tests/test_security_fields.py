@@ -127,7 +127,8 @@ def test_check_finds_the_page_breaks_the_handout_pages_force_at_the_handout_page
             f"course/course.yaml:{line}: the kit's handouts forces {kit.MAX_KIT_PAGES} page breaks"), result.output
 
 
-SLOW_PATH = "(narrow or zero-width characters, or a box a few characters wide)"
+SLOW_PATH = ("(narrow or zero-width characters, characters the kit's font, DejaVu Sans, has no glyph for, or a box a few "
+             "characters wide)")
 #: 18-verify20 B1 and B2, scaled down (2 KB and 3 KB of Markdown, no template): a paragraph of soft hyphens, and a table
 #: cell of `a-` (break opportunities and no space). (the page's text, what the problem says costs most)
 RELAID = {
@@ -149,6 +150,9 @@ RELAID = {
     # 18-verify22 F4: the `alt` WeasyPrint lays out for a picture it cannot draw (`b.png` is not a PNG)
     "the alt of a picture": ('<table><tr><td><img src="../media/b.png" alt="' + "a-" * 300 + '"></td></tr></table>\n',
                              "600 characters without a space in a table cell"),
+    # 18-verify25 K1: a character the kit's font lacks (U+23D0, 0.23 em in a fallback font) in quotes 6 deep
+    "a character of a fallback font": ("<blockquote>" * 6 + "\u23d0\u23d0\u23d0\u23d0 " * 400 + "</blockquote>" * 6 + "\n",
+                                       f"2,000 characters of text WeasyPrint lays out again for each of its lines {SLOW_PATH}"),
     # 18-verify24 H3: a cell its neighbour's one long word leaves as narrow as its own widest word (one `x`)
     "a cell made narrow by its neighbour": ("<table><tr><td>" + "W" * 90 + "</td><td>" + "x y " * 250
                                             + "</td></tr></table>\n", "1,000 characters of text in a table cell, "
@@ -179,6 +183,24 @@ def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(ne
             f"course/pages/welcome.md:{line}: the kit's handouts has text whose lines WeasyPrint would break by "
             "laying out ") and f"more than the 200,000 a kit document may ask of it (most for {costliest})" in errors[0], \
             result.output
+
+
+def test_a_table_of_definitions_beside_short_terms_passes_check(new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify25 K4: H3's pricing took every cell at its min-content width, so an ordinary Markdown table of
+    definitions (585 characters, longest word 8 letters) beside short terms, which WeasyPrint lays out in 0.17 s for
+    ten rows, failed `check` at 1.47 million characters; the terms' max-content leaves the definitions most of the
+    page. Scaled down: two rows, the bound lowered to 200,000 (each row was priced 146,871)."""
+    monkeypatch.setattr(kit, "MAX_KIT_RELAID_TEXT", 200_000)
+    definition = ("A baby shows that they need a break by looking away, yawning, arching the back or going floppy. "
+                  "When the parent notices these cues and pauses, the baby learns that their signals are read and "
+                  "that the world can be trusted. Over time this helps the baby to manage their own feelings and "
+                  "stress. ") * 2
+    edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
+    page = new / "course/pages/welcome.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n| Cue | What it means |\n|---|---|\n"
+                    + "".join(f"| Cue {row} | {definition.strip()} |\n" for row in range(2)), encoding="utf-8")
+    result = run("check", str(new))
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize(("text", "problem"), [
