@@ -371,9 +371,10 @@ MAX_KIT_IMAGE_PROBLEMS = 10
 MAX_KIT_IMAGES = 200
 #: The most pixels WeasyPrint may encode again for the different pictures of one kit document (`with_media`, counted
 #: by `encoded_pixels` from their headers). WeasyPrint 70 (`weasyprint.images.RasterImage`) embeds a JPEG as it is
-#: (DCTDecode) unless Pillow finds EXIF data in it, which it turns upright and encodes again; it decodes any other
-#: picture and writes it as PNG data, twice for one that is not already a PNG of grey or colour pixels (a palette,
-#: GIF, WebP, bilevel or transparent one). Measured in processor time on the development machine (12 megapixels
+#: (DCTDecode) unless Pillow finds EXIF data in it, which it turns upright and encodes again as JPEG (counted as a
+#: quarter of its pixels: a phone's photographs carry EXIF data); it decodes any other picture and writes it as PNG
+#: data, twice for one that is not already an opaque PNG of grey or colour pixels (a palette, GIF, WebP, bilevel or
+#: transparent one). Measured in processor time on the development machine (12 megapixels
 #: each, WeasyPrint alone): 0.006 to 0.012 s a megapixel for a JPEG it embeds (plain, progressive, CMYK, grey, with an
 #: ICC profile), 0.03 s for one with EXIF data, 0.056 s for a white PNG, 0.22 s for colour noise as PNG, 0.41 s as
 #: WebP, 0.74 s for a dithered picture as colour PNG and 1.55 s for it as palette PNG or GIF (the worst: twice 0.74).
@@ -392,7 +393,7 @@ class _Read:
 
     name: str = ""
     data: bytes = b""
-    pixels: int = 0  # that WeasyPrint encodes again to draw it (`encoded_pixels`); 0 if it is not a picture Pillow reads
+    pixels: int = 0  # WeasyPrint encodes again to draw it (`encoded_pixels`); 0 if it is not a picture Pillow reads
     refused: tuple[str, str] | None = None
     problem: Problem | None = None
 
@@ -464,10 +465,11 @@ def with_media(html: str, project: Path, document: str,
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
     from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
     (`media.readable_problem`), no larger than their kind may be (`media.size_problem`), MAX_KIT_MEDIA_BYTES of
-    them in all, MAX_KIT_IMAGES different ones in one document (then one line), MAX_KIT_DOCUMENT_PIXELS of different
-    pictures in one document (then one line, at the picture that passes it: `KitMedia.shown_at`; with it the PDF would
-    not be made within its bound on time): any other `src` is a problem at the line of the project's template that
-    writes it (found by its text; else the document's template, line 1), for
+    them in all, MAX_KIT_IMAGES different ones in one document (then one line), MAX_KIT_DOCUMENT_PIXELS that
+    WeasyPrint encodes again of different pictures in one document (`encoded_pixels`; then one line, at the picture
+    that passes it: `KitMedia.shown_at`; with it the PDF would not be made within its bound on time): any other
+    `src` is a problem at the line of the project's template that writes it (found by its text; else the document's
+    template, line 1), for
     the first MAX_KIT_IMAGE_PROBLEMS of them, then one line more.
     `media` is what was read for the command's other documents (`KitMedia`; a new one if None): each file is read
     and each text located once.
@@ -566,9 +568,11 @@ def left_out(path: str, data: bytes) -> bool:
 def encoded_pixels(picture: bytes) -> int:
     """How many pixels WeasyPrint encodes again to draw the picture `picture` in a PDF, by what its header says (the
     rule of `weasyprint.images.RasterImage`, WeasyPrint 70, with the kit's options: no image optimisation, no JPEG
-    quality, no resolution bound): 0 for a JPEG without EXIF data (embedded as it is) or what Pillow does not read;
-    its pixels (`media.picture_pixels`) for a JPEG with EXIF data (turned upright and encoded again) or an opaque PNG
-    of grey or colour pixels (written once as PNG data); twice them for any other (converted and written as PNG, then
+    quality, no resolution bound), in pixels written as PNG data, the costliest work: 0 for a JPEG without EXIF data
+    (embedded as it is) or what Pillow does not read; a quarter of its pixels for a JPEG with EXIF data (decoded,
+    turned upright and encoded again as JPEG: 0.03 s a megapixel, at most 0.14 with MAX_JPEG_SCANS scans, against
+    0.74 s for a PNG write at the worst); its pixels (`media.picture_pixels`) for an opaque PNG of grey or colour
+    pixels (written once as PNG data); twice them for any other (converted and written as PNG, then
     written again as PNG data; or its colours and its alpha written apart): a palette, bilevel, 16- or 32-bit,
     transparent or alpha PNG, a GIF, a WebP."""
     from PIL import Image
@@ -578,7 +582,7 @@ def encoded_pixels(picture: bytes) -> int:
         return pixels
     with Image.open(io.BytesIO(picture)) as image:  # its header only, as picture_pixels read it
         if image.format in ("JPEG", "MPO"):
-            return pixels if "exif" in image.info else 0
+            return pixels // 4 if "exif" in image.info else 0  # decoded and encoded as JPEG: a quarter of a write
         once = image.format == "PNG" and image.mode in ("L", "RGB") and "transparency" not in image.info
     return pixels if once else 2 * pixels
 

@@ -594,15 +594,15 @@ def test_a_kit_document_counts_only_the_pixels_weasyprint_encodes_again(tmp_path
 
 def test_encoded_pixels_follow_what_weasyprint_does_with_each_kind_of_picture() -> None:
     """`kit.encoded_pixels`, by the rule of `weasyprint.images.RasterImage` (18-verify25 K2): a JPEG without EXIF
-    data is embedded as it is (0); one with EXIF data, and an opaque grey or colour PNG, are encoded once; a
-    palette, transparent or alpha PNG, a GIF and a WebP twice."""
+    data is embedded as it is (0); one with EXIF data is encoded again as JPEG (a quarter of its pixels); an opaque
+    grey or colour PNG is written once as PNG data; a palette, transparent or alpha PNG, a GIF and a WebP twice."""
     photo = Image.linear_gradient("L").resize((30, 20)).convert("RGB")
     exif = Image.Exif()
     exif[0x0112] = 6
     assert kit.encoded_pixels(_saved(photo, "JPEG")) == 0
     assert kit.encoded_pixels(_saved(photo, "JPEG", progressive=True)) == 0
     assert kit.encoded_pixels(_saved(photo.convert("CMYK"), "JPEG")) == 0
-    assert kit.encoded_pixels(_saved(photo, "JPEG", exif=exif.tobytes())) == 600
+    assert kit.encoded_pixels(_saved(photo, "JPEG", exif=exif.tobytes())) == 150
     assert kit.encoded_pixels(_saved(photo, "PNG")) == 600
     assert kit.encoded_pixels(_saved(photo.convert("L"), "PNG")) == 600
     for twice in (_saved(photo.convert("P"), "PNG"), _saved(photo.convert("RGBA"), "PNG"),
