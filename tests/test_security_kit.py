@@ -546,7 +546,67 @@ def test_a_kit_document_shows_at_most_its_bound_of_pixels_in_all(tmp_path: Path,
     page.write_text(page.read_text(encoding="utf-8") + "\n![C](../media/p2.png)\n", encoding="utf-8")
     line = page.read_text(encoding="utf-8").splitlines().index("![C](../media/p2.png)") + 1
     expected = (f"course/pages/baby-cues.md:{line}: image `../media/p2.png` takes the pictures of the kit's handouts "
-                "past 180,000 pixels in all (each different picture by its size), more than its PDF may draw in "
-                "time (show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
+                "past 180,000 pixels in all that its PDF must encode again (each different picture by its size, but "
+                "a JPEG without EXIF data, which is embedded as it is), more than it may in time (show fewer "
+                "pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def _saved(image: Image.Image, format: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format=format, **options)
+    return out.getvalue()
+
+
+def test_a_kit_document_counts_only_the_pixels_weasyprint_encodes_again(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify25 K2: four 12-megapixel photographs (JPEG) on a handout page were refused by `check` and `kit`
+    (MAX_KIT_DOCUMENT_PIXELS counted every picture), where WeasyPrint embeds a JPEG without EXIF data as it is and
+    makes the PDF in 0.1 s. Here the bound is lowered to two 300 × 300 pictures: four such JPEGs (plain, progressive,
+    CMYK, with an ICC profile) pass, and a PNG does not pass after them."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    photo = Image.linear_gradient("L").resize((300, 300)).convert("RGB")
+    kinds = [{}, {"progressive": True}, {"cmyk": True}, {"icc_profile": b"\0" * 128}]
+    shown = ""
+    for number, options in enumerate(kinds):
+        image = photo.convert("CMYK") if options.pop("cmyk", False) else photo
+        image.save(record / f"course/media/photo{number}.jpg", quality=85, **options)
+        shown += f"\n![Photo {number}](../media/photo{number}.jpg)\n"
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + shown, encoding="utf-8")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_PIXELS", 2 * 300 * 300)
+    assert run("check", str(record)).exit_code == 0
+    assert run("kit", str(record), "--out", str(tmp_path / "kit")).exit_code == 0
+    photo.save(record / "course/media/p.png")
+    photo.save(record / "course/media/q.png")
+    page.write_text(page.read_text(encoding="utf-8") + "\n![P](../media/p.png)\n\n![Q](../media/q.png)\n\n"
+                    "![P again](../media/p.png)\n", encoding="utf-8")
+    assert run("check", str(record)).exit_code == 0
+    (record / "course/media/q.png").write_bytes(_saved(photo.convert("P"), "PNG"))  # written twice: refused
+    line = page.read_text(encoding="utf-8").splitlines().index("![Q](../media/q.png)") + 1
+    expected = (f"course/pages/baby-cues.md:{line}: image `../media/q.png` takes the pictures of the kit's handouts "
+                "past 180,000 pixels in all that its PDF must encode again (each different picture by its size, but "
+                "a JPEG without EXIF data, which is embedded as it is), more than it may in time (show fewer "
+                "pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
+    fails_with(record, expected, command="check")
+
+
+def test_encoded_pixels_follow_what_weasyprint_does_with_each_kind_of_picture() -> None:
+    """`kit.encoded_pixels`, by the rule of `weasyprint.images.RasterImage` (18-verify25 K2): a JPEG without EXIF
+    data is embedded as it is (0); one with EXIF data is encoded again as JPEG (a quarter of its pixels); an opaque
+    grey or colour PNG is written once as PNG data; a palette, transparent or alpha PNG, a GIF and a WebP twice."""
+    photo = Image.linear_gradient("L").resize((30, 20)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    assert kit.encoded_pixels(_saved(photo, "JPEG")) == 0
+    assert kit.encoded_pixels(_saved(photo, "JPEG", progressive=True)) == 0
+    assert kit.encoded_pixels(_saved(photo.convert("CMYK"), "JPEG")) == 0
+    assert kit.encoded_pixels(_saved(photo, "JPEG", exif=exif.tobytes())) == 150
+    assert kit.encoded_pixels(_saved(photo, "PNG")) == 600
+    assert kit.encoded_pixels(_saved(photo.convert("L"), "PNG")) == 600
+    for twice in (_saved(photo.convert("P"), "PNG"), _saved(photo.convert("RGBA"), "PNG"),
+                  _saved(photo, "PNG", transparency=(0, 0, 0)), _saved(photo.convert("P"), "GIF"),
+                  _saved(photo, "WEBP")):
+        assert kit.encoded_pixels(twice) == 1200
+    assert kit.encoded_pixels(b"not a picture") == 0
