@@ -41,6 +41,16 @@ COMPRESSED_TYPES = {".svgz"}
 INTERNAL_SUBSET = "a DOCTYPE with an internal subset (its entities or attribute defaults could hide script)"
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "foreignobject", "meta", "base", "handler",
                    "listener"}
+#: The elements whose content an HTML parser reads as text, not markup (WHATWG HTML, "raw text" and "escapable raw
+#: text" elements, and those read so by a parser without script or with frames: `noscript`, `noframes`, `iframe`,
+#: `noembed`, `xmp`, `plaintext`), but only in HTML: inside `<svg>` or `<math>` (foreign content) a browser reads
+#: their content as elements and decodes its character references, while libxml2's parser still reads text there.
+#: `<svg><style><img src=//host/x.png></style></svg>` was checked as a sheet and packaged unchanged, and Chromium
+#: loaded the `<img>` (18-verify26-L L2). What the two parsers may read differently is removed (`_mutable_text`).
+RAW_TEXT_ELEMENTS = {"style", "script", "title", "textarea", "xmp", "noembed", "noframes", "iframe", "noscript",
+                     "plaintext"}
+#: The elements that start foreign content in HTML (WHATWG HTML, "parsing main in foreign content").
+FOREIGN_ROOTS = {"svg", "math"}
 #: URL schemes that run script or make a document that could: any `data:` URL of text (`data:text/xml` is read as
 #: XML, which may hold XHTML or SVG), SVG, or an application's type (`application/xhtml+xml`).
 ACTIVE_URL_SCHEMES = ("javascript:", "vbscript:", "data:text", "data:image/svg", "data:application")
@@ -429,6 +439,9 @@ def _findings(tree: Any, undeclared: list[tuple[int, str]]) -> list[tuple[Any, s
             found.append((element, None, line, f"<{etree.QName(element).localname}> element"))
             continue
         xml = not isinstance(element, lxml_html.HtmlElement)
+        if not xml and _mutable_text(element, name):
+            found.append((element, None, line, f"<{name}> whose text a browser may read as elements"))
+            continue
         if name == "style" and _external_css(_sheet_text(element), True, xml):
             found.append((element, None, line, "<style> that loads from elsewhere"))
             continue
@@ -457,6 +470,19 @@ def _undeclared(error_log: Any) -> list[tuple[int, str]]:
             name = _UNDECLARED_NAME.search(error.message)
             found.append((error.line or 1, f"entity reference `&{name.group(1) if name else '…'};`"))
     return found
+
+
+def _mutable_text(element: Any, name: str) -> bool:
+    """Whether the element `element` of an HTML file, named `name` (local, lower case), is one of RAW_TEXT_ELEMENTS
+    whose text (`_sheet_text`) a browser may read otherwise than libxml2 did: it holds a `<` (which starts a tag in
+    foreign content; no style sheet needs one), or, inside `<svg>` or `<math>` (FOREIGN_ROOTS), a `&` (a character
+    reference there: `url(&#47;&#47;host/x)`). libxml2 reads the content of each as text wherever it is, a browser
+    only outside foreign content, and libxml2 may end foreign content elsewhere than a browser does, so a `<` is
+    refused in every one (18-verify26-L L2)."""
+    if name not in RAW_TEXT_ELEMENTS:
+        return False
+    text = _sheet_text(element)
+    return "<" in text or "&" in text and any(local_name(above) in FOREIGN_ROOTS for above in element.iterancestors())
 
 
 def _sheet_text(style: Any) -> str:
