@@ -14,8 +14,10 @@ pieces, each part counted as it is unpacked, never as the zip declares it.
 
 from __future__ import annotations
 
+import codecs
 import io
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
@@ -394,45 +396,83 @@ _ONE_FILE_MARKERS = ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "http:/
                      "<?mso-application", "http://schemas.microsoft.com/office/word/2003/wordml",
                      "urn:schemas-microsoft-com:office:spreadsheet",
                      "http://schemas.microsoft.com/office/2006/xmlpackage")
-#: The byte-order marks of UTF-8 and UTF-16 (little-, big-endian), and the encoding each starts.
-_MARKS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+#: The byte-order marks a file may start with, and the encoding each starts (UTF-32's before UTF-16's, whose marks
+#: begin theirs).
+_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+#: The encoding of a file without a byte-order mark, by where its first four bytes are zero (XML 1.0, Appendix F:
+#: the first character is ASCII, `<` or white space): 1 for a zero, 0 for any other byte.
+_UNMARKED: dict[tuple[int, ...], str] = {(0, 1, 1, 1): "utf-32-le", (1, 1, 1, 0): "utf-32-be",
+                                          (0, 1, 0, 1): "utf-16-le", (1, 0, 1, 0): "utf-16-be"}
+#: The encoding an XML declaration names (`<?xml version="1.0" encoding="UTF-7"?>`), read in a file that starts in
+#: ASCII: an XML parser decodes the rest so.
+_DECLARED_ENCODING = re.compile(r"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+#: A character reference (`&#58;`, `&#x3A;`, leading zeros aside), which an XML parser reads as its character, in an
+#: attribute's value (a namespace's) as in text; none longer names a character.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));")
+#: The most characters of a character reference cut by the end of a piece that are carried into the next.
+_CARRIED = 256
 
 
 def one_file_office(path: Path) -> str | None:
     """What office document kept in one file the file at `path` holds ("an RTF document", "an office document in
     one XML file …"), which an office application opens by what it holds whatever the file's name, and which cannot
     be checked for links and macros (RTF's fields, and every element of a flat document, may fetch something): RTF
-    at its start, or a start as XML (`<` after a byte-order mark and white space, in UTF-8 or UTF-16) and any of
-    `_ONE_FILE_MARKERS` anywhere in it, case aside (searched a piece at a time, the whole file: no window the
-    application might read further than). None for any other file, read no further than its first piece that is
-    not white space. Raises OSError."""
+    at its start, or a start as XML (`<` after white space) and any of `_ONE_FILE_MARKERS` anywhere in it, case aside
+    (searched a piece at a time, the whole file: no window the application might read further than). The file is
+    read as an XML parser reads it (`_encoding`: a byte-order mark, UTF-16 or UTF-32 without one, an encoding its
+    declaration names), character references decoded: `urn&#58;oasis&#58;…`, UTF-16 without a mark and UTF-7 hid
+    the namespace from a search of the bytes (18-verify26-L's lead). None for any other file, read no further than
+    its first piece that is not white space. Raises OSError."""
     with path.open("rb") as file:
-        piece = file.read(_SEARCHED_PIECE)
-        mark, encoding = next(((mark, name) for mark, name in _MARKS if piece.startswith(mark)), (b"", "utf-8"))
-        piece = _unspaced(piece.removeprefix(mark), encoding)
-        while piece == b"" and (more := file.read(_SEARCHED_PIECE)):
-            piece = _unspaced(more, encoding)
-        if piece.startswith(_RTF_START.encode(encoding)):
+        decoder = codecs.getincrementaldecoder(_encoding(file.read(_SEARCHED_PIECE)))("replace")
+        file.seek(0)
+        text, more = "", b"-"
+        while text == "" and more:
+            more = file.read(_SEARCHED_PIECE)
+            text = decoder.decode(more, final=not more).lstrip("\ufeff \t\r\n")
+        if text.startswith(_RTF_START):
             return "an RTF document"
-        if not piece.startswith("<".encode(encoding)):
+        if not text.startswith("<"):
             return None
-        markers = [marker.encode(encoding) for marker in _ONE_FILE_MARKERS]
-        kept = b""  # the end of the piece before, so that a marker across two pieces is found
-        while piece:
-            searched = (kept + piece).lower()  # ASCII markers: lower() of UTF-16 bytes lowers their ASCII
-            if any(marker in searched for marker in markers):
+        longest = max(map(len, _ONE_FILE_MARKERS))
+        kept = cut = ""  # the end of the text before (a marker across two pieces), and a reference cut there
+        while text or cut:
+            text, cut = cut + text, ""
+            if more and (amp := text.rfind("&", max(0, len(text) - _CARRIED))) >= 0 and ";" not in text[amp:]:
+                text, cut = text[:amp], text[amp:]
+            searched = kept + _CHARACTER_REFERENCE.sub(_referenced, text).lower()
+            if any(marker in searched for marker in _ONE_FILE_MARKERS):
                 return "an office document in one XML file (flat OpenDocument, Word or Excel 2003 XML)"
-            kept = searched[-max(map(len, markers)):]
-            piece = file.read(_SEARCHED_PIECE)
+            kept = searched[-longest:]
+            more = file.read(_SEARCHED_PIECE)
+            text = decoder.decode(more, final=not more)
     return None
 
 
-def _unspaced(piece: bytes, encoding: str) -> bytes:
-    """`piece` of text in `encoding` (a piece of UTF-16 holds whole code units) without the white space it starts
-    with."""
-    if encoding == "utf-8":
-        return piece.lstrip(b" \t\r\n")
-    return piece.decode(encoding, "replace").lstrip(" \t\r\n").encode(encoding)
+def _encoding(start: bytes) -> str:
+    """The encoding of a file that starts with the bytes `start`, as an XML parser finds it (XML 1.0, 4.3.3 and
+    Appendix F): its byte-order mark's (`_MARKS`), that of UTF-16 or UTF-32 by the zero bytes of its first character
+    (`_UNMARKED`), else the one its declaration names if Python knows it as a text encoding that reads the
+    declaration as it is (UTF-7 too), else UTF-8."""
+    if mark := next((name for mark, name in _MARKS if start.startswith(mark)), None):
+        return mark
+    if zeros := _UNMARKED.get(tuple(int(byte == 0) for byte in start[:4])):
+        return zeros
+    start = start.lstrip(b" \t\r\n")
+    declared = _DECLARED_ENCODING.match(start[:1024].decode("latin-1"))
+    try:  # one that would not read the declaration as it is (`UTF-16` declared in ASCII) is not the file's
+        if declared and start[:5].decode(name := codecs.lookup(declared[1]).name, "replace") == "<?xml":
+            return name
+    except LookupError:  # unknown, or not a text encoding (`base64`)
+        pass
+    return "utf-8"
+
+
+def _referenced(reference: re.Match[str]) -> str:
+    """The character a `_CHARACTER_REFERENCE` names, U+FFFD if none."""
+    code = int(reference[1], 16) if reference[1] else int(reference[2])
+    return chr(code) if code < 0x110000 else "\ufffd"
 
 
 def opened_as_office(path: Path) -> bool:

@@ -486,3 +486,47 @@ def test_a_part_found_by_its_content_type_and_its_relationship_is_named_once(tmp
                                             'Target="/word/webextensions/webextension1.xml"/>').encode()})
     assert active(tmp_path, parts) == [
         "holds /word/webextensions/webextension1.xml (application/vnd.ms-office.webextension+xml)"]
+
+
+def _referenced_namespace(reference: str = "&#58;") -> str:
+    """FLAT with each `:` of its office namespace written as the character reference `reference`."""
+    namespace = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    return FLAT.replace(namespace, namespace.replace(":", reference))
+
+
+def _utf7(text: str) -> bytes:
+    """`text` as UTF-7 with the declaration saying so, each `:` of its office namespace encoded (`+ADo-`)."""
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-7"')
+    head, _, rest = text.partition('xmlns:office="')
+    namespace, _, tail = rest.partition('"')
+    return (head + 'xmlns:office="').encode() + namespace.replace(":", "+ADo-").encode() + ('"' + tail).encode()
+
+
+@pytest.mark.parametrize("data", [
+    _referenced_namespace().encode(),
+    _referenced_namespace("&#x3A;").encode(),
+    _referenced_namespace("&#x00003a;").encode(),
+    # a reference cut by the end of the first piece read (64 KB)
+    ("<!--" + "x" * (64 * 1024 - 2 - 7 - FLAT.index("urn:oasis") - 3) + "-->" + _referenced_namespace()).encode(),
+    FLAT.encode("utf-16-le"),
+    FLAT.encode("utf-16-be"),
+    FLAT.encode("utf-32-le"),
+    _referenced_namespace().encode("utf-16-be"),
+    _utf7(FLAT)])
+def test_a_flat_document_is_found_as_an_xml_parser_reads_it(tmp_path: Path, data: bytes) -> None:
+    """18-verify26-L's lead: the namespace was searched as bytes, so written with character references (which an XML
+    parser reads as the same namespace), in UTF-16 without a byte-order mark, or in UTF-7, it hid the document, which
+    was packaged unchecked. The file is now decoded, references too, before it is searched."""
+    path = tmp_path / "p.txt"
+    path.write_bytes(data)
+    assert office.one_file_office(path) == ONE_XML
+
+
+def test_a_reference_to_other_text_is_no_office_document(tmp_path: Path) -> None:
+    """Character references that name other text, and a declaration of an encoding that cannot be the file's
+    (UTF-16 declared in ASCII), leave a file that is no office document as it was."""
+    path = tmp_path / "p.txt"
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-16"?><p>urn&#58;other &#99999999; &#x110000;</p>')
+    assert office.one_file_office(path) is None
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-16"?>' + FLAT.split("?>", 1)[1].encode())
+    assert office.one_file_office(path) == ONE_XML
