@@ -375,9 +375,9 @@ HTML_PROLOG = (b'<!doctype html>\n<meta charset="utf-8">\n<meta http-equiv="Cont
 #: How a Server Side Includes directive starts (Apache's mod_include, its `SSIStartTag`; nginx's `ssi`, which runs
 #: on every `text/html` response whatever the file's name), and how a cleaned HTML file writes it instead: the
 #: comments that hold directives are removed (`_cleaned`), but libxml2 writes an attribute's value with its `<` as it
-#: is (`title="<!--#include virtual=…-->"`), where `&lt;` is the same value; the only other text it writes so is a
-#: `<style>` sheet's (the text of a CSS comment or string that held the sequence changes). An SVG or XML file is
-#: written with every `<` of a text or value as `&lt;` (18-verify20 C8).
+#: is (`title="<!--#include virtual=…-->"`), where `&lt;` is the same value; the only other text it writes so is that
+#: of a raw-text element, which is removed if it holds a `<` (`_mutable_text`). An SVG or XML file is written with
+#: every `<` of a text or value as `&lt;` (18-verify20 C8).
 SSI_START = b"<!--#"
 SSI_START_WRITTEN = b"&lt;!--#"
 #: The namespace of XHTML's elements: a document whose root is its `<html>` is rendered as a web page (`_with_policy`).

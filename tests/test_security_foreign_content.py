@@ -54,3 +54,11 @@ def test_plain_style_sheets_stay() -> None:
     assert script_in(data, ".html") == []
     assert b"p>a{color:red} .b{&:hover{color:blue}}" in without_script(data, ".html")
     assert b"<svg><style>circle{fill:red}</style></svg>" in without_script(data, ".html")
+
+
+def test_a_sheet_holding_a_directive_is_removed() -> None:
+    """C8 (18-verify20) with L2: a `<style>` sheet holding `<!--#` (a Server Side Includes directive's start, which
+    libxml2 writes as it is in a sheet) holds a `<`, so it is removed with the rest of such sheets."""
+    data = b'<!doctype html><p>x</p><style>a { content: "<!--#include virtual=/x -->" }</style>'
+    assert script_in(data, ".html")
+    assert b"<!--#" not in without_script(data, ".html") and b"content" not in without_script(data, ".html")
