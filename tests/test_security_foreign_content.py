@@ -61,4 +61,4 @@ def test_a_sheet_holding_a_directive_is_removed() -> None:
     libxml2 writes as it is in a sheet) holds a `<`, so it is removed with the rest of such sheets."""
     data = b'<!doctype html><p>x</p><style>a { content: "<!--#include virtual=/x -->" }</style>'
     assert script_in(data, ".html")
-    assert b"<!--#" not in without_script(data, ".html") and b"content" not in without_script(data, ".html")
+    assert b"<!--#" not in without_script(data, ".html") and b"virtual" not in without_script(data, ".html")
