@@ -167,6 +167,25 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
                        "wbr", "param", "keygen"})
 #: Where `<x/>` closes the element it opens (HTML's foreign content); elsewhere the HTML parser ignores the `/`.
 FOREIGN_TAGS = frozenset({"svg", "math"})
+#: Searches of Python-Markdown's extensions that are one call into C, which the time bound (MARKDOWN_SECONDS, sent
+#: between bytecodes) cannot stop, and that take time super-linear in one line, so the lines that would feed them
+#: too much are refused before converting (`slow_line`; issue 18, twenty-sixth verification, L1). attr_list's
+#: HEADER_RE (`[ ]+\{…[^\n]*…\}[ ]*$`), searched on every heading, definition term and table cell, starts at each
+#: space of a run and reads to the run's end from each, and on to the line's end from each space of a run before a
+#: `{`: a heading of ` {` 64,000 times (128 KB) took 39 s of processor time, one of `{` and 250,000 spaces 43 s. Its
+#: work on a line is at most, for each run of spaces, its length times the rest of the line from its first space if
+#: a `{` follows it, else times its length; 4.5 ns a unit measured, so MAX_BRACE_WORK is about 0.05 s (0.3 s if
+#: every character were a backslash escape, which Python-Markdown makes seven characters long before attr_list reads
+#: the line). A heading `# Title {#id .class}` is a few hundred; a 5,000-character line with 100 ` {`, 500,000.
+MAX_BRACE_WORK = 10_000_000
+#: The runs of spaces of a line (HEADER_RE starts a search at each space), found in time linear in the length: each
+#: run is read once, from its first space.
+_SPACES = re.compile(r"(?<! ) ++")
+#: pymdownx.blocks' RE_NORMAL_HEADING (`(?:\\.|[^\\]|#+(?=[^#\n]))*?`), matched on the title of a `///` block
+#: that starts with `#`, tries every way of sharing each run of `#` between its two alternatives, in time exponential
+#: in the runs (`/// note | #a#a…#a\` of 22 `#` took 1 s, of 30 minutes). 16 take it under 0.1 s; a title needs one
+#: or two.
+MAX_BLOCK_LINE_HASHES = 16
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
 #: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
@@ -367,6 +386,9 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
         return Converted("", (), OVER_BUDGET)
+    slow = slow_line(text)
+    if slow:
+        return Converted("", (), slow)
     converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
@@ -386,6 +408,27 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
         _project_budget.left -= max(spent - len(text) * MARKDOWN_SECONDS_PER_CHAR, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
+
+
+def slow_line(text: str) -> str:
+    """Why a line of `text` would hold one of Python-Markdown's searches that the time bound cannot stop past it
+    (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES), as `Converted.refused` with the line's number in `text` (1 for the
+    first); empty if none would. Lines as Python-Markdown reads them (`NormalizeWhitespace`: CR LF and CR end a line,
+    tabs are spaces to the next multiple of 4). Linear in the length."""
+    read = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(read.split("\n"), 1):
+        if "{" in line:
+            line = line.expandtabs(4)
+            runs = [(run.end() - run.start(), run.end()) for run in _SPACES.finditer(line)]
+            if sum(spaces * (len(line) - end + spaces if line.startswith("{", end) else spaces)
+                   for spaces, end in runs) > MAX_BRACE_WORK:
+                return (f"its line {number} ({len(line):,} characters, {sum(spaces for spaces, _ in runs):,} of them "
+                        "spaces, with a `{`) would take Python-Markdown's attribute lists too long to read (break the "
+                        "line, shorten its runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
+        if "///" in line and line.count("#") > MAX_BLOCK_LINE_HASHES:
+            return (f"its line {number} is a `///` block's line with more than {MAX_BLOCK_LINE_HASHES} `#`, which "
+                    "Python-Markdown's blocks take too long to read (write fewer `#` in the block's title)")
+    return ""
 
 
 def _convert_in_time(converter: Any, text: str) -> Converted:
