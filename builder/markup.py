@@ -241,6 +241,8 @@ class Converted:
     #: active URLs, which are `removed`): `checked` adds those the cleaner dropped, so that the author still hears of
     #: a broken one (nh3 drops `href="http://[x/"` and `src="data:…"`), though nothing shows or packages them.
     written: tuple[Reference, ...] = ()
+    #: The line of the text (1 for its first) that made it `refused`; 0 if the whole text did.
+    refused_line: int = 0
 
     @functools.cached_property
     def references(self) -> tuple[Reference, ...]:
@@ -354,7 +356,7 @@ def exported(conversions: Iterable[tuple[str, Converted]]) -> bytes:
     Conversions refused for want of the file's or the project's time are left out, as they are not kept."""
     return json.dumps({
         "conversions": [[text, converted.html, converted.removed, converted.refused, converted.flattened,
-                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written]]
+                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written], converted.refused_line]
                         for text, converted in conversions if _kept(converted)],
         "spent": [_project_total.seconds - _project_total.left, PROJECT_MARKDOWN_SECONDS - _project_budget.left],
     }).encode("utf-8")
@@ -364,9 +366,9 @@ def adopt(data: bytes) -> None:
     """Keep the conversions another process `exported` for this build, and take the processor time they took off
     this project's budgets (PROJECT_MARKDOWN_TOTAL_SECONDS, PROJECT_MARKDOWN_SECONDS), as if made here."""
     found = json.loads(data)
-    for text, html, removed, refused, flattened, written in found["conversions"]:
+    for text, html, removed, refused, flattened, written, refused_line in found["conversions"]:
         remember(text, Converted(html, tuple((what, where) for what, where in removed), refused, tuple(flattened),
-                                 tuple(Reference(*reference) for reference in written)))
+                                 tuple(Reference(*reference) for reference in written), refused_line))
     total, over = found["spent"]
     _project_total.left -= total
     _project_budget.left -= over
@@ -388,7 +390,7 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
         return Converted("", (), OVER_BUDGET)
     slow = slow_line(text)
     if slow:
-        return Converted("", (), slow)
+        return Converted("", (), slow[1], refused_line=slow[0])
     converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
@@ -410,11 +412,11 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
             budget.left -= time.monotonic() - start
 
 
-def slow_line(text: str) -> str:
-    """Why a line of `text` would hold one of Python-Markdown's searches that the time bound cannot stop past it
-    (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES), as `Converted.refused` with the line's number in `text` (1 for the
-    first); empty if none would. Lines as Python-Markdown reads them (`NormalizeWhitespace`: CR LF and CR end a line,
-    tabs are spaces to the next multiple of 4). Linear in the length."""
+def slow_line(text: str) -> tuple[int, str] | None:
+    """The first line of `text` that would hold one of Python-Markdown's searches that the time bound cannot stop
+    past it (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES): its number in `text` (1 for the first) and why, as
+    `Converted.refused`; None if none would. Lines as Python-Markdown reads them (`NormalizeWhitespace`: CR LF and CR
+    end a line, tabs are spaces to the next multiple of 4). Linear in the length."""
     read = text.replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(read.split("\n"), 1):
         if "{" in line:
@@ -422,13 +424,14 @@ def slow_line(text: str) -> str:
             runs = [(run.end() - run.start(), run.end()) for run in _SPACES.finditer(line)]
             if sum(spaces * (len(line) - end + spaces if line.startswith("{", end) else spaces)
                    for spaces, end in runs) > MAX_BRACE_WORK:
-                return (f"its line {number} ({len(line):,} characters, {sum(spaces for spaces, _ in runs):,} of them "
-                        "spaces, with a `{`) would take Python-Markdown's attribute lists too long to read (break the "
-                        "line, shorten its runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
+                in_runs = sum(spaces for spaces, _ in runs)
+                return number, (f"a line of {len(line):,} characters ({in_runs:,} of them spaces, with a `{{`) would "
+                                "take Python-Markdown's attribute lists too long to read (break the line, shorten its "
+                                "runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
         if "///" in line and line.count("#") > MAX_BLOCK_LINE_HASHES:
-            return (f"its line {number} is a `///` block's line with more than {MAX_BLOCK_LINE_HASHES} `#`, which "
-                    "Python-Markdown's blocks take too long to read (write fewer `#` in the block's title)")
-    return ""
+            return number, (f"a `///` block's line has more than {MAX_BLOCK_LINE_HASHES} `#`, which Python-Markdown's "
+                            "blocks take too long to read (write fewer `#` in the block's title)")
+    return None
 
 
 def _convert_in_time(converter: Any, text: str) -> Converted:

@@ -4,10 +4,13 @@ would take super-linear time to read are refused before converting (issue 18, tw
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from builder import markup
+
+from conftest import run
 
 
 @pytest.mark.parametrize("text", [
@@ -23,13 +26,24 @@ from builder import markup
 def test_lines_markdown_cannot_read_in_time_are_refused_before_converting(text: str) -> None:
     processor = time.process_time()
     converted = markup._convert(text)
-    assert "its line" in converted.refused and "too long to read" in converted.refused
+    assert "too long to read" in converted.refused and converted.refused_line
     assert time.process_time() - processor < 0.05  # refused without reading it with Python-Markdown
 
 
 def test_the_refusal_names_the_line() -> None:
-    refused = markup._convert("Intro.\r\n\r\n## Part" + " {" * 4000 + "\n").refused
-    assert refused.startswith("its line 3 (")
+    converted = markup._convert("Intro.\r\n\r\n## Part" + " {" * 4000 + "\n")
+    assert converted.refused.startswith("a line of 8,007 characters (4,001 of them spaces")
+    assert converted.refused_line == 3
+
+
+def test_check_reports_the_line_in_the_page(project: Path) -> None:
+    page = project / "course" / "pages" / "welcome.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Part" + " {" * 4000 + "\n", encoding="utf-8")
+    result = run("check", str(project))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if "too long to read" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"course/pages/welcome.md:{lines + 2}: ")
 
 
 @pytest.mark.parametrize(("text", "html"), [
