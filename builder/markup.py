@@ -167,6 +167,25 @@ VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input
                        "wbr", "param", "keygen"})
 #: Where `<x/>` closes the element it opens (HTML's foreign content); elsewhere the HTML parser ignores the `/`.
 FOREIGN_TAGS = frozenset({"svg", "math"})
+#: Searches of Python-Markdown's extensions that are one call into C, which the time bound (MARKDOWN_SECONDS, sent
+#: between bytecodes) cannot stop, and that take time super-linear in one line, so the lines that would feed them
+#: too much are refused before converting (`slow_line`; issue 18, twenty-sixth verification, L1). attr_list's
+#: HEADER_RE (`[ ]+\{…[^\n]*…\}[ ]*$`), searched on every heading, definition term and table cell, starts at each
+#: space of a run and reads to the run's end from each, and on to the line's end from each space of a run before a
+#: `{`: a heading of ` {` 64,000 times (128 KB) took 39 s of processor time, one of `{` and 250,000 spaces 43 s. Its
+#: work on a line is at most, for each run of spaces, its length times the rest of the line from its first space if
+#: a `{` follows it, else times its length; 4.5 ns a unit measured, so MAX_BRACE_WORK is about 0.05 s (0.3 s if
+#: every character were a backslash escape, which Python-Markdown makes seven characters long before attr_list reads
+#: the line). A heading `# Title {#id .class}` is a few hundred; a 5,000-character line with 100 ` {`, 500,000.
+MAX_BRACE_WORK = 10_000_000
+#: The runs of spaces of a line (HEADER_RE starts a search at each space), found in time linear in the length: each
+#: run is read once, from its first space.
+_SPACES = re.compile(r"(?<! ) ++")
+#: pymdownx.blocks' RE_NORMAL_HEADING (`(?:\\.|[^\\]|#+(?=[^#\n]))*?`), matched on the title of a `///` block
+#: that starts with `#`, tries every way of sharing each run of `#` between its two alternatives, in time exponential
+#: in the runs (`/// note | #a#a…#a\` of 22 `#` took 1 s, of 30 minutes). 16 take it under 0.1 s; a title needs one
+#: or two.
+MAX_BLOCK_LINE_HASHES = 16
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
 #: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
@@ -222,6 +241,8 @@ class Converted:
     #: active URLs, which are `removed`): `checked` adds those the cleaner dropped, so that the author still hears of
     #: a broken one (nh3 drops `href="http://[x/"` and `src="data:…"`), though nothing shows or packages them.
     written: tuple[Reference, ...] = ()
+    #: The line of the text (1 for its first) that made it `refused`; 0 if the whole text did.
+    refused_line: int = 0
 
     @functools.cached_property
     def references(self) -> tuple[Reference, ...]:
@@ -335,7 +356,7 @@ def exported(conversions: Iterable[tuple[str, Converted]]) -> bytes:
     Conversions refused for want of the file's or the project's time are left out, as they are not kept."""
     return json.dumps({
         "conversions": [[text, converted.html, converted.removed, converted.refused, converted.flattened,
-                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written]]
+                         [[r.tag, r.attribute, r.target, r.alt] for r in converted.written], converted.refused_line]
                         for text, converted in conversions if _kept(converted)],
         "spent": [_project_total.seconds - _project_total.left, PROJECT_MARKDOWN_SECONDS - _project_budget.left],
     }).encode("utf-8")
@@ -345,9 +366,9 @@ def adopt(data: bytes) -> None:
     """Keep the conversions another process `exported` for this build, and take the processor time they took off
     this project's budgets (PROJECT_MARKDOWN_TOTAL_SECONDS, PROJECT_MARKDOWN_SECONDS), as if made here."""
     found = json.loads(data)
-    for text, html, removed, refused, flattened, written in found["conversions"]:
+    for text, html, removed, refused, flattened, written, refused_line in found["conversions"]:
         remember(text, Converted(html, tuple((what, where) for what, where in removed), refused, tuple(flattened),
-                                 tuple(Reference(*reference) for reference in written)))
+                                 tuple(Reference(*reference) for reference in written), refused_line))
     total, over = found["spent"]
     _project_total.left -= total
     _project_budget.left -= over
@@ -367,6 +388,9 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     seconds = MARKDOWN_SECONDS if budget is None else min(MARKDOWN_SECONDS, budget.left)
     if seconds <= 0:
         return Converted("", (), OVER_BUDGET)
+    slow = slow_line(text)
+    if slow:
+        return Converted("", (), slow[1], refused_line=slow[0])
     converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
@@ -386,6 +410,28 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
         _project_budget.left -= max(spent - len(text) * MARKDOWN_SECONDS_PER_CHAR, 0)
         if budget is not None:
             budget.left -= time.monotonic() - start
+
+
+def slow_line(text: str) -> tuple[int, str] | None:
+    """The first line of `text` that would hold one of Python-Markdown's searches that the time bound cannot stop
+    past it (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES): its number in `text` (1 for the first) and why, as
+    `Converted.refused`; None if none would. Lines as Python-Markdown reads them (`NormalizeWhitespace`: CR LF and CR
+    end a line, tabs are spaces to the next multiple of 4). Linear in the length."""
+    read = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(read.split("\n"), 1):
+        if "{" in line:
+            line = line.expandtabs(4)
+            runs = [(run.end() - run.start(), run.end()) for run in _SPACES.finditer(line)]
+            if sum(spaces * (len(line) - end + spaces if line.startswith("{", end) else spaces)
+                   for spaces, end in runs) > MAX_BRACE_WORK:
+                in_runs = sum(spaces for spaces, _ in runs)
+                return number, (f"a line of {len(line):,} characters ({in_runs:,} of them spaces, with a `{{`) would "
+                                "take Python-Markdown's attribute lists too long to read (break the line, shorten its "
+                                "runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
+        if "///" in line and line.count("#") > MAX_BLOCK_LINE_HASHES:
+            return number, (f"a `///` block's line has more than {MAX_BLOCK_LINE_HASHES} `#`, which Python-Markdown's "
+                            "blocks take too long to read (write fewer `#` in the block's title)")
+    return None
 
 
 def _convert_in_time(converter: Any, text: str) -> Converted:

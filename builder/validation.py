@@ -926,7 +926,9 @@ def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
                                 "is shown as inline text: a stem or an option is one line of text",
                                 "remove the HTML tags; use **bold** or *italics* to stress words", WARNING))
     if converted.refused:
-        problems.append(Problem(path, item.first_line, f"this Markdown cannot be converted: {converted.refused}",
+        within = converted.refused_line - 1 if converted.refused_line and item.body_line is not None else 0
+        line = item.first_line + within  # a page body's lines are the file's; a YAML field's, its own
+        problems.append(Problem(path, line, f"this Markdown cannot be converted: {converted.refused}",
                                 "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`"))
     if converted.removed:  # finding where removals are written reads every tag of the text: not for none
         problems += [Problem(path, line, f"unsafe HTML removed: {what}",

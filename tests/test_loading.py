@@ -149,7 +149,7 @@ def test_conversions_made_elsewhere_are_kept_with_their_time(monkeypatch: pytest
     forget(monkeypatch)
     markup.new_project()
     texts = ["A [link](a.html) and ![a picture](p.png 'x')", "<script>x</script><b onclick='y'>z</b>",
-             "Term\n: its definition\n\n| a | b |\n|---|---|\n| 1 | 2 |"]
+             "Term\n: its definition\n\n| a | b |\n|---|---|\n| 1 | 2 |", "Intro.\n\n# x" + " {" * 4000]
     made = [(text, markup.convert(text)) for text in texts]
     made.append(("refused", markup.Converted("", (), markup.OVER_BUDGET)))
     data = markup.exported(made)
@@ -158,7 +158,7 @@ def test_conversions_made_elsewhere_are_kept_with_their_time(monkeypatch: pytest
     forget(monkeypatch)
     markup.new_project()
     markup.adopt(data)
-    assert [markup._CONVERSIONS.get(text) for text, _ in made] == [converted for _, converted in made[:3]] + [None]
+    assert [markup._CONVERSIONS.get(text) for text, _ in made] == [converted for _, converted in made[:4]] + [None]
     assert markup.PROJECT_MARKDOWN_TOTAL_SECONDS - markup._project_total.left == pytest.approx(spent)
 
 

@@ -1,0 +1,57 @@
+"""Lines of Markdown that one of Python-Markdown's searches, a single call into C that the time bound cannot stop,
+would take super-linear time to read are refused before converting (issue 18, twenty-sixth verification, L1)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from builder import markup
+
+from conftest import run
+
+
+@pytest.mark.parametrize("text", [
+    "# x" + " {" * 4000 + "\n",  # a heading: HEADER_RE from each ` {` to the line's end
+    "# x" + " {" * 4000 + "}x\n",  # a `}` that is not the line's last does not end the search
+    "Intro\n\nTerm" + " {" * 4000 + "\n:   its definition\n",  # a definition term
+    "a|b\n-|-\nx" + " {" * 4000 + "|y\n",  # a table cell
+    "# x" + " " * 4000 + "{" + "y" * 4000 + "\n",  # from each space of one run before a `{`
+    "# x{" + " " * 5000 + "y\n",  # a run of spaces not before a `{`, read again from each of its spaces
+    "# x" + "\t {" * 2000 + "\n",  # tabs are spaces once Python-Markdown has read them
+    "/// note | #" + "a#" * 18 + "\\\n\nText.\n///\n",  # a block's title: RE_NORMAL_HEADING, exponential in `#` runs
+])
+def test_lines_markdown_cannot_read_in_time_are_refused_before_converting(text: str) -> None:
+    processor = time.process_time()
+    converted = markup._convert(text)
+    assert "too long to read" in converted.refused and converted.refused_line
+    assert time.process_time() - processor < 0.05  # refused without reading it with Python-Markdown
+
+
+def test_the_refusal_names_the_line() -> None:
+    converted = markup._convert("Intro.\r\n\r\n## Part" + " {" * 4000 + "\n")
+    assert converted.refused.startswith("a line of 8,007 characters (4,001 of them spaces")
+    assert converted.refused_line == 3
+
+
+def test_check_reports_the_line_in_the_page(project: Path) -> None:
+    page = project / "course" / "pages" / "welcome.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Part" + " {" * 4000 + "\n", encoding="utf-8")
+    result = run("check", str(project))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if "too long to read" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"course/pages/welcome.md:{lines + 2}: ")
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("# Title {#intro .wide}\n", '<h1 class="wide" id="intro">Title</h1>'),
+    ("Words and {braces} " * 1000 + "\n", "<p>Words and {braces}"),  # a long line with a few spaces before `{`
+    ("/// note | Step #1 of #3\n\nText.\n///\n", "Step #1 of #3"),
+])
+def test_what_authors_write_is_converted(text: str, html: str) -> None:
+    converted = markup._convert(text)
+    assert not converted.refused
+    assert html in converted.html
