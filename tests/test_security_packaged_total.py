@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import media, own_templates
+from builder import cache, media, own_templates
 from builder.media import MAX_PACKAGED_BYTES, NotPackaged, OnDisk
 from builder.packaging import DEFLATE_LEVEL, write_zip
 
@@ -105,6 +105,7 @@ def test_the_templates_child_memory_does_not_grow_with_static_files_or_videos(sc
     for i in range(4):
         _sparse(scaffolded / f"templates/static/f{i}.css", 16_000_000)
     (scaffolded / "course/media/a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    cache.start_build()  # a new command: the project's files are listed again (`sources.source_listing`)
     assert own_templates.memory_bound(scaffolded) == before + 2 * 41
 
 
