@@ -1333,7 +1333,7 @@ def _most_cell_width(cell: Any, boxless: set[Any]) -> float:
     """The greatest width the content of the table cell `cell` of a tinyhtml5 tree may ask of its column (in pt): its
     max-content width, at most the sum of its shown texts' `line_breaking.most_max_content`, at their font size, and
     of what the elements between the cell and each text add to its width (`_content_width`); infinite where it holds
-    an element not `_TEXT_LEVEL` or a character of no known width; `boxless` as `relaid_text`'s."""
+    an element not `_TEXT_LEVEL`; `boxless` as `relaid_text`'s."""
     most = 0.0
     pending = [(cell, KIT_FONT_SIZE)]
     while pending:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import math
 import unicodedata
 
 #: The advance of glyphs of the kit's font (DejaVu Sans, `kit/base.html`) narrower than DEFAULT_ADVANCE, in em,
@@ -173,20 +172,54 @@ def least_min_content(text: str) -> float:
     return widest
 
 
-#: The widest glyph of the kit's font (DejaVu Sans) for a Latin character (below U+0250: all of them in the font), in
-#: em, rounded up to 0.01 (U+01F1 LATIN CAPITAL LETTER DZ, 1.422 em; `W`, `@` and `m` are 1 em): an upper bound of
-#: such a character's advance. Any other character's glyph may come from a fallback font, of any width.
-LATIN_MOST_ADVANCE = 1.43
-_LATIN_END = 0x0250
+#: The widest glyph of the kit's font for a character it has (KIT_FONT_CHARACTERS), by block of 256 code points
+#: (`ord(character) >> 8`), in em, rounded up to 0.01: the greatest advance in any face WeasyPrint may draw the kit's
+#: text in (DejaVu Sans 2.37 regular, bold for `<th>` and `<strong>`, oblique, bold oblique, and DejaVu Sans Mono's
+#: four for `<code>`), read from their `cmap` and `hmtx` tables with fontTools; an upper bound of such a character's
+#: advance (`W`, `@` and `m` are 1 em; U+2031 PER TEN THOUSAND SIGN 1.91 em; 18-verify26 M1).
+KIT_FONT_MOST_ADVANCES = {
+    0x000: 1.11, 0x001: 1.56, 0x002: 1.22, 0x003: 1.1, 0x004: 1.41, 0x005: 1.29, 0x006: 1.38, 0x007: 1.03,
+    0x00E: 1.37, 0x010: 1.08, 0x014: 1.3, 0x015: 1.6, 0x016: 2.02, 0x01D: 1.1, 0x01E: 1.11, 0x01F: 1.26, 0x020: 1.91,
+    0x021: 1.68, 0x022: 1.43, 0x023: 1.45, 0x024: 0.9, 0x025: 1.12, 0x026: 1.26, 0x027: 1.44, 0x028: 0.79,
+    0x029: 1.05, 0x02A: 1.67, 0x02B: 1.12, 0x02C: 1.23, 0x02D: 1.05, 0x02E: 0.84, 0x04D: 0.9, 0x0A4: 1.11,
+    0x0A6: 1.41, 0x0A7: 1.41, 0x0EF: 0.29, 0x0F0: 0.98, 0x0F4: 1.17, 0x0F6: 0.69, 0x0FB: 1.72, 0x0FE: 1.42,
+    0x0FF: 1.12, 0x103: 1.43, 0x1D3: 0.9, 0x1D5: 1.15, 0x1D7: 0.7, 0x1EE: 1.23, 0x1F0: 1.37, 0x1F3: 1.05,
+    0x1F4: 1.19, 0x1F6: 1.61,
+}
+#: The widest glyph of those faces, mapped to a character or not (their `hhea` table's `advanceWidthMax`: DejaVu Sans
+#: Bold's U+1676 CANADIAN SYLLABICS NNGAA, 2.016 em), in em: an upper bound of a letter of a joining script
+#: (`_JOINING_SCRIPTS`), which shaping may draw by a glyph of no character of its own.
+KIT_FONT_MOST_ADVANCE = 2.02
+#: An upper bound of the advance of a wide character (East Asian Width W or F) the kit's font lacks, in em: a fallback
+#: font draws it full width, 1 em (UAX #11), taken twice over.
+WIDE_MOST_ADVANCE = 2.0
+#: An upper bound of the advance of any other character the kit's font lacks, in em, drawn from whichever fallback
+#: font fontconfig finds (a Devanagari or Bengali letter, a private-use or unassigned code point's box): the widest
+#: glyph mapped to a character in this machine's 39 fonts is 2.02 em (DejaVu Sans Bold's above; `docs/security.md`).
+FALLBACK_MOST_ADVANCE = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def most_advance(character: str) -> float:
+    """The greatest advance of `character` in the kit's text (in em), `least_advance`'s upper counterpart: a space's
+    for white space (laid out as one); for one the kit's font has (`in_kit_font`), KIT_FONT_MOST_ADVANCE in a joining
+    script, else KIT_FONT_MOST_ADVANCES of its block; for one it lacks, WIDE_MOST_ADVANCE if it is wide (East Asian
+    Width W or F), else FALLBACK_MOST_ADVANCE."""
+    if character in _WHITE_SPACE:
+        character = " "
+    if not in_kit_font(character):
+        return WIDE_MOST_ADVANCE if unicodedata.east_asian_width(character) in "WF" else FALLBACK_MOST_ADVANCE
+    code = ord(character)
+    if any(low <= code <= high for low, high in _JOINING_SCRIPTS):
+        return KIT_FONT_MOST_ADVANCE
+    return KIT_FONT_MOST_ADVANCES[code >> 8]
 
 
 def most_max_content(text: str) -> float:
     """The greatest width (in em of the text's font size) `text` may take on one line (CSS's max-content width): the
-    sum of its characters' advances, each taken as LATIN_MOST_ADVANCE; infinite if it has a character not Latin, whose
-    advance is not known (`least_min_content`'s upper counterpart, for `kit`'s table cells: 18-verify25 K4)."""
-    if all(ord(character) < _LATIN_END for character in text):
-        return len(text) * LATIN_MOST_ADVANCE
-    return math.inf
+    sum of its characters' `most_advance` (`least_min_content`'s upper counterpart, for `kit`'s table cells:
+    18-verify25 K4, 18-verify26 M1)."""
+    return sum(most_advance(character) for character in text)
 
 
 def slow_path_cost(text: str, width: float) -> int:

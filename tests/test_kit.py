@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from builder import line_breaking
 from builder.kit import BASE_FOLDER, KIT_CLASSES, _located, paper_order, relaid_text, render_kit
 from builder.loading import load_project
 from builder.markup import convert
@@ -194,7 +195,7 @@ def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_wa
      400 * 400 + 90 * 90),
     # 18-verify25 K4: ... but no narrower than the page less the other columns' max-content widths: a definition
     # beside a short term keeps most of the page; a column's widest cell in any row counts (by HTML's table model:
-    # `rowspan`, `colspan`), and a neighbour of a character of unknown width (not Latin) may take all of the page
+    # `rowspan`, `colspan`), and a neighbour wider than the page leaves a cell its widest word
     ("<table>" + ("<tr><td>Cue 9</td><td>" + "x y " * 100 + "</td></tr>") * 10 + "</table>", 10 * 5 * 5),
     ("<table><tr><td>x</td><td>" + "x y " * 100 + "</td></tr><tr><td>" + "W" * 90 + "</td><td>x</td></tr></table>",
      400 * 400 + 90 * 90),
@@ -202,7 +203,13 @@ def test_check_on_a_machine_without_the_pdf_engine_warns_that_the_kits_layout_wa
      400 * 400 + 90 * 90),
     ("<table><tr><td colspan=2>" + "W" * 90 + "</td></tr><tr><td>x</td><td>" + "x y " * 100 + "</td></tr></table>",
      400 * 400 + 90 * 90),
-    ("<table><tr><td>" + "漢" * 4 + "</td><td>" + "x y " * 100 + "</td></tr></table>", 400 * 400 + 4 * 4),
+    ("<table><tr><td>" + "漢" * 60 + "</td><td>" + "x y " * 100 + "</td></tr></table>", 400 * 400 + 60 * 120),
+    # 18-verify26 M1: ... whatever its characters: each at most its block's widest glyph in the kit's font, 2 em if
+    # wide and the font lacks it, else 3 em (a typographic apostrophe, an en dash, Russian, Hindi): the terms only
+    *((("<table>" + ("<tr><td>" + term + " 9</td><td>" + "x y " * 100 + "</td></tr>") * 10 + "</table>"), relaid)
+      for term, relaid in [("Baby\u2019s cue", 10 * 12 * 11), ("09:00\u201310:30", 10 * 13 * 13),
+                           ("\u0421\u0438\u0433\u043d\u0430\u043b", 10 * 8 * 5),
+                           ("\u0938\u0902\u0915\u0947\u0924", 10 * 7 * 7)]),
 ])
 def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cells_by_their_length(
         body: str, relaid: int | None) -> None:
@@ -210,9 +217,28 @@ def test_relaid_text_prices_runs_of_text_by_their_soft_hyphens_and_in_table_cell
     and per run of text without white space in a table cell; 18-verify21 D2, D3: per text where WeasyPrint takes
     its slow path (a box narrower than 4 em, a prefix of narrow or zero-width characters that fits a line); text not
     shown (a style sheet, a comment) is not counted; 18-verify22 F1, F4: texts as WeasyPrint makes its text boxes;
-    18-verify24 H3, 18-verify25 K4: a table cell at the narrowest width its table may give it."""
+    18-verify24 H3, 18-verify25 K4, 18-verify26 M1: a table cell at the narrowest width its table may give it."""
     measured = relaid_text(f"<html><head><title>t</title></head><body>{body}</body></html>")
     assert (measured and measured[0]) == relaid, measured
+
+
+def test_each_character_of_the_kit_font_is_no_wider_than_its_blocks_bound() -> None:
+    """18-verify26 M1: `line_breaking.KIT_FONT_MOST_ADVANCES` has a bound for every block of a character the kit's font
+    has, no narrower than that character's glyph in any face of DejaVu Sans or DejaVu Sans Mono installed here, and
+    KIT_FONT_MOST_ADVANCE no narrower than any of their glyphs."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    faces = [face for face in sorted(Path("/usr/share/fonts/truetype/dejavu").glob("DejaVuSans*.ttf"))
+             if "Condensed" not in face.name and "ExtraLight" not in face.name]  # faces the kit does not ask for
+    if not faces:
+        pytest.skip("DejaVu Sans is not installed")
+    codes = [code for low, high in line_breaking.KIT_FONT_CHARACTERS for code in range(low, high + 1)]
+    assert all(line_breaking.most_advance(chr(code)) > 0 for code in codes)
+    for face in faces:
+        font = ttlib.TTFont(face)
+        per_em, advances, cmap = font["head"].unitsPerEm, font["hmtx"].metrics, font.getBestCmap()
+        assert font["hhea"].advanceWidthMax / per_em <= line_breaking.KIT_FONT_MOST_ADVANCE, face
+        assert not [hex(code) for code in codes if code in cmap
+                    and advances[cmap[code]][0] / per_em > line_breaking.KIT_FONT_MOST_ADVANCES[code >> 8]], face
 
 
 def test_the_authors_html_does_not_take_on_the_kit_style_sheets_own_classes() -> None:

@@ -185,20 +185,32 @@ def test_text_whose_line_breaking_costs_too_much_is_refused_at_the_pages_line(ne
             result.output
 
 
-def test_a_table_of_definitions_beside_short_terms_passes_check(new: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+DEFINITION = ("A baby shows that they need a break by looking away, yawning, arching the back or going floppy. When "
+              "the parent notices these cues and pauses, the baby learns that their signals are read and that the "
+              "world can be trusted. Over time this helps the baby to manage their own feelings and stress.")
+RUSSIAN = ("Ребёнок показывает, что ему нужен перерыв: отводит взгляд, зевает, выгибает спину или обмякает. Когда "
+           "родитель замечает эти сигналы и делает паузу, ребёнок узнаёт, что его сигналы понимают и что миру можно "
+           "доверять. Со временем это помогает ребёнку справляться со своими чувствами и стрессом.")
+
+
+@pytest.mark.parametrize(("term", "definition"), [
+    ("Cue", DEFINITION),  # 18-verify25 K4
+    ("Baby’s cue", DEFINITION), ("09:00–10:30", DEFINITION), ("Сигнал", RUSSIAN), ("संकेत", DEFINITION),  # 18-verify26 M1
+])
+def test_a_table_of_definitions_beside_short_terms_passes_check(new: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                term: str, definition: str) -> None:
     """18-verify25 K4: H3's pricing took every cell at its min-content width, so an ordinary Markdown table of
     definitions (585 characters, longest word 8 letters) beside short terms, which WeasyPrint lays out in 0.17 s for
     ten rows, failed `check` at 1.47 million characters; the terms' max-content leaves the definitions most of the
-    page. Scaled down: two rows, the bound lowered to 200,000 (each row was priced 146,871)."""
+    page. 18-verify26 M1: K4's fix took a term of any character not Latin (a typographic apostrophe, an en dash, a
+    Russian or Hindi word) as of unknown width, taking all of the page, and the table failed again (T2: 1,469,787);
+    each character is now at most its block's widest glyph in the kit's font, or 2 or 3 em where it lacks it.
+    Scaled down: three rows, the bound lowered to 200,000 (each row was priced 104,000 to 282,000)."""
     monkeypatch.setattr(kit, "MAX_KIT_RELAID_TEXT", 200_000)
-    definition = ("A baby shows that they need a break by looking away, yawning, arching the back or going floppy. "
-                  "When the parent notices these cues and pauses, the baby learns that their signals are read and "
-                  "that the world can be trusted. Over time this helps the baby to manage their own feelings and "
-                  "stress. ") * 2
     edit(new / "course/course.yaml", "kit:\n", "kit:\n  handout_pages: [welcome]\n")
     page = new / "course/pages/welcome.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n\n| Cue | What it means |\n|---|---|\n"
-                    + "".join(f"| Cue {row} | {definition.strip()} |\n" for row in range(2)), encoding="utf-8")
+                    + "".join(f"| {term} {row} | {definition} {definition} |\n" for row in range(3)), encoding="utf-8")
     result = run("check", str(new))
     assert result.exit_code == 0, result.output
 
