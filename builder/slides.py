@@ -767,7 +767,7 @@ def turning_seconds(data: bytes) -> float:
         with Image.open(io.BytesIO(data)) as image:
             if not _turned(image):
                 return 0.0
-            return picture_seconds(pixels, "jpeg again" if image.format == "JPEG" else "png turned")
+            return picture_seconds(pixels, "jpeg again" if image.format in ("JPEG", "MPO") else "png turned")
     except (OSError, ValueError, SyntaxError):  # what Pillow raises for a picture it cannot read
         return 0.0
 
