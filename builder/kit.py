@@ -51,6 +51,7 @@ from builder.media import (
     file_content_problem,
     packaged_bytes,
     picture_pixels,
+    picture_seconds,
     read_regular,
     readable_problem,
     rewrite_local_images,
@@ -369,20 +370,16 @@ MAX_KIT_IMAGE_PROBLEMS = 10
 #: The most different image files (project paths) one kit document may show (`with_media`): one for each page it may
 #: have (MAX_KIT_PAGES). Each is read and checked once a command; 5,000 tiny SVGs in each document would take minutes.
 MAX_KIT_IMAGES = 200
-#: The most pixels WeasyPrint may encode again for the different pictures of one kit document (`with_media`, counted
-#: by `encoded_pixels` from their headers). WeasyPrint 70 (`weasyprint.images.RasterImage`) embeds a JPEG as it is
-#: (DCTDecode) unless Pillow finds EXIF data in it, which it turns upright and encodes again as JPEG (counted as a
-#: quarter of its pixels: a phone's photographs carry EXIF data); it decodes any other picture and writes it as PNG
-#: data, twice for one that is not already an opaque PNG of grey or colour pixels (a palette, GIF, WebP, bilevel or
-#: transparent one). Measured in processor time on the development machine (12 megapixels
-#: each, WeasyPrint alone): 0.006 to 0.012 s a megapixel for a JPEG it embeds (plain, progressive, CMYK, grey, with an
-#: ICC profile), 0.03 s for one with EXIF data, 0.056 s for a white PNG, 0.22 s for colour noise as PNG, 0.41 s as
-#: WebP, 0.74 s for a dithered picture as colour PNG and 1.55 s for it as palette PNG or GIF (the worst: twice 0.74).
-#: 20 million encoded pixels are 15 s at the worst rate, half the 30 s bound (MAX_KIT_SECONDS). 24 white PNGs of 40
-#: megapixels each (131 KB on disk each) on a handout page passed `check` and took `kit` past that bound (issue 18,
-#: twenty-fourth verification, H4); counting a JPEG WeasyPrint embeds refused four 12-megapixel photographs, which it
-#: puts in a PDF in 0.1 s (18-verify25 K2).
-MAX_KIT_DOCUMENT_PIXELS = 20_000_000
+#: The most processor time (s) WeasyPrint may take at worst to encode again the different pictures of one kit document
+#: (`with_media`, each priced by `encoding_seconds` from its header), of the 30 s its child may take (MAX_KIT_SECONDS):
+#: the rest is for its text and drawings. At the worst rates (`media.PICTURE_SECONDS_PER_MEGAPIXEL`): 12 megapixels of
+#: opaque PNG, 107 megapixels of photographs with EXIF data (eight of a phone's 12-megapixel ones). Before, 20 million
+#: pixels were counted alike whatever their kind: two 9.9-megapixel PNGs of random bytes of 0 and 255 with an eXIf
+#: chunk passed `check` and took `kit` 24.9 s, where seven 12-megapixel phone photographs were refused (issue 18,
+#: twenty-sixth verification, M2, M4); 24 white PNGs of 40 megapixels each (131 KB on disk each) on a handout page
+#: passed `check` and took `kit` past its bound (18-verify24 H4); four plain 12-megapixel photographs, which
+#: WeasyPrint embeds as they are, were refused (18-verify25 K2).
+MAX_KIT_DOCUMENT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -393,7 +390,7 @@ class _Read:
 
     name: str = ""
     data: bytes = b""
-    pixels: int = 0  # WeasyPrint encodes again to draw it (`encoded_pixels`); 0 if it is not a picture Pillow reads
+    seconds: float = 0.0  # WeasyPrint takes to encode it again (`encoding_seconds`); 0 if Pillow does not read it
     refused: tuple[str, str] | None = None
     problem: Problem | None = None
 
@@ -449,9 +446,9 @@ class KitMedia:
         if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
             return _Read(problem=Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an "
                                          "empty file", empty[2]))
-        pixels = encoded_pixels(data) if drawn else 0
+        seconds = encoding_seconds(data) if drawn else 0.0
         data = packaged_bytes(self.project, path)
-        return _Read(name=f"media/{archive_name(path, data)}", data=data, pixels=pixels)
+        return _Read(name=f"media/{archive_name(path, data)}", data=data, seconds=seconds)
 
 
 def with_media(html: str, project: Path, document: str,
@@ -465,12 +462,12 @@ def with_media(html: str, project: Path, document: str,
     The kit's documents are rendered with paths from `course/pages/` (for the PDFs); the HTML files are read
     from the kit folder, where `../media/…` would not exist. Only files inside course/ and quizzes/ are read
     (`media.readable_problem`), no larger than their kind may be (`media.size_problem`), MAX_KIT_MEDIA_BYTES of
-    them in all, MAX_KIT_IMAGES different ones in one document (then one line), MAX_KIT_DOCUMENT_PIXELS that
-    WeasyPrint encodes again of different pictures in one document (`encoded_pixels`; then one line, at the picture
-    that passes it: `KitMedia.shown_at`; with it the PDF would not be made within its bound on time): any other
-    `src` is a problem at the line of the project's template that writes it (found by its text; else the document's
-    template, line 1), for
-    the first MAX_KIT_IMAGE_PROBLEMS of them, then one line more.
+    them in all, MAX_KIT_IMAGES different ones in one document (then one line), MAX_KIT_DOCUMENT_SECONDS of
+    processor time WeasyPrint takes at worst to encode again the different pictures of one document
+    (`encoding_seconds`; then one line, at the picture that passes it: `KitMedia.shown_at`; with it the PDF would
+    not be made within its bound on time): any other `src` is a problem at the line of the project's template that
+    writes it (found by its text; else the document's template, line 1), for the first
+    MAX_KIT_IMAGE_PROBLEMS of them, then one line more.
     `media` is what was read for the command's other documents (`KitMedia`; a new one if None): each file is read
     and each text located once.
     """
@@ -480,11 +477,11 @@ def with_media(html: str, project: Path, document: str,
     refused: dict[str, tuple[str, str]] = {}  # what may not be shown, as written -> (what is wrong, how to fix it)
     shown: set[str] = set()  # the project paths, at most MAX_KIT_IMAGES
     past: set[str] = set()  # those left as written, past it
-    pixels = 0  # of the pictures of `shown` that may be shown, to MAX_KIT_DOCUMENT_PIXELS
+    seconds = 0.0  # of the pictures of `shown` that may be shown, to MAX_KIT_DOCUMENT_SECONDS
     too_many: str | None = None  # the first picture past it, as written
 
     def locate(match: re.Match[str]) -> str:
-        nonlocal pixels, too_many
+        nonlocal seconds, too_many
         try:
             quote, written, path = _image_source(match)
         except InvalidURL as invalid:
@@ -498,8 +495,8 @@ def with_media(html: str, project: Path, document: str,
         read = media.image(path)
         if path not in shown:
             shown.add(path)
-            pixels += read.pixels
-            if pixels > MAX_KIT_DOCUMENT_PIXELS and too_many is None:
+            seconds += read.seconds
+            if seconds > MAX_KIT_DOCUMENT_SECONDS and too_many is None:
                 too_many = written
         if read.refused:
             refused.setdefault(written, (f"{read.refused[0]}, so the kit cannot show it", read.refused[1]))
@@ -519,9 +516,9 @@ def with_media(html: str, project: Path, document: str,
     problems = list(found)
     if too_many is not None:
         problems.append(Problem(*media.shown_at(document, too_many), f"image `{too_many}` takes the pictures of the "
-                                f"kit's {document} past {MAX_KIT_DOCUMENT_PIXELS:,} pixels in all that its PDF must "
-                                "encode again (each different picture by its size, but a JPEG without EXIF data, which "
-                                "is embedded as it is), more than it may in time",
+                                f"kit's {document} past {MAX_KIT_DOCUMENT_SECONDS:g} s of processor time in all to "
+                                "encode again for its PDF (each different picture by its size and kind, but a JPEG "
+                                "without EXIF data, which is embedded as it is), more than it may in time",
                                 "show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million"))
     if past:
         problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} shows "
@@ -565,26 +562,27 @@ def left_out(path: str, data: bytes) -> bool:
         and file_content_problem(path, data) is not None
 
 
-def encoded_pixels(picture: bytes) -> int:
-    """How many pixels WeasyPrint encodes again to draw the picture `picture` in a PDF, by what its header says (the
-    rule of `weasyprint.images.RasterImage`, WeasyPrint 70, with the kit's options: no image optimisation, no JPEG
-    quality, no resolution bound), in pixels written as PNG data, the costliest work: 0 for a JPEG without EXIF data
-    (embedded as it is) or what Pillow does not read; a quarter of its pixels for a JPEG with EXIF data (decoded,
-    turned upright and encoded again as JPEG: 0.03 s a megapixel, at most 0.14 with MAX_JPEG_SCANS scans, against
-    0.74 s for a PNG write at the worst); its pixels (`media.picture_pixels`) for an opaque PNG of grey or colour
-    pixels (written once as PNG data); twice them for any other (converted and written as PNG, then
-    written again as PNG data; or its colours and its alpha written apart): a palette, bilevel, 16- or 32-bit,
-    transparent or alpha PNG, a GIF, a WebP."""
+def encoding_seconds(picture: bytes) -> float:
+    """The processor time (s) at worst WeasyPrint takes to encode the picture `picture` again to draw it in a PDF
+    (`media.picture_seconds`), by what its header says and the rule of `weasyprint.images.RasterImage`, WeasyPrint 70,
+    with the kit's options (no image optimisation, no JPEG quality, no resolution bound): 0 for a JPEG without EXIF
+    data (embedded as it is) or what Pillow does not read; a JPEG with EXIF data is decoded, turned upright
+    (`exif_transpose` copies it, whatever its orientation) and encoded again as JPEG; an opaque PNG of grey or colour
+    pixels is written once as PNG data; any other picture (a palette, bilevel, 16- or 32-bit, transparent or alpha
+    PNG, a GIF, a WebP) twice (converted and written as PNG, then written again as PNG data; or its colours and its
+    alpha apart); and any of these with EXIF data (a PNG's eXIf chunk before its data) once more, as the copy turned
+    upright loses the data it would have embedded (issue 18, twenty-sixth verification, M2)."""
     from PIL import Image
 
     pixels = picture_pixels(picture) or 0
     if not pixels or pixels > MAX_PICTURE_PIXELS:  # none, or refused before WeasyPrint sees it
-        return pixels
+        return 0.0 if not pixels else math.inf
     with Image.open(io.BytesIO(picture)) as image:  # its header only, as picture_pixels read it
+        turned = "exif" in image.info
         if image.format in ("JPEG", "MPO"):
-            return pixels // 4 if "exif" in image.info else 0  # decoded and encoded as JPEG: a quarter of a write
+            return picture_seconds(pixels, "jpeg again") if turned else 0.0
         once = image.format == "PNG" and image.mode in ("L", "RGB") and "transparency" not in image.info
-    return pixels if once else 2 * pixels
+    return ((1 if once else 2) + turned) * picture_seconds(pixels, "png write")
 
 
 def _too_many_pixels(picture: bytes | Path) -> bool:

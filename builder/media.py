@@ -540,6 +540,30 @@ def picture_pixels(picture: bytes | Path) -> int | None:
         return None
 
 
+#: The processor time (s) a megapixel of a picture costs for each work the kit's PDFs and the slides do with one
+#: (`picture_seconds`), the worst measured for its kind on the development machine (issue 18, twenty-sixth
+#: verification, M2 to M4): a JPEG decoded and encoded again as JPEG, by WeasyPrint (one with EXIF data) or by the
+#: slides (one turned upright), 0.01 s a megapixel for a white photograph, 0.04 s for colour noise at quality 100
+#: and at most 0.14 s with MAX_JPEG_SCANS scans; each time WeasyPrint decodes a picture and writes it as PNG data,
+#: 1.25 s (random bytes of 0 and 255, on which zlib searches longest: 0.056 s for a white PNG, 0.22 s for colour
+#: noise; a picture written twice, as a palette PNG, takes twice as long, 1.55 s against 0.74 s); a PNG decoded,
+#: turned upright and saved again by the slides (Pillow's default compression), 0.45 s (bytes of four values; 0.37 s
+#: for 0 and 255, 0.031 s for a white one).
+PICTURE_SECONDS_PER_MEGAPIXEL: dict[str, float] = {
+    "jpeg again": 0.14,
+    "png write": 1.25,
+    "png turned": 0.45,
+}
+
+
+def picture_seconds(pixels: int, work: str) -> float:
+    """The processor time (s) at worst that the work `work` (a key of PICTURE_SECONDS_PER_MEGAPIXEL) on a picture of
+    `pixels` pixels takes: its megapixels by the rate measured for that work. The one price of a picture's pixels
+    that the kit's bound per document (`kit.MAX_KIT_DOCUMENT_SECONDS`) and the slides' bound per deck
+    (`slides.MAX_DECK_TURNING_SECONDS`) count; KeyError for another work."""
+    return pixels / 1_000_000 * PICTURE_SECONDS_PER_MEGAPIXEL[work]
+
+
 #: The most scans (SOS markers) a JPEG may have. A decoder makes a pass over every block of the components a scan codes,
 #: however few bytes the scan takes: a 6,000-pixel-square progressive JPEG of 12,000 scans of one end-of-band run each
 #: (766 KB) took `slides` 46 s of processor time to turn upright, 40,000 scans (2.4 MB) 150 s (18-verify18 C4), and

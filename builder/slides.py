@@ -45,6 +45,7 @@ from builder.media import (
     file_content_problem,
     may_read,
     picture_pixels,
+    picture_seconds,
     real_path,
     svg_drawing,
     svg_drawing_problem,
@@ -752,20 +753,23 @@ def _turned(image: PILImage) -> bool:
     return bool(Image.Image.getexif(image).get(ORIENTATION, 1) != 1)
 
 
-def turned_pixels(data: bytes) -> int:
-    """The pixels of the PNG or JPEG `data` (`media.picture_pixels`, from its header) if the slides turn it upright
+def turning_seconds(data: bytes) -> float:
+    """The processor time (s) at worst `_upright` takes to turn the PNG or JPEG `data` upright and save it again
+    (`media.picture_seconds`, by its kind and its pixels from its header: `media.picture_pixels`) if the slides turn it
     (`_turned`, from its metadata), else 0; also 0 for one Pillow cannot open or past MAX_PICTURE_PIXELS (the deck
     leaves it out: `usable`). Nothing is decoded."""
     from PIL import Image
 
     pixels = picture_pixels(data) or 0
     if not pixels or pixels > MAX_PICTURE_PIXELS:
-        return 0
+        return 0.0
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return pixels if _turned(image) else 0
+            if not _turned(image):
+                return 0.0
+            return picture_seconds(pixels, "jpeg again" if image.format in ("JPEG", "MPO") else "png turned")
     except (OSError, ValueError, SyntaxError):  # what Pillow raises for a picture it cannot read
-        return 0
+        return 0.0
 
 
 def _upright(data: bytes) -> bytes:
@@ -1267,20 +1271,21 @@ def _size_problems(plan: Sequence[Slide]) -> list[Problem]:
 MAX_DECK_DRAWING_SECONDS = 60.0
 
 
-#: The most pixels of the pictures the deck turns upright (`turned_pixels`: a PNG or JPEG whose EXIF orientation says
-#: it is turned, each file once), which `_upright` decodes, turns and saves again in process. Measured in processor
-#: time on the development machine, a megapixel: 0.011 s for a white JPEG, 0.034 s for a JPEG of colour noise, 0.031 s
-#: for a white PNG and 0.22 s for a PNG of colour noise. 500 million is 41 photographs of 12 megapixels, as a phone
-#: takes them (and saves them turned, with the orientation tag), about 10 s; 15 s of white PNGs, and at most 110 s of
-#: noise PNGs, which need 1.5 GB of them at 50 MB each. 45 white PNGs of 40 megapixels (131 KB each) passed `check`
-#: and took `slides` 118 s (18-verify24 H5).
-MAX_DECK_TURNED_PIXELS = 500_000_000
+#: The most processor time (s) at worst the deck may take to turn its pictures upright (`turning_seconds`: a PNG or JPEG
+#: whose EXIF orientation says it is turned, each file once), which `_upright` decodes, turns and saves again in
+#: process, as MAX_DECK_DRAWING_SECONDS bounds its SVG figures. At the worst rates
+#: (`media.PICTURE_SECONDS_PER_MEGAPIXEL`): 428 megapixels of JPEG (35 phone photographs of 12 megapixels, which
+#: phones save turned, with the tag; about 6 s as they are), 133 megapixels of PNG.
+#: 45 white PNGs of 40 megapixels (131 KB each) passed `check` and took `slides`
+#: 118 s (18-verify24 H5); then 500 million pixels counted alike whatever their kind let twelve 40-megapixel PNGs of
+#: random bytes of 0 and 255 (24 MB each) take about 185 s (issue 18, twenty-sixth verification, M3).
+MAX_DECK_TURNING_SECONDS = 60.0
 
 
 def _deck_drawing_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
     """An error at the figure with which drawing the deck's SVG figures (each file once, in page order) passes
     MAX_DECK_DRAWING_SECONDS, by `media.svg_drawing_seconds`, and one at the picture with which the pictures the deck
-    turns upright pass MAX_DECK_TURNED_PIXELS (`turned_pixels`, each file once); none if neither is passed. Shared
+    turns upright pass MAX_DECK_TURNING_SECONDS (`turning_seconds`, each file once); none if neither is passed. Shared
     by `check` (`problems`) and `render_slides`, before any figure is drawn. A figure not drawn for what `usable`
     finds is counted all the same (an upper bound)."""
     first: dict[str, Figure] = {}
@@ -1311,16 +1316,16 @@ def _svg_seconds_problems(course: Course, figures: Sequence[Figure]) -> list[Pro
 
 def _turned_problems(course: Course, figures: Sequence[Figure]) -> list[Problem]:
     """`_deck_drawing_problems`' error for the pictures `figures` (each a different file, none an SVG)."""
-    pixels = 0
+    seconds = 0.0
     for figure in figures:
         with media_time.charged():
-            pixels += turned_pixels((course.root / figure.path).read_bytes())
-        if pixels > MAX_DECK_TURNED_PIXELS:
+            seconds += turning_seconds((course.root / figure.path).read_bytes())
+        if seconds > MAX_DECK_TURNING_SECONDS:
             return [Problem(figure.page, figure.line, f"the slides would turn `{figure.src}` upright (its EXIF "
                             "orientation says it is turned), which takes the pictures they turn past "
-                            f"{MAX_DECK_TURNED_PIXELS:,} pixels in all (each different picture by its size), more "
-                            "than they may decode and save again in time", "turn the picture in an editor and save "
-                            "it upright, or use smaller copies")]
+                            f"{MAX_DECK_TURNING_SECONDS:g} s of processor time in all (each different picture by its "
+                            "size and kind), more than they may decode and save again in time",
+                            "turn the picture in an editor and save it upright, or use smaller copies")]
     return []
 
 

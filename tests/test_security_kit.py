@@ -19,6 +19,7 @@ from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
 from builder import bounded, kit, media
+from builder.media import picture_seconds
 from builder.theme import builtin_templates
 
 from conftest import FIXTURES, growth, run
@@ -541,7 +542,7 @@ def test_a_kit_document_shows_at_most_its_bound_of_pixels_in_all(tmp_path: Path,
     page = record / "course/pages/baby-cues.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n![A](../media/p0.png)\n\n![A again](../media/p0.png)\n\n"
                     "![B](../media/p1.png)\n", encoding="utf-8")
-    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_PIXELS", 2 * 300 * 300)
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", _TWO_PNGS)
     assert run("check", str(record)).exit_code == 0
     page.write_text(page.read_text(encoding="utf-8") + "\n![C](../media/p2.png)\n", encoding="utf-8")
     line = page.read_text(encoding="utf-8").splitlines().index("![C](../media/p2.png)") + 1
@@ -550,13 +551,17 @@ def test_a_kit_document_shows_at_most_its_bound_of_pixels_in_all(tmp_path: Path,
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
 
 
+#: MAX_KIT_DOCUMENT_SECONDS lowered to what two opaque 300 × 300 PNGs cost (`media.picture_seconds`).
+_TWO_PNGS = picture_seconds(2 * 300 * 300, "png write")
+
+
 def _past_pixels(line: int, written: str) -> str:
     """The line `check` and `kit` give for the picture `written`, at `line` of baby-cues.md, that takes the kit's
-    handouts past MAX_KIT_DOCUMENT_PIXELS, lowered to 180,000."""
-    return (f"course/pages/baby-cues.md:{line}: image `{written}` takes the pictures of the kit's handouts past 180,000 "
-            "pixels in all that its PDF must encode again (each different picture by its size, but a JPEG without "
-            "EXIF data, which is embedded as it is), more than it may in time (show fewer pictures in it, or smaller "
-            "copies: an A4 page at 300 dpi is 8.7 million)")
+    handouts past MAX_KIT_DOCUMENT_SECONDS, lowered to _TWO_PNGS."""
+    return (f"course/pages/baby-cues.md:{line}: image `{written}` takes the pictures of the kit's handouts past "
+            f"{_TWO_PNGS:g} s of processor time in all to encode again for its PDF (each different picture by its size "
+            "and kind, but a JPEG without EXIF data, which is embedded as it is), more than it may in time (show fewer "
+            "pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
 
 
 def _saved(image: Image.Image, format: str, **options: object) -> bytes:
@@ -581,7 +586,7 @@ def test_a_kit_document_counts_only_the_pixels_weasyprint_encodes_again(tmp_path
         shown += f"\n![Photo {number}](../media/photo{number}.jpg)\n"
     page = record / "course/pages/baby-cues.md"
     page.write_text(page.read_text(encoding="utf-8") + shown, encoding="utf-8")
-    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_PIXELS", 2 * 300 * 300)
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", _TWO_PNGS)
     assert run("check", str(record)).exit_code == 0
     assert run("kit", str(record), "--out", str(tmp_path / "kit")).exit_code == 0
     photo.save(record / "course/media/p.png")
@@ -595,21 +600,57 @@ def test_a_kit_document_counts_only_the_pixels_weasyprint_encodes_again(tmp_path
     fails_with(record, expected, command="check")
 
 
-def test_encoded_pixels_follow_what_weasyprint_does_with_each_kind_of_picture() -> None:
-    """`kit.encoded_pixels`, by the rule of `weasyprint.images.RasterImage` (18-verify25 K2): a JPEG without EXIF
-    data is embedded as it is (0); one with EXIF data is encoded again as JPEG (a quarter of its pixels); an opaque
-    grey or colour PNG is written once as PNG data; a palette, transparent or alpha PNG, a GIF and a WebP twice."""
+def test_encoding_seconds_follow_what_weasyprint_does_with_each_kind_of_picture() -> None:
+    """`kit.encoding_seconds`, by the rule of `weasyprint.images.RasterImage` (18-verify25 K2, 18-verify26 M2, M4): a
+    JPEG without EXIF data is embedded as it is (0); one with EXIF data is encoded again as JPEG (its own rate, far
+    below a PNG write's); an opaque grey or colour PNG is written once as PNG data; a palette, transparent or alpha
+    PNG, a GIF and a WebP twice; and any of these with EXIF data (a PNG's eXIf chunk) once more, as WeasyPrint turns
+    a copy upright whatever the orientation and loses the data it would have embedded."""
     photo = Image.linear_gradient("L").resize((30, 20)).convert("RGB")
     exif = Image.Exif()
     exif[0x0112] = 6
-    assert kit.encoded_pixels(_saved(photo, "JPEG")) == 0
-    assert kit.encoded_pixels(_saved(photo, "JPEG", progressive=True)) == 0
-    assert kit.encoded_pixels(_saved(photo.convert("CMYK"), "JPEG")) == 0
-    assert kit.encoded_pixels(_saved(photo, "JPEG", exif=exif.tobytes())) == 150
-    assert kit.encoded_pixels(_saved(photo, "PNG")) == 600
-    assert kit.encoded_pixels(_saved(photo.convert("L"), "PNG")) == 600
+    write = picture_seconds(600, "png write")
+    assert kit.encoding_seconds(_saved(photo, "JPEG")) == 0
+    assert kit.encoding_seconds(_saved(photo, "JPEG", progressive=True)) == 0
+    assert kit.encoding_seconds(_saved(photo.convert("CMYK"), "JPEG")) == 0
+    assert kit.encoding_seconds(_saved(photo, "JPEG", exif=exif.tobytes())) == picture_seconds(600, "jpeg again")
+    assert picture_seconds(600, "jpeg again") < write / 8
+    assert kit.encoding_seconds(_saved(photo, "PNG")) == write
+    assert kit.encoding_seconds(_saved(photo.convert("L"), "PNG")) == write
+    assert kit.encoding_seconds(_saved(photo, "PNG", exif=exif)) == 2 * write
+    upright = Image.Exif()
+    upright[0x0112] = 1
+    assert kit.encoding_seconds(_saved(photo, "PNG", exif=upright)) == 2 * write  # upright: copied all the same
     for twice in (_saved(photo.convert("P"), "PNG"), _saved(photo.convert("RGBA"), "PNG"),
                   _saved(photo, "PNG", transparency=(0, 0, 0)), _saved(photo.convert("P"), "GIF"),
                   _saved(photo, "WEBP")):
-        assert kit.encoded_pixels(twice) == 1200
-    assert kit.encoded_pixels(b"not a picture") == 0
+        assert kit.encoding_seconds(twice) == 2 * write
+    assert kit.encoding_seconds(_saved(photo.convert("RGBA"), "PNG", exif=exif)) == 3 * write
+    assert kit.encoding_seconds(b"not a picture") == 0
+
+
+def test_a_kit_document_prices_its_pictures_by_what_encoding_them_again_costs(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify26 M2 and M4, scaled down (the bound lowered to two opaque 300 × 300 PNGs): two PNGs with an eXIf
+    chunk, which WeasyPrint writes twice each, are refused though they count as many pixels as two plain ones; seven
+    photographs with EXIF data (as a phone writes them) of the same size pass, as re-encoding a JPEG costs a
+    fraction of a PNG write. Before, the first passed (pixels counted once) and the second was refused."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Apple"
+    photo = Image.linear_gradient("L").resize((300, 300)).convert("RGB")
+    page = record / "course/pages/baby-cues.md"
+    text = page.read_text(encoding="utf-8")
+    shown = ""
+    for number in range(7):
+        photo.save(record / f"course/media/photo{number}.jpg", quality=85, exif=exif)
+        shown += f"\n![Photo {number}](../media/photo{number}.jpg)\n"
+    page.write_text(text + shown, encoding="utf-8")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", _TWO_PNGS)
+    assert run("check", str(record)).exit_code == 0
+    for number in range(2):
+        photo.save(record / f"course/media/p{number}.png", exif=exif)
+    page.write_text(text + "\n![A](../media/p0.png)\n\n![B](../media/p1.png)\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![B](../media/p1.png)") + 1
+    fails_with(record, _past_pixels(line, "../media/p1.png"), command="check")

@@ -26,6 +26,7 @@ from builder.cache import CACHE_DIR
 from builder.errors import Problem
 from builder.loading import load_project
 from builder.markup import convert
+from builder.media import picture_seconds
 from builder.model import Course
 from builder.slides import outline
 
@@ -724,8 +725,8 @@ def test_a_pictures_orientation_is_read_without_decoding_it(monkeypatch: pytest.
     plain, turned = turned_png((30, 20), None), turned_png((30, 20))
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
     assert slides._upright(plain) == plain
-    assert slides.turned_pixels(plain) == 0
-    assert slides.turned_pixels(turned) == 600
+    assert slides.turning_seconds(plain) == 0
+    assert slides.turning_seconds(turned) == picture_seconds(600, "png turned")
     with pytest.raises(AssertionError, match="decoded"):
         slides._upright(turned)
 
@@ -742,7 +743,7 @@ def test_the_deck_bounds_the_pixels_it_turns_upright(record: Path, tmp_path: Pat
     for name in ("p0", "p1", "p2"):
         (media / f"{name}.png").write_bytes(turned_png((300, 300)))
     (media / "upright.png").write_bytes(turned_png((300, 300), 1))
-    monkeypatch.setattr(slides, "MAX_DECK_TURNED_PIXELS", 2 * 300 * 300)
+    monkeypatch.setattr(slides, "MAX_DECK_TURNING_SECONDS", picture_seconds(2 * 300 * 300, "png turned"))
     page = record / "course/pages/baby-cues.md"
     shown = ["![A](../media/p0.png)", "![Upright](../media/upright.png)", "![A again](../media/p0.png)",
              "![B](../media/p1.png)"]
@@ -750,11 +751,45 @@ def test_the_deck_bounds_the_pixels_it_turns_upright(record: Path, tmp_path: Pat
     assert run("check", record).exit_code == 0
     page.write_text(page.read_text(encoding="utf-8") + "\n![C](../media/p2.png)\n", encoding="utf-8")
     line = page.read_text(encoding="utf-8").splitlines().index("![C](../media/p2.png)") + 1
-    expected = (f"course/pages/baby-cues.md:{line}: the slides would turn `../media/p2.png` upright (its EXIF "
-                "orientation says it is turned), which takes the pictures they turn past 180,000 pixels in all (each "
-                "different picture by its size), more than they may decode and save again in time (turn the picture "
-                "in an editor and save it upright, or use smaller copies)")
+    expected = _past_turning(line, "../media/p2.png", picture_seconds(2 * 300 * 300, "png turned"))
     for command in ("check", "slides"):
         result = run(command, record, "--out", tmp_path / "out") if command == "slides" else run(command, record)
         assert result.exit_code == 1 and expected in result.stderr.splitlines(), (command, result.output)
     assert not (tmp_path / "out").exists()
+
+
+def _past_turning(line: int, written: str, bound: float) -> str:
+    """The line `check` and `slides` give for the picture `written`, at `line` of baby-cues.md, that takes the
+    pictures the deck turns upright past `bound` seconds (MAX_DECK_TURNING_SECONDS, lowered)."""
+    return (f"course/pages/baby-cues.md:{line}: the slides would turn `{written}` upright (its EXIF orientation says "
+            f"it is turned), which takes the pictures they turn past {bound:g} s of processor time in all (each "
+            "different picture by its size and kind), more than they may decode and save again in time (turn the "
+            "picture in an editor and save it upright, or use smaller copies)")
+
+
+def test_the_deck_prices_the_pictures_it_turns_by_their_kind(record: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify26 M3, scaled down: 500 million turned pixels counted alike let twelve 40-megapixel PNGs of random
+    0/255 bytes take `slides` about 185 s; a PNG costs several times what a JPEG of its size does to turn. Here
+    the bound is lowered to what two turned 300 × 300 PNGs cost: six turned JPEGs of that size pass, and a turned
+    PNG after them is refused, at its page line."""
+    from builder import slides
+
+    media = record / "course/media"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    shown = []
+    for number in range(6):
+        Image.new("RGB", (300, 300), "white").save(media / f"j{number}.jpg", exif=exif)
+        shown.append(f"![J{number}](../media/j{number}.jpg)")
+    (media / "p.png").write_bytes(turned_png((300, 300)))
+    bound = picture_seconds(2 * 300 * 300, "png turned")
+    monkeypatch.setattr(slides, "MAX_DECK_TURNING_SECONDS", bound)
+    page = record / "course/pages/baby-cues.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n" + "\n\n".join(shown) + "\n", encoding="utf-8")
+    assert run("check", record).exit_code == 0
+    page.write_text(page.read_text(encoding="utf-8") + "\n![P](../media/p.png)\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![P](../media/p.png)") + 1
+    result = run("check", record)
+    assert result.exit_code == 1 and _past_turning(line, "../media/p.png", bound) in result.stderr.splitlines(), \
+        result.output
