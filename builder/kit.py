@@ -575,8 +575,10 @@ def encoding_seconds(picture: bytes) -> float:
     from PIL import Image
 
     pixels = picture_pixels(picture) or 0
-    if not pixels or pixels > MAX_PICTURE_PIXELS:  # none, or refused before WeasyPrint sees it
-        return 0.0 if not pixels else math.inf
+    if not pixels:
+        return 0.0
+    if pixels > MAX_PICTURE_PIXELS:  # refused before WeasyPrint sees it
+        return math.inf
     with Image.open(io.BytesIO(picture)) as image:  # its header only, as picture_pixels read it
         turned = "exif" in image.info
         if image.format in ("JPEG", "MPO"):
