@@ -391,11 +391,12 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
     slow = slow_line(text)
     if slow:
         return Converted("", (), slow[1], refused_line=slow[0])
-    converter = _markdown(extensions_for(text))  # imported and set up outside the time bound
+    names = extensions_for(text)
+    _markdown(names)  # imported and set up outside the time bound
     start, processor = time.monotonic(), time.thread_time()
     try:
         with time_limit(seconds):
-            return _convert_in_time(converter, text)
+            return _convert_in_time(names, text)
     except TimedOut:
         if seconds < MARKDOWN_SECONDS:
             return Converted("", (), OVER_BUDGET)
@@ -434,8 +435,8 @@ def slow_line(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _convert_in_time(converter: Any, text: str) -> Converted:
-    raw_html = converter.reset().convert(text)
+def _convert_in_time(names: tuple[str, ...], text: str) -> Converted:
+    raw_html = raw_markdown_html(names, text)
     if not raw_html.strip():
         return Converted("", ())
     if html_depth(raw_html) > MAX_HTML_DEPTH:
@@ -504,6 +505,20 @@ def _markdown(names: tuple[str, ...]) -> Any:
         blocks.get_frontmatter = block_options
     return markdown.Markdown(extensions=[importlib.import_module(name).makeExtension(**EXTENSION_CONFIGS.get(name, {}))
                                          for name in names])
+
+
+def raw_markdown_html(names: tuple[str, ...], text: str) -> str:
+    """The HTML Python-Markdown makes of `text` with the extensions `names` (module names), not yet cleaned.
+
+    A converter whose conversion raised (a time bound's TimedOut, RecursionError, BlockOptionsRefused) is not used
+    again: `Markdown.reset()` does not undo a conversion stopped halfway (the block parser's state stack keeps a
+    list's state: after a refused `///` block in a list, later texts of the same `check` or `preview` lost their
+    paragraphs, `: def` giving `: def`, not `<p>: def</p>`). Raises what the conversion raised."""
+    try:
+        return str(_markdown(names).reset().convert(text))
+    except BaseException:
+        _markdown.cache_clear()
+        raise
 
 
 class BlockOptionsRefused(Exception):

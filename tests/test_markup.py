@@ -139,7 +139,7 @@ def _with_every_extension(text: str) -> str:
 
 def _raw(names: tuple[str, ...], text: str) -> str:
     try:
-        return str(markup._markdown(names).reset().convert(text))
+        return markup.raw_markdown_html(names, text)
     except Exception as exc:  # a crash must be the same crash both ways
         return f"raised {type(exc).__name__}"
 
@@ -243,3 +243,13 @@ def test_a_text_whose_cleaning_passes_the_bound_is_refused_without_a_traceback(m
     monkeypatch.setattr(markup, "CLEANER", markup.cleaner(slow))
     converted = markup._convert_uncached("".join(f"[x{i}](https://example.org/{i}) " for i in range(100)), None)
     assert (converted.refused, unraisable) == ("the text takes more than 0.2 s to convert", [])
+
+
+def test_a_text_after_one_whose_conversion_raised_converts_as_on_its_own() -> None:
+    """Python-Markdown's reset() left the list state of a conversion that raised (a refused `///` block in a list),
+    so that the next text with the same extensions lost its paragraph (the CI run of e6f1fe8)."""
+    text = "A [^ bracket\n\n/// caption\nThe caption\n///\n"
+    alone = convert(text).html
+    assert alone.startswith("<figure>\n<p>A [^ bracket</p>")
+    assert convert("- /// caption\n    \t[^\n\n").refused.startswith("the options under a `///` block's first line")
+    assert convert(text + "\n").html == alone
