@@ -186,6 +186,35 @@ _SPACES = re.compile(r"(?<! ) ++")
 #: in the runs (`/// note | #a#a…#a\` of 22 `#` took 1 s, of 30 minutes). 16 take it under 0.1 s; a title needs one
 #: or two.
 MAX_BLOCK_LINE_HASHES = 16
+#: pymdownx.blocks' RE_START (`[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?(?:\n|$)`), searched on every block
+#: (paragraph) for a `///` line, reads a title's run of spaces to its end from each of its spaces (`.*?` stops at each
+#: to try `[ ]*` and the line's end): `/// note | a`, 60,000 spaces and `b` took `check` 45 s, a caption block the same
+#: (issue 18, twenty-seventh verification, N1). Its work on a block's first line is at most the sum of the squares of
+#: its runs of spaces; 5.3 ns a unit measured, so MAX_BLOCK_TITLE_WORK is about 0.05 s (a run of 3,162 spaces). A title
+#: has runs of one or two. pymdownx's other searches of a block's lines (RE_END, RE_INDENT_YAML_LINE, RE_INDENT,
+#: FENCED_BLOCK_RE, the caption's RE_FIG_NUM, the admonition's title heading but for its `#`) start only at a line's
+#: start and were tried on long runs of spaces and `/`: linear.
+MAX_BLOCK_TITLE_WORK = 10_000_000
+#: Where a line may start a `///` block once Python-Markdown has taken off what holds it (as for a definition, see
+#: DEFINITION_REVERSED): a run of indentation, `>` of quotes, list markers and `:` of definitions before `///`, at the
+#: line's start, after a footnote's `[^id]` (its `:` starts the run) or after a raw HTML block (its `>` starts the run;
+#: any `>` is taken for one, a superset). Each run is read once, from its first character: linear in the length.
+BLOCK_FIRST_LINE = re.compile(r"(?<![ \t>*+\-.)0-9:])(?:^|(?<=\])(?=:)|(?=>))[ \t>*+\-.)0-9:]*+///")
+#: Python-Markdown's footnotes search from each `[^` to the next `]` (or the end) in one call into C: the inline
+#: pattern `\[\^([^\]]*)\]` on each text, the block processor's `^[ ]{0,3}\[\^([^\]]*)\]:` (multiline) on each
+#: block from each line that starts with one; `[^` 15,000 times (30 KB) took 37 s, 240 KB 98 s (issue 18,
+#: twenty-seventh verification, N2). Their work on a text is at most the sum, over each `[^`, of the characters to the
+#: next `]`: one escaped (`\[^`, `\]`) is not one to the inline pattern, a `]` after a backtick may be in a code span
+#: (which is read first and hidden from it), so each `[^` before a backtick counts to the end of the text. 4 ns a unit
+#: measured, so MAX_FOOTNOTE_WORK is about 0.04 s (about five times that if each character were an escape or code
+#: span, which Python-Markdown makes longer before the footnotes read them). A footnote `[^note]` counts 6.
+#: Python-Markdown's links (`[`) and reference definitions stop at the next `[` or are read in Python, which the time
+#: bound stops.
+MAX_FOOTNOTE_WORK = 10_000_000
+#: What ends the footnotes' search from a `[^` (`]`), starts one (`[^`), or may hide a `]` from it (a backtick), as
+#: the inline pattern reads them: a `[` or `]` escaped by an odd run of backslashes is neither. Linear in the length:
+#: a run of backslashes is read once, from its first.
+_FOOTNOTE_TOKENS = re.compile(r"(?<!\\)(?:\\\\)*+(\[\^|\])|`")
 #: `Converted.refused` of a piece whose HTML nests too deeply to clean in time.
 TOO_DEEP = f"the text's HTML elements are nested more than {MAX_HTML_DEPTH} levels deep"
 #: HTML's formatting elements (WHATWG HTML, "the list of active formatting elements"): one left open is
@@ -415,24 +444,61 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
 
 def slow_line(text: str) -> tuple[int, str] | None:
     """The first line of `text` that would hold one of Python-Markdown's searches that the time bound cannot stop
-    past it (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES): its number in `text` (1 for the first) and why, as
-    `Converted.refused`; None if none would. Lines as Python-Markdown reads them (`NormalizeWhitespace`: CR LF and CR
-    end a line, tabs are spaces to the next multiple of 4). Linear in the length."""
-    read = text.replace("\r\n", "\n").replace("\r", "\n")
+    past it (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES, MAX_BLOCK_TITLE_WORK, then MAX_FOOTNOTE_WORK over the whole text):
+    its number in `text` (1 for the first) and why, as `Converted.refused`; None if none would. Lines as
+    Python-Markdown reads them (`NormalizeWhitespace`: STX and ETX deleted, CR LF and CR end a line, tabs are spaces
+    to the next multiple of 4). Linear in the length."""
+    read = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
     for number, line in enumerate(read.split("\n"), 1):
-        if "{" in line:
-            line = line.expandtabs(4)
-            runs = [(run.end() - run.start(), run.end()) for run in _SPACES.finditer(line)]
-            if sum(spaces * (len(line) - end + spaces if line.startswith("{", end) else spaces)
-                   for spaces, end in runs) > MAX_BRACE_WORK:
-                in_runs = sum(spaces for spaces, _ in runs)
-                return number, (f"a line of {len(line):,} characters ({in_runs:,} of them spaces, with a `{{`) would "
-                                "take Python-Markdown's attribute lists too long to read (break the line, shorten its "
-                                "runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
-        if "///" in line and line.count("#") > MAX_BLOCK_LINE_HASHES:
+        line = line.expandtabs(4)
+        block = BLOCK_FIRST_LINE.search(line)
+        if "{" not in line and not block:
+            continue
+        runs = [(run.end() - run.start(), run.end()) for run in _SPACES.finditer(line)]
+        in_runs = sum(spaces for spaces, _ in runs)
+        if "{" in line and sum(spaces * (len(line) - end + spaces if line.startswith("{", end) else spaces)
+                               for spaces, end in runs) > MAX_BRACE_WORK:
+            return number, (f"a line of {len(line):,} characters ({in_runs:,} of them spaces, with a `{{`) would "
+                            "take Python-Markdown's attribute lists too long to read (break the line, shorten its "
+                            "runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
+        if not block:
+            continue
+        if line.count("#") > MAX_BLOCK_LINE_HASHES:
             return number, (f"a `///` block's line has more than {MAX_BLOCK_LINE_HASHES} `#`, which Python-Markdown's "
                             "blocks take too long to read (write fewer `#` in the block's title)")
-    return None
+        if sum(spaces * spaces for spaces, _ in runs) > MAX_BLOCK_TITLE_WORK:
+            return number, (f"a `///` block's line of {len(line):,} characters has runs of spaces ({in_runs:,} "
+                            "spaces) that Python-Markdown's blocks take too long to read (shorten the runs of spaces)")
+    return _unclosed_footnotes(read.expandtabs(4))
+
+
+def _unclosed_footnotes(read: str) -> tuple[int, str] | None:
+    """The line of the first `[^` still open where the footnotes' work on `read` (MAX_FOOTNOTE_WORK; the text with
+    its lines' ends and tabs as Python-Markdown reads them) passes its bound, and why, as `Converted.refused`; None if
+    it does not. One pass over `_FOOTNOTE_TOKENS`."""
+    work = 0
+    opened = open_sum = 0  # `[^` since the last `]` (its count, the sum of its offsets)
+    unclosed = unclosed_sum = 0  # `[^` before a backtick, which count to the end of the text
+    first = -1  # the offset of the first `[^` counted in neither yet, or of the last group closed
+    for match in _FOOTNOTE_TOKENS.finditer(read):
+        token = match.group(1)
+        if token == "[^":
+            if not (opened or unclosed):
+                first = match.start(1)
+            opened, open_sum = opened + 1, open_sum + match.start(1)
+        elif token == "]":
+            work, opened, open_sum = work + opened * match.start(1) - open_sum, 0, 0
+        else:
+            unclosed, unclosed_sum, opened, open_sum = unclosed + opened, unclosed_sum + open_sum, 0, 0
+        if work > MAX_FOOTNOTE_WORK:
+            break
+    work += (opened + unclosed) * len(read) - open_sum - unclosed_sum
+    if work <= MAX_FOOTNOTE_WORK:
+        return None
+    return read.count("\n", 0, first) + 1, (
+        "`[^` starts footnote references here and after that are closed by a `]` too far on or never, which "
+        "Python-Markdown's footnotes would take too long to read (close each with `]`, e.g. `[^1]`, or write `\\[^` "
+        "where no footnote is meant)")
 
 
 def _convert_in_time(names: tuple[str, ...], text: str) -> Converted:

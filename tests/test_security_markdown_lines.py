@@ -22,6 +22,14 @@ from conftest import run
     "# x{" + " " * 5000 + "y\n",  # a run of spaces not before a `{`, read again from each of its spaces
     "# x" + "\t {" * 2000 + "\n",  # tabs are spaces once Python-Markdown has read them
     "/// note | #" + "a#" * 18 + "\\\n\nText.\n///\n",  # a block's title: RE_NORMAL_HEADING, exponential in `#` runs
+    "> /// note | #" + "a#" * 18 + "\\\n",  # in a quote, still a block's first line
+    "/// note | a" + " " * 60_000 + "b\n\nText.\n///\n",  # RE_START from each space of the title's run (18-verify27 N1)
+    "Text.\n\n/// caption | a" + " " * 60_000 + "b\n///\n",  # a caption: the same search
+    "- [^1]: /// note | a" + "\t" * 15_000 + "b\n",  # a block's line in a list and a footnote, tabs as spaces
+    "[^" * 15_000 + "\n",  # the footnotes' searches from each `[^` to the next `]` (18-verify27 N2)
+    "[^a\n" * 7_500,  # from each line that starts with one, past the line
+    "[^`]`" * 6_000,  # a `]` in a code span does not close one
+    "\\\\[^\\]" * 6_000,  # nor does an escaped `]`; `\\` escapes the backslash, not the `[`
 ])
 def test_lines_markdown_cannot_read_in_time_are_refused_before_converting(text: str) -> None:
     processor = time.process_time()
@@ -34,6 +42,11 @@ def test_the_refusal_names_the_line() -> None:
     converted = markup._convert("Intro.\r\n\r\n## Part" + " {" * 4000 + "\n")
     assert converted.refused.startswith("a line of 8,007 characters (4,001 of them spaces")
     assert converted.refused_line == 3
+
+
+def test_footnotes_refusal_names_the_first_open_bracket() -> None:
+    converted = markup._convert("Intro[^1].\n\n[^1]: Note.\n\nSee " + "[^" * 4_000 + "\n")
+    assert converted.refused.startswith("`[^` starts footnote references here") and converted.refused_line == 5
 
 
 def test_check_reports_the_line_in_the_page(project: Path) -> None:
@@ -50,6 +63,10 @@ def test_check_reports_the_line_in_the_page(project: Path) -> None:
     ("# Title {#intro .wide}\n", '<h1 class="wide" id="intro">Title</h1>'),
     ("Words and {braces} " * 1000 + "\n", "<p>Words and {braces}"),  # a long line with a few spaces before `{`
     ("/// note | Step #1 of #3\n\nText.\n///\n", "Step #1 of #3"),
+    ("/// note | Two  spaces   here\n\nText.\n///\n", "Two  spaces   here"),
+    ("Write `/// note | Title` to start a block;" + " #" * 20 + " (18-verify27 N5)\n", "<code>/// note | Title</code>"),
+    ("Text[^1] and[^b].\n\n[^1]: One.\n[^b]: Two.\n" * 200, '<a class="footnote-ref" href="#fn:b">'),
+    ("Not a footnote: " + "\\[^" * 3_000 + "\n", "[^[^"),  # escaped, searched by none
 ])
 def test_what_authors_write_is_converted(text: str, html: str) -> None:
     converted = markup._convert(text)
