@@ -28,6 +28,7 @@ from conftest import run
     "- [^1]: /// note | a" + "\t" * 15_000 + "b\n",  # a block's line in a list and a footnote, tabs as spaces
     "[^" * 15_000 + "\n",  # the footnotes' searches from each `[^` to the next `]` (18-verify27 N2)
     "[^a\n" * 7_500,  # from each line that starts with one, past the line
+    "[\x02^" * 15_000,  # `[^` once Python-Markdown has deleted STX and ETX
     "[^`]`" * 6_000,  # a `]` in a code span does not close one
     "\\\\[^\\]" * 6_000,  # nor does an escaped `]`; `\\` escapes the backslash, not the `[`
 ])
