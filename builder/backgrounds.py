@@ -439,6 +439,20 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, _Styles]:
     return root, styles
 
 
+#: The `image-orientation` values (WeasyPrint 70 accepts a `-weasy-` prefix) that leave a picture as it is or as its
+#: EXIF data turns it (`from-image`, the default, which `kit.encoding_seconds` prices), or that take the value of
+#: another declaration, which is read too: any other (an angle, `flip`, `var()`) makes WeasyPrint copy every picture
+#: it applies to turned (`images.rotate_pillow_image`) and encode it again, a JPEG too (18-verify27 N3).
+_UNTURNED = frozenset({"none", "from-image", "initial", "inherit", "unset"})
+
+
+def turns_pictures(styles: _Styles) -> bool:
+    """Whether a declaration of the style sheets of `styles` (`cascaded_rules`) may turn or flip the pictures it
+    reaches (`_UNTURNED`): an upper bound, as if it reached every picture of the document."""
+    return any(d.lower_name.removeprefix("-weasy-") == "image-orientation" and _text(d.value).lower() not in _UNTURNED
+               for d in styles.everything)
+
+
 def _not_regular(styles: _Styles, tokens: Iterable[Any], folder: str, path: str | None) -> None:
     """Note in `styles.not_regular` each `url()` among `tokens` (and inside them) of the sheet `path` (None: the
     document's own), from `folder`, that names a project file the kit's fetcher refuses as not a regular file."""

@@ -19,6 +19,7 @@ from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
 from builder import bounded, kit, media
+from builder.backgrounds import cascaded_rules, turns_pictures
 from builder.media import picture_seconds
 from builder.theme import builtin_templates
 
@@ -654,3 +655,38 @@ def test_a_kit_document_prices_its_pictures_by_what_encoding_them_again_costs(tm
     page.write_text(text + "\n![A](../media/p0.png)\n\n![B](../media/p1.png)\n", encoding="utf-8")
     line = page.read_text(encoding="utf-8").splitlines().index("![B](../media/p1.png)") + 1
     fails_with(record, _past_pixels(line, "../media/p1.png"), command="check")
+
+
+def test_a_kit_whose_style_sheets_turn_pictures_prices_every_picture_encoded_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify27 N3: a project's kit template whose CSS sets `image-orientation: 90deg` makes WeasyPrint turn a copy
+    of every picture and encode it again, JPEGs without EXIF data too, which `kit.encoding_seconds` priced at 0: 100
+    white 40-megapixel JPEGs passed `check` and took `kit` 29 s. Scaled down (the bound lowered to what two 300 × 300
+    JPEGs cost encoded again): three such JPEGs, which pass with the built-in CSS (and with an `image-orientation` that
+    leaves pictures as they are: `backgrounds.turns_pictures`), are refused at the third, by `check` and `kit` alike,
+    once the CSS turns them."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    photo = Image.linear_gradient("L").resize((300, 300)).convert("RGB")
+    for number in range(3):
+        photo.save(record / f"course/media/photo{number}.jpg", quality=85)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "".join(f"\n![P{n}](../media/photo{n}.jpg)\n" for n in range(3)),
+                    encoding="utf-8")
+    bound = picture_seconds(2 * 300 * 300, "jpeg again")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", bound)
+    base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True)
+    own = record / "templates/kit/base.html"
+    for value, turns in (("none", False), ("from-image", False), ("inherit", False), ("90deg", True), ("flip", True),
+                         ("var(--o)", True)):
+        styled = f"<style>p {{ -weasy-image-orientation: {value} }}</style><p>A</p>"
+        assert turns_pictures(cascaded_rules(styled, record)[1]) is turns, value
+    own.write_text(base.replace("</style>", "img { image-orientation: 90deg }\n</style>", 1), encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![P2](../media/photo2.jpg)") + 1
+    expected = (f"course/pages/baby-cues.md:{line}: image `../media/photo2.jpg` takes the pictures of the kit's "
+                f"handouts past {bound:g} s of processor time in all to encode again for its PDF (as its style sheets "
+                "turn them (`image-orientation`), each different picture by its size and kind, a JPEG too), more than "
+                "it may in time (show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million, "
+                "or leave out `image-orientation`)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
