@@ -1477,9 +1477,11 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
     breaking at every opportunity; a kit's style sheets may make no other element one,
     `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of these. Read on the tree WeasyPrint builds (`_html5`);
     what its own style sheet shows no box for (`_boxless_matcher`) is not read;
-    a box a project's own style sheet makes narrower (a float, an inline block, a margin) is priced by laying the
-    document out (`layout_problems`), and the author's HTML cannot take the built-in style sheet's classes
-    (`KIT_CLASSES`)."""
+    a box a project's own style sheet makes narrower (a float, an inline block, a margin), and text it widens
+    (`letter-spacing`, `word-spacing`, `font-size`: a table's other cells then leave a cell less width than their
+    priced most, `_most_cell_width`; not priced, as no bound is sure without the cascade of relative font sizes and
+    spacings, 18-verify27 N4), are priced by laying the document out (`layout_problems`), and the author's HTML
+    cannot take the built-in style sheet's classes (`KIT_CLASSES`)."""
     import cssselect2  # noqa: PLC0415 - WeasyPrint's own (a core dependency)
 
     root = _html5(html)

@@ -690,3 +690,26 @@ def test_a_kit_whose_style_sheets_turn_pictures_prices_every_picture_encoded_aga
                 "or leave out `image-orientation`)")
     fails_with(record, expected, command="check")
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_text_a_projects_style_sheet_widens_in_a_table_is_stopped_by_checks_layout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify27 N4: `letter-spacing` on a table cell of `ab` leaves the cell beside it as narrow as its widest
+    word, where `kit.relaid_text` prices it as the rest of the page (no bound is sure without the cascade of font
+    sizes and spacings): `x y ` × 2,500 there passed the pricing and took the document's 30 s. `check` lays out the
+    kit of a project with templates of its own, so it stops there, not only `kit`. Scaled down: × 900 (priced as
+    a wide column, 0), the document's bound lowered to 1 s."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>\n",
+                    encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True)
+    base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
+    (record / "templates/kit/base.html").write_text(
+        base.replace("</style>", "td:first-child { letter-spacing: 250pt }\n</style>", 1), encoding="utf-8")
+    assert kit.relaid_text(f"<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>") is None
+    monkeypatch.setattr(kit, "MAX_KIT_SECONDS", 1)
+    fails_with(record, "templates/kit/base.html:1: the kit's handouts PDF cannot be made: WeasyPrint took more than "
+               "1 s of processor time for it (make the document simpler: fewer pages, elements and nested layouts)",
+               command="check")
