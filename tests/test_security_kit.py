@@ -692,23 +692,31 @@ def test_a_kit_whose_style_sheets_turn_pictures_prices_every_picture_encoded_aga
     fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
 
 
-def test_text_a_projects_style_sheet_widens_in_a_table_is_stopped_by_checks_layout(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """18-verify27 N4: `letter-spacing` on a table cell of `ab` leaves the cell beside it as narrow as its widest
-    word, where `kit.relaid_text` prices it as the rest of the page (no bound is sure without the cascade of font
-    sizes and spacings): `x y ` × 2,500 there passed the pricing and took the document's 30 s. `check` lays out the
-    kit of a project with templates of its own, so it stops there, not only `kit`. Scaled down: × 900 (priced as
-    a wide column, 0), the document's bound lowered to 1 s."""
+def test_spacing_a_projects_style_sheet_gives_table_cells_is_priced(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify27 N4: `letter-spacing: 250pt` on a table cell of `ab` left the cell beside it as narrow as its widest
+    word, where `kit.relaid_text` priced it as the rest of the page: `x y ` × 2,500 there passed the pricing and
+    took `check`'s layout of the document past its 30 s (79.6 s wall, the generic line). Scaled down (× 900): the
+    other cells' most width now counts the most spacing the sheets give (`backgrounds.text_spacing`), so `check`
+    stops at the page's line without laying anything out; a spacing known only once laid out (`var()`) is left to
+    that layout, which `check` runs for such a project (the document's bound lowered to 1 s)."""
     record = tmp_path / "record"
     shutil.copytree(FIXTURES / "record", record)
     page = record / "course/pages/baby-cues.md"
-    page.write_text(page.read_text(encoding="utf-8") + f"\n<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>\n",
-                    encoding="utf-8")
+    table = f"<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{table}\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index(table) + 1
     (record / "templates/kit").mkdir(parents=True)
     base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
-    (record / "templates/kit/base.html").write_text(
-        base.replace("</style>", "td:first-child { letter-spacing: 250pt }\n</style>", 1), encoding="utf-8")
-    assert kit.relaid_text(f"<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>") is None
+    own = record / "templates/kit/base.html"
+    own.write_text(base.replace("</style>", "td:first-child { letter-spacing: 250pt }\n</style>", 1), encoding="utf-8")
+    assert kit.relaid_text(table) is None
+    checked = run("check", str(record))
+    problem = checked.stderr.splitlines()[0]
+    assert checked.exit_code == 1 and problem.startswith(f"course/pages/baby-cues.md:{line}: the kit's handouts has text whose lines WeasyPrint "
+                              "would break by laying out "), problem
+    own.write_text(base.replace("</style>", "td:first-child { --s: 250pt; letter-spacing: var(--s) }\n</style>", 1),
+                   encoding="utf-8")
     monkeypatch.setattr(kit, "MAX_KIT_SECONDS", 1)
     fails_with(record, "templates/kit/base.html:1: the kit's handouts PDF cannot be made: WeasyPrint took more than "
                "1 s of processor time for it (make the document simpler: fewer pages, elements and nested layouts)",
