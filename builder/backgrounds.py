@@ -439,6 +439,65 @@ def cascaded_rules(html: str, project: Path) -> tuple[Any, _Styles]:
     return root, styles
 
 
+#: The `image-orientation` values (WeasyPrint 70 accepts a `-weasy-` prefix) that leave a picture as it is or as its
+#: EXIF data turns it (`from-image`, the default, which `kit.encoding_seconds` prices), or that take the value of
+#: another declaration, which is read too: any other (an angle, `flip`, `var()`) makes WeasyPrint copy every picture
+#: it applies to turned (`images.rotate_pillow_image`) and encode it again, a JPEG too (18-verify27 N3).
+_UNTURNED = frozenset({"none", "from-image", "initial", "inherit", "unset"})
+
+
+def turns_pictures(styles: _Styles) -> bool:
+    """Whether a declaration of the style sheets of `styles` (`cascaded_rules`) may turn or flip the pictures it
+    reaches (`_UNTURNED`): an upper bound, as if it reached every picture of the document."""
+    return any(d.lower_name.removeprefix("-weasy-") == "image-orientation" and _text(d.value).lower() not in _UNTURNED
+               for d in styles.everything)
+
+
+#: The `font-size` keywords (CSS Fonts 4: `medium` 16 px, `xxx-large` 48 px), in px, each an absolute size.
+_FONT_SIZE_KEYWORDS = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0, "large": 18.0,
+                       "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}
+
+
+def text_spacing(styles: _Styles) -> tuple[float, float] | None:
+    """(letter, word): the most `letter-spacing` and `word-spacing` (pt) a declaration of the style sheets of `styles`
+    (`cascaded_rules`) may give a character and a space, for `kit.relaid_text`'s table cells (18-verify27 N4:
+    `letter-spacing: 250pt` on a cell of `ab` left the cell beside it its widest word); a negative spacing counts
+    as none here. `em` counts at the largest font size the sheets declare (and 18 pt, the built-in `h1`); None where
+    a spacing is known only once laid out (`%`, `ex`, `ch`, `rem`, `calc()`, `var()`), or is in `em` while a font
+    size is relative (`em`, `%`, `larger`, a function), which may multiply down the tree."""
+    sizes = [18 * 4 / 3]  # px
+    for declaration in styles.everything:
+        name = declaration.lower_name.removeprefix("-weasy-")
+        if name in ("font-size", "font"):
+            for token in _all_tokens(declaration.value):
+                if token.type == "ident" and token.lower_value in _FONT_SIZE_KEYWORDS:
+                    sizes.append(_FONT_SIZE_KEYWORDS[token.lower_value])
+                elif token.type == "dimension" and token.lower_unit in _UNITS and math.isfinite(token.value):
+                    sizes.append(float(token.value) * _UNITS[token.lower_unit])
+                elif token.type in ("dimension", "percentage", "function") or \
+                        token.type == "ident" and token.lower_value in ("larger", "smaller"):
+                    sizes.append(math.inf)
+    spacing = [0.0, 0.0]  # px
+    for declaration in styles.everything:
+        name = declaration.lower_name.removeprefix("-weasy-")
+        if name not in ("letter-spacing", "word-spacing"):
+            continue
+        for token in _all_tokens(declaration.value):
+            if token.type == "dimension" and token.lower_unit in _UNITS and math.isfinite(token.value):
+                px = float(token.value) * _UNITS[token.lower_unit]
+            elif token.type == "dimension" and token.lower_unit == "em" and math.isfinite(token.value):
+                px = float(token.value) * max(sizes) if token.value > 0 else 0.0
+            elif token.type in ("dimension", "percentage", "function"):
+                return None
+            else:  # `normal`, `0`, `inherit`: no spacing of its own
+                continue
+            if math.isinf(px):  # `em` while a font size is relative
+                return None
+            index = name == "word-spacing"
+            spacing[index] = max(spacing[index], px)
+    return spacing[0] * 0.75, spacing[1] * 0.75
+
+
 def _not_regular(styles: _Styles, tokens: Iterable[Any], folder: str, path: str | None) -> None:
     """Note in `styles.not_regular` each `url()` among `tokens` (and inside them) of the sheet `path` (None: the
     document's own), from `folder`, that names a project file the kit's fetcher refuses as not a regular file."""

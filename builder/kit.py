@@ -390,7 +390,9 @@ class _Read:
 
     name: str = ""
     data: bytes = b""
-    seconds: float = 0.0  # WeasyPrint takes to encode it again (`encoding_seconds`); 0 if Pillow does not read it
+    #: WeasyPrint takes to encode it again (`encoding_seconds`), as the kit's style sheets leave it and turned by them;
+    #: 0 if Pillow does not read it
+    seconds: tuple[float, float] = (0.0, 0.0)
     refused: tuple[str, str] | None = None
     problem: Problem | None = None
 
@@ -446,7 +448,7 @@ class KitMedia:
         if empty := emptied(data, posixpath.splitext(path)[1]):  # a template's own (validation reports a page's)
             return _Read(problem=Problem(path, empty[0], f"this picture {empty[1]}, so the kit would carry it as an "
                                          "empty file", empty[2]))
-        seconds = encoding_seconds(data) if drawn else 0.0
+        seconds = (encoding_seconds(data), encoding_seconds(data, turned=True)) if drawn else (0.0, 0.0)
         data = packaged_bytes(self.project, path)
         return _Read(name=f"media/{archive_name(path, data)}", data=data, seconds=seconds)
 
@@ -477,11 +479,8 @@ def with_media(html: str, project: Path, document: str,
     refused: dict[str, tuple[str, str]] = {}  # what may not be shown, as written -> (what is wrong, how to fix it)
     shown: set[str] = set()  # the project paths, at most MAX_KIT_IMAGES
     past: set[str] = set()  # those left as written, past it
-    seconds = 0.0  # of the pictures of `shown` that may be shown, to MAX_KIT_DOCUMENT_SECONDS
-    too_many: str | None = None  # the first picture past it, as written
 
     def locate(match: re.Match[str]) -> str:
-        nonlocal seconds, too_many
         try:
             quote, written, path = _image_source(match)
         except InvalidURL as invalid:
@@ -493,11 +492,7 @@ def with_media(html: str, project: Path, document: str,
             past.add(path)
             return match.group(0)
         read = media.image(path)
-        if path not in shown:
-            shown.add(path)
-            seconds += read.seconds
-            if seconds > MAX_KIT_DOCUMENT_SECONDS and too_many is None:
-                too_many = written
+        shown.add(path)
         if read.refused:
             refused.setdefault(written, (f"{read.refused[0]}, so the kit cannot show it", read.refused[1]))
         elif read.problem:
@@ -514,12 +509,8 @@ def with_media(html: str, project: Path, document: str,
             done = source.end()
     saved = "".join([*pieces, html[done:]])
     problems = list(found)
-    if too_many is not None:
-        problems.append(Problem(*media.shown_at(document, too_many), f"image `{too_many}` takes the pictures of the "
-                                f"kit's {document} past {MAX_KIT_DOCUMENT_SECONDS:g} s of processor time in all to "
-                                "encode again for its PDF (each different picture by its size and kind, but a JPEG "
-                                "without EXIF data, which is embedded as it is), more than it may in time",
-                                "show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million"))
+    if (too_many := encoding_problem(html, document, media)) is not None:
+        problems.append(too_many)
     if past:
         problems.append(Problem(_document_source(project, document), 1, f"the kit's {document} shows "
                                 f"{len(shown) + len(past):,} different image files, more than the {MAX_KIT_IMAGES} "
@@ -532,6 +523,33 @@ def with_media(html: str, project: Path, document: str,
                                 f"{MAX_KIT_IMAGE_PROBLEMS} listed (only so many are looked for in the templates)",
                                 "fix those listed first, then check again"))
     return saved, files, problems
+
+
+def encoding_problem(html: str, document: str, media: KitMedia, turned: bool = False) -> Problem | None:
+    """A problem at the picture (`KitMedia.shown_at`) that takes the different pictures the kit document `document`
+    (its HTML, `html`) shows, the first MAX_KIT_IMAGES of them (`with_media`), past MAX_KIT_DOCUMENT_SECONDS of
+    processor time to encode again (`encoding_seconds`; `turned`: as its style sheets turn every picture,
+    `backgrounds.turns_pictures`); None if they are within it."""
+    seconds, shown = 0.0, set[str]()
+    for _, source in _image_tags(html):
+        try:
+            _, written, path = ("", "", None) if source is None else _image_source(source)
+        except InvalidURL:
+            continue
+        if path is None or path in shown or len(shown) == MAX_KIT_IMAGES:
+            continue
+        shown.add(path)
+        seconds += media.image(path).seconds[turned]
+        if seconds > MAX_KIT_DOCUMENT_SECONDS:
+            how = ("as its style sheets turn them (`image-orientation`), each different picture by its size and kind, "
+                   "a JPEG too" if turned else "each different picture by its size and kind, but a JPEG without EXIF "
+                   "data, which is embedded as it is")
+            return Problem(*media.shown_at(document, written), f"image `{written}` takes the pictures of the kit's "
+                           f"{document} past {MAX_KIT_DOCUMENT_SECONDS:g} s of processor time in all to encode again "
+                           f"for its PDF ({how}), more than it may in time", "show fewer pictures in it, or smaller "
+                           "copies: an A4 page at 300 dpi is 8.7 million" + (", or leave out `image-orientation`"
+                                                                           if turned else ""))
+    return None
 
 
 def _image_source(match: re.Match[str]) -> tuple[str, str, str | None]:
@@ -562,7 +580,7 @@ def left_out(path: str, data: bytes) -> bool:
         and file_content_problem(path, data) is not None
 
 
-def encoding_seconds(picture: bytes) -> float:
+def encoding_seconds(picture: bytes, turned: bool = False) -> float:
     """The processor time (s) at worst WeasyPrint takes to encode the picture `picture` again to draw it in a PDF
     (`media.picture_seconds`), by what its header says and the rule of `weasyprint.images.RasterImage`, WeasyPrint 70,
     with the kit's options (no image optimisation, no JPEG quality, no resolution bound): 0 for a JPEG without EXIF
@@ -571,7 +589,10 @@ def encoding_seconds(picture: bytes) -> float:
     pixels is written once as PNG data; any other picture (a palette, bilevel, 16- or 32-bit, transparent or alpha
     PNG, a GIF, a WebP) twice (converted and written as PNG, then written again as PNG data; or its colours and its
     alpha apart); and any of these with EXIF data (a PNG's eXIf chunk before its data) once more, as the copy turned
-    upright loses the data it would have embedded (issue 18, twenty-sixth verification, M2)."""
+    upright loses the data it would have embedded (issue 18, twenty-sixth verification, M2). `turned`: the kit's style
+    sheets give it an `image-orientation` that turns or flips it (`backgrounds.turns_pictures`), so that WeasyPrint
+    copies it turned whatever its EXIF data (`images.rotate_pillow_image`), and encodes a JPEG again as one with EXIF
+    data (100 white 40-megapixel JPEGs took `kit` 29 s; 18-verify27 N3)."""
     from PIL import Image
 
     pixels = picture_pixels(picture) or 0
@@ -580,7 +601,7 @@ def encoding_seconds(picture: bytes) -> float:
     if pixels > MAX_PICTURE_PIXELS:  # refused before WeasyPrint sees it
         return math.inf
     with Image.open(io.BytesIO(picture)) as image:  # its header only, as picture_pixels read it
-        turned = "exif" in image.info
+        turned = turned or "exif" in image.info
         if image.format in ("JPEG", "MPO"):
             return picture_seconds(pixels, "jpeg again") if turned else 0.0
         once = image.format == "PNG" and image.mode in ("L", "RGB") and "transparency" not in image.info
@@ -745,6 +766,10 @@ def document_problems(course: Course, document: str, html: str) -> list[Problem]
                                  lambda: _parsed_problems(course, document, html, where, filled))
 
 
+#: No spacing of text beyond the kit font's advances (`relaid_text`), as the built-in style sheets give its tables.
+_NO_SPACING = (0.0, 0.0)
+
+
 def _parsed_problems(course: Course, document: str, html: str, where: str,
                      filled: tuple[str, int]) -> list[Problem]:
     """`document_problems` found by parsing the kit document `html` (by libxml2 and tinyhtml5, and matching its
@@ -752,17 +777,18 @@ def _parsed_problems(course: Course, document: str, html: str, where: str,
     forced page breaks (or rules that force them too complex to match), repeated backgrounds of too many tiles, an
     SVG of its own drawn at too high a cost; each problem at `where` unless a rule's own line is known, and what the
     content makes too large at `filled` (`_content_at`'s path and line)."""
-    if cascade := _cascade_problems(html, course.root, document, where):
+    cascade, spacing = _cascade_problems(html, course, document, where)
+    if cascade:
         return cascade
     if (widest := table_columns(html)) and widest > MAX_KIT_TABLE_COLUMNS:
         at = _page_at(course, lambda body: (table_columns(body) or 0) > MAX_KIT_TABLE_COLUMNS, "<table", filled)
         return [Problem(*at, f"the kit's {document} has a table of up to {widest:,} columns, more than the "
                         f"{MAX_KIT_TABLE_COLUMNS} a page can show",
                         "give its `<col>`, `<colgroup>` and cells smaller `span` and `colspan`, or split it")]
-    if (relaid := relaid_text(html)) and relaid[0] > MAX_KIT_RELAID_TEXT:
+    if (relaid := relaid_text(html, spacing)) and relaid[0] > MAX_KIT_RELAID_TEXT:
         total, words, what = relaid
         return [Problem(*(_written_in(course, words) or _page_at(
-            course, lambda body: (relaid_text(body) or (0,))[0] > MAX_KIT_RELAID_TEXT, words[:8], filled)),
+            course, lambda body: (relaid_text(body, spacing) or (0,))[0] > MAX_KIT_RELAID_TEXT, words[:8], filled)),
                         f"the kit's {document} has text whose lines "
                         f"WeasyPrint would break by laying out {total:,} characters again, more than the "
                         f"{MAX_KIT_RELAID_TEXT:,} a kit document may ask of it (most for {what})",
@@ -824,7 +850,8 @@ def _rule_at(templates: _KitTemplates, document: str, where: str,
     return path, line
 
 
-def _cascade_problems(html: str, project: Path, document: str, where: str) -> list[Problem]:
+def _cascade_problems(html: str, course: Course, document: str,
+                      where: str) -> tuple[list[Problem], tuple[float, float] | None]:
     """A problem at each style rule WeasyPrint would cascade over the kit document `html` (`backgrounds.cascaded_rules`:
     its `<style>` sheets and those they link and import) whose selector `media.selector_matcher` refuses as too
     complex to match, and one at `where` if all of them together take more than `media.MAX_CASCADE_TRIES` tries over
@@ -835,12 +862,22 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     it (`_written_at`). Not read for a document the project writes no template of (`templates/kit/<document>.html`
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
-    documents to it)."""
+    documents to it). If its sheets turn pictures (`backgrounds.turns_pictures`), only the problem of the picture that
+    takes them past their bound encoded again so (`encoding_problem`; 18-verify27 N3), if any. With them, the most
+    spacing its sheets may give text (`backgrounds.text_spacing`, for `relaid_text`; _NO_SPACING where they were
+    not read or a problem stopped them)."""
+    project = course.root
     if not own_document(project, document) or ("style" not in html.lower() and "<link" not in html.lower()):
-        return []
+        return [], _NO_SPACING
     import cssselect2  # type: ignore[import-untyped]  # noqa: PLC0415
 
-    from builder.backgrounds import ImportRefused, Unbounded, cascaded_rules  # noqa: PLC0415 - it imports this module
+    from builder.backgrounds import (  # noqa: PLC0415 - it imports this module
+        ImportRefused,
+        Unbounded,
+        cascaded_rules,
+        text_spacing,
+        turns_pictures,
+    )
 
     templates = _KitTemplates(project)  # each template read once, whatever the number of rules shown in it
     try:
@@ -848,13 +885,16 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
     except ImportRefused as imported:  # at the `@import` (18-verify16 F2, F6)
         reason, fix = imported.args
         return [Problem(*_rule_at(templates, document, where, (imported.sheet, imported.line, imported.written)),
-                        f"the kit's {document} {reason}", fix)]
+                        f"the kit's {document} {reason}", fix)], _NO_SPACING
     except Unbounded as unbounded:
         reason, fix = unbounded.args
         return [Problem(where, 1, f"the kit's {document} has style sheets too large or too deep to check: {reason}",
-                        fix)]
+                        fix)], _NO_SPACING
     except UnmappedURL as unmapped:
-        return [unmapped_problem(project, document, unmapped)]
+        return [unmapped_problem(project, document, unmapped)], _NO_SPACING
+    if turns_pictures(styles) and encoding_problem(html, document, media := KitMedia(project, course)) is None \
+            and (turned := encoding_problem(html, document, media, turned=True)) is not None:
+        return [turned], _NO_SPACING  # priced as its style sheets leave the pictures by `with_media`, before this
     problems = [Problem(*_rule_at(templates, document, where, (path, line, as_written)), f"the kit's {document} uses "
                         f"`{written}{')' if written.endswith('(') else ''}`, which a kit may not: it {why}", fix)
                 for path, line, written, why, fix, as_written in dict.fromkeys(styles.unneeded)]
@@ -895,7 +935,7 @@ def _cascade_problems(html: str, project: Path, document: str, where: str) -> li
                                 f"on each of {MAX_KIT_PAGES} pages), more than the {MAX_KIT_GENERATED_TEXT:,} a kit "
                                 "document may write itself", "write the text in the template, and give `content` "
                                 "short strings on the few elements that need them"))
-    return problems
+    return problems, text_spacing(styles)
 
 
 #: How many characters a kit document's style sheets may write of their own (`content`, a string `list-style-type`,
@@ -1329,11 +1369,12 @@ _TEXT_LEVEL = frozenset({
 _MOST_COLSPAN = 1000
 
 
-def _most_cell_width(cell: Any, boxless: set[Any]) -> float:
+def _most_cell_width(cell: Any, boxless: set[Any], spacing: tuple[float, float]) -> float:
     """The greatest width the content of the table cell `cell` of a tinyhtml5 tree may ask of its column (in pt): its
     max-content width, at most the sum of its shown texts' `line_breaking.most_max_content`, at their font size, and
     of what the elements between the cell and each text add to its width (`_content_width`); infinite where it holds
-    an element not `_TEXT_LEVEL`; `boxless` as `relaid_text`'s."""
+    an element not `_TEXT_LEVEL`; with `spacing` (pt: `relaid_text`'s) after each character, and again after each
+    white space character (as `white-space: pre` keeps them); `boxless` as `relaid_text`'s."""
     most = 0.0
     pending = [(cell, KIT_FONT_SIZE)]
     while pending:
@@ -1343,13 +1384,14 @@ def _most_cell_width(cell: Any, boxless: set[Any]) -> float:
             if tag not in _TEXT_LEVEL:
                 return math.inf
             size = _HEADING_SIZES.get(tag, size)
-            most += -_content_width(element, 0.0) + sum(most_max_content(text) * size
-                                                         for text in _laid_out_texts(element, boxless))
+            most += -_content_width(element, 0.0) + sum(
+                most_max_content(text) * size + len(text) * spacing[0] + sum(map(str.isspace, text)) * spacing[1]
+                for text in _laid_out_texts(element, boxless))
             pending += [(child, size) for child in element]
     return most
 
 
-def _cell_widths(table: Any, available: float, boxless: set[Any]) -> dict[Any, float]:
+def _cell_widths(table: Any, available: float, boxless: set[Any], spacing: tuple[float, float]) -> dict[Any, float]:
     """The least width of the content of each cell of the `<table>` element `table` of a tinyhtml5 tree (in pt),
     laid out with `width: 100%` (`kit/base.html`) where its parent's content is `available` pt wide: by CSS 2.1's
     automatic table layout (§ 17.5.2.2), a column is no narrower than its cells' min-content width, and the other
@@ -1358,7 +1400,7 @@ def _cell_widths(table: Any, available: float, boxless: set[Any]) -> dict[Any, f
     `_most_cell_width` and all columns' `_CELL_EDGES`. 18-verify24 H3: a neighbour of one 90-letter word leaves a
     cell its longest word; 18-verify25 K4: a neighbour of a few short words leaves a definition most of the page.
     The cells of the table's rows (of its own `<thead>`, `<tbody>`, `<tfoot>`) by HTML's table model (`colspan`,
-    `rowspan`); a cell taking several columns is taken as wide in each."""
+    `rowspan`); a cell taking several columns is taken as wide in each. `spacing` as `_most_cell_width`'s."""
     rows = [row for section in table for row in ([section] if _tag(section) == "tr" else section)
             if _tag(row) == "tr" and _shown("tr", row, boxless)]
     taken: set[tuple[int, int]] = set()
@@ -1372,7 +1414,7 @@ def _cell_widths(table: Any, available: float, boxless: set[Any]) -> dict[Any, f
             while (number, column) in taken:
                 column += 1
             columns[cell] = range(column, column + min(_span(cell, "colspan"), _MOST_COLSPAN))
-            most = _most_cell_width(cell, boxless)
+            most = _most_cell_width(cell, boxless, spacing)
             below = range(number, number + min(_span(cell, "rowspan"), len(rows) - number))
             for spanned in columns[cell]:
                 widest[spanned] = max(widest.get(spanned, 0.0), most)
@@ -1432,7 +1474,7 @@ def _laid_out_texts(element: Any, boxless: set[Any]) -> Iterator[str]:
         yield element.get("alt") or ""
 
 
-def relaid_text(html: str) -> tuple[int, str, str] | None:
+def relaid_text(html: str, spacing: tuple[float, float] | None = _NO_SPACING) -> tuple[int, str, str] | None:
     """How many characters WeasyPrint lays out again, at most, to break the lines of the kit document `html`
     (`MAX_KIT_RELAID_TEXT`), with the text (or run of it without white space) that costs most and what makes it
     cost: each text's (`_laid_out_texts`: as WeasyPrint makes its text boxes, joined across elements that make no
@@ -1446,9 +1488,12 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
     breaking at every opportunity; a kit's style sheets may make no other element one,
     `backgrounds._UNNEEDED_DISPLAYS`); None if it has none of these. Read on the tree WeasyPrint builds (`_html5`);
     what its own style sheet shows no box for (`_boxless_matcher`) is not read;
-    a box a project's own style sheet makes narrower (a float, an inline block, a margin) is priced by laying the
-    document out (`layout_problems`), and the author's HTML cannot take the built-in style sheet's classes
-    (`KIT_CLASSES`)."""
+    `spacing`: the most `letter-spacing` and `word-spacing` (pt) its style sheets may give text
+    (`backgrounds.text_spacing`), added to the other cells' priced most (`_most_cell_width`; 18-verify27 N4); None
+    where it is not known before layout. A box a project's own style sheet makes narrower (a float, an inline block,
+    a margin), and text it widens otherwise (`font-size`, `text-transform`, a font of its own) or with a spacing not
+    known, are priced by laying the document out (`layout_problems`): no bound is sure without the cascade of
+    relative font sizes. The author's HTML cannot take the built-in style sheet's classes (`KIT_CLASSES`)."""
     import cssselect2  # noqa: PLC0415 - WeasyPrint's own (a core dependency)
 
     root = _html5(html)
@@ -1465,7 +1510,7 @@ def relaid_text(html: str) -> tuple[int, str, str] | None:
             continue
         in_cell = in_cell or tag in ("td", "th")
         if tag == "table":
-            cell_widths.update(_cell_widths(element, width, boxless))
+            cell_widths.update(_cell_widths(element, width, boxless, spacing or _NO_SPACING))
         width = (cell_widths.get(element, _least_cell_width(element, boxless)) if tag in ("td", "th")
                  else _content_width(element, width))
         for text in filter(None, _laid_out_texts(element, boxless)):

@@ -19,6 +19,7 @@ from test_security import fails_with
 from test_security_svg import W1_TILES, diagram, record_with
 
 from builder import bounded, kit, media
+from builder.backgrounds import cascaded_rules, turns_pictures
 from builder.media import picture_seconds
 from builder.theme import builtin_templates
 
@@ -654,3 +655,69 @@ def test_a_kit_document_prices_its_pictures_by_what_encoding_them_again_costs(tm
     page.write_text(text + "\n![A](../media/p0.png)\n\n![B](../media/p1.png)\n", encoding="utf-8")
     line = page.read_text(encoding="utf-8").splitlines().index("![B](../media/p1.png)") + 1
     fails_with(record, _past_pixels(line, "../media/p1.png"), command="check")
+
+
+def test_a_kit_whose_style_sheets_turn_pictures_prices_every_picture_encoded_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify27 N3: a project's kit template whose CSS sets `image-orientation: 90deg` makes WeasyPrint turn a copy
+    of every picture and encode it again, JPEGs without EXIF data too, which `kit.encoding_seconds` priced at 0: 100
+    white 40-megapixel JPEGs passed `check` and took `kit` 29 s. Scaled down (the bound lowered to what two 300 × 300
+    JPEGs cost encoded again): three such JPEGs, which pass with the built-in CSS (and with an `image-orientation` that
+    leaves pictures as they are: `backgrounds.turns_pictures`), are refused at the third, by `check` and `kit` alike,
+    once the CSS turns them."""
+    record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
+    photo = Image.linear_gradient("L").resize((300, 300)).convert("RGB")
+    for number in range(3):
+        photo.save(record / f"course/media/photo{number}.jpg", quality=85)
+    page = record / "course/pages/baby-cues.md"
+    page.write_text(page.read_text(encoding="utf-8") + "".join(f"\n![P{n}](../media/photo{n}.jpg)\n" for n in range(3)),
+                    encoding="utf-8")
+    bound = picture_seconds(2 * 300 * 300, "jpeg again")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", bound)
+    base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
+    (record / "templates/kit").mkdir(parents=True)
+    own = record / "templates/kit/base.html"
+    for value, turns in (("none", False), ("from-image", False), ("inherit", False), ("90deg", True), ("flip", True),
+                         ("var(--o)", True)):
+        styled = f"<style>p {{ -weasy-image-orientation: {value} }}</style><p>A</p>"
+        assert turns_pictures(cascaded_rules(styled, record)[1]) is turns, value
+    own.write_text(base.replace("</style>", "img { image-orientation: 90deg }\n</style>", 1), encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index("![P2](../media/photo2.jpg)") + 1
+    expected = (f"course/pages/baby-cues.md:{line}: image `../media/photo2.jpg` takes the pictures of the kit's "
+                f"handouts past {bound:g} s of processor time in all to encode again for its PDF (as its style sheets "
+                "turn them (`image-orientation`), each different picture by its size and kind, a JPEG too), more than "
+                "it may in time (show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million, "
+                "or leave out `image-orientation`)")
+    fails_with(record, expected, command="check")
+    fails_with(record, expected, "--out", str(tmp_path / "out"), command="kit")
+
+
+def test_spacing_a_projects_style_sheet_gives_table_cells_is_priced(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify27 N4: `letter-spacing: 250pt` on a table cell of `ab` left the cell beside it as narrow as its widest
+    word, where `kit.relaid_text` priced it as the rest of the page: `x y ` × 2,500 there passed the pricing and
+    took `check`'s layout of the document past its 30 s (79.6 s wall, the generic line). Scaled down (× 900): the
+    other cells' most width now counts the most spacing the sheets give (`backgrounds.text_spacing`), so `check`
+    stops at the page's line without laying anything out; a spacing known only once laid out (`var()`) is left to
+    that layout, which `check` runs for such a project (the document's bound lowered to 1 s)."""
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "record", record)
+    page = record / "course/pages/baby-cues.md"
+    table = f"<table><tr><td>ab</td><td>{'x y ' * 900}</td></tr></table>"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{table}\n", encoding="utf-8")
+    line = page.read_text(encoding="utf-8").splitlines().index(table) + 1
+    (record / "templates/kit").mkdir(parents=True)
+    base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
+    own = record / "templates/kit/base.html"
+    own.write_text(base.replace("</style>", "td:first-child { letter-spacing: 250pt }\n</style>", 1), encoding="utf-8")
+    assert kit.relaid_text(table) is None
+    checked = run("check", str(record))
+    problem = checked.stderr.splitlines()[0]
+    assert checked.exit_code == 1 and problem.startswith(f"course/pages/baby-cues.md:{line}: the kit's handouts has text whose lines WeasyPrint "
+                              "would break by laying out "), problem
+    own.write_text(base.replace("</style>", "td:first-child { --s: 250pt; letter-spacing: var(--s) }\n</style>", 1),
+                   encoding="utf-8")
+    monkeypatch.setattr(kit, "MAX_KIT_SECONDS", 1)
+    fails_with(record, "templates/kit/base.html:1: the kit's handouts PDF cannot be made: WeasyPrint took more than "
+               "1 s of processor time for it (make the document simpler: fewer pages, elements and nested layouts)",
+               command="check")
