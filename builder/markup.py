@@ -182,10 +182,12 @@ MAX_BRACE_WORK = 10_000_000
 #: run is read once, from its first space.
 _SPACES = re.compile(r"(?<! ) ++")
 #: pymdownx.blocks' RE_NORMAL_HEADING (`(?:\\.|[^\\]|#+(?=[^#\n]))*?`), matched on the title of a `///` block
-#: that starts with `#`, tries every way of sharing each run of `#` between its two alternatives, in time exponential
-#: in the runs (`/// note | #a#a…#a\` of 22 `#` took 1 s, of 30 minutes). 16 take it under 0.1 s; a title needs one
-#: or two.
-MAX_BLOCK_LINE_HASHES = 16
+#: that starts with `#`, tries every way of sharing the `#` between its two alternatives and reads the rest of the
+#: title again for each: time about 2 to the number of `#`, times the title's length (`/// note | #a#a…#a\` of 22
+#: `#` took 1 s, of 30 minutes; 16 `#` 15,000 characters apart, 240 KB, held `check` 30 s with one call: 18-verify28
+#: P2). 1.7 to 3.7 ns a unit measured, so MAX_BLOCK_HEADING_WORK is about 0.02 to 0.04 s: a title of 20 characters
+#: may hold 18 `#`, one of 150 characters 16, one of 2,400 12; a title needs one or two.
+MAX_BLOCK_HEADING_WORK = 10_000_000
 #: pymdownx.blocks' RE_START (`[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?(?:\n|$)`), searched on every block
 #: (paragraph) for a `///` line, reads a title's run of spaces to its end from each of its spaces (`.*?` stops at each
 #: to try `[ ]*` and the line's end): `/// note | a`, 60,000 spaces and `b` took `check` 45 s, a caption block the same
@@ -270,7 +272,8 @@ class Converted:
     #: active URLs, which are `removed`): `checked` adds those the cleaner dropped, so that the author still hears of
     #: a broken one (nh3 drops `href="http://[x/"` and `src="data:…"`), though nothing shows or packages them.
     written: tuple[Reference, ...] = ()
-    #: The line of the text (1 for its first) that made it `refused`; 0 if the whole text did.
+    #: The line of the text (1 for its first) that made it `refused` (`slow_line`, whose `refused` ends with how to fix
+    #: it, in brackets); 0 if the whole text did.
     refused_line: int = 0
 
     @functools.cached_property
@@ -444,7 +447,7 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
 
 def slow_line(text: str) -> tuple[int, str] | None:
     """The first line of `text` that would hold one of Python-Markdown's searches that the time bound cannot stop
-    past it (MAX_BRACE_WORK, MAX_BLOCK_LINE_HASHES, MAX_BLOCK_TITLE_WORK, then MAX_FOOTNOTE_WORK over the whole text):
+    past it (MAX_BRACE_WORK, MAX_BLOCK_HEADING_WORK, MAX_BLOCK_TITLE_WORK, then MAX_FOOTNOTE_WORK over the whole text):
     its number in `text` (1 for the first) and why, as `Converted.refused`; None if none would. Lines as
     Python-Markdown reads them (`NormalizeWhitespace`: STX and ETX deleted, CR LF and CR end a line, tabs are spaces
     to the next multiple of 4). Linear in the length."""
@@ -463,9 +466,11 @@ def slow_line(text: str) -> tuple[int, str] | None:
                             "runs of spaces, or write a `{` that starts no attribute list as `&#123;`)")
         if not block:
             continue
-        if line.count("#") > MAX_BLOCK_LINE_HASHES:
-            return number, (f"a `///` block's line has more than {MAX_BLOCK_LINE_HASHES} `#`, which Python-Markdown's "
-                            "blocks take too long to read (write fewer `#` in the block's title)")
+        hashes = line.count("#")
+        if hashes and 2 ** min(hashes, 64) * len(line) > MAX_BLOCK_HEADING_WORK:
+            return number, (f"a `///` block's line of {len(line):,} characters has {hashes} `#`, which "
+                            "Python-Markdown's blocks take too long to read (write fewer `#` in the block's title, or "
+                            "a shorter title)")
         if sum(spaces * spaces for spaces, _ in runs) > MAX_BLOCK_TITLE_WORK:
             return number, (f"a `///` block's line of {len(line):,} characters has runs of spaces ({in_runs:,} "
                             "spaces) that Python-Markdown's blocks take too long to read (shorten the runs of spaces)")

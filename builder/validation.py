@@ -929,6 +929,7 @@ def _check_text(item: MarkdownText, budgets: dict[str, Budget]) -> _CheckedText:
         within = converted.refused_line - 1 if converted.refused_line and item.body_line is not None else 0
         line = item.first_line + within  # a page body's lines are the file's; a YAML field's, its own
         problems.append(Problem(path, line, f"this Markdown cannot be converted: {converted.refused}",
+                                "" if converted.refused_line else  # it says its own fix (18-verify28 P1)
                                 "shorten it or split it up; look for long runs of `[`, `<`, `>` or `*`"))
     if converted.removed:  # finding where removals are written reads every tag of the text: not for none
         problems += [Problem(path, line, f"unsafe HTML removed: {what}",

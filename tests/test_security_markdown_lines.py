@@ -23,6 +23,7 @@ from conftest import run
     "# x" + "\t {" * 2000 + "\n",  # tabs are spaces once Python-Markdown has read them
     "/// note | #" + "a#" * 18 + "\\\n\nText.\n///\n",  # a block's title: RE_NORMAL_HEADING, exponential in `#` runs
     "> /// note | #" + "a#" * 18 + "\\\n",  # in a quote, still a block's first line
+    "/// note | " + ("#" + "a" * 15_000) * 16 + "\\\n\nx\n///\n",  # 16 `#` far apart: 2^16 times the title (18-verify28 P2)
     "/// note | a" + " " * 60_000 + "b\n\nText.\n///\n",  # RE_START from each space of the title's run (18-verify27 N1)
     "Text.\n\n/// caption | a" + " " * 60_000 + "b\n///\n",  # a caption: the same search
     "- [^1]: /// note | a" + "\t" * 15_000 + "b\n",  # a block's line in a list and a footnote, tabs as spaces
@@ -58,12 +59,14 @@ def test_check_reports_the_line_in_the_page(project: Path) -> None:
     assert result.exit_code == 1 and "Traceback" not in result.output
     errors = [line for line in result.stderr.splitlines() if "too long to read" in line]
     assert len(errors) == 1 and errors[0].startswith(f"course/pages/welcome.md:{lines + 2}: ")
+    assert errors[0].endswith("write a `{` that starts no attribute list as `&#123;`)")  # its own fix alone (P1)
 
 
 @pytest.mark.parametrize(("text", "html"), [
     ("# Title {#intro .wide}\n", '<h1 class="wide" id="intro">Title</h1>'),
     ("Words and {braces} " * 1000 + "\n", "<p>Words and {braces}"),  # a long line with a few spaces before `{`
     ("/// note | Step #1 of #3\n\nText.\n///\n", "Step #1 of #3"),
+    ("/// note | ## Steps #1, #2, #3 and #4 of the assessment\n\nText.\n///\n", "Steps #1, #2, #3 and #4"),
     ("/// note | Two  spaces   here\n\nText.\n///\n", "Two  spaces   here"),
     ("Write `/// note | Title` to start a block;" + " #" * 20 + " (18-verify27 N5)\n", "<code>/// note | Title</code>"),
     ("Text[^1] and[^b].\n\n[^1]: One.\n[^b]: Two.\n" * 200, '<a class="footnote-ref" href="#fn:b">'),
