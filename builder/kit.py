@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote, unquote
 
 import jinja2
@@ -525,30 +525,45 @@ def with_media(html: str, project: Path, document: str,
     return saved, files, problems
 
 
-def encoding_problem(html: str, document: str, media: KitMedia, turned: bool = False) -> Problem | None:
-    """A problem at the picture (`KitMedia.shown_at`) that takes the different pictures the kit document `document`
-    (its HTML, `html`) shows, the first MAX_KIT_IMAGES of them (`with_media`), past MAX_KIT_DOCUMENT_SECONDS of
-    processor time to encode again (`encoding_seconds`; `turned`: as its style sheets turn every picture,
-    `backgrounds.turns_pictures`); None if they are within it."""
+def encoding_problem(html: str, document: str, media: KitMedia, turned: bool = False,
+                     named: Iterable[tuple[str, str, Callable[[], tuple[str, int]]]] = ()) -> Problem | None:
+    """A problem at the picture that takes the different pictures the kit document `document` (its HTML, `html`)
+    shows past MAX_KIT_DOCUMENT_SECONDS of processor time to encode again (`encoding_seconds`; `turned`: as its style
+    sheets turn every picture, `backgrounds.turns_pictures`); None if they are within it. Its images (`_image_tags`)
+    count first, the first MAX_KIT_IMAGES of them (`with_media`), shown at `KitMedia.shown_at`; then those its style
+    sheets name by `url()` (`named`: project path, URL as written, where it is written; `backgrounds.named_pictures`:
+    WeasyPrint encodes a background again as it does an `<img>`; 18-verify28 P3), a picture named both ways once, up
+    to MAX_KIT_IMAGES different pictures in all: past them, a problem at the first that passes them."""
     seconds, shown = 0.0, set[str]()
-    for _, source in _image_tags(html):
-        try:
-            _, written, path = ("", "", None) if source is None else _image_source(source)
-        except InvalidURL:
+
+    def images() -> Iterator[tuple[str, str, Callable[[], tuple[str, int]], bool]]:
+        for _, source in _image_tags(html):
+            try:
+                _, written, path = ("", "", None) if source is None else _image_source(source)
+            except InvalidURL:
+                continue
+            if path is not None:
+                yield path, written, functools.partial(media.shown_at, document, written), False
+
+    for path, written, at, by_sheets in itertools.chain(images(), ((*picture, True) for picture in named)):
+        if path in shown:
             continue
-        if path is None or path in shown or len(shown) == MAX_KIT_IMAGES:
-            continue
+        if len(shown) == MAX_KIT_IMAGES:
+            if not by_sheets:
+                continue  # `with_media` refuses the images past it
+            return Problem(*at(), f"image `{written}`, named by the style sheets of the kit's {document}, takes the "
+                           f"different image files it shows past the {MAX_KIT_IMAGES} a kit document may show",
+                           "show fewer different images in it")
         shown.add(path)
         seconds += media.image(path).seconds[turned]
         if seconds > MAX_KIT_DOCUMENT_SECONDS:
             how = ("as its style sheets turn them (`image-orientation`), each different picture by its size and kind, "
                    "a JPEG too" if turned else "each different picture by its size and kind, but a JPEG without EXIF "
                    "data, which is embedded as it is")
-            return Problem(*media.shown_at(document, written), f"image `{written}` takes the pictures of the kit's "
-                           f"{document} past {MAX_KIT_DOCUMENT_SECONDS:g} s of processor time in all to encode again "
-                           f"for its PDF ({how}), more than it may in time", "show fewer pictures in it, or smaller "
-                           "copies: an A4 page at 300 dpi is 8.7 million" + (", or leave out `image-orientation`"
-                                                                           if turned else ""))
+            return Problem(*at(), f"image `{written}` takes the pictures of the kit's {document} past "
+                           f"{MAX_KIT_DOCUMENT_SECONDS:g} s of processor time in all to encode again for its PDF "
+                           f"({how}), more than it may in time", "show fewer pictures in it, or smaller copies: an A4 "
+                           "page at 300 dpi is 8.7 million" + (", or leave out `image-orientation`" if turned else ""))
     return None
 
 
@@ -862,8 +877,9 @@ def _cascade_problems(html: str, course: Course, document: str,
     it (`_written_at`). Not read for a document the project writes no template of (`templates/kit/<document>.html`
     or `templates/kit/base.html`, the only one the built-in templates extend): the built-in templates' rules never
     backtrack, and the Markdown sanitiser keeps no `<style>` or `<link>` in page bodies (a test holds the built-in
-    documents to it). If its sheets turn pictures (`backgrounds.turns_pictures`), only the problem of the picture that
-    takes them past their bound encoded again so (`encoding_problem`; 18-verify27 N3), if any. With them, the most
+    documents to it). If its sheets turn pictures (`backgrounds.turns_pictures`) or name pictures by `url()`
+    (`backgrounds.named_pictures`), only the problem of the picture that takes its images and those past their bound
+    encoded again so (`encoding_problem`; 18-verify27 N3, 18-verify28 P3), if any. With them, the most
     spacing its sheets may give text (`backgrounds.text_spacing`, for `relaid_text`; _NO_SPACING where they were
     not read or a problem stopped them)."""
     project = course.root
@@ -875,6 +891,7 @@ def _cascade_problems(html: str, course: Course, document: str,
         ImportRefused,
         Unbounded,
         cascaded_rules,
+        named_pictures,
         text_spacing,
         turns_pictures,
     )
@@ -892,9 +909,12 @@ def _cascade_problems(html: str, course: Course, document: str,
                         fix)], _NO_SPACING
     except UnmappedURL as unmapped:
         return [unmapped_problem(project, document, unmapped)], _NO_SPACING
-    if turns_pictures(styles) and encoding_problem(html, document, media := KitMedia(project, course)) is None \
-            and (turned := encoding_problem(html, document, media, turned=True)) is not None:
-        return [turned], _NO_SPACING  # priced as its style sheets leave the pictures by `with_media`, before this
+    turned, named = turns_pictures(styles), named_pictures(styles)
+    if (turned or named) and encoding_problem(html, document, media := KitMedia(project, course)) is None and (
+            priced := encoding_problem(html, document, media, turned, [
+                (path, url, functools.partial(_rule_at, templates, document, where, (sheet, line, url)))
+                for path, url, sheet, line in named])) is not None:
+        return [priced], _NO_SPACING  # its images alone, as its style sheets leave them, by `with_media`, before this
     problems = [Problem(*_rule_at(templates, document, where, (path, line, as_written)), f"the kit's {document} uses "
                         f"`{written}{')' if written.endswith('(') else ''}`, which a kit may not: it {why}", fix)
                 for path, line, written, why, fix, as_written in dict.fromkeys(styles.unneeded)]
