@@ -202,6 +202,15 @@ MAX_BLOCK_TITLE_WORK = 10_000_000
 #: line's start, after a footnote's `[^id]` (its `:` starts the run) or after a raw HTML block (its `>` starts the run;
 #: any `>` is taken for one, a superset). Each run is read once, from its first character: linear in the length.
 BLOCK_FIRST_LINE = re.compile(r"(?<![ \t>*+\-.)0-9:])(?:^|(?<=\])(?=:)|(?=>))[ \t>*+\-.)0-9:]*+///")
+#: Python-Markdown's reference definitions (`ReferenceProcessor.RE`, `[label]: url "title"`, searched on every block):
+#: when the URL is a run of quotes or `(` that does not end the line, `([^\s]+)` gives back one character at a time
+#: and the title (`(["'])(.*)\4` or `\((.*)\)`) reads the rest of the line from each quote or `(` again, in one call:
+#: `[x]: ` and 20,000 `"` took 4 s, 250,000 held `check` past 120 s (18-verify29 Q1). Its work on a line after a `]:`
+#: (or on the line after one, where the URL may be) is at most the sum, over each quote and `(`, of the characters
+#: from it to the line's end; 6 to 21 ns a unit measured, so MAX_REFERENCE_WORK is about 0.05 s (a run of 2,200 `"`).
+MAX_REFERENCE_WORK = 2_500_000
+#: What may open a reference definition's title (MAX_REFERENCE_WORK).
+_TITLE_OPENERS = re.compile(r"[\"'(]")
 #: Python-Markdown's footnotes search from each `[^` to the next `]` (or the end) in one call into C: the inline
 #: pattern `\[\^([^\]]*)\]` on each text, the block processor's `^[ ]{0,3}\[\^([^\]]*)\]:` (multiline) on each
 #: block from each line that starts with one; `[^` 15,000 times (30 KB) took 37 s, 240 KB 98 s (issue 18,
@@ -447,13 +456,20 @@ def _convert_uncached(text: str, budget: Budget | None) -> Converted:
 
 def slow_line(text: str) -> tuple[int, str] | None:
     """The first line of `text` that would hold one of Python-Markdown's searches that the time bound cannot stop
-    past it (MAX_BRACE_WORK, MAX_BLOCK_HEADING_WORK, MAX_BLOCK_TITLE_WORK, then MAX_FOOTNOTE_WORK over the whole text):
-    its number in `text` (1 for the first) and why, as `Converted.refused`; None if none would. Lines as
-    Python-Markdown reads them (`NormalizeWhitespace`: STX and ETX deleted, CR LF and CR end a line, tabs are spaces
-    to the next multiple of 4). Linear in the length."""
+    past it (MAX_REFERENCE_WORK, MAX_BRACE_WORK, MAX_BLOCK_HEADING_WORK, MAX_BLOCK_TITLE_WORK, then MAX_FOOTNOTE_WORK
+    over the whole text): its number in `text` (1 for the first) and why, as `Converted.refused`; None if none would.
+    Lines as Python-Markdown reads them (`NormalizeWhitespace`: STX and ETX deleted, CR LF and CR end a line, tabs are
+    spaces to the next multiple of 4). Linear in the length."""
     read = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+    defines = False  # whether the line holds a `]:` (that may end a reference definition's label)
     for number, line in enumerate(read.split("\n"), 1):
         line = line.expandtabs(4)
+        defined_before, defines = defines, "]:" in line
+        if (defines or defined_before) and sum(len(line) - opener.start()
+                                               for opener in _TITLE_OPENERS.finditer(line)) > MAX_REFERENCE_WORK:
+            return number, (f"a line of {len(line):,} characters with {len(_TITLE_OPENERS.findall(line)):,} quotes or "
+                            "`(`, in or after a link reference's `[label]:`, would take Python-Markdown's reference "
+                            "definitions too long to read (write fewer quotes or `(` on the line, or break it)")
         block = BLOCK_FIRST_LINE.search(line)
         if "{" not in line and not block:
             continue
