@@ -608,6 +608,13 @@ def raw_markdown_html(names: tuple[str, ...], text: str) -> str:
         raise
 
 
+#: The most characters of a text (a key or a value) in a `///` block's options (`block_options`): pymdownx.blocks
+#: checks each attribute's name, `id` and class with `RE_IDENT.fullmatch`, whose two loops take the same characters,
+#: so a name that fails at its end is split every way, in one call: 100,000 `a` and `!` held `check` 24 s
+#: (18-verify29 Q2). 1,000 take it 2.5 ms; a class or an id needs a few dozen.
+MAX_BLOCK_OPTION_CHARS = 1_000
+
+
 class BlockOptionsRefused(Exception):
     """A `///` block's option lines break the project's YAML rules; the text is refused (`Converted.refused`)."""
 
@@ -620,6 +627,7 @@ def block_options(text: str) -> dict[str, Any] | None:
     Read by the project's YAML reader (`yaml_reader.parse_yaml`: libyaml, and the project's bounds on nesting,
     values, aliases and tags), not by PyYAML's pure-Python loader with none: 12 blocks of `[` 900 deep took 5 s
     to read, and their errors were caught with the time bound's TimedOut (18-verify24 I1).
+    A text of more than MAX_BLOCK_OPTION_CHARS characters in them (a key or a value) is refused too.
     Raises BlockOptionsRefused with what is wrong when they break those rules or are not YAML."""
     from builder.sourcemap import YamlError
     from builder.yaml_reader import parse_yaml
@@ -629,6 +637,17 @@ def block_options(text: str) -> dict[str, Any] | None:
     except YamlError as error:
         raise BlockOptionsRefused(f"the options under a `///` block's first line cannot be read: "
                                   f"{error.problems[0].message}") from None
+    pending = [options]
+    while pending:  # nested at most as deep as the YAML reader allows
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending += [*value, *value.values()]
+        elif isinstance(value, list):
+            pending += value
+        elif isinstance(value, str) and len(value) > MAX_BLOCK_OPTION_CHARS:
+            raise BlockOptionsRefused(f"the options under a `///` block's first line hold a text of {len(value):,} "
+                                      f"characters, more than the {MAX_BLOCK_OPTION_CHARS:,} an option may have "
+                                      f"(`{value[:40]}…`)")
     return {} if options is None else options if isinstance(options, dict) else None
 
 

@@ -227,6 +227,17 @@ def test_block_options_are_read_under_the_projects_yaml_rules(monkeypatch: pytes
         "the YAML tag `!!python/name:os.system` is not allowed: course files hold plain data")
 
 
+@pytest.mark.parametrize("attrs", ["{id: NAME}", "{? NAME : x}", "{class: 'wide NAME'}"])
+def test_a_long_name_in_a_blocks_options_is_refused_before_pymdownx_checks_it(attrs: str) -> None:
+    """pymdownx checks attribute names, ids and classes with a search quadratic in their length, in one call: 100,000
+    `a` and `!` held `check` 24 s (18-verify29 Q2)."""
+    start = time.process_time()
+    name = "a" * 100_000 + "!"
+    converted = convert(f"/// note | T\n    attrs: {attrs.replace('NAME', name)}\n\nBody.\n///\n")
+    assert converted.refused.startswith("the options under a `///` block's first line hold a text of 100,0")
+    assert time.process_time() - start < 0.5
+
+
 def test_a_text_whose_cleaning_passes_the_bound_is_refused_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     """nh3 calls back into Python for each attribute; a TimedOut that landed in that call was printed by pyo3
     ("Exception ignored in", a traceback, the whole attribute) and the attribute dropped, and the text, over its
