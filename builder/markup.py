@@ -211,6 +211,10 @@ BLOCK_FIRST_LINE = re.compile(r"(?<![ \t>*+\-.)0-9:])(?:^|(?<=\])(?=:)|(?=>))[ \
 MAX_REFERENCE_WORK = 2_500_000
 #: What may open a reference definition's title (MAX_REFERENCE_WORK).
 _TITLE_OPENERS = re.compile(r"[\"'(]")
+#: Where a line's `[label]:` may be a reference definition's once Python-Markdown has taken off what holds it (as
+#: BLOCK_FIRST_LINE reads a block's first line): not in prose, where `[aside]: "…"` is text (18-verify30 R3). A line
+#: whose first `]:` has no `[` before it may end a label begun on a line before, and is counted too.
+_REFERENCE_LABEL = re.compile(r"(?<![ \t>*+\-.)0-9:])(?:^|(?<=\])(?=:)|(?=>))[ \t>*+\-.)0-9:]*+\[[^\[\]]*+\]:")
 #: Python-Markdown's footnotes search from each `[^` to the next `]` (or the end) in one call into C: the inline
 #: pattern `\[\^([^\]]*)\]` on each text, the block processor's `^[ ]{0,3}\[\^([^\]]*)\]:` (multiline) on each
 #: block from each line that starts with one; `[^` 15,000 times (30 KB) took 37 s, 240 KB 98 s (issue 18,
@@ -461,10 +465,11 @@ def slow_line(text: str) -> tuple[int, str] | None:
     Lines as Python-Markdown reads them (`NormalizeWhitespace`: STX and ETX deleted, CR LF and CR end a line, tabs are
     spaces to the next multiple of 4). Linear in the length."""
     read = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
-    defines = False  # whether the line holds a `]:` (that may end a reference definition's label)
+    defines = False  # whether the line may hold a reference definition's `[label]:` (_REFERENCE_LABEL)
     for number, line in enumerate(read.split("\n"), 1):
         line = line.expandtabs(4)
-        defined_before, defines = defines, "]:" in line
+        defined_before, defines = defines, "]:" in line and (
+            "[" not in line[:line.index("]:")] or _REFERENCE_LABEL.search(line) is not None)
         if (defines or defined_before) and sum(len(line) - opener.start()
                                                for opener in _TITLE_OPENERS.finditer(line)) > MAX_REFERENCE_WORK:
             return number, (f"a line of {len(line):,} characters with {len(_TITLE_OPENERS.findall(line)):,} quotes or "

@@ -696,21 +696,22 @@ def test_a_kit_whose_style_sheets_name_pictures_prices_them_as_its_images(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """18-verify28 P3: pictures a kit template's CSS names by `url()` are encoded again by WeasyPrint as an `<img>`
     is, but only `<img>` were priced: eight 40-megapixel PNG backgrounds in a project's `templates/kit/base.html`
-    passed `check` and took `kit` 60 s. Scaled down (the bound lowered to what two 300 × 300 PNGs cost): a picture
-    shown by an `<img>` and as a background counts once, and a third, as a list marker, is refused at its CSS line,
-    by `check` and `kit` alike."""
+    passed `check` and took `kit` 60 s. Scaled down (the bound lowered to what three 300 × 300 PNGs cost): a picture
+    shown by an `<img>` and as a background counts twice (WeasyPrint reads the `<img>` from the kit's copy), and
+    another under a second URL (`?a`) twice too (18-verify30 R1), refused at its CSS line, by `check` and `kit`."""
     record = record_with(tmp_path, (FIXTURES / "record/course/media/cues.svg").read_bytes())
-    for number in range(3):
+    for number in range(2):
         Image.new("RGB", (300, 300), (number, 0, 0)).save(record / f"course/media/bg{number}.png")
-    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", _TWO_PNGS)
+    bound = picture_seconds(3 * 300 * 300, "png write")
+    monkeypatch.setattr(kit, "MAX_KIT_DOCUMENT_SECONDS", bound)
     base = (builtin_templates() / "kit/base.html").read_text(encoding="utf-8")
     sheet = ("body { background: url(../media/bg0.png) no-repeat }\nh1 { background-image: url('../media/bg1.png'); "
-             "background-repeat: no-repeat }\nli { list-style-image: url(../media/bg2.png) }\n")
+             "background-repeat: no-repeat }\nli { list-style-image: url(../media/bg1.png?a) }\n")
     (record / "templates/kit").mkdir(parents=True)
     (record / "templates/kit/base.html").write_text(base.replace("<style>", "<style>\n" + sheet, 1).replace(
         "<body>", '<body><img src="../media/bg0.png" alt="">', 1), encoding="utf-8")
-    expected = (f"templates/kit/base.html:9: image `../media/bg2.png` takes the pictures of the kit's answer-key past "
-                f"{_TWO_PNGS:g} s of processor time in all to encode again for its PDF (each different picture by its "
+    expected = (f"templates/kit/base.html:9: image `../media/bg1.png?a` takes the pictures of the kit's answer-key "
+                f"past {bound:g} s of processor time in all to encode again for its PDF (each different picture by its "
                 "size and kind, but a JPEG without EXIF data, which is embedded as it is), more than it may in time "
                 "(show fewer pictures in it, or smaller copies: an A4 page at 300 dpi is 8.7 million)")
     fails_with(record, expected, command="check")

@@ -29,6 +29,8 @@ from conftest import run
     "- [^1]: /// note | a" + "\t" * 15_000 + "b\n",  # a block's line in a list and a footnote, tabs as spaces
     "See below.\n\n[x]: " + '"' * 20_000 + " b\n",  # a reference's title from each `"` (18-verify29 Q1)
     "> - [x]:\n  " + "(" * 20_000 + " b\n",  # its URL on the next line, under a quote and a list item
+    "[x\ny]: " + '"' * 20_000 + " b\n",  # its label begun on the line before
+    "<div>x</div>[x]: " + '"' * 20_000 + " b\n",  # after a raw HTML block on its line
     "[^" * 15_000 + "\n",  # the footnotes' searches from each `[^` to the next `]` (18-verify27 N2)
     "[^a\n" * 7_500,  # from each line that starts with one, past the line
     "[\x02^" * 15_000,  # `[^` once Python-Markdown has deleted STX and ETX
@@ -73,6 +75,7 @@ def test_check_reports_the_line_in_the_page(project: Path) -> None:
     ("Write `/// note | Title` to start a block;" + " #" * 20 + " (18-verify27 N5)\n", "<code>/// note | Title</code>"),
     ("Text[^1] and[^b].\n\n[^1]: One.\n[^b]: Two.\n" * 200, '<a class="footnote-ref" href="#fn:b">'),
     ("Not a footnote: " + "\\[^" * 3_000 + "\n", "[^[^"),  # escaped, searched by none
+    ("The parent said [aside]: " + '"word" (and "another") ' * 400 + "\n", "[aside]:"),  # prose (18-verify30 R3)
     ('See [the guide][g].\n\n[g]: guide.html "The \'practice\' guide (2024)"\n', 'title="The \'practice\' guide (2024)"'),
 ])
 def test_what_authors_write_is_converted(text: str, html: str) -> None:
