@@ -59,7 +59,7 @@ class Built:
 
 
 def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS,
-          templates: bool = False) -> Checked:
+          templates: bool = False, output: bool = False) -> Checked:
     """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
@@ -69,9 +69,14 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
     error is found, the slide deck is planned for its size (`slides.deck_problems`) and the kit's figures drawn
     (`kit.drawing_problems`). Then, if no error was found and a kit document is rendered from a template of the
     project's own, the kit's documents are laid out as `kit` lays them out, nothing written (`kit.layout_problems`).
+    With `output` (the `check` command), the project's `dist/` is checked as the output folder that `build`, `kit`,
+    `slides`, `report` and `export` write into without --out (`output_problems`): a project may carry a `dist` that
+    is a file or a link (18-verify31 S4: `check` said ok, then each of them refused it).
     """
     start_build()
     course, problems = load_project(project)
+    if output:
+        problems += output_problems(project)
     unusable = template_problems(project)
     problems += unusable
     if course is not None:
@@ -167,10 +172,17 @@ def output_folder(project: Path, out_dir: Path | None = None) -> Path:
     (a file, a FIFO), which nothing could be written into; and if the output folder, whichever it is, and a source
     folder overlap (`_among_sources`).
     """
-    folder = _dist(project) if out_dir is None else out_dir
-    if problems := _among_sources(project, folder):
+    if problems := output_problems(project, out_dir):
         raise CourseInvalid(problems)
-    return folder
+    return project / "dist" if out_dir is None else out_dir
+
+
+def output_problems(project: Path, out_dir: Path | None = None) -> list[Problem]:
+    """The problems `output_folder` raises for the output folder `out_dir`, or the project's `dist/` if None: those
+    of `dist` itself (`_dist_problem`), else those of the folder and the sources (`_among_sources`)."""
+    if out_dir is None and (problem := _dist_problem(project)):
+        return [problem]
+    return _among_sources(project, project / "dist" if out_dir is None else out_dir)
 
 
 def _among_sources(project: Path, folder: Path) -> list[Problem]:
@@ -197,8 +209,9 @@ def _among_sources(project: Path, folder: Path) -> list[Problem]:
     return problems
 
 
-def _dist(project: Path) -> Path:
-    """The project's `dist/` as the output folder (`output_folder`'s rules of `dist`)."""
+def _dist_problem(project: Path) -> Problem | None:
+    """The problem of the project's `dist/` as the output folder (`output_folder`'s rules of `dist`); None if it
+    may be one."""
     dist = project / "dist"
     mode = file_mode(dist)
     if dist.is_symlink():
@@ -211,12 +224,11 @@ def _dist(project: Path) -> Path:
             what = "a link to a folder outside the project"
         else:
             what = "a link to a folder inside the project, whose sources the build would write among"
-        raise CourseInvalid([Problem("dist", 1, f"`dist` is {what}",
-                                     "delete the link, or choose an output folder with --out")])
+        return Problem("dist", 1, f"`dist` is {what}", "delete the link, or choose an output folder with --out")
     if mode is not None and not stat.S_ISDIR(mode):
-        raise CourseInvalid([Problem("dist", 1, "`dist` is not a folder (a file, a FIFO or a device)",
-                                     "move it away, or choose an output folder with --out")])
-    return dist
+        return Problem("dist", 1, "`dist` is not a folder (a file, a FIFO or a device)",
+                       "move it away, or choose an output folder with --out")
+    return None
 
 
 def output_name(course: Course, target: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import errno
 import functools
 import gc
 import importlib.util
@@ -123,6 +124,23 @@ def _run(action: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         "again; docs/security.md gives the most a project's files may take)"))
 
 
+def _say(message: str | bytes, nl: bool = True, output: bool = False) -> None:
+    """Write `message` to standard output (`click.echo`, which flushes it), or raise ReportedError of an
+    EnvironmentProblem (exit 3) if it cannot be written there: a full disk (`> /dev/full`: a traceback and exit 1,
+    18-verify31 S1), or, for a command's `output` (`-o -`), a closed standard output (`>&-`, where click writes
+    nothing: the report was lost and the exit code 0, S2). A broken pipe (`| head`) is left to click, which ends
+    the command quietly."""
+    if output and sys.stdout is None:
+        raise ReportedError(EnvironmentProblem("standard output: cannot write: it is closed (give a file with -o)"))
+    try:
+        click.echo(message, nl=nl)
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            raise
+        raise ReportedError(EnvironmentProblem(f"standard output: cannot write: {error.strerror or error} (free "
+                                               "some disk space, or give a file with -o)")) from None
+
+
 def _converted_pages(project: Path) -> bytes:
     """The project's page bodies converted, in a second process while this one imports the pipeline (`early`)."""
     from builder.sources import converted_pages
@@ -153,7 +171,7 @@ def new(project: Path) -> None:
     from builder.scaffolding import new_project  # shutil and importlib.resources: only this command needs them
 
     files = _run(new_project, project)
-    click.echo(f"created {project} with {len(files)} files; try: coursebuild check {project}")
+    _say(f"created {project} with {len(files)} files; try: coursebuild check {project}")
 
 
 @main.command()
@@ -164,11 +182,12 @@ def new(project: Path) -> None:
 def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
     """Validate the course in PROJECT (default: this folder) and write nothing."""
     with early(project, _converted_pages):
-        checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True)
+        checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True,
+                       output=True)
     _show_warnings(checked.warnings)
     settings = checked.course.settings
-    click.echo(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "
-               f"{len(checked.course.banks)} question banks, ok ({summarise(checked.warnings)})")
+    _say(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "
+         f"{len(checked.course.banks)} question banks, ok ({summarise(checked.warnings)})")
 
 
 @main.command()
@@ -183,7 +202,7 @@ def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict:
         built = _run(pipeline.build, project, _targets(targets), out_dir, strict=strict)
     _show_warnings(built.checked.warnings)
     for output in built.outputs:
-        click.echo(f"wrote {output.path} ({len(output.files)} files)")
+        _say(f"wrote {output.path} ({len(output.files)} files)")
 
 
 @main.command()
@@ -198,9 +217,9 @@ def export(project: Path, format_: str, bank_id: str | None, output: Path | None
     data, path, warnings = _run(pipeline.export_questions, project, format_, bank_id, output)
     _show_warnings(warnings)
     if path is None:
-        click.echo(data, nl=False)  # the bytes as written to a file: no decoded copy, whatever the locale
+        _say(data, nl=False, output=True)  # the bytes as written to a file: no decoded copy, whatever the locale
     else:
-        click.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 @main.command()
@@ -210,7 +229,7 @@ def kit(project: Path, out_dir: Path | None) -> None:
     """Make the training-day kit: facilitator guide, handouts, questionnaire, cards, sheets (HTML, PDF), slides."""
     output, warnings = _run(pipeline.build_kit, project, out_dir)
     _show_warnings(warnings)
-    click.echo(f"wrote {output.path} ({len(output.files)} files)")
+    _say(f"wrote {output.path} ({len(output.files)} files)")
 
 
 @main.command()
@@ -220,7 +239,7 @@ def slides(project: Path, out_dir: Path | None) -> None:
     """Make the training day's slide deck (PowerPoint .pptx, with speaker notes)."""
     path, warnings = _run(pipeline.build_slides, project, out_dir)
     _show_warnings(warnings)
-    click.echo(f"wrote {path}")
+    _say(f"wrote {path}")
 
 
 @main.command()
@@ -233,9 +252,9 @@ def report(project: Path, format_: str, output: Path | None) -> None:
     """Report which outcomes and competency units the course teaches, practises and assesses."""
     text, path = _run(pipeline.coverage_report, project, format_, output)
     if path is None:
-        click.echo(text, nl=False)
+        _say(text, nl=False, output=True)
     else:
-        click.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 @main.command()
@@ -256,7 +275,7 @@ def preview(project: Path, target: str, port: int) -> None:
     server = _run(make_server, session, port)
     stop = threading.Event()
     threading.Thread(target=watch, args=(session, stop, _show_rebuild), daemon=True).start()
-    click.echo(f"previewing {project} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+    _say(f"previewing {project} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

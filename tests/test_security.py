@@ -2001,6 +2001,23 @@ def test_a_build_stopped_by_a_full_disk_leaves_the_previous_build_whole(project:
     assert (out / SCORM12).read_bytes() != before[out / SCORM12]  # this build's outputs differ from the last
 
 
+@pytest.mark.parametrize("command", [("report", "-o", "-"), ("export", "-o", "-"), ("check",)])
+def test_a_standard_output_that_cannot_be_written_gives_one_line_and_exit_code_3(project: Path,
+                                                                                  command: tuple[str, ...]) -> None:
+    """`> /dev/full` gave a traceback and exit 1 (18-verify31 S1); `>&-` lost the report with exit 0 (S2)."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([sys.executable, "-m", "builder", *command, str(project)], cwd=REPO, stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (3, "standard output: cannot write: No space left on device (free "
+                                                     "some disk space, or give a file with -o)\n")
+    if command[0] == "check":
+        return
+    closed = subprocess.run([sys.executable, "-m", "builder", *command, str(project)], cwd=REPO,
+                            preexec_fn=lambda: os.close(1), stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (closed.returncode, closed.stderr) == (3, "standard output: cannot write: it is closed (give a file "
+                                                     "with -o)\n")
+
+
 def test_a_read_only_output_folder_gives_one_line_and_exit_code_3(project: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     def read_only(*args: object, **kwargs: object) -> None:
