@@ -59,16 +59,18 @@ class Built:
 
 
 def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGETS,
-          templates: bool = False, output: bool = False) -> Checked:
+          templates: bool = False, output: bool = False, training_day: bool = False) -> Checked:
     """Load and validate the project for `targets`; raise CourseInvalid listing every problem if it has errors.
 
     Everything that would make building those targets fail is found here. With `strict`, warnings count as errors.
     With `templates` (the `check` command), the project's own templates are compiled, and the site, the reports and
     the kit are rendered as `build`, `report` and `kit` render them, with the project's templates or the built-in ones
-    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails. Once no
-    error is found, the slide deck is planned for its size (`slides.deck_problems`) and the kit's figures drawn
-    (`kit.drawing_problems`). Then, if no error was found and a kit document is rendered from a template of the
-    project's own, the kit's documents are laid out as `kit` lays them out, nothing written (`kit.layout_problems`).
+    (`rendering_problems`); those commands render them themselves, and stop at the first template that fails. With
+    `training_day` (the `check`, `kit` and `slides` commands), once no error is found, the slide deck is planned for
+    its size (`slides.deck_problems`) and the kit's figures drawn (`kit.drawing_problems`): neither stops `build`,
+    `report`, `export` or `preview`, which make neither (each build planned a deck it did not make). Then, if no
+    error was found and a kit document is rendered from a template of the project's own, the kit's documents are laid
+    out as `kit` lays them out, nothing written (`kit.layout_problems`).
     With `output` (the `check` command), the project's `dist/` is checked as the output folder that `build`, `kit`,
     `slides`, `report` and `export` write into without --out (`output_problems`): a project may carry a `dist` that
     is a file or a link (18-verify31 S4: `check` said ok, then each of them refused it).
@@ -88,7 +90,7 @@ def check(project: Path, strict: bool = False, targets: tuple[str, ...] = TARGET
         found, kit_documents = rendering_problems(project, targets,
                                                   None if any(p.is_error for p in problems) else course)
         problems += found
-    if course is not None and not any(p.is_error for p in problems):
+    if training_day and course is not None and not any(p.is_error for p in problems):
         problems += deck_problems(course)
         problems += drawing_problems(course, kit_documents)
     if course is not None and kit_documents is not None and not any(p.is_error for p in problems):
@@ -338,7 +340,7 @@ def build_kit(project: Path, out_dir: Path | None = None) -> tuple[Output, tuple
     from builder.kit import KitMedia, document_problems, pdfs, rendered_kit, with_media
     from builder.slides import render_slides
 
-    checked = check(project, targets=())
+    checked = check(project, targets=(), training_day=True)
     course = checked.course
     files: dict[str, Packaged] = {}
     documents = rendered_kit(course)
@@ -366,7 +368,7 @@ def build_slides(project: Path, out_dir: Path | None = None) -> tuple[Path, tupl
     """
     from builder.slides import render_slides
 
-    checked = check(project, targets=())
+    checked = check(project, targets=(), training_day=True)
     data, left_out = render_slides(checked.course)
     path = output_folder(project, out_dir) / f"{output_name(checked.course, 'slides')}.pptx"
     write_file(data, path)

@@ -183,7 +183,7 @@ def check(project: Path, targets: tuple[str, ...], strict: bool) -> None:
     """Validate the course in PROJECT (default: this folder) and write nothing."""
     with early(project, _converted_pages):
         checked = _run(pipeline.check, project, strict=strict, targets=_targets(targets), templates=True,
-                       output=True)
+                       output=True, training_day=True)
     _show_warnings(checked.warnings)
     settings = checked.course.settings
     _say(f"{settings.id} {settings.version}: {len(checked.course.pages)} pages, "

@@ -87,6 +87,9 @@ def _long_list_start(tag: str, name: str, value: str) -> bool:
 REMOVED_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "button", "textarea",
                 "select", "link", "meta", "base", "frame", "frameset"}
 URL_ATTRIBUTES = ("href", "src", "poster")
+#: What any HTML text holding one of URL_ATTRIBUTES holds (an attribute's name is written out, never escaped): a text
+#: without it refers to nothing, unparsed (`Converted.references`; most of a course's texts are plain prose).
+MAY_REFER = re.compile("|".join(URL_ATTRIBUTES), re.IGNORECASE)
 #: The attributes whose URL the cleaner keeps only with a scheme of nh3.ALLOWED_URL_SCHEMES (or none: a relative URL),
 #: and whose URL of ACTIVE_SCHEMES is removed with a warning (`removals`): URL_ATTRIBUTES, which nh3 (ammonia) judges
 #: itself, and `cite` (of <blockquote>, <q>, <del>, <ins>), which it keeps as written, `javascript:` and all
@@ -295,7 +298,7 @@ class Converted:
         the renderer and the exports rewrite and package. Read from the cleaned HTML, never from the HTML before
         cleaning: the two parsers need not agree (nh3 reads `<noscript>`'s content as text, so the `<a>` inside
         `<p title="</noscript><a href=…>">` is an element only after cleaning; 18-verify20 C2)."""
-        return _references(fragment(self.html))
+        return _references(fragment(self.html)) if MAY_REFER.search(self.html) else ()
 
     @functools.cached_property
     def checked(self) -> tuple[Reference, ...]:

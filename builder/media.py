@@ -43,7 +43,7 @@ from builder.active_content import (
     without_script,
 )
 from builder.errors import CoursebuildError, Problem
-from builder.markup import fragment, linked
+from builder.markup import MAY_REFER, fragment, linked
 from builder.office import OFFICE_TYPES
 from builder.project_urls import split_or_none
 
@@ -2373,6 +2373,8 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     `captions(player, project path)` is then called for each player (and each raw one with no <track> for the file of
     its `src` or of a `<source>` in it: `player_of`).
     """
+    if not MAY_REFER.search(html):
+        return html  # names no file: nothing to locate
     root = fragment(html)
     authored = captioned(root)
     located = [(element, attribute, parts) for element, attribute, value in linked(root)

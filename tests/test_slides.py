@@ -675,6 +675,10 @@ def test_a_deck_is_refused_from_its_first_slide_past_the_bound(record: Path, mon
     assert result.exit_code == 1
     assert result.stderr.startswith(f"course/course.yaml:{kit_line}: the slides would be 22, more than 21: slide 22 "
                                     "(\"References\") comes from here"), result.stderr
+    # a deck the day cannot have stops neither a build of the packages nor the reports, which make no deck
+    for command, *extra in (("build", "--out", str(record.parent / "out")), ("report", "-o", "-"),
+                            ("export", "-o", "-")):
+        assert run(command, record, *extra).exit_code == 0, command
 
 
 def test_every_slide_comes_from_a_line_of_the_project(deck: tuple[Course, Path]) -> None:
