@@ -138,9 +138,13 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     """(what is wrong, how to fix it) if the project file `target` may not be packaged, else None.
 
     `target` is a normalised project-relative path. Only files inside course/ and quizzes/ are packaged;
-    hidden files and folders are refused, and so are symbolic links that lead out of those folders or back to
-    themselves (`looping_link`).
+    hidden files and folders are refused, where a path names them or where its links lead (18-verify32 V3: a link
+    `sec2.txt -> .secret.txt` packaged the hidden file), and so are symbolic links that lead out of those folders or
+    back to themselves (`looping_link`), and a path holding NUL, which no file name may (`%00`: every command ended in
+    a traceback at the first look at it, 18-verify32 V6).
     """
+    if "\0" in target:
+        return "holds a NUL character (%00), which no file name may hold", "remove it"
     parts = target.split("/")
     if parts[0] == "..":
         return "points outside the project", "keep files inside course/"
@@ -159,6 +163,11 @@ def containment_problem(root: Path, target: str) -> tuple[str, str] | None:
     if folder:
         return (f"is a symbolic link that leads out of {folder}/ ({target})",
                 "copy the file itself into course/media/")
+    top = parts[0]
+    real = real_path(root / target).relative_to(real_path(root / top))  # inside it: `leaves_folder`
+    if any(part.startswith(".") for part in real.parts):
+        return (f"is a symbolic link to the hidden file or folder {top}/{real.as_posix()}",
+                "link the file itself, renamed without the leading '.'; hidden files are never packaged")
     return None
 
 
@@ -2371,7 +2380,9 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     `<source>` and `<track>`, a video's poster: those validation checked) is located too, and a video or audio file
     written as an image (`![talk](talk.mp4)`) becomes a `<video>` or `<audio>` player, its alt text the fallback;
     `captions(player, project path)` is then called for each player (and each raw one with no <track> for the file of
-    its `src` or of a `<source>` in it: `player_of`).
+    its `src` or of a `<source>` in it: `player_of`). A path holding NUL (`%00`), which names no file and which
+    validation refuses (`containment_problem`), is left as written (18-verify32 V6: the export's count of what a bank
+    embeds, made while validating, ended in a traceback).
     """
     if not MAY_REFER.search(html):
         return html  # names no file: nothing to locate
@@ -2379,7 +2390,7 @@ def rewrite_local_images(html: str, folder: str, locate: Callable[[str], str], f
     authored = captioned(root)
     located = [(element, attribute, parts) for element, attribute, value in linked(root)
                if (files or element.tag == "img") and (parts := split_or_none(value)) is not None and parts.path
-               and not parts.scheme and not parts.netloc]
+               and not parts.scheme and not parts.netloc and "\0" not in unquote(parts.path)]
     if not located:
         return html  # as it is, not as lxml would write it again
     for element, attribute, parts in located:

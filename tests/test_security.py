@@ -1934,6 +1934,42 @@ def test_a_media_link_out_of_the_project_is_never_opened(project: Path, tmp_path
     assert not (project / "dist").exists()
 
 
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_link_to_a_hidden_file_is_refused_as_the_hidden_file_is(project: Path, link: str) -> None:
+    """18-verify32 V3: `sec2.txt -> .secret.txt` (or a link to the hidden folder `course/.hid/`) passed `check --strict`,
+    and every package carried the hidden file."""
+    if link == "file":
+        (project / "course/media/.secret.txt").write_text("secret")
+        (project / "course/media/sec2.txt").symlink_to(".secret.txt")
+        target, real = "../media/sec2.txt", "course/media/.secret.txt"
+    else:
+        (project / "course/.hid").mkdir()
+        (project / "course/.hid/x.txt").write_text("secret")
+        (project / "course/media/d").symlink_to("../.hid")
+        target, real = "../media/d/x.txt", "course/.hid/x.txt"
+    edit(project / CUES, "(../media/cues.svg)", f"({target})")
+    expected = (f"{CUES}:11: `{target}` is a symbolic link to the hidden file or folder {real} (link the file itself, "
+                "renamed without the leading '.'; hidden files are never packaged)")
+    for command in ("check", "build", "export"):
+        fails_with(project, expected, command=command)
+
+
+NUL = "holds a NUL character (%00), which no file name may hold (remove it)"
+
+
+@pytest.mark.parametrize("command", ["check", "build", "export", "report", "kit", "slides"])
+def test_a_path_holding_nul_is_one_line_in_every_command(project: Path, command: str) -> None:
+    """18-verify32 V6: `%00` in a link, a picture, raw HTML or a stem ended each command in a traceback
+    (`ValueError: embedded null byte`) at the first look at the file."""
+    with (project / "course/pages/welcome.md").open("a", encoding="utf-8") as page:
+        page.write('\n[a](../media/cues.svg%00.png) ![b](../media/x%00.png) <video src="../media/a%00.mp4"></video>\n')
+    edit(project / "quizzes/kc-cues.yaml", "What might this mean?", "What might this mean? ![x](../course/media/v%00.mp4)")
+    lines = fails_with(project, f"course/pages/welcome.md:14: `../media/cues.svg%00.png` {NUL}", command=command)
+    assert f"course/pages/welcome.md:14: `../media/x%00.png` {NUL}" in lines
+    assert f"course/pages/welcome.md:14: `../media/a%00.mp4` {NUL}" in lines
+    assert f"quizzes/kc-cues.yaml:6: `../course/media/v%00.mp4` {NUL}" in lines
+
+
 def test_a_fifo_in_media_is_not_a_regular_file(project: Path) -> None:
     os.mkfifo(project / "course/media/pipe.svg")
     edit(project / CUES, "(../media/cues.svg)", "(../media/pipe.svg)")
