@@ -64,11 +64,34 @@ T = TypeVar("T")
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
+def _unusable_folder(path: str) -> str | None:
+    """Why nothing can be written into the folder `path` nor into one made there: it, or a folder on the way to it,
+    is a symbolic link that leads to nothing or back to itself, or is not a folder (a file, a FIFO, a device or a
+    socket, links followed); None if it may be used (made if missing)."""
+    for part in (path, *map(os.fspath, Path(path).parents)):
+        try:
+            mode = os.stat(part).st_mode
+        except OSError as error:
+            if os.path.islink(part):
+                leads = "back to itself" if error.errno == errno.ELOOP else f"to nothing ({os.readlink(part)})"
+                return f"{click.format_filename(part)!r} is a symbolic link that leads {leads}"
+            continue
+        except ValueError:  # a name holding NUL
+            return f"{click.format_filename(part)!r} cannot be a file name (it holds a NUL character)"
+        if not stat.S_ISDIR(mode):
+            what = "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+                "a socket" if stat.S_ISSOCK(mode) else "a device"
+            return f"{click.format_filename(part)!r} is {what}, not a folder"
+        return None  # a folder: what is on the way to it is too
+    return None
+
+
 class OutFolder(click.Path):
     """`--out`: the output folder, made if it is not there. A command-line mistake (exit 2, before the project is
-    read) for an empty name, which `Path` reads as the current folder, and for anything there that is not a folder (a
-    file, a FIFO, a device or a socket, links followed): nothing could be written into it, and a FIFO or a device
-    failed only at the first output written, after the whole build, as "File exists" (exit 3; 18-verify24 J3)."""
+    read) for an empty name, which `Path` reads as the current folder, and for a folder that cannot be written into
+    (`_unusable_folder`): anything there that is not a folder (a file, a FIFO, a device or a socket, links followed),
+    and a link that leads to nothing or back to itself, there or on the way. Each failed only at the first output
+    written, after the whole build, as "File exists" (exit 3; 18-verify24 J3, 18-verify32 V4)."""
 
     def __init__(self) -> None:
         super().__init__(path_type=Path)
@@ -77,14 +100,26 @@ class OutFolder(click.Path):
                 ctx: click.Context | None) -> Any:
         if os.fspath(value) in ("", b""):
             self.fail("is empty: name a folder (. for the current one)", param, ctx)
-        try:
-            mode = os.stat(value).st_mode
-        except (OSError, ValueError):
-            mode = None
-        if mode is not None and not stat.S_ISDIR(mode):
-            what = "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
-                "a socket" if stat.S_ISSOCK(mode) else "a device"
-            self.fail(f"{click.format_filename(value)!r} is {what}, not a folder", param, ctx)
+        if problem := _unusable_folder(os.fsdecode(value)):
+            self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutFile(click.Path):
+    """`-o`: the file to write, or `-` for standard output. A command-line mistake (exit 2, before the project is
+    read) for an empty name and for a folder it would be written in that cannot be (`_unusable_folder`; 18-verify32
+    V4: a link to nothing on the way failed after the whole work as "File exists", exit 3)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, allow_dash=True, path_type=Path)
+
+    def convert(self, value: str | os.PathLike[str], param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        name = os.fsdecode(value)
+        if name == "":
+            self.fail("is empty: name a file (- for standard output)", param, ctx)
+        if name != "-" and (problem := _unusable_folder(os.path.dirname(name) or ".")):
+            self.fail(problem, param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -210,7 +245,7 @@ def build(project: Path, targets: tuple[str, ...], out_dir: Path | None, strict:
 @click.option("--format", "format_", type=click.Choice(["moodle-xml", "gift"]), default="moodle-xml",
               show_default=True, help="Moodle XML (carries images and files) or GIFT (text only).")
 @click.option("--bank", "bank_id", default=None, help="Export only this question bank (its id).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+@click.option("-o", "--output", type=OutFile(), default=None,
               help="File to write, or - for standard output [default: dist/<course>-<version>-questions.<ext>].")
 def export(project: Path, format_: str, bank_id: str | None, output: Path | None) -> None:
     """Export the question banks for Moodle's question bank."""
@@ -246,7 +281,7 @@ def slides(project: Path, out_dir: Path | None) -> None:
 @PROJECT
 @click.option("--format", "format_", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
               help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+@click.option("-o", "--output", type=OutFile(), default=None,
               help="File to write, or - for standard output [default: dist/<course>-<version>-coverage.<ext>].")
 def report(project: Path, format_: str, output: Path | None) -> None:
     """Report which outcomes and competency units the course teaches, practises and assesses."""

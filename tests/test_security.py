@@ -2152,6 +2152,32 @@ def test_an_out_that_is_not_a_folder_is_a_usage_error_at_once(project: Path, tmp
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted({"mini", out.name} - {"null", "empty"}), "nothing written"
 
 
+@pytest.mark.parametrize(("command", "option"), [("build", "--out"), ("kit", "--out"), ("export", "-o"),
+                                                 ("report", "-o")])
+@pytest.mark.parametrize("kind", ["nothing", "itself", "on the way", "file on the way"])
+def test_an_output_through_a_link_that_leads_nowhere_is_a_usage_error_at_once(project: Path, tmp_path: Path,
+                                                                             command: str, option: str,
+                                                                             kind: str) -> None:
+    """18-verify32 V4: `--out` (or `-o`'s folder) a link to nothing or to itself did the whole work, then failed
+    as "`…`: cannot write: File exists", exit 3."""
+    link = tmp_path / "link"
+    if kind == "itself":
+        link.symlink_to("link")
+    elif kind == "file on the way":
+        link.write_text("a file")
+    else:
+        link.symlink_to(tmp_path / "nowhere" / "x")
+    folder = link / "sub" if kind in ("on the way", "file on the way") else link
+    result = run(command, project, option, folder if option == "--out" else folder / "out.xml")
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    what = {"itself": "a symbolic link that leads back to itself", "file on the way": "a file, not a folder"}.get(
+        kind, f"a symbolic link that leads to nothing ({tmp_path / 'nowhere' / 'x'})")
+    name = "'-o' / '--output'" if option == "-o" else "'--out'"
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
+        f"Error: Invalid value for {name}: '{link}' is {what}"]
+    assert not (project / "dist").exists()
+
+
 def _in_the_way(path: Path, kind: str) -> None:
     """Make a `kind` (folder, file, fifo, socket) at `path`, where an output goes."""
     import socket
