@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 import mmap
 import os
+import re
 import select
 import shutil
 import signal
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -109,11 +111,46 @@ def bounded_pieces(work: Callable[[], list[bytes]], tool: str, seconds: int, mem
     # WeasyPrint copies each `@font-face` font it loads into a folder of its own in the temporary folder and removes
     # it only in a finaliser, which a child that ends by `os._exit`, or is killed at a bound, never runs: seven
     # folders of 954 MB stayed in /tmp after each `kit` (issue 18, eighteenth verification, B1)
-    scratch = tempfile.mkdtemp(prefix="coursebuild-")
+    _remove_stale_scratch(tempfile.gettempdir())
+    scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_START}{os.getpid()}-")
     try:
         return _forked(work, tool, seconds, memory, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+#: How the children's temporary folders are named: `coursebuild-<this process's id>-<mkdtemp's letters>`.
+SCRATCH_START = "coursebuild-"
+_SCRATCH = re.compile(re.escape(SCRATCH_START) + r"(?P<pid>[0-9]{1,9})-[a-z0-9_]+")
+#: The temporary folders already swept of stale scratch folders by this process (`_remove_stale_scratch`).
+_SWEPT: set[str] = set()
+
+
+def _remove_stale_scratch(folder: str) -> None:
+    """Remove from `folder` (the temporary folder) the children's scratch folders that a process no longer running
+    left: one killed (`kill -9`) never ran the `finally` that removes them, and nothing did later (18-verify32 V7;
+    WeasyPrint's font copies in them reached 954 MB, 18-verify18 B1). Once a process for each `folder`; only folders
+    (never a link) of this user, named as `bounded_pieces` names them, whose process has ended."""
+    from builder.packaging import is_running
+
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _SCRATCH.fullmatch(name)
+        if not match or is_running(int(match["pid"])):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            found = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 #: How the child's reply starts: what `work` made, or why it failed (`WorkFailed`, another `ChildFailed`); the

@@ -255,11 +255,12 @@ def _prepare(destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     for leftover in destination.parent.glob(f"{TEMPORARY_START}*{PART}"):
         match = _TEMPORARY.fullmatch(leftover.name)
-        if match and not _is_running(int(match["pid"])):
+        if match and not is_running(int(match["pid"])):
             _remove(leftover)
 
 
-def _is_running(pid: int) -> bool:
+def is_running(pid: int) -> bool:
+    """Whether a process `pid` runs (or may: one of another user's, which this process may not signal)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -466,6 +467,30 @@ def test_a_bounded_childs_temporary_files_are_removed_however_it_ends(tmp_path: 
     with pytest.raises(bounded.ChildFailed):
         bounded.bounded(writes_and_is_killed, "WeasyPrint", 5, 1024 ** 3)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_scratch_folders_a_killed_command_left_are_removed_by_the_next(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """18-verify32 V7: `kill -9` of a command left its bounded children's folders (`coursebuild-…`, WeasyPrint's font
+    copies in them) in the temporary folder, and no later command removed them. Those of a process that has ended
+    go; a running process's, a link, a file and other names stay."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(bounded, "_SWEPT", set())
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    stale = tmp_path / f"coursebuild-{ended.pid}-abc123"
+    (stale / "weasyprint-x").mkdir(parents=True)
+    (stale / "weasyprint-x" / "font").write_bytes(b"\0" * 1000)
+    kept = [tmp_path / "coursebuild-1-abc123", tmp_path / "coursebuild-notes", tmp_path / "elsewhere"]
+    for folder in kept:
+        folder.mkdir()
+        (folder / "x").write_text("kept")
+    (tmp_path / f"coursebuild-{ended.pid}-link").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / f"coursebuild-{ended.pid}-file").write_text("kept")
+    assert bounded.bounded(lambda: b"made", "WeasyPrint", 5, 1024 ** 3) == b"made"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [*(folder.name for folder in kept), f"coursebuild-{ended.pid}-link", f"coursebuild-{ended.pid}-file"])
+    assert all((folder / "x").read_text() == "kept" for folder in kept)
 
 
 @pytest.mark.parametrize(("faces", "font_bytes", "written"), [(3, 10 ** 6, 3), (32, 2_500, 2)])
