@@ -165,10 +165,10 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path))  # what is there: new_project says, in one line
 def new(project: Path) -> None:
     """Create a small example course project in the folder PROJECT."""
-    from builder.scaffolding import new_project  # shutil and importlib.resources: only this command needs them
+    from builder.scaffolding import new_project  # shutil, tempfile, importlib.resources: only `new` needs them
 
     files = _run(new_project, project)
     _say(f"created {project} with {len(files)} files; try: coursebuild check {project}")
