@@ -131,7 +131,7 @@ def _remove_stale_scratch(folder: str) -> None:
     left: one killed (`kill -9`) never ran the `finally` that removes them, and nothing did later (18-verify32 V7;
     WeasyPrint's font copies in them reached 954 MB, 18-verify18 B1). Once a process for each `folder`; only folders
     (never a link) of this user, named as `bounded_pieces` names them, whose process has ended."""
-    from builder.packaging import is_running
+    from builder.temporaries import is_running
 
     if folder in _SWEPT:
         return

@@ -64,10 +64,11 @@ T = TypeVar("T")
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
-def _unusable_folder(path: str) -> str | None:
-    """Why nothing can be written into the folder `path` nor into one made there: it, or a folder on the way to it,
-    is a symbolic link that leads to nothing or back to itself, or is not a folder (a file, a FIFO, a device or a
-    socket, links followed); None if it may be used (made if missing)."""
+def _unusable_folder(path: str, itself: bool = True) -> str | None:
+    """Why nothing can be written into the folder `path` nor into one made there: it, or a folder on the way to it, is
+    a symbolic link that leads to nothing or back to itself, or, with `itself`, it is not a folder (a file, a FIFO, a
+    device or a socket, links followed); None if it may be used (made if missing). A file on the way is left to
+    the writing, as the machine refusing to make the folder (exit 3, README's exit codes)."""
     for part in (path, *map(os.fspath, Path(path).parents)):
         try:
             mode = os.stat(part).st_mode
@@ -78,11 +79,11 @@ def _unusable_folder(path: str) -> str | None:
             continue
         except ValueError:  # a name holding NUL
             return f"{click.format_filename(part)!r} cannot be a file name (it holds a NUL character)"
-        if not stat.S_ISDIR(mode):
+        if itself and part == path and not stat.S_ISDIR(mode):
             what = "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
                 "a socket" if stat.S_ISSOCK(mode) else "a device"
             return f"{click.format_filename(part)!r} is {what}, not a folder"
-        return None  # a folder: what is on the way to it is too
+        return None  # there: what is on the way to it is too
     return None
 
 
@@ -118,7 +119,7 @@ class OutFile(click.Path):
         name = os.fsdecode(value)
         if name == "":
             self.fail("is empty: name a file (- for standard output)", param, ctx)
-        if name != "-" and (problem := _unusable_folder(os.path.dirname(name) or ".")):
+        if name != "-" and (problem := _unusable_folder(os.path.dirname(name) or ".", itself=False)):
             self.fail(problem, param, ctx)
         return super().convert(value, param, ctx)
 
@@ -200,10 +201,10 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("project", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project", type=click.Path(path_type=Path))  # what is there: new_project says, in one line
 def new(project: Path) -> None:
     """Create a small example course project in the folder PROJECT."""
-    from builder.scaffolding import new_project  # shutil and importlib.resources: only this command needs them
+    from builder.scaffolding import new_project  # shutil, tempfile, importlib.resources: only `new` needs them
 
     files = _run(new_project, project)
     _say(f"created {project} with {len(files)} files; try: coursebuild check {project}")

@@ -33,7 +33,7 @@ class Problem:
         label = "warning: " if self.severity is Severity.WARNING else ""
         more = f", and {self.more:,} more after it" if self.more else ""
         fix = f" ({_cut(self.fix)})" if self.fix else ""
-        return _printable(f"{self.path}:{self.line}: {label}{_cut(self.message)}{more}{fix}")
+        return printable(f"{self.path}:{self.line}: {label}{_cut(self.message)}{more}{fix}")
 
     @property
     def is_error(self) -> bool:
@@ -65,7 +65,7 @@ _UNSHOWN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 _NOT_PLAIN = re.compile("[^\x20-\x7e]")
 
 
-def _printable(line: str) -> str:
+def printable(line: str) -> str:
     """`line` with each control or format character written as Python writes it in a string (`\\r`, `\\u202e`)."""
     return _NOT_PLAIN.sub(lambda match: (repr(match.group())[1:-1] if unicodedata.category(match.group()) in _UNSHOWN
                                          else match.group()), line)

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import io
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -17,6 +16,7 @@ from typing import BinaryIO, Iterator, Mapping
 
 from builder.errors import EnvironmentProblem, UsageProblem
 from builder.media import OnDisk, Packaged, pieces
+from builder.temporaries import PART, clear_leftovers, environment_problems, remove, temporary_prefix
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
 ZIP_EPOCH_MAX = 4354819198  # 2107-12-31T23:59:58Z, the latest (a DOS date's year is 1980 + 7 bits)
@@ -100,12 +100,12 @@ class Together:
                 _refuse_in_the_way(destination, named, temporary.is_dir())
             while self.written:
                 temporary, destination, _ = self.written[0]
-                with _environment_problems(destination):
+                with environment_problems(destination):
                     _put_in_place(temporary, destination)
                 del self.written[0]
         finally:
             for temporary, _, _ in self.written:  # what was not renamed into place
-                _remove(temporary)
+                remove(temporary)
 
 
 def write_file(data: bytes, destination: Path, named: bool = False, together: Together | None = None) -> None:
@@ -126,9 +126,9 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
     Raises EnvironmentProblem if the machine stops it (full disk, read-only folder, permissions).
     """
     _refuse_in_the_way(destination, named, folder=False)
-    with _environment_problems(destination):
+    with environment_problems(destination):
         _prepare(destination)
-        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=temporary_prefix(destination),
                                              suffix=PART)
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -151,9 +151,9 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
     if an OnDisk file changed since it was named (the temporary folder is removed).
     """
     _refuse_in_the_way(destination, named=False, folder=True)
-    with _environment_problems(destination):
+    with environment_problems(destination):
         _prepare(destination)
-        temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+        temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=temporary_prefix(destination),
                                           suffix=PART))
         try:
             os.chmod(temporary, FOLDER_MODE)
@@ -188,9 +188,9 @@ def _put_in_place(temporary: Path, destination: Path) -> None:
     if not temporary.is_dir():
         os.replace(temporary, destination)
         return
-    old = destination.with_name(f"{_temporary_prefix(destination)}old{PART}")
+    old = destination.with_name(f"{temporary_prefix(destination)}old{PART}")
     for swap in range(MAX_SWAPS):
-        _remove(old)
+        remove(old)
         with contextlib.suppress(FileNotFoundError):  # nothing there, or another writer moved it away
             os.replace(destination, old)
         try:
@@ -199,22 +199,7 @@ def _put_in_place(temporary: Path, destination: Path) -> None:
         except OSError as error:  # another writer's folder put there since: moved aside the next time round
             if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or swap == MAX_SWAPS - 1:
                 raise
-    _remove(old)
-
-
-#: How the temporary files and folders of a write end: `.coursebuild.<name>.<process id>-<random>.part`.
-PART = ".part"
-#: How they start, so that only coursebuild's own are ever removed (a user's `.notes.99999-abc.part` is not).
-TEMPORARY_START = ".coursebuild."
-
-
-def _temporary_prefix(destination: Path) -> str:
-    return f"{TEMPORARY_START}{destination.name}.{os.getpid()}-"
-
-
-#: A temporary's name: `.coursebuild.<name>.<process id>-<mkstemp's letters, or "old">.part`.
-_TEMPORARY = re.compile(re.escape(TEMPORARY_START) + r"(?P<name>.+)\.(?P<pid>[0-9]{1,9})-[a-z0-9_]+"
-                        + re.escape(PART))
+    remove(old)
 
 
 def _refuse_in_the_way(destination: Path, named: bool, folder: bool) -> None:
@@ -246,53 +231,7 @@ def _refuse_in_the_way(destination: Path, named: bool, folder: bool) -> None:
 
 
 def _prepare(destination: Path) -> None:
-    """Make `destination`'s folder, and remove the temporaries that builds killed there left (`kill -9`).
-
-    Every output's temporaries go, not only `destination`'s: a build of other targets into the same
-    folder removes them too. A temporary of a process still running (a build at the same time) stays, and
-    so does anything not named as coursebuild names its temporaries (`TEMPORARY_START`).
-    """
+    """Make `destination`'s folder, and remove the temporaries that builds killed there left (`clear_leftovers`):
+    every output's, not only `destination`'s, so a build of other targets into the same folder removes them too."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in destination.parent.glob(f"{TEMPORARY_START}*{PART}"):
-        match = _TEMPORARY.fullmatch(leftover.name)
-        if match and not is_running(int(match["pid"])):
-            _remove(leftover)
-
-
-def is_running(pid: int) -> bool:
-    """Whether a process `pid` runs (or may: one of another user's, which this process may not signal)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-def _remove(path: Path) -> None:
-    """Remove a file, a link (not what it points at) or a folder, whatever of it another writer removes at the same
-    time: each of a build's writer threads clears the stale temporaries of the folder (`_prepare`), and one that met
-    a file another had removed failed the build (issue 18, twelfth verification, B5)."""
-    while path.is_dir() and not path.is_symlink():
-        try:
-            shutil.rmtree(path)
-        except FileNotFoundError:  # removed by another writer under this one: what is left is removed again
-            continue
-        return
-    path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _environment_problems(destination: Path) -> Iterator[None]:
-    """Turn the machine's refusals to write `destination` into one clear line (EnvironmentProblem)."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            fix = "free some disk space, then run the command again"
-        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            fix = "choose a folder you can write to, with --out or -o"
-        else:
-            fix = "check the output folder, or choose another with --out or -o"
-        raise EnvironmentProblem(f"{destination}: cannot write: {exc.strerror or exc} ({fix})") from None
+    clear_leftovers(destination.parent)
