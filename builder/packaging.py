@@ -134,9 +134,11 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
     _refuse_in_the_way(destination, named, folder=False)
     with _environment_problems(destination):
         _prepare(destination)
-        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
-                                             suffix=PART)
+        temporary = ""
         try:
+            with interrupts_held():  # an interrupt (Ctrl+C) is raised once the temporary is named, so removed
+                handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+                                                     suffix=PART)
             with os.fdopen(handle, "wb") as stream:
                 yield stream
             os.chmod(temporary, FILE_MODE)
@@ -145,7 +147,8 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
             else:
                 together.written.append((Path(temporary), destination, named))
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
             raise
 
 
@@ -159,9 +162,11 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
     _refuse_in_the_way(destination, named=False, folder=True)
     with _environment_problems(destination):
         _prepare(destination)
-        temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=_temporary_prefix(destination),
-                                          suffix=PART))
+        temporary: Path | None = None
         try:
+            with interrupts_held():  # an interrupt (Ctrl+C) is raised once the temporary is named, so removed
+                temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=_temporary_prefix(destination),
+                                                  suffix=PART))
             os.chmod(temporary, FOLDER_MODE)
             for name in sorted(files):
                 path = temporary / name
@@ -174,7 +179,8 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
             else:
                 together.written.append((temporary, destination, False))
         except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True)
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
             raise
 
 

@@ -5,6 +5,7 @@ handlers was swallowed, and the build replaced its outputs and exited 0)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterator
 
 import pytest
@@ -20,8 +22,18 @@ from builder import parallel
 
 from conftest import REPO
 
-sys.path.insert(0, str(REPO / "bench"))
-import run as bench  # noqa: E402 - bench/ is not a package: its generator of synthetic courses
+
+def _bench() -> ModuleType:
+    """bench/run.py, whose `generate` writes a synthetic course (bench/ is not a package, nor on the path but
+    while it is imported: it imports its neighbour tree_memory)."""
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench/run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(REPO / "bench"))
+        spec.loader.exec_module(module)
+    return module
+
 
 #: Pages of the synthetic course: past `parallel.PARALLEL_FILES`, so that a pool reads and renders them, and small
 #: enough that a build takes about two seconds.
@@ -34,7 +46,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float]:
     build must leave), then changed (a build that went on would replace them with other bytes); with how long
     that build took (s)."""
     root = tmp_path_factory.mktemp("interrupt")
-    project = bench.generate(root / "big", PAGES)
+    project = _bench().generate(root / "big", PAGES)
     out = root / "out"
     start = time.monotonic()
     built = _coursebuild(root, "build", project, "--out", out)
