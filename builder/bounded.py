@@ -12,6 +12,7 @@ has ended, however it ended.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import mmap
 import os
@@ -24,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
+
+from builder.parallel import fork, interrupts_held
 
 T = TypeVar("T")
 
@@ -111,12 +114,18 @@ def bounded_pieces(work: Callable[[], list[bytes]], tool: str, seconds: int, mem
     # WeasyPrint copies each `@font-face` font it loads into a folder of its own in the temporary folder and removes
     # it only in a finaliser, which a child that ends by `os._exit`, or is killed at a bound, never runs: seven
     # folders of 954 MB stayed in /tmp after each `kit` (issue 18, eighteenth verification, B1)
+    # an interrupt (Ctrl+C) is raised only once the folder is named here, or gone: one raised while it was made or
+    # removed left it (18-verify32 V1)
     _remove_stale_scratch(tempfile.gettempdir())
-    scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_START}{os.getpid()}-")
+    scratch = ""
     try:
+        with interrupts_held():
+            scratch = tempfile.mkdtemp(prefix=f"{SCRATCH_START}{os.getpid()}-")
         return _forked(work, tool, seconds, memory, scratch)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        with interrupts_held():
+            if scratch:
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 #: How the children's temporary folders are named: `coursebuild-<this process's id>-<mkdtemp's letters>`.
@@ -166,7 +175,7 @@ def _forked(work: Callable[[], list[bytes]], tool: str, seconds: int, memory: in
 
     read_end, write_end = os.pipe()
     notes = mmap.mmap(-1, MAX_NOTE)  # shared with the child: what it works on (`note`)
-    pid = os.fork()
+    pid = fork()  # the child ignores SIGINT: an interrupt of this process ends it (`_parent`)
     if pid == 0:  # the child: never returns, never runs this process's exit handlers
         status = 0
         try:
@@ -208,8 +217,18 @@ def _forked(work: Callable[[], list[bytes]], tool: str, seconds: int, memory: in
 
 
 def _parent(read_end: int, pid: int, tool: str, seconds: int) -> list[bytes]:
-    """The pieces the child `pid` replied on `read_end`, or the ChildFailed that says why it gave nothing."""
-    kind, pieces = _reply(read_end, pid, tool, wall_seconds(seconds))
+    """The pieces the child `pid` replied on `read_end`, or the ChildFailed that says why it gave nothing; the
+    child killed (SIGKILL) and waited for if this process is interrupted (KeyboardInterrupt) while it waits for the
+    reply: the child ignores SIGINT, and would work on unseen, writing into the temporary folder removed after."""
+    try:
+        kind, pieces = _reply(read_end, pid, tool, wall_seconds(seconds))
+    except ChildFailed:
+        raise
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):  # killed and waited for at a bound already
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGXCPU, signal.SIGKILL):
         raise OverTime(tool, seconds)

@@ -20,6 +20,7 @@ from builder.media import Packaged, file_mode, real_path, unfollowed_link
 from builder.model import Course
 from builder.own_templates import Made, decoded_text, encoded_text, run
 from builder.packaging import Together, replacing, source_date_epoch, write_file, write_folder, write_zip
+from builder.parallel import interrupts_held
 from builder.rendering import render_site
 from builder.slides import deck_problems
 from builder.sources import SOURCE_FOLDERS
@@ -274,7 +275,11 @@ def build(project: Path, targets: tuple[str, ...] = TARGETS, out_dir: Path | Non
             else:
                 write_folder(output.files, output.path, together)
 
-        list(pool.map(write, outputs))
+        # every thread started before an interrupt (Ctrl+C) is raised: one raised while a thread started left it
+        # unknown to the pool, which did not wait for it, and its output's temporary stayed (18-verify32 V1)
+        with interrupts_held():
+            written = pool.map(write, outputs)
+        list(written)
     return Built(checked, outputs)
 
 

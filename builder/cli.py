@@ -194,7 +194,33 @@ def _show_warnings(warnings: tuple[Problem, ...]) -> None:
         click.echo(str(warning), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Interrupted(click.ClickException):
+    """The command was interrupted (SIGINT: Ctrl+C): one line, `interrupted`, and exit code 130 (128 + SIGINT, as a
+    shell reports a command SIGINT ended). Click said `Aborted!` with exit code 1, which is an invalid course's
+    (18-verify32 V1)."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Commands(click.Group):
+    """The commands: one interrupted ends with Interrupted, whatever it was doing. Its temporaries are removed as
+    the KeyboardInterrupt unwinds (`packaging`), and the processes it started ended (`parallel`); `preview` once it
+    serves takes Ctrl+C as its way to stop (exit code 0)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coursebuild")
 def main() -> None:
     """Build e-learning packages (SCORM 1.2, SCORM 2004, web) from a course in Markdown and YAML."""

@@ -16,6 +16,7 @@ from typing import BinaryIO, Iterator, Mapping
 
 from builder.errors import EnvironmentProblem, UsageProblem
 from builder.media import OnDisk, Packaged, pieces
+from builder.parallel import interrupts_held
 from builder.temporaries import PART, clear_leftovers, environment_problems, remove, temporary_prefix
 
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
@@ -82,7 +83,9 @@ class Together:
     the new web folder beside the old zips (18-verify18 C9).
 
     Raises EnvironmentProblem if the machine refuses a rename (the outputs renamed before it stay), or if something
-    an output never replaces is at a destination (nothing renamed); UsageProblem for a destination the user named.
+    an output never replaces is at a destination (nothing renamed); UsageProblem for a destination the user named;
+    KeyboardInterrupt once every output is in place if interrupted (Ctrl+C) while they were renamed
+    (`parallel.interrupts_held`: all of them or none, here too; 18-verify32 V1).
     """
 
     def __init__(self) -> None:
@@ -96,13 +99,16 @@ class Together:
         try:
             if kind is not None:
                 return
-            for temporary, destination, named in self.written:
-                _refuse_in_the_way(destination, named, temporary.is_dir())
-            while self.written:
-                temporary, destination, _ = self.written[0]
-                with environment_problems(destination):
-                    _put_in_place(temporary, destination)
-                del self.written[0]
+            # an interrupt (Ctrl+C) that arrives once the renames start is handled when they are done (KeyboardInterrupt
+            # from here): between a folder's two renames it left neither the old output nor the new (18-verify32 V1)
+            with interrupts_held():
+                for temporary, destination, named in self.written:
+                    _refuse_in_the_way(destination, named, temporary.is_dir())
+                while self.written:
+                    temporary, destination, _ = self.written[0]
+                    with environment_problems(destination):
+                        _put_in_place(temporary, destination)
+                    del self.written[0]
         finally:
             for temporary, _, _ in self.written:  # what was not renamed into place
                 remove(temporary)
@@ -128,9 +134,11 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
     _refuse_in_the_way(destination, named, folder=False)
     with environment_problems(destination):
         _prepare(destination)
-        handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=temporary_prefix(destination),
-                                             suffix=PART)
+        temporary = ""
         try:
+            with interrupts_held():  # an interrupt (Ctrl+C) is raised once the temporary is named, so removed
+                handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=temporary_prefix(destination),
+                                                     suffix=PART)
             with os.fdopen(handle, "wb") as stream:
                 yield stream
             os.chmod(temporary, FILE_MODE)
@@ -139,7 +147,8 @@ def replacing(destination: Path, named: bool = False, together: Together | None 
             else:
                 together.written.append((Path(temporary), destination, named))
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
             raise
 
 
@@ -153,9 +162,11 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
     _refuse_in_the_way(destination, named=False, folder=True)
     with environment_problems(destination):
         _prepare(destination)
-        temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=temporary_prefix(destination),
-                                          suffix=PART))
+        temporary: Path | None = None
         try:
+            with interrupts_held():  # an interrupt (Ctrl+C) is raised once the temporary is named, so removed
+                temporary = Path(tempfile.mkdtemp(dir=destination.parent, prefix=temporary_prefix(destination),
+                                                  suffix=PART))
             os.chmod(temporary, FOLDER_MODE)
             for name in sorted(files):
                 path = temporary / name
@@ -168,7 +179,8 @@ def write_folder(files: Mapping[str, Packaged], destination: Path, together: Tog
             else:
                 together.written.append((temporary, destination, False))
         except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True)
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
             raise
 
 
@@ -184,21 +196,23 @@ def _put_in_place(temporary: Path, destination: Path) -> None:
     Another process writing the same folder output (two builds into one `--out`) may move it away or put its own
     there between the two renames: what is there is moved aside again, up to MAX_SWAPS times, and the last writer's
     folder stays (it raised ENOENT or ENOTEMPTY, exit 3, and left its moved-aside folder, which failed each later
-    swap of this process; 18-verify24 J5). Raises OSError if the machine refuses a rename."""
+    swap of this process; 18-verify24 J5). Raises OSError if the machine refuses a rename, KeyboardInterrupt once
+    the folder is in place if interrupted while it was swapped (`parallel.interrupts_held`)."""
     if not temporary.is_dir():
         os.replace(temporary, destination)
         return
     old = destination.with_name(f"{temporary_prefix(destination)}old{PART}")
-    for swap in range(MAX_SWAPS):
-        remove(old)
-        with contextlib.suppress(FileNotFoundError):  # nothing there, or another writer moved it away
-            os.replace(destination, old)
-        try:
-            os.replace(temporary, destination)
-            break
-        except OSError as error:  # another writer's folder put there since: moved aside the next time round
-            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or swap == MAX_SWAPS - 1:
-                raise
+    with interrupts_held():  # not between the two renames, which would leave neither folder (18-verify32 V1)
+        for swap in range(MAX_SWAPS):
+            remove(old)
+            with contextlib.suppress(FileNotFoundError):  # nothing there, or another writer moved it away
+                os.replace(destination, old)
+            try:
+                os.replace(temporary, destination)
+                break
+            except OSError as error:  # another writer's folder put there since: moved aside the next time round
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or swap == MAX_SWAPS - 1:
+                    raise
     remove(old)
 
 

@@ -7,7 +7,11 @@ import contextlib
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Projects with at least this many files (or pages) are read and rendered by a pool of processes.
 PARALLEL_FILES = 200
@@ -22,13 +26,130 @@ def pool_size(jobs: int) -> int:
     return workers if jobs >= PARALLEL_FILES and workers >= 2 and not bounded.in_child() else 0
 
 
-def fork_pool(workers: int, initializer: Optional[Callable[..., None]] = None, initargs: tuple[Any, ...] = ()) -> Any:
-    """A process pool whose workers start as copies of this process (so nothing big is pickled to them)."""
+@contextlib.contextmanager
+def fork_pool(workers: int, initializer: Optional[Callable[..., None]] = None,
+              initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers start as copies of this process (so nothing big is pickled to them), each
+    running `initializer(*initargs)` first, for the block.
+
+    The workers are forked when the pool is made, with an interrupt held (`interrupts_held`), and ignore SIGINT
+    (Ctrl+C reaches the whole process group): this process handles it, and a worker's KeyboardInterrupt printed
+    its traceback (18-verify32 V1). If the block raises (an interrupt, any error), the tasks no worker has taken
+    are dropped, and only those under way waited for (a worker ended while it hands back a result leaves the pool
+    waiting for the rest of it for ever); the pool is shut down when the block ends either way."""
     import multiprocessing  # imported here: small builds, the common case, never need it
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=initializer, initargs=initargs)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start, initargs=(initializer, initargs))
+    try:
+        with interrupts_held():
+            pool.submit(int)  # the first task forks every worker (a fork context starts them all at once)
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_start(initializer: Optional[Callable[..., None]], initargs: tuple[Any, ...]) -> None:
+    """A pool worker's start: SIGINT ignored (it was forked with it blocked), then `initializer(*initargs)`."""
+    ignore_interrupts()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def ignore_interrupts() -> None:
+    """In a child forked with an interrupt held (`interrupts_held`, `fork`): ignore SIGINT from now on (one sent
+    meanwhile is dropped), and unblock it; the parent ends the child when it is interrupted."""
+    import signal  # only here, as everywhere in this module: importing it makes its enumerations (3 M instructions)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+class _Held:
+    """An interrupt held from when this is made until `release`: SIGINT blocked in this thread (and in any
+    process or thread started meanwhile, which inherit that) and, in the main thread, where Python runs signal
+    handlers, recorded rather than raised if it arrives through another thread."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self.arrived = False
+        handler = signal.getsignal(signal.SIGINT)
+        self.handler = handler if callable(handler) and threading.current_thread() is threading.main_thread() \
+            else None
+        if self.handler is not None:
+            signal.signal(signal.SIGINT, self._record)
+        self.mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def _record(self, number: int, frame: Optional[FrameType]) -> None:
+        self.arrived = True
+
+    def release(self) -> bool:
+        """Stop holding, the mask and handler as they were; whether an interrupt arrived meanwhile (taken here if
+        it waits, blocked, for this thread): the caller then calls `interrupt`."""
+        import signal
+
+        if signal.SIGINT not in self.mask and signal.SIGINT in signal.sigpending():
+            signal.sigwait({signal.SIGINT})
+            self.arrived = True
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
+        if self.handler is not None:
+            signal.signal(signal.SIGINT, self.handler)
+        return self.arrived
+
+    def interrupt(self) -> None:
+        """Handle the interrupt that arrived while held as the handler it found would have (KeyboardInterrupt, in
+        the main thread); in another thread, where Python runs no handler, nothing."""
+        import signal
+
+        if self.handler is not None:
+            self.handler(signal.SIGINT, None)
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold an interrupt (SIGINT, Ctrl+C) that arrives while the block runs, and handle it once the block is done
+    (KeyboardInterrupt, raised from here), for a block that forks: an interrupt raised inside `os.fork`'s at-fork
+    handlers (logging's) was printed as "Exception ignored", and the build went on and replaced its outputs with
+    exit 0 (18-verify32 V1). A process forked in the block starts with SIGINT blocked, and calls
+    `ignore_interrupts`. Raises KeyboardInterrupt as said."""
+    held = _Held()
+    try:
+        yield
+    finally:
+        if held.release():
+            held.interrupt()
+
+
+def fork() -> int:
+    """`os.fork()` with an interrupt held (`interrupts_held`): 0 in the child, which ignores SIGINT
+    (`ignore_interrupts`: its parent ends it), the child's process id in this process.
+
+    Raises OSError if the machine cannot start a process; KeyboardInterrupt in this process if interrupted while
+    forking, the child killed (SIGKILL) and waited for first, so that none is left working unseen."""
+    import signal
+
+    held = _Held()
+    try:
+        pid = os.fork()
+    except BaseException:
+        if held.release():
+            held.interrupt()
+        raise
+    if pid == 0:
+        ignore_interrupts()
+        return 0
+    try:
+        if held.release():
+            held.interrupt()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    return pid
 
 
 def chunk_size(jobs: int, workers: int) -> int:
@@ -70,7 +191,7 @@ class _Early:
     def end(self) -> None:
         """Stop the process if it still runs, and let go of the pipe."""
         if self.pid is not None:
-            import signal  # only here: importing it makes its enumerations (3 M instructions), for every command
+            import signal
 
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
@@ -137,7 +258,7 @@ def _fork(root: Path, work: EarlyWork) -> Optional[_Early]:
     reading, writing = os.pipe()
     _widen(writing)
     try:
-        pid = os.fork()
+        pid = fork()
     except OSError:  # out of processes or memory
         os.close(reading)
         os.close(writing)
