@@ -140,20 +140,16 @@ def _remove_stale_scratch(folder: str) -> None:
     left: one killed (`kill -9`) never ran the `finally` that removes them, and nothing did later (18-verify32 V7;
     WeasyPrint's font copies in them reached 954 MB, 18-verify18 B1). Once a process for each `folder`; only folders
     (never a link) of this user, named as `bounded_pieces` names them, whose process has ended."""
-    from builder.temporaries import is_running
+    from builder.temporaries import left_by_ended
 
     if folder in _SWEPT:
         return
     _SWEPT.add(folder)
     try:
-        names = os.listdir(folder)
+        leftovers = left_by_ended(Path(folder), _SCRATCH)
     except OSError:
         return
-    for name in names:
-        match = _SCRATCH.fullmatch(name)
-        if not match or is_running(int(match["pid"])):
-            continue
-        path = os.path.join(folder, name)
+    for path in leftovers:
         try:
             found = os.lstat(path)
         except OSError:

@@ -20,6 +20,7 @@ import click
 from builder import TARGETS, __version__
 from builder.errors import CoursebuildError, EnvironmentProblem, Problem, summarise
 from builder.parallel import early
+from builder.temporaries import file_kind
 
 
 def _lazy(name: str) -> ModuleType:
@@ -80,9 +81,7 @@ def _unusable_folder(path: str, itself: bool = True) -> str | None:
         except ValueError:  # a name holding NUL
             return f"{click.format_filename(part)!r} cannot be a file name (it holds a NUL character)"
         if itself and part == path and not stat.S_ISDIR(mode):
-            what = "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
-                "a socket" if stat.S_ISSOCK(mode) else "a device"
-            return f"{click.format_filename(part)!r} is {what}, not a folder"
+            return f"{click.format_filename(part)!r} is {file_kind(mode)}, not a folder"
         return None  # there: what is on the way to it is too
     return None
 

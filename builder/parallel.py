@@ -69,7 +69,7 @@ def ignore_interrupts() -> None:
 
 
 class _Held:
-    """An interrupt held from when this is made until `release`: SIGINT blocked in this thread (and in any
+    """An interrupt held from when this is made until `end`: SIGINT blocked in this thread (and in any
     process or thread started meanwhile, which inherit that) and, in the main thread, where Python runs signal
     handlers, recorded rather than raised if it arrives through another thread."""
 
@@ -87,9 +87,10 @@ class _Held:
     def _record(self, number: int, frame: Optional[FrameType]) -> None:
         self.arrived = True
 
-    def release(self) -> bool:
-        """Stop holding, the mask and handler as they were; whether an interrupt arrived meanwhile (taken here if
-        it waits, blocked, for this thread): the caller then calls `interrupt`."""
+    def end(self) -> None:
+        """Stop holding, the mask and handler as they were; then handle an interrupt that arrived meanwhile (taken
+        here if it waits, blocked, for this thread) as the handler it found would have (KeyboardInterrupt, in the
+        main thread); in another thread, where Python runs no handler, nothing."""
         import signal
 
         if signal.SIGINT not in self.mask and signal.SIGINT in signal.sigpending():
@@ -98,15 +99,8 @@ class _Held:
         signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
         if self.handler is not None:
             signal.signal(signal.SIGINT, self.handler)
-        return self.arrived
-
-    def interrupt(self) -> None:
-        """Handle the interrupt that arrived while held as the handler it found would have (KeyboardInterrupt, in
-        the main thread); in another thread, where Python runs no handler, nothing."""
-        import signal
-
-        if self.handler is not None:
-            self.handler(signal.SIGINT, None)
+            if self.arrived:
+                self.handler(signal.SIGINT, None)
 
 
 @contextlib.contextmanager
@@ -120,8 +114,7 @@ def interrupts_held() -> Iterator[None]:
     try:
         yield
     finally:
-        if held.release():
-            held.interrupt()
+        held.end()
 
 
 def fork() -> int:
@@ -136,15 +129,13 @@ def fork() -> int:
     try:
         pid = os.fork()
     except BaseException:
-        if held.release():
-            held.interrupt()
+        held.end()
         raise
     if pid == 0:
         ignore_interrupts()
         return 0
     try:
-        if held.release():
-            held.interrupt()
+        held.end()
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from builder.errors import UsageProblem, printable
-from builder.temporaries import PART, clear_leftovers, environment_problems, remove, temporary_prefix
+from builder.temporaries import PART, clear_leftovers, environment_problems, file_kind, remove, temporary_prefix
 
 SCAFFOLD = resources.files("builder") / "scaffold"
 #: Unicode categories a folder name never holds on purpose: controls (a line break, a tab, an escape: Cc) and the
@@ -80,8 +80,7 @@ def _is_folder(target: Path) -> bool:
                 raise _in_the_way(target, path, "a link that leads round in a loop") from None
             raise
         if not stat.S_ISDIR(mode):
-            raise _in_the_way(target, path, "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-                              else "a socket" if stat.S_ISSOCK(mode) else "a device")
+            raise _in_the_way(target, path, file_kind(mode))
     return True
 
 

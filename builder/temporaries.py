@@ -9,6 +9,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 from pathlib import Path
 from typing import Iterator
 
@@ -33,11 +34,20 @@ _TEMPORARY = re.compile(re.escape(TEMPORARY_START) + r"(?P<name>.+)\.(?P<pid>[0-
 def clear_leftovers(folder: Path) -> None:
     """Remove the temporaries in `folder` that processes killed there left (`kill -9`), whatever output they were
     for. A temporary of a process still running (a build at the same time) stays, and so does anything not named as
-    coursebuild names its temporaries (`TEMPORARY_START`). Raises OSError if `folder` cannot be read."""
-    for leftover in folder.glob(f"{TEMPORARY_START}*{PART}"):
-        match = _TEMPORARY.fullmatch(leftover.name)
-        if match and not is_running(int(match["pid"])):
-            remove(leftover)
+    coursebuild names its temporaries (`TEMPORARY_START`), and everything in a folder that cannot be listed."""
+    try:
+        leftovers = left_by_ended(folder, _TEMPORARY)
+    except OSError:
+        return
+    for leftover in leftovers:
+        remove(leftover)
+
+
+def left_by_ended(folder: Path, named: re.Pattern[str]) -> list[Path]:
+    """The entries of `folder` whose whole name `named` matches, its group `pid` a process that has ended
+    (`is_running`). Raises OSError if `folder` cannot be read."""
+    return [folder / name for name in os.listdir(folder)
+            if (match := named.fullmatch(name)) and not is_running(int(match["pid"]))]
 
 
 def is_running(pid: int) -> bool:
@@ -49,6 +59,13 @@ def is_running(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+def file_kind(mode: int) -> str:
+    """What a `stat` mode that is not a folder's names, for a line about it: "a file", "a FIFO", "a socket" or
+    "a device"."""
+    return "a file" if stat.S_ISREG(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "a device"
 
 
 def remove(path: Path) -> None:
